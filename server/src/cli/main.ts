@@ -1,0 +1,93 @@
+/** The `clearance` command line: the same scanner, identity and engine as the language server. */
+import { Command, Option } from 'commander';
+import { addIdentityFlags } from './identity-flags';
+import { runPolicyCheck, runPolicyEval } from './policy-command';
+import { type Output, runScan } from './scan-command';
+
+declare const CLEARANCE_VERSION: string | undefined;
+
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Builds the command tree; `setExit` receives each command's exit code. */
+export function createProgram(output: Output, setExit: (code: number) => void): Command {
+  const program = new Command('clearance')
+    .description(
+      "Decide, for your own identity, whether each call your code makes is allowed by your organisation's Rego policies.",
+    )
+    .version(typeof CLEARANCE_VERSION === 'string' ? CLEARANCE_VERSION : 'dev')
+    .configureOutput({ writeOut: output.out, writeErr: output.err })
+    .exitOverride();
+
+  addIdentityFlags(
+    program
+      .command('scan')
+      .description(
+        'find the calls under a folder and decide each for your identity (exit 1 when a call is denied)',
+      )
+      .argument('[dir]', 'the workspace folder; its .vscode/settings.json clearance.* keys are read', '.')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option(
+        '--policy <path>',
+        'a policy folder or file, repeatable (default: clearance.policy.paths, else every .rego under dir)',
+        collect,
+      )
+      .option(
+        '--entrypoint <ref>',
+        'the rule that decides a call (default: clearance.policy.entrypoint, data.api.authz.allow)',
+      ),
+  ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
+
+  const policy = program.command('policy').description('work with Rego policies directly');
+  policy
+    .command('eval')
+    .description('evaluate a Rego query and print the result shaped like `opa eval` (exit 1 on errors)')
+    .argument('<query>', 'a Rego query, e.g. data.api.authz.allow')
+    .option('-d, --data <path>', 'a policy or data file or folder (.rego, .json, .yaml), repeatable', collect)
+    .option('-i, --input <file>', 'the input document (JSON or YAML)')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['json', 'pretty']).default('json'),
+    )
+    .action((query: string, flags) => setExit(runPolicyEval(query, flags, output)));
+  policy
+    .command('check')
+    .description(
+      'parse and compile policies; print each error as file:line:col: code: message (exit 1 on errors)',
+    )
+    .argument('<paths...>', 'policy files or folders')
+    .action((paths: string[]) => setExit(runPolicyCheck(paths, output)));
+  return program;
+}
+
+/** Runs the CLI with `argv` and resolves to its exit code. */
+export async function runCli(argv: string[], output: Output): Promise<number> {
+  let code = 0;
+  const program = createProgram(output, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const exitCode = (error as { exitCode?: number }).exitCode;
+    return typeof exitCode === 'number' ? (exitCode === 0 ? 0 : 2) : 2;
+  }
+  return code;
+}
+
+/** The process entry used by bin/clearance.js: runs with the real argv, stdout and stderr. */
+export function main(): void {
+  runCli(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`clearance: internal error: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

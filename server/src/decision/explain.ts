@@ -1,0 +1,136 @@
+/**
+ * Puts a decision into words: the hover's Markdown, the diagnostic's message and a one-line summary.
+ * Pure text, so the language server, the CLI and the tests share it.
+ */
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describeIdentity, type Identity } from '../identity';
+import type { RuleRef } from '../rego';
+import type { CallDecision } from './decide';
+import type { CallInput } from './input';
+
+/** A decided call, with what was decided and for whom. */
+export interface ExplainedCall {
+  call: CallInput;
+  decision: CallDecision;
+  identity: Identity;
+}
+
+/** `authz.rego:5`: where a rule is, short enough for a sentence. */
+export function formatRuleSite(rule: RuleRef): string {
+  return `${basename(rule.location.file)}:${rule.location.start.line}`;
+}
+
+/** A rule's clause as one short line: a clause whose body starts on its first line ends in `{ … }`. */
+export function formatRuleText(rule: RuleRef): string {
+  return rule.text.endsWith('{') ? `${rule.text} … }` : rule.text;
+}
+
+/** A Markdown link that opens the rule's clause at its line. */
+export function formatRuleLink(rule: RuleRef): string {
+  const uri = `${pathToFileURL(rule.location.file).href}#L${rule.location.start.line}`;
+  return `[${formatRuleSite(rule)}](${uri})`;
+}
+
+/** Who the decision is for: email or id, role, and the identity's state when it is not verified. */
+export function formatWho(identity: Identity): string {
+  const user = identity.user;
+  if (!user || identity.status === 'invalid' || identity.status === 'missing') {
+    return `no identity (${identity.reason ?? identity.status}): decided as an anonymous caller`;
+  }
+  const name = user.email ?? user.id;
+  const role = user.role ? ` · ${user.role}` : '';
+  const state =
+    identity.status === 'verified' ? 'verified' : `${identity.status}: ${identity.reason ?? ''}`.trim();
+  return `${name}${role} (${state})`;
+}
+
+/** The subject of a sentence about the call's caller: the email, or `an anonymous caller`. */
+function formatCaller(identity: Identity): string {
+  if (!identity.user || identity.status === 'invalid' || identity.status === 'missing')
+    return 'an anonymous caller';
+  return identity.user.email ?? identity.user.id;
+}
+
+function formatResource(call: CallInput): string {
+  const resource = call.input.resource as { type?: string; id?: string; path?: string } | undefined;
+  if (!resource?.type) return 'an unknown resource';
+  const id = resource.id !== undefined ? ` ${resource.id}` : '';
+  return `${resource.type}${id}`;
+}
+
+/** Why the verdict is what it is, in one sentence, with rule sites (`link` turns them into links). */
+export function formatWhy(decision: CallDecision, link: boolean): string {
+  const site = (rule: RuleRef) => (link ? formatRuleLink(rule) : formatRuleSite(rule));
+  const reason = decision.reason ? ` Reason: ${decision.reason}.` : '';
+  switch (decision.verdict) {
+    case 'allowed': {
+      const rule = decision.rules[0];
+      return rule ? `allowed by \`${formatRuleText(rule)}\` (${site(rule)}).${reason}` : `allowed.${reason}`;
+    }
+    case 'denied': {
+      const rule = decision.rules.find((r) => r.isDefault) ?? decision.rules[0];
+      if (rule?.isDefault)
+        return `no allow rule matched, so \`${formatRuleText(rule)}\` decided (${site(rule)}).${reason}`;
+      if (rule) return `\`${formatRuleText(rule)}\` decided (${site(rule)}).${reason}`;
+      return `no rule matched and \`${decision.entrypoint}\` has no default, so it is undefined: denied.${reason}`;
+    }
+    case 'conditional':
+      return decision.branches
+        .map(
+          (b) =>
+            `allowed if ${b.conditions.map((c) => `\`${c}\``).join(' and ')} (\`${formatRuleText(b.rule)}\`, ${site(b.rule)})`,
+        )
+        .join('; or ');
+    case 'error':
+      return `the policy could not be evaluated: ${decision.errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`;
+  }
+}
+
+/** The hover shown over a call: identity, action, resource, decision, why, policy version. */
+export function formatHover(explained: ExplainedCall, nowMs: number): string {
+  const { call, decision, identity } = explained;
+  const action = typeof call.input.action === 'string' ? call.input.action : 'unknown';
+  const resource = call.input.resource as { path?: string } | undefined;
+  const verdictText: Record<CallDecision['verdict'], string> = {
+    allowed: '✅ allowed',
+    denied: '⛔ denied',
+    conditional: '❔ conditional',
+    error: '⚠️ error',
+  };
+  const lines = [
+    `**Clearance** · \`${call.summary}\` · **${verdictText[decision.verdict]}**`,
+    '',
+    `- **Identity:** ${formatWho(identity)} · ${describeIdentity(identity, nowMs)}`,
+    `- **Action:** \`${action}\``,
+    `- **Resource:** ${formatResource(call)}${resource?.path ? ` \`${resource.path}\`` : ''}`,
+    `- **Decision:** ${decision.verdict}${decision.verdict === 'denied' ? ' for every value the code leaves open' : ''}`,
+    `- **Why:** ${formatWhy(decision, true)}`,
+    `- **Policy:** \`${decision.entrypoint}\` · version \`${decision.policyVersion}\``,
+  ];
+  if (identity.status !== 'verified') {
+    lines.push(
+      '',
+      `_The identity is ${identity.status}: this decision is not what the real system would decide for a verified caller._`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The diagnostic message on a denied or conditional call. */
+export function formatDiagnosticMessage(explained: ExplainedCall): string {
+  const { call, decision, identity } = explained;
+  const action = typeof call.input.action === 'string' ? call.input.action : 'call';
+  const who = formatCaller(identity);
+  if (decision.verdict === 'conditional') {
+    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) only if ${formatWhy(decision, false)}`;
+  }
+  if (decision.verdict === 'error')
+    return `Clearance could not decide ${call.summary}: ${formatWhy(decision, false)}`;
+  return `Denied: ${who} may not ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, false)} Policy ${decision.policyVersion}.`;
+}
+
+/** One line for the CLI: verdict, call, who, why. */
+export function formatSummaryLine(explained: ExplainedCall): string {
+  return `${explained.decision.verdict.padEnd(11)} ${explained.call.summary}  ${formatWhy(explained.decision, false)}`;
+}

@@ -1,0 +1,118 @@
+/**
+ * The pipeline from source text to decisions: scan a file for calls, build each call's input, decide
+ * it. The language server runs it per open document; the CLI runs it over a folder.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ClearanceSettings } from '../config/settings';
+import type { ClearanceError } from '../errors';
+import type { Identity } from '../identity';
+import type { LoadedPolicy } from '../policy/load';
+import { type HttpCall, languageForPath, type Scanner } from '../scanner';
+import { type CallDecision, decideCall } from './decide';
+import { buildCallInput, type CallInput } from './input';
+
+/** One call with its input and its decision. */
+export interface DecidedCall {
+  file: string;
+  call: HttpCall;
+  input: CallInput;
+  decision: CallDecision;
+}
+
+/** What decisions are made with: the policy, who is asking, the settings and the time. */
+export interface DecisionContext {
+  policy: LoadedPolicy;
+  identity: Identity;
+  settings: ClearanceSettings;
+  now: Date;
+}
+
+/** Finds the calls in one file's text and decides each. */
+export async function decideText(
+  scanner: Scanner,
+  file: string,
+  text: string,
+  context: DecisionContext,
+): Promise<{ calls: DecidedCall[]; errors: ClearanceError[] }> {
+  const language = languageForPath(file);
+  if (!language) return { calls: [], errors: [] };
+  const scanned = await scanner.scanText(file, text, language);
+  return { calls: scanned.calls.map((call) => decideOne(file, call, context)), errors: scanned.errors };
+}
+
+/** Decides one call found in `file`. */
+export function decideOne(file: string, call: HttpCall, context: DecisionContext): DecidedCall {
+  const input = buildCallInput(call, context.identity, context.now);
+  const decision = decideCall(
+    context.policy,
+    context.settings.policy.entrypoint,
+    input,
+    context.settings.evaluation,
+  );
+  return { file, call, input, decision };
+}
+
+const skippedDirs = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'out',
+  'build',
+  'coverage',
+  '.e2e',
+  'test-results',
+]);
+
+/** Lists the source files under `root` that a recogniser understands, in a stable order. */
+export function listSourceFiles(root: string): string[] {
+  const files: string[] = [];
+  const visit = (dir: string, depth: number): void => {
+    if (depth > 30) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedDirs.has(entry.name) && !entry.name.startsWith('.')) visit(path, depth + 1);
+      } else if (entry.isFile() && languageForPath(path)) {
+        files.push(path);
+      }
+    }
+  };
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (stat?.isFile()) return languageForPath(root) ? [root] : [];
+  visit(root, 0);
+  return files;
+}
+
+/** Scans and decides every source file under `root` (for the CLI). Paths in the result are absolute. */
+export async function decideFolder(
+  scanner: Scanner,
+  root: string,
+  context: DecisionContext,
+): Promise<{ calls: DecidedCall[]; errors: ClearanceError[]; files: number }> {
+  const calls: DecidedCall[] = [];
+  const errors: ClearanceError[] = [];
+  const files = listSourceFiles(root);
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      errors.push({
+        code: 'read_error',
+        message: `cannot read ${relative(root, file)}: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    const result = await decideText(scanner, file, text, context);
+    calls.push(...result.calls);
+    errors.push(...result.errors);
+  }
+  return { calls, errors, files: files.length };
+}

@@ -1,0 +1,86 @@
+/**
+ * Token sources: where the raw JWT comes from. Kept apart from verification so that later sources
+ * (OIDC sign-in, a token pasted through a command, a refreshed token) plug in beside these.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { describeReadProblem, readBoundedFile } from './bounded-read';
+import type { IdentitySettings, IdentitySource } from './types';
+
+/** Tokens longer than this are rejected before any parsing; real JWTs are a few KB at most. */
+export const MAX_TOKEN_BYTES = 64 * 1024;
+
+/** A token found in a source; `token` is the credential and must not leave the identity module. */
+export interface FoundToken {
+  kind: 'found';
+  token: string;
+  source: IdentitySource;
+}
+
+/** The outcome of looking for a token: found, absent (`missing`) or present but unusable (`invalid`). */
+export type TokenLookup =
+  | FoundToken
+  | { kind: 'missing'; source: IdentitySource; reason: string }
+  | { kind: 'invalid'; source: IdentitySource; reason: string };
+
+/** Where sources look: the base directory for relative paths and the environment. */
+export interface SourceContext {
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const NO_SOURCE: IdentitySource = { kind: 'none', label: 'no token source' };
+
+/** Looks for a token in the token file, then the environment variable; never throws. */
+export async function findToken(settings: IdentitySettings, context: SourceContext): Promise<TokenLookup> {
+  const misses: string[] = [];
+  let firstSource: IdentitySource | undefined;
+  if (typeof settings.tokenFile === 'string' && settings.tokenFile.trim() !== '') {
+    const lookup = await readTokenFile(settings.tokenFile, context.baseDir);
+    if (lookup.kind !== 'missing') return lookup;
+    misses.push(lookup.reason);
+    firstSource = lookup.source;
+  }
+  if (typeof settings.tokenEnv === 'string' && settings.tokenEnv.trim() !== '') {
+    const lookup = readTokenEnv(settings.tokenEnv.trim(), context.env);
+    if (lookup.kind !== 'missing') return lookup;
+    misses.push(lookup.reason);
+    firstSource ??= lookup.source;
+  }
+  if (firstSource === undefined) {
+    return {
+      kind: 'missing',
+      source: NO_SOURCE,
+      reason: 'no token source configured (set tokenFile or tokenEnv)',
+    };
+  }
+  return { kind: 'missing', source: firstSource, reason: misses.join('; ') };
+}
+
+/** Reads a token from a file; `path` is shown as configured, resolved against `baseDir`. */
+export async function readTokenFile(path: string, baseDir: string): Promise<TokenLookup> {
+  const source: IdentitySource = { kind: 'file', label: `token file ${path}` };
+  const fullPath = isAbsolute(path) ? path : resolve(baseDir, path);
+  const read = await readBoundedFile(fullPath, MAX_TOKEN_BYTES);
+  if (!read.ok) {
+    const reason = `${source.label} ${describeReadProblem(read.problem)}`;
+    if (read.problem.kind === 'too-large')
+      return { kind: 'invalid', source, reason: `malformed token: ${reason}` };
+    return { kind: 'missing', source, reason };
+  }
+  const token = read.text.trim();
+  if (token === '') return { kind: 'missing', source, reason: `${source.label} is empty` };
+  return { kind: 'found', token, source };
+}
+
+/** Reads a token from the named environment variable. */
+export function readTokenEnv(name: string, env: NodeJS.ProcessEnv): TokenLookup {
+  const source: IdentitySource = { kind: 'env', label: `environment variable ${name}` };
+  const value = env[name];
+  if (value === undefined) return { kind: 'missing', source, reason: `${source.label} is not set` };
+  const token = value.trim();
+  if (token === '') return { kind: 'missing', source, reason: `${source.label} is empty` };
+  if (Buffer.byteLength(token, 'utf8') > MAX_TOKEN_BYTES) {
+    return { kind: 'invalid', source, reason: `malformed token: ${source.label} is longer than 64 KB` };
+  }
+  return { kind: 'found', token, source };
+}

@@ -1,0 +1,92 @@
+/** The LSP shapes of Clearance's answers: diagnostics for calls and policies, and hovers. */
+import type { Diagnostic, Hover, Position } from 'vscode-languageserver';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import type { ClearanceSettings } from '../config/settings';
+import { formatDiagnosticMessage, formatHover } from '../decision/explain';
+import type { DecidedCall } from '../decision/scan';
+import type { ClearanceError } from '../errors';
+import type { Identity } from '../identity';
+import type { LoadedPolicy } from '../policy/load';
+import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
+
+/** The diagnostics of a code document: one per denied call, plus what kept the scan from finishing. */
+export function buildCodeDiagnostics(
+  decided: { calls: DecidedCall[]; errors: ClearanceError[] },
+  identity: Identity,
+  settings: ClearanceSettings,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const item of decided.calls) {
+    const { verdict } = item.decision;
+    if (verdict !== 'denied' && verdict !== 'error') continue;
+    const call = item.call;
+    // A multi-line call would underline whole lines; the callee through the end of its first line reads better.
+    const span = call.location.start.line === call.location.end.line ? call.location : call.calleeLocation;
+    const rule = item.decision.rules.find((r) => r.isDefault) ?? item.decision.rules[0];
+    diagnostics.push({
+      range: toRange(span),
+      severity:
+        verdict === 'denied' ? toSeverity(settings.diagnostics.deniedSeverity) : DiagnosticSeverity.Error,
+      source: 'clearance',
+      code: verdict === 'denied' ? 'call_denied' : 'decision_error',
+      message: formatDiagnosticMessage({ call: item.input, decision: item.decision, identity }),
+      ...(rule
+        ? {
+            relatedInformation: [
+              {
+                location: { uri: toUri(rule.location.file), range: toRange(rule.headLocation) },
+                message: `deciding rule: ${rule.text}`,
+              },
+            ],
+          }
+        : {}),
+    });
+  }
+  for (const error of decided.errors)
+    diagnostics.push({ ...toDiagnostic(error), severity: DiagnosticSeverity.Information });
+  return diagnostics;
+}
+
+/** The diagnostics of every policy and data file with a problem, keyed by path. */
+export function buildPolicyDiagnostics(policy: LoadedPolicy): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const error of policy.errors) {
+    const file = error.location?.file;
+    if (!file) continue;
+    const list = byFile.get(file) ?? [];
+    list.push(toDiagnostic(error));
+    byFile.set(file, list);
+  }
+  return byFile;
+}
+
+/** The hover for the call under `position`, if there is one. */
+export function findCallAt(
+  calls: DecidedCall[],
+  position: Position,
+  identity: Identity,
+  note?: string,
+): Hover | null {
+  for (const item of calls) {
+    const range = toRange(item.call.location);
+    if (!contains(range, position)) continue;
+    return {
+      contents: {
+        kind: 'markdown',
+        value:
+          formatHover({ call: item.input, decision: item.decision, identity }, Date.now()) +
+          (note ? `\n\n_${note}_` : ''),
+      },
+      range,
+    };
+  }
+  return null;
+}
+
+function contains(range: { start: Position; end: Position }, p: Position): boolean {
+  const afterStart =
+    p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
+  const beforeEnd =
+    p.line < range.end.line || (p.line === range.end.line && p.character < range.end.character);
+  return afterStart && beforeEnd;
+}

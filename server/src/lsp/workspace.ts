@@ -1,0 +1,143 @@
+/**
+ * The language server's state for one workspace folder: settings, identity, the loaded policy and
+ * the decided calls of each open document. It re-decides what is open whenever one of its inputs
+ * changes, and hands the results to the LSP handlers.
+ */
+import { dirname } from 'node:path';
+import { toIdentitySettings } from '../config/identity';
+import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../config/settings';
+import { type DecidedCall, decideText } from '../decision/scan';
+import type { ClearanceError } from '../errors';
+import { describeIdentity, type Identity, resolveIdentity } from '../identity';
+import { type LoadedPolicy, loadPolicy } from '../policy/load';
+import { createScanner, languageForPath, type Scanner } from '../scanner';
+
+/** What the status bar shows about the identity. */
+export interface IdentityView {
+  text: string;
+  tooltip: string;
+  status: Identity['status'];
+  expiresAt?: number;
+}
+
+/** A document's text and version as the editor has it. */
+export interface OpenDocument {
+  path: string;
+  text: string;
+  version: number;
+}
+
+/** The state of one workspace folder and the work of keeping its decisions current. */
+export class ClearanceWorkspace {
+  settings: ClearanceSettings = defaultSettings;
+  settingErrors: ClearanceError[] = [];
+  identity: Identity = {
+    status: 'missing',
+    reason: 'not resolved yet',
+    source: { kind: 'none', label: 'none' },
+  };
+  /** The policy as last loaded, errors included: its errors are the policy files' diagnostics. */
+  policy: LoadedPolicy | undefined;
+  /**
+   * The last policy that compiled without errors. While a policy file is broken mid-edit, calls keep
+   * being decided with it rather than all turning into errors; hovers say so.
+   */
+  decisionPolicy: LoadedPolicy | undefined;
+  readonly documents = new Map<string, OpenDocument>();
+  readonly decided = new Map<string, { version: number; calls: DecidedCall[]; errors: ClearanceError[] }>();
+  private readonly scanner: Scanner;
+
+  constructor(
+    readonly root: string,
+    wasmDir?: string,
+  ) {
+    this.scanner = createScanner(wasmDir ? { wasmDir } : {});
+  }
+
+  /** Applies the `clearance` configuration section as VS Code returns it. */
+  applySettings(raw: unknown): void {
+    const { settings, errors } = normalizeSettings(raw);
+    this.settings = settings;
+    this.settingErrors = errors;
+  }
+
+  /** Re-reads the identity token and verifies it. */
+  async refreshIdentity(): Promise<void> {
+    this.identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
+      baseDir: this.root,
+    });
+  }
+
+  /** Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk. */
+  reloadPolicy(): void {
+    const openTexts = new Map<string, string>();
+    for (const doc of this.documents.values()) {
+      if (doc.path.endsWith('.rego') || /data\.(json|ya?ml)$/.test(doc.path))
+        openTexts.set(doc.path, doc.text);
+    }
+    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts);
+    if (!this.policy.errors.some((e) => e.code.startsWith('rego_')) || !this.decisionPolicy) {
+      this.decisionPolicy = this.policy;
+    }
+    this.decided.clear();
+  }
+
+  /** The status bar's view of the identity at `nowMs`. */
+  describeIdentity(nowMs: number): IdentityView {
+    const identity = this.identity;
+    const lines = [
+      `Source: ${identity.source.label}`,
+      `State: ${identity.status}${identity.reason ? ` (${identity.reason})` : ''}`,
+    ];
+    if (identity.issuer) lines.push(`Issuer: ${identity.issuer}`);
+    if (identity.expiresAt) lines.push(`Expires: ${new Date(identity.expiresAt * 1000).toISOString()}`);
+    return {
+      text: describeIdentity(identity, nowMs),
+      tooltip: lines.join('\n'),
+      status: identity.status,
+      ...(identity.expiresAt ? { expiresAt: identity.expiresAt } : {}),
+    };
+  }
+
+  /** Decides the calls of an open code document, reusing the result while its version is unchanged. */
+  async decideDocument(
+    path: string,
+    now: Date,
+  ): Promise<{ calls: DecidedCall[]; errors: ClearanceError[] } | undefined> {
+    const doc = this.documents.get(path);
+    if (!doc || !languageForPath(path)) return undefined;
+    const cached = this.decided.get(path);
+    if (cached && cached.version === doc.version) return cached;
+    if (!this.decisionPolicy) this.reloadPolicy();
+    const policy = this.decisionPolicy as LoadedPolicy;
+    const result = await decideText(this.scanner, path, doc.text, {
+      policy,
+      identity: this.identity,
+      settings: this.settings,
+      now,
+    });
+    const entry = { version: doc.version, ...result };
+    // A newer edit may have arrived while scanning; keep only results for the version still open.
+    if (this.documents.get(path)?.version === doc.version) this.decided.set(path, entry);
+    return entry;
+  }
+
+  /** Forgets every decision, e.g. after the identity changed. */
+  invalidateDecisions(): void {
+    this.decided.clear();
+  }
+
+  /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */
+  isPolicyFile(path: string): boolean {
+    if (!path.startsWith(this.root)) return false;
+    return path.endsWith('.rego') || /(^|[\\/])data\.(json|ya?ml)$/.test(path);
+  }
+
+  /** Whether `path` is the token or key file the identity comes from. */
+  isIdentityFile(path: string): boolean {
+    const { tokenFile, jwksFile } = this.settings.identity;
+    return [tokenFile, jwksFile].some(
+      (f) => f && (path === f || path.endsWith(`/${f}`) || dirname(path) === f),
+    );
+  }
+}

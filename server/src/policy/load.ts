@@ -1,0 +1,233 @@
+/**
+ * Loads a workspace's policy: finds the `.rego` and data files, reads them (preferring the text of
+ * documents open in the editor, so a decision follows what is typed), compiles them with the engine
+ * and names the result with a version: a content hash of every policy and data file.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { ClearanceError, Location } from '../errors';
+import { compilePolicy, type JsonValue, type Policy } from '../rego';
+
+/** A policy ready to decide with, and everything that went wrong while loading it. */
+export interface LoadedPolicy {
+  policy: Policy;
+  data: JsonValue;
+  /** `sha256:` and the first 12 hex digits of the hash of every file's path and content. */
+  version: string;
+  /** Absolute paths of the `.rego` files that were compiled. */
+  regoFiles: string[];
+  /** Absolute paths of the data files that were merged into `data`. */
+  dataFiles: string[];
+  errors: ClearanceError[];
+}
+
+/** Files above this size are not read: a policy file this large is a mistake, not a policy. */
+export const maxPolicyFileBytes = 4 * 1024 * 1024;
+const dataFileNames = new Set(['data.json', 'data.yaml', 'data.yml']);
+const skippedDirs = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', 'test-results']);
+
+/**
+ * Finds the policy and data files under `root`: in `paths` (relative to `root`) when given, else in
+ * the whole folder. Data files are `data.json` / `data.yaml`, as in an OPA bundle.
+ */
+export function findPolicyFiles(
+  root: string,
+  paths: string[],
+  options: LoadOptions = {},
+): { rego: string[]; data: Array<{ file: string; base: string }>; errors: ClearanceError[] } {
+  const rego: string[] = [];
+  const data: Array<{ file: string; base: string }> = [];
+  const errors: ClearanceError[] = [];
+  const starts = paths.length > 0 ? paths.map((p) => (isAbsolute(p) ? p : join(root, p))) : [root];
+  for (const start of starts) {
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(start);
+    } catch {
+      errors.push({ code: 'config_error', message: `policy path ${start} does not exist` });
+      continue;
+    }
+    if (stat.isFile()) {
+      if (start.endsWith('.rego')) rego.push(start);
+      else data.push({ file: start, base: dirname(start) });
+      continue;
+    }
+    walk(start, (file) => {
+      if (file.endsWith('.rego')) rego.push(file);
+      else if (isDataFile(file, options)) data.push({ file, base: start });
+    });
+  }
+  return { rego: [...new Set(rego)].sort(), data, errors };
+}
+
+/** How policy files are found. */
+export interface LoadOptions {
+  /**
+   * Load every `.json` / `.yaml` file found as data, as `opa eval -d` does. By default only
+   * `data.json` / `data.yaml` count, as in a bundle, so a workspace's other JSON files stay out.
+   */
+  allDataFiles?: boolean;
+}
+
+function isDataFile(file: string, options: LoadOptions): boolean {
+  const name = file.split(sep).pop() ?? '';
+  if (options.allDataFiles) return /\.(json|ya?ml)$/.test(name);
+  return dataFileNames.has(name);
+}
+
+function walk(dir: string, visit: (file: string) => void, depth = 0): void {
+  if (depth > 20) return;
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      if (!skippedDirs.has(entry.name) && !entry.name.startsWith('.'))
+        walk(join(dir, entry.name), visit, depth + 1);
+    } else if (entry.isFile()) {
+      visit(join(dir, entry.name));
+    }
+  }
+}
+
+/**
+ * Reads, parses and compiles the policy under `root`. `openTexts` maps absolute paths to the text of
+ * documents open in the editor, which wins over the file on disk.
+ */
+export function loadPolicy(
+  root: string,
+  paths: string[],
+  openTexts: ReadonlyMap<string, string> = new Map(),
+  options: LoadOptions = {},
+): LoadedPolicy {
+  const found = findPolicyFiles(root, paths, options);
+  const errors = [...found.errors];
+  const hash = createHash('sha256');
+  const sources: Array<{ file: string; text: string }> = [];
+  for (const file of found.rego) {
+    const text = readText(file, openTexts, errors);
+    if (text === undefined) continue;
+    sources.push({ file, text });
+    hash.update(`${relative(root, file)}\0${text}\0`);
+  }
+  let data: Record<string, JsonValue> = {};
+  for (const { file, base } of found.data) {
+    const text = readText(file, openTexts, errors);
+    if (text === undefined) continue;
+    hash.update(`${relative(root, file)}\0${text}\0`);
+    const value = parseDataFile(file, text, errors);
+    if (value === undefined) continue;
+    const prefix = relative(base, dirname(file)).split(sep).filter(Boolean);
+    data = mergeAt(data, prefix, value, file, errors);
+  }
+  const compiled = compilePolicy(sources);
+  errors.push(...compiled.errors);
+  return {
+    policy: compiled.policy,
+    data,
+    version: `sha256:${hash.digest('hex').slice(0, 12)}`,
+    regoFiles: sources.map((s) => s.file),
+    dataFiles: found.data.map((d) => d.file),
+    errors,
+  };
+}
+
+function readText(
+  file: string,
+  openTexts: ReadonlyMap<string, string>,
+  errors: ClearanceError[],
+): string | undefined {
+  const open = openTexts.get(file);
+  if (open !== undefined) return open;
+  try {
+    const size = statSync(file).size;
+    if (size > maxPolicyFileBytes) {
+      errors.push({
+        code: 'file_too_large',
+        message: `${file} is ${(size / 1048576).toFixed(1)} MB, over the ${maxPolicyFileBytes / 1048576} MB limit for policy files; not loaded`,
+        location: startOf(file),
+      });
+      return undefined;
+    }
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    errors.push({
+      code: 'config_error',
+      message: `cannot read ${file}: ${(error as Error).message}`,
+      location: startOf(file),
+    });
+    return undefined;
+  }
+}
+
+/** Parses a `data.json` / `data.yaml` file; a syntax error is reported with its line and column. */
+export function parseDataFile(file: string, text: string, errors: ClearanceError[]): JsonValue | undefined {
+  try {
+    if (file.endsWith('.json')) return JSON.parse(text) as JsonValue;
+    return (parseYaml(text) ?? {}) as JsonValue;
+  } catch (error) {
+    let location = startOf(file);
+    if (error instanceof YAMLParseError && error.linePos) {
+      const { line, col } = error.linePos[0];
+      location = {
+        file,
+        start: { line, column: col, offset: error.pos[0] },
+        end: { line, column: col + 1, offset: error.pos[0] + 1 },
+      };
+    } else {
+      // JSON.parse's message has no reliable position; jsonc-parser finds the first error's offset.
+      const found: ParseError[] = [];
+      parseJsonc(text, found, { disallowComments: true, allowTrailingComma: false });
+      if (found[0]) location = locationAtOffset(file, text, found[0].offset);
+    }
+    errors.push({
+      code: 'data_parse_error',
+      message: `${(error as Error).message.split('\n')[0]}`,
+      location,
+    });
+    return undefined;
+  }
+}
+
+function mergeAt(
+  target: Record<string, JsonValue>,
+  prefix: string[],
+  value: JsonValue,
+  file: string,
+  errors: ClearanceError[],
+): Record<string, JsonValue> {
+  if (prefix.length === 0) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      errors.push({
+        code: 'data_parse_error',
+        message: `${file}: a data file at the root must hold an object`,
+        location: startOf(file),
+      });
+      return target;
+    }
+    return { ...target, ...value };
+  }
+  const [head, ...rest] = prefix as [string, ...string[]];
+  const child = target[head];
+  const base = typeof child === 'object' && child !== null && !Array.isArray(child) ? child : {};
+  return { ...target, [head]: mergeAt(base, rest, value, file, errors) };
+}
+
+function startOf(file: string): Location {
+  const start = { line: 1, column: 1, offset: 0 };
+  return { file, start, end: start };
+}
+
+function locationAtOffset(file: string, text: string, offset: number): Location {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  const start = { line, column, offset };
+  return { file, start, end: { line, column: column + 1, offset: offset + 1 } };
+}

@@ -1,0 +1,56 @@
+/**
+ * The one list of builtins the engine knows. Every family file declares its builtins as data;
+ * this file registers them, and the evaluator, hover and completion all read from here.
+ */
+import { aggregateBuiltins } from './aggregates';
+import { arithmeticBuiltins } from './arithmetic';
+import { arrayBuiltins } from './arrays';
+import { bitsBuiltins } from './bits';
+import { comparisonBuiltins } from './comparison';
+import { cryptoBuiltins } from './crypto';
+import { encodingBuiltins } from './encoding';
+import { globBuiltins } from './glob';
+import { graphBuiltins } from './graphs';
+import { jwtBuiltins } from './jwt';
+import { miscBuiltins } from './misc';
+import { netBuiltins } from './net';
+import { objectBuiltins } from './objects';
+import { regexBuiltins } from './regex';
+import type { BuiltinDef } from './registry';
+import { setBuiltins } from './sets';
+import { stringBuiltins } from './strings';
+import { timeBuiltins } from './time';
+import { typeBuiltins } from './types';
+import { unitBuiltins } from './units';
+
+/** Every builtin, in registration order. */
+export const BUILTINS: readonly BuiltinDef[] = [
+  ...comparisonBuiltins,
+  ...arithmeticBuiltins,
+  ...bitsBuiltins,
+  ...aggregateBuiltins,
+  ...setBuiltins,
+  ...arrayBuiltins,
+  ...objectBuiltins,
+  ...stringBuiltins,
+  ...typeBuiltins,
+  ...encodingBuiltins,
+  ...regexBuiltins,
+  ...globBuiltins,
+  ...unitBuiltins,
+  ...graphBuiltins,
+  ...timeBuiltins,
+  ...netBuiltins,
+  ...cryptoBuiltins,
+  ...jwtBuiltins,
+  ...miscBuiltins,
+];
+
+const byName = new Map<string, BuiltinDef>(BUILTINS.map((b) => [b.name, b]));
+
+/** Finds a builtin by its dotted name (`count`, `io.jwt.decode`, `equal`). */
+export function lookupBuiltin(name: string): BuiltinDef | undefined {
+  return byName.get(name);
+}
+
+export type { BuiltinDef } from './registry';

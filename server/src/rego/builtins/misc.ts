@@ -1,0 +1,62 @@
+/**
+ * Builtins about the evaluation itself: print (captured), time.now_ns (the evaluation's fixed
+ * clock), opa.runtime, rand.intn, and http.send (registered but disabled: Clearance never makes
+ * network calls while deciding).
+ */
+import { numberFromBigInt } from '../number';
+import { num, RegoObject, type Value } from '../value';
+import { type BuiltinDef, builtinError, defineBuiltin, intArg, param, stringArg } from './registry';
+
+/** The miscellaneous builtins. */
+export const miscBuiltins: BuiltinDef[] = [
+  defineBuiltin({
+    name: 'print',
+    nondeterministic: true,
+    signature: { args: [], variadic: param('values', 'any'), result: param('result', 'boolean') },
+    description: 'Prints its arguments (captured by Clearance, never written to stdout).',
+    implementation: () => true,
+  }),
+  defineBuiltin({
+    name: 'http.send',
+    nondeterministic: true,
+    signature: {
+      args: [param('request', 'object[string: any]')],
+      result: param('response', 'object[any: any]'),
+    },
+    description:
+      'Makes an HTTP request. Disabled in Clearance: policies are evaluated without network access.',
+    implementation: () => builtinError('http.send is disabled'),
+  }),
+  defineBuiltin({
+    name: 'time.now_ns',
+    nondeterministic: true,
+    signature: { args: [], result: param('now', 'number') },
+    description: 'Returns the current time since epoch in nanoseconds (fixed for one evaluation).',
+    implementation: (_args, ctx) => numberFromBigInt(ctx.nowNs),
+  }),
+  defineBuiltin({
+    name: 'opa.runtime',
+    nondeterministic: true,
+    signature: { args: [], result: param('output', 'object[string: any]') },
+    description: 'Returns an object that describes the runtime environment where OPA is deployed.',
+    implementation: () => RegoObject.of([['env', new RegoObject()]]),
+  }),
+  defineBuiltin({
+    name: 'rand.intn',
+    nondeterministic: true,
+    signature: { args: [param('str', 'string'), param('n', 'number')], result: param('y', 'number') },
+    description:
+      'Returns a random integer between `0` and `n` (`n` exclusive), the same for the same `str` within one query.',
+    implementation: (args, ctx) => {
+      const key = stringArg(args, 0);
+      const n = intArg(args, 1);
+      if (n === 0) return num(0);
+      const memo = `rand.intn/${key}/${n}`;
+      const cached = ctx.cache.get(memo);
+      if (cached !== undefined) return cached;
+      const v: Value = num(Math.floor(Math.random() * Math.abs(n)));
+      ctx.cache.set(memo, v);
+      return v;
+    },
+  }),
+];

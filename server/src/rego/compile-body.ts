@@ -1,0 +1,660 @@
+/**
+ * Translates AST terms and bodies into the compiled form: each variable becomes a frame slot in
+ * the right scope (closures — comprehensions, `not`, `every` — get their own), bare names become
+ * refs to package rules, imports, `input` or `data`, and calls are bound to builtins or user
+ * functions. Ordering for safety happens afterwards (safety.ts).
+ */
+import type { ClearanceError, Location } from '../errors';
+import type * as ast from './ast';
+import { lookupBuiltin } from './builtins/index';
+import type { CBody, CExpr, CTerm, CWith } from './ir';
+import { negateNumber, parseNumber, RegoNumber } from './number';
+import { RegoObject, RegoSet, type Value } from './value';
+
+/** What a bare name means outside local scope: a path under `data` or `input`. */
+export interface GlobalName {
+  root: 'data' | 'input';
+  path: string[];
+}
+
+/** What the body compiler needs to know about the policy. */
+export interface CompileContext {
+  /** Bare names visible in the module: package rules and imports. */
+  globals: Map<string, GlobalName>;
+  /** Arity of the user function at an absolute data path, or undefined if there is none. */
+  functionArity: (path: string[]) => number | undefined;
+  /** True when some rule is defined at or below this absolute data path (for call resolution). */
+  errors: ClearanceError[];
+}
+
+/** A lexical scope: names declared in it, and where to look next. */
+export class Scope {
+  readonly names = new Map<string, number>();
+  readonly locals: number[] = [];
+  constructor(readonly parent?: Scope) {}
+
+  /** Finds a name in this scope or an enclosing one. */
+  lookup(name: string): number | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+}
+
+/** Compiles one rule clause's (or query's) terms and bodies, allocating frame slots. */
+export class BodyCompiler {
+  /** Slot count so far. */
+  nslots = 0;
+  /** Names per slot (for bindings and messages). */
+  readonly slotNames: string[] = [];
+  readonly generated: boolean[] = [];
+
+  constructor(readonly ctx: CompileContext) {}
+
+  /** Declares `name` in `scope` and returns its new slot. */
+  declare(scope: Scope, name: string, generated: boolean): number {
+    const slot = this.nslots++;
+    this.slotNames[slot] = name;
+    this.generated[slot] = generated;
+    scope.names.set(name, slot);
+    scope.locals.push(slot);
+    return slot;
+  }
+
+  /** Reports a compile error. */
+  error(code: string, message: string, location: Location): void {
+    this.ctx.errors.push({ code, message, location });
+  }
+
+  /** Declares the variables a pattern term introduces (for `:=`, `some ... in`, function args). */
+  declarePattern(term: ast.Term, scope: Scope, checkRedeclare: boolean): void {
+    switch (term.type) {
+      case 'var':
+        if (checkRedeclare && scope.names.has(term.name) && !term.generated) {
+          this.error('rego_compile_error', `var ${term.name} assigned above`, term.location);
+          return;
+        }
+        if (!scope.names.has(term.name)) this.declare(scope, term.name, term.generated === true);
+        return;
+      case 'array':
+        for (const t of term.items) this.declarePattern(t, scope, checkRedeclare);
+        return;
+      case 'object':
+        for (const e of term.entries) this.declarePattern(e.value, scope, checkRedeclare);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Declares every free name used at this level of `body` (not inside closures). */
+  predeclare(body: ast.Body, scope: Scope): void {
+    for (const expr of body.exprs) {
+      switch (expr.type) {
+        case 'somedecl':
+          for (const v of expr.vars) {
+            if (!scope.names.has(v.name)) this.declare(scope, v.name, v.generated === true);
+          }
+          break;
+        case 'assign':
+          this.declarePattern(expr.left, scope, true);
+          this.useNames(expr.right, scope);
+          break;
+        case 'somein':
+          if (expr.key) this.declarePattern(expr.key, scope, false);
+          this.declarePattern(expr.value, scope, false);
+          this.useNames(expr.collection, scope);
+          break;
+        case 'every':
+          this.useNames(expr.collection, scope);
+          break;
+        case 'term':
+          this.useNames(expr.term, scope);
+          break;
+        case 'unify':
+          this.useNames(expr.left, scope);
+          this.useNames(expr.right, scope);
+          break;
+        default:
+          break;
+      }
+      for (const w of expr.with ?? []) if (!this.namesFunction(w.value, scope)) this.useNames(w.value, scope);
+    }
+  }
+
+  /** True when a `with` value names a function (a builtin or a rule), not a local variable. */
+  private namesFunction(t: ast.Term, scope: Scope): boolean {
+    const ref: ast.Ref | undefined =
+      t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', terms: [t], location: t.location } : undefined;
+    if (!ref) return false;
+    const head = ref.terms[0];
+    if (head?.type !== 'var' || scope.lookup(head.name) !== undefined) return false;
+    const name = refName(ref);
+    return (
+      (name !== undefined && lookupBuiltin(name) !== undefined) ||
+      this.ctx.globals.has(head.name) ||
+      head.name === 'data'
+    );
+  }
+
+  /** Declares names used in a term that resolve to nothing else (free variables of this scope). */
+  private useNames(term: ast.Term, scope: Scope): void {
+    switch (term.type) {
+      case 'var':
+        if (term.name === 'input' || term.name === 'data') return;
+        if (scope.lookup(term.name) !== undefined) return;
+        if (this.ctx.globals.has(term.name)) return;
+        this.declare(scope, term.name, term.generated === true);
+        return;
+      case 'ref': {
+        const [head, ...rest] = term.terms;
+        if (head && head.type !== 'var') this.useNames(head, scope);
+        else if (head?.type === 'var') this.useNames(head, scope);
+        for (const t of rest) this.useNames(t, scope);
+        return;
+      }
+      case 'array':
+      case 'set':
+        for (const t of term.items) this.useNames(t, scope);
+        return;
+      case 'object':
+        for (const e of term.entries) {
+          this.useNames(e.key, scope);
+          this.useNames(e.value, scope);
+        }
+        return;
+      case 'call':
+        for (const t of term.args) this.useNames(t, scope);
+        return;
+      case 'templatestring':
+        for (const p of term.parts) if (typeof p !== 'string') this.useNames(p, scope);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Compiles a body in a new scope nested in `parent` (or in `scope` itself when given). */
+  compileBody(body: ast.Body, scope: Scope): CBody {
+    this.predeclare(body, scope);
+    const exprs: CExpr[] = [];
+    body.exprs.forEach((expr, index) => {
+      const c = this.compileExpr(expr, scope, index);
+      if (c) exprs.push(c);
+    });
+    return { exprs, locals: scope.locals };
+  }
+
+  /** Compiles one expression. */
+  private compileExpr(expr: ast.Expr, scope: Scope, index: number): CExpr | undefined {
+    const loc = expr.location;
+    const withs = expr.with?.length ? this.compileWiths(expr.with, scope) : undefined;
+    const base = withs ? { loc, withs, index } : { loc, index };
+    switch (expr.type) {
+      case 'somedecl':
+        return { ...base, e: 'nop' };
+      case 'assign':
+        return {
+          ...base,
+          e: 'unify',
+          left: this.compileTerm(expr.left, scope),
+          right: this.compileTerm(expr.right, scope),
+          mode: 'evalRight',
+          assign: true,
+        };
+      case 'unify':
+        return {
+          ...base,
+          e: 'unify',
+          left: this.compileTerm(expr.left, scope),
+          right: this.compileTerm(expr.right, scope),
+          mode: 'evalRight',
+          assign: false,
+        };
+      case 'somein': {
+        const key = expr.key ? this.compileTerm(expr.key, scope) : undefined;
+        const value = this.compileTerm(expr.value, scope);
+        const coll = this.compileTerm(expr.collection, scope);
+        return key ? { ...base, e: 'somein', key, value, coll } : { ...base, e: 'somein', value, coll };
+      }
+      case 'every': {
+        const coll = this.compileTerm(expr.collection, scope);
+        const inner = new Scope(scope);
+        if (expr.key) this.declarePattern(expr.key, inner, false);
+        this.declarePattern(expr.value, inner, false);
+        const key = expr.key ? this.compileTerm(expr.key, inner) : undefined;
+        const value = this.compileTerm(expr.value, inner);
+        const body = this.compileBody(expr.body, inner);
+        return key
+          ? { ...base, e: 'every', key, value, coll, body }
+          : { ...base, e: 'every', value, coll, body };
+      }
+      case 'not': {
+        const inner = new Scope(scope);
+        const innerBody: ast.Body = {
+          exprs: [{ ...expr.expr, with: undefined }],
+          location: expr.expr.location,
+        };
+        const body = this.compileBody(innerBody, inner);
+        const innerWiths = expr.expr.with?.length ? this.compileWiths(expr.expr.with, inner) : undefined;
+        const first = body.exprs[0];
+        if (first && innerWiths) first.withs = innerWiths;
+        return { ...base, e: 'not', body, text: '' };
+      }
+      case 'notbody': {
+        const inner = new Scope(scope);
+        return { ...base, e: 'not', body: this.compileBody(expr.body, inner), text: '' };
+      }
+      case 'term':
+        return this.compileTermExpr(expr.term, scope, base);
+    }
+  }
+
+  /** A term used as an expression: calls with one argument too many bind their output to it. */
+  private compileTermExpr(
+    term: ast.Term,
+    scope: Scope,
+    base: { loc: Location; index: number; withs?: CWith[] },
+  ): CExpr {
+    if (term.type === 'call') {
+      const name = refName(term.operator);
+      if (name === 'eq' && term.args.length === 2) {
+        return {
+          ...base,
+          e: 'unify',
+          left: this.compileTerm(term.args[0] as ast.Term, scope),
+          right: this.compileTerm(term.args[1] as ast.Term, scope),
+          mode: 'evalRight',
+          assign: false,
+        };
+      }
+      const arity = this.arityOf(term.operator, scope);
+      if (arity !== undefined && term.args.length === arity + 1) {
+        const out = term.args[arity] as ast.Term;
+        const call: ast.Call = { ...term, args: term.args.slice(0, arity) };
+        return {
+          ...base,
+          e: 'unify',
+          left: this.compileTerm(out, scope),
+          right: this.compileTerm(call, scope),
+          mode: 'evalRight',
+          assign: false,
+        };
+      }
+    }
+    return { ...base, e: 'term', term: this.compileTerm(term, scope) };
+  }
+
+  /** The number of declared arguments of the called function, if known. */
+  private arityOf(operator: ast.Ref, scope: Scope): number | undefined {
+    const target = this.resolveCallPath(operator, scope);
+    if (!target) return undefined;
+    if (target.k === 'builtin') return target.arity;
+    return this.ctx.functionArity(target.path);
+  }
+
+  /** Resolves a call operator to a builtin name or a user function path. */
+  private resolveCallPath(
+    operator: ast.Ref,
+    scope: Scope,
+  ): { k: 'builtin'; name: string; arity: number } | { k: 'func'; path: string[] } | undefined {
+    const parts = refParts(operator);
+    if (!parts) return undefined;
+    const [head, ...rest] = parts;
+    if (head === undefined) return undefined;
+    if (head === 'data') return { k: 'func', path: rest };
+    if (scope.lookup(head) === undefined) {
+      const g = this.ctx.globals.get(head);
+      if (g && g.root === 'data') {
+        const path = [...g.path, ...rest];
+        if (this.ctx.functionArity(path) !== undefined) return { k: 'func', path };
+      }
+    }
+    const name = parts.join('.');
+    const def = lookupBuiltin(name);
+    if (def) return { k: 'builtin', name, arity: def.signature.args.length };
+    if (scope.lookup(head) === undefined) {
+      const g = this.ctx.globals.get(head);
+      if (g && g.root === 'data') return { k: 'func', path: [...g.path, ...rest] };
+    }
+    return undefined;
+  }
+
+  /** Compiles `with` modifiers. */
+  private compileWiths(withs: ast.With[], scope: Scope): CWith[] {
+    const out: CWith[] = [];
+    for (const w of withs) {
+      const value: CTerm =
+        this.namesFunction(w.value, scope) && !this.isValueRef(w.value, scope)
+          ? { t: 'val', v: null }
+          : this.compileTerm(w.value, scope);
+      const parts = refParts(w.target);
+      const head = w.target.terms[0];
+      if (head?.type === 'var' && head.name === 'input') {
+        const path = this.groundPath(w.target.terms.slice(1));
+        if (path) out.push({ target: 'input', path, value });
+        else this.error('rego_compile_error', 'with keyword target must be a ground reference', w.location);
+        continue;
+      }
+      if (head?.type === 'var' && head.name === 'data') {
+        const path = this.groundPath(w.target.terms.slice(1));
+        if (!path) {
+          this.error('rego_compile_error', 'with keyword target must be a ground reference', w.location);
+          continue;
+        }
+        const strings = path.every((p) => typeof p === 'string') ? (path as string[]) : undefined;
+        if (strings && this.ctx.functionArity(strings) !== undefined) {
+          out.push(this.functionWith(`data.${strings.join('.')}`, value, w.value, scope));
+        } else {
+          out.push({ target: 'data', path, value });
+        }
+        continue;
+      }
+      const target = parts ? this.resolveCallPath(w.target, scope) : undefined;
+      if (target?.k === 'builtin') {
+        out.push(this.functionWith(target.name, value, w.value, scope));
+        continue;
+      }
+      if (target?.k === 'func') {
+        out.push(this.functionWith(`data.${target.path.join('.')}`, value, w.value, scope));
+        continue;
+      }
+      if (head?.type === 'var' && this.ctx.globals.has(head.name) && scope.lookup(head.name) === undefined) {
+        const g = this.ctx.globals.get(head.name) as GlobalName;
+        const rest = this.groundPath(w.target.terms.slice(1));
+        if (rest) {
+          out.push({ target: g.root, path: [...g.path, ...rest], value });
+          continue;
+        }
+      }
+      this.error(
+        'rego_compile_error',
+        'with keyword target must reference existing input, data, or a function',
+        w.location,
+      );
+    }
+    return out;
+  }
+
+  /** True when a `with` value that names a global refers to a value (not a function). */
+  private isValueRef(t: ast.Term, scope: Scope): boolean {
+    const ref: ast.Ref | undefined =
+      t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', terms: [t], location: t.location } : undefined;
+    if (!ref) return true;
+    const target = this.resolveCallPath(ref, scope);
+    if (target?.k === 'builtin') return false;
+    if (target?.k === 'func' && this.ctx.functionArity(target.path) !== undefined) return false;
+    return true;
+  }
+
+  /** A function replacement: by another function when the value names one, else by a value. */
+  private functionWith(fnKey: string, value: CTerm, source: ast.Term, scope: Scope): CWith {
+    if (source.type === 'ref' || source.type === 'var') {
+      const ref: ast.Ref =
+        source.type === 'ref' ? source : { type: 'ref', terms: [source], location: source.location };
+      const isLocal =
+        ref.terms[0]?.type === 'var' && scope.lookup((ref.terms[0] as ast.Var).name) !== undefined;
+      const target = isLocal ? undefined : this.resolveCallPath(ref, scope);
+      if (target?.k === 'builtin') {
+        const def = lookupBuiltin(target.name);
+        if (def) return { target: 'fn', path: [], fnKey, value, fnValue: { k: 'builtin', def } };
+      }
+      if (target?.k === 'func' && this.ctx.functionArity(target.path) !== undefined) {
+        return { target: 'fn', path: [], fnKey, value, fnValue: { k: 'func', path: target.path } };
+      }
+    }
+    return { target: 'fn', path: [], fnKey, value };
+  }
+
+  /** Ground scalar values of ref terms, or undefined when one is not ground. */
+  private groundPath(terms: ast.Term[]): Value[] | undefined {
+    const out: Value[] = [];
+    for (const t of terms) {
+      const v = scalarValue(t);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+
+  /** Compiles a term in `scope`. */
+  compileTerm(term: ast.Term, scope: Scope): CTerm {
+    switch (term.type) {
+      case 'null':
+      case 'boolean':
+      case 'number':
+      case 'string': {
+        const v = scalarValue(term);
+        if (v === undefined) {
+          this.error('rego_parse_error', `invalid number ${String(term.value)}`, term.location);
+          return { t: 'val', v: null };
+        }
+        return { t: 'val', v };
+      }
+      case 'var':
+        return this.compileVar(term, [], scope, term.location);
+      case 'ref': {
+        const [head, ...rest] = term.terms;
+        const path = rest.map((t) => this.compileTerm(t, scope));
+        if (head?.type === 'var') return this.compileVar(head, path, scope, term.location);
+        if (!head) return { t: 'val', v: null };
+        return this.makeRef(this.compileTerm(head, scope), path, term.location);
+      }
+      case 'array': {
+        const items = term.items.map((t) => this.compileTerm(t, scope));
+        return constantArray(items) ?? { t: 'array', items };
+      }
+      case 'set':
+        return { t: 'set', items: term.items.map((t) => this.compileTerm(t, scope)) };
+      case 'object':
+        return {
+          t: 'object',
+          entries: term.entries.map((e) => [
+            this.compileTerm(e.key, scope),
+            this.compileTerm(e.value, scope),
+          ]),
+        };
+      case 'arraycomprehension':
+      case 'setcomprehension': {
+        const inner = new Scope(scope);
+        const body = this.compileBody(term.body, inner);
+        const t = this.compileTerm(term.term, inner);
+        return {
+          t: term.type === 'arraycomprehension' ? 'acomp' : 'scomp',
+          term: t,
+          body,
+          loc: term.location,
+        };
+      }
+      case 'objectcomprehension': {
+        const inner = new Scope(scope);
+        const body = this.compileBody(term.body, inner);
+        return {
+          t: 'ocomp',
+          key: this.compileTerm(term.key, inner),
+          value: this.compileTerm(term.value, inner),
+          body,
+          loc: term.location,
+        };
+      }
+      case 'call':
+        return this.compileCall(term, scope);
+      case 'templatestring':
+        return {
+          t: 'template',
+          parts: term.parts.map((p) => (typeof p === 'string' ? p : this.compileTerm(p, scope))),
+          loc: term.location,
+        };
+    }
+  }
+
+  /** Builds a ref term, folding a ref with no path into its head. */
+  private makeRef(head: CTerm, path: CTerm[], loc: Location): CTerm {
+    if (path.length === 0 && head.t !== 'root') return head;
+    if (head.t === 'ref') return { t: 'ref', head: head.head, path: [...head.path, ...path], loc };
+    return { t: 'ref', head, path, loc };
+  }
+
+  /** Resolves a variable (with the ref path that follows it). */
+  private compileVar(v: ast.Var, path: CTerm[], scope: Scope, loc: Location): CTerm {
+    if (v.name === 'input' || v.name === 'data') {
+      return { t: 'ref', head: { t: 'root', which: v.name }, path, loc };
+    }
+    const slot = scope.lookup(v.name);
+    if (slot !== undefined) {
+      return this.makeRef({ t: 'var', slot, name: v.name, generated: v.generated === true }, path, loc);
+    }
+    const g = this.ctx.globals.get(v.name);
+    if (g) {
+      const prefix: CTerm[] = g.path.map((p) => ({ t: 'val', v: p }));
+      return { t: 'ref', head: { t: 'root', which: g.root }, path: [...prefix, ...path], loc };
+    }
+    const declared = this.declare(scope, v.name, v.generated === true);
+    return this.makeRef(
+      { t: 'var', slot: declared, name: v.name, generated: v.generated === true },
+      path,
+      loc,
+    );
+  }
+
+  /** Compiles a call, resolving its target. */
+  private compileCall(call: ast.Call, scope: Scope): CTerm {
+    const args = call.args.map((a) => this.compileTerm(a, scope));
+    const name = refName(call.operator) ?? '?';
+    if (name === 'minus' && args.length === 1) {
+      const only = args[0] as CTerm;
+      if (only.t === 'val' && only.v instanceof RegoNumber) return { t: 'val', v: negateNumber(only.v) };
+      args.unshift({ t: 'val', v: new RegoNumber(0n, 0) });
+    }
+    const target = this.resolveCallPath(call.operator, scope);
+    const infix = call.infix;
+    const base = infix ? { infix } : {};
+    if (target?.k === 'builtin') {
+      const def = lookupBuiltin(target.name);
+      if (def) {
+        this.checkArity(
+          def.signature.args.length,
+          args.length,
+          target.name,
+          call.location,
+          def.signature.variadic,
+        );
+        return {
+          t: 'call',
+          name: target.name,
+          target: { k: 'builtin', def },
+          args,
+          loc: call.location,
+          ...base,
+        };
+      }
+    }
+    if (target?.k === 'func') {
+      const arity = this.ctx.functionArity(target.path);
+      if (arity === undefined) {
+        this.error('rego_type_error', `undefined function data.${target.path.join('.')}`, call.location);
+      } else {
+        this.checkArity(arity, args.length, `data.${target.path.join('.')}`, call.location);
+      }
+      return { t: 'call', name, target: { k: 'func', path: target.path }, args, loc: call.location, ...base };
+    }
+    this.error('rego_type_error', `undefined function ${name}`, call.location);
+    return { t: 'val', v: null };
+  }
+
+  /** Reports a call with the wrong number of arguments. */
+  private checkArity(want: number, got: number, name: string, loc: Location, variadic?: unknown): void {
+    if (variadic !== undefined) return;
+    if (got !== want) {
+      const which = got < want ? 'too few' : 'too many';
+      this.error(
+        'rego_type_error',
+        `${name}: arity mismatch: ${which} arguments (want ${want}, got ${got})`,
+        loc,
+      );
+    }
+  }
+}
+
+/** Folds an array of constants into one constant. */
+function constantArray(items: CTerm[]): CTerm | undefined {
+  const values: Value[] = [];
+  for (const i of items) {
+    if (i.t !== 'val') return undefined;
+    values.push(i.v);
+  }
+  return { t: 'val', v: values };
+}
+
+/** The value of a scalar term, or undefined for non-scalars. */
+export function scalarValue(term: ast.Term): Value | undefined {
+  switch (term.type) {
+    case 'null':
+      return null;
+    case 'boolean':
+      return term.value === true;
+    case 'string':
+      return String(term.value);
+    case 'number':
+      return parseNumber(String(term.value));
+    default:
+      return undefined;
+  }
+}
+
+/** `a.b.c` as ["a", "b", "c"] when every part after the head is a string; else undefined. */
+export function refParts(ref: ast.Ref): string[] | undefined {
+  const [head, ...rest] = ref.terms;
+  if (head?.type !== 'var') return undefined;
+  const out = [head.name];
+  for (const t of rest) {
+    if (t.type !== 'string') return undefined;
+    out.push(String(t.value));
+  }
+  return out;
+}
+
+/** The dotted name of a ref (`io.jwt.decode`), or undefined. */
+export function refName(ref: ast.Ref): string | undefined {
+  return refParts(ref)?.join('.');
+}
+
+/** Converts a constant AST term to a value (used for defaults of `input_term` and similar). */
+export function constantValue(term: ast.Term): Value | undefined {
+  switch (term.type) {
+    case 'array': {
+      const out: Value[] = [];
+      for (const t of term.items) {
+        const v = constantValue(t);
+        if (v === undefined) return undefined;
+        out.push(v);
+      }
+      return out;
+    }
+    case 'set': {
+      const s = new RegoSet();
+      for (const t of term.items) {
+        const v = constantValue(t);
+        if (v === undefined) return undefined;
+        s.add(v);
+      }
+      return s;
+    }
+    case 'object': {
+      const o = new RegoObject();
+      for (const e of term.entries) {
+        const k = constantValue(e.key);
+        const v = constantValue(e.value);
+        if (k === undefined || v === undefined) return undefined;
+        o.set(k, v);
+      }
+      return o;
+    }
+    case 'call':
+      if (term.operator.terms.length === 1 && refName(term.operator) === 'set' && term.args.length === 0) {
+        return new RegoSet();
+      }
+      if (term.infix === '-' && term.args.length === 1) return undefined;
+      return undefined;
+    default:
+      return scalarValue(term);
+  }
+}

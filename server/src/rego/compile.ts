@@ -1,0 +1,437 @@
+/**
+ * Compiles parsed modules into a `Policy`: the rule tree (rules merged by package path into the
+ * data document), each clause compiled and ordered for safety, and recursion detected across
+ * rules. Every module's errors are collected; compilation never stops at the first.
+ */
+import type { ClearanceError, Location } from '../errors';
+import type * as ast from './ast';
+import { BodyCompiler, type CompileContext, type GlobalName, Scope, scalarValue } from './compile-body';
+import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
+import { checkBound, orderBody } from './safety';
+import { formatRegoValue, keyOf, type Value } from './value';
+
+/** A compiled policy: the modules, the rule tree and every rule set. */
+export interface Policy {
+  modules: ast.Module[];
+  root: RuleNode;
+  ruleSets: RuleSet[];
+  /** Source text by file name (for clause text and residual rendering). */
+  sources: Map<string, string>;
+}
+
+/** A rule clause waiting to be compiled, with where it goes in the tree. */
+interface PendingRule {
+  rule: ast.Rule;
+  module: ast.Module;
+  nodePath: Value[];
+  keyPath: ast.Term[];
+  member?: ast.Term;
+}
+
+/** Creates an empty rule tree node. */
+function newNode(path: Value[]): RuleNode {
+  return { path, children: new Map() };
+}
+
+/** Finds or creates the node at `path`. */
+export function nodeAt(root: RuleNode, path: Value[], create: boolean): RuleNode | undefined {
+  let node = root;
+  for (const key of path) {
+    const k = keyOf(key);
+    let child = node.children.get(k);
+    if (!child) {
+      if (!create) return undefined;
+      child = { key, node: newNode([...node.path, key]) };
+      node.children.set(k, child);
+    }
+    node = child.node;
+  }
+  return node;
+}
+
+/** Text of a clause: its first source line, trimmed. */
+function clauseText(sources: Map<string, string>, loc: Location): string {
+  const text = sources.get(loc.file);
+  if (text === undefined) return '';
+  const start = loc.start.offset - (loc.start.column - 1);
+  const end = text.indexOf('\n', loc.start.offset);
+  return text.slice(Math.max(0, start), end < 0 ? text.length : end).trim();
+}
+
+/** The name a path is shown with: `data.api.authz.allow`. */
+export function formatPath(path: Value[]): string {
+  let out = 'data';
+  for (const p of path) {
+    if (typeof p === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) out += `.${p}`;
+    else out += `[${formatRegoValue(p)}]`;
+  }
+  return out;
+}
+
+/** Splits a rule head into its tree position and the key terms after the ground prefix. */
+function placeRule(rule: ast.Rule, module: ast.Module): PendingRule | undefined {
+  const terms = rule.head.ref.terms;
+  const head = terms[0];
+  if (head?.type !== 'var') return undefined;
+  const nodePath: Value[] = [...module.package.path, head.name];
+  let i = 1;
+  for (; i < terms.length; i++) {
+    const v = scalarValue(terms[i] as ast.Term);
+    if (v === undefined) break;
+    nodePath.push(v);
+  }
+  let keyPath = terms.slice(i);
+  let member: ast.Term | undefined;
+  if (rule.kind === 'partialset') {
+    member = rule.head.key;
+    if (!member && keyPath.length > 0) {
+      member = keyPath[keyPath.length - 1];
+      keyPath = keyPath.slice(0, -1);
+    } else if (!member && i > 1 && rule.head.assign !== 'contains') {
+      // `p[x]` in v0 syntax with a ground key: the last ground term is the member.
+      const last = terms[terms.length - 1] as ast.Term;
+      nodePath.pop();
+      member = last;
+    }
+  }
+  return member ? { rule, module, nodePath, keyPath, member } : { rule, module, nodePath, keyPath };
+}
+
+/** Compiles modules into a policy; returns it with every compile error found. */
+export function compileModules(
+  modules: ast.Module[],
+  sources: Map<string, string>,
+): { policy: Policy; errors: ClearanceError[] } {
+  const errors: ClearanceError[] = [];
+  const root = newNode([]);
+  const ruleSets: RuleSet[] = [];
+  const pending: PendingRule[] = [];
+  const packageNames = new Map<string, Set<string>>();
+  const pendingByNode = new Map<RuleNode, PendingRule[]>();
+  for (const module of modules) {
+    const pkgKey = module.package.path.join('.');
+    let names = packageNames.get(pkgKey);
+    if (!names) {
+      names = new Set();
+      packageNames.set(pkgKey, names);
+    }
+    nodeAt(root, module.package.path, true);
+    for (const rule of module.rules) {
+      const placed = placeRule(rule, module);
+      if (!placed) continue;
+      const first = rule.head.ref.terms[0] as ast.Var;
+      names.add(first.name);
+      pending.push(placed);
+      const node = nodeAt(root, placed.nodePath, true) as RuleNode;
+      const list = pendingByNode.get(node) ?? [];
+      list.push(placed);
+      pendingByNode.set(node, list);
+    }
+  }
+  const setsByNode = new Map<RuleNode, RuleSet>();
+  for (const [node, list] of pendingByNode) {
+    const kind = ruleSetKind(list, errors);
+    const path = node.path.map((p) => (typeof p === 'string' ? p : String(p)));
+    const set: RuleSet = { path, kind, clauses: [] };
+    const fn = list.find((p) => p.rule.kind === 'function');
+    if (fn) set.arity = fn.rule.head.args?.length ?? 0;
+    node.rules = set;
+    setsByNode.set(node, set);
+    ruleSets.push(set);
+  }
+  const functionArity = (path: string[]): number | undefined => {
+    const node = nodeAt(root, path, false);
+    return node?.rules?.kind === 'function' ? node.rules.arity : undefined;
+  };
+  for (const p of pending) {
+    const node = nodeAt(root, p.nodePath, false) as RuleNode;
+    const set = setsByNode.get(node) as RuleSet;
+    const globals = moduleGlobals(p.module, packageNames.get(p.module.package.path.join('.')) ?? new Set());
+    const ctx: CompileContext = { globals, functionArity, errors };
+    const compiled = compileClause(p, ctx, sources, formatPath(p.nodePath));
+    if (compiled.isDefault) {
+      if (set.default) {
+        errors.push({
+          code: 'rego_type_error',
+          message: `multiple default rules ${formatPath(p.nodePath)} found`,
+          location: p.rule.location,
+        });
+      }
+      set.default = compiled;
+    } else {
+      set.clauses.push(compiled);
+    }
+  }
+  checkRecursion(ruleSets, errors);
+  return { policy: { modules, root, ruleSets, sources }, errors };
+}
+
+/** Decides what a node's rules define, reporting conflicting kinds. */
+function ruleSetKind(list: PendingRule[], errors: ClearanceError[]): RuleSet['kind'] {
+  const kinds = new Set<RuleSet['kind']>();
+  for (const p of list) {
+    if (p.rule.kind === 'function') kinds.add('function');
+    else if (p.keyPath.length > 0) kinds.add('object');
+    else if (p.member) kinds.add('set');
+    else kinds.add('complete');
+  }
+  if (kinds.size > 1) {
+    const first = list[0] as PendingRule;
+    errors.push({
+      code: 'rego_type_error',
+      message: `conflicting rules ${formatPath(first.nodePath)} found`,
+      location: first.rule.location,
+    });
+  }
+  const [kind] = kinds;
+  return kind ?? 'complete';
+}
+
+/** Names visible in a module: its package's rules and its imports. */
+function moduleGlobals(module: ast.Module, ruleNames: Set<string>): Map<string, GlobalName> {
+  const globals = new Map<string, GlobalName>();
+  for (const name of ruleNames) globals.set(name, { root: 'data', path: [...module.package.path, name] });
+  for (const imp of module.imports) {
+    const [head, ...rest] = imp.path.terms;
+    if (head?.type !== 'var') continue;
+    if (head.name !== 'data' && head.name !== 'input') continue;
+    const path: string[] = [];
+    for (const t of rest) if (t.type === 'string') path.push(String(t.value));
+    const alias = imp.alias ?? path[path.length - 1] ?? head.name;
+    if (alias === 'input' && head.name === 'input' && path.length === 0) continue;
+    globals.set(alias, { root: head.name, path });
+  }
+  return globals;
+}
+
+/** Compiles one clause (with its `else` chain). */
+function compileClause(
+  p: PendingRule,
+  ctx: CompileContext,
+  sources: Map<string, string>,
+  path: string,
+): CRule {
+  const { rule } = p;
+  const bc = new BodyCompiler(ctx);
+  const argScope = new Scope();
+  const safety = { slotNames: bc.slotNames, errors: ctx.errors };
+  for (const a of rule.head.args ?? []) bc.declarePattern(a, argScope, false);
+  const args = rule.head.args?.map((a) => bc.compileTerm(a, argScope));
+  const argSlots = new Set<number>(argScope.locals);
+  const scope = new Scope(argScope);
+  const body = bc.compileBody(rule.body, scope);
+  const keyPath = p.keyPath.map((t) => bc.compileTerm(t, scope));
+  const member = p.member ? bc.compileTerm(p.member, scope) : undefined;
+  const value: CTerm = rule.head.value ? bc.compileTerm(rule.head.value, scope) : { t: 'val', v: true };
+  const bound = orderBody(body, argSlots, safety);
+  for (const t of [...keyPath, value, ...(member ? [member] : [])])
+    checkBound(t, bound, safety, rule.head.location);
+  const origin = (loc: Location, head: Location): ClauseOrigin => ({
+    path,
+    location: loc,
+    headLocation: head,
+    text: clauseText(sources, loc),
+    isDefault: rule.isDefault,
+  });
+  const elses: CElse[] = [];
+  for (let e = rule.else; e; e = e.else) {
+    const elseScope = new Scope(argScope);
+    const elseBody = bc.compileBody(e.body, elseScope);
+    const elseValue: CTerm = e.value ? bc.compileTerm(e.value, elseScope) : { t: 'val', v: true };
+    const after = orderBody(elseBody, argSlots, safety);
+    checkBound(elseValue, after, safety, e.location);
+    elses.push({ value: elseValue, body: elseBody, origin: origin(e.location, e.location) });
+  }
+  const out: CRule = {
+    origin: origin(rule.location, rule.head.location),
+    nslots: 0,
+    keyPath,
+    value,
+    body,
+    elses,
+    isDefault: rule.isDefault,
+    constValue: value.t === 'val' && keyPath.length === 0 && !member,
+  };
+  if (member) out.member = member;
+  if (args) out.args = args;
+  out.nslots = bc.nslots;
+  return out;
+}
+
+/** Compiles a query body against the policy (names resolve to `input`, `data` and locals). */
+export function compileQueryBody(body: ast.Body, policy: Policy, errors: ClearanceError[]): CQuery {
+  const functionArity = (path: string[]): number | undefined => {
+    const node = nodeAt(policy.root, path, false);
+    return node?.rules?.kind === 'function' ? node.rules.arity : undefined;
+  };
+  const bc = new BodyCompiler({ globals: new Map(), functionArity, errors });
+  const scope = new Scope();
+  const cbody = bc.compileBody(body, scope);
+  orderBody(cbody, new Set(), { slotNames: bc.slotNames, errors });
+  const vars: Array<{ name: string; slot: number }> = [];
+  for (const [name, slot] of scope.names) {
+    if (bc.generated[slot] || name.startsWith('$')) continue;
+    vars.push({ name, slot });
+  }
+  return {
+    body: cbody,
+    nslots: bc.nslots,
+    vars,
+    exprs: body.exprs.map((e, index) => ({ text: '', location: e.location, index })),
+    source: body,
+  };
+}
+
+/** Reports `rego_recursion_error` for every cycle among rules. */
+function checkRecursion(ruleSets: RuleSet[], errors: ClearanceError[]): void {
+  const deps = new Map<RuleSet, Set<RuleSet>>();
+  for (const set of ruleSets) {
+    const out = new Set<RuleSet>();
+    const clauses = set.default ? [...set.clauses, set.default] : set.clauses;
+    for (const c of clauses) {
+      const refs: Array<Array<string | null>> = [];
+      collectClauseRefs(c, refs);
+      for (const r of refs) for (const s of ruleSets) if (pathMatches(s.path, r)) out.add(s);
+    }
+    deps.set(set, out);
+  }
+  const index = new Map<RuleSet, number>();
+  const low = new Map<RuleSet, number>();
+  const onStack = new Set<RuleSet>();
+  const stack: RuleSet[] = [];
+  let counter = 0;
+  const reported = new Set<RuleSet>();
+  const visit = (v: RuleSet): void => {
+    index.set(v, counter);
+    low.set(v, counter);
+    counter++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of deps.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: RuleSet[] = [];
+      let w: RuleSet | undefined;
+      do {
+        w = stack.pop() as RuleSet;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      const cyclic = scc.length > 1 || deps.get(v)?.has(v);
+      if (cyclic) {
+        for (const s of scc) {
+          if (reported.has(s)) continue;
+          reported.add(s);
+          const cycle = [...scc].reverse().map((x) => `data.${x.path.join('.')}`);
+          const name = `data.${s.path.join('.')}`;
+          const clause = s.clauses[0] ?? s.default;
+          const err: ClearanceError = {
+            code: 'rego_recursion_error',
+            message: `rule ${name} is recursive: ${[...cycle, cycle[0]].join(' -> ')}`,
+          };
+          if (clause) err.location = clause.origin.location;
+          errors.push(err);
+        }
+      }
+    }
+  };
+  for (const s of ruleSets) if (!index.has(s)) visit(s);
+}
+
+/** True when a rule at `path` may be read by a data ref with this pattern (null: any key). */
+function pathMatches(path: string[], pattern: Array<string | null>): boolean {
+  const n = Math.min(path.length, pattern.length);
+  for (let i = 0; i < n; i++) {
+    const p = pattern[i];
+    if (p !== null && p !== path[i]) return false;
+  }
+  return true;
+}
+
+/** Collects the key patterns of every data ref and user function a clause reads. */
+function collectClauseRefs(c: CRule | CElse, out: Array<Array<string | null>>): void {
+  const visitTerm = (t: CTerm): void => {
+    switch (t.t) {
+      case 'ref': {
+        if (t.head.t === 'root' && t.head.which === 'data') {
+          out.push(t.path.map((p) => (p.t === 'val' && typeof p.v === 'string' ? p.v : null)));
+        } else visitTerm(t.head);
+        for (const p of t.path) visitTerm(p);
+        return;
+      }
+      case 'array':
+      case 'set':
+        for (const i of t.items) visitTerm(i);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          visitTerm(k);
+          visitTerm(v);
+        }
+        return;
+      case 'call':
+        if (t.target.k === 'func') out.push(t.target.path);
+        for (const a of t.args) visitTerm(a);
+        return;
+      case 'template':
+        for (const p of t.parts) if (typeof p !== 'string') visitTerm(p);
+        return;
+      case 'acomp':
+      case 'scomp':
+        visitBody(t.body);
+        visitTerm(t.term);
+        return;
+      case 'ocomp':
+        visitBody(t.body);
+        visitTerm(t.key);
+        visitTerm(t.value);
+        return;
+      default:
+        return;
+    }
+  };
+  const visitBody = (b: CRule['body']): void => {
+    for (const e of b.exprs) {
+      for (const w of e.withs ?? []) {
+        visitTerm(w.value);
+        if (w.fnValue?.k === 'func') out.push(w.fnValue.path);
+      }
+      switch (e.e) {
+        case 'term':
+          visitTerm(e.term);
+          break;
+        case 'unify':
+          visitTerm(e.left);
+          visitTerm(e.right);
+          break;
+        case 'somein':
+          if (e.key) visitTerm(e.key);
+          visitTerm(e.value);
+          visitTerm(e.coll);
+          break;
+        case 'every':
+          visitTerm(e.coll);
+          visitBody(e.body);
+          break;
+        case 'not':
+          visitBody(e.body);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visitBody(c.body);
+  if (c.value) visitTerm(c.value);
+  if ('keyPath' in c) {
+    for (const k of c.keyPath) visitTerm(k);
+    if (c.member) visitTerm(c.member);
+    for (const e of c.elses) collectClauseRefs(e, out);
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The engine's entry points for policies and queries: compile sources into a Policy, prepare a
+ * query once, evaluate it many times under limits. No function here throws: every problem is
+ * returned as a `ClearanceError`.
+ */
+import type { ClearanceError, Location } from '../errors';
+import type { BuiltinContext } from './builtins/registry';
+import { compileModules, compileQueryBody, type Policy } from './compile';
+import { Evaluator, type Frame } from './eval';
+import type { CQuery } from './ir';
+import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
+import { parseModule, parseQuery } from './parser';
+import { type EValue, parseUnknownPrefix, Unknown } from './partial';
+import { fromJson, type JsonValue, RegoObject, toJson, type Value } from './value';
+
+/** Options for one evaluation. */
+export interface EvalOptions {
+  input?: JsonValue;
+  data?: JsonValue;
+  /** Ref prefixes (`input.resource`) whose missing values are unknown rather than undefined. */
+  unknowns?: string[];
+  limits?: EvalLimits;
+  /** Builtin errors end the evaluation (OPA's `--strict-builtin-errors`) instead of making the call undefined. */
+  strictBuiltinErrors?: boolean;
+  /** The clock `time.now_ns()` reads, fixed for the evaluation. */
+  nowNs?: bigint;
+  /** Receives `print` output (discarded when absent). */
+  print?: (message: string) => void;
+}
+
+/** Rego values given directly (for inputs that JSON cannot hold, such as sets). */
+export interface EvalValues {
+  input?: Value;
+  data?: Value;
+}
+
+/** A query prepared against a policy. */
+export interface PreparedQuery {
+  policy: Policy;
+  text: string;
+  compiled: CQuery;
+  /** Each top-level expression's source text and location, as `opa eval` reports them. */
+  expressions: Array<{ text: string; location: Location }>;
+}
+
+/** One query result as Rego values. */
+export interface ValueResult {
+  bindings: Map<string, EValue>;
+  expressions: EValue[];
+}
+
+/** One query result as JSON. */
+export interface QueryResult {
+  bindings: Record<string, JsonValue>;
+  expressions: JsonValue[];
+}
+
+/** Compiles Rego sources into a policy, collecting every parse and compile error. */
+export function compilePolicy(
+  sources: Array<{ file: string; text: string }>,
+  options?: { regoVersion?: 0 | 1 },
+): { policy: Policy; errors: ClearanceError[] } {
+  const errors: ClearanceError[] = [];
+  const modules = [];
+  const texts = new Map<string, string>();
+  for (const s of sources) {
+    texts.set(s.file, s.text);
+    const parsed = parseModule(s.text, { file: s.file, regoVersion: options?.regoVersion ?? 1 });
+    errors.push(...parsed.errors);
+    if (parsed.module) modules.push(parsed.module);
+  }
+  try {
+    const compiled = compileModules(modules, texts);
+    errors.push(...compiled.errors);
+    return { policy: compiled.policy, errors };
+  } catch (e) {
+    errors.push(internalError(e));
+    return { policy: compileModules([], texts).policy, errors };
+  }
+}
+
+/** Parses and compiles a query against a policy. */
+export function prepareQuery(
+  policy: Policy,
+  query: string,
+): { query?: PreparedQuery; errors: ClearanceError[] } {
+  const parsed = parseQuery(query, { file: '<query>' });
+  if (!parsed.body) return { errors: parsed.errors };
+  const errors: ClearanceError[] = [...parsed.errors];
+  try {
+    const compiled = compileQueryBody(parsed.body, policy, errors);
+    if (errors.length > 0) return { errors };
+    const expressions = parsed.body.exprs.map((e) => ({
+      text: query.slice(e.location.start.offset, e.location.end.offset),
+      location: e.location,
+    }));
+    return { query: { policy, text: query, compiled, expressions }, errors };
+  } catch (e) {
+    return { errors: [internalError(e)] };
+  }
+}
+
+/** Builds an evaluator for one evaluation. */
+export function createEvaluator(
+  policy: Policy,
+  options: EvalOptions,
+  values: EvalValues,
+  querySource?: string,
+): Evaluator {
+  const prefixes: string[][] = [];
+  for (const u of options.unknowns ?? []) {
+    const p = parseUnknownPrefix(u);
+    if (p && p.root === 'input') prefixes.push(p.path);
+  }
+  const input = values.input ?? (options.input === undefined ? undefined : fromJson(options.input));
+  const data = values.data ?? (options.data === undefined ? new RegoObject() : fromJson(options.data));
+  const builtins: BuiltinContext = {
+    nowNs: options.nowNs ?? BigInt(Date.now()) * 1_000_000n,
+    print: options.print ?? (() => undefined),
+    cache: new Map(),
+  };
+  const setup = {
+    policy,
+    ctx: { input, data, dataOverrides: [], fnOverrides: new Map(), cache: new Map() },
+    limits: new LimitTracker(options.limits),
+    strict: options.strictBuiltinErrors === true,
+    unknowns: prefixes.length > 0 ? prefixes : undefined,
+    builtins,
+  };
+  return new Evaluator(querySource === undefined ? setup : { ...setup, querySource });
+}
+
+/** Evaluates a prepared query, returning results as Rego values. */
+export function evaluateQueryValues(
+  query: PreparedQuery,
+  options: EvalOptions,
+  values: EvalValues = {},
+): { results: ValueResult[]; errors: ClearanceError[] } {
+  const results: ValueResult[] = [];
+  try {
+    const ev = createEvaluator(query.policy, options, values, query.text);
+    const q = query.compiled;
+    const f: Frame = new Array(q.nslots);
+    const exprValues: EValue[] = new Array(q.body.exprs.length);
+    const run = (i: number): boolean => {
+      const e = q.body.exprs[i];
+      if (e === undefined) {
+        const bindings = new Map<string, EValue>();
+        for (const v of q.vars) {
+          const val = f[v.slot];
+          if (val !== undefined) bindings.set(v.name, val);
+        }
+        results.push({ bindings, expressions: [...exprValues] });
+        return false;
+      }
+      return ev.evalExpr(
+        e,
+        f,
+        () => run(i + 1),
+        (v) => {
+          exprValues[e.index] = v;
+        },
+      );
+    };
+    run(0);
+    return { results, errors: [] };
+  } catch (e) {
+    return { results: [], errors: [toError(e)] };
+  }
+}
+
+/** Evaluates a prepared query; results are JSON, as `opa eval` prints them. */
+export function evaluateQuery(
+  query: PreparedQuery,
+  options: EvalOptions,
+): { results: QueryResult[]; errors: ClearanceError[] } {
+  const { results, errors } = evaluateQueryValues(query, options);
+  return {
+    results: results.map((r) => ({
+      bindings: Object.fromEntries([...r.bindings].map(([k, v]) => [k, evalueToJson(v)])),
+      expressions: r.expressions.map((v) => (v === undefined ? null : evalueToJson(v))),
+    })),
+    errors,
+  };
+}
+
+/** JSON for an evaluated value; an Unknown renders as its Rego text. */
+export function evalueToJson(v: EValue): JsonValue {
+  return v instanceof Unknown ? v.text : toJson(v);
+}
+
+/** Converts anything caught at the API boundary into an error. */
+export function toError(e: unknown): ClearanceError {
+  if (e instanceof EvalHalt) {
+    const err: ClearanceError = { code: e.code, message: e.message };
+    if (e.location) err.location = e.location;
+    return err;
+  }
+  if (e instanceof RangeError) {
+    return { code: 'eval_cancel_error', message: 'evaluation exceeded the stack limit (nesting too deep)' };
+  }
+  return internalError(e);
+}
+
+/** An unexpected failure, reported instead of thrown. */
+function internalError(e: unknown): ClearanceError {
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'eval_internal_error', message: `internal error: ${message}` };
+}

@@ -1,0 +1,475 @@
+/**
+ * The data document and rules at evaluation time: walking `data` through the rule tree and the
+ * base documents (with `with data...` replacements), evaluating complete rules (with `default`,
+ * `else` and conflict detection), partial sets and objects (with a keyed fast path for
+ * `p[key]` lookups), and user function calls.
+ */
+import type { Location } from '../errors';
+import { formatPath, nodeAt } from './compile';
+import type { Evaluator, Frame, K, VK } from './eval';
+import { lookupKey, setPath } from './eval';
+import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
+import { EvalHalt } from './limits';
+import { anyUnknown, appendRefStep, type EValue, renderCall, Unknown } from './partial';
+import { equalValues, keyOf, RegoObject, RegoSet, type Value } from './value';
+
+const TRUE_TERM: CTerm = { t: 'val', v: true };
+
+/** Evaluates `data` followed by `path`. */
+export function evalDataRef(ev: Evaluator, path: CTerm[], f: Frame, k: VK): boolean {
+  return walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+}
+
+/** Walks the rule tree and base data in step. */
+function walkData(
+  ev: Evaluator,
+  node: RuleNode | undefined,
+  base: Value | undefined,
+  abs: Value[],
+  path: CTerm[],
+  i: number,
+  f: Frame,
+  k: VK,
+): boolean {
+  const overrides = ev.ctx.dataOverrides;
+  if (overrides.length > 0) {
+    const ov = findOverride(overrides, abs);
+    if (ov) return ev.walkValue(ov.value, path, i, f, k);
+  }
+  if (!node && (overrides.length === 0 || !overrideBelow(overrides, abs))) {
+    return base === undefined ? false : ev.walkValue(base, path, i, f, k);
+  }
+  const p = path[i];
+  if (node?.rules) {
+    const set = node.rules;
+    if (set.kind === 'function') return false;
+    if (
+      p &&
+      node.children.size === 0 &&
+      (set.kind === 'set' || set.kind === 'object') &&
+      !ev.ctx.cache.has(set)
+    ) {
+      const key = p.t === 'val' ? p.v : p.t === 'var' ? f[p.slot] : undefined;
+      if (key !== undefined && !(key instanceof Unknown)) {
+        const v = evalRuleSetKey(ev, set, key);
+        return v === undefined ? false : ev.walkValue(v, path, i + 1, f, k);
+      }
+    }
+    const v = nodeValue(ev, node, base, abs);
+    return v === undefined ? false : ev.walkValue(v, path, i, f, k);
+  }
+  if (p === undefined) {
+    const v = nodeValue(ev, node, base, abs);
+    return v === undefined ? false : k(v);
+  }
+  const keys = p.t === 'val' ? undefined : childKeys(node, base);
+  return ev.evalKey(
+    p,
+    f,
+    (key) => {
+      if (key instanceof Unknown) return false;
+      const child = node?.children.get(keyOf(key));
+      const baseChild = base === undefined ? undefined : lookupKey(base, key);
+      const nextAbs = [...abs, key];
+      if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
+        return false;
+      }
+      return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
+    },
+    keys,
+  );
+}
+
+/** The keys under a node: its children's and the base document's. */
+function childKeys(node: RuleNode | undefined, base: Value | undefined): Value {
+  const s = new RegoSet();
+  if (node) for (const c of node.children.values()) s.add(c.key);
+  if (base instanceof RegoObject) for (const k of base.keys()) s.add(k);
+  return s;
+}
+
+/** The override whose path is exactly `abs` (latest wins). */
+function findOverride(overrides: Array<{ path: Value[]; value: EValue }>, abs: Value[]) {
+  for (let i = overrides.length - 1; i >= 0; i--) {
+    const o = overrides[i] as { path: Value[]; value: EValue };
+    if (o.path.length === abs.length && o.path.every((p, j) => equalValues(p, abs[j] as Value))) return o;
+  }
+  return undefined;
+}
+
+/** True when some override lies at or below `abs`. */
+function overrideBelow(overrides: Array<{ path: Value[] }>, abs: Value[]): boolean {
+  return overrides.some(
+    (o) => o.path.length >= abs.length && abs.every((p, j) => equalValues(p, o.path[j] as Value)),
+  );
+}
+
+/** The whole value of a node: base data merged with its rules and children. */
+function nodeValue(
+  ev: Evaluator,
+  node: RuleNode | undefined,
+  base: Value | undefined,
+  abs: Value[],
+): EValue | undefined {
+  let out: EValue | undefined;
+  if (!node) {
+    out = base;
+  } else if (node.rules && node.children.size === 0) {
+    out = evalRuleSetValue(ev, node.rules);
+  } else {
+    const obj = new RegoObject();
+    if (base instanceof RegoObject) for (const [k, v] of base.entries()) obj.set(k, v);
+    if (node.rules) {
+      const v = evalRuleSetValue(ev, node.rules);
+      if (v instanceof Unknown) return v;
+      if (v instanceof RegoObject) for (const [k, x] of v.entries()) obj.set(k, x);
+    }
+    for (const c of node.children.values()) {
+      const baseChild = base instanceof RegoObject ? base.get(c.key) : undefined;
+      // Like OPA, a base document shadows a rule of the same name when the whole tree is read.
+      if (baseChild !== undefined && c.node.rules && c.node.children.size === 0) continue;
+      const cv = nodeValue(ev, c.node, baseChild, [...abs, c.key]);
+      if (cv instanceof Unknown) return new Unknown(formatPath(abs));
+      if (cv === undefined) continue;
+      const existing = node.rules ? obj.get(c.key) : undefined;
+      if (existing !== undefined && !equalValues(existing, cv)) {
+        throw new EvalHalt(
+          'eval_conflict_error',
+          `object keys must be unique: ${formatPath([...abs, c.key])}`,
+        );
+      }
+      obj.set(c.key, cv);
+    }
+    out = obj;
+  }
+  const overrides = ev.ctx.dataOverrides;
+  if (out !== undefined && overrides.length > 0) {
+    for (const o of overrides) {
+      if (o.path.length > abs.length && abs.every((p, j) => equalValues(p, o.path[j] as Value))) {
+        out = setPath(out, o.path.slice(abs.length), o.value);
+      }
+    }
+  }
+  return out;
+}
+
+/** A rule set's whole value (cached per `with` context). */
+export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefined {
+  const cached = ev.ctx.cache.get(set);
+  if (cached !== undefined) return cached === null ? undefined : cached;
+  const v = guarded(ev, set, () => {
+    switch (set.kind) {
+      case 'complete':
+        return evalComplete(ev, set);
+      case 'set':
+        return evalSet(ev, set, undefined);
+      case 'object':
+        return evalObject(ev, set, undefined);
+      default:
+        return undefined;
+    }
+  });
+  ev.ctx.cache.set(set, v ?? null);
+  return v;
+}
+
+/** Runs a rule evaluation under the depth limit and the run-time recursion guard. */
+function guarded<T>(ev: Evaluator, set: RuleSet, run: () => T): T {
+  if (ev.active.has(set)) {
+    throw new EvalHalt('rego_recursion_error', `rule ${formatPath(set.path)} is recursive`);
+  }
+  ev.active.add(set);
+  ev.limits.enter();
+  try {
+    return run();
+  } finally {
+    ev.limits.leave();
+    ev.active.delete(set);
+  }
+}
+
+/** The value of `p[key]` for a partial set or object, evaluating only the clauses that can match. */
+function evalRuleSetKey(ev: Evaluator, set: RuleSet, key: Value): EValue | undefined {
+  return guarded(ev, set, () => {
+    if (set.kind === 'set') {
+      const r = evalSet(ev, set, key);
+      if (r instanceof Unknown) return new Unknown(appendRefStep(formatPath(set.path), key));
+      return r instanceof RegoSet && r.has(key) ? key : undefined;
+    }
+    const r = evalObject(ev, set, key);
+    if (r instanceof Unknown) return new Unknown(appendRefStep(formatPath(set.path), key));
+    return r instanceof RegoObject ? r.get(key) : undefined;
+  });
+}
+
+/** Runs a clause (then its `else` branches while no branch holds for certain); `onSolution` per solution. */
+export function runClause(
+  ev: Evaluator,
+  clause: CRule,
+  f: Frame,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+): boolean {
+  const mark = ev.residuals.length;
+  let definite = false;
+  const stop = ev.evalBody(clause.body, 0, f, () => {
+    if (ev.residuals.length === mark) definite = true;
+    return onSolution(clause.value, clause.origin);
+  });
+  if (stop || definite) return stop;
+  for (const el of clause.elses) {
+    const r = runElse(ev, el, f, mark, onSolution);
+    if (r.stop) return true;
+    if (r.definite) return false;
+  }
+  return false;
+}
+
+/** Runs one `else` branch. */
+function runElse(
+  ev: Evaluator,
+  el: CElse,
+  f: Frame,
+  mark: number,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+): { stop: boolean; definite: boolean } {
+  let definite = false;
+  const stop = ev.evalBody(el.body, 0, f, () => {
+    if (ev.residuals.length === mark) definite = true;
+    return onSolution(el.value ?? TRUE_TERM, el.origin);
+  });
+  return { stop, definite };
+}
+
+/** Throws the conflict error OPA raises. */
+function conflict(message: string, origin: ClauseOrigin): never {
+  throw new EvalHalt('eval_conflict_error', message, origin.location);
+}
+
+const sameConstCache = new WeakMap<RuleSet, boolean>();
+
+/** True when every clause of a complete rule has the same constant value (first success decides). */
+function allSameConst(set: RuleSet): boolean {
+  let r = sameConstCache.get(set);
+  if (r === undefined) {
+    const first = set.clauses[0];
+    r =
+      first !== undefined &&
+      set.clauses.every(
+        (c) =>
+          c.constValue &&
+          c.elses.length === 0 &&
+          c.value.t === 'val' &&
+          first.value.t === 'val' &&
+          equalValues(c.value.v, first.value.v),
+      );
+    sameConstCache.set(set, r);
+  }
+  return r;
+}
+
+/** Evaluates a complete rule: one value, the default, or undefined; conflicting values are an error. */
+function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
+  let value: Value | undefined;
+  let conditional = false;
+  const condValues: EValue[] = [];
+  const sameConst = allSameConst(set);
+  for (const clause of set.clauses) {
+    const f: Frame = new Array(clause.nslots);
+    const mark = ev.residuals.length;
+    runClause(ev, clause, f, (vt, origin) =>
+      ev.evalTerm(vt, f, (v) => {
+        if (ev.residuals.length > mark || v instanceof Unknown) {
+          conditional = true;
+          condValues.push(v);
+          return false;
+        }
+        if (value === undefined) value = v;
+        else if (!equalValues(value, v)) conflict('complete rules must not produce multiple outputs', origin);
+        return vt.t === 'val';
+      }),
+    );
+    if (sameConst && value !== undefined && !conditional) break;
+  }
+  if (conditional) {
+    const v = value;
+    if (v !== undefined && condValues.every((c) => !(c instanceof Unknown) && equalValues(c, v))) return v;
+    return new Unknown(formatPath(set.path));
+  }
+  if (value !== undefined) return value;
+  return defaultValue(ev, set);
+}
+
+/** The value of a rule set's `default` clause, if any. */
+export function defaultValue(ev: Evaluator, set: RuleSet): EValue | undefined {
+  const d = set.default;
+  if (!d) return undefined;
+  const f: Frame = new Array(d.nslots);
+  let out: EValue | undefined;
+  ev.evalTerm(d.value, f, (v) => {
+    out = v;
+    return true;
+  });
+  return out;
+}
+
+/** True when a term can be matched before the body runs (a plain pattern). */
+function isPattern(t: CTerm | undefined): t is CTerm {
+  if (!t) return false;
+  if (t.t === 'val' || t.t === 'var') return true;
+  if (t.t === 'array') return t.items.every(isPattern);
+  return false;
+}
+
+/** Evaluates a partial set rule (only members equal to `only` when given). */
+function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): EValue {
+  const out = new RegoSet();
+  let conditional = false;
+  for (const clause of set.clauses) {
+    const member = clause.member ?? TRUE_TERM;
+    const f: Frame = new Array(clause.nslots);
+    const mark = ev.residuals.length;
+    const produce: K = () =>
+      runClause(ev, clause, f, () =>
+        ev.evalTerm(member, f, (m) => {
+          if (ev.residuals.length > mark || m instanceof Unknown) {
+            conditional = true;
+            return false;
+          }
+          if (only !== undefined) {
+            if (!equalValues(m, only)) return false;
+            out.add(m);
+            return true;
+          }
+          out.add(m);
+          return false;
+        }),
+      );
+    if (only !== undefined && isPattern(member)) ev.match(member, only, f, produce);
+    else produce();
+    if (only !== undefined && out.size > 0) break;
+  }
+  if (conditional && !(only !== undefined && out.size > 0)) return new Unknown(formatPath(set.path));
+  return out;
+}
+
+/** Evaluates an object-generating rule set (only the entry for `firstKey` when given). */
+function evalObject(ev: Evaluator, set: RuleSet, firstKey: Value | undefined): EValue {
+  const out = new RegoObject();
+  let conditional = false;
+  for (const clause of set.clauses) {
+    const f: Frame = new Array(clause.nslots);
+    const mark = ev.residuals.length;
+    const produce: K = () =>
+      runClause(ev, clause, f, (vt, origin) =>
+        ev.evalItems(clause.keyPath, f, (keys) =>
+          ev.evalTerm(clause.member ?? vt, f, (leaf) => {
+            if (ev.residuals.length > mark || leaf instanceof Unknown || anyUnknown(keys)) {
+              conditional = true;
+              return false;
+            }
+            if (firstKey !== undefined && !equalValues(keys[0] as Value, firstKey)) return false;
+            insertPath(out, keys as Value[], leaf, clause.member !== undefined, origin);
+            return false;
+          }),
+        ),
+      );
+    const first = clause.keyPath[0];
+    if (firstKey !== undefined && isPattern(first)) ev.match(first, firstKey, f, produce);
+    else produce();
+  }
+  return conditional ? new Unknown(formatPath(set.path)) : out;
+}
+
+/** Inserts a generated entry at a key path, creating objects and sets as needed. */
+function insertPath(
+  obj: RegoObject,
+  keys: Value[],
+  leaf: Value,
+  member: boolean,
+  origin: ClauseOrigin,
+): void {
+  let cur = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i] as Value;
+    const next = cur.get(key);
+    if (next === undefined) {
+      const n = new RegoObject();
+      cur.set(key, n);
+      cur = n;
+    } else if (next instanceof RegoObject) {
+      cur = next;
+    } else {
+      conflict('object keys must be unique', origin);
+    }
+  }
+  const last = keys[keys.length - 1] as Value;
+  if (member) {
+    let s = cur.get(last);
+    if (s === undefined) {
+      s = new RegoSet();
+      cur.set(last, s);
+    }
+    if (!(s instanceof RegoSet)) conflict('object keys must be unique', origin);
+    s.add(leaf);
+    cur.set(last, s);
+    return;
+  }
+  const existing = cur.get(last);
+  if (existing !== undefined && !equalValues(existing, leaf)) conflict('object keys must be unique', origin);
+  cur.set(last, leaf);
+}
+
+/** Calls a user function: every clause whose arguments match; differing outputs are a conflict. */
+export function callFunction(
+  ev: Evaluator,
+  path: string[],
+  args: Value[],
+  loc: Location,
+): EValue | undefined {
+  const set = nodeAt(ev.policy.root, path, false)?.rules;
+  if (set?.kind !== 'function') {
+    throw new EvalHalt('eval_type_error', `undefined function data.${path.join('.')}`, loc);
+  }
+  ev.limits.enter();
+  try {
+    let value: Value | undefined;
+    let conditional = false;
+    const condValues: EValue[] = [];
+    for (const clause of set.clauses) {
+      const f: Frame = new Array(clause.nslots);
+      const mark = ev.residuals.length;
+      matchArgs(ev, clause.args ?? [], args, 0, f, () =>
+        runClause(ev, clause, f, (vt, origin) =>
+          ev.evalTerm(vt, f, (v) => {
+            if (ev.residuals.length > mark || v instanceof Unknown) {
+              conditional = true;
+              condValues.push(v);
+              return false;
+            }
+            if (value === undefined) value = v;
+            else if (!equalValues(value, v)) {
+              conflict('functions must not produce multiple outputs for same inputs', origin);
+            }
+            return vt.t === 'val';
+          }),
+        ),
+      );
+    }
+    if (conditional) {
+      const v = value;
+      if (v !== undefined && condValues.every((c) => !(c instanceof Unknown) && equalValues(c, v))) return v;
+      return renderCall(`data.${path.join('.')}`, undefined, args);
+    }
+    if (value !== undefined) return value;
+    return defaultValue(ev, set);
+  } finally {
+    ev.limits.leave();
+  }
+}
+
+/** Matches argument patterns against argument values. */
+function matchArgs(ev: Evaluator, patterns: CTerm[], args: Value[], i: number, f: Frame, k: K): boolean {
+  const p = patterns[i];
+  if (p === undefined) return k();
+  return ev.match(p, args[i] as Value, f, () => matchArgs(ev, patterns, args, i + 1, f, k));
+}

@@ -1,0 +1,799 @@
+/**
+ * The evaluator: top-down, continuation-passing evaluation of compiled bodies. Each expression
+ * calls its continuation once per solution; bindings live in a frame of slots and are undone as
+ * continuations return; a continuation returning true stops the enumeration. Rules, the data
+ * document and functions are in eval-rules.ts; unknowns flow through as `Unknown` values.
+ */
+import type { Location } from '../errors';
+import { type BuiltinContext, BuiltinError } from './builtins/registry';
+import type { Policy } from './compile';
+import { callFunction, evalDataRef } from './eval-rules';
+import type { CallTarget, CBody, CExpr, CTerm, CWith, RuleSet } from './ir';
+import { EvalHalt, type LimitTracker } from './limits';
+import {
+  anyUnknown,
+  appendRefStep,
+  type EValue,
+  refText,
+  relateToUnknowns,
+  renderCall,
+  renderOperand,
+  Unknown,
+} from './partial';
+import { pairTerms } from './safety';
+import { equalValues, formatRegoValue, num, RegoObject, RegoSet, type Value } from './value';
+
+/** A clause's variable slots. */
+export type Frame = Array<EValue | undefined>;
+
+/** Continuation: returns true to stop enumerating. */
+export type K = () => boolean;
+
+/** Continuation receiving a value. */
+export type VK = (v: EValue) => boolean;
+
+/** Everything `with` can replace, plus the rule cache that goes with it. */
+export interface EvalContext {
+  input: EValue | undefined;
+  data: Value;
+  dataOverrides: Array<{ path: Value[]; value: EValue }>;
+  fnOverrides: Map<string, { value?: EValue; target?: CWith['fnValue'] }>;
+  cache: Map<RuleSet, EValue | null>;
+}
+
+/** How an Evaluator is set up. */
+export interface EvaluatorSetup {
+  policy: Policy;
+  ctx: EvalContext;
+  limits: LimitTracker;
+  strict: boolean;
+  unknowns: string[][] | undefined;
+  builtins: BuiltinContext;
+  querySource?: string;
+}
+
+/** Evaluates compiled bodies against one input and data document. */
+export class Evaluator {
+  ctx: EvalContext;
+  readonly policy: Policy;
+  readonly limits: LimitTracker;
+  readonly strict: boolean;
+  /** Unknown prefixes under `input` (paths below the root), or undefined when none. */
+  readonly unknowns: string[][] | undefined;
+  /** Residual conditions of the current solution path (pushed and popped as evaluation proceeds). */
+  readonly residuals: string[] = [];
+  readonly builtins: BuiltinContext;
+  /** Rule sets being evaluated, to catch recursion that `with` makes possible at run time. */
+  readonly active = new Set<RuleSet>();
+  private readonly querySource: string | undefined;
+
+  constructor(setup: EvaluatorSetup) {
+    this.policy = setup.policy;
+    this.ctx = setup.ctx;
+    this.limits = setup.limits;
+    this.strict = setup.strict;
+    this.unknowns = setup.unknowns;
+    this.builtins = setup.builtins;
+    this.querySource = setup.querySource;
+  }
+
+  /** Source text at a location (policy files, or the query). */
+  sourceText(loc: Location): string {
+    const text = this.policy.sources.get(loc.file) ?? this.querySource ?? '';
+    return text.slice(loc.start.offset, loc.end.offset);
+  }
+
+  /** Runs `k` with a residual condition recorded on the current path. */
+  withResidual(text: string, k: K): boolean {
+    this.residuals.push(text);
+    try {
+      return k();
+    } finally {
+      this.residuals.pop();
+    }
+  }
+
+  // ---------------------------------------------------------------- bodies and expressions
+
+  /** Evaluates `body` from expression `i`; calls `k` per solution. */
+  evalBody(body: CBody, i: number, f: Frame, k: K): boolean {
+    const e = body.exprs[i];
+    if (e === undefined) return k();
+    return this.evalExpr(e, f, () => this.evalBody(body, i + 1, f, k));
+  }
+
+  /** Evaluates one expression; `record` receives a term expression's value (for query results). */
+  evalExpr(e: CExpr, f: Frame, k: K, record?: (v: EValue) => void): boolean {
+    this.limits.step();
+    if (e.withs) return this.evalWith(e, e.withs, f, k, record);
+    return this.evalExprCore(e, f, k, record);
+  }
+
+  /** Evaluates an expression without its `with` modifiers. */
+  private evalExprCore(e: CExpr, f: Frame, k: K, record?: (v: EValue) => void): boolean {
+    switch (e.e) {
+      case 'nop':
+        return k();
+      case 'term':
+        return this.evalTerm(e.term, f, (v) => {
+          record?.(v);
+          if (v instanceof Unknown) return this.withResidual(v.text, k);
+          if (v === false) return false;
+          return k();
+        });
+      case 'unify':
+        record?.(true);
+        return this.evalUnify(e.left, e.right, e.mode, f, k);
+      case 'somein':
+        record?.(true);
+        return this.evalTerm(e.coll, f, (coll) => this.iterateCollection(coll, e.key, e.value, f, k));
+      case 'every':
+        record?.(true);
+        return this.evalEvery(e, f, k);
+      case 'not':
+        record?.(true);
+        return this.evalNot(e, f, k);
+    }
+  }
+
+  /** Evaluates an expression under `with` replacements, restoring them for the continuation. */
+  private evalWith(e: CExpr, withs: CWith[], f: Frame, k: K, record?: (v: EValue) => void): boolean {
+    const valueTerms = withs.map((w) => (w.fnValue ? ({ t: 'val', v: null } as CTerm) : w.value));
+    return this.evalItems(valueTerms, f, (values) => {
+      const saved = this.ctx;
+      const next: EvalContext = {
+        input: saved.input,
+        data: saved.data,
+        dataOverrides: [...saved.dataOverrides],
+        fnOverrides: new Map(saved.fnOverrides),
+        cache: new Map(),
+      };
+      withs.forEach((w, i) => {
+        const v = values[i] as EValue;
+        if (w.target === 'input') next.input = setPath(next.input, w.path, v);
+        else if (w.target === 'data') next.dataOverrides.push({ path: w.path, value: v });
+        else if (w.fnKey) next.fnOverrides.set(w.fnKey, w.fnValue ? { target: w.fnValue } : { value: v });
+      });
+      this.ctx = next;
+      try {
+        return this.evalExprCore(
+          e,
+          f,
+          () => {
+            this.ctx = saved;
+            try {
+              return k();
+            } finally {
+              this.ctx = next;
+            }
+          },
+          record,
+        );
+      } finally {
+        this.ctx = saved;
+      }
+    });
+  }
+
+  /** `not`: holds when the body has no solution; a conditional body makes a residual `not`. */
+  private evalNot(e: Extract<CExpr, { e: 'not' }>, f: Frame, k: K): boolean {
+    const mark = this.residuals.length;
+    let definite = false;
+    const conditional: string[][] = [];
+    this.evalBody(e.body, 0, f, () => {
+      if (this.residuals.length === mark) {
+        definite = true;
+        return true;
+      }
+      conditional.push(this.residuals.slice(mark));
+      return conditional.length > 16;
+    });
+    if (definite) return false;
+    if (conditional.length === 0) return k();
+    const only = conditional.length === 1 ? conditional[0] : undefined;
+    const text =
+      only && only.length === 1
+        ? `not ${only[0]}`
+        : only
+          ? `not { ${only.join('; ')} }`
+          : this.sourceText(e.loc);
+    return this.withResidual(text, k);
+  }
+
+  /** `every`: the body must hold for each element; unknown domains and bodies give a residual. */
+  private evalEvery(e: Extract<CExpr, { e: 'every' }>, f: Frame, k: K): boolean {
+    return this.evalTerm(e.coll, f, (coll) => {
+      if (coll instanceof Unknown) return this.withResidual(this.sourceText(e.loc), k);
+      if (!Array.isArray(coll) && !(coll instanceof RegoSet) && !(coll instanceof RegoObject)) return false;
+      const entries = entriesOf(coll);
+      let conditional = false;
+      for (const [key, val] of entries) {
+        const mark = this.residuals.length;
+        let holds = false;
+        let definite = false;
+        const run = (): boolean =>
+          this.evalBody(e.body, 0, f, () => {
+            holds = true;
+            if (this.residuals.length === mark) {
+              definite = true;
+              return true;
+            }
+            return false;
+          });
+        const matchValue = (): boolean => this.match(e.value, val, f, run);
+        if (e.key) this.match(e.key, key, f, matchValue);
+        else matchValue();
+        if (!holds) return false;
+        if (!definite) conditional = true;
+      }
+      if (conditional) return this.withResidual(this.sourceText(e.loc), k);
+      return k();
+    });
+  }
+
+  /** Iterates a collection for `some k, v in coll`. */
+  private iterateCollection(coll: EValue, key: CTerm | undefined, value: CTerm, f: Frame, k: K): boolean {
+    if (coll instanceof Unknown) {
+      const elem = new Unknown(`${renderOperand(coll)}[_]`);
+      const keyText = new Unknown(`key of ${renderOperand(coll)}`);
+      const matchValue = (): boolean => this.match(value, elem, f, k);
+      return key ? this.match(key, keyText, f, matchValue) : matchValue();
+    }
+    for (const [kv, vv] of entriesOf(coll)) {
+      this.limits.step();
+      const matchValue = (): boolean => this.match(value, vv, f, k);
+      if (key ? this.match(key, kv, f, matchValue) : matchValue()) return true;
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- unification
+
+  /** Unifies two terms in the order safety planning chose. */
+  evalUnify(left: CTerm, right: CTerm, mode: string, f: Frame, k: K): boolean {
+    if (mode === 'evalRight') return this.evalTerm(right, f, (v) => this.match(left, v, f, k));
+    if (mode === 'evalLeft') return this.evalTerm(left, f, (v) => this.match(right, v, f, k));
+    const pairs = pairTerms(left, right);
+    if (pairs) return this.unifyItems(pairs[0], pairs[1], 0, f, k);
+    return this.evalTerm(right, f, (v) => this.match(left, v, f, k));
+  }
+
+  /** Unifies two arrays of terms pair by pair. */
+  private unifyItems(ls: CTerm[], rs: CTerm[], i: number, f: Frame, k: K): boolean {
+    const l = ls[i];
+    const r = rs[i];
+    if (l === undefined || r === undefined) return k();
+    const next = (): boolean => this.unifyItems(ls, rs, i + 1, f, k);
+    if (this.isEvaluable(r, f)) return this.evalTerm(r, f, (v) => this.match(l, v, f, next));
+    if (this.isEvaluable(l, f)) return this.evalTerm(l, f, (v) => this.match(r, v, f, next));
+    const pairs = pairTerms(l, r);
+    if (pairs) return this.unifyItems(pairs[0], pairs[1], 0, f, next);
+    return false;
+  }
+
+  /** True when every pattern-position variable of `t` is bound. */
+  isEvaluable(t: CTerm, f: Frame): boolean {
+    switch (t.t) {
+      case 'var':
+        return f[t.slot] !== undefined;
+      case 'array':
+      case 'set':
+        return t.items.every((i) => this.isEvaluable(i, f));
+      case 'object':
+        return t.entries.every(([a, b]) => this.isEvaluable(a, f) && this.isEvaluable(b, f));
+      default:
+        return true;
+    }
+  }
+
+  /** Matches a pattern term against a value, binding its unbound variables. */
+  match(p: CTerm, v: EValue, f: Frame, k: K): boolean {
+    switch (p.t) {
+      case 'var': {
+        const cur = f[p.slot];
+        if (cur === undefined) {
+          f[p.slot] = v;
+          try {
+            return k();
+          } finally {
+            f[p.slot] = undefined;
+          }
+        }
+        return this.compareEqual(cur, v, k);
+      }
+      case 'val':
+        return this.compareEqual(p.v, v, k);
+      case 'array':
+        if (v instanceof Unknown) return this.matchUnknown(p, v, f, k);
+        if (!Array.isArray(v) || v.length !== p.items.length) return false;
+        return this.matchItems(p.items, v, 0, f, k);
+      case 'object':
+        if (v instanceof Unknown) return this.matchUnknown(p, v, f, k);
+        if (!(v instanceof RegoObject) || v.size !== p.entries.length) return false;
+        return this.matchEntries(p.entries, v, 0, f, k);
+      default:
+        return this.evalTerm(p, f, (pv) => this.compareEqual(pv, v, k));
+    }
+  }
+
+  /** Matches array items pairwise. */
+  private matchItems(ps: CTerm[], vs: EValue[], i: number, f: Frame, k: K): boolean {
+    const p = ps[i];
+    if (p === undefined) return k();
+    return this.match(p, vs[i] as EValue, f, () => this.matchItems(ps, vs, i + 1, f, k));
+  }
+
+  /** Matches object entries: keys are evaluated, values matched. */
+  private matchEntries(es: Array<[CTerm, CTerm]>, obj: RegoObject, i: number, f: Frame, k: K): boolean {
+    const e = es[i];
+    if (e === undefined) return k();
+    return this.evalTerm(e[0], f, (key) => {
+      if (key instanceof Unknown) return false;
+      const val = obj.get(key);
+      if (val === undefined) return false;
+      return this.match(e[1], val, f, () => this.matchEntries(es, obj, i + 1, f, k));
+    });
+  }
+
+  /** Matches a composite pattern against an Unknown: its variables become Unknown too. */
+  private matchUnknown(p: CTerm, u: Unknown, f: Frame, k: K): boolean {
+    const slots: number[] = [];
+    const collect = (t: CTerm): void => {
+      if (t.t === 'var' && f[t.slot] === undefined) slots.push(t.slot);
+      else if (t.t === 'array' || t.t === 'set') t.items.forEach(collect);
+      else if (t.t === 'object') for (const [, v] of t.entries) collect(v);
+    };
+    collect(p);
+    for (const s of slots) f[s] = new Unknown(`${renderOperand(u)}[_]`);
+    try {
+      return this.withResidual(`${renderPatternText(p)} = ${u.text}`, k);
+    } finally {
+      for (const s of slots) f[s] = undefined;
+    }
+  }
+
+  /** Continues when two values are equal; an Unknown side makes the equality a residual. */
+  compareEqual(a: EValue, b: EValue, k: K): boolean {
+    if (a instanceof Unknown || b instanceof Unknown) {
+      const [x, y] = a instanceof Unknown ? [a, b] : [b, a];
+      return this.withResidual(`${renderOperand(x)} == ${renderOperand(y)}`, k);
+    }
+    return equalValues(a, b) ? k() : false;
+  }
+
+  // ---------------------------------------------------------------- terms
+
+  /** Evaluates a term; calls `k` once per value (refs with unbound variables iterate). */
+  evalTerm(t: CTerm, f: Frame, k: VK): boolean {
+    switch (t.t) {
+      case 'val':
+        return k(t.v);
+      case 'var': {
+        const v = f[t.slot];
+        return v === undefined ? false : k(v);
+      }
+      case 'root':
+        return t.which === 'input' ? this.evalInputRef([], f, k) : evalDataRef(this, [], f, k);
+      case 'ref':
+        return this.evalRef(t, f, k);
+      case 'array':
+        return this.evalItems(t.items, f, (vs) =>
+          k(anyUnknown(vs) ? renderComposite('[', vs, ']') : (vs as Value[])),
+        );
+      case 'set':
+        return this.evalItems(t.items, f, (vs) =>
+          k(anyUnknown(vs) ? renderComposite('{', vs, '}') : RegoSet.of(vs as Value[])),
+        );
+      case 'object': {
+        const flat: CTerm[] = [];
+        for (const [a, b] of t.entries) flat.push(a, b);
+        return this.evalItems(flat, f, (vs) => {
+          if (anyUnknown(vs)) return k(new Unknown(renderObjectText(vs)));
+          const o = new RegoObject();
+          for (let i = 0; i < vs.length; i += 2) o.set(vs[i] as Value, vs[i + 1] as Value);
+          return k(o);
+        });
+      }
+      case 'acomp':
+      case 'scomp':
+      case 'ocomp':
+        return k(this.evalComprehension(t, f));
+      case 'call':
+        if (t.name === 'print') return this.evalPrint(t.args, f, k);
+        return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
+      case 'template':
+        return this.evalTemplate(t.parts, f, k);
+    }
+  }
+
+  /** Evaluates terms left to right, calling `k` with each combination of values. */
+  evalItems(items: CTerm[], f: Frame, k: (vs: EValue[]) => boolean): boolean {
+    const out: EValue[] = new Array(items.length);
+    const step = (i: number): boolean => {
+      const t = items[i];
+      if (t === undefined) {
+        // Plain variables were left for last: another item (a ref) may have bound them.
+        for (let j = 0; j < items.length; j++) {
+          const item = items[j] as CTerm;
+          if (item.t !== 'var') continue;
+          const v = f[item.slot];
+          if (v === undefined) return false;
+          out[j] = v;
+        }
+        return k(out.slice());
+      }
+      if (t.t === 'var') return step(i + 1);
+      if (t.t === 'val') {
+        out[i] = t.v;
+        return step(i + 1);
+      }
+      return this.evalTerm(t, f, (v) => {
+        out[i] = v;
+        return step(i + 1);
+      });
+    };
+    return step(0);
+  }
+
+  /** Evaluates a comprehension to its collected value (Unknown if any solution is conditional). */
+  private evalComprehension(t: Extract<CTerm, { t: 'acomp' | 'scomp' | 'ocomp' }>, f: Frame): EValue {
+    const mark = this.residuals.length;
+    let conditional = false;
+    const arr: Value[] = [];
+    const set = new RegoSet();
+    const obj = new RegoObject();
+    this.evalBody(t.body, 0, f, () => {
+      const certain = this.residuals.length === mark;
+      if (t.t === 'ocomp') {
+        return this.evalTerm(t.key, f, (key) =>
+          this.evalTerm(t.value, f, (val) => {
+            if (!certain || key instanceof Unknown || val instanceof Unknown) {
+              conditional = true;
+              return false;
+            }
+            const prev = obj.get(key);
+            if (prev !== undefined && !equalValues(prev, val)) {
+              throw new EvalHalt('eval_conflict_error', 'object keys must be unique', t.loc);
+            }
+            obj.set(key, val);
+            return false;
+          }),
+        );
+      }
+      return this.evalTerm(t.term, f, (v) => {
+        if (!certain || v instanceof Unknown) {
+          conditional = true;
+          return false;
+        }
+        if (t.t === 'acomp') arr.push(v);
+        else set.add(v);
+        return false;
+      });
+    });
+    if (conditional) return new Unknown(this.sourceText(t.loc));
+    return t.t === 'acomp' ? arr : t.t === 'scomp' ? set : obj;
+  }
+
+  /** Evaluates a template string; undefined parts render as `<undefined>`. */
+  private evalTemplate(parts: Array<string | CTerm>, f: Frame, k: VK): boolean {
+    let out = '';
+    let unknown = false;
+    for (const p of parts) {
+      if (typeof p === 'string') {
+        out += p;
+        continue;
+      }
+      const values: EValue[] = [];
+      this.evalTerm(p, f, (v) => {
+        values.push(v);
+        return values.length > 1;
+      });
+      if (values.length > 1) {
+        throw new EvalHalt('eval_conflict_error', 'template string expression produced multiple outputs');
+      }
+      const v = values[0];
+      if (v === undefined) out += '<undefined>';
+      else if (v instanceof Unknown) {
+        unknown = true;
+        out += `{${v.text}}`;
+      } else out += typeof v === 'string' ? v : formatRegoValue(v);
+    }
+    return k(unknown ? new Unknown(`$${JSON.stringify(out)}`) : out);
+  }
+
+  /** `print`: each argument's values (or `<undefined>`), space separated, to the print sink. */
+  private evalPrint(args: CTerm[], f: Frame, k: VK): boolean {
+    const parts: string[] = [];
+    for (const a of args) {
+      const values: string[] = [];
+      this.evalTerm(a, f, (v) => {
+        values.push(v instanceof Unknown ? v.text : typeof v === 'string' ? v : formatRegoValue(v));
+        return false;
+      });
+      parts.push(
+        values.length === 0
+          ? '<undefined>'
+          : values.length === 1
+            ? (values[0] as string)
+            : `{${values.join(', ')}}`,
+      );
+    }
+    this.builtins.print(parts.join(' '));
+    return k(true);
+  }
+
+  /** Calls a builtin or user function with evaluated arguments, honouring `with` replacements. */
+  evalCall(t: Extract<CTerm, { t: 'call' }>, args: EValue[], k: VK): boolean {
+    const key = t.target.k === 'builtin' ? t.name : `data.${t.target.path.join('.')}`;
+    const override = this.ctx.fnOverrides.size > 0 ? this.ctx.fnOverrides.get(key) : undefined;
+    let target = t.target;
+    if (override) {
+      if (!override.target) return override.value === undefined ? false : k(override.value);
+      target = override.target;
+      // Inside the replacement, the replaced function is itself again (OPA's scoping of mocks).
+      const saved = this.ctx;
+      const inner = new Map(saved.fnOverrides);
+      inner.delete(key);
+      this.ctx = { ...saved, fnOverrides: inner, cache: new Map() };
+      try {
+        return this.invoke(t, target, args, k);
+      } finally {
+        this.ctx = saved;
+      }
+    }
+    return this.invoke(t, target, args, k);
+  }
+
+  /** Invokes a resolved call target. */
+  private invoke(t: Extract<CTerm, { t: 'call' }>, target: CallTarget, args: EValue[], k: VK): boolean {
+    if (anyUnknown(args)) {
+      const infix = t.infix ?? (target.k === 'builtin' ? target.def.infix : undefined);
+      return k(renderCall(t.name, infix, args));
+    }
+    if (target.k === 'func') {
+      const result = callFunction(this, target.path, args as Value[], t.loc);
+      return result === undefined ? false : k(result);
+    }
+    const def = target.def;
+    let result: Value | undefined;
+    try {
+      result = def.implementation(args as Value[], this.builtins);
+    } catch (err) {
+      if (err instanceof BuiltinError) {
+        if (this.strict) {
+          throw new EvalHalt(err.code, `${def.name}: ${err.message}`, t.loc);
+        }
+        return false;
+      }
+      throw err;
+    }
+    if (result === undefined) return false;
+    if (def.relation && Array.isArray(result)) {
+      for (const r of result) if (k(r)) return true;
+      return false;
+    }
+    return k(result);
+  }
+
+  // ---------------------------------------------------------------- refs
+
+  /** Evaluates a ref: into input, data, or any value. */
+  private evalRef(t: Extract<CTerm, { t: 'ref' }>, f: Frame, k: VK): boolean {
+    const head = t.head;
+    if (head.t === 'root') {
+      return head.which === 'input' ? this.evalInputRef(t.path, f, k) : evalDataRef(this, t.path, f, k);
+    }
+    return this.evalTerm(head, f, (v) => this.walkValue(v, t.path, 0, f, k));
+  }
+
+  /** Evaluates `input...`, honouring unknown prefixes. */
+  private evalInputRef(path: CTerm[], f: Frame, k: VK): boolean {
+    const input = this.ctx.input;
+    if (this.unknowns) return this.walkInput(input, path, 0, [], f, k);
+    if (input === undefined) return false;
+    return this.walkValue(input, path, 0, f, k);
+  }
+
+  /** Walks `input` tracking the path, so reads under unknown prefixes become Unknown. */
+  private walkInput(v: EValue | undefined, path: CTerm[], i: number, abs: Value[], f: Frame, k: VK): boolean {
+    const prefixes = this.unknowns as string[][];
+    const rel = relateToUnknowns(prefixes, abs);
+    if (rel === 'none') return v === undefined ? false : this.walkValue(v, path, i, f, k);
+    const p = path[i];
+    if (p === undefined) {
+      if (rel === 'below' && v !== undefined) return k(v);
+      return k(new Unknown(refText('input', abs)));
+    }
+    if (v instanceof Unknown) return this.walkValue(v, path, i, f, k);
+    if (rel !== 'below' && v === undefined)
+      return this.walkValue(new Unknown(refText('input', abs)), path, i, f, k);
+    return this.evalKey(
+      p,
+      f,
+      (key, bindSlot) => {
+        if (key instanceof Unknown) return this.walkValue(new Unknown(refText('input', abs)), path, i, f, k);
+        if (bindSlot !== undefined && rel !== 'below') {
+          return this.walkValue(new Unknown(refText('input', abs)), path, i, f, k);
+        }
+        const next = v === undefined || v instanceof Unknown ? undefined : lookupKey(v, key);
+        if (next === undefined && rel === 'below') {
+          return this.walkValue(new Unknown(refText('input', [...abs, key])), path, i + 1, f, k);
+        }
+        return this.walkInput(next, path, i + 1, [...abs, key], f, k);
+      },
+      v === undefined || v instanceof Unknown ? undefined : v,
+    );
+  }
+
+  /**
+   * Produces the key a ref step selects: a ground term's value, or (for an unbound variable) each
+   * key of `over` in turn, bound to the variable while `k` runs.
+   */
+  evalKey(
+    p: CTerm,
+    f: Frame,
+    k: (key: EValue, boundSlot?: number) => boolean,
+    over: Value | undefined,
+  ): boolean {
+    if (p.t === 'val') return k(p.v);
+    if (p.t === 'var') {
+      const cur = f[p.slot];
+      if (cur !== undefined) return k(cur);
+      if (over === undefined) return k(new Unknown(`_`), p.slot);
+      for (const key of keysOf(over)) {
+        this.limits.step();
+        f[p.slot] = key;
+        try {
+          if (k(key, p.slot)) return true;
+        } finally {
+          f[p.slot] = undefined;
+        }
+      }
+      return false;
+    }
+    if (!this.isEvaluable(p, f)) {
+      if (over === undefined) return false;
+      for (const key of keysOf(over)) {
+        this.limits.step();
+        if (this.match(p, key, f, () => k(key))) return true;
+      }
+      return false;
+    }
+    return this.evalTerm(p, f, (key) => k(key));
+  }
+
+  /** Walks the remaining ref path into a value. */
+  walkValue(v: EValue, path: CTerm[], i: number, f: Frame, k: VK): boolean {
+    let cur: EValue = v;
+    for (let j = i; j < path.length; j++) {
+      const p = path[j] as CTerm;
+      if (cur instanceof Unknown) return this.walkUnknown(cur, path, j, f, k);
+      let key: EValue | undefined;
+      if (p.t === 'val') key = p.v;
+      else if (p.t === 'var') key = f[p.slot];
+      if (key === undefined) {
+        const base: Value = cur;
+        return this.evalKey(
+          p,
+          f,
+          (kv) => {
+            if (kv instanceof Unknown)
+              return this.walkUnknown(
+                new Unknown(appendRefStep(formatRegoValue(base), kv)),
+                path,
+                j + 1,
+                f,
+                k,
+              );
+            const next = lookupKey(base, kv);
+            return next === undefined ? false : this.walkValue(next, path, j + 1, f, k);
+          },
+          base,
+        );
+      }
+      if (key instanceof Unknown)
+        return this.walkUnknown(new Unknown(`${formatRegoValue(cur)}[${key.text}]`), path, j + 1, f, k);
+      const next = lookupKey(cur, key);
+      if (next === undefined) return false;
+      cur = next;
+    }
+    return k(cur);
+  }
+
+  /** Extends an Unknown along the rest of a ref path; unbound variables become Unknown. */
+  private walkUnknown(u: Unknown, path: CTerm[], i: number, f: Frame, k: VK): boolean {
+    const p = path[i];
+    if (p === undefined) return k(u);
+    if (p.t === 'var' && f[p.slot] === undefined) {
+      f[p.slot] = new Unknown(`key of ${u.text}`);
+      try {
+        return this.walkUnknown(new Unknown(`${u.text}[_]`), path, i + 1, f, k);
+      } finally {
+        f[p.slot] = undefined;
+      }
+    }
+    if (!this.isEvaluable(p, f)) return this.walkUnknown(new Unknown(`${u.text}[_]`), path, i + 1, f, k);
+    return this.evalTerm(p, f, (key) =>
+      this.walkUnknown(new Unknown(appendRefStep(u.text, key)), path, i + 1, f, k),
+    );
+  }
+}
+
+/** The value under `key` in a collection (set members map to themselves); undefined if absent. */
+export function lookupKey(v: Value, key: Value): Value | undefined {
+  if (Array.isArray(v)) {
+    if (
+      typeof key !== 'object' ||
+      key === null ||
+      Array.isArray(key) ||
+      key instanceof RegoSet ||
+      key instanceof RegoObject
+    ) {
+      return undefined;
+    }
+    if (key.exp < 0) return undefined;
+    const idx = Number(key.coef) * 10 ** key.exp;
+    return Number.isSafeInteger(idx) ? v[idx] : undefined;
+  }
+  if (v instanceof RegoObject) return v.get(key);
+  if (v instanceof RegoSet) return v.get(key);
+  return undefined;
+}
+
+/** Keys of a collection: indices, object keys, or set members. */
+export function keysOf(v: Value): Value[] {
+  if (Array.isArray(v)) return v.map((_, i) => num(i));
+  if (v instanceof RegoObject) return v.keys();
+  if (v instanceof RegoSet) return v.values();
+  return [];
+}
+
+/** `[key, value]` pairs of a collection (sets pair each member with itself). */
+export function entriesOf(v: Value): Array<[Value, Value]> {
+  if (Array.isArray(v)) return v.map((x, i) => [num(i), x]);
+  if (v instanceof RegoObject) return v.entries();
+  if (v instanceof RegoSet) return v.values().map((x) => [x, x]);
+  return [];
+}
+
+/** Returns a copy of `base` with `value` placed at `path` (objects created as needed). */
+export function setPath(base: EValue | undefined, path: Value[], value: EValue): EValue {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  const obj = new RegoObject();
+  if (base instanceof RegoObject) for (const [k, v] of base.entries()) obj.set(k, v);
+  const child = base instanceof RegoObject ? base.get(head) : undefined;
+  const next = setPath(child, rest, value);
+  if (next instanceof Unknown) return new Unknown('input');
+  obj.set(head, next);
+  return obj;
+}
+
+/** Rego text for a composite with unknown members. */
+function renderComposite(open: string, vs: EValue[], close: string): Unknown {
+  return new Unknown(`${open}${vs.map(renderOperand).join(', ')}${close}`);
+}
+
+/** Rego text for an object whose keys or values include Unknowns (flat key/value list). */
+function renderObjectText(vs: EValue[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < vs.length; i += 2)
+    parts.push(`${renderOperand(vs[i] as EValue)}: ${renderOperand(vs[i + 1] as EValue)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+/** Rego text for a pattern term (variables by name). */
+function renderPatternText(p: CTerm): string {
+  switch (p.t) {
+    case 'var':
+      return p.name.startsWith('$') ? '_' : p.name;
+    case 'val':
+      return formatRegoValue(p.v);
+    case 'array':
+      return `[${p.items.map(renderPatternText).join(', ')}]`;
+    case 'object':
+      return `{${p.entries.map(([a, b]) => `${renderPatternText(a)}: ${renderPatternText(b)}`).join(', ')}}`;
+    default:
+      return '_';
+  }
+}

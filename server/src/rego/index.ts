@@ -1,0 +1,22 @@
+/**
+ * The in-process Rego engine: parser, compiler, evaluator and decisions with provenance. Editor
+ * features and the CLI import from here only.
+ */
+
+export { BUILTINS, lookupBuiltin } from './builtins/index';
+export type { BuiltinDef, BuiltinParam } from './builtins/registry';
+export type { Policy } from './compile';
+export { type Decision, evaluateDecision, type RuleRef } from './decision';
+export {
+  compilePolicy,
+  type EvalOptions,
+  type EvalValues,
+  evaluateQuery,
+  evaluateQueryValues,
+  type PreparedQuery,
+  prepareQuery,
+  type QueryResult,
+} from './engine';
+export { DEFAULT_LIMITS, type EvalLimits } from './limits';
+export { parseModule, parseQuery, parseTerm } from './parser';
+export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value';

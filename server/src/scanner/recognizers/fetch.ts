@@ -1,0 +1,279 @@
+/**
+ * Recognises calls of the global Fetch API: `fetch(url, init)`, `globalThis.fetch(...)`,
+ * `window.fetch(...)`, `self.fetch(...)` and `global.fetch(...)`. A `fetch` declared in an enclosing
+ * scope is someone else's function, unless it is imported or required from a package that provides
+ * the Fetch API (node-fetch, undici, ...) or is the global fetch itself, whose calls are the same
+ * HTTP requests. Aliases under another name (`import { fetch as get }`) are not followed.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
+import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordNode } from '../syntax';
+import type { HttpCall } from '../types';
+import { readUrlTemplate } from '../url-template';
+import type { CallRecognizer, ScanContext } from './context';
+
+const CALLEE = 'fetch';
+// A re-parse after a syntax error covers this many characters from the start of the call's line.
+const FRAGMENT_LENGTH = 20_000;
+// Node types that are statements or declarations: the unit a fragment's call must read cleanly in.
+const STATEMENT = /(?:_statement|_declaration)$/;
+const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
+const FETCH_MODULES = new Set([
+  'node-fetch',
+  'cross-fetch',
+  'isomorphic-fetch',
+  'isomorphic-unfetch',
+  'unfetch',
+  'undici',
+]);
+
+/** A call expression and the `fetch` name it calls. */
+interface FoundCall {
+  call: Node;
+  callee: Node;
+}
+
+/** What an options object says about the method. */
+type MethodReading = { kind: 'absent' } | { kind: 'known'; method: string } | { kind: 'unknown' };
+
+/** The recogniser for the Fetch API. */
+export const fetchRecognizer: CallRecognizer = {
+  client: 'fetch',
+  languages: ['typescript', 'tsx', 'javascript'],
+  recognize: findFetchCalls,
+};
+
+/** Finds the Fetch API calls in a parsed file. */
+export function findFetchCalls(context: ScanContext): HttpCall[] {
+  const calls: HttpCall[] = [];
+  const fragments: Node[] = [];
+  for (const hit of context.findWordNodes(CALLEE)) {
+    const found = context.isInsideError(hit.node)
+      ? recoverCall(context, hit.node, fragments)
+      : mapCall(findCallOf(context, hit), hit.node);
+    if (found !== undefined) calls.push(readFetchCall(context, found.call, found.callee));
+  }
+  return calls;
+}
+
+/**
+ * Inside an ERROR node the parser's recovery is a guess: it can fold a valid call into its broken
+ * neighbour (`{ b: , }` then `fetch(...)` becomes one odd call of an object) or make a call out of
+ * a method header (`async fetch(url) {}`). A `fetch` there is looked up again in a re-parse that
+ * starts at its own line, out of reach of the broken code before it; one re-parse serves every
+ * later call it reads cleanly. A `.` before the name means a member access, whatever the
+ * recovery made of it.
+ */
+function recoverCall(context: ScanContext, word: Node, fragments: Node[]): FoundCall | undefined {
+  if (word.type !== 'identifier' && word.type !== 'property_identifier') return undefined;
+  const before = context.text.slice(Math.max(0, word.startIndex - 200), word.startIndex).trimEnd();
+  if (before.endsWith('.')) return undefined;
+  let fragment = fragments.find(
+    (candidate) => candidate.startIndex <= word.startIndex && word.endIndex <= candidate.endIndex,
+  );
+  const found = fragment === undefined ? undefined : readCleanCall(context, fragment, word);
+  if (found !== undefined) return found;
+  const start = context.findLineStart(word.startIndex);
+  if (fragment?.startIndex === start) return undefined;
+  fragment = context.parseFragment(start, start + FRAGMENT_LENGTH);
+  if (fragment === undefined) return undefined;
+  fragments.push(fragment);
+  return readCleanCall(context, fragment, word);
+}
+
+/**
+ * Finds the call in a fragment re-parse and accepts it only when the re-parse read it cleanly: no
+ * ERROR node around it, no error in its statement, and no ERROR node just before that statement
+ * (which is how `get fetch() {` reads once the class around it is cut off).
+ */
+function readCleanCall(context: ScanContext, fragment: Node, word: Node): FoundCall | undefined {
+  const callee = fragment.descendantForIndex(word.startIndex, word.endIndex);
+  if (callee === null || callee.startIndex !== word.startIndex || callee.endIndex !== word.endIndex) {
+    return undefined;
+  }
+  const call = findCallOf(context, { node: callee, ancestors: readAncestors(callee) });
+  if (call === undefined) return undefined;
+  let statement: Node | undefined;
+  for (let node = call.parent; node !== null && !isSameNode(node, fragment); node = node.parent) {
+    if (node.isError) return undefined;
+    if (statement === undefined && STATEMENT.test(node.type)) statement = node;
+  }
+  if (statement === undefined || statement.hasError || statement.previousSibling?.isError === true) {
+    return undefined;
+  }
+  return { call, callee };
+}
+
+function mapCall(call: Node | undefined, callee: Node): FoundCall | undefined {
+  return call === undefined ? undefined : { call, callee };
+}
+
+// Returns the call expression when the hit is the function called and it is the global fetch.
+function findCallOf(context: ScanContext, hit: WordNode): Node | undefined {
+  const callee = hit.node;
+  const [parent, grandparent] = hit.ancestors;
+  let calledExpression: Node;
+  let call: Node | undefined;
+  if (callee.type === 'identifier') {
+    const binding = resolveBinding(context.findBindings(CALLEE), callee);
+    if (binding !== undefined && !isFetchBinding(context, binding)) return undefined;
+    calledExpression = callee;
+    call = parent;
+  } else if (callee.type === 'property_identifier' && parent !== undefined) {
+    if (parent.type !== 'member_expression' || !isSameNode(parent.childForFieldName('property'), callee)) {
+      return undefined;
+    }
+    const object = parent.childForFieldName('object');
+    if (object === null || !isGlobalObject(context, object)) return undefined;
+    calledExpression = parent;
+    call = grandparent;
+  } else {
+    return undefined;
+  }
+  if (call?.type !== 'call_expression' || !isSameNode(call.childForFieldName('function'), calledExpression)) {
+    return undefined;
+  }
+  // fetch`...` is a tagged template: its arguments are a template, not a URL and options.
+  return call.childForFieldName('arguments')?.type === 'arguments' ? call : undefined;
+}
+
+// Fragment trees are small, so walking up from a node there is cheap.
+function readAncestors(node: Node): Node[] {
+  const ancestors: Node[] = [];
+  for (let current = node.parent; current !== null && ancestors.length < 2; current = current.parent) {
+    ancestors.push(current);
+  }
+  return ancestors;
+}
+
+function readFetchCall(context: ScanContext, call: Node, callee: Node): HttpCall {
+  const args = readArguments(call);
+  let urlArgument = args[0];
+  let requestInit: Node | undefined;
+  const request = urlArgument === undefined ? undefined : unwrapExpression(urlArgument);
+  if (request !== undefined && isNewRequest(request, context.text)) {
+    // fetch(new Request(url, init), override): the URL and, unless overridden, the method are the Request's.
+    const requestArgs = readArguments(request);
+    urlArgument = requestArgs[0];
+    requestInit = requestArgs[1];
+  }
+  let method = readMethod(args[1], context.text);
+  if (method.kind === 'absent' && requestInit !== undefined) method = readMethod(requestInit, context.text);
+  return {
+    kind: 'http',
+    client: 'fetch',
+    method: method.kind === 'known' ? method.method : method.kind === 'absent' ? 'GET' : undefined,
+    url: readUrlTemplate(urlArgument, context.text),
+    location: context.locateNode(call),
+    calleeLocation: context.locateNode(callee),
+    text: context.readExcerpt(call),
+  };
+}
+
+/**
+ * Reads `method` from a fetch options object. Properties apply in order, so a spread (which may
+ * carry a method) makes the method unknown until a later `method:` sets it again.
+ */
+function readMethod(options: Node | undefined, text: string): MethodReading {
+  if (options === undefined) return { kind: 'absent' };
+  const object = unwrapExpression(options);
+  if (object.type !== 'object') return { kind: 'unknown' };
+  let reading: MethodReading = { kind: 'absent' };
+  for (const property of object.namedChildren) {
+    if (property === null) continue;
+    if (property.type === 'spread_element') {
+      reading = { kind: 'unknown' };
+    } else if (property.type === 'shorthand_property_identifier' && sliceNode(text, property) === 'method') {
+      reading = { kind: 'unknown' };
+    } else if (property.type === 'pair' && readPropertyName(property, text) === 'method') {
+      const value = property.childForFieldName('value');
+      const method = value === null ? undefined : readConstantString(value, text);
+      reading = method === undefined ? { kind: 'unknown' } : { kind: 'known', method: method.toUpperCase() };
+    }
+  }
+  return reading;
+}
+
+function readPropertyName(pair: Node, text: string): string | undefined {
+  const key = pair.childForFieldName('key');
+  if (key === null) return undefined;
+  if (key.type === 'property_identifier') return sliceNode(text, key);
+  if (key.type === 'computed_property_name') {
+    const inner = key.firstNamedChild;
+    return inner === null ? undefined : readConstantString(inner, text);
+  }
+  return readConstantString(key, text);
+}
+
+function readArguments(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (args === null) return [];
+  return args.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+}
+
+function isNewRequest(node: Node, text: string): boolean {
+  if (node.type !== 'new_expression') return false;
+  const callee = node.childForFieldName('constructor');
+  return callee?.type === 'identifier' && sliceNode(text, callee) === 'Request';
+}
+
+function isGlobalObject(context: ScanContext, object: Node): boolean {
+  if (object.type !== 'identifier') return false;
+  const name = sliceNode(context.text, object);
+  // `const self = this; self.fetch()` calls a method, not the global.
+  return GLOBAL_OBJECTS.has(name) && resolveBinding(context.findBindings(name), object) === undefined;
+}
+
+// `import fetch from 'node-fetch'`, `const { fetch } = require('undici')`... keep calls through the
+// name HTTP calls; so do `const fetch = globalThis.fetch` (or its `.bind(...)`) and
+// `const { fetch } = globalThis`.
+function isFetchBinding(context: ScanContext, binding: Binding): boolean {
+  if (binding.kind === 'import') {
+    return binding.importSource !== undefined && FETCH_MODULES.has(binding.importSource);
+  }
+  const source = readRequiredModule(binding, context.text);
+  if (source !== undefined) return FETCH_MODULES.has(source);
+  if (binding.initializer === undefined) return false;
+  if (binding.destructured === true) {
+    const value = unwrapExpression(binding.initializer);
+    return isGlobalObject(context, value) && isShorthandOrFetchKey(binding.node, context.text);
+  }
+  return isGlobalFetch(context, binding.initializer);
+}
+
+// In `{ fetch } = globalThis` or `{ fetch: fetch } = window` the name is taken from the property fetch.
+function isShorthandOrFetchKey(name: Node, text: string): boolean {
+  const parent = name.parent;
+  if (name.type === 'shorthand_property_identifier_pattern') return parent?.type === 'object_pattern';
+  if (parent?.type !== 'pair_pattern') return false;
+  const key = parent.childForFieldName('key');
+  return key !== null && sliceNode(text, key) === CALLEE;
+}
+
+function isGlobalFetch(context: ScanContext, expression: Node): boolean {
+  let node = unwrapExpression(expression);
+  if (node.type === 'call_expression') {
+    const bind = node.childForFieldName('function');
+    const property = bind?.childForFieldName('property');
+    const object = bind?.childForFieldName('object');
+    if (
+      bind?.type !== 'member_expression' ||
+      !property ||
+      !object ||
+      sliceNode(context.text, property) !== 'bind'
+    ) {
+      return false;
+    }
+    node = unwrapExpression(object);
+  }
+  if (node.type !== 'member_expression') return false;
+  const property = node.childForFieldName('property');
+  const object = node.childForFieldName('object');
+  return (
+    property !== null &&
+    object !== null &&
+    sliceNode(context.text, property) === CALLEE &&
+    isGlobalObject(context, object)
+  );
+}

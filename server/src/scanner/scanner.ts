@@ -1,0 +1,145 @@
+/**
+ * The scanner: parses a file with tree-sitter and runs the recognisers over the tree. Every failure
+ * (a file too big, missing wasm files, a parse that overruns its time, a recogniser bug) comes back
+ * as an error in the result; nothing is thrown to the caller.
+ */
+
+import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+import type { ClearanceError } from '../errors';
+import { GRAMMAR_FILES, languageForPath } from './languages';
+import { LineStarts, locateFileStart } from './positions';
+import { createScanContext, type ScanContext } from './recognizers/context';
+import { listRecognizers } from './recognizers/registry';
+import { loadParser } from './runtime';
+import type { HttpCall, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
+
+/** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
+export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
+/** A parse is abandoned after this long unless the options say otherwise. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 5_000;
+
+const MIN_FRAGMENT_BUDGET = 500_000;
+
+/** Creates a scanner; the tree-sitter runtime loads on the first scan and is shared afterwards. */
+export function createScanner(options: ScannerOptions = {}): Scanner {
+  const settings = {
+    wasmDir: options.wasmDir,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    parseTimeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+  };
+  return {
+    scanText: (file, text, language) => scanText(settings, file, text, language),
+  };
+}
+
+type Settings = Required<Omit<ScannerOptions, 'wasmDir'>> & { wasmDir: string | undefined };
+
+async function scanText(
+  settings: Settings,
+  file: string,
+  text: string,
+  requested: ScanLanguage | undefined,
+): Promise<ScanResult> {
+  const fail = (code: string, message: string): ScanResult => ({
+    calls: [],
+    errors: [{ code, message, location: locateFileStart(String(file)) }],
+  });
+  if (typeof text !== 'string') return fail('invalid_input', 'the text to scan is not a string');
+  const language = requested ?? languageForPath(String(file));
+  if (language === undefined || !Object.hasOwn(GRAMMAR_FILES, language)) {
+    return fail('unsupported_language', `not a TypeScript or JavaScript file: ${String(file)}`);
+  }
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > settings.maxFileBytes) {
+    return fail(
+      'file_too_large',
+      `skipped: ${formatSize(bytes)} is over the ${formatSize(settings.maxFileBytes)} scan limit`,
+    );
+  }
+  let parser: Parser;
+  try {
+    parser = await loadParser(language, settings.wasmDir);
+  } catch (error) {
+    return fail('scanner_unavailable', `cannot load the ${language} parser: ${describeError(error)}`);
+  }
+  const deadline = performance.now() + settings.parseTimeoutMs;
+  const progressCallback = () => performance.now() > deadline;
+  const trees: Tree[] = [];
+  try {
+    const tree = parser.parse(text, null, { progressCallback });
+    if (tree === null) {
+      parser.reset();
+      return fail('scan_timeout', `skipped: parsing took longer than ${settings.parseTimeoutMs} ms`);
+    }
+    trees.push(tree);
+    const lines = new LineStarts(text);
+    // Re-parsing fragments after syntax errors may cost at most two more parses of the whole file
+    // (or of 500k characters for small files).
+    let budget = Math.max(2 * text.length, MIN_FRAGMENT_BUDGET);
+    const parseFragment = (start: number, end: number): Node | undefined => {
+      const from = Math.max(0, start);
+      const to = Math.min(text.length, end);
+      if (to <= from || to - from > budget) return undefined;
+      budget -= to - from;
+      const fragment = parser.parse(text, null, {
+        includedRanges: [buildRange(lines, from, to)],
+        progressCallback,
+      });
+      if (fragment === null) {
+        parser.reset();
+        budget = 0;
+        return undefined;
+      }
+      trees.push(fragment);
+      return fragment.rootNode;
+    };
+    const context = createScanContext({ file, text, language, root: tree.rootNode, lines, parseFragment });
+    return runRecognizers(context);
+  } catch (error) {
+    parser.reset();
+    return fail('scanner_failed', `scanning failed: ${describeError(error)}`);
+  } finally {
+    for (const tree of trees) tree.delete();
+  }
+}
+
+function runRecognizers(context: ScanContext): ScanResult {
+  const calls: HttpCall[] = [];
+  const errors: ClearanceError[] = [];
+  for (const recognizer of listRecognizers(context.language)) {
+    try {
+      for (const call of recognizer.recognize(context)) calls.push(call);
+    } catch (error) {
+      errors.push({
+        code: 'scanner_failed',
+        message: `the ${recognizer.client} recogniser failed: ${describeError(error)}`,
+        location: locateFileStart(context.file),
+      });
+    }
+  }
+  calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
+  return { calls, errors };
+}
+
+// tree-sitter wants rows and columns with a range; only the offsets matter to the scanner.
+function buildRange(lines: LineStarts, start: number, end: number): Range {
+  const from = lines.locate(start);
+  const to = lines.locate(end);
+  return {
+    startIndex: start,
+    endIndex: end,
+    startPosition: { row: from.line - 1, column: from.column - 1 },
+    endPosition: { row: to.line - 1, column: to.column - 1 },
+  };
+}
+
+/** Formats a byte count the way the size error states it: `10.0 MB`, `512.0 kB`, `12 bytes`. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1_000) return `${(bytes / 1_000).toFixed(1)} kB`;
+  return `${bytes} bytes`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

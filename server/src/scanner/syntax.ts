@@ -1,0 +1,197 @@
+/**
+ * Helpers over tree-sitter's JavaScript/TypeScript trees: finding the nodes that spell a name,
+ * reading string and template literals, and seeing through parentheses and type assertions.
+ * Node indices are UTF-16 offsets into the scanned text, so slicing that text is exact.
+ */
+
+import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { UrlSegment } from './types';
+
+/** A string or template literal read from the tree. */
+export interface LiteralText {
+  /** The text between the quotes or backticks, as written. */
+  raw: string;
+  /** The literal's pieces: decoded text and, for templates, the substitutions' source. */
+  segments: UrlSegment[];
+}
+
+const IDENTIFIER_CHAR = /[\p{ID_Continue}$\u200c\u200d]/u;
+
+// Wrappers that do not change an expression's value; a URL or options object may sit inside them.
+const TRANSPARENT_WRAPPERS = new Set([
+  'parenthesized_expression',
+  'as_expression',
+  'satisfies_expression',
+  'non_null_expression',
+  'type_assertion',
+]);
+
+/** A node that spells a searched word, with its nearest ancestors (parent first). */
+export interface WordNode {
+  node: Node;
+  ancestors: Node[];
+}
+
+// How many ancestors a word hit carries; recognisers look at a call's callee, member and call.
+const ANCESTOR_COUNT = 3;
+
+/**
+ * Finds the syntax nodes that are exactly the word `word` (an identifier, property name, ...).
+ * The text is searched first and the tree is asked only about the hits, in one forward walk of a
+ * tree cursor: asking the root for each hit (`descendantForIndex`, `parent`) rescans long child
+ * lists every time, which turns quadratic on big files and on the flat ERROR nodes that broken
+ * code produces. Occurrences inside strings and comments resolve to string or comment nodes,
+ * which callers reject by type.
+ */
+export function findWordNodes(root: Node, text: string, word: string): WordNode[] {
+  const found: WordNode[] = [];
+  const cursor = root.walk();
+  try {
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      const end = at + word.length;
+      if (isIdentifierChar(text, at - 1) || isIdentifierChar(text, end)) continue;
+      if (!moveCursorTo(cursor, at, end)) continue;
+      const node = cursor.currentNode;
+      const ancestors: Node[] = [];
+      while (ancestors.length < ANCESTOR_COUNT && cursor.gotoParent()) ancestors.push(cursor.currentNode);
+      found.push({ node, ancestors });
+    }
+  } finally {
+    cursor.delete();
+  }
+  return found;
+}
+
+// Moves the cursor, which sits at or before `start`, to the node spanning exactly [start, end).
+function moveCursorTo(cursor: TreeCursor, start: number, end: number): boolean {
+  // Forward over earlier siblings, up out of nodes that end too soon.
+  while (!(cursor.startIndex <= start && end <= cursor.endIndex)) {
+    if (cursor.endIndex <= start && cursor.gotoNextSibling()) continue;
+    if (!cursor.gotoParent()) return false;
+  }
+  // Down into the child that holds the range, until the node is the range itself.
+  while (cursor.startIndex !== start || cursor.endIndex !== end) {
+    if (!cursor.gotoFirstChild()) return false;
+    while (cursor.endIndex <= start && cursor.gotoNextSibling()) {}
+    if (!(cursor.startIndex <= start && end <= cursor.endIndex)) return false;
+  }
+  // Nodes can wrap a single child of the same extent (an import specifier its identifier): take the
+  // innermost, as `descendantForIndex` would.
+  while (cursor.gotoFirstChild()) {
+    if (cursor.startIndex !== start || cursor.endIndex !== end) {
+      cursor.gotoParent();
+      break;
+    }
+  }
+  return true;
+}
+
+/** Tells whether two nodes of the same tree are the same node. */
+export function isSameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return a !== null && a !== undefined && b !== null && b !== undefined && a.id === b.id;
+}
+
+/** Strips parentheses, `as`/`satisfies` casts and non-null assertions around an expression. */
+export function unwrapExpression(node: Node): Node {
+  let current = node;
+  while (TRANSPARENT_WRAPPERS.has(current.type)) {
+    const inner = current.type === 'type_assertion' ? current.lastNamedChild : current.firstNamedChild;
+    if (inner === null) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** Returns the source text of a node. */
+export function sliceNode(text: string, node: Node): string {
+  return text.slice(node.startIndex, node.endIndex);
+}
+
+/** Reads a string or template literal; undefined for any other node. */
+export function readLiteral(node: Node, text: string): LiteralText | undefined {
+  if (node.type === 'string') {
+    const raw = sliceBetweenDelimiters(text, node.startIndex, node.endIndex);
+    return { raw, segments: [{ kind: 'literal', text: decodeEscapes(raw) }] };
+  }
+  if (node.type === 'template_string') return readTemplate(node, text);
+  return undefined;
+}
+
+/** Reads the value of a string literal, or of a template literal without substitutions. */
+export function readConstantString(node: Node, text: string): string | undefined {
+  const literal = readLiteral(unwrapExpression(node), text);
+  if (literal === undefined || literal.segments.some((segment) => segment.kind === 'expr')) return undefined;
+  return literal.segments.map((segment) => (segment.kind === 'literal' ? segment.text : '')).join('');
+}
+
+/** Decodes JavaScript string escapes (`\n`, `\x41`, `\u{1F600}`, line continuations, ...). */
+export function decodeEscapes(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  return raw.replace(
+    /\\(?:u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(\r\n|[\n\r\u2028\u2029])|([\s\S]))/g,
+    (_match, braced?: string, unicode?: string, hex?: string, newline?: string, other?: string) => {
+      const code = braced ?? unicode ?? hex;
+      if (code !== undefined) {
+        const value = Number.parseInt(code, 16);
+        return value <= 0x10ffff ? String.fromCodePoint(value) : '';
+      }
+      if (newline !== undefined) return '';
+      return SIMPLE_ESCAPES[other ?? ''] ?? other ?? '';
+    },
+  );
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+};
+
+function readTemplate(node: Node, text: string): LiteralText {
+  const raw = sliceBetweenDelimiters(text, node.startIndex, node.endIndex);
+  const segments: UrlSegment[] = [];
+  const contentEnd = node.startIndex + 1 + raw.length;
+  let literalStart = node.startIndex + 1;
+  for (const child of node.namedChildren) {
+    if (child === null || child.type !== 'template_substitution') continue;
+    pushLiteral(segments, text.slice(literalStart, child.startIndex));
+    const expression = child.firstNamedChild;
+    segments.push({ kind: 'expr', source: expression === null ? '' : sliceNode(text, expression) });
+    literalStart = child.endIndex;
+  }
+  pushLiteral(segments, text.slice(literalStart, contentEnd));
+  return { raw, segments };
+}
+
+function pushLiteral(segments: UrlSegment[], raw: string): void {
+  if (raw.length > 0) segments.push({ kind: 'literal', text: decodeEscapes(raw) });
+}
+
+// A literal cut short by a syntax error has no closing delimiter; keep everything after the opening.
+function sliceBetweenDelimiters(text: string, start: number, end: number): string {
+  const open = text[start];
+  const closed = end - start >= 2 && text[end - 1] === open;
+  return text.slice(start + 1, closed ? end - 1 : end);
+}
+
+function isIdentifierChar(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 128) {
+    return (
+      (code >= 97 && code <= 122) ||
+      (code >= 65 && code <= 90) ||
+      (code >= 48 && code <= 57) ||
+      code === 95 ||
+      code === 36
+    );
+  }
+  // Low surrogate before the word: check the whole code point it ends.
+  const start = code >= 0xdc00 && code <= 0xdfff && index > 0 ? index - 1 : index;
+  const point = text.codePointAt(start) ?? code;
+  return IDENTIFIER_CHAR.test(String.fromCodePoint(point));
+}

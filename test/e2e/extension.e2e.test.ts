@@ -1,0 +1,154 @@
+// The first issue's story, end to end, against the real packaged extension in a real VS Code (code-server)
+// driven in Chromium: Alice opens the shop example and sees who she is, why her DELETE call is denied, and a
+// warning on it in the Problems panel.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import {
+  type CodeServer,
+  hoverText,
+  openBrowser,
+  openFile,
+  openWorkbench,
+  problemsPanelRows,
+  repoRoot,
+  resultsDir,
+  screenshot,
+  startCodeServer,
+  statusBarText,
+} from './harness';
+
+// CLEARANCE_E2E_VSIX tests a .vsix packaged elsewhere instead of packaging dist/clearance.vsix.
+const givenVsix = process.env.CLEARANCE_E2E_VSIX;
+const vsixPath = givenVsix ?? join(repoRoot, 'dist', 'clearance.vsix');
+const ordersFile = 'src/api/orders.ts';
+
+// What the packaged extension is built from: a .vsix newer than all of it can be reused.
+const extensionSources = [
+  'client/src',
+  'server/src',
+  'syntaxes',
+  'package.json',
+  'scripts/build.mjs',
+  '.vscodeignore',
+];
+
+/** Returns the newest modification time (ms) of a file or of any file under a folder. */
+function findNewestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, findNewestMtime(join(path, entry))), 0);
+}
+
+/** Runs `npm run package` unless dist/clearance.vsix is newer than every source it is built from. */
+function ensurePackagedExtension(): void {
+  if (givenVsix) {
+    assert.ok(existsSync(givenVsix), `CLEARANCE_E2E_VSIX names no file: ${givenVsix}`);
+    return;
+  }
+  const newestSource = Math.max(...extensionSources.map((source) => findNewestMtime(join(repoRoot, source))));
+  if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestSource) return;
+  const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(result.status, 0, `npm run package failed:\n${result.stdout}${result.stderr}`);
+  assert.ok(existsSync(vsixPath), `npm run package did not write ${vsixPath}`);
+}
+
+/** Copies examples/shop to a temp folder with a fresh 15-minute token for Alice, and points its settings at it. */
+async function prepareWorkspace(): Promise<string> {
+  const workspace = mkdtempSync(join(tmpdir(), 'clearance-shop-'));
+  cpSync(join(repoRoot, 'examples', 'shop'), workspace, { recursive: true });
+  await mintDemoIdentity({
+    users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
+    outDir: join(workspace, 'minted'),
+    ttlSeconds: 15 * 60,
+  });
+  const settingsFile = join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  settings['clearance.identity.tokenFile'] = 'minted/alice.jwt';
+  settings['clearance.identity.jwksFile'] = 'minted/jwks.json';
+  writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
+  return workspace;
+}
+
+/** Finds the 1-based number of the first line of the file that contains every one of the given texts. */
+function findLine(workspace: string, relPath: string, ...texts: string[]): number {
+  const lines = readFileSync(join(workspace, relPath), 'utf8').split('\n');
+  const index = lines.findIndex((line) => texts.every((text) => line.includes(text)));
+  assert.ok(index >= 0, `no line of ${relPath} contains ${texts.join(' and ')}`);
+  return index + 1;
+}
+
+describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, () => {
+  let workspace = '';
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    ensurePackagedExtension();
+    workspace = await prepareWorkspace();
+    server = await startCodeServer({ vsix: vsixPath, workspace });
+    browser = await openBrowser();
+    page = await openWorkbench(browser, server);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'e2e-last').catch(() => undefined);
+    server?.collectLogs(join(resultsDir, 'e2e-logs'));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('the status bar shows who I am and how long my token has left', async () => {
+    const text = await statusBarText(page, /alice@example\.com · developer · 1[0-5]m/);
+    assert.match(text, /alice@example\.com · developer · 1[0-5]m/);
+  });
+
+  test('hovering the DELETE call explains that it is denied and by which rule', async () => {
+    await openFile(page, ordersFile);
+    const line = findLine(workspace, ordersFile, 'fetch(', "method: 'DELETE'");
+    const hover = await hoverText(page, line, 'fetch', {
+      until: /default allow := false/,
+      timeoutMs: 60_000,
+    });
+    await screenshot(page, 'hover');
+    for (const expected of [/denied/i, /delete/i, /order/i, /alice@example\.com/, /default allow := false/]) {
+      assert.match(hover, expected);
+    }
+  });
+
+  test('the Problems panel lists a warning on the DELETE call', async () => {
+    const line = findLine(workspace, ordersFile, 'fetch(', "method: 'DELETE'");
+    const rows = await problemsPanelRows(page);
+    await screenshot(page, 'problems');
+    // The accessible label reads "Warning: <message> at line N and character M."
+    const warning = rows.find((row) => /^Warning:/.test(row.ariaLabel) && /denied/i.test(row.ariaLabel));
+    assert.ok(warning, `no denied warning among:\n${rows.map((row) => row.ariaLabel).join('\n')}`);
+    assert.match(warning.ariaLabel, new RegExp(` at line ${line} and character \\d+`));
+    assert.match(warning.text, new RegExp(`\\[Ln ${line}, Col \\d+\\]`));
+  });
+
+  test('hovering the GET call does not say denied', async () => {
+    // The one-line GET: a fetch of the order's URL with no options.
+    const line = findLine(workspace, ordersFile, 'fetch(`/api/orders/', '`);');
+    const hover = await hoverText(page, line, 'fetch', { until: /alice@example\.com/, timeoutMs: 60_000 });
+    assert.match(hover, /alice@example\.com/);
+    assert.doesNotMatch(hover, /denied/i);
+  });
+});

@@ -1,0 +1,529 @@
+// End-to-end harness: a real VS Code (code-server, installed by `npm run setup`) with an extension installed,
+// driven in Debian's Chromium through playwright-core.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const execFileAsync = promisify(execFile);
+
+/** Root of the repository (this file lives in test/e2e/). */
+export const repoRoot = resolve(__dirname, '..', '..');
+
+/** code-server's entry point as installed by scripts/setup.sh. */
+export const codeServerEntry = join(
+  repoRoot,
+  '.e2e',
+  'code-server',
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
+
+/** Where screenshots go. */
+export const resultsDir = join(repoRoot, 'test-results');
+
+/** Debian's Chromium, installed by scripts/setup.sh. */
+export const chromiumPath = process.env.CLEARANCE_CHROMIUM ?? '/usr/bin/chromium';
+
+// As root with no network: no sandbox, and nothing that phones home (its refused connections slow start-up).
+const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+// Settings that keep start-up pages, tips and prompts from covering the editor, and hovers quick.
+const quietUserSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+  'editor.hover.delay': 150,
+  'editor.minimap.enabled': false,
+  'window.restoreWindows': 'none',
+};
+
+/** How to start code-server: the extension to install (a .vsix or an unpacked folder) and the folder to open. */
+export interface CodeServerOptions {
+  /** A packaged extension, installed with `--install-extension`. */
+  vsix?: string;
+  /** An unpacked extension folder (holding its package.json), copied into the extensions dir. */
+  extensionDir?: string;
+  /** Absolute path of the folder to open. */
+  workspace: string;
+  /** User settings merged over the harness's quiet defaults. */
+  userSettings?: Record<string, unknown>;
+  /** Keep Workspace Trust on (default false: started with --disable-workspace-trust). */
+  trust?: boolean;
+  /** How long to wait for the HTTP port to answer, in ms. */
+  startTimeoutMs?: number;
+}
+
+/** A running code-server and how to reach and stop it. */
+export interface CodeServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  baseUrl: string;
+  /** URL that opens the workspace folder. */
+  workspaceUrl: string;
+  /** Temporary directory holding the user data, extensions and logs. */
+  stateDir: string;
+  /** Everything code-server printed so far. */
+  output(): string;
+  /** Copies VS Code's logs (server, extension host, output channels) into a folder, for a failed run. */
+  collectLogs(destination: string): void;
+  /** Stops code-server's whole process group and removes its temporary directory. */
+  stop(): Promise<void>;
+}
+
+/** Finds a free TCP port on 127.0.0.1. */
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+// Variables a VS Code terminal sets make code-server's CLI talk to that outer VS Code instead of its own.
+function buildCodeServerEnv(stateDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('VSCODE_') && key !== 'PASSWORD' && key !== 'HASHED_PASSWORD' && key !== 'PORT') {
+      env[key] = value;
+    }
+  }
+  env.XDG_CONFIG_HOME = join(stateDir, 'xdg-config');
+  env.XDG_DATA_HOME = join(stateDir, 'xdg-data');
+  return env;
+}
+
+/** Installs an extension into an extensions dir: a .vsix through code-server's CLI, a folder by copying it. */
+export async function installExtension(
+  extensionsDir: string,
+  userDataDir: string,
+  source: { vsix?: string; extensionDir?: string },
+  env: NodeJS.ProcessEnv = buildCodeServerEnv(userDataDir),
+): Promise<void> {
+  if (source.vsix) {
+    await execFileAsync(
+      process.execPath,
+      [
+        codeServerEntry,
+        '--extensions-dir',
+        extensionsDir,
+        '--user-data-dir',
+        userDataDir,
+        '--install-extension',
+        resolve(source.vsix),
+        '--force',
+      ],
+      { env, timeout: 60_000 },
+    );
+    return;
+  }
+  if (source.extensionDir) {
+    const manifest = JSON.parse(readFileSync(join(source.extensionDir, 'package.json'), 'utf8')) as {
+      publisher: string;
+      name: string;
+      version: string;
+    };
+    const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    cpSync(source.extensionDir, target, { recursive: true, dereference: true });
+  }
+}
+
+// Groups of the code-servers still running, killed if this process exits without stopping them (a failed
+// hook, an uncaught error, Ctrl+C on the test runner).
+const runningGroups = new Set<number>();
+
+/** Kills every code-server group still running; safe to call from an exit handler (synchronous). */
+function killRunningGroups(): void {
+  for (const pid of runningGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  runningGroups.clear();
+}
+
+process.once('exit', killRunningGroups);
+// A signal ends the process without running exit handlers: clean up first, then re-raise it (which ends the
+// process unless another listener, such as Playwright's, handles it).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killRunningGroups();
+    process.kill(process.pid, signal);
+  });
+}
+
+/** Sends a signal to a whole process group, ignoring one that is already gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group has already exited.
+  }
+}
+
+/** Waits until a process has exited, or the timeout passes; says whether it exited. */
+async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise((resolveExit) => {
+    const timer = setTimeout(() => resolveExit(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveExit(true);
+    });
+  });
+}
+
+/** Polls the HTTP port until code-server answers, failing early if it exits. */
+async function waitForHttp(baseUrl: string, child: ChildProcess, timeoutMs: number, output: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `code-server exited (${child.exitCode ?? child.signalCode}) before answering:\n${output()}`,
+      );
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer on ${baseUrl} within ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Starts code-server on a free 127.0.0.1 port with fresh user data and extensions dirs and the extension installed. */
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  if (!existsSync(codeServerEntry)) {
+    throw new Error(`code-server is not installed at ${codeServerEntry}: run \`npm run setup\` first`);
+  }
+  const stateDir = mkdtempSync(join(tmpdir(), 'clearance-e2e-'));
+  const userDataDir = join(stateDir, 'user-data');
+  const extensionsDir = join(stateDir, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const settings = {
+    ...quietUserSettings,
+    'security.workspace.trust.enabled': options.trust ?? false,
+    ...options.userSettings,
+  };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const env = buildCodeServerEnv(stateDir);
+  try {
+    await installExtension(extensionsDir, userDataDir, options, env);
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const port = await findFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const args = [
+    codeServerEntry,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--config',
+    join(stateDir, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
+  if (!options.trust) args.push('--disable-workspace-trust');
+  args.push(options.workspace);
+
+  // Its own process group, so that stopping it also stops the extension host and language servers it forks.
+  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) runningGroups.add(child.pid);
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  const output = () => printed;
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    signalGroup(child, 'SIGTERM');
+    if (!(await waitForExit(child, 5_000))) signalGroup(child, 'SIGKILL');
+    // Children can outlive the leader by a moment; a last SIGKILL to the group leaves none behind.
+    await new Promise((r) => setTimeout(r, 200));
+    signalGroup(child, 'SIGKILL');
+    await waitForExit(child, 2_000);
+    if (child.pid !== undefined) runningGroups.delete(child.pid);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHttp(baseUrl, child, options.startTimeoutMs ?? 60_000, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    baseUrl,
+    workspaceUrl: `${baseUrl}/?folder=${encodeURIComponent(options.workspace)}`,
+    stateDir,
+    output,
+    collectLogs: (destination: string) => {
+      rmSync(destination, { recursive: true, force: true });
+      mkdirSync(destination, { recursive: true });
+      writeFileSync(join(destination, 'code-server.out.log'), printed);
+      const logsDir = join(userDataDir, 'logs');
+      if (existsSync(logsDir)) cpSync(logsDir, destination, { recursive: true });
+    },
+    stop,
+  };
+}
+
+/** Launches Debian's Chromium headless through playwright-core. */
+export async function openBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium is not installed at ${chromiumPath}: run \`npm run setup\` first`);
+  }
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+}
+
+/** Opens the workbench in a new page and waits until the editor area and status bar are there. */
+export async function openWorkbench(browser: Browser, server: CodeServer): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.workspaceUrl);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+  await dismissStartupNoise(page);
+  return page;
+}
+
+/** Trusts the workspace if asked, and closes welcome pages and notifications that would cover the editor. */
+export async function dismissStartupNoise(page: Page): Promise<void> {
+  const trustButton = page.locator('.monaco-dialog-box a.monaco-button', { hasText: /trust/i }).first();
+  if (await trustButton.isVisible().catch(() => false)) await trustButton.click();
+  const welcomeTabs = page.locator('.tabs-container .tab', { hasText: /Welcome|Get Started|Walkthrough/i });
+  for (let count = await welcomeTabs.count(); count > 0; count--) {
+    await welcomeTabs.first().locator('.codicon-close').click({ force: true });
+  }
+  const closeToasts = page.locator(
+    '.notifications-toasts .codicon-notifications-clear, .notification-toast .codicon-close',
+  );
+  for (let count = await closeToasts.count(); count > 0; count--) {
+    await closeToasts
+      .first()
+      .click({ force: true })
+      .catch(() => undefined);
+  }
+}
+
+/** Runs a command from the command palette by its label. */
+export async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab to be active. */
+export async function openFile(page: Page, relPath: string): Promise<void> {
+  const name = basename(relPath);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relPath);
+  // Enter before the file search has answered would pick nothing.
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Moves the cursor of the active editor to a line (Ctrl+G), which also scrolls it into view. */
+export async function goToLine(page: Page, lineNumber: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  // Ctrl+G opens Quick Open with the `:` prefix that fill() would otherwise replace.
+  await input.fill(`:${lineNumber}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Finds the screen point a little inside the first occurrence of `text` on a rendered line, or null. */
+async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  // The gutter row and the text row of one line are placed at the same `top`.
+  const gutterRow = editor
+    .locator('.margin-view-overlays > div')
+    .filter({ has: page.locator('.line-numbers', { hasText: new RegExp(`^\\s*${lineNumber}\\s*$`) }) })
+    .first();
+  const gutterStyle = (await gutterRow.getAttribute('style', { timeout: 10_000 })) ?? '';
+  const top = /top:\s*([\d.]+px)/.exec(gutterStyle)?.[1];
+  if (!top) return null;
+  const line = editor.locator(`.view-lines > .view-line[style*="top:${top}"]`).first();
+  // Monaco renders one span per token; the token may hold more than `text`, so measure inside it.
+  const spans = line.locator(':scope > span > span');
+  for (const span of await spans.all()) {
+    // VS Code renders spaces as non-breaking spaces.
+    const content = ((await span.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    const start = content.indexOf(text);
+    const box = await span.boundingBox();
+    if (start < 0 || !box || content.length === 0) continue;
+    const charWidth = box.width / content.length;
+    return { x: box.x + (start + Math.min(text.length / 2, 1.5)) * charWidth, y: box.y + box.height / 2 };
+  }
+  return null;
+}
+
+/** What hoverText waits for. */
+export interface HoverOptions {
+  /** Return as soon as the hover's text matches this and has stopped changing (other providers may still be loading). */
+  until?: RegExp;
+  /** How long to wait for the hover, in ms. */
+  timeoutMs?: number;
+}
+
+/** Hovers `textOnLine` on a line of the active editor and returns the hover's text once it has settled. */
+export async function hoverText(
+  page: Page,
+  lineNumber: number,
+  textOnLine: string,
+  options: HoverOptions = {},
+): Promise<string> {
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await page.keyboard.press('Escape');
+  await page.mouse.move(1, 1);
+  await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await goToLine(page, lineNumber);
+  const point = await locateTextOnLine(page, lineNumber, textOnLine);
+  if (!point) throw new Error(`"${textOnLine}" is not rendered on line ${lineNumber}`);
+  // Two moves make the editor see the mouse move over the token, not just land on it.
+  await page.mouse.move(point.x - 2, point.y);
+  await page.mouse.move(point.x, point.y);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  await hover.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Providers answer one after another (TypeScript's says "(loading...)" while its server starts): wait until the
+  // wanted text is there, or nothing is loading, and the hover has stopped changing.
+  let previous = '';
+  let stableSince = Date.now();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, line breaks and all, is what a person reads.
+    const current = (await hover.innerText().catch(() => '')).trim();
+    if (current !== previous) {
+      previous = current;
+      stableSince = Date.now();
+    } else if (current && Date.now() - stableSince >= 500) {
+      const done = options.until ? options.until.test(current) : !/loading\.\.\./i.test(current);
+      if (done) return current;
+    }
+    await page.waitForTimeout(100);
+  }
+  return previous;
+}
+
+/** Waits for a status bar item whose text matches and returns that text. */
+export async function statusBarText(
+  page: Page,
+  matcher: RegExp | string,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const matches = (text: string) =>
+    typeof matcher === 'string' ? text.includes(matcher) : matcher.test(text);
+  const items = page.locator('.statusbar .statusbar-item');
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    seen = (await items.allInnerTexts()).map((text) => text.trim());
+    const found = seen.find(matches);
+    if (found !== undefined) return found;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(
+    `no status bar item matched ${matcher} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`,
+  );
+}
+
+/** One row of the Problems panel: what it shows, and its accessible label (which names the severity and line). */
+export interface ProblemRow {
+  text: string;
+  ariaLabel: string;
+}
+
+/** Opens the Problems panel and returns its rows once at least `minRows` are listed. */
+export async function problemsPanelRows(page: Page, minRows = 1, timeoutMs = 30_000): Promise<ProblemRow[]> {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ state: 'visible', timeout: 10_000 });
+  }
+  const rows = panel.locator('.monaco-list-row');
+  const deadline = Date.now() + timeoutMs;
+  while ((await rows.count()) < minRows && Date.now() < deadline) await page.waitForTimeout(200);
+  const result: ProblemRow[] = [];
+  for (const row of await rows.all()) {
+    result.push({
+      text: ((await row.textContent()) ?? '').trim(),
+      ariaLabel: (await row.getAttribute('aria-label')) ?? '',
+    });
+  }
+  return result;
+}
+
+/** Opens the Problems panel and returns one line per row, as a screen reader reads it ("Warning: ... at line N ..."). */
+export async function problemsPanelText(page: Page): Promise<string> {
+  const rows = await problemsPanelRows(page);
+  return rows.map((row) => row.ariaLabel || row.text).join('\n');
+}
+
+/** Saves a screenshot of the whole page as test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, name.endsWith('.png') ? name : `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

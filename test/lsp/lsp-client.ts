@@ -1,0 +1,150 @@
+/**
+ * A real LSP client for tests: starts the built language server over stdio and drives it with
+ * vscode-languageserver-protocol, recording every notification it sends.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  type Diagnostic,
+  type Hover,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+
+/** The built server the tests drive; `npm test` builds it first. */
+export const serverModule = join(__dirname, '..', '..', 'dist', 'server', 'server.js');
+
+/** A running server and what it has said. */
+export interface TestServer {
+  connection: ProtocolConnection;
+  process: ChildProcessWithoutNullStreams;
+  /** Latest diagnostics per URI. */
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Every `clearance/identity` notification, oldest first. */
+  identities: Array<{ text: string; status: string }>;
+  /** Everything the server wrote: log messages, stderr, notifications, as text. */
+  transcript: string[];
+  /** Settings answered to `workspace/configuration`; tests replace them and notify. */
+  settings: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** Starts the server on `root` with `settings` as the `clearance` configuration section. */
+export async function startServer(root: string, settings: Record<string, unknown>): Promise<TestServer> {
+  const child = spawn(process.execPath, [serverModule, '--stdio'], { stdio: 'pipe' });
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const server: TestServer = {
+    connection,
+    process: child,
+    diagnostics: new Map(),
+    identities: [],
+    transcript: [],
+    settings,
+    async stop() {
+      try {
+        await Promise.race([connection.sendRequest('shutdown'), delay(2000)]);
+        await connection.sendNotification('exit');
+      } catch {
+        // The server may already be gone; killing it below is enough.
+      }
+      connection.dispose();
+      child.kill();
+    },
+  };
+  child.stderr.on('data', (chunk: Buffer) => server.transcript.push(chunk.toString()));
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    server.diagnostics.set(params.uri, params.diagnostics);
+    server.transcript.push(JSON.stringify(params));
+  });
+  connection.onNotification('clearance/identity', (view: { text: string; status: string }) => {
+    server.identities.push(view);
+    server.transcript.push(JSON.stringify(view));
+  });
+  connection.onNotification('window/logMessage', (params: { message: string }) => {
+    server.transcript.push(params.message);
+  });
+  connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
+    params.items.map(() => server.settings),
+  );
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(root).href,
+    workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'shop' }],
+    capabilities: {
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      textDocument: {
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        publishDiagnostics: { relatedInformation: true },
+      },
+    },
+  });
+  await connection.sendNotification('initialized', {});
+  return server;
+}
+
+/** Opens a document in the server, as the editor does when a file is shown. */
+export async function openDocument(
+  server: TestServer,
+  path: string,
+  text: string,
+  languageId: string,
+): Promise<string> {
+  const uri = pathToFileURL(path).href;
+  await server.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId, version: 1, text },
+  });
+  return uri;
+}
+
+/** Replaces a document's whole text. */
+export async function changeDocument(
+  server: TestServer,
+  uri: string,
+  version: number,
+  text: string,
+): Promise<void> {
+  await server.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version },
+    contentChanges: [{ text }],
+  });
+}
+
+/** Asks for the hover at a 0-based position and returns its Markdown, or undefined. */
+export async function hoverText(
+  server: TestServer,
+  uri: string,
+  line: number,
+  character: number,
+): Promise<string | undefined> {
+  const hover = (await server.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line, character },
+  })) as Hover | null;
+  if (!hover) return undefined;
+  const contents = hover.contents;
+  return typeof contents === 'object' && 'value' in contents ? contents.value : JSON.stringify(contents);
+}
+
+/** Waits until `check` passes (polling), or fails with the last reason after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(25);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

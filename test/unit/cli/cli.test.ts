@@ -1,0 +1,151 @@
+/**
+ * The CLI run in-process on examples/shop. Expected verdicts follow from examples/shop/policy/authz.rego
+ * (see the README's sample-workspace section), and `policy eval`'s output shape from `opa eval`'s.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../../../server/src/cli/main';
+
+const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('clearance scan', () => {
+  it('prints every call of examples/shop with its decision for alice and exits 1 because one is denied', async () => {
+    const { code, out, err } = await run('scan', shop);
+    assert.equal(code, 1, err);
+    assert.match(out, /alice@example\.com · developer/);
+    const verdicts = [...out.matchAll(/^src\/\S+:\d+:\d+\s+(\w+)\s+(\w+) (\S+)/gm)].map(
+      (m) => `${m[1]} ${m[2]} ${m[3]}`,
+    );
+    assert.deepEqual(verdicts.sort(), [
+      'CONDITIONAL GET /api/admin/reports',
+      'CONDITIONAL GET /api/orders/{id}',
+      'CONDITIONAL PATCH /api/orders/{id}',
+      'DENIED DELETE /api/orders/{id}',
+    ]);
+    assert.match(out, /4 call\(s\) in \d+ file\(s\): 0 allowed, 1 denied, 3 conditional, 0 error/);
+  });
+
+  it('writes JSON with the input, the verdict and the deciding rule of each call', async () => {
+    const { code, out } = await run('scan', shop, '--format', 'json');
+    assert.equal(code, 1);
+    const report = JSON.parse(out) as {
+      identity: { status: string };
+      calls: Array<{
+        call: string;
+        verdict: string;
+        input: { action: string };
+        rules: Array<{ text: string; line: number }>;
+      }>;
+    };
+    assert.equal(report.identity.status, 'verified');
+    const del = report.calls.find((c) => c.call === 'DELETE /api/orders/{id}');
+    assert.equal(del?.verdict, 'denied');
+    assert.equal(del?.input.action, 'delete');
+    assert.equal(del?.rules[0]?.text, 'default allow := false');
+  });
+
+  it('allows everything for the admin token given as a flag, and exits 0', async () => {
+    const { code, out } = await run('scan', shop, '--token-file', join(shop, 'identity', 'bob.jwt'));
+    assert.equal(code, 0, out);
+    assert.match(out, /4 call\(s\) in \d+ file\(s\): 4 allowed, 0 denied/);
+    assert.match(out, /allowed by `allow if input\.user\.role == "admin"`/);
+  });
+
+  it('rejects an unknown format with exit code 2', async () => {
+    const { code } = await run('scan', shop, '--format', 'xml');
+    assert.equal(code, 2);
+  });
+});
+
+describe('clearance policy', () => {
+  const inputFile = (input: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'clearance-cli-')), 'input.json');
+    writeFileSync(file, JSON.stringify(input));
+    return file;
+  };
+
+  it('eval prints a result shaped like opa eval', async () => {
+    const input = inputFile({ user: { role: 'admin' }, action: 'delete', resource: { type: 'order' } });
+    const { code, out } = await run(
+      'policy',
+      'eval',
+      '-d',
+      join(shop, 'policy'),
+      '-i',
+      input,
+      'data.api.authz.allow',
+    );
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out), {
+      result: [
+        { expressions: [{ value: true, text: 'data.api.authz.allow', location: { row: 1, col: 1 } }] },
+      ],
+    });
+  });
+
+  it('eval reports variable bindings', async () => {
+    const input = inputFile({
+      user: { id: 'alice', role: 'developer' },
+      action: 'read',
+      resource: { owner_id: 'alice' },
+    });
+    const { out } = await run(
+      'policy',
+      'eval',
+      '-d',
+      join(shop, 'policy'),
+      '-i',
+      input,
+      'x := data.api.authz.allow',
+    );
+    const parsed = JSON.parse(out) as { result: Array<{ bindings: Record<string, unknown> }> };
+    assert.deepEqual(parsed.result[0]?.bindings, { x: true });
+  });
+
+  it('eval of an undefined ref prints an empty object, as opa eval does', async () => {
+    const { code, out } = await run(
+      'policy',
+      'eval',
+      '-d',
+      join(shop, 'policy'),
+      'data.api.authz.nothing_here',
+    );
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out), {});
+  });
+
+  it('check prints file:line:col: code: message and exits 1 on a broken policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearance-check-'));
+    writeFileSync(join(dir, 'bad.rego'), 'package p\n\nallow if {\n  input.x ==\n}\n');
+    const { code, err } = await run('policy', 'check', dir);
+    assert.equal(code, 1);
+    assert.match(
+      err,
+      new RegExp(`${join(dir, 'bad.rego').replace(/[/.]/g, '\\$&')}:\\d+:\\d+: rego_parse_error: `),
+    );
+  });
+
+  it('check passes the sample policy', async () => {
+    const { code, out } = await run('policy', 'check', join(shop, 'policy'));
+    assert.equal(code, 0);
+    assert.match(out, /1 file\(s\) checked, no errors/);
+  });
+});
+
+describe('clearance --help', () => {
+  it('lists the commands and exits 0', async () => {
+    const { code, out } = await run('--help');
+    assert.equal(code, 0);
+    for (const word of ['scan', 'policy']) assert.match(out, new RegExp(`\\b${word}\\b`));
+  });
+});
