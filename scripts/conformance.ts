@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, type ScalarTag, type Tags } from 'yaml';
 import { formatError } from '../server/src/errors';
-import { constantValue } from '../server/src/rego/compile-body';
+import { constantValue } from '../server/src/rego/compile-terms';
 import { compilePolicy, evaluateQueryValues, parseTerm, prepareQuery } from '../server/src/rego/index';
 import { parseNumber } from '../server/src/rego/number';
 import { Unknown } from '../server/src/rego/partial';

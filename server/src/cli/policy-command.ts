@@ -52,9 +52,35 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
     })),
     ...(Object.keys(r.bindings).length > 0 ? { bindings: r.bindings } : {}),
   }));
-  const document = result.length > 0 ? { result } : {};
-  output.out(`${JSON.stringify(document, null, flags.format === 'pretty' ? 2 : 2)}\n`);
+  if (flags.format === 'pretty') {
+    output.out(`${formatPretty(result)}\n`);
+  } else {
+    output.out(`${JSON.stringify(result.length > 0 ? { result } : {}, null, 2)}\n`);
+  }
   return 0;
+}
+
+/**
+ * `opa eval --format pretty`'s shape: `undefined` when there is no result; the value alone for one
+ * expression without variables; otherwise one line per variable binding of each result.
+ */
+function formatPretty(
+  result: Array<{ expressions: Array<{ value: JsonValue }>; bindings?: Record<string, JsonValue> }>,
+): string {
+  if (result.length === 0) return 'undefined';
+  const [first] = result;
+  if (result.length === 1 && first && !first.bindings && first.expressions.length === 1) {
+    return JSON.stringify(first.expressions[0]?.value, null, 2);
+  }
+  return result
+    .map((r) =>
+      r.bindings
+        ? Object.entries(r.bindings)
+            .map(([name, value]) => `${name} = ${JSON.stringify(value)}`)
+            .join('\n')
+        : r.expressions.map((e) => JSON.stringify(e.value)).join('\n'),
+    )
+    .join('\n\n');
 }
 
 /** The source text and `{row, col}` of each expression of a query, as `opa eval` reports them. */

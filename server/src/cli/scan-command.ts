@@ -83,7 +83,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
             input: c.input.input,
             unknowns: c.input.unknowns,
             verdict: c.decision.verdict,
-            why: formatWhy(c.decision, false),
+            why: formatWhy(c.decision, 'plain'),
             rules: c.decision.rules.map((r) => ({
               path: r.path,
               text: r.text,
@@ -114,7 +114,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     for (const c of result.calls) {
       const where = `${c.file.startsWith(root) ? c.file.slice(root.length + 1) : c.file}:${c.call.location.start.line}:${c.call.location.start.column}`;
       output.out(
-        `${where}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}\n    ${formatWhy(c.decision, false)}\n`,
+        `${where}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
     const count = (v: string) => result.calls.filter((c) => c.decision.verdict === v).length;

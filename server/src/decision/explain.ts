@@ -32,17 +32,16 @@ export function formatRuleLink(rule: RuleRef): string {
   return `[${formatRuleSite(rule)}](${uri})`;
 }
 
-/** Who the decision is for: email or id, role, and the identity's state when it is not verified. */
-export function formatWho(identity: Identity): string {
-  const user = identity.user;
-  if (!user || identity.status === 'invalid' || identity.status === 'missing') {
+/** Who the decision is for: the status bar's text, and the identity's state when it is not verified. */
+export function formatWho(identity: Identity, nowMs: number): string {
+  if (!identity.user || identity.status === 'invalid' || identity.status === 'missing') {
     return `no identity (${identity.reason ?? identity.status}): decided as an anonymous caller`;
   }
-  const name = user.email ?? user.id;
-  const role = user.role ? ` · ${user.role}` : '';
   const state =
-    identity.status === 'verified' ? 'verified' : `${identity.status}: ${identity.reason ?? ''}`.trim();
-  return `${name}${role} (${state})`;
+    identity.status === 'verified'
+      ? 'verified'
+      : `${identity.status}${identity.reason ? `: ${identity.reason}` : ''}`;
+  return `${describeIdentity(identity, nowMs)} (${state})`;
 }
 
 /** The subject of a sentence about the call's caller: the email, or `an anonymous caller`. */
@@ -59,27 +58,34 @@ function formatResource(call: CallInput): string {
   return `${resource.type}${id}`;
 }
 
-/** Why the verdict is what it is, in one sentence, with rule sites (`link` turns them into links). */
-export function formatWhy(decision: CallDecision, link: boolean): string {
-  const site = (rule: RuleRef) => (link ? formatRuleLink(rule) : formatRuleSite(rule));
+/** How to write an explanation: Markdown with links to rules (hovers), or plain text (diagnostics, CLI). */
+export type ExplanationStyle = 'markdown' | 'plain';
+
+/** Why the verdict is what it is, in one sentence, naming the rules and where they are. */
+export function formatWhy(decision: CallDecision, style: ExplanationStyle): string {
+  const markdown = style === 'markdown';
+  const site = (rule: RuleRef) => (markdown ? formatRuleLink(rule) : formatRuleSite(rule));
+  const code = (text: string) => (markdown ? `\`${text}\`` : text);
   const reason = decision.reason ? ` Reason: ${decision.reason}.` : '';
   switch (decision.verdict) {
     case 'allowed': {
       const rule = decision.rules[0];
-      return rule ? `allowed by \`${formatRuleText(rule)}\` (${site(rule)}).${reason}` : `allowed.${reason}`;
+      return rule
+        ? `allowed by ${code(formatRuleText(rule))} (${site(rule)}).${reason}`
+        : `allowed.${reason}`;
     }
     case 'denied': {
       const rule = decision.rules.find((r) => r.isDefault) ?? decision.rules[0];
       if (rule?.isDefault)
-        return `no allow rule matched, so \`${formatRuleText(rule)}\` decided (${site(rule)}).${reason}`;
-      if (rule) return `\`${formatRuleText(rule)}\` decided (${site(rule)}).${reason}`;
-      return `no rule matched and \`${decision.entrypoint}\` has no default, so it is undefined: denied.${reason}`;
+        return `no allow rule matched, so ${code(formatRuleText(rule))} decided (${site(rule)}).${reason}`;
+      if (rule) return `${code(formatRuleText(rule))} decided (${site(rule)}).${reason}`;
+      return `no rule matched and ${code(decision.entrypoint)} has no default, so it is undefined: denied.${reason}`;
     }
     case 'conditional':
       return decision.branches
         .map(
           (b) =>
-            `allowed if ${b.conditions.map((c) => `\`${c}\``).join(' and ')} (\`${formatRuleText(b.rule)}\`, ${site(b.rule)})`,
+            `allowed if ${b.conditions.map(code).join(' and ')} (${code(formatRuleText(b.rule))}, ${site(b.rule)})`,
         )
         .join('; or ');
     case 'error':
@@ -101,11 +107,11 @@ export function formatHover(explained: ExplainedCall, nowMs: number): string {
   const lines = [
     `**Clearance** · \`${call.summary}\` · **${verdictText[decision.verdict]}**`,
     '',
-    `- **Identity:** ${formatWho(identity)} · ${describeIdentity(identity, nowMs)}`,
+    `- **Identity:** ${formatWho(identity, nowMs)}`,
     `- **Action:** \`${action}\``,
     `- **Resource:** ${formatResource(call)}${resource?.path ? ` \`${resource.path}\`` : ''}`,
     `- **Decision:** ${decision.verdict}${decision.verdict === 'denied' ? ' for every value the code leaves open' : ''}`,
-    `- **Why:** ${formatWhy(decision, true)}`,
+    `- **Why:** ${formatWhy(decision, 'markdown')}`,
     `- **Policy:** \`${decision.entrypoint}\` · version \`${decision.policyVersion}\``,
   ];
   if (identity.status !== 'verified') {
@@ -123,14 +129,14 @@ export function formatDiagnosticMessage(explained: ExplainedCall): string {
   const action = typeof call.input.action === 'string' ? call.input.action : 'call';
   const who = formatCaller(identity);
   if (decision.verdict === 'conditional') {
-    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) only if ${formatWhy(decision, false)}`;
+    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) only if ${formatWhy(decision, 'plain')}`;
   }
   if (decision.verdict === 'error')
-    return `Clearance could not decide ${call.summary}: ${formatWhy(decision, false)}`;
-  return `Denied: ${who} may not ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, false)} Policy ${decision.policyVersion}.`;
+    return `Clearance could not decide ${call.summary}: ${formatWhy(decision, 'plain')}`;
+  return `Denied: ${who} may not ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
 }
 
 /** One line for the CLI: verdict, call, who, why. */
 export function formatSummaryLine(explained: ExplainedCall): string {
-  return `${explained.decision.verdict.padEnd(11)} ${explained.call.summary}  ${formatWhy(explained.decision, false)}`;
+  return `${explained.decision.verdict.padEnd(11)} ${explained.call.summary}  ${formatWhy(explained.decision, 'plain')}`;
 }

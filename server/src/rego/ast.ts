@@ -88,6 +88,8 @@ export interface TemplateString extends NodeBase {
   type: 'templatestring';
   parts: Array<string | Term>;
   raw: boolean;
+  /** `with` modifiers written inside an expression part (`{a with input as x}`), by index into `parts`. */
+  partWith?: Array<With[] | undefined>;
 }
 
 /** Any term. */

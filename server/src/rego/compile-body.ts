@@ -7,9 +7,11 @@
 import type { ClearanceError, Location } from '../errors';
 import type * as ast from './ast';
 import { lookupBuiltin } from './builtins/index';
+import type { BuiltinDef } from './builtins/registry';
+import { constantArray, refName, refParts, scalarValue } from './compile-terms';
+import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
-import { negateNumber, parseNumber, RegoNumber } from './number';
-import { RegoObject, RegoSet, type Value } from './value';
+import { negateNumber, RegoNumber } from './number';
 
 /** What a bare name means outside local scope: a path under `data` or `input`. */
 export interface GlobalName {
@@ -121,7 +123,7 @@ export class BodyCompiler {
   }
 
   /** True when a `with` value names a function (a builtin or a rule), not a local variable. */
-  private namesFunction(t: ast.Term, scope: Scope): boolean {
+  namesFunction(t: ast.Term, scope: Scope): boolean {
     const ref: ast.Ref | undefined =
       t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', terms: [t], location: t.location } : undefined;
     if (!ref) return false;
@@ -186,7 +188,7 @@ export class BodyCompiler {
   /** Compiles one expression. */
   private compileExpr(expr: ast.Expr, scope: Scope, index: number): CExpr | undefined {
     const loc = expr.location;
-    const withs = expr.with?.length ? this.compileWiths(expr.with, scope) : undefined;
+    const withs = expr.with?.length ? compileWiths(this, expr.with, scope) : undefined;
     const base = withs ? { loc, withs, index } : { loc, index };
     switch (expr.type) {
       case 'somedecl':
@@ -234,7 +236,7 @@ export class BodyCompiler {
           location: expr.expr.location,
         };
         const body = this.compileBody(innerBody, inner);
-        const innerWiths = expr.expr.with?.length ? this.compileWiths(expr.expr.with, inner) : undefined;
+        const innerWiths = expr.expr.with?.length ? compileWiths(this, expr.expr.with, inner) : undefined;
         const first = body.exprs[0];
         if (first && innerWiths) first.withs = innerWiths;
         return { ...base, e: 'not', body, text: '' };
@@ -292,7 +294,7 @@ export class BodyCompiler {
   }
 
   /** Resolves a call operator to a builtin name or a user function path. */
-  private resolveCallPath(
+  resolveCallPath(
     operator: ast.Ref,
     scope: Scope,
   ): { k: 'builtin'; name: string; arity: number } | { k: 'func'; path: string[] } | undefined {
@@ -316,103 +318,6 @@ export class BodyCompiler {
       if (g && g.root === 'data') return { k: 'func', path: [...g.path, ...rest] };
     }
     return undefined;
-  }
-
-  /** Compiles `with` modifiers. */
-  private compileWiths(withs: ast.With[], scope: Scope): CWith[] {
-    const out: CWith[] = [];
-    for (const w of withs) {
-      const value: CTerm =
-        this.namesFunction(w.value, scope) && !this.isValueRef(w.value, scope)
-          ? { t: 'val', v: null }
-          : this.compileTerm(w.value, scope);
-      const parts = refParts(w.target);
-      const head = w.target.terms[0];
-      if (head?.type === 'var' && head.name === 'input') {
-        const path = this.groundPath(w.target.terms.slice(1));
-        if (path) out.push({ target: 'input', path, value });
-        else this.error('rego_compile_error', 'with keyword target must be a ground reference', w.location);
-        continue;
-      }
-      if (head?.type === 'var' && head.name === 'data') {
-        const path = this.groundPath(w.target.terms.slice(1));
-        if (!path) {
-          this.error('rego_compile_error', 'with keyword target must be a ground reference', w.location);
-          continue;
-        }
-        const strings = path.every((p) => typeof p === 'string') ? (path as string[]) : undefined;
-        if (strings && this.ctx.functionArity(strings) !== undefined) {
-          out.push(this.functionWith(`data.${strings.join('.')}`, value, w.value, scope));
-        } else {
-          out.push({ target: 'data', path, value });
-        }
-        continue;
-      }
-      const target = parts ? this.resolveCallPath(w.target, scope) : undefined;
-      if (target?.k === 'builtin') {
-        out.push(this.functionWith(target.name, value, w.value, scope));
-        continue;
-      }
-      if (target?.k === 'func') {
-        out.push(this.functionWith(`data.${target.path.join('.')}`, value, w.value, scope));
-        continue;
-      }
-      if (head?.type === 'var' && this.ctx.globals.has(head.name) && scope.lookup(head.name) === undefined) {
-        const g = this.ctx.globals.get(head.name) as GlobalName;
-        const rest = this.groundPath(w.target.terms.slice(1));
-        if (rest) {
-          out.push({ target: g.root, path: [...g.path, ...rest], value });
-          continue;
-        }
-      }
-      this.error(
-        'rego_compile_error',
-        'with keyword target must reference existing input, data, or a function',
-        w.location,
-      );
-    }
-    return out;
-  }
-
-  /** True when a `with` value that names a global refers to a value (not a function). */
-  private isValueRef(t: ast.Term, scope: Scope): boolean {
-    const ref: ast.Ref | undefined =
-      t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', terms: [t], location: t.location } : undefined;
-    if (!ref) return true;
-    const target = this.resolveCallPath(ref, scope);
-    if (target?.k === 'builtin') return false;
-    if (target?.k === 'func' && this.ctx.functionArity(target.path) !== undefined) return false;
-    return true;
-  }
-
-  /** A function replacement: by another function when the value names one, else by a value. */
-  private functionWith(fnKey: string, value: CTerm, source: ast.Term, scope: Scope): CWith {
-    if (source.type === 'ref' || source.type === 'var') {
-      const ref: ast.Ref =
-        source.type === 'ref' ? source : { type: 'ref', terms: [source], location: source.location };
-      const isLocal =
-        ref.terms[0]?.type === 'var' && scope.lookup((ref.terms[0] as ast.Var).name) !== undefined;
-      const target = isLocal ? undefined : this.resolveCallPath(ref, scope);
-      if (target?.k === 'builtin') {
-        const def = lookupBuiltin(target.name);
-        if (def) return { target: 'fn', path: [], fnKey, value, fnValue: { k: 'builtin', def } };
-      }
-      if (target?.k === 'func' && this.ctx.functionArity(target.path) !== undefined) {
-        return { target: 'fn', path: [], fnKey, value, fnValue: { k: 'func', path: target.path } };
-      }
-    }
-    return { target: 'fn', path: [], fnKey, value };
-  }
-
-  /** Ground scalar values of ref terms, or undefined when one is not ground. */
-  private groundPath(terms: ast.Term[]): Value[] | undefined {
-    const out: Value[] = [];
-    for (const t of terms) {
-      const v = scalarValue(t);
-      if (v === undefined) return undefined;
-      out.push(v);
-    }
-    return out;
   }
 
   /** Compiles a term in `scope`. */
@@ -557,7 +462,14 @@ export class BodyCompiler {
       return { t: 'call', name, target: { k: 'func', path: target.path }, args, loc: call.location, ...base };
     }
     this.error('rego_type_error', `undefined function ${name}`, call.location);
-    return { t: 'val', v: null };
+    // Evaluating a policy that failed to compile must not let the bad call hold: it is undefined.
+    const missing: BuiltinDef = {
+      name,
+      signature: { args: [], result: { name: 'result', type: 'any' } },
+      description: 'undefined function',
+      implementation: () => undefined,
+    };
+    return { t: 'call', name, target: { k: 'builtin', def: missing }, args, loc: call.location };
   }
 
   /** Reports a call with the wrong number of arguments. */
@@ -571,90 +483,5 @@ export class BodyCompiler {
         loc,
       );
     }
-  }
-}
-
-/** Folds an array of constants into one constant. */
-function constantArray(items: CTerm[]): CTerm | undefined {
-  const values: Value[] = [];
-  for (const i of items) {
-    if (i.t !== 'val') return undefined;
-    values.push(i.v);
-  }
-  return { t: 'val', v: values };
-}
-
-/** The value of a scalar term, or undefined for non-scalars. */
-export function scalarValue(term: ast.Term): Value | undefined {
-  switch (term.type) {
-    case 'null':
-      return null;
-    case 'boolean':
-      return term.value === true;
-    case 'string':
-      return String(term.value);
-    case 'number':
-      return parseNumber(String(term.value));
-    default:
-      return undefined;
-  }
-}
-
-/** `a.b.c` as ["a", "b", "c"] when every part after the head is a string; else undefined. */
-export function refParts(ref: ast.Ref): string[] | undefined {
-  const [head, ...rest] = ref.terms;
-  if (head?.type !== 'var') return undefined;
-  const out = [head.name];
-  for (const t of rest) {
-    if (t.type !== 'string') return undefined;
-    out.push(String(t.value));
-  }
-  return out;
-}
-
-/** The dotted name of a ref (`io.jwt.decode`), or undefined. */
-export function refName(ref: ast.Ref): string | undefined {
-  return refParts(ref)?.join('.');
-}
-
-/** Converts a constant AST term to a value (used for defaults of `input_term` and similar). */
-export function constantValue(term: ast.Term): Value | undefined {
-  switch (term.type) {
-    case 'array': {
-      const out: Value[] = [];
-      for (const t of term.items) {
-        const v = constantValue(t);
-        if (v === undefined) return undefined;
-        out.push(v);
-      }
-      return out;
-    }
-    case 'set': {
-      const s = new RegoSet();
-      for (const t of term.items) {
-        const v = constantValue(t);
-        if (v === undefined) return undefined;
-        s.add(v);
-      }
-      return s;
-    }
-    case 'object': {
-      const o = new RegoObject();
-      for (const e of term.entries) {
-        const k = constantValue(e.key);
-        const v = constantValue(e.value);
-        if (k === undefined || v === undefined) return undefined;
-        o.set(k, v);
-      }
-      return o;
-    }
-    case 'call':
-      if (term.operator.terms.length === 1 && refName(term.operator) === 'set' && term.args.length === 0) {
-        return new RegoSet();
-      }
-      if (term.infix === '-' && term.args.length === 1) return undefined;
-      return undefined;
-    default:
-      return scalarValue(term);
   }
 }

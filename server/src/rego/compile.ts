@@ -5,7 +5,8 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import type * as ast from './ast';
-import { BodyCompiler, type CompileContext, type GlobalName, Scope, scalarValue } from './compile-body';
+import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './compile-body';
+import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { checkBound, orderBody } from './safety';
 import { formatRegoValue, keyOf, type Value } from './value';

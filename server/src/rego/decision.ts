@@ -5,7 +5,7 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import { formatPath, nodeAt, type Policy } from './compile';
-import { scalarValue } from './compile-body';
+import { scalarValue } from './compile-terms';
 import { createEvaluator, type EvalOptions, evalueToJson, toError } from './engine';
 import type { Frame } from './eval';
 import { defaultValue, runClause } from './eval-rules';
@@ -96,6 +96,9 @@ export function evaluateDecision(policy: Policy, entrypoint: string, options: Ev
 
 type Ev = ReturnType<typeof createEvaluator>;
 
+/** Most conditional branches a decision lists. */
+const MAX_BRANCHES = 64;
+
 /** Decides a complete rule clause by clause. */
 function decideComplete(ev: Ev, set: RuleSet): Decision {
   const definite: Array<{ value: Value; origin: ClauseOrigin }> = [];
@@ -116,7 +119,8 @@ function decideComplete(ev: Ev, set: RuleSet): Decision {
           conditions,
           raw: v,
         });
-        return false;
+        // Enough branches to explain the decision; stopping early can only keep it conditional.
+        return branches.length >= MAX_BRANCHES;
       }),
     );
   }

@@ -100,6 +100,24 @@ export function prepareQuery(
   }
 }
 
+const dataCache = new WeakMap<object, Value>();
+
+/** Converts data once per object identity (at every level): callers pass the same documents to many decisions. */
+function cachedFromJson(data: JsonValue): Value {
+  if (typeof data !== 'object' || data === null) return fromJson(data);
+  let v = dataCache.get(data);
+  if (v === undefined) {
+    if (Array.isArray(data)) v = data.map(cachedFromJson);
+    else {
+      const o = new RegoObject();
+      for (const [k, x] of Object.entries(data)) o.set(k, cachedFromJson(x));
+      v = o;
+    }
+    dataCache.set(data, v);
+  }
+  return v;
+}
+
 /** Builds an evaluator for one evaluation. */
 export function createEvaluator(
   policy: Policy,
@@ -113,16 +131,18 @@ export function createEvaluator(
     if (p && p.root === 'input') prefixes.push(p.path);
   }
   const input = values.input ?? (options.input === undefined ? undefined : fromJson(options.input));
-  const data = values.data ?? (options.data === undefined ? new RegoObject() : fromJson(options.data));
+  const data = values.data ?? (options.data === undefined ? new RegoObject() : cachedFromJson(options.data));
+  const limits = new LimitTracker(options.limits);
   const builtins: BuiltinContext = {
     nowNs: options.nowNs ?? BigInt(Date.now()) * 1_000_000n,
     print: options.print ?? (() => undefined),
     cache: new Map(),
+    charge: (n) => limits.charge(n),
   };
   const setup = {
     policy,
     ctx: { input, data, dataOverrides: [], fnOverrides: new Map(), cache: new Map() },
-    limits: new LimitTracker(options.limits),
+    limits,
     strict: options.strictBuiltinErrors === true,
     unknowns: prefixes.length > 0 ? prefixes : undefined,
     builtins,

@@ -7,7 +7,7 @@
 import type { Location } from '../errors';
 import { formatPath, nodeAt } from './compile';
 import type { Evaluator, Frame, K, VK } from './eval';
-import { lookupKey, setPath } from './eval';
+import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { EvalHalt } from './limits';
 import { anyUnknown, appendRefStep, type EValue, renderCall, Unknown } from './partial';
@@ -34,10 +34,10 @@ function walkData(
   const overrides = ev.ctx.dataOverrides;
   if (overrides.length > 0) {
     const ov = findOverride(overrides, abs);
-    if (ov) return ev.walkValue(ov.value, path, i, f, k);
+    if (ov) return walkValue(ev, ov.value, path, i, f, k);
   }
   if (!node && (overrides.length === 0 || !overrideBelow(overrides, abs))) {
-    return base === undefined ? false : ev.walkValue(base, path, i, f, k);
+    return base === undefined ? false : walkValue(ev, base, path, i, f, k);
   }
   const p = path[i];
   if (node?.rules) {
@@ -52,18 +52,19 @@ function walkData(
       const key = p.t === 'val' ? p.v : p.t === 'var' ? f[p.slot] : undefined;
       if (key !== undefined && !(key instanceof Unknown)) {
         const v = evalRuleSetKey(ev, set, key);
-        return v === undefined ? false : ev.walkValue(v, path, i + 1, f, k);
+        return v === undefined ? false : walkValue(ev, v, path, i + 1, f, k);
       }
     }
     const v = nodeValue(ev, node, base, abs);
-    return v === undefined ? false : ev.walkValue(v, path, i, f, k);
+    return v === undefined ? false : walkValue(ev, v, path, i, f, k);
   }
   if (p === undefined) {
     const v = nodeValue(ev, node, base, abs);
     return v === undefined ? false : k(v);
   }
   const keys = p.t === 'val' ? undefined : childKeys(node, base);
-  return ev.evalKey(
+  return evalKey(
+    ev,
     p,
     f,
     (key) => {
@@ -202,7 +203,12 @@ function evalRuleSetKey(ev: Evaluator, set: RuleSet, key: Value): EValue | undef
   });
 }
 
-/** Runs a clause (then its `else` branches while no branch holds for certain); `onSolution` per solution. */
+/**
+ * Runs a clause, then its `else` branches while no branch holds for certain; `onSolution` per
+ * solution. When a branch held only under residual conditions, the later branches run under the
+ * negation of those conditions, so an `else` is never reported as holding for certain when an
+ * earlier branch might apply instead.
+ */
 export function runClause(
   ev: Evaluator,
   clause: CRule,
@@ -210,34 +216,67 @@ export function runClause(
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
 ): boolean {
   const mark = ev.residuals.length;
-  let definite = false;
-  const stop = ev.evalBody(clause.body, 0, f, () => {
-    if (ev.residuals.length === mark) definite = true;
-    return onSolution(clause.value, clause.origin);
-  });
-  if (stop || definite) return stop;
-  for (const el of clause.elses) {
-    const r = runElse(ev, el, f, mark, onSolution);
-    if (r.stop) return true;
-    if (r.definite) return false;
-  }
-  return false;
+  const first = runBranch(ev, clause.body, clause.value, clause.origin, f, mark, onSolution);
+  if (first.stop || first.definite) return first.stop;
+  const guards = first.conditional.length > 0 ? [negation(first.conditional)] : [];
+  return runElses(ev, clause.elses, 0, guards, f, onSolution);
 }
 
-/** Runs one `else` branch. */
-function runElse(
+/** Runs `else` branches from `i`, each under the guards of the branches before it. */
+function runElses(
   ev: Evaluator,
-  el: CElse,
+  elses: CElse[],
+  i: number,
+  guards: string[],
+  f: Frame,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+): boolean {
+  const el = elses[i];
+  if (!el) return false;
+  const run = (): boolean => {
+    const mark = ev.residuals.length - guards.length;
+    const r = runBranch(ev, el.body, el.value ?? TRUE_TERM, el.origin, f, mark + guards.length, onSolution);
+    if (r.stop || r.definite) return r.stop;
+    const next = r.conditional.length > 0 ? [...guards, negation(r.conditional)] : guards;
+    return runElses(ev, elses, i + 1, next, f, onSolution);
+  };
+  return withGuards(ev, guards, 0, run);
+}
+
+/** Runs `k` with the guard residuals pushed. */
+function withGuards(ev: Evaluator, guards: string[], i: number, k: () => boolean): boolean {
+  const g = guards[i];
+  if (g === undefined) return k();
+  return ev.withResidual(g, () => withGuards(ev, guards, i + 1, k));
+}
+
+/** Runs one branch body; reports whether it held for certain and the residuals of its conditional solutions. */
+function runBranch(
+  ev: Evaluator,
+  body: CRule['body'],
+  value: CTerm,
+  origin: ClauseOrigin,
   f: Frame,
   mark: number,
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
-): { stop: boolean; definite: boolean } {
+): { stop: boolean; definite: boolean; conditional: string[][] } {
   let definite = false;
-  const stop = ev.evalBody(el.body, 0, f, () => {
+  const conditional: string[][] = [];
+  const stop = ev.evalBody(body, 0, f, () => {
     if (ev.residuals.length === mark) definite = true;
-    return onSolution(el.value ?? TRUE_TERM, el.origin);
+    else conditional.push(ev.residuals.slice(mark));
+    return onSolution(value, origin);
   });
-  return { stop, definite };
+  return { stop, definite, conditional };
+}
+
+/** Rego text for "none of these conditional solutions holds". */
+function negation(solutions: string[][]): string {
+  if (solutions.length === 1) {
+    const only = solutions[0] as string[];
+    return only.length === 1 ? `not ${only[0]}` : `not { ${only.join('; ')} }`;
+  }
+  return solutions.map((s) => (s.length === 1 ? `not ${s[0]}` : `not { ${s.join('; ')} }`)).join('; ');
 }
 
 /** Throws the conflict error OPA raises. */

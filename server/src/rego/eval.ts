@@ -7,21 +7,21 @@
 import type { Location } from '../errors';
 import { type BuiltinContext, BuiltinError } from './builtins/registry';
 import type { Policy } from './compile';
+import {
+  evalComprehension,
+  evalEvery,
+  evalNot,
+  evalPrint,
+  evalTemplate,
+  iterateCollection,
+} from './eval-closures';
+import { setPath, walkInput, walkValue } from './eval-refs';
 import { callFunction, evalDataRef } from './eval-rules';
 import type { CallTarget, CBody, CExpr, CTerm, CWith, RuleSet } from './ir';
 import { EvalHalt, type LimitTracker } from './limits';
-import {
-  anyUnknown,
-  appendRefStep,
-  type EValue,
-  refText,
-  relateToUnknowns,
-  renderCall,
-  renderOperand,
-  Unknown,
-} from './partial';
+import { anyUnknown, type EValue, renderCall, renderOperand, Unknown } from './partial';
 import { pairTerms } from './safety';
-import { equalValues, formatRegoValue, num, RegoObject, RegoSet, type Value } from './value';
+import { equalValues, formatRegoValue, RegoObject, RegoSet, type Value } from './value';
 
 /** A clause's variable slots. */
 export type Frame = Array<EValue | undefined>;
@@ -126,13 +126,13 @@ export class Evaluator {
         return this.evalUnify(e.left, e.right, e.mode, f, k);
       case 'somein':
         record?.(true);
-        return this.evalTerm(e.coll, f, (coll) => this.iterateCollection(coll, e.key, e.value, f, k));
+        return this.evalTerm(e.coll, f, (coll) => iterateCollection(this, coll, e.key, e.value, f, k));
       case 'every':
         record?.(true);
-        return this.evalEvery(e, f, k);
+        return evalEvery(this, e, f, k);
       case 'not':
         record?.(true);
-        return this.evalNot(e, f, k);
+        return evalNot(this, e, f, k);
     }
   }
 
@@ -173,78 +173,6 @@ export class Evaluator {
         this.ctx = saved;
       }
     });
-  }
-
-  /** `not`: holds when the body has no solution; a conditional body makes a residual `not`. */
-  private evalNot(e: Extract<CExpr, { e: 'not' }>, f: Frame, k: K): boolean {
-    const mark = this.residuals.length;
-    let definite = false;
-    const conditional: string[][] = [];
-    this.evalBody(e.body, 0, f, () => {
-      if (this.residuals.length === mark) {
-        definite = true;
-        return true;
-      }
-      conditional.push(this.residuals.slice(mark));
-      return conditional.length > 16;
-    });
-    if (definite) return false;
-    if (conditional.length === 0) return k();
-    const only = conditional.length === 1 ? conditional[0] : undefined;
-    const text =
-      only && only.length === 1
-        ? `not ${only[0]}`
-        : only
-          ? `not { ${only.join('; ')} }`
-          : this.sourceText(e.loc);
-    return this.withResidual(text, k);
-  }
-
-  /** `every`: the body must hold for each element; unknown domains and bodies give a residual. */
-  private evalEvery(e: Extract<CExpr, { e: 'every' }>, f: Frame, k: K): boolean {
-    return this.evalTerm(e.coll, f, (coll) => {
-      if (coll instanceof Unknown) return this.withResidual(this.sourceText(e.loc), k);
-      if (!Array.isArray(coll) && !(coll instanceof RegoSet) && !(coll instanceof RegoObject)) return false;
-      const entries = entriesOf(coll);
-      let conditional = false;
-      for (const [key, val] of entries) {
-        const mark = this.residuals.length;
-        let holds = false;
-        let definite = false;
-        const run = (): boolean =>
-          this.evalBody(e.body, 0, f, () => {
-            holds = true;
-            if (this.residuals.length === mark) {
-              definite = true;
-              return true;
-            }
-            return false;
-          });
-        const matchValue = (): boolean => this.match(e.value, val, f, run);
-        if (e.key) this.match(e.key, key, f, matchValue);
-        else matchValue();
-        if (!holds) return false;
-        if (!definite) conditional = true;
-      }
-      if (conditional) return this.withResidual(this.sourceText(e.loc), k);
-      return k();
-    });
-  }
-
-  /** Iterates a collection for `some k, v in coll`. */
-  private iterateCollection(coll: EValue, key: CTerm | undefined, value: CTerm, f: Frame, k: K): boolean {
-    if (coll instanceof Unknown) {
-      const elem = new Unknown(`${renderOperand(coll)}[_]`);
-      const keyText = new Unknown(`key of ${renderOperand(coll)}`);
-      const matchValue = (): boolean => this.match(value, elem, f, k);
-      return key ? this.match(key, keyText, f, matchValue) : matchValue();
-    }
-    for (const [kv, vv] of entriesOf(coll)) {
-      this.limits.step();
-      const matchValue = (): boolean => this.match(value, vv, f, k);
-      if (key ? this.match(key, kv, f, matchValue) : matchValue()) return true;
-    }
-    return false;
   }
 
   // ---------------------------------------------------------------- unification
@@ -397,12 +325,12 @@ export class Evaluator {
       case 'acomp':
       case 'scomp':
       case 'ocomp':
-        return k(this.evalComprehension(t, f));
+        return k(evalComprehension(this, t, f));
       case 'call':
-        if (t.name === 'print') return this.evalPrint(t.args, f, k);
+        if (t.name === 'print') return evalPrint(this, t.args, f, k);
         return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
       case 'template':
-        return this.evalTemplate(t.parts, f, k);
+        return evalTemplate(this, t.parts, f, k);
     }
   }
 
@@ -433,93 +361,6 @@ export class Evaluator {
       });
     };
     return step(0);
-  }
-
-  /** Evaluates a comprehension to its collected value (Unknown if any solution is conditional). */
-  private evalComprehension(t: Extract<CTerm, { t: 'acomp' | 'scomp' | 'ocomp' }>, f: Frame): EValue {
-    const mark = this.residuals.length;
-    let conditional = false;
-    const arr: Value[] = [];
-    const set = new RegoSet();
-    const obj = new RegoObject();
-    this.evalBody(t.body, 0, f, () => {
-      const certain = this.residuals.length === mark;
-      if (t.t === 'ocomp') {
-        return this.evalTerm(t.key, f, (key) =>
-          this.evalTerm(t.value, f, (val) => {
-            if (!certain || key instanceof Unknown || val instanceof Unknown) {
-              conditional = true;
-              return false;
-            }
-            const prev = obj.get(key);
-            if (prev !== undefined && !equalValues(prev, val)) {
-              throw new EvalHalt('eval_conflict_error', 'object keys must be unique', t.loc);
-            }
-            obj.set(key, val);
-            return false;
-          }),
-        );
-      }
-      return this.evalTerm(t.term, f, (v) => {
-        if (!certain || v instanceof Unknown) {
-          conditional = true;
-          return false;
-        }
-        if (t.t === 'acomp') arr.push(v);
-        else set.add(v);
-        return false;
-      });
-    });
-    if (conditional) return new Unknown(this.sourceText(t.loc));
-    return t.t === 'acomp' ? arr : t.t === 'scomp' ? set : obj;
-  }
-
-  /** Evaluates a template string; undefined parts render as `<undefined>`. */
-  private evalTemplate(parts: Array<string | CTerm>, f: Frame, k: VK): boolean {
-    let out = '';
-    let unknown = false;
-    for (const p of parts) {
-      if (typeof p === 'string') {
-        out += p;
-        continue;
-      }
-      const values: EValue[] = [];
-      this.evalTerm(p, f, (v) => {
-        values.push(v);
-        return values.length > 1;
-      });
-      if (values.length > 1) {
-        throw new EvalHalt('eval_conflict_error', 'template string expression produced multiple outputs');
-      }
-      const v = values[0];
-      if (v === undefined) out += '<undefined>';
-      else if (v instanceof Unknown) {
-        unknown = true;
-        out += `{${v.text}}`;
-      } else out += typeof v === 'string' ? v : formatRegoValue(v);
-    }
-    return k(unknown ? new Unknown(`$${JSON.stringify(out)}`) : out);
-  }
-
-  /** `print`: each argument's values (or `<undefined>`), space separated, to the print sink. */
-  private evalPrint(args: CTerm[], f: Frame, k: VK): boolean {
-    const parts: string[] = [];
-    for (const a of args) {
-      const values: string[] = [];
-      this.evalTerm(a, f, (v) => {
-        values.push(v instanceof Unknown ? v.text : typeof v === 'string' ? v : formatRegoValue(v));
-        return false;
-      });
-      parts.push(
-        values.length === 0
-          ? '<undefined>'
-          : values.length === 1
-            ? (values[0] as string)
-            : `{${values.join(', ')}}`,
-      );
-    }
-    this.builtins.print(parts.join(' '));
-    return k(true);
   }
 
   /** Calls a builtin or user function with evaluated arguments, honouring `with` replacements. */
@@ -583,190 +424,16 @@ export class Evaluator {
     if (head.t === 'root') {
       return head.which === 'input' ? this.evalInputRef(t.path, f, k) : evalDataRef(this, t.path, f, k);
     }
-    return this.evalTerm(head, f, (v) => this.walkValue(v, t.path, 0, f, k));
+    return this.evalTerm(head, f, (v) => walkValue(this, v, t.path, 0, f, k));
   }
 
   /** Evaluates `input...`, honouring unknown prefixes. */
   private evalInputRef(path: CTerm[], f: Frame, k: VK): boolean {
     const input = this.ctx.input;
-    if (this.unknowns) return this.walkInput(input, path, 0, [], f, k);
+    if (this.unknowns) return walkInput(this, input, path, 0, [], f, k);
     if (input === undefined) return false;
-    return this.walkValue(input, path, 0, f, k);
+    return walkValue(this, input, path, 0, f, k);
   }
-
-  /** Walks `input` tracking the path, so reads under unknown prefixes become Unknown. */
-  private walkInput(v: EValue | undefined, path: CTerm[], i: number, abs: Value[], f: Frame, k: VK): boolean {
-    const prefixes = this.unknowns as string[][];
-    const rel = relateToUnknowns(prefixes, abs);
-    if (rel === 'none') return v === undefined ? false : this.walkValue(v, path, i, f, k);
-    const p = path[i];
-    if (p === undefined) {
-      if (rel === 'below' && v !== undefined) return k(v);
-      return k(new Unknown(refText('input', abs)));
-    }
-    if (v instanceof Unknown) return this.walkValue(v, path, i, f, k);
-    if (rel !== 'below' && v === undefined)
-      return this.walkValue(new Unknown(refText('input', abs)), path, i, f, k);
-    return this.evalKey(
-      p,
-      f,
-      (key, bindSlot) => {
-        if (key instanceof Unknown) return this.walkValue(new Unknown(refText('input', abs)), path, i, f, k);
-        if (bindSlot !== undefined && rel !== 'below') {
-          return this.walkValue(new Unknown(refText('input', abs)), path, i, f, k);
-        }
-        const next = v === undefined || v instanceof Unknown ? undefined : lookupKey(v, key);
-        if (next === undefined && rel === 'below') {
-          return this.walkValue(new Unknown(refText('input', [...abs, key])), path, i + 1, f, k);
-        }
-        return this.walkInput(next, path, i + 1, [...abs, key], f, k);
-      },
-      v === undefined || v instanceof Unknown ? undefined : v,
-    );
-  }
-
-  /**
-   * Produces the key a ref step selects: a ground term's value, or (for an unbound variable) each
-   * key of `over` in turn, bound to the variable while `k` runs.
-   */
-  evalKey(
-    p: CTerm,
-    f: Frame,
-    k: (key: EValue, boundSlot?: number) => boolean,
-    over: Value | undefined,
-  ): boolean {
-    if (p.t === 'val') return k(p.v);
-    if (p.t === 'var') {
-      const cur = f[p.slot];
-      if (cur !== undefined) return k(cur);
-      if (over === undefined) return k(new Unknown(`_`), p.slot);
-      for (const key of keysOf(over)) {
-        this.limits.step();
-        f[p.slot] = key;
-        try {
-          if (k(key, p.slot)) return true;
-        } finally {
-          f[p.slot] = undefined;
-        }
-      }
-      return false;
-    }
-    if (!this.isEvaluable(p, f)) {
-      if (over === undefined) return false;
-      for (const key of keysOf(over)) {
-        this.limits.step();
-        if (this.match(p, key, f, () => k(key))) return true;
-      }
-      return false;
-    }
-    return this.evalTerm(p, f, (key) => k(key));
-  }
-
-  /** Walks the remaining ref path into a value. */
-  walkValue(v: EValue, path: CTerm[], i: number, f: Frame, k: VK): boolean {
-    let cur: EValue = v;
-    for (let j = i; j < path.length; j++) {
-      const p = path[j] as CTerm;
-      if (cur instanceof Unknown) return this.walkUnknown(cur, path, j, f, k);
-      let key: EValue | undefined;
-      if (p.t === 'val') key = p.v;
-      else if (p.t === 'var') key = f[p.slot];
-      if (key === undefined) {
-        const base: Value = cur;
-        return this.evalKey(
-          p,
-          f,
-          (kv) => {
-            if (kv instanceof Unknown)
-              return this.walkUnknown(
-                new Unknown(appendRefStep(formatRegoValue(base), kv)),
-                path,
-                j + 1,
-                f,
-                k,
-              );
-            const next = lookupKey(base, kv);
-            return next === undefined ? false : this.walkValue(next, path, j + 1, f, k);
-          },
-          base,
-        );
-      }
-      if (key instanceof Unknown)
-        return this.walkUnknown(new Unknown(`${formatRegoValue(cur)}[${key.text}]`), path, j + 1, f, k);
-      const next = lookupKey(cur, key);
-      if (next === undefined) return false;
-      cur = next;
-    }
-    return k(cur);
-  }
-
-  /** Extends an Unknown along the rest of a ref path; unbound variables become Unknown. */
-  private walkUnknown(u: Unknown, path: CTerm[], i: number, f: Frame, k: VK): boolean {
-    const p = path[i];
-    if (p === undefined) return k(u);
-    if (p.t === 'var' && f[p.slot] === undefined) {
-      f[p.slot] = new Unknown(`key of ${u.text}`);
-      try {
-        return this.walkUnknown(new Unknown(`${u.text}[_]`), path, i + 1, f, k);
-      } finally {
-        f[p.slot] = undefined;
-      }
-    }
-    if (!this.isEvaluable(p, f)) return this.walkUnknown(new Unknown(`${u.text}[_]`), path, i + 1, f, k);
-    return this.evalTerm(p, f, (key) =>
-      this.walkUnknown(new Unknown(appendRefStep(u.text, key)), path, i + 1, f, k),
-    );
-  }
-}
-
-/** The value under `key` in a collection (set members map to themselves); undefined if absent. */
-export function lookupKey(v: Value, key: Value): Value | undefined {
-  if (Array.isArray(v)) {
-    if (
-      typeof key !== 'object' ||
-      key === null ||
-      Array.isArray(key) ||
-      key instanceof RegoSet ||
-      key instanceof RegoObject
-    ) {
-      return undefined;
-    }
-    if (key.exp < 0) return undefined;
-    const idx = Number(key.coef) * 10 ** key.exp;
-    return Number.isSafeInteger(idx) ? v[idx] : undefined;
-  }
-  if (v instanceof RegoObject) return v.get(key);
-  if (v instanceof RegoSet) return v.get(key);
-  return undefined;
-}
-
-/** Keys of a collection: indices, object keys, or set members. */
-export function keysOf(v: Value): Value[] {
-  if (Array.isArray(v)) return v.map((_, i) => num(i));
-  if (v instanceof RegoObject) return v.keys();
-  if (v instanceof RegoSet) return v.values();
-  return [];
-}
-
-/** `[key, value]` pairs of a collection (sets pair each member with itself). */
-export function entriesOf(v: Value): Array<[Value, Value]> {
-  if (Array.isArray(v)) return v.map((x, i) => [num(i), x]);
-  if (v instanceof RegoObject) return v.entries();
-  if (v instanceof RegoSet) return v.values().map((x) => [x, x]);
-  return [];
-}
-
-/** Returns a copy of `base` with `value` placed at `path` (objects created as needed). */
-export function setPath(base: EValue | undefined, path: Value[], value: EValue): EValue {
-  const [head, ...rest] = path;
-  if (head === undefined) return value;
-  const obj = new RegoObject();
-  if (base instanceof RegoObject) for (const [k, v] of base.entries()) obj.set(k, v);
-  const child = base instanceof RegoObject ? base.get(head) : undefined;
-  const next = setPath(child, rest, value);
-  if (next instanceof Unknown) return new Unknown('input');
-  obj.set(head, next);
-  return obj;
 }
 
 /** Rego text for a composite with unknown members. */

@@ -1,26 +1,15 @@
 /**
- * The Rego lexer: turns source text into tokens and comments, following the rules of OPA's scanner
- * (`v1/ast/internal/scanner`): ASCII identifiers, JSON-style strings, backquoted raw strings,
- * `$"..."` template strings, and the same scanner error messages.
+ * The Rego lexer: source text to tokens, following OPA's scanner (ASCII identifiers, JSON-style
+ * strings, backquoted raw strings, `$"..."` and `` $`...` `` template strings, `#` comments).
  *
- * Bad input never throws: problems become `illegal` tokens carrying the scanner's reason, and the
- * parser reports them where it meets them.
+ * Words are always `ident` tokens: whether `if` or `contains` is a keyword depends on the Rego
+ * version and on the imports met so far, so the parser decides (with the keyword sets of tokens.ts).
+ * Bad input never throws: a token that cannot be read carries an `error` and the lexer goes on.
  */
-import type { CommentToken, SymbolKind, Token, TokenKind } from './tokens';
+import type { ClearanceError, Position } from '../errors';
+import type { SymbolKind, Token, TokenKind } from './tokens';
 
-/** The tokens of a text (always ending with one `eof` token) and its comments. */
-export interface LexResult {
-  tokens: Token[];
-  comments: CommentToken[];
-}
-
-/** A template string whose expression part the lexer is inside: `depth` counts open `{`. */
-interface TemplateFrame {
-  raw: boolean;
-  depth: number;
-}
-
-const SINGLE_SYMBOLS: Record<string, SymbolKind> = {
+const SINGLE: Record<string, SymbolKind> = {
   '[': '[',
   ']': ']',
   '{': '{',
@@ -39,7 +28,7 @@ const SINGLE_SYMBOLS: Record<string, SymbolKind> = {
   '|': '|',
 };
 
-const JSON_ESCAPES: Record<string, string> = {
+const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',
   '\\': '\\',
   '/': '/',
@@ -50,7 +39,30 @@ const JSON_ESCAPES: Record<string, string> = {
   t: '\t',
 };
 
-const UNICODE_DIGIT = /^\p{Nd}$/u;
+const NON_ASCII_DIGIT = /\p{Nd}/u;
+
+/** The expression part of a template string the lexer is in: `depth` counts the `{` still open. */
+interface TemplateFrame {
+  raw: boolean;
+  depth: number;
+}
+
+/** Tokenizes Rego source: every token including comments, always ending with one `eof` token. */
+export function tokenize(text: string, file: string): { tokens: Token[]; errors: ClearanceError[] } {
+  const lexer = new Lexer(text);
+  lexer.run();
+  const errors: ClearanceError[] = [];
+  for (const t of lexer.tokens) {
+    if (t.error) {
+      errors.push({
+        code: 'rego_parse_error',
+        message: t.error,
+        location: { file, start: t.start, end: t.end },
+      });
+    }
+  }
+  return { tokens: lexer.tokens, errors };
+}
 
 function isLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
@@ -60,338 +72,403 @@ function isDecimal(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Splits `text` into tokens. Runs in time linear in the length of the text. */
-export function tokenize(text: string): LexResult {
-  return new Lexer(text).run();
+function isHex(c: number): boolean {
+  return isDecimal(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
+/** Scans one text; `run` fills `tokens`. */
 class Lexer {
-  private pos = 0;
-  private readonly tokens: Token[] = [];
-  private readonly comments: CommentToken[] = [];
-  private readonly templates: TemplateFrame[] = [];
-  private spaceBefore = false;
-  private newlineBefore = false;
+  readonly tokens: Token[] = [];
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+  private space = false;
+  private newline = false;
+  private readonly frames: TemplateFrame[] = [];
 
   constructor(private readonly text: string) {}
 
-  run(): LexResult {
-    if (this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
+  run(): void {
+    const text = this.text;
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
     for (;;) {
-      this.skipTrivia();
-      if (this.pos >= this.text.length) {
-        this.push('eof', this.pos, this.pos);
-        return { tokens: this.tokens, comments: this.comments };
+      this.skipWhitespace();
+      if (this.i >= text.length) {
+        this.push('eof', this.i, this.makePosition(this.i));
+        return;
       }
       this.scanToken();
     }
   }
 
-  private skipTrivia(): void {
+  private makePosition(offset: number): Position {
+    return { line: this.line, column: offset - this.lineStart + 1, offset };
+  }
+
+  /** Moves past a line break at `i` (`\n`, `\r\n` or a lone `\r`), keeping line numbers right. */
+  private breakLine(): void {
+    if (this.text.charCodeAt(this.i) === 13 && this.text.charCodeAt(this.i + 1) === 10) this.i++;
+    this.i++;
+    this.line++;
+    this.lineStart = this.i;
+  }
+
+  private skipWhitespace(): void {
     const text = this.text;
-    while (this.pos < text.length) {
-      const c = text.charCodeAt(this.pos);
-      if (c === 32 || c === 9 || c === 13) {
-        this.spaceBefore = true;
-        this.pos++;
-      } else if (c === 10) {
-        this.spaceBefore = true;
-        this.newlineBefore = true;
-        this.pos++;
-      } else if (c === 35) {
-        const start = this.pos;
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = text.length;
-        this.pos = end;
-        const bodyEnd = end > start + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-        this.comments.push({ text: text.slice(start + 1, bodyEnd), start, end: bodyEnd });
-        this.spaceBefore = true;
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i);
+      if (c === 32 || c === 9) {
+        this.i++;
+        this.space = true;
+      } else if (c === 10 || c === 13) {
+        this.breakLine();
+        this.space = true;
+        this.newline = true;
       } else {
         return;
       }
     }
   }
 
-  private push(kind: TokenKind, start: number, end: number, extra?: Partial<Token>): Token {
-    const prev = start > 0 ? this.text.charCodeAt(start - 1) : 10;
+  /** Records a token from `from` to the cursor; callers fill in the optional fields afterwards. */
+  private push(kind: TokenKind, from: number, start: Position, error?: string): Token {
+    // Every token gets the same fields in the same order: one object shape keeps this path fast.
     const token: Token = {
       kind,
-      text: this.text.slice(start, end),
+      text: this.text.slice(from, this.i),
       start,
-      end,
-      spaceBefore: this.spaceBefore,
-      newlineBefore: this.newlineBefore,
-      lineStart: prev === 10 || prev === 13 || (start === 1 && prev === 0xfeff),
-      ...extra,
+      end: this.makePosition(this.i),
+      spaceBefore: this.space,
+      newlineBefore: this.newline,
+      value: undefined,
+      raw: undefined,
+      opens: undefined,
+      closes: undefined,
+      error,
     };
     this.tokens.push(token);
-    this.spaceBefore = false;
-    this.newlineBefore = false;
+    this.space = false;
+    this.newline = false;
     return token;
   }
 
   private scanToken(): void {
     const text = this.text;
-    const start = this.pos;
-    const c = text.charCodeAt(start);
+    const from = this.i;
+    // Positions are immutable, so a token touching the previous one shares its end position.
+    const previous = this.tokens[this.tokens.length - 1];
+    const start =
+      previous !== undefined && previous.end.offset === from ? previous.end : this.makePosition(from);
+    const c = text.charCodeAt(from);
     if (isLetter(c)) {
-      this.pos = this.scanIdentifierEnd(start + 1);
-      this.push('ident', start, this.pos);
+      this.i++;
+      this.skipWordChars();
+      this.push('ident', from, start);
       return;
     }
     if (isDecimal(c)) {
-      this.scanNumber(start);
+      this.scanNumber(from, start);
       return;
     }
-    const ch = text[start] ?? '';
-    const next = text[start + 1];
+    const ch = text[from] as string;
+    const next = text[from + 1];
     switch (ch) {
+      case '#':
+        this.scanComment(from, start);
+        return;
       case '"':
-        this.scanString(start);
+        this.scanString(from, start);
         return;
       case '`':
-        this.scanRawString(start);
+        this.scanRawString(from, start);
         return;
       case '$':
         if (next === '"' || next === '`') {
-          this.pos = start + 2;
-          this.scanTemplatePiece(start, next === '`');
+          this.i += 2;
+          this.scanTemplatePiece(from, start, next === '`', true);
         } else {
-          this.pos = start + 1;
-          this.push('illegal', start, this.pos, { error: 'illegal $ character' });
+          this.i++;
+          this.push('illegal', from, start, 'illegal $ character');
         }
-        return;
-      case '{':
-        this.pos = start + 1;
-        this.push('{', start, this.pos);
-        if (this.templates.length > 0) this.templateTop().depth++;
-        return;
-      case '}':
-        this.pos = start + 1;
-        this.push('}', start, this.pos);
-        this.closeBrace();
         return;
       case ':':
       case '=':
       case '<':
       case '>':
-      case '!':
-        this.scanComparison(start, ch, next);
+      case '!': {
+        this.scanComparison(ch, next, from, start);
         return;
-      default:
-        break;
+      }
+      case '{':
+        this.i++;
+        if (this.frames.length > 0) (this.frames[this.frames.length - 1] as TemplateFrame).depth++;
+        this.push('{', from, start);
+        return;
+      case '}': {
+        const frame = this.frames[this.frames.length - 1];
+        this.i++;
+        if (frame && frame.depth === 0) {
+          this.frames.pop();
+          this.scanTemplatePiece(from, start, frame.raw, false);
+          return;
+        }
+        if (frame) frame.depth--;
+        this.push('}', from, start);
+        return;
+      }
     }
-    const symbol = SINGLE_SYMBOLS[ch];
-    if (symbol) {
-      this.pos = start + 1;
-      this.push(symbol, start, this.pos);
+    const single = SINGLE[ch];
+    if (single) {
+      this.i++;
+      this.push(single, from, start);
       return;
     }
-    this.scanIllegal(start, c);
+    this.scanIllegal(c, from, start);
   }
 
-  private templateTop(): TemplateFrame {
-    return this.templates[this.templates.length - 1] as TemplateFrame;
-  }
-
-  /** A `}` either closes a nested brace or ends a template expression, after which the string goes on. */
-  private closeBrace(): void {
-    if (this.templates.length === 0) return;
-    const top = this.templateTop();
-    if (top.depth > 0) {
-      top.depth--;
-      return;
+  private skipWordChars(): void {
+    const text = this.text;
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i);
+      if (isLetter(c) || isDecimal(c)) {
+        this.i++;
+      } else if (c >= 128 && NON_ASCII_DIGIT.test(text[this.i] as string)) {
+        this.i++;
+      } else {
+        return;
+      }
     }
-    this.templates.pop();
-    this.scanTemplatePiece(this.pos, top.raw);
   }
 
-  private scanComparison(start: number, ch: string, next: string | undefined): void {
-    const two: Record<string, SymbolKind> = { ':': ':=', '=': '==', '<': '<=', '>': '>=', '!': '!=' };
-    const one: Record<string, SymbolKind | undefined> = { ':': ':', '=': '=', '<': '<', '>': '>' };
+  private scanComparison(ch: string, next: string | undefined, from: number, start: Position): void {
+    this.i++;
     if (next === '=') {
-      this.pos = start + 2;
-      this.push(two[ch] as SymbolKind, start, this.pos);
+      this.i++;
+      const kind: SymbolKind =
+        ch === ':' ? ':=' : ch === '=' ? '==' : ch === '<' ? '<=' : ch === '>' ? '>=' : '!=';
+      this.push(kind, from, start);
       return;
     }
-    this.pos = start + 1;
-    const single = one[ch];
-    if (single) this.push(single, start, this.pos);
-    else this.push('illegal', start, this.pos, { error: 'illegal ! character' });
+    if (ch === '!') {
+      this.push('illegal', from, start, 'illegal ! character');
+      return;
+    }
+    this.push(ch as SymbolKind, from, start);
   }
 
-  private scanIllegal(start: number, c: number): void {
-    const cp = this.text.codePointAt(start) ?? c;
-    this.pos = start + (cp > 0xffff ? 2 : 1);
-    let error: string | undefined;
+  private scanIllegal(c: number, from: number, start: Position): void {
+    const isHighSurrogate = c >= 0xd800 && c <= 0xdbff;
+    const low = this.text.charCodeAt(from + 1);
+    this.i += isHighSurrogate && low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
+    let error = 'illegal token';
     if (c === 0) error = 'illegal null character';
     else if (c === 0xfeff) error = 'illegal byte-order mark';
-    this.push('illegal', start, this.pos, error ? { error } : undefined);
+    this.push('illegal', from, start, error);
   }
 
-  private scanIdentifierEnd(from: number): number {
+  private scanNumber(from: number, start: Position): void {
     const text = this.text;
-    let i = from;
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (isLetter(c) || isDecimal(c)) {
-        i++;
-        continue;
-      }
-      if (c < 128) break;
-      const cp = text.codePointAt(i) ?? c;
-      const ch = String.fromCodePoint(cp);
-      if (!UNICODE_DIGIT.test(ch)) break;
-      i += ch.length;
-    }
-    return i;
-  }
-
-  private scanNumber(start: number): void {
-    const text = this.text;
-    let i = start;
     let error: string | undefined;
-    while (isDecimal(text.charCodeAt(i))) i++;
-    if (text[i] === '.') {
-      i++;
-      const digits = i;
-      while (isDecimal(text.charCodeAt(i))) i++;
-      if (i === digits) error = 'expected fraction';
+    while (isDecimal(text.charCodeAt(this.i))) this.i++;
+    if (text[this.i] === '.') {
+      this.i++;
+      const digits = this.i;
+      while (isDecimal(text.charCodeAt(this.i))) this.i++;
+      if (this.i === digits) error = 'expected fraction';
     }
-    if (text[i] === 'e' || text[i] === 'E') {
-      i++;
-      if (text[i] === '+' || text[i] === '-') i++;
-      const digits = i;
-      while (isDecimal(text.charCodeAt(i))) i++;
-      if (i === digits) error ??= 'expected exponent';
+    const e = text[this.i];
+    if (e === 'e' || e === 'E') {
+      this.i++;
+      if (text[this.i] === '+' || text[this.i] === '-') this.i++;
+      const digits = this.i;
+      while (isDecimal(text.charCodeAt(this.i))) this.i++;
+      if (this.i === digits) error ??= 'expected exponent';
     }
-    if (isLetter(text.charCodeAt(i))) {
+    // Like OPA, `0a2b` is one bad number rather than a number followed by an identifier.
+    if (isLetter(text.charCodeAt(this.i))) {
       error ??= 'illegal number format';
-      i = this.scanIdentifierEnd(i);
+      this.skipWordChars();
     }
-    this.pos = i;
-    if (error) this.push('illegal', start, i, { error });
-    else this.push('number', start, i);
+    this.push(error ? 'illegal' : 'number', from, start, error);
   }
 
-  private scanString(start: number): void {
+  private scanComment(from: number, start: Position): void {
     const text = this.text;
-    let i = start + 1;
+    this.i++;
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i);
+      if (c === 10 || c === 13) break;
+      this.i++;
+    }
+    this.push('comment', from, start).value = text.slice(from + 1, this.i);
+    // A comment is layout: the next token counts as separated from the previous one.
+    this.space = true;
+  }
+
+  private scanString(from: number, start: Position): void {
+    const text = this.text;
+    this.i++;
+    let value = '';
     let error: string | undefined;
+    let chunk = this.i;
     for (;;) {
-      if (i >= text.length || text.charCodeAt(i) === 10) {
-        error ??= 'non-terminated string';
+      const c = text.charCodeAt(this.i);
+      if (this.i >= text.length || c === 10 || c === 13) {
+        error = 'non-terminated string';
+        value += text.slice(chunk, this.i);
         break;
       }
-      const ch = text[i];
-      i++;
-      if (ch === '"') break;
-      if (ch === '\\') {
-        const esc = text[i];
-        if (esc !== undefined && esc in JSON_ESCAPES) i++;
-        else if (esc === 'u') i += 5;
-        else error ??= 'illegal escape sequence';
+      if (c === 34) {
+        value += text.slice(chunk, this.i);
+        this.i++;
+        break;
       }
+      if (c === 92) {
+        value += text.slice(chunk, this.i);
+        const escaped = this.readEscape(false);
+        if (escaped === undefined) error ??= 'illegal escape sequence';
+        else value += escaped;
+        chunk = this.i;
+        continue;
+      }
+      this.i++;
     }
-    this.pos = Math.min(i, text.length);
-    if (error) this.push('illegal', start, this.pos, { error });
-    else this.push('string', start, this.pos);
-  }
-
-  private scanRawString(start: number): void {
-    const end = this.text.indexOf('`', start + 1);
-    if (end < 0) {
-      this.pos = this.text.length;
-      this.push('illegal', start, this.pos, { error: 'non-terminated string' });
-      return;
-    }
-    this.pos = end + 1;
-    this.push('string', start, this.pos, { raw: true });
+    this.push('string', from, start, error).value = value;
   }
 
   /**
-   * Scans one piece of a template string from `this.pos`: up to an unescaped `{` (an expression
-   * follows; the lexer then tracks braces to find the `}` that ends it) or the closing quote.
+   * Reads the escape sequence at `i` (a backslash) and returns its text, or undefined when it is not
+   * one Rego (JSON) allows. `\u` escapes pair surrogates; a lone surrogate becomes U+FFFD, as in Go.
    */
-  private scanTemplatePiece(start: number, raw: boolean): void {
+  private readEscape(template: boolean): string | undefined {
     const text = this.text;
-    const quote = raw ? '`' : '"';
-    let i = this.pos;
-    let value = '';
-    let valid = true;
+    const letter = text[this.i + 1];
+    if (letter === undefined || letter === '\n' || letter === '\r') {
+      this.i++;
+      return undefined;
+    }
+    const simple = SIMPLE_ESCAPES[letter];
+    if (simple !== undefined) {
+      this.i += 2;
+      return simple;
+    }
+    if (template && letter === '{') {
+      this.i += 2;
+      return '{';
+    }
+    if (letter !== 'u') {
+      this.i += 2;
+      return undefined;
+    }
+    const unit = this.readHex4(this.i + 2);
+    if (unit === undefined) {
+      this.i += 2;
+      return undefined;
+    }
+    this.i += 6;
+    if (unit >= 0xd800 && unit <= 0xdbff && text[this.i] === '\\' && text[this.i + 1] === 'u') {
+      const low = this.readHex4(this.i + 2);
+      if (low !== undefined && low >= 0xdc00 && low <= 0xdfff) {
+        this.i += 6;
+        return String.fromCharCode(unit, low);
+      }
+    }
+    if (unit >= 0xd800 && unit <= 0xdfff) return '\ufffd';
+    return String.fromCharCode(unit);
+  }
+
+  private readHex4(at: number): number | undefined {
+    for (let k = at; k < at + 4; k++) if (!isHex(this.text.charCodeAt(k))) return undefined;
+    return Number.parseInt(this.text.slice(at, at + 4), 16);
+  }
+
+  private scanRawString(from: number, start: Position): void {
+    const text = this.text;
+    this.i++;
     let error: string | undefined;
-    let open = false;
     for (;;) {
-      if (i >= text.length || (!raw && text.charCodeAt(i) === 10)) {
+      if (this.i >= text.length) {
         error = 'non-terminated string';
         break;
       }
-      const ch = text[i] as string;
-      i++;
-      if (ch === quote) break;
-      if (ch === '{') {
-        open = true;
+      const c = text.charCodeAt(this.i);
+      if (c === 96) {
+        this.i++;
         break;
       }
-      if (ch !== '\\') {
-        value += ch;
+      if (c === 10 || c === 13) this.breakLine();
+      else this.i++;
+    }
+    const token = this.push('string', from, start, error);
+    token.value = text.slice(from + 1, error ? this.i : this.i - 1);
+    token.raw = true;
+  }
+
+  /**
+   * Scans template text up to the closing quote or an expression's opening `{`; the cursor is just
+   * past `$"` / `` $` `` (`opens`) or past the `}` that closed the previous expression.
+   */
+  private scanTemplatePiece(from: number, start: Position, raw: boolean, opens: boolean): void {
+    const text = this.text;
+    const quote = raw ? 96 : 34;
+    let value = '';
+    let error: string | undefined;
+    let closes = false;
+    let chunk = this.i;
+    for (;;) {
+      if (this.i >= text.length) {
+        error = 'non-terminated string';
+        closes = true;
+        value += text.slice(chunk, this.i);
+        break;
+      }
+      const c = text.charCodeAt(this.i);
+      if (c === quote) {
+        value += text.slice(chunk, this.i);
+        this.i++;
+        closes = true;
+        break;
+      }
+      if (c === 123) {
+        value += text.slice(chunk, this.i);
+        this.i++;
+        this.frames.push({ raw, depth: 0 });
+        break;
+      }
+      if (c === 10 || c === 13) {
+        if (!raw) {
+          error = 'non-terminated string';
+          closes = true;
+          value += text.slice(chunk, this.i);
+          break;
+        }
+        this.breakLine();
         continue;
       }
-      const esc = text[i];
-      if (esc === '{') {
-        value += '{';
-        i++;
-      } else if (raw) {
-        value += ch;
-      } else if (esc !== undefined && esc in JSON_ESCAPES) {
-        value += JSON_ESCAPES[esc];
-        i++;
-      } else if (esc === 'u') {
-        const decoded = decodeUnicodeEscape(text, i - 1);
-        if (decoded === undefined) valid = false;
-        else value += decoded.text;
-        i = decoded ? i - 1 + decoded.length : i + 5;
-      } else {
-        error ??= 'illegal escape sequence';
+      if (c === 92) {
+        if (raw) {
+          if (text[this.i + 1] === '{') {
+            value += `${text.slice(chunk, this.i)}{`;
+            this.i += 2;
+            chunk = this.i;
+          } else {
+            this.i++;
+          }
+          continue;
+        }
+        value += text.slice(chunk, this.i);
+        const escaped = this.readEscape(true);
+        if (escaped === undefined) error ??= 'illegal escape sequence';
+        else value += escaped;
+        chunk = this.i;
+        continue;
       }
+      this.i++;
     }
-    this.pos = Math.min(i, text.length);
-    if (error) {
-      this.push('illegal', start, this.pos, { error });
-      return;
-    }
-    this.push('template', start, this.pos, {
-      open,
-      raw,
-      ...(valid ? { value: joinSurrogates(value) } : {}),
-    });
-    if (open) this.templates.push({ raw, depth: 0 });
-  }
-}
-
-/** Decodes `\uXXXX` at `at` (the backslash); undefined when the four characters are not hex digits. */
-function decodeUnicodeEscape(text: string, at: number): { text: string; length: number } | undefined {
-  const hex = text.slice(at + 2, at + 6);
-  if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
-  return { text: String.fromCharCode(Number.parseInt(hex, 16)), length: 6 };
-}
-
-/** JSON decoding turns an unpaired surrogate into U+FFFD, as Go's decoder (used by OPA) does. */
-function joinSurrogates(value: string): string {
-  return value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-}
-
-/**
- * Decodes the text of a double-quoted string literal (quotes included) the way OPA does: text
- * without a backslash is taken as is; otherwise it must be a valid JSON string.
- */
-export function decodeStringLiteral(literal: string): string | undefined {
-  const inner = literal.slice(1, -1);
-  if (!inner.includes('\\')) return inner;
-  try {
-    const value: unknown = JSON.parse(literal);
-    return typeof value === 'string' ? joinSurrogates(value) : undefined;
-  } catch {
-    return undefined;
+    const token = this.push('template', from, start, error);
+    token.value = value;
+    token.raw = raw;
+    token.opens = opens;
+    token.closes = closes;
   }
 }

@@ -54,6 +54,17 @@ export class LimitTracker {
     }
   }
 
+  /** Counts `n` steps at once (a builtin building a large result) and checks the clock. */
+  charge(n: number): void {
+    this.steps += n;
+    if (this.steps > this.maxSteps) {
+      throw new EvalHalt('eval_cancel_error', `evaluation exceeded the step limit (${this.maxSteps} steps)`);
+    }
+    if (Date.now() > this.deadline) {
+      throw new EvalHalt('eval_cancel_error', `evaluation exceeded the time limit (${this.timeoutMs} ms)`);
+    }
+  }
+
   /** Enters a rule or function call. */
   enter(): void {
     this.depth++;

@@ -170,8 +170,8 @@ function align(a: RegoNumber, b: RegoNumber): [bigint, bigint, number] {
 
 /** a + b, exact. */
 export function addNumbers(a: RegoNumber, b: RegoNumber): RegoNumber {
-  if (a.coef === 0n) return b;
-  if (b.coef === 0n) return a;
+  if (a.coef === 0n) return fresh(b);
+  if (b.coef === 0n) return fresh(a);
   if (Math.abs(a.exp - b.exp) > MAX_ALIGN) return compareMagnitude(a, b) >= 0 ? a : b;
   const [x, y, e] = align(a, b);
   return new RegoNumber(x + y, e);
@@ -200,7 +200,7 @@ export function multiplyNumbers(a: RegoNumber, b: RegoNumber): RegoNumber {
 /** a / b: exact when the quotient's decimal expansion terminates; undefined when b is zero. */
 export function divideNumbers(a: RegoNumber, b: RegoNumber): RegoNumber | undefined {
   if (b.coef === 0n) return undefined;
-  if (a.coef === 0n) return a;
+  if (a.coef === 0n) return fresh(a);
   let m = b.coef < 0n ? -b.coef : b.coef;
   let twos = 0;
   let fives = 0;
@@ -255,13 +255,13 @@ export function remainderNumbers(a: RegoNumber, b: RegoNumber): RegoNumber | 'ze
 
 /** Rounds to the nearest integer, halves away from zero. */
 export function roundNumber(a: RegoNumber): RegoNumber {
-  if (a.exp >= 0) return a;
+  if (a.exp >= 0) return fresh(a);
   return new RegoNumber(roundedQuotient(a.coef, pow10(-a.exp)), 0);
 }
 
 /** Rounds towards −∞. */
 export function floorNumber(a: RegoNumber): RegoNumber {
-  if (a.exp >= 0) return a;
+  if (a.exp >= 0) return fresh(a);
   const d = pow10(-a.exp);
   const q = a.coef / d;
   return new RegoNumber(a.coef < 0n && q * d !== a.coef ? q - 1n : q, 0);
@@ -269,7 +269,7 @@ export function floorNumber(a: RegoNumber): RegoNumber {
 
 /** Rounds towards +∞. */
 export function ceilNumber(a: RegoNumber): RegoNumber {
-  if (a.exp >= 0) return a;
+  if (a.exp >= 0) return fresh(a);
   const d = pow10(-a.exp);
   const q = a.coef / d;
   return new RegoNumber(a.coef > 0n && q * d !== a.coef ? q + 1n : q, 0);
@@ -277,7 +277,12 @@ export function ceilNumber(a: RegoNumber): RegoNumber {
 
 /** |a| */
 export function absNumber(a: RegoNumber): RegoNumber {
-  return a.coef < 0n ? negateNumber(a) : a;
+  return a.coef < 0n ? negateNumber(a) : fresh(a);
+}
+
+/** The same number without its literal text (results print canonically, as OPA's do). */
+function fresh(a: RegoNumber): RegoNumber {
+  return a.literal === undefined ? a : new RegoNumber(a.coef, a.exp);
 }
 
 /** The sign of a: -1, 0 or 1. */

@@ -1,430 +1,402 @@
 /**
- * Terms: scalars, variables, refs, calls, template strings and the infix operators, with OPA's
- * precedence (loosest first), all left-associative:
- *   `in`  <  `== != < > <= >=`  <  `|`  <  `&`  <  `+ -`  <  `* / %`
- * A `.x`, `[x]` or `(args)` continues a term only when written without a space before it.
+ * Terms and operator expressions: scalars, variables, refs and calls, template strings,
+ * parentheses, and the infix operators with OPA's precedence (loosest first): `in`, comparisons,
+ * `|`, `&`, `+ -`, `* / %`. Collections come from parser-collections.
+ *
+ * The parser backtracks like OPA's (a `{` may open a set, an object or a comprehension);
+ * `parseTerm` is memoised per token so re-reading a term after backtracking costs nothing.
  */
-import type { Body, Call, Expr, Ref, Scalar, TemplateString, Term } from './ast';
-import { decodeStringLiteral } from './lexer';
-import { ParserCore } from './parser-core';
-import { valueName } from './term-text';
-import { operatorFunctionName, type Token, type TokenKind } from './tokens';
+import type { Call, Expr, Ref, Scalar, TemplateString, Term, With } from './ast';
+import { CollectionParser } from './parser-collections';
+import { describeTermKind } from './term-facts';
+import type { Token, TokenKind } from './tokens';
 
-const BINARY_LEVELS: readonly (readonly TokenKind[])[] = [
-  ['==', '!=', '<', '>', '<=', '>='],
-  ['|'],
-  ['&'],
-  ['+', '-'],
-  ['*', '/', '%'],
-];
+/** Binding strength of the binary operators (higher binds tighter) and the builtin each calls. */
+const BINARY: Partial<Record<TokenKind, { prec: number; name: string }>> = {
+  '==': { prec: 1, name: 'equal' },
+  '!=': { prec: 1, name: 'neq' },
+  '<': { prec: 1, name: 'lt' },
+  '<=': { prec: 1, name: 'lte' },
+  '>': { prec: 1, name: 'gt' },
+  '>=': { prec: 1, name: 'gte' },
+  '|': { prec: 2, name: 'or' },
+  '&': { prec: 3, name: 'and' },
+  '+': { prec: 4, name: 'plus' },
+  '-': { prec: 4, name: 'minus' },
+  '*': { prec: 5, name: 'mul' },
+  '/': { prec: 5, name: 'div' },
+  '%': { prec: 5, name: 'rem' },
+};
 
-const REF_HEAD_TYPES = new Set([
+const MEMBER = ['internal', 'member_2'] as const;
+const MEMBER_3 = ['internal', 'member_3'] as const;
+
+/** Terms that may start a reference (`[1, 2][0]`, `f(x).y`); scalars may not. */
+const REF_HEADS = new Set<Term['type']>([
   'var',
   'array',
   'object',
   'set',
   'arraycomprehension',
-  'setcomprehension',
   'objectcomprehension',
+  'setcomprehension',
   'call',
 ]);
 
-const VALID_NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Decimal exponents beyond this are refused, like OPA's limit on a number's binary exponent. */
+const MAX_DECIMAL_EXPONENT = 30000;
 
-/** Decimal exponents beyond this exceed OPA's limit of 2^100000 on number literals. */
-const MAX_DECIMAL_EXPONENT = 30_000;
+/** The term layer; bodies and literals (needed by comprehensions and templates) come from below. */
+export abstract class TermParser extends CollectionParser {
+  /** One expression of a body, with its `with` modifiers. */
+  protected abstract parseLiteral(): Expr | undefined;
 
-/** The term layer of the parser; later layers supply collections, literals and bodies. */
-export abstract class TermParser extends ParserCore {
-  /** Parses one body expression (template strings embed them). */
-  protected abstract parseLiteral(): Expr | null;
-
-  /** Parses body expressions up to `end`, leaving the cursor on it. */
-  protected abstract parseBody(end: ']' | '}'): Body | null;
-
-  /** Parses `[...]`: an array or an array comprehension. */
-  protected abstract parseArray(): Term | null;
-
-  /** Parses `{...}`: a set, an object, or a set or object comprehension. */
-  protected abstract parseSetOrObject(): Term | null;
-
-  /** A term with operators, where `k, v in xs` is allowed (expressions, values). */
-  protected parseTermInfixCall(): Term | null {
-    return this.parseTermIn(true);
-  }
-
-  /** A term with operators inside a list, where `,` separates items. */
-  protected parseTermInfixCallInList(): Term | null {
-    return this.parseTermIn(false);
-  }
-
-  /** The current token is the `in` operator (not a ref such as `in.x`). */
-  protected atInOperator(): boolean {
-    return this.atKeyword('in');
-  }
-
-  private parseTermIn(keyValue: boolean): Term | null {
-    this.enter();
-    try {
-      let lhs = this.parseBinary(0);
-      if (!lhs) return null;
-      if (keyValue && this.at(',')) {
-        const s = this.save();
-        this.advance();
-        const mhs = this.parseBinary(0);
-        if (mhs && this.atInOperator()) {
-          const op = this.tok;
-          this.advance();
-          const rhs = this.parseBinary(0);
-          if (rhs) {
-            lhs = this.makeOperatorCall(op, ['internal', 'member_3'], [lhs, mhs, rhs], 'in');
-            if (!this.atInOperator()) return lhs;
-          } else {
-            this.restore(s);
-          }
-        } else {
-          this.restore(s);
-        }
-      }
-      while (this.atInOperator()) {
-        const op = this.tok;
-        this.advance();
-        const rhs = this.parseBinary(0);
-        if (!rhs) return null;
-        lhs = this.makeOperatorCall(op, ['internal', 'member_2'], [lhs, rhs], 'in');
-      }
-      return lhs;
-    } finally {
-      this.leave();
-    }
-  }
-
-  private parseBinary(level: number): Term | null {
-    const ops = BINARY_LEVELS[level];
-    if (!ops) return this.parseTerm();
-    let lhs = this.parseBinary(level + 1);
-    if (!lhs) return null;
-    while (ops.includes(this.tok.kind)) {
-      const op = this.tok;
+  /**
+   * A term with infix operators, including `x in xs` and (when `keyVal`) `k, v in xs`. Lists
+   * (arrays, sets, objects, call arguments) pass `keyVal = false` so `,` separates items.
+   */
+  protected override parseTermIn(keyVal: boolean): Term | undefined {
+    let lhs = this.parseBinary(1);
+    if (!lhs) return undefined;
+    if (keyVal && this.isAt(',')) {
+      const s = this.save();
       this.advance();
-      const rhs = this.parseBinary(level + 1);
-      if (!rhs) return null;
-      lhs = this.makeOperatorCall(op, [operatorFunctionName(op.kind) ?? op.text], [lhs, rhs], op.text);
+      const mhs = this.parseBinary(1);
+      if (mhs && this.isAtInOperator()) {
+        const inTok = this.tok;
+        this.advance();
+        const rhs = this.parseBinary(1);
+        if (rhs) return this.parseInChain(this.makeOperatorCall(inTok, MEMBER_3, [lhs, mhs, rhs], 'in'));
+      }
+      this.restore(s);
+    }
+    lhs = this.parseInChain(lhs);
+    return lhs;
+  }
+
+  private isAtInOperator(): boolean {
+    return this.isAtKeyword('in');
+  }
+
+  private parseInChain(first: Term): Term | undefined {
+    let lhs = first;
+    while (this.isAtInOperator()) {
+      const inTok = this.tok;
+      this.advance();
+      const rhs = this.parseBinary(1);
+      if (!rhs) return undefined;
+      lhs = this.makeOperatorCall(inTok, MEMBER, [lhs, rhs], 'in');
     }
     return lhs;
   }
 
-  /** One term without infix operators, with any ref/call suffix written directly after it. */
-  protected parseTerm(): Term | null {
-    this.enter();
-    try {
-      const cached = this.cachedTerm();
-      if (cached) return this.replayCachedTerm(cached);
-      const start = this.save();
-      let term = this.parseTermHead();
-      if (term) term = this.parseTermFinish(term);
-      this.cacheTerm(start, term);
-      return term;
-    } finally {
-      this.leave();
+  /** Binary operators binding at least as tight as `minPrec`, left-associative. */
+  private parseBinary(minPrec: number): Term | undefined {
+    let lhs = this.parseTerm();
+    if (!lhs) return undefined;
+    for (;;) {
+      const opTok = this.tok;
+      const op = BINARY[opTok.kind];
+      if (!op || op.prec < minPrec) return lhs;
+      this.advance();
+      const rhs = this.parseBinary(op.prec + 1);
+      if (!rhs) return undefined;
+      lhs = this.makeOperatorCall(opTok, [op.name], [lhs, rhs], opTok.kind);
     }
   }
 
-  private parseTermHead(): Term | null {
+  protected makeOperatorCall(opTok: Token, path: readonly string[], args: Term[], infix: string): Call {
+    const first = args[0] as Term;
+    const last = args[args.length - 1] as Term;
+    return {
+      type: 'call',
+      operator: this.makeOperatorRef(path, opTok),
+      args,
+      infix,
+      location: this.makeLoc(first.location.start, last.location.end),
+    };
+  }
+
+  /** One term with any reference or call suffix (`a.b[c]`, `f(x)`), memoised by position. */
+  protected override parseTerm(): Term | undefined {
+    if (this.hasMemo()) return this.replay();
+    const pos = this.pos;
+    const wildcard = this.wildcard;
+    const errors = this.errors.length;
+    this.enter();
+    const term = this.parseTermUncached();
+    this.leave();
+    this.remember(pos, wildcard, errors, term);
+    return term;
+  }
+
+  private parseTermUncached(): Term | undefined {
     const t = this.tok;
+    if (t.error) {
+      this.reportUnexpected();
+      return undefined;
+    }
+    let term: Term | undefined;
     switch (t.kind) {
       case 'ident':
-        return this.parseWordTerm(t);
+        term = this.parseWordTerm(t);
+        break;
       case 'number':
       case '-':
       case '.':
-        return this.parseNumber();
+        term = this.parseNumber();
+        break;
       case 'string':
-        return this.parseString();
+        term = { type: 'string', value: t.value ?? '', location: this.locateToken(t) };
+        this.advance();
+        break;
       case 'template':
-        return this.parseTemplateString();
+        if (t.opens) term = this.parseTemplate();
+        else this.reportUnexpected();
+        break;
       case '[':
-        return this.parseArray();
+        term = this.parseArray();
+        break;
       case '{':
-        return this.parseSetOrObject();
+        term = this.parseSetOrObject();
+        break;
       case '(':
-        return this.parseParenthesised();
+        term = this.parseParenthesised();
+        break;
       default:
-        this.illegal();
-        return null;
+        this.reportUnexpected();
     }
+    return term ? this.parseTermFinish(term) : undefined;
   }
 
-  private parseWordTerm(t: Token): Term | null {
-    if (this.keywords.has(t.text) && !this.keywordStartsRef()) {
-      const location = this.tokenLocation(t);
+  private parseWordTerm(t: Token): Term | undefined {
+    if (this.isKeyword(t) && !this.isKeywordStartingRef()) {
       switch (t.text) {
+        case 'null':
+          this.advance();
+          return { type: 'null', value: null, location: this.locateToken(t) };
         case 'true':
         case 'false':
           this.advance();
-          return { type: 'boolean', value: t.text === 'true', location };
-        case 'null':
-          this.advance();
-          return { type: 'null', value: null, location };
+          return { type: 'boolean', value: t.text === 'true', location: this.locateToken(t) };
         case 'contains':
+          // Outside rule heads `contains` is the builtin function's name.
           break;
         default:
-          this.illegal();
-          return null;
+          this.reportUnexpected();
+          return undefined;
       }
     }
     this.advance();
     return this.makeVar(t);
   }
 
-  private parseParenthesised(): Term | null {
-    const open = this.tok;
-    this.advance();
-    const inner = this.parseTermInfixCall();
-    if (!inner) return null;
-    if (!this.at(')')) {
-      this.errorAt(this.tokenLocation(this.tok), 'non-terminated expression');
-      return null;
-    }
-    const close = this.tok;
-    this.advance();
-    return { ...inner, location: this.location(open.start, close.end) } as Term;
-  }
-
-  /** A `.x`, `[x]` or `(args)` written without a space after `head` continues it as a ref/call. */
-  protected parseTermFinish(head: Term): Term | null {
-    const next = this.tok;
-    if (!next.spaceBefore && (next.kind === '.' || next.kind === '[' || next.kind === '(')) {
-      return this.parseRef(head);
-    }
-    return this.rootRef(head);
-  }
-
-  /** `data` and `input` on their own are refs to the root documents. */
-  protected rootRef(term: Term): Term {
+  /** Continues a term with `.x`, `[i]` or `(args)` written directly after it. */
+  private parseTermFinish(term: Term): Term | undefined {
+    if (this.isAtAdjacent('.') || this.isAtAdjacent('[') || this.isAtAdjacent('('))
+      return this.parseRef(term, false);
     if (term.type === 'var' && (term.name === 'data' || term.name === 'input')) {
       return { type: 'ref', terms: [term], location: term.location };
     }
     return term;
   }
 
-  /** Parses the ref/call suffixes of `head`; the current token is the first suffix. */
-  protected parseRef(head: Term): Term | null {
-    this.enter();
-    try {
-      if (!REF_HEAD_TYPES.has(head.type)) {
-        this.errorAt(head.location, `illegal ref (head cannot be ${valueName(head)})`);
-        return null;
-      }
-      const startOffset = head.location.start.offset;
-      const terms: Term[] = [head];
-      for (;;) {
-        const t = this.tok;
-        if (t.kind === '.') {
-          this.advance();
-          const id = this.tok;
-          if (id.spaceBefore) {
-            this.errorAt(this.location(t.end, id.start), 'unexpected whitespace token: expected ident');
-            return null;
-          }
-          if (id.kind !== 'ident') {
-            this.illegal('expected ident');
-            return null;
-          }
-          terms.push(this.makeString(id.text, this.tokenLocation(id)));
-          this.advance();
-        } else if (t.kind === '[') {
-          this.advance();
-          const key = this.parseTermInfixCall();
-          if (!key) return null;
-          if (!this.at(']')) {
-            this.illegal('expected ]');
-            return null;
-          }
-          this.advance();
-          terms.push(key);
-        } else if (t.kind === '(') {
-          const operator: Ref = { type: 'ref', terms, location: this.location(startOffset, t.start) };
-          const call = this.parseCall(operator, startOffset);
-          if (!call) return null;
-          const after = this.tok;
-          if (!after.spaceBefore && (after.kind === '.' || after.kind === '[')) return this.parseRef(call);
-          return call;
-        }
-        const next = this.tok;
-        if (next.spaceBefore || !(next.kind === '.' || next.kind === '[' || next.kind === '(')) break;
-      }
-      return { type: 'ref', terms, location: this.location(startOffset, this.lastEnd()) };
-    } finally {
-      this.leave();
+  /**
+   * Reads reference parts and calls after `head`. Parts must touch what precedes them; rule heads
+   * pass `spacedStart` because OPA allows space before the first one there (`f (x)`, `p [x]`).
+   */
+  protected parseRef(head: Term, spacedStart: boolean): Term | undefined {
+    if (!REF_HEADS.has(head.type)) {
+      this.reportAt(head.location, `illegal ref (head cannot be ${describeTermKind(head)})`);
+      return undefined;
     }
-  }
-
-  private parseCall(operator: Ref, startOffset: number): Term | null {
-    this.advance();
-    let args: Term[] | null = [];
-    if (!this.at(')')) args = this.parseTermList(')');
-    if (!args) return null;
-    this.advance();
-    const location = this.location(startOffset, this.lastEnd());
-    const only = operator.terms[0];
-    if (args.length === 0 && operator.terms.length === 1 && only?.type === 'var' && only.name === 'set') {
-      return { type: 'set', items: [], location };
-    }
-    const call: Call = { type: 'call', operator, args, location };
-    return call;
-  }
-
-  /** Comma-separated terms up to `end` (a trailing comma is allowed); leaves the cursor on `end`. */
-  protected parseTermList(end: ')' | ']' | '}', initial: Term[] = []): Term[] | null {
-    const items = initial;
-    if (this.at(end)) return items;
+    const start = head.location.start;
+    let terms: Term[] = [head];
+    let first = spacedStart;
     for (;;) {
-      const term = this.parseTermInfixCallInList();
-      if (!term) return null;
-      items.push(term);
-      if (this.at(end)) return items;
-      if (this.at(',')) {
+      const touching = first || !this.tok.spaceBefore;
+      first = false;
+      if (touching && this.isAt('.')) {
+        const dotEnd = this.tok.end;
         this.advance();
-        if (this.at(end)) return items;
-        continue;
+        const t = this.tok;
+        if (t.spaceBefore) {
+          // OPA reads the layout after a dot as a token of its own.
+          this.reportAt(this.makeLoc(dotEnd, t.start), 'unexpected whitespace token: expected ident');
+          return undefined;
+        }
+        if (t.kind !== 'ident') {
+          this.reportUnexpected('expected ident');
+          return undefined;
+        }
+        terms.push(this.makeString(t.text, this.locateToken(t)));
+        this.advance();
+      } else if (touching && this.isAt('[')) {
+        this.advance();
+        const index = this.parseTermIn(true);
+        if (!index) return undefined;
+        if (!this.isAt(']')) {
+          this.reportUnexpected('expected ]');
+          return undefined;
+        }
+        this.advance();
+        terms.push(index);
+      } else if (touching && this.isAt('(')) {
+        const operator: Ref = { type: 'ref', terms, location: this.locateFrom(start) };
+        const call = this.parseCall(operator);
+        if (!call) return undefined;
+        if (!this.isAtAdjacent('.') && !this.isAtAdjacent('[')) return call;
+        terms = [call];
+      } else {
+        break;
       }
-      this.illegal(`expected "," or "${end}"`);
-      return null;
     }
+    return { type: 'ref', terms, location: this.locateFrom(start) };
   }
 
-  private parseNumber(): Term | null {
-    const first = this.tok;
+  /** `(args)` after a function reference; `set()` is the empty set. */
+  private parseCall(operator: Ref): Term | undefined {
+    this.advance();
+    const start = operator.location.start;
+    if (this.isAt(')')) {
+      this.advance();
+      const only = operator.terms[0];
+      if (operator.terms.length === 1 && only?.type === 'var' && only.name === 'set') {
+        return { type: 'set', items: [], location: this.locateFrom(start) };
+      }
+      return { type: 'call', operator, args: [], location: this.locateFrom(start) };
+    }
+    const args = this.parseTermList(')', []);
+    if (!args) return undefined;
+    this.advance();
+    return { type: 'call', operator, args, location: this.locateFrom(start) };
+  }
+
+  /** A number, with OPA's `-` and `.` prefixes (`-1`, `.5`), kept as written. */
+  private parseNumber(): Scalar | undefined {
+    const start = this.tok.start;
     let prefix = '';
-    if (this.at('-')) {
+    if (this.isAt('-')) {
       prefix = '-';
       this.advance();
-      if (!this.at('number') && !this.at('.')) {
-        this.illegal('expected number');
-        return null;
+      if (!this.isAt('number') && !this.isAt('.')) {
+        this.reportUnexpected('expected number');
+        return undefined;
       }
     }
-    if (this.at('.')) {
+    if (this.isAt('.')) {
       prefix += '.';
       this.advance();
-      if (!this.at('number')) {
-        this.illegal('expected number');
-        return null;
+      if (!this.isAt('number')) {
+        this.reportUnexpected('expected number');
+        return undefined;
       }
     }
-    const lit = this.tok.text;
+    const t = this.tok;
+    if (t.kind !== 'number' || t.error) {
+      this.reportUnexpected();
+      return undefined;
+    }
+    const lit = t.text;
     if (!prefix.endsWith('.') && lit.length > 1 && lit[0] === '0') {
       const decimal = lit[1] === '.';
       const scientific = lit.length > 2 && (lit[1] === 'e' || lit[1] === 'E');
       if (!decimal && !scientific) {
-        this.illegal('expected number without leading zero');
-        return null;
+        this.reportUnexpected('expected number without leading zero');
+        return undefined;
       }
     }
     const value = prefix + lit;
-    if (!VALID_NUMBER.test(value)) {
-      this.illegal('invalid float');
-      return null;
-    }
-    if (decimalMagnitude(value) > MAX_DECIMAL_EXPONENT) {
-      this.errorAt(this.tokenLocation(this.tok), 'number too big');
-      return null;
+    if (isNumberTooBig(value)) {
+      this.reportAt(this.locateToken(t), 'number too big');
+      return undefined;
     }
     this.advance();
-    const number: Scalar = { type: 'number', value, location: this.location(first.start, this.lastEnd()) };
-    return number;
+    return { type: 'number', value, location: this.locateFrom(start) };
   }
 
-  private parseString(): Term | null {
-    const t = this.tok;
-    const location = this.tokenLocation(t);
-    const value = t.raw ? t.text.slice(1, -1) : decodeStringLiteral(t.text);
-    if (value === undefined) {
-      this.errorAt(location, `illegal string literal: ${t.text}`);
-      return null;
+  /** `( term )`; the term's span grows to cover the parentheses. */
+  private parseParenthesised(): Term | undefined {
+    const start = this.tok.start;
+    this.advance();
+    const inner = this.parseTermIn(true);
+    if (!inner) return undefined;
+    if (!this.isAt(')')) {
+      this.reportAt(this.locateToken(this.tok), 'non-terminated expression');
+      return undefined;
     }
     this.advance();
-    return this.makeString(value, location);
+    return { ...inner, location: this.locateFrom(start) } as Term;
   }
 
-  private parseTemplateString(): Term | null {
-    const first = this.tok;
-    const parts: TemplateString['parts'] = [];
+  /** `$"text {expr} text"`: the lexer splits it into pieces around each expression. */
+  private parseTemplate(): TemplateString | undefined {
+    const open = this.tok;
+    const parts: Array<string | Term> = [];
+    const withs = new Map<number, With[]>();
+    let piece = open;
     for (;;) {
-      const piece = this.tok;
-      if (piece.kind !== 'template') {
-        this.illegal();
-        return null;
+      if (piece.error) {
+        this.reportUnexpected();
+        return undefined;
       }
-      if (piece.value === undefined) {
-        this.errorAt(this.tokenLocation(piece), `illegal template-string part: ${piece.text}`);
-        return null;
-      }
-      if (piece.value !== '') parts.push(piece.value);
+      if (piece.value) parts.push(piece.value);
       this.advance();
-      if (!piece.open) break;
+      if (piece.closes) break;
       const expr = this.parseLiteral();
-      if (!expr) {
-        this.errorAt(this.tokenLocation(this.tok), 'invalid template-string expression');
-        return null;
-      }
-      const term = this.templateTerm(expr);
-      if (!term) return null;
+      if (!expr) return undefined;
+      const term = this.extractTemplatePart(expr);
+      if (!term) return undefined;
+      if (expr.with) withs.set(parts.length, expr.with);
       parts.push(term);
-      if (!this.at('}')) {
-        this.errorAt(this.tokenLocation(this.tok), 'expected } to end template string expression');
-        return null;
+      piece = this.tok;
+      if (piece.kind !== 'template' || piece.opens) {
+        this.reportAt(this.locateToken(piece), 'expected } to end template string expression');
+        return undefined;
       }
-      this.advance();
     }
-    const location = this.location(first.start, this.lastEnd());
-    return { type: 'templatestring', parts, raw: first.raw === true, location };
+    const result: TemplateString = {
+      type: 'templatestring',
+      parts,
+      raw: open.raw === true,
+      location: this.locateFrom(open.start),
+    };
+    if (withs.size > 0) result.partWith = parts.map((_, i) => withs.get(i));
+    return result;
   }
 
-  private templateTerm(expr: Expr): Term | null {
-    let what: string | undefined;
-    if (expr.with && expr.with.length > 0) what = "'with'";
+  /** The term of a template expression; OPA allows neither negation, unification nor declarations. */
+  private extractTemplatePart(expr: Expr): Term | undefined {
+    const refuse = (what: string): undefined => {
+      this.reportAt(expr.location, `unexpected ${what} in template-string expression`);
+      return undefined;
+    };
     switch (expr.type) {
       case 'term':
-        if (!what) return expr.term;
-        break;
+        return expr.term;
       case 'not':
       case 'notbody':
-        what = "negation ('not')";
-        break;
+        return refuse("negation ('not')");
       case 'unify':
-        what = "unification ('=')";
-        break;
+        return refuse("unification ('=')");
       case 'assign':
-        what = "assignment (':=')";
-        break;
+        return refuse("assignment (':=')");
       case 'every':
-        what = "'every'";
-        break;
-      case 'somedecl':
-      case 'somein':
-        what = "'some'";
-        break;
+        return refuse("'every'");
+      default:
+        return refuse("'some'");
     }
-    this.errorAt(expr.location, `unexpected ${what} in template-string expression`);
-    return null;
   }
 }
 
-/** Roughly log10 of a number literal's magnitude (0 for zero). */
-function decimalMagnitude(literal: string): number {
-  const m = /^-?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(literal);
-  if (!m) return 0;
-  const intDigits = (m[1] ?? '').replace(/^0+/, '');
-  const frac = m[2] ?? '';
-  const exponent = Number(m[3] ?? '0');
-  let magnitude: number;
-  if (intDigits.length > 0) magnitude = intDigits.length;
-  else {
-    const lead = /^0*/.exec(frac)?.[0].length ?? 0;
-    if (lead === frac.length) return 0;
-    magnitude = -lead;
-  }
-  return Math.abs(magnitude + exponent);
+/** OPA refuses numbers whose exponent is huge (their text would be costly to expand). */
+function isNumberTooBig(text: string): boolean {
+  const m = /^-?\.?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return false;
+  const exponent = m[3];
+  if (exponent === undefined) return false;
+  const digits = `${m[1] ?? ''}${m[2] ?? ''}`;
+  if (!/[1-9]/.test(digits)) return false;
+  const e = Number.parseInt(exponent, 10);
+  return !Number.isFinite(e) || Math.abs(e) > MAX_DECIMAL_EXPONENT + digits.length;
 }

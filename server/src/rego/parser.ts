@@ -1,267 +1,316 @@
 /**
- * The public entry points of the Rego parser: modules, queries and single terms.
- *
- * Results follow OPA's parser (same AST decisions, `rego_parse_error` messages in OPA's wording),
- * with one addition for the editor: after a statement fails to parse, parsing resumes at the next
- * line that starts in column 1 with a word, so one typo does not hide every later rule. A result
- * with any error is invalid as a whole, as in OPA; the partial module is for editor features only.
+ * The Rego parser's entry points: whole modules (with error recovery, comments and `# METADATA`
+ * annotations), queries, and single terms. None of them throws: problems come back as
+ * `rego_parse_error` errors with the location of the offending token, in source order.
  */
-import type { ClearanceError, Location } from '../errors';
-import { type AnnotationTarget, attachAnnotations } from './annotations';
-import type { Body, Comment, Expr, Module, RegoVersion, Term } from './ast';
+import type { ClearanceError, Location, Position } from '../errors';
+import { checkScope, findMetadataBlocks, parseMetadataBlock } from './annotations';
+import type { Annotations, Body, Comment, Import, Module, Rule, Term } from './ast';
 import { tokenize } from './lexer';
-import { DEFAULT_MAX_DEPTH, DepthExceeded, PARSE_ERROR_CODE } from './parser-core';
-import { ModuleParser, type Statement } from './parser-module';
-import { checkRegoV1Rule, type RuleDraft } from './rule-checks';
+import { type PackageStatement, RuleParser } from './parser-rules';
+import { DEPTH_MESSAGE, DepthExceeded, PARSE_ERROR_CODE } from './parser-state';
+import type { Token } from './tokens';
 
-/** Options for every parse entry point. */
-export interface ParseOptions {
-  /** The file name or URI written into every location (default `''`). */
+export { tokenize } from './lexer';
+export {
+  BASE_KEYWORDS,
+  FUTURE_KEYWORDS,
+  makeKeywordSet,
+  type SymbolKind,
+  type Token,
+  type TokenKind,
+} from './tokens';
+
+/** Options for `parseModule`. */
+export interface ParseModuleOptions {
+  /** The Rego syntax of the module: 1 (OPA 1.x, the default) or 0 (OPA 0.x, `p { ... }`). */
+  regoVersion?: 0 | 1;
+}
+
+/** The options-object form of the entry points' arguments: `parseModule(text, { file, regoVersion })`. */
+export interface ParseOptions extends ParseModuleOptions {
+  /** The file name or URI written into every location. */
   file?: string;
-  /** Rego syntax: 1 (OPA 1.x, the default) or 0 (OPA's `--v0-compatible`). */
-  regoVersion?: RegoVersion;
-  /** Nesting limit for terms and bodies (default 1000); deeper input is a parse error, not a crash. */
-  maxDepth?: number;
 }
 
-/** A parsed module, or undefined when the text has no `package` statement, and every error found. */
+/** What `parseModule` returns: the module (with every rule that parsed) and all errors. */
 export interface ParseModuleResult {
-  module: Module | undefined;
+  module?: Module;
   errors: ClearanceError[];
 }
 
-/** A parsed query body (empty for blank text) and its errors. */
-export interface ParseQueryResult {
-  body: Body | undefined;
-  errors: ClearanceError[];
+/** A statement's start and what annotations written above it would attach to. */
+interface StatementMark {
+  line: number;
+  /** The statement starts with the `package` keyword. */
+  isPackage: boolean;
+  /** The statement's kind, once read, and for a package or rule the node annotations attach to. */
+  target?: { kind: 'package' | 'rule' | 'import'; node?: { annotations?: Annotations } };
 }
 
-/** A parsed single term and its errors. */
-export interface ParseTermResult {
-  term: Term | undefined;
-  errors: ClearanceError[];
+/** Parses a `.rego` module; `module` is present unless the text holds no statement at all. */
+export function parseModule(text: string, file: string, options?: ParseModuleOptions): ParseModuleResult;
+/** Parses a `.rego` module, with the file name given among the options. */
+export function parseModule(text: string, options?: ParseOptions): ParseModuleResult;
+export function parseModule(
+  text: string,
+  fileOrOptions?: string | ParseOptions,
+  options?: ParseModuleOptions,
+): ParseModuleResult {
+  const { file, regoVersion } = readOptions(fileOrOptions, options, '');
+  try {
+    return parseModuleUnsafe(text, file, regoVersion === 0 ? 0 : 1);
+  } catch (e) {
+    return { errors: [makeInternalError(e, file)] };
+  }
 }
 
-const MAX_DEPTH_MESSAGE = 'max parsing recursion depth exceeded';
+/** Parses a query: expressions separated by `;` or line breaks (`data.x.p = y; y > 1`). */
+export function parseQuery(
+  text: string,
+  fileOrOptions?: string | ParseOptions,
+): { body?: Body; errors: ClearanceError[] } {
+  const { file } = readOptions(fileOrOptions, undefined, 'query');
+  try {
+    const p = new EntryParser(splitTokens(text, file).tokens, file, 1);
+    const body = p.parseWholeQuery();
+    return body && p.errors.length === 0 ? { body, errors: [] } : { errors: sortErrors(p.errors) };
+  } catch (e) {
+    return { errors: [makeInternalError(e, file)] };
+  }
+}
 
-class SourceParser extends ModuleParser {
-  /** Statements in order; a failed statement is skipped up to the next line starting a statement. */
-  readStatements(): { statements: Statement[]; failedBeforeFirst: boolean } {
-    const statements: Statement[] = [];
-    let failedBeforeFirst = false;
-    while (!this.at('eof')) {
-      const startPos = this.pos;
-      const errorsBefore = this.errors.length;
-      const statement = this.guard(startPos, errorsBefore, () => this.parseStatement());
-      if (statement) {
-        statements.push(statement);
-        continue;
-      }
-      if (this.errors.length === errorsBefore) this.illegal();
-      if (statements.length === 0) failedBeforeFirst = true;
-      this.recover(startPos, errorsBefore);
+/** Parses one term, such as an `input_term` (`{"a": {1, 2}}`); operators are allowed, a bare call is not. */
+export function parseTerm(
+  text: string,
+  fileOrOptions?: string | ParseOptions,
+): { term?: Term; errors: ClearanceError[] } {
+  const { file } = readOptions(fileOrOptions, undefined, 'term');
+  try {
+    const p = new EntryParser(splitTokens(text, file).tokens, file, 1);
+    const term = p.parseWholeTerm();
+    return term && p.errors.length === 0 ? { term, errors: [] } : { errors: sortErrors(p.errors) };
+  } catch (e) {
+    return { errors: [makeInternalError(e, file)] };
+  }
+}
+
+/** Accepts both argument styles: `(text, file, options)` and `(text, { file, ...options })`. */
+function readOptions(
+  fileOrOptions: string | ParseOptions | undefined,
+  options: ParseModuleOptions | undefined,
+  defaultFile: string,
+): { file: string; regoVersion: 0 | 1 | undefined } {
+  if (typeof fileOrOptions === 'string') return { file: fileOrOptions, regoVersion: options?.regoVersion };
+  return {
+    file: fileOrOptions?.file ?? defaultFile,
+    regoVersion: fileOrOptions?.regoVersion ?? options?.regoVersion,
+  };
+}
+
+function parseModuleUnsafe(
+  text: string,
+  file: string,
+  regoVersion: 0 | 1,
+): { module?: Module; errors: ClearanceError[] } {
+  const { tokens, comments } = splitTokens(text, file);
+  const p = new EntryParser(tokens, file, regoVersion);
+  p.parseStatements();
+  const errors = p.errors;
+  const eof = tokens[tokens.length - 1] as Token;
+  const fileStart: Position = { line: 1, column: 1, offset: 0 };
+  if (p.marks.length === 0) {
+    errors.push({
+      code: PARSE_ERROR_CODE,
+      message: 'empty module',
+      location: { file, start: fileStart, end: fileStart },
+    });
+    return { errors: sortErrors(errors) };
+  }
+  if (!p.marks[0]?.isPackage && p.firstStatement) {
+    errors.push({ code: PARSE_ERROR_CODE, message: 'package expected', location: p.firstStatement });
+  }
+  attachAnnotations(comments, p.marks, errors);
+  const declared = p.declaredPackage;
+  const pkg: Module['package'] = declared
+    ? { path: declared.path, location: declared.location }
+    : { path: [], location: { file, start: fileStart, end: fileStart } };
+  const pkgAnnotations = p.packageNode?.annotations;
+  if (pkgAnnotations) pkg.annotations = pkgAnnotations;
+  const module: Module = {
+    package: pkg,
+    imports: p.imports,
+    rules: p.rules,
+    comments,
+    regoVersion: p.v1 ? 1 : 0,
+    location: { file, start: fileStart, end: eof.end },
+  };
+  return { module, errors: sortErrors(errors) };
+}
+
+/** Tokens for the parser (comments set aside as AST comments). */
+function splitTokens(text: string, file: string): { tokens: Token[]; comments: Comment[] } {
+  const tokens: Token[] = [];
+  const comments: Comment[] = [];
+  for (const t of tokenize(text, file).tokens) {
+    if (t.kind === 'comment')
+      comments.push({ text: t.value ?? '', location: { file, start: t.start, end: t.end } });
+    else tokens.push(t);
+  }
+  return { tokens, comments };
+}
+
+/** Attaches each `# METADATA` block to the first statement starting after it. */
+function attachAnnotations(comments: Comment[], marks: StatementMark[], errors: ClearanceError[]): void {
+  let next = 0;
+  for (const block of findMetadataBlocks(comments)) {
+    while (next < marks.length && (marks[next] as StatementMark).line <= block.location.end.line) next++;
+    const mark = marks[next];
+    const { annotations, error } = parseMetadataBlock(block);
+    if (error) errors.push(error);
+    // A block above a statement that failed to parse has nothing to check against.
+    if (!annotations || (mark && !mark.target)) continue;
+    const problem = checkScope(annotations, mark?.target?.kind);
+    if (problem) {
+      errors.push({ code: PARSE_ERROR_CODE, message: problem, location: annotations.location });
+      continue;
     }
-    return { statements, failedBeforeFirst };
+    const node = mark?.target?.node;
+    if (node) node.annotations = annotations;
+  }
+}
+
+function sortErrors(errors: ClearanceError[]): ClearanceError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.location?.start.offset ?? 0) - (b.e.location?.start.offset ?? 0) || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+function makeInternalError(e: unknown, file: string): ClearanceError {
+  const start: Position = { line: 1, column: 1, offset: 0 };
+  const reason = e instanceof Error ? e.message : String(e);
+  return {
+    code: PARSE_ERROR_CODE,
+    message: `internal parser error: ${reason}`,
+    location: { file, start, end: start },
+  };
+}
+
+/** The statement loop, with recovery, and the query and term entry points. */
+class EntryParser extends RuleParser {
+  readonly imports: Import[] = [];
+  readonly rules: Rule[] = [];
+  readonly marks: StatementMark[] = [];
+  /** Where the first statement starts, for `package expected`. */
+  firstStatement: Location | undefined;
+  /** The package statement node annotations attach to. */
+  packageNode: { annotations?: Annotations } | undefined;
+
+  /** The package statement, once read. */
+  get declaredPackage(): PackageStatement | undefined {
+    return this.pkg;
   }
 
-  /** Runs one parse step, turning a too-deep input into a parse error at the step's first token. */
-  guard<T>(startPos: number, errorsBefore: number, step: () => T | null): T | null {
+  /** The module's effective Rego version is v1 (declared, or v0 importing `rego.v1`). */
+  get v1(): boolean {
+    return this.v1Checks;
+  }
+
+  /** Reads statements to the end, recovering after each broken one at the next line-start word. */
+  parseStatements(): void {
+    while (!this.isAt('eof')) {
+      const start = this.save();
+      const startTok = this.tok;
+      this.firstStatement ??= this.locateToken(startTok);
+      const isPackage = this.isAtKeyword('package');
+      const mark: StatementMark = { line: startTok.start.line, isPackage };
+      this.marks.push(mark);
+      const ok = this.runGuarded(() => this.parseStatement(mark));
+      if (ok) continue;
+      if (this.errors.length === start.errors) {
+        this.restore(start);
+        this.reportUnexpected();
+      }
+      this.recover(start.pos);
+    }
+  }
+
+  /** Parses a whole query up to the end of the text. */
+  parseWholeQuery(): Body | undefined {
+    if (this.isAt('eof')) {
+      this.reportAt(this.locateToken(this.tok), 'empty query');
+      return undefined;
+    }
+    return this.runGuarded(() => this.parseBody('eof'));
+  }
+
+  /** Parses one term that must make up the whole text. */
+  parseWholeTerm(): Term | undefined {
+    const term = this.runGuarded(() => this.parseTermIn(true));
+    if (!term) return undefined;
+    if (!this.isAt('eof')) {
+      this.reportUnexpected('expected end of term');
+      return undefined;
+    }
+    if (term.type === 'call') {
+      this.reportAt(term.location, 'expected term but got call');
+      return undefined;
+    }
+    return term;
+  }
+
+  /** Runs a parse step, turning runaway nesting into a parse error instead of a crash. */
+  private runGuarded<T>(step: () => T | undefined): T | undefined {
+    this.clearMemo();
+    this.depth = 0;
     try {
       return step();
     } catch (e) {
       if (!(e instanceof DepthExceeded) && !(e instanceof RangeError)) throw e;
       this.depth = 0;
-      this.errors.length = errorsBefore;
-      const t = this.tokens[startPos] ?? this.tok;
-      this.errorAt(this.tokenLocation(t), MAX_DEPTH_MESSAGE);
-      return null;
+      this.reportAt(this.locateToken(this.tok), DEPTH_MESSAGE);
+      return undefined;
     }
   }
 
-  private parseStatement(): Statement | null {
-    const s = this.save();
-    const pkg = this.parsePackage();
-    if (pkg !== undefined) return pkg;
-    this.restore(s);
-    const imp = this.parseImport();
-    if (imp !== undefined) return imp && { kind: 'import', node: imp };
-    this.restore(s);
+  private parseStatement(mark: StatementMark): boolean {
+    if (this.isAtKeyword('package')) {
+      const pkg = this.parsePackage();
+      if (!pkg) return false;
+      if (this.pkg) {
+        this.reportAt(pkg.location, 'unexpected package');
+        return false;
+      }
+      this.pkg = pkg;
+      const node: { annotations?: Annotations } = {};
+      this.packageNode = node;
+      mark.target = { kind: 'package', node };
+      return true;
+    }
+    if (this.isAtKeyword('import')) {
+      const imp = this.parseImport();
+      if (!imp) return false;
+      this.imports.push(imp);
+      mark.target = { kind: 'import' };
+      return true;
+    }
     const rules = this.parseRules();
-    if (rules !== undefined) return rules && { kind: 'rules', drafts: rules };
-    this.restore(s);
-    const exprs = this.parseQueryStatement();
-    return exprs && { kind: 'expressions', exprs };
+    if (!rules) return false;
+    const first = rules[0];
+    if (first) mark.target = { kind: 'rule', node: first };
+    for (const r of rules) this.rules.push(r);
+    return true;
   }
 
-  private recover(startPos: number, errorsBefore: number): void {
-    const errorOffset = this.errors[errorsBefore]?.location?.start.offset ?? 0;
-    let i = startPos + 1;
-    for (; i < this.tokens.length - 1; i++) {
-      const t = this.tokens[i];
-      if (t?.lineStart && t.kind === 'ident' && t.start >= errorOffset) break;
+  /** Skips to the next word that starts a line in column 1, past the failed statement's first token. */
+  private recover(from: number): void {
+    this.pos = from;
+    this.advance();
+    while (!this.isAt('eof')) {
+      const t = this.tok;
+      if (t.kind === 'ident' && t.newlineBefore && t.start.column === 1) return;
+      this.advance();
     }
-    this.pos = Math.min(i, this.tokens.length - 1);
   }
-
-  /** Reads a whole query: expressions separated by `;` or line breaks, up to the end. */
-  readQuery(): Body | undefined {
-    const exprs: Expr[] = [];
-    while (!this.at('eof')) {
-      const errorsBefore = this.errors.length;
-      const part = this.guard(this.pos, errorsBefore, () => this.parseQueryStatement());
-      if (!part) {
-        if (this.errors.length === errorsBefore) this.illegal();
-        return undefined;
-      }
-      exprs.push(...part);
-    }
-    return { exprs, location: this.spanOf(exprs) };
-  }
-
-  /** Builds the module from its statements and runs the module-level checks. */
-  buildModule(statements: Statement[], failedBeforeFirst: boolean, comments: Comment[]): Module | undefined {
-    const errors = this.laterErrors;
-    const add = (message: string, location: Location) =>
-      errors.push({ code: PARSE_ERROR_CODE, message, location });
-    const first = statements[0];
-    if (!first && !failedBeforeFirst) add('empty module', this.location(0, 0));
-    if (first && first.kind !== 'package' && !failedBeforeFirst)
-      add('package expected', statementLocation(first));
-    const module: Module | undefined =
-      first?.kind === 'package'
-        ? {
-            package: { path: first.path, location: first.location },
-            imports: [],
-            rules: [],
-            comments,
-            regoVersion: this.options.regoVersion,
-            location: this.location(0, this.text.length),
-          }
-        : undefined;
-    const drafts: RuleDraft[] = [];
-    const targets: AnnotationTarget[] = [];
-    if (module) {
-      const pkg = module.package;
-      targets.push({ kind: 'package', line: pkg.location.start.line, attach: (a) => (pkg.annotations = a) });
-    }
-    for (const statement of statements.slice(1)) {
-      if (statement.kind === 'package') add('unexpected package', statement.location);
-      else if (statement.kind === 'import') {
-        module?.imports.push(statement.node);
-        targets.push({ kind: 'import', line: statement.node.location.start.line, attach: () => {} });
-      } else {
-        const parsed =
-          statement.kind === 'rules' ? statement.drafts : [this.ruleFromStatement(statement.exprs)];
-        const own = parsed.filter((d): d is RuleDraft => d !== null);
-        drafts.push(...own);
-        const head = own[0]?.rule;
-        if (head)
-          targets.push({
-            kind: 'rule',
-            line: head.location.start.line,
-            attach: (a) => (head.annotations = a),
-          });
-      }
-    }
-    if (!module) return undefined;
-    if (this.regoV1Import) module.regoVersion = 1;
-    for (const draft of drafts) {
-      draft.rule.packagePath = module.package.path;
-      module.rules.push(draft.rule);
-      if (module.regoVersion === 1) errors.push(...checkRegoV1Rule(draft));
-    }
-    errors.push(...attachAnnotations(comments, targets));
-    return module;
-  }
-
-  /** The location of a comment (or any other offset range) of this text. */
-  locate(start: number, end: number): Location {
-    return this.location(start, end);
-  }
-
-  /** All errors found, in source order. */
-  allErrors(): ClearanceError[] {
-    const all = [...this.errors, ...this.laterErrors];
-    return all.sort((a, b) => (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0));
-  }
-}
-
-function statementLocation(statement: Statement): Location {
-  switch (statement.kind) {
-    case 'package':
-      return statement.location;
-    case 'import':
-      return statement.node.location;
-    case 'rules':
-      return (statement.drafts[0] as RuleDraft).rule.location;
-    case 'expressions':
-      return (statement.exprs[0] as Expr).location;
-  }
-}
-
-function createParser(text: string, options: ParseOptions): { parser: SourceParser; comments: Comment[] } {
-  const file = options.file ?? '';
-  const lexed = tokenize(text);
-  const parser = new SourceParser(text, lexed.tokens, {
-    file,
-    regoVersion: options.regoVersion ?? 1,
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  });
-  const comments = lexed.comments.map(
-    (c): Comment => ({ text: c.text, location: parser.locate(c.start, c.end) }),
-  );
-  return { parser, comments };
-}
-
-function internalError(file: string, e: unknown): ClearanceError {
-  const message = e instanceof Error ? e.message : String(e);
-  return {
-    code: PARSE_ERROR_CODE,
-    message: `internal parser error: ${message}`,
-    location: emptyLocation(file),
-  };
-}
-
-function emptyLocation(file: string): Location {
-  const start = { line: 1, column: 1, offset: 0 };
-  return { file, start, end: start };
-}
-
-/** Parses a `.rego` module. Never throws. */
-export function parseModule(text: string, options: ParseOptions = {}): ParseModuleResult {
-  try {
-    const { parser, comments } = createParser(text, options);
-    const { statements, failedBeforeFirst } = parser.readStatements();
-    const module = parser.buildModule(statements, failedBeforeFirst, comments);
-    return { module, errors: parser.allErrors() };
-  } catch (e) {
-    return { module: undefined, errors: [internalError(options.file ?? '', e)] };
-  }
-}
-
-/** Parses a query such as `data.authz.allow` or `x := input.a; x > 1`. Never throws. */
-export function parseQuery(text: string, options: ParseOptions = {}): ParseQueryResult {
-  try {
-    const { parser } = createParser(text, options);
-    const body = parser.readQuery();
-    const errors = parser.allErrors();
-    return { body: errors.length === 0 ? body : undefined, errors };
-  } catch (e) {
-    return { body: undefined, errors: [internalError(options.file ?? '', e)] };
-  }
-}
-
-/** Parses exactly one term, such as a value written in Rego (`{"a": {1, 2}}`). Never throws. */
-export function parseTerm(text: string, options: ParseOptions = {}): ParseTermResult {
-  const { body, errors } = parseQuery(text, options);
-  if (!body) return { term: undefined, errors };
-  const [expr, ...rest] = body.exprs;
-  if (!expr || rest.length > 0 || expr.type !== 'term' || (expr.with && expr.with.length > 0)) {
-    const location = expr?.location ?? emptyLocation(options.file ?? '');
-    return {
-      term: undefined,
-      errors: [{ code: PARSE_ERROR_CODE, message: 'expected exactly one term', location }],
-    };
-  }
-  return { term: expr.term, errors: [] };
 }

@@ -58,7 +58,7 @@ describe('clearance scan', () => {
     const { code, out } = await run('scan', shop, '--token-file', join(shop, 'identity', 'bob.jwt'));
     assert.equal(code, 0, out);
     assert.match(out, /4 call\(s\) in \d+ file\(s\): 4 allowed, 0 denied/);
-    assert.match(out, /allowed by `allow if input\.user\.role == "admin"`/);
+    assert.match(out, /allowed by allow if input\.user\.role == "admin"/);
   });
 
   it('rejects an unknown format with exit code 2', async () => {

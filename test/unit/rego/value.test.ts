@@ -45,13 +45,27 @@ const valueArb: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
     fc.string({ maxLength: 4 }),
     fc.array(tie('v'), { maxLength: 3 }),
     fc.array(tie('v'), { maxLength: 3 }).map((xs) => RegoSet.of(xs)),
-    fc.array(fc.tuple(fc.string({ maxLength: 3 }), tie('v')), { maxLength: 3 }).map((es) => RegoObject.of(es)),
+    fc
+      .array(fc.tuple(fc.string({ maxLength: 3 }), tie('v')), { maxLength: 3 })
+      .map((es) => RegoObject.of(es)),
   ),
 })).v;
 
 describe('total order', () => {
   test('types order null < boolean < number < string < array < object < set', () => {
-    const ordered: Value[] = [null, false, true, num(-1), num(2), '', 'a', [], [num(1)], new RegoObject(), new RegoSet()];
+    const ordered: Value[] = [
+      null,
+      false,
+      true,
+      num(-1),
+      num(2),
+      '',
+      'a',
+      [],
+      [num(1)],
+      new RegoObject(),
+      new RegoSet(),
+    ];
     for (let i = 0; i + 1 < ordered.length; i++) {
       assert.ok(compareValues(ordered[i] as Value, ordered[i + 1] as Value) < 0, `index ${i}`);
     }

@@ -16,6 +16,7 @@ import {
 } from '../number';
 import { RegoNumber, RegoSet, type Value } from '../value';
 import {
+  type BuiltinContext,
   type BuiltinDef,
   bigIntArg,
   builtinError,
@@ -52,9 +53,10 @@ function unary(name: string, op: (a: RegoNumber) => RegoNumber, description: str
 }
 
 /** Materialises an integer range, refusing absurd sizes. */
-function range(a: bigint, b: bigint, step: bigint): Value[] {
+function range(a: bigint, b: bigint, step: bigint, ctx: BuiltinContext): Value[] {
   const count = (a > b ? a - b : b - a) / step + 1n;
-  if (count > 10_000_000n) builtinError('range too large');
+  if (count > 100_000_000n) builtinError('range too large');
+  ctx.charge(Number(count));
   const out: Value[] = [];
   if (a <= b) for (let i = a; i <= b; i += step) out.push(numberFromBigInt(i));
   else for (let i = a; i >= b; i -= step) out.push(numberFromBigInt(i));
@@ -113,7 +115,7 @@ export const arithmeticBuiltins: BuiltinDef[] = [
       result: param('range', 'array[number]'),
     },
     description: 'Returns an array of numbers in the given (inclusive) range.',
-    implementation: (args) => range(bigIntArg(args, 0), bigIntArg(args, 1), 1n),
+    implementation: (args, ctx) => range(bigIntArg(args, 0), bigIntArg(args, 1), 1n, ctx),
   }),
   defineBuiltin({
     name: 'numbers.range_step',
@@ -122,12 +124,12 @@ export const arithmeticBuiltins: BuiltinDef[] = [
       result: param('range', 'array[number]'),
     },
     description: 'Returns an array of numbers in the given (inclusive) range incremented by a positive step.',
-    implementation: (args) => {
+    implementation: (args, ctx) => {
       const a = bigIntArg(args, 0);
       const b = bigIntArg(args, 1);
       const step = bigIntArg(args, 2);
       if (step <= 0n) builtinError('step must be a positive integer');
-      return range(a, b, step);
+      return range(a, b, step, ctx);
     },
   }),
 ];

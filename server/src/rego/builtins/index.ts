@@ -22,6 +22,7 @@ import { stringBuiltins } from './strings';
 import { timeBuiltins } from './time';
 import { typeBuiltins } from './types';
 import { unitBuiltins } from './units';
+import { uuidBuiltins } from './uuid';
 
 /** Every builtin, in registration order. */
 export const BUILTINS: readonly BuiltinDef[] = [
@@ -41,6 +42,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...graphBuiltins,
   ...timeBuiltins,
   ...netBuiltins,
+  ...uuidBuiltins,
   ...cryptoBuiltins,
   ...jwtBuiltins,
   ...miscBuiltins,

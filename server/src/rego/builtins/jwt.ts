@@ -86,7 +86,10 @@ function publicKeys(material: string): KeyObject[] {
 }
 
 /** Node's digest name and padding for a JWS algorithm. */
-function algorithmParams(alg: string): { digest: string; kind: 'HS' | 'RS' | 'PS' | 'ES' } | undefined {
+function algorithmParams(
+  alg: string,
+): { digest: string; kind: 'HS' | 'RS' | 'PS' | 'ES' | 'Ed' } | undefined {
+  if (alg === 'EdDSA') return { digest: '', kind: 'Ed' };
   const m = /^(HS|RS|PS|ES)(256|384|512)$/.exec(alg);
   if (!m) return undefined;
   return { digest: `sha${m[2]}`, kind: m[1] as 'HS' | 'RS' | 'PS' | 'ES' };
@@ -104,16 +107,18 @@ function verifySignature(token: Token, alg: string, material: string): boolean {
   for (const key of publicKeys(material)) {
     try {
       const ok =
-        a.kind === 'RS'
-          ? cryptoVerify(a.digest, data, key, token.signature)
-          : a.kind === 'PS'
-            ? cryptoVerify(
-                a.digest,
-                data,
-                { key, padding: 6, saltLength: Number(a.digest.slice(3)) / 8 },
-                token.signature,
-              )
-            : cryptoVerify(a.digest, data, { key, dsaEncoding: 'ieee-p1363' }, token.signature);
+        a.kind === 'Ed'
+          ? cryptoVerify(null, data, key, token.signature)
+          : a.kind === 'RS'
+            ? cryptoVerify(a.digest, data, key, token.signature)
+            : a.kind === 'PS'
+              ? cryptoVerify(
+                  a.digest,
+                  data,
+                  { key, padding: 6, saltLength: Number(a.digest.slice(3)) / 8 },
+                  token.signature,
+                )
+              : cryptoVerify(a.digest, data, { key, dsaEncoding: 'ieee-p1363' }, token.signature);
       if (ok) return true;
     } catch {
       // A key of the wrong type simply does not verify this token.
@@ -139,9 +144,11 @@ function verifier(alg: string): BuiltinDef {
   });
 }
 
-/** Seconds since the epoch of a numeric claim. */
-function claimSeconds(v: Value | undefined): RegoNumber | undefined {
-  return v instanceof RegoNumber ? v : undefined;
+/** Seconds since the epoch of a numeric claim; a claim of another type is an error. */
+function claimSeconds(v: Value | undefined, name: string): RegoNumber | undefined {
+  if (v === undefined) return undefined;
+  if (!(v instanceof RegoNumber)) return builtinError(`${name} value must be a number`);
+  return v;
 }
 
 /** io.jwt.decode_verify: `[valid, header, payload]` under the given constraints. */
@@ -157,6 +164,8 @@ function decodeVerify(args: Value[], ctx: BuiltinContext): Value {
   }
   const alg = token.header.get('alg');
   if (typeof alg !== 'string') return invalid;
+  // No critical header extensions are understood, so a token that requires one is invalid.
+  if (token.header.has('crit')) return invalid;
   const wantAlg = constraints.get('alg');
   if (wantAlg !== undefined && wantAlg !== alg) return invalid;
   const cert = constraints.get('cert');
@@ -169,9 +178,9 @@ function decodeVerify(args: Value[], ctx: BuiltinContext): Value {
   const nowNs = constraints.get('time');
   const now = nowNs instanceof RegoNumber ? nowNs : numberFromBigInt(ctx.nowNs);
   const nowSeconds = new RegoNumber(now.coef, now.exp - 9);
-  const exp = claimSeconds(payload.get('exp'));
+  const exp = claimSeconds(payload.get('exp'), 'exp');
   if (exp && compareNumbers(nowSeconds, exp) >= 0) return invalid;
-  const nbf = claimSeconds(payload.get('nbf'));
+  const nbf = claimSeconds(payload.get('nbf'), 'nbf');
   if (nbf && compareNumbers(nowSeconds, nbf) < 0) return invalid;
   const iss = constraints.get('iss');
   if (iss !== undefined && payload.get('iss') !== iss) return invalid;
@@ -208,15 +217,17 @@ function signRaw(headerText: string, payloadText: string, jwkText: string): stri
   } else {
     const key = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
     sig =
-      a.kind === 'RS'
-        ? cryptoSign(a.digest, Buffer.from(input), key)
-        : a.kind === 'PS'
-          ? cryptoSign(a.digest, Buffer.from(input), {
-              key,
-              padding: 6,
-              saltLength: Number(a.digest.slice(3)) / 8,
-            })
-          : cryptoSign(a.digest, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+      a.kind === 'Ed'
+        ? cryptoSign(null, Buffer.from(input), key)
+        : a.kind === 'RS'
+          ? cryptoSign(a.digest, Buffer.from(input), key)
+          : a.kind === 'PS'
+            ? cryptoSign(a.digest, Buffer.from(input), {
+                key,
+                padding: 6,
+                saltLength: Number(a.digest.slice(3)) / 8,
+              })
+            : cryptoSign(a.digest, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
   }
   return `${input}.${sig.toString('base64url')}`;
 }

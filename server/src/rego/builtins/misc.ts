@@ -17,6 +17,16 @@ export const miscBuiltins: BuiltinDef[] = [
     implementation: () => true,
   }),
   defineBuiltin({
+    name: 'trace',
+    nondeterministic: true,
+    signature: { args: [param('note', 'string')], result: param('result', 'boolean') },
+    description: 'Emits `note` as a trace note (sent to the print sink in Clearance).',
+    implementation: (args, ctx) => {
+      ctx.print(stringArg(args, 0));
+      return true;
+    },
+  }),
+  defineBuiltin({
     name: 'http.send',
     nondeterministic: true,
     signature: {

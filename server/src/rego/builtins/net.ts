@@ -213,10 +213,11 @@ export const netBuiltins: BuiltinDef[] = [
     signature: { args: [param('cidr', 'string')], result: param('hosts', 'set[string]') },
     description:
       'Expands CIDR to set of hosts (e.g., "192.168.0.0/30" to {"192.168.0.0", ..., "192.168.0.3"}).',
-    implementation: (args) => {
+    implementation: (args, ctx) => {
       const n = netArg(args, 0, false);
       const size = 1n << BigInt(n.width - n.bits);
-      if (size > 65536n) builtinError('CIDR too large to expand');
+      if (size > 16_777_216n) builtinError('CIDR too large to expand');
+      ctx.charge(Number(size));
       const out = new RegoSet();
       for (let i = 0n; i < size; i++) out.add(formatAddr(n.addr + i, n.width));
       return out;

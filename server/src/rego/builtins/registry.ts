@@ -21,6 +21,8 @@ export interface BuiltinContext {
   print: (message: string) => void;
   /** Per-query memo (e.g. `rand.intn` answers must repeat within one query). */
   cache: Map<string, Value>;
+  /** Charges `n` steps of work against the evaluation's limits (for builtins that build large results). */
+  charge: (n: number) => void;
 }
 
 /** A builtin function declared as data; the evaluator, hover and completion all read these. */

@@ -381,30 +381,21 @@ export const stringBuiltins: BuiltinDef[] = [
  * argument order, here key order) wins; an empty old string matches at every position.
  */
 function replaceAllPairs(value: string, pairs: Array<[string, string]>): string {
-  const chars = [...value];
   const empty = pairs.find(([old]) => old === '');
   let out = '';
-  let i = 0;
   let pos = 0;
-  while (i <= chars.length) {
-    let matched = false;
-    for (const [old, rep] of pairs) {
-      if (old === '') continue;
-      if (value.startsWith(old, pos)) {
-        out += rep;
-        const n = [...old].length;
-        i += n;
-        pos += old.length;
-        matched = true;
-        break;
-      }
-    }
-    if (matched) continue;
+  for (;;) {
     if (empty) out += empty[1];
-    if (i === chars.length) break;
-    const ch = chars[i] as string;
+    if (pos >= value.length) break;
+    const hit = pairs.find(([old]) => old !== '' && value.startsWith(old, pos));
+    if (hit) {
+      out += hit[1];
+      pos += hit[0].length;
+      continue;
+    }
+    const cp = value.codePointAt(pos) as number;
+    const ch = String.fromCodePoint(cp);
     out += ch;
-    i++;
     pos += ch.length;
   }
   return out;

@@ -58,12 +58,18 @@ function timeArg(args: Value[], i: number): { ns: bigint; zone: string } {
   const v = args[i] ?? null;
   if (Array.isArray(v)) {
     if (v.length !== 2) builtinError('array should have 2 elements');
-    const ns = bigIntArg(v, 0);
+    const ns = checkTimestamp(bigIntArg(v, 0));
     const zone = v[1];
     if (typeof zone !== 'string') return operandTypeError(i + 1, zone ?? null, 'string');
     return { ns, zone: zone === '' ? 'UTC' : zone };
   }
-  return { ns: bigIntArg(args, i), zone: 'UTC' };
+  return { ns: checkTimestamp(bigIntArg(args, i)), zone: 'UTC' };
+}
+
+/** Rejects timestamps outside int64 nanoseconds. */
+function checkTimestamp(ns: bigint): bigint {
+  if (ns < MIN_NS || ns > MAX_NS) builtinError('timestamp too big');
+  return ns;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,0 +1,177 @@
+/**
+ * Expressions and terms with their own scope of solutions: `not`, `every`, `some ... in`
+ * iteration, comprehensions, template strings and `print`. Conditional (unknown-dependent)
+ * solutions become residuals or Unknown values rather than definite answers.
+ */
+import type { Evaluator, Frame, K, VK } from './eval';
+import { entriesOf } from './eval-refs';
+import type { CExpr, CTerm } from './ir';
+import { EvalHalt } from './limits';
+import { type EValue, renderOperand, Unknown } from './partial';
+import { equalValues, formatRegoValue, RegoObject, RegoSet, type Value } from './value';
+
+/** `not`: holds when the body has no solution; a conditional body makes a residual `not`. */
+export function evalNot(ev: Evaluator, e: Extract<CExpr, { e: 'not' }>, f: Frame, k: K): boolean {
+  const mark = ev.residuals.length;
+  let definite = false;
+  const conditional: string[][] = [];
+  ev.evalBody(e.body, 0, f, () => {
+    if (ev.residuals.length === mark) {
+      definite = true;
+      return true;
+    }
+    conditional.push(ev.residuals.slice(mark));
+    return conditional.length > 16;
+  });
+  if (definite) return false;
+  if (conditional.length === 0) return k();
+  const only = conditional.length === 1 ? conditional[0] : undefined;
+  const text =
+    only && only.length === 1 ? `not ${only[0]}` : only ? `not { ${only.join('; ')} }` : ev.sourceText(e.loc);
+  return ev.withResidual(text, k);
+}
+
+/** `every`: the body must hold for each element; unknown domains and bodies give a residual. */
+export function evalEvery(ev: Evaluator, e: Extract<CExpr, { e: 'every' }>, f: Frame, k: K): boolean {
+  return ev.evalTerm(e.coll, f, (coll) => {
+    if (coll instanceof Unknown) return ev.withResidual(ev.sourceText(e.loc), k);
+    if (!Array.isArray(coll) && !(coll instanceof RegoSet) && !(coll instanceof RegoObject)) return false;
+    const entries = entriesOf(coll);
+    let conditional = false;
+    for (const [key, val] of entries) {
+      const mark = ev.residuals.length;
+      let holds = false;
+      let definite = false;
+      const run = (): boolean =>
+        ev.evalBody(e.body, 0, f, () => {
+          holds = true;
+          if (ev.residuals.length === mark) {
+            definite = true;
+            return true;
+          }
+          return false;
+        });
+      const matchValue = (): boolean => ev.match(e.value, val, f, run);
+      if (e.key) ev.match(e.key, key, f, matchValue);
+      else matchValue();
+      if (!holds) return false;
+      if (!definite) conditional = true;
+    }
+    if (conditional) return ev.withResidual(ev.sourceText(e.loc), k);
+    return k();
+  });
+}
+
+/** Iterates a collection for `some k, v in coll`. */
+export function iterateCollection(
+  ev: Evaluator,
+  coll: EValue,
+  key: CTerm | undefined,
+  value: CTerm,
+  f: Frame,
+  k: K,
+): boolean {
+  if (coll instanceof Unknown) {
+    const elem = new Unknown(`${renderOperand(coll)}[_]`);
+    const keyText = new Unknown(`key of ${renderOperand(coll)}`);
+    const matchValue = (): boolean => ev.match(value, elem, f, k);
+    return key ? ev.match(key, keyText, f, matchValue) : matchValue();
+  }
+  for (const [kv, vv] of entriesOf(coll)) {
+    ev.limits.step();
+    const matchValue = (): boolean => ev.match(value, vv, f, k);
+    if (key ? ev.match(key, kv, f, matchValue) : matchValue()) return true;
+  }
+  return false;
+}
+
+/** Evaluates a comprehension to its collected value (Unknown if any solution is conditional). */
+export function evalComprehension(
+  ev: Evaluator,
+  t: Extract<CTerm, { t: 'acomp' | 'scomp' | 'ocomp' }>,
+  f: Frame,
+): EValue {
+  const mark = ev.residuals.length;
+  let conditional = false;
+  const arr: Value[] = [];
+  const set = new RegoSet();
+  const obj = new RegoObject();
+  ev.evalBody(t.body, 0, f, () => {
+    const certain = ev.residuals.length === mark;
+    if (t.t === 'ocomp') {
+      return ev.evalTerm(t.key, f, (key) =>
+        ev.evalTerm(t.value, f, (val) => {
+          if (!certain || key instanceof Unknown || val instanceof Unknown) {
+            conditional = true;
+            return false;
+          }
+          const prev = obj.get(key);
+          if (prev !== undefined && !equalValues(prev, val)) {
+            throw new EvalHalt('eval_conflict_error', 'object keys must be unique', t.loc);
+          }
+          obj.set(key, val);
+          return false;
+        }),
+      );
+    }
+    return ev.evalTerm(t.term, f, (v) => {
+      if (!certain || v instanceof Unknown) {
+        conditional = true;
+        return false;
+      }
+      if (t.t === 'acomp') arr.push(v);
+      else set.add(v);
+      return false;
+    });
+  });
+  if (conditional) return new Unknown(ev.sourceText(t.loc));
+  return t.t === 'acomp' ? arr : t.t === 'scomp' ? set : obj;
+}
+
+/** Evaluates a template string; undefined parts render as `<undefined>`. */
+export function evalTemplate(ev: Evaluator, parts: Array<string | CTerm>, f: Frame, k: VK): boolean {
+  let out = '';
+  let unknown = false;
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      out += p;
+      continue;
+    }
+    const values: EValue[] = [];
+    ev.evalTerm(p, f, (v) => {
+      values.push(v);
+      return values.length > 1;
+    });
+    if (values.length > 1) {
+      throw new EvalHalt('eval_conflict_error', 'template string expression produced multiple outputs');
+    }
+    const v = values[0];
+    if (v === undefined) out += '<undefined>';
+    else if (v instanceof Unknown) {
+      unknown = true;
+      out += `{${v.text}}`;
+    } else out += typeof v === 'string' ? v : formatRegoValue(v);
+  }
+  return k(unknown ? new Unknown(`$${JSON.stringify(out)}`) : out);
+}
+
+/** `print`: each argument's values (or `<undefined>`), space separated, to the print sink. */
+export function evalPrint(ev: Evaluator, args: CTerm[], f: Frame, k: VK): boolean {
+  const parts: string[] = [];
+  for (const a of args) {
+    const values: string[] = [];
+    ev.evalTerm(a, f, (v) => {
+      values.push(v instanceof Unknown ? v.text : typeof v === 'string' ? v : formatRegoValue(v));
+      return false;
+    });
+    parts.push(
+      values.length === 0
+        ? '<undefined>'
+        : values.length === 1
+          ? (values[0] as string)
+          : `{${values.join(', ')}}`,
+    );
+  }
+  ev.builtins.print(parts.join(' '));
+  return k(true);
+}
