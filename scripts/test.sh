@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The README's test command (`npm test`): type check, lint, build, then the unit, LSP and end-to-end
-# suites. `npm test -- unit` (or lsp, e2e) runs one suite. Node 20's test runner does not expand
-# globs, so the test files are listed here.
+# The README's test command (`npm test`): type check, lint, build, then the unit, language-server and
+# end-to-end suites, and one closing line with the totals. `npm test -- unit` (or lsp, e2e) runs one
+# suite. Node 20's test runner does not expand globs, so the test files are listed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=("${@:-all}")
 want() { [[ " ${suites[*]} " == *" all "* || " ${suites[*]} " == *" $1 "* ]]; }
 files() { find "$1" -name '*.test.ts' | sort; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 if want all; then
   echo "== type check"; npx tsc -p tsconfig.json
@@ -14,7 +16,14 @@ if want all; then
 fi
 echo "== build";        node scripts/build.mjs
 status=0
-if want unit; then echo "== unit tests"; node --import tsx --test $(files test/unit) || status=1; fi
-if want lsp;  then echo "== language server tests"; node --import tsx --test $(files test/lsp) || status=1; fi
-if want e2e;  then echo "== end-to-end tests"; node --import tsx --test --test-concurrency=1 $(files test/e2e) || status=1; fi
+run_suite() {
+  local name=$1 dir=$2; shift 2
+  echo "== $name"
+  node --import tsx --test "$@" $(files "$dir") | tee -a "$log" || status=1
+}
+want unit && run_suite 'unit tests' test/unit
+want lsp && run_suite 'language server tests' test/lsp
+want e2e && run_suite 'end-to-end tests' test/e2e --test-concurrency=1
+sum() { awk -v key="# $1" '$1 " " $2 == key { n += $3 } END { print n + 0 }' "$log"; }
+echo "total: $(sum pass) passed, $(sum fail) failed, $(sum skipped) skipped"
 exit $status

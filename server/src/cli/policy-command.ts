@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
 import { loadPolicy } from '../policy/load';
-import { evaluateQuery, type JsonValue, parseQuery, prepareQuery } from '../rego';
+import { evaluateQuery, type JsonValue, parseQuery, prepareQuery, stringifyJson } from '../rego';
 import type { Output } from './scan-command';
 
 /** The options of `clearance policy eval`. */
@@ -55,7 +55,7 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
   if (flags.format === 'pretty') {
     output.out(`${formatPretty(result)}\n`);
   } else {
-    output.out(`${JSON.stringify(result.length > 0 ? { result } : {}, null, 2)}\n`);
+    output.out(`${stringifyJson((result.length > 0 ? { result } : {}) as JsonValue, 2)}\n`);
   }
   return 0;
 }
@@ -70,15 +70,15 @@ function formatPretty(
   if (result.length === 0) return 'undefined';
   const [first] = result;
   if (result.length === 1 && first && !first.bindings && first.expressions.length === 1) {
-    return JSON.stringify(first.expressions[0]?.value, null, 2);
+    return stringifyJson(first.expressions[0]?.value ?? null, 2);
   }
   return result
     .map((r) =>
       r.bindings
         ? Object.entries(r.bindings)
-            .map(([name, value]) => `${name} = ${JSON.stringify(value)}`)
+            .map(([name, value]) => `${name} = ${stringifyJson(value)}`)
             .join('\n')
-        : r.expressions.map((e) => JSON.stringify(e.value)).join('\n'),
+        : r.expressions.map((e) => stringifyJson(e.value)).join('\n'),
     )
     .join('\n\n');
 }

@@ -7,6 +7,7 @@ import { decideFolder } from '../decision/scan';
 import { formatError } from '../errors';
 import { describeIdentity, resolveIdentity } from '../identity';
 import { loadPolicy } from '../policy/load';
+import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
 
 /** The options of `clearance scan`. */
@@ -61,7 +62,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   const denied = result.calls.filter((c) => c.decision.verdict === 'denied').length;
   if (flags.format === 'json') {
     output.out(
-      `${JSON.stringify(
+      `${stringifyJson(
         {
           identity: {
             status: identity.status,
@@ -98,8 +99,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
             errors: c.decision.errors,
           })),
           errors: [...policy.errors, ...result.errors],
-        },
-        null,
+        } as unknown as JsonValue,
         2,
       )}\n`,
     );

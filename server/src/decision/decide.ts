@@ -70,9 +70,13 @@ export function decideCall(
       };
     }
     case 'conditional': {
+      // A branch whose value itself depends on the unknowns (`allow := input.resource.public`) may allow.
       const branches = (result.branches ?? [])
-        .filter((b) => readAllow(b.value).allowed)
-        .map((b) => ({ rule: b.rule, conditions: b.conditions }));
+        .filter((b) => b.valueText !== undefined || readAllow(b.value).allowed)
+        .map((b) => ({
+          rule: b.rule,
+          conditions: b.valueText !== undefined ? [...b.conditions, `${b.valueText} == true`] : b.conditions,
+        }));
       if (branches.length === 0) {
         // Every branch that depends on the unknowns would still deny: the call is denied for every value.
         return {

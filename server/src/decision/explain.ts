@@ -37,11 +37,9 @@ export function formatWho(identity: Identity, nowMs: number): string {
   if (!identity.user || identity.status === 'invalid' || identity.status === 'missing') {
     return `no identity (${identity.reason ?? identity.status}): decided as an anonymous caller`;
   }
-  const state =
-    identity.status === 'verified'
-      ? 'verified'
-      : `${identity.status}${identity.reason ? `: ${identity.reason}` : ''}`;
-  return `${describeIdentity(identity, nowMs)} (${state})`;
+  const text = describeIdentity(identity, nowMs);
+  if (identity.status === 'verified') return `${text} (verified)`;
+  return identity.reason ? `${text}: ${identity.reason}` : text;
 }
 
 /** The subject of a sentence about the call's caller: the email, or `an anonymous caller`. */

@@ -23,12 +23,24 @@ export interface RuleRef {
   isDefault: boolean;
 }
 
+/** One way a conditional decision can come out. */
+export interface DecisionBranch {
+  value: JsonValue;
+  rule: RuleRef;
+  conditions: string[];
+  valueText?: string;
+}
+
 /** A decision with provenance. */
 export interface Decision {
   outcome: 'defined' | 'undefined' | 'conditional' | 'error';
   value?: JsonValue;
   rules: RuleRef[];
-  branches?: Array<{ value: JsonValue; rule: RuleRef; conditions: string[] }>;
+  /**
+   * 'conditional': the rule gives `value` if all `conditions` hold. When the value itself depends
+   * on the unknowns, `value` is null and `valueText` is its Rego text (e.g. `input.resource.public`).
+   */
+  branches?: DecisionBranch[];
   errors: ClearanceError[];
 }
 
@@ -102,7 +114,7 @@ const MAX_BRANCHES = 64;
 /** Decides a complete rule clause by clause. */
 function decideComplete(ev: Ev, set: RuleSet): Decision {
   const definite: Array<{ value: Value; origin: ClauseOrigin }> = [];
-  const branches: Array<{ value: JsonValue; rule: RuleRef; conditions: string[]; raw: EValue }> = [];
+  const branches: Array<DecisionBranch & { raw: EValue }> = [];
   for (const clause of set.clauses) {
     const f: Frame = new Array(clause.nslots);
     runClause(ev, clause, f, (vt: CTerm, origin) =>
@@ -113,12 +125,14 @@ function decideComplete(ev: Ev, set: RuleSet): Decision {
           return vt.t === 'val';
         }
         if (v instanceof Unknown) conditions.push(`value = ${v.text}`);
-        branches.push({
+        const branch: DecisionBranch & { raw: EValue } = {
           value: v instanceof Unknown ? null : evalueToJson(v),
           rule: toRuleRef(origin),
           conditions,
           raw: v,
-        });
+        };
+        if (v instanceof Unknown) branch.valueText = v.text;
+        branches.push(branch);
         // Enough branches to explain the decision; stopping early can only keep it conditional.
         return branches.length >= MAX_BRANCHES;
       }),
@@ -152,7 +166,7 @@ function decideComplete(ev: Ev, set: RuleSet): Decision {
       outcome: 'conditional',
       value: evalueToJson(first.value),
       rules,
-      branches: disagreeing.map(({ value, rule, conditions }) => ({ value, rule, conditions })),
+      branches: disagreeing.map(publicBranch),
       errors: [],
     };
   }
@@ -162,7 +176,7 @@ function decideComplete(ev: Ev, set: RuleSet): Decision {
     const out: Decision = {
       outcome: 'conditional',
       rules: defaultRules,
-      branches: branches.map(({ value, rule, conditions }) => ({ value, rule, conditions })),
+      branches: branches.map(publicBranch),
       errors: [],
     };
     if (dflt !== undefined) out.value = evalueToJson(dflt);
@@ -203,11 +217,26 @@ function decideValue(ev: Ev, path: Value[], set: RuleSet | undefined): Decision 
     return {
       outcome: 'conditional',
       rules,
-      branches: first ? [{ value: null, rule: toRuleRef(first.origin), conditions: [value.text] }] : [],
+      branches: first
+        ? [
+            {
+              value: null,
+              rule: toRuleRef(first.origin),
+              conditions: [`value = ${value.text}`],
+              valueText: value.text,
+            },
+          ]
+        : [],
       errors: [],
     };
   }
   return { outcome: 'defined', value: evalueToJson(value), rules, errors: [] };
+}
+
+/** A branch without its internal raw value. */
+function publicBranch(b: DecisionBranch & { raw: EValue }): DecisionBranch {
+  const { raw: _raw, ...rest } = b;
+  return rest;
 }
 
 /** Origins without duplicates, in order. */

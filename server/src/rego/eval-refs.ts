@@ -27,7 +27,9 @@ export function walkInput(
     return k(new Unknown(refText('input', abs)));
   }
   if (v instanceof Unknown) return walkValue(ev, v, path, i, f, k);
-  if (rel !== 'below' && v === undefined)
+  // Missing at an unknown prefix: unknown. Missing above one: descend, since only the paths that
+  // lead into an unknown prefix are unknown (input.user stays undefined when input is absent).
+  if (rel === 'at' && v === undefined)
     return walkValue(ev, new Unknown(refText('input', abs)), path, i, f, k);
   return evalKey(
     ev,

@@ -15,6 +15,7 @@ import { jwtBuiltins } from './jwt';
 import { miscBuiltins } from './misc';
 import { netBuiltins } from './net';
 import { objectBuiltins } from './objects';
+import { patchBuiltins } from './patch';
 import { regexBuiltins } from './regex';
 import type { BuiltinDef } from './registry';
 import { setBuiltins } from './sets';
@@ -33,6 +34,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...setBuiltins,
   ...arrayBuiltins,
   ...objectBuiltins,
+  ...patchBuiltins,
   ...stringBuiltins,
   ...typeBuiltins,
   ...encodingBuiltins,

@@ -1,0 +1,83 @@
+/** The words of a decision: what the hover and the diagnostic say about who asked and why. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CallDecision } from '../../../server/src/decision/decide';
+import { formatDiagnosticMessage, formatHover } from '../../../server/src/decision/explain';
+import type { CallInput } from '../../../server/src/decision/input';
+import type { Identity } from '../../../server/src/identity';
+import type { RuleRef } from '../../../server/src/rego';
+
+const now = Date.parse('2026-11-22T12:00:00Z');
+const at = (line: number) => ({ line, column: 1, offset: 0 });
+const defaultRule: RuleRef = {
+  path: 'data.api.authz.allow',
+  location: { file: '/ws/policy/authz.rego', start: at(5), end: at(5) },
+  headLocation: { file: '/ws/policy/authz.rego', start: at(5), end: at(5) },
+  text: 'default allow := false',
+  isDefault: true,
+};
+const denied: CallDecision = {
+  verdict: 'denied',
+  entrypoint: 'data.api.authz.allow',
+  policyVersion: 'sha256:0123456789ab',
+  rules: [defaultRule],
+  branches: [],
+  errors: [],
+};
+const call: CallInput = {
+  input: { action: 'delete', resource: { type: 'order', path: '/api/orders/{id}' } },
+  unknowns: ['input.resource'],
+  summary: 'DELETE /api/orders/{id}',
+};
+const alice = { id: 'alice', email: 'alice@example.com', role: 'developer', roles: ['developer'] };
+
+describe('explanations', () => {
+  it('the hover links the default rule to its line and names the policy version', () => {
+    const identity: Identity = {
+      status: 'verified',
+      source: { kind: 'file', label: 't' },
+      user: alice,
+      expiresAt: now / 1000 + 720,
+    };
+    const hover = formatHover({ call, decision: denied, identity }, now);
+    assert.match(hover, /alice@example\.com · developer · 12m \(verified\)/);
+    assert.match(hover, /\[authz\.rego:5\]\(file:\/\/\/ws\/policy\/authz\.rego#L5\)/);
+    assert.match(hover, /version `sha256:0123456789ab`/);
+    assert.doesNotMatch(hover, /not what the real system would decide/);
+  });
+
+  it('says when the identity is unverified, in the hover', () => {
+    const identity: Identity = {
+      status: 'unverified',
+      reason: 'no key configured: token not verified',
+      source: { kind: 'file', label: 't' },
+      user: alice,
+    };
+    const hover = formatHover({ call, decision: denied, identity }, now);
+    assert.match(hover, /no key configured/);
+    assert.match(hover, /identity is unverified/);
+  });
+
+  it('decides for an anonymous caller when the token is invalid, and says why', () => {
+    const identity: Identity = {
+      status: 'invalid',
+      reason: 'signature does not verify',
+      source: { kind: 'file', label: 't' },
+    };
+    const hover = formatHover({ call, decision: denied, identity }, now);
+    assert.match(hover, /no identity \(signature does not verify\): decided as an anonymous caller/);
+    assert.match(
+      formatDiagnosticMessage({ call, decision: denied, identity }),
+      /^Denied: an anonymous caller may not delete order/,
+    );
+  });
+
+  it('writes diagnostics as plain text, without Markdown', () => {
+    const identity: Identity = { status: 'verified', source: { kind: 'file', label: 't' }, user: alice };
+    const message = formatDiagnosticMessage({ call, decision: denied, identity });
+    assert.equal(
+      message,
+      'Denied: alice@example.com may not delete order (DELETE /api/orders/{id}): no allow rule matched, so default allow := false decided (authz.rego:5). Policy sha256:0123456789ab.',
+    );
+  });
+});
