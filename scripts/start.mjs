@@ -1,23 +1,21 @@
 // The README's run command (`npm start`): packages the extension, starts the code-server installed by
 // `npm run setup` with the extension installed, opens examples/shop, and runs until Ctrl+C.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  buildCodeServerEnv,
+  buildInstallArgs,
+  buildServeArgs,
+  codeServerEntry,
+  makeStateDirs,
+  quietUserSettings,
+} from './code-server.cjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const codeServerEntry = join(
-  root,
-  '.e2e',
-  'code-server',
-  'node_modules',
-  'code-server',
-  'out',
-  'node',
-  'entry.js',
-);
 const stateDir = join(root, '.e2e', 'start');
 const vsixPath = join(root, 'dist', 'clearance.vsix');
 const workspace = join(root, 'examples', 'shop');
@@ -35,19 +33,6 @@ Options:
   -h, --help     show this help
 
 Editor state (settings, installed extension, logs) is kept in .e2e/start/.`;
-
-// Editor settings for the demo: no welcome page, tips or update prompts in front of the code.
-const demoUserSettings = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'git.openRepositoryInParentFolders': 'never',
-};
 
 /** Reads the command line; exits with the usage on --help or a bad argument. */
 function parseCommandLine() {
@@ -129,30 +114,15 @@ async function main() {
     process.exit(1);
   }
 
-  const userDataDir = join(stateDir, 'user-data');
-  const extensionsDir = join(stateDir, 'extensions');
-  const settingsFile = join(userDataDir, 'User', 'settings.json');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  mkdirSync(extensionsDir, { recursive: true });
+  const dirs = makeStateDirs(stateDir);
   // Written once, so that settings changed in the editor survive the next start.
-  if (!existsSync(settingsFile))
-    writeFileSync(settingsFile, `${JSON.stringify(demoUserSettings, null, 2)}\n`);
+  if (!existsSync(dirs.settingsFile))
+    writeFileSync(dirs.settingsFile, `${JSON.stringify(quietUserSettings, null, 2)}\n`);
 
-  // A VS Code terminal's variables would send code-server's CLI to that outer VS Code.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VSCODE_')));
-  env.XDG_CONFIG_HOME = join(stateDir, 'xdg-config');
-  env.XDG_DATA_HOME = join(stateDir, 'xdg-data');
-  const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  const env = buildCodeServerEnv(stateDir);
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   process.stdout.write(`Installing Clearance ${version} into .e2e/start/extensions\n`);
-  const install = spawnSync(
-    process.execPath,
-    [codeServerEntry, ...common, '--install-extension', vsixPath, '--force'],
-    {
-      env,
-      encoding: 'utf8',
-    },
-  );
+  const install = spawnSync(process.execPath, buildInstallArgs(dirs, vsixPath), { env, encoding: 'utf8' });
   if (install.status !== 0) {
     process.stderr.write(`${install.stdout}${install.stderr}start: installing the extension failed\n`);
     process.exit(1);
@@ -162,21 +132,7 @@ async function main() {
   const log = openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
-    [
-      codeServerEntry,
-      ...common,
-      '--auth',
-      'none',
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--config',
-      join(stateDir, 'config.yaml'),
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      workspace,
-    ],
+    [...buildServeArgs(dirs, port), '--disable-workspace-trust', workspace],
     // Its own process group, so that stopping it also stops the extension host and language server.
     { env, detached: true, stdio: ['ignore', log, log] },
   );

@@ -7,23 +7,19 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  buildCodeServerEnv,
+  buildInstallArgs,
+  buildServeArgs,
+  codeServerEntry,
+  makeStateDirs,
+  quietUserSettings,
+} from '../../scripts/code-server.cjs';
 
 const execFileAsync = promisify(execFile);
 
 /** Root of the repository (this file lives in test/e2e/). */
 export const repoRoot = resolve(__dirname, '..', '..');
-
-/** code-server's entry point as installed by scripts/setup.sh. */
-export const codeServerEntry = join(
-  repoRoot,
-  '.e2e',
-  'code-server',
-  'node_modules',
-  'code-server',
-  'out',
-  'node',
-  'entry.js',
-);
 
 /** Where screenshots go. */
 export const resultsDir = join(repoRoot, 'test-results');
@@ -42,19 +38,11 @@ const chromiumFlags = [
   '--disable-quic',
 ];
 
-// Settings that keep start-up pages, tips and prompts from covering the editor, and hovers quick.
-const quietUserSettings: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+// Over the shared quiet settings: no experiments, git or chat prompts, a plain editor, and hovers quick.
+const testUserSettings: Record<string, unknown> = {
+  ...quietUserSettings,
   'workbench.enableExperiments': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
   'git.enabled': false,
-  'git.openRepositoryInParentFolders': 'never',
   'chat.commandCenter.enabled': false,
   'editor.hover.delay': 150,
   'editor.minimap.enabled': false,
@@ -107,19 +95,6 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-// Variables a VS Code terminal sets make code-server's CLI talk to that outer VS Code instead of its own.
-function buildCodeServerEnv(stateDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('VSCODE_') && key !== 'PASSWORD' && key !== 'HASHED_PASSWORD' && key !== 'PORT') {
-      env[key] = value;
-    }
-  }
-  env.XDG_CONFIG_HOME = join(stateDir, 'xdg-config');
-  env.XDG_DATA_HOME = join(stateDir, 'xdg-data');
-  return env;
-}
-
 /** Installs an extension into an extensions dir: a .vsix through code-server's CLI, a folder by copying it. */
 export async function installExtension(
   extensionsDir: string,
@@ -130,17 +105,11 @@ export async function installExtension(
   if (source.vsix) {
     await execFileAsync(
       process.execPath,
-      [
-        codeServerEntry,
-        '--extensions-dir',
-        extensionsDir,
-        '--user-data-dir',
-        userDataDir,
-        '--install-extension',
-        resolve(source.vsix),
-        '--force',
-      ],
-      { env, timeout: 60_000 },
+      buildInstallArgs({ userDataDir, extensionsDir }, resolve(source.vsix)),
+      {
+        env,
+        timeout: 60_000,
+      },
     );
     return;
   }
@@ -229,16 +198,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     throw new Error(`code-server is not installed at ${codeServerEntry}: run \`npm run setup\` first`);
   }
   const stateDir = mkdtempSync(join(tmpdir(), 'clearance-e2e-'));
-  const userDataDir = join(stateDir, 'user-data');
-  const extensionsDir = join(stateDir, 'extensions');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  mkdirSync(extensionsDir, { recursive: true });
+  const dirs = makeStateDirs(stateDir);
+  const { userDataDir, extensionsDir } = dirs;
   const settings = {
-    ...quietUserSettings,
+    ...testUserSettings,
     'security.workspace.trust.enabled': options.trust ?? false,
     ...options.userSettings,
   };
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  writeFileSync(dirs.settingsFile, JSON.stringify(settings, null, 2));
   const env = buildCodeServerEnv(stateDir);
   try {
     await installExtension(extensionsDir, userDataDir, options, env);
@@ -249,23 +216,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const args = [
-    codeServerEntry,
-    '--auth',
-    'none',
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--config',
-    join(stateDir, 'config.yaml'),
-    '--user-data-dir',
-    userDataDir,
-    '--extensions-dir',
-    extensionsDir,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-getting-started-override',
-    '--ignore-last-opened',
-  ];
+  const args = [...buildServeArgs(dirs, port), '--ignore-last-opened'];
   if (!options.trust) args.push('--disable-workspace-trust');
   args.push(options.workspace);
 

@@ -3,6 +3,7 @@
  * reasons a developer can act on. jose's messages are never passed through verbatim: reasons are
  * built from the error class and from claim values made safe for display.
  */
+import { SHA2_PUBLIC_KEY_ALGORITHMS } from './algorithms';
 import type { DecodedToken } from './decode';
 import { quoteClaim, sanitizeText } from './display';
 import { formatLongDuration } from './durations';
@@ -10,18 +11,7 @@ import { type Jose, loadJose, type Payload } from './jose';
 import { JwksFetchProblem, type KeySet } from './jwks';
 
 /** Algorithms accepted when none are configured: asymmetric signatures only. */
-export const DEFAULT_ALGORITHMS: readonly string[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
+export const DEFAULT_ALGORITHMS: readonly string[] = [...SHA2_PUBLIC_KEY_ALGORITHMS, 'EdDSA'];
 
 /** What a verified token must satisfy. */
 export interface VerifyPolicy {

@@ -194,14 +194,6 @@ export class BodyCompiler {
       case 'somedecl':
         return { ...base, e: 'nop' };
       case 'assign':
-        return {
-          ...base,
-          e: 'unify',
-          left: this.compileTerm(expr.left, scope),
-          right: this.compileTerm(expr.right, scope),
-          mode: 'evalRight',
-          assign: true,
-        };
       case 'unify':
         return {
           ...base,
@@ -209,7 +201,7 @@ export class BodyCompiler {
           left: this.compileTerm(expr.left, scope),
           right: this.compileTerm(expr.right, scope),
           mode: 'evalRight',
-          assign: false,
+          assign: expr.type === 'assign',
         };
       case 'somein': {
         const key = expr.key ? this.compileTerm(expr.key, scope) : undefined;

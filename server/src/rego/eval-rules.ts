@@ -7,6 +7,7 @@
 import type { Location } from '../errors';
 import { formatPath, nodeAt } from './compile';
 import type { Evaluator, Frame, K, VK } from './eval';
+import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { EvalHalt } from './limits';
@@ -279,11 +280,6 @@ function negation(solutions: string[][]): string {
   return solutions.map((s) => (s.length === 1 ? `not ${s[0]}` : `not { ${s.join('; ')} }`)).join('; ');
 }
 
-/** Throws the conflict error OPA raises. */
-function conflict(message: string, origin: ClauseOrigin): never {
-  throw new EvalHalt('eval_conflict_error', message, origin.location);
-}
-
 const sameConstCache = new WeakMap<RuleSet, boolean>();
 
 /** True when every clause of a complete rule has the same constant value (first success decides). */
@@ -308,34 +304,17 @@ function allSameConst(set: RuleSet): boolean {
 
 /** Evaluates a complete rule: one value, the default, or undefined; conflicting values are an error. */
 function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
-  let value: Value | undefined;
-  let conditional = false;
-  const condValues: EValue[] = [];
+  const outputs = new ClauseOutputs(ev, 'complete rules must not produce multiple outputs');
   const sameConst = allSameConst(set);
   for (const clause of set.clauses) {
     const f: Frame = new Array(clause.nslots);
-    const mark = ev.residuals.length;
-    runClause(ev, clause, f, (vt, origin) =>
-      ev.evalTerm(vt, f, (v) => {
-        if (ev.residuals.length > mark || v instanceof Unknown) {
-          conditional = true;
-          condValues.push(v);
-          return false;
-        }
-        if (value === undefined) value = v;
-        else if (!equalValues(value, v)) conflict('complete rules must not produce multiple outputs', origin);
-        return vt.t === 'val';
-      }),
-    );
-    if (sameConst && value !== undefined && !conditional) break;
+    runClause(ev, clause, f, outputs.collect(f));
+    if (sameConst && outputs.isSettled()) break;
   }
-  if (conditional) {
-    const v = value;
-    if (v !== undefined && condValues.every((c) => !(c instanceof Unknown) && equalValues(c, v))) return v;
-    return new Unknown(formatPath(set.path));
-  }
-  if (value !== undefined) return value;
-  return defaultValue(ev, set);
+  return outputs.resolve(
+    () => new Unknown(formatPath(set.path)),
+    () => defaultValue(ev, set),
+  );
 }
 
 /** The value of a rule set's `default` clause, if any. */
@@ -471,36 +450,16 @@ export function callFunction(
   }
   ev.limits.enter();
   try {
-    let value: Value | undefined;
-    let conditional = false;
-    const condValues: EValue[] = [];
+    const outputs = new ClauseOutputs(ev, 'functions must not produce multiple outputs for same inputs');
     for (const clause of set.clauses) {
       const f: Frame = new Array(clause.nslots);
-      const mark = ev.residuals.length;
-      matchArgs(ev, clause.args ?? [], args, 0, f, () =>
-        runClause(ev, clause, f, (vt, origin) =>
-          ev.evalTerm(vt, f, (v) => {
-            if (ev.residuals.length > mark || v instanceof Unknown) {
-              conditional = true;
-              condValues.push(v);
-              return false;
-            }
-            if (value === undefined) value = v;
-            else if (!equalValues(value, v)) {
-              conflict('functions must not produce multiple outputs for same inputs', origin);
-            }
-            return vt.t === 'val';
-          }),
-        ),
-      );
+      const onValue = outputs.collect(f);
+      matchArgs(ev, clause.args ?? [], args, 0, f, () => runClause(ev, clause, f, onValue));
     }
-    if (conditional) {
-      const v = value;
-      if (v !== undefined && condValues.every((c) => !(c instanceof Unknown) && equalValues(c, v))) return v;
-      return renderCall(`data.${path.join('.')}`, undefined, args);
-    }
-    if (value !== undefined) return value;
-    return defaultValue(ev, set);
+    return outputs.resolve(
+      () => renderCall(`data.${path.join('.')}`, undefined, args),
+      () => defaultValue(ev, set),
+    );
   } finally {
     ev.limits.leave();
   }

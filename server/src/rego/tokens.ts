@@ -4,33 +4,37 @@
  */
 import type { Position } from '../errors';
 
-/** Punctuation and operators, spelled as in the source. */
-export type SymbolKind =
-  | '['
-  | ']'
-  | '{'
-  | '}'
-  | '('
-  | ')'
-  | ','
-  | ':'
-  | ';'
-  | '.'
-  | ':='
-  | '='
-  | '=='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | '%'
-  | '&'
-  | '|';
+/** Punctuation and operators, spelled as in the source (a list, so that tests can enumerate them). */
+export const SYMBOLS = [
+  '[',
+  ']',
+  '{',
+  '}',
+  '(',
+  ')',
+  ',',
+  ':',
+  ';',
+  '.',
+  ':=',
+  '=',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+] as const;
+
+/** One punctuation or operator token kind. */
+export type SymbolKind = (typeof SYMBOLS)[number];
 
 /** Every kind of token; `template` is one piece of a template string (see `Token.opens`). */
 export type TokenKind =

@@ -73,18 +73,15 @@ describe('clearance policy', () => {
     writeFileSync(file, JSON.stringify(input));
     return file;
   };
+  /** Runs `policy eval` of a query on the sample policy, with `input` (if any) given as a file. */
+  const runEval = (query: string, input?: unknown) => {
+    const inputArgs = input === undefined ? [] : ['-i', inputFile(input)];
+    return run('policy', 'eval', '-d', join(shop, 'policy'), ...inputArgs, query);
+  };
 
   it('eval prints a result shaped like opa eval', async () => {
-    const input = inputFile({ user: { role: 'admin' }, action: 'delete', resource: { type: 'order' } });
-    const { code, out } = await run(
-      'policy',
-      'eval',
-      '-d',
-      join(shop, 'policy'),
-      '-i',
-      input,
-      'data.api.authz.allow',
-    );
+    const input = { user: { role: 'admin' }, action: 'delete', resource: { type: 'order' } };
+    const { code, out } = await runEval('data.api.authz.allow', input);
     assert.equal(code, 0);
     assert.deepEqual(JSON.parse(out), {
       result: [
@@ -94,32 +91,18 @@ describe('clearance policy', () => {
   });
 
   it('eval reports variable bindings', async () => {
-    const input = inputFile({
+    const input = {
       user: { id: 'alice', role: 'developer' },
       action: 'read',
       resource: { owner_id: 'alice' },
-    });
-    const { out } = await run(
-      'policy',
-      'eval',
-      '-d',
-      join(shop, 'policy'),
-      '-i',
-      input,
-      'x := data.api.authz.allow',
-    );
+    };
+    const { out } = await runEval('x := data.api.authz.allow', input);
     const parsed = JSON.parse(out) as { result: Array<{ bindings: Record<string, unknown> }> };
     assert.deepEqual(parsed.result[0]?.bindings, { x: true });
   });
 
   it('eval of an undefined ref prints an empty object, as opa eval does', async () => {
-    const { code, out } = await run(
-      'policy',
-      'eval',
-      '-d',
-      join(shop, 'policy'),
-      'data.api.authz.nothing_here',
-    );
+    const { code, out } = await runEval('data.api.authz.nothing_here');
     assert.equal(code, 0);
     assert.deepEqual(JSON.parse(out), {});
   });

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IdentitySettings } from '../../../server/src/identity';
 import { type Jose, type KeySetJson, loadJose } from '../../../server/src/identity/jose';
 
 type PrivateKey = Awaited<ReturnType<Jose['generateKeyPair']>>['privateKey'];
@@ -55,6 +56,15 @@ export function makeAliceClaims(overrides: Record<string, unknown> = {}): Record
     ...overrides,
   };
 }
+
+/** The user that makeAliceClaims() maps to. */
+export const ALICE_USER = {
+  id: 'alice',
+  email: 'alice@example.com',
+  name: 'Alice Example',
+  role: 'developer',
+  roles: ['developer'],
+};
 
 /** Signs claims with a key; `header` adds to (or overrides) the protected header. */
 export async function signToken(
@@ -114,4 +124,18 @@ export async function makeTempDir(): Promise<TempDir> {
     },
     remove: () => rm(path, { recursive: true, force: true }),
   };
+}
+
+/** Settings that verify test tokens against the `jwks.json` that makeJwksDir writes. */
+export const JWKS_FILE_SETTINGS: IdentitySettings = {
+  jwksFile: 'jwks.json',
+  issuer: ISSUER,
+  audience: AUDIENCE,
+};
+
+/** Creates a temporary directory holding `jwks.json` with the public halves of the keys. */
+export async function makeJwksDir(...keys: TestKey[]): Promise<TempDir> {
+  const dir = await makeTempDir();
+  await dir.write('jwks.json', JSON.stringify(makeJwks(...keys)));
+  return dir;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveIdentity } from '../../../server/src/identity';
-import { encodePart, makeAliceClaims, NOW_MS } from './fixtures';
+import { ALICE_USER, encodePart, makeAliceClaims, NOW_MS } from './fixtures';
 
 /** Resolves a token passed through the environment, with no key configured. */
 function resolveFromEnv(token: string, settings: { jwksFile?: string } = {}) {
@@ -104,13 +104,7 @@ describe('without a key set, tokens are decoded but not verified', () => {
     assert.equal(identity.status, 'unverified');
     assert.equal(identity.reason, 'no key configured: token not verified');
     assert.deepEqual(identity.claims, claims);
-    assert.deepEqual(identity.user, {
-      id: 'alice',
-      email: 'alice@example.com',
-      name: 'Alice Example',
-      role: 'developer',
-      roles: ['developer'],
-    });
+    assert.deepEqual(identity.user, ALICE_USER);
     assert.equal(identity.issuer, 'https://id.test.example');
     assert.equal(identity.expiresAt, claims.exp);
     assert.equal(identity.issuedAt, claims.iat);

@@ -9,14 +9,13 @@ import {
   resolveIdentity,
 } from '../../../server/src/identity';
 import {
-  AUDIENCE,
   encodePart,
-  ISSUER,
+  JWKS_FILE_SETTINGS,
   makeAliceClaims,
   makeHs256WithPublicKey,
   makeJwks,
+  makeJwksDir,
   makeKey,
-  makeTempDir,
   makeUnsignedToken,
   NOW_MS,
   NOW_SECONDS,
@@ -64,15 +63,14 @@ describe('the raw token never appears in a returned identity', () => {
   const cases: LeakCase[] = [];
 
   before(async () => {
-    dir = await makeTempDir();
     key = await makeKey('k1');
     rotated = await makeKey('k2');
     served = key;
-    await dir.write('jwks.json', JSON.stringify(makeJwks(key)));
+    dir = await makeJwksDir(key);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
 
-    const file: IdentitySettings = { jwksFile: 'jwks.json', issuer: ISSUER, audience: AUDIENCE };
+    const file = JWKS_FILE_SETTINGS;
     const good = await signToken(makeAliceClaims(), key);
     const add = (
       name: string,

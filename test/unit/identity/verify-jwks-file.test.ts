@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type IdentitySettings, resolveIdentity } from '../../../server/src/identity';
 import {
+  ALICE_USER,
   AUDIENCE,
   ISSUER,
+  JWKS_FILE_SETTINGS,
   makeAliceClaims,
   makeHs256WithPublicKey,
   makeJwks,
+  makeJwksDir,
   makeKey,
-  makeTempDir,
   makeUnsignedToken,
   NOW_MS,
   NOW_SECONDS,
@@ -21,12 +23,7 @@ import {
 describe('verification against a JWKS file', () => {
   let dir: TempDir;
   let key: TestKey;
-  const settings: IdentitySettings = {
-    tokenEnv: 'T',
-    jwksFile: 'jwks.json',
-    issuer: ISSUER,
-    audience: AUDIENCE,
-  };
+  const settings: IdentitySettings = { tokenEnv: 'T', ...JWKS_FILE_SETTINGS };
 
   function resolveToken(token: string, extra: IdentitySettings = {}) {
     return resolveIdentity(
@@ -36,9 +33,8 @@ describe('verification against a JWKS file', () => {
   }
 
   before(async () => {
-    dir = await makeTempDir();
     key = await makeKey('k1');
-    await dir.write('jwks.json', JSON.stringify(makeJwks(key)));
+    dir = await makeJwksDir(key);
   });
   after(() => dir.remove());
 
@@ -46,13 +42,7 @@ describe('verification against a JWKS file', () => {
     const identity = await resolveToken(await signToken(makeAliceClaims(), key));
     assert.equal(identity.status, 'verified');
     assert.equal(identity.reason, undefined);
-    assert.deepEqual(identity.user, {
-      id: 'alice',
-      email: 'alice@example.com',
-      name: 'Alice Example',
-      role: 'developer',
-      roles: ['developer'],
-    });
+    assert.deepEqual(identity.user, ALICE_USER);
     assert.equal(identity.claims?.sub, 'alice');
     assert.equal(identity.issuer, ISSUER);
     assert.equal(identity.expiresAt, NOW_SECONDS + 3600);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseTerm } from '../../../server/src/rego/parser';
+import { BASE_KEYWORDS, FUTURE_KEYWORDS } from '../../../server/src/rego/tokens';
 import { renderTerm } from './render';
 
 /** A piece of Rego source and its expected rendering. */
@@ -18,26 +19,8 @@ interface Gen {
   prec: number;
 }
 
-const RESERVED = new Set([
-  'package',
-  'import',
-  'as',
-  'default',
-  'else',
-  'not',
-  'some',
-  'with',
-  'null',
-  'true',
-  'false',
-  'if',
-  'contains',
-  'in',
-  'every',
-  'set',
-  'data',
-  'input',
-]);
+/** Words a generated name must avoid: every keyword, and names with a meaning of their own. */
+const RESERVED = new Set([...BASE_KEYWORDS, ...FUTURE_KEYWORDS, 'set', 'data', 'input']);
 
 const OPERATORS = [
   { op: '==', name: 'equal', prec: 1 },

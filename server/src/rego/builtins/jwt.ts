@@ -13,6 +13,7 @@ import {
   timingSafeEqual,
   X509Certificate,
 } from 'node:crypto';
+import { HMAC_ALGORITHMS, SHA2_PUBLIC_KEY_ALGORITHMS } from '../../identity/algorithms';
 import { compareNumbers, numberFromBigInt, RegoNumber } from '../number';
 import { formatJsonValue, RegoObject, type Value } from '../value';
 import { parseJsonExact } from './encoding';
@@ -246,20 +247,7 @@ export const jwtBuiltins: BuiltinDef[] = [
       return [t.header, t.payload, t.signature.toString('hex')];
     },
   }),
-  ...[
-    'HS256',
-    'HS384',
-    'HS512',
-    'RS256',
-    'RS384',
-    'RS512',
-    'PS256',
-    'PS384',
-    'PS512',
-    'ES256',
-    'ES384',
-    'ES512',
-  ].map(verifier),
+  ...[...HMAC_ALGORITHMS, ...SHA2_PUBLIC_KEY_ALGORITHMS].map(verifier),
   defineBuiltin({
     name: 'io.jwt.decode_verify',
     nondeterministic: true,

@@ -71,6 +71,13 @@ function pathTree(paths: Value[], pos: number): PathTree {
   return root;
 }
 
+/** Reads json.filter's and json.remove's second operand, a set or array of paths, as a path tree. */
+function pathTreeArg(args: Value[]): PathTree {
+  const paths = args[1] ?? null;
+  if (!Array.isArray(paths) && !(paths instanceof RegoSet)) return operandTypeError(2, paths, 'set', 'array');
+  return pathTree(Array.isArray(paths) ? paths : paths.values(), 2);
+}
+
 /** Keeps only the paths in `tree` (json.filter). */
 function filterByTree(v: Value, tree: PathTree): Value {
   if (v instanceof RegoObject) {
@@ -304,11 +311,7 @@ export const objectBuiltins: BuiltinDef[] = [
     description: 'Filters the object; only the given JSON paths are kept.',
     implementation: (args) => {
       const obj = objectArg(args, 0);
-      const paths = args[1] ?? null;
-      if (!Array.isArray(paths) && !(paths instanceof RegoSet))
-        return operandTypeError(2, paths, 'set', 'array');
-      const tree = pathTree(Array.isArray(paths) ? paths : paths.values(), 2);
-      return filterByTree(obj, tree);
+      return filterByTree(obj, pathTreeArg(args));
     },
   }),
   defineBuiltin({
@@ -320,11 +323,7 @@ export const objectBuiltins: BuiltinDef[] = [
     description: 'Removes paths from an object.',
     implementation: (args) => {
       const obj = objectArg(args, 0);
-      const paths = args[1] ?? null;
-      if (!Array.isArray(paths) && !(paths instanceof RegoSet))
-        return operandTypeError(2, paths, 'set', 'array');
-      const tree = pathTree(Array.isArray(paths) ? paths : paths.values(), 2);
-      return removeByTree(obj, tree) ?? new RegoObject();
+      return removeByTree(obj, pathTreeArg(args)) ?? new RegoObject();
     },
   }),
   defineBuiltin({
