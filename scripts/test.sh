@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=("${@:-all}")
+for suite in "${suites[@]}"; do
+  case $suite in all | unit | lsp | e2e) ;; *) echo "npm test: unknown suite '$suite' (use unit, lsp or e2e)" >&2; exit 2 ;; esac
+done
 want() { [[ " ${suites[*]} " == *" all "* || " ${suites[*]} " == *" $1 "* ]]; }
 files() { find "$1" -name '*.test.ts' | sort; }
 log=$(mktemp)

@@ -26,6 +26,8 @@ export interface TestServer {
   diagnostics: Map<string, Diagnostic[]>;
   /** Every `clearance/identity` notification, oldest first. */
   identities: Array<{ text: string; status: string }>;
+  /** The notices the server showed the user (`window/showMessage`). */
+  messages: string[];
   /** Everything the server wrote: log messages, stderr, notifications, as text. */
   transcript: string[];
   /** Settings answered to `workspace/configuration`; tests replace them and notify. */
@@ -45,6 +47,7 @@ export async function startServer(root: string, settings: Record<string, unknown
     process: child,
     diagnostics: new Map(),
     identities: [],
+    messages: [],
     transcript: [],
     settings,
     async stop() {
@@ -66,6 +69,10 @@ export async function startServer(root: string, settings: Record<string, unknown
   connection.onNotification('clearance/identity', (view: { text: string; status: string }) => {
     server.identities.push(view);
     server.transcript.push(JSON.stringify(view));
+  });
+  connection.onNotification('window/showMessage', (params: { message: string }) => {
+    server.messages.push(params.message);
+    server.transcript.push(params.message);
   });
   connection.onNotification('window/logMessage', (params: { message: string }) => {
     server.transcript.push(params.message);

@@ -202,6 +202,24 @@ describe('language server on examples/shop', () => {
     await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   });
 
+  it('tells the user when a policy path in the settings does not exist, instead of silently denying', async () => {
+    server.settings = { ...aliceSettings(), policy: { paths: ['no-such-policy-folder'] } };
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const message = await waitFor('a notice', () =>
+      server.messages.find((m) => m.includes('no-such-policy-folder')),
+    );
+    assert.match(message, /does not exist/);
+    const at = locate(ordersText, "method: 'DELETE'");
+    assert.match((await hoverText(server, ordersUri, at.line, at.character)) ?? '', /The policy has errors/);
+    const seen = server.identities.length;
+    server.settings = aliceSettings();
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    // Each refresh ends by sending the identity: once it arrives, the new settings are in force.
+    await waitFor('the refresh', () => (server.identities.length > seen ? true : undefined));
+    const text = await hoverText(server, ordersUri, at.line, at.character);
+    assert.doesNotMatch(text ?? '', /The policy has errors/);
+  });
+
   it('skips a 10 MB file with a clear message instead of hanging or crashing', async () => {
     const big = `${'// padding line for a very large generated file\n'.repeat(220_000)}fetch('/api/orders/1', { method: 'DELETE' });\n`;
     const uri = await openDocument(server, join(root, 'src/huge.ts'), big, 'typescript');

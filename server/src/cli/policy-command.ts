@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
-import { loadPolicy } from '../policy/load';
-import { evaluateQuery, type JsonValue, parseQuery, prepareQuery, stringifyJson } from '../rego';
+import { createEmptyPolicy, loadPolicy } from '../policy/load';
+import { evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
 import type { Output } from './scan-command';
 
 /** The options of `clearance policy eval`. */
@@ -21,7 +21,11 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
     return 2;
   }
   const paths = (flags.data ?? []).map((p) => resolve(p));
-  const loaded = loadPolicy(process.cwd(), paths, new Map(), { allDataFiles: true });
+  // Like `opa eval`, nothing is loaded without -d: the query sees only its input.
+  const loaded =
+    paths.length > 0
+      ? loadPolicy(process.cwd(), paths, new Map(), { allDataFiles: true })
+      : createEmptyPolicy();
   let input: JsonValue | undefined;
   if (flags.input) {
     try {
@@ -43,12 +47,12 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
     data: loaded.data,
   });
   if (evaluated.errors.length > 0) return printErrors(evaluated.errors, flags, output);
-  const texts = describeQueryExpressions(query);
+  const texts = prepared.query.expressions;
   const result = evaluated.results.map((r) => ({
     expressions: r.expressions.map((value, i) => ({
       value,
       text: texts[i]?.text ?? query,
-      location: texts[i]?.location ?? { row: 1, col: 1 },
+      location: { row: texts[i]?.location.start.line ?? 1, col: texts[i]?.location.start.column ?? 1 },
     })),
     ...(Object.keys(r.bindings).length > 0 ? { bindings: r.bindings } : {}),
   }));
@@ -83,17 +87,6 @@ function formatPretty(
     .join('\n\n');
 }
 
-/** The source text and `{row, col}` of each expression of a query, as `opa eval` reports them. */
-function describeQueryExpressions(
-  query: string,
-): Array<{ text: string; location: { row: number; col: number } }> {
-  const { body } = parseQuery(query, { file: 'query' });
-  return (body?.exprs ?? []).map((e) => ({
-    text: query.slice(e.location.start.offset, e.location.end.offset),
-    location: { row: e.location.start.line, col: e.location.start.column },
-  }));
-}
-
 function printErrors(
   errors: Array<{
     code: string;
@@ -123,14 +116,13 @@ export function runPolicyCheck(paths: string[], output: Output): number {
   const loaded = loadPolicy(
     process.cwd(),
     paths.map((p) => resolve(p)),
-    new Map(),
-    { allDataFiles: true },
   );
+  const files = loaded.regoFiles.length + loaded.dataFiles.length;
   for (const e of loaded.errors) output.err(`${formatError(e)}\n`);
   if (loaded.errors.length > 0) {
-    output.err(`${loaded.errors.length} error(s) in ${loaded.regoFiles.length} file(s)\n`);
+    output.err(`${loaded.errors.length} error(s) in ${files} file(s) checked\n`);
     return 1;
   }
-  output.out(`${loaded.regoFiles.length} file(s) checked, no errors\n`);
+  output.out(`${files} file(s) checked, no errors\n`);
   return 0;
 }

@@ -1,11 +1,12 @@
 /** `clearance scan`: every call in a folder, decided for the caller's identity, as text or JSON. */
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { type IdentityFlags, toIdentitySettings } from '../config/identity';
 import { readWorkspaceSettings } from '../config/settings';
 import { formatWhy } from '../decision/explain';
-import { decideFolder } from '../decision/scan';
+import { type DecidedCall, decideFolder } from '../decision/scan';
 import { formatError } from '../errors';
-import { describeIdentity, resolveIdentity } from '../identity';
+import { describeIdentity, type Identity, resolveIdentity } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
@@ -23,17 +24,32 @@ export interface Output {
   err: (text: string) => void;
 }
 
-/** Runs the scan and returns the exit code: 0 none denied, 1 a call is denied, 2 bad usage or config. */
+/** Exit codes of `clearance scan`, as documented in `--help` and the README. */
+export const scanExit = { ok: 0, denied: 1, unusable: 2 } as const;
+
+/**
+ * Runs the scan and returns the exit code: 0 when no call is denied, 1 when a call is denied for
+ * certain, 2 when the scan cannot be trusted (bad usage, settings, identity or policy, or a call
+ * that could not be decided).
+ */
 export async function runScan(dir: string, flags: ScanFlags, output: Output): Promise<number> {
-  if (!['text', 'json'].includes(flags.format)) {
-    output.err(`clearance scan: unknown format "${flags.format}" (use text or json)\n`);
-    return 2;
-  }
+  const fail = (message: string) => {
+    output.err(`clearance scan: ${message}\n`);
+    return scanExit.unusable;
+  };
+  if (!['text', 'json'].includes(flags.format))
+    return fail(`unknown format "${flags.format}" (use text or json)`);
   const root = resolve(dir);
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return fail(`no such directory: ${root}`);
+
   const { settings, errors: settingErrors } = readWorkspaceSettings(root);
   for (const e of settingErrors) output.err(`${formatError(e)}\n`);
+  if (settingErrors.some((e) => e.code === 'config_parse_error')) {
+    return fail('the workspace settings cannot be read; fix them first');
+  }
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;
+
   const absolute = (p: string | undefined) => (p ? resolve(p) : p);
   const identity = await resolveIdentity(
     toIdentitySettings(settings.identity, {
@@ -43,84 +59,99 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     }),
     { baseDir: root },
   );
-  const policy = loadPolicy(root, settings.policy.paths);
-  if (policy.regoFiles.length === 0) {
-    output.err(
-      `clearance scan: no .rego policy found under ${root}; set clearance.policy.paths or pass --policy\n`,
-    );
-    return 2;
-  }
-  const policyErrors = policy.errors.filter((e) => e.code.startsWith('rego_'));
-  if (policyErrors.length > 0) {
-    for (const e of policyErrors) output.err(`${formatError(e)}\n`);
-    output.err(`clearance scan: the policy has ${policyErrors.length} error(s); no call was decided\n`);
-    return 2;
-  }
   const now = new Date();
-  const scanner = createScanner();
-  const result = await decideFolder(scanner, root, { policy, identity, settings, now });
-  const denied = result.calls.filter((c) => c.decision.verdict === 'denied').length;
+  if (identity.status === 'invalid' || identity.status === 'missing' || identity.status === 'expired') {
+    return fail(
+      `no usable identity (${identity.status}: ${identity.reason ?? identity.source.label}); pass --token-file or --token-env`,
+    );
+  }
+  if (identity.status === 'unverified') {
+    output.err(
+      `clearance scan: warning: ${identity.reason ?? 'the token is not verified'}; decisions assume its claims are true\n`,
+    );
+  }
+
+  const policy = loadPolicy(root, settings.policy.paths);
+  for (const e of policy.errors) output.err(`${formatError(e)}\n`);
+  if (policy.errors.length > 0)
+    return fail(`the policy did not load whole (${policy.errors.length} error(s)); no call was decided`);
+  if (policy.regoFiles.length === 0) {
+    return fail(`no .rego policy under ${root}; set clearance.policy.paths or pass --policy`);
+  }
+
+  const result = await decideFolder(createScanner(), root, { policy, identity, settings, now });
+  const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
+  const where = (c: DecidedCall) => relative(root, c.file) || c.file;
   if (flags.format === 'json') {
     output.out(
-      `${stringifyJson(
-        {
-          identity: {
-            status: identity.status,
-            reason: identity.reason,
-            source: identity.source.label,
-            user: identity.user,
-            expiresAt: identity.expiresAt,
-          },
-          policy: {
-            entrypoint: settings.policy.entrypoint,
-            version: policy.version,
-            files: policy.regoFiles,
-          },
-          calls: result.calls.map((c) => ({
-            file: c.file,
-            line: c.call.location.start.line,
-            column: c.call.location.start.column,
-            call: c.input.summary,
-            input: c.input.input,
-            unknowns: c.input.unknowns,
-            verdict: c.decision.verdict,
-            why: formatWhy(c.decision, 'plain'),
-            rules: c.decision.rules.map((r) => ({
-              path: r.path,
-              text: r.text,
-              file: r.location.file,
-              line: r.location.start.line,
-            })),
-            conditions: c.decision.branches.map((b) => ({
-              rule: b.rule.text,
-              line: b.rule.location.start.line,
-              conditions: b.conditions,
-            })),
-            errors: c.decision.errors,
-          })),
-          errors: [...policy.errors, ...result.errors],
-        } as unknown as JsonValue,
-        2,
-      )}\n`,
+      `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, where, root), 2)}\n`,
     );
   } else {
-    for (const e of [...policy.errors, ...result.errors]) output.err(`${formatError(e)}\n`);
-    output.out(
-      `identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}${identity.reason ? ` (${identity.reason})` : ''}\n`,
-    );
+    for (const e of result.errors) output.err(`${formatError(e)}\n`);
+    output.out(`identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}\n`);
     output.out(
       `policy    ${settings.policy.entrypoint} · version ${policy.version} · ${policy.regoFiles.length} file(s)\n\n`,
     );
     for (const c of result.calls) {
-      const where = `${c.file.startsWith(root) ? c.file.slice(root.length + 1) : c.file}:${c.call.location.start.line}:${c.call.location.start.column}`;
+      const at = `${where(c)}:${c.call.location.start.line}:${c.call.location.start.column}`;
       output.out(
-        `${where}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}\n    ${formatWhy(c.decision, 'plain')}\n`,
+        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
-    const count = (v: string) => result.calls.filter((c) => c.decision.verdict === v).length;
     output.out(
-      `\n${result.calls.length} call(s) in ${result.files} file(s): ${count('allowed')} allowed, ${denied} denied, ${count('conditional')} conditional, ${count('error')} error\n`,
+      `\n${result.calls.length} call(s) in ${result.files} file(s) scanned: ${count('allowed')} allowed, ${count('denied')} denied, ${count('conditional')} conditional, ${count('error')} error\n`,
     );
   }
-  return denied > 0 ? 1 : 0;
+  if (count('error') > 0) return fail(`${count('error')} call(s) could not be decided`);
+  return count('denied') > 0 ? scanExit.denied : scanExit.ok;
+}
+
+/** The `--format json` document: identity (never the token), policy, and each call with its decision. */
+function buildJsonReport(
+  identity: Identity,
+  entrypoint: string,
+  policy: ReturnType<typeof loadPolicy>,
+  result: Awaited<ReturnType<typeof decideFolder>>,
+  where: (c: DecidedCall) => string,
+  root: string,
+): JsonValue {
+  const report = {
+    identity: {
+      status: identity.status,
+      reason: identity.reason,
+      source: identity.source.label,
+      user: identity.user,
+      expiresAt: identity.expiresAt,
+    },
+    policy: { entrypoint, version: policy.version, files: policy.regoFiles.map((f) => relative(root, f)) },
+    calls: result.calls.map((c) => ({
+      file: where(c),
+      line: c.call.location.start.line,
+      column: c.call.location.start.column,
+      call: c.input.summary,
+      input: c.input.input,
+      unknowns: c.input.unknowns,
+      verdict: c.decision.verdict,
+      why: formatWhy(c.decision, 'plain'),
+      rules: c.decision.rules.map((r) => ({
+        path: r.path,
+        text: r.text,
+        file: relative(root, r.location.file),
+        line: r.location.start.line,
+      })),
+      allowedIf: c.decision.branches.map((b) => ({
+        rule: b.rule.text,
+        line: b.rule.location.start.line,
+        conditions: b.conditions,
+      })),
+      deniedIf: c.decision.blockers.map((b) => ({
+        rule: b.rule.text,
+        line: b.rule.location.start.line,
+        conditions: b.conditions,
+      })),
+      errors: c.decision.errors,
+    })),
+    errors: result.errors,
+  };
+  return report as unknown as JsonValue;
 }

@@ -64,12 +64,15 @@ export function normalizeSettings(
     if (accept(value)) return value;
     errors.push({
       code: 'config_error',
-      message: `${file}: clearance.${path} has the wrong type (${JSON.stringify(value)}); using the default ${JSON.stringify(fallback)}`,
+      message: `${file}: clearance.${path} must be ${describeExpected(fallback)}, not ${JSON.stringify(value)}; using the default ${JSON.stringify(fallback)}`,
     });
     return fallback;
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
-  const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const inRange =
+    (min: number, max: number) =>
+    (v: unknown): v is number =>
+      typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
   const isSeverity = (v: unknown): v is SeveritySetting => severities.includes(v as SeveritySetting);
   const d = defaultSettings;
@@ -85,14 +88,14 @@ export function normalizeSettings(
       jwksUrl: pick('identity.jwksUrl', d.identity.jwksUrl, isString),
       issuer: pick('identity.issuer', d.identity.issuer, isString),
       audience: pick('identity.audience', d.identity.audience, isString),
-      clockSkewSeconds: pick('identity.clockSkewSeconds', d.identity.clockSkewSeconds, isNumber),
+      clockSkewSeconds: pick('identity.clockSkewSeconds', d.identity.clockSkewSeconds, inRange(0, 600)),
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),
     },
     evaluation: {
-      timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, isNumber),
-      maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, isNumber),
+      timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
+      maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
     },
   };
   return { settings, errors };
@@ -114,7 +117,10 @@ export function readWorkspaceSettings(dir: string): {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return normalizeSettings({});
     const result = normalizeSettings({});
-    result.errors.push({ code: 'config_error', message: `cannot read ${file}: ${(error as Error).message}` });
+    result.errors.push({
+      code: 'config_parse_error',
+      message: `cannot read ${file}: ${(error as Error).message}`,
+    });
     return result;
   }
   const parseErrors: ParseError[] = [];
@@ -126,8 +132,8 @@ export function readWorkspaceSettings(dir: string): {
     const column = e.offset - before.lastIndexOf('\n');
     const position = { line, column, offset: e.offset };
     result.errors.push({
-      code: 'config_error',
-      message: `malformed settings file: ${printParseErrorCode(e.error)}`,
+      code: 'config_parse_error',
+      message: `malformed settings file: ${describeParseError(printParseErrorCode(e.error))}`,
       location: {
         file,
         start: position,
@@ -136,6 +142,18 @@ export function readWorkspaceSettings(dir: string): {
     });
   }
   return result;
+}
+
+/** `PropertyNameExpected` -> `property name expected`. */
+function describeParseError(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** Says what kind of value a setting takes, from its default, for error messages. */
+function describeExpected(fallback: unknown): string {
+  if (Array.isArray(fallback)) return 'a list of strings';
+  if (typeof fallback === 'number') return 'a number in the range package.json declares';
+  return `a ${typeof fallback}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,15 +4,16 @@
  */
 import type { ClearanceError } from '../errors';
 import type { LoadedPolicy } from '../policy/load';
-import { evaluateDecision, type JsonValue, type RuleRef } from '../rego';
+import { type DecisionBranch, evaluateDecision, type JsonValue, type RuleRef } from '../rego';
 import type { CallInput } from './input';
 
 /** What the policy says of a call: allowed, denied (for every value of its unknowns), conditional, or error. */
 export type Verdict = 'allowed' | 'denied' | 'conditional' | 'error';
 
-/** A condition under which a rule allows the call, in Rego with known values filled in. */
-export interface AllowingBranch {
+/** A rule whose value, if its conditions hold, decides the call one way (allows or denies it). */
+export interface ConditionalBranch {
   rule: RuleRef;
+  /** Rego expressions with known values filled in; all must hold. */
   conditions: string[];
 }
 
@@ -21,10 +22,15 @@ export interface CallDecision {
   verdict: Verdict;
   entrypoint: string;
   policyVersion: string;
-  /** For `allowed`: the rule that allowed. For `denied`: the default or deny rule that decided, if any. */
+  /**
+   * For `allowed`: the rule that allowed. For `denied`: the default or deny rule that decided, if any.
+   * For `conditional`: the rule whose value stands when no branch applies (usually the default).
+   */
   rules: RuleRef[];
-  /** For `conditional`: the rules that allow the call if their conditions hold. */
-  branches: AllowingBranch[];
+  /** For `conditional` when the call is otherwise denied: the rules that allow it if their conditions hold. */
+  branches: ConditionalBranch[];
+  /** For `conditional` when the call is otherwise allowed: the rules that deny it if their conditions hold. */
+  blockers: ConditionalBranch[];
   /** The entrypoint's `reason`, when it returns an object that has one. */
   reason?: string;
   errors: ClearanceError[];
@@ -43,10 +49,11 @@ export function decideCall(
   call: CallInput,
   limits: DecisionLimits,
 ): CallDecision {
-  const base = { entrypoint, policyVersion: loaded.version, rules: [], branches: [] };
-  const compileErrors = loaded.errors.filter((e) => e.code.startsWith('rego_'));
-  if (compileErrors.length > 0) {
-    return { ...base, verdict: 'error', errors: compileErrors };
+  const base = { entrypoint, policyVersion: loaded.version, rules: [], branches: [], blockers: [] };
+  // A policy that did not load whole (a syntax error, a broken data file, a missing path) would
+  // decide with part of its rules: that is no decision at all.
+  if (loaded.errors.length > 0) {
+    return { ...base, verdict: 'error', errors: loaded.errors };
   }
   const result = evaluateDecision(loaded.policy, entrypoint, {
     input: call.input,
@@ -69,26 +76,56 @@ export function decideCall(
         ...(reason ? { reason } : {}),
       };
     }
-    case 'conditional': {
-      // A branch whose value itself depends on the unknowns (`allow := input.resource.public`) may allow.
-      const branches = (result.branches ?? [])
-        .filter((b) => b.valueText !== undefined || readAllow(b.value).allowed)
-        .map((b) => ({
-          rule: b.rule,
-          conditions: b.valueText !== undefined ? [...b.conditions, `${b.valueText} == true`] : b.conditions,
-        }));
-      if (branches.length === 0) {
-        // Every branch that depends on the unknowns would still deny: the call is denied for every value.
-        return {
-          ...base,
-          verdict: readAllow(result.value).allowed ? 'allowed' : 'denied',
-          rules: result.rules,
-          errors: [],
-        };
-      }
-      return { ...base, verdict: 'conditional', rules: result.rules, branches, errors: [] };
+    case 'conditional':
+      return decideConditional(base, result.value, result.rules, result.branches ?? []);
+  }
+}
+
+/**
+ * A conditional result can come out as any branch's value (when its conditions hold) or as the
+ * value that stands otherwise. The call is allowed or denied only if every one of those agrees;
+ * otherwise it is conditional, explained by the branches that would change the outcome.
+ */
+function decideConditional(
+  base: Omit<CallDecision, 'verdict' | 'errors'>,
+  otherwise: JsonValue | undefined,
+  rules: RuleRef[],
+  branches: DecisionBranch[],
+): CallDecision {
+  const otherwiseAllows = readAllow(otherwise).allowed;
+  const allowing: ConditionalBranch[] = [];
+  const denying: ConditionalBranch[] = [];
+  for (const branch of branches) {
+    if (branch.valueText !== undefined) {
+      // The value itself depends on the unknowns (`allow := input.resource.public`): it may go either way.
+      allowing.push({ rule: branch.rule, conditions: [...branch.conditions, allowsText(branch.valueText)] });
+      denying.push({
+        rule: branch.rule,
+        conditions: [...branch.conditions, `not ${allowsText(branch.valueText)}`],
+      });
+    } else if (readAllow(branch.value).allowed) {
+      allowing.push({ rule: branch.rule, conditions: branch.conditions });
+    } else {
+      denying.push({ rule: branch.rule, conditions: branch.conditions });
     }
   }
+  if (otherwiseAllows && denying.length === 0) return { ...base, verdict: 'allowed', rules, errors: [] };
+  if (!otherwiseAllows && allowing.length === 0) return { ...base, verdict: 'denied', rules, errors: [] };
+  return {
+    ...base,
+    verdict: 'conditional',
+    rules,
+    branches: otherwiseAllows ? [] : allowing,
+    blockers: otherwiseAllows ? denying : [],
+    errors: [],
+  };
+}
+
+/** Rego that holds when an entrypoint value written as `valueText` allows: `true`, or an object whose `allow` is. */
+function allowsText(valueText: string): string {
+  return valueText.trimStart().startsWith('{')
+    ? `object.get(${valueText}, "allow", false) == true`
+    : `${valueText} == true`;
 }
 
 /** Reads an entrypoint's value: `true`, or an object whose `allow` is `true`, allows. */

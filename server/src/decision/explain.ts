@@ -1,12 +1,14 @@
 /**
- * Puts a decision into words: the hover's Markdown, the diagnostic's message and a one-line summary.
- * Pure text, so the language server, the CLI and the tests share it.
+ * Puts a decision into words: the hover's Markdown and the plain text of diagnostics and the CLI.
+ * Pure text, so the language server, the CLI and the tests share it. Everything that comes from a
+ * policy, a token or the code (rule text, reasons, names, paths) is escaped in Markdown, so a policy
+ * in a cloned repository cannot put links or formatting into a hover.
  */
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeIdentity, type Identity } from '../identity';
 import type { RuleRef } from '../rego';
-import type { CallDecision } from './decide';
+import type { CallDecision, ConditionalBranch } from './decide';
 import type { CallInput } from './input';
 
 /** A decided call, with what was decided and for whom. */
@@ -14,6 +16,22 @@ export interface ExplainedCall {
   call: CallInput;
   decision: CallDecision;
   identity: Identity;
+}
+
+/** How to write an explanation: Markdown with links to rules (hovers), or plain text (diagnostics, CLI). */
+export type ExplanationStyle = 'markdown' | 'plain';
+
+/** Escapes text so Markdown shows it as written, on one line. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/[\\`*_{}[\]<>#|~]/g, '\\$&');
+}
+
+/** A Markdown code span that holds `text` whatever backticks it contains. */
+export function formatCodeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\n/g, ' ')}${pad}${fence}`;
 }
 
 /** `authz.rego:5`: where a rule is, short enough for a sentence. */
@@ -29,7 +47,7 @@ export function formatRuleText(rule: RuleRef): string {
 /** A Markdown link that opens the rule's clause at its line. */
 export function formatRuleLink(rule: RuleRef): string {
   const uri = `${pathToFileURL(rule.location.file).href}#L${rule.location.start.line}`;
-  return `[${formatRuleSite(rule)}](${uri})`;
+  return `[${escapeMarkdown(formatRuleSite(rule))}](${uri})`;
 }
 
 /** Who the decision is for: the status bar's text, and the identity's state when it is not verified. */
@@ -50,21 +68,21 @@ function formatCaller(identity: Identity): string {
 }
 
 function formatResource(call: CallInput): string {
-  const resource = call.input.resource as { type?: string; id?: string; path?: string } | undefined;
+  const resource = call.input.resource as { type?: string; id?: string } | undefined;
   if (!resource?.type) return 'an unknown resource';
-  const id = resource.id !== undefined ? ` ${resource.id}` : '';
-  return `${resource.type}${id}`;
+  return resource.id !== undefined ? `${resource.type} ${resource.id}` : resource.type;
 }
-
-/** How to write an explanation: Markdown with links to rules (hovers), or plain text (diagnostics, CLI). */
-export type ExplanationStyle = 'markdown' | 'plain';
 
 /** Why the verdict is what it is, in one sentence, naming the rules and where they are. */
 export function formatWhy(decision: CallDecision, style: ExplanationStyle): string {
   const markdown = style === 'markdown';
   const site = (rule: RuleRef) => (markdown ? formatRuleLink(rule) : formatRuleSite(rule));
-  const code = (text: string) => (markdown ? `\`${text}\`` : text);
-  const reason = decision.reason ? ` Reason: ${decision.reason}.` : '';
+  const code = (text: string) => (markdown ? formatCodeSpan(text) : text);
+  const reason = decision.reason
+    ? ` Reason: ${markdown ? escapeMarkdown(decision.reason) : decision.reason}.`
+    : '';
+  const branch = (b: ConditionalBranch) =>
+    `${b.conditions.map(code).join(' and ')} (${code(formatRuleText(b.rule))}, ${site(b.rule)})`;
   switch (decision.verdict) {
     case 'allowed': {
       const rule = decision.rules[0];
@@ -74,28 +92,28 @@ export function formatWhy(decision: CallDecision, style: ExplanationStyle): stri
     }
     case 'denied': {
       const rule = decision.rules.find((r) => r.isDefault) ?? decision.rules[0];
-      if (rule?.isDefault)
+      if (rule?.isDefault) {
         return `no allow rule matched, so ${code(formatRuleText(rule))} decided (${site(rule)}).${reason}`;
+      }
       if (rule) return `${code(formatRuleText(rule))} decided (${site(rule)}).${reason}`;
       return `no rule matched and ${code(decision.entrypoint)} has no default, so it is undefined: denied.${reason}`;
     }
     case 'conditional':
-      return decision.branches
-        .map(
-          (b) =>
-            `allowed if ${b.conditions.map(code).join(' and ')} (${code(formatRuleText(b.rule))}, ${site(b.rule)})`,
-        )
-        .join('; or ');
-    case 'error':
-      return `the policy could not be evaluated: ${decision.errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`;
+      if (decision.blockers.length > 0)
+        return `allowed unless ${decision.blockers.map(branch).join('; or unless ')}`;
+      return `allowed if ${decision.branches.map(branch).join('; or if ')}`;
+    case 'error': {
+      const text = decision.errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+      return `the policy could not be evaluated: ${markdown ? escapeMarkdown(text) : text}`;
+    }
   }
 }
 
 /** The hover shown over a call: identity, action, resource, decision, why, policy version. */
 export function formatHover(explained: ExplainedCall, nowMs: number): string {
   const { call, decision, identity } = explained;
-  const action = typeof call.input.action === 'string' ? call.input.action : 'unknown';
-  const resource = call.input.resource as { path?: string } | undefined;
+  const action =
+    typeof call.input.action === 'string' ? call.input.action : 'unknown (the method is computed)';
   const verdictText: Record<CallDecision['verdict'], string> = {
     allowed: '✅ allowed',
     denied: '⛔ denied',
@@ -103,14 +121,14 @@ export function formatHover(explained: ExplainedCall, nowMs: number): string {
     error: '⚠️ error',
   };
   const lines = [
-    `**Clearance** · \`${call.summary}\` · **${verdictText[decision.verdict]}**`,
+    `**Clearance** · ${formatCodeSpan(call.summary)} · **${verdictText[decision.verdict]}**`,
     '',
-    `- **Identity:** ${formatWho(identity, nowMs)}`,
-    `- **Action:** \`${action}\``,
-    `- **Resource:** ${formatResource(call)}${resource?.path ? ` \`${resource.path}\`` : ''}`,
+    `- **Identity:** ${escapeMarkdown(formatWho(identity, nowMs))}`,
+    `- **Action:** ${formatCodeSpan(action)}`,
+    `- **Resource:** ${escapeMarkdown(formatResource(call))}${call.route ? ` ${formatCodeSpan(call.route)}` : ''}`,
     `- **Decision:** ${decision.verdict}${decision.verdict === 'denied' ? ' for every value the code leaves open' : ''}`,
     `- **Why:** ${formatWhy(decision, 'markdown')}`,
-    `- **Policy:** \`${decision.entrypoint}\` · version \`${decision.policyVersion}\``,
+    `- **Policy:** ${formatCodeSpan(decision.entrypoint)} · version ${formatCodeSpan(decision.policyVersion)}`,
   ];
   if (identity.status !== 'verified') {
     lines.push(
@@ -121,20 +139,16 @@ export function formatHover(explained: ExplainedCall, nowMs: number): string {
   return lines.join('\n');
 }
 
-/** The diagnostic message on a denied or conditional call. */
+/** The diagnostic message on a denied call, or on one that could not be decided. */
 export function formatDiagnosticMessage(explained: ExplainedCall): string {
   const { call, decision, identity } = explained;
   const action = typeof call.input.action === 'string' ? call.input.action : 'call';
   const who = formatCaller(identity);
   if (decision.verdict === 'conditional') {
-    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) only if ${formatWhy(decision, 'plain')}`;
+    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) ${formatWhy(decision, 'plain')}`;
   }
-  if (decision.verdict === 'error')
+  if (decision.verdict === 'error') {
     return `Clearance could not decide ${call.summary}: ${formatWhy(decision, 'plain')}`;
+  }
   return `Denied: ${who} may not ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
-}
-
-/** One line for the CLI: verdict, call, who, why. */
-export function formatSummaryLine(explained: ExplainedCall): string {
-  return `${explained.decision.verdict.padEnd(11)} ${explained.call.summary}  ${formatWhy(explained.decision, 'plain')}`;
 }

@@ -14,35 +14,48 @@ export interface CallInput {
   unknowns: string[];
   /** One line describing the call, e.g. `DELETE /api/orders/{id}`. */
   summary: string;
+  /** The call's path as written, with `{name}` for each part the code computes, for display only. */
+  route?: string;
 }
 
 /** Builds the input for `call` as made by `identity` at `now`. */
 export function buildCallInput(call: HttpCall, identity: Identity, now: Date): CallInput {
-  const unknowns: string[] = [];
   const action = actionForMethod(call.method);
-  if (action === undefined) unknowns.push('input.action');
   const resource = resourceForUrl(call.url);
-  // Every attribute of a resource that the code does not show (its owner, its id when it is a
-  // variable) is unknown: the same line of code touches many resources.
-  unknowns.push('input.resource');
-  const path = resource?.path ?? (call.url.known ? call.url.source : undefined);
+  // Only a URL with no computed part names one path; `/api/orders/${id}` names many, so its path is
+  // unknown like everything else the code does not show (the id, the owner, ...).
+  const literal = call.url.known && call.url.segments.every((s) => s.kind === 'literal');
+  const route = resource?.path ?? (call.url.known ? call.url.source : undefined);
+  const request: { [key: string]: JsonValue } = {};
+  if (call.method !== undefined) request.method = call.method;
+  if (literal && route !== undefined) request.path = route;
   const input: { [key: string]: JsonValue } = {
     user: trustedUser(identity),
     resource: resource
       ? {
           type: resource.type,
-          path: resource.path,
+          ...(literal ? { path: resource.path } : {}),
           ...(resource.idKnown && resource.id !== undefined ? { id: resource.id } : {}),
         }
       : {},
     context: {
       time: now.toISOString(),
-      request: { method: call.method ?? null, path: path ?? null },
+      request,
       identity: { status: identity.status, ...(identity.issuer ? { issuer: identity.issuer } : {}) },
     },
   };
   if (action !== undefined) input.action = action;
-  return { input, unknowns, summary: `${call.method ?? '(method unknown)'} ${path ?? call.url.source}` };
+  // What is missing under these prefixes is unknown, not absent: every attribute of the resource
+  // that the code does not show, the action when the method is computed, and the request's
+  // method and path when the code computes them.
+  const unknowns = ['input.resource', 'input.context.request'];
+  if (action === undefined) unknowns.push('input.action');
+  return {
+    input,
+    unknowns,
+    summary: `${call.method ?? '(method unknown)'} ${route ?? call.url.source}`,
+    ...(route !== undefined ? { route } : {}),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ClearanceSettings } from '../config/settings';
+import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
 import type { LoadedPolicy } from '../policy/load';
@@ -28,7 +29,13 @@ export interface DecisionContext {
   now: Date;
 }
 
-/** Finds the calls in one file's text and decides each. */
+/**
+ * The most evaluation time one file may take in all. Each decision has its own limit; this one keeps
+ * a file with many calls under a slow policy from holding the language server for calls × limit.
+ */
+export const fileBudgetMs = 5000;
+
+/** Finds the calls in one file's text and decides each, within the file's evaluation budget. */
 export async function decideText(
   scanner: Scanner,
   file: string,
@@ -38,31 +45,47 @@ export async function decideText(
   const language = languageForPath(file);
   if (!language) return { calls: [], errors: [] };
   const scanned = await scanner.scanText(file, text, language);
-  return { calls: scanned.calls.map((call) => decideOne(file, call, context)), errors: scanned.errors };
+  const started = Date.now();
+  const calls = scanned.calls.map((call) => {
+    const left = fileBudgetMs - (Date.now() - started);
+    if (left <= 0) return skipOne(file, call, context);
+    return decideOne(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs));
+  });
+  return { calls, errors: scanned.errors };
 }
 
-/** Decides one call found in `file`. */
-export function decideOne(file: string, call: HttpCall, context: DecisionContext): DecidedCall {
+/** Decides one call found in `file`, stopping its evaluation after `timeoutMs`. */
+export function decideOne(
+  file: string,
+  call: HttpCall,
+  context: DecisionContext,
+  timeoutMs = context.settings.evaluation.timeoutMs,
+): DecidedCall {
   const input = buildCallInput(call, context.identity, context.now);
-  const decision = decideCall(
-    context.policy,
-    context.settings.policy.entrypoint,
-    input,
-    context.settings.evaluation,
-  );
+  const limits = { ...context.settings.evaluation, timeoutMs };
+  const decision = decideCall(context.policy, context.settings.policy.entrypoint, input, limits);
   return { file, call, input, decision };
 }
 
-const skippedDirs = new Set([
-  'node_modules',
-  '.git',
-  'dist',
-  'out',
-  'build',
-  'coverage',
-  '.e2e',
-  'test-results',
-]);
+/** A call left undecided because its file spent its evaluation budget. */
+function skipOne(file: string, call: HttpCall, context: DecisionContext): DecidedCall {
+  const input = buildCallInput(call, context.identity, context.now);
+  const decision: CallDecision = {
+    verdict: 'error',
+    entrypoint: context.settings.policy.entrypoint,
+    policyVersion: context.policy.version,
+    rules: [],
+    branches: [],
+    blockers: [],
+    errors: [
+      {
+        code: 'eval_cancel_error',
+        message: `not decided: this file's calls used up the ${fileBudgetMs / 1000} s evaluation budget`,
+      },
+    ],
+  };
+  return { file, call, input, decision };
+}
 
 /** Lists the source files under `root` that a recogniser understands, in a stable order. */
 export function listSourceFiles(root: string): string[] {
@@ -78,7 +101,7 @@ export function listSourceFiles(root: string): string[] {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!skippedDirs.has(entry.name) && !entry.name.startsWith('.')) visit(path, depth + 1);
+        if (!isSkippedDirectory(entry.name)) visit(path, depth + 1);
       } else if (entry.isFile() && languageForPath(path)) {
         files.push(path);
       }

@@ -1,15 +1,21 @@
 /** The one-line status-bar text for an identity. */
 import { sanitizeText } from './display';
 import { formatShortDuration } from './durations';
-import type { Identity, InputUser } from './types';
+import { DEFAULT_CLOCK_SKEW_SECONDS, type Identity, type InputUser } from './types';
 
 /**
- * Describes an identity for the status bar, e.g. 'alice@example.com · developer · 12m'; an identity
- * whose `exp` has passed since it was resolved reads as expired.
+ * Describes an identity for the status bar, e.g. 'alice@example.com · developer · 12m'.
+ *
+ * The text never contradicts the status: verification accepts a token until `exp` plus the clock
+ * skew, so a verified (or unverified) identity whose `exp` has just passed reads as 'expiring', and
+ * reads as expired only once `exp + skew` has passed since it was resolved. The skew is
+ * `clockSkewSeconds` when given, else the one the identity was resolved with, else the default 60.
  */
-export function describeIdentity(identity: Identity, nowMs: number): string {
+export function describeIdentity(identity: Identity, nowMs: number, clockSkewSeconds?: number): string {
   const user = identity.user;
   const secondsLeft = identity.expiresAt === undefined ? undefined : identity.expiresAt - nowMs / 1000;
+  const skew =
+    pickSkew(clockSkewSeconds) ?? pickSkew(identity.clockSkewSeconds) ?? DEFAULT_CLOCK_SKEW_SECONDS;
   switch (identity.status) {
     case 'missing':
       return 'no identity';
@@ -21,10 +27,12 @@ export function describeIdentity(identity: Identity, nowMs: number): string {
     case 'unverified': {
       if (user === undefined)
         return identity.status === 'verified' ? 'identity verified' : '⚠ identity (unverified)';
-      if (secondsLeft !== undefined && secondsLeft <= 0) return describeExpired(user, secondsLeft);
+      // Same rule as verification: expired when exp <= now - skew.
+      if (secondsLeft !== undefined && secondsLeft <= -skew) return describeExpired(user, secondsLeft);
       const parts = [pickDisplayName(user)];
       if (user.role !== undefined) parts.push(sanitizeText(user.role, 32));
-      if (secondsLeft !== undefined) parts.push(formatShortDuration(secondsLeft));
+      if (secondsLeft !== undefined)
+        parts.push(secondsLeft <= 0 ? 'expiring' : formatShortDuration(secondsLeft));
       const text = parts.join(' · ');
       return identity.status === 'verified' ? text : `⚠ ${text} (unverified)`;
     }
@@ -38,4 +46,8 @@ function describeExpired(user: InputUser | undefined, secondsLeft: number | unde
 
 function pickDisplayName(user: InputUser): string {
   return sanitizeText(user.email ?? user.name ?? user.id, 64);
+}
+
+function pickSkew(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

@@ -8,10 +8,44 @@ const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 // A base64url-encoded JSON object starts with "eyJ"; a claim holding one may be holding a token.
 const TOKEN_LIKE = /eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)*/g;
 
+// Three base64url segments separated by dots: a JWT whatever its header (checked in `isJwtShaped`).
+const JWT_SHAPED = /[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+// A long unbroken base64url run is more likely a credential than a word or a file name.
+const LONG_RUN = /[A-Za-z0-9_-]{128,}/g;
+const REDACTED = '[token-like text]';
+
 /** Replaces control characters and token-like text, and shortens the text to `max` characters. */
 export function sanitizeText(value: string, max = 80): string {
-  const clean = value.replace(CONTROL, ' ').replace(TOKEN_LIKE, '[token-like text]');
+  const clean = redactTokens(value);
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/**
+ * Replaces control characters and anything that looks like a token (`eyJ…` text, a JWT-shaped
+ * `a.b.c` whose first segment decodes to a JSON object, long base64url runs) without shortening the
+ * text; for labels and reasons, which name paths that must stay whole.
+ */
+export function redactTokens(value: string): string {
+  return value
+    .replace(CONTROL, ' ')
+    .replace(TOKEN_LIKE, REDACTED)
+    .replace(JWT_SHAPED, (match) => (isJwtShaped(match) ? REDACTED : match))
+    .replace(LONG_RUN, REDACTED);
+}
+
+/** Whether a whole value looks like a token: `eyJ…`, a JWT-shaped `a.b.c`, or a long base64url run. */
+export function looksLikeToken(value: string): boolean {
+  const text = value.trim();
+  if (text.startsWith('eyJ')) return true;
+  return redactTokens(text) !== text.replace(CONTROL, ' ');
+}
+
+/** Whether `a.b.c` has a first segment that decodes to a JSON object, as a JWT header does. */
+function isJwtShaped(text: string): boolean {
+  const header = text.slice(0, text.indexOf('.'));
+  if (header.length < 4) return false;
+  // A JSON object with at least one key: `{"` (base64url `eyJ`) or `{ "` (`eyAi`) and the like.
+  return /^\s*\{\s*"/.test(Buffer.from(header, 'base64url').toString('latin1'));
 }
 
 /** Quotes a claim value for a reason: strings in double quotes, arrays as lists, others by type. */

@@ -5,13 +5,19 @@
  */
 import { readNumber, readString, toInputUser } from './claims';
 import { decodeToken, findBadTimeClaim } from './decode';
+import { redactTokens } from './display';
 import { formatLongDuration } from './durations';
 import { loadKeySet } from './jwks';
 import { findToken } from './source';
-import type { Identity, IdentitySettings, IdentitySource, ResolveOptions } from './types';
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  type Identity,
+  type IdentitySettings,
+  type IdentitySource,
+  type ResolveOptions,
+} from './types';
 import { DEFAULT_ALGORITHMS, filterAlgorithms, type VerifyPolicy, verifyToken } from './verify';
 
-const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 const DEFAULT_FETCH_TIMEOUT_MS = 5000;
 const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 const UNVERIFIED_REASON = 'no key configured: token not verified';
@@ -22,7 +28,7 @@ export async function resolveIdentity(
   options: ResolveOptions = {},
 ): Promise<Identity> {
   try {
-    return await resolveChecked(settings ?? {}, options ?? {});
+    return redactIdentity(await resolveChecked(settings ?? {}, options ?? {}));
   } catch (error) {
     const name = error instanceof Error ? error.name : typeof error;
     return {
@@ -31,6 +37,16 @@ export async function resolveIdentity(
       source: { kind: 'none', label: 'no token source' },
     };
   }
+}
+
+/**
+ * The last line of defence: the label and the reason are shown in the CLI, the output channel, the
+ * status bar tooltip and hovers, so no token-like text may survive in them, whatever produced it.
+ */
+function redactIdentity(identity: Identity): Identity {
+  identity.source = { ...identity.source, label: redactTokens(identity.source.label) };
+  if (identity.reason !== undefined) identity.reason = redactTokens(identity.reason);
+  return identity;
 }
 
 async function resolveChecked(settings: IdentitySettings, options: ResolveOptions): Promise<Identity> {
@@ -73,6 +89,7 @@ async function resolveChecked(settings: IdentitySettings, options: ResolveOption
     outcome.payload,
     source,
     outcome.status === 'expired' ? outcome.reason : undefined,
+    clockSkewSeconds,
   );
 }
 
@@ -91,6 +108,7 @@ function checkUnverified(
       payload,
       source,
       `token expired ${formatLongDuration(now - exp)} ago (${UNVERIFIED_REASON})`,
+      skewSeconds,
     );
   }
   const nbf = readNumber(payload, 'nbf');
@@ -101,7 +119,7 @@ function checkUnverified(
       source,
     };
   }
-  return buildIdentity('unverified', payload, source, UNVERIFIED_REASON);
+  return buildIdentity('unverified', payload, source, UNVERIFIED_REASON, skewSeconds);
 }
 
 function buildIdentity(
@@ -109,6 +127,7 @@ function buildIdentity(
   claims: Record<string, unknown>,
   source: IdentitySource,
   reason: string | undefined,
+  clockSkewSeconds: number,
 ): Identity {
   const user = toInputUser(claims);
   if (user === undefined) {
@@ -122,6 +141,7 @@ function buildIdentity(
   if (expiresAt !== undefined) identity.expiresAt = expiresAt;
   const issuedAt = readNumber(claims, 'iat');
   if (issuedAt !== undefined) identity.issuedAt = issuedAt;
+  identity.clockSkewSeconds = clockSkewSeconds;
   return identity;
 }
 

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { describeReadProblem, readBoundedFile } from './bounded-read';
+import { looksLikeToken } from './display';
 import type { IdentitySettings, IdentitySource } from './types';
 
 /** Tokens longer than this are rejected before any parsing; real JWTs are a few KB at most. */
@@ -29,6 +30,35 @@ export interface SourceContext {
 }
 
 const NO_SOURCE: IdentitySource = { kind: 'none', label: 'no token source' };
+
+/** Longer than any sensible environment variable name; a pasted token is far longer. */
+export const MAX_ENV_NAME_LENGTH = 256;
+
+/**
+ * The token file setting when it holds a token rather than a path (`--token-file "$(cat a.jwt)"`):
+ * the value is a credential, so neither the label nor the reason may echo it.
+ */
+const TOKEN_AS_FILE = (): TokenLookup => ({
+  kind: 'invalid',
+  source: { kind: 'file', label: 'token file (a token was given instead of a path)' },
+  reason: 'the token file setting holds a token, not a path: put the token in a file and name the file',
+});
+
+/** The token environment variable setting when it holds a token rather than a variable name. */
+const TOKEN_AS_ENV = (): TokenLookup => ({
+  kind: 'invalid',
+  source: { kind: 'env', label: 'environment variable (a token was given instead of a name)' },
+  reason:
+    'the token environment variable setting holds a token, not a variable name: put the token in an environment variable and name the variable',
+});
+
+/** The token environment variable setting when it cannot be a name (it holds `=` or NUL). */
+const IMPOSSIBLE_ENV_NAME = (): TokenLookup => ({
+  kind: 'invalid',
+  source: { kind: 'env', label: 'environment variable (not a valid name)' },
+  reason:
+    'the token environment variable setting is not a variable name (names cannot hold "=" or NUL): name the variable that holds the token, e.g. CLEARANCE_TOKEN',
+});
 
 /** Looks for a token in the token file, then the environment variable; never throws. */
 export async function findToken(settings: IdentitySettings, context: SourceContext): Promise<TokenLookup> {
@@ -58,6 +88,7 @@ export async function findToken(settings: IdentitySettings, context: SourceConte
 
 /** Reads a token from a file; `path` is shown as configured, resolved against `baseDir`. */
 export async function readTokenFile(path: string, baseDir: string): Promise<TokenLookup> {
+  if (looksLikeToken(path)) return TOKEN_AS_FILE();
   const source: IdentitySource = { kind: 'file', label: `token file ${path}` };
   const fullPath = isAbsolute(path) ? path : resolve(baseDir, path);
   const read = await readBoundedFile(fullPath, MAX_TOKEN_BYTES);
@@ -74,6 +105,8 @@ export async function readTokenFile(path: string, baseDir: string): Promise<Toke
 
 /** Reads a token from the named environment variable. */
 export function readTokenEnv(name: string, env: NodeJS.ProcessEnv): TokenLookup {
+  if (looksLikeToken(name) || name.length > MAX_ENV_NAME_LENGTH) return TOKEN_AS_ENV();
+  if (/[=\0]/.test(name)) return IMPOSSIBLE_ENV_NAME();
   const source: IdentitySource = { kind: 'env', label: `environment variable ${name}` };
   const value = env[name];
   if (value === undefined) return { kind: 'missing', source, reason: `${source.label} is not set` };

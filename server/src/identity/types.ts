@@ -3,6 +3,9 @@
  * human-readable reasons, never the raw token: the token is a bearer credential.
  */
 
+/** The default leeway for `exp` and `nbf`, in seconds. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
 /** Where to find the developer's token and how to verify it; every field is optional. */
 export interface IdentitySettings {
   /** Path to a file holding the JWT; relative paths resolve against `ResolveOptions.baseDir`. */
@@ -56,6 +59,11 @@ export interface Identity {
   expiresAt?: number;
   /** The `iat` claim, epoch seconds. */
   issuedAt?: number;
+  /**
+   * The leeway the token's `exp` was checked with (set by `resolveIdentity` when there is a user);
+   * `describeIdentity` uses it so that the status-bar text agrees with the status.
+   */
+  clockSkewSeconds?: number;
 }
 
 /** Ambient inputs of `resolveIdentity`, injectable for tests and for the CLI. */

@@ -7,7 +7,9 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   type Hover,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver/node';
@@ -17,6 +19,10 @@ import { buildCodeDiagnostics, buildPolicyDiagnostics, findCallAt } from './feat
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
+// A failed handler must cost one answer, never the server: log it and go on.
+process.on('unhandledRejection', (reason) => {
+  connection.console.error(`internal error: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
 const documents = new TextDocuments(TextDocument);
 let workspace: ClearanceWorkspace | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
@@ -24,9 +30,10 @@ let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
 
 connection.onInitialize((params) => {
+  // Without a folder there is no policy to find: Clearance stays idle rather than walk the disk.
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-  const root = (folder && toPath(folder)) ?? process.cwd();
-  workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  const root = folder ? toPath(folder) : undefined;
+  if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -57,13 +64,28 @@ async function refreshAll(): Promise<void> {
   ws.reloadPolicy();
   await refreshIdentity(true);
   publishPolicyDiagnostics();
+  reportUnplacedPolicyErrors();
+}
+
+/** Errors that belong to no file (a policy path that does not exist) go to the output and a notice. */
+function reportUnplacedPolicyErrors(): void {
+  const unplaced = workspace?.policy?.errors.filter((e) => !e.location) ?? [];
+  for (const e of unplaced) connection.console.error(`${e.code}: ${e.message}`);
+  if (unplaced.length > 0) {
+    // A notification, not a request: the notice needs no answer, and a client without message
+    // requests must not be able to fail it.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `Clearance: ${unplaced.map((e) => e.message).join('; ')}`,
+    });
+  }
 }
 
 /** Re-resolves the identity; re-decides open documents when it changed (or when `force`). */
 async function refreshIdentity(force: boolean): Promise<void> {
   const ws = workspace;
   if (!ws) return;
-  await ws.refreshIdentity();
+  if (!(await ws.refreshIdentity())) return;
   const view = ws.describeIdentity(Date.now());
   void connection.sendNotification('clearance/identity', view);
   const key = JSON.stringify([ws.identity.status, ws.identity.user, ws.identity.expiresAt]);
@@ -91,9 +113,11 @@ async function publishCodeDiagnostics(uri: string): Promise<void> {
   const path = toPath(uri);
   if (!ws || !path) return;
   const decided = await ws.decideDocument(path, new Date());
-  if (!decided) return;
+  // An edit that arrived while deciding makes this result stale; the edit publishes its own.
+  if (!decided || ws.documents.get(path)?.version !== decided.version) return;
   void connection.sendDiagnostics({
     uri,
+    version: decided.version,
     diagnostics: buildCodeDiagnostics(decided, ws.identity, ws.settings),
   });
 }
@@ -119,6 +143,7 @@ documents.onDidChangeContent(async ({ document }) => {
 async function reloadPolicyAndRepublish(): Promise<void> {
   workspace?.reloadPolicy();
   publishPolicyDiagnostics();
+  reportUnplacedPolicyErrors();
   await publishAllCodeDiagnostics();
 }
 

@@ -62,10 +62,21 @@ export class ClearanceWorkspace {
   }
 
   /** Re-reads the identity token and verifies it. */
-  async refreshIdentity(): Promise<void> {
-    this.identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
+  private identityGeneration = 0;
+
+  /**
+   * Re-reads the identity token and verifies it. Resolving may wait on the network (a JWKS URL); if
+   * a newer refresh started meanwhile (the settings changed), this one's result is dropped and it
+   * returns false.
+   */
+  async refreshIdentity(): Promise<boolean> {
+    const generation = ++this.identityGeneration;
+    const identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
       baseDir: this.root,
     });
+    if (generation !== this.identityGeneration) return false;
+    this.identity = identity;
+    return true;
   }
 
   /** Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk. */
@@ -76,7 +87,7 @@ export class ClearanceWorkspace {
         openTexts.set(doc.path, doc.text);
     }
     this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts);
-    if (!this.policy.errors.some((e) => e.code.startsWith('rego_')) || !this.decisionPolicy) {
+    if (this.policy.errors.length === 0 || !this.decisionPolicy) {
       this.decisionPolicy = this.policy;
     }
     this.decided.clear();
@@ -89,7 +100,8 @@ export class ClearanceWorkspace {
       `Source: ${identity.source.label}`,
       `State: ${identity.status}${identity.reason ? ` (${identity.reason})` : ''}`,
     ];
-    if (identity.issuer) lines.push(`Issuer: ${identity.issuer}`);
+    if (identity.issuer && identity.status !== 'invalid')
+      lines.push(`Issuer: ${identity.issuer.slice(0, 200)}`);
     if (identity.expiresAt) lines.push(`Expires: ${new Date(identity.expiresAt * 1000).toISOString()}`);
     return {
       text: describeIdentity(identity, nowMs),
@@ -103,7 +115,7 @@ export class ClearanceWorkspace {
   async decideDocument(
     path: string,
     now: Date,
-  ): Promise<{ calls: DecidedCall[]; errors: ClearanceError[] } | undefined> {
+  ): Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] } | undefined> {
     const doc = this.documents.get(path);
     if (!doc || !languageForPath(path)) return undefined;
     const cached = this.decided.get(path);

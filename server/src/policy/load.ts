@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError, Location } from '../errors';
 import { compilePolicy, type JsonValue, type Policy } from '../rego';
 
@@ -27,7 +28,6 @@ export interface LoadedPolicy {
 /** Files above this size are not read: a policy file this large is a mistake, not a policy. */
 export const maxPolicyFileBytes = 4 * 1024 * 1024;
 const dataFileNames = new Set(['data.json', 'data.yaml', 'data.yml']);
-const skippedDirs = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', 'test-results']);
 
 /**
  * Finds the policy and data files under `root`: in `paths` (relative to `root`) when given, else in
@@ -88,8 +88,7 @@ function walk(dir: string, visit: (file: string) => void, depth = 0): void {
   }
   for (const entry of entries) {
     if (entry.isDirectory()) {
-      if (!skippedDirs.has(entry.name) && !entry.name.startsWith('.'))
-        walk(join(dir, entry.name), visit, depth + 1);
+      if (!isSkippedDirectory(entry.name)) walk(join(dir, entry.name), visit, depth + 1);
     } else if (entry.isFile()) {
       visit(join(dir, entry.name));
     }
@@ -166,6 +165,18 @@ function readText(
   }
 }
 
+/** A policy with no rules and no data, for queries that load none (`clearance policy eval` without -d). */
+export function createEmptyPolicy(): LoadedPolicy {
+  return {
+    policy: compilePolicy([]).policy,
+    data: {},
+    version: `sha256:${createHash('sha256').digest('hex').slice(0, 12)}`,
+    regoFiles: [],
+    dataFiles: [],
+    errors: [],
+  };
+}
+
 /** Parses a `data.json` / `data.yaml` file; a syntax error is reported with its line and column. */
 export function parseDataFile(file: string, text: string, errors: ClearanceError[]): JsonValue | undefined {
   try {
@@ -206,7 +217,7 @@ function mergeAt(
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       errors.push({
         code: 'data_parse_error',
-        message: `${file}: a data file at the root must hold an object`,
+        message: 'a data file at the root of the policy must hold an object',
         location: startOf(file),
       });
       return target;

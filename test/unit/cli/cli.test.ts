@@ -3,7 +3,7 @@
  * (see the README's sample-workspace section), and `policy eval`'s output shape from `opa eval`'s.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -32,7 +32,7 @@ describe('clearance scan', () => {
       'CONDITIONAL PATCH /api/orders/{id}',
       'DENIED DELETE /api/orders/{id}',
     ]);
-    assert.match(out, /4 call\(s\) in \d+ file\(s\): 0 allowed, 1 denied, 3 conditional, 0 error/);
+    assert.match(out, /4 call\(s\) in \d+ file\(s\) scanned: 0 allowed, 1 denied, 3 conditional, 0 error/);
   });
 
   it('writes JSON with the input, the verdict and the deciding rule of each call', async () => {
@@ -57,8 +57,32 @@ describe('clearance scan', () => {
   it('allows everything for the admin token given as a flag, and exits 0', async () => {
     const { code, out } = await run('scan', shop, '--token-file', join(shop, 'identity', 'bob.jwt'));
     assert.equal(code, 0, out);
-    assert.match(out, /4 call\(s\) in \d+ file\(s\): 4 allowed, 0 denied/);
+    assert.match(out, /4 call\(s\) in \d+ file\(s\) scanned: 4 allowed, 0 denied/);
     assert.match(out, /allowed by allow if input\.user\.role == "admin"/);
+  });
+
+  it('refuses to decide with an unusable identity (exit 2), and never prints a token pasted as a path', async () => {
+    const token = readFileSync(join(shop, 'identity', 'alice.jwt'), 'utf8').trim();
+    const { code, out, err } = await run('scan', shop, '--token-file', token);
+    assert.equal(code, 2);
+    assert.match(err, /no usable identity \(invalid/);
+    for (const text of [out, err])
+      assert.ok(!text.includes(token.split('.')[2] as string), 'the token was printed');
+  });
+
+  it('refuses to decide with a policy that did not load whole (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearance-scan-'));
+    cpSync(shop, dir, { recursive: true });
+    writeFileSync(join(dir, 'policy', 'data.json'), '{"blocked": ["alice",]}');
+    const { code, err } = await run('scan', dir);
+    assert.equal(code, 2);
+    assert.match(err, /data\.json:1:\d+: data_parse_error/);
+  });
+
+  it('says so when the folder does not exist (exit 2)', async () => {
+    const { code, err } = await run('scan', join(shop, 'no-such-folder'));
+    assert.equal(code, 2);
+    assert.match(err, /no such directory/);
   });
 
   it('rejects an unknown format with exit code 2', async () => {
@@ -116,6 +140,14 @@ describe('clearance policy', () => {
       err,
       new RegExp(`${join(dir, 'bad.rego').replace(/[/.]/g, '\\$&')}:\\d+:\\d+: rego_parse_error: `),
     );
+  });
+
+  it('eval without -d loads nothing, as opa eval does', async () => {
+    const { code, out } = await run('policy', 'eval', 'data');
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out), {
+      result: [{ expressions: [{ value: {}, text: 'data', location: { row: 1, col: 1 } }] }],
+    });
   });
 
   it('check passes the sample policy', async () => {

@@ -35,6 +35,17 @@ describe('normalizeSettings', () => {
     assert.equal(settings.identity.tokenEnv, 'CLEARANCE_TOKEN');
   });
 
+  it('keeps limits inside their declared ranges, so a workspace cannot switch them off', () => {
+    const { settings, errors } = normalizeSettings({
+      evaluation: { timeoutMs: 1e12, maxSteps: 0 },
+      identity: { clockSkewSeconds: 1e9 },
+    });
+    assert.equal(settings.evaluation.timeoutMs, 2000);
+    assert.equal(settings.evaluation.maxSteps, 1_000_000);
+    assert.equal(settings.identity.clockSkewSeconds, 60);
+    assert.equal(errors.length, 3);
+  });
+
   it('reads flat clearance.* keys from a settings file and ignores other extensions', () => {
     const { settings } = normalizeSettings({ 'clearance.policy.paths': ['policy'], 'editor.fontSize': 12 });
     assert.deepEqual(settings.policy.paths, ['policy']);
@@ -83,8 +94,9 @@ describe('readWorkspaceSettings', () => {
     );
     assert.equal(settings.policy.entrypoint, 'data.a.b');
     assert.ok(errors.length >= 1);
-    assert.equal(errors[0]?.code, 'config_error');
+    assert.equal(errors[0]?.code, 'config_parse_error');
     assert.equal(errors[0]?.location?.start.line, 3);
+    assert.match(errors[0]?.message ?? '', /comma expected/);
     assert.match(errors[0]?.location?.file ?? '', /settings\.json$/);
   });
 

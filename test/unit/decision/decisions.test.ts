@@ -1,6 +1,7 @@
 /** Runs the decision cases in test/fixtures/decision/*.yaml through input building and deciding. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -15,6 +16,7 @@ interface DecisionCase {
   note: string;
   user: { sub: string; email?: string; role?: string } | null;
   call: { method?: string | null; url: string };
+  blockers?: string[];
   verdict: string;
   rule?: string;
   conditions?: string[];
@@ -38,6 +40,13 @@ function toTemplate(url: string): UrlTemplate {
   return { source: url, segments, known: true };
 }
 
+/** Loads a policy written inline in a case file (`rego:`), from a fresh folder. */
+function loadInline(rego: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'clearance-decision-'));
+  writeFileSync(join(dir, 'policy.rego'), rego);
+  return loadPolicy(dir, []);
+}
+
 function toIdentity(user: DecisionCase['user']): Identity {
   if (!user) return { status: 'missing', reason: 'no token', source: { kind: 'none', label: 'none' } };
   return {
@@ -54,11 +63,12 @@ function toIdentity(user: DecisionCase['user']): Identity {
 
 for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
   const suite = parse(readFileSync(join(fixtures, file), 'utf8')) as {
-    policy: string;
+    policy?: string;
+    rego?: string;
     cases: DecisionCase[];
   };
   describe(`decisions: ${file}`, () => {
-    const loaded = loadPolicy(repo, [suite.policy]);
+    const loaded = suite.rego ? loadInline(suite.rego) : loadPolicy(repo, [suite.policy ?? '']);
     it('loads its policy without errors', () => assert.deepEqual(loaded.errors, []));
     for (const c of suite.cases) {
       it(c.note, () => {

@@ -22,6 +22,7 @@ const denied: CallDecision = {
   policyVersion: 'sha256:0123456789ab',
   rules: [defaultRule],
   branches: [],
+  blockers: [],
   errors: [],
 };
 const call: CallInput = {
@@ -78,6 +79,42 @@ describe('explanations', () => {
     assert.equal(
       message,
       'Denied: alice@example.com may not delete order (DELETE /api/orders/{id}): no allow rule matched, so default allow := false decided (authz.rego:5). Policy sha256:0123456789ab.',
+    );
+  });
+
+  it('escapes what a policy writes, so a reason cannot put a link into a hover', () => {
+    const identity: Identity = { status: 'verified', source: { kind: 'file', label: 't' }, user: alice };
+    const withReason: CallDecision = { ...denied, reason: '[Re-authenticate](https://evil.example/login)' };
+    const hover = formatHover({ call, decision: withReason, identity }, now);
+    assert.ok(hover.includes('\\[Re-authenticate\\](https://evil.example/login)'), hover);
+    assert.ok(!hover.includes('[Re-authenticate](https'), hover);
+  });
+
+  it('keeps a rule text with backticks inside one code span', () => {
+    const identity: Identity = { status: 'verified', source: { kind: 'file', label: 't' }, user: alice };
+    const rule: RuleRef = { ...defaultRule, isDefault: false, text: 'allow if input.x == `raw`' };
+    const allowed: CallDecision = { ...denied, verdict: 'allowed', rules: [rule] };
+    assert.match(
+      formatHover({ call, decision: allowed, identity }, now),
+      /allowed by `` allow if input\.x == `raw` `` /,
+    );
+  });
+
+  it('says "allowed unless" when the call is allowed but for an exception on what the code leaves open', () => {
+    const identity: Identity = { status: 'verified', source: { kind: 'file', label: 't' }, user: alice };
+    const rule: RuleRef = {
+      ...defaultRule,
+      isDefault: false,
+      text: 'allow := false if input.resource.locked',
+    };
+    const conditional: CallDecision = {
+      ...denied,
+      verdict: 'conditional',
+      blockers: [{ rule, conditions: ['input.resource.locked'] }],
+    };
+    assert.match(
+      formatDiagnosticMessage({ call, decision: conditional, identity }),
+      /allowed unless input\.resource\.locked \(allow := false if input\.resource\.locked, authz\.rego:5\)/,
     );
   });
 });
