@@ -145,7 +145,19 @@ function parseMintTokens(args: string[]) {
   });
 }
 
+const usage = `Usage: npx tsx scripts/mint-demo-identity.ts [--out DIR] [--ttl 10y]
+         [--sub alice --email alice@example.com --name 'Alice Example' --role developer] [--sub bob ...]
+
+Mints demo identities: a fresh RS256 key pair, its public half as DIR/jwks.json, and one signed token
+per --sub as DIR/<sub>.jwt. The private key is never written. With no --sub, alice (developer) and bob
+(admin) are minted. Defaults: --out examples/shop/identity, --ttl 10y (15m, 12h, 30d, 10y).
+`;
+
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const parsed = parseMintArgs(process.argv.slice(2));
   if ('error' in parsed) {
     process.stderr.write(`mint-demo-identity: ${parsed.error}\n`);

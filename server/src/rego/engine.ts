@@ -216,6 +216,15 @@ export function toError(e: unknown): ClearanceError {
     if (e.location) err.location = e.location;
     return err;
   }
+  if (
+    e instanceof RangeError &&
+    /invalid (string|array|typed array) length|allocation failed/i.test(e.message)
+  ) {
+    return {
+      code: 'eval_cancel_error',
+      message: `evaluation exceeded the size limit (a value grew too large: ${e.message})`,
+    };
+  }
   if (e instanceof RangeError) {
     return { code: 'eval_cancel_error', message: 'evaluation exceeded the stack limit (nesting too deep)' };
   }

@@ -7,7 +7,7 @@ import type { Evaluator, Frame, K, VK } from './eval';
 import { entriesOf } from './eval-refs';
 import type { CExpr, CTerm } from './ir';
 import { EvalHalt } from './limits';
-import { type EValue, renderOperand, Unknown } from './partial';
+import { type EValue, negateConjunction, renderOperand, Unknown } from './partial';
 import { equalValues, formatRegoValue, RegoObject, RegoSet, type Value } from './value';
 
 /** `not`: holds when the body has no solution; a conditional body makes a residual `not`. */
@@ -26,8 +26,7 @@ export function evalNot(ev: Evaluator, e: Extract<CExpr, { e: 'not' }>, f: Frame
   if (definite) return false;
   if (conditional.length === 0) return k();
   const only = conditional.length === 1 ? conditional[0] : undefined;
-  const text =
-    only && only.length === 1 ? `not ${only[0]}` : only ? `not { ${only.join('; ')} }` : ev.sourceText(e.loc);
+  const text = only ? negateConjunction(only) : ev.sourceText(e.loc);
   return ev.withResidual(text, k);
 }
 
@@ -72,10 +71,17 @@ export function iterateCollection(
   k: K,
 ): boolean {
   if (coll instanceof Unknown) {
-    const elem = new Unknown(`${renderOperand(coll)}[_]`);
-    const keyText = new Unknown(`key of ${renderOperand(coll)}`);
-    const matchValue = (): boolean => ev.match(value, elem, f, k);
-    return key ? ev.match(key, keyText, f, matchValue) : matchValue();
+    // The iteration itself is the condition, with variables that keep key and value linked:
+    // `some k, v in input.resource` then `k == "shared_with"`, `v == "alice"`.
+    const valueName = ev.iterationVar(value, f, 'v');
+    const keyName = key ? ev.iterationVar(key, f, 'k') : undefined;
+    const decl = keyName
+      ? `some ${keyName}, ${valueName} in ${renderOperand(coll)}`
+      : `some ${valueName} in ${renderOperand(coll)}`;
+    const matchValue = (): boolean => ev.match(value, new Unknown(valueName), f, k);
+    return ev.withResidual(decl, () =>
+      key && keyName ? ev.match(key, new Unknown(keyName), f, matchValue) : matchValue(),
+    );
   }
   for (const [kv, vv] of entriesOf(coll)) {
     ev.limits.step();

@@ -126,9 +126,15 @@ export function walkUnknown(ev: Evaluator, u: Unknown, path: CTerm[], i: number,
   const p = path[i];
   if (p === undefined) return k(u);
   if (p.t === 'var' && f[p.slot] === undefined) {
-    f[p.slot] = new Unknown(`key of ${u.text}`);
+    // Iterating an Unknown: the key is a variable the residual declares, so conditions on the
+    // key and on the value stay linked (`some k, _ in input.resource`, `input.resource[k] == "alice"`).
+    const name = ev.iterationVar(p, f, 'k');
+    const coll = u.compound ? `(${u.text})` : u.text;
+    f[p.slot] = new Unknown(name);
     try {
-      return walkUnknown(ev, new Unknown(`${u.text}[_]`), path, i + 1, f, k);
+      return ev.withResidual(`some ${name}, _ in ${coll}`, () =>
+        walkUnknown(ev, new Unknown(`${coll}[${name}]`), path, i + 1, f, k),
+      );
     } finally {
       f[p.slot] = undefined;
     }

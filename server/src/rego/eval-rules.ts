@@ -11,7 +11,7 @@ import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { EvalHalt } from './limits';
-import { anyUnknown, appendRefStep, type EValue, renderCall, Unknown } from './partial';
+import { anyUnknown, appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
 import { equalValues, keyOf, RegoObject, RegoSet, type Value } from './value';
 
 const TRUE_TERM: CTerm = { t: 'val', v: true };
@@ -204,6 +204,12 @@ function evalRuleSetKey(ev: Evaluator, set: RuleSet, key: Value): EValue | undef
   });
 }
 
+/** What running a clause found out, for decisions. */
+export interface ClauseRunInfo {
+  /** Some branch (the body or an `else`) held for certain under the guards before it: the clause always gives a value. */
+  exhaustive: boolean;
+}
+
 /**
  * Runs a clause, then its `else` branches while no branch holds for certain; `onSolution` per
  * solution. When a branch held only under residual conditions, the later branches run under the
@@ -215,33 +221,31 @@ export function runClause(
   clause: CRule,
   f: Frame,
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+  info?: ClauseRunInfo,
 ): boolean {
-  const mark = ev.residuals.length;
-  const first = runBranch(ev, clause.body, clause.value, clause.origin, f, mark, onSolution);
+  const first = runBranch(ev, clause.body, clause.value, clause.origin, f, onSolution);
+  if (first.definite && info) info.exhaustive = true;
   if (first.stop || first.definite) return first.stop;
-  const guards = first.conditional.length > 0 ? [negation(first.conditional)] : [];
-  return runElses(ev, clause.elses, 0, guards, f, onSolution);
+  return withGuards(ev, negation(first.conditional), 0, () =>
+    runElses(ev, clause.elses, 0, f, onSolution, info),
+  );
 }
 
-/** Runs `else` branches from `i`, each under the guards of the branches before it. */
+/** Runs `else` branches from `i`; the guards of the branches before it are already pushed. */
 function runElses(
   ev: Evaluator,
   elses: CElse[],
   i: number,
-  guards: string[],
   f: Frame,
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+  info: ClauseRunInfo | undefined,
 ): boolean {
   const el = elses[i];
   if (!el) return false;
-  const run = (): boolean => {
-    const mark = ev.residuals.length - guards.length;
-    const r = runBranch(ev, el.body, el.value ?? TRUE_TERM, el.origin, f, mark + guards.length, onSolution);
-    if (r.stop || r.definite) return r.stop;
-    const next = r.conditional.length > 0 ? [...guards, negation(r.conditional)] : guards;
-    return runElses(ev, elses, i + 1, next, f, onSolution);
-  };
-  return withGuards(ev, guards, 0, run);
+  const r = runBranch(ev, el.body, el.value ?? TRUE_TERM, el.origin, f, onSolution);
+  if (r.definite && info) info.exhaustive = true;
+  if (r.stop || r.definite) return r.stop;
+  return withGuards(ev, negation(r.conditional), 0, () => runElses(ev, elses, i + 1, f, onSolution, info));
 }
 
 /** Runs `k` with the guard residuals pushed. */
@@ -258,9 +262,9 @@ function runBranch(
   value: CTerm,
   origin: ClauseOrigin,
   f: Frame,
-  mark: number,
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
 ): { stop: boolean; definite: boolean; conditional: string[][] } {
+  const mark = ev.residuals.length;
   let definite = false;
   const conditional: string[][] = [];
   const stop = ev.evalBody(body, 0, f, () => {
@@ -271,13 +275,9 @@ function runBranch(
   return { stop, definite, conditional };
 }
 
-/** Rego text for "none of these conditional solutions holds". */
-function negation(solutions: string[][]): string {
-  if (solutions.length === 1) {
-    const only = solutions[0] as string[];
-    return only.length === 1 ? `not ${only[0]}` : `not { ${only.join('; ')} }`;
-  }
-  return solutions.map((s) => (s.length === 1 ? `not ${s[0]}` : `not { ${s.join('; ')} }`)).join('; ');
+/** Rego text, one condition each, for "none of these conditional solutions holds". */
+function negation(solutions: string[][]): string[] {
+  return solutions.map(negateConjunction);
 }
 
 const sameConstCache = new WeakMap<RuleSet, boolean>();

@@ -77,6 +77,18 @@ export class Evaluator {
     this.querySource = setup.querySource;
   }
 
+  private freshCount = 0;
+
+  /**
+   * A Rego variable name for an iteration over an Unknown: the pattern's own name when it is an
+   * unbound user variable, else a fresh name (`__k1`).
+   */
+  iterationVar(p: CTerm, f: Frame, hint: string): string {
+    if (p.t === 'var' && f[p.slot] === undefined && !p.name.startsWith('$') && p.name !== '_') return p.name;
+    this.freshCount++;
+    return `__${hint}${this.freshCount}`;
+  }
+
   /** Source text at a location (policy files, or the query). */
   sourceText(loc: Location): string {
     const text = this.policy.sources.get(loc.file) ?? this.querySource ?? '';
@@ -266,13 +278,20 @@ export class Evaluator {
   /** Matches a composite pattern against an Unknown: its variables become Unknown too. */
   private matchUnknown(p: CTerm, u: Unknown, f: Frame, k: K): boolean {
     const slots: number[] = [];
+    const names: string[] = [];
     const collect = (t: CTerm): void => {
-      if (t.t === 'var' && f[t.slot] === undefined) slots.push(t.slot);
-      else if (t.t === 'array' || t.t === 'set') t.items.forEach(collect);
+      if (t.t === 'var' && f[t.slot] === undefined) {
+        slots.push(t.slot);
+        names.push(t.name);
+      } else if (t.t === 'array' || t.t === 'set') t.items.forEach(collect);
       else if (t.t === 'object') for (const [, v] of t.entries) collect(v);
     };
     collect(p);
-    for (const s of slots) f[s] = new Unknown(`${renderOperand(u)}[_]`);
+    // A named variable stands for itself: the residual `[a, b] = input.x` binds it.
+    slots.forEach((s, i) => {
+      const name = names[i] as string;
+      f[s] = new Unknown(name.startsWith('$') ? `${renderOperand(u)}[_]` : name);
+    });
     try {
       return this.withResidual(`${renderPatternText(p)} = ${u.text}`, k);
     } finally {

@@ -104,3 +104,14 @@ export function relateToUnknowns(prefixes: string[][], path: Value[]): UnknownRe
   }
   return result;
 }
+
+/** Rego text for "not all of these conditions hold". */
+export function negateConjunction(conds: string[]): string {
+  const only = conds.length === 1 ? (conds[0] as string) : undefined;
+  if (only !== undefined && !only.includes(';') && !/^some\b/.test(only)) {
+    // `not not x` is no Rego: the negation of `not x` is `x` itself.
+    if (/^not\s/.test(only)) return only.replace(/^not\s+/, '');
+    return `not ${only}`;
+  }
+  return `not { ${conds.join('; ')} }`;
+}

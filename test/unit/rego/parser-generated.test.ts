@@ -50,11 +50,12 @@ const scalar: fc.Arbitrary<Gen> = fc.oneof(
 const variable: fc.Arbitrary<Gen> = name.map((n) => ({ text: n, tree: n, prec: 9 }));
 
 /**
- * A collection item: a bare `a | b` right after `[` or `{` (or after `:`) would read as a
- * comprehension, as in OPA, so `|` calls are parenthesised there.
+ * A collection item: an item whose text starts with `a | ...` right after `[` or `{` (or after `:`)
+ * reads as a comprehension, as in OPA. That happens for a `|` call and for any operator call whose
+ * left operand is one (`{(a) | b == c}`), so every operator call is parenthesised there.
  */
 function item(g: Gen): string {
-  return g.prec === 2 ? `(${g.text})` : g.text;
+  return g.prec < 9 ? `(${g.text})` : g.text;
 }
 
 /** How the notation shows `[x]` in a ref: a string that is a plain name becomes `.name`. */

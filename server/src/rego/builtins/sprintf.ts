@@ -4,7 +4,7 @@
  * AST values (strings bare with %v, composites in Rego syntax).
  */
 import { formatNumber, RegoNumber, toBigInt, toJsNumber } from '../number';
-import { formatRegoValue, RegoObject, RegoSet, type Value } from '../value';
+import { formatRegoValue, type Value } from '../value';
 
 /** Parsed flags, width and precision of one verb. */
 interface Spec {
@@ -60,8 +60,9 @@ function formatG(x: number, precision: number | undefined): string {
   }
   const p = precision === 0 ? 1 : precision;
   const exp = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
-  if (exp < -4 || exp >= p) return goExponent(x.toExponential(p - 1).replace(/\.?0+e/, 'e'));
-  return String(Number(x.toPrecision(p)));
+  // JavaScript formats at most 100 digits; a double has no more significant digits than that anyway.
+  if (exp < -4 || exp >= p) return goExponent(x.toExponential(Math.min(p - 1, 100)).replace(/\.?0+e/, 'e'));
+  return String(Number(x.toPrecision(Math.min(p, 100))));
 }
 
 /** Formats one verb. */
@@ -120,7 +121,8 @@ function formatVerb(verb: string, v: Value, spec: Spec): string {
       const x = toJsNumber(v);
       let s: string;
       if (verb === 'f' || verb === 'F') s = formatFixed(v, spec.precision ?? 6);
-      else if (verb === 'e' || verb === 'E') s = goExponent(x.toExponential(spec.precision ?? 6));
+      else if (verb === 'e' || verb === 'E')
+        s = goExponent(x.toExponential(Math.min(spec.precision ?? 6, 100)));
       else s = formatG(x, spec.precision);
       if (verb === 'E' || verb === 'G') s = s.toUpperCase();
       return pad(signed(s, spec), spec, true);
@@ -145,14 +147,30 @@ function floatHex(x: number, upper: boolean): string {
 
 /** Names Go would print for a mismatched verb's operand. */
 function goTypeName(v: Value): string {
-  if (typeof v === 'string') return 'ast.String';
-  if (typeof v === 'boolean') return 'ast.Boolean';
-  if (v === null) return 'ast.Null';
-  if (v instanceof RegoNumber) return 'ast.Number';
-  if (Array.isArray(v)) return '*ast.Array';
-  if (v instanceof RegoSet) return 'ast.Set';
-  if (v instanceof RegoObject) return 'ast.Object';
-  return '?';
+  // OPA hands fmt an int (or *big.Int, or float64) for a number and a Go string for anything else.
+  if (v instanceof RegoNumber) {
+    const i = toBigInt(v);
+    if (i === undefined) return 'float64';
+    return i >= -(2n ** 63n) && i < 2n ** 63n ? 'int' : '*big.Int';
+  }
+  return 'string';
+}
+
+/** Go's fmt rejects widths and precisions beyond a million (and so never allocates for them). */
+const MAX_FMT_NUMBER = 1_000_000;
+
+/**
+ * Go's `parsenum`: the digits at `start`, or, when the number grows beyond a million, no number
+ * and the rest of the format consumed (so the verb reads as missing: `%!(NOVERB)`).
+ */
+function parseNum(format: string, start: number): { num?: number; next: number } {
+  let num = 0;
+  let i = start;
+  for (; i < format.length && /\d/.test(format[i] as string); i++) {
+    if (num > MAX_FMT_NUMBER) return { next: format.length };
+    num = num * 10 + Number(format[i]);
+  }
+  return i === start ? { next: i } : { num, next: i };
 }
 
 /** Formats `format` with `args` like Go's fmt.Sprintf. */
@@ -178,14 +196,13 @@ export function goSprintf(format: string, args: Value[]): string {
       else if (c === '#') spec.sharp = true;
       else break;
     }
-    let w = '';
-    while (i < format.length && /\d/.test(format[i] as string)) w += format[i++];
-    if (w) spec.width = Number(w);
+    const w = parseNum(format, i);
+    i = w.next;
+    if (w.num !== undefined) spec.width = w.num;
     if (format[i] === '.') {
-      i++;
-      let p = '';
-      while (i < format.length && /\d/.test(format[i] as string)) p += format[i++];
-      spec.precision = p ? Number(p) : 0;
+      const p = parseNum(format, i + 1);
+      i = p.next;
+      spec.precision = p.num ?? 0;
     }
     const verb = format[i];
     i++;
