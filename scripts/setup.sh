@@ -96,7 +96,7 @@ install_debian_packages() {
     fail "apt-get not found. Install the equivalents of: ${missing[*]} (Chromium at /usr/bin/chromium)"
   fi
   "${runner[@]}" apt-get update
-  DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+  "${runner[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 is_code_server_working() {

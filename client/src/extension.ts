@@ -33,6 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       options: { execArgv: ['--nolazy', '--inspect=6019'] },
     },
   };
+  const policyWatcher = vscode.workspace.createFileSystemWatcher('**/*.{rego,json,yaml,yml,jwt,token}');
+  const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+  context.subscriptions.push(policyWatcher, folderWatcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'rego' },
@@ -42,7 +45,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'javascriptreact' },
     ],
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{rego,json,yaml,yml,jwt,token}'),
+      fileEvents: [
+        policyWatcher,
+        // Deleting a folder is one event for the folder, not one per file in it: watch creations
+        // and deletions of anything, so a removed policy or identity folder is noticed.
+        folderWatcher,
+      ],
     },
     outputChannel: output,
   };

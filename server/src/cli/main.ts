@@ -1,5 +1,6 @@
 /** The `clearance` command line: the same scanner, identity and engine as the language server. */
 import { Command, Option } from 'commander';
+import { redactTokensInText } from '../identity';
 import { addIdentityFlags } from './identity-flags';
 import { runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
@@ -82,7 +83,8 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
 export function main(): void {
   runCli(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    // Messages name paths and settings; a token pasted into one must not reach a CI log.
+    err: (t) => process.stderr.write(redactTokensInText(t)),
   }).then(
     (code) => {
       process.exitCode = code;

@@ -46,11 +46,17 @@ export async function decideText(
   if (!language) return { calls: [], errors: [] };
   const scanned = await scanner.scanText(file, text, language);
   const started = Date.now();
-  const calls = scanned.calls.map((call) => {
+  const calls: DecidedCall[] = [];
+  for (const call of scanned.calls) {
     const left = fileBudgetMs - (Date.now() - started);
-    if (left <= 0) return skipOne(file, call, context);
-    return decideOne(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs));
-  });
+    calls.push(
+      left <= 0
+        ? skipOne(file, call, context)
+        : decideOne(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs)),
+    );
+    // Let other work (a hover, an edit) in between two decisions: each may take up to its limit.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return { calls, errors: scanned.errors };
 }
 

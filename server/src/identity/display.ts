@@ -33,6 +33,14 @@ export function redactTokens(value: string): string {
     .replace(LONG_RUN, REDACTED);
 }
 
+/**
+ * Redacts token-like text in output of several lines (hovers, logs, CLI messages), keeping the line
+ * breaks: the last line of defence where anything reaches a person or a file.
+ */
+export function redactTokensInText(text: string): string {
+  return text.split(/\r?\n/).map(redactTokens).join('\n');
+}
+
 /** Whether a whole value looks like a token: `eyJ…`, a JWT-shaped `a.b.c`, or a long base64url run. */
 export function looksLikeToken(value: string): boolean {
   const text = value.trim();

@@ -4,6 +4,7 @@
  */
 export { toInputUser } from './claims';
 export { describeIdentity } from './describe';
+export { redactTokens, redactTokensInText } from './display';
 export { clearJwksCache } from './jwks';
 export { resolveIdentity } from './resolve';
 export type {

@@ -6,7 +6,8 @@ import { formatDiagnosticMessage, formatHover } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
-import type { LoadedPolicy } from '../policy/load';
+import { type LoadedPolicy, maxPolicyFileBytes } from '../policy/load';
+import { parseModule } from '../rego';
 import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
 
 /** The diagnostics of a code document: one per denied call, plus what kept the scan from finishing. */
@@ -56,6 +57,30 @@ export function buildPolicyDiagnostics(policy: LoadedPolicy): Map<string, Diagno
     const list = byFile.get(file) ?? [];
     list.push(toDiagnostic(error));
     byFile.set(file, list);
+  }
+  return byFile;
+}
+
+/**
+ * Parse errors of open `.rego` documents that are not part of the workspace policy (outside
+ * `clearance.policy.paths`, or not saved yet): they are checked as you type all the same.
+ */
+export function buildOpenPolicyDiagnostics(
+  documents: Array<{ path: string; text: string }>,
+): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const doc of documents) {
+    const bytes = Buffer.byteLength(doc.text, 'utf8');
+    if (bytes > maxPolicyFileBytes) {
+      const start = { line: 1, column: 1, offset: 0 };
+      const message = `${(bytes / 1048576).toFixed(1)} MB is over the ${maxPolicyFileBytes / 1048576} MB limit for policy files; not checked`;
+      byFile.set(doc.path, [
+        toDiagnostic({ code: 'file_too_large', message, location: { file: doc.path, start, end: start } }),
+      ]);
+      continue;
+    }
+    const { errors } = parseModule(doc.text, doc.path);
+    byFile.set(doc.path, errors.map(toDiagnostic));
   }
   return byFile;
 }

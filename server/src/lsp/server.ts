@@ -1,10 +1,12 @@
 /**
  * The Clearance language server's entry: it wires LSP handlers to the workspace state and nothing
- * more. Decisions come from the pure core (scanner, identity, engine) through ClearanceWorkspace.
+ * more. Decisions come from the pure core (scanner, identity, engine) through ClearanceWorkspace;
+ * everything sent to the editor passes through `redactTokensInText` on the way out.
  */
 import { join } from 'node:path';
 import {
   createConnection,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   type Hover,
   MessageType,
@@ -14,20 +16,55 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { redactTokensInText } from '../identity';
 import { toPath, toUri } from './convert';
-import { buildCodeDiagnostics, buildPolicyDiagnostics, findCallAt } from './features';
+import {
+  buildCodeDiagnostics,
+  buildOpenPolicyDiagnostics,
+  buildPolicyDiagnostics,
+  findCallAt,
+} from './features';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
-// A failed handler must cost one answer, never the server: log it and go on.
-process.on('unhandledRejection', (reason) => {
-  connection.console.error(`internal error: ${reason instanceof Error ? reason.message : String(reason)}`);
-});
 const documents = new TextDocuments(TextDocument);
 let workspace: ClearanceWorkspace | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
+let lastUnplacedErrors = '';
+/** Resolves once settings, identity and policy are first loaded: nothing is decided before that. */
+let markReady: () => void = () => {};
+const ready = new Promise<void>((resolve) => {
+  markReady = resolve;
+});
+
+/** Writes to the output channel, with anything token-like blanked out. */
+function log(level: 'info' | 'warn' | 'error', text: string): void {
+  connection.console[level](redactTokensInText(text));
+}
+
+/** Publishes diagnostics with anything token-like blanked out of their messages. */
+function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+  const clean = diagnostics.map((d) => ({
+    ...d,
+    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
+    ...(d.relatedInformation
+      ? {
+          relatedInformation: d.relatedInformation.map((r) => ({
+            ...r,
+            message: redactTokensInText(r.message),
+          })),
+        }
+      : {}),
+  }));
+  void connection.sendDiagnostics({ uri, diagnostics: clean, ...(version !== undefined ? { version } : {}) });
+}
+
+// A failed handler must cost one answer, never the server: log it and go on.
+process.on('unhandledRejection', (reason) => {
+  log('error', `internal error: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
 
 connection.onInitialize((params) => {
   // Without a folder there is no policy to find: Clearance stays idle rather than walk the disk.
@@ -51,75 +88,105 @@ connection.onInitialized(async () => {
   setInterval(() => void refreshIdentity(false), 30_000).unref();
 });
 
+let settingsRequest = 0;
+
 /** Pulls settings, re-reads identity and policy, and republishes everything. */
 async function refreshAll(): Promise<void> {
   const ws = workspace;
   if (!ws) return;
+  // Replies can arrive out of order; only the newest request's settings are applied.
+  const request = ++settingsRequest;
   const raw: unknown = await connection.workspace.getConfiguration({
     section: 'clearance',
     scopeUri: toUri(ws.root),
   });
+  if (request !== settingsRequest) return;
   ws.applySettings(raw);
-  for (const e of ws.settingErrors) connection.console.warn(e.message);
+  for (const e of ws.settingErrors) log('warn', e.message);
   ws.reloadPolicy();
   await refreshIdentity(true);
   publishPolicyDiagnostics();
-  reportUnplacedPolicyErrors();
+  reportPolicyState();
+  markReady();
+  // Settings such as the severity or the entrypoint change every decision, whatever the identity did.
+  ws.invalidateDecisions();
+  await publishAllCodeDiagnostics();
 }
 
-/** Errors that belong to no file (a policy path that does not exist) go to the output and a notice. */
-function reportUnplacedPolicyErrors(): void {
-  const unplaced = workspace?.policy?.errors.filter((e) => !e.location) ?? [];
-  for (const e of unplaced) connection.console.error(`${e.code}: ${e.message}`);
-  if (unplaced.length > 0) {
-    // A notification, not a request: the notice needs no answer, and a client without message
-    // requests must not be able to fail it.
-    void connection.sendNotification(ShowMessageNotification.type, {
-      type: MessageType.Warning,
-      message: `Clearance: ${unplaced.map((e) => e.message).join('; ')}`,
-    });
-  }
-}
-
-/** Re-resolves the identity; re-decides open documents when it changed (or when `force`). */
+/** Re-resolves the identity; re-decides open documents when it changed. */
 async function refreshIdentity(force: boolean): Promise<void> {
   const ws = workspace;
   if (!ws) return;
   if (!(await ws.refreshIdentity())) return;
   const view = ws.describeIdentity(Date.now());
-  void connection.sendNotification('clearance/identity', view);
+  void connection.sendNotification('clearance/identity', {
+    ...view,
+    text: redactTokensInText(view.text),
+    tooltip: redactTokensInText(view.tooltip),
+  });
   const key = JSON.stringify([ws.identity.status, ws.identity.user, ws.identity.expiresAt]);
   if (force || key !== lastIdentityKey) {
     lastIdentityKey = key;
-    connection.console.info(`identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
-    ws.invalidateDecisions();
-    await publishAllCodeDiagnostics();
+    log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
+    if (!force) {
+      ws.invalidateDecisions();
+      await publishAllCodeDiagnostics();
+    }
   }
 }
 
+/** Publishes the errors of every policy file, and the parse errors of open `.rego` files outside it. */
 function publishPolicyDiagnostics(): void {
   const ws = workspace;
   if (!ws?.policy) return;
   const byFile = buildPolicyDiagnostics(ws.policy);
+  const open = [...ws.documents.values()].filter(
+    (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
+  );
+  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(open)) byFile.set(file, diagnostics);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
-  for (const [file, diagnostics] of byFile)
-    void connection.sendDiagnostics({ uri: toUri(file), diagnostics });
+  for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
   policyFilesWithDiagnostics = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
+}
+
+/**
+ * Says, once per change, what keeps the policy from deciding: errors that belong to no file (a
+ * policy path that does not exist), or no policy at all. Without a policy no call is flagged, so a
+ * project that uses no Rego sees no warnings.
+ */
+function reportPolicyState(): void {
+  const ws = workspace;
+  if (!ws?.policy) return;
+  const unplaced = ws.policy.errors.filter((e) => !e.location).map((e) => e.message);
+  if (!ws.hasPolicy())
+    unplaced.push('no .rego policy found in this workspace; set clearance.policy.paths to where it is');
+  const text = unplaced.join('; ');
+  if (text === lastUnplacedErrors) return;
+  lastUnplacedErrors = text;
+  if (!text) return;
+  log('warn', text);
+  // A notification, not a request: a notice needs no answer, and a client without message
+  // requests must not be able to fail it.
+  void connection.sendNotification(ShowMessageNotification.type, {
+    type: MessageType.Warning,
+    message: redactTokensInText(`Clearance: ${text}`),
+  });
 }
 
 async function publishCodeDiagnostics(uri: string): Promise<void> {
   const ws = workspace;
   const path = toPath(uri);
-  if (!ws || !path) return;
+  if (!ws || !path || !ws.contains(path)) return;
+  await ready;
   const decided = await ws.decideDocument(path, new Date());
   // An edit that arrived while deciding makes this result stale; the edit publishes its own.
   if (!decided || ws.documents.get(path)?.version !== decided.version) return;
-  void connection.sendDiagnostics({
+  publish(
     uri,
-    version: decided.version,
-    diagnostics: buildCodeDiagnostics(decided, ws.identity, ws.settings),
-  });
+    ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
+    decided.version,
+  );
 }
 
 async function publishAllCodeDiagnostics(): Promise<void> {
@@ -131,7 +198,7 @@ documents.onDidChangeContent(async ({ document }) => {
   const path = toPath(document.uri);
   if (!ws || !path) return;
   ws.documents.set(path, { path, text: document.getText(), version: document.version });
-  if (ws.isPolicyFile(path)) {
+  if (path.endsWith('.rego') || ws.isPolicyFile(path)) {
     // Typing in a policy re-decides every open file; wait for a pause so each keystroke does not.
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(), 150);
@@ -143,7 +210,7 @@ documents.onDidChangeContent(async ({ document }) => {
 async function reloadPolicyAndRepublish(): Promise<void> {
   workspace?.reloadPolicy();
   publishPolicyDiagnostics();
-  reportUnplacedPolicyErrors();
+  reportPolicyState();
   await publishAllCodeDiagnostics();
 }
 
@@ -154,7 +221,7 @@ documents.onDidClose(({ document }) => {
   ws.documents.delete(path);
   ws.decided.delete(path);
   if (ws.isPolicyFile(path)) void reloadPolicyAndRepublish();
-  else void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  else publish(document.uri, []);
 });
 
 connection.onDidChangeConfiguration(() => void refreshAll());
@@ -163,8 +230,10 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const ws = workspace;
   if (!ws) return;
   const paths = changes.map((c) => toPath(c.uri)).filter((p): p is string => p !== undefined);
-  if (paths.some((p) => ws.isIdentityFile(p))) await refreshIdentity(true);
-  if (paths.some((p) => ws.isPolicyFile(p) && !ws.documents.has(p))) await reloadPolicyAndRepublish();
+  if (paths.some((p) => ws.isIdentityFile(p)))
+    await refreshIdentity(true).then(() => ws.invalidateDecisions());
+  if (paths.some((p) => ws.affectsPolicy(p) && !ws.documents.has(p))) await reloadPolicyAndRepublish();
+  else if (paths.some((p) => ws.isIdentityFile(p))) await publishAllCodeDiagnostics();
 });
 
 connection.onExecuteCommand(async ({ command }) => {
@@ -174,14 +243,20 @@ connection.onExecuteCommand(async ({ command }) => {
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
   const ws = workspace;
   const path = toPath(textDocument.uri);
-  if (!ws || !path) return null;
+  if (!ws || !path || !ws.contains(path)) return null;
+  await ready;
   const decided = await ws.decideDocument(path, new Date());
   if (!decided) return null;
-  const stale =
-    ws.policy && ws.policy !== ws.decisionPolicy
-      ? `The policy has errors (see the Problems panel): decided with the last version that compiled, ${ws.decisionPolicy?.version}.`
-      : undefined;
-  return findCallAt(decided.calls, position, ws.identity, stale);
+  let note: string | undefined;
+  if (!ws.hasPolicy()) {
+    note =
+      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
+  } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
+    note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
+  }
+  const hover = findCallAt(decided.calls, position, ws.identity, note);
+  if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
+  return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });
 
 documents.listen(connection);

@@ -3,7 +3,7 @@
  * the decided calls of each open document. It re-decides what is open whenever one of its inputs
  * changes, and hands the results to the LSP handlers.
  */
-import { dirname } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { toIdentitySettings } from '../config/identity';
 import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../config/settings';
 import { type DecidedCall, decideText } from '../decision/scan';
@@ -141,15 +141,38 @@ export class ClearanceWorkspace {
 
   /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */
   isPolicyFile(path: string): boolean {
-    if (!path.startsWith(this.root)) return false;
+    if (!this.contains(path)) return false;
     return path.endsWith('.rego') || /(^|[\\/])data\.(json|ya?ml)$/.test(path);
   }
 
-  /** Whether `path` is the token or key file the identity comes from. */
+  /**
+   * Whether a created or deleted `path` may change the policy: a policy file, or a folder that held
+   * one (VS Code reports a deleted folder as one event, not one per file).
+   */
+  affectsPolicy(path: string): boolean {
+    if (this.isPolicyFile(path)) return true;
+    const folder = path.endsWith(sep) ? path : `${path}${sep}`;
+    const files = [...(this.policy?.regoFiles ?? []), ...(this.policy?.dataFiles ?? [])];
+    return this.contains(path) && (files.some((f) => f.startsWith(folder)) || !/\.[^\\/]*$/.test(path));
+  }
+
+  /** Whether `path` is the token or key file the identity comes from, or a folder holding one. */
   isIdentityFile(path: string): boolean {
     const { tokenFile, jwksFile } = this.settings.identity;
-    return [tokenFile, jwksFile].some(
-      (f) => f && (path === f || path.endsWith(`/${f}`) || dirname(path) === f),
-    );
+    return [tokenFile, jwksFile].some((f) => {
+      if (!f) return false;
+      const file = isAbsolute(f) ? f : join(this.root, f);
+      return path === file || file.startsWith(`${path}${sep}`);
+    });
+  }
+
+  /** Whether `path` is inside this workspace folder (a sibling folder that shares a prefix is not). */
+  contains(path: string): boolean {
+    return path === this.root || path.startsWith(`${this.root}${sep}`);
+  }
+
+  /** Whether a policy was found at all: without one there is nothing to decide with. */
+  hasPolicy(): boolean {
+    return (this.decisionPolicy?.regoFiles.length ?? 0) > 0;
   }
 }

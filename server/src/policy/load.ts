@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { isSkippedDirectory } from '../config/workspace-files';
@@ -142,18 +142,22 @@ function readText(
   openTexts: ReadonlyMap<string, string>,
   errors: ClearanceError[],
 ): string | undefined {
+  const tooLarge = (bytes: number) => {
+    errors.push({
+      code: 'file_too_large',
+      message: `${basename(file)} is ${(bytes / 1048576).toFixed(1)} MB, over the ${maxPolicyFileBytes / 1048576} MB limit for policy files; not loaded`,
+      location: startOf(file),
+    });
+    return undefined;
+  };
   const open = openTexts.get(file);
-  if (open !== undefined) return open;
+  if (open !== undefined) {
+    const bytes = Buffer.byteLength(open, 'utf8');
+    return bytes > maxPolicyFileBytes ? tooLarge(bytes) : open;
+  }
   try {
     const size = statSync(file).size;
-    if (size > maxPolicyFileBytes) {
-      errors.push({
-        code: 'file_too_large',
-        message: `${file} is ${(size / 1048576).toFixed(1)} MB, over the ${maxPolicyFileBytes / 1048576} MB limit for policy files; not loaded`,
-        location: startOf(file),
-      });
-      return undefined;
-    }
+    if (size > maxPolicyFileBytes) return tooLarge(size);
     return readFileSync(file, 'utf8');
   } catch (error) {
     errors.push({

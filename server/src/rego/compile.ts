@@ -144,10 +144,16 @@ export function compileModules(
     const node = nodeAt(root, path, false);
     return node?.rules?.kind === 'function' ? node.rules.arity : undefined;
   };
+  // One map of visible names per module: rebuilding it per clause made compiling quadratic.
+  const globalsByModule = new Map<ast.Module, Map<string, GlobalName>>();
   for (const p of pending) {
     const node = nodeAt(root, p.nodePath, false) as RuleNode;
     const set = setsByNode.get(node) as RuleSet;
-    const globals = moduleGlobals(p.module, packageNames.get(p.module.package.path.join('.')) ?? new Set());
+    let globals = globalsByModule.get(p.module);
+    if (!globals) {
+      globals = moduleGlobals(p.module, packageNames.get(p.module.package.path.join('.')) ?? new Set());
+      globalsByModule.set(p.module, globals);
+    }
     const ctx: CompileContext = { globals, functionArity, errors };
     const compiled = compileClause(p, ctx, sources, formatPath(p.nodePath));
     if (compiled.isDefault) {
