@@ -142,6 +142,25 @@ describe('clearance policy', () => {
     );
   });
 
+  it("eval of the README's example allows alice to read her own order", async () => {
+    const input = join(shop, 'inputs', 'alice-reads-her-order.json');
+    const { code, out } = await run(
+      'policy',
+      'eval',
+      '-d',
+      join(shop, 'policy'),
+      '-i',
+      input,
+      'data.api.authz.allow',
+    );
+    assert.equal(code, 0);
+    assert.equal(
+      (JSON.parse(out) as { result: Array<{ expressions: Array<{ value: unknown }> }> }).result[0]
+        ?.expressions[0]?.value,
+      true,
+    );
+  });
+
   it('eval without -d loads nothing, as opa eval does', async () => {
     const { code, out } = await run('policy', 'eval', 'data');
     assert.equal(code, 0);
