@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import { openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import { hoverText, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
 const identity = {
@@ -54,11 +54,21 @@ describe('a workspace without any Rego policy', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('flags no call, and says once that no policy was found', async () => {
+  it('flags no call and shows no pop-up, but says in the output and the hover that there is no policy', async () => {
     const text = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
     const uri = await openDocument(server, join(root, 'src/api/orders.ts'), text, 'typescript');
     const diagnostics = await waitFor('diagnostics', () => server.diagnostics.get(uri));
     assert.deepEqual(diagnostics, []);
+    assert.ok(server.transcript.some((line) => line.includes('no .rego policy found')));
+    assert.deepEqual(server.messages, []);
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes("method: 'DELETE'"));
+    const hover = await hoverText(server, uri, line, (lines[line] as string).indexOf('fetch'));
+    assert.match(hover ?? '', /No Rego policy was found/);
+  });
+
+  it('pops up a notice when the configured policy location holds no policy', async () => {
+    await applySettings(server, { ...identity, policy: { paths: ['src'] } });
     const notice = await waitFor('a notice', () =>
       server.messages.find((m) => m.includes('no .rego policy')),
     );
@@ -95,7 +105,7 @@ describe('a workspace whose policy changes on disk', () => {
     await waitFor('the warning to go', () =>
       server.diagnostics.get(ordersUri)?.length === 0 ? true : undefined,
     );
-    await waitFor('a notice', () => server.messages.find((m) => m.includes('no .rego policy')));
+    await waitFor('the log line', () => server.transcript.find((m) => m.includes('no .rego policy')));
     renameSync(away, join(root, 'policy'));
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: folder, type: 1 }],

@@ -159,8 +159,14 @@ function reportPolicyState(): void {
   const ws = workspace;
   if (!ws?.policy) return;
   const unplaced = ws.policy.errors.filter((e) => !e.location).map((e) => e.message);
-  if (!ws.hasPolicy())
-    unplaced.push('no .rego policy found in this workspace; set clearance.policy.paths to where it is');
+  const configured = ws.settings.policy.paths.length > 0;
+  if (!ws.hasPolicy()) {
+    const missing = 'no .rego policy found in this workspace; set clearance.policy.paths to where it is';
+    // Installed for every TypeScript project, Clearance must not nag where there is no Rego at all:
+    // say it in the output unless a policy location was configured and turned out empty.
+    if (configured) unplaced.push(missing);
+    else log('info', missing);
+  }
   const text = unplaced.join('; ');
   if (text === lastUnplacedErrors) return;
   lastUnplacedErrors = text;
