@@ -20,11 +20,15 @@ import type { Browser, Page } from 'playwright-core';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import {
   type CodeServer,
+  goToLine,
   hoverText,
+  lineTokens,
   openBrowser,
   openFile,
   openWorkbench,
+  type ProblemRow,
   problemsPanelRows,
+  type RenderedToken,
   repoRoot,
   resultsDir,
   screenshot,
@@ -36,6 +40,7 @@ import {
 const givenVsix = process.env.CLEARANCE_E2E_VSIX;
 const vsixPath = givenVsix ?? join(repoRoot, 'dist', 'clearance.vsix');
 const ordersFile = 'src/api/orders.ts';
+const policyFile = 'policy/authz.rego';
 
 // What the packaged extension is built from: a .vsix newer than all of it can be reused.
 const extensionSources = [
@@ -92,6 +97,31 @@ function findLine(workspace: string, relPath: string, ...texts: string[]): numbe
   assert.ok(index >= 0, `no line of ${relPath} contains ${texts.join(' and ')}`);
   return index + 1;
 }
+
+/** Polls the Problems panel (opening it if need be) until its rows satisfy `done`, and returns them. */
+async function waitForProblems(
+  page: Page,
+  done: (rows: ProblemRow[]) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<ProblemRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: ProblemRow[] = [];
+  do {
+    rows = await problemsPanelRows(page, 0);
+    if (done(rows)) return rows;
+    await page.waitForTimeout(200);
+  } while (Date.now() < deadline);
+  throw new Error(
+    `the Problems panel did not show ${what} within ${timeoutMs} ms; rows:\n${rows.map((row) => row.ariaLabel || row.text).join('\n')}`,
+  );
+}
+
+/** Whether a Problems panel row is an error reported as a Rego parse error. */
+const isParseError = (row: ProblemRow) => /^Error:/.test(row.ariaLabel) && /rego_parse_error/.test(row.text);
+
+/** Whether a Problems panel row is the warning on a denied call. */
+const isDeniedWarning = (row: ProblemRow) => /^Warning:/.test(row.ariaLabel) && /denied/i.test(row.ariaLabel);
 
 describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, () => {
   let workspace = '';
@@ -150,5 +180,81 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
     const hover = await hoverText(page, line, 'fetch', { until: /alice@example\.com/, timeoutMs: 60_000 });
     assert.match(hover, /alice@example\.com/);
     assert.doesNotMatch(hover, /denied/i);
+  });
+
+  // Last, since it breaks the policy for a moment.
+  test('a syntax error typed into the policy is an error in the Problems panel until it is undone', async () => {
+    const original = readFileSync(join(workspace, policyFile), 'utf8');
+    await openFile(page, policyFile);
+
+    // The Rego grammar is active: the language mode says so, and keywords get their own colour.
+    assert.equal(await statusBarText(page, /^Rego$/), 'Rego');
+    const packageLine = findLine(workspace, policyFile, 'package api.authz');
+    const defaultLine = findLine(workspace, policyFile, 'default allow := false');
+    await goToLine(page, packageLine);
+    const classOf = (tokens: RenderedToken[], text: string) =>
+      tokens.find((token) => token.text === text)?.className;
+    let packageTokens = await lineTokens(page, packageLine);
+    // Tokenization can lag the first render: the line is drawn plain until the grammar has run.
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const keyword = classOf(packageTokens, 'package');
+      if (keyword && keyword !== classOf(packageTokens, ' ')) break;
+      await page.waitForTimeout(200);
+      packageTokens = await lineTokens(page, packageLine);
+    }
+    const shown = JSON.stringify(packageTokens);
+    const keywordClass = classOf(packageTokens, 'package');
+    const plainClass = classOf(packageTokens, ' ');
+    assert.ok(keywordClass && plainClass, `"package" is not a token of its own: ${shown}`);
+    assert.match(keywordClass, /\bmtk\d+\b/);
+    assert.notEqual(keywordClass, plainClass, `"package" is rendered like plain text: ${shown}`);
+    assert.notEqual(
+      keywordClass,
+      classOf(packageTokens, 'api.authz'),
+      `"package" looks like its name: ${shown}`,
+    );
+    const defaultTokens = await lineTokens(page, defaultLine);
+    assert.equal(
+      classOf(defaultTokens, 'default'),
+      keywordClass,
+      `"default" is not coloured as a keyword: ${JSON.stringify(defaultTokens)}`,
+    );
+
+    // A stray ")" after the admin rule's condition is a parse error on that line.
+    const adminLine = findLine(workspace, policyFile, 'allow if input.user.role == "admin"');
+    await problemsPanelRows(page, 0);
+    await goToLine(page, adminLine);
+    await page.keyboard.press('End');
+    await page.keyboard.type(' )');
+    const dirtyTab = page.locator('.tabs-container .tab.active.dirty', { hasText: 'authz.rego' });
+    await dirtyTab.waitFor({ timeout: 5_000 });
+    const rows = await waitForProblems(page, (found) => found.some(isParseError), 'a rego_parse_error');
+    await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 10_000 });
+    await screenshot(page, 'rego-error');
+    const parseError = rows.find(isParseError);
+    assert.ok(parseError);
+    assert.match(parseError.ariaLabel, /unexpected \) token/);
+    assert.match(parseError.ariaLabel, new RegExp(` at line ${adminLine} and character \\d+`));
+    assert.match(parseError.text, new RegExp(`\\[Ln ${adminLine}, Col \\d+\\]`));
+
+    // Undo (one or more undo stops, until the editor holds the saved text again): the error goes. The DELETE
+    // call's warning (kept from the last policy that parsed) must still be listed, so that a panel read while
+    // it is being redrawn, with no rows at all, does not pass for one without the error.
+    await goToLine(page, adminLine);
+    for (let presses = 0; presses < 5 && (await dirtyTab.count()) > 0; presses++) {
+      await page.keyboard.press('Control+Z');
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await dirtyTab.count(), 0, 'the policy is still modified');
+    await waitForProblems(
+      page,
+      (found) => !found.some(isParseError) && found.some(isDeniedWarning),
+      'no rego_parse_error and the denied warning',
+    );
+    await page
+      .locator('.editor-instance .squiggly-error')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(readFileSync(join(workspace, policyFile), 'utf8'), original, 'the policy file was changed');
   });
 });

@@ -38,9 +38,11 @@ const chromiumFlags = [
   '--disable-quic',
 ];
 
-// Over the shared quiet settings: no experiments, git or chat prompts, a plain editor, and hovers quick.
+// Over the shared quiet settings: no experiments, git or chat prompts, a plain editor, and hovers quick. No auto
+// save (on by default in the browser): a test that types into a file decides whether it is written.
 const testUserSettings: Record<string, unknown> = {
   ...quietUserSettings,
+  'files.autoSave': 'off',
   'workbench.enableExperiments': false,
   'git.enabled': false,
   'chat.commandCenter.enabled': false,
@@ -344,8 +346,8 @@ export async function goToLine(page: Page, lineNumber: number): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** Finds the screen point a little inside the first occurrence of `text` on a rendered line, or null. */
-async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
+/** Finds the rendered text row of a line of the active editor (it must be scrolled into view), or null. */
+async function renderedLine(page: Page, lineNumber: number) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
   // The gutter row and the text row of one line are placed at the same `top`.
   const gutterRow = editor
@@ -355,7 +357,32 @@ async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
   const gutterStyle = (await gutterRow.getAttribute('style', { timeout: 10_000 })) ?? '';
   const top = /top:\s*([\d.]+px)/.exec(gutterStyle)?.[1];
   if (!top) return null;
-  const line = editor.locator(`.view-lines > .view-line[style*="top:${top}"]`).first();
+  return editor.locator(`.view-lines > .view-line[style*="top:${top}"]`).first();
+}
+
+/** One token of a rendered line: its text (spaces as spaces) and its class (`mtkN` names its colour). */
+export interface RenderedToken {
+  text: string;
+  className: string;
+}
+
+/** Returns the tokens Monaco rendered for a line of the active editor (one span per token). */
+export async function lineTokens(page: Page, lineNumber: number): Promise<RenderedToken[]> {
+  const line = await renderedLine(page, lineNumber);
+  if (!line) return [];
+  const tokens: RenderedToken[] = [];
+  for (const span of await line.locator(':scope > span > span').all()) {
+    // VS Code renders spaces as non-breaking spaces.
+    const text = ((await span.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    tokens.push({ text, className: (await span.getAttribute('class')) ?? '' });
+  }
+  return tokens;
+}
+
+/** Finds the screen point a little inside the first occurrence of `text` on a rendered line, or null. */
+async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
+  const line = await renderedLine(page, lineNumber);
+  if (!line) return null;
   // Monaco renders one span per token; the token may hold more than `text`, so measure inside it.
   const spans = line.locator(':scope > span > span');
   for (const span of await spans.all()) {
