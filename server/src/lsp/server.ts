@@ -8,6 +8,7 @@ import {
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
+  FileChangeType,
   type Hover,
   MessageType,
   ProposedFeatures,
@@ -207,14 +208,15 @@ documents.onDidChangeContent(async ({ document }) => {
   if (path.endsWith('.rego') || ws.isPolicyFile(path)) {
     // Typing in a policy re-decides every open file; wait for a pause so each keystroke does not.
     clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(), 150);
+    reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(false), 150);
   } else {
     await publishCodeDiagnostics(document.uri);
   }
 });
 
-async function reloadPolicyAndRepublish(): Promise<void> {
-  workspace?.reloadPolicy();
+/** Reloads the policy (walking the workspace for policy files again when `rescan`) and republishes. */
+async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
+  workspace?.reloadPolicy(rescan);
   publishPolicyDiagnostics();
   reportPolicyState();
   await publishAllCodeDiagnostics();
@@ -238,7 +240,17 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const paths = changes.map((c) => toPath(c.uri)).filter((p): p is string => p !== undefined);
   if (paths.some((p) => ws.isIdentityFile(p)))
     await refreshIdentity(true).then(() => ws.invalidateDecisions());
-  if (paths.some((p) => ws.affectsPolicy(p) && !ws.documents.has(p))) await reloadPolicyAndRepublish();
+  // An open document's own saves are already compiled from its text; a created or deleted file
+  // changes which files the policy has, whether or not it is open.
+  const policyChanged = changes.some((c) => {
+    const path = toPath(c.uri);
+    return (
+      path !== undefined &&
+      ws.affectsPolicy(path) &&
+      (c.type !== FileChangeType.Changed || !ws.documents.has(path))
+    );
+  });
+  if (policyChanged) await reloadPolicyAndRepublish();
   else if (paths.some((p) => ws.isIdentityFile(p))) await publishAllCodeDiagnostics();
 });
 

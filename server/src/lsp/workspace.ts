@@ -9,7 +9,7 @@ import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../c
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import { describeIdentity, type Identity, resolveIdentity } from '../identity';
-import { type LoadedPolicy, loadPolicy } from '../policy/load';
+import { findPolicyFiles, type LoadedPolicy, loadPolicy, type PolicyFiles } from '../policy/load';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
 
 /** What the status bar shows about the identity. */
@@ -79,14 +79,22 @@ export class ClearanceWorkspace {
     return true;
   }
 
-  /** Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk. */
-  reloadPolicy(): void {
+  private policyFiles: PolicyFiles | undefined;
+
+  /**
+   * Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk.
+   * `rescan` walks the workspace for policy files again; typing in a policy does not need that, as
+   * only a created or deleted file (or new settings) changes which files there are.
+   */
+  reloadPolicy(rescan = true): void {
     const openTexts = new Map<string, string>();
     for (const doc of this.documents.values()) {
       if (doc.path.endsWith('.rego') || /data\.(json|ya?ml)$/.test(doc.path))
         openTexts.set(doc.path, doc.text);
     }
-    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts);
+    if (rescan || !this.policyFiles)
+      this.policyFiles = findPolicyFiles(this.root, this.settings.policy.paths);
+    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, { found: this.policyFiles });
     if (this.policy.errors.length === 0 || !this.decisionPolicy) {
       this.decisionPolicy = this.policy;
     }

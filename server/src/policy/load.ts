@@ -70,7 +70,12 @@ export interface LoadOptions {
    * `data.json` / `data.yaml` count, as in a bundle, so a workspace's other JSON files stay out.
    */
   allDataFiles?: boolean;
+  /** The files a previous `findPolicyFiles` found, when nothing was created or deleted since. */
+  found?: PolicyFiles;
 }
+
+/** The policy and data files of a workspace, as `findPolicyFiles` finds them. */
+export type PolicyFiles = ReturnType<typeof findPolicyFiles>;
 
 function isDataFile(file: string, options: LoadOptions): boolean {
   const name = file.split(sep).pop() ?? '';
@@ -105,7 +110,7 @@ export function loadPolicy(
   openTexts: ReadonlyMap<string, string> = new Map(),
   options: LoadOptions = {},
 ): LoadedPolicy {
-  const found = findPolicyFiles(root, paths, options);
+  const found = options.found ?? findPolicyFiles(root, paths, options);
   const errors = [...found.errors];
   const hash = createHash('sha256');
   const sources: Array<{ file: string; text: string }> = [];
