@@ -13,7 +13,7 @@ const production = process.argv.includes('--production');
 /** The wasm files the scanner needs: the tree-sitter runtime and one grammar per language. */
 const wasmFiles = [
   require.resolve('web-tree-sitter/tree-sitter.wasm'),
-  ...['typescript', 'tsx', 'javascript'].map((name) =>
+  ...['typescript', 'tsx', 'javascript', 'python', 'go'].map((name) =>
     join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${name}.wasm`),
   ),
 ];

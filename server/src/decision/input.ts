@@ -3,9 +3,11 @@
  * it are unknown while editing (a template variable in the URL, the resource's owner): those are
  * evaluated as unknowns, so a decision never rests on a guess. See docs/input.md.
  */
+import type { ProjectConfig } from '../config/clearance-yaml';
 import type { Identity } from '../identity';
 import type { JsonValue } from '../rego';
-import { actionForMethod, type HttpCall, resourceForUrl } from '../scanner';
+import type { HttpCall } from '../scanner';
+import { resolveCallTarget } from './call-target';
 
 /** The input document for a call and the input paths whose values are not known. */
 export interface CallInput {
@@ -18,10 +20,19 @@ export interface CallInput {
   route?: string;
 }
 
-/** Builds the input for `call` as made by `identity` at `now`. */
-export function buildCallInput(call: HttpCall, identity: Identity, now: Date): CallInput {
-  const action = actionForMethod(call.method);
-  const resource = resourceForUrl(call.url);
+/**
+ * Builds the input for `call` as made by `identity` at `now`; `project` is the workspace's
+ * `.clearance.yaml` (route templates, base URLs, the method -> action table).
+ */
+export function buildCallInput(
+  call: HttpCall,
+  identity: Identity,
+  now: Date,
+  project?: ProjectConfig,
+): CallInput {
+  const target = resolveCallTarget(call, project);
+  const action = target.action;
+  const resource = target.resource;
   // Only a URL with no computed part names one path; `/api/orders/${id}` names many, so its path is
   // unknown like everything else the code does not show (the id, the owner, ...).
   const literal = call.url.known && call.url.segments.every((s) => s.kind === 'literal');
@@ -33,9 +44,10 @@ export function buildCallInput(call: HttpCall, identity: Identity, now: Date): C
     user: trustedUser(identity),
     resource: resource
       ? {
+          ...resource.params,
           type: resource.type,
-          ...(literal ? { path: resource.path } : {}),
-          ...(resource.idKnown && resource.id !== undefined ? { id: resource.id } : {}),
+          ...(literal && resource.path !== undefined ? { path: resource.path } : {}),
+          ...(resource.id !== undefined ? { id: resource.id } : {}),
         }
       : {},
     context: {
@@ -53,7 +65,10 @@ export function buildCallInput(call: HttpCall, identity: Identity, now: Date): C
   return {
     input,
     unknowns,
-    summary: `${call.method ?? '(method unknown)'} ${route ?? call.url.source}`,
+    summary:
+      call.origin === 'mapping' || (call.origin === 'annotation' && call.client === 'custom')
+        ? `${action ?? '(action unknown)'} ${resource?.type ?? '(resource unknown)'} via ${call.url.source}`
+        : `${call.method ?? '(method unknown)'} ${route ?? call.url.source}`,
     ...(route !== undefined ? { route } : {}),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { ProjectConfig } from '../config/clearance-yaml';
 import type { ClearanceSettings } from '../config/settings';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
@@ -27,6 +28,8 @@ export interface DecisionContext {
   identity: Identity;
   settings: ClearanceSettings;
   now: Date;
+  /** The workspace's `.clearance.yaml`; absent means the defaults. */
+  project?: ProjectConfig;
 }
 
 /**
@@ -67,7 +70,7 @@ export function decideOne(
   context: DecisionContext,
   timeoutMs = context.settings.evaluation.timeoutMs,
 ): DecidedCall {
-  const input = buildCallInput(call, context.identity, context.now);
+  const input = buildCallInput(call, context.identity, context.now, context.project);
   const limits = { ...context.settings.evaluation, timeoutMs };
   const decision = decideCall(context.policy, context.settings.policy.entrypoint, input, limits);
   return { file, call, input, decision };
@@ -75,7 +78,7 @@ export function decideOne(
 
 /** A call left undecided because its file spent its evaluation budget. */
 function skipOne(file: string, call: HttpCall, context: DecisionContext): DecidedCall {
-  const input = buildCallInput(call, context.identity, context.now);
+  const input = buildCallInput(call, context.identity, context.now, context.project);
   const decision: CallDecision = {
     verdict: 'error',
     entrypoint: context.settings.policy.entrypoint,

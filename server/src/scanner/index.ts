@@ -3,10 +3,15 @@
  * maps each call's method and URL to a policy action and resource. Pure: no editor or LSP imports.
  */
 
+export { parseAnnotation, parseResource } from './annotations';
 export { languageForPath } from './languages';
 export { actionForMethod, resourceForUrl } from './resource';
 export { createScanner, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_TIMEOUT_MS } from './scanner';
 export type {
+  CallOrigin,
+  CallResource,
+  CallValue,
+  ClientMapping,
   ExpressionSegment,
   HttpCall,
   HttpClient,

@@ -11,6 +11,8 @@ const LANGUAGE_BY_EXTENSION: ReadonlyMap<string, ScanLanguage> = new Map([
   ['.mjs', 'javascript'],
   ['.cjs', 'javascript'],
   ['.jsx', 'javascript'],
+  ['.py', 'python'],
+  ['.go', 'go'],
 ]);
 
 /** The grammar file (in `tree-sitter-wasms/out/` or the bundled wasm folder) for each language. */
@@ -18,6 +20,20 @@ export const GRAMMAR_FILES: Readonly<Record<ScanLanguage, string>> = {
   typescript: 'tree-sitter-typescript.wasm',
   tsx: 'tree-sitter-tsx.wasm',
   javascript: 'tree-sitter-javascript.wasm',
+  python: 'tree-sitter-python.wasm',
+  go: 'tree-sitter-go.wasm',
+};
+
+/** The JavaScript-family languages, which share one grammar shape and the JavaScript recognisers. */
+export const JS_LANGUAGES: readonly ScanLanguage[] = ['typescript', 'tsx', 'javascript'];
+
+/** The syntax node types of a function call, per language. */
+export const CALL_NODE_TYPE: Readonly<Record<ScanLanguage, string>> = {
+  typescript: 'call_expression',
+  tsx: 'call_expression',
+  javascript: 'call_expression',
+  python: 'call',
+  go: 'call_expression',
 };
 
 /** Picks the language for a file path or URI from its extension; undefined when not scannable. */

@@ -6,6 +6,7 @@
 
 import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import type { ClearanceError } from '../errors';
+import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
 import { createScanContext, type ScanContext } from './recognizers/context';
@@ -26,6 +27,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     wasmDir: options.wasmDir,
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     parseTimeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+    clientMappings: options.clientMappings ?? [],
   };
   return {
     scanText: (file, text, language) => scanText(settings, file, text, language),
@@ -47,7 +49,7 @@ async function scanText(
   if (typeof text !== 'string') return fail('invalid_input', 'the text to scan is not a string');
   const language = requested ?? languageForPath(String(file));
   if (language === undefined || !Object.hasOwn(GRAMMAR_FILES, language)) {
-    return fail('unsupported_language', `not a TypeScript or JavaScript file: ${String(file)}`);
+    return fail('unsupported_language', `not a TypeScript, JavaScript, Python or Go file: ${String(file)}`);
   }
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > settings.maxFileBytes) {
@@ -93,7 +95,15 @@ async function scanText(
       trees.push(fragment);
       return fragment.rootNode;
     };
-    const context = createScanContext({ file, text, language, root: tree.rootNode, lines, parseFragment });
+    const context = createScanContext({
+      file,
+      text,
+      language,
+      root: tree.rootNode,
+      lines,
+      parseFragment,
+      clientMappings: settings.clientMappings,
+    });
     return runRecognizers(context);
   } catch (error) {
     parser.reset();
@@ -116,6 +126,15 @@ function runRecognizers(context: ScanContext): ScanResult {
         location: locateFileStart(context.file),
       });
     }
+  }
+  try {
+    applyAnnotations(context, calls, errors);
+  } catch (error) {
+    errors.push({
+      code: 'scanner_failed',
+      message: `reading annotation comments failed: ${describeError(error)}`,
+      location: locateFileStart(context.file),
+    });
   }
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   return { calls, errors };

@@ -7,10 +7,28 @@
 import type { ClearanceError, Location } from '../errors';
 
 /** The grammars the scanner parses with; JSX is part of the `javascript` grammar. */
-export type ScanLanguage = 'typescript' | 'tsx' | 'javascript';
+export type ScanLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go';
 
-/** The HTTP client library a recogniser matched; grows as recognisers are added. */
-export type HttpClient = 'fetch';
+/**
+ * The HTTP client library a recogniser matched. `custom` is a project's own function: a call named
+ * by a `.clearance.yaml` client mapping, or any call an annotation comment declares.
+ */
+export type HttpClient = 'fetch' | 'axios' | 'got' | 'ky' | 'requests' | 'httpx' | 'net/http' | 'custom';
+
+/** How a call was found: by a client recogniser, by an annotation comment, or by a client mapping. */
+export type CallOrigin = 'recognised' | 'annotation' | 'mapping';
+
+/**
+ * A value the code may or may not show: a literal (`known`), or the source of what computes it at
+ * run time (an expression, or a `{name}` placeholder of an annotation or mapping).
+ */
+export type CallValue = { known: true; value: string } | { known: false; source: string };
+
+/** The resource an annotation or a client mapping fixes for a call. */
+export interface CallResource {
+  type: string;
+  id?: CallValue;
+}
 
 /** A literal piece of a URL, with escape sequences decoded. */
 export interface LiteralSegment {
@@ -52,6 +70,27 @@ export interface HttpCall {
   calleeLocation: Location;
   /** The call's source text, cut to about 200 characters. */
   text: string;
+  /** How the call was found; absent means `recognised`. */
+  origin?: CallOrigin;
+  /** The policy action an annotation or client mapping fixes; it wins over the method's action. */
+  action?: string;
+  /** The resource an annotation or client mapping fixes; it wins over the one read from the URL. */
+  resource?: CallResource;
+  /** True when `// clearance: ignore` sits on the line above: the call is not to be reported. */
+  suppressed?: boolean;
+}
+
+/** A project's own client function that makes an HTTP call, from `.clearance.yaml` `clients`. */
+export interface ClientMapping {
+  /** The callee as written: `ordersClient.remove` or `removeOrder`. */
+  callee: string;
+  /** The parameter names in `ordersClient.remove($id)`, without `$`, in argument order. */
+  params: string[];
+  action?: string;
+  /** `id` may be `{ known: false, source: '$id' }`: the argument in that parameter's position. */
+  resource?: CallResource;
+  /** Where the mapping is written, for messages. */
+  pattern: string;
 }
 
 /** What one scan found, and the problems that kept it from finding more. */
@@ -71,6 +110,8 @@ export interface ScannerOptions {
   maxFileBytes?: number;
   /** A parse that runs longer than this many milliseconds is abandoned with a `scan_timeout` error. */
   parseTimeoutMs?: number;
+  /** A project's own client functions to report as calls (from `.clearance.yaml`). */
+  clientMappings?: readonly ClientMapping[];
 }
 
 /** Finds the HTTP calls in source text. */

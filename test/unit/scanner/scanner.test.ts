@@ -100,8 +100,8 @@ test('calls survive when an early syntax error makes the rest of the file one ER
   );
 });
 
-test('files that are not TypeScript or JavaScript are refused as data', async () => {
-  const result = await scanner.scanText('/src/app.py', "fetch('/a')");
+test('files in a language the scanner does not parse are refused as data', async () => {
+  const result = await scanner.scanText('/src/App.java', "fetch('/a')");
   assert.deepEqual(
     result.errors.map((error) => error.code),
     ['unsupported_language'],

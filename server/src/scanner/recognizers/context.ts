@@ -9,7 +9,7 @@ import type { Location } from '../../errors';
 import { type LineStarts, locateRange } from '../positions';
 import { type Binding, collectBindings } from '../scopes';
 import { findWordNodes, type WordNode } from '../syntax';
-import type { HttpCall, HttpClient, ScanLanguage } from '../types';
+import type { ClientMapping, HttpCall, HttpClient, ScanLanguage } from '../types';
 
 const EXCERPT_LENGTH = 200;
 
@@ -36,6 +36,8 @@ export interface ScanContext {
    * swallowed; node offsets stay file offsets. Undefined once the scan's re-parse budget is spent.
    */
   parseFragment(start: number, end: number): Node | undefined;
+  /** The project's own client functions to report as calls (`.clearance.yaml` `clients`). */
+  clientMappings: readonly ClientMapping[];
 }
 
 /** What `createScanContext` needs: the parsed file and a way to re-parse part of it. */
@@ -46,6 +48,7 @@ export interface ScanContextSource {
   root: Node;
   lines: LineStarts;
   parseFragment(start: number, end: number): Node | undefined;
+  clientMappings?: readonly ClientMapping[];
 }
 
 /** Finds the calls one HTTP client makes. */
@@ -103,6 +106,7 @@ export function createScanContext(source: ScanContextSource): ScanContext {
       return position.offset - (position.column - 1);
     },
     parseFragment: source.parseFragment,
+    clientMappings: source.clientMappings ?? [],
   };
 }
 

@@ -1,0 +1,256 @@
+/**
+ * `.clearance.yaml`, a workspace folder's own mapping of calls to policy vocabulary: base URLs to
+ * strip, the method -> action table, route templates and the project's client functions. The file
+ * is parsed with `yaml` and validated against schemas/clearance.schema.json (the schema VS Code
+ * uses too), and every problem points at its line and column. A file with any problem gives no
+ * configuration at all: callers keep the last good one (or the defaults), never half a file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import { type Document, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
+import schema from '../../../schemas/clearance.schema.json';
+import type { ClearanceError, Location } from '../errors';
+import { type CallResource, type ClientMapping, parseResource } from '../scanner';
+import { LineStarts } from '../scanner/positions';
+
+/** The name of the file, at the root of a workspace folder. */
+export const CLEARANCE_YAML = '.clearance.yaml';
+
+/** Files bigger than this are not read. */
+const MAX_BYTES = 1_000_000;
+
+/** One piece of a route template's path: a literal segment or a `{name}` parameter. */
+export type RouteSegment = { kind: 'literal'; text: string } | { kind: 'param'; name: string };
+
+/** A route template: `DELETE /api/orders/{id}` with what it maps to. */
+export interface RouteTemplate {
+  /** The template as written. */
+  pattern: string;
+  /** Upper case; undefined matches every method. */
+  method?: string;
+  segments: RouteSegment[];
+  action?: string;
+  resource?: CallResource;
+}
+
+/** A workspace folder's `.clearance.yaml`, read and checked. */
+export interface ProjectConfig {
+  baseUrls: string[];
+  /** Method (upper case) -> action, overriding the default table. */
+  actions: Map<string, string>;
+  routes: RouteTemplate[];
+  clients: ClientMapping[];
+}
+
+/** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
+export const emptyProjectConfig: ProjectConfig = {
+  baseUrls: [],
+  actions: new Map(),
+  routes: [],
+  clients: [],
+};
+
+/** The JSON schema of `.clearance.yaml`, as shipped in schemas/. */
+export const clearanceSchema: object = schema;
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/**
+ * Parses and checks the text of a `.clearance.yaml`. `config` is undefined when there is any error,
+ * so that a broken file never stands in for a working one.
+ */
+export function parseProjectConfig(
+  text: string,
+  file: string,
+): { config?: ProjectConfig; errors: ClearanceError[] } {
+  const lines = new LineStarts(text);
+  const locate = (start: number, end: number): Location => ({
+    file,
+    start: lines.locate(Math.max(0, Math.min(start, text.length))),
+    end: lines.locate(Math.max(0, Math.min(Math.max(end, start), text.length))),
+  });
+  if (Buffer.byteLength(text, 'utf8') > MAX_BYTES) {
+    return {
+      errors: [
+        { code: 'config_error', message: `${CLEARANCE_YAML} is over 1 MB; not read`, location: locate(0, 0) },
+      ],
+    };
+  }
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const errors: ClearanceError[] = document.errors.map((error) => ({
+    code: 'config_parse_error',
+    message: `${CLEARANCE_YAML}: ${error.message.split('\n')[0]}`,
+    location: locate(error.pos[0], error.pos[1]),
+  }));
+  if (errors.length > 0) return { errors };
+  const value: unknown = document.toJS() ?? {};
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (!validate(value)) {
+    for (const error of selectErrors(validate.errors ?? [])) {
+      const [start, end] = findRange(document, error);
+      errors.push({
+        code: 'config_error',
+        message: `${CLEARANCE_YAML}: ${describeError(error)}`,
+        location: locate(start, end),
+      });
+    }
+    return { errors };
+  }
+  return buildConfig(value as RawConfig, locate, errors);
+}
+
+/**
+ * Reads `<dir>/.clearance.yaml`. No file: the empty configuration and no error. A file that cannot be
+ * read or does not check: no configuration and the errors.
+ */
+export function readProjectConfig(dir: string): {
+  config?: ProjectConfig;
+  errors: ClearanceError[];
+  file: string;
+} {
+  const file = join(dir, CLEARANCE_YAML);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return { config: emptyProjectConfig, errors: [], file };
+  const start = { line: 1, column: 1, offset: 0 };
+  const at = { file, start, end: start };
+  if (!stat.isFile() || stat.size > MAX_BYTES) {
+    return {
+      errors: [
+        {
+          code: 'config_error',
+          message: `${CLEARANCE_YAML} is not a file under 1 MB; not read`,
+          location: at,
+        },
+      ],
+      file,
+    };
+  }
+  try {
+    return { ...parseProjectConfig(readFileSync(file, 'utf8'), file), file };
+  } catch (error) {
+    return {
+      errors: [
+        { code: 'config_error', message: `cannot read ${file}: ${(error as Error).message}`, location: at },
+      ],
+      file,
+    };
+  }
+}
+
+interface RawConfig {
+  baseUrls?: string[];
+  actions?: Record<string, string>;
+  routes?: Record<string, { action?: string; resource?: RawResource }>;
+  clients?: Record<string, { action: string; resource?: RawResource }>;
+}
+
+type RawResource = string | { type: string; id?: string | number };
+
+function buildConfig(
+  raw: RawConfig,
+  locate: (start: number, end: number) => Location,
+  errors: ClearanceError[],
+): { config?: ProjectConfig; errors: ClearanceError[] } {
+  const fail = (message: string) =>
+    errors.push({ code: 'config_error', message: `${CLEARANCE_YAML}: ${message}`, location: locate(0, 0) });
+  const readResource = (value: RawResource | undefined, where: string): CallResource | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = parseResource(
+      typeof value === 'string' ? value : value.id === undefined ? value.type : `${value.type}:${value.id}`,
+    );
+    if (typeof parsed === 'string') {
+      fail(`${where}: ${parsed}`);
+      return undefined;
+    }
+    return parsed;
+  };
+  const routes: RouteTemplate[] = Object.entries(raw.routes ?? {}).map(([pattern, target]) => {
+    const space = pattern.indexOf(' ');
+    const method = space < 0 ? undefined : pattern.slice(0, space).toUpperCase();
+    const path = space < 0 ? pattern : pattern.slice(space).trim();
+    const segments = path
+      .split('/')
+      .filter((segment) => segment.length > 0)
+      .map((segment): RouteSegment => {
+        const param = /^\{(\w+)\}$/.exec(segment);
+        return param?.[1] !== undefined
+          ? { kind: 'param', name: param[1] }
+          : { kind: 'literal', text: segment };
+      });
+    const resource = readResource(target.resource, `routes "${pattern}"`);
+    return {
+      pattern,
+      ...(method === undefined ? {} : { method }),
+      segments,
+      ...(target.action === undefined ? {} : { action: target.action }),
+      ...(resource === undefined ? {} : { resource }),
+    };
+  });
+  const clients: ClientMapping[] = Object.entries(raw.clients ?? {}).map(([pattern, target]) => {
+    const open = pattern.indexOf('(');
+    const params = pattern
+      .slice(open + 1, -1)
+      .split(',')
+      .map((param) => param.trim().replace(/^\$/, ''))
+      .filter((param) => param.length > 0);
+    const resource = readResource(target.resource, `clients "${pattern}"`);
+    const id = resource?.id;
+    if (id?.known === false && id.source.startsWith('$') && !params.includes(id.source.slice(1))) {
+      fail(`clients "${pattern}": the resource id ${id.source} is not one of its parameters`);
+    }
+    return {
+      callee: pattern.slice(0, open),
+      params,
+      action: target.action,
+      pattern,
+      ...(resource === undefined ? {} : { resource }),
+    };
+  });
+  if (errors.length > 0) return { errors };
+  const actions = new Map(
+    Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
+  );
+  return { config: { baseUrls: raw.baseUrls ?? [], actions, routes, clients }, errors };
+}
+
+// `oneOf` reports every branch's failure; the branch errors say more than the summary.
+function selectErrors(errors: ErrorObject[]): ErrorObject[] {
+  const specific = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if');
+  return specific.length > 0 ? specific : errors;
+}
+
+function describeError(error: ErrorObject): string {
+  const where =
+    error.instancePath === ''
+      ? 'the file'
+      : error.instancePath.slice(1).split('/').map(unescapePointer).join(' > ');
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties')
+    return `${where}: unknown key "${String(params.additionalProperty)}"`;
+  if (error.keyword === 'propertyNames' || params.propertyName !== undefined) {
+    return `${where}: "${String(params.propertyName)}" ${error.message ?? 'is not allowed here'}`;
+  }
+  return `${where}: ${error.message ?? 'is not valid'}`;
+}
+
+// Points at the key an error is about when it names one, else at the value at the error's path.
+function findRange(document: Document, error: ErrorObject): [number, number] {
+  const path = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(unescapePointer);
+  const params = error.params as Record<string, unknown>;
+  const keyName = params.additionalProperty ?? params.propertyName;
+  const node = path.length === 0 ? document.contents : document.getIn(path, true);
+  if (typeof keyName === 'string' && isMap(node)) {
+    const pair = node.items.find(
+      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === keyName,
+    );
+    if (pair !== undefined && isNode(pair.key) && pair.key.range)
+      return [pair.key.range[0], pair.key.range[1]];
+  }
+  if (isNode(node) && node.range) return [node.range[0], node.range[1]];
+  return [0, 0];
+}
+
+function unescapePointer(part: string): string {
+  return part.replace(/~1/g, '/').replace(/~0/g, '~');
+}

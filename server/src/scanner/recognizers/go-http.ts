@@ -1,0 +1,210 @@
+/**
+ * Recognises Go's `net/http`: `http.Get(url)`, `http.Head(url)`, `http.Post(url, ...)`,
+ * `http.PostForm(url, ...)`, `http.NewRequest(method, url, body)` and
+ * `http.NewRequestWithContext(ctx, method, url, body)`, under whatever name the file imports
+ * `net/http` as. A package named `http` imported from another path is not `net/http`. A request
+ * built with `NewRequest` and sent with `client.Do(req)` is reported at the `NewRequest`, where its
+ * method and URL are written; `Do` itself is not a call site.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { decodeEscapes, sliceNode } from '../syntax';
+import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
+import type { CallRecognizer, ScanContext } from './context';
+
+const MODULE = 'net/http';
+
+/** Functions with a fixed method: the URL is their first argument. */
+const FIXED: ReadonlyMap<string, string> = new Map([
+  ['Get', 'GET'],
+  ['Head', 'HEAD'],
+  ['Post', 'POST'],
+  ['PostForm', 'POST'],
+]);
+
+/** Functions taking a method and a URL, and the index of the method argument. */
+const WITH_METHOD: ReadonlyMap<string, number> = new Map([
+  ['NewRequest', 0],
+  ['NewRequestWithContext', 1],
+]);
+
+// `fmt.Sprintf` verbs that stand for one argument each; `%%` is a literal percent sign.
+const VERB = /%[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z%]/g;
+
+/** The recogniser for `net/http`. */
+export const goHttpRecognizer: CallRecognizer = {
+  client: 'net/http',
+  languages: ['go'],
+  recognize: findGoCalls,
+};
+
+function findGoCalls(context: ScanContext): HttpCall[] {
+  const calls: HttpCall[] = [];
+  const packages = findImportNames(context, MODULE);
+  for (const name of packages) {
+    for (const hit of context.findWordNodes(name)) {
+      const node = hit.node;
+      if (node.type !== 'identifier' && node.type !== 'package_identifier') continue;
+      if (context.isInsideError(node)) continue;
+      const [selector, call] = hit.ancestors;
+      if (
+        selector?.type !== 'selector_expression' ||
+        selector.childForFieldName('operand')?.id !== node.id ||
+        call?.type !== 'call_expression' ||
+        call.childForFieldName('function')?.id !== selector.id
+      ) {
+        continue;
+      }
+      const field = sliceNode(context.text, selector.childForFieldName('field') ?? selector);
+      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (arg): arg is Node => arg !== null && arg.type !== 'comment',
+      );
+      const fixed = FIXED.get(field);
+      const methodIndex = WITH_METHOD.get(field);
+      let method: string | undefined;
+      let urlNode: Node | undefined;
+      if (fixed !== undefined) {
+        method = fixed;
+        urlNode = args[0];
+      } else if (methodIndex !== undefined) {
+        method = readGoMethod(args[methodIndex], context.text, name);
+        urlNode = args[methodIndex + 1];
+      } else {
+        continue;
+      }
+      calls.push({
+        kind: 'http',
+        client: 'net/http',
+        method,
+        url: readGoUrl(urlNode, context.text),
+        location: context.locateNode(call),
+        calleeLocation: context.locateNode(selector),
+        text: context.readExcerpt(call),
+        origin: 'recognised',
+      });
+    }
+  }
+  return calls;
+}
+
+/** The names a Go file imports a package path as (`http`, or its alias); none for `_` and `.`. */
+export function findImportNames(context: ScanContext, path: string): string[] {
+  const names: string[] = [];
+  for (const spec of context.root.descendantsOfType('import_spec')) {
+    const pathNode = spec?.childForFieldName('path');
+    if (spec === null || pathNode === null || pathNode === undefined) continue;
+    if (readGoString(pathNode, context.text) !== path) continue;
+    const alias = spec.childForFieldName('name');
+    if (alias === null) names.push(path.slice(path.lastIndexOf('/') + 1));
+    else if (alias.type === 'package_identifier') names.push(sliceNode(context.text, alias));
+  }
+  return names;
+}
+
+/** `"DELETE"`, `http.MethodDelete`; undefined for anything computed. */
+function readGoMethod(node: Node | undefined, text: string, packageName: string): string | undefined {
+  if (node === undefined) return undefined;
+  const literal = readGoString(node, text);
+  if (literal !== undefined) return literal.toUpperCase();
+  if (node.type !== 'selector_expression') return undefined;
+  const operand = node.childForFieldName('operand');
+  const field = node.childForFieldName('field');
+  if (operand === null || field === null || sliceNode(text, operand) !== packageName) return undefined;
+  const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, field));
+  return match?.[1]?.toUpperCase();
+}
+
+/** Reads a Go string literal's value; undefined for anything else. */
+export function readGoString(node: Node, text: string): string | undefined {
+  const inner = unwrapParentheses(node);
+  const raw = sliceNode(text, inner);
+  if (inner.type === 'raw_string_literal')
+    return raw.slice(1, raw.endsWith('`') && raw.length > 1 ? -1 : undefined);
+  if (inner.type === 'interpreted_string_literal') {
+    return decodeEscapes(raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined));
+  }
+  return undefined;
+}
+
+/** Reads a Go URL: a string literal, a `+` concatenation holding one, or `fmt.Sprintf(format, ...)`. */
+export function readGoUrl(argument: Node | undefined, text: string): UrlTemplate {
+  if (argument === undefined) return { source: '', segments: [], known: false };
+  const segments: UrlSegment[] = [];
+  let source = '';
+  let sawString = false;
+  const pending: Node[] = [argument];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const node = unwrapParentheses(next);
+    const operator = node.type === 'binary_expression' ? node.childForFieldName('operator') : null;
+    if (operator !== null && sliceNode(text, operator) === '+') {
+      const right = node.childForFieldName('right');
+      const left = node.childForFieldName('left');
+      if (right !== null) pending.push(right);
+      if (left !== null) pending.push(left);
+      continue;
+    }
+    const literal = readGoString(node, text);
+    if (literal !== undefined) {
+      sawString = true;
+      push(segments, { kind: 'literal', text: literal });
+      source += literal;
+      continue;
+    }
+    const formatted = readSprintf(node, text);
+    if (formatted !== undefined) {
+      sawString = true;
+      for (const segment of formatted) push(segments, segment);
+      source += formatted.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+      continue;
+    }
+    const expression = sliceNode(text, node);
+    push(segments, { kind: 'expr', source: expression });
+    source += `{${expression}}`;
+  }
+  if (!sawString) {
+    const expression = sliceNode(text, argument);
+    return { source: expression, segments: [{ kind: 'expr', source: expression }], known: false };
+  }
+  return { source, segments, known: true };
+}
+
+// `fmt.Sprintf("/api/orders/%s", id)`: each verb becomes its argument's expression.
+function readSprintf(node: Node, text: string): UrlSegment[] | undefined {
+  if (node.type !== 'call_expression') return undefined;
+  const callee = node.childForFieldName('function');
+  if (callee === null || sliceNode(text, callee) !== 'fmt.Sprintf') return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg !== null && arg.type !== 'comment',
+  );
+  const format = args[0] === undefined ? undefined : readGoString(args[0], text);
+  if (format === undefined) return undefined;
+  const segments: UrlSegment[] = [];
+  let at = 0;
+  let argument = 1;
+  for (const match of format.matchAll(VERB)) {
+    const index = match.index ?? 0;
+    if (index > at) push(segments, { kind: 'literal', text: format.slice(at, index) });
+    if (match[0] === '%%') {
+      push(segments, { kind: 'literal', text: '%' });
+    } else {
+      const value = args[argument++];
+      push(segments, { kind: 'expr', source: value === undefined ? '' : sliceNode(text, value) });
+    }
+    at = index + match[0].length;
+  }
+  if (at < format.length) push(segments, { kind: 'literal', text: format.slice(at) });
+  return segments;
+}
+
+function push(segments: UrlSegment[], segment: UrlSegment): void {
+  const last = segments[segments.length - 1];
+  if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;
+  else segments.push({ ...segment });
+}
+
+function unwrapParentheses(node: Node): Node {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.firstNamedChild !== null)
+    current = current.firstNamedChild;
+  return current;
+}

@@ -1,0 +1,278 @@
+/**
+ * Recognises the JavaScript HTTP-client libraries that are imported as one callable object with
+ * method helpers: axios, got and ky. A name counts as the library only where it resolves to an
+ * import or require of the library's module (or, for axios, to no declaration at all: the browser
+ * global); a local of the same name, or another object's `get` method, is not the library.
+ * Instances made with the library's factory (`axios.create({ baseURL })`, `ky.create({ prefixUrl })`,
+ * `got.extend({ prefixUrl })`) are followed through the variable they are assigned to, and their
+ * base URL is joined to each call's URL.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
+import { isSameNode, readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import type { HttpCall, HttpClient, UrlTemplate } from '../types';
+import { readUrlTemplate } from '../url-template';
+import type { CallRecognizer, ScanContext } from './context';
+import {
+  isObjectLiteral,
+  joinBaseUrl,
+  readCallArguments,
+  readMethodOption,
+  readObjectProperty,
+} from './js-objects';
+
+/** How one library is called. */
+export interface JsClientSpec {
+  client: HttpClient;
+  /** Module specifiers that provide the library. */
+  modules: readonly string[];
+  /** A global name that is the library when nothing in the file declares it. */
+  globalName?: string;
+  /** Method helpers (`get` → GET) whose first argument is the URL. */
+  helpers: ReadonlyMap<string, string>;
+  /** Helpers whose only argument is a config object holding `url` and `method` (`request`). */
+  configHelpers: readonly string[];
+  /** Factory methods returning a new instance configured by their first argument. */
+  factories: readonly string[];
+  /** The config key holding an instance's base URL. */
+  baseKey: string;
+}
+
+/** A name through which the library (or an instance of it) is called. */
+interface ClientName {
+  name: string;
+  /** The declaration the name must resolve to; undefined for the unbound global. */
+  binding: Binding | undefined;
+  base: UrlTemplate | undefined;
+}
+
+const JS = ['typescript', 'tsx', 'javascript'] as const;
+
+/** Builds the recogniser for one library. */
+export function createJsClientRecognizer(spec: JsClientSpec): CallRecognizer {
+  return { client: spec.client, languages: JS, recognize: (context) => findClientCalls(context, spec) };
+}
+
+function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
+  const queue = findLibraryNames(context, spec);
+  const seen = new Set<number>();
+  const calls: HttpCall[] = [];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const key = next.binding?.node.id ?? -1;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const bindings = context.findBindings(next.name);
+    for (const hit of context.findWordNodes(next.name)) {
+      const node = hit.node;
+      if (node.type !== 'identifier' || context.isInsideError(node)) continue;
+      const resolved = resolveBinding(bindings, node);
+      if (next.binding === undefined ? resolved !== undefined : resolved?.node.id !== next.binding.node.id)
+        continue;
+      const [parent, grandparent, great] = hit.ancestors;
+      if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
+        calls.push(readDirectCall(context, spec, parent, node, next.base));
+        continue;
+      }
+      if (
+        parent?.type !== 'member_expression' ||
+        !isSameNode(parent.childForFieldName('object'), node) ||
+        grandparent?.type !== 'call_expression' ||
+        !isSameNode(grandparent.childForFieldName('function'), parent)
+      ) {
+        continue;
+      }
+      const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
+      const method = spec.helpers.get(property);
+      if (method !== undefined) {
+        calls.push(readHelperCall(context, spec, grandparent, parent, method, next.base));
+      } else if (spec.configHelpers.includes(property)) {
+        calls.push(
+          readConfigCall(context, spec, grandparent, parent, readCallArguments(grandparent)[0], next.base),
+        );
+      } else if (spec.factories.includes(property)) {
+        const instance = readInstance(context, spec, grandparent, great, next.base);
+        if (instance !== undefined) queue.push(instance);
+      }
+    }
+  }
+  return calls;
+}
+
+/** `axios(url, config)`, `axios(config)`, `got(url, options)`, `ky(url, options)`. */
+function readDirectCall(
+  context: ScanContext,
+  spec: JsClientSpec,
+  call: Node,
+  callee: Node,
+  base: UrlTemplate | undefined,
+): HttpCall {
+  const [first, second] = readCallArguments(call);
+  if (isObjectLiteral(first)) return readConfigCall(context, spec, call, callee, first, base);
+  const url = joinBaseUrl(readBase(context, spec, second) ?? base, readUrlTemplate(first, context.text));
+  return buildCall(context, spec, call, callee, readMethodOption(second, context.text, 'GET'), url);
+}
+
+/** `axios.get(url, ...)`, `ky.delete(url, ...)`: the method is the helper's name. */
+function readHelperCall(
+  context: ScanContext,
+  spec: JsClientSpec,
+  call: Node,
+  callee: Node,
+  method: string,
+  base: UrlTemplate | undefined,
+): HttpCall {
+  const [first] = readCallArguments(call);
+  return buildCall(
+    context,
+    spec,
+    call,
+    callee,
+    method,
+    joinBaseUrl(base, readUrlTemplate(first, context.text)),
+  );
+}
+
+/** `axios.request({ method, url })` and `axios({ method, url, baseURL })`. */
+function readConfigCall(
+  context: ScanContext,
+  spec: JsClientSpec,
+  call: Node,
+  callee: Node,
+  config: Node | undefined,
+  base: UrlTemplate | undefined,
+): HttpCall {
+  const urlReading = readObjectProperty(config, 'url', context.text);
+  const url =
+    urlReading.kind === 'value'
+      ? readUrlTemplate(urlReading.node, context.text)
+      : { source: config === undefined ? '' : sliceNode(context.text, config), segments: [], known: false };
+  if (!url.known && url.segments.length === 0 && url.source !== '')
+    url.segments.push({ kind: 'expr', source: url.source });
+  const method = readMethodOption(config, context.text, 'GET');
+  return buildCall(
+    context,
+    spec,
+    call,
+    callee,
+    method,
+    joinBaseUrl(readBase(context, spec, config) ?? base, url),
+  );
+}
+
+/** `const api = axios.create({ baseURL })`: a new name to follow, with its base URL. */
+function readInstance(
+  context: ScanContext,
+  spec: JsClientSpec,
+  call: Node,
+  declarator: Node | undefined,
+  base: UrlTemplate | undefined,
+): ClientName | undefined {
+  if (declarator?.type !== 'variable_declarator') return undefined;
+  const nameNode = declarator.childForFieldName('name');
+  const value = declarator.childForFieldName('value');
+  if (nameNode?.type !== 'identifier' || value === null || !isSameNode(unwrapAwait(value), call))
+    return undefined;
+  const name = sliceNode(context.text, nameNode);
+  const binding = context.findBindings(name).find((b) => b.node.id === nameNode.id);
+  if (binding === undefined) return undefined;
+  const own = readBase(context, spec, readCallArguments(call)[0]);
+  return { name, binding, base: own === undefined ? base : joinBaseUrl(base, own) };
+}
+
+function readBase(
+  context: ScanContext,
+  spec: JsClientSpec,
+  config: Node | undefined,
+): UrlTemplate | undefined {
+  if (!isObjectLiteral(config)) return undefined;
+  const reading = readObjectProperty(config, spec.baseKey, context.text);
+  if (reading.kind === 'absent') return undefined;
+  if (reading.kind === 'unknown')
+    return { source: spec.baseKey, segments: [{ kind: 'expr', source: spec.baseKey }], known: false };
+  return readUrlTemplate(reading.node, context.text);
+}
+
+function buildCall(
+  context: ScanContext,
+  spec: JsClientSpec,
+  call: Node,
+  callee: Node,
+  method: string | undefined,
+  url: UrlTemplate,
+): HttpCall {
+  return {
+    kind: 'http',
+    client: spec.client,
+    method,
+    url,
+    location: context.locateNode(call),
+    calleeLocation: context.locateNode(callee),
+    text: context.readExcerpt(call),
+    origin: 'recognised',
+  };
+}
+
+/**
+ * The names the library is imported under: `import axios from 'axios'`, `import * as ky from 'ky'`,
+ * `import { default as http } from 'axios'`, `const got = require('got')` (or its `.default`), and
+ * the unbound global when the library has one.
+ */
+function findLibraryNames(context: ScanContext, spec: JsClientSpec): ClientName[] {
+  const names: ClientName[] = [];
+  const add = (nameNode: Node | null | undefined): void => {
+    if (nameNode?.type !== 'identifier') return;
+    const name = sliceNode(context.text, nameNode);
+    const binding = context.findBindings(name).find((b) => b.node.id === nameNode.id);
+    if (binding !== undefined) names.push({ name, binding, base: undefined });
+  };
+  for (const statement of context.root.namedChildren) {
+    if (statement?.type !== 'import_statement') continue;
+    const source = statement.childForFieldName('source');
+    if (source === null || !spec.modules.includes(readConstantString(source, context.text) ?? '')) continue;
+    const clause = statement.namedChildren.find((child) => child?.type === 'import_clause');
+    for (const part of clause?.namedChildren ?? []) {
+      if (part?.type === 'identifier') add(part);
+      else if (part?.type === 'namespace_import')
+        add(part.namedChildren.find((c) => c?.type === 'identifier'));
+      else if (part?.type === 'named_imports') {
+        for (const specifier of part.namedChildren) {
+          const imported = specifier?.childForFieldName('name');
+          if (imported && sliceNode(context.text, imported) === 'default')
+            add(specifier?.childForFieldName('alias'));
+        }
+      }
+    }
+  }
+  for (const hit of context.findWordNodes('require')) {
+    const declarator = findRequireDeclarator(hit.node, hit.ancestors);
+    const nameNode = declarator?.childForFieldName('name');
+    if (nameNode?.type !== 'identifier') continue;
+    const name = sliceNode(context.text, nameNode);
+    const binding = context.findBindings(name).find((b) => b.node.id === nameNode.id);
+    const module = binding === undefined ? undefined : readRequiredModule(binding, context.text);
+    if (binding !== undefined && module !== undefined && spec.modules.includes(module)) {
+      names.push({ name, binding, base: undefined });
+    }
+  }
+  if (spec.globalName !== undefined)
+    names.push({ name: spec.globalName, binding: undefined, base: undefined });
+  return names;
+}
+
+// `require('x')` sits in the declarator directly, or under `.default`.
+function findRequireDeclarator(node: Node, ancestors: Node[]): Node | undefined {
+  if (node.type !== 'identifier') return undefined;
+  const [call, next, after] = ancestors;
+  if (call?.type !== 'call_expression') return undefined;
+  if (next?.type === 'variable_declarator') return next;
+  if (next?.type === 'member_expression' && after?.type === 'variable_declarator') return after;
+  return undefined;
+}
+
+function unwrapAwait(node: Node): Node {
+  const inner = unwrapExpression(node);
+  if (inner.type !== 'await_expression') return inner;
+  const operand = inner.firstNamedChild;
+  return operand === null ? inner : unwrapExpression(operand);
+}

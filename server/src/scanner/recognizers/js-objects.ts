@@ -1,0 +1,121 @@
+/**
+ * Reading JavaScript call arguments and option objects (`{ method: 'POST', url }`), and joining a
+ * client instance's base URL to a call's URL. Shared by the JavaScript HTTP-client recognisers.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import type { UrlSegment, UrlTemplate } from '../types';
+
+/** What an options object says about one property. */
+export type PropertyReading = { kind: 'absent' } | { kind: 'value'; node: Node } | { kind: 'unknown' };
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Returns a call's arguments, comments left out. */
+export function readCallArguments(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (args === null) return [];
+  return args.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+}
+
+/**
+ * Reads property `key` of an object literal. Properties apply in order, so a spread (which may carry
+ * the key) makes it unknown until a later `key:` sets it again; a value that is not an object
+ * literal makes every property unknown.
+ */
+export function readObjectProperty(options: Node | undefined, key: string, text: string): PropertyReading {
+  if (options === undefined) return { kind: 'absent' };
+  const object = unwrapExpression(options);
+  if (object.type !== 'object') return { kind: 'unknown' };
+  let reading: PropertyReading = { kind: 'absent' };
+  for (const property of object.namedChildren) {
+    if (property === null) continue;
+    if (property.type === 'spread_element') {
+      reading = { kind: 'unknown' };
+    } else if (property.type === 'shorthand_property_identifier' && sliceNode(text, property) === key) {
+      reading = { kind: 'unknown' };
+    } else if (property.type === 'pair' && readPropertyName(property, text) === key) {
+      const value = property.childForFieldName('value');
+      reading = value === null ? { kind: 'unknown' } : { kind: 'value', node: value };
+    }
+  }
+  return reading;
+}
+
+/**
+ * Reads the HTTP method from an options object: upper case when literal, undefined when computed,
+ * `fallback` when the options do not set it.
+ */
+export function readMethodOption(
+  options: Node | undefined,
+  text: string,
+  fallback: string,
+): string | undefined {
+  const reading = readObjectProperty(options, 'method', text);
+  if (reading.kind === 'absent') return fallback;
+  if (reading.kind === 'unknown') return undefined;
+  return readConstantString(reading.node, text)?.toUpperCase();
+}
+
+/** Tells whether a node is an object literal (an options or config object rather than a URL). */
+export function isObjectLiteral(node: Node | undefined): boolean {
+  return node !== undefined && unwrapExpression(node).type === 'object';
+}
+
+/**
+ * Joins a base URL (axios `baseURL`, ky and got `prefixUrl`) and a call's URL with one `/` between
+ * them. An absolute URL ignores the base, as the libraries do; a base the code computes stays in
+ * front as an expression, which the resource mapping treats like any leading origin.
+ */
+export function joinBaseUrl(base: UrlTemplate | undefined, url: UrlTemplate): UrlTemplate {
+  if (base === undefined || !url.known) return url;
+  const first = url.segments[0];
+  if (first?.kind === 'literal' && ABSOLUTE_URL.test(first.text)) return url;
+  const head: UrlSegment[] = base.known
+    ? base.segments.map((s) => ({ ...s }))
+    : [{ kind: 'expr', source: base.source }];
+  const tail = url.segments.map((s) => ({ ...s }));
+  const last = head[head.length - 1];
+  const next = tail[0];
+  const baseSource = base.known ? base.source : `\${${base.source}}`;
+  if (next === undefined) return mergeUrl(head, tail, baseSource, url.source);
+  const baseEndsInSlash = last?.kind === 'literal' && last.text.endsWith('/');
+  const urlStartsWithSlash = next.kind === 'literal' && next.text.startsWith('/');
+  if (baseEndsInSlash && urlStartsWithSlash) {
+    next.text = next.text.slice(1);
+    return mergeUrl(head, tail, baseSource, url.source.slice(1));
+  }
+  const separated =
+    baseEndsInSlash || urlStartsWithSlash || (next.kind === 'literal' && /^[?#]/.test(next.text));
+  const sourceJoin = separated ? '' : '/';
+  if (sourceJoin !== '') head.push({ kind: 'literal', text: sourceJoin });
+  return mergeUrl(head, tail, baseSource + sourceJoin, url.source);
+}
+
+function mergeUrl(
+  head: UrlSegment[],
+  tail: UrlSegment[],
+  headSource: string,
+  tailSource: string,
+): UrlTemplate {
+  const segments: UrlSegment[] = [];
+  for (const segment of [...head, ...tail]) {
+    const previous = segments[segments.length - 1];
+    if (segment.kind === 'literal' && segment.text === '') continue;
+    if (segment.kind === 'literal' && previous?.kind === 'literal') previous.text += segment.text;
+    else segments.push(segment);
+  }
+  return { source: headSource + tailSource, segments, known: true };
+}
+
+function readPropertyName(pair: Node, text: string): string | undefined {
+  const key = pair.childForFieldName('key');
+  if (key === null) return undefined;
+  if (key.type === 'property_identifier') return sliceNode(text, key);
+  if (key.type === 'computed_property_name') {
+    const inner = key.firstNamedChild;
+    return inner === null ? undefined : readConstantString(inner, text);
+  }
+  return readConstantString(key, text);
+}

@@ -1,0 +1,229 @@
+/**
+ * Recognises Python's `requests` and `httpx`: the module functions (`requests.get(url)`,
+ * `httpx.request("DELETE", url)`), the same functions imported by name (`from requests import get`),
+ * and sessions and clients (`s = requests.Session()`, `with httpx.Client(base_url=...) as c:`)
+ * through the name they are bound to. A name counts only where it resolves to the import of the
+ * module: `requests` imported under another name, or a local that shadows it, is not the library.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import {
+  classifyPythonBinding,
+  type PythonBinding,
+  readPythonArguments,
+  readPythonString,
+  readPythonUrl,
+  resolvePythonBinding,
+} from '../python-syntax';
+import { sliceNode } from '../syntax';
+import type { HttpCall, HttpClient, UrlTemplate } from '../types';
+import type { CallRecognizer, ScanContext } from './context';
+import { joinBaseUrl } from './js-objects';
+
+const HELPERS: ReadonlyMap<string, string> = new Map([
+  ['get', 'GET'],
+  ['head', 'HEAD'],
+  ['options', 'OPTIONS'],
+  ['post', 'POST'],
+  ['put', 'PUT'],
+  ['patch', 'PATCH'],
+  ['delete', 'DELETE'],
+]);
+
+/** How one library is called. */
+interface PythonClientSpec {
+  client: HttpClient;
+  module: string;
+  /** Functions taking `(method, url, ...)`. */
+  requestFunctions: readonly string[];
+  /** Classes whose instances have the same methods as the module (`Session`, `Client`). */
+  sessionClasses: readonly string[];
+  /** The keyword argument giving a session's base URL. */
+  baseKeyword?: string;
+}
+
+/** A name through which the library or one of its sessions is called. */
+interface Target {
+  name: string;
+  binding: PythonBinding;
+  /** `module`: `requests.get`; `function`: `get` itself; `session`: `s.get`; `class`: `Session()`. */
+  role: 'module' | 'function' | 'session' | 'class';
+  /** For `function`: the imported function's name. */
+  function?: string;
+  base?: UrlTemplate;
+}
+
+const SPECS: readonly PythonClientSpec[] = [
+  {
+    client: 'requests',
+    module: 'requests',
+    requestFunctions: ['request'],
+    sessionClasses: ['Session', 'session'],
+  },
+  {
+    client: 'httpx',
+    module: 'httpx',
+    requestFunctions: ['request', 'stream'],
+    sessionClasses: ['Client', 'AsyncClient'],
+    baseKeyword: 'base_url',
+  },
+];
+
+/** The recognisers for `requests` and `httpx`. */
+export const pythonHttpRecognizers: readonly CallRecognizer[] = SPECS.map((spec) => ({
+  client: spec.client,
+  languages: ['python'],
+  recognize: (context: ScanContext) => findPythonCalls(context, spec),
+}));
+
+function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall[] {
+  const bindingsByName = new Map<string, PythonBinding[]>();
+  const findBindings = (name: string): PythonBinding[] => {
+    let found = bindingsByName.get(name);
+    if (found === undefined) {
+      found = [];
+      for (const hit of context.findWordNodes(name)) {
+        const binding = classifyPythonBinding(hit.node, hit.ancestors, context.text);
+        if (binding !== undefined) found.push(binding);
+      }
+      bindingsByName.set(name, found);
+    }
+    return found;
+  };
+  const queue = findImports(context, spec, findBindings);
+  const calls: HttpCall[] = [];
+  const seen = new Set<number>();
+  for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+    if (seen.has(target.binding.node.id)) continue;
+    seen.add(target.binding.node.id);
+    for (const hit of context.findWordNodes(target.name)) {
+      const node = hit.node;
+      if (node.type !== 'identifier' || context.isInsideError(node)) continue;
+      if (resolvePythonBinding(findBindings(target.name), node)?.node.id !== target.binding.node.id) continue;
+      const [parent, grandparent, great] = hit.ancestors;
+      if (target.role === 'function' || target.role === 'class') {
+        if (parent?.type !== 'call' || parent.childForFieldName('function')?.id !== node.id) continue;
+        if (target.role === 'class') {
+          const session = readSession(context, spec, parent, grandparent, findBindings);
+          if (session !== undefined) queue.push(session);
+        } else {
+          const call = readCall(context, spec, parent, node, target.function ?? '', undefined);
+          if (call !== undefined) calls.push(call);
+        }
+        continue;
+      }
+      if (
+        parent?.type !== 'attribute' ||
+        parent.childForFieldName('object')?.id !== node.id ||
+        grandparent?.type !== 'call' ||
+        grandparent.childForFieldName('function')?.id !== parent.id
+      ) {
+        continue;
+      }
+      const attribute = sliceNode(context.text, parent.childForFieldName('attribute') ?? parent);
+      if (target.role === 'module' && spec.sessionClasses.includes(attribute)) {
+        const session = readSession(context, spec, grandparent, great, findBindings);
+        if (session !== undefined) queue.push(session);
+        continue;
+      }
+      const call = readCall(context, spec, grandparent, parent, attribute, target.base);
+      if (call !== undefined) calls.push(call);
+    }
+  }
+  return calls;
+}
+
+/** `import requests`, `import requests as r`, `from requests import get, Session`. */
+function findImports(
+  context: ScanContext,
+  spec: PythonClientSpec,
+  findBindings: (name: string) => PythonBinding[],
+): Target[] {
+  const targets: Target[] = [];
+  const statements = context.root.descendantsOfType(['import_statement', 'import_from_statement']);
+  for (const statement of statements) {
+    if (statement === null) continue;
+    for (const name of statement.childrenForFieldName('name')) {
+      if (name === null) continue;
+      const local = name.type === 'aliased_import' ? name.childForFieldName('alias') : name.firstNamedChild;
+      if (local === null) continue;
+      const localName = sliceNode(context.text, local);
+      const binding = findBindings(localName).find((b) => b.node.id === local.id);
+      if (binding === undefined) continue;
+      const value = binding.value;
+      if (value.kind === 'module' && value.module === spec.module) {
+        targets.push({ name: localName, binding, role: 'module' });
+      } else if (value.kind === 'from' && value.module === spec.module) {
+        if (spec.sessionClasses.includes(value.name))
+          targets.push({ name: localName, binding, role: 'class' });
+        else if (HELPERS.has(value.name) || spec.requestFunctions.includes(value.name)) {
+          targets.push({ name: localName, binding, role: 'function', function: value.name });
+        }
+      }
+    }
+  }
+  return targets;
+}
+
+/** `s = requests.Session()` or `with httpx.Client(base_url=...) as c:`: the session's name. */
+function readSession(
+  context: ScanContext,
+  spec: PythonClientSpec,
+  call: Node,
+  holder: Node | undefined,
+  findBindings: (name: string) => PythonBinding[],
+): Target | undefined {
+  let nameNode: Node | null | undefined;
+  if (holder?.type === 'assignment' && holder.childForFieldName('right')?.id === call.id) {
+    nameNode = holder.childForFieldName('left');
+  } else if (holder?.type === 'as_pattern') {
+    nameNode = holder.childForFieldName('alias')?.firstNamedChild;
+  }
+  if (nameNode?.type !== 'identifier') return undefined;
+  const name = sliceNode(context.text, nameNode);
+  const binding = findBindings(name).find((b) => b.node.id === nameNode.id);
+  if (binding === undefined) return undefined;
+  const baseNode =
+    spec.baseKeyword === undefined ? undefined : readPythonArguments(call).keywords.get(spec.baseKeyword);
+  return {
+    name,
+    binding,
+    role: 'session',
+    ...(baseNode === undefined ? {} : { base: readPythonUrl(baseNode, context.text) }),
+  };
+}
+
+/** `requests.get(url)`, `s.request("DELETE", url)`, `get(url=...)`; undefined for other methods. */
+function readCall(
+  context: ScanContext,
+  spec: PythonClientSpec,
+  call: Node,
+  callee: Node,
+  name: string,
+  base: UrlTemplate | undefined,
+): HttpCall | undefined {
+  const { positional, keywords } = readPythonArguments(call);
+  let method: string | undefined;
+  let urlNode: Node | undefined;
+  const helper = HELPERS.get(name);
+  if (helper !== undefined) {
+    method = helper;
+    urlNode = positional[0] ?? keywords.get('url');
+  } else if (spec.requestFunctions.includes(name)) {
+    const methodNode = positional[0] ?? keywords.get('method');
+    method = readPythonString(methodNode, context.text)?.toUpperCase();
+    urlNode = positional[1] ?? keywords.get('url');
+  } else {
+    return undefined;
+  }
+  return {
+    kind: 'http',
+    client: spec.client,
+    method,
+    url: joinBaseUrl(base, readPythonUrl(urlNode, context.text)),
+    location: context.locateNode(call),
+    calleeLocation: context.locateNode(callee),
+    text: context.readExcerpt(call),
+    origin: 'recognised',
+  };
+}
