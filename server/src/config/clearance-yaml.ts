@@ -97,7 +97,11 @@ export function parseProjectConfig(
     }
     return { errors };
   }
-  return buildConfig(value as RawConfig, locate, errors);
+  const locateKey = (path: string[]): Location => {
+    const [start, end] = findKeyRange(document, path);
+    return locate(start, end);
+  };
+  return buildConfig(value as RawConfig, locateKey, errors);
 }
 
 /**
@@ -149,11 +153,12 @@ type RawResource = string | { type: string; id?: string | number };
 
 function buildConfig(
   raw: RawConfig,
-  locate: (start: number, end: number) => Location,
+  locateKey: (path: string[]) => Location,
   errors: ClearanceError[],
 ): { config?: ProjectConfig; errors: ClearanceError[] } {
+  let at: string[] = [];
   const fail = (message: string) =>
-    errors.push({ code: 'config_error', message: `${CLEARANCE_YAML}: ${message}`, location: locate(0, 0) });
+    errors.push({ code: 'config_error', message: `${CLEARANCE_YAML}: ${message}`, location: locateKey(at) });
   const readResource = (value: RawResource | undefined, where: string): CallResource | undefined => {
     if (value === undefined) return undefined;
     const parsed = parseResource(
@@ -166,6 +171,7 @@ function buildConfig(
     return parsed;
   };
   const routes: RouteTemplate[] = Object.entries(raw.routes ?? {}).map(([pattern, target]) => {
+    at = ['routes', pattern];
     const space = pattern.indexOf(' ');
     const method = space < 0 ? undefined : pattern.slice(0, space).toUpperCase();
     const path = space < 0 ? pattern : pattern.slice(space).trim();
@@ -188,6 +194,7 @@ function buildConfig(
     };
   });
   const clients: ClientMapping[] = Object.entries(raw.clients ?? {}).map(([pattern, target]) => {
+    at = ['clients', pattern];
     const open = pattern.indexOf('(');
     const params = pattern
       .slice(open + 1, -1)
@@ -214,40 +221,72 @@ function buildConfig(
   return { config: { baseUrls: raw.baseUrls ?? [], actions, routes, clients }, errors };
 }
 
-// `oneOf` reports every branch's failure; the branch errors say more than the summary.
+/** What each map's keys must look like, for messages about a key. */
+const KEY_SHAPES: Readonly<Record<string, string>> = {
+  routes: 'is not a route template: write "DELETE /api/orders/{id}" or "/api/orders/{id}"',
+  clients: 'is not a client function pattern: write "ordersClient.remove($id)"',
+  actions: 'is not an HTTP method: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS',
+};
+
+// A bad key is reported twice (its own failure and `propertyNames`), and a value that fits no branch
+// of a `oneOf` (a resource) once per branch: one error each says more.
 function selectErrors(errors: ErrorObject[]): ErrorObject[] {
-  const specific = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if');
-  return specific.length > 0 ? specific : errors;
+  const alternatives = errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath);
+  const under = (error: ErrorObject, path: string) =>
+    error.instancePath === path || error.instancePath.startsWith(`${path}/`);
+  return errors.filter((error) => {
+    if (error.keyword === 'propertyNames' || error.keyword === 'if') return false;
+    if (error.keyword === 'oneOf') return true;
+    return !alternatives.some((path) => under(error, path));
+  });
 }
 
 function describeError(error: ErrorObject): string {
-  const where =
-    error.instancePath === ''
-      ? 'the file'
-      : error.instancePath.slice(1).split('/').map(unescapePointer).join(' > ');
+  const path = readPath(error);
+  const where = path.length === 0 ? 'the file' : path.join(' > ');
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'additionalProperties')
+  if (error.keyword === 'additionalProperties') {
     return `${where}: unknown key "${String(params.additionalProperty)}"`;
-  if (error.keyword === 'propertyNames' || params.propertyName !== undefined) {
-    return `${where}: "${String(params.propertyName)}" ${error.message ?? 'is not allowed here'}`;
+  }
+  if (error.keyword === 'oneOf' && path[path.length - 1] === 'resource') {
+    return `${where}: must be "type", "type:id", "type:{param}" (or "type:$arg" for a client), or { type, id }`;
+  }
+  if (error.propertyName !== undefined) {
+    const shape = KEY_SHAPES[path[path.length - 1] ?? ''] ?? error.message ?? 'is not allowed here';
+    return `${where}: "${error.propertyName}" ${shape}`;
   }
   return `${where}: ${error.message ?? 'is not valid'}`;
 }
 
 // Points at the key an error is about when it names one, else at the value at the error's path.
 function findRange(document: Document, error: ErrorObject): [number, number] {
-  const path = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(unescapePointer);
+  const path = readPath(error);
   const params = error.params as Record<string, unknown>;
-  const keyName = params.additionalProperty ?? params.propertyName;
+  const keyName = params.additionalProperty ?? error.propertyName;
+  if (typeof keyName === 'string') {
+    const range = findKeyRange(document, [...path, keyName]);
+    if (range[1] > 0) return range;
+  }
   const node = path.length === 0 ? document.contents : document.getIn(path, true);
-  if (typeof keyName === 'string' && isMap(node)) {
-    const pair = node.items.find(
-      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === keyName,
+  if (isNode(node) && node.range) return [node.range[0], node.range[1]];
+  return [0, 0];
+}
+
+function readPath(error: ErrorObject): string[] {
+  return error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(unescapePointer);
+}
+
+// The key of the entry at `path` (`['clients', 'a.b($x)']`), or the file's start.
+function findKeyRange(document: Document, path: string[]): [number, number] {
+  const parent = path.length <= 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  const key = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find(
+      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key,
     );
     if (pair !== undefined && isNode(pair.key) && pair.key.range)
       return [pair.key.range[0], pair.key.range[1]];
   }
-  if (isNode(node) && node.range) return [node.range[0], node.range[1]];
   return [0, 0];
 }
 

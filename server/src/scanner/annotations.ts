@@ -37,7 +37,8 @@ export function parseAnnotation(body: string): Annotation | string {
     if (key !== 'action' && key !== 'resource') {
       return `unknown annotation key "${key}": use action=<action>, resource=<type>[:<id>], or ignore alone`;
     }
-    if (value === '') return `${key} needs a value: ${key}=<${key === 'action' ? 'action' : 'type>[:<id>'}>`;
+    if (value === '')
+      return `${key} needs a value: ${key === 'action' ? 'action=<action>' : 'resource=<type>[:<id>]'}`;
     if (annotation[key] !== undefined) return `${key} is given twice`;
     if (key === 'action') {
       if (!ACTION.test(value)) return `"${value}" is not an action name (letters, digits, _ . : -)`;

@@ -9,7 +9,14 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import type { Position } from '../../../server/src/errors';
-import { createScanner, type HttpCall, resourceForUrl, type ScanLanguage } from '../../../server/src/scanner';
+import {
+  type ClientMapping,
+  createScanner,
+  type HttpCall,
+  parseResource,
+  resourceForUrl,
+  type ScanLanguage,
+} from '../../../server/src/scanner';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'scanner', 'calls');
 
@@ -24,15 +31,24 @@ interface ExpectedCall {
   segments?: Array<{ literal: string } | { expr: string }>;
   resource?: unknown;
   text?: string;
+  client?: string;
+  callee?: string;
+  origin?: string;
+  action?: string;
+  fixed?: unknown;
+  suppressed?: boolean;
 }
 
 interface Expectation {
   language?: ScanLanguage;
   source?: string;
+  /** `.clearance.yaml`-style client mappings: `'ordersClient.remove($id)': { action, resource }`. */
+  clients?: Record<string, { action: string; resource?: string }>;
   calls: ExpectedCall[];
+  errors?: Array<{ code: string; at: [number, number] }>;
 }
 
-const scanner = createScanner();
+const defaultScanner = createScanner();
 
 for (const name of readdirSync(FIXTURES)
   .filter((file) => file.endsWith('.yaml'))
@@ -42,14 +58,44 @@ for (const name of readdirSync(FIXTURES)
     const fixture = path.join(FIXTURES, name.replace(/\.yaml$/, ''));
     const text = expectation.source ?? readFileSync(fixture, 'utf8');
     const file = existsSync(fixture) ? fixture : `${fixture}.ts`;
+    const scanner = expectation.clients
+      ? createScanner({ clientMappings: readMappings(expectation.clients) })
+      : defaultScanner;
     const result = await scanner.scanText(file, text, expectation.language);
 
-    assert.deepEqual(result.errors, []);
+    assert.deepEqual(
+      result.errors.map((error) => ({
+        code: error.code,
+        at: [error.location?.start.line, error.location?.start.column],
+      })),
+      expectation.errors ?? [],
+    );
     assert.deepEqual(
       result.calls.map((call) => project(call, expectation.calls[result.calls.indexOf(call)])),
       expectation.calls.map(normalise),
     );
-    for (const call of result.calls) checkInvariants(call, text, file);
+    result.calls.forEach((call, index) => {
+      checkInvariants(call, text, file, expectation.calls[index]);
+    });
+  });
+}
+
+function readMappings(clients: NonNullable<Expectation['clients']>): ClientMapping[] {
+  return Object.entries(clients).map(([pattern, target]) => {
+    const open = pattern.indexOf('(');
+    const resource = target.resource === undefined ? undefined : parseResource(target.resource);
+    assert.ok(typeof resource !== 'string', `bad resource in fixture: ${resource}`);
+    return {
+      pattern,
+      callee: pattern.slice(0, open),
+      params: pattern
+        .slice(open + 1, -1)
+        .split(',')
+        .map((param) => param.trim().replace(/^\$/, ''))
+        .filter((param) => param.length > 0),
+      action: target.action,
+      ...(resource === undefined ? {} : { resource }),
+    };
   });
 }
 
@@ -71,20 +117,35 @@ function project(call: HttpCall, expected: ExpectedCall | undefined): ExpectedCa
   }
   if (expected?.resource !== undefined) projected.resource = resourceForUrl(call.url) ?? null;
   if (expected?.text !== undefined) projected.text = call.text;
+  if (expected?.client !== undefined) projected.client = call.client;
+  if (expected?.origin !== undefined) projected.origin = call.origin ?? 'recognised';
+  if (expected?.action !== undefined) projected.action = call.action;
+  if (expected?.fixed !== undefined) projected.fixed = call.resource ?? null;
+  if (call.suppressed !== undefined || expected?.suppressed !== undefined)
+    projected.suppressed = call.suppressed ?? false;
   return projected;
 }
 
 function normalise(expected: ExpectedCall): ExpectedCall {
-  return { ...expected, known: expected.known ?? true };
+  const { callee: _callee, ...rest } = expected;
+  return { ...rest, known: expected.known ?? true };
 }
 
 // Whatever a fixture states, every call's locations must agree with the text they point into.
-function checkInvariants(call: HttpCall, text: string, file: string): void {
+function checkInvariants(
+  call: HttpCall,
+  text: string,
+  file: string,
+  expected: ExpectedCall | undefined,
+): void {
   assert.equal(call.kind, 'http');
-  assert.equal(call.client, 'fetch');
+  assert.equal(call.client, expected?.client ?? 'fetch');
   assert.equal(call.location.file, file);
   assert.equal(call.calleeLocation.file, file);
-  assert.equal(text.slice(call.calleeLocation.start.offset, call.calleeLocation.end.offset), 'fetch');
+  assert.equal(
+    text.slice(call.calleeLocation.start.offset, call.calleeLocation.end.offset),
+    expected?.callee ?? 'fetch',
+  );
   const source = text.slice(call.location.start.offset, call.location.end.offset);
   assert.equal(call.text, source.length <= 200 ? source : call.text);
   assert.ok(source.startsWith(call.text.replace(/…$/, '')));
