@@ -43,6 +43,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'typescriptreact' },
       { scheme: 'file', language: 'javascript' },
       { scheme: 'file', language: 'javascriptreact' },
+      { scheme: 'file', language: 'python' },
+      { scheme: 'file', language: 'go' },
+      // The server checks `.clearance.yaml` as you type, whether or not a YAML extension is installed.
+      { scheme: 'file', pattern: '**/.clearance.yaml' },
     ],
     synchronize: {
       fileEvents: [

@@ -1,6 +1,7 @@
 /** `clearance scan`: every call in a folder, decided for the caller's identity, as text or JSON. */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { readProjectConfig } from '../config/clearance-yaml';
 import { type IdentityFlags, toIdentitySettings } from '../config/identity';
 import { readWorkspaceSettings } from '../config/settings';
 import { formatWhy } from '../decision/explain';
@@ -47,6 +48,9 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   if (settingErrors.some((e) => e.code === 'config_parse_error')) {
     return fail('the workspace settings cannot be read; fix them first');
   }
+  const project = readProjectConfig(root);
+  for (const e of project.errors) output.err(`${formatError(e)}\n`);
+  if (project.config === undefined) return fail(`${project.file} has errors; fix them first`);
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;
 
@@ -79,7 +83,14 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     return fail(`no .rego policy under ${root}; set clearance.policy.paths or pass --policy`);
   }
 
-  const result = await decideFolder(createScanner(), root, { policy, identity, settings, now });
+  const scanner = createScanner({ clientMappings: project.config.clients });
+  const result = await decideFolder(scanner, root, {
+    policy,
+    identity,
+    settings,
+    now,
+    project: project.config,
+  });
   const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
   const where = (c: DecidedCall) => relative(root, c.file) || c.file;
   if (flags.format === 'json') {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import {
+  CompletionItemKind,
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
@@ -17,8 +18,9 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { redactTokensInText } from '../identity';
-import { toPath, toUri } from './convert';
+import { toDiagnostic, toPath, toUri } from './convert';
 import {
   buildCodeDiagnostics,
   buildOpenPolicyDiagnostics,
@@ -76,6 +78,8 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      // Completion serves `.clearance.yaml` only; `:` and space follow a key.
+      completionProvider: { triggerCharacters: [':', ' '] },
       executeCommandProvider: { commands: ['clearance.server.refresh'] },
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
@@ -104,6 +108,9 @@ async function refreshAll(): Promise<void> {
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
   for (const e of ws.settingErrors) log('warn', e.message);
+  const configDoc = ws.documents.get(ws.projectConfigPath);
+  ws.loadProjectConfig(configDoc?.text);
+  publishProjectConfigDiagnostics();
   ws.reloadPolicy();
   await refreshIdentity(true);
   publishPolicyDiagnostics();
@@ -200,11 +207,32 @@ async function publishAllCodeDiagnostics(): Promise<void> {
   for (const doc of documents.all()) await publishCodeDiagnostics(doc.uri);
 }
 
+/** Publishes the problems of `.clearance.yaml`, or clears them. */
+function publishProjectConfigDiagnostics(): void {
+  const ws = workspace;
+  if (!ws) return;
+  publish(toUri(ws.projectConfigPath), ws.projectConfigErrors.map(toDiagnostic));
+}
+
+/** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
+async function reloadProjectConfig(text?: string): Promise<void> {
+  const ws = workspace;
+  if (!ws) return;
+  const changed = ws.loadProjectConfig(text);
+  publishProjectConfigDiagnostics();
+  if (changed) await publishAllCodeDiagnostics();
+}
+
 documents.onDidChangeContent(async ({ document }) => {
   const ws = workspace;
   const path = toPath(document.uri);
   if (!ws || !path) return;
   ws.documents.set(path, { path, text: document.getText(), version: document.version });
+  if (path === ws.projectConfigPath) {
+    await ready;
+    await reloadProjectConfig(document.getText());
+    return;
+  }
   if (path.endsWith('.rego') || ws.isPolicyFile(path)) {
     // Typing in a policy re-decides every open file; wait for a pause so each keystroke does not.
     clearTimeout(reloadTimer);
@@ -228,7 +256,9 @@ documents.onDidClose(({ document }) => {
   if (!ws || !path) return;
   ws.documents.delete(path);
   ws.decided.delete(path);
-  if (ws.isPolicyFile(path)) void reloadPolicyAndRepublish();
+  // Closing `.clearance.yaml` without saving leaves the file on disk in force.
+  if (path === ws.projectConfigPath) void reloadProjectConfig();
+  else if (ws.isPolicyFile(path)) void reloadPolicyAndRepublish();
   else publish(document.uri, []);
 });
 
@@ -250,6 +280,8 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
       (c.type !== FileChangeType.Changed || !ws.documents.has(path))
     );
   });
+  if (paths.includes(ws.projectConfigPath) && !ws.documents.has(ws.projectConfigPath))
+    await reloadProjectConfig();
   if (policyChanged) await reloadPolicyAndRepublish();
   else if (paths.some((p) => ws.isIdentityFile(p))) await publishAllCodeDiagnostics();
 });
@@ -275,6 +307,19 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   const hover = findCallAt(decided.calls, position, ws.identity, note);
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
+});
+
+connection.onCompletion(({ textDocument, position }) => {
+  const ws = workspace;
+  const path = toPath(textDocument.uri);
+  const document = documents.get(textDocument.uri);
+  if (!ws || !path || path !== ws.projectConfigPath || !document) return null;
+  return completeClearanceYaml(document.getText(), document.offsetAt(position)).map((item) => ({
+    label: item.label,
+    kind: item.kind === 'key' ? CompletionItemKind.Property : CompletionItemKind.Value,
+    ...(item.detail === undefined ? {} : { detail: item.detail }),
+    ...(item.insertText === undefined ? {} : { insertText: item.insertText }),
+  }));
 });
 
 documents.listen(connection);

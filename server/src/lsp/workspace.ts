@@ -4,6 +4,13 @@
  * changes, and hands the results to the LSP handlers.
  */
 import { isAbsolute, join, sep } from 'node:path';
+import {
+  CLEARANCE_YAML,
+  emptyProjectConfig,
+  type ProjectConfig,
+  parseProjectConfig,
+  readProjectConfig,
+} from '../config/clearance-yaml';
 import { toIdentitySettings } from '../config/identity';
 import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../config/settings';
 import { type DecidedCall, decideText } from '../decision/scan';
@@ -45,13 +52,42 @@ export class ClearanceWorkspace {
   decisionPolicy: LoadedPolicy | undefined;
   readonly documents = new Map<string, OpenDocument>();
   readonly decided = new Map<string, { version: number; calls: DecidedCall[]; errors: ClearanceError[] }>();
-  private readonly scanner: Scanner;
+  /**
+   * The last `.clearance.yaml` that read without errors (the empty one when there is none): while
+   * the file is broken mid-edit, calls keep being decided with it.
+   */
+  projectConfig: ProjectConfig = emptyProjectConfig;
+  /** The problems of `.clearance.yaml` as last read: its diagnostics. */
+  projectConfigErrors: ClearanceError[] = [];
+  private scanner: Scanner;
 
   constructor(
     readonly root: string,
-    wasmDir?: string,
+    private readonly wasmDir?: string,
   ) {
     this.scanner = createScanner(wasmDir ? { wasmDir } : {});
+  }
+
+  /** The path of this folder's `.clearance.yaml`. */
+  get projectConfigPath(): string {
+    return join(this.root, CLEARANCE_YAML);
+  }
+
+  /**
+   * Reads `.clearance.yaml` from `text` (an open document) or from disk. A good file replaces the
+   * configuration and forgets every decision; a broken one only records its errors. Returns whether
+   * the configuration changed.
+   */
+  loadProjectConfig(text?: string): boolean {
+    const result =
+      text === undefined ? readProjectConfig(this.root) : parseProjectConfig(text, this.projectConfigPath);
+    this.projectConfigErrors = result.errors;
+    if (result.config === undefined) return false;
+    this.projectConfig = result.config;
+    const clientMappings = result.config.clients;
+    this.scanner = createScanner({ ...(this.wasmDir ? { wasmDir: this.wasmDir } : {}), clientMappings });
+    this.decided.clear();
+    return true;
   }
 
   /** Applies the `clearance` configuration section as VS Code returns it. */
@@ -135,6 +171,7 @@ export class ClearanceWorkspace {
       identity: this.identity,
       settings: this.settings,
       now,
+      project: this.projectConfig,
     });
     const entry = { version: doc.version, ...result };
     // A newer edit may have arrived while scanning; keep only results for the version still open.
