@@ -76,6 +76,8 @@ function readIdValue(id: string): CallValue {
  * annotations that do not parse or sit above no call.
  */
 export function applyAnnotations(context: ScanContext, calls: HttpCall[], errors: ClearanceError[]): void {
+  // Grouped on the first annotation: most files have none.
+  let byLine: Map<number, HttpCall[]> | undefined;
   for (const comment of context.root.descendantsOfType('comment')) {
     if (comment === null) continue;
     const body = readCommentBody(sliceNode(context.text, comment));
@@ -91,7 +93,8 @@ export function applyAnnotations(context: ScanContext, calls: HttpCall[], errors
       continue;
     }
     const line = context.locateNode(comment).end.line + 1;
-    const below = calls.filter((call) => call.location.start.line === line);
+    byLine ??= groupByLine(calls);
+    const below = byLine.get(line) ?? [];
     if (annotation.kind === 'ignore') {
       if (below.length === 0) fail('`clearance: ignore` is not on the line above a call Clearance checks');
       for (const call of below) call.suppressed = true;
@@ -102,12 +105,25 @@ export function applyAnnotations(context: ScanContext, calls: HttpCall[], errors
       fail('this clearance annotation is not on the line above a call');
       continue;
     }
-    if (below[0] === undefined) calls.push(target);
+    if (below[0] === undefined) {
+      calls.push(target);
+      byLine.set(line, [target]);
+    }
     target.origin = 'annotation';
     if (annotation.action !== undefined) target.action = annotation.action;
     if (annotation.resource !== undefined) target.resource = annotation.resource;
   }
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
+}
+
+function groupByLine(calls: readonly HttpCall[]): Map<number, HttpCall[]> {
+  const byLine = new Map<number, HttpCall[]>();
+  for (const call of calls) {
+    const list = byLine.get(call.location.start.line);
+    if (list === undefined) byLine.set(call.location.start.line, [call]);
+    else list.push(call);
+  }
+  return byLine;
 }
 
 /** The comment's text without its delimiters; undefined for a comment syntax we do not read. */

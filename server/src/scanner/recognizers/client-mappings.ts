@@ -13,6 +13,7 @@ import { readConstantString, sliceNode } from '../syntax';
 import type { CallResource, ClientMapping, HttpCall, ScanLanguage } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
+import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
 const NAME_TYPES = new Set(['identifier', 'property_identifier', 'field_identifier']);
@@ -31,9 +32,9 @@ function findMappedCalls(context: ScanContext): HttpCall[] {
     const dot = mapping.callee.lastIndexOf('.');
     const receiver = dot < 0 ? undefined : mapping.callee.slice(0, dot).replace(/\s+/g, '');
     const name = mapping.callee.slice(dot + 1);
-    for (const hit of context.findWordNodes(name)) {
+    for (const hit of findCleanWordNodes(context, name)) {
       const node = hit.node;
-      if (!NAME_TYPES.has(node.type) || context.isInsideError(node)) continue;
+      if (!NAME_TYPES.has(node.type)) continue;
       const [parent, grandparent] = hit.ancestors;
       let call: Node | undefined;
       let callee: Node;

@@ -11,6 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import { decodeEscapes, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
+import { findCleanWordNodes } from './recovery';
 
 const MODULE = 'net/http';
 
@@ -42,10 +43,9 @@ function findGoCalls(context: ScanContext): HttpCall[] {
   const calls: HttpCall[] = [];
   const packages = findImportNames(context, MODULE);
   for (const name of packages) {
-    for (const hit of context.findWordNodes(name)) {
+    for (const hit of findCleanWordNodes(context, name)) {
       const node = hit.node;
       if (node.type !== 'identifier' && node.type !== 'package_identifier') continue;
-      if (context.isInsideError(node)) continue;
       const [selector, call] = hit.ancestors;
       if (
         selector?.type !== 'selector_expression' ||

@@ -21,6 +21,7 @@ import {
   readMethodOption,
   readObjectProperty,
 } from './js-objects';
+import { findCleanWordNodes } from './recovery';
 
 /** How one library is called. */
 export interface JsClientSpec {
@@ -63,9 +64,9 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const bindings = context.findBindings(next.name);
-    for (const hit of context.findWordNodes(next.name)) {
+    for (const hit of findCleanWordNodes(context, next.name)) {
       const node = hit.node;
-      if (node.type !== 'identifier' || context.isInsideError(node)) continue;
+      if (node.type !== 'identifier') continue;
       const resolved = resolveBinding(bindings, node);
       if (next.binding === undefined ? resolved !== undefined : resolved?.node.id !== next.binding.node.id)
         continue;
@@ -174,7 +175,7 @@ function readInstance(
   if (nameNode?.type !== 'identifier' || value === null || !isSameNode(unwrapAwait(value), call))
     return undefined;
   const name = sliceNode(context.text, nameNode);
-  const binding = context.findBindings(name).find((b) => b.node.id === nameNode.id);
+  const binding = context.findBindings(name).find((b) => b.node.startIndex === nameNode.startIndex);
   if (binding === undefined) return undefined;
   const own = readBase(context, spec, readCallArguments(call)[0]);
   return { name, binding, base: own === undefined ? base : joinBaseUrl(base, own) };
@@ -223,7 +224,7 @@ function findLibraryNames(context: ScanContext, spec: JsClientSpec): ClientName[
   const add = (nameNode: Node | null | undefined): void => {
     if (nameNode?.type !== 'identifier') return;
     const name = sliceNode(context.text, nameNode);
-    const binding = context.findBindings(name).find((b) => b.node.id === nameNode.id);
+    const binding = context.findBindings(name).find((b) => b.node.startIndex === nameNode.startIndex);
     if (binding !== undefined) names.push({ name, binding, base: undefined });
   };
   for (const statement of context.root.namedChildren) {
@@ -244,12 +245,12 @@ function findLibraryNames(context: ScanContext, spec: JsClientSpec): ClientName[
       }
     }
   }
-  for (const hit of context.findWordNodes('require')) {
+  for (const hit of findCleanWordNodes(context, 'require')) {
     const declarator = findRequireDeclarator(hit.node, hit.ancestors);
     const nameNode = declarator?.childForFieldName('name');
     if (nameNode?.type !== 'identifier') continue;
     const name = sliceNode(context.text, nameNode);
-    const binding = context.findBindings(name).find((b) => b.node.id === nameNode.id);
+    const binding = context.findBindings(name).find((b) => b.node.startIndex === nameNode.startIndex);
     const module = binding === undefined ? undefined : readRequiredModule(binding, context.text);
     if (binding !== undefined && module !== undefined && spec.modules.includes(module)) {
       names.push({ name, binding, base: undefined });

@@ -19,6 +19,7 @@ import { sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { joinBaseUrl } from './js-objects';
+import { findCleanWordNodes } from './recovery';
 
 const HELPERS: ReadonlyMap<string, string> = new Map([
   ['get', 'GET'],
@@ -82,7 +83,7 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
     let found = bindingsByName.get(name);
     if (found === undefined) {
       found = [];
-      for (const hit of context.findWordNodes(name)) {
+      for (const hit of findCleanWordNodes(context, name)) {
         const binding = classifyPythonBinding(hit.node, hit.ancestors, context.text);
         if (binding !== undefined) found.push(binding);
       }
@@ -96,9 +97,9 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
   for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
     if (seen.has(target.binding.node.id)) continue;
     seen.add(target.binding.node.id);
-    for (const hit of context.findWordNodes(target.name)) {
+    for (const hit of findCleanWordNodes(context, target.name)) {
       const node = hit.node;
-      if (node.type !== 'identifier' || context.isInsideError(node)) continue;
+      if (node.type !== 'identifier') continue;
       if (resolvePythonBinding(findBindings(target.name), node)?.node.id !== target.binding.node.id) continue;
       const [parent, grandparent, great] = hit.ancestors;
       if (target.role === 'function' || target.role === 'class') {
@@ -148,7 +149,7 @@ function findImports(
       const local = name.type === 'aliased_import' ? name.childForFieldName('alias') : name.firstNamedChild;
       if (local === null) continue;
       const localName = sliceNode(context.text, local);
-      const binding = findBindings(localName).find((b) => b.node.id === local.id);
+      const binding = findBindings(localName).find((b) => b.node.startIndex === local.startIndex);
       if (binding === undefined) continue;
       const value = binding.value;
       if (value.kind === 'module' && value.module === spec.module) {
@@ -181,7 +182,7 @@ function readSession(
   }
   if (nameNode?.type !== 'identifier') return undefined;
   const name = sliceNode(context.text, nameNode);
-  const binding = findBindings(name).find((b) => b.node.id === nameNode.id);
+  const binding = findBindings(name).find((b) => b.node.startIndex === nameNode.startIndex);
   if (binding === undefined) return undefined;
   const baseNode =
     spec.baseKeyword === undefined ? undefined : readPythonArguments(call).keywords.get(spec.baseKeyword);
