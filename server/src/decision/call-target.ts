@@ -71,11 +71,12 @@ export function resolveCallTarget(call: HttpCall, project: ProjectConfig | undef
   return target;
 }
 
-/** Removes a configured base URL (`https://api.example.com/v2`) from the front of a URL. */
+/** Removes the longest configured base URL that fits from the front of a URL. */
 export function stripBaseUrl(url: UrlTemplate, baseUrls: readonly string[]): UrlTemplate {
   const first = url.segments[0];
   if (!url.known || first?.kind !== 'literal') return url;
-  for (const base of baseUrls) {
+  // The longest base that fits wins: `https://api.example.com/v2` before `https://api.example.com`.
+  for (const base of [...baseUrls].sort((a, b) => b.length - a.length)) {
     const prefix = base.replace(/\/+$/, '');
     if (first.text === prefix || first.text.startsWith(`${prefix}/`) || first.text.startsWith(`${prefix}?`)) {
       const rest = first.text.slice(prefix.length);
