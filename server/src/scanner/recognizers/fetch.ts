@@ -7,11 +7,13 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { JS_LANGUAGES } from '../languages';
 import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
 import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordNode } from '../syntax';
 import type { HttpCall } from '../types';
 import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
+import { readCallArguments, readObjectProperty } from './js-objects';
 
 const CALLEE = 'fetch';
 // A re-parse after a syntax error covers this many characters from the start of the call's line.
@@ -40,7 +42,7 @@ type MethodReading = { kind: 'absent' } | { kind: 'known'; method: string } | { 
 /** The recogniser for the Fetch API. */
 export const fetchRecognizer: CallRecognizer = {
   client: 'fetch',
-  languages: ['typescript', 'tsx', 'javascript'],
+  languages: JS_LANGUAGES,
   recognize: findFetchCalls,
 };
 
@@ -148,13 +150,13 @@ function readAncestors(node: Node): Node[] {
 }
 
 function readFetchCall(context: ScanContext, call: Node, callee: Node): HttpCall {
-  const args = readArguments(call);
+  const args = readCallArguments(call);
   let urlArgument = args[0];
   let requestInit: Node | undefined;
   const request = urlArgument === undefined ? undefined : unwrapExpression(urlArgument);
   if (request !== undefined && isNewRequest(request, context.text)) {
     // fetch(new Request(url, init), override): the URL and, unless overridden, the method are the Request's.
-    const requestArgs = readArguments(request);
+    const requestArgs = readCallArguments(request);
     urlArgument = requestArgs[0];
     requestInit = requestArgs[1];
   }
@@ -168,6 +170,7 @@ function readFetchCall(context: ScanContext, call: Node, callee: Node): HttpCall
     location: context.locateNode(call),
     calleeLocation: context.locateNode(callee),
     text: context.readExcerpt(call),
+    origin: 'recognised',
   };
 }
 
@@ -176,40 +179,10 @@ function readFetchCall(context: ScanContext, call: Node, callee: Node): HttpCall
  * carry a method) makes the method unknown until a later `method:` sets it again.
  */
 function readMethod(options: Node | undefined, text: string): MethodReading {
-  if (options === undefined) return { kind: 'absent' };
-  const object = unwrapExpression(options);
-  if (object.type !== 'object') return { kind: 'unknown' };
-  let reading: MethodReading = { kind: 'absent' };
-  for (const property of object.namedChildren) {
-    if (property === null) continue;
-    if (property.type === 'spread_element') {
-      reading = { kind: 'unknown' };
-    } else if (property.type === 'shorthand_property_identifier' && sliceNode(text, property) === 'method') {
-      reading = { kind: 'unknown' };
-    } else if (property.type === 'pair' && readPropertyName(property, text) === 'method') {
-      const value = property.childForFieldName('value');
-      const method = value === null ? undefined : readConstantString(value, text);
-      reading = method === undefined ? { kind: 'unknown' } : { kind: 'known', method: method.toUpperCase() };
-    }
-  }
-  return reading;
-}
-
-function readPropertyName(pair: Node, text: string): string | undefined {
-  const key = pair.childForFieldName('key');
-  if (key === null) return undefined;
-  if (key.type === 'property_identifier') return sliceNode(text, key);
-  if (key.type === 'computed_property_name') {
-    const inner = key.firstNamedChild;
-    return inner === null ? undefined : readConstantString(inner, text);
-  }
-  return readConstantString(key, text);
-}
-
-function readArguments(call: Node): Node[] {
-  const args = call.childForFieldName('arguments');
-  if (args === null) return [];
-  return args.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+  const reading = readObjectProperty(options, 'method', text);
+  if (reading.kind !== 'value') return reading;
+  const method = readConstantString(reading.node, text);
+  return method === undefined ? { kind: 'unknown' } : { kind: 'known', method: method.toUpperCase() };
 }
 
 function isNewRequest(node: Node, text: string): boolean {

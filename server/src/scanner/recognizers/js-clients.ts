@@ -9,6 +9,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { JS_LANGUAGES } from '../languages';
 import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
 import { isSameNode, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
@@ -40,6 +41,14 @@ export interface JsClientSpec {
   baseKey: string;
 }
 
+/** One call of the library: where it is and which library it is. */
+interface CallSite {
+  context: ScanContext;
+  spec: JsClientSpec;
+  call: Node;
+  callee: Node;
+}
+
 /** A name through which the library (or an instance of it) is called. */
 interface ClientName {
   name: string;
@@ -48,11 +57,13 @@ interface ClientName {
   base: UrlTemplate | undefined;
 }
 
-const JS = ['typescript', 'tsx', 'javascript'] as const;
-
 /** Builds the recogniser for one library. */
 export function createJsClientRecognizer(spec: JsClientSpec): CallRecognizer {
-  return { client: spec.client, languages: JS, recognize: (context) => findClientCalls(context, spec) };
+  return {
+    client: spec.client,
+    languages: JS_LANGUAGES,
+    recognize: (context) => findClientCalls(context, spec),
+  };
 }
 
 function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
@@ -72,7 +83,7 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
         continue;
       const [parent, grandparent, great] = hit.ancestors;
       if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
-        calls.push(readDirectCall(context, spec, parent, node, next.base));
+        calls.push(readDirectCall({ context, spec, call: parent, callee: node }, next.base));
         continue;
       }
       if (
@@ -86,10 +97,14 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
       const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
       const method = spec.helpers.get(property);
       if (method !== undefined) {
-        calls.push(readHelperCall(context, spec, grandparent, parent, method, next.base));
+        calls.push(readHelperCall({ context, spec, call: grandparent, callee: parent }, method, next.base));
       } else if (spec.configHelpers.includes(property)) {
         calls.push(
-          readConfigCall(context, spec, grandparent, parent, readCallArguments(grandparent)[0], next.base),
+          readConfigCall(
+            { context, spec, call: grandparent, callee: parent },
+            readCallArguments(grandparent)[0],
+            next.base,
+          ),
         );
       } else if (spec.factories.includes(property)) {
         const instance = readInstance(context, spec, grandparent, great, next.base);
@@ -101,64 +116,34 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
 }
 
 /** `axios(url, config)`, `axios(config)`, `got(url, options)`, `ky(url, options)`. */
-function readDirectCall(
-  context: ScanContext,
-  spec: JsClientSpec,
-  call: Node,
-  callee: Node,
-  base: UrlTemplate | undefined,
-): HttpCall {
+function readDirectCall(site: CallSite, base: UrlTemplate | undefined): HttpCall {
+  const { context, spec, call } = site;
   const [first, second] = readCallArguments(call);
-  if (isObjectLiteral(first)) return readConfigCall(context, spec, call, callee, first, base);
+  if (isObjectLiteral(first)) return readConfigCall(site, first, base);
   const url = joinBaseUrl(readBase(context, spec, second) ?? base, readUrlTemplate(first, context.text));
-  return buildCall(context, spec, call, callee, readMethodOption(second, context.text, 'GET'), url);
+  return buildCall(site, readMethodOption(second, context.text, 'GET'), url);
 }
 
 /** `axios.get(url, ...)`, `ky.delete(url, ...)`: the method is the helper's name. */
-function readHelperCall(
-  context: ScanContext,
-  spec: JsClientSpec,
-  call: Node,
-  callee: Node,
-  method: string,
-  base: UrlTemplate | undefined,
-): HttpCall {
-  const [first] = readCallArguments(call);
-  return buildCall(
-    context,
-    spec,
-    call,
-    callee,
-    method,
-    joinBaseUrl(base, readUrlTemplate(first, context.text)),
-  );
+function readHelperCall(site: CallSite, method: string, base: UrlTemplate | undefined): HttpCall {
+  const [first] = readCallArguments(site.call);
+  return buildCall(site, method, joinBaseUrl(base, readUrlTemplate(first, site.context.text)));
 }
 
 /** `axios.request({ method, url })` and `axios({ method, url, baseURL })`. */
-function readConfigCall(
-  context: ScanContext,
-  spec: JsClientSpec,
-  call: Node,
-  callee: Node,
-  config: Node | undefined,
-  base: UrlTemplate | undefined,
-): HttpCall {
+function readConfigCall(site: CallSite, config: Node | undefined, base: UrlTemplate | undefined): HttpCall {
+  const { context, spec } = site;
   const urlReading = readObjectProperty(config, 'url', context.text);
-  const url =
-    urlReading.kind === 'value'
-      ? readUrlTemplate(urlReading.node, context.text)
-      : { source: config === undefined ? '' : sliceNode(context.text, config), segments: [], known: false };
-  if (!url.known && url.segments.length === 0 && url.source !== '')
-    url.segments.push({ kind: 'expr', source: url.source });
+  let url: UrlTemplate;
+  if (urlReading.kind === 'value') {
+    url = readUrlTemplate(urlReading.node, context.text);
+  } else {
+    // No literal `url` in the config: the URL is whatever the config expression holds.
+    const source = config === undefined ? '' : sliceNode(context.text, config);
+    url = { source, segments: source === '' ? [] : [{ kind: 'expr', source }], known: false };
+  }
   const method = readMethodOption(config, context.text, 'GET');
-  return buildCall(
-    context,
-    spec,
-    call,
-    callee,
-    method,
-    joinBaseUrl(readBase(context, spec, config) ?? base, url),
-  );
+  return buildCall(site, method, joinBaseUrl(readBase(context, spec, config) ?? base, url));
 }
 
 /** `const api = axios.create({ baseURL })`: a new name to follow, with its base URL. */
@@ -194,14 +179,8 @@ function readBase(
   return readUrlTemplate(reading.node, context.text);
 }
 
-function buildCall(
-  context: ScanContext,
-  spec: JsClientSpec,
-  call: Node,
-  callee: Node,
-  method: string | undefined,
-  url: UrlTemplate,
-): HttpCall {
+function buildCall(site: CallSite, method: string | undefined, url: UrlTemplate): HttpCall {
+  const { context, spec, call, callee } = site;
   return {
     kind: 'http',
     client: spec.client,
