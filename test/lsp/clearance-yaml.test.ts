@@ -126,4 +126,28 @@ describe('language server: Python, Go and .clearance.yaml', () => {
     })) as CompletionItem[];
     assert.deepEqual(inRoute.map((item) => item.label).sort(), ['action', 'resource']);
   });
+
+  it('re-scans open documents for the client functions .clearance.yaml names', async () => {
+    const screen = join(root, 'src', 'screen.ts');
+    const screenUri = await openDocument(
+      server,
+      screen,
+      'export const cancel = (id: string) => ordersClient.remove(id);\n',
+      'typescript',
+    );
+    await waitFor('the screen decided with no call found', () => server.diagnostics.get(screenUri));
+    assert.deepEqual(codes(server.diagnostics.get(screenUri)), []);
+    await changeDocument(
+      server,
+      configUri,
+      6,
+      'clients:\n  ordersClient.remove($id): { action: delete, resource: "order:$id" }\n',
+    );
+    const diagnostics = await waitFor('the mapped call denied', () => {
+      const found = server.diagnostics.get(screenUri);
+      return found && found.length > 0 ? found : undefined;
+    });
+    assert.deepEqual(codes(diagnostics), ['0:call_denied']);
+    assert.match(String(diagnostics[0]?.message), /delete/);
+  });
 });
