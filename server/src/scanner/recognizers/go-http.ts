@@ -46,15 +46,9 @@ function findGoCalls(context: ScanContext): HttpCall[] {
     for (const hit of findCleanWordNodes(context, name)) {
       const node = hit.node;
       if (node.type !== 'identifier' && node.type !== 'package_identifier') continue;
-      const [selector, call] = hit.ancestors;
-      if (
-        selector?.type !== 'selector_expression' ||
-        selector.childForFieldName('operand')?.id !== node.id ||
-        call?.type !== 'call_expression' ||
-        call.childForFieldName('function')?.id !== selector.id
-      ) {
-        continue;
-      }
+      const found = findPackageCall(context, node, hit.ancestors);
+      if (found === undefined) continue;
+      const { selector, call } = found;
       const field = sliceNode(context.text, selector.childForFieldName('field') ?? selector);
       const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
         (arg): arg is Node => arg !== null && arg.type !== 'comment',
@@ -85,6 +79,35 @@ function findGoCalls(context: ScanContext): HttpCall[] {
     }
   }
   return calls;
+}
+
+/**
+ * `http.Get(...)`, or `http.DefaultClient.Get(...)` (the default client's methods are the
+ * package's functions): the selector naming the function, and the call.
+ */
+function findPackageCall(
+  context: ScanContext,
+  operand: Node,
+  ancestors: readonly Node[],
+): { selector: Node; call: Node } | undefined {
+  let [selector, call] = ancestors;
+  if (selector?.type !== 'selector_expression' || selector.childForFieldName('operand')?.id !== operand.id) {
+    return undefined;
+  }
+  const field = selector.childForFieldName('field');
+  if (
+    field !== null &&
+    sliceNode(context.text, field) === 'DefaultClient' &&
+    call?.type === 'selector_expression'
+  ) {
+    selector = call;
+    call = ancestors[2];
+    const method = selector.childForFieldName('field');
+    if (method === null || !FIXED.has(sliceNode(context.text, method))) return undefined;
+  }
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== selector.id)
+    return undefined;
+  return { selector, call };
 }
 
 /** The names a Go file imports a package path as (`http`, or its alias); none for `_` and `.`. */
