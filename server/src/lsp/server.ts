@@ -17,6 +17,7 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { regoVersionOf } from '../config/settings';
 import { redactTokensInText } from '../identity';
 import { toPath, toUri } from './convert';
 import {
@@ -144,7 +145,11 @@ function publishPolicyDiagnostics(): void {
   const open = [...ws.documents.values()].filter(
     (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
   );
-  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(open)) byFile.set(file, diagnostics);
+  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
+    open,
+    regoVersionOf(ws.settings.policy.regoVersion),
+  ))
+    byFile.set(file, diagnostics);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);

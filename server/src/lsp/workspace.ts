@@ -5,7 +5,12 @@
  */
 import { isAbsolute, join, sep } from 'node:path';
 import { toIdentitySettings } from '../config/identity';
-import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../config/settings';
+import {
+  type ClearanceSettings,
+  defaultSettings,
+  normalizeSettings,
+  regoVersionOf,
+} from '../config/settings';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import { describeIdentity, type Identity, resolveIdentity } from '../identity';
@@ -94,7 +99,10 @@ export class ClearanceWorkspace {
     }
     if (rescan || !this.policyFiles)
       this.policyFiles = findPolicyFiles(this.root, this.settings.policy.paths);
-    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, { found: this.policyFiles });
+    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
+      found: this.policyFiles,
+      regoVersion: regoVersionOf(this.settings.policy.regoVersion),
+    });
     if (this.policy.errors.length === 0 || !this.decisionPolicy) {
       this.decisionPolicy = this.policy;
     }

@@ -55,9 +55,9 @@ export interface QueryResult {
   expressions: JsonValue[];
 }
 
-/** Compiles Rego sources into a policy, collecting every parse and compile error. */
+/** Compiles Rego sources into a policy, collecting every parse and compile error; a source's own `regoVersion` wins over the option's. */
 export function compilePolicy(
-  sources: Array<{ file: string; text: string }>,
+  sources: Array<{ file: string; text: string; regoVersion?: 0 | 1 }>,
   options?: { regoVersion?: 0 | 1 },
 ): { policy: Policy; errors: ClearanceError[] } {
   const errors: ClearanceError[] = [];
@@ -65,7 +65,10 @@ export function compilePolicy(
   const texts = new Map<string, string>();
   for (const s of sources) {
     texts.set(s.file, s.text);
-    const parsed = parseModule(s.text, { file: s.file, regoVersion: options?.regoVersion ?? 1 });
+    const parsed = parseModule(s.text, {
+      file: s.file,
+      regoVersion: s.regoVersion ?? options?.regoVersion ?? 1,
+    });
     errors.push(...parsed.errors);
     if (parsed.module) modules.push(parsed.module);
   }
