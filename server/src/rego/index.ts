@@ -17,6 +17,7 @@ export {
   prepareQuery,
   type QueryResult,
 } from './engine';
+export type { EvalStats } from './eval';
 export { DEFAULT_LIMITS, type EvalLimits } from './limits';
 export { parseModule, parseQuery, parseTerm } from './parser';
 export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value';
