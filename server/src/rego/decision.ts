@@ -56,6 +56,17 @@ function toRuleRef(o: ClauseOrigin): RuleRef {
   };
 }
 
+const entrypointPaths = new Map<string, Value[] | undefined>();
+
+/** The path of an entrypoint, parsed once: the editor decides every call with the same one. */
+function selectEntrypointPath(entrypoint: string): Value[] | undefined {
+  if (entrypointPaths.has(entrypoint)) return entrypointPaths.get(entrypoint);
+  const path = parseEntrypoint(entrypoint);
+  if (entrypointPaths.size >= 64) entrypointPaths.clear();
+  entrypointPaths.set(entrypoint, path);
+  return path;
+}
+
 /** Parses `data.a.b.c` (or `data.a["b"]`) into its path; undefined if it is not a ground data ref. */
 function parseEntrypoint(entrypoint: string): Value[] | undefined {
   const parsed = parseQuery(entrypoint, { file: '<entrypoint>' });
@@ -76,7 +87,7 @@ function parseEntrypoint(entrypoint: string): Value[] | undefined {
 
 /** Evaluates a decision at `entrypoint`, with provenance and three-valued outcomes under unknowns. */
 export function evaluateDecision(policy: Policy, entrypoint: string, options: EvalOptions): Decision {
-  const path = parseEntrypoint(entrypoint);
+  const path = selectEntrypointPath(entrypoint);
   if (!path) {
     return {
       outcome: 'error',
