@@ -9,7 +9,7 @@ import { scalarValue } from './compile-terms';
 import { createEvaluator, type EvalOptions, evalueToJson, toError } from './engine';
 import type { Frame } from './eval';
 import { lookupKey } from './eval-refs';
-import { defaultValue, evalRuleSetValue, runClause } from './eval-rules';
+import { defaultValue, evalRuleSetValue, runClause, selectClauses } from './eval-rules';
 import type { ClauseOrigin, CTerm, RuleNode, RuleSet } from './ir';
 import { parseQuery } from './parser';
 import { appendRefStep, type EValue, negateConjunction, renderOperand, Unknown } from './partial';
@@ -178,7 +178,7 @@ function analyzeComplete(ev: Ev, set: RuleSet): Outcomes | Decision {
   const definite: Solution[] = [];
   const branches: Solution[] = [];
   let truncated = false;
-  for (const clause of set.clauses) {
+  for (const clause of selectClauses(ev, set)) {
     const f: Frame = new Array(clause.nslots);
     const info = { exhaustive: false };
     const before = { definite: definite.length, branches: branches.length };
@@ -416,7 +416,7 @@ function analyzePath(ev: Ev, path: Value[]): Outcomes | Decision | typeof COARSE
 function producingRules(ev: Ev, set: RuleSet | undefined): RuleRef[] {
   const rules: RuleRef[] = [];
   if (set && set.kind !== 'function') {
-    for (const clause of set.clauses) {
+    for (const clause of selectClauses(ev, set)) {
       const f: Frame = new Array(clause.nslots);
       let produced = false;
       runClause(ev, clause, f, () => {

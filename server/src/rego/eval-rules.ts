@@ -322,15 +322,23 @@ function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
 
 /**
  * The clauses that can hold for the current input: all of them, or the rule index's candidates.
- * Unknowns turn the index off: an unknown input value could match any clause.
+ * An unknown at, above or below the indexed input path turns the index off: an unknown value
+ * could match any clause.
  */
-function selectClauses(ev: Evaluator, set: RuleSet): CRule[] {
-  if (ev.unknowns) return set.clauses;
+export function selectClauses(ev: Evaluator, set: RuleSet): CRule[] {
   const index = selectRuleIndex(set);
   if (!index) return set.clauses;
   const input = ev.ctx.input;
   if (input instanceof Unknown) return set.clauses;
+  if (ev.unknowns?.some((u) => overlaps(u, index.path))) return set.clauses;
   return selectCandidates(set, index, input);
+}
+
+/** True when one path is a prefix of the other. */
+function overlaps(a: readonly Value[], b: readonly Value[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (!equalValues(a[i] as Value, b[i] as Value)) return false;
+  return true;
 }
 
 /** The value of a rule set's `default` clause, if any. */

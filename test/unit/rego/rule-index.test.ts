@@ -136,6 +136,18 @@ describe('rule indexing', () => {
     );
   });
 
+  it('keeps working for decisions whose unknowns lie elsewhere in the input', () => {
+    const { policy } = compilePolicy([{ file: 'r.rego', text: bindings(1000) }]);
+    const stats: EvalStats = { ruleBodies: 0, comprehensions: 0, comprehensionCacheHits: 0 };
+    const d = evaluateDecision(policy, 'data.rbac.allow', {
+      input: { user: 'user12', action: 'read' },
+      unknowns: ['input.resource'],
+      stats,
+    });
+    assert.deepEqual([d.outcome, d.value], ['defined', true]);
+    assert.ok(stats.ruleBodies <= 2, JSON.stringify(stats));
+  });
+
   it('turns off under unknowns, where any clause may apply', () => {
     const { policy } = compilePolicy([{ file: 'r.rego', text: bindings(20) }]);
     const d = evaluateDecision(policy, 'data.rbac.allow', {
