@@ -94,7 +94,7 @@ export class ClearanceWorkspace {
   reloadPolicy(rescan = true): void {
     const openTexts = new Map<string, string>();
     for (const doc of this.documents.values()) {
-      if (doc.path.endsWith('.rego') || /data\.(json|ya?ml)$/.test(doc.path))
+      if (doc.path.endsWith('.rego') || /(data\.(json|ya?ml)|\.manifest)$/.test(doc.path))
         openTexts.set(doc.path, doc.text);
     }
     if (rescan || !this.policyFiles)
@@ -158,7 +158,8 @@ export class ClearanceWorkspace {
   /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */
   isPolicyFile(path: string): boolean {
     if (!this.contains(path)) return false;
-    return path.endsWith('.rego') || /(^|[\\/])data\.(json|ya?ml)$/.test(path);
+    // A bundle's .manifest says which Rego version its files are read as.
+    return path.endsWith('.rego') || /(^|[\\/])(data\.(json|ya?ml)|\.manifest)$/.test(path);
   }
 
   /**
