@@ -4,23 +4,13 @@
  * switches when the setting changes, without a restart.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { writeTree as workspace } from '../write-tree';
 import { openDocument, startServer, type TestServer, waitFor } from './lsp-client';
 
 const v0 = 'package api.authz\n\ndefault allow = false\n\nallow { input.user.role == "admin" }\n';
-
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'clearance-lsp-v0-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 
 /** The codes of the diagnostics published for `file`, once some have been published. */
 async function codesOf(

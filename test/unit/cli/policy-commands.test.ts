@@ -5,22 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { writeTree } from '../../write-tree';
 
 const cli = join(__dirname, '..', '..', '..', 'bin', 'clearance.js');
-
-/** Writes `files` (relative path to content) into a fresh folder and returns it. */
-function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clearance-policy-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
 
 /** Runs the built CLI in `cwd`. */
 function run(cwd: string, ...args: string[]): { code: number | null; out: string; err: string; ms: number } {

@@ -4,13 +4,11 @@
  * as OPA reads bundles. v0 policies then decide like their v1 equivalents.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { normalizeSettings, regoVersionOf } from '../../../server/src/config/settings';
 import { loadPolicy } from '../../../server/src/policy/load';
 import { evaluateQuery, prepareQuery } from '../../../server/src/rego';
+import { writeTree as folder } from '../../write-tree';
 
 const v0 = `package api.authz
 
@@ -24,15 +22,6 @@ deny[msg] {
 }
 `;
 const v1 = 'package api.modern\n\nallow if input.ok\n';
-
-function folder(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'clearance-regover-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 
 describe('Rego version of policy files', () => {
   const cases: Array<{ name: string; files: Record<string, string>; regoVersion?: 0 | 1; errors: string[] }> =
