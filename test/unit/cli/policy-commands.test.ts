@@ -199,7 +199,7 @@ describe('clearance policy check', () => {
 describe('clearance policy eval', () => {
   const dir = writeTree({
     'policy/authz.rego':
-      'package api.authz\n\nallow if input.user in data.roles.admins\nlimit := data.config.limit\n',
+      'package api.authz\n\nallow if input.user in data.roles.admins\nlimit := data.config.limit\nclosed := false\n',
     'data/roles/data.yaml': 'admins:\n  - alice\n',
     'data/config/settings.json': '{"limit": 5}',
     'input.yaml': 'user: alice\n',
@@ -241,6 +241,22 @@ describe('clearance policy eval', () => {
     assert.equal(body.errors[0]?.code, 'eval_cancel_error');
     assert.match(body.errors[0]?.message ?? '', /depth limit \(50/);
   });
+
+  // OPA captures the value of a lone expression without variables (rewriteQueryToCaptureValue), so
+  // a false value is reported; with several expressions or iteration, false fails the query.
+  const pretty: Array<[string, string]> = [
+    ['data.api.authz.closed', 'false'],
+    ['1 == 2', 'false'],
+    ['data.api.authz.missing', 'undefined'],
+    ['x := 1; x == 2', 'undefined'],
+    ['[1, 2][_] == 2', 'true'],
+  ];
+  for (const [query, want] of pretty) {
+    it(`prints ${want} for ${query} with --format pretty`, () => {
+      const r = run(dir, 'policy', 'eval', '-d', 'policy', '--format', 'pretty', query);
+      assert.deepEqual([r.code, r.out.trim()], [0, want], r.err);
+    });
+  }
 
   it('rejects a malformed --timeout before running anything', () => {
     const r = run(dir, 'policy', 'eval', '--timeout', 'soon', '1');
