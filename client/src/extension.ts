@@ -33,7 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       options: { execArgv: ['--nolazy', '--inspect=6019'] },
     },
   };
-  const policyWatcher = vscode.workspace.createFileSystemWatcher('**/*.{rego,json,yaml,yml,jwt,token}');
+  const policyWatcher = vscode.workspace.createFileSystemWatcher(
+    '**/{*.rego,*.json,*.yaml,*.yml,*.jwt,*.token,.manifest}',
+  );
   const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
   context.subscriptions.push(policyWatcher, folderWatcher);
   const clientOptions: LanguageClientOptions = {

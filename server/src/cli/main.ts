@@ -1,9 +1,11 @@
 /** The `clearance` command line: the same scanner, identity and engine as the language server. */
 import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
+import { addEngineFlags } from './engine-flags';
 import { addIdentityFlags } from './identity-flags';
-import { runPolicyCheck, runPolicyEval } from './policy-command';
+import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
+import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
 
 declare const CLEARANCE_VERSION: string | undefined;
 
@@ -44,23 +46,54 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
   ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
 
   const policy = program.command('policy').description('work with Rego policies directly');
-  policy
-    .command('eval')
-    .description('evaluate a Rego query and print the result shaped like `opa eval` (exit 1 on errors)')
-    .argument('<query>', 'a Rego query, e.g. data.api.authz.allow')
-    .option('-d, --data <path>', 'a policy or data file or folder (.rego, .json, .yaml), repeatable', collect)
-    .option('-i, --input <file>', 'the input document (JSON or YAML)')
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['json', 'pretty']).default('json'),
-    )
-    .action((query: string, flags) => setExit(runPolicyEval(query, flags, output)));
+  addEngineFlags(
+    policy
+      .command('eval')
+      .description('evaluate a Rego query and print the result shaped like `opa eval` (exit 1 on errors)')
+      .argument('<query>', 'a Rego query, e.g. data.api.authz.allow')
+      .option(
+        '-d, --data <path>',
+        'a policy or data file or folder (.rego, .json, .yaml, .yml), repeatable',
+        collect,
+      )
+      .option('-i, --input <file>', 'the input document (JSON or YAML)')
+      .addOption(
+        new Option('-f, --format <format>', 'output format').choices(['json', 'pretty']).default('json'),
+      ),
+    defaultEvalTimeoutMs,
+  ).action((query: string, flags) => setExit(runPolicyEval(query, flags, output)));
   policy
     .command('check')
     .description(
       'parse and compile policies; print each error as file:line:col: code: message (exit 1 on errors)',
     )
     .argument('<paths...>', 'policy files or folders')
-    .action((paths: string[]) => setExit(runPolicyCheck(paths, output)));
+    .option(
+      '--v0-compatible',
+      'parse policies as Rego v0 (OPA 0.x syntax); a bundle .manifest rego_version wins',
+    )
+    .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
+  addEngineFlags(
+    policy
+      .command('test')
+      .description('run the test_ rules of policies as `opa test` does')
+      .addHelpText(
+        'after',
+        '\nA test passes when its rule gives a value other than false; todo_test_ rules are skipped.\n' +
+          'Data files (.json, .yaml) load at their folder path, as with `opa test`.\n' +
+          'Exit codes: 0 every test passed (or none was found); 2 a test failed, errored or was skipped;\n' +
+          '1 the policy did not load, or --fail-on-empty and no test ran.',
+      )
+      .argument('<paths...>', 'policy and data files or folders')
+      .option('-v, --verbose', 'print every test, not only those that did not pass')
+      .option(
+        '-r, --run <regex>',
+        'run only the tests whose full name (data.pkg.test_x) matches this RE2 pattern',
+      )
+      .option('-z, --exit-zero-on-skipped', 'exit 0 when the only tests that did not pass were skipped')
+      .option('--fail-on-empty', 'exit 1 when no test ran'),
+    defaultTestTimeoutMs,
+  ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
   return program;
 }
 

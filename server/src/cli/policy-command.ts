@@ -5,10 +5,14 @@ import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
 import { createEmptyPolicy, loadPolicy } from '../policy/load';
 import { evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
+import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
 
+/** `clearance policy eval`'s time limit when `--timeout` is not given. */
+export const defaultEvalTimeoutMs = 10_000;
+
 /** The options of `clearance policy eval`. */
-export interface EvalFlags {
+export interface EvalFlags extends EngineFlags {
   data?: string[];
   input?: string;
   format: string;
@@ -24,7 +28,10 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
   // Like `opa eval`, nothing is loaded without -d: the query sees only its input.
   const loaded =
     paths.length > 0
-      ? loadPolicy(process.cwd(), paths, new Map(), { allDataFiles: true })
+      ? loadPolicy(process.cwd(), paths, new Map(), {
+          allDataFiles: true,
+          regoVersion: selectRegoVersion(flags),
+        })
       : createEmptyPolicy();
   let input: JsonValue | undefined;
   if (flags.input) {
@@ -45,6 +52,7 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
   const evaluated = evaluateQuery(prepared.query, {
     ...(input !== undefined ? { input } : {}),
     data: loaded.data,
+    limits: selectLimits(flags, defaultEvalTimeoutMs),
   });
   if (evaluated.errors.length > 0) return printErrors(evaluated.errors, flags, output);
   const texts = prepared.query.expressions;
@@ -112,10 +120,12 @@ function printErrors(
 }
 
 /** Parses and compiles the policy files under `paths`; prints `file:line:col: code: message` per error. */
-export function runPolicyCheck(paths: string[], output: Output): number {
+export function runPolicyCheck(paths: string[], output: Output, flags: EngineFlags = {}): number {
   const loaded = loadPolicy(
     process.cwd(),
     paths.map((p) => resolve(p)),
+    new Map(),
+    { regoVersion: selectRegoVersion(flags) },
   );
   const files = loaded.regoFiles.length + loaded.dataFiles.length;
   for (const e of loaded.errors) output.err(`${formatError(e)}\n`);

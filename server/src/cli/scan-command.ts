@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { readProjectConfig } from '../config/clearance-yaml';
 import { type IdentityFlags, toIdentitySettings } from '../config/identity';
-import { readWorkspaceSettings } from '../config/settings';
+import { readWorkspaceSettings, regoVersionOf } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
 import { formatError } from '../errors';
@@ -75,7 +75,9 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     );
   }
 
-  const policy = loadPolicy(root, settings.policy.paths);
+  const policy = loadPolicy(root, settings.policy.paths, new Map(), {
+    regoVersion: regoVersionOf(settings.policy.regoVersion),
+  });
   for (const e of policy.errors) output.err(`${formatError(e)}\n`);
   if (policy.errors.length > 0)
     return fail(`the policy did not load whole (${policy.errors.length} error(s)); no call was decided`);

@@ -13,7 +13,7 @@ export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint';
 
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
-  policy: { paths: string[]; entrypoint: string };
+  policy: { paths: string[]; entrypoint: string; regoVersion: RegoVersionSetting };
   identity: {
     tokenFile: string;
     tokenEnv: string;
@@ -24,12 +24,20 @@ export interface ClearanceSettings {
     clockSkewSeconds: number;
   };
   diagnostics: { deniedSeverity: SeveritySetting };
-  evaluation: { timeoutMs: number; maxSteps: number };
+  evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number };
+}
+
+/** Which Rego syntax policy files are parsed as (a bundle's `.manifest` may say otherwise). */
+export type RegoVersionSetting = 'v1' | 'v0';
+
+/** The parser's version number for a `clearance.policy.regoVersion` value. */
+export function regoVersionOf(setting: RegoVersionSetting): 0 | 1 {
+  return setting === 'v0' ? 0 : 1;
 }
 
 /** The defaults, identical to those declared in package.json. */
 export const defaultSettings: ClearanceSettings = {
-  policy: { paths: [], entrypoint: 'data.api.authz.allow' },
+  policy: { paths: [], entrypoint: 'data.api.authz.allow', regoVersion: 'v1' },
   identity: {
     tokenFile: '',
     tokenEnv: 'CLEARANCE_TOKEN',
@@ -40,7 +48,7 @@ export const defaultSettings: ClearanceSettings = {
     clockSkewSeconds: 60,
   },
   diagnostics: { deniedSeverity: 'warning' },
-  evaluation: { timeoutMs: 2000, maxSteps: 1_000_000 },
+  evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200 },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
@@ -74,12 +82,14 @@ export function normalizeSettings(
     (v: unknown): v is number =>
       typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+  const isRegoVersion = (v: unknown): v is RegoVersionSetting => v === 'v1' || v === 'v0';
   const isSeverity = (v: unknown): v is SeveritySetting => severities.includes(v as SeveritySetting);
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
       paths: pick('policy.paths', d.policy.paths, isStrings),
       entrypoint: pick('policy.entrypoint', d.policy.entrypoint, isString) || d.policy.entrypoint,
+      regoVersion: pick('policy.regoVersion', d.policy.regoVersion, isRegoVersion),
     },
     identity: {
       tokenFile: pick('identity.tokenFile', d.identity.tokenFile, isString),
@@ -96,6 +106,7 @@ export function normalizeSettings(
     evaluation: {
       timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
       maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
+      maxDepth: pick('evaluation.maxDepth', d.evaluation.maxDepth, inRange(10, 10_000)),
     },
   };
   return { settings, errors };

@@ -40,6 +40,7 @@ export interface CallDecision {
 export interface DecisionLimits {
   timeoutMs: number;
   maxSteps: number;
+  maxDepth?: number;
 }
 
 /** Evaluates `entrypoint` for `call` under `loaded` and returns the verdict with its explanation. */
@@ -59,7 +60,11 @@ export function decideCall(
     input: call.input,
     data: loaded.data,
     unknowns: call.unknowns,
-    limits: { timeoutMs: limits.timeoutMs, maxSteps: limits.maxSteps },
+    limits: {
+      timeoutMs: limits.timeoutMs,
+      maxSteps: limits.maxSteps,
+      ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
+    },
   });
   switch (result.outcome) {
     case 'error':

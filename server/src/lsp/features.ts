@@ -67,6 +67,7 @@ export function buildPolicyDiagnostics(policy: LoadedPolicy): Map<string, Diagno
  */
 export function buildOpenPolicyDiagnostics(
   documents: Array<{ path: string; text: string }>,
+  regoVersion: 0 | 1 = 1,
 ): Map<string, Diagnostic[]> {
   const byFile = new Map<string, Diagnostic[]>();
   for (const doc of documents) {
@@ -79,7 +80,7 @@ export function buildOpenPolicyDiagnostics(
       ]);
       continue;
     }
-    const { errors } = parseModule(doc.text, doc.path);
+    const { errors } = parseModule(doc.text, { file: doc.path, regoVersion });
     byFile.set(doc.path, errors.map(toDiagnostic));
   }
   return byFile;

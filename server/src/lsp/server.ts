@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeClearanceYaml } from '../config/clearance-yaml-completion';
+import { regoVersionOf } from '../config/settings';
 import { redactTokensInText } from '../identity';
 import { toDiagnostic, toPath, toUri } from './convert';
 import {
@@ -151,7 +152,11 @@ function publishPolicyDiagnostics(): void {
   const open = [...ws.documents.values()].filter(
     (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
   );
-  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(open)) byFile.set(file, diagnostics);
+  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
+    open,
+    regoVersionOf(ws.settings.policy.regoVersion),
+  ))
+    byFile.set(file, diagnostics);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);

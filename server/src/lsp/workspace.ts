@@ -12,7 +12,12 @@ import {
   readProjectConfig,
 } from '../config/clearance-yaml';
 import { toIdentitySettings } from '../config/identity';
-import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../config/settings';
+import {
+  type ClearanceSettings,
+  defaultSettings,
+  normalizeSettings,
+  regoVersionOf,
+} from '../config/settings';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import { describeIdentity, type Identity, resolveIdentity } from '../identity';
@@ -125,12 +130,15 @@ export class ClearanceWorkspace {
   reloadPolicy(rescan = true): void {
     const openTexts = new Map<string, string>();
     for (const doc of this.documents.values()) {
-      if (doc.path.endsWith('.rego') || /data\.(json|ya?ml)$/.test(doc.path))
+      if (doc.path.endsWith('.rego') || /(data\.(json|ya?ml)|\.manifest)$/.test(doc.path))
         openTexts.set(doc.path, doc.text);
     }
     if (rescan || !this.policyFiles)
       this.policyFiles = findPolicyFiles(this.root, this.settings.policy.paths);
-    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, { found: this.policyFiles });
+    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
+      found: this.policyFiles,
+      regoVersion: regoVersionOf(this.settings.policy.regoVersion),
+    });
     if (this.policy.errors.length === 0 || !this.decisionPolicy) {
       this.decisionPolicy = this.policy;
     }
@@ -187,7 +195,8 @@ export class ClearanceWorkspace {
   /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */
   isPolicyFile(path: string): boolean {
     if (!this.contains(path)) return false;
-    return path.endsWith('.rego') || /(^|[\\/])data\.(json|ya?ml)$/.test(path);
+    // A bundle's .manifest says which Rego version its files are read as.
+    return path.endsWith('.rego') || /(^|[\\/])(data\.(json|ya?ml)|\.manifest)$/.test(path);
   }
 
   /**

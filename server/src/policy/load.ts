@@ -11,6 +11,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError, Location } from '../errors';
 import { compilePolicy, type JsonValue, type Policy } from '../rego';
+import { type BundleManifest, parseManifest, selectRegoVersion } from './manifest';
 
 /** A policy ready to decide with, and everything that went wrong while loading it. */
 export interface LoadedPolicy {
@@ -31,15 +32,22 @@ const dataFileNames = new Set(['data.json', 'data.yaml', 'data.yml']);
 
 /**
  * Finds the policy and data files under `root`: in `paths` (relative to `root`) when given, else in
- * the whole folder. Data files are `data.json` / `data.yaml`, as in an OPA bundle.
+ * the whole folder. Data files are `data.json` / `data.yaml`, as in an OPA bundle; `.manifest` files
+ * mark bundle roots (their `rego_version` says how the bundle's files are parsed).
  */
 export function findPolicyFiles(
   root: string,
   paths: string[],
   options: LoadOptions = {},
-): { rego: string[]; data: Array<{ file: string; base: string }>; errors: ClearanceError[] } {
+): {
+  rego: string[];
+  data: Array<{ file: string; base: string }>;
+  manifests: string[];
+  errors: ClearanceError[];
+} {
   const rego: string[] = [];
   const data: Array<{ file: string; base: string }> = [];
+  const manifests: string[] = [];
   const errors: ClearanceError[] = [];
   const starts = paths.length > 0 ? paths.map((p) => (isAbsolute(p) ? p : join(root, p))) : [root];
   for (const start of starts) {
@@ -51,16 +59,20 @@ export function findPolicyFiles(
       continue;
     }
     if (stat.isFile()) {
-      if (start.endsWith('.rego')) rego.push(start);
-      else data.push({ file: start, base: dirname(start) });
+      if (start.endsWith('.rego')) {
+        rego.push(start);
+        const beside = join(dirname(start), manifestName);
+        if (isFile(beside)) manifests.push(beside);
+      } else data.push({ file: start, base: dirname(start) });
       continue;
     }
     walk(start, (file) => {
       if (file.endsWith('.rego')) rego.push(file);
+      else if (basename(file) === manifestName) manifests.push(file);
       else if (isDataFile(file, options)) data.push({ file, base: start });
     });
   }
-  return { rego: [...new Set(rego)].sort(), data, errors };
+  return { rego: [...new Set(rego)].sort(), data, manifests: [...new Set(manifests)].sort(), errors };
 }
 
 /** How policy files are found. */
@@ -72,6 +84,8 @@ export interface LoadOptions {
   allDataFiles?: boolean;
   /** The files a previous `findPolicyFiles` found, when nothing was created or deleted since. */
   found?: PolicyFiles;
+  /** The Rego syntax of files outside a bundle whose `.manifest` says otherwise (default v1). */
+  regoVersion?: 0 | 1;
 }
 
 /** The policy and data files of a workspace, as `findPolicyFiles` finds them. */
@@ -81,6 +95,14 @@ function isDataFile(file: string, options: LoadOptions): boolean {
   const name = file.split(sep).pop() ?? '';
   if (options.allDataFiles) return /\.(json|ya?ml)$/.test(name);
   return dataFileNames.has(name);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function walk(dir: string, visit: (file: string) => void, depth = 0): void {
@@ -113,11 +135,21 @@ export function loadPolicy(
   const found = options.found ?? findPolicyFiles(root, paths, options);
   const errors = [...found.errors];
   const hash = createHash('sha256');
-  const sources: Array<{ file: string; text: string }> = [];
+  // The same files read as v0 are another policy than read as v1.
+  if (options.regoVersion === 0) hash.update('rego_version\u00000\u0000');
+  const bundles: BundleManifest[] = [];
+  for (const file of found.manifests) {
+    const text = readText(file, openTexts, errors);
+    if (text === undefined) continue;
+    hash.update(`${relative(root, file)}\0${text}\0`);
+    const manifest = parseManifest(file, text, errors);
+    if (manifest) bundles.push(manifest);
+  }
+  const sources: Array<{ file: string; text: string; regoVersion: 0 | 1 }> = [];
   for (const file of found.rego) {
     const text = readText(file, openTexts, errors);
     if (text === undefined) continue;
-    sources.push({ file, text });
+    sources.push({ file, text, regoVersion: selectRegoVersion(file, bundles, options.regoVersion ?? 1) });
     hash.update(`${relative(root, file)}\0${text}\0`);
   }
   let data: Record<string, JsonValue> = {};
@@ -141,6 +173,9 @@ export function loadPolicy(
     errors,
   };
 }
+
+/** An OPA bundle's manifest file name; its folder is the bundle's root. */
+const manifestName = '.manifest';
 
 function readText(
   file: string,

@@ -9,7 +9,7 @@ import { scalarValue } from './compile-terms';
 import { createEvaluator, type EvalOptions, evalueToJson, toError } from './engine';
 import type { Frame } from './eval';
 import { lookupKey } from './eval-refs';
-import { defaultValue, evalRuleSetValue, runClause } from './eval-rules';
+import { defaultValue, evalRuleSetValue, runClause, selectClauses } from './eval-rules';
 import type { ClauseOrigin, CTerm, RuleNode, RuleSet } from './ir';
 import { parseQuery } from './parser';
 import { appendRefStep, type EValue, negateConjunction, renderOperand, Unknown } from './partial';
@@ -56,6 +56,17 @@ function toRuleRef(o: ClauseOrigin): RuleRef {
   };
 }
 
+const entrypointPaths = new Map<string, Value[] | undefined>();
+
+/** The path of an entrypoint, parsed once: the editor decides every call with the same one. */
+function selectEntrypointPath(entrypoint: string): Value[] | undefined {
+  if (entrypointPaths.has(entrypoint)) return entrypointPaths.get(entrypoint);
+  const path = parseEntrypoint(entrypoint);
+  if (entrypointPaths.size >= 64) entrypointPaths.clear();
+  entrypointPaths.set(entrypoint, path);
+  return path;
+}
+
 /** Parses `data.a.b.c` (or `data.a["b"]`) into its path; undefined if it is not a ground data ref. */
 function parseEntrypoint(entrypoint: string): Value[] | undefined {
   const parsed = parseQuery(entrypoint, { file: '<entrypoint>' });
@@ -76,7 +87,7 @@ function parseEntrypoint(entrypoint: string): Value[] | undefined {
 
 /** Evaluates a decision at `entrypoint`, with provenance and three-valued outcomes under unknowns. */
 export function evaluateDecision(policy: Policy, entrypoint: string, options: EvalOptions): Decision {
-  const path = parseEntrypoint(entrypoint);
+  const path = selectEntrypointPath(entrypoint);
   if (!path) {
     return {
       outcome: 'error',
@@ -167,7 +178,7 @@ function analyzeComplete(ev: Ev, set: RuleSet): Outcomes | Decision {
   const definite: Solution[] = [];
   const branches: Solution[] = [];
   let truncated = false;
-  for (const clause of set.clauses) {
+  for (const clause of selectClauses(ev, set)) {
     const f: Frame = new Array(clause.nslots);
     const info = { exhaustive: false };
     const before = { definite: definite.length, branches: branches.length };
@@ -405,7 +416,7 @@ function analyzePath(ev: Ev, path: Value[]): Outcomes | Decision | typeof COARSE
 function producingRules(ev: Ev, set: RuleSet | undefined): RuleRef[] {
   const rules: RuleRef[] = [];
   if (set && set.kind !== 'function') {
-    for (const clause of set.clauses) {
+    for (const clause of selectClauses(ev, set)) {
       const f: Frame = new Array(clause.nslots);
       let produced = false;
       runClause(ev, clause, f, () => {

@@ -6,8 +6,8 @@
 import type { ClearanceError, Location } from '../errors';
 import type { BuiltinContext } from './builtins/registry';
 import { compileModules, compileQueryBody, type Policy } from './compile';
-import { Evaluator, type Frame } from './eval';
-import type { CQuery } from './ir';
+import { type EvalStats, Evaluator, type Frame } from './eval';
+import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
 import { parseModule, parseQuery } from './parser';
 import { type EValue, parseUnknownPrefix, Unknown } from './partial';
@@ -26,6 +26,8 @@ export interface EvalOptions {
   nowNs?: bigint;
   /** Receives `print` output (discarded when absent). */
   print?: (message: string) => void;
+  /** Filled with counts of the work done (rule bodies run, comprehensions cached), when given. */
+  stats?: EvalStats;
 }
 
 /** Rego values given directly (for inputs that JSON cannot hold, such as sets). */
@@ -55,9 +57,9 @@ export interface QueryResult {
   expressions: JsonValue[];
 }
 
-/** Compiles Rego sources into a policy, collecting every parse and compile error. */
+/** Compiles Rego sources into a policy, collecting every parse and compile error; a source's own `regoVersion` wins over the option's. */
 export function compilePolicy(
-  sources: Array<{ file: string; text: string }>,
+  sources: Array<{ file: string; text: string; regoVersion?: 0 | 1 }>,
   options?: { regoVersion?: 0 | 1 },
 ): { policy: Policy; errors: ClearanceError[] } {
   const errors: ClearanceError[] = [];
@@ -65,7 +67,10 @@ export function compilePolicy(
   const texts = new Map<string, string>();
   for (const s of sources) {
     texts.set(s.file, s.text);
-    const parsed = parseModule(s.text, { file: s.file, regoVersion: options?.regoVersion ?? 1 });
+    const parsed = parseModule(s.text, {
+      file: s.file,
+      regoVersion: s.regoVersion ?? options?.regoVersion ?? 1,
+    });
     errors.push(...parsed.errors);
     if (parsed.module) modules.push(parsed.module);
   }
@@ -140,6 +145,7 @@ export function createEvaluator(
     charge: (n) => limits.charge(n),
   };
   const setup = {
+    ...(options.stats ? { stats: options.stats } : {}),
     policy,
     ctx: { input, data, dataOverrides: [], fnOverrides: new Map(), cache: new Map() },
     limits,
@@ -162,6 +168,7 @@ export function evaluateQueryValues(
     const q = query.compiled;
     const f: Frame = new Array(q.nslots);
     const exprValues: EValue[] = new Array(q.body.exprs.length);
+    const capture = capturesValue(q);
     const run = (i: number): boolean => {
       const e = q.body.exprs[i];
       if (e === undefined) {
@@ -172,6 +179,13 @@ export function evaluateQueryValues(
         }
         results.push({ bindings, expressions: [...exprValues] });
         return false;
+      }
+      if (capture && !ev.unknowns) {
+        ev.limits.step();
+        return ev.evalTerm(capture, f, (v) => {
+          exprValues[e.index] = v;
+          return run(i + 1);
+        });
       }
       return ev.evalExpr(
         e,
@@ -187,6 +201,27 @@ export function evaluateQueryValues(
   } catch (e) {
     return { results: [], errors: [toError(e)] };
   }
+}
+
+/**
+ * The term whose value a one-expression query reports even when it is false, as OPA's
+ * `rewriteQueryToCaptureValue` does (`opa eval 'data.p.allow'` prints `false`, not undefined):
+ * only without iteration (no variables) and without `with`, where OPA would add a check.
+ */
+function capturesValue(q: CQuery): CTerm | undefined {
+  const [only] = q.body.exprs;
+  if (q.body.exprs.length !== 1 || !only || only.e !== 'term' || only.withs) return undefined;
+  return hasVariables(only.term) ? undefined : only.term;
+}
+
+/** True when a compiled term mentions a variable anywhere (it may iterate). */
+function hasVariables(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasVariables);
+  if (typeof node !== 'object' || node === null) return false;
+  const n = node as Record<string, unknown>;
+  if (n.t === 'val') return false;
+  if (n.t === 'var' || n.t === 'acomp' || n.t === 'scomp' || n.t === 'ocomp') return true;
+  return Object.entries(n).some(([k, v]) => k !== 'loc' && k !== 'target' && hasVariables(v));
 }
 
 /** Evaluates a prepared query; results are JSON, as `opa eval` prints them. */

@@ -7,8 +7,9 @@ import type { Evaluator, Frame, K, VK } from './eval';
 import { entriesOf } from './eval-refs';
 import type { CExpr, CTerm } from './ir';
 import { EvalHalt } from './limits';
+import { RegoNumber } from './number';
 import { type EValue, negateConjunction, renderOperand, Unknown } from './partial';
-import { equalValues, formatRegoValue, RegoObject, RegoSet, type Value } from './value';
+import { equalValues, formatRegoValue, keyOf, RegoObject, RegoSet, type Value } from './value';
 
 /** `not`: holds when the body has no solution; a conditional body makes a residual `not`. */
 export function evalNot(ev: Evaluator, e: Extract<CExpr, { e: 'not' }>, f: Frame, k: K): boolean {
@@ -91,12 +92,86 @@ export function iterateCollection(
   return false;
 }
 
-/** Evaluates a comprehension to its collected value (Unknown if any solution is conditional). */
-export function evalComprehension(
-  ev: Evaluator,
-  t: Extract<CTerm, { t: 'acomp' | 'scomp' | 'ocomp' }>,
-  f: Frame,
-): EValue {
+type Comprehension = Extract<CTerm, { t: 'acomp' | 'scomp' | 'ocomp' }>;
+
+/**
+ * Evaluates a comprehension to its collected value (Unknown if any solution is conditional). Its
+ * value depends only on the `with` context and the variables it captures, so it is computed once
+ * per context and captured values (when these are scalars) and reused, as OPA caches comprehensions.
+ */
+export function evalComprehension(ev: Evaluator, t: Comprehension, f: Frame): EValue {
+  ev.stats.comprehensions++;
+  const key = ev.unknowns ? undefined : cacheKeyOf(t, f);
+  if (key === undefined) return computeComprehension(ev, t, f);
+  let byTerm = ev.comprehensionCache.get(ev.ctx.cache);
+  if (!byTerm) {
+    byTerm = new Map();
+    ev.comprehensionCache.set(ev.ctx.cache, byTerm);
+  }
+  let byKey = byTerm.get(t);
+  if (!byKey) {
+    byKey = new Map();
+    byTerm.set(t, byKey);
+  }
+  const hit = byKey.get(key);
+  if (hit !== undefined) {
+    ev.stats.comprehensionCacheHits++;
+    return hit;
+  }
+  const v = computeComprehension(ev, t, f);
+  byKey.set(key, v);
+  return v;
+}
+
+const capturedSlots = new WeakMap<CTerm, number[] | null>();
+
+/** The cache key of a comprehension's captured values, or undefined when it is not to be cached. */
+function cacheKeyOf(t: Comprehension, f: Frame): string | undefined {
+  let slots = capturedSlots.get(t);
+  if (slots === undefined) {
+    slots = findCapturedSlots(t);
+    capturedSlots.set(t, slots);
+  }
+  if (slots === null) return undefined;
+  let key = '';
+  for (const s of slots) {
+    const v = f[s];
+    if (v === undefined) key += '\u0001';
+    else if (v === null || typeof v === 'string' || typeof v === 'boolean' || v instanceof RegoNumber) {
+      key += `${keyOf(v)}\u0001`;
+    } else return undefined;
+  }
+  return key;
+}
+
+/**
+ * The frame slots a comprehension reads from its enclosing body: every variable in it that no
+ * body inside it declares. Null when it prints (a cached value would swallow the output).
+ */
+function findCapturedSlots(t: Comprehension): number[] | null {
+  const used = new Set<number>();
+  const locals = new Set<number>();
+  let prints = false;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as Record<string, unknown>;
+    if (n.t === 'val') return;
+    if (n.t === 'var') used.add(n.slot as number);
+    if (n.t === 'call' && n.name === 'print') prints = true;
+    if (Array.isArray(n.locals)) for (const s of n.locals as number[]) locals.add(s);
+    for (const [k, v] of Object.entries(n)) if (k !== 'loc' && k !== 'target' && k !== 'fnValue') visit(v);
+  };
+  visit(t);
+  if (prints) return null;
+  return [...used].filter((s) => !locals.has(s)).sort((a, b) => a - b);
+}
+
+/** Runs a comprehension's body and collects its value. */
+function computeComprehension(ev: Evaluator, t: Comprehension, f: Frame): EValue {
   const mark = ev.residuals.length;
   let conditional = false;
   const arr: Value[] = [];

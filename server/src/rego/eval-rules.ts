@@ -12,6 +12,7 @@ import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { EvalHalt } from './limits';
 import { anyUnknown, appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
+import { selectCandidates, selectRuleIndex } from './rule-index';
 import { equalValues, keyOf, RegoObject, RegoSet, type Value } from './value';
 
 const TRUE_TERM: CTerm = { t: 'val', v: true };
@@ -223,6 +224,7 @@ export function runClause(
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
   info?: ClauseRunInfo,
 ): boolean {
+  ev.stats.ruleBodies++;
   const first = runBranch(ev, clause.body, clause.value, clause.origin, f, onSolution);
   if (first.definite && info) info.exhaustive = true;
   if (first.stop || first.definite) return first.stop;
@@ -242,6 +244,7 @@ function runElses(
 ): boolean {
   const el = elses[i];
   if (!el) return false;
+  ev.stats.ruleBodies++;
   const r = runBranch(ev, el.body, el.value ?? TRUE_TERM, el.origin, f, onSolution);
   if (r.definite && info) info.exhaustive = true;
   if (r.stop || r.definite) return r.stop;
@@ -306,7 +309,7 @@ function allSameConst(set: RuleSet): boolean {
 function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
   const outputs = new ClauseOutputs(ev, 'complete rules must not produce multiple outputs');
   const sameConst = allSameConst(set);
-  for (const clause of set.clauses) {
+  for (const clause of selectClauses(ev, set)) {
     const f: Frame = new Array(clause.nslots);
     runClause(ev, clause, f, outputs.collect(f));
     if (sameConst && outputs.isSettled()) break;
@@ -315,6 +318,27 @@ function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
     () => new Unknown(formatPath(set.path)),
     () => defaultValue(ev, set),
   );
+}
+
+/**
+ * The clauses that can hold for the current input: all of them, or the rule index's candidates.
+ * An unknown at, above or below the indexed input path turns the index off: an unknown value
+ * could match any clause.
+ */
+export function selectClauses(ev: Evaluator, set: RuleSet): CRule[] {
+  const index = selectRuleIndex(set);
+  if (!index) return set.clauses;
+  const input = ev.ctx.input;
+  if (input instanceof Unknown) return set.clauses;
+  if (ev.unknowns?.some((u) => overlaps(u, index.path))) return set.clauses;
+  return selectCandidates(set, index, input);
+}
+
+/** True when one path is a prefix of the other. */
+function overlaps(a: readonly Value[], b: readonly Value[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (!equalValues(a[i] as Value, b[i] as Value)) return false;
+  return true;
 }
 
 /** The value of a rule set's `default` clause, if any. */
@@ -342,7 +366,7 @@ function isPattern(t: CTerm | undefined): t is CTerm {
 function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): EValue {
   const out = new RegoSet();
   let conditional = false;
-  for (const clause of set.clauses) {
+  for (const clause of selectClauses(ev, set)) {
     const member = clause.member ?? TRUE_TERM;
     const f: Frame = new Array(clause.nslots);
     const mark = ev.residuals.length;
@@ -374,7 +398,7 @@ function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): EValue {
 function evalObject(ev: Evaluator, set: RuleSet, firstKey: Value | undefined): EValue {
   const out = new RegoObject();
   let conditional = false;
-  for (const clause of set.clauses) {
+  for (const clause of selectClauses(ev, set)) {
     const f: Frame = new Array(clause.nslots);
     const mark = ev.residuals.length;
     const produce: K = () =>

@@ -41,6 +41,15 @@ export interface EvalContext {
   cache: Map<RuleSet, EValue | null>;
 }
 
+/** Counters of the work one evaluation did (for tests and benchmarks, not for timing). */
+export interface EvalStats {
+  /** Rule clause bodies (and `else` branches) started. */
+  ruleBodies: number;
+  /** Comprehensions evaluated, and those answered from the comprehension cache. */
+  comprehensions: number;
+  comprehensionCacheHits: number;
+}
+
 /** How an Evaluator is set up. */
 export interface EvaluatorSetup {
   policy: Policy;
@@ -50,6 +59,7 @@ export interface EvaluatorSetup {
   unknowns: string[][] | undefined;
   builtins: BuiltinContext;
   querySource?: string;
+  stats?: EvalStats;
 }
 
 /** Evaluates compiled bodies against one input and data document. */
@@ -65,6 +75,13 @@ export class Evaluator {
   readonly builtins: BuiltinContext;
   /** Rule sets being evaluated, to catch recursion that `with` makes possible at run time. */
   readonly active = new Set<RuleSet>();
+  /** What this evaluation did, counted. */
+  readonly stats: EvalStats;
+  /**
+   * Comprehension results per `with` context (keyed by the context's rule cache, which every new
+   * context replaces), then per comprehension and the values of the variables it captures.
+   */
+  readonly comprehensionCache = new WeakMap<object, Map<CTerm, Map<string, EValue>>>();
   private readonly querySource: string | undefined;
 
   constructor(setup: EvaluatorSetup) {
@@ -75,6 +92,7 @@ export class Evaluator {
     this.unknowns = setup.unknowns;
     this.builtins = setup.builtins;
     this.querySource = setup.querySource;
+    this.stats = setup.stats ?? { ruleBodies: 0, comprehensions: 0, comprehensionCacheHits: 0 };
   }
 
   private freshCount = 0;

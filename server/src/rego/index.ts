@@ -5,7 +5,7 @@
 
 export { BUILTINS, lookupBuiltin } from './builtins/index';
 export type { BuiltinDef, BuiltinParam } from './builtins/registry';
-export type { Policy } from './compile';
+export { formatPath as formatRulePath, type Policy } from './compile';
 export { type Decision, type DecisionBranch, evaluateDecision, type RuleRef } from './decision';
 export {
   compilePolicy,
@@ -17,6 +17,7 @@ export {
   prepareQuery,
   type QueryResult,
 } from './engine';
+export type { EvalStats } from './eval';
 export { DEFAULT_LIMITS, type EvalLimits } from './limits';
 export { parseModule, parseQuery, parseTerm } from './parser';
 export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value';

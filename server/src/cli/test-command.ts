@@ -1,0 +1,197 @@
+/**
+ * `clearance policy test`: runs the `test_` rules of a policy as `opa test` does. Each test passes
+ * when its rule gives a value other than false, fails when it is false or undefined, and errors when
+ * its evaluation does; `todo_test_` rules are skipped. Output follows `opa test`'s pretty reporter.
+ */
+import { relative, resolve } from 'node:path';
+import { RE2JS } from 're2js';
+import { type ClearanceError, formatError } from '../errors';
+import { loadPolicy } from '../policy/load';
+import { evaluateQuery, formatRulePath, type Policy, prepareQuery } from '../rego';
+import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import type { Output } from './scan-command';
+
+/** The options of `clearance policy test`. */
+export interface TestFlags extends EngineFlags {
+  verbose?: boolean;
+  run?: string;
+  exitZeroOnSkipped?: boolean;
+  failOnEmpty?: boolean;
+}
+
+/** `opa test`'s default time limit for one test. */
+export const defaultTestTimeoutMs = 5000;
+
+/** One test rule found in the policy. */
+interface TestCase {
+  /** `data.pkg.test_name`. */
+  name: string;
+  file: string;
+  line: number;
+  skip: boolean;
+}
+
+/** What running one test gave. */
+interface TestResult extends TestCase {
+  outcome: 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
+  durationNs: bigint;
+  errors: string[];
+  output: string[];
+}
+
+/**
+ * Runs the tests under `paths`; exit 0 when every test passes (or none ran), 2 when one fails,
+ * errors or is skipped (as `opa test`), 1 when the policy does not load or the flags are wrong.
+ */
+export function runPolicyTest(paths: string[], flags: TestFlags, output: Output): number {
+  let filter: RE2JS | undefined;
+  if (flags.run !== undefined) {
+    try {
+      filter = RE2JS.compile(flags.run);
+    } catch (error) {
+      output.err(`clearance policy test: invalid --run pattern: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  const loaded = loadPolicy(
+    process.cwd(),
+    paths.map((p) => resolve(p)),
+    new Map(),
+    { allDataFiles: true, regoVersion: selectRegoVersion(flags) },
+  );
+  if (loaded.errors.length > 0) {
+    for (const e of loaded.errors) output.err(`${formatRelative(e)}\n`);
+    return 1;
+  }
+  const cases = findTests(loaded.policy).filter((t) => !filter || filter.matcher(t.name).find());
+  const limits = selectLimits(flags, defaultTestTimeoutMs);
+  const results: TestResult[] = [];
+  const printed = { lastFile: '' };
+  for (const test of cases) {
+    const result = runTest(loaded.policy, loaded.data, test, limits);
+    results.push(result);
+    printResult(result, flags.verbose === true, printed, output);
+  }
+  if (results.length === 0) {
+    if (flags.failOnEmpty) {
+      output.err('no tests were run\n');
+      return 1;
+    }
+    return 0;
+  }
+  printSummary(results, flags.verbose === true, output);
+  const bad = results.some(
+    (r) =>
+      r.outcome === 'FAIL' || r.outcome === 'ERROR' || (r.outcome === 'SKIPPED' && !flags.exitZeroOnSkipped),
+  );
+  return bad ? 2 : 0;
+}
+
+/** The test rules of a policy, in file and line order. */
+function findTests(policy: Policy): TestCase[] {
+  const cases: TestCase[] = [];
+  for (const set of policy.ruleSets) {
+    const name = set.path[set.path.length - 1] ?? '';
+    const skip = name.startsWith('todo_test_');
+    if (!skip && !name.startsWith('test_')) continue;
+    if (set.kind === 'function') continue;
+    const first = set.clauses[0] ?? set.default;
+    if (!first) continue;
+    cases.push({
+      name: formatRulePath(set.path),
+      file: first.origin.location.file,
+      line: first.origin.location.start.line,
+      skip,
+    });
+  }
+  return cases.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+}
+
+/** Evaluates one test rule under the limits, timing it. */
+function runTest(
+  policy: Policy,
+  data: Parameters<typeof evaluateQuery>[1]['data'],
+  test: TestCase,
+  limits: ReturnType<typeof selectLimits>,
+): TestResult {
+  const base = { ...test, errors: [] as string[], output: [] as string[] };
+  if (test.skip) return { ...base, outcome: 'SKIPPED', durationNs: 0n };
+  const started = process.hrtime.bigint();
+  const prepared = prepareQuery(policy, test.name);
+  if (!prepared.query) {
+    return {
+      ...base,
+      outcome: 'ERROR',
+      durationNs: process.hrtime.bigint() - started,
+      errors: prepared.errors.map(formatRelative),
+    };
+  }
+  const output: string[] = [];
+  const evaluated = evaluateQuery(prepared.query, {
+    ...(data !== undefined ? { data } : {}),
+    limits,
+    print: (message) => output.push(message),
+  });
+  const durationNs = process.hrtime.bigint() - started;
+  if (evaluated.errors.length > 0) {
+    return { ...base, outcome: 'ERROR', durationNs, errors: evaluated.errors.map(formatRelative), output };
+  }
+  const value = evaluated.results[0]?.expressions[0];
+  const passed = evaluated.results.length > 0 && value !== false;
+  return { ...base, outcome: passed ? 'PASS' : 'FAIL', durationNs, output };
+}
+
+/** An error as `file:line:col: code: message`, its file relative to the working folder as `opa test` prints it. */
+function formatRelative(error: ClearanceError): string {
+  if (!error.location) return formatError(error);
+  const file = relative(process.cwd(), error.location.file) || error.location.file;
+  return formatError({ ...error, location: { ...error.location, file } });
+}
+
+/** Prints one result as it arrives: every result with -v, else only those that did not pass. */
+function printResult(
+  result: TestResult,
+  verbose: boolean,
+  printed: { lastFile: string },
+  output: Output,
+): void {
+  if (!verbose && result.outcome === 'PASS') return;
+  const file = relative(process.cwd(), result.file) || result.file;
+  if (printed.lastFile !== '' && printed.lastFile !== file) output.out('\n');
+  printed.lastFile = file;
+  output.out(`${file}:${result.line}:\n`);
+  output.out(`${result.name}: ${result.outcome} (${formatDuration(result.durationNs)})\n`);
+  if (result.output.length > 0) {
+    output.out(`\n${result.output.map((line) => `  ${line}`).join('\n')}\n\n`);
+  }
+  for (const e of result.errors) output.out(`  ${e}\n`);
+}
+
+/** The rule and counts that close `opa test`'s report. */
+function printSummary(results: TestResult[], verbose: boolean, output: Output): void {
+  const count = (o: TestResult['outcome']) => results.filter((r) => r.outcome === o).length;
+  const total = results.length;
+  const printed = verbose || results.some((r) => r.outcome !== 'PASS');
+  if (printed) output.out(`${'-'.repeat(80)}\n`);
+  const lines: Array<[string, number]> = [
+    ['PASS', count('PASS')],
+    ['FAIL', count('FAIL')],
+    ['SKIPPED', count('SKIPPED')],
+    ['ERROR', count('ERROR')],
+  ];
+  for (const [label, n] of lines) if (n > 0) output.out(`${label}: ${n}/${total}\n`);
+}
+
+/** Formats nanoseconds as Go's `time.Duration` prints them: `850ns`, `172.75µs`, `1.2ms`, `3.5s`. */
+export function formatDuration(ns: bigint): string {
+  if (ns === 0n) return '0s';
+  if (ns < 1000n) return `${ns}ns`;
+  const [unit, scale] =
+    ns < 1_000_000n ? ['µs', 1000n] : ns < 1_000_000_000n ? ['ms', 1_000_000n] : ['s', 1_000_000_000n];
+  const whole = ns / scale;
+  const fraction = (ns % scale)
+    .toString()
+    .padStart(scale.toString().length - 1, '0')
+    .replace(/0+$/, '');
+  return `${whole}${fraction ? `.${fraction}` : ''}${unit}`;
+}
