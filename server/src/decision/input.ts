@@ -4,6 +4,7 @@
  * evaluated as unknowns, so a decision never rests on a guess. See docs/input.md.
  */
 import type { Identity } from '../identity';
+import { buildIdentityContext } from '../identity/context';
 import type { JsonValue } from '../rego';
 import { actionForMethod, type HttpCall, resourceForUrl } from '../scanner';
 
@@ -39,9 +40,15 @@ export function buildCallInput(call: HttpCall, identity: Identity, now: Date): C
         }
       : {},
     context: {
+      ...buildIdentityContext(identity, now),
       time: now.toISOString(),
       request,
-      identity: { status: identity.status, ...(identity.issuer ? { issuer: identity.issuer } : {}) },
+      identity: {
+        status: identity.status,
+        simulated: identity.simulated === true,
+        source: identity.source.kind,
+        ...(identity.issuer ? { issuer: identity.issuer } : {}),
+      },
     },
   };
   if (action !== undefined) input.action = action;

@@ -4,7 +4,7 @@
  */
 export { toInputUser } from './claims';
 export { describeIdentity } from './describe';
-export { redactTokens, redactTokensInText } from './display';
+export { redactTokens, redactTokensInText, toDisplayClaims } from './display';
 export { clearJwksCache } from './jwks';
 export { resolveIdentity } from './resolve';
 export type {

@@ -72,6 +72,9 @@ connection.onInitialize((params) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = folder ? toPath(folder) : undefined;
   if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
+  const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
+  if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -125,7 +128,9 @@ async function refreshIdentity(force: boolean): Promise<void> {
     text: redactTokensInText(view.text),
     tooltip: redactTokensInText(view.tooltip),
   });
-  const key = JSON.stringify([ws.identity.status, ws.identity.user, ws.identity.expiresAt]);
+  const { status, user, expiresAt, simulated, claims, device, timeZone } = ws.identity;
+  // Anything input.user or input.context is built from: a change to any of them re-decides.
+  const key = JSON.stringify([status, user, expiresAt, simulated, claims, device, timeZone]);
   if (force || key !== lastIdentityKey) {
     lastIdentityKey = key;
     log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
@@ -233,6 +238,12 @@ documents.onDidClose(({ document }) => {
 });
 
 connection.onDidChangeConfiguration(() => void refreshAll());
+
+connection.onNotification('clearance/workspaceTrust', (params: { trusted?: unknown }) => {
+  if (!workspace || typeof params?.trusted !== 'boolean') return;
+  workspace.trusted = params.trusted;
+  void refreshAll();
+});
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const ws = workspace;
