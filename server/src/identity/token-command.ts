@@ -69,7 +69,7 @@ async function runAndParse(
     cwd: context.baseDir,
     env: context.env,
   });
-  if (!result.ok) return { kind: 'missing', source, reason: result.reason };
+  if (!result.ok) return { kind: 'missing', source, reason: `token command ${result.reason}` };
   const parsed = parseTokenOutput(result.stdout);
   if (typeof parsed === 'string')
     return { kind: 'invalid', source, reason: `malformed token: ${source.label} ${parsed}` };
