@@ -4,6 +4,7 @@
  * (array, space- or comma-separated string), so the claim names are configurable and all of those
  * forms are accepted.
  */
+import { redactTokens } from './display';
 import type { ClaimMapping, InputUser } from './types';
 
 /** The defaults, which fit common providers: Entra ID, Okta, Keycloak, Auth0 with plain claims. */
@@ -42,7 +43,7 @@ export function toInputUser(
   claims: Record<string, unknown>,
   mapping: ClaimMapping = DEFAULT_CLAIM_MAPPING,
 ): InputUser | undefined {
-  const id = readMappedString(claims, mapping.id);
+  const id = readUserField(claims, mapping.id);
   if (id === undefined) return undefined;
   let roles: string[] = [];
   for (const name of mapping.roles) {
@@ -50,11 +51,11 @@ export function toInputUser(
     if (roles.length > 0) break;
   }
   const user: InputUser = { id, roles };
-  const email = readMappedString(claims, mapping.email);
+  const email = readUserField(claims, mapping.email);
   if (email !== undefined) user.email = email;
-  const name = readMappedString(claims, mapping.name);
+  const name = readUserField(claims, mapping.name);
   if (name !== undefined) user.name = name;
-  const role = readMappedString(claims, mapping.role) ?? roles[0];
+  const role = readUserField(claims, mapping.role) ?? roles[0];
   if (role !== undefined) user.role = role;
   return user;
 }
@@ -87,14 +88,16 @@ export function readNumber(claims: Record<string, unknown>, name: string): numbe
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function readMappedString(claims: Record<string, unknown>, name: string): string | undefined {
-  return trimString(lookupClaim(claims, name));
-}
-
 function trimString(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
+}
+
+/** A user field is shown in hovers, JSON reports and logs: a token placed in a claim stays out of them. */
+function readUserField(claims: Record<string, unknown>, name: string): string | undefined {
+  const value = trimString(lookupClaim(claims, name));
+  return value === undefined ? undefined : redactTokens(value);
 }
 
 function readRoles(value: unknown): string[] {
@@ -103,7 +106,7 @@ function readRoles(value: unknown): string[] {
   for (const item of items) {
     if (typeof item !== 'string') continue;
     const role = item.trim();
-    if (role !== '' && !roles.includes(role)) roles.push(role);
+    if (role !== '' && !roles.includes(role)) roles.push(redactTokens(role));
   }
   return roles;
 }

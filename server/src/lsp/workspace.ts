@@ -153,7 +153,8 @@ export class ClearanceWorkspace {
       ...(identity.expiresAt ? { expiresAt: identity.expiresAt } : {}),
       source: { kind: identity.source.kind, label: identity.source.label },
       simulated: identity.simulated === true,
-      user: trusted ? (identity.user ?? null) : null,
+      // Claims are attacker-chosen text: a token placed in `name` must not ride out in the user either.
+      user: trusted && identity.user ? (toDisplayClaims({ ...identity.user }) as unknown as InputUser) : null,
       claims: trusted && identity.claims ? toDisplayClaims(identity.claims) : null,
     };
   }
