@@ -33,6 +33,9 @@ let workspace: ClearanceWorkspace | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
+let lastContextClock = 0;
+/** How often open files are re-decided for `input.context`'s time fields alone. */
+const CONTEXT_CLOCK_MS = 5 * 60_000;
 let lastUnplacedErrors = '';
 /** Resolves once settings, identity and policy are first loaded: nothing is decided before that. */
 let markReady: () => void = () => {};
@@ -129,11 +132,16 @@ async function refreshIdentity(force: boolean): Promise<void> {
     tooltip: redactTokensInText(view.tooltip),
   });
   const { status, user, expiresAt, simulated, claims, device, timeZone } = ws.identity;
-  // Anything input.user or input.context is built from: a change to any of them re-decides.
+  // Anything input.user or input.context is built from: a change to any of them re-decides, and so
+  // does the clock every 5 minutes, so rules on the hour or the authentication age stay current.
   const key = JSON.stringify([status, user, expiresAt, simulated, claims, device, timeZone]);
-  if (force || key !== lastIdentityKey) {
+  const clock = Math.floor(Date.now() / CONTEXT_CLOCK_MS);
+  const changed = key !== lastIdentityKey;
+  if (force || changed || clock !== lastContextClock) {
+    if (force || changed)
+      log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
     lastIdentityKey = key;
-    log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
+    lastContextClock = clock;
     if (!force) {
       ws.invalidateDecisions();
       await publishAllCodeDiagnostics();
