@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ClearanceError } from '../errors';
+import { isTimeZone } from '../identity/context';
 import type { ClaimMapping, TokenSourceSetting } from '../identity/types';
 
 /** How severe the diagnostic on a denied call is. */
@@ -106,7 +107,7 @@ export function normalizeSettings(
       ([key, value]) =>
         mappingFields.includes(key) && (isString(value) || (key === 'roles' && isStrings(value))),
     );
-  const isZone = (v: unknown): v is string => isString(v) && (v === '' || isKnownTimeZone(v));
+  const isZone = (v: unknown): v is string => isString(v) && (v === '' || isTimeZone(v));
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
@@ -198,15 +199,6 @@ function describeExpected(fallback: unknown): string {
   if (typeof fallback === 'number') return 'a number in the range package.json declares';
   if (isRecord(fallback)) return 'an object of claim names (id, email, name, roles, role)';
   return `a ${typeof fallback}`;
-}
-
-function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
