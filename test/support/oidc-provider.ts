@@ -79,6 +79,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
         },
       },
       extraTokenClaims: () => extraClaims,
+      ttl: { ClientCredentials: ttl },
     });
     handler = provider.callback();
   };

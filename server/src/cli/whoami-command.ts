@@ -81,7 +81,23 @@ export function formatWhoamiText(identity: Identity, now: Date): string {
     lines.push(['user', `${user.id}${user.email ? ` <${user.email}>` : ''}`]);
     if (user.roles.length > 0) lines.push(['roles', user.roles.join(', ')]);
   }
+  if (identity.status !== 'invalid' && identity.status !== 'missing')
+    lines.push(['context', describeContext(identity, now)]);
   return `${lines.map(([label, value]) => `${label.padEnd(10)} ${value}`).join('\n')}\n`;
+}
+
+/** The context fields a policy is most likely to use, e.g. `MFA yes · signed in 14 minutes ago · device managed`. */
+function describeContext(identity: Identity, now: Date): string {
+  const context = buildIdentityContext(identity, now);
+  const mfa = context.mfa === null ? 'MFA unknown (no amr)' : context.mfa ? 'MFA yes' : 'MFA no';
+  const age =
+    typeof context.auth_age_seconds === 'number'
+      ? `signed in ${formatLongDuration(context.auth_age_seconds)} ago`
+      : 'sign-in time unknown';
+  const managed = (context.device as { managed?: unknown }).managed;
+  const device =
+    managed === true ? 'device managed' : managed === false ? 'device not managed' : 'device unknown';
+  return `${mfa} · ${age} · ${device} · ${context.weekday} ${String(context.hour).padStart(2, '0')}h ${context.time_zone}`;
 }
 
 function describeState(identity: Identity): string {

@@ -6,7 +6,7 @@ export { toInputUser } from './claims';
 export { describeIdentity } from './describe';
 export { redactTokens, redactTokensInText, toDisplayClaims } from './display';
 export { clearJwksCache } from './jwks';
-export { resolveIdentity } from './resolve';
+export { clearIdentityCaches, resolveIdentity } from './resolve';
 export type {
   Identity,
   IdentitySettings,

@@ -7,13 +7,14 @@ import { completeClaimMapping, readNumber, readString, toInputUser } from './cla
 import { readClaimsFile } from './claims-file';
 import { findSystemTimeZone, isTimeZone } from './context';
 import { decodeToken, findBadTimeClaim } from './decode';
-import { probeDevice } from './device';
-import { discoverProvider } from './discovery';
+import { clearDeviceCache, probeDevice } from './device';
+import { clearDiscoveryCache, discoverProvider } from './discovery';
 import { redactTokens, sanitizeText } from './display';
 import { formatLongDuration } from './durations';
-import { type KeySetLookup, loadKeySet, openRemoteKeySet } from './jwks';
+import { clearJwksCache, type KeySetLookup, loadKeySet, openRemoteKeySet } from './jwks';
 import { parseCommandSetting } from './run-command';
 import { findToken } from './source';
+import { clearTokenCommandCache } from './token-command';
 import {
   type ClaimMapping,
   DEFAULT_CLOCK_SKEW_SECONDS,
@@ -237,4 +238,15 @@ function pickStrings(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const strings = value.filter((item): item is string => typeof item === 'string' && item !== '');
   return strings.length > 0 ? strings : undefined;
+}
+
+/**
+ * Forgets every cached answer (token-command tokens, device probe, discovery documents, remote key
+ * sets), so that the next resolve asks afresh: for an explicit refresh after signing in again.
+ */
+export function clearIdentityCaches(): void {
+  clearTokenCommandCache();
+  clearDeviceCache();
+  clearDiscoveryCache();
+  clearJwksCache();
 }

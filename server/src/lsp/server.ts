@@ -17,7 +17,7 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { redactTokensInText } from '../identity';
+import { clearIdentityCaches, redactTokensInText } from '../identity';
 import { toPath, toUri } from './convert';
 import {
   buildCodeDiagnostics,
@@ -274,7 +274,12 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 });
 
 connection.onExecuteCommand(async ({ command }) => {
-  if (command === 'clearance.server.refresh') await refreshAll();
+  if (command === 'clearance.server.refresh') {
+    // An explicit refresh follows a new login or a rotated key: ask the token command and the
+    // provider again instead of reusing what was cached.
+    clearIdentityCaches();
+    await refreshAll();
+  }
 });
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {

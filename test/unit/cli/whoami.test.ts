@@ -62,6 +62,11 @@ describe('clearance whoami', () => {
     assert.match(out, /^source {5}token file identity\/alice\.jwt$/m);
     assert.match(out, /^state {6}verified /m);
     assert.match(out, /^time left {2}\d+ (days|hours|minutes) \(expires \d{4}-\d\d-\d\dT/m);
+    // The demo token has no amr or auth_time and no probe is configured: all three are unknown.
+    assert.match(
+      out,
+      /^context {4}MFA unknown \(no amr\) · sign-in time unknown · device unknown · \w+day \d\dh \S+$/m,
+    );
   });
 
   it('prints JSON for scripts, with the token flag replacing the workspace token', async () => {
