@@ -1,5 +1,6 @@
 /** How the identity settings and the CLI's identity flags combine into the identity module's input. */
 import type { IdentitySettings } from '../identity';
+import { parseCommandSetting } from '../identity/run-command';
 import type { ClearanceSettings } from './settings';
 
 /** Identity overrides given on the command line. */
@@ -77,8 +78,5 @@ export function dropWorkspaceCommands(
 
 /** Splits a command given as one string at whitespace; empty or unset gives no command. */
 export function splitCommand(value: string | undefined): string[] {
-  return (value ?? '')
-    .trim()
-    .split(/\s+/)
-    .filter((part) => part !== '');
+  return parseCommandSetting(value ?? '') ?? [];
 }

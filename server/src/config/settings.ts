@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ClearanceError } from '../errors';
 import { isTimeZone } from '../identity/context';
+import { parseCommandSetting } from '../identity/run-command';
 import type { ClaimMapping, TokenSourceSetting } from '../identity/types';
 
 /** How severe the diagnostic on a denied call is. */
@@ -99,8 +100,7 @@ export function normalizeSettings(
   const isSource = (v: unknown): v is TokenSourceSetting => tokenSources.includes(v as TokenSourceSetting);
   // A command is a list (program, then arguments) or one string split at whitespace.
   const isCommand = (v: unknown): v is string[] | string => isString(v) || isStrings(v);
-  const toCommand = (v: string[] | string): string[] =>
-    (typeof v === 'string' ? v.trim().split(/\s+/) : v).filter((part) => part !== '');
+  const toCommand = (v: string[] | string): string[] => parseCommandSetting(v) ?? [];
   const isMapping = (v: unknown): v is Partial<ClaimMapping> =>
     isRecord(v) &&
     Object.entries(v).every(
