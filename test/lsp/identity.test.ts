@@ -197,3 +197,35 @@ describe('an untrusted workspace', () => {
     );
   });
 });
+
+describe('a token command that hangs', () => {
+  let root: string;
+  let server: TestServer;
+
+  before(async () => {
+    ({ root } = await makeShopCopy());
+    writeFileSync(join(root, 'hang.js'), 'setTimeout(() => {}, 60000)');
+    server = await startServer(root, {
+      identity: {
+        ...aliceIdentity,
+        tokenCommand: [process.execPath, join(root, 'hang.js')],
+        tokenCommandTimeoutMs: 300,
+        tokenFile: '',
+        tokenEnv: '',
+      },
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('is stopped at its timeout; the server says why and goes on deciding', async () => {
+    const view = await waitFor('an identity', () => (server.identities as unknown as IdentityView[])[0]);
+    assert.equal(view.status, 'missing');
+    assert.match(view.tooltip, /token command node \(\+1 argument\) timed out after 300 ms and was stopped/);
+    const ordersText = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
+    const uri = await openDocument(server, join(root, 'src/api/orders.ts'), ordersText, 'typescript');
+    await waitFor('diagnostics as an anonymous caller', () => server.diagnostics.get(uri));
+  });
+});
