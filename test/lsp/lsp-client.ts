@@ -35,8 +35,15 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts the server on `root` with `settings` as the `clearance` configuration section. */
-export async function startServer(root: string, settings: Record<string, unknown>): Promise<TestServer> {
+/**
+ * Starts the server on `root` with `settings` as the `clearance` configuration section;
+ * `initializationOptions` are sent as the editor's client sends them (e.g. `workspaceTrusted`).
+ */
+export async function startServer(
+  root: string,
+  settings: Record<string, unknown>,
+  initializationOptions?: Record<string, unknown>,
+): Promise<TestServer> {
   const child = spawn(process.execPath, [serverModule, '--stdio'], { stdio: 'pipe' });
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),
@@ -86,6 +93,7 @@ export async function startServer(root: string, settings: Record<string, unknown
     processId: process.pid,
     rootUri: pathToFileURL(root).href,
     workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'shop' }],
+    ...(initializationOptions ? { initializationOptions } : {}),
     capabilities: {
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
       textDocument: {

@@ -6,6 +6,7 @@ import { addIdentityFlags } from './identity-flags';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
+import { runWhoami } from './whoami-command';
 
 declare const CLEARANCE_VERSION: string | undefined;
 
@@ -44,6 +45,22 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         'the rule that decides a call (default: clearance.policy.entrypoint, data.api.authz.allow)',
       ),
   ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
+
+  addIdentityFlags(
+    program
+      .command('whoami')
+      .description('print the identity the CLI decides with: its source, verification state and time left')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 verified; 1 usable but not verified (no key configured, or simulated with\n--claims-file); 2 no usable identity (missing, invalid, expired) or unreadable settings.',
+      )
+      .option(
+        '--dir <dir>',
+        'the workspace folder whose .vscode/settings.json clearance.* keys are read',
+        '.',
+      )
+      .option('--json', 'print JSON for scripts'),
+  ).action(async (flags) => setExit(await runWhoami(flags, output)));
 
   const policy = program.command('policy').description('work with Rego policies directly');
   addEngineFlags(

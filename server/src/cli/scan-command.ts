@@ -2,18 +2,18 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { readProjectConfig } from '../config/clearance-yaml';
-import { type IdentityFlags, toIdentitySettings } from '../config/identity';
 import { readWorkspaceSettings, regoVersionOf } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
 import { formatError } from '../errors';
-import { describeIdentity, type Identity, resolveIdentity } from '../identity';
+import { describeIdentity, type Identity } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
+import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 
 /** The options of `clearance scan`. */
-export interface ScanFlags extends IdentityFlags {
+export interface ScanFlags extends IdentityFlagValues {
   format: string;
   policy?: string[];
   entrypoint?: string;
@@ -54,20 +54,17 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;
 
-  const absolute = (p: string | undefined) => (p ? resolve(p) : p);
-  const identity = await resolveIdentity(
-    toIdentitySettings(settings.identity, {
-      ...flags,
-      tokenFile: absolute(flags.tokenFile),
-      jwksFile: absolute(flags.jwksFile),
-    }),
-    { baseDir: root },
+  const identity = await resolveCliIdentity(root, settings.identity, flags, (t) =>
+    output.err(`clearance scan: warning: ${t}`),
   );
   const now = new Date();
   if (identity.status === 'invalid' || identity.status === 'missing' || identity.status === 'expired') {
     return fail(
       `no usable identity (${identity.status}: ${identity.reason ?? identity.source.label}); pass --token-file or --token-env`,
     );
+  }
+  if (identity.status === 'simulated') {
+    output.err(`clearance scan: warning: ${identity.reason}; decisions are simulated\n`);
   }
   if (identity.status === 'unverified') {
     output.err(

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ClearanceError } from '../errors';
+import { isTimeZone } from '../identity/context';
+import { parseCommandSetting } from '../identity/run-command';
+import type { ClaimMapping, TokenSourceSetting } from '../identity/types';
 
 /** How severe the diagnostic on a denied call is. */
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint';
@@ -22,6 +25,16 @@ export interface ClearanceSettings {
     issuer: string;
     audience: string;
     clockSkewSeconds: number;
+    source: TokenSourceSetting;
+    /** The program and its arguments; empty: no token command. */
+    tokenCommand: string[];
+    tokenCommandTimeoutMs: number;
+    claimsFile: string;
+    claimMapping: Partial<ClaimMapping>;
+    /** The program and its arguments; empty: no device probe. */
+    deviceCommand: string[];
+    /** Empty: the system's time zone. */
+    timeZone: string;
   };
   diagnostics: { deniedSeverity: SeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number };
@@ -46,12 +59,21 @@ export const defaultSettings: ClearanceSettings = {
     issuer: '',
     audience: '',
     clockSkewSeconds: 60,
+    source: 'auto',
+    tokenCommand: [],
+    tokenCommandTimeoutMs: 10_000,
+    claimsFile: '',
+    claimMapping: {},
+    deviceCommand: [],
+    timeZone: '',
   },
   diagnostics: { deniedSeverity: 'warning' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200 },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
+const tokenSources: readonly TokenSourceSetting[] = ['auto', 'signin', 'command', 'file', 'env'];
+const mappingFields = ['id', 'email', 'name', 'roles', 'role'];
 
 /**
  * Builds settings from the nested object VS Code returns for the `clearance` section (or from flat
@@ -84,6 +106,17 @@ export function normalizeSettings(
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
   const isRegoVersion = (v: unknown): v is RegoVersionSetting => v === 'v1' || v === 'v0';
   const isSeverity = (v: unknown): v is SeveritySetting => severities.includes(v as SeveritySetting);
+  const isSource = (v: unknown): v is TokenSourceSetting => tokenSources.includes(v as TokenSourceSetting);
+  // A command is a list (program, then arguments) or one string split at whitespace.
+  const isCommand = (v: unknown): v is string[] | string => isString(v) || isStrings(v);
+  const toCommand = (v: string[] | string): string[] => parseCommandSetting(v) ?? [];
+  const isMapping = (v: unknown): v is Partial<ClaimMapping> =>
+    isRecord(v) &&
+    Object.entries(v).every(
+      ([key, value]) =>
+        mappingFields.includes(key) && (isString(value) || (key === 'roles' && isStrings(value))),
+    );
+  const isZone = (v: unknown): v is string => isString(v) && (v === '' || isTimeZone(v));
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
@@ -99,6 +132,17 @@ export function normalizeSettings(
       issuer: pick('identity.issuer', d.identity.issuer, isString),
       audience: pick('identity.audience', d.identity.audience, isString),
       clockSkewSeconds: pick('identity.clockSkewSeconds', d.identity.clockSkewSeconds, inRange(0, 600)),
+      source: pick('identity.source', d.identity.source, isSource),
+      tokenCommand: toCommand(pick('identity.tokenCommand', d.identity.tokenCommand, isCommand)),
+      tokenCommandTimeoutMs: pick(
+        'identity.tokenCommandTimeoutMs',
+        d.identity.tokenCommandTimeoutMs,
+        inRange(100, 120_000),
+      ),
+      claimsFile: pick('identity.claimsFile', d.identity.claimsFile, isString),
+      claimMapping: pick('identity.claimMapping', d.identity.claimMapping, isMapping),
+      deviceCommand: toCommand(pick('identity.deviceCommand', d.identity.deviceCommand, isCommand)),
+      timeZone: pick('identity.timeZone', d.identity.timeZone, isZone),
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),
@@ -164,6 +208,7 @@ function describeParseError(code: string): string {
 function describeExpected(fallback: unknown): string {
   if (Array.isArray(fallback)) return 'a list of strings';
   if (typeof fallback === 'number') return 'a number in the range package.json declares';
+  if (isRecord(fallback)) return 'an object of claim names (id, email, name, roles, role)';
   return `a ${typeof fallback}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ProjectConfig } from '../config/clearance-yaml';
 import type { Identity } from '../identity';
+import { buildIdentityContext } from '../identity/context';
 import type { JsonValue } from '../rego';
 import type { HttpCall } from '../scanner';
 import { resolveCallTarget } from './call-target';
@@ -51,9 +52,15 @@ export function buildCallInput(
         }
       : {},
     context: {
+      ...buildIdentityContext(identity, now),
       time: now.toISOString(),
       request,
-      identity: { status: identity.status, ...(identity.issuer ? { issuer: identity.issuer } : {}) },
+      identity: {
+        status: identity.status,
+        simulated: identity.simulated === true,
+        source: identity.source.kind,
+        ...(identity.issuer ? { issuer: identity.issuer } : {}),
+      },
     },
   };
   if (action !== undefined) input.action = action;

@@ -23,6 +23,13 @@ export function describeIdentity(identity: Identity, nowMs: number, clockSkewSec
       return 'identity invalid';
     case 'expired':
       return describeExpired(user, secondsLeft);
+    case 'simulated': {
+      // Evaluate-as claims are not a token: no time left, and never a verified look.
+      if (user === undefined) return '⚠ identity (simulated)';
+      const parts = [pickDisplayName(user)];
+      if (user.role !== undefined) parts.push(sanitizeText(user.role, 32));
+      return `⚠ ${parts.join(' · ')} (simulated)`;
+    }
     case 'verified':
     case 'unverified': {
       if (user === undefined)

@@ -66,3 +66,26 @@ export function quoteClaim(value: unknown): string {
   if (value === undefined) return 'missing';
   return `a ${value === null ? 'null' : typeof value}`;
 }
+
+/**
+ * A copy of claims fit to show and serialise: token-like strings blanked out, long strings
+ * shortened, depth and width bounded. Claims are signed but still attacker-chosen text.
+ */
+export function toDisplayClaims(claims: Record<string, unknown>): Record<string, unknown> {
+  return copyForDisplay(claims, 0) as Record<string, unknown>;
+}
+
+function copyForDisplay(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return sanitizeText(value, 500);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (depth >= 4) return '[nested too deep]';
+  if (Array.isArray(value)) return value.slice(0, 50).map((item) => copyForDisplay(item, depth + 1));
+  if (typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value).slice(0, 100)) {
+      copy[sanitizeText(key, 64)] = copyForDisplay(item, depth + 1);
+    }
+    return copy;
+  }
+  return undefined;
+}

@@ -4,9 +4,9 @@
  */
 export { toInputUser } from './claims';
 export { describeIdentity } from './describe';
-export { redactTokens, redactTokensInText } from './display';
+export { redactTokens, redactTokensInText, toDisplayClaims } from './display';
 export { clearJwksCache } from './jwks';
-export { resolveIdentity } from './resolve';
+export { clearIdentityCaches, resolveIdentity } from './resolve';
 export type {
   Identity,
   IdentitySettings,

@@ -3,13 +3,20 @@
  * is configured, and map its claims to the policy user. Every failure becomes an `Identity` with a
  * status and a reason; nothing here throws or returns the raw token.
  */
-import { readNumber, readString, toInputUser } from './claims';
+import { completeClaimMapping, readNumber, readString, toInputUser } from './claims';
+import { readClaimsFile } from './claims-file';
+import { findSystemTimeZone, isTimeZone } from './context';
 import { decodeToken, findBadTimeClaim } from './decode';
-import { redactTokens } from './display';
+import { clearDeviceCache, probeDevice } from './device';
+import { clearDiscoveryCache, discoverProvider } from './discovery';
+import { redactTokens, sanitizeText } from './display';
 import { formatLongDuration } from './durations';
-import { loadKeySet } from './jwks';
+import { clearJwksCache, type KeySetLookup, loadKeySet, openRemoteKeySet } from './jwks';
+import { parseCommandSetting } from './run-command';
 import { findToken } from './source';
+import { clearTokenCommandCache } from './token-command';
 import {
+  type ClaimMapping,
   DEFAULT_CLOCK_SKEW_SECONDS,
   type Identity,
   type IdentitySettings,
@@ -28,7 +35,9 @@ export async function resolveIdentity(
   options: ResolveOptions = {},
 ): Promise<Identity> {
   try {
-    return redactIdentity(await resolveChecked(settings ?? {}, options ?? {}));
+    const identity = await resolveChecked(settings ?? {}, options ?? {});
+    await addSurroundings(identity, settings ?? {}, options ?? {});
+    return redactIdentity(identity);
   } catch (error) {
     const name = error instanceof Error ? error.name : typeof error;
     return {
@@ -49,9 +58,34 @@ function redactIdentity(identity: Identity): Identity {
   return identity;
 }
 
+/** Adds what `input.context` needs beside the token: the time zone and the device probe's answer. */
+async function addSurroundings(
+  identity: Identity,
+  settings: IdentitySettings,
+  options: ResolveOptions,
+): Promise<void> {
+  const zone = typeof settings.timeZone === 'string' ? settings.timeZone.trim() : '';
+  identity.timeZone = zone !== '' && isTimeZone(zone) ? zone : findSystemTimeZone();
+  identity.device = await probeDevice(parseCommandSetting(settings.deviceCommand), {
+    baseDir: readBaseDir(options),
+    env: options.env ?? process.env,
+    nowMs: readClock(options.now),
+  });
+}
+
 async function resolveChecked(settings: IdentitySettings, options: ResolveOptions): Promise<Identity> {
-  const baseDir = typeof options.baseDir === 'string' ? options.baseDir : process.cwd();
-  const lookup = await findToken(settings, { baseDir, env: options.env ?? process.env });
+  const baseDir = readBaseDir(options);
+  const mapping = completeClaimMapping(settings.claimMapping);
+  // Evaluate-as claims replace every token source: the point is to see what someone else sees.
+  if (typeof settings.claimsFile === 'string' && settings.claimsFile.trim() !== '')
+    return readClaimsFile(settings.claimsFile.trim(), baseDir, mapping);
+  const nowMs = readClock(options.now);
+  const lookup = await findToken(settings, {
+    baseDir,
+    env: options.env ?? process.env,
+    nowMs,
+    ...(typeof options.sessionToken === 'string' ? { sessionToken: options.sessionToken } : {}),
+  });
   if (lookup.kind !== 'found') return { status: lookup.kind, reason: lookup.reason, source: lookup.source };
   const { token, source } = lookup;
 
@@ -60,14 +94,11 @@ async function resolveChecked(settings: IdentitySettings, options: ResolveOption
   const badTime = findBadTimeClaim(decoded.payload);
   if (badTime !== undefined) return { status: 'invalid', reason: badTime, source };
 
-  const nowMs = readClock(options.now);
   const clockSkewSeconds = pickNonNegative(settings.clockSkewSeconds, DEFAULT_CLOCK_SKEW_SECONDS);
-  const keys = await loadKeySet(settings, {
-    baseDir,
-    fetchTimeoutMs: Math.round(pickNonNegative(options.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS)),
-    cooldownMs: pickNonNegative(options.jwksCooldownMs, DEFAULT_JWKS_COOLDOWN_MS),
-  });
-  if (keys === undefined) return checkUnverified(decoded.payload, source, nowMs, clockSkewSeconds);
+  const futureIat = checkIssuedAt(decoded.payload, nowMs, clockSkewSeconds);
+  if (futureIat !== undefined) return { status: 'invalid', reason: futureIat, source };
+  const keys = await findKeySet(settings, baseDir, options);
+  if (keys === undefined) return checkUnverified(decoded.payload, source, nowMs, clockSkewSeconds, mapping);
   if (!keys.ok) return { status: 'invalid', reason: keys.reason, source };
 
   const policy: VerifyPolicy = {
@@ -90,7 +121,49 @@ async function resolveChecked(settings: IdentitySettings, options: ResolveOption
     source,
     outcome.status === 'expired' ? outcome.reason : undefined,
     clockSkewSeconds,
+    mapping,
   );
+}
+
+/**
+ * The configured key set: the JWKS file, else the JWKS URL, else the `jwks_uri` that the issuer's
+ * discovery document names; undefined when none of them is configured (the token is then unverified).
+ */
+async function findKeySet(
+  settings: IdentitySettings,
+  baseDir: string,
+  options: ResolveOptions,
+): Promise<KeySetLookup | undefined> {
+  const context = {
+    baseDir,
+    fetchTimeoutMs: Math.round(pickNonNegative(options.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS)),
+    cooldownMs: pickNonNegative(options.jwksCooldownMs, DEFAULT_JWKS_COOLDOWN_MS),
+  };
+  const configured = await loadKeySet(settings, context);
+  if (configured !== undefined) return configured;
+  const issuer = typeof settings.issuer === 'string' ? settings.issuer.trim() : '';
+  if (issuer === '') return undefined;
+  const discovered = await discoverProvider(issuer, { timeoutMs: context.fetchTimeoutMs });
+  if (!discovered.ok) return { ok: false, reason: `could not find the issuer's keys: ${discovered.reason}` };
+  const jwksUri = discovered.metadata.jwks_uri;
+  if (jwksUri === undefined)
+    return { ok: false, reason: `the discovery document of ${issuer} names no jwks_uri; set jwksUrl` };
+  return openRemoteKeySet(jwksUri, context);
+}
+
+/** An `iat` after now (beyond the skew) means a wrong clock or a forged token; RFC 7519 4.1.6. */
+function checkIssuedAt(
+  payload: Record<string, unknown>,
+  nowMs: number,
+  skewSeconds: number,
+): string | undefined {
+  const iat = readNumber(payload, 'iat');
+  if (iat === undefined || iat <= nowMs / 1000 + skewSeconds) return undefined;
+  return `token was issued in the future (iat is ${formatLongDuration(iat - nowMs / 1000)} ahead of this clock)`;
+}
+
+function readBaseDir(options: ResolveOptions): string {
+  return typeof options.baseDir === 'string' ? options.baseDir : process.cwd();
 }
 
 function checkUnverified(
@@ -98,6 +171,7 @@ function checkUnverified(
   source: IdentitySource,
   nowMs: number,
   skewSeconds: number,
+  mapping: ClaimMapping,
 ): Identity {
   const now = nowMs / 1000;
   // Same rule as jose's for verified tokens: expired when exp <= now - skew.
@@ -109,6 +183,7 @@ function checkUnverified(
       source,
       `token expired ${formatLongDuration(now - exp)} ago (${UNVERIFIED_REASON})`,
       skewSeconds,
+      mapping,
     );
   }
   const nbf = readNumber(payload, 'nbf');
@@ -119,7 +194,7 @@ function checkUnverified(
       source,
     };
   }
-  return buildIdentity('unverified', payload, source, UNVERIFIED_REASON, skewSeconds);
+  return buildIdentity('unverified', payload, source, UNVERIFIED_REASON, skewSeconds, mapping);
 }
 
 function buildIdentity(
@@ -128,10 +203,15 @@ function buildIdentity(
   source: IdentitySource,
   reason: string | undefined,
   clockSkewSeconds: number,
+  mapping: ClaimMapping,
 ): Identity {
-  const user = toInputUser(claims);
+  const user = toInputUser(claims, mapping);
   if (user === undefined) {
-    return { status: 'invalid', reason: 'token has no "sub" claim, so it names no user', source };
+    return {
+      status: 'invalid',
+      reason: `token has no "${sanitizeText(mapping.id, 40)}" claim, so it names no user`,
+      source,
+    };
   }
   const identity: Identity = { status, source, user, claims };
   if (reason !== undefined) identity.reason = reason;
@@ -158,4 +238,15 @@ function pickStrings(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const strings = value.filter((item): item is string => typeof item === 'string' && item !== '');
   return strings.length > 0 ? strings : undefined;
+}
+
+/**
+ * Forgets every cached answer (token-command tokens, device probe, discovery documents, remote key
+ * sets), so that the next resolve asks afresh: for an explicit refresh after signing in again.
+ */
+export function clearIdentityCaches(): void {
+  clearTokenCommandCache();
+  clearDeviceCache();
+  clearDiscoveryCache();
+  clearJwksCache();
 }

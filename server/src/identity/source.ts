@@ -5,6 +5,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { describeReadProblem, readBoundedFile } from './bounded-read';
 import { looksLikeToken } from './display';
+import { parseCommandSetting } from './run-command';
+import { DEFAULT_TOKEN_COMMAND_TIMEOUT_MS, readTokenCommand } from './token-command';
 import type { IdentitySettings, IdentitySource } from './types';
 
 /** Tokens longer than this are rejected before any parsing; real JWTs are a few KB at most. */
@@ -23,13 +25,18 @@ export type TokenLookup =
   | { kind: 'missing'; source: IdentitySource; reason: string }
   | { kind: 'invalid'; source: IdentitySource; reason: string };
 
-/** Where sources look: the base directory for relative paths and the environment. */
+/** Where sources look: the base directory for relative paths, the environment, the session token. */
 export interface SourceContext {
   baseDir: string;
   env: NodeJS.ProcessEnv;
+  /** The editor's sign-in session token, the `signin` source. */
+  sessionToken?: string;
+  /** Clock for the token command's cache, epoch milliseconds. */
+  nowMs?: number;
 }
 
 const NO_SOURCE: IdentitySource = { kind: 'none', label: 'no token source' };
+const SIGNIN_SOURCE: IdentitySource = { kind: 'signin', label: 'sign-in session' };
 
 /** Longer than any sensible environment variable name; a pasted token is far longer. */
 export const MAX_ENV_NAME_LENGTH = 256;
@@ -60,18 +67,20 @@ const IMPOSSIBLE_ENV_NAME = (): TokenLookup => ({
     'the token environment variable setting is not a variable name (names cannot hold "=" or NUL): name the variable that holds the token, e.g. CLEARANCE_TOKEN',
 });
 
-/** Looks for a token in the token file, then the environment variable; never throws. */
+/**
+ * Looks for a token in the configured source; never throws. `auto` takes the sign-in session when
+ * there is one, else the token command when one is configured, else the token file when configured,
+ * else the environment variable; a source that is configured but has no token (a missing file, a
+ * failing command) hands over to the next, and the reason lists each one tried.
+ */
 export async function findToken(settings: IdentitySettings, context: SourceContext): Promise<TokenLookup> {
+  const choice = settings.source ?? 'auto';
+  const candidates = choice === 'auto' ? (['signin', 'command', 'file', 'env'] as const) : [choice];
   const misses: string[] = [];
   let firstSource: IdentitySource | undefined;
-  if (typeof settings.tokenFile === 'string' && settings.tokenFile.trim() !== '') {
-    const lookup = await readTokenFile(settings.tokenFile, context.baseDir);
-    if (lookup.kind !== 'missing') return lookup;
-    misses.push(lookup.reason);
-    firstSource = lookup.source;
-  }
-  if (typeof settings.tokenEnv === 'string' && settings.tokenEnv.trim() !== '') {
-    const lookup = readTokenEnv(settings.tokenEnv.trim(), context.env);
+  for (const kind of candidates) {
+    const lookup = await readSource(kind, settings, context);
+    if (lookup === undefined) continue;
     if (lookup.kind !== 'missing') return lookup;
     misses.push(lookup.reason);
     firstSource ??= lookup.source;
@@ -80,10 +89,63 @@ export async function findToken(settings: IdentitySettings, context: SourceConte
     return {
       kind: 'missing',
       source: NO_SOURCE,
-      reason: 'no token source configured (set tokenFile or tokenEnv)',
+      reason:
+        choice === 'auto'
+          ? 'no token source configured (sign in, or set tokenCommand, tokenFile or tokenEnv)'
+          : `the token source is "${choice}", but ${describeUnconfigured(choice)}`,
     };
   }
   return { kind: 'missing', source: firstSource, reason: misses.join('; ') };
+}
+
+/** Reads one source; undefined when it is not configured. */
+async function readSource(
+  kind: 'signin' | 'command' | 'file' | 'env',
+  settings: IdentitySettings,
+  context: SourceContext,
+): Promise<TokenLookup | undefined> {
+  switch (kind) {
+    case 'signin': {
+      const token = context.sessionToken?.trim();
+      if (token === undefined || token === '') return undefined;
+      return { kind: 'found', token, source: SIGNIN_SOURCE };
+    }
+    case 'command': {
+      const argv = parseCommandSetting(settings.tokenCommand);
+      if (argv === undefined) return undefined;
+      return readTokenCommand(argv, {
+        baseDir: context.baseDir,
+        env: context.env,
+        nowMs: context.nowMs ?? Date.now(),
+        timeoutMs: pickTimeout(settings.tokenCommandTimeoutMs),
+      });
+    }
+    case 'file':
+      if (typeof settings.tokenFile !== 'string' || settings.tokenFile.trim() === '') return undefined;
+      return readTokenFile(settings.tokenFile, context.baseDir);
+    case 'env':
+      if (typeof settings.tokenEnv !== 'string' || settings.tokenEnv.trim() === '') return undefined;
+      return readTokenEnv(settings.tokenEnv.trim(), context.env);
+  }
+}
+
+function describeUnconfigured(kind: 'signin' | 'command' | 'file' | 'env'): string {
+  switch (kind) {
+    case 'signin':
+      return 'there is no sign-in session: sign in first';
+    case 'command':
+      return 'clearance.identity.tokenCommand is empty';
+    case 'file':
+      return 'clearance.identity.tokenFile is empty';
+    case 'env':
+      return 'clearance.identity.tokenEnv is empty';
+  }
+}
+
+function pickTimeout(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 100 && value <= 120_000
+    ? value
+    : DEFAULT_TOKEN_COMMAND_TIMEOUT_MS;
 }
 
 /** Reads a token from a file; `path` is shown as configured, resolved against `baseDir`. */

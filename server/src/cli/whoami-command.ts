@@ -1,0 +1,118 @@
+/** `clearance whoami`: the identity the CLI would decide with, its source, state and time left. */
+import { resolve } from 'node:path';
+import { readWorkspaceSettings } from '../config/settings';
+import { formatError } from '../errors';
+import { describeIdentity, type Identity, toDisplayClaims } from '../identity';
+import { buildIdentityContext } from '../identity/context';
+import { formatLongDuration } from '../identity/durations';
+import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
+import type { Output } from './scan-command';
+
+/** The options of `clearance whoami`. */
+export interface WhoamiFlags extends IdentityFlagValues {
+  json?: boolean;
+  dir?: string;
+}
+
+/** Exit codes of `clearance whoami`, as documented in `--help` and docs/identity.md. */
+export const whoamiExit = { verified: 0, notVerified: 1, unusable: 2 } as const;
+
+/**
+ * Prints the identity and returns the exit code: 0 verified; 1 usable but not verified
+ * (unverified: no key configured, or simulated); 2 no usable identity (missing, invalid, expired)
+ * or settings that cannot be read.
+ */
+export async function runWhoami(flags: WhoamiFlags, output: Output, now = new Date()): Promise<number> {
+  const root = resolve(flags.dir ?? '.');
+  const { settings, errors } = readWorkspaceSettings(root);
+  for (const e of errors) output.err(`${formatError(e)}\n`);
+  if (errors.some((e) => e.code === 'config_parse_error')) {
+    output.err('clearance whoami: the workspace settings cannot be read; fix them first\n');
+    return whoamiExit.unusable;
+  }
+  const identity = await resolveCliIdentity(root, settings.identity, flags, (t) =>
+    output.err(`clearance whoami: warning: ${t}`),
+  );
+  if (flags.json) output.out(`${JSON.stringify(buildWhoamiReport(identity, now), null, 2)}\n`);
+  else output.out(formatWhoamiText(identity, now));
+  return pickExitCode(identity);
+}
+
+/** The `--json` document: everything but the token. */
+export function buildWhoamiReport(identity: Identity, now: Date): Record<string, unknown> {
+  const secondsLeft =
+    identity.expiresAt === undefined ? null : Math.floor(identity.expiresAt - now.getTime() / 1000);
+  return {
+    status: identity.status,
+    simulated: identity.simulated === true,
+    verified: identity.status === 'verified',
+    text: describeIdentity(identity, now.getTime()),
+    reason: identity.reason ?? null,
+    source: { kind: identity.source.kind, label: identity.source.label },
+    issuer: identity.issuer ?? null,
+    expiresAt: identity.expiresAt === undefined ? null : new Date(identity.expiresAt * 1000).toISOString(),
+    secondsLeft,
+    user: identity.status === 'invalid' || identity.status === 'missing' ? null : (identity.user ?? null),
+    claims: identity.claims === undefined ? null : toDisplayClaims(identity.claims),
+    context: buildIdentityContext(identity, now),
+  };
+}
+
+/** The text report: one `label  value` line each. */
+export function formatWhoamiText(identity: Identity, now: Date): string {
+  const lines: Array<[string, string]> = [
+    ['identity', describeIdentity(identity, now.getTime())],
+    ['source', identity.source.label],
+    ['state', describeState(identity)],
+  ];
+  if (identity.expiresAt !== undefined) {
+    const left = identity.expiresAt - now.getTime() / 1000;
+    const when = new Date(identity.expiresAt * 1000).toISOString();
+    lines.push([
+      'time left',
+      left > 0
+        ? `${formatLongDuration(left)} (expires ${when})`
+        : `none: expired ${formatLongDuration(-left)} ago (${when})`,
+    ]);
+  }
+  if (identity.issuer !== undefined && identity.status !== 'invalid') lines.push(['issuer', identity.issuer]);
+  const user = identity.user;
+  if (user !== undefined && identity.status !== 'invalid') {
+    lines.push(['user', `${user.id}${user.email ? ` <${user.email}>` : ''}`]);
+    if (user.roles.length > 0) lines.push(['roles', user.roles.join(', ')]);
+  }
+  if (identity.status !== 'invalid' && identity.status !== 'missing')
+    lines.push(['context', describeContext(identity, now)]);
+  return `${lines.map(([label, value]) => `${label.padEnd(10)} ${value}`).join('\n')}\n`;
+}
+
+/** The context fields a policy is most likely to use, e.g. `MFA yes · signed in 14 minutes ago · device managed`. */
+function describeContext(identity: Identity, now: Date): string {
+  const context = buildIdentityContext(identity, now);
+  const mfa = context.mfa === null ? 'MFA unknown (no amr)' : context.mfa ? 'MFA yes' : 'MFA no';
+  const age =
+    typeof context.auth_age_seconds === 'number'
+      ? `signed in ${formatLongDuration(context.auth_age_seconds)} ago`
+      : 'sign-in time unknown';
+  const managed = (context.device as { managed?: unknown }).managed;
+  const device =
+    managed === true ? 'device managed' : managed === false ? 'device not managed' : 'device unknown';
+  return `${mfa} · ${age} · ${device} · ${context.weekday} ${String(context.hour).padStart(2, '0')}h ${context.time_zone}`;
+}
+
+function describeState(identity: Identity): string {
+  switch (identity.status) {
+    case 'verified':
+      return 'verified (signature, issuer, audience and times checked)';
+    case 'simulated':
+      return `simulated: ${identity.reason ?? 'evaluate-as claims, not your verified identity'}`;
+    default:
+      return identity.reason ? `${identity.status}: ${identity.reason}` : identity.status;
+  }
+}
+
+function pickExitCode(identity: Identity): number {
+  if (identity.status === 'verified') return whoamiExit.verified;
+  if (identity.status === 'unverified' || identity.status === 'simulated') return whoamiExit.notVerified;
+  return whoamiExit.unusable;
+}
