@@ -32,6 +32,7 @@ export function toIdentitySettings(
     ...(jwksUrl ? { jwksUrl } : {}),
     ...(issuer ? { issuer } : {}),
     ...(audience ? { audience } : {}),
+    ...(settings.clientId ? { clientId: settings.clientId } : {}),
     clockSkewSeconds: settings.clockSkewSeconds,
   };
 }

@@ -11,6 +11,9 @@ import type { ClearanceError } from '../errors';
 /** How severe the diagnostic on a denied call is. */
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint';
 
+/** How the editor signs in: chosen by the kind of editor, or one grant always. */
+export type SignInFlowSetting = 'auto' | 'authorizationCode' | 'deviceCode';
+
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
   policy: { paths: string[]; entrypoint: string };
@@ -22,6 +25,9 @@ export interface ClearanceSettings {
     issuer: string;
     audience: string;
     clockSkewSeconds: number;
+    clientId: string;
+    scopes: string;
+    signInFlow: SignInFlowSetting;
   };
   diagnostics: { deniedSeverity: SeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number };
@@ -38,12 +44,16 @@ export const defaultSettings: ClearanceSettings = {
     issuer: '',
     audience: '',
     clockSkewSeconds: 60,
+    clientId: '',
+    scopes: 'openid profile email offline_access',
+    signInFlow: 'auto',
   },
   diagnostics: { deniedSeverity: 'warning' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000 },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
+const signInFlows: readonly SignInFlowSetting[] = ['auto', 'authorizationCode', 'deviceCode'];
 
 /**
  * Builds settings from the nested object VS Code returns for the `clearance` section (or from flat
@@ -75,6 +85,7 @@ export function normalizeSettings(
       typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
   const isSeverity = (v: unknown): v is SeveritySetting => severities.includes(v as SeveritySetting);
+  const isSignInFlow = (v: unknown): v is SignInFlowSetting => signInFlows.includes(v as SignInFlowSetting);
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
@@ -89,6 +100,9 @@ export function normalizeSettings(
       issuer: pick('identity.issuer', d.identity.issuer, isString),
       audience: pick('identity.audience', d.identity.audience, isString),
       clockSkewSeconds: pick('identity.clockSkewSeconds', d.identity.clockSkewSeconds, inRange(0, 600)),
+      clientId: pick('identity.clientId', d.identity.clientId, isString).trim(),
+      scopes: pick('identity.scopes', d.identity.scopes, isString).trim() || d.identity.scopes,
+      signInFlow: pick('identity.signInFlow', d.identity.signInFlow, isSignInFlow),
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),

@@ -51,7 +51,11 @@ function redactIdentity(identity: Identity): Identity {
 
 async function resolveChecked(settings: IdentitySettings, options: ResolveOptions): Promise<Identity> {
   const baseDir = typeof options.baseDir === 'string' ? options.baseDir : process.cwd();
-  const lookup = await findToken(settings, { baseDir, env: options.env ?? process.env });
+  const lookup = await findToken(settings, {
+    baseDir,
+    env: options.env ?? process.env,
+    ...(typeof options.sessionToken === 'string' ? { sessionToken: options.sessionToken } : {}),
+  });
   if (lookup.kind !== 'found') return { status: lookup.kind, reason: lookup.reason, source: lookup.source };
   const { token, source } = lookup;
 
@@ -81,6 +85,10 @@ async function resolveChecked(settings: IdentitySettings, options: ResolveOption
     typeof settings.audience === 'string' ? [settings.audience] : settings.audience,
   );
   if (audience !== undefined) policy.audience = audience;
+  // A signed-in ID token is issued to Clearance's client (OIDC Core section 2, `aud`): with no audience
+  // configured, that is the one it must carry, so a token issued to another app is not accepted.
+  else if (source.kind === 'signin' && typeof settings.clientId === 'string' && settings.clientId !== '')
+    policy.audience = [settings.clientId];
 
   const outcome = await verifyToken(token, decoded, keys.keySet, policy);
   if (outcome.status === 'invalid') return { status: 'invalid', reason: outcome.reason, source };

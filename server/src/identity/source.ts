@@ -23,10 +23,11 @@ export type TokenLookup =
   | { kind: 'missing'; source: IdentitySource; reason: string }
   | { kind: 'invalid'; source: IdentitySource; reason: string };
 
-/** Where sources look: the base directory for relative paths and the environment. */
+/** Where sources look: the base directory for relative paths, the environment, the sign-in token. */
 export interface SourceContext {
   baseDir: string;
   env: NodeJS.ProcessEnv;
+  sessionToken?: string;
 }
 
 const NO_SOURCE: IdentitySource = { kind: 'none', label: 'no token source' };
@@ -60,8 +61,25 @@ const IMPOSSIBLE_ENV_NAME = (): TokenLookup => ({
     'the token environment variable setting is not a variable name (names cannot hold "=" or NUL): name the variable that holds the token, e.g. CLEARANCE_TOKEN',
 });
 
-/** Looks for a token in the token file, then the environment variable; never throws. */
+/** What the editor's sign-in is called wherever the token's source is named. */
+export const SIGN_IN_SOURCE: IdentitySource = { kind: 'signin', label: 'Clearance sign-in' };
+
+/**
+ * Looks for a token: the editor's sign-in session first, then the token file, then the environment
+ * variable; never throws.
+ */
 export async function findToken(settings: IdentitySettings, context: SourceContext): Promise<TokenLookup> {
+  if (typeof context.sessionToken === 'string' && context.sessionToken.trim() !== '') {
+    const token = context.sessionToken.trim();
+    if (Buffer.byteLength(token, 'utf8') > MAX_TOKEN_BYTES) {
+      return {
+        kind: 'invalid',
+        source: SIGN_IN_SOURCE,
+        reason: 'malformed token: the sign-in token is longer than 64 KB',
+      };
+    }
+    return { kind: 'found', token, source: SIGN_IN_SOURCE };
+  }
   const misses: string[] = [];
   let firstSource: IdentitySource | undefined;
   if (typeof settings.tokenFile === 'string' && settings.tokenFile.trim() !== '') {

@@ -22,6 +22,11 @@ export interface IdentitySettings {
   audience?: string | string[];
   /** Leeway for `exp` and `nbf`; default 60. */
   clockSkewSeconds?: number;
+  /**
+   * The client registered for Clearance's sign-in; a signed-in token with no configured `audience`
+   * must be meant for it.
+   */
+  clientId?: string;
   /** Allowed signature algorithms; `none` and HS* are removed whatever is configured. */
   algorithms?: string[];
 }
@@ -40,7 +45,7 @@ export interface InputUser {
 
 /** Which source a token came from; `label` names it for people, e.g. `token file identity/alice.jwt`. */
 export interface IdentitySource {
-  kind: 'file' | 'env' | 'none';
+  kind: 'signin' | 'file' | 'env' | 'none';
   label: string;
 }
 
@@ -78,4 +83,6 @@ export interface ResolveOptions {
   fetchTimeoutMs?: number;
   /** How long after a fetch an unknown `kid` does not trigger a refetch; default 30000. */
   jwksCooldownMs?: number;
+  /** The ID token of the editor's Clearance sign-in; used before any other source. A credential. */
+  sessionToken?: string;
 }

@@ -61,8 +61,15 @@ export class ClearanceWorkspace {
     this.settingErrors = errors;
   }
 
-  /** Re-reads the identity token and verifies it. */
   private identityGeneration = 0;
+
+  /** The ID token of the editor's sign-in, kept in memory only and never logged. */
+  private sessionToken: string | undefined;
+
+  /** Takes the editor's sign-in token (undefined when signed out); the next refresh uses it. */
+  setSessionToken(token: string | undefined): void {
+    this.sessionToken = token;
+  }
 
   /**
    * Re-reads the identity token and verifies it. Resolving may wait on the network (a JWKS URL); if
@@ -73,6 +80,7 @@ export class ClearanceWorkspace {
     const generation = ++this.identityGeneration;
     const identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
       baseDir: this.root,
+      ...(this.sessionToken !== undefined ? { sessionToken: this.sessionToken } : {}),
     });
     if (generation !== this.identityGeneration) return false;
     this.identity = identity;
