@@ -63,7 +63,10 @@ describe('sign-in session in the language server', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  const denials = () => (server.diagnostics.get(ordersUri) ?? []).filter((d) => /denied/i.test(d.message));
+  const denials = () =>
+    (server.diagnostics.get(ordersUri) ?? []).filter((d) =>
+      /denied/i.test(typeof d.message === 'string' ? d.message : d.message.value),
+    );
 
   it('starts with no identity, and an anonymous caller is denied', async () => {
     await waitFor('no identity', () => server.identities.find((v) => v.status === 'missing'));

@@ -19,6 +19,11 @@ export interface AuthorizationCodeOptions {
   signal?: AbortSignal;
   /** How long to wait for the browser; default 5 minutes. */
   timeoutMs?: number;
+  /**
+   * Maps the listener's address to the one the browser can reach (an editor whose extension host is
+   * not on the browser's machine forwards the port); default: used as it is.
+   */
+  exposeRedirectUri?(uri: string): Promise<string>;
 }
 
 /** Builds the authorization request URL (RFC 6749 section 4.1.1, RFC 7636 section 4.3). */
@@ -67,8 +72,11 @@ export async function signInWithAuthorizationCode(
     const pkce = createPkcePair();
     const state = createRandomValue();
     const nonce = createRandomValue();
+    const redirectUri = options.exposeRedirectUri
+      ? await options.exposeRedirectUri(listener.redirectUri)
+      : listener.redirectUri;
     const url = buildAuthorizationUrl(config, endpoints.authorizationEndpoint, {
-      redirectUri: listener.redirectUri,
+      redirectUri,
       state,
       nonce,
       codeChallenge: pkce.challenge,
@@ -90,7 +98,7 @@ export async function signInWithAuthorizationCode(
       {
         grant_type: 'authorization_code',
         code: callback.code,
-        redirect_uri: listener.redirectUri,
+        redirect_uri: redirectUri,
         code_verifier: pkce.verifier,
       },
       { nonce, ...(options.signal ? { signal: options.signal } : {}) },
