@@ -74,7 +74,8 @@ export class IdentityStatus implements vscode.Disposable {
   private noticeExpiry(view: IdentityView, secondsLeft: number): void {
     if (view.expiresAt === undefined || this.noticeShownFor === view.expiresAt) return;
     this.noticeShownFor = view.expiresAt;
-    const minutes = Math.max(1, Math.round(secondsLeft / 60));
+    // Whole minutes, rounded down as the status bar text is, so the two agree.
+    const minutes = Math.max(1, Math.floor(secondsLeft / 60));
     const signedIn = this.auth.accountLabel !== undefined;
     const actions = signedIn ? ['Refresh', 'Sign in again'] : ['Sign in again'];
     void vscode.window

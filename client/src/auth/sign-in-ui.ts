@@ -1,7 +1,7 @@
 /**
- * What a person sees while signing in: for the device flow, the code and where to enter it, with a
- * "Copy code and open" action; for the authorization code flow, the browser opened on the provider's
- * page. Both show a cancellable progress notification.
+ * What a person sees while signing in: for the device flow, a dialog with the code and where to enter
+ * it and a "Copy code and open" action; for the authorization code flow, the browser opened on the
+ * provider's page. Both then wait behind a cancellable progress notification.
  */
 import * as vscode from 'vscode';
 import {
@@ -31,38 +31,40 @@ async function runDeviceSignIn(
   endpoints: SignInEndpoints,
   log: vscode.LogOutputChannel,
 ): Promise<TokenResult> {
+  const started = await startDeviceAuthorization(config, endpoints);
+  if (!started.ok) return started;
+  const { authorization } = started;
+  const where = authorization.verificationUri;
+  log.info(`sign-in: device code issued; enter it at ${where}`);
+  // A dialog, as VS Code's own device sign-ins do: it cannot be missed, and unlike a notification
+  // it does not linger once the sign-in is over.
+  const copyAndOpen = 'Copy code and open';
+  const entered = 'Continue';
+  const choice = await vscode.window.showInformationMessage(
+    'Sign in to Clearance',
+    {
+      modal: true,
+      detail: `Enter the code ${authorization.userCode} at ${where}, on this or any other device, then continue.`,
+    },
+    copyAndOpen,
+    entered,
+  );
+  if (choice === undefined) return { ok: false, reason: 'cancelled' };
+  if (choice === copyAndOpen) {
+    await vscode.env.clipboard.writeText(authorization.userCode);
+    await vscode.env.openExternal(vscode.Uri.parse(authorization.verificationUriComplete ?? where, true));
+  }
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Clearance sign-in', cancellable: true },
     async (progress, cancellation) => {
       const controller = new AbortController();
       cancellation.onCancellationRequested(() => controller.abort());
-      progress.report({ message: `asking ${endpoints.issuer} for a code…` });
-      const started = await startDeviceAuthorization(config, endpoints, { signal: controller.signal });
-      if (!started.ok) return started;
-      const { authorization } = started;
-      log.info(`sign-in: device code issued; enter it at ${authorization.verificationUri}`);
-      const where = authorization.verificationUri;
-      progress.report({ message: `enter the code ${authorization.userCode} at ${where}` });
-      void offerCopyAndOpen(
-        authorization.userCode,
-        authorization.verificationUriComplete ?? where,
-        controller.signal,
-      );
+      progress.report({
+        message: `waiting for the code ${authorization.userCode} to be entered at ${where}…`,
+      });
       return pollDeviceToken(config, endpoints, authorization, { signal: controller.signal });
     },
   );
-}
-
-/** A second notification with the code and the action, since a progress notification has no buttons. */
-async function offerCopyAndOpen(userCode: string, uri: string, signal: AbortSignal): Promise<void> {
-  const action = 'Copy code and open';
-  const choice = await vscode.window.showInformationMessage(
-    `Clearance: to sign in, enter the code ${userCode} at ${uri.split('?')[0]}`,
-    action,
-  );
-  if (choice !== action || signal.aborted) return;
-  await vscode.env.clipboard.writeText(userCode);
-  await vscode.env.openExternal(vscode.Uri.parse(uri, true));
 }
 
 async function runBrowserSignIn(

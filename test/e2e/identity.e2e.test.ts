@@ -1,0 +1,161 @@
+// Signing in from the editor, end to end: a real oidc-provider on 127.0.0.1, the packaged extension in a real
+// VS Code (code-server) driven in Chromium. The person runs "Clearance: Sign In", reads the device code from the
+// dialog, approves it on the provider's own pages (driven over HTTP by the test, as a phone would), and
+// sees their identity and its time left in the status bar, in the warning colour because 4-minute tokens are
+// close to expiry, with a notice offering to refresh; signing out takes the identity away again.
+import assert from 'node:assert/strict';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startTestProvider, TEST_CLIENT_ID, type TestProvider } from '../support/oidc-provider';
+import {
+  type CodeServer,
+  openBrowser,
+  openWorkbench,
+  repoRoot,
+  resultsDir,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  statusBarText,
+} from './harness';
+import { ensurePackagedExtension, vsixPath } from './vsix';
+
+/** Copies examples/shop and points its settings at the test provider, with no token file or variable. */
+function prepareWorkspace(provider: TestProvider): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'clearance-signin-'));
+  cpSync(join(repoRoot, 'examples', 'shop'), workspace, { recursive: true });
+  const settings = {
+    'clearance.identity.issuer': provider.issuer,
+    'clearance.identity.clientId': TEST_CLIENT_ID,
+    'clearance.identity.signInFlow': 'deviceCode',
+    'clearance.identity.jwksUrl': provider.jwksUri,
+    'clearance.identity.tokenEnv': '',
+  };
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  return workspace;
+}
+
+/** Waits for a notification toast whose text matches and returns the match. */
+async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen =
+      (
+        await page
+          .locator('.notifications-toasts')
+          .textContent()
+          .catch(() => '')
+      )?.trim() ?? '';
+    const match = pattern.exec(seen);
+    if (match) return match;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no notification matched ${pattern} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`);
+}
+
+/** Lists every file under a folder. */
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+describe('signing in with the OpenID provider in VS Code (code-server + Chromium)', {
+  timeout: 240_000,
+}, () => {
+  let provider: TestProvider;
+  let workspace = '';
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    ensurePackagedExtension();
+    provider = await startTestProvider({ ttl: { idToken: 240, accessToken: 240 }, deviceInterval: 1 });
+    workspace = prepareWorkspace(provider);
+    server = await startCodeServer({ vsix: vsixPath, workspace });
+    browser = await openBrowser();
+    page = await openWorkbench(browser, server);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'e2e-identity-last').catch(() => undefined);
+    server?.collectLogs(join(resultsDir, 'e2e-identity-logs'));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await provider?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('before signing in, the status bar says there is no identity', async () => {
+    await statusBarText(page, 'no identity', 60_000);
+  });
+
+  test('signing in with the device code shows who I am, verified, and the time left', async () => {
+    await runCommand(page, 'Clearance: Sign In');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const dialogText = (await dialog.textContent()) ?? '';
+    const userCode = /Enter the code ([A-Z]{4}-[A-Z]{4}) at (\S+),/.exec(dialogText)?.[1];
+    assert.ok(userCode, `the dialog shows no code: ${dialogText}`);
+    assert.match(dialogText, new RegExp(`at ${provider.issuer}/device,`));
+    assert.match(dialogText, /Copy code and open/);
+    await screenshot(page, 'e2e-identity-device-code');
+    await dialog.locator('a.monaco-button', { hasText: /^Continue$/ }).click();
+    await waitForToast(page, new RegExp(`waiting for the code ${userCode} to be entered`));
+    await provider.approveDevice(userCode, 'alice');
+    // 4-minute tokens: "3m" left by the time the status bar shows them.
+    const text = await statusBarText(page, /alice@example\.com · developer · [34]m/, 60_000);
+    assert.match(text, /alice@example\.com · developer · [34]m/);
+    await screenshot(page, 'e2e-identity-signed-in');
+  });
+
+  test('under 5 minutes left, the item is in the warning colour and a notice offers a refresh that works', async () => {
+    const item = page.locator('.statusbar .statusbar-item', { hasText: 'alice@example.com' }).first();
+    const className = (await item.getAttribute('class')) ?? '';
+    assert.match(className, /warning-kind/);
+    await waitForToast(page, /your identity expires in [234] minutes?/);
+    const before = provider.hits.get('/token') ?? 0;
+    await page
+      .locator('.notification-toast a.monaco-button', { hasText: /^Refresh$/ })
+      .first()
+      .click();
+    const deadline = Date.now() + 20_000;
+    while ((provider.hits.get('/token') ?? 0) === before && Date.now() < deadline)
+      await page.waitForTimeout(200);
+    assert.ok((provider.hits.get('/token') ?? 0) > before, 'Refresh called the token endpoint');
+    await statusBarText(page, /alice@example\.com · developer · [34]m/);
+  });
+
+  test('signing out clears the identity', async () => {
+    await runCommand(page, 'Clearance: Sign Out');
+    await statusBarText(page, 'no identity', 30_000);
+    await screenshot(page, 'e2e-identity-signed-out');
+  });
+
+  test('no token reached the logs, the output channel or the settings', async () => {
+    assert.ok(server);
+    const files = [...listFiles(join(server.stateDir)), ...listFiles(join(workspace, '.vscode'))];
+    const jwt = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
+    for (const file of files) {
+      if (!/\.(log|json|txt)$/.test(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, jwt, `a token appeared in ${file}`);
+    }
+  });
+});
