@@ -125,6 +125,16 @@ describe('signing in with the OpenID provider in VS Code (code-server + Chromium
     await screenshot(page, 'e2e-identity-signed-in');
   });
 
+  test('the Accounts menu lists the Clearance account', async () => {
+    await page.locator('.activitybar [aria-label^="Accounts"]').first().click();
+    const menu = page.locator('.monaco-menu-container, .context-view .monaco-menu').first();
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await menu.textContent()) ?? '';
+    await screenshot(page, 'e2e-identity-accounts');
+    await page.keyboard.press('Escape');
+    assert.match(text, /alice@example\.com \(Clearance\)/);
+  });
+
   test('under 5 minutes left, the item is in the warning colour and a notice offers a refresh that works', async () => {
     const item = page.locator('.statusbar .statusbar-item', { hasText: 'alice@example.com' }).first();
     const className = (await item.getAttribute('class')) ?? '';
@@ -140,6 +150,14 @@ describe('signing in with the OpenID provider in VS Code (code-server + Chromium
       await page.waitForTimeout(200);
     assert.ok((provider.hits.get('/token') ?? 0) > before, 'Refresh called the token endpoint');
     await statusBarText(page, /alice@example\.com · developer · [34]m/);
+  });
+
+  test('after reloading the window I am still signed in: the stored refresh token gets fresh tokens', async () => {
+    const before = provider.hits.get('/token') ?? 0;
+    await page.reload();
+    await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await statusBarText(page, /alice@example\.com · developer · [34]m/, 60_000);
+    assert.ok((provider.hits.get('/token') ?? 0) > before, 'the restart refreshed at the token endpoint');
   });
 
   test('signing out clears the identity', async () => {
