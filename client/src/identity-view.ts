@@ -36,3 +36,25 @@ export function formatIdentityJson(view: IdentityView | undefined): string {
 export function computeSecondsLeft(view: IdentityView | undefined, nowMs: number): number | undefined {
   return view?.expiresAt === undefined ? undefined : view.expiresAt - nowMs / 1000;
 }
+
+/** Under this many seconds left, the identity is about to expire: warning colour and a notice. */
+export const EXPIRY_WARNING_SECONDS = 5 * 60;
+
+/**
+ * Decides whether to give the expiry notice now, and with how many whole minutes left (rounded down,
+ * as the status bar text is, so the two agree): once per token, under 5 minutes left, not for a
+ * simulated identity, and not when a refresh is already due before the token expires.
+ */
+export function decideExpiryNotice(
+  view: IdentityView | undefined,
+  nowMs: number,
+  context: { refreshAtMs?: number; noticedFor?: number },
+): number | undefined {
+  if (!view || view.expiresAt === undefined || view.simulated) return undefined;
+  if (view.status !== 'verified' && view.status !== 'unverified') return undefined;
+  if (context.noticedFor === view.expiresAt) return undefined;
+  const secondsLeft = view.expiresAt - nowMs / 1000;
+  if (secondsLeft <= 0 || secondsLeft >= EXPIRY_WARNING_SECONDS) return undefined;
+  if (context.refreshAtMs !== undefined && context.refreshAtMs < view.expiresAt * 1000) return undefined;
+  return Math.max(1, Math.floor(secondsLeft / 60));
+}

@@ -5,10 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { ClearanceAuthProvider } from './auth/provider';
-import { computeSecondsLeft, type IdentityView } from './identity-view';
-
-/** Under this many seconds left, the item turns to the warning colour and a notice is shown. */
-const WARN_SECONDS = 5 * 60;
+import {
+  computeSecondsLeft,
+  decideExpiryNotice,
+  EXPIRY_WARNING_SECONDS,
+  type IdentityView,
+} from './identity-view';
 
 /** The status bar item and the expiry notice, fed by the server's identity notifications. */
 export class IdentityStatus implements vscode.Disposable {
@@ -61,23 +63,28 @@ export class IdentityStatus implements vscode.Disposable {
     lines.push('', 'Click for the identity menu.');
     this.item.tooltip = lines.join('\n');
     const secondsLeft = computeSecondsLeft(view, Date.now());
-    const expiringSoon = secondsLeft !== undefined && secondsLeft < WARN_SECONDS;
+    const expiringSoon = secondsLeft !== undefined && secondsLeft < EXPIRY_WARNING_SECONDS;
     this.item.backgroundColor =
       view.status === 'verified' && !expiringSoon && !simulated
         ? undefined
         : new vscode.ThemeColor('statusBarItem.warningBackground');
-    if (secondsLeft !== undefined && secondsLeft > 0 && expiringSoon && !simulated)
-      this.noticeExpiry(view, secondsLeft);
+    this.noticeExpiry(view);
   }
 
   /** Says once per token that it is about to expire, with the ways to renew it. */
-  private noticeExpiry(view: IdentityView, secondsLeft: number): void {
-    if (view.expiresAt === undefined || this.noticeShownFor === view.expiresAt) return;
-    this.noticeShownFor = view.expiresAt;
-    // Whole minutes, rounded down as the status bar text is, so the two agree.
-    const minutes = Math.max(1, Math.floor(secondsLeft / 60));
+  private noticeExpiry(view: IdentityView): void {
     const signedIn = this.auth.accountLabel !== undefined;
-    const actions = signedIn ? ['Refresh', 'Sign in again'] : ['Sign in again'];
+    // The scheduled refresh renews only the sign-in's token; servers that do not say the source
+    // use the sign-in whenever there is one.
+    const fromSignIn = view.source === undefined ? signedIn : view.source.kind === 'signin';
+    const refreshAtMs = fromSignIn ? this.auth.nextRefreshAt : undefined;
+    const minutes = decideExpiryNotice(view, Date.now(), {
+      ...(refreshAtMs !== undefined ? { refreshAtMs } : {}),
+      ...(this.noticeShownFor !== undefined ? { noticedFor: this.noticeShownFor } : {}),
+    });
+    if (minutes === undefined) return;
+    this.noticeShownFor = view.expiresAt;
+    const actions = fromSignIn ? ['Refresh', 'Sign in again'] : ['Sign in again'];
     void vscode.window
       .showWarningMessage(
         `Clearance: your identity expires in ${minutes} minute${minutes === 1 ? '' : 's'}; decisions will then be made for an expired identity.`,

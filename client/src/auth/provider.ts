@@ -48,6 +48,7 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
   private stored: StoredSession | undefined;
   private tokens: TokenSet | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private refreshAt: number | undefined;
   private loading: Promise<void> | undefined;
 
   constructor(
@@ -63,6 +64,11 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
   /** The signed-in account's label, e.g. an e-mail address; undefined when signed out. */
   get accountLabel(): string | undefined {
     return this.tokens ? this.stored?.account.label : undefined;
+  }
+
+  /** When the next automatic refresh is due (epoch ms); undefined when none is scheduled. */
+  get nextRefreshAt(): number | undefined {
+    return this.refreshAt;
   }
 
   /** Restores the stored session, refreshing it to get fresh tokens; safe to call more than once. */
@@ -215,8 +221,15 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
 
   private schedule(delayMs: number, endpoints: SignInEndpoints): void {
     clearTimeout(this.timer);
+    this.refreshAt = Date.now() + delayMs;
     // setTimeout overflows past 2^31 ms; a day is long enough to wait before checking again.
-    this.timer = setTimeout(() => void this.refresh(endpoints), Math.min(delayMs, 24 * 3600_000));
+    this.timer = setTimeout(
+      () => {
+        this.refreshAt = undefined;
+        void this.refresh(endpoints);
+      },
+      Math.min(delayMs, 24 * 3600_000),
+    );
   }
 
   private async loadEndpoints(config: SignInConfig): Promise<SignInEndpoints> {
@@ -232,6 +245,7 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
 
   private clearMemory(): void {
     clearTimeout(this.timer);
+    this.refreshAt = undefined;
     this.tokens = undefined;
   }
 
