@@ -208,9 +208,13 @@ describe('signing in with the OpenID provider in VS Code (code-server + Chromium
     assert.ok((provider.hits.get('/token') ?? 0) > before, 'the restart refreshed at the token endpoint');
   });
 
-  test('signing out clears the identity', async () => {
+  test('signing out clears the identity and revokes the refresh token', async () => {
     await runCommand(page, 'Clearance: Sign Out');
     await statusBarText(page, 'no identity', 30_000);
+    // The refresh token is revoked at the provider too (RFC 7009), not only forgotten.
+    const deadline = Date.now() + 10_000;
+    while (!provider.hits.get('/token/revocation') && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.ok(provider.hits.get('/token/revocation'), 'sign-out did not revoke the refresh token');
     await screenshot(page, 'e2e-identity-signed-out');
   });
 

@@ -9,6 +9,7 @@ import {
   computeRefreshAt,
   loadSignInEndpoints,
   refreshTokens,
+  revokeRefreshToken,
   type SignInConfig,
   type SignInEndpoints,
   type TokenSet,
@@ -135,6 +136,17 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
     if (stored) this.log.info(`sign-in: signed out ${stored.account.label}`);
     if (previous) this.sessionsChanged.fire({ added: [], removed: [previous], changed: [] });
     this.idTokenChanged.fire(undefined);
+    if (stored?.refreshToken) void this.revoke(stored);
+  }
+
+  /** Revokes a signed-out session's refresh token at the provider, in the background. */
+  private async revoke(stored: StoredSession): Promise<void> {
+    const config = { issuer: stored.issuer, clientId: stored.clientId };
+    const loaded = await loadSignInEndpoints(config);
+    const problem = loaded.ok
+      ? await revokeRefreshToken(config, loaded.endpoints, stored.refreshToken)
+      : loaded.reason;
+    if (problem) this.log.warn(`sign-in: ${problem}`);
   }
 
   /** Refreshes now (the status bar's "Refresh"); returns why not when it could not. */

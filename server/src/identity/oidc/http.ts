@@ -25,7 +25,7 @@ export interface OAuthError {
 export async function postForm(
   url: string,
   params: Record<string, string>,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal; allowEmpty?: boolean } = {},
 ): Promise<FormPostResult> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
@@ -59,6 +59,8 @@ export async function postForm(
     return { ok: false, reason: `${describeEndpoint(url)} broke off its answer` };
   }
   if (text === undefined) return { ok: false, reason: `${describeEndpoint(url)} answered more than 256 KB` };
+  // The revocation endpoint answers 200 with an empty body (RFC 7009 section 2.2).
+  if (options.allowEmpty && text.trim() === '') return { ok: true, status: response.status, body: {} };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -27,6 +27,7 @@ export {
   computeRefreshAt,
   readTokenResponse,
   refreshTokens,
+  revokeRefreshToken,
   type TokenResult,
   type TokenSet,
 } from './tokens';

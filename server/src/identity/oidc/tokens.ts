@@ -164,3 +164,26 @@ export function computeRefreshAt(
   const chosen = beforeEnd > nowMs ? Math.min(atFraction, beforeEnd) : atFraction;
   return Math.max(nowMs + 1000, chosen);
 }
+
+/**
+ * Asks the provider to revoke a refresh token (RFC 7009) when signing out, so that a copy of it
+ * left anywhere is worthless. Best effort: resolves with why not, and a provider without a revocation
+ * endpoint is not an error; never throws.
+ */
+export async function revokeRefreshToken(
+  config: SignInConfig,
+  endpoints: SignInEndpoints,
+  refreshToken: string,
+): Promise<string | undefined> {
+  if (endpoints.revocationEndpoint === undefined) return undefined;
+  const answer = await postForm(
+    endpoints.revocationEndpoint,
+    { token: refreshToken, token_type_hint: 'refresh_token', client_id: config.clientId },
+    { timeoutMs: config.timeoutMs, allowEmpty: true },
+  );
+  if (!answer.ok) return `revoking the sign-in failed: ${answer.reason}`;
+  // RFC 7009 section 2.2: 200 whether or not the token was valid.
+  if (answer.status === 200) return undefined;
+  const error = readOAuthError(answer.body);
+  return `revoking the sign-in failed: the provider answered ${error ? describeOAuthError(error) : `HTTP ${answer.status}`}`;
+}

@@ -10,6 +10,7 @@ import {
   loadSignInEndpoints,
   pollDeviceToken,
   refreshTokens,
+  revokeRefreshToken,
   type SignInEndpoints,
   startDeviceAuthorization,
   type TokenSet,
@@ -98,6 +99,15 @@ describe('refresh and expiry against oidc-provider (4-second tokens)', () => {
     // A public client's refresh token rotates: the answer carries a new one.
     assert.ok(renewed.tokens.refreshToken);
     assert.notEqual(renewed.tokens.refreshToken, tokens.refreshToken);
+  });
+
+  it('revokes the refresh token on sign-out (RFC 7009): it can no longer be redeemed', async () => {
+    const tokens = await signIn(provider, endpoints);
+    assert.ok(tokens.refreshToken);
+    assert.equal(endpoints.revocationEndpoint, `${provider.issuer}/token/revocation`);
+    assert.equal(await revokeRefreshToken(config(), endpoints, tokens.refreshToken), undefined);
+    const after = await refreshTokens(config(), endpoints, tokens.refreshToken);
+    assert.equal(after.ok ? '' : after.error, 'invalid_grant');
   });
 
   it('reports invalid_grant for a refresh token the provider does not know, without echoing it', async () => {
