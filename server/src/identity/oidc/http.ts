@@ -4,6 +4,8 @@
  * provider's error code and description, never a request or response body, which carry credentials.
  */
 
+import { describeCause, readLimitedBody } from '../discovery';
+
 /** Token-endpoint answers larger than this are refused; real ones are a few kilobytes. */
 export const MAX_TOKEN_RESPONSE_BYTES = 256 * 1024;
 
@@ -54,7 +56,7 @@ export async function postForm(
   }
   let text: string | undefined;
   try {
-    text = await readLimitedText(response, MAX_TOKEN_RESPONSE_BYTES);
+    text = await readLimitedBody(response, MAX_TOKEN_RESPONSE_BYTES);
   } catch {
     return { ok: false, reason: `${describeEndpoint(url)} broke off its answer` };
   }
@@ -102,30 +104,4 @@ function sanitize(text: string, max: number): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
-
-async function readLimitedText(response: Response, limitBytes: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limitBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeCause(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') {
-    return ` (${cause.code})`;
-  }
-  return '';
 }
