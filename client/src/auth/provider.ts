@@ -80,11 +80,19 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
 
   /** Reloads after the issuer or client settings changed: a session for another issuer is not used. */
   async reload(): Promise<void> {
-    const hadToken = this.tokens !== undefined;
+    const previous = this.toSession();
     this.clearMemory();
     this.loading = undefined;
     await this.restore();
-    if (hadToken || this.tokens) this.announce();
+    const current = this.toSession();
+    if (previous || current) {
+      this.sessionsChanged.fire({
+        added: current && current.id !== previous?.id ? [current] : [],
+        removed: previous && previous.id !== current?.id ? [previous] : [],
+        changed: current && current.id === previous?.id ? [current] : [],
+      });
+      this.idTokenChanged.fire(this.tokens?.idToken);
+    }
   }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
@@ -259,10 +267,6 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
     clearTimeout(this.timer);
     this.refreshAt = undefined;
     this.tokens = undefined;
-  }
-
-  private announce(): void {
-    this.idTokenChanged.fire(this.tokens?.idToken);
   }
 
   private toSession(): vscode.AuthenticationSession | undefined {
