@@ -45,6 +45,11 @@ export interface TestProvider {
   signingKid(): string;
   /** Requests seen per path, e.g. `/token`. */
   hits: Map<string, number>;
+  /**
+   * Every credential the token and device endpoints have handed out (access, ID and refresh tokens,
+   * device codes), for tests that check none of them leaked anywhere.
+   */
+  issued: Set<string>;
   /** Enters a user code on the provider's device page, signs in as `login` and consents. */
   approveDevice(userCode: string, login?: string): Promise<void>;
   /** Enters a user code on the device page and refuses it there. */
@@ -84,6 +89,7 @@ interface Jwk {
 export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
   const hits = new Map<string, number>();
   let override: { count: number; body: Record<string, unknown> } | undefined;
+  const issued = new Set<string>();
   let handle: (request: IncomingMessage, response: ServerResponse) => void = (_q, r) =>
     r.writeHead(503).end();
   const server: Server = createServer((request, response) => {
@@ -94,6 +100,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
       response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(override.body));
       return;
     }
+    if (path === '/token' || path === '/device/auth') recordCredentials(response, issued);
     handle(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,6 +114,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     jwksUri: `${issuer}/jwks`,
     signingKid: () => (keys[0] as Jwk).kid,
     hits,
+    issued,
     approveDevice: (userCode, login = 'alice') => driveDevice(issuer, userCode, { login }),
     denyDevice: (userCode) => driveDevice(issuer, userCode, { deny: true }),
     completeAuthorization: (url, login = 'alice') => driveAuthorization(issuer, url, login),
@@ -127,6 +135,32 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
         server.close(() => resolve());
       }),
   };
+}
+
+/** Copies the credentials out of a token or device endpoint answer as it is sent. */
+function recordCredentials(response: ServerResponse, issued: Set<string>): void {
+  const chunks: Buffer[] = [];
+  const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+  const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+  };
+  response.write = ((chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk);
+    return write(chunk, ...rest);
+  }) as typeof response.write;
+  response.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'function') keep(chunk);
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      for (const key of ['access_token', 'id_token', 'refresh_token', 'device_code']) {
+        if (typeof body[key] === 'string') issued.add(body[key] as string);
+      }
+    } catch {
+      // Not JSON: nothing issued.
+    }
+    return end(chunk, ...rest);
+  }) as typeof response.end;
 }
 
 async function makeSigningKey(): Promise<Jwk> {

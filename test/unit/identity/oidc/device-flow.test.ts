@@ -52,6 +52,14 @@ describe('device authorization grant against oidc-provider', () => {
     assert.equal(result.tokens.claims.aud, TEST_CLIENT_ID);
     assert.ok(result.tokens.refreshToken, 'offline_access gives a refresh token');
     assert.ok(result.tokens.idTokenExpiresAt > Date.now());
+    // The test provider keeps what it issued, for the no-leak checks of other tests.
+    for (const credential of [
+      result.tokens.idToken,
+      result.tokens.accessToken,
+      result.tokens.refreshToken ?? '',
+    ]) {
+      assert.ok(provider.issued.has(credential));
+    }
   });
 
   it('ends with access_denied when the user refuses at the provider', async () => {
