@@ -1,6 +1,7 @@
 /**
- * Clearance's VS Code extension: starts the language server and shows who you are in the status bar.
- * Everything else (decisions, hovers, diagnostics) comes from the server.
+ * Clearance's VS Code extension: starts the language server, signs in with the organisation's OpenID
+ * provider (the "Clearance" account), hands the session's ID token to the server, and shows who you
+ * are in the status bar. Everything else (decisions, hovers, diagnostics) comes from the server.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,18 +11,15 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-
-/** What the server sends about the identity (see server/src/lsp/workspace.ts `IdentityView`). */
-interface IdentityView {
-  text: string;
-  tooltip: string;
-  status: 'verified' | 'unverified' | 'expired' | 'invalid' | 'missing';
-  expiresAt?: number;
-}
+import { AUTH_PROVIDER_ID, ClearanceAuthProvider } from './auth/provider';
+import { affectsSignIn } from './auth/settings';
+import { registerIdentityMenu } from './identity-menu';
+import type { IdentityView } from './identity-view';
+import { IdentityStatus } from './status';
 
 let client: LanguageClient | undefined;
 
-/** Starts the language client and the status bar item. */
+/** Starts the language client, the sign-in provider and the status bar item. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Clearance', { log: true });
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
@@ -61,46 +59,39 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
   };
 
-  const status = vscode.window.createStatusBarItem('clearance.identity', vscode.StatusBarAlignment.Left, 100);
-  status.name = 'Clearance Identity';
-  status.text = '$(shield) Clearance';
-  status.command = 'clearance.showIdentity';
-  status.show();
-  let lastView: IdentityView | undefined;
-
+  const auth = new ClearanceAuthProvider(context.secrets, output);
+  const status = new IdentityStatus(auth);
   client = new LanguageClient('clearance', 'Clearance', serverOptions, clientOptions);
+  const languageClient = client;
+  /** Hands the current ID token (or null) to the server; the token travels only over this channel. */
+  const sendSession = () =>
+    languageClient.isRunning()
+      ? languageClient.sendNotification('clearance/session', { token: auth.idToken ?? null })
+      : undefined;
   context.subscriptions.push(
-    status,
     output,
+    auth,
+    status,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Clearance', auth, {
+      supportsMultipleAccounts: false,
+    }),
+    auth.onDidChangeIdToken(() => void sendSession()),
+    ...registerIdentityMenu(auth, status, output),
     vscode.commands.registerCommand('clearance.refresh', () =>
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),
     vscode.commands.registerCommand('clearance.showOutput', () => output.show()),
-    vscode.commands.registerCommand('clearance.showIdentity', () =>
-      vscode.window.showInformationMessage(
-        lastView ? `${lastView.text}\n\n${lastView.tooltip}` : 'Clearance: no identity yet',
-        { modal: true },
-      ),
-    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() =>
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsSignIn(event)) void auth.reload();
+    }),
   );
-  client.onNotification('clearance/identity', (view: IdentityView) => {
-    lastView = view;
-    status.text = `${iconFor(view.status)} ${view.text}`;
-    status.tooltip = view.tooltip;
-    const expiringSoon = view.expiresAt !== undefined && view.expiresAt * 1000 - Date.now() < 5 * 60_000;
-    status.backgroundColor =
-      view.status === 'verified' && !expiringSoon
-        ? undefined
-        : new vscode.ThemeColor('statusBarItem.warningBackground');
-  });
+  client.onNotification('clearance/identity', (view: IdentityView) => status.update(view));
   await client.start();
-}
-
-function iconFor(status: IdentityView['status']): string {
-  return status === 'verified' ? '$(shield)' : status === 'unverified' ? '$(warning)' : '$(error)';
+  // The stored session is refreshed in the background: the server starts without waiting for the network.
+  void auth.restore().then(() => sendSession());
 }
 
 /** Stops the language server. */

@@ -482,14 +482,14 @@ export async function problemsPanelRows(page: Page, minRows = 1, timeoutMs = 30_
   const rows = panel.locator('.monaco-list-row');
   const deadline = Date.now() + timeoutMs;
   while ((await rows.count()) < minRows && Date.now() < deadline) await page.waitForTimeout(200);
-  const result: ProblemRow[] = [];
-  for (const row of await rows.all()) {
-    result.push({
-      text: ((await row.textContent()) ?? '').trim(),
-      ariaLabel: (await row.getAttribute('aria-label')) ?? '',
-    });
-  }
-  return result;
+  // One read of all rows at once: the panel redraws while problems change, and a row looked up by its
+  // index after the list has shrunk would wait for a row that no longer exists.
+  return rows.evaluateAll((elements) =>
+    elements.map((element) => ({
+      text: (element.textContent ?? '').trim(),
+      ariaLabel: element.getAttribute('aria-label') ?? '',
+    })),
+  );
 }
 
 /** Opens the Problems panel and returns one line per row, as a screen reader reads it ("Warning: ... at line N ..."). */

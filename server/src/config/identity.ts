@@ -50,6 +50,7 @@ export function toIdentitySettings(
     source: tokenFromFlags ? 'auto' : settings.source,
     tokenCommandTimeoutMs: settings.tokenCommandTimeoutMs,
     claimMapping: settings.claimMapping,
+    ...(settings.clientId ? { clientId: settings.clientId } : {}),
     clockSkewSeconds: settings.clockSkewSeconds,
   };
 }

@@ -14,6 +14,9 @@ import type { ClaimMapping, TokenSourceSetting } from '../identity/types';
 /** How severe the diagnostic on a denied call is. */
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint';
 
+/** How the editor signs in: chosen by the kind of editor, or one grant always. */
+export type SignInFlowSetting = 'auto' | 'authorizationCode' | 'deviceCode';
+
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
   policy: { paths: string[]; entrypoint: string; regoVersion: RegoVersionSetting };
@@ -35,6 +38,9 @@ export interface ClearanceSettings {
     deviceCommand: string[];
     /** Empty: the system's time zone. */
     timeZone: string;
+    clientId: string;
+    scopes: string;
+    signInFlow: SignInFlowSetting;
   };
   diagnostics: { deniedSeverity: SeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number };
@@ -66,6 +72,9 @@ export const defaultSettings: ClearanceSettings = {
     claimMapping: {},
     deviceCommand: [],
     timeZone: '',
+    clientId: '',
+    scopes: 'openid profile email offline_access',
+    signInFlow: 'auto',
   },
   diagnostics: { deniedSeverity: 'warning' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200 },
@@ -74,6 +83,7 @@ export const defaultSettings: ClearanceSettings = {
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
 const tokenSources: readonly TokenSourceSetting[] = ['auto', 'signin', 'command', 'file', 'env'];
 const mappingFields = ['id', 'email', 'name', 'roles', 'role'];
+const signInFlows: readonly SignInFlowSetting[] = ['auto', 'authorizationCode', 'deviceCode'];
 
 /**
  * Builds settings from the nested object VS Code returns for the `clearance` section (or from flat
@@ -117,6 +127,7 @@ export function normalizeSettings(
         mappingFields.includes(key) && (isString(value) || (key === 'roles' && isStrings(value))),
     );
   const isZone = (v: unknown): v is string => isString(v) && (v === '' || isTimeZone(v));
+  const isSignInFlow = (v: unknown): v is SignInFlowSetting => signInFlows.includes(v as SignInFlowSetting);
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
@@ -143,6 +154,9 @@ export function normalizeSettings(
       claimMapping: pick('identity.claimMapping', d.identity.claimMapping, isMapping),
       deviceCommand: toCommand(pick('identity.deviceCommand', d.identity.deviceCommand, isCommand)),
       timeZone: pick('identity.timeZone', d.identity.timeZone, isZone),
+      clientId: pick('identity.clientId', d.identity.clientId, isString).trim(),
+      scopes: pick('identity.scopes', d.identity.scopes, isString).trim() || d.identity.scopes,
+      signInFlow: pick('identity.signInFlow', d.identity.signInFlow, isSignInFlow),
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),

@@ -140,7 +140,8 @@ function checkMetadata(json: unknown, issuer: string): ProviderMetadata | string
   return metadata;
 }
 
-async function readLimitedBody(response: Response, limitBytes: number): Promise<string | undefined> {
+/** Reads a response body as UTF-8 up to `limitBytes`; undefined when it is longer (then it is cancelled). */
+export async function readLimitedBody(response: Response, limitBytes: number): Promise<string | undefined> {
   const reader = response.body?.getReader();
   if (reader === undefined) return '';
   const chunks: Uint8Array[] = [];
@@ -158,7 +159,8 @@ async function readLimitedBody(response: Response, limitBytes: number): Promise<
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function describeCause(error: unknown): string {
+/** The errno code of a failed fetch, e.g. ` (ECONNREFUSED)`, or nothing. */
+export function describeCause(error: unknown): string {
   const cause = error instanceof Error ? error.cause : undefined;
   if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') {
     return ` (${cause.code})`;

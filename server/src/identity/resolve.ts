@@ -112,6 +112,10 @@ async function resolveChecked(settings: IdentitySettings, options: ResolveOption
     typeof settings.audience === 'string' ? [settings.audience] : settings.audience,
   );
   if (audience !== undefined) policy.audience = audience;
+  // A signed-in ID token is issued to Clearance's client (OIDC Core section 2, `aud`): with no audience
+  // configured, that is the one it must carry, so a token issued to another app is not accepted.
+  else if (source.kind === 'signin' && typeof settings.clientId === 'string' && settings.clientId !== '')
+    policy.audience = [settings.clientId];
 
   const outcome = await verifyToken(token, decoded, keys.keySet, policy);
   if (outcome.status === 'invalid') return { status: 'invalid', reason: outcome.reason, source };

@@ -36,7 +36,7 @@ export interface SourceContext {
 }
 
 const NO_SOURCE: IdentitySource = { kind: 'none', label: 'no token source' };
-const SIGNIN_SOURCE: IdentitySource = { kind: 'signin', label: 'sign-in session' };
+const SIGNIN_SOURCE: IdentitySource = { kind: 'signin', label: 'Clearance sign-in' };
 
 /** Longer than any sensible environment variable name; a pasted token is far longer. */
 export const MAX_ENV_NAME_LENGTH = 256;
@@ -108,6 +108,13 @@ async function readSource(
     case 'signin': {
       const token = context.sessionToken?.trim();
       if (token === undefined || token === '') return undefined;
+      if (Buffer.byteLength(token, 'utf8') > MAX_TOKEN_BYTES) {
+        return {
+          kind: 'invalid',
+          source: SIGNIN_SOURCE,
+          reason: 'malformed token: the sign-in token is longer than 64 KB',
+        };
+      }
       return { kind: 'found', token, source: SIGNIN_SOURCE };
     }
     case 'command': {

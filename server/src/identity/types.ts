@@ -48,6 +48,11 @@ export interface IdentitySettings {
   audience?: string | string[];
   /** Leeway for `exp` and `nbf`; default 60. */
   clockSkewSeconds?: number;
+  /**
+   * The client registered for Clearance's sign-in; a signed-in token with no configured `audience`
+   * must be meant for it.
+   */
+  clientId?: string;
   /** Allowed signature algorithms; `none` and HS* are removed whatever is configured. */
   algorithms?: string[];
 }
@@ -119,6 +124,6 @@ export interface ResolveOptions {
   fetchTimeoutMs?: number;
   /** How long after a fetch an unknown `kid` does not trigger a refetch; default 30000. */
   jwksCooldownMs?: number;
-  /** The token of the editor's sign-in session, when there is one; the `signin` source. */
+  /** The ID token of the editor's Clearance sign-in; used before any other source. A credential. */
   sessionToken?: string;
 }

@@ -310,6 +310,23 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   else if (paths.some((p) => ws.isIdentityFile(p))) await publishAllCodeDiagnostics();
 });
 
+/**
+ * The editor's sign-in hands over its ID token when it starts, signs in or out, or refreshes. The
+ * token stays in memory in the workspace; only the fact that a session came or went is logged.
+ */
+connection.onNotification('clearance/session', async (params: unknown) => {
+  const token =
+    typeof params === 'object' && params !== null && 'token' in params && typeof params.token === 'string'
+      ? params.token
+      : undefined;
+  const ws = workspace;
+  if (!ws) return;
+  ws.setSessionToken(token);
+  log('info', token === undefined ? 'sign-in session: none' : 'sign-in session: received');
+  await ready;
+  await refreshIdentity(false);
+});
+
 connection.onExecuteCommand(async ({ command }) => {
   if (command === 'clearance.server.refresh') {
     // An explicit refresh follows a new login or a rotated key: ask the token command and the

@@ -134,6 +134,14 @@ export class ClearanceWorkspace {
 
   private identityGeneration = 0;
 
+  /** The ID token of the editor's sign-in, kept in memory only and never logged. */
+  private sessionToken: string | undefined;
+
+  /** Takes the editor's sign-in token (undefined when signed out); the next refresh uses it. */
+  setSessionToken(token: string | undefined): void {
+    this.sessionToken = token;
+  }
+
   /**
    * Re-reads the identity token and verifies it. Resolving may wait on the network (a JWKS URL); if
    * a newer refresh started meanwhile (the settings changed), this one's result is dropped and it
@@ -143,6 +151,7 @@ export class ClearanceWorkspace {
     const generation = ++this.identityGeneration;
     const identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
       baseDir: this.root,
+      ...(this.sessionToken !== undefined ? { sessionToken: this.sessionToken } : {}),
     });
     if (generation !== this.identityGeneration) return false;
     this.identity = identity;

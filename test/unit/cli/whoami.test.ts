@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROVIDER_AUDIENCE, startTestProvider, type TestProvider } from '../../support/oidc-provider';
+import { PROVIDER_AUDIENCE, startTestProvider, type TestProvider } from '../../support/token-provider';
 
 const repo = join(__dirname, '..', '..', '..');
 const cli = join(repo, 'bin', 'clearance.js');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { clearJwksCache, resolveIdentity } from '../../../server/src/identity';
 import { clearDiscoveryCache } from '../../../server/src/identity/discovery';
-import { PROVIDER_AUDIENCE, startTestProvider, type TestProvider } from '../../support/oidc-provider';
+import { PROVIDER_AUDIENCE, startTestProvider, type TestProvider } from '../../support/token-provider';
 
 /** The provider paths Clearance itself fetched (the tests' own token requests left out). */
 function fetchedByClearance(provider: TestProvider): string[] {

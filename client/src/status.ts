@@ -1,0 +1,102 @@
+/**
+ * The identity in the status bar: who you are, whether that is verified, and the time left, in the
+ * warning colour when it is not verified, simulated, or has under 5 minutes left; a notice before it
+ * expires; and, on click, the identity menu.
+ */
+import * as vscode from 'vscode';
+import type { ClearanceAuthProvider } from './auth/provider';
+import {
+  computeSecondsLeft,
+  decideExpiryNotice,
+  EXPIRY_WARNING_SECONDS,
+  type IdentityView,
+} from './identity-view';
+
+/** The status bar item and the expiry notice, fed by the server's identity notifications. */
+export class IdentityStatus implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly ticker: NodeJS.Timeout;
+  private view: IdentityView | undefined;
+  private noticeShownFor: number | undefined;
+  private readonly viewChanged = new vscode.EventEmitter<IdentityView>();
+  /** Fires whenever the server sends a new identity view. */
+  readonly onDidChangeView = this.viewChanged.event;
+
+  constructor(private readonly auth: ClearanceAuthProvider) {
+    this.item = vscode.window.createStatusBarItem('clearance.identity', vscode.StatusBarAlignment.Left, 100);
+    this.item.name = 'Clearance Identity';
+    this.item.text = '$(shield) Clearance';
+    this.item.command = 'clearance.showIdentity';
+    this.item.show();
+    // The colour and the notice depend on the time left, which changes between notifications.
+    this.ticker = setInterval(() => this.render(), 15_000);
+  }
+
+  /** The last identity the server sent. */
+  get current(): IdentityView | undefined {
+    return this.view;
+  }
+
+  /** Shows a new identity from the server. */
+  update(view: IdentityView): void {
+    this.view = view;
+    this.render();
+    this.viewChanged.fire(view);
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    this.item.dispose();
+    this.viewChanged.dispose();
+  }
+
+  private render(): void {
+    const view = this.view;
+    if (!view) return;
+    const simulated = view.simulated === true;
+    const text = simulated ? `${view.text} (simulated)` : view.text;
+    this.item.text = `${simulated ? '$(beaker)' : iconFor(view.status)} ${text}`;
+    const lines = [view.tooltip];
+    if (simulated) lines.unshift('Simulated identity: evaluating as a claims file, not as you.');
+    if (this.auth.accountLabel && view.source?.kind !== 'signin')
+      lines.push(`Signed in as ${this.auth.accountLabel} (not the source in use)`);
+    lines.push('', 'Click for the identity menu.');
+    this.item.tooltip = lines.join('\n');
+    const secondsLeft = computeSecondsLeft(view, Date.now());
+    const expiringSoon = secondsLeft !== undefined && secondsLeft < EXPIRY_WARNING_SECONDS;
+    this.item.backgroundColor =
+      view.status === 'verified' && !expiringSoon && !simulated
+        ? undefined
+        : new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.noticeExpiry(view);
+  }
+
+  /** Says once per token that it is about to expire, with the ways to renew it. */
+  private noticeExpiry(view: IdentityView): void {
+    const signedIn = this.auth.accountLabel !== undefined;
+    // The scheduled refresh renews only the sign-in's token; servers that do not say the source
+    // use the sign-in whenever there is one.
+    const fromSignIn = view.source === undefined ? signedIn : view.source.kind === 'signin';
+    const refreshAtMs = fromSignIn ? this.auth.nextRefreshAt : undefined;
+    const minutes = decideExpiryNotice(view, Date.now(), {
+      ...(refreshAtMs !== undefined ? { refreshAtMs } : {}),
+      ...(this.noticeShownFor !== undefined ? { noticedFor: this.noticeShownFor } : {}),
+    });
+    if (minutes === undefined) return;
+    this.noticeShownFor = view.expiresAt;
+    const actions = fromSignIn ? ['Refresh', 'Sign in again'] : ['Sign in again'];
+    void vscode.window
+      .showWarningMessage(
+        `Clearance: your identity expires in ${minutes} minute${minutes === 1 ? '' : 's'}; decisions will then be made for an expired identity.`,
+        ...actions,
+      )
+      .then((choice) => {
+        if (choice === 'Refresh') void vscode.commands.executeCommand('clearance.refreshSignIn');
+        if (choice === 'Sign in again') void vscode.commands.executeCommand('clearance.signIn');
+      });
+  }
+}
+
+function iconFor(status: IdentityView['status']): string {
+  return status === 'verified' ? '$(shield)' : status === 'unverified' ? '$(warning)' : '$(error)';
+}
