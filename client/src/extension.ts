@@ -57,6 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ],
     },
     outputChannel: output,
+    // The server also drops workspace values of restricted settings itself while this is false.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
   };
 
   const auth = new ClearanceAuthProvider(context.secrets, output);
@@ -81,8 +83,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),
     vscode.commands.registerCommand('clearance.showOutput', () => output.show()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() =>
-      client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
+    // The server re-reads the settings, now with their workspace values, and re-decides.
+    vscode.workspace.onDidGrantWorkspaceTrust(
+      () => void client?.sendNotification('clearance/workspaceTrust', { trusted: true }),
     ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsSignIn(event)) void auth.reload();
