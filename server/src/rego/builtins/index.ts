@@ -10,6 +10,7 @@ import { comparisonBuiltins } from './comparison';
 import { cryptoBuiltins } from './crypto';
 import { encodingBuiltins } from './encoding';
 import { globBuiltins } from './glob';
+import { graphqlBuiltins } from './graphql';
 import { graphBuiltins } from './graphs';
 import { jwtBuiltins } from './jwt';
 import { miscBuiltins } from './misc';
@@ -42,6 +43,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...globBuiltins,
   ...unitBuiltins,
   ...graphBuiltins,
+  ...graphqlBuiltins,
   ...timeBuiltins,
   ...netBuiltins,
   ...uuidBuiltins,
