@@ -17,6 +17,7 @@ import { miscBuiltins } from './misc';
 import { netBuiltins } from './net';
 import { objectBuiltins } from './objects';
 import { patchBuiltins } from './patch';
+import { providerBuiltins } from './providers';
 import { regexBuiltins } from './regex';
 import type { BuiltinDef } from './registry';
 import { setBuiltins } from './sets';
@@ -49,6 +50,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...uuidBuiltins,
   ...cryptoBuiltins,
   ...jwtBuiltins,
+  ...providerBuiltins,
   ...miscBuiltins,
 ];
 
