@@ -26,6 +26,7 @@ import { timeBuiltins } from './time';
 import { typeBuiltins } from './types';
 import { unitBuiltins } from './units';
 import { uuidBuiltins } from './uuid';
+import { x509Builtins } from './x509';
 
 /** Every builtin, in registration order. */
 export const BUILTINS: readonly BuiltinDef[] = [
@@ -49,6 +50,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...netBuiltins,
   ...uuidBuiltins,
   ...cryptoBuiltins,
+  ...x509Builtins,
   ...jwtBuiltins,
   ...providerBuiltins,
   ...miscBuiltins,
