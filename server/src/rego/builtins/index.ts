@@ -12,6 +12,7 @@ import { encodingBuiltins } from './encoding';
 import { globBuiltins } from './glob';
 import { graphqlBuiltins } from './graphql';
 import { graphBuiltins } from './graphs';
+import { jsonSchemaBuiltins } from './jsonschema';
 import { jwtBuiltins } from './jwt';
 import { miscBuiltins } from './misc';
 import { netBuiltins } from './net';
@@ -41,6 +42,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...stringBuiltins,
   ...typeBuiltins,
   ...encodingBuiltins,
+  ...jsonSchemaBuiltins,
   ...regexBuiltins,
   ...globBuiltins,
   ...unitBuiltins,
