@@ -24,7 +24,7 @@ export interface ClearanceSettings {
     clockSkewSeconds: number;
   };
   diagnostics: { deniedSeverity: SeveritySetting };
-  evaluation: { timeoutMs: number; maxSteps: number };
+  evaluation: { timeoutMs: number; maxSteps: number; allowHttpSend: boolean };
 }
 
 /** The defaults, identical to those declared in package.json. */
@@ -40,7 +40,7 @@ export const defaultSettings: ClearanceSettings = {
     clockSkewSeconds: 60,
   },
   diagnostics: { deniedSeverity: 'warning' },
-  evaluation: { timeoutMs: 2000, maxSteps: 1_000_000 },
+  evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, allowHttpSend: false },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
@@ -69,6 +69,7 @@ export function normalizeSettings(
     return fallback;
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   const inRange =
     (min: number, max: number) =>
     (v: unknown): v is number =>
@@ -96,6 +97,7 @@ export function normalizeSettings(
     evaluation: {
       timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
       maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
+      allowHttpSend: pick('evaluation.allowHttpSend', d.evaluation.allowHttpSend, isBoolean),
     },
   };
   return { settings, errors };

@@ -40,6 +40,8 @@ export interface CallDecision {
 export interface DecisionLimits {
   timeoutMs: number;
   maxSteps: number;
+  /** Lets the policy's `http.send` calls reach the network (the `allowHttpSend` setting). */
+  allowHttpSend?: boolean;
 }
 
 /** Evaluates `entrypoint` for `call` under `loaded` and returns the verdict with its explanation. */
@@ -60,6 +62,7 @@ export function decideCall(
     data: loaded.data,
     unknowns: call.unknowns,
     limits: { timeoutMs: limits.timeoutMs, maxSteps: limits.maxSteps },
+    allowHttpSend: limits.allowHttpSend === true,
   });
   switch (result.outcome) {
     case 'error':

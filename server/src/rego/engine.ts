@@ -26,6 +26,8 @@ export interface EvalOptions {
   nowNs?: bigint;
   /** Receives `print` output (discarded when absent). */
   print?: (message: string) => void;
+  /** Lets `http.send` make network requests (off by default: it raises an error naming the setting). */
+  allowHttpSend?: boolean;
 }
 
 /** Rego values given directly (for inputs that JSON cannot hold, such as sets). */
@@ -138,6 +140,8 @@ export function createEvaluator(
     print: options.print ?? (() => undefined),
     cache: new Map(),
     charge: (n) => limits.charge(n),
+    allowHttpSend: options.allowHttpSend === true,
+    remainingMs: () => limits.remainingMs(),
   };
   const setup = {
     policy,

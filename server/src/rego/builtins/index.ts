@@ -12,6 +12,7 @@ import { encodingBuiltins } from './encoding';
 import { globBuiltins } from './glob';
 import { graphqlBuiltins } from './graphql';
 import { graphBuiltins } from './graphs';
+import { httpBuiltins } from './http-send';
 import { jsonSchemaBuiltins } from './jsonschema';
 import { jwtBuiltins } from './jwt';
 import { miscBuiltins } from './misc';
@@ -56,6 +57,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...jwtBuiltins,
   ...providerBuiltins,
   ...miscBuiltins,
+  ...httpBuiltins,
 ];
 
 const byName = new Map<string, BuiltinDef>(BUILTINS.map((b) => [b.name, b]));

@@ -1,11 +1,10 @@
 /**
  * Builtins about the evaluation itself: print (captured), time.now_ns (the evaluation's fixed
- * clock), opa.runtime, rand.intn, and http.send (registered but disabled: Clearance never makes
- * network calls while deciding).
+ * clock), opa.runtime and rand.intn.
  */
 import { numberFromBigInt } from '../number';
 import { num, RegoObject, type Value } from '../value';
-import { type BuiltinDef, builtinError, defineBuiltin, intArg, param, stringArg } from './registry';
+import { type BuiltinDef, defineBuiltin, intArg, param, stringArg } from './registry';
 
 /** The miscellaneous builtins. */
 export const miscBuiltins: BuiltinDef[] = [
@@ -25,17 +24,6 @@ export const miscBuiltins: BuiltinDef[] = [
       ctx.print(stringArg(args, 0));
       return true;
     },
-  }),
-  defineBuiltin({
-    name: 'http.send',
-    nondeterministic: true,
-    signature: {
-      args: [param('request', 'object[string: any]')],
-      result: param('response', 'object[any: any]'),
-    },
-    description:
-      'Makes an HTTP request. Disabled in Clearance: policies are evaluated without network access.',
-    implementation: () => builtinError('http.send is disabled'),
   }),
   defineBuiltin({
     name: 'time.now_ns',

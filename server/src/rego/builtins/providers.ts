@@ -4,7 +4,15 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { RegoObject, stringifyJson, toJson, type Value } from '../value';
-import { type BuiltinDef, defineBuiltin, numberArg, objectArg, param, typeError } from './registry';
+import {
+  type BuiltinDef,
+  defineBuiltin,
+  formatNameSet,
+  numberArg,
+  objectArg,
+  param,
+  typeError,
+} from './registry';
 
 /** Headers OPA leaves out of the signature (they are changed by proxies and clients). */
 const IGNORED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id', 'expect']);
@@ -12,14 +20,6 @@ const IGNORED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id
 /** The largest and smallest int64, the range Go's `Int64()` accepts. */
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
-
-/** Formats a set of names as OPA prints an `ast.Set` of strings: `{"a", "b"}`. */
-function formatNameSet(names: string[]): string {
-  return `{${[...names]
-    .sort()
-    .map((n) => JSON.stringify(n))
-    .join(', ')}}`;
-}
 
 /** Checks that `keys` are present in `obj` and are strings, with OPA's operand errors. */
 function requireStringKeys(obj: RegoObject, keys: string[], operand: number, what: string): void {

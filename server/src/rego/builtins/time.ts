@@ -178,7 +178,7 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /** Parses a Go duration string ("1h30m", "-1.5s"). */
-function parseDuration(s: string): bigint {
+export function parseDuration(s: string): bigint {
   const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
   if (!m && s !== '0') return builtinError(`time: invalid duration ${JSON.stringify(s)}`);
   if (s === '0') return 0n;
