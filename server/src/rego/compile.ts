@@ -9,6 +9,7 @@ import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './com
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { checkBound, orderBody } from './safety';
+import { checkBody, checkTypes } from './typecheck';
 import { formatRegoValue, keyOf, type Value } from './value';
 
 /** A compiled policy: the modules, the rule tree and every rule set. */
@@ -170,6 +171,7 @@ export function compileModules(
     }
   }
   checkRecursion(ruleSets, errors);
+  checkTypes(ruleSets, errors);
   return { policy: { modules, root, ruleSets, sources }, errors };
 }
 
@@ -275,6 +277,7 @@ export function compileQueryBody(body: ast.Body, policy: Policy, errors: Clearan
   const scope = new Scope();
   const cbody = bc.compileBody(body, scope);
   orderBody(cbody, new Set(), { slotNames: bc.slotNames, errors });
+  checkBody(cbody, errors);
   const vars: Array<{ name: string; slot: number }> = [];
   for (const [name, slot] of scope.names) {
     if (bc.generated[slot] || name.startsWith('$')) continue;

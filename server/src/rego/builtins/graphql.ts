@@ -450,14 +450,20 @@ function succeeds(f: () => unknown): boolean {
 export const graphqlBuiltins: BuiltinDef[] = [
   defineBuiltin({
     name: 'graphql.parse_query',
-    signature: { args: [param('query', 'string')], result: param('output', 'object[any: any]') },
+    signature: {
+      args: [param('query', 'any<string, object[any: any]>')],
+      result: param('output', 'object[any: any]'),
+    },
     description: 'Returns AST objects for a given GraphQL query.',
     implementation: (args) =>
       withGraphQLErrors(() => astValue(queryDocumentJson(parseQueryDocument(textArg(args, 0, 'query'))))),
   }),
   defineBuiltin({
     name: 'graphql.parse_schema',
-    signature: { args: [param('schema', 'string')], result: param('output', 'object[any: any]') },
+    signature: {
+      args: [param('schema', 'any<string, object[any: any]>')],
+      result: param('output', 'object[any: any]'),
+    },
     description: 'Returns an AST object for a GraphQL schema.',
     implementation: (args) =>
       withGraphQLErrors(() => astValue(schemaDocumentJson(parseSchemaDocument(textArg(args, 0, 'schema'))))),
@@ -465,7 +471,10 @@ export const graphqlBuiltins: BuiltinDef[] = [
   defineBuiltin({
     name: 'graphql.parse',
     signature: {
-      args: [param('query', 'string'), param('schema', 'string')],
+      args: [
+        param('query', 'any<string, object[any: any]>'),
+        param('schema', 'any<string, object[any: any]>'),
+      ],
       result: param('output', 'array[object[any: any]]'),
     },
     description:
@@ -481,7 +490,10 @@ export const graphqlBuiltins: BuiltinDef[] = [
   defineBuiltin({
     name: 'graphql.parse_and_verify',
     signature: {
-      args: [param('query', 'string'), param('schema', 'string')],
+      args: [
+        param('query', 'any<string, object[any: any]>'),
+        param('schema', 'any<string, object[any: any]>'),
+      ],
       result: param('output', 'array[any]'),
     },
     description:
@@ -503,7 +515,10 @@ export const graphqlBuiltins: BuiltinDef[] = [
   defineBuiltin({
     name: 'graphql.is_valid',
     signature: {
-      args: [param('query', 'string'), param('schema', 'string')],
+      args: [
+        param('query', 'any<string, object[any: any]>'),
+        param('schema', 'any<string, object[any: any]>'),
+      ],
       result: param('output', 'boolean'),
     },
     description: 'Checks that a GraphQL query is valid against a given schema.',
@@ -517,7 +532,10 @@ export const graphqlBuiltins: BuiltinDef[] = [
   }),
   defineBuiltin({
     name: 'graphql.schema_is_valid',
-    signature: { args: [param('schema', 'string')], result: param('output', 'boolean') },
+    signature: {
+      args: [param('schema', 'any<string, object[any: any]>')],
+      result: param('output', 'boolean'),
+    },
     description: 'Checks that the input is a valid GraphQL schema.',
     implementation: (args) => {
       const text = textArg(args, 0, 'schema');
