@@ -2,9 +2,11 @@
  * Runs OPA's YAML conformance cases against Clearance's Rego engine and prints a pass/fail table
  * per category, ending with `N passed, M failed`.
  *
- *   tsx scripts/conformance.ts [dir] [--verbose] [--json FILE] [--filter TEXT]
+ *   tsx scripts/conformance.ts [dir] [--verbose] [--json FILE] [--filter TEXT] [--markdown FILE]
  *
- * The directory defaults to ../shared/opa-conformance (relative to the repository root). Numbers
+ * The directory defaults to ../shared/opa-conformance (relative to the repository root).
+ * `--markdown FILE` rewrites the part of FILE between the `<!-- conformance:start -->` and
+ * `<!-- conformance:end -->` markers with the per-category table and every failing case. Numbers
  * are read exactly (a custom YAML number tag), results are compared as OPA's harness does: bindings
  * as a set of objects, sets rendered as sorted arrays, `sort_bindings`, `input_term`,
  * `want_error_code`, `want_error` as a substring, `strict_error`. Every case runs under limits.
@@ -170,7 +172,6 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
     const o = new RegoObject();
     for (const [name, v] of r.bindings) {
       if (c.ignore_generated_vars && isGenerated(name)) continue;
-      if (isGenerated(name)) continue;
       if (v instanceof Unknown) o.set(name, `<unknown ${v.text}>`);
       else o.set(name, normalise(v, c.sort_bindings === true));
     }
@@ -198,11 +199,15 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
 function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
-  const jsonAt = args.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  const filterAt = args.indexOf('--filter');
-  const filter = filterAt >= 0 ? args[filterAt + 1] : undefined;
-  const positional = args.filter((a, i) => !a.startsWith('--') && i !== jsonAt + 1 && i !== filterAt + 1);
+  const valued = ['--json', '--filter', '--markdown'];
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const jsonFile = option('--json');
+  const filter = option('--filter');
+  const markdownFile = option('--markdown');
+  const positional = args.filter((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1] ?? ''));
   const root = resolve(__dirname, '..');
   const dir = resolve(positional[0] ?? join(root, '..', 'shared', 'opa-conformance'));
   const results: CaseResult[] = [];
@@ -259,7 +264,47 @@ function main(): void {
   }
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
   const passed = results.filter((r) => r.passed).length;
+  if (markdownFile) writeMarkdown(markdownFile, results, rows, passed);
   console.log(`${passed} passed, ${results.length - passed} failed`);
+}
+
+/** Escapes text for a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+}
+
+/** Rewrites the generated section of a Markdown file with the table and the failing cases. */
+function writeMarkdown(
+  file: string,
+  results: CaseResult[],
+  rows: Array<[string, { passed: number; failed: number }]>,
+  passed: number,
+): void {
+  const start = '<!-- conformance:start -->';
+  const end = '<!-- conformance:end -->';
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${start} ... ${end} section`);
+  const total = results.length;
+  const lines = [
+    start,
+    `${passed} of ${total} cases pass (${((100 * passed) / total).toFixed(1)}%); ${total - passed} fail.`,
+    '',
+    '| category | passed | failed |',
+    '| --- | ---: | ---: |',
+    ...rows.filter(([, r]) => r.failed > 0).map(([name, r]) => `| ${name} | ${r.passed} | ${r.failed} |`),
+    '',
+    `Every other category (${rows.filter(([, r]) => r.failed === 0).length} of them) passes in full.`,
+    '',
+    '| file | case | what the runner saw |',
+    '| --- | --- | --- |',
+    ...results
+      .filter((r) => !r.passed)
+      .map((r) => `| ${cell(r.file)} | ${cell(r.note)} | ${cell((r.reason ?? '').slice(0, 200))} |`),
+    end,
+  ];
+  writeFileSync(file, text.slice(0, from) + lines.join('\n') + text.slice(to + end.length));
 }
 
 main();
