@@ -24,6 +24,7 @@ import { regexBuiltins } from './regex';
 import type { BuiltinDef } from './registry';
 import { setBuiltins } from './sets';
 import { stringBuiltins } from './strings';
+import { templateBuiltins } from './template';
 import { timeBuiltins } from './time';
 import { typeBuiltins } from './types';
 import { unitBuiltins } from './units';
@@ -41,6 +42,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...objectBuiltins,
   ...patchBuiltins,
   ...stringBuiltins,
+  ...templateBuiltins,
   ...typeBuiltins,
   ...encodingBuiltins,
   ...jsonSchemaBuiltins,
