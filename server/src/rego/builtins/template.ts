@@ -18,7 +18,7 @@ type TValue = Value | typeof MISSING;
 type Node =
   | { k: 'text'; text: string }
   | { k: 'out'; pipe: Pipe }
-  | { k: 'if' | 'with'; pipe: Pipe; then: Node[]; else: Node[] }
+  | { k: 'if' | 'with'; pipe: Pipe; body: Node[]; else: Node[] }
   | { k: 'range'; pipe: Pipe; vars: string[]; body: Node[]; else: Node[] };
 
 /** A pipeline: commands joined by `|`, optionally declaring variables. */
@@ -62,8 +62,7 @@ function parseTemplate(src: string): Node[] {
   const target = (): Node[] => {
     const top = stack[stack.length - 1];
     if (!top) return root;
-    if (top.inElse) return top.node.else;
-    return top.node.k === 'range' ? top.node.body : top.node.then;
+    return top.inElse ? top.node.else : top.node.body;
   };
   let at = 0;
   let trimNext = false;
@@ -95,7 +94,7 @@ function parseTemplate(src: string): Node[] {
       const node: Node & { k: 'if' | 'with' | 'range' } =
         word === 'range'
           ? { k: 'range', pipe, vars: pipe.decl, body: [], else: [] }
-          : { k: word, pipe, then: [], else: [] };
+          : { k: word, pipe, body: [], else: [] };
       target().push(node);
       stack.push({ node, inElse: false, chained: 0 });
     } else if (word === 'else') {
@@ -106,7 +105,7 @@ function parseTemplate(src: string): Node[] {
         const node: Node & { k: 'if' | 'with' } = {
           k: tokens[1],
           pipe: parsePipe(tokens.slice(2)),
-          then: [],
+          body: [],
           else: [],
         };
         top.node.else.push(node);
@@ -292,7 +291,7 @@ function render(nodes: Node[], scope: Scope, out: string[]): void {
       case 'if':
       case 'with': {
         const v = evalPipe(n.pipe, scope);
-        if (truthy(v)) render(n.then, n.k === 'with' ? { ...scope, dot: v } : scope, out);
+        if (truthy(v)) render(n.body, n.k === 'with' ? { ...scope, dot: v } : scope, out);
         else render(n.else, scope, out);
         break;
       }
