@@ -21,6 +21,7 @@ import { objectBuiltins } from './objects';
 import { patchBuiltins } from './patch';
 import { providerBuiltins } from './providers';
 import { regexBuiltins } from './regex';
+import { regexGlobBuiltins } from './regex-globs';
 import type { BuiltinDef } from './registry';
 import { setBuiltins } from './sets';
 import { stringBuiltins } from './strings';
@@ -47,6 +48,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...encodingBuiltins,
   ...jsonSchemaBuiltins,
   ...regexBuiltins,
+  ...regexGlobBuiltins,
   ...globBuiltins,
   ...unitBuiltins,
   ...graphBuiltins,
