@@ -2,11 +2,12 @@
  * Runs OPA's YAML conformance cases against Clearance's Rego engine and prints a pass/fail table
  * per category, ending with `N passed, M failed`.
  *
- *   tsx scripts/conformance.ts [dir] [--verbose] [--json FILE] [--filter TEXT] [--markdown FILE]
+ *   tsx scripts/conformance.ts [dir] [--verbose] [--json FILE] [--filter TEXT] [--markdown FILE] [--no-network]
  *
  * The directory defaults to ../shared/opa-conformance (relative to the repository root).
  * `--markdown FILE` rewrites the part of FILE between the `<!-- conformance:start -->` and
- * `<!-- conformance:end -->` markers with the per-category table and every failing case. Numbers
+ * `<!-- conformance:end -->` markers with the per-category table and every failing case.
+ * Network builtins (http.send, net.lookup_ip_addr) are enabled as in OPA, unless `--no-network`. Numbers
  * are read exactly (a custom YAML number tag), results are compared as OPA's harness does: bindings
  * as a set of objects, sets rendered as sorted arrays, `sort_bindings`, `input_term`,
  * `want_error_code`, `want_error` as a substring, `strict_error`. Every case runs under limits.
@@ -122,8 +123,8 @@ function isGenerated(name: string): boolean {
   return name.startsWith('__') || name.startsWith('$');
 }
 
-/** Runs one case. */
-function runCase(c: Case): { passed: boolean; reason?: string } {
+/** Runs one case; `network` lets http.send and net.lookup_ip_addr reach the network. */
+function runCase(c: Case, network: boolean): { passed: boolean; reason?: string } {
   const sources = (c.modules ?? []).map((text, i) => ({ file: `test-${i}.rego`, text }));
   const { policy, errors: compileErrors } = compilePolicy(sources);
   const wantsError = c.want_error_code !== undefined || c.want_error !== undefined;
@@ -156,6 +157,8 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
     prepared.query,
     {
       strictBuiltinErrors: c.strict_error === true,
+      // OPA runs its cases with every builtin available; network builtins are off only in Clearance's defaults.
+      allowHttpSend: network,
       limits: { timeoutMs: 5000, maxSteps: 20_000_000, maxDepth: 500 },
     },
     values,
@@ -199,6 +202,7 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
 function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
+  const network = !args.includes('--no-network');
   const valued = ['--json', '--filter', '--markdown'];
   const option = (name: string) => {
     const at = args.indexOf(name);
@@ -233,7 +237,7 @@ function main(): void {
       const start = performance.now();
       let r: { passed: boolean; reason?: string };
       try {
-        r = runCase(c);
+        r = runCase(c, network);
       } catch (e) {
         r = { passed: false, reason: `crashed: ${e instanceof Error ? e.stack : String(e)}` };
       }

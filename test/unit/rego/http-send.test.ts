@@ -123,4 +123,16 @@ describe('http.send', () => {
     assert.equal(errors[0]?.code, 'eval_http_send_network_error');
     assert.match(errors[0]?.message ?? '', /timed out/);
   });
+
+  test('net.lookup_ip_addr answers IP addresses without the network, and names only when enabled', () => {
+    assert.deepEqual(run('x := net.lookup_ip_addr("10.0.0.1")').x, ['10.0.0.1']);
+    const { errors } = run('x := net.lookup_ip_addr("localhost")');
+    assert.equal(errors[0]?.code, 'eval_builtin_error');
+    assert.match(errors[0]?.message ?? '', /clearance\.evaluation\.allowHttpSend/);
+    const { x } = run('x := net.lookup_ip_addr("localhost")', { allowHttpSend: true });
+    assert.ok(
+      Array.isArray(x) && x.length > 0 && x.every((a) => a === '127.0.0.1' || a === '::1'),
+      JSON.stringify(x),
+    );
+  });
 });

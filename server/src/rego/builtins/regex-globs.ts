@@ -98,7 +98,7 @@ function parsePattern(input: string): Token[] {
     const c = chars[i] as string;
     if (c === '*' || c === '+') {
       const last = tokens[tokens.length - 1];
-      if (!last || last.repeat !== 'one') invalid(input, i + 1, `flag '${c}' with no preceding character`);
+      if (last?.repeat !== 'one') invalid(input, i + 1, `flag '${c}' with no preceding character`);
       if (c === '*') last.repeat = 'star';
       else tokens.push({ set: last.set, repeat: 'star' });
       i++;

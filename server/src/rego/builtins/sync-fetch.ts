@@ -1,7 +1,8 @@
 /**
- * A synchronous HTTP request for `http.send`: the evaluator is synchronous, so the request runs
- * on a worker thread (Node's fetch) while the evaluating thread waits on a shared flag, bounded
- * by a timeout. The response body is read up to a size limit.
+ * Synchronous network calls for `http.send` and `net.lookup_ip_addr`: the evaluator is
+ * synchronous, so the call runs on a worker thread (Node's fetch, or its resolver) while the
+ * evaluating thread waits on a shared flag, bounded by a timeout. Response bodies are read up to
+ * a size limit.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
@@ -21,13 +22,29 @@ export type SyncResponse =
   | { ok: true; status: number; statusText: string; headers: Record<string, string[]>; body: string }
   | { ok: false; message: string; timedOut: boolean };
 
+/** The worker's answer to a host name lookup: the addresses, or the error's message. */
+export type SyncLookup =
+  | { ok: true; addresses: string[] }
+  | { ok: false; message: string; timedOut: boolean };
+
 /** The worker's program (plain JavaScript, run with `eval` so the bundle needs no extra file). */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', async ({ request, port, flag }) => {
+async function lookup(request) {
+  try {
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('lookup timed out'), { name: 'TimeoutError' })), request.timeoutMs));
+    const found = await Promise.race([require('node:dns').promises.lookup(request.name, { all: true }), timeout]);
+    return { ok: true, addresses: found.map((a) => a.address) };
+  } catch (e) {
+    return { ok: false, message: e && e.message ? e.message : String(e), timedOut: !!e && e.name === 'TimeoutError' };
+  }
+}
+parentPort.on('message', async ({ op, request, port, flag }) => {
   const done = new Int32Array(flag);
   let result;
-  try {
+  if (op === 'lookup') {
+    result = await lookup(request);
+  } else try {
     const res = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
@@ -72,18 +89,35 @@ function fetchWorker(): Worker {
   return worker;
 }
 
-/** Makes the request and blocks until it answers or `timeoutMs` (plus a grace second) passes. */
-export function fetchSync(request: SyncRequest): SyncResponse {
+/** Runs one operation on the worker and blocks until it answers or `timeoutMs` (plus a grace second) passes. */
+function callWorker<T>(op: 'fetch' | 'lookup', request: { timeoutMs: number }, timedOut: T): T {
   const flag = new SharedArrayBuffer(4);
   const done = new Int32Array(flag);
   const { port1, port2 } = new MessageChannel();
   try {
-    fetchWorker().postMessage({ request, port: port2, flag }, [port2]);
+    fetchWorker().postMessage({ op, request, port: port2, flag }, [port2]);
     Atomics.wait(done, 0, 0, request.timeoutMs + 1000);
     const message = receiveMessageOnPort(port1);
-    if (message === undefined) return { ok: false, message: 'request timed out', timedOut: true };
-    return message.message as SyncResponse;
+    return message === undefined ? timedOut : (message.message as T);
   } finally {
     port1.close();
   }
+}
+
+/** Makes an HTTP request and waits for its response. */
+export function fetchSync(request: SyncRequest): SyncResponse {
+  return callWorker<SyncResponse>('fetch', request, {
+    ok: false,
+    message: 'request timed out',
+    timedOut: true,
+  });
+}
+
+/** Resolves a host name to its addresses (as the system resolver answers) and waits for them. */
+export function lookupSync(name: string, timeoutMs: number): SyncLookup {
+  return callWorker<SyncLookup>('lookup', { name, timeoutMs } as { name: string; timeoutMs: number }, {
+    ok: false,
+    message: 'lookup timed out',
+    timedOut: true,
+  });
 }
