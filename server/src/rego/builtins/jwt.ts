@@ -278,7 +278,7 @@ export const jwtBuiltins: BuiltinDef[] = [
       return [t.header, t.payload, t.signature.toString('hex')];
     },
   }),
-  ...[...HMAC_ALGORITHMS, ...SHA2_PUBLIC_KEY_ALGORITHMS].map(verifier),
+  ...[...HMAC_ALGORITHMS, ...SHA2_PUBLIC_KEY_ALGORITHMS, 'EdDSA'].map(verifier),
   defineBuiltin({
     name: 'io.jwt.decode_verify',
     nondeterministic: true,

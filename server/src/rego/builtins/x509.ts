@@ -5,12 +5,14 @@
  * `X509Certificate` against the evaluation's clock.
  */
 import { X509Certificate } from 'node:crypto';
+import { RegoNumber, toBigInt } from '../number';
 import { RegoObject, type Value } from '../value';
 import {
   type BuiltinContext,
   type BuiltinDef,
   builtinError,
   defineBuiltin,
+  objectArg,
   param,
   stringArg,
   typeError,
@@ -60,10 +62,67 @@ function certificateDers(input: string): Buffer[] {
   return ders;
 }
 
-/** The chain from the leaf (last) to the root (first), verified at `nowMs`, or undefined. */
-function verifiedChain(ders: Buffer[], nowMs: number): Buffer[] | undefined {
+/** Go's `x509.ExtKeyUsage` names (as OPA's options spell them) and their OIDs. */
+const KEY_USAGE_OIDS: Record<string, string> = {
+  KeyUsageAny: '2.5.29.37.0',
+  KeyUsageServerAuth: '1.3.6.1.5.5.7.3.1',
+  KeyUsageClientAuth: '1.3.6.1.5.5.7.3.2',
+  KeyUsageCodeSigning: '1.3.6.1.5.5.7.3.3',
+  KeyUsageEmailProtection: '1.3.6.1.5.5.7.3.4',
+  KeyUsageIPSECEndSystem: '1.3.6.1.5.5.7.3.5',
+  KeyUsageIPSECTunnel: '1.3.6.1.5.5.7.3.6',
+  KeyUsageIPSECUser: '1.3.6.1.5.5.7.3.7',
+  KeyUsageTimeStamping: '1.3.6.1.5.5.7.3.8',
+  KeyUsageOCSPSigning: '1.3.6.1.5.5.7.3.9',
+  KeyUsageMicrosoftServerGatedCrypto: '1.3.6.1.4.1.311.10.3.3',
+  KeyUsageNetscapeServerGatedCrypto: '2.16.840.1.113730.4.1',
+  KeyUsageMicrosoftCommercialCodeSigning: '1.3.6.1.4.1.311.2.1.22',
+  KeyUsageMicrosoftKernelCodeSigning: '1.3.6.1.4.1.311.61.1.1',
+};
+
+/** What a chain is verified against (Go's `x509.VerifyOptions`, the parts OPA exposes). */
+interface VerifyOptions {
+  nowMs: number;
+  dnsName?: string;
+  /** Key purpose OIDs any of which each certificate's extended key usage must allow. */
+  keyUsages: string[];
+}
+
+/** True when a certificate's extended key usage (if it has one) allows one of the wanted purposes. */
+function allowsUsage(c: X509Certificate, wanted: string[]): boolean {
+  const any = KEY_USAGE_OIDS.KeyUsageAny as string;
+  if (wanted.includes(any)) return true;
+  const eku = c.keyUsage;
+  if (eku === undefined || eku.length === 0) return true;
+  return eku.includes(any) || eku.some((oid) => wanted.includes(oid));
+}
+
+/** Reads OPA's options object for parse_and_verify_certificates_with_options. */
+function verifyOptionsArg(args: Value[], nowMs: number): VerifyOptions {
+  const o = objectArg(args, 1);
+  const options: VerifyOptions = { nowMs, keyUsages: [KEY_USAGE_OIDS.KeyUsageServerAuth as string] };
+  for (const [k, v] of o.entries()) {
+    if (k === 'DNSName' && typeof v === 'string') options.dnsName = v;
+    else if (k === 'CurrentTime' && v instanceof RegoNumber) options.nowMs = Number(toBigInt(v) ?? 0n) / 1e6;
+    else if (k === 'MaxConstraintComparisons' && v instanceof RegoNumber) continue;
+    else if (k === 'KeyUsages' && Array.isArray(v)) {
+      options.keyUsages = v.map((u) => {
+        const oid = typeof u === 'string' ? KEY_USAGE_OIDS[u] : undefined;
+        return oid ?? builtinError(`invalid entry for KeyUsages: ${typeof u === 'string' ? u : String(u)}`);
+      });
+    } else builtinError(`invalid key ${typeof k === 'string' ? k : String(k)} or value type in options`);
+  }
+  return options;
+}
+
+/** The chain from the leaf (last) to the root (first), verified as Go's `Certificate.Verify` would, or undefined. */
+function verifiedChain(ders: Buffer[], options: VerifyOptions): Buffer[] | undefined {
   if (ders.length < 2) return undefined;
+  const nowMs = options.nowMs;
   const certs = ders.map((d) => new X509Certificate(d));
+  const leaf = certs[certs.length - 1] as X509Certificate;
+  if (options.dnsName !== undefined && leaf.checkHost(options.dnsName) === undefined) return undefined;
+  if (!certs.every((c) => allowsUsage(c, options.keyUsages))) return undefined;
   const root = certs[0] as X509Certificate;
   const intermediates = certs.slice(1, -1);
   const valid = (c: X509Certificate) => Date.parse(c.validFrom) <= nowMs && nowMs <= Date.parse(c.validTo);
@@ -84,6 +143,17 @@ function verifiedChain(ders: Buffer[], nowMs: number): Buffer[] | undefined {
     current = next;
   }
   return undefined;
+}
+
+/** `[true, chain]` when the chain verifies, else `[false, []]`. */
+function verifyAndParse(ders: Buffer[], options: VerifyOptions): Value {
+  let chain: Buffer[] | undefined;
+  try {
+    chain = verifiedChain(ders, options);
+  } catch {
+    chain = undefined;
+  }
+  return chain === undefined ? [false, []] : [true, chain.map(certificateValue)];
 }
 
 /** The x509 builtins. */
@@ -116,13 +186,31 @@ export const x509Builtins: BuiltinDef[] = [
       } catch {
         return invalid;
       }
-      let chain: Buffer[] | undefined;
+      return verifyAndParse(ders, {
+        nowMs: Number(ctx.nowNs / 1_000_000n),
+        keyUsages: [KEY_USAGE_OIDS.KeyUsageServerAuth as string],
+      });
+    },
+  }),
+  defineBuiltin({
+    name: 'crypto.x509.parse_and_verify_certificates_with_options',
+    signature: {
+      args: [param('certs', 'string'), param('options', 'object[string: any]')],
+      result: param('output', 'array[boolean, array[object[string: any]]]'),
+    },
+    description:
+      'Returns one or more certificates from the given string containing PEM or base64 encoded DER certificates after verifying the supplied certificates form a complete certificate chain back to a trusted root. A config option passed as the second argument can be used to configure the validation options used (DNSName, CurrentTime in nanoseconds, MaxConstraintComparisons, KeyUsages).',
+    implementation: (args, ctx: BuiltinContext) => {
+      const input = stringArg(args, 0);
+      const options = verifyOptionsArg(args, Number(ctx.nowNs / 1_000_000n));
+      let ders: Buffer[];
       try {
-        chain = verifiedChain(ders, Number(ctx.nowNs / 1_000_000n));
+        ders = certificateDers(input);
+        ders.forEach(certificateValue);
       } catch {
-        chain = undefined;
+        return [false, []];
       }
-      return chain === undefined ? invalid : [true, chain.map(certificateValue)];
+      return verifyAndParse(ders, options);
     },
   }),
   defineBuiltin({
