@@ -35,38 +35,6 @@ import { parseDuration } from './time';
 /** The setting that enables http.send, named in the error raised while it is disabled. */
 export const HTTP_SEND_SETTING = 'clearance.evaluation.allowHttpSend';
 
-/** Every request key OPA accepts. */
-const ALLOWED_KEYS = new Set([
-  'method',
-  'url',
-  'body',
-  'enable_redirect',
-  'force_json_decode',
-  'force_yaml_decode',
-  'headers',
-  'raw_body',
-  'tls_use_system_certs',
-  'tls_ca_cert',
-  'tls_ca_cert_file',
-  'tls_ca_cert_env_variable',
-  'tls_client_cert',
-  'tls_client_cert_file',
-  'tls_client_cert_env_variable',
-  'tls_client_key',
-  'tls_client_key_file',
-  'tls_client_key_env_variable',
-  'tls_insecure_skip_verify',
-  'tls_server_name',
-  'timeout',
-  'cache',
-  'force_cache',
-  'force_cache_duration_seconds',
-  'raise_error',
-  'caching_mode',
-  'max_retry_attempts',
-  'cache_ignored_headers',
-]);
-
 /** TLS options Node's fetch cannot honour per request; asking for them is an error, not a silent no-op. */
 const UNSUPPORTED_KEYS = [
   'tls_ca_cert',
@@ -81,6 +49,28 @@ const UNSUPPORTED_KEYS = [
   'tls_insecure_skip_verify',
   'tls_server_name',
 ];
+
+/** Every request key OPA accepts (caching keys are accepted; Clearance caches no responses). */
+const ALLOWED_KEYS = new Set([
+  ...UNSUPPORTED_KEYS,
+  'method',
+  'url',
+  'body',
+  'enable_redirect',
+  'force_json_decode',
+  'force_yaml_decode',
+  'headers',
+  'raw_body',
+  'tls_use_system_certs',
+  'timeout',
+  'cache',
+  'force_cache',
+  'force_cache_duration_seconds',
+  'raise_error',
+  'caching_mode',
+  'max_retry_attempts',
+  'cache_ignored_headers',
+]);
 
 /** OPA's default request timeout. */
 const DEFAULT_TIMEOUT_MS = 5_000;
