@@ -13,6 +13,7 @@ import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
 import { negateNumber, RegoNumber } from './number';
 import { argumentTypesText, signatureText } from './typecheck';
+import type { Value } from './value';
 
 /** What a bare name means outside local scope: a path under `data` or `input`. */
 export interface GlobalName {
@@ -28,6 +29,8 @@ export interface CompileContext {
   functionArity: (path: string[]) => number | undefined;
   /** True when some rule is defined at or below this absolute data path (for call resolution). */
   errors: ClearanceError[];
+  /** The clause's `rego.metadata.chain()` and `rego.metadata.rule()` values (inside rules only). */
+  metadata?: () => { chain: Value; rule: Value };
 }
 
 /** A lexical scope: names declared in it, and where to look next. */
@@ -423,6 +426,11 @@ export class BodyCompiler {
       args.unshift({ t: 'val', v: new RegoNumber(0n, 0) });
     }
     const target = this.resolveCallPath(call.operator, scope);
+    // OPA replaces these calls with the rule's annotations when it compiles the rule.
+    if (target?.k === 'builtin' && args.length === 0 && this.ctx.metadata) {
+      if (target.name === 'rego.metadata.chain') return { t: 'val', v: this.ctx.metadata().chain };
+      if (target.name === 'rego.metadata.rule') return { t: 'val', v: this.ctx.metadata().rule };
+    }
     const infix = call.infix;
     const base = infix ? { infix } : {};
     if (target?.k === 'builtin') {

@@ -8,6 +8,7 @@ import type * as ast from './ast';
 import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './compile-body';
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
+import { ruleMetadata } from './metadata';
 import { checkBound, orderBody } from './safety';
 import { checkBody, checkTypes } from './typecheck';
 import { formatRegoValue, keyOf, type Value } from './value';
@@ -155,7 +156,14 @@ export function compileModules(
       globals = moduleGlobals(p.module, packageNames.get(p.module.package.path.join('.')) ?? new Set());
       globalsByModule.set(p.module, globals);
     }
-    const ctx: CompileContext = { globals, functionArity, errors };
+    const sameRule = (pendingByNode.get(node) ?? []).map((q) => q.rule);
+    const rulePath = node.path.map((k) => (typeof k === 'string' ? k : String(k)));
+    const ctx: CompileContext = {
+      globals,
+      functionArity,
+      errors,
+      metadata: () => ruleMetadata(p.rule, rulePath, sameRule, modules),
+    };
     const compiled = compileClause(p, ctx, sources, formatPath(p.nodePath));
     if (compiled.isDefault) {
       if (set.default) {

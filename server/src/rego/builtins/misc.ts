@@ -1,6 +1,7 @@
 /**
  * Builtins about the evaluation itself: print (captured), time.now_ns (the evaluation's fixed
- * clock), opa.runtime and rand.intn.
+ * clock), opa.runtime, rand.intn, and rego.metadata.chain / rule (answered by the compiler inside
+ * rules).
  */
 import { numberFromBigInt } from '../number';
 import { num, RegoObject, type Value } from '../value';
@@ -31,6 +32,21 @@ export const miscBuiltins: BuiltinDef[] = [
     signature: { args: [], result: param('now', 'number') },
     description: 'Returns the current time since epoch in nanoseconds (fixed for one evaluation).',
     implementation: (_args, ctx) => numberFromBigInt(ctx.nowNs),
+  }),
+  defineBuiltin({
+    name: 'rego.metadata.chain',
+    signature: { args: [], result: param('chain', 'array[any]') },
+    description:
+      'Returns the chain of metadata for the active rule. Ordered starting at the active rule, going outward to the most distant node in its package ancestry. A chain entry is a JSON document with two members: "path", an array representing the path of the node; and "annotations", a JSON document containing the annotations declared for the node. The first entry in the chain always points to the active rule, even if it has no declared annotations (in which case the "annotations" member is not present).',
+    // Inside a rule the compiler puts the rule's chain here; a query has no active rule.
+    implementation: () => [],
+  }),
+  defineBuiltin({
+    name: 'rego.metadata.rule',
+    signature: { args: [], result: param('output', 'any') },
+    description:
+      'Returns annotations declared for the active rule and using the rule scope. If no annotations are declared, an empty object is returned.',
+    implementation: () => new RegoObject(),
   }),
   defineBuiltin({
     name: 'opa.runtime',
