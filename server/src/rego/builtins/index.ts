@@ -23,6 +23,7 @@ import { providerBuiltins } from './providers';
 import { regexBuiltins } from './regex';
 import { regexGlobBuiltins } from './regex-globs';
 import type { BuiltinDef } from './registry';
+import { regoModuleBuiltins } from './rego-module';
 import { setBuiltins } from './sets';
 import { stringBuiltins } from './strings';
 import { templateBuiltins } from './template';
@@ -61,6 +62,7 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...jwtBuiltins,
   ...providerBuiltins,
   ...miscBuiltins,
+  ...regoModuleBuiltins,
   ...httpBuiltins,
 ];
 
