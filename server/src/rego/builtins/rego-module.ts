@@ -6,27 +6,10 @@
  */
 import type * as ast from '../ast';
 import { parseModule } from '../parser';
+import { SYMBOL_NAMES } from '../parser-state';
+import type { TokenKind } from '../tokens';
 import { fromJson, type JsonValue, type Value } from '../value';
 import { type BuiltinDef, builtinError, defineBuiltin, param, stringArg } from './registry';
-
-/** The builtin names OPA writes for Rego's infix operators and assignments. */
-const OPERATOR_NAMES: Record<string, string> = {
-  '=': 'eq',
-  ':=': 'assign',
-  '==': 'equal',
-  '!=': 'neq',
-  '<': 'lt',
-  '<=': 'lte',
-  '>': 'gt',
-  '>=': 'gte',
-  '+': 'plus',
-  '-': 'minus',
-  '*': 'mul',
-  '/': 'div',
-  '%': 'rem',
-  '&': 'and',
-  '|': 'or',
-};
 
 /** A term of OPA's JSON AST. */
 function term(type: string, value: JsonValue): JsonValue {
@@ -73,7 +56,9 @@ function termJson(t: ast.Term): JsonValue {
     case 'objectcomprehension':
       return term(t.type, { key: termJson(t.key), value: termJson(t.value), body: bodyJson(t.body) });
     case 'call': {
-      const operator = t.infix ? operatorRef(OPERATOR_NAMES[t.infix] ?? t.infix) : termJson(t.operator);
+      const operator = t.infix
+        ? operatorRef(SYMBOL_NAMES[t.infix as TokenKind] ?? t.infix)
+        : termJson(t.operator);
       return term('call', [operator, ...t.args.map(termJson)]);
     }
     case 'templatestring':
