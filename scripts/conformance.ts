@@ -2,9 +2,12 @@
  * Runs OPA's YAML conformance cases against Clearance's Rego engine and prints a pass/fail table
  * per category, ending with `N passed, M failed`.
  *
- *   tsx scripts/conformance.ts [dir] [--verbose] [--json FILE] [--filter TEXT]
+ *   tsx scripts/conformance.ts [dir] [--verbose] [--json FILE] [--filter TEXT] [--markdown FILE] [--no-network]
  *
- * The directory defaults to ../shared/opa-conformance (relative to the repository root). Numbers
+ * The directory defaults to ../shared/opa-conformance (relative to the repository root).
+ * `--markdown FILE` rewrites the part of FILE between the `<!-- conformance:start -->` and
+ * `<!-- conformance:end -->` markers with the per-category table and every failing case.
+ * Network builtins (http.send, net.lookup_ip_addr) are enabled as in OPA, unless `--no-network`. Numbers
  * are read exactly (a custom YAML number tag), results are compared as OPA's harness does: bindings
  * as a set of objects, sets rendered as sorted arrays, `sort_bindings`, `input_term`,
  * `want_error_code`, `want_error` as a substring, `strict_error`. Every case runs under limits.
@@ -120,8 +123,8 @@ function isGenerated(name: string): boolean {
   return name.startsWith('__') || name.startsWith('$');
 }
 
-/** Runs one case. */
-function runCase(c: Case): { passed: boolean; reason?: string } {
+/** Runs one case; `network` lets http.send and net.lookup_ip_addr reach the network. */
+function runCase(c: Case, network: boolean): { passed: boolean; reason?: string } {
   const sources = (c.modules ?? []).map((text, i) => ({ file: `test-${i}.rego`, text }));
   const { policy, errors: compileErrors } = compilePolicy(sources);
   const wantsError = c.want_error_code !== undefined || c.want_error !== undefined;
@@ -154,6 +157,8 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
     prepared.query,
     {
       strictBuiltinErrors: c.strict_error === true,
+      // OPA runs its cases with every builtin available; network builtins are off only in Clearance's defaults.
+      allowHttpSend: network,
       limits: { timeoutMs: 5000, maxSteps: 20_000_000, maxDepth: 500 },
     },
     values,
@@ -170,7 +175,6 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
     const o = new RegoObject();
     for (const [name, v] of r.bindings) {
       if (c.ignore_generated_vars && isGenerated(name)) continue;
-      if (isGenerated(name)) continue;
       if (v instanceof Unknown) o.set(name, `<unknown ${v.text}>`);
       else o.set(name, normalise(v, c.sort_bindings === true));
     }
@@ -198,11 +202,16 @@ function runCase(c: Case): { passed: boolean; reason?: string } {
 function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
-  const jsonAt = args.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  const filterAt = args.indexOf('--filter');
-  const filter = filterAt >= 0 ? args[filterAt + 1] : undefined;
-  const positional = args.filter((a, i) => !a.startsWith('--') && i !== jsonAt + 1 && i !== filterAt + 1);
+  const network = !args.includes('--no-network');
+  const valued = ['--json', '--filter', '--markdown'];
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const jsonFile = option('--json');
+  const filter = option('--filter');
+  const markdownFile = option('--markdown');
+  const positional = args.filter((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1] ?? ''));
   const root = resolve(__dirname, '..');
   const dir = resolve(positional[0] ?? join(root, '..', 'shared', 'opa-conformance'));
   const results: CaseResult[] = [];
@@ -228,7 +237,7 @@ function main(): void {
       const start = performance.now();
       let r: { passed: boolean; reason?: string };
       try {
-        r = runCase(c);
+        r = runCase(c, network);
       } catch (e) {
         r = { passed: false, reason: `crashed: ${e instanceof Error ? e.stack : String(e)}` };
       }
@@ -259,7 +268,47 @@ function main(): void {
   }
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
   const passed = results.filter((r) => r.passed).length;
+  if (markdownFile) writeMarkdown(markdownFile, results, rows, passed);
   console.log(`${passed} passed, ${results.length - passed} failed`);
+}
+
+/** Escapes text for a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+}
+
+/** Rewrites the generated section of a Markdown file with the table and the failing cases. */
+function writeMarkdown(
+  file: string,
+  results: CaseResult[],
+  rows: Array<[string, { passed: number; failed: number }]>,
+  passed: number,
+): void {
+  const start = '<!-- conformance:start -->';
+  const end = '<!-- conformance:end -->';
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${start} ... ${end} section`);
+  const total = results.length;
+  const lines = [
+    start,
+    `${passed} of ${total} cases pass (${((100 * passed) / total).toFixed(1)}%); ${total - passed} fail.`,
+    '',
+    '| category | passed | failed |',
+    '| --- | ---: | ---: |',
+    ...rows.filter(([, r]) => r.failed > 0).map(([name, r]) => `| ${name} | ${r.passed} | ${r.failed} |`),
+    '',
+    `Every other category (${rows.filter(([, r]) => r.failed === 0).length} of them) passes in full.`,
+    '',
+    '| file | case | what the runner saw |',
+    '| --- | --- | --- |',
+    ...results
+      .filter((r) => !r.passed)
+      .map((r) => `| ${cell(r.file)} | ${cell(r.note)} | ${cell((r.reason ?? '').slice(0, 200))} |`),
+    end,
+  ];
+  writeFileSync(file, text.slice(0, from) + lines.join('\n') + text.slice(to + end.length));
 }
 
 main();

@@ -43,7 +43,7 @@ export interface ClearanceSettings {
     signInFlow: SignInFlowSetting;
   };
   diagnostics: { deniedSeverity: SeveritySetting };
-  evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number };
+  evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number; allowHttpSend: boolean };
 }
 
 /** Which Rego syntax policy files are parsed as (a bundle's `.manifest` may say otherwise). */
@@ -77,7 +77,7 @@ export const defaultSettings: ClearanceSettings = {
     signInFlow: 'auto',
   },
   diagnostics: { deniedSeverity: 'warning' },
-  evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200 },
+  evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200, allowHttpSend: false },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
@@ -109,6 +109,7 @@ export function normalizeSettings(
     return fallback;
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   const inRange =
     (min: number, max: number) =>
     (v: unknown): v is number =>
@@ -165,6 +166,7 @@ export function normalizeSettings(
       timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
       maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
       maxDepth: pick('evaluation.maxDepth', d.evaluation.maxDepth, inRange(10, 10_000)),
+      allowHttpSend: pick('evaluation.allowHttpSend', d.evaluation.allowHttpSend, isBoolean),
     },
   };
   return { settings, errors };

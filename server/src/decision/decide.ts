@@ -41,6 +41,8 @@ export interface DecisionLimits {
   timeoutMs: number;
   maxSteps: number;
   maxDepth?: number;
+  /** Lets the policy's `http.send` calls reach the network (the `allowHttpSend` setting). */
+  allowHttpSend?: boolean;
 }
 
 /** Evaluates `entrypoint` for `call` under `loaded` and returns the verdict with its explanation. */
@@ -65,6 +67,7 @@ export function decideCall(
       maxSteps: limits.maxSteps,
       ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
     },
+    allowHttpSend: limits.allowHttpSend === true,
   });
   switch (result.outcome) {
     case 'error':

@@ -12,6 +12,8 @@ import { constantArray, refName, refParts, scalarValue } from './compile-terms';
 import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
 import { negateNumber, RegoNumber } from './number';
+import { argumentTypesText, signatureText } from './typecheck';
+import type { Value } from './value';
 
 /** What a bare name means outside local scope: a path under `data` or `input`. */
 export interface GlobalName {
@@ -27,6 +29,8 @@ export interface CompileContext {
   functionArity: (path: string[]) => number | undefined;
   /** True when some rule is defined at or below this absolute data path (for call resolution). */
   errors: ClearanceError[];
+  /** The clause's `rego.metadata.chain()` and `rego.metadata.rule()` values (inside rules only). */
+  metadata?: () => { chain: Value; rule: Value };
 }
 
 /** A lexical scope: names declared in it, and where to look next. */
@@ -422,18 +426,19 @@ export class BodyCompiler {
       args.unshift({ t: 'val', v: new RegoNumber(0n, 0) });
     }
     const target = this.resolveCallPath(call.operator, scope);
+    // OPA replaces these calls with the rule's annotations when it compiles the rule.
+    if (target?.k === 'builtin' && args.length === 0 && this.ctx.metadata) {
+      if (target.name === 'rego.metadata.chain') return { t: 'val', v: this.ctx.metadata().chain };
+      if (target.name === 'rego.metadata.rule') return { t: 'val', v: this.ctx.metadata().rule };
+    }
     const infix = call.infix;
     const base = infix ? { infix } : {};
     if (target?.k === 'builtin') {
       const def = lookupBuiltin(target.name);
       if (def) {
-        this.checkArity(
-          def.signature.args.length,
-          args.length,
-          target.name,
-          call.location,
-          def.signature.variadic,
-        );
+        if (def.signature.variadic === undefined) {
+          this.checkArity(def.signature.args.length, args, target.name, call.location, signatureText(def));
+        }
         return {
           t: 'call',
           name: target.name,
@@ -449,7 +454,13 @@ export class BodyCompiler {
       if (arity === undefined) {
         this.error('rego_type_error', `undefined function data.${target.path.join('.')}`, call.location);
       } else {
-        this.checkArity(arity, args.length, `data.${target.path.join('.')}`, call.location);
+        this.checkArity(
+          arity,
+          args,
+          `data.${target.path.join('.')}`,
+          call.location,
+          `(${Array(arity).fill('any').join(', ')})`,
+        );
       }
       return { t: 'call', name, target: { k: 'func', path: target.path }, args, loc: call.location, ...base };
     }
@@ -464,16 +475,14 @@ export class BodyCompiler {
     return { t: 'call', name, target: { k: 'builtin', def: missing }, args, loc: call.location };
   }
 
-  /** Reports a call with the wrong number of arguments. */
-  private checkArity(want: number, got: number, name: string, loc: Location, variadic?: unknown): void {
-    if (variadic !== undefined) return;
-    if (got !== want) {
-      const which = got < want ? 'too few' : 'too many';
-      this.error(
-        'rego_type_error',
-        `${name}: arity mismatch: ${which} arguments (want ${want}, got ${got})`,
-        loc,
-      );
-    }
+  /** Reports a call with the wrong number of arguments, worded as OPA's type checker does. */
+  private checkArity(want: number, args: CTerm[], name: string, loc: Location, wantText: string): void {
+    if (args.length === want) return;
+    const which = args.length < want ? 'too few' : 'too many';
+    this.error(
+      'rego_type_error',
+      `${name}: ${which} arguments\n\thave: ${argumentTypesText(args)}\n\twant: ${wantText}`,
+      loc,
+    );
   }
 }

@@ -8,7 +8,9 @@ import type * as ast from './ast';
 import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './compile-body';
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
+import { ruleMetadata } from './metadata';
 import { checkBound, orderBody } from './safety';
+import { checkBody, checkTypes } from './typecheck';
 import { formatRegoValue, keyOf, type Value } from './value';
 
 /** A compiled policy: the modules, the rule tree and every rule set. */
@@ -154,7 +156,14 @@ export function compileModules(
       globals = moduleGlobals(p.module, packageNames.get(p.module.package.path.join('.')) ?? new Set());
       globalsByModule.set(p.module, globals);
     }
-    const ctx: CompileContext = { globals, functionArity, errors };
+    const sameRule = (pendingByNode.get(node) ?? []).map((q) => q.rule);
+    const rulePath = node.path.map((k) => (typeof k === 'string' ? k : String(k)));
+    const ctx: CompileContext = {
+      globals,
+      functionArity,
+      errors,
+      metadata: () => ruleMetadata(p.rule, rulePath, sameRule, modules),
+    };
     const compiled = compileClause(p, ctx, sources, formatPath(p.nodePath));
     if (compiled.isDefault) {
       if (set.default) {
@@ -170,6 +179,7 @@ export function compileModules(
     }
   }
   checkRecursion(ruleSets, errors);
+  checkTypes(ruleSets, errors);
   return { policy: { modules, root, ruleSets, sources }, errors };
 }
 
@@ -275,6 +285,7 @@ export function compileQueryBody(body: ast.Body, policy: Policy, errors: Clearan
   const scope = new Scope();
   const cbody = bc.compileBody(body, scope);
   orderBody(cbody, new Set(), { slotNames: bc.slotNames, errors });
+  checkBody(cbody, errors);
   const vars: Array<{ name: string; slot: number }> = [];
   for (const [name, slot] of scope.names) {
     if (bc.generated[slot] || name.startsWith('$')) continue;

@@ -28,6 +28,8 @@ export interface EvalOptions {
   print?: (message: string) => void;
   /** Filled with counts of the work done (rule bodies run, comprehensions cached), when given. */
   stats?: EvalStats;
+  /** Lets `http.send` make network requests (off by default: it raises an error naming the setting). */
+  allowHttpSend?: boolean;
 }
 
 /** Rego values given directly (for inputs that JSON cannot hold, such as sets). */
@@ -143,6 +145,8 @@ export function createEvaluator(
     print: options.print ?? (() => undefined),
     cache: new Map(),
     charge: (n) => limits.charge(n),
+    allowHttpSend: options.allowHttpSend === true,
+    remainingMs: () => limits.remainingMs(),
   };
   const setup = {
     ...(options.stats ? { stats: options.stats } : {}),

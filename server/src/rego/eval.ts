@@ -438,7 +438,7 @@ export class Evaluator {
       result = def.implementation(args as Value[], this.builtins);
     } catch (err) {
       if (err instanceof BuiltinError) {
-        if (this.strict) {
+        if (this.strict || err.halt) {
           throw new EvalHalt(err.code, `${def.name}: ${err.message}`, t.loc);
         }
         return false;

@@ -65,6 +65,11 @@ export class LimitTracker {
     }
   }
 
+  /** Milliseconds left before the deadline (0 when it has passed). */
+  remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
   /** Enters a rule or function call. */
   enter(): void {
     this.depth++;

@@ -91,7 +91,8 @@ class TermMemo {
   }
 }
 
-const SYMBOL_NAMES: Partial<Record<TokenKind, string>> = {
+/** The builtin each infix operator and assignment symbol stands for (`+` is `plus`). */
+export const SYMBOL_NAMES: Partial<Record<TokenKind, string>> = {
   ':=': 'assign',
   '=': 'eq',
   '==': 'equal',

@@ -82,22 +82,34 @@ export const graphBuiltins: BuiltinDef[] = [
       result: param('output', 'set[array[any]]'),
     },
     description: 'Computes the set of reachable paths in the graph from a set of starting nodes.',
-    implementation: (args) => {
+    implementation: (args, ctx) => {
       const graph = objectArg(args, 0);
       const out = new RegoSet();
-      const walk = (path: Value[], node: Value): void => {
-        if (!graph.has(node)) {
-          if (path.length > 0) out.add(path);
+      // As OPA: one `reached` set per edge leaving a start node; a path ends at a node with no
+      // edges, before a node outside the graph, or before a node this walk already expanded.
+      const build = (root: Value, path: Value[], reached: RegoSet): void => {
+        ctx.charge(1);
+        if (graph.get(root) === undefined) {
+          out.add(path);
           return;
         }
-        const next = [...path, node];
-        const ns = neighbours(graph, node).filter(
-          (x) => !next.some((p) => p === x || JSON.stringify(p) === JSON.stringify(x)),
-        );
+        const next = [...path, root];
+        const ns = neighbours(graph, root);
         if (ns.length === 0) out.add(next);
-        for (const x of ns) walk(next, x);
+        for (const n of ns) {
+          if (reached.has(n)) out.add(next);
+          else {
+            reached.add(root);
+            build(n, next, reached);
+          }
+        }
       };
-      for (const start of collectionArg(args, 1)) walk([], start);
+      for (const start of collectionArg(args, 1)) {
+        if (graph.get(start) === undefined) continue;
+        const ns = neighbours(graph, start);
+        if (ns.length === 0) out.add([start]);
+        for (const n of ns) build(n, [start], RegoSet.of([start]));
+      }
       return out;
     },
   }),

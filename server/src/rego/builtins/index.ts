@@ -10,20 +10,28 @@ import { comparisonBuiltins } from './comparison';
 import { cryptoBuiltins } from './crypto';
 import { encodingBuiltins } from './encoding';
 import { globBuiltins } from './glob';
+import { graphqlBuiltins } from './graphql';
 import { graphBuiltins } from './graphs';
+import { httpBuiltins } from './http-send';
+import { jsonSchemaBuiltins } from './jsonschema';
 import { jwtBuiltins } from './jwt';
 import { miscBuiltins } from './misc';
 import { netBuiltins } from './net';
 import { objectBuiltins } from './objects';
 import { patchBuiltins } from './patch';
+import { providerBuiltins } from './providers';
 import { regexBuiltins } from './regex';
+import { regexGlobBuiltins } from './regex-globs';
 import type { BuiltinDef } from './registry';
+import { regoModuleBuiltins } from './rego-module';
 import { setBuiltins } from './sets';
 import { stringBuiltins } from './strings';
+import { templateBuiltins } from './template';
 import { timeBuiltins } from './time';
 import { typeBuiltins } from './types';
 import { unitBuiltins } from './units';
 import { uuidBuiltins } from './uuid';
+import { x509Builtins } from './x509';
 
 /** Every builtin, in registration order. */
 export const BUILTINS: readonly BuiltinDef[] = [
@@ -36,18 +44,26 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...objectBuiltins,
   ...patchBuiltins,
   ...stringBuiltins,
+  ...templateBuiltins,
   ...typeBuiltins,
   ...encodingBuiltins,
+  ...jsonSchemaBuiltins,
   ...regexBuiltins,
+  ...regexGlobBuiltins,
   ...globBuiltins,
   ...unitBuiltins,
   ...graphBuiltins,
+  ...graphqlBuiltins,
   ...timeBuiltins,
   ...netBuiltins,
   ...uuidBuiltins,
   ...cryptoBuiltins,
+  ...x509Builtins,
   ...jwtBuiltins,
+  ...providerBuiltins,
   ...miscBuiltins,
+  ...regoModuleBuiltins,
+  ...httpBuiltins,
 ];
 
 const byName = new Map<string, BuiltinDef>(BUILTINS.map((b) => [b.name, b]));

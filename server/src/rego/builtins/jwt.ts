@@ -72,12 +72,31 @@ function decodeToken(jwt: string): Token {
   return { header, payload: payload as Value, signature, signingInput: `${h}.${p}` };
 }
 
+/** The first PEM block of `text` and what follows its end line, as Go's `pem.Decode` splits them. */
+function firstPemBlock(text: string): { type: string; bytes: Buffer; rest: string } | undefined {
+  const m = /-----BEGIN ([^-\r\n]*)-----\r?\n([\s\S]*?)-----END \1-----[ \t]*(\r?\n|$)/.exec(text);
+  if (!m) return undefined;
+  const bytes = Buffer.from((m[2] as string).replace(/\s+/g, ''), 'base64');
+  return { type: m[1] as string, bytes, rest: text.slice(m.index + m[0].length) };
+}
+
 /** Public keys from a PEM certificate, PEM key, JWK or JWK set. */
 function publicKeys(material: string): KeyObject[] {
+  const block = firstPemBlock(material);
+  if (block !== undefined) {
+    if (block.rest.length > 0) builtinError('extra data after a PEM certificate block');
+    try {
+      if (block.type === 'CERTIFICATE') return [new X509Certificate(block.bytes).publicKey];
+      if (block.type === 'PUBLIC KEY')
+        return [createPublicKey({ key: block.bytes, format: 'der', type: 'spki' })];
+    } catch (e) {
+      const what = block.type === 'CERTIFICATE' ? 'certificate' : 'public key';
+      return builtinError(`failed to parse a PEM ${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return builtinError('failed to extract a Key from the PEM certificate');
+  }
   const text = material.trim();
   try {
-    if (text.startsWith('-----BEGIN CERTIFICATE-----')) return [new X509Certificate(text).publicKey];
-    if (text.startsWith('-----BEGIN')) return [createPublicKey(text)];
     const json = JSON.parse(text) as { keys?: unknown[] };
     const jwks = Array.isArray(json.keys) ? json.keys : [json];
     return jwks.map((k) => createPublicKey({ key: k as import('node:crypto').JsonWebKey, format: 'jwk' }));
@@ -195,13 +214,25 @@ function decodeVerify(args: Value[], ctx: BuiltinContext): Value {
   return [true, token.header, payload];
 }
 
+/** Reads a JWS header for signing, failing as OPA's JWS library does when `alg` cannot be read. */
+function headerObject(text: string): RegoObject {
+  const prefix = "missing or invalid 'alg' header";
+  if (text === '') builtinError(`${prefix}: cannot parse JSON: cannot parse empty string`);
+  const header = parseJsonExact(text);
+  if (header instanceof RegoObject && header.get('alg') !== undefined) return header;
+  // Text that is not even an object's start has no `alg` to find; a broken object cannot be read.
+  if (header === undefined && text.trimStart().startsWith('{')) builtinError(`${prefix}: cannot parse JSON`);
+  return builtinError(`${prefix}: jwsbb: header "alg" not found`);
+}
+
 /** Signs a JWS from header and payload text with a JWK (as JSON text). */
 function signRaw(headerText: string, payloadText: string, jwkText: string): string {
-  const header = parseJsonExact(headerText);
-  if (!(header instanceof RegoObject)) return builtinError('invalid JWS header');
+  const header = headerObject(headerText);
   const alg = header.get('alg');
   const a = typeof alg === 'string' ? algorithmParams(alg) : undefined;
   if (!a) return builtinError(`unknown signature algorithm ${String(alg)}`);
+  if (header.get('typ') === 'JWT' && !(parseJsonExact(payloadText) instanceof RegoObject))
+    builtinError('type is JWT but payload is not JSON');
   let jwk: Record<string, unknown>;
   try {
     jwk = JSON.parse(jwkText) as Record<string, unknown>;
@@ -247,7 +278,7 @@ export const jwtBuiltins: BuiltinDef[] = [
       return [t.header, t.payload, t.signature.toString('hex')];
     },
   }),
-  ...[...HMAC_ALGORITHMS, ...SHA2_PUBLIC_KEY_ALGORITHMS].map(verifier),
+  ...[...HMAC_ALGORITHMS, ...SHA2_PUBLIC_KEY_ALGORITHMS, 'EdDSA'].map(verifier),
   defineBuiltin({
     name: 'io.jwt.decode_verify',
     nondeterministic: true,

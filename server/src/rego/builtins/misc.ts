@@ -1,11 +1,11 @@
 /**
  * Builtins about the evaluation itself: print (captured), time.now_ns (the evaluation's fixed
- * clock), opa.runtime, rand.intn, and http.send (registered but disabled: Clearance never makes
- * network calls while deciding).
+ * clock), opa.runtime, rand.intn, and rego.metadata.chain / rule (answered by the compiler inside
+ * rules).
  */
 import { numberFromBigInt } from '../number';
 import { num, RegoObject, type Value } from '../value';
-import { type BuiltinDef, builtinError, defineBuiltin, intArg, param, stringArg } from './registry';
+import { type BuiltinDef, defineBuiltin, intArg, param, stringArg } from './registry';
 
 /** The miscellaneous builtins. */
 export const miscBuiltins: BuiltinDef[] = [
@@ -27,22 +27,26 @@ export const miscBuiltins: BuiltinDef[] = [
     },
   }),
   defineBuiltin({
-    name: 'http.send',
-    nondeterministic: true,
-    signature: {
-      args: [param('request', 'object[string: any]')],
-      result: param('response', 'object[any: any]'),
-    },
-    description:
-      'Makes an HTTP request. Disabled in Clearance: policies are evaluated without network access.',
-    implementation: () => builtinError('http.send is disabled'),
-  }),
-  defineBuiltin({
     name: 'time.now_ns',
     nondeterministic: true,
     signature: { args: [], result: param('now', 'number') },
     description: 'Returns the current time since epoch in nanoseconds (fixed for one evaluation).',
     implementation: (_args, ctx) => numberFromBigInt(ctx.nowNs),
+  }),
+  defineBuiltin({
+    name: 'rego.metadata.chain',
+    signature: { args: [], result: param('chain', 'array[any]') },
+    description:
+      'Returns the chain of metadata for the active rule. Ordered starting at the active rule, going outward to the most distant node in its package ancestry. A chain entry is a JSON document with two members: "path", an array representing the path of the node; and "annotations", a JSON document containing the annotations declared for the node. The first entry in the chain always points to the active rule, even if it has no declared annotations (in which case the "annotations" member is not present).',
+    // Inside a rule the compiler puts the rule's chain here; a query has no active rule.
+    implementation: () => [],
+  }),
+  defineBuiltin({
+    name: 'rego.metadata.rule',
+    signature: { args: [], result: param('output', 'any') },
+    description:
+      'Returns annotations declared for the active rule and using the rule scope. If no annotations are declared, an empty object is returned.',
+    implementation: () => new RegoObject(),
   }),
   defineBuiltin({
     name: 'opa.runtime',

@@ -1,10 +1,41 @@
 /**
  * IP networks: net.cidr_contains, cidr_intersects, cidr_is_valid, cidr_expand, cidr_merge,
- * cidr_contains_matches (IPv4 and IPv6, addresses as bigints). net.lookup_ip_addr is registered
- * but disabled: decisions make no network calls.
+ * cidr_contains_matches (IPv4 and IPv6, addresses as bigints), and net.lookup_ip_addr (IP
+ * addresses answer themselves; host names go to the system resolver only when network calls are
+ * enabled, like http.send).
  */
 import { num, RegoObject, RegoSet, type Value } from '../value';
-import { type BuiltinDef, builtinError, defineBuiltin, operandTypeError, param, stringArg } from './registry';
+import { HTTP_SEND_SETTING } from './http-send';
+import {
+  type BuiltinContext,
+  type BuiltinDef,
+  BuiltinError,
+  builtinError,
+  defineBuiltin,
+  operandTypeError,
+  param,
+  stringArg,
+} from './registry';
+import { lookupSync } from './sync-fetch';
+
+/** How long a host name lookup may take at most. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+/** net.lookup_ip_addr: an IP address as is, else the resolver's answer when network calls are allowed. */
+function lookupIpAddr(name: string, ctx: BuiltinContext): Value {
+  if (parseV4(name) !== undefined || parseV6(name) !== undefined) return RegoSet.of([name]);
+  if (ctx.allowHttpSend !== true) {
+    throw new BuiltinError(
+      'eval_builtin_error',
+      `resolving host names is disabled: Clearance makes no network calls while deciding unless the setting ${HTTP_SEND_SETTING} is true`,
+      true,
+    );
+  }
+  const timeoutMs = Math.max(1, Math.min(LOOKUP_TIMEOUT_MS, ctx.remainingMs?.() ?? LOOKUP_TIMEOUT_MS));
+  const found = lookupSync(name, timeoutMs);
+  if (!found.ok) return builtinError(`lookup ${name}: ${found.message}`);
+  return RegoSet.of(found.addresses);
+}
 
 /** A network: first address, prefix length, and family width (32 or 128). */
 interface Net {
@@ -272,8 +303,7 @@ export const netBuiltins: BuiltinDef[] = [
     name: 'net.lookup_ip_addr',
     nondeterministic: true,
     signature: { args: [param('name', 'string')], result: param('addrs', 'set[string]') },
-    description:
-      'Returns IP addresses a host name resolves to. Disabled in Clearance: decisions make no network calls.',
-    implementation: () => builtinError('net.lookup_ip_addr is disabled'),
+    description: `Returns the set of IP addresses (both v4 and v6) that the passed-in \`name\` resolves to using the standard name resolution mechanisms available. An IP address is returned as is; host names are resolved only when the setting \`${HTTP_SEND_SETTING}\` is true.`,
+    implementation: (args, ctx) => lookupIpAddr(stringArg(args, 0), ctx),
   }),
 ];

@@ -23,6 +23,10 @@ export interface BuiltinContext {
   cache: Map<string, Value>;
   /** Charges `n` steps of work against the evaluation's limits (for builtins that build large results). */
   charge: (n: number) => void;
+  /** True when `http.send` may make network requests (off unless the embedder enables it). */
+  allowHttpSend?: boolean;
+  /** Milliseconds left before the evaluation's deadline (bounds blocking builtins like `http.send`). */
+  remainingMs?: () => number;
 }
 
 /** A builtin function declared as data; the evaluator, hover and completion all read these. */
@@ -40,13 +44,19 @@ export interface BuiltinDef {
   nondeterministic?: boolean;
 }
 
+/** The error codes a builtin may raise. */
+export type BuiltinErrorCode = 'eval_type_error' | 'eval_builtin_error' | 'eval_http_send_network_error';
+
 /** An error raised by a builtin: `eval_type_error` for bad operands, `eval_builtin_error` otherwise. */
 export class BuiltinError extends Error {
   /** OPA's error code. */
-  readonly code: 'eval_type_error' | 'eval_builtin_error';
-  constructor(code: 'eval_type_error' | 'eval_builtin_error', message: string) {
+  readonly code: BuiltinErrorCode;
+  /** True when the error ends the evaluation even without strict builtin errors (a disabled builtin). */
+  readonly halt: boolean;
+  constructor(code: BuiltinErrorCode, message: string, halt = false) {
     super(message);
     this.code = code;
+    this.halt = halt;
   }
 }
 
@@ -64,6 +74,14 @@ export function param(name: string, type: string, description?: string): Builtin
 export function operandTypeError(pos: number, got: Value, ...expected: string[]): never {
   const want = expected.length === 1 ? expected[0] : `one of {${expected.join(', ')}}`;
   throw new BuiltinError('eval_type_error', `operand ${pos} must be ${want} but got ${typeNameOf(got)}`);
+}
+
+/** Formats names as OPA prints a set of strings in messages: `{"a", "b"}`, sorted. */
+export function formatNameSet(names: Iterable<string>): string {
+  return `{${[...names]
+    .sort()
+    .map((n) => JSON.stringify(n))
+    .join(', ')}}`;
 }
 
 /** Throws an `eval_builtin_error` with the given message. */

@@ -178,7 +178,7 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /** Parses a Go duration string ("1h30m", "-1.5s"). */
-function parseDuration(s: string): bigint {
+export function parseDuration(s: string): bigint {
   const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
   if (!m && s !== '0') return builtinError(`time: invalid duration ${JSON.stringify(s)}`);
   if (s === '0') return 0n;
@@ -191,8 +191,31 @@ function parseDuration(s: string): bigint {
   return s.startsWith('-') ? -ns : ns;
 }
 
-/** Parses `value` with a Go reference layout (2006-01-02T15:04:05Z07:00 and friends). */
-function parseLayout(layout: string, value: string): bigint {
+/** The layouts OPA accepts by their Go constant names (`RFC822Z` for `02 Jan 06 15:04 -0700`). */
+const NAMED_LAYOUTS: Record<string, string> = {
+  ANSIC: 'Mon Jan _2 15:04:05 2006',
+  UnixDate: 'Mon Jan _2 15:04:05 MST 2006',
+  RubyDate: 'Mon Jan 02 15:04:05 -0700 2006',
+  RFC822: '02 Jan 06 15:04 MST',
+  RFC822Z: '02 Jan 06 15:04 -0700',
+  RFC850: 'Monday, 02-Jan-06 15:04:05 MST',
+  RFC1123: 'Mon, 02 Jan 2006 15:04:05 MST',
+  RFC1123Z: 'Mon, 02 Jan 2006 15:04:05 -0700',
+  RFC3339: '2006-01-02T15:04:05Z07:00',
+  RFC3339Nano: '2006-01-02T15:04:05.999999999Z07:00',
+  Kitchen: '3:04PM',
+  Stamp: 'Jan _2 15:04:05',
+  StampMilli: 'Jan _2 15:04:05.000',
+  StampMicro: 'Jan _2 15:04:05.000000',
+  StampNano: 'Jan _2 15:04:05.000000000',
+  DateTime: '2006-01-02 15:04:05',
+  DateOnly: '2006-01-02',
+  TimeOnly: '15:04:05',
+};
+
+/** Parses `value` with a Go reference layout (2006-01-02T15:04:05Z07:00 and friends) or a layout's Go name. */
+function parseLayout(named: string, value: string): bigint {
+  const layout = NAMED_LAYOUTS[named] ?? named;
   const tokens: Array<[string, string, string]> = [
     [
       'January',
