@@ -1,6 +1,7 @@
-/** `clearance scan`: every call in a folder, decided for the caller's identity, as text or JSON. */
+/** `clearance scan`: every call in a folder, decided for the caller's identity, as text, JSON or SARIF. */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { AuditLog, buildAuditRecord, defaultAuditFile } from '../audit/audit-log';
 import { type IdentityFlags, toIdentitySettings } from '../config/identity';
 import { readWorkspaceSettings } from '../config/settings';
 import { formatWhy } from '../decision/explain';
@@ -10,12 +11,17 @@ import { describeIdentity, type Identity, resolveIdentity } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
+import { buildSarifLog } from './sarif';
 
 /** The options of `clearance scan`. */
 export interface ScanFlags extends IdentityFlags {
   format: string;
   policy?: string[];
   entrypoint?: string;
+  /** False with `--no-audit`: no audit records are written. */
+  audit?: boolean;
+  /** `--audit-file`: where audit records go (default `$CLEARANCE_AUDIT_FILE`, else `~/.clearance/audit.jsonl`). */
+  auditFile?: string;
 }
 
 /** Where the CLI writes: injectable so tests can capture output without a subprocess. */
@@ -37,8 +43,8 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     output.err(`clearance scan: ${message}\n`);
     return scanExit.unusable;
   };
-  if (!['text', 'json'].includes(flags.format))
-    return fail(`unknown format "${flags.format}" (use text or json)`);
+  if (!['text', 'json', 'sarif'].includes(flags.format))
+    return fail(`unknown format "${flags.format}" (use text, json or sarif)`);
   const root = resolve(dir);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return fail(`no such directory: ${root}`);
 
@@ -82,7 +88,20 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   const result = await decideFolder(createScanner(), root, { policy, identity, settings, now });
   const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
   const where = (c: DecidedCall) => relative(root, c.file) || c.file;
-  if (flags.format === 'json') {
+  writeAudit(flags, result.calls, identity, root, now, output);
+  if (flags.format === 'sarif') {
+    for (const e of result.errors) output.err(`${formatError(e)}\n`);
+    const log = buildSarifLog({
+      root,
+      calls: result.calls,
+      errors: result.errors,
+      identity,
+      entrypoint: settings.policy.entrypoint,
+      policyVersion: policy.version,
+      deniedSeverity: settings.diagnostics.deniedSeverity,
+    });
+    output.out(`${JSON.stringify(log, null, 2)}\n`);
+  } else if (flags.format === 'json') {
     output.out(
       `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, where, root), 2)}\n`,
     );
@@ -104,6 +123,45 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   }
   if (count('error') > 0) return fail(`${count('error')} call(s) could not be decided`);
   return count('denied') > 0 ? scanExit.denied : scanExit.ok;
+}
+
+/**
+ * Appends an audit record per decided call, the same records the editor writes. The file comes
+ * from the flag or the environment, never from the workspace's settings: a repository must not
+ * redirect its scanner's audit trail.
+ */
+function writeAudit(
+  flags: ScanFlags,
+  calls: DecidedCall[],
+  identity: Identity,
+  root: string,
+  now: Date,
+  output: Output,
+): void {
+  if (flags.audit === false) return;
+  const file = flags.auditFile
+    ? resolve(flags.auditFile)
+    : process.env.CLEARANCE_AUDIT_FILE
+      ? resolve(process.env.CLEARANCE_AUDIT_FILE)
+      : defaultAuditFile();
+  const log = new AuditLog(file);
+  const records = calls.map((c) =>
+    buildAuditRecord(
+      {
+        file: c.file,
+        line: c.call.location.start.line,
+        column: c.call.location.start.column,
+        input: c.input,
+        decision: c.decision,
+      },
+      identity,
+      'cli',
+      root,
+      now,
+    ),
+  );
+  log.append(records);
+  if (log.lastError) output.err(`clearance scan: warning: ${log.lastError}\n`);
 }
 
 /** The `--format json` document: identity (never the token), policy, and each call with its decision. */

@@ -11,6 +11,9 @@ import type { ClearanceError } from '../errors';
 /** How severe the diagnostic on a denied call is. */
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint';
 
+/** How a conditional call is marked: an Information diagnostic, a hint, or not at all. */
+export type ConditionalSeveritySetting = 'information' | 'hint' | 'none';
+
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
   policy: { paths: string[]; entrypoint: string };
@@ -23,8 +26,11 @@ export interface ClearanceSettings {
     audience: string;
     clockSkewSeconds: number;
   };
-  diagnostics: { deniedSeverity: SeveritySetting };
+  diagnostics: { deniedSeverity: SeveritySetting; conditionalSeverity: ConditionalSeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number };
+  codeLens: { enabled: boolean };
+  /** `file` empty: `~/.clearance/audit.jsonl`. Both are user settings only (package.json `scope`). */
+  audit: { enabled: boolean; file: string };
 }
 
 /** The defaults, identical to those declared in package.json. */
@@ -39,11 +45,14 @@ export const defaultSettings: ClearanceSettings = {
     audience: '',
     clockSkewSeconds: 60,
   },
-  diagnostics: { deniedSeverity: 'warning' },
+  diagnostics: { deniedSeverity: 'warning', conditionalSeverity: 'hint' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000 },
+  codeLens: { enabled: true },
+  audit: { enabled: true, file: '' },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
+const conditionalSeverities: readonly ConditionalSeveritySetting[] = ['information', 'hint', 'none'];
 
 /**
  * Builds settings from the nested object VS Code returns for the `clearance` section (or from flat
@@ -75,6 +84,9 @@ export function normalizeSettings(
       typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
   const isSeverity = (v: unknown): v is SeveritySetting => severities.includes(v as SeveritySetting);
+  const isConditionalSeverity = (v: unknown): v is ConditionalSeveritySetting =>
+    conditionalSeverities.includes(v as ConditionalSeveritySetting);
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
@@ -92,10 +104,20 @@ export function normalizeSettings(
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),
+      conditionalSeverity: pick(
+        'diagnostics.conditionalSeverity',
+        d.diagnostics.conditionalSeverity,
+        isConditionalSeverity,
+      ),
     },
     evaluation: {
       timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
       maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
+    },
+    codeLens: { enabled: pick('codeLens.enabled', d.codeLens.enabled, isBoolean) },
+    audit: {
+      enabled: pick('audit.enabled', d.audit.enabled, isBoolean),
+      file: pick('audit.file', d.audit.file, isString),
     },
   };
   return { settings, errors };
@@ -153,6 +175,7 @@ function describeParseError(code: string): string {
 function describeExpected(fallback: unknown): string {
   if (Array.isArray(fallback)) return 'a list of strings';
   if (typeof fallback === 'number') return 'a number in the range package.json declares';
+  if (typeof fallback === 'boolean') return 'true or false';
   return `a ${typeof fallback}`;
 }
 

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
@@ -19,6 +21,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { redactTokensInText } from '../identity';
 import { toPath, toUri } from './convert';
+import { EditorAudit } from './editor-audit';
+import {
+  type EditorContext,
+  editorCommands,
+  executeEditorCommand,
+  registerEditorHandlers,
+} from './editor-handlers';
 import {
   buildCodeDiagnostics,
   buildOpenPolicyDiagnostics,
@@ -39,6 +48,9 @@ let markReady: () => void = () => {};
 const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
+const audit = new EditorAudit();
+const editor: EditorContext = { workspace: () => workspace, ready };
+let codeLensRefresh = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
 function log(level: 'info' | 'warn' | 'error', text: string): void {
@@ -72,11 +84,14 @@ connection.onInitialize((params) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = folder ? toPath(folder) : undefined;
   if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      executeCommandProvider: { commands: ['clearance.server.refresh'] },
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      executeCommandProvider: { commands: ['clearance.server.refresh', ...editorCommands] },
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
   };
@@ -194,10 +209,21 @@ async function publishCodeDiagnostics(uri: string): Promise<void> {
     ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
     decided.version,
   );
+  if (ws.hasPolicy()) recordAudit(decided.calls);
+}
+
+/** Appends the decisions shown to the audit log; a write error is logged once. */
+function recordAudit(calls: Parameters<EditorAudit['record']>[0]): void {
+  const ws = workspace;
+  if (!ws) return;
+  const error = audit.record(calls, ws.identity, ws.settings, ws.root);
+  if (error) log('warn', error);
 }
 
 async function publishAllCodeDiagnostics(): Promise<void> {
   for (const doc of documents.all()) await publishCodeDiagnostics(doc.uri);
+  // Lenses are pulled by the editor: ask it to pull again, as every decision may have changed.
+  if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 documents.onDidChangeContent(async ({ document }) => {
@@ -254,9 +280,13 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   else if (paths.some((p) => ws.isIdentityFile(p))) await publishAllCodeDiagnostics();
 });
 
-connection.onExecuteCommand(async ({ command }) => {
-  if (command === 'clearance.server.refresh') await refreshAll();
+connection.onExecuteCommand(async ({ command, arguments: args }) => {
+  if (command === 'clearance.server.refresh') return void (await refreshAll());
+  const { result } = await executeEditorCommand(connection, editor, command, args ?? []);
+  return result;
 });
+
+registerEditorHandlers(connection, editor);
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
   const ws = workspace;
@@ -272,7 +302,10 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
     note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
   }
-  const hover = findCallAt(decided.calls, position, ws.identity, note);
+  const hover = findCallAt(decided.calls, position, ws.identity, note, (item) => {
+    if (ws.hasPolicy()) recordAudit([item]);
+    return ws.hasPolicy() ? ws.decideOtherActions(item) : [];
+  });
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });

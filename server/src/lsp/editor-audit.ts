@@ -1,0 +1,48 @@
+/**
+ * The editor's side of the audit log: the decisions it shows (diagnostics and lenses when a document
+ * is published, the call under a hover) go to the file the user settings name, unless they turn it off.
+ */
+import { AuditLog, buildAuditRecord, resolveAuditFile } from '../audit/audit-log';
+import type { ClearanceSettings } from '../config/settings';
+import type { DecidedCall } from '../decision/scan';
+import type { Identity } from '../identity';
+import { isSuppressed } from './features';
+
+/** Writes the editor's audit records, one log per configured file. */
+export class EditorAudit {
+  private log: AuditLog | undefined;
+
+  /** Records the decisions of `calls` that the editor shows; returns a write error to report, if any. */
+  record(
+    calls: DecidedCall[],
+    identity: Identity,
+    settings: ClearanceSettings,
+    root: string,
+  ): string | undefined {
+    if (!settings.audit.enabled) return undefined;
+    const file = resolveAuditFile(settings.audit.file);
+    if (this.log?.file !== file) this.log = new AuditLog(file);
+    const now = new Date();
+    const records = calls
+      .filter((c) => !isSuppressed(c.call))
+      .map((c) =>
+        buildAuditRecord(
+          {
+            file: c.file,
+            line: c.call.location.start.line,
+            column: c.call.location.start.column,
+            input: c.input,
+            decision: c.decision,
+          },
+          identity,
+          'editor',
+          root,
+          now,
+        ),
+      );
+    const before = this.log.lastError;
+    this.log.append(records);
+    const error = this.log.lastError;
+    return error && error !== before ? error : undefined;
+  }
+}
