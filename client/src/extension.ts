@@ -10,6 +10,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerAccessRequestCommand } from './commands';
 
 /** What the server sends about the identity (see server/src/lsp/workspace.ts `IdentityView`). */
 interface IdentityView {
@@ -70,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),
     vscode.commands.registerCommand('clearance.showOutput', () => output.show()),
+    registerAccessRequestCommand(() => client),
     vscode.commands.registerCommand('clearance.showIdentity', () =>
       vscode.window.showInformationMessage(
         lastView ? `${lastView.text}\n\n${lastView.tooltip}` : 'Clearance: no identity yet',
