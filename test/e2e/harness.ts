@@ -357,7 +357,9 @@ async function renderedLine(page: Page, lineNumber: number) {
   const gutterStyle = (await gutterRow.getAttribute('style', { timeout: 10_000 })) ?? '';
   const top = /top:\s*([\d.]+px)/.exec(gutterStyle)?.[1];
   if (!top) return null;
-  return editor.locator(`.view-lines > .view-line[style*="top:${top}"]`).first();
+  // Monaco writes `top:Npx` when it first renders a line and `top: Npx` after moving it (a code lens
+  // or another view zone above shifts it), independently for the gutter and the text: match either.
+  return editor.locator(`.view-lines > .view-line:is([style*="top:${top}"], [style*="top: ${top}"])`).first();
 }
 
 /** One token of a rendered line: its text (spaces as spaces) and its class (`mtkN` names its colour). */

@@ -58,6 +58,10 @@ describe('editor features on examples/shop', () => {
     await waitFor('the settings to apply', () => (server.identities.length > seen ? true : undefined));
   }
 
+  /** The hover over `fetch` on a 0-based line of orders.ts. */
+  const hoverAtFetch = (line: number) =>
+    hoverText(server, ordersUri, line, (ordersText.split('\n')[line] as string).indexOf('fetch'));
+
   const diagnosticsOf = (severity: DiagnosticSeverity): Diagnostic[] =>
     (server.diagnostics.get(ordersUri) ?? []).filter((d) => d.severity === severity);
 
@@ -139,12 +143,7 @@ describe('editor features on examples/shop', () => {
 
   it('explains a conditional GET in plain words and lists the other actions on the order with their decisions', async () => {
     const line = lineOf(ordersText, GET_MARKER);
-    const text = await hoverText(
-      server,
-      ordersUri,
-      line,
-      (ordersText.split('\n')[line] as string).indexOf('fetch'),
-    );
+    const text = await hoverAtFetch(line);
     assert.ok(text);
     for (const part of [
       'alice@example.com',
@@ -168,12 +167,7 @@ describe('editor features on examples/shop', () => {
 
   it('names the closest allow rule of the DELETE denial and the expression it fails at, with links', async () => {
     const line = lineOf(ordersText, "method: 'DELETE'");
-    const text = await hoverText(
-      server,
-      ordersUri,
-      line,
-      (ordersText.split('\n')[line] as string).indexOf('fetch'),
-    );
+    const text = await hoverAtFetch(line);
     assert.ok(text);
     const authz = readFileSync(join(root, 'policy/authz.rego'), 'utf8');
     const failing = lineOf(authz, 'input.action in ["read", "update"]') + 1;
@@ -286,7 +280,7 @@ describe('editor features on examples/shop', () => {
     const off = join(root, '.audit', 'off.jsonl');
     await applySettings(settings({ audit: { enabled: false, file: off } }));
     const line = lineOf(ordersText, "method: 'DELETE'");
-    await hoverText(server, ordersUri, line, (ordersText.split('\n')[line] as string).indexOf('fetch'));
+    await hoverAtFetch(line);
     await lenses();
     assert.equal(existsSync(off), false);
     await applySettings(settings({ audit: { enabled: true, file: off } }));

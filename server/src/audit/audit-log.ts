@@ -10,6 +10,7 @@ import { homedir, hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { CallDecision } from '../decision/decide';
 import type { CallInput } from '../decision/input';
+import type { DecidedCall } from '../decision/scan';
 import type { Identity } from '../identity';
 import { redactTokensInText } from '../identity';
 
@@ -113,6 +114,31 @@ export function buildAuditRecord(
     line: subject.line,
     column: subject.column,
   };
+}
+
+/** Builds the records of decided calls, one each, at the call's first line and column. */
+export function buildAuditRecords(
+  calls: DecidedCall[],
+  identity: Identity,
+  tool: AuditTool,
+  root: string,
+  now: Date,
+): AuditRecord[] {
+  return calls.map((c) =>
+    buildAuditRecord(
+      {
+        file: c.file,
+        line: c.call.location.start.line,
+        column: c.call.location.start.column,
+        input: c.input,
+        decision: c.decision,
+      },
+      identity,
+      tool,
+      root,
+      now,
+    ),
+  );
 }
 
 /** Most record keys remembered for deduplication; past it the oldest half is forgotten. */

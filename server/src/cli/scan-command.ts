@@ -1,7 +1,7 @@
 /** `clearance scan`: every call in a folder, decided for the caller's identity, as text, JSON or SARIF. */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { AuditLog, buildAuditRecord, defaultAuditFile } from '../audit/audit-log';
+import { AuditLog, buildAuditRecords, defaultAuditFile } from '../audit/audit-log';
 import { type IdentityFlags, toIdentitySettings } from '../config/identity';
 import { readWorkspaceSettings } from '../config/settings';
 import { formatWhy } from '../decision/explain';
@@ -145,21 +145,7 @@ function writeAudit(
       ? resolve(process.env.CLEARANCE_AUDIT_FILE)
       : defaultAuditFile();
   const log = new AuditLog(file);
-  const records = calls.map((c) =>
-    buildAuditRecord(
-      {
-        file: c.file,
-        line: c.call.location.start.line,
-        column: c.call.location.start.column,
-        input: c.input,
-        decision: c.decision,
-      },
-      identity,
-      'cli',
-      root,
-      now,
-    ),
-  );
+  const records = buildAuditRecords(calls, identity, 'cli', root, now);
   log.append(records);
   if (log.lastError) output.err(`clearance scan: warning: ${log.lastError}\n`);
 }
@@ -201,12 +187,26 @@ function buildJsonReport(
         rule: b.rule.text,
         line: b.rule.location.start.line,
         conditions: b.conditions,
+        ...(b.words ? { words: b.words } : {}),
       })),
       deniedIf: c.decision.blockers.map((b) => ({
         rule: b.rule.text,
         line: b.rule.location.start.line,
         conditions: b.conditions,
+        ...(b.words ? { words: b.words } : {}),
       })),
+      ...(c.decision.challenge ? { challenge: c.decision.challenge } : {}),
+      ...(c.decision.closest
+        ? {
+            closestAllow: {
+              rule: c.decision.closest.rule.text,
+              file: relative(root, c.decision.closest.rule.location.file),
+              line: c.decision.closest.rule.location.start.line,
+              failing: c.decision.closest.failing.text,
+              failingLine: c.decision.closest.failing.location.start.line,
+            },
+          }
+        : {}),
       errors: c.decision.errors,
     })),
     errors: result.errors,

@@ -24,7 +24,10 @@ export const methodForAction: ReadonlyArray<{ action: string; method: string }> 
   { action: 'delete', method: 'DELETE' },
 ];
 
-/** Decides every action but the call's own on the call's resource, in the order read, create, update, delete. */
+/**
+ * Decides every action but the call's own on the call's resource, in the order read, create, update,
+ * delete, within one decision's time limit in all; actions left when it runs out are not listed.
+ */
 export function decideOtherActions(
   loaded: LoadedPolicy,
   entrypoint: string,
@@ -33,14 +36,23 @@ export function decideOtherActions(
 ): OtherAction[] {
   const own = call.input.action;
   const out: OtherAction[] = [];
+  // All of them together get one decision's time: a hover must not wait for three slow evaluations.
+  const deadline = Date.now() + limits.timeoutMs;
   for (const { action, method } of methodForAction) {
     if (action === own) continue;
+    const left = deadline - Date.now();
+    if (left <= 0) break;
     const context = call.input.context as { request?: Record<string, unknown> } | undefined;
     const request = { ...(context?.request ?? {}), method };
     const input = { ...call.input, action, context: { ...(context ?? {}), request } } as CallInput['input'];
     // The action is known here even when the call's method is computed.
     const unknowns = call.unknowns.filter((u) => u !== 'input.action');
-    const decision = decideCall(loaded, entrypoint, { ...call, input, unknowns }, limits);
+    const decision = decideCall(
+      loaded,
+      entrypoint,
+      { ...call, input, unknowns },
+      { ...limits, timeoutMs: left },
+    );
     const words = decision.branches[0]?.words ?? decision.blockers[0]?.words;
     out.push({ action, method, verdict: decision.verdict, ...(words ? { words } : {}) });
   }

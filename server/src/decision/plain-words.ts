@@ -48,6 +48,7 @@ function describePositive(text: string, c: WordsContext): string | undefined {
   if (m) {
     const [, raw, attr] = m as unknown as [string, string, string];
     const value = decodeRegoString(raw);
+    if (c.userIds.includes(value) && humanize(attr) === 'shared with') return `${the} is shared with you`;
     if (c.userIds.includes(value))
       return MEMBER_ATTR.test(attr)
         ? `you are one of ${the}'s ${humanize(attr)}`

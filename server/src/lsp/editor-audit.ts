@@ -2,7 +2,7 @@
  * The editor's side of the audit log: the decisions it shows (diagnostics and lenses when a document
  * is published, the call under a hover) go to the file the user settings name, unless they turn it off.
  */
-import { AuditLog, buildAuditRecord, resolveAuditFile } from '../audit/audit-log';
+import { AuditLog, buildAuditRecords, resolveAuditFile } from '../audit/audit-log';
 import type { ClearanceSettings } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
 import type { Identity } from '../identity';
@@ -22,24 +22,8 @@ export class EditorAudit {
     if (!settings.audit.enabled) return undefined;
     const file = resolveAuditFile(settings.audit.file);
     if (this.log?.file !== file) this.log = new AuditLog(file);
-    const now = new Date();
-    const records = calls
-      .filter((c) => !isSuppressed(c.call))
-      .map((c) =>
-        buildAuditRecord(
-          {
-            file: c.file,
-            line: c.call.location.start.line,
-            column: c.call.location.start.column,
-            input: c.input,
-            decision: c.decision,
-          },
-          identity,
-          'editor',
-          root,
-          now,
-        ),
-      );
+    const shown = calls.filter((c) => !isSuppressed(c.call));
+    const records = buildAuditRecords(shown, identity, 'editor', root, new Date());
     const before = this.log.lastError;
     this.log.append(records);
     const error = this.log.lastError;

@@ -19,6 +19,7 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DecidedCall } from '../decision/scan';
 import { redactTokensInText } from '../identity';
 import { toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
@@ -33,6 +34,7 @@ import {
   buildOpenPolicyDiagnostics,
   buildPolicyDiagnostics,
   findCallAt,
+  findDecidedCall,
 } from './features';
 import { ClearanceWorkspace } from './workspace';
 
@@ -213,7 +215,7 @@ async function publishCodeDiagnostics(uri: string): Promise<void> {
 }
 
 /** Appends the decisions shown to the audit log; a write error is logged once. */
-function recordAudit(calls: Parameters<EditorAudit['record']>[0]): void {
+function recordAudit(calls: DecidedCall[]): void {
   const ws = workspace;
   if (!ws) return;
   const error = audit.record(calls, ws.identity, ws.settings, ws.root);
@@ -302,10 +304,10 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
     note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
   }
-  const hover = findCallAt(decided.calls, position, ws.identity, note, (item) => {
-    if (ws.hasPolicy()) recordAudit([item]);
-    return ws.hasPolicy() ? ws.decideOtherActions(item) : [];
-  });
+  const item = findDecidedCall(decided.calls, position);
+  if (item && ws.hasPolicy()) recordAudit([item]);
+  const others = (shown: DecidedCall) => (ws.hasPolicy() ? ws.decideOtherActions(shown) : []);
+  const hover = findCallAt(decided.calls, position, ws.identity, note, others);
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });
