@@ -12,6 +12,7 @@ import type { Log, ReportingDescriptor, Result, Location as SarifLocation } from
 import type { SeveritySetting } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
 
@@ -144,6 +145,14 @@ export function buildSarifLog(input: SarifInput): Log {
         },
       ],
       ...(related.length > 0 ? { relatedLocations: related } : {}),
+      // A `clearance: ignore` comment is SARIF's in-source suppression: dashboards show it as such.
+      ...(isSuppressed(item.call)
+        ? {
+            suppressions: [
+              { kind: 'inSource' as const, justification: 'clearance: ignore comment above the call' },
+            ],
+          }
+        : {}),
       partialFingerprints: {
         'clearanceCall/v1': createHash('sha256').update(`${key}\0${occurrence}`).digest('hex'),
       },

@@ -6,6 +6,7 @@ import { type IdentityFlags, toIdentitySettings } from '../config/identity';
 import { readWorkspaceSettings } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import { formatError } from '../errors';
 import { describeIdentity, type Identity, resolveIdentity } from '../identity';
 import { loadPolicy } from '../policy/load';
@@ -87,6 +88,9 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
 
   const result = await decideFolder(createScanner(), root, { policy, identity, settings, now });
   const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
+  // A suppressed call is listed, and counted above, but never fails the scan.
+  const failing = (verdict: string) =>
+    result.calls.filter((c) => c.decision.verdict === verdict && !isSuppressed(c.call)).length;
   const where = (c: DecidedCall) => relative(root, c.file) || c.file;
   writeAudit(flags, result.calls, identity, root, now, output);
   if (flags.format === 'sarif') {
@@ -114,15 +118,15 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     for (const c of result.calls) {
       const at = `${where(c)}:${c.call.location.start.line}:${c.call.location.start.column}`;
       output.out(
-        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}\n    ${formatWhy(c.decision, 'plain')}\n`,
+        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
     output.out(
       `\n${result.calls.length} call(s) in ${result.files} file(s) scanned: ${count('allowed')} allowed, ${count('denied')} denied, ${count('conditional')} conditional, ${count('error')} error\n`,
     );
   }
-  if (count('error') > 0) return fail(`${count('error')} call(s) could not be decided`);
-  return count('denied') > 0 ? scanExit.denied : scanExit.ok;
+  if (failing('error') > 0) return fail(`${failing('error')} call(s) could not be decided`);
+  return failing('denied') > 0 ? scanExit.denied : scanExit.ok;
 }
 
 /**

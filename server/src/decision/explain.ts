@@ -194,6 +194,8 @@ export function formatLensTitle(explained: ExplainedCall): string {
     decision.verdict === 'conditional' && first
       ? `: ${decision.blockers.length > 0 ? 'unless' : 'if'} ${first.words ?? first.conditions.join(' and ')}`
       : '';
-  const text = `${verdictIcons[decision.verdict]} ${decision.verdict} for ${who}${condition}${step}`;
+  // A decision for claims nobody verified must say so wherever it is shown.
+  const state = identity.user && identity.status !== 'verified' ? ` (${identity.status})` : '';
+  const text = `${verdictIcons[decision.verdict]} ${decision.verdict} for ${who}${state}${condition}${step}`;
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }

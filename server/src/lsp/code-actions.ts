@@ -5,9 +5,10 @@
 import { type CodeAction, CodeActionKind, type Diagnostic, type Range } from 'vscode-languageserver';
 import { formatRuleSite } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import type { RuleRef } from '../rego';
 import { toRange, toUri } from './convert';
-import { contains, isSuppressed } from './features';
+import { contains } from './features';
 
 /** The server command that opens a rule's clause in the editor (`window/showDocument`). */
 export const openRuleCommand = 'clearance.server.openRule';

@@ -2,9 +2,9 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { formatLensTitle } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import type { Identity } from '../identity';
 import { toRange } from './convert';
-import { isSuppressed } from './features';
 
 /**
  * One lens per call that is not suppressed, on the call's first line. The lens is a label: its

@@ -5,8 +5,8 @@
 import { AuditLog, buildAuditRecords, resolveAuditFile } from '../audit/audit-log';
 import type { ClearanceSettings } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import type { Identity } from '../identity';
-import { isSuppressed } from './features';
 
 /** Writes the editor's audit records, one log per configured file. */
 export class EditorAudit {

@@ -5,17 +5,12 @@ import type { ClearanceSettings } from '../config/settings';
 import { formatDiagnosticMessage, formatHover } from '../decision/explain';
 import type { OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
 import { type LoadedPolicy, maxPolicyFileBytes } from '../policy/load';
 import { parseModule } from '../rego';
-import type { HttpCall } from '../scanner';
 import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
-
-/** Whether a `clearance: ignore` comment above the call silences it (no diagnostic, no lens). */
-export function isSuppressed(call: HttpCall): boolean {
-  return (call as HttpCall & { suppressed?: boolean }).suppressed === true;
-}
 
 /** The severity of a conditional call's diagnostic, or undefined when the setting says none. */
 function conditionalSeverity(settings: ClearanceSettings): DiagnosticSeverity | undefined {

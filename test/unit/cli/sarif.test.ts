@@ -14,6 +14,11 @@ import Ajv from 'ajv';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json';
 import type { Log, Result } from 'sarif';
 import { runCli } from '../../../server/src/cli/main';
+import { buildSarifLog } from '../../../server/src/cli/sarif';
+import { defaultSettings } from '../../../server/src/config/settings';
+import { decideOne } from '../../../server/src/decision/scan';
+import { loadPolicy } from '../../../server/src/policy/load';
+import type { HttpCall } from '../../../server/src/scanner';
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 
@@ -121,5 +126,42 @@ describe('clearance scan --format sarif', () => {
     const del = moved.log.runs[0]?.results?.find((r) => r.ruleId === 'clearance/denied');
     const original = lineOf(readFileSync(join(shop, 'src/api/orders.ts'), 'utf8'), "method: 'DELETE'");
     assert.equal(del?.locations?.[0]?.physicalLocation?.region?.startLine, original + 2);
+  });
+});
+
+describe('SARIF for a suppressed call', () => {
+  it('marks the result of a call under a `clearance: ignore` comment as suppressed in source', () => {
+    const policy = loadPolicy(shop, []);
+    const file = join(shop, 'src', 'a.ts');
+    const at = { line: 3, column: 5, offset: 0 };
+    const end = { line: 3, column: 30, offset: 25 };
+    const call: HttpCall & { suppressed: boolean } = {
+      kind: 'http',
+      client: 'fetch',
+      method: 'DELETE',
+      url: { source: '/api/orders/1', segments: [{ kind: 'literal', text: '/api/orders/1' }], known: true },
+      location: { file, start: at, end },
+      calleeLocation: { file, start: at, end },
+      text: "fetch('/api/orders/1', { method: 'DELETE' })",
+      suppressed: true,
+    };
+    const identity = {
+      status: 'verified' as const,
+      source: { kind: 'file' as const, label: 'fixture' },
+      user: { id: 'alice', roles: ['developer'], role: 'developer' },
+    };
+    const decided = decideOne(file, call, { policy, identity, settings: defaultSettings, now: new Date() });
+    assert.equal(decided.decision.verdict, 'denied');
+    const log = buildSarifLog({
+      root: shop,
+      calls: [decided],
+      errors: [],
+      identity,
+      entrypoint: 'data.api.authz.allow',
+      policyVersion: policy.version,
+      deniedSeverity: 'warning',
+    });
+    assert.deepEqual(validateSarif(log), []);
+    assert.equal(log.runs[0]?.results?.[0]?.suppressions?.[0]?.kind, 'inSource');
   });
 });
