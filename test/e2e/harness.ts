@@ -486,10 +486,12 @@ export async function problemsPanelRows(page: Page, minRows = 1, timeoutMs = 30_
   while ((await rows.count()) < minRows && Date.now() < deadline) await page.waitForTimeout(200);
   const result: ProblemRow[] = [];
   for (const row of await rows.all()) {
-    result.push({
-      text: ((await row.textContent()) ?? '').trim(),
-      ariaLabel: (await row.getAttribute('aria-label')) ?? '',
-    });
+    // The panel redraws when diagnostics change: a row gone while being read is skipped, not waited for
+    // (callers that need a settled list poll).
+    const text = await row.textContent({ timeout: 1_000 }).catch(() => null);
+    const ariaLabel = await row.getAttribute('aria-label', { timeout: 1_000 }).catch(() => null);
+    if (text === null || ariaLabel === null) continue;
+    result.push({ text: text.trim(), ariaLabel });
   }
   return result;
 }
