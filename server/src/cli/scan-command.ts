@@ -8,7 +8,7 @@ import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
 import { formatError } from '../errors';
-import { describeIdentity, type Identity, resolveIdentity } from '../identity';
+import { describeIdentity, type Identity, redactTokensInText, resolveIdentity } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
@@ -104,7 +104,8 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
       policyVersion: policy.version,
       deniedSeverity: settings.diagnostics.deniedSeverity,
     });
-    output.out(`${JSON.stringify(log, null, 2)}\n`);
+    // Snippets are source text, and source may hold a pasted token: the log goes through the filter too.
+    output.out(`${redactTokensInText(JSON.stringify(log, null, 2))}\n`);
   } else if (flags.format === 'json') {
     output.out(
       `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, where, root), 2)}\n`,
