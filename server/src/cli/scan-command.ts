@@ -93,6 +93,9 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     result.calls.filter((c) => c.decision.verdict === verdict && !isSuppressed(c.call)).length;
   const where = (c: DecidedCall) => relative(root, c.file) || c.file;
   writeAudit(flags, result.calls, identity, root, now, output);
+  // Calls, routes and snippets are source text, and source may hold a pasted token: every format
+  // goes through the same filter as the errors.
+  const print = (text: string) => output.out(redactTokensInText(text));
   if (flags.format === 'sarif') {
     for (const e of result.errors) output.err(`${formatError(e)}\n`);
     const log = buildSarifLog({
@@ -104,25 +107,24 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
       policyVersion: policy.version,
       deniedSeverity: settings.diagnostics.deniedSeverity,
     });
-    // Snippets are source text, and source may hold a pasted token: the log goes through the filter too.
-    output.out(`${redactTokensInText(JSON.stringify(log, null, 2))}\n`);
+    print(`${JSON.stringify(log, null, 2)}\n`);
   } else if (flags.format === 'json') {
-    output.out(
+    print(
       `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, where, root), 2)}\n`,
     );
   } else {
     for (const e of result.errors) output.err(`${formatError(e)}\n`);
-    output.out(`identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}\n`);
-    output.out(
+    print(`identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}\n`);
+    print(
       `policy    ${settings.policy.entrypoint} · version ${policy.version} · ${policy.regoFiles.length} file(s)\n\n`,
     );
     for (const c of result.calls) {
       const at = `${where(c)}:${c.call.location.start.line}:${c.call.location.start.column}`;
-      output.out(
+      print(
         `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
-    output.out(
+    print(
       `\n${result.calls.length} call(s) in ${result.files} file(s) scanned: ${count('allowed')} allowed, ${count('denied')} denied, ${count('conditional')} conditional, ${count('error')} error\n`,
     );
   }
