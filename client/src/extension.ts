@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { AUTH_PROVIDER_ID, ClearanceAuthProvider } from './auth/provider';
 import { affectsSignIn } from './auth/settings';
+import { registerAccessRequestCommand } from './commands';
 import { registerIdentityMenu } from './identity-menu';
 import type { IdentityView } from './identity-view';
 import { IdentityStatus } from './status';
@@ -83,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),
     vscode.commands.registerCommand('clearance.showOutput', () => output.show()),
+    registerAccessRequestCommand(() => client),
     // The server re-reads the settings, now with their workspace values, and re-decides.
     vscode.workspace.onDidGrantWorkspaceTrust(
       () => void client?.sendNotification('clearance/workspaceTrust', { trusted: true }),

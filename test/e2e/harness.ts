@@ -357,7 +357,9 @@ async function renderedLine(page: Page, lineNumber: number) {
   const gutterStyle = (await gutterRow.getAttribute('style', { timeout: 10_000 })) ?? '';
   const top = /top:\s*([\d.]+px)/.exec(gutterStyle)?.[1];
   if (!top) return null;
-  return editor.locator(`.view-lines > .view-line[style*="top:${top}"]`).first();
+  // Monaco writes `top:Npx` when it first renders a line and `top: Npx` after moving it (a code lens
+  // or another view zone above shifts it), independently for the gutter and the text: match either.
+  return editor.locator(`.view-lines > .view-line:is([style*="top:${top}"], [style*="top: ${top}"])`).first();
 }
 
 /** One token of a rendered line: its text (spaces as spaces) and its class (`mtkN` names its colour). */
@@ -482,14 +484,16 @@ export async function problemsPanelRows(page: Page, minRows = 1, timeoutMs = 30_
   const rows = panel.locator('.monaco-list-row');
   const deadline = Date.now() + timeoutMs;
   while ((await rows.count()) < minRows && Date.now() < deadline) await page.waitForTimeout(200);
-  // One read of all rows at once: the panel redraws while problems change, and a row looked up by its
-  // index after the list has shrunk would wait for a row that no longer exists.
-  return rows.evaluateAll((elements) =>
-    elements.map((element) => ({
-      text: (element.textContent ?? '').trim(),
-      ariaLabel: element.getAttribute('aria-label') ?? '',
-    })),
-  );
+  const result: ProblemRow[] = [];
+  for (const row of await rows.all()) {
+    // The panel redraws when diagnostics change: a row gone while being read is skipped, not waited for
+    // (callers that need a settled list poll).
+    const text = await row.textContent({ timeout: 1_000 }).catch(() => null);
+    const ariaLabel = await row.getAttribute('aria-label', { timeout: 1_000 }).catch(() => null);
+    if (text === null || ariaLabel === null) continue;
+    result.push({ text: text.trim(), ariaLabel });
+  }
+  return result;
 }
 
 /** Opens the Problems panel and returns one line per row, as a screen reader reads it ("Warning: ... at line N ..."). */

@@ -3,6 +3,8 @@
  * vscode-languageserver-protocol, recording every notification it sends.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -32,19 +34,27 @@ export interface TestServer {
   transcript: string[];
   /** Settings answered to `workspace/configuration`; tests replace them and notify. */
   settings: Record<string, unknown>;
+  /** The server's home folder: temporary, removed on stop. */
+  home: string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the server on `root` with `settings` as the `clearance` configuration section;
- * `initializationOptions` are sent as the editor's client sends them (e.g. `workspaceTrusted`).
+ * `initializationOptions` are sent as the editor's client sends them (e.g. `workspaceTrusted`). Its
+ * home folder is a fresh temporary one, so nothing it writes there by default (the audit log)
+ * reaches the real home; `home` in the result names it.
  */
 export async function startServer(
   root: string,
   settings: Record<string, unknown>,
   initializationOptions?: Record<string, unknown>,
 ): Promise<TestServer> {
-  const child = spawn(process.execPath, [serverModule, '--stdio'], { stdio: 'pipe' });
+  const home = mkdtempSync(join(tmpdir(), 'clearance-home-'));
+  const child = spawn(process.execPath, [serverModule, '--stdio'], {
+    stdio: 'pipe',
+    env: { ...process.env, HOME: home, USERPROFILE: home },
+  });
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
@@ -57,6 +67,7 @@ export async function startServer(
     messages: [],
     transcript: [],
     settings,
+    home,
     async stop() {
       try {
         await Promise.race([connection.sendRequest('shutdown'), delay(2000)]);
@@ -66,6 +77,7 @@ export async function startServer(
       }
       connection.dispose();
       child.kill();
+      rmSync(home, { recursive: true, force: true });
     },
   };
   child.stderr.on('data', (chunk: Buffer) => server.transcript.push(chunk.toString()));

@@ -19,6 +19,8 @@ const identity = {
     issuer: 'https://id.example.com',
     audience: 'clearance-demo',
   },
+  // These tests count the DELETE call's warning; conditional calls' marks are tested in editor-features.test.ts.
+  diagnostics: { conditionalSeverity: 'none' },
 };
 
 /** A copy of examples/shop with a fresh alice token; `withPolicy: false` leaves the policy out. */

@@ -34,7 +34,11 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         '\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable identity, a policy that does not\nload, or a call that could not be decided).',
       )
       .argument('[dir]', 'the workspace folder; its .vscode/settings.json clearance.* keys are read', '.')
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .addOption(
+        new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)')
+          .choices(['text', 'json', 'sarif'])
+          .default('text'),
+      )
       .option(
         '--policy <path>',
         'a policy folder or file, repeatable (default: clearance.policy.paths, else every .rego under dir)',
@@ -43,7 +47,12 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option(
         '--entrypoint <ref>',
         'the rule that decides a call (default: clearance.policy.entrypoint, data.api.authz.allow)',
-      ),
+      )
+      .option(
+        '--audit-file <path>',
+        'append an audit record per decision to this JSONL file (default: $CLEARANCE_AUDIT_FILE, else ~/.clearance/audit.jsonl)',
+      )
+      .option('--no-audit', 'write no audit records'),
   ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
 
   addIdentityFlags(

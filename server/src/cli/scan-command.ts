@@ -1,22 +1,29 @@
-/** `clearance scan`: every call in a folder, decided for the caller's identity, as text or JSON. */
+/** `clearance scan`: every call in a folder, decided for the caller's identity, as text, JSON or SARIF. */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { AuditLog, buildAuditRecords, defaultAuditFile } from '../audit/audit-log';
 import { readProjectConfig } from '../config/clearance-yaml';
 import { readWorkspaceSettings, regoVersionOf } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import { formatError } from '../errors';
-import { describeIdentity, type Identity } from '../identity';
+import { describeIdentity, type Identity, redactTokensInText } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
+import { buildSarifLog } from './sarif';
 
 /** The options of `clearance scan`. */
 export interface ScanFlags extends IdentityFlagValues {
   format: string;
   policy?: string[];
   entrypoint?: string;
+  /** False with `--no-audit`: no audit records are written. */
+  audit?: boolean;
+  /** `--audit-file`: where audit records go (default `$CLEARANCE_AUDIT_FILE`, else `~/.clearance/audit.jsonl`). */
+  auditFile?: string;
 }
 
 /** Where the CLI writes: injectable so tests can capture output without a subprocess. */
@@ -38,8 +45,8 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     output.err(`clearance scan: ${message}\n`);
     return scanExit.unusable;
   };
-  if (!['text', 'json'].includes(flags.format))
-    return fail(`unknown format "${flags.format}" (use text or json)`);
+  if (!['text', 'json', 'sarif'].includes(flags.format))
+    return fail(`unknown format "${flags.format}" (use text, json or sarif)`);
   const root = resolve(dir);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return fail(`no such directory: ${root}`);
 
@@ -91,29 +98,73 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     project: project.config,
   });
   const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
+  // A suppressed call is listed, and counted above, but never fails the scan.
+  const failing = (verdict: string) =>
+    result.calls.filter((c) => c.decision.verdict === verdict && !isSuppressed(c.call)).length;
   const where = (c: DecidedCall) => relative(root, c.file) || c.file;
-  if (flags.format === 'json') {
-    output.out(
+  writeAudit(flags, result.calls, identity, root, now, output);
+  // Calls, routes and snippets are source text, and source may hold a pasted token: every format
+  // goes through the same filter as the errors.
+  const print = (text: string) => output.out(redactTokensInText(text));
+  if (flags.format === 'sarif') {
+    for (const e of result.errors) output.err(`${formatError(e)}\n`);
+    const log = buildSarifLog({
+      root,
+      calls: result.calls,
+      errors: result.errors,
+      identity,
+      entrypoint: settings.policy.entrypoint,
+      policyVersion: policy.version,
+      deniedSeverity: settings.diagnostics.deniedSeverity,
+    });
+    print(`${JSON.stringify(log, null, 2)}\n`);
+  } else if (flags.format === 'json') {
+    print(
       `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, where, root), 2)}\n`,
     );
   } else {
     for (const e of result.errors) output.err(`${formatError(e)}\n`);
-    output.out(`identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}\n`);
-    output.out(
+    print(`identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}\n`);
+    print(
       `policy    ${settings.policy.entrypoint} · version ${policy.version} · ${policy.regoFiles.length} file(s)\n\n`,
     );
     for (const c of result.calls) {
       const at = `${where(c)}:${c.call.location.start.line}:${c.call.location.start.column}`;
-      output.out(
-        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}\n    ${formatWhy(c.decision, 'plain')}\n`,
+      print(
+        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
-    output.out(
+    print(
       `\n${result.calls.length} call(s) in ${result.files} file(s) scanned: ${count('allowed')} allowed, ${count('denied')} denied, ${count('conditional')} conditional, ${count('error')} error\n`,
     );
   }
-  if (count('error') > 0) return fail(`${count('error')} call(s) could not be decided`);
-  return count('denied') > 0 ? scanExit.denied : scanExit.ok;
+  if (failing('error') > 0) return fail(`${failing('error')} call(s) could not be decided`);
+  return failing('denied') > 0 ? scanExit.denied : scanExit.ok;
+}
+
+/**
+ * Appends an audit record per decided call, the same records the editor writes. The file comes
+ * from the flag or the environment, never from the workspace's settings: a repository must not
+ * redirect its scanner's audit trail.
+ */
+function writeAudit(
+  flags: ScanFlags,
+  calls: DecidedCall[],
+  identity: Identity,
+  root: string,
+  now: Date,
+  output: Output,
+): void {
+  if (flags.audit === false) return;
+  const file = flags.auditFile
+    ? resolve(flags.auditFile)
+    : process.env.CLEARANCE_AUDIT_FILE
+      ? resolve(process.env.CLEARANCE_AUDIT_FILE)
+      : defaultAuditFile();
+  const log = new AuditLog(file);
+  const records = buildAuditRecords(calls, identity, 'cli', root, now);
+  log.append(records);
+  if (log.lastError) output.err(`clearance scan: warning: ${log.lastError}\n`);
 }
 
 /** The `--format json` document: identity (never the token), policy, and each call with its decision. */
@@ -153,12 +204,26 @@ function buildJsonReport(
         rule: b.rule.text,
         line: b.rule.location.start.line,
         conditions: b.conditions,
+        ...(b.words ? { words: b.words } : {}),
       })),
       deniedIf: c.decision.blockers.map((b) => ({
         rule: b.rule.text,
         line: b.rule.location.start.line,
         conditions: b.conditions,
+        ...(b.words ? { words: b.words } : {}),
       })),
+      ...(c.decision.challenge ? { challenge: c.decision.challenge } : {}),
+      ...(c.decision.closest
+        ? {
+            closestAllow: {
+              rule: c.decision.closest.rule.text,
+              file: relative(root, c.decision.closest.rule.location.file),
+              line: c.decision.closest.rule.location.start.line,
+              failing: c.decision.closest.failing.text,
+              failingLine: c.decision.closest.failing.location.start.line,
+            },
+          }
+        : {}),
       errors: c.decision.errors,
     })),
     errors: result.errors,

@@ -16,6 +16,8 @@ export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint';
 
 /** How the editor signs in: chosen by the kind of editor, or one grant always. */
 export type SignInFlowSetting = 'auto' | 'authorizationCode' | 'deviceCode';
+/** How a conditional call is marked: an Information diagnostic, a hint, or not at all. */
+export type ConditionalSeveritySetting = 'information' | 'hint' | 'none';
 
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
@@ -42,8 +44,11 @@ export interface ClearanceSettings {
     scopes: string;
     signInFlow: SignInFlowSetting;
   };
-  diagnostics: { deniedSeverity: SeveritySetting };
+  diagnostics: { deniedSeverity: SeveritySetting; conditionalSeverity: ConditionalSeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number; allowHttpSend: boolean };
+  codeLens: { enabled: boolean };
+  /** `file` empty: `~/.clearance/audit.jsonl`. Both are user settings only (package.json `scope`). */
+  audit: { enabled: boolean; file: string };
 }
 
 /** Which Rego syntax policy files are parsed as (a bundle's `.manifest` may say otherwise). */
@@ -76,14 +81,17 @@ export const defaultSettings: ClearanceSettings = {
     scopes: 'openid profile email offline_access',
     signInFlow: 'auto',
   },
-  diagnostics: { deniedSeverity: 'warning' },
+  diagnostics: { deniedSeverity: 'warning', conditionalSeverity: 'hint' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200, allowHttpSend: false },
+  codeLens: { enabled: true },
+  audit: { enabled: true, file: '' },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
 const tokenSources: readonly TokenSourceSetting[] = ['auto', 'signin', 'command', 'file', 'env'];
 const mappingFields = ['id', 'email', 'name', 'roles', 'role'];
 const signInFlows: readonly SignInFlowSetting[] = ['auto', 'authorizationCode', 'deviceCode'];
+const conditionalSeverities: readonly ConditionalSeveritySetting[] = ['information', 'hint', 'none'];
 
 /**
  * Builds settings from the nested object VS Code returns for the `clearance` section (or from flat
@@ -129,6 +137,8 @@ export function normalizeSettings(
     );
   const isZone = (v: unknown): v is string => isString(v) && (v === '' || isTimeZone(v));
   const isSignInFlow = (v: unknown): v is SignInFlowSetting => signInFlows.includes(v as SignInFlowSetting);
+  const isConditionalSeverity = (v: unknown): v is ConditionalSeveritySetting =>
+    conditionalSeverities.includes(v as ConditionalSeveritySetting);
   const d = defaultSettings;
   const settings: ClearanceSettings = {
     policy: {
@@ -161,12 +171,22 @@ export function normalizeSettings(
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),
+      conditionalSeverity: pick(
+        'diagnostics.conditionalSeverity',
+        d.diagnostics.conditionalSeverity,
+        isConditionalSeverity,
+      ),
     },
     evaluation: {
       timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
       maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
       maxDepth: pick('evaluation.maxDepth', d.evaluation.maxDepth, inRange(10, 10_000)),
       allowHttpSend: pick('evaluation.allowHttpSend', d.evaluation.allowHttpSend, isBoolean),
+    },
+    codeLens: { enabled: pick('codeLens.enabled', d.codeLens.enabled, isBoolean) },
+    audit: {
+      enabled: pick('audit.enabled', d.audit.enabled, isBoolean),
+      file: pick('audit.file', d.audit.file, isString),
     },
   };
   return { settings, errors };
@@ -225,6 +245,7 @@ function describeExpected(fallback: unknown): string {
   if (Array.isArray(fallback)) return 'a list of strings';
   if (typeof fallback === 'number') return 'a number in the range package.json declares';
   if (isRecord(fallback)) return 'an object of claim names (id, email, name, roles, role)';
+  if (typeof fallback === 'boolean') return 'true or false';
   return `a ${typeof fallback}`;
 }
 

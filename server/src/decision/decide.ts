@@ -4,8 +4,16 @@
  */
 import type { ClearanceError } from '../errors';
 import type { LoadedPolicy } from '../policy/load';
-import { type DecisionBranch, evaluateDecision, type JsonValue, type RuleRef } from '../rego';
+import {
+  type ClosestClause,
+  type DecisionBranch,
+  evaluateDecision,
+  findClosestClause,
+  type JsonValue,
+  type RuleRef,
+} from '../rego';
 import type { CallInput } from './input';
+import { describeCondition, type WordsContext } from './plain-words';
 
 /** What the policy says of a call: allowed, denied (for every value of its unknowns), conditional, or error. */
 export type Verdict = 'allowed' | 'denied' | 'conditional' | 'error';
@@ -15,6 +23,8 @@ export interface ConditionalBranch {
   rule: RuleRef;
   /** Rego expressions with known values filled in; all must hold. */
   conditions: string[];
+  /** The conditions in plain words ("you own the order"), when every one of them has a recognised shape. */
+  words?: string;
 }
 
 /** A verdict with everything needed to explain it. */
@@ -33,6 +43,13 @@ export interface CallDecision {
   blockers: ConditionalBranch[];
   /** The entrypoint's `reason`, when it returns an object that has one. */
   reason?: string;
+  /**
+   * The entrypoint's `challenge` (`"mfa"`), when it returns an object that has one: a step-up the
+   * caller must pass. It does not change the verdict, which `allow` alone gives (docs/decisions.md).
+   */
+  challenge?: string;
+  /** For `denied`: the allowing rule that came closest, and its first expression that failed. */
+  closest?: ClosestClause;
   errors: ClearanceError[];
 }
 
@@ -58,7 +75,7 @@ export function decideCall(
   if (loaded.errors.length > 0) {
     return { ...base, verdict: 'error', errors: loaded.errors };
   }
-  const result = evaluateDecision(loaded.policy, entrypoint, {
+  const options = {
     input: call.input,
     data: loaded.data,
     unknowns: call.unknowns,
@@ -68,24 +85,51 @@ export function decideCall(
       ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
     },
     allowHttpSend: limits.allowHttpSend === true,
-  });
+  };
+  const result = evaluateDecision(loaded.policy, entrypoint, options);
+  let decision: CallDecision;
   switch (result.outcome) {
     case 'error':
       return { ...base, verdict: 'error', errors: result.errors };
     case 'undefined':
-      return { ...base, verdict: 'denied', errors: [] };
+      decision = { ...base, verdict: 'denied', errors: [] };
+      break;
     case 'defined': {
-      const { allowed, reason } = readAllow(result.value);
-      return {
+      const { allowed, reason, challenge } = readAllow(result.value);
+      decision = {
         ...base,
         verdict: allowed ? 'allowed' : 'denied',
         rules: result.rules,
         errors: [],
         ...(reason ? { reason } : {}),
+        ...(challenge ? { challenge } : {}),
       };
+      break;
     }
     case 'conditional':
-      return decideConditional(base, result.value, result.rules, result.branches ?? []);
+      decision = decideConditional(base, result.value, result.rules, result.branches ?? []);
+      addWords(decision, call);
+      break;
+  }
+  if (decision.verdict === 'denied') {
+    const closest = findClosestClause(loaded.policy, entrypoint, options, (v) => readAllow(v).allowed);
+    if (closest) decision.closest = closest;
+  }
+  return decision;
+}
+
+/** Puts each branch's conditions in plain words for the caller of `call`, where their shape is known. */
+function addWords(decision: CallDecision, call: CallInput): void {
+  const user = call.input.user as { id?: string; email?: string; role?: string; roles?: string[] } | null;
+  const resource = call.input.resource as { type?: string } | undefined;
+  const context: WordsContext = {
+    userIds: [user?.id, user?.email].filter((v): v is string => typeof v === 'string'),
+    roles: [user?.role, ...(user?.roles ?? [])].filter((v): v is string => typeof v === 'string'),
+    resourceType: resource?.type ?? 'resource',
+  };
+  for (const branch of [...decision.branches, ...decision.blockers]) {
+    const words = branch.conditions.map((c) => describeCondition(c, context));
+    if (words.length > 0 && words.every((w) => w !== undefined)) branch.words = words.join(' and ');
   }
 }
 
@@ -100,7 +144,8 @@ function decideConditional(
   rules: RuleRef[],
   branches: DecisionBranch[],
 ): CallDecision {
-  const otherwiseAllows = readAllow(otherwise).allowed;
+  const { allowed: otherwiseAllows, challenge } = readAllow(otherwise);
+  const step = challenge ? { challenge } : {};
   const allowing: ConditionalBranch[] = [];
   const denying: ConditionalBranch[] = [];
   for (const branch of branches) {
@@ -117,10 +162,13 @@ function decideConditional(
       denying.push({ rule: branch.rule, conditions: branch.conditions });
     }
   }
-  if (otherwiseAllows && denying.length === 0) return { ...base, verdict: 'allowed', rules, errors: [] };
-  if (!otherwiseAllows && allowing.length === 0) return { ...base, verdict: 'denied', rules, errors: [] };
+  if (otherwiseAllows && denying.length === 0)
+    return { ...base, ...step, verdict: 'allowed', rules, errors: [] };
+  if (!otherwiseAllows && allowing.length === 0)
+    return { ...base, ...step, verdict: 'denied', rules, errors: [] };
   return {
     ...base,
+    ...step,
     verdict: 'conditional',
     rules,
     branches: otherwiseAllows ? [] : allowing,
@@ -136,12 +184,20 @@ function allowsText(valueText: string): string {
     : `${valueText} == true`;
 }
 
-/** Reads an entrypoint's value: `true`, or an object whose `allow` is `true`, allows. */
-function readAllow(value: JsonValue | undefined): { allowed: boolean; reason?: string } {
+/**
+ * Reads an entrypoint's value: `true`, or an object whose `allow` is `true`, allows. An object's
+ * string `reason` and `challenge` come along; a `challenge` alone never allows.
+ */
+function readAllow(value: JsonValue | undefined): { allowed: boolean; reason?: string; challenge?: string } {
   if (value === true) return { allowed: true };
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const reason = typeof value.reason === 'string' ? value.reason : undefined;
-    return { allowed: value.allow === true, ...(reason ? { reason } : {}) };
+    const challenge = typeof value.challenge === 'string' ? value.challenge : undefined;
+    return {
+      allowed: value.allow === true,
+      ...(reason ? { reason } : {}),
+      ...(challenge ? { challenge } : {}),
+    };
   }
   return { allowed: false };
 }

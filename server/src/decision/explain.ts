@@ -10,12 +10,15 @@ import { describeIdentity, type Identity } from '../identity';
 import type { RuleRef } from '../rego';
 import type { CallDecision, ConditionalBranch } from './decide';
 import type { CallInput } from './input';
+import type { OtherAction } from './other-actions';
 
 /** A decided call, with what was decided and for whom. */
 export interface ExplainedCall {
   call: CallInput;
   decision: CallDecision;
   identity: Identity;
+  /** The other actions on the same resource with their verdicts, when they were decided (hovers). */
+  otherActions?: OtherAction[];
 }
 
 /** How to write an explanation: Markdown with links to rules (hovers), or plain text (diagnostics, CLI). */
@@ -35,7 +38,7 @@ export function formatCodeSpan(text: string): string {
 }
 
 /** `authz.rego:5`: where a rule is, short enough for a sentence. */
-export function formatRuleSite(rule: RuleRef): string {
+export function formatRuleSite(rule: Pick<RuleRef, 'location'>): string {
   return `${basename(rule.location.file)}:${rule.location.start.line}`;
 }
 
@@ -45,7 +48,7 @@ export function formatRuleText(rule: RuleRef): string {
 }
 
 /** A Markdown link that opens the rule's clause at its line. */
-export function formatRuleLink(rule: RuleRef): string {
+export function formatRuleLink(rule: Pick<RuleRef, 'location'>): string {
   const uri = `${pathToFileURL(rule.location.file).href}#L${rule.location.start.line}`;
   return `[${escapeMarkdown(formatRuleSite(rule))}](${uri})`;
 }
@@ -61,13 +64,14 @@ export function formatWho(identity: Identity, nowMs: number): string {
 }
 
 /** The subject of a sentence about the call's caller: the email, or `an anonymous caller`. */
-function formatCaller(identity: Identity): string {
+export function formatCaller(identity: Identity): string {
   if (!identity.user || identity.status === 'invalid' || identity.status === 'missing')
     return 'an anonymous caller';
   return identity.user.email ?? identity.user.id;
 }
 
-function formatResource(call: CallInput): string {
+/** What the call touches, e.g. `order 1001` or `order`. */
+export function formatResource(call: CallInput): string {
   const resource = call.input.resource as { type?: string; id?: string } | undefined;
   if (!resource?.type) return 'an unknown resource';
   return resource.id !== undefined ? `${resource.type} ${resource.id}` : resource.type;
@@ -76,32 +80,38 @@ function formatResource(call: CallInput): string {
 /** Why the verdict is what it is, in one sentence, naming the rules and where they are. */
 export function formatWhy(decision: CallDecision, style: ExplanationStyle): string {
   const markdown = style === 'markdown';
-  const site = (rule: RuleRef) => (markdown ? formatRuleLink(rule) : formatRuleSite(rule));
+  const site = (rule: Pick<RuleRef, 'location'>) => (markdown ? formatRuleLink(rule) : formatRuleSite(rule));
   const code = (text: string) => (markdown ? formatCodeSpan(text) : text);
   const reason = decision.reason
     ? ` Reason: ${markdown ? escapeMarkdown(decision.reason) : decision.reason}.`
     : '';
   const branch = (b: ConditionalBranch) =>
-    `${b.conditions.map(code).join(' and ')} (${code(formatRuleText(b.rule))}, ${site(b.rule)})`;
+    `${b.words ? `${markdown ? escapeMarkdown(b.words) : b.words}: ` : ''}${b.conditions.map(code).join(' and ')} (${code(formatRuleText(b.rule))}, ${site(b.rule)})`;
+  const step = decision.challenge
+    ? ` Step-up required: ${markdown ? escapeMarkdown(decision.challenge) : decision.challenge}.`
+    : '';
+  const closest = decision.closest
+    ? ` Closest allow rule: ${code(formatRuleText(decision.closest.rule))} (${site(decision.closest.rule)}), which fails at ${code(decision.closest.failing.text)} (${site(decision.closest.failing)}).`
+    : '';
   switch (decision.verdict) {
     case 'allowed': {
       const rule = decision.rules[0];
       return rule
-        ? `allowed by ${code(formatRuleText(rule))} (${site(rule)}).${reason}`
-        : `allowed.${reason}`;
+        ? `allowed by ${code(formatRuleText(rule))} (${site(rule)}).${reason}${step}`
+        : `allowed.${reason}${step}`;
     }
     case 'denied': {
       const rule = decision.rules.find((r) => r.isDefault) ?? decision.rules[0];
       if (rule?.isDefault) {
-        return `no allow rule matched, so ${code(formatRuleText(rule))} decided (${site(rule)}).${reason}`;
+        return `no allow rule matched, so ${code(formatRuleText(rule))} decided (${site(rule)}).${reason}${step}${closest}`;
       }
-      if (rule) return `${code(formatRuleText(rule))} decided (${site(rule)}).${reason}`;
-      return `no rule matched and ${code(decision.entrypoint)} has no default, so it is undefined: denied.${reason}`;
+      if (rule) return `${code(formatRuleText(rule))} decided (${site(rule)}).${reason}${step}${closest}`;
+      return `no rule matched and ${code(decision.entrypoint)} has no default, so it is undefined: denied.${reason}${step}${closest}`;
     }
     case 'conditional':
       if (decision.blockers.length > 0)
-        return `allowed unless ${decision.blockers.map(branch).join('; or unless ')}`;
-      return `allowed if ${decision.branches.map(branch).join('; or if ')}`;
+        return `allowed unless ${decision.blockers.map(branch).join('; or unless ')}${step}`;
+      return `allowed if ${decision.branches.map(branch).join('; or if ')}${step}`;
     case 'error': {
       const text = decision.errors.map((e) => `${e.code}: ${e.message}`).join('; ');
       return `the policy could not be evaluated: ${markdown ? escapeMarkdown(text) : text}`;
@@ -109,19 +119,28 @@ export function formatWhy(decision: CallDecision, style: ExplanationStyle): stri
   }
 }
 
+/** The sign shown before each verdict. */
+export const verdictIcons: Record<CallDecision['verdict'], string> = {
+  allowed: '✅',
+  denied: '⛔',
+  conditional: '❔',
+  error: '⚠️',
+};
+
+/** The resource's type alone (`order`), for "other actions on this order". */
+function formatResourceType(call: CallInput): string {
+  const resource = call.input.resource as { type?: string } | undefined;
+  return resource?.type ?? 'resource';
+}
+
 /** The hover shown over a call: identity, action, resource, decision, why, policy version. */
 export function formatHover(explained: ExplainedCall, nowMs: number): string {
   const { call, decision, identity } = explained;
   const action =
     typeof call.input.action === 'string' ? call.input.action : 'unknown (the method is computed)';
-  const verdictText: Record<CallDecision['verdict'], string> = {
-    allowed: '✅ allowed',
-    denied: '⛔ denied',
-    conditional: '❔ conditional',
-    error: '⚠️ error',
-  };
+  const step = decision.challenge ? ` · step-up required (${escapeMarkdown(decision.challenge)})` : '';
   const lines = [
-    `**Clearance** · ${formatCodeSpan(call.summary)} · **${verdictText[decision.verdict]}**`,
+    `**Clearance** · ${formatCodeSpan(call.summary)} · **${verdictIcons[decision.verdict]} ${decision.verdict}**${step}`,
     '',
     `- **Identity:** ${escapeMarkdown(formatWho(identity, nowMs))}`,
     `- **Action:** ${formatCodeSpan(action)}`,
@@ -130,6 +149,15 @@ export function formatHover(explained: ExplainedCall, nowMs: number): string {
     `- **Why:** ${formatWhy(decision, 'markdown')}`,
     `- **Policy:** ${formatCodeSpan(decision.entrypoint)} · version ${formatCodeSpan(decision.policyVersion)}`,
   ];
+  if (explained.otherActions && explained.otherActions.length > 0) {
+    const others = explained.otherActions.map(
+      (o) =>
+        `${formatCodeSpan(o.action)} ${verdictIcons[o.verdict]} ${o.verdict}${o.words ? ` (if ${escapeMarkdown(o.words)})` : ''}`,
+    );
+    lines.push(
+      `- **Other actions on this ${escapeMarkdown(formatResourceType(call))}:** ${others.join(' · ')}`,
+    );
+  }
   if (identity.status !== 'verified') {
     lines.push(
       '',
@@ -139,16 +167,35 @@ export function formatHover(explained: ExplainedCall, nowMs: number): string {
   return lines.join('\n');
 }
 
-/** The diagnostic message on a denied call, or on one that could not be decided. */
+/** The diagnostic message on a denied or conditional call, or on one that could not be decided. */
 export function formatDiagnosticMessage(explained: ExplainedCall): string {
   const { call, decision, identity } = explained;
   const action = typeof call.input.action === 'string' ? call.input.action : 'call';
   const who = formatCaller(identity);
   if (decision.verdict === 'conditional') {
-    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) ${formatWhy(decision, 'plain')}`;
+    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
+  }
+  if (decision.verdict === 'allowed') {
+    return `Allowed: ${who} may ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
   }
   if (decision.verdict === 'error') {
     return `Clearance could not decide ${call.summary}: ${formatWhy(decision, 'plain')}`;
   }
   return `Denied: ${who} may not ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
+}
+
+/** The code lens above a call: its verdict and for whom, e.g. `⛔ denied for alice@example.com`. */
+export function formatLensTitle(explained: ExplainedCall): string {
+  const { decision, identity } = explained;
+  const who = formatCaller(identity);
+  const step = decision.challenge ? ` · step-up required (${decision.challenge})` : '';
+  const first = decision.branches[0] ?? decision.blockers[0];
+  const condition =
+    decision.verdict === 'conditional' && first
+      ? `: ${decision.blockers.length > 0 ? 'unless' : 'if'} ${first.words ?? first.conditions.join(' and ')}`
+      : '';
+  // A decision for claims nobody verified must say so wherever it is shown.
+  const state = identity.user && identity.status !== 'verified' ? ` (${identity.status})` : '';
+  const text = `${verdictIcons[decision.verdict]} ${decision.verdict} for ${who}${state}${condition}${step}`;
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }

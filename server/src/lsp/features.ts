@@ -3,14 +3,36 @@ import type { Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { ClearanceSettings } from '../config/settings';
 import { formatDiagnosticMessage, formatHover } from '../decision/explain';
+import type { OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
 import { type LoadedPolicy, maxPolicyFileBytes } from '../policy/load';
 import { parseModule } from '../rego';
 import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
 
-/** The diagnostics of a code document: one per denied call, plus what kept the scan from finishing. */
+/** The severity of a conditional call's diagnostic, or undefined when the setting says none. */
+function conditionalSeverity(settings: ClearanceSettings): DiagnosticSeverity | undefined {
+  const setting = settings.diagnostics.conditionalSeverity;
+  if (setting === 'none') return undefined;
+  return setting === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint;
+}
+
+/** The severity of a call's diagnostic by its verdict; undefined when it gets none. */
+function severityFor(verdict: DecidedCall['decision']['verdict'], settings: ClearanceSettings) {
+  if (verdict === 'denied') return toSeverity(settings.diagnostics.deniedSeverity);
+  if (verdict === 'error') return DiagnosticSeverity.Error;
+  if (verdict === 'conditional') return conditionalSeverity(settings);
+  return undefined;
+}
+
+const diagnosticCodes = { denied: 'call_denied', error: 'decision_error', conditional: 'call_conditional' };
+
+/**
+ * The diagnostics of a code document: one per denied call, one per conditional call unless the
+ * setting says none, plus what kept the scan from finishing. Suppressed calls get none.
+ */
 export function buildCodeDiagnostics(
   decided: { calls: DecidedCall[]; errors: ClearanceError[] },
   identity: Identity,
@@ -19,17 +41,22 @@ export function buildCodeDiagnostics(
   const diagnostics: Diagnostic[] = [];
   for (const item of decided.calls) {
     const { verdict } = item.decision;
-    if (verdict !== 'denied' && verdict !== 'error') continue;
+    if (verdict === 'allowed' || isSuppressed(item.call)) continue;
+    const severity = severityFor(verdict, settings);
+    if (severity === undefined) continue;
     const call = item.call;
     // A multi-line call would underline whole lines; the callee through the end of its first line reads better.
     const span = call.location.start.line === call.location.end.line ? call.location : call.calleeLocation;
-    const rule = item.decision.rules.find((r) => r.isDefault) ?? item.decision.rules[0];
+    const rule =
+      item.decision.rules.find((r) => r.isDefault) ??
+      item.decision.rules[0] ??
+      item.decision.branches[0]?.rule ??
+      item.decision.blockers[0]?.rule;
     diagnostics.push({
       range: toRange(span),
-      severity:
-        verdict === 'denied' ? toSeverity(settings.diagnostics.deniedSeverity) : DiagnosticSeverity.Error,
+      severity,
       source: 'clearance',
-      code: verdict === 'denied' ? 'call_denied' : 'decision_error',
+      code: diagnosticCodes[verdict],
       message: formatDiagnosticMessage({ call: item.input, decision: item.decision, identity }),
       ...(rule
         ? {
@@ -86,30 +113,39 @@ export function buildOpenPolicyDiagnostics(
   return byFile;
 }
 
-/** The hover for the call under `position`, if there is one. */
+/** The decided call whose expression covers `position`, if there is one. */
+export function findDecidedCall(calls: DecidedCall[], position: Position): DecidedCall | undefined {
+  return calls.find((item) => contains(toRange(item.call.location), position));
+}
+
+/** The hover for the call under `position`, if there is one; `others` decides the other actions on it. */
 export function findCallAt(
   calls: DecidedCall[],
   position: Position,
   identity: Identity,
   note?: string,
+  others?: (item: DecidedCall) => OtherAction[],
 ): Hover | null {
-  for (const item of calls) {
-    const range = toRange(item.call.location);
-    if (!contains(range, position)) continue;
-    return {
-      contents: {
-        kind: 'markdown',
-        value:
-          formatHover({ call: item.input, decision: item.decision, identity }, Date.now()) +
-          (note ? `\n\n_${note}_` : ''),
-      },
-      range,
-    };
-  }
-  return null;
+  const item = findDecidedCall(calls, position);
+  if (!item) return null;
+  const otherActions = others?.(item);
+  const explained = {
+    call: item.input,
+    decision: item.decision,
+    identity,
+    ...(otherActions ? { otherActions } : {}),
+  };
+  return {
+    contents: {
+      kind: 'markdown',
+      value: formatHover(explained, Date.now()) + (note ? `\n\n_${note}_` : ''),
+    },
+    range: toRange(item.call.location),
+  };
 }
 
-function contains(range: { start: Position; end: Position }, p: Position): boolean {
+/** Whether `p` is inside `range` (end excluded). */
+export function contains(range: { start: Position; end: Position }, p: Position): boolean {
   const afterStart =
     p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
   const beforeEnd =

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
   CompletionItemKind,
   createConnection,
   type Diagnostic,
@@ -20,13 +22,22 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { regoVersionOf } from '../config/settings';
+import type { DecidedCall } from '../decision/scan';
 import { clearIdentityCaches, redactTokensInText } from '../identity';
 import { toDiagnostic, toPath, toUri } from './convert';
+import { EditorAudit } from './editor-audit';
+import {
+  type EditorContext,
+  editorCommands,
+  executeEditorCommand,
+  registerEditorHandlers,
+} from './editor-handlers';
 import {
   buildCodeDiagnostics,
   buildOpenPolicyDiagnostics,
   buildPolicyDiagnostics,
   findCallAt,
+  findDecidedCall,
 } from './features';
 import { ClearanceWorkspace } from './workspace';
 
@@ -45,6 +56,9 @@ let markReady: () => void = () => {};
 const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
+const audit = new EditorAudit();
+const editor: EditorContext = { workspace: () => workspace, ready };
+let codeLensRefresh = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
 function log(level: 'info' | 'warn' | 'error', text: string): void {
@@ -81,13 +95,16 @@ connection.onInitialize((params) => {
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
+  codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       // Completion serves `.clearance.yaml` only; `:` and space follow a key.
       completionProvider: { triggerCharacters: [':', ' '] },
-      executeCommandProvider: { commands: ['clearance.server.refresh'] },
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      executeCommandProvider: { commands: ['clearance.server.refresh', ...editorCommands] },
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
   };
@@ -219,10 +236,21 @@ async function publishCodeDiagnostics(uri: string): Promise<void> {
     ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
     decided.version,
   );
+  if (ws.hasPolicy()) recordAudit(decided.calls);
+}
+
+/** Appends the decisions shown to the audit log; a write error is logged once. */
+function recordAudit(calls: DecidedCall[]): void {
+  const ws = workspace;
+  if (!ws) return;
+  const error = audit.record(calls, ws.identity, ws.settings, ws.root);
+  if (error) log('warn', error);
 }
 
 async function publishAllCodeDiagnostics(): Promise<void> {
   for (const doc of documents.all()) await publishCodeDiagnostics(doc.uri);
+  // Lenses are pulled by the editor: ask it to pull again, as every decision may have changed.
+  if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 /** Publishes the problems of `.clearance.yaml`, or clears them. */
@@ -327,14 +355,18 @@ connection.onNotification('clearance/session', async (params: unknown) => {
   await refreshIdentity(false);
 });
 
-connection.onExecuteCommand(async ({ command }) => {
+connection.onExecuteCommand(async ({ command, arguments: args }) => {
   if (command === 'clearance.server.refresh') {
     // An explicit refresh follows a new login or a rotated key: ask the token command and the
     // provider again instead of reusing what was cached.
     clearIdentityCaches();
-    await refreshAll();
+    return void (await refreshAll());
   }
+  const { result } = await executeEditorCommand(connection, editor, command, args ?? []);
+  return result;
 });
+
+registerEditorHandlers(connection, editor);
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
   const ws = workspace;
@@ -350,7 +382,10 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
     note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
   }
-  const hover = findCallAt(decided.calls, position, ws.identity, note);
+  const item = findDecidedCall(decided.calls, position);
+  if (item && ws.hasPolicy()) recordAudit([item]);
+  const others = (shown: DecidedCall) => (ws.hasPolicy() ? ws.decideOtherActions(shown) : []);
+  const hover = findCallAt(decided.calls, position, ws.identity, note, others);
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });

@@ -20,6 +20,7 @@ import {
   regoVersionOf,
 } from '../config/settings';
 import { applyWorkspaceTrust } from '../config/trust';
+import { decideOtherActions, type OtherAction } from '../decision/other-actions';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import {
@@ -230,6 +231,13 @@ export class ClearanceWorkspace {
     // A newer edit may have arrived while scanning; keep only results for the version still open.
     if (this.documents.get(path)?.version === doc.version) this.decided.set(path, entry);
     return entry;
+  }
+
+  /** The other actions on a decided call's resource, decided with the same policy, identity and limits. */
+  decideOtherActions(item: DecidedCall): OtherAction[] {
+    if (!this.decisionPolicy) return [];
+    const { entrypoint } = this.settings.policy;
+    return decideOtherActions(this.decisionPolicy, entrypoint, item.input, this.settings.evaluation);
   }
 
   /** Forgets every decision, e.g. after the identity changed. */

@@ -46,7 +46,7 @@ export interface Decision {
 }
 
 /** Copies a clause origin into a RuleRef. */
-function toRuleRef(o: ClauseOrigin): RuleRef {
+export function toRuleRef(o: ClauseOrigin): RuleRef {
   return {
     path: o.path,
     location: o.location,
@@ -68,7 +68,7 @@ function selectEntrypointPath(entrypoint: string): Value[] | undefined {
 }
 
 /** Parses `data.a.b.c` (or `data.a["b"]`) into its path; undefined if it is not a ground data ref. */
-function parseEntrypoint(entrypoint: string): Value[] | undefined {
+export function parseEntrypoint(entrypoint: string): Value[] | undefined {
   const parsed = parseQuery(entrypoint, { file: '<entrypoint>' });
   const expr = parsed.body?.exprs[0];
   if (!expr || parsed.body?.exprs.length !== 1 || expr.type !== 'term') return undefined;

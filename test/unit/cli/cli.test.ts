@@ -10,6 +10,8 @@ import { describe, it } from 'node:test';
 import { runCli } from '../../../server/src/cli/main';
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
+// Scans write audit records; keep them out of the real home folder.
+process.env.CLEARANCE_AUDIT_FILE = join(mkdtempSync(join(tmpdir(), 'clearance-audit-')), 'audit.jsonl');
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

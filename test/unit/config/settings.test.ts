@@ -62,6 +62,27 @@ describe('normalizeSettings', () => {
     assert.ok(errors.some((e) => e.message.includes('clearance.evaluation.timeoutMs')));
     assert.ok(errors.some((e) => e.message.includes('clearance.diagnostics.deniedSeverity')));
   });
+
+  it('reads the editor settings: conditional severity, code lenses and the audit log, with their documented defaults', () => {
+    const defaults = normalizeSettings({}).settings;
+    assert.equal(defaults.diagnostics.conditionalSeverity, 'hint');
+    assert.equal(defaults.codeLens.enabled, true);
+    assert.deepEqual(defaults.audit, { enabled: true, file: '' });
+    const { settings, errors } = normalizeSettings({
+      'clearance.diagnostics.conditionalSeverity': 'none',
+      'clearance.codeLens.enabled': false,
+      'clearance.audit.enabled': 'no',
+      'clearance.audit.file': '/var/log/clearance.jsonl',
+    });
+    assert.equal(settings.diagnostics.conditionalSeverity, 'none');
+    assert.equal(settings.codeLens.enabled, false);
+    assert.equal(settings.audit.enabled, true, 'a non-boolean falls back to the default');
+    assert.equal(settings.audit.file, '/var/log/clearance.jsonl');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]?.message ?? '', /clearance\.audit\.enabled must be true or false/);
+    const error = normalizeSettings({ diagnostics: { conditionalSeverity: 'warning' } });
+    assert.equal(error.settings.diagnostics.conditionalSeverity, 'hint');
+  });
 });
 
 describe('readWorkspaceSettings', () => {

@@ -20,6 +20,12 @@ interface DecisionCase {
   verdict: string;
   rule?: string;
   conditions?: string[];
+  /** The conditions in plain words, as the first branch (or blocker) gives them. */
+  words?: string;
+  /** The entrypoint's `challenge`. */
+  challenge?: string;
+  /** For a denial: the closest allow rule's first line and its first failing expression. */
+  closest?: { rule: string; failing: string; line: number };
 }
 
 const repo = join(__dirname, '..', '..', '..');
@@ -65,6 +71,7 @@ for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
   const suite = parse(readFileSync(join(fixtures, file), 'utf8')) as {
     policy?: string;
     rego?: string;
+    entrypoint?: string;
     cases: DecisionCase[];
   };
   describe(`decisions: ${file}`, () => {
@@ -82,13 +89,22 @@ for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
           text: '',
         };
         const input = buildCallInput(call, toIdentity(c.user), new Date('2026-11-22T12:00:00Z'));
-        const decision = decideCall(loaded, 'data.api.authz.allow', input, defaultSettings.evaluation);
+        const entrypoint = suite.entrypoint ?? 'data.api.authz.allow';
+        const decision = decideCall(loaded, entrypoint, input, defaultSettings.evaluation);
         assert.deepEqual(decision.errors, []);
         assert.equal(decision.verdict, c.verdict, JSON.stringify({ input, decision }, null, 1));
         if (c.rule) assert.equal(decision.rules[0]?.text, c.rule);
         const conditions = decision.branches.flatMap((b) => b.conditions).join(' ');
         for (const part of c.conditions ?? [])
           assert.ok(conditions.includes(part), `conditions lack ${part}: ${conditions}`);
+        if (c.words !== undefined)
+          assert.equal((decision.branches[0] ?? decision.blockers[0])?.words, c.words);
+        assert.equal(decision.challenge, c.challenge);
+        if (c.closest) {
+          assert.equal(decision.closest?.rule.text, c.closest.rule);
+          assert.equal(decision.closest?.failing.text, c.closest.failing);
+          assert.equal(decision.closest?.failing.location.start.line, c.closest.line);
+        }
       });
     }
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallDecision } from '../../../server/src/decision/decide';
-import { formatDiagnosticMessage, formatHover } from '../../../server/src/decision/explain';
+import { formatDiagnosticMessage, formatHover, formatLensTitle } from '../../../server/src/decision/explain';
 import type { CallInput } from '../../../server/src/decision/input';
 import type { Identity } from '../../../server/src/identity';
 import type { RuleRef } from '../../../server/src/rego';
@@ -115,6 +115,28 @@ describe('explanations', () => {
     assert.match(
       formatDiagnosticMessage({ call, decision: conditional, identity }),
       /allowed unless input\.resource\.locked \(allow := false if input\.resource\.locked, authz\.rego:5\)/,
+    );
+  });
+
+  it('the lens names the identity, says when it is not verified, and shows a step-up challenge', () => {
+    const verified: Identity = { status: 'verified', source: { kind: 'file', label: 't' }, user: alice };
+    assert.equal(
+      formatLensTitle({ call, decision: denied, identity: verified }),
+      '⛔ denied for alice@example.com',
+    );
+    const unverified: Identity = { ...verified, status: 'unverified', reason: 'no key' };
+    assert.equal(
+      formatLensTitle({ call, decision: denied, identity: unverified }),
+      '⛔ denied for alice@example.com (unverified)',
+    );
+    const stepUp: CallDecision = { ...denied, verdict: 'allowed', rules: [], challenge: 'mfa' };
+    assert.equal(
+      formatLensTitle({ call, decision: stepUp, identity: verified }),
+      '✅ allowed for alice@example.com · step-up required (mfa)',
+    );
+    assert.match(
+      formatHover({ call, decision: stepUp, identity: verified }, now),
+      /step-up required \(mfa\)/,
     );
   });
 });

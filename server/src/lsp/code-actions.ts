@@ -1,0 +1,123 @@
+/**
+ * Code actions on a call: open the rule that decided it, evaluate it as another identity, copy an
+ * access request, and suppress it with a `clearance: ignore` comment on the line above.
+ */
+import { type CodeAction, CodeActionKind, type Diagnostic, type Range } from 'vscode-languageserver';
+import { formatRuleSite } from '../decision/explain';
+import type { DecidedCall } from '../decision/scan';
+import { isSuppressed } from '../decision/suppression';
+import type { RuleRef } from '../rego';
+import { toRange, toUri } from './convert';
+import { contains } from './features';
+
+/** The server command that opens a rule's clause in the editor (`window/showDocument`). */
+export const openRuleCommand = 'clearance.server.openRule';
+/** The server command that returns a call's access request as Markdown. */
+export const accessRequestCommand = 'clearance.server.accessRequest';
+/** The client command that copies a call's access request to the clipboard (client/src/commands.ts). */
+export const copyAccessRequestCommand = 'clearance.copyAccessRequest';
+/** The client command that re-decides a call for another identity (registered by the client). */
+export const evaluateAsCommand = 'clearance.evaluateAs';
+
+/** The rule to open for a decision: the one that decided, else the first rule that could change it. */
+export function findDecidingRule(item: DecidedCall): RuleRef | undefined {
+  const d = item.decision;
+  if (d.verdict === 'denied') return d.rules.find((r) => !r.isDefault) ?? d.rules[0] ?? d.closest?.rule;
+  return d.rules[0] ?? d.branches[0]?.rule ?? d.blockers[0]?.rule;
+}
+
+/** The comment that suppresses a call, in the syntax of the document's language. */
+export function formatSuppressComment(path: string): string {
+  return /\.py$/i.test(path) ? '# clearance: ignore' : '// clearance: ignore';
+}
+
+/** The code actions for the calls that `range` touches in the document at `uri`. */
+export function buildCodeActions(
+  uri: string,
+  path: string,
+  text: string,
+  calls: DecidedCall[],
+  range: Range,
+  diagnostics: Diagnostic[],
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const lines = text.split('\n');
+  for (const item of calls) {
+    if (isSuppressed(item.call)) continue;
+    const callRange = toRange(item.call.location);
+    if (!overlaps(callRange, range)) continue;
+    const position = callRange.start;
+    const related = diagnostics.filter((d) => d.source === 'clearance' && overlaps(d.range, callRange));
+    const rule = findDecidingRule(item);
+    if (rule) {
+      actions.push({
+        title: `Open the deciding rule (${formatRuleSite(rule)})`,
+        kind: CodeActionKind.QuickFix,
+        command: {
+          title: 'Open the deciding rule',
+          command: openRuleCommand,
+          arguments: [toUri(rule.location.file), toRange(rule.headLocation)],
+        },
+      });
+    }
+    const closest = item.decision.closest?.rule;
+    if (closest && closest !== rule) {
+      actions.push({
+        title: `Open the closest allow rule (${formatRuleSite(closest)})`,
+        kind: CodeActionKind.QuickFix,
+        command: {
+          title: 'Open the closest allow rule',
+          command: openRuleCommand,
+          arguments: [toUri(closest.location.file), toRange(closest.headLocation)],
+        },
+      });
+    }
+    actions.push({
+      title: 'Evaluate as another identity…',
+      kind: CodeActionKind.QuickFix,
+      command: {
+        title: 'Evaluate as another identity',
+        command: evaluateAsCommand,
+        arguments: [uri, position],
+      },
+    });
+    actions.push({
+      title: 'Copy an access request',
+      kind: CodeActionKind.QuickFix,
+      command: {
+        title: 'Copy an access request',
+        command: copyAccessRequestCommand,
+        arguments: [uri, position],
+      },
+    });
+    const line = lines[position.line] ?? '';
+    const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
+    actions.push({
+      title: 'Suppress with a comment',
+      kind: CodeActionKind.QuickFix,
+      ...(related.length > 0 ? { diagnostics: related } : {}),
+      edit: {
+        changes: {
+          [uri]: [
+            {
+              range: {
+                start: { line: position.line, character: 0 },
+                end: { line: position.line, character: 0 },
+              },
+              newText: `${indent}${formatSuppressComment(path)}\n`,
+            },
+          ],
+        },
+      },
+    });
+  }
+  return actions;
+}
+
+/** Whether two ranges share a position (an empty range at a call's edge touches it). */
+function overlaps(a: Range, b: Range): boolean {
+  if (contains(a, b.start) || contains(b, a.start)) return true;
+  const sameEnd = (x: Range, y: Range) =>
+    x.end.line === y.start.line && x.end.character === y.start.character;
+  return sameEnd(a, b) || sameEnd(b, a);
+}

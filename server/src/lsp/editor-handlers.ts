@@ -1,0 +1,85 @@
+/**
+ * The LSP handlers of the editor features built on decisions: code lenses, code actions and the
+ * commands those actions run on the server (open a rule, build an access request). server.ts
+ * registers them; everything they send passes the token redactor.
+ */
+import type { CodeAction, CodeLens, Connection, Range } from 'vscode-languageserver/node';
+import { formatAccessRequest } from '../decision/access-request';
+import { redactTokensInText } from '../identity';
+import { accessRequestCommand, buildCodeActions, openRuleCommand } from './code-actions';
+import { buildCodeLenses } from './code-lens';
+import { toPath } from './convert';
+import { findDecidedCall } from './features';
+import type { ClearanceWorkspace } from './workspace';
+
+/** The server commands the editor features add, for `executeCommandProvider`. */
+export const editorCommands = [openRuleCommand, accessRequestCommand];
+
+/** What the handlers need from the server: the workspace (once there is one) and the first load. */
+export interface EditorContext {
+  workspace: () => ClearanceWorkspace | undefined;
+  ready: Promise<void>;
+}
+
+/** Registers the code lens and code action handlers. */
+export function registerEditorHandlers(connection: Connection, context: EditorContext): void {
+  connection.onCodeLens(async ({ textDocument }): Promise<CodeLens[]> => {
+    const ws = context.workspace();
+    const path = toPath(textDocument.uri);
+    if (!ws || !path || !ws.contains(path) || !ws.settings.codeLens.enabled) return [];
+    await context.ready;
+    if (!ws.hasPolicy()) return [];
+    const decided = await ws.decideDocument(path, new Date());
+    if (!decided) return [];
+    return buildCodeLenses(decided.calls, ws.identity).map((lens) =>
+      lens.command
+        ? { ...lens, command: { ...lens.command, title: redactTokensInText(lens.command.title) } }
+        : lens,
+    );
+  });
+
+  connection.onCodeAction(async ({ textDocument, range, context: actionContext }): Promise<CodeAction[]> => {
+    const ws = context.workspace();
+    const path = toPath(textDocument.uri);
+    if (!ws || !path || !ws.contains(path)) return [];
+    await context.ready;
+    if (!ws.hasPolicy()) return [];
+    const decided = await ws.decideDocument(path, new Date());
+    const text = ws.documents.get(path)?.text;
+    if (!decided || text === undefined) return [];
+    return buildCodeActions(textDocument.uri, path, text, decided.calls, range, actionContext.diagnostics);
+  });
+}
+
+/**
+ * Runs an editor-feature command; returns undefined for commands that are not one of them.
+ * `clearance.server.openRule [uri, range]` shows the rule; `clearance.server.accessRequest [uri,
+ * position]` returns the call's access request as Markdown (or null when no call is there).
+ */
+export async function executeEditorCommand(
+  connection: Connection,
+  context: EditorContext,
+  command: string,
+  args: unknown[],
+): Promise<{ handled: boolean; result?: unknown }> {
+  if (command === openRuleCommand) {
+    const [uri, range] = args as [string, Range];
+    if (typeof uri !== 'string' || !uri.startsWith('file:')) return { handled: true, result: false };
+    const shown = await connection.window.showDocument({ uri, selection: range, takeFocus: true });
+    return { handled: true, result: shown.success };
+  }
+  if (command === accessRequestCommand) {
+    const [uri, position] = args as [string, { line: number; character: number }];
+    const ws = context.workspace();
+    const path = typeof uri === 'string' ? toPath(uri) : undefined;
+    if (!ws || !path || !ws.contains(path) || !position) return { handled: true, result: null };
+    await context.ready;
+    const decided = await ws.decideDocument(path, new Date());
+    const item = decided ? findDecidedCall(decided.calls, position) : undefined;
+    if (!item) return { handled: true, result: null };
+    const site = { file: item.file, line: item.call.location.start.line };
+    const explained = { call: item.input, decision: item.decision, identity: ws.identity };
+    return { handled: true, result: redactTokensInText(formatAccessRequest(explained, site, Date.now())) };
+  }
+  return { handled: false };
+}
