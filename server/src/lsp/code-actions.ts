@@ -77,8 +77,8 @@ export function buildCodeActions(
       kind: CodeActionKind.QuickFix,
       command: {
         title: 'Evaluate as another identity',
+        // No arguments: the client's command takes an optional claims file, and lets the user pick one.
         command: evaluateAsCommand,
-        arguments: [uri, position],
       },
     });
     actions.push({
