@@ -25,6 +25,8 @@ export interface ClearanceSettings {
   };
   diagnostics: { deniedSeverity: SeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number };
+  index: { maxFiles: number };
+  impact: { notify: boolean };
 }
 
 /** The defaults, identical to those declared in package.json. */
@@ -41,6 +43,8 @@ export const defaultSettings: ClearanceSettings = {
   },
   diagnostics: { deniedSeverity: 'warning' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000 },
+  index: { maxFiles: 20_000 },
+  impact: { notify: true },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
@@ -73,6 +77,7 @@ export function normalizeSettings(
     (min: number, max: number) =>
     (v: unknown): v is number =>
       typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
   const isSeverity = (v: unknown): v is SeveritySetting => severities.includes(v as SeveritySetting);
   const d = defaultSettings;
@@ -97,6 +102,8 @@ export function normalizeSettings(
       timeoutMs: pick('evaluation.timeoutMs', d.evaluation.timeoutMs, inRange(10, 30_000)),
       maxSteps: pick('evaluation.maxSteps', d.evaluation.maxSteps, inRange(1000, 100_000_000)),
     },
+    index: { maxFiles: pick('index.maxFiles', d.index.maxFiles, inRange(0, 1_000_000)) },
+    impact: { notify: pick('impact.notify', d.impact.notify, isBoolean) },
   };
   return { settings, errors };
 }

@@ -25,11 +25,14 @@ import {
   buildPolicyDiagnostics,
   findCallAt,
 } from './features';
+import { IndexController } from './index-controller';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspace: ClearanceWorkspace | undefined;
+/** The workspace index (every folder of a multi-root workspace), its decisions and impact reports. */
+let indexer: IndexController | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
@@ -72,11 +75,21 @@ connection.onInitialize((params) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = folder ? toPath(folder) : undefined;
   if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
+  if (workspace)
+    indexer = new IndexController(
+      connection,
+      workspace,
+      roots.length > 0 ? roots : [workspace.root],
+      join(__dirname, 'wasm'),
+      log,
+    );
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      executeCommandProvider: { commands: ['clearance.server.refresh'] },
+      executeCommandProvider: { commands: ['clearance.server.refresh', 'clearance.server.reindex'] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
   };
@@ -85,6 +98,15 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   await connection.client.register(DidChangeConfigurationNotification.type, { section: 'clearance' });
   await refreshAll();
+  void indexer?.startScan();
+  try {
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
+      indexer?.setRoots(folders.map((f) => toPath(f.uri)).filter((p) => p !== undefined));
+    });
+  } catch {
+    // The client does not send folder changes: the folders it started with stay indexed.
+  }
   // The time left on the token changes every minute, and a token file may be renewed on disk.
   setInterval(() => void refreshIdentity(false), 30_000).unref();
 });
@@ -103,6 +125,7 @@ async function refreshAll(): Promise<void> {
   });
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
+  indexer?.applySettings();
   for (const e of ws.settingErrors) log('warn', e.message);
   ws.reloadPolicy();
   await refreshIdentity(true);
@@ -112,6 +135,7 @@ async function refreshAll(): Promise<void> {
   // Settings such as the severity or the entrypoint change every decision, whatever the identity did.
   ws.invalidateDecisions();
   await publishAllCodeDiagnostics();
+  indexer?.decisionsMayHaveChanged();
 }
 
 /** Re-resolves the identity; re-decides open documents when it changed. */
@@ -132,6 +156,7 @@ async function refreshIdentity(force: boolean): Promise<void> {
     if (!force) {
       ws.invalidateDecisions();
       await publishAllCodeDiagnostics();
+      indexer?.decisionsMayHaveChanged();
     }
   }
 }
@@ -210,6 +235,7 @@ documents.onDidChangeContent(async ({ document }) => {
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(false), 150);
   } else {
+    void indexer?.updateDocument(path, document.getText());
     await publishCodeDiagnostics(document.uri);
   }
 });
@@ -220,6 +246,7 @@ async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
   publishPolicyDiagnostics();
   reportPolicyState();
   await publishAllCodeDiagnostics();
+  indexer?.decisionsMayHaveChanged();
 }
 
 documents.onDidClose(({ document }) => {
@@ -228,6 +255,7 @@ documents.onDidClose(({ document }) => {
   if (!ws || !path) return;
   ws.documents.delete(path);
   ws.decided.delete(path);
+  void indexer?.closeDocument(path);
   if (ws.isPolicyFile(path)) void reloadPolicyAndRepublish();
   else publish(document.uri, []);
 });
@@ -237,6 +265,7 @@ connection.onDidChangeConfiguration(() => void refreshAll());
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const ws = workspace;
   if (!ws) return;
+  void indexer?.applyFileEvents(changes);
   const paths = changes.map((c) => toPath(c.uri)).filter((p): p is string => p !== undefined);
   if (paths.some((p) => ws.isIdentityFile(p)))
     await refreshIdentity(true).then(() => ws.invalidateDecisions());
@@ -256,6 +285,13 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 
 connection.onExecuteCommand(async ({ command }) => {
   if (command === 'clearance.server.refresh') await refreshAll();
+  // A full rescan that re-parses every file, e.g. after a branch switch the watcher missed.
+  if (command === 'clearance.server.reindex') await indexer?.startScan(true);
+});
+
+connection.onRequest('clearance/permissions', async () => {
+  await ready;
+  return indexer ? indexer.describePermissions() : null;
 });
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {

@@ -9,6 +9,7 @@ import { type ClearanceSettings, defaultSettings, normalizeSettings } from '../c
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import { describeIdentity, type Identity, resolveIdentity } from '../identity';
+import { DecisionCache, decideCached } from '../index/decision-cache';
 import { findPolicyFiles, type LoadedPolicy, loadPolicy, type PolicyFiles } from '../policy/load';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
 
@@ -45,6 +46,8 @@ export class ClearanceWorkspace {
   decisionPolicy: LoadedPolicy | undefined;
   readonly documents = new Map<string, OpenDocument>();
   readonly decided = new Map<string, { version: number; calls: DecidedCall[]; errors: ClearanceError[] }>();
+  /** Decisions by identity, policy version, settings and input, shared by hovers, diagnostics and the index. */
+  readonly decisionCache = new DecisionCache();
   private readonly scanner: Scanner;
 
   constructor(
@@ -130,12 +133,13 @@ export class ClearanceWorkspace {
     if (cached && cached.version === doc.version) return cached;
     if (!this.decisionPolicy) this.reloadPolicy();
     const policy = this.decisionPolicy as LoadedPolicy;
-    const result = await decideText(this.scanner, path, doc.text, {
-      policy,
-      identity: this.identity,
-      settings: this.settings,
-      now,
-    });
+    const result = await decideText(
+      this.scanner,
+      path,
+      doc.text,
+      { policy, identity: this.identity, settings: this.settings, now },
+      (file, call, context, timeoutMs) => decideCached(this.decisionCache, file, call, context, timeoutMs),
+    );
     const entry = { version: doc.version, ...result };
     // A newer edit may have arrived while scanning; keep only results for the version still open.
     if (this.documents.get(path)?.version === doc.version) this.decided.set(path, entry);
