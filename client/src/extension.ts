@@ -10,6 +10,8 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerImpactNotice } from './impact-notice';
+import { registerPermissionsView } from './permissions-view';
 
 /** What the server sends about the identity (see server/src/lsp/workspace.ts `IdentityView`). */
 interface IdentityView {
@@ -35,7 +37,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const policyWatcher = vscode.workspace.createFileSystemWatcher('**/*.{rego,json,yaml,yml,jwt,token}');
   const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
-  context.subscriptions.push(policyWatcher, folderWatcher);
+  // Source files feed the workspace index: edits on disk re-scan them.
+  const sourceWatcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+  context.subscriptions.push(policyWatcher, folderWatcher, sourceWatcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'rego' },
@@ -50,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         // Deleting a folder is one event for the folder, not one per file in it: watch creations
         // and deletions of anything, so a removed policy or identity folder is noticed.
         folderWatcher,
+        sourceWatcher,
       ],
     },
     outputChannel: output,
@@ -90,7 +95,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ? undefined
         : new vscode.ThemeColor('statusBarItem.warningBackground');
   });
+  const reloadPermissions = registerPermissionsView(context, client);
+  registerImpactNotice(client, output);
   await client.start();
+  reloadPermissions();
 }
 
 function iconFor(status: IdentityView['status']): string {
