@@ -211,14 +211,21 @@ export class WorkspaceIndex {
     const seen = new Set(listed.files);
     let parsed = 0;
     let done = 0;
-    for (const path of listed.files) {
-      if (isCancelled())
-        return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: true };
-      if ((await this.updateFile(path)) === 'parsed') parsed++;
-      done++;
-      if (done % 50 === 0 || done === listed.files.length) onProgress({ done, total: listed.files.length });
-      await yieldToEventLoop();
-    }
+    let next = 0;
+    // A few files in flight: one is scanned (synchronously) while the others' reads are under way.
+    const work = async () => {
+      while (next < listed.files.length && !isCancelled()) {
+        const path = listed.files[next++] as string;
+        if ((await this.updateFile(path)) === 'parsed') parsed++;
+        done++;
+        if (done % 50 === 0 || done === listed.files.length) onProgress({ done, total: listed.files.length });
+        // Reads yield already; a file served from an overlay or unchanged by size and mtime may not.
+        if (done % 20 === 0) await yieldToEventLoop();
+      }
+    };
+    await Promise.all(Array.from({ length: filesInFlight }, work));
+    if (isCancelled())
+      return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: true };
     for (const path of [...this.files.keys()]) {
       if (!seen.has(path) && !this.overlays.has(path)) this.files.delete(path);
     }
@@ -285,6 +292,8 @@ export class WorkspaceIndex {
 }
 
 const startPosition = { line: 1, column: 1, offset: 0 };
+/** How many files a full run reads at once. */
+const filesInFlight = 4;
 
 function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
