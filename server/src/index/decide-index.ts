@@ -6,6 +6,9 @@ import type { DecidedCall, DecisionContext } from '../decision/scan';
 import { type DecisionCache, decideCached, fingerprintIdentity } from './decision-cache';
 import { type WorkspaceIndex, yieldToEventLoop } from './workspace-index';
 
+/** The longest stretch of deciding between two yields, in ms: a hover waits at most about this long. */
+const sliceMs = 8;
+
 /** The decided calls of the whole index, or undefined when `isCancelled` stopped the run. */
 export async function decideIndexedCalls(
   index: WorkspaceIndex,
@@ -14,19 +17,17 @@ export async function decideIndexedCalls(
   isCancelled: () => boolean = () => false,
 ): Promise<DecidedCall[] | undefined> {
   const fingerprint = fingerprintIdentity(context.identity);
+  const timeoutMs = context.settings.evaluation.timeoutMs;
   const decided: DecidedCall[] = [];
-  let previousFile = '';
-  let sinceYield = 0;
+  let lastYield = performance.now();
   for (const { file, call } of index.listCalls()) {
-    if (file.path !== previousFile && sinceYield >= 20) {
-      sinceYield = 0;
+    // Yield by time, not by count: cached decisions take microseconds, a new one may take a while.
+    if (performance.now() - lastYield > sliceMs) {
       await yieldToEventLoop();
       if (isCancelled()) return undefined;
+      lastYield = performance.now();
     }
-    previousFile = file.path;
-    const timeoutMs = context.settings.evaluation.timeoutMs;
     decided.push(decideCached(cache, file.path, call, context, timeoutMs, fingerprint));
-    sinceYield++;
   }
   return decided;
 }

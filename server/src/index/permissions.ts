@@ -3,7 +3,7 @@
  * for the current identity, and the places in code that make the call. Pure data built from decided
  * calls; the language server turns locations into URIs and ranges.
  */
-import type { Verdict } from '../decision/decide';
+import type { CallDecision, Verdict } from '../decision/decide';
 import { formatRuleSite, formatRuleText, formatWhy } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
 import type { Location } from '../errors';
@@ -44,15 +44,16 @@ const maxWhyLength = 240;
 /** Groups decided calls by resource, then action, then decision (verdict and explanation). */
 export function buildPermissions(decided: readonly DecidedCall[]): PermissionResource[] {
   const resources = new Map<string, Map<string, Map<string, PermissionDecision>>>();
+  // Calls with the same input share one cached decision object: explain each decision once.
+  const explained = new Map<object, { why: string; ruleText: string | undefined }>();
   for (const item of decided) {
     const resourceValue = item.input.input.resource as { type?: unknown } | undefined;
     const resource = typeof resourceValue?.type === 'string' ? resourceValue.type : '(unknown resource)';
     const action =
       typeof item.input.input.action === 'string' ? item.input.input.action : '(computed method)';
     const decision = item.decision;
-    const rule = decision.rules.find((r) => r.isDefault) ?? decision.rules[0];
-    const why = shorten(formatWhy(decision, 'plain'));
-    const ruleText = rule ? `${formatRuleText(rule)} (${formatRuleSite(rule)})` : undefined;
+    const { why, ruleText } = explained.get(decision) ?? explainDecision(decision);
+    explained.set(decision, { why, ruleText });
     const actions = resources.get(resource) ?? new Map<string, Map<string, PermissionDecision>>();
     resources.set(resource, actions);
     const decisions = actions.get(action) ?? new Map<string, PermissionDecision>();
@@ -80,6 +81,14 @@ export function buildPermissions(decided: readonly DecidedCall[]): PermissionRes
           ),
         })),
     }));
+}
+
+function explainDecision(decision: CallDecision): { why: string; ruleText: string | undefined } {
+  const rule = decision.rules.find((r) => r.isDefault) ?? decision.rules[0];
+  return {
+    why: shorten(formatWhy(decision, 'plain')),
+    ruleText: rule ? `${formatRuleText(rule)} (${formatRuleSite(rule)})` : undefined,
+  };
 }
 
 // Denials first: they are what a developer looks for.

@@ -273,6 +273,8 @@ export class IndexController {
       truncated: this.index.truncated,
     };
     if (!ws.hasPolicy()) return { ...base, state: 'noPolicy', resources: [] };
+    const uris = new Map<string, string>();
+    const uriOf = (file: string) => uris.get(file) ?? (uris.set(file, toUri(file)).get(file) as string);
     const resources = buildPermissions(this.decided).map((resource) => ({
       resource: redactTokensInText(resource.resource),
       actions: resource.actions.map((action) => ({
@@ -282,7 +284,7 @@ export class IndexController {
           ...(decision.rule ? { rule: redactTokensInText(decision.rule) } : {}),
           why: redactTokensInText(decision.why),
           locations: decision.sites.map((site) => ({
-            uri: toUri(site.file),
+            uri: uriOf(site.file),
             range: toRange(site.location),
             summary: redactTokensInText(site.summary),
           })),
