@@ -4,24 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ImpactNotification, Verdict } from '../../server/src/lsp/clearance-protocol';
 import { toRange } from './permissions-view';
-
-type Verdict = 'allowed' | 'denied' | 'conditional' | 'error';
-
-/** What `clearance/impact` carries (see server/src/lsp/index-controller.ts `ImpactNotification`). */
-interface ImpactNotification {
-  message: string;
-  fromVersion: string;
-  toVersion: string;
-  notify: boolean;
-  changes: Array<{
-    uri: string;
-    range: { start: { line: number; character: number }; end: { line: number; character: number } };
-    summary: string;
-    before: Verdict;
-    after: Verdict;
-  }>;
-}
 
 type Change = ImpactNotification['changes'][number];
 

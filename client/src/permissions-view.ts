@@ -5,31 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-type Verdict = 'allowed' | 'denied' | 'conditional' | 'error';
-type WireRange = { start: { line: number; character: number }; end: { line: number; character: number } };
-
-/** What `clearance/permissions` answers (see server/src/lsp/index-controller.ts `PermissionsResponse`). */
-interface PermissionsResponse {
-  state: 'noPolicy' | 'indexing' | 'ready';
-  identity: string;
-  policyVersion?: string;
-  files: number;
-  calls: number;
-  truncated: boolean;
-  resources: Array<{
-    resource: string;
-    actions: Array<{
-      action: string;
-      decisions: Array<{
-        verdict: Verdict;
-        rule?: string;
-        why: string;
-        locations: Array<{ uri: string; range: WireRange; summary: string }>;
-      }>;
-    }>;
-  }>;
-}
+import type { PermissionsResponse, Verdict, WireRange } from '../../server/src/lsp/clearance-protocol';
 
 type Resource = PermissionsResponse['resources'][number];
 type Decision = Resource['actions'][number]['decisions'][number];

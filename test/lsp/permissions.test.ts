@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import type { ImpactNotification, PermissionsResponse } from '../../server/src/lsp/index-controller';
+import type { ImpactNotification, PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
 import { changeDocument, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');

@@ -6,7 +6,6 @@
  */
 import type { Connection, FileEvent, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { FileChangeType } from 'vscode-languageserver/node';
-import type { Verdict } from '../decision/decide';
 import type { DecidedCall, DecisionContext } from '../decision/scan';
 import { redactTokensInText } from '../identity';
 import { decideIndexedCalls } from '../index/decide-index';
@@ -15,46 +14,9 @@ import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnap
 import { buildPermissions } from '../index/permissions';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { createScanner } from '../scanner';
+import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
 import type { ClearanceWorkspace } from './workspace';
-
-/** A place in code as the client gets it. */
-export interface WireLocation {
-  uri: string;
-  range: ReturnType<typeof toRange>;
-  summary: string;
-}
-
-/** The answer to `clearance/permissions`. */
-export interface PermissionsResponse {
-  /** `noPolicy`: nothing decides; `indexing`: the first scan is still running; else `ready`. */
-  state: 'noPolicy' | 'indexing' | 'ready';
-  identity: string;
-  policyVersion?: string;
-  files: number;
-  calls: number;
-  truncated: boolean;
-  resources: Array<{
-    resource: string;
-    actions: Array<{
-      action: string;
-      decisions: Array<{ verdict: Verdict; rule?: string; why: string; locations: WireLocation[] }>;
-    }>;
-  }>;
-}
-
-/** The `clearance/impact` notification. */
-export interface ImpactNotification {
-  message: string;
-  fromVersion: string;
-  toVersion: string;
-  newlyDenied: number;
-  newlyAllowed: number;
-  otherwiseChanged: number;
-  /** Whether the client should pop up a notice (`clearance.impact.notify`); it logs either way. */
-  notify: boolean;
-  changes: Array<WireLocation & { before: Verdict; after: Verdict }>;
-}
 
 /** The most changed calls listed in one impact notification; the counts stay exact. */
 const maxListedChanges = 500;
