@@ -36,6 +36,11 @@ export interface WorkspaceIndexOptions {
   maxFiles: number;
   /** Files larger than this are not read; they are listed with a `file_too_large` error. */
   maxFileBytes?: number;
+  /**
+   * How many files a full run handles at once (default 2: one is read while one is scanned). More
+   * makes a hover wait behind more parses in one turn of the event loop.
+   */
+  filesInFlight?: number;
 }
 
 /** Progress of a full index run, for a progress bar. */
@@ -212,7 +217,7 @@ export class WorkspaceIndex {
     let parsed = 0;
     let done = 0;
     let next = 0;
-    // A few files in flight: one is scanned (synchronously) while the others' reads are under way.
+    // Files in flight: the next one is read while this one is scanned.
     const work = async () => {
       while (next < listed.files.length && !isCancelled()) {
         const path = listed.files[next++] as string;
@@ -223,7 +228,7 @@ export class WorkspaceIndex {
         if (done % 20 === 0) await yieldToEventLoop();
       }
     };
-    await Promise.all(Array.from({ length: filesInFlight }, work));
+    await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
     if (isCancelled())
       return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: true };
     for (const path of [...this.files.keys()]) {
@@ -292,8 +297,6 @@ export class WorkspaceIndex {
 }
 
 const startPosition = { line: 1, column: 1, offset: 0 };
-/** How many files a full run reads at once. */
-const filesInFlight = 4;
 
 function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');

@@ -26,7 +26,6 @@ const progressThreshold = 200;
 /** Keeps the index and its decisions current for one language server. */
 export class IndexController {
   readonly index: WorkspaceIndex;
-  private indexing: Promise<void> | undefined;
   private firstScanDone = false;
   private scanGeneration = 0;
   private decided: DecidedCall[] = [];
@@ -53,14 +52,7 @@ export class IndexController {
   startScan(reset = false): Promise<void> {
     const generation = ++this.scanGeneration;
     if (reset) this.index.files.clear();
-    const run = this.runScan(generation);
-    this.indexing = run;
-    return run;
-  }
-
-  /** Whether a full scan is running. */
-  isScanning(): boolean {
-    return this.indexing !== undefined;
+    return this.runScan(generation);
   }
 
   private async runScan(generation: number): Promise<void> {
@@ -82,7 +74,6 @@ export class IndexController {
     } finally {
       progress.done();
       if (generation === this.scanGeneration) {
-        this.indexing = undefined;
         this.firstScanDone = true;
         this.dirty = true;
         await this.reconcile();
