@@ -23,6 +23,16 @@ const verdictIcons: Record<Verdict, vscode.ThemeIcon> = {
   error: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
 };
 
+/** What the view shows when the server has no workspace folder to index. */
+const noFolder: PermissionsResponse = {
+  state: 'noPolicy',
+  identity: '',
+  files: 0,
+  calls: 0,
+  truncated: false,
+  resources: [],
+};
+
 /** Feeds the tree from the server's answers. */
 class PermissionsProvider implements vscode.TreeDataProvider<PermissionNode> {
   private readonly changed = new vscode.EventEmitter<PermissionNode | undefined>();
@@ -35,7 +45,9 @@ class PermissionsProvider implements vscode.TreeDataProvider<PermissionNode> {
   async reload(): Promise<PermissionsResponse | undefined> {
     if (!this.client.isRunning()) return undefined;
     try {
-      this.response = (await this.client.sendRequest('clearance/permissions')) ?? undefined;
+      // A window without a folder has nothing to index: the server answers null.
+      const answer: PermissionsResponse | null = await this.client.sendRequest('clearance/permissions');
+      this.response = answer ?? { ...noFolder };
     } catch {
       // The server restarts or stops: the next change notification reloads.
       return undefined;

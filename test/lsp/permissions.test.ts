@@ -11,17 +11,17 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type { ImpactNotification, PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
-import { changeDocument, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import {
+  changeDocument,
+  openDocument,
+  shopIdentitySettings,
+  startServer,
+  type TestServer,
+  waitFor,
+} from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
-const identity = {
-  identity: {
-    tokenFile: 'identity/alice.jwt',
-    jwksFile: 'identity/jwks.json',
-    issuer: 'https://id.example.com',
-    audience: 'clearance-demo',
-  },
-};
+const identity = shopIdentitySettings;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,17 +9,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import { hoverText, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import {
+  hoverText,
+  openDocument,
+  shopIdentitySettings,
+  startServer,
+  type TestServer,
+  waitFor,
+} from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
-const identity = {
-  identity: {
-    tokenFile: 'identity/alice.jwt',
-    jwksFile: 'identity/jwks.json',
-    issuer: 'https://id.example.com',
-    audience: 'clearance-demo',
-  },
-};
+const identity = shopIdentitySettings;
 
 /** A copy of examples/shop with a fresh alice token; `withPolicy: false` leaves the policy out. */
 async function makeWorkspace(withPolicy: boolean): Promise<{ root: string; token: string }> {
