@@ -71,6 +71,9 @@ describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 2
     // The extension starts with the first TypeScript or Rego file; wait for the identity to be resolved.
     await openFile(page, 'src/index.ts');
     await statusBarText(page, /alice@example\.com/, 60_000);
+    // The folder tree above the view is collapsed, so the whole view is on screen.
+    const folderHeader = page.locator('.pane-header[aria-expanded="true"]', { hasText: /clearance-shop/i });
+    if ((await folderHeader.count()) > 0) await folderHeader.first().click();
     await runCommand(page, 'Focus on Clearance Permissions View');
     view = page
       .locator('.pane')
@@ -94,6 +97,8 @@ describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 2
       'the order and report resources',
     );
     await screenshot(page, 'permissions');
+    // The view alone, for the README.
+    await view.screenshot({ path: join(resultsDir, 'permissions-view.png') });
     const texts = rows.map((r) => r.text);
     assert.deepEqual(texts, [
       'order3 actions',
@@ -131,7 +136,9 @@ describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 2
     const lines = readFileSync(join(workspace, 'policy/authz.rego'), 'utf8').split('\n');
     await goToLine(page, lines.length);
     await page.keyboard.press('End');
-    await page.keyboard.type('\nallow if input.action == "delete"\n');
+    // Pasted in one edit: typed a key at a time on a slow machine, a half-typed rule that loads
+    // (`allow if input.action`) could be decided, and reported, on its own.
+    await page.keyboard.insertText('\nallow if input.action == "delete"\n');
     const toast = page.locator('.notification-toast', { hasText: '1 call newly allowed' });
     await toast.waitFor({ timeout: 30_000 });
     await screenshot(page, 'permissions-impact');

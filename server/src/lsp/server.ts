@@ -246,7 +246,9 @@ async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
   publishPolicyDiagnostics();
   reportPolicyState();
   await publishAllCodeDiagnostics();
-  indexer?.decisionsMayHaveChanged();
+  // The workspace-wide impact waits for a longer pause than the open files: a rule half typed can
+  // load (`allow if input.action` before `== "delete"`) and would be reported on its own.
+  indexer?.decisionsMayHaveChanged(750);
 }
 
 documents.onDidClose(({ document }) => {
