@@ -16,6 +16,8 @@ import { affectsSignIn } from './auth/settings';
 import { registerAccessRequestCommand } from './commands';
 import { registerIdentityMenu } from './identity-menu';
 import type { IdentityView } from './identity-view';
+import { registerImpactNotice } from './impact-notice';
+import { registerPermissionsView } from './permissions-view';
 import { IdentityStatus } from './status';
 
 let client: LanguageClient | undefined;
@@ -36,7 +38,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     '**/{*.rego,*.json,*.yaml,*.yml,*.jwt,*.token,.manifest}',
   );
   const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
-  context.subscriptions.push(policyWatcher, folderWatcher);
+  // Source files feed the workspace index: edits on disk re-scan them.
+  const sourceWatcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+  context.subscriptions.push(policyWatcher, folderWatcher, sourceWatcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'rego' },
@@ -55,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         // Deleting a folder is one event for the folder, not one per file in it: watch creations
         // and deletions of anything, so a removed policy or identity folder is noticed.
         folderWatcher,
+        sourceWatcher,
       ],
     },
     outputChannel: output,
@@ -94,7 +99,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   client.onNotification('clearance/identity', (view: IdentityView) => status.update(view));
+  const reloadPermissions = registerPermissionsView(context, client);
+  registerImpactNotice(client, output);
   await client.start();
+  reloadPermissions();
   // The stored session is refreshed in the background: the server starts without waiting for the network.
   void auth.restore().then(() => sendSession());
 }

@@ -2,12 +2,11 @@
 // driven in Chromium: Alice opens the shop example and sees who she is, why her DELETE call is denied, and a
 // warning on it in the Problems panel.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import {
   type CodeServer,
   goToLine,
@@ -19,33 +18,16 @@ import {
   type ProblemRow,
   problemsPanelRows,
   type RenderedToken,
-  repoRoot,
   resultsDir,
   screenshot,
   startCodeServer,
   statusBarText,
 } from './harness';
+import { prepareWorkspace } from './shop-workspace';
 import { ensurePackagedExtension, vsixPath } from './vsix';
 
 const ordersFile = 'src/api/orders.ts';
 const policyFile = 'policy/authz.rego';
-
-/** Copies examples/shop to a temp folder with a fresh 15-minute token for Alice, and points its settings at it. */
-async function prepareWorkspace(): Promise<string> {
-  const workspace = mkdtempSync(join(tmpdir(), 'clearance-shop-'));
-  cpSync(join(repoRoot, 'examples', 'shop'), workspace, { recursive: true });
-  await mintDemoIdentity({
-    users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
-    outDir: join(workspace, 'minted'),
-    ttlSeconds: 15 * 60,
-  });
-  const settingsFile = join(workspace, '.vscode', 'settings.json');
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  settings['clearance.identity.tokenFile'] = 'minted/alice.jwt';
-  settings['clearance.identity.jwksFile'] = 'minted/jwks.json';
-  writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
-  return workspace;
-}
 
 /** Finds the 1-based number of the first line of the file that contains every one of the given texts. */
 function findLine(workspace: string, relPath: string, ...texts: string[]): number {

@@ -20,6 +20,16 @@ import {
 /** The built server the tests drive; `npm test` builds it first. */
 export const serverModule = join(__dirname, '..', '..', 'dist', 'server', 'server.js');
 
+/** The `clearance` settings for a copy of examples/shop whose `identity/` holds a freshly minted token and JWKS. */
+export const shopIdentitySettings = {
+  identity: {
+    tokenFile: 'identity/alice.jwt',
+    jwksFile: 'identity/jwks.json',
+    issuer: 'https://id.example.com',
+    audience: 'clearance-demo',
+  },
+};
+
 /** A running server and what it has said. */
 export interface TestServer {
   connection: ProtocolConnection;

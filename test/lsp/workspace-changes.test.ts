@@ -9,16 +9,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import { hoverText, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import {
+  hoverText,
+  openDocument,
+  shopIdentitySettings,
+  startServer,
+  type TestServer,
+  waitFor,
+} from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
 const identity = {
-  identity: {
-    tokenFile: 'identity/alice.jwt',
-    jwksFile: 'identity/jwks.json',
-    issuer: 'https://id.example.com',
-    audience: 'clearance-demo',
-  },
+  ...shopIdentitySettings,
   // These tests count the DELETE call's warning; conditional calls' marks are tested in editor-features.test.ts.
   diagnostics: { conditionalSeverity: 'none' },
 };

@@ -49,6 +49,8 @@ export interface ClearanceSettings {
   codeLens: { enabled: boolean };
   /** `file` empty: `~/.clearance/audit.jsonl`. Both are user settings only (package.json `scope`). */
   audit: { enabled: boolean; file: string };
+  index: { maxFiles: number };
+  impact: { notify: boolean };
 }
 
 /** Which Rego syntax policy files are parsed as (a bundle's `.manifest` may say otherwise). */
@@ -85,6 +87,8 @@ export const defaultSettings: ClearanceSettings = {
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200, allowHttpSend: false },
   codeLens: { enabled: true },
   audit: { enabled: true, file: '' },
+  index: { maxFiles: 20_000 },
+  impact: { notify: true },
 };
 
 const severities: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint'];
@@ -188,6 +192,8 @@ export function normalizeSettings(
       enabled: pick('audit.enabled', d.audit.enabled, isBoolean),
       file: pick('audit.file', d.audit.file, isString),
     },
+    index: { maxFiles: pick('index.maxFiles', d.index.maxFiles, inRange(0, 1_000_000)) },
+    impact: { notify: pick('impact.notify', d.impact.notify, isBoolean) },
   };
   return { settings, errors };
 }

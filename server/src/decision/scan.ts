@@ -38,12 +38,24 @@ export interface DecisionContext {
  */
 export const fileBudgetMs = 5000;
 
-/** Finds the calls in one file's text and decides each, within the file's evaluation budget. */
+/** Decides one call within `timeoutMs`: `decideOne`, or a caching stand-in with its signature. */
+export type DecideOneCall = (
+  file: string,
+  call: HttpCall,
+  context: DecisionContext,
+  timeoutMs: number,
+) => DecidedCall;
+
+/**
+ * Finds the calls in one file's text and decides each, within the file's evaluation budget.
+ * `decide` lets the language server put its decision cache in front of the engine.
+ */
 export async function decideText(
   scanner: Scanner,
   file: string,
   text: string,
   context: DecisionContext,
+  decide: DecideOneCall = decideOne,
 ): Promise<{ calls: DecidedCall[]; errors: ClearanceError[] }> {
   const language = languageForPath(file);
   if (!language) return { calls: [], errors: [] };
@@ -55,7 +67,7 @@ export async function decideText(
     calls.push(
       left <= 0
         ? skipOne(file, call, context)
-        : decideOne(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs)),
+        : decide(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs)),
     );
     // Let other work (a hover, an edit) in between two decisions: each may take up to its limit.
     await new Promise((resolve) => setImmediate(resolve));

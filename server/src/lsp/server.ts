@@ -39,11 +39,14 @@ import {
   findCallAt,
   findDecidedCall,
 } from './features';
+import { IndexController } from './index-controller';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspace: ClearanceWorkspace | undefined;
+/** The workspace index (every folder of a multi-root workspace), its decisions and impact reports. */
+let indexer: IndexController | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
@@ -96,6 +99,15 @@ connection.onInitialize((params) => {
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
   codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
+  if (workspace)
+    indexer = new IndexController(
+      connection,
+      workspace,
+      roots.length > 0 ? roots : [workspace.root],
+      join(__dirname, 'wasm'),
+      log,
+    );
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -104,7 +116,10 @@ connection.onInitialize((params) => {
       completionProvider: { triggerCharacters: [':', ' '] },
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-      executeCommandProvider: { commands: ['clearance.server.refresh', ...editorCommands] },
+      executeCommandProvider: {
+        commands: ['clearance.server.refresh', 'clearance.server.reindex', ...editorCommands],
+      },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
   };
@@ -113,6 +128,15 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   await connection.client.register(DidChangeConfigurationNotification.type, { section: 'clearance' });
   await refreshAll();
+  void indexer?.startScan();
+  try {
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
+      indexer?.setRoots(folders.map((f) => toPath(f.uri)).filter((p) => p !== undefined));
+    });
+  } catch {
+    // The client does not send folder changes: the folders it started with stay indexed.
+  }
   // The time left on the token changes every minute, and a token file may be renewed on disk.
   setInterval(() => void refreshIdentity(false), 30_000).unref();
 });
@@ -131,6 +155,7 @@ async function refreshAll(): Promise<void> {
   });
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
+  indexer?.applySettings();
   for (const e of ws.settingErrors) log('warn', e.message);
   const configDoc = ws.documents.get(ws.projectConfigPath);
   ws.loadProjectConfig(configDoc?.text);
@@ -143,6 +168,7 @@ async function refreshAll(): Promise<void> {
   // Settings such as the severity or the entrypoint change every decision, whatever the identity did.
   ws.invalidateDecisions();
   await publishAllCodeDiagnostics();
+  indexer?.decisionsMayHaveChanged();
 }
 
 /** Re-resolves the identity; re-decides open documents when it changed. */
@@ -170,6 +196,7 @@ async function refreshIdentity(force: boolean): Promise<void> {
     if (!force) {
       ws.invalidateDecisions();
       await publishAllCodeDiagnostics();
+      indexer?.decisionsMayHaveChanged();
     }
   }
 }
@@ -284,6 +311,7 @@ documents.onDidChangeContent(async ({ document }) => {
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(false), 150);
   } else {
+    void indexer?.updateDocument(path, document.getText());
     await publishCodeDiagnostics(document.uri);
   }
 });
@@ -294,6 +322,9 @@ async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
   publishPolicyDiagnostics();
   reportPolicyState();
   await publishAllCodeDiagnostics();
+  // The workspace-wide impact waits for a longer pause than the open files: a rule half typed can
+  // load (`allow if input.action` before `== "delete"`) and would be reported on its own.
+  indexer?.decisionsMayHaveChanged(750);
 }
 
 documents.onDidClose(({ document }) => {
@@ -302,6 +333,7 @@ documents.onDidClose(({ document }) => {
   if (!ws || !path) return;
   ws.documents.delete(path);
   ws.decided.delete(path);
+  void indexer?.closeDocument(path);
   // Closing `.clearance.yaml` without saving leaves the file on disk in force.
   if (path === ws.projectConfigPath) void reloadProjectConfig();
   else if (ws.isPolicyFile(path)) void reloadPolicyAndRepublish();
@@ -319,6 +351,7 @@ connection.onNotification('clearance/workspaceTrust', (params: { trusted?: unkno
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const ws = workspace;
   if (!ws) return;
+  void indexer?.applyFileEvents(changes);
   const paths = changes.map((c) => toPath(c.uri)).filter((p): p is string => p !== undefined);
   if (paths.some((p) => ws.isIdentityFile(p)))
     await refreshIdentity(true).then(() => ws.invalidateDecisions());
@@ -355,6 +388,11 @@ connection.onNotification('clearance/session', async (params: unknown) => {
   await refreshIdentity(false);
 });
 
+connection.onRequest('clearance/permissions', async () => {
+  await ready;
+  return indexer ? indexer.describePermissions() : null;
+});
+
 connection.onExecuteCommand(async ({ command, arguments: args }) => {
   if (command === 'clearance.server.refresh') {
     // An explicit refresh follows a new login or a rotated key: ask the token command and the
@@ -362,6 +400,8 @@ connection.onExecuteCommand(async ({ command, arguments: args }) => {
     clearIdentityCaches();
     return void (await refreshAll());
   }
+  // A full rescan that re-parses every file, e.g. after a branch switch the watcher missed.
+  if (command === 'clearance.server.reindex') return void (await indexer?.startScan(true));
   const { result } = await executeEditorCommand(connection, editor, command, args ?? []);
   return result;
 });

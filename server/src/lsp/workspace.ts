@@ -30,6 +30,7 @@ import {
   resolveIdentity,
   toDisplayClaims,
 } from '../identity';
+import { DecisionCache, decideCached } from '../index/decision-cache';
 import { findPolicyFiles, type LoadedPolicy, loadPolicy, type PolicyFiles } from '../policy/load';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
 
@@ -80,6 +81,8 @@ export class ClearanceWorkspace {
   projectConfig: ProjectConfig = emptyProjectConfig;
   /** The problems of `.clearance.yaml` as last read: its diagnostics. */
   projectConfigErrors: ClearanceError[] = [];
+  /** Decisions by identity, policy version, settings and input, shared by hovers, diagnostics and the index. */
+  readonly decisionCache = new DecisionCache();
   private scanner: Scanner;
 
   constructor(
@@ -220,13 +223,13 @@ export class ClearanceWorkspace {
     if (cached && cached.version === doc.version) return cached;
     if (!this.decisionPolicy) this.reloadPolicy();
     const policy = this.decisionPolicy as LoadedPolicy;
-    const result = await decideText(this.scanner, path, doc.text, {
-      policy,
-      identity: this.identity,
-      settings: this.settings,
-      now,
-      project: this.projectConfig,
-    });
+    const result = await decideText(
+      this.scanner,
+      path,
+      doc.text,
+      { policy, identity: this.identity, settings: this.settings, now, project: this.projectConfig },
+      (file, call, context, timeoutMs) => decideCached(this.decisionCache, file, call, context, timeoutMs),
+    );
     const entry = { version: doc.version, ...result };
     // A newer edit may have arrived while scanning; keep only results for the version still open.
     if (this.documents.get(path)?.version === doc.version) this.decided.set(path, entry);

@@ -1,0 +1,308 @@
+/**
+ * The workspace index: the HTTP calls of every source file under the workspace folders, kept
+ * current incrementally. A file is re-parsed only when its content changed (size and mtime first,
+ * then a content hash); the text of a document open in the editor overlays the file on disk. Pure:
+ * no editor or LSP imports, so the server, tests and benchmarks share it.
+ */
+import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { isSkippedDirectory } from '../config/workspace-files';
+import type { ClearanceError } from '../errors';
+import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } from '../scanner';
+import { formatSize } from '../scanner/scanner';
+
+/** One indexed source file: what identifies its content, and the calls found in it. */
+export interface IndexedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** SHA-1 of the text that was scanned (not a security boundary: it only detects change). */
+  hash: string;
+  /** Whether the scanned text was an open document's rather than the file on disk. */
+  fromOverlay: boolean;
+  calls: HttpCall[];
+  errors: ClearanceError[];
+}
+
+/** What one `updateFile` did to the index. */
+export type UpdateOutcome = 'parsed' | 'unchanged' | 'removed' | 'ignored';
+
+/** How the index is bounded. */
+export interface WorkspaceIndexOptions {
+  scanner: Scanner;
+  /** The most source files indexed; files past it (in walk order) are left out and `truncated` is set. */
+  maxFiles: number;
+  /** Files larger than this are not read; they are listed with a `file_too_large` error. */
+  maxFileBytes?: number;
+  /**
+   * How many files a full run handles at once (default 2: one is read while one is scanned). More
+   * makes a hover wait behind more parses in one turn of the event loop.
+   */
+  filesInFlight?: number;
+}
+
+/** Progress of a full index run, for a progress bar. */
+export interface IndexProgress {
+  done: number;
+  total: number;
+}
+
+/** What a full index run found. */
+export interface IndexRunResult {
+  files: number;
+  parsed: number;
+  truncated: boolean;
+  cancelled: boolean;
+}
+
+/** The index of one workspace (all of its folders). */
+export class WorkspaceIndex {
+  readonly files = new Map<string, IndexedFile>();
+  /** How many times a file was handed to the scanner: tests use it to prove unchanged files are not. */
+  parseCount = 0;
+  /** Whether the last full run stopped at `maxFiles`. */
+  truncated = false;
+  private roots: string[] = [];
+  private readonly overlays = new Map<string, string>();
+  // A newer update of the same file may finish first (a watcher event during a full run); the
+  // older one's result is then dropped.
+  private readonly updateTickets = new Map<string, number>();
+  private nextTicket = 0;
+  private maxFiles: number;
+  private readonly maxFileBytes: number;
+
+  constructor(private readonly options: WorkspaceIndexOptions) {
+    this.maxFiles = options.maxFiles;
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  /** Sets the folders to index (every folder of a multi-root workspace) and forgets files outside them. */
+  setRoots(roots: string[]): void {
+    this.roots = [...new Set(roots)];
+    for (const path of [...this.files.keys()]) if (!this.isIndexable(path)) this.files.delete(path);
+  }
+
+  /** Changes the file limit; it applies from the next full run. */
+  setMaxFiles(maxFiles: number): void {
+    this.maxFiles = maxFiles;
+  }
+
+  /** Whether `path` is a source file the index covers: under a root, outside skipped folders. */
+  isIndexable(path: string): boolean {
+    if (!languageForPath(path)) return false;
+    return this.roots.some((root) => {
+      const rel = relative(root, path);
+      if (!rel || rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel)) return false;
+      const folders = rel.split(sep).slice(0, -1);
+      return !folders.some(isSkippedDirectory);
+    });
+  }
+
+  /** Makes `text` (an open document's) the content of `path`, and re-scans it if that changed it. */
+  async setOverlay(path: string, text: string): Promise<UpdateOutcome> {
+    if (!this.isIndexable(path)) return 'ignored';
+    this.overlays.set(path, text);
+    return this.updateFile(path);
+  }
+
+  /** Goes back to the file on disk for `path` (its document was closed). */
+  async clearOverlay(path: string): Promise<UpdateOutcome> {
+    if (!this.overlays.delete(path)) return 'ignored';
+    return this.updateFile(path);
+  }
+
+  /**
+   * Brings one file up to date: reads it (or its overlay), and scans it only when its content
+   * changed. A file that is gone or no longer a file is removed.
+   */
+  async updateFile(path: string): Promise<UpdateOutcome> {
+    if (!this.isIndexable(path)) return 'ignored';
+    const ticket = ++this.nextTicket;
+    this.updateTickets.set(path, ticket);
+    const stale = () => this.updateTickets.get(path) !== ticket;
+    const existing = this.files.get(path);
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) {
+      const hash = hashText(overlay);
+      if (existing?.hash === hash) return 'unchanged';
+      const size = Buffer.byteLength(overlay, 'utf8');
+      return this.scanInto(path, overlay, { size, mtimeMs: existing?.mtimeMs ?? 0, hash }, true, stale);
+    }
+    let stats: { size: number; mtimeMs: number; isFile(): boolean };
+    try {
+      stats = await stat(path);
+    } catch {
+      return stale() ? 'unchanged' : this.forget(path);
+    }
+    if (stale()) return 'unchanged';
+    if (!stats.isFile()) return this.forget(path);
+    if (
+      existing &&
+      !existing.fromOverlay &&
+      existing.size === stats.size &&
+      existing.mtimeMs === stats.mtimeMs
+    )
+      return 'unchanged';
+    const identity = { size: stats.size, mtimeMs: stats.mtimeMs };
+    if (stats.size > this.maxFileBytes) {
+      // Not even read: a file this large is generated or vendored, and reading it costs memory.
+      const error: ClearanceError = {
+        code: 'file_too_large',
+        message: `skipped: ${formatSize(stats.size)} is over the ${formatSize(this.maxFileBytes)} scan limit`,
+        location: { file: path, start: startPosition, end: startPosition },
+      };
+      const hash = `size:${stats.size}:${stats.mtimeMs}`;
+      this.files.set(path, { path, ...identity, hash, fromOverlay: false, calls: [], errors: [error] });
+      return 'parsed';
+    }
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (stale()) return 'unchanged';
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.forget(path);
+      const problem: ClearanceError = {
+        code: 'read_error',
+        message: `cannot read the file: ${(error as Error).message}`,
+        location: { file: path, start: startPosition, end: startPosition },
+      };
+      this.files.set(path, {
+        path,
+        ...identity,
+        hash: `unreadable:${stats.mtimeMs}`,
+        fromOverlay: false,
+        calls: [],
+        errors: [problem],
+      });
+      return 'parsed';
+    }
+    if (stale()) return 'unchanged';
+    const hash = hashText(text);
+    if (existing?.hash === hash) {
+      // Touched but not changed (a save without edits, a checkout of the same content).
+      this.files.set(path, { ...existing, ...identity, fromOverlay: false });
+      return 'unchanged';
+    }
+    return this.scanInto(path, text, { ...identity, hash }, false, stale);
+  }
+
+  /** Removes `path`, or every indexed file under it when it is a folder (deleted as one event). */
+  removePath(path: string): boolean {
+    let removed = this.forget(path) === 'removed';
+    const folder = path.endsWith(sep) ? path : `${path}${sep}`;
+    for (const file of [...this.files.keys()]) {
+      if (file.startsWith(folder)) {
+        this.files.delete(file);
+        this.updateTickets.delete(file);
+        removed = true;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Indexes every source file of the roots: lists them (up to `maxFiles`), updates each, and yields
+   * to the event loop between files so requests are answered meanwhile. Files no longer on disk
+   * are dropped. `isCancelled` stops the run between two files.
+   */
+  async indexAll(
+    onProgress: (progress: IndexProgress) => void = () => {},
+    isCancelled: () => boolean = () => false,
+  ): Promise<IndexRunResult> {
+    const listed = await this.listFiles(isCancelled);
+    this.truncated = listed.truncated;
+    const seen = new Set(listed.files);
+    let parsed = 0;
+    let done = 0;
+    let next = 0;
+    // Files in flight: the next one is read while this one is scanned.
+    const work = async () => {
+      while (next < listed.files.length && !isCancelled()) {
+        const path = listed.files[next++] as string;
+        if ((await this.updateFile(path)) === 'parsed') parsed++;
+        done++;
+        if (done % 50 === 0 || done === listed.files.length) onProgress({ done, total: listed.files.length });
+        // Reads yield already; a file served from an overlay or unchanged by size and mtime may not.
+        if (done % 20 === 0) await yieldToEventLoop();
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
+    if (isCancelled())
+      return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: true };
+    for (const path of [...this.files.keys()]) {
+      if (!seen.has(path) && !this.overlays.has(path)) this.files.delete(path);
+    }
+    return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: false };
+  }
+
+  /** Every indexed call, file by file in path order. */
+  listCalls(): Array<{ file: IndexedFile; call: HttpCall }> {
+    const out: Array<{ file: IndexedFile; call: HttpCall }> = [];
+    for (const path of [...this.files.keys()].sort()) {
+      const file = this.files.get(path) as IndexedFile;
+      for (const call of file.calls) out.push({ file, call });
+    }
+    return out;
+  }
+
+  private async scanInto(
+    path: string,
+    text: string,
+    identity: { size: number; mtimeMs: number; hash: string },
+    fromOverlay: boolean,
+    stale: () => boolean,
+  ): Promise<UpdateOutcome> {
+    this.parseCount++;
+    const result = await this.options.scanner.scanText(path, text);
+    if (stale()) return 'unchanged';
+    this.files.set(path, { path, ...identity, fromOverlay, calls: result.calls, errors: result.errors });
+    return 'parsed';
+  }
+
+  private forget(path: string): UpdateOutcome {
+    this.updateTickets.delete(path);
+    return this.files.delete(path) ? 'removed' : 'unchanged';
+  }
+
+  /** Walks the roots breadth-first in a stable order, up to `maxFiles` source files. */
+  private async listFiles(isCancelled: () => boolean): Promise<{ files: string[]; truncated: boolean }> {
+    const files: string[] = [];
+    const queue = [...this.roots];
+    let directories = 0;
+    while (queue.length > 0) {
+      if (isCancelled()) break;
+      const dir = queue.shift() as string;
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      // A folder tree without end (a symlink loop is not followed, but a huge tree can be) stops here.
+      if (++directories > 200_000) return { files, truncated: true };
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!isSkippedDirectory(entry.name)) queue.push(path);
+        } else if (entry.isFile() && languageForPath(path)) {
+          if (files.length >= this.maxFiles) return { files, truncated: true };
+          files.push(path);
+        }
+      }
+    }
+    return { files, truncated: false };
+  }
+}
+
+const startPosition = { line: 1, column: 1, offset: 0 };
+
+function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** Lets queued I/O and requests run before the next file. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

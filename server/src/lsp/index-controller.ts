@@ -1,0 +1,287 @@
+/**
+ * The language server's side of the workspace index: it keeps the index current (a background
+ * scan after start-up, open documents, file events), decides every indexed call through the
+ * decision cache, answers `clearance/permissions`, says `clearance/permissionsChanged` when the
+ * answer may have changed, and sends `clearance/impact` when a policy edit changed verdicts.
+ */
+import type { Connection, FileEvent, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { FileChangeType } from 'vscode-languageserver/node';
+import type { DecidedCall, DecisionContext } from '../decision/scan';
+import { redactTokensInText } from '../identity';
+import { decideIndexedCalls } from '../index/decide-index';
+import { fingerprintIdentity } from '../index/decision-cache';
+import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnapshot } from '../index/impact';
+import { buildPermissions } from '../index/permissions';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { createScanner } from '../scanner';
+import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
+import { toPath, toRange, toUri } from './convert';
+import type { ClearanceWorkspace } from './workspace';
+
+/** The most changed calls listed in one impact notification; the counts stay exact. */
+const maxListedChanges = 500;
+/** Scans with more files than this show a progress bar. */
+const progressThreshold = 200;
+
+/** Keeps the index and its decisions current for one language server. */
+export class IndexController {
+  readonly index: WorkspaceIndex;
+  private firstScanDone = false;
+  private scanGeneration = 0;
+  private decided: DecidedCall[] = [];
+  private dirty = true;
+  private baseline: { scope: string; snapshot: VerdictSnapshot } | undefined;
+  private reconciling: Promise<void> = Promise.resolve();
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private changedTimer: NodeJS.Timeout | undefined;
+  private maxFiles: number;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly ws: ClearanceWorkspace,
+    roots: string[],
+    wasmDir: string,
+    private readonly log: (level: 'info' | 'warn' | 'error', text: string) => void,
+  ) {
+    this.maxFiles = ws.settings.index.maxFiles;
+    this.index = new WorkspaceIndex({ scanner: createScanner({ wasmDir }), maxFiles: this.maxFiles });
+    this.index.setRoots(roots);
+  }
+
+  /** Scans the whole workspace in the background (the first time, or again after `reset`). */
+  startScan(reset = false): Promise<void> {
+    const generation = ++this.scanGeneration;
+    if (reset) this.index.files.clear();
+    return this.runScan(generation);
+  }
+
+  private async runScan(generation: number): Promise<void> {
+    const started = Date.now();
+    const progress = new ScanProgress(this.connection);
+    const cancelled = () => generation !== this.scanGeneration;
+    try {
+      const result = await this.index.indexAll(({ done, total }) => {
+        if (total > progressThreshold) progress.report(done, total);
+      }, cancelled);
+      if (result.cancelled) return;
+      const calls = [...this.index.files.values()].reduce((n, f) => n + f.calls.length, 0);
+      this.log(
+        'info',
+        `indexed ${result.files} source files (${calls} calls, ${result.parsed} parsed) in ${Date.now() - started} ms${result.truncated ? `; stopped at clearance.index.maxFiles = ${this.maxFiles}` : ''}`,
+      );
+    } catch (error) {
+      this.log('error', `indexing failed: ${(error as Error).message}`);
+    } finally {
+      progress.done();
+      if (generation === this.scanGeneration) {
+        this.firstScanDone = true;
+        this.dirty = true;
+        await this.reconcile();
+      }
+    }
+  }
+
+  /** Applies new settings: a new file limit rescans. */
+  applySettings(): void {
+    const maxFiles = this.ws.settings.index.maxFiles;
+    if (maxFiles === this.maxFiles) return;
+    this.maxFiles = maxFiles;
+    this.index.setMaxFiles(maxFiles);
+    if (this.firstScanDone) void this.startScan();
+  }
+
+  /** The workspace folders changed (multi-root): index the new set. */
+  setRoots(roots: string[]): void {
+    this.index.setRoots(roots);
+    void this.startScan();
+  }
+
+  /** An open document's text changed: it overlays the file on disk. */
+  async updateDocument(path: string, text: string): Promise<void> {
+    if ((await this.index.setOverlay(path, text)) === 'parsed') this.scheduleReconcile(500);
+  }
+
+  /** A document was closed: the file on disk counts again. */
+  async closeDocument(path: string): Promise<void> {
+    if ((await this.index.clearOverlay(path)) === 'parsed') this.scheduleReconcile(500);
+  }
+
+  /** Files were created, changed or deleted on disk. */
+  async applyFileEvents(changes: FileEvent[]): Promise<void> {
+    let changed = false;
+    for (const change of changes) {
+      const path = toPath(change.uri);
+      if (!path) continue;
+      if (change.type === FileChangeType.Deleted) {
+        changed = this.index.removePath(path) || changed;
+      } else if (this.index.isIndexable(path)) {
+        changed = (await this.index.updateFile(path)) !== 'unchanged' || changed;
+      } else if (change.type === FileChangeType.Created && !/\.[^\\/]*$/.test(path)) {
+        // A folder moved in (one event for the folder): a scan finds its files; unchanged ones are not re-parsed.
+        void this.startScan();
+      }
+    }
+    if (changed) this.scheduleReconcile(500);
+  }
+
+  /** The policy, the identity or the settings changed: re-decide (and report a policy change's impact). */
+  decisionsMayHaveChanged(delayMs = 300): void {
+    this.scheduleReconcile(delayMs);
+  }
+
+  private scheduleReconcile(delayMs: number): void {
+    this.dirty = true;
+    clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(() => void this.reconcile(), delayMs);
+  }
+
+  /**
+   * Re-decides every indexed call (the cache makes unchanged ones cheap), compares the verdicts with
+   * the last policy version that loaded whole for the same identity and settings, reports what
+   * changed, and tells the client the permissions may have changed. Runs one at a time.
+   */
+  reconcile(): Promise<void> {
+    clearTimeout(this.reconcileTimer);
+    this.reconciling = this.reconciling
+      .then(() => this.reconcileNow())
+      .catch((error: unknown) => {
+        this.log('error', `re-deciding the workspace failed: ${(error as Error).message}`);
+      });
+    return this.reconciling;
+  }
+
+  private async reconcileNow(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const ws = this.ws;
+    const policy = ws.decisionPolicy;
+    if (!policy || !ws.hasPolicy()) {
+      this.decided = [];
+      this.baseline = undefined;
+      this.notifyChanged();
+      return;
+    }
+    const context: DecisionContext = {
+      policy,
+      identity: ws.identity,
+      settings: ws.settings,
+      now: new Date(),
+    };
+    const decided = await decideIndexedCalls(this.index, context, ws.decisionCache, () => this.dirty);
+    // Something changed meanwhile: the run that is scheduled next decides with it.
+    if (!decided) return;
+    this.decided = decided;
+    const loadsWhole = ws.policy === policy && policy.errors.length === 0;
+    if (loadsWhole) {
+      const scope = `${fingerprintIdentity(ws.identity)}\0${ws.settings.policy.entrypoint}`;
+      const snapshot = snapshotVerdicts(decided, policy.version, (file) => this.index.files.get(file)?.hash);
+      const before = this.baseline;
+      if (before && before.scope === scope && before.snapshot.policyVersion !== policy.version) {
+        const report = compareSnapshots(before.snapshot, snapshot);
+        if (report) this.sendImpact(report);
+      }
+      this.baseline = { scope, snapshot };
+    }
+    this.notifyChanged();
+  }
+
+  private sendImpact(report: ImpactReport): void {
+    const notification: ImpactNotification = {
+      message: report.message,
+      fromVersion: report.fromVersion,
+      toVersion: report.toVersion,
+      newlyDenied: report.newlyDenied,
+      newlyAllowed: report.newlyAllowed,
+      otherwiseChanged: report.otherwiseChanged,
+      notify: this.ws.settings.impact.notify,
+      changes: report.changes.slice(0, maxListedChanges).map((change) => ({
+        uri: toUri(change.file),
+        range: toRange(change.location),
+        summary: redactTokensInText(change.summary),
+        before: change.before,
+        after: change.verdict,
+      })),
+    };
+    this.log('info', `policy ${report.fromVersion} -> ${report.toVersion}: ${report.message}`);
+    void this.connection.sendNotification('clearance/impact', notification);
+  }
+
+  /** Debounced: one `clearance/permissionsChanged` for a burst of changes. */
+  private notifyChanged(): void {
+    clearTimeout(this.changedTimer);
+    this.changedTimer = setTimeout(() => {
+      void this.connection.sendNotification('clearance/permissionsChanged', {});
+    }, 200);
+  }
+
+  /** The permissions of the workspace for the current identity, decided from the index. */
+  async describePermissions(): Promise<PermissionsResponse> {
+    if (this.dirty) await this.reconcile();
+    else await this.reconciling;
+    const ws = this.ws;
+    const base = {
+      identity: redactTokensInText(ws.describeIdentity(Date.now()).text),
+      files: this.index.files.size,
+      calls: this.decided.length,
+      truncated: this.index.truncated,
+    };
+    if (!ws.hasPolicy()) return { ...base, state: 'noPolicy', resources: [] };
+    const uris = new Map<string, string>();
+    const uriOf = (file: string) => uris.get(file) ?? (uris.set(file, toUri(file)).get(file) as string);
+    const resources = buildPermissions(this.decided).map((resource) => ({
+      resource: redactTokensInText(resource.resource),
+      actions: resource.actions.map((action) => ({
+        action: redactTokensInText(action.action),
+        decisions: action.decisions.map((decision) => ({
+          verdict: decision.verdict,
+          ...(decision.rule ? { rule: redactTokensInText(decision.rule) } : {}),
+          why: redactTokensInText(decision.why),
+          locations: decision.sites.map((site) => ({
+            uri: uriOf(site.file),
+            range: toRange(site.location),
+            summary: redactTokensInText(site.summary),
+          })),
+        })),
+      })),
+    }));
+    return {
+      ...base,
+      state: this.firstScanDone ? 'ready' : 'indexing',
+      ...(ws.decisionPolicy ? { policyVersion: ws.decisionPolicy.version } : {}),
+      resources,
+    };
+  }
+}
+
+/** A `window/workDoneProgress` bar for one scan, asked for on the first report and closed at the end. */
+class ScanProgress {
+  private reporter: WorkDoneProgressServerReporter | undefined;
+  private asked = false;
+  private finished = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  /** Shows `done` of `total` files. */
+  report(done: number, total: number): void {
+    const message = `${done}/${total} files`;
+    const percentage = Math.round((done / total) * 100);
+    if (this.reporter) {
+      this.reporter.report(percentage, message);
+      return;
+    }
+    if (this.asked) return;
+    this.asked = true;
+    // A client without progress support gets a reporter that does nothing.
+    void this.connection.window.createWorkDoneProgress().then((reporter) => {
+      if (this.finished) return reporter.done();
+      this.reporter = reporter;
+      reporter.begin('Clearance: indexing', percentage, message, false);
+    });
+  }
+
+  /** Closes the bar (or makes a bar that is still being created close at once). */
+  done(): void {
+    this.finished = true;
+    this.reporter?.done();
+  }
+}
