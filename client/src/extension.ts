@@ -39,7 +39,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
   // Source files feed the workspace index: edits on disk re-scan them.
-  const sourceWatcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+  const sourceWatcher = vscode.workspace.createFileSystemWatcher(
+    '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go}',
+  );
   context.subscriptions.push(policyWatcher, folderWatcher, sourceWatcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -49,6 +49,10 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         'the rule that decides a call (default: clearance.policy.entrypoint, data.api.authz.allow)',
       )
       .option(
+        '--allow-http-send',
+        "let the policy's http.send reach the network (never read from the folder's settings)",
+      )
+      .option(
         '--audit-file <path>',
         'append an audit record per decision to this JSONL file (default: $CLEARANCE_AUDIT_FILE, else ~/.clearance/audit.jsonl)',
       )

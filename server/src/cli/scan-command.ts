@@ -24,6 +24,8 @@ export interface ScanFlags extends IdentityFlagValues {
   audit?: boolean;
   /** `--audit-file`: where audit records go (default `$CLEARANCE_AUDIT_FILE`, else `~/.clearance/audit.jsonl`). */
   auditFile?: string;
+  /** `--allow-http-send`: lets the policy's `http.send` reach the network (never taken from the repository). */
+  allowHttpSend?: boolean;
 }
 
 /** Where the CLI writes: injectable so tests can capture output without a subprocess. */
@@ -58,6 +60,13 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   const project = readProjectConfig(root);
   for (const e of project.errors) output.err(`${formatError(e)}\n`);
   if (project.config === undefined) return fail(`${project.file} has errors; fix them first`);
+  // A cloned repository must not decide that its policy may make network requests from CI.
+  if (settings.evaluation.allowHttpSend && flags.allowHttpSend !== true) {
+    output.err(
+      `clearance scan: warning: clearance.evaluation.allowHttpSend in ${root}/.vscode/settings.json is ignored; pass --allow-http-send\n`,
+    );
+  }
+  settings.evaluation.allowHttpSend = flags.allowHttpSend === true;
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;
 

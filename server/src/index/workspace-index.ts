@@ -89,6 +89,15 @@ export class WorkspaceIndex {
     this.maxFiles = maxFiles;
   }
 
+  /**
+   * Uses another scanner (one that knows new client mappings from `.clearance.yaml`) and forgets
+   * every file, since what a file's calls are depends on it; the next full run re-parses them all.
+   */
+  setScanner(scanner: Scanner): void {
+    this.options.scanner = scanner;
+    this.files.clear();
+  }
+
   /** Whether `path` is a source file the index covers: under a root, outside skipped folders. */
   isIndexable(path: string): boolean {
     if (!languageForPath(path)) return false;

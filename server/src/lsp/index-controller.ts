@@ -13,7 +13,7 @@ import { fingerprintIdentity } from '../index/decision-cache';
 import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnapshot } from '../index/impact';
 import { buildPermissions } from '../index/permissions';
 import { WorkspaceIndex } from '../index/workspace-index';
-import { createScanner } from '../scanner';
+import type { Scanner } from '../scanner';
 import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
 import type { ClearanceWorkspace } from './workspace';
@@ -40,11 +40,11 @@ export class IndexController {
     private readonly connection: Connection,
     private readonly ws: ClearanceWorkspace,
     roots: string[],
-    wasmDir: string,
     private readonly log: (level: 'info' | 'warn' | 'error', text: string) => void,
   ) {
     this.maxFiles = ws.settings.index.maxFiles;
-    this.index = new WorkspaceIndex({ scanner: createScanner({ wasmDir }), maxFiles: this.maxFiles });
+    // The workspace's scanner: it knows the client mappings of `.clearance.yaml`.
+    this.index = new WorkspaceIndex({ scanner: ws.getScanner(), maxFiles: this.maxFiles });
     this.index.setRoots(roots);
   }
 
@@ -88,6 +88,12 @@ export class IndexController {
     this.maxFiles = maxFiles;
     this.index.setMaxFiles(maxFiles);
     if (this.firstScanDone) void this.startScan();
+  }
+
+  /** `.clearance.yaml` changed what calls are: index every file again with the new scanner. */
+  setScanner(scanner: Scanner): void {
+    this.index.setScanner(scanner);
+    if (this.firstScanDone) void this.startScan(true);
   }
 
   /** The workspace folders changed (multi-root): index the new set. */
@@ -166,6 +172,7 @@ export class IndexController {
       identity: ws.identity,
       settings: ws.settings,
       now: new Date(),
+      project: ws.projectConfig,
     };
     const decided = await decideIndexedCalls(this.index, context, ws.decisionCache, () => this.dirty);
     // Something changed meanwhile: the run that is scheduled next decides with it.

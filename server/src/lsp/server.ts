@@ -101,13 +101,7 @@ connection.onInitialize((params) => {
   codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
   if (workspace)
-    indexer = new IndexController(
-      connection,
-      workspace,
-      roots.length > 0 ? roots : [workspace.root],
-      join(__dirname, 'wasm'),
-      log,
-    );
+    indexer = new IndexController(connection, workspace, roots.length > 0 ? roots : [workspace.root], log);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -293,7 +287,9 @@ async function reloadProjectConfig(text?: string): Promise<void> {
   if (!ws) return;
   const changed = ws.loadProjectConfig(text);
   publishProjectConfigDiagnostics();
-  if (changed) await publishAllCodeDiagnostics();
+  if (!changed) return;
+  indexer?.setScanner(ws.getScanner());
+  await publishAllCodeDiagnostics();
 }
 
 documents.onDidChangeContent(async ({ document }) => {

@@ -114,6 +114,11 @@ export class ClearanceWorkspace {
     return true;
   }
 
+  /** The scanner calls are found with: it knows the client mappings of the last good `.clearance.yaml`. */
+  getScanner(): Scanner {
+    return this.scanner;
+  }
+
   /** Applies the `clearance` configuration section as VS Code returns it. */
   applySettings(raw: unknown): void {
     const { settings, errors } = normalizeSettings(raw);

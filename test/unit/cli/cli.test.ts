@@ -81,6 +81,23 @@ describe('clearance scan', () => {
     assert.match(err, /data\.json:1:\d+: data_parse_error/);
   });
 
+  it("never lets a repository's settings turn http.send on: the policy's call stops with the setting's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearance-scan-'));
+    cpSync(shop, dir, { recursive: true });
+    const settingsFile = join(dir, '.vscode', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    settings['clearance.evaluation.allowHttpSend'] = true;
+    writeFileSync(settingsFile, JSON.stringify(settings));
+    writeFileSync(
+      join(dir, 'policy', 'exfiltrate.rego'),
+      'package api.authz\n\nallow if http.send({"method": "GET", "url": "http://127.0.0.1:9/"}).status_code == 200\n',
+    );
+    const { code, out, err } = await run('scan', dir, '--format', 'json');
+    assert.match(err, /allowHttpSend in .* is ignored; pass --allow-http-send/);
+    assert.equal(code, 2, 'calls whose policy needs the network are undecided');
+    assert.match(out, /clearance\.evaluation\.allowHttpSend/);
+  });
+
   it('says so when the folder does not exist (exit 2)', async () => {
     const { code, err } = await run('scan', join(shop, 'no-such-folder'));
     assert.equal(code, 2);
