@@ -60,6 +60,8 @@ describe('language server: Python, Go and .clearance.yaml', () => {
         issuer: 'https://id.example.com',
         audience: 'clearance-demo',
       },
+      // These tests count denials and annotation errors; conditional calls' marks are tested in editor-features.test.ts.
+      diagnostics: { conditionalSeverity: 'none' },
     });
     pythonUri = await openDocument(server, join(root, 'src', 'orders.py'), PYTHON, 'python');
     goUri = await openDocument(server, join(root, 'src', 'purge.go'), GO, 'go');

@@ -11,7 +11,7 @@ import type { DecidedCall, DecisionContext } from '../decision/scan';
 import type { Identity } from '../identity';
 import type { HttpCall } from '../scanner';
 
-/** How long a cached decision stands for inputs that differ only in `input.context.time`. */
+/** How long a cached decision stands for inputs that differ only in the clock fields of `input.context`. */
 export const timeBucketMs = 60_000;
 
 /** A bounded map from decision keys to decisions; the least recently used entry goes first. */
@@ -76,15 +76,18 @@ export interface DecisionKeyParts {
 }
 
 /**
- * The cache key of one decision: a SHA-256 over its parts, with the input in canonical JSON (keys
- * sorted). The input's time is replaced by the minute it falls in, so a file's decisions are
- * reused for up to a minute rather than never.
+ * The context fields that follow the clock second by second. The key holds the minute instead (and
+ * the identity fingerprint holds what they are computed from), so a file's decisions are reused
+ * for up to a minute rather than never.
  */
+const clockFields = ['time', 'local_time', 'auth_age_seconds', 'token_seconds_left'] as const;
+
+/** The cache key of one decision: a SHA-256 over its parts, with the input in canonical JSON (keys sorted). */
 export function buildDecisionKey(parts: DecisionKeyParts): string {
   const { context, ...rest } = parts.input.input;
   const withoutTime =
     typeof context === 'object' && context !== null && !Array.isArray(context)
-      ? { ...context, time: undefined }
+      ? { ...context, ...Object.fromEntries(clockFields.map((field) => [field, undefined])) }
       : context;
   const canonical = stringifyCanonical([
     parts.identityFingerprint,

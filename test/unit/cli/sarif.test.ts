@@ -33,7 +33,8 @@ async function scanSarif(dir: string, ...extra: string[]): Promise<{ code: numbe
 
 /** A validator for the SARIF 2.1.0 schema, a draft-04 JSON schema. */
 function validateSarif(log: unknown): string[] {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // The SARIF schema's language pattern is not valid with the u flag, which Ajv 8 uses by default.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   const validate = ajv.compile(sarifSchema);
   return validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
