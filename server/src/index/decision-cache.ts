@@ -70,7 +70,7 @@ export interface DecisionKeyParts {
   identityFingerprint: string;
   policyVersion: string;
   entrypoint: string;
-  limits: { timeoutMs: number; maxSteps: number };
+  limits: { timeoutMs: number; maxSteps: number; maxDepth?: number; allowHttpSend?: boolean };
   input: CallInput;
   now: Date;
 }
@@ -95,6 +95,8 @@ export function buildDecisionKey(parts: DecisionKeyParts): string {
     parts.entrypoint,
     parts.limits.timeoutMs,
     parts.limits.maxSteps,
+    parts.limits.maxDepth,
+    parts.limits.allowHttpSend === true,
     Math.floor(parts.now.getTime() / timeBucketMs),
     { ...rest, context: withoutTime },
     [...parts.input.unknowns].sort(),
@@ -115,7 +117,7 @@ export function decideCached(
   timeoutMs = context.settings.evaluation.timeoutMs,
   identityFingerprint = fingerprintIdentity(context.identity),
 ): DecidedCall {
-  const input = buildCallInput(call, context.identity, context.now);
+  const input = buildCallInput(call, context.identity, context.now, context.project);
   const limits = { ...context.settings.evaluation, timeoutMs };
   const key = buildDecisionKey({
     identityFingerprint,
