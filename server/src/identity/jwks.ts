@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { describeReadProblem, readBoundedFile } from './bounded-read';
+import { describeCause, readLimitedBody } from './discovery';
 import { type GetKey, type KeySetJson, loadJose } from './jose';
 
 /** Key sets larger than this are refused; a JWKS of a dozen RSA keys is under 10 KB. */
@@ -149,7 +150,15 @@ async function fetchKeySet(configured: string, requested: string, init: FetchIni
     await response.body?.cancel();
     throw new JwksFetchProblem(`the server answered HTTP ${response.status}`);
   }
-  const text = await readLimitedBody(response, MAX_JWKS_BYTES);
+  const declared = Number(response.headers.get('content-length'));
+  const text =
+    Number.isFinite(declared) && declared > MAX_JWKS_BYTES
+      ? undefined
+      : await readLimitedBody(response, MAX_JWKS_BYTES);
+  if (text === undefined) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new JwksFetchProblem('the key set is larger than 1 MB');
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -159,35 +168,4 @@ async function fetchKeySet(configured: string, requested: string, init: FetchIni
   const problem = findKeySetProblem(json);
   if (problem !== undefined) throw new JwksFetchProblem(`the response ${problem}`);
   return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
-}
-
-async function readLimitedBody(response: Response, limitBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limitBytes) {
-    await response.body?.cancel();
-    throw new JwksFetchProblem('the key set is larger than 1 MB');
-  }
-  const reader = response.body?.getReader();
-  if (reader === undefined) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limitBytes) {
-      await reader.cancel();
-      throw new JwksFetchProblem('the key set is larger than 1 MB');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeCause(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') {
-    return ` (${cause.code})`;
-  }
-  return '';
 }
