@@ -24,9 +24,10 @@ run_suite() {
   echo "== $name"
   node --import tsx --test "$@" $(files "$dir") | tee -a "$log" || status=1
 }
-want unit && run_suite 'unit tests' test/unit
-want lsp && run_suite 'language server tests' test/lsp
-want e2e && run_suite 'end-to-end tests' test/e2e --test-concurrency=1
+# A per-test timeout turns a test that hangs into a failure instead of a stalled run.
+want unit && run_suite 'unit tests' test/unit --test-timeout=180000
+want lsp && run_suite 'language server tests' test/lsp --test-timeout=180000
+want e2e && run_suite 'end-to-end tests' test/e2e --test-concurrency=1 --test-timeout=600000
 sum() { awk -v key="# $1" '$1 " " $2 == key { n += $3 } END { print n + 0 }' "$log"; }
 echo "total: $(sum pass) passed, $(sum fail) failed, $(sum skipped) skipped"
 exit $status
