@@ -17,8 +17,10 @@ readonly code_server_bin="$code_server_dir/node_modules/.bin/code-server"
 readonly vscode_ripgrep_version='1.15.11'
 readonly ripgrep_build='v13.0.0-10'
 # Chromium for the end-to-end tests, libkrb5-dev to build code-server's kerberos module, ripgrep for its file
-# search, and an emoji font so that the hovers' verdict marks (⛔ ✅) render in screenshots.
-readonly apt_packages=(chromium libkrb5-dev ripgrep fonts-noto-color-emoji)
+# search, an emoji font so that the hovers' verdict marks (⛔ ✅) render in screenshots, Go (the reference
+# implementation of sprintf, time layouts and text/template for the engine's oracle fixtures), nginx (a real
+# bundle server on 127.0.0.1) and Neovim (a real other editor for the standalone language server).
+readonly apt_packages=(chromium libkrb5-dev ripgrep fonts-noto-color-emoji golang-go nginx neovim)
 
 started_at=$SECONDS
 
