@@ -8,6 +8,8 @@ export interface EngineFlags {
   timeout?: number;
   maxSteps?: number;
   maxDepth?: number;
+  /** OPA's strict mode checks (`policy check --strict`). */
+  strict?: boolean;
 }
 
 /** Adds `--v0-compatible`, `--timeout`, `--max-steps` and `--max-depth` to `command`. */

@@ -17,6 +17,8 @@ export interface TestFlags extends EngineFlags {
   run?: string;
   exitZeroOnSkipped?: boolean;
   failOnEmpty?: boolean;
+  /** Builtins the policy may call that the engine does not have (from `--capabilities`). */
+  unknownBuiltins?: string[];
 }
 
 /** `opa test`'s default time limit for one test. */
@@ -32,7 +34,7 @@ interface TestCase {
 }
 
 /** What running one test gave. */
-interface TestResult extends TestCase {
+export interface TestResult extends TestCase {
   outcome: 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
   durationNs: bigint;
   errors: string[];
@@ -44,6 +46,7 @@ interface TestResult extends TestCase {
  * errors or is skipped (as `opa test`), 1 when the policy does not load or the flags are wrong.
  */
 export function runPolicyTest(paths: string[], flags: TestFlags, output: Output): number {
+  const printed = { lastFile: '' };
   let filter: RE2JS | undefined;
   if (flags.run !== undefined) {
     try {
@@ -53,25 +56,14 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
       return 1;
     }
   }
-  const loaded = loadPolicy(
-    process.cwd(),
-    paths.map((p) => resolve(p)),
-    new Map(),
-    { allDataFiles: true, regoVersion: selectRegoVersion(flags) },
+  const suite = runTestSuite(paths, flags, filter, (result) =>
+    printResult(result, flags.verbose === true, printed, output),
   );
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) output.err(`${formatRelative(e)}\n`);
+  if (suite.errors.length > 0) {
+    for (const e of suite.errors) output.err(`${formatRelative(e)}\n`);
     return 1;
   }
-  const cases = findTests(loaded.policy).filter((t) => !filter || filter.matcher(t.name).find());
-  const limits = selectLimits(flags, defaultTestTimeoutMs);
-  const results: TestResult[] = [];
-  const printed = { lastFile: '' };
-  for (const test of cases) {
-    const result = runTest(loaded.policy, loaded.data, test, limits);
-    results.push(result);
-    printResult(result, flags.verbose === true, printed, output);
-  }
+  const { results } = suite;
   if (results.length === 0) {
     if (flags.failOnEmpty) {
       output.err('no tests were run\n');
@@ -85,6 +77,34 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
       r.outcome === 'FAIL' || r.outcome === 'ERROR' || (r.outcome === 'SKIPPED' && !flags.exitZeroOnSkipped),
   );
   return bad ? 2 : 0;
+}
+
+/**
+ * Loads the policy and data under `paths` and runs its tests (those `filter` matches), handing each
+ * result to `onResult` as it arrives; load errors come back instead of results.
+ */
+export function runTestSuite(
+  paths: string[],
+  flags: TestFlags,
+  filter?: RE2JS,
+  onResult?: (result: TestResult) => void,
+): { errors: ClearanceError[]; results: TestResult[] } {
+  const loaded = loadPolicy(
+    process.cwd(),
+    paths.map((p) => resolve(p)),
+    new Map(),
+    { allDataFiles: true, regoVersion: selectRegoVersion(flags) },
+  );
+  if (loaded.errors.length > 0) return { errors: loaded.errors, results: [] };
+  const cases = findTests(loaded.policy).filter((t) => !filter || filter.matcher(t.name).find());
+  const limits = selectLimits(flags, defaultTestTimeoutMs);
+  const results: TestResult[] = [];
+  for (const test of cases) {
+    const result = runTest(loaded.policy, loaded.data, test, limits);
+    results.push(result);
+    onResult?.(result);
+  }
+  return { errors: [], results };
 }
 
 /** The test rules of a policy, in file and line order. */

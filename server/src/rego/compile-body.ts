@@ -12,6 +12,7 @@ import { constantArray, refName, refParts, scalarValue } from './compile-terms';
 import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
 import { negateNumber, RegoNumber } from './number';
+import { hoistNegatedTerms } from './rewrite-negation';
 import { argumentTypesText, signatureText } from './typecheck';
 import type { Value } from './value';
 
@@ -27,8 +28,14 @@ export interface CompileContext {
   globals: Map<string, GlobalName>;
   /** Arity of the user function at an absolute data path, or undefined if there is none. */
   functionArity: (path: string[]) => number | undefined;
-  /** True when some rule is defined at or below this absolute data path (for call resolution). */
+  /** True when a (non-function) rule is defined at this absolute data path: `f()` then reads it. */
+  isRule?: (path: string[]) => boolean;
   errors: ClearanceError[];
+  /**
+   * The module imports `future.keywords.not`: `not <expr>` then negates the expression as a body,
+   * with its terms evaluated inside the negation, instead of OPA's classic rewrite.
+   */
+  notBody?: boolean;
   /** The clause's `rego.metadata.chain()` and `rego.metadata.rule()` values (inside rules only). */
   metadata?: () => { chain: Value; rule: Value };
 }
@@ -52,6 +59,8 @@ export class BodyCompiler {
   /** Names per slot (for bindings and messages). */
   readonly slotNames: string[] = [];
   readonly generated: boolean[] = [];
+  /** Variables made so far for terms hoisted out of negations. */
+  private hoisted = 0;
 
   constructor(readonly ctx: CompileContext) {}
 
@@ -179,13 +188,22 @@ export class BodyCompiler {
   }
 
   /** Compiles a body in a new scope nested in `parent` (or in `scope` itself when given). */
-  compileBody(body: ast.Body, scope: Scope): CBody {
+  compileBody(source: ast.Body, scope: Scope): CBody {
+    const { body, hoisted } = hoistNegatedTerms(source, this.ctx.notBody === true, (location) => ({
+      type: 'var',
+      name: `__not${this.hoisted++}__`,
+      generated: true,
+      location,
+    }));
     this.predeclare(body, scope);
     const exprs: CExpr[] = [];
-    body.exprs.forEach((expr, index) => {
+    // Hoisted expressions share the index of the negation they came from (queries report by index).
+    let index = 0;
+    for (const expr of body.exprs) {
       const c = this.compileExpr(expr, scope, index);
       if (c) exprs.push(c);
-    });
+      if (!hoisted.has(expr)) index++;
+    }
     return { exprs, locals: scope.locals };
   }
 
@@ -451,6 +469,11 @@ export class BodyCompiler {
     }
     if (target?.k === 'func') {
       const arity = this.ctx.functionArity(target.path);
+      // `f() := v` is an ordinary rule in OPA (a zero-arity "function"), so `f()` reads its value.
+      if (arity === undefined && args.length === 0 && this.ctx.isRule?.(target.path)) {
+        const path: CTerm[] = target.path.map((p) => ({ t: 'val', v: p }));
+        return { t: 'ref', head: { t: 'root', which: 'data' }, path, loc: call.location };
+      }
       if (arity === undefined) {
         this.error('rego_type_error', `undefined function data.${target.path.join('.')}`, call.location);
       } else {

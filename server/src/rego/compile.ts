@@ -146,6 +146,10 @@ export function compileModules(
     const node = nodeAt(root, path, false);
     return node?.rules?.kind === 'function' ? node.rules.arity : undefined;
   };
+  const isRule = (path: string[]): boolean => {
+    const rules = nodeAt(root, path, false)?.rules;
+    return rules !== undefined && rules.kind !== 'function';
+  };
   // One map of visible names per module: rebuilding it per clause made compiling quadratic.
   const globalsByModule = new Map<ast.Module, Map<string, GlobalName>>();
   for (const p of pending) {
@@ -161,6 +165,8 @@ export function compileModules(
     const ctx: CompileContext = {
       globals,
       functionArity,
+      isRule,
+      notBody: importsNotKeyword(p.module),
       errors,
       metadata: () => ruleMetadata(p.rule, rulePath, sameRule, modules),
     };
@@ -202,6 +208,16 @@ function ruleSetKind(list: PendingRule[], errors: ClearanceError[]): RuleSet['ki
   }
   const [kind] = kinds;
   return kind ?? 'complete';
+}
+
+/** True when the module imports `future.keywords.not` (negation of a whole expression as a body). */
+function importsNotKeyword(module: ast.Module): boolean {
+  return module.imports.some((imp) => {
+    const parts = imp.path.terms.map((t) =>
+      t.type === 'var' ? t.name : t.type === 'string' ? String(t.value) : '',
+    );
+    return parts.join('.') === 'future.keywords.not';
+  });
 }
 
 /** Names visible in a module: its package's rules and its imports. */
@@ -281,7 +297,11 @@ export function compileQueryBody(body: ast.Body, policy: Policy, errors: Clearan
     const node = nodeAt(policy.root, path, false);
     return node?.rules?.kind === 'function' ? node.rules.arity : undefined;
   };
-  const bc = new BodyCompiler({ globals: new Map(), functionArity, errors });
+  const isRule = (path: string[]): boolean => {
+    const rules = nodeAt(policy.root, path, false)?.rules;
+    return rules !== undefined && rules.kind !== 'function';
+  };
+  const bc = new BodyCompiler({ globals: new Map(), functionArity, isRule, errors });
   const scope = new Scope();
   const cbody = bc.compileBody(body, scope);
   orderBody(cbody, new Set(), { slotNames: bc.slotNames, errors });

@@ -171,7 +171,7 @@ export function evaluateQueryValues(
     const ev = createEvaluator(query.policy, options, values, query.text);
     const q = query.compiled;
     const f: Frame = new Array(q.nslots);
-    const exprValues: EValue[] = new Array(q.body.exprs.length);
+    const exprValues: EValue[] = new Array(q.exprs.length);
     const capture = capturesValue(q);
     const run = (i: number): boolean => {
       const e = q.body.exprs[i];

@@ -303,7 +303,8 @@ export class RuleParser extends ExprParser {
         ref = term;
       } else if (term.type === 'call' && term.operator.terms[0]?.type === 'var') {
         ref = term.operator;
-        args = term.args;
+        // OPA parses `f() = v` / `f() := v` as an ordinary rule named f: a function has arguments.
+        if (term.args.length > 0) args = term.args;
       } else {
         this.reportAt(term.location, 'invalid rule head');
         return undefined;

@@ -22,6 +22,8 @@ import {
 interface Case {
   note: string;
   modules?: string[];
+  /** Parse the modules as Rego v0 (OPA 0.x syntax). */
+  v0?: boolean;
   query?: string;
   decision?: string;
   input?: JsonValue;
@@ -66,7 +68,8 @@ function assertErrors(
 
 /** Runs one case. */
 function runCase(c: Case): void {
-  const sources = (c.modules ?? []).map((text, i) => ({ file: `m${i}.rego`, text }));
+  const regoVersion = c.v0 ? 0 : 1;
+  const sources = (c.modules ?? []).map((text, i) => ({ file: `m${i}.rego`, text, regoVersion }) as const);
   const { policy, errors } = compilePolicy(sources);
   if (c.want_compile_errors) {
     assertErrors(errors, c.want_compile_errors);
