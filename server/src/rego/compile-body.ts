@@ -12,7 +12,7 @@ import { constantArray, refName, refParts, scalarValue } from './compile-terms';
 import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
 import { negateNumber, RegoNumber } from './number';
-import { hoistNegatedTerms } from './rewrite-negation';
+import { hoistNegatedTerms, requiresEval } from './rewrite-negation';
 import { argumentTypesText, signatureText } from './typecheck';
 import type { Value } from './value';
 
@@ -44,11 +44,38 @@ export interface CompileContext {
 export class Scope {
   readonly names = new Map<string, number>();
   readonly locals: number[] = [];
-  constructor(readonly parent?: Scope) {}
+  /** Where each name declared with `:=`, `some` or `some ... in` was declared (expression position). */
+  readonly declaredAt = new Map<string, number>();
+  /** Names declared by `some x` that nothing at this level uses outside closures. */
+  readonly closureLocal = new Set<string>();
+  /** The position of the expression being compiled in this scope's body. */
+  position = 0;
+  /** The parent's expression position when this scope was made. */
+  private readonly at: number;
 
-  /** Finds a name in this scope or an enclosing one. */
-  lookup(name: string): number | undefined {
-    return this.names.get(name) ?? this.parent?.lookup(name);
+  /** `closure`: a comprehension's scope, which sees only what OPA's RewriteLocalVars lets it see. */
+  constructor(
+    readonly parent?: Scope,
+    private readonly closure = false,
+  ) {
+    this.at = parent?.position ?? 0;
+  }
+
+  /**
+   * Finds a name in this scope or an enclosing one. Seen from inside a comprehension (`at` set),
+   * a name declared later in an enclosing body, or declared by a `some` that only closures use,
+   * is not the enclosing one: OPA's RewriteLocalVars scopes the comprehension's own variable.
+   */
+  lookup(name: string, at?: number): number | undefined {
+    const slot = this.names.get(name);
+    if (slot !== undefined && (at === undefined || this.visibleAt(name, at))) return slot;
+    return this.parent?.lookup(name, this.closure || at !== undefined ? this.at : undefined);
+  }
+
+  private visibleAt(name: string, at: number): boolean {
+    if (this.closureLocal.has(name)) return false;
+    const declared = this.declaredAt.get(name);
+    return declared === undefined || declared < at;
   }
 }
 
@@ -102,36 +129,90 @@ export class BodyCompiler {
 
   /** Declares every free name used at this level of `body` (not inside closures). */
   predeclare(body: ast.Body, scope: Scope): void {
-    for (const expr of body.exprs) {
+    const someOnly = new Set<string>();
+    const usedHere = new Set<string>();
+    const before = new Set(scope.names.keys());
+    body.exprs.forEach((expr, position) => {
+      const mark = () => {
+        for (const name of scope.names.keys()) {
+          if (!before.has(name) && !scope.declaredAt.has(name)) scope.declaredAt.set(name, position);
+          before.add(name);
+        }
+      };
       switch (expr.type) {
         case 'somedecl':
           for (const v of expr.vars) {
             if (!scope.names.has(v.name)) this.declare(scope, v.name, v.generated === true);
+            someOnly.add(v.name);
           }
+          mark();
           break;
         case 'assign':
           this.declarePattern(expr.left, scope, true);
-          this.useNames(expr.right, scope);
+          mark();
+          this.useNames(expr.right, scope, usedHere);
           break;
         case 'somein':
           if (expr.key) this.declarePattern(expr.key, scope, false);
           this.declarePattern(expr.value, scope, false);
-          this.useNames(expr.collection, scope);
+          mark();
+          for (const t of expr.key ? [expr.key, expr.value] : [expr.value]) this.useNames(t, scope, usedHere);
+          this.useNames(expr.collection, scope, usedHere);
           break;
         case 'every':
-          this.useNames(expr.collection, scope);
+          this.useNames(expr.collection, scope, usedHere);
           break;
         case 'term':
-          this.useNames(expr.term, scope);
+          this.useNames(expr.term, scope, usedHere);
           break;
         case 'unify':
-          this.useNames(expr.left, scope);
-          this.useNames(expr.right, scope);
+          this.useNames(expr.left, scope, usedHere);
+          this.useNames(expr.right, scope, usedHere);
+          break;
+        case 'not':
+          this.namesIn(expr.expr, usedHere);
           break;
         default:
           break;
       }
-      for (const w of expr.with ?? []) if (!this.namesFunction(w.value, scope)) this.useNames(w.value, scope);
+      for (const w of expr.with ?? [])
+        if (!this.namesFunction(w.value, scope)) this.useNames(w.value, scope, usedHere);
+      for (const name of scope.names.keys()) before.add(name);
+    });
+    for (const name of someOnly) if (!usedHere.has(name)) scope.closureLocal.add(name);
+  }
+
+  /** Records the bare names a negated expression uses outside closures (they are not closure-local). */
+  private namesIn(expr: ast.Expr, out: Set<string>): void {
+    const visit = (t: ast.Term): void => {
+      switch (t.type) {
+        case 'var':
+          out.add(t.name);
+          return;
+        case 'ref':
+          for (const x of t.terms) visit(x);
+          return;
+        case 'array':
+        case 'set':
+          for (const x of t.items) visit(x);
+          return;
+        case 'object':
+          for (const e of t.entries) {
+            visit(e.key);
+            visit(e.value);
+          }
+          return;
+        case 'call':
+          for (const x of t.args) visit(x);
+          return;
+        default:
+          return;
+      }
+    };
+    if (expr.type === 'term') visit(expr.term);
+    else if (expr.type === 'unify' || expr.type === 'assign') {
+      visit(expr.left);
+      visit(expr.right);
     }
   }
 
@@ -151,9 +232,10 @@ export class BodyCompiler {
   }
 
   /** Declares names used in a term that resolve to nothing else (free variables of this scope). */
-  private useNames(term: ast.Term, scope: Scope): void {
+  private useNames(term: ast.Term, scope: Scope, seen?: Set<string>): void {
     switch (term.type) {
       case 'var':
+        seen?.add(term.name);
         if (term.name === 'input' || term.name === 'data') return;
         if (scope.lookup(term.name) !== undefined) return;
         if (this.ctx.globals.has(term.name)) return;
@@ -161,26 +243,26 @@ export class BodyCompiler {
         return;
       case 'ref': {
         const [head, ...rest] = term.terms;
-        if (head && head.type !== 'var') this.useNames(head, scope);
-        else if (head?.type === 'var') this.useNames(head, scope);
-        for (const t of rest) this.useNames(t, scope);
+        if (head && head.type !== 'var') this.useNames(head, scope, seen);
+        else if (head?.type === 'var') this.useNames(head, scope, seen);
+        for (const t of rest) this.useNames(t, scope, seen);
         return;
       }
       case 'array':
       case 'set':
-        for (const t of term.items) this.useNames(t, scope);
+        for (const t of term.items) this.useNames(t, scope, seen);
         return;
       case 'object':
         for (const e of term.entries) {
-          this.useNames(e.key, scope);
-          this.useNames(e.value, scope);
+          this.useNames(e.key, scope, seen);
+          this.useNames(e.value, scope, seen);
         }
         return;
       case 'call':
-        for (const t of term.args) this.useNames(t, scope);
+        for (const t of term.args) this.useNames(t, scope, seen);
         return;
       case 'templatestring':
-        for (const p of term.parts) if (typeof p !== 'string') this.useNames(p, scope);
+        for (const p of term.parts) if (typeof p !== 'string') this.useNames(p, scope, seen);
         return;
       default:
         return;
@@ -199,11 +281,14 @@ export class BodyCompiler {
     const exprs: CExpr[] = [];
     // Hoisted expressions share the index of the negation they came from (queries report by index).
     let index = 0;
-    for (const expr of body.exprs) {
+    for (const [position, expr] of body.exprs.entries()) {
+      scope.position = position;
       const c = this.compileExpr(expr, scope, index);
       if (c) exprs.push(c);
       if (!hoisted.has(expr)) index++;
     }
+    // Terms compiled after the body (rule heads, comprehension terms) see all of it.
+    scope.position = body.exprs.length;
     return { exprs, locals: scope.locals };
   }
 
@@ -373,9 +458,12 @@ export class BodyCompiler {
         };
       case 'arraycomprehension':
       case 'setcomprehension': {
-        const inner = new Scope(scope);
-        const body = this.compileBody(term.body, inner);
-        const t = this.compileTerm(term.term, inner);
+        const inner = new Scope(scope, true);
+        // OPA's RewriteComprehensionTerms: a term to evaluate is bound at the end of the body, so
+        // `[obj[k] | startswith(k, "a")]` is safe (the ref binds k).
+        const [source, term1] = this.termIntoBody(term.body, term.term);
+        const body = this.compileBody(source, inner);
+        const t = this.compileTerm(term1, inner);
         return {
           t: term.type === 'arraycomprehension' ? 'acomp' : 'scomp',
           term: t,
@@ -384,12 +472,14 @@ export class BodyCompiler {
         };
       }
       case 'objectcomprehension': {
-        const inner = new Scope(scope);
-        const body = this.compileBody(term.body, inner);
+        const inner = new Scope(scope, true);
+        const [withKey, key] = this.termIntoBody(term.body, term.key);
+        const [source, value] = this.termIntoBody(withKey, term.value);
+        const body = this.compileBody(source, inner);
         return {
           t: 'ocomp',
-          key: this.compileTerm(term.key, inner),
-          value: this.compileTerm(term.value, inner),
+          key: this.compileTerm(key, inner),
+          value: this.compileTerm(value, inner),
           body,
           loc: term.location,
         };
@@ -403,6 +493,19 @@ export class BodyCompiler {
           loc: term.location,
         };
     }
+  }
+
+  /** A comprehension body ending with `__term = term` when the term has refs, calls or comprehensions. */
+  private termIntoBody(body: ast.Body, term: ast.Term): [ast.Body, ast.Term] {
+    if (!requiresEval(term)) return [body, term];
+    const v: ast.Var = {
+      type: 'var',
+      name: `__term${this.hoisted++}__`,
+      generated: true,
+      location: term.location,
+    };
+    const bind: ast.Expr = { type: 'unify', left: v, right: term, location: term.location };
+    return [{ ...body, exprs: [...body.exprs, bind] }, v];
   }
 
   /** Builds a ref term, folding a ref with no path into its head. */

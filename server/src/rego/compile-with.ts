@@ -44,7 +44,8 @@ export function compileWiths(bc: BodyCompiler, withs: ast.With[], scope: Scope):
       out.push(functionWith(bc, target.name, value, w.value, scope));
       continue;
     }
-    if (target?.k === 'func') {
+    // A rule named through an import alias or by its bare name is a data path, not a function.
+    if (target?.k === 'func' && bc.ctx.functionArity(target.path) !== undefined) {
       out.push(functionWith(bc, `data.${target.path.join('.')}`, value, w.value, scope));
       continue;
     }

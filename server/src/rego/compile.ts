@@ -9,6 +9,7 @@ import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './com
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { ruleMetadata } from './metadata';
+import { requiresEval } from './rewrite-negation';
 import { checkBound, orderBody } from './safety';
 import { checkBody, checkTypes } from './typecheck';
 import { formatRegoValue, keyOf, type Value } from './value';
@@ -243,8 +244,21 @@ function compileClause(
   ctx: CompileContext,
   sources: Map<string, string>,
   path: string,
+  headInBody = false,
 ): CRule {
   const { rule } = p;
+  if (!headInBody && headTerms(p).some(requiresEval)) {
+    // OPA's RewriteRefsInHead moves head terms to evaluate into the body, so head variables only
+    // those refs bind (`q[k] := input.m[k] if some k`) are safe. Doing it only when the clause
+    // as written is unsafe keeps every other clause (and its explanations) as written.
+    const errors: ClearanceError[] = [];
+    const first = compileClause(p, { ...ctx, errors }, sources, path, true);
+    if (!errors.some((e) => e.code === 'rego_unsafe_var_error')) {
+      ctx.errors.push(...errors);
+      return first;
+    }
+    return compileClause(moveHeadIntoBody(p), ctx, sources, path, true);
+  }
   const bc = new BodyCompiler(ctx);
   const argScope = new Scope();
   const safety = { slotNames: bc.slotNames, errors: ctx.errors };
@@ -289,6 +303,29 @@ function compileClause(
   if (args) out.args = args;
   out.nslots = bc.nslots;
   return out;
+}
+
+/** The head terms of a clause that are evaluated: ref key terms, set member, value. */
+function headTerms(p: PendingRule): ast.Term[] {
+  return [...p.keyPath, ...(p.member ? [p.member] : []), ...(p.rule.head.value ? [p.rule.head.value] : [])];
+}
+
+/** The clause with each head term that needs evaluating bound, at the end of its body, to a fresh variable. */
+function moveHeadIntoBody(p: PendingRule): PendingRule {
+  const exprs: ast.Expr[] = [...p.rule.body.exprs];
+  let n = 0;
+  const bind = (t: ast.Term): ast.Term => {
+    if (!requiresEval(t)) return t;
+    const v: ast.Var = { type: 'var', name: `__head${n++}__`, generated: true, location: t.location };
+    exprs.push({ type: 'unify', left: v, right: t, location: t.location });
+    return v;
+  };
+  const keyPath = p.keyPath.map(bind);
+  const member = p.member ? bind(p.member) : undefined;
+  const head = { ...p.rule.head };
+  if (head.value) head.value = bind(head.value);
+  const rule: ast.Rule = { ...p.rule, head, body: { ...p.rule.body, exprs } };
+  return member ? { ...p, rule, keyPath, member } : { ...p, rule, keyPath };
 }
 
 /** Compiles a query body against the policy (names resolve to `input`, `data` and locals). */

@@ -146,10 +146,11 @@ function nodeValue(
     out = obj;
   }
   const overrides = ev.ctx.dataOverrides;
-  if (out !== undefined && overrides.length > 0) {
+  if (overrides.length > 0) {
     for (const o of overrides) {
       if (o.path.length > abs.length && abs.every((p, j) => equalValues(p, o.path[j] as Value))) {
-        out = setPath(out, o.path.slice(abs.length), o.value);
+        // `with data.a.b.c as 1` where nothing is at data.a.b makes it `{"c": 1}`, as in OPA.
+        out = setPath(out ?? new RegoObject(), o.path.slice(abs.length), o.value);
       }
     }
   }
