@@ -7,7 +7,15 @@ import { relative, resolve } from 'node:path';
 import { RE2JS } from 're2js';
 import { type ClearanceError, formatError } from '../errors';
 import { loadPolicy } from '../policy/load';
-import { evaluateQuery, formatRulePath, type Policy, prepareQuery } from '../rego';
+import {
+  type Capabilities,
+  evaluateQuery,
+  type JsonValue,
+  type Policy,
+  prepareQuery,
+  stringifyJson,
+} from '../rego';
+import type { RuleSet } from '../rego/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
 
@@ -17,8 +25,8 @@ export interface TestFlags extends EngineFlags {
   run?: string;
   exitZeroOnSkipped?: boolean;
   failOnEmpty?: boolean;
-  /** Builtins the policy may call that the engine does not have (from `--capabilities`). */
-  unknownBuiltins?: string[];
+  /** The builtins the policy may call (`--capabilities FILE`, OPA's capabilities JSON). */
+  capabilities?: Capabilities;
 }
 
 /** `opa test`'s default time limit for one test. */
@@ -28,6 +36,12 @@ export const defaultTestTimeoutMs = 5000;
 interface TestCase {
   /** `data.pkg.test_name`. */
   name: string;
+  /** The query that reads the test rule. */
+  query: string;
+  /** What the test rule defines: a value, or cases (`test_x[name]`, OPA 1.2's parameterised tests). */
+  kind: RuleSet['kind'];
+  /** For one case of a parameterised test: its key. */
+  caseKey?: JsonValue;
   file: string;
   line: number;
   skip: boolean;
@@ -93,16 +107,24 @@ export function runTestSuite(
     process.cwd(),
     paths.map((p) => resolve(p)),
     new Map(),
-    { allDataFiles: true, regoVersion: selectRegoVersion(flags) },
+    {
+      allDataFiles: true,
+      regoVersion: selectRegoVersion(flags),
+      compile: {
+        renameDuplicateTests: true,
+        ...(flags.capabilities ? { capabilities: flags.capabilities } : {}),
+      },
+    },
   );
   if (loaded.errors.length > 0) return { errors: loaded.errors, results: [] };
   const cases = findTests(loaded.policy).filter((t) => !filter || filter.matcher(t.name).find());
   const limits = selectLimits(flags, defaultTestTimeoutMs);
   const results: TestResult[] = [];
   for (const test of cases) {
-    const result = runTest(loaded.policy, loaded.data, test, limits);
-    results.push(result);
-    onResult?.(result);
+    for (const result of runTest(loaded.policy, loaded.data, test, limits)) {
+      results.push(result);
+      onResult?.(result);
+    }
   }
   return { errors: [], results };
 }
@@ -118,7 +140,10 @@ function findTests(policy: Policy): TestCase[] {
     const first = set.clauses[0] ?? set.default;
     if (!first) continue;
     cases.push({
-      name: formatRulePath(set.path),
+      // `data.pkg.test_x#01` as `opa test` prints it (renamed duplicates keep the `#`).
+      name: `data.${set.path.join('.')}`,
+      query: `data${set.path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}`,
+      kind: set.kind,
       file: first.origin.location.file,
       line: first.origin.location.start.line,
       skip,
@@ -133,18 +158,20 @@ function runTest(
   data: Parameters<typeof evaluateQuery>[1]['data'],
   test: TestCase,
   limits: ReturnType<typeof selectLimits>,
-): TestResult {
+): TestResult[] {
   const base = { ...test, errors: [] as string[], output: [] as string[] };
-  if (test.skip) return { ...base, outcome: 'SKIPPED', durationNs: 0n };
+  if (test.skip) return [{ ...base, outcome: 'SKIPPED', durationNs: 0n }];
   const started = process.hrtime.bigint();
-  const prepared = prepareQuery(policy, test.name);
+  const prepared = prepareQuery(policy, test.query);
   if (!prepared.query) {
-    return {
-      ...base,
-      outcome: 'ERROR',
-      durationNs: process.hrtime.bigint() - started,
-      errors: prepared.errors.map(formatRelative),
-    };
+    return [
+      {
+        ...base,
+        outcome: 'ERROR',
+        durationNs: process.hrtime.bigint() - started,
+        errors: prepared.errors.map(formatRelative),
+      },
+    ];
   }
   const output: string[] = [];
   const evaluated = evaluateQuery(prepared.query, {
@@ -154,11 +181,41 @@ function runTest(
   });
   const durationNs = process.hrtime.bigint() - started;
   if (evaluated.errors.length > 0) {
-    return { ...base, outcome: 'ERROR', durationNs, errors: evaluated.errors.map(formatRelative), output };
+    return [{ ...base, outcome: 'ERROR', durationNs, errors: evaluated.errors.map(formatRelative), output }];
   }
   const value = evaluated.results[0]?.expressions[0];
-  const passed = evaluated.results.length > 0 && value !== false;
-  return { ...base, outcome: passed ? 'PASS' : 'FAIL', durationNs, output };
+  if ((test.kind === 'object' || test.kind === 'set') && value !== undefined) {
+    return caseResults(base, value, durationNs, output);
+  }
+  // As `opa test`: only `true` passes; false, undefined or any other value fails.
+  return [{ ...base, outcome: value === true ? 'PASS' : 'FAIL', durationNs, output }];
+}
+
+/**
+ * The cases of a parameterised test (`test_x[name] if ...`, `test_x contains name if ...`): each
+ * key is a test of its own, passing when its value is `true` (a set's members pass); a rule that
+ * gives no case fails.
+ */
+function caseResults(
+  base: Omit<TestResult, 'outcome' | 'durationNs'>,
+  value: JsonValue,
+  durationNs: bigint,
+  output: string[],
+): TestResult[] {
+  const entries: Array<[JsonValue, JsonValue]> = Array.isArray(value)
+    ? value.map((k) => [k, true])
+    : typeof value === 'object' && value !== null
+      ? Object.entries(value)
+      : [];
+  if (entries.length === 0) return [{ ...base, outcome: 'FAIL', durationNs, output }];
+  return entries.map(([key, v], i) => ({
+    ...base,
+    name: `${base.name}[${stringifyJson(key)}]`,
+    caseKey: key,
+    outcome: v === true ? 'PASS' : 'FAIL',
+    durationNs: i === 0 ? durationNs : 0n,
+    output: i === 0 ? output : [],
+  }));
 }
 
 /** An error as `file:line:col: code: message`, its file relative to the working folder as `opa test` prints it. */

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseAllDocuments, YAMLParseError } from 'yaml';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError, Location } from '../errors';
-import { compilePolicy, type JsonValue, type Policy } from '../rego';
+import { type CompileOptions, compilePolicy, type JsonValue, type Policy } from '../rego';
 import { type BundleManifest, parseManifest, selectRegoVersion } from './manifest';
 
 /** A policy ready to decide with, and everything that went wrong while loading it. */
@@ -86,6 +86,8 @@ export interface LoadOptions {
   found?: PolicyFiles;
   /** The Rego syntax of files outside a bundle whose `.manifest` says otherwise (default v1). */
   regoVersion?: 0 | 1;
+  /** Compiler options beyond the Rego version (test renaming, capabilities). */
+  compile?: Omit<CompileOptions, 'regoVersion'>;
 }
 
 /** The policy and data files of a workspace, as `findPolicyFiles` finds them. */
@@ -153,6 +155,7 @@ export function loadPolicy(
     hash.update(`${relative(root, file)}\0${text}\0`);
   }
   let data: Record<string, JsonValue> = {};
+  const origins = new Map<string, string>();
   for (const { file, base } of found.data) {
     const text = readText(file, openTexts, errors);
     if (text === undefined) continue;
@@ -160,9 +163,9 @@ export function loadPolicy(
     const value = parseDataFile(file, text, errors);
     if (value === undefined) continue;
     const prefix = relative(base, dirname(file)).split(sep).filter(Boolean);
-    data = mergeAt(data, prefix, value, file, errors);
+    data = mergeAt(data, prefix, value, file, errors, origins);
   }
-  const compiled = compilePolicy(sources);
+  const compiled = compilePolicy(sources, options.compile);
   errors.push(...compiled.errors);
   return {
     policy: compiled.policy,
@@ -225,7 +228,12 @@ export function createEmptyPolicy(): LoadedPolicy {
 export function parseDataFile(file: string, text: string, errors: ClearanceError[]): JsonValue | undefined {
   try {
     if (file.endsWith('.json')) return JSON.parse(text) as JsonValue;
-    return (parseYaml(text) ?? {}) as JsonValue;
+    // OPA's loader (YAML to JSON through go-yaml) reads the first document of a multi-document file.
+    const docs = parseAllDocuments(text);
+    const first = Array.isArray(docs) ? docs[0] : docs;
+    if (!first) return {};
+    if (first.errors[0]) throw first.errors[0];
+    return (first.toJS() ?? {}) as JsonValue;
   } catch (error) {
     let location = startOf(file);
     if (error instanceof YAMLParseError && error.linePos) {
@@ -250,12 +258,18 @@ export function parseDataFile(file: string, text: string, errors: ClearanceError
   }
 }
 
+/**
+ * Merges a data file's value at `prefix`, as OPA's loader does: objects merge key by key; two files
+ * giving the same path a value that is not an object on both sides is an error naming both files.
+ */
 function mergeAt(
   target: Record<string, JsonValue>,
   prefix: string[],
   value: JsonValue,
   file: string,
   errors: ClearanceError[],
+  origins: Map<string, string>,
+  at: string[] = [],
 ): Record<string, JsonValue> {
   if (prefix.length === 0) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -266,12 +280,49 @@ function mergeAt(
       });
       return target;
     }
-    return { ...target, ...value };
+    const out = { ...target };
+    for (const [key, v] of Object.entries(value)) {
+      const path = [...at, key];
+      const existing = out[key];
+      if (existing === undefined) {
+        out[key] = v;
+        origins.set(path.join('\u0000'), file);
+      } else if (isObject(existing) && isObject(v)) {
+        out[key] = mergeAt(existing, [], v, file, errors, origins, path);
+      } else {
+        errors.push({
+          code: 'data_merge_error',
+          message: `merge error: data.${path.join('.')} is given by ${file} and by ${originOf(origins, path) ?? 'another data file'}`,
+          location: startOf(file),
+        });
+      }
+    }
+    return out;
   }
   const [head, ...rest] = prefix as [string, ...string[]];
   const child = target[head];
-  const base = typeof child === 'object' && child !== null && !Array.isArray(child) ? child : {};
-  return { ...target, [head]: mergeAt(base, rest, value, file, errors) };
+  if (child !== undefined && !isObject(child)) {
+    errors.push({
+      code: 'data_merge_error',
+      message: `merge error: data.${[...at, head].join('.')} is given by ${originOf(origins, [...at, head]) ?? 'another data file'} and is the folder of ${file}`,
+      location: startOf(file),
+    });
+    return target;
+  }
+  return { ...target, [head]: mergeAt(child ?? {}, rest, value, file, errors, origins, [...at, head]) };
+}
+
+function isObject(v: JsonValue | undefined): v is Record<string, JsonValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The data file that set `path` or the nearest path above it. */
+function originOf(origins: Map<string, string>, path: string[]): string | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const file = origins.get(path.slice(0, n).join('\u0000'));
+    if (file) return file;
+  }
+  return undefined;
 }
 
 function startOf(file: string): Location {

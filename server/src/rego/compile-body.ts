@@ -28,6 +28,11 @@ export interface CompileContext {
   globals: Map<string, GlobalName>;
   /** Arity of the user function at an absolute data path, or undefined if there is none. */
   functionArity: (path: string[]) => number | undefined;
+  /**
+   * The builtins this policy may call, when not the engine's own catalogue (OPA's capabilities:
+   * declared-only builtins, or a restricted list).
+   */
+  builtins?: (name: string) => BuiltinDef | undefined;
   /** True when a (non-function) rule is defined at this absolute data path: `f()` then reads it. */
   isRule?: (path: string[]) => boolean;
   errors: ClearanceError[];
@@ -90,6 +95,11 @@ export class BodyCompiler {
   private hoisted = 0;
 
   constructor(readonly ctx: CompileContext) {}
+
+  /** The builtin called `name` that this policy may call. */
+  builtin(name: string): BuiltinDef | undefined {
+    return this.ctx.builtins ? this.ctx.builtins(name) : lookupBuiltin(name);
+  }
 
   /** Declares `name` in `scope` and returns its new slot. */
   declare(scope: Scope, name: string, generated: boolean): number {
@@ -225,7 +235,7 @@ export class BodyCompiler {
     if (head?.type !== 'var' || scope.lookup(head.name) !== undefined) return false;
     const name = refName(ref);
     return (
-      (name !== undefined && lookupBuiltin(name) !== undefined) ||
+      (name !== undefined && this.builtin(name) !== undefined) ||
       this.ctx.globals.has(head.name) ||
       head.name === 'data'
     );
@@ -410,7 +420,7 @@ export class BodyCompiler {
       }
     }
     const name = parts.join('.');
-    const def = lookupBuiltin(name);
+    const def = this.builtin(name);
     if (def) return { k: 'builtin', name, arity: def.signature.args.length };
     if (scope.lookup(head) === undefined) {
       const g = this.ctx.globals.get(head);
@@ -555,7 +565,7 @@ export class BodyCompiler {
     const infix = call.infix;
     const base = infix ? { infix } : {};
     if (target?.k === 'builtin') {
-      const def = lookupBuiltin(target.name);
+      const def = this.builtin(target.name);
       if (def) {
         if (def.signature.variadic === undefined) {
           this.checkArity(def.signature.args.length, args, target.name, call.location, signatureText(def));

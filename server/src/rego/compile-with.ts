@@ -3,7 +3,6 @@
  * by another function — for the duration of one expression.
  */
 import type * as ast from './ast';
-import { lookupBuiltin } from './builtins/index';
 import type { BodyCompiler, GlobalName, Scope } from './compile-body';
 import { refParts, scalarValue } from './compile-terms';
 import type { CTerm, CWith } from './ir';
@@ -86,7 +85,7 @@ function functionWith(bc: BodyCompiler, fnKey: string, value: CTerm, source: ast
       ref.terms[0]?.type === 'var' && scope.lookup((ref.terms[0] as ast.Var).name) !== undefined;
     const target = isLocal ? undefined : bc.resolveCallPath(ref, scope);
     if (target?.k === 'builtin') {
-      const def = lookupBuiltin(target.name);
+      const def = bc.builtin(target.name);
       if (def) return { target: 'fn', path: [], fnKey, value, fnValue: { k: 'builtin', def } };
     }
     if (target?.k === 'func' && bc.ctx.functionArity(target.path) !== undefined) {

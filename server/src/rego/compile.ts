@@ -5,6 +5,7 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import type * as ast from './ast';
+import type { BuiltinDef } from './builtins/registry';
 import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './compile-body';
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
@@ -105,6 +106,7 @@ function placeRule(rule: ast.Rule, module: ast.Module): PendingRule | undefined 
 export function compileModules(
   modules: ast.Module[],
   sources: Map<string, string>,
+  builtins?: (name: string) => BuiltinDef | undefined,
 ): { policy: Policy; errors: ClearanceError[] } {
   const errors: ClearanceError[] = [];
   const root = newNode([]);
@@ -167,6 +169,7 @@ export function compileModules(
       globals,
       functionArity,
       isRule,
+      ...(builtins ? { builtins } : {}),
       notBody: importsNotKeyword(p.module),
       errors,
       metadata: () => ruleMetadata(p.rule, rulePath, sameRule, modules),

@@ -5,6 +5,7 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import type { BuiltinContext } from './builtins/registry';
+import { type CompileOptions, capabilityBuiltins, renameDuplicateTests } from './capabilities';
 import { compileModules, compileQueryBody, type Policy } from './compile';
 import { type EvalStats, Evaluator, type Frame } from './eval';
 import type { CQuery, CTerm } from './ir';
@@ -62,7 +63,7 @@ export interface QueryResult {
 /** Compiles Rego sources into a policy, collecting every parse and compile error; a source's own `regoVersion` wins over the option's. */
 export function compilePolicy(
   sources: Array<{ file: string; text: string; regoVersion?: 0 | 1 }>,
-  options?: { regoVersion?: 0 | 1 },
+  options?: CompileOptions,
 ): { policy: Policy; errors: ClearanceError[] } {
   const errors: ClearanceError[] = [];
   const modules = [];
@@ -76,8 +77,10 @@ export function compilePolicy(
     errors.push(...parsed.errors);
     if (parsed.module) modules.push(parsed.module);
   }
+  if (options?.renameDuplicateTests) renameDuplicateTests(modules);
   try {
-    const compiled = compileModules(modules, texts);
+    const builtins = options?.capabilities ? capabilityBuiltins(options.capabilities) : undefined;
+    const compiled = compileModules(modules, texts, builtins);
     errors.push(...compiled.errors);
     return { policy: compiled.policy, errors };
   } catch (e) {

@@ -5,6 +5,7 @@
 
 export { BUILTINS, lookupBuiltin } from './builtins/index';
 export type { BuiltinDef, BuiltinParam } from './builtins/registry';
+export { type Capabilities, type CompileOptions, parseCapabilities } from './capabilities';
 export { type ClosestClause, findClosestClause } from './closest';
 export { formatPath as formatRulePath, type Policy } from './compile';
 export { type Decision, type DecisionBranch, evaluateDecision, type RuleRef } from './decision';
