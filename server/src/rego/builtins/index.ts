@@ -8,6 +8,7 @@ import { arrayBuiltins } from './arrays';
 import { bitsBuiltins } from './bits';
 import { comparisonBuiltins } from './comparison';
 import { cryptoBuiltins } from './crypto';
+import { deprecatedBuiltins } from './deprecated';
 import { encodingBuiltins } from './encoding';
 import { globBuiltins } from './glob';
 import { graphqlBuiltins } from './graphql';
@@ -30,6 +31,7 @@ import { templateBuiltins } from './template';
 import { timeBuiltins } from './time';
 import { typeBuiltins } from './types';
 import { unitBuiltins } from './units';
+import { uriBuiltins } from './uri';
 import { uuidBuiltins } from './uuid';
 import { x509Builtins } from './x509';
 
@@ -77,6 +79,8 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...miscBuiltins,
   ...regoModuleBuiltins,
   ...httpBuiltins,
+  ...deprecatedBuiltins,
+  ...uriBuiltins,
 ].map(sizeCharged);
 
 const byName = new Map<string, BuiltinDef>(BUILTINS.map((b) => [b.name, b]));

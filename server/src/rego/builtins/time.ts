@@ -14,26 +14,11 @@ import {
   param,
   stringArg,
 } from './registry';
-import { formatLayout, LayoutParseError, type ParsedTime, parseLayout } from './time-layout';
+import { DAY_NAMES, formatLayout, LayoutParseError, type ParsedTime, parseLayout } from './time-layout';
 
 const NS_PER_MS = 1_000_000n;
 const MIN_NS = -(2n ** 63n);
 const MAX_NS = 2n ** 63n - 1n;
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** Wall-clock fields of an instant in a zone. */
 interface Wall {
@@ -346,7 +331,7 @@ export const timeBuiltins: BuiltinDef[] = [
     description: 'Returns the day of the week (Monday, Tuesday, ...) for the nanoseconds since epoch.',
     implementation: (args) => {
       const { ns, zone } = timeArg(args, 0);
-      return WEEKDAYS[wall(ns, zone).weekday] as string;
+      return DAY_NAMES[wall(ns, zone).weekday] as string;
     },
   }),
   defineBuiltin({
