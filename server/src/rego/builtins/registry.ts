@@ -206,7 +206,7 @@ export function objectOf(pairs: Iterable<[Value, Value]>): RegoObject {
 const FREE_BYTES = 128;
 
 /** Charges the evaluation for creating `bytes` bytes (see BYTES_PER_STEP in limits.ts). */
-export function chargeBytes(ctx: BuiltinContext, bytes: number): void {
+export function chargeBytes(ctx: Pick<BuiltinContext, 'charge'>, bytes: number): void {
   if (bytes > FREE_BYTES) ctx.charge(stepsForBytes(bytes));
 }
 

@@ -14,7 +14,8 @@ import {
   param,
   stringArg,
 } from './registry';
-import { DAY_NAMES, formatLayout, LayoutParseError, type ParsedTime, parseLayout } from './time-layout';
+import { DAY_NAMES, formatLayout } from './time-layout';
+import { LayoutParseError, type ParsedTime, parseLayout } from './time-parse';
 
 const NS_PER_MS = 1_000_000n;
 const MIN_NS = -(2n ** 63n);
@@ -221,17 +222,37 @@ function formatWithLayout(ns: bigint, zone: string, named: string): string {
   return formatLayout(NAMED_LAYOUTS[named] ?? named, { ...w, yday, zoneName: zoneAbbreviation(ns, zone) });
 }
 
-/** The zone's abbreviation at an instant ("UTC", "EST"), or "" when only an offset is known. */
+/** Locales whose CLDR names give the tz database's abbreviation for more zones (IST, CET, JST...). */
+const ABBREVIATION_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
+
+/** The zone's abbreviation at an instant ("UTC", "EST", "IST"), or "" when only an offset is known. */
 function zoneAbbreviation(ns: bigint, zone: string): string {
   if (zone === 'UTC') return 'UTC';
-  try {
-    const ms = Number(ns / NS_PER_MS);
-    const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-    const name = f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    return /^[A-Z]{3,5}$/.test(name) ? name : '';
-  } catch {
-    return '';
+  const at = abbreviationAt(new Date(Number(ns / NS_PER_MS)), zone);
+  if (at !== '') return at;
+  // CLDR names zones only from the dates its metazones start; before that, the tz database still
+  // uses the zone's standard abbreviation when the offset is the standard one.
+  const offset = wall(ns, zone).offsetSeconds;
+  for (const month of [0, 6]) {
+    const probe = new Date(Date.UTC(2000, month, 1));
+    const probeNs = BigInt(probe.getTime()) * NS_PER_MS;
+    if (wall(probeNs, zone).offsetSeconds === offset) return abbreviationAt(probe, zone);
   }
+  return '';
+}
+
+/** Intl's short zone name at a date, when it is an abbreviation rather than "GMT+1". */
+function abbreviationAt(date: Date, zone: string): string {
+  for (const locale of ABBREVIATION_LOCALES) {
+    try {
+      const f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+      const name = f.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
+      if (/^[A-Z]{3,5}$/.test(name)) return name;
+    } catch {
+      return '';
+    }
+  }
+  return '';
 }
 
 /** Years, months, days, hours, minutes, seconds between two instants (OPA's time.diff). */
