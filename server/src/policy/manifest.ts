@@ -5,6 +5,7 @@
  */
 import { dirname, relative, sep } from 'node:path';
 import type { ClearanceError, Location } from '../errors';
+import { compilePathGlob, type GlobMatcher } from '../rego/builtins/glob';
 
 /** What Clearance reads of one manifest. */
 export interface BundleManifest {
@@ -12,7 +13,7 @@ export interface BundleManifest {
   root: string;
   regoVersion?: 0 | 1;
   /** Per-file versions: glob patterns relative to the root, first match wins. */
-  fileVersions: Array<{ pattern: RegExp; regoVersion: 0 | 1 }>;
+  fileVersions: Array<{ pattern: GlobMatcher; regoVersion: 0 | 1 }>;
 }
 
 /** Parses a `.manifest`; a malformed one is reported with its file and ignored. */
@@ -49,7 +50,7 @@ export function parseManifest(
     for (const [pattern, v] of Object.entries(perFile)) {
       if (v !== 0 && v !== 1)
         return fail(`file_rego_versions["${pattern}"] must be 0 or 1, not ${JSON.stringify(v)}`);
-      manifest.fileVersions.push({ pattern: compileGlob(pattern), regoVersion: v });
+      manifest.fileVersions.push({ pattern: compilePathGlob(pattern), regoVersion: v });
     }
   }
   return manifest;
@@ -70,20 +71,4 @@ export function selectRegoVersion(file: string, bundles: BundleManifest[], fallb
   const rel = relative(best.root, file).split(sep).join('/');
   for (const f of best.fileVersions) if (f.pattern.test(rel)) return f.regoVersion;
   return best.regoVersion ?? fallback;
-}
-
-/** A path glob (`*` within a segment, `**` across segments), leading `/` optional, as a RegExp. */
-function compileGlob(pattern: string): RegExp {
-  const body = pattern
-    .replace(/^\/+/, '')
-    .split(/(\*\*\/?|\*|\?)/)
-    .map((part) => {
-      if (part === '**/') return '(?:.*/)?';
-      if (part === '**') return '.*';
-      if (part === '*') return '[^/]*';
-      if (part === '?') return '[^/]';
-      return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${body}$`);
 }

@@ -14,6 +14,19 @@ export interface EvalLimits {
 /** Defaults: generous for real policies, small enough to keep the editor responsive. */
 export const DEFAULT_LIMITS: Required<EvalLimits> = { maxSteps: 1_000_000, maxDepth: 200, timeoutMs: 2_000 };
 
+/**
+ * The byte budget is derived from the step limit: a builtin that creates a value of n bytes (a
+ * string's characters, 16 per array, set or object member, 8 per 64 bits of a number) charges
+ * n / BYTES_PER_STEP steps, so the default limits allow about 128 MB of builtin results per
+ * evaluation and a doubling or a shared structure ends in `eval_cancel_error`, not out of memory.
+ */
+export const BYTES_PER_STEP = 128;
+
+/** Steps to charge for creating `bytes` bytes. */
+export function stepsForBytes(bytes: number): number {
+  return Math.ceil(bytes / BYTES_PER_STEP);
+}
+
 /** Raised inside the evaluator to abandon the query; turned into an error at the API boundary. */
 export class EvalHalt extends Error {
   /** OPA-style error code. */

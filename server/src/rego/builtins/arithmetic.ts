@@ -20,8 +20,10 @@ import {
   type BuiltinDef,
   bigIntArg,
   builtinError,
+  chargeBytes,
   defineBuiltin,
   numberArg,
+  numberBytes,
   operandTypeError,
   param,
 } from './registry';
@@ -38,8 +40,27 @@ function binary(
     infix,
     signature: { args: [param('x', 'number'), param('y', 'number')], result: param('z', 'number') },
     description,
-    implementation: (args) => op(numberArg(args, 0), numberArg(args, 1)),
+    implementation: (args, ctx) => {
+      const a = numberArg(args, 0);
+      const b = numberArg(args, 1);
+      chargeOperands(ctx, a, b);
+      return op(a, b);
+    },
   });
+}
+
+/** Operands below this magnitude cost nothing beyond the call's step. */
+const SMALL = 2n ** 128n;
+
+/**
+ * Charges arithmetic on huge numbers by size: the bytes of both coefficients plus the decimal
+ * alignment one exponent forces on the other, so repeated squaring ends at the step limit.
+ */
+function chargeOperands(ctx: BuiltinContext, a: RegoNumber, b: RegoNumber): void {
+  const big = (n: RegoNumber) => n.coef >= SMALL || n.coef <= -SMALL;
+  const shift = Math.abs(a.exp - b.exp);
+  if (!big(a) && !big(b) && shift < 64) return;
+  chargeBytes(ctx, numberBytes(a) + numberBytes(b) + Math.min(shift, 1e9) / 2);
 }
 
 /** Declares a unary number function. */
@@ -75,10 +96,13 @@ export const arithmeticBuiltins: BuiltinDef[] = [
     },
     description:
       'Minus subtracts the second number from the first number or computes the difference between two sets.',
-    implementation: ([x, y]) => {
+    implementation: ([x, y], ctx) => {
       const a = x ?? null;
       const b = y ?? null;
-      if (a instanceof RegoNumber && b instanceof RegoNumber) return subtractNumbers(a, b);
+      if (a instanceof RegoNumber && b instanceof RegoNumber) {
+        chargeOperands(ctx, a, b);
+        return subtractNumbers(a, b);
+      }
       if (a instanceof RegoSet && b instanceof RegoSet)
         return RegoSet.of(a.values().filter((v) => !b.has(v)));
       if (!(a instanceof RegoNumber) && !(a instanceof RegoSet))

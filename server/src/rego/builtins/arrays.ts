@@ -1,6 +1,7 @@
-/** Array functions: concat, slice, reverse. */
+/** Array functions: concat, slice, reverse, flatten. */
 import { type RegoNumber, toSafeInteger } from '../number';
-import { arrayArg, type BuiltinDef, defineBuiltin, numberArg, param } from './registry';
+import type { Value } from '../value';
+import { arrayArg, type BuiltinDef, chargeBytes, defineBuiltin, numberArg, param } from './registry';
 
 /** Clamps a slice index the way OPA does. */
 function sliceIndex(n: RegoNumber, len: number): number {
@@ -8,8 +9,34 @@ function sliceIndex(n: RegoNumber, len: number): number {
   return Math.max(0, Math.min(len, i));
 }
 
+/** Flattens nested arrays into `out`, depth first, charging each member (members may be shared). */
+function flattenInto(items: Value[], out: Value[], charge: (n: number) => void): void {
+  charge(items.length);
+  for (const v of items) {
+    if (Array.isArray(v)) flattenInto(v, out, charge);
+    else out.push(v);
+  }
+}
+
 /** The array builtins. */
 export const arrayBuiltins: BuiltinDef[] = [
+  defineBuiltin({
+    name: 'array.flatten',
+    signature: { args: [param('arr', 'array[any]')], result: param('flattened', 'array[any]') },
+    description: 'Returns the array with every nested array replaced by its members, recursively.',
+    implementation: (args, ctx) => {
+      const out: Value[] = [];
+      let pending = 0;
+      flattenInto(arrayArg(args, 0), out, (n) => {
+        pending += n;
+        if (pending > 4096) {
+          chargeBytes(ctx, pending * 16);
+          pending = 0;
+        }
+      });
+      return out;
+    },
+  }),
   defineBuiltin({
     name: 'array.concat',
     signature: {

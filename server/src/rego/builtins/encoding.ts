@@ -8,6 +8,7 @@ import { formatJsonValue, RegoObject, RegoSet, toJson, type Value } from '../val
 import {
   type BuiltinDef,
   builtinError,
+  chargeSerialised,
   defineBuiltin,
   objectArg,
   operandTypeError,
@@ -161,7 +162,10 @@ export const encodingBuiltins: BuiltinDef[] = [
     name: 'json.marshal',
     signature: { args: [param('x', 'any')], result: param('y', 'string') },
     description: 'Serializes the input term to JSON.',
-    implementation: ([x]) => marshal(x ?? null),
+    implementation: ([x], ctx) => {
+      chargeSerialised(ctx, x ?? null);
+      return marshal(x ?? null);
+    },
   }),
   defineBuiltin({
     name: 'json.marshal_with_options',
@@ -170,8 +174,9 @@ export const encodingBuiltins: BuiltinDef[] = [
       result: param('y', 'string'),
     },
     description: 'Serializes the input term to JSON, with pretty-printing options (prefix, indent).',
-    implementation: (args) => {
+    implementation: (args, ctx) => {
       const opts = objectArg(args, 1);
+      chargeSerialised(ctx, args[0] ?? null);
       const pretty = opts.get('pretty');
       const indent = opts.get('indent');
       const prefix = opts.get('prefix');
@@ -208,7 +213,8 @@ export const encodingBuiltins: BuiltinDef[] = [
     name: 'yaml.marshal',
     signature: { args: [param('x', 'any')], result: param('y', 'string') },
     description: 'Serializes the input term to YAML.',
-    implementation: ([x]) =>
+    implementation: ([x], ctx) =>
+      chargeSerialised(ctx, x ?? null) ??
       stringifyYaml(toJson(x ?? null), (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
   }),
   defineBuiltin({

@@ -8,6 +8,7 @@ import { arrayBuiltins } from './arrays';
 import { bitsBuiltins } from './bits';
 import { comparisonBuiltins } from './comparison';
 import { cryptoBuiltins } from './crypto';
+import { deprecatedBuiltins } from './deprecated';
 import { encodingBuiltins } from './encoding';
 import { globBuiltins } from './glob';
 import { graphqlBuiltins } from './graphql';
@@ -22,7 +23,7 @@ import { patchBuiltins } from './patch';
 import { providerBuiltins } from './providers';
 import { regexBuiltins } from './regex';
 import { regexGlobBuiltins } from './regex-globs';
-import type { BuiltinDef } from './registry';
+import { type BuiltinDef, chargeResult } from './registry';
 import { regoModuleBuiltins } from './rego-module';
 import { setBuiltins } from './sets';
 import { stringBuiltins } from './strings';
@@ -30,10 +31,24 @@ import { templateBuiltins } from './template';
 import { timeBuiltins } from './time';
 import { typeBuiltins } from './types';
 import { unitBuiltins } from './units';
+import { uriBuiltins } from './uri';
 import { uuidBuiltins } from './uuid';
 import { x509Builtins } from './x509';
 
-/** Every builtin, in registration order. */
+/** Wraps a builtin so that its result is charged by size against the evaluation's limits. */
+function sizeCharged(def: BuiltinDef): BuiltinDef {
+  const impl = def.implementation;
+  return {
+    ...def,
+    implementation: (args, ctx) => {
+      const r = impl(args, ctx);
+      if (r !== undefined && r !== null && typeof r !== 'boolean') chargeResult(ctx, r);
+      return r;
+    },
+  };
+}
+
+/** Every builtin, in registration order, each charged by the size of what it creates. */
 export const BUILTINS: readonly BuiltinDef[] = [
   ...comparisonBuiltins,
   ...arithmeticBuiltins,
@@ -64,7 +79,9 @@ export const BUILTINS: readonly BuiltinDef[] = [
   ...miscBuiltins,
   ...regoModuleBuiltins,
   ...httpBuiltins,
-];
+  ...deprecatedBuiltins,
+  ...uriBuiltins,
+].map(sizeCharged);
 
 const byName = new Map<string, BuiltinDef>(BUILTINS.map((b) => [b.name, b]));
 

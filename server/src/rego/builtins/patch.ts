@@ -14,14 +14,16 @@ function fail(): never {
   throw new PatchFailure();
 }
 
-/** Parses a JSON pointer or a path array into segments. */
+/**
+ * Parses a path as OPA's parsePath does: an array is its segments (any values, composites
+ * included); a string is a JSON pointer whose leading slashes are optional (`"a/b"` is `/a/b`).
+ */
 function pointer(p: Value | undefined): Value[] {
   if (Array.isArray(p)) return p;
   if (typeof p !== 'string') return fail();
   if (p === '') return [];
-  if (!p.startsWith('/')) return fail();
   return p
-    .slice(1)
+    .replace(/^\/+/, '')
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
@@ -68,6 +70,12 @@ function update(doc: Value, path: Value[], edit: (parent: Value, seg: Value) => 
     out[i] = update(doc[i] as Value, rest, edit);
     return out;
   }
+  if (doc instanceof RegoSet) {
+    // A set member is addressed by its value; the edited member replaces it.
+    if (!doc.has(seg)) return fail();
+    const edited = update(seg, rest, edit);
+    return RegoSet.of([...doc.values().filter((v) => !equalValues(v, seg)), edited]);
+  }
   return fail();
 }
 
@@ -111,6 +119,29 @@ function remove(doc: Value, path: Value[]): Value {
   });
 }
 
+/** Replaces the value at `path` in one walk (a removal then an addition would lose a set member's address). */
+function replace(doc: Value, path: Value[], value: Value): Value {
+  if (path.length === 0) return value;
+  return update(doc, path, (parent, seg) => {
+    if (parent instanceof RegoObject) {
+      if (!parent.has(seg)) fail();
+      const out = RegoObject.of(parent.entries());
+      out.set(seg, value);
+      return out;
+    }
+    if (Array.isArray(parent)) {
+      const out = [...parent];
+      out[index(seg, parent.length, false)] = value;
+      return out;
+    }
+    if (parent instanceof RegoSet) {
+      if (!parent.has(seg)) fail();
+      return RegoSet.of([...parent.values().filter((v) => !equalValues(v, seg)), value]);
+    }
+    return fail();
+  });
+}
+
 /** The operation's `value` member (null is a value; absence is a failure). */
 function operationValue(op: RegoObject): Value {
   const v = op.get('value');
@@ -128,7 +159,7 @@ function apply(doc: Value, op: Value): Value {
     case 'remove':
       return remove(doc, path);
     case 'replace':
-      return path.length === 0 ? operationValue(op) : add(remove(doc, path), path, operationValue(op));
+      return replace(doc, path, operationValue(op));
     case 'move': {
       const from = pointer(op.get('from'));
       if (from.length < path.length && from.every((s, i) => equalValues(s, path[i] as Value))) fail();

@@ -4,7 +4,15 @@
  */
 import { RE2JS } from 're2js';
 import type { Value } from '../value';
-import { type BuiltinDef, builtinError, defineBuiltin, intArg, param, stringArg } from './registry';
+import {
+  type BuiltinDef,
+  builtinError,
+  chargeBytes,
+  defineBuiltin,
+  intArg,
+  param,
+  stringArg,
+} from './registry';
 
 const cache = new Map<string, RE2JS>();
 
@@ -149,15 +157,23 @@ export const regexBuiltins: BuiltinDef[] = [
       result: param('output', 'string'),
     },
     description: 'Replaces all matches of a regular expression, expanding `$1`-style references.',
-    implementation: (args) => {
+    implementation: (args, ctx) => {
       const s = stringArg(args, 0);
       const re = compileRegex(stringArg(args, 1));
       const value = stringArg(args, 2);
       const names = re.namedGroups();
       let out = '';
       let last = 0;
+      let pending = 0;
       for (const m of findAll(re, s, -1)) {
-        out += s.slice(last, m.start) + expand(value, m, names);
+        const piece = s.slice(last, m.start) + expand(value, m, names);
+        // Charged as the output grows: every match may expand to a long replacement.
+        pending += piece.length;
+        if (pending > 65536) {
+          chargeBytes(ctx, pending);
+          pending = 0;
+        }
+        out += piece;
         last = m.end;
       }
       return out + s.slice(last);

@@ -3,6 +3,7 @@
  * context an implementation receives, and the helpers implementations use to read operands and
  * report errors with OPA's wording (`operand 1 must be string but got number`).
  */
+import { stepsForBytes } from '../limits';
 import { RegoNumber, toBigInt, toSafeInteger } from '../number';
 import { RegoObject, RegoSet, type TypeName, typeNameOf, type Value } from '../value';
 
@@ -199,4 +200,61 @@ export function setOf(values: Iterable<Value>): RegoSet {
 /** Builds a Rego object from string-keyed pairs. */
 export function objectOf(pairs: Iterable<[Value, Value]>): RegoObject {
   return RegoObject.of(pairs);
+}
+
+/** Results smaller than this are not charged by size (the call's step covers them). */
+const FREE_BYTES = 128;
+
+/** Charges the evaluation for creating `bytes` bytes (see BYTES_PER_STEP in limits.ts). */
+export function chargeBytes(ctx: Pick<BuiltinContext, 'charge'>, bytes: number): void {
+  if (bytes > FREE_BYTES) ctx.charge(stepsForBytes(bytes));
+}
+
+/** Approximate bytes of a number's coefficient (cheap: hexadecimal length). */
+export function numberBytes(n: RegoNumber): number {
+  const c = n.coef < 0n ? -n.coef : n.coef;
+  if (c < 0xffffffffffffffffn) return 8;
+  return c.toString(16).length >> 1;
+}
+
+/** Charges the top level of a builtin's result by size (its members were charged when created). */
+export function chargeResult(ctx: BuiltinContext, v: Value): void {
+  if (typeof v === 'string') {
+    if (v.length > FREE_BYTES) ctx.charge(stepsForBytes(v.length));
+  } else if (Array.isArray(v)) {
+    if (v.length > 8) ctx.charge(stepsForBytes(v.length * 16));
+  } else if (v instanceof RegoSet || v instanceof RegoObject) {
+    if (v.size > 8) ctx.charge(stepsForBytes(v.size * 16));
+  } else if (v instanceof RegoNumber && v.coef > 0xffffffffffffffffn) {
+    ctx.charge(stepsForBytes(numberBytes(v)));
+  } else if (v instanceof RegoNumber && v.coef < -0xffffffffffffffffn) {
+    ctx.charge(stepsForBytes(numberBytes(v)));
+  }
+}
+
+/**
+ * Walks a value as a serialiser would (shared members visited each time they occur), charging one
+ * step per 64 nodes plus the bytes of its strings, before the serialised text is built: json.marshal
+ * of a structure that shares members with itself is exponential in text, not in memory.
+ */
+export function chargeSerialised(ctx: BuiltinContext, v: Value): void {
+  let nodes = 0;
+  let bytes = 0;
+  const stack: Value[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop() as Value;
+    nodes++;
+    if (typeof x === 'string') bytes += x.length + 2;
+    else if (Array.isArray(x)) for (const e of x) stack.push(e);
+    else if (x instanceof RegoSet) for (const e of x.values()) stack.push(e);
+    else if (x instanceof RegoObject) {
+      for (const [k, e] of x.entries()) stack.push(k, e);
+    } else bytes += 8;
+    if (nodes >= 4096 || bytes >= 1 << 20) {
+      ctx.charge((nodes >> 6) + stepsForBytes(bytes));
+      nodes = 0;
+      bytes = 0;
+    }
+  }
+  chargeBytes(ctx, bytes + nodes * 2);
 }

@@ -1,230 +1,228 @@
 /**
- * Go's `fmt.Sprintf` for Rego values, as OPA's `sprintf` uses it: verbs %v %s %d %f %e %g %x %X
- * %o %b %q %t %c %U %%, with flags, width and precision; values print the way Go prints OPA's
- * AST values (strings bare with %v, composites in Rego syntax).
+ * Go's `fmt.Sprintf` as OPA's `sprintf` calls it. OPA hands fmt each Rego value converted to a Go
+ * value: a number whose text is an int64 becomes an `int`, another integer a `*big.Int`, any other
+ * number a `float64` (or its text when even that overflows); a string stays a string; everything
+ * else becomes its Rego text, a string. This file follows Go 1.19's fmt (print.go, format.go) for
+ * exactly those four types: flags, width, precision, `*`, argument indexes `[n]`, and the
+ * `%!verb(type=value)`, `%!v(MISSING)`, `%!(EXTRA ...)` diagnostics. Checked against Go itself
+ * by test/unit/rego/go-oracle.test.ts.
  */
-import { formatNumber, RegoNumber, toBigInt, toJsNumber } from '../number';
+import { formatNumber, RegoNumber } from '../number';
 import { formatRegoValue, type Value } from '../value';
+import { clearFlags, type GoArg, Printer, typeName } from './go-fmt';
 
-/** Parsed flags, width and precision of one verb. */
-interface Spec {
-  minus: boolean;
-  plus: boolean;
-  space: boolean;
-  zero: boolean;
-  sharp: boolean;
-  width?: number;
-  precision?: number;
-}
+export type { GoArg } from './go-fmt';
 
-/** Pads to the spec's width. */
-function pad(s: string, spec: Spec, numeric: boolean): string {
-  const width = spec.width ?? 0;
-  const len = [...s].length;
-  if (len >= width) return s;
-  const fill = width - len;
-  if (spec.minus) return s + ' '.repeat(fill);
-  if (spec.zero && numeric) {
-    const sign = s[0] === '-' || s[0] === '+' || s[0] === ' ' ? s[0] : '';
-    return sign + '0'.repeat(fill) + s.slice(sign.length);
-  }
-  return ' '.repeat(fill) + s;
-}
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
-/** Adds `+` or space for non-negative numbers as the flags ask. */
-function signed(s: string, spec: Spec): string {
-  if (s.startsWith('-')) return s;
-  if (spec.plus) return `+${s}`;
-  if (spec.space) return ` ${s}`;
-  return s;
-}
-
-/** A value as `%v` prints it. */
-export function formatValueV(v: Value): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof RegoNumber) return formatNumber(v);
-  return formatRegoValue(v);
-}
-
-/** Go's %e/%g exponent style: at least two digits. */
-function goExponent(s: string): string {
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
-/** Formats a float with Go's %g and the shortest representation when no precision is given. */
-function formatG(x: number, precision: number | undefined): string {
-  if (precision === undefined) {
-    const abs = Math.abs(x);
-    if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) return goExponent(x.toExponential());
-    return String(x);
-  }
-  const p = precision === 0 ? 1 : precision;
-  const exp = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
-  // JavaScript formats at most 100 digits; a double has no more significant digits than that anyway.
-  if (exp < -4 || exp >= p) return goExponent(x.toExponential(Math.min(p - 1, 100)).replace(/\.?0+e/, 'e'));
-  return String(Number(x.toPrecision(Math.min(p, 100))));
-}
-
-/** Formats one verb. */
-function formatVerb(verb: string, v: Value, spec: Spec): string {
-  switch (verb) {
-    case 'v':
-      return pad(formatValueV(v), spec, false);
-    case 's':
-      if (typeof v === 'string')
-        return pad(spec.precision === undefined ? v : [...v].slice(0, spec.precision).join(''), spec, false);
-      return pad(formatValueV(v), spec, false);
-    case 'q':
-      if (typeof v === 'string') return pad(JSON.stringify(v), spec, false);
-      return pad(`%!q(${formatValueV(v)})`, spec, false);
-    case 't':
-      if (typeof v === 'boolean') return pad(String(v), spec, false);
-      return `%!t(${formatValueV(v)})`;
-    case 'd':
-    case 'x':
-    case 'X':
-    case 'o':
-    case 'b':
-    case 'c':
-    case 'U': {
-      if (!(v instanceof RegoNumber)) {
-        if (typeof v === 'string' && (verb === 'x' || verb === 'X')) {
-          const hex = [...new TextEncoder().encode(v)].map((b) => b.toString(16).padStart(2, '0')).join('');
-          return pad(verb === 'X' ? hex.toUpperCase() : hex, spec, false);
-        }
-        return `%!${verb}(${goTypeName(v)}=${formatValueV(v)})`;
-      }
-      const i = toBigInt(v);
-      if (i === undefined) {
-        if (verb === 'x' || verb === 'X') return pad(floatHex(toJsNumber(v), verb === 'X'), spec, true);
-        return `%!${verb}(big.Float=${formatNumber(v)})`;
-      }
-      if (verb === 'c') return pad(String.fromCodePoint(Number(i)), spec, false);
-      if (verb === 'U') return pad(`U+${i.toString(16).toUpperCase().padStart(4, '0')}`, spec, false);
-      const base = verb === 'd' ? 10 : verb === 'o' ? 8 : verb === 'b' ? 2 : 16;
-      const neg = i < 0n;
-      let digits = (neg ? -i : i).toString(base);
-      if (verb === 'X') digits = digits.toUpperCase();
-      if (spec.precision !== undefined) digits = digits.padStart(spec.precision, '0');
-      if (spec.sharp && verb === 'x') digits = `0x${digits}`;
-      if (spec.sharp && verb === 'X') digits = `0X${digits}`;
-      if (spec.sharp && verb === 'o') digits = `0${digits}`;
-      return pad(signed(neg ? `-${digits}` : digits, spec), spec, true);
-    }
-    case 'f':
-    case 'F':
-    case 'e':
-    case 'E':
-    case 'g':
-    case 'G': {
-      if (!(v instanceof RegoNumber)) return `%!${verb}(${goTypeName(v)}=${formatValueV(v)})`;
-      const x = toJsNumber(v);
-      let s: string;
-      if (verb === 'f' || verb === 'F') s = formatFixed(v, spec.precision ?? 6);
-      else if (verb === 'e' || verb === 'E')
-        s = goExponent(x.toExponential(Math.min(spec.precision ?? 6, 100)));
-      else s = formatG(x, spec.precision);
-      if (verb === 'E' || verb === 'G') s = s.toUpperCase();
-      return pad(signed(s, spec), spec, true);
-    }
-    default:
-      return `%!${verb}(${goTypeName(v)}=${formatValueV(v)})`;
-  }
-}
-
-/** Fixed-point formatting that stays exact for big integers. */
-function formatFixed(v: RegoNumber, precision: number): string {
-  const i = toBigInt(v);
-  if (i !== undefined) return precision > 0 ? `${i}.${'0'.repeat(precision)}` : `${i}`;
-  return toJsNumber(v).toFixed(Math.min(precision, 100));
-}
-
-/** Go's %x for floats (hexadecimal mantissa and binary exponent). */
-function floatHex(x: number, upper: boolean): string {
-  const s = x.toString(16);
-  return upper ? s.toUpperCase() : s;
-}
-
-/** Names Go would print for a mismatched verb's operand. */
-function goTypeName(v: Value): string {
-  // OPA hands fmt an int (or *big.Int, or float64) for a number and a Go string for anything else.
+/** Converts a Rego value as OPA's builtinSprintf does. */
+function toGoArg(v: Value): GoArg {
+  if (typeof v === 'string') return { k: 'string', v };
   if (v instanceof RegoNumber) {
-    const i = toBigInt(v);
-    if (i === undefined) return 'float64';
-    return i >= -(2n ** 63n) && i < 2n ** 63n ? 'int' : '*big.Int';
+    const text = formatNumber(v);
+    if (/^[+-]?\d+$/.test(text)) {
+      const i = BigInt(text);
+      return i >= INT64_MIN && i <= INT64_MAX ? { k: 'int', v: i } : { k: 'big', v: i };
+    }
+    const f = Number(text);
+    return Number.isFinite(f) ? { k: 'float', v: f } : { k: 'string', v: text };
   }
-  return 'string';
+  return { k: 'string', v: formatRegoValue(v) };
 }
 
-/** Go's fmt rejects widths and precisions beyond a million (and so never allocates for them). */
-const MAX_FMT_NUMBER = 1_000_000;
+/** Go's tooLarge: widths and precisions beyond a million are refused. */
+const tooLarge = (n: number) => n > 1e6 || n < -1e6;
 
-/**
- * Go's `parsenum`: the digits at `start`, or, when the number grows beyond a million, no number
- * and the rest of the format consumed (so the verb reads as missing: `%!(NOVERB)`).
- */
-function parseNum(format: string, start: number): { num?: number; next: number } {
+/** Go's parsenum over `s[start:end]`. */
+function parsenum(s: string, start: number, end: number): { num: number; isnum: boolean; next: number } {
+  if (start >= end) return { num: 0, isnum: false, next: end };
   let num = 0;
+  let isnum = false;
   let i = start;
-  for (; i < format.length && /\d/.test(format[i] as string); i++) {
-    if (num > MAX_FMT_NUMBER) return { next: format.length };
-    num = num * 10 + Number(format[i]);
+  for (; i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57; i++) {
+    if (tooLarge(num)) return { num: 0, isnum: false, next: end };
+    num = num * 10 + (s.charCodeAt(i) - 48);
+    isnum = true;
   }
-  return i === start ? { next: i } : { num, next: i };
+  return { num, isnum, next: i };
 }
 
-/** Formats `format` with `args` like Go's fmt.Sprintf. */
-export function goSprintf(format: string, args: Value[]): string {
-  let out = '';
-  let argIndex = 0;
+/** Go's argNumber: an explicit `[n]` argument index at `i`. */
+function argNumber(
+  format: string,
+  i: number,
+  argNum: number,
+  numArgs: number,
+): { argNum: number; i: number; found: boolean; bad: boolean } {
+  if (format.length <= i || format[i] !== '[') return { argNum, i, found: false, bad: false };
+  if (format.length - i < 3) return { argNum, i: i + 1, found: false, bad: true };
+  for (let j = i + 1; j < format.length; j++) {
+    if (format[j] === ']') {
+      const n = parsenum(format, i + 1, j);
+      if (!n.isnum || n.next !== j) return { argNum, i: j + 1, found: false, bad: true };
+      const index = n.num - 1;
+      if (index >= 0 && index < numArgs) return { argNum: index, i: j + 1, found: true, bad: false };
+      return { argNum, i: j + 1, found: true, bad: true };
+    }
+  }
+  return { argNum, i: i + 1, found: false, bad: true };
+}
+
+/** `*` width or precision from the arguments: only a Go int is accepted. */
+function intFromArg(args: GoArg[], argNum: number): { num: number; isInt: boolean; argNum: number } {
+  const a = args[argNum];
+  if (a === undefined) return { num: 0, isInt: false, argNum };
+  if (a.k !== 'int' || a.v > 1_000_000n || a.v < -1_000_000n)
+    return { num: 0, isInt: false, argNum: argNum + 1 };
+  return { num: Number(a.v), isInt: true, argNum: argNum + 1 };
+}
+
+/** Formats `format` with Rego `values` exactly as OPA's sprintf (Go's fmt.Sprintf) does. */
+export function goSprintf(format: string, values: Value[]): string {
+  return goSprintfArgs(format, values.map(toGoArg));
+}
+
+/** Go's fmt.Sprintf over Go values. */
+export function goSprintfArgs(format: string, args: GoArg[]): string {
+  const p = new Printer();
+  const end = format.length;
+  let argNum = 0;
+  let afterIndex = false;
+  let reordered = false;
   let i = 0;
-  while (i < format.length) {
-    const ch = format[i] as string;
-    if (ch !== '%') {
-      out += ch;
+  while (i < end) {
+    let goodArgNum = true;
+    const last = i;
+    while (i < end && format[i] !== '%') i++;
+    if (i > last) p.out += format.slice(last, i);
+    if (i >= end) break;
+    i++;
+    p.f = clearFlags();
+    const f = p.f;
+    flags: for (; i < end; i++) {
+      switch (format[i]) {
+        case '#':
+          f.sharp = true;
+          break;
+        case '0':
+          f.zero = !f.minus;
+          break;
+        case '+':
+          f.plus = true;
+          break;
+        case '-':
+          f.minus = true;
+          f.zero = false;
+          break;
+        case ' ':
+          f.space = true;
+          break;
+        default:
+          break flags;
+      }
+    }
+    let r = argNumber(format, i, argNum, args.length);
+    argNum = r.argNum;
+    i = r.i;
+    afterIndex = r.found;
+    if (r.found || r.bad) reordered = true;
+    if (r.bad) goodArgNum = false;
+    if (i < end && format[i] === '*') {
       i++;
-      continue;
+      const w = intFromArg(args, argNum);
+      f.wid = w.num;
+      f.widPresent = w.isInt;
+      argNum = w.argNum;
+      if (!f.widPresent) p.out += '%!(BADWIDTH)';
+      if (f.wid < 0) {
+        f.wid = -f.wid;
+        f.minus = true;
+        f.zero = false;
+      }
+      afterIndex = false;
+    } else {
+      const w = parsenum(format, i, end);
+      f.wid = w.num;
+      f.widPresent = w.isnum;
+      i = w.next;
+      if (afterIndex && f.widPresent) goodArgNum = false;
     }
-    i++;
-    const spec: Spec = { minus: false, plus: false, space: false, zero: false, sharp: false };
-    for (; i < format.length; i++) {
-      const c = format[i];
-      if (c === '-') spec.minus = true;
-      else if (c === '+') spec.plus = true;
-      else if (c === ' ') spec.space = true;
-      else if (c === '0') spec.zero = true;
-      else if (c === '#') spec.sharp = true;
-      else break;
+    if (i + 1 < end && format[i] === '.') {
+      i++;
+      if (afterIndex) goodArgNum = false;
+      r = argNumber(format, i, argNum, args.length);
+      argNum = r.argNum;
+      i = r.i;
+      afterIndex = r.found;
+      if (r.found || r.bad) reordered = true;
+      if (r.bad) goodArgNum = false;
+      if (i < end && format[i] === '*') {
+        i++;
+        const pr = intFromArg(args, argNum);
+        f.prec = pr.num;
+        f.precPresent = pr.isInt;
+        argNum = pr.argNum;
+        if (f.prec < 0) {
+          f.prec = 0;
+          f.precPresent = false;
+        }
+        if (!f.precPresent) p.out += '%!(BADPREC)';
+        afterIndex = false;
+      } else {
+        const pr = parsenum(format, i, end);
+        f.prec = pr.num;
+        f.precPresent = pr.isnum;
+        i = pr.next;
+        if (!f.precPresent) {
+          f.prec = 0;
+          f.precPresent = true;
+        }
+      }
     }
-    const w = parseNum(format, i);
-    i = w.next;
-    if (w.num !== undefined) spec.width = w.num;
-    if (format[i] === '.') {
-      const p = parseNum(format, i + 1);
-      i = p.next;
-      spec.precision = p.num ?? 0;
+    if (!afterIndex) {
+      r = argNumber(format, i, argNum, args.length);
+      argNum = r.argNum;
+      i = r.i;
+      afterIndex = r.found;
+      if (r.found || r.bad) reordered = true;
+      if (r.bad) goodArgNum = false;
     }
-    const verb = format[i];
-    i++;
-    if (verb === undefined) {
-      out += '%!(NOVERB)';
+    if (i >= end) {
+      p.out += '%!(NOVERB)';
       break;
     }
+    const verb = String.fromCodePoint(format.codePointAt(i) as number);
+    i += verb.length;
     if (verb === '%') {
-      out += '%';
-      continue;
+      p.out += '%';
+    } else if (!goodArgNum) {
+      p.out += `%!${verb}(BADINDEX)`;
+    } else if (argNum >= args.length) {
+      p.out += `%!${verb}(MISSING)`;
+    } else {
+      if (verb === 'v') {
+        f.sharpV = f.sharp;
+        f.sharp = false;
+        f.plusV = f.plus;
+        f.plus = false;
+      }
+      p.printArg(args[argNum] as GoArg, verb);
+      argNum++;
     }
-    if (argIndex >= args.length) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    out += formatVerb(verb, args[argIndex++] as Value, spec);
   }
-  if (argIndex < args.length) {
-    out += `%!(EXTRA ${args
-      .slice(argIndex)
-      .map((a) => `${goTypeName(a)}=${formatValueV(a)}`)
-      .join(', ')})`;
+  if (!reordered && argNum < args.length) {
+    p.f = clearFlags();
+    p.out += '%!(EXTRA ';
+    args.slice(argNum).forEach((a, k) => {
+      if (k > 0) p.out += ', ';
+      if (a.k === 'nil') p.out += '<nil>';
+      else {
+        p.out += `${typeName(a)}=`;
+        p.printArg(a, 'v');
+      }
+    });
+    p.out += ')';
   }
-  return out;
+  return p.out;
 }

@@ -7,8 +7,11 @@ import { toBigInt } from '../number';
 import { num, RegoSet, type Value } from '../value';
 import {
   arrayArg,
+  type BuiltinContext,
   type BuiltinDef,
   builtinError,
+  chargeBytes,
+  chargeSerialised,
   defineBuiltin,
   intArg,
   numberArg,
@@ -75,9 +78,13 @@ function goSplit(s: string, sep: string, n = -1): string[] {
   return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
 }
 
-/** Go's strings.Replace with a count (-1: all). */
-function goReplace(s: string, old: string, replacement: string, n: number): string {
+/** Go's strings.Replace with a count (-1: all); the output's size is charged before it is built. */
+function goReplace(s: string, old: string, replacement: string, n: number, ctx: BuiltinContext): string {
   if (n === 0 || old === replacement) return s;
+  let hits = old === '' ? s.length + 1 : 0;
+  if (old !== '') for (let i = s.indexOf(old); i >= 0; i = s.indexOf(old, i + old.length)) hits++;
+  if (n >= 0) hits = Math.min(hits, n);
+  chargeBytes(ctx, s.length + hits * replacement.length);
   if (old === '') {
     const chars = [...s];
     const out: string[] = [];
@@ -130,7 +137,15 @@ export const stringBuiltins: BuiltinDef[] = [
       result: param('output', 'string'),
     },
     description: 'Joins a set or array of strings with a delimiter.',
-    implementation: (args) => stringsArg(args, 1).join(stringArg(args, 0)),
+    implementation: (args, ctx) => {
+      const parts = stringsArg(args, 1);
+      const sep = stringArg(args, 0);
+      // The members may all be one shared string: charge the joined size before building it.
+      let size = sep.length * Math.max(0, parts.length - 1);
+      for (const p of parts) size += p.length;
+      chargeBytes(ctx, size);
+      return parts.join(sep);
+    },
   }),
   twoStrings(
     'contains',
@@ -201,7 +216,8 @@ export const stringBuiltins: BuiltinDef[] = [
       result: param('y', 'string'),
     },
     description: 'Replace replaces all instances of a sub-string.',
-    implementation: (args) => goReplace(stringArg(args, 0), stringArg(args, 1), stringArg(args, 2), -1),
+    implementation: (args, ctx) =>
+      goReplace(stringArg(args, 0), stringArg(args, 1), stringArg(args, 2), -1, ctx),
   }),
   defineBuiltin({
     name: 'strings.replace_n',
@@ -210,7 +226,7 @@ export const stringBuiltins: BuiltinDef[] = [
       result: param('output', 'string'),
     },
     description: 'Replaces a string from a list of old, new string pairs.',
-    implementation: (args) => {
+    implementation: (args, ctx) => {
       const patterns = objectArg(args, 0);
       const value = stringArg(args, 1);
       const pairs: Array<[string, string]> = [];
@@ -219,7 +235,7 @@ export const stringBuiltins: BuiltinDef[] = [
         if (typeof v !== 'string') typeError('operand 1 non-string value found in pattern object');
         pairs.push([k, v]);
       }
-      return replaceAllPairs(value, pairs);
+      return replaceAllPairs(value, pairs, ctx);
     },
   }),
   twoStrings(
@@ -269,7 +285,11 @@ export const stringBuiltins: BuiltinDef[] = [
       result: param('output', 'string'),
     },
     description: 'Returns the given string, formatted (Go fmt verbs).',
-    implementation: (args) => goSprintf(stringArg(args, 0), arrayArg(args, 1)),
+    implementation: (args, ctx) => {
+      const values = arrayArg(args, 1);
+      chargeSerialised(ctx, values);
+      return goSprintf(stringArg(args, 0), values);
+    },
   }),
   defineBuiltin({
     name: 'format_int',
@@ -380,11 +400,21 @@ export const stringBuiltins: BuiltinDef[] = [
  * Go's strings.NewReplacer(...).Replace: at each position the first matching old string (in
  * argument order, here key order) wins; an empty old string matches at every position.
  */
-function replaceAllPairs(value: string, pairs: Array<[string, string]>): string {
+function replaceAllPairs(value: string, pairs: Array<[string, string]>, ctx: BuiltinContext): string {
   const empty = pairs.find(([old]) => old === '');
+  // Each position tries every pair; the output grows by at most the longest replacement per position.
+  ctx.charge(Math.ceil((pairs.length * value.length) / 256));
+  let longest = 1;
+  for (const [, v] of pairs) longest = Math.max(longest, v.length);
+  let pending = 0;
   let out = '';
   let pos = 0;
   for (;;) {
+    pending += longest + 1;
+    if (pending > 65536) {
+      chargeBytes(ctx, pending);
+      pending = 0;
+    }
     if (empty) out += empty[1];
     if (pos >= value.length) break;
     const hit = pairs.find(([old]) => old !== '' && value.startsWith(old, pos));

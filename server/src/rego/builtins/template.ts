@@ -1,277 +1,370 @@
 /**
- * strings.render_template: the part of Go's text/template that policies use — `{{.a.b}}`,
- * variables (`$x`, `$`), `if`/`else if`/`else`, `range` (with `$i, $v :=`), `with`, comments,
- * `{{-`/`-}}` trimming, pipelines with `|`, and the functions `and`, `or`, `not`, `len`, `index`,
- * `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `print`, `printf`, `println`. Values print as Go's fmt
- * prints decoded JSON; a missing key prints `<undefined>`, as OPA's does.
+ * strings.render_template: Go's text/template executed over the Rego object the way OPA runs it
+ * (the data decoded into Go's map[string]any with numbers as json.Number, no missing-key option,
+ * and `<no value>` printed as `<undefined>`). Values keep Go's kinds: data numbers are
+ * json.Number (a string kind for comparisons, lengths and truth), template literals and `len`
+ * results are int/float64, missing keys are Go's invalid value. Parsing is in template-parse.ts.
+ * Checked against Go itself by test/unit/rego/go-oracle.test.ts.
  */
 import { formatNumber, RegoNumber } from '../number';
-import { compareValues, equalValues, RegoObject, RegoSet, type Value } from '../value';
-import { type BuiltinDef, builtinError, defineBuiltin, objectArg, param, stringArg } from './registry';
-import { goSprintf } from './sprintf';
+import { compareStrings, RegoObject, RegoSet, type Value } from '../value';
+import {
+  type BuiltinDef,
+  builtinError,
+  chargeBytes,
+  defineBuiltin,
+  objectArg,
+  param,
+  stringArg,
+} from './registry';
+import { type GoArg, goSprintfArgs } from './sprintf';
+import { type Arg, type Node, type Parsed, type Pipe, parseTemplate } from './template-parse';
 
-/** A missing value (a key the data does not have). */
+/** Go's invalid reflect.Value (a missing key or a nil interface). */
 const MISSING: unique symbol = Symbol('missing');
-type TValue = Value | typeof MISSING;
 
-/** A parsed template node. */
-type Node =
-  | { k: 'text'; text: string }
-  | { k: 'out'; pipe: Pipe }
-  | { k: 'if' | 'with'; pipe: Pipe; body: Node[]; else: Node[] }
-  | { k: 'range'; pipe: Pipe; vars: string[]; body: Node[]; else: Node[] };
-
-/** A pipeline: commands joined by `|`, optionally declaring variables. */
-interface Pipe {
-  decl: string[];
-  cmds: string[][];
+/** A Go int or float64 made by the template itself (literals, len). */
+class GoNum {
+  constructor(
+    readonly kind: 'int' | 'float',
+    readonly v: number,
+  ) {}
 }
 
-/** Splits an action's text into tokens (strings and parentheses kept whole). */
-function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|\||:=|=|,|\(|\)|[^\s|,()=]+)/gy;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) tokens.push(m[1] as string);
-  if (text.slice(re.lastIndex).trim() !== '' && tokens.join('').length === 0)
-    builtinError(`template: bad action ${text}`);
-  return tokens;
+/** A value during execution. */
+type TValue = Value | GoNum | typeof MISSING;
+
+/** Raised by {{break}} / {{continue}} to leave the current range iteration. */
+class RangeControl {
+  constructor(readonly kind: 'break' | 'continue') {}
 }
 
-/** Parses an action's tokens into a pipeline. */
-function parsePipe(tokens: string[]): Pipe {
-  let decl: string[] = [];
-  const assign = tokens.indexOf(':=');
-  let rest = tokens;
-  if (assign >= 0) {
-    decl = tokens.slice(0, assign).filter((t) => t !== ',');
-    rest = tokens.slice(assign + 1);
-  }
-  const cmds: string[][] = [[]];
-  for (const t of rest) {
-    if (t === '|') cmds.push([]);
-    else cmds[cmds.length - 1]?.push(t);
-  }
-  if (cmds.some((c) => c.length === 0)) builtinError('template: missing value for command');
-  return { decl, cmds };
+const fail = (msg: string): never => builtinError(`template: template:${msg}`);
+
+/** Go's basicKind (json.Number is a string kind; maps and slices are not comparable). */
+function kindOf(v: TValue): 'bool' | 'int' | 'float' | 'string' | 'invalid' {
+  if (v === MISSING || v === null) return 'invalid';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof GoNum) return v.kind;
+  if (typeof v === 'string' || v instanceof RegoNumber) return 'string';
+  return 'invalid';
 }
 
-/** Parses a template into nodes. */
-function parseTemplate(src: string): Node[] {
-  const root: Node[] = [];
-  const stack: Array<{ node: Node & { k: 'if' | 'with' | 'range' }; inElse: boolean; chained: number }> = [];
-  const target = (): Node[] => {
-    const top = stack[stack.length - 1];
-    if (!top) return root;
-    return top.inElse ? top.node.else : top.node.body;
-  };
-  let at = 0;
-  let trimNext = false;
-  while (at < src.length) {
-    const open = src.indexOf('{{', at);
-    let text = src.slice(at, open < 0 ? src.length : open);
-    if (trimNext) text = text.replace(/^\s+/, '');
-    if (open < 0) {
-      if (text) target().push({ k: 'text', text });
-      break;
-    }
-    const close = src.indexOf('}}', open + 2);
-    if (close < 0) builtinError('template: unclosed action');
-    let inner = src.slice(open + 2, close);
-    if (inner.startsWith('- ')) {
-      text = text.replace(/\s+$/, '');
-      inner = inner.slice(2);
-    }
-    trimNext = inner.endsWith(' -');
-    if (trimNext) inner = inner.slice(0, -2);
-    if (text) target().push({ k: 'text', text });
-    at = close + 2;
-    inner = inner.trim();
-    if (inner.startsWith('/*')) continue;
-    const tokens = tokenize(inner);
-    const word = tokens[0];
-    if (word === 'if' || word === 'with' || word === 'range') {
-      const pipe = parsePipe(tokens.slice(1));
-      const node: Node & { k: 'if' | 'with' | 'range' } =
-        word === 'range'
-          ? { k: 'range', pipe, vars: pipe.decl, body: [], else: [] }
-          : { k: word, pipe, body: [], else: [] };
-      target().push(node);
-      stack.push({ node, inElse: false, chained: 0 });
-    } else if (word === 'else') {
-      const top = stack[stack.length - 1];
-      if (!top || top.inElse) builtinError('template: unexpected {{else}}');
-      top.inElse = true;
-      if (tokens[1] === 'if' || tokens[1] === 'with') {
-        const node: Node & { k: 'if' | 'with' } = {
-          k: tokens[1],
-          pipe: parsePipe(tokens.slice(2)),
-          body: [],
-          else: [],
-        };
-        top.node.else.push(node);
-        stack.push({ node, inElse: false, chained: top.chained + 1 });
-      }
-    } else if (word === 'end') {
-      const top = stack.pop();
-      if (!top) builtinError('template: unexpected {{end}}');
-      for (let i = 0; i < top.chained; i++) stack.pop();
-    } else {
-      target().push({ k: 'out', pipe: parsePipe(tokens) });
-    }
-  }
-  if (stack.length > 0) builtinError('template: unexpected EOF');
-  return root;
-}
+/** The string of a string-kind value. */
+const str = (v: TValue): string => (v instanceof RegoNumber ? formatNumber(v) : (v as string));
 
-/** Go's truth: false, 0, nil, and empty strings and collections are false. */
+/** Go's isTrue. */
 function truthy(v: TValue): boolean {
-  if (v === MISSING || v === null || v === false) return false;
-  if (v instanceof RegoNumber) return v.coef !== 0n;
-  if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
-  if (v instanceof RegoObject || v instanceof RegoSet) return v.size > 0;
-  return true;
+  if (v === MISSING || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (v instanceof GoNum) return v.v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (v instanceof RegoNumber) return true;
+  if (Array.isArray(v)) return v.length > 0;
+  return (v as RegoObject | RegoSet).size > 0;
 }
 
-/** Prints a value as Go's fmt prints decoded JSON (`%v`). */
+/** Prints a value as fmt's %v prints the decoded Go value. */
 function show(v: TValue): string {
   if (v === MISSING) return '<undefined>';
-  if (v === null) return '<nil>';
+  return showInner(v);
+}
+
+function showInner(v: TValue): string {
+  if (v === MISSING || v === null) return '<nil>';
+  if (v instanceof GoNum) return goSprintfArgs('%v', [toGoArg(v)]);
   if (v instanceof RegoNumber) return formatNumber(v);
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[${v.map(show).join(' ')}]`;
-  if (v instanceof RegoSet) return `[${v.values().map(show).join(' ')}]`;
-  const keys = [...v.keys()].sort(compareValues);
-  return `map[${keys.map((k) => `${show(k)}:${show(v.get(k) as Value)}`).join(' ')}]`;
+  if (Array.isArray(v)) return `[${v.map(showInner).join(' ')}]`;
+  if (v instanceof RegoSet) return `[${v.values().map(showInner).join(' ')}]`;
+  const obj = v as RegoObject;
+  const keys = [...obj.keys()].map(String).sort(compareStrings);
+  return `map[${keys.map((k) => `${k}:${showInner(obj.get(k) as Value)}`).join(' ')}]`;
 }
 
-/** Evaluation state: the dot, the variables, the output budget. */
+/** A template value as the Go value fmt receives. */
+function toGoArg(v: TValue): GoArg {
+  if (v === MISSING || v === null) return { k: 'nil' };
+  if (v instanceof GoNum) return v.kind === 'int' ? { k: 'int', v: BigInt(v.v) } : { k: 'float', v: v.v };
+  if (v instanceof RegoNumber) return { k: 'string', v: formatNumber(v), type: 'json.Number' };
+  if (typeof v === 'string') return { k: 'string', v };
+  if (typeof v === 'boolean') return { k: 'string', v: String(v), type: 'bool' };
+  return { k: 'string', v: showInner(v), type: goType(v) };
+}
+
+/** Go's eq. */
+function eq(a: TValue, rest: TValue[]): boolean {
+  if (rest.length === 0) return fail(' missing argument for comparison');
+  const k1 = kindOf(a);
+  for (const b of rest) {
+    const k2 = kindOf(b);
+    let truth = false;
+    if (k1 !== k2) {
+      const zero = (x: TValue) => x === MISSING || x === null;
+      if (!zero(a) && !zero(b)) return fail(' incompatible types for comparison');
+    } else if (k1 === 'string') truth = str(a) === str(b);
+    else if (k1 === 'bool') truth = a === b;
+    else if (k1 === 'int' || k1 === 'float') truth = (a as GoNum).v === (b as GoNum).v;
+    else {
+      const zero = (x: TValue) => x === MISSING || x === null;
+      if (zero(a) || zero(b)) truth = zero(a) === zero(b);
+      else return fail(' non-comparable types');
+    }
+    if (truth) return true;
+  }
+  return false;
+}
+
+/** Go's lt. */
+function lt(a: TValue, b: TValue): boolean {
+  const k1 = kindOf(a);
+  const k2 = kindOf(b);
+  if (k1 === 'invalid' || k2 === 'invalid') return fail(' invalid type for comparison');
+  if (k1 !== k2) return fail(' incompatible types for comparison');
+  if (k1 === 'bool') return fail(' invalid type for comparison');
+  if (k1 === 'string') return compareStrings(str(a), str(b)) < 0;
+  return (a as GoNum).v < (b as GoNum).v;
+}
+
+/** Go's html/template-free escapers used by the html, js and urlquery functions. */
+function htmlEscape(s: string): string {
+  return s.replace(/[&'<>"\0]/g, (c) =>
+    c === '&'
+      ? '&amp;'
+      : c === "'"
+        ? '&#39;'
+        : c === '<'
+          ? '&lt;'
+          : c === '>'
+            ? '&gt;'
+            : c === '"'
+              ? '&#34;'
+              : '\uFFFD',
+  );
+}
+
+function jsEscape(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === "'") out += "\\'";
+    else if (ch === '"') out += '\\"';
+    else if (ch === '<' || ch === '>' || ch === '&' || ch === '=')
+      out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    else if (cp < 0x20) out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out;
+}
+
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** fmt.Sprint: spaces between operands when neither is a string. */
+function sprint(args: TValue[]): string {
+  let out = '';
+  args.forEach((a, i) => {
+    const isString = (x: TValue) => typeof x === 'string' || x instanceof RegoNumber;
+    if (i > 0 && !isString(a) && !isString(args[i - 1] as TValue)) out += ' ';
+    out += a === MISSING ? '<nil>' : showInner(a);
+  });
+  return out;
+}
+
+/** Execution state. */
 interface Scope {
   dot: TValue;
-  vars: Map<string, TValue>;
+  vars: Array<[string, TValue]>;
+  parsed: Parsed;
   charge: (n: number) => void;
+  depth: number;
 }
 
-/** Reads `.a.b` style field chains from a value. */
+/** Field access (`.a.b`) as Go's evalField does on decoded JSON. */
 function fields(v: TValue, path: string[]): TValue {
   let at = v;
   for (const f of path) {
-    if (!(at instanceof RegoObject)) return MISSING;
+    if (at === MISSING) continue;
+    if (at === null) return fail(` nil pointer evaluating interface {}.${f}`);
+    if (!(at instanceof RegoObject)) return fail(` can't evaluate field ${f} in type ${goType(at)}`);
     const next = at.get(f);
     at = next === undefined ? MISSING : next;
   }
   return at;
 }
 
-/** Evaluates one argument token. */
-function argument(tok: string, scope: Scope, pipeIn?: TValue): TValue {
-  if (tok === '.') return scope.dot;
-  if (tok.startsWith('.')) return fields(scope.dot, tok.slice(1).split('.'));
-  if (tok.startsWith('$')) {
-    const [name, ...path] = tok.split('.');
-    const v = scope.vars.get(name as string);
-    if (v === undefined) builtinError(`template: undefined variable "${name}"`);
-    return fields(v, path);
-  }
-  if (tok.startsWith('"') || tok.startsWith('`'))
-    return tok.startsWith('`') ? tok.slice(1, -1) : (JSON.parse(tok) as string);
-  if (tok === 'true' || tok === 'false') return tok === 'true';
-  if (tok === 'nil') return null;
-  if (/^[-+]?\d/.test(tok)) {
-    const n = Number(tok);
-    if (Number.isNaN(n)) builtinError(`template: bad number syntax: "${tok}"`);
-    return new RegoNumber(BigInt(Math.trunc(n)), 0);
-  }
-  return callFunction(tok, [], scope, pipeIn);
+function goType(v: TValue): string {
+  if (v instanceof GoNum) return v.kind === 'int' ? 'int' : 'float64';
+  if (v instanceof RegoNumber) return 'json.Number';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return '[]interface {}';
+  return 'map[string]interface {}';
 }
 
-/** Compares two values with Go template's `eq`/`lt` family. */
-function compare(a: TValue, b: TValue): number {
-  if (a === MISSING || b === MISSING) builtinError('template: incompatible types for comparison');
-  return compareValues(a, b);
+function lookupVar(scope: Scope, name: string): TValue {
+  for (let i = scope.vars.length - 1; i >= 0; i--) {
+    const [n, v] = scope.vars[i] as [string, TValue];
+    if (n === name) return v;
+  }
+  return fail(` undefined variable: ${name}`);
 }
 
-/** Calls a template function. */
-function callFunction(name: string, args: TValue[], _scope: Scope, pipeIn?: TValue): TValue {
-  const all: TValue[] = pipeIn === undefined ? args : [...args, pipeIn];
-  if (all.length === 0 && ['and', 'or', 'not', 'len', 'index', 'eq'].includes(name))
-    builtinError(`template: wrong number of args for ${name}`);
-  switch (name) {
-    case 'and':
-    case 'or': {
-      // Go returns the first argument that decides the answer, else the last one.
-      const i = all.findIndex((v) => truthy(v) === (name === 'or'));
-      return (i >= 0 ? all[i] : all[all.length - 1]) as TValue;
+/** Evaluates an argument (not a function call unless it is a parenthesised pipeline). */
+function evalArg(a: Arg, scope: Scope): TValue {
+  switch (a.k) {
+    case 'dot':
+      return scope.dot;
+    case 'field':
+      return fields(scope.dot, a.path);
+    case 'var':
+      return fields(lookupVar(scope, a.name), a.path);
+    case 'string':
+      return a.v;
+    case 'int':
+      return new GoNum('int', a.v);
+    case 'float':
+      return new GoNum('float', a.v);
+    case 'bool':
+      return a.v;
+    case 'nil':
+      return fail(' nil is not a command');
+    case 'pipe':
+      return fields(evalPipe(a.pipe, scope, false), a.path);
+    case 'ident':
+      return callFunction(a.name, [], scope, undefined);
+  }
+}
+
+/** Calls a template function; `final` is the piped-in value. */
+function callFunction(name: string, argNodes: Arg[], scope: Scope, final: TValue | undefined): TValue {
+  if (name === 'and' || name === 'or') {
+    // Short-circuit: arguments are evaluated only as far as needed (Go 1.18+).
+    const nodes = argNodes;
+    const total = nodes.length + (final === undefined ? 0 : 1);
+    if (total === 0) return fail(` wrong number of args for ${name}`);
+    let v: TValue = MISSING;
+    for (let i = 0; i < total; i++) {
+      v = i < nodes.length ? evalArg(nodes[i] as Arg, scope) : (final as TValue);
+      if (truthy(v) === (name === 'or')) return v;
     }
+    return v;
+  }
+  const args = argNodes.map((n) => evalArg(n, scope));
+  if (final !== undefined) args.push(final);
+  const need = (n: number) => {
+    if (args.length !== n) fail(` wrong number of args for ${name}: want ${n} got ${args.length}`);
+  };
+  switch (name) {
     case 'not':
-      return !truthy(all[0] ?? MISSING);
+      need(1);
+      return !truthy(args[0] as TValue);
     case 'len': {
-      const v = all[0];
-      if (typeof v === 'string') return new RegoNumber(BigInt(Buffer.byteLength(v)), 0);
-      if (Array.isArray(v)) return new RegoNumber(BigInt(v.length), 0);
-      if (v instanceof RegoObject || v instanceof RegoSet) return new RegoNumber(BigInt(v.size), 0);
-      return builtinError(`template: len of ${show(v ?? MISSING)}`);
+      need(1);
+      const v = args[0] as TValue;
+      if (typeof v === 'string' || v instanceof RegoNumber)
+        return new GoNum('int', Buffer.byteLength(str(v)));
+      if (Array.isArray(v)) return new GoNum('int', v.length);
+      if (v instanceof RegoObject || v instanceof RegoSet) return new GoNum('int', v.size);
+      return fail(` error calling len: len of ${v === MISSING ? 'nil pointer' : 'type'}`);
     }
     case 'index': {
-      let v = all[0] ?? MISSING;
-      for (const k of all.slice(1)) {
-        if (Array.isArray(v) && k instanceof RegoNumber) v = v[Number(k.coef)] ?? MISSING;
-        else if (v instanceof RegoObject && k !== MISSING) v = v.get(k) ?? MISSING;
-        else v = MISSING;
+      if (args.length === 0) return fail(' wrong number of args for index');
+      let v = args[0] as TValue;
+      for (const k of args.slice(1)) {
+        if (v === MISSING || v === null) return fail(' error calling index: index of untyped nil');
+        if (Array.isArray(v) || typeof v === 'string' || v instanceof RegoNumber) {
+          if (!(k instanceof GoNum) || k.kind !== 'int')
+            return fail(' error calling index: cannot index slice/array with type');
+          const len = Array.isArray(v) ? v.length : Buffer.byteLength(str(v));
+          if (k.v < 0 || k.v >= len) return fail(` error calling index: index out of range: ${k.v}`);
+          v = Array.isArray(v) ? (v[k.v] as Value) : new GoNum('int', Buffer.from(str(v))[k.v] as number);
+        } else if (v instanceof RegoObject) {
+          if (typeof k !== 'string') return fail(' error calling index: value has type; should be string');
+          v = v.get(k) ?? MISSING;
+        } else return fail(` error calling index: can't index item of type ${goType(v)}`);
       }
       return v;
     }
-    case 'eq':
-      return all
+    case 'slice': {
+      const v = args[0] as TValue;
+      if (typeof v !== 'string' && !Array.isArray(v)) return fail(" error calling slice: can't slice item");
+      const idx = args
         .slice(1)
-        .some((b) => (all[0] !== MISSING && b !== MISSING ? equalValues(all[0] as Value, b) : false));
-    case 'ne':
-      return compare(all[0] ?? MISSING, all[1] ?? MISSING) !== 0;
-    case 'lt':
-      return compare(all[0] ?? MISSING, all[1] ?? MISSING) < 0;
-    case 'le':
-      return compare(all[0] ?? MISSING, all[1] ?? MISSING) <= 0;
-    case 'gt':
-      return compare(all[0] ?? MISSING, all[1] ?? MISSING) > 0;
-    case 'ge':
-      return compare(all[0] ?? MISSING, all[1] ?? MISSING) >= 0;
-    case 'print':
-      return all.map(show).join('');
-    case 'println':
-      return `${all.map(show).join(' ')}\n`;
-    case 'printf': {
-      const [format, ...rest] = all;
-      if (typeof format !== 'string') return builtinError('template: printf needs a format string');
-      return goSprintf(
-        format,
-        rest.map((v) => (v === MISSING ? null : v)),
-      );
+        .map((k) => (k instanceof GoNum && k.kind === 'int' ? k.v : fail(' error calling slice: bad index')));
+      const len = typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+      const [i = 0, j = len] = idx;
+      if (i < 0 || j < i || j > len) return fail(' error calling slice: index out of range');
+      return typeof v === 'string' ? Buffer.from(v).subarray(i, j).toString() : v.slice(i, j);
     }
+    case 'eq':
+      return eq(args[0] ?? MISSING, args.slice(1));
+    case 'ne':
+      need(2);
+      return !eq(args[0] as TValue, [args[1] as TValue]);
+    case 'lt':
+      need(2);
+      return lt(args[0] as TValue, args[1] as TValue);
+    case 'le':
+      need(2);
+      return lt(args[0] as TValue, args[1] as TValue) || eq(args[0] as TValue, [args[1] as TValue]);
+    case 'gt':
+      need(2);
+      return !(lt(args[0] as TValue, args[1] as TValue) || eq(args[0] as TValue, [args[1] as TValue]));
+    case 'ge':
+      need(2);
+      return !lt(args[0] as TValue, args[1] as TValue);
+    case 'print':
+      return sprint(args);
+    case 'println':
+      return `${args.map((a) => (a === MISSING ? '<nil>' : showInner(a))).join(' ')}\n`;
+    case 'printf': {
+      const [format, ...rest] = args;
+      if (typeof format !== 'string') return fail(' wrong type for value; expected string');
+      return goSprintfArgs(format, rest.map(toGoArg));
+    }
+    case 'html':
+      return htmlEscape(sprint(args));
+    case 'js':
+      return jsEscape(sprint(args));
+    case 'urlquery':
+      return queryEscape(sprint(args));
     default:
-      return builtinError(`template: function "${name}" not defined`);
+      return fail(` function "${name}" not defined`);
   }
 }
 
-/** Evaluates a pipeline, binding its declared variables. */
-function evalPipe(pipe: Pipe, scope: Scope): TValue {
+/** Evaluates a pipeline; `declare` binds its variables in the current scope. */
+function evalPipe(pipe: Pipe, scope: Scope, declare: boolean): TValue {
   let value: TValue | undefined;
   for (const cmd of pipe.cmds) {
-    const [head, ...rest] = cmd as [string, ...string[]];
-    const isCall = !/^[.$"`'\d+-]/.test(head) && !['true', 'false', 'nil'].includes(head);
-    if (isCall) {
-      value = callFunction(
-        head,
-        rest.map((t) => argument(t, scope)),
-        scope,
-        value,
-      );
-    } else {
-      if (rest.length > 0) builtinError(`template: can't give argument to non-function ${head}`);
-      value = argument(head, scope);
+    const [head, ...rest] = cmd as [Arg, ...Arg[]];
+    if (head.k === 'ident') value = callFunction(head.name, rest, scope, value);
+    else {
+      if (rest.length > 0 || value !== undefined) return fail(" can't give argument to non-function");
+      value = evalArg(head, scope);
     }
   }
-  const out = value ?? MISSING;
-  if (pipe.decl.length === 1) scope.vars.set(pipe.decl[0] as string, out);
+  let out = value ?? MISSING;
+  if (out === null) out = MISSING;
+  if (declare && pipe.decl.length > 0) {
+    if (pipe.assign) {
+      const name = pipe.decl[0] as string;
+      for (let i = scope.vars.length - 1; i >= 0; i--) {
+        if ((scope.vars[i] as [string, TValue])[0] === name) {
+          scope.vars[i] = [name, out];
+          return out;
+        }
+      }
+      return fail(` undefined variable: ${name}`);
+    }
+    scope.vars.push([pipe.decl[pipe.decl.length - 1] as string, out]);
+  }
   return out;
 }
 
@@ -284,54 +377,83 @@ function render(nodes: Node[], scope: Scope, out: string[]): void {
         out.push(n.text);
         break;
       case 'out': {
-        const v = evalPipe(n.pipe, scope);
-        if (n.pipe.decl.length === 0) out.push(show(v));
+        const v = evalPipe(n.pipe, scope, true);
+        if (n.pipe.decl.length === 0) {
+          const s = show(v);
+          chargeBytes(scope, s.length);
+          out.push(s);
+        }
         break;
       }
       case 'if':
       case 'with': {
-        const v = evalPipe(n.pipe, scope);
+        const mark = scope.vars.length;
+        const v = evalPipe(n.pipe, scope, true);
         if (truthy(v)) render(n.body, n.k === 'with' ? { ...scope, dot: v } : scope, out);
         else render(n.else, scope, out);
+        scope.vars.length = mark;
         break;
       }
-      case 'range': {
-        const v = evalPipe({ decl: [], cmds: n.pipe.cmds }, scope);
-        const entries: Array<[Value, Value]> = Array.isArray(v)
-          ? v.map((x, i) => [new RegoNumber(BigInt(i), 0), x])
-          : v instanceof RegoObject
-            ? [...v.keys()].sort(compareValues).map((k) => [k, v.get(k) as Value])
-            : v instanceof RegoSet
-              ? v.values().map((x, i) => [new RegoNumber(BigInt(i), 0), x])
-              : [];
-        if (entries.length === 0) {
-          render(n.else, scope, out);
-          break;
-        }
-        for (const [k, x] of entries) {
-          const vars = new Map(scope.vars);
-          if (n.vars.length === 1) vars.set(n.vars[0] as string, x);
-          if (n.vars.length === 2) {
-            vars.set(n.vars[0] as string, k);
-            vars.set(n.vars[1] as string, x);
-          }
-          render(n.body, { ...scope, dot: x, vars }, out);
-        }
+      case 'range':
+        renderRange(n, scope, out);
+        break;
+      case 'template': {
+        const body = scope.parsed.defined.get(n.name);
+        if (!body) fail(` no such template "${n.name}"`);
+        if (scope.depth > 100) fail(' exceeded maximum template depth (100000)');
+        const dot = n.pipe ? evalPipe(n.pipe, scope, false) : MISSING;
+        render(body as Node[], { ...scope, dot, vars: [['$', dot]], depth: scope.depth + 1 }, out);
         break;
       }
+      case 'break':
+      case 'continue':
+        throw new RangeControl(n.k);
+    }
+  }
+}
+
+/** {{range}} over a slice (index, element) or a map (sorted key, value). */
+function renderRange(n: Extract<Node, { k: 'range' }>, scope: Scope, out: string[]): void {
+  const mark = scope.vars.length;
+  const v = evalPipe({ decl: [], assign: false, cmds: n.pipe.cmds }, scope, false);
+  let entries: Array<[TValue, TValue]>;
+  if (Array.isArray(v)) entries = v.map((x, i) => [new GoNum('int', i), x]);
+  else if (v instanceof RegoObject) {
+    entries = [...v.keys()]
+      .map(String)
+      .sort(compareStrings)
+      .map((k) => [k, v.get(k) as Value]);
+  } else if (v instanceof RegoSet) entries = v.values().map((x, i) => [new GoNum('int', i), x]);
+  else if (v === MISSING) entries = [];
+  else entries = fail(` range can't iterate over ${show(v)}`);
+  if (entries.length === 0) {
+    render(n.else, scope, out);
+    return;
+  }
+  for (const [k, x] of entries) {
+    if (n.pipe.decl.length === 1) scope.vars.push([n.pipe.decl[0] as string, x]);
+    if (n.pipe.decl.length === 2)
+      scope.vars.push([n.pipe.decl[0] as string, k], [n.pipe.decl[1] as string, x]);
+    try {
+      render(n.body, { ...scope, dot: x }, out);
+    } catch (err) {
+      if (!(err instanceof RangeControl)) throw err;
+      if (err.kind === 'break') break;
+    } finally {
+      scope.vars.length = mark;
     }
   }
 }
 
 /** Renders a Go text/template with the given data. */
 function renderTemplate(template: string, data: Value, charge: (n: number) => void): string {
-  const nodes = parseTemplate(template);
+  const parsed = parseTemplate(template);
   const out: string[] = [];
-  render(nodes, { dot: data, vars: new Map([['$', data]]), charge }, out);
+  render(parsed.root, { dot: data, vars: [['$', data]], parsed, charge, depth: 0 }, out);
   return out.join('');
 }
 
-/** The template builtins. */
+/** The template builtin. */
 export const templateBuiltins: BuiltinDef[] = [
   defineBuiltin({
     name: 'strings.render_template',
@@ -339,8 +461,7 @@ export const templateBuiltins: BuiltinDef[] = [
       args: [param('value', 'string'), param('vars', 'object[string: any]')],
       result: param('result', 'string'),
     },
-    description:
-      'Renders a templated string with given template variables injected. For a given templated string and key/value mapping, values will be injected into the template where they are referenced by key. For examples of templating syntax, see https://pkg.go.dev/text/template',
+    description: "Renders a Go text/template with the given variables (OPA's strings.render_template).",
     implementation: (args, ctx) => renderTemplate(stringArg(args, 0), objectArg(args, 1), ctx.charge),
   }),
 ];

@@ -14,25 +14,12 @@ import {
   param,
   stringArg,
 } from './registry';
+import { DAY_NAMES, formatLayout } from './time-layout';
+import { LayoutParseError, type ParsedTime, parseLayout } from './time-parse';
 
 const NS_PER_MS = 1_000_000n;
 const MIN_NS = -(2n ** 63n);
 const MAX_NS = 2n ** 63n - 1n;
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** Wall-clock fields of an instant in a zone. */
 interface Wall {
@@ -213,107 +200,59 @@ const NAMED_LAYOUTS: Record<string, string> = {
   TimeOnly: '15:04:05',
 };
 
-/** Parses `value` with a Go reference layout (2006-01-02T15:04:05Z07:00 and friends) or a layout's Go name. */
-function parseLayout(named: string, value: string): bigint {
+/** Parses `value` with a Go layout or a layout's Go name (linear time: see time-layout.ts). */
+function parseWithLayout(named: string, value: string): bigint {
   const layout = NAMED_LAYOUTS[named] ?? named;
-  const tokens: Array<[string, string, string]> = [
-    [
-      'January',
-      '(January|February|March|April|May|June|July|August|September|October|November|December)',
-      'monthName',
-    ],
-    ['Jan', '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)', 'monthShort'],
-    ['Monday', '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)', ''],
-    ['Mon', '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)', ''],
-    ['2006', '(\\d{4})', 'year'],
-    ['Z07:00', '(Z|[+-]\\d{2}:\\d{2})', 'zone'],
-    ['-07:00', '([+-]\\d{2}:\\d{2})', 'zone'],
-    ['Z0700', '(Z|[+-]\\d{4})', 'zone'],
-    ['-0700', '([+-]\\d{4})', 'zone'],
-    ['-07', '([+-]\\d{2})', 'zone'],
-    ['MST', '([A-Z]{3,4}|[+-]\\d{2,4})', 'zoneName'],
-    ['01', '(\\d{2})', 'month'],
-    ['02', '(\\d{2})', 'day'],
-    ['_2', '( ?\\d{1,2})', 'day'],
-    ['15', '(\\d{2})', 'hour'],
-    ['03', '(\\d{2})', 'hour12'],
-    ['04', '(\\d{2})', 'minute'],
-    ['05', '(\\d{2})', 'second'],
-    ['06', '(\\d{2})', 'year2'],
-    ['PM', '(AM|PM)', 'ampm'],
-    ['pm', '(am|pm)', 'ampm'],
-    ['.000000000', '(\\.\\d{9})', 'frac'],
-    ['.000000', '(\\.\\d{6})', 'frac'],
-    ['.000', '(\\.\\d{3})', 'frac'],
-    ['.999999999', '(\\.\\d{1,9})?', 'frac'],
-    ['.999999', '(\\.\\d{1,9})?', 'frac'],
-    ['.999', '(\\.\\d{1,9})?', 'frac'],
-    ['1', '(\\d{1,2})', 'month'],
-    ['2', '(\\d{1,2})', 'day'],
-    ['3', '(\\d{1,2})', 'hour12'],
-    ['4', '(\\d{1,2})', 'minute'],
-    ['5', '(\\d{1,2})', 'second'],
-  ];
-  let pattern = '^';
-  const fields: string[] = [];
-  let i = 0;
-  outer: while (i < layout.length) {
-    for (const [tok, re, field] of tokens) {
-      if (layout.startsWith(tok, i)) {
-        pattern += re;
-        if (field) fields.push(field);
-        i += tok.length;
-        if (field === 'second' && layout[i] !== '.') {
-          // Go accepts fractional seconds after a seconds field even when the layout has none.
-          pattern += '(\\.\\d{1,9})?';
-          fields.push('frac');
-        }
-        continue outer;
-      }
+  let t: ParsedTime;
+  try {
+    t = parseLayout(layout, value);
+  } catch (err) {
+    if (err instanceof LayoutParseError) return builtinError(err.message);
+    throw err;
+  }
+  const ns = utcNs(t.year, t.month, t.day, t.hour, t.minute, t.second, t.nanos);
+  return checkRange(ns - BigInt(t.offsetSeconds ?? 0) * 1_000_000_000n);
+}
+
+/** Formats an instant with a Go layout (or a layout's Go name) in its zone. */
+function formatWithLayout(ns: bigint, zone: string, named: string): string {
+  const w = wall(ns, zone);
+  const startOfYear = Date.UTC(w.year, 0, 1);
+  const yday = Math.round((Date.UTC(w.year, w.month - 1, w.day) - startOfYear) / 86_400_000) + 1;
+  return formatLayout(NAMED_LAYOUTS[named] ?? named, { ...w, yday, zoneName: zoneAbbreviation(ns, zone) });
+}
+
+/** Locales whose CLDR names give the tz database's abbreviation for more zones (IST, CET, JST...). */
+const ABBREVIATION_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
+
+/** The zone's abbreviation at an instant ("UTC", "EST", "IST"), or "" when only an offset is known. */
+function zoneAbbreviation(ns: bigint, zone: string): string {
+  if (zone === 'UTC') return 'UTC';
+  const at = abbreviationAt(new Date(Number(ns / NS_PER_MS)), zone);
+  if (at !== '') return at;
+  // CLDR names zones only from the dates its metazones start; before that, the tz database still
+  // uses the zone's standard abbreviation when the offset is the standard one.
+  const offset = wall(ns, zone).offsetSeconds;
+  for (const month of [0, 6]) {
+    const probe = new Date(Date.UTC(2000, month, 1));
+    const probeNs = BigInt(probe.getTime()) * NS_PER_MS;
+    if (wall(probeNs, zone).offsetSeconds === offset) return abbreviationAt(probe, zone);
+  }
+  return '';
+}
+
+/** Intl's short zone name at a date, when it is an abbreviation rather than "GMT+1". */
+function abbreviationAt(date: Date, zone: string): string {
+  for (const locale of ABBREVIATION_LOCALES) {
+    try {
+      const f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+      const name = f.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
+      if (/^[A-Z]{3,5}$/.test(name)) return name;
+    } catch {
+      return '';
     }
-    pattern += (layout[i] as string).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-    i++;
   }
-  const m = new RegExp(`${pattern}$`).exec(value);
-  if (!m)
-    return builtinError(`parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse`);
-  const f: Record<string, string> = {};
-  fields.forEach((name, j) => {
-    const v = m[j + 1];
-    if (v !== undefined) f[name] = v;
-  });
-  const year = f.year
-    ? Number(f.year)
-    : f.year2
-      ? 2000 + Number(f.year2) - (Number(f.year2) >= 69 ? 100 : 0)
-      : 0;
-  const month = f.month
-    ? Number(f.month)
-    : f.monthName
-      ? MONTHS.indexOf(f.monthName) + 1
-      : f.monthShort
-        ? MONTHS.findIndex((x) => x.startsWith(f.monthShort as string)) + 1
-        : 1;
-  const day = f.day ? Number(f.day.trim()) : 1;
-  let hour = f.hour ? Number(f.hour) : f.hour12 ? Number(f.hour12) % 12 : 0;
-  if (f.ampm && /pm/i.test(f.ampm)) hour += 12;
-  const minute = f.minute ? Number(f.minute) : 0;
-  const second = f.second ? Number(f.second) : 0;
-  if (month < 1 || month > 12) builtinError(`parsing time ${JSON.stringify(value)}: month out of range`);
-  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    builtinError(`parsing time ${JSON.stringify(value)}: day out of range`);
-  }
-  const nanos = f.frac ? Number(f.frac.slice(1).padEnd(9, '0')) : 0;
-  let ns = utcNs(year, month, day, hour, minute, second, nanos);
-  const zone = f.zone;
-  if (zone && zone !== 'Z') {
-    const digits = zone.replace(/[:+-]/g, '');
-    const oh = Number(digits.slice(0, 2));
-    const om = Number(digits.slice(2, 4) || '0');
-    const off = BigInt((oh * 60 + om) * 60) * 1_000_000_000n;
-    ns = zone.startsWith('-') ? ns + off : ns - off;
-  }
-  return checkRange(ns);
+  return '';
 }
 
 /** Years, months, days, hours, minutes, seconds between two instants (OPA's time.diff). */
@@ -373,7 +312,7 @@ export const timeBuiltins: BuiltinDef[] = [
     name: 'time.parse_ns',
     signature: { args: [param('layout', 'string'), param('value', 'string')], result: param('ns', 'number') },
     description: 'Returns the time in nanoseconds parsed from the string in the given Go layout.',
-    implementation: (args) => numberFromBigInt(parseLayout(stringArg(args, 0), stringArg(args, 1))),
+    implementation: (args) => numberFromBigInt(parseWithLayout(stringArg(args, 0), stringArg(args, 1))),
   }),
   defineBuiltin({
     name: 'time.parse_duration_ns',
@@ -413,7 +352,7 @@ export const timeBuiltins: BuiltinDef[] = [
     description: 'Returns the day of the week (Monday, Tuesday, ...) for the nanoseconds since epoch.',
     implementation: (args) => {
       const { ns, zone } = timeArg(args, 0);
-      return WEEKDAYS[wall(ns, zone).weekday] as string;
+      return DAY_NAMES[wall(ns, zone).weekday] as string;
     },
   }),
   defineBuiltin({
@@ -464,12 +403,19 @@ export const timeBuiltins: BuiltinDef[] = [
   defineBuiltin({
     name: 'time.format',
     signature: {
-      args: [param('x', 'any<number, array<number, string>>')],
+      args: [param('x', 'any<number, array<number, string>, array<number, string, string>>')],
       result: param('formatted', 'string'),
     },
     description:
-      'Returns the formatted timestamp for the nanoseconds since epoch (RFC3339 with nanoseconds).',
+      'Returns the formatted timestamp for the nanoseconds since epoch (RFC3339 with nanoseconds, or a Go layout given as the third array element).',
     implementation: (args) => {
+      const x = args[0] ?? null;
+      if (Array.isArray(x) && x.length === 3) {
+        const layout = x[2];
+        if (typeof layout !== 'string') return operandTypeError(1, layout ?? null, 'string');
+        const { ns, zone } = timeArg([[x[0] ?? null, x[1] ?? null]], 0);
+        return formatWithLayout(ns, zone, layout);
+      }
       const { ns, zone } = timeArg(args, 0);
       return formatRfc3339(ns, zone);
     },

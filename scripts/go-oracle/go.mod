@@ -1,0 +1,3 @@
+module clearance/go-oracle
+
+go 1.19
