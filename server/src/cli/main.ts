@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
 import { addEngineFlags } from './engine-flags';
+import { registerFmtCommand } from './fmt-command';
 import { addIdentityFlags } from './identity-flags';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
@@ -124,6 +125,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option('--fail-on-empty', 'exit 1 when no test ran'),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
+  registerFmtCommand(policy, output, setExit);
   return program;
 }
 
