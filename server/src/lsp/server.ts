@@ -39,6 +39,7 @@ import {
   findCallAt,
   findDecidedCall,
 } from './features';
+import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
 import { ClearanceWorkspace } from './workspace';
 
@@ -109,6 +110,7 @@ connection.onInitialize((params) => {
       // Completion serves `.clearance.yaml` only; `:` and space follow a key.
       completionProvider: { triggerCharacters: [':', ' '] },
       codeLensProvider: { resolveProvider: false },
+      documentFormattingProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: {
         commands: ['clearance.server.refresh', 'clearance.server.reindex', ...editorCommands],
@@ -437,6 +439,13 @@ connection.onCompletion(({ textDocument, position }) => {
     ...(item.detail === undefined ? {} : { detail: item.detail }),
     ...(item.insertText === undefined ? {} : { insertText: item.insertText }),
   }));
+});
+
+connection.onDocumentFormatting(({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document || !textDocument.uri.endsWith('.rego')) return [];
+  const version = workspace ? regoVersionOf(workspace.settings.policy.regoVersion) : 1;
+  return formatDocumentEdits(document.getText(), formatTargetFor(version));
 });
 
 documents.listen(connection);
