@@ -4,6 +4,7 @@ import { redactTokensInText } from '../identity';
 import { addEngineFlags } from './engine-flags';
 import { registerFmtCommand } from './fmt-command';
 import { addIdentityFlags } from './identity-flags';
+import { registerLintCommand } from './lint-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
@@ -126,6 +127,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
   registerFmtCommand(policy, output, setExit);
+  registerLintCommand(policy, output, setExit);
   return program;
 }
 

@@ -36,7 +36,9 @@ export function matchesGlob(path: string, pattern: string): boolean {
 /** The level a rule runs at for a file, `ignore` when it does not run. */
 export function levelFor(rule: LintRule, file: string, config: LintConfig | undefined): LintLevel {
   if (config?.ignore?.files?.some((p) => matchesGlob(file, p))) return 'ignore';
-  const own = config?.rules?.[rule.id];
+  // Regal groups rules by category (`rules: {style: {line-length: ...}}`); both forms are read.
+  const nested = config?.rules?.[rule.category] as Record<string, RuleConfig> | undefined;
+  const own = config?.rules?.[rule.id] ?? nested?.[rule.id];
   if (own?.ignore?.files?.some((p) => matchesGlob(file, p))) return 'ignore';
   return own?.level ?? rule.defaultLevel ?? 'error';
 }

@@ -140,18 +140,13 @@ export class TermWriter extends LineWriter {
         this.write('}');
         break;
       case 'objectcomprehension': {
+        // `opa fmt` keeps the key beside the brace; a body below the brace goes on its own lines.
         this.write('{');
-        if (this.row(term.key) - this.row(term) > 1) {
-          this.endLine();
-          this.startLine();
-        }
         const paren = isUnionCall(term.key);
         if (paren) this.write('(');
         this.writeTerm(term.key);
         if (paren) this.write(')');
         this.write(': ');
-        // The value stays beside its key: `opa fmt` breaks the line after `key: ` when the key is
-        // on a later row than the brace, which its own next run undoes; we keep it idempotent.
         this.writeComprehension(term.value, term.body, term, this.row(term));
         this.write('}');
         break;
@@ -327,8 +322,11 @@ export class TermWriter extends LineWriter {
       const first = items[0];
       if (first) {
         const before = this.src.slice(container.location.start.offset, first.location.start.offset);
-        newlinePrecedesItem =
-          first.location.start.offset > container.location.start.offset && before.includes('\n');
+        // Only items inside the container's own text count (a call's container is its name).
+        const inside =
+          first.location.start.offset > container.location.start.offset &&
+          first.location.start.offset < container.location.end.offset;
+        newlinePrecedesItem = inside && before.includes('\n');
       }
     }
     const multiline = lines.length > 1 || (lines.length === 1 && newlinePrecedesItem);
