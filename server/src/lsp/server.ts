@@ -41,6 +41,7 @@ import {
 } from './features';
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
+import { addLintDiagnostics } from './lint';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -210,6 +211,8 @@ function publishPolicyDiagnostics(): void {
     regoVersionOf(ws.settings.policy.regoVersion),
   ))
     byFile.set(file, diagnostics);
+  const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+  addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
