@@ -310,9 +310,9 @@ export class ModuleWriter extends TermWriter {
   private writeHead(c: Clause, expanded: boolean): void {
     if (c.isElse) {
       this.write('else');
+      if (!c.elseValue) return;
       this.write(c.elseAssign === ':=' || this.opts.regoV1 ? ' := ' : ' = ');
-      if (c.elseValue) this.writeTerm(c.elseValue);
-      else this.write('true');
+      this.writeTerm(c.elseValue);
       return;
     }
     const head = c.head;

@@ -234,7 +234,7 @@ export class TermWriter extends LineWriter {
   private writeCall(parens: boolean, call: Call): void {
     const name = operatorName(call);
     if (name === MEMBER_2 || name === MEMBER_3) {
-      this.writeIn(true, call.args, call);
+      this.writeIn(true, call.args, parens ? call : undefined);
       return;
     }
     const op = INFIX[name];
@@ -381,10 +381,9 @@ export class TermWriter extends LineWriter {
       this.endLine();
       this.startLine();
     }
+    // The flag goes to the call itself: an infix call writes its own parentheses.
     const parens = term.type === 'call' && (isUnionCall(term) || this.text(term).startsWith('('));
-    if (parens) this.write('(');
-    this.writeTermParens(false, term);
-    if (parens) this.write(')');
+    this.writeTermParens(parens, term);
     this.write(' |');
     this.writeComprehensionBody(body, termRow, compr.location.end.line);
   }
