@@ -198,9 +198,23 @@ export class ModuleWriter extends TermWriter {
     });
   }
 
+  /** A rule that is written on one line: grouped with an adjacent one-liner without a blank line. */
   private groupable(rule: Rule): boolean {
-    if (rule.body.exprs.length > 1 || rule.isDefault) return false;
-    return (this.opts.regoV1 || this.opts.ifs) && (this.opts.contains || !this.isPartialSet(rule.head));
+    if (rule.body.exprs.length > 1 || rule.isDefault || rule.else) return false;
+    if (!(this.opts.regoV1 || this.opts.ifs) || !(this.opts.contains || !this.isPartialSet(rule.head)))
+      return false;
+    const c = this.clauseOf(rule);
+    if (this.isExpandedConst(c)) return true;
+    const only = rule.body.exprs[0];
+    const isSet = only?.type === 'term' && only.term.type === 'set';
+    return !!only && this.row(only) === this.headEndRow(c) && !isSet;
+  }
+
+  /** The row the head of a clause ends on. */
+  private headEndRow(c: Clause): number {
+    return (
+      c.location.start.line + (this.src.slice(c.location.start.offset, c.headEnd).match(/\n/g)?.length ?? 0)
+    );
   }
 
   private isPartialSet(head: RuleHead): boolean {
@@ -263,9 +277,7 @@ export class ModuleWriter extends TermWriter {
     if ((this.opts.regoV1 || this.opts.ifs) && (this.opts.contains || !partialSet)) {
       this.write(' if');
       const only = c.body.exprs[0];
-      const headEndRow =
-        c.location.start.line +
-        (this.src.slice(c.location.start.offset, c.headEnd).match(/\n/g)?.length ?? 0);
+      const headEndRow = this.headEndRow(c);
       const isSet = only?.type === 'term' && only.term.type === 'set';
       if (c.body.exprs.length === 1 && only && this.row(only) === headEndRow && !isSet) {
         this.write(' ');

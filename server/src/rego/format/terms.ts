@@ -57,6 +57,9 @@ function isUnionCall(t: Term): boolean {
 
 /** Writes terms, expressions and bodies; the module layer builds on it. */
 export class TermWriter extends LineWriter {
+  /** The `with` value being written, whose opening line break does not make it multi-line. */
+  private withValue: Term | undefined;
+
   /** Every row a term of the text ends on, for `with` placement. */
   protected endRow(n: Located): number {
     return n.location.end.line;
@@ -326,7 +329,7 @@ export class TermWriter extends LineWriter {
         const inside =
           first.location.start.offset > container.location.start.offset &&
           first.location.start.offset < container.location.end.offset;
-        newlinePrecedesItem = inside && before.includes('\n');
+        newlinePrecedesItem = inside && before.includes('\n') && container !== this.withValue;
       }
     }
     const multiline = lines.length > 1 || (lines.length === 1 && newlinePrecedesItem);
@@ -537,6 +540,9 @@ export class TermWriter extends LineWriter {
     this.write('with ');
     this.writeTerm(w.target);
     this.write(' as ');
+    // `opa fmt` keeps a `with` value's items on one line unless they were on several lines.
+    this.withValue = w.value;
     this.writeTermTolerant(w.value);
+    this.withValue = undefined;
   }
 }
