@@ -81,6 +81,7 @@ export class ModuleWriter extends TermWriter {
     const regoV1 = this.target !== 'v0';
     const hasV1Import = imports.some(isRegoV1Import);
     const future = imports.filter(isFutureImport).map((i) => importPath(i)[2]);
+    this.notBodies = future.includes('not');
     this.opts = {
       regoV1,
       ifs: regoV1 || hasV1Import || future.some((k) => k === undefined || k === 'if'),

@@ -50,6 +50,45 @@ function wasParenthesised(call: Call): boolean {
   return !!call.infix && !!first && call.location.start.offset < first.location.start.offset;
 }
 
+/** True for an expression that is a bare `x | y`. */
+function isUnionExpr(expr: Expr | undefined): boolean {
+  return (
+    expr?.type === 'term' &&
+    !expr.with?.length &&
+    isUnionCall(expr.term) &&
+    expr.term.type === 'call' &&
+    expr.term.args.length === 2
+  );
+}
+
+/** True when an expression is written starting with `{` (a set, an object, or such a ref or operand). */
+function exprRendersBraceLead(expr: Expr): boolean {
+  if (expr.type === 'assign' || expr.type === 'unify') return termRendersBraceLead(expr.left);
+  if (expr.type !== 'term') return false;
+  const t = expr.term;
+  if (t.type === 'call' && INFIX[operatorName(t)]) {
+    if (t.args.length === 2) return termRendersBraceLead(t.args[0] as Term);
+    if (t.args.length === 3) return termRendersBraceLead(t.args[2] as Term);
+    return false;
+  }
+  return termRendersBraceLead(t);
+}
+
+function termRendersBraceLead(t: Term): boolean {
+  switch (t.type) {
+    case 'set':
+      return t.items.length > 0;
+    case 'object':
+    case 'setcomprehension':
+    case 'objectcomprehension':
+      return true;
+    case 'ref':
+      return !!t.terms[0] && termRendersBraceLead(t.terms[0]);
+    default:
+      return false;
+  }
+}
+
 /** True for a call to `or` (`a | b`), which needs parentheses inside collections. */
 function isUnionCall(t: Term): boolean {
   return t.type === 'call' && operatorName(t) === 'or';
@@ -57,6 +96,10 @@ function isUnionCall(t: Term): boolean {
 
 /** Writes terms, expressions and bodies; the module layer builds on it. */
 export class TermWriter extends LineWriter {
+  /** `not { body }` is syntax here (`import future.keywords.not`), so `not {x}` would be a body. */
+  protected notBodies = false;
+  /** An expression to wrap in parentheses when it is written (the first of a `not { }` body). */
+  private parenExpr: Expr | undefined;
   /** The `with` value being written, whose opening line break does not make it multi-line. */
   private withValue: Term | undefined;
 
@@ -430,6 +473,17 @@ export class TermWriter extends LineWriter {
   }
 
   protected writeExpr(expr: Expr): void {
+    if (this.parenExpr === expr) {
+      this.parenExpr = undefined;
+      this.write('(');
+      this.writeExprPlain(expr);
+      this.write(')');
+      return;
+    }
+    this.writeExprPlain(expr);
+  }
+
+  private writeExprPlain(expr: Expr): void {
     this.insertComments(this.row(expr));
     if (!this.inline) this.startLine();
     this.writeExprTerms(expr);
@@ -439,10 +493,15 @@ export class TermWriter extends LineWriter {
 
   private writeExprTerms(expr: Expr): void {
     switch (expr.type) {
-      case 'not':
+      case 'not': {
         this.write('not ');
+        // A brace-led operand would be read back as a `not { body }`: it keeps parentheses.
+        const parens = this.notBodies && exprRendersBraceLead(expr.expr);
+        if (parens) this.write('(');
         this.writeExprTerms(expr.expr);
+        if (parens) this.write(')');
         break;
+      }
       case 'term':
         if (expr.term.type === 'call') this.writeFunctionCallExpr(expr.term);
         else this.writeTerm(expr.term);
@@ -493,6 +552,8 @@ export class TermWriter extends LineWriter {
       }
       case 'notbody': {
         this.write('not {');
+        // A leading `x | y` would read as a set comprehension at the brace: it keeps parentheses.
+        this.parenExpr = isUnionExpr(expr.body.exprs[0]) ? expr.body.exprs[0] : undefined;
         this.writeComprehensionBody(expr.body, this.row(expr), expr.body.location.end.line);
         const last = expr.body.exprs[expr.body.exprs.length - 1];
         if (last && this.row(last) === this.row(expr)) this.write(' ');
