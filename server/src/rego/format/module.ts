@@ -5,7 +5,7 @@
  */
 import type { ElseClause, Import, Module, Rule, RuleHead, Term } from '../ast';
 import { tokenize } from '../lexer';
-import { TermWriter } from './terms';
+import { ExprWriter } from './exprs';
 import { type RowComment, UnexpectedComment } from './writer';
 
 /** Which Rego the output is written in. */
@@ -64,7 +64,7 @@ function compareImports(a: Import, b: Import): number {
 }
 
 /** Writes a whole module. */
-export class ModuleWriter extends TermWriter {
+export class ModuleWriter extends ExprWriter {
   private opts: FmtOpts = { regoV1: true, ifs: true, contains: true, refHeads: false };
 
   constructor(
