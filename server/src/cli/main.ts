@@ -2,7 +2,9 @@
 import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
 import { addEngineFlags } from './engine-flags';
+import { registerFmtCommand } from './fmt-command';
 import { addIdentityFlags } from './identity-flags';
+import { registerLintCommand } from './lint-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
@@ -124,6 +126,8 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option('--fail-on-empty', 'exit 1 when no test ran'),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
+  registerFmtCommand(policy, output, setExit);
+  registerLintCommand(policy, output, setExit);
   return program;
 }
 

@@ -233,14 +233,14 @@ function formatResultMessage(item: DecidedCall, identity: Identity): string {
 }
 
 /** A file as SARIF names it: relative to `%SRCROOT%` (the scan root) when inside it, else an absolute URI. */
-function toArtifactLocation(root: string, file: string): { uri: string; uriBaseId?: string } {
+export function toArtifactLocation(root: string, file: string): { uri: string; uriBaseId?: string } {
   const rel = relative(root, file);
   if (!rel || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(file).href };
   return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
 /** The Clearance version: set at build time, else read from package.json (tests run the sources). */
-function readVersion(): string {
+export function readVersion(): string {
   if (typeof CLEARANCE_VERSION === 'string') return CLEARANCE_VERSION;
   try {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {

@@ -11,6 +11,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import schema from '../../../schemas/clearance.schema.json';
 import type { ClearanceError, Location } from '../errors';
+import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
 
@@ -41,6 +42,8 @@ export interface ProjectConfig {
   actions: Map<string, string>;
   routes: RouteTemplate[];
   clients: ClientMapping[];
+  /** The `lint:` section, as written (checked against the schema). */
+  lint?: LintConfig;
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -147,6 +150,7 @@ interface RawConfig {
   actions?: Record<string, string>;
   routes?: Record<string, { action?: string; resource?: RawResource }>;
   clients?: Record<string, { action: string; resource?: RawResource }>;
+  lint?: LintConfig;
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -218,7 +222,9 @@ function buildConfig(
   const actions = new Map(
     Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
   );
-  return { config: { baseUrls: raw.baseUrls ?? [], actions, routes, clients }, errors };
+  const config: ProjectConfig = { baseUrls: raw.baseUrls ?? [], actions, routes, clients };
+  if (raw.lint) config.lint = raw.lint;
+  return { config, errors };
 }
 
 /** What each map's keys must look like, for messages about a key. */

@@ -4,12 +4,14 @@
  * registers them; everything they send passes the token redactor.
  */
 import type { CodeAction, CodeLens, Connection, Range } from 'vscode-languageserver/node';
+import { regoVersionOf } from '../config/settings';
 import { formatAccessRequest } from '../decision/access-request';
 import { redactTokensInText } from '../identity';
 import { accessRequestCommand, buildCodeActions, openRuleCommand } from './code-actions';
 import { buildCodeLenses } from './code-lens';
 import { toPath } from './convert';
 import { findDecidedCall } from './features';
+import { lintCodeActions } from './lint';
 import type { ClearanceWorkspace } from './workspace';
 
 /** The server commands the editor features add, for `executeCommandProvider`. */
@@ -43,6 +45,11 @@ export function registerEditorHandlers(connection: Connection, context: EditorCo
     const path = toPath(textDocument.uri);
     if (!ws || !path || !ws.contains(path)) return [];
     await context.ready;
+    const regoText = path.endsWith('.rego') ? ws.documents.get(path)?.text : undefined;
+    if (regoText !== undefined) {
+      const version = regoVersionOf(ws.settings.policy.regoVersion);
+      return lintCodeActions(textDocument.uri, path, regoText, range, ws.projectConfig.lint, version);
+    }
     if (!ws.hasPolicy()) return [];
     const decided = await ws.decideDocument(path, new Date());
     const text = ws.documents.get(path)?.text;

@@ -11,6 +11,7 @@ import {
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
+  DocumentFormattingRequest,
   FileChangeType,
   type Hover,
   MessageType,
@@ -39,7 +40,9 @@ import {
   findCallAt,
   findDecidedCall,
 } from './features';
+import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
+import { addLintDiagnostics } from './lint';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -62,6 +65,8 @@ const ready = new Promise<void>((resolve) => {
 const audit = new EditorAudit();
 const editor: EditorContext = { workspace: () => workspace, ready };
 let codeLensRefresh = false;
+/** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
+let formatRegoOnly = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
 function log(level: 'info' | 'warn' | 'error', text: string): void {
@@ -99,6 +104,7 @@ connection.onInitialize((params) => {
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
   codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  formatRegoOnly = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
   const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
   if (workspace)
     indexer = new IndexController(connection, workspace, roots.length > 0 ? roots : [workspace.root], log);
@@ -109,6 +115,9 @@ connection.onInitialize((params) => {
       // Completion serves `.clearance.yaml` only; `:` and space follow a key.
       completionProvider: { triggerCharacters: [':', ' '] },
       codeLensProvider: { resolveProvider: false },
+      // Formatting is for `.rego` only: registered for that language when the client can (so VS Code
+      // never offers Clearance as a formatter of TypeScript or Python), else declared here.
+      ...(formatRegoOnly ? {} : { documentFormattingProvider: true }),
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: {
         commands: ['clearance.server.refresh', 'clearance.server.reindex', ...editorCommands],
@@ -121,6 +130,10 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await connection.client.register(DidChangeConfigurationNotification.type, { section: 'clearance' });
+  if (formatRegoOnly)
+    await connection.client.register(DocumentFormattingRequest.type, {
+      documentSelector: [{ language: 'rego' }],
+    });
   await refreshAll();
   void indexer?.startScan();
   try {
@@ -208,6 +221,8 @@ function publishPolicyDiagnostics(): void {
     regoVersionOf(ws.settings.policy.regoVersion),
   ))
     byFile.set(file, diagnostics);
+  const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+  addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
@@ -437,6 +452,13 @@ connection.onCompletion(({ textDocument, position }) => {
     ...(item.detail === undefined ? {} : { detail: item.detail }),
     ...(item.insertText === undefined ? {} : { insertText: item.insertText }),
   }));
+});
+
+connection.onDocumentFormatting(({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document || !textDocument.uri.endsWith('.rego')) return [];
+  const version = workspace ? regoVersionOf(workspace.settings.policy.regoVersion) : 1;
+  return formatDocumentEdits(document.getText(), formatTargetFor(version));
 });
 
 documents.listen(connection);

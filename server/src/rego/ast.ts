@@ -208,6 +208,8 @@ export type RuleKind = 'complete' | 'partialset' | 'partialobject' | 'function';
 /** An `else` branch: optional value and body. */
 export interface ElseClause extends NodeBase {
   value?: Term;
+  /** The operator written before the value (the formatter keeps `=` in v0 output). */
+  assign?: ':=' | '=';
   body: Body;
   else?: ElseClause;
 }

@@ -372,7 +372,9 @@ export class RuleParser extends ExprParser {
       const start = this.tok.start;
       this.advance();
       let value: Term | undefined;
+      let assign: ':=' | '=' | undefined;
       if (this.isAt(':=') || this.isAt('=')) {
+        assign = this.isAt(':=') ? ':=' : '=';
         this.advance();
         value = this.parseTermIn(true);
         if (!value) return undefined;
@@ -401,6 +403,7 @@ export class RuleParser extends ExprParser {
       const location = this.locateFrom(start);
       const clause: ElseClause = { body: body ?? { exprs: [], location }, location };
       if (value) clause.value = value;
+      if (assign) clause.assign = assign;
       if (last) last.else = clause;
       else first = clause;
       last = clause;

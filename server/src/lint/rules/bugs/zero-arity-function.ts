@@ -1,0 +1,14 @@
+/** bugs/zero-arity-function: `f() := ...`, a function without arguments. */
+import { defineRule } from '../../types';
+
+export default defineRule({
+  id: 'zero-arity-function',
+  category: 'bugs',
+  description: 'Avoid functions without args',
+  rationale:
+    'A function without arguments is a rule in disguise (OPA treats `f()` heads as rules); write a rule.',
+  check: (ctx) =>
+    ctx.module.rules
+      .filter((r) => r.kind === 'function' && (r.head.args?.length ?? 0) === 0)
+      .map((r) => ({ location: r.head.location })),
+});

@@ -1,0 +1,95 @@
+/**
+ * Lint in the editor: the linter's violations as diagnostics (source `clearance-lint`, code the rule
+ * id, merged with the parse and compile diagnostics of open `.rego` documents) and its safe fixes as
+ * quick-fix code actions.
+ */
+import {
+  type CodeAction,
+  CodeActionKind,
+  type Diagnostic,
+  DiagnosticSeverity,
+  type Range,
+} from 'vscode-languageserver/node';
+import { type LintConfig, type LintViolation, lintSource } from '../lint';
+import { toRange } from './convert';
+
+/** The `source` of every lint diagnostic. */
+export const LINT_SOURCE = 'clearance-lint';
+
+/** Lint diagnostics are advice: error-level rules show as warnings, warning-level ones as information. */
+function severityOf(v: LintViolation): DiagnosticSeverity {
+  return v.level === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+}
+
+/** The lint diagnostics of one document. */
+export function lintDiagnostics(
+  path: string,
+  text: string,
+  config: LintConfig | undefined,
+  regoVersion: 0 | 1,
+): Diagnostic[] {
+  return lintSource(path, text, { ...(config ? { config } : {}), regoVersion }).map((v) => ({
+    range: toRange(v.location),
+    severity: severityOf(v),
+    code: v.rule,
+    source: LINT_SOURCE,
+    message: `${v.message} (${v.category})`,
+  }));
+}
+
+/** Adds the lint diagnostics of the open `.rego` documents to the diagnostics by file. */
+export function addLintDiagnostics(
+  byFile: Map<string, Diagnostic[]>,
+  documents: Iterable<{ path: string; text: string }>,
+  config: LintConfig | undefined,
+  regoVersion: 0 | 1,
+): void {
+  for (const doc of documents) {
+    if (!doc.path.endsWith('.rego')) continue;
+    const lint = lintDiagnostics(doc.path, doc.text, config, regoVersion);
+    byFile.set(doc.path, [...(byFile.get(doc.path) ?? []), ...lint]);
+  }
+}
+
+/** Quick fixes for the lint violations with a safe fix that touch `range`. */
+export function lintCodeActions(
+  uri: string,
+  path: string,
+  text: string,
+  range: Range,
+  config: LintConfig | undefined,
+  regoVersion: 0 | 1,
+): CodeAction[] {
+  const overlaps = (r: Range) =>
+    !(
+      r.end.line < range.start.line ||
+      (r.end.line === range.start.line && r.end.character < range.start.character)
+    ) &&
+    !(
+      r.start.line > range.end.line ||
+      (r.start.line === range.end.line && r.start.character > range.end.character)
+    );
+  return lintSource(path, text, { ...(config ? { config } : {}), regoVersion })
+    .filter((v) => v.fix && overlaps(toRange(v.location)))
+    .map((v) => ({
+      title: `${v.fix?.title} (${v.rule})`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [
+        {
+          range: toRange(v.location),
+          severity: severityOf(v),
+          code: v.rule,
+          source: LINT_SOURCE,
+          message: `${v.message} (${v.category})`,
+        },
+      ],
+      edit: {
+        changes: {
+          [uri]: (v.fix?.edits ?? []).map((e) => ({
+            range: toRange({ start: e.start, end: e.end }),
+            newText: e.text,
+          })),
+        },
+      },
+    }));
+}
