@@ -72,7 +72,7 @@ function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () 
 export async function runBenchmark(): Promise<void> {
   const root = process.env.CLEARANCE_RECALL_REPOS ?? '/work/.mirror';
   const truths = readdirSync(dataDir)
-    .filter((file) => file.endsWith('.json'))
+    .filter((file) => file.endsWith('.json') && file.includes('+'))
     .sort()
     .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth);
   const scanner = createScanner();

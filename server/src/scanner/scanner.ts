@@ -9,10 +9,11 @@ import type { ClearanceError } from '../errors';
 import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
+import { collectFileFacts } from './project/definitions';
 import { createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
-import type { HttpCall, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
+import type { HttpCall, ScanExtras, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
@@ -30,7 +31,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     clientMappings: options.clientMappings ?? [],
   };
   return {
-    scanText: (file, text, language) => scanText(settings, file, text, language),
+    scanText: (file, text, language, extras) => scanText(settings, file, text, language, extras),
   };
 }
 
@@ -41,6 +42,7 @@ async function scanText(
   file: string,
   text: string,
   requested: ScanLanguage | undefined,
+  extras: ScanExtras = {},
 ): Promise<ScanResult> {
   const fail = (code: string, message: string): ScanResult => ({
     calls: [],
@@ -103,8 +105,9 @@ async function scanText(
       lines,
       parseFragment,
       clientMappings: settings.clientMappings,
+      ...(extras.project === undefined ? {} : { project: extras.project }),
     });
-    return runRecognizers(context);
+    return runRecognizers(context, extras.collectFacts === true);
   } catch (error) {
     parser.reset();
     return fail('scanner_failed', `scanning failed: ${describeError(error)}`);
@@ -113,7 +116,7 @@ async function scanText(
   }
 }
 
-function runRecognizers(context: ScanContext): ScanResult {
+function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult {
   const calls: HttpCall[] = [];
   const errors: ClearanceError[] = [];
   for (const recognizer of listRecognizers(context.language)) {
@@ -137,7 +140,17 @@ function runRecognizers(context: ScanContext): ScanResult {
     });
   }
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
-  return { calls, errors };
+  let facts: ScanResult['facts'];
+  try {
+    if (collectFacts) facts = collectFileFacts(context, calls);
+  } catch (error) {
+    errors.push({
+      code: 'scanner_failed',
+      message: `reading the file's own clients failed: ${describeError(error)}`,
+      location: locateFileStart(context.file),
+    });
+  }
+  return { calls, errors, ...(facts === undefined ? {} : { facts }) };
 }
 
 // tree-sitter wants rows and columns with a range; only the offsets matter to the scanner.
