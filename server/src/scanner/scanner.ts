@@ -142,7 +142,15 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];
   try {
-    if (collectFacts) facts = collectFileFacts(context, calls);
+    if (collectFacts) {
+      const collected = collectFileFacts(context, calls);
+      facts = collected.facts;
+      // In a project scan a call that only forwards its wrapper's parameters is reported at the
+      // wrapper's call sites, once, where the URL is written.
+      const kept = calls.filter((call) => !collected.forwarding.has(call));
+      calls.length = 0;
+      calls.push(...kept);
+    }
   } catch (error) {
     errors.push({
       code: 'scanner_failed',

@@ -8,6 +8,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
+import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
@@ -16,26 +17,46 @@ import { readNameValue } from './values';
 
 const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+// `getAPIList`, `post_form`: a verb-named method's variants, counted once a class has three plain verbs.
+const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
 const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
 const FOLLOW_DEPTH = 3;
 
-/** Collects what one scanned file contributes to the project view. */
-export function collectFileFacts(context: ScanContext, calls: readonly HttpCall[]): FileFacts {
-  const seen = new Set<number>();
+/**
+ * Collects what one scanned file contributes to the project view, and the calls that only forward
+ * their wrapper's parameters (`fetch(url, init)` inside `request(url, init)`): no part of their URL
+ * is written at the call, so they are reported at the wrapper's call sites instead.
+ */
+export function collectFileFacts(
+  context: ScanContext,
+  calls: readonly HttpCall[],
+): { facts: FileFacts; forwarding: Set<HttpCall> } {
+  const seen = new Map<number, Node>();
   const definitions = findVerbForwarders(context, seen);
+  const enclosing = new Map<HttpCall, Node>();
   for (const call of calls) {
     const node = findCallNode(context, call);
     if (node === undefined) continue;
     const fn = findEnclosingFunction(node, context.language, context.text);
-    if (fn === undefined || seen.has(fn.node.id)) continue;
+    if (fn === undefined) continue;
+    enclosing.set(call, fn.node);
+    if (seen.has(fn.node.id)) continue;
     const definition = readWrapper(context, call, node, fn);
     if (definition !== undefined) {
-      seen.add(fn.node.id);
+      seen.set(fn.node.id, fn.node);
       definitions.push(definition);
     }
   }
+  const forwarding = new Set<HttpCall>();
+  for (const [call, fn] of enclosing) {
+    const written =
+      call.origin === 'inferred'
+        ? !urlNotWrittenHere.has(call)
+        : call.url.segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
+    if (seen.has(fn.id) && !written) forwarding.add(call);
+  }
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
-  return { definitions, instances: findInstances(context), classes, fieldTypes };
+  return { facts: { definitions, instances: findInstances(context), classes, fieldTypes }, forwarding };
 }
 
 function findCallNode(context: ScanContext, call: HttpCall): Node | undefined {
@@ -166,21 +187,25 @@ function findFlowingParam(
 }
 
 // Classes or objects with three or more verb-named methods that forward (verb, first parameter).
-function findVerbForwarders(context: ScanContext, seen: Set<number>): WrapperDefinition[] {
+function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): WrapperDefinition[] {
   const { text, language } = context;
   const types = isJsLanguage(language)
     ? ['method_definition']
     : language === 'python'
       ? ['function_definition']
       : ['method_declaration'];
-  const byOwner = new Map<string, Array<WrapperDefinition & { nodeId: number }>>();
+  const byOwner = new Map<
+    string,
+    Array<WrapperDefinition & { nodeId: number; node: Node; plain: boolean }>
+  >();
   for (const method of context.root.descendantsOfType(types)) {
     if (method === null) continue;
     const nameNode = method.childForFieldName('name');
     const body = method.childForFieldName('body');
     if (nameNode === null || body === null) continue;
-    const verb = sliceNode(text, nameNode).replace(/^_+/, '').toLowerCase();
-    if (!VERBS.has(verb)) continue;
+    const verb = VERB_PREFIXED.exec(sliceNode(text, nameNode))?.[1];
+    if (verb === undefined) continue;
+    const plain = VERBS.has(sliceNode(text, nameNode).replace(/^_+/, '').toLowerCase());
     const shape = findEnclosingFunction(body.firstNamedChild ?? body, language, text);
     if (shape === undefined || shape.node.id !== method.id || shape.owner === undefined) continue;
     const first = shape.params[0];
@@ -191,6 +216,7 @@ function findVerbForwarders(context: ScanContext, seen: Set<number>): WrapperDef
       continue;
     const list = byOwner.get(shape.owner) ?? [];
     list.push({
+      plain,
       kind: 'wrapper',
       language,
       name: sliceNode(text, nameNode),
@@ -202,12 +228,13 @@ function findVerbForwarders(context: ScanContext, seen: Set<number>): WrapperDef
       client: 'custom',
       site: { file: context.file, line: shape.line },
       nodeId: method.id,
+      node: method,
     });
     byOwner.set(shape.owner, list);
   }
-  const found = [...byOwner.values()].filter((list) => list.length >= 3).flat();
-  for (const definition of found) seen.add(definition.nodeId);
-  return found.map(({ nodeId: _, ...definition }) => definition);
+  const found = [...byOwner.values()].filter((list) => list.filter((d) => d.plain).length >= 3).flat();
+  for (const definition of found) seen.set(definition.nodeId, definition.node);
+  return found.map(({ nodeId: _, node: __, plain: ___, ...definition }) => definition);
 }
 
 // `export const api = axios.create({...})` (or got/ky's factories): an instance other modules import.

@@ -174,7 +174,8 @@ function findAssignment(
 ): Node | undefined {
   let found: Node | undefined;
   for (const node of scope.descendantsOfType(ASSIGNMENT_TYPES[family])) {
-    if (node === null || node.startIndex >= before) continue;
+    // Only assignments finished before the use: `path, err := addOptions(path, opt)` reads the earlier `path`.
+    if (node === null || node.endIndex > before) continue;
     if (topLevel && findScope(node, family === 'js' ? 'typescript' : family) !== undefined) continue;
     const value = readAssignedValue(node, name, family, text);
     if (value !== undefined) found = value;

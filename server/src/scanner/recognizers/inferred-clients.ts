@@ -37,6 +37,12 @@ const HELPERS = new Map([
   ['patch', 'PATCH'],
 ]);
 
+/**
+ * Inferred calls whose URL argument writes no literal part of the URL (`this.update(ctx, id)`): the
+ * URL is all the wrapper's. The project pass uses this to report a forwarding call only once.
+ */
+export const urlNotWrittenHere = new WeakSet<HttpCall>();
+
 /** The recogniser for inferred clients; it needs the project view the project pass supplies. */
 export const inferredClientRecognizer: CallRecognizer = {
   client: 'custom',
@@ -232,7 +238,7 @@ function buildCall(
   }
   const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
   const known = segments.some((s) => s.kind === 'literal');
-  return {
+  const found: HttpCall = {
     kind: 'http',
     client: definition.client,
     method,
@@ -248,6 +254,9 @@ function buildCall(
     },
     ...(methodSource === undefined ? {} : { methodSource }),
   };
+  if (!argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== ''))
+    urlNotWrittenHere.add(found);
+  return found;
 }
 
 function readArguments(
