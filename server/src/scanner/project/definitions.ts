@@ -203,7 +203,10 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
     const nameNode = method.childForFieldName('name');
     const body = method.childForFieldName('body');
     if (nameNode === null || body === null) continue;
-    const verb = VERB_PREFIXED.exec(sliceNode(text, nameNode))?.[1];
+    const methodName = sliceNode(text, nameNode);
+    // Other methods of such a class that send their own name as the verb (`list` sends "list").
+    const verb =
+      VERB_PREFIXED.exec(methodName)?.[1] ?? (/^[a-z]+$/.test(methodName) ? methodName : undefined);
     if (verb === undefined) continue;
     const plain = VERBS.has(sliceNode(text, nameNode).replace(/^_+/, '').toLowerCase());
     const shape = findEnclosingFunction(body.firstNamedChild ?? body, language, text);

@@ -104,7 +104,8 @@ function readHelperPath(
   const callee = node.childForFieldName('function');
   const args = node.childForFieldName('arguments');
   if (callee === null || args === null || args.type === 'template_string') return undefined;
-  if (language === 'go' && sliceNode(text, callee) === 'fmt.Sprintf') return undefined;
+  if (language === 'go' && sliceNode(text, callee) === 'fmt.Sprintf')
+    return readSprintfValue(node, text, root, depth);
   if (
     language === 'python' &&
     callee.type === 'attribute' &&
@@ -121,6 +122,39 @@ function readHelperPath(
   const head = value[0];
   if (head?.kind !== 'literal' || !head.text.includes('/')) return undefined;
   return language === 'python' ? splitPlaceholders(value) : value;
+}
+
+// `fmt.Sprintf(byIdPath, id)`, `fmt.Sprintf(base + "/x")`: a format that is not a literal, read
+// through constants, then each verb replaced by its argument.
+function readSprintfValue(node: Node, text: string, root: Node, depth: number): UrlSegment[] | undefined {
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg !== null && arg.type !== 'comment',
+  );
+  const format = args[0];
+  if (
+    format === undefined ||
+    format.type === 'interpreted_string_literal' ||
+    format.type === 'raw_string_literal'
+  )
+    return undefined;
+  const value = resolve(format, 'go', text, root, depth + 1);
+  if (value.length !== 1 || value[0]?.kind !== 'literal') return undefined;
+  const out: UrlSegment[] = [];
+  let at = 0;
+  let next = 1;
+  const pattern = value[0].text;
+  for (const match of pattern.matchAll(/%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]/g)) {
+    const index = match.index ?? 0;
+    if (index > at) push(out, { kind: 'literal', text: pattern.slice(at, index) });
+    if (match[0] === '%%') push(out, { kind: 'literal', text: '%' });
+    else {
+      const arg = args[next++];
+      push(out, { kind: 'expr', source: arg === undefined ? '' : sliceNode(text, arg) });
+    }
+    at = index + match[0].length;
+  }
+  if (at < pattern.length) push(out, { kind: 'literal', text: pattern.slice(at) });
+  return out;
 }
 
 function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {
