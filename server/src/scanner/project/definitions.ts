@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { urlNotWrittenHere } from '../recognizers/inferred-clients';
-import { sliceNode } from '../syntax';
+import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
 import type { FileFacts, InstanceDefinition, WrapperDefinition } from './types';
@@ -94,6 +94,7 @@ function readWrapper(
   if (urlParam === undefined) return undefined;
   let methodParam: number | undefined;
   let methodKey: string | undefined;
+  let methodDefault: string | undefined;
   if (call.method === undefined) {
     const args = node.childForFieldName('arguments');
     const names = new Set<string>();
@@ -110,10 +111,11 @@ function readWrapper(
         break;
       }
       // `const { method = 'GET', ...rest } = options`: the method is the options parameter's `method`.
-      const from = isJsLanguage(language) ? findDestructuredParam(fn, name, text) : -1;
-      if (from >= 0) {
-        methodParam = from;
+      const from = isJsLanguage(language) ? findDestructuredParam(fn, name, text) : undefined;
+      if (from !== undefined) {
+        methodParam = from.index;
         methodKey = 'method';
+        methodDefault = from.fallback;
         break;
       }
     }
@@ -127,6 +129,7 @@ function readWrapper(
     ...(call.method === undefined ? {} : { method: call.method }),
     ...(methodParam === undefined ? {} : { methodParam }),
     ...(methodKey === undefined ? {} : { methodKey }),
+    ...(methodDefault === undefined ? {} : { methodDefault }),
     urlParam,
     url,
     client: call.client,
@@ -134,8 +137,13 @@ function readWrapper(
   };
 }
 
-// `const { method = 'GET', headers = {} } = options` in the function: the index of `options`.
-function findDestructuredParam(fn: FunctionShape, name: string, text: string): number {
+// `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and
+// the default when it is a string.
+function findDestructuredParam(
+  fn: FunctionShape,
+  name: string,
+  text: string,
+): { index: number; fallback?: string } | undefined {
   for (const declarator of fn.node.descendantsOfType('variable_declarator')) {
     const pattern = declarator?.childForFieldName('name');
     const value = declarator?.childForFieldName('value');
@@ -150,10 +158,13 @@ function findDestructuredParam(fn: FunctionShape, name: string, text: string): n
           : child.type === 'pair_pattern'
             ? child.childForFieldName('key')
             : child;
-      if (key !== null && sliceNode(text, key) === name) return index;
+      if (key === null || sliceNode(text, key) !== name) continue;
+      const right = child.type === 'object_assignment_pattern' ? child.childForFieldName('right') : null;
+      const fallback = right === null ? undefined : readConstantString(right, text)?.toUpperCase();
+      return fallback === undefined ? { index } : { index, fallback };
     }
   }
-  return -1;
+  return undefined;
 }
 
 // Which parameter an expression's value comes from: the expression's root name is a parameter, or

@@ -35,6 +35,8 @@ export interface WrapperDefinition {
   methodParam?: number;
   /** When the method is the `method` property of an options object in that position. */
   methodKey?: string;
+  /** The method when the caller gives none (`const { method = 'GET' } = options`). */
+  methodDefault?: string;
   /** The URL comes from the argument in this position; absent: the URL is fixed. */
   urlParam?: number;
   /** The URL template; an `expr` segment whose source is the URL parameter's name takes the argument. */

@@ -234,6 +234,14 @@ function buildCall(
           : readObjectValue(context, argument, definition.methodKey);
       method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
       if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
+      if (
+        valueNode === undefined &&
+        definition.methodKey !== undefined &&
+        isWithoutKey(context, argument, definition.methodKey)
+      )
+        method = definition.methodDefault;
+    } else {
+      method = definition.methodDefault;
     }
   }
   const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
@@ -269,6 +277,11 @@ function readArguments(
     (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
   );
   return { positional, keywords: new Map() };
+}
+
+// An options object literal that does not set `key` (and spreads nothing that might).
+function isWithoutKey(context: ScanContext, argument: Node, key: string): boolean {
+  return context.language !== 'python' && readObjectProperty(argument, key, context.text).kind === 'absent';
 }
 
 function readObjectValue(context: ScanContext, argument: Node, key: string): Node | undefined {
