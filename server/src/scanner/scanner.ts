@@ -10,6 +10,7 @@ import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
 import { collectFileFacts } from './project/definitions';
+import type { ProjectView } from './project/types';
 import { createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
@@ -30,8 +31,19 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     parseTimeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
     clientMappings: options.clientMappings ?? [],
   };
+  let view: ProjectView | undefined;
   return {
-    scanText: (file, text, language, extras) => scanText(settings, file, text, language, extras),
+    scanText: (file, text, language, extras = {}) =>
+      scanText(
+        settings,
+        file,
+        text,
+        language,
+        extras.project !== undefined || view === undefined ? extras : { ...extras, project: view },
+      ),
+    useProjectView: (next) => {
+      view = next;
+    },
   };
 }
 
@@ -107,7 +119,8 @@ async function scanText(
       clientMappings: settings.clientMappings,
       ...(extras.project === undefined ? {} : { project: extras.project }),
     });
-    return runRecognizers(context, extras.collectFacts === true);
+    // With a project view, facts are needed to report a forwarding call once (at its wrapper's call sites).
+    return runRecognizers(context, extras.collectFacts === true || extras.project !== undefined);
   } catch (error) {
     parser.reset();
     return fail('scanner_failed', `scanning failed: ${describeError(error)}`);

@@ -144,6 +144,11 @@ export interface ScanExtras {
 export interface Scanner {
   /** Scans one file's text; `language` defaults to the one `languageForPath(file)` picks. */
   scanText(file: string, text: string, language?: ScanLanguage, extras?: ScanExtras): Promise<ScanResult>;
+  /**
+   * Makes `view` (the workspace index's view of the project's own clients) apply to every later
+   * scan that does not bring its own, so an open document's calls include inferred ones.
+   */
+  useProjectView?(view: ProjectView): void;
 }
 
 /**
