@@ -15,8 +15,7 @@ const root = mkdtempSync(join(tmpdir(), 'clearance-project-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const files: Record<string, string> = {
-  'lib/http.ts':
-    'export function send(path: string) {\n  return fetch(`/api${path}`, { method: "POST" });\n}\n',
+  'lib/http.ts': `export function send(path: string) {\n  return fetch(\`/api\${path}\`, { method: "POST" });\n}\n`,
   'features/orders.ts': "import { send } from '../lib/http';\nexport const submit = () => send('/orders');\n",
   'features/other.ts': "export const ping = () => fetch('/health');\n",
 };
