@@ -11,6 +11,8 @@ import { join, relative, sep } from 'node:path';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } from '../scanner';
+import { buildProjectView } from '../scanner/project/scan-project';
+import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { formatSize } from '../scanner/scanner';
 
 /** One indexed source file: what identifies its content, and the calls found in it. */
@@ -24,7 +26,12 @@ export interface IndexedFile {
   fromOverlay: boolean;
   calls: HttpCall[];
   errors: ClearanceError[];
+  /** What the file tells the project pass (its own clients, classes, typed fields). */
+  facts?: FileFacts;
 }
+
+/** A project pass re-scans files that name a changed client at most this many rounds in a row. */
+const MAX_PROJECT_ROUNDS = 5;
 
 /** What one `updateFile` did to the index. */
 export type UpdateOutcome = 'parsed' | 'unchanged' | 'removed' | 'ignored';
@@ -72,6 +79,10 @@ export class WorkspaceIndex {
   private nextTicket = 0;
   private maxFiles: number;
   private readonly maxFileBytes: number;
+  /** The clients (by key) the last project pass saw, and the view built from them. */
+  private knownClients = new Map<string, string>();
+  private indexing = false;
+  private view: ProjectView | undefined;
 
   constructor(private readonly options: WorkspaceIndexOptions) {
     this.maxFiles = options.maxFiles;
@@ -96,6 +107,69 @@ export class WorkspaceIndex {
   setScanner(scanner: Scanner): void {
     this.options.scanner = scanner;
     this.files.clear();
+    this.knownClients.clear();
+    if (this.view !== undefined) scanner.useProjectView?.(this.view);
+  }
+
+  /** The project's own clients as last inferred (empty before the first full run). */
+  get projectView(): ProjectView | undefined {
+    return this.view;
+  }
+
+  /**
+   * The project pass: joins every file's facts into a view of the project's own clients, and
+   * re-scans the files that name a client which appeared, changed or went away since the last
+   * pass, until no round changes the clients. Only those files are read again, so an edit that
+   * changes no wrapper costs nothing here. The scanner then applies the view to later scans.
+   */
+  async resolveProject(isCancelled: () => boolean = () => false): Promise<number> {
+    let rescanned = 0;
+    for (let round = 0; round < MAX_PROJECT_ROUNDS && !isCancelled(); round++) {
+      const view = buildProjectView([...this.files.values()].map((file) => file.facts));
+      const current = new Map<string, string>();
+      for (const client of [...view.definitions, ...view.instances])
+        current.set(clientKey(client), client.name);
+      const changed = new Set<string>();
+      for (const [key, name] of current) if (!this.knownClients.has(key)) changed.add(name);
+      for (const [key, name] of this.knownClients) if (!current.has(key)) changed.add(name);
+      this.knownClients = current;
+      this.view = view;
+      this.options.scanner.useProjectView?.(view);
+      if (changed.size === 0) break;
+      for (const path of [...this.files.keys()]) {
+        if (isCancelled()) break;
+        const text = await this.readText(path);
+        if (text === undefined || ![...changed].some((name) => text.includes(name))) continue;
+        const existing = this.files.get(path);
+        if (existing === undefined) continue;
+        this.parseCount++;
+        rescanned++;
+        const result = await this.options.scanner.scanText(path, text, undefined, {
+          project: view,
+          collectFacts: true,
+        });
+        this.files.set(path, {
+          ...existing,
+          calls: result.calls,
+          errors: result.errors,
+          ...(result.facts ? { facts: result.facts } : {}),
+        });
+        if (rescanned % 20 === 0) await yieldToEventLoop();
+      }
+    }
+    return rescanned;
+  }
+
+  private async readText(path: string): Promise<string | undefined> {
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) return overlay;
+    try {
+      const stats = await stat(path);
+      if (!stats.isFile() || stats.size > this.maxFileBytes) return undefined;
+      return await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   /** Whether `path` is a source file the index covers: under a root, outside skipped folders. */
@@ -220,6 +294,18 @@ export class WorkspaceIndex {
     onProgress: (progress: IndexProgress) => void = () => {},
     isCancelled: () => boolean = () => false,
   ): Promise<IndexRunResult> {
+    this.indexing = true;
+    try {
+      return await this.runIndex(onProgress, isCancelled);
+    } finally {
+      this.indexing = false;
+    }
+  }
+
+  private async runIndex(
+    onProgress: (progress: IndexProgress) => void,
+    isCancelled: () => boolean,
+  ): Promise<IndexRunResult> {
     const listed = await this.listFiles(isCancelled);
     this.truncated = listed.truncated;
     const seen = new Set(listed.files);
@@ -243,7 +329,8 @@ export class WorkspaceIndex {
     for (const path of [...this.files.keys()]) {
       if (!seen.has(path) && !this.overlays.has(path)) this.files.delete(path);
     }
-    return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: false };
+    await this.resolveProject(isCancelled);
+    return { files: this.files.size, parsed, truncated: listed.truncated, cancelled: isCancelled() };
   }
 
   /** Every indexed call, file by file in path order. */
@@ -264,9 +351,20 @@ export class WorkspaceIndex {
     stale: () => boolean,
   ): Promise<UpdateOutcome> {
     this.parseCount++;
-    const result = await this.options.scanner.scanText(path, text);
+    const result = await this.options.scanner.scanText(path, text, undefined, { collectFacts: true });
     if (stale()) return 'unchanged';
-    this.files.set(path, { path, ...identity, fromOverlay, calls: result.calls, errors: result.errors });
+    const before = this.files.get(path)?.facts;
+    this.files.set(path, {
+      path,
+      ...identity,
+      fromOverlay,
+      calls: result.calls,
+      errors: result.errors,
+      ...(result.facts === undefined ? {} : { facts: result.facts }),
+    });
+    // An edit outside a full run that changes the file's own clients re-scans their callers.
+    if (!this.indexing && this.view !== undefined && clientsOf(before) !== clientsOf(result.facts))
+      await this.resolveProject();
     return 'parsed';
   }
 
@@ -306,6 +404,19 @@ export class WorkspaceIndex {
 }
 
 const startPosition = { line: 1, column: 1, offset: 0 };
+
+function clientsOf(facts: FileFacts | undefined): string {
+  return JSON.stringify([
+    facts?.definitions ?? [],
+    facts?.instances ?? [],
+    facts?.classes ?? [],
+    facts?.fieldTypes ?? [],
+  ]);
+}
+
+function clientKey(client: { kind: string; name: string; site: { file: string; line: number } }): string {
+  return `${client.kind}:${client.site.file}:${client.site.line}:${client.name}:${JSON.stringify(client)}`;
+}
 
 function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');

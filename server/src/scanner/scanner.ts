@@ -9,10 +9,12 @@ import type { ClearanceError } from '../errors';
 import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
+import { collectFileFacts } from './project/definitions';
+import type { ProjectView } from './project/types';
 import { createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
-import type { HttpCall, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
+import type { HttpCall, ScanExtras, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
@@ -29,8 +31,19 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     parseTimeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
     clientMappings: options.clientMappings ?? [],
   };
+  let view: ProjectView | undefined;
   return {
-    scanText: (file, text, language) => scanText(settings, file, text, language),
+    scanText: (file, text, language, extras = {}) =>
+      scanText(
+        settings,
+        file,
+        text,
+        language,
+        extras.project !== undefined || view === undefined ? extras : { ...extras, project: view },
+      ),
+    useProjectView: (next) => {
+      view = next;
+    },
   };
 }
 
@@ -41,6 +54,7 @@ async function scanText(
   file: string,
   text: string,
   requested: ScanLanguage | undefined,
+  extras: ScanExtras = {},
 ): Promise<ScanResult> {
   const fail = (code: string, message: string): ScanResult => ({
     calls: [],
@@ -103,8 +117,10 @@ async function scanText(
       lines,
       parseFragment,
       clientMappings: settings.clientMappings,
+      ...(extras.project === undefined ? {} : { project: extras.project }),
     });
-    return runRecognizers(context);
+    // With a project view, facts are needed to report a forwarding call once (at its wrapper's call sites).
+    return runRecognizers(context, extras.collectFacts === true || extras.project !== undefined);
   } catch (error) {
     parser.reset();
     return fail('scanner_failed', `scanning failed: ${describeError(error)}`);
@@ -113,7 +129,7 @@ async function scanText(
   }
 }
 
-function runRecognizers(context: ScanContext): ScanResult {
+function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult {
   const calls: HttpCall[] = [];
   const errors: ClearanceError[] = [];
   for (const recognizer of listRecognizers(context.language)) {
@@ -137,7 +153,25 @@ function runRecognizers(context: ScanContext): ScanResult {
     });
   }
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
-  return { calls, errors };
+  let facts: ScanResult['facts'];
+  try {
+    if (collectFacts) {
+      const collected = collectFileFacts(context, calls);
+      facts = collected.facts;
+      // In a project scan a call that only forwards its wrapper's parameters is reported at the
+      // wrapper's call sites, once, where the URL is written.
+      const kept = calls.filter((call) => !collected.forwarding.has(call));
+      calls.length = 0;
+      calls.push(...kept);
+    }
+  } catch (error) {
+    errors.push({
+      code: 'scanner_failed',
+      message: `reading the file's own clients failed: ${describeError(error)}`,
+      location: locateFileStart(context.file),
+    });
+  }
+  return { calls, errors, ...(facts === undefined ? {} : { facts }) };
 }
 
 // tree-sitter wants rows and columns with a range; only the offsets matter to the scanner.

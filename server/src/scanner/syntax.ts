@@ -46,6 +46,10 @@ const ANCESTOR_COUNT = 3;
 export function findWordNodes(root: Node, text: string, word: string): WordNode[] {
   const found: WordNode[] = [];
   const cursor = root.walk();
+  // Ancestors are read with a second cursor: climbing the search cursor itself would leave it near
+  // the root, and the next hit would scan the root's children from the first one again, which is
+  // quadratic in the statements of a file.
+  const climber = root.walk();
   try {
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
       const end = at + word.length;
@@ -53,11 +57,13 @@ export function findWordNodes(root: Node, text: string, word: string): WordNode[
       if (!moveCursorTo(cursor, at, end)) continue;
       const node = cursor.currentNode;
       const ancestors: Node[] = [];
-      while (ancestors.length < ANCESTOR_COUNT && cursor.gotoParent()) ancestors.push(cursor.currentNode);
+      climber.resetTo(cursor);
+      while (ancestors.length < ANCESTOR_COUNT && climber.gotoParent()) ancestors.push(climber.currentNode);
       found.push({ node, ancestors });
     }
   } finally {
     cursor.delete();
+    climber.delete();
   }
   return found;
 }

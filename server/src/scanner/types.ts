@@ -5,6 +5,7 @@
  */
 
 import type { ClearanceError, Location } from '../errors';
+import type { FileFacts, ProjectView } from './project/types';
 
 /** The grammars the scanner parses with; JSX is part of the `javascript` grammar. */
 export type ScanLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go';
@@ -15,8 +16,20 @@ export type ScanLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go'
  */
 export type HttpClient = 'fetch' | 'axios' | 'got' | 'ky' | 'requests' | 'httpx' | 'net/http' | 'custom';
 
-/** How a call was found: by a client recogniser, by an annotation comment, or by a client mapping. */
-export type CallOrigin = 'recognised' | 'annotation' | 'mapping';
+/**
+ * How a call was found: by a client recogniser, by an annotation comment, by a client mapping, or
+ * inferred by the project pass as a call site of the project's own client (a wrapper).
+ */
+export type CallOrigin = 'recognised' | 'annotation' | 'mapping' | 'inferred';
+
+/** The project's own client an inferred call goes through: `OrdersClient._get` (orders/client.py:41). */
+export interface CallProvenance {
+  /** `Owner.name` or `name`. */
+  name: string;
+  file: string;
+  /** 1-based line of the wrapper's definition. */
+  line: number;
+}
 
 /**
  * A value the code may or may not show: a literal (`known`), or the source of what computes it at
@@ -78,6 +91,10 @@ export interface HttpCall {
   resource?: CallResource;
   /** True when `// clearance: ignore` sits on the line above: the call is not to be reported. */
   suppressed?: boolean;
+  /** For an inferred call: the project client it goes through. */
+  via?: CallProvenance;
+  /** When the method is not a literal: the source of the expression giving it (`method`). */
+  methodSource?: string;
 }
 
 /** A project's own client function that makes an HTTP call, from `.clearance.yaml` `clients`. */
@@ -97,6 +114,8 @@ export interface ClientMapping {
 export interface ScanResult {
   calls: HttpCall[];
   errors: ClearanceError[];
+  /** What this file tells the project pass: its wrappers, client instances, classes and fields. */
+  facts?: FileFacts;
 }
 
 /** Options for `createScanner`. */
@@ -114,10 +133,22 @@ export interface ScannerOptions {
   clientMappings?: readonly ClientMapping[];
 }
 
+/** What the project pass knows when it scans a file again (see `scanner/project`). */
+export interface ScanExtras {
+  project?: ProjectView;
+  /** Collect the file's facts for the project pass (`ScanResult.facts`). */
+  collectFacts?: boolean;
+}
+
 /** Finds the HTTP calls in source text. */
 export interface Scanner {
   /** Scans one file's text; `language` defaults to the one `languageForPath(file)` picks. */
-  scanText(file: string, text: string, language?: ScanLanguage): Promise<ScanResult>;
+  scanText(file: string, text: string, language?: ScanLanguage, extras?: ScanExtras): Promise<ScanResult>;
+  /**
+   * Makes `view` (the workspace index's view of the project's own clients) apply to every later
+   * scan that does not bring its own, so an open document's calls include inferred ones.
+   */
+  useProjectView?(view: ProjectView): void;
 }
 
 /**

@@ -88,6 +88,23 @@ test('a 1.9 MB file with thousands of calls scans in time', async (t) => {
   assert.ok(elapsed < 15_000, `took ${elapsed.toFixed(0)} ms`);
 });
 
+// Regression: each word hit used to restart its tree search from the first statement of the file,
+// so 10,000 top-level calls took 18 s. 40,000 calls (one line each) would take minutes that way;
+// scanned in linear time they take a few seconds on a busy machine, far inside the limit below.
+test('scanning is linear in the top-level calls of a file', async (t) => {
+  const count = 40_000;
+  const lines = Array.from({ length: count }, (_, i) =>
+    i % 2 === 0 ? `fetch('/api/orders/${i}');` : `axios.get('/api/items/' + id${i});`,
+  );
+  const big = createScanner({ maxFileBytes: 10_000_000 });
+  const started = performance.now();
+  const result = await big.scanText('flat.ts', `import axios from 'axios';\n${lines.join('\n')}\n`);
+  const elapsed = performance.now() - started;
+  assert.equal(countCalls(result), count);
+  t.diagnostic(`${count} top-level calls: ${elapsed.toFixed(0)} ms`);
+  assert.ok(elapsed < 60_000, `took ${elapsed.toFixed(0)} ms`);
+});
+
 test('calls survive when an early syntax error makes the rest of the file one ERROR node', async (t) => {
   const { text, expected } = generateClient(200_000);
   const broken = `class Broken {\n  render( {\n${text}`;

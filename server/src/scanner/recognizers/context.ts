@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Location } from '../../errors';
 import { type LineStarts, locateRange } from '../positions';
+import { EMPTY_VIEW, type ProjectView } from '../project/types';
 import { type Binding, collectBindings } from '../scopes';
 import { findWordNodes, type WordNode } from '../syntax';
 import type { ClientMapping, HttpCall, HttpClient, ScanLanguage } from '../types';
@@ -38,6 +39,8 @@ export interface ScanContext {
   parseFragment(start: number, end: number): Node | undefined;
   /** The project's own client functions to report as calls (`.clearance.yaml` `clients`). */
   clientMappings: readonly ClientMapping[];
+  /** What the project pass knows of the project's own clients; empty on a file's first look. */
+  project: ProjectView;
 }
 
 /** What `createScanContext` needs: the parsed file and a way to re-parse part of it. */
@@ -49,6 +52,7 @@ export interface ScanContextSource {
   lines: LineStarts;
   parseFragment(start: number, end: number): Node | undefined;
   clientMappings?: readonly ClientMapping[];
+  project?: ProjectView;
 }
 
 /** Finds the calls one HTTP client makes. */
@@ -107,6 +111,7 @@ export function createScanContext(source: ScanContextSource): ScanContext {
     },
     parseFragment: source.parseFragment,
     clientMappings: source.clientMappings ?? [],
+    project: source.project ?? EMPTY_VIEW,
   };
 }
 

@@ -8,6 +8,7 @@ import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
+import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
 import { pythonHttpRecognizers } from './python-http';
 
@@ -54,6 +55,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   ...pythonHttpRecognizers,
   goHttpRecognizer,
   clientMappingRecognizer,
+  inferredClientRecognizer,
 ];
 
 /** Lists the recognisers that apply to files in `language`. */

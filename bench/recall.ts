@@ -1,0 +1,160 @@
+/**
+ * Recall benchmark: `npm run bench -- recall`. For each public repository in `bench/recall-data/`
+ * (hand-labelled call sites: repository, commit, file, line, method, URL template; never their code),
+ * scans the repository at the pinned commit and prints recall and precision per repository.
+ *
+ * Repositories are looked up under `$CLEARANCE_RECALL_REPOS` (default `/work/.mirror`) as either
+ * `<owner>+<name>/repo` (a git directory, as the `fetch` tool leaves it; the pinned commit is
+ * extracted with `git archive`) or `<owner>+<name>/` (a checkout at that commit). Absent ones are
+ * reported as absent. A label matches a found call on the callee's line with the same method and the
+ * same URL template (placeholders compared as `{}`, query strings and a leading base expression
+ * dropped). Precision counts the calls found in the labelled files, less the transport calls the
+ * ground truth lists as unscored.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { listSourceFiles } from '../server/src/decision/scan';
+import { createScanner, type HttpCall } from '../server/src/scanner';
+import { scanProject } from '../server/src/scanner/project/scan-project';
+
+interface Label {
+  file: string;
+  line: number;
+  method: string;
+  /** `{}` for placeholders; alternatives separated by ` | `; null when the URL is computed at run time. */
+  url: string | null;
+}
+
+interface GroundTruth {
+  repository: string;
+  commit: string;
+  style: string;
+  rule: string;
+  transport: Array<{ file: string; line: number }>;
+  calls: Label[];
+}
+
+const dataDir = join(__dirname, 'recall-data');
+
+/** Normalises a URL template for comparison: no origin, query, base expression or edge slashes. */
+export function normaliseTemplate(url: string): string {
+  let value = url.replace(/\{[^{}]*\}/g, '{}');
+  value = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  value = value.replace(/[?#].*$/, '');
+  // A URL that starts with a base expression (`${env.API_URL}/x`) compares by its path.
+  if (value.startsWith('{}/')) value = value.slice(2);
+  return value.replace(/^\/+|\/+$/g, '');
+}
+
+function templateOf(call: HttpCall): string {
+  return call.url.segments.map((segment) => (segment.kind === 'literal' ? segment.text : '{}')).join('');
+}
+
+function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () => void } | undefined {
+  const base = join(root, truth.repository.replace('/', '+'));
+  const gitDir = join(base, 'repo');
+  if (existsSync(join(gitDir, 'HEAD'))) {
+    const dir = mkdtempSync(join(tmpdir(), 'clearance-recall-'));
+    const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', truth.commit], {
+      maxBuffer: 1 << 30,
+    });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (existsSync(base) && statSync(base).isDirectory()) return { dir: base, cleanup: () => {} };
+  return undefined;
+}
+
+/** Runs the benchmark. */
+export async function runBenchmark(): Promise<void> {
+  const root = process.env.CLEARANCE_RECALL_REPOS ?? '/work/.mirror';
+  const truths = readdirSync(dataDir)
+    .filter((file) => file.endsWith('.json') && file.includes('+'))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth);
+  const scanner = createScanner();
+  let labelled = 0;
+  let matched = 0;
+  let reported = 0;
+  let correct = 0;
+  console.log(`repositories from ${root} (set CLEARANCE_RECALL_REPOS to change)`);
+  for (const truth of truths) {
+    const tree = checkout(root, truth);
+    if (tree === undefined) {
+      console.log(`${truth.repository}: absent (no ${truth.repository.replace('/', '+')} under ${root})`);
+      continue;
+    }
+    try {
+      const started = performance.now();
+      const files = listSourceFiles(tree.dir);
+      const results = await scanProject(
+        scanner,
+        files.map((file) => ({ file: relative(tree.dir, file), read: () => readFileSync(file, 'utf8') })),
+      );
+      const elapsed = performance.now() - started;
+      const labelledFiles = new Set(truth.calls.map((label) => label.file));
+      const transport = new Set(truth.transport.map((site) => `${site.file}:${site.line}`));
+      const found = [...results]
+        .filter(([file]) => labelledFiles.has(file))
+        .flatMap(([file, result]) => result.calls.map((call) => ({ file, call })))
+        .filter(({ file, call }) => !transport.has(`${file}:${call.calleeLocation.start.line}`));
+      const used = new Set<number>();
+      let hits = 0;
+      for (const label of truth.calls) {
+        const urls = label.url?.split(' | ').map(normaliseTemplate);
+        const index = found.findIndex(
+          ({ file, call }, i) =>
+            !used.has(i) &&
+            file === label.file &&
+            call.calleeLocation.start.line === label.line &&
+            call.method === label.method &&
+            (urls === undefined || urls.includes(normaliseTemplate(templateOf(call)))),
+        );
+        if (index >= 0) {
+          used.add(index);
+          hits++;
+        }
+      }
+      labelled += truth.calls.length;
+      matched += hits;
+      reported += found.length;
+      correct += used.size;
+      const recall = (100 * hits) / truth.calls.length;
+      const precision = found.length === 0 ? 100 : (100 * used.size) / found.length;
+      console.log(
+        `${truth.repository.padEnd(28)} recall ${recall.toFixed(0).padStart(3)}% (${hits}/${truth.calls.length})  ` +
+          `precision ${precision.toFixed(0).padStart(3)}% (${used.size}/${found.length})  ` +
+          `${files.length} files scanned in ${(elapsed / 1000).toFixed(1)} s`,
+      );
+      if (process.argv.includes('--misses')) {
+        for (const label of truth.calls) {
+          const near = found.filter(
+            ({ file, call }) => file === label.file && call.calleeLocation.start.line === label.line,
+          );
+          if (near.length === 0 || !near.some(({ call }) => call.method === label.method)) {
+            console.log(
+              `  miss ${label.file}:${label.line} ${label.method} ${label.url} ${near.map(({ call }) => `[${call.method} ${templateOf(call)}]`).join(' ')}`,
+            );
+          }
+        }
+        found.forEach(({ file, call }, i) => {
+          if (!used.has(i))
+            console.log(
+              `  wrong ${file}:${call.calleeLocation.start.line} ${call.method} ${templateOf(call)}`,
+            );
+        });
+      }
+    } finally {
+      tree.cleanup();
+    }
+  }
+  if (labelled > 0) {
+    console.log(
+      `all: recall ${((100 * matched) / labelled).toFixed(0)}% (${matched}/${labelled}), ` +
+        `precision ${reported === 0 ? 100 : ((100 * correct) / reported).toFixed(0)}% (${correct}/${reported})`,
+    );
+  }
+}

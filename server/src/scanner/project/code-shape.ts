@@ -1,0 +1,288 @@
+/**
+ * The shape of code around a call, for the project pass, in TypeScript/JavaScript, Python and Go:
+ * the function or method a node sits in (its name, parameters, the class or object it belongs to,
+ * the names `this`/`self`/a Go receiver take), and the classes and typed fields a file declares.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { sliceNode } from '../syntax';
+import type { ScanLanguage } from '../types';
+import type { ClassFact } from './types';
+
+/** A function or method, as the project pass sees it. */
+export interface FunctionShape {
+  node: Node;
+  name: string;
+  /** The class, or for an object literal's method the variable holding the object. */
+  owner?: string;
+  /** Parameter names in argument order; destructured parameters are ''. */
+  params: string[];
+  /** Names the receiver goes by inside: `this`, `self`, a Go receiver's name. */
+  selfNames: string[];
+  line: number;
+}
+
+const JS_FUNCTIONS = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'method_definition',
+  'arrow_function',
+  'function_expression',
+  'function',
+]);
+const JS_CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
+
+/** Tells whether the language is one of the JavaScript family. */
+export function isJsLanguage(language: ScanLanguage): boolean {
+  return language === 'typescript' || language === 'tsx' || language === 'javascript';
+}
+
+/** The innermost named function or method holding `node`, if any. */
+export function findEnclosingFunction(
+  node: Node,
+  language: ScanLanguage,
+  text: string,
+): FunctionShape | undefined {
+  for (let current = node.parent; current !== null; current = current.parent) {
+    if (isJsLanguage(language) && JS_FUNCTIONS.has(current.type)) return readJsFunction(current, text);
+    if (language === 'python' && current.type === 'function_definition')
+      return readPythonFunction(current, text);
+    if (
+      language === 'go' &&
+      (current.type === 'function_declaration' || current.type === 'method_declaration')
+    )
+      return readGoFunction(current, text);
+    if (language === 'go' && current.type === 'func_literal') return undefined;
+  }
+  return undefined;
+}
+
+function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
+  let name: string | undefined;
+  let owner: string | undefined;
+  const parent = fn.parent;
+  if (fn.type === 'method_definition') {
+    name = readName(fn.childForFieldName('name'), text);
+    owner = readJsOwner(parent, text);
+  } else if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration') {
+    name = readName(fn.childForFieldName('name'), text);
+  } else if (parent?.type === 'variable_declarator') {
+    name = readName(parent.childForFieldName('name'), text);
+  } else if (parent?.type === 'pair') {
+    name = readName(parent.childForFieldName('key'), text);
+    owner = readJsOwner(parent.parent, text);
+  } else if (parent?.type === 'public_field_definition') {
+    name = readName(parent.childForFieldName('name'), text);
+    owner = readJsOwner(parent.parent, text);
+  }
+  if (name === undefined || name === '') return undefined;
+  const params: string[] = [];
+  const single = fn.childForFieldName('parameter');
+  if (single !== null) params.push(sliceNode(text, single));
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (param === null || param.type === 'comment') continue;
+    const pattern =
+      param.type === 'required_parameter' || param.type === 'optional_parameter'
+        ? param.childForFieldName('pattern')
+        : param;
+    if (pattern?.type === 'this') continue;
+    const target = pattern?.type === 'assignment_pattern' ? pattern.childForFieldName('left') : pattern;
+    const restName = target?.type === 'rest_pattern' ? target.firstNamedChild : target;
+    params.push(restName?.type === 'identifier' ? sliceNode(text, restName) : '');
+  }
+  return {
+    node: fn,
+    name,
+    ...(owner === undefined ? {} : { owner }),
+    params,
+    selfNames: owner === undefined ? [] : ['this'],
+    line: fn.startPosition.row + 1,
+  };
+}
+
+// A method's holder: a class body (the class's name) or an object literal (its variable's name).
+function readJsOwner(holder: Node | null, text: string): string | undefined {
+  if (holder?.type === 'class_body') {
+    const cls = holder.parent;
+    return cls !== null && JS_CLASSES.has(cls.type)
+      ? readName(cls.childForFieldName('name'), text)
+      : undefined;
+  }
+  if (holder?.type === 'object') {
+    let up = holder.parent;
+    while (
+      up !== null &&
+      (up.type === 'as_expression' ||
+        up.type === 'satisfies_expression' ||
+        up.type === 'parenthesized_expression')
+    )
+      up = up.parent;
+    if (up?.type === 'variable_declarator') return readName(up.childForFieldName('name'), text);
+  }
+  return undefined;
+}
+
+function readPythonFunction(fn: Node, text: string): FunctionShape | undefined {
+  const name = readName(fn.childForFieldName('name'), text);
+  if (name === undefined) return undefined;
+  let holder = fn.parent;
+  if (holder?.type === 'decorated_definition') holder = holder.parent;
+  const cls = holder?.type === 'block' ? holder.parent : null;
+  const owner = cls?.type === 'class_definition' ? readName(cls.childForFieldName('name'), text) : undefined;
+  const params: string[] = [];
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (param === null || param.type === 'comment') continue;
+    if (param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern') continue;
+    if (param.type === 'keyword_separator' || param.type === 'positional_separator') continue;
+    const nameNode =
+      param.type === 'identifier'
+        ? param
+        : param.type === 'typed_parameter'
+          ? param.firstNamedChild
+          : param.childForFieldName('name');
+    params.push(nameNode?.type === 'identifier' ? sliceNode(text, nameNode) : '');
+  }
+  const selfNames: string[] = [];
+  if (owner !== undefined && params.length > 0 && !isStatic(fn, text))
+    selfNames.push(params.shift() ?? 'self');
+  return {
+    node: fn,
+    name,
+    ...(owner === undefined ? {} : { owner }),
+    params,
+    selfNames,
+    line: fn.startPosition.row + 1,
+  };
+}
+
+function isStatic(fn: Node, text: string): boolean {
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+  return (
+    decorated !== null &&
+    /@staticmethod\b/.test(sliceNode(text, decorated).slice(0, fn.startIndex - decorated.startIndex))
+  );
+}
+
+function readGoFunction(fn: Node, text: string): FunctionShape | undefined {
+  const name = readName(fn.childForFieldName('name'), text);
+  if (name === undefined) return undefined;
+  let owner: string | undefined;
+  const selfNames: string[] = [];
+  const receiver = fn
+    .childForFieldName('receiver')
+    ?.namedChildren.find((c) => c?.type === 'parameter_declaration');
+  if (receiver !== undefined && receiver !== null) {
+    owner = readGoTypeName(receiver.childForFieldName('type'), text);
+    const receiverName = receiver.childForFieldName('name');
+    if (receiverName !== null) selfNames.push(sliceNode(text, receiverName));
+  }
+  const params: string[] = [];
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (param === null || param.type === 'comment') continue;
+    const names = param.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    if (names.length === 0) params.push('');
+    for (const n of names) params.push(sliceNode(text, n));
+  }
+  return {
+    node: fn,
+    name,
+    ...(owner === undefined ? {} : { owner }),
+    params,
+    selfNames,
+    line: fn.startPosition.row + 1,
+  };
+}
+
+/** The type name of a Go type expression: `*Client` and `Client` give `Client`. */
+export function readGoTypeName(type: Node | null, text: string): string | undefined {
+  let current = type;
+  while (current !== null && current.type === 'pointer_type') current = current.namedChildren[0] ?? null;
+  if (current?.type === 'type_identifier') return sliceNode(text, current);
+  if (current?.type === 'qualified_type') return readName(current.childForFieldName('name'), text);
+  return undefined;
+}
+
+/** The class holding `node` (for `this`/`self`), when it sits in a method. */
+export function findEnclosingOwner(
+  node: Node,
+  language: ScanLanguage,
+  text: string,
+): FunctionShape | undefined {
+  for (let fn = findEnclosingFunction(node, language, text); fn !== undefined; ) {
+    if (fn.owner !== undefined) return fn;
+    // An arrow function inside a method sees the method's `this`.
+    if (!isJsLanguage(language) || fn.node.type !== 'arrow_function') return undefined;
+    fn = findEnclosingFunction(fn.node, language, text);
+  }
+  return undefined;
+}
+
+/** The classes and typed fields one file declares. */
+export function collectClassFacts(
+  root: Node,
+  language: ScanLanguage,
+  text: string,
+): { classes: ClassFact[]; fieldTypes: Array<[string, string]> } {
+  const classes: ClassFact[] = [];
+  const fieldTypes: Array<[string, string]> = [];
+  if (isJsLanguage(language)) {
+    for (const cls of root.descendantsOfType([...JS_CLASSES])) {
+      const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
+      if (cls === null || name === undefined) continue;
+      const heritage = cls.namedChildren.find((c) => c?.type === 'class_heritage');
+      const extendsClause = heritage?.namedChildren.find((c) => c?.type === 'extends_clause') ?? heritage;
+      const base = extendsClause?.namedChildren.find((c) => c !== null && c.type !== 'type_arguments');
+      classes.push({
+        name,
+        bases: base === undefined || base === null ? [] : [lastName(sliceNode(text, base))],
+      });
+    }
+    for (const field of root.descendantsOfType([
+      'public_field_definition',
+      'required_parameter',
+      'optional_parameter',
+    ])) {
+      if (field === null) continue;
+      const nameNode = field.childForFieldName('name') ?? field.childForFieldName('pattern');
+      const type = field.childForFieldName('type')?.namedChildren[0];
+      if (nameNode === null || type === undefined || type === null) continue;
+      if (
+        field.type !== 'public_field_definition' &&
+        !field.namedChildren.some((c) => c?.type === 'accessibility_modifier')
+      )
+        continue;
+      const typeName =
+        type.type === 'generic_type' ? readName(type.childForFieldName('name'), text) : sliceNode(text, type);
+      if (typeName !== undefined && /^[A-Za-z_$][\w$]*$/.test(typeName))
+        fieldTypes.push([sliceNode(text, nameNode), typeName]);
+    }
+  } else if (language === 'python') {
+    for (const cls of root.descendantsOfType('class_definition')) {
+      const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
+      if (cls === null || name === undefined) continue;
+      const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? [])
+        .filter((b): b is Node => b !== null && (b.type === 'identifier' || b.type === 'attribute'))
+        .map((b) => lastName(sliceNode(text, b)));
+      classes.push({ name, bases });
+    }
+  } else if (language === 'go') {
+    for (const field of root.descendantsOfType('field_declaration')) {
+      if (field === null) continue;
+      const typeName = readGoTypeName(field.childForFieldName('type'), text);
+      if (typeName === undefined) continue;
+      for (const n of field.childrenForFieldName('name'))
+        if (n !== null) fieldTypes.push([sliceNode(text, n), typeName]);
+    }
+  }
+  return { classes, fieldTypes };
+}
+
+function readName(node: Node | null, text: string): string | undefined {
+  return node === null ? undefined : sliceNode(text, node);
+}
+
+/** The last dotted part of a name: `requests.Session` gives `Session`. */
+export function lastName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? name : name.slice(dot + 1);
+}

@@ -1,0 +1,289 @@
+/**
+ * Finds one file's wrappers: a function or method whose parameters flow into the URL (and possibly
+ * the method) of a call found in it becomes a client of its own, and its call sites become calls.
+ * Also the file's exported client instances (`export const api = axios.create(...)`) and its
+ * "verb-forwarding" client classes: at least three methods named for HTTP verbs (`get`, `post`,
+ * ...) that each hand their first parameter, with their own verb as a string, to one function.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import type { ScanContext } from '../recognizers/context';
+import { urlNotWrittenHere } from '../recognizers/inferred-clients';
+import { readConstantString, sliceNode } from '../syntax';
+import type { HttpCall, UrlSegment } from '../types';
+import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
+import type { FileFacts, InstanceDefinition, WrapperDefinition } from './types';
+import { readNameValue } from './values';
+
+const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+// `getAPIList`, `post_form`: a verb-named method's variants, counted once a class has three plain verbs.
+const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
+const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
+const FOLLOW_DEPTH = 3;
+
+/**
+ * Collects what one scanned file contributes to the project view, and the calls that only forward
+ * their wrapper's parameters (`fetch(url, init)` inside `request(url, init)`): no part of their URL
+ * is written at the call, so they are reported at the wrapper's call sites instead.
+ */
+export function collectFileFacts(
+  context: ScanContext,
+  calls: readonly HttpCall[],
+): { facts: FileFacts; forwarding: Set<HttpCall> } {
+  const seen = new Map<number, Node>();
+  const definitions = findVerbForwarders(context, seen);
+  const enclosing = new Map<HttpCall, Node>();
+  for (const call of calls) {
+    const node = findCallNode(context, call);
+    if (node === undefined) continue;
+    const fn = findEnclosingFunction(node, context.language, context.text);
+    if (fn === undefined) continue;
+    enclosing.set(call, fn.node);
+    if (seen.has(fn.node.id)) continue;
+    const definition = readWrapper(context, call, node, fn);
+    if (definition !== undefined) {
+      seen.set(fn.node.id, fn.node);
+      definitions.push(definition);
+    }
+  }
+  const forwarding = new Set<HttpCall>();
+  for (const [call, fn] of enclosing) {
+    const written =
+      call.origin === 'inferred'
+        ? !urlNotWrittenHere.has(call)
+        : call.url.segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
+    if (seen.has(fn.id) && !written) forwarding.add(call);
+  }
+  const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
+  return { facts: { definitions, instances: findInstances(context), classes, fieldTypes }, forwarding };
+}
+
+function findCallNode(context: ScanContext, call: HttpCall): Node | undefined {
+  const { start, end } = call.location;
+  let node: Node | null = context.root.descendantForIndex(start.offset, end.offset);
+  // The smallest node covering the range may be a child of the call (same extent): climb to it.
+  while (node !== null && node.startIndex >= start.offset && node.endIndex <= end.offset) {
+    if (node.startIndex === start.offset && node.endIndex === end.offset && /call/.test(node.type))
+      return node;
+    node = node.parent;
+  }
+  return undefined;
+}
+
+function readWrapper(
+  context: ScanContext,
+  call: HttpCall,
+  node: Node,
+  fn: FunctionShape,
+): WrapperDefinition | undefined {
+  const { text, language } = context;
+  let urlParam: number | undefined;
+  const url: UrlSegment[] = [];
+  for (const segment of call.url.segments) {
+    if (segment.kind === 'expr' && urlParam === undefined) {
+      const param = findFlowingParam(context, segment.source, node, fn, 0);
+      if (param !== undefined) {
+        urlParam = param;
+        url.push({ kind: 'expr', source: fn.params[param] ?? '' });
+        continue;
+      }
+    }
+    url.push(segment);
+  }
+  if (urlParam === undefined) return undefined;
+  let methodParam: number | undefined;
+  let methodKey: string | undefined;
+  let methodDefault: string | undefined;
+  if (call.method === undefined) {
+    const args = node.childForFieldName('arguments');
+    const names = new Set<string>();
+    if (call.methodSource !== undefined) names.add(call.methodSource);
+    if (args !== null) {
+      for (const id of args.descendantsOfType(['identifier', 'shorthand_property_identifier'])) {
+        if (id !== null && METHOD_NAME.test(sliceNode(text, id))) names.add(sliceNode(text, id));
+      }
+    }
+    for (const name of names) {
+      const index = fn.params.indexOf(name);
+      if (index >= 0) {
+        methodParam = index;
+        break;
+      }
+      // `const { method = 'GET', ...rest } = options`: the method is the options parameter's `method`.
+      const from = isJsLanguage(language) ? findDestructuredParam(fn, name, text) : undefined;
+      if (from !== undefined) {
+        methodParam = from.index;
+        methodKey = 'method';
+        methodDefault = from.fallback;
+        break;
+      }
+    }
+  }
+  return {
+    kind: 'wrapper',
+    language,
+    name: fn.name,
+    ...(fn.owner === undefined ? {} : { owner: fn.owner }),
+    params: fn.params,
+    ...(call.method === undefined ? {} : { method: call.method }),
+    ...(methodParam === undefined ? {} : { methodParam }),
+    ...(methodKey === undefined ? {} : { methodKey }),
+    ...(methodDefault === undefined ? {} : { methodDefault }),
+    urlParam,
+    url,
+    client: call.client,
+    site: { file: context.file, line: fn.line },
+  };
+}
+
+// `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and
+// the default when it is a string.
+function findDestructuredParam(
+  fn: FunctionShape,
+  name: string,
+  text: string,
+): { index: number; fallback?: string } | undefined {
+  for (const declarator of fn.node.descendantsOfType('variable_declarator')) {
+    const pattern = declarator?.childForFieldName('name');
+    const value = declarator?.childForFieldName('value');
+    if (pattern?.type !== 'object_pattern' || value?.type !== 'identifier') continue;
+    const index = fn.params.indexOf(sliceNode(text, value));
+    if (index < 0) continue;
+    for (const child of pattern.namedChildren) {
+      if (child === null) continue;
+      const key =
+        child.type === 'object_assignment_pattern'
+          ? child.childForFieldName('left')
+          : child.type === 'pair_pattern'
+            ? child.childForFieldName('key')
+            : child;
+      if (key === null || sliceNode(text, key) !== name) continue;
+      const right = child.type === 'object_assignment_pattern' ? child.childForFieldName('right') : null;
+      const fallback = right === null ? undefined : readConstantString(right, text)?.toUpperCase();
+      return fallback === undefined ? { index } : { index, fallback };
+    }
+  }
+  return undefined;
+}
+
+// Which parameter an expression's value comes from: the expression's root name is a parameter, or
+// a local whose assigned value mentions one (followed a few assignments deep).
+function findFlowingParam(
+  context: ScanContext,
+  source: string,
+  use: Node,
+  fn: FunctionShape,
+  depth: number,
+): number | undefined {
+  const root = ROOT_NAME.exec(source.trim())?.[0];
+  if (root === undefined) return undefined;
+  const direct = fn.params.indexOf(root);
+  if (direct >= 0 && root !== '') return direct;
+  if (depth >= FOLLOW_DEPTH || fn.selfNames.includes(root)) return undefined;
+  const value = readNameValue(root, use, context.language, context.text, context.root);
+  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
+    return undefined;
+  const words = sliceNode(context.text, value).match(/[A-Za-z_$][\w$]*/g) ?? [];
+  for (const word of words) {
+    const index = fn.params.indexOf(word);
+    if (index >= 0 && word !== '') return index;
+  }
+  for (const word of words) {
+    if (word === root) continue;
+    const found = findFlowingParam(context, word, value, fn, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+// Classes or objects with three or more verb-named methods that forward (verb, first parameter).
+function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): WrapperDefinition[] {
+  const { text, language } = context;
+  const types = isJsLanguage(language)
+    ? ['method_definition']
+    : language === 'python'
+      ? ['function_definition']
+      : ['method_declaration'];
+  const byOwner = new Map<
+    string,
+    Array<WrapperDefinition & { nodeId: number; node: Node; plain: boolean }>
+  >();
+  for (const method of context.root.descendantsOfType(types)) {
+    if (method === null) continue;
+    const nameNode = method.childForFieldName('name');
+    const body = method.childForFieldName('body');
+    if (nameNode === null || body === null) continue;
+    const methodName = sliceNode(text, nameNode);
+    // Other methods of such a class that send their own name as the verb (`list` sends "list").
+    const verb =
+      VERB_PREFIXED.exec(methodName)?.[1] ?? (/^[a-z]+$/.test(methodName) ? methodName : undefined);
+    if (verb === undefined) continue;
+    const plain = VERBS.has(sliceNode(text, nameNode).replace(/^_+/, '').toLowerCase());
+    const shape = findEnclosingFunction(body.firstNamedChild ?? body, language, text);
+    if (shape === undefined || shape.node.id !== method.id || shape.owner === undefined) continue;
+    const first = shape.params[0];
+    if (first === undefined || first === '') continue;
+    const bodyText = sliceNode(text, body);
+    const literal = new RegExp(`["'\`]${verb}["'\`]`, 'i');
+    if (!literal.test(bodyText) || !new RegExp(`[(,]\\s*${first.replace(/\$/g, '\\$')}\\b`).test(bodyText))
+      continue;
+    const list = byOwner.get(shape.owner) ?? [];
+    list.push({
+      plain,
+      kind: 'wrapper',
+      language,
+      name: sliceNode(text, nameNode),
+      owner: shape.owner,
+      params: shape.params,
+      method: verb.toUpperCase(),
+      urlParam: 0,
+      url: [{ kind: 'expr', source: first }],
+      client: 'custom',
+      site: { file: context.file, line: shape.line },
+      nodeId: method.id,
+      node: method,
+    });
+    byOwner.set(shape.owner, list);
+  }
+  const found = [...byOwner.values()].filter((list) => list.filter((d) => d.plain).length >= 3).flat();
+  for (const definition of found) seen.set(definition.nodeId, definition.node);
+  return found.map(({ nodeId: _, node: __, plain: ___, ...definition }) => definition);
+}
+
+// `export const api = axios.create({...})` (or got/ky's factories): an instance other modules import.
+function findInstances(context: ScanContext): InstanceDefinition[] {
+  if (!isJsLanguage(context.language)) return [];
+  const instances: InstanceDefinition[] = [];
+  for (const declarator of context.root.descendantsOfType('variable_declarator')) {
+    if (declarator === null) continue;
+    const exported = declarator.parent?.parent?.type === 'export_statement';
+    const name = declarator.childForFieldName('name');
+    const value = declarator.childForFieldName('value');
+    if (!exported || name?.type !== 'identifier' || value?.type !== 'call_expression') continue;
+    const callee = value.childForFieldName('function');
+    if (callee?.type !== 'member_expression') continue;
+    const object = callee.childForFieldName('object');
+    const property = sliceNode(context.text, callee.childForFieldName('property') ?? callee);
+    if (object?.type !== 'identifier' || !['create', 'extend'].includes(property)) continue;
+    const binding = context
+      .findBindings(sliceNode(context.text, object))
+      .find((b) => b.kind === 'import' || b.initializer !== undefined);
+    const source =
+      binding?.importSource ??
+      (binding?.initializer === undefined
+        ? undefined
+        : /require\(\s*['"]([^'"]+)['"]/.exec(sliceNode(context.text, binding.initializer))?.[1]);
+    const client =
+      source === 'axios' ? 'axios' : source === 'got' ? 'got' : source === 'ky' ? 'ky' : undefined;
+    if (client === undefined) continue;
+    instances.push({
+      kind: 'instance',
+      language: context.language,
+      name: sliceNode(context.text, name),
+      client,
+      site: { file: context.file, line: declarator.startPosition.row + 1 },
+    });
+  }
+  return instances;
+}

@@ -1,0 +1,89 @@
+/**
+ * Scanning a whole project: every file is scanned on its own, then the project pass finds the
+ * project's own clients (wrappers around recognised calls, exported client instances) and scans the
+ * files that name them again, so their call sites become calls. Wrappers of wrappers are found in
+ * later rounds, until a round finds no new client (at most `MAX_ROUNDS`).
+ */
+
+import type { Scanner, ScanResult } from '../types';
+import type { FileFacts, ProjectView, WrapperDefinition } from './types';
+
+/** One file of a project: its path (as reported) and a way to read its text. */
+export interface ProjectFile {
+  file: string;
+  read(): string;
+}
+
+const MAX_ROUNDS = 5;
+
+/** Scans every file of a project; the result maps each file to what was found in it. */
+export async function scanProject(
+  scanner: Scanner,
+  files: readonly ProjectFile[],
+): Promise<Map<string, ScanResult>> {
+  const results = new Map<string, ScanResult>();
+  const texts = new Map<string, string>();
+  for (const { file, read } of files) {
+    let text: string;
+    try {
+      text = read();
+    } catch (error) {
+      results.set(file, {
+        calls: [],
+        errors: [{ code: 'read_error', message: `cannot read ${file}: ${(error as Error).message}` }],
+      });
+      continue;
+    }
+    texts.set(file, text);
+    results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true }));
+  }
+  const known = new Set<string>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const view = buildProjectView([...results.values()].map((result) => result.facts));
+    const fresh = new Set<string>();
+    for (const definition of [...view.definitions, ...view.instances]) {
+      const key = definitionKey(definition);
+      if (known.has(key)) continue;
+      known.add(key);
+      fresh.add(definition.name);
+    }
+    if (fresh.size === 0) break;
+    for (const [file, text] of texts) {
+      if (![...fresh].some((name) => text.includes(name))) continue;
+      results.set(file, await scanner.scanText(file, text, undefined, { project: view, collectFacts: true }));
+    }
+  }
+  return results;
+}
+
+function definitionKey(definition: {
+  kind: string;
+  name: string;
+  site: { file: string; line: number };
+}): string {
+  const extra =
+    definition.kind === 'wrapper'
+      ? `${(definition as WrapperDefinition).method ?? ''}:${(definition as WrapperDefinition).methodParam ?? ''}`
+      : '';
+  return `${definition.kind}:${definition.site.file}:${definition.site.line}:${definition.name}:${extra}`;
+}
+
+/** Joins the facts of every file into one view of the project's own clients. */
+export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): ProjectView {
+  const definitions = [];
+  const instances = [];
+  const classes = new Map<string, string[]>();
+  const fieldTypes = new Map<string, Set<string>>();
+  for (const fact of facts) {
+    if (fact === undefined) continue;
+    definitions.push(...fact.definitions);
+    instances.push(...fact.instances);
+    for (const cls of fact.classes) classes.set(cls.name, [...(classes.get(cls.name) ?? []), ...cls.bases]);
+    for (const [field, type] of fact.fieldTypes) {
+      const set = fieldTypes.get(field) ?? new Set<string>();
+      set.add(type);
+      fieldTypes.set(field, set);
+    }
+  }
+  return { definitions, instances, classes, fieldTypes };
+}

@@ -1,0 +1,89 @@
+/**
+ * What the project pass knows about a project's own HTTP clients: the functions and methods that
+ * pass their parameters on to a recognised call (wrappers), the client instances a module exports,
+ * and the classes and typed fields that tell which object a call goes to. Plain data, so one file's
+ * facts can be kept in the workspace index and replaced when that file changes.
+ */
+
+import type { HttpClient, ScanLanguage, UrlSegment } from '../types';
+
+/** Where a wrapper is written, for the explanation a call gets ("via `Adapter.get` (adapters.py:135)"). */
+export interface DefinitionSite {
+  file: string;
+  line: number;
+}
+
+/**
+ * A project function or method that makes an HTTP call with what its caller passes: its call sites
+ * are calls. The URL at a call site is `url` with the `{param}` expression segment replaced by the
+ * argument in that position.
+ */
+export interface WrapperDefinition {
+  kind: 'wrapper';
+  language: ScanLanguage;
+  /** The function or method name as called (`get`, `NewRequest`, `fetchApi`). */
+  name: string;
+  /**
+   * The class (or, for an object literal's method, the variable) it belongs to: `Adapter`, `api`.
+   * Absent for a plain function.
+   */
+  owner?: string;
+  /** Parameter names in argument order, without `self`/`this`/`cls` or a Go receiver. */
+  params: string[];
+  /** The method: fixed, or taken from the argument in `methodParam`'s position (or its `method` key). */
+  method?: string;
+  methodParam?: number;
+  /** When the method is the `method` property of an options object in that position. */
+  methodKey?: string;
+  /** The method when the caller gives none (`const { method = 'GET' } = options`). */
+  methodDefault?: string;
+  /** The URL comes from the argument in this position; absent: the URL is fixed. */
+  urlParam?: number;
+  /** The URL template; an `expr` segment whose source is the URL parameter's name takes the argument. */
+  url: UrlSegment[];
+  client: HttpClient;
+  site: DefinitionSite;
+}
+
+/** A client instance a module binds to a name (`export const api = axios.create(...)`). */
+export interface InstanceDefinition {
+  kind: 'instance';
+  language: ScanLanguage;
+  name: string;
+  client: HttpClient;
+  base?: UrlSegment[];
+  site: DefinitionSite;
+}
+
+/** A class and the classes it names as its bases, as written. */
+export interface ClassFact {
+  name: string;
+  bases: string[];
+}
+
+/** One file's contribution to the project view. */
+export interface FileFacts {
+  definitions: WrapperDefinition[];
+  instances: InstanceDefinition[];
+  classes: ClassFact[];
+  /** `field name -> type name` for class fields declared with a class type (`_client: OpenAI`). */
+  fieldTypes: Array<[string, string]>;
+}
+
+/** Everything the project pass hands the scanner for one file's second look. */
+export interface ProjectView {
+  definitions: readonly WrapperDefinition[];
+  instances: readonly InstanceDefinition[];
+  /** Class name -> base names, across the project. */
+  classes: ReadonlyMap<string, readonly string[]>;
+  /** Field name -> type names declared for it anywhere in the project. */
+  fieldTypes: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** An empty view: the scanner's first look at a file. */
+export const EMPTY_VIEW: ProjectView = {
+  definitions: [],
+  instances: [],
+  classes: new Map(),
+  fieldTypes: new Map(),
+};

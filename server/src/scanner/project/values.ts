@@ -1,0 +1,258 @@
+/**
+ * What a URL argument holds, looked for a little further than the argument itself: a local variable
+ * assigned a few lines above (`api_path = ...`, `path := fmt.Sprintf(...)`), a module constant
+ * (`const appsBasePath = "/v2/apps"`), a tagged template (`path\`/files/${id}\``), a string's
+ * `.format(...)`, or a simple helper whose first argument is the path
+ * (`utils.format_url("/v1/auth/{mount_point}/role", ...)`, `addOptions(basePath, opt)`).
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { readPythonUrl } from '../python-syntax';
+import { readGoUrl } from '../recognizers/go-http';
+import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
+import type { ScanLanguage, UrlSegment } from '../types';
+import { readUrlTemplate } from '../url-template';
+import { isJsLanguage } from './code-shape';
+
+const MAX_DEPTH = 4;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+const ASSIGNMENT_TYPES: Record<'js' | 'python' | 'go', string[]> = {
+  js: ['variable_declarator', 'assignment_expression'],
+  python: ['assignment'],
+  go: ['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec'],
+};
+
+/** Reads a URL argument into segments, following locals, constants and simple helpers. */
+export function readUrlValue(
+  node: Node | undefined,
+  language: ScanLanguage,
+  text: string,
+  root: Node,
+): UrlSegment[] {
+  return resolve(node, language, text, root, 0);
+}
+
+/** Reads the value of a name at `use`: its last assignment in the function above, or a module constant. */
+export function readNameValue(
+  name: string,
+  use: Node,
+  language: ScanLanguage,
+  text: string,
+  root: Node,
+): Node | undefined {
+  const family = isJsLanguage(language) ? 'js' : language === 'python' ? 'python' : 'go';
+  const scope = findScope(use, language) ?? root;
+  const local = findAssignment(scope, name, family, text, use.startIndex);
+  if (local !== undefined || scope.id === root.id) return local;
+  return findAssignment(root, name, family, text, Number.POSITIVE_INFINITY, true);
+}
+
+function resolve(
+  node: Node | undefined,
+  language: ScanLanguage,
+  text: string,
+  root: Node,
+  depth: number,
+): UrlSegment[] {
+  if (node === undefined) return [];
+  const inner = unwrapExpression(node);
+  const helper = readHelperPath(inner, language, text, root, depth);
+  const segments = helper ?? readLanguageUrl(inner, language, text);
+  const out: UrlSegment[] = [];
+  for (const segment of segments) {
+    if (segment.kind === 'expr' && IDENTIFIER.test(segment.source) && depth < MAX_DEPTH) {
+      const value = readNameValue(segment.source, inner, language, text, root);
+      if (value !== undefined) {
+        const resolved = resolve(value, language, text, root, depth + 1);
+        if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
+          for (const r of resolved) push(out, r);
+          continue;
+        }
+      }
+    }
+    push(out, segment);
+  }
+  return out;
+}
+
+function readLanguageUrl(node: Node, language: ScanLanguage, text: string): UrlSegment[] {
+  if (isJsLanguage(language)) {
+    // path`/files/${id}`: a tagged template's text is the URL.
+    if (node.type === 'call_expression') {
+      const args = node.childForFieldName('arguments');
+      if (args?.type === 'template_string') return readLiteral(args, text)?.segments ?? [];
+    }
+    return readUrlTemplate(node, text).segments;
+  }
+  if (language === 'python') return readPythonUrl(node, text).segments;
+  return readGoUrl(node, text).segments;
+}
+
+// `fmt("/a/{x}", x=...)`, `"/a/{x}".format(...)`, `addOptions(basePath, opt)`: the path the helper
+// fills in, with `{name}` placeholders read as expressions.
+function readHelperPath(
+  node: Node,
+  language: ScanLanguage,
+  text: string,
+  root: Node,
+  depth: number,
+): UrlSegment[] | undefined {
+  const callType = language === 'python' ? 'call' : 'call_expression';
+  if (node.type !== callType || depth >= MAX_DEPTH) return undefined;
+  const callee = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments');
+  if (callee === null || args === null || args.type === 'template_string') return undefined;
+  if (language === 'go' && sliceNode(text, callee) === 'fmt.Sprintf')
+    return readSprintfValue(node, text, root, depth);
+  if (
+    language === 'python' &&
+    callee.type === 'attribute' &&
+    sliceNode(text, callee.childForFieldName('attribute') ?? callee) === 'format'
+  ) {
+    const object = callee.childForFieldName('object');
+    if (object?.type === 'string') return splitPlaceholders(readPythonUrl(object, text).segments);
+  }
+  const first = args.namedChildren.find(
+    (c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
+  );
+  if (first === undefined || first === null) return undefined;
+  const value = resolve(first, language, text, root, depth + 1);
+  const head = value[0];
+  if (head?.kind !== 'literal' || !head.text.includes('/')) return undefined;
+  return language === 'python' ? splitPlaceholders(value) : value;
+}
+
+// `fmt.Sprintf(byIdPath, id)`, `fmt.Sprintf(base + "/x")`: a format that is not a literal, read
+// through constants, then each verb replaced by its argument.
+function readSprintfValue(node: Node, text: string, root: Node, depth: number): UrlSegment[] | undefined {
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg !== null && arg.type !== 'comment',
+  );
+  const format = args[0];
+  if (
+    format === undefined ||
+    format.type === 'interpreted_string_literal' ||
+    format.type === 'raw_string_literal'
+  )
+    return undefined;
+  const value = resolve(format, 'go', text, root, depth + 1);
+  if (value.length !== 1 || value[0]?.kind !== 'literal') return undefined;
+  const out: UrlSegment[] = [];
+  let at = 0;
+  let next = 1;
+  const pattern = value[0].text;
+  for (const match of pattern.matchAll(/%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]/g)) {
+    const index = match.index ?? 0;
+    if (index > at) push(out, { kind: 'literal', text: pattern.slice(at, index) });
+    if (match[0] === '%%') push(out, { kind: 'literal', text: '%' });
+    else {
+      const arg = args[next++];
+      push(out, { kind: 'expr', source: arg === undefined ? '' : sliceNode(text, arg) });
+    }
+    at = index + match[0].length;
+  }
+  if (at < pattern.length) push(out, { kind: 'literal', text: pattern.slice(at) });
+  return out;
+}
+
+function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const segment of segments) {
+    if (segment.kind !== 'literal') {
+      push(out, segment);
+      continue;
+    }
+    let at = 0;
+    for (const match of segment.text.matchAll(PLACEHOLDER)) {
+      const index = match.index ?? 0;
+      if (index > at) push(out, { kind: 'literal', text: segment.text.slice(at, index) });
+      push(out, { kind: 'expr', source: match[1] ?? '' });
+      at = index + match[0].length;
+    }
+    if (at < segment.text.length) push(out, { kind: 'literal', text: segment.text.slice(at) });
+  }
+  return out;
+}
+
+function findScope(node: Node, language: ScanLanguage): Node | undefined {
+  for (let current = node.parent; current !== null; current = current.parent) {
+    const type = current.type;
+    if (language === 'python' && type === 'function_definition') return current;
+    if (
+      language === 'go' &&
+      (type === 'function_declaration' || type === 'method_declaration' || type === 'func_literal')
+    )
+      return current;
+    if (
+      isJsLanguage(language) &&
+      (type === 'function_declaration' ||
+        type === 'method_definition' ||
+        type === 'arrow_function' ||
+        type === 'function_expression')
+    )
+      return current;
+  }
+  return undefined;
+}
+
+// The value assigned to `name` last before `before` in `scope` (only top-level ones when `topLevel`).
+function findAssignment(
+  scope: Node,
+  name: string,
+  family: 'js' | 'python' | 'go',
+  text: string,
+  before: number,
+  topLevel = false,
+): Node | undefined {
+  let found: Node | undefined;
+  for (const node of scope.descendantsOfType(ASSIGNMENT_TYPES[family])) {
+    // Only assignments finished before the use: `path, err := addOptions(path, opt)` reads the earlier `path`.
+    if (node === null || node.endIndex > before) continue;
+    if (topLevel && findScope(node, family === 'js' ? 'typescript' : family) !== undefined) continue;
+    const value = readAssignedValue(node, name, family, text);
+    if (value !== undefined) found = value;
+  }
+  return found;
+}
+
+function readAssignedValue(
+  node: Node,
+  name: string,
+  family: 'js' | 'python' | 'go',
+  text: string,
+): Node | undefined {
+  if (family === 'js') {
+    const left = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+    const right = node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right');
+    return left?.type === 'identifier' && sliceNode(text, left) === name && right !== null
+      ? right
+      : undefined;
+  }
+  if (family === 'python') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    return left?.type === 'identifier' && sliceNode(text, left) === name && right !== null
+      ? right
+      : undefined;
+  }
+  const leftNames =
+    node.type === 'const_spec' || node.type === 'var_spec'
+      ? node.childrenForFieldName('name')
+      : (node.childForFieldName('left')?.namedChildren ?? []);
+  const right = node.childForFieldName(
+    node.type === 'const_spec' || node.type === 'var_spec' ? 'value' : 'right',
+  );
+  const values = (right?.namedChildren ?? []).filter((v): v is Node => v !== null && v.type !== 'comment');
+  const index = leftNames.findIndex((n) => n !== null && sliceNode(text, n) === name);
+  if (index < 0) return undefined;
+  // `path, err := addOptions(...)`: one call giving several values; the first is the path.
+  return values.length === 1 ? values[0] : values[index];
+}
+
+function push(segments: UrlSegment[], segment: UrlSegment): void {
+  const last = segments[segments.length - 1];
+  if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;
+  else segments.push({ ...segment });
+}

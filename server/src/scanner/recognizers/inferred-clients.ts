@@ -1,0 +1,365 @@
+/**
+ * Finds the call sites of the project's own clients that the project pass inferred (see
+ * `scanner/project`): calls of a wrapper function or method, with the caller's arguments put in
+ * for the wrapper's URL and method parameters, and helper calls on a client instance another module
+ * exports. Finds nothing on a file's first look, when the scanner has no project view yet.
+ *
+ * Which object a method call goes to is decided from the code, not from types: `this`/`self`/a Go
+ * receiver inside the owner's class (or a class it extends, or one extending it); a receiver whose
+ * name is the owner's (`self._adapter` for `Adapter`, `s.client` for `Client`, `this._client` for
+ * `APIClient`); a field declared with the owner's type (`_client: OpenAI`); or, for an object
+ * literal's methods, the object's own name. A plain function call matches a wrapper of that name in
+ * the same file, a file that imports the name, or (Go) the same package.
+ */
+
+import { basename, dirname, extname } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
+import type { InstanceDefinition, ProjectView, WrapperDefinition } from '../project/types';
+import { readUrlValue } from '../project/values';
+import { readPythonArguments, readPythonString } from '../python-syntax';
+import { readConstantString, sliceNode } from '../syntax';
+import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
+import type { CallRecognizer, ScanContext } from './context';
+import { readGoString } from './go-http';
+import { readObjectProperty } from './js-objects';
+import { findCleanWordNodes } from './recovery';
+
+const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
+const NAME_TYPES = new Set(['identifier', 'property_identifier', 'field_identifier']);
+const HELPERS = new Map([
+  ['get', 'GET'],
+  ['delete', 'DELETE'],
+  ['head', 'HEAD'],
+  ['options', 'OPTIONS'],
+  ['post', 'POST'],
+  ['put', 'PUT'],
+  ['patch', 'PATCH'],
+]);
+
+/**
+ * Inferred calls whose URL argument writes no literal part of the URL (`this.update(ctx, id)`): the
+ * URL is all the wrapper's. The project pass uses this to report a forwarding call only once.
+ */
+export const urlNotWrittenHere = new WeakSet<HttpCall>();
+
+/** The recogniser for inferred clients; it needs the project view the project pass supplies. */
+export const inferredClientRecognizer: CallRecognizer = {
+  client: 'custom',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go'],
+  recognize: findInferredCalls,
+};
+
+function family(language: ScanLanguage): string {
+  return isJsLanguage(language) ? 'js' : language;
+}
+
+function findInferredCalls(context: ScanContext): HttpCall[] {
+  const view = context.project;
+  const calls: HttpCall[] = [];
+  const byName = new Map<string, WrapperDefinition[]>();
+  for (const definition of view.definitions) {
+    if (family(definition.language) !== family(context.language)) continue;
+    const list = byName.get(definition.name) ?? [];
+    list.push(definition);
+    byName.set(definition.name, list);
+  }
+  for (const [name, definitions] of byName) {
+    for (const hit of findCleanWordNodes(context, name)) {
+      const call = matchCall(context, view, hit.node, hit.ancestors, definitions);
+      if (call !== undefined) calls.push(call);
+    }
+  }
+  for (const instance of view.instances) {
+    if (family(instance.language) !== family(context.language) || instance.site.file === context.file)
+      continue;
+    calls.push(...findInstanceCalls(context, instance));
+  }
+  // One call per call site: when several clients of the same name match (two apps in one
+  // repository), the one defined nearest the caller wins.
+  const best = new Map<number, HttpCall>();
+  for (const call of calls) {
+    const offset = call.calleeLocation.start.offset;
+    const current = best.get(offset);
+    if (
+      current === undefined ||
+      nearness(context.file, call.via?.file ?? '') > nearness(context.file, current.via?.file ?? '')
+    )
+      best.set(offset, call);
+  }
+  return [...best.values()];
+}
+
+// How many leading folders two files share.
+function nearness(file: string, other: string): number {
+  const a = dirname(file).split('/');
+  const b = dirname(other).split('/');
+  let shared = 0;
+  while (shared < a.length && a[shared] === b[shared]) shared++;
+  return shared;
+}
+
+function matchCall(
+  context: ScanContext,
+  view: ProjectView,
+  node: Node,
+  ancestors: readonly Node[],
+  definitions: readonly WrapperDefinition[],
+): HttpCall | undefined {
+  if (!NAME_TYPES.has(node.type)) return undefined;
+  const [parent, grandparent] = ancestors;
+  const callType = context.language === 'python' ? 'call' : 'call_expression';
+  let definition: WrapperDefinition | undefined;
+  let call: Node | undefined;
+  let callee: Node;
+  if (parent !== undefined && MEMBER_TYPES.has(parent.type) && parent.lastNamedChild?.id === node.id) {
+    const receiver = parent.firstNamedChild;
+    if (
+      receiver === null ||
+      grandparent?.type !== callType ||
+      grandparent.childForFieldName('function')?.id !== parent.id
+    )
+      return undefined;
+    definition = nearest(
+      context.file,
+      definitions.filter((d) => d.owner !== undefined && receiverMatches(context, view, receiver, d)),
+    );
+    call = grandparent;
+    callee = parent;
+  } else if (parent?.type === callType && parent.childForFieldName('function')?.id === node.id) {
+    definition = nearest(
+      context.file,
+      definitions.filter((d) => d.owner === undefined && isVisible(context, d)),
+    );
+    call = parent;
+    callee = node;
+  } else {
+    return undefined;
+  }
+  if (definition === undefined || call === undefined) return undefined;
+  // A wrapper's own recursive call is not a call site of it.
+  if (definition.site.file === context.file && definition.site.line === call.startPosition.row + 1)
+    return undefined;
+  return buildCall(context, definition, call, callee);
+}
+
+function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {
+  let best: WrapperDefinition | undefined;
+  let bestScore = -1;
+  for (const definition of definitions) {
+    const score = nearness(file, definition.site.file);
+    if (score > bestScore) {
+      best = definition;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function receiverMatches(
+  context: ScanContext,
+  view: ProjectView,
+  receiver: Node,
+  definition: WrapperDefinition,
+): boolean {
+  const owner = definition.owner ?? '';
+  const written = sliceNode(context.text, receiver);
+  const enclosing = findEnclosingOwner(receiver, context.language, context.text);
+  if (enclosing?.selfNames.includes(written) && enclosing.owner !== undefined) {
+    return related(view, enclosing.owner, owner);
+  }
+  const name = lastName(written);
+  const normal = name.replace(/^_+/, '').toLowerCase();
+  const ownerNormal = owner.replace(/^_+/, '').toLowerCase();
+  if (normal === ownerNormal) return true;
+  const isClass = /^[A-Z]/.test(owner);
+  if (isClass && normal.length >= 4 && ownerNormal.endsWith(normal)) return true;
+  const types = view.fieldTypes.get(name);
+  return types !== undefined && [...types].some((type) => related(view, type, owner));
+}
+
+// Same class, or one extends the other (a call on `self` may land in a subclass's override).
+function related(view: ProjectView, a: string, b: string): boolean {
+  return a === b || extendsClass(view, a, b, 0) || extendsClass(view, b, a, 0);
+}
+
+function extendsClass(view: ProjectView, child: string, ancestor: string, depth: number): boolean {
+  if (depth > 8) return false;
+  for (const base of view.classes.get(child) ?? []) {
+    if (base === ancestor || extendsClass(view, base, ancestor, depth + 1)) return true;
+  }
+  return false;
+}
+
+function isVisible(context: ScanContext, definition: WrapperDefinition): boolean {
+  if (definition.site.file === context.file) return true;
+  if (context.language === 'go') return dirname(definition.site.file) === dirname(context.file);
+  const name = definition.name.replace(/\$/g, '\\$');
+  const pattern =
+    context.language === 'python'
+      ? new RegExp(`^\\s*from\\s+\\S+\\s+import\\s+[^\\n]*\\b${name}\\b`, 'm')
+      : new RegExp(`\\bimport\\b[^;]*\\b${name}\\b[^;]*\\bfrom\\b|\\b${name}\\b[^;\\n]*=\\s*require\\(`);
+  return pattern.test(context.text);
+}
+
+function buildCall(
+  context: ScanContext,
+  definition: WrapperDefinition,
+  call: Node,
+  callee: Node,
+): HttpCall | undefined {
+  const { positional, keywords } = readArguments(context, call);
+  const argumentAt = (index: number | undefined): Node | undefined => {
+    if (index === undefined) return undefined;
+    return positional[index] ?? keywords.get(definition.params[index] ?? '');
+  };
+  const urlParamName = definition.urlParam === undefined ? undefined : definition.params[definition.urlParam];
+  const urlArgument = argumentAt(definition.urlParam);
+  if (definition.urlParam !== undefined && urlArgument === undefined) return undefined;
+  const argumentSegments =
+    urlArgument === undefined ? [] : readUrlValue(urlArgument, context.language, context.text, context.root);
+  const segments: UrlSegment[] = [];
+  for (const segment of definition.url) {
+    if (segment.kind === 'expr' && segment.source === urlParamName) segments.push(...argumentSegments);
+    else segments.push({ ...segment });
+  }
+  let method = definition.method;
+  let methodSource: string | undefined;
+  if (method === undefined) {
+    const argument = argumentAt(definition.methodParam);
+    if (argument !== undefined) {
+      const valueNode =
+        definition.methodKey === undefined
+          ? argument
+          : readObjectValue(context, argument, definition.methodKey);
+      method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
+      if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
+      if (
+        valueNode === undefined &&
+        definition.methodKey !== undefined &&
+        isWithoutKey(context, argument, definition.methodKey)
+      )
+        method = definition.methodDefault;
+    } else {
+      method = definition.methodDefault;
+    }
+  }
+  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+  const known = segments.some((s) => s.kind === 'literal');
+  const found: HttpCall = {
+    kind: 'http',
+    client: definition.client,
+    method,
+    url: { source, segments: merge(segments), known },
+    location: context.locateNode(call),
+    calleeLocation: context.locateNode(callee),
+    text: context.readExcerpt(call),
+    origin: 'inferred',
+    via: {
+      name: definition.owner === undefined ? definition.name : `${definition.owner}.${definition.name}`,
+      file: definition.site.file,
+      line: definition.site.line,
+    },
+    ...(methodSource === undefined ? {} : { methodSource }),
+  };
+  if (!argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== ''))
+    urlNotWrittenHere.add(found);
+  return found;
+}
+
+function readArguments(
+  context: ScanContext,
+  call: Node,
+): { positional: Node[]; keywords: Map<string, Node> } {
+  if (context.language === 'python') return readPythonArguments(call);
+  const args = call.childForFieldName('arguments');
+  const positional = (args?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
+  );
+  return { positional, keywords: new Map() };
+}
+
+// An options object literal that does not set `key` (and spreads nothing that might).
+function isWithoutKey(context: ScanContext, argument: Node, key: string): boolean {
+  return context.language !== 'python' && readObjectProperty(argument, key, context.text).kind === 'absent';
+}
+
+function readObjectValue(context: ScanContext, argument: Node, key: string): Node | undefined {
+  if (context.language === 'python') return undefined;
+  const reading = readObjectProperty(argument, key, context.text);
+  return reading.kind === 'value' ? reading.node : undefined;
+}
+
+// `"GET"`, `'get'`, Go's `http.MethodGet`; undefined for anything computed.
+function readMethodValue(context: ScanContext, node: Node): string | undefined {
+  const { language, text } = context;
+  const literal =
+    language === 'python'
+      ? readPythonString(node, text)
+      : language === 'go'
+        ? readGoString(node, text)
+        : readConstantString(node, text);
+  if (literal !== undefined) return /^[A-Za-z]+$/.test(literal) ? literal.toUpperCase() : undefined;
+  if (language === 'go' && node.type === 'selector_expression') {
+    const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, node.childForFieldName('field') ?? node));
+    return match?.[1]?.toUpperCase();
+  }
+  return undefined;
+}
+
+// `api.get('/x')` where `api` is imported from the module that exports the instance.
+function findInstanceCalls(context: ScanContext, instance: InstanceDefinition): HttpCall[] {
+  const calls: HttpCall[] = [];
+  const moduleName = basename(instance.site.file, extname(instance.site.file));
+  for (const hit of findCleanWordNodes(context, instance.name)) {
+    const [member, call] = hit.ancestors;
+    if (
+      hit.node.type !== 'identifier' ||
+      member?.type !== 'member_expression' ||
+      call?.type !== 'call_expression'
+    )
+      continue;
+    if (
+      member.childForFieldName('object')?.id !== hit.node.id ||
+      call.childForFieldName('function')?.id !== member.id
+    )
+      continue;
+    const binding = context.findBindings(instance.name).find((b) => b.kind === 'import');
+    const source = binding?.importSource;
+    if (source === undefined || basename(source, extname(source)) !== moduleName) continue;
+    const helper = sliceNode(context.text, member.childForFieldName('property') ?? member);
+    const method = HELPERS.get(helper);
+    if (method === undefined) continue;
+    const args =
+      call
+        .childForFieldName('arguments')
+        ?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    const segments = readUrlValue(args[0], context.language, context.text, context.root);
+    calls.push({
+      kind: 'http',
+      client: instance.client,
+      method,
+      url: {
+        source: segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join(''),
+        segments,
+        known: segments.some((s) => s.kind === 'literal'),
+      },
+      location: context.locateNode(call),
+      calleeLocation: context.locateNode(member),
+      text: context.readExcerpt(call),
+      origin: 'inferred',
+      via: { name: instance.name, file: instance.site.file, line: instance.site.line },
+    });
+  }
+  return calls;
+}
+
+function merge(segments: UrlSegment[]): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const segment of segments) {
+    const last = out[out.length - 1];
+    if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;
+    else out.push({ ...segment });
+  }
+  return out;
+}
