@@ -24,6 +24,15 @@ import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { regoVersionOf } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
 import { clearIdentityCaches, redactTokensInText } from '../identity';
+import {
+  authoringCapabilities,
+  registerAuthoringLanguage,
+  regoCompletion,
+  regoCompletionTriggers,
+  regoHover,
+} from './authoring-language';
+import { AuthoringState } from './authoring-project';
+import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './authoring-running';
 import { toDiagnostic, toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
@@ -60,7 +69,21 @@ const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
 const audit = new EditorAudit();
-const editor: EditorContext = { workspace: () => workspace, ready };
+/** The Rego authoring features' view of the workspace (src/authoring); Clearance's input schema ships in schemas/. */
+const authoring = new AuthoringState(
+  documents,
+  () => workspace,
+  join(__dirname, '..', '..', 'schemas', 'input.schema.json'),
+  ready,
+);
+const editor: EditorContext = {
+  workspace: () => workspace,
+  ready,
+  rego: {
+    codeLenses: (uri) => regoCodeLenses(authoring, uri),
+    codeActions: (uri, range) => regoCodeActions(authoring, uri, range),
+  },
+};
 let codeLensRefresh = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
@@ -106,14 +129,15 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      // Completion serves `.clearance.yaml` only; `:` and space follow a key.
-      completionProvider: { triggerCharacters: [':', ' '] },
+      // Completion serves `.clearance.yaml` (`:` and space follow a key) and `.rego` files.
+      completionProvider: { triggerCharacters: [':', ' ', ...regoCompletionTriggers] },
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: {
         commands: ['clearance.server.refresh', 'clearance.server.reindex', ...editorCommands],
       },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      ...authoringCapabilities,
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
   };
@@ -149,6 +173,7 @@ async function refreshAll(): Promise<void> {
   });
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
+  authoring.applySettings(raw, ws.root);
   indexer?.applySettings();
   for (const e of ws.settingErrors) log('warn', e.message);
   const configDoc = ws.documents.get(ws.projectConfigPath);
@@ -403,8 +428,12 @@ connection.onExecuteCommand(async ({ command, arguments: args }) => {
 });
 
 registerEditorHandlers(connection, editor);
+registerAuthoringLanguage(connection, authoring);
+registerAuthoringRequests(connection, authoring, ready);
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
+  const rego = await regoHover(authoring, textDocument.uri, position);
+  if (rego !== undefined) return rego;
   const ws = workspace;
   const path = toPath(textDocument.uri);
   if (!ws || !path || !ws.contains(path)) return null;
@@ -426,7 +455,9 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });
 
-connection.onCompletion(({ textDocument, position }) => {
+connection.onCompletion(async ({ textDocument, position }) => {
+  const rego = await regoCompletion(authoring, textDocument.uri, position);
+  if (rego !== undefined) return rego;
   const ws = workspace;
   const path = toPath(textDocument.uri);
   const document = documents.get(textDocument.uri);
