@@ -64,10 +64,9 @@ export class AuthoringState {
     return ws;
   }
 
-  /** Applies the `clearance.authoring` settings (the input schema's path). */
-  applySettings(raw: unknown, root: string | undefined): void {
-    const setting = (raw as { authoring?: { inputSchema?: unknown } } | undefined)?.authoring?.inputSchema;
-    const path = typeof setting === 'string' && setting.trim() !== '' ? setting : undefined;
+  /** Applies `clearance.authoring.inputSchema`: the input schema's path (empty: the shipped one). */
+  applySettings(setting: string, root: string | undefined): void {
+    const path = setting.trim() !== '' ? setting : undefined;
     if (path === this.schemaSetting) return;
     this.schemaSetting = path;
     const file = path ? (isAbsolute(path) || !root ? path : join(root, path)) : this.shippedSchema;

@@ -173,7 +173,7 @@ async function refreshAll(): Promise<void> {
   });
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
-  authoring.applySettings(raw, ws.root);
+  authoring.applySettings(ws.settings.authoring.inputSchema, ws.root);
   indexer?.applySettings();
   for (const e of ws.settingErrors) log('warn', e.message);
   const configDoc = ws.documents.get(ws.projectConfigPath);
