@@ -4,7 +4,7 @@
  */
 import type { Location } from '../errors';
 import { KEYWORDS } from './keywords';
-import type { AuthoringProject } from './project';
+import type { AuthoringProject, ModuleEntry } from './project';
 import { type Occurrence, occurrenceAt, occurrencesOf, type SymbolRef, symbolKey } from './resolve';
 
 /** Where the symbol at `offset` is defined: rule clauses, a package's files, a local's first binding. */
@@ -60,9 +60,22 @@ export function occurrencesOfSymbol(project: AuthoringProject, symbol: SymbolRef
       ? [project.entry(symbol.file)].filter((e) => e !== undefined)
       : project.allEntries();
   const out: Occurrence[] = [];
-  for (const entry of entries)
-    for (const x of occurrencesOf(project, entry)) if (symbolKey(x.symbol) === key) out.push(x);
+  for (const entry of entries) out.push(...(occurrencesByKey(project, entry).get(key) ?? []));
   return out;
+}
+
+/** A file's occurrences by symbol key (cached with them), so a search across files is a lookup per file. */
+function occurrencesByKey(project: AuthoringProject, entry: ModuleEntry): Map<string, Occurrence[]> {
+  return project.cached(entry, 'occurrencesByKey', () => {
+    const map = new Map<string, Occurrence[]>();
+    for (const o of occurrencesOf(project, entry)) {
+      const key = symbolKey(o.symbol);
+      const list = map.get(key);
+      if (list) list.push(o);
+      else map.set(key, [o]);
+    }
+    return map;
+  });
 }
 
 /** The occurrences of the symbol at `offset` in its own file (document highlights). */

@@ -134,6 +134,22 @@ export class AuthoringProject {
     return out;
   }
 
+  /** A project-wide value cached until the next edit of any file (rule names of a package, say). */
+  memo<T>(key: string, compute: () => T): T {
+    this.index();
+    if (this.memoEdits !== this.edits) {
+      this.memos.clear();
+      this.memoEdits = this.edits;
+    }
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  private readonly memos = new Map<string, unknown>();
+  private memoEdits = -1;
+
   /** A cached analysis of one file, recomputed when the file or the project's names change. */
   cached<T>(entry: ModuleEntry, key: string, compute: () => T): T {
     const hit = entry.cache.get(key);

@@ -85,6 +85,10 @@ export function importTargets(module: Module): Map<string, ImportTarget> {
 
 /** The first names of the rules of a package (what a bare name in it may refer to). */
 export function ruleNamesOf(project: AuthoringProject, pkg: readonly string[]): Set<string> {
+  return project.memo(`ruleNames:${pkg.join('.')}`, () => collectRuleNames(project, pkg));
+}
+
+function collectRuleNames(project: AuthoringProject, pkg: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const [name, kind] of project.childrenOf(pkg)) {
     if (kind === 'rule' || project.rulesAt([...pkg, name]).length > 0) names.add(name);

@@ -65,8 +65,17 @@ function locate(
   return { file, offset: Math.min(lineStart + position.character, lineEnd - 1) };
 }
 
+const uris = new Map<string, string>();
+
+/** An LSP location; file URIs are memoised, as a search across the workspace returns thousands. */
 function toLocation(span: Span): Location {
-  return { uri: toUri(span.file), range: toRange(span) };
+  let uri = uris.get(span.file);
+  if (uri === undefined) {
+    uri = toUri(span.file);
+    if (uris.size > 10_000) uris.clear();
+    uris.set(span.file, uri);
+  }
+  return { uri, range: toRange(span) };
 }
 
 const completionKinds: Record<authoring.CompletionKind, CompletionItemKind> = {
