@@ -5,7 +5,7 @@
  * where each rule is defined, which names refer to it, which tests pass and why the others fail.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -395,5 +395,54 @@ describe('Rego authoring features', () => {
     );
     const pkg = await request<RunTestsResponse>('clearance/rego/runTests', { packages: ['lib'] });
     assert.equal(pkg.results.length, 0);
+  });
+});
+
+describe('Rego authoring with a configured input schema', () => {
+  let root: string;
+  let server: TestServer;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'clearance-authoring-schema-'));
+    cpSync(fixture, root, { recursive: true });
+    rmSync(join(root, 'policy', 'api', 'input.json'));
+    // A schema of another input, with a local $ref.
+    const schema = {
+      type: 'object',
+      properties: {
+        request: { $ref: '#/definitions/request' },
+        tenant: { type: 'string', description: 'The tenant.' },
+      },
+      definitions: {
+        request: { type: 'object', properties: { verb: { type: 'string' }, path: { type: 'string' } } },
+      },
+    };
+    writeFileSync(join(root, 'input.schema.json'), JSON.stringify(schema));
+    server = await startServer(root, {
+      policy: { paths: ['policy'] },
+      authoring: { inputSchema: 'input.schema.json' },
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('completes input paths from the configured schema, following $ref', async () => {
+    const file = join(root, 'policy', 'api', 'other.rego');
+    const text = 'package api.other\n\np if input.request.\n';
+    const uri = await openDocument(server, file, text, 'rego');
+    const labels = async (character: number) =>
+      (
+        (await server.connection.sendRequest('textDocument/completion', {
+          textDocument: { uri },
+          position: { line: 2, character },
+        })) as CompletionItem[]
+      )
+        .map((i) => i.label)
+        .sort();
+    assert.deepEqual(await labels('p if input.'.length), ['request', 'tenant']);
+    assert.deepEqual(await labels('p if input.request.'.length), ['path', 'verb']);
   });
 });

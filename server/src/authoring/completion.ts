@@ -11,7 +11,7 @@ import { inputKeysAt, jsonKeysAt, type PathKey } from './input-paths';
 import { KEYWORDS, SNIPPETS } from './keywords';
 import type { AuthoringProject } from './project';
 import { importTargets, ruleNamesOf } from './resolve';
-import { inCommentOrString, lineBefore, refBefore } from './text';
+import { inCommentOrString, lineBefore, refBefore, uniqueBy } from './text';
 import { declaredLocals } from './walk';
 
 /** What kind of thing a completion names (the adapter maps it to an icon). */
@@ -104,7 +104,7 @@ export function complete(
   }
   for (const ns of namespaces)
     items.push({ label: ns, kind: 'namespace', detail: 'builtin functions', rank: 4 });
-  return { from: ref.start, items: dedupe(items) };
+  return { from: ref.start, items: uniqueBy(items, (i) => `${i.kind}:${i.label}`) };
 }
 
 function builtinItem(label: string, def: (typeof BUILTINS)[number]): CompletionEntry {
@@ -217,14 +217,4 @@ export function enclosingRule(module: Module, offset: number): Rule | undefined 
 
 function insideRule(module: Module | undefined, offset: number): boolean {
   return !!module?.rules.some((r) => r.location.start.offset < offset && offset <= r.location.end.offset);
-}
-
-function dedupe(items: CompletionEntry[]): CompletionEntry[] {
-  const seen = new Set<string>();
-  return items.filter((i) => {
-    const key = `${i.kind}:${i.label}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

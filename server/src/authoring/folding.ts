@@ -3,6 +3,7 @@
  * among them), and the import block.
  */
 import type { AuthoringProject } from './project';
+import { uniqueBy } from './text';
 import { walkModule } from './walk';
 
 /** One foldable range of 1-based lines. */
@@ -43,11 +44,5 @@ export function foldingRanges(project: AuthoringProject, file: string): FoldingR
   const first = imports[0];
   const last = imports[imports.length - 1];
   if (first && last) add(first.location.start.line, last.location.end.line, 'imports');
-  const seen = new Set<string>();
-  return out.filter((r) => {
-    const key = `${r.startLine}:${r.endLine}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueBy(out, (r) => `${r.startLine}:${r.endLine}`);
 }

@@ -87,3 +87,14 @@ export function inCommentOrString(text: string, offset: number): boolean {
   }
   return quote || raw;
 }
+
+/** The items whose key was not seen before, in order. */
+export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -47,15 +47,15 @@ export const authoringCapabilities: ServerCapabilities = {
 /** The trigger characters completion needs in `.rego` files. */
 export const regoCompletionTriggers = ['.'];
 
-/** A request's file and offset, once the project is in step; undefined outside `.rego` files. */
-function locate(
+/** A request's file and offset, once the first load is done and the project is in step; undefined outside `.rego` files. */
+async function locate(
   state: AuthoringState,
   uri: string,
   position?: Position,
-): { file: string; offset: number } | undefined {
+): Promise<{ file: string; offset: number } | undefined> {
   const file = toPath(uri);
   if (!file?.endsWith('.rego')) return undefined;
-  state.sync();
+  await state.loaded();
   const entry = state.project.entry(file);
   if (!entry) return undefined;
   if (!position) return { file, offset: 0 };
