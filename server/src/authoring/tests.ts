@@ -73,15 +73,34 @@ export function selectTests(tests: TestCaseInfo[], selection: TestSelection): Te
   );
 }
 
-/** Runs tests against a compiled policy and its data, each under `limits`. */
+/** How long one run of many tests may take in all: the server answers nothing while tests run. */
+export const runBudgetMs = 60_000;
+
+/**
+ * Runs tests against a compiled policy and its data, each under `limits`; once `budgetMs` is spent,
+ * the tests left are reported as errored, not run.
+ */
 export function runTests(
   policy: Policy,
   data: JsonValue,
   tests: TestCaseInfo[],
   limits: EvalLimits,
   now: () => number = () => performance.now(),
+  budgetMs = runBudgetMs,
 ): TestOutcome[] {
-  return tests.map((t) => runOne(policy, data, t, limits, now));
+  const deadline = now() + budgetMs;
+  return tests.map((t) =>
+    now() > deadline
+      ? {
+          id: t.id,
+          outcome: 'errored',
+          durationMs: 0,
+          message: `not run: the run's time budget of ${budgetMs / 1000} s was used`,
+          location: t.location,
+          output: [],
+        }
+      : runOne(policy, data, t, limits, now),
+  );
 }
 
 function runOne(
