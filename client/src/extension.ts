@@ -18,6 +18,8 @@ import { registerIdentityMenu } from './identity-menu';
 import type { IdentityView } from './identity-view';
 import { registerImpactNotice } from './impact-notice';
 import { registerPermissionsView } from './permissions-view';
+import { registerRegoEvaluate } from './rego-evaluate';
+import { registerRegoTests } from './rego-tests';
 import { IdentityStatus } from './status';
 
 let client: LanguageClient | undefined;
@@ -103,6 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client.onNotification('clearance/identity', (view: IdentityView) => status.update(view));
   const reloadPermissions = registerPermissionsView(context, client);
   registerImpactNotice(client, output);
+  context.subscriptions.push(...registerRegoTests(client), ...registerRegoEvaluate(client, context));
   await client.start();
   reloadPermissions();
   // The stored session is refreshed in the background: the server starts without waiting for the network.

@@ -22,6 +22,8 @@ export type ConditionalSeveritySetting = 'information' | 'hint' | 'none';
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
   policy: { paths: string[]; entrypoint: string; regoVersion: RegoVersionSetting };
+  /** Rego authoring: the JSON Schema of `input` for completion and hover (empty: Clearance's own). */
+  authoring: { inputSchema: string };
   identity: {
     tokenFile: string;
     tokenEnv: string;
@@ -64,6 +66,7 @@ export function regoVersionOf(setting: RegoVersionSetting): 0 | 1 {
 /** The defaults, identical to those declared in package.json. */
 export const defaultSettings: ClearanceSettings = {
   policy: { paths: [], entrypoint: 'data.api.authz.allow', regoVersion: 'v1' },
+  authoring: { inputSchema: '' },
   identity: {
     tokenFile: '',
     tokenEnv: 'CLEARANCE_TOKEN',
@@ -150,6 +153,7 @@ export function normalizeSettings(
       entrypoint: pick('policy.entrypoint', d.policy.entrypoint, isString) || d.policy.entrypoint,
       regoVersion: pick('policy.regoVersion', d.policy.regoVersion, isRegoVersion),
     },
+    authoring: { inputSchema: pick('authoring.inputSchema', d.authoring.inputSchema, isString) },
     identity: {
       tokenFile: pick('identity.tokenFile', d.identity.tokenFile, isString),
       tokenEnv: pick('identity.tokenEnv', d.identity.tokenEnv, isString),

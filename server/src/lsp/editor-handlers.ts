@@ -21,11 +21,17 @@ export const editorCommands = [openRuleCommand, accessRequestCommand];
 export interface EditorContext {
   workspace: () => ClearanceWorkspace | undefined;
   ready: Promise<void>;
+  /** The lenses and actions of `.rego` documents (the authoring features). */
+  rego?: {
+    codeLenses(uri: string): Promise<CodeLens[]>;
+    codeActions(uri: string, range: Range): Promise<CodeAction[]>;
+  };
 }
 
 /** Registers the code lens and code action handlers. */
 export function registerEditorHandlers(connection: Connection, context: EditorContext): void {
   connection.onCodeLens(async ({ textDocument }): Promise<CodeLens[]> => {
+    if (textDocument.uri.endsWith('.rego')) return (await context.rego?.codeLenses(textDocument.uri)) ?? [];
     const ws = context.workspace();
     const path = toPath(textDocument.uri);
     if (!ws || !path || !ws.contains(path) || !ws.settings.codeLens.enabled) return [];
@@ -41,6 +47,8 @@ export function registerEditorHandlers(connection: Connection, context: EditorCo
   });
 
   connection.onCodeAction(async ({ textDocument, range, context: actionContext }): Promise<CodeAction[]> => {
+    if (textDocument.uri.endsWith('.rego'))
+      return (await context.rego?.codeActions(textDocument.uri, range)) ?? [];
     const ws = context.workspace();
     const path = toPath(textDocument.uri);
     if (!ws || !path || !ws.contains(path)) return [];

@@ -25,6 +25,15 @@ import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { regoVersionOf } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
 import { clearIdentityCaches, redactTokensInText } from '../identity';
+import {
+  authoringCapabilities,
+  registerAuthoringLanguage,
+  regoCompletion,
+  regoCompletionTriggers,
+  regoHover,
+} from './authoring-language';
+import { AuthoringState } from './authoring-project';
+import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './authoring-running';
 import { toDiagnostic, toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
@@ -63,7 +72,21 @@ const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
 const audit = new EditorAudit();
-const editor: EditorContext = { workspace: () => workspace, ready };
+/** The Rego authoring features' view of the workspace (src/authoring); Clearance's input schema ships in schemas/. */
+const authoring = new AuthoringState(
+  documents,
+  () => workspace,
+  join(__dirname, '..', '..', 'schemas', 'input.schema.json'),
+  ready,
+);
+const editor: EditorContext = {
+  workspace: () => workspace,
+  ready,
+  rego: {
+    codeLenses: (uri) => regoCodeLenses(authoring, uri),
+    codeActions: (uri, range) => regoCodeActions(authoring, uri, range),
+  },
+};
 let codeLensRefresh = false;
 /** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
 let formatRegoOnly = false;
@@ -112,8 +135,8 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      // Completion serves `.clearance.yaml` only; `:` and space follow a key.
-      completionProvider: { triggerCharacters: [':', ' '] },
+      // Completion serves `.clearance.yaml` (`:` and space follow a key) and `.rego` files.
+      completionProvider: { triggerCharacters: [':', ' ', ...regoCompletionTriggers] },
       codeLensProvider: { resolveProvider: false },
       // Formatting is for `.rego` only: registered for that language when the client can (so VS Code
       // never offers Clearance as a formatter of TypeScript or Python), else declared here.
@@ -123,6 +146,7 @@ connection.onInitialize((params) => {
         commands: ['clearance.server.refresh', 'clearance.server.reindex', ...editorCommands],
       },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      ...authoringCapabilities,
     },
     serverInfo: { name: 'clearance', version: '0.1.0' },
   };
@@ -162,6 +186,7 @@ async function refreshAll(): Promise<void> {
   });
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
+  authoring.applySettings(ws.settings.authoring.inputSchema, ws.root);
   indexer?.applySettings();
   for (const e of ws.settingErrors) log('warn', e.message);
   const configDoc = ws.documents.get(ws.projectConfigPath);
@@ -418,8 +443,12 @@ connection.onExecuteCommand(async ({ command, arguments: args }) => {
 });
 
 registerEditorHandlers(connection, editor);
+registerAuthoringLanguage(connection, authoring);
+registerAuthoringRequests(connection, authoring, ready);
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
+  const rego = await regoHover(authoring, textDocument.uri, position);
+  if (rego !== undefined) return rego;
   const ws = workspace;
   const path = toPath(textDocument.uri);
   if (!ws || !path || !ws.contains(path)) return null;
@@ -441,7 +470,9 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });
 
-connection.onCompletion(({ textDocument, position }) => {
+connection.onCompletion(async ({ textDocument, position }) => {
+  const rego = await regoCompletion(authoring, textDocument.uri, position);
+  if (rego !== undefined) return rego;
   const ws = workspace;
   const path = toPath(textDocument.uri);
   const document = documents.get(textDocument.uri);

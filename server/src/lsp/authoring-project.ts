@@ -1,0 +1,100 @@
+/**
+ * Keeps the authoring features' project in step with the server: the policy's sources (the loaded
+ * policy already prefers open documents), any other open `.rego` document, the data, the input
+ * schema (Clearance's own or `clearance.authoring.inputSchema`) and example inputs beside policy
+ * files. Syncing is cheap: an unchanged text is not parsed again.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AuthoringProject, type SchemaNode } from '../authoring';
+import { regoVersionOf } from '../config/settings';
+import type { LoadedPolicy } from '../policy/load';
+import { parseDataFile } from '../policy/load';
+import type { JsonValue } from '../rego';
+import { toPath } from './convert';
+import type { ClearanceWorkspace } from './workspace';
+
+/** Example inputs and schemas larger than this are not read. */
+const maxInputBytes = 1024 * 1024;
+const exampleNames = ['input.json', 'input.yaml', 'input.yml'];
+
+/** The project and what it was last synced from. */
+export class AuthoringState {
+  readonly project = new AuthoringProject();
+  private policy: LoadedPolicy | undefined;
+  private schemaSetting: string | undefined = '';
+
+  constructor(
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly workspace: () => ClearanceWorkspace | undefined,
+    /** Where Clearance's own input schema is (beside the server bundle, or in the repository). */
+    private readonly shippedSchema: string,
+    /** Resolves once the server has loaded settings and policy. */
+    private readonly ready: Promise<void>,
+  ) {}
+
+  /** Waits for the first load (when there is a workspace to load), then syncs. */
+  async loaded(): Promise<ClearanceWorkspace | undefined> {
+    if (this.workspace()) await this.ready;
+    return this.sync();
+  }
+
+  /** Brings the project up to date; returns the workspace when there is one. */
+  sync(): ClearanceWorkspace | undefined {
+    const ws = this.workspace();
+    const policy = ws?.policy;
+    if (ws && policy && policy !== this.policy) {
+      this.policy = policy;
+      this.project.regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+      const open = this.documents.all().map((d) => toPath(d.uri));
+      this.project.retain([
+        ...policy.policy.sources.keys(),
+        ...open.filter((p): p is string => !!p?.endsWith('.rego')),
+      ]);
+      for (const [file, text] of policy.policy.sources) this.project.setText(file, text);
+      this.project.data = policy.data;
+      this.project.exampleInputs = readExamples(policy.regoFiles);
+    }
+    for (const doc of this.documents.all()) {
+      const path = toPath(doc.uri);
+      if (path?.endsWith('.rego')) this.project.setText(path, doc.getText());
+    }
+    return ws;
+  }
+
+  /** Applies `clearance.authoring.inputSchema`: the input schema's path (empty: the shipped one). */
+  applySettings(setting: string, root: string | undefined): void {
+    const path = setting.trim() !== '' ? setting : undefined;
+    if (path === this.schemaSetting) return;
+    this.schemaSetting = path;
+    const file = path ? (isAbsolute(path) || !root ? path : join(root, path)) : this.shippedSchema;
+    const value = readBounded(file);
+    this.project.inputSchema =
+      value && typeof value === 'object' && !Array.isArray(value) ? (value as SchemaNode) : undefined;
+  }
+}
+
+/** The `input.json`/`input.yaml` files in the folders of policy files. */
+function readExamples(regoFiles: string[]): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (const dir of new Set(regoFiles.map((f) => dirname(f)))) {
+    for (const name of exampleNames) {
+      const value = readBounded(join(dir, name));
+      if (value !== undefined) out.push(value);
+    }
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** A JSON or YAML file's value, or undefined when missing, too large or malformed. */
+export function readBounded(file: string): JsonValue | undefined {
+  try {
+    if (!existsSync(file) || statSync(file).size > maxInputBytes) return undefined;
+    return parseDataFile(file, readFileSync(file, 'utf8'), []);
+  } catch {
+    return undefined;
+  }
+}

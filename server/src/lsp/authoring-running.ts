@@ -1,0 +1,237 @@
+/**
+ * Running policies from the editor: the test list and test runs for the Test Explorer, evaluation
+ * (and Explain) for the Evaluate lens, the lenses themselves, and the authoring code actions. All
+ * evaluation uses the loaded policy, its data and the evaluation limits of the settings.
+ */
+import type {
+  CodeAction,
+  CodeLens,
+  Connection,
+  Range,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { CodeActionKind } from 'vscode-languageserver/node';
+import * as authoring from '../authoring';
+import { formatError } from '../errors';
+import { redactTokensInText } from '../identity';
+import type { JsonValue } from '../rego';
+import type { AuthoringState } from './authoring-project';
+import { readBounded } from './authoring-project';
+import {
+  type EvaluateParams,
+  type EvaluateResponse,
+  evaluateCommand,
+  evaluateRequest,
+  explainCommand,
+  type ListTestsResponse,
+  listTestsRequest,
+  type RunTestsParams,
+  type RunTestsResponse,
+  runTestsRequest,
+} from './authoring-protocol';
+import { toPath, toRange, toUri } from './convert';
+import type { ClearanceWorkspace } from './workspace';
+
+function limitsOf(ws: ClearanceWorkspace) {
+  const { timeoutMs, maxSteps, maxDepth } = ws.settings.evaluation;
+  return { timeoutMs, maxSteps, maxDepth };
+}
+
+/** Registers the test and evaluation requests. */
+export function registerAuthoringRequests(
+  connection: Connection,
+  state: AuthoringState,
+  ready: Promise<void>,
+): void {
+  connection.onRequest(listTestsRequest, async (): Promise<ListTestsResponse> => {
+    await ready;
+    state.sync();
+    return {
+      tests: authoring.listTests(state.project).map((t) => ({
+        id: t.id,
+        name: t.name,
+        package: t.package,
+        uri: toUri(t.file),
+        range: toRange(t.location),
+        skip: t.skip,
+      })),
+    };
+  });
+
+  connection.onRequest(runTestsRequest, async (params: RunTestsParams): Promise<RunTestsResponse> => {
+    await ready;
+    const ws = state.sync();
+    const loaded = ws?.policy;
+    const selection = {
+      ...(params?.ids ? { ids: params.ids } : {}),
+      ...(params?.uris ? { files: params.uris.map((u) => toPath(u) ?? u) } : {}),
+      ...(params?.packages ? { packages: params.packages } : {}),
+    };
+    const tests = authoring.selectTests(authoring.listTests(state.project), selection);
+    if (!ws || !loaded) return { results: [] };
+    // A policy that does not load runs no test: each reports the first error, where it is.
+    const broken = loaded.errors[0];
+    if (broken)
+      return {
+        results: tests.map((t) => ({
+          id: t.id,
+          outcome: 'errored',
+          durationMs: 0,
+          message: redactTokensInText(formatError(broken)),
+          ...(broken.location
+            ? { location: { uri: toUri(broken.location.file), range: toRange(broken.location) } }
+            : {}),
+          output: [],
+        })),
+      };
+    const results = authoring.runTests(loaded.policy, loaded.data, tests, limitsOf(ws));
+    return {
+      results: results.map((r) => ({
+        id: r.id,
+        outcome: r.outcome,
+        durationMs: r.durationMs,
+        ...(r.message ? { message: redactTokensInText(r.message) } : {}),
+        ...(r.location ? { location: { uri: toUri(r.location.file), range: toRange(r.location) } } : {}),
+        ...(r.values ? { values: r.values } : {}),
+        output: r.output.map(redactTokensInText),
+      })),
+    };
+  });
+
+  connection.onRequest(evaluateRequest, async (params: EvaluateParams): Promise<EvaluateResponse | null> => {
+    await ready;
+    const ws = state.sync();
+    const loaded = ws?.policy;
+    if (
+      !ws ||
+      !loaded ||
+      typeof params?.query !== 'string' ||
+      !/^data(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(params.query)
+    )
+      return null;
+    let input = params.input as JsonValue | undefined;
+    if (params.inputUri) {
+      const path = toPath(params.inputUri);
+      input = path ? readBounded(path) : undefined;
+      if (input === undefined)
+        return {
+          query: params.query,
+          defined: false,
+          output: [],
+          durationMs: 0,
+          errors: [`cannot read the input ${params.inputUri} (JSON or YAML, at most 1 MB)`],
+          markdown: '',
+        };
+    }
+    if (loaded.errors.length > 0) {
+      const errors = loaded.errors.slice(0, 5).map(formatError);
+      return {
+        query: params.query,
+        defined: false,
+        output: [],
+        durationMs: 0,
+        errors,
+        markdown: errors.join('\n'),
+      };
+    }
+    const r = authoring.evaluateRule(
+      loaded.policy,
+      loaded.data,
+      params.query,
+      input,
+      limitsOf(ws),
+      params.explain === true,
+    );
+    return {
+      query: r.query,
+      defined: r.defined,
+      ...(r.defined ? { value: r.value } : {}),
+      output: r.output.map(redactTokensInText),
+      durationMs: r.durationMs,
+      errors: r.errors.map(formatError),
+      ...(r.trace
+        ? {
+            trace: r.trace.map((c) => ({
+              uri: toUri(c.rule.location.file),
+              range: toRange(c.rule.location),
+              held: c.held,
+              ...(c.failing
+                ? {
+                    failing: c.failing.text,
+                    operands: c.failing.operands.map((o) => `${o.label} = ${JSON.stringify(o.value)}`),
+                  }
+                : {}),
+            })),
+          }
+        : {}),
+      markdown: redactTokensInText(authoring.formatEvaluation(r)),
+    };
+  });
+}
+
+/** The Evaluate (and Explain) lenses of a `.rego` document: on its package and on each rule. */
+export async function regoCodeLenses(state: AuthoringState, uri: string): Promise<CodeLens[]> {
+  const file = toPath(uri);
+  if (!file?.endsWith('.rego')) return [];
+  await state.loaded();
+  const entry = state.project.entry(file);
+  const module = entry?.module;
+  if (!module) return [];
+  const lenses: CodeLens[] = [];
+  const pkg = `data.${module.package.path.join('.')}`;
+  const at = (range: Range): Range => ({ start: range.start, end: range.start });
+  lenses.push({
+    range: at(toRange(module.package.location)),
+    command: { title: '▶ Evaluate package', command: evaluateCommand, arguments: [uri, pkg] },
+  });
+  const seen = new Set<string>();
+  for (const d of entry.defs) {
+    const key = d.path.join('.');
+    const name = d.path[d.path.length - 1] ?? '';
+    if (seen.has(key) || d.rule.kind === 'function' || name.startsWith('test_')) continue;
+    seen.add(key);
+    const range = at(toRange(d.rule.location));
+    lenses.push({
+      range,
+      command: { title: '▶ Evaluate', command: evaluateCommand, arguments: [uri, `data.${key}`] },
+    });
+    lenses.push({
+      range,
+      command: { title: 'Explain', command: explainCommand, arguments: [uri, `data.${key}`] },
+    });
+  }
+  return lenses;
+}
+
+/** The authoring code actions at a range of a `.rego` document. */
+export async function regoCodeActions(
+  state: AuthoringState,
+  uri: string,
+  range: Range,
+): Promise<CodeAction[]> {
+  const file = toPath(uri);
+  if (!file?.endsWith('.rego')) return [];
+  await state.loaded();
+  const entry = state.project.entry(file);
+  if (!entry) return [];
+  const offset = (entry.starts[range.start.line] ?? entry.text.length) + range.start.character;
+  return authoring.codeActions(state.project, file, offset).map((a) => ({
+    title: a.title,
+    kind: a.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.Refactor,
+    edit: toWorkspaceEdit(a.edits),
+  }));
+}
+
+function toWorkspaceEdit(edits: authoring.FileEdit[]): WorkspaceEdit {
+  const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  for (const e of edits) {
+    const uri = toUri(e.file);
+    if (e.create) documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    const start = { line: e.at.line - 1, character: e.at.column - 1 };
+    const end = e.end ? { line: e.end.line - 1, character: e.end.column - 1 } : start;
+    const edit: TextEdit = { range: { start, end }, newText: e.text };
+    documentChanges.push({ textDocument: { uri, version: null }, edits: [edit] });
+  }
+  return { documentChanges };
+}
