@@ -16,10 +16,9 @@ import {
   type ClearanceSettings,
   defaultSettings,
   normalizeSettings,
-  readWorkspaceSettings,
   regoVersionOf,
 } from '../config/settings';
-import { applyWorkspaceTrust } from '../config/trust';
+import { applyWorkspaceTrust, confinePolicyPaths, readWorkspaceSettingFiles } from '../config/trust';
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
@@ -119,14 +118,32 @@ export class ClearanceWorkspace {
     return this.scanner;
   }
 
-  /** Applies the `clearance` configuration section as VS Code returns it. */
+  /**
+   * Applies the `clearance` configuration section as the editor returns it, through the one trust
+   * gate: in an untrusted workspace, restricted values that a workspace file (`.vscode/settings.json`,
+   * a `*.code-workspace`) sets are dropped, and a policy path it sets outside the folder too.
+   */
   applySettings(raw: unknown): void {
     const { settings, errors } = normalizeSettings(raw);
-    // The workspace's own file is read only when it matters: in an untrusted workspace.
-    const fromFile = this.trusted ? settings : readWorkspaceSettings(this.root).settings;
-    const trust = applyWorkspaceTrust(settings, fromFile, this.trusted);
-    this.settings = trust.settings;
     this.settingErrors = errors;
+    if (this.trusted) {
+      this.settings = settings;
+      return;
+    }
+    // The workspace's own files are read only when it matters: in an untrusted workspace.
+    const files = readWorkspaceSettingFiles(this.root);
+    const trust = applyWorkspaceTrust(settings, files.files, false);
+    this.settings = trust.settings;
+    this.settingErrors.push(...files.errors);
+    const fromWorkspace = files.files.some(
+      (f) => JSON.stringify(f.policy.paths) === JSON.stringify(settings.policy.paths),
+    );
+    if (fromWorkspace && settings.policy.paths.length > 0) {
+      const { inside, outside } = confinePolicyPaths(this.root, settings.policy.paths);
+      this.settings = { ...this.settings, policy: { ...this.settings.policy, paths: inside } };
+      if (outside.length > 0)
+        trust.ignored.push(`clearance.policy.paths ${outside.join(', ')} (outside the workspace)`);
+    }
     for (const name of trust.ignored) {
       this.settingErrors.push({
         code: 'config_error',
