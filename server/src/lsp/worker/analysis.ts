@@ -77,6 +77,8 @@ export class Analysis {
           deadlineMs: SCAN_DEADLINE_MS,
           what: `parsing ${file}`,
           priority: 'background',
+          // Typing re-indexes the document on every keystroke: only its newest text is parsed.
+          key: `scan:${file}`,
         });
         return result.ok ? result.value : { calls: [], errors: [result.error] };
       },
