@@ -51,6 +51,12 @@ await Promise.all([
     external: ['vscode'],
   }),
   build({ ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server/server.js' }),
+  // Untrusted computation runs in this worker, beside server.js (see server/src/lsp/worker/).
+  build({
+    ...common,
+    entryPoints: ['server/src/lsp/worker/analysis-worker.ts'],
+    outfile: 'dist/server/analysis-worker.js',
+  }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/clearance.js' }),
 ]);
 

@@ -169,14 +169,13 @@ describe('an untrusted workspace', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("runs no command and takes no keys or issuer from the workspace's settings", async () => {
+  it("runs no command and takes no token, keys or issuer from the workspace's settings", async () => {
     const view = await waitFor('an identity', () => (server.identities as unknown as IdentityView[])[0]);
-    // The token file is only read; without the workspace's keys it cannot verify.
-    assert.equal(view.status, 'unverified');
-    assert.equal(view.source.kind, 'file');
+    // Not even the token file is read: an untrusted workspace does not choose whose token is used.
+    assert.equal(view.status, 'missing');
     assert.ok(!existsSync(marker()), 'a command from the workspace settings ran');
     const log = server.transcript.join('\n');
-    for (const name of ['tokenCommand', 'deviceCommand', 'jwksFile', 'issuer', 'audience']) {
+    for (const name of ['tokenFile', 'tokenCommand', 'deviceCommand', 'jwksFile', 'issuer', 'audience']) {
       assert.match(
         log,
         new RegExp(`clearance\\.identity\\.${name} from this untrusted workspace's settings is ignored`),

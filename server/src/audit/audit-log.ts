@@ -5,7 +5,7 @@
  * it is written. The editor and the CLI write the same records (docs/audit.md).
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { CallDecision } from '../decision/decide';
@@ -173,8 +173,7 @@ export class AuditLog {
     if (lines.length === 0) return 0;
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      appendFileSync(this.file, `${lines.join('\n')}\n`, { encoding: 'utf8', mode: 0o600 });
-      chmodSync(this.file, 0o600);
+      appendPrivately(this.file, `${lines.join('\n')}\n`);
       this.lastError = undefined;
     } catch (error) {
       this.lastError = `cannot write the audit log ${this.file}: ${(error as Error).message}`;
@@ -209,4 +208,36 @@ function uniqueRules<T extends { location: { file: string; start: { line: number
 function relativeTo(root: string, path: string): string {
   const rel = relative(root, path);
   return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/**
+ * Appends to the audit file, created private (0600). A symbolic link is refused (O_NOFOLLOW), so a
+ * planted link can neither redirect the records nor have its target's mode changed; an existing
+ * file's mode is tightened through the opened descriptor, never through the path.
+ */
+function appendPrivately(file: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(
+      file,
+      constants.O_WRONLY |
+        constants.O_APPEND |
+        constants.O_CREAT |
+        (constants.O_NOFOLLOW ?? 0) |
+        (constants.O_NONBLOCK ?? 0),
+      0o600,
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new Error('it is a symbolic link; the audit log is never written through a link');
+    throw error;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new Error('it is not a regular file');
+    if ((info.mode & 0o777) !== 0o600) fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -49,6 +49,7 @@ export function addIdentityFlags(command: Command): Command {
  * Resolves the identity a CLI command acts as: flags over the workspace's settings, except that
  * commands named in the workspace's `.vscode/settings.json` are never run (a cloned repository is
  * untrusted); they come from flags or the environment. Says on `warn` which ones were ignored.
+ * With `trustedSettings` (a file the user named with `--settings`) its commands run.
  */
 export async function resolveCliIdentity(
   root: string,
@@ -56,8 +57,9 @@ export async function resolveCliIdentity(
   flags: IdentityFlagValues,
   warn: (text: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  trustedSettings = false,
 ): Promise<Identity> {
-  const safe = dropWorkspaceCommands(settings, env);
+  const safe = trustedSettings ? keepUserCommands(settings, env) : dropWorkspaceCommands(settings, env);
   for (const name of safe.ignored) {
     warn(
       `${name} in ${root}/.vscode/settings.json is not run by the CLI; pass it as a flag or an environment variable\n`,
@@ -76,4 +78,20 @@ export async function resolveCliIdentity(
     if (identityFlags[key] === undefined) delete identityFlags[key];
   }
   return resolveIdentity(toIdentitySettings(safe.identity, identityFlags), { baseDir: root, env });
+}
+
+/** A settings file the user named is theirs: its commands run, else the environment's. */
+function keepUserCommands(
+  identity: ClearanceSettings['identity'],
+  env: NodeJS.ProcessEnv,
+): { identity: ClearanceSettings['identity']; ignored: string[] } {
+  const fromEnv = dropWorkspaceCommands(identity, env).identity;
+  return {
+    identity: {
+      ...identity,
+      tokenCommand: identity.tokenCommand.length > 0 ? identity.tokenCommand : fromEnv.tokenCommand,
+      deviceCommand: identity.deviceCommand.length > 0 ? identity.deviceCommand : fromEnv.deviceCommand,
+    },
+    ignored: [],
+  };
 }

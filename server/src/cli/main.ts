@@ -33,9 +33,13 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .description('find the calls under a folder and decide each for your identity')
       .addHelpText(
         'after',
-        '\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable identity, a policy that does not\nload, or a call that could not be decided).',
+        '\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable or an unverified identity, a policy\nthat does not load or lies outside the repository, or a call that could not be decided).',
       )
-      .argument('[dir]', 'the workspace folder; its .vscode/settings.json clearance.* keys are read', '.')
+      .argument(
+        '[dir]',
+        'the repository folder; from its .vscode/settings.json only the policy location (inside it), entrypoint, Rego version and severities are read',
+        '.',
+      )
       .addOption(
         new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)')
           .choices(['text', 'json', 'sarif'])
@@ -58,7 +62,15 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         '--audit-file <path>',
         'append an audit record per decision to this JSONL file (default: $CLEARANCE_AUDIT_FILE, else ~/.clearance/audit.jsonl)',
       )
-      .option('--no-audit', 'write no audit records'),
+      .option('--no-audit', 'write no audit records')
+      .option(
+        '--allow-unverified',
+        'decide with a token no key verified (without it, an unverified identity exits 2)',
+      )
+      .option(
+        '--settings <file>',
+        "read clearance.* settings (identity included) from this file instead of the folder's .vscode/settings.json",
+      ),
   ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
 
   addIdentityFlags(

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
+import { redactTokensFrom } from '../identity/display';
 import { createEmptyPolicy, loadPolicy } from '../policy/load';
 import { evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
@@ -43,18 +44,21 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
         [{ code: 'input_error', message: `cannot read input ${flags.input}: ${(error as Error).message}` }],
         flags,
         output,
+        [query, flags.input],
       );
     }
   }
-  if (loaded.errors.length > 0) return printErrors(loaded.errors, flags, output);
+  // A token pasted as a path, an input or into the query must not come back in an error message.
+  const sources = [query, flags.input, ...(flags.data ?? [])];
+  if (loaded.errors.length > 0) return printErrors(loaded.errors, flags, output, sources);
   const prepared = prepareQuery(loaded.policy, query);
-  if (!prepared.query) return printErrors(prepared.errors, flags, output);
+  if (!prepared.query) return printErrors(prepared.errors, flags, output, sources);
   const evaluated = evaluateQuery(prepared.query, {
     ...(input !== undefined ? { input } : {}),
     data: loaded.data,
     limits: selectLimits(flags, defaultEvalTimeoutMs),
   });
-  if (evaluated.errors.length > 0) return printErrors(evaluated.errors, flags, output);
+  if (evaluated.errors.length > 0) return printErrors(evaluated.errors, flags, output, sources);
   const texts = prepared.query.expressions;
   const result = evaluated.results.map((r) => ({
     expressions: r.expressions.map((value, i) => ({
@@ -103,6 +107,7 @@ function printErrors(
   }>,
   flags: EvalFlags,
   output: Output,
+  sources: Array<string | undefined>,
 ): number {
   if (flags.format === 'json') {
     const shaped = errors.map((e) => ({
@@ -112,9 +117,10 @@ function printErrors(
         ? { location: { file: e.location.file, row: e.location.start.line, col: e.location.start.column } }
         : {}),
     }));
-    output.out(`${JSON.stringify({ errors: shaped }, null, 2)}\n`);
+    output.out(redactTokensFrom(`${JSON.stringify({ errors: shaped }, null, 2)}\n`, sources));
   } else {
-    for (const e of errors) output.err(`${formatError(e as Parameters<typeof formatError>[0])}\n`);
+    for (const e of errors)
+      output.err(redactTokensFrom(`${formatError(e as Parameters<typeof formatError>[0])}\n`, sources));
   }
   return 1;
 }

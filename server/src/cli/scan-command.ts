@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { AuditLog, buildAuditRecords, defaultAuditFile } from '../audit/audit-log';
 import { readProjectConfig } from '../config/clearance-yaml';
-import { readWorkspaceSettings, regoVersionOf } from '../config/settings';
+import { regoVersionOf } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
@@ -14,6 +14,7 @@ import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import { buildSarifLog } from './sarif';
+import { readScanSettings } from './scan-settings';
 
 /** The options of `clearance scan`. */
 export interface ScanFlags extends IdentityFlagValues {
@@ -26,6 +27,10 @@ export interface ScanFlags extends IdentityFlagValues {
   auditFile?: string;
   /** `--allow-http-send`: lets the policy's `http.send` reach the network (never taken from the repository). */
   allowHttpSend?: boolean;
+  /** `--allow-unverified`: decide with a token whose signature no key checked (exit 2 without it). */
+  allowUnverified?: boolean;
+  /** `--settings`: a settings file the user vouches for, read instead of the repository's. */
+  settings?: string;
 }
 
 /** Where the CLI writes: injectable so tests can capture output without a subprocess. */
@@ -52,26 +57,31 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   const root = resolve(dir);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return fail(`no such directory: ${root}`);
 
-  const { settings, errors: settingErrors } = readWorkspaceSettings(root);
-  for (const e of settingErrors) output.err(`${formatError(e)}\n`);
-  if (settingErrors.some((e) => e.code === 'config_parse_error')) {
-    return fail('the workspace settings cannot be read; fix them first');
+  const read = readScanSettings(root, flags.settings);
+  for (const e of read.errors) output.err(`${formatError(e)}\n`);
+  if (read.fatal) return fail(read.fatal);
+  const settings = read.settings;
+  if (read.ignored.length > 0) {
+    // A pull request must not choose who the scan decides as, which keys verify, what runs or where
+    // records and requests go: those come from flags, the environment or --settings.
+    output.err(
+      `clearance scan: warning: ${read.ignored.join(', ')} in ${root}/.vscode/settings.json ${read.ignored.length === 1 ? 'is' : 'are'} ignored: a repository sets only its policy location, entrypoint and severities; pass flags, environment variables or --settings\n`,
+    );
   }
   const project = readProjectConfig(root);
   for (const e of project.errors) output.err(`${formatError(e)}\n`);
   if (project.config === undefined) return fail(`${project.file} has errors; fix them first`);
-  // A cloned repository must not decide that its policy may make network requests from CI.
-  if (settings.evaluation.allowHttpSend && flags.allowHttpSend !== true) {
-    output.err(
-      `clearance scan: warning: clearance.evaluation.allowHttpSend in ${root}/.vscode/settings.json is ignored; pass --allow-http-send\n`,
-    );
-  }
   settings.evaluation.allowHttpSend = flags.allowHttpSend === true;
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;
 
-  const identity = await resolveCliIdentity(root, settings.identity, flags, (t) =>
-    output.err(`clearance scan: warning: ${t}`),
+  const identity = await resolveCliIdentity(
+    root,
+    settings.identity,
+    flags,
+    (t) => output.err(`clearance scan: warning: ${t}`),
+    process.env,
+    flags.settings !== undefined,
   );
   const now = new Date();
   if (identity.status === 'invalid' || identity.status === 'missing' || identity.status === 'expired') {
@@ -83,8 +93,14 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     output.err(`clearance scan: warning: ${identity.reason}; decisions are simulated\n`);
   }
   if (identity.status === 'unverified') {
+    // Anyone can write a token's claims: deciding on them is a choice the runner makes, never a default.
+    if (flags.allowUnverified !== true) {
+      return fail(
+        `the identity is not verified (${identity.reason ?? 'no key configured'}); configure --jwks-file, --jwks-url or --issuer, or pass --allow-unverified to decide as its claims anyway`,
+      );
+    }
     output.err(
-      `clearance scan: warning: ${identity.reason ?? 'the token is not verified'}; decisions assume its claims are true\n`,
+      `clearance scan: warning: ${identity.reason ?? 'the token is not verified'}; decisions assume its claims are true (--allow-unverified)\n`,
     );
   }
 

@@ -2,8 +2,9 @@
 import { resolve } from 'node:path';
 import { readWorkspaceSettings } from '../config/settings';
 import { formatError } from '../errors';
-import { describeIdentity, type Identity, toDisplayClaims } from '../identity';
+import { describeIdentity, type Identity, redactTokensInText, toDisplayClaims } from '../identity';
 import { buildIdentityContext } from '../identity/context';
+import { sanitizeText } from '../identity/display';
 import { formatLongDuration } from '../identity/durations';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import type { Output } from './scan-command';
@@ -33,8 +34,11 @@ export async function runWhoami(flags: WhoamiFlags, output: Output, now = new Da
   const identity = await resolveCliIdentity(root, settings.identity, flags, (t) =>
     output.err(`clearance whoami: warning: ${t}`),
   );
-  if (flags.json) output.out(`${JSON.stringify(buildWhoamiReport(identity, now), null, 2)}\n`);
-  else output.out(formatWhoamiText(identity, now));
+  // Claims such as iss and amr are the token issuer's text, and may hold a token: everything printed
+  // goes through the same filter as the scan's output.
+  const print = (text: string) => output.out(redactTokensInText(text));
+  if (flags.json) print(`${JSON.stringify(buildWhoamiReport(identity, now), null, 2)}\n`);
+  else print(formatWhoamiText(identity, now));
   return pickExitCode(identity);
 }
 
@@ -49,7 +53,7 @@ export function buildWhoamiReport(identity: Identity, now: Date): Record<string,
     text: describeIdentity(identity, now.getTime()),
     reason: identity.reason ?? null,
     source: { kind: identity.source.kind, label: identity.source.label },
-    issuer: identity.issuer ?? null,
+    issuer: identity.issuer === undefined ? null : sanitizeText(identity.issuer, 200),
     expiresAt: identity.expiresAt === undefined ? null : new Date(identity.expiresAt * 1000).toISOString(),
     secondsLeft,
     user: identity.status === 'invalid' || identity.status === 'missing' ? null : (identity.user ?? null),
@@ -75,7 +79,8 @@ export function formatWhoamiText(identity: Identity, now: Date): string {
         : `none: expired ${formatLongDuration(-left)} ago (${when})`,
     ]);
   }
-  if (identity.issuer !== undefined && identity.status !== 'invalid') lines.push(['issuer', identity.issuer]);
+  if (identity.issuer !== undefined && identity.status !== 'invalid')
+    lines.push(['issuer', sanitizeText(identity.issuer, 200)]);
   const user = identity.user;
   if (user !== undefined && identity.status !== 'invalid') {
     lines.push(['user', `${user.id}${user.email ? ` <${user.email}>` : ''}`]);

@@ -5,12 +5,12 @@
  * uses too), and every problem points at its line and column. A file with any problem gives no
  * configuration at all: callers keep the last good one (or the defaults), never half a file.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import schema from '../../../schemas/clearance.schema.json';
 import type { ClearanceError, Location } from '../errors';
+import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
@@ -117,16 +117,17 @@ export function readProjectConfig(dir: string): {
   file: string;
 } {
   const file = join(dir, CLEARANCE_YAML);
-  const stat = statSync(file, { throwIfNoEntry: false });
-  if (stat === undefined) return { config: emptyProjectConfig, errors: [], file };
   const start = { line: 1, column: 1, offset: 0 };
   const at = { file, start, end: start };
-  if (!stat.isFile() || stat.size > MAX_BYTES) {
+  // Bounded and confined: a device, a huge file or a link out of the folder is reported, never read.
+  const read = readBoundedFileSync(file, MAX_BYTES, { within: dir });
+  if (!read.ok && read.problem.kind === 'not-found') return { config: emptyProjectConfig, errors: [], file };
+  if (!read.ok) {
     return {
       errors: [
         {
           code: 'config_error',
-          message: `${CLEARANCE_YAML} is not a file under 1 MB; not read`,
+          message: `${CLEARANCE_YAML} ${describeReadProblem(read.problem)}`,
           location: at,
         },
       ],
@@ -134,7 +135,7 @@ export function readProjectConfig(dir: string): {
     };
   }
   try {
-    return { ...parseProjectConfig(readFileSync(file, 'utf8'), file), file };
+    return { ...parseProjectConfig(read.text, file), file };
   } catch (error) {
     return {
       errors: [

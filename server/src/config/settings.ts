@@ -3,10 +3,11 @@
  * `clearance.*` configuration) and the CLI (which reads the same keys from a workspace's
  * `.vscode/settings.json`, then applies its flags), so the editor and CI decide alike.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ClearanceError } from '../errors';
+import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import { isTimeZone } from '../identity/context';
 import { parseCommandSetting } from '../identity/run-command';
 import type { ClaimMapping, TokenSourceSetting } from '../identity/types';
@@ -202,31 +203,46 @@ export function normalizeSettings(
   return { settings, errors };
 }
 
+/** Settings files larger than this are refused: real ones are a few KB. */
+export const MAX_SETTINGS_BYTES = 1024 * 1024;
+
 /**
  * Reads the `clearance.*` keys of `<dir>/.vscode/settings.json` (JSON with comments), for the CLI.
- * A missing file gives the defaults; an unreadable or malformed one gives the defaults and an error
- * that names the file, line and column.
+ * A missing file gives the defaults; an unreadable or malformed one, a device, a file over 1 MB or a
+ * link out of `dir` gives the defaults and an error that names the file (and the line and column).
  */
 export function readWorkspaceSettings(dir: string): {
   settings: ClearanceSettings;
   errors: ClearanceError[];
 } {
-  const file = join(dir, '.vscode', 'settings.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return normalizeSettings({});
+  return readSettingsFile(join(dir, '.vscode', 'settings.json'), dir);
+}
+
+/**
+ * Reads the `clearance.*` keys of a settings file: the workspace's own (`within` its folder, which
+ * it may not leave through a link) or one the user named (`within` undefined). `pick` selects the
+ * settings object inside the parsed file (a `.code-workspace` file keeps them under `settings`).
+ */
+export function readSettingsFile(
+  file: string,
+  within: string | undefined,
+  pick: (parsed: unknown) => unknown = (parsed) => parsed,
+): { settings: ClearanceSettings; errors: ClearanceError[] } {
+  const read = readBoundedFileSync(file, MAX_SETTINGS_BYTES, within === undefined ? {} : { within });
+  if (!read.ok) {
+    if (read.problem.kind === 'not-found') return normalizeSettings({});
     const result = normalizeSettings({});
     result.errors.push({
       code: 'config_parse_error',
-      message: `cannot read ${file}: ${(error as Error).message}`,
+      message: `cannot read ${file}: it ${describeReadProblem(read.problem)}`,
+      location: { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
     });
     return result;
   }
+  const text = read.text;
   const parseErrors: ParseError[] = [];
   const raw: unknown = parseJsonc(text, parseErrors, { allowTrailingComma: true });
-  const result = normalizeSettings(raw, file);
+  const result = normalizeSettings(pick(raw), file);
   for (const e of parseErrors) {
     const before = text.slice(0, e.offset);
     const line = before.split('\n').length;
@@ -243,6 +259,32 @@ export function readWorkspaceSettings(dir: string): {
     });
   }
   return result;
+}
+
+/**
+ * The `settings` of every `*.code-workspace` file directly in `dir`: a multi-root workspace file
+ * checked into a repository is as much the repository's as `.vscode/settings.json`.
+ */
+export function readCodeWorkspaceSettings(
+  dir: string,
+): Array<{ file: string; settings: ClearanceSettings; errors: ClearanceError[] }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.code-workspace'));
+  } catch {
+    return [];
+  }
+  // A repository could hold thousands; a handful is all a person keeps.
+  return names
+    .sort()
+    .slice(0, 16)
+    .map((name) => {
+      const file = join(dir, name);
+      const read = readSettingsFile(file, dir, (parsed) =>
+        isRecord(parsed) && isRecord(parsed.settings) ? parsed.settings : {},
+      );
+      return { file, ...read };
+    });
 }
 
 /** `PropertyNameExpected` -> `property name expected`. */

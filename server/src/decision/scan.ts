@@ -2,13 +2,14 @@
  * The pipeline from source text to decisions: scan a file for calls, build each call's input, decide
  * it. The language server runs it per open document; the CLI runs it over a folder.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ProjectConfig } from '../config/clearance-yaml';
 import type { ClearanceSettings } from '../config/settings';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
+import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
 import { type CallDecision, decideCall } from './decide';
@@ -108,6 +109,9 @@ function skipOne(file: string, call: HttpCall, context: DecisionContext): Decide
   return { file, call, input, decision };
 }
 
+/** Source files larger than this are not read by `decideFolder` (the scanner skips those over 2 MB anyway). */
+const maxSourceReadBytes = 16 * 1024 * 1024;
+
 /** Lists the source files under `root` that a recogniser understands, in a stable order. */
 export function listSourceFiles(root: string): string[] {
   const files: string[] = [];
@@ -144,16 +148,16 @@ export async function decideFolder(
   const errors: ClearanceError[] = [];
   const files = listSourceFiles(root);
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
+    // Bounded: a repository's multi-gigabyte "source file" is reported, never read whole.
+    const read = readBoundedFileSync(file, maxSourceReadBytes);
+    if (!read.ok) {
       errors.push({
         code: 'read_error',
-        message: `cannot read ${relative(root, file)}: ${(error as Error).message}`,
+        message: `cannot read ${relative(root, file)}: it ${describeReadProblem(read.problem)}`,
       });
       continue;
     }
+    const text = read.text;
     const result = await decideText(scanner, file, text, context);
     calls.push(...result.calls);
     errors.push(...result.errors);

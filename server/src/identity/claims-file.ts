@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeReadProblem, readBoundedFile } from './bounded-read';
 import { readNumber, readString, toInputUser } from './claims';
+import { findBadTimeClaim, jsonDepth, MAX_CLAIM_DEPTH } from './decode';
 import { sanitizeText } from './display';
 import type { ClaimMapping, Identity, IdentitySource } from './types';
 
@@ -29,6 +30,8 @@ export async function readClaimsFile(
   });
   const read = await readBoundedFile(isAbsolute(path) ? path : resolve(baseDir, path), MAX_CLAIMS_FILE_BYTES);
   if (!read.ok) return invalid(describeReadProblem(read.problem));
+  if (jsonDepth(read.text) > MAX_CLAIM_DEPTH)
+    return invalid(`nests objects or lists deeper than ${MAX_CLAIM_DEPTH} levels`);
   let claims: unknown;
   try {
     claims = /\.json$/i.test(path) ? JSON.parse(read.text) : parseYaml(read.text, { maxAliasCount: 16 });
@@ -38,6 +41,8 @@ export async function readClaimsFile(
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
     return invalid('must hold an object of claims, e.g. {"sub": "bob", "roles": ["admin"]}');
   const record = { ...(claims as Record<string, unknown>) };
+  const badTime = findBadTimeClaim(record);
+  if (badTime !== undefined) return invalid(badTime.replace(/^malformed token: /, 'is malformed: '));
   const user = toInputUser(record, mapping);
   if (user === undefined)
     return invalid(`has no "${sanitizeText(mapping.id, 40)}" claim, so it names no user`);

@@ -41,6 +41,29 @@ export function redactTokensInText(text: string): string {
   return text.split(/\r?\n/).map(redactTokens).join('\n');
 }
 
+/**
+ * Redacts, besides what `redactTokensInText` catches, every piece of a token found in `sources`
+ * (the command line, a query): a parser that splits `a.b.c` at the dots echoes each segment alone,
+ * (and a lexer at each `-`), and a signature segment on its own looks like nothing in particular.
+ */
+export function redactTokensFrom(text: string, sources: ReadonlyArray<string | undefined>): string {
+  let out = redactTokensInText(text);
+  for (const source of sources) {
+    if (source === undefined) continue;
+    for (const match of source.matchAll(TOKEN_CANDIDATE)) {
+      if (!looksLikeToken(match[0])) continue;
+      // A Rego lexer also splits at `-`; pieces shorter than 8 characters say too little to matter.
+      for (const piece of match[0].split(/[.-]/)) {
+        if (piece.length >= 8) out = out.split(piece).join(REDACTED);
+      }
+    }
+  }
+  return out;
+}
+
+// Dot-separated base64url runs: the shape a token has wherever it is pasted.
+const TOKEN_CANDIDATE = /[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){1,4}/g;
+
 /** Whether a whole value looks like a token: `eyJ…`, a JWT-shaped `a.b.c`, or a long base64url run. */
 export function looksLikeToken(value: string): boolean {
   const text = value.trim();

@@ -6,7 +6,7 @@
 import { completeClaimMapping, readNumber, readString, toInputUser } from './claims';
 import { readClaimsFile } from './claims-file';
 import { findSystemTimeZone, isTimeZone } from './context';
-import { decodeToken, findBadTimeClaim } from './decode';
+import { decodeToken, findBadTimeClaim, findUnknownCritical } from './decode';
 import { clearDeviceCache, probeDevice } from './device';
 import { clearDiscoveryCache, discoverProvider } from './discovery';
 import { redactTokens, sanitizeText } from './display';
@@ -91,6 +91,15 @@ async function resolveChecked(settings: IdentitySettings, options: ResolveOption
 
   const decoded = decodeToken(token);
   if (!decoded.ok) return { status: 'invalid', reason: decoded.reason, source };
+  // Checked before any key is looked at: without keys, an unsigned token must not pass as unverified.
+  if (String(decoded.header.alg).toLowerCase() === 'none')
+    return {
+      status: 'invalid',
+      reason: 'token is unsigned (alg "none"); unsigned tokens are never accepted',
+      source,
+    };
+  const critical = findUnknownCritical(decoded.header);
+  if (critical !== undefined) return { status: 'invalid', reason: critical, source };
   const badTime = findBadTimeClaim(decoded.payload);
   if (badTime !== undefined) return { status: 'invalid', reason: badTime, source };
 

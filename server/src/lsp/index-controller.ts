@@ -13,10 +13,14 @@ import { fingerprintIdentity } from '../index/decision-cache';
 import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnapshot } from '../index/impact';
 import { buildPermissions } from '../index/permissions';
 import { WorkspaceIndex } from '../index/workspace-index';
-import type { Scanner } from '../scanner';
+import type { HttpCall, Scanner } from '../scanner';
 import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
+import type { Analysis } from './worker/analysis';
 import type { ClearanceWorkspace } from './workspace';
+
+/** Calls decided per worker job: enough to make a message worth its cost, few enough to stop soon. */
+const batchCalls = 200;
 
 /** The most changed calls listed in one impact notification; the counts stay exact. */
 const maxListedChanges = 500;
@@ -174,7 +178,9 @@ export class IndexController {
       now: new Date(),
       project: ws.projectConfig,
     };
-    const decided = await decideIndexedCalls(this.index, context, ws.decisionCache, () => this.dirty);
+    const decided = ws.analysis
+      ? await this.decideInWorker(ws.analysis, context)
+      : await decideIndexedCalls(this.index, context, ws.decisionCache, () => this.dirty);
     // Something changed meanwhile: the run that is scheduled next decides with it.
     if (!decided) return;
     this.decided = decided;
@@ -190,6 +196,52 @@ export class IndexController {
       this.baseline = { scope, snapshot };
     }
     this.notifyChanged();
+  }
+
+  /**
+   * Decides the index's calls in the background worker, a batch of files per job so that one
+   * message carries real work; undefined when something changed meanwhile. A batch that does not
+   * finish in time gives its calls error verdicts saying so.
+   */
+  private async decideInWorker(
+    analysis: Analysis,
+    context: DecisionContext,
+  ): Promise<DecidedCall[] | undefined> {
+    const load = this.ws.currentLoadRequest();
+    const byFile = new Map<string, HttpCall[]>();
+    for (const { file, call } of this.index.listCalls()) {
+      const calls = byFile.get(file.path);
+      if (calls) calls.push(call);
+      else byFile.set(file.path, [call]);
+    }
+    const decided: DecidedCall[] = [];
+    let batch: Array<{ file: string; calls: HttpCall[] }> = [];
+    let size = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const files = batch;
+      batch = [];
+      size = 0;
+      decided.push(
+        ...(await analysis.decideCalls({
+          op: 'decideCalls',
+          load,
+          files,
+          identity: context.identity,
+          settings: context.settings,
+          nowMs: context.now.getTime(),
+          project: context.project ?? this.ws.projectConfig,
+        })),
+      );
+    };
+    for (const [file, calls] of byFile) {
+      if (this.dirty) return undefined;
+      batch.push({ file, calls });
+      size += calls.length;
+      if (size >= batchCalls) await flush();
+    }
+    await flush();
+    return this.dirty ? undefined : decided;
   }
 
   private sendImpact(report: ImpactReport): void {
@@ -215,6 +267,8 @@ export class IndexController {
 
   /** Debounced: one `clearance/permissionsChanged` for a burst of changes. */
   private notifyChanged(): void {
+    // Before the first scan ends there are no permissions to show yet; its end notifies.
+    if (!this.firstScanDone) return;
     clearTimeout(this.changedTimer);
     this.changedTimer = setTimeout(() => {
       void this.connection.sendNotification('clearance/permissionsChanged', {});

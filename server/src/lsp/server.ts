@@ -122,7 +122,11 @@ connection.onInitialize((params) => {
   // Without a folder there is no policy to find: Clearance stays idle rather than walk the disk.
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = folder ? toPath(folder) : undefined;
-  if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  if (root) {
+    workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'), (m) => log('warn', m));
+    // A policy load that ran in the worker ended (or was stopped): republish what depends on it.
+    workspace.onPolicySettled = () => void settlePolicy();
+  }
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
@@ -194,6 +198,7 @@ async function refreshAll(): Promise<void> {
   publishProjectConfigDiagnostics();
   ws.reloadPolicy();
   await refreshIdentity(true);
+  await ws.whenPolicyLoaded();
   publishPolicyDiagnostics();
   reportPolicyState();
   markReady();
@@ -231,6 +236,15 @@ async function refreshIdentity(force: boolean): Promise<void> {
       indexer?.decisionsMayHaveChanged();
     }
   }
+}
+
+/** A policy load in the worker ended (or was stopped): republish the policy's state and every decision. */
+async function settlePolicy(): Promise<void> {
+  publishPolicyDiagnostics();
+  reportPolicyState();
+  workspace?.invalidateDecisions();
+  await publishAllCodeDiagnostics();
+  indexer?.decisionsMayHaveChanged();
 }
 
 /** Publishes the errors of every policy file, and the parse errors of open `.rego` files outside it. */
@@ -446,6 +460,11 @@ registerEditorHandlers(connection, editor);
 registerAuthoringLanguage(connection, authoring);
 registerAuthoringRequests(connection, authoring, ready);
 
+/** How long a hover waits for its file's decisions before it says they are not ready. */
+const hoverWaitMs = 1500;
+const stillDeciding =
+  'Clearance is still deciding the calls in this file (a slow policy or a very large file); hover again in a moment. A file that cannot be decided within its limit shows an error in the Problems panel.';
+
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
   const rego = await regoHover(authoring, textDocument.uri, position);
   if (rego !== undefined) return rego;
@@ -453,7 +472,9 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   const path = toPath(textDocument.uri);
   if (!ws || !path || !ws.contains(path)) return null;
   await ready;
-  const decided = await ws.decideDocument(path, new Date());
+  // The main thread always answers: a file still being decided (or stopped) says so.
+  const decided = await ws.decideDocumentWithin(path, new Date(), hoverWaitMs);
+  if (decided === 'pending') return { contents: { kind: 'markdown', value: stillDeciding } };
   if (!decided) return null;
   let note: string | undefined;
   if (!ws.hasPolicy()) {
@@ -464,7 +485,14 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   }
   const item = findDecidedCall(decided.calls, position);
   if (item && ws.hasPolicy()) recordAudit([item]);
-  const others = (shown: DecidedCall) => (ws.hasPolicy() ? ws.decideOtherActions(shown) : []);
+  const stopped = decided.errors.find((e) => e.code === 'eval_cancel_error' && decided.calls.length === 0);
+  if (stopped)
+    return {
+      contents: { kind: 'markdown', value: `Clearance could not decide this file: ${stopped.message}.` },
+    };
+  // Decided off this thread (in the worker) before the hover is built, which then only reads them.
+  const otherActions = item && ws.hasPolicy() ? await ws.decideOtherActionsSafely(item) : [];
+  const others = (shown: DecidedCall) => (shown === item ? otherActions : []);
   const hover = findCallAt(decided.calls, position, ws.identity, note, others);
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };

@@ -3,7 +3,7 @@
  * the decided calls of each open document. It re-decides what is open whenever one of its inputs
  * changes, and hands the results to the LSP handlers.
  */
-import { isAbsolute, join, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import {
   CLEARANCE_YAML,
   emptyProjectConfig,
@@ -16,10 +16,9 @@ import {
   type ClearanceSettings,
   defaultSettings,
   normalizeSettings,
-  readWorkspaceSettings,
   regoVersionOf,
 } from '../config/settings';
-import { applyWorkspaceTrust } from '../config/trust';
+import { applyWorkspaceTrust, confinePolicyPaths, readWorkspaceSettingFiles } from '../config/trust';
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
@@ -33,6 +32,8 @@ import {
 import { DecisionCache, decideCached } from '../index/decision-cache';
 import { findPolicyFiles, type LoadedPolicy, loadPolicy, type PolicyFiles } from '../policy/load';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
+import { type Analysis, createAnalysis, failedPolicy, fingerprintLoad } from './worker/analysis';
+import type { DecideRequest, LoadRequest } from './worker/protocol';
 
 /** What the status bar shows about the identity (the `clearance/identity` notification); token-free. */
 export interface IdentityView {
@@ -85,12 +86,23 @@ export class ClearanceWorkspace {
   readonly decisionCache = new DecisionCache();
   private scanner: Scanner;
 
+  /**
+   * Where untrusted computation runs: a worker with a deadline and a memory cap (see
+   * `worker/analysis.ts`). Undefined when the worker bundle is absent (the core run from source).
+   */
+  readonly analysis: Analysis | undefined;
+
   constructor(
     readonly root: string,
     private readonly wasmDir?: string,
+    log: (message: string) => void = () => undefined,
   ) {
     this.scanner = createScanner(wasmDir ? { wasmDir } : {});
+    this.analysis = wasmDir ? createAnalysis(wasmDir, log) : undefined;
   }
+
+  /** Called when a policy load that ran in the worker ended: the server republishes. */
+  onPolicySettled: () => void = () => undefined;
 
   /** The path of this folder's `.clearance.yaml`. */
   get projectConfigPath(): string {
@@ -110,23 +122,42 @@ export class ClearanceWorkspace {
     this.projectConfig = result.config;
     const clientMappings = result.config.clients;
     this.scanner = createScanner({ ...(this.wasmDir ? { wasmDir: this.wasmDir } : {}), clientMappings });
-    this.decided.clear();
+    this.forgetDecisions();
     return true;
   }
 
   /** The scanner calls are found with: it knows the client mappings of the last good `.clearance.yaml`. */
   getScanner(): Scanner {
-    return this.scanner;
+    // With the worker, the index parses there: a pathological file cannot hold this thread.
+    return this.analysis ? this.analysis.scanner(this.projectConfig.clients) : this.scanner;
   }
 
-  /** Applies the `clearance` configuration section as VS Code returns it. */
+  /**
+   * Applies the `clearance` configuration section as the editor returns it, through the one trust
+   * gate: in an untrusted workspace, restricted values that a workspace file (`.vscode/settings.json`,
+   * a `*.code-workspace`) sets are dropped, and a policy path it sets outside the folder too.
+   */
   applySettings(raw: unknown): void {
     const { settings, errors } = normalizeSettings(raw);
-    // The workspace's own file is read only when it matters: in an untrusted workspace.
-    const fromFile = this.trusted ? settings : readWorkspaceSettings(this.root).settings;
-    const trust = applyWorkspaceTrust(settings, fromFile, this.trusted);
-    this.settings = trust.settings;
     this.settingErrors = errors;
+    if (this.trusted) {
+      this.settings = settings;
+      return;
+    }
+    // The workspace's own files are read only when it matters: in an untrusted workspace.
+    const files = readWorkspaceSettingFiles(this.root);
+    const trust = applyWorkspaceTrust(settings, files.files, false);
+    this.settings = trust.settings;
+    this.settingErrors.push(...files.errors);
+    const fromWorkspace = files.files.some(
+      (f) => JSON.stringify(f.policy.paths) === JSON.stringify(settings.policy.paths),
+    );
+    if (fromWorkspace && settings.policy.paths.length > 0) {
+      const { inside, outside } = confinePolicyPaths(this.root, settings.policy.paths);
+      this.settings = { ...this.settings, policy: { ...this.settings.policy, paths: inside } };
+      if (outside.length > 0)
+        trust.ignored.push(`clearance.policy.paths ${outside.join(', ')} (outside the workspace)`);
+    }
     for (const name of trust.ignored) {
       this.settingErrors.push({
         code: 'config_error',
@@ -182,15 +213,63 @@ export class ClearanceWorkspace {
     }
     if (rescan || !this.policyFiles)
       this.policyFiles = findPolicyFiles(this.root, this.settings.policy.paths);
-    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
-      found: this.policyFiles,
+    this.policyGeneration++;
+    const request: LoadRequest = {
+      op: 'load',
+      generation: this.policyGeneration,
+      root: this.root,
+      paths: this.settings.policy.paths,
+      openTexts: [...openTexts],
       regoVersion: regoVersionOf(this.settings.policy.regoVersion),
-    });
-    if (this.policy.errors.length === 0 || !this.decisionPolicy) {
-      this.decisionPolicy = this.policy;
+    };
+    this.loadRequest = request;
+    const files = this.policyFiles;
+    const loadHere = () => {
+      this.policy = loadPolicy(this.root, request.paths, new Map(request.openTexts), {
+        found: files,
+        regoVersion: request.regoVersion,
+      });
+      if (this.policy.errors.length === 0 || !this.decisionPolicy) this.decisionPolicy = this.policy;
+      this.forgetDecisions();
+    };
+    const analysis = this.analysis;
+    if (!analysis) {
+      loadHere();
+      return;
     }
-    this.decided.clear();
+    // The same inputs loaded in time in the worker before: loading them here is known to end.
+    const key = fingerprintLoad(request, files);
+    if (analysis.vouched(key)) {
+      loadHere();
+      return;
+    }
+    // Otherwise the worker tries first, under its deadline; this thread keeps the policy it has.
+    this.pendingLoad = analysis.load(request).then((result) => {
+      if (this.loadRequest !== request) return;
+      if (result.ok) {
+        analysis.vouch(key);
+        loadHere();
+      } else {
+        this.policy = failedPolicy(result.error, files.rego);
+        this.forgetDecisions();
+      }
+      this.onPolicySettled();
+    });
   }
+
+  private policyGeneration = 0;
+  private pendingLoad: Promise<void> = Promise.resolve();
+
+  /** Resolves when the newest policy load (in the worker first) has ended, loaded or stopped. */
+  async whenPolicyLoaded(): Promise<void> {
+    let seen: Promise<void> | undefined;
+    while (seen !== this.pendingLoad) {
+      seen = this.pendingLoad;
+      await seen;
+    }
+  }
+  /** The newest policy state, as the worker is asked to load it. */
+  private loadRequest: LoadRequest | undefined;
 
   /** The status bar's view of the identity at `nowMs`. */
   describeIdentity(nowMs: number): IdentityView {
@@ -217,7 +296,11 @@ export class ClearanceWorkspace {
     };
   }
 
-  /** Decides the calls of an open code document, reusing the result while its version is unchanged. */
+  /**
+   * Decides the calls of an open code document, reusing the result while its version is unchanged.
+   * With the worker, scanning and deciding run there under a deadline (newer versions of the same
+   * document replace queued work); past it, the document gets an `eval_cancel_error` instead.
+   */
   async decideDocument(
     path: string,
     now: Date,
@@ -226,19 +309,118 @@ export class ClearanceWorkspace {
     if (!doc || !languageForPath(path)) return undefined;
     const cached = this.decided.get(path);
     if (cached && cached.version === doc.version) return cached;
-    if (!this.decisionPolicy) this.reloadPolicy();
-    const policy = this.decisionPolicy as LoadedPolicy;
-    const result = await decideText(
-      this.scanner,
-      path,
-      doc.text,
-      { policy, identity: this.identity, settings: this.settings, now, project: this.projectConfig },
-      (file, call, context, timeoutMs) => decideCached(this.decisionCache, file, call, context, timeoutMs),
-    );
+    const inFlight = this.deciding.get(path);
+    if (inFlight && inFlight.version === doc.version && inFlight.generation === this.decisionGeneration)
+      return inFlight.result;
+    const result = this.decideFresh(doc, now);
+    this.deciding.set(path, { version: doc.version, generation: this.decisionGeneration, result });
+    try {
+      return await result;
+    } finally {
+      if (this.deciding.get(path)?.result === result) this.deciding.delete(path);
+    }
+  }
+
+  /** `decideDocument`, or `pending` when it has not answered within `waitMs` (it goes on). */
+  async decideDocumentWithin(
+    path: string,
+    now: Date,
+    waitMs: number,
+  ): Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] } | undefined | 'pending'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'pending'>((resolve) => {
+      timer = setTimeout(() => resolve('pending'), waitMs);
+    });
+    try {
+      return await Promise.race([this.decideDocument(path, now), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Decisions being made, by path: a hover and the diagnostics of one version share one run. */
+  private readonly deciding = new Map<
+    string,
+    {
+      version: number;
+      generation: number;
+      result: Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] }>;
+    }
+  >();
+
+  /** Bumped whenever every decision is forgotten: work started before then is not reused. */
+  private decisionGeneration = 0;
+
+  /** Forgets decided documents, and stops sharing runs that started with the old inputs. */
+  private forgetDecisions(): void {
+    this.decided.clear();
+    this.decisionGeneration++;
+  }
+
+  private async decideFresh(
+    doc: OpenDocument,
+    now: Date,
+  ): Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] }> {
+    const { path } = doc;
+    const generation = this.decisionGeneration;
+    let result: { calls: DecidedCall[]; errors: ClearanceError[] };
+    if (this.analysis) {
+      if (!this.loadRequest) this.reloadPolicy();
+      const request: DecideRequest = {
+        op: 'decide',
+        load: this.loadRequest as LoadRequest,
+        path,
+        text: doc.text,
+        identity: this.identity,
+        settings: this.settings,
+        nowMs: now.getTime(),
+        project: this.projectConfig,
+      };
+      const outcome = await this.analysis.decide(
+        request,
+        this.settings.evaluation.timeoutMs,
+        relative(this.root, path),
+      );
+      result = outcome.ok ? outcome.value : { calls: [], errors: [outcome.error] };
+    } else {
+      if (!this.decisionPolicy) this.reloadPolicy();
+      const policy = this.decisionPolicy as LoadedPolicy;
+      result = await decideText(
+        this.scanner,
+        path,
+        doc.text,
+        { policy, identity: this.identity, settings: this.settings, now, project: this.projectConfig },
+        (file, call, context, timeoutMs) => decideCached(this.decisionCache, file, call, context, timeoutMs),
+      );
+    }
     const entry = { version: doc.version, ...result };
-    // A newer edit may have arrived while scanning; keep only results for the version still open.
-    if (this.documents.get(path)?.version === doc.version) this.decided.set(path, entry);
+    // A newer edit (or new settings, policy or identity) may have arrived meanwhile; keep only
+    // results for the version still open, decided with the inputs still current.
+    if (this.documents.get(path)?.version === doc.version && generation === this.decisionGeneration)
+      this.decided.set(path, entry);
     return entry;
+  }
+
+  /**
+   * The other actions on a decided call's resource, decided in the worker when there is one (a
+   * policy that does not finish gives none), else here.
+   */
+  async decideOtherActionsSafely(item: DecidedCall): Promise<OtherAction[]> {
+    if (!this.analysis) return this.decideOtherActions(item);
+    if (!this.loadRequest) this.reloadPolicy();
+    return this.analysis.otherActions({
+      op: 'otherActions',
+      load: this.loadRequest as LoadRequest,
+      input: item.input,
+      entrypoint: this.settings.policy.entrypoint,
+      limits: this.settings.evaluation,
+    });
+  }
+
+  /** The policy state the worker decides with (loading it first if nothing did yet). */
+  currentLoadRequest(): LoadRequest {
+    if (!this.loadRequest) this.reloadPolicy();
+    return this.loadRequest as LoadRequest;
   }
 
   /** The other actions on a decided call's resource, decided with the same policy, identity and limits. */
@@ -250,7 +432,7 @@ export class ClearanceWorkspace {
 
   /** Forgets every decision, e.g. after the identity changed. */
   invalidateDecisions(): void {
-    this.decided.clear();
+    this.forgetDecisions();
   }
 
   /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */

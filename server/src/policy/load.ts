@@ -4,12 +4,13 @@
  * and names the result with a version: a content hash of every policy and data file.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { parseAllDocuments, YAMLParseError } from 'yaml';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError, Location } from '../errors';
+import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import { type CompileOptions, compilePolicy, type JsonValue, type Policy } from '../rego';
 import { type BundleManifest, parseManifest, selectRegoVersion } from './manifest';
 
@@ -198,18 +199,17 @@ function readText(
     const bytes = Buffer.byteLength(open, 'utf8');
     return bytes > maxPolicyFileBytes ? tooLarge(bytes) : open;
   }
-  try {
-    const size = statSync(file).size;
-    if (size > maxPolicyFileBytes) return tooLarge(size);
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    errors.push({
-      code: 'config_error',
-      message: `cannot read ${file}: ${(error as Error).message}`,
-      location: startOf(file),
-    });
-    return undefined;
-  }
+  // The one bounded reader: a device, a FIFO or a file grown past the limit is refused, not read.
+  const read = readBoundedFileSync(file, maxPolicyFileBytes);
+  if (read.ok) return read.text;
+  if (read.problem.kind === 'too-large')
+    return tooLarge(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+  errors.push({
+    code: 'config_error',
+    message: `cannot read ${file}: it ${describeReadProblem(read.problem)}`,
+    location: startOf(file),
+  });
+  return undefined;
 }
 
 /** A policy with no rules and no data, for queries that load none (`clearance policy eval` without -d). */

@@ -15,7 +15,9 @@ import { runCli } from '../../../server/src/cli/main';
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 
 async function scan(...argv: string[]): Promise<number> {
-  return runCli(['scan', ...argv], { out: () => undefined, err: () => undefined });
+  // The scanned copy's identity settings are the tester's own: --settings vouches for them.
+  const settings = ['--settings', join(argv[0] as string, '.vscode', 'settings.json')];
+  return runCli(['scan', ...argv, ...settings], { out: () => undefined, err: () => undefined });
 }
 
 function readRecords(file: string): AuditRecord[] {

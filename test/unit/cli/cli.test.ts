@@ -3,7 +3,7 @@
  * (see the README's sample-workspace section), and `policy eval`'s output shape from `opa eval`'s.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,11 +13,31 @@ const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 // Scans write audit records; keep them out of the real home folder.
 process.env.CLEARANCE_AUDIT_FILE = join(mkdtempSync(join(tmpdir(), 'clearance-audit-')), 'audit.jsonl');
 
+/**
+ * Runs the CLI; a scan of a folder with settings gets `--settings` naming them: the repository's own
+ * identity settings are never read by a scan, the person running it vouches for them this way.
+ */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
+  const settingsFile = argv[0] === 'scan' && argv[1] ? join(argv[1], '.vscode', 'settings.json') : '';
+  if (settingsFile && existsSync(settingsFile)) argv.push('--settings', settingsFile);
   const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
+}
+
+/** The sample workspace's identity as flags: token, keys, issuer and audience. */
+function shopIdentityFlags(dir: string): string[] {
+  return [
+    '--token-file',
+    join(dir, 'identity', 'alice.jwt'),
+    '--jwks-file',
+    join(dir, 'identity', 'jwks.json'),
+    '--issuer',
+    'https://id.example.com',
+    '--audience',
+    'clearance-demo',
+  ];
 }
 
 describe('clearance scan', () => {
@@ -92,8 +112,14 @@ describe('clearance scan', () => {
       join(dir, 'policy', 'exfiltrate.rego'),
       'package api.authz\n\nallow if http.send({"method": "GET", "url": "http://127.0.0.1:9/"}).status_code == 200\n',
     );
-    const { code, out, err } = await run('scan', dir, '--format', 'json');
-    assert.match(err, /allowHttpSend in .* is ignored; pass --allow-http-send/);
+    // Identity from flags, so the repository's settings (allowHttpSend among them) are read as a repository's.
+    let out = '';
+    let err = '';
+    const code = await runCli(['scan', dir, '--format', 'json', ...shopIdentityFlags(dir)], {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    });
+    assert.match(err, /clearance\.evaluation\.allowHttpSend.* ignored/);
     assert.equal(code, 2, 'calls whose policy needs the network are undecided');
     assert.match(out, /clearance\.evaluation\.allowHttpSend/);
   });

@@ -24,7 +24,8 @@ const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 async function scanSarif(dir: string, ...extra: string[]): Promise<{ code: number; log: Log; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(['scan', dir, '--format', 'sarif', '--no-audit', ...extra], {
+  const settings = ['--settings', join(dir, '.vscode', 'settings.json')];
+  const code = await runCli(['scan', dir, '--format', 'sarif', '--no-audit', ...settings, ...extra], {
     out: (t) => (out += t),
     err: (t) => (err += t),
   });
@@ -139,7 +140,8 @@ describe('tokens in the scanned code', () => {
         `export const drop = () => fetch('/api/orders/${token}', { method: 'DELETE' });\n`,
       );
       let out = '';
-      const code = await runCli(['scan', dir, '--format', format, '--no-audit'], {
+      const settings = ['--settings', join(dir, '.vscode', 'settings.json')];
+      const code = await runCli(['scan', dir, '--format', format, '--no-audit', ...settings], {
         out: (t) => (out += t),
         err: () => undefined,
       });

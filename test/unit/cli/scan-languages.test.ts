@@ -42,7 +42,10 @@ func Purge(id string) {
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  // The scanned copy's identity settings are the tester's own: --settings vouches for them.
+  const settings =
+    argv[0] === 'scan' && argv[1] ? ['--settings', join(argv[1], '.vscode', 'settings.json')] : [];
+  const code = await runCli([...argv, ...settings], { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 

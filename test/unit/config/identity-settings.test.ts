@@ -149,12 +149,16 @@ describe('the untrusted-workspace rule', () => {
     assert.deepEqual(applyWorkspaceTrust(received, workspaceFile, true), { settings: received, ignored: [] });
   });
 
-  it("drops what the workspace file set, keeps a user's different value, and reads a token file as before", () => {
+  it("drops what the workspace file set (the token file too), keeps a user's different value", () => {
     const { settings, ignored } = applyWorkspaceTrust(received, workspaceFile, false);
     assert.equal(settings.identity.issuer, '');
     assert.deepEqual(settings.identity.tokenCommand, []);
     assert.equal(settings.identity.jwksUrl, 'https://id.example.com/jwks');
-    assert.equal(settings.identity.tokenFile, 'a.jwt');
-    assert.deepEqual(ignored, ['clearance.identity.tokenCommand', 'clearance.identity.issuer']);
+    assert.equal(settings.identity.tokenFile, '');
+    assert.deepEqual(ignored, [
+      'clearance.identity.tokenFile',
+      'clearance.identity.tokenCommand',
+      'clearance.identity.issuer',
+    ]);
   });
 });

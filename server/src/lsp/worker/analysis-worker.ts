@@ -1,0 +1,98 @@
+/**
+ * The analysis worker's entry: loads and compiles the policy, parses code and decides its calls, on
+ * a thread the main thread can kill. It keeps the last policy it loaded (by the main thread's
+ * generation number) and the last one that loaded whole, mirroring the workspace's rule that a
+ * policy broken mid-edit never decides.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { decideOtherActions } from '../../decision/other-actions';
+import { type DecisionContext, decideOne, decideText } from '../../decision/scan';
+import type { ClearanceError } from '../../errors';
+import { type LoadedPolicy, loadPolicy } from '../../policy/load';
+import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
+import type {
+  DecideCallsRequest,
+  DecideRequest,
+  LoadRequest,
+  PolicySummary,
+  WorkerRequest,
+} from './protocol';
+
+const wasmDir = (workerData as { wasmDir?: string } | undefined)?.wasmDir;
+let loadedGeneration = -1;
+let lastLoaded: LoadedPolicy | undefined;
+let lastWhole: LoadedPolicy | undefined;
+let scannerKey = '';
+let scanner: Scanner = createScanner(wasmDir ? { wasmDir } : {});
+
+function load(request: LoadRequest): LoadedPolicy {
+  if (request.generation === loadedGeneration && lastLoaded) return lastLoaded;
+  const policy = loadPolicy(request.root, request.paths, new Map(request.openTexts), {
+    regoVersion: request.regoVersion,
+  });
+  loadedGeneration = request.generation;
+  lastLoaded = policy;
+  if (policy.errors.length === 0 || !lastWhole) lastWhole = policy;
+  return policy;
+}
+
+function summarize(policy: LoadedPolicy): PolicySummary {
+  return {
+    version: policy.version,
+    regoFiles: policy.regoFiles,
+    dataFiles: policy.dataFiles,
+    errors: policy.errors,
+  };
+}
+
+/** The scanner for these client mappings (rebuilt only when they change). */
+function scannerFor(clients: ClientMapping[]): Scanner {
+  const key = JSON.stringify(clients);
+  if (key !== scannerKey) {
+    scannerKey = key;
+    scanner = createScanner({ ...(wasmDir ? { wasmDir } : {}), clientMappings: clients });
+  }
+  return scanner;
+}
+
+function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext {
+  load(request.load);
+  return {
+    policy: lastWhole as LoadedPolicy,
+    identity: request.identity,
+    settings: request.settings,
+    now: new Date(request.nowMs),
+    project: request.project,
+  };
+}
+
+async function handle(request: WorkerRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'load':
+      return summarize(load(request));
+    case 'decide':
+      return decideText(scannerFor(request.project.clients), request.path, request.text, contextOf(request));
+    case 'scan':
+      return scannerFor(request.clients).scanText(request.path, request.text, request.language);
+    case 'decideCalls': {
+      const context = contextOf(request);
+      return request.files.flatMap(({ file, calls }) => calls.map((call) => decideOne(file, call, context)));
+    }
+    case 'otherActions':
+      load(request.load);
+      return decideOtherActions(lastWhole as LoadedPolicy, request.entrypoint, request.input, request.limits);
+  }
+}
+
+parentPort?.on('message', async (message: WorkerRequest & { id: number }) => {
+  try {
+    const value = await handle(message);
+    parentPort?.postMessage({ id: message.id, value });
+  } catch (error) {
+    const failure: ClearanceError = {
+      code: 'internal_error',
+      message: `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+    parentPort?.postMessage({ id: message.id, error: failure });
+  }
+});

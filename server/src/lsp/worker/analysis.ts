@@ -1,0 +1,193 @@
+/**
+ * The language server's side of the analysis worker: typed jobs (load the policy, decide a
+ * document) run in a `Sandbox` under deadlines, and the record of which policy states are known to
+ * load in time, so the main thread loads only those itself.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildCallInput } from '../../decision/input';
+import type { OtherAction } from '../../decision/other-actions';
+import { type DecidedCall, fileBudgetMs } from '../../decision/scan';
+import type { ClearanceError } from '../../errors';
+import { createEmptyPolicy, type LoadedPolicy, type PolicyFiles } from '../../policy/load';
+import type { ClientMapping, HttpCall, Scanner, ScanResult } from '../../scanner';
+import type {
+  DecideCallsRequest,
+  DecideRequest,
+  LoadRequest,
+  OtherActionsRequest,
+  PolicySummary,
+  ScanRequest,
+} from './protocol';
+import { Sandbox, type SandboxResult } from './sandbox';
+
+/** The worker's heap cap: far above any real policy, far below what would take the editor down. */
+export const WORKER_MEMORY_MB = 256;
+/** How long loading and compiling a policy may take in the worker. */
+export const LOAD_DEADLINE_MS = 10_000;
+/** Parsing a document and scanning it for calls, on top of its evaluation budget. */
+const SCAN_ALLOWANCE_MS = 3000;
+
+/** The deadline of one document's analysis, or `CLEARANCE_ANALYSIS_DEADLINE_MS` from the server's environment. */
+export function decideDeadlineMs(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.CLEARANCE_ANALYSIS_DEADLINE_MS);
+  if (Number.isFinite(forced) && forced >= 100) return forced;
+  return fileBudgetMs + timeoutMs + SCAN_ALLOWANCE_MS;
+}
+
+/** How long parsing one file for the index may take in the worker. */
+const SCAN_DEADLINE_MS = 10_000;
+
+/**
+ * Typed jobs on two sandboxes, and the policy states known to load in time. Open documents (hovers,
+ * diagnostics) have a worker of their own, so the background index never delays them.
+ */
+export class Analysis {
+  private readonly loaded = new Set<string>();
+
+  constructor(
+    readonly sandbox: Sandbox,
+    readonly background: Sandbox,
+  ) {}
+
+  /** Whether the policy state `key` loaded in the worker within its deadline. */
+  vouched(key: string): boolean {
+    return this.loaded.has(key);
+  }
+
+  /** Records that `key` loaded in time (the record is bounded; a forgotten state is simply re-checked). */
+  vouch(key: string): void {
+    if (this.loaded.size >= 256) this.loaded.clear();
+    this.loaded.add(key);
+  }
+
+  /** A scanner that parses in the background worker (for the workspace index); a stopped parse is an error. */
+  scanner(clients: ClientMapping[]): Scanner {
+    return {
+      scanText: async (file, text, language) => {
+        const request: ScanRequest = {
+          op: 'scan',
+          path: file,
+          text,
+          clients,
+          ...(language ? { language } : {}),
+        };
+        const result = await this.background.run<ScanResult>(request as unknown as Record<string, unknown>, {
+          deadlineMs: SCAN_DEADLINE_MS,
+          what: `parsing ${file}`,
+          priority: 'background',
+          // Typing re-indexes the document on every keystroke: only its newest text is parsed.
+          key: `scan:${file}`,
+        });
+        return result.ok ? result.value : { calls: [], errors: [result.error] };
+      },
+    };
+  }
+
+  /** Decides the index's calls of one file in the background worker; stopped, each call is an error. */
+  async decideCalls(request: DecideCallsRequest): Promise<DecidedCall[]> {
+    const result = await this.background.run<DecidedCall[]>(request as unknown as Record<string, unknown>, {
+      deadlineMs: decideDeadlineMs(request.settings.evaluation.timeoutMs),
+      what: `deciding the calls of ${request.files.map((f) => f.file).join(', ')}`.slice(0, 300),
+      priority: 'background',
+    });
+    if (result.ok) return result.value;
+    return request.files.flatMap(({ file, calls }) =>
+      calls.map((call) => undecided(request, file, call, result.error)),
+    );
+  }
+
+  /** The other actions of a hovered call, decided in the open-document worker; none when stopped. */
+  async otherActions(request: OtherActionsRequest): Promise<OtherAction[]> {
+    const result = await this.sandbox.run<OtherAction[]>(request as unknown as Record<string, unknown>, {
+      deadlineMs: request.limits.timeoutMs + 1000,
+      what: 'deciding the other actions',
+      priority: 'open',
+    });
+    return result.ok ? result.value : [];
+  }
+
+  /** Stops both workers. */
+  close(): Promise<void> {
+    return Promise.all([this.sandbox.close(), this.background.close()]).then(() => undefined);
+  }
+
+  /** Loads and compiles the policy in the worker. */
+  load(request: LoadRequest): Promise<SandboxResult<PolicySummary>> {
+    const forced = Number(process.env.CLEARANCE_ANALYSIS_DEADLINE_MS);
+    return this.sandbox.run<PolicySummary>(request as unknown as Record<string, unknown>, {
+      deadlineMs: Number.isFinite(forced) && forced >= 100 ? forced : LOAD_DEADLINE_MS,
+      what: 'loading the policy',
+      key: 'policy',
+    });
+  }
+
+  /** Scans a document and decides its calls in the worker; a newer request for `label` replaces a queued one. */
+  decide(
+    request: DecideRequest,
+    timeoutMs: number,
+    label: string,
+  ): Promise<
+    SandboxResult<{ calls: import('../../decision/scan').DecidedCall[]; errors: ClearanceError[] }>
+  > {
+    return this.sandbox.run(request as unknown as Record<string, unknown>, {
+      deadlineMs: decideDeadlineMs(timeoutMs),
+      what: `deciding ${label}`,
+      key: `decide:${request.path}`,
+      priority: 'open',
+    });
+  }
+}
+
+/** The analysis of a server whose bundle sits beside `wasmDir`; undefined without the worker bundle. */
+export function createAnalysis(wasmDir: string, log: (message: string) => void): Analysis | undefined {
+  const entry = join(dirname(wasmDir), 'analysis-worker.js');
+  if (!existsSync(entry)) return undefined;
+  const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB };
+  return new Analysis(new Sandbox(options, log), new Sandbox(options, log));
+}
+
+/**
+ * What a policy load depends on: the settings, the open documents' texts and each policy file's
+ * size and modification time. Equal fingerprints load alike.
+ */
+export function fingerprintLoad(request: LoadRequest, files: PolicyFiles): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([request.root, request.paths, request.regoVersion]));
+  for (const [path, text] of request.openTexts) hash.update(`\0${path}\0${text}`);
+  for (const file of [...files.rego, ...files.data.map((d) => d.file), ...files.manifests]) {
+    const info = statSync(file, { throwIfNoEntry: false });
+    hash.update(`\0${file}\0${info?.size ?? -1}\0${info?.mtimeMs ?? -1}`);
+  }
+  return hash.digest('hex');
+}
+
+/** The policy state of a load the worker could not finish: no rules, and the reason as its error. */
+export function failedPolicy(error: ClearanceError, regoFiles: string[]): LoadedPolicy {
+  return { ...createEmptyPolicy(), regoFiles, errors: [error] };
+}
+
+/** A call the worker could not decide in time: an error verdict that says why. */
+function undecided(
+  request: DecideCallsRequest,
+  file: string,
+  call: HttpCall,
+  error: ClearanceError,
+): DecidedCall {
+  const input = buildCallInput(call, request.identity, new Date(request.nowMs), request.project);
+  return {
+    file,
+    call,
+    input,
+    decision: {
+      verdict: 'error',
+      entrypoint: request.settings.policy.entrypoint,
+      policyVersion: '',
+      rules: [],
+      branches: [],
+      blockers: [],
+      errors: [error],
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/** The messages between the language server's main thread and its analysis worker. */
+import type { ProjectConfig } from '../../config/clearance-yaml';
+import type { ClearanceSettings } from '../../config/settings';
+import type { DecisionLimits } from '../../decision/decide';
+import type { CallInput } from '../../decision/input';
+import type { ClearanceError } from '../../errors';
+import type { Identity } from '../../identity';
+import type { ClientMapping, HttpCall, ScanLanguage } from '../../scanner';
+
+/** Load (parse, compile) the policy as the workspace has it; `generation` names this state. */
+export interface LoadRequest {
+  op: 'load';
+  generation: number;
+  root: string;
+  paths: string[];
+  /** Open documents' texts, which win over the files on disk. */
+  openTexts: Array<[string, string]>;
+  regoVersion: 0 | 1;
+}
+
+/** Parse one document and decide its calls with the policy of `load`. */
+export interface DecideRequest {
+  op: 'decide';
+  load: LoadRequest;
+  path: string;
+  text: string;
+  identity: Identity;
+  settings: ClearanceSettings;
+  nowMs: number;
+  project: ProjectConfig;
+}
+
+/** Parse one file for the workspace index and find its calls. */
+export interface ScanRequest {
+  op: 'scan';
+  path: string;
+  text: string;
+  language?: ScanLanguage;
+  clients: ClientMapping[];
+}
+
+/** Decide calls the index found, a batch of files at a time, with the policy of `load`. */
+export interface DecideCallsRequest {
+  op: 'decideCalls';
+  load: LoadRequest;
+  files: Array<{ file: string; calls: HttpCall[] }>;
+  identity: Identity;
+  settings: ClearanceSettings;
+  nowMs: number;
+  project: ProjectConfig;
+}
+
+/** Decide the other actions on a decided call's resource (for its hover). */
+export interface OtherActionsRequest {
+  op: 'otherActions';
+  load: LoadRequest;
+  input: CallInput;
+  entrypoint: string;
+  limits: DecisionLimits;
+}
+
+/** Any request to the worker. */
+export type WorkerRequest =
+  | LoadRequest
+  | DecideRequest
+  | ScanRequest
+  | DecideCallsRequest
+  | OtherActionsRequest;
+
+/** What the main thread needs of a loaded policy: everything but the compiled rules and data. */
+export interface PolicySummary {
+  version: string;
+  regoFiles: string[];
+  dataFiles: string[];
+  errors: ClearanceError[];
+}

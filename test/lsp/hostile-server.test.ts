@@ -1,0 +1,192 @@
+/**
+ * The hostile-repository suite, language-server half: the built server over stdio on a copy of
+ * examples/shop to which an attacker added a policy that never finishes (a pathological
+ * `glob.match`, one builtin call, so one engine step) or one that doubles a string 28 times (memory),
+ * and a `.code-workspace` that names a device command. Asserted: hovers keep being answered within
+ * the analysis deadline plus a margin, the file that cannot be decided says so, the server survives,
+ * and no workspace command runs in an untrusted workspace.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import {
+  hoverText,
+  openDocument,
+  shopIdentitySettings,
+  startServer,
+  type TestServer,
+  waitFor,
+} from './lsp-client';
+
+const shop = join(__dirname, '..', '..', 'examples', 'shop');
+/** The analysis deadline the servers run with (CLEARANCE_ANALYSIS_DEADLINE_MS), and the margin on top. */
+const DEADLINE_MS = 3000;
+const MARGIN_MS = 10_000;
+
+const GLOB_BOMB = `package api.authz
+
+allow if {
+  input.resource.type == "report"
+  glob.match("${'a*'.repeat(30)}b", [], "${'a'.repeat(60)}")
+}
+`;
+
+const DOUBLING_BOMB = `package api.authz
+
+s0 := "abcdefgh"
+${Array.from({ length: 28 }, (_, i) => `s${i + 1} := concat("", [s${i}, s${i}])`).join('\n')}
+
+allow if count(s28) > 0
+`;
+
+async function makeRepo(bomb: string): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'clearance-hostile-lsp-'));
+  cpSync(shop, root, { recursive: true });
+  await mintDemoIdentity({
+    outDir: join(root, 'identity'),
+    users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
+  });
+  writeFileSync(join(root, 'policy', 'bomb.rego'), bomb);
+  return root;
+}
+
+/** Hovers and returns the text and how long the answer took. */
+async function timedHover(server: TestServer, uri: string, line: number, character: number) {
+  const started = Date.now();
+  const text = await hoverText(server, uri, line, character);
+  return { text: text ?? '', ms: Date.now() - started };
+}
+
+/** The 0-based line and column of the first `fetch(` in `text`. */
+function fetchAt(text: string, nth = 0): { line: number; character: number } {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let line = 0; line < lines.length; line++) {
+    const character = (lines[line] as string).indexOf('fetch(');
+    if (character >= 0 && seen++ === nth) return { line, character: character + 1 };
+  }
+  throw new Error('no fetch call');
+}
+
+describe('hostile repository: a policy that never finishes (trusted workspace)', () => {
+  let root: string;
+  let server: TestServer;
+  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+
+  before(async () => {
+    root = await makeRepo(GLOB_BOMB);
+    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
+    server = await startServer(root, shopIdentitySettings);
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers a hover on another file with its verdict, and says the hopeless file could not be decided', async () => {
+    const ordersPath = join(root, 'src', 'api', 'orders.ts');
+    const ordersText = readFileSync(ordersPath, 'utf8');
+    const orders = await openDocument(server, ordersPath, ordersText, 'typescript');
+    const del = fetchAt(ordersText, 2);
+    const first = await timedHover(server, orders, del.line, del.character);
+    assert.ok(first.ms < DEADLINE_MS + MARGIN_MS, `the orders hover took ${first.ms} ms`);
+    assert.match(first.text, /denied/i);
+
+    const adminPath = join(root, 'src', 'api', 'admin.ts');
+    const adminText = readFileSync(adminPath, 'utf8');
+    const admin = await openDocument(server, adminPath, adminText, 'typescript');
+    const at = fetchAt(adminText);
+    const hover = await timedHover(server, admin, at.line, at.character);
+    assert.ok(hover.ms < DEADLINE_MS + MARGIN_MS, `the admin hover took ${hover.ms} ms`);
+    assert.match(hover.text, /still deciding|could not decide/);
+    const stopped = await waitFor(
+      'the stopped analysis as a diagnostic',
+      () => server.diagnostics.get(admin)?.find((d) => /was stopped/.test(String(d.message))),
+      DEADLINE_MS + MARGIN_MS,
+    );
+    assert.equal(stopped.code, 'eval_cancel_error');
+    assert.match(String(stopped.message), /took longer than 3 s/);
+    const after = await timedHover(server, admin, at.line, at.character);
+    assert.match(after.text, /could not decide this file/);
+
+    // The server is alive and still answers the other file at once.
+    const again = await timedHover(server, orders, del.line, del.character);
+    assert.ok(again.ms < MARGIN_MS, `the second orders hover took ${again.ms} ms`);
+    assert.match(again.text, /denied/i);
+    assert.equal(server.process.exitCode, null);
+  });
+});
+
+describe('hostile repository: a policy that fills memory, a .code-workspace command (untrusted workspace)', () => {
+  let root: string;
+  let server: TestServer;
+  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+  const marker = () => join(root, 'ran');
+
+  before(async () => {
+    root = await makeRepo(DOUBLING_BOMB);
+    writeFileSync(
+      join(root, 'evil.js'),
+      `require('node:fs').writeFileSync(${JSON.stringify(join(root, 'ran'))}, 'x')`,
+    );
+    const evil = [process.execPath, join(root, 'evil.js')];
+    const workspaceSettings = {
+      'clearance.identity.deviceCommand': evil,
+      'clearance.evaluation.timeoutMs': 30_000,
+      'clearance.evaluation.allowHttpSend': true,
+      'clearance.audit.file': join(root, 'audit-here.jsonl'),
+    };
+    writeFileSync(
+      join(root, 'team.code-workspace'),
+      JSON.stringify({ folders: [{ path: '.' }], settings: workspaceSettings }),
+    );
+    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
+    // An editor that passes the .code-workspace settings through, and says the folder is untrusted.
+    server = await startServer(
+      root,
+      { ...workspaceSettings, ...shopIdentitySettings },
+      { workspaceTrusted: false },
+    );
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps answering, survives, and runs nothing and writes nothing the workspace named', async () => {
+    const ordersPath = join(root, 'src', 'api', 'orders.ts');
+    const ordersText = readFileSync(ordersPath, 'utf8');
+    const orders = await openDocument(server, ordersPath, ordersText, 'typescript');
+    const del = fetchAt(ordersText, 2);
+    const hover = await timedHover(server, orders, del.line, del.character);
+    assert.ok(hover.ms < DEADLINE_MS + MARGIN_MS, `the hover took ${hover.ms} ms`);
+    assert.ok(hover.text.length > 0, 'no hover');
+    // Whatever the verdict, the server is alive and answers again.
+    await waitFor('a decided or stopped file', () => server.diagnostics.get(orders), DEADLINE_MS + MARGIN_MS);
+    const again = await timedHover(server, orders, del.line, del.character);
+    assert.ok(again.text.length > 0);
+    assert.equal(server.process.exitCode, null);
+    assert.ok(!existsSync(marker()), 'the .code-workspace deviceCommand ran');
+    assert.ok(!existsSync(join(root, 'audit-here.jsonl')), 'the audit went where the workspace said');
+    const log = server.transcript.join('\n');
+    for (const name of [
+      'identity.deviceCommand',
+      'evaluation.timeoutMs',
+      'evaluation.allowHttpSend',
+      'audit.file',
+    ])
+      assert.match(
+        log,
+        new RegExp(
+          `clearance\\.${name.replace('.', '\\.')} from this untrusted workspace's settings is ignored`,
+        ),
+      );
+  });
+});

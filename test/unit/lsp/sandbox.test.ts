@@ -1,0 +1,78 @@
+/**
+ * The sandbox that keeps untrusted computation off the language server's main thread: a job past
+ * its deadline is stopped and its worker replaced, a job over the memory cap fails without taking
+ * the process down, a newer job with the same key replaces a queued one, and open-document jobs go
+ * before background ones. The worker is a real `worker_threads` script written by the test.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Sandbox } from '../../../server/src/lsp/worker/sandbox';
+
+const WORKER = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  if (m.op === 'spin') { for (;;) {} }
+  if (m.op === 'grow') { const a = []; for (;;) a.push('x'.repeat(1024) + a.length); }
+  if (m.op === 'sleep') { const end = Date.now() + m.ms; while (Date.now() < end) {} }
+  parentPort.postMessage({ id: m.id, value: m.value });
+});
+`;
+
+describe('the analysis sandbox', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clearance-sandbox-'));
+  const entry = join(dir, 'worker.js');
+  writeFileSync(entry, WORKER);
+  const sandbox = new Sandbox({ entry, memoryMb: 64 });
+  after(async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers a job', async () => {
+    const result = await sandbox.run({ op: 'echo', value: 42 }, { deadlineMs: 5000, what: 'echoing' });
+    assert.deepEqual(result.ok && result.value, 42);
+  });
+
+  it('stops a job that never ends at its deadline, says so, and answers the next job on a new worker', async () => {
+    const started = sandbox.started;
+    const t0 = Date.now();
+    const result = await sandbox.run({ op: 'spin' }, { deadlineMs: 300, what: 'spinning' });
+    assert.ok(Date.now() - t0 < 5000);
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.error.code, 'eval_cancel_error');
+    assert.match(
+      !result.ok ? result.error.message : '',
+      /^spinning took longer than 300 ms; it was stopped$/,
+    );
+    const next = await sandbox.run({ op: 'echo', value: 'again' }, { deadlineMs: 5000, what: 'echoing' });
+    assert.deepEqual(next.ok && next.value, 'again');
+    assert.equal(sandbox.started, started + 1);
+  });
+
+  it('fails a job over the memory cap without taking this process down', async () => {
+    const result = await sandbox.run({ op: 'grow' }, { deadlineMs: 60_000, what: 'growing' });
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error.message : '', /growing ran out of its 64 MB memory limit/);
+    const next = await sandbox.run({ op: 'echo', value: 1 }, { deadlineMs: 5000, what: 'echoing' });
+    assert.equal(next.ok, true);
+  });
+
+  it('replaces a queued job by a newer one with the same key, and runs open jobs before background ones', async () => {
+    const order: string[] = [];
+    const busy = sandbox.run({ op: 'sleep', ms: 200, value: 'busy' }, { deadlineMs: 5000, what: 'busy' });
+    const background = sandbox
+      .run({ op: 'echo', value: 'background' }, { deadlineMs: 5000, what: 'bg', priority: 'background' })
+      .then((r) => order.push(String(r.ok && r.value)));
+    const old = sandbox.run({ op: 'echo', value: 'v1' }, { deadlineMs: 5000, what: 'v1', key: 'doc' });
+    const newer = sandbox
+      .run({ op: 'echo', value: 'v2' }, { deadlineMs: 5000, what: 'v2', key: 'doc' })
+      .then((r) => order.push(String(r.ok && r.value)));
+    const stale = await old;
+    assert.equal(!stale.ok && stale.stale, true);
+    await Promise.all([busy, background, newer]);
+    assert.deepEqual(order, ['v2', 'background']);
+  });
+});
