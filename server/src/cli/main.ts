@@ -1,6 +1,7 @@
 /** The `clearance` command line: the same scanner, identity and engine as the language server. */
 import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
+import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
 import { addIdentityFlags } from './identity-flags';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
@@ -26,8 +27,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     .exitOverride();
 
   addIdentityFlags(
-    program
-      .command('scan')
+    addBundleFlags(program.command('scan'))
       .description('find the calls under a folder and decide each for your identity')
       .addHelpText(
         'after',

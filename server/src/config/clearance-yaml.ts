@@ -41,6 +41,8 @@ export interface ProjectConfig {
   actions: Map<string, string>;
   routes: RouteTemplate[];
   clients: ClientMapping[];
+  /** OPA bundles that decide for this project (`bundles:`), as written; see docs/bundles.md. */
+  bundles?: string[];
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -143,6 +145,7 @@ export function readProjectConfig(dir: string): {
 }
 
 interface RawConfig {
+  bundles?: string[];
   baseUrls?: string[];
   actions?: Record<string, string>;
   routes?: Record<string, { action?: string; resource?: RawResource }>;
@@ -218,7 +221,8 @@ function buildConfig(
   const actions = new Map(
     Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
   );
-  return { config: { baseUrls: raw.baseUrls ?? [], actions, routes, clients }, errors };
+  const bundles = raw.bundles ? { bundles: raw.bundles } : {};
+  return { config: { baseUrls: raw.baseUrls ?? [], actions, routes, clients, ...bundles }, errors };
 }
 
 /** What each map's keys must look like, for messages about a key. */

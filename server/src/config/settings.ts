@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import { type BundleSettings, defaultBundleSettings, readBundleSettings } from '../bundle/settings';
 import type { ClearanceError } from '../errors';
 import { isTimeZone } from '../identity/context';
 import { parseCommandSetting } from '../identity/run-command';
@@ -21,7 +22,11 @@ export type ConditionalSeveritySetting = 'information' | 'hint' | 'none';
 
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
-  policy: { paths: string[]; entrypoint: string; regoVersion: RegoVersionSetting };
+  policy: {
+    paths: string[];
+    entrypoint: string;
+    regoVersion: RegoVersionSetting;
+  } & BundleSettings;
   identity: {
     tokenFile: string;
     tokenEnv: string;
@@ -63,7 +68,7 @@ export function regoVersionOf(setting: RegoVersionSetting): 0 | 1 {
 
 /** The defaults, identical to those declared in package.json. */
 export const defaultSettings: ClearanceSettings = {
-  policy: { paths: [], entrypoint: 'data.api.authz.allow', regoVersion: 'v1' },
+  policy: { paths: [], entrypoint: 'data.api.authz.allow', regoVersion: 'v1', ...defaultBundleSettings },
   identity: {
     tokenFile: '',
     tokenEnv: 'CLEARANCE_TOKEN',
@@ -149,6 +154,7 @@ export function normalizeSettings(
       paths: pick('policy.paths', d.policy.paths, isStrings),
       entrypoint: pick('policy.entrypoint', d.policy.entrypoint, isString) || d.policy.entrypoint,
       regoVersion: pick('policy.regoVersion', d.policy.regoVersion, isRegoVersion),
+      ...readBundleSettings(pick),
     },
     identity: {
       tokenFile: pick('identity.tokenFile', d.identity.tokenFile, isString),
