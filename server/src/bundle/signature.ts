@@ -171,6 +171,8 @@ export interface SigningOptions {
   issuer?: string;
   /** Seconds since the epoch for `iat`; omitted when undefined. */
   issuedAt?: number;
+  /** Extra claims (`opa sign --claims-file`); with them, OPA writes no `keyid` claim. */
+  claims?: Record<string, unknown>;
 }
 
 /**
@@ -188,7 +190,9 @@ export async function signBundleFiles(files: BundleFiles, options: SigningOption
     .sort()
     .map((name) => ({ name, hash: hashBundleFile(name, files.get(name) as Buffer), algorithm: 'SHA-256' }));
   const payload: Record<string, unknown> = { files: list };
-  if (options.keyId) payload.keyid = options.keyId;
+  const claims = options.claims ?? {};
+  for (const [k, v] of Object.entries(claims)) if (k !== 'files') payload[k] = v;
+  if (options.keyId && Object.keys(claims).length === 0) payload.keyid = options.keyId;
   if (options.scope) payload.scope = options.scope;
   if (options.issuer) payload.iss = options.issuer;
   if (options.issuedAt !== undefined) payload.iat = options.issuedAt;

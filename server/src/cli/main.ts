@@ -1,6 +1,7 @@
 /** The `clearance` command line: the same scanner, identity and engine as the language server. */
 import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
+import { addBundleCommands } from './bundle-command';
 import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
 import { addIdentityFlags } from './identity-flags';
@@ -124,6 +125,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option('--fail-on-empty', 'exit 1 when no test ran'),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
+  addBundleCommands(program, output, setExit);
   return program;
 }
 
