@@ -13,7 +13,7 @@ import { openBundle } from '../bundle/bundle';
 import { type BundleFiles, readBundleFiles } from '../bundle/files';
 import { defaultBundleLimits } from '../bundle/limits';
 import { bundleAlgorithms, signaturesFile, signBundleFiles } from '../bundle/signature';
-import { readTarGz, writeTarGz } from '../bundle/tar';
+import { writeTarGz } from '../bundle/tar';
 import { formatError } from '../errors';
 import type { Output } from './scan-command';
 
