@@ -50,7 +50,7 @@ export function loadWasmModule(file: string, bytes: Uint8Array, data: JsonValue)
  * The builtins the SDK leaves to its host, looked up by name in the engine's registry on demand
  * (the SDK asks only for the names its own table lacks). Arguments and results cross as JSON.
  */
-function hostBuiltins(): Record<string, (...args: unknown[]) => unknown> {
+export function hostBuiltins(): Record<string, (...args: unknown[]) => unknown> {
   return new Proxy({} as Record<string, (...args: unknown[]) => unknown>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
