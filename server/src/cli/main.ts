@@ -6,6 +6,7 @@ import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
 import { addIdentityFlags } from './identity-flags';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
+import { addPolicyInfoCommand } from './policy-info-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
 import { runWhoami } from './whoami-command';
@@ -125,6 +126,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option('--fail-on-empty', 'exit 1 when no test ran'),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
+  addPolicyInfoCommand(policy, output, setExit);
   addBundleCommands(program, output, setExit);
   return program;
 }
