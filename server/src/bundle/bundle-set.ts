@@ -84,11 +84,17 @@ export class BundleSet {
     return this.entries.some((e) => e.remote);
   }
 
-  /** Re-reads every bundle (downloads revalidate with their `ETag`) and re-activates when one changed. */
-  async refresh(): Promise<BundleRefresh> {
+  /** Whether any bundle is a folder or archive on disk (read again when files change). */
+  get hasLocal(): boolean {
+    return this.entries.some((e) => !e.remote);
+  }
+
+  /** Re-reads every bundle, or only those on disk (downloads revalidate with their `ETag`) and re-activates when one changed. */
+  async refresh(onlyLocal = false): Promise<BundleRefresh> {
     const before = this.active?.version;
     let failed = false;
     for (const entry of this.entries) {
+      if (onlyLocal && entry.remote) continue;
       const ok = entry.remote ? await this.refreshRemote(entry) : await this.refreshLocal(entry);
       if (!ok) failed = true;
     }

@@ -2,7 +2,7 @@
  * The `clearance.policy.bundle*` settings: which bundles decide, where they may be downloaded
  * from, with which credentials and verification keys, how often they are polled and how big they
  * may be. Those that choose network endpoints, credentials or keys are user-only in package.json
- * (`"scope": "application"`), so a cloned repository cannot point them elsewhere.
+ * (`"scope": "machine"`), so a cloned repository cannot point them elsewhere.
  */
 
 /** One verification key: OPA's `keys.<id>` with the key read from a file (PEM, or an HMAC secret). */

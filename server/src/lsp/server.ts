@@ -24,6 +24,7 @@ import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { regoVersionOf } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
 import { clearIdentityCaches, redactTokensInText } from '../identity';
+import { createBundleController } from './bundle-controller';
 import { toDiagnostic, toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
@@ -47,6 +48,7 @@ const documents = new TextDocuments(TextDocument);
 let workspace: ClearanceWorkspace | undefined;
 /** The workspace index (every folder of a multi-root workspace), its decisions and impact reports. */
 let indexer: IndexController | undefined;
+let bundleController: ReturnType<typeof createBundleController> | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
@@ -95,6 +97,11 @@ connection.onInitialize((params) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = folder ? toPath(folder) : undefined;
   if (root) workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'));
+  if (workspace)
+    bundleController = createBundleController(workspace, {
+      log,
+      onChange: () => void reloadPolicyAndRepublish(false),
+    });
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
@@ -154,6 +161,7 @@ async function refreshAll(): Promise<void> {
   const configDoc = ws.documents.get(ws.projectConfigPath);
   ws.loadProjectConfig(configDoc?.text);
   publishProjectConfigDiagnostics();
+  bundleController?.configure();
   ws.reloadPolicy();
   await refreshIdentity(true);
   publishPolicyDiagnostics();
@@ -288,6 +296,7 @@ async function reloadProjectConfig(text?: string): Promise<void> {
   const changed = ws.loadProjectConfig(text);
   publishProjectConfigDiagnostics();
   if (!changed) return;
+  bundleController?.configure();
   indexer?.setScanner(ws.getScanner());
   await publishAllCodeDiagnostics();
 }
@@ -349,6 +358,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   if (!ws) return;
   void indexer?.applyFileEvents(changes);
   const paths = changes.map((c) => toPath(c.uri)).filter((p): p is string => p !== undefined);
+  bundleController?.filesChanged();
   if (paths.some((p) => ws.isIdentityFile(p)))
     await refreshIdentity(true).then(() => ws.invalidateDecisions());
   // An open document's own saves are already compiled from its text; a created or deleted file

@@ -4,6 +4,7 @@
  * changes, and hands the results to the LSP handlers.
  */
 import { isAbsolute, join, sep } from 'node:path';
+import type { BundleSet } from '../bundle/bundle-set';
 import {
   CLEARANCE_YAML,
   emptyProjectConfig,
@@ -169,6 +170,9 @@ export class ClearanceWorkspace {
 
   private policyFiles: PolicyFiles | undefined;
 
+  /** The configured OPA bundles (`lsp/bundle-controller.ts`): when set, they are the policy. */
+  bundles: BundleSet | undefined;
+
   /**
    * Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk.
    * `rescan` walks the workspace for policy files again; typing in a policy does not need that, as
@@ -185,6 +189,7 @@ export class ClearanceWorkspace {
     this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
       found: this.policyFiles,
       regoVersion: regoVersionOf(this.settings.policy.regoVersion),
+      ...(this.bundles ? { bundlePolicy: this.bundles.policy() } : {}),
     });
     if (this.policy.errors.length === 0 || !this.decisionPolicy) {
       this.decisionPolicy = this.policy;
@@ -288,6 +293,6 @@ export class ClearanceWorkspace {
 
   /** Whether a policy was found at all: without one there is nothing to decide with. */
   hasPolicy(): boolean {
-    return (this.decisionPolicy?.regoFiles.length ?? 0) > 0;
+    return (this.decisionPolicy?.regoFiles.length ?? 0) > 0 || this.decisionPolicy?.bundles !== undefined;
   }
 }
