@@ -71,10 +71,10 @@ describe('language server: OPA bundles', () => {
   });
 
   it('picks up a new revision from a bundle server while the editor is open', async () => {
-    const publish = (revision: string, mtime: number) => {
+    const publish = (revision: string, mtime: number, extra = '') => {
       const files = new Map([
         ['.manifest', Buffer.from(JSON.stringify({ revision, roots: ['api'] }))],
-        ['api/authz/authz.rego', policy()],
+        ['api/authz/authz.rego', Buffer.concat([policy(), Buffer.from(extra)])],
       ]);
       const file = join(nginx.www, 'shop.tar.gz');
       writeFileSync(file, writeTarGz(files));
@@ -90,8 +90,19 @@ describe('language server: OPA bundles', () => {
       },
     });
     servers.push(server);
+    const impacts: Array<{ message: string; fromVersion: string; toVersion: string }> = [];
+    server.connection.onNotification('clearance/impact', (p: (typeof impacts)[number]) => {
+      impacts.push(p);
+    });
     await hoverOverGet(server, /version `100 \(sha256:/);
-    publish('101', 1_700_000_100);
+    // Let the workspace index record the verdicts under revision 100 before the next one arrives.
+    await new Promise((r) => setTimeout(r, 1500));
+    publish('101', 1_700_000_100, '\nallow if input.action == "delete"\n');
     await hoverOverGet(server, /version `101 \(sha256:/);
+    const deadline = Date.now() + 10_000;
+    while (impacts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(impacts[0]?.message, '1 call newly allowed');
+    assert.match(impacts[0]?.fromVersion ?? '', /^100 \(sha256:/);
+    assert.match(impacts[0]?.toVersion ?? '', /^101 \(sha256:/);
   });
 });
