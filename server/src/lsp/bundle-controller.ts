@@ -27,7 +27,10 @@ export function createBundleController(ws: ClearanceWorkspace, hooks: BundleCont
       if (next === key) return;
       key = next;
       ws.bundles?.stop();
-      const set = createBundleSet(ws.root, ws.settings, ws.projectConfig);
+      // With `bundleAuth: identity`, the sign-in session's token is the bearer when there is one.
+      const set = createBundleSet(ws.root, ws.settings, ws.projectConfig, {
+        sessionToken: () => ws.getSessionToken(),
+      });
       ws.bundles = set;
       const mine = ++generation;
       if (!set) return;

@@ -152,6 +152,11 @@ export class ClearanceWorkspace {
     this.sessionToken = token;
   }
 
+  /** The editor's sign-in token, for bundle downloads with `bundleAuth: identity` only; never logged. */
+  getSessionToken(): string | undefined {
+    return this.sessionToken;
+  }
+
   /**
    * Re-reads the identity token and verifies it. Resolving may wait on the network (a JWKS URL); if
    * a newer refresh started meanwhile (the settings changed), this one's result is dropped and it
