@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   createHash,
   createHmac,
@@ -216,6 +217,18 @@ describe('bundle signatures', () => {
       io,
     );
     assert.equal(code, 0, lines.join(''));
+    // GNU tar, an independent reader, lists the same regular files.
+    const listed = execFileSync('tar', ['-tzvf', out], { encoding: 'utf8' }).trim().split('\n');
+    assert.ok(
+      listed.every((l) => l.startsWith('-rw-r--r--')),
+      listed.join('\n'),
+    );
+    assert.deepEqual(listed.map((l) => l.split(/\s+/).pop()).sort(), [
+      '.manifest',
+      '.signatures.json',
+      'authz/data.json',
+      'authz/policy.rego',
+    ]);
     const built = readTarGz(readFileSync(out), defaultBundleLimits);
     assert.deepEqual([...built.keys()].sort(), [
       '.manifest',
