@@ -6,7 +6,7 @@
  * and the set says so; it never activates part of a bundle.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { ClearanceError } from '../errors';
 import type { LoadedPolicy } from '../policy/load';
 import { compilePolicy } from '../rego';
@@ -34,6 +34,8 @@ export interface BundleSetOptions {
   timeoutMs?: number;
   now?: () => number;
   limits?: BundleLimits;
+  /** Locations a repository chose (`.clearance.yaml`): on disk, they must lie inside `baseDir`. */
+  workspaceOnly?: readonly string[];
 }
 
 interface Entry {
@@ -166,6 +168,15 @@ export class BundleSet {
 
   private async refreshLocal(entry: Entry): Promise<boolean> {
     const path = isAbsolute(entry.location) ? entry.location : join(this.options.baseDir, entry.location);
+    const inside = relative(this.options.baseDir, path);
+    if (
+      this.options.workspaceOnly?.includes(entry.location) &&
+      (inside.startsWith('..') || isAbsolute(inside))
+    ) {
+      entry.bundle = undefined;
+      entry.problem = `a bundle named by .clearance.yaml must be inside the workspace folder (${entry.location} is not)`;
+      return false;
+    }
     try {
       const files = readBundleFiles(path, this.limits);
       const opened = await openBundle(entry.location, path, files, this.verification.config);

@@ -34,6 +34,8 @@ export function createBundleSet(
     settings: settings.policy,
     cacheDir: wiring.cacheDir ?? process.env.CLEARANCE_BUNDLE_CACHE ?? defaultBundleCacheDir(),
     regoVersion: settings.policy.regoVersion === 'v0' ? 0 : 1,
+    // A repository's own list may not reach outside its folder on disk.
+    workspaceOnly: (project?.bundles ?? []).filter((l) => !settings.policy.bundles.includes(l)),
     // The developer's own token: the bundle server can tell who fetched what. Sent only to the
     // origins the user's clearance.policy.bundleOrigins lists (checked before any request).
     identityToken: async () => {

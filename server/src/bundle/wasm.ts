@@ -9,7 +9,8 @@ import { fromJson, type JsonValue, lookupBuiltin, toJson } from '../rego';
 import type { BuiltinContext } from '../rego/builtins/registry';
 
 // The SDK's ESM entry exports only the async loader; its CommonJS entry has the synchronous one.
-const { loadPolicySync } = require('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
+const { loadPolicySync } =
+  require('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
 
 /** The wasm memory bound: 256 MiB (4096 pages of 64 KiB). A policy that needs more fails, not the editor. */
 const maxMemoryPages = 4096;

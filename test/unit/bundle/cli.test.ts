@@ -66,6 +66,18 @@ describe('bundles from the CLI', () => {
     assert.match(r.out + r.err, /bundle missing \.signatures\.json file/);
   });
 
+  it('refuses a .clearance.yaml bundle path outside the workspace folder', async () => {
+    const dir = shopWithBundle();
+    const outside = shopWithBundle();
+    writeFileSync(
+      join(dir, '.clearance.yaml'),
+      `bundles:\n  - ${join(outside, 'bundle')}\n  - ../${outside.split('/').pop()}/bundle\n`,
+    );
+    const r = await run(['policy', 'info', '--dir', dir]);
+    assert.equal(r.code, 2);
+    assert.equal((r.err.match(/must be inside the workspace folder/g) ?? []).length, 2, r.err);
+  });
+
   it("ignores the repository's download settings in CI and warns", async () => {
     const dir = shopWithBundle();
     const settings = JSON.parse(readFileSync(join(dir, '.vscode', 'settings.json'), 'utf8'));
