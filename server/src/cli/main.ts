@@ -1,11 +1,14 @@
 /** The `clearance` command line: the same scanner, identity and engine as the language server. */
 import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
+import { addBundleCommands } from './bundle-command';
+import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
 import { registerFmtCommand } from './fmt-command';
 import { addIdentityFlags } from './identity-flags';
 import { registerLintCommand } from './lint-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
+import { addPolicyInfoCommand } from './policy-info-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
 import { runWhoami } from './whoami-command';
@@ -28,8 +31,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     .exitOverride();
 
   addIdentityFlags(
-    program
-      .command('scan')
+    addBundleFlags(program.command('scan'))
       .description('find the calls under a folder and decide each for your identity')
       .addHelpText(
         'after',
@@ -140,6 +142,8 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
   registerFmtCommand(policy, output, setExit);
   registerLintCommand(policy, output, setExit);
+  addPolicyInfoCommand(policy, output, setExit);
+  addBundleCommands(program, output, setExit);
   return program;
 }
 

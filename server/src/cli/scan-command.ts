@@ -2,6 +2,8 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { AuditLog, buildAuditRecords, defaultAuditFile } from '../audit/audit-log';
+import { loadBundlePolicy } from '../bundle/bundle-set';
+import { createBundleSet } from '../bundle/configured';
 import { readProjectConfig } from '../config/clearance-yaml';
 import { regoVersionOf } from '../config/settings';
 import { formatWhy } from '../decision/explain';
@@ -12,12 +14,13 @@ import { describeIdentity, type Identity, redactTokensInText } from '../identity
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
+import { applyBundleFlags, type BundleFlags } from './bundle-flags';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import { buildSarifLog } from './sarif';
 import { readScanSettings } from './scan-settings';
 
 /** The options of `clearance scan`. */
-export interface ScanFlags extends IdentityFlagValues {
+export interface ScanFlags extends IdentityFlagValues, BundleFlags {
   format: string;
   policy?: string[];
   entrypoint?: string;
@@ -74,6 +77,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   settings.evaluation.allowHttpSend = flags.allowHttpSend === true;
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;
+  applyBundleFlags(settings, flags, (t) => output.err(`clearance scan: warning: ${t}`));
 
   const identity = await resolveCliIdentity(
     root,
@@ -104,13 +108,15 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     );
   }
 
+  const bundlePolicy = await loadBundlePolicy(createBundleSet(root, settings, project.config));
   const policy = loadPolicy(root, settings.policy.paths, new Map(), {
     regoVersion: regoVersionOf(settings.policy.regoVersion),
+    ...(bundlePolicy ? { bundlePolicy } : {}),
   });
   for (const e of policy.errors) output.err(`${formatError(e)}\n`);
   if (policy.errors.length > 0)
     return fail(`the policy did not load whole (${policy.errors.length} error(s)); no call was decided`);
-  if (policy.regoFiles.length === 0) {
+  if (policy.regoFiles.length === 0 && !policy.bundles) {
     return fail(`no .rego policy under ${root}; set clearance.policy.paths or pass --policy`);
   }
 

@@ -44,6 +44,8 @@ export interface ProjectConfig {
   clients: ClientMapping[];
   /** The `lint:` section, as written (checked against the schema). */
   lint?: LintConfig;
+  /** OPA bundles that decide for this project (`bundles:`), as written; see docs/bundles.md. */
+  bundles?: string[];
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -147,6 +149,7 @@ export function readProjectConfig(dir: string): {
 }
 
 interface RawConfig {
+  bundles?: string[];
   baseUrls?: string[];
   actions?: Record<string, string>;
   routes?: Record<string, { action?: string; resource?: RawResource }>;
@@ -225,6 +228,7 @@ function buildConfig(
   );
   const config: ProjectConfig = { baseUrls: raw.baseUrls ?? [], actions, routes, clients };
   if (raw.lint) config.lint = raw.lint;
+  if (raw.bundles) config.bundles = raw.bundles;
   return { config, errors };
 }
 

@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import { type BundleSettings, defaultBundleSettings, readBundleSettings } from '../bundle/settings';
 import type { ClearanceError } from '../errors';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import { isTimeZone } from '../identity/context';
@@ -22,7 +23,11 @@ export type ConditionalSeveritySetting = 'information' | 'hint' | 'none';
 
 /** Every setting Clearance reads, with defaults applied. Mirrors `contributes.configuration`. */
 export interface ClearanceSettings {
-  policy: { paths: string[]; entrypoint: string; regoVersion: RegoVersionSetting };
+  policy: {
+    paths: string[];
+    entrypoint: string;
+    regoVersion: RegoVersionSetting;
+  } & BundleSettings;
   /** Rego authoring: the JSON Schema of `input` for completion and hover (empty: Clearance's own). */
   authoring: { inputSchema: string };
   identity: {
@@ -66,7 +71,7 @@ export function regoVersionOf(setting: RegoVersionSetting): 0 | 1 {
 
 /** The defaults, identical to those declared in package.json. */
 export const defaultSettings: ClearanceSettings = {
-  policy: { paths: [], entrypoint: 'data.api.authz.allow', regoVersion: 'v1' },
+  policy: { paths: [], entrypoint: 'data.api.authz.allow', regoVersion: 'v1', ...defaultBundleSettings },
   authoring: { inputSchema: '' },
   identity: {
     tokenFile: '',
@@ -153,6 +158,7 @@ export function normalizeSettings(
       paths: pick('policy.paths', d.policy.paths, isStrings),
       entrypoint: pick('policy.entrypoint', d.policy.entrypoint, isString) || d.policy.entrypoint,
       regoVersion: pick('policy.regoVersion', d.policy.regoVersion, isRegoVersion),
+      ...readBundleSettings(pick),
     },
     authoring: { inputSchema: pick('authoring.inputSchema', d.authoring.inputSchema, isString) },
     identity: {

@@ -2,6 +2,7 @@
  * Decides one call: evaluates the entrypoint for the call's input with its unknowns, and turns the
  * engine's three-valued answer into a verdict with its explanation (which rule, which policy version).
  */
+import { decideWithWasm } from '../bundle/wasm-decide';
 import type { ClearanceError } from '../errors';
 import type { LoadedPolicy } from '../policy/load';
 import {
@@ -75,6 +76,8 @@ export function decideCall(
   if (loaded.errors.length > 0) {
     return { ...base, verdict: 'error', errors: loaded.errors };
   }
+  const compiled = decideWithWasm(loaded, entrypoint, call, readAllow);
+  if (compiled) return compiled;
   const options = {
     input: call.input,
     data: loaded.data,

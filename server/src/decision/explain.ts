@@ -109,6 +109,9 @@ export function formatWhy(decision: CallDecision, style: ExplanationStyle): stri
       return `no rule matched and ${code(decision.entrypoint)} has no default, so it is undefined: denied.${reason}${step}${closest}`;
     }
     case 'conditional':
+      // A compiled (wasm) policy cannot weigh unknowns: its reason says so, with no branches.
+      if (decision.branches.length + decision.blockers.length === 0)
+        return `${decision.reason ?? 'not decided'}.${step}`;
       if (decision.blockers.length > 0)
         return `allowed unless ${decision.blockers.map(branch).join('; or unless ')}${step}`;
       return `allowed if ${decision.branches.map(branch).join('; or if ')}${step}`;

@@ -34,6 +34,7 @@ import {
 } from './authoring-language';
 import { AuthoringState } from './authoring-project';
 import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './authoring-running';
+import { createBundleController } from './bundle-controller';
 import { toDiagnostic, toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
@@ -59,6 +60,7 @@ const documents = new TextDocuments(TextDocument);
 let workspace: ClearanceWorkspace | undefined;
 /** The workspace index (every folder of a multi-root workspace), its decisions and impact reports. */
 let indexer: IndexController | undefined;
+let bundleController: ReturnType<typeof createBundleController> | undefined;
 let policyFilesWithDiagnostics = new Set<string>();
 let reloadTimer: NodeJS.Timeout | undefined;
 let lastIdentityKey = '';
@@ -126,6 +128,10 @@ connection.onInitialize((params) => {
     workspace = new ClearanceWorkspace(root, join(__dirname, 'wasm'), (m) => log('warn', m));
     // A policy load that ran in the worker ended (or was stopped): republish what depends on it.
     workspace.onPolicySettled = () => void settlePolicy();
+    bundleController = createBundleController(workspace, {
+      log,
+      onChange: () => void reloadPolicyAndRepublish(false),
+    });
   }
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
@@ -196,6 +202,7 @@ async function refreshAll(): Promise<void> {
   const configDoc = ws.documents.get(ws.projectConfigPath);
   ws.loadProjectConfig(configDoc?.text);
   publishProjectConfigDiagnostics();
+  bundleController?.configure();
   ws.reloadPolicy();
   await refreshIdentity(true);
   await ws.whenPolicyLoaded();
@@ -342,6 +349,7 @@ async function reloadProjectConfig(text?: string): Promise<void> {
   const changed = ws.loadProjectConfig(text);
   publishProjectConfigDiagnostics();
   if (!changed) return;
+  bundleController?.configure();
   indexer?.setScanner(ws.getScanner());
   await publishAllCodeDiagnostics();
 }
@@ -403,6 +411,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   if (!ws) return;
   void indexer?.applyFileEvents(changes);
   const paths = changes.map((c) => toPath(c.uri)).filter((p): p is string => p !== undefined);
+  bundleController?.filesChanged();
   if (paths.some((p) => ws.isIdentityFile(p)))
     await refreshIdentity(true).then(() => ws.invalidateDecisions());
   // An open document's own saves are already compiled from its text; a created or deleted file

@@ -4,6 +4,7 @@
  * changes, and hands the results to the LSP handlers.
  */
 import { isAbsolute, join, relative, sep } from 'node:path';
+import type { BundleSet } from '../bundle/bundle-set';
 import {
   CLEARANCE_YAML,
   emptyProjectConfig,
@@ -182,6 +183,11 @@ export class ClearanceWorkspace {
     this.sessionToken = token;
   }
 
+  /** The editor's sign-in token, for bundle downloads with `bundleAuth: identity` only; never logged. */
+  getSessionToken(): string | undefined {
+    return this.sessionToken;
+  }
+
   /**
    * Re-reads the identity token and verifies it. Resolving may wait on the network (a JWKS URL); if
    * a newer refresh started meanwhile (the settings changed), this one's result is dropped and it
@@ -199,6 +205,9 @@ export class ClearanceWorkspace {
   }
 
   private policyFiles: PolicyFiles | undefined;
+
+  /** The configured OPA bundles (`lsp/bundle-controller.ts`): when set, they are the policy. */
+  bundles: BundleSet | undefined;
 
   /**
    * Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk.
@@ -224,16 +233,19 @@ export class ClearanceWorkspace {
     };
     this.loadRequest = request;
     const files = this.policyFiles;
+    // Configured bundles were read, verified and compiled by the bundle controller: they are the policy.
+    const bundlePolicy = this.bundles?.policy();
     const loadHere = () => {
       this.policy = loadPolicy(this.root, request.paths, new Map(request.openTexts), {
         found: files,
         regoVersion: request.regoVersion,
+        ...(bundlePolicy ? { bundlePolicy } : {}),
       });
       if (this.policy.errors.length === 0 || !this.decisionPolicy) this.decisionPolicy = this.policy;
       this.forgetDecisions();
     };
     const analysis = this.analysis;
-    if (!analysis) {
+    if (!analysis || bundlePolicy) {
       loadHere();
       return;
     }
@@ -470,6 +482,6 @@ export class ClearanceWorkspace {
 
   /** Whether a policy was found at all: without one there is nothing to decide with. */
   hasPolicy(): boolean {
-    return (this.decisionPolicy?.regoFiles.length ?? 0) > 0;
+    return (this.decisionPolicy?.regoFiles.length ?? 0) > 0 || this.decisionPolicy?.bundles !== undefined;
   }
 }

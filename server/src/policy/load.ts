@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { parseAllDocuments, YAMLParseError } from 'yaml';
+import type { ActiveBundles } from '../bundle/activate';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError, Location } from '../errors';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
@@ -25,6 +26,8 @@ export interface LoadedPolicy {
   /** Absolute paths of the data files that were merged into `data`. */
   dataFiles: string[];
   errors: ClearanceError[];
+  /** When the policy is OPA bundles (`clearance.policy.bundles`): what they are, and their wasm modules. */
+  bundles?: ActiveBundles;
 }
 
 /** Files above this size are not read: a policy file this large is a mistake, not a policy. */
@@ -89,6 +92,11 @@ export interface LoadOptions {
   regoVersion?: 0 | 1;
   /** Compiler options beyond the Rego version (test renaming, capabilities). */
   compile?: Omit<CompileOptions, 'regoVersion'>;
+  /**
+   * The policy of the configured OPA bundles (`server/src/bundle`), read and verified beforehand:
+   * when given, it is the policy, and the workspace's own files are not read.
+   */
+  bundlePolicy?: LoadedPolicy;
 }
 
 /** The policy and data files of a workspace, as `findPolicyFiles` finds them. */
@@ -135,6 +143,7 @@ export function loadPolicy(
   openTexts: ReadonlyMap<string, string> = new Map(),
   options: LoadOptions = {},
 ): LoadedPolicy {
+  if (options.bundlePolicy) return options.bundlePolicy;
   const found = options.found ?? findPolicyFiles(root, paths, options);
   const errors = [...found.errors];
   const hash = createHash('sha256');

@@ -7,12 +7,12 @@ const CASES: Array<{ note: string; text: string; labels: string[] }> = [
   {
     note: 'an empty file offers every top-level key',
     text: '|',
-    labels: ['actions', 'baseUrls', 'clients', 'lint', 'routes'],
+    labels: ['actions', 'baseUrls', 'bundles', 'clients', 'lint', 'routes'],
   },
   {
     note: 'keys already written are not offered again',
     text: 'routes:\n  /a: {}\n|\nbaseUrls: []\n',
-    labels: ['actions', 'clients', 'lint'],
+    labels: ['actions', 'bundles', 'clients', 'lint'],
   },
   {
     note: 'under actions: the methods',
