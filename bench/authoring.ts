@@ -179,7 +179,7 @@ export async function runBenchmark(args: string[]): Promise<void> {
     const text = readFileSync(file, 'utf8');
     const opened = performance.now();
     const uri = await openDocument(server, file, text, 'rego');
-    await waitFor('first diagnostics', () => server.diagnostics.get(uri), 30_000);
+    await waitFor('first diagnostics', () => server.diagnostics.get(uri), 120_000);
     const firstDiagnostics = performance.now();
     single('first diagnostics after opening', firstDiagnostics - opened, 1000);
     single('  (from starting the server)', firstDiagnostics - started);
@@ -239,7 +239,7 @@ export async function runBenchmark(args: string[]): Promise<void> {
       const t = performance.now();
       await server.connection.sendRequest('textDocument/completion', p('input.user.roles', 11));
       afterEdit.push(performance.now() - t);
-      await waitFor('diagnostics after the edit', () => server.diagnostics.get(uri), 30_000);
+      await waitFor('diagnostics after the edit', () => server.diagnostics.get(uri), 120_000);
       recheck.push(performance.now() - changed);
     }
     report('completion right after an edit', afterEdit, 50);
