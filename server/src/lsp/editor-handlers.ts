@@ -47,17 +47,21 @@ export function registerEditorHandlers(connection: Connection, context: EditorCo
   });
 
   connection.onCodeAction(async ({ textDocument, range, context: actionContext }): Promise<CodeAction[]> => {
-    if (textDocument.uri.endsWith('.rego'))
-      return (await context.rego?.codeActions(textDocument.uri, range)) ?? [];
     const ws = context.workspace();
     const path = toPath(textDocument.uri);
+    if (textDocument.uri.endsWith('.rego')) {
+      // A policy gets the authoring actions (tests, imports, metadata) and the linter's fixes.
+      const authoring = (await context.rego?.codeActions(textDocument.uri, range)) ?? [];
+      const regoText = ws && path && ws.contains(path) ? ws.documents.get(path)?.text : undefined;
+      if (!ws || !path || regoText === undefined) return authoring;
+      const version = regoVersionOf(ws.settings.policy.regoVersion);
+      return [
+        ...authoring,
+        ...lintCodeActions(textDocument.uri, path, regoText, range, ws.projectConfig.lint, version),
+      ];
+    }
     if (!ws || !path || !ws.contains(path)) return [];
     await context.ready;
-    const regoText = path.endsWith('.rego') ? ws.documents.get(path)?.text : undefined;
-    if (regoText !== undefined) {
-      const version = regoVersionOf(ws.settings.policy.regoVersion);
-      return lintCodeActions(textDocument.uri, path, regoText, range, ws.projectConfig.lint, version);
-    }
     if (!ws.hasPolicy()) return [];
     const decided = await ws.decideDocument(path, new Date());
     const text = ws.documents.get(path)?.text;
