@@ -393,6 +393,9 @@ export class ClearanceWorkspace {
         this.settings.evaluation.timeoutMs,
         relative(this.root, path),
       );
+      // Replaced by a newer run for this document (new text or new inputs): that run's answer is this one's.
+      if (!outcome.ok && outcome.stale)
+        return (await this.decideDocument(path, now)) ?? { version: doc.version, calls: [], errors: [] };
       result = outcome.ok ? outcome.value : { calls: [], errors: [outcome.error] };
     } else {
       if (!this.decisionPolicy) this.reloadPolicy();
