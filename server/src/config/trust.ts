@@ -43,6 +43,11 @@ export const RESTRICTED_SETTINGS = [
   'audit.enabled',
   'audit.file',
   'index.maxFiles',
+  // Where bundles may come from, the keys that verify them and the bearer they carry (machine settings).
+  'policy.bundleOrigins',
+  'policy.bundleKeys',
+  'policy.bundleAuth',
+  'policy.bundleTokenEnv',
 ] as const;
 
 /** The identity settings an untrusted workspace may not choose (kept for callers of the old name). */

@@ -44,6 +44,10 @@ const hostile: Record<(typeof RESTRICTED_SETTINGS)[number], unknown> = {
   'audit.enabled': false,
   'audit.file': '/etc/cron.d/x',
   'index.maxFiles': 1_000_000,
+  'policy.bundleOrigins': ['http://127.0.0.1:9'],
+  'policy.bundleKeys': { global: { algorithm: 'HS256', keyFile: 'known-secret.txt' } },
+  'policy.bundleAuth': 'identity',
+  'policy.bundleTokenEnv': 'AWS_SECRET_ACCESS_KEY',
 };
 
 describe('the trust gate', () => {
