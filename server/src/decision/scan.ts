@@ -11,7 +11,7 @@ import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
-import { type CallDecision, decideCall } from './decide';
+import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from './decide';
 import { buildCallInput, type CallInput } from './input';
 
 /** One call with its input and its decision. */
@@ -83,6 +83,13 @@ export function decideOne(
   timeoutMs = context.settings.evaluation.timeoutMs,
 ): DecidedCall {
   const input = buildCallInput(call, context.identity, context.now, context.project);
+  if (!isDecidedFor(context.identity, context.settings.identity.anonymous))
+    return {
+      file,
+      call,
+      input,
+      decision: decideWithoutIdentity(context.settings.policy.entrypoint, context.policy.version),
+    };
   const limits = { ...context.settings.evaluation, timeoutMs };
   const decision = decideCall(context.policy, context.settings.policy.entrypoint, input, limits);
   return { file, call, input, decision };

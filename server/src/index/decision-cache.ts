@@ -5,7 +5,7 @@
  * LRU bounded in entries.
  */
 import { createHash } from 'node:crypto';
-import { type CallDecision, decideCall } from '../decision/decide';
+import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from '../decision/decide';
 import { buildCallInput, type CallInput } from '../decision/input';
 import type { DecidedCall, DecisionContext } from '../decision/scan';
 import type { Identity } from '../identity';
@@ -118,6 +118,14 @@ export function decideCached(
   identityFingerprint = fingerprintIdentity(context.identity),
 ): DecidedCall {
   const input = buildCallInput(call, context.identity, context.now, context.project);
+  // Without an identity nothing is asked of the policy (clearance.identity.anonymous), so nothing is cached.
+  if (!isDecidedFor(context.identity, context.settings.identity.anonymous))
+    return {
+      file,
+      call,
+      input,
+      decision: decideWithoutIdentity(context.settings.policy.entrypoint, context.policy.version),
+    };
   const limits = { ...context.settings.evaluation, timeoutMs };
   const key = buildDecisionKey({
     identityFingerprint,
