@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
 import { addEngineFlags } from './engine-flags';
 import { addIdentityFlags } from './identity-flags';
+import { runInit } from './init-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
@@ -58,6 +59,13 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       )
       .option('--no-audit', 'write no audit records'),
   ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
+
+  program
+    .command('init')
+    .description('write a commented .clearance.yaml from what the project holds, and print the next step')
+    .argument('[dir]', 'the project folder', '.')
+    .option('--force', 'replace an existing .clearance.yaml')
+    .action((dir: string, flags) => setExit(runInit(dir, flags, output)));
 
   addIdentityFlags(
     program

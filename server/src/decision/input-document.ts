@@ -17,7 +17,7 @@ export interface InputDocument {
 /** The input of a decided call at `file:line`, in both forms. */
 export function formatInputDocument(explained: ExplainedCall, file: string, line: number): InputDocument {
   const { call, decision, identity } = explained;
-  const json = `${JSON.stringify(call.input.input, null, 2)}\n`;
+  const json = `${JSON.stringify(call.input, null, 2)}\n`;
   const unknowns = call.unknowns.join(', ') || 'nothing';
   const annotated = [
     `// The input Clearance evaluated for ${call.summary} (${basename(file)}:${line})`,

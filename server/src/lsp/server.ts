@@ -236,7 +236,7 @@ function reportPolicyState(): void {
   const configured = ws.settings.policy.paths.length > 0;
   if (!ws.hasPolicy()) {
     const missing = configured
-      ? `no .rego file in ${ws.settings.policy.paths.join(', ')} (clearance.policy.paths); point it at the folder that holds your policy`
+      ? `no .rego policy in ${ws.settings.policy.paths.join(', ')} (clearance.policy.paths); point it at the folder that holds your policy`
       : 'no .rego policy found in this workspace; set clearance.policy.paths to where it is';
     // Installed for every TypeScript project, Clearance must not nag where there is no Rego at all:
     // say it in the output unless a policy location was configured and turned out empty.

@@ -5,7 +5,7 @@
  * ignores it, and a `.clearance.yaml` that maps nothing. Each notice is sent again only when what it
  * says changes.
  */
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   type Connection,
   type Diagnostic,
@@ -133,14 +133,25 @@ export function findMisplacedMachineSettings(root: string): string[] {
   return found;
 }
 
+/** A file's text, if it exists and is under 1 MB. */
+function readSmallFile(path: string): string | undefined {
+  try {
+    return statSync(path).size > 1024 * 1024 ? undefined : readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A hint on a `.clearance.yaml` that reads without errors but maps nothing (no base URL, route,
  * client or action): it changes nothing, which is rarely what its author meant.
  */
 export function buildEmptyProjectConfigHints(ws: ClearanceWorkspace): Diagnostic[] {
   const config = ws.projectConfig;
-  const exists = ws.documents.has(ws.projectConfigPath) || existsSync(ws.projectConfigPath);
-  if (!exists || ws.projectConfigErrors.length > 0) return [];
+  const text = ws.documents.get(ws.projectConfigPath)?.text ?? readSmallFile(ws.projectConfigPath);
+  // No file, or an empty one, is plainly no configuration; a file with only comments looks like one.
+  if (text === undefined || text.trim() === '') return [];
+  if (ws.projectConfigErrors.length > 0) return [];
   const empty =
     config.baseUrls.length === 0 &&
     config.routes.length === 0 &&

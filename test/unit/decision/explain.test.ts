@@ -1,8 +1,8 @@
 /** The words of a decision: what the hover and the diagnostic say about who asked and why. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CallDecision } from '../../../server/src/decision/decide';
 import { formatDiagnosticMessage, formatHover, formatLensTitle } from '../../../server/src/decision/answer';
+import type { CallDecision } from '../../../server/src/decision/decide';
 import type { CallInput } from '../../../server/src/decision/input';
 import type { Identity } from '../../../server/src/identity';
 import type { RuleRef } from '../../../server/src/rego';
