@@ -250,7 +250,7 @@ export function formatDiagnosticMessage(explained: ExplainedCall): string {
     return `${decision.blockers.length > 0 ? 'Allowed unless' : 'Allowed only if'} ${condition}.`;
   }
   if (decision.verdict === 'allowed') return `Allowed for ${who}.`;
-  if (decision.reason) return `Denied: ${reasonSentence(decision.reason, false)}`;
+  if (decision.reason) return `Denied: ${decision.reason.trim().replace(/[.\s]+$/, '')}.`;
   return `Denied: ${who} may not ${action} this ${typeOf(call)}.`;
 }
 

@@ -47,7 +47,9 @@ export function describeIdentity(identity: Identity, nowMs: number, clockSkewSec
           secondsLeft <= 0
             ? 'expiring'
             : secondsLeft > LONG_LIVED_SECONDS
-              ? 'long-lived token'
+              ? identity.claims?.demo === true
+                ? 'demo token'
+                : 'long-lived token'
               : formatShortDuration(secondsLeft),
         );
       const text = parts.join(' · ');
