@@ -25,6 +25,7 @@ import type { IdentityView } from './identity-view';
 import { registerImpactNotice } from './impact-notice';
 import { registerPermissionsView } from './permissions-view';
 import { IdentityStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -113,6 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     ...registerInputCommands(() => client),
     registerServerCommandRunner(languageClient, noticeCommands),
+    ...registerWalkthrough(() => client),
     vscode.commands.registerCommand('clearance.refresh', () =>
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),

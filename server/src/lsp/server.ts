@@ -40,7 +40,7 @@ import {
   findDecidedCall,
 } from './features';
 import { IndexController } from './index-controller';
-import { buildEmptyProjectConfigHints, reportSetupState } from './setup-notices';
+import { buildEmptyProjectConfigHints, describeEntrypoints, reportSetupState } from './setup-notices';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -407,6 +407,11 @@ connection.onNotification('clearance/evaluateAs', async (params: { file?: unknow
   ws.evaluateAs = typeof params?.file === 'string' && params.file !== '' ? params.file : undefined;
   await ready;
   await refreshIdentity(false);
+});
+
+connection.onRequest('clearance/entrypoints', async () => {
+  await ready;
+  return workspace ? describeEntrypoints(workspace) : null;
 });
 
 connection.onRequest('clearance/permissions', async () => {

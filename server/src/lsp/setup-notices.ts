@@ -169,3 +169,19 @@ export function buildEmptyProjectConfigHints(ws: ClearanceWorkspace): Diagnostic
     },
   ];
 }
+
+/** The entrypoints the policy defines and the one in use, for the walkthrough's entrypoint step. */
+export function describeEntrypoints(ws: ClearanceWorkspace): {
+  current: string;
+  defined: boolean;
+  entrypoints: string[];
+} {
+  const policy = ws.decisionPolicy;
+  const current = ws.settings.policy.entrypoint;
+  if (!policy) return { current, defined: false, entrypoints: [] };
+  return {
+    current,
+    defined: isEntrypointDefined(policy.policy, policy.data, current),
+    entrypoints: listEntrypoints(policy.policy),
+  };
+}
