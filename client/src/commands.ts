@@ -7,24 +7,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
-/** The commands a server notice's button may run (server/src/lsp/setup-notices.ts). */
-export const noticeCommands = [
-  'clearance.signIn',
-  'clearance.chooseSource',
-  'clearance.evaluateAs',
-  'workbench.action.openSettings',
-  'workbench.action.openGlobalSettings',
-] as const;
-
-/** The commands a hover's links may run (server/src/decision/answer.ts); VS Code runs no others. */
-export const hoverCommands = [
-  'clearance.signIn',
-  'clearance.chooseSource',
-  'clearance.evaluateAs',
-  'clearance.openInput',
-  'clearance.copyInput',
-  'workbench.action.openSettings',
-];
+export { hoverCommands, noticeCommands } from '../../server/src/lsp/client-commands';
 
 /** A position as the server sends it in command arguments. */
 interface WirePosition {
@@ -40,15 +23,9 @@ export function registerAccessRequestCommand(getClient: () => LanguageClient | u
   return vscode.commands.registerCommand(
     'clearance.copyAccessRequest',
     async (uri?: string, position?: WirePosition) => {
-      const editor = vscode.window.activeTextEditor;
-      const target = uri ?? editor?.document.uri.toString();
-      const at =
-        position ??
-        (editor
-          ? { line: editor.selection.active.line, character: editor.selection.active.character }
-          : undefined);
+      const target = targetOf(uri, position);
       const client = getClient();
-      if (!client || !target || !at) {
+      if (!client || !target) {
         void vscode.window.showWarningMessage(
           'Clearance: put the cursor on a call to copy its access request.',
         );
@@ -56,7 +33,7 @@ export function registerAccessRequestCommand(getClient: () => LanguageClient | u
       }
       const markdown = (await client.sendRequest('workspace/executeCommand', {
         command: 'clearance.server.accessRequest',
-        arguments: [target, at],
+        arguments: [target.uri, target.at],
       })) as string | null;
       if (!markdown) {
         void vscode.window.showWarningMessage('Clearance: there is no decided call here.');

@@ -252,6 +252,24 @@ async function pickClaimsFile(state: EvaluateAsState, file?: unknown): Promise<v
         ? vscode.Uri.file(file)
         : undefined;
   if (!uri) {
+    // Claims files the project ships (a `claims` folder) are offered first; any file can be browsed to.
+    const shipped = await vscode.workspace.findFiles('**/claims/*.{json,yaml,yml}', '**/node_modules/**', 50);
+    if (shipped.length > 0) {
+      const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+      const choice = await vscode.window.showQuickPick(
+        [
+          ...shipped
+            .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+            .map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined })),
+          browse,
+        ],
+        { title: 'Evaluate as the claims in this file (simulated, kept in this editor only)' },
+      );
+      if (!choice) return;
+      uri = choice.uri;
+    }
+  }
+  if (!uri) {
     const picked = await vscode.window.showOpenDialog({
       title: 'Evaluate as the claims in this file',
       canSelectMany: false,

@@ -4,6 +4,7 @@
  * details follow, collapsed where the editor renders HTML. The diagnostic is one short sentence
  * that leaves the rest to the hover. The style is written down in docs/messages.md.
  */
+import type { hoverCommands } from '../lsp/client-commands';
 import type { CallDecision, ConditionalBranch } from './decide';
 import {
   type ExplainedCall,
@@ -11,6 +12,7 @@ import {
   formatCaller,
   formatCodeSpan,
   formatRuleLink,
+  formatRuleText,
   formatWho,
   formatWhy,
   verdictIcons,
@@ -34,16 +36,6 @@ export interface HoverOptions {
   /** The call carries a `clearance: ignore` comment. */
   suppressed?: boolean;
 }
-
-/** Client commands the hover links to; the client must trust exactly these (client/src/extension.ts). */
-export const hoverCommands = [
-  'clearance.signIn',
-  'clearance.chooseSource',
-  'clearance.evaluateAs',
-  'clearance.openInput',
-  'clearance.copyInput',
-  'workbench.action.openSettings',
-] as const;
 
 /** A `command:` link with JSON arguments, as VS Code's Markdown expects it. */
 function commandLink(label: string, command: (typeof hoverCommands)[number], args?: unknown[]): string {
@@ -173,8 +165,11 @@ function formatShortAnswer(explained: ExplainedCall, options: HoverOptions): str
     lines.push('Suppressed by a `clearance: ignore` comment: this call gets no warning.');
   if (decision.reason) lines.push(reasonSentence(decision.reason, true));
   else if (decision.verdict === 'denied') {
-    const byDefault = (decision.rules.find((r) => r.isDefault) ?? decision.rules[0])?.isDefault ?? true;
-    lines.push(byDefault ? 'No allow rule matched.' : 'A rule denies it.');
+    const rule = decision.rules.find((r) => !r.isDefault) ?? decision.rules[0];
+    if (!rule) lines.push('No allow rule matched, and the entrypoint has no default.');
+    else if (rule.isDefault)
+      lines.push(`No allow rule matched, so ${formatCodeSpan(formatRuleText(rule))} decided.`);
+    else lines.push(`${formatCodeSpan(formatRuleText(rule))} denies it.`);
   } else if (decision.verdict === 'conditional') {
     const branch = firstBranch(decision);
     if (branch?.words) lines.push(`Rego: ${branch.conditions.map(formatCodeSpan).join(' and ')}`);

@@ -5,9 +5,9 @@
  * LRU bounded in entries.
  */
 import { createHash } from 'node:crypto';
-import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from '../decision/decide';
+import { type CallDecision, decideCall } from '../decision/decide';
 import { buildCallInput, type CallInput } from '../decision/input';
-import type { DecidedCall, DecisionContext } from '../decision/scan';
+import { type DecidedCall, type DecisionContext, decideIfNoIdentity } from '../decision/scan';
 import type { Identity } from '../identity';
 import type { HttpCall } from '../scanner';
 
@@ -119,13 +119,8 @@ export function decideCached(
 ): DecidedCall {
   const input = buildCallInput(call, context.identity, context.now, context.project);
   // Without an identity nothing is asked of the policy (clearance.identity.anonymous), so nothing is cached.
-  if (!isDecidedFor(context.identity, context.settings.identity.anonymous))
-    return {
-      file,
-      call,
-      input,
-      decision: decideWithoutIdentity(context.settings.policy.entrypoint, context.policy.version),
-    };
+  const undecided = decideIfNoIdentity(file, call, input, context);
+  if (undecided) return undecided;
   const limits = { ...context.settings.evaluation, timeoutMs };
   const key = buildDecisionKey({
     identityFingerprint,

@@ -17,23 +17,15 @@ import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
 import { isEntrypointDefined, listEntrypoints } from '../decision/entrypoints';
 import { redactTokensInText } from '../identity';
+import type { noticeCommands } from './client-commands';
 import type { ClearanceWorkspace } from './workspace';
 
 /** A notice's action: its button, and the client command it runs (`clearance/runCommand`). */
 interface NoticeAction {
   title: string;
-  command: string;
+  command: (typeof noticeCommands)[number];
   args?: unknown[];
 }
-
-/** The client commands a notice may ask the client to run; the client accepts no others. */
-export const noticeCommands = [
-  'clearance.signIn',
-  'clearance.chooseSource',
-  'clearance.evaluateAs',
-  'workbench.action.openSettings',
-  'workbench.action.openGlobalSettings',
-];
 
 const identityActions: NoticeAction[] = [
   { title: 'Sign in', command: 'clearance.signIn' },
@@ -83,7 +75,8 @@ export function reportSetupState(
   if (!policy || !ws.hasPolicy()) return;
   const identity = ws.identity;
   const missing = !isDecidedFor(identity, ws.settings.identity.anonymous);
-  const why = identity.reason ? ` (${identity.reason})` : '';
+  // A missing identity's reason repeats the fixes; an invalid one's names the claim or key that failed.
+  const why = identity.status !== 'missing' && identity.reason ? ` (${identity.reason})` : '';
   notify(
     connection,
     'identity',
