@@ -203,6 +203,22 @@ describe('first run: configuration mistakes', () => {
     assert.match(String(diagnostics.message), /maps nothing/);
   });
 
+  it('names the claim that failed when the identity does not verify, and flags no call', async () => {
+    server.settings = { identity: { ...alice, audience: 'another-app' } };
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const notice = await waitFor('the notice', () => server.messages.find((m) => m.includes('another-app')));
+    assert.match(
+      notice,
+      /token audience "clearance-demo" does not include the expected audience "?another-app"?/,
+    );
+    assert.match(notice, /no call is decided or flagged/);
+    const diagnostics = await waitFor('no call flagged', () =>
+      server.diagnostics.get(uri)?.length === 0 ? server.diagnostics.get(uri) : undefined,
+    );
+    assert.deepEqual(diagnostics, []);
+    server.settings = { identity: alice };
+  });
+
   it('names a machine setting put in the workspace settings, and where it belongs', async () => {
     mkdirSync(join(root, '.vscode'), { recursive: true });
     writeFileSync(
