@@ -143,7 +143,8 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
 
   test("the DELETE hover's first line answers the question; its details open", async () => {
     const line = lineOf(join(workspace, 'src/api/orders.ts'), "method: 'DELETE'");
-    const hover = await hoverText(page, line, 'fetch', { until: /Denied/ });
+    // The diagnostic ("Denied: …") shows above the answer: wait for the answer, with its sign.
+    const hover = await hoverText(page, line, 'fetch', { until: /⛔ Denied/ });
     assert.match(
       hover,
       /⛔ Denied: alice@example\.com may not delete order \/api\/orders\/\{id\} · authz\.rego:5/,
@@ -160,6 +161,39 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
     assert.match(opened, /Other actions on this order:/);
     assert.match(opened, /Copy as input\.json/);
     await screenshot(page, 'first-run-hover');
+  });
+
+  test("the walkthrough's steps: the entrypoint is chosen among the rules defined; Hover a Call ends on a decided hover", async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Clearance: Choose the Entrypoint');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Choose the Entrypoint' })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter');
+    const rule = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'data.api.authz.allow' })
+      .first();
+    await rule.waitFor({ timeout: 15_000 });
+    assert.match((await rule.textContent()) ?? '', /\(in use\)/);
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Clearance: Hover a Call');
+    const hover = page.locator('.monaco-hover:not(.hidden)').first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (!/Conditional: /.test(text) && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
+      text = (await hover.innerText().catch(() => '')) ?? '';
+    }
+    // The first call of the workspace, src/api/admin.ts: alice may read the reports she owns. The
+    // diagnostic is shown above the answer; wait for the answer itself.
+    assert.match(text, /Conditional: alice@example\.com may read report/);
+    await screenshot(page, 'first-run-walkthrough-hover');
   });
 
   test('Stop evaluating as goes back to no identity', async () => {
