@@ -13,7 +13,13 @@ import {
 } from 'vscode-languageclient/node';
 import { AUTH_PROVIDER_ID, ClearanceAuthProvider } from './auth/provider';
 import { affectsSignIn } from './auth/settings';
-import { registerAccessRequestCommand } from './commands';
+import {
+  hoverCommands,
+  noticeCommands,
+  registerAccessRequestCommand,
+  registerInputCommands,
+  registerServerCommandRunner,
+} from './commands';
 import { registerIdentityMenu } from './identity-menu';
 import type { IdentityView } from './identity-view';
 import { registerImpactNotice } from './impact-notice';
@@ -21,8 +27,12 @@ import { registerPermissionsView } from './permissions-view';
 import { registerRegoEvaluate } from './rego-evaluate';
 import { registerRegoTests } from './rego-tests';
 import { IdentityStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
 
 let client: LanguageClient | undefined;
+
+/** The workspaceState key of the claims file "Evaluate as" chose. */
+const EVALUATE_AS_KEY = 'clearance.evaluateAs';
 
 /** Starts the language client, the sign-in provider and the status bar item. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -68,7 +78,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     outputChannel: output,
     // The server also drops workspace values of restricted settings itself while this is false.
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
+    // richHovers: VS Code renders `<details>` and the hover's command links; evaluateAs: the
+    // claims file "Evaluate as" chose, kept in the editor's state rather than the settings.
+    initializationOptions: {
+      workspaceTrusted: vscode.workspace.isTrusted,
+      richHovers: true,
+      evaluateAs: context.workspaceState.get<string>(EVALUATE_AS_KEY) ?? '',
+    },
+    // Hovers escape everything a policy or the code wrote; only these commands may run from a link.
+    markdown: { isTrusted: { enabledCommands: hoverCommands }, supportHtml: true },
   };
 
   const auth = new ClearanceAuthProvider(context.secrets, output);
@@ -88,7 +106,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       supportsMultipleAccounts: false,
     }),
     auth.onDidChangeIdToken(() => void sendSession()),
-    ...registerIdentityMenu(auth, status, output),
+    ...registerIdentityMenu(auth, status, output, {
+      get: () => context.workspaceState.get<string>(EVALUATE_AS_KEY) || undefined,
+      set: async (file) => {
+        await context.workspaceState.update(EVALUATE_AS_KEY, file);
+        if (languageClient.isRunning())
+          await languageClient.sendNotification('clearance/evaluateAs', { file: file ?? null });
+      },
+    }),
+    ...registerInputCommands(() => client),
+    registerServerCommandRunner(languageClient, noticeCommands),
+    ...registerWalkthrough(() => client),
     vscode.commands.registerCommand('clearance.refresh', () =>
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),

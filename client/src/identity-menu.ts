@@ -36,14 +36,30 @@ interface MenuItem extends vscode.QuickPickItem {
   run?: () => unknown;
 }
 
+/**
+ * Where "Evaluate as" keeps its choice: the editor's own state for this workspace (workspaceState),
+ * never the workspace's settings, which a committed `.vscode/settings.json` would hand to
+ * colleagues and CI. `set` also tells the language server.
+ */
+export interface EvaluateAsState {
+  get(): string | undefined;
+  set(file: string | undefined): Promise<void>;
+}
+
 /** Registers the menu, its commands and the claims document; returns what to dispose. */
 export function registerIdentityMenu(
   auth: ClearanceAuthProvider,
   status: IdentityStatus,
   log: vscode.LogOutputChannel,
+  evaluateAsState: EvaluateAsState,
 ): vscode.Disposable[] {
   const claimsChanged = new vscode.EventEmitter<vscode.Uri>();
+  const evaluateAs = (file?: unknown) => pickClaimsFile(evaluateAsState, file);
+  const stopEvaluatingAs = () => stopEvaluating(evaluateAsState);
+  const readClaimsFile = () => evaluateAsState.get() ?? readClaimsSetting();
   const signIn = async () => {
+    // Sign-in needs the provider and the client registered for Clearance: ask for them first.
+    if (!(await askSignInSettings())) return;
     try {
       await auth.createSession();
     } catch (error) {
@@ -74,7 +90,7 @@ export function registerIdentityMenu(
       const issuer = vscode.workspace.getConfiguration('clearance.identity').get<string>('issuer');
       items.push({
         label: '$(sign-in) Sign in',
-        description: issuer || 'set clearance.identity.issuer first',
+        description: issuer || 'asks for your provider first',
         run: signIn,
       });
     }
@@ -133,26 +149,126 @@ export function registerIdentityMenu(
   ];
 }
 
+/**
+ * Picks the identity source and asks for what it needs: the token file, the command, the variable,
+ * or the provider and client for sign-in. Cancelling a question leaves the settings as they were.
+ */
 async function chooseSource(): Promise<void> {
-  const current = vscode.workspace.getConfiguration('clearance.identity').get<string>('source') ?? 'auto';
+  const config = () => vscode.workspace.getConfiguration('clearance.identity');
+  const current = config().get<string>('source') ?? 'auto';
   const picked = await vscode.window.showQuickPick(
     SOURCES.map((s) => ({ ...s, description: s.value === current ? '(current)' : '' })),
     { title: 'Where Clearance takes your identity from' },
   );
-  if (picked) await writeSetting('clearance.identity', 'source', picked.value);
+  if (!picked) return;
+  if (picked.value === 'file') {
+    const chosen = await vscode.window.showOpenDialog({
+      title: 'The file that holds your token (a JWT)',
+      canSelectMany: false,
+      ...(vscode.workspace.workspaceFolders?.[0]
+        ? { defaultUri: vscode.workspace.workspaceFolders[0].uri }
+        : {}),
+    });
+    const uri = chosen?.[0];
+    if (!uri) return;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    await writeSetting(
+      'clearance.identity',
+      'tokenFile',
+      folder ? path.relative(folder.uri.fsPath, uri.fsPath) : uri.fsPath,
+    );
+  } else if (picked.value === 'command') {
+    const command = await vscode.window.showInputBox({
+      title: 'The command that prints your token',
+      prompt:
+        'Run without a shell, e.g. gcloud auth print-identity-token. Saved in your user settings (a machine setting).',
+      value: (config().get<string[] | string>('tokenCommand') ?? []).toString().replace(/,/g, ' '),
+      ignoreFocusOut: true,
+    });
+    if (!command?.trim()) return;
+    // A machine setting: VS Code ignores it in a workspace's settings, so it goes to the user's.
+    await writeSetting(
+      'clearance.identity',
+      'tokenCommand',
+      command.trim().split(/\s+/),
+      vscode.ConfigurationTarget.Global,
+    );
+  } else if (picked.value === 'env') {
+    const name = await vscode.window.showInputBox({
+      title: 'The environment variable that holds your token',
+      value: config().get<string>('tokenEnv') || 'CLEARANCE_TOKEN',
+      validateInput: (v) =>
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : 'A variable name, such as CLEARANCE_TOKEN',
+      ignoreFocusOut: true,
+    });
+    if (!name) return;
+    await writeSetting('clearance.identity', 'tokenEnv', name);
+  } else if (picked.value === 'signin') {
+    if (!(await askSignInSettings())) return;
+  }
+  await writeSetting('clearance.identity', 'source', picked.value);
+}
+
+/**
+ * Asks for the OpenID provider and the client id when they are not set, before signing in;
+ * false when the user cancelled.
+ */
+async function askSignInSettings(): Promise<boolean> {
+  const config = vscode.workspace.getConfiguration('clearance.identity');
+  if (!config.get<string>('issuer')) {
+    const issuer = await vscode.window.showInputBox({
+      title: "Your organisation's OpenID provider (issuer URL)",
+      placeHolder: 'https://id.example.com',
+      validateInput: (v) =>
+        /^https:\/\/\S+$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(v)
+          ? undefined
+          : 'An https URL',
+      ignoreFocusOut: true,
+    });
+    if (!issuer) return false;
+    await writeSetting('clearance.identity', 'issuer', issuer);
+  }
+  if (!vscode.workspace.getConfiguration('clearance.identity').get<string>('clientId')) {
+    const clientId = await vscode.window.showInputBox({
+      title: 'The client id registered for Clearance at your provider',
+      prompt: 'A public client (no secret); see docs/sign-in.md',
+      ignoreFocusOut: true,
+    });
+    if (!clientId) return false;
+    await writeSetting('clearance.identity', 'clientId', clientId.trim());
+  }
+  return true;
 }
 
 /**
  * Evaluates as the claims of a JSON file instead of the real identity. A code action may pass the
- * file (a URI or a path); otherwise the user picks one.
+ * file (a URI or a path); otherwise the user picks one. The choice is kept in the editor's state.
  */
-async function evaluateAs(file?: unknown): Promise<void> {
+async function pickClaimsFile(state: EvaluateAsState, file?: unknown): Promise<void> {
   let uri: vscode.Uri | undefined =
     file instanceof vscode.Uri
       ? file
       : typeof file === 'string' && file !== ''
         ? vscode.Uri.file(file)
         : undefined;
+  if (!uri) {
+    // Claims files the project ships (a `claims` folder) are offered first; any file can be browsed to.
+    const shipped = await vscode.workspace.findFiles('**/claims/*.{json,yaml,yml}', '**/node_modules/**', 50);
+    if (shipped.length > 0) {
+      const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+      const choice = await vscode.window.showQuickPick(
+        [
+          ...shipped
+            .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+            .map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined })),
+          browse,
+        ],
+        { title: 'Evaluate as the claims in this file (simulated, kept in this editor only)' },
+      );
+      if (!choice) return;
+      uri = choice.uri;
+    }
+  }
   if (!uri) {
     const picked = await vscode.window.showOpenDialog({
       title: 'Evaluate as the claims in this file',
@@ -165,17 +281,20 @@ async function evaluateAs(file?: unknown): Promise<void> {
     uri = picked?.[0];
   }
   if (!uri) return;
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  // A path inside the workspace is stored relative to it, so the setting travels with the project.
-  const value = folder ? path.relative(folder.uri.fsPath, uri.fsPath) : uri.fsPath;
-  await writeSetting('clearance.identity', 'claimsFile', value);
+  await state.set(uri.fsPath);
 }
 
-async function stopEvaluatingAs(): Promise<void> {
-  await writeSetting('clearance.identity', 'claimsFile', undefined);
+/** Stops evaluating as; a claims file set in the settings themselves is named, not removed. */
+async function stopEvaluating(state: EvaluateAsState): Promise<void> {
+  await state.set(undefined);
+  const setting = readClaimsSetting();
+  if (setting)
+    void vscode.window.showInformationMessage(
+      `Clearance: clearance.identity.claimsFile is set to ${setting} in your settings; remove it there to stop evaluating as it.`,
+    );
 }
 
-function readClaimsFile(): string | undefined {
+function readClaimsSetting(): string | undefined {
   const value = vscode.workspace.getConfiguration('clearance.identity').get<string>('claimsFile');
   return value ? value : undefined;
 }
@@ -184,11 +303,17 @@ function readClaimsFile(): string | undefined {
  * Writes a workspace setting (user settings when there is no folder, or when the workspace is not
  * trusted, since an untrusted workspace's own values of these settings are ignored).
  */
-async function writeSetting(section: string, key: string, value: unknown): Promise<void> {
+async function writeSetting(
+  section: string,
+  key: string,
+  value: unknown,
+  forced?: vscode.ConfigurationTarget,
+): Promise<void> {
   const target =
-    vscode.workspace.workspaceFolders?.length && vscode.workspace.isTrusted
+    forced ??
+    (vscode.workspace.workspaceFolders?.length && vscode.workspace.isTrusted
       ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
+      : vscode.ConfigurationTarget.Global);
   try {
     await vscode.workspace.getConfiguration(section).update(key, value, target);
   } catch (error) {

@@ -54,13 +54,21 @@ export class IdentityStatus implements vscode.Disposable {
     const view = this.view;
     if (!view) return;
     const simulated = view.simulated === true;
-    const text = simulated ? `${view.text} (simulated)` : view.text;
-    this.item.text = `${simulated ? '$(beaker)' : iconFor(view.status)} ${text}`;
+    // The server's text already says "(simulated)" for evaluate-as claims: once is enough.
+    const text = simulated && !view.text.includes('(simulated)') ? `${view.text} (simulated)` : view.text;
+    const missing = view.status === 'missing' || view.status === 'invalid';
+    this.item.text = missing
+      ? `$(circle-slash) Clearance: ${view.status === 'missing' ? 'no identity' : 'identity not valid'}`
+      : `${simulated ? '$(beaker)' : iconFor(view.status)} ${text}`;
     const lines = [view.tooltip];
+    if (missing)
+      lines.unshift(
+        'No call is decided until Clearance knows who you are: sign in, choose a token source, or evaluate as a claims file.',
+      );
     if (simulated) lines.unshift('Simulated identity: evaluating as a claims file, not as you.');
     if (this.auth.accountLabel && view.source?.kind !== 'signin')
       lines.push(`Signed in as ${this.auth.accountLabel} (not the source in use)`);
-    lines.push('', 'Click for the identity menu.');
+    lines.push('', missing ? 'Click to set up your identity.' : 'Click for the identity menu.');
     this.item.tooltip = lines.join('\n');
     const secondsLeft = computeSecondsLeft(view, Date.now());
     const expiringSoon = secondsLeft !== undefined && secondsLeft < EXPIRY_WARNING_SECONDS;

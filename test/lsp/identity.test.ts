@@ -117,7 +117,7 @@ describe('the identity notification and re-deciding on a new identity', () => {
       ordersText.split('\n')[deleteLine()]?.indexOf('fetch') ?? 0,
     );
     assert.match(hover ?? '', /sam@example\.com · support \(simulated\)/);
-    assert.match(hover ?? '', /The identity is simulated/);
+    assert.match(hover ?? '', /Simulated: decided for a claims file, not for you\./);
     // Without MFA the support rule does not apply: the DELETE stays denied.
     const denied = await waitFor('DELETE denied for support without MFA', () => {
       const d = server.diagnostics.get(ordersUri);

@@ -103,6 +103,12 @@ export async function startServer(
     server.messages.push(params.message);
     server.transcript.push(params.message);
   });
+  // Notices with actions (no identity, an undefined entrypoint) are requests; no button is pressed.
+  connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+    server.messages.push(params.message);
+    server.transcript.push(params.message);
+    return null;
+  });
   connection.onNotification('window/logMessage', (params: { message: string }) => {
     server.transcript.push(params.message);
   });

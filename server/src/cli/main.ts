@@ -6,6 +6,7 @@ import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
 import { registerFmtCommand } from './fmt-command';
 import { addIdentityFlags } from './identity-flags';
+import { runInit } from './init-command';
 import { registerLintCommand } from './lint-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { addPolicyInfoCommand } from './policy-info-command';
@@ -74,6 +75,13 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         "read clearance.* settings (identity included) from this file instead of the folder's .vscode/settings.json",
       ),
   ).action(async (dir: string, flags) => setExit(await runScan(dir, flags, output)));
+
+  program
+    .command('init')
+    .description('write a commented .clearance.yaml from what the project holds, and print the next step')
+    .argument('[dir]', 'the project folder', '.')
+    .option('--force', 'replace an existing .clearance.yaml')
+    .action((dir: string, flags) => setExit(runInit(dir, flags, output)));
 
   addIdentityFlags(
     program

@@ -169,6 +169,12 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
       `\n${result.calls.length} call(s) in ${result.files} file(s) scanned: ${count('allowed')} allowed, ${count('denied')} denied, ${count('conditional')} conditional, ${count('error')} error\n`,
     );
   }
+  // A wrong entrypoint is a configuration mistake, not a denial: say which, and what exists (exit 2).
+  const undefinedEntrypoint = result.calls.find((c) => c.decision.undecided?.kind === 'entrypoint-undefined');
+  if (undefinedEntrypoint)
+    return fail(
+      `${undefinedEntrypoint.decision.errors[0]?.message ?? 'the entrypoint is not defined'}; no call was decided (set --entrypoint or clearance.policy.entrypoint)`,
+    );
   if (failing('error') > 0) return fail(`${failing('error')} call(s) could not be decided`);
   return failing('denied') > 0 ? scanExit.denied : scanExit.ok;
 }

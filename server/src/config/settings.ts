@@ -51,6 +51,8 @@ export interface ClearanceSettings {
     clientId: string;
     scopes: string;
     signInFlow: SignInFlowSetting;
+    /** Ask the policy for a caller without an identity (labelled anonymous) instead of deciding nothing. */
+    anonymous: boolean;
   };
   diagnostics: { deniedSeverity: SeveritySetting; conditionalSeverity: ConditionalSeveritySetting };
   evaluation: { timeoutMs: number; maxSteps: number; maxDepth: number; allowHttpSend: boolean };
@@ -91,6 +93,7 @@ export const defaultSettings: ClearanceSettings = {
     clientId: '',
     scopes: 'openid profile email offline_access',
     signInFlow: 'auto',
+    anonymous: false,
   },
   diagnostics: { deniedSeverity: 'warning', conditionalSeverity: 'hint' },
   evaluation: { timeoutMs: 2000, maxSteps: 1_000_000, maxDepth: 200, allowHttpSend: false },
@@ -183,6 +186,7 @@ export function normalizeSettings(
       clientId: pick('identity.clientId', d.identity.clientId, isString).trim(),
       scopes: pick('identity.scopes', d.identity.scopes, isString).trim() || d.identity.scopes,
       signInFlow: pick('identity.signInFlow', d.identity.signInFlow, isSignInFlow),
+      anonymous: pick('identity.anonymous', d.identity.anonymous, isBoolean),
     },
     diagnostics: {
       deniedSeverity: pick('diagnostics.deniedSeverity', d.diagnostics.deniedSeverity, isSeverity),

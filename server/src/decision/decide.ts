@@ -4,6 +4,7 @@
  */
 import { decideWithWasm } from '../bundle/wasm-decide';
 import type { ClearanceError } from '../errors';
+import type { Identity } from '../identity';
 import type { LoadedPolicy } from '../policy/load';
 import {
   type ClosestClause,
@@ -13,6 +14,7 @@ import {
   type JsonValue,
   type RuleRef,
 } from '../rego';
+import { isEntrypointDefined, suggestEntrypoints } from './entrypoints';
 import type { CallInput } from './input';
 import { describeCondition, type WordsContext } from './plain-words';
 
@@ -26,6 +28,17 @@ export interface ConditionalBranch {
   conditions: string[];
   /** The conditions in plain words ("you own the order"), when every one of them has a recognised shape. */
   words?: string;
+}
+
+/**
+ * Why a call was not decided at all. Neither is a denial: without an identity there is nobody to
+ * decide for, and an entrypoint no rule defines is a configuration mistake. Both come with the
+ * verdict `error`, so a scan that meets them cannot pass, and say what to fix.
+ */
+export interface Undecided {
+  kind: 'no-identity' | 'entrypoint-undefined';
+  /** For `entrypoint-undefined`: entrypoints the policy does define, the likeliest first. */
+  suggestions?: string[];
 }
 
 /** A verdict with everything needed to explain it. */
@@ -52,6 +65,8 @@ export interface CallDecision {
   /** For `denied`: the allowing rule that came closest, and its first expression that failed. */
   closest?: ClosestClause;
   errors: ClearanceError[];
+  /** Set when the call was not decided at all: no identity, or an undefined entrypoint. */
+  undecided?: Undecided;
 }
 
 /** Limits on one evaluation, so no policy can hang the editor. */
@@ -78,6 +93,8 @@ export function decideCall(
   }
   const compiled = decideWithWasm(loaded, entrypoint, call, readAllow);
   if (compiled) return compiled;
+  const undefinedEntrypoint = checkEntrypoint(loaded, entrypoint);
+  if (undefinedEntrypoint) return { ...base, verdict: 'error', ...undefinedEntrypoint };
   const options = {
     input: call.input,
     data: loaded.data,
@@ -119,6 +136,61 @@ export function decideCall(
     if (closest) decision.closest = closest;
   }
   return decision;
+}
+
+/**
+ * Whether calls made as `identity` are decided at all: only with an identity, unless the settings
+ * say the policy answers for anonymous callers (`clearance.identity.anonymous`).
+ */
+export function isDecidedFor(identity: Identity, anonymous: boolean): boolean {
+  if (anonymous) return true;
+  return identity.user !== undefined && identity.status !== 'invalid' && identity.status !== 'missing';
+}
+
+/** The decision of a call when there is no identity to decide for: not decided, and not denied. */
+export function decideWithoutIdentity(entrypoint: string, policyVersion: string): CallDecision {
+  return {
+    verdict: 'error',
+    entrypoint,
+    policyVersion,
+    rules: [],
+    branches: [],
+    blockers: [],
+    errors: [{ code: 'no_identity', message: 'not decided: no identity' }],
+    undecided: { kind: 'no-identity' },
+  };
+}
+
+/** Whether an entrypoint is defined, remembered per compiled policy (every call asks the same). */
+const entrypointChecks = new WeakMap<
+  object,
+  Map<string, Pick<CallDecision, 'errors' | 'undecided'> | null>
+>();
+
+/** The errors and explanation of an entrypoint no rule or data defines; null when it is defined. */
+function checkEntrypoint(
+  loaded: LoadedPolicy,
+  entrypoint: string,
+): Pick<CallDecision, 'errors' | 'undecided'> | null {
+  let checks = entrypointChecks.get(loaded.policy);
+  if (!checks) {
+    checks = new Map();
+    entrypointChecks.set(loaded.policy, checks);
+  }
+  const known = checks.get(entrypoint);
+  if (known !== undefined) return known;
+  let result: Pick<CallDecision, 'errors' | 'undecided'> | null = null;
+  if (!isEntrypointDefined(loaded.policy, loaded.data, entrypoint)) {
+    const suggestions = suggestEntrypoints(loaded.policy, entrypoint);
+    const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : '';
+    result = {
+      errors: [{ code: 'entrypoint_undefined', message: `entrypoint ${entrypoint} is not defined${hint}` }],
+      undecided: { kind: 'entrypoint-undefined', suggestions },
+    };
+  }
+  if (checks.size > 16) checks.clear();
+  checks.set(entrypoint, result);
+  return result;
 }
 
 /** Puts each branch's conditions in plain words for the caller of `call`, where their shape is known. */

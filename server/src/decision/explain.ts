@@ -53,10 +53,16 @@ export function formatRuleLink(rule: Pick<RuleRef, 'location'>): string {
   return `[${escapeMarkdown(formatRuleSite(rule))}](${uri})`;
 }
 
+/** Whether the identity gives the input a user: without one the caller is anonymous. */
+function hasUser(identity: Identity): boolean {
+  return identity.user !== undefined && identity.status !== 'invalid' && identity.status !== 'missing';
+}
+
 /** Who the decision is for: the status bar's text, and the identity's state when it is not verified. */
 export function formatWho(identity: Identity, nowMs: number): string {
-  if (!identity.user || identity.status === 'invalid' || identity.status === 'missing') {
-    return `no identity (${identity.reason ?? identity.status}): decided as an anonymous caller`;
+  if (!hasUser(identity)) {
+    const why = identity.reason ?? identity.status;
+    return `anonymous caller (no identity: ${why})`;
   }
   const text = describeIdentity(identity, nowMs);
   if (identity.status === 'verified') return `${text} (verified)`;
@@ -65,9 +71,8 @@ export function formatWho(identity: Identity, nowMs: number): string {
 
 /** The subject of a sentence about the call's caller: the email, or `an anonymous caller`. */
 export function formatCaller(identity: Identity): string {
-  if (!identity.user || identity.status === 'invalid' || identity.status === 'missing')
-    return 'an anonymous caller';
-  return identity.user.email ?? identity.user.id;
+  if (!hasUser(identity)) return 'an anonymous caller';
+  return identity.user?.email ?? identity.user?.id ?? 'an anonymous caller';
 }
 
 /** What the call touches, e.g. `order 1001` or `order`. */
@@ -116,6 +121,10 @@ export function formatWhy(decision: CallDecision, style: ExplanationStyle): stri
         return `allowed unless ${decision.blockers.map(branch).join('; or unless ')}${step}`;
       return `allowed if ${decision.branches.map(branch).join('; or if ')}${step}`;
     case 'error': {
+      if (decision.undecided) {
+        const text = decision.errors.map((e) => e.message).join('; ');
+        return `not decided: ${markdown ? escapeMarkdown(text.replace(/^not decided: /, '')) : text.replace(/^not decided: /, '')}.`;
+      }
       const text = decision.errors.map((e) => `${e.code}: ${e.message}`).join('; ');
       return `the policy could not be evaluated: ${markdown ? escapeMarkdown(text) : text}`;
     }
@@ -129,76 +138,3 @@ export const verdictIcons: Record<CallDecision['verdict'], string> = {
   conditional: '❔',
   error: '⚠️',
 };
-
-/** The resource's type alone (`order`), for "other actions on this order". */
-function formatResourceType(call: CallInput): string {
-  const resource = call.input.resource as { type?: string } | undefined;
-  return resource?.type ?? 'resource';
-}
-
-/** The hover shown over a call: identity, action, resource, decision, why, policy version. */
-export function formatHover(explained: ExplainedCall, nowMs: number): string {
-  const { call, decision, identity } = explained;
-  const action =
-    typeof call.input.action === 'string' ? call.input.action : 'unknown (the method is computed)';
-  const step = decision.challenge ? ` · step-up required (${escapeMarkdown(decision.challenge)})` : '';
-  const lines = [
-    `**Clearance** · ${formatCodeSpan(call.summary)} · **${verdictIcons[decision.verdict]} ${decision.verdict}**${step}`,
-    '',
-    `- **Identity:** ${escapeMarkdown(formatWho(identity, nowMs))}`,
-    `- **Action:** ${formatCodeSpan(action)}`,
-    `- **Resource:** ${escapeMarkdown(formatResource(call))}${call.route ? ` ${formatCodeSpan(call.route)}` : ''}`,
-    `- **Decision:** ${decision.verdict}${decision.verdict === 'denied' ? ' for every value the code leaves open' : ''}`,
-    `- **Why:** ${formatWhy(decision, 'markdown')}`,
-    `- **Policy:** ${formatCodeSpan(decision.entrypoint)} · version ${formatCodeSpan(decision.policyVersion)}`,
-  ];
-  if (explained.otherActions && explained.otherActions.length > 0) {
-    const others = explained.otherActions.map(
-      (o) =>
-        `${formatCodeSpan(o.action)} ${verdictIcons[o.verdict]} ${o.verdict}${o.words ? ` (if ${escapeMarkdown(o.words)})` : ''}`,
-    );
-    lines.push(
-      `- **Other actions on this ${escapeMarkdown(formatResourceType(call))}:** ${others.join(' · ')}`,
-    );
-  }
-  if (identity.status !== 'verified') {
-    lines.push(
-      '',
-      `_The identity is ${identity.status}: this decision is not what the real system would decide for a verified caller._`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** The diagnostic message on a denied or conditional call, or on one that could not be decided. */
-export function formatDiagnosticMessage(explained: ExplainedCall): string {
-  const { call, decision, identity } = explained;
-  const action = typeof call.input.action === 'string' ? call.input.action : 'call';
-  const who = formatCaller(identity);
-  if (decision.verdict === 'conditional') {
-    return `Conditional: ${who} may ${action} ${formatResource(call)} (${call.summary}) ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
-  }
-  if (decision.verdict === 'allowed') {
-    return `Allowed: ${who} may ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
-  }
-  if (decision.verdict === 'error') {
-    return `Clearance could not decide ${call.summary}: ${formatWhy(decision, 'plain')}`;
-  }
-  return `Denied: ${who} may not ${action} ${formatResource(call)} (${call.summary}): ${formatWhy(decision, 'plain')} Policy ${decision.policyVersion}.`;
-}
-
-/** The code lens above a call: its verdict and for whom, e.g. `⛔ denied for alice@example.com`. */
-export function formatLensTitle(explained: ExplainedCall): string {
-  const { decision, identity } = explained;
-  const who = formatCaller(identity);
-  const step = decision.challenge ? ` · step-up required (${decision.challenge})` : '';
-  const first = decision.branches[0] ?? decision.blockers[0];
-  const condition =
-    decision.verdict === 'conditional' && first
-      ? `: ${decision.blockers.length > 0 ? 'unless' : 'if'} ${first.words ?? first.conditions.join(' and ')}`
-      : '';
-  // A decision for claims nobody verified must say so wherever it is shown.
-  const state = identity.user && identity.status !== 'verified' ? ` (${identity.status})` : '';
-  const text = `${verdictIcons[decision.verdict]} ${decision.verdict} for ${who}${state}${condition}${step}`;
-  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
-}

@@ -12,7 +12,7 @@ import type { Identity } from '../identity';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
-import { type CallDecision, decideCall } from './decide';
+import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from './decide';
 import { buildCallInput, type CallInput } from './input';
 
 /** One call with its input and its decision. */
@@ -84,8 +84,25 @@ export function decideOne(
   timeoutMs = context.settings.evaluation.timeoutMs,
 ): DecidedCall {
   const input = buildCallInput(call, context.identity, context.now, context.project);
+  const undecided = decideIfNoIdentity(file, call, input, context);
+  if (undecided) return undecided;
   const limits = { ...context.settings.evaluation, timeoutMs };
   const decision = decideCall(context.policy, context.settings.policy.entrypoint, input, limits);
+  return { file, call, input, decision };
+}
+
+/**
+ * The call as not decided when there is no identity to decide for (unless the settings ask for an
+ * anonymous caller); undefined when the policy is to be asked. Nothing of it is worth caching.
+ */
+export function decideIfNoIdentity(
+  file: string,
+  call: HttpCall,
+  input: CallInput,
+  context: DecisionContext,
+): DecidedCall | undefined {
+  if (isDecidedFor(context.identity, context.settings.identity.anonymous)) return undefined;
+  const decision = decideWithoutIdentity(context.settings.policy.entrypoint, context.policy.version);
   return { file, call, input, decision };
 }
 

@@ -3,6 +3,9 @@ import { sanitizeText } from './display';
 import { formatShortDuration } from './durations';
 import { DEFAULT_CLOCK_SKEW_SECONDS, type Identity, type InputUser } from './types';
 
+/** Time left beyond which a token is shown as long-lived rather than counted down (30 days). */
+export const LONG_LIVED_SECONDS = 30 * 24 * 3600;
+
 /**
  * Describes an identity for the status bar, e.g. 'alice@example.com · developer · 12m'.
  *
@@ -38,8 +41,17 @@ export function describeIdentity(identity: Identity, nowMs: number, clockSkewSec
       if (secondsLeft !== undefined && secondsLeft <= -skew) return describeExpired(user, secondsLeft);
       const parts = [pickDisplayName(user)];
       if (user.role !== undefined) parts.push(sanitizeText(user.role, 32));
+      // A token valid for months is a demo or service token, not a session: say so, not "3638d 21h".
       if (secondsLeft !== undefined)
-        parts.push(secondsLeft <= 0 ? 'expiring' : formatShortDuration(secondsLeft));
+        parts.push(
+          secondsLeft <= 0
+            ? 'expiring'
+            : secondsLeft > LONG_LIVED_SECONDS
+              ? identity.claims?.demo === true
+                ? 'demo token'
+                : 'long-lived token'
+              : formatShortDuration(secondsLeft),
+        );
       const text = parts.join(' · ');
       return identity.status === 'verified' ? text : `⚠ ${text} (unverified)`;
     }

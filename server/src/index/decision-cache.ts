@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { type CallDecision, decideCall } from '../decision/decide';
 import { buildCallInput, type CallInput } from '../decision/input';
-import type { DecidedCall, DecisionContext } from '../decision/scan';
+import { type DecidedCall, type DecisionContext, decideIfNoIdentity } from '../decision/scan';
 import type { Identity } from '../identity';
 import type { HttpCall } from '../scanner';
 
@@ -118,6 +118,9 @@ export function decideCached(
   identityFingerprint = fingerprintIdentity(context.identity),
 ): DecidedCall {
   const input = buildCallInput(call, context.identity, context.now, context.project);
+  // Without an identity nothing is asked of the policy (clearance.identity.anonymous), so nothing is cached.
+  const undecided = decideIfNoIdentity(file, call, input, context);
+  if (undecided) return undecided;
   const limits = { ...context.settings.evaluation, timeoutMs };
   const key = buildDecisionKey({
     identityFingerprint,

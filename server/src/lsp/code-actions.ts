@@ -1,8 +1,10 @@
 /**
- * Code actions on a call: open the rule that decided it, evaluate it as another identity, copy an
- * access request, and suppress it with a `clearance: ignore` comment on the line above.
+ * Code actions on a call: open the rule that decided it, evaluate it as another identity, open or
+ * copy the exact input it was decided with, copy an access request, and suppress it with a
+ * `clearance: ignore` comment on the line above.
  */
 import { type CodeAction, CodeActionKind, type Diagnostic, type Range } from 'vscode-languageserver';
+import { findAnsweringRule } from '../decision/answer';
 import { formatRuleSite } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
@@ -19,11 +21,17 @@ export const copyAccessRequestCommand = 'clearance.copyAccessRequest';
 /** The client command that re-decides a call for another identity (registered by the client). */
 export const evaluateAsCommand = 'clearance.evaluateAs';
 
-/** The rule to open for a decision: the one that decided, else the first rule that could change it. */
+/** The client command that opens the exact input a call was decided with (client/src/commands.ts). */
+export const openInputCommand = 'clearance.openInput';
+/** The client command that copies that input as `input.json`. */
+export const copyInputCommand = 'clearance.copyInput';
+
+/**
+ * The rule to open for a decision: the one that decided; for a conditional call the rule that sets
+ * the condition, not the default.
+ */
 export function findDecidingRule(item: DecidedCall): RuleRef | undefined {
-  const d = item.decision;
-  if (d.verdict === 'denied') return d.rules.find((r) => !r.isDefault) ?? d.rules[0] ?? d.closest?.rule;
-  return d.rules[0] ?? d.branches[0]?.rule ?? d.blockers[0]?.rule;
+  return findAnsweringRule(item.decision);
 }
 
 /** The comment that suppresses a call, in the syntax of the document's language. */
@@ -79,6 +87,20 @@ export function buildCodeActions(
         title: 'Evaluate as another identity',
         // No arguments: the client's command takes an optional claims file, and lets the user pick one.
         command: evaluateAsCommand,
+      },
+    });
+    actions.push({
+      title: 'Open the exact input',
+      kind: CodeActionKind.QuickFix,
+      command: { title: 'Open the exact input', command: openInputCommand, arguments: [uri, position] },
+    });
+    actions.push({
+      title: 'Copy the input as input.json',
+      kind: CodeActionKind.QuickFix,
+      command: {
+        title: 'Copy the input as input.json',
+        command: copyInputCommand,
+        arguments: [uri, position],
       },
     });
     actions.push({

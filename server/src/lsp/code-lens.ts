@@ -1,6 +1,6 @@
 /** Code lenses above calls: the verdict and the identity it was decided for. */
 import type { CodeLens } from 'vscode-languageserver';
-import { formatLensTitle } from '../decision/explain';
+import { formatLensTitle } from '../decision/answer';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
 import type { Identity } from '../identity';

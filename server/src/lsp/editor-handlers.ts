@@ -6,6 +6,7 @@
 import type { CodeAction, CodeLens, Connection, Range } from 'vscode-languageserver/node';
 import { regoVersionOf } from '../config/settings';
 import { formatAccessRequest } from '../decision/access-request';
+import { formatInputDocument } from '../decision/input-document';
 import { redactTokensInText } from '../identity';
 import { accessRequestCommand, buildCodeActions, openRuleCommand } from './code-actions';
 import { buildCodeLenses } from './code-lens';
@@ -14,8 +15,11 @@ import { findDecidedCall } from './features';
 import { lintCodeActions } from './lint';
 import type { ClearanceWorkspace } from './workspace';
 
+/** The server command that returns a call's exact input, annotated and as `input.json`. */
+export const inputCommand = 'clearance.server.input';
+
 /** The server commands the editor features add, for `executeCommandProvider`. */
-export const editorCommands = [openRuleCommand, accessRequestCommand];
+export const editorCommands = [openRuleCommand, accessRequestCommand, inputCommand];
 
 /** What the handlers need from the server: the workspace (once there is one) and the first load. */
 export interface EditorContext {
@@ -87,7 +91,7 @@ export async function executeEditorCommand(
     const shown = await connection.window.showDocument({ uri, selection: range, takeFocus: true });
     return { handled: true, result: shown.success };
   }
-  if (command === accessRequestCommand) {
+  if (command === accessRequestCommand || command === inputCommand) {
     const [uri, position] = args as [string, { line: number; character: number }];
     const ws = context.workspace();
     const path = typeof uri === 'string' ? toPath(uri) : undefined;
@@ -98,6 +102,13 @@ export async function executeEditorCommand(
     if (!item) return { handled: true, result: null };
     const site = { file: item.file, line: item.call.location.start.line };
     const explained = { call: item.input, decision: item.decision, identity: ws.identity };
+    if (command === inputCommand) {
+      const { annotated, json } = formatInputDocument(explained, site.file, site.line);
+      return {
+        handled: true,
+        result: { annotated: redactTokensInText(annotated), json: redactTokensInText(json) },
+      };
+    }
     return { handled: true, result: redactTokensInText(formatAccessRequest(explained, site, Date.now())) };
   }
   return { handled: false };

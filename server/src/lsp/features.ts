@@ -2,7 +2,12 @@
 import type { Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { ClearanceSettings } from '../config/settings';
-import { formatDiagnosticMessage, formatHover } from '../decision/explain';
+import {
+  findAnsweringRule,
+  formatDiagnosticMessage,
+  formatHover,
+  type HoverOptions,
+} from '../decision/answer';
 import type { OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
@@ -20,7 +25,12 @@ function conditionalSeverity(settings: ClearanceSettings): DiagnosticSeverity | 
 }
 
 /** The severity of a call's diagnostic by its verdict; undefined when it gets none. */
-function severityFor(verdict: DecidedCall['decision']['verdict'], settings: ClearanceSettings) {
+function severityFor(decision: DecidedCall['decision'], settings: ClearanceSettings) {
+  const verdict = decision.verdict;
+  // Without an identity nothing was asked: no call is flagged (the status bar and one notice say why).
+  if (decision.undecided?.kind === 'no-identity') return undefined;
+  // A configuration mistake, not a finding about the call: shown, but never as a problem with the code.
+  if (decision.undecided?.kind === 'entrypoint-undefined') return DiagnosticSeverity.Information;
   if (verdict === 'denied') return toSeverity(settings.diagnostics.deniedSeverity);
   if (verdict === 'error') return DiagnosticSeverity.Error;
   if (verdict === 'conditional') return conditionalSeverity(settings);
@@ -28,6 +38,12 @@ function severityFor(verdict: DecidedCall['decision']['verdict'], settings: Clea
 }
 
 const diagnosticCodes = { denied: 'call_denied', error: 'decision_error', conditional: 'call_conditional' };
+
+/** The diagnostic code of a decision: an undecided call says why (`entrypoint_undefined`). */
+function codeFor(decision: DecidedCall['decision']): string {
+  if (decision.undecided) return decision.errors[0]?.code ?? 'decision_error';
+  return decision.verdict === 'allowed' ? 'call_allowed' : diagnosticCodes[decision.verdict];
+}
 
 /**
  * The diagnostics of a code document: one per denied call, one per conditional call unless the
@@ -42,28 +58,25 @@ export function buildCodeDiagnostics(
   for (const item of decided.calls) {
     const { verdict } = item.decision;
     if (verdict === 'allowed' || isSuppressed(item.call)) continue;
-    const severity = severityFor(verdict, settings);
+    const severity = severityFor(item.decision, settings);
     if (severity === undefined) continue;
     const call = item.call;
     // A multi-line call would underline whole lines; the callee through the end of its first line reads better.
     const span = call.location.start.line === call.location.end.line ? call.location : call.calleeLocation;
-    const rule =
-      item.decision.rules.find((r) => r.isDefault) ??
-      item.decision.rules[0] ??
-      item.decision.branches[0]?.rule ??
-      item.decision.blockers[0]?.rule;
+    // On a conditional call this is the rule that sets the condition, not the default.
+    const rule = findAnsweringRule(item.decision);
     diagnostics.push({
       range: toRange(span),
       severity,
       source: 'clearance',
-      code: diagnosticCodes[verdict],
+      code: codeFor(item.decision),
       message: formatDiagnosticMessage({ call: item.input, decision: item.decision, identity }),
       ...(rule
         ? {
             relatedInformation: [
               {
                 location: { uri: toUri(rule.location.file), range: toRange(rule.headLocation) },
-                message: `deciding rule: ${rule.text}`,
+                message: `${item.decision.verdict === 'conditional' ? 'the rule that sets the condition' : 'deciding rule'}: ${rule.text}`,
               },
             ],
           }
@@ -118,17 +131,22 @@ export function findDecidedCall(calls: DecidedCall[], position: Position): Decid
   return calls.find((item) => contains(toRange(item.call.location), position));
 }
 
-/** The hover for the call under `position`, if there is one; `others` decides the other actions on it. */
+/**
+ * The hover for the call under `position`, if there is one; `others` decides the other actions on
+ * it; `options` says how the editor renders it and where the call is (for its input links).
+ */
 export function findCallAt(
   calls: DecidedCall[],
   position: Position,
   identity: Identity,
   note?: string,
   others?: (item: DecidedCall) => OtherAction[],
+  options: Omit<HoverOptions, 'target' | 'suppressed'> & { uri?: string } = {},
 ): Hover | null {
   const item = findDecidedCall(calls, position);
   if (!item) return null;
-  const otherActions = others?.(item);
+  // An undecided call has no other actions to show: nothing was asked of the policy.
+  const otherActions = item.decision.undecided ? undefined : others?.(item);
   const explained = {
     call: item.input,
     decision: item.decision,
@@ -138,7 +156,15 @@ export function findCallAt(
   return {
     contents: {
       kind: 'markdown',
-      value: formatHover(explained, Date.now()) + (note ? `\n\n_${note}_` : ''),
+      value:
+        formatHover(explained, Date.now(), {
+          ...(options.html ? { html: true } : {}),
+          ...(options.commands ? { commands: true } : {}),
+          ...(options.uri
+            ? { target: { uri: options.uri, position: toRange(item.call.location).start } }
+            : {}),
+          suppressed: isSuppressed(item.call),
+        }) + (note ? `\n\n_${note}_` : ''),
     },
     range: toRange(item.call.location),
   };

@@ -53,6 +53,7 @@ import {
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
 import { addLintDiagnostics } from './lint';
+import { buildEmptyProjectConfigHints, describeEntrypoints, reportSetupState } from './setup-notices';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -92,6 +93,7 @@ const editor: EditorContext = {
 let codeLensRefresh = false;
 /** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
 let formatRegoOnly = false;
+let richHovers = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
 function log(level: 'info' | 'warn' | 'error', text: string): void {
@@ -134,8 +136,14 @@ connection.onInitialize((params) => {
     });
   }
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
-  const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
+  const options = params.initializationOptions as
+    | { workspaceTrusted?: unknown; richHovers?: unknown; evaluateAs?: unknown }
+    | undefined;
+  if (workspace && typeof options?.evaluateAs === 'string' && options.evaluateAs !== '')
+    workspace.evaluateAs = options.evaluateAs;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
+  // VS Code renders `<details>` and runs the hover's command links; other editors get plain Markdown.
+  richHovers = options?.richHovers === true;
   codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   formatRegoOnly = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
   const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
@@ -208,6 +216,7 @@ async function refreshAll(): Promise<void> {
   await ws.whenPolicyLoaded();
   publishPolicyDiagnostics();
   reportPolicyState();
+  reportSetupState(connection, ws, log);
   markReady();
   // Settings such as the severity or the entrypoint change every decision, whatever the identity did.
   ws.invalidateDecisions();
@@ -237,6 +246,7 @@ async function refreshIdentity(force: boolean): Promise<void> {
       log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
     lastIdentityKey = key;
     lastContextClock = clock;
+    reportSetupState(connection, ws, log);
     if (!force) {
       ws.invalidateDecisions();
       await publishAllCodeDiagnostics();
@@ -286,7 +296,9 @@ function reportPolicyState(): void {
   const unplaced = ws.policy.errors.filter((e) => !e.location).map((e) => e.message);
   const configured = ws.settings.policy.paths.length > 0;
   if (!ws.hasPolicy()) {
-    const missing = 'no .rego policy found in this workspace; set clearance.policy.paths to where it is';
+    const missing = configured
+      ? `no .rego policy in ${ws.settings.policy.paths.join(', ')} (clearance.policy.paths); point it at the folder that holds your policy`
+      : 'no .rego policy found in this workspace; set clearance.policy.paths to where it is';
     // Installed for every TypeScript project, Clearance must not nag where there is no Rego at all:
     // say it in the output unless a policy location was configured and turned out empty.
     if (configured) unplaced.push(missing);
@@ -339,7 +351,10 @@ async function publishAllCodeDiagnostics(): Promise<void> {
 function publishProjectConfigDiagnostics(): void {
   const ws = workspace;
   if (!ws) return;
-  publish(toUri(ws.projectConfigPath), ws.projectConfigErrors.map(toDiagnostic));
+  publish(toUri(ws.projectConfigPath), [
+    ...ws.projectConfigErrors.map(toDiagnostic),
+    ...buildEmptyProjectConfigHints(ws),
+  ]);
 }
 
 /** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
@@ -379,6 +394,7 @@ async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
   workspace?.reloadPolicy(rescan);
   publishPolicyDiagnostics();
   reportPolicyState();
+  if (workspace) reportSetupState(connection, workspace, log);
   await publishAllCodeDiagnostics();
   // The workspace-wide impact waits for a longer pause than the open files: a rule half typed can
   // load (`allow if input.action` before `== "delete"`) and would be reported on its own.
@@ -447,6 +463,20 @@ connection.onNotification('clearance/session', async (params: unknown) => {
   await refreshIdentity(false);
 });
 
+/** "Evaluate as" from the editor's state: a claims file, or null to stop. */
+connection.onNotification('clearance/evaluateAs', async (params: { file?: unknown }) => {
+  const ws = workspace;
+  if (!ws) return;
+  ws.evaluateAs = typeof params?.file === 'string' && params.file !== '' ? params.file : undefined;
+  await ready;
+  await refreshIdentity(false);
+});
+
+connection.onRequest('clearance/entrypoints', async () => {
+  await ready;
+  return workspace ? describeEntrypoints(workspace) : null;
+});
+
 connection.onRequest('clearance/permissions', async () => {
   await ready;
   return indexer ? indexer.describePermissions() : null;
@@ -502,7 +532,11 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   // Decided off this thread (in the worker) before the hover is built, which then only reads them.
   const otherActions = item && ws.hasPolicy() ? await ws.decideOtherActionsSafely(item) : [];
   const others = (shown: DecidedCall) => (shown === item ? otherActions : []);
-  const hover = findCallAt(decided.calls, position, ws.identity, note, others);
+  const hover = findCallAt(decided.calls, position, ws.identity, note, others, {
+    html: richHovers,
+    commands: richHovers,
+    uri: textDocument.uri,
+  });
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });

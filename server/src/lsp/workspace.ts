@@ -178,6 +178,12 @@ export class ClearanceWorkspace {
   /** The ID token of the editor's sign-in, kept in memory only and never logged. */
   private sessionToken: string | undefined;
 
+  /**
+   * The claims file the editor's "Evaluate as" chose: kept in the editor's own state, never in the
+   * workspace's settings, so it does not travel with the project. It wins over the setting.
+   */
+  evaluateAs: string | undefined;
+
   /** Takes the editor's sign-in token (undefined when signed out); the next refresh uses it. */
   setSessionToken(token: string | undefined): void {
     this.sessionToken = token;
@@ -195,7 +201,8 @@ export class ClearanceWorkspace {
    */
   async refreshIdentity(): Promise<boolean> {
     const generation = ++this.identityGeneration;
-    const identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
+    const flags = this.evaluateAs ? { claimsFile: this.evaluateAs } : {};
+    const identity = await resolveIdentity(toIdentitySettings(this.settings.identity, flags), {
       baseDir: this.root,
       ...(this.sessionToken !== undefined ? { sessionToken: this.sessionToken } : {}),
     });
@@ -471,7 +478,7 @@ export class ClearanceWorkspace {
   /** Whether `path` is the token or key file the identity comes from, or a folder holding one. */
   isIdentityFile(path: string): boolean {
     const { tokenFile, jwksFile, claimsFile } = this.settings.identity;
-    return [tokenFile, jwksFile, claimsFile].some((f) => {
+    return [tokenFile, jwksFile, claimsFile, this.evaluateAs].some((f) => {
       if (!f) return false;
       const file = isAbsolute(f) ? f : join(this.root, f);
       return path === file || file.startsWith(`${path}${sep}`);

@@ -1,8 +1,8 @@
 /** The words of a decision: what the hover and the diagnostic say about who asked and why. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatDiagnosticMessage, formatHover, formatLensTitle } from '../../../server/src/decision/answer';
 import type { CallDecision } from '../../../server/src/decision/decide';
-import { formatDiagnosticMessage, formatHover, formatLensTitle } from '../../../server/src/decision/explain';
 import type { CallInput } from '../../../server/src/decision/input';
 import type { Identity } from '../../../server/src/identity';
 import type { RuleRef } from '../../../server/src/rego';
@@ -66,20 +66,19 @@ describe('explanations', () => {
       source: { kind: 'file', label: 't' },
     };
     const hover = formatHover({ call, decision: denied, identity }, now);
-    assert.match(hover, /no identity \(signature does not verify\): decided as an anonymous caller/);
-    assert.match(
+    assert.match(hover, /anonymous caller \(no identity: signature does not verify\)/);
+    assert.match(hover, /Decided for an anonymous caller \(`clearance\.identity\.anonymous`\)/);
+    assert.equal(
       formatDiagnosticMessage({ call, decision: denied, identity }),
-      /^Denied: an anonymous caller may not delete order/,
+      'Denied: an anonymous caller may not delete this order.',
     );
   });
 
   it('writes diagnostics as plain text, without Markdown', () => {
     const identity: Identity = { status: 'verified', source: { kind: 'file', label: 't' }, user: alice };
     const message = formatDiagnosticMessage({ call, decision: denied, identity });
-    assert.equal(
-      message,
-      'Denied: alice@example.com may not delete order (DELETE /api/orders/{id}): no allow rule matched, so default allow := false decided (authz.rego:5). Policy sha256:0123456789ab.',
-    );
+    // One short sentence: the rule, the identity's state and the policy version are the hover's.
+    assert.equal(message, 'Denied: alice@example.com may not delete this order.');
   });
 
   it('escapes what a policy writes, so a reason cannot put a link into a hover', () => {
@@ -112,9 +111,13 @@ describe('explanations', () => {
       verdict: 'conditional',
       blockers: [{ rule, conditions: ['input.resource.locked'] }],
     };
-    assert.match(
+    assert.equal(
       formatDiagnosticMessage({ call, decision: conditional, identity }),
-      /allowed unless input\.resource\.locked \(allow := false if input\.resource\.locked, authz\.rego:5\)/,
+      'Allowed unless something the code does not show.',
+    );
+    assert.match(
+      formatHover({ call, decision: conditional, identity }, now),
+      /allowed unless `input\.resource\.locked` \(`allow := false if input\.resource\.locked`, \[authz\.rego:5\]/,
     );
   });
 

@@ -1,0 +1,180 @@
+/**
+ * Setup mistakes said once, where the user will see them, each with what to do: no identity (with
+ * actions to sign in, choose a token source or evaluate as a claims file), an entrypoint no policy
+ * defines (with the ones that exist), a machine setting in the workspace's settings where VS Code
+ * ignores it, and a `.clearance.yaml` that maps nothing. Each notice is sent again only when what it
+ * says changes.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import {
+  type Connection,
+  type Diagnostic,
+  DiagnosticSeverity,
+  MessageType,
+  ShowMessageRequest,
+} from 'vscode-languageserver/node';
+import { readWorkspaceSettings } from '../config/settings';
+import { isDecidedFor } from '../decision/decide';
+import { isEntrypointDefined, listEntrypoints } from '../decision/entrypoints';
+import { redactTokensInText } from '../identity';
+import type { noticeCommands } from './client-commands';
+import type { ClearanceWorkspace } from './workspace';
+
+/** A notice's action: its button, and the client command it runs (`clearance/runCommand`). */
+interface NoticeAction {
+  title: string;
+  command: (typeof noticeCommands)[number];
+  args?: unknown[];
+}
+
+const identityActions: NoticeAction[] = [
+  { title: 'Sign in', command: 'clearance.signIn' },
+  { title: 'Choose a token source', command: 'clearance.chooseSource' },
+  { title: 'Evaluate as…', command: 'clearance.evaluateAs' },
+];
+
+const shown = new Map<string, string>();
+
+/** Shows `message` with `actions` unless the same notice was the last one of its `kind`. */
+function notify(
+  connection: Connection,
+  kind: string,
+  message: string | undefined,
+  actions: NoticeAction[],
+  type: MessageType = MessageType.Warning,
+): void {
+  if ((shown.get(kind) ?? '') === (message ?? '')) return;
+  shown.set(kind, message ?? '');
+  if (!message) return;
+  const request = {
+    type,
+    message: redactTokensInText(message),
+    actions: actions.map((a) => ({ title: a.title })),
+  };
+  void connection.sendRequest(ShowMessageRequest.type, request).then(
+    (picked) => {
+      const action = actions.find((a) => a.title === picked?.title);
+      if (action)
+        void connection.sendNotification('clearance/runCommand', {
+          command: action.command,
+          args: action.args ?? [],
+        });
+    },
+    () => undefined,
+  );
+}
+
+/** Says what keeps calls from being decided, once per change; nothing at all without a policy. */
+export function reportSetupState(
+  connection: Connection,
+  ws: ClearanceWorkspace,
+  log: (level: 'info' | 'warn', text: string) => void,
+): void {
+  const policy = ws.decisionPolicy;
+  // A project without Rego is not a Clearance project yet: no notices there.
+  if (!policy || !ws.hasPolicy()) return;
+  const identity = ws.identity;
+  const missing = !isDecidedFor(identity, ws.settings.identity.anonymous);
+  // A missing identity's reason repeats the fixes; an invalid one's names the claim or key that failed.
+  const why = identity.status !== 'missing' && identity.reason ? ` (${identity.reason})` : '';
+  notify(
+    connection,
+    'identity',
+    missing
+      ? `Clearance: no identity yet${why}, so no call is decided or flagged. Sign in, choose where your token comes from, or evaluate as a claims file.`
+      : undefined,
+    identityActions,
+    MessageType.Info,
+  );
+  const { entrypoint } = ws.settings.policy;
+  const defined = policy.errors.length > 0 || isEntrypointDefined(policy.policy, policy.data, entrypoint);
+  const existing = listEntrypoints(policy.policy).slice(0, 5);
+  notify(
+    connection,
+    'entrypoint',
+    defined
+      ? undefined
+      : `Clearance: no policy defines the entrypoint ${entrypoint}, so no call is decided.${existing.length > 0 ? ` Defined: ${existing.join(', ')}.` : ''} Set clearance.policy.entrypoint.`,
+    [
+      {
+        title: 'Open the setting',
+        command: 'workbench.action.openSettings',
+        args: ['clearance.policy.entrypoint'],
+      },
+    ],
+  );
+  const misplaced = findMisplacedMachineSettings(ws.root);
+  if (misplaced.length > 0)
+    log('warn', `machine settings in the workspace's settings: ${misplaced.join(', ')}`);
+  notify(
+    connection,
+    'machine-settings',
+    misplaced.length > 0
+      ? `Clearance: ${misplaced.join(' and ')} ${misplaced.length > 1 ? 'are' : 'is'} in this workspace's .vscode/settings.json, where VS Code ignores ${misplaced.length > 1 ? 'them' : 'it'} (a command that runs on your machine is yours to set). Move ${misplaced.length > 1 ? 'them' : 'it'} to your user settings.`
+      : undefined,
+    [{ title: 'Open user settings', command: 'workbench.action.openGlobalSettings' }],
+  );
+}
+
+/** The machine-scoped settings set in the workspace's own settings file, which VS Code does not apply. */
+export function findMisplacedMachineSettings(root: string): string[] {
+  const { settings } = readWorkspaceSettings(root);
+  const found: string[] = [];
+  if (settings.identity.tokenCommand.length > 0) found.push('clearance.identity.tokenCommand');
+  if (settings.identity.deviceCommand.length > 0) found.push('clearance.identity.deviceCommand');
+  if (settings.audit.file !== '') found.push('clearance.audit.file');
+  return found;
+}
+
+/** A file's text, if it exists and is under 1 MB. */
+function readSmallFile(path: string): string | undefined {
+  try {
+    return statSync(path).size > 1024 * 1024 ? undefined : readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A hint on a `.clearance.yaml` that reads without errors but maps nothing (no base URL, route,
+ * client or action): it changes nothing, which is rarely what its author meant.
+ */
+export function buildEmptyProjectConfigHints(ws: ClearanceWorkspace): Diagnostic[] {
+  const config = ws.projectConfig;
+  const text = ws.documents.get(ws.projectConfigPath)?.text ?? readSmallFile(ws.projectConfigPath);
+  // No file, or an empty one, is plainly no configuration; a file with only comments looks like one.
+  if (text === undefined || text.trim() === '') return [];
+  if (ws.projectConfigErrors.length > 0) return [];
+  const empty =
+    config.baseUrls.length === 0 &&
+    config.routes.length === 0 &&
+    config.clients.length === 0 &&
+    config.actions.size === 0;
+  if (!empty) return [];
+  return [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Information,
+      source: 'clearance',
+      code: 'config_empty',
+      message:
+        'This file maps nothing: no baseUrls, routes, clients or actions, so calls are read from the code alone. Uncomment or add an entry.',
+    },
+  ];
+}
+
+/** The entrypoints the policy defines and the one in use, for the walkthrough's entrypoint step. */
+export function describeEntrypoints(ws: ClearanceWorkspace): {
+  current: string;
+  defined: boolean;
+  entrypoints: string[];
+} {
+  const policy = ws.decisionPolicy;
+  const current = ws.settings.policy.entrypoint;
+  if (!policy) return { current, defined: false, entrypoints: [] };
+  return {
+    current,
+    defined: isEntrypointDefined(policy.policy, policy.data, current),
+    entrypoints: listEntrypoints(policy.policy),
+  };
+}
