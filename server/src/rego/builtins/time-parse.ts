@@ -172,6 +172,16 @@ export function parseLayout(layout: string, value: string): ParsedTime {
     rest = ch.suffix;
     let err = false;
     let rangeErr = '';
+    // Go's parseNanoseconds over the next `n` characters; like Go, its error replaces any earlier one.
+    const readNanos = (n: number): void => {
+      const r = parseNanos(v, n);
+      err = r === undefined;
+      if (r) {
+        nanos = r.ns;
+        rangeErr = r.range ?? '';
+      }
+      v = v.slice(n);
+    };
     const num = (r: [number, string] | undefined, set: (n: number) => void): void => {
       if (r === undefined) err = true;
       else {
@@ -271,13 +281,7 @@ export function parseLayout(layout: string, value: string): ParsedTime {
           if (next === 'frac0' || next === 'frac9') break;
           let n = 2;
           while (isDigitAt(v, n)) n++;
-          const r = parseNanos(v, n);
-          err = r === undefined;
-          if (r) {
-            nanos = r.ns;
-            rangeErr = r.range ?? '';
-          }
-          v = v.slice(n);
+          readNanos(n);
         }
         break;
       }
@@ -312,26 +316,14 @@ export function parseLayout(layout: string, value: string): ParsedTime {
           err = true;
           break;
         }
-        const r = parseNanos(v, n);
-        err = r === undefined;
-        if (r) {
-          nanos = r.ns;
-          rangeErr = r.range ?? '';
-        }
-        v = v.slice(n);
+        readNanos(n);
         break;
       }
       case 'frac9': {
         if (v.length < 2 || (v[0] !== '.' && v[0] !== ',') || !isDigitAt(v, 1)) break;
         let i = 0;
         while (i < 9 && isDigitAt(v, i + 1)) i++;
-        const r = parseNanos(v, 1 + i);
-        err = r === undefined;
-        if (r) {
-          nanos = r.ns;
-          rangeErr = r.range ?? '';
-        }
-        v = v.slice(1 + i);
+        readNanos(1 + i);
         break;
       }
       default: {
