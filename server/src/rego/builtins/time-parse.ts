@@ -3,17 +3,11 @@
  * backtracking (linear in the layout and value), with Go's error messages (`parsing time "x" as
  * "y": cannot parse ...`). The layout chunks come from time-layout.ts.
  */
-import { DAY_NAMES, isDigitAt, MONTH_NAMES, nextChunk, type Std } from './time-layout';
+import { DAY_NAMES, isDigitAt, MONTH_NAMES, nextChunk, type Std, type Wall } from './time-layout';
 
 /** The fields a parse produces; the caller turns them into an instant. */
-export interface ParsedTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  nanos: number;
+export interface ParsedTime
+  extends Pick<Wall, 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'nanos'> {
   /** Seconds east of UTC, when the value named one. */
   offsetSeconds: number | undefined;
 }
