@@ -122,12 +122,16 @@ export function goSprintfArgs(format: string, args: GoArg[]): string {
           break flags;
       }
     }
-    let r = argNumber(format, i, argNum, args.length);
-    argNum = r.argNum;
-    i = r.i;
-    afterIndex = r.found;
-    if (r.found || r.bad) reordered = true;
-    if (r.bad) goodArgNum = false;
+    // An explicit argument index `[n]` at `i` (Go's argNumber), which may appear in three places.
+    const takeIndex = () => {
+      const r = argNumber(format, i, argNum, args.length);
+      argNum = r.argNum;
+      i = r.i;
+      afterIndex = r.found;
+      if (r.found || r.bad) reordered = true;
+      if (r.bad) goodArgNum = false;
+    };
+    takeIndex();
     if (i < end && format[i] === '*') {
       i++;
       const w = intFromArg(args, argNum);
@@ -151,12 +155,7 @@ export function goSprintfArgs(format: string, args: GoArg[]): string {
     if (i + 1 < end && format[i] === '.') {
       i++;
       if (afterIndex) goodArgNum = false;
-      r = argNumber(format, i, argNum, args.length);
-      argNum = r.argNum;
-      i = r.i;
-      afterIndex = r.found;
-      if (r.found || r.bad) reordered = true;
-      if (r.bad) goodArgNum = false;
+      takeIndex();
       if (i < end && format[i] === '*') {
         i++;
         const pr = intFromArg(args, argNum);
@@ -181,12 +180,7 @@ export function goSprintfArgs(format: string, args: GoArg[]): string {
       }
     }
     if (!afterIndex) {
-      r = argNumber(format, i, argNum, args.length);
-      argNum = r.argNum;
-      i = r.i;
-      afterIndex = r.found;
-      if (r.found || r.bad) reordered = true;
-      if (r.bad) goodArgNum = false;
+      takeIndex();
     }
     if (i >= end) {
       p.out += '%!(NOVERB)';

@@ -158,18 +158,22 @@ export function nextChunk(layout: string): Chunk {
   return { prefix: layout, std: undefined, stdText: '', suffix: '', digits: 0 };
 }
 
-/** The wall-clock fields time.format needs. */
-export interface LayoutWall {
+/** Wall-clock fields of an instant in a zone. */
+export interface Wall {
   year: number;
   month: number;
   day: number;
-  yday: number;
   hour: number;
   minute: number;
   second: number;
   nanos: number;
   weekday: number;
   offsetSeconds: number;
+}
+
+/** The wall-clock fields time.format needs: the day of the year and the zone's abbreviation too. */
+export interface LayoutWall extends Wall {
+  yday: number;
   zoneName: string;
 }
 

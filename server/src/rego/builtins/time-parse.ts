@@ -3,17 +3,11 @@
  * backtracking (linear in the layout and value), with Go's error messages (`parsing time "x" as
  * "y": cannot parse ...`). The layout chunks come from time-layout.ts.
  */
-import { DAY_NAMES, isDigitAt, MONTH_NAMES, nextChunk, type Std } from './time-layout';
+import { DAY_NAMES, isDigitAt, MONTH_NAMES, nextChunk, type Std, type Wall } from './time-layout';
 
 /** The fields a parse produces; the caller turns them into an instant. */
-export interface ParsedTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  nanos: number;
+export interface ParsedTime
+  extends Pick<Wall, 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'nanos'> {
   /** Seconds east of UTC, when the value named one. */
   offsetSeconds: number | undefined;
 }
@@ -172,6 +166,16 @@ export function parseLayout(layout: string, value: string): ParsedTime {
     rest = ch.suffix;
     let err = false;
     let rangeErr = '';
+    // Go's parseNanoseconds over the next `n` characters; like Go, its error replaces any earlier one.
+    const readNanos = (n: number): void => {
+      const r = parseNanos(v, n);
+      err = r === undefined;
+      if (r) {
+        nanos = r.ns;
+        rangeErr = r.range ?? '';
+      }
+      v = v.slice(n);
+    };
     const num = (r: [number, string] | undefined, set: (n: number) => void): void => {
       if (r === undefined) err = true;
       else {
@@ -271,13 +275,7 @@ export function parseLayout(layout: string, value: string): ParsedTime {
           if (next === 'frac0' || next === 'frac9') break;
           let n = 2;
           while (isDigitAt(v, n)) n++;
-          const r = parseNanos(v, n);
-          err = r === undefined;
-          if (r) {
-            nanos = r.ns;
-            rangeErr = r.range ?? '';
-          }
-          v = v.slice(n);
+          readNanos(n);
         }
         break;
       }
@@ -312,26 +310,14 @@ export function parseLayout(layout: string, value: string): ParsedTime {
           err = true;
           break;
         }
-        const r = parseNanos(v, n);
-        err = r === undefined;
-        if (r) {
-          nanos = r.ns;
-          rangeErr = r.range ?? '';
-        }
-        v = v.slice(n);
+        readNanos(n);
         break;
       }
       case 'frac9': {
         if (v.length < 2 || (v[0] !== '.' && v[0] !== ',') || !isDigitAt(v, 1)) break;
         let i = 0;
         while (i < 9 && isDigitAt(v, i + 1)) i++;
-        const r = parseNanos(v, 1 + i);
-        err = r === undefined;
-        if (r) {
-          nanos = r.ns;
-          rangeErr = r.range ?? '';
-        }
-        v = v.slice(1 + i);
+        readNanos(1 + i);
         break;
       }
       default: {

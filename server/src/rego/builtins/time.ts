@@ -14,25 +14,12 @@ import {
   param,
   stringArg,
 } from './registry';
-import { DAY_NAMES, formatLayout } from './time-layout';
+import { DAY_NAMES, formatLayout, type Wall } from './time-layout';
 import { LayoutParseError, type ParsedTime, parseLayout } from './time-parse';
 
 const NS_PER_MS = 1_000_000n;
 const MIN_NS = -(2n ** 63n);
 const MAX_NS = 2n ** 63n - 1n;
-
-/** Wall-clock fields of an instant in a zone. */
-interface Wall {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  nanos: number;
-  weekday: number;
-  offsetSeconds: number;
-}
 
 /** Checks the int64 range. */
 function checkRange(ns: bigint): bigint {
