@@ -20,6 +20,9 @@ import { registerImpactNotice } from './impact-notice';
 import { registerPermissionsView } from './permissions-view';
 import { IdentityStatus } from './status';
 
+/** This extension's commands that the server's code actions may run (only clients that declare them get those actions). */
+const serverActionCommands = ['clearance.evaluateAs', 'clearance.copyAccessRequest'];
+
 let client: LanguageClient | undefined;
 
 /** Starts the language client, the sign-in provider and the status bar item. */
@@ -66,7 +69,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     outputChannel: output,
     // The server also drops workspace values of restricted settings itself while this is false.
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
+    // clientCommands: the code actions that run this extension's own commands are offered only to it.
+    initializationOptions: {
+      workspaceTrusted: vscode.workspace.isTrusted,
+      clientCommands: serverActionCommands,
+    },
   };
 
   const auth = new ClearanceAuthProvider(context.secrets, output);

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { redactTokensInText } from '../identity';
 import { addEngineFlags } from './engine-flags';
 import { addIdentityFlags } from './identity-flags';
+import { runLanguageServer } from './lsp-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { type Output, runScan } from './scan-command';
 import { defaultTestTimeoutMs, runPolicyTest } from './test-command';
@@ -124,6 +125,21 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option('--fail-on-empty', 'exit 1 when no test ran'),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
+  program
+    .command('lsp')
+    .description(
+      'run the language server for any LSP editor (Neovim, Helix, Zed, Emacs, JetBrains); see docs/editors.md',
+    )
+    .option('--stdio', 'talk LSP over standard input and output (the default)')
+    .option('--node-ipc', "talk over Node's IPC channel (for a Node parent process)")
+    .option('--socket <port>', "connect to the editor's LSP socket on 127.0.0.1:<port>")
+    .action(() => {
+      const error = runLanguageServer();
+      if (error) {
+        output.err(`clearance lsp: ${error}`);
+        setExit(2);
+      }
+    });
   return program;
 }
 

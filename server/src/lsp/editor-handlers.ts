@@ -6,6 +6,7 @@
 import type { CodeAction, CodeLens, Connection, Range } from 'vscode-languageserver/node';
 import { formatAccessRequest } from '../decision/access-request';
 import { redactTokensInText } from '../identity';
+import type { ClientFeatures } from './client-features';
 import { accessRequestCommand, buildCodeActions, openRuleCommand } from './code-actions';
 import { buildCodeLenses } from './code-lens';
 import { toPath } from './convert';
@@ -19,6 +20,8 @@ export const editorCommands = [openRuleCommand, accessRequestCommand];
 export interface EditorContext {
   workspace: () => ClearanceWorkspace | undefined;
   ready: Promise<void>;
+  /** What the connected editor supports; actions it cannot run are not offered. */
+  client: ClientFeatures;
 }
 
 /** Registers the code lens and code action handlers. */
@@ -47,7 +50,15 @@ export function registerEditorHandlers(connection: Connection, context: EditorCo
     const decided = await ws.decideDocument(path, new Date());
     const text = ws.documents.get(path)?.text;
     if (!decided || text === undefined) return [];
-    return buildCodeActions(textDocument.uri, path, text, decided.calls, range, actionContext.diagnostics);
+    return buildCodeActions(
+      textDocument.uri,
+      path,
+      text,
+      decided.calls,
+      range,
+      actionContext.diagnostics,
+      context.client,
+    );
   });
 }
 

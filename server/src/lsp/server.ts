@@ -24,6 +24,7 @@ import { completeClearanceYaml } from '../config/clearance-yaml-completion';
 import { regoVersionOf } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
 import { clearIdentityCaches, redactTokensInText } from '../identity';
+import { ClientSettings, clientFeaturesOf, minimalClientFeatures } from './client-features';
 import { toDiagnostic, toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
@@ -60,7 +61,8 @@ const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
 const audit = new EditorAudit();
-const editor: EditorContext = { workspace: () => workspace, ready };
+const editor: EditorContext = { workspace: () => workspace, ready, client: minimalClientFeatures };
+let clientSettings = new ClientSettings(minimalClientFeatures, undefined);
 let codeLensRefresh = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
@@ -99,6 +101,8 @@ connection.onInitialize((params) => {
   const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
   if (workspace && options?.workspaceTrusted === false) workspace.trusted = false;
   codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  editor.client = clientFeaturesOf(params);
+  clientSettings = new ClientSettings(editor.client, params.initializationOptions);
   const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
   if (workspace)
     indexer = new IndexController(connection, workspace, roots.length > 0 ? roots : [workspace.root], log);
@@ -120,7 +124,15 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(async () => {
-  await connection.client.register(DidChangeConfigurationNotification.type, { section: 'clearance' });
+  // Register only what the client said it supports, and never let readiness wait on the answer: a
+  // client that refuses the registration still gets every decision (settings then arrive pushed).
+  if (editor.client.configurationRegistration) {
+    connection.client
+      .register(DidChangeConfigurationNotification.type, { section: 'clearance' })
+      .catch((error: unknown) =>
+        log('warn', `the editor refused a registration: ${(error as Error).message}`),
+      );
+  }
   await refreshAll();
   void indexer?.startScan();
   try {
@@ -143,10 +155,9 @@ async function refreshAll(): Promise<void> {
   if (!ws) return;
   // Replies can arrive out of order; only the newest request's settings are applied.
   const request = ++settingsRequest;
-  const raw: unknown = await connection.workspace.getConfiguration({
-    section: 'clearance',
-    scopeUri: toUri(ws.root),
-  });
+  const raw: unknown = await clientSettings.read(() =>
+    connection.workspace.getConfiguration({ section: 'clearance', scopeUri: toUri(ws.root) }),
+  );
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
   indexer?.applySettings();
@@ -336,7 +347,10 @@ documents.onDidClose(({ document }) => {
   else publish(document.uri, []);
 });
 
-connection.onDidChangeConfiguration(() => void refreshAll());
+connection.onDidChangeConfiguration(({ settings }) => {
+  clientSettings.push(settings);
+  void refreshAll();
+});
 
 connection.onNotification('clearance/workspaceTrust', (params: { trusted?: unknown }) => {
   if (!workspace || typeof params?.trusted !== 'boolean') return;
