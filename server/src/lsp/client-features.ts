@@ -56,7 +56,9 @@ export class ClientSettings {
     private readonly features: ClientFeatures,
     initializationOptions: unknown,
   ) {
-    this.pushed = sectionOf((initializationOptions as { settings?: unknown } | undefined)?.settings);
+    // `{settings: {clearance}}`, or `{clearance}` as Helix sends its `config` table.
+    const options = initializationOptions as { settings?: unknown; clearance?: unknown } | undefined;
+    this.pushed = sectionOf(options?.settings) ?? options?.clearance;
   }
 
   /** Records the settings of a `workspace/didChangeConfiguration` notification, when it carries any. */
