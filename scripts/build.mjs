@@ -1,6 +1,6 @@
 // Bundles the extension client, the language server and the CLI with esbuild, and copies the
 // tree-sitter WebAssembly files the code scanner loads at run time next to the bundles that need them.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,9 @@ const wasmFiles = [
     join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${name}.wasm`),
   ),
 ];
+
+// A production build starts from an empty dist/, so no stale bundle or source map reaches the .vsix.
+if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const common = {

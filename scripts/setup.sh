@@ -20,7 +20,7 @@ readonly ripgrep_build='v13.0.0-10'
 # search, an emoji font so that the hovers' verdict marks (⛔ ✅) render in screenshots, Go (the reference
 # implementation of sprintf, time layouts and text/template for the engine's oracle fixtures), nginx (a real
 # bundle server on 127.0.0.1) and Neovim (a real other editor for the standalone language server).
-readonly apt_packages=(chromium libkrb5-dev ripgrep fonts-noto-color-emoji golang-go nginx neovim)
+readonly apt_packages=(chromium libkrb5-dev ripgrep fonts-noto-color-emoji golang-go nginx neovim unzip)
 
 started_at=$SECONDS
 

@@ -29,6 +29,14 @@ import { registerRegoTests } from './rego-tests';
 import { IdentityStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
 
+/** This extension's commands that the server's code actions may run (only clients that declare them get those actions). */
+const serverActionCommands = [
+  'clearance.evaluateAs',
+  'clearance.copyAccessRequest',
+  'clearance.openInput',
+  'clearance.copyInput',
+];
+
 let client: LanguageClient | undefined;
 
 /** The workspaceState key of the claims file "Evaluate as" chose. */
@@ -79,11 +87,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // The server also drops workspace values of restricted settings itself while this is false.
     // richHovers: VS Code renders `<details>` and the hover's command links; evaluateAs: the
-    // claims file "Evaluate as" chose, kept in the editor's state rather than the settings.
+    // claims file "Evaluate as" chose, kept in the editor's state rather than the settings;
+    // clientCommands: the code actions that run this extension's own commands are offered only to it.
     initializationOptions: {
       workspaceTrusted: vscode.workspace.isTrusted,
       richHovers: true,
       evaluateAs: context.workspaceState.get<string>(EVALUATE_AS_KEY) ?? '',
+      clientCommands: serverActionCommands,
     },
     // Hovers escape everything a policy or the code wrote; only these commands may run from a link.
     markdown: { isTrusted: { enabledCommands: hoverCommands }, supportHtml: true },

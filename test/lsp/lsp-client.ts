@@ -30,6 +30,9 @@ export const shopIdentitySettings = {
   },
 };
 
+/** The commands the VS Code extension declares in `initializationOptions.clientCommands` (client/src/extension.ts). */
+const vscodeClientCommands = ['clearance.evaluateAs', 'clearance.copyAccessRequest'];
+
 /** A running server and what it has said. */
 export interface TestServer {
   connection: ProtocolConnection;
@@ -121,8 +124,10 @@ export async function startServer(
     processId: process.pid,
     rootUri: pathToFileURL(root).href,
     workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'shop' }],
-    ...(initializationOptions ? { initializationOptions } : {}),
+    // As VS Code's client: it declares the extension's own commands that code actions may run.
+    initializationOptions: { clientCommands: vscodeClientCommands, ...initializationOptions },
     capabilities: {
+      window: { showDocument: { support: true } },
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },

@@ -8,6 +8,7 @@ import { registerFmtCommand } from './fmt-command';
 import { addIdentityFlags } from './identity-flags';
 import { runInit } from './init-command';
 import { registerLintCommand } from './lint-command';
+import { runLanguageServer } from './lsp-command';
 import { defaultEvalTimeoutMs, runPolicyCheck, runPolicyEval } from './policy-command';
 import { addPolicyInfoCommand } from './policy-info-command';
 import { type Output, runScan } from './scan-command';
@@ -152,6 +153,21 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
   registerLintCommand(policy, output, setExit);
   addPolicyInfoCommand(policy, output, setExit);
   addBundleCommands(program, output, setExit);
+  program
+    .command('lsp')
+    .description(
+      'run the language server for any LSP editor (Neovim, Helix, Zed, Emacs, JetBrains); see docs/editors.md',
+    )
+    .option('--stdio', 'talk LSP over standard input and output (the default)')
+    .option('--node-ipc', "talk over Node's IPC channel (for a Node parent process)")
+    .option('--socket <port>', "connect to the editor's LSP socket on 127.0.0.1:<port>")
+    .action(() => {
+      const error = runLanguageServer();
+      if (error) {
+        output.err(`clearance lsp: ${error}`);
+        setExit(2);
+      }
+    });
   return program;
 }
 

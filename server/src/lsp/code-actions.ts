@@ -9,6 +9,7 @@ import { formatRuleSite } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
 import type { RuleRef } from '../rego';
+import type { ClientFeatures } from './client-features';
 import { toRange, toUri } from './convert';
 import { contains } from './features';
 
@@ -39,7 +40,11 @@ export function formatSuppressComment(path: string): string {
   return /\.py$/i.test(path) ? '# clearance: ignore' : '// clearance: ignore';
 }
 
-/** The code actions for the calls that `range` touches in the document at `uri`. */
+/**
+ * The code actions for the calls that `range` touches in the document at `uri`. Actions that need
+ * more than standard LSP (showing a document, a client command) are offered only to clients that
+ * support them.
+ */
 export function buildCodeActions(
   uri: string,
   path: string,
@@ -47,6 +52,7 @@ export function buildCodeActions(
   calls: DecidedCall[],
   range: Range,
   diagnostics: Diagnostic[],
+  client: ClientFeatures,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   const lines = text.split('\n');
@@ -57,7 +63,7 @@ export function buildCodeActions(
     const position = callRange.start;
     const related = diagnostics.filter((d) => d.source === 'clearance' && overlaps(d.range, callRange));
     const rule = findDecidingRule(item);
-    if (rule) {
+    if (rule && client.showDocument) {
       actions.push({
         title: `Open the deciding rule (${formatRuleSite(rule)})`,
         kind: CodeActionKind.QuickFix,
@@ -69,7 +75,7 @@ export function buildCodeActions(
       });
     }
     const closest = item.decision.closest?.rule;
-    if (closest && closest !== rule) {
+    if (closest && closest !== rule && client.showDocument) {
       actions.push({
         title: `Open the closest allow rule (${formatRuleSite(closest)})`,
         kind: CodeActionKind.QuickFix,
@@ -80,38 +86,42 @@ export function buildCodeActions(
         },
       });
     }
-    actions.push({
-      title: 'Evaluate as another identity…',
-      kind: CodeActionKind.QuickFix,
-      command: {
-        title: 'Evaluate as another identity',
-        // No arguments: the client's command takes an optional claims file, and lets the user pick one.
-        command: evaluateAsCommand,
-      },
-    });
-    actions.push({
-      title: 'Open the exact input',
-      kind: CodeActionKind.QuickFix,
-      command: { title: 'Open the exact input', command: openInputCommand, arguments: [uri, position] },
-    });
-    actions.push({
-      title: 'Copy the input as input.json',
-      kind: CodeActionKind.QuickFix,
-      command: {
+    if (client.clientCommands.has(evaluateAsCommand))
+      actions.push({
+        title: 'Evaluate as another identity…',
+        kind: CodeActionKind.QuickFix,
+        command: {
+          title: 'Evaluate as another identity',
+          // No arguments: the client's command takes an optional claims file, and lets the user pick one.
+          command: evaluateAsCommand,
+        },
+      });
+    if (client.clientCommands.has(openInputCommand))
+      actions.push({
+        title: 'Open the exact input',
+        kind: CodeActionKind.QuickFix,
+        command: { title: 'Open the exact input', command: openInputCommand, arguments: [uri, position] },
+      });
+    if (client.clientCommands.has(copyInputCommand))
+      actions.push({
         title: 'Copy the input as input.json',
-        command: copyInputCommand,
-        arguments: [uri, position],
-      },
-    });
-    actions.push({
-      title: 'Copy an access request',
-      kind: CodeActionKind.QuickFix,
-      command: {
+        kind: CodeActionKind.QuickFix,
+        command: {
+          title: 'Copy the input as input.json',
+          command: copyInputCommand,
+          arguments: [uri, position],
+        },
+      });
+    if (client.clientCommands.has(copyAccessRequestCommand))
+      actions.push({
         title: 'Copy an access request',
-        command: copyAccessRequestCommand,
-        arguments: [uri, position],
-      },
-    });
+        kind: CodeActionKind.QuickFix,
+        command: {
+          title: 'Copy an access request',
+          command: copyAccessRequestCommand,
+          arguments: [uri, position],
+        },
+      });
     const line = lines[position.line] ?? '';
     const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
     actions.push({

@@ -8,6 +8,7 @@ import { regoVersionOf } from '../config/settings';
 import { formatAccessRequest } from '../decision/access-request';
 import { formatInputDocument } from '../decision/input-document';
 import { redactTokensInText } from '../identity';
+import type { ClientFeatures } from './client-features';
 import { accessRequestCommand, buildCodeActions, openRuleCommand } from './code-actions';
 import { buildCodeLenses } from './code-lens';
 import { toPath } from './convert';
@@ -30,6 +31,8 @@ export interface EditorContext {
     codeLenses(uri: string): Promise<CodeLens[]>;
     codeActions(uri: string, range: Range): Promise<CodeAction[]>;
   };
+  /** What the connected editor supports; actions it cannot run are not offered. */
+  client: ClientFeatures;
 }
 
 /** Registers the code lens and code action handlers. */
@@ -70,7 +73,15 @@ export function registerEditorHandlers(connection: Connection, context: EditorCo
     const decided = await ws.decideDocument(path, new Date());
     const text = ws.documents.get(path)?.text;
     if (!decided || text === undefined) return [];
-    return buildCodeActions(textDocument.uri, path, text, decided.calls, range, actionContext.diagnostics);
+    return buildCodeActions(
+      textDocument.uri,
+      path,
+      text,
+      decided.calls,
+      range,
+      actionContext.diagnostics,
+      context.client,
+    );
   });
 }
 

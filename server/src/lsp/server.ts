@@ -35,6 +35,7 @@ import {
 import { AuthoringState } from './authoring-project';
 import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './authoring-running';
 import { createBundleController } from './bundle-controller';
+import { ClientSettings, clientFeaturesOf, minimalClientFeatures } from './client-features';
 import { toDiagnostic, toPath, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
@@ -85,11 +86,13 @@ const authoring = new AuthoringState(
 const editor: EditorContext = {
   workspace: () => workspace,
   ready,
+  client: minimalClientFeatures,
   rego: {
     codeLenses: (uri) => regoCodeLenses(authoring, uri),
     codeActions: (uri, range) => regoCodeActions(authoring, uri, range),
   },
 };
+let clientSettings = new ClientSettings(minimalClientFeatures, undefined);
 let codeLensRefresh = false;
 /** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
 let formatRegoOnly = false;
@@ -146,6 +149,8 @@ connection.onInitialize((params) => {
   richHovers = options?.richHovers === true;
   codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   formatRegoOnly = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
+  editor.client = clientFeaturesOf(params);
+  clientSettings = new ClientSettings(editor.client, params.initializationOptions);
   const roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
   if (workspace)
     indexer = new IndexController(connection, workspace, roots.length > 0 ? roots : [workspace.root], log);
@@ -171,11 +176,19 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(async () => {
-  await connection.client.register(DidChangeConfigurationNotification.type, { section: 'clearance' });
+  // Register only what the client said it supports, and never let readiness wait on the answer: a
+  // client that refuses a registration still gets every decision (settings then arrive pushed).
+  const refused = (error: unknown) =>
+    log('warn', `the editor refused a registration: ${(error as Error).message}`);
+  if (editor.client.configurationRegistration) {
+    connection.client
+      .register(DidChangeConfigurationNotification.type, { section: 'clearance' })
+      .catch(refused);
+  }
   if (formatRegoOnly)
-    await connection.client.register(DocumentFormattingRequest.type, {
-      documentSelector: [{ language: 'rego' }],
-    });
+    connection.client
+      .register(DocumentFormattingRequest.type, { documentSelector: [{ language: 'rego' }] })
+      .catch(refused);
   await refreshAll();
   void indexer?.startScan();
   try {
@@ -198,10 +211,9 @@ async function refreshAll(): Promise<void> {
   if (!ws) return;
   // Replies can arrive out of order; only the newest request's settings are applied.
   const request = ++settingsRequest;
-  const raw: unknown = await connection.workspace.getConfiguration({
-    section: 'clearance',
-    scopeUri: toUri(ws.root),
-  });
+  const raw: unknown = await clientSettings.read(() =>
+    connection.workspace.getConfiguration({ section: 'clearance', scopeUri: toUri(ws.root) }),
+  );
   if (request !== settingsRequest) return;
   ws.applySettings(raw);
   authoring.applySettings(ws.settings.authoring.inputSchema, ws.root);
@@ -414,7 +426,10 @@ documents.onDidClose(({ document }) => {
   else publish(document.uri, []);
 });
 
-connection.onDidChangeConfiguration(() => void refreshAll());
+connection.onDidChangeConfiguration(({ settings }) => {
+  clientSettings.push(settings);
+  void refreshAll();
+});
 
 connection.onNotification('clearance/workspaceTrust', (params: { trusted?: unknown }) => {
   if (!workspace || typeof params?.trusted !== 'boolean') return;

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { defaultSettings } from '../../../server/src/config/settings';
 import { decideOne } from '../../../server/src/decision/scan';
 import type { Identity } from '../../../server/src/identity';
+import { minimalClientFeatures } from '../../../server/src/lsp/client-features';
 import { buildCodeActions } from '../../../server/src/lsp/code-actions';
 import { buildCodeLenses } from '../../../server/src/lsp/code-lens';
 import { EditorAudit } from '../../../server/src/lsp/editor-audit';
@@ -77,7 +78,10 @@ describe('suppressed calls', () => {
     assert.deepEqual(buildCodeDiagnostics({ calls: [quiet], errors: [] }, identity, defaultSettings), []);
     assert.deepEqual(buildCodeLenses([quiet], identity), []);
     const range = { start: { line: 3, character: 2 }, end: { line: 3, character: 2 } };
-    assert.deepEqual(buildCodeActions('file:///a.ts', file, 'x\ny\nz\nw\n', [quiet], range, []), []);
+    assert.deepEqual(
+      buildCodeActions('file:///a.ts', file, 'x\ny\nz\nw\n', [quiet], range, [], minimalClientFeatures),
+      [],
+    );
   });
 
   it('write no audit record', () => {
@@ -94,7 +98,15 @@ describe('the suppression code action', () => {
   const suppressEdit = (path: string, text: string, line: number, column: number) => {
     const item = decide(path, deleteCall(path, line, column, false));
     const at = { line: line - 1, character: column - 1 };
-    const actions = buildCodeActions('file:///doc', path, text, [item], { start: at, end: at }, []);
+    const actions = buildCodeActions(
+      'file:///doc',
+      path,
+      text,
+      [item],
+      { start: at, end: at },
+      [],
+      minimalClientFeatures,
+    );
     const action = actions.find((a) => a.title === 'Suppress with a comment');
     return action?.edit?.changes?.['file:///doc'];
   };

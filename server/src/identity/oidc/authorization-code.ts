@@ -2,11 +2,20 @@
  * Sign-in with the authorization code grant and PKCE (RFC 6749 section 4.1, RFC 7636, OIDC Core
  * section 3.1) through the system browser and a loopback redirect (RFC 8252).
  */
+import * as oauth from 'oauth4webapi';
 import type { SignInConfig, SignInEndpoints } from './client-config';
 import { normalizeScopes } from './client-config';
 import { startLoopbackListener } from './loopback';
 import { createPkcePair, createRandomValue } from './pkce';
-import { requestTokens, type TokenResult } from './tokens';
+import {
+  clientAuth,
+  describeFailure,
+  requestOptions,
+  toAuthorizationServer,
+  toClient,
+  toTokenResult,
+} from './protocol';
+import type { TokenResult } from './tokens';
 
 /** How long the browser part of a sign-in may take. */
 export const DEFAULT_BROWSER_TIMEOUT_MS = 5 * 60_000;
@@ -92,17 +101,33 @@ export async function signInWithAuthorizationCode(
     const callback = await waiting;
     if (!callback.ok)
       return { ok: false, reason: callback.reason, ...(callback.error ? { error: callback.error } : {}) };
-    return await requestTokens(
-      config,
-      endpoints,
-      {
-        grant_type: 'authorization_code',
-        code: callback.code,
-        redirect_uri: redirectUri,
-        code_verifier: pkce.verifier,
-      },
-      { nonce, ...(options.signal ? { signal: options.signal } : {}) },
-    );
+    const as = toAuthorizationServer(endpoints);
+    const client = toClient(config);
+    try {
+      // The listener checked `state` already; oauth4webapi checks it again, and `iss` where offered.
+      const parameters = oauth.validateAuthResponse(
+        as,
+        client,
+        new URLSearchParams({ code: callback.code, state }),
+        state,
+      );
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        clientAuth,
+        parameters,
+        redirectUri,
+        pkce.verifier,
+        requestOptions(config, endpoints, options.signal),
+      );
+      const checked = await oauth.processAuthorizationCodeResponse(as, client, response, {
+        expectedNonce: nonce,
+        requireIdToken: true,
+      });
+      return toTokenResult(checked, { nowMs: Date.now() });
+    } catch (error) {
+      return { ok: false, ...describeFailure(error) };
+    }
   } finally {
     listener.close();
   }

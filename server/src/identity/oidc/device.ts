@@ -3,9 +3,17 @@
  * loopback listener (remote, SSH, browser-hosted): the user enters a code on the provider's page
  * while the editor polls the token endpoint.
  */
+import * as oauth from 'oauth4webapi';
 import { normalizeScopes, type SignInConfig, type SignInEndpoints } from './client-config';
-import { describeOAuthError, postForm, readOAuthError } from './http';
-import { requestTokens, type TokenResult } from './tokens';
+import {
+  clientAuth,
+  describeFailure,
+  requestOptions,
+  toAuthorizationServer,
+  toClient,
+  toTokenResult,
+} from './protocol';
+import type { TokenResult } from './tokens';
 
 /** RFC 8628 section 3.2: without an `interval`, clients wait 5 seconds between polls. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -43,18 +51,26 @@ export async function startDeviceAuthorization(
       reason: `the provider ${endpoints.issuer} names no device authorization endpoint: it does not offer the device flow, so set clearance.identity.signInFlow to authorizationCode`,
     };
   }
-  const answer = await postForm(
-    endpoints.deviceAuthorizationEndpoint,
-    { client_id: config.clientId, scope: normalizeScopes(config.scopes) },
-    { timeoutMs: config.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
-  );
-  if (!answer.ok) return { ok: false, reason: answer.reason };
-  const error = readOAuthError(answer.body);
-  if (error !== undefined || answer.status !== 200) {
-    const described = error ? describeOAuthError(error) : `HTTP ${answer.status}`;
-    return { ok: false, reason: `the provider refused the device sign-in: ${described}` };
+  const as = toAuthorizationServer(endpoints);
+  const client = toClient(config);
+  try {
+    const response = await oauth.deviceAuthorizationRequest(
+      as,
+      client,
+      clientAuth,
+      {
+        scope: normalizeScopes(config.scopes),
+      },
+      requestOptions(config, endpoints, options.signal),
+    );
+    const answer = await oauth.processDeviceAuthorizationResponse(as, client, response);
+    return readDeviceAuthorization(
+      answer as unknown as Record<string, unknown>,
+      (options.nowMs ?? Date.now)(),
+    );
+  } catch (error) {
+    return { ok: false, reason: `the provider refused the device sign-in: ${describeFailure(error).reason}` };
   }
-  return readDeviceAuthorization(answer.body, (options.nowMs ?? Date.now)());
 }
 
 /** Checks a device authorization response (RFC 8628 section 3.2). */
@@ -117,12 +133,7 @@ export async function pollDeviceToken(
         error: 'expired_token',
       };
     }
-    const result = await requestTokens(
-      config,
-      endpoints,
-      { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: authorization.deviceCode },
-      options.signal ? { signal: options.signal } : {},
-    );
+    const result = await redeemDeviceCode(config, endpoints, authorization.deviceCode, options.signal);
     if (result.ok) return result;
     switch (result.error) {
       case 'authorization_pending':
@@ -143,6 +154,29 @@ export async function pollDeviceToken(
         if (options.signal?.aborted) return { ok: false, reason: 'cancelled' };
         return result;
     }
+  }
+}
+
+/** One poll of the token endpoint with the device code (RFC 8628 section 3.4); never throws. */
+async function redeemDeviceCode(
+  config: SignInConfig,
+  endpoints: SignInEndpoints,
+  deviceCode: string,
+  signal?: AbortSignal,
+): Promise<TokenResult> {
+  const as = toAuthorizationServer(endpoints);
+  const client = toClient(config);
+  try {
+    const response = await oauth.deviceCodeGrantRequest(
+      as,
+      client,
+      clientAuth,
+      deviceCode,
+      requestOptions(config, endpoints, signal),
+    );
+    return toTokenResult(await oauth.processDeviceCodeResponse(as, client, response), { nowMs: Date.now() });
+  } catch (error) {
+    return { ok: false, ...describeFailure(error) };
   }
 }
 

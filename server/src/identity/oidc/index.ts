@@ -25,7 +25,6 @@ export {
 export { computeS256Challenge, createPkcePair } from './pkce';
 export {
   computeRefreshAt,
-  readTokenResponse,
   refreshTokens,
   revokeRefreshToken,
   type TokenResult,

@@ -5,7 +5,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { computeRefreshAt, refreshTokens } from '../../../../server/src/identity/oidc';
-import { postForm } from '../../../../server/src/identity/oidc/http';
 
 let handle: (request: IncomingMessage, response: ServerResponse) => void = () => {};
 let server: Server;
@@ -21,12 +20,21 @@ after(() => {
   server.close();
 });
 
+/** A refresh through oauth4webapi and the bounded transport, as the editor makes it. */
+const refresh = (timeoutMs?: number) =>
+  refreshTokens(
+    { issuer: base, clientId: 'c1', ...(timeoutMs ? { timeoutMs } : {}) },
+    { issuer: base, tokenEndpoint: `${base}/token` },
+    'rt-secret-value',
+  );
+const failedBecause = (reason: string) => ({ ok: false, reason: `refreshing the sign-in failed: ${reason}` });
+
 describe('token endpoint calls', () => {
   it('gives up on an endpoint that does not answer within the timeout', async () => {
     handle = () => {};
     const t0 = Date.now();
-    const result = await postForm(`${base}/token`, { a: 'b' }, { timeoutMs: 300 });
-    assert.deepEqual(result, { ok: false, reason: `${base}/token did not answer in time` });
+    const result = await refresh(300);
+    assert.deepEqual(result, failedBecause(`${base}/token did not answer in time`));
     assert.ok(Date.now() - t0 < 2000);
   });
 
@@ -35,21 +43,20 @@ describe('token endpoint calls', () => {
       r.writeHead(200, { 'content-type': 'application/json' });
       r.end(`{"x":"${'a'.repeat(300 * 1024)}"}`);
     };
-    const result = await postForm(`${base}/token`, {});
-    assert.deepEqual(result, { ok: false, reason: `${base}/token answered more than 256 KB` });
+    const result = await refresh();
+    assert.deepEqual(result, failedBecause(`${base}/token answered more than 256 KB`));
   });
 
   it('does not follow redirects', async () => {
     handle = (_q, r) => r.writeHead(307, { location: 'http://127.0.0.1:1/elsewhere' }).end();
-    const result = await postForm(`${base}/token`, {});
-    assert.equal(result.ok, false);
-    assert.match(result.ok ? '' : result.reason, /HTTP 307 \(redirects are not followed\)/);
+    const result = await refresh();
+    assert.deepEqual(result, failedBecause(`${base}/token answered HTTP 307 (redirects are not followed)`));
   });
 
   it('says when the answer is not JSON, without quoting it', async () => {
     handle = (_q, r) => r.writeHead(502).end('<html>secret-looking body</html>');
-    const result = await postForm(`${base}/token`, {});
-    assert.deepEqual(result, { ok: false, reason: `${base}/token answered HTTP 502 without JSON` });
+    const result = await refresh();
+    assert.deepEqual(result, failedBecause(`${base}/token answered HTTP 502 without JSON`));
   });
 
   it('sends the refresh grant as RFC 6749 section 6 says and keeps the refresh token out of the reason', async () => {

@@ -1,0 +1,74 @@
+/**
+ * The packaged extension holds only what runs or is shown (issue: a package that can be published):
+ * the client and server bundles with their wasm, the grammar, the schemas, the icon, the README with
+ * the images and docs it links, the changelog and the licence; no source maps, no sources, no tests.
+ * The .vsix is the one the end-to-end tests install (test/e2e/vsix.ts packages it when stale).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { ensurePackagedExtension, vsixPath } from './vsix';
+
+const repo = join(__dirname, '..', '..');
+
+/** The files in the .vsix, as paths inside the extension folder. */
+function entries(): string[] {
+  return execFileSync('unzip', ['-Z1', vsixPath], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.startsWith('extension/') && !line.endsWith('/'))
+    .map((line) => line.slice('extension/'.length));
+}
+
+describe('the .vsix contents', () => {
+  let files: string[];
+  before(() => {
+    ensurePackagedExtension();
+    files = entries();
+  });
+
+  it('holds only bundles, wasm, grammars, schemas, images, linked docs, changelog and licence', () => {
+    const allowed = [
+      /^package\.json$/,
+      /^readme\.md$/i,
+      /^changelog\.md$/i,
+      /^LICENSE(\.txt)?$/,
+      /^dist\/(client|server)\/[\w.-]+\.js$/,
+      /^dist\/server\/wasm\/[\w.-]+\.wasm$/,
+      /^syntaxes\/[\w.-]+\.json$/,
+      /^schemas\/[\w.-]+\.json$/,
+      /^images\/icon\.png$/,
+      /^docs\/[\w-]+\.md$/,
+      /^docs\/images\/[\w-]+\.png$/,
+    ];
+    const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
+    assert.deepEqual(stray, []);
+  });
+
+  it('has no source maps and the bundles it starts', () => {
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.map')),
+      [],
+    );
+    // vsce stores the licence as LICENSE.txt.
+    for (const needed of [
+      'dist/client/extension.js',
+      'dist/server/server.js',
+      'images/icon.png',
+      'LICENSE.txt',
+    ]) {
+      assert.ok(files.includes(needed), `${needed} is missing`);
+    }
+  });
+
+  it('carries every image and doc the README links, so the README shows whole in the editor', () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(((?:docs|images)\/[^)#\s]+)/g)].map((m) => m[1] as string);
+    assert.ok(linked.length > 0);
+    for (const target of linked) {
+      assert.ok(existsSync(join(repo, target)), `README links ${target}, which does not exist`);
+      assert.ok(files.includes(target), `README links ${target}, which is not in the .vsix`);
+    }
+  });
+});
