@@ -11,6 +11,7 @@ import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
+import { scanProject } from '../scanner/project/scan-project';
 import { type CallDecision, decideCall } from './decide';
 import { buildCallInput, type CallInput } from './input';
 
@@ -134,7 +135,10 @@ export function listSourceFiles(root: string): string[] {
   return files;
 }
 
-/** Scans and decides every source file under `root` (for the CLI). Paths in the result are absolute. */
+/**
+ * Scans and decides every source file under `root` (for the CLI), with the project pass: call sites
+ * of the project's own clients are calls too. Paths in the result are absolute.
+ */
 export async function decideFolder(
   scanner: Scanner,
   root: string,
@@ -143,19 +147,29 @@ export async function decideFolder(
   const calls: DecidedCall[] = [];
   const errors: ClearanceError[] = [];
   const files = listSourceFiles(root);
+  const scanned = await scanProject(
+    scanner,
+    files.map((file) => ({ file, read: () => readFileSync(file, 'utf8') })),
+  );
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      errors.push({
-        code: 'read_error',
-        message: `cannot read ${relative(root, file)}: ${(error as Error).message}`,
-      });
+    const result = scanned.get(file);
+    if (result === undefined) continue;
+    if (result.errors.some((error) => error.code === 'read_error')) {
+      const shown = relative(root, file) || file;
+      errors.push(
+        ...result.errors.map(({ code, message }) => ({ code, message: message.replace(file, shown) })),
+      );
       continue;
     }
-    const result = await decideText(scanner, file, text, context);
-    calls.push(...result.calls);
+    const started = Date.now();
+    for (const call of result.calls) {
+      const left = fileBudgetMs - (Date.now() - started);
+      calls.push(
+        left <= 0
+          ? skipOne(file, call, context)
+          : decideOne(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs)),
+      );
+    }
     errors.push(...result.errors);
   }
   return { calls, errors, files: files.length };

@@ -218,6 +218,9 @@ function buildCall(
   if (definition.urlParam !== undefined && urlArgument === undefined) return undefined;
   const argumentSegments =
     urlArgument === undefined ? [] : readUrlValue(urlArgument, context.language, context.text, context.root);
+  const writesUrl = argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== '');
+  // Passing an id to a function that writes its own URL: the call inside it is the report.
+  if (!definition.forwards && !writesUrl) return undefined;
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) segments.push(...argumentSegments);
@@ -262,8 +265,7 @@ function buildCall(
     },
     ...(methodSource === undefined ? {} : { methodSource }),
   };
-  if (!argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== ''))
-    urlNotWrittenHere.add(found);
+  if (!writesUrl) urlNotWrittenHere.add(found);
   return found;
 }
 
