@@ -28,12 +28,16 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
   addIdentityFlags(
     program
       .command('scan')
-      .description('find the calls under a folder and decide each for your identity')
+      .description('find the calls under a folder (or in one file) and decide each for your identity')
       .addHelpText(
         'after',
         '\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable identity, a policy that does not\nload, or a call that could not be decided).',
       )
-      .argument('[dir]', 'the workspace folder; its .vscode/settings.json clearance.* keys are read', '.')
+      .argument(
+        '[dir]',
+        'the workspace folder (its .vscode/settings.json clearance.* keys are read), or one file in it',
+        '.',
+      )
       .addOption(
         new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)')
           .choices(['text', 'json', 'sarif'])
