@@ -61,9 +61,19 @@ export async function decideText(
   const language = languageForPath(file);
   if (!language) return { calls: [], errors: [] };
   const scanned = await scanner.scanText(file, text, language);
+  return { calls: await decideCalls(file, scanned.calls, context, decide), errors: scanned.errors };
+}
+
+/** Decides the calls found in one file within the file's evaluation budget. */
+async function decideCalls(
+  file: string,
+  found: readonly HttpCall[],
+  context: DecisionContext,
+  decide: DecideOneCall,
+): Promise<DecidedCall[]> {
   const started = Date.now();
   const calls: DecidedCall[] = [];
-  for (const call of scanned.calls) {
+  for (const call of found) {
     const left = fileBudgetMs - (Date.now() - started);
     calls.push(
       left <= 0
@@ -73,7 +83,7 @@ export async function decideText(
     // Let other work (a hover, an edit) in between two decisions: each may take up to its limit.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { calls, errors: scanned.errors };
+  return calls;
 }
 
 /** Decides one call found in `file`, stopping its evaluation after `timeoutMs`. */
@@ -161,15 +171,7 @@ export async function decideFolder(
       );
       continue;
     }
-    const started = Date.now();
-    for (const call of result.calls) {
-      const left = fileBudgetMs - (Date.now() - started);
-      calls.push(
-        left <= 0
-          ? skipOne(file, call, context)
-          : decideOne(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs)),
-      );
-    }
+    calls.push(...(await decideCalls(file, result.calls, context, decideOne)));
     errors.push(...result.errors);
   }
   return { calls, errors, files: files.length };
