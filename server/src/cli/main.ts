@@ -34,14 +34,14 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
 
   addIdentityFlags(
     addBundleFlags(program.command('scan'))
-      .description('find the calls under a folder and decide each for your identity')
+      .description('find the calls under a folder (or in one file) and decide each for your identity')
       .addHelpText(
         'after',
         '\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable or an unverified identity, a policy\nthat does not load or lies outside the repository, or a call that could not be decided).',
       )
       .argument(
         '[dir]',
-        'the repository folder; from its .vscode/settings.json only the policy location (inside it), entrypoint, Rego version and severities are read',
+        'the repository folder, or one file in it; from its .vscode/settings.json only the policy location (inside it), entrypoint, Rego version and severities are read',
         '.',
       )
       .addOption(

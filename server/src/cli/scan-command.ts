@@ -1,6 +1,6 @@
 /** `clearance scan`: every call in a folder, decided for the caller's identity, as text, JSON or SARIF. */
-import { statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { AuditLog, buildAuditRecords, defaultAuditFile } from '../audit/audit-log';
 import { loadBundlePolicy } from '../bundle/bundle-set';
 import { createBundleSet } from '../bundle/configured';
@@ -57,8 +57,11 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   };
   if (!['text', 'json', 'sarif'].includes(flags.format))
     return fail(`unknown format "${flags.format}" (use text, json or sarif)`);
-  const root = resolve(dir);
-  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return fail(`no such directory: ${root}`);
+  const target = resolve(dir);
+  const kind = statSync(target, { throwIfNoEntry: false });
+  if (!kind?.isDirectory() && !kind?.isFile()) return fail(`no such directory or file: ${target}`);
+  // `scan <file>` scans that file, with the settings and policy of the project holding it.
+  const root = kind.isFile() ? findProjectFolder(dirname(target)) : target;
 
   const read = readScanSettings(root, flags.settings);
   for (const e of read.errors) output.err(`${formatError(e)}\n`);
@@ -121,7 +124,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   }
 
   const scanner = createScanner({ clientMappings: project.config.clients });
-  const result = await decideFolder(scanner, root, {
+  const result = await decideFolder(scanner, target, {
     policy,
     identity,
     settings,
@@ -266,4 +269,14 @@ function buildJsonReport(
     errors: result.errors,
   };
   return report as unknown as JsonValue;
+}
+
+const PROJECT_MARKERS = ['.clearance.yaml', '.vscode', '.git', 'package.json', 'go.mod', 'pyproject.toml'];
+
+/** The nearest folder at or above `start` that looks like a project's root; `start` when none does. */
+function findProjectFolder(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (PROJECT_MARKERS.some((marker) => existsSync(join(dir, marker)))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
 }

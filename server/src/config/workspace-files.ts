@@ -8,6 +8,12 @@ export const skippedDirectoryNames: ReadonlySet<string> = new Set([
   'build',
   'coverage',
   'test-results',
+  // Installed dependencies of Python and Go projects (`.venv` is hidden, so skipped already).
+  'venv',
+  'vendor',
+  'site-packages',
+  '__pycache__',
+  'bower_components',
 ]);
 
 /** Whether a folder with this name is left out of policy discovery and code scanning (hidden folders too). */

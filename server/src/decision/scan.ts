@@ -12,6 +12,7 @@ import type { Identity } from '../identity';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
+import { scanProject } from '../scanner/project/scan-project';
 import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from './decide';
 import { buildCallInput, type CallInput } from './input';
 
@@ -61,9 +62,19 @@ export async function decideText(
   const language = languageForPath(file);
   if (!language) return { calls: [], errors: [] };
   const scanned = await scanner.scanText(file, text, language);
+  return { calls: await decideCalls(file, scanned.calls, context, decide), errors: scanned.errors };
+}
+
+/** Decides the calls found in one file within the file's evaluation budget. */
+async function decideCalls(
+  file: string,
+  found: readonly HttpCall[],
+  context: DecisionContext,
+  decide: DecideOneCall,
+): Promise<DecidedCall[]> {
   const started = Date.now();
   const calls: DecidedCall[] = [];
-  for (const call of scanned.calls) {
+  for (const call of found) {
     const left = fileBudgetMs - (Date.now() - started);
     calls.push(
       left <= 0
@@ -73,7 +84,7 @@ export async function decideText(
     // Let other work (a hover, an edit) in between two decisions: each may take up to its limit.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { calls, errors: scanned.errors };
+  return calls;
 }
 
 /** Decides one call found in `file`, stopping its evaluation after `timeoutMs`. */
@@ -155,7 +166,17 @@ export function listSourceFiles(root: string): string[] {
   return files;
 }
 
-/** Scans and decides every source file under `root` (for the CLI). Paths in the result are absolute. */
+/** Reads a source file, bounded: a repository's multi-gigabyte "source file" is reported, never read whole. */
+function readSourceFile(file: string): string {
+  const read = readBoundedFileSync(file, maxSourceReadBytes);
+  if (!read.ok) throw new Error(`it ${describeReadProblem(read.problem)}`);
+  return read.text;
+}
+
+/**
+ * Scans and decides every source file under `root` (for the CLI), with the project pass: call sites
+ * of the project's own clients are calls too. Paths in the result are absolute.
+ */
 export async function decideFolder(
   scanner: Scanner,
   root: string,
@@ -164,19 +185,21 @@ export async function decideFolder(
   const calls: DecidedCall[] = [];
   const errors: ClearanceError[] = [];
   const files = listSourceFiles(root);
+  const scanned = await scanProject(
+    scanner,
+    files.map((file) => ({ file, read: () => readSourceFile(file) })),
+  );
   for (const file of files) {
-    // Bounded: a repository's multi-gigabyte "source file" is reported, never read whole.
-    const read = readBoundedFileSync(file, maxSourceReadBytes);
-    if (!read.ok) {
-      errors.push({
-        code: 'read_error',
-        message: `cannot read ${relative(root, file)}: it ${describeReadProblem(read.problem)}`,
-      });
+    const result = scanned.get(file);
+    if (result === undefined) continue;
+    if (result.errors.some((error) => error.code === 'read_error')) {
+      const shown = relative(root, file) || file;
+      errors.push(
+        ...result.errors.map(({ code, message }) => ({ code, message: message.replace(file, shown) })),
+      );
       continue;
     }
-    const text = read.text;
-    const result = await decideText(scanner, file, text, context);
-    calls.push(...result.calls);
+    calls.push(...(await decideCalls(file, result.calls, context, decideOne)));
     errors.push(...result.errors);
   }
   return { calls, errors, files: files.length };

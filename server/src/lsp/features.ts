@@ -1,4 +1,5 @@
 /** The LSP shapes of Clearance's answers: diagnostics for calls and policies, and hovers. */
+import { dirname, relative } from 'node:path';
 import type { Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { ClearanceSettings } from '../config/settings';
@@ -164,10 +165,21 @@ export function findCallAt(
             ? { target: { uri: options.uri, position: toRange(item.call.location).start } }
             : {}),
           suppressed: isSuppressed(item.call),
-        }) + (note ? `\n\n_${note}_` : ''),
+        }) +
+        formatVia(item) +
+        (note ? `\n\n_${note}_` : ''),
     },
     range: toRange(item.call.location),
   };
+}
+
+/** The line naming the project client an inferred call goes through: via `Adapter.get` (../adapters.py:135). */
+function formatVia(item: DecidedCall): string {
+  const via = item.call.via;
+  if (via === undefined) return '';
+  const where =
+    via.file === item.file ? via.file.split(/[\\/]/).pop() : relative(dirname(item.file), via.file);
+  return `\n\nvia \`${via.name}\` (${where}:${via.line})`;
 }
 
 /** Whether `p` is inside `range` (end excluded). */

@@ -41,22 +41,23 @@ export function collectFileFacts(
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
     if (seen.has(fn.node.id)) continue;
-    const definition = readWrapper(context, call, node, fn);
+    const definition = readWrapper(context, call, node, fn, !writesUrl(call));
     if (definition !== undefined) {
       seen.set(fn.node.id, fn.node);
       definitions.push(definition);
     }
   }
   const forwarding = new Set<HttpCall>();
-  for (const [call, fn] of enclosing) {
-    const written =
-      call.origin === 'inferred'
-        ? !urlNotWrittenHere.has(call)
-        : call.url.segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
-    if (seen.has(fn.id) && !written) forwarding.add(call);
-  }
+  for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   return { facts: { definitions, instances: findInstances(context), classes, fieldTypes }, forwarding };
+}
+
+// Whether a call writes some part of its URL where it stands (a literal, not only parameters).
+function writesUrl(call: HttpCall): boolean {
+  return call.origin === 'inferred'
+    ? !urlNotWrittenHere.has(call)
+    : call.url.segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
 }
 
 function findCallNode(context: ScanContext, call: HttpCall): Node | undefined {
@@ -76,6 +77,7 @@ function readWrapper(
   call: HttpCall,
   node: Node,
   fn: FunctionShape,
+  forwards: boolean,
 ): WrapperDefinition | undefined {
   const { text, language } = context;
   let urlParam: number | undefined;
@@ -134,6 +136,7 @@ function readWrapper(
     url,
     client: call.client,
     site: { file: context.file, line: fn.line },
+    forwards,
   };
 }
 
@@ -241,6 +244,7 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
       url: [{ kind: 'expr', source: first }],
       client: 'custom',
       site: { file: context.file, line: shape.line },
+      forwards: true,
       nodeId: method.id,
       node: method,
     });

@@ -43,6 +43,13 @@ export interface WrapperDefinition {
   url: UrlSegment[];
   client: HttpClient;
   site: DefinitionSite;
+  /**
+   * True when the wrapper writes no part of the URL itself (`request(url)` around `fetch(url)`): its
+   * call sites are the only report of the request. Otherwise (`deleteOrder(id)` around
+   * `fetch(\`/api/orders/${id}\`)`) the call inside is reported, and a call site is reported too
+   * only when it writes part of the URL (`send('/orders')`), not when it passes an id along.
+   */
+  forwards: boolean;
 }
 
 /** A client instance a module binds to a name (`export const api = axios.create(...)`). */

@@ -251,6 +251,13 @@ function readAssignedValue(
   return values.length === 1 ? values[0] : values[index];
 }
 
+/** Joins neighbouring literal pieces of a URL. */
+export function mergeSegments(segments: readonly UrlSegment[]): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const segment of segments) push(out, segment);
+  return out;
+}
+
 function push(segments: UrlSegment[], segment: UrlSegment): void {
   const last = segments[segments.length - 1];
   if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;

@@ -16,26 +16,17 @@ import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import type { InstanceDefinition, ProjectView, WrapperDefinition } from '../project/types';
-import { readUrlValue } from '../project/values';
+import { mergeSegments, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
-import { readObjectProperty } from './js-objects';
+import { HTTP_HELPERS, readObjectProperty } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
 const NAME_TYPES = new Set(['identifier', 'property_identifier', 'field_identifier']);
-const HELPERS = new Map([
-  ['get', 'GET'],
-  ['delete', 'DELETE'],
-  ['head', 'HEAD'],
-  ['options', 'OPTIONS'],
-  ['post', 'POST'],
-  ['put', 'PUT'],
-  ['patch', 'PATCH'],
-]);
 
 /**
  * Inferred calls whose URL argument writes no literal part of the URL (`this.update(ctx, id)`): the
@@ -218,6 +209,9 @@ function buildCall(
   if (definition.urlParam !== undefined && urlArgument === undefined) return undefined;
   const argumentSegments =
     urlArgument === undefined ? [] : readUrlValue(urlArgument, context.language, context.text, context.root);
+  const writesUrl = argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== '');
+  // Passing an id to a function that writes its own URL: the call inside it is the report.
+  if (!definition.forwards && !writesUrl) return undefined;
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) segments.push(...argumentSegments);
@@ -250,7 +244,7 @@ function buildCall(
     kind: 'http',
     client: definition.client,
     method,
-    url: { source, segments: merge(segments), known },
+    url: { source, segments: mergeSegments(segments), known },
     location: context.locateNode(call),
     calleeLocation: context.locateNode(callee),
     text: context.readExcerpt(call),
@@ -262,8 +256,7 @@ function buildCall(
     },
     ...(methodSource === undefined ? {} : { methodSource }),
   };
-  if (!argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== ''))
-    urlNotWrittenHere.add(found);
+  if (!writesUrl) urlNotWrittenHere.add(found);
   return found;
 }
 
@@ -328,7 +321,7 @@ function findInstanceCalls(context: ScanContext, instance: InstanceDefinition): 
     const source = binding?.importSource;
     if (source === undefined || basename(source, extname(source)) !== moduleName) continue;
     const helper = sliceNode(context.text, member.childForFieldName('property') ?? member);
-    const method = HELPERS.get(helper);
+    const method = HTTP_HELPERS.get(helper);
     if (method === undefined) continue;
     const args =
       call
@@ -352,14 +345,4 @@ function findInstanceCalls(context: ScanContext, instance: InstanceDefinition): 
     });
   }
   return calls;
-}
-
-function merge(segments: UrlSegment[]): UrlSegment[] {
-  const out: UrlSegment[] = [];
-  for (const segment of segments) {
-    const last = out[out.length - 1];
-    if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;
-    else out.push({ ...segment });
-  }
-  return out;
 }

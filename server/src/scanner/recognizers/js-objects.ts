@@ -10,6 +10,17 @@ import type { UrlSegment, UrlTemplate } from '../types';
 /** What an options object says about one property. */
 export type PropertyReading = { kind: 'absent' } | { kind: 'value'; node: Node } | { kind: 'unknown' };
 
+/** The helper methods of axios-like clients and the method each sends: `api.get(url)`. */
+export const HTTP_HELPERS: ReadonlyMap<string, string> = new Map([
+  ['get', 'GET'],
+  ['delete', 'DELETE'],
+  ['head', 'HEAD'],
+  ['options', 'OPTIONS'],
+  ['post', 'POST'],
+  ['put', 'PUT'],
+  ['patch', 'PATCH'],
+]);
+
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** Returns a call's arguments, comments left out. */

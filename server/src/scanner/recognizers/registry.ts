@@ -10,17 +10,10 @@ import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
+import { HTTP_HELPERS } from './js-objects';
 import { pythonHttpRecognizers } from './python-http';
 
-const AXIOS_HELPERS = new Map([
-  ['get', 'GET'],
-  ['delete', 'DELETE'],
-  ['head', 'HEAD'],
-  ['options', 'OPTIONS'],
-  ['post', 'POST'],
-  ['put', 'PUT'],
-  ['patch', 'PATCH'],
-]);
+const AXIOS_HELPERS = HTTP_HELPERS;
 
 // got and ky have no `options` helper; `got.options` is something else.
 const GOT_KY_HELPERS = new Map([...AXIOS_HELPERS].filter(([name]) => name !== 'options'));
