@@ -46,7 +46,9 @@ describe('bundles from the CLI', () => {
   it('scan decides with the bundle and names its revision in SARIF and the audit log', async () => {
     const dir = shopWithBundle();
     const audit = join(dir, 'audit.jsonl');
-    const r = await run(['scan', dir, '--format', 'sarif', '--audit-file', audit]);
+    // The runner vouches for the copy's identity settings (a scan never takes them from the repository).
+    const settings = join(dir, '.vscode', 'settings.json');
+    const r = await run(['scan', dir, '--settings', settings, '--format', 'sarif', '--audit-file', audit]);
     assert.ok(r.code === 0 || r.code === 1, r.err);
     const log = JSON.parse(r.out);
     assert.match(log.runs[0].properties.policyVersion, /^42 \(sha256:[0-9a-f]{12}\)$/);
