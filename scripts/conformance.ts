@@ -17,7 +17,13 @@ import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, type ScalarTag, type Tags } from 'yaml';
 import { formatError } from '../server/src/errors';
 import { constantValue } from '../server/src/rego/compile-terms';
-import { compilePolicy, evaluateQueryValues, parseTerm, prepareQuery } from '../server/src/rego/index';
+import {
+  type BuiltinDef,
+  compilePolicy,
+  evaluateQueryValues,
+  parseTerm,
+  prepareQuery,
+} from '../server/src/rego/index';
 import { parseNumber } from '../server/src/rego/number';
 import { Unknown } from '../server/src/rego/partial';
 import {
@@ -28,6 +34,24 @@ import {
   RegoSet,
   type Value,
 } from '../server/src/rego/value';
+
+/**
+ * `test.sleep(duration)`: a builtin OPA's test runner (and its conformance harness) provides, not
+ * the language: blocks for a Go duration of at most 1s (`"10ms"`), then holds.
+ */
+const testSleep: BuiltinDef = {
+  name: 'test.sleep',
+  signature: { args: [{ name: 'duration', type: 'string' }], result: { name: 'result', type: 'null' } },
+  description: "blocks for a duration (OPA's test runner builtin)",
+  implementation: ([d]) => {
+    const m = typeof d === 'string' ? /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/.exec(d) : null;
+    if (!m) return undefined;
+    const scale: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000 };
+    const ms = Math.min(1000, Number(m[1]) * (scale[m[2] as string] ?? 1));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return null;
+  },
+};
 
 /** A number as written in the YAML file, kept as text so no digit is lost. */
 class NumberText {
@@ -126,7 +150,7 @@ function isGenerated(name: string): boolean {
 /** Runs one case; `network` lets http.send and net.lookup_ip_addr reach the network. */
 function runCase(c: Case, network: boolean): { passed: boolean; reason?: string } {
   const sources = (c.modules ?? []).map((text, i) => ({ file: `test-${i}.rego`, text }));
-  const { policy, errors: compileErrors } = compilePolicy(sources);
+  const { policy, errors: compileErrors } = compilePolicy(sources, { hostBuiltins: [testSleep] });
   const wantsError = c.want_error_code !== undefined || c.want_error !== undefined;
   const checkErrors = (errs: Array<{ code: string; message: string }>, formatted: string[]) => {
     if (!wantsError) return { passed: false, reason: `unexpected error: ${formatted.join('; ')}` };

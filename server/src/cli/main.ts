@@ -134,7 +134,8 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .description('run the test_ rules of policies as `opa test` does')
       .addHelpText(
         'after',
-        '\nA test passes when its rule gives a value other than false; todo_test_ rules are skipped.\n' +
+        '\nA test passes when its rule gives true (any other value fails); todo_test_ rules are skipped.\n' +
+          'Two rules of the same test name are two tests (test_x, test_x#01); test_x[name] reports each case.\n' +
           'Data files (.json, .yaml) load at their folder path, as with `opa test`.\n' +
           'Exit codes: 0 every test passed (or none was found); 2 a test failed, errored or was skipped;\n' +
           '1 the policy did not load, or --fail-on-empty and no test ran.',
@@ -146,7 +147,27 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         'run only the tests whose full name (data.pkg.test_x) matches this RE2 pattern',
       )
       .option('-z, --exit-zero-on-skipped', 'exit 0 when the only tests that did not pass were skipped')
-      .option('--fail-on-empty', 'exit 1 when no test ran'),
+      .option('--fail-on-empty', 'exit 1 when no test ran')
+      .addOption(
+        new Option('-f, --format <format>', 'output format (json: opa test --format json)')
+          .choices(['pretty', 'json'])
+          .default('pretty'),
+      )
+      .option(
+        '--ignore <pattern>',
+        'leave out files and folders whose name matches (* and ?), repeatable',
+        collect,
+      )
+      .option('-b, --bundle', 'the paths are bundles: only data.json / data.yaml files are data')
+      .option(
+        '--capabilities <file>',
+        'OPA capabilities JSON: the builtins the policy may call (declared-only ones error when called)',
+      )
+      .addOption(
+        new Option('--explain <mode>', 'print/trace output: of failing tests (fails) or of every test')
+          .choices(['fails', 'notes', 'full'])
+          .default('fails'),
+      ),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));
   registerFmtCommand(policy, output, setExit);

@@ -1,10 +1,10 @@
 /** `clearance policy eval` and `clearance policy check`: the engine on its own, shaped like `opa`. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+
 import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
 import { redactTokensFrom } from '../identity/display';
-import { createEmptyPolicy, loadPolicy } from '../policy/load';
+import { createEmptyPolicy, loadPolicy, resolveGivenPath } from '../policy/load';
 import { evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
@@ -25,7 +25,7 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
     output.err(`clearance policy eval: unknown format "${flags.format}" (use json or pretty)\n`);
     return 2;
   }
-  const paths = (flags.data ?? []).map((p) => resolve(p));
+  const paths = (flags.data ?? []).map(resolveGivenPath);
   // Like `opa eval`, nothing is loaded without -d: the query sees only its input.
   const loaded =
     paths.length > 0
@@ -127,12 +127,9 @@ function printErrors(
 
 /** Parses and compiles the policy files under `paths`; prints `file:line:col: code: message` per error. */
 export function runPolicyCheck(paths: string[], output: Output, flags: EngineFlags = {}): number {
-  const loaded = loadPolicy(
-    process.cwd(),
-    paths.map((p) => resolve(p)),
-    new Map(),
-    { regoVersion: selectRegoVersion(flags) },
-  );
+  const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
+    regoVersion: selectRegoVersion(flags),
+  });
   const files = loaded.regoFiles.length + loaded.dataFiles.length;
   for (const e of loaded.errors) output.err(`${formatError(e)}\n`);
   if (loaded.errors.length > 0) {

@@ -3,10 +3,10 @@
  * when its rule gives a value other than false, fails when it is false or undefined, and errors when
  * its evaluation does; `todo_test_` rules are skipped. Output follows `opa test`'s pretty reporter.
  */
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { RE2JS } from 're2js';
 import { type ClearanceError, formatError } from '../errors';
-import { loadPolicy } from '../policy/load';
+import { loadPolicy, resolveGivenPath } from '../policy/load';
 import {
   type Capabilities,
   evaluateQuery,
@@ -18,6 +18,7 @@ import {
 import type { RuleSet } from '../rego/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
+import { jsonReport, readCapabilities } from './test-report';
 
 /** The options of `clearance policy test`. */
 export interface TestFlags extends EngineFlags {
@@ -25,8 +26,16 @@ export interface TestFlags extends EngineFlags {
   run?: string;
   exitZeroOnSkipped?: boolean;
   failOnEmpty?: boolean;
-  /** The builtins the policy may call (`--capabilities FILE`, OPA's capabilities JSON). */
-  capabilities?: Capabilities;
+  /** The builtins the policy may call (OPA's capabilities; the CLI reads them from `--capabilities FILE`). */
+  capabilities?: Capabilities | string;
+  /** `pretty` (default) or `json` (OPA's `opa test --format json` shape). */
+  format?: string;
+  /** File and folder name patterns to leave out (`--ignore`, as `opa test`). */
+  ignore?: string[];
+  /** The paths are bundles: only `data.json` / `data.yaml` files are data (`-b`). */
+  bundle?: boolean;
+  /** `fails` (default): print/trace output of tests that did not pass; `notes`, `full`: of every test. */
+  explain?: string;
 }
 
 /** `opa test`'s default time limit for one test. */
@@ -52,6 +61,8 @@ export interface TestResult extends TestCase {
   outcome: 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
   durationNs: bigint;
   errors: string[];
+  /** The errors as data (for `--format json`). */
+  errorData?: ClearanceError[];
   output: string[];
 }
 
@@ -70,14 +81,35 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
       return 1;
     }
   }
-  const suite = runTestSuite(paths, flags, filter, (result) =>
-    printResult(result, flags.verbose === true, printed, output),
+  if (flags.format !== undefined && !['pretty', 'json'].includes(flags.format)) {
+    output.err(`clearance policy test: unknown format "${flags.format}" (use pretty or json)\n`);
+    return 1;
+  }
+  let capabilities: Capabilities | undefined;
+  if (typeof flags.capabilities === 'string') {
+    const read = readCapabilities(flags.capabilities);
+    if (read.error) {
+      output.err(`${formatError(read.error)}\n`);
+      return 1;
+    }
+    capabilities = read.capabilities;
+  } else capabilities = flags.capabilities;
+  const json = flags.format === 'json';
+  const explainAll = flags.explain === 'full' || flags.explain === 'notes';
+  const suite = runTestSuite(
+    paths,
+    { ...flags, ...(capabilities ? { capabilities } : {}) },
+    filter,
+    (result) => {
+      if (!json) printResult(result, flags.verbose === true || explainAll, printed, output);
+    },
   );
   if (suite.errors.length > 0) {
     for (const e of suite.errors) output.err(`${formatRelative(e)}\n`);
     return 1;
   }
   const { results } = suite;
+  if (json) output.out(`${JSON.stringify(results.map(jsonReport), null, 2)}\n`);
   if (results.length === 0) {
     if (flags.failOnEmpty) {
       output.err('no tests were run\n');
@@ -85,7 +117,7 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     }
     return 0;
   }
-  printSummary(results, flags.verbose === true, output);
+  if (!json) printSummary(results, flags.verbose === true, output);
   const bad = results.some(
     (r) =>
       r.outcome === 'FAIL' || r.outcome === 'ERROR' || (r.outcome === 'SKIPPED' && !flags.exitZeroOnSkipped),
@@ -103,19 +135,15 @@ export function runTestSuite(
   filter?: RE2JS,
   onResult?: (result: TestResult) => void,
 ): { errors: ClearanceError[]; results: TestResult[] } {
-  const loaded = loadPolicy(
-    process.cwd(),
-    paths.map((p) => resolve(p)),
-    new Map(),
-    {
-      allDataFiles: true,
-      regoVersion: selectRegoVersion(flags),
-      compile: {
-        renameDuplicateTests: true,
-        ...(flags.capabilities ? { capabilities: flags.capabilities } : {}),
-      },
+  const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
+    allDataFiles: flags.bundle !== true,
+    ...(flags.ignore?.length ? { ignore: flags.ignore } : {}),
+    regoVersion: selectRegoVersion(flags),
+    compile: {
+      renameDuplicateTests: true,
+      ...(typeof flags.capabilities === 'object' ? { capabilities: flags.capabilities } : {}),
     },
-  );
+  });
   if (loaded.errors.length > 0) return { errors: loaded.errors, results: [] };
   const cases = findTests(loaded.policy).filter((t) => !filter || filter.matcher(t.name).find());
   const limits = selectLimits(flags, defaultTestTimeoutMs);
@@ -170,6 +198,7 @@ function runTest(
         outcome: 'ERROR',
         durationNs: process.hrtime.bigint() - started,
         errors: prepared.errors.map(formatRelative),
+        errorData: prepared.errors,
       },
     ];
   }
@@ -181,7 +210,10 @@ function runTest(
   });
   const durationNs = process.hrtime.bigint() - started;
   if (evaluated.errors.length > 0) {
-    return [{ ...base, outcome: 'ERROR', durationNs, errors: evaluated.errors.map(formatRelative), output }];
+    const errorData = evaluated.errors;
+    return [
+      { ...base, outcome: 'ERROR', durationNs, errors: errorData.map(formatRelative), errorData, output },
+    ];
   }
   const value = evaluated.results[0]?.expressions[0];
   if ((test.kind === 'object' || test.kind === 'set') && value !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { parseAllDocuments, YAMLParseError } from 'yaml';
 import type { ActiveBundles } from '../bundle/activate';
@@ -45,16 +45,18 @@ export function findPolicyFiles(
   options: LoadOptions = {},
 ): {
   rego: string[];
-  data: Array<{ file: string; base: string }>;
+  data: Array<{ file: string; base: string; prefix?: string[] }>;
   manifests: string[];
   errors: ClearanceError[];
 } {
   const rego: string[] = [];
-  const data: Array<{ file: string; base: string }> = [];
+  const data: Array<{ file: string; base: string; prefix?: string[] }> = [];
   const manifests: string[] = [];
   const errors: ClearanceError[] = [];
-  const starts = paths.length > 0 ? paths.map((p) => (isAbsolute(p) ? p : join(root, p))) : [root];
-  for (const start of starts) {
+  const given = paths.length > 0 ? paths.map(splitPrefix) : [{ path: root, prefix: [] as string[] }];
+  for (const { path, prefix } of given) {
+    const start = isAbsolute(path) ? path : join(root, path);
+    const at = prefix.length > 0 ? { prefix } : {};
     let stat: ReturnType<typeof statSync>;
     try {
       stat = statSync(start);
@@ -67,16 +69,34 @@ export function findPolicyFiles(
         rego.push(start);
         const beside = join(dirname(start), manifestName);
         if (isFile(beside)) manifests.push(beside);
-      } else data.push({ file: start, base: dirname(start) });
+      } else data.push({ file: start, base: dirname(start), ...at });
       continue;
     }
+    const ignored = ignoreMatcher(options.ignore);
     walk(start, (file) => {
+      if (ignored(relative(start, file))) return;
       if (file.endsWith('.rego')) rego.push(file);
       else if (basename(file) === manifestName) manifests.push(file);
-      else if (isDataFile(file, options)) data.push({ file, base: start });
+      else if (isDataFile(file, options)) data.push({ file, base: start, ...at });
     });
   }
   return { rego: [...new Set(rego)].sort(), data, manifests: [...new Set(manifests)].sort(), errors };
+}
+
+/**
+ * A path given as `prefix:path` (OPA's loader syntax, `-d x.y:data.json`): its data goes under
+ * `data.x.y`. A Windows drive letter (`C:\\`) is not a prefix.
+ */
+export function splitPrefix(path: string): { path: string; prefix: string[] } {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):(.+)$/.exec(path);
+  if (!m || (m[1] as string).length === 1) return { path, prefix: [] };
+  return { path: m[2] as string, prefix: (m[1] as string).split('.') };
+}
+
+/** Resolves a given path against the working folder, keeping its `prefix:` part. */
+export function resolveGivenPath(given: string): string {
+  const { path, prefix } = splitPrefix(given);
+  return prefix.length > 0 ? `${prefix.join('.')}:${resolve(path)}` : resolve(path);
 }
 
 /** How policy files are found. */
@@ -90,6 +110,8 @@ export interface LoadOptions {
   found?: PolicyFiles;
   /** The Rego syntax of files outside a bundle whose `.manifest` says otherwise (default v1). */
   regoVersion?: 0 | 1;
+  /** File and folder name patterns (`*`, `?`) to leave out, as `opa test --ignore`. */
+  ignore?: string[];
   /** Compiler options beyond the Rego version (test renaming, capabilities). */
   compile?: Omit<CompileOptions, 'regoVersion'>;
   /**
@@ -106,6 +128,34 @@ function isDataFile(file: string, options: LoadOptions): boolean {
   const name = file.split(sep).pop() ?? '';
   if (options.allDataFiles) return /\.(json|ya?ml)$/.test(name);
   return dataFileNames.has(name);
+}
+
+/** True for a path one of whose segments matches an `--ignore` pattern (linear-time glob: `*`, `?`). */
+function ignoreMatcher(patterns: string[] | undefined): (path: string) => boolean {
+  if (!patterns?.length) return () => false;
+  return (path) => path.split(sep).some((name) => patterns.some((p) => globMatch(p, name)));
+}
+
+/** Matches `name` against a pattern with `*` (any run) and `?` (one character), without backtracking blow-up. */
+function globMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 function isFile(path: string): boolean {
@@ -166,13 +216,13 @@ export function loadPolicy(
   }
   let data: Record<string, JsonValue> = {};
   const origins = new Map<string, string>();
-  for (const { file, base } of found.data) {
+  for (const { file, base, prefix: under } of found.data) {
     const text = readText(file, openTexts, errors);
     if (text === undefined) continue;
     hash.update(`${relative(root, file)}\0${text}\0`);
     const value = parseDataFile(file, text, errors);
     if (value === undefined) continue;
-    const prefix = relative(base, dirname(file)).split(sep).filter(Boolean);
+    const prefix = [...(under ?? []), ...relative(base, dirname(file)).split(sep).filter(Boolean)];
     data = mergeAt(data, prefix, value, file, errors, origins);
   }
   const compiled = compilePolicy(sources, options.compile);

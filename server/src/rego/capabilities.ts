@@ -22,6 +22,18 @@ export interface CompileOptions {
   renameDuplicateTests?: boolean;
   /** Restrict (and extend) the builtins, as OPA's capabilities do. */
   capabilities?: Capabilities;
+  /** Builtins the host provides beyond the catalogue (OPA's test runner adds `test.sleep`). */
+  hostBuiltins?: BuiltinDef[];
+}
+
+/** The builtin resolver for the options, or undefined for the engine's own catalogue. */
+export function builtinResolver(
+  options: CompileOptions | undefined,
+): ((name: string) => BuiltinDef | undefined) | undefined {
+  const base = options?.capabilities ? capabilityBuiltins(options.capabilities) : undefined;
+  const host = new Map((options?.hostBuiltins ?? []).map((b) => [b.name, b]));
+  if (host.size === 0) return base;
+  return (name) => host.get(name) ?? (base ? base(name) : lookupBuiltin(name));
 }
 
 /** Reads an OPA capabilities JSON document; an error names the file. */

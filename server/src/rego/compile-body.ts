@@ -12,7 +12,8 @@ import { constantArray, refName, refParts, scalarValue } from './compile-terms';
 import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
 import { negateNumber, RegoNumber } from './number';
-import { hoistNegatedTerms, requiresEval } from './rewrite-negation';
+import { hoistNegatedTerms } from './rewrite-negation';
+import { requiresEval } from './term-facts';
 import { argumentTypesText, signatureText } from './typecheck';
 import type { Value } from './value';
 

@@ -10,8 +10,8 @@ import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './com
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { ruleMetadata } from './metadata';
-import { requiresEval } from './rewrite-negation';
 import { checkBound, orderBody } from './safety';
+import { requiresEval } from './term-facts';
 import { checkBody, checkTypes } from './typecheck';
 import { formatRegoValue, keyOf, type Value } from './value';
 

@@ -5,7 +5,7 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import type { BuiltinContext } from './builtins/registry';
-import { type CompileOptions, capabilityBuiltins, renameDuplicateTests } from './capabilities';
+import { builtinResolver, type CompileOptions, renameDuplicateTests } from './capabilities';
 import { compileModules, compileQueryBody, type Policy } from './compile';
 import { type EvalStats, Evaluator, type Frame } from './eval';
 import type { CQuery, CTerm } from './ir';
@@ -79,7 +79,7 @@ export function compilePolicy(
   }
   if (options?.renameDuplicateTests) renameDuplicateTests(modules);
   try {
-    const builtins = options?.capabilities ? capabilityBuiltins(options.capabilities) : undefined;
+    const builtins = builtinResolver(options);
     const compiled = compileModules(modules, texts, builtins);
     errors.push(...compiled.errors);
     return { policy: compiled.policy, errors };

@@ -24,6 +24,27 @@ export function isGround(term: Term): boolean {
   }
 }
 
+/** True when a term has something to evaluate: a ref, a call or a comprehension (OPA's requiresEval). */
+export function requiresEval(t: Term): boolean {
+  switch (t.type) {
+    case 'ref':
+      return !(t.terms.length === 1 && t.terms[0]?.type === 'var');
+    case 'call':
+    case 'arraycomprehension':
+    case 'setcomprehension':
+    case 'objectcomprehension':
+    case 'templatestring':
+      return true;
+    case 'array':
+    case 'set':
+      return t.items.some(requiresEval);
+    case 'object':
+      return t.entries.some((e) => requiresEval(e.key) || requiresEval(e.value));
+    default:
+      return false;
+  }
+}
+
 /** OPA's name for the kind of a term (`var`, `ref`, `string`, `arraycomprehension`, ...). */
 export function describeTermKind(term: Term): string {
   return term.type;
