@@ -194,6 +194,8 @@ export interface RuleHead extends NodeBase {
   ref: Ref;
   /** Function arguments, present for functions only. */
   args?: Term[];
+  /** The head was written `f()`: a rule named f to OPA, kept so linters and formatters can see it. */
+  emptyParens?: true;
   /** The value term: `:= v`, `= v`, `if` with none means `true`. */
   value?: Term;
   /** For partial set rules (`p contains x`), the element term. */

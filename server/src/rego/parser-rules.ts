@@ -296,6 +296,7 @@ export class RuleParser extends ExprParser {
     }
     let ref: Ref = { type: 'ref', terms: [name], location: name.location };
     let args: Term[] | undefined;
+    let emptyParens = false;
     if (this.isAt('.') || this.isAt('[') || this.isAt('(')) {
       const term = this.parseRef(name, true);
       if (!term) return undefined;
@@ -305,6 +306,7 @@ export class RuleParser extends ExprParser {
         ref = term.operator;
         // OPA parses `f() = v` / `f() := v` as an ordinary rule named f: a function has arguments.
         if (term.args.length > 0) args = term.args;
+        else emptyParens = true;
       } else {
         this.reportAt(term.location, 'invalid rule head');
         return undefined;
@@ -312,6 +314,7 @@ export class RuleParser extends ExprParser {
     }
     const head: RuleHead = { ref, location: name.location };
     if (args) head.args = args;
+    if (emptyParens) head.emptyParens = true;
     const display = formatRef(ref);
     if (this.isAtKeyword('contains')) {
       if (args) {

@@ -344,6 +344,9 @@ export class ModuleWriter extends ExprWriter {
       const items = head.args.map((t) => ({ location: t.location, term: t }));
       this.writeIterable(items, head, this.closeParenRow(head), (i) => this.writeTerm(i.term));
       this.write(')');
+    } else if (head.emptyParens) {
+      // `f() := v` is a rule named f to OPA; the parentheses stay as written.
+      this.write('()');
     }
     if (head.key) {
       if (this.opts.contains && !head.value) {

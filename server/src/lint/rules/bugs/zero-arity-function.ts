@@ -8,7 +8,5 @@ export default defineRule({
   rationale:
     'A function without arguments is a rule in disguise (OPA treats `f()` heads as rules); write a rule.',
   check: (ctx) =>
-    ctx.module.rules
-      .filter((r) => r.kind === 'function' && (r.head.args?.length ?? 0) === 0)
-      .map((r) => ({ location: r.head.location })),
+    ctx.module.rules.filter((r) => r.head.emptyParens === true).map((r) => ({ location: r.head.location })),
 });
