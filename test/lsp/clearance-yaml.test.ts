@@ -121,7 +121,13 @@ describe('language server: Python, Go and .clearance.yaml', () => {
       textDocument: { uri: configUri },
       position: { line: 3, character: 0 },
     })) as CompletionItem[];
-    assert.deepEqual(top.map((item) => item.label).sort(), ['actions', 'baseUrls', 'clients', 'lint']);
+    assert.deepEqual(top.map((item) => item.label).sort(), [
+      'actions',
+      'baseUrls',
+      'bundles',
+      'clients',
+      'lint',
+    ]);
     const inRoute = (await server.connection.sendRequest('textDocument/completion', {
       textDocument: { uri: configUri },
       position: { line: 2, character: 4 },

@@ -1,7 +1,7 @@
 /**
  * The hostile-repository suite, language-server half: the built server over stdio on a copy of
- * examples/shop to which an attacker added a policy that never finishes (a pathological
- * `glob.match`, one builtin call, so one engine step) or one that doubles a string 28 times (memory),
+ * examples/shop to which an attacker added a policy that never finishes (a comparison of two
+ * self-sharing objects of 2^40 leaves, one engine step) or one that doubles a string 28 times (memory),
  * and a `.code-workspace` that names a device command. Asserted: hovers keep being answered within
  * the analysis deadline plus a margin, the file that cannot be decided says so, the server survives,
  * and no workspace command runs in an untrusted workspace.
@@ -26,11 +26,17 @@ const shop = join(__dirname, '..', '..', 'examples', 'shop');
 const DEADLINE_MS = 3000;
 const MARGIN_MS = 10_000;
 
-const GLOB_BOMB = `package api.authz
+// Two equal objects of 2^40 leaves that share their members: one comparison, one engine step, that
+// never ends (glob.match was the example until the engine bounded it; comparing values is not yet).
+const EQUALITY_BOMB = `package api.authz
+
+o0 := {"v": 1}
+p0 := {"v": 1}
+${Array.from({ length: 40 }, (_, i) => `o${i + 1} := {"a": o${i}, "b": o${i}}\np${i + 1} := {"a": p${i}, "b": p${i}}`).join('\n')}
 
 allow if {
   input.resource.type == "report"
-  glob.match("${'a*'.repeat(30)}b", [], "${'a'.repeat(60)}")
+  o40 == p40
 }
 `;
 
@@ -77,7 +83,7 @@ describe('hostile repository: a policy that never finishes (trusted workspace)',
   const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
 
   before(async () => {
-    root = await makeRepo(GLOB_BOMB);
+    root = await makeRepo(EQUALITY_BOMB);
     process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
     server = await startServer(root, shopIdentitySettings);
   });

@@ -31,7 +31,12 @@ export const shopIdentitySettings = {
 };
 
 /** The commands the VS Code extension declares in `initializationOptions.clientCommands` (client/src/extension.ts). */
-const vscodeClientCommands = ['clearance.evaluateAs', 'clearance.copyAccessRequest'];
+const vscodeClientCommands = [
+  'clearance.evaluateAs',
+  'clearance.copyAccessRequest',
+  'clearance.openInput',
+  'clearance.copyInput',
+];
 
 /** A running server and what it has said. */
 export interface TestServer {

@@ -178,8 +178,9 @@ export class IndexController {
       now: new Date(),
       project: ws.projectConfig,
     };
-    const decided = ws.analysis
-      ? await this.decideInWorker(ws.analysis, context)
+    const analysis = ws.decisionAnalysis();
+    const decided = analysis
+      ? await this.decideInWorker(analysis, context)
       : await decideIndexedCalls(this.index, context, ws.decisionCache, () => this.dirty);
     // Something changed meanwhile: the run that is scheduled next decides with it.
     if (!decided) return;

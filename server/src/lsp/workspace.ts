@@ -383,7 +383,8 @@ export class ClearanceWorkspace {
     const { path } = doc;
     const generation = this.decisionGeneration;
     let result: { calls: DecidedCall[]; errors: ClearanceError[] };
-    if (this.analysis) {
+    const analysis = this.decisionAnalysis();
+    if (analysis) {
       if (!this.loadRequest) this.reloadPolicy();
       const request: DecideRequest = {
         op: 'decide',
@@ -395,7 +396,7 @@ export class ClearanceWorkspace {
         nowMs: now.getTime(),
         project: this.projectConfig,
       };
-      const outcome = await this.analysis.decide(
+      const outcome = await analysis.decide(
         request,
         this.settings.evaluation.timeoutMs,
         relative(this.root, path),
@@ -428,15 +429,25 @@ export class ClearanceWorkspace {
    * policy that does not finish gives none), else here.
    */
   async decideOtherActionsSafely(item: DecidedCall): Promise<OtherAction[]> {
-    if (!this.analysis) return this.decideOtherActions(item);
+    const analysis = this.decisionAnalysis();
+    if (!analysis) return this.decideOtherActions(item);
     if (!this.loadRequest) this.reloadPolicy();
-    return this.analysis.otherActions({
+    return analysis.otherActions({
       op: 'otherActions',
       load: this.loadRequest as LoadRequest,
       input: item.input,
       entrypoint: this.settings.policy.entrypoint,
       limits: this.settings.evaluation,
     });
+  }
+
+  /**
+   * The worker that decides, or undefined when decisions are made here: without a worker bundle, and
+   * while OPA bundles are the policy (the bundle controller read, verified and compiled them on this
+   * thread; the worker loads the workspace's files only).
+   */
+  decisionAnalysis(): Analysis | undefined {
+    return this.bundles?.policy() ? undefined : this.analysis;
   }
 
   /** The policy state the worker decides with (loading it first if nothing did yet). */
