@@ -41,6 +41,7 @@ describe('the .vsix contents', () => {
       /^images\/icon\.png$/,
       /^docs\/[\w-]+\.md$/,
       /^docs\/images\/[\w-]+\.png$/,
+      /^docs\/walkthrough\/[\w-]+\.(md|png|svg)$/,
     ];
     const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(stray, []);
@@ -60,6 +61,13 @@ describe('the .vsix contents', () => {
     ]) {
       assert.ok(files.includes(needed), `${needed} is missing`);
     }
+  });
+
+  it('carries every page of the getting-started walkthrough that package.json names', () => {
+    const manifest = readFileSync(join(repo, 'package.json'), 'utf8');
+    const media = [...manifest.matchAll(/"(docs\/walkthrough\/[^"]+)"/g)].map((m) => m[1] as string);
+    assert.ok(media.length > 0);
+    for (const page of media) assert.ok(files.includes(page), `${page} is not in the .vsix`);
   });
 
   it('carries every image and doc the README links, so the README shows whole in the editor', () => {

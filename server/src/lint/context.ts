@@ -1,4 +1,5 @@
 /** What every lint rule reads: the file's text and lines, its module, and facts derived once. */
+import { lineStarts, positionOf } from '../authoring/text';
 import type { Position } from '../errors';
 import type { Module } from '../rego/ast';
 
@@ -18,18 +19,8 @@ export interface LintContext {
 
 /** Builds the context for one parsed file. */
 export function createContext(file: string, text: string, module: Module): LintContext {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  const positionAt = (offset: number): Position => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (starts[lo] as number) + 1, offset };
-  };
+  const starts = lineStarts(text);
+  const positionAt = (offset: number): Position => positionOf(starts, offset);
   const packageName = module.package.path.join('.');
   return {
     file,
