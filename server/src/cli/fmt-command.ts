@@ -23,7 +23,9 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 export function registerFmtCommand(policy: Command, output: Output, setExit: (code: number) => void): void {
   policy
     .command('fmt')
-    .description('format Rego files exactly as `opa fmt` does (to stdout unless -w, -l or -d)')
+    .description(
+      "format Rego files in `opa fmt`'s layout (to stdout unless -w, -l or -d; see docs/formatting.md)",
+    )
     .argument('[paths...]', 'files or folders (.rego); none reads standard input')
     .option('-w, --write', 'write the result back to the files instead of printing it')
     .option('-l, --list', 'list the files whose formatting differs')

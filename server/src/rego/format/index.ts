@@ -1,5 +1,5 @@
 /**
- * The Rego formatter: a module's AST and comments back to text, laid out exactly as `opa fmt`
+ * The Rego formatter: a module's AST and comments back to text, laid out as `opa fmt`
  * does. The CLI (`clearance policy fmt`) and the language server's document formatting share it.
  */
 import type { ClearanceError } from '../../errors';
