@@ -94,8 +94,12 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       )
       .option(
         '--dir <dir>',
-        'the workspace folder whose .vscode/settings.json clearance.* keys are read',
+        'the workspace folder; as with scan, its .vscode/settings.json never sets the identity',
         '.',
+      )
+      .option(
+        '--settings <file>',
+        "read clearance.* settings (identity included) from this file instead of the folder's .vscode/settings.json",
       )
       .option('--json', 'print JSON for scripts'),
   ).action(async (flags) => setExit(await runWhoami(flags, output)));

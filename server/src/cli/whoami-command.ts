@@ -1,6 +1,5 @@
 /** `clearance whoami`: the identity the CLI would decide with, its source, state and time left. */
 import { resolve } from 'node:path';
-import { readWorkspaceSettings } from '../config/settings';
 import { formatError } from '../errors';
 import { describeIdentity, type Identity, redactTokensInText, toDisplayClaims } from '../identity';
 import { buildIdentityContext } from '../identity/context';
@@ -8,11 +7,14 @@ import { sanitizeText } from '../identity/display';
 import { formatLongDuration } from '../identity/durations';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import type { Output } from './scan-command';
+import { readScanSettings } from './scan-settings';
 
 /** The options of `clearance whoami`. */
 export interface WhoamiFlags extends IdentityFlagValues {
   json?: boolean;
   dir?: string;
+  /** A settings file the user vouches for (`--settings`), read instead of the folder's. */
+  settings?: string;
 }
 
 /** Exit codes of `clearance whoami`, as documented in `--help` and docs/identity.md. */
@@ -25,14 +27,26 @@ export const whoamiExit = { verified: 0, notVerified: 1, unusable: 2 } as const;
  */
 export async function runWhoami(flags: WhoamiFlags, output: Output, now = new Date()): Promise<number> {
   const root = resolve(flags.dir ?? '.');
-  const { settings, errors } = readWorkspaceSettings(root);
-  for (const e of errors) output.err(`${formatError(e)}\n`);
-  if (errors.some((e) => e.code === 'config_parse_error')) {
-    output.err('clearance whoami: the workspace settings cannot be read; fix them first\n');
+  // The identity `scan` would decide with: the same rule for what a repository may set, so that a
+  // cloned repository's issuer, keys or JWKS URL are never contacted by `whoami` either.
+  const read = readScanSettings(root, flags.settings);
+  for (const e of read.errors) output.err(`${formatError(e)}\n`);
+  if (read.fatal) {
+    output.err(`clearance whoami: ${read.fatal}\n`);
     return whoamiExit.unusable;
   }
-  const identity = await resolveCliIdentity(root, settings.identity, flags, (t) =>
-    output.err(`clearance whoami: warning: ${t}`),
+  if (read.ignored.length > 0) {
+    output.err(
+      `clearance whoami: warning: ${read.ignored.join(', ')} in ${root}/.vscode/settings.json ${read.ignored.length === 1 ? 'is' : 'are'} ignored: a repository does not choose the identity; pass flags, environment variables or --settings\n`,
+    );
+  }
+  const identity = await resolveCliIdentity(
+    root,
+    read.settings.identity,
+    flags,
+    (t) => output.err(`clearance whoami: warning: ${t}`),
+    process.env,
+    flags.settings !== undefined,
   );
   // Claims such as iss and amr are the token issuer's text, and may hold a token: everything printed
   // goes through the same filter as the scan's output.

@@ -55,8 +55,15 @@ describe('clearance whoami', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("prints the workspace's verified identity, its source, state and time left, and exits 0", async () => {
-    const { code, out } = await runCli(shop, ['whoami']);
+  it("never takes the identity from a repository's .vscode/settings.json, and says which keys it ignored", async () => {
+    const { code, out, err } = await runCli(shop, ['whoami']);
+    assert.equal(code, 2, out);
+    assert.match(err, /clearance\.identity\.tokenFile.* ignored: a repository does not choose the identity/);
+    assert.match(out, /environment variable CLEARANCE_TOKEN/);
+  });
+
+  it('prints the verified identity of the settings the user names, its source, state and time left, and exits 0', async () => {
+    const { code, out } = await runCli(shop, ['whoami', '--settings', '.vscode/settings.json']);
     assert.equal(code, 0, out);
     assert.match(out, /^identity {3}alice@example\.com · developer · /m);
     assert.match(out, /^source {5}token file identity\/alice\.jwt$/m);
@@ -70,7 +77,14 @@ describe('clearance whoami', () => {
   });
 
   it('prints JSON for scripts, with the token flag replacing the workspace token', async () => {
-    const { code, out } = await runCli(shop, ['whoami', '--json', '--token-file', 'identity/bob.jwt']);
+    const { code, out } = await runCli(shop, [
+      'whoami',
+      '--settings',
+      '.vscode/settings.json',
+      '--json',
+      '--token-file',
+      'identity/bob.jwt',
+    ]);
     assert.equal(code, 0, out);
     const report = JSON.parse(out);
     assert.equal(report.status, 'verified');
