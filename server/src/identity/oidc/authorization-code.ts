@@ -7,14 +7,7 @@ import type { SignInConfig, SignInEndpoints } from './client-config';
 import { normalizeScopes } from './client-config';
 import { startLoopbackListener } from './loopback';
 import { createPkcePair, createRandomValue } from './pkce';
-import {
-  clientAuth,
-  describeFailure,
-  requestOptions,
-  toAuthorizationServer,
-  toClient,
-  toTokenResult,
-} from './protocol';
+import { clientAuth, grantTokens, toTokenResult } from './protocol';
 import type { TokenResult } from './tokens';
 
 /** How long the browser part of a sign-in may take. */
@@ -101,33 +94,28 @@ export async function signInWithAuthorizationCode(
     const callback = await waiting;
     if (!callback.ok)
       return { ok: false, reason: callback.reason, ...(callback.error ? { error: callback.error } : {}) };
-    const as = toAuthorizationServer(endpoints);
-    const client = toClient(config);
-    try {
-      // The listener checked `state` already; oauth4webapi checks it again, and `iss` where offered.
-      const parameters = oauth.validateAuthResponse(
-        as,
-        client,
-        new URLSearchParams({ code: callback.code, state }),
-        state,
-      );
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        clientAuth,
-        parameters,
-        redirectUri,
-        pkce.verifier,
-        requestOptions(config, endpoints, options.signal),
-      );
-      const checked = await oauth.processAuthorizationCodeResponse(as, client, response, {
-        expectedNonce: nonce,
-        requireIdToken: true,
-      });
-      return toTokenResult(checked, { nowMs: Date.now() });
-    } catch (error) {
-      return { ok: false, ...describeFailure(error) };
-    }
+    // The listener checked `state` already; oauth4webapi checks it again, and `iss` where offered.
+    return await grantTokens(
+      config,
+      endpoints,
+      options.signal,
+      (as, client, request) =>
+        oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          oauth.validateAuthResponse(as, client, new URLSearchParams({ code: callback.code, state }), state),
+          redirectUri,
+          pkce.verifier,
+          request,
+        ),
+      (as, client, response) =>
+        oauth.processAuthorizationCodeResponse(as, client, response, {
+          expectedNonce: nonce,
+          requireIdToken: true,
+        }),
+      (checked) => toTokenResult(checked, { nowMs: Date.now() }),
+    );
   } finally {
     listener.close();
   }

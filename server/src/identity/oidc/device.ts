@@ -8,6 +8,7 @@ import { normalizeScopes, type SignInConfig, type SignInEndpoints } from './clie
 import {
   clientAuth,
   describeFailure,
+  grantTokens,
   requestOptions,
   toAuthorizationServer,
   toClient,
@@ -164,20 +165,14 @@ async function redeemDeviceCode(
   deviceCode: string,
   signal?: AbortSignal,
 ): Promise<TokenResult> {
-  const as = toAuthorizationServer(endpoints);
-  const client = toClient(config);
-  try {
-    const response = await oauth.deviceCodeGrantRequest(
-      as,
-      client,
-      clientAuth,
-      deviceCode,
-      requestOptions(config, endpoints, signal),
-    );
-    return toTokenResult(await oauth.processDeviceCodeResponse(as, client, response), { nowMs: Date.now() });
-  } catch (error) {
-    return { ok: false, ...describeFailure(error) };
-  }
+  return grantTokens(
+    config,
+    endpoints,
+    signal,
+    (as, client, request) => oauth.deviceCodeGrantRequest(as, client, clientAuth, deviceCode, request),
+    oauth.processDeviceCodeResponse,
+    (checked) => toTokenResult(checked, { nowMs: Date.now() }),
+  );
 }
 
 function isWebUrl(value: string): boolean {

@@ -57,6 +57,42 @@ export function requestOptions(
   };
 }
 
+/** Sends a token request (given the provider, the client and the request options). */
+type SendGrant = (
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  options: oauth.TokenEndpointRequestOptions,
+) => Promise<Response>;
+
+/** oauth4webapi's checks of a token endpoint answer for one grant type. */
+type CheckGrant = (
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  response: Response,
+) => Promise<oauth.TokenEndpointResponse>;
+
+/**
+ * One token-endpoint grant: the request through the bounded transport, oauth4webapi's checks of the
+ * answer, and `read` turning it into tokens; a failure at any step is a reason. Never throws.
+ */
+export async function grantTokens(
+  config: SignInConfig,
+  endpoints: SignInEndpoints,
+  signal: AbortSignal | undefined,
+  send: SendGrant,
+  check: CheckGrant,
+  read: (checked: oauth.TokenEndpointResponse) => TokenResult,
+): Promise<TokenResult> {
+  const as = toAuthorizationServer(endpoints);
+  const client = toClient(config);
+  try {
+    const response = await send(as, client, requestOptions(config, endpoints, signal));
+    return read(await check(as, client, response));
+  } catch (error) {
+    return { ok: false, ...describeFailure(error) };
+  }
+}
+
 /** Why a protocol step failed, safe to show, with the provider's OAuth error code when it sent one. */
 export function describeFailure(error: unknown): { reason: string; error?: string } {
   if (error instanceof ProviderTransportError) return { reason: error.message };

@@ -8,6 +8,7 @@ import type { SignInConfig, SignInEndpoints } from './client-config';
 import {
   clientAuth,
   describeFailure,
+  grantTokens,
   requestOptions,
   toAuthorizationServer,
   toClient,
@@ -40,27 +41,23 @@ export async function refreshTokens(
   refreshToken: string,
   options: { previousIdToken?: string; nowMs?: () => number; signal?: AbortSignal } = {},
 ): Promise<TokenResult> {
-  const as = toAuthorizationServer(endpoints);
-  const client = toClient(config);
-  try {
-    const response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      clientAuth,
-      refreshToken,
-      requestOptions(config, endpoints, options.signal),
-    );
-    const checked = await oauth.processRefreshTokenResponse(as, client, response);
-    const read = toTokenResult(checked, {
-      nowMs: (options.nowMs ?? Date.now)(),
-      ...(options.previousIdToken ? { previousIdToken: options.previousIdToken } : {}),
-    });
-    if (read.ok && read.tokens.refreshToken === undefined) read.tokens.refreshToken = refreshToken;
-    return read;
-  } catch (error) {
-    const failure = describeFailure(error);
-    return { ok: false, ...failure, reason: `refreshing the sign-in failed: ${failure.reason}` };
-  }
+  const result = await grantTokens(
+    config,
+    endpoints,
+    options.signal,
+    (as, client, request) => oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, request),
+    oauth.processRefreshTokenResponse,
+    (checked) => {
+      const read = toTokenResult(checked, {
+        nowMs: (options.nowMs ?? Date.now)(),
+        ...(options.previousIdToken ? { previousIdToken: options.previousIdToken } : {}),
+      });
+      // A provider that does not rotate refresh tokens leaves the current one valid.
+      if (read.ok && read.tokens.refreshToken === undefined) read.tokens.refreshToken = refreshToken;
+      return read;
+    },
+  );
+  return result.ok ? result : { ...result, reason: `refreshing the sign-in failed: ${result.reason}` };
 }
 
 /**
