@@ -50,10 +50,10 @@ export class AuthoringState {
       this.project.regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
       const open = this.documents.all().map((d) => toPath(d.uri));
       this.project.retain([
-        ...policy.policy.sources.keys(),
+        ...policy.sources.keys(),
         ...open.filter((p): p is string => !!p?.endsWith('.rego')),
       ]);
-      for (const [file, text] of policy.policy.sources) this.project.setText(file, text);
+      for (const [file, text] of policy.sources) this.project.setText(file, text);
       this.project.data = policy.data;
       this.project.exampleInputs = readExamples(policy.regoFiles);
     }

@@ -271,9 +271,11 @@ async function refreshIdentity(force: boolean): Promise<void> {
 async function settlePolicy(): Promise<void> {
   publishPolicyDiagnostics();
   reportPolicyState();
+  if (workspace) reportSetupState(connection, workspace, log);
   workspace?.invalidateDecisions();
   await publishAllCodeDiagnostics();
-  indexer?.decisionsMayHaveChanged();
+  // As after an edit: a rule half typed can load, and its impact is not worth reporting on its own.
+  indexer?.decisionsMayHaveChanged(750);
 }
 
 /** Publishes the errors of every policy file, and the parse errors of open `.rego` files outside it. */
@@ -403,7 +405,8 @@ documents.onDidChangeContent(async ({ document }) => {
 
 /** Reloads the policy (walking the workspace for policy files again when `rescan`) and republishes. */
 async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
-  workspace?.reloadPolicy(rescan);
+  // A load the worker runs republishes when it ends (settlePolicy): the old policy's state is not re-sent.
+  if (workspace?.reloadPolicy(rescan) === false) return;
   publishPolicyDiagnostics();
   reportPolicyState();
   if (workspace) reportSetupState(connection, workspace, log);

@@ -15,7 +15,6 @@ import {
 } from 'vscode-languageserver/node';
 import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
-import { isEntrypointDefined, listEntrypoints } from '../decision/entrypoints';
 import { redactTokensInText } from '../identity';
 import type { noticeCommands } from './client-commands';
 import type { ClearanceWorkspace } from './workspace';
@@ -87,8 +86,9 @@ export function reportSetupState(
     MessageType.Info,
   );
   const { entrypoint } = ws.settings.policy;
-  const defined = policy.errors.length > 0 || isEntrypointDefined(policy.policy, policy.data, entrypoint);
-  const existing = listEntrypoints(policy.policy).slice(0, 5);
+  // The facts the worker found loading the policy: the rules are not compiled again here.
+  const defined = policy.errors.length > 0 || policy.entrypointDefined;
+  const existing = policy.entrypoints.slice(0, 5);
   notify(
     connection,
     'entrypoint',
@@ -172,9 +172,5 @@ export function describeEntrypoints(ws: ClearanceWorkspace): {
   const policy = ws.decisionPolicy;
   const current = ws.settings.policy.entrypoint;
   if (!policy) return { current, defined: false, entrypoints: [] };
-  return {
-    current,
-    defined: isEntrypointDefined(policy.policy, policy.data, current),
-    entrypoints: listEntrypoints(policy.policy),
-  };
+  return { current, defined: policy.entrypointDefined, entrypoints: policy.entrypoints };
 }

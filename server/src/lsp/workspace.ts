@@ -31,9 +31,18 @@ import {
   toDisplayClaims,
 } from '../identity';
 import { DecisionCache, decideCached } from '../index/decision-cache';
-import { findPolicyFiles, type LoadedPolicy, loadPolicy, type PolicyFiles } from '../policy/load';
+import {
+  compileRead,
+  findPolicyFiles,
+  type LoadedPolicy,
+  loadPolicy,
+  type PolicyFiles,
+  readPolicy,
+} from '../policy/load';
+import { ModuleCache } from '../policy/module-cache';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
-import { type Analysis, createAnalysis, failedPolicy, fingerprintLoad } from './worker/analysis';
+import { type Analysis, createAnalysis, fingerprintLoad } from './worker/analysis';
+import { failedView, lazyView, type PolicyFacts, type PolicyView, viewOf } from './worker/policy-view';
 import type { DecideRequest, LoadRequest } from './worker/protocol';
 
 /** What the status bar shows about the identity (the `clearance/identity` notification); token-free. */
@@ -51,6 +60,10 @@ export interface IdentityView {
   claims: Record<string, unknown> | null;
 }
 
+/** What the output channel says when the main thread compiles a policy the worker loaded (tests assert it). */
+export const POLICY_COMPILED_HERE =
+  'compiled the policy on the main thread as well, for a request that needs its rules';
+
 /** A document's text and version as the editor has it. */
 export interface OpenDocument {
   path: string;
@@ -67,13 +80,19 @@ export class ClearanceWorkspace {
     reason: 'not resolved yet',
     source: { kind: 'none', label: 'none' },
   };
-  /** The policy as last loaded, errors included: its errors are the policy files' diagnostics. */
-  policy: LoadedPolicy | undefined;
+  /**
+   * The policy as last loaded, errors included: its errors are the policy files' diagnostics. With
+   * the worker, this is a view: the worker compiled the policy and decides with it, and the rules
+   * are compiled here only if something asks for them (see `worker/policy-view.ts`).
+   */
+  policy: PolicyView | undefined;
   /**
    * The last policy that compiled without errors. While a policy file is broken mid-edit, calls keep
    * being decided with it rather than all turning into errors; hovers say so.
    */
-  decisionPolicy: LoadedPolicy | undefined;
+  decisionPolicy: PolicyView | undefined;
+  /** Parses of the policy's files by content, for the policies compiled on this thread. */
+  private readonly modules = new ModuleCache();
   readonly documents = new Map<string, OpenDocument>();
   readonly decided = new Map<string, { version: number; calls: DecidedCall[]; errors: ClearanceError[] }>();
   /**
@@ -96,7 +115,7 @@ export class ClearanceWorkspace {
   constructor(
     readonly root: string,
     private readonly wasmDir?: string,
-    log: (message: string) => void = () => undefined,
+    private readonly log: (message: string) => void = () => undefined,
   ) {
     this.scanner = createScanner(wasmDir ? { wasmDir } : {});
     this.analysis = wasmDir ? createAnalysis(wasmDir, log) : undefined;
@@ -219,9 +238,12 @@ export class ClearanceWorkspace {
   /**
    * Re-reads and recompiles the policy, preferring open `.rego` documents over the files on disk.
    * `rescan` walks the workspace for policy files again; typing in a policy does not need that, as
-   * only a created or deleted file (or new settings) changes which files there are.
+   * only a created or deleted file (or new settings) changes which files there are. With the worker,
+   * the policy is compiled there, once, and kept there to decide with; this thread takes the facts
+   * the worker sends back (errors, version, entrypoints), or the ones it sent for the same inputs.
+   * Returns false while the worker is loading: `onPolicySettled` is called when it has.
    */
-  reloadPolicy(rescan = true): void {
+  reloadPolicy(rescan = true): boolean {
     const openTexts = new Map<string, string>();
     for (const doc of this.documents.values()) {
       if (doc.path.endsWith('.rego') || /(data\.(json|ya?ml)|\.manifest)$/.test(doc.path))
@@ -230,6 +252,7 @@ export class ClearanceWorkspace {
     if (rescan || !this.policyFiles)
       this.policyFiles = findPolicyFiles(this.root, this.settings.policy.paths);
     this.policyGeneration++;
+    const { entrypoint } = this.settings.policy;
     const request: LoadRequest = {
       op: 'load',
       generation: this.policyGeneration,
@@ -237,43 +260,68 @@ export class ClearanceWorkspace {
       paths: this.settings.policy.paths,
       openTexts: [...openTexts],
       regoVersion: regoVersionOf(this.settings.policy.regoVersion),
+      entrypoint,
     };
     this.loadRequest = request;
     const files = this.policyFiles;
     // Configured bundles were read, verified and compiled by the bundle controller: they are the policy.
     const bundlePolicy = this.bundles?.policy();
-    const loadHere = () => {
-      this.policy = loadPolicy(this.root, request.paths, new Map(request.openTexts), {
-        found: files,
-        regoVersion: request.regoVersion,
-        ...(bundlePolicy ? { bundlePolicy } : {}),
-      });
-      if (this.policy.errors.length === 0 || !this.decisionPolicy) this.decisionPolicy = this.policy;
-      this.forgetDecisions();
-    };
     const analysis = this.analysis;
     if (!analysis || bundlePolicy) {
-      loadHere();
-      return;
+      const loaded =
+        bundlePolicy ??
+        loadPolicy(this.root, request.paths, openTexts, {
+          found: files,
+          regoVersion: request.regoVersion,
+          modules: this.modules,
+        });
+      this.takePolicy(viewOf(loaded, entrypoint));
+      return true;
     }
-    // The same inputs loaded in time in the worker before: loading them here is known to end.
+    // The same inputs loaded in time in the worker before: what it found then holds now.
     const key = fingerprintLoad(request, files);
-    if (analysis.vouched(key)) {
-      loadHere();
-      return;
+    const known = analysis.vouched(key);
+    if (known) {
+      this.takePolicy(this.workerView(known, request, files));
+      return true;
     }
-    // Otherwise the worker tries first, under its deadline; this thread keeps the policy it has.
+    // Otherwise the worker loads it under its deadline; this thread keeps the policy it has meanwhile.
     this.pendingLoad = analysis.load(request).then((result) => {
       if (this.loadRequest !== request) return;
       if (result.ok) {
-        analysis.vouch(key);
-        loadHere();
+        analysis.vouch(key, result.value);
+        this.takePolicy(this.workerView(result.value, request, files));
       } else {
-        this.policy = failedPolicy(result.error, files.rego);
+        this.policy = failedView(result.error, files.rego);
         this.forgetDecisions();
       }
       this.onPolicySettled();
     });
+    return false;
+  }
+
+  /** Makes `view` the policy, and the one decisions use when it loaded whole (or nothing else did). */
+  private takePolicy(view: PolicyView): void {
+    this.policy = view;
+    if (view.errors.length === 0 || !this.decisionPolicy) this.decisionPolicy = view;
+    this.forgetDecisions();
+  }
+
+  /** The view of a policy the worker loaded: its files are read and compiled here only if asked for. */
+  private workerView(facts: PolicyFacts, request: LoadRequest, files: PolicyFiles): PolicyView {
+    const openTexts = new Map(request.openTexts);
+    const options = { found: files, regoVersion: request.regoVersion, modules: this.modules };
+    return lazyView(
+      facts,
+      () => readPolicy(this.root, request.paths, openTexts, options),
+      (read) => {
+        // Only running tests or evaluating a rule here asks for this: an edit never does.
+        const started = Date.now();
+        const loaded = compileRead(read, options);
+        this.log(`${POLICY_COMPILED_HERE} (${loaded.regoFiles.length} files, ${Date.now() - started} ms)`);
+        return loaded;
+      },
+    );
   }
 
   private policyGeneration = 0;

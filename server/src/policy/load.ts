@@ -14,6 +14,7 @@ import type { ClearanceError, Location } from '../errors';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import { type CompileOptions, compilePolicy, type JsonValue, type Policy } from '../rego';
 import { type BundleManifest, parseManifest, selectRegoVersion } from './manifest';
+import type { ModuleCache } from './module-cache';
 
 /** A policy ready to decide with, and everything that went wrong while loading it. */
 export interface LoadedPolicy {
@@ -119,6 +120,8 @@ export interface LoadOptions {
    * when given, it is the policy, and the workspace's own files are not read.
    */
   bundlePolicy?: LoadedPolicy;
+  /** Parses kept from earlier loads: only files whose text changed are parsed again. */
+  modules?: ModuleCache;
 }
 
 /** The policy and data files of a workspace, as `findPolicyFiles` finds them. */
@@ -194,6 +197,29 @@ export function loadPolicy(
   options: LoadOptions = {},
 ): LoadedPolicy {
   if (options.bundlePolicy) return options.bundlePolicy;
+  return compileRead(readPolicy(root, paths, openTexts, options), options);
+}
+
+/** A policy's files as read, before compiling: the `.rego` texts, the merged data, the version. */
+export interface ReadPolicy {
+  sources: Array<{ file: string; text: string; regoVersion: 0 | 1 }>;
+  data: JsonValue;
+  version: string;
+  dataFiles: string[];
+  /** What went wrong reading (files, manifests, data); compile errors come with `compileRead`. */
+  errors: ClearanceError[];
+}
+
+/**
+ * Reads the policy under `root` without compiling it (the first half of `loadPolicy`): the language
+ * server's main thread reads, its analysis worker compiles.
+ */
+export function readPolicy(
+  root: string,
+  paths: string[],
+  openTexts: ReadonlyMap<string, string> = new Map(),
+  options: LoadOptions = {},
+): ReadPolicy {
   const found = options.found ?? findPolicyFiles(root, paths, options);
   const errors = [...found.errors];
   const hash = createHash('sha256');
@@ -225,15 +251,32 @@ export function loadPolicy(
     const prefix = [...(under ?? []), ...relative(base, dirname(file)).split(sep).filter(Boolean)];
     data = mergeAt(data, prefix, value, file, errors, origins);
   }
-  const compiled = compilePolicy(sources, options.compile);
-  errors.push(...compiled.errors);
   return {
-    policy: compiled.policy,
+    sources,
     data,
     version: `sha256:${hash.digest('hex').slice(0, 12)}`,
-    regoFiles: sources.map((s) => s.file),
     dataFiles: found.data.map((d) => d.file),
     errors,
+  };
+}
+
+/** Compiles a policy as `readPolicy` read it (the second half of `loadPolicy`). */
+export function compileRead(read: ReadPolicy, options: LoadOptions = {}): LoadedPolicy {
+  const { sources } = read;
+  // Renaming duplicate tests rewrites modules, which must then not be shared with later loads.
+  const modules = options.compile?.renameDuplicateTests ? undefined : options.modules;
+  const compiled = compilePolicy(
+    modules ? sources.map((s) => ({ ...s, parsed: modules.parse(s.file, s.text, s.regoVersion) })) : sources,
+    options.compile,
+  );
+  modules?.retain(sources.map((s) => s.file));
+  return {
+    policy: compiled.policy,
+    data: read.data,
+    version: read.version,
+    regoFiles: sources.map((s) => s.file),
+    dataFiles: read.dataFiles,
+    errors: [...read.errors, ...compiled.errors],
   };
 }
 

@@ -10,7 +10,7 @@ import { compileModules, compileQueryBody, type Policy } from './compile';
 import { type EvalStats, Evaluator, type Frame } from './eval';
 import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
-import { parseModule, parseQuery } from './parser';
+import { type ParseModuleResult, parseModule, parseQuery } from './parser';
 import { type EValue, parseUnknownPrefix, Unknown } from './partial';
 import { fromJson, type JsonValue, RegoObject, toJson, type Value } from './value';
 
@@ -62,7 +62,7 @@ export interface QueryResult {
 
 /** Compiles Rego sources into a policy, collecting every parse and compile error; a source's own `regoVersion` wins over the option's. */
 export function compilePolicy(
-  sources: Array<{ file: string; text: string; regoVersion?: 0 | 1 }>,
+  sources: Array<{ file: string; text: string; regoVersion?: 0 | 1; parsed?: ParseModuleResult }>,
   options?: CompileOptions,
 ): { policy: Policy; errors: ClearanceError[] } {
   const errors: ClearanceError[] = [];
@@ -70,10 +70,13 @@ export function compilePolicy(
   const texts = new Map<string, string>();
   for (const s of sources) {
     texts.set(s.file, s.text);
-    const parsed = parseModule(s.text, {
-      file: s.file,
-      regoVersion: s.regoVersion ?? options?.regoVersion ?? 1,
-    });
+    // A caller that keeps parses by content (`server/src/policy/module-cache.ts`) passes them in.
+    const parsed =
+      s.parsed ??
+      parseModule(s.text, {
+        file: s.file,
+        regoVersion: s.regoVersion ?? options?.regoVersion ?? 1,
+      });
     errors.push(...parsed.errors);
     if (parsed.module) modules.push(parsed.module);
   }

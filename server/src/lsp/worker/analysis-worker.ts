@@ -8,41 +8,39 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { decideOtherActions } from '../../decision/other-actions';
 import { type DecisionContext, decideOne, decideText } from '../../decision/scan';
 import type { ClearanceError } from '../../errors';
-import { type LoadedPolicy, loadPolicy } from '../../policy/load';
+import { compileRead, type LoadedPolicy, readPolicy } from '../../policy/load';
+import { ModuleCache } from '../../policy/module-cache';
 import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
-import type {
-  DecideCallsRequest,
-  DecideRequest,
-  LoadRequest,
-  PolicySummary,
-  WorkerRequest,
-} from './protocol';
+import { factsOf } from './policy-view';
+import type { DecideCallsRequest, DecideRequest, LoadRequest, WorkerRequest } from './protocol';
 
 const wasmDir = (workerData as { wasmDir?: string } | undefined)?.wasmDir;
 let loadedGeneration = -1;
 let lastLoaded: LoadedPolicy | undefined;
 let lastWhole: LoadedPolicy | undefined;
+/** The compile errors of the last policy compiled (its read errors come with each load). */
+let lastCompiled: { errors: ClearanceError[] } | undefined;
+/** Parses of the policy's files by content: a reload after an edit re-parses only the edited file. */
+const modules = new ModuleCache();
 let scannerKey = '';
 let scanner: Scanner = createScanner(wasmDir ? { wasmDir } : {});
 
 function load(request: LoadRequest): LoadedPolicy {
   if (request.generation === loadedGeneration && lastLoaded) return lastLoaded;
-  const policy = loadPolicy(request.root, request.paths, new Map(request.openTexts), {
-    regoVersion: request.regoVersion,
-  });
+  const options = { regoVersion: request.regoVersion, modules };
+  const read = readPolicy(request.root, request.paths, new Map(request.openTexts), options);
+  // The same files with the same texts (a document opened or saved unchanged): its compilation stands.
+  let policy: LoadedPolicy;
+  if (lastLoaded && lastCompiled && lastLoaded.version === read.version) {
+    policy = { ...lastLoaded, errors: [...read.errors, ...lastCompiled.errors] };
+  } else {
+    policy = compileRead(read, options);
+    lastCompiled = { errors: policy.errors.slice(read.errors.length) };
+  }
   loadedGeneration = request.generation;
   lastLoaded = policy;
   if (policy.errors.length === 0 || !lastWhole) lastWhole = policy;
   return policy;
-}
-
-function summarize(policy: LoadedPolicy): PolicySummary {
-  return {
-    version: policy.version,
-    regoFiles: policy.regoFiles,
-    dataFiles: policy.dataFiles,
-    errors: policy.errors,
-  };
 }
 
 /** The scanner for these client mappings (rebuilt only when they change). */
@@ -69,7 +67,7 @@ function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'load':
-      return summarize(load(request));
+      return factsOf(load(request), request.entrypoint);
     case 'decide':
       return decideText(scannerFor(request.project.clients), request.path, request.text, contextOf(request));
     case 'scan':

@@ -10,14 +10,14 @@ import { buildCallInput } from '../../decision/input';
 import type { OtherAction } from '../../decision/other-actions';
 import { type DecidedCall, fileBudgetMs } from '../../decision/scan';
 import type { ClearanceError } from '../../errors';
-import { createEmptyPolicy, type LoadedPolicy, type PolicyFiles } from '../../policy/load';
+import type { PolicyFiles } from '../../policy/load';
 import type { ClientMapping, HttpCall, Scanner, ScanResult } from '../../scanner';
+import type { PolicyFacts } from './policy-view';
 import type {
   DecideCallsRequest,
   DecideRequest,
   LoadRequest,
   OtherActionsRequest,
-  PolicySummary,
   ScanRequest,
 } from './protocol';
 import { Sandbox, type SandboxResult } from './sandbox';
@@ -40,26 +40,27 @@ export function decideDeadlineMs(timeoutMs: number, env: NodeJS.ProcessEnv = pro
 const SCAN_DEADLINE_MS = 10_000;
 
 /**
- * Typed jobs on two sandboxes, and the policy states known to load in time. Open documents (hovers,
- * diagnostics) have a worker of their own, so the background index never delays them.
+ * Typed jobs on two sandboxes, and the policy states known to load in time with what the worker
+ * found loading them. Open documents (hovers, diagnostics) have a worker of their own, so the
+ * background index never delays them.
  */
 export class Analysis {
-  private readonly loaded = new Set<string>();
+  private readonly loaded = new Map<string, PolicyFacts>();
 
   constructor(
     readonly sandbox: Sandbox,
     readonly background: Sandbox,
   ) {}
 
-  /** Whether the policy state `key` loaded in the worker within its deadline. */
-  vouched(key: string): boolean {
-    return this.loaded.has(key);
+  /** The facts of the policy state `key` if it loaded in the worker within its deadline before. */
+  vouched(key: string): PolicyFacts | undefined {
+    return this.loaded.get(key);
   }
 
-  /** Records that `key` loaded in time (the record is bounded; a forgotten state is simply re-checked). */
-  vouch(key: string): void {
+  /** Records that `key` loaded in time, and its facts (bounded; a forgotten state is loaded again). */
+  vouch(key: string, facts: PolicyFacts): void {
     if (this.loaded.size >= 256) this.loaded.clear();
-    this.loaded.add(key);
+    this.loaded.set(key, facts);
   }
 
   /** A scanner that parses in the background worker (for the workspace index); a stopped parse is an error. */
@@ -113,10 +114,10 @@ export class Analysis {
     return Promise.all([this.sandbox.close(), this.background.close()]).then(() => undefined);
   }
 
-  /** Loads and compiles the policy in the worker. */
-  load(request: LoadRequest): Promise<SandboxResult<PolicySummary>> {
+  /** Loads and compiles the policy in the worker, which keeps it to decide with; returns its facts. */
+  load(request: LoadRequest): Promise<SandboxResult<PolicyFacts>> {
     const forced = Number(process.env.CLEARANCE_ANALYSIS_DEADLINE_MS);
-    return this.sandbox.run<PolicySummary>(request as unknown as Record<string, unknown>, {
+    return this.sandbox.run<PolicyFacts>(request as unknown as Record<string, unknown>, {
       deadlineMs: Number.isFinite(forced) && forced >= 100 ? forced : LOAD_DEADLINE_MS,
       what: 'loading the policy',
       key: 'policy',
@@ -154,18 +155,13 @@ export function createAnalysis(wasmDir: string, log: (message: string) => void):
  */
 export function fingerprintLoad(request: LoadRequest, files: PolicyFiles): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([request.root, request.paths, request.regoVersion]));
+  hash.update(JSON.stringify([request.root, request.paths, request.regoVersion, request.entrypoint]));
   for (const [path, text] of request.openTexts) hash.update(`\0${path}\0${text}`);
   for (const file of [...files.rego, ...files.data.map((d) => d.file), ...files.manifests]) {
     const info = statSync(file, { throwIfNoEntry: false });
     hash.update(`\0${file}\0${info?.size ?? -1}\0${info?.mtimeMs ?? -1}`);
   }
   return hash.digest('hex');
-}
-
-/** The policy state of a load the worker could not finish: no rules, and the reason as its error. */
-export function failedPolicy(error: ClearanceError, regoFiles: string[]): LoadedPolicy {
-  return { ...createEmptyPolicy(), regoFiles, errors: [error] };
 }
 
 /** A call the worker could not decide in time: an error verdict that says why. */

@@ -3,7 +3,6 @@ import type { ProjectConfig } from '../../config/clearance-yaml';
 import type { ClearanceSettings } from '../../config/settings';
 import type { DecisionLimits } from '../../decision/decide';
 import type { CallInput } from '../../decision/input';
-import type { ClearanceError } from '../../errors';
 import type { Identity } from '../../identity';
 import type { ClientMapping, HttpCall, ScanLanguage } from '../../scanner';
 
@@ -16,6 +15,8 @@ export interface LoadRequest {
   /** Open documents' texts, which win over the files on disk. */
   openTexts: Array<[string, string]>;
   regoVersion: 0 | 1;
+  /** The entrypoint decisions ask for: the answer says whether the policy defines it. */
+  entrypoint: string;
 }
 
 /** Parse one document and decide its calls with the policy of `load`. */
@@ -66,11 +67,3 @@ export type WorkerRequest =
   | ScanRequest
   | DecideCallsRequest
   | OtherActionsRequest;
-
-/** What the main thread needs of a loaded policy: everything but the compiled rules and data. */
-export interface PolicySummary {
-  version: string;
-  regoFiles: string[];
-  dataFiles: string[];
-  errors: ClearanceError[];
-}

@@ -1,0 +1,81 @@
+/**
+ * Editing a policy with the analysis worker: the worker compiles the policy once and decides with
+ * it; the main thread takes the facts it sends back and never compiles the rules again on the path
+ * of an edit, only when a request needs them (running tests).
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import { POLICY_COMPILED_HERE } from '../../server/src/lsp/workspace';
+import {
+  changeDocument,
+  openDocument,
+  shopIdentitySettings,
+  startServer,
+  type TestServer,
+  waitFor,
+} from './lsp-client';
+
+const example = join(__dirname, '..', '..', 'examples', 'shop');
+const settings = { ...shopIdentitySettings, diagnostics: { conditionalSeverity: 'none' } };
+
+describe('editing a policy while code is open', () => {
+  let server: TestServer;
+  let root: string;
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'clearance-policy-edits-'));
+    cpSync(example, root, { recursive: true });
+    await mintDemoIdentity({
+      outDir: join(root, 'identity'),
+      ttlSeconds: 900,
+      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
+    });
+    server = await startServer(root, settings);
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const compiledHere = () => server.transcript.filter((line) => line.includes(POLICY_COMPILED_HERE)).length;
+  const deleteDenied = (uri: string) =>
+    (server.diagnostics.get(uri) ?? []).some((d) => d.code === 'call_denied');
+  const policyErrors = (uri: string) => (server.diagnostics.get(uri) ?? []).filter((d) => d.severity === 1);
+
+  it('re-decides open code and reports policy errors without compiling the policy on the main thread', async () => {
+    const codePath = join(root, 'src/api/orders.ts');
+    const codeUri = await openDocument(server, codePath, readFileSync(codePath, 'utf8'), 'typescript');
+    await waitFor('the DELETE call denied', () => (deleteDenied(codeUri) ? true : undefined), 30_000);
+    const policyPath = join(root, 'policy/authz.rego');
+    const policy = readFileSync(policyPath, 'utf8');
+    const policyUri = pathToFileURL(policyPath).href;
+    await openDocument(server, policyPath, policy, 'rego');
+
+    // A typing pause on a broken rule: its parse error is reported where it is.
+    await changeDocument(server, policyUri, 2, `${policy}\nallow if {\n`);
+    const errors = await waitFor(
+      'the parse error',
+      () => (policyErrors(policyUri).length > 0 ? policyErrors(policyUri) : undefined),
+      30_000,
+    );
+    assert.ok(
+      errors.some((d) => d.code === 'rego_parse_error'),
+      JSON.stringify(errors),
+    );
+
+    // The rule finished: everyone may delete. The open code is re-decided by the worker's new policy.
+    await changeDocument(server, policyUri, 3, `${policy}\nallow if input.action == "delete"\n`);
+    await waitFor('the DELETE call allowed', () => (deleteDenied(codeUri) ? undefined : true), 30_000);
+    assert.deepEqual(policyErrors(policyUri), [], 'no error left in the policy');
+    assert.equal(compiledHere(), 0, 'an edit must not compile the policy on the main thread');
+  });
+
+  it('compiles the rules on the main thread only for a request that needs them (running tests)', async () => {
+    await server.connection.sendRequest('clearance/rego/runTests', {});
+    await waitFor('the main-thread compile to be logged', () => (compiledHere() > 0 ? true : undefined));
+  });
+});
