@@ -7,12 +7,20 @@ import type { ClearanceError, Location } from '../errors';
 import type * as ast from './ast';
 import type { BuiltinDef } from './builtins/registry';
 import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './compile-body';
+import {
+  type CompiledClause,
+  clauseTypeErrors,
+  keepClauses,
+  keptClauses,
+  ruleTreeShape,
+} from './compile-cache';
+import { checkRecursion } from './compile-recursion';
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { ruleMetadata } from './metadata';
 import { checkBound, orderBody } from './safety';
 import { requiresEval } from './term-facts';
-import { checkBody, checkTypes } from './typecheck';
+import { checkBody } from './typecheck';
 import { formatRegoValue, keyOf, type Value } from './value';
 
 /** A compiled policy: the modules, the rule tree and every rule set. */
@@ -153,28 +161,51 @@ export function compileModules(
     const rules = nodeAt(root, path, false)?.rules;
     return rules !== undefined && rules.kind !== 'function';
   };
-  // One map of visible names per module: rebuilding it per clause made compiling quadratic.
-  const globalsByModule = new Map<ast.Module, Map<string, GlobalName>>();
-  for (const p of pending) {
-    const node = nodeAt(root, p.nodePath, false) as RuleNode;
-    const set = setsByNode.get(node) as RuleSet;
-    let globals = globalsByModule.get(p.module);
-    if (!globals) {
-      globals = moduleGlobals(p.module, packageNames.get(p.module.package.path.join('.')) ?? new Set());
-      globalsByModule.set(p.module, globals);
+  // Each module's clauses, compiled now or kept from the last compilation when neither the module
+  // nor what its clauses may read of the rest of the policy changed (see compile-cache.ts).
+  const shape = ruleTreeShape(setsByNode, packageNames);
+  const compiledByRule = new Map<PendingRule, CompiledClause>();
+  for (const [module, list] of groupByModule(pending)) {
+    let clauses = keptClauses(module, shape, builtins);
+    if (!clauses) {
+      let readsMetadata = false;
+      // One map of visible names per module: rebuilding it per clause made compiling quadratic.
+      const globals = moduleGlobals(module, packageNames.get(module.package.path.join('.')) ?? new Set());
+      clauses = list.map((p) => {
+        const node = nodeAt(root, p.nodePath, false) as RuleNode;
+        const sameRule = (pendingByNode.get(node) ?? []).map((q) => q.rule);
+        const rulePath = node.path.map((k) => (typeof k === 'string' ? k : String(k)));
+        const clauseErrors: ClearanceError[] = [];
+        const ctx: CompileContext = {
+          globals,
+          functionArity,
+          isRule,
+          ...(builtins ? { builtins } : {}),
+          notBody: importsNotKeyword(module),
+          errors: clauseErrors,
+          metadata: () => {
+            // Metadata may come from other modules (the package's, a rule's other clauses): not kept.
+            readsMetadata = true;
+            return ruleMetadata(p.rule, rulePath, sameRule, modules);
+          },
+        };
+        const rule = compileClause(p, ctx, sources, formatPath(p.nodePath));
+        return { rule, errors: clauseErrors, typeErrors: clauseTypeErrors(rule) };
+      });
+      if (!readsMetadata) keepClauses(module, shape, builtins, clauses);
     }
-    const sameRule = (pendingByNode.get(node) ?? []).map((q) => q.rule);
-    const rulePath = node.path.map((k) => (typeof k === 'string' ? k : String(k)));
-    const ctx: CompileContext = {
-      globals,
-      functionArity,
-      isRule,
-      ...(builtins ? { builtins } : {}),
-      notBody: importsNotKeyword(p.module),
-      errors,
-      metadata: () => ruleMetadata(p.rule, rulePath, sameRule, modules),
-    };
-    const compiled = compileClause(p, ctx, sources, formatPath(p.nodePath));
+    for (const [i, p] of list.entries()) compiledByRule.set(p, clauses[i] as CompiledClause);
+  }
+  const typeErrors = new Map<CRule, ClearanceError[]>();
+  for (const p of pending) {
+    const set = setsByNode.get(nodeAt(root, p.nodePath, false) as RuleNode) as RuleSet;
+    const {
+      rule: compiled,
+      errors: clauseErrors,
+      typeErrors: found,
+    } = compiledByRule.get(p) as CompiledClause;
+    errors.push(...clauseErrors);
+    typeErrors.set(compiled, found);
     if (compiled.isDefault) {
       if (set.default) {
         errors.push({
@@ -189,8 +220,22 @@ export function compileModules(
     }
   }
   checkRecursion(ruleSets, errors);
-  checkTypes(ruleSets, errors);
+  // The type check is per clause: each clause's errors were found when it was compiled.
+  for (const set of ruleSets)
+    for (const c of set.default ? [...set.clauses, set.default] : set.clauses)
+      errors.push(...(typeErrors.get(c) ?? []));
   return { policy: { modules, root, ruleSets, sources }, errors };
+}
+
+/** The rules to compile, by module, in order. */
+function groupByModule(pending: PendingRule[]): Map<ast.Module, PendingRule[]> {
+  const byModule = new Map<ast.Module, PendingRule[]>();
+  for (const p of pending) {
+    const list = byModule.get(p.module);
+    if (list) list.push(p);
+    else byModule.set(p.module, [p]);
+  }
+  return byModule;
 }
 
 /** Decides what a node's rules define, reporting conflicting kinds. */
@@ -358,206 +403,4 @@ export function compileQueryBody(body: ast.Body, policy: Policy, errors: Clearan
     exprs: body.exprs.map((e, index) => ({ text: '', location: e.location, index })),
     source: body,
   };
-}
-
-/** Reports `rego_recursion_error` for every cycle among rules. */
-function checkRecursion(ruleSets: RuleSet[], errors: ClearanceError[]): void {
-  // A trie of rule set paths answers each ref in time proportional to what it matches: comparing
-  // every ref with every rule set took seconds on a policy of a few thousand rules.
-  const trie = buildPathTrie(ruleSets);
-  const deps = new Map<RuleSet, Set<RuleSet>>();
-  for (const set of ruleSets) {
-    const out = new Set<RuleSet>();
-    const clauses = set.default ? [...set.clauses, set.default] : set.clauses;
-    for (const c of clauses) {
-      const refs: Array<Array<string | null>> = [];
-      collectClauseRefs(c, refs);
-      for (const r of refs) matchPattern(trie, r, 0, out);
-    }
-    deps.set(set, out);
-  }
-  const index = new Map<RuleSet, number>();
-  const low = new Map<RuleSet, number>();
-  const onStack = new Set<RuleSet>();
-  const stack: RuleSet[] = [];
-  let counter = 0;
-  const reported = new Set<RuleSet>();
-  const visit = (v: RuleSet): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of deps.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
-      }
-    }
-    if (low.get(v) === index.get(v)) {
-      const scc: RuleSet[] = [];
-      let w: RuleSet | undefined;
-      do {
-        w = stack.pop() as RuleSet;
-        onStack.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      const cyclic = scc.length > 1 || deps.get(v)?.has(v);
-      if (cyclic) {
-        for (const s of scc) {
-          if (reported.has(s)) continue;
-          reported.add(s);
-          const cycle = [...scc].reverse().map((x) => `data.${x.path.join('.')}`);
-          const name = `data.${s.path.join('.')}`;
-          const clause = s.clauses[0] ?? s.default;
-          const err: ClearanceError = {
-            code: 'rego_recursion_error',
-            message: `rule ${name} is recursive: ${[...cycle, cycle[0]].join(' -> ')}`,
-          };
-          if (clause) err.location = clause.origin.location;
-          errors.push(err);
-        }
-      }
-    }
-  };
-  for (const s of ruleSets) if (!index.has(s)) visit(s);
-}
-
-/** Rule sets by path segment: the sets whose path ends at a node, and its children. */
-interface PathTrie {
-  sets: RuleSet[];
-  children: Map<string, PathTrie>;
-  /** Every set at or below this node, gathered on first use. */
-  below?: RuleSet[];
-}
-
-/** The trie of the rule sets' paths. */
-function buildPathTrie(ruleSets: RuleSet[]): PathTrie {
-  const root: PathTrie = { sets: [], children: new Map() };
-  for (const set of ruleSets) {
-    let node = root;
-    for (const key of set.path) {
-      let child = node.children.get(key);
-      if (!child) {
-        child = { sets: [], children: new Map() };
-        node.children.set(key, child);
-      }
-      node = child;
-    }
-    node.sets.push(set);
-  }
-  return root;
-}
-
-/** Every rule set at or below `node`. */
-function setsBelow(node: PathTrie): RuleSet[] {
-  if (!node.below) {
-    const all = [...node.sets];
-    for (const child of node.children.values()) all.push(...setsBelow(child));
-    node.below = all;
-  }
-  return node.below;
-}
-
-/**
- * Adds to `out` each rule set a data ref with this pattern may read (null: any key): the sets on
- * the pattern's path (a ref into a rule's value) and every set below its end (a ref to a package).
- */
-function matchPattern(node: PathTrie, pattern: Array<string | null>, i: number, out: Set<RuleSet>): void {
-  if (i === pattern.length) {
-    for (const s of setsBelow(node)) out.add(s);
-    return;
-  }
-  for (const s of node.sets) out.add(s);
-  const key = pattern[i];
-  if (key === null) {
-    for (const child of node.children.values()) matchPattern(child, pattern, i + 1, out);
-    return;
-  }
-  const child = key === undefined ? undefined : node.children.get(key);
-  if (child) matchPattern(child, pattern, i + 1, out);
-}
-
-/** Collects the key patterns of every data ref and user function a clause reads. */
-function collectClauseRefs(c: CRule | CElse, out: Array<Array<string | null>>): void {
-  const visitTerm = (t: CTerm): void => {
-    switch (t.t) {
-      case 'ref': {
-        if (t.head.t === 'root' && t.head.which === 'data') {
-          out.push(t.path.map((p) => (p.t === 'val' && typeof p.v === 'string' ? p.v : null)));
-        } else visitTerm(t.head);
-        for (const p of t.path) visitTerm(p);
-        return;
-      }
-      case 'array':
-      case 'set':
-        for (const i of t.items) visitTerm(i);
-        return;
-      case 'object':
-        for (const [k, v] of t.entries) {
-          visitTerm(k);
-          visitTerm(v);
-        }
-        return;
-      case 'call':
-        if (t.target.k === 'func') out.push(t.target.path);
-        for (const a of t.args) visitTerm(a);
-        return;
-      case 'template':
-        for (const p of t.parts) if (typeof p !== 'string') visitTerm(p);
-        return;
-      case 'acomp':
-      case 'scomp':
-        visitBody(t.body);
-        visitTerm(t.term);
-        return;
-      case 'ocomp':
-        visitBody(t.body);
-        visitTerm(t.key);
-        visitTerm(t.value);
-        return;
-      default:
-        return;
-    }
-  };
-  const visitBody = (b: CRule['body']): void => {
-    for (const e of b.exprs) {
-      for (const w of e.withs ?? []) {
-        visitTerm(w.value);
-        if (w.fnValue?.k === 'func') out.push(w.fnValue.path);
-      }
-      switch (e.e) {
-        case 'term':
-          visitTerm(e.term);
-          break;
-        case 'unify':
-          visitTerm(e.left);
-          visitTerm(e.right);
-          break;
-        case 'somein':
-          if (e.key) visitTerm(e.key);
-          visitTerm(e.value);
-          visitTerm(e.coll);
-          break;
-        case 'every':
-          visitTerm(e.coll);
-          visitBody(e.body);
-          break;
-        case 'not':
-          visitBody(e.body);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  visitBody(c.body);
-  if (c.value) visitTerm(c.value);
-  if ('keyPath' in c) {
-    for (const k of c.keyPath) visitTerm(k);
-    if (c.member) visitTerm(c.member);
-    for (const e of c.elses) collectClauseRefs(e, out);
-  }
 }

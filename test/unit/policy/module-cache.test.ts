@@ -121,6 +121,27 @@ describe('the module cache', () => {
     assert.equal(modules.size, 1);
   });
 
+  it('compiles a kept module again when a rule it names appears or disappears in another file', () => {
+    const root = folder();
+    const modules = new ModuleCache();
+    const a = join(root, 'policy/a.rego');
+    const b = join(root, 'policy/b.rego');
+    // Open documents' texts stand in for the files, which must exist to be found.
+    writeFileSync(a, '');
+    writeFileSync(b, '');
+    const uses = 'package a\n\nallow if helper\n\nbad if {\n\tx := count(1, 2)\n\tx > 0\n}\n';
+    const load = (helper: string) =>
+      loadPolicy(root, ['policy'], new Map([[a, uses], [b, `package a\n\n${helper}\n`]]), { modules });
+    const codes = (loaded: LoadedPolicy) => loaded.errors.map((e) => `${e.code} ${e.location?.file}`).sort();
+    const withHelper = load('helper := true');
+    const without = load('other := true');
+    const again = load('helper := 1');
+    // The type error of a.rego is reported each time, whether its clauses were compiled or kept.
+    assert.deepEqual(codes(withHelper), [`rego_type_error ${a}`]);
+    assert.deepEqual(codes(without), [`rego_type_error ${a}`, `rego_unsafe_var_error ${a}`]);
+    assert.deepEqual(codes(again), [`rego_type_error ${a}`]);
+  });
+
   it('is not used when duplicate tests are renamed, which rewrites modules', () => {
     const root = folder();
     const modules = new ModuleCache();
