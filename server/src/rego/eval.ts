@@ -367,7 +367,7 @@ export class Evaluator {
         if (t.name === 'print') return evalPrint(this, t.args, f, k);
         return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
       case 'template':
-        return evalTemplate(this, t.parts, f, k);
+        return evalTemplate(this, t.parts, f, k, t.sets);
     }
   }
 
