@@ -12,7 +12,7 @@ import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
 import { parseModule, parseQuery } from './parser';
 import { type EValue, parseUnknownPrefix, Unknown } from './partial';
-import { fromJson, type JsonValue, RegoObject, toJson, type Value } from './value';
+import { fromJson, type JsonValue, RegoObject, toJson, type Value, withValueMeter } from './value';
 
 /** Options for one evaluation. */
 export interface EvalOptions {
@@ -203,7 +203,10 @@ export function evaluateQueryValues(
         },
       );
     };
-    run(0);
+    withValueMeter(
+      (n) => ev.limits.charge(n),
+      () => run(0),
+    );
     return { results, errors: [] };
   } catch (e) {
     return { results: [], errors: [toError(e)] };
