@@ -131,6 +131,10 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       '--v0-compatible',
       'parse policies as Rego v0 (OPA 0.x syntax); a bundle .manifest rego_version wins',
     )
+    .option(
+      '-S, --strict',
+      "OPA's strict mode: unused imports, local assignments and function arguments are errors too",
+    )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(
     policy

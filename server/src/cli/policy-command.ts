@@ -129,6 +129,7 @@ function printErrors(
 export function runPolicyCheck(paths: string[], output: Output, flags: EngineFlags = {}): number {
   const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
     regoVersion: selectRegoVersion(flags),
+    compile: { strict: flags.strict === true },
   });
   const files = loaded.regoFiles.length + loaded.dataFiles.length;
   for (const e of loaded.errors) output.err(`${formatError(e)}\n`);

@@ -12,6 +12,7 @@ import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
 import { parseModule, parseQuery } from './parser';
 import { type EValue, parseUnknownPrefix, Unknown } from './partial';
+import { checkStrictness } from './strict';
 import { fromJson, type JsonValue, RegoObject, toJson, type Value, withValueMeter } from './value';
 
 /** Options for one evaluation. */
@@ -78,10 +79,13 @@ export function compilePolicy(
     if (parsed.module) modules.push(parsed.module);
   }
   if (options?.renameDuplicateTests) renameDuplicateTests(modules);
+  // OPA stops at the first stage that fails: the strictness stages come before safety, types and recursion.
+  const strictErrors = checkStrictness(modules, options?.strict === true);
+  errors.push(...strictErrors);
   try {
     const builtins = builtinResolver(options);
     const compiled = compileModules(modules, texts, builtins);
-    errors.push(...compiled.errors);
+    if (strictErrors.length === 0) errors.push(...compiled.errors);
     return { policy: compiled.policy, errors };
   } catch (e) {
     errors.push(internalError(e));

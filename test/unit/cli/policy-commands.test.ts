@@ -185,6 +185,19 @@ describe('clearance policy check', () => {
       code: 1,
       err: /bundle[/\\]\.manifest:1:1: bundle_error: .*rego_version must be 0 or 1/,
     },
+    {
+      name: 'an unused assignment checks clean without --strict',
+      files: { 'p.rego': 'package p\n\nallow if {\n  x := 1\n  input.ok\n}\n' },
+      args: ['.'],
+      code: 0,
+    },
+    {
+      name: '--strict reports an unused assignment as opa check --strict does',
+      files: { 'p.rego': 'package p\n\nallow if {\n  x := 1\n  input.ok\n}\n' },
+      args: ['--strict', '.'],
+      code: 1,
+      err: /p\.rego:4:3: rego_compile_error: assigned var x unused/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
