@@ -135,6 +135,10 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       '-S, --strict',
       "OPA's strict mode: unused imports, local assignments and function arguments are errors too",
     )
+    .option(
+      '-s, --schema <path>',
+      "check input refs against a JSON Schema file, or a folder of schemas (its input.json is the input's; # METADATA schemas: name the others)",
+    )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(
     policy

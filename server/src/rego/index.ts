@@ -22,4 +22,5 @@ export {
 export type { EvalStats } from './eval';
 export { DEFAULT_LIMITS, type EvalLimits } from './limits';
 export { parseModule, parseQuery, parseTerm } from './parser';
+export { checkInputSchemas, type SchemaSet } from './schema-check';
 export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value';

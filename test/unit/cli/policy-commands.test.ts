@@ -198,6 +198,43 @@ describe('clearance policy check', () => {
       code: 1,
       err: /p\.rego:4:3: rego_compile_error: assigned var x unused/,
     },
+    // OPA's schema docs (Type Checking, the admission review example): a typo in a ref the input
+    // schema closes is `undefined ref`, with the key it has and the keys the schema wants.
+    {
+      name: '--schema reports a ref the input schema does not allow, as opa check --schema does',
+      files: {
+        'pod.rego':
+          'package kubernetes.admission\n\ndeny contains msg if {\n  input.request.kind.kinds == "Pod"\n  msg := "x"\n}\n',
+        'schema/input.json': JSON.stringify({
+          type: 'object',
+          properties: {
+            request: {
+              type: 'object',
+              properties: {
+                kind: {
+                  type: 'object',
+                  properties: { group: { type: 'string' }, kind: { type: 'string' }, version: { type: 'string' } },
+                },
+              },
+            },
+          },
+        }),
+      },
+      args: ['--schema', 'schema/input.json', 'pod.rego'],
+      code: 1,
+      err: /pod\.rego:4:3: rego_type_error: undefined ref: input\.request\.kind\.kinds\n\s*input\.request\.kind\.kinds\n\s*\^\n\s*have: "kinds"\n\s*want \(one of\): \["group" "kind" "version"\]/,
+    },
+    {
+      name: '--schema folder: a METADATA schemas annotation picks the schema a rule reads its input by',
+      files: {
+        'p.rego':
+          'package p\n\n# METADATA\n# schemas:\n#   - input: schema["acl-schema"]\nallow if input.operation == "read"\n\nother if input.anything\n',
+        'schemas/acl-schema.json': JSON.stringify({ type: 'object', properties: { op: { type: 'string' } } }),
+      },
+      args: ['--schema', 'schemas', 'p.rego'],
+      code: 1,
+      err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[^]*want \(one of\): \["op"\]\n1 error/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
