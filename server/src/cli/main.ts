@@ -175,6 +175,15 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         '--capabilities <file>',
         'OPA capabilities JSON: the builtins the policy may call (declared-only ones error when called)',
       )
+      .option(
+        '-c, --coverage',
+        "print OPA's JSON coverage report (covered and not covered lines per file) instead of the results",
+      )
+      .option(
+        '--threshold <percent>',
+        'with --coverage: exit 2 when coverage is below this percentage',
+        Number,
+      )
       .addOption(
         new Option('--explain <mode>', 'print/trace output: of failing tests (fails) or of every test')
           .choices(['fails', 'notes', 'full'])

@@ -7,6 +7,7 @@ import type { ClearanceError, Location } from '../errors';
 import type { BuiltinContext } from './builtins/registry';
 import { builtinResolver, type CompileOptions, renameDuplicateTests } from './capabilities';
 import { compileModules, compileQueryBody, type Policy } from './compile';
+import type { CoverageHits } from './coverage';
 import { type EvalStats, Evaluator, type Frame } from './eval';
 import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
@@ -30,6 +31,8 @@ export interface EvalOptions {
   print?: (message: string) => void;
   /** Filled with counts of the work done (rule bodies run, comprehensions cached), when given. */
   stats?: EvalStats;
+  /** Filled with the lines evaluation covered (`opa test --coverage`), when given. */
+  coverage?: CoverageHits;
   /** Lets `http.send` make network requests (off by default: it raises an error naming the setting). */
   allowHttpSend?: boolean;
 }
@@ -157,6 +160,7 @@ export function createEvaluator(
   };
   const setup = {
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
     policy,
     ctx: { input, data, dataOverrides: [], fnOverrides: new Map(), cache: new Map() },
     limits,

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeTree } from '../../write-tree';
@@ -136,6 +137,24 @@ describe('clearance policy test', () => {
   });
 });
 
+describe('clearance policy test --coverage', () => {
+  const dir = join(__dirname, '..', '..', 'fixtures', 'rego', 'policy-test', 'coverage');
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, unknown>;
+  delete expected._comment;
+
+  it("prints OPA's JSON coverage report: covered and not covered line ranges per file, counts, percentages", () => {
+    const r = run(join(dir, 'suite'), 'policy', 'test', '--coverage', '.');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), expected);
+  });
+
+  it('exits 2 when coverage is below --threshold, saying so', () => {
+    const r = run(join(dir, 'suite'), 'policy', 'test', '--coverage', '--threshold', '80', '.');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Code coverage threshold not met: got 72\.73 instead of 80\.00/);
+  });
+});
+
 describe('clearance policy check', () => {
   const v0 =
     'package legacy\n\ndeny[msg] {\n  input.user == "mallory"\n  msg := "blocked"\n}\n\nallow { not deny["blocked"] }\n';
@@ -213,7 +232,11 @@ describe('clearance policy check', () => {
               properties: {
                 kind: {
                   type: 'object',
-                  properties: { group: { type: 'string' }, kind: { type: 'string' }, version: { type: 'string' } },
+                  properties: {
+                    group: { type: 'string' },
+                    kind: { type: 'string' },
+                    version: { type: 'string' },
+                  },
                 },
               },
             },
