@@ -256,7 +256,7 @@ describe('clearance policy check', () => {
       },
       args: ['--schema', 'schemas', 'p.rego'],
       code: 1,
-      err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[^]*want \(one of\): \["op"\]\n1 error/,
+      err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[\s\S]*want \(one of\): \["op"\]\n1 error/,
     },
   ];
   for (const c of cases) {
