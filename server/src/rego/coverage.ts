@@ -5,6 +5,7 @@
  * per file the covered and not-covered line ranges, line counts and a percentage, then totals.
  */
 import type { Location } from '../errors';
+import { exprsIn } from '../lint/walk';
 import type * as ast from './ast';
 
 /** Lines hit during evaluation, by file. */
@@ -81,19 +82,7 @@ export function coverageReport(
 function coverableLines(m: ast.Module): Set<number> {
   const lines = new Set<number>();
   for (const rule of m.rules) lines.add(rule.head.location.start.line);
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const x of node) visit(x);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const n = node as Record<string, unknown>;
-    if (Array.isArray(n.exprs)) {
-      for (const e of n.exprs as ast.Expr[]) lines.add(e.location.start.line);
-    }
-    for (const [k, v] of Object.entries(n)) if (k !== 'location' && k !== 'annotations') visit(v);
-  };
-  visit(m.rules);
+  for (const e of exprsIn(m.rules)) lines.add(e.location.start.line);
   return lines;
 }
 

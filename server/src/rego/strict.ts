@@ -6,6 +6,7 @@
  * Messages and codes are OPA's (ast/compile.go and its strictness tests).
  */
 import type { ClearanceError, Location } from '../errors';
+import { exprsIn, termsIn } from '../lint/walk';
 import type * as ast from './ast';
 import { formatRef } from './term-facts';
 
@@ -83,7 +84,7 @@ function checkRootOverrides(m: ast.Module, err: Report): void {
         `rules must not shadow ${head.name} (use a different rule name)`,
         rule.location,
       );
-    for (const expr of exprsOf(rule)) {
+    for (const expr of exprsIn(rule)) {
       if (expr.type !== 'assign') continue;
       // `input := 1` parses as an assignment to the one-term ref `input`.
       const left = expr.left.type === 'ref' && expr.left.terms.length === 1 ? expr.left.terms[0] : expr.left;
@@ -211,7 +212,7 @@ function headTerms(rule: ast.Rule): ast.Term[] {
 function localNames(rule: ast.Rule): Set<string> {
   const out = new Set<string>();
   for (const a of rule.head.args ?? []) for (const v of patternVars(a)) out.add(v.name);
-  for (const expr of exprsOf(rule)) {
+  for (const expr of exprsIn(rule)) {
     if (expr.type === 'assign') for (const v of patternVars(expr.left)) out.add(v.name);
     else if (expr.type === 'somedecl') for (const v of expr.vars) out.add(v.name);
     else if (expr.type === 'somein' || expr.type === 'every') {
@@ -236,21 +237,9 @@ function patternVars(t: ast.Term): ast.Var[] {
   }
 }
 
-/** Every expression of a rule, in its bodies and every nested body. */
-function exprsOf(rule: ast.Rule): ast.Expr[] {
-  const out: ast.Expr[] = [];
-  walk(rule, (n) => {
-    if (Array.isArray(n.exprs)) out.push(...(n.exprs as ast.Expr[]));
-  });
-  return out;
-}
-
 /** Calls `visit` on every term below `node`. */
 function visitTerms(node: unknown, visit: (t: ast.Term) => void): void {
-  walk(node, (n, key) => {
-    if (key !== 'exprs' && typeof n.type === 'string' && TERM_TYPES.has(n.type))
-      visit(n as unknown as ast.Term);
-  });
+  for (const t of termsIn(node)) visit(t);
 }
 
 /** Counts each variable occurrence below `node`, into `counts`. */
@@ -286,36 +275,4 @@ function forEachNestedBody(body: ast.Body, visit: (b: ast.Body, around: Map<stri
     }
   };
   find(body.exprs);
-}
-
-const TERM_TYPES = new Set([
-  'null',
-  'boolean',
-  'number',
-  'string',
-  'var',
-  'ref',
-  'array',
-  'set',
-  'object',
-  'arraycomprehension',
-  'setcomprehension',
-  'objectcomprehension',
-  'call',
-  'templatestring',
-]);
-
-/** Depth-first walk over AST objects, skipping locations and annotations. */
-function walk(node: unknown, visit: (n: Record<string, unknown>, key: string) => void, key = ''): void {
-  if (Array.isArray(node)) {
-    for (const x of node) walk(x, visit, key);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const obj = node as Record<string, unknown>;
-  visit(obj, key);
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === 'location' || k === 'annotations' || k === 'comments') continue;
-    walk(v, visit, k);
-  }
 }
