@@ -1,7 +1,7 @@
 /**
  * The hostile-repository suite, language-server half: the built server over stdio on a copy of
- * examples/shop to which an attacker added a policy that never finishes (a comparison of two
- * self-sharing objects of 2^40 leaves, one engine step) or one that doubles a string 28 times (memory),
+ * examples/shop to which an attacker added a policy that never finishes within the analysis deadline
+ * (a loop of 10^8 iterations under generous user limits) or one that doubles a string 28 times (memory),
  * and a `.code-workspace` that names a device command. Asserted: hovers keep being answered within
  * the analysis deadline plus a margin, the file that cannot be decided says so, the server survives,
  * and no workspace command runs in an untrusted workspace.
@@ -26,19 +26,26 @@ const shop = join(__dirname, '..', '..', 'examples', 'shop');
 const DEADLINE_MS = 3000;
 const MARGIN_MS = 10_000;
 
-// Two equal objects of 2^40 leaves that share their members: one comparison, one engine step, that
-// never ends (glob.match was the example until the engine bounded it; comparing values is not yet).
-const EQUALITY_BOMB = `package api.authz
+// A loop of 10^8 iterations that builds nothing: the user allowed each evaluation 30 s and 10^8
+// steps (below), so it really runs until the analysis deadline stops it. (A comparison of two
+// self-sharing objects of 2^40 leaves was the example until comparing values became linear, and
+// glob.match before that.)
+const LONG_LOOP = `package api.authz
 
-o0 := {"v": 1}
-p0 := {"v": 1}
-${Array.from({ length: 40 }, (_, i) => `o${i + 1} := {"a": o${i}, "b": o${i}}\np${i + 1} := {"a": p${i}, "b": p${i}}`).join('\n')}
+r := numbers.range(1, 10000)
 
 allow if {
   input.resource.type == "report"
-  o40 == p40
+  every i in r {
+    every j in r {
+      i + j > 0
+    }
+  }
 }
 `;
+
+/** The user's limits for the long loop: generous enough that only the analysis deadline stops it. */
+const longEvaluation = { evaluation: { timeoutMs: 30_000, maxSteps: 100_000_000 } };
 
 const DOUBLING_BOMB = `package api.authz
 
@@ -83,9 +90,9 @@ describe('hostile repository: a policy that never finishes (trusted workspace)',
   const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
 
   before(async () => {
-    root = await makeRepo(EQUALITY_BOMB);
+    root = await makeRepo(LONG_LOOP);
     process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
-    server = await startServer(root, shopIdentitySettings);
+    server = await startServer(root, { ...shopIdentitySettings, ...longEvaluation });
   });
   after(async () => {
     if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;

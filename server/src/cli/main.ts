@@ -131,6 +131,14 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       '--v0-compatible',
       'parse policies as Rego v0 (OPA 0.x syntax); a bundle .manifest rego_version wins',
     )
+    .option(
+      '-S, --strict',
+      "OPA's strict mode: unused imports, local assignments and function arguments are errors too",
+    )
+    .option(
+      '-s, --schema <path>',
+      "check input refs against a JSON Schema file, or a folder of schemas (its input.json is the input's; # METADATA schemas: name the others)",
+    )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(
     policy
@@ -166,6 +174,15 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .option(
         '--capabilities <file>',
         'OPA capabilities JSON: the builtins the policy may call (declared-only ones error when called)',
+      )
+      .option(
+        '-c, --coverage',
+        "print OPA's JSON coverage report (covered and not covered lines per file) instead of the results",
+      )
+      .option(
+        '--threshold <percent>',
+        'with --coverage: exit 2 when coverage is below this percentage',
+        Number,
       )
       .addOption(
         new Option('--explain <mode>', 'print/trace output: of failing tests (fails) or of every test')

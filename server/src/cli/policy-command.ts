@@ -1,11 +1,12 @@
 /** `clearance policy eval` and `clearance policy check`: the engine on its own, shaped like `opa`. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
 import { redactTokensFrom } from '../identity/display';
 import { createEmptyPolicy, loadPolicy, resolveGivenPath } from '../policy/load';
-import { evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
+import { checkInputSchemas, evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
 
@@ -125,17 +126,66 @@ function printErrors(
   return 1;
 }
 
+/** The options of `clearance policy check`. */
+export interface CheckFlags extends EngineFlags {
+  /** A JSON Schema file for `input`, or a folder of schemas (`input.json` is the input's). */
+  schema?: string;
+}
+
 /** Parses and compiles the policy files under `paths`; prints `file:line:col: code: message` per error. */
-export function runPolicyCheck(paths: string[], output: Output, flags: EngineFlags = {}): number {
+export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlags = {}): number {
   const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
     regoVersion: selectRegoVersion(flags),
+    compile: { strict: flags.strict === true },
   });
   const files = loaded.regoFiles.length + loaded.dataFiles.length;
-  for (const e of loaded.errors) output.err(`${formatError(e)}\n`);
-  if (loaded.errors.length > 0) {
-    output.err(`${loaded.errors.length} error(s) in ${files} file(s) checked\n`);
+  const errors = [...loaded.errors];
+  if (flags.schema !== undefined) {
+    const schemas = readSchemas(resolveGivenPath(flags.schema));
+    if ('error' in schemas) {
+      output.err(`clearance policy check: ${schemas.error}\n`);
+      return 2;
+    }
+    errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set));
+  }
+  for (const e of errors) output.err(`${formatError(e)}\n`);
+  if (errors.length > 0) {
+    output.err(`${errors.length} error(s) in ${files} file(s) checked\n`);
     return 1;
   }
   output.out(`${files} file(s) checked, no errors\n`);
   return 0;
+}
+
+/** Largest schema file read (a schema is small; a bigger file is a mistake). */
+const MAX_SCHEMA_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Reads `--schema`: one JSON file is the input's schema; a folder's `.json` files are named by
+ * their path without extension (`input`, `acl-schema`, `k8s.pod`), as `schema.<name>` refers to them.
+ */
+function readSchemas(path: string): { set: Map<string, unknown> } | { error: string } {
+  const set = new Map<string, unknown>();
+  const read = (file: string): unknown => {
+    if (statSync(file).size > MAX_SCHEMA_BYTES) throw new Error(`${file} is larger than 8 MB`);
+    return JSON.parse(readFileSync(file, 'utf8'));
+  };
+  try {
+    if (!statSync(path).isDirectory()) {
+      set.set('input', read(path));
+      return { set };
+    }
+    const walk = (dir: string, prefix: string[], depth: number): void => {
+      if (depth > 8) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name), [...prefix, entry.name], depth + 1);
+        else if (entry.isFile() && entry.name.endsWith('.json'))
+          set.set([...prefix, entry.name.slice(0, -5)].join('.'), read(join(dir, entry.name)));
+      }
+    };
+    walk(path, [], 0);
+    return { set };
+  } catch (error) {
+    return { error: `cannot read schema ${path}: ${(error as Error).message}` };
+  }
 }

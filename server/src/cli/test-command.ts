@@ -9,6 +9,9 @@ import { type ClearanceError, formatError } from '../errors';
 import { loadPolicy, resolveGivenPath } from '../policy/load';
 import {
   type Capabilities,
+  type CoverageHits,
+  type CoverageReport,
+  coverageReport,
   evaluateQuery,
   type JsonValue,
   type Policy,
@@ -36,6 +39,10 @@ export interface TestFlags extends EngineFlags {
   bundle?: boolean;
   /** `fails` (default): print/trace output of tests that did not pass; `notes`, `full`: of every test. */
   explain?: string;
+  /** Print OPA's JSON coverage report instead of the test results (`--coverage`). */
+  coverage?: boolean;
+  /** With `coverage`: fail (exit 2) when the coverage percentage is below this. */
+  threshold?: number;
 }
 
 /** `opa test`'s default time limit for one test. */
@@ -94,7 +101,7 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     }
     capabilities = read.capabilities;
   } else capabilities = flags.capabilities;
-  const json = flags.format === 'json';
+  const json = flags.format === 'json' || flags.coverage === true;
   const explainAll = flags.explain === 'full' || flags.explain === 'notes';
   const suite = runTestSuite(
     paths,
@@ -109,7 +116,16 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     return 1;
   }
   const { results } = suite;
-  if (json) output.out(`${JSON.stringify(results.map(jsonReport), null, 2)}\n`);
+  if (suite.coverage) {
+    const report = suite.coverage;
+    output.out(`${JSON.stringify(report, null, 2)}\n`);
+    if (flags.threshold !== undefined && report.coverage < flags.threshold) {
+      output.err(
+        `Code coverage threshold not met: got ${report.coverage.toFixed(2)} instead of ${flags.threshold.toFixed(2)}\n`,
+      );
+      return 2;
+    }
+  } else if (json) output.out(`${JSON.stringify(results.map(jsonReport), null, 2)}\n`);
   if (results.length === 0) {
     if (flags.failOnEmpty) {
       output.err('no tests were run\n');
@@ -134,7 +150,7 @@ export function runTestSuite(
   flags: TestFlags,
   filter?: RE2JS,
   onResult?: (result: TestResult) => void,
-): { errors: ClearanceError[]; results: TestResult[] } {
+): { errors: ClearanceError[]; results: TestResult[]; coverage?: CoverageReport } {
   const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
     allDataFiles: flags.bundle !== true,
     ...(flags.ignore?.length ? { ignore: flags.ignore } : {}),
@@ -148,13 +164,16 @@ export function runTestSuite(
   const cases = findTests(loaded.policy).filter((t) => !filter || filter.matcher(t.name).find());
   const limits = selectLimits(flags, defaultTestTimeoutMs);
   const results: TestResult[] = [];
+  const hits: CoverageHits | undefined = flags.coverage ? new Map() : undefined;
   for (const test of cases) {
-    for (const result of runTest(loaded.policy, loaded.data, test, limits)) {
+    for (const result of runTest(loaded.policy, loaded.data, test, limits, hits)) {
       results.push(result);
       onResult?.(result);
     }
   }
-  return { errors: [], results };
+  if (!hits) return { errors: [], results };
+  const coverage = coverageReport(loaded.policy.modules, hits, (f) => relative(process.cwd(), f));
+  return { errors: [], results, coverage };
 }
 
 /** The test rules of a policy, in file and line order. */
@@ -186,6 +205,7 @@ function runTest(
   data: Parameters<typeof evaluateQuery>[1]['data'],
   test: TestCase,
   limits: ReturnType<typeof selectLimits>,
+  coverage?: CoverageHits,
 ): TestResult[] {
   const base = { ...test, errors: [] as string[], output: [] as string[] };
   if (test.skip) return [{ ...base, outcome: 'SKIPPED', durationNs: 0n }];
@@ -207,6 +227,7 @@ function runTest(
     ...(data !== undefined ? { data } : {}),
     limits,
     print: (message) => output.push(message),
+    ...(coverage ? { coverage } : {}),
   });
   const durationNs = process.hrtime.bigint() - started;
   if (evaluated.errors.length > 0) {

@@ -24,6 +24,8 @@ export interface CompileOptions {
   capabilities?: Capabilities;
   /** Builtins the host provides beyond the catalogue (OPA's test runner adds `test.sleep`). */
   hostBuiltins?: BuiltinDef[];
+  /** OPA's strict mode (`opa check --strict`): unused imports, assignments and arguments are errors too. */
+  strict?: boolean;
 }
 
 /** The builtin resolver for the options, or undefined for the engine's own catalogue. */

@@ -10,7 +10,7 @@ import { parseEntrypoint, type RuleRef, toRuleRef } from './decision';
 import { createEvaluator, type EvalOptions, evalueToJson } from './engine';
 import type { Frame } from './eval';
 import type { CRule, RuleSet } from './ir';
-import type { JsonValue } from './value';
+import { type JsonValue, withValueMeter } from './value';
 
 /** The clause that came closest, and the expression that stopped it. */
 export interface ClosestClause {
@@ -42,7 +42,10 @@ export function findClosestClause(
     const ev = createEvaluator(policy, options, {});
     for (const clause of set.clauses) {
       if (!mayGive(clause, wanted)) continue;
-      const found = measureClause(ev, clause);
+      const found = withValueMeter(
+        (n) => ev.limits.charge(n),
+        () => measureClause(ev, clause),
+      );
       if (!found) continue;
       const failing = clause.body.exprs[found.held];
       if (!failing || failing.e === 'nop') continue;

@@ -497,13 +497,44 @@ export class BodyCompiler {
       }
       case 'call':
         return this.compileCall(term, scope);
-      case 'templatestring':
-        return {
-          t: 'template',
-          parts: term.parts.map((p) => (typeof p === 'string' ? p : this.compileTerm(p, scope))),
-          loc: term.location,
-        };
+      case 'templatestring': {
+        // OPA evaluates each expression part as `{__x | __x = part with ...}` so a part's own `with`
+        // modifiers apply to it alone and an undefined part renders as `<undefined>`.
+        const withs = term.partWith;
+        if (!withs) {
+          return {
+            t: 'template',
+            parts: term.parts.map((p) => (typeof p === 'string' ? p : this.compileTerm(p, scope))),
+            loc: term.location,
+          };
+        }
+        const sets: boolean[] = [];
+        const parts = term.parts.map((p, i) => {
+          const w = withs[i];
+          sets.push(w !== undefined);
+          if (typeof p === 'string') return p;
+          return this.compileTerm(w ? this.partAsSet(p, w) : p, scope);
+        });
+        return { t: 'template', parts, sets, loc: term.location };
+      }
     }
+  }
+
+  /** `{__x | __x = part with ...}`: a template part with its own `with` modifiers, as OPA rewrites it. */
+  private partAsSet(part: ast.Term, withs: ast.With[]): ast.SetComprehension {
+    const v: ast.Var = {
+      type: 'var',
+      name: `__term${this.hoisted++}__`,
+      generated: true,
+      location: part.location,
+    };
+    const expr: ast.Expr = { type: 'unify', left: v, right: part, location: part.location, with: withs };
+    return {
+      type: 'setcomprehension',
+      term: v,
+      body: { exprs: [expr], location: part.location },
+      location: part.location,
+    };
   }
 
   /** A comprehension body ending with `__term = term` when the term has refs, calls or comprehensions. */

@@ -18,6 +18,7 @@ import { checkRecursion } from './compile-recursion';
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { ruleMetadata } from './metadata';
+import { templateArgsIntoBody } from './rewrite-template';
 import { checkBound, orderBody } from './safety';
 import { requiresEval } from './term-facts';
 import { checkBody } from './typecheck';
@@ -294,7 +295,7 @@ function compileClause(
   path: string,
   headInBody = false,
 ): CRule {
-  const { rule } = p;
+  const rule = templateArgsIntoBody(p.rule);
   if (!headInBody && headTerms(p).some(requiresEval)) {
     // OPA's RewriteRefsInHead moves head terms to evaluate into the body, so head variables only
     // those refs bind (`q[k] := input.m[k] if some k`) are safe. Doing it only when the clause

@@ -13,7 +13,15 @@ import { defaultValue, evalRuleSetValue, runClause, selectClauses } from './eval
 import type { ClauseOrigin, CTerm, RuleNode, RuleSet } from './ir';
 import { parseQuery } from './parser';
 import { appendRefStep, type EValue, negateConjunction, renderOperand, Unknown } from './partial';
-import { equalValues, formatRegoValue, type JsonValue, keyOf, RegoObject, type Value } from './value';
+import {
+  equalValues,
+  formatRegoValue,
+  type JsonValue,
+  keyOf,
+  RegoObject,
+  type Value,
+  withValueMeter,
+} from './value';
 
 /** A rule clause, for provenance: where it is and how it reads. */
 export interface RuleRef {
@@ -104,7 +112,9 @@ export function evaluateDecision(policy: Policy, entrypoint: string, options: Ev
     const ev = createEvaluator(policy, options, {});
     const node = nodeAt(policy.root, path, false);
     const set = node?.rules;
-    if (set && node.children.size === 0 && set.kind === 'complete') return decideComplete(ev, set);
+    const metered = <T>(body: () => T): T => withValueMeter((n) => ev.limits.charge(n), body);
+    if (set && node.children.size === 0 && set.kind === 'complete')
+      return metered(() => decideComplete(ev, set));
     if (set && node.children.size === 0 && set.kind === 'function') {
       return {
         outcome: 'error',
@@ -112,7 +122,7 @@ export function evaluateDecision(policy: Policy, entrypoint: string, options: Ev
         errors: [{ code: 'rego_type_error', message: `${formatPath(path)} is a function, not a decision` }],
       };
     }
-    return decideValue(ev, path, set);
+    return metered(() => decideValue(ev, path, set));
   } catch (e) {
     return { outcome: 'error', rules: [], errors: [toError(e)] };
   }

@@ -7,12 +7,14 @@ import type { ClearanceError, Location } from '../errors';
 import type { BuiltinContext } from './builtins/registry';
 import { builtinResolver, type CompileOptions, renameDuplicateTests } from './capabilities';
 import { compileModules, compileQueryBody, type Policy } from './compile';
+import type { CoverageHits } from './coverage';
 import { type EvalStats, Evaluator, type Frame } from './eval';
 import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
 import { type ParseModuleResult, parseModule, parseQuery } from './parser';
 import { type EValue, parseUnknownPrefix, Unknown } from './partial';
-import { fromJson, type JsonValue, RegoObject, toJson, type Value } from './value';
+import { checkStrictness } from './strict';
+import { fromJson, type JsonValue, RegoObject, toJson, type Value, withValueMeter } from './value';
 
 /** Options for one evaluation. */
 export interface EvalOptions {
@@ -29,6 +31,8 @@ export interface EvalOptions {
   print?: (message: string) => void;
   /** Filled with counts of the work done (rule bodies run, comprehensions cached), when given. */
   stats?: EvalStats;
+  /** Filled with the lines evaluation covered (`opa test --coverage`), when given. */
+  coverage?: CoverageHits;
   /** Lets `http.send` make network requests (off by default: it raises an error naming the setting). */
   allowHttpSend?: boolean;
 }
@@ -81,10 +85,13 @@ export function compilePolicy(
     if (parsed.module) modules.push(parsed.module);
   }
   if (options?.renameDuplicateTests) renameDuplicateTests(modules);
+  // OPA stops at the first stage that fails: the strictness stages come before safety, types and recursion.
+  const strictErrors = checkStrictness(modules, options?.strict === true);
+  errors.push(...strictErrors);
   try {
     const builtins = builtinResolver(options);
     const compiled = compileModules(modules, texts, builtins);
-    errors.push(...compiled.errors);
+    if (strictErrors.length === 0) errors.push(...compiled.errors);
     return { policy: compiled.policy, errors };
   } catch (e) {
     errors.push(internalError(e));
@@ -156,6 +163,7 @@ export function createEvaluator(
   };
   const setup = {
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
     policy,
     ctx: { input, data, dataOverrides: [], fnOverrides: new Map(), cache: new Map() },
     limits,
@@ -206,7 +214,10 @@ export function evaluateQueryValues(
         },
       );
     };
-    run(0);
+    withValueMeter(
+      (n) => ev.limits.charge(n),
+      () => run(0),
+    );
     return { results, errors: [] };
   } catch (e) {
     return { results: [], errors: [toError(e)] };

@@ -210,19 +210,28 @@ function computeComprehension(ev: Evaluator, t: Comprehension, f: Frame): EValue
 }
 
 /** Evaluates a template string; undefined parts render as `<undefined>`. */
-export function evalTemplate(ev: Evaluator, parts: Array<string | CTerm>, f: Frame, k: VK): boolean {
+export function evalTemplate(
+  ev: Evaluator,
+  parts: Array<string | CTerm>,
+  f: Frame,
+  k: VK,
+  sets?: boolean[],
+): boolean {
   let out = '';
   let unknown = false;
-  for (const p of parts) {
+  for (const [i, p] of parts.entries()) {
     if (typeof p === 'string') {
       out += p;
       continue;
     }
-    const values: EValue[] = [];
+    let values: EValue[] = [];
     ev.evalTerm(p, f, (v) => {
       values.push(v);
       return values.length > 1;
     });
+    // A part with its own `with` modifiers was compiled to the set of its values.
+    const only = values[0];
+    if (sets?.[i] && only instanceof RegoSet) values = [...only.values()];
     if (values.length > 1) {
       throw new EvalHalt('eval_conflict_error', 'template string expression produced multiple outputs');
     }

@@ -4,8 +4,10 @@
  * `else` and conflict detection), partial sets and objects (with a keyed fast path for
  * `p[key]` lookups), and user function calls.
  */
+
 import type { Location } from '../errors';
 import { formatPath, nodeAt } from './compile';
+import { markCovered } from './coverage';
 import type { Evaluator, Frame, K, VK } from './eval';
 import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
@@ -226,6 +228,14 @@ export function runClause(
   info?: ClauseRunInfo,
 ): boolean {
   ev.stats.ruleBodies++;
+  const cover = ev.coverage;
+  if (cover) {
+    const inner = onSolution;
+    onSolution = (value, origin) => {
+      markCovered(cover, origin.headLocation);
+      return inner(value, origin);
+    };
+  }
   const first = runBranch(ev, clause.body, clause.value, clause.origin, f, onSolution);
   if (first.definite && info) info.exhaustive = true;
   if (first.stop || first.definite) return first.stop;
@@ -346,6 +356,7 @@ function overlaps(a: readonly Value[], b: readonly Value[]): boolean {
 export function defaultValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   const d = set.default;
   if (!d) return undefined;
+  if (ev.coverage) markCovered(ev.coverage, d.origin.headLocation);
   const f: Frame = new Array(d.nslots);
   let out: EValue | undefined;
   ev.evalTerm(d.value, f, (v) => {

@@ -7,6 +7,7 @@
 import type { Location } from '../errors';
 import { type BuiltinContext, BuiltinError } from './builtins/registry';
 import type { Policy } from './compile';
+import { type CoverageHits, markCovered } from './coverage';
 import {
   evalComprehension,
   evalEvery,
@@ -60,6 +61,8 @@ export interface EvaluatorSetup {
   builtins: BuiltinContext;
   querySource?: string;
   stats?: EvalStats;
+  /** Lines covered so far (`opa test --coverage`), when coverage is wanted. */
+  coverage?: CoverageHits;
 }
 
 /** Evaluates compiled bodies against one input and data document. */
@@ -77,6 +80,8 @@ export class Evaluator {
   readonly active = new Set<RuleSet>();
   /** What this evaluation did, counted. */
   readonly stats: EvalStats;
+  /** Lines covered, when the caller measures coverage. */
+  readonly coverage: CoverageHits | undefined;
   /**
    * Comprehension results per `with` context (keyed by the context's rule cache, which every new
    * context replaces), then per comprehension and the values of the variables it captures.
@@ -93,6 +98,7 @@ export class Evaluator {
     this.builtins = setup.builtins;
     this.querySource = setup.querySource;
     this.stats = setup.stats ?? { ruleBodies: 0, comprehensions: 0, comprehensionCacheHits: 0 };
+    this.coverage = setup.coverage;
   }
 
   private freshCount = 0;
@@ -135,6 +141,7 @@ export class Evaluator {
   /** Evaluates one expression; `record` receives a term expression's value (for query results). */
   evalExpr(e: CExpr, f: Frame, k: K, record?: (v: EValue) => void): boolean {
     this.limits.step();
+    if (this.coverage) markCovered(this.coverage, e.loc);
     if (e.withs) return this.evalWith(e, e.withs, f, k, record);
     return this.evalExprCore(e, f, k, record);
   }
@@ -367,7 +374,7 @@ export class Evaluator {
         if (t.name === 'print') return evalPrint(this, t.args, f, k);
         return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
       case 'template':
-        return evalTemplate(this, t.parts, f, k);
+        return evalTemplate(this, t.parts, f, k, t.sets);
     }
   }
 

@@ -11,7 +11,7 @@ import { createEvaluator, type EvalOptions, evalueToJson, toError } from './engi
 import type { Frame } from './eval';
 import type { CExpr, CRule, CTerm } from './ir';
 import { Unknown } from './partial';
-import type { JsonValue } from './value';
+import { type JsonValue, withValueMeter } from './value';
 
 /** The value of one operand of a failing expression. */
 export interface OperandValue {
@@ -47,7 +47,12 @@ export function explainRule(policy: Policy, entrypoint: string, options: EvalOpt
   const clauses: ClauseTrace[] = [];
   try {
     const ev = createEvaluator(policy, options, {});
-    for (const clause of set.clauses) clauses.push(traceClause(ev, clause));
+    withValueMeter(
+      (n) => ev.limits.charge(n),
+      () => {
+        for (const clause of set.clauses) clauses.push(traceClause(ev, clause));
+      },
+    );
   } catch (e) {
     return { clauses, errors: [toError(e)] };
   }

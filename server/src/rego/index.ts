@@ -8,6 +8,7 @@ export type { BuiltinDef, BuiltinParam } from './builtins/registry';
 export { type Capabilities, type CompileOptions, parseCapabilities } from './capabilities';
 export { type ClosestClause, findClosestClause } from './closest';
 export { formatPath as formatRulePath, type Policy } from './compile';
+export { type CoverageHits, type CoverageReport, coverageReport } from './coverage';
 export { type Decision, type DecisionBranch, evaluateDecision, type RuleRef } from './decision';
 export {
   compilePolicy,
@@ -22,4 +23,5 @@ export {
 export type { EvalStats } from './eval';
 export { DEFAULT_LIMITS, type EvalLimits } from './limits';
 export { parseModule, parseQuery, parseTerm } from './parser';
+export { checkInputSchemas, type SchemaSet } from './schema-check';
 export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value';

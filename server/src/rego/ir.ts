@@ -21,7 +21,13 @@ export type CTerm =
   | { t: 'scomp'; term: CTerm; body: CBody; loc: Location }
   | { t: 'ocomp'; key: CTerm; value: CTerm; body: CBody; loc: Location }
   | { t: 'call'; name: string; target: CallTarget; args: CTerm[]; infix?: string; loc: Location }
-  | { t: 'template'; parts: Array<string | CTerm>; loc: Location };
+  | {
+      t: 'template';
+      parts: Array<string | CTerm>;
+      /** `sets[i]`: part i is a set comprehension whose single member (or none) is the part's value. */
+      sets?: boolean[];
+      loc: Location;
+    };
 
 /** What a call invokes: a builtin, or a user function at a data path. */
 export type CallTarget = { k: 'builtin'; def: BuiltinDef } | { k: 'func'; path: string[] };

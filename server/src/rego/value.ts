@@ -4,6 +4,7 @@
  * string < array < object < set), structural equality, canonical keys for hashing, and conversion
  * to and from JSON.
  */
+import { createHash } from 'node:crypto';
 import {
   compareNumbers,
   formatNumber,
@@ -35,6 +36,49 @@ export type JsonValue =
 export type TypeName = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'set';
 
 const arrayKeys = new WeakMap<Value[], string>();
+
+/**
+ * Canonical texts longer than this are replaced by a digest of themselves, so a value that shares
+ * members with itself (`o1 := {"a": o0, "b": o0}`, forty times) has a canonical text of bounded
+ * length per node: hashing and comparing it costs time linear in its number of distinct nodes,
+ * not in its (exponential) number of leaves. Equal values still get equal texts, by induction.
+ */
+const DIGEST_OVER = 1024;
+
+/** The text itself, or `%` and its SHA-256 when it is long (`%` starts no other canonical text). */
+function compact(text: string): string {
+  if (text.length <= DIGEST_OVER) return text;
+  tick(text.length >> 6);
+  return `%${createHash('sha256').update(text).digest('base64')}`;
+}
+
+/** Work done on composite values (canonical texts, comparisons) not yet charged to the meter. */
+let pendingWork = 0;
+let workMeter: ((steps: number) => void) | undefined;
+
+/** Charges the meter one step per 8 nodes of work, in batches (each batch also checks the clock). */
+function tick(nodes: number): void {
+  pendingWork += nodes;
+  if (pendingWork >= 1024) {
+    const steps = pendingWork >> 3;
+    pendingWork = 0;
+    workMeter?.(steps);
+  }
+}
+
+/**
+ * Runs `body` with comparisons and hashing of values charged to `charge` (an evaluation's step
+ * limit), so comparing two huge values ends in `eval_cancel_error` like any other work.
+ */
+export function withValueMeter<T>(charge: (steps: number) => void, body: () => T): T {
+  const previous = workMeter;
+  workMeter = charge;
+  try {
+    return body();
+  } finally {
+    workMeter = previous;
+  }
+}
 
 /** A Rego set: members are unique by structural equality; iteration is in sorted order. */
 export class RegoSet {
@@ -85,8 +129,9 @@ export class RegoSet {
   /** Canonical text of the set (cached until the next `add`). */
   canonical(): string {
     if (this.keyCache === undefined) {
+      tick(this.members.size + 1);
       const parts = [...this.members.values()].map(canonicalOf).sort();
-      this.keyCache = `<${parts.join(',')}>`;
+      this.keyCache = compact(`<${parts.join(',')}>`);
     }
     return this.keyCache;
   }
@@ -143,10 +188,11 @@ export class RegoObject {
   /** Canonical text of the object (cached until the next `set`). */
   canonical(): string {
     if (this.keyCache === undefined) {
+      tick(this.entriesByKey.size + 1);
       const parts = [...this.entriesByKey.values()]
         .map(([k, v]) => `${canonicalOf(k)}:${canonicalOf(v)}`)
         .sort();
-      this.keyCache = `{${parts.join(',')}}`;
+      this.keyCache = compact(`{${parts.join(',')}}`);
     }
     return this.keyCache;
   }
@@ -162,7 +208,8 @@ export function canonicalOf(v: Value): string {
   if (Array.isArray(v)) {
     let k = arrayKeys.get(v);
     if (k === undefined) {
-      k = `[${v.map(canonicalOf).join(',')}]`;
+      tick(v.length + 1);
+      k = compact(`[${v.map(canonicalOf).join(',')}]`);
       arrayKeys.set(v, k);
     }
     return k;
@@ -215,12 +262,42 @@ export function compareStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/**
+ * Composite nodes a top-level comparison visits before it first checks canonical texts (memoised
+ * by identity) for equality: small values compare member by member, shared ones stay linear.
+ */
+const SHALLOW_NODES = 256;
+/** Composite nodes visited by the current top-level comparison, and how deep it is nested. */
+let visited = 0;
+let nesting = 0;
+
+/** True when a comparison has visited enough nodes that equal composites are told by their canonical texts. */
+function sameCanonical(a: Value, b: Value): boolean {
+  if (nesting === 0) visited = 0;
+  tick(1);
+  return ++visited > SHALLOW_NODES && canonicalOf(a) === canonicalOf(b);
+}
+
 /** OPA's total order over values: negative, zero or positive. */
 export function compareValues(a: Value, b: Value): number {
   if (a === b) return 0;
   const ta = typeNameOf(a);
   const tb = typeNameOf(b);
   if (ta !== tb) return TYPE_RANK[ta] - TYPE_RANK[tb];
+  if (ta === 'array' || ta === 'set' || ta === 'object') {
+    if (sameCanonical(a, b)) return 0;
+    nesting++;
+    try {
+      return compareSame(ta, a, b);
+    } finally {
+      nesting--;
+    }
+  }
+  return compareSame(ta, a, b);
+}
+
+/** Compares two values of the same type. */
+function compareSame(ta: TypeName, a: Value, b: Value): number {
   switch (ta) {
     case 'null':
       return 0;
@@ -241,11 +318,13 @@ export function compareValues(a: Value, b: Value): number {
       for (let i = 0; i < n; i++) {
         const x = ea[i] as [Value, Value];
         const y = eb[i] as [Value, Value];
-        const kc = compareValues(x[0], y[0]);
-        if (kc !== 0) return kc;
-        const vc = compareValues(x[1], y[1]);
-        if (vc !== 0) return vc;
+        const c = compareValues(x[0], y[0]) || compareValues(x[1], y[1]);
+        if (c !== 0) {
+          tick(i + 1);
+          return c;
+        }
       }
+      tick(n);
       return ea.length - eb.length;
     }
   }
@@ -256,8 +335,12 @@ function compareSequences(a: Value[], b: Value[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const c = compareValues(a[i] as Value, b[i] as Value);
-    if (c !== 0) return c;
+    if (c !== 0) {
+      tick(i + 1);
+      return c;
+    }
   }
+  tick(n);
   return a.length - b.length;
 }
 
@@ -269,16 +352,32 @@ export function equalValues(a: Value, b: Value): boolean {
   if (a === null || b === null || typeof a === 'boolean' || typeof b === 'boolean') return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equalValues(a[i] as Value, b[i] as Value)) return false;
+    if (sameCanonical(a, b)) return true;
+    if (visited > SHALLOW_NODES) return false;
+    tick(a.length);
+    nesting++;
+    try {
+      for (let i = 0; i < a.length; i++) if (!equalValues(a[i] as Value, b[i] as Value)) return false;
+    } finally {
+      nesting--;
+    }
     return true;
   }
   if (a instanceof RegoSet)
     return b instanceof RegoSet && a.size === b.size && a.canonical() === b.canonical();
   if (a instanceof RegoObject) {
     if (!(b instanceof RegoObject) || a.size !== b.size) return false;
-    for (const [k, v] of a.entries()) {
-      const w = b.get(k);
-      if (w === undefined || !equalValues(v, w)) return false;
+    if (sameCanonical(a, b)) return true;
+    if (visited > SHALLOW_NODES) return false;
+    tick(a.size);
+    nesting++;
+    try {
+      for (const [k, v] of a.entries()) {
+        const w = b.get(k);
+        if (w === undefined || !equalValues(v, w)) return false;
+      }
+    } finally {
+      nesting--;
     }
     return true;
   }

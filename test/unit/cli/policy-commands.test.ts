@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeTree } from '../../write-tree';
@@ -136,6 +137,24 @@ describe('clearance policy test', () => {
   });
 });
 
+describe('clearance policy test --coverage', () => {
+  const dir = join(__dirname, '..', '..', 'fixtures', 'rego', 'policy-test', 'coverage');
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, unknown>;
+  delete expected._comment;
+
+  it("prints OPA's JSON coverage report: covered and not covered line ranges per file, counts, percentages", () => {
+    const r = run(join(dir, 'suite'), 'policy', 'test', '--coverage', '.');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), expected);
+  });
+
+  it('exits 2 when coverage is below --threshold, saying so', () => {
+    const r = run(join(dir, 'suite'), 'policy', 'test', '--coverage', '--threshold', '80', '.');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Code coverage threshold not met: got 72\.73 instead of 80\.00/);
+  });
+});
+
 describe('clearance policy check', () => {
   const v0 =
     'package legacy\n\ndeny[msg] {\n  input.user == "mallory"\n  msg := "blocked"\n}\n\nallow { not deny["blocked"] }\n';
@@ -184,6 +203,60 @@ describe('clearance policy check', () => {
       args: ['.'],
       code: 1,
       err: /bundle[/\\]\.manifest:1:1: bundle_error: .*rego_version must be 0 or 1/,
+    },
+    {
+      name: 'an unused assignment checks clean without --strict',
+      files: { 'p.rego': 'package p\n\nallow if {\n  x := 1\n  input.ok\n}\n' },
+      args: ['.'],
+      code: 0,
+    },
+    {
+      name: '--strict reports an unused assignment as opa check --strict does',
+      files: { 'p.rego': 'package p\n\nallow if {\n  x := 1\n  input.ok\n}\n' },
+      args: ['--strict', '.'],
+      code: 1,
+      err: /p\.rego:4:3: rego_compile_error: assigned var x unused/,
+    },
+    // OPA's schema docs (Type Checking, the admission review example): a typo in a ref the input
+    // schema closes is `undefined ref`, with the key it has and the keys the schema wants.
+    {
+      name: '--schema reports a ref the input schema does not allow, as opa check --schema does',
+      files: {
+        'pod.rego':
+          'package kubernetes.admission\n\ndeny contains msg if {\n  input.request.kind.kinds == "Pod"\n  msg := "x"\n}\n',
+        'schema/input.json': JSON.stringify({
+          type: 'object',
+          properties: {
+            request: {
+              type: 'object',
+              properties: {
+                kind: {
+                  type: 'object',
+                  properties: {
+                    group: { type: 'string' },
+                    kind: { type: 'string' },
+                    version: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      },
+      args: ['--schema', 'schema/input.json', 'pod.rego'],
+      code: 1,
+      err: /pod\.rego:4:3: rego_type_error: undefined ref: input\.request\.kind\.kinds\n\s*input\.request\.kind\.kinds\n\s*\^\n\s*have: "kinds"\n\s*want \(one of\): \["group" "kind" "version"\]/,
+    },
+    {
+      name: '--schema folder: a METADATA schemas annotation picks the schema a rule reads its input by',
+      files: {
+        'p.rego':
+          'package p\n\n# METADATA\n# schemas:\n#   - input: schema["acl-schema"]\nallow if input.operation == "read"\n\nother if input.anything\n',
+        'schemas/acl-schema.json': JSON.stringify({ type: 'object', properties: { op: { type: 'string' } } }),
+      },
+      args: ['--schema', 'schemas', 'p.rego'],
+      code: 1,
+      err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[\s\S]*want \(one of\): \["op"\]\n1 error/,
     },
   ];
   for (const c of cases) {

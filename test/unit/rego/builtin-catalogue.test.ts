@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILTINS, lookupBuiltin } from '../../../server/src/rego/builtins/index';
+import { DEPRECATED_BUILTINS } from '../../../server/src/rego/strict';
 
 interface Entry {
   name: string;
@@ -30,6 +31,11 @@ describe("OPA's builtin catalogue", () => {
       [],
     );
     assert.ok(catalogue.builtins.length > 190);
+  });
+
+  it("strict mode's deprecated builtins are exactly those OPA's capabilities mark deprecated", () => {
+    const deprecated = catalogue.builtins.filter((e) => e.deprecated).map((e) => e.name);
+    assert.deepEqual([...DEPRECATED_BUILTINS].sort(), deprecated.sort());
   });
 
   it('declares the deprecated builtins OPA still accepts in v0 mode', () => {

@@ -31,6 +31,8 @@ interface Case {
   unknowns?: string[];
   limits?: EvalOptions['limits'];
   strict?: boolean;
+  /** Compile in OPA's strict mode (`opa check --strict`). */
+  strict_compile?: boolean;
   want_compile_errors?: Array<{ code: string; message?: string; file?: string; line?: number }>;
   want_results?: Array<{ bindings?: Record<string, JsonValue>; expressions?: JsonValue[] }>;
   want_errors?: Array<{ code: string; message?: string }>;
@@ -70,7 +72,7 @@ function assertErrors(
 function runCase(c: Case): void {
   const regoVersion = c.v0 ? 0 : 1;
   const sources = (c.modules ?? []).map((text, i) => ({ file: `m${i}.rego`, text, regoVersion }) as const);
-  const { policy, errors } = compilePolicy(sources);
+  const { policy, errors } = compilePolicy(sources, { strict: c.strict_compile === true });
   if (c.want_compile_errors) {
     assertErrors(errors, c.want_compile_errors);
     return;
