@@ -6,13 +6,14 @@
  */
 import type { Location } from '../errors';
 import { formatPath, nodeAt } from './compile';
-import type { Evaluator, Frame, K, VK } from './eval';
+import { type DataOverride, type Evaluator, type Frame, type K, ruleCache, type VK } from './eval';
+import { COMPOSITE, NOTHING, scalarAtKeys } from './eval-input';
 import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { EvalHalt } from './limits';
 import { anyUnknown, appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
-import { selectCandidates, selectRuleIndex } from './rule-index';
+import { lookupPath, selectCandidates, selectRuleIndex } from './rule-index';
 import { equalValues, keyOf, RegoObject, RegoSet, type Value } from './value';
 
 const TRUE_TERM: CTerm = { t: 'val', v: true };
@@ -49,7 +50,7 @@ function walkData(
       p &&
       node.children.size === 0 &&
       (set.kind === 'set' || set.kind === 'object') &&
-      !ev.ctx.cache.has(set)
+      !ev.ctx.cache?.has(set)
     ) {
       const key = p.t === 'val' ? p.v : p.t === 'var' ? f[p.slot] : undefined;
       if (key !== undefined && !(key instanceof Unknown)) {
@@ -92,7 +93,7 @@ function childKeys(node: RuleNode | undefined, base: Value | undefined): Value {
 }
 
 /** The override whose path is exactly `abs` (latest wins). */
-function findOverride(overrides: Array<{ path: Value[]; value: EValue }>, abs: Value[]) {
+function findOverride(overrides: readonly DataOverride[], abs: Value[]) {
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i] as { path: Value[]; value: EValue };
     if (o.path.length === abs.length && o.path.every((p, j) => equalValues(p, abs[j] as Value))) return o;
@@ -101,7 +102,7 @@ function findOverride(overrides: Array<{ path: Value[]; value: EValue }>, abs: V
 }
 
 /** True when some override lies at or below `abs`. */
-function overrideBelow(overrides: Array<{ path: Value[] }>, abs: Value[]): boolean {
+function overrideBelow(overrides: readonly DataOverride[], abs: Value[]): boolean {
   return overrides.some(
     (o) => o.path.length >= abs.length && abs.every((p, j) => equalValues(p, o.path[j] as Value)),
   );
@@ -159,7 +160,7 @@ function nodeValue(
 
 /** A rule set's whole value (cached per `with` context). */
 export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefined {
-  const cached = ev.ctx.cache.get(set);
+  const cached = ev.ctx.cache?.get(set);
   if (cached !== undefined) return cached === null ? undefined : cached;
   const v = guarded(ev, set, () => {
     switch (set.kind) {
@@ -173,22 +174,23 @@ export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefine
         return undefined;
     }
   });
-  ev.ctx.cache.set(set, v ?? null);
+  ruleCache(ev.ctx).set(set, v ?? null);
   return v;
 }
 
 /** Runs a rule evaluation under the depth limit and the run-time recursion guard. */
 function guarded<T>(ev: Evaluator, set: RuleSet, run: () => T): T {
-  if (ev.active.has(set)) {
+  const active = ev.active;
+  if (active.includes(set)) {
     throw new EvalHalt('rego_recursion_error', `rule ${formatPath(set.path)} is recursive`);
   }
-  ev.active.add(set);
+  active.push(set);
   ev.limits.enter();
   try {
     return run();
   } finally {
     ev.limits.leave();
-    ev.active.delete(set);
+    active.pop();
   }
 }
 
@@ -329,10 +331,16 @@ function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
 export function selectClauses(ev: Evaluator, set: RuleSet): CRule[] {
   const index = selectRuleIndex(set);
   if (!index) return set.clauses;
-  const input = ev.ctx.input;
+  const json = ev.ctx.json;
+  if (json !== undefined) {
+    // The input is not converted yet (and there are no unknowns): read the indexed path from it.
+    const read = scalarAtKeys(json, index.path);
+    if (read !== COMPOSITE) return selectCandidates(set, index, read === NOTHING ? undefined : read);
+  }
+  const input = ev.inputValue();
   if (input instanceof Unknown) return set.clauses;
   if (ev.unknowns?.some((u) => overlaps(u, index.path))) return set.clauses;
-  return selectCandidates(set, index, input);
+  return selectCandidates(set, index, input === undefined ? undefined : lookupPath(input, index.path));
 }
 
 /** True when one path is a prefix of the other. */
