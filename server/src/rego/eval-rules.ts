@@ -74,6 +74,10 @@ function walkData(
       if (key instanceof Unknown) return false;
       const child = node?.children.get(keyOf(key));
       const baseChild = base === undefined ? undefined : lookupKey(base, key);
+      if (child === undefined && overrides.length === 0) {
+        // Only base data below: walk it as a value (what walkData would do one level down).
+        return baseChild === undefined ? false : walkValue(ev, baseChild, path, i + 1, f, k);
+      }
       const nextAbs = [...abs, key];
       if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
         return false;
@@ -228,12 +232,51 @@ export function runClause(
   info?: ClauseRunInfo,
 ): boolean {
   ev.stats.ruleBodies++;
+  if (ev.unknowns === undefined) return runDefinite(ev, clause, f, onSolution, info);
   const first = runBranch(ev, clause.body, clause.value, clause.origin, f, onSolution);
   if (first.definite && info) info.exhaustive = true;
   if (first.stop || first.definite) return first.stop;
   return withGuards(ev, negation(first.conditional), 0, () =>
     runElses(ev, clause.elses, 0, f, onSolution, info),
   );
+}
+
+/**
+ * `runClause` without unknowns: no residual is ever recorded, so every solution holds for certain
+ * and the first branch with a solution is the clause's (nothing to collect for the `else`s).
+ */
+function runDefinite(
+  ev: Evaluator,
+  clause: CRule,
+  f: Frame,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+  info: ClauseRunInfo | undefined,
+): boolean {
+  let held = false;
+  const value = clause.value;
+  const origin = clause.origin;
+  const stop = ev.evalBody(clause.body, 0, f, () => {
+    held = true;
+    return onSolution(value, origin);
+  });
+  if (stop || held) {
+    if (held && info) info.exhaustive = true;
+    return stop;
+  }
+  for (const el of clause.elses) {
+    ev.stats.ruleBodies++;
+    const elValue = el.value ?? TRUE_TERM;
+    const elOrigin = el.origin;
+    const elStop = ev.evalBody(el.body, 0, f, () => {
+      held = true;
+      return onSolution(elValue, elOrigin);
+    });
+    if (elStop || held) {
+      if (held && info) info.exhaustive = true;
+      return elStop;
+    }
+  }
+  return false;
 }
 
 /** Runs `else` branches from `i`; the guards of the branches before it are already pushed. */

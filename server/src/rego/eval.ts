@@ -15,6 +15,7 @@ import {
   evalTemplate,
   iterateCollection,
 } from './eval-closures';
+import { directItems, directValue, NOT_DIRECT } from './eval-direct';
 import { COMPOSITE, NOTHING, scalarAt } from './eval-input';
 import { setPath, walkInput, walkValue } from './eval-refs';
 import { callFunction, evalDataRef } from './eval-rules';
@@ -382,6 +383,33 @@ export class Evaluator {
       case 'ref':
         return this.evalRef(t, f, k);
       case 'array':
+      case 'set':
+      case 'object':
+        if (this.unknowns === undefined) {
+          const v = directValue(this, t, f);
+          if (v !== NOT_DIRECT) return v === undefined ? false : k(v);
+        }
+        return this.evalCollection(t, f, k);
+      case 'acomp':
+      case 'scomp':
+      case 'ocomp':
+        return k(evalComprehension(this, t, f));
+      case 'call':
+        if (t.name === 'print') return evalPrint(this, t.args, f, k);
+        if (this.unknowns === undefined) {
+          const args = directItems(this, t.args, f);
+          if (args !== NOT_DIRECT) return args === undefined ? false : this.evalCall(t, args, k);
+        }
+        return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
+      case 'template':
+        return evalTemplate(this, t.parts, f, k);
+    }
+  }
+
+  /** Evaluates an array, set or object term whose items may iterate. */
+  private evalCollection(t: Extract<CTerm, { t: 'array' | 'set' | 'object' }>, f: Frame, k: VK): boolean {
+    switch (t.t) {
+      case 'array':
         return this.evalItems(t.items, f, (vs) =>
           k(anyUnknown(vs) ? renderComposite('[', vs, ']') : (vs as Value[])),
         );
@@ -399,15 +427,6 @@ export class Evaluator {
           return k(o);
         });
       }
-      case 'acomp':
-      case 'scomp':
-      case 'ocomp':
-        return k(evalComprehension(this, t, f));
-      case 'call':
-        if (t.name === 'print') return evalPrint(this, t.args, f, k);
-        return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
-      case 'template':
-        return evalTemplate(this, t.parts, f, k);
     }
   }
 
