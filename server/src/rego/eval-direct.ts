@@ -11,7 +11,7 @@ import { COMPOSITE, NOTHING, scalarAt } from './eval-input';
 import { lookupKey } from './eval-refs';
 import type { CTerm } from './ir';
 import type { EValue } from './partial';
-import { RegoObject, RegoSet, type Value } from './value';
+import { equalValues, RegoObject, RegoSet, type Value } from './value';
 
 /** The term needs the general path (it may iterate, bind, or call). */
 export const NOT_DIRECT: unique symbol = Symbol('not direct');
@@ -104,4 +104,42 @@ function directRef(ev: Evaluator, t: Extract<CTerm, { t: 'ref' }>, f: Frame): Di
     cur = lookupKey(cur as Value, key as Value);
   }
   return cur as Value | undefined;
+}
+
+/**
+ * `x == {"k": v, ...}` (either side) with constant, distinct keys and direct values, compared
+ * without building the object: true, false, undefined (a side has no value), or NOT_DIRECT.
+ */
+export function directEqualsObject(
+  ev: Evaluator,
+  args: CTerm[],
+  f: Frame,
+): boolean | undefined | typeof NOT_DIRECT {
+  const [a, b] = args;
+  if (a === undefined || b === undefined || args.length !== 2) return NOT_DIRECT;
+  const literal = b.t === 'object' ? b : a.t === 'object' ? a : undefined;
+  if (literal === undefined || literal.entries.length > 8) return NOT_DIRECT;
+  const entries = literal.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const key = (entries[i] as [CTerm, CTerm])[0];
+    if (key.t !== 'val') return NOT_DIRECT;
+    for (let j = 0; j < i; j++) {
+      const before = (entries[j] as [CTerm, CTerm])[0] as Extract<CTerm, { t: 'val' }>;
+      if (equalValues(before.v, key.v)) return NOT_DIRECT;
+    }
+  }
+  const other = directValue(ev, literal === b ? a : b, f);
+  if (other === NOT_DIRECT) return NOT_DIRECT;
+  // Every value is evaluated, as building the object would: one without a value makes it undefined.
+  let equal = other instanceof RegoObject && other.size === entries.length;
+  for (const [key, term] of entries) {
+    const value = directValue(ev, term, f);
+    if (value === NOT_DIRECT) return NOT_DIRECT;
+    if (value === undefined) return undefined;
+    if (equal) {
+      const found = (other as RegoObject).get((key as Extract<CTerm, { t: 'val' }>).v);
+      equal = found !== undefined && equalValues(found, value);
+    }
+  }
+  return other === undefined ? undefined : equal;
 }

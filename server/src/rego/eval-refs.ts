@@ -4,6 +4,7 @@
  * and rules share.
  */
 import type { Evaluator, Frame, VK } from './eval';
+import { directValue, NOT_DIRECT } from './eval-direct';
 import type { CTerm } from './ir';
 import { appendRefStep, type EValue, refText, relateToUnknowns, Unknown } from './partial';
 import { formatRegoValue, num, type RegoNumber, RegoObject, RegoSet, type Value } from './value';
@@ -97,6 +98,12 @@ export function walkValue(ev: Evaluator, v: EValue, path: CTerm[], i: number, f:
     let key: EValue | undefined;
     if (p.t === 'val') key = p.v;
     else if (p.t === 'var') key = f[p.slot];
+    else if (ev.unknowns === undefined) {
+      // A key such as `input.user` in `data.user_roles[input.user]`: one value or none.
+      const direct = directValue(ev, p, f);
+      if (direct === undefined) return false;
+      if (direct !== NOT_DIRECT) key = direct;
+    }
     if (key === undefined) {
       const base: Value = cur;
       if (p.t === 'var') return iterateValue(ev, base, p.slot, path, j + 1, f, k);

@@ -7,6 +7,7 @@
 import type { Location } from '../errors';
 import { formatPath, nodeAt } from './compile';
 import { type DataOverride, type Evaluator, type Frame, type K, ruleCache, type VK } from './eval';
+import { directValue, NOT_DIRECT } from './eval-direct';
 import { COMPOSITE, NOTHING, scalarAtKeys } from './eval-input';
 import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
@@ -65,27 +66,28 @@ function walkData(
     const v = nodeValue(ev, node, base, abs);
     return v === undefined ? false : k(v);
   }
-  const keys = p.t === 'val' ? undefined : childKeys(node, base);
-  return evalKey(
-    ev,
-    p,
-    f,
-    (key) => {
-      if (key instanceof Unknown) return false;
-      const child = node?.children.get(keyOf(key));
-      const baseChild = base === undefined ? undefined : lookupKey(base, key);
-      if (child === undefined && overrides.length === 0) {
-        // Only base data below: walk it as a value (what walkData would do one level down).
-        return baseChild === undefined ? false : walkValue(ev, baseChild, path, i + 1, f, k);
-      }
-      const nextAbs = [...abs, key];
-      if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
-        return false;
-      }
-      return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
-    },
-    keys,
-  );
+  const step = (key: EValue): boolean => {
+    if (key instanceof Unknown) return false;
+    const child = node?.children.get(keyOf(key));
+    const baseChild = base === undefined ? undefined : lookupKey(base, key);
+    if (child === undefined && overrides.length === 0) {
+      // Only base data below: walk it as a value (what walkData would do one level down).
+      return baseChild === undefined ? false : walkValue(ev, baseChild, path, i + 1, f, k);
+    }
+    const nextAbs = [...abs, key];
+    if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
+      return false;
+    }
+    return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
+  };
+  if (p.t === 'val') return step(p.v);
+  if (p.t === 'var' && f[p.slot] !== undefined) return step(f[p.slot] as EValue);
+  if (p.t !== 'var' && ev.unknowns === undefined) {
+    const direct = directValue(ev, p, f);
+    if (direct === undefined) return false;
+    if (direct !== NOT_DIRECT) return step(direct);
+  }
+  return evalKey(ev, p, f, step, childKeys(node, base));
 }
 
 /** The keys under a node: its children's and the base document's. */

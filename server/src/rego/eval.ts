@@ -15,7 +15,7 @@ import {
   evalTemplate,
   iterateCollection,
 } from './eval-closures';
-import { directItems, directValue, NOT_DIRECT } from './eval-direct';
+import { directEqualsObject, directItems, directValue, NOT_DIRECT } from './eval-direct';
 import { COMPOSITE, NOTHING, scalarAt } from './eval-input';
 import { setPath, walkInput, walkValue } from './eval-refs';
 import { callFunction, evalDataRef } from './eval-rules';
@@ -397,6 +397,10 @@ export class Evaluator {
       case 'call':
         if (t.name === 'print') return evalPrint(this, t.args, f, k);
         if (this.unknowns === undefined) {
+          if (t.name === 'equal' && t.target.k === 'builtin' && this.ctx.fnOverrides.size === 0) {
+            const eq = directEqualsObject(this, t.args, f);
+            if (eq !== NOT_DIRECT) return eq === undefined ? false : k(eq);
+          }
           const args = directItems(this, t.args, f);
           if (args !== NOT_DIRECT) return args === undefined ? false : this.evalCall(t, args, k);
         }
