@@ -66,28 +66,49 @@ function walkData(
     const v = nodeValue(ev, node, base, abs);
     return v === undefined ? false : k(v);
   }
-  const step = (key: EValue): boolean => {
-    if (key instanceof Unknown) return false;
-    const child = node?.children.get(keyOf(key));
-    const baseChild = base === undefined ? undefined : lookupKey(base, key);
-    if (child === undefined && overrides.length === 0) {
-      // Only base data below: walk it as a value (what walkData would do one level down).
-      return baseChild === undefined ? false : walkValue(ev, baseChild, path, i + 1, f, k);
-    }
-    const nextAbs = [...abs, key];
-    if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
-      return false;
-    }
-    return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
-  };
-  if (p.t === 'val') return step(p.v);
-  if (p.t === 'var' && f[p.slot] !== undefined) return step(f[p.slot] as EValue);
+  if (p.t === 'val') return walkDataKey(ev, node, base, abs, p.v, path, i, f, k);
+  if (p.t === 'var' && f[p.slot] !== undefined) {
+    return walkDataKey(ev, node, base, abs, f[p.slot] as EValue, path, i, f, k);
+  }
   if (p.t !== 'var' && ev.unknowns === undefined) {
     const direct = directValue(ev, p, f);
     if (direct === undefined) return false;
-    if (direct !== NOT_DIRECT) return step(direct);
+    if (direct !== NOT_DIRECT) return walkDataKey(ev, node, base, abs, direct, path, i, f, k);
   }
-  return evalKey(ev, p, f, step, childKeys(node, base));
+  return evalKey(
+    ev,
+    p,
+    f,
+    (key) => walkDataKey(ev, node, base, abs, key, path, i, f, k),
+    childKeys(node, base),
+  );
+}
+
+/** Walks on from the rule-tree node (or base document) under `key`, the value of `path[i]`. */
+function walkDataKey(
+  ev: Evaluator,
+  node: RuleNode | undefined,
+  base: Value | undefined,
+  abs: Value[],
+  key: EValue,
+  path: CTerm[],
+  i: number,
+  f: Frame,
+  k: VK,
+): boolean {
+  if (key instanceof Unknown) return false;
+  const overrides = ev.ctx.dataOverrides;
+  const child = node?.children.get(keyOf(key));
+  const baseChild = base === undefined ? undefined : lookupKey(base, key);
+  if (child === undefined && overrides.length === 0) {
+    // Only base data below: walk it as a value (what walkData would do one level down).
+    return baseChild === undefined ? false : walkValue(ev, baseChild, path, i + 1, f, k);
+  }
+  const nextAbs = [...abs, key];
+  if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
+    return false;
+  }
+  return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
 }
 
 /** The keys under a node: its children's and the base document's. */
@@ -168,36 +189,51 @@ function nodeValue(
 export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   const cached = ev.ctx.cache?.get(set);
   if (cached !== undefined) return cached === null ? undefined : cached;
-  const v = guarded(ev, set, () => {
+  enterRule(ev, set);
+  let v: EValue | undefined;
+  try {
     switch (set.kind) {
       case 'complete':
-        return evalComplete(ev, set);
+        v = evalComplete(ev, set);
+        break;
       case 'set':
-        return evalSet(ev, set, undefined);
+        v = evalSet(ev, set, undefined);
+        break;
       case 'object':
-        return evalObject(ev, set, undefined);
-      default:
-        return undefined;
+        v = evalObject(ev, set, undefined);
+        break;
     }
-  });
+  } finally {
+    leaveRule(ev);
+  }
   ruleCache(ev.ctx).set(set, v ?? null);
   return v;
 }
 
 /** Runs a rule evaluation under the depth limit and the run-time recursion guard. */
 function guarded<T>(ev: Evaluator, set: RuleSet, run: () => T): T {
+  enterRule(ev, set);
+  try {
+    return run();
+  } finally {
+    leaveRule(ev);
+  }
+}
+
+/** Starts evaluating a rule: the recursion guard (`with` can make recursion at run time) and the depth limit. */
+function enterRule(ev: Evaluator, set: RuleSet): void {
   const active = ev.active;
   if (active.includes(set)) {
     throw new EvalHalt('rego_recursion_error', `rule ${formatPath(set.path)} is recursive`);
   }
-  active.push(set);
   ev.limits.enter();
-  try {
-    return run();
-  } finally {
-    ev.limits.leave();
-    active.pop();
-  }
+  active.push(set);
+}
+
+/** Ends what `enterRule` started. */
+function leaveRule(ev: Evaluator): void {
+  ev.limits.leave();
+  ev.active.pop();
 }
 
 /** The value of `p[key]` for a partial set or object, evaluating only the clauses that can match. */
@@ -399,6 +435,7 @@ function overlaps(a: readonly Value[], b: readonly Value[]): boolean {
 export function defaultValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   const d = set.default;
   if (!d) return undefined;
+  if (d.value.t === 'val') return d.value.v;
   const f: Frame = new Array(d.nslots);
   let out: EValue | undefined;
   ev.evalTerm(d.value, f, (v) => {
