@@ -290,28 +290,21 @@ function runDefinite(
   onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
   info: ClauseRunInfo | undefined,
 ): boolean {
-  let held = false;
-  const value = clause.value;
-  const origin = clause.origin;
-  const stop = ev.evalBody(clause.body, 0, f, () => {
-    held = true;
-    return onSolution(value, origin);
-  });
-  if (stop || held) {
-    if (held && info) info.exhaustive = true;
-    return stop;
-  }
-  for (const el of clause.elses) {
-    ev.stats.ruleBodies++;
-    const elValue = el.value ?? TRUE_TERM;
-    const elOrigin = el.origin;
-    const elStop = ev.evalBody(el.body, 0, f, () => {
+  const elses = clause.elses;
+  // Branch -1 is the clause's own body, then its `else`s in order.
+  for (let b = -1; b < elses.length; b++) {
+    const el = b < 0 ? undefined : (elses[b] as CElse);
+    if (el) ev.stats.ruleBodies++;
+    const value = el ? (el.value ?? TRUE_TERM) : clause.value;
+    const origin = el ? el.origin : clause.origin;
+    let held = false;
+    const stop = ev.evalBody(el ? el.body : clause.body, 0, f, () => {
       held = true;
-      return onSolution(elValue, elOrigin);
+      return onSolution(value, origin);
     });
-    if (elStop || held) {
+    if (stop || held) {
       if (held && info) info.exhaustive = true;
-      return elStop;
+      return stop;
     }
   }
   return false;
