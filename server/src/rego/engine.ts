@@ -8,7 +8,7 @@ import type { BuiltinContext } from './builtins/registry';
 import { builtinResolver, type CompileOptions, renameDuplicateTests } from './capabilities';
 import { compileModules, compileQueryBody, type Policy } from './compile';
 import type { CoverageHits } from './coverage';
-import { type EvalStats, Evaluator, type Frame } from './eval';
+import { type EvalStats, Evaluator, type Frame, newContext } from './eval';
 import type { CQuery, CTerm } from './ir';
 import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
 import { type ParseModuleResult, parseModule, parseQuery } from './parser';
@@ -138,6 +138,55 @@ function cachedFromJson(data: JsonValue): Value {
   return v;
 }
 
+/**
+ * What builtins see of one evaluation. Everything costly is made on first use: most decisions
+ * never read the clock or the memo, so an evaluation does not pay for a BigInt or a Map it
+ * never needs. The clock is still read once, at the start, so `time.now_ns()` is fixed.
+ */
+class EvalBuiltins implements BuiltinContext {
+  private now: bigint | undefined;
+  private memo: Map<string, Value> | undefined;
+  private boundCharge: ((n: number) => void) | undefined;
+  readonly print: (message: string) => void;
+  readonly allowHttpSend: boolean;
+
+  constructor(
+    private readonly limits: LimitTracker,
+    private readonly startMs: number,
+    options: EvalOptions,
+  ) {
+    this.now = options.nowNs;
+    this.print = options.print ?? discard;
+    this.allowHttpSend = options.allowHttpSend === true;
+  }
+
+  /** The evaluation's "now" (the given clock, else the start of the evaluation). */
+  get nowNs(): bigint {
+    if (this.now === undefined) this.now = BigInt(this.startMs) * 1_000_000n;
+    return this.now;
+  }
+
+  /** The per-evaluation memo, made on first use. */
+  get cache(): Map<string, Value> {
+    if (this.memo === undefined) this.memo = new Map();
+    return this.memo;
+  }
+
+  /** Charges the evaluation's limits; a function of its own, as builtins pass it on. */
+  get charge(): (n: number) => void {
+    if (this.boundCharge === undefined) this.boundCharge = (n) => this.limits.charge(n);
+    return this.boundCharge;
+  }
+
+  /** Milliseconds left before the deadline. */
+  remainingMs(): number {
+    return this.limits.remainingMs();
+  }
+}
+
+/** The print sink when none is given. */
+function discard(): void {}
+
 /** Builds an evaluator for one evaluation. */
 export function createEvaluator(
   policy: Policy,
@@ -145,33 +194,54 @@ export function createEvaluator(
   values: EvalValues,
   querySource?: string,
 ): Evaluator {
-  const prefixes: string[][] = [];
-  for (const u of options.unknowns ?? []) {
-    const p = parseUnknownPrefix(u);
-    if (p && p.root === 'input') prefixes.push(p.path);
+  let prefixes: string[][] | undefined;
+  if (options.unknowns !== undefined && options.unknowns.length > 0) {
+    prefixes = [];
+    for (const u of options.unknowns) {
+      const p = parseUnknownPrefix(u);
+      if (p && p.root === 'input') prefixes.push(p.path);
+    }
+    if (prefixes.length === 0) prefixes = undefined;
   }
-  const input = values.input ?? (options.input === undefined ? undefined : fromJson(options.input));
-  const data = values.data ?? (options.data === undefined ? new RegoObject() : cachedFromJson(options.data));
+  const startMs = Date.now();
   const limits = new LimitTracker(options.limits);
-  const builtins: BuiltinContext = {
-    nowNs: options.nowNs ?? BigInt(Date.now()) * 1_000_000n,
-    print: options.print ?? (() => undefined),
-    cache: new Map(),
-    charge: (n) => limits.charge(n),
-    allowHttpSend: options.allowHttpSend === true,
-    remainingMs: () => limits.remainingMs(),
-  };
-  const setup = {
-    ...(options.stats ? { stats: options.stats } : {}),
-    ...(options.coverage ? { coverage: options.coverage } : {}),
+  const data = values.data ?? (options.data === undefined ? EMPTY_DATA : cachedFromJson(options.data));
+  // JSON input is converted on first need: refs with constant keys read scalars straight from it.
+  const pending = values.input === undefined && options.input !== undefined && prefixes === undefined;
+  const input =
+    values.input ?? (options.input === undefined || pending ? undefined : fromJson(options.input));
+  return new Evaluator({
     policy,
-    ctx: { input, data, dataOverrides: [], fnOverrides: new Map(), cache: new Map() },
+    ctx: newContext(input, pending ? options.input : undefined, data),
     limits,
     strict: options.strictBuiltinErrors === true,
-    unknowns: prefixes.length > 0 ? prefixes : undefined,
-    builtins,
-  };
-  return new Evaluator(querySource === undefined ? setup : { ...setup, querySource });
+    unknowns: prefixes,
+    builtins: new EvalBuiltins(limits, startMs, options),
+    querySource,
+    stats: options.stats,
+    coverage: options.coverage,
+  });
+}
+
+/** The data document when none is given (never written to: `with` makes copies). */
+const EMPTY_DATA = new RegoObject();
+
+/** A query's evaluation plan, made once per prepared query. */
+interface QueryPlan {
+  /** The term a one-expression query reports even when false (see `capturesValue`). */
+  capture: CTerm | undefined;
+}
+
+const plans = new WeakMap<CQuery, QueryPlan>();
+
+/** The plan of a compiled query: walked once, not per evaluation. */
+function planOf(q: CQuery): QueryPlan {
+  let plan = plans.get(q);
+  if (plan === undefined) {
+    plan = { capture: capturesValue(q) };
+    plans.set(q, plan);
+  }
+  return plan;
 }
 
 /** Evaluates a prepared query, returning results as Rego values. */
@@ -180,48 +250,57 @@ export function evaluateQueryValues(
   options: EvalOptions,
   values: EvalValues = {},
 ): { results: ValueResult[]; errors: ClearanceError[] } {
-  const results: ValueResult[] = [];
   try {
     const ev = createEvaluator(query.policy, options, values, query.text);
     const q = query.compiled;
-    const f: Frame = new Array(q.nslots);
-    const exprValues: EValue[] = new Array(q.exprs.length);
-    const capture = capturesValue(q);
-    const run = (i: number): boolean => {
-      const e = q.body.exprs[i];
-      if (e === undefined) {
-        const bindings = new Map<string, EValue>();
-        for (const v of q.vars) {
-          const val = f[v.slot];
-          if (val !== undefined) bindings.set(v.name, val);
-        }
-        results.push({ bindings, expressions: [...exprValues] });
-        return false;
-      }
-      if (capture && !ev.unknowns) {
-        ev.limits.step();
-        return ev.evalTerm(capture, f, (v) => {
-          exprValues[e.index] = v;
-          return run(i + 1);
-        });
-      }
-      return ev.evalExpr(
-        e,
-        f,
-        () => run(i + 1),
-        (v) => {
-          exprValues[e.index] = v;
-        },
-      );
-    };
-    withValueMeter(
+    const capture = ev.unknowns ? undefined : planOf(q).capture;
+    const results = withValueMeter(
       (n) => ev.limits.charge(n),
-      () => run(0),
+      (): ValueResult[] => {
+        if (capture === undefined) return enumerate(ev, q);
+        // The common decision shape (`data.a.b.allow`): one ground term, so at most one result.
+        const found: ValueResult[] = [];
+        ev.limits.step();
+        ev.evalTerm(capture, new Array(q.nslots), (v) => {
+          found.push({ bindings: new Map(), expressions: [v] });
+          return false;
+        });
+        return found;
+      },
     );
     return { results, errors: [] };
   } catch (e) {
     return { results: [], errors: [toError(e)] };
   }
+}
+
+/** Every solution of a query, with its bindings and expression values. */
+function enumerate(ev: Evaluator, q: CQuery): ValueResult[] {
+  const results: ValueResult[] = [];
+  const f: Frame = new Array(q.nslots);
+  const exprValues: EValue[] = new Array(q.exprs.length);
+  const run = (i: number): boolean => {
+    const e = q.body.exprs[i];
+    if (e === undefined) {
+      const bindings = new Map<string, EValue>();
+      for (const v of q.vars) {
+        const val = f[v.slot];
+        if (val !== undefined) bindings.set(v.name, val);
+      }
+      results.push({ bindings, expressions: [...exprValues] });
+      return false;
+    }
+    return ev.evalExpr(
+      e,
+      f,
+      () => run(i + 1),
+      (v) => {
+        exprValues[e.index] = v;
+      },
+    );
+  };
+  run(0);
+  return results;
 }
 
 /**
@@ -252,10 +331,13 @@ export function evaluateQuery(
 ): { results: QueryResult[]; errors: ClearanceError[] } {
   const { results, errors } = evaluateQueryValues(query, options);
   return {
-    results: results.map((r) => ({
-      bindings: Object.fromEntries([...r.bindings].map(([k, v]) => [k, evalueToJson(v)])),
-      expressions: r.expressions.map((v) => (v === undefined ? null : evalueToJson(v))),
-    })),
+    results: results.map((r) => {
+      const bindings =
+        r.bindings.size === 0
+          ? {}
+          : Object.fromEntries([...r.bindings].map(([k, v]) => [k, evalueToJson(v)]));
+      return { bindings, expressions: r.expressions.map((v) => (v === undefined ? null : evalueToJson(v))) };
+    }),
     errors,
   };
 }

@@ -103,10 +103,11 @@ export function evalComprehension(ev: Evaluator, t: Comprehension, f: Frame): EV
   ev.stats.comprehensions++;
   const key = ev.unknowns ? undefined : cacheKeyOf(t, f);
   if (key === undefined) return computeComprehension(ev, t, f);
-  let byTerm = ev.comprehensionCache.get(ev.ctx.cache);
+  if (ev.comprehensionCache === undefined) ev.comprehensionCache = new WeakMap();
+  let byTerm = ev.comprehensionCache.get(ev.ctx);
   if (!byTerm) {
     byTerm = new Map();
-    ev.comprehensionCache.set(ev.ctx.cache, byTerm);
+    ev.comprehensionCache.set(ev.ctx, byTerm);
   }
   let byKey = byTerm.get(t);
   if (!byKey) {

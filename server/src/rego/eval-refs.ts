@@ -4,9 +4,10 @@
  * and rules share.
  */
 import type { Evaluator, Frame, VK } from './eval';
+import { directValue, NOT_DIRECT } from './eval-direct';
 import type { CTerm } from './ir';
 import { appendRefStep, type EValue, refText, relateToUnknowns, Unknown } from './partial';
-import { formatRegoValue, num, RegoObject, RegoSet, type Value } from './value';
+import { formatRegoValue, num, type RegoNumber, RegoObject, RegoSet, type Value } from './value';
 
 /** Walks `input` tracking the path, so reads under unknown prefixes become Unknown. */
 export function walkInput(
@@ -97,8 +98,15 @@ export function walkValue(ev: Evaluator, v: EValue, path: CTerm[], i: number, f:
     let key: EValue | undefined;
     if (p.t === 'val') key = p.v;
     else if (p.t === 'var') key = f[p.slot];
+    else if (ev.unknowns === undefined) {
+      // A key such as `input.user` in `data.user_roles[input.user]`: one value or none.
+      const direct = directValue(ev, p, f);
+      if (direct === undefined) return false;
+      if (direct !== NOT_DIRECT) key = direct;
+    }
     if (key === undefined) {
       const base: Value = cur;
+      if (p.t === 'var') return iterateValue(ev, base, p.slot, path, j + 1, f, k);
       return evalKey(
         ev,
         p,
@@ -119,6 +127,59 @@ export function walkValue(ev: Evaluator, v: EValue, path: CTerm[], i: number, f:
     cur = next;
   }
   return k(cur);
+}
+
+/**
+ * Iterates a collection for a ref step that is an unbound variable (`roles[_]`), binding each key
+ * to `slot` and walking on from its value: `evalKey` and `lookupKey` without the list of keys.
+ */
+function iterateValue(
+  ev: Evaluator,
+  base: Value,
+  slot: number,
+  path: CTerm[],
+  i: number,
+  f: Frame,
+  k: VK,
+): boolean {
+  try {
+    if (Array.isArray(base)) {
+      for (let n = 0; n < base.length; n++) {
+        ev.limits.step();
+        const next = base[n];
+        f[slot] = indexNumber(n);
+        if (next !== undefined && walkValue(ev, next, path, i, f, k)) return true;
+      }
+    } else if (base instanceof RegoObject) {
+      for (const [key, next] of base.entries()) {
+        ev.limits.step();
+        f[slot] = key;
+        if (walkValue(ev, next, path, i, f, k)) return true;
+      }
+    } else if (base instanceof RegoSet) {
+      for (const member of base.values()) {
+        ev.limits.step();
+        f[slot] = member;
+        if (walkValue(ev, member, path, i, f, k)) return true;
+      }
+    }
+    return false;
+  } finally {
+    f[slot] = undefined;
+  }
+}
+
+const indexNumbers: RegoNumber[] = [];
+
+/** The Rego number of an array index; small ones are shared, as iterations make them constantly. */
+export function indexNumber(i: number): RegoNumber {
+  if (i >= 1024) return num(i);
+  let n = indexNumbers[i];
+  if (n === undefined) {
+    n = num(i);
+    indexNumbers[i] = n;
+  }
+  return n;
 }
 
 /** Extends an Unknown along the rest of a ref path; unbound variables become Unknown. */
@@ -168,7 +229,7 @@ export function lookupKey(v: Value, key: Value): Value | undefined {
 
 /** Keys of a collection: indices, object keys, or set members. */
 export function keysOf(v: Value): Value[] {
-  if (Array.isArray(v)) return v.map((_, i) => num(i));
+  if (Array.isArray(v)) return v.map((_, i) => indexNumber(i));
   if (v instanceof RegoObject) return v.keys();
   if (v instanceof RegoSet) return v.values();
   return [];
@@ -176,7 +237,7 @@ export function keysOf(v: Value): Value[] {
 
 /** `[key, value]` pairs of a collection (sets pair each member with itself). */
 export function entriesOf(v: Value): Array<[Value, Value]> {
-  if (Array.isArray(v)) return v.map((x, i) => [num(i), x]);
+  if (Array.isArray(v)) return v.map((x, i) => [indexNumber(i), x]);
   if (v instanceof RegoObject) return v.entries();
   if (v instanceof RegoSet) return v.values().map((x) => [x, x]);
   return [];

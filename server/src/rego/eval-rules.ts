@@ -8,13 +8,15 @@
 import type { Location } from '../errors';
 import { formatPath, nodeAt } from './compile';
 import { markCovered } from './coverage';
-import type { Evaluator, Frame, K, VK } from './eval';
+import { type DataOverride, type Evaluator, type Frame, type K, ruleCache, type VK } from './eval';
+import { directValue, NOT_DIRECT } from './eval-direct';
+import { COMPOSITE, NOTHING, scalarAtKeys } from './eval-input';
 import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import type { CElse, ClauseOrigin, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { EvalHalt } from './limits';
 import { anyUnknown, appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
-import { selectCandidates, selectRuleIndex } from './rule-index';
+import { lookupPath, selectCandidates, selectRuleIndex } from './rule-index';
 import { equalValues, keyOf, RegoObject, RegoSet, type Value } from './value';
 
 const TRUE_TERM: CTerm = { t: 'val', v: true };
@@ -51,7 +53,7 @@ function walkData(
       p &&
       node.children.size === 0 &&
       (set.kind === 'set' || set.kind === 'object') &&
-      !ev.ctx.cache.has(set)
+      !ev.ctx.cache?.has(set)
     ) {
       const key = p.t === 'val' ? p.v : p.t === 'var' ? f[p.slot] : undefined;
       if (key !== undefined && !(key instanceof Unknown)) {
@@ -66,23 +68,49 @@ function walkData(
     const v = nodeValue(ev, node, base, abs);
     return v === undefined ? false : k(v);
   }
-  const keys = p.t === 'val' ? undefined : childKeys(node, base);
+  if (p.t === 'val') return walkDataKey(ev, node, base, abs, p.v, path, i, f, k);
+  if (p.t === 'var' && f[p.slot] !== undefined) {
+    return walkDataKey(ev, node, base, abs, f[p.slot] as EValue, path, i, f, k);
+  }
+  if (p.t !== 'var' && ev.unknowns === undefined) {
+    const direct = directValue(ev, p, f);
+    if (direct === undefined) return false;
+    if (direct !== NOT_DIRECT) return walkDataKey(ev, node, base, abs, direct, path, i, f, k);
+  }
   return evalKey(
     ev,
     p,
     f,
-    (key) => {
-      if (key instanceof Unknown) return false;
-      const child = node?.children.get(keyOf(key));
-      const baseChild = base === undefined ? undefined : lookupKey(base, key);
-      const nextAbs = [...abs, key];
-      if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
-        return false;
-      }
-      return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
-    },
-    keys,
+    (key) => walkDataKey(ev, node, base, abs, key, path, i, f, k),
+    childKeys(node, base),
   );
+}
+
+/** Walks on from the rule-tree node (or base document) under `key`, the value of `path[i]`. */
+function walkDataKey(
+  ev: Evaluator,
+  node: RuleNode | undefined,
+  base: Value | undefined,
+  abs: Value[],
+  key: EValue,
+  path: CTerm[],
+  i: number,
+  f: Frame,
+  k: VK,
+): boolean {
+  if (key instanceof Unknown) return false;
+  const overrides = ev.ctx.dataOverrides;
+  const child = node?.children.get(keyOf(key));
+  const baseChild = base === undefined ? undefined : lookupKey(base, key);
+  if (child === undefined && overrides.length === 0) {
+    // Only base data below: walk it as a value (what walkData would do one level down).
+    return baseChild === undefined ? false : walkValue(ev, baseChild, path, i + 1, f, k);
+  }
+  const nextAbs = [...abs, key];
+  if (!child && baseChild === undefined && !(overrides.length > 0 && overrideBelow(overrides, nextAbs))) {
+    return false;
+  }
+  return walkData(ev, child?.node, baseChild, nextAbs, path, i + 1, f, k);
 }
 
 /** The keys under a node: its children's and the base document's. */
@@ -94,7 +122,7 @@ function childKeys(node: RuleNode | undefined, base: Value | undefined): Value {
 }
 
 /** The override whose path is exactly `abs` (latest wins). */
-function findOverride(overrides: Array<{ path: Value[]; value: EValue }>, abs: Value[]) {
+function findOverride(overrides: readonly DataOverride[], abs: Value[]) {
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i] as { path: Value[]; value: EValue };
     if (o.path.length === abs.length && o.path.every((p, j) => equalValues(p, abs[j] as Value))) return o;
@@ -103,7 +131,7 @@ function findOverride(overrides: Array<{ path: Value[]; value: EValue }>, abs: V
 }
 
 /** True when some override lies at or below `abs`. */
-function overrideBelow(overrides: Array<{ path: Value[] }>, abs: Value[]): boolean {
+function overrideBelow(overrides: readonly DataOverride[], abs: Value[]): boolean {
   return overrides.some(
     (o) => o.path.length >= abs.length && abs.every((p, j) => equalValues(p, o.path[j] as Value)),
   );
@@ -161,37 +189,53 @@ function nodeValue(
 
 /** A rule set's whole value (cached per `with` context). */
 export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefined {
-  const cached = ev.ctx.cache.get(set);
+  const cached = ev.ctx.cache?.get(set);
   if (cached !== undefined) return cached === null ? undefined : cached;
-  const v = guarded(ev, set, () => {
+  enterRule(ev, set);
+  let v: EValue | undefined;
+  try {
     switch (set.kind) {
       case 'complete':
-        return evalComplete(ev, set);
+        v = evalComplete(ev, set);
+        break;
       case 'set':
-        return evalSet(ev, set, undefined);
+        v = evalSet(ev, set, undefined);
+        break;
       case 'object':
-        return evalObject(ev, set, undefined);
-      default:
-        return undefined;
+        v = evalObject(ev, set, undefined);
+        break;
     }
-  });
-  ev.ctx.cache.set(set, v ?? null);
+  } finally {
+    leaveRule(ev);
+  }
+  ruleCache(ev.ctx).set(set, v ?? null);
   return v;
 }
 
 /** Runs a rule evaluation under the depth limit and the run-time recursion guard. */
 function guarded<T>(ev: Evaluator, set: RuleSet, run: () => T): T {
-  if (ev.active.has(set)) {
-    throw new EvalHalt('rego_recursion_error', `rule ${formatPath(set.path)} is recursive`);
-  }
-  ev.active.add(set);
-  ev.limits.enter();
+  enterRule(ev, set);
   try {
     return run();
   } finally {
-    ev.limits.leave();
-    ev.active.delete(set);
+    leaveRule(ev);
   }
+}
+
+/** Starts evaluating a rule: the recursion guard (`with` can make recursion at run time) and the depth limit. */
+function enterRule(ev: Evaluator, set: RuleSet): void {
+  const active = ev.active;
+  if (active.includes(set)) {
+    throw new EvalHalt('rego_recursion_error', `rule ${formatPath(set.path)} is recursive`);
+  }
+  ev.limits.enter();
+  active.push(set);
+}
+
+/** Ends what `enterRule` started. */
+function leaveRule(ev: Evaluator): void {
+  ev.limits.leave();
+  ev.active.pop();
 }
 
 /** The value of `p[key]` for a partial set or object, evaluating only the clauses that can match. */
@@ -236,12 +280,44 @@ export function runClause(
       return inner(value, origin);
     };
   }
+  if (ev.unknowns === undefined) return runDefinite(ev, clause, f, onSolution, info);
   const first = runBranch(ev, clause.body, clause.value, clause.origin, f, onSolution);
   if (first.definite && info) info.exhaustive = true;
   if (first.stop || first.definite) return first.stop;
   return withGuards(ev, negation(first.conditional), 0, () =>
     runElses(ev, clause.elses, 0, f, onSolution, info),
   );
+}
+
+/**
+ * `runClause` without unknowns: no residual is ever recorded, so every solution holds for certain
+ * and the first branch with a solution is the clause's (nothing to collect for the `else`s).
+ */
+function runDefinite(
+  ev: Evaluator,
+  clause: CRule,
+  f: Frame,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+  info: ClauseRunInfo | undefined,
+): boolean {
+  const elses = clause.elses;
+  // Branch -1 is the clause's own body, then its `else`s in order.
+  for (let b = -1; b < elses.length; b++) {
+    const el = b < 0 ? undefined : (elses[b] as CElse);
+    if (el) ev.stats.ruleBodies++;
+    const value = el ? (el.value ?? TRUE_TERM) : clause.value;
+    const origin = el ? el.origin : clause.origin;
+    let held = false;
+    const stop = ev.evalBody(el ? el.body : clause.body, 0, f, () => {
+      held = true;
+      return onSolution(value, origin);
+    });
+    if (stop || held) {
+      if (held && info) info.exhaustive = true;
+      return stop;
+    }
+  }
+  return false;
 }
 
 /** Runs `else` branches from `i`; the guards of the branches before it are already pushed. */
@@ -339,10 +415,16 @@ function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
 export function selectClauses(ev: Evaluator, set: RuleSet): CRule[] {
   const index = selectRuleIndex(set);
   if (!index) return set.clauses;
-  const input = ev.ctx.input;
+  const json = ev.ctx.json;
+  if (json !== undefined) {
+    // The input is not converted yet (and there are no unknowns): read the indexed path from it.
+    const read = scalarAtKeys(json, index.path);
+    if (read !== COMPOSITE) return selectCandidates(set, index, read === NOTHING ? undefined : read);
+  }
+  const input = ev.inputValue();
   if (input instanceof Unknown) return set.clauses;
   if (ev.unknowns?.some((u) => overlaps(u, index.path))) return set.clauses;
-  return selectCandidates(set, index, input);
+  return selectCandidates(set, index, input === undefined ? undefined : lookupPath(input, index.path));
 }
 
 /** True when one path is a prefix of the other. */
@@ -357,6 +439,7 @@ export function defaultValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   const d = set.default;
   if (!d) return undefined;
   if (ev.coverage) markCovered(ev.coverage, d.origin.headLocation);
+  if (d.value.t === 'val') return d.value.v;
   const f: Frame = new Array(d.nslots);
   let out: EValue | undefined;
   ev.evalTerm(d.value, f, (v) => {

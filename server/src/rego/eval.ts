@@ -16,13 +16,23 @@ import {
   evalTemplate,
   iterateCollection,
 } from './eval-closures';
+import { directEqualsObject, directItems, directValue, NOT_DIRECT } from './eval-direct';
+import { COMPOSITE, NOTHING, scalarAt } from './eval-input';
 import { setPath, walkInput, walkValue } from './eval-refs';
 import { callFunction, evalDataRef } from './eval-rules';
 import type { CallTarget, CBody, CExpr, CTerm, CWith, RuleSet } from './ir';
 import { EvalHalt, type LimitTracker } from './limits';
 import { anyUnknown, type EValue, renderCall, renderOperand, Unknown } from './partial';
 import { pairTerms } from './safety';
-import { equalValues, formatRegoValue, RegoObject, RegoSet, type Value } from './value';
+import {
+  equalValues,
+  formatRegoValue,
+  fromJson,
+  type JsonValue,
+  RegoObject,
+  RegoSet,
+  type Value,
+} from './value';
 
 /** A clause's variable slots. */
 export type Frame = Array<EValue | undefined>;
@@ -33,14 +43,41 @@ export type K = () => boolean;
 /** Continuation receiving a value. */
 export type VK = (v: EValue) => boolean;
 
+/** A `with data...` replacement. */
+export type DataOverride = { path: Value[]; value: EValue };
+
+/** A `with` replacement of a function: a value, or another function. */
+export type FnOverride = { value?: EValue; target?: CWith['fnValue'] };
+
 /** Everything `with` can replace, plus the rule cache that goes with it. */
 export interface EvalContext {
+  /** The input, once converted (see `json`). */
   input: EValue | undefined;
+  /** The input as given, while not yet converted to a Rego value (then `input` is undefined). */
+  json: JsonValue | undefined;
   data: Value;
-  dataOverrides: Array<{ path: Value[]; value: EValue }>;
-  fnOverrides: Map<string, { value?: EValue; target?: CWith['fnValue'] }>;
-  cache: Map<RuleSet, EValue | null>;
+  dataOverrides: readonly DataOverride[];
+  fnOverrides: ReadonlyMap<string, FnOverride>;
+  /** Rule values computed in this context (made on the first rule evaluated). */
+  cache: Map<RuleSet, EValue | null> | undefined;
 }
+
+const noDataOverrides: readonly DataOverride[] = [];
+const noFnOverrides: ReadonlyMap<string, FnOverride> = new Map();
+
+/** A context without `with` replacements: nothing in it is allocated before it is needed. */
+export function newContext(input: EValue | undefined, json: JsonValue | undefined, data: Value): EvalContext {
+  return { input, json, data, dataOverrides: noDataOverrides, fnOverrides: noFnOverrides, cache: undefined };
+}
+
+/** The rule cache of a context, made on first use. */
+export function ruleCache(ctx: EvalContext): Map<RuleSet, EValue | null> {
+  if (ctx.cache === undefined) ctx.cache = new Map();
+  return ctx.cache;
+}
+
+/** Stats of evaluations nobody asked to count (written, never read). */
+const uncounted: EvalStats = { ruleBodies: 0, comprehensions: 0, comprehensionCacheHits: 0 };
 
 /** Counters of the work one evaluation did (for tests and benchmarks, not for timing). */
 export interface EvalStats {
@@ -59,10 +96,10 @@ export interface EvaluatorSetup {
   strict: boolean;
   unknowns: string[][] | undefined;
   builtins: BuiltinContext;
-  querySource?: string;
-  stats?: EvalStats;
+  querySource?: string | undefined;
+  stats?: EvalStats | undefined;
   /** Lines covered so far (`opa test --coverage`), when coverage is wanted. */
-  coverage?: CoverageHits;
+  coverage?: CoverageHits | undefined;
 }
 
 /** Evaluates compiled bodies against one input and data document. */
@@ -77,16 +114,16 @@ export class Evaluator {
   readonly residuals: string[] = [];
   readonly builtins: BuiltinContext;
   /** Rule sets being evaluated, to catch recursion that `with` makes possible at run time. */
-  readonly active = new Set<RuleSet>();
+  readonly active: RuleSet[] = [];
   /** What this evaluation did, counted. */
   readonly stats: EvalStats;
   /** Lines covered, when the caller measures coverage. */
   readonly coverage: CoverageHits | undefined;
   /**
-   * Comprehension results per `with` context (keyed by the context's rule cache, which every new
-   * context replaces), then per comprehension and the values of the variables it captures.
+   * Comprehension results per `with` context (every `with` makes a new context), then per
+   * comprehension and the values of the variables it captures; made on the first comprehension.
    */
-  readonly comprehensionCache = new WeakMap<object, Map<CTerm, Map<string, EValue>>>();
+  comprehensionCache: WeakMap<EvalContext, Map<CTerm, Map<string, EValue>>> | undefined;
   private readonly querySource: string | undefined;
 
   constructor(setup: EvaluatorSetup) {
@@ -97,7 +134,7 @@ export class Evaluator {
     this.unknowns = setup.unknowns;
     this.builtins = setup.builtins;
     this.querySource = setup.querySource;
-    this.stats = setup.stats ?? { ruleBodies: 0, comprehensions: 0, comprehensionCacheHits: 0 };
+    this.stats = setup.stats ?? uncounted;
     this.coverage = setup.coverage;
   }
 
@@ -178,19 +215,23 @@ export class Evaluator {
     const valueTerms = withs.map((w) => (w.fnValue ? ({ t: 'val', v: null } as CTerm) : w.value));
     return this.evalItems(valueTerms, f, (values) => {
       const saved = this.ctx;
-      const next: EvalContext = {
-        input: saved.input,
-        data: saved.data,
-        dataOverrides: [...saved.dataOverrides],
-        fnOverrides: new Map(saved.fnOverrides),
-        cache: new Map(),
-      };
+      const dataOverrides = [...saved.dataOverrides];
+      const fnOverrides = new Map(saved.fnOverrides);
+      let input = this.inputValue();
       withs.forEach((w, i) => {
         const v = values[i] as EValue;
-        if (w.target === 'input') next.input = setPath(next.input, w.path, v);
-        else if (w.target === 'data') next.dataOverrides.push({ path: w.path, value: v });
-        else if (w.fnKey) next.fnOverrides.set(w.fnKey, w.fnValue ? { target: w.fnValue } : { value: v });
+        if (w.target === 'input') input = setPath(input, w.path, v);
+        else if (w.target === 'data') dataOverrides.push({ path: w.path, value: v });
+        else if (w.fnKey) fnOverrides.set(w.fnKey, w.fnValue ? { target: w.fnValue } : { value: v });
       });
+      const next: EvalContext = {
+        input,
+        json: undefined,
+        data: saved.data,
+        dataOverrides,
+        fnOverrides,
+        cache: undefined,
+      };
       this.ctx = next;
       try {
         return this.evalExprCore(
@@ -349,6 +390,37 @@ export class Evaluator {
       case 'ref':
         return this.evalRef(t, f, k);
       case 'array':
+      case 'set':
+      case 'object':
+        if (this.unknowns === undefined) {
+          const v = directValue(this, t, f);
+          if (v !== NOT_DIRECT) return v === undefined ? false : k(v);
+        }
+        return this.evalCollection(t, f, k);
+      case 'acomp':
+      case 'scomp':
+      case 'ocomp':
+        return k(evalComprehension(this, t, f));
+      case 'call':
+        if (t.name === 'print') return evalPrint(this, t.args, f, k);
+        if (this.unknowns === undefined) {
+          if (t.name === 'equal' && t.target.k === 'builtin' && this.ctx.fnOverrides.size === 0) {
+            const eq = directEqualsObject(this, t.args, f);
+            if (eq !== NOT_DIRECT) return eq === undefined ? false : k(eq);
+          }
+          const args = directItems(this, t.args, f);
+          if (args !== NOT_DIRECT) return args === undefined ? false : this.evalCall(t, args, k);
+        }
+        return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
+      case 'template':
+        return evalTemplate(this, t.parts, f, k, t.sets);
+    }
+  }
+
+  /** Evaluates an array, set or object term whose items may iterate. */
+  private evalCollection(t: Extract<CTerm, { t: 'array' | 'set' | 'object' }>, f: Frame, k: VK): boolean {
+    switch (t.t) {
+      case 'array':
         return this.evalItems(t.items, f, (vs) =>
           k(anyUnknown(vs) ? renderComposite('[', vs, ']') : (vs as Value[])),
         );
@@ -366,15 +438,6 @@ export class Evaluator {
           return k(o);
         });
       }
-      case 'acomp':
-      case 'scomp':
-      case 'ocomp':
-        return k(evalComprehension(this, t, f));
-      case 'call':
-        if (t.name === 'print') return evalPrint(this, t.args, f, k);
-        return this.evalItems(t.args, f, (args) => this.evalCall(t, args, k));
-      case 'template':
-        return evalTemplate(this, t.parts, f, k, t.sets);
     }
   }
 
@@ -419,7 +482,7 @@ export class Evaluator {
       const saved = this.ctx;
       const inner = new Map(saved.fnOverrides);
       inner.delete(key);
-      this.ctx = { ...saved, fnOverrides: inner, cache: new Map() };
+      this.ctx = { ...saved, fnOverrides: inner, cache: undefined };
       try {
         return this.invoke(t, target, args, k);
       } finally {
@@ -471,9 +534,26 @@ export class Evaluator {
     return this.evalTerm(head, f, (v) => walkValue(this, v, t.path, 0, f, k));
   }
 
+  /** The input as a Rego value, converting the JSON it was given on first need. */
+  inputValue(): EValue | undefined {
+    const ctx = this.ctx;
+    if (ctx.json !== undefined) {
+      ctx.input = fromJson(ctx.json);
+      ctx.json = undefined;
+    }
+    return ctx.input;
+  }
+
   /** Evaluates `input...`, honouring unknown prefixes. */
   private evalInputRef(path: CTerm[], f: Frame, k: VK): boolean {
-    const input = this.ctx.input;
+    const json = this.ctx.json;
+    if (json !== undefined) {
+      // Not converted yet: a path of constant keys to a scalar reads the JSON alone.
+      const leaf = scalarAt(json, path, f);
+      if (leaf === NOTHING) return false;
+      if (leaf !== COMPOSITE) return k(leaf);
+    }
+    const input = this.inputValue();
     if (this.unknowns) return walkInput(this, input, path, 0, [], f, k);
     if (input === undefined) return false;
     return walkValue(this, input, path, 0, f, k);

@@ -44,11 +44,10 @@ export function selectRuleIndex(set: RuleSet): RuleIndex | null {
 }
 
 /**
- * The clauses of `set` that can hold for `input`, in source order. `input` undefined means no
- * input at all; clauses that require an input value are then left out too.
+ * The clauses of `set` that can hold when the input has `value` at the index's path, in source
+ * order. `value` undefined means there is none; clauses that require one are then left out.
  */
-export function selectCandidates(set: RuleSet, index: RuleIndex, input: Value | undefined): CRule[] {
-  const value = input === undefined ? undefined : lookupPath(input, index.path);
+export function selectCandidates(set: RuleSet, index: RuleIndex, value: Value | undefined): CRule[] {
   const picked: number[][] = [index.always];
   if (value !== undefined) {
     const equal = index.byValue.get(keyOf(value));
@@ -160,7 +159,7 @@ function pathKeyOf(path: Value[]): string {
 }
 
 /** The value at `path` under `input`, or undefined. */
-function lookupPath(input: Value, path: Value[]): Value | undefined {
+export function lookupPath(input: Value, path: Value[]): Value | undefined {
   let cur: Value | undefined = input;
   for (const key of path) {
     if (!(cur instanceof RegoObject)) return undefined;
