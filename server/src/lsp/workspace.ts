@@ -291,9 +291,6 @@ export class ClearanceWorkspace {
     // Otherwise the worker loads it under its deadline; this thread keeps the policy it has meanwhile.
     const count = files.rego.length + files.data.length + files.manifests.length;
     this.pendingLoad = analysis.load(request, count).then((result) => {
-      this.log(
-        `policy load ${request.generation} (${count} files) in the worker: ${result.ok ? 'done' : 'stopped'} in ${result.ms} ms`,
-      );
       if (this.loadRequest !== request) return;
       if (result.ok) {
         analysis.vouch(key, result.value);
