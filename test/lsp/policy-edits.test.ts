@@ -4,7 +4,7 @@
  * of an edit, only when a request needs them (running tests).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -77,5 +77,49 @@ describe('editing a policy while code is open', () => {
   it('compiles the rules on the main thread only for a request that needs them (running tests)', async () => {
     await server.connection.sendRequest('clearance/rego/runTests', {});
     await waitFor('the main-thread compile to be logged', () => (compiledHere() > 0 ? true : undefined));
+  });
+});
+
+describe('OPA bundles decide in the analysis worker', () => {
+  let server: TestServer;
+  let root: string;
+  const forced = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'clearance-bundle-worker-'));
+    cpSync(example, root, { recursive: true });
+    await mintDemoIdentity({
+      outDir: join(root, 'identity'),
+      ttlSeconds: 900,
+      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
+    });
+    mkdirSync(join(root, 'bundle', 'api', 'authz'), { recursive: true });
+    writeFileSync(join(root, 'bundle', '.manifest'), JSON.stringify({ revision: 'slow', roots: ['api'] }));
+    // Far more work than the deadline below allows: only the worker's deadline can stop it this soon.
+    writeFileSync(
+      join(root, 'bundle', 'api', 'authz', 'authz.rego'),
+      'package api.authz\n\ndefault allow := false\n\nallow if count([x | some x in numbers.range(1, 400000); x % 7 == 0]) < 0\n',
+    );
+    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = '300';
+    server = await startServer(root, { ...settings, policy: { bundles: ['bundle'] } });
+  });
+  after(async () => {
+    if (forced === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = forced;
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('stops a bundle policy that runs past the deadline, as it does a workspace policy', async () => {
+    const codePath = join(root, 'src/api/orders.ts');
+    const uri = await openDocument(server, codePath, readFileSync(codePath, 'utf8'), 'typescript');
+    const stopped = await waitFor(
+      'the decision stopped at its deadline',
+      () =>
+        (server.diagnostics.get(uri) ?? []).find(
+          (d) => typeof d.message === 'string' && /took longer than 300 ms/.test(d.message),
+        ),
+      30_000,
+    );
+    assert.equal(stopped.code, 'eval_cancel_error');
   });
 });

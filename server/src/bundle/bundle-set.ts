@@ -112,6 +112,23 @@ export class BundleSet {
     return this.active as LoadedPolicy;
   }
 
+  /**
+   * The verified bundles the policy in force was activated from, its Rego version and its version
+   * string, for activating the same policy elsewhere (the language server's analysis worker);
+   * undefined while a bundle is unavailable (the policy is then only errors).
+   */
+  inForce():
+    | { bundles: Array<{ bundle: Bundle; origin: BundleOrigin }>; regoVersion: 0 | 1; version: string }
+    | undefined {
+    const policy = this.policy();
+    if (this.verification.errors.length > 0 || this.entries.some((e) => !e.bundle)) return undefined;
+    const bundles = this.entries.map((e) => ({
+      bundle: e.bundle as Bundle,
+      origin: e.origin ?? { kind: 'local' as const },
+    }));
+    return { bundles, regoVersion: this.options.regoVersion ?? 1, version: policy.version };
+  }
+
   /** One line per bundle: location, revision, hash, signature, origin and age, problems. */
   describe(nowMs = Date.now()): string[] {
     return this.entries.map((e) => {

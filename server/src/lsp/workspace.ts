@@ -262,10 +262,13 @@ export class ClearanceWorkspace {
       regoVersion: regoVersionOf(this.settings.policy.regoVersion),
       entrypoint,
     };
-    this.loadRequest = request;
     const files = this.policyFiles;
-    // Configured bundles were read, verified and compiled by the bundle controller: they are the policy.
+    // Configured bundles were read, verified and compiled by the bundle controller: they are the
+    // policy; the worker activates the same verified bundles to decide with.
     const bundlePolicy = this.bundles?.policy();
+    const inForce = bundlePolicy ? this.bundles?.inForce() : undefined;
+    if (inForce) request.bundles = inForce;
+    this.loadRequest = request;
     const analysis = this.analysis;
     if (!analysis || bundlePolicy) {
       const loaded =
@@ -286,7 +289,8 @@ export class ClearanceWorkspace {
       return true;
     }
     // Otherwise the worker loads it under its deadline; this thread keeps the policy it has meanwhile.
-    this.pendingLoad = analysis.load(request).then((result) => {
+    const count = files.rego.length + files.data.length + files.manifests.length;
+    this.pendingLoad = analysis.load(request, count).then((result) => {
       if (this.loadRequest !== request) return;
       if (result.ok) {
         analysis.vouch(key, result.value);
@@ -491,11 +495,11 @@ export class ClearanceWorkspace {
 
   /**
    * The worker that decides, or undefined when decisions are made here: without a worker bundle, and
-   * while OPA bundles are the policy (the bundle controller read, verified and compiled them on this
-   * thread; the worker loads the workspace's files only).
+   * while configured OPA bundles are unavailable (their policy is then only errors, decided here).
    */
   decisionAnalysis(): Analysis | undefined {
-    return this.bundles?.policy() ? undefined : this.analysis;
+    if (this.bundles?.policy() && !this.currentLoadRequest().bundles) return undefined;
+    return this.analysis;
   }
 
   /** The policy state the worker decides with (loading it first if nothing did yet). */

@@ -131,7 +131,15 @@ describe('the module cache', () => {
     writeFileSync(b, '');
     const uses = 'package a\n\nallow if helper\n\nbad if {\n\tx := count(1, 2)\n\tx > 0\n}\n';
     const load = (helper: string) =>
-      loadPolicy(root, ['policy'], new Map([[a, uses], [b, `package a\n\n${helper}\n`]]), { modules });
+      loadPolicy(
+        root,
+        ['policy'],
+        new Map([
+          [a, uses],
+          [b, `package a\n\n${helper}\n`],
+        ]),
+        { modules },
+      );
     const codes = (loaded: LoadedPolicy) => loaded.errors.map((e) => `${e.code} ${e.location?.file}`).sort();
     const withHelper = load('helper := true');
     const without = load('other := true');

@@ -5,6 +5,7 @@
  * policy broken mid-edit never decides.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { activateBundles } from '../../bundle/activate';
 import { decideOtherActions } from '../../decision/other-actions';
 import { type DecisionContext, decideOne, decideText } from '../../decision/scan';
 import type { ClearanceError } from '../../errors';
@@ -27,6 +28,7 @@ let scanner: Scanner = createScanner(wasmDir ? { wasmDir } : {});
 
 function load(request: LoadRequest): LoadedPolicy {
   if (request.generation === loadedGeneration && lastLoaded) return lastLoaded;
+  if (request.bundles) return keep(request, activateInForce(request.bundles));
   const options = { regoVersion: request.regoVersion, modules };
   const read = readPolicy(request.root, request.paths, new Map(request.openTexts), options);
   // The same files with the same texts (a document opened or saved unchanged): its compilation stands.
@@ -37,10 +39,33 @@ function load(request: LoadRequest): LoadedPolicy {
     policy = compileRead(read, options);
     lastCompiled = { errors: policy.errors.slice(read.errors.length) };
   }
+  return keep(request, policy);
+}
+
+/** Makes `policy` the one loaded for `request` (and the one decisions use when it loaded whole). */
+function keep(request: LoadRequest, policy: LoadedPolicy): LoadedPolicy {
   loadedGeneration = request.generation;
   lastLoaded = policy;
   if (policy.errors.length === 0 || !lastWhole) lastWhole = policy;
   return policy;
+}
+
+/**
+ * Activates OPA bundles the main thread read and verified. Buffers arrive as plain byte arrays;
+ * the version is the main thread's, which may say the bundle in force is kept after a failed update.
+ */
+function activateInForce(inForce: NonNullable<LoadRequest['bundles']>): LoadedPolicy {
+  const bundles = inForce.bundles.map(({ bundle, origin }) => ({
+    origin,
+    bundle: {
+      ...bundle,
+      files: new Map(
+        [...bundle.files].map(([path, b]) => [path, Buffer.from(b.buffer, b.byteOffset, b.byteLength)]),
+      ),
+    },
+  }));
+  const policy = activateBundles(bundles, inForce.regoVersion);
+  return { ...policy, version: inForce.version };
 }
 
 /** The scanner for these client mappings (rebuilt only when they change). */

@@ -24,8 +24,22 @@ import { Sandbox, type SandboxResult } from './sandbox';
 
 /** The worker's heap cap: far above any real policy, far below what would take the editor down. */
 export const WORKER_MEMORY_MB = 256;
-/** How long loading and compiling a policy may take in the worker. */
+/** How long loading and compiling a policy may take in the worker, plus `LOAD_MS_PER_FILE` for each file. */
 export const LOAD_DEADLINE_MS = 10_000;
+/**
+ * What each policy file adds to the load deadline. A cold load of 350 files took 6 to 10 s on a busy
+ * machine; stopped at a flat 10 s, every retry started cold in a new worker and never finished.
+ */
+export const LOAD_MS_PER_FILE = 60;
+/** The most a policy load may take, however many files. */
+export const LOAD_DEADLINE_MAX_MS = 60_000;
+
+/** The deadline of loading a policy of `files` files, or `CLEARANCE_ANALYSIS_DEADLINE_MS` from the environment. */
+export function loadDeadlineMs(files: number, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.CLEARANCE_ANALYSIS_DEADLINE_MS);
+  if (Number.isFinite(forced) && forced >= 100) return forced;
+  return Math.min(LOAD_DEADLINE_MAX_MS, LOAD_DEADLINE_MS + files * LOAD_MS_PER_FILE);
+}
 /** Parsing a document and scanning it for calls, on top of its evaluation budget. */
 const SCAN_ALLOWANCE_MS = 3000;
 
@@ -114,11 +128,13 @@ export class Analysis {
     return Promise.all([this.sandbox.close(), this.background.close()]).then(() => undefined);
   }
 
-  /** Loads and compiles the policy in the worker, which keeps it to decide with; returns its facts. */
-  load(request: LoadRequest): Promise<SandboxResult<PolicyFacts>> {
-    const forced = Number(process.env.CLEARANCE_ANALYSIS_DEADLINE_MS);
+  /**
+   * Loads and compiles the policy (of `files` files) in the worker, which keeps it to decide with;
+   * returns its facts.
+   */
+  load(request: LoadRequest, files: number): Promise<SandboxResult<PolicyFacts>> {
     return this.sandbox.run<PolicyFacts>(request as unknown as Record<string, unknown>, {
-      deadlineMs: Number.isFinite(forced) && forced >= 100 ? forced : LOAD_DEADLINE_MS,
+      deadlineMs: loadDeadlineMs(files),
       what: 'loading the policy',
       key: 'policy',
     });

@@ -1,4 +1,6 @@
 /** The messages between the language server's main thread and its analysis worker. */
+import type { BundleOrigin } from '../../bundle/activate';
+import type { Bundle } from '../../bundle/bundle';
 import type { ProjectConfig } from '../../config/clearance-yaml';
 import type { ClearanceSettings } from '../../config/settings';
 import type { DecisionLimits } from '../../decision/decide';
@@ -17,6 +19,11 @@ export interface LoadRequest {
   regoVersion: 0 | 1;
   /** The entrypoint decisions ask for: the answer says whether the policy defines it. */
   entrypoint: string;
+  /**
+   * The configured OPA bundles, read and verified on the main thread (`BundleSet.inForce`): when
+   * given, they are the policy, activated in the worker, and the workspace's files are not read.
+   */
+  bundles?: { bundles: Array<{ bundle: Bundle; origin: BundleOrigin }>; regoVersion: 0 | 1; version: string };
 }
 
 /** Parse one document and decide its calls with the policy of `load`. */
