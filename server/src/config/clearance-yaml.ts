@@ -14,6 +14,7 @@ import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-re
 import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
+import { parseServiceAddress, type ServiceAddress } from '../scanner/services';
 
 /** The name of the file, at the root of a workspace folder. */
 export const CLEARANCE_YAML = '.clearance.yaml';
@@ -46,6 +47,10 @@ export interface ProjectConfig {
   lint?: LintConfig;
   /** OPA bundles that decide for this project (`bundles:`), as written; see docs/bundles.md. */
   bundles?: string[];
+  /** The organisation's services by host and base URL (`services:`); empty when none are listed. */
+  services?: ServiceAddress[];
+  /** `.gitignore`-style patterns of files the scanner leaves out (`exclude:`). */
+  exclude?: string[];
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -155,6 +160,8 @@ interface RawConfig {
   routes?: Record<string, { action?: string; resource?: RawResource }>;
   clients?: Record<string, { action: string; resource?: RawResource }>;
   lint?: LintConfig;
+  services?: Record<string, string | string[]>;
+  exclude?: string[];
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -222,6 +229,14 @@ function buildConfig(
       ...(resource === undefined ? {} : { resource }),
     };
   });
+  const services: ServiceAddress[] = Object.entries(raw.services ?? {}).flatMap(([name, written]) => {
+    at = ['services', name];
+    return (Array.isArray(written) ? written : [written]).flatMap((address) => {
+      const parsed = parseServiceAddress(name, address);
+      if (parsed === undefined) fail(`services "${name}": "${address}" is not a host or base URL`);
+      return parsed === undefined ? [] : [parsed];
+    });
+  });
   if (errors.length > 0) return { errors };
   const actions = new Map(
     Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
@@ -229,6 +244,8 @@ function buildConfig(
   const config: ProjectConfig = { baseUrls: raw.baseUrls ?? [], actions, routes, clients };
   if (raw.lint) config.lint = raw.lint;
   if (raw.bundles) config.bundles = raw.bundles;
+  if (services.length > 0) config.services = services;
+  if (raw.exclude) config.exclude = raw.exclude;
   return { config, errors };
 }
 

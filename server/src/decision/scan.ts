@@ -13,7 +13,13 @@ import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-re
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
 import { scanProject } from '../scanner/project/scan-project';
-import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from './decide';
+import {
+  type CallDecision,
+  decideCall,
+  decideUngoverned,
+  decideWithoutIdentity,
+  isDecidedFor,
+} from './decide';
 import { buildCallInput, type CallInput } from './input';
 
 /** One call with its input and its decision. */
@@ -103,8 +109,9 @@ export function decideOne(
 }
 
 /**
- * The call as not decided when there is no identity to decide for (unless the settings ask for an
- * anonymous caller); undefined when the policy is to be asked. Nothing of it is worth caching.
+ * The call as not decided when it goes to a host no listed service is, or when there is no identity
+ * to decide for (unless the settings ask for an anonymous caller); undefined when the policy is to
+ * be asked. Nothing of it is worth caching.
  */
 export function decideIfNoIdentity(
   file: string,
@@ -112,6 +119,15 @@ export function decideIfNoIdentity(
   input: CallInput,
   context: DecisionContext,
 ): DecidedCall | undefined {
+  if (input.ungoverned !== undefined) {
+    const { entrypoint } = context.settings.policy;
+    return {
+      file,
+      call,
+      input,
+      decision: decideUngoverned(input.ungoverned, entrypoint, context.policy.version),
+    };
+  }
   if (isDecidedFor(context.identity, context.settings.identity.anonymous)) return undefined;
   const decision = decideWithoutIdentity(context.settings.policy.entrypoint, context.policy.version);
   return { file, call, input, decision };

@@ -163,4 +163,6 @@ export interface ResourceRef {
   collection: boolean;
   /** The URL's path without origin, query or fragment; expressions appear as `{name}`. */
   path: string;
+  /** The action an RPC-style last segment names (`/invite/new` → `create`); see resource.ts. */
+  action?: string;
 }
