@@ -45,6 +45,6 @@ export function languageForPath(path: string): ScanLanguage | undefined {
   const dot = base.lastIndexOf('.');
   if (dot <= 0) return undefined;
   // Minified bundles are build output, not the project's code.
-  if (/[.-]min\.[cm]?js$/i.test(base)) return undefined;
+  if (/[.-](?:min|bundle|chunk)\.[cm]?js$/i.test(base)) return undefined;
   return LANGUAGE_BY_EXTENSION.get(base.slice(dot).toLowerCase());
 }

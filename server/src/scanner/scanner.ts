@@ -72,6 +72,8 @@ async function scanText(
       `skipped: ${formatSize(bytes)} is over the ${formatSize(settings.maxFileBytes)} scan limit`,
     );
   }
+  // Minified or bundled code is build output, whatever its name: not the project's own calls.
+  if (looksMinified(text)) return { calls: [], errors: [] };
   let parser: Parser;
   try {
     parser = await loadParser(language, settings.wasmDir);
@@ -152,6 +154,7 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
       location: locateFileStart(context.file),
     });
   }
+  mergeMappedDuplicates(calls);
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];
   try {
@@ -172,6 +175,37 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
     });
   }
   return { calls, errors, ...(facts === undefined ? {} : { facts }) };
+}
+
+/**
+ * A call that a recogniser finds and a `.clearance.yaml` client mapping names too is one call: it
+ * keeps the recogniser's method and URL and takes the mapping's action and resource.
+ */
+function mergeMappedDuplicates(calls: HttpCall[]): void {
+  const recognised = new Map<number, HttpCall>();
+  for (const call of calls)
+    if (call.origin === undefined || call.origin === 'recognised')
+      recognised.set(call.location.start.offset * 1e7 + call.location.end.offset, call);
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const mapped = calls[i];
+    if (mapped?.origin !== 'mapping') continue;
+    const key = mapped.location.start.offset * 1e7 + mapped.location.end.offset;
+    const found = recognised.get(key);
+    if (found === undefined || found === mapped) continue;
+    recognised.delete(key);
+    found.origin = 'mapping';
+    if (mapped.action !== undefined) found.action = mapped.action;
+    if (mapped.resource !== undefined) found.resource = mapped.resource;
+    calls.splice(i, 1);
+  }
+}
+
+// Over 20 kB with lines averaging over 1,000 characters: no hand-written source looks like that.
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  return text.length / lines > 1_000;
 }
 
 // tree-sitter wants rows and columns with a range; only the offsets matter to the scanner.
