@@ -13,6 +13,10 @@ const LANGUAGE_BY_EXTENSION: ReadonlyMap<string, ScanLanguage> = new Map([
   ['.jsx', 'javascript'],
   ['.py', 'python'],
   ['.go', 'go'],
+  // Single-file components: their script blocks (JavaScript or TypeScript) are read with the
+  // TypeScript grammar, the rest blanked (single-file-components.ts).
+  ['.vue', 'typescript'],
+  ['.svelte', 'typescript'],
 ]);
 
 /** The grammar file (in `tree-sitter-wasms/out/` or the bundled wasm folder) for each language. */

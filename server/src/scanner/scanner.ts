@@ -14,6 +14,7 @@ import type { ProjectView } from './project/types';
 import { createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
+import { isSingleFileComponent, keepScriptBlocks } from './single-file-components';
 import type { HttpCall, ScanExtras, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
@@ -61,6 +62,7 @@ async function scanText(
     errors: [{ code, message, location: locateFileStart(String(file)) }],
   });
   if (typeof text !== 'string') return fail('invalid_input', 'the text to scan is not a string');
+  if (isSingleFileComponent(String(file))) text = keepScriptBlocks(text);
   const language = requested ?? languageForPath(String(file));
   if (language === undefined || !Object.hasOwn(GRAMMAR_FILES, language)) {
     return fail('unsupported_language', `not a TypeScript, JavaScript, Python or Go file: ${String(file)}`);
