@@ -9,6 +9,7 @@ import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
+import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
@@ -96,6 +97,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     pathParams: true,
   }),
   angularHttpRecognizer,
+  graphqlRecognizer,
   ...pythonHttpRecognizers,
   goHttpRecognizer,
   clientMappingRecognizer,
