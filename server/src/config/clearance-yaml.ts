@@ -15,6 +15,7 @@ import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
 import { parseServiceAddress, type ServiceAddress } from '../scanner/services';
+import { readOpenApiRoutes } from './openapi';
 
 /** The name of the file, at the root of a workspace folder. */
 export const CLEARANCE_YAML = '.clearance.yaml';
@@ -51,6 +52,8 @@ export interface ProjectConfig {
   services?: ServiceAddress[];
   /** `.gitignore`-style patterns of files the scanner leaves out (`exclude:`). */
   exclude?: string[];
+  /** OpenAPI documents (`openapi:`), relative to the folder; their routes are in `routes`. */
+  openapi?: string[];
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -142,7 +145,21 @@ export function readProjectConfig(dir: string): {
     };
   }
   try {
-    return { ...parseProjectConfig(read.text, file), file };
+    const parsed = parseProjectConfig(read.text, file);
+    const config = parsed.config;
+    if (config?.openapi === undefined) return { ...parsed, file };
+    // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
+    const described = readOpenApiRoutes(dir, config.openapi);
+    if (described.errors.length > 0) return { errors: described.errors, file };
+    return {
+      config: {
+        ...config,
+        routes: [...config.routes, ...described.routes],
+        baseUrls: [...config.baseUrls, ...described.baseUrls],
+      },
+      errors: [],
+      file,
+    };
   } catch (error) {
     return {
       errors: [
@@ -162,6 +179,7 @@ interface RawConfig {
   lint?: LintConfig;
   services?: Record<string, string | string[]>;
   exclude?: string[];
+  openapi?: string[];
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -246,6 +264,7 @@ function buildConfig(
   if (raw.bundles) config.bundles = raw.bundles;
   if (services.length > 0) config.services = services;
   if (raw.exclude) config.exclude = raw.exclude;
+  if (raw.openapi) config.openapi = raw.openapi;
   return { config, errors };
 }
 
