@@ -171,7 +171,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     for (const c of result.calls) {
       const at = `${where(c)}:${c.call.location.start.line}:${c.call.location.start.column}`;
       print(
-        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
+        `${at}  ${(c.decision.undecided?.kind === 'ungoverned' ? 'UNGOVERNED' : c.decision.verdict.toUpperCase()).padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
     print(
