@@ -208,15 +208,7 @@ function buildConfig(
     const space = pattern.indexOf(' ');
     const method = space < 0 ? undefined : pattern.slice(0, space).toUpperCase();
     const path = space < 0 ? pattern : pattern.slice(space).trim();
-    const segments = path
-      .split('/')
-      .filter((segment) => segment.length > 0)
-      .map((segment): RouteSegment => {
-        const param = /^\{(\w+)\}$/.exec(segment);
-        return param?.[1] !== undefined
-          ? { kind: 'param', name: param[1] }
-          : { kind: 'literal', text: segment };
-      });
+    const segments = parseRouteSegments(path);
     const resource = readResource(target.resource, `routes "${pattern}"`);
     return {
       pattern,
@@ -266,6 +258,19 @@ function buildConfig(
   if (raw.exclude) config.exclude = raw.exclude;
   if (raw.openapi) config.openapi = raw.openapi;
   return { config, errors };
+}
+
+/** Splits a route template's path into literal segments and `{name}` parameters. */
+export function parseRouteSegments(path: string): RouteSegment[] {
+  return path
+    .split('/')
+    .filter((segment) => segment.length > 0)
+    .map((segment): RouteSegment => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      return param?.[1] !== undefined
+        ? { kind: 'param', name: param[1] }
+        : { kind: 'literal', text: segment };
+    });
 }
 
 /** What each map's keys must look like, for messages about a key. */

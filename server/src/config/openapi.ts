@@ -13,7 +13,7 @@ import type { ClearanceError } from '../errors';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import { type CallResource, parseResource } from '../scanner';
 import { singularize } from '../scanner/singular';
-import type { RouteSegment, RouteTemplate } from './clearance-yaml';
+import { parseRouteSegments, type RouteTemplate } from './clearance-yaml';
 
 /** OpenAPI documents bigger than this are not read. */
 const MAX_BYTES = 10_000_000;
@@ -90,15 +90,7 @@ function readOperation(
     const tag = operation.tags[0].trim().toLowerCase().replace(/\s+/g, '-');
     if (/^[a-z][\w.-]*$/.test(tag)) resource = { type: singularize(tag) };
   }
-  const segments = path
-    .split('/')
-    .filter((segment) => segment.length > 0)
-    .map((segment): RouteSegment => {
-      const param = /^\{(\w+)\}$/.exec(segment);
-      return param?.[1] !== undefined
-        ? { kind: 'param', name: param[1] }
-        : { kind: 'literal', text: segment };
-    });
+  const segments = parseRouteSegments(path);
   // A resource read from a tag takes its id from the path's last parameter.
   const last = segments[segments.length - 1];
   if (resource !== undefined && resource.id === undefined && last?.kind === 'param')

@@ -165,12 +165,7 @@ export function decideWithoutIdentity(entrypoint: string, policyVersion: string)
 /** The decision of a call to a host that no listed service is: not asked of the policy, not denied. */
 export function decideUngoverned(host: string, entrypoint: string, policyVersion: string): CallDecision {
   return {
-    verdict: 'error',
-    entrypoint,
-    policyVersion,
-    rules: [],
-    branches: [],
-    blockers: [],
+    ...decideWithoutIdentity(entrypoint, policyVersion),
     errors: [
       {
         code: 'not_governed',
