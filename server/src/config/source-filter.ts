@@ -8,9 +8,9 @@
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { readBoundedFileSync } from '../identity/bounded-read';
-import { readProjectConfig } from './clearance-yaml';
+import { CLEARANCE_YAML, parseProjectConfig } from './clearance-yaml';
 
-/** Bigger `.gitignore` files are not read. */
+/** Bigger `.gitignore` and `.clearance.yaml` files are not read. */
 const MAX_GITIGNORE_BYTES = 256 * 1024;
 
 /** Tells whether a path under the folder is left out of scanning. */
@@ -24,7 +24,7 @@ export interface SourceFilter {
  * `.clearance.yaml` (none when that file has problems: they are reported where it is read).
  */
 export function createSourceFilter(root: string, exclude?: readonly string[]): SourceFilter {
-  const patterns = exclude ?? readProjectConfig(root).config?.exclude ?? [];
+  const patterns = exclude ?? readExclude(root);
   const configured = patterns.length > 0 ? ignore().add([...patterns]) : undefined;
   // Each folder's own .gitignore, read once, applies to the paths under it.
   const gitignores = new Map<string, Ignore | null>();
@@ -54,4 +54,11 @@ export function createSourceFilter(root: string, exclude?: readonly string[]): S
       return false;
     },
   };
+}
+
+// Only `exclude:` is wanted here: the file is parsed, but the OpenAPI documents it names are not read.
+function readExclude(root: string): string[] {
+  const read = readBoundedFileSync(join(root, CLEARANCE_YAML), 1_000_000, { within: root });
+  if (!read.ok) return [];
+  return parseProjectConfig(read.text, join(root, CLEARANCE_YAML)).config?.exclude ?? [];
 }
