@@ -74,8 +74,8 @@ async function scanText(
       `skipped: ${formatSize(bytes)} is over the ${formatSize(settings.maxFileBytes)} scan limit`,
     );
   }
-  // Minified or bundled code is build output, whatever its name: not the project's own calls.
-  if (looksMinified(text)) return { calls: [], errors: [] };
+  // Minified or bundled JavaScript is build output, whatever its name: not the project's own calls.
+  if (language === 'javascript' && looksMinified(text)) return { calls: [], errors: [] };
   let parser: Parser;
   try {
     parser = await loadParser(language, settings.wasmDir);
@@ -202,12 +202,16 @@ function mergeMappedDuplicates(calls: HttpCall[]): void {
   }
 }
 
-// Over 20 kB with lines averaging over 1,000 characters: no hand-written source looks like that.
+// Over 20 kB, lines averaging over 1,000 characters, and dense in code punctuation (a long comment or
+// string line is not minified code): no hand-written source looks like that.
 function looksMinified(text: string): boolean {
   if (text.length < 20_000) return false;
   let lines = 1;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
-  return text.length / lines > 1_000;
+  if (text.length / lines <= 1_000) return false;
+  const sample = text.slice(0, 20_000);
+  const punctuation = sample.match(/[;{}(),=]/g)?.length ?? 0;
+  return punctuation / sample.length > 0.05;
 }
 
 // tree-sitter wants rows and columns with a range; only the offsets matter to the scanner.
