@@ -35,6 +35,8 @@ interface GroundTruth {
   rule: string;
   transport: Array<{ file: string; line: number }>;
   calls: Label[];
+  /** True for repositories labelled after the inference was written and never tuned on. */
+  unseen?: boolean;
 }
 
 const dataDir = join(__dirname, 'recall-data');
@@ -125,7 +127,7 @@ export async function runBenchmark(): Promise<void> {
       const recall = (100 * hits) / truth.calls.length;
       const precision = found.length === 0 ? 100 : (100 * used.size) / found.length;
       console.log(
-        `${truth.repository.padEnd(28)} recall ${recall.toFixed(0).padStart(3)}% (${hits}/${truth.calls.length})  ` +
+        `${(truth.repository + (truth.unseen ? ' (unseen)' : '')).padEnd(50)} recall ${recall.toFixed(0).padStart(3)}% (${hits}/${truth.calls.length})  ` +
           `precision ${precision.toFixed(0).padStart(3)}% (${used.size}/${found.length})  ` +
           `${files.length} files scanned in ${(elapsed / 1000).toFixed(1)} s`,
       );

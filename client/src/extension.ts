@@ -60,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
   // Source files feed the workspace index: edits on disk re-scan them.
   const sourceWatcher = vscode.workspace.createFileSystemWatcher(
-    '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go}',
+    '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,vue,svelte}',
   );
   context.subscriptions.push(policyWatcher, folderWatcher, sourceWatcher);
   const clientOptions: LanguageClientOptions = {
@@ -72,6 +72,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'javascriptreact' },
       { scheme: 'file', language: 'python' },
       { scheme: 'file', language: 'go' },
+      // Vue and Svelte components: the server reads their script blocks.
+      { scheme: 'file', pattern: '**/*.{vue,svelte}' },
       // The server checks `.clearance.yaml` as you type, whether or not a YAML extension is installed.
       { scheme: 'file', pattern: '**/.clearance.yaml' },
     ],

@@ -126,7 +126,10 @@ describe('language server: Python, Go and .clearance.yaml', () => {
       'baseUrls',
       'bundles',
       'clients',
+      'exclude',
       'lint',
+      'openapi',
+      'services',
     ]);
     const inRoute = (await server.connection.sendRequest('textDocument/completion', {
       textDocument: { uri: configUri },

@@ -97,6 +97,8 @@ export function buildSarifLog(input: SarifInput): Log {
   const occurrences = new Map<string, number>();
   const results: Result[] = [];
   for (const item of input.calls) {
+    // A call to a host no listed service is, is not governed: nothing to alert on.
+    if (item.decision.undecided?.kind === 'ungoverned') continue;
     const index = reportingRules.findIndex((r) => r.verdict === item.decision.verdict);
     const rule = reportingRules[index];
     if (!rule) continue;

@@ -133,8 +133,14 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   });
   const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
   // A suppressed call is listed, and counted above, but never fails the scan.
+  // A call to a host no listed service is (`services:`) is shown, not failed.
   const failing = (verdict: string) =>
-    result.calls.filter((c) => c.decision.verdict === verdict && !isSuppressed(c.call)).length;
+    result.calls.filter(
+      (c) =>
+        c.decision.verdict === verdict &&
+        !isSuppressed(c.call) &&
+        c.decision.undecided?.kind !== 'ungoverned',
+    ).length;
   const where = (c: DecidedCall) => relative(root, c.file) || c.file;
   writeAudit(flags, result.calls, identity, root, now, output);
   // Calls, routes and snippets are source text, and source may hold a pasted token: every format
@@ -165,7 +171,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     for (const c of result.calls) {
       const at = `${where(c)}:${c.call.location.start.line}:${c.call.location.start.column}`;
       print(
-        `${at}  ${c.decision.verdict.toUpperCase().padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
+        `${at}  ${(c.decision.undecided?.kind === 'ungoverned' ? 'UNGOVERNED' : c.decision.verdict.toUpperCase()).padEnd(11)} ${c.input.summary}${isSuppressed(c.call) ? ' (suppressed)' : ''}\n    ${formatWhy(c.decision, 'plain')}\n`,
       );
     }
     print(

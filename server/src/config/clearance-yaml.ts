@@ -14,6 +14,8 @@ import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-re
 import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
+import { parseServiceAddress, type ServiceAddress } from '../scanner/services';
+import { readOpenApiRoutes } from './openapi';
 
 /** The name of the file, at the root of a workspace folder. */
 export const CLEARANCE_YAML = '.clearance.yaml';
@@ -46,6 +48,12 @@ export interface ProjectConfig {
   lint?: LintConfig;
   /** OPA bundles that decide for this project (`bundles:`), as written; see docs/bundles.md. */
   bundles?: string[];
+  /** The organisation's services by host and base URL (`services:`); empty when none are listed. */
+  services?: ServiceAddress[];
+  /** `.gitignore`-style patterns of files the scanner leaves out (`exclude:`). */
+  exclude?: string[];
+  /** OpenAPI documents (`openapi:`), relative to the folder; their routes are in `routes`. */
+  openapi?: string[];
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -137,7 +145,21 @@ export function readProjectConfig(dir: string): {
     };
   }
   try {
-    return { ...parseProjectConfig(read.text, file), file };
+    const parsed = parseProjectConfig(read.text, file);
+    const config = parsed.config;
+    if (config?.openapi === undefined) return { ...parsed, file };
+    // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
+    const described = readOpenApiRoutes(dir, config.openapi);
+    if (described.errors.length > 0) return { errors: described.errors, file };
+    return {
+      config: {
+        ...config,
+        routes: [...config.routes, ...described.routes],
+        baseUrls: [...config.baseUrls, ...described.baseUrls],
+      },
+      errors: [],
+      file,
+    };
   } catch (error) {
     return {
       errors: [
@@ -155,6 +177,9 @@ interface RawConfig {
   routes?: Record<string, { action?: string; resource?: RawResource }>;
   clients?: Record<string, { action: string; resource?: RawResource }>;
   lint?: LintConfig;
+  services?: Record<string, string | string[]>;
+  exclude?: string[];
+  openapi?: string[];
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -183,15 +208,7 @@ function buildConfig(
     const space = pattern.indexOf(' ');
     const method = space < 0 ? undefined : pattern.slice(0, space).toUpperCase();
     const path = space < 0 ? pattern : pattern.slice(space).trim();
-    const segments = path
-      .split('/')
-      .filter((segment) => segment.length > 0)
-      .map((segment): RouteSegment => {
-        const param = /^\{(\w+)\}$/.exec(segment);
-        return param?.[1] !== undefined
-          ? { kind: 'param', name: param[1] }
-          : { kind: 'literal', text: segment };
-      });
+    const segments = parseRouteSegments(path);
     const resource = readResource(target.resource, `routes "${pattern}"`);
     return {
       pattern,
@@ -222,6 +239,14 @@ function buildConfig(
       ...(resource === undefined ? {} : { resource }),
     };
   });
+  const services: ServiceAddress[] = Object.entries(raw.services ?? {}).flatMap(([name, written]) => {
+    at = ['services', name];
+    return (Array.isArray(written) ? written : [written]).flatMap((address) => {
+      const parsed = parseServiceAddress(name, address);
+      if (parsed === undefined) fail(`services "${name}": "${address}" is not a host or base URL`);
+      return parsed === undefined ? [] : [parsed];
+    });
+  });
   if (errors.length > 0) return { errors };
   const actions = new Map(
     Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
@@ -229,7 +254,23 @@ function buildConfig(
   const config: ProjectConfig = { baseUrls: raw.baseUrls ?? [], actions, routes, clients };
   if (raw.lint) config.lint = raw.lint;
   if (raw.bundles) config.bundles = raw.bundles;
+  if (services.length > 0) config.services = services;
+  if (raw.exclude) config.exclude = raw.exclude;
+  if (raw.openapi) config.openapi = raw.openapi;
   return { config, errors };
+}
+
+/** Splits a route template's path into literal segments and `{name}` parameters. */
+export function parseRouteSegments(path: string): RouteSegment[] {
+  return path
+    .split('/')
+    .filter((segment) => segment.length > 0)
+    .map((segment): RouteSegment => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      return param?.[1] !== undefined
+        ? { kind: 'param', name: param[1] }
+        : { kind: 'literal', text: segment };
+    });
 }
 
 /** What each map's keys must look like, for messages about a key. */

@@ -105,6 +105,7 @@ function reasonSentence(reason: string, markdown: boolean): string {
 function formatHeadline(explained: ExplainedCall, options: HoverOptions): string {
   const { call, decision, identity } = explained;
   if (decision.undecided?.kind === 'no-identity') return '**Not decided: no identity.**';
+  if (decision.undecided?.kind === 'ungoverned') return '**○ Not governed** by any policy';
   if (decision.verdict === 'error') return `**${verdictIcons.error} Not decided**`;
   const who = escapeMarkdown(formatCaller(identity));
   const action = actionOf(call);
@@ -253,6 +254,7 @@ export function formatDiagnosticMessage(explained: ExplainedCall): string {
 export function formatLensTitle(explained: ExplainedCall): string {
   const { decision, identity } = explained;
   if (decision.undecided?.kind === 'no-identity') return '○ not decided: no identity';
+  if (decision.undecided?.kind === 'ungoverned') return '○ not governed: a host no listed service is';
   if (decision.undecided?.kind === 'entrypoint-undefined')
     return `${verdictIcons.error} not decided: entrypoint not defined`;
   if (decision.verdict === 'error') return `${verdictIcons.error} not decided: the policy failed`;

@@ -13,6 +13,7 @@ import {
   resourceForUrl,
   type UrlTemplate,
 } from '../scanner';
+import { resolveDestination } from '../scanner/services';
 
 /** A call's action and resource, as the input will state them. */
 export interface CallTarget {
@@ -28,17 +29,28 @@ export interface CallTarget {
   };
   /** The route template that matched, if any. */
   route?: string;
+  /** The host the URL names, when the code shows it (`api.stripe.com`). */
+  host?: string;
+  /** The `.clearance.yaml` service that host (and path) is. */
+  service?: string;
+  /** True when services are listed and the call goes to a host that none of them is. */
+  ungoverned?: boolean;
 }
 
 /** Computes the action and resource of `call` under `project` (see the module comment). */
 export function resolveCallTarget(call: HttpCall, project: ProjectConfig | undefined): CallTarget {
+  const services = project?.services ?? [];
+  const destination = resolveDestination(call.url, services);
   const url = stripBaseUrl(call.url, project?.baseUrls ?? []);
   const match = project === undefined ? undefined : matchRoute(call.method, url, project.routes);
   const methodAction =
     call.method === undefined
       ? undefined
       : (project?.actions.get(call.method.toUpperCase()) ?? actionForMethod(call.method));
-  const action = call.action ?? match?.route.action ?? methodAction;
+  // An RPC verb in the last segment (`/invite/new`) says more than the method; a route or an
+  // annotation says more than both.
+  const verbAction = match === undefined ? resourceForUrl(url)?.action : undefined;
+  const action = call.action ?? match?.route.action ?? verbAction ?? methodAction;
   const params = match?.params ?? {};
   const known = Object.fromEntries(
     Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -47,6 +59,10 @@ export function resolveCallTarget(call: HttpCall, project: ProjectConfig | undef
   const target: CallTarget = {
     ...(action === undefined ? {} : { action }),
     ...(match ? { route: match.route.pattern } : {}),
+    ...destination,
+    ...(services.length > 0 && destination.host !== undefined && destination.service === undefined
+      ? { ungoverned: true }
+      : {}),
   };
   if (fixed !== undefined) {
     const id = resolveId(fixed, params);

@@ -36,7 +36,8 @@ export interface ConditionalBranch {
  * verdict `error`, so a scan that meets them cannot pass, and say what to fix.
  */
 export interface Undecided {
-  kind: 'no-identity' | 'entrypoint-undefined';
+  /** `ungoverned`: the call goes to a host none of `.clearance.yaml`'s services is (not a failure). */
+  kind: 'no-identity' | 'entrypoint-undefined' | 'ungoverned';
   /** For `entrypoint-undefined`: entrypoints the policy does define, the likeliest first. */
   suggestions?: string[];
 }
@@ -158,6 +159,20 @@ export function decideWithoutIdentity(entrypoint: string, policyVersion: string)
     blockers: [],
     errors: [{ code: 'no_identity', message: 'not decided: no identity' }],
     undecided: { kind: 'no-identity' },
+  };
+}
+
+/** The decision of a call to a host that no listed service is: not asked of the policy, not denied. */
+export function decideUngoverned(host: string, entrypoint: string, policyVersion: string): CallDecision {
+  return {
+    ...decideWithoutIdentity(entrypoint, policyVersion),
+    errors: [
+      {
+        code: 'not_governed',
+        message: `not governed: ${host} is not one of the services in .clearance.yaml, so no policy decides it`,
+      },
+    ],
+    undecided: { kind: 'ungoverned' },
   };
 }
 

@@ -19,6 +19,8 @@ export interface CallInput {
   summary: string;
   /** The call's path as written, with `{name}` for each part the code computes, for display only. */
   route?: string;
+  /** The host, when `.clearance.yaml` lists services and none of them is this call's host. */
+  ungoverned?: string;
 }
 
 /**
@@ -41,6 +43,10 @@ export function buildCallInput(
   const request: { [key: string]: JsonValue } = {};
   if (call.method !== undefined) request.method = call.method;
   if (literal && route !== undefined) request.path = route;
+  const destination = {
+    ...(target.host === undefined ? {} : { host: target.host }),
+    ...(target.service === undefined ? {} : { service: target.service }),
+  };
   const input: { [key: string]: JsonValue } = {
     user: trustedUser(identity),
     resource: resource
@@ -49,8 +55,9 @@ export function buildCallInput(
           type: resource.type,
           ...(literal && resource.path !== undefined ? { path: resource.path } : {}),
           ...(resource.id !== undefined ? { id: resource.id } : {}),
+          ...destination,
         }
-      : {},
+      : destination,
     context: {
       ...buildIdentityContext(identity, now),
       time: now.toISOString(),
@@ -77,6 +84,7 @@ export function buildCallInput(
         ? `${action ?? '(action unknown)'} ${resource?.type ?? '(resource unknown)'} via ${call.url.source}`
         : `${call.method ?? '(method unknown)'} ${route ?? call.url.source}`,
     ...(route !== undefined ? { route } : {}),
+    ...(target.ungoverned === true && target.host !== undefined ? { ungoverned: target.host } : {}),
   };
 }
 

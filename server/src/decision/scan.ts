@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ProjectConfig } from '../config/clearance-yaml';
 import type { ClearanceSettings } from '../config/settings';
+import { createSourceFilter } from '../config/source-filter';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import type { Identity } from '../identity';
@@ -13,7 +14,13 @@ import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-re
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
 import { scanProject } from '../scanner/project/scan-project';
-import { type CallDecision, decideCall, decideWithoutIdentity, isDecidedFor } from './decide';
+import {
+  type CallDecision,
+  decideCall,
+  decideUngoverned,
+  decideWithoutIdentity,
+  isDecidedFor,
+} from './decide';
 import { buildCallInput, type CallInput } from './input';
 
 /** One call with its input and its decision. */
@@ -103,8 +110,9 @@ export function decideOne(
 }
 
 /**
- * The call as not decided when there is no identity to decide for (unless the settings ask for an
- * anonymous caller); undefined when the policy is to be asked. Nothing of it is worth caching.
+ * The call as not decided when it goes to a host no listed service is, or when there is no identity
+ * to decide for (unless the settings ask for an anonymous caller); undefined when the policy is to
+ * be asked. Nothing of it is worth caching.
  */
 export function decideIfNoIdentity(
   file: string,
@@ -112,6 +120,15 @@ export function decideIfNoIdentity(
   input: CallInput,
   context: DecisionContext,
 ): DecidedCall | undefined {
+  if (input.ungoverned !== undefined) {
+    const { entrypoint } = context.settings.policy;
+    return {
+      file,
+      call,
+      input,
+      decision: decideUngoverned(input.ungoverned, entrypoint, context.policy.version),
+    };
+  }
   if (isDecidedFor(context.identity, context.settings.identity.anonymous)) return undefined;
   const decision = decideWithoutIdentity(context.settings.policy.entrypoint, context.policy.version);
   return { file, call, input, decision };
@@ -140,11 +157,30 @@ function skipOne(file: string, call: HttpCall, context: DecisionContext): Decide
 /** Source files larger than this are not read by `decideFolder` (the scanner skips those over 2 MB anyway). */
 const maxSourceReadBytes = 16 * 1024 * 1024;
 
-/** Lists the source files under `root` that a recogniser understands, in a stable order. */
-export function listSourceFiles(root: string): string[] {
+/** Folders deeper than this below the scanned folder are not walked (each is reported). */
+export const maxScanDepth = 30;
+
+/**
+ * Lists the source files under `root` that a recogniser understands, in a stable order, leaving
+ * out skipped folders, what the folder's `.gitignore` files and `.clearance.yaml` `exclude:` name,
+ * and minified bundles. A folder past `maxScanDepth` levels is not walked: it is reported in
+ * `problems` (`scan_depth_limit`), never skipped silently.
+ */
+export function listSourceFiles(root: string, problems: ClearanceError[] = []): string[] {
   const files: string[] = [];
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (stat?.isFile()) return languageForPath(root) ? [root] : [];
+  const filter = createSourceFilter(root);
   const visit = (dir: string, depth: number): void => {
-    if (depth > 30) return;
+    if (depth > maxScanDepth) {
+      const start = { line: 1, column: 1, offset: 0 };
+      problems.push({
+        code: 'scan_depth_limit',
+        message: `not scanned: ${relative(root, dir)} is more than ${maxScanDepth} folders deep`,
+        location: { file: dir, start, end: start },
+      });
+      return;
+    }
     let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -154,14 +190,12 @@ export function listSourceFiles(root: string): string[] {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!isSkippedDirectory(entry.name)) visit(path, depth + 1);
-      } else if (entry.isFile() && languageForPath(path)) {
+        if (!isSkippedDirectory(entry.name) && !filter.excludes(path, true)) visit(path, depth + 1);
+      } else if (entry.isFile() && languageForPath(path) && !filter.excludes(path, false)) {
         files.push(path);
       }
     }
   };
-  const stat = statSync(root, { throwIfNoEntry: false });
-  if (stat?.isFile()) return languageForPath(root) ? [root] : [];
   visit(root, 0);
   return files;
 }
@@ -184,7 +218,7 @@ export async function decideFolder(
 ): Promise<{ calls: DecidedCall[]; errors: ClearanceError[]; files: number }> {
   const calls: DecidedCall[] = [];
   const errors: ClearanceError[] = [];
-  const files = listSourceFiles(root);
+  const files = listSourceFiles(root, errors);
   const scanned = await scanProject(
     scanner,
     files.map((file) => ({ file, read: () => readSourceFile(file) })),

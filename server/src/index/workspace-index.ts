@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { createSourceFilter, type SourceFilter } from '../config/source-filter';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } from '../scanner';
@@ -72,6 +73,8 @@ export class WorkspaceIndex {
   /** Whether the last full run stopped at `maxFiles`. */
   truncated = false;
   private roots: string[] = [];
+  /** Per root: `.gitignore` and `.clearance.yaml` `exclude:`, read again at each full run. */
+  private filters = new Map<string, SourceFilter>();
   private readonly overlays = new Map<string, string>();
   // A newer update of the same file may finish first (a watcher event during a full run); the
   // older one's result is then dropped.
@@ -179,7 +182,7 @@ export class WorkspaceIndex {
       const rel = relative(root, path);
       if (!rel || rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel)) return false;
       const folders = rel.split(sep).slice(0, -1);
-      return !folders.some(isSkippedDirectory);
+      return !folders.some(isSkippedDirectory) && !this.filterOf(root).excludes(path, false);
     });
   }
 
@@ -373,10 +376,21 @@ export class WorkspaceIndex {
     return this.files.delete(path) ? 'removed' : 'unchanged';
   }
 
+  private filterOf(root: string): SourceFilter {
+    let filter = this.filters.get(root);
+    if (filter === undefined) {
+      filter = createSourceFilter(root);
+      this.filters.set(root, filter);
+    }
+    return filter;
+  }
+
   /** Walks the roots breadth-first in a stable order, up to `maxFiles` source files. */
   private async listFiles(isCancelled: () => boolean): Promise<{ files: string[]; truncated: boolean }> {
     const files: string[] = [];
+    this.filters.clear();
     const queue = [...this.roots];
+    const rootOf = new Map(this.roots.map((root) => [root, root]));
     let directories = 0;
     while (queue.length > 0) {
       if (isCancelled()) break;
@@ -389,11 +403,16 @@ export class WorkspaceIndex {
       }
       // A folder tree without end (a symlink loop is not followed, but a huge tree can be) stops here.
       if (++directories > 200_000) return { files, truncated: true };
+      const root = rootOf.get(dir) ?? dir;
+      const filter = this.filterOf(root);
       for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (!isSkippedDirectory(entry.name)) queue.push(path);
-        } else if (entry.isFile() && languageForPath(path)) {
+          if (!isSkippedDirectory(entry.name) && !filter.excludes(path, true)) {
+            queue.push(path);
+            rootOf.set(path, root);
+          }
+        } else if (entry.isFile() && languageForPath(path) && !filter.excludes(path, false)) {
           if (files.length >= this.maxFiles) return { files, truncated: true };
           files.push(path);
         }

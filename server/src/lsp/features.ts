@@ -29,7 +29,8 @@ function conditionalSeverity(settings: ClearanceSettings): DiagnosticSeverity | 
 function severityFor(decision: DecidedCall['decision'], settings: ClearanceSettings) {
   const verdict = decision.verdict;
   // Without an identity nothing was asked: no call is flagged (the status bar and one notice say why).
-  if (decision.undecided?.kind === 'no-identity') return undefined;
+  if (decision.undecided?.kind === 'no-identity' || decision.undecided?.kind === 'ungoverned')
+    return undefined;
   // A configuration mistake, not a finding about the call: shown, but never as a problem with the code.
   if (decision.undecided?.kind === 'entrypoint-undefined') return DiagnosticSeverity.Information;
   if (verdict === 'denied') return toSeverity(settings.diagnostics.deniedSeverity);

@@ -13,6 +13,10 @@ const LANGUAGE_BY_EXTENSION: ReadonlyMap<string, ScanLanguage> = new Map([
   ['.jsx', 'javascript'],
   ['.py', 'python'],
   ['.go', 'go'],
+  // Single-file components: their script blocks (JavaScript or TypeScript) are read with the
+  // TypeScript grammar, the rest blanked (single-file-components.ts).
+  ['.vue', 'typescript'],
+  ['.svelte', 'typescript'],
 ]);
 
 /** The grammar file (in `tree-sitter-wasms/out/` or the bundled wasm folder) for each language. */
@@ -45,6 +49,6 @@ export function languageForPath(path: string): ScanLanguage | undefined {
   const dot = base.lastIndexOf('.');
   if (dot <= 0) return undefined;
   // Minified bundles are build output, not the project's code.
-  if (/[.-]min\.[cm]?js$/i.test(base)) return undefined;
+  if (/[.-](?:min|bundle|chunk)\.[cm]?js$/i.test(base)) return undefined;
   return LANGUAGE_BY_EXTENSION.get(base.slice(dot).toLowerCase());
 }

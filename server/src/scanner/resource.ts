@@ -21,6 +21,17 @@
  *    names the collection itself: `collection: true`.
  * 7. With no collection, the type is the singular of the last literal, non-id segment (`/login` →
  *    `login`), with no id; with no such segment at all there is no resource.
+ *
+ * RPC-style paths name the operation in a segment. Before rules 5-7:
+ * - a last literal segment that is a verb of the table below, after at least one other segment, is
+ *   the operation, not the resource: `POST /admin/invite/new` acts on `invite`, and the verb's
+ *   action (`new` → create, `update` → update, `remove` → delete, `search` → read) becomes
+ *   `action`, which the decision layer prefers to the method's;
+ * - a literal verb or operation word between a collection and an id-shaped segment is the
+ *   operation too (`/models/load/{id}` names model `{id}`), so ids come from their shape (an
+ *   interpolation, a number, a UUID, a hex digest) rather than their position;
+ * - a literal segment right after a collection is an id by position (`/users/alice`) only when
+ *   the segment after it is not id-shaped.
  */
 
 import { isPluralWord, singularize } from './singular';
@@ -49,6 +60,47 @@ const ACTION_WORDS = new Set([
   'summary',
   'new',
 ]);
+
+// Last-segment verbs and the action each names.
+const VERB_ACTIONS: ReadonlyMap<string, string> = new Map([
+  ...['new', 'create', 'add', 'insert'].map((word): [string, string] => [word, 'create']),
+  ...['update', 'edit', 'modify', 'patch', 'rename'].map((word): [string, string] => [word, 'update']),
+  ...['delete', 'remove', 'destroy', 'purge'].map((word): [string, string] => [word, 'delete']),
+  ...['search', 'list', 'find', 'query', 'lookup', 'get', 'view', 'show'].map((word): [string, string] => [
+    word,
+    'read',
+  ]),
+]);
+
+// Operation words that may stand between a collection and an id (`/models/load/{id}`).
+const OPERATION_WORDS = new Set([
+  ...VERB_ACTIONS.keys(),
+  ...ACTION_WORDS,
+  'load',
+  'unload',
+  'start',
+  'stop',
+  'run',
+  'cancel',
+  'enable',
+  'disable',
+  'approve',
+  'reject',
+  'publish',
+  'archive',
+  'restore',
+  'reset',
+  'sync',
+  'refresh',
+  'validate',
+  'verify',
+  'download',
+  'upload',
+]);
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const HEX_DIGEST = /^(?=[a-f]*\d)[0-9a-f]{7,}$/i;
+const NUMBER = /^\d+$/;
 
 const PREFIX_SEGMENT = /^(?:api|v\d+)$/i;
 const ORIGIN = /^(?:[a-z][a-z0-9+.-]*:|:)?\/\/[^/?#]*/i;
@@ -87,12 +139,13 @@ export function resourceForUrl(url: UrlTemplate): ResourceRef | undefined {
 
   let first = 0;
   while (first < segments.length && PREFIX_SEGMENT.test(segments[first] ?? '')) first++;
-  const candidates = segments.slice(first).map((segment, index) => ({
+  const all = segments.slice(first).map((segment) => ({
     literal: !segment.includes('\uE000'),
     text: segment,
-    rendered: rendered[first + index] ?? segment,
   }));
+  const { candidates, action } = dropOperations(all);
   const isId = markIds(candidates);
+  const withAction = action === undefined ? {} : { action };
 
   let collection = -1;
   for (let i = candidates.length - 1; i >= 0 && collection < 0; i--) {
@@ -104,18 +157,53 @@ export function resourceForUrl(url: UrlTemplate): ResourceRef | undefined {
     const type = singularize(candidates[collection]?.text ?? '');
     const next = candidates[collection + 1];
     if (next === undefined || isId[collection + 1] !== true)
-      return { type, idKnown: false, collection: true, path };
+      return { type, idKnown: false, collection: true, path, ...withAction };
     return next.literal
-      ? { type, id: next.text, idKnown: true, collection: false, path }
-      : { type, idKnown: false, collection: false, path };
+      ? { type, id: next.text, idKnown: true, collection: false, path, ...withAction }
+      : { type, idKnown: false, collection: false, path, ...withAction };
   }
   for (let i = candidates.length - 1; i >= 0; i--) {
     const candidate = candidates[i];
     if (candidate?.literal && !isId[i]) {
-      return { type: singularize(candidate.text), idKnown: false, collection: false, path };
+      return { type: singularize(candidate.text), idKnown: false, collection: false, path, ...withAction };
     }
   }
   return undefined;
+}
+
+interface Candidate {
+  literal: boolean;
+  text: string;
+}
+
+/** Whether a segment looks like an id whatever its position: computed, a number, a UUID or a digest. */
+function isIdShaped(candidate: Candidate | undefined): boolean {
+  if (candidate === undefined) return false;
+  if (!candidate.literal) return true;
+  return NUMBER.test(candidate.text) || UUID.test(candidate.text) || HEX_DIGEST.test(candidate.text);
+}
+
+/** Takes the operation segments out of the path (see the module comment), with the verb's action. */
+function dropOperations(all: readonly Candidate[]): { candidates: Candidate[]; action?: string } {
+  let action: string | undefined;
+  let segments = [...all];
+  const last = segments[segments.length - 1];
+  const verb = last?.literal === true ? VERB_ACTIONS.get(last.text.toLowerCase()) : undefined;
+  if (verb !== undefined && segments.length > 1) {
+    action = verb;
+    segments = segments.slice(0, -1);
+  }
+  const candidates = segments.filter(
+    (candidate, index) =>
+      !(
+        candidate.literal &&
+        OPERATION_WORDS.has(candidate.text.toLowerCase()) &&
+        isPluralWord(segments[index - 1]?.text ?? '') &&
+        segments[index - 1]?.literal === true &&
+        isIdShaped(segments[index + 1])
+      ),
+  );
+  return action === undefined ? { candidates } : { candidates, action };
 }
 
 /** Names an interpolated expression for a path: its last identifier, or `param`. */
@@ -134,7 +222,7 @@ function chooseParamName(source: string): string {
   return (parts[parts.length - 1] ?? 'param').trim() || 'param';
 }
 
-function markIds(candidates: ReadonlyArray<{ literal: boolean; text: string }>): boolean[] {
+function markIds(candidates: readonly Candidate[]): boolean[] {
   const isId: boolean[] = [];
   candidates.forEach((candidate, index) => {
     if (!candidate.literal || (/\d/.test(candidate.text) && !isPluralWord(candidate.text))) {
@@ -147,7 +235,8 @@ function markIds(candidates: ReadonlyArray<{ literal: boolean; text: string }>):
         isId[index - 1] !== true &&
         isPluralWord(previous.text) &&
         !isPluralWord(candidate.text) &&
-        !ACTION_WORDS.has(candidate.text.toLowerCase()),
+        !OPERATION_WORDS.has(candidate.text.toLowerCase()) &&
+        !isIdShaped(candidates[index + 1]),
     );
   });
   return isId;

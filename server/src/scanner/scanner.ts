@@ -14,6 +14,7 @@ import type { ProjectView } from './project/types';
 import { createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
+import { isSingleFileComponent, keepScriptBlocks } from './single-file-components';
 import type { HttpCall, ScanExtras, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
@@ -61,6 +62,7 @@ async function scanText(
     errors: [{ code, message, location: locateFileStart(String(file)) }],
   });
   if (typeof text !== 'string') return fail('invalid_input', 'the text to scan is not a string');
+  if (isSingleFileComponent(String(file))) text = keepScriptBlocks(text);
   const language = requested ?? languageForPath(String(file));
   if (language === undefined || !Object.hasOwn(GRAMMAR_FILES, language)) {
     return fail('unsupported_language', `not a TypeScript, JavaScript, Python or Go file: ${String(file)}`);
@@ -72,6 +74,8 @@ async function scanText(
       `skipped: ${formatSize(bytes)} is over the ${formatSize(settings.maxFileBytes)} scan limit`,
     );
   }
+  // Minified or bundled JavaScript is build output, whatever its name: not the project's own calls.
+  if (language === 'javascript' && looksMinified(text)) return { calls: [], errors: [] };
   let parser: Parser;
   try {
     parser = await loadParser(language, settings.wasmDir);
@@ -152,6 +156,7 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
       location: locateFileStart(context.file),
     });
   }
+  mergeMappedDuplicates(calls);
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];
   try {
@@ -172,6 +177,41 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
     });
   }
   return { calls, errors, ...(facts === undefined ? {} : { facts }) };
+}
+
+/**
+ * A call that a recogniser finds and a `.clearance.yaml` client mapping names too is one call: it
+ * keeps the recogniser's method and URL and takes the mapping's action and resource.
+ */
+function mergeMappedDuplicates(calls: HttpCall[]): void {
+  const recognised = new Map<number, HttpCall>();
+  for (const call of calls)
+    if (call.origin === undefined || call.origin === 'recognised')
+      recognised.set(call.location.start.offset * 1e7 + call.location.end.offset, call);
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const mapped = calls[i];
+    if (mapped?.origin !== 'mapping') continue;
+    const key = mapped.location.start.offset * 1e7 + mapped.location.end.offset;
+    const found = recognised.get(key);
+    if (found === undefined || found === mapped) continue;
+    recognised.delete(key);
+    found.origin = 'mapping';
+    if (mapped.action !== undefined) found.action = mapped.action;
+    if (mapped.resource !== undefined) found.resource = mapped.resource;
+    calls.splice(i, 1);
+  }
+}
+
+// Over 20 kB, lines averaging over 1,000 characters, and dense in code punctuation (a long comment or
+// string line is not minified code): no hand-written source looks like that.
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  if (text.length / lines <= 1_000) return false;
+  const sample = text.slice(0, 20_000);
+  const punctuation = sample.match(/[;{}(),=]/g)?.length ?? 0;
+  return punctuation / sample.length > 0.05;
 }
 
 // tree-sitter wants rows and columns with a range; only the offsets matter to the scanner.

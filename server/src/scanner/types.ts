@@ -14,7 +14,24 @@ export type ScanLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go'
  * The HTTP client library a recogniser matched. `custom` is a project's own function: a call named
  * by a `.clearance.yaml` client mapping, or any call an annotation comment declares.
  */
-export type HttpClient = 'fetch' | 'axios' | 'got' | 'ky' | 'requests' | 'httpx' | 'net/http' | 'custom';
+export type HttpClient =
+  | 'fetch'
+  | 'axios'
+  | 'got'
+  | 'ky'
+  | 'superagent'
+  | 'ofetch'
+  | 'undici'
+  | 'fetch-event-source'
+  | 'openapi-fetch'
+  | 'angular'
+  | 'graphql'
+  | 'requests'
+  | 'httpx'
+  | 'aiohttp'
+  | 'urllib3'
+  | 'net/http'
+  | 'custom';
 
 /**
  * How a call was found: by a client recogniser, by an annotation comment, by a client mapping, or
@@ -163,4 +180,6 @@ export interface ResourceRef {
   collection: boolean;
   /** The URL's path without origin, query or fragment; expressions appear as `{name}`. */
   path: string;
+  /** The action an RPC-style last segment names (`/invite/new` → `create`); see resource.ts. */
+  action?: string;
 }

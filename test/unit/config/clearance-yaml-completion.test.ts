@@ -7,12 +7,12 @@ const CASES: Array<{ note: string; text: string; labels: string[] }> = [
   {
     note: 'an empty file offers every top-level key',
     text: '|',
-    labels: ['actions', 'baseUrls', 'bundles', 'clients', 'lint', 'routes'],
+    labels: ['actions', 'baseUrls', 'bundles', 'clients', 'exclude', 'lint', 'openapi', 'routes', 'services'],
   },
   {
     note: 'keys already written are not offered again',
     text: 'routes:\n  /a: {}\n|\nbaseUrls: []\n',
-    labels: ['actions', 'bundles', 'clients', 'lint'],
+    labels: ['actions', 'bundles', 'clients', 'exclude', 'lint', 'openapi', 'services'],
   },
   {
     note: 'under actions: the methods',

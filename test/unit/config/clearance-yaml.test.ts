@@ -11,7 +11,14 @@ interface FileCase {
   name: string;
   text: string;
   errors?: Array<{ code: string; at: [number, number]; message: string }>;
-  config?: { baseUrls: string[]; actions: Record<string, string>; routes: string[]; clients: string[] };
+  config?: {
+    baseUrls: string[];
+    actions: Record<string, string>;
+    routes: string[];
+    clients: string[];
+    services?: string[];
+    exclude?: string[];
+  };
 }
 
 const cases = parse(
@@ -46,6 +53,10 @@ for (const item of cases) {
         actions: Object.fromEntries(config.actions),
         routes: config.routes.map((route) => route.pattern),
         clients: config.clients.map((client) => client.callee),
+        ...(config.services === undefined
+          ? {}
+          : { services: config.services.map((s) => `${s.service}=${s.host}${s.pathPrefix}`) }),
+        ...(config.exclude === undefined ? {} : { exclude: config.exclude }),
       },
       item.config,
     );

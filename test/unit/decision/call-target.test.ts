@@ -1,6 +1,6 @@
-/** Runs test/fixtures/call-target/cases.yaml: a call's action and resource under a `.clearance.yaml`. */
+/** Runs test/fixtures/call-target/*.yaml: a call's action, resource and host under a `.clearance.yaml`. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -13,18 +13,30 @@ interface TargetCase {
   note: string;
   call: { method: string | null; url: string; known?: boolean; action?: string; resource?: string };
   input: { action?: string; resource: Record<string, string> };
+  /** The host the call is shown as not governed for, when services are listed and none is its host. */
+  ungoverned?: string;
 }
 
-const fixture = parse(
-  readFileSync(join(__dirname, '..', '..', 'fixtures', 'call-target', 'cases.yaml'), 'utf8'),
-) as { config: string; cases: TargetCase[] };
-const { config } = parseProjectConfig(fixture.config, '.clearance.yaml');
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'call-target');
 const identity: Identity = { status: 'missing', reason: 'test', source: { kind: 'none', label: 'none' } };
 const at = { line: 1, column: 1, offset: 0 };
 const nowhere = { file: 'a.ts', start: at, end: at };
 
-for (const item of fixture.cases) {
-  test(`call target: ${item.note}`, () => {
+for (const name of readdirSync(fixtures).filter((file) => file.endsWith('.yaml'))) {
+  const fixture = parse(readFileSync(join(fixtures, name), 'utf8')) as {
+    config: string;
+    cases: TargetCase[];
+  };
+  const { config } = parseProjectConfig(fixture.config, '.clearance.yaml');
+  for (const item of fixture.cases) runCase(name, item, config);
+}
+
+function runCase(
+  name: string,
+  item: TargetCase,
+  config: ReturnType<typeof parseProjectConfig>['config'],
+): void {
+  test(`call target (${name}): ${item.note}`, () => {
     assert.ok(config, 'the fixture configuration reads');
     const segments: UrlSegment[] = item.call.url
       .split(/(\$\{[^}]*\})/)
@@ -45,7 +57,8 @@ for (const item of fixture.cases) {
       ...(item.call.action === undefined ? {} : { action: item.call.action, origin: 'annotation' as const }),
       ...(resource === undefined ? {} : { resource }),
     };
-    const { input } = buildCallInput(call, identity, new Date(0), config);
-    assert.deepEqual({ action: input.action, resource: input.resource }, item.input);
+    const built = buildCallInput(call, identity, new Date(0), config);
+    assert.deepEqual({ action: built.input.action, resource: built.input.resource }, item.input);
+    assert.equal(built.ungoverned, item.ungoverned);
   });
 }

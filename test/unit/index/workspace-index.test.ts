@@ -41,6 +41,21 @@ afterEach(() => {
 });
 
 describe('the workspace index', () => {
+  it('leaves out what .gitignore and .clearance.yaml exclude name, in the walk and for opened files', async () => {
+    const root = makeFolder({
+      'src/a.ts': get(1),
+      'src/generated/api.ts': get(2),
+      'scratch/try.ts': get(3),
+      '.gitignore': 'scratch/\n',
+      '.clearance.yaml': 'exclude: [src/generated/]\n',
+    });
+    const index = makeIndex([root]);
+    await index.indexAll();
+    assert.deepEqual([...index.files.keys()], [join(root, 'src/a.ts')]);
+    assert.equal(index.isIndexable(join(root, 'scratch/new.ts')), false);
+    assert.equal(index.isIndexable(join(root, 'src/b.ts')), true);
+  });
+
   it('indexes every folder of a multi-root workspace and skips dependency and build folders', async () => {
     const a = makeFolder({
       'src/a.ts': get(1),

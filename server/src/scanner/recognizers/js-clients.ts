@@ -1,6 +1,7 @@
 /**
  * Recognises the JavaScript HTTP-client libraries that are imported as one callable object with
- * method helpers: axios, got and ky. A name counts as the library only where it resolves to an
+ * method helpers: axios, got, ky, superagent, ofetch, undici's `request`, fetchEventSource and
+ * openapi-fetch (whose `createClient` makes the instance that has the helpers). A name counts as the library only where it resolves to an
  * import or require of the library's module (or, for axios, to no declaration at all: the browser
  * global); a local of the same name, or another object's `get` method, is not the library.
  * Instances made with the library's factory (`axios.create({ baseURL })`, `ky.create({ prefixUrl })`,
@@ -39,6 +40,16 @@ export interface JsClientSpec {
   factories: readonly string[];
   /** The config key holding an instance's base URL. */
   baseKey: string;
+  /** Named exports of the modules that are the library too (`import { ofetch } from 'ofetch'`). */
+  namedExports?: readonly string[];
+  /**
+   * What calling the library itself does: `url-options` (the default) `fetch`-like `(url, options)`;
+   * `method-url` superagent's `(method, url)`; `factory` makes an instance (openapi-fetch's
+   * `createClient({ baseUrl })`).
+   */
+  direct?: 'url-options' | 'method-url' | 'factory';
+  /** `{name}` in a literal URL is a path parameter (openapi-fetch's `client.GET('/p/{id}')`). */
+  pathParams?: boolean;
 }
 
 /** One call of the library: where it is and which library it is. */
@@ -83,7 +94,12 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
         continue;
       const [parent, grandparent, great] = hit.ancestors;
       if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
-        calls.push(readDirectCall({ context, spec, call: parent, callee: node }, next.base));
+        if (spec.direct === 'factory') {
+          const instance = readInstance(context, spec, parent, grandparent, next.base);
+          if (instance !== undefined) queue.push(instance);
+        } else {
+          calls.push(readDirectCall({ context, spec, call: parent, callee: node }, next.base));
+        }
         continue;
       }
       if (
@@ -119,6 +135,10 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
 function readDirectCall(site: CallSite, base: UrlTemplate | undefined): HttpCall {
   const { context, spec, call } = site;
   const [first, second] = readCallArguments(call);
+  if (spec.direct === 'method-url' && second !== undefined) {
+    const method = readConstantString(first ?? second, context.text)?.toUpperCase();
+    return buildCall(site, method, joinBaseUrl(base, readUrlTemplate(second, context.text)));
+  }
   if (isObjectLiteral(first)) return readConfigCall(site, first, base);
   const url = joinBaseUrl(readBase(context, spec, second) ?? base, readUrlTemplate(first, context.text));
   return buildCall(site, readMethodOption(second, context.text, 'GET'), url);
@@ -185,12 +205,28 @@ function buildCall(site: CallSite, method: string | undefined, url: UrlTemplate)
     kind: 'http',
     client: spec.client,
     method,
-    url,
+    url: spec.pathParams === true ? readPathParams(url) : url,
     location: context.locateNode(call),
     calleeLocation: context.locateNode(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
   };
+}
+
+/** Splits `{name}` out of a URL's literal parts as computed parts: `/p/{id}` → `/p/${id}`. */
+export function readPathParams(url: UrlTemplate): UrlTemplate {
+  const segments: UrlTemplate['segments'] = [];
+  for (const segment of url.segments) {
+    if (segment.kind !== 'literal') {
+      segments.push(segment);
+      continue;
+    }
+    for (const [index, part] of segment.text.split(/\{([\w$]+)\}/).entries()) {
+      if (index % 2 === 1) segments.push({ kind: 'expr', source: part });
+      else if (part !== '') segments.push({ kind: 'literal', text: part });
+    }
+  }
+  return { ...url, segments };
 }
 
 /**
@@ -218,8 +254,10 @@ function findLibraryNames(context: ScanContext, spec: JsClientSpec): ClientName[
       else if (part?.type === 'named_imports') {
         for (const specifier of part.namedChildren) {
           const imported = specifier?.childForFieldName('name');
-          if (imported && sliceNode(context.text, imported) === 'default')
-            add(specifier?.childForFieldName('alias'));
+          const importedName = imported ? sliceNode(context.text, imported) : '';
+          if (importedName === 'default') add(specifier?.childForFieldName('alias'));
+          else if (spec.namedExports?.includes(importedName))
+            add(specifier?.childForFieldName('alias') ?? imported);
         }
       }
     }

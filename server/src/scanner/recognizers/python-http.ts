@@ -1,5 +1,5 @@
 /**
- * Recognises Python's `requests` and `httpx`: the module functions (`requests.get(url)`,
+ * Recognises Python's `requests`, `httpx`, `aiohttp` and `urllib3`: the module functions (`requests.get(url)`,
  * `httpx.request("DELETE", url)`), the same functions imported by name (`from requests import get`),
  * and sessions and clients (`s = requests.Session()`, `with httpx.Client(base_url=...) as c:`)
  * through the name they are bound to. A name counts only where it resolves to the import of the
@@ -41,6 +41,8 @@ interface PythonClientSpec {
   sessionClasses: readonly string[];
   /** The keyword argument giving a session's base URL. */
   baseKeyword?: string;
+  /** False when the library has no `get`/`post`/... helpers (urllib3 has only `request`). */
+  verbHelpers?: boolean;
 }
 
 /** A name through which the library or one of its sessions is called. */
@@ -68,9 +70,23 @@ const SPECS: readonly PythonClientSpec[] = [
     sessionClasses: ['Client', 'AsyncClient'],
     baseKeyword: 'base_url',
   },
+  {
+    client: 'aiohttp',
+    module: 'aiohttp',
+    requestFunctions: ['request'],
+    sessionClasses: ['ClientSession'],
+    baseKeyword: 'base_url',
+  },
+  {
+    client: 'urllib3',
+    module: 'urllib3',
+    requestFunctions: ['request', 'urlopen', 'request_encode_url', 'request_encode_body'],
+    sessionClasses: ['PoolManager', 'ProxyManager'],
+    verbHelpers: false,
+  },
 ];
 
-/** The recognisers for `requests` and `httpx`. */
+/** The recognisers for `requests`, `httpx`, `aiohttp` and `urllib3`. */
 export const pythonHttpRecognizers: readonly CallRecognizer[] = SPECS.map((spec) => ({
   client: spec.client,
   languages: ['python'],
@@ -157,7 +173,10 @@ function findImports(
       } else if (value.kind === 'from' && value.module === spec.module) {
         if (spec.sessionClasses.includes(value.name))
           targets.push({ name: localName, binding, role: 'class' });
-        else if (HELPERS.has(value.name) || spec.requestFunctions.includes(value.name)) {
+        else if (
+          (spec.verbHelpers !== false && HELPERS.has(value.name)) ||
+          spec.requestFunctions.includes(value.name)
+        ) {
           targets.push({ name: localName, binding, role: 'function', function: value.name });
         }
       }
@@ -206,7 +225,7 @@ function readCall(
   const { positional, keywords } = readPythonArguments(call);
   let method: string | undefined;
   let urlNode: Node | undefined;
-  const helper = HELPERS.get(name);
+  const helper = spec.verbHelpers === false ? undefined : HELPERS.get(name);
   if (helper !== undefined) {
     method = helper;
     urlNode = positional[0] ?? keywords.get('url');

@@ -4,10 +4,12 @@
  */
 
 import type { ScanLanguage } from '../types';
+import { angularHttpRecognizer } from './angular-http';
 import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
+import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
@@ -45,6 +47,57 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     factories: ['create', 'extend'],
     baseKey: 'prefixUrl',
   }),
+  createJsClientRecognizer({
+    client: 'superagent',
+    modules: ['superagent'],
+    helpers: new Map([...GOT_KY_HELPERS, ['del', 'DELETE']]),
+    configHelpers: [],
+    factories: ['agent'],
+    baseKey: 'baseURL',
+    direct: 'method-url',
+  }),
+  createJsClientRecognizer({
+    client: 'ofetch',
+    modules: ['ofetch'],
+    namedExports: ['ofetch', '$fetch'],
+    // Nuxt provides `$fetch` (ofetch) as a global.
+    globalName: '$fetch',
+    helpers: new Map(),
+    configHelpers: [],
+    factories: ['create'],
+    baseKey: 'baseURL',
+  }),
+  createJsClientRecognizer({
+    client: 'undici',
+    modules: ['undici'],
+    namedExports: ['request'],
+    helpers: new Map(),
+    configHelpers: [],
+    factories: [],
+    baseKey: 'origin',
+  }),
+  createJsClientRecognizer({
+    client: 'fetch-event-source',
+    modules: ['@microsoft/fetch-event-source'],
+    namedExports: ['fetchEventSource'],
+    helpers: new Map(),
+    configHelpers: [],
+    factories: [],
+    baseKey: 'baseURL',
+  }),
+  createJsClientRecognizer({
+    client: 'openapi-fetch',
+    modules: ['openapi-fetch'],
+    namedExports: ['createClient'],
+    helpers: new Map([...AXIOS_HELPERS.values()].map((method) => [method, method])),
+    configHelpers: [],
+    factories: [],
+    baseKey: 'baseUrl',
+    direct: 'factory',
+    pathParams: true,
+  }),
+  angularHttpRecognizer,
+  graphqlRecognizer,
   ...pythonHttpRecognizers,
   goHttpRecognizer,
   clientMappingRecognizer,

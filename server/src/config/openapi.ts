@@ -1,0 +1,131 @@
+/**
+ * `.clearance.yaml` `openapi:`: OpenAPI 3 and Swagger 2 documents describe an API once, and each
+ * operation becomes a route template (`DELETE /pets/{petId}`) with the action and resource the
+ * document gives: `x-clearance: { action, resource }` on the operation when present, otherwise
+ * the `operationId` as the action and the singular of the first tag as the resource type. The
+ * documents' server URLs (`servers[].url`, Swagger's `host` + `basePath`) become base URLs. The
+ * documents are parsed with `yaml` (JSON is YAML), read bounded and confined to the folder; `$ref`
+ * is not followed, since paths, operations, ids and tags are never behind one.
+ */
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { ClearanceError } from '../errors';
+import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
+import { type CallResource, parseResource } from '../scanner';
+import { singularize } from '../scanner/singular';
+import { parseRouteSegments, type RouteTemplate } from './clearance-yaml';
+
+/** OpenAPI documents bigger than this are not read. */
+const MAX_BYTES = 10_000_000;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
+
+/** What the documents add to a project's configuration. */
+export interface OpenApiRoutes {
+  routes: RouteTemplate[];
+  baseUrls: string[];
+  errors: ClearanceError[];
+}
+
+/** Reads the documents `files` (relative to `dir`) into route templates and base URLs. */
+export function readOpenApiRoutes(dir: string, files: readonly string[]): OpenApiRoutes {
+  const result: OpenApiRoutes = { routes: [], baseUrls: [], errors: [] };
+  for (const name of files) {
+    const file = join(dir, name);
+    const start = { line: 1, column: 1, offset: 0 };
+    const fail = (message: string) =>
+      result.errors.push({
+        code: 'config_error',
+        message: `openapi ${name}: ${message}`,
+        location: { file, start, end: start },
+      });
+    const read = readBoundedFileSync(file, MAX_BYTES, { within: dir });
+    if (!read.ok) {
+      fail(describeReadProblem(read.problem));
+      continue;
+    }
+    let document: unknown;
+    try {
+      document = parse(read.text, { maxAliasCount: 100 });
+    } catch (error) {
+      fail(`not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    if (!isRecord(document) || !isRecord(document.paths)) {
+      fail('not an OpenAPI 3 or Swagger 2 document (no paths)');
+      continue;
+    }
+    result.baseUrls.push(...readServers(document));
+    for (const [path, item] of Object.entries(document.paths)) {
+      if (!isRecord(item) || !path.startsWith('/')) continue;
+      for (const method of METHODS) {
+        const operation = item[method];
+        if (!isRecord(operation)) continue;
+        const route = readOperation(method.toUpperCase(), path, operation);
+        if (typeof route === 'string') fail(`${method.toUpperCase()} ${path}: ${route}`);
+        else result.routes.push(route);
+      }
+    }
+  }
+  return result;
+}
+
+function readOperation(
+  method: string,
+  path: string,
+  operation: Record<string, unknown>,
+): RouteTemplate | string {
+  const override = isRecord(operation['x-clearance']) ? operation['x-clearance'] : {};
+  const action =
+    typeof override.action === 'string'
+      ? override.action
+      : typeof operation.operationId === 'string'
+        ? operation.operationId
+        : undefined;
+  let resource: CallResource | undefined;
+  if (typeof override.resource === 'string') {
+    const parsed = parseResource(override.resource);
+    if (typeof parsed === 'string') return `x-clearance resource: ${parsed}`;
+    resource = parsed;
+  } else if (Array.isArray(operation.tags) && typeof operation.tags[0] === 'string') {
+    const tag = operation.tags[0].trim().toLowerCase().replace(/\s+/g, '-');
+    if (/^[a-z][\w.-]*$/.test(tag)) resource = { type: singularize(tag) };
+  }
+  const segments = parseRouteSegments(path);
+  // A resource read from a tag takes its id from the path's last parameter.
+  const last = segments[segments.length - 1];
+  if (resource !== undefined && resource.id === undefined && last?.kind === 'param')
+    resource = { ...resource, id: { known: false, source: `{${last.name}}` } };
+  return {
+    pattern: `${method} ${path}`,
+    method,
+    segments,
+    ...(action === undefined ? {} : { action }),
+    ...(resource === undefined ? {} : { resource }),
+  };
+}
+
+// OpenAPI 3 `servers[].url`; Swagger 2 `host` + `basePath` (with its first scheme).
+function readServers(document: Record<string, unknown>): string[] {
+  const urls: string[] = [];
+  if (Array.isArray(document.servers)) {
+    for (const server of document.servers)
+      if (isRecord(server) && typeof server.url === 'string' && !server.url.includes('{'))
+        urls.push(server.url);
+  }
+  if (typeof document.host === 'string') {
+    const scheme =
+      Array.isArray(document.schemes) && typeof document.schemes[0] === 'string'
+        ? document.schemes[0]
+        : 'https';
+    urls.push(
+      `${scheme}://${document.host}${typeof document.basePath === 'string' ? document.basePath : ''}`,
+    );
+  } else if (typeof document.basePath === 'string' && document.basePath !== '/') {
+    urls.push(document.basePath);
+  }
+  return urls.map((url) => url.replace(/\/+$/, '')).filter((url) => url.length > 0);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
