@@ -6,7 +6,14 @@
  */
 export { type AuthoringAction, codeActions, type FileEdit } from './code-actions';
 export { type CompletionEntry, type CompletionKind, complete } from './completion';
-export { type EvaluationResult, evaluateRule, formatEvaluation } from './evaluate';
+export {
+  type EvaluationResult,
+  evaluateRule,
+  formatEvaluation,
+  hoverLimits,
+  limitsForHover,
+  ruleValueMarkdown,
+} from './evaluate';
 export { type FoldingRange, foldingRanges } from './folding';
 export { type HoverResult, hover } from './hover';
 export { type InlayHint, inlayHints } from './inlay-hints';
@@ -17,6 +24,7 @@ export { type SemanticToken, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from
 export { type SignatureResult, signatureHelp } from './signature-help';
 export { documentSymbols, type OutlineSymbol, workspaceSymbols } from './symbols';
 export {
+  formatOperand,
   listTests,
   runTests,
   selectTests,

@@ -25,6 +25,11 @@ export class AuthoringState {
   readonly project = new AuthoringProject();
   private policy: LoadedPolicy | undefined;
   private schemaSetting: string | undefined = '';
+  /**
+   * The input the user last evaluated with (a file, a call site's, none), which hovers show rules'
+   * values for; until one is chosen, the example `input.json`/`input.yaml` beside the policy.
+   */
+  chosenInput: { label: string; value: JsonValue | undefined } | undefined;
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -74,6 +79,19 @@ export class AuthoringState {
     this.project.inputSchema =
       value && typeof value === 'object' && !Array.isArray(value) ? (value as SchemaNode) : undefined;
   }
+}
+
+/** The input hovers evaluate with for `file`: the chosen one, else an example beside it. */
+export function hoverInput(
+  state: AuthoringState,
+  file: string,
+): { label: string; value: JsonValue | undefined } | undefined {
+  if (state.chosenInput) return state.chosenInput;
+  for (const name of exampleNames) {
+    const value = readBounded(join(dirname(file), name));
+    if (value !== undefined) return { label: name, value };
+  }
+  return undefined;
 }
 
 /** The `input.json`/`input.yaml` files in the folders of policy files. */

@@ -31,6 +31,8 @@ export interface ClauseTrace {
   exprsTotal: number;
   /** The expression that stopped the clause, with its operands' values. */
   failing?: { text: string; location: Location; operands: OperandValue[] };
+  /** The expressions that held before it (all of them for a clause that held), in order: the navigable trace. */
+  steps: Array<{ text: string; location: Location }>;
 }
 
 /** What `explainRule` returns: one trace per clause, in source order, or the errors that stopped it. */
@@ -76,19 +78,27 @@ function traceClause(ev: Ev, clause: CRule): ClauseTrace {
     return ev.evalExpr(e, f, () => visit(i + 1));
   };
   visit(0);
+  const textOf = (e: CExpr) =>
+    ev
+      .sourceText(e.loc)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim();
+  const stepsUpTo = (end: number) =>
+    exprs
+      .slice(0, end)
+      .filter((e) => e.e !== 'nop')
+      .map((e) => ({ text: textOf(e), location: e.loc }));
   const base = {
     rule: toRuleRef(clause.origin),
     held,
     exprsTotal: exprs.filter((e) => e.e !== 'nop').length,
   };
-  if (held) return { ...base, exprsHeld: base.exprsTotal };
+  if (held) return { ...base, exprsHeld: base.exprsTotal, steps: stepsUpTo(exprs.length) };
   const failing = exprs[deepest];
-  if (!failing || failing.e === 'nop') return { ...base, exprsHeld: Math.max(0, deepest) };
-  const text = ev
-    .sourceText(failing.loc)
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
-  return { ...base, exprsHeld: deepest, failing: { text, location: failing.loc, operands } };
+  if (!failing || failing.e === 'nop')
+    return { ...base, exprsHeld: Math.max(0, deepest), steps: stepsUpTo(Math.max(0, deepest)) };
+  const failed = { text: textOf(failing), location: failing.loc, operands };
+  return { ...base, exprsHeld: deepest, failing: failed, steps: stepsUpTo(deepest) };
 }
 
 /** The operands of a comparison or unification, evaluated in the frame as it is. */
