@@ -13,7 +13,13 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import type { CallSitesResponse, EvaluateResponse } from '../../server/src/lsp/authoring-protocol';
+import type {
+  CallSitesResponse,
+  EvaluateResponse,
+  ListTestsResponse,
+  RunTestsResponse,
+  WireTestResult,
+} from '../../server/src/lsp/authoring-protocol';
 import {
   hoverText,
   openDocument,
@@ -72,6 +78,21 @@ describe('evaluating Rego with a call site input', () => {
       '',
     ].join('\n');
     writeFileSync(join(root, 'policy', 'extra.rego'), extra);
+    // A parameterised test (one case of two fails, on line 5) and a name defined twice.
+    const cases = [
+      'package api.cases_test',
+      '',
+      'test_roles[role] if {',
+      '\tsome role in ["admin", "developer"]',
+      '\tdata.api.authz.allow with input as {"user": {"role": role}}',
+      '}',
+      '',
+      'test_twice if true',
+      '',
+      'test_twice if false',
+      '',
+    ].join('\n');
+    writeFileSync(join(root, 'policy', 'cases_test.rego'), cases);
     // As VS Code's client: hovers may hold command links.
     server = await startServer(root, shopIdentitySettings, { richHovers: true });
     orders = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
@@ -111,7 +132,15 @@ describe('evaluating Rego with a call site input', () => {
       command: 'clearance.server.input',
       arguments: [ordersUri, deleteAt],
     });
-    assert.deepEqual(result.input, JSON.parse(exact.json));
+    // Each decision reads the clock: a re-decision between the two requests moves only the time.
+    const timeless = (input: unknown) => {
+      const copy = structuredClone(input) as { context: Record<string, unknown> };
+      assert.match(String(copy.context.time), /^\d{4}-\d\d-\d\dT/);
+      delete copy.context.time;
+      delete copy.context.local_time;
+      return copy;
+    };
+    assert.deepEqual(timeless(result.input), timeless(JSON.parse(exact.json)));
     assert.equal((result.input as { action: string }).action, 'delete');
     assert.ok((result.unknowns ?? []).some((u) => u.startsWith('input.resource')));
     // Two allow clauses and the default; none of the allow clauses holds.
@@ -176,6 +205,30 @@ describe('evaluating Rego with a call site input', () => {
     });
     const evaluate = actions.find((a) => a.command?.command === 'clearance.rego.evaluateCall');
     assert.deepEqual(evaluate?.command?.arguments, [ordersUri, deleteAt]);
+  });
+
+  it('runs a parameterised test case by case, and identically named tests one by one', async () => {
+    const listed = await request<ListTestsResponse>('clearance/rego/tests', {});
+    assert.deepEqual(
+      listed.tests
+        .filter((t) => t.package === 'api.cases_test')
+        .map((t) => `${t.name}:${t.range.start.line + 1}`),
+      ['test_roles:3', 'test_twice:8', 'test_twice#01:10'],
+    );
+    const run = await request<RunTestsResponse>('clearance/rego/runTests', { packages: ['api.cases_test'] });
+    const byName: Record<string, WireTestResult> = Object.fromEntries(
+      run.results.map((r) => [r.id.split('.').pop(), r]),
+    );
+    assert.equal(byName.test_roles?.outcome, 'failed');
+    assert.deepEqual(
+      byName.test_roles?.cases?.map((c) => `${c.name}: ${c.outcome}`),
+      ['admin: passed', 'developer: failed'],
+    );
+    const developer = byName.test_roles?.cases?.[1];
+    assert.match(developer?.location?.uri ?? '', /cases_test\.rego$/);
+    assert.equal(developer?.location?.range.start.line, 4);
+    assert.equal(byName.test_twice?.outcome, 'passed');
+    assert.equal(byName['test_twice#01']?.outcome, 'failed');
   });
 
   it('links the call hover to evaluating its input in the policy', async () => {

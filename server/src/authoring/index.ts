@@ -24,6 +24,7 @@ export { type SemanticToken, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from
 export { type SignatureResult, signatureHelp } from './signature-help';
 export { documentSymbols, type OutlineSymbol, workspaceSymbols } from './symbols';
 export {
+  type CaseOutcome,
   formatOperand,
   listTests,
   runTests,

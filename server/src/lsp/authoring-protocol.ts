@@ -66,6 +66,14 @@ export interface WireTestResult {
   location?: { uri: string; range: Range };
   values?: Array<{ label: string; value?: unknown }>;
   output: string[];
+  /** A parameterised test's cases (`test_x[name] if …`), each with its own outcome. */
+  cases?: Array<{
+    name: string;
+    outcome: 'passed' | 'failed';
+    message?: string;
+    location?: { uri: string; range: Range };
+    values?: Array<{ label: string; value?: unknown }>;
+  }>;
 }
 
 /** The answer to `runTestsRequest`. */

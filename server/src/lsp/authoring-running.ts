@@ -85,6 +85,19 @@ export function registerAuthoringRequests(
         ...(r.location ? { location: { uri: toUri(r.location.file), range: toRange(r.location) } } : {}),
         ...(r.values ? { values: r.values } : {}),
         output: r.output.map(redactTokensInText),
+        ...(r.cases
+          ? {
+              cases: r.cases.map((c) => ({
+                name: redactTokensInText(c.name),
+                outcome: c.outcome,
+                ...(c.message ? { message: redactTokensInText(c.message) } : {}),
+                ...(c.location
+                  ? { location: { uri: toUri(c.location.file), range: toRange(c.location) } }
+                  : {}),
+                ...(c.values ? { values: c.values } : {}),
+              })),
+            }
+          : {}),
       })),
     };
   });

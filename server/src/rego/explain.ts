@@ -56,7 +56,31 @@ export function explainRule(policy: Policy, entrypoint: string, options: EvalOpt
   return { clauses, errors: [] };
 }
 
-type Ev = ReturnType<typeof createEvaluator>;
+/** An evaluator, as `explainRule` and the test-case traces use it. */
+export type Ev = ReturnType<typeof createEvaluator>;
+
+/**
+ * Traces the one clause of the rule at `entrypoint` that starts at `file:line`, on its own: OPA runs
+ * identically named tests one by one (`test_x`, `test_x#01`); undefined when no clause starts there.
+ */
+export function explainClause(
+  policy: Policy,
+  entrypoint: string,
+  at: { file: string; line: number },
+  options: EvalOptions,
+): { clause?: ClauseTrace; errors: ClearanceError[] } {
+  const path = parseEntrypoint(entrypoint);
+  const set = path ? nodeAt(policy.root, path, false)?.rules : undefined;
+  const clause = set?.clauses.find(
+    (c) => c.origin.location.file === at.file && c.origin.location.start.line === at.line,
+  );
+  if (!clause) return { errors: [] };
+  try {
+    return { clause: traceClause(createEvaluator(policy, options, {}), clause), errors: [] };
+  } catch (e) {
+    return { errors: [toError(e)] };
+  }
+}
 
 function traceClause(ev: Ev, clause: CRule): ClauseTrace {
   const f: Frame = new Array(clause.nslots);
@@ -102,7 +126,7 @@ function traceClause(ev: Ev, clause: CRule): ClauseTrace {
 }
 
 /** The operands of a comparison or unification, evaluated in the frame as it is. */
-function readOperands(ev: Ev, e: CExpr, f: Frame): OperandValue[] {
+export function readOperands(ev: Ev, e: CExpr, f: Frame): OperandValue[] {
   // With modifiers change what the operands mean: their values alone would mislead.
   if (e.withs) return [];
   let terms: Array<[string, CTerm]> = [];
