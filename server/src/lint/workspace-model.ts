@@ -4,12 +4,20 @@
  * the rules, so a rule file imports no list that imports it.
  */
 import type { JsonValue } from '../rego';
-import type { LintContext } from './context';
+import type { Module } from '../rego/ast';
 import type { Finding, LintRule } from './types';
+
+/** One parsed file, as the workspace rules read it. */
+export interface WorkspaceFile {
+  file: string;
+  module: Module;
+  /** The package path joined with dots. */
+  packageName: string;
+}
 
 /** What a workspace rule reads: every file that parsed, and the data documents merged. */
 export interface LintWorkspace {
-  files: LintContext[];
+  files: WorkspaceFile[];
   data: JsonValue;
 }
 
@@ -28,12 +36,7 @@ export function resolveImport(
   ws: LintWorkspace,
   path: string[],
 ): 'package' | 'namespace' | 'rule' | 'data' | undefined {
-  const packages = new Map<string, LintContext[]>();
-  for (const f of ws.files) {
-    const list = packages.get(f.packageName) ?? [];
-    list.push(f);
-    packages.set(f.packageName, list);
-  }
+  const packages = packagesOf(ws);
   const joined = path.join('.');
   if (packages.has(joined)) return 'package';
   for (const name of packages.keys()) if (name.startsWith(`${joined}.`)) return 'namespace';
@@ -51,8 +54,24 @@ export function resolveImport(
   return node === undefined ? undefined : 'data';
 }
 
+const byPackage = new WeakMap<LintWorkspace, Map<string, WorkspaceFile[]>>();
+
+/** The workspace's files by package, built once per workspace. */
+function packagesOf(ws: LintWorkspace): Map<string, WorkspaceFile[]> {
+  let packages = byPackage.get(ws);
+  if (packages) return packages;
+  packages = new Map();
+  for (const f of ws.files) {
+    const list = packages.get(f.packageName) ?? [];
+    list.push(f);
+    packages.set(f.packageName, list);
+  }
+  byPackage.set(ws, packages);
+  return packages;
+}
+
 /** The first name of a rule's head (`allow` of `allow if …`, `a` of `a.b[x]`). */
-function ruleName(rule: LintContext['module']['rules'][number]): string | undefined {
+function ruleName(rule: Module['rules'][number]): string | undefined {
   const head = rule.head.ref.terms[0];
   return head?.type === 'var' ? head.name : undefined;
 }

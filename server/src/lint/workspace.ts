@@ -7,11 +7,10 @@ import type { JsonValue } from '../rego';
 import type { Module } from '../rego/ast';
 import { parseModule } from '../rego/parser';
 import { type LintConfig, levelFor } from './config';
-import { createContext, type LintContext } from './context';
 import preferPackageImports from './rules/workspace/prefer-package-imports';
 import unresolvedImport from './rules/workspace/unresolved-import';
 import type { LintViolation } from './types';
-import type { WorkspaceLintRule } from './workspace-model';
+import type { WorkspaceFile, WorkspaceLintRule } from './workspace-model';
 
 export {
   defineWorkspaceRule,
@@ -30,7 +29,7 @@ export function lintWorkspace(
 ): LintViolation[] {
   const parsed = sources.map(({ file, text }) => {
     const { module, errors } = parseModule(text, { file, regoVersion: options.regoVersion ?? 1 });
-    return { file, text, ...(module && errors.length === 0 ? { module } : {}) };
+    return { file, ...(module && errors.length === 0 ? { module } : {}) };
   });
   return lintParsedWorkspace(parsed, options);
 }
@@ -47,12 +46,14 @@ export interface WorkspaceLintOptions {
  * a file without a module takes no part.
  */
 export function lintParsedWorkspace(
-  files: Array<{ file: string; text: string; module?: Module }>,
+  files: Array<{ file: string; module?: Module | undefined }>,
   options: WorkspaceLintOptions = {},
 ): LintViolation[] {
-  const contexts: LintContext[] = [];
-  for (const f of files) if (f.module) contexts.push(createContext(f.file, f.text, f.module));
-  const ws = { files: contexts, data: options.data ?? {} };
+  const parsed: WorkspaceFile[] = [];
+  for (const f of files)
+    if (f.module)
+      parsed.push({ file: f.file, module: f.module, packageName: f.module.package.path.join('.') });
+  const ws = { files: parsed, data: options.data ?? {} };
   const out: LintViolation[] = [];
   for (const rule of WORKSPACE_LINT_RULES)
     for (const f of rule.check(ws)) {
