@@ -35,6 +35,7 @@ const serverActionCommands = [
   'clearance.copyAccessRequest',
   'clearance.openInput',
   'clearance.copyInput',
+  'clearance.rego.evaluateCall',
 ];
 
 let client: LanguageClient | undefined;

@@ -1,7 +1,9 @@
 /**
  * The Test Explorer for Rego: every `test_` rule of the workspace, grouped by package and file, run
  * by the server's engine (one test, a file, a package or all). Failures show at the expression that
- * failed, with the values of its operands; `print` output goes to the run's output.
+ * failed, with the values of its operands; `print` output goes to the run's output. A parameterised
+ * test's cases are its children, each with its own outcome; `test_x#01` (a name defined again) is a
+ * test of its own.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -12,6 +14,7 @@ import {
   type RunTestsResponse,
   runTestsRequest,
   type WireTest,
+  type WireTestResult,
 } from '../../server/src/lsp/authoring-protocol';
 
 /** What a tree item stands for: a package, a file, or a test (by id). */
@@ -80,15 +83,11 @@ export function registerRegoTests(client: LanguageClient): vscode.Disposable[] {
         const item = byId.get(r.id);
         if (!item || request.exclude?.includes(item)) continue;
         for (const line of r.output) run.appendOutput(`${line}\r\n`, undefined, item);
+        reportCases(run, item, r);
         if (r.outcome === 'passed') run.passed(item, r.durationMs);
         else if (r.outcome === 'skipped') run.skipped(item);
         else {
-          const message = new vscode.TestMessage(r.message ?? r.outcome);
-          if (r.location)
-            message.location = new vscode.Location(
-              vscode.Uri.parse(r.location.uri),
-              toRange(r.location.range),
-            );
+          const message = messageOf(r);
           if (r.outcome === 'failed') run.failed(item, message, r.durationMs);
           else run.errored(item, message, r.durationMs);
         }
@@ -96,6 +95,28 @@ export function registerRegoTests(client: LanguageClient): vscode.Disposable[] {
     } finally {
       run.end();
     }
+  }
+
+  /**
+   * A parameterised test's cases become its children, found as it runs (the cases are values, known
+   * only by evaluating): each passes or fails on its own, at the expression that stopped it.
+   */
+  function reportCases(run: vscode.TestRun, item: vscode.TestItem, r: WireTestResult): void {
+    if (!r.cases) return;
+    const children: vscode.TestItem[] = [];
+    for (const c of r.cases) {
+      const child = controller.createTestItem(`${item.id}[${JSON.stringify(c.name)}]`, c.name, item.uri);
+      child.range = c.location ? toRange(c.location.range) : item.range;
+      nodes.set(child, { kind: 'test', id: item.id });
+      children.push(child);
+    }
+    item.children.replace(children);
+    r.cases.forEach((c, i) => {
+      const child = children[i] as vscode.TestItem;
+      run.started(child);
+      if (c.outcome === 'passed') run.passed(child);
+      else run.failed(child, messageOf(c));
+    });
   }
 
   controller.createRunProfile(
@@ -119,6 +140,19 @@ export function registerRegoTests(client: LanguageClient): vscode.Disposable[] {
     vscode.workspace.onDidSaveTextDocument((d) => (d.languageId === 'rego' ? later() : undefined)),
     vscode.commands.registerCommand('clearance.rego.refreshTests', () => refresh()),
   ];
+}
+
+/** A failure's message, at the expression that failed when the server says where. */
+function messageOf(r: Pick<WireTestResult, 'message' | 'outcome' | 'location'>): vscode.TestMessage {
+  const message = new vscode.TestMessage(r.message ?? r.outcome);
+  if (r.location) {
+    const { start, end } = r.location.range;
+    message.location = new vscode.Location(
+      vscode.Uri.parse(r.location.uri),
+      new vscode.Range(start.line, start.character, end.line, end.character),
+    );
+  }
+  return message;
 }
 
 /** Whether `item` is one of `chosen` or below one of them. */

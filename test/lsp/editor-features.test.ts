@@ -205,6 +205,7 @@ describe('editor features on examples/shop', () => {
         'Evaluate as another identity…',
         'Open the exact input',
         'Copy the input as input.json',
+        "Evaluate this call's input in the policy",
         'Copy an access request',
         'Suppress with a comment',
       ],
@@ -212,8 +213,9 @@ describe('editor features on examples/shop', () => {
     assert.equal(actions[2]?.command?.command, 'clearance.evaluateAs');
     assert.equal(actions[3]?.command?.command, 'clearance.openInput');
     assert.equal(actions[4]?.command?.command, 'clearance.copyInput');
-    assert.equal(actions[5]?.command?.command, 'clearance.copyAccessRequest');
-    const suppress = actions[6];
+    assert.equal(actions[5]?.command?.command, 'clearance.rego.evaluateCall');
+    assert.equal(actions[6]?.command?.command, 'clearance.copyAccessRequest');
+    const suppress = actions[7];
     assert.deepEqual(suppress?.diagnostics, warning);
     const edits = suppress?.edit?.changes?.[ordersUri] as TextEdit[];
     assert.deepEqual(edits, [

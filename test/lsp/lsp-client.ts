@@ -36,6 +36,7 @@ const vscodeClientCommands = [
   'clearance.copyAccessRequest',
   'clearance.openInput',
   'clearance.copyInput',
+  'clearance.rego.evaluateCall',
 ];
 
 /** A running server and what it has said. */

@@ -3,6 +3,7 @@
  * `print` output, the time it took, and on request the trace of each clause (Explain).
  */
 import { basename } from 'node:path';
+import { escapeMarkdown, formatCodeSpan } from '../decision/explain';
 import { type ClearanceError, formatError } from '../errors';
 import { type EvalLimits, evaluateQuery, type JsonValue, type Policy, prepareQuery } from '../rego';
 import { type ClauseTrace, explainRule } from '../rego/explain';
@@ -60,6 +61,43 @@ export function evaluateRule(
       ...(input === undefined ? {} : { input }),
     }).clauses;
   return result;
+}
+
+/** A hover evaluates for at most this long and this many steps: it must answer while the pointer rests. */
+export const hoverLimits: Required<EvalLimits> = { timeoutMs: 150, maxSteps: 200_000, maxDepth: 100 };
+/** A hover shows at most this many characters of a value. */
+export const hoverValueChars = 400;
+
+/** The limits of a hover's evaluation: the settings' limits, tightened to `hoverLimits`. */
+export function limitsForHover(limits: EvalLimits): EvalLimits {
+  return {
+    timeoutMs: Math.min(limits.timeoutMs ?? hoverLimits.timeoutMs, hoverLimits.timeoutMs),
+    maxSteps: Math.min(limits.maxSteps ?? hoverLimits.maxSteps, hoverLimits.maxSteps),
+    maxDepth: Math.min(limits.maxDepth ?? hoverLimits.maxDepth, hoverLimits.maxDepth),
+  };
+}
+
+/**
+ * A rule's current value for the chosen input, as the Markdown lines a hover appends: `Value with
+ * input.json: true`, undefined, or the error that stopped it (a timeout says so); evaluated under
+ * `limitsForHover(limits)`, the value cut to `hoverValueChars`.
+ */
+export function ruleValueMarkdown(
+  policy: Policy,
+  data: JsonValue,
+  query: string,
+  input: JsonValue | undefined,
+  inputLabel: string,
+  limits: EvalLimits,
+): string {
+  const r = evaluateRule(policy, data, query, input, limitsForHover(limits));
+  const head = `**Value** with ${escapeMarkdown(inputLabel)}:`;
+  const error = r.errors[0];
+  if (error) return `${head} not evaluated (${error.code}: ${error.message})`;
+  if (!r.defined) return `${head} *undefined* (${r.durationMs.toFixed(1)} ms)`;
+  let text = JSON.stringify(r.value) ?? 'null';
+  if (text.length > hoverValueChars) text = `${text.slice(0, hoverValueChars)}… (${text.length} characters)`;
+  return `${head} ${formatCodeSpan(text)} (${r.durationMs.toFixed(1)} ms)`;
 }
 
 /** The result as Markdown: value, timing, print output, errors and the trace. */

@@ -17,6 +17,8 @@ import { inCommentOrString, spanOf, wordAt } from './text';
 export interface HoverResult {
   markdown: string;
   span: Location;
+  /** On a rule (not a function): its path, so the editor can add its current value. */
+  rule?: string[];
 }
 
 /** The hover at `offset` of `file`; `root` shortens file names in it. */
@@ -35,7 +37,10 @@ export function hover(
       const def = lookupBuiltin(s.name);
       if (def) return { markdown: builtinMarkdown(def), span: o.span };
     } else if (s.kind === 'rule') {
-      return { markdown: ruleMarkdown(project, project.rulesAt(s.path), root), span: o.span };
+      const defs = project.rulesAt(s.path);
+      const markdown = ruleMarkdown(project, defs, root);
+      const isRule = defs.length > 0 && defs.every((d) => d.rule.kind !== 'function');
+      return { markdown, span: o.span, ...(isRule ? { rule: s.path } : {}) };
     } else if (s.kind === 'package') {
       const files = project.packages.get(s.path.join('.')) ?? [];
       return {

@@ -6,17 +6,26 @@
  */
 export { type AuthoringAction, codeActions, type FileEdit } from './code-actions';
 export { type CompletionEntry, type CompletionKind, complete } from './completion';
-export { type EvaluationResult, evaluateRule, formatEvaluation } from './evaluate';
+export {
+  type EvaluationResult,
+  evaluateRule,
+  formatEvaluation,
+  hoverLimits,
+  limitsForHover,
+  ruleValueMarkdown,
+} from './evaluate';
 export { type FoldingRange, foldingRanges } from './folding';
 export { type HoverResult, hover } from './hover';
 export { type InlayHint, inlayHints } from './inlay-hints';
-export { definition, highlights, prepareRename, references, rename } from './navigation';
+export { definition, highlights, indexReferences, prepareRename, references, rename } from './navigation';
 export { AuthoringProject, type SchemaNode } from './project';
 export { selectionRanges } from './selection-ranges';
 export { type SemanticToken, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './semantic-tokens';
 export { type SignatureResult, signatureHelp } from './signature-help';
 export { documentSymbols, type OutlineSymbol, workspaceSymbols } from './symbols';
 export {
+  type CaseOutcome,
+  formatOperand,
   listTests,
   runTests,
   selectTests,

@@ -78,6 +78,21 @@ function occurrencesByKey(project: AuthoringProject, entry: ModuleEntry): Map<st
   });
 }
 
+/**
+ * Builds the reference index (each file's occurrences by symbol) of the files whose index is missing
+ * or stale, until `stop` says so, and returns how many are left: the server builds it in short slices
+ * after a load and after an edit that changes names, so a search across files only looks up.
+ */
+export function indexReferences(project: AuthoringProject, stop: () => boolean = () => false): number {
+  let left = 0;
+  for (const entry of project.allEntries()) {
+    if (project.isCached(entry, 'occurrencesByKey')) continue;
+    if (left > 0 || stop()) left++;
+    else occurrencesByKey(project, entry);
+  }
+  return left;
+}
+
 /** The occurrences of the symbol at `offset` in its own file (document highlights). */
 export function highlights(project: AuthoringProject, file: string, offset: number): Occurrence[] {
   const entry = project.entry(file);

@@ -114,7 +114,11 @@ export class AuthoringProject {
 
   /** The names one level below `path` among packages and rules (`data.` completion). */
   childrenOf(path: readonly string[]): Map<string, 'package' | 'rule'> {
-    this.index();
+    // Cached until the next edit: completion after `data.x.` asks on every keystroke.
+    return this.memo(`children:${path.join('.')}`, () => this.collectChildren(path));
+  }
+
+  private collectChildren(path: readonly string[]): Map<string, 'package' | 'rule'> {
     const out = new Map<string, 'package' | 'rule'>();
     const depth = path.length;
     const prefix = path.join('.');
@@ -149,6 +153,11 @@ export class AuthoringProject {
 
   private readonly memos = new Map<string, unknown>();
   private memoEdits = -1;
+
+  /** Whether a file's analysis `key` is cached and current. */
+  isCached(entry: ModuleEntry, key: string): boolean {
+    return entry.cache.get(key)?.generation === this.generation;
+  }
 
   /** A cached analysis of one file, recomputed when the file or the project's names change. */
   cached<T>(entry: ModuleEntry, key: string, compute: () => T): T {

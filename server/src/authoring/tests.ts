@@ -4,9 +4,10 @@
  * test passes when its rule gives a value other than false. A failure says which expression failed
  * and the values of its operands (`explainRule`).
  */
-import type { Location } from '../errors';
+import type { ClearanceError, Location } from '../errors';
 import { type EvalLimits, evaluateQuery, type JsonValue, type Policy, prepareQuery } from '../rego';
-import { explainRule } from '../rego/explain';
+import { explainClause, explainRule } from '../rego/explain';
+import { type CaseTrace, explainTestCases } from '../rego/explain-cases';
 import type { AuthoringProject } from './project';
 
 /** One test rule. */
@@ -19,6 +20,20 @@ export interface TestCaseInfo {
   /** The first clause's name. */
   location: Location;
   skip: boolean;
+  /**
+   * For a name defined more than once in its package: the clause this test is (where it starts). OPA
+   * runs each on its own, the second as `test_x#01`, the third as `test_x#02`.
+   */
+  clause?: { file: string; line: number };
+}
+
+/** The outcome of one case of a parameterised test (`test_x[name] if …`). */
+export interface CaseOutcome {
+  name: string;
+  outcome: 'passed' | 'failed';
+  message?: string;
+  location?: Location;
+  values?: Array<{ label: string; value?: JsonValue }>;
 }
 
 /** The outcome of one test. */
@@ -33,11 +48,13 @@ export interface TestOutcome {
   /** The failing expression's operands and their values. */
   values?: Array<{ label: string; value?: JsonValue }>;
   output: string[];
+  /** A parameterised test's cases, each with its own outcome. */
+  cases?: CaseOutcome[];
 }
 
-/** Every test rule of the project, by file and line. */
+/** Every test rule of the project, by file and line; a name defined again is numbered as OPA does. */
 export function listTests(project: AuthoringProject): TestCaseInfo[] {
-  const byId = new Map<string, TestCaseInfo>();
+  const all: Array<TestCaseInfo & { clause: { file: string; line: number } }> = [];
   for (const entry of project.allEntries()) {
     const pkg = entry.module?.package.path.join('.');
     if (pkg === undefined) continue;
@@ -46,12 +63,23 @@ export function listTests(project: AuthoringProject): TestCaseInfo[] {
       const skip = name.startsWith('todo_test_');
       if ((!skip && !name.startsWith('test_')) || d.rule.kind === 'function') continue;
       const id = `data.${d.path.join('.')}`;
-      if (!byId.has(id)) byId.set(id, { id, name, package: pkg, file: entry.file, location: d.name, skip });
+      const clause = { file: entry.file, line: d.rule.location.start.line };
+      all.push({ id, name, package: pkg, file: entry.file, location: d.name, skip, clause });
     }
   }
-  return [...byId.values()].sort((a, b) =>
+  all.sort((a, b) =>
     a.file === b.file ? a.location.start.offset - b.location.start.offset : a.file < b.file ? -1 : 1,
   );
+  const count = new Map<string, number>();
+  for (const t of all) count.set(t.id, (count.get(t.id) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return all.map(({ clause, ...t }) => {
+    if (count.get(t.id) === 1) return t;
+    const k = seen.get(t.id) ?? 0;
+    seen.set(t.id, k + 1);
+    const suffix = k === 0 ? '' : `#${String(k).padStart(2, '0')}`;
+    return { ...t, id: `${t.id}${suffix}`, name: `${t.name}${suffix}`, clause };
+  });
 }
 
 /** Which tests to run: by id, by file, by package; none given runs all. */
@@ -113,7 +141,32 @@ function runOne(
   if (test.skip) return { id: test.id, outcome: 'skipped', durationMs: 0, output: [] };
   const started = now();
   const output: string[] = [];
-  const prepared = prepareQuery(policy, test.id);
+  // `test_x#01` is the second clause named test_x: the query is the rule's own path.
+  const query = test.id.replace(/#\d+$/, '');
+  const options = { data, limits, print: (m: string) => output.push(m) };
+  const cases = explainTestCases(policy, query, options, test.clause);
+  if (cases) return casesOutcome(test, cases, now() - started, output);
+  if (test.clause) {
+    const { clause, errors } = explainClause(policy, query, test.clause, options);
+    const base = { id: test.id, durationMs: now() - started, output };
+    const error = errors[0];
+    if (error || !clause)
+      return {
+        ...base,
+        outcome: 'errored',
+        message: error
+          ? `${error.code}: ${error.message}`
+          : 'the test could not be found in the loaded policy',
+        location: error?.location ?? test.location,
+      };
+    if (clause.held) return { ...base, outcome: 'passed' };
+    return {
+      ...base,
+      outcome: 'failed',
+      ...failedAt(clause.failing, test.location, 'the test is undefined'),
+    };
+  }
+  const prepared = prepareQuery(policy, query);
   if (!prepared.query)
     return {
       id: test.id,
@@ -123,7 +176,7 @@ function runOne(
       location: test.location,
       output,
     };
-  const evaluated = evaluateQuery(prepared.query, { data, limits, print: (m) => output.push(m) });
+  const evaluated = evaluateQuery(prepared.query, options);
   const durationMs = now() - started;
   const error = evaluated.errors[0];
   if (error)
@@ -139,21 +192,64 @@ function runOne(
   if (evaluated.results.length > 0 && value !== false)
     return { id: test.id, outcome: 'passed', durationMs, output };
   // Explain the failure: the clause that went furthest and the expression that stopped it.
-  const trace = explainRule(policy, test.id, { data, limits });
+  const trace = explainRule(policy, query, { data, limits });
   const best = [...trace.clauses].sort((a, b) => b.exprsHeld - a.exprsHeld)[0];
-  const failing = best?.failing;
-  const base = { id: test.id, outcome: 'failed' as const, durationMs, output };
-  if (!failing)
-    return {
-      ...base,
-      message: value === false ? 'the test gave false' : 'the test is undefined',
-      location: test.location,
-    };
+  const why = value === false ? 'the test gave false' : 'the test is undefined';
   return {
-    ...base,
-    message: `failed at \`${failing.text}\`${failing.operands.length > 0 ? ` (${failing.operands.map(formatOperand).join(', ')})` : ''}`,
+    id: test.id,
+    outcome: 'failed',
+    durationMs,
+    output,
+    ...failedAt(best?.failing, test.location, why),
+  };
+}
+
+/** Why a test or case failed: at the expression that stopped it with its operands, else `otherwise`. */
+function failedAt(
+  failing:
+    | { text: string; location: Location; operands: Array<{ label: string; value?: JsonValue }> }
+    | undefined,
+  fallback: Location,
+  otherwise: string,
+): Pick<TestOutcome, 'message' | 'location' | 'values'> {
+  if (!failing) return { message: otherwise, location: fallback };
+  const operands = failing.operands.length > 0 ? ` (${failing.operands.map(formatOperand).join(', ')})` : '';
+  return {
+    message: `failed at \`${failing.text}\`${operands}`,
     location: failing.location,
     values: failing.operands,
+  };
+}
+
+/** A parameterised test's outcome: failed when any case failed, each case with its own. */
+function casesOutcome(
+  test: TestCaseInfo,
+  traced: { cases: CaseTrace[]; errors: ClearanceError[] },
+  durationMs: number,
+  output: string[],
+): TestOutcome {
+  const error = traced.errors[0];
+  const cases: CaseOutcome[] = traced.cases.map((c) =>
+    c.held
+      ? { name: c.name, outcome: 'passed' }
+      : { name: c.name, outcome: 'failed', ...failedAt(c.failing, test.location, 'the case did not hold') },
+  );
+  const base = { id: test.id, durationMs, output, cases };
+  if (error)
+    return {
+      ...base,
+      outcome: 'errored',
+      message: `${error.code}: ${error.message}`,
+      location: error.location ?? test.location,
+    };
+  const failed = cases.filter((c) => c.outcome === 'failed');
+  const first = failed[0];
+  if (!first) return { ...base, outcome: 'passed' };
+  return {
+    ...base,
+    outcome: 'failed',
+    message: `${failed.length} of ${cases.length} cases failed: ${failed.map((c) => c.name).join(', ')}`,
+    location: first.location ?? test.location,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { readProjectConfig } from '../config/clearance-yaml';
 import { type ClearanceError, formatError } from '../errors';
 import { LINT_RULES, type LintConfig, type LintViolation, lintSource, matchesGlob } from '../lint';
+import { lintWorkspace, WORKSPACE_LINT_RULES } from '../lint/workspace';
 import { parseModule } from '../rego/parser';
 import { informationUri, readVersion, toArtifactLocation } from './sarif';
 import type { Output } from './scan-command';
@@ -65,6 +66,7 @@ export function runPolicyLint(
   const files = collect(paths.length > 0 ? paths : ['.'], cwd, config);
   const violations: LintViolation[] = [];
   const errors: ClearanceError[] = [];
+  const sources: Array<{ file: string; text: string }> = [];
   for (const file of files) {
     let text: string;
     try {
@@ -84,7 +86,10 @@ export function runPolicyLint(
     violations.push(
       ...lintSource(name, text, { config, ...(regoVersion === undefined ? {} : { regoVersion }) }),
     );
+    sources.push({ file: name, text });
   }
+  // The rules that need every file at once (an import nothing defines); data files are not read here.
+  violations.push(...lintWorkspace(sources, { config, ...(flags.v0Compatible ? { regoVersion: 0 } : {}) }));
   if (flags.format === 'json')
     output.out(`${JSON.stringify(toJson(violations, files.length, errors), null, 2)}\n`);
   else if (flags.format === 'sarif')
@@ -151,7 +156,7 @@ function toJson(violations: LintViolation[], files: number, errors: ClearanceErr
 
 /** SARIF 2.1.0: one reporting rule per lint rule, one result per violation. */
 function toSarif(violations: LintViolation[], errors: ClearanceError[], root: string): Log {
-  const rules: ReportingDescriptor[] = LINT_RULES.map((r) => ({
+  const rules: ReportingDescriptor[] = [...LINT_RULES, ...WORKSPACE_LINT_RULES].map((r) => ({
     id: r.id,
     name: r.id,
     shortDescription: { text: r.description },
@@ -162,7 +167,7 @@ function toSarif(violations: LintViolation[], errors: ClearanceError[], root: st
   }));
   const results: Result[] = violations.map((v) => ({
     ruleId: v.rule,
-    ruleIndex: LINT_RULES.findIndex((r) => r.id === v.rule),
+    ruleIndex: [...LINT_RULES, ...WORKSPACE_LINT_RULES].findIndex((r) => r.id === v.rule),
     level: v.level,
     message: { text: v.message },
     locations: [

@@ -204,7 +204,7 @@ function formatDetails(explained: ExplainedCall, options: HoverOptions, nowMs: n
   const unknowns = call.unknowns.map(formatCodeSpan).join(', ');
   const links =
     options.commands && options.target
-      ? ` · ${commandLink('Open', 'clearance.openInput', [options.target.uri, options.target.position])} · ${commandLink('Copy as input.json', 'clearance.copyInput', [options.target.uri, options.target.position])}`
+      ? ` · ${commandLink('Open', 'clearance.openInput', [options.target.uri, options.target.position])} · ${commandLink('Copy as input.json', 'clearance.copyInput', [options.target.uri, options.target.position])} · ${commandLink('Evaluate in the policy', 'clearance.rego.evaluateCall', [options.target.uri, options.target.position])}`
       : '';
   lines.push(`- **Input:** ${formatCodeSpan(call.summary)}; unknown: ${unknowns || 'nothing'}${links}`);
   return lines;

@@ -34,7 +34,11 @@ export function matchesGlob(path: string, pattern: string): boolean {
 }
 
 /** The level a rule runs at for a file, `ignore` when it does not run. */
-export function levelFor(rule: LintRule, file: string, config: LintConfig | undefined): LintLevel {
+export function levelFor(
+  rule: Pick<LintRule, 'id' | 'category' | 'defaultLevel'>,
+  file: string,
+  config: LintConfig | undefined,
+): LintLevel {
   if (config?.ignore?.files?.some((p) => matchesGlob(file, p))) return 'ignore';
   // Regal groups rules by category (`rules: {style: {line-length: ...}}`); both forms are read.
   const nested = config?.rules?.[rule.category] as Record<string, RuleConfig> | undefined;

@@ -23,6 +23,7 @@ import {
 } from 'vscode-languageserver/node';
 import * as authoring from '../authoring';
 import type { Location as Span } from '../errors';
+import { ruleValueLine } from './authoring-evaluate';
 import type { AuthoringState } from './authoring-project';
 import { toPath, toRange, toUri } from './convert';
 
@@ -120,9 +121,11 @@ export async function regoHover(
   if (!at) return undefined;
   const ws = state.sync();
   const found = authoring.hover(state.project, at.file, at.offset, ws?.root);
-  return found
-    ? { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: toRange(found.span) }
-    : null;
+  if (!found) return null;
+  // A rule's hover adds its current value for the chosen input (or the example beside the policy).
+  const value = found.rule ? ruleValueLine(state, at.file, found.rule) : undefined;
+  const markdown = value ? `${found.markdown}\n\n${value}` : found.markdown;
+  return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: toRange(found.span) };
 }
 
 function workspaceEdit(edits: Map<string, Array<{ span: Span; text: string }>>): WorkspaceEdit {

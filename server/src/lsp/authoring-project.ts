@@ -8,10 +8,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { AuthoringProject, type SchemaNode } from '../authoring';
+import { AuthoringProject, indexReferences, type SchemaNode } from '../authoring';
 import { regoVersionOf } from '../config/settings';
 import type { LoadedPolicy } from '../policy/load';
-import { parseDataFile } from '../policy/load';
+import { maxPolicyFileBytes, parseDataFile } from '../policy/load';
 import type { JsonValue } from '../rego';
 import { toPath } from './convert';
 import type { ClearanceWorkspace } from './workspace';
@@ -25,6 +25,11 @@ export class AuthoringState {
   readonly project = new AuthoringProject();
   private policy: LoadedPolicy | undefined;
   private schemaSetting: string | undefined = '';
+  /**
+   * The input the user last evaluated with (a file, a call site's, none), which hovers show rules'
+   * values for; until one is chosen, the example `input.json`/`input.yaml` beside the policy.
+   */
+  chosenInput: { label: string; value: JsonValue | undefined } | undefined;
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -51,9 +56,16 @@ export class AuthoringState {
       const open = this.documents.all().map((d) => toPath(d.uri));
       this.project.retain([
         ...policy.sources.keys(),
+        ...policy.regoFiles,
         ...open.filter((p): p is string => !!p?.endsWith('.rego')),
       ]);
       for (const [file, text] of policy.sources) this.project.setText(file, text);
+      // A policy that did not load (a compile stopped at its deadline) still has files to navigate.
+      for (const file of policy.regoFiles)
+        if (!policy.sources.has(file)) {
+          const text = this.readPolicyText(file);
+          if (text !== undefined) this.project.setText(file, text);
+        }
       this.project.data = policy.data;
       this.project.exampleInputs = readExamples(policy.regoFiles);
     }
@@ -61,7 +73,50 @@ export class AuthoringState {
       const path = toPath(doc.uri);
       if (path?.endsWith('.rego')) this.project.setText(path, doc.getText());
     }
+    this.indexInBackground();
     return ws;
+  }
+
+  private indexing = false;
+  /** The size and time of each policy file read here, so an unchanged file is not read again. */
+  private readonly stamps = new Map<string, string>();
+
+  /** A policy file's text, or undefined when unchanged since read, missing or over the policy file limit. */
+  private readPolicyText(file: string): string | undefined {
+    try {
+      const { size, mtimeMs } = statSync(file);
+      const stamp = `${size}:${mtimeMs}`;
+      if (size > maxPolicyFileBytes) return undefined;
+      if (this.stamps.get(file) === stamp && this.project.entry(file)) return undefined;
+      this.stamps.set(file, stamp);
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Brings the reference index up to date in slices of a few files between other messages, so find
+   * references and rename look up instead of analysing every file on the first request after a load
+   * or after an edit that changed names.
+   */
+  private indexInBackground(): void {
+    if (this.indexing) return;
+    this.indexing = true;
+    const slice = () => {
+      try {
+        // A slice stops after a few milliseconds: requests wait at most that long behind it.
+        const until = performance.now() + 4;
+        if (indexReferences(this.project, () => performance.now() > until) > 0) {
+          setImmediate(slice);
+          return;
+        }
+      } catch {
+        // An analysis that throws is recomputed, and reported, by the request that needs it.
+      }
+      this.indexing = false;
+    };
+    setImmediate(slice);
   }
 
   /** Applies `clearance.authoring.inputSchema`: the input schema's path (empty: the shipped one). */
@@ -74,6 +129,19 @@ export class AuthoringState {
     this.project.inputSchema =
       value && typeof value === 'object' && !Array.isArray(value) ? (value as SchemaNode) : undefined;
   }
+}
+
+/** The input hovers evaluate with for `file`: the chosen one, else an example beside it. */
+export function hoverInput(
+  state: AuthoringState,
+  file: string,
+): { label: string; value: JsonValue | undefined } | undefined {
+  if (state.chosenInput) return state.chosenInput;
+  for (const name of exampleNames) {
+    const value = readBounded(join(dirname(file), name));
+    if (value !== undefined) return { label: name, value };
+  }
+  return undefined;
 }
 
 /** The `input.json`/`input.yaml` files in the folders of policy files. */

@@ -15,6 +15,25 @@ export const evaluateRequest = 'clearance/rego/evaluate';
 export const evaluateCommand = 'clearance.rego.evaluate';
 /** The client command the Explain lens runs: `[uri, query]`. */
 export const explainCommand = 'clearance.rego.explain';
+/** The client command a call's hover link and code action run: `[uri, position]` of the call. */
+export const evaluateCallCommand = 'clearance.rego.evaluateCall';
+/** Request: the call sites of the open source documents, to evaluate a rule with one's input. */
+export const callSitesRequest = 'clearance/rego/callSites';
+
+/** A call in application code, as the Rego side offers it for its input. */
+export interface WireCallSite {
+  /** `DELETE /api/orders/{id} · orders.ts:12`. */
+  label: string;
+  uri: string;
+  position: { line: number; character: number };
+  /** The entrypoint its decision used. */
+  entrypoint: string;
+}
+
+/** The answer to `callSitesRequest`. */
+export interface CallSitesResponse {
+  sites: WireCallSite[];
+}
 
 /** One test rule. */
 export interface WireTest {
@@ -47,6 +66,14 @@ export interface WireTestResult {
   location?: { uri: string; range: Range };
   values?: Array<{ label: string; value?: unknown }>;
   output: string[];
+  /** A parameterised test's cases (`test_x[name] if …`), each with its own outcome. */
+  cases?: Array<{
+    name: string;
+    outcome: 'passed' | 'failed';
+    message?: string;
+    location?: { uri: string; range: Range };
+    values?: Array<{ label: string; value?: unknown }>;
+  }>;
 }
 
 /** The answer to `runTestsRequest`. */
@@ -54,12 +81,34 @@ export interface RunTestsResponse {
   results: WireTestResult[];
 }
 
-/** The parameters of `evaluateRequest`: the input as a value, or as a JSON/YAML file. */
+/**
+ * The parameters of `evaluateRequest`: the input as a value, as a JSON/YAML file, or as the exact
+ * input a call site's decision used (then `query` defaults to that decision's entrypoint).
+ */
 export interface EvaluateParams {
-  query: string;
+  query?: string;
   input?: unknown;
   inputUri?: string;
+  call?: { uri: string; position: { line: number; character: number } };
   explain?: boolean;
+}
+
+/** One step of the trace: an expression, where it is. */
+export interface WireTraceStep {
+  text: string;
+  uri: string;
+  range: Range;
+}
+
+/** One clause's trace: held or not, the steps that held, and the one that failed. */
+export interface WireClauseTrace {
+  uri: string;
+  range: Range;
+  /** The clause's head as written. */
+  head: string;
+  held: boolean;
+  steps: WireTraceStep[];
+  failing?: WireTraceStep & { operands: string[] };
 }
 
 /** The answer to `evaluateRequest`. */
@@ -70,7 +119,13 @@ export interface EvaluateResponse {
   output: string[];
   durationMs: number;
   errors: string[];
-  trace?: Array<{ uri: string; range: Range; held: boolean; failing?: string; operands?: string[] }>;
+  /** What the input was: a file, a call site (`DELETE /api/orders/{id} (orders.ts:12) as alice`), none. */
+  inputLabel?: string;
+  /** The input itself, when it came from a call site (as JSON, for the panel). */
+  input?: unknown;
+  /** For a call site's input: the paths the code leaves unknown (evaluated here as absent). */
+  unknowns?: string[];
+  trace?: WireClauseTrace[];
   /** The whole result as Markdown, for a results panel. */
   markdown: string;
 }

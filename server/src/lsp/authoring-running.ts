@@ -15,14 +15,10 @@ import { CodeActionKind } from 'vscode-languageserver/node';
 import * as authoring from '../authoring';
 import { formatError } from '../errors';
 import { redactTokensInText } from '../identity';
-import type { JsonValue } from '../rego';
+import { limitsOf, registerEvaluateRequests } from './authoring-evaluate';
 import type { AuthoringState } from './authoring-project';
-import { readBounded } from './authoring-project';
 import {
-  type EvaluateParams,
-  type EvaluateResponse,
   evaluateCommand,
-  evaluateRequest,
   explainCommand,
   type ListTestsResponse,
   listTestsRequest,
@@ -31,12 +27,6 @@ import {
   runTestsRequest,
 } from './authoring-protocol';
 import { toPath, toRange, toUri } from './convert';
-import type { ClearanceWorkspace } from './workspace';
-
-function limitsOf(ws: ClearanceWorkspace) {
-  const { timeoutMs, maxSteps, maxDepth } = ws.settings.evaluation;
-  return { timeoutMs, maxSteps, maxDepth };
-}
 
 /** Registers the test and evaluation requests. */
 export function registerAuthoringRequests(
@@ -95,79 +85,24 @@ export function registerAuthoringRequests(
         ...(r.location ? { location: { uri: toUri(r.location.file), range: toRange(r.location) } } : {}),
         ...(r.values ? { values: r.values } : {}),
         output: r.output.map(redactTokensInText),
+        ...(r.cases
+          ? {
+              cases: r.cases.map((c) => ({
+                name: redactTokensInText(c.name),
+                outcome: c.outcome,
+                ...(c.message ? { message: redactTokensInText(c.message) } : {}),
+                ...(c.location
+                  ? { location: { uri: toUri(c.location.file), range: toRange(c.location) } }
+                  : {}),
+                ...(c.values ? { values: c.values } : {}),
+              })),
+            }
+          : {}),
       })),
     };
   });
 
-  connection.onRequest(evaluateRequest, async (params: EvaluateParams): Promise<EvaluateResponse | null> => {
-    await ready;
-    const ws = state.sync();
-    const loaded = ws?.policy;
-    if (
-      !ws ||
-      !loaded ||
-      typeof params?.query !== 'string' ||
-      !/^data(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(params.query)
-    )
-      return null;
-    let input = params.input as JsonValue | undefined;
-    if (params.inputUri) {
-      const path = toPath(params.inputUri);
-      input = path ? readBounded(path) : undefined;
-      if (input === undefined)
-        return {
-          query: params.query,
-          defined: false,
-          output: [],
-          durationMs: 0,
-          errors: [`cannot read the input ${params.inputUri} (JSON or YAML, at most 1 MB)`],
-          markdown: '',
-        };
-    }
-    if (loaded.errors.length > 0) {
-      const errors = loaded.errors.slice(0, 5).map(formatError);
-      return {
-        query: params.query,
-        defined: false,
-        output: [],
-        durationMs: 0,
-        errors,
-        markdown: errors.join('\n'),
-      };
-    }
-    const r = authoring.evaluateRule(
-      loaded.policy,
-      loaded.data,
-      params.query,
-      input,
-      limitsOf(ws),
-      params.explain === true,
-    );
-    return {
-      query: r.query,
-      defined: r.defined,
-      ...(r.defined ? { value: r.value } : {}),
-      output: r.output.map(redactTokensInText),
-      durationMs: r.durationMs,
-      errors: r.errors.map(formatError),
-      ...(r.trace
-        ? {
-            trace: r.trace.map((c) => ({
-              uri: toUri(c.rule.location.file),
-              range: toRange(c.rule.location),
-              held: c.held,
-              ...(c.failing
-                ? {
-                    failing: c.failing.text,
-                    operands: c.failing.operands.map((o) => `${o.label} = ${JSON.stringify(o.value)}`),
-                  }
-                : {}),
-            })),
-          }
-        : {}),
-      markdown: redactTokensInText(authoring.formatEvaluation(r)),
-    };
-  });
+  registerEvaluateRequests(connection, state, ready);
 }
 
 /** The Evaluate (and Explain) lenses of a `.rego` document: on its package and on each rule. */

@@ -10,6 +10,7 @@ export const hoverCommands = [
   'clearance.evaluateAs',
   'clearance.openInput',
   'clearance.copyInput',
+  'clearance.rego.evaluateCall',
   'workbench.action.openSettings',
 ] as const;
 

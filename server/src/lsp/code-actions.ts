@@ -9,6 +9,7 @@ import { formatRuleSite } from '../decision/explain';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
 import type { RuleRef } from '../rego';
+import { evaluateCallCommand } from './authoring-protocol';
 import type { ClientFeatures } from './client-features';
 import { toRange, toUri } from './convert';
 import { contains } from './features';
@@ -109,6 +110,16 @@ export function buildCodeActions(
         command: {
           title: 'Copy the input as input.json',
           command: copyInputCommand,
+          arguments: [uri, position],
+        },
+      });
+    if (client.clientCommands.has(evaluateCallCommand))
+      actions.push({
+        title: "Evaluate this call's input in the policy",
+        kind: CodeActionKind.QuickFix,
+        command: {
+          title: 'Evaluate in the policy',
+          command: evaluateCallCommand,
           arguments: [uri, position],
         },
       });

@@ -11,6 +11,9 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import { type LintConfig, type LintViolation, lintSource } from '../lint';
+import { lintParsedWorkspace } from '../lint/workspace';
+import type { JsonValue } from '../rego';
+import type { AuthoringState } from './authoring-project';
 import { toRange } from './convert';
 
 /** The `source` of every lint diagnostic. */
@@ -48,6 +51,38 @@ export function addLintDiagnostics(
     if (!doc.path.endsWith('.rego')) continue;
     const lint = lintDiagnostics(doc.path, doc.text, config, regoVersion);
     byFile.set(doc.path, [...(byFile.get(doc.path) ?? []), ...lint]);
+  }
+}
+
+/**
+ * Adds the workspace rules' diagnostics (an unresolved import, say) to the open `.rego` documents,
+ * computed over every policy file the authoring project has parsed, with the workspace's data.
+ */
+export function addWorkspaceLintDiagnostics(
+  byFile: Map<string, Diagnostic[]>,
+  state: AuthoringState,
+  openPaths: Iterable<string>,
+  config: LintConfig | undefined,
+  data: JsonValue,
+): void {
+  const open = new Set([...openPaths].filter((p) => p.endsWith('.rego')));
+  if (open.size === 0) return;
+  state.sync();
+  const violations = lintParsedWorkspace(state.project.allEntries(), {
+    ...(config ? { config } : {}),
+    data,
+  });
+  for (const v of violations) {
+    const file = v.location.file;
+    if (!open.has(file)) continue;
+    const diagnostic: Diagnostic = {
+      range: toRange(v.location),
+      severity: severityOf(v),
+      code: v.rule,
+      source: LINT_SOURCE,
+      message: `${v.message} (${v.category})`,
+    };
+    byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
   }
 }
 

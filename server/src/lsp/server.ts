@@ -53,7 +53,7 @@ import {
 } from './features';
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
-import { addLintDiagnostics } from './lint';
+import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
 import { buildEmptyProjectConfigHints, describeEntrypoints, reportSetupState } from './setup-notices';
 import { ClearanceWorkspace } from './workspace';
 
@@ -293,6 +293,7 @@ function publishPolicyDiagnostics(): void {
     byFile.set(file, diagnostics);
   const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
   addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
+  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint, ws.policy.data);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);

@@ -31,6 +31,8 @@ export interface ClauseTrace {
   exprsTotal: number;
   /** The expression that stopped the clause, with its operands' values. */
   failing?: { text: string; location: Location; operands: OperandValue[] };
+  /** The expressions that held before it (all of them for a clause that held), in order: the navigable trace. */
+  steps: Array<{ text: string; location: Location }>;
 }
 
 /** What `explainRule` returns: one trace per clause, in source order, or the errors that stopped it. */
@@ -59,7 +61,31 @@ export function explainRule(policy: Policy, entrypoint: string, options: EvalOpt
   return { clauses, errors: [] };
 }
 
-type Ev = ReturnType<typeof createEvaluator>;
+/** An evaluator, as `explainRule` and the test-case traces use it. */
+export type Ev = ReturnType<typeof createEvaluator>;
+
+/**
+ * Traces the one clause of the rule at `entrypoint` that starts at `file:line`, on its own: OPA runs
+ * identically named tests one by one (`test_x`, `test_x#01`); undefined when no clause starts there.
+ */
+export function explainClause(
+  policy: Policy,
+  entrypoint: string,
+  at: { file: string; line: number },
+  options: EvalOptions,
+): { clause?: ClauseTrace; errors: ClearanceError[] } {
+  const path = parseEntrypoint(entrypoint);
+  const set = path ? nodeAt(policy.root, path, false)?.rules : undefined;
+  const clause = set?.clauses.find(
+    (c) => c.origin.location.file === at.file && c.origin.location.start.line === at.line,
+  );
+  if (!clause) return { errors: [] };
+  try {
+    return { clause: traceClause(createEvaluator(policy, options, {}), clause), errors: [] };
+  } catch (e) {
+    return { errors: [toError(e)] };
+  }
+}
 
 function traceClause(ev: Ev, clause: CRule): ClauseTrace {
   const f: Frame = new Array(clause.nslots);
@@ -81,23 +107,31 @@ function traceClause(ev: Ev, clause: CRule): ClauseTrace {
     return ev.evalExpr(e, f, () => visit(i + 1));
   };
   visit(0);
+  const textOf = (e: CExpr) =>
+    ev
+      .sourceText(e.loc)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim();
+  const stepsUpTo = (end: number) =>
+    exprs
+      .slice(0, end)
+      .filter((e) => e.e !== 'nop')
+      .map((e) => ({ text: textOf(e), location: e.loc }));
   const base = {
     rule: toRuleRef(clause.origin),
     held,
     exprsTotal: exprs.filter((e) => e.e !== 'nop').length,
   };
-  if (held) return { ...base, exprsHeld: base.exprsTotal };
+  if (held) return { ...base, exprsHeld: base.exprsTotal, steps: stepsUpTo(exprs.length) };
   const failing = exprs[deepest];
-  if (!failing || failing.e === 'nop') return { ...base, exprsHeld: Math.max(0, deepest) };
-  const text = ev
-    .sourceText(failing.loc)
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
-  return { ...base, exprsHeld: deepest, failing: { text, location: failing.loc, operands } };
+  if (!failing || failing.e === 'nop')
+    return { ...base, exprsHeld: Math.max(0, deepest), steps: stepsUpTo(Math.max(0, deepest)) };
+  const failed = { text: textOf(failing), location: failing.loc, operands };
+  return { ...base, exprsHeld: deepest, failing: failed, steps: stepsUpTo(deepest) };
 }
 
 /** The operands of a comparison or unification, evaluated in the frame as it is. */
-function readOperands(ev: Ev, e: CExpr, f: Frame): OperandValue[] {
+export function readOperands(ev: Ev, e: CExpr, f: Frame): OperandValue[] {
   // With modifiers change what the operands mean: their values alone would mislead.
   if (e.withs) return [];
   let terms: Array<[string, CTerm]> = [];

@@ -1,0 +1,176 @@
+/**
+ * Evaluating a rule from the editor: the Evaluate and Explain lenses' request (with an input file,
+ * a value, none, or the exact input of a call site in the application code), the call sites to
+ * choose from, and a rule's current value in its hover for the chosen input. Everything uses the
+ * loaded policy, its data and the evaluation limits of the settings, and passes the token redactor.
+ */
+import { basename } from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import * as authoring from '../authoring';
+import { formatError } from '../errors';
+import { redactTokensInText } from '../identity';
+import type { JsonValue } from '../rego';
+import { callInputAt, listCallSites } from './authoring-calls';
+import { type AuthoringState, hoverInput, readBounded } from './authoring-project';
+import {
+  type CallSitesResponse,
+  callSitesRequest,
+  type EvaluateParams,
+  type EvaluateResponse,
+  evaluateRequest,
+  type WireClauseTrace,
+} from './authoring-protocol';
+import { toPath, toRange, toUri } from './convert';
+import type { ClearanceWorkspace } from './workspace';
+
+/** The evaluation limits of the settings. */
+export function limitsOf(ws: ClearanceWorkspace) {
+  const { timeoutMs, maxSteps, maxDepth } = ws.settings.evaluation;
+  return { timeoutMs, maxSteps, maxDepth };
+}
+
+const queryPattern = /^data(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** A JSON value with any token in its strings redacted, as every text the server sends. */
+function redactValue(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(redactTokensInText(JSON.stringify(value)));
+}
+
+/** An answer that evaluated nothing, saying why. */
+function failed(query: string, errors: string[], inputLabel?: string): EvaluateResponse {
+  return {
+    query,
+    defined: false,
+    output: [],
+    durationMs: 0,
+    errors,
+    ...(inputLabel ? { inputLabel } : {}),
+    markdown: errors.join('\n'),
+  };
+}
+
+/** The input `params` name: a call site's, a file's, a value, or none; or why it cannot be had. */
+async function resolveInput(
+  ws: ClearanceWorkspace,
+  params: EvaluateParams,
+): Promise<
+  | { label: string; value: JsonValue | undefined; entrypoint?: string; unknowns?: string[] }
+  | { error: string }
+> {
+  if (params.call) {
+    const { uri, position } = params.call;
+    if (typeof uri !== 'string' || typeof position?.line !== 'number') return { error: 'no call given' };
+    const site = await callInputAt(ws, uri, position);
+    if ('error' in site) return site;
+    return { label: site.label, value: site.input, entrypoint: site.entrypoint, unknowns: site.unknowns };
+  }
+  if (params.inputUri) {
+    const path = toPath(params.inputUri);
+    const value = path ? readBounded(path) : undefined;
+    if (value === undefined)
+      return { error: `cannot read the input ${params.inputUri} (JSON or YAML, at most 1 MB)` };
+    return { label: basename(path ?? params.inputUri), value };
+  }
+  if (params.input !== undefined) return { label: 'the given input', value: params.input as JsonValue };
+  return { label: 'no input', value: undefined };
+}
+
+/** The engine's clause traces as wire data: each step and the failing expression link to their places. */
+function toWireTrace(trace: NonNullable<authoring.EvaluationResult['trace']>): WireClauseTrace[] {
+  return trace.map((c) => ({
+    uri: toUri(c.rule.location.file),
+    range: toRange(c.rule.location),
+    head: redactTokensInText(c.rule.text),
+    held: c.held,
+    steps: c.steps.map((s) => ({
+      text: redactTokensInText(s.text),
+      uri: toUri(s.location.file),
+      range: toRange(s.location),
+    })),
+    ...(c.failing
+      ? {
+          failing: {
+            text: redactTokensInText(c.failing.text),
+            uri: toUri(c.failing.location.file),
+            range: toRange(c.failing.location),
+            operands: c.failing.operands.map((o) => redactTokensInText(authoring.formatOperand(o))),
+          },
+        }
+      : {}),
+  }));
+}
+
+/** Registers the evaluation and call-site requests. */
+export function registerEvaluateRequests(
+  connection: Connection,
+  state: AuthoringState,
+  ready: Promise<void>,
+): void {
+  connection.onRequest(callSitesRequest, async (): Promise<CallSitesResponse> => {
+    await ready;
+    const ws = state.sync();
+    return { sites: ws ? await listCallSites(ws) : [] };
+  });
+
+  connection.onRequest(evaluateRequest, async (params: EvaluateParams): Promise<EvaluateResponse | null> => {
+    await ready;
+    const ws = state.sync();
+    const loaded = ws?.policy;
+    if (!ws || !loaded || !params) return null;
+    if (params.query !== undefined && (typeof params.query !== 'string' || !queryPattern.test(params.query)))
+      return null;
+    const input = await resolveInput(ws, params);
+    if ('error' in input) return failed(params.query ?? '', [redactTokensInText(input.error)]);
+    const query = params.query ?? input.entrypoint;
+    if (!query || !queryPattern.test(query)) return null;
+    // Hovers show rules' values for the input evaluated last.
+    state.chosenInput = { label: input.label, value: input.value };
+    const from = {
+      inputLabel: input.label,
+      ...(params.call && input.value !== undefined ? { input: redactValue(input.value) } : {}),
+      ...(input.unknowns ? { unknowns: input.unknowns } : {}),
+    };
+    if (loaded.errors.length > 0)
+      return { ...failed(query, loaded.errors.slice(0, 5).map(formatError)), ...from };
+    const r = authoring.evaluateRule(
+      loaded.policy,
+      loaded.data,
+      query,
+      input.value,
+      limitsOf(ws),
+      params.explain === true,
+    );
+    return {
+      query: r.query,
+      defined: r.defined,
+      ...(r.defined ? { value: redactValue(r.value) } : {}),
+      output: r.output.map(redactTokensInText),
+      durationMs: r.durationMs,
+      errors: r.errors.map(formatError),
+      ...from,
+      ...(r.trace ? { trace: toWireTrace(r.trace) } : {}),
+      markdown: redactTokensInText(authoring.formatEvaluation(r)),
+    };
+  });
+}
+
+/**
+ * The line a rule's hover adds: its current value for the chosen input (or the example input beside
+ * the policy), under the hover's tight limits; undefined when there is no input or no loaded policy.
+ */
+export function ruleValueLine(state: AuthoringState, file: string, rule: string[]): string | undefined {
+  const ws = state.sync();
+  const loaded = ws?.policy;
+  if (!ws || !loaded || loaded.errors.length > 0) return undefined;
+  const input = hoverInput(state, file);
+  if (!input) return undefined;
+  const line = authoring.ruleValueMarkdown(
+    loaded.policy,
+    loaded.data,
+    `data.${rule.join('.')}`,
+    input.value,
+    input.label,
+    limitsOf(ws),
+  );
+  return redactTokensInText(line);
+}
