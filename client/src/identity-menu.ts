@@ -181,12 +181,12 @@ async function chooseSource(): Promise<void> {
     const command = await vscode.window.showInputBox({
       title: 'The command that prints your token',
       prompt:
-        'Run without a shell, e.g. gcloud auth print-identity-token. Saved in your user settings (a machine setting).',
+        'Run without a shell, e.g. gcloud auth print-identity-token. Saved in your user settings (a workspace cannot set it).',
       value: (config().get<string[] | string>('tokenCommand') ?? []).toString().replace(/,/g, ' '),
       ignoreFocusOut: true,
     });
     if (!command?.trim()) return;
-    // A machine setting: VS Code ignores it in a workspace's settings, so it goes to the user's.
+    // A user-only setting: VS Code ignores it in a workspace's settings, so it goes to the user's.
     await writeSetting(
       'clearance.identity',
       'tokenCommand',

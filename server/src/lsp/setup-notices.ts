@@ -1,7 +1,7 @@
 /**
  * Setup mistakes said once, where the user will see them, each with what to do: no identity (with
  * actions to sign in, choose a token source or evaluate as a claims file), an entrypoint no policy
- * defines (with the ones that exist), a machine setting in the workspace's settings where VS Code
+ * defines (with the ones that exist), a user-only setting in the workspace's settings where VS Code
  * ignores it, and a `.clearance.yaml` that maps nothing. Each notice is sent again only when what it
  * says changes.
  */
@@ -105,18 +105,18 @@ export function reportSetupState(
   );
   const misplaced = findMisplacedMachineSettings(ws.root);
   if (misplaced.length > 0)
-    log('warn', `machine settings in the workspace's settings: ${misplaced.join(', ')}`);
+    log('warn', `user-only settings in the workspace's settings: ${misplaced.join(', ')}`);
   notify(
     connection,
     'machine-settings',
     misplaced.length > 0
-      ? `Clearance: ${misplaced.join(' and ')} ${misplaced.length > 1 ? 'are' : 'is'} in this workspace's .vscode/settings.json, where VS Code ignores ${misplaced.length > 1 ? 'them' : 'it'} (a command that runs on your machine is yours to set). Move ${misplaced.length > 1 ? 'them' : 'it'} to your user settings.`
+      ? `Clearance: ${misplaced.join(' and ')} ${misplaced.length > 1 ? 'are' : 'is'} in this workspace's .vscode/settings.json, where VS Code ignores ${misplaced.length > 1 ? 'them' : 'it'} (only you may set what runs on your machine or where the audit goes). Move ${misplaced.length > 1 ? 'them' : 'it'} to your user settings.`
       : undefined,
     [{ title: 'Open user settings', command: 'workbench.action.openGlobalSettings' }],
   );
 }
 
-/** The machine-scoped settings set in the workspace's own settings file, which VS Code does not apply. */
+/** The user-only (application-scoped) settings set in the workspace's own settings file, which VS Code does not apply. */
 export function findMisplacedMachineSettings(root: string): string[] {
   const { settings } = readWorkspaceSettings(root);
   const found: string[] = [];
