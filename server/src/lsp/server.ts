@@ -136,6 +136,7 @@ connection.onInitialize((params) => {
     bundleController = createBundleController(workspace, {
       log,
       onChange: () => void reloadPolicyAndRepublish(false),
+      onStatus: (status) => void connection.sendNotification('clearance/bundles', status),
     });
   }
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
@@ -491,6 +492,10 @@ connection.onRequest('clearance/entrypoints', async () => {
   await ready;
   return workspace ? describeEntrypoints(workspace) : null;
 });
+
+connection.onRequest('clearance/bundles', async () =>
+  bundleController ? bundleController.status() : { bundles: [] },
+);
 
 connection.onRequest('clearance/permissions', async () => {
   await ready;
