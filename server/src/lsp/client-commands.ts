@@ -10,6 +10,7 @@ export const hoverCommands = [
   'clearance.evaluateAs',
   'clearance.openInput',
   'clearance.copyInput',
+  'clearance.walkthrough.findPolicy',
   'workbench.action.openSettings',
 ] as const;
 

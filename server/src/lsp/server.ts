@@ -36,7 +36,7 @@ import { AuthoringState } from './authoring-project';
 import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './authoring-running';
 import { createBundleController } from './bundle-controller';
 import { ClientSettings, clientFeaturesOf, minimalClientFeatures } from './client-features';
-import { toDiagnostic, toPath, toUri } from './convert';
+import { toDiagnostic, toPath, toRange, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
   type EditorContext,
@@ -54,7 +54,12 @@ import {
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
 import { addLintDiagnostics } from './lint';
-import { buildEmptyProjectConfigHints, describeEntrypoints, reportSetupState } from './setup-notices';
+import {
+  buildEmptyProjectConfigHints,
+  buildNoPolicyHover,
+  describeEntrypoints,
+  reportSetupState,
+} from './setup-notices';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -537,9 +542,12 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   if (!decided) return null;
   let note: string | undefined;
   if (!ws.hasPolicy()) {
-    note =
-      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
-  } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
+    const call = findDecidedCall(decided.calls, position);
+    if (!call) return null;
+    const value = buildNoPolicyHover(ws.settings, richHovers);
+    return { contents: { kind: 'markdown', value }, range: toRange(call.call.location) };
+  }
+  if (ws.policy && ws.policy !== ws.decisionPolicy) {
     note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
   }
   const item = findDecidedCall(decided.calls, position);

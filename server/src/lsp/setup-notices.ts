@@ -17,7 +17,7 @@ import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
 import { isEntrypointDefined, listEntrypoints } from '../decision/entrypoints';
 import { redactTokensInText } from '../identity';
-import type { noticeCommands } from './client-commands';
+import type { hoverCommands, noticeCommands } from './client-commands';
 import type { ClearanceWorkspace } from './workspace';
 
 /** A notice's action: its button, and the client command it runs (`clearance/runCommand`). */
@@ -177,4 +177,30 @@ export function describeEntrypoints(ws: ClearanceWorkspace): {
     defined: isEntrypointDefined(policy.policy, policy.data, current),
     entrypoints: listEntrypoints(policy.policy),
   };
+}
+
+/**
+ * The hover of a call in a workspace without any policy: nothing decides it, so it says so and how
+ * to add one (the walkthrough's Find or Create the Policy, the policy paths, or bundles), never an
+ * entrypoint note, which would send the user after a rule in a policy that does not exist.
+ */
+export function buildNoPolicyHover(settings: ClearanceWorkspace['settings'], commands: boolean): string {
+  const link = (label: string, command: (typeof hoverCommands)[number], args?: unknown[]) =>
+    commands
+      ? `[${label}](command:${command}${args ? `?${encodeURIComponent(JSON.stringify(args))}` : ''})`
+      : label;
+  const configured = settings.policy.paths;
+  const where =
+    configured.length > 0
+      ? `Clearance found no \`.rego\` policy in ${configured.map((p) => `\`${p}\``).join(', ')} (\`clearance.policy.paths\`), so this call is not checked.`
+      : 'Clearance found no `.rego` policy in this workspace, so this call is not checked.';
+  const fixes = commands
+    ? `${link('Find or Create the Policy', 'clearance.walkthrough.findPolicy')} · ${link('Set clearance.policy.paths', 'workbench.action.openSettings', ['clearance.policy.paths'])}`
+    : 'Add a `.rego` policy to the workspace (Clearance: Find or Create the Policy writes a starter one), or set `clearance.policy.paths` to the folder that holds it.';
+  return [
+    '**Not decided: no policy yet.**',
+    where,
+    fixes,
+    'A policy built elsewhere can decide instead: name its OPA bundle in `clearance.policy.bundles`.',
+  ].join('\n\n');
 }
