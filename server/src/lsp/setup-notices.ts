@@ -13,6 +13,12 @@ import {
   MessageType,
   ShowMessageRequest,
 } from 'vscode-languageserver/node';
+import {
+  describeMisplacedUserSettings,
+  EMPTY_PROJECT_CONFIG_MESSAGE,
+  findMisplacedUserSettings,
+  projectConfigMapsNothing,
+} from '../config/mistakes';
 import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
 import { isEntrypointDefined, listEntrypoints } from '../decision/entrypoints';
@@ -109,21 +115,14 @@ export function reportSetupState(
   notify(
     connection,
     'machine-settings',
-    misplaced.length > 0
-      ? `Clearance: ${misplaced.join(' and ')} ${misplaced.length > 1 ? 'are' : 'is'} in this workspace's .vscode/settings.json, where VS Code ignores ${misplaced.length > 1 ? 'them' : 'it'} (only you may set what runs on your machine or where the audit goes). Move ${misplaced.length > 1 ? 'them' : 'it'} to your user settings.`
-      : undefined,
+    misplaced.length > 0 ? `Clearance: ${describeMisplacedUserSettings(misplaced)}` : undefined,
     [{ title: 'Open user settings', command: 'workbench.action.openGlobalSettings' }],
   );
 }
 
 /** The user-only (application-scoped) settings set in the workspace's own settings file, which VS Code does not apply. */
 export function findMisplacedMachineSettings(root: string): string[] {
-  const { settings } = readWorkspaceSettings(root);
-  const found: string[] = [];
-  if (settings.identity.tokenCommand.length > 0) found.push('clearance.identity.tokenCommand');
-  if (settings.identity.deviceCommand.length > 0) found.push('clearance.identity.deviceCommand');
-  if (settings.audit.file !== '') found.push('clearance.audit.file');
-  return found;
+  return findMisplacedUserSettings(readWorkspaceSettings(root).settings);
 }
 
 /** A file's text, if it exists and is under 1 MB. */
@@ -140,25 +139,15 @@ function readSmallFile(path: string): string | undefined {
  * client or action): it changes nothing, which is rarely what its author meant.
  */
 export function buildEmptyProjectConfigHints(ws: ClearanceWorkspace): Diagnostic[] {
-  const config = ws.projectConfig;
   const text = ws.documents.get(ws.projectConfigPath)?.text ?? readSmallFile(ws.projectConfigPath);
-  // No file, or an empty one, is plainly no configuration; a file with only comments looks like one.
-  if (text === undefined || text.trim() === '') return [];
-  if (ws.projectConfigErrors.length > 0) return [];
-  const empty =
-    config.baseUrls.length === 0 &&
-    config.routes.length === 0 &&
-    config.clients.length === 0 &&
-    config.actions.size === 0;
-  if (!empty) return [];
+  if (!projectConfigMapsNothing(ws.projectConfig, text, ws.projectConfigErrors.length > 0)) return [];
   return [
     {
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Information,
       source: 'clearance',
       code: 'config_empty',
-      message:
-        'This file maps nothing: no baseUrls, routes, clients or actions, so calls are read from the code alone. Uncomment or add an entry.',
+      message: EMPTY_PROJECT_CONFIG_MESSAGE,
     },
   ];
 }
