@@ -106,6 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new IdentityStatus(auth);
   client = new LanguageClient('clearance', 'Clearance', serverOptions, clientOptions);
   const languageClient = client;
+  status.showBundles(languageClient);
   /** Hands the current ID token (or null) to the server; the token travels only over this channel. */
   const sendSession = () =>
     languageClient.isRunning()

@@ -1,12 +1,13 @@
 /**
  * The identity menu behind the status bar item, and the commands it offers: sign in or out, refresh,
  * choose the identity source, show the claims, evaluate as a claims file or stop, copy the identity.
+ * When bundles decide, the menu also lists each one: source, revision, signature, age, last error.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClearanceAuthProvider } from './auth/provider';
 import { formatIdentityJson } from './identity-view';
-import type { IdentityStatus } from './status';
+import { type BundleStatus, describeBundle, type IdentityStatus } from './status';
 
 /** The read-only document that shows the identity's claims. */
 export const CLAIMS_URI = vscode.Uri.parse('clearance-identity:/identity.json');
@@ -115,6 +116,7 @@ export function registerIdentityMenu(
       run: () => vscode.commands.executeCommand('clearance.refresh'),
     });
     items.push({ label: '$(output) Show output', run: () => log.show() });
+    items.push(...(await bundleRows(status.bundles, log)));
     const picked = await vscode.window.showQuickPick(items, {
       title: view ? `Clearance identity: ${view.text}` : 'Clearance identity',
       placeHolder: view?.tooltip.split('\n')[0],
@@ -146,6 +148,24 @@ export function registerIdentityMenu(
     vscode.commands.registerCommand('clearance.copyIdentity', copyIdentity),
     vscode.commands.registerCommand('clearance.evaluateAs', evaluateAs),
     vscode.commands.registerCommand('clearance.stopEvaluatingAs', stopEvaluatingAs),
+  ];
+}
+
+/** The policy bundles' rows of the menu, under a separator; none when no bundle is configured. */
+async function bundleRows(
+  bundles: BundleStatus | undefined,
+  log: vscode.LogOutputChannel,
+): Promise<MenuItem[]> {
+  const state = await bundles?.current();
+  if (!state || state.bundles.length === 0) return [];
+  return [
+    { label: 'Policy bundles', kind: vscode.QuickPickItemKind.Separator },
+    ...state.bundles.map((b) => ({
+      label: `${b.hash === undefined || b.notice ? '$(warning)' : '$(package)'} ${b.revision ? `Revision ${b.revision}` : b.hash ? 'No revision' : 'Not available'}`,
+      description: b.location,
+      detail: describeBundle(b),
+      run: () => log.show(),
+    })),
   ];
 }
 
@@ -181,12 +201,12 @@ async function chooseSource(): Promise<void> {
     const command = await vscode.window.showInputBox({
       title: 'The command that prints your token',
       prompt:
-        'Run without a shell, e.g. gcloud auth print-identity-token. Saved in your user settings (a machine setting).',
+        'Run without a shell, e.g. gcloud auth print-identity-token. Saved in your user settings (a workspace cannot set it).',
       value: (config().get<string[] | string>('tokenCommand') ?? []).toString().replace(/,/g, ' '),
       ignoreFocusOut: true,
     });
     if (!command?.trim()) return;
-    // A machine setting: VS Code ignores it in a workspace's settings, so it goes to the user's.
+    // A user-only setting: VS Code ignores it in a workspace's settings, so it goes to the user's.
     await writeSetting(
       'clearance.identity',
       'tokenCommand',

@@ -1,6 +1,7 @@
 /**
  * Shows the impact of a policy change (`clearance/impact`): a notice such as "2 calls newly denied,
- * 1 newly allowed" with a Show action that lists the changed calls to open, and a log entry.
+ * 1 newly allowed" (after "revision 42 -> 43: " when a bundle's new revision caused it) with a Show
+ * action that lists the changed calls to open, and a log entry.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -20,9 +21,24 @@ export function registerImpactNotice(client: LanguageClient, output: vscode.LogO
       );
     }
     if (!impact.notify) return;
-    const choice = await vscode.window.showInformationMessage(`Clearance: ${impact.message}`, 'Show');
+    const revisions = describeRevisionChange(impact.fromVersion, impact.toVersion);
+    const choice = await vscode.window.showInformationMessage(
+      `Clearance: ${revisions ? `${revisions}: ` : ''}${impact.message}`,
+      'Show',
+    );
     if (choice === 'Show') await pickChange(impact.changes);
   });
+}
+
+/**
+ * "revision 42 -> 43" when both policy versions are bundle revisions (`42 (sha256:…)`, see
+ * docs/bundles.md); undefined for policies read from `.rego` files, whose versions are hashes only.
+ */
+export function describeRevisionChange(fromVersion: string, toVersion: string): string | undefined {
+  const revision = (version: string) => /^(.+?) \(sha256:[0-9a-f]+\)/.exec(version)?.[1];
+  const from = revision(fromVersion);
+  const to = revision(toVersion);
+  return from !== undefined && to !== undefined && from !== to ? `revision ${from} -> ${to}` : undefined;
 }
 
 /** Lists the changed calls; the one picked opens at the call. */

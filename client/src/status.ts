@@ -1,9 +1,11 @@
 /**
  * The identity in the status bar: who you are, whether that is verified, and the time left, in the
  * warning colour when it is not verified, simulated, or has under 5 minutes left; a notice before it
- * expires; and, on click, the identity menu.
+ * expires; and, on click, the identity menu. Beside it, the policy bundles in force, when there are.
  */
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BundlesNotification } from '../../server/src/lsp/clearance-protocol';
 import type { ClearanceAuthProvider } from './auth/provider';
 import {
   computeSecondsLeft,
@@ -19,6 +21,8 @@ export class IdentityStatus implements vscode.Disposable {
   private view: IdentityView | undefined;
   private noticeShownFor: number | undefined;
   private readonly viewChanged = new vscode.EventEmitter<IdentityView>();
+  /** The policy bundles' item beside this one, once `showBundles` was called. */
+  bundles: BundleStatus | undefined;
   /** Fires whenever the server sends a new identity view. */
   readonly onDidChangeView = this.viewChanged.event;
 
@@ -37,6 +41,12 @@ export class IdentityStatus implements vscode.Disposable {
     return this.view;
   }
 
+  /** Shows the policy bundles the server of `client` decides with, beside the identity. */
+  showBundles(client: LanguageClient): void {
+    this.bundles?.dispose();
+    this.bundles = new BundleStatus(client);
+  }
+
   /** Shows a new identity from the server. */
   update(view: IdentityView): void {
     this.view = view;
@@ -47,6 +57,7 @@ export class IdentityStatus implements vscode.Disposable {
   dispose(): void {
     clearInterval(this.ticker);
     this.item.dispose();
+    this.bundles?.dispose();
     this.viewChanged.dispose();
   }
 
@@ -107,4 +118,77 @@ export class IdentityStatus implements vscode.Disposable {
 
 function iconFor(status: IdentityView['status']): string {
   return status === 'verified' ? '$(shield)' : status === 'unverified' ? '$(warning)' : '$(error)';
+}
+
+/**
+ * The policy bundles in the status bar, beside the identity: the revision in force, in the warning
+ * colour when a bundle is unavailable or an update failed (the last verified bundle still decides);
+ * its rows in the identity menu say each bundle's source, revision, signature, age and last error.
+ * Shown only when bundles are configured. Fed by the server's `clearance/bundles`.
+ */
+export class BundleStatus implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private state: BundlesNotification = { bundles: [] };
+
+  constructor(private readonly client: LanguageClient) {
+    this.item = vscode.window.createStatusBarItem('clearance.bundles', vscode.StatusBarAlignment.Left, 99);
+    this.item.name = 'Clearance Policy Bundles';
+    this.item.command = 'clearance.showIdentity';
+    client.onNotification('clearance/bundles', (state: BundlesNotification) => this.update(state));
+  }
+
+  /** Shows the bundles' state the server sent. */
+  update(state: BundlesNotification): void {
+    this.state = state;
+    const bundles = state.bundles;
+    if (bundles.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const troubled = bundles.some((b) => b.problem !== undefined || b.notice !== undefined);
+    const revisions = bundles.map((b) => b.revision || b.hash || '?').join(', ');
+    const offline = bundles.some((b) => b.origin === 'cache');
+    this.item.text = `${troubled ? '$(warning)' : '$(package)'} Policy ${revisions}${offline ? ' (offline)' : ''}`;
+    this.item.tooltip = [
+      `Clearance decides with ${bundles.length === 1 ? 'this bundle' : 'these bundles'}:`,
+      ...bundles.map((b) => `${b.location}: ${describeBundle(b)}`),
+      '',
+      'Click for the identity and policy menu.',
+    ].join('\n');
+    this.item.backgroundColor = troubled
+      ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : undefined;
+    this.item.show();
+  }
+
+  /** The bundles' state now (asked afresh, so ages are current), for the menu. */
+  async current(): Promise<BundlesNotification> {
+    if (!this.client.isRunning()) return this.state;
+    try {
+      const fresh = (await this.client.sendRequest('clearance/bundles')) as BundlesNotification;
+      this.update(fresh);
+    } catch {
+      // The last state the server sent still says what it knew.
+    }
+    return this.state;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+/** One bundle in a line: revision, signature, where it came from and how old it is, the last error. */
+export function describeBundle(b: BundlesNotification['bundles'][number]): string {
+  if (b.hash === undefined) return `not available: ${b.problem ?? 'not read yet'}`;
+  const signature =
+    b.signature === 'verified' ? `signature verified (key ${b.keyId}, ${b.algorithm})` : 'unsigned';
+  const where =
+    b.origin === 'download'
+      ? `downloaded ${b.age} ago`
+      : b.origin === 'cache'
+        ? `offline: from the cache, downloaded ${b.age} ago`
+        : 'read from disk';
+  const revision = b.revision ? `revision ${b.revision}` : 'no revision';
+  return `${revision} (${b.hash}) · ${signature} · ${where}${b.notice ? ` · ${b.notice}` : ''}`;
 }

@@ -4,10 +4,10 @@
 // with Evaluate as (the sample ships them) decides the calls, labelled simulated once, without writing the
 // workspace's settings; the DELETE hover's first line answers the question and its details open.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   type CodeServer,
@@ -63,16 +63,33 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  // How long each step of the path takes a new user here (the report of issue 15 quotes them).
+  const timings: Array<{ step: string; seconds: number }> = [];
+  let stepStarted = 0;
 
   before(async () => {
     ensurePackagedExtension();
     ({ workspace, settingsFile, settingsText } = prepareWorkspace());
+    const started = Date.now();
     server = await startCodeServer({ vsix: vsixPath, workspace });
     browser = await openBrowser();
     page = await openWorkbench(browser, server);
+    timings.push({
+      step: 'open the project (editor ready)',
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    });
+  });
+
+  beforeEach(() => {
+    stepStarted = Date.now();
+  });
+  afterEach((t) => {
+    timings.push({ step: t.name, seconds: Math.round((Date.now() - stepStarted) / 100) / 10 });
   });
 
   after(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'first-run-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
     if (page) await screenshot(page, 'e2e-first-run-last').catch(() => undefined);
     server?.collectLogs(join(resultsDir, 'e2e-first-run-logs'));
     await browser?.close().catch(() => undefined);
@@ -143,8 +160,13 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
 
   test("the DELETE hover's first line answers the question; its details open", async () => {
     const line = lineOf(join(workspace, 'src/api/orders.ts'), "method: 'DELETE'");
-    // The diagnostic ("Denied: …") shows above the answer: wait for the answer, with its sign.
-    const hover = await hoverText(page, line, 'fetch', { until: /⛔ Denied/ });
+    // The diagnostic ("Denied: …") shows above the answer: wait for the answer, with its sign. The
+    // Problems panel just closed and the lenses just arrived: the last line may not be laid out yet.
+    await page.waitForTimeout(1_000);
+    const hover = await hoverText(page, line, 'fetch', { until: /⛔ Denied/ }).catch(async () => {
+      await page.waitForTimeout(2_000);
+      return hoverText(page, line, 'fetch', { until: /⛔ Denied/ });
+    });
     assert.match(
       hover,
       /⛔ Denied: alice@example\.com may not delete order \/api\/orders\/\{id\} · authz\.rego:5/,
@@ -163,24 +185,76 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
     await screenshot(page, 'first-run-hover');
   });
 
-  test("the walkthrough's steps: the entrypoint is chosen among the rules defined; Hover a Call ends on a decided hover", async () => {
+  test('the walkthrough, clicked through on the Get Started page, ends on a decided hover', async () => {
     await page.keyboard.press('Escape');
+    // The command asks which walkthrough in a second list: not runCommand, which waits for the list to close.
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    await input.fill('>Clearance: Choose the Entrypoint');
+    await input.fill('>Welcome: Open Walkthrough');
     await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Choose the Entrypoint' })
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' })
       .first()
-      .waitFor();
+      .waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
+    const choice = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Clearance' })
+      .first();
+    await choice.waitFor({ timeout: 15_000 });
+    await choice.click();
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.locator('.getting-started-step', { hasText: 'Find or create your policy' }).waitFor({
+      timeout: 30_000,
+    });
+    await screenshot(page, 'first-run-walkthrough');
+    /** Expands a step by its title and clicks one of its buttons. */
+    const clickStep = async (title: string, button: string) => {
+      const tab = page
+        .locator('.tabs-container .tab', { hasText: /Walkthrough|Welcome|Get Started/ })
+        .first();
+      if (!(await walkthrough.isVisible().catch(() => false))) await tab.click();
+      const step = walkthrough.locator('.getting-started-step', { hasText: title }).first();
+      await step.locator('.step-title').first().click();
+      await step
+        .locator(':is(button, a)', { hasText: new RegExp(`^\\s*${button}\\s*$`) })
+        .first()
+        .click();
+    };
+    // Step 1, "Find policy": the sample's policy opens, and a notice says how many files there are.
+    await clickStep('Find or create your policy', 'Find policy');
+    await page.locator('.tabs-container .tab.active', { hasText: 'authz.rego' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('.notification-toast', { hasText: 'found 1 policy file; this is policy/authz.rego' })
+      .waitFor({ timeout: 15_000 });
+    // Step 2: the entrypoint is chosen among the rules the policy defines; the one in use is marked.
+    await clickStep('Choose the entrypoint', 'Choose the entrypoint');
     const rule = page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'data.api.authz.allow' })
       .first();
     await rule.waitFor({ timeout: 15_000 });
     assert.match((await rule.textContent()) ?? '', /\(in use\)/);
+    await rule.click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // Step 3: each identity button asks for what its source needs instead of failing.
+    await clickStep('Tell Clearance who you are', 'Sign in');
+    const question = page.locator('.quick-input-widget', { hasText: "Your organisation's OpenID provider" });
+    await question.waitFor({ timeout: 15_000 });
     await page.keyboard.press('Escape');
-    await runCommand(page, 'Clearance: Hover a Call');
+    await clickStep('Tell Clearance who you are', 'Choose a token source');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Token command' })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await clickStep('Tell Clearance who you are', 'Evaluate as a claims file');
+    const claims = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'alice-developer.json' })
+      .first();
+    await claims.waitFor({ timeout: 15_000 });
+    await claims.click();
+    await statusBarText(page, /alice@example\.com/, 30_000);
+    // Step 4, "Hover a call": the first call of the workspace (src/api/admin.ts) with its hover.
+    await clickStep('Hover a call', 'Hover a call');
     const hover = page.locator('.monaco-hover:not(.hidden)').first();
     await hover.waitFor({ state: 'visible', timeout: 30_000 });
     const deadline = Date.now() + 30_000;
@@ -190,8 +264,7 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
       // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
       text = (await hover.innerText().catch(() => '')) ?? '';
     }
-    // The first call of the workspace, src/api/admin.ts: alice may read the reports she owns. The
-    // diagnostic is shown above the answer; wait for the answer itself.
+    // Alice may read the reports she owns. The diagnostic is shown above the answer; wait for the answer itself.
     assert.match(text, /Conditional: alice@example\.com may read report/);
     await screenshot(page, 'first-run-walkthrough-hover');
   });

@@ -233,3 +233,35 @@ describe('first run: configuration mistakes', () => {
     assert.match(notice, /Move it to your user settings/);
   });
 });
+
+describe('first run: a workspace without any policy', () => {
+  let root: string;
+  let server: TestServer;
+
+  before(async () => {
+    root = await copyShop();
+    rmSync(join(root, 'policy'), { recursive: true, force: true });
+    server = await startServer(root, { identity: alice });
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('says on the hover that there is no policy and how to add one, never an entrypoint note', async () => {
+    const text = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
+    const uri = await openDocument(server, join(root, 'src/api/orders.ts'), text, 'typescript');
+    const { line, character } = locate(text, "method: 'DELETE'");
+    const hover = (await waitFor(
+      'a hover',
+      async () => (await hoverText(server, uri, line, character)) || undefined,
+    )) as string;
+    assert.match(hover, /^\*\*Not decided: no policy yet\.\*\*/);
+    assert.match(hover, /clearance\.policy\.paths/);
+    assert.match(hover, /Find or Create the Policy/);
+    assert.doesNotMatch(hover, /entrypoint/i);
+    assert.doesNotMatch(hover, /denied|allowed/i);
+    const diagnostics = await waitFor('diagnostics', () => server.diagnostics.get(uri));
+    assert.deepEqual(diagnostics, []);
+  });
+});

@@ -68,7 +68,7 @@ describe('a workspace without any Rego policy', () => {
     const lines = text.split('\n');
     const line = lines.findIndex((l) => l.includes("method: 'DELETE'"));
     const hover = await hoverText(server, uri, line, (lines[line] as string).indexOf('fetch'));
-    assert.match(hover ?? '', /No Rego policy was found/);
+    assert.match(hover ?? '', /Not decided: no policy yet/);
   });
 
   it('pops up a notice when the configured policy location holds no policy', async () => {

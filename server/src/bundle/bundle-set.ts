@@ -49,6 +49,26 @@ interface Entry {
   problem?: string;
 }
 
+/**
+ * One bundle's state: where it comes from, the revision and hash in force, its signature, and for a
+ * download its age and the last failed update; `problem` alone when no bundle is in force.
+ */
+export interface BundleStatus {
+  location: string;
+  revision?: string;
+  hash?: string;
+  signature?: 'verified' | 'unsigned';
+  keyId?: string;
+  algorithm?: string;
+  origin?: 'disk' | 'download' | 'cache';
+  /** How long ago the bundle in force was downloaded, in ms, and in words ("3 min"). */
+  ageMs?: number;
+  age?: string;
+  /** Why the bundle in force is not the server's latest (a failed or refused download). */
+  notice?: string;
+  problem?: string;
+}
+
 /** What changed in a refresh: the policy versions before and after. */
 export interface BundleRefresh {
   changed: boolean;
@@ -131,22 +151,45 @@ export class BundleSet {
 
   /** One line per bundle: location, revision, hash, signature, origin and age, problems. */
   describe(nowMs = Date.now()): string[] {
-    return this.entries.map((e) => {
-      if (!e.bundle) return `${e.location}: not available: ${e.problem ?? 'not read yet'}`;
-      const b = e.bundle;
+    return this.status(nowMs).map((e) => {
+      if (e.hash === undefined) return `${e.location}: not available: ${e.problem ?? 'not read yet'}`;
       const signature =
-        b.signature.state === 'verified'
-          ? `signed, verified with key ${b.signature.keyId} (${b.signature.algorithm})`
+        e.signature === 'verified'
+          ? `signed, verified with key ${e.keyId} (${e.algorithm})`
           : 'unsigned (no verification keys configured)';
-      const origin = e.origin;
+      const age = e.age ?? '';
       const where =
-        origin?.kind === 'download'
-          ? `downloaded ${describeAge(nowMs - (origin.fetchedAt ?? nowMs))} ago`
-          : origin?.kind === 'cache'
-            ? `from the offline cache, downloaded ${describeAge(nowMs - (origin.fetchedAt ?? nowMs))} ago`
+        e.origin === 'download'
+          ? `downloaded ${age} ago`
+          : e.origin === 'cache'
+            ? `from the offline cache, downloaded ${age} ago`
             : 'read from disk';
-      const notice = origin?.notice ? `; ${origin.notice}` : '';
-      return `${e.location}: revision ${b.manifest.revision || '(none)'} (${b.hash}), ${signature}, ${where}${notice}`;
+      const notice = e.notice ? `; ${e.notice}` : '';
+      return `${e.location}: revision ${e.revision || '(none)'} (${e.hash}), ${signature}, ${where}${notice}`;
+    });
+  }
+
+  /** Each bundle's state, for the editor's status bar menu: the same facts as `describe`, as data. */
+  status(nowMs = Date.now()): BundleStatus[] {
+    return this.entries.map((e): BundleStatus => {
+      if (!e.bundle) return { location: e.location, problem: e.problem ?? 'not read yet' };
+      const b = e.bundle;
+      const origin = e.origin?.kind === 'download' || e.origin?.kind === 'cache' ? e.origin.kind : 'disk';
+      const fetchedAt = e.origin?.fetchedAt;
+      return {
+        location: e.location,
+        revision: b.manifest.revision,
+        hash: b.hash,
+        signature: b.signature.state === 'verified' ? 'verified' : 'unsigned',
+        ...(b.signature.state === 'verified'
+          ? { keyId: b.signature.keyId, algorithm: b.signature.algorithm }
+          : {}),
+        origin,
+        ...(origin !== 'disk'
+          ? { ageMs: nowMs - (fetchedAt ?? nowMs), age: describeAge(nowMs - (fetchedAt ?? nowMs)) }
+          : {}),
+        ...(e.origin?.notice ? { notice: e.origin.notice } : {}),
+      };
     });
   }
 

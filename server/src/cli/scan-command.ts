@@ -15,6 +15,7 @@ import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
 import { applyBundleFlags, type BundleFlags } from './bundle-flags';
+import { findRepositoryUserSettings, reportConfigMistakes } from './config-mistakes';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import { buildSarifLog } from './sarif';
 import { readScanSettings } from './scan-settings';
@@ -67,16 +68,20 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   for (const e of read.errors) output.err(`${formatError(e)}\n`);
   if (read.fatal) return fail(read.fatal);
   const settings = read.settings;
-  if (read.ignored.length > 0) {
+  // User-only settings are named with where they belong (as the editor does), not among the ignored.
+  const misplaced = flags.settings === undefined ? findRepositoryUserSettings(root) : [];
+  const ignored = read.ignored.filter((name) => !misplaced.includes(name));
+  if (ignored.length > 0) {
     // A pull request must not choose who the scan decides as, which keys verify, what runs or where
     // records and requests go: those come from flags, the environment or --settings.
     output.err(
-      `clearance scan: warning: ${read.ignored.join(', ')} in ${root}/.vscode/settings.json ${read.ignored.length === 1 ? 'is' : 'are'} ignored: a repository sets only its policy location, entrypoint and severities; pass flags, environment variables or --settings\n`,
+      `clearance scan: warning: ${ignored.join(', ')} in ${root}/.vscode/settings.json ${ignored.length === 1 ? 'is' : 'are'} ignored: a repository sets only its policy location, entrypoint and severities; pass flags, environment variables or --settings\n`,
     );
   }
   const project = readProjectConfig(root);
   for (const e of project.errors) output.err(`${formatError(e)}\n`);
   if (project.config === undefined) return fail(`${project.file} has errors; fix them first`);
+  reportConfigMistakes(root, misplaced, project, (t) => output.err(`clearance scan: warning: ${t}\n`));
   settings.evaluation.allowHttpSend = flags.allowHttpSend === true;
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
   if (flags.entrypoint) settings.policy.entrypoint = flags.entrypoint;

@@ -1,11 +1,19 @@
 /**
  * The shapes of Clearance's own LSP messages about the workspace (`clearance/permissions`,
- * `clearance/impact`), shared by the server and, as type-only imports, the extension client.
+ * `clearance/impact`, `clearance/bundles`), shared by the server and, as type-only imports, the extension client.
  * Types only: nothing here runs, so the client bundle takes no server code from it.
  */
+import type { BundleStatus } from '../bundle/bundle-set';
 import type { Verdict } from '../decision/decide';
 
-export type { Verdict };
+export type { BundleStatus, Verdict };
+
+/** `clearance/bundles`: the configured bundles' state (notification, and the answer to the request). */
+export interface BundlesNotification {
+  bundles: BundleStatus[];
+  /** The policy version the bundles make (revisions and content hash), when bundles are configured. */
+  version?: string;
+}
 
 /** A 0-based LSP range, written out so the client needs no protocol package to read it. */
 export interface WireRange {

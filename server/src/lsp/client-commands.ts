@@ -11,6 +11,7 @@ export const hoverCommands = [
   'clearance.openInput',
   'clearance.copyInput',
   'clearance.rego.evaluateCall',
+  'clearance.walkthrough.findPolicy',
   'workbench.action.openSettings',
 ] as const;
 

@@ -36,7 +36,7 @@ import { AuthoringState } from './authoring-project';
 import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './authoring-running';
 import { createBundleController } from './bundle-controller';
 import { ClientSettings, clientFeaturesOf, minimalClientFeatures } from './client-features';
-import { toDiagnostic, toPath, toUri } from './convert';
+import { toDiagnostic, toPath, toRange, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import {
   type EditorContext,
@@ -54,7 +54,12 @@ import {
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
 import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
-import { buildEmptyProjectConfigHints, describeEntrypoints, reportSetupState } from './setup-notices';
+import {
+  buildEmptyProjectConfigHints,
+  buildNoPolicyHover,
+  describeEntrypoints,
+  reportSetupState,
+} from './setup-notices';
 import { ClearanceWorkspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -136,6 +141,7 @@ connection.onInitialize((params) => {
     bundleController = createBundleController(workspace, {
       log,
       onChange: () => void reloadPolicyAndRepublish(false),
+      onStatus: (status) => void connection.sendNotification('clearance/bundles', status),
     });
   }
   // The client says whether VS Code trusts the folder; see docs/identity.md for what that changes.
@@ -496,6 +502,10 @@ connection.onRequest('clearance/entrypoints', async () => {
   return workspace ? describeEntrypoints(workspace) : null;
 });
 
+connection.onRequest('clearance/bundles', async () =>
+  bundleController ? bundleController.status() : { bundles: [] },
+);
+
 connection.onRequest('clearance/permissions', async () => {
   await ready;
   return indexer ? indexer.describePermissions() : null;
@@ -536,9 +546,12 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   if (!decided) return null;
   let note: string | undefined;
   if (!ws.hasPolicy()) {
-    note =
-      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
-  } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
+    const call = findDecidedCall(decided.calls, position);
+    if (!call) return null;
+    const value = buildNoPolicyHover(ws.settings, richHovers);
+    return { contents: { kind: 'markdown', value }, range: toRange(call.call.location) };
+  }
+  if (ws.policy && ws.policy !== ws.decisionPolicy) {
     note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
   }
   const item = findDecidedCall(decided.calls, position);

@@ -1,7 +1,7 @@
 /**
  * Setup mistakes said once, where the user will see them, each with what to do: no identity (with
  * actions to sign in, choose a token source or evaluate as a claims file), an entrypoint no policy
- * defines (with the ones that exist), a machine setting in the workspace's settings where VS Code
+ * defines (with the ones that exist), a user-only setting in the workspace's settings where VS Code
  * ignores it, and a `.clearance.yaml` that maps nothing. Each notice is sent again only when what it
  * says changes.
  */
@@ -13,10 +13,16 @@ import {
   MessageType,
   ShowMessageRequest,
 } from 'vscode-languageserver/node';
+import {
+  describeMisplacedUserSettings,
+  EMPTY_PROJECT_CONFIG_MESSAGE,
+  findMisplacedUserSettings,
+  projectConfigMapsNothing,
+} from '../config/mistakes';
 import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
 import { redactTokensInText } from '../identity';
-import type { noticeCommands } from './client-commands';
+import type { hoverCommands, noticeCommands } from './client-commands';
 import type { ClearanceWorkspace } from './workspace';
 
 /** A notice's action: its button, and the client command it runs (`clearance/runCommand`). */
@@ -105,25 +111,18 @@ export function reportSetupState(
   );
   const misplaced = findMisplacedMachineSettings(ws.root);
   if (misplaced.length > 0)
-    log('warn', `machine settings in the workspace's settings: ${misplaced.join(', ')}`);
+    log('warn', `user-only settings in the workspace's settings: ${misplaced.join(', ')}`);
   notify(
     connection,
     'machine-settings',
-    misplaced.length > 0
-      ? `Clearance: ${misplaced.join(' and ')} ${misplaced.length > 1 ? 'are' : 'is'} in this workspace's .vscode/settings.json, where VS Code ignores ${misplaced.length > 1 ? 'them' : 'it'} (a command that runs on your machine is yours to set). Move ${misplaced.length > 1 ? 'them' : 'it'} to your user settings.`
-      : undefined,
+    misplaced.length > 0 ? `Clearance: ${describeMisplacedUserSettings(misplaced)}` : undefined,
     [{ title: 'Open user settings', command: 'workbench.action.openGlobalSettings' }],
   );
 }
 
-/** The machine-scoped settings set in the workspace's own settings file, which VS Code does not apply. */
+/** The user-only (application-scoped) settings set in the workspace's own settings file, which VS Code does not apply. */
 export function findMisplacedMachineSettings(root: string): string[] {
-  const { settings } = readWorkspaceSettings(root);
-  const found: string[] = [];
-  if (settings.identity.tokenCommand.length > 0) found.push('clearance.identity.tokenCommand');
-  if (settings.identity.deviceCommand.length > 0) found.push('clearance.identity.deviceCommand');
-  if (settings.audit.file !== '') found.push('clearance.audit.file');
-  return found;
+  return findMisplacedUserSettings(readWorkspaceSettings(root).settings);
 }
 
 /** A file's text, if it exists and is under 1 MB. */
@@ -140,25 +139,15 @@ function readSmallFile(path: string): string | undefined {
  * client or action): it changes nothing, which is rarely what its author meant.
  */
 export function buildEmptyProjectConfigHints(ws: ClearanceWorkspace): Diagnostic[] {
-  const config = ws.projectConfig;
   const text = ws.documents.get(ws.projectConfigPath)?.text ?? readSmallFile(ws.projectConfigPath);
-  // No file, or an empty one, is plainly no configuration; a file with only comments looks like one.
-  if (text === undefined || text.trim() === '') return [];
-  if (ws.projectConfigErrors.length > 0) return [];
-  const empty =
-    config.baseUrls.length === 0 &&
-    config.routes.length === 0 &&
-    config.clients.length === 0 &&
-    config.actions.size === 0;
-  if (!empty) return [];
+  if (!projectConfigMapsNothing(ws.projectConfig, text, ws.projectConfigErrors.length > 0)) return [];
   return [
     {
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Information,
       source: 'clearance',
       code: 'config_empty',
-      message:
-        'This file maps nothing: no baseUrls, routes, clients or actions, so calls are read from the code alone. Uncomment or add an entry.',
+      message: EMPTY_PROJECT_CONFIG_MESSAGE,
     },
   ];
 }
@@ -173,4 +162,30 @@ export function describeEntrypoints(ws: ClearanceWorkspace): {
   const current = ws.settings.policy.entrypoint;
   if (!policy) return { current, defined: false, entrypoints: [] };
   return { current, defined: policy.entrypointDefined, entrypoints: policy.entrypoints };
+}
+
+/**
+ * The hover of a call in a workspace without any policy: nothing decides it, so it says so and how
+ * to add one (the walkthrough's Find or Create the Policy, the policy paths, or bundles), never an
+ * entrypoint note, which would send the user after a rule in a policy that does not exist.
+ */
+export function buildNoPolicyHover(settings: ClearanceWorkspace['settings'], commands: boolean): string {
+  const link = (label: string, command: (typeof hoverCommands)[number], args?: unknown[]) =>
+    commands
+      ? `[${label}](command:${command}${args ? `?${encodeURIComponent(JSON.stringify(args))}` : ''})`
+      : label;
+  const configured = settings.policy.paths;
+  const where =
+    configured.length > 0
+      ? `Clearance found no \`.rego\` policy in ${configured.map((p) => `\`${p}\``).join(', ')} (\`clearance.policy.paths\`), so this call is not checked.`
+      : 'Clearance found no `.rego` policy in this workspace, so this call is not checked.';
+  const fixes = commands
+    ? `${link('Find or Create the Policy', 'clearance.walkthrough.findPolicy')} · ${link('Set clearance.policy.paths', 'workbench.action.openSettings', ['clearance.policy.paths'])}`
+    : 'Add a `.rego` policy to the workspace (Clearance: Find or Create the Policy writes a starter one), or set `clearance.policy.paths` to the folder that holds it.';
+  return [
+    '**Not decided: no policy yet.**',
+    where,
+    fixes,
+    'A policy built elsewhere can decide instead: name its OPA bundle in `clearance.policy.bundles`.',
+  ].join('\n\n');
 }

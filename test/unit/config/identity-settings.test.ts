@@ -1,7 +1,7 @@
 /**
  * The identity settings added for sources, mapping and context: how their values are read, and the
  * untrusted-workspace rule that drops the ones a workspace must not choose. package.json declares
- * which settings are machine-scoped and restricted; that is checked against it too.
+ * which settings are user-only (application-scoped) and restricted; that is checked against it too.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -92,10 +92,10 @@ describe('identity settings', () => {
     });
   }
 
-  it('declares both commands machine-scoped and every redirecting or running setting restricted', () => {
+  it('declares both commands application-scoped and every redirecting or running setting restricted', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.equal(properties['clearance.identity.tokenCommand']?.scope, 'machine');
-    assert.equal(properties['clearance.identity.deviceCommand']?.scope, 'machine');
+    assert.equal(properties['clearance.identity.tokenCommand']?.scope, 'application');
+    assert.equal(properties['clearance.identity.deviceCommand']?.scope, 'application');
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     for (const key of UNTRUSTED_IDENTITY_KEYS)
       assert.ok(restricted.includes(`clearance.identity.${key}`), key);
@@ -160,5 +160,19 @@ describe('the untrusted-workspace rule', () => {
       'clearance.identity.tokenCommand',
       'clearance.identity.issuer',
     ]);
+  });
+});
+
+// Regression guard (issue 15): in a remote window (code-server, SSH, containers) VS Code applies a
+// `machine` setting from the user's settings at start, then drops it at the first save of those
+// settings, so a working token command read as empty until a reload. `application` settings are
+// never taken from a workspace either, and stay applied.
+describe('a user-settings save never empties a user-only setting', () => {
+  it('declares no Clearance setting machine-scoped', () => {
+    const properties = manifest.contributes.configuration.properties;
+    const machine = Object.entries(properties)
+      .filter(([, p]) => p.scope === 'machine' || p.scope === 'machine-overridable')
+      .map(([name]) => name);
+    assert.deepEqual(machine, []);
   });
 });

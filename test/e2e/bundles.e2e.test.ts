@@ -1,0 +1,207 @@
+// A policy bundle that changes while the editor is open, end to end (issue 13): a real nginx on 127.0.0.1
+// serves a signed OPA bundle; the packaged extension in a real VS Code (code-server), driven in Chromium,
+// decides with it. The status bar and its menu show the bundle's source, revision, verified signature and age;
+// the hover names the revision. The policy team publishes revision 101, which lets everyone read: the status
+// bar follows, the impact notice says "revision 100 -> 101: n calls newly allowed", and the GET hover is
+// allowed under 101. Then a tampered archive is
+// published: it is refused, 101 stays in force, and the status bar and its menu say so.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { signaturesFile, signBundleFiles } from '../../server/src/bundle/signature';
+import { writeTarGz } from '../../server/src/bundle/tar';
+import { type Nginx, startNginx } from '../unit/bundle/nginx';
+import {
+  type CodeServer,
+  hoverText,
+  openBrowser,
+  openFile,
+  openWorkbench,
+  repoRoot,
+  resultsDir,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  statusBarText,
+} from './harness';
+import { prepareWorkspace } from './shop-workspace';
+import { ensurePackagedExtension, vsixPath } from './vsix';
+
+const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const privatePem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const shopPolicy = readFileSync(join(repoRoot, 'examples', 'shop', 'policy', 'authz.rego'));
+/** Revision 101's new rule: everyone may read. */
+const ALLOW_READ = '\nallow if input.action == "read"\n';
+/** The GET of one order in src/api/orders.ts: conditional for Alice under 100 (if she owns it). */
+const GET_MARKER = `await fetch(\`/api/orders/${['$', '{id}'].join('')}\`);`;
+
+/** The 1-based line of the first line of `file` that contains `marker`. */
+function lineOf(file: string, marker: string): number {
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(marker)) + 1
+  );
+}
+
+/** Opens the status bar menu from the bundle item and returns the text of its bundle row. */
+async function bundleMenuRow(page: Page, revision: string): Promise<string> {
+  await page.keyboard.press('Escape');
+  await page
+    .locator('.statusbar .statusbar-item', { hasText: `Policy ${revision}` })
+    .first()
+    .click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('Revision');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: `Revision ${revision}` }).first();
+  await row.waitFor({ timeout: 15_000 });
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
+  const text = (await row.innerText()).replace(/\s+/g, ' ');
+  return text;
+}
+
+/** Hovers the GET call until `until` shows, opens its details, and returns the whole hover. */
+async function getHover(page: Page, workspace: string, until: RegExp): Promise<string> {
+  const line = lineOf(join(workspace, 'src/api/orders.ts'), GET_MARKER);
+  await hoverText(page, line, 'fetch', { until });
+  await page.locator('.monaco-hover:not(.hidden) summary').first().click();
+  await page.waitForTimeout(300);
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
+  return (await page.locator('.monaco-hover:not(.hidden)').first().innerText()) ?? '';
+}
+
+describe('a bundle that changes while the editor is open (nginx + code-server + Chromium)', {
+  timeout: 300_000,
+}, () => {
+  let workspace = '';
+  let nginx: Nginx | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let mtime = 1_700_000_000;
+
+  /** Writes a bundle with `revision` to nginx, signed; `tamper` changes the policy after signing. */
+  async function publish(revision: string, extra: string, tamper = false): Promise<void> {
+    const files = new Map([
+      ['.manifest', Buffer.from(JSON.stringify({ revision, roots: ['api'] }))],
+      ['api/authz/authz.rego', Buffer.concat([shopPolicy, Buffer.from(extra)])],
+    ]);
+    files.set(
+      signaturesFile,
+      Buffer.from(await signBundleFiles(files, { algorithm: 'RS256', key: privatePem, keyId: 'ci' })),
+    );
+    if (tamper)
+      files.set(
+        'api/authz/authz.rego',
+        Buffer.concat([shopPolicy, Buffer.from(`${extra}\nallow if input.action == "delete"\n`)]),
+      );
+    const file = join((nginx as Nginx).www, 'shop.tar.gz');
+    writeFileSync(file, writeTarGz(files));
+    // A new modification time gives nginx a new ETag even within the same second.
+    mtime += 100;
+    utimesSync(file, mtime, mtime);
+  }
+
+  before(async () => {
+    ensurePackagedExtension();
+    workspace = await prepareWorkspace();
+    nginx = await startNginx('unused-token-0123');
+    await publish('100', '');
+    const keyFile = join(workspace, 'bundle-public.pem');
+    writeFileSync(keyFile, publicPem);
+    const settingsFile = join(workspace, '.vscode', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    settings['clearance.policy.bundles'] = [`${nginx.origin}/shop.tar.gz`];
+    settings['clearance.policy.bundlePollingSeconds'] = 5;
+    writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
+    server = await startCodeServer({
+      vsix: vsixPath,
+      workspace,
+      // Where bundles may come from and the key that verifies them are the user's own settings.
+      userSettings: {
+        'clearance.policy.bundleOrigins': [nginx.origin],
+        'clearance.policy.bundleKeys': { ci: { algorithm: 'RS256', keyFile } },
+      },
+    });
+    browser = await openBrowser();
+    page = await openWorkbench(browser, server);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'e2e-bundles-last').catch(() => undefined);
+    server?.collectLogs(join(resultsDir, 'e2e-bundles-logs'));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await nginx?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('revision 100: the status bar, its menu and the hover name the bundle in force', async () => {
+    await openFile(page, 'src/api/orders.ts');
+    await statusBarText(page, 'Policy 100', 60_000);
+    const row = await bundleMenuRow(page, '100');
+    assert.match(row, new RegExp(`${(nginx as Nginx).origin.replace(/\./g, '\\.')}/shop\\.tar\\.gz`));
+    assert.match(row, /revision 100 \(sha256:[0-9a-f]{12}\)/);
+    assert.match(row, /signature verified \(key ci, RS256\)/);
+    assert.match(row, /downloaded \d+ (s|min) ago/);
+    await screenshot(page, 'bundles-menu-100');
+    await page.keyboard.press('Escape');
+    const hover = await getHover(page, workspace, /Conditional/);
+    assert.match(hover, /100 \(sha256:[0-9a-f]{12}\)/);
+    // The impact of the next revision is measured against the workspace index: wait until it holds
+    // verdicts under revision 100 (the Permissions view lists the report read as conditional).
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Focus on Clearance Permissions View');
+    const view = page
+      .locator('.pane')
+      .filter({ has: page.locator('.pane-header', { hasText: 'Clearance Permissions' }) });
+    await view
+      .locator('.monaco-list-row', { hasText: /read\s*conditional/ })
+      .first()
+      .waitFor({ timeout: 90_000 });
+    await openFile(page, 'src/api/orders.ts');
+  });
+
+  test('revision 101 arrives: the status bar, the impact notice, the hover and the menu follow', async () => {
+    await page.keyboard.press('Escape');
+    await publish('101', ALLOW_READ);
+    await statusBarText(page, 'Policy 101', 60_000);
+    const toast = page.locator('.notification-toast', { hasText: 'revision 100 -> 101' });
+    await toast.waitFor({ timeout: 60_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
+    assert.match(await toast.innerText(), /Clearance: revision 100 -> 101: \d+ calls? newly allowed/);
+    await screenshot(page, 'bundles-impact-101');
+    const hover = await getHover(page, workspace, /Allowed/);
+    assert.match(hover, /101 \(sha256:[0-9a-f]{12}\)/);
+    assert.doesNotMatch(hover, /\b100 \(sha256:/);
+    const row = await bundleMenuRow(page, '101');
+    assert.match(row, /revision 101 \(sha256:[0-9a-f]{12}\) · signature verified \(key ci, RS256\)/);
+    await page.keyboard.press('Escape');
+  });
+
+  test('a tampered download is refused: 101 stays in force, and the status bar and menu say why', async () => {
+    await publish('102', ALLOW_READ, true);
+    // The bundle item turns to a warning once the refused update is known.
+    const deadline = Date.now() + 60_000;
+    let row = '';
+    while (Date.now() < deadline) {
+      row = await bundleMenuRow(page, '101');
+      if (/refused/.test(row)) break;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2_000);
+    }
+    assert.match(row, /the downloaded bundle was refused: .*digest mismatch/);
+    assert.match(row, /deciding with the last verified bundle/);
+    await screenshot(page, 'bundles-refused');
+    await page.keyboard.press('Escape');
+    const item = page.locator('.statusbar .statusbar-item', { hasText: 'Policy 101' }).first();
+    assert.match((await item.getAttribute('class')) ?? '', /warning-kind|has-background-color/);
+    const hover = await getHover(page, workspace, /Allowed/);
+    assert.match(hover, /101 \(sha256:[0-9a-f]{12}\) · kept after a failed update/);
+  });
+});
