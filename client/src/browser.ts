@@ -11,6 +11,7 @@ import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclien
 import { AUTH_PROVIDER_ID, ClearanceAuthProvider } from './auth/provider';
 import { affectsSignIn } from './auth/settings';
 import { serveWorkspaceFiles } from './browser-files';
+import { serveWasmFiles, startServerWorker } from './browser-worker';
 import { clearanceDocuments, handSessionToServer } from './client-common';
 import { hoverCommands } from './commands';
 import { registerIdentityMenu } from './identity-menu';
@@ -22,9 +23,6 @@ export const WEB_UNAVAILABLE =
   'is not available in the web build of Clearance (vscode.dev, github.dev). Open the folder in desktop VS Code for it. In the browser, sign in with "Clearance: Sign In" (device code).';
 
 let client: LanguageClient | undefined;
-
-// The extension host's global in the browser (the project's TypeScript settings carry no DOM library).
-declare const Worker: new (url: string) => ConstructorParameters<typeof LanguageClient>[3];
 
 /** The commands this build registers itself; every other contributed command says it is unavailable. */
 const webCommands = new Set([
@@ -44,8 +42,7 @@ const webCommands = new Set([
 /** Starts the web worker's language client, the sign-in provider and the status bar item. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Clearance', { log: true });
-  const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server', 'web-server.js');
-  const wasmUrl = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server', 'wasm', '/').toString(true);
+  const { worker, wasmUrl } = await startServerWorker(context.extensionUri);
   const watcher = vscode.workspace.createFileSystemWatcher(
     '**/{*.rego,data.json,data.yaml,data.yml,.manifest,.clearance.yaml}',
   );
@@ -56,8 +53,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: { wasmUrl, richHovers: true },
     markdown: { isTrusted: { enabledCommands: hoverCommands }, supportHtml: true },
   };
-  const worker = new Worker(serverMain.toString(true));
-  client = new LanguageClient('clearance', 'Clearance', clientOptions, worker);
+  client = new LanguageClient(
+    'clearance',
+    'Clearance',
+    worker as ConstructorParameters<typeof LanguageClient>[2],
+    clientOptions,
+  );
   const languageClient = client;
   const auth = new ClearanceAuthProvider(context.secrets, output);
   const status = new IdentityStatus(auth);
@@ -81,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       },
     }),
     ...serveWorkspaceFiles(languageClient),
+    serveWasmFiles(languageClient, context.extensionUri),
     vscode.commands.registerCommand('clearance.refresh', () =>
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),

@@ -33,3 +33,18 @@ export interface ReadFileParams {
 
 /** The answer to `clearance/fs/readFile`: the text, or why there is none (`tooLarge` with its size). */
 export type ReadFileResult = { text: string } | { error: string; sizeBytes?: number };
+
+/**
+ * `clearance/fs/readWasm`: one of the extension's own wasm files, base64. Used only when the
+ * worker cannot fetch the extension's URL itself (a remote extension in code-server's browser
+ * extension host, whose `vscode-remote:` URLs a worker cannot load).
+ */
+export const readWasmRequest = 'clearance/fs/readWasm';
+
+/** The parameters of `clearance/fs/readWasm`. */
+export interface ReadWasmParams {
+  uri: string;
+}
+
+/** The answer to `clearance/fs/readWasm`. */
+export type ReadWasmResult = { base64: string } | { error: string };

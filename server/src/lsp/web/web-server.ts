@@ -19,6 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { regoVersionOf } from '../../config/settings';
 import { workspaceSnapshot } from '../../files/platform-files.browser';
 import { redactTokensInText } from '../../identity';
+import { setWasmReader } from '../../scanner/wasm-files.browser';
 import {
   buildCodeDiagnostics,
   buildOpenPolicyDiagnostics,
@@ -26,6 +27,7 @@ import {
   findCallAt,
 } from '../features';
 import { describeIdentityView } from '../identity-view';
+import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
 import { toWorkspacePath, toWorkspaceUri, useRootUri } from './uris';
 import { WebWorkspace } from './web-workspace';
 import { fillSnapshot, isSnapshotFile, readIntoSnapshot } from './workspace-files';
@@ -35,6 +37,15 @@ declare const self: ConstructorParameters<typeof BrowserMessageReader>[0];
 
 const connection = createConnection(new BrowserMessageReader(self), new BrowserMessageWriter(self));
 const documents = new TextDocuments(TextDocument);
+// The extension's wasm at a URL the worker cannot fetch (code-server's `vscode-remote:`) comes
+// through the client, which reads only its own extension's files.
+setWasmReader(async (uri) => {
+  const read = await connection.sendRequest<ReadWasmResult>(readWasmRequest, {
+    uri,
+  } satisfies ReadWasmParams);
+  if ('error' in read) throw new Error(`cannot load ${uri}: ${read.error}`);
+  return Uint8Array.from(atob(read.base64), (c) => c.charCodeAt(0));
+});
 let workspace: WebWorkspace | undefined;
 let rootUri = '';
 let richHovers = false;
