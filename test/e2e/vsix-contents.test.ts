@@ -83,7 +83,9 @@ describe('the .vsix contents', () => {
       // generates (`.code = 'require("ajv/dist/runtime/…")'`), and emscripten's loader has a branch
       // taken only on Node (`if (ENVIRONMENT_IS_NODE) { var fs = require("fs") … }`).
       const required = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)]
-        .filter((m) => !text.slice(Math.max(0, (m.index ?? 0) - 300), m.index).includes('ENVIRONMENT_IS_NODE'))
+        .filter(
+          (m) => !text.slice(Math.max(0, (m.index ?? 0) - 300), m.index).includes('ENVIRONMENT_IS_NODE'),
+        )
         .map((m) => m[1] as string)
         .filter((name) => name !== 'vscode' && !name.startsWith('ajv/dist/runtime/'));
       assert.deepEqual(required, [], `${bundle} requires modules the browser does not have`);
