@@ -93,6 +93,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   client.onNotification('clearance/identity', (view: IdentityView) => status.update(view));
+  // The Permissions view's welcome text for this state says the view is not in the web build.
+  void vscode.commands.executeCommand('setContext', 'clearance.permissions.state', 'web');
   await client.start();
   void auth.restore().then(session.send);
 }
