@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server and the CLI with esbuild, and copies the
 // tree-sitter WebAssembly files the code scanner loads at run time next to the bundles that need them.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -61,6 +61,77 @@ await Promise.all([
     outfile: 'dist/server/analysis-worker.js',
   }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/clearance.js' }),
+]);
+
+// The web extension (vscode.dev, github.dev): the browser client and the language server in a web
+// worker. Nothing of Node may reach them: a few of our modules have browser twins (`*.browser.ts`),
+// `node:path`, `node:crypto` and `node:url` have browser stand-ins, `Buffer` comes from the `buffer`
+// package, and any other Node built-in fails the build naming the module that imports it.
+/** Our Node-only modules and their browser twins (see docs/architecture.md, "The file layer"). */
+const browserTwins = [
+  'server/src/files/platform-files.ts',
+  'server/src/scanner/wasm-files.ts',
+  'server/src/identity/bounded-read.ts',
+  'server/src/identity/run-command.ts',
+  'server/src/rego/builtins/sync-fetch.ts',
+  'server/src/identity/oidc/loopback.ts',
+].map((file) => join(root, file));
+const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const browserStandIns = {
+  'node:path': 'path-browserify',
+  path: 'path-browserify',
+  'node:crypto': './server/src/web/node-crypto.ts',
+  'node:url': './server/src/web/node-url.ts',
+  // The `buffer` package from npm, not Node's module of that name.
+  buffer: 'buffer/',
+};
+const web = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  mainFields: ['browser', 'module', 'main'],
+  alias: browserStandIns,
+  inject: ['./server/src/web/globals.ts'],
+  plugins: [
+    {
+      name: 'clearance-web',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          const target = join(args.resolveDir, args.path);
+          const twin = browserTwins.find((file) => file === target || file === `${target}.ts`);
+          return twin ? { path: twin.replace(/\.ts$/, '.browser.ts') } : undefined;
+        });
+        b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+          if (!nodeBuiltins.has(args.path) || args.path in browserStandIns) return undefined;
+          // web-tree-sitter's `await import('fs/promises')` runs only on Node (it tests for Node
+          // first): it gets a module that throws, and stays out of the bundle.
+          if (args.kind === 'dynamic-import' && args.importer.includes('node_modules'))
+            return { path: join(root, 'server/src/web/node-unavailable.ts') };
+          return {
+            errors: [
+              { text: `the web build imports the Node built-in '${args.path}' (from ${args.importer})` },
+            ],
+          };
+        });
+      },
+    },
+  ],
+};
+
+await Promise.all([
+  build({
+    ...web,
+    entryPoints: ['client/src/browser.ts'],
+    outfile: 'dist/client/browser.js',
+    format: 'cjs',
+    external: ['vscode'],
+  }),
+  build({
+    ...web,
+    entryPoints: ['server/src/lsp/web/web-server.ts'],
+    outfile: 'dist/server/web-server.js',
+    format: 'iife',
+  }),
 ]);
 
 for (const target of ['dist/server/wasm', 'dist/cli/wasm']) {

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { AUTH_PROVIDER_ID, ClearanceAuthProvider } from './auth/provider';
 import { affectsSignIn } from './auth/settings';
+import { clearanceDocuments, handSessionToServer } from './client-common';
 import {
   hoverCommands,
   noticeCommands,
@@ -65,19 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push(policyWatcher, folderWatcher, sourceWatcher);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'rego' },
-      { scheme: 'file', language: 'typescript' },
-      { scheme: 'file', language: 'typescriptreact' },
-      { scheme: 'file', language: 'javascript' },
-      { scheme: 'file', language: 'javascriptreact' },
-      { scheme: 'file', language: 'python' },
-      { scheme: 'file', language: 'go' },
-      // Vue and Svelte components: the server reads their script blocks.
-      { scheme: 'file', pattern: '**/*.{vue,svelte}' },
-      // The server checks `.clearance.yaml` as you type, whether or not a YAML extension is installed.
-      { scheme: 'file', pattern: '**/.clearance.yaml' },
-    ],
+    documentSelector: clearanceDocuments('file'),
     synchronize: {
       fileEvents: [
         policyWatcher,
@@ -107,11 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('clearance', 'Clearance', serverOptions, clientOptions);
   const languageClient = client;
   status.showBundles(languageClient);
-  /** Hands the current ID token (or null) to the server; the token travels only over this channel. */
-  const sendSession = () =>
-    languageClient.isRunning()
-      ? languageClient.sendNotification('clearance/session', { token: auth.idToken ?? null })
-      : undefined;
+  const session = handSessionToServer(languageClient, auth);
   context.subscriptions.push(
     output,
     auth,
@@ -119,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Clearance', auth, {
       supportsMultipleAccounts: false,
     }),
-    auth.onDidChangeIdToken(() => void sendSession()),
+    session.subscription,
     ...registerIdentityMenu(auth, status, output, {
       get: () => context.workspaceState.get<string>(EVALUATE_AS_KEY) || undefined,
       set: async (file) => {
@@ -151,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
   reloadPermissions();
   // The stored session is refreshed in the background: the server starts without waiting for the network.
-  void auth.restore().then(() => sendSession());
+  void auth.restore().then(session.send);
 }
 
 /** Stops the language server. */

@@ -56,10 +56,39 @@ describe('the .vsix contents', () => {
     for (const needed of [
       'dist/client/extension.js',
       'dist/server/server.js',
+      'dist/client/browser.js',
+      'dist/server/web-server.js',
       'images/icon.png',
       'LICENSE.txt',
     ]) {
       assert.ok(files.includes(needed), `${needed} is missing`);
+    }
+  });
+
+  it('carries the web extension: the browser entry, its web-worker server and their wasm, free of Node', () => {
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { browser?: string };
+    assert.equal(manifest.browser, './dist/client/browser.js');
+    assert.ok(files.includes('dist/client/browser.js'));
+    for (const wasm of ['tree-sitter.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-python.wasm'])
+      assert.ok(files.includes(`dist/server/wasm/${wasm}`), `${wasm} is missing`);
+    const unzip = (entry: string) =>
+      execFileSync('unzip', ['-p', vsixPath, `extension/${entry}`], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    for (const bundle of ['dist/client/browser.js', 'dist/server/web-server.js']) {
+      const text = unzip(bundle);
+      // A bundle for the browser that still requires a Node module would fail at load in vscode.dev.
+      // Two kinds of `require(` text are not requires of the bundle: ajv writes them into the code it
+      // generates (`.code = 'require("ajv/dist/runtime/…")'`), and emscripten's loader has a branch
+      // taken only on Node (`if (ENVIRONMENT_IS_NODE) { var fs = require("fs") … }`).
+      const required = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)]
+        .filter(
+          (m) => !text.slice(Math.max(0, (m.index ?? 0) - 300), m.index).includes('ENVIRONMENT_IS_NODE'),
+        )
+        .map((m) => m[1] as string)
+        .filter((name) => name !== 'vscode' && !name.startsWith('ajv/dist/runtime/'));
+      assert.deepEqual(required, [], `${bundle} requires modules the browser does not have`);
     }
   });
 

@@ -3,11 +3,11 @@
  * `clearance.*` configuration) and the CLI (which reads the same keys from a workspace's
  * `.vscode/settings.json`, then applies its flags), so the editor and CI decide alike.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { type BundleSettings, defaultBundleSettings, readBundleSettings } from '../bundle/settings';
 import type { ClearanceError } from '../errors';
+import { platformFiles } from '../files/platform-files';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import { isTimeZone } from '../identity/context';
 import { parseCommandSetting } from '../identity/run-command';
@@ -278,12 +278,9 @@ export function readSettingsFile(
 export function readCodeWorkspaceSettings(
   dir: string,
 ): Array<{ file: string; settings: ClearanceSettings; errors: ClearanceError[] }> {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.code-workspace'));
-  } catch {
-    return [];
-  }
+  const names = (platformFiles.list(dir) ?? [])
+    .map((entry) => entry.name)
+    .filter((name) => name.endsWith('.code-workspace'));
   // A repository could hold thousands; a handful is all a person keeps.
   return names
     .sort()

@@ -2,15 +2,15 @@
  * The pipeline from source text to decisions: scan a file for calls, build each call's input, decide
  * it. The language server runs it per open document; the CLI runs it over a folder.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ProjectConfig } from '../config/clearance-yaml';
 import type { ClearanceSettings } from '../config/settings';
 import { createSourceFilter } from '../config/source-filter';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
+import { platformFiles } from '../files/platform-files';
 import type { Identity } from '../identity';
-import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
+import { describeReadProblem } from '../identity/bounded-read';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
 import { scanProject } from '../scanner/project/scan-project';
@@ -89,9 +89,19 @@ async function decideCalls(
         : decide(file, call, context, Math.min(left, context.settings.evaluation.timeoutMs)),
     );
     // Let other work (a hover, an edit) in between two decisions: each may take up to its limit.
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return calls;
+}
+
+/**
+ * Lets other work run before the next decision: `setImmediate` on Node (after pending I/O), a
+ * zero timeout in a browser's web worker, which has no `setImmediate`.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
 
 /** Decides one call found in `file`, stopping its evaluation after `timeoutMs`. */
@@ -168,8 +178,7 @@ export const maxScanDepth = 30;
  */
 export function listSourceFiles(root: string, problems: ClearanceError[] = []): string[] {
   const files: string[] = [];
-  const stat = statSync(root, { throwIfNoEntry: false });
-  if (stat?.isFile()) return languageForPath(root) ? [root] : [];
+  if (platformFiles.kindOf(root) === 'file') return languageForPath(root) ? [root] : [];
   const filter = createSourceFilter(root);
   const visit = (dir: string, depth: number): void => {
     if (depth > maxScanDepth) {
@@ -181,17 +190,12 @@ export function listSourceFiles(root: string, problems: ClearanceError[] = []): 
       });
       return;
     }
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
+    const entries = platformFiles.list(dir) ?? [];
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
+      if (entry.kind === 'directory') {
         if (!isSkippedDirectory(entry.name) && !filter.excludes(path, true)) visit(path, depth + 1);
-      } else if (entry.isFile() && languageForPath(path) && !filter.excludes(path, false)) {
+      } else if (languageForPath(path) && !filter.excludes(path, false)) {
         files.push(path);
       }
     }
@@ -202,7 +206,7 @@ export function listSourceFiles(root: string, problems: ClearanceError[] = []): 
 
 /** Reads a source file, bounded: a repository's multi-gigabyte "source file" is reported, never read whole. */
 function readSourceFile(file: string): string {
-  const read = readBoundedFileSync(file, maxSourceReadBytes);
+  const read = platformFiles.readText(file, maxSourceReadBytes);
   if (!read.ok) throw new Error(`it ${describeReadProblem(read.problem)}`);
   return read.text;
 }

@@ -5,19 +5,9 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { isInside, type ReadProblem, type ReadResult } from './read-problem';
 
-/** Why a file could not be read; `detail` is an errno code such as `EACCES` when there is one. */
-export type ReadProblem =
-  | { kind: 'not-found' }
-  | { kind: 'directory' }
-  | { kind: 'not-regular' }
-  | { kind: 'too-large'; limitBytes: number }
-  | { kind: 'outside'; root: string }
-  | { kind: 'unreadable'; detail: string };
-
-/** The text of a file, or why there is none. */
-export type ReadResult = { ok: true; text: string } | { ok: false; problem: ReadProblem };
+export { describeReadProblem, isInside, type ReadProblem, type ReadResult } from './read-problem';
 
 /** What a bounded read may touch. */
 export interface BoundedReadOptions {
@@ -95,15 +85,6 @@ export function readBoundedFileSync(
   }
 }
 
-/** Whether `path` (already resolved) is `root` or inside it. */
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return (
-    rel === '' ||
-    (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel))
-  );
-}
-
 /**
  * Whether `path` resolves (links followed) inside `root`; a path that does not exist yet counts as
  * inside when its lexical form is, so a missing file is reported as missing, not as outside.
@@ -128,7 +109,7 @@ function checkKind(
 ): ReadProblem | undefined {
   if (info.isDirectory()) return { kind: 'directory' };
   if (!info.isFile()) return { kind: 'not-regular' };
-  if (info.size > limitBytes) return { kind: 'too-large', limitBytes };
+  if (info.size > limitBytes) return { kind: 'too-large', limitBytes, sizeBytes: info.size };
   return undefined;
 }
 
@@ -142,30 +123,6 @@ function problemOf(error: unknown): ReadProblem {
   if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'not-found' };
   if (code === 'EISDIR') return { kind: 'directory' };
   return { kind: 'unreadable', detail: code ?? 'unknown error' };
-}
-
-/** Phrases a read problem after the file's label, e.g. `does not exist`. */
-export function describeReadProblem(problem: ReadProblem): string {
-  switch (problem.kind) {
-    case 'not-found':
-      return 'does not exist';
-    case 'directory':
-      return 'is a directory, not a file';
-    case 'not-regular':
-      return 'is not a regular file (a device, FIFO or socket); not read';
-    case 'too-large':
-      return `is larger than ${formatBytes(problem.limitBytes)}; not read`;
-    case 'outside':
-      return `resolves (through a link) outside ${problem.root}; not read`;
-    case 'unreadable':
-      return `could not be read (${problem.detail})`;
-  }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
-  return `${bytes} bytes`;
 }
 
 function readErrnoCode(error: unknown): string | undefined {

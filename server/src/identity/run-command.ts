@@ -4,8 +4,10 @@
  * which may hold a credential; a line of standard error is shown only with tokens blanked out.
  */
 import { type ExecFileException, execFile } from 'node:child_process';
-import { basename } from 'node:path';
+import { labelCommand } from './command-setting';
 import { redactTokens, sanitizeText } from './display';
+
+export { labelCommand, parseCommandSetting } from './command-setting';
 
 /** What a finished program printed, or why there is nothing to use. */
 export type CommandResult = { ok: true; stdout: string } | { ok: false; reason: string };
@@ -16,26 +18,6 @@ export interface RunLimits {
   maxOutputBytes: number;
   cwd: string;
   env: NodeJS.ProcessEnv;
-}
-
-/** Names a command for people: the program's file name and how many arguments follow. */
-export function labelCommand(argv: readonly string[]): string {
-  const program = sanitizeText(basename(argv[0] ?? ''), 48);
-  const args = argv.length - 1;
-  return args === 0 ? program : `${program} (+${args} argument${args === 1 ? '' : 's'})`;
-}
-
-/** Splits a command setting: a list is taken as it is; a string is split at whitespace. */
-export function parseCommandSetting(value: unknown): string[] | undefined {
-  const argv =
-    typeof value === 'string'
-      ? value.trim().split(/\s+/)
-      : Array.isArray(value) && value.every((v) => typeof v === 'string')
-        ? (value as string[])
-        : undefined;
-  if (argv === undefined || argv.length === 0 || argv[0] === undefined || argv[0].trim() === '')
-    return undefined;
-  return argv;
 }
 
 /** Runs `argv` without a shell; resolves (never rejects) once it exits, times out or prints too much. */

@@ -23,13 +23,7 @@ import { applyWorkspaceTrust, confinePolicyPaths, readWorkspaceSettingFiles } fr
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
 import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
-import {
-  describeIdentity,
-  type Identity,
-  type InputUser,
-  resolveIdentity,
-  toDisplayClaims,
-} from '../identity';
+import { type Identity, resolveIdentity } from '../identity';
 import { DecisionCache, decideCached } from '../index/decision-cache';
 import {
   compileRead,
@@ -41,24 +35,12 @@ import {
 } from '../policy/load';
 import { ModuleCache } from '../policy/module-cache';
 import { createScanner, languageForPath, type Scanner } from '../scanner';
+import { describeIdentityView, type IdentityView } from './identity-view';
 import { type Analysis, createAnalysis, fingerprintLoad } from './worker/analysis';
 import { failedView, lazyView, type PolicyFacts, type PolicyView, viewOf } from './worker/policy-view';
 import type { DecideRequest, LoadRequest } from './worker/protocol';
 
-/** What the status bar shows about the identity (the `clearance/identity` notification); token-free. */
-export interface IdentityView {
-  text: string;
-  tooltip: string;
-  status: Identity['status'];
-  expiresAt?: number;
-  source: { kind: Identity['source']['kind']; label: string };
-  /** True for evaluate-as claims: never the real identity. */
-  simulated: boolean;
-  /** The `input.user` document policies see; null without a trusted identity. */
-  user: InputUser | null;
-  /** The token's claims (or the simulated ones), token-like values blanked out. */
-  claims: Record<string, unknown> | null;
-}
+export type { IdentityView } from './identity-view';
 
 /** What the output channel says when the main thread compiles a policy the worker loaded (tests assert it). */
 export const POLICY_COMPILED_HERE =
@@ -344,27 +326,7 @@ export class ClearanceWorkspace {
 
   /** The status bar's view of the identity at `nowMs`. */
   describeIdentity(nowMs: number): IdentityView {
-    const identity = this.identity;
-    const lines = [
-      `Source: ${identity.source.label}`,
-      `State: ${identity.status}${identity.reason ? ` (${identity.reason})` : ''}`,
-    ];
-    if (identity.issuer && identity.status !== 'invalid')
-      lines.push(`Issuer: ${identity.issuer.slice(0, 200)}`);
-    if (identity.expiresAt) lines.push(`Expires: ${new Date(identity.expiresAt * 1000).toISOString()}`);
-    if (identity.simulated) lines.unshift('Simulated identity (evaluate as): not your verified identity');
-    const trusted = identity.status !== 'invalid' && identity.status !== 'missing';
-    return {
-      text: describeIdentity(identity, nowMs),
-      tooltip: lines.join('\n'),
-      status: identity.status,
-      ...(identity.expiresAt ? { expiresAt: identity.expiresAt } : {}),
-      source: { kind: identity.source.kind, label: identity.source.label },
-      simulated: identity.simulated === true,
-      // Claims are attacker-chosen text: a token placed in `name` must not ride out in the user either.
-      user: trusted && identity.user ? (toDisplayClaims({ ...identity.user }) as unknown as InputUser) : null,
-      claims: trusted && identity.claims ? toDisplayClaims(identity.claims) : null,
-    };
+    return describeIdentityView(this.identity, nowMs);
   }
 
   /**

@@ -4,14 +4,15 @@
  * and names the result with a version: a content hash of every policy and data file.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { parseAllDocuments, YAMLParseError } from 'yaml';
 import type { ActiveBundles } from '../bundle/activate';
 import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError, Location } from '../errors';
-import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
+import { utf8Length } from '../files/file-access';
+import { platformFiles } from '../files/platform-files';
+import { describeReadProblem } from '../identity/bounded-read';
 import { type CompileOptions, compilePolicy, type JsonValue, type Policy } from '../rego';
 import { type BundleManifest, parseManifest, selectRegoVersion } from './manifest';
 import type { ModuleCache } from './module-cache';
@@ -58,14 +59,12 @@ export function findPolicyFiles(
   for (const { path, prefix } of given) {
     const start = isAbsolute(path) ? path : join(root, path);
     const at = prefix.length > 0 ? { prefix } : {};
-    let stat: ReturnType<typeof statSync>;
-    try {
-      stat = statSync(start);
-    } catch {
+    const kind = platformFiles.kindOf(start);
+    if (kind === undefined) {
       errors.push({ code: 'config_error', message: `policy path ${start} does not exist` });
       continue;
     }
-    if (stat.isFile()) {
+    if (kind === 'file') {
       if (start.endsWith('.rego')) {
         rego.push(start);
         const beside = join(dirname(start), manifestName);
@@ -162,25 +161,15 @@ function globMatch(pattern: string, name: string): boolean {
 }
 
 function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return platformFiles.kindOf(path) === 'file';
 }
 
 function walk(dir: string, visit: (file: string) => void, depth = 0): void {
   if (depth > 20) return;
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    if (entry.isDirectory()) {
+  for (const entry of platformFiles.list(dir) ?? []) {
+    if (entry.kind === 'directory') {
       if (!isSkippedDirectory(entry.name)) walk(join(dir, entry.name), visit, depth + 1);
-    } else if (entry.isFile()) {
+    } else {
       visit(join(dir, entry.name));
     }
   }
@@ -298,14 +287,13 @@ function readText(
   };
   const open = openTexts.get(file);
   if (open !== undefined) {
-    const bytes = Buffer.byteLength(open, 'utf8');
+    const bytes = utf8Length(open);
     return bytes > maxPolicyFileBytes ? tooLarge(bytes) : open;
   }
   // The one bounded reader: a device, a FIFO or a file grown past the limit is refused, not read.
-  const read = readBoundedFileSync(file, maxPolicyFileBytes);
+  const read = platformFiles.readText(file, maxPolicyFileBytes);
   if (read.ok) return read.text;
-  if (read.problem.kind === 'too-large')
-    return tooLarge(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+  if (read.problem.kind === 'too-large') return tooLarge(read.problem.sizeBytes ?? 0);
   errors.push({
     code: 'config_error',
     message: `cannot read ${file}: it ${describeReadProblem(read.problem)}`,

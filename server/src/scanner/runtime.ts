@@ -4,14 +4,12 @@
  * concurrent first scans share one initialisation instead of racing.
  */
 
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { GRAMMAR_FILES } from './languages';
 import type { ScanLanguage } from './types';
+import { locateWasmFile, RUNTIME_FILE, readWasmFile } from './wasm-files';
 
-const RUNTIME_FILE = 'tree-sitter.wasm';
+export { locateWasmFile } from './wasm-files';
 
 // web-tree-sitter keeps one wasm module per process, so its initialisation is process-wide too;
 // the first scanner's wasm folder provides `tree-sitter.wasm` for all of them.
@@ -21,21 +19,6 @@ const grammars = new Map<string, Promise<Language>>();
 // each other ("bad export type for 'tree_sitter_tsx_external_scanner_create'"), so loads queue up.
 let grammarQueue: Promise<unknown> = Promise.resolve();
 const parsers = new Map<Language, Parser>();
-
-/** Resolves where a wasm file lives: the given folder, the bundled `wasm` folder, or node_modules. */
-export function locateWasmFile(fileName: string, wasmDir: string | undefined): string {
-  if (wasmDir !== undefined) return path.resolve(wasmDir, fileName);
-  const bundled = path.join(__dirname, 'wasm', fileName);
-  if (existsSync(bundled)) return bundled;
-  try {
-    if (fileName === RUNTIME_FILE) return require.resolve('web-tree-sitter/tree-sitter.wasm');
-    const packageJson = require.resolve('tree-sitter-wasms/package.json');
-    return path.join(path.dirname(packageJson), 'out', fileName);
-  } catch {
-    // Neither the bundle nor node_modules has it; naming the bundled path makes the error useful.
-    return bundled;
-  }
-}
 
 /** Returns a ready parser for the language, initialising the runtime and grammar on first use. */
 export async function loadParser(language: ScanLanguage, wasmDir: string | undefined): Promise<Parser> {
@@ -53,7 +36,7 @@ export async function loadParser(language: ScanLanguage, wasmDir: string | undef
 function initialiseRuntime(wasmDir: string | undefined): Promise<void> {
   if (runtimeReady === undefined) {
     const file = locateWasmFile(RUNTIME_FILE, wasmDir);
-    runtimeReady = readFile(file).then(
+    runtimeReady = readWasmFile(file).then(
       // Handing over the bytes keeps emscripten from guessing the file's location, which it gets
       // wrong once the server is bundled.
       (bytes) => Parser.init({ wasmBinary: bytes, locateFile: () => file }),
@@ -68,7 +51,7 @@ function initialiseRuntime(wasmDir: string | undefined): Promise<void> {
 function loadGrammar(file: string): Promise<Language> {
   let grammar = grammars.get(file);
   if (grammar === undefined) {
-    grammar = grammarQueue.then(async () => Language.load(await readFile(file)));
+    grammar = grammarQueue.then(async () => Language.load(await readWasmFile(file)));
     grammarQueue = grammar.catch(() => undefined);
     grammars.set(file, grammar);
     grammar.catch(() => grammars.delete(file));

@@ -1,0 +1,26 @@
+/** The file layer on Node: the real file system, read through the one bounded reader. */
+import { readdirSync, statSync } from 'node:fs';
+import { readBoundedFileSync } from '../identity/bounded-read';
+import type { FileAccess, FileEntry } from './file-access';
+
+/** Node's file system as a `FileAccess`. */
+export const nodeFiles: FileAccess = {
+  kindOf(path) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return undefined;
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : undefined;
+  },
+  list(dir) {
+    try {
+      const entries: FileEntry[] = [];
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) entries.push({ name: entry.name, kind: 'directory' });
+        else if (entry.isFile()) entries.push({ name: entry.name, kind: 'file' });
+      }
+      return entries;
+    } catch {
+      return undefined;
+    }
+  },
+  readText: readBoundedFileSync,
+};

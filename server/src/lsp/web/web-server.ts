@@ -1,0 +1,272 @@
+/**
+ * The Clearance language server in a browser's web worker (vscode.dev, github.dev): the entry of
+ * `dist/server/web-server.js`. It wires LSP handlers to `WebWorkspace` and nothing more; messages
+ * travel over `postMessage` (`vscode-languageserver/browser`), files through the client's
+ * `workspace.fs` (`workspace-files.ts`), wasm from the extension's own URL. Everything sent to the
+ * editor passes through `redactTokensInText`, as in the desktop server.
+ */
+import {
+  BrowserMessageReader,
+  BrowserMessageWriter,
+  createConnection,
+  type Diagnostic,
+  DidChangeConfigurationNotification,
+  type Hover,
+  TextDocumentSyncKind,
+  TextDocuments,
+} from 'vscode-languageserver/browser';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { regoVersionOf } from '../../config/settings';
+import { workspaceSnapshot } from '../../files/platform-files.browser';
+import { redactTokensInText } from '../../identity';
+import { setWasmReader } from '../../scanner/wasm-files.browser';
+import {
+  buildCodeDiagnostics,
+  buildOpenPolicyDiagnostics,
+  buildPolicyDiagnostics,
+  findCallAt,
+} from '../features';
+import { describeIdentityView } from '../identity-view';
+import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
+import { toWorkspacePath, toWorkspaceUri, useRootUri } from './uris';
+import { WebWorkspace } from './web-workspace';
+import { fillSnapshot, isSnapshotFile, readIntoSnapshot } from './workspace-files';
+
+// The worker's global scope (the project's TypeScript settings carry no DOM or WebWorker library).
+declare const self: ConstructorParameters<typeof BrowserMessageReader>[0];
+
+const connection = createConnection(new BrowserMessageReader(self), new BrowserMessageWriter(self));
+const documents = new TextDocuments(TextDocument);
+// The extension's wasm at a URL the worker cannot fetch (code-server's `vscode-remote:`) comes
+// through the client, which reads only its own extension's files.
+setWasmReader(async (uri) => {
+  const read = await connection.sendRequest<ReadWasmResult>(readWasmRequest, {
+    uri,
+  } satisfies ReadWasmParams);
+  if ('error' in read) throw new Error(`cannot load ${uri}: ${read.error}`);
+  return Uint8Array.from(atob(read.base64), (c) => c.charCodeAt(0));
+});
+let workspace: WebWorkspace | undefined;
+let rootUri = '';
+let richHovers = false;
+let pullSettings = false;
+let pushedSettings: unknown;
+let policyTimer: ReturnType<typeof setTimeout> | undefined;
+let policyFilesWithDiagnostics = new Set<string>();
+let markReady: () => void = () => undefined;
+const ready = new Promise<void>((resolve) => {
+  markReady = resolve;
+});
+
+/** Writes to the output channel, with anything token-like blanked out. */
+function log(level: 'info' | 'warn' | 'error', text: string): void {
+  connection.console[level](redactTokensInText(text));
+}
+
+/** Publishes diagnostics with anything token-like blanked out of their messages. */
+function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+  const clean = diagnostics.map((d) => ({
+    ...d,
+    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
+  }));
+  void connection.sendDiagnostics({ uri, diagnostics: clean, ...(version === undefined ? {} : { version }) });
+}
+
+connection.onInitialize((params) => {
+  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  const options = params.initializationOptions as
+    | { wasmUrl?: unknown; richHovers?: unknown; settings?: unknown }
+    | undefined;
+  if (folder && typeof options?.wasmUrl === 'string') {
+    rootUri = folder;
+    workspace = new WebWorkspace(useRootUri(folder), workspaceSnapshot, options.wasmUrl);
+  }
+  richHovers = options?.richHovers === true;
+  pushedSettings = options?.settings;
+  pullSettings = params.capabilities.workspace?.configuration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      executeCommandProvider: { commands: ['clearance.server.refresh'] },
+    },
+    serverInfo: { name: 'clearance (web)', version: CLEARANCE_VERSION },
+  };
+});
+
+declare const CLEARANCE_VERSION: string;
+
+connection.onInitialized(async () => {
+  if (pullSettings)
+    connection.client
+      .register(DidChangeConfigurationNotification.type, { section: 'clearance' })
+      .catch(() => undefined);
+  await refreshAll();
+});
+
+/** Pulls settings, reads the workspace's policy files, resolves the identity, republishes. */
+async function refreshAll(): Promise<void> {
+  const ws = workspace;
+  if (!ws) return;
+  const raw = pullSettings
+    ? await connection.workspace
+        .getConfiguration({ section: 'clearance', scopeUri: rootUri })
+        .catch(() => pushedSettings)
+    : pushedSettings;
+  ws.applySettings(raw);
+  for (const e of ws.settingErrors) log('warn', e.message);
+  const report = await fillSnapshot(connection, ws.root, workspaceSnapshot);
+  log('info', `web: read ${report.files} policy files through the editor's file system`);
+  for (const problem of report.problems) log('warn', `web: ${problem}`);
+  ws.loadProjectConfig();
+  ws.reloadPolicy();
+  await refreshIdentity();
+  publishPolicyDiagnostics();
+  markReady();
+  await publishAllCodeDiagnostics();
+}
+
+/** Re-resolves the identity and tells the client's status bar. */
+async function refreshIdentity(): Promise<void> {
+  const ws = workspace;
+  if (!ws || !(await ws.refreshIdentity())) return;
+  const view = describeIdentityView(ws.identity, Date.now());
+  void connection.sendNotification('clearance/identity', {
+    ...view,
+    text: redactTokensInText(view.text),
+    tooltip: redactTokensInText(view.tooltip),
+  });
+  log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
+}
+
+/** Publishes the policy's errors by file, and the parse errors of open `.rego` files outside it. */
+function publishPolicyDiagnostics(): void {
+  const ws = workspace;
+  if (!ws?.policy) return;
+  const byFile = buildPolicyDiagnostics(ws.policy);
+  const open = [...ws.documents.values()].filter(
+    (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
+  );
+  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
+    open,
+    regoVersionOf(ws.settings.policy.regoVersion),
+  ))
+    byFile.set(file, diagnostics);
+  for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
+  for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
+  for (const [file, diagnostics] of byFile) publish(toWorkspaceUri(file), diagnostics);
+  policyFilesWithDiagnostics = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
+}
+
+async function publishCodeDiagnostics(uri: string): Promise<void> {
+  const ws = workspace;
+  const path = toWorkspacePath(uri, rootUri);
+  if (!ws || !path || !ws.contains(path) || path.endsWith('.rego')) return;
+  await ready;
+  const decided = await ws.decideDocument(path, new Date());
+  if (!decided || ws.documents.get(path)?.version !== decided.version) return;
+  publish(
+    uri,
+    ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
+    decided.version,
+  );
+}
+
+async function publishAllCodeDiagnostics(): Promise<void> {
+  for (const doc of documents.all()) await publishCodeDiagnostics(doc.uri);
+}
+
+/** Recompiles the policy after a pause in typing, then republishes everything that depends on it. */
+function schedulePolicyReload(): void {
+  clearTimeout(policyTimer);
+  policyTimer = setTimeout(() => {
+    workspace?.reloadPolicy();
+    publishPolicyDiagnostics();
+    void publishAllCodeDiagnostics();
+  }, 150);
+}
+
+documents.onDidChangeContent(async ({ document }) => {
+  const ws = workspace;
+  const path = toWorkspacePath(document.uri, rootUri);
+  if (!ws || !path) return;
+  ws.documents.set(path, { path, text: document.getText(), version: document.version });
+  await ready;
+  if (path === ws.projectConfigPath) {
+    ws.loadProjectConfig();
+    await publishAllCodeDiagnostics();
+  } else if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
+  else await publishCodeDiagnostics(document.uri);
+});
+
+documents.onDidClose(({ document }) => {
+  const ws = workspace;
+  const path = toWorkspacePath(document.uri, rootUri);
+  if (!ws || !path) return;
+  ws.close(path);
+  if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
+  else publish(document.uri, []);
+});
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  const ws = workspace;
+  if (!ws) return;
+  let policyChanged = false;
+  for (const change of changes) {
+    const path = toWorkspacePath(change.uri, rootUri);
+    if (!path || !ws.contains(path) || !isSnapshotFile(path.split('/').pop() ?? '')) continue;
+    policyChanged = true;
+    await readIntoSnapshot(connection, path, workspaceSnapshot);
+  }
+  if (!policyChanged) return;
+  ws.loadProjectConfig();
+  schedulePolicyReload();
+});
+
+connection.onDidChangeConfiguration(({ settings }) => {
+  const section = (settings as { clearance?: unknown } | null)?.clearance;
+  if (section !== undefined) pushedSettings = section;
+  void refreshAll();
+});
+
+/** The editor's sign-in hands over its ID token; it stays in memory in the worker and is never logged. */
+connection.onNotification('clearance/session', async (params: unknown) => {
+  const token =
+    typeof params === 'object' && params !== null && 'token' in params && typeof params.token === 'string'
+      ? params.token
+      : undefined;
+  workspace?.setSessionToken(token);
+  log('info', token === undefined ? 'sign-in session: none' : 'sign-in session: received');
+  await ready;
+  await refreshIdentity();
+  await publishAllCodeDiagnostics();
+});
+
+connection.onExecuteCommand(async ({ command }) => {
+  if (command === 'clearance.server.refresh') await refreshAll();
+});
+
+connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
+  const ws = workspace;
+  const path = toWorkspacePath(textDocument.uri, rootUri);
+  if (!ws || !path || !ws.contains(path) || path.endsWith('.rego')) return null;
+  await ready;
+  const decided = await ws.decideDocument(path, new Date());
+  if (!decided) return null;
+  let note: string | undefined;
+  if (!ws.hasPolicy())
+    note =
+      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
+  else if (ws.policy && ws.policy !== ws.decisionPolicy)
+    note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
+  const hover = findCallAt(decided.calls, position, ws.identity, note, undefined, {
+    html: richHovers,
+    commands: richHovers,
+    uri: textDocument.uri,
+  });
+  if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
+  return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,158 @@
+/**
+ * The web language server's state for its one workspace folder: settings, identity, the policy
+ * loaded from the workspace snapshot, and the decisions of open documents. The same core as the
+ * desktop server (`../workspace.ts`) without what a web worker cannot have: analysis worker
+ * threads, token commands and files outside the snapshot, device probes, the audit log, bundles.
+ */
+import {
+  CLEARANCE_YAML,
+  emptyProjectConfig,
+  type ProjectConfig,
+  parseProjectConfig,
+} from '../../config/clearance-yaml';
+import { toIdentitySettings } from '../../config/identity';
+import {
+  type ClearanceSettings,
+  defaultSettings,
+  normalizeSettings,
+  regoVersionOf,
+} from '../../config/settings';
+import { type DecidedCall, decideText } from '../../decision/scan';
+import type { ClearanceError } from '../../errors';
+import type { MemoryFiles } from '../../files/memory-files';
+import { type Identity, resolveIdentity } from '../../identity';
+import { type LoadedPolicy, loadPolicy } from '../../policy/load';
+import { createScanner, type Scanner } from '../../scanner';
+import type { OpenDocument } from '../workspace';
+
+/** One document's decided calls, for the version they were decided at. */
+export interface DecidedDocument {
+  version: number;
+  calls: DecidedCall[];
+  errors: ClearanceError[];
+}
+
+/** The web worker's workspace: everything comes from the snapshot, the editor's texts and settings. */
+export class WebWorkspace {
+  settings: ClearanceSettings = defaultSettings;
+  settingErrors: ClearanceError[] = [];
+  identity: Identity = {
+    status: 'missing',
+    reason: 'not resolved yet',
+    source: { kind: 'none', label: 'none' },
+  };
+  /** The policy as last loaded, errors included. */
+  policy: LoadedPolicy | undefined;
+  /** The last policy that loaded without errors: decisions keep using it while a file is broken. */
+  decisionPolicy: LoadedPolicy | undefined;
+  projectConfig: ProjectConfig = emptyProjectConfig;
+  projectConfigErrors: ClearanceError[] = [];
+  readonly documents = new Map<string, OpenDocument>();
+  private readonly decided = new Map<string, DecidedDocument & { key: string }>();
+  private scanner: Scanner;
+  private sessionToken: string | undefined;
+  private identityGeneration = 0;
+
+  constructor(
+    readonly root: string,
+    private readonly snapshot: MemoryFiles,
+    /** The URL of the extension's `dist/server/wasm/` folder. */
+    private readonly wasmBase: string,
+  ) {
+    this.scanner = createScanner({ wasmDir: wasmBase });
+  }
+
+  /** The path of this folder's `.clearance.yaml`. */
+  get projectConfigPath(): string {
+    return `${this.root === '/' ? '' : this.root}/${CLEARANCE_YAML}`;
+  }
+
+  /** Applies the `clearance` settings section as the editor gives it. */
+  applySettings(raw: unknown): void {
+    const { settings, errors } = normalizeSettings(raw);
+    this.settings = settings;
+    this.settingErrors = errors;
+  }
+
+  /** Reads `.clearance.yaml` from the open document or the snapshot; a broken one keeps the last good. */
+  loadProjectConfig(): void {
+    const path = this.projectConfigPath;
+    const open = this.documents.get(path)?.text;
+    const read =
+      open === undefined ? this.snapshot.readText(path, 1_000_000) : { ok: true as const, text: open };
+    const result = read.ok ? parseProjectConfig(read.text, path) : { config: emptyProjectConfig, errors: [] };
+    this.projectConfigErrors = result.errors;
+    if (result.config === undefined) return;
+    this.projectConfig = result.config;
+    this.scanner = createScanner({ wasmDir: this.wasmBase, clientMappings: result.config.clients });
+    this.decided.clear();
+  }
+
+  /** Takes the editor's sign-in token (undefined when signed out); kept in memory only. */
+  setSessionToken(token: string | undefined): void {
+    this.sessionToken = token;
+  }
+
+  /** Resolves and verifies the identity (jose, the provider's keys over fetch); false when superseded. */
+  async refreshIdentity(): Promise<boolean> {
+    const generation = ++this.identityGeneration;
+    const identity = await resolveIdentity(toIdentitySettings(this.settings.identity, {}), {
+      baseDir: this.root,
+      env: {},
+      ...(this.sessionToken !== undefined ? { sessionToken: this.sessionToken } : {}),
+    });
+    if (generation !== this.identityGeneration) return false;
+    this.identity = identity;
+    this.decided.clear();
+    return true;
+  }
+
+  /** Compiles the policy from the snapshot, with open `.rego` and data documents' texts winning. */
+  reloadPolicy(): void {
+    const openTexts = new Map<string, string>();
+    for (const doc of this.documents.values())
+      if (doc.path.endsWith('.rego') || /(data\.(json|ya?ml)|\.manifest)$/.test(doc.path))
+        openTexts.set(doc.path, doc.text);
+    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
+      regoVersion: regoVersionOf(this.settings.policy.regoVersion),
+    });
+    if (this.policy.errors.length === 0 || !this.decisionPolicy) this.decisionPolicy = this.policy;
+    this.decided.clear();
+  }
+
+  /** Whether a policy with at least one rule file was found. */
+  hasPolicy(): boolean {
+    return (this.decisionPolicy?.regoFiles.length ?? 0) > 0;
+  }
+
+  /** Whether `path` is in this workspace folder. */
+  contains(path: string): boolean {
+    return path === this.root || path.startsWith(this.root.endsWith('/') ? this.root : `${this.root}/`);
+  }
+
+  /** Decides an open document's calls, reusing the last result while nothing it depends on changed. */
+  async decideDocument(path: string, now: Date): Promise<DecidedDocument | undefined> {
+    const doc = this.documents.get(path);
+    const policy = this.decisionPolicy;
+    if (!doc || !policy) return undefined;
+    const key = `${doc.version}\0${policy.version}\0${this.identityGeneration}\0${JSON.stringify(this.settings)}`;
+    const known = this.decided.get(path);
+    if (known?.key === key) return known;
+    const result = await decideText(this.scanner, path, doc.text, {
+      policy,
+      identity: this.identity,
+      settings: this.settings,
+      now,
+      project: this.projectConfig,
+    });
+    const decided = { key, version: doc.version, ...result };
+    this.decided.set(path, decided);
+    return decided;
+  }
+
+  /** Forgets a closed document. */
+  close(path: string): void {
+    this.documents.delete(path);
+    this.decided.delete(path);
+  }
+}

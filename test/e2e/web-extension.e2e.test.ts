@@ -1,0 +1,100 @@
+/**
+ * The web extension in a browser-hosted VS Code (issue 14): code-server with the packaged .vsix,
+ * told to run Clearance in its web worker extension host (`remote.extensionKind: web`), so the
+ * `browser` entry starts and its language server runs in a web worker: the policy comes through
+ * `workspace.fs`, the scanner's wasm through the client. No identity source works there but
+ * sign-in, so the user settings ask for an anonymous caller; by the shop policy (read by hand) an
+ * anonymous caller may not DELETE an order. A command that needs Node says so.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  type CodeServer,
+  goToLine,
+  hoverText,
+  openBrowser,
+  openFile,
+  openWorkbench,
+  repoRoot,
+  resultsDir,
+  runCommand,
+  screenshot,
+  startCodeServer,
+} from './harness';
+import { ensurePackagedExtension, vsixPath } from './vsix';
+
+/** Waits for a notification toast whose text matches. */
+async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = (
+      (await page
+        .locator('.notifications-toasts')
+        .textContent()
+        .catch(() => '')) ?? ''
+    ).trim();
+    if (pattern.test(seen)) return seen;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no notification matched ${pattern} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`);
+}
+
+describe('the web extension in code-server’s web worker extension host', { timeout: 400_000 }, () => {
+  let workspace: string;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ensurePackagedExtension();
+    workspace = mkdtempSync(join(tmpdir(), 'clearance-web-'));
+    mkdirSync(join(workspace, 'policy'));
+    mkdirSync(join(workspace, 'src'));
+    cpSync(
+      join(repoRoot, 'examples', 'shop', 'policy', 'authz.rego'),
+      join(workspace, 'policy', 'authz.rego'),
+    );
+    writeFileSync(
+      join(workspace, 'src', 'orders.ts'),
+      `export async function removeOrder(id: string): Promise<void> {\n  await fetch(\`/api/orders/\${id}\`, { method: "DELETE" });\n}\n`,
+    );
+    server = await startCodeServer({
+      vsix: vsixPath,
+      workspace,
+      userSettings: {
+        'remote.extensionKind': { 'clearance.clearance': ['web'] },
+        'clearance.identity.anonymous': true,
+      },
+    });
+    browser = await openBrowser();
+    page = await openWorkbench(browser, server);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'web-extension').catch(() => undefined);
+    await browser?.close();
+    if (server) {
+      server.collectLogs(join(resultsDir, 'web-extension-logs'));
+      await server.stop();
+    }
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('decides the DELETE call in the web worker and explains it in the hover', async () => {
+    await openFile(page, 'src/orders.ts');
+    await goToLine(page, 2);
+    const text = await hoverText(page, 2, 'fetch', { until: /Denied/, timeoutMs: 90_000 });
+    assert.match(text, /Denied: an anonymous caller may not delete/);
+  });
+
+  it('says plainly that a command needing Node is not in the web build', async () => {
+    await runCommand(page, 'Clearance: Open the Exact Input of the Call');
+    const toast = await waitForToast(page, /not available in the web build/);
+    assert.match(toast, /desktop VS Code/);
+  });
+});
