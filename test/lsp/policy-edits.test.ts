@@ -13,6 +13,7 @@ import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { POLICY_COMPILED_HERE } from '../../server/src/lsp/workspace';
 import {
   changeDocument,
+  hoverText,
   openDocument,
   shopIdentitySettings,
   startServer,
@@ -50,6 +51,17 @@ describe('editing a policy while code is open', () => {
     const codePath = join(root, 'src/api/orders.ts');
     const codeUri = await openDocument(server, codePath, readFileSync(codePath, 'utf8'), 'typescript');
     await waitFor('the DELETE call denied', () => (deleteDenied(codeUri) ? true : undefined), 30_000);
+    // The GET call's hover lists the other actions on the order: decided once, then remembered.
+    const code = readFileSync(codePath, 'utf8').split('\n');
+    const getLine = code.findIndex((l) => l.includes('const response = await fetch('));
+    const getAt = (code[getLine] as string).indexOf('fetch');
+    const otherActions = async () =>
+      ((await hoverText(server, codeUri, getLine, getAt)) ?? '')
+        .split('\n')
+        .find((l) => l.includes('Other actions'));
+    const othersBefore = await otherActions();
+    assert.match(othersBefore ?? '', /delete/);
+    assert.equal(await otherActions(), othersBefore);
     const policyPath = join(root, 'policy/authz.rego');
     const policy = readFileSync(policyPath, 'utf8');
     const policyUri = pathToFileURL(policyPath).href;
@@ -70,6 +82,9 @@ describe('editing a policy while code is open', () => {
     // The rule finished: everyone may delete. The open code is re-decided by the worker's new policy.
     await changeDocument(server, policyUri, 3, `${policy}\nallow if input.action == "delete"\n`);
     await waitFor('the DELETE call allowed', () => (deleteDenied(codeUri) ? undefined : true), 30_000);
+    // The remembered other actions were forgotten with the old policy: delete now reads as allowed.
+    const othersAfter = await otherActions();
+    assert.notEqual(othersAfter, othersBefore, `other actions as before the edit: ${othersAfter}`);
     assert.deepEqual(policyErrors(policyUri), [], 'no error left in the policy');
     assert.equal(compiledHere(), 0, 'an edit must not compile the policy on the main thread');
   });

@@ -387,6 +387,7 @@ export class ClearanceWorkspace {
   /** Forgets decided documents, and stops sharing runs that started with the old inputs. */
   private forgetDecisions(): void {
     this.decided.clear();
+    this.otherActionsByInput.clear();
     this.decisionGeneration++;
   }
 
@@ -446,14 +447,30 @@ export class ClearanceWorkspace {
     const analysis = this.decisionAnalysis();
     if (!analysis) return this.decideOtherActions(item);
     if (!this.loadRequest) this.reloadPolicy();
-    return analysis.otherActions({
+    // Hovering the same call again asks the worker nothing: while another file is edited, the
+    // worker is busy with that file, and a hover waiting behind it missed its 50 ms.
+    const key = JSON.stringify([item.input, this.settings.policy.entrypoint, this.settings.evaluation]);
+    const known = this.otherActionsByInput.get(key);
+    if (known) return known;
+    const result = analysis.otherActions({
       op: 'otherActions',
       load: this.loadRequest as LoadRequest,
       input: item.input,
       entrypoint: this.settings.policy.entrypoint,
       limits: this.settings.evaluation,
     });
+    if (this.otherActionsByInput.size >= 500) this.otherActionsByInput.clear();
+    this.otherActionsByInput.set(key, result);
+    // A stopped job answers none: that is not remembered.
+    void result.then((actions) => {
+      if (actions.length === 0 && this.otherActionsByInput.get(key) === result)
+        this.otherActionsByInput.delete(key);
+    });
+    return result;
   }
+
+  /** Other actions by the hovered call's input, for the current policy, identity and settings. */
+  private readonly otherActionsByInput = new Map<string, Promise<OtherAction[]>>();
 
   /**
    * The worker that decides, or undefined when decisions are made here: without a worker bundle, and
