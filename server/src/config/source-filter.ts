@@ -25,7 +25,12 @@ export interface SourceFilter {
  */
 export function createSourceFilter(root: string, exclude?: readonly string[]): SourceFilter {
   const patterns = exclude ?? readExclude(root);
-  const configured = patterns.length > 0 ? ignore().add([...patterns]) : undefined;
+  let configured: Ignore | undefined;
+  try {
+    configured = patterns.length > 0 ? ignore().add([...patterns]) : undefined;
+  } catch {
+    configured = undefined;
+  }
   // Each folder's own .gitignore, read once, applies to the paths under it.
   const gitignores = new Map<string, Ignore | null>();
   const gitignoreOf = (dir: string): Ignore | null => {
@@ -39,21 +44,30 @@ export function createSourceFilter(root: string, exclude?: readonly string[]): S
   };
   return {
     excludes(path, directory) {
-      const rel = relative(root, resolve(root, path)).split(sep).join('/');
-      if (rel === '' || rel.startsWith('../') || rel === '..') return false;
-      const asked = directory ? `${rel}/` : rel;
-      if (configured?.ignores(asked)) return true;
-      const parts = rel.split('/');
-      for (let depth = 0; depth < parts.length; depth++) {
-        const dir = parts.slice(0, depth).join('/');
-        const rules = gitignoreOf(dir);
-        if (rules === null) continue;
-        const below = parts.slice(depth).join('/');
-        if (rules.ignores(directory ? `${below}/` : below)) return true;
+      // A pattern the matcher cannot handle excludes nothing: a repository's .gitignore never stops a scan.
+      try {
+        return isExcluded(path, directory);
+      } catch {
+        return false;
       }
-      return false;
     },
   };
+
+  function isExcluded(path: string, directory: boolean): boolean {
+    const rel = relative(root, resolve(root, path)).split(sep).join('/');
+    if (rel === '' || rel.startsWith('../') || rel === '..') return false;
+    const asked = directory ? `${rel}/` : rel;
+    if (configured?.ignores(asked)) return true;
+    const parts = rel.split('/');
+    for (let depth = 0; depth < parts.length; depth++) {
+      const dir = parts.slice(0, depth).join('/');
+      const rules = gitignoreOf(dir);
+      if (rules === null) continue;
+      const below = parts.slice(depth).join('/');
+      if (rules.ignores(directory ? `${below}/` : below)) return true;
+    }
+    return false;
+  }
 }
 
 // Only `exclude:` is wanted here: the file is parsed, but the OpenAPI documents it names are not read.
