@@ -133,6 +133,35 @@ export function findDecidedCall(calls: DecidedCall[], position: Position): Decid
 }
 
 /**
+ * The policy's errors by file, with the parse errors of open `.rego` documents that are not part of
+ * the policy (a scratch file, a file outside `clearance.policy.paths`).
+ */
+export function buildPolicyAndOpenDiagnostics(
+  policy: LoadedPolicy,
+  documents: Iterable<{ path: string; text: string }>,
+  regoVersion: 0 | 1,
+): Map<string, Diagnostic[]> {
+  const byFile = buildPolicyDiagnostics(policy);
+  const open = [...documents].filter((d) => d.path.endsWith('.rego') && !policy.regoFiles.includes(d.path));
+  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(open, regoVersion))
+    byFile.set(file, diagnostics);
+  return byFile;
+}
+
+/** What a call's hover says first about the policy itself: none found, or broken and decided with the last good one. */
+export function describePolicyState(
+  policy: LoadedPolicy | undefined,
+  decisionPolicy: LoadedPolicy | undefined,
+  hasPolicy: boolean,
+): string | undefined {
+  if (!hasPolicy)
+    return 'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
+  if (policy && policy !== decisionPolicy)
+    return `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${decisionPolicy?.version}.`;
+  return undefined;
+}
+
+/**
  * The hover for the call under `position`, if there is one; `others` decides the other actions on
  * it; `options` says how the editor renders it and where the call is (for its input links).
  */

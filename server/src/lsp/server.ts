@@ -46,8 +46,8 @@ import {
 } from './editor-handlers';
 import {
   buildCodeDiagnostics,
-  buildOpenPolicyDiagnostics,
-  buildPolicyDiagnostics,
+  buildPolicyAndOpenDiagnostics,
+  describePolicyState,
   findCallAt,
   findDecidedCall,
 } from './features';
@@ -280,15 +280,11 @@ async function settlePolicy(): Promise<void> {
 function publishPolicyDiagnostics(): void {
   const ws = workspace;
   if (!ws?.policy) return;
-  const byFile = buildPolicyDiagnostics(ws.policy);
-  const open = [...ws.documents.values()].filter(
-    (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
-  );
-  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
-    open,
+  const byFile = buildPolicyAndOpenDiagnostics(
+    ws.policy,
+    ws.documents.values(),
     regoVersionOf(ws.settings.policy.regoVersion),
-  ))
-    byFile.set(file, diagnostics);
+  );
   const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
   addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
@@ -530,13 +526,7 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   const decided = await ws.decideDocumentWithin(path, new Date(), hoverWaitMs);
   if (decided === 'pending') return { contents: { kind: 'markdown', value: stillDeciding } };
   if (!decided) return null;
-  let note: string | undefined;
-  if (!ws.hasPolicy()) {
-    note =
-      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
-  } else if (ws.policy && ws.policy !== ws.decisionPolicy) {
-    note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
-  }
+  const note = describePolicyState(ws.policy, ws.decisionPolicy, ws.hasPolicy());
   const item = findDecidedCall(decided.calls, position);
   if (item && ws.hasPolicy()) recordAudit([item]);
   const stopped = decided.errors.find((e) => e.code === 'eval_cancel_error' && decided.calls.length === 0);

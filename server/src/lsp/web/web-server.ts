@@ -22,8 +22,8 @@ import { redactTokensInText } from '../../identity';
 import { setWasmReader } from '../../scanner/wasm-files.browser';
 import {
   buildCodeDiagnostics,
-  buildOpenPolicyDiagnostics,
-  buildPolicyDiagnostics,
+  buildPolicyAndOpenDiagnostics,
+  describePolicyState,
   findCallAt,
 } from '../features';
 import { describeIdentityView } from '../identity-view';
@@ -143,15 +143,11 @@ async function refreshIdentity(): Promise<void> {
 function publishPolicyDiagnostics(): void {
   const ws = workspace;
   if (!ws?.policy) return;
-  const byFile = buildPolicyDiagnostics(ws.policy);
-  const open = [...ws.documents.values()].filter(
-    (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
-  );
-  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
-    open,
+  const byFile = buildPolicyAndOpenDiagnostics(
+    ws.policy,
+    ws.documents.values(),
     regoVersionOf(ws.settings.policy.regoVersion),
-  ))
-    byFile.set(file, diagnostics);
+  );
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toWorkspaceUri(file), diagnostics);
@@ -253,12 +249,7 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   await ready;
   const decided = await ws.decideDocument(path, new Date());
   if (!decided) return null;
-  let note: string | undefined;
-  if (!ws.hasPolicy())
-    note =
-      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
-  else if (ws.policy && ws.policy !== ws.decisionPolicy)
-    note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
+  const note = describePolicyState(ws.policy, ws.decisionPolicy, ws.hasPolicy());
   const hover = findCallAt(decided.calls, position, ws.identity, note, undefined, {
     html: richHovers,
     commands: richHovers,
