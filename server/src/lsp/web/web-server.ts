@@ -115,9 +115,14 @@ async function refreshAll(): Promise<void> {
     : pushedSettings;
   ws.applySettings(raw);
   for (const e of ws.settingErrors) log('warn', e.message);
-  const report = await fillSnapshot(connection, ws.root, workspaceSnapshot);
-  log('info', `web: read ${report.files} policy files through the editor's file system`);
-  for (const problem of report.problems) log('warn', `web: ${problem}`);
+  try {
+    const report = await fillSnapshot(connection, ws.root, workspaceSnapshot);
+    log('info', `web: read ${report.files} policy files through the editor's file system`);
+    for (const problem of report.problems) log('warn', `web: ${problem}`);
+  } catch (error) {
+    // Hovers wait for readiness: a walk the client could not answer must not hold them forever.
+    log('error', `web: could not read the workspace: ${(error as Error).message}`);
+  }
   ws.loadProjectConfig();
   ws.reloadPolicy();
   await refreshIdentity();
