@@ -13,7 +13,7 @@ import type { OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
 import type { ClearanceError } from '../errors';
-import type { Identity } from '../identity';
+import { type Identity, redactTokensInText } from '../identity';
 import { type LoadedPolicy, maxPolicyFileBytes } from '../policy/load';
 import { parseModule } from '../rego';
 import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
@@ -130,6 +130,22 @@ export function buildOpenPolicyDiagnostics(
 /** The decided call whose expression covers `position`, if there is one. */
 export function findDecidedCall(calls: DecidedCall[], position: Position): DecidedCall | undefined {
   return calls.find((item) => contains(toRange(item.call.location), position));
+}
+
+/** The diagnostics with anything token-like blanked out of their messages, as every server sends them. */
+export function redactDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => ({
+    ...d,
+    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
+    ...(d.relatedInformation
+      ? {
+          relatedInformation: d.relatedInformation.map((r) => ({
+            ...r,
+            message: redactTokensInText(r.message),
+          })),
+        }
+      : {}),
+  }));
 }
 
 /**

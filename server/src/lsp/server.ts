@@ -50,6 +50,7 @@ import {
   describePolicyState,
   findCallAt,
   findDecidedCall,
+  redactDiagnostics,
 } from './features';
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
@@ -105,18 +106,7 @@ function log(level: 'info' | 'warn' | 'error', text: string): void {
 
 /** Publishes diagnostics with anything token-like blanked out of their messages. */
 function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
-  const clean = diagnostics.map((d) => ({
-    ...d,
-    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
-    ...(d.relatedInformation
-      ? {
-          relatedInformation: d.relatedInformation.map((r) => ({
-            ...r,
-            message: redactTokensInText(r.message),
-          })),
-        }
-      : {}),
-  }));
+  const clean = redactDiagnostics(diagnostics);
   void connection.sendDiagnostics({ uri, diagnostics: clean, ...(version !== undefined ? { version } : {}) });
 }
 

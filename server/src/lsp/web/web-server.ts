@@ -25,6 +25,7 @@ import {
   buildPolicyAndOpenDiagnostics,
   describePolicyState,
   findCallAt,
+  redactDiagnostics,
 } from '../features';
 import { describeIdentityView } from '../identity-view';
 import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
@@ -65,10 +66,7 @@ function log(level: 'info' | 'warn' | 'error', text: string): void {
 
 /** Publishes diagnostics with anything token-like blanked out of their messages. */
 function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
-  const clean = diagnostics.map((d) => ({
-    ...d,
-    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
-  }));
+  const clean = redactDiagnostics(diagnostics);
   void connection.sendDiagnostics({ uri, diagnostics: clean, ...(version === undefined ? {} : { version }) });
 }
 
