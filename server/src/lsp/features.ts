@@ -13,7 +13,7 @@ import type { OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
 import type { ClearanceError } from '../errors';
-import type { Identity } from '../identity';
+import { type Identity, redactTokensInText } from '../identity';
 import { type LoadedPolicy, maxPolicyFileBytes } from '../policy/load';
 import { parseModule } from '../rego';
 import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
@@ -131,6 +131,51 @@ export function buildOpenPolicyDiagnostics(
 /** The decided call whose expression covers `position`, if there is one. */
 export function findDecidedCall(calls: DecidedCall[], position: Position): DecidedCall | undefined {
   return calls.find((item) => contains(toRange(item.call.location), position));
+}
+
+/** The diagnostics with anything token-like blanked out of their messages, as every server sends them. */
+export function redactDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => ({
+    ...d,
+    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
+    ...(d.relatedInformation
+      ? {
+          relatedInformation: d.relatedInformation.map((r) => ({
+            ...r,
+            message: redactTokensInText(r.message),
+          })),
+        }
+      : {}),
+  }));
+}
+
+/**
+ * The policy's errors by file, with the parse errors of open `.rego` documents that are not part of
+ * the policy (a scratch file, a file outside `clearance.policy.paths`).
+ */
+export function buildPolicyAndOpenDiagnostics(
+  policy: LoadedPolicy,
+  documents: Iterable<{ path: string; text: string }>,
+  regoVersion: 0 | 1,
+): Map<string, Diagnostic[]> {
+  const byFile = buildPolicyDiagnostics(policy);
+  const open = [...documents].filter((d) => d.path.endsWith('.rego') && !policy.regoFiles.includes(d.path));
+  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(open, regoVersion))
+    byFile.set(file, diagnostics);
+  return byFile;
+}
+
+/** What a call's hover says first about the policy itself: none found, or broken and decided with the last good one. */
+export function describePolicyState(
+  policy: LoadedPolicy | undefined,
+  decisionPolicy: LoadedPolicy | undefined,
+  hasPolicy: boolean,
+): string | undefined {
+  if (!hasPolicy)
+    return 'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
+  if (policy && policy !== decisionPolicy)
+    return `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${decisionPolicy?.version}.`;
+  return undefined;
 }
 
 /**

@@ -46,10 +46,11 @@ import {
 } from './editor-handlers';
 import {
   buildCodeDiagnostics,
-  buildOpenPolicyDiagnostics,
-  buildPolicyDiagnostics,
+  buildPolicyAndOpenDiagnostics,
+  describePolicyState,
   findCallAt,
   findDecidedCall,
+  redactDiagnostics,
 } from './features';
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
@@ -110,18 +111,7 @@ function log(level: 'info' | 'warn' | 'error', text: string): void {
 
 /** Publishes diagnostics with anything token-like blanked out of their messages. */
 function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
-  const clean = diagnostics.map((d) => ({
-    ...d,
-    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
-    ...(d.relatedInformation
-      ? {
-          relatedInformation: d.relatedInformation.map((r) => ({
-            ...r,
-            message: redactTokensInText(r.message),
-          })),
-        }
-      : {}),
-  }));
+  const clean = redactDiagnostics(diagnostics);
   void connection.sendDiagnostics({ uri, diagnostics: clean, ...(version !== undefined ? { version } : {}) });
 }
 
@@ -288,15 +278,11 @@ async function settlePolicy(): Promise<void> {
 function publishPolicyDiagnostics(): void {
   const ws = workspace;
   if (!ws?.policy) return;
-  const byFile = buildPolicyDiagnostics(ws.policy);
-  const open = [...ws.documents.values()].filter(
-    (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
-  );
-  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
-    open,
+  const byFile = buildPolicyAndOpenDiagnostics(
+    ws.policy,
+    ws.documents.values(),
     regoVersionOf(ws.settings.policy.regoVersion),
-  ))
-    byFile.set(file, diagnostics);
+  );
   const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
   addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
   addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint, ws.policy.data);
@@ -544,16 +530,13 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   const decided = await ws.decideDocumentWithin(path, new Date(), hoverWaitMs);
   if (decided === 'pending') return { contents: { kind: 'markdown', value: stillDeciding } };
   if (!decided) return null;
-  let note: string | undefined;
   if (!ws.hasPolicy()) {
     const call = findDecidedCall(decided.calls, position);
     if (!call) return null;
     const value = buildNoPolicyHover(ws.settings, richHovers);
     return { contents: { kind: 'markdown', value }, range: toRange(call.call.location) };
   }
-  if (ws.policy && ws.policy !== ws.decisionPolicy) {
-    note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
-  }
+  const note = describePolicyState(ws.policy, ws.decisionPolicy, ws.hasPolicy());
   const item = findDecidedCall(decided.calls, position);
   if (item && ws.hasPolicy()) recordAudit([item]);
   const stopped = decided.errors.find((e) => e.code === 'eval_cancel_error' && decided.calls.length === 0);

@@ -22,9 +22,10 @@ import { redactTokensInText } from '../../identity';
 import { setWasmReader } from '../../scanner/wasm-files.browser';
 import {
   buildCodeDiagnostics,
-  buildOpenPolicyDiagnostics,
-  buildPolicyDiagnostics,
+  buildPolicyAndOpenDiagnostics,
+  describePolicyState,
   findCallAt,
+  redactDiagnostics,
 } from '../features';
 import { describeIdentityView } from '../identity-view';
 import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
@@ -65,10 +66,7 @@ function log(level: 'info' | 'warn' | 'error', text: string): void {
 
 /** Publishes diagnostics with anything token-like blanked out of their messages. */
 function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
-  const clean = diagnostics.map((d) => ({
-    ...d,
-    message: typeof d.message === 'string' ? redactTokensInText(d.message) : d.message,
-  }));
+  const clean = redactDiagnostics(diagnostics);
   void connection.sendDiagnostics({ uri, diagnostics: clean, ...(version === undefined ? {} : { version }) });
 }
 
@@ -115,9 +113,14 @@ async function refreshAll(): Promise<void> {
     : pushedSettings;
   ws.applySettings(raw);
   for (const e of ws.settingErrors) log('warn', e.message);
-  const report = await fillSnapshot(connection, ws.root, workspaceSnapshot);
-  log('info', `web: read ${report.files} policy files through the editor's file system`);
-  for (const problem of report.problems) log('warn', `web: ${problem}`);
+  try {
+    const report = await fillSnapshot(connection, ws.root, workspaceSnapshot);
+    log('info', `web: read ${report.files} policy files through the editor's file system`);
+    for (const problem of report.problems) log('warn', `web: ${problem}`);
+  } catch (error) {
+    // Hovers wait for readiness: a walk the client could not answer must not hold them forever.
+    log('error', `web: could not read the workspace: ${(error as Error).message}`);
+  }
   ws.loadProjectConfig();
   ws.reloadPolicy();
   await refreshIdentity();
@@ -143,15 +146,11 @@ async function refreshIdentity(): Promise<void> {
 function publishPolicyDiagnostics(): void {
   const ws = workspace;
   if (!ws?.policy) return;
-  const byFile = buildPolicyDiagnostics(ws.policy);
-  const open = [...ws.documents.values()].filter(
-    (d) => d.path.endsWith('.rego') && !ws.policy?.regoFiles.includes(d.path),
-  );
-  for (const [file, diagnostics] of buildOpenPolicyDiagnostics(
-    open,
+  const byFile = buildPolicyAndOpenDiagnostics(
+    ws.policy,
+    ws.documents.values(),
     regoVersionOf(ws.settings.policy.regoVersion),
-  ))
-    byFile.set(file, diagnostics);
+  );
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toWorkspaceUri(file), diagnostics);
@@ -253,12 +252,7 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   await ready;
   const decided = await ws.decideDocument(path, new Date());
   if (!decided) return null;
-  let note: string | undefined;
-  if (!ws.hasPolicy())
-    note =
-      'No Rego policy was found in this workspace, so nothing here is a policy decision. Set clearance.policy.paths.';
-  else if (ws.policy && ws.policy !== ws.decisionPolicy)
-    note = `The policy has errors (see the Problems panel): decided with the last version that loaded whole, ${ws.decisionPolicy?.version}.`;
+  const note = describePolicyState(ws.policy, ws.decisionPolicy, ws.hasPolicy());
   const hover = findCallAt(decided.calls, position, ws.identity, note, undefined, {
     html: richHovers,
     commands: richHovers,

@@ -146,7 +146,9 @@ export class WebWorkspace {
       project: this.projectConfig,
     });
     const decided = { key, version: doc.version, ...result };
-    this.decided.set(path, decided);
+    // A scan that failed (the grammar still loading past the parse limit on a busy machine) is
+    // answered but not kept, so the next hover or edit tries again.
+    if (result.errors.length === 0) this.decided.set(path, decided);
     return decided;
   }
 
