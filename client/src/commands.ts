@@ -46,7 +46,10 @@ export function registerAccessRequestCommand(getClient: () => LanguageClient | u
 }
 
 /** The cursor's document and position, or the ones a code action or hover link passed. */
-function targetOf(uri?: string, position?: WirePosition): { uri: string; at: WirePosition } | undefined {
+export function targetOf(
+  uri?: string,
+  position?: WirePosition,
+): { uri: string; at: WirePosition } | undefined {
   const editor = vscode.window.activeTextEditor;
   const target = uri ?? editor?.document.uri.toString();
   const at =

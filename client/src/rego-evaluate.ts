@@ -17,6 +17,7 @@ import {
   evaluateRequest,
   explainCommand,
 } from '../../server/src/lsp/authoring-protocol';
+import { targetOf } from './commands';
 import { RegoResultsPanel } from './rego-results';
 
 const recentKey = 'clearance.rego.recentInputs';
@@ -72,14 +73,9 @@ export function registerRegoEvaluate(
   };
   /** The call's own entrypoint, with the exact input its decision used, explained. */
   const evaluateCall = async (uri?: string, position?: RecentCall['position']) => {
-    const editor = vscode.window.activeTextEditor;
-    const target = uri ?? editor?.document.uri.toString();
-    const at =
-      position ??
-      (editor
-        ? { line: editor.selection.active.line, character: editor.selection.active.character }
-        : undefined);
-    if (!target || !at) return undefined;
+    const call = targetOf(uri, position);
+    if (!call) return undefined;
+    const { uri: target, at } = call;
     // The server decides open documents: a call remembered from a closed file is opened first.
     await vscode.workspace.openTextDocument(vscode.Uri.parse(target));
     const result = await send({ call: { uri: target, position: at }, explain: true });

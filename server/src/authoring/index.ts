@@ -17,7 +17,15 @@ export {
 export { type FoldingRange, foldingRanges } from './folding';
 export { type HoverResult, hover } from './hover';
 export { type InlayHint, inlayHints } from './inlay-hints';
-export { definition, highlights, indexReferences, prepareRename, references, rename } from './navigation';
+export {
+  definition,
+  highlights,
+  indexReferences,
+  prepareRename,
+  references,
+  rename,
+  symbolKeyAt,
+} from './navigation';
 export { AuthoringProject, type SchemaNode } from './project';
 export { selectionRanges } from './selection-ranges';
 export { type SemanticToken, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './semantic-tokens';

@@ -52,6 +52,13 @@ export function references(
     .map((x) => x.span);
 }
 
+/** The key of the symbol at `offset` (the same for every place that names it), for caching its references. */
+export function symbolKeyAt(project: AuthoringProject, file: string, offset: number): string | undefined {
+  const entry = project.entry(file);
+  const o = entry && occurrenceAt(project, entry, offset);
+  return o ? symbolKey(o.symbol) : undefined;
+}
+
 /** The occurrences of a symbol across the project (locals: in their own file only). */
 export function occurrencesOfSymbol(project: AuthoringProject, symbol: SymbolRef): Occurrence[] {
   const key = symbolKey(symbol);

@@ -4,7 +4,8 @@
  * the rules, so a rule file imports no list that imports it.
  */
 import type { JsonValue } from '../rego';
-import type { Module } from '../rego/ast';
+import type { Import, Module } from '../rego/ast';
+import { importPath } from './rules/imports/paths';
 import type { Finding, LintRule } from './types';
 
 /** One parsed file, as the workspace rules read it. */
@@ -52,6 +53,16 @@ export function resolveImport(
     node = (node as Record<string, JsonValue>)[p];
   }
   return node === undefined ? undefined : 'data';
+}
+
+/** Every `data.` import of the workspace, with its path below `data`. */
+export function dataImports(ws: LintWorkspace): Array<{ imp: Import; path: string[] }> {
+  return ws.files.flatMap((f) =>
+    f.module.imports.flatMap((imp) => {
+      const [root, ...path] = importPath(imp);
+      return root === 'data' && path.length > 0 ? [{ imp, path }] : [];
+    }),
+  );
 }
 
 const byPackage = new WeakMap<LintWorkspace, Map<string, WorkspaceFile[]>>();

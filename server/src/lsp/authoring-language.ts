@@ -158,9 +158,14 @@ export function registerAuthoringLanguage(connection: Connection, state: Authori
   });
   connection.onReferences(async ({ textDocument, position, context }) => {
     const at = await locate(state, textDocument.uri, position);
-    return at
-      ? authoring.references(p(), at.file, at.offset, context.includeDeclaration).map(toLocation)
-      : null;
+    if (!at) return null;
+    const compute = () =>
+      authoring.references(p(), at.file, at.offset, context.includeDeclaration).map(toLocation);
+    // The answer for a symbol is kept until the next edit: asking again (from another of its uses) converts nothing.
+    const key = authoring.symbolKeyAt(p(), at.file, at.offset);
+    return key === undefined
+      ? compute()
+      : p().memo(`references:${key}:${context.includeDeclaration}`, compute);
   });
   connection.onPrepareRename(async ({ textDocument, position }) => {
     const at = await locate(state, textDocument.uri, position);

@@ -10,7 +10,7 @@ import { nodeAt, type Policy } from './compile';
 import { parseEntrypoint } from './decision';
 import { createEvaluator, type EvalOptions, evalueToJson, toError } from './engine';
 import type { Frame } from './eval';
-import { type Ev, type OperandValue, readOperands } from './explain';
+import { type Ev, exprText, followBody, type OperandValue } from './explain';
 import type { CRule, CTerm } from './ir';
 import { Unknown } from './partial';
 
@@ -74,29 +74,10 @@ function traceCases(ev: Ev, clause: CRule, key: CTerm): CaseTrace[] {
   const exprs = clause.body.exprs;
   const cases: CaseTrace[] = [];
   const follow = (name: string, from: number) => {
-    let deepest = from - 1;
-    let operands: OperandValue[] = [];
-    let held = false;
-    const go = (i: number): boolean => {
-      const e = exprs[i];
-      if (e === undefined) {
-        held = true;
-        return true;
-      }
-      if (i > deepest) {
-        deepest = i;
-        operands = readOperands(ev, e, f);
-      }
-      return ev.evalExpr(e, f, () => go(i + 1));
-    };
-    go(from);
+    const { held, deepest, operands } = followBody(ev, exprs, f, from);
     const failing = held ? undefined : exprs[deepest];
     if (!failing || failing.e === 'nop') return cases.push({ name, held });
-    const text = ev
-      .sourceText(failing.loc)
-      .replace(/\s*\n\s*/g, ' ')
-      .trim();
-    cases.push({ name, held, failing: { text, location: failing.loc, operands } });
+    cases.push({ name, held, failing: { text: exprText(ev, failing), location: failing.loc, operands } });
   };
   const visit = (i: number): boolean => {
     const name = keyValue(ev, key, f);

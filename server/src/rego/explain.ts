@@ -87,10 +87,17 @@ export function explainClause(
   }
 }
 
-function traceClause(ev: Ev, clause: CRule): ClauseTrace {
-  const f: Frame = new Array(clause.nslots);
-  const exprs = clause.body.exprs;
-  let deepest = -1;
+/**
+ * Follows a body from expression `from` in the frame `f`: whether it held, the furthest expression
+ * reached, and that expression's operands, read on entering it while the frame holds its bindings.
+ */
+export function followBody(
+  ev: Ev,
+  exprs: CExpr[],
+  f: Frame,
+  from: number,
+): { held: boolean; deepest: number; operands: OperandValue[] } {
+  let deepest = from - 1;
   let operands: OperandValue[] = [];
   let held = false;
   const visit = (i: number): boolean => {
@@ -99,19 +106,29 @@ function traceClause(ev: Ev, clause: CRule): ClauseTrace {
       held = true;
       return true;
     }
-    // The operands are read on entering the furthest expression, while the frame holds its bindings.
     if (i > deepest) {
       deepest = i;
       operands = readOperands(ev, e, f);
     }
     return ev.evalExpr(e, f, () => visit(i + 1));
   };
-  visit(0);
-  const textOf = (e: CExpr) =>
-    ev
-      .sourceText(e.loc)
-      .replace(/\s*\n\s*/g, ' ')
-      .trim();
+  visit(from);
+  return { held, deepest, operands };
+}
+
+/** An expression's source text on one line. */
+export function exprText(ev: Ev, e: CExpr): string {
+  return ev
+    .sourceText(e.loc)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+function traceClause(ev: Ev, clause: CRule): ClauseTrace {
+  const f: Frame = new Array(clause.nslots);
+  const exprs = clause.body.exprs;
+  const { held, deepest, operands } = followBody(ev, exprs, f, 0);
+  const textOf = (e: CExpr) => exprText(ev, e);
   const stepsUpTo = (end: number) =>
     exprs
       .slice(0, end)

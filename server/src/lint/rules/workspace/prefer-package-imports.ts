@@ -1,6 +1,5 @@
 /** imports/prefer-package-imports (workspace): an import of a rule rather than of its package. */
-import { defineWorkspaceRule, type LintWorkspace, resolveImport } from '../../workspace-model';
-import { importPath, isKeywordImport } from '../imports/paths';
+import { dataImports, defineWorkspaceRule, resolveImport } from '../../workspace-model';
 
 export default defineWorkspaceRule({
   id: 'prefer-package-imports',
@@ -8,14 +7,8 @@ export default defineWorkspaceRule({
   description: 'Prefer importing packages over rules',
   rationale:
     'Importing a package and naming its rules through it (`authz.allow`) says where each rule comes from at every use; an imported rule reads like a local one.',
-  check: (ws: LintWorkspace) =>
-    ws.files.flatMap((f) =>
-      f.module.imports
-        .filter((i) => !isKeywordImport(i))
-        .filter((i) => {
-          const [root, ...path] = importPath(i);
-          return root === 'data' && resolveImport(ws, path) === 'rule';
-        })
-        .map((i) => ({ location: i.location })),
-    ),
+  check: (ws) =>
+    dataImports(ws)
+      .filter(({ path }) => resolveImport(ws, path) === 'rule')
+      .map(({ imp }) => ({ location: imp.location })),
 });
