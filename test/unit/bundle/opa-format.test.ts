@@ -13,20 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../../../server/src/cli/main';
-import { folder } from './helpers';
+import { canonicalJson, folder } from './helpers';
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
-/** Compact JSON with sorted keys (values here have no number literals that JSON.stringify would rewrite). */
-const canonical = (v: unknown): string =>
-  Array.isArray(v)
-    ? `[${v.map(canonical).join(',')}]`
-    : v && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v);
 
 describe("clearance bundle build's output, read independently in OPA's documented format", () => {
   it('is a gzipped tar of regular files whose signature verifies with node:crypto over the documented digests', async () => {
@@ -88,7 +77,7 @@ describe("clearance bundle build's output, read independently in OPA's documente
         const bytes = readFileSync(join(extracted, name));
         const digestOf =
           name.endsWith('.json') || name === '.manifest'
-            ? Buffer.from(canonical(JSON.parse(bytes.toString())))
+            ? Buffer.from(canonicalJson(JSON.parse(bytes.toString())))
             : bytes;
         assert.equal(entry.algorithm, 'SHA-256', name);
         assert.equal(entry.hash, createHash('sha256').update(digestOf).digest('hex'), name);
