@@ -11,6 +11,7 @@ export const hoverCommands = [
   'clearance.openInput',
   'clearance.copyInput',
   'clearance.walkthrough.findPolicy',
+  'clearance.refresh',
   'workbench.action.openSettings',
 ] as const;
 
