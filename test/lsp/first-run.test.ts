@@ -264,4 +264,22 @@ describe('first run: a workspace without any policy', () => {
     const diagnostics = await waitFor('diagnostics', () => server.diagnostics.get(uri));
     assert.deepEqual(diagnostics, []);
   });
+
+  it('says the policy did not load, with why, when a configured policy path is missing', async () => {
+    server.settings = { identity: alice, policy: { paths: ['no-such-folder'] } };
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const text = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
+    const uri = await openDocument(server, join(root, 'src/api/orders.ts'), text, 'typescript');
+    const { line, character } = locate(text, "method: 'DELETE'");
+    // Hovers are requests: ask again until the new settings have been applied.
+    let hover = '';
+    const deadline = Date.now() + 20_000;
+    while (!/did not load/.test(hover) && Date.now() < deadline) {
+      hover = (await hoverText(server, uri, line, character)) ?? '';
+      if (!/did not load/.test(hover)) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(hover, /^\*\*Not decided: the policy did not load\.\*\*/);
+    assert.match(hover, /policy path \S*no-such-folder does not exist/);
+    assert.doesNotMatch(hover, /no policy yet/);
+  });
 });

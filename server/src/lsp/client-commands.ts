@@ -12,6 +12,7 @@ export const hoverCommands = [
   'clearance.copyInput',
   'clearance.rego.evaluateCall',
   'clearance.walkthrough.findPolicy',
+  'clearance.refresh',
   'workbench.action.openSettings',
 ] as const;
 

@@ -533,7 +533,7 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   if (!ws.hasPolicy()) {
     const call = findDecidedCall(decided.calls, position);
     if (!call) return null;
-    const value = buildNoPolicyHover(ws.settings, richHovers);
+    const value = buildNoPolicyHover(ws.settings, richHovers, ws.policy?.errors[0]?.message);
     return { contents: { kind: 'markdown', value }, range: toRange(call.call.location) };
   }
   const note = describePolicyState(ws.policy, ws.decisionPolicy, ws.hasPolicy());

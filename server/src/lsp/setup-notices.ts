@@ -21,6 +21,7 @@ import {
 } from '../config/mistakes';
 import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
+import { escapeMarkdown } from '../decision/explain';
 import { redactTokensInText } from '../identity';
 import type { hoverCommands, noticeCommands } from './client-commands';
 import type { ClearanceWorkspace } from './workspace';
@@ -166,14 +167,25 @@ export function describeEntrypoints(ws: ClearanceWorkspace): {
 
 /**
  * The hover of a call in a workspace without any policy: nothing decides it, so it says so and how
- * to add one (the walkthrough's Find or Create the Policy, the policy paths, or bundles), never an
+ * to add one; when a policy failed to load (`loadProblem`), it says that instead (the walkthrough's Find or Create the Policy, the policy paths, or bundles), never an
  * entrypoint note, which would send the user after a rule in a policy that does not exist.
  */
-export function buildNoPolicyHover(settings: ClearanceWorkspace['settings'], commands: boolean): string {
+export function buildNoPolicyHover(
+  settings: ClearanceWorkspace['settings'],
+  commands: boolean,
+  loadProblem?: string,
+): string {
   const link = (label: string, command: (typeof hoverCommands)[number], args?: unknown[]) =>
     commands
       ? `[${label}](command:${command}${args ? `?${encodeURIComponent(JSON.stringify(args))}` : ''})`
       : label;
+  // A policy that is there but did not load (it timed out, a path is missing) is not "no policy".
+  if (loadProblem !== undefined)
+    return [
+      '**Not decided: the policy did not load.**',
+      escapeMarkdown(redactTokensInText(loadProblem)),
+      `Fix it, or ${link('Re-evaluate Permissions', 'clearance.refresh')} to load it again.`,
+    ].join('\n\n');
   const configured = settings.policy.paths;
   const where =
     configured.length > 0

@@ -21,7 +21,7 @@ import {
 } from '../../../server/src/bundle/signature';
 import { readTarGz } from '../../../server/src/bundle/tar';
 import { runCli } from '../../../server/src/cli/main';
-import { folder } from './helpers';
+import { canonicalJson, folder } from './helpers';
 
 const rsaKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ecKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -50,19 +50,12 @@ function opaSignature(
   key: KeyObject | string,
   claims: Record<string, unknown> = {},
 ): Buffer {
-  const canonical = (v: unknown): string =>
-    Array.isArray(v)
-      ? `[${v.map(canonical).join(',')}]`
-      : v && typeof v === 'object'
-        ? `{${Object.keys(v)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-            .join(',')}}`
-        : JSON.stringify(v);
   const list = [...bundle].map(([name, content]) => {
     const structured = name.endsWith('.json') || name.endsWith('.manifest');
     // 2.50 stays 2.50: Go's decoder keeps number literals (UseNumber); nothing else here has decimals.
-    const text = structured ? canonical(JSON.parse(content.toString())).replace('2.5,', '2.50,') : content;
+    const text = structured
+      ? canonicalJson(JSON.parse(content.toString())).replace('2.5,', '2.50,')
+      : content;
     return { name, hash: createHash('sha256').update(text).digest('hex'), algorithm: 'SHA-256' };
   });
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
