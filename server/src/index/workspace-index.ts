@@ -357,9 +357,12 @@ export class WorkspaceIndex {
     const result = await this.options.scanner.scanText(path, text, undefined, { collectFacts: true });
     if (stale()) return 'unchanged';
     const before = this.files.get(path)?.facts;
+    // A parse stopped at its time limit (a busy machine, a pathological file) is not a result for
+    // this content: the entry matches no size, time or hash, so the next update scans it again.
+    const timedOut = result.errors.some((e) => e.code === 'scan_timeout');
     this.files.set(path, {
       path,
-      ...identity,
+      ...(timedOut ? { ...identity, mtimeMs: -1, hash: `timed-out:${identity.hash}` } : identity),
       fromOverlay,
       calls: result.calls,
       errors: result.errors,

@@ -41,6 +41,33 @@ afterEach(() => {
 });
 
 describe('the workspace index', () => {
+  it('scans a file again after its parse timed out, on disk and in an open editor', async () => {
+    const root = makeFolder({ 'src/a.ts': del });
+    const file = join(root, 'src/a.ts');
+    let timeouts = 2;
+    // The real scanner, except that its first two parses stop at the time limit (as on a loaded machine).
+    const slowFirst: Scanner = {
+      ...scanner,
+      scanText: async (...args: Parameters<Scanner['scanText']>) => {
+        if (timeouts-- <= 0) return scanner.scanText(...args);
+        const start = { line: 1, column: 1, offset: 0 };
+        const location = { file: args[0], start, end: start };
+        return {
+          calls: [],
+          errors: [{ code: 'scan_timeout', message: 'skipped: parsing took longer', location }],
+        };
+      },
+    };
+    const index = makeIndex([root], { scanner: slowFirst });
+    await index.indexAll();
+    assert.equal(index.files.get(file)?.calls.length, 0);
+    assert.equal(await index.updateFile(file), 'parsed');
+    assert.equal(index.files.get(file)?.calls.length, 0);
+    assert.equal(await index.setOverlay(file, del), 'parsed');
+    assert.equal(index.files.get(file)?.calls.length, 1);
+    assert.equal(await index.updateFile(file), 'unchanged');
+  });
+
   it('leaves out what .gitignore and .clearance.yaml exclude name, in the walk and for opened files', async () => {
     const root = makeFolder({
       'src/a.ts': get(1),
