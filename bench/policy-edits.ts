@@ -4,7 +4,7 @@
  * - in process, against parsing every file once (the peer): a cold load, what an edit cost the
  *   previous server (a full load in the worker and another on the main thread), and a reload after
  *   an edit with the kept parses and compiled clauses (`server/src/policy/module-cache.ts`,
- *   `server/src/rego/compile-cache.ts`);
+ *   `server/src/rego/compile/compile-cache.ts`);
  * - over stdio against the built server: the time from opening a policy file to its first
  *   diagnostics, and from an edit that breaks a rule to its error, and from the fix to the error
  *   gone (the server's 150 ms typing pause included).

@@ -3,7 +3,7 @@
  * prints how fast `tokenize` and `parseModule` get through it, and parsing's cost relative to
  * tokenizing alone (its peer in the same run). Run: `npm run bench -- rego-parse`.
  */
-import { parseModule, tokenize } from '../server/src/rego/parser';
+import { parseModule, tokenize } from '../server/src/rego/syntax/parser';
 
 /** Builds one realistic rule block, varied by `i`. */
 function makeRule(i: number): string {

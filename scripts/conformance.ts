@@ -16,7 +16,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, type ScalarTag, type Tags } from 'yaml';
 import { formatError } from '../server/src/errors';
-import { constantValue } from '../server/src/rego/compile-terms';
+import { constantValue } from '../server/src/rego/compile/compile-terms';
+import { Unknown } from '../server/src/rego/eval/partial';
 import {
   type BuiltinDef,
   compilePolicy,
@@ -24,8 +25,7 @@ import {
   parseTerm,
   prepareQuery,
 } from '../server/src/rego/index';
-import { parseNumber } from '../server/src/rego/number';
-import { Unknown } from '../server/src/rego/partial';
+import { parseNumber } from '../server/src/rego/value/number';
 import {
   canonicalOf,
   compareValues,
@@ -33,7 +33,7 @@ import {
   RegoObject,
   RegoSet,
   type Value,
-} from '../server/src/rego/value';
+} from '../server/src/rego/value/value';
 
 /**
  * `test.sleep(duration)`: a builtin OPA's test runner (and its conformance harness) provides, not

@@ -5,7 +5,7 @@
  * context is read from the text before the cursor, so it works while the file does not parse.
  */
 import { BUILTINS } from '../rego';
-import type { Module, Rule } from '../rego/ast';
+import type { Module, Rule } from '../rego/syntax/ast';
 import { builtinMarkdown, builtinSignature, functionParams, ruleMarkdown, ruleMetadata } from './describe';
 import { inputKeysAt, jsonKeysAt, type PathKey } from './input-paths';
 import { KEYWORDS, SNIPPETS } from './keywords';

@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { BuiltinDef } from '../rego';
-import type { Rule } from '../rego/ast';
+import type { Rule } from '../rego/syntax/ast';
 import type { AuthoringProject, RuleDef } from './project';
 
 /** A builtin's signature: `count(collection: any) → n: number`. */

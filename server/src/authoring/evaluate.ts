@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { escapeMarkdown, formatCodeSpan } from '../decision/explain';
 import { type ClearanceError, formatError } from '../errors';
 import { type EvalLimits, evaluateQuery, type JsonValue, type Policy, prepareQuery } from '../rego';
-import { type ClauseTrace, explainRule } from '../rego/explain';
+import { type ClauseTrace, explainRule } from '../rego/eval/explain';
 import { formatOperand } from './tests';
 
 /** What evaluating a rule gave. */

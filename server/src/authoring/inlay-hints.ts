@@ -4,7 +4,7 @@
  */
 import type { Location } from '../errors';
 import { lookupBuiltin } from '../rego';
-import type { Term } from '../rego/ast';
+import type { Term } from '../rego/syntax/ast';
 import { functionParams } from './describe';
 import type { AuthoringProject } from './project';
 import { occurrencesOf } from './resolve';

@@ -3,7 +3,7 @@
  * (following local `$ref`s), and the keys example documents have there. Completion lists them and
  * hover describes them.
  */
-import type { JsonValue } from '../rego/value';
+import type { JsonValue } from '../rego/value/value';
 import type { SchemaNode } from './project';
 
 /** One key at a path, with what the schema or an example says of it. */

@@ -5,9 +5,9 @@
  * the language server feeds it texts and asks it questions with a file and an offset.
  */
 import type { ClearanceError, Location } from '../errors';
-import type { Module, Rule } from '../rego/ast';
-import { parseModule } from '../rego/parser';
-import type { JsonValue } from '../rego/value';
+import type { Module, Rule } from '../rego/syntax/ast';
+import { parseModule } from '../rego/syntax/parser';
+import type { JsonValue } from '../rego/value/value';
 import { lineStarts } from './text';
 
 /** One clause of a rule, with the span of the name that defines it. */

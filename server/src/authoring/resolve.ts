@@ -6,7 +6,7 @@
  */
 import type { Location } from '../errors';
 import { lookupBuiltin } from '../rego';
-import type { Import, Module, Ref, Rule, Term } from '../rego/ast';
+import type { Import, Module, Ref, Rule, Term } from '../rego/syntax/ast';
 import type { AuthoringProject, ModuleEntry } from './project';
 import { contains, spanOf } from './text';
 import { declaredLocals, walkRule } from './walk';

@@ -6,8 +6,8 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import { type EvalLimits, evaluateQuery, type JsonValue, type Policy, prepareQuery } from '../rego';
-import { explainClause, explainRule } from '../rego/explain';
-import { type CaseTrace, explainTestCases } from '../rego/explain-cases';
+import { explainClause, explainRule } from '../rego/eval/explain';
+import { type CaseTrace, explainTestCases } from '../rego/eval/explain-cases';
 import type { AuthoringProject } from './project';
 
 /** One test rule. */

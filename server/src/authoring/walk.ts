@@ -5,7 +5,7 @@
  */
 
 import type { Location } from '../errors';
-import type { Body, ElseClause, Expr, Module, Rule, Term, With } from '../rego/ast';
+import type { Body, ElseClause, Expr, Module, Rule, Term, With } from '../rego/syntax/ast';
 
 /** Any node the walk visits. */
 export type WalkNode =

@@ -11,7 +11,7 @@ import { readProjectConfig } from '../config/clearance-yaml';
 import { type ClearanceError, formatError } from '../errors';
 import { LINT_RULES, type LintConfig, type LintViolation, lintSource, matchesGlob } from '../lint';
 import { lintWorkspace, WORKSPACE_LINT_RULES } from '../lint/workspace';
-import { parseModule } from '../rego/parser';
+import { parseModule } from '../rego/syntax/parser';
 import { informationUri, readVersion, toArtifactLocation } from './sarif';
 import type { Output } from './scan-command';
 

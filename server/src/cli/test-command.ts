@@ -18,7 +18,7 @@ import {
   prepareQuery,
   stringifyJson,
 } from '../rego';
-import type { RuleSet } from '../rego/ir';
+import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
 import { jsonReport, readCapabilities } from './test-report';

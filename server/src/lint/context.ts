@@ -1,7 +1,7 @@
 /** What every lint rule reads: the file's text and lines, its module, and facts derived once. */
 import { lineStarts, positionOf } from '../authoring/text';
 import type { Position } from '../errors';
-import type { Module } from '../rego/ast';
+import type { Module } from '../rego/syntax/ast';
 
 /** The linted file. */
 export interface LintContext {

@@ -2,7 +2,7 @@
  * The Rego linter: Regal's most useful rules on the engine's AST, pure (no editor imports), one
  * rule per file under rules/<category>/, listed in registry.ts. `lintSource` runs them on a file.
  */
-import { parseModule } from '../rego/parser';
+import { parseModule } from '../rego/syntax/parser';
 import { type LintConfig, levelFor } from './config';
 import { createContext } from './context';
 import { LINT_RULES } from './registry';

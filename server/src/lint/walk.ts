@@ -1,5 +1,5 @@
 /** Generic walks over the Rego AST for lint rules: every expression, every term, every call. */
-import type { Body, Call, Expr, Module, NodeBase, Rule, Term } from '../rego/ast';
+import type { Body, Call, Expr, Module, NodeBase, Rule, Term } from '../rego/syntax/ast';
 
 const TERM_TYPES = new Set([
   'null',

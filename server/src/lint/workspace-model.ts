@@ -4,7 +4,7 @@
  * the rules, so a rule file imports no list that imports it.
  */
 import type { JsonValue } from '../rego';
-import type { Import, Module } from '../rego/ast';
+import type { Import, Module } from '../rego/syntax/ast';
 import { importPath } from './rules/imports/paths';
 import type { Finding, LintRule } from './types';
 

@@ -4,8 +4,8 @@
  * that no package, rule or data file of the workspace defines. `lintWorkspace` runs them.
  */
 import type { JsonValue } from '../rego';
-import type { Module } from '../rego/ast';
-import { parseModule } from '../rego/parser';
+import type { Module } from '../rego/syntax/ast';
+import { parseModule } from '../rego/syntax/parser';
 import { type LintConfig, levelFor } from './config';
 import preferPackageImports from './rules/workspace/prefer-package-imports';
 import unresolvedImport from './rules/workspace/unresolved-import';

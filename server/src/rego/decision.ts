@@ -4,15 +4,15 @@
  * apply. Sound first: a decision is 'defined' only when no value of the unknowns could change it.
  */
 import type { ClearanceError, Location } from '../errors';
-import { formatPath, nodeAt, type Policy } from './compile';
-import { scalarValue } from './compile-terms';
+import { formatPath, nodeAt, type Policy } from './compile/compile';
+import { scalarValue } from './compile/compile-terms';
+import type { ClauseOrigin, CTerm, RuleNode, RuleSet } from './compile/ir';
 import { createEvaluator, type EvalOptions, evalueToJson, toError } from './engine';
-import type { Frame } from './eval';
-import { lookupKey } from './eval-refs';
-import { defaultValue, evalRuleSetValue, runClause, selectClauses } from './eval-rules';
-import type { ClauseOrigin, CTerm, RuleNode, RuleSet } from './ir';
-import { parseQuery } from './parser';
-import { appendRefStep, type EValue, negateConjunction, renderOperand, Unknown } from './partial';
+import type { Frame } from './eval/eval';
+import { lookupKey } from './eval/eval-refs';
+import { defaultValue, evalRuleSetValue, runClause, selectClauses } from './eval/eval-rules';
+import { appendRefStep, type EValue, negateConjunction, renderOperand, Unknown } from './eval/partial';
+import { parseQuery } from './syntax/parser';
 import {
   equalValues,
   formatRegoValue,
@@ -21,7 +21,7 @@ import {
   RegoObject,
   type Value,
   withValueMeter,
-} from './value';
+} from './value/value';
 
 /** A rule clause, for provenance: where it is and how it reads. */
 export interface RuleRef {

@@ -5,16 +5,16 @@
  */
 import type { ClearanceError, Location } from '../errors';
 import type { BuiltinContext } from './builtins/registry';
-import { builtinResolver, type CompileOptions, renameDuplicateTests } from './capabilities';
-import { compileModules, compileQueryBody, type Policy } from './compile';
-import type { CoverageHits } from './coverage';
-import { type EvalStats, Evaluator, type Frame, newContext } from './eval';
-import type { CQuery, CTerm } from './ir';
-import { EvalHalt, type EvalLimits, LimitTracker } from './limits';
-import { type ParseModuleResult, parseModule, parseQuery } from './parser';
-import { type EValue, parseUnknownPrefix, Unknown } from './partial';
-import { checkStrictness } from './strict';
-import { fromJson, type JsonValue, RegoObject, toJson, type Value, withValueMeter } from './value';
+import { builtinResolver, type CompileOptions, renameDuplicateTests } from './compile/capabilities';
+import { compileModules, compileQueryBody, type Policy } from './compile/compile';
+import type { CQuery, CTerm } from './compile/ir';
+import { checkStrictness } from './compile/strict';
+import type { CoverageHits } from './eval/coverage';
+import { type EvalStats, Evaluator, type Frame, newContext } from './eval/eval';
+import { EvalHalt, type EvalLimits, LimitTracker } from './eval/limits';
+import { type EValue, parseUnknownPrefix, Unknown } from './eval/partial';
+import { type ParseModuleResult, parseModule, parseQuery } from './syntax/parser';
+import { fromJson, type JsonValue, RegoObject, toJson, type Value, withValueMeter } from './value/value';
 
 /** Options for one evaluation. */
 export interface EvalOptions {

@@ -5,10 +5,9 @@
 
 export { BUILTINS, lookupBuiltin } from './builtins/index';
 export type { BuiltinDef, BuiltinParam } from './builtins/registry';
-export { type Capabilities, type CompileOptions, parseCapabilities } from './capabilities';
-export { type ClosestClause, findClosestClause } from './closest';
-export { formatPath as formatRulePath, type Policy } from './compile';
-export { type CoverageHits, type CoverageReport, coverageReport } from './coverage';
+export { type Capabilities, type CompileOptions, parseCapabilities } from './compile/capabilities';
+export { formatPath as formatRulePath, type Policy } from './compile/compile';
+export { checkInputSchemas, type SchemaSet } from './compile/schema-check';
 export { type Decision, type DecisionBranch, evaluateDecision, type RuleRef } from './decision';
 export {
   compilePolicy,
@@ -20,8 +19,9 @@ export {
   prepareQuery,
   type QueryResult,
 } from './engine';
-export type { EvalStats } from './eval';
-export { DEFAULT_LIMITS, type EvalLimits } from './limits';
-export { parseModule, parseQuery, parseTerm } from './parser';
-export { checkInputSchemas, type SchemaSet } from './schema-check';
-export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value';
+export { type ClosestClause, findClosestClause } from './eval/closest';
+export { type CoverageHits, type CoverageReport, coverageReport } from './eval/coverage';
+export type { EvalStats } from './eval/eval';
+export { DEFAULT_LIMITS, type EvalLimits } from './eval/limits';
+export { parseModule, parseQuery, parseTerm } from './syntax/parser';
+export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value/value';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILTINS, lookupBuiltin } from '../../../server/src/rego/builtins/index';
-import { DEPRECATED_BUILTINS } from '../../../server/src/rego/strict';
+import { DEPRECATED_BUILTINS } from '../../../server/src/rego/compile/strict';
 
 interface Entry {
   name: string;

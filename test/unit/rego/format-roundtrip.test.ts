@@ -9,9 +9,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import type { Module } from '../../../server/src/rego/ast';
 import { formatSource } from '../../../server/src/rego/format';
-import { parseModule } from '../../../server/src/rego/parser';
+import type { Module } from '../../../server/src/rego/syntax/ast';
+import { parseModule } from '../../../server/src/rego/syntax/parser';
 
 const SHARED = join(__dirname, '../../../../shared');
 

@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import { parseJsonExact } from '../../../server/src/rego/builtins/encoding';
 import { lookupBuiltin } from '../../../server/src/rego/builtins/index';
 import { type BuiltinContext, BuiltinError } from '../../../server/src/rego/builtins/registry';
-import { numberFromBigInt } from '../../../server/src/rego/number';
-import type { Value } from '../../../server/src/rego/value';
+import { numberFromBigInt } from '../../../server/src/rego/value/number';
+import type { Value } from '../../../server/src/rego/value/value';
 
 interface Expected {
   go_version: string;

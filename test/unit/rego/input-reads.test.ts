@@ -1,6 +1,6 @@
 /**
  * The evaluator reads scalars at constant paths straight from the JSON input before converting it
- * (server/src/rego/eval-input.ts). These tests guard that such reads answer as JSON semantics and
+ * (server/src/rego/eval/eval-input.ts). These tests guard that such reads answer as JSON semantics and
  * OPA say (expected values written from the Rego spec), and exactly as the converted input does
  * (every query also evaluated on the input given as Rego values, which takes no shortcut).
  */

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { parseModule, parseQuery, parseTerm } from '../../../server/src/rego/parser';
+import { parseModule, parseQuery, parseTerm } from '../../../server/src/rego/syntax/parser';
 
 const CONFORMANCE = join(__dirname, '../../../../shared/opa-conformance');
 

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseTerm } from '../../../server/src/rego/parser';
-import { BASE_KEYWORDS, FUTURE_KEYWORDS } from '../../../server/src/rego/tokens';
+import { parseTerm } from '../../../server/src/rego/syntax/parser';
+import { BASE_KEYWORDS, FUTURE_KEYWORDS } from '../../../server/src/rego/syntax/tokens';
 import { renderTerm } from './render';
 
 /** A piece of Rego source and its expected rendering. */

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ClearanceError } from '../../../server/src/errors';
-import { parseModule, parseQuery, parseTerm, tokenize } from '../../../server/src/rego/parser';
-import { BASE_KEYWORDS, FUTURE_KEYWORDS, SYMBOLS } from '../../../server/src/rego/tokens';
+import { parseModule, parseQuery, parseTerm, tokenize } from '../../../server/src/rego/syntax/parser';
+import { BASE_KEYWORDS, FUTURE_KEYWORDS, SYMBOLS } from '../../../server/src/rego/syntax/tokens';
 
 /** Per-input time bound; generous because test machines are shared. */
 const TIME_LIMIT_MS = 2000;

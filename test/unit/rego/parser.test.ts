@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { ClearanceError, Span } from '../../../server/src/errors';
-import { parseModule, parseQuery, parseTerm, type Token, tokenize } from '../../../server/src/rego/parser';
+import {
+  parseModule,
+  parseQuery,
+  parseTerm,
+  type Token,
+  tokenize,
+} from '../../../server/src/rego/syntax/parser';
 import { renderExpr, renderTerm, summarizeModule } from './render';
 
 const FIXTURES = join(__dirname, '../../fixtures/rego/parse');

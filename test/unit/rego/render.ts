@@ -3,7 +3,7 @@
  * output: operators in call form (`plus(x, 1)`, `internal.member_2(x, xs)`), wildcards as `$0`,
  * rules prefixed with their kind. Fixture expectations are written in this notation.
  */
-import type { Body, ElseClause, Expr, Module, Rule, Term } from '../../../server/src/rego/ast';
+import type { Body, ElseClause, Expr, Module, Rule, Term } from '../../../server/src/rego/syntax/ast';
 
 const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

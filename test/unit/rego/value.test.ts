@@ -14,7 +14,7 @@ import {
   multiplyNumbers,
   parseNumber,
   subtractNumbers,
-} from '../../../server/src/rego/number';
+} from '../../../server/src/rego/value/number';
 import {
   compareValues,
   equalValues,
@@ -26,7 +26,7 @@ import {
   stringifyJson,
   toJson,
   type Value,
-} from '../../../server/src/rego/value';
+} from '../../../server/src/rego/value/value';
 
 /** Parses a number literal that must be valid. */
 function n(text: string) {

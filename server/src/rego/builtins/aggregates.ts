@@ -1,6 +1,6 @@
 /** Aggregates over collections: count, sum, product, max, min, sort, any, all. */
-import { addNumbers, multiplyNumbers, RegoNumber } from '../number';
-import { compareValues, num, RegoObject, RegoSet, typeNameOf, type Value } from '../value';
+import { addNumbers, multiplyNumbers, RegoNumber } from '../value/number';
+import { compareValues, num, RegoObject, RegoSet, typeNameOf, type Value } from '../value/value';
 import {
   type BuiltinDef,
   collectionArg,

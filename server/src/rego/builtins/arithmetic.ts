@@ -13,8 +13,8 @@ import {
   remainderNumbers,
   roundNumber,
   subtractNumbers,
-} from '../number';
-import { RegoNumber, RegoSet, type Value } from '../value';
+} from '../value/number';
+import { RegoNumber, RegoSet, type Value } from '../value/value';
 import {
   type BuiltinContext,
   type BuiltinDef,

@@ -1,6 +1,6 @@
 /** Array functions: concat, slice, reverse, flatten. */
-import { type RegoNumber, toSafeInteger } from '../number';
-import type { Value } from '../value';
+import { type RegoNumber, toSafeInteger } from '../value/number';
+import type { Value } from '../value/value';
 import { arrayArg, type BuiltinDef, chargeBytes, defineBuiltin, numberArg, param } from './registry';
 
 /** Clamps a slice index the way OPA does. */

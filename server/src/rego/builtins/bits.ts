@@ -1,5 +1,5 @@
 /** Bitwise operations on integers (`bits.and`, `bits.or`, `bits.xor`, `bits.negate`, shifts). */
-import { numberFromBigInt } from '../number';
+import { numberFromBigInt } from '../value/number';
 import { type BuiltinDef, bigIntArg, builtinError, defineBuiltin, param, typeError } from './registry';
 
 /** Declares a binary bitwise builtin. */

@@ -2,7 +2,7 @@
  * Comparison operators (`==`, `!=`, `<`, `<=`, `>`, `>=`): they compare any two values by OPA's
  * total order and structural equality.
  */
-import { compareValues, equalValues } from '../value';
+import { compareValues, equalValues } from '../value/value';
 import { type BuiltinDef, defineBuiltin, param } from './registry';
 
 /** Declares a binary comparison builtin. */

@@ -5,7 +5,7 @@
  * and sets.go do: a cast returns its operand when it already has the type (an array or set for
  * cast_array/cast_set), and raises an operand type error otherwise.
  */
-import { RegoObject, RegoSet, type Value } from '../value';
+import { RegoObject, RegoSet, type Value } from '../value/value';
 import { netBuiltins } from './net';
 import { type BuiltinDef, collectionArg, defineBuiltin, operandTypeError, param, setArg } from './registry';
 

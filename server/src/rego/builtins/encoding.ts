@@ -3,8 +3,8 @@
  * base64, base64url, hex, urlquery, to_number. JSON numbers are read exactly.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { numberFromJs, parseNumber, RegoNumber } from '../number';
-import { formatJsonValue, RegoObject, RegoSet, toJson, type Value } from '../value';
+import { numberFromJs, parseNumber, RegoNumber } from '../value/number';
+import { formatJsonValue, RegoObject, RegoSet, toJson, type Value } from '../value/value';
 import {
   type BuiltinDef,
   builtinError,

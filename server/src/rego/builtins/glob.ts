@@ -7,7 +7,7 @@
  * Pike's simulation), so a match costs O(pattern × subject) whatever the pattern. A backtracking
  * RegExp took minutes for ten stars against forty characters.
  */
-import { RegoSet, type Value } from '../value';
+import { RegoSet, type Value } from '../value/value';
 import { type BuiltinDef, builtinError, defineBuiltin, operandTypeError, param, stringArg } from './registry';
 
 /** One NFA instruction. `any` consumes one code point (not a delimiter when `delims` is set). */

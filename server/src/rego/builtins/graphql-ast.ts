@@ -15,7 +15,7 @@ import {
   type TypeNode,
   type ValueNode,
 } from 'graphql';
-import { num, RegoObject, type Value } from '../value';
+import { num, RegoObject, type Value } from '../value/value';
 /** A JSON-like tree before it becomes a Rego value: gqlparser's field names and values. */
 export type GoJson = string | number | boolean | null | undefined | GoJson[] | { [key: string]: GoJson };
 

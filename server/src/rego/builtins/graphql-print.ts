@@ -3,8 +3,8 @@
  * graphql.parse_schema return it) back to GraphQL source, so the graphql.* builtins can take an
  * AST object wherever they take text, as OPA's do.
  */
-import { RegoNumber } from '../number';
-import { RegoObject, type Value } from '../value';
+import { RegoNumber } from '../value/number';
+import { RegoObject, type Value } from '../value/value';
 
 /** Reads a string field ('' when absent or not a string). */
 function str(o: Value | undefined, key: string): string {

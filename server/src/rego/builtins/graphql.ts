@@ -20,7 +20,7 @@ import {
   validate,
   validateSchema,
 } from 'graphql';
-import { RegoObject, type Value } from '../value';
+import { RegoObject, type Value } from '../value/value';
 import { astValue, EXTENSION_AS_DEFINITION, queryDocumentJson, schemaDocumentJson } from './graphql-ast';
 import { printQueryDocument, printSchemaDocument } from './graphql-print';
 import { type BuiltinDef, builtinError, defineBuiltin, operandTypeError, param } from './registry';

@@ -1,5 +1,5 @@
 /** Graph and version functions: graph.reachable, graph.reachable_paths, semver.is_valid, semver.compare. */
-import { num, type RegoObject, RegoSet, type Value } from '../value';
+import { num, type RegoObject, RegoSet, type Value } from '../value/value';
 import {
   type BuiltinDef,
   builtinError,

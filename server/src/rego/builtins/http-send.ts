@@ -6,7 +6,7 @@
  * bounded by their timeout, the evaluation's deadline and a response size limit.
  */
 import { parse as parseYaml } from 'yaml';
-import { toSafeInteger } from '../number';
+import { toSafeInteger } from '../value/number';
 import {
   fromJson,
   type JsonValue,
@@ -16,7 +16,7 @@ import {
   stringifyJson,
   toJson,
   type Value,
-} from '../value';
+} from '../value/value';
 import { parseJsonExact } from './encoding';
 import {
   type BuiltinContext,

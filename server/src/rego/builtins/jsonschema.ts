@@ -7,7 +7,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import AjvDraft04 from 'ajv-draft-04';
-import { RegoObject, stringifyJson, toJson, type Value } from '../value';
+import { RegoObject, stringifyJson, toJson, type Value } from '../value/value';
 import { type BuiltinDef, builtinError, defineBuiltin, operandTypeError, param } from './registry';
 
 /** The primitive types JSON Schema knows, in gojsonschema's order. */

@@ -14,8 +14,8 @@ import {
   X509Certificate,
 } from 'node:crypto';
 import { HMAC_ALGORITHMS, SHA2_PUBLIC_KEY_ALGORITHMS } from '../../identity/algorithms';
-import { compareNumbers, numberFromBigInt, RegoNumber } from '../number';
-import { formatJsonValue, RegoObject, type Value } from '../value';
+import { compareNumbers, numberFromBigInt, RegoNumber } from '../value/number';
+import { formatJsonValue, RegoObject, type Value } from '../value/value';
 import { parseJsonExact } from './encoding';
 import {
   type BuiltinContext,

@@ -3,8 +3,8 @@
  * clock), opa.runtime, rand.intn, and rego.metadata.chain / rule (answered by the compiler inside
  * rules).
  */
-import { numberFromBigInt } from '../number';
-import { num, RegoObject, type Value } from '../value';
+import { numberFromBigInt } from '../value/number';
+import { num, RegoObject, type Value } from '../value/value';
 import { type BuiltinDef, defineBuiltin, intArg, param, stringArg } from './registry';
 
 /** The miscellaneous builtins. */

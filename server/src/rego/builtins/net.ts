@@ -4,7 +4,7 @@
  * addresses answer themselves; host names go to the system resolver only when network calls are
  * enabled, like http.send).
  */
-import { num, RegoObject, RegoSet, type Value } from '../value';
+import { num, RegoObject, RegoSet, type Value } from '../value/value';
 import { HTTP_SEND_SETTING } from './http-send';
 import {
   type BuiltinContext,

@@ -2,7 +2,7 @@
  * Object functions (object.get, keys, remove, union, union_n, filter, subset), JSON path filters
  * (json.filter, json.remove), `walk`, and membership (`in`).
  */
-import { equalValues, num, RegoObject, RegoSet, typeNameOf, type Value } from '../value';
+import { equalValues, num, RegoObject, RegoSet, typeNameOf, type Value } from '../value/value';
 import {
   arrayArg,
   type BuiltinDef,

@@ -2,8 +2,8 @@
  * json.patch: RFC 6902 JSON Patch (add, remove, replace, move, copy, test) over Rego values,
  * applied without mutation. Any failing operation makes the result undefined, as in OPA.
  */
-import { toSafeInteger } from '../number';
-import { equalValues, RegoNumber, RegoObject, RegoSet, type Value } from '../value';
+import { toSafeInteger } from '../value/number';
+import { equalValues, RegoNumber, RegoObject, RegoSet, type Value } from '../value/value';
 import { arrayArg, type BuiltinDef, defineBuiltin, param } from './registry';
 
 /** Signals a failed operation (caught inside this file only). */

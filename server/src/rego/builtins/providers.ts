@@ -3,7 +3,7 @@
  * computed as OPA's internal/providers/aws signer computes it, so signatures match byte for byte.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { RegoObject, stringifyJson, toJson, type Value } from '../value';
+import { RegoObject, stringifyJson, toJson, type Value } from '../value/value';
 import {
   type BuiltinDef,
   defineBuiltin,

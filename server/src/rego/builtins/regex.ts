@@ -3,7 +3,7 @@
  * find_all_string_submatch_n, replace, template_match. Patterns are cached once compiled.
  */
 import { RE2JS } from 're2js';
-import type { Value } from '../value';
+import type { Value } from '../value/value';
 import {
   type BuiltinDef,
   builtinError,

@@ -3,9 +3,9 @@
  * context an implementation receives, and the helpers implementations use to read operands and
  * report errors with OPA's wording (`operand 1 must be string but got number`).
  */
-import { stepsForBytes } from '../limits';
-import { RegoNumber, toBigInt, toSafeInteger } from '../number';
-import { RegoObject, RegoSet, type TypeName, typeNameOf, type Value } from '../value';
+import { stepsForBytes } from '../eval/limits';
+import { RegoNumber, toBigInt, toSafeInteger } from '../value/number';
+import { RegoObject, RegoSet, type TypeName, typeNameOf, type Value } from '../value/value';
 
 /** One argument or the result of a builtin: a name and a type in OPA's notation (`array[string]`). */
 export interface BuiltinParam {

@@ -4,11 +4,11 @@
  * expressions as `{index, terms}` with operators as refs (`eq`, `assign`, `plus`). Locations and
  * comments are left out. Parse errors are `eval_builtin_error`s quoting the parser's message.
  */
-import type * as ast from '../ast';
-import { parseModule } from '../parser';
-import { SYMBOL_NAMES } from '../parser-state';
-import type { TokenKind } from '../tokens';
-import { fromJson, type JsonValue, type Value } from '../value';
+import type * as ast from '../syntax/ast';
+import { parseModule } from '../syntax/parser';
+import { SYMBOL_NAMES } from '../syntax/parser-state';
+import type { TokenKind } from '../syntax/tokens';
+import { fromJson, type JsonValue, type Value } from '../value/value';
 import { type BuiltinDef, builtinError, defineBuiltin, param, stringArg } from './registry';
 
 /** A term of OPA's JSON AST. */

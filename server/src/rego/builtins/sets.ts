@@ -1,5 +1,5 @@
 /** Set operations: `&`, `|`, intersection and union of sets of sets. */
-import { RegoSet, type Value } from '../value';
+import { RegoSet, type Value } from '../value/value';
 import { type BuiltinDef, defineBuiltin, param, setArg, typeError } from './registry';
 
 /** Reads a set of sets. */

@@ -7,8 +7,8 @@
  * `%!verb(type=value)`, `%!v(MISSING)`, `%!(EXTRA ...)` diagnostics. Checked against Go itself
  * by test/unit/rego/go-oracle.test.ts.
  */
-import { formatNumber, RegoNumber } from '../number';
-import { formatRegoValue, type Value } from '../value';
+import { formatNumber, RegoNumber } from '../value/number';
+import { formatRegoValue, type Value } from '../value/value';
 import { clearFlags, type GoArg, Printer, typeName } from './go-fmt';
 
 export type { GoArg } from './go-fmt';

@@ -3,8 +3,8 @@
  * sprintf, format_int, indexof, substring, strings.*. Indices count Unicode code points, as Go's
  * runes do in OPA.
  */
-import { toBigInt } from '../number';
-import { num, RegoSet, type Value } from '../value';
+import { toBigInt } from '../value/number';
+import { num, RegoSet, type Value } from '../value/value';
 import {
   arrayArg,
   type BuiltinContext,

@@ -6,8 +6,8 @@
  * results are int/float64, missing keys are Go's invalid value. Parsing is in template-parse.ts.
  * Checked against Go itself by test/unit/rego/go-oracle.test.ts.
  */
-import { formatNumber, RegoNumber } from '../number';
-import { compareStrings, RegoObject, RegoSet, type Value } from '../value';
+import { formatNumber, RegoNumber } from '../value/number';
+import { compareStrings, RegoObject, RegoSet, type Value } from '../value/value';
 import {
   type BuiltinDef,
   builtinError,

@@ -3,8 +3,8 @@
  * parse_ns (Go layouts), parse_duration_ns, date, clock, weekday, add_date, diff, format. Times
  * are int64 nanoseconds; a `[ns, "Zone"]` pair selects an IANA time zone.
  */
-import { numberFromBigInt } from '../number';
-import { num, type Value } from '../value';
+import { numberFromBigInt } from '../value/number';
+import { num, type Value } from '../value/value';
 import {
   type BuiltinDef,
   bigIntArg,

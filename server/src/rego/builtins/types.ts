@@ -1,5 +1,5 @@
 /** Type predicates (`is_string`, ...) and `type_name`. */
-import { RegoNumber, RegoObject, RegoSet, typeNameOf, type Value } from '../value';
+import { RegoNumber, RegoObject, RegoSet, typeNameOf, type Value } from '../value/value';
 import { type BuiltinDef, defineBuiltin, param } from './registry';
 
 /** Declares an `is_<type>` predicate: false for other types (OPA's v1 behaviour). */

@@ -1,5 +1,12 @@
 /** Unit parsing: units.parse (SI and binary SI quantities) and units.parse_bytes. */
-import { multiplyNumbers, numberFromBigInt, parseNumber, pow10, RegoNumber, roundToDigits } from '../number';
+import {
+  multiplyNumbers,
+  numberFromBigInt,
+  parseNumber,
+  pow10,
+  RegoNumber,
+  roundToDigits,
+} from '../value/number';
 import { type BuiltinDef, builtinError, defineBuiltin, param, stringArg } from './registry';
 
 const KI = 1024n;

@@ -1,7 +1,7 @@
 /** UUIDs: uuid.rfc4122 (random version 4, stable per key within a query) and uuid.parse. */
 import { randomUUID } from 'node:crypto';
-import { numberFromBigInt } from '../number';
-import { num, RegoObject, type Value } from '../value';
+import { numberFromBigInt } from '../value/number';
+import { num, RegoObject, type Value } from '../value/value';
 import { type BuiltinDef, defineBuiltin, param, stringArg } from './registry';
 
 /** 100-nanosecond intervals between the Gregorian reform (1582-10-15) and the Unix epoch. */

@@ -24,8 +24,8 @@ import {
   SubjectKeyIdentifier,
   type SubjectPublicKeyInfo,
 } from '@peculiar/asn1-x509';
-import { numberFromBigInt } from '../number';
-import { num, RegoObject, type Value } from '../value';
+import { numberFromBigInt } from '../value/number';
+import { num, RegoObject, type Value } from '../value/value';
 import { builtinError } from './registry';
 
 /** One PEM block: its type and DER bytes. */

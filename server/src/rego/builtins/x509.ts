@@ -5,8 +5,8 @@
  * `X509Certificate` against the evaluation's clock.
  */
 import { X509Certificate } from 'node:crypto';
-import { RegoNumber, toBigInt } from '../number';
-import { RegoObject, type Value } from '../value';
+import { RegoNumber, toBigInt } from '../value/number';
+import { RegoObject, type Value } from '../value/value';
 import {
   type BuiltinContext,
   type BuiltinDef,

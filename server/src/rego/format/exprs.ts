@@ -3,7 +3,7 @@
  * infix calls written with their operator, `some`, `every`, `not` and `with` modifiers (on the
  * expression's line, or indented below it as they were written).
  */
-import type { Body, Call, Expr, Term, With } from '../ast';
+import type { Body, Call, Expr, Term, With } from '../syntax/ast';
 import { INFIX, isUnionCall, MEMBER_2, MEMBER_3, operatorName, TermWriter } from './terms';
 import { UnexpectedComment } from './writer';
 

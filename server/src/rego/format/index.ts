@@ -3,7 +3,7 @@
  * does. The CLI (`clearance policy fmt`) and the language server's document formatting share it.
  */
 import type { ClearanceError } from '../../errors';
-import { parseModule } from '../parser';
+import { parseModule } from '../syntax/parser';
 import { type FormatTarget, ModuleWriter } from './module';
 import { toRowComments } from './writer';
 

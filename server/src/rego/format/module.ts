@@ -3,8 +3,8 @@
  * rules in source order, blank lines between rules except adjacent one-liners, comments kept where
  * they were, and the Rego v1 spellings (`if`, `contains`, `:=`) when formatting for v1.
  */
-import type { ElseClause, Import, Module, Rule, RuleHead, Term } from '../ast';
-import { tokenize } from '../lexer';
+import type { ElseClause, Import, Module, Rule, RuleHead, Term } from '../syntax/ast';
+import { tokenize } from '../syntax/lexer';
 import { ExprWriter } from './exprs';
 import { type RowComment, UnexpectedComment } from './writer';
 

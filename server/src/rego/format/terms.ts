@@ -3,8 +3,8 @@
  * their items were on several lines (then one source line per output line, with a trailing
  * comma), infix calls nested in other calls get parentheses, refs use dots where they can.
  */
-import type { Body, Call, Expr, NodeBase, Ref, Term } from '../ast';
-import { BASE_KEYWORDS, FUTURE_KEYWORDS } from '../tokens';
+import type { Body, Call, Expr, NodeBase, Ref, Term } from '../syntax/ast';
+import { BASE_KEYWORDS, FUTURE_KEYWORDS } from '../syntax/tokens';
 import { LineWriter, UnexpectedComment } from './writer';
 
 /** Builtins written as infix operators, by name. */

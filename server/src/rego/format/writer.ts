@@ -3,7 +3,7 @@
  * row, following the layout rules of `opa fmt` (comments above a node are written before it, a
  * comment on the node's row goes to the end of the line being written).
  */
-import type { Comment, NodeBase as Node } from '../ast';
+import type { Comment, NodeBase as Node } from '../syntax/ast';
 
 /** Thrown when a second comment would land at the end of a line that already has one. */
 export class UnexpectedComment extends Error {}

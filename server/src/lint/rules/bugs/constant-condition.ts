@@ -1,5 +1,5 @@
 /** bugs/constant-condition: an expression that is a constant, or compares two constants. */
-import type { Term } from '../../../rego/ast';
+import type { Term } from '../../../rego/syntax/ast';
 import { defineRule } from '../../types';
 import { callName, exprsIn, isScalar } from '../../walk';
 

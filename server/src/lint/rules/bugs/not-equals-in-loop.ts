@@ -1,5 +1,5 @@
 /** bugs/not-equals-in-loop: `!=` against an iteration (`x != arr[_]`). */
-import type { Term } from '../../../rego/ast';
+import type { Term } from '../../../rego/syntax/ast';
 import { defineRule } from '../../types';
 import { callsIn } from '../../walk';
 

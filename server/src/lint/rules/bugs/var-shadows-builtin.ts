@@ -1,6 +1,7 @@
 /** bugs/var-shadows-builtin: a local variable named like a builtin (`count := 1`). */
-import type { Term } from '../../../rego/ast';
+
 import { lookupBuiltin } from '../../../rego/builtins';
+import type { Term } from '../../../rego/syntax/ast';
 import { defineRule, type Finding } from '../../types';
 import { exprsIn, termsIn } from '../../walk';
 

@@ -1,5 +1,5 @@
 /** idiomatic/use-in-operator: `x == arr[_]` where `x in arr` says it. */
-import type { Term } from '../../../rego/ast';
+import type { Term } from '../../../rego/syntax/ast';
 import { defineRule } from '../../types';
 import { callsIn } from '../../walk';
 

@@ -1,5 +1,5 @@
 /** Import helpers shared by the import rules: the path as names and the name an import binds. */
-import type { Import } from '../../../rego/ast';
+import type { Import } from '../../../rego/syntax/ast';
 
 /** The import's path as names (`["data", "lib", "x"]`). */
 export function importPath(imp: Import): string[] {

@@ -1,5 +1,5 @@
 /** style/default-over-else: a final `else := value` with no condition, which a `default` rule says. */
-import type { ElseClause } from '../../../rego/ast';
+import type { ElseClause } from '../../../rego/syntax/ast';
 import { defineRule, type Finding } from '../../types';
 
 export default defineRule({
