@@ -223,7 +223,10 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     const exitCode = (error as { exitCode?: number }).exitCode;
-    return typeof exitCode === 'number' ? (exitCode === 0 ? 0 : 2) : 2;
+    if (typeof exitCode === 'number') return exitCode === 0 ? 0 : 2;
+    // Not one of commander's exits: a failure of ours, said rather than swallowed.
+    output.err(`clearance: internal error: ${redactTokensInText((error as Error)?.message ?? String(error))}\n`);
+    return 2;
   }
   return code;
 }

@@ -6,9 +6,14 @@ import type { FileAccess, FileEntry } from './file-access';
 /** Node's file system as a `FileAccess`. */
 export const nodeFiles: FileAccess = {
   kindOf(path) {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat === undefined) return undefined;
-    return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : undefined;
+    // A name too long, a component that is a file, or a folder we may not read: nothing there for us.
+    try {
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat === undefined) return undefined;
+      return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : undefined;
+    } catch {
+      return undefined;
+    }
   },
   list(dir) {
     try {
