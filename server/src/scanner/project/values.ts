@@ -207,11 +207,21 @@ function findAssignment(
   topLevel = false,
 ): Node | undefined {
   let found: Node | undefined;
-  for (const entry of assignmentsNamed(scope, name, family, text)) {
+  const entries = assignmentsNamed(scope, name, family, text);
+  // Entries are in document order, so by start: the scope's own begin at the first one inside it.
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((entries[middle] as AssignmentEntry).start < scope.startIndex) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < entries.length; i++) {
+    const entry = entries[i] as AssignmentEntry;
+    if (entry.start > scope.endIndex) break;
     const node = entry.node;
     // Only assignments finished before the use: `path, err := addOptions(path, opt)` reads the earlier `path`.
-    if (node.endIndex > before || node.startIndex < scope.startIndex || node.endIndex > scope.endIndex)
-      continue;
+    if (node.endIndex > before || node.endIndex > scope.endIndex) continue;
     if (topLevel) {
       entry.topLevel ??= findScope(node, family === 'js' ? 'typescript' : family) === undefined;
       if (!entry.topLevel) continue;
@@ -225,6 +235,7 @@ function findAssignment(
 /** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */
 interface AssignmentEntry {
   node: Node;
+  start: number;
   topLevel?: boolean;
 }
 
@@ -251,7 +262,7 @@ function assignmentsNamed(
     index = new Map();
     for (const node of scope.tree.rootNode.descendantsOfType(ASSIGNMENT_TYPES[family])) {
       if (node === null) continue;
-      const entry: AssignmentEntry = { node };
+      const entry: AssignmentEntry = { node, start: node.startIndex };
       for (const bound of new Set(boundNames(node, family, text))) {
         const list = index.get(bound) ?? [];
         list.push(entry);
