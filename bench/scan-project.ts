@@ -91,7 +91,7 @@ export async function runBenchmark(args: string[]): Promise<void> {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
-  const calls = Number(option('--calls') ?? 20_000);
+  const calls = Number(option('--calls') ?? 2000);
   const repos = (option('--repos') ?? 'digitalocean/godo,hvac/hvac').split(',');
   await measure('warm-up', generatedProject(10));
   const half = await measure(`generated Go file, ${calls / 2} wrapper calls`, generatedProject(calls / 2));
