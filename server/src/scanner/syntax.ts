@@ -38,9 +38,9 @@ const ANCESTOR_COUNT = 3;
 /**
  * Finds the syntax nodes that are exactly the word `word` (an identifier, property name, ...).
  * The text is searched first and the tree is asked only about the hits, in one forward walk of a
- * tree cursor, which jumps straight into the top-level statement that holds a hit: asking the root for each hit (`descendantForIndex`, `parent`) rescans long child
- * lists every time, which turns quadratic on big files and on the flat ERROR nodes that broken
- * code produces. Occurrences inside strings and comments resolve to string or comment nodes,
+ * tree cursor that jumps straight into the top-level statement holding a hit: asking the root for
+ * each hit (`descendantForIndex`, `parent`) rescans long child lists every time, which turns
+ * quadratic on big files and on the flat ERROR nodes that broken code produces. Occurrences inside strings and comments resolve to string or comment nodes,
  * which callers reject by type.
  */
 export function findWordNodes(root: Node, text: string, word: string): WordNode[] {
