@@ -38,9 +38,9 @@ const ANCESTOR_COUNT = 3;
 /**
  * Finds the syntax nodes that are exactly the word `word` (an identifier, property name, ...).
  * The text is searched first and the tree is asked only about the hits, in one forward walk of a
- * tree cursor: asking the root for each hit (`descendantForIndex`, `parent`) rescans long child
- * lists every time, which turns quadratic on big files and on the flat ERROR nodes that broken
- * code produces. Occurrences inside strings and comments resolve to string or comment nodes,
+ * tree cursor that jumps straight into the top-level statement holding a hit: asking the root for
+ * each hit (`descendantForIndex`, `parent`) rescans long child lists every time, which turns
+ * quadratic on big files and on the flat ERROR nodes that broken code produces. Occurrences inside strings and comments resolve to string or comment nodes,
  * which callers reject by type.
  */
 export function findWordNodes(root: Node, text: string, word: string): WordNode[] {
@@ -50,10 +50,19 @@ export function findWordNodes(root: Node, text: string, word: string): WordNode[
   // the root, and the next hit would scan the root's children from the first one again, which is
   // quadratic in the statements of a file.
   const climber = root.walk();
+  const top = topLevelChildren(root);
+  let current = -1;
   try {
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
       const end = at + word.length;
       if (isIdentifierChar(text, at - 1) || isIdentifierChar(text, end)) continue;
+      // Into the top-level child that holds the hit in one step, not by stepping over the ones before
+      // it: once per word that would be (words x top-level statements) steps.
+      const index = firstEndingAfter(top.ends, at);
+      if (index !== current && index < top.ends.length && (top.starts[index] as number) <= at) {
+        cursor.gotoDescendant(top.descendants[index] as number);
+        current = index;
+      }
       if (!moveCursorTo(cursor, at, end)) continue;
       const node = cursor.currentNode;
       const ancestors: Node[] = [];
@@ -66,6 +75,52 @@ export function findWordNodes(root: Node, text: string, word: string): WordNode[
     climber.delete();
   }
   return found;
+}
+
+/** The start, end and cursor descendant index of each child of a root, in order. */
+interface TopLevelChildren {
+  starts: number[];
+  ends: number[];
+  descendants: number[];
+}
+
+const topLevelByTree = new WeakMap<object, Map<number, TopLevelChildren>>();
+
+// Read once per tree with one walk over the root's children (the same visible children a cursor visits).
+function topLevelChildren(root: Node): TopLevelChildren {
+  let byRoot = topLevelByTree.get(root.tree);
+  if (byRoot === undefined) {
+    byRoot = new Map();
+    topLevelByTree.set(root.tree, byRoot);
+  }
+  let found = byRoot.get(root.id);
+  if (found === undefined) {
+    found = { starts: [], ends: [], descendants: [] };
+    const cursor = root.walk();
+    try {
+      for (let more = cursor.gotoFirstChild(); more; more = cursor.gotoNextSibling()) {
+        found.starts.push(cursor.startIndex);
+        found.ends.push(cursor.endIndex);
+        found.descendants.push(cursor.currentDescendantIndex);
+      }
+    } finally {
+      cursor.delete();
+    }
+    byRoot.set(root.id, found);
+  }
+  return found;
+}
+
+// The index of the first end past `at` (ends are ascending), or the length when none is.
+function firstEndingAfter(ends: readonly number[], at: number): number {
+  let low = 0;
+  let high = ends.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((ends[middle] as number) <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 // Moves the cursor, which sits at or before `start`, to the node spanning exactly [start, end).

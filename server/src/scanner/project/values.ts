@@ -207,14 +207,88 @@ function findAssignment(
   topLevel = false,
 ): Node | undefined {
   let found: Node | undefined;
-  for (const node of scope.descendantsOfType(ASSIGNMENT_TYPES[family])) {
+  const entries = assignmentsNamed(scope, name, family, text);
+  // Entries are in document order, so by start: the scope's own begin at the first one inside it.
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((entries[middle] as AssignmentEntry).start < scope.startIndex) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < entries.length; i++) {
+    const entry = entries[i] as AssignmentEntry;
+    if (entry.start > scope.endIndex) break;
+    const node = entry.node;
     // Only assignments finished before the use: `path, err := addOptions(path, opt)` reads the earlier `path`.
-    if (node === null || node.endIndex > before) continue;
-    if (topLevel && findScope(node, family === 'js' ? 'typescript' : family) !== undefined) continue;
+    if (node.endIndex > before || node.endIndex > scope.endIndex) continue;
+    if (topLevel) {
+      entry.topLevel ??= findScope(node, family === 'js' ? 'typescript' : family) === undefined;
+      if (!entry.topLevel) continue;
+    }
     const value = readAssignedValue(node, name, family, text);
     if (value !== undefined) found = value;
   }
   return found;
+}
+
+/** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */
+interface AssignmentEntry {
+  node: Node;
+  start: number;
+  topLevel?: boolean;
+}
+
+// Every lookup of a name used to walk the whole tree for assignments, so resolving the URLs of a file
+// cost (calls x file size). The assignments of a tree are indexed once by the names they bind, in
+// document order; a scope's assignments are the indexed ones within its range (trees nest, so a node
+// inside a scope's range is inside the scope).
+const assignmentIndexes = new WeakMap<object, Map<string, Map<string, AssignmentEntry[]>>>();
+
+function assignmentsNamed(
+  scope: Node,
+  name: string,
+  family: 'js' | 'python' | 'go',
+  text: string,
+): readonly AssignmentEntry[] {
+  let byRoot = assignmentIndexes.get(scope.tree);
+  if (byRoot === undefined) {
+    byRoot = new Map();
+    assignmentIndexes.set(scope.tree, byRoot);
+  }
+  const key = family;
+  let index = byRoot.get(key);
+  if (index === undefined) {
+    index = new Map();
+    for (const node of scope.tree.rootNode.descendantsOfType(ASSIGNMENT_TYPES[family])) {
+      if (node === null) continue;
+      const entry: AssignmentEntry = { node, start: node.startIndex };
+      for (const bound of new Set(boundNames(node, family, text))) {
+        const list = index.get(bound) ?? [];
+        list.push(entry);
+        index.set(bound, list);
+      }
+    }
+    byRoot.set(key, index);
+  }
+  return index.get(name) ?? [];
+}
+
+// The names an assignment may bind: a superset of those `readAssignedValue` accepts.
+function boundNames(node: Node, family: 'js' | 'python' | 'go', text: string): string[] {
+  if (family === 'js') {
+    const left = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+    return left === null ? [] : [sliceNode(text, left)];
+  }
+  if (family === 'python') {
+    const left = node.childForFieldName('left');
+    return left === null ? [] : [sliceNode(text, left)];
+  }
+  const leftNames =
+    node.type === 'const_spec' || node.type === 'var_spec'
+      ? node.childrenForFieldName('name')
+      : (node.childForFieldName('left')?.namedChildren ?? []);
+  return leftNames.filter((n): n is Node => n !== null).map((n) => sliceNode(text, n));
 }
 
 function readAssignedValue(

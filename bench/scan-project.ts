@@ -1,0 +1,123 @@
+/**
+ * Project scan benchmark: `npm run bench -- scan-project [--calls N] [--repos owner/name,...]`.
+ * Measures the project pass (`scanProject`: every file scanned, wrappers inferred, files naming them
+ * scanned again) against its peer measured in the same run, a plain tree-sitter parse of the same
+ * files, and prints the ratio. Two inputs: a generated Go file of N calls to a wrapper (in a second file)
+ * whose URLs are locals built with `fmt.Sprintf` from module constants (also scanned at N/2, so the time ratio of
+ * the two sizes shows whether the pass is linear: about 2 when it is, 4 when quadratic), and the
+ * recall repositories present under `$CLEARANCE_RECALL_REPOS` (default `/work/.mirror`; see
+ * `bench/recall.ts`). It never fails on speed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { listSourceFiles } from '../server/src/decision/scan';
+import { createScanner } from '../server/src/scanner';
+import { languageForPath } from '../server/src/scanner/languages';
+import { type ProjectFile, scanProject } from '../server/src/scanner/project/scan-project';
+import { loadParser } from '../server/src/scanner/runtime';
+
+const dataDir = join(__dirname, 'recall-data');
+
+/** A Go client in godo's style: one wrapper around `http.NewRequest`, in a file of its own. */
+const GO_WRAPPER = [
+  'package client',
+  '',
+  'import "net/http"',
+  '',
+  'type Client struct{ base string }',
+  '',
+  '// NewRequest builds a request to the API.',
+  'func (c *Client) NewRequest(method, urlStr string) (*http.Request, error) {',
+  '\treturn http.NewRequest(method, urlStr, nil)',
+  '}',
+  '',
+].join('\n');
+
+/** A Go file of `calls` service methods, each calling the wrapper with a path built by `fmt.Sprintf`. */
+function generateGoServices(calls: number): string {
+  const lines = ['package client', '', 'import "fmt"', '', 'type Service struct{ client *Client }', ''];
+  for (let i = 0; i < calls; i++) {
+    lines.push(
+      `const basePath${i} = "/v2/things${i}"`,
+      '',
+      `func (s *Service) Get${i}(id string) (*http.Request, error) {`,
+      `\tpath := fmt.Sprintf("%s/%s", basePath${i}, id)`,
+      '\treturn s.client.NewRequest("GET", path)',
+      '}',
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The generated project: the wrapper and one file of `calls` calls. */
+function generatedProject(calls: number): ProjectFile[] {
+  return [
+    { file: 'client.go', read: () => GO_WRAPPER },
+    { file: 'services.go', read: () => generateGoServices(calls) },
+  ];
+}
+
+async function parseAll(files: readonly ProjectFile[]): Promise<number> {
+  const started = performance.now();
+  for (const { file, read } of files) {
+    const language = languageForPath(file);
+    if (language === undefined) continue;
+    const tree = (await loadParser(language, undefined)).parse(read());
+    tree?.delete();
+  }
+  return performance.now() - started;
+}
+
+async function measure(label: string, files: readonly ProjectFile[]): Promise<number> {
+  const parse = await parseAll(files);
+  const started = performance.now();
+  const results = await scanProject(createScanner({ maxFileBytes: 50_000_000 }), files);
+  const project = performance.now() - started;
+  const calls = [...results.values()].reduce((sum, result) => sum + result.calls.length, 0);
+  console.log(
+    `${label.padEnd(44)} ${String(calls).padStart(6)} calls  project pass ${(project / 1000).toFixed(2)} s  ` +
+      `parse only ${(parse / 1000).toFixed(2)} s  ratio ${(project / parse).toFixed(1)}x`,
+  );
+  return project;
+}
+
+/** Runs the benchmark. */
+export async function runBenchmark(args: string[]): Promise<void> {
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const calls = Number(option('--calls') ?? 2000);
+  const repos = (option('--repos') ?? 'digitalocean/godo,hvac/hvac').split(',');
+  await measure('warm-up', generatedProject(10));
+  const half = await measure(`generated Go file, ${calls / 2} wrapper calls`, generatedProject(calls / 2));
+  const full = await measure(`generated Go file, ${calls} wrapper calls`, generatedProject(calls));
+  console.log(`twice the calls took ${(full / half).toFixed(1)}x the time (2 is linear, 4 quadratic)`);
+
+  const root = process.env.CLEARANCE_RECALL_REPOS ?? '/work/.mirror';
+  for (const repository of repos) {
+    const dataFile = join(dataDir, `${repository.replace('/', '+')}.json`);
+    const gitDir = join(root, repository.replace('/', '+'), 'repo');
+    if (!existsSync(dataFile) || !existsSync(join(gitDir, 'HEAD'))) {
+      console.log(`${repository}: absent (no recall data or no ${gitDir})`);
+      continue;
+    }
+    const { commit } = JSON.parse(readFileSync(dataFile, 'utf8')) as { commit: string };
+    const dir = mkdtempSync(join(tmpdir(), 'clearance-scan-project-'));
+    try {
+      const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', commit], { maxBuffer: 1 << 30 });
+      execFileSync('tar', ['-x', '-C', dir], { input: archive });
+      const files = listSourceFiles(dir).map((file) => ({
+        file: relative(dir, file),
+        read: () => readFileSync(file, 'utf8'),
+      }));
+      await measure(`${repository} (${files.length} files)`, files);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
