@@ -118,7 +118,7 @@ export function registerIdentityMenu(
     items.push({ label: '$(output) Show output', run: () => log.show() });
     items.push(...(await bundleRows(status.bundles, log)));
     const picked = await vscode.window.showQuickPick(items, {
-      title: view ? `Clearance identity: ${view.text}` : 'Clearance identity',
+      title: view ? `Clearance: ${view.text}` : 'Clearance',
       placeHolder: view?.tooltip.split('\n')[0],
     });
     await picked?.run?.();
