@@ -7,6 +7,7 @@ import type { JsonValue } from '../rego';
 import type { Module } from '../rego/syntax/ast';
 import { parseModule } from '../rego/syntax/parser';
 import { type LintConfig, levelFor } from './config';
+import circularImport from './rules/workspace/circular-import';
 import preferPackageImports from './rules/workspace/prefer-package-imports';
 import unresolvedImport from './rules/workspace/unresolved-import';
 import type { LintViolation } from './types';
@@ -20,7 +21,11 @@ export {
 } from './workspace-model';
 
 /** Every workspace rule, listed once: the server, the CLI, the docs and the tests read this list. */
-export const WORKSPACE_LINT_RULES: WorkspaceLintRule[] = [unresolvedImport, preferPackageImports];
+export const WORKSPACE_LINT_RULES: WorkspaceLintRule[] = [
+  unresolvedImport,
+  preferPackageImports,
+  circularImport,
+];
 
 /** Lints the workspace's policy files together; files that do not parse take no part. */
 export function lintWorkspace(
