@@ -225,7 +225,9 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     const exitCode = (error as { exitCode?: number }).exitCode;
     if (typeof exitCode === 'number') return exitCode === 0 ? 0 : 2;
     // Not one of commander's exits: a failure of ours, said rather than swallowed.
-    output.err(`clearance: internal error: ${redactTokensInText((error as Error)?.message ?? String(error))}\n`);
+    output.err(
+      `clearance: internal error: ${redactTokensInText((error as Error)?.message ?? String(error))}\n`,
+    );
     return 2;
   }
   return code;
