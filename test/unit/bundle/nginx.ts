@@ -17,6 +17,11 @@ export interface Nginx {
   dir: string;
   /** The access log's status codes, in order. */
   statuses(): number[];
+  /**
+   * The status codes once the log holds at least `count` (nginx writes a line after it has sent the
+   * response, so a client can read the log before its own request is in it); at most 5 s.
+   */
+  logged(count: number): Promise<number[]>;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -92,6 +97,16 @@ http {
 }
 `,
   );
+  const readStatuses = (): number[] => {
+    let text = '';
+    try {
+      text = readFileSync(join(dir, 'access.log'), 'utf8');
+    } catch {}
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number(/" (\d{3}) /.exec(line)?.[1]));
+  };
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf], { stdio: 'ignore' });
@@ -102,15 +117,15 @@ http {
     origin: `http://127.0.0.1:${port}`,
     www,
     dir,
-    statuses: () => {
-      let text = '';
-      try {
-        text = readFileSync(join(dir, 'access.log'), 'utf8');
-      } catch {}
-      return text
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => Number(/" (\d{3}) /.exec(line)?.[1]));
+    statuses: () => readStatuses(),
+    logged: async (count) => {
+      const deadline = Date.now() + 5000;
+      let seen = readStatuses();
+      while (seen.length < count && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seen = readStatuses();
+      }
+      return seen;
     },
     start,
     stop: async () => {
