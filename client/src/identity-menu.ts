@@ -283,7 +283,11 @@ async function pickClaimsFile(state: EvaluateAsState, file?: unknown): Promise<v
             .map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined })),
           browse,
         ],
-        { title: 'Evaluate as the claims in this file (simulated, kept in this editor only)' },
+        // Opened from the walkthrough too, whose page re-renders and takes focus: stay until chosen.
+        {
+          title: 'Evaluate as the claims in this file (simulated, kept in this editor only)',
+          ignoreFocusOut: true,
+        },
       );
       if (!choice) return;
       uri = choice.uri;

@@ -83,6 +83,8 @@ async function chooseEntrypoint(client: LanguageClient | undefined): Promise<voi
     })),
     {
       title: 'The rule that decides each call (clearance.policy.entrypoint)',
+      // The walkthrough page re-renders as steps complete and takes focus: stay until chosen.
+      ignoreFocusOut: true,
       placeHolder: answer.defined
         ? `In use: ${answer.current}`
         : `${answer.current} is not defined by any rule`,

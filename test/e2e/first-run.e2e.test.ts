@@ -220,6 +220,30 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
         .first()
         .click();
     };
+    /**
+     * Opens a step's picker and picks the row holding `row`. A quick pick closes when the window
+     * loses focus (a toast, the walkthrough page re-rendering): as a person would, it is opened again
+     * from its step when it vanished before the click. Resolves to the row's text.
+     */
+    const pickFromStep = async (title: string, button: string, row: string): Promise<string> => {
+      const item = page
+        .locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: row })
+        .first();
+      for (let attempt = 1; ; attempt++) {
+        await clickStep(title, button);
+        await item.waitFor({ timeout: 15_000 });
+        const text = (await item.textContent().catch(() => '')) ?? '';
+        const clicked = await item
+          .click({ timeout: 5_000 })
+          .then(() => true)
+          .catch((error: unknown) => {
+            if (attempt >= 3) throw error;
+            return false;
+          });
+        if (clicked) return text;
+        await page.keyboard.press('Escape');
+      }
+    };
     // Step 1, "Find policy": the sample's policy opens, and a notice says how many files there are.
     await clickStep('Find or create your policy', 'Find policy');
     await page.locator('.tabs-container .tab.active', { hasText: 'authz.rego' }).waitFor({ timeout: 15_000 });
@@ -227,13 +251,12 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
       .locator('.notification-toast', { hasText: 'found 1 policy file; this is policy/authz.rego' })
       .waitFor({ timeout: 15_000 });
     // Step 2: the entrypoint is chosen among the rules the policy defines; the one in use is marked.
-    await clickStep('Choose the entrypoint', 'Choose the entrypoint');
-    const rule = page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'data.api.authz.allow' })
-      .first();
-    await rule.waitFor({ timeout: 15_000 });
-    assert.match((await rule.textContent()) ?? '', /\(in use\)/);
-    await rule.click();
+    const ruleText = await pickFromStep(
+      'Choose the entrypoint',
+      'Choose the entrypoint',
+      'data.api.authz.allow',
+    );
+    assert.match(ruleText, /\(in use\)/);
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     // Step 3: each identity button asks for what its source needs instead of failing.
     await clickStep('Tell Clearance who you are', 'Sign in');
@@ -246,26 +269,7 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
       .first()
       .waitFor({ timeout: 15_000 });
     await page.keyboard.press('Escape');
-    const claims = page
-      .locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', {
-        hasText: 'alice-developer.json',
-      })
-      .first();
-    // A quick pick closes when the window loses focus (a toast, the walkthrough page re-rendering):
-    // as a person would, open it again from the step when it vanished before the click.
-    for (let attempt = 1; ; attempt++) {
-      await clickStep('Tell Clearance who you are', 'Evaluate as a claims file');
-      await claims.waitFor({ timeout: 15_000 });
-      const clicked = await claims
-        .click({ timeout: 5_000 })
-        .then(() => true)
-        .catch((error: unknown) => {
-          if (attempt >= 3) throw error;
-          return false;
-        });
-      if (clicked) break;
-      await page.keyboard.press('Escape');
-    }
+    await pickFromStep('Tell Clearance who you are', 'Evaluate as a claims file', 'alice-developer.json');
     await statusBarText(page, /alice@example\.com/, 30_000);
     // Step 4, "Hover a call": the first call of the workspace (src/api/admin.ts) with its hover.
     await clickStep('Hover a call', 'Hover a call');
