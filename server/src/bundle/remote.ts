@@ -67,8 +67,15 @@ export async function downloadBundle(request: DownloadRequest): Promise<Download
   const timer = setTimeout(() => controller.abort(), request.timeoutMs);
   try {
     let response: Response;
+    const get = () => fetch(request.url, { headers, redirect: 'manual', signal: controller.signal });
     try {
-      response = await fetch(request.url, { headers, redirect: 'manual', signal: controller.signal });
+      response = await get().catch((error: unknown) => {
+        // A kept-alive connection the server closed between polls (it restarted, or went down) fails
+        // at once; the GET is idempotent, so it is tried once more on a fresh connection, whose
+        // failure then says what is really wrong ("connection refused" rather than "other side closed").
+        if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+        return get();
+      });
     } catch (error) {
       throw new DownloadError(describeNetworkError(error, request.timeoutMs));
     }
