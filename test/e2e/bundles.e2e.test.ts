@@ -68,7 +68,7 @@ async function bundleMenuRow(page: Page, revision: string): Promise<string> {
 /** Hovers the GET call until `until` shows, opens its details, and returns the whole hover. */
 async function getHover(page: Page, workspace: string, until: RegExp): Promise<string> {
   const line = lineOf(join(workspace, 'src/api/orders.ts'), GET_MARKER);
-  await hoverText(page, line, 'fetch', { until });
+  await hoverText(page, line, 'fetch', { until, timeoutMs: 60_000 });
   await page.locator('.monaco-hover:not(.hidden) summary').first().click();
   await page.waitForTimeout(300);
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.

@@ -368,35 +368,71 @@ export interface RenderedToken {
   className: string;
 }
 
+/** The DOM members the in-page line measurements use (the tests compile without the DOM types). */
+interface RenderedSpan {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+}
+
+/** A rendered line as the in-page measurements see it. */
+interface RenderedLineElement {
+  querySelectorAll(selector: string): ArrayLike<RenderedSpan>;
+}
+
 /** Returns the tokens Monaco rendered for a line of the active editor (one span per token). */
 export async function lineTokens(page: Page, lineNumber: number): Promise<RenderedToken[]> {
   const line = await renderedLine(page, lineNumber);
   if (!line) return [];
-  const tokens: RenderedToken[] = [];
-  for (const span of await line.locator(':scope > span > span').all()) {
-    // VS Code renders spaces as non-breaking spaces.
-    const text = ((await span.textContent()) ?? '').replace(/\u00a0/g, ' ');
-    tokens.push({ text, className: (await span.getAttribute('class')) ?? '' });
-  }
-  return tokens;
+  // Read the spans in one step inside the page: Monaco re-renders a line when its tokens change (a
+  // semantic-token pass arrives), and a span counted a moment ago may be gone by the next round trip.
+  return line.evaluate((element) =>
+    Array.from(
+      (element as unknown as RenderedLineElement).querySelectorAll(':scope > span > span'),
+      (span) => ({
+        // VS Code renders spaces as non-breaking spaces.
+        text: (span.textContent ?? '').replace(/\u00a0/g, ' '),
+        className: span.getAttribute('class') ?? '',
+      }),
+    ),
+  );
 }
 
 /** Finds the screen point a little inside the first occurrence of `text` on a rendered line, or null. */
 async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
-  const line = await renderedLine(page, lineNumber);
-  if (!line) return null;
-  // Monaco renders one span per token; the token may hold more than `text`, so measure inside it.
-  const spans = line.locator(':scope > span > span');
-  for (const span of await spans.all()) {
-    // VS Code renders spaces as non-breaking spaces.
-    const content = ((await span.textContent()) ?? '').replace(/\u00a0/g, ' ');
-    const start = content.indexOf(text);
-    const box = await span.boundingBox();
-    if (start < 0 || !box || content.length === 0) continue;
-    const charWidth = box.width / content.length;
-    return { x: box.x + (start + Math.min(text.length / 2, 1.5)) * charWidth, y: box.y + box.height / 2 };
+  // The line may be re-rendered between finding it and measuring it (new tokens, a lens above it):
+  // measure in one step inside the page, and look again for a while when the line moved away.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const line = await renderedLine(page, lineNumber);
+    const point = await line
+      ?.evaluate(
+        (element, wanted) => {
+          // Monaco renders one span per token; the token may hold more than `text`, so measure inside it.
+          // The page runs this function alone: no helper of this file is in scope there.
+          const spans = (element as unknown as RenderedLineElement).querySelectorAll(':scope > span > span');
+          for (const span of Array.from(spans)) {
+            // VS Code renders spaces as non-breaking spaces.
+            const content = (span.textContent ?? '').replace(/\u00a0/g, ' ');
+            const start = content.indexOf(wanted);
+            const box = span.getBoundingClientRect();
+            if (start < 0 || box.width === 0 || content.length === 0) continue;
+            const charWidth = box.width / content.length;
+            return {
+              x: box.x + (start + Math.min(wanted.length / 2, 1.5)) * charWidth,
+              y: box.y + box.height / 2,
+            };
+          }
+          return null;
+        },
+        text,
+        { timeout: 5_000 },
+      )
+      .catch(() => null);
+    if (point) return point;
+    if (Date.now() > deadline) return null;
+    await page.waitForTimeout(250);
   }
-  return null;
 }
 
 /** What hoverText waits for. */
@@ -407,12 +443,35 @@ export interface HoverOptions {
   timeoutMs?: number;
 }
 
-/** Hovers `textOnLine` on a line of the active editor and returns the hover's text once it has settled. */
+/**
+ * Hovers `textOnLine` on a line of the active editor and returns the hover's text once it has settled.
+ * With `until`, hovers again (as a person would) while the answer is not there yet: a hover shows what
+ * the server knew when it was asked, such as "still deciding" while a cold policy loads.
+ */
 export async function hoverText(
   page: Page,
   lineNumber: number,
   textOnLine: string,
   options: HoverOptions = {},
+): Promise<string> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let text = await hoverOnce(page, lineNumber, textOnLine, deadline, options.until);
+  while (options.until && !options.until.test(text) && Date.now() < deadline) {
+    text = await hoverOnce(page, lineNumber, textOnLine, deadline, options.until).catch(() => text);
+  }
+  return text;
+}
+
+/** How long a hover that does not show the wanted text may stay unchanged before it is asked again. */
+const REHOVER_AFTER_MS = 3_000;
+
+/** One hover: moves onto the text, waits for the hover to show and settle, and returns its text. */
+async function hoverOnce(
+  page: Page,
+  lineNumber: number,
+  textOnLine: string,
+  deadline: number,
+  until: RegExp | undefined,
 ): Promise<string> {
   const hover = page.locator('.monaco-hover:not(.hidden)').first();
   await page.keyboard.press('Escape');
@@ -424,22 +483,22 @@ export async function hoverText(
   // Two moves make the editor see the mouse move over the token, not just land on it.
   await page.mouse.move(point.x - 2, point.y);
   await page.mouse.move(point.x, point.y);
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  await hover.waitFor({ state: 'visible', timeout: timeoutMs });
+  await hover.waitFor({ state: 'visible', timeout: Math.max(deadline - Date.now(), 5_000) });
   // Providers answer one after another (TypeScript's says "(loading...)" while its server starts): wait until the
   // wanted text is there, or nothing is loading, and the hover has stopped changing.
   let previous = '';
   let stableSince = Date.now();
-  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, line breaks and all, is what a person reads.
     const current = (await hover.innerText().catch(() => '')).trim();
+    const stableFor = Date.now() - stableSince;
     if (current !== previous) {
       previous = current;
       stableSince = Date.now();
-    } else if (current && Date.now() - stableSince >= 500) {
-      const done = options.until ? options.until.test(current) : !/loading\.\.\./i.test(current);
-      if (done) return current;
+    } else if (current && stableFor >= 500) {
+      if (until ? until.test(current) : !/loading\.\.\./i.test(current)) return current;
+      // The wanted answer did not come to this hover: let the caller ask again.
+      if (until && stableFor >= REHOVER_AFTER_MS) return current;
     }
     await page.waitForTimeout(100);
   }
