@@ -65,10 +65,13 @@ async function bundleMenuRow(page: Page, revision: string): Promise<string> {
   return text;
 }
 
-/** Hovers the GET call until `until` shows, opens its details, and returns the whole hover. */
-async function getHover(page: Page, workspace: string, until: RegExp): Promise<string> {
+/**
+ * Hovers the GET call until `until` shows, opens its details, and returns the whole hover. The first
+ * hover waits for the worker's cold load of the bundle, which took over a minute on a loaded machine.
+ */
+async function getHover(page: Page, workspace: string, until: RegExp, timeoutMs = 60_000): Promise<string> {
   const line = lineOf(join(workspace, 'src/api/orders.ts'), GET_MARKER);
-  await hoverText(page, line, 'fetch', { until, timeoutMs: 60_000 });
+  await hoverText(page, line, 'fetch', { until, timeoutMs });
   await page.locator('.monaco-hover:not(.hidden) summary').first().click();
   await page.waitForTimeout(300);
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
@@ -76,7 +79,7 @@ async function getHover(page: Page, workspace: string, until: RegExp): Promise<s
 }
 
 describe('a bundle that changes while the editor is open (nginx + code-server + Chromium)', {
-  timeout: 300_000,
+  timeout: 420_000,
 }, () => {
   let workspace = '';
   let nginx: Nginx | undefined;
@@ -151,7 +154,7 @@ describe('a bundle that changes while the editor is open (nginx + code-server + 
     assert.match(row, /downloaded \d+ (s|min) ago/);
     await screenshot(page, 'bundles-menu-100');
     await page.keyboard.press('Escape');
-    const hover = await getHover(page, workspace, /Conditional/);
+    const hover = await getHover(page, workspace, /Conditional/, 150_000);
     assert.match(hover, /100 \(sha256:[0-9a-f]{12}\)/);
     // The impact of the next revision is measured against the workspace index: wait until it holds
     // verdicts under revision 100 (the Permissions view lists the report read as conditional).
