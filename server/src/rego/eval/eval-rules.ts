@@ -18,12 +18,19 @@ import { ClauseOutputs, conflict } from './eval-outputs';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import { EvalHalt } from './limits';
 import { anyUnknown, appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
+import { traceClause, traceIndex } from './trace-hooks';
 
 const TRUE_TERM: CTerm = { t: 'val', v: true };
 
 /** Evaluates `data` followed by `path`. */
 export function evalDataRef(ev: Evaluator, path: CTerm[], f: Frame, k: VK): boolean {
-  return walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+  const tr = ev.tracer;
+  if (tr === undefined) return walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+  // A rule's events after its first value follow the caller's continuation, as in OPA.
+  const mark = tr.deferredMark();
+  const stop = walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+  tr.flushDeferred(mark, stop);
+  return stop;
 }
 
 /** Walks the rule tree and base data in step. */
@@ -190,9 +197,15 @@ function nodeValue(
 /** A rule set's whole value (cached per `with` context). */
 export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   const cached = ev.ctx.cache?.get(set);
-  if (cached !== undefined) return cached === null ? undefined : cached;
+  const tr = ev.tracer;
+  if (cached !== undefined) {
+    // OPA looks the rules up (and reports it) before it finds the value cached.
+    if (tr) traceIndex(tr, set, selectClauses(ev, set).length, earlyExit(set));
+    return cached === null ? undefined : cached;
+  }
   enterRule(ev, set);
   let v: EValue | undefined;
+  const scope = tr?.beginRule(earlyExit(set), set.kind === 'complete');
   try {
     switch (set.kind) {
       case 'complete':
@@ -206,6 +219,7 @@ export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefine
         break;
     }
   } finally {
+    if (scope) tr?.endRule(scope);
     leaveRule(ev);
   }
   ruleCache(ev.ctx).set(set, v ?? null);
@@ -240,6 +254,17 @@ function leaveRule(ev: Evaluator): void {
 
 /** The value of `p[key]` for a partial set or object, evaluating only the clauses that can match. */
 function evalRuleSetKey(ev: Evaluator, set: RuleSet, key: Value): EValue | undefined {
+  const tr = ev.tracer;
+  const scope = tr?.beginRule(false, true);
+  try {
+    return evalRuleSetKeyBare(ev, set, key);
+  } finally {
+    if (scope) tr?.endRule(scope);
+  }
+}
+
+/** `evalRuleSetKey` without its trace scope. */
+function evalRuleSetKeyBare(ev: Evaluator, set: RuleSet, key: Value): EValue | undefined {
   return guarded(ev, set, () => {
     if (set.kind === 'set') {
       const r = evalSet(ev, set, key);
@@ -272,6 +297,21 @@ export function runClause(
   info?: ClauseRunInfo,
 ): boolean {
   ev.stats.ruleBodies++;
+  const tr = ev.tracer;
+  if (tr !== undefined) {
+    return traceClause(tr, clause, onSolution, (traced) => runClauseBare(ev, clause, f, traced, info));
+  }
+  return runClauseBare(ev, clause, f, onSolution, info);
+}
+
+/** `runClause` once the trace (if any) is taken care of. */
+function runClauseBare(
+  ev: Evaluator,
+  clause: CRule,
+  f: Frame,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+  info?: ClauseRunInfo,
+): boolean {
   const cover = ev.coverage;
   if (cover) {
     const inner = onSolution;
@@ -392,11 +432,18 @@ function allSameConst(set: RuleSet): boolean {
   return r;
 }
 
+/** OPA's early exit: a complete rule or function whose clauses all give the same constant stops at its first value. */
+function earlyExit(set: RuleSet): boolean {
+  return (set.kind === 'complete' || set.kind === 'function') && allSameConst(set);
+}
+
 /** Evaluates a complete rule: one value, the default, or undefined; conflicting values are an error. */
 function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
   const outputs = new ClauseOutputs(ev, 'complete rules must not produce multiple outputs');
   const sameConst = allSameConst(set);
-  for (const clause of selectClauses(ev, set)) {
+  const clauses = selectClauses(ev, set);
+  if (ev.tracer) traceIndex(ev.tracer, set, clauses.length, sameConst);
+  for (const clause of clauses) {
     const f: Frame = new Array(clause.nslots);
     runClause(ev, clause, f, outputs.collect(f));
     if (sameConst && outputs.isSettled()) break;
@@ -461,7 +508,9 @@ function isPattern(t: CTerm | undefined): t is CTerm {
 function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): EValue {
   const out = new RegoSet();
   let conditional = false;
-  for (const clause of selectClauses(ev, set)) {
+  const clauses = selectClauses(ev, set);
+  if (ev.tracer) traceIndex(ev.tracer, set, clauses.length, false);
+  for (const clause of clauses) {
     const member = clause.member ?? TRUE_TERM;
     const f: Frame = new Array(clause.nslots);
     const mark = ev.residuals.length;
@@ -493,7 +542,9 @@ function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): EValue {
 function evalObject(ev: Evaluator, set: RuleSet, firstKey: Value | undefined): EValue {
   const out = new RegoObject();
   let conditional = false;
-  for (const clause of selectClauses(ev, set)) {
+  const clauses = selectClauses(ev, set);
+  if (ev.tracer) traceIndex(ev.tracer, set, clauses.length, false);
+  for (const clause of clauses) {
     const f: Frame = new Array(clause.nslots);
     const mark = ev.residuals.length;
     const produce: K = () =>
@@ -568,6 +619,9 @@ export function callFunction(
     throw new EvalHalt('eval_type_error', `undefined function data.${path.join('.')}`, loc);
   }
   ev.limits.enter();
+  const tr = ev.tracer;
+  const scope = tr?.beginRule(earlyExit(set), true);
+  if (tr) traceIndex(tr, set, set.clauses.length, earlyExit(set));
   try {
     const outputs = new ClauseOutputs(ev, 'functions must not produce multiple outputs for same inputs');
     for (const clause of set.clauses) {
@@ -580,6 +634,7 @@ export function callFunction(
       () => defaultValue(ev, set),
     );
   } finally {
+    if (scope) tr?.endRule(scope);
     ev.limits.leave();
   }
 }
