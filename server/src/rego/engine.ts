@@ -258,15 +258,28 @@ export function evaluateQueryValues(
   options: EvalOptions,
   values: EvalValues = {},
 ): { results: ValueResult[]; errors: ClearanceError[] } {
+  return runQuery(query, options, values, (results) => results);
+}
+
+/**
+ * Evaluates a prepared query and hands its results to `finish` under the same limits: turning
+ * results into JSON is charged too (a value sharing its members is exponential as JSON).
+ */
+function runQuery<T>(
+  query: PreparedQuery,
+  options: EvalOptions,
+  values: EvalValues,
+  finish: (results: ValueResult[]) => T[],
+): { results: T[]; errors: ClearanceError[] } {
   try {
     const ev = createEvaluator(query.policy, options, values, query.text);
     const q = query.compiled;
     const capture = ev.unknowns ? undefined : planOf(q).capture;
     const results = withValueMeter(
       (n) => ev.limits.charge(n),
-      (): ValueResult[] => {
-        if (ev.tracer) return tracedQuery(ev, ev.tracer, q, capture);
-        if (capture === undefined) return enumerate(ev, q);
+      (): T[] => {
+        if (ev.tracer) return finish(tracedQuery(ev, ev.tracer, q, capture));
+        if (capture === undefined) return finish(enumerate(ev, q));
         // The common decision shape (`data.a.b.allow`): one ground term, so at most one result.
         const found: ValueResult[] = [];
         ev.limits.step();
@@ -274,7 +287,7 @@ export function evaluateQueryValues(
           found.push({ bindings: new Map(), expressions: [v] });
           return false;
         });
-        return found;
+        return finish(found);
       },
     );
     return { results, errors: [] };
@@ -370,17 +383,15 @@ export function evaluateQuery(
   query: PreparedQuery,
   options: EvalOptions,
 ): { results: QueryResult[]; errors: ClearanceError[] } {
-  const { results, errors } = evaluateQueryValues(query, options);
-  return {
-    results: results.map((r) => {
+  return runQuery(query, options, {}, (results) =>
+    results.map((r) => {
       const bindings =
         r.bindings.size === 0
           ? {}
           : Object.fromEntries([...r.bindings].map(([k, v]) => [k, evalueToJson(v)]));
       return { bindings, expressions: r.expressions.map((v) => (v === undefined ? null : evalueToJson(v))) };
     }),
-    errors,
-  };
+  );
 }
 
 /** JSON for an evaluated value; an Unknown renders as its Rego text. */
