@@ -185,9 +185,14 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         Number,
       )
       .addOption(
-        new Option('--explain <mode>', 'print/trace output: of failing tests (fails) or of every test')
-          .choices(['fails', 'notes', 'full'])
-          .default('fails'),
+        new Option(
+          '--explain <mode>',
+          "with -v, the trace printed under FAILURES: fails (the failing expressions), notes (trace() notes), full (every event, as opa test's)",
+        ).choices(['fails', 'notes', 'full']),
+      )
+      .option(
+        '--var-values',
+        "show variable values: in the trace's last column, and under each failing test's failing expression",
       ),
     defaultTestTimeoutMs,
   ).action((paths: string[], flags) => setExit(runPolicyTest(paths, flags, output)));

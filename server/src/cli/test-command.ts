@@ -13,15 +13,19 @@ import {
   type CoverageReport,
   coverageReport,
   evaluateQuery,
+  filterTrace,
   type JsonValue,
   type Policy,
   prepareQuery,
   stringifyJson,
+  type TraceEvent,
+  Tracer,
 } from '../rego';
 import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
 import { jsonReport, readCapabilities } from './test-report';
+import { explainMode, printFailures, type TraceSettings } from './test-trace';
 
 /** The options of `clearance policy test`. */
 export interface TestFlags extends EngineFlags {
@@ -37,8 +41,10 @@ export interface TestFlags extends EngineFlags {
   ignore?: string[];
   /** The paths are bundles: only `data.json` / `data.yaml` files are data (`-b`). */
   bundle?: boolean;
-  /** `fails` (default): print/trace output of tests that did not pass; `notes`, `full`: of every test. */
+  /** The trace `-v` prints for failing tests (`opa test --explain`): `fails` (the default), `notes`, `full`. */
   explain?: string;
+  /** Show variable values in the trace and under the failing expression (`opa test --var-values`). */
+  varValues?: boolean;
   /** Print OPA's JSON coverage report instead of the test results (`--coverage`). */
   coverage?: boolean;
   /** With `coverage`: fail (exit 2) when the coverage percentage is below this. */
@@ -71,6 +77,8 @@ export interface TestResult extends TestCase {
   /** The errors as data (for `--format json`). */
   errorData?: ClearanceError[];
   output: string[];
+  /** The evaluation's trace (filtered by `--explain`), when tests are traced (`-v`, `--var-values`). */
+  trace?: TraceEvent[];
 }
 
 /**
@@ -102,13 +110,12 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     capabilities = read.capabilities;
   } else capabilities = flags.capabilities;
   const json = flags.format === 'json' || flags.coverage === true;
-  const explainAll = flags.explain === 'full' || flags.explain === 'notes';
   const suite = runTestSuite(
     paths,
     { ...flags, ...(capabilities ? { capabilities } : {}) },
     filter,
     (result) => {
-      if (!json) printResult(result, flags.verbose === true || explainAll, printed, output);
+      if (!json) printResult(result, flags.verbose === true, printed, output);
     },
   );
   if (suite.errors.length > 0) {
@@ -133,7 +140,10 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     }
     return 0;
   }
-  if (!json) printSummary(results, flags.verbose === true, output);
+  if (!json) {
+    printFailures(results, flags, output);
+    printSummary(results, flags.verbose === true, output);
+  }
   const bad = results.some(
     (r) =>
       r.outcome === 'FAIL' || r.outcome === 'ERROR' || (r.outcome === 'SKIPPED' && !flags.exitZeroOnSkipped),
@@ -165,8 +175,13 @@ export function runTestSuite(
   const limits = selectLimits(flags, defaultTestTimeoutMs);
   const results: TestResult[] = [];
   const hits: CoverageHits | undefined = flags.coverage ? new Map() : undefined;
+  // As `opa test`: tests are traced with -v or --var-values.
+  const trace: TraceSettings | undefined =
+    flags.verbose === true || flags.varValues === true
+      ? { mode: explainMode(flags), varValues: flags.varValues === true }
+      : undefined;
   for (const test of cases) {
-    for (const result of runTest(loaded.policy, loaded.data, test, limits, hits)) {
+    for (const result of runTest(loaded.policy, loaded.data, test, limits, hits, trace)) {
       results.push(result);
       onResult?.(result);
     }
@@ -206,8 +221,9 @@ function runTest(
   test: TestCase,
   limits: ReturnType<typeof selectLimits>,
   coverage?: CoverageHits,
+  trace?: TraceSettings,
 ): TestResult[] {
-  const base = { ...test, errors: [] as string[], output: [] as string[] };
+  const base: Omit<TestResult, 'outcome' | 'durationNs'> = { ...test, errors: [], output: [] };
   if (test.skip) return [{ ...base, outcome: 'SKIPPED', durationNs: 0n }];
   const started = process.hrtime.bigint();
   const prepared = prepareQuery(policy, test.query);
@@ -223,13 +239,16 @@ function runTest(
     ];
   }
   const output: string[] = [];
+  const tracer = trace ? new Tracer({ varValues: trace.varValues }) : undefined;
   const evaluated = evaluateQuery(prepared.query, {
     ...(data !== undefined ? { data } : {}),
     limits,
     print: (message) => output.push(message),
     ...(coverage ? { coverage } : {}),
+    ...(tracer ? { tracer } : {}),
   });
   const durationNs = process.hrtime.bigint() - started;
+  if (tracer && trace) base.trace = filterTrace(tracer.events, trace.mode);
   if (evaluated.errors.length > 0) {
     const errorData = evaluated.errors;
     return [

@@ -13,6 +13,8 @@ import type { CoverageHits } from './eval/coverage';
 import { type EvalStats, Evaluator, type Frame, newContext } from './eval/eval';
 import { EvalHalt, type EvalLimits, LimitTracker } from './eval/limits';
 import { type EValue, parseUnknownPrefix, Unknown } from './eval/partial';
+import type { Tracer } from './eval/trace';
+import { renderBody, renderTerm } from './eval/trace-render';
 import { type ParseModuleResult, parseModule, parseQuery } from './syntax/parser';
 import { fromJson, type JsonValue, RegoObject, toJson, type Value, withValueMeter } from './value/value';
 
@@ -35,6 +37,8 @@ export interface EvalOptions {
   coverage?: CoverageHits;
   /** Lets `http.send` make network requests (off by default: it raises an error naming the setting). */
   allowHttpSend?: boolean;
+  /** Receives the evaluation's trace events (`--explain`), when given; costs nothing otherwise. */
+  tracer?: Tracer;
 }
 
 /** Rego values given directly (for inputs that JSON cannot hold, such as sets). */
@@ -148,6 +152,7 @@ class EvalBuiltins implements BuiltinContext {
   private memo: Map<string, Value> | undefined;
   private boundCharge: ((n: number) => void) | undefined;
   readonly print: (message: string) => void;
+  readonly note: ((message: string) => void) | undefined;
   readonly allowHttpSend: boolean;
 
   constructor(
@@ -157,6 +162,8 @@ class EvalBuiltins implements BuiltinContext {
   ) {
     this.now = options.nowNs;
     this.print = options.print ?? discard;
+    const tracer = options.tracer;
+    this.note = tracer ? (message) => tracer.emit('Note', 'note', message) : undefined;
     this.allowHttpSend = options.allowHttpSend === true;
   }
 
@@ -220,6 +227,7 @@ export function createEvaluator(
     querySource,
     stats: options.stats,
     coverage: options.coverage,
+    tracer: options.tracer,
   });
 }
 
@@ -250,14 +258,28 @@ export function evaluateQueryValues(
   options: EvalOptions,
   values: EvalValues = {},
 ): { results: ValueResult[]; errors: ClearanceError[] } {
+  return runQuery(query, options, values, (results) => results);
+}
+
+/**
+ * Evaluates a prepared query and hands its results to `finish` under the same limits: turning
+ * results into JSON is charged too (a value sharing its members is exponential as JSON).
+ */
+function runQuery<T>(
+  query: PreparedQuery,
+  options: EvalOptions,
+  values: EvalValues,
+  finish: (results: ValueResult[]) => T[],
+): { results: T[]; errors: ClearanceError[] } {
   try {
     const ev = createEvaluator(query.policy, options, values, query.text);
     const q = query.compiled;
     const capture = ev.unknowns ? undefined : planOf(q).capture;
     const results = withValueMeter(
       (n) => ev.limits.charge(n),
-      (): ValueResult[] => {
-        if (capture === undefined) return enumerate(ev, q);
+      (): T[] => {
+        if (ev.tracer) return finish(tracedQuery(ev, ev.tracer, q, capture));
+        if (capture === undefined) return finish(enumerate(ev, q));
         // The common decision shape (`data.a.b.allow`): one ground term, so at most one result.
         const found: ValueResult[] = [];
         ev.limits.step();
@@ -265,7 +287,7 @@ export function evaluateQueryValues(
           found.push({ bindings: new Map(), expressions: [v] });
           return false;
         });
-        return found;
+        return finish(found);
       },
     );
     return { results, errors: [] };
@@ -275,7 +297,7 @@ export function evaluateQueryValues(
 }
 
 /** Every solution of a query, with its bindings and expression values. */
-function enumerate(ev: Evaluator, q: CQuery): ValueResult[] {
+function enumerate(ev: Evaluator, q: CQuery, onResult?: () => void): ValueResult[] {
   const results: ValueResult[] = [];
   const f: Frame = new Array(q.nslots);
   const exprValues: EValue[] = new Array(q.exprs.length);
@@ -288,6 +310,7 @@ function enumerate(ev: Evaluator, q: CQuery): ValueResult[] {
         if (val !== undefined) bindings.set(v.name, val);
       }
       results.push({ bindings, expressions: [...exprValues] });
+      onResult?.();
       return false;
     }
     return ev.evalExpr(
@@ -301,6 +324,37 @@ function enumerate(ev: Evaluator, q: CQuery): ValueResult[] {
   };
   run(0);
   return results;
+}
+
+/**
+ * A query run under a trace, as OPA's `Run` reports it: Enter the query, then Exit and Redo per
+ * solution. A captured term shows as `term = _`, the expression OPA evaluates for it.
+ */
+function tracedQuery(ev: Evaluator, tr: Tracer, q: CQuery, capture: CTerm | undefined): ValueResult[] {
+  const loc = q.body.exprs[0]?.loc;
+  if (capture === undefined) {
+    const text = renderBody(q.body);
+    tr.emit('Enter', 'body', text, loc);
+    const results = enumerate(ev, q, () => {
+      tr.emit('Exit', 'body', text, loc);
+      tr.emit('Redo', 'body', text, loc);
+    });
+    return results;
+  }
+  const text = `${renderTerm(capture)} = _`;
+  tr.emit('Enter', 'body', text, loc);
+  tr.emit('Eval', 'expr', text, loc);
+  const found: ValueResult[] = [];
+  ev.limits.step();
+  ev.evalTerm(capture, new Array(q.nslots), (v) => {
+    found.push({ bindings: new Map(), expressions: [v] });
+    tr.emit('Exit', 'body', text, loc);
+    tr.emit('Redo', 'body', text, loc);
+    tr.emit('Redo', 'expr', text, loc);
+    return false;
+  });
+  if (found.length === 0) tr.emit('Fail', 'expr', text, loc);
+  return found;
 }
 
 /**
@@ -329,17 +383,15 @@ export function evaluateQuery(
   query: PreparedQuery,
   options: EvalOptions,
 ): { results: QueryResult[]; errors: ClearanceError[] } {
-  const { results, errors } = evaluateQueryValues(query, options);
-  return {
-    results: results.map((r) => {
+  return runQuery(query, options, {}, (results) =>
+    results.map((r) => {
       const bindings =
         r.bindings.size === 0
           ? {}
           : Object.fromEntries([...r.bindings].map(([k, v]) => [k, evalueToJson(v)]));
       return { bindings, expressions: r.expressions.map((v) => (v === undefined ? null : evalueToJson(v))) };
     }),
-    errors,
-  };
+  );
 }
 
 /** JSON for an evaluated value; an Unknown renders as its Rego text. */

@@ -23,5 +23,7 @@ export { type ClosestClause, findClosestClause } from './eval/closest';
 export { type CoverageHits, type CoverageReport, coverageReport } from './eval/coverage';
 export type { EvalStats } from './eval/eval';
 export { DEFAULT_LIMITS, type EvalLimits } from './eval/limits';
+export { type ExplainMode, filterTrace, type TraceEvent, Tracer } from './eval/trace';
+export { type FailureExpr, type PrettyTraceOptions, prettyFailure, prettyTrace } from './eval/trace-format';
 export { parseModule, parseQuery, parseTerm } from './syntax/parser';
 export { formatJsonValue, fromJson, type JsonValue, stringifyJson, toJson, type Value } from './value/value';

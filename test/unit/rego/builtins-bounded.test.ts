@@ -108,6 +108,21 @@ const cases: Case[] = [
     code: 'eval_cancel_error',
   },
   {
+    name: 'a query result sharing its members ends in eval_cancel_error when turned into JSON, not out of memory',
+    module: `package p\n\ns0 := ["abcdefgh"]\n${doubling(60, (p) => `[${p}, ${p}]`)}\nr := s60\n`,
+    code: 'eval_cancel_error',
+  },
+  {
+    name: 'io.jwt.encode_sign of a payload sharing its members ends in eval_cancel_error',
+    module: `package p\n\ns0 := ["abcdefgh"]\n${doubling(60, (p) => `[${p}, ${p}]`)}\nr := io.jwt.encode_sign({"typ": "JWT", "alg": "HS256"}, {"a": s60}, {"kty": "oct", "k": "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ"})\n`,
+    code: 'eval_cancel_error',
+  },
+  {
+    name: 'strings.render_template over variables sharing their members ends in eval_cancel_error',
+    module: `package p\n\ns0 := ["abcdefgh"]\n${doubling(60, (p) => `[${p}, ${p}]`)}\nr := strings.render_template("{{ .a }}", {"a": s60})\n`,
+    code: 'eval_cancel_error',
+  },
+  {
     name: 'sprintf %v of a structure sharing its members ends in eval_cancel_error',
     module: `package p\n\ns0 := ["abcdefgh"]\n${doubling(60, (p) => `[${p}, ${p}]`)}\nr := count(sprintf("%v", [s60]))\n`,
     code: 'eval_cancel_error',

@@ -21,6 +21,7 @@ import {
   type BuiltinContext,
   type BuiltinDef,
   builtinError,
+  chargeSerialised,
   defineBuiltin,
   objectArg,
   param,
@@ -312,11 +313,14 @@ export const jwtBuiltins: BuiltinDef[] = [
       result: param('output', 'string'),
     },
     description: 'Encodes and optionally signs a JSON Web Token.',
-    implementation: (args) =>
-      signRaw(
+    implementation: (args, ctx) => {
+      // Serialised in full: a payload sharing its members is charged by its JSON size first.
+      for (let i = 0; i < 3; i++) chargeSerialised(ctx, objectArg(args, i));
+      return signRaw(
         formatJsonValue(objectArg(args, 0)),
         formatJsonValue(objectArg(args, 1)),
         formatJsonValue(objectArg(args, 2)),
-      ),
+      );
+    },
   }),
 ];

@@ -20,9 +20,12 @@ export const miscBuiltins: BuiltinDef[] = [
     name: 'trace',
     nondeterministic: true,
     signature: { args: [param('note', 'string')], result: param('result', 'boolean') },
-    description: 'Emits `note` as a trace note (sent to the print sink in Clearance).',
+    description:
+      'Emits `note` as a trace note (a Note event of `--explain`; without a trace, sent to the print sink in Clearance).',
     implementation: (args, ctx) => {
-      ctx.print(stringArg(args, 0));
+      const note = stringArg(args, 0);
+      if (ctx.note) ctx.note(note);
+      else ctx.print(note);
       return true;
     },
   }),

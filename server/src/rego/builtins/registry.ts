@@ -20,6 +20,8 @@ export interface BuiltinContext {
   nowNs: bigint;
   /** Receives `print` output. */
   print: (message: string) => void;
+  /** Receives `trace` notes when the evaluation is traced (`--explain`); absent otherwise. */
+  note?: ((message: string) => void) | undefined;
   /** Per-query memo (e.g. `rand.intn` answers must repeat within one query). */
   cache: Map<string, Value>;
   /** Charges `n` steps of work against the evaluation's limits (for builtins that build large results). */

@@ -12,6 +12,7 @@ import {
   type BuiltinDef,
   builtinError,
   chargeBytes,
+  chargeSerialised,
   defineBuiltin,
   objectArg,
   param,
@@ -462,6 +463,11 @@ export const templateBuiltins: BuiltinDef[] = [
       result: param('result', 'string'),
     },
     description: "Renders a Go text/template with the given variables (OPA's strings.render_template).",
-    implementation: (args, ctx) => renderTemplate(stringArg(args, 0), objectArg(args, 1), ctx.charge),
+    implementation: (args, ctx) => {
+      const vars = objectArg(args, 1);
+      // OPA converts the whole object to Go values first: a value sharing its members is charged in full.
+      chargeSerialised(ctx, vars);
+      return renderTemplate(stringArg(args, 0), vars, ctx.charge);
+    },
   }),
 ];

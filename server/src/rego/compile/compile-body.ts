@@ -389,6 +389,7 @@ export class BodyCompiler {
           right: this.compileTerm(call, scope),
           mode: 'evalRight',
           assign: false,
+          outArg: true,
         };
       }
     }

@@ -61,7 +61,15 @@ interface CExprBase {
 export type CExpr = CExprBase &
   (
     | { e: 'term'; term: CTerm }
-    | { e: 'unify'; left: CTerm; right: CTerm; mode: UnifyMode; assign: boolean }
+    | {
+        e: 'unify';
+        left: CTerm;
+        right: CTerm;
+        mode: UnifyMode;
+        assign: boolean;
+        /** Written as a call with its output as the last argument (`plus(x, 1, n)`): traces print it so. */
+        outArg?: boolean;
+      }
     | { e: 'somein'; key?: CTerm; value: CTerm; coll: CTerm }
     | { e: 'every'; key?: CTerm; value: CTerm; coll: CTerm; body: CBody }
     | { e: 'not'; body: CBody; text: string }

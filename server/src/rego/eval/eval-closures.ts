@@ -11,13 +11,14 @@ import type { Evaluator, Frame, K, VK } from './eval';
 import { entriesOf } from './eval-refs';
 import { EvalHalt } from './limits';
 import { type EValue, negateConjunction, renderOperand, Unknown } from './partial';
+import { evalClosureBody } from './trace-hooks';
 
 /** `not`: holds when the body has no solution; a conditional body makes a residual `not`. */
 export function evalNot(ev: Evaluator, e: Extract<CExpr, { e: 'not' }>, f: Frame, k: K): boolean {
   const mark = ev.residuals.length;
   let definite = false;
   const conditional: string[][] = [];
-  ev.evalBody(e.body, 0, f, () => {
+  evalClosureBody(ev, e.body, f, () => {
     if (ev.residuals.length === mark) {
       definite = true;
       return true;
@@ -44,7 +45,7 @@ export function evalEvery(ev: Evaluator, e: Extract<CExpr, { e: 'every' }>, f: F
       let holds = false;
       let definite = false;
       const run = (): boolean =>
-        ev.evalBody(e.body, 0, f, () => {
+        evalClosureBody(ev, e.body, f, () => {
           holds = true;
           if (ev.residuals.length === mark) {
             definite = true;
@@ -179,7 +180,7 @@ function computeComprehension(ev: Evaluator, t: Comprehension, f: Frame): EValue
   const arr: Value[] = [];
   const set = new RegoSet();
   const obj = new RegoObject();
-  ev.evalBody(t.body, 0, f, () => {
+  evalClosureBody(ev, t.body, f, () => {
     const certain = ev.residuals.length === mark;
     if (t.t === 'ocomp') {
       return ev.evalTerm(t.key, f, (key) =>

@@ -14,16 +14,24 @@ import { markCovered } from './coverage';
 import { type DataOverride, type Evaluator, type Frame, type K, ruleCache, type VK } from './eval';
 import { directValue, NOT_DIRECT } from './eval-direct';
 import { COMPOSITE, NOTHING, scalarAtKeys } from './eval-input';
-import { ClauseOutputs, conflict } from './eval-outputs';
+import { ClauseOutputs } from './eval-outputs';
+import { evalObject, evalSet } from './eval-partial-rules';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
 import { EvalHalt } from './limits';
-import { anyUnknown, appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
+import { appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
+import { traceClause, traceIndex } from './trace-hooks';
 
 const TRUE_TERM: CTerm = { t: 'val', v: true };
 
 /** Evaluates `data` followed by `path`. */
 export function evalDataRef(ev: Evaluator, path: CTerm[], f: Frame, k: VK): boolean {
-  return walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+  const tr = ev.tracer;
+  if (tr === undefined) return walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+  // A rule's events after its first value follow the caller's continuation, as in OPA.
+  const mark = tr.deferredMark();
+  const stop = walkData(ev, ev.policy.root, ev.ctx.data, [], path, 0, f, k);
+  tr.flushDeferred(mark, stop);
+  return stop;
 }
 
 /** Walks the rule tree and base data in step. */
@@ -190,9 +198,15 @@ function nodeValue(
 /** A rule set's whole value (cached per `with` context). */
 export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   const cached = ev.ctx.cache?.get(set);
-  if (cached !== undefined) return cached === null ? undefined : cached;
+  const tr = ev.tracer;
+  if (cached !== undefined) {
+    // OPA looks the rules up (and reports it) before it finds the value cached.
+    if (tr) traceIndex(tr, set, selectClauses(ev, set).length, earlyExit(set));
+    return cached === null ? undefined : cached;
+  }
   enterRule(ev, set);
   let v: EValue | undefined;
+  const scope = tr?.beginRule(earlyExit(set), set.kind === 'complete');
   try {
     switch (set.kind) {
       case 'complete':
@@ -206,6 +220,7 @@ export function evalRuleSetValue(ev: Evaluator, set: RuleSet): EValue | undefine
         break;
     }
   } finally {
+    if (scope) tr?.endRule(scope);
     leaveRule(ev);
   }
   ruleCache(ev.ctx).set(set, v ?? null);
@@ -240,6 +255,17 @@ function leaveRule(ev: Evaluator): void {
 
 /** The value of `p[key]` for a partial set or object, evaluating only the clauses that can match. */
 function evalRuleSetKey(ev: Evaluator, set: RuleSet, key: Value): EValue | undefined {
+  const tr = ev.tracer;
+  const scope = tr?.beginRule(false, true);
+  try {
+    return evalRuleSetKeyBare(ev, set, key);
+  } finally {
+    if (scope) tr?.endRule(scope);
+  }
+}
+
+/** `evalRuleSetKey` without its trace scope. */
+function evalRuleSetKeyBare(ev: Evaluator, set: RuleSet, key: Value): EValue | undefined {
   return guarded(ev, set, () => {
     if (set.kind === 'set') {
       const r = evalSet(ev, set, key);
@@ -272,6 +298,21 @@ export function runClause(
   info?: ClauseRunInfo,
 ): boolean {
   ev.stats.ruleBodies++;
+  const tr = ev.tracer;
+  if (tr !== undefined) {
+    return traceClause(tr, clause, onSolution, (traced) => runClauseBare(ev, clause, f, traced, info));
+  }
+  return runClauseBare(ev, clause, f, onSolution, info);
+}
+
+/** `runClause` once the trace (if any) is taken care of. */
+function runClauseBare(
+  ev: Evaluator,
+  clause: CRule,
+  f: Frame,
+  onSolution: (value: CTerm, origin: ClauseOrigin) => boolean,
+  info?: ClauseRunInfo,
+): boolean {
   const cover = ev.coverage;
   if (cover) {
     const inner = onSolution;
@@ -392,11 +433,18 @@ function allSameConst(set: RuleSet): boolean {
   return r;
 }
 
+/** OPA's early exit: a complete rule or function whose clauses all give the same constant stops at its first value. */
+function earlyExit(set: RuleSet): boolean {
+  return (set.kind === 'complete' || set.kind === 'function') && allSameConst(set);
+}
+
 /** Evaluates a complete rule: one value, the default, or undefined; conflicting values are an error. */
 function evalComplete(ev: Evaluator, set: RuleSet): EValue | undefined {
   const outputs = new ClauseOutputs(ev, 'complete rules must not produce multiple outputs');
   const sameConst = allSameConst(set);
-  for (const clause of selectClauses(ev, set)) {
+  const clauses = selectClauses(ev, set);
+  if (ev.tracer) traceIndex(ev.tracer, set, clauses.length, sameConst);
+  for (const clause of clauses) {
     const f: Frame = new Array(clause.nslots);
     runClause(ev, clause, f, outputs.collect(f));
     if (sameConst && outputs.isSettled()) break;
@@ -449,113 +497,6 @@ export function defaultValue(ev: Evaluator, set: RuleSet): EValue | undefined {
   return out;
 }
 
-/** True when a term can be matched before the body runs (a plain pattern). */
-function isPattern(t: CTerm | undefined): t is CTerm {
-  if (!t) return false;
-  if (t.t === 'val' || t.t === 'var') return true;
-  if (t.t === 'array') return t.items.every(isPattern);
-  return false;
-}
-
-/** Evaluates a partial set rule (only members equal to `only` when given). */
-function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): EValue {
-  const out = new RegoSet();
-  let conditional = false;
-  for (const clause of selectClauses(ev, set)) {
-    const member = clause.member ?? TRUE_TERM;
-    const f: Frame = new Array(clause.nslots);
-    const mark = ev.residuals.length;
-    const produce: K = () =>
-      runClause(ev, clause, f, () =>
-        ev.evalTerm(member, f, (m) => {
-          if (ev.residuals.length > mark || m instanceof Unknown) {
-            conditional = true;
-            return false;
-          }
-          if (only !== undefined) {
-            if (!equalValues(m, only)) return false;
-            out.add(m);
-            return true;
-          }
-          out.add(m);
-          return false;
-        }),
-      );
-    if (only !== undefined && isPattern(member)) ev.match(member, only, f, produce);
-    else produce();
-    if (only !== undefined && out.size > 0) break;
-  }
-  if (conditional && !(only !== undefined && out.size > 0)) return new Unknown(formatPath(set.path));
-  return out;
-}
-
-/** Evaluates an object-generating rule set (only the entry for `firstKey` when given). */
-function evalObject(ev: Evaluator, set: RuleSet, firstKey: Value | undefined): EValue {
-  const out = new RegoObject();
-  let conditional = false;
-  for (const clause of selectClauses(ev, set)) {
-    const f: Frame = new Array(clause.nslots);
-    const mark = ev.residuals.length;
-    const produce: K = () =>
-      runClause(ev, clause, f, (vt, origin) =>
-        ev.evalItems(clause.keyPath, f, (keys) =>
-          ev.evalTerm(clause.member ?? vt, f, (leaf) => {
-            if (ev.residuals.length > mark || leaf instanceof Unknown || anyUnknown(keys)) {
-              conditional = true;
-              return false;
-            }
-            if (firstKey !== undefined && !equalValues(keys[0] as Value, firstKey)) return false;
-            insertPath(out, keys as Value[], leaf, clause.member !== undefined, origin);
-            return false;
-          }),
-        ),
-      );
-    const first = clause.keyPath[0];
-    if (firstKey !== undefined && isPattern(first)) ev.match(first, firstKey, f, produce);
-    else produce();
-  }
-  return conditional ? new Unknown(formatPath(set.path)) : out;
-}
-
-/** Inserts a generated entry at a key path, creating objects and sets as needed. */
-function insertPath(
-  obj: RegoObject,
-  keys: Value[],
-  leaf: Value,
-  member: boolean,
-  origin: ClauseOrigin,
-): void {
-  let cur = obj;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const key = keys[i] as Value;
-    const next = cur.get(key);
-    if (next === undefined) {
-      const n = new RegoObject();
-      cur.set(key, n);
-      cur = n;
-    } else if (next instanceof RegoObject) {
-      cur = next;
-    } else {
-      conflict('object keys must be unique', origin);
-    }
-  }
-  const last = keys[keys.length - 1] as Value;
-  if (member) {
-    let s = cur.get(last);
-    if (s === undefined) {
-      s = new RegoSet();
-      cur.set(last, s);
-    }
-    if (!(s instanceof RegoSet)) conflict('object keys must be unique', origin);
-    s.add(leaf);
-    cur.set(last, s);
-    return;
-  }
-  const existing = cur.get(last);
-  if (existing !== undefined && !equalValues(existing, leaf)) conflict('object keys must be unique', origin);
-  cur.set(last, leaf);
-}
-
 /** Calls a user function: every clause whose arguments match; differing outputs are a conflict. */
 export function callFunction(
   ev: Evaluator,
@@ -568,6 +509,9 @@ export function callFunction(
     throw new EvalHalt('eval_type_error', `undefined function data.${path.join('.')}`, loc);
   }
   ev.limits.enter();
+  const tr = ev.tracer;
+  const scope = tr?.beginRule(earlyExit(set), true);
+  if (tr) traceIndex(tr, set, set.clauses.length, earlyExit(set));
   try {
     const outputs = new ClauseOutputs(ev, 'functions must not produce multiple outputs for same inputs');
     for (const clause of set.clauses) {
@@ -580,6 +524,7 @@ export function callFunction(
       () => defaultValue(ev, set),
     );
   } finally {
+    if (scope) tr?.endRule(scope);
     ev.limits.leave();
   }
 }

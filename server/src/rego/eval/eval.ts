@@ -33,6 +33,8 @@ import { setPath, walkInput, walkValue } from './eval-refs';
 import { callFunction, evalDataRef } from './eval-rules';
 import { EvalHalt, type LimitTracker } from './limits';
 import { anyUnknown, type EValue, renderCall, renderOperand, Unknown } from './partial';
+import type { Tracer } from './trace';
+import { traceExpr } from './trace-hooks';
 
 /** A clause's variable slots. */
 export type Frame = Array<EValue | undefined>;
@@ -100,6 +102,8 @@ export interface EvaluatorSetup {
   stats?: EvalStats | undefined;
   /** Lines covered so far (`opa test --coverage`), when coverage is wanted. */
   coverage?: CoverageHits | undefined;
+  /** Receives trace events (`--explain`), when a trace is wanted. */
+  tracer?: Tracer | undefined;
 }
 
 /** Evaluates compiled bodies against one input and data document. */
@@ -119,6 +123,8 @@ export class Evaluator {
   readonly stats: EvalStats;
   /** Lines covered, when the caller measures coverage. */
   readonly coverage: CoverageHits | undefined;
+  /** Trace events go here, when the caller asked for a trace. */
+  readonly tracer: Tracer | undefined;
   /**
    * Comprehension results per `with` context (every `with` makes a new context), then per
    * comprehension and the values of the variables it captures; made on the first comprehension.
@@ -136,6 +142,7 @@ export class Evaluator {
     this.querySource = setup.querySource;
     this.stats = setup.stats ?? uncounted;
     this.coverage = setup.coverage;
+    this.tracer = setup.tracer;
   }
 
   private freshCount = 0;
@@ -179,12 +186,13 @@ export class Evaluator {
   evalExpr(e: CExpr, f: Frame, k: K, record?: (v: EValue) => void): boolean {
     this.limits.step();
     if (this.coverage) markCovered(this.coverage, e.loc);
+    if (this.tracer !== undefined) return traceExpr(this, this.tracer, e, f, k, record);
     if (e.withs) return this.evalWith(e, e.withs, f, k, record);
     return this.evalExprCore(e, f, k, record);
   }
 
   /** Evaluates an expression without its `with` modifiers. */
-  private evalExprCore(e: CExpr, f: Frame, k: K, record?: (v: EValue) => void): boolean {
+  evalExprCore(e: CExpr, f: Frame, k: K, record?: (v: EValue) => void): boolean {
     switch (e.e) {
       case 'nop':
         return k();
@@ -211,7 +219,12 @@ export class Evaluator {
   }
 
   /** Evaluates an expression under `with` replacements, restoring them for the continuation. */
-  private evalWith(e: CExpr, withs: CWith[], f: Frame, k: K, record?: (v: EValue) => void): boolean {
+  evalWith(e: CExpr, withs: CWith[], f: Frame, k: K, record?: (v: EValue) => void): boolean {
+    return this.underWiths(withs, f, k, (next) => this.evalExprCore(e, f, next, record));
+  }
+
+  /** Runs `run` with the `with` replacements in place; the continuation it is given runs without them. */
+  underWiths(withs: CWith[], f: Frame, k: K, run: (next: K) => boolean): boolean {
     const valueTerms = withs.map((w) => (w.fnValue ? ({ t: 'val', v: null } as CTerm) : w.value));
     return this.evalItems(valueTerms, f, (values) => {
       const saved = this.ctx;
@@ -234,19 +247,14 @@ export class Evaluator {
       };
       this.ctx = next;
       try {
-        return this.evalExprCore(
-          e,
-          f,
-          () => {
-            this.ctx = saved;
-            try {
-              return k();
-            } finally {
-              this.ctx = next;
-            }
-          },
-          record,
-        );
+        return run(() => {
+          this.ctx = saved;
+          try {
+            return k();
+          } finally {
+            this.ctx = next;
+          }
+        });
       } finally {
         this.ctx = saved;
       }
@@ -499,8 +507,13 @@ export class Evaluator {
       return k(renderCall(t.name, infix, args));
     }
     if (target.k === 'func') {
+      const tr = this.tracer;
+      const mark = tr === undefined ? 0 : tr.deferredMark();
       const result = callFunction(this, target.path, args as Value[], t.loc);
-      return result === undefined ? false : k(result);
+      const stop = result === undefined ? false : k(result);
+      // The function's events after its first value follow the caller's continuation, as in OPA.
+      tr?.flushDeferred(mark, stop);
+      return stop;
     }
     const def = target.def;
     let result: Value | undefined;

@@ -8,7 +8,7 @@
 import type { Position } from '../../errors';
 import type { Body, Expr, Term, Var, With } from './ast';
 import { TermParser } from './parser-terms';
-import type { TokenKind } from './tokens';
+import { LOGICAL_KEYWORDS_UNSUPPORTED, type TokenKind } from './tokens';
 
 /** The expression layer of the parser. */
 export class ExprParser extends TermParser {
@@ -35,6 +35,11 @@ export class ExprParser extends TermParser {
       }
       if (this.isAt(end)) break;
       if (!this.tok.newlineBefore) {
+        if (this.tok.kind === 'ident' && (this.tok.text === 'and' || this.tok.text === 'or')) {
+          // `a or b` / `a and b`: OPA 1.20's logical keywords, not a stray name.
+          this.reportAt(this.locateToken(this.tok), LOGICAL_KEYWORDS_UNSUPPORTED);
+          return undefined;
+        }
         this.reportUnexpected(`expected \\n or ; or ${end}`);
         return undefined;
       }

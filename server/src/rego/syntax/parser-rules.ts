@@ -8,13 +8,22 @@ import type { Position } from '../../errors';
 import { describeTermKind, formatRef, isGround } from '../compile/term-facts';
 import type { Body, ElseClause, Import, Ref, Rule, RuleHead, RuleKind, Term } from './ast';
 import { ExprParser } from './parser-exprs';
-import { FUTURE_KEYWORDS, makeKeywordSet, type Token, type TokenKind } from './tokens';
+import {
+  FUTURE_KEYWORDS,
+  LOGICAL_KEYWORDS_UNSUPPORTED,
+  makeKeywordSet,
+  type Token,
+  type TokenKind,
+} from './tokens';
 
 /** The package statement as the module keeps it. */
 export interface PackageStatement {
   path: string[];
   location: Rule['location'];
 }
+
+/** OPA 1.20's `and` / `or` keywords, which this engine does not implement yet. */
+const LOGICAL_KEYWORDS = ['and', 'or'];
 
 /** Words `import future.keywords.<x>` accepts. */
 const IMPORTABLE_KEYWORDS = ['contains', 'every', 'if', 'in', 'not'];
@@ -157,6 +166,10 @@ export class RuleParser extends ExprParser {
     if (keyword === undefined) {
       this.enableKeywords(FUTURE_KEYWORDS);
       return imp;
+    }
+    if (LOGICAL_KEYWORDS.includes(keyword)) {
+      this.reportAt(imp.path.location, LOGICAL_KEYWORDS_UNSUPPORTED);
+      return undefined;
     }
     if (!IMPORTABLE_KEYWORDS.includes(keyword)) {
       this.reportAt(

@@ -408,6 +408,8 @@ export function fromJson(j: JsonValue | undefined): Value {
 /** Converts a Rego value to JSON: sets become sorted arrays, non-string keys their JSON text. */
 export function toJson(v: Value): JsonValue {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+  // Charged per node: a value whose members share structure is exponential in JSON, not in memory.
+  tick(1);
   if (v instanceof RegoNumber) {
     if (isExactJs(v)) return toJsNumber(v);
     const big = toBigInt(v);
@@ -424,6 +426,7 @@ export function toJson(v: Value): JsonValue {
 export function formatJsonValue(v: Value): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  tick(typeof v === 'string' ? 1 + (v.length >> 3) : 1);
   if (typeof v === 'string') return JSON.stringify(v);
   if (v instanceof RegoNumber) return formatNumber(v);
   if (Array.isArray(v)) return `[${v.map(formatJsonValue).join(',')}]`;
@@ -450,6 +453,7 @@ export function stringifyJson(j: JsonValue, indent?: number): string {
 export function formatRegoValue(v: Value): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  tick(typeof v === 'string' ? 1 + (v.length >> 3) : 1);
   if (typeof v === 'string') return JSON.stringify(v);
   if (v instanceof RegoNumber) return formatNumber(v);
   if (Array.isArray(v)) return `[${v.map(formatRegoValue).join(', ')}]`;
