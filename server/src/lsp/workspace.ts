@@ -301,7 +301,7 @@ export class ClearanceWorkspace {
       facts,
       () => readPolicy(this.root, request.paths, openTexts, options),
       (read) => {
-        // Only running tests or evaluating a rule here asks for this: an edit never does.
+        // Only a rule hover's value asks for this: edits, test runs and evaluations never do.
         const started = Date.now();
         const loaded = compileRead(read, options);
         this.log(`${POLICY_COMPILED_HERE} (${loaded.regoFiles.length} files, ${Date.now() - started} ms)`);

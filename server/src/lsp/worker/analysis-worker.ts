@@ -5,6 +5,8 @@
  * policy broken mid-edit never decides.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { evaluateRule } from '../../authoring/evaluate';
+import { runTests } from '../../authoring/tests';
 import { activateBundles } from '../../bundle/activate';
 import { decideOtherActions } from '../../decision/other-actions';
 import { type DecisionContext, decideOne, decideText } from '../../decision/scan';
@@ -104,6 +106,22 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'otherActions':
       load(request.load);
       return decideOtherActions(lastWhole as LoadedPolicy, request.entrypoint, request.input, request.limits);
+    // Tests and evaluation run with the policy as it is now (the main thread runs none while it has errors).
+    case 'runTests': {
+      const policy = load(request.load);
+      return runTests(policy.policy, policy.data, request.tests, request.limits);
+    }
+    case 'evaluate': {
+      const policy = load(request.load);
+      return evaluateRule(
+        policy.policy,
+        policy.data,
+        request.query,
+        request.input,
+        request.limits,
+        request.explain,
+      );
+    }
   }
 }
 
