@@ -37,6 +37,7 @@ import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from './au
 import { createBundleController } from './bundle-controller';
 import { ClientSettings, clientFeaturesOf, minimalClientFeatures } from './client-features';
 import { toDiagnostic, toPath, toRange, toUri } from './convert';
+import { Debouncer } from './debounce';
 import { EditorAudit } from './editor-audit';
 import {
   type EditorContext,
@@ -391,10 +392,16 @@ documents.onDidChangeContent(async ({ document }) => {
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(false), 150);
   } else {
-    void indexer?.updateDocument(path, document.getText());
-    await publishCodeDiagnostics(document.uri);
+    indexer?.updateDocument(path, document.getText());
+    codeEdits.schedule(document.uri, undefined);
   }
 });
+
+/**
+ * An edited code document is re-decided after a short pause: deciding (and auditing) each
+ * keystroke of a burst kept the main thread busy, and hovers waited behind the queued edits.
+ */
+const codeEdits = new Debouncer<undefined>(40, (uri) => void publishCodeDiagnostics(uri));
 
 /** Reloads the policy (walking the workspace for policy files again when `rescan`) and republishes. */
 async function reloadPolicyAndRepublish(rescan = true): Promise<void> {
@@ -415,6 +422,7 @@ documents.onDidClose(({ document }) => {
   if (!ws || !path) return;
   ws.documents.delete(path);
   ws.decided.delete(path);
+  codeEdits.cancel(document.uri);
   void indexer?.closeDocument(path);
   // Closing `.clearance.yaml` without saving leaves the file on disk in force.
   if (path === ws.projectConfigPath) void reloadProjectConfig();
