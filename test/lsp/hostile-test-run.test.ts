@@ -1,6 +1,7 @@
 /**
- * The hostile-repository suite for running a policy from the editor: a repository whose policy test
- * never finishes (a loop of 10^8 iterations under generous user limits), run from the Test
+ * The hostile-repository suite for running a policy from the editor: a repository whose policy tests
+ * never finish (a loop of 10^8 iterations under generous user limits) or fill memory in one step (a
+ * string doubled 28 times: in a worker thread, that aborted the whole server), run from the Test
  * Explorer's request and evaluated from the Evaluate lens'.
  * Asserted: each run ends with an error within the analysis deadline plus a margin, a hover on
  * another file is answered with its verdict while the run goes on, the server survives, a good test
@@ -28,7 +29,7 @@ const shop = join(__dirname, '..', '..', 'examples', 'shop');
 const DEADLINE_MS = 3000;
 const MARGIN_MS = 10_000;
 
-/** A test that only the worker's deadline can stop, and one that passes. */
+/** Tests that only the worker's deadline or its memory cap can stop, and one that passes. */
 const HOSTILE_TESTS = `package api.bomb_test
 
 r := numbers.range(1, 10000)
@@ -41,13 +42,18 @@ test_loop if {
   }
 }
 
+s0 := "abcdefgh"
+${Array.from({ length: 28 }, (_, i) => `s${i + 1} := concat("", [s${i}, s${i}])`).join('\n')}
+
+test_doubling if count(s28) > 0
+
 test_fine if 1 + 1 == 2
 `;
 
 /** The user's limits: generous enough that only the analysis deadline stops the loop. */
 const longEvaluation = { evaluation: { timeoutMs: 30_000, maxSteps: 100_000_000 } };
 
-describe('hostile repository: a policy test that never finishes, run from the editor', () => {
+describe('hostile repository: policy tests that never finish or fill memory, run from the editor', () => {
   let root: string;
   let server: TestServer;
   const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
@@ -114,7 +120,15 @@ describe('hostile repository: a policy test that never finishes, run from the ed
     assert.equal(server.process.exitCode, null);
   });
 
-  it('runs a good test afterwards, in the replacement worker', async () => {
+  it('ends a test that fills memory with an error, survives, and runs a good test afterwards', async () => {
+    const { result, ms } = await runOne('data.api.bomb_test.test_doubling');
+    assert.ok(ms < DEADLINE_MS + MARGIN_MS, `the run took ${ms} ms`);
+    assert.equal(result.outcome, 'errored', JSON.stringify(result));
+    // Whichever stops it first: the memory cap, or the deadline (a busy machine doubles slowly).
+    assert.match(
+      result.message ?? '',
+      /eval_cancel_error: running the test (ran out of its 256 MB memory limit|took longer than 3 s)/,
+    );
     const fine = await runOne('data.api.bomb_test.test_fine');
     assert.equal(fine.result.outcome, 'passed', JSON.stringify(fine.result));
     assert.equal(server.process.exitCode, null);
