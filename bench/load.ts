@@ -4,7 +4,7 @@
  * measures hover latency p50/p99 on an open file, answered while the server is under load: during a
  * burst of rapid edits to another open file, during a full rescan, and while a file with 100,000
  * calls is open; then the time until the edited file's final diagnostics, and the server's RSS
- * before and after (the workers' heaps count: they are threads of the process). The peer is the
+ * before and after (its worker processes' included). The peer is the
  * same hover on the idle server, measured in the same run. It never fails on speed.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -20,9 +20,21 @@ import {
 } from '../test/lsp/lsp-client';
 import { generateWorkspace, percentile } from './workspace';
 
+/** The resident memory of `pid` and its child processes (the analysis workers), in MB. */
 function readRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  const own = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // No such file (not Linux, or the process is gone): its own memory is the figure.
+  }
+  return own + children.reduce((sum, child) => sum + readRssMb(child), 0);
 }
 
 /** Hovers until `keepGoing` says stop (at least `min` times); returns latencies, and how many came back empty. */

@@ -70,7 +70,9 @@ export async function startServer(
   initializationOptions?: Record<string, unknown>,
 ): Promise<TestServer> {
   const home = mkdtempSync(join(tmpdir(), 'clearance-home-'));
-  const child = spawn(process.execPath, [serverModule, '--stdio'], {
+  // Node options for the server alone, e.g. `--cpu-prof` to profile it under a benchmark (NODE_OPTIONS refuses it).
+  const nodeArgs = process.env.CLEARANCE_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, serverModule, '--stdio'], {
     stdio: 'pipe',
     env: { ...process.env, HOME: home, USERPROFILE: home },
   });
@@ -94,6 +96,9 @@ export async function startServer(
       } catch {
         // The server may already be gone; killing it below is enough.
       }
+      // A profiling server writes its profile as it exits: give it the time.
+      if (nodeArgs.length > 0 && child.exitCode === null)
+        await Promise.race([new Promise((resolve) => child.once('exit', resolve)), delay(10_000)]);
       connection.dispose();
       child.kill();
       rmSync(home, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * Editing a policy with the analysis worker: the worker compiles the policy once and decides with
- * it; the main thread takes the facts it sends back and never compiles the rules again on the path
- * of an edit, only when a request needs them (running tests).
+ * it; the main thread takes the facts it sends back and never compiles the rules, neither on the
+ * path of an edit nor to run tests or evaluate a rule (both run in the worker).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import type { EvaluateResponse, RunTestsResponse } from '../../server/src/lsp/authoring-protocol';
 import { POLICY_COMPILED_HERE } from '../../server/src/lsp/workspace';
 import {
   changeDocument,
@@ -24,12 +25,27 @@ import {
 const example = join(__dirname, '..', '..', 'examples', 'shop');
 const settings = { ...shopIdentitySettings, diagnostics: { conditionalSeverity: 'none' } };
 
+/** Tests of the shop's policy: by its rules, an admin may delete and a developer may not. */
+const SHOP_TESTS = `package api.authz_test
+
+import data.api.authz
+
+test_admin_deletes if {
+	authz.allow with input as {"user": {"role": "admin"}, "action": "delete"}
+}
+
+test_developer_deletes if {
+	authz.allow with input as {"user": {"role": "developer"}, "action": "delete"}
+}
+`;
+
 describe('editing a policy while code is open', () => {
   let server: TestServer;
   let root: string;
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'clearance-policy-edits-'));
     cpSync(example, root, { recursive: true });
+    writeFileSync(join(root, 'policy', 'authz_test.rego'), SHOP_TESTS);
     await mintDemoIdentity({
       outDir: join(root, 'identity'),
       ttlSeconds: 900,
@@ -89,9 +105,45 @@ describe('editing a policy while code is open', () => {
     assert.equal(compiledHere(), 0, 'an edit must not compile the policy on the main thread');
   });
 
-  it('compiles the rules on the main thread only for a request that needs them (running tests)', async () => {
-    await server.connection.sendRequest('clearance/rego/runTests', {});
-    await waitFor('the main-thread compile to be logged', () => (compiledHere() > 0 ? true : undefined));
+  it('runs tests and evaluates rules in the worker, never compiling the policy on the main thread', async () => {
+    const run = (await server.connection.sendRequest('clearance/rego/runTests', {
+      packages: ['api.authz_test'],
+    })) as RunTestsResponse;
+    const byName = Object.fromEntries(run.results.map((r) => [r.id.split('.').pop(), r]));
+    assert.equal(byName.test_admin_deletes?.outcome, 'passed', JSON.stringify(run));
+    // The edit above allows every delete: the developer's test now holds as well.
+    assert.equal(byName.test_developer_deletes?.outcome, 'passed', JSON.stringify(run));
+    const evaluated = (await server.connection.sendRequest('clearance/rego/evaluate', {
+      query: 'data.api.authz.allow',
+      input: { user: { role: 'developer' }, action: 'read' },
+      explain: true,
+    })) as EvaluateResponse;
+    assert.equal(evaluated.defined, true);
+    assert.equal(evaluated.value, false);
+    assert.deepEqual(evaluated.errors, []);
+    assert.ok((evaluated.trace ?? []).length > 0, 'Explain gives each clause its trace');
+    assert.equal(compiledHere(), 0, 'a test run or an evaluation compiled the policy on the main thread');
+  });
+
+  it('reports where a test failed, with its values, after the policy is edited back', async () => {
+    const policyPath = join(root, 'policy/authz.rego');
+    const policyUri = pathToFileURL(policyPath).href;
+    await changeDocument(server, policyUri, 4, readFileSync(policyPath, 'utf8'));
+    // The reload waits for a typing pause: run until the test sees the policy as edited back.
+    let run: RunTestsResponse | undefined;
+    for (const started = Date.now(); Date.now() - started < 30_000; ) {
+      run = (await server.connection.sendRequest('clearance/rego/runTests', {
+        ids: ['data.api.authz_test.test_developer_deletes'],
+      })) as RunTestsResponse;
+      if (run.results[0]?.outcome === 'failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const failed = run?.results[0];
+    assert.equal(failed?.outcome, 'failed', JSON.stringify(run));
+    assert.match(failed?.message ?? '', /failed at `authz\.allow/);
+    assert.match(failed?.location?.uri ?? '', /authz_test\.rego$/);
+    assert.equal(failed?.location?.range.start.line, 9);
+    assert.equal(compiledHere(), 0, 'a test run compiled the policy on the main thread');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import * as authoring from '../authoring';
 import { formatError } from '../errors';
 import { redactTokensInText } from '../identity';
+import type { LoadedPolicy } from '../policy/load';
 import type { JsonValue } from '../rego';
 import { callInputAt, listCallSites } from './authoring-calls';
 import { type AuthoringState, hoverInput, readBounded } from './authoring-project';
@@ -27,6 +28,38 @@ import type { ClearanceWorkspace } from './workspace';
 export function limitsOf(ws: ClearanceWorkspace) {
   const { timeoutMs, maxSteps, maxDepth } = ws.settings.evaluation;
   return { timeoutMs, maxSteps, maxDepth };
+}
+
+/** How many files the loaded policy has (its load deadline grows with them). */
+export function policyFileCount(ws: ClearanceWorkspace): number {
+  return (ws.policy?.regoFiles.length ?? 0) + (ws.policy?.dataFiles.length ?? 0);
+}
+
+/**
+ * Evaluates `query` in the analysis worker under a deadline and its memory cap (here only without a
+ * worker); an evaluation the worker stopped is an undefined result with the reason as its error.
+ */
+async function evaluateSafely(
+  ws: ClearanceWorkspace,
+  loaded: LoadedPolicy,
+  query: string,
+  input: JsonValue | undefined,
+  explain: boolean,
+): Promise<authoring.EvaluationResult> {
+  const analysis = ws.decisionAnalysis();
+  if (!analysis)
+    return authoring.evaluateRule(loaded.policy, loaded.data, query, input, limitsOf(ws), explain);
+  const request = {
+    op: 'evaluate' as const,
+    load: ws.currentLoadRequest(),
+    query,
+    ...(input === undefined ? {} : { input }),
+    limits: limitsOf(ws),
+    explain,
+  };
+  const result = await analysis.evaluate(request, policyFileCount(ws));
+  if (result.ok) return result.value;
+  return { query, defined: false, output: [], durationMs: result.ms, errors: [result.error] };
 }
 
 const queryPattern = /^data(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -132,14 +165,7 @@ export function registerEvaluateRequests(
     };
     if (loaded.errors.length > 0)
       return { ...failed(query, loaded.errors.slice(0, 5).map(formatError)), ...from };
-    const r = authoring.evaluateRule(
-      loaded.policy,
-      loaded.data,
-      query,
-      input.value,
-      limitsOf(ws),
-      params.explain === true,
-    );
+    const r = await evaluateSafely(ws, loaded, query, input.value, params.explain === true);
     return {
       query: r.query,
       defined: r.defined,

@@ -15,7 +15,7 @@ import { CodeActionKind } from 'vscode-languageserver/node';
 import * as authoring from '../authoring';
 import { formatError } from '../errors';
 import { redactTokensInText } from '../identity';
-import { limitsOf, registerEvaluateRequests } from './authoring-evaluate';
+import { limitsOf, policyFileCount, registerEvaluateRequests } from './authoring-evaluate';
 import type { AuthoringState } from './authoring-project';
 import {
   evaluateCommand,
@@ -27,6 +27,32 @@ import {
   runTestsRequest,
 } from './authoring-protocol';
 import { toPath, toRange, toUri } from './convert';
+import type { ClearanceWorkspace } from './workspace';
+
+/**
+ * Runs `tests` in the analysis worker under a deadline and its memory cap (here only without a
+ * worker); a run the worker stopped reports each test as errored with the reason, where the test is.
+ */
+async function runSelectedTests(
+  ws: ClearanceWorkspace,
+  tests: authoring.TestCaseInfo[],
+): Promise<authoring.TestOutcome[]> {
+  const loaded = ws.policy;
+  const analysis = ws.decisionAnalysis();
+  if (!loaded || tests.length === 0) return [];
+  if (!analysis) return authoring.runTests(loaded.policy, loaded.data, tests, limitsOf(ws));
+  const request = { op: 'runTests' as const, load: ws.currentLoadRequest(), tests, limits: limitsOf(ws) };
+  const run = await analysis.runTests(request, policyFileCount(ws));
+  if (run.ok) return run.value;
+  return tests.map((t) => ({
+    id: t.id,
+    outcome: 'errored',
+    durationMs: run.ms,
+    message: formatError(run.error),
+    location: t.location,
+    output: [],
+  }));
+}
 
 /** Registers the test and evaluation requests. */
 export function registerAuthoringRequests(
@@ -75,7 +101,7 @@ export function registerAuthoringRequests(
           output: [],
         })),
       };
-    const results = authoring.runTests(loaded.policy, loaded.data, tests, limitsOf(ws));
+    const results = await runSelectedTests(ws, tests);
     return {
       results: results.map((r) => ({
         id: r.id,

@@ -16,6 +16,7 @@ import { WorkspaceIndex } from '../index/workspace-index';
 import type { HttpCall, Scanner } from '../scanner';
 import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
+import { Debouncer } from './debounce';
 import type { Analysis } from './worker/analysis';
 import type { ClearanceWorkspace } from './workspace';
 
@@ -26,6 +27,12 @@ const batchCalls = 200;
 const maxListedChanges = 500;
 /** Scans with more files than this show a progress bar. */
 const progressThreshold = 200;
+/**
+ * How long an open document's newest text waits, after its last change, before the index takes it.
+ * Indexing it on every keystroke (an ignore-rules check, a hash and a parse job each) was most of
+ * the main thread's work per edit: a burst of edits queued up, and hovers waited behind them.
+ */
+const documentIndexDelayMs = 250;
 
 /** Keeps the index and its decisions current for one language server. */
 export class IndexController {
@@ -39,6 +46,10 @@ export class IndexController {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private maxFiles: number;
+  /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
+  private readonly pendingDocuments = new Debouncer<string>(documentIndexDelayMs, (path, text) => {
+    void this.overlay(path, text);
+  });
 
   constructor(
     private readonly connection: Connection,
@@ -106,13 +117,18 @@ export class IndexController {
     void this.startScan();
   }
 
-  /** An open document's text changed: it overlays the file on disk. */
-  async updateDocument(path: string, text: string): Promise<void> {
+  /** An open document's text changed: it overlays the file on disk once typing pauses. */
+  updateDocument(path: string, text: string): void {
+    this.pendingDocuments.schedule(path, text);
+  }
+
+  private async overlay(path: string, text: string): Promise<void> {
     if ((await this.index.setOverlay(path, text)) === 'parsed') this.scheduleReconcile(500);
   }
 
   /** A document was closed: the file on disk counts again. */
   async closeDocument(path: string): Promise<void> {
+    this.pendingDocuments.cancel(path);
     if ((await this.index.clearOverlay(path)) === 'parsed') this.scheduleReconcile(500);
   }
 

@@ -3,7 +3,7 @@
  * the decided calls of each open document. It re-decides what is open whenever one of its inputs
  * changes, and hands the results to the LSP handlers.
  */
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { BundleSet } from '../bundle/bundle-set';
 import {
   CLEARANCE_YAML,
@@ -13,32 +13,22 @@ import {
   readProjectConfig,
 } from '../config/clearance-yaml';
 import { toIdentitySettings } from '../config/identity';
-import {
-  type ClearanceSettings,
-  defaultSettings,
-  normalizeSettings,
-  regoVersionOf,
-} from '../config/settings';
-import { applyWorkspaceTrust, confinePolicyPaths, readWorkspaceSettingFiles } from '../config/trust';
+import { type ClearanceSettings, defaultSettings, regoVersionOf } from '../config/settings';
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
-import { type DecidedCall, decideText } from '../decision/scan';
+import type { DecidedCall } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import { type Identity, resolveIdentity } from '../identity';
-import { DecisionCache, decideCached } from '../index/decision-cache';
-import {
-  compileRead,
-  findPolicyFiles,
-  type LoadedPolicy,
-  loadPolicy,
-  type PolicyFiles,
-  readPolicy,
-} from '../policy/load';
+import { DecisionCache } from '../index/decision-cache';
+import { compileRead, findPolicyFiles, loadPolicy, type PolicyFiles, readPolicy } from '../policy/load';
 import { ModuleCache } from '../policy/module-cache';
-import { createScanner, languageForPath, type Scanner } from '../scanner';
+import { createScanner, type Scanner } from '../scanner';
+import { DocumentDecider, type DocumentDecisions } from './document-decisions';
 import { describeIdentityView, type IdentityView } from './identity-view';
 import { type Analysis, createAnalysis, fingerprintLoad } from './worker/analysis';
 import { failedView, lazyView, type PolicyFacts, type PolicyView, viewOf } from './worker/policy-view';
-import type { DecideRequest, LoadRequest } from './worker/protocol';
+import type { LoadRequest } from './worker/protocol';
+import { isInside, isOrHolds, isPolicyPath, mayAffectPolicy } from './workspace-paths';
+import { settingsThroughTrust } from './workspace-settings';
 
 export type { IdentityView } from './identity-view';
 
@@ -76,7 +66,9 @@ export class ClearanceWorkspace {
   /** Parses of the policy's files by content, for the policies compiled on this thread. */
   private readonly modules = new ModuleCache();
   readonly documents = new Map<string, OpenDocument>();
-  readonly decided = new Map<string, { version: number; calls: DecidedCall[]; errors: ClearanceError[] }>();
+  readonly decided = new Map<string, DocumentDecisions>();
+  /** Decides open documents (in the worker when there is one) and keeps their results in `decided`. */
+  private readonly decider = new DocumentDecider(this, () => this.scanner);
   /**
    * The last `.clearance.yaml` that read without errors (the empty one when there is none): while
    * the file is broken mid-edit, calls keep being decided with it.
@@ -140,32 +132,9 @@ export class ClearanceWorkspace {
    * a `*.code-workspace`) sets are dropped, and a policy path it sets outside the folder too.
    */
   applySettings(raw: unknown): void {
-    const { settings, errors } = normalizeSettings(raw);
+    const { settings, errors } = settingsThroughTrust(this.root, raw, this.trusted);
+    this.settings = settings;
     this.settingErrors = errors;
-    if (this.trusted) {
-      this.settings = settings;
-      return;
-    }
-    // The workspace's own files are read only when it matters: in an untrusted workspace.
-    const files = readWorkspaceSettingFiles(this.root);
-    const trust = applyWorkspaceTrust(settings, files.files, false);
-    this.settings = trust.settings;
-    this.settingErrors.push(...files.errors);
-    const fromWorkspace = files.files.some(
-      (f) => JSON.stringify(f.policy.paths) === JSON.stringify(settings.policy.paths),
-    );
-    if (fromWorkspace && settings.policy.paths.length > 0) {
-      const { inside, outside } = confinePolicyPaths(this.root, settings.policy.paths);
-      this.settings = { ...this.settings, policy: { ...this.settings.policy, paths: inside } };
-      if (outside.length > 0)
-        trust.ignored.push(`clearance.policy.paths ${outside.join(', ')} (outside the workspace)`);
-    }
-    for (const name of trust.ignored) {
-      this.settingErrors.push({
-        code: 'config_error',
-        message: `${name} from this untrusted workspace's settings is ignored; trust the workspace to use it`,
-      });
-    }
   }
 
   /**
@@ -301,7 +270,7 @@ export class ClearanceWorkspace {
       facts,
       () => readPolicy(this.root, request.paths, openTexts, options),
       (read) => {
-        // Only running tests or evaluating a rule here asks for this: an edit never does.
+        // Only a rule hover's value asks for this: edits, test runs and evaluations never do.
         const started = Date.now();
         const loaded = compileRead(read, options);
         this.log(`${POLICY_COMPILED_HERE} (${loaded.regoFiles.length} files, ${Date.now() - started} ms)`);
@@ -334,143 +303,31 @@ export class ClearanceWorkspace {
    * With the worker, scanning and deciding run there under a deadline (newer versions of the same
    * document replace queued work); past it, the document gets an `eval_cancel_error` instead.
    */
-  async decideDocument(
-    path: string,
-    now: Date,
-  ): Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] } | undefined> {
-    const doc = this.documents.get(path);
-    if (!doc || !languageForPath(path)) return undefined;
-    const cached = this.decided.get(path);
-    if (cached && cached.version === doc.version) return cached;
-    const inFlight = this.deciding.get(path);
-    if (inFlight && inFlight.version === doc.version && inFlight.generation === this.decisionGeneration)
-      return inFlight.result;
-    const result = this.decideFresh(doc, now);
-    this.deciding.set(path, { version: doc.version, generation: this.decisionGeneration, result });
-    try {
-      return await result;
-    } finally {
-      if (this.deciding.get(path)?.result === result) this.deciding.delete(path);
-    }
+  decideDocument(path: string, now: Date): Promise<DocumentDecisions | undefined> {
+    return this.decider.decide(path, now);
   }
 
   /** `decideDocument`, or `pending` when it has not answered within `waitMs` (it goes on). */
-  async decideDocumentWithin(
+  decideDocumentWithin(
     path: string,
     now: Date,
     waitMs: number,
-  ): Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] } | undefined | 'pending'> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'pending'>((resolve) => {
-      timer = setTimeout(() => resolve('pending'), waitMs);
-    });
-    try {
-      return await Promise.race([this.decideDocument(path, now), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  ): Promise<DocumentDecisions | undefined | 'pending'> {
+    return this.decider.decideWithin(path, now, waitMs);
   }
-
-  /** Decisions being made, by path: a hover and the diagnostics of one version share one run. */
-  private readonly deciding = new Map<
-    string,
-    {
-      version: number;
-      generation: number;
-      result: Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] }>;
-    }
-  >();
-
-  /** Bumped whenever every decision is forgotten: work started before then is not reused. */
-  private decisionGeneration = 0;
 
   /** Forgets decided documents, and stops sharing runs that started with the old inputs. */
   private forgetDecisions(): void {
-    this.decided.clear();
-    this.otherActionsByInput.clear();
-    this.decisionGeneration++;
-  }
-
-  private async decideFresh(
-    doc: OpenDocument,
-    now: Date,
-  ): Promise<{ version: number; calls: DecidedCall[]; errors: ClearanceError[] }> {
-    const { path } = doc;
-    const generation = this.decisionGeneration;
-    let result: { calls: DecidedCall[]; errors: ClearanceError[] };
-    const analysis = this.decisionAnalysis();
-    if (analysis) {
-      if (!this.loadRequest) this.reloadPolicy();
-      const request: DecideRequest = {
-        op: 'decide',
-        load: this.loadRequest as LoadRequest,
-        path,
-        text: doc.text,
-        identity: this.identity,
-        settings: this.settings,
-        nowMs: now.getTime(),
-        project: this.projectConfig,
-      };
-      const outcome = await analysis.decide(
-        request,
-        this.settings.evaluation.timeoutMs,
-        relative(this.root, path),
-      );
-      // Replaced by a newer run for this document (new text or new inputs): that run's answer is this one's.
-      if (!outcome.ok && outcome.stale)
-        return (await this.decideDocument(path, now)) ?? { version: doc.version, calls: [], errors: [] };
-      result = outcome.ok ? outcome.value : { calls: [], errors: [outcome.error] };
-    } else {
-      if (!this.decisionPolicy) this.reloadPolicy();
-      const policy = this.decisionPolicy as LoadedPolicy;
-      result = await decideText(
-        this.scanner,
-        path,
-        doc.text,
-        { policy, identity: this.identity, settings: this.settings, now, project: this.projectConfig },
-        (file, call, context, timeoutMs) => decideCached(this.decisionCache, file, call, context, timeoutMs),
-      );
-    }
-    const entry = { version: doc.version, ...result };
-    // A newer edit (or new settings, policy or identity) may have arrived meanwhile; keep only
-    // results for the version still open, decided with the inputs still current.
-    if (this.documents.get(path)?.version === doc.version && generation === this.decisionGeneration)
-      this.decided.set(path, entry);
-    return entry;
+    this.decider.forget();
   }
 
   /**
    * The other actions on a decided call's resource, decided in the worker when there is one (a
    * policy that does not finish gives none), else here.
    */
-  async decideOtherActionsSafely(item: DecidedCall): Promise<OtherAction[]> {
-    const analysis = this.decisionAnalysis();
-    if (!analysis) return this.decideOtherActions(item);
-    if (!this.loadRequest) this.reloadPolicy();
-    // Hovering the same call again asks the worker nothing: while another file is edited, the
-    // worker is busy with that file, and a hover waiting behind it missed its 50 ms.
-    const key = JSON.stringify([item.input, this.settings.policy.entrypoint, this.settings.evaluation]);
-    const known = this.otherActionsByInput.get(key);
-    if (known) return known;
-    const result = analysis.otherActions({
-      op: 'otherActions',
-      load: this.loadRequest as LoadRequest,
-      input: item.input,
-      entrypoint: this.settings.policy.entrypoint,
-      limits: this.settings.evaluation,
-    });
-    if (this.otherActionsByInput.size >= 500) this.otherActionsByInput.clear();
-    this.otherActionsByInput.set(key, result);
-    // A stopped job answers none: that is not remembered.
-    void result.then((actions) => {
-      if (actions.length === 0 && this.otherActionsByInput.get(key) === result)
-        this.otherActionsByInput.delete(key);
-    });
-    return result;
+  decideOtherActionsSafely(item: DecidedCall): Promise<OtherAction[]> {
+    return this.decider.otherActions(item);
   }
-
-  /** Other actions by the hovered call's input, for the current policy, identity and settings. */
-  private readonly otherActionsByInput = new Map<string, Promise<OtherAction[]>>();
 
   /**
    * The worker that decides, or undefined when decisions are made here: without a worker bundle, and
@@ -501,9 +358,7 @@ export class ClearanceWorkspace {
 
   /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */
   isPolicyFile(path: string): boolean {
-    if (!this.contains(path)) return false;
-    // A bundle's .manifest says which Rego version its files are read as.
-    return path.endsWith('.rego') || /(^|[\\/])(data\.(json|ya?ml)|\.manifest)$/.test(path);
+    return isPolicyPath(this.root, path);
   }
 
   /**
@@ -511,25 +366,21 @@ export class ClearanceWorkspace {
    * one (VS Code reports a deleted folder as one event, not one per file).
    */
   affectsPolicy(path: string): boolean {
-    if (this.isPolicyFile(path)) return true;
-    const folder = path.endsWith(sep) ? path : `${path}${sep}`;
-    const files = [...(this.policy?.regoFiles ?? []), ...(this.policy?.dataFiles ?? [])];
-    return this.contains(path) && (files.some((f) => f.startsWith(folder)) || !/\.[^\\/]*$/.test(path));
+    return mayAffectPolicy(this.root, path, [
+      ...(this.policy?.regoFiles ?? []),
+      ...(this.policy?.dataFiles ?? []),
+    ]);
   }
 
   /** Whether `path` is the token or key file the identity comes from, or a folder holding one. */
   isIdentityFile(path: string): boolean {
     const { tokenFile, jwksFile, claimsFile } = this.settings.identity;
-    return [tokenFile, jwksFile, claimsFile, this.evaluateAs].some((f) => {
-      if (!f) return false;
-      const file = isAbsolute(f) ? f : join(this.root, f);
-      return path === file || file.startsWith(`${path}${sep}`);
-    });
+    return isOrHolds(this.root, path, [tokenFile, jwksFile, claimsFile, this.evaluateAs]);
   }
 
   /** Whether `path` is inside this workspace folder (a sibling folder that shares a prefix is not). */
   contains(path: string): boolean {
-    return path === this.root || path.startsWith(`${this.root}${sep}`);
+    return isInside(this.root, path);
   }
 
   /** Whether a policy was found at all: without one there is nothing to decide with. */

@@ -2,7 +2,7 @@
  * The sandbox that keeps untrusted computation off the language server's main thread: a job past
  * its deadline is stopped and its worker replaced, a job over the memory cap fails without taking
  * the process down, a newer job with the same key replaces a queued one, and open-document jobs go
- * before background ones. The worker is a real `worker_threads` script written by the test.
+ * before background ones. The worker is a real child process script written by the test.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,12 +12,13 @@ import { after, describe, it } from 'node:test';
 import { Sandbox } from '../../../server/src/lsp/worker/sandbox';
 
 const WORKER = `
-const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (m) => {
+process.on('disconnect', () => process.exit(0));
+process.on('message', (m) => {
   if (m.op === 'spin') { for (;;) {} }
   if (m.op === 'grow') { const a = []; for (;;) a.push('x'.repeat(1024) + a.length); }
+  if (m.op === 'double') { let s = 'abcdefgh'; for (let i = 0; i < 28; i++) s = [s, s].join(''); }
   if (m.op === 'sleep') { const end = Date.now() + m.ms; while (Date.now() < end) {} }
-  parentPort.postMessage({ id: m.id, value: m.value });
+  process.send({ id: m.id, value: m.value });
 });
 `;
 
@@ -58,6 +59,14 @@ describe('the analysis sandbox', () => {
     assert.match(!result.ok ? result.error.message : '', /growing ran out of its 64 MB memory limit/);
     const next = await sandbox.run({ op: 'echo', value: 1 }, { deadlineMs: 5000, what: 'echoing' });
     assert.equal(next.ok, true);
+  });
+
+  it('fails a job whose one allocation overshoots the cap (a string doubled 28 times) without taking this process down', async () => {
+    const result = await sandbox.run({ op: 'double' }, { deadlineMs: 60_000, what: 'doubling' });
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error.message : '', /doubling ran out of its 64 MB memory limit/);
+    const next = await sandbox.run({ op: 'echo', value: 2 }, { deadlineMs: 5000, what: 'echoing' });
+    assert.deepEqual(next.ok && next.value, 2);
   });
 
   it('replaces a queued job by a newer one with the same key, and runs open jobs before background ones', async () => {

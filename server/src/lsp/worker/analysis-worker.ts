@@ -1,10 +1,11 @@
 /**
- * The analysis worker's entry: loads and compiles the policy, parses code and decides its calls, on
- * a thread the main thread can kill. It keeps the last policy it loaded (by the main thread's
+ * The analysis worker's entry: loads and compiles the policy, parses code and decides its calls, in
+ * a child process the language server can kill (see `sandbox.ts`). It keeps the last policy it loaded (by the main thread's
  * generation number) and the last one that loaded whole, mirroring the workspace's rule that a
  * policy broken mid-edit never decides.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { evaluateRule } from '../../authoring/evaluate';
+import { runTests } from '../../authoring/tests';
 import { activateBundles } from '../../bundle/activate';
 import { decideOtherActions } from '../../decision/other-actions';
 import { type DecisionContext, decideOne, decideText } from '../../decision/scan';
@@ -15,7 +16,7 @@ import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
 import { factsOf } from './policy-view';
 import type { DecideCallsRequest, DecideRequest, LoadRequest, WorkerRequest } from './protocol';
 
-const wasmDir = (workerData as { wasmDir?: string } | undefined)?.wasmDir;
+const wasmDir = (JSON.parse(process.argv[2] ?? '{}') as { wasmDir?: string }).wasmDir;
 let loadedGeneration = -1;
 let lastLoaded: LoadedPolicy | undefined;
 let lastWhole: LoadedPolicy | undefined;
@@ -104,18 +105,37 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'otherActions':
       load(request.load);
       return decideOtherActions(lastWhole as LoadedPolicy, request.entrypoint, request.input, request.limits);
+    // Tests and evaluation run with the policy as it is now (the main thread runs none while it has errors).
+    case 'runTests': {
+      const policy = load(request.load);
+      return runTests(policy.policy, policy.data, request.tests, request.limits);
+    }
+    case 'evaluate': {
+      const policy = load(request.load);
+      return evaluateRule(
+        policy.policy,
+        policy.data,
+        request.query,
+        request.input,
+        request.limits,
+        request.explain,
+      );
+    }
   }
 }
 
-parentPort?.on('message', async (message: WorkerRequest & { id: number }) => {
+// The language server went away (or closed the channel): nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', async (message: WorkerRequest & { id: number }) => {
   try {
     const value = await handle(message);
-    parentPort?.postMessage({ id: message.id, value });
+    process.send?.({ id: message.id, value });
   } catch (error) {
     const failure: ClearanceError = {
       code: 'internal_error',
       message: `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
     };
-    parentPort?.postMessage({ id: message.id, error: failure });
+    process.send?.({ id: message.id, error: failure });
   }
 });

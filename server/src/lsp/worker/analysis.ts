@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { EvaluationResult } from '../../authoring/evaluate';
+import { runBudgetMs, type TestOutcome } from '../../authoring/tests';
 import { buildCallInput } from '../../decision/input';
 import type { OtherAction } from '../../decision/other-actions';
 import { type DecidedCall, fileBudgetMs } from '../../decision/scan';
@@ -16,8 +18,10 @@ import type { PolicyFacts } from './policy-view';
 import type {
   DecideCallsRequest,
   DecideRequest,
+  EvaluateRuleRequest,
   LoadRequest,
   OtherActionsRequest,
+  RunTestsRequest,
   ScanRequest,
 } from './protocol';
 import { Sandbox, type SandboxResult } from './sandbox';
@@ -34,10 +38,18 @@ export const LOAD_MS_PER_FILE = 60;
 /** The most a policy load may take, however many files. */
 export const LOAD_DEADLINE_MAX_MS = 60_000;
 
-/** The deadline of loading a policy of `files` files, or `CLEARANCE_ANALYSIS_DEADLINE_MS` from the environment. */
-export function loadDeadlineMs(files: number, env: NodeJS.ProcessEnv = process.env): number {
+/** `CLEARANCE_ANALYSIS_DEADLINE_MS` from the environment (tests set it), when it is a usable deadline. */
+function forcedDeadlineMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const forced = Number(env.CLEARANCE_ANALYSIS_DEADLINE_MS);
-  if (Number.isFinite(forced) && forced >= 100) return forced;
+  return Number.isFinite(forced) && forced >= 100 ? forced : undefined;
+}
+
+/**
+ * The deadline of loading a policy of `files` files. `CLEARANCE_ANALYSIS_DEADLINE_MS` does not
+ * shorten it: it is for evaluation, and a cold worker's first load of even a small policy can take
+ * seconds on a busy machine.
+ */
+export function loadDeadlineMs(files: number): number {
   return Math.min(LOAD_DEADLINE_MAX_MS, LOAD_DEADLINE_MS + files * LOAD_MS_PER_FILE);
 }
 /** Parsing a document and scanning it for calls, on top of its evaluation budget. */
@@ -45,18 +57,34 @@ const SCAN_ALLOWANCE_MS = 3000;
 
 /** The deadline of one document's analysis, or `CLEARANCE_ANALYSIS_DEADLINE_MS` from the server's environment. */
 export function decideDeadlineMs(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): number {
-  const forced = Number(env.CLEARANCE_ANALYSIS_DEADLINE_MS);
-  if (Number.isFinite(forced) && forced >= 100) return forced;
-  return fileBudgetMs + timeoutMs + SCAN_ALLOWANCE_MS;
+  return forcedDeadlineMs(env) ?? fileBudgetMs + timeoutMs + SCAN_ALLOWANCE_MS;
 }
 
 /** How long parsing one file for the index may take in the worker. */
 const SCAN_DEADLINE_MS = 10_000;
 
+/** What a test run or an evaluation may take on top of its evaluation limits (messages, cloning results). */
+const RUN_ALLOWANCE_MS = 3000;
+
 /**
- * Typed jobs on two sandboxes, and the policy states known to load in time with what the worker
+ * The deadline of running `tests` tests each under `timeoutMs`: a failing test is evaluated twice
+ * (its value, then the trace that says why), and the run stops starting tests after `runBudgetMs`.
+ */
+export function runTestsDeadlineMs(tests: number, timeoutMs: number): number {
+  const perTest = 2 * timeoutMs;
+  return Math.min(Math.max(1, tests) * perTest, runBudgetMs + perTest) + RUN_ALLOWANCE_MS;
+}
+
+/** The deadline of evaluating one rule under `timeoutMs` (Explain evaluates it a second time, traced). */
+export function evaluateDeadlineMs(timeoutMs: number, explain: boolean): number {
+  return (explain ? 2 : 1) * timeoutMs + RUN_ALLOWANCE_MS;
+}
+
+/**
+ * Typed jobs on three sandboxes, and the policy states known to load in time with what the worker
  * found loading them. Open documents (hovers, diagnostics) have a worker of their own, so the
- * background index never delays them.
+ * background index never delays them; test runs and evaluations from the editor have a third,
+ * started on first use, so a long test run never holds a hover either.
  */
 export class Analysis {
   private readonly loaded = new Map<string, PolicyFacts>();
@@ -64,6 +92,7 @@ export class Analysis {
   constructor(
     readonly sandbox: Sandbox,
     readonly background: Sandbox,
+    readonly authoring: Sandbox,
   ) {}
 
   /** The facts of the policy state `key` if it loaded in the worker within its deadline before. */
@@ -123,9 +152,43 @@ export class Analysis {
     return result.ok ? result.value : [];
   }
 
-  /** Stops both workers. */
+  /** Stops the workers. */
   close(): Promise<void> {
-    return Promise.all([this.sandbox.close(), this.background.close()]).then(() => undefined);
+    return Promise.all([this.sandbox.close(), this.background.close(), this.authoring.close()]).then(
+      () => undefined,
+    );
+  }
+
+  /**
+   * Loads the policy of `load` (of `files` files) in the authoring worker under the load deadline,
+   * so that the run after it is held to its own, shorter deadline; a no-op when it is loaded.
+   */
+  private async prepare(load: LoadRequest, files: number): Promise<SandboxResult<unknown>> {
+    return this.authoring.run(load as unknown as Record<string, unknown>, {
+      deadlineMs: loadDeadlineMs(files),
+      what: 'loading the policy to run it',
+    });
+  }
+
+  /** Runs policy tests in the authoring worker; stopped (deadline, memory), the run is an error. */
+  async runTests(request: RunTestsRequest, files: number): Promise<SandboxResult<TestOutcome[]>> {
+    const loaded = await this.prepare(request.load, files);
+    if (!loaded.ok) return loaded;
+    return this.authoring.run<TestOutcome[]>(request as unknown as Record<string, unknown>, {
+      deadlineMs:
+        forcedDeadlineMs() ?? runTestsDeadlineMs(request.tests.length, request.limits.timeoutMs ?? 0),
+      what: `running ${request.tests.length === 1 ? 'the test' : `${request.tests.length} tests`}`,
+    });
+  }
+
+  /** Evaluates a rule in the authoring worker; stopped (deadline, memory), the evaluation is an error. */
+  async evaluate(request: EvaluateRuleRequest, files: number): Promise<SandboxResult<EvaluationResult>> {
+    const loaded = await this.prepare(request.load, files);
+    if (!loaded.ok) return loaded;
+    return this.authoring.run<EvaluationResult>(request as unknown as Record<string, unknown>, {
+      deadlineMs: forcedDeadlineMs() ?? evaluateDeadlineMs(request.limits.timeoutMs ?? 0, request.explain),
+      what: `evaluating ${request.query}`,
+    });
   }
 
   /**
@@ -162,7 +225,7 @@ export function createAnalysis(wasmDir: string, log: (message: string) => void):
   const entry = join(dirname(wasmDir), 'analysis-worker.js');
   if (!existsSync(entry)) return undefined;
   const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB };
-  return new Analysis(new Sandbox(options, log), new Sandbox(options, log));
+  return new Analysis(new Sandbox(options, log), new Sandbox(options, log), new Sandbox(options, log));
 }
 
 /**

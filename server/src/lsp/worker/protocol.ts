@@ -1,4 +1,5 @@
 /** The messages between the language server's main thread and its analysis worker. */
+import type { TestCaseInfo } from '../../authoring/tests';
 import type { BundleOrigin } from '../../bundle/activate';
 import type { Bundle } from '../../bundle/bundle';
 import type { ProjectConfig } from '../../config/clearance-yaml';
@@ -6,6 +7,7 @@ import type { ClearanceSettings } from '../../config/settings';
 import type { DecisionLimits } from '../../decision/decide';
 import type { CallInput } from '../../decision/input';
 import type { Identity } from '../../identity';
+import type { EvalLimits, JsonValue } from '../../rego';
 import type { ClientMapping, HttpCall, ScanLanguage } from '../../scanner';
 
 /** Load (parse, compile) the policy as the workspace has it; `generation` names this state. */
@@ -67,10 +69,31 @@ export interface OtherActionsRequest {
   limits: DecisionLimits;
 }
 
+/** Run policy tests (the Test Explorer's run) with the policy of `load`, each under `limits`. */
+export interface RunTestsRequest {
+  op: 'runTests';
+  load: LoadRequest;
+  tests: TestCaseInfo[];
+  limits: EvalLimits;
+}
+
+/** Evaluate a rule or package (the Evaluate and Explain lenses) with the policy of `load`. */
+export interface EvaluateRuleRequest {
+  op: 'evaluate';
+  load: LoadRequest;
+  query: string;
+  /** Absent: evaluated without an input. */
+  input?: JsonValue;
+  limits: EvalLimits;
+  explain: boolean;
+}
+
 /** Any request to the worker. */
 export type WorkerRequest =
   | LoadRequest
   | DecideRequest
   | ScanRequest
   | DecideCallsRequest
-  | OtherActionsRequest;
+  | OtherActionsRequest
+  | RunTestsRequest
+  | EvaluateRuleRequest;

@@ -1,12 +1,16 @@
 /**
- * A worker thread that runs untrusted computation (policy load, compile, evaluation, code parsing)
+ * A child process that runs untrusted computation (policy load, compile, evaluation, code parsing)
  * off the language server's main thread, under a hard deadline and a memory cap. The engine's own
- * limits are checked between steps; one builtin call or one parse is a single step, so only a thread
- * that can be killed bounds it. A job past its deadline terminates the worker, which is replaced on
- * the next job, and the job's caller gets an `eval_cancel_error` it can show: the main thread
+ * limits are checked between steps; one builtin call or one parse is a single step, so only a
+ * process that can be killed bounds it. A job past its deadline kills the process, which is replaced
+ * on the next job, and the job's caller gets an `eval_cancel_error` it can show: the main thread
  * always answers.
+ *
+ * A process, not a worker thread: Node gives a worker thread over its heap cap 16 MB of leeway, and
+ * one larger allocation past the cap (a string doubled to 256 MB) aborted the whole server. A child
+ * process that runs out of memory aborts alone.
  */
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, fork } from 'node:child_process';
 import type { ClearanceError } from '../../errors';
 
 /** How a sandboxed job ended: its value, or an error that says why there is none. */
@@ -16,11 +20,11 @@ export type SandboxResult<T> =
 
 /** How the sandbox's worker is started. */
 export interface SandboxOptions {
-  /** The worker's script (a bundled `.js` file). */
+  /** The worker's script (a bundled `.js` file); it reads `process.argv[2]` as JSON for `workerData`. */
   entry: string;
-  /** Passed to the worker as `workerData`. */
+  /** Passed to the worker as JSON in its first argument. */
   workerData?: unknown;
-  /** The worker's V8 heap cap in MB (`resourceLimits.maxOldGenerationSizeMb`). */
+  /** The worker's V8 heap cap in MB (`--max-old-space-size`). */
   memoryMb: number;
 }
 
@@ -39,7 +43,7 @@ interface Job {
 
 /** One worker, one job at a time, open-document jobs first, newer jobs replacing queued ones of the same key. */
 export class Sandbox {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private running: (Job & { id: number; started: number; timer: NodeJS.Timeout }) | undefined;
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -105,7 +109,7 @@ export class Sandbox {
     if (this.running) this.finish(this.failure(this.running, 'the language server is shutting down'));
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate();
+    if (worker) await stop(worker);
   }
 
   private pump(): void {
@@ -115,37 +119,44 @@ export class Sandbox {
     const id = this.nextId++;
     const timer = setTimeout(() => this.kill(`took longer than ${formatMs(job.deadlineMs)}`), job.deadlineMs);
     this.running = { ...job, id, started: Date.now(), timer };
-    worker.postMessage({ id, ...job.request });
+    try {
+      worker.send({ id, ...job.request });
+    } catch (error) {
+      this.kill(`could not be started (${(error as Error).message})`);
+    }
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.options.entry, {
-      workerData: this.options.workerData,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb, stackSizeMb: 4 },
-      stdout: false,
-      stderr: false,
+    const worker = fork(this.options.entry, [JSON.stringify(this.options.workerData ?? {})], {
+      // Maps, typed arrays and the like cross as they do between threads.
+      serialization: 'advanced',
+      // Not the server's own options (a profiler, a loader): the cap, and the stack the engine's recursion had.
+      execArgv: [`--max-old-space-size=${this.options.memoryMb}`, '--stack-size=3984'],
+      // The server's stdout is the LSP channel: the worker writes nowhere.
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     this.started++;
     worker.unref();
+    worker.channel?.unref();
     worker.on('message', (message: { id: number; value?: unknown; error?: ClearanceError }) => {
       const running = this.running;
-      if (!running || message.id !== running.id) return;
+      if (this.worker !== worker || !running || message.id !== running.id) return;
       const ms = Date.now() - running.started;
       this.finish(
         message.error ? { ok: false, error: message.error, ms } : { ok: true, value: message.value, ms },
       );
     });
-    worker.on('error', (error: Error & { code?: string }) => {
-      if (this.worker !== worker) return;
-      const why =
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `ran out of its ${this.options.memoryMb} MB memory limit`
-          : `failed (${error.name})`;
-      this.replace(why);
+    worker.on('error', (error: Error) => {
+      if (this.worker === worker) this.kill(`failed (${error.name})`);
     });
-    worker.on('exit', () => {
-      if (this.worker === worker) this.replace('stopped unexpectedly');
+    worker.on('exit', (code, signal) => {
+      if (this.worker !== worker) return;
+      // V8 aborts a process out of heap (SIGABRT, 134): the cap, as nothing else aborts it.
+      const outOfMemory = signal === 'SIGABRT' || code === 134;
+      this.replace(
+        outOfMemory ? `ran out of its ${this.options.memoryMb} MB memory limit` : 'stopped unexpectedly',
+      );
     });
     this.worker = worker;
     return worker;
@@ -155,7 +166,7 @@ export class Sandbox {
   private kill(why: string): void {
     const worker = this.worker;
     this.replace(why);
-    void worker?.terminate();
+    if (worker) void stop(worker);
   }
 
   private replace(why: string): void {
@@ -179,6 +190,17 @@ export class Sandbox {
   private failure(job: Job, message: string): SandboxResult<never> {
     return { ok: false, error: { code: 'eval_cancel_error', message }, ms: Date.now() - job.queuedAt };
   }
+}
+
+/** Kills a worker process and resolves once it is gone. */
+function stop(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    // Unreferenced, the process would not keep a caller that awaits its end alive until it ends.
+    worker.ref();
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
 }
 
 function formatMs(ms: number): string {

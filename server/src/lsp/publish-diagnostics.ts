@@ -1,0 +1,146 @@
+/**
+ * Publishing what the editor shows in its Problems panel: the policy files' errors and lint, the
+ * open code documents' decisions, `.clearance.yaml`'s problems, and the notices that say once what
+ * keeps the policy from deciding. Every message passes the token redactor on the way out.
+ */
+import {
+  CodeLensRefreshRequest,
+  type Diagnostic,
+  MessageType,
+  ShowMessageNotification,
+} from 'vscode-languageserver/node';
+import { regoVersionOf } from '../config/settings';
+import type { DecidedCall } from '../decision/scan';
+import { redactTokensInText } from '../identity';
+import { toDiagnostic, toPath, toUri } from './convert';
+import { EditorAudit } from './editor-audit';
+import { buildCodeDiagnostics, buildPolicyAndOpenDiagnostics, redactDiagnostics } from './features';
+import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
+import type { ServerState } from './server-state';
+import { buildEmptyProjectConfigHints } from './setup-notices';
+
+/** The diagnostics publisher of a server. */
+export type DiagnosticsPublisher = ReturnType<typeof createDiagnosticsPublisher>;
+
+/** Makes the publisher for `state`; it remembers which files it gave diagnostics, to clear them. */
+export function createDiagnosticsPublisher(state: ServerState) {
+  const { connection, log } = state;
+  const audit = new EditorAudit();
+  let policyFilesWithDiagnostics = new Set<string>();
+  let lastUnplacedErrors = '';
+
+  /** Publishes diagnostics with anything token-like blanked out of their messages. */
+  function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    const clean = redactDiagnostics(diagnostics);
+    void connection.sendDiagnostics({
+      uri,
+      diagnostics: clean,
+      ...(version !== undefined ? { version } : {}),
+    });
+  }
+
+  /** Appends the decisions shown to the audit log; a write error is logged once. */
+  function recordAudit(calls: DecidedCall[]): void {
+    const ws = state.workspace;
+    if (!ws) return;
+    const error = audit.record(calls, ws.identity, ws.settings, ws.root);
+    if (error) log('warn', error);
+  }
+
+  /** Publishes the errors of every policy file, and the parse errors of open `.rego` files outside it. */
+  function policyDiagnostics(): void {
+    const ws = state.workspace;
+    if (!ws?.policy) return;
+    const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+    const byFile = buildPolicyAndOpenDiagnostics(ws.policy, ws.documents.values(), regoVersion);
+    addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
+    addWorkspaceLintDiagnostics(
+      byFile,
+      state.authoring,
+      ws.documents.keys(),
+      ws.projectConfig.lint,
+      ws.policy.data,
+    );
+    for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
+    for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
+    for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
+    policyFilesWithDiagnostics = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
+  }
+
+  /**
+   * Says, once per change, what keeps the policy from deciding: errors that belong to no file (a
+   * policy path that does not exist), or no policy at all. Without a policy no call is flagged, so a
+   * project that uses no Rego sees no warnings.
+   */
+  function policyState(): void {
+    const ws = state.workspace;
+    if (!ws?.policy) return;
+    const unplaced = ws.policy.errors.filter((e) => !e.location).map((e) => e.message);
+    const configured = ws.settings.policy.paths.length > 0;
+    if (!ws.hasPolicy()) {
+      const missing = configured
+        ? `no .rego policy in ${ws.settings.policy.paths.join(', ')} (clearance.policy.paths); point it at the folder that holds your policy`
+        : 'no .rego policy found in this workspace; set clearance.policy.paths to where it is';
+      // Installed for every TypeScript project, Clearance must not nag where there is no Rego at all:
+      // say it in the output unless a policy location was configured and turned out empty.
+      if (configured) unplaced.push(missing);
+      else log('info', missing);
+    }
+    const text = unplaced.join('; ');
+    if (text === lastUnplacedErrors) return;
+    lastUnplacedErrors = text;
+    if (!text) return;
+    log('warn', text);
+    // A notification, not a request: a notice needs no answer, and a client without message
+    // requests must not be able to fail it.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: redactTokensInText(`Clearance: ${text}`),
+    });
+  }
+
+  /** Decides an open code document and publishes its diagnostics (for the version decided, if still open). */
+  async function codeDiagnostics(uri: string): Promise<void> {
+    const ws = state.workspace;
+    const path = toPath(uri);
+    if (!ws || !path || !ws.contains(path)) return;
+    await state.ready;
+    const decided = await ws.decideDocument(path, new Date());
+    // An edit that arrived while deciding makes this result stale; the edit publishes its own.
+    if (!decided || ws.documents.get(path)?.version !== decided.version) return;
+    publish(
+      uri,
+      ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
+      decided.version,
+    );
+    if (ws.hasPolicy()) recordAudit(decided.calls);
+  }
+
+  /** Re-decides and republishes every open document, and asks the editor to pull lenses again. */
+  async function allCodeDiagnostics(): Promise<void> {
+    for (const doc of state.documents.all()) await codeDiagnostics(doc.uri);
+    // Lenses are pulled by the editor: ask it to pull again, as every decision may have changed.
+    if (state.codeLensRefresh)
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  /** Publishes the problems of `.clearance.yaml`, or clears them. */
+  function projectConfigDiagnostics(): void {
+    const ws = state.workspace;
+    if (!ws) return;
+    publish(toUri(ws.projectConfigPath), [
+      ...ws.projectConfigErrors.map(toDiagnostic),
+      ...buildEmptyProjectConfigHints(ws),
+    ]);
+  }
+
+  return {
+    publish,
+    recordAudit,
+    policyDiagnostics,
+    policyState,
+    codeDiagnostics,
+    allCodeDiagnostics,
+    projectConfigDiagnostics,
+  };
+}
