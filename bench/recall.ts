@@ -71,12 +71,16 @@ function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () 
 }
 
 /** Runs the benchmark. */
-export async function runBenchmark(): Promise<void> {
+export async function runBenchmark(args: string[] = []): Promise<void> {
   const root = process.env.CLEARANCE_RECALL_REPOS ?? '/work/.mirror';
+  // `--repos owner/name,...` limits the run to those repositories (substring match).
+  const reposAt = args.indexOf('--repos');
+  const only = reposAt >= 0 ? (args[reposAt + 1] ?? '').split(',').filter((r) => r !== '') : [];
   const truths = readdirSync(dataDir)
     .filter((file) => file.endsWith('.json') && file.includes('+'))
     .sort()
-    .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth);
+    .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth)
+    .filter((truth) => only.length === 0 || only.some((name) => truth.repository.includes(name)));
   const scanner = createScanner();
   let labelled = 0;
   let matched = 0;

@@ -5,8 +5,8 @@
  * later rounds, until a round finds no new client (at most `MAX_ROUNDS`).
  */
 
-import type { Scanner, ScanResult } from '../types';
-import type { FileFacts, ProjectView, WrapperDefinition } from './types';
+import type { Scanner, ScanResult, UrlSegment } from '../types';
+import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
 
 /** One file of a project: its path (as reported) and a way to read its text. */
 export interface ProjectFile {
@@ -74,8 +74,22 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   const instances = [];
   const classes = new Map<string, string[]>();
   const fieldTypes = new Map<string, Set<string>>();
+  const constants = new Map<string, UrlSegment[] | null>();
+  const helpers = new Map<string, HelperFact | null>();
   for (const fact of facts) {
     if (fact === undefined) continue;
+    for (const [name, value] of fact.constants ?? []) {
+      const current = constants.get(name);
+      if (current === undefined) constants.set(name, value);
+      else if (current !== null && JSON.stringify(current) !== JSON.stringify(value))
+        constants.set(name, null);
+    }
+    for (const helper of fact.helpers ?? []) {
+      const current = helpers.get(helper.name);
+      if (current === undefined) helpers.set(helper.name, helper);
+      else if (current !== null && JSON.stringify(current) !== JSON.stringify(helper))
+        helpers.set(helper.name, null);
+    }
     definitions.push(...fact.definitions);
     instances.push(...fact.instances);
     for (const cls of fact.classes) classes.set(cls.name, [...(classes.get(cls.name) ?? []), ...cls.bases]);
@@ -85,5 +99,5 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
       fieldTypes.set(field, set);
     }
   }
-  return { definitions, instances, classes, fieldTypes };
+  return { definitions, instances, classes, fieldTypes, shared: { constants, helpers } };
 }
