@@ -57,8 +57,11 @@ function templateOf(call: HttpCall): string {
 
 function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () => void } | undefined {
   const base = join(root, truth.repository.replace('/', '+'));
-  const gitDir = join(base, 'repo');
-  if (existsSync(join(gitDir, 'HEAD'))) {
+  // `fetch` leaves a bare git directory at `repo`, or a `repo/.git` beside no work tree.
+  const gitDir = [join(base, 'repo'), join(base, 'repo', '.git')].find((dir) =>
+    existsSync(join(dir, 'HEAD')),
+  );
+  if (gitDir !== undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'clearance-recall-'));
     const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', truth.commit], {
       maxBuffer: 1 << 30,

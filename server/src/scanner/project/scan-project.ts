@@ -5,6 +5,7 @@
  * later rounds, until a round finds no new client (at most `MAX_ROUNDS`).
  */
 
+import { countWords } from '../syntax';
 import type { Scanner, ScanResult, UrlSegment } from '../types';
 import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
 
@@ -38,18 +39,38 @@ export async function scanProject(
     results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true }));
   }
   const known = new Set<string>();
+  // Each file's words, counted once: which files name a new client is a lookup, not a text search
+  // per name (a generated 5,000-file workspace has thousands of wrappers).
+  const words = new Map<string, Map<string, number>>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const view = buildProjectView([...results.values()].map((result) => result.facts));
-    const fresh = new Set<string>();
+    const fresh = new Map<string, Map<string, number>>();
     for (const definition of [...view.definitions, ...view.instances]) {
       const key = definitionKey(definition);
       if (known.has(key)) continue;
       known.add(key);
-      fresh.add(definition.name);
+      // Per name, how many of its new definitions each file holds: a file that only defines it
+      // (the name once, at its definition) has no call of it to find.
+      const sites = fresh.get(definition.name) ?? new Map<string, number>();
+      sites.set(definition.site.file, (sites.get(definition.site.file) ?? 0) + 1);
+      fresh.set(definition.name, sites);
     }
     if (fresh.size === 0) break;
     for (const [file, text] of texts) {
-      if (![...fresh].some((name) => text.includes(name))) continue;
+      let counts = words.get(file);
+      if (counts === undefined) {
+        counts = countWords(text);
+        words.set(file, counts);
+      }
+      let names = false;
+      for (const [word, count] of counts) {
+        const sites = fresh.get(word);
+        if (sites !== undefined && count > (sites.get(file) ?? 0)) {
+          names = true;
+          break;
+        }
+      }
+      if (!names) continue;
       results.set(file, await scanner.scanText(file, text, undefined, { project: view, collectFacts: true }));
     }
   }

@@ -18,7 +18,7 @@ import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shap
 import type { InstanceDefinition, ProjectView, WrapperDefinition } from '../project/types';
 import { mergeSegments, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
-import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
@@ -48,14 +48,11 @@ function family(language: ScanLanguage): string {
 function findInferredCalls(context: ScanContext): HttpCall[] {
   const view = context.project;
   const calls: HttpCall[] = [];
-  const byName = new Map<string, WrapperDefinition[]>();
-  for (const definition of view.definitions) {
-    if (family(definition.language) !== family(context.language)) continue;
-    const list = byName.get(definition.name) ?? [];
-    list.push(definition);
-    byName.set(definition.name, list);
-  }
+  const byName = definitionsByName(view, family(context.language));
+  // Only the names this file's text holds are searched in its tree: a project has thousands.
+  const words = countWords(context.text);
   for (const [name, definitions] of byName) {
+    if (!words.has(name)) continue;
     for (const hit of findCleanWordNodes(context, name)) {
       const call = matchCall(context, view, hit.node, hit.ancestors, definitions);
       if (call !== undefined) calls.push(call);
@@ -79,6 +76,29 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
       best.set(offset, call);
   }
   return [...best.values()];
+}
+
+const byNameCache = new WeakMap<ProjectView, Map<string, Map<string, WrapperDefinition[]>>>();
+
+// The view's wrappers by name for one language family, built once per view (not once per file).
+function definitionsByName(view: ProjectView, languageFamily: string): Map<string, WrapperDefinition[]> {
+  let byFamily = byNameCache.get(view);
+  if (byFamily === undefined) {
+    byFamily = new Map();
+    byNameCache.set(view, byFamily);
+  }
+  let byName = byFamily.get(languageFamily);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const definition of view.definitions) {
+      if (family(definition.language) !== languageFamily) continue;
+      const list = byName.get(definition.name) ?? [];
+      list.push(definition);
+      byName.set(definition.name, list);
+    }
+    byFamily.set(languageFamily, byName);
+  }
+  return byName;
 }
 
 // How many leading folders two files share.
