@@ -5,8 +5,9 @@
  * later rounds, until a round finds no new client (at most `MAX_ROUNDS`).
  */
 
+import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
-import type { Scanner, ScanResult, UrlSegment } from '../types';
+import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
 
 /** One file of a project: its path (as reported) and a way to read its text. */
@@ -16,6 +17,8 @@ export interface ProjectFile {
 }
 
 const MAX_ROUNDS = 5;
+// Source characters whose trees are kept between rounds (trees take several times their source).
+const TREE_BUDGET = 16_000_000;
 
 /** Scans every file of a project; the result maps each file to what was found in it. */
 export async function scanProject(
@@ -24,6 +27,23 @@ export async function scanProject(
 ): Promise<Map<string, ScanResult>> {
   const results = new Map<string, ScanResult>();
   const texts = new Map<string, string>();
+  // Each round re-scans the files that name a new client; their trees are parsed once and kept
+  // (up to a budget of source text, since trees take several times their source in memory).
+  const trees: TreeCache = { entries: new Map(), budget: TREE_BUDGET };
+  try {
+    return await scanRounds(scanner, files, results, texts, trees);
+  } finally {
+    releaseTrees(trees);
+  }
+}
+
+async function scanRounds(
+  scanner: Scanner,
+  files: readonly ProjectFile[],
+  results: Map<string, ScanResult>,
+  texts: Map<string, string>,
+  trees: TreeCache,
+): Promise<Map<string, ScanResult>> {
   for (const { file, read } of files) {
     let text: string;
     try {
@@ -36,7 +56,7 @@ export async function scanProject(
       continue;
     }
     texts.set(file, text);
-    results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true }));
+    results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true, trees }));
   }
   const known = new Set<string>();
   // Each file's words, counted once: which files name a new client is a lookup, not a text search
@@ -71,7 +91,10 @@ export async function scanProject(
         }
       }
       if (!names) continue;
-      results.set(file, await scanner.scanText(file, text, undefined, { project: view, collectFacts: true }));
+      results.set(
+        file,
+        await scanner.scanText(file, text, undefined, { project: view, collectFacts: true, trees }),
+      );
     }
   }
   return results;
