@@ -79,7 +79,10 @@ async function parseAll(files: readonly ProjectFile[]): Promise<number> {
 async function measure(label: string, files: readonly ProjectFile[]): Promise<number> {
   const parse = await parseAll(files);
   const started = performance.now();
-  const results = await scanProject(createScanner({ maxFileBytes: 50_000_000 }), files);
+  const results = await scanProject(
+    createScanner({ maxFileBytes: 50_000_000, parseTimeoutMs: 600_000 }),
+    files,
+  );
   const project = performance.now() - started;
   const calls = [...results.values()].reduce((sum, result) => sum + result.calls.length, 0);
   console.log(
