@@ -37,6 +37,8 @@ interface GroundTruth {
   calls: Label[];
   /** True for repositories labelled after the inference was written and never tuned on. */
   unseen?: boolean;
+  /** For a repository that was unseen and then tuned on: when and what changed for it. */
+  tuned?: string;
 }
 
 const dataDir = join(__dirname, 'recall-data');
