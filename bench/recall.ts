@@ -37,6 +37,8 @@ interface GroundTruth {
   calls: Label[];
   /** True for repositories labelled after the inference was written and never tuned on. */
   unseen?: boolean;
+  /** For a repository that was unseen and then tuned on: when and what changed for it. */
+  tuned?: string;
 }
 
 const dataDir = join(__dirname, 'recall-data');
@@ -57,8 +59,11 @@ function templateOf(call: HttpCall): string {
 
 function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () => void } | undefined {
   const base = join(root, truth.repository.replace('/', '+'));
-  const gitDir = join(base, 'repo');
-  if (existsSync(join(gitDir, 'HEAD'))) {
+  // `fetch` leaves a bare git directory at `repo`, or a `repo/.git` beside no work tree.
+  const gitDir = [join(base, 'repo'), join(base, 'repo', '.git')].find((dir) =>
+    existsSync(join(dir, 'HEAD')),
+  );
+  if (gitDir !== undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'clearance-recall-'));
     const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', truth.commit], {
       maxBuffer: 1 << 30,
@@ -71,12 +76,16 @@ function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () 
 }
 
 /** Runs the benchmark. */
-export async function runBenchmark(): Promise<void> {
+export async function runBenchmark(args: string[] = []): Promise<void> {
   const root = process.env.CLEARANCE_RECALL_REPOS ?? '/work/.mirror';
+  // `--repos owner/name,...` limits the run to those repositories (substring match).
+  const reposAt = args.indexOf('--repos');
+  const only = reposAt >= 0 ? (args[reposAt + 1] ?? '').split(',').filter((r) => r !== '') : [];
   const truths = readdirSync(dataDir)
     .filter((file) => file.endsWith('.json') && file.includes('+'))
     .sort()
-    .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth);
+    .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth)
+    .filter((truth) => only.length === 0 || only.some((name) => truth.repository.includes(name)));
   const scanner = createScanner();
   let labelled = 0;
   let matched = 0;

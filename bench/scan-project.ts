@@ -6,7 +6,10 @@
  * whose URLs are locals built with `fmt.Sprintf` from module constants (also scanned at N/2, so the time ratio of
  * the two sizes shows whether the pass is linear: about 2 when it is, 4 when quadratic), and the
  * recall repositories present under `$CLEARANCE_RECALL_REPOS` (default `/work/.mirror`; see
- * `bench/recall.ts`). It never fails on speed.
+ * `bench/recall.ts`). Two scale targets are measured through the whole pass too, with their absolute
+ * times: the workspace benchmark's generated workspace (`--workspace-files`, default 5,000; target
+ * under 3 s) and one file of `--big-calls` calls (default 100,000; target under 2 s). It never fails
+ * on speed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { createScanner } from '../server/src/scanner';
 import { languageForPath } from '../server/src/scanner/languages';
 import { type ProjectFile, scanProject } from '../server/src/scanner/project/scan-project';
 import { loadParser } from '../server/src/scanner/runtime';
+import { generateWorkspace } from './workspace';
 
 const dataDir = join(__dirname, 'recall-data');
 
@@ -75,7 +79,10 @@ async function parseAll(files: readonly ProjectFile[]): Promise<number> {
 async function measure(label: string, files: readonly ProjectFile[]): Promise<number> {
   const parse = await parseAll(files);
   const started = performance.now();
-  const results = await scanProject(createScanner({ maxFileBytes: 50_000_000 }), files);
+  const results = await scanProject(
+    createScanner({ maxFileBytes: 50_000_000, parseTimeoutMs: 600_000 }),
+    files,
+  );
   const project = performance.now() - started;
   const calls = [...results.values()].reduce((sum, result) => sum + result.calls.length, 0);
   console.log(
@@ -83,6 +90,25 @@ async function measure(label: string, files: readonly ProjectFile[]): Promise<nu
       `parse only ${(parse / 1000).toFixed(2)} s  ratio ${(project / parse).toFixed(1)}x`,
   );
   return project;
+}
+
+/** One TypeScript file of `calls` calls, half `fetch`, half `axios.get`, each with its own URL. */
+function generateManyCalls(calls: number): ProjectFile[] {
+  const lines = ["import axios from 'axios';", '', 'export async function many(id: string) {'];
+  for (let i = 0; i < calls; i++)
+    lines.push(
+      i % 2 === 0 ? `  await fetch(\`/api/orders/\${id}/${i}\`);` : `  await axios.get('/api/items/' + id);`,
+    );
+  lines.push('}', '');
+  const text = lines.join('\n');
+  return [{ file: 'many.ts', read: () => text }];
+}
+
+/** Prints a scenario's absolute time against its target. */
+function target(label: string, ms: number, limitMs: number): void {
+  console.log(
+    `${label.padEnd(44)} ${(ms / 1000).toFixed(2)} s; target under ${limitMs / 1000} s: ${ms < limitMs ? 'within' : 'OVER'}`,
+  );
 }
 
 /** Runs the benchmark. */
@@ -93,7 +119,26 @@ export async function runBenchmark(args: string[]): Promise<void> {
   };
   const calls = Number(option('--calls') ?? 2000);
   const repos = (option('--repos') ?? 'digitalocean/godo,hvac/hvac').split(',');
+  const workspaceFiles = Number(option('--workspace-files') ?? 5000);
+  const bigCalls = Number(option('--big-calls') ?? 100_000);
   await measure('warm-up', generatedProject(10));
+
+  // Scale targets (issues 10 and 11): the workspace benchmark's generated workspace, and one file of
+  // 100,000 calls, each through the whole project pass.
+  const workspace = await generateWorkspace(workspaceFiles);
+  try {
+    const files = listSourceFiles(join(workspace.root, 'src')).map((file) => ({
+      file: relative(workspace.root, file),
+      read: () => readFileSync(file, 'utf8'),
+    }));
+    const ms = await measure(`generated workspace (${files.length} files)`, files);
+    target(`  ${files.length}-file workspace`, ms, 3000);
+  } finally {
+    rmSync(workspace.root, { recursive: true, force: true });
+  }
+  const bigMs = await measure(`one file of ${bigCalls} calls`, generateManyCalls(bigCalls));
+  target(`  ${bigCalls}-call file`, bigMs, 2000);
+
   const half = await measure(`generated Go file, ${calls / 2} wrapper calls`, generatedProject(calls / 2));
   const full = await measure(`generated Go file, ${calls} wrapper calls`, generatedProject(calls));
   console.log(`twice the calls took ${(full / half).toFixed(1)}x the time (2 is linear, 4 quadratic)`);

@@ -4,8 +4,11 @@
  * document gives: `x-clearance: { action, resource }` on the operation when present, otherwise
  * the `operationId` as the action and the singular of the first tag as the resource type. The
  * documents' server URLs (`servers[].url`, Swagger's `host` + `basePath`) become base URLs. The
- * documents are parsed with `yaml` (JSON is YAML), read bounded and confined to the folder; `$ref`
- * is not followed, since paths, operations, ids and tags are never behind one.
+ * documents are parsed with `yaml` (JSON is YAML), read bounded and confined to the folder. A path
+ * item or operation written as a local `$ref` (`#/components/pathItems/Pet`, OpenAPI 3.1) is
+ * followed within the same document, at most `MAX_REF_DEPTH` references deep; a cycle or a
+ * reference that leads nowhere is reported, never followed forever. Other files' `$ref`s are not
+ * read (the document is confined to itself).
  */
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -18,6 +21,8 @@ import { parseRouteSegments, type RouteTemplate } from './clearance-yaml';
 /** OpenAPI documents bigger than this are not read. */
 const MAX_BYTES = 10_000_000;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
+/** How many `$ref`s in a row are followed before the chain is reported. */
+const MAX_REF_DEPTH = 16;
 
 /** What the documents add to a project's configuration. */
 export interface OpenApiRoutes {
@@ -55,10 +60,14 @@ export function readOpenApiRoutes(dir: string, files: readonly string[]): OpenAp
       continue;
     }
     result.baseUrls.push(...readServers(document));
-    for (const [path, item] of Object.entries(document.paths)) {
-      if (!isRecord(item) || !path.startsWith('/')) continue;
+    for (const [path, written] of Object.entries(document.paths)) {
+      if (!path.startsWith('/')) continue;
+      const item = resolveRef(document, written);
+      if (typeof item === 'string') fail(`${path}: ${item}`);
+      if (!isRecord(item)) continue;
       for (const method of METHODS) {
-        const operation = item[method];
+        const operation = resolveRef(document, item[method]);
+        if (typeof operation === 'string') fail(`${method.toUpperCase()} ${path}: ${operation}`);
         if (!isRecord(operation)) continue;
         const route = readOperation(method.toUpperCase(), path, operation);
         if (typeof route === 'string') fail(`${method.toUpperCase()} ${path}: ${route}`);
@@ -102,6 +111,37 @@ function readOperation(
     ...(action === undefined ? {} : { action }),
     ...(resource === undefined ? {} : { resource }),
   };
+}
+
+/**
+ * Follows a local `$ref` (`#/components/...`, a JSON pointer into the same document) to the value it
+ * names, through chains of references; a value without `$ref` is itself. A message (string) for a
+ * reference to another file, a cycle, a chain past `MAX_REF_DEPTH`, or a pointer that leads nowhere.
+ */
+export function resolveRef(document: Record<string, unknown>, value: unknown): unknown {
+  const seen = new Set<string>();
+  let current = value;
+  for (let depth = 0; isRecord(current) && typeof current.$ref === 'string'; depth++) {
+    const ref = current.$ref;
+    if (!ref.startsWith('#/') && ref !== '#')
+      return `$ref ${ref}: only references within the document are followed`;
+    if (seen.has(ref)) return `$ref ${ref}: a cycle of references`;
+    if (depth >= MAX_REF_DEPTH) return `$ref ${ref}: more than ${MAX_REF_DEPTH} references in a row`;
+    seen.add(ref);
+    let target: unknown = document;
+    for (const raw of ref === '#' ? [] : ref.slice(2).split('/')) {
+      let key: string;
+      try {
+        key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      } catch {
+        return `$ref ${ref}: not a JSON pointer`;
+      }
+      target = isRecord(target) && Object.hasOwn(target, key) ? target[key] : undefined;
+      if (target === undefined) return `$ref ${ref}: nothing at that place in the document`;
+    }
+    current = target;
+  }
+  return current;
 }
 
 // OpenAPI 3 `servers[].url`; Swagger 2 `host` + `basePath` (with its first scheme).

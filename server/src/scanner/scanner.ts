@@ -15,7 +15,21 @@ import { createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
 import { isSingleFileComponent, keepScriptBlocks } from './single-file-components';
-import type { HttpCall, ScanExtras, ScanLanguage, Scanner, ScannerOptions, ScanResult } from './types';
+import type {
+  HttpCall,
+  ScanExtras,
+  ScanLanguage,
+  Scanner,
+  ScannerOptions,
+  ScanResult,
+  TreeCache,
+} from './types';
+
+/** Deletes the trees a cache holds (after the last scan that may use them). */
+export function releaseTrees(cache: TreeCache): void {
+  for (const { tree } of cache.entries.values()) tree.delete();
+  cache.entries.clear();
+}
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
@@ -86,12 +100,23 @@ async function scanText(
   const progressCallback = () => performance.now() > deadline;
   const trees: Tree[] = [];
   try {
-    const tree = parser.parse(text, null, { progressCallback });
+    const cached = extras.trees?.entries.get(file);
+    let tree: Tree | null = cached !== undefined && cached.text === text ? cached.tree : null;
     if (tree === null) {
-      parser.reset();
-      return fail('scan_timeout', `skipped: parsing took longer than ${settings.parseTimeoutMs} ms`);
+      tree = parser.parse(text, null, { progressCallback });
+      if (tree === null) {
+        parser.reset();
+        return fail('scan_timeout', `skipped: parsing took longer than ${settings.parseTimeoutMs} ms`);
+      }
+      if (extras.trees !== undefined && extras.trees.budget >= text.length) {
+        // Kept for the next round; the cache's owner deletes it.
+        if (cached !== undefined) cached.tree.delete();
+        extras.trees.entries.set(file, { text, tree });
+        extras.trees.budget -= text.length;
+      } else {
+        trees.push(tree);
+      }
     }
-    trees.push(tree);
     const lines = new LineStarts(text);
     // Re-parsing fragments after syntax errors may cost at most two more parses of the whole file
     // (or of 500k characters for small files).

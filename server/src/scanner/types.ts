@@ -155,6 +155,18 @@ export interface ScanExtras {
   project?: ProjectView;
   /** Collect the file's facts for the project pass (`ScanResult.facts`). */
   collectFacts?: boolean;
+  /**
+   * Trees kept between scans of the same text (the project pass's rounds): a file's tree is parsed
+   * once and reused while its text is unchanged. The owner deletes them (`releaseTrees`).
+   */
+  trees?: TreeCache;
+}
+
+/** Parsed trees by file, for scans that look at the same files again; see `ScanExtras.trees`. */
+export interface TreeCache {
+  entries: Map<string, { text: string; tree: import('web-tree-sitter').Tree }>;
+  /** Source characters the cache may still take (trees cost several times their source). */
+  budget: number;
 }
 
 /** Finds the HTTP calls in source text. */

@@ -5,7 +5,8 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { sliceNode } from '../syntax';
+import { readPythonString } from '../python-syntax';
+import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import type { ClassFact } from './types';
 
@@ -17,6 +18,10 @@ export interface FunctionShape {
   owner?: string;
   /** Parameter names in argument order; destructured parameters are ''. */
   params: string[];
+  /** Constant string defaults of parameters, by position (`slug = ""`). */
+  defaults?: Map<number, string>;
+  /** Names bound by destructuring an object parameter: `send({ method, path })` → path: (0, 'path'). */
+  keys?: Map<string, { index: number; key: string }>;
   /** Names the receiver goes by inside: `this`, `self`, a Go receiver's name. */
   selfNames: string[];
   line: number;
@@ -77,6 +82,8 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   }
   if (name === undefined || name === '') return undefined;
   const params: string[] = [];
+  const defaults = new Map<number, string>();
+  const keys = new Map<string, { index: number; key: string }>();
   const single = fn.childForFieldName('parameter');
   if (single !== null) params.push(sliceNode(text, single));
   for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
@@ -86,7 +93,15 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
         ? param.childForFieldName('pattern')
         : param;
     if (pattern?.type === 'this') continue;
-    const target = pattern?.type === 'assignment_pattern' ? pattern.childForFieldName('left') : pattern;
+    let fallback = param.childForFieldName('value');
+    let target = pattern;
+    if (pattern?.type === 'assignment_pattern') {
+      target = pattern.childForFieldName('left');
+      fallback = pattern.childForFieldName('right');
+    }
+    const constant = fallback === null ? undefined : readConstantString(fallback, text);
+    if (constant !== undefined) defaults.set(params.length, constant);
+    if (target?.type === 'object_pattern') readPatternKeys(target, params.length, text, keys);
     const restName = target?.type === 'rest_pattern' ? target.firstNamedChild : target;
     params.push(restName?.type === 'identifier' ? sliceNode(text, restName) : '');
   }
@@ -95,9 +110,35 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
     name,
     ...(owner === undefined ? {} : { owner }),
     params,
+    ...(defaults.size === 0 ? {} : { defaults }),
+    ...(keys.size === 0 ? {} : { keys }),
     selfNames: owner === undefined ? [] : ['this'],
     line: fn.startPosition.row + 1,
   };
+}
+
+// `{ method, path: url, data = {} }`: each bound name and the key it is read from.
+function readPatternKeys(
+  pattern: Node,
+  index: number,
+  text: string,
+  keys: Map<string, { index: number; key: string }>,
+): void {
+  for (const child of pattern.namedChildren) {
+    if (child === null) continue;
+    if (child.type === 'shorthand_property_identifier_pattern') {
+      keys.set(sliceNode(text, child), { index, key: sliceNode(text, child) });
+    } else if (child.type === 'object_assignment_pattern') {
+      const left = child.childForFieldName('left');
+      if (left?.type === 'shorthand_property_identifier_pattern')
+        keys.set(sliceNode(text, left), { index, key: sliceNode(text, left) });
+    } else if (child.type === 'pair_pattern') {
+      const key = child.childForFieldName('key');
+      const value = child.childForFieldName('value');
+      if (key !== null && value?.type === 'identifier')
+        keys.set(sliceNode(text, value), { index, key: sliceNode(text, key) });
+    }
+  }
 }
 
 // A method's holder: a class body (the class's name) or an object literal (its variable's name).
@@ -130,10 +171,14 @@ function readPythonFunction(fn: Node, text: string): FunctionShape | undefined {
   const cls = holder?.type === 'block' ? holder.parent : null;
   const owner = cls?.type === 'class_definition' ? readName(cls.childForFieldName('name'), text) : undefined;
   const params: string[] = [];
+  const defaults = new Map<number, string>();
   for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
     if (param === null || param.type === 'comment') continue;
     if (param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern') continue;
     if (param.type === 'keyword_separator' || param.type === 'positional_separator') continue;
+    const fallback = param.childForFieldName('value');
+    const constant = fallback === null ? undefined : readPythonString(fallback, text);
+    if (constant !== undefined) defaults.set(params.length, constant);
     const nameNode =
       param.type === 'identifier'
         ? param
@@ -143,13 +188,19 @@ function readPythonFunction(fn: Node, text: string): FunctionShape | undefined {
     params.push(nameNode?.type === 'identifier' ? sliceNode(text, nameNode) : '');
   }
   const selfNames: string[] = [];
-  if (owner !== undefined && params.length > 0 && !isStatic(fn, text))
+  if (owner !== undefined && params.length > 0 && !isStatic(fn, text)) {
     selfNames.push(params.shift() ?? 'self');
+    const shifted = new Map<number, string>();
+    for (const [index, value] of defaults) if (index > 0) shifted.set(index - 1, value);
+    defaults.clear();
+    for (const [index, value] of shifted) defaults.set(index, value);
+  }
   return {
     node: fn,
     name,
     ...(owner === undefined ? {} : { owner }),
     params,
+    ...(defaults.size === 0 ? {} : { defaults }),
     selfNames,
     line: fn.startPosition.row + 1,
   };

@@ -12,8 +12,9 @@ import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
+import { collectSharedValues } from './shared-values';
 import type { FileFacts, InstanceDefinition, WrapperDefinition } from './types';
-import { readNameValue } from './values';
+import { mergeSegments, readNameValue, readUrlValue } from './values';
 
 const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -50,14 +51,19 @@ export function collectFileFacts(
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
-  return { facts: { definitions, instances: findInstances(context), classes, fieldTypes }, forwarding };
+  const { constants, helpers } = collectSharedValues(context);
+  return {
+    facts: { definitions, instances: findInstances(context), classes, fieldTypes, constants, helpers },
+    forwarding,
+  };
 }
 
-// Whether a call writes some part of its URL where it stands (a literal, not only parameters).
+// Whether a call writes some part of its URL where it stands: a literal other than `/` separators
+// (`${base}/${path}` joins what it is given; `/orders/${id}` writes the path).
 function writesUrl(call: HttpCall): boolean {
   return call.origin === 'inferred'
     ? !urlNotWrittenHere.has(call)
-    : call.url.segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
+    : call.url.segments.some((segment) => segment.kind === 'literal' && /[^/]/.test(segment.text));
 }
 
 function findCallNode(context: ScanContext, call: HttpCall): Node | undefined {
@@ -81,13 +87,15 @@ function readWrapper(
 ): WrapperDefinition | undefined {
   const { text, language } = context;
   let urlParam: number | undefined;
+  let urlKey: string | undefined;
   const url: UrlSegment[] = [];
   for (const segment of call.url.segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
       const param = findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
-        urlParam = param;
-        url.push({ kind: 'expr', source: fn.params[param] ?? '' });
+        urlParam = param.index;
+        urlKey = param.key;
+        url.push({ kind: 'expr', source: fn.params[param.index] || (param.key ?? '') });
         continue;
       }
     }
@@ -101,8 +109,18 @@ function readWrapper(
     const args = node.childForFieldName('arguments');
     const names = new Set<string>();
     if (call.methodSource !== undefined) names.add(call.methodSource);
-    if (args !== null) {
-      for (const id of args.descendantsOfType(['identifier', 'shorthand_property_identifier'])) {
+    // An options local built above the call (`const opts = { method, headers }`) is read too.
+    const holders = [...(args?.namedChildren ?? [])].flatMap((arg) => {
+      if (arg?.type !== 'identifier') return arg === null ? [] : [arg];
+      const value = readNameValue(sliceNode(text, arg), node, language, text, context.root);
+      return value !== undefined &&
+        value.startIndex >= fn.node.startIndex &&
+        value.endIndex <= fn.node.endIndex
+        ? [arg, value]
+        : [arg];
+    });
+    for (const holder of holders) {
+      for (const id of holder.descendantsOfType(['identifier', 'shorthand_property_identifier'])) {
         if (id !== null && METHOD_NAME.test(sliceNode(text, id))) names.add(sliceNode(text, id));
       }
     }
@@ -110,6 +128,12 @@ function readWrapper(
       const index = fn.params.indexOf(name);
       if (index >= 0) {
         methodParam = index;
+        break;
+      }
+      const key = fn.keys?.get(name);
+      if (key !== undefined) {
+        methodParam = key.index;
+        methodKey = key.key;
         break;
       }
       // `const { method = 'GET', ...rest } = options`: the method is the options parameter's `method`.
@@ -122,6 +146,9 @@ function readWrapper(
       }
     }
   }
+  const defaults = [...(fn.defaults ?? [])].filter(
+    ([index]) => index !== urlParam && url.some((s) => s.kind === 'expr' && s.source === fn.params[index]),
+  );
   return {
     kind: 'wrapper',
     language,
@@ -133,7 +160,9 @@ function readWrapper(
     ...(methodKey === undefined ? {} : { methodKey }),
     ...(methodDefault === undefined ? {} : { methodDefault }),
     urlParam,
-    url,
+    ...(urlKey === undefined ? {} : { urlKey }),
+    ...(defaults.length === 0 ? {} : { defaults }),
+    url: resolveConstants(context, url, node, fn),
     client: call.client,
     site: { file: context.file, line: fn.line },
     forwards,
@@ -178,19 +207,19 @@ function findFlowingParam(
   use: Node,
   fn: FunctionShape,
   depth: number,
-): number | undefined {
+): { index: number; key?: string } | undefined {
   const root = ROOT_NAME.exec(source.trim())?.[0];
   if (root === undefined) return undefined;
-  const direct = fn.params.indexOf(root);
-  if (direct >= 0 && root !== '') return direct;
+  const direct = paramOf(fn, root);
+  if (direct !== undefined) return direct;
   if (depth >= FOLLOW_DEPTH || fn.selfNames.includes(root)) return undefined;
   const value = readNameValue(root, use, context.language, context.text, context.root);
   if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
     return undefined;
   const words = sliceNode(context.text, value).match(/[A-Za-z_$][\w$]*/g) ?? [];
   for (const word of words) {
-    const index = fn.params.indexOf(word);
-    if (index >= 0 && word !== '') return index;
+    const found = paramOf(fn, word);
+    if (found !== undefined) return found;
   }
   for (const word of words) {
     if (word === root) continue;
@@ -198,6 +227,42 @@ function findFlowingParam(
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+// A parameter by name, or a name destructured out of an object parameter (`{ path }`).
+function paramOf(fn: FunctionShape, name: string): { index: number; key?: string } | undefined {
+  const index = name === '' ? -1 : fn.params.indexOf(name);
+  if (index >= 0) return { index };
+  return fn.keys?.get(name);
+}
+
+// A wrapper's own URL parts that name a constant (`${base}/${path}` with `const base = '...'` at the
+// top of the module) are read once here, so every call site gets the written URL.
+function resolveConstants(
+  context: ScanContext,
+  url: readonly UrlSegment[],
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const segment of url) {
+    if (
+      segment.kind !== 'expr' ||
+      !/^[A-Za-z_$][\w$]*$/.test(segment.source) ||
+      paramOf(fn, segment.source) !== undefined
+    ) {
+      out.push(segment);
+      continue;
+    }
+    const value = readNameValue(segment.source, use, context.language, context.text, context.root);
+    const inside =
+      value !== undefined && value.startIndex >= fn.node.startIndex && value.endIndex <= fn.node.endIndex;
+    const resolved =
+      value === undefined || inside ? [] : readUrlValue(value, context.language, context.text, context.root);
+    if (resolved.length > 0 && resolved.every((s) => s.kind === 'literal')) out.push(...resolved);
+    else out.push(segment);
+  }
+  return mergeSegments(out);
 }
 
 // Classes or objects with three or more verb-named methods that forward (verb, first parameter).

@@ -5,8 +5,10 @@
  * later rounds, until a round finds no new client (at most `MAX_ROUNDS`).
  */
 
-import type { Scanner, ScanResult } from '../types';
-import type { FileFacts, ProjectView, WrapperDefinition } from './types';
+import { releaseTrees } from '../scanner';
+import { countWords } from '../syntax';
+import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
+import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
 
 /** One file of a project: its path (as reported) and a way to read its text. */
 export interface ProjectFile {
@@ -15,6 +17,8 @@ export interface ProjectFile {
 }
 
 const MAX_ROUNDS = 5;
+// Source characters whose trees are kept between rounds (trees take several times their source).
+const TREE_BUDGET = 16_000_000;
 
 /** Scans every file of a project; the result maps each file to what was found in it. */
 export async function scanProject(
@@ -23,6 +27,23 @@ export async function scanProject(
 ): Promise<Map<string, ScanResult>> {
   const results = new Map<string, ScanResult>();
   const texts = new Map<string, string>();
+  // Each round re-scans the files that name a new client; their trees are parsed once and kept
+  // (up to a budget of source text, since trees take several times their source in memory).
+  const trees: TreeCache = { entries: new Map(), budget: TREE_BUDGET };
+  try {
+    return await scanRounds(scanner, files, results, texts, trees);
+  } finally {
+    releaseTrees(trees);
+  }
+}
+
+async function scanRounds(
+  scanner: Scanner,
+  files: readonly ProjectFile[],
+  results: Map<string, ScanResult>,
+  texts: Map<string, string>,
+  trees: TreeCache,
+): Promise<Map<string, ScanResult>> {
   for (const { file, read } of files) {
     let text: string;
     try {
@@ -35,22 +56,45 @@ export async function scanProject(
       continue;
     }
     texts.set(file, text);
-    results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true }));
+    results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true, trees }));
   }
   const known = new Set<string>();
+  // Each file's words, counted once: which files name a new client is a lookup, not a text search
+  // per name (a generated 5,000-file workspace has thousands of wrappers).
+  const words = new Map<string, Map<string, number>>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const view = buildProjectView([...results.values()].map((result) => result.facts));
-    const fresh = new Set<string>();
+    const fresh = new Map<string, Map<string, number>>();
     for (const definition of [...view.definitions, ...view.instances]) {
       const key = definitionKey(definition);
       if (known.has(key)) continue;
       known.add(key);
-      fresh.add(definition.name);
+      // Per name, how many of its new definitions each file holds: a file that only defines it
+      // (the name once, at its definition) has no call of it to find.
+      const sites = fresh.get(definition.name) ?? new Map<string, number>();
+      sites.set(definition.site.file, (sites.get(definition.site.file) ?? 0) + 1);
+      fresh.set(definition.name, sites);
     }
     if (fresh.size === 0) break;
     for (const [file, text] of texts) {
-      if (![...fresh].some((name) => text.includes(name))) continue;
-      results.set(file, await scanner.scanText(file, text, undefined, { project: view, collectFacts: true }));
+      let counts = words.get(file);
+      if (counts === undefined) {
+        counts = countWords(text);
+        words.set(file, counts);
+      }
+      let names = false;
+      for (const [word, count] of counts) {
+        const sites = fresh.get(word);
+        if (sites !== undefined && count > (sites.get(file) ?? 0)) {
+          names = true;
+          break;
+        }
+      }
+      if (!names) continue;
+      results.set(
+        file,
+        await scanner.scanText(file, text, undefined, { project: view, collectFacts: true, trees }),
+      );
     }
   }
   return results;
@@ -74,8 +118,22 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   const instances = [];
   const classes = new Map<string, string[]>();
   const fieldTypes = new Map<string, Set<string>>();
+  const constants = new Map<string, UrlSegment[] | null>();
+  const helpers = new Map<string, HelperFact | null>();
   for (const fact of facts) {
     if (fact === undefined) continue;
+    for (const [name, value] of fact.constants ?? []) {
+      const current = constants.get(name);
+      if (current === undefined) constants.set(name, value);
+      else if (current !== null && JSON.stringify(current) !== JSON.stringify(value))
+        constants.set(name, null);
+    }
+    for (const helper of fact.helpers ?? []) {
+      const current = helpers.get(helper.name);
+      if (current === undefined) helpers.set(helper.name, helper);
+      else if (current !== null && JSON.stringify(current) !== JSON.stringify(helper))
+        helpers.set(helper.name, null);
+    }
     definitions.push(...fact.definitions);
     instances.push(...fact.instances);
     for (const cls of fact.classes) classes.set(cls.name, [...(classes.get(cls.name) ?? []), ...cls.bases]);
@@ -85,5 +143,5 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
       fieldTypes.set(field, set);
     }
   }
-  return { definitions, instances, classes, fieldTypes };
+  return { definitions, instances, classes, fieldTypes, shared: { constants, helpers } };
 }

@@ -39,6 +39,10 @@ export interface WrapperDefinition {
   methodDefault?: string;
   /** The URL comes from the argument in this position; absent: the URL is fixed. */
   urlParam?: number;
+  /** When the URL is this property of an options object in that position (`send({ path })`). */
+  urlKey?: string;
+  /** Constant defaults of other parameters the URL names (`get(resource, slug = "")`), by position. */
+  defaults?: Array<[number, string]>;
   /** The URL template; an `expr` segment whose source is the URL parameter's name takes the argument. */
   url: UrlSegment[];
   client: HttpClient;
@@ -68,6 +72,14 @@ export interface ClassFact {
   bases: string[];
 }
 
+/** A module-level function that returns a URL built on its first parameter (`get_api_url(path)`). */
+export interface HelperFact {
+  name: string;
+  param: string;
+  /** The URL returned; the `expr` segment whose source is `param` takes the argument. */
+  url: UrlSegment[];
+}
+
 /** One file's contribution to the project view. */
 export interface FileFacts {
   definitions: WrapperDefinition[];
@@ -75,6 +87,19 @@ export interface FileFacts {
   classes: ClassFact[];
   /** `field name -> type name` for class fields declared with a class type (`_client: OpenAI`). */
   fieldTypes: Array<[string, string]>;
+  /** Module-level string constants, read with the module's own constants written in. */
+  constants?: Array<[string, UrlSegment[]]>;
+  /** Module-level URL helpers. */
+  helpers?: HelperFact[];
+}
+
+/**
+ * Constants and URL helpers shared across the project, by name; `null` where modules disagree on
+ * a name's value (it is then not read).
+ */
+export interface SharedValues {
+  constants: ReadonlyMap<string, readonly UrlSegment[] | null>;
+  helpers: ReadonlyMap<string, HelperFact | null>;
 }
 
 /** Everything the project pass hands the scanner for one file's second look. */
@@ -85,6 +110,8 @@ export interface ProjectView {
   classes: ReadonlyMap<string, readonly string[]>;
   /** Field name -> type names declared for it anywhere in the project. */
   fieldTypes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Constants and URL helpers other modules import. */
+  shared?: SharedValues;
 }
 
 /** An empty view: the scanner's first look at a file. */

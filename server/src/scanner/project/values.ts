@@ -13,6 +13,7 @@ import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
+import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -30,8 +31,9 @@ export function readUrlValue(
   language: ScanLanguage,
   text: string,
   root: Node,
+  shared?: SharedValues,
 ): UrlSegment[] {
-  return resolve(node, language, text, root, 0);
+  return resolve(node, language, text, root, 0, shared);
 }
 
 /** Reads the value of a name at `use`: its last assignment in the function above, or a module constant. */
@@ -55,24 +57,61 @@ function resolve(
   text: string,
   root: Node,
   depth: number,
+  shared?: SharedValues,
 ): UrlSegment[] {
   if (node === undefined) return [];
   const inner = unwrapExpression(node);
-  const helper = readHelperPath(inner, language, text, root, depth);
+  const helper =
+    readSharedHelper(inner, language, text, root, depth, shared) ??
+    readHelperPath(inner, language, text, root, depth, shared);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
     if (segment.kind === 'expr' && IDENTIFIER.test(segment.source) && depth < MAX_DEPTH) {
       const value = readNameValue(segment.source, inner, language, text, root);
       if (value !== undefined) {
-        const resolved = resolve(value, language, text, root, depth + 1);
+        const resolved = resolve(value, language, text, root, depth + 1, shared);
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
           for (const r of resolved) push(out, r);
           continue;
         }
       }
+      // A constant another module shares (imported, so not assigned in this file).
+      const constant = value === undefined ? shared?.constants.get(segment.source) : undefined;
+      if (constant != null) {
+        for (const r of constant) push(out, r);
+        continue;
+      }
     }
     push(out, segment);
+  }
+  return out;
+}
+
+// `get_api_url(f"{TASKS_PATH}/{id}")` where another module defines `get_api_url` as a URL helper:
+// its URL with the argument's value in place of its parameter.
+function readSharedHelper(
+  node: Node,
+  language: ScanLanguage,
+  text: string,
+  root: Node,
+  depth: number,
+  shared: SharedValues | undefined,
+): UrlSegment[] | undefined {
+  const callType = language === 'python' ? 'call' : 'call_expression';
+  if (shared === undefined || node.type !== callType || depth >= MAX_DEPTH) return undefined;
+  const callee = node.childForFieldName('function');
+  if (callee?.type !== 'identifier') return undefined;
+  const helper = shared.helpers.get(sliceNode(text, callee));
+  const first = node
+    .childForFieldName('arguments')
+    ?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
+  if (helper == null || first == null) return undefined;
+  const argument = resolve(first, language, text, root, depth + 1, shared);
+  const out: UrlSegment[] = [];
+  for (const segment of helper.url) {
+    if (segment.kind === 'expr' && segment.source === helper.param) for (const a of argument) push(out, a);
+    else push(out, segment);
   }
   return out;
 }
@@ -98,6 +137,7 @@ function readHelperPath(
   text: string,
   root: Node,
   depth: number,
+  shared?: SharedValues,
 ): UrlSegment[] | undefined {
   const callType = language === 'python' ? 'call' : 'call_expression';
   if (node.type !== callType || depth >= MAX_DEPTH) return undefined;
@@ -118,7 +158,7 @@ function readHelperPath(
     (c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
   );
   if (first === undefined || first === null) return undefined;
-  const value = resolve(first, language, text, root, depth + 1);
+  const value = resolve(first, language, text, root, depth + 1, shared);
   const head = value[0];
   if (head?.kind !== 'literal' || !head.text.includes('/')) return undefined;
   return language === 'python' ? splitPlaceholders(value) : value;

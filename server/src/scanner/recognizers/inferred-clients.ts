@@ -18,7 +18,7 @@ import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shap
 import type { InstanceDefinition, ProjectView, WrapperDefinition } from '../project/types';
 import { mergeSegments, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
-import { readConstantString, sliceNode } from '../syntax';
+import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
@@ -48,14 +48,11 @@ function family(language: ScanLanguage): string {
 function findInferredCalls(context: ScanContext): HttpCall[] {
   const view = context.project;
   const calls: HttpCall[] = [];
-  const byName = new Map<string, WrapperDefinition[]>();
-  for (const definition of view.definitions) {
-    if (family(definition.language) !== family(context.language)) continue;
-    const list = byName.get(definition.name) ?? [];
-    list.push(definition);
-    byName.set(definition.name, list);
-  }
+  const byName = definitionsByName(view, family(context.language));
+  // Only the names this file's text holds are searched in its tree: a project has thousands.
+  const words = countWords(context.text);
   for (const [name, definitions] of byName) {
+    if (!words.has(name)) continue;
     for (const hit of findCleanWordNodes(context, name)) {
       const call = matchCall(context, view, hit.node, hit.ancestors, definitions);
       if (call !== undefined) calls.push(call);
@@ -79,6 +76,29 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
       best.set(offset, call);
   }
   return [...best.values()];
+}
+
+const byNameCache = new WeakMap<ProjectView, Map<string, Map<string, WrapperDefinition[]>>>();
+
+// The view's wrappers by name for one language family, built once per view (not once per file).
+function definitionsByName(view: ProjectView, languageFamily: string): Map<string, WrapperDefinition[]> {
+  let byFamily = byNameCache.get(view);
+  if (byFamily === undefined) {
+    byFamily = new Map();
+    byNameCache.set(view, byFamily);
+  }
+  let byName = byFamily.get(languageFamily);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const definition of view.definitions) {
+      if (family(definition.language) !== languageFamily) continue;
+      const list = byName.get(definition.name) ?? [];
+      list.push(definition);
+      byName.set(definition.name, list);
+    }
+    byFamily.set(languageFamily, byName);
+  }
+  return byName;
 }
 
 // How many leading folders two files share.
@@ -111,9 +131,14 @@ function matchCall(
       grandparent.childForFieldName('function')?.id !== parent.id
     )
       return undefined;
+    const module = readModuleReceiver(context, receiver);
     definition = nearest(
       context.file,
-      definitions.filter((d) => d.owner !== undefined && receiverMatches(context, view, receiver, d)),
+      definitions.filter((d) =>
+        d.owner === undefined
+          ? module !== undefined && basename(d.site.file, extname(d.site.file)) === module
+          : receiverMatches(context, view, receiver, d),
+      ),
     );
     call = grandparent;
     callee = parent;
@@ -132,6 +157,28 @@ function matchCall(
   if (definition.site.file === context.file && definition.site.line === call.startPosition.row + 1)
     return undefined;
   return buildCall(context, definition, call, callee);
+}
+
+// `api` in `api.get(...)` after `import * as api from '$lib/api.js'` (or Python's `from pkg import
+// http_requests`, `import pkg.http_requests as hr`): the module's file name, whose functions it calls.
+function readModuleReceiver(context: ScanContext, receiver: Node): string | undefined {
+  if (receiver.type !== 'identifier') return undefined;
+  const name = sliceNode(context.text, receiver);
+  if (context.language === 'python') {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const from = new RegExp(
+      `^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${escaped}\\b|[^\\n(]*\\b${escaped}\\b)`,
+      'm',
+    ).test(context.text);
+    const aliased = new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${escaped}\\s*$`, 'm').exec(context.text);
+    if (aliased?.[1] !== undefined) return lastName(aliased[1]);
+    return from ? name : undefined;
+  }
+  if (!isJsLanguage(context.language)) return undefined;
+  const binding = context.findBindings(name).find((b) => b.kind === 'import');
+  if (binding?.importSource === undefined || binding.node.parent?.type !== 'namespace_import')
+    return undefined;
+  return basename(binding.importSource, extname(binding.importSource));
 }
 
 function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {
@@ -188,7 +235,7 @@ function isVisible(context: ScanContext, definition: WrapperDefinition): boolean
   const name = definition.name.replace(/\$/g, '\\$');
   const pattern =
     context.language === 'python'
-      ? new RegExp(`^\\s*from\\s+\\S+\\s+import\\s+[^\\n]*\\b${name}\\b`, 'm')
+      ? new RegExp(`^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${name}\\b|[^\\n(]*\\b${name}\\b)`, 'm')
       : new RegExp(`\\bimport\\b[^;]*\\b${name}\\b[^;]*\\bfrom\\b|\\b${name}\\b[^;\\n]*=\\s*require\\(`);
   return pattern.test(context.text);
 }
@@ -204,17 +251,38 @@ function buildCall(
     if (index === undefined) return undefined;
     return positional[index] ?? keywords.get(definition.params[index] ?? '');
   };
-  const urlParamName = definition.urlParam === undefined ? undefined : definition.params[definition.urlParam];
-  const urlArgument = argumentAt(definition.urlParam);
+  const urlParamName =
+    definition.urlParam === undefined
+      ? undefined
+      : definition.params[definition.urlParam] || definition.urlKey;
+  const urlHolder = argumentAt(definition.urlParam);
+  const urlArgument =
+    definition.urlKey === undefined || urlHolder === undefined
+      ? urlHolder
+      : readKeyNode(context, urlHolder, definition.urlKey);
   if (definition.urlParam !== undefined && urlArgument === undefined) return undefined;
   const argumentSegments =
-    urlArgument === undefined ? [] : readUrlValue(urlArgument, context.language, context.text, context.root);
+    urlArgument === undefined
+      ? []
+      : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared);
   const writesUrl = argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== '');
   // Passing an id to a function that writes its own URL: the call inside it is the report.
   if (!definition.forwards && !writesUrl) return undefined;
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
-    if (segment.kind === 'expr' && segment.source === urlParamName) segments.push(...argumentSegments);
+    if (segment.kind === 'expr' && segment.source === urlParamName) {
+      segments.push(...argumentSegments);
+      continue;
+    }
+    // Another parameter the URL names (`${resource}/${slug}`): the caller's value, or its default.
+    const index = segment.kind === 'expr' ? definition.params.indexOf(segment.source) : -1;
+    const other = index >= 0 ? argumentAt(index) : undefined;
+    const fallback = definition.defaults?.find(([at]) => at === index)?.[1];
+    if (other !== undefined)
+      segments.push(
+        ...readUrlValue(other, context.language, context.text, context.root, context.project.shared),
+      );
+    else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
     else segments.push({ ...segment });
   }
   let method = definition.method;
@@ -277,6 +345,21 @@ function isWithoutKey(context: ScanContext, argument: Node, key: string): boolea
   return context.language !== 'python' && readObjectProperty(argument, key, context.text).kind === 'absent';
 }
 
+// The node a key of an object argument holds: `{ path: '/x' }` gives `'/x'`, `{ path }` the name.
+function readKeyNode(context: ScanContext, argument: Node, key: string): Node | undefined {
+  if (context.language === 'python') return undefined;
+  const object = unwrapExpression(argument);
+  if (object.type !== 'object') return undefined;
+  let found: Node | undefined;
+  for (const property of object.namedChildren) {
+    if (property?.type === 'shorthand_property_identifier' && sliceNode(context.text, property) === key)
+      found = property;
+    else if (property?.type === 'pair' && readObjectValue(context, object, key) !== undefined)
+      found = readObjectValue(context, object, key);
+  }
+  return found;
+}
+
 function readObjectValue(context: ScanContext, argument: Node, key: string): Node | undefined {
   if (context.language === 'python') return undefined;
   const reading = readObjectProperty(argument, key, context.text);
@@ -327,7 +410,13 @@ function findInstanceCalls(context: ScanContext, instance: InstanceDefinition): 
       call
         .childForFieldName('arguments')
         ?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    const segments = readUrlValue(args[0], context.language, context.text, context.root);
+    const segments = readUrlValue(
+      args[0],
+      context.language,
+      context.text,
+      context.root,
+      context.project.shared,
+    );
     calls.push({
       kind: 'http',
       client: instance.client,

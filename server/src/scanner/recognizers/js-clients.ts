@@ -50,6 +50,18 @@ export interface JsClientSpec {
   direct?: 'url-options' | 'method-url' | 'factory';
   /** `{name}` in a literal URL is a path parameter (openapi-fetch's `client.GET('/p/{id}')`). */
   pathParams?: boolean;
+  /** Where a framework plugin installs the library as a member (`Vue.axios`, `this.$http`). */
+  pluginMembers?: PluginMembers;
+}
+
+/** A framework whose plugin puts the library on the framework object and its components. */
+export interface PluginMembers {
+  /** The framework's module (`vue`). */
+  module: string;
+  /** The member names the plugin installs (`axios`, `$http`). */
+  members: readonly string[];
+  /** File extensions of the framework's components, where `this` is a component. */
+  extensions: readonly string[];
 }
 
 /** One call of the library: where it is and which library it is. */
@@ -81,6 +93,7 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
   const queue = findLibraryNames(context, spec);
   const seen = new Set<number>();
   const calls: HttpCall[] = [];
+  if (spec.pluginMembers !== undefined) findPluginCalls(context, spec, spec.pluginMembers, queue, calls);
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const key = next.binding?.node.id ?? -1;
     if (seen.has(key)) continue;
@@ -93,42 +106,103 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
       if (next.binding === undefined ? resolved !== undefined : resolved?.node.id !== next.binding.node.id)
         continue;
       const [parent, grandparent, great] = hit.ancestors;
-      if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
-        if (spec.direct === 'factory') {
-          const instance = readInstance(context, spec, parent, grandparent, next.base);
-          if (instance !== undefined) queue.push(instance);
-        } else {
-          calls.push(readDirectCall({ context, spec, call: parent, callee: node }, next.base));
-        }
-        continue;
-      }
-      if (
-        parent?.type !== 'member_expression' ||
-        !isSameNode(parent.childForFieldName('object'), node) ||
-        grandparent?.type !== 'call_expression' ||
-        !isSameNode(grandparent.childForFieldName('function'), parent)
-      ) {
-        continue;
-      }
-      const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
-      const method = spec.helpers.get(property);
-      if (method !== undefined) {
-        calls.push(readHelperCall({ context, spec, call: grandparent, callee: parent }, method, next.base));
-      } else if (spec.configHelpers.includes(property)) {
-        calls.push(
-          readConfigCall(
-            { context, spec, call: grandparent, callee: parent },
-            readCallArguments(grandparent)[0],
-            next.base,
-          ),
-        );
-      } else if (spec.factories.includes(property)) {
-        const instance = readInstance(context, spec, grandparent, great, next.base);
-        if (instance !== undefined) queue.push(instance);
-      }
+      readUse(context, spec, node, [parent, grandparent, great], next.base, queue, calls);
     }
   }
   return calls;
+}
+
+// What one use of the library's name does: a direct call, a helper call, or a factory whose
+// instance is queued to be followed.
+function readUse(
+  context: ScanContext,
+  spec: JsClientSpec,
+  node: Node,
+  [parent, grandparent, great]: ReadonlyArray<Node | undefined>,
+  base: UrlTemplate | undefined,
+  queue: ClientName[],
+  calls: HttpCall[],
+): void {
+  if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
+    if (spec.direct === 'factory') {
+      const instance = readInstance(context, spec, parent, grandparent, base);
+      if (instance !== undefined) queue.push(instance);
+    } else {
+      calls.push(readDirectCall({ context, spec, call: parent, callee: node }, base));
+    }
+    return;
+  }
+  if (
+    parent?.type !== 'member_expression' ||
+    !isSameNode(parent.childForFieldName('object'), node) ||
+    grandparent?.type !== 'call_expression' ||
+    !isSameNode(grandparent.childForFieldName('function'), parent)
+  ) {
+    return;
+  }
+  const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
+  const method = spec.helpers.get(property);
+  if (method !== undefined) {
+    calls.push(readHelperCall({ context, spec, call: grandparent, callee: parent }, method, base));
+  } else if (spec.configHelpers.includes(property)) {
+    calls.push(
+      readConfigCall(
+        { context, spec, call: grandparent, callee: parent },
+        readCallArguments(grandparent)[0],
+        base,
+      ),
+    );
+  } else if (spec.factories.includes(property)) {
+    const instance = readInstance(context, spec, grandparent, great, base);
+    if (instance !== undefined) queue.push(instance);
+  }
+}
+
+/**
+ * The library installed as a framework plugin: `Vue.axios.get(url)` (vue-axios), `this.$http.post(...)`
+ * in a component. `<Framework>.<member>` counts where `<Framework>` is imported from the framework's
+ * module; `this.<member>` in a file that imports the framework or is one of its components.
+ */
+function findPluginCalls(
+  context: ScanContext,
+  spec: JsClientSpec,
+  plugin: PluginMembers,
+  queue: ClientName[],
+  calls: HttpCall[],
+): void {
+  const component = plugin.extensions.some((extension) => context.file.endsWith(extension));
+  let importsFramework: boolean | undefined;
+  for (const member of plugin.members) {
+    for (const hit of findCleanWordNodes(context, member)) {
+      const [holder, ...above] = hit.ancestors;
+      if (
+        hit.node.type !== 'property_identifier' ||
+        holder?.type !== 'member_expression' ||
+        !isSameNode(holder.childForFieldName('property'), hit.node)
+      )
+        continue;
+      const object = holder.childForFieldName('object');
+      if (object === null) continue;
+      if (object.type === 'this') {
+        importsFramework ??= importsModule(context, plugin.module);
+        if (!component && !importsFramework) continue;
+      } else if (object.type === 'identifier') {
+        const binding = resolveBinding(context.findBindings(sliceNode(context.text, object)), object);
+        if (binding?.kind !== 'import' || binding.importSource !== plugin.module) continue;
+      } else {
+        continue;
+      }
+      readUse(context, spec, holder, above, undefined, queue, calls);
+    }
+  }
+}
+
+function importsModule(context: ScanContext, module: string): boolean {
+  return context.root.namedChildren.some(
+    (statement) =>
+      statement?.type === 'import_statement' &&
+      readConstantString(statement.childForFieldName('source') ?? statement, context.text) === module,
+  );
 }
 
 /** `axios(url, config)`, `axios(config)`, `got(url, options)`, `ky(url, options)`. */

@@ -108,7 +108,8 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
     return found;
   };
   const queue = findImports(context, spec, findBindings);
-  const calls: HttpCall[] = [];
+  queue.push(...findTypedSessions(context, spec, queue, findBindings));
+  const calls: HttpCall[] = [...findSelfSessionCalls(context, spec, queue)];
   const seen = new Set<number>();
   for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
     if (seen.has(target.binding.node.id)) continue;
@@ -183,6 +184,113 @@ function findImports(
     }
   }
   return targets;
+}
+
+// How the file writes the library's session classes: `httpx.Client`, `requests.Session`, or the
+// name a class was imported under (`from httpx import AsyncClient as C`).
+function sessionTypePattern(spec: PythonClientSpec, imports: readonly Target[]): RegExp | undefined {
+  const alternatives: string[] = [];
+  for (const target of imports) {
+    if (target.role === 'module') {
+      for (const cls of spec.sessionClasses) alternatives.push(`${escapeRegExp(target.name)}\\.${cls}`);
+    } else if (target.role === 'class') {
+      alternatives.push(escapeRegExp(target.name));
+    }
+  }
+  return alternatives.length === 0
+    ? undefined
+    : new RegExp(`(?<![\\w.])(?:${alternatives.join('|')})(?!\\w)`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A parameter annotated with a session class (`def get(client: httpx.Client, url)`,
+ * `session: Optional[requests.Session] = None`): the caller hands a session in.
+ */
+function findTypedSessions(
+  context: ScanContext,
+  spec: PythonClientSpec,
+  imports: readonly Target[],
+  findBindings: (name: string) => PythonBinding[],
+): Target[] {
+  const pattern = sessionTypePattern(spec, imports);
+  if (pattern === undefined) return [];
+  const targets: Target[] = [];
+  for (const param of context.root.descendantsOfType(['typed_parameter', 'typed_default_parameter'])) {
+    const type = param?.childForFieldName('type');
+    const nameNode =
+      param?.type === 'typed_parameter' ? param.firstNamedChild : param?.childForFieldName('name');
+    if (type == null || nameNode?.type !== 'identifier' || !pattern.test(sliceNode(context.text, type)))
+      continue;
+    const name = sliceNode(context.text, nameNode);
+    const binding = findBindings(name).find((b) => b.node.startIndex === nameNode.startIndex);
+    if (binding !== undefined) targets.push({ name, binding, role: 'session' });
+  }
+  return targets;
+}
+
+/**
+ * A session kept on the instance: `self._client = client or httpx.Client()` (a session class's
+ * constructor, or a session-typed parameter, in the assigned value) in a method of a class; then
+ * `self._client.get(url)` in any method of that class is a call.
+ */
+function findSelfSessionCalls(
+  context: ScanContext,
+  spec: PythonClientSpec,
+  targets: readonly Target[],
+): HttpCall[] {
+  const pattern = sessionTypePattern(spec, targets);
+  const calls: HttpCall[] = [];
+  for (const cls of context.root.descendantsOfType('class_definition')) {
+    if (cls === null) continue;
+    const fields = new Set<string>();
+    for (const assignment of cls.descendantsOfType('assignment')) {
+      const left = assignment?.childForFieldName('left');
+      const right = assignment?.childForFieldName('right');
+      if (
+        left?.type !== 'attribute' ||
+        right == null ||
+        left.childForFieldName('object')?.type !== 'identifier'
+      )
+        continue;
+      const ctor =
+        pattern !== undefined && new RegExp(`${pattern.source}\\s*\\(`).test(sliceNode(context.text, right));
+      const param = right
+        .descendantsOfType('identifier')
+        .some((id) => id !== null && isSessionParam(context, id, targets));
+      const attribute = left.childForFieldName('attribute');
+      if ((ctor || param) && attribute !== null) fields.add(sliceNode(context.text, attribute));
+    }
+    for (const field of fields) {
+      for (const attribute of cls.descendantsOfType('attribute')) {
+        const object = attribute?.childForFieldName('object');
+        const name = attribute?.childForFieldName('attribute');
+        if (attribute == null || object?.type !== 'attribute' || name == null) continue;
+        if (sliceNode(context.text, object.childForFieldName('attribute') ?? object) !== field) continue;
+        const holder = object.childForFieldName('object');
+        if (holder?.type !== 'identifier' || sliceNode(context.text, holder) !== 'self') continue;
+        const call = attribute.parent;
+        if (call?.type !== 'call' || call.childForFieldName('function')?.id !== attribute.id) continue;
+        const found = readCall(context, spec, call, attribute, sliceNode(context.text, name), undefined);
+        if (found !== undefined) calls.push(found);
+      }
+    }
+  }
+  return calls;
+}
+
+function isSessionParam(context: ScanContext, id: Node, targets: readonly Target[]): boolean {
+  const name = sliceNode(context.text, id);
+  return targets.some(
+    (t) =>
+      t.role === 'session' &&
+      t.name === name &&
+      id.startIndex >= t.binding.scopeStart &&
+      id.endIndex <= t.binding.scopeEnd,
+  );
 }
 
 /** `s = requests.Session()` or `with httpx.Client(base_url=...) as c:`: the session's name. */

@@ -30,6 +30,8 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     configHelpers: ['request'],
     factories: ['create'],
     baseKey: 'baseURL',
+    // vue-axios installs `Vue.axios` and `this.axios`/`this.$http`; Nuxt's axios module `this.$axios`.
+    pluginMembers: { module: 'vue', members: ['axios', '$http', '$axios'], extensions: ['.vue'] },
   }),
   createJsClientRecognizer({
     client: 'got',
