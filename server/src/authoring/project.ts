@@ -88,6 +88,11 @@ export class AuthoringProject {
     for (const f of [...this.entries.keys()]) if (!wanted.has(f)) this.remove(f);
   }
 
+  /** Whether the file has been parsed (without rebuilding the index, as `entry` does). */
+  has(file: string): boolean {
+    return this.entries.has(file);
+  }
+
   /** The parsed file, if known. */
   entry(file: string): ModuleEntry | undefined {
     this.index();

@@ -54,7 +54,7 @@ import {
 } from './features';
 import { formatDocumentEdits, formatTargetFor } from './formatting';
 import { IndexController } from './index-controller';
-import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
+import { addLintDiagnostics, addWorkspaceLintDiagnostics, publishEarlyRegoDiagnostics } from './lint';
 import {
   buildEmptyProjectConfigHints,
   buildNoPolicyHover,
@@ -285,7 +285,7 @@ function publishPolicyDiagnostics(): void {
   );
   const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
   addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
-  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint, ws.policy.data);
+  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
@@ -387,6 +387,15 @@ documents.onDidChangeContent(async ({ document }) => {
     return;
   }
   if (path.endsWith('.rego') || ws.isPolicyFile(path)) {
+    const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+    const early = (file: string, d: Diagnostic[]) => publish(toUri(file), d);
+    publishEarlyRegoDiagnostics(
+      { path, text: document.getText() },
+      !!ws.policy,
+      ws.projectConfig.lint,
+      regoVersion,
+      early,
+    );
     // Typing in a policy re-decides every open file; wait for a pause so each keystroke does not.
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => void reloadPolicyAndRepublish(false), 150);
