@@ -12,8 +12,9 @@ import {
 } from 'vscode-languageserver/node';
 import { type LintConfig, type LintViolation, lintSource } from '../lint';
 import { lintParsedWorkspace } from '../lint/workspace';
+import { maxPolicyFileBytes } from '../policy/load';
 import type { AuthoringState } from './authoring-project';
-import { toRange } from './convert';
+import { toDiagnostic, toRange } from './convert';
 import { buildOpenPolicyDiagnostics } from './features';
 
 /** The `source` of every lint diagnostic. */
@@ -50,12 +51,18 @@ export function lintDiagnostics(
 export function publishEarlyRegoDiagnostics(
   doc: { path: string; text: string },
   policyLoaded: boolean,
+  state: AuthoringState | undefined,
   config: LintConfig | undefined,
   regoVersion: 0 | 1,
   publish: (path: string, diagnostics: Diagnostic[]) => void,
 ): void {
   if (!doc.path.endsWith('.rego')) return;
-  const byFile = buildOpenPolicyDiagnostics([doc], regoVersion);
+  let byFile: Map<string, Diagnostic[]>;
+  if (state && Buffer.byteLength(doc.text, 'utf8') <= maxPolicyFileBytes) {
+    // The authoring project's parse: the completion or hover that follows an edit reuses it.
+    state.project.setText(doc.path, doc.text);
+    byFile = new Map([[doc.path, (state.project.entry(doc.path)?.errors ?? []).map(toDiagnostic)]]);
+  } else byFile = buildOpenPolicyDiagnostics([doc], regoVersion);
   const syntaxErrors = (byFile.get(doc.path) ?? []).length > 0;
   if (policyLoaded && !syntaxErrors) return;
   addLintDiagnostics(byFile, [doc], config, regoVersion);

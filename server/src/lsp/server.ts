@@ -392,6 +392,7 @@ documents.onDidChangeContent(async ({ document }) => {
     publishEarlyRegoDiagnostics(
       { path, text: document.getText() },
       !!ws.policy,
+      authoring,
       ws.projectConfig.lint,
       regoVersion,
       early,

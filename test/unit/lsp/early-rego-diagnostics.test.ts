@@ -6,11 +6,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver/node';
+import { AuthoringProject } from '../../../server/src/authoring';
+import type { AuthoringState } from '../../../server/src/lsp/authoring-project';
 import { publishEarlyRegoDiagnostics } from '../../../server/src/lsp/lint';
 
-function early(text: string, policyLoaded: boolean, path = '/ws/policy/a.rego'): Diagnostic[] | undefined {
+function early(
+  text: string,
+  policyLoaded: boolean,
+  path = '/ws/policy/a.rego',
+  state?: AuthoringState,
+): Diagnostic[] | undefined {
   let published: Diagnostic[] | undefined;
-  publishEarlyRegoDiagnostics({ path, text }, policyLoaded, undefined, 1, (_file, d) => {
+  publishEarlyRegoDiagnostics({ path, text }, policyLoaded, state, undefined, 1, (_file, d) => {
     published = d;
   });
   return published;
@@ -33,6 +40,13 @@ describe('early diagnostics of a .rego document', () => {
   it('leaves a clean text to the compile once a policy has loaded, but not a syntax error', () => {
     assert.equal(early(linted, true), undefined);
     assert.ok(early(broken, true)?.some((d) => d.code === 'rego_parse_error'));
+  });
+
+  it('parses into the authoring project when given one, with the same diagnostics', () => {
+    // Only the project is read: the parse the completion after an edit reuses.
+    const state = { project: new AuthoringProject() } as AuthoringState;
+    assert.deepEqual(early(broken, true, '/ws/policy/a.rego', state), early(broken, true));
+    assert.equal(state.project.entry('/ws/policy/a.rego')?.text, broken);
   });
 
   it('publishes nothing for files other than .rego', () => {
