@@ -14,7 +14,7 @@ import { type LintConfig, type LintViolation, lintSource } from '../lint';
 import { lintParsedWorkspace } from '../lint/workspace';
 import { maxPolicyFileBytes } from '../policy/load';
 import type { AuthoringState } from './authoring-project';
-import { toDiagnostic, toRange } from './convert';
+import { toDiagnostic, toRange, toUri } from './convert';
 import { buildOpenPolicyDiagnostics } from './features';
 
 /** The `source` of every lint diagnostic. */
@@ -110,6 +110,14 @@ export function addWorkspaceLintDiagnostics(
       code: v.rule,
       source: LINT_SOURCE,
       message: `${v.message} (${v.category})`,
+      ...(v.related
+        ? {
+            relatedInformation: v.related.map((r) => ({
+              location: { uri: toUri(r.location.file), range: toRange(r.location) },
+              message: r.message,
+            })),
+          }
+        : {}),
     };
     byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
   }

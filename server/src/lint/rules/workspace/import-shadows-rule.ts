@@ -1,0 +1,41 @@
+/**
+ * bugs/import-shadows-rule (workspace): an import whose name is the name of a rule of the same
+ * package, as Regal's rule of that name, across every file of the package: in the importing module
+ * the import wins, so the rule is unreachable there. Reported at the import, naming the rule's place.
+ */
+import type { Location } from '../../../errors';
+import type { Finding } from '../../types';
+import { ruleRootName } from '../../walk';
+import { defineWorkspaceRule } from '../../workspace-model';
+import { importName, isKeywordImport } from '../imports/paths';
+
+export default defineWorkspaceRule({
+  id: 'import-shadows-rule',
+  category: 'bugs',
+  description: 'Import shadows rule',
+  rationale:
+    "An imported name takes precedence over a rule of the same name in the package, so in the importing file the rule cannot be reached; rename the rule or alias the import. The rule may sit in another of the package's files.",
+  check: (ws) => {
+    const rules = new Map<string, { file: string; location: Location }>();
+    const files = [...ws.files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const f of files)
+      for (const r of f.module.rules) {
+        const key = `${f.packageName}\0${ruleRootName(r)}`;
+        if (!rules.has(key)) rules.set(key, { file: f.file, location: r.head.location });
+      }
+    const out: Finding[] = [];
+    for (const f of ws.files)
+      for (const imp of f.module.imports) {
+        if (isKeywordImport(imp)) continue;
+        const name = importName(imp);
+        const rule = rules.get(`${f.packageName}\0${name}`);
+        if (!rule) continue;
+        out.push({
+          location: imp.location,
+          message: `Import shadows rule: ${name} is also a rule of this package, at ${rule.location.file}:${rule.location.start.line}`,
+          related: [{ location: rule.location, message: 'the rule the import shadows' }],
+        });
+      }
+    return out;
+  },
+});
