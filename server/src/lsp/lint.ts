@@ -96,7 +96,7 @@ export function addWorkspaceLintDiagnostics(
 ): void {
   const open = new Set([...openPaths].filter((p) => p.endsWith('.rego')));
   if (open.size === 0) return;
-  state.sync();
+  state.syncParsed();
   const violations = lintParsedWorkspace(state.project.allEntries(), {
     ...(config ? { config } : {}),
     data: state.project.data,

@@ -16,15 +16,30 @@ export default defineWorkspaceRule({
   rationale:
     "An imported name takes precedence over a rule of the same name in the package, so in the importing file the rule cannot be reached; rename the rule or alias the import. The rule may sit in another of the package's files.",
   check: (ws) => {
-    const rules = new Map<string, { file: string; location: Location }>();
-    const files = [...ws.files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    for (const f of files)
-      for (const r of f.module.rules) {
-        const key = `${f.packageName}\0${ruleRootName(r)}`;
-        if (!rules.has(key)) rules.set(key, { file: f.file, location: r.head.location });
-      }
-    const out: Finding[] = [];
+    // The names each package's files import; only those packages' rules are looked at.
+    const imported = new Map<string, Set<string>>();
     for (const f of ws.files)
+      for (const imp of f.module.imports) {
+        if (isKeywordImport(imp)) continue;
+        const names = imported.get(f.packageName) ?? new Set<string>();
+        names.add(importName(imp));
+        imported.set(f.packageName, names);
+      }
+    const rules = new Map<string, Location>();
+    const files = [...ws.files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const f of files) {
+      const names = imported.get(f.packageName);
+      if (!names) continue;
+      for (const r of f.module.rules) {
+        const name = ruleRootName(r);
+        if (!names.has(name)) continue;
+        const key = `${f.packageName}\0${name}`;
+        if (!rules.has(key)) rules.set(key, r.head.location);
+      }
+    }
+    const out: Finding[] = [];
+    if (rules.size === 0) return out;
+    for (const f of files)
       for (const imp of f.module.imports) {
         if (isKeywordImport(imp)) continue;
         const name = importName(imp);
@@ -32,8 +47,8 @@ export default defineWorkspaceRule({
         if (!rule) continue;
         out.push({
           location: imp.location,
-          message: `Import shadows rule: ${name} is also a rule of this package, at ${rule.location.file}:${rule.location.start.line}`,
-          related: [{ location: rule.location, message: 'the rule the import shadows' }],
+          message: `Import shadows rule: ${name} is also a rule of this package, at ${rule.file}:${rule.start.line}`,
+          related: [{ location: rule, message: 'the rule the import shadows' }],
         });
       }
     return out;
