@@ -71,11 +71,13 @@ export class AuthoringState {
   async parsed(): Promise<ClearanceWorkspace | undefined> {
     if (this.workspace()) await this.settingsApplied;
     const ws = this.update();
-    if (this.queue.size > 0 || this.dataStale)
+    // Files parsed before and only being re-checked on disk do not hold a request up.
+    if ([...this.queue].some((f) => !this.project.has(f)) || (this.dataStale && this.dataKey === ''))
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         this.inBackground();
       });
+    else this.inBackground();
     return ws;
   }
 

@@ -4,6 +4,7 @@
  * the import wins, so the rule is unreachable there. Reported at the import, naming the rule's place.
  */
 import type { Location } from '../../../errors';
+import type { Module } from '../../../rego/syntax/ast';
 import type { Finding } from '../../types';
 import { ruleRootName } from '../../walk';
 import { defineWorkspaceRule } from '../../workspace-model';
@@ -30,11 +31,11 @@ export default defineWorkspaceRule({
     for (const f of files) {
       const names = imported.get(f.packageName);
       if (!names) continue;
-      for (const r of f.module.rules) {
-        const name = ruleRootName(r);
-        if (!names.has(name)) continue;
+      const defined = rulesOf(f.module);
+      for (const name of names) {
+        const at = defined.get(name);
         const key = `${f.packageName}\0${name}`;
-        if (!rules.has(key)) rules.set(key, r.head.location);
+        if (at && !rules.has(key)) rules.set(key, at);
       }
     }
     const out: Finding[] = [];
@@ -54,3 +55,18 @@ export default defineWorkspaceRule({
     return out;
   },
 });
+
+/** Each module's rules by first name, where the first is; kept while the module is (the server re-lints after every edit). */
+const rulesByModule = new WeakMap<Module, Map<string, Location>>();
+
+function rulesOf(module: Module): Map<string, Location> {
+  let rules = rulesByModule.get(module);
+  if (rules) return rules;
+  rules = new Map();
+  for (const r of module.rules) {
+    const name = ruleRootName(r);
+    if (!rules.has(name)) rules.set(name, r.head.location);
+  }
+  rulesByModule.set(module, rules);
+  return rules;
+}
