@@ -222,7 +222,8 @@ describe('evaluating Rego with a call site input', () => {
     assert.equal(byName.test_roles?.outcome, 'failed');
     assert.deepEqual(
       byName.test_roles?.cases?.map((c) => `${c.name}: ${c.outcome}`),
-      ['admin: passed', 'developer: failed'],
+      // Named as `clearance policy test` names them (caseName): the test and the key as JSON.
+      ['test_roles["admin"]: passed', 'test_roles["developer"]: failed'],
     );
     const developer = byName.test_roles?.cases?.[1];
     assert.match(developer?.location?.uri ?? '', /cases_test\.rego$/);

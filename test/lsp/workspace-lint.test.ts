@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { openDocument, startServer, type TestServer, waitFor } from './lsp-client';
 
 const fixture = join(__dirname, '..', 'fixtures', 'authoring');
@@ -49,5 +50,21 @@ describe('workspace lint rules in the editor', () => {
       '3:unresolved-import',
       '4:prefer-package-imports',
     ]);
+  });
+
+  it("reports a rule of another file's kind defined again, with the other definition as related information", async () => {
+    // lib/roles.rego defines has_role as a function of two arguments (line 11) and is_admin as a rule.
+    const text = ['package lib.roles', '', 'has_role := true', ''].join('\n');
+    const file = join(root, 'policy', 'lib', 'more.rego');
+    const uri = await openDocument(server, file, text, 'rego');
+    const found = await waitFor('conflicting-rules diagnostic', () => {
+      const d = (server.diagnostics.get(uri) ?? []).find((x) => x.code === 'conflicting-rules');
+      return d;
+    });
+    assert.equal(found.range.start.line + 1, 3);
+    const related = found.relatedInformation?.map(
+      (r) => `${r.location.uri}:${r.location.range.start.line + 1}`,
+    );
+    assert.deepEqual(related, [`${pathToFileURL(join(root, 'policy', 'lib', 'roles.rego')).href}:11`]);
   });
 });

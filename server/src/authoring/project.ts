@@ -71,8 +71,24 @@ export class AuthoringProject {
   setText(file: string, text: string): void {
     const old = this.entries.get(file);
     if (old && old.text === text) return;
-    this.entries.set(file, this.parse(file, text, old));
+    const next = this.parse(file, text, old);
+    this.entries.set(file, next);
+    const current = this.indexed === this.edits;
     this.edits++;
+    // An edit that keeps the file's names (a rule body) swaps its clauses in the index in place:
+    // rebuilding it walks every clause of the workspace, the most of a completion after typing.
+    if (current && old && old.signature === next.signature && old.defs.length === next.defs.length) {
+      let swapped = true;
+      next.defs.forEach((def, i) => {
+        const was = old.defs[i];
+        const list = this.rules.get(def.path.join('.'));
+        const at = was && list ? list.indexOf(was) : -1;
+        if (list && at >= 0) list[at] = def;
+        else swapped = false;
+      });
+      // Anything not found where it was: the next question rebuilds the index whole.
+      if (swapped) this.indexed = this.edits;
+    }
   }
 
   /** Forgets a file (deleted, or no longer part of the policy). */
@@ -86,6 +102,11 @@ export class AuthoringProject {
   retain(files: Iterable<string>): void {
     const wanted = new Set(files);
     for (const f of [...this.entries.keys()]) if (!wanted.has(f)) this.remove(f);
+  }
+
+  /** Whether the file has been parsed (without rebuilding the index, as `entry` does). */
+  has(file: string): boolean {
+    return this.entries.has(file);
   }
 
   /** The parsed file, if known. */

@@ -5,10 +5,17 @@
  * and the values of its operands (`explainRule`).
  */
 import type { ClearanceError, Location } from '../errors';
-import { type EvalLimits, evaluateQuery, type JsonValue, type Policy, prepareQuery } from '../rego';
+import {
+  type EvalLimits,
+  evaluateQuery,
+  type JsonValue,
+  type Policy,
+  prepareQuery,
+  stringifyJson,
+} from '../rego';
 import { explainClause, explainRule } from '../rego/eval/explain';
-import { type CaseTrace, explainTestCases } from '../rego/eval/explain-cases';
 import type { AuthoringProject } from './project';
+import { numberTests, runTestCases, type TestCaseResult } from './test-cases';
 
 /** One test rule. */
 export interface TestCaseInfo {
@@ -52,9 +59,10 @@ export interface TestOutcome {
   cases?: CaseOutcome[];
 }
 
-/** Every test rule of the project, by file and line; a name defined again is numbered as OPA does. */
+/** Every test rule of the project, by file and line; a name defined again is numbered as OPA does (`numberTests`). */
 export function listTests(project: AuthoringProject): TestCaseInfo[] {
-  const all: Array<TestCaseInfo & { clause: { file: string; line: number } }> = [];
+  type Listed = TestCaseInfo & { clause: { file: string; line: number }; at: number; again?: boolean };
+  const all: Listed[] = [];
   for (const entry of project.allEntries()) {
     const pkg = entry.module?.package.path.join('.');
     if (pkg === undefined) continue;
@@ -64,22 +72,17 @@ export function listTests(project: AuthoringProject): TestCaseInfo[] {
       if ((!skip && !name.startsWith('test_')) || d.rule.kind === 'function') continue;
       const id = `data.${d.path.join('.')}`;
       const clause = { file: entry.file, line: d.rule.location.start.line };
-      all.push({ id, name, package: pkg, file: entry.file, location: d.name, skip, clause });
+      const at = d.name.start.offset;
+      all.push({ id, name, package: pkg, file: entry.file, location: d.name, skip, clause, at });
     }
   }
-  all.sort((a, b) =>
-    a.file === b.file ? a.location.start.offset - b.location.start.offset : a.file < b.file ? -1 : 1,
-  );
-  const count = new Map<string, number>();
-  for (const t of all) count.set(t.id, (count.get(t.id) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  return all.map(({ clause, ...t }) => {
-    if (count.get(t.id) === 1) return t;
-    const k = seen.get(t.id) ?? 0;
-    seen.set(t.id, k + 1);
-    const suffix = k === 0 ? '' : `#${String(k).padStart(2, '0')}`;
-    return { ...t, id: `${t.id}${suffix}`, name: `${t.name}${suffix}`, clause };
-  });
+  const numbered = numberTests(all, (t, suffix) => ({
+    ...t,
+    id: `${t.id}${suffix}`,
+    name: `${t.name}${suffix}`,
+    again: true,
+  }));
+  return numbered.map(({ clause, at: _at, again, ...t }) => (again ? { ...t, clause } : t));
 }
 
 /** Which tests to run: by id, by file, by package; none given runs all. */
@@ -144,8 +147,8 @@ function runOne(
   // `test_x#01` is the second clause named test_x: the query is the rule's own path.
   const query = test.id.replace(/#\d+$/, '');
   const options = { data, limits, print: (m: string) => output.push(m) };
-  const cases = explainTestCases(policy, query, options, test.clause);
-  if (cases) return casesOutcome(test, cases, now() - started, output);
+  const cases = runCases(policy, test, query, { data, limits }, output, started, now);
+  if (cases) return cases;
   if (test.clause) {
     const { clause, errors } = explainClause(policy, query, test.clause, options);
     const base = { id: test.id, durationMs: now() - started, output };
@@ -221,19 +224,49 @@ function failedAt(
   };
 }
 
-/** A parameterised test's outcome: failed when any case failed, each case with its own. */
+/**
+ * Runs a parameterised test through `runTestCases` (the CLI's enumeration too), each failed case
+ * explained where its trace stopped.
+ */
+function runCases(
+  policy: Policy,
+  test: TestCaseInfo,
+  query: string,
+  options: { data: JsonValue; limits: EvalLimits },
+  output: string[],
+  started: number,
+  now: () => number,
+): TestOutcome | undefined {
+  const print = { ...options, print: (m: string) => output.push(m) };
+  const run = runTestCases(policy, query, test.name, print, test.clause);
+  if (!run) return undefined;
+  const cases = run.cases.map((c) => caseOutcome(test, c));
+  return casesOutcome(test, cases, run.errors, now() - started, output);
+}
+
+/** One case's outcome; a failed one says where it stopped, or what it gave instead of true. */
+function caseOutcome(test: TestCaseInfo, c: TestCaseResult): CaseOutcome {
+  if (c.passed) return { name: c.name, outcome: 'passed' };
+  if (c.trace && !c.trace.held)
+    return {
+      name: c.name,
+      outcome: 'failed',
+      ...failedAt(c.trace.failing, test.location, 'the case did not hold'),
+    };
+  const gave =
+    c.value === undefined ? 'the case did not hold' : `the case gave ${stringifyJson(c.value)}, not true`;
+  return { name: c.name, outcome: 'failed', message: gave, location: test.location };
+}
+
+/** A parameterised test's outcome: failed when any case failed or none was given, each case with its own. */
 function casesOutcome(
   test: TestCaseInfo,
-  traced: { cases: CaseTrace[]; errors: ClearanceError[] },
+  cases: CaseOutcome[],
+  errors: ClearanceError[],
   durationMs: number,
   output: string[],
 ): TestOutcome {
-  const error = traced.errors[0];
-  const cases: CaseOutcome[] = traced.cases.map((c) =>
-    c.held
-      ? { name: c.name, outcome: 'passed' }
-      : { name: c.name, outcome: 'failed', ...failedAt(c.failing, test.location, 'the case did not hold') },
-  );
+  const error = errors[0];
   const base = { id: test.id, durationMs, output, cases };
   if (error)
     return {
@@ -242,6 +275,8 @@ function casesOutcome(
       message: `${error.code}: ${error.message}`,
       location: error.location ?? test.location,
     };
+  if (cases.length === 0)
+    return { ...base, outcome: 'failed', message: 'the test gave no case', location: test.location };
   const failed = cases.filter((c) => c.outcome === 'failed');
   const first = failed[0];
   if (!first) return { ...base, outcome: 'passed' };

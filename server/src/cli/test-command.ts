@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import { RE2JS } from 're2js';
+import { numberTests, runTestCases, type TestCaseResult } from '../authoring/test-cases';
 import { type ClearanceError, formatError } from '../errors';
 import { loadPolicy, resolveGivenPath } from '../policy/load';
 import {
@@ -191,9 +192,12 @@ export function runTestSuite(
   return { errors: [], results, coverage };
 }
 
-/** The test rules of a policy, in file and line order. */
+/**
+ * The test rules of a policy, in file and line order, named by `numberTests` as the editor's Test
+ * Explorer names them (`data.pkg.test_x#01` for a name defined again, which the compile renamed).
+ */
 function findTests(policy: Policy): TestCase[] {
-  const cases: TestCase[] = [];
+  const cases: Array<TestCase & { id: string; at: number }> = [];
   for (const set of policy.ruleSets) {
     const name = set.path[set.path.length - 1] ?? '';
     const skip = name.startsWith('todo_test_');
@@ -201,17 +205,24 @@ function findTests(policy: Policy): TestCase[] {
     if (set.kind === 'function') continue;
     const first = set.clauses[0] ?? set.default;
     if (!first) continue;
+    const { location } = first.origin;
     cases.push({
-      // `data.pkg.test_x#01` as `opa test` prints it (renamed duplicates keep the `#`).
-      name: `data.${set.path.join('.')}`,
+      id: `data.${set.path.join('.')}`.replace(/#\d+$/, ''),
+      at: location.start.offset,
+      name: '',
       query: `data${set.path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}`,
       kind: set.kind,
-      file: first.origin.location.file,
-      line: first.origin.location.start.line,
+      file: location.file,
+      line: location.start.line,
       skip,
     });
   }
-  return cases.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+  return numberTests(cases, (t, suffix) => ({ ...t, name: `${t.id}${suffix}` })).map(
+    ({ id, at: _at, ...t }) => ({
+      ...t,
+      name: t.name || id,
+    }),
+  );
 }
 
 /** Evaluates one test rule under the limits, timing it. */
@@ -240,13 +251,23 @@ function runTest(
   }
   const output: string[] = [];
   const tracer = trace ? new Tracer({ varValues: trace.varValues }) : undefined;
-  const evaluated = evaluateQuery(prepared.query, {
+  const options = {
     ...(data !== undefined ? { data } : {}),
     limits,
-    print: (message) => output.push(message),
+    print: (message: string) => output.push(message),
     ...(coverage ? { coverage } : {}),
     ...(tracer ? { tracer } : {}),
-  });
+  };
+  // A parameterised test's cases, enumerated and named as the editor's Test Explorer does.
+  const run =
+    test.kind === 'object' || test.kind === 'set'
+      ? runTestCases(policy, test.query, test.name, options)
+      : undefined;
+  if (run) {
+    if (tracer && trace) base.trace = filterTrace(tracer.events, trace.mode);
+    return caseResults(base, run, process.hrtime.bigint() - started, output);
+  }
+  const evaluated = evaluateQuery(prepared.query, options);
   const durationNs = process.hrtime.bigint() - started;
   if (tracer && trace) base.trace = filterTrace(tracer.events, trace.mode);
   if (evaluated.errors.length > 0) {
@@ -256,35 +277,32 @@ function runTest(
     ];
   }
   const value = evaluated.results[0]?.expressions[0];
-  if ((test.kind === 'object' || test.kind === 'set') && value !== undefined) {
-    return caseResults(base, value, durationNs, output);
-  }
   // As `opa test`: only `true` passes; false, undefined or any other value fails.
   return [{ ...base, outcome: value === true ? 'PASS' : 'FAIL', durationNs, output }];
 }
 
 /**
- * The cases of a parameterised test (`test_x[name] if ...`, `test_x contains name if ...`): each
- * key is a test of its own, passing when its value is `true` (a set's members pass); a rule that
- * gives no case fails.
+ * The results of a parameterised test's cases (`runTestCases`): each case a test of its own; an
+ * evaluation error is the test's; a rule that gives no case fails.
  */
 function caseResults(
   base: Omit<TestResult, 'outcome' | 'durationNs'>,
-  value: JsonValue,
+  run: { cases: TestCaseResult[]; errors: ClearanceError[] },
   durationNs: bigint,
   output: string[],
 ): TestResult[] {
-  const entries: Array<[JsonValue, JsonValue]> = Array.isArray(value)
-    ? value.map((k) => [k, true])
-    : typeof value === 'object' && value !== null
-      ? Object.entries(value)
-      : [];
-  if (entries.length === 0) return [{ ...base, outcome: 'FAIL', durationNs, output }];
-  return entries.map(([key, v], i) => ({
+  if (run.errors.length > 0) {
+    const errorData = run.errors;
+    return [
+      { ...base, outcome: 'ERROR', durationNs, errors: errorData.map(formatRelative), errorData, output },
+    ];
+  }
+  if (run.cases.length === 0) return [{ ...base, outcome: 'FAIL', durationNs, output }];
+  return run.cases.map((c, i) => ({
     ...base,
-    name: `${base.name}[${stringifyJson(key)}]`,
-    caseKey: key,
-    outcome: v === true ? 'PASS' : 'FAIL',
+    name: c.name,
+    caseKey: c.key,
+    outcome: c.passed ? 'PASS' : 'FAIL',
     durationNs: i === 0 ? durationNs : 0n,
     output: i === 0 ? output : [],
   }));

@@ -25,6 +25,8 @@ export interface LintFix {
 export interface Finding {
   location: Location;
   message?: string;
+  /** Other places the finding is about (the other definition of a rule defined twice). */
+  related?: Array<{ location: Location; message: string }>;
   fix?: LintFix;
 }
 
@@ -50,6 +52,8 @@ export interface LintViolation {
   level: Exclude<LintLevel, 'ignore'>;
   message: string;
   location: Location;
+  /** Other places the violation is about (the other definition of a rule defined twice). */
+  related?: Array<{ location: Location; message: string }>;
   fix?: LintFix;
 }
 

@@ -8,6 +8,8 @@ import type { Module } from '../rego/syntax/ast';
 import { parseModule } from '../rego/syntax/parser';
 import { type LintConfig, levelFor } from './config';
 import circularImport from './rules/workspace/circular-import';
+import conflictingRules from './rules/workspace/conflicting-rules';
+import importShadowsRule from './rules/workspace/import-shadows-rule';
 import preferPackageImports from './rules/workspace/prefer-package-imports';
 import unresolvedImport from './rules/workspace/unresolved-import';
 import type { LintViolation } from './types';
@@ -25,6 +27,8 @@ export const WORKSPACE_LINT_RULES: WorkspaceLintRule[] = [
   unresolvedImport,
   preferPackageImports,
   circularImport,
+  conflictingRules,
+  importShadowsRule,
 ];
 
 /** Lints the workspace's policy files together; files that do not parse take no part. */
@@ -70,6 +74,7 @@ export function lintParsedWorkspace(
         level,
         message: f.message ?? rule.description,
         location: f.location,
+        ...(f.related ? { related: f.related } : {}),
       });
     }
   return out;

@@ -48,22 +48,26 @@ export const authoringCapabilities: ServerCapabilities = {
 /** The trigger characters completion needs in `.rego` files. */
 export const regoCompletionTriggers = ['.'];
 
-/** A request's file and offset, once the first load is done and the project is in step; undefined outside `.rego` files. */
+/**
+ * A request's file and offset once the policy's files are parsed (never waiting for the policy's
+ * compile); undefined outside `.rego` files.
+ */
 async function locate(
   state: AuthoringState,
   uri: string,
   position?: Position,
-): Promise<{ file: string; offset: number } | undefined> {
+): Promise<{ file: string; offset: number; root?: string } | undefined> {
   const file = toPath(uri);
   if (!file?.endsWith('.rego')) return undefined;
-  await state.loaded();
+  const root = (await state.parsed())?.root;
   const entry = state.project.entry(file);
   if (!entry) return undefined;
-  if (!position) return { file, offset: 0 };
+  const at = { file, ...(root !== undefined ? { root } : {}) };
+  if (!position) return { ...at, offset: 0 };
   const lineStart = entry.starts[position.line];
-  if (lineStart === undefined) return { file, offset: entry.text.length };
+  if (lineStart === undefined) return { ...at, offset: entry.text.length };
   const lineEnd = entry.starts[position.line + 1] ?? entry.text.length + 1;
-  return { file, offset: Math.min(lineStart + position.character, lineEnd - 1) };
+  return { ...at, offset: Math.min(lineStart + position.character, lineEnd - 1) };
 }
 
 const uris = new Map<string, string>();
@@ -119,8 +123,7 @@ export async function regoHover(
 ): Promise<Hover | null | undefined> {
   const at = await locate(state, uri, position);
   if (!at) return undefined;
-  const ws = state.sync();
-  const found = authoring.hover(state.project, at.file, at.offset, ws?.root);
+  const found = authoring.hover(state.project, at.file, at.offset, at.root);
   if (!found) return null;
   // A rule's hover adds its current value for the chosen input (or the example beside the policy).
   const value = found.rule ? ruleValueLine(state, at.file, found.rule) : undefined;
@@ -195,7 +198,7 @@ export function registerAuthoringLanguage(connection: Connection, state: Authori
     return authoring.documentSymbols(p(), at.file).map(convert);
   });
   connection.onWorkspaceSymbol(async ({ query }) => {
-    await state.loaded();
+    await state.parsed();
     return authoring.workspaceSymbols(p(), query).map((s) => ({
       name: s.name,
       kind: symbolKinds[s.kind],

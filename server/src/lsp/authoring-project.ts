@@ -2,7 +2,9 @@
  * Keeps the authoring features' project in step with the server: the policy's sources (the loaded
  * policy already prefers open documents), any other open `.rego` document, the data, the input
  * schema (Clearance's own or `clearance.authoring.inputSchema`) and example inputs beside policy
- * files. Syncing is cheap: an unchanged text is not parsed again.
+ * files. The language features never wait for the policy's compile (the worker's): the files are
+ * listed, read and parsed here, one at a time in the background, and an unchanged text is not
+ * parsed again.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -10,10 +12,10 @@ import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AuthoringProject, indexReferences, type SchemaNode } from '../authoring';
 import { regoVersionOf } from '../config/settings';
-import type { LoadedPolicy } from '../policy/load';
-import { maxPolicyFileBytes, parseDataFile } from '../policy/load';
+import { findPolicyFiles, maxPolicyFileBytes, parseDataFile, readPolicy } from '../policy/load';
 import type { JsonValue } from '../rego';
 import { toPath } from './convert';
+import type { PolicyView } from './worker/policy-view';
 import type { ClearanceWorkspace } from './workspace';
 
 /** Example inputs and schemas larger than this are not read. */
@@ -23,13 +25,28 @@ const exampleNames = ['input.json', 'input.yaml', 'input.yml'];
 /** The project and what it was last synced from. */
 export class AuthoringState {
   readonly project = new AuthoringProject();
-  private policy: LoadedPolicy | undefined;
+  private policy: PolicyView | undefined;
   private schemaSetting: string | undefined = '';
   /**
    * The input the user last evaluated with (a file, a call site's, none), which hovers show rules'
    * values for; until one is chosen, the example `input.json`/`input.yaml` beside the policy.
    */
   chosenInput: { label: string; value: JsonValue | undefined } | undefined;
+  /** The policy's `.rego` files as last listed (from the loaded policy, or found before it loaded). */
+  private files: string[] = [];
+  /** The policy paths setting `files` was found for while no policy had loaded yet. */
+  private foundFor: string | undefined;
+  /** Files to read (when changed on disk) and parse, in the background or on `sync`. */
+  private readonly queue = new Set<string>();
+  /** Whether the data documents are to be read again. */
+  private dataStale = false;
+  private dataKey = '';
+  private markSettings: () => void = () => undefined;
+  /** Resolves once the server has applied the settings (which policy paths, which Rego version). */
+  private readonly settingsApplied = new Promise<void>((resolve) => {
+    this.markSettings = resolve;
+  });
+  private waiters: Array<() => void> = [];
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -46,35 +63,109 @@ export class AuthoringState {
     return this.sync();
   }
 
-  /** Brings the project up to date; returns the workspace when there is one. */
+  /**
+   * For the language features (completion, hover, navigation): waits for the settings, not for the
+   * policy's compile, then for the background parse of the policy's files, which yields between
+   * slices of a few milliseconds, so requests are answered meanwhile rather than queued behind it.
+   */
+  async parsed(): Promise<ClearanceWorkspace | undefined> {
+    if (this.workspace()) await this.settingsApplied;
+    const ws = this.update();
+    // Files parsed before and only being re-checked on disk do not hold a request up.
+    if ([...this.queue].some((f) => !this.project.has(f)) || (this.dataStale && this.dataKey === ''))
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        this.inBackground();
+      });
+    else this.inBackground();
+    return ws;
+  }
+
+  /** Brings the project fully up to date on this thread (tests and evaluation need every file); returns the workspace. */
   sync(): ClearanceWorkspace | undefined {
+    const ws = this.update();
+    this.drain(() => false);
+    this.inBackground();
+    return ws;
+  }
+
+  /**
+   * Like `sync`, but only files never parsed are read here; the others are checked for changes on
+   * disk in the background. For the workspace lint after each reload: re-reading every file's time
+   * after every edit would hold up the completion typed next, and an unparsed file would make its
+   * imports look unresolved.
+   */
+  syncParsed(): ClearanceWorkspace | undefined {
+    const ws = this.update();
+    for (const file of this.queue)
+      if (!this.project.has(file)) {
+        this.queue.delete(file);
+        const text = this.readPolicyText(file);
+        if (text !== undefined) this.project.setText(file, text);
+      }
+    this.inBackground();
+    return ws;
+  }
+
+  /**
+   * Takes in what changed since the last call without reading or parsing the policy's files:
+   * open documents are parsed (an unchanged text is not), the policy's files are queued.
+   */
+  private update(): ClearanceWorkspace | undefined {
     const ws = this.workspace();
-    const policy = ws?.policy;
-    if (ws && policy && policy !== this.policy) {
-      this.policy = policy;
-      this.project.regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
-      const open = this.documents.all().map((d) => toPath(d.uri));
-      this.project.retain([
-        ...policy.sources.keys(),
-        ...policy.regoFiles,
-        ...open.filter((p): p is string => !!p?.endsWith('.rego')),
-      ]);
-      for (const [file, text] of policy.sources) this.project.setText(file, text);
-      // A policy that did not load (a compile stopped at its deadline) still has files to navigate.
-      for (const file of policy.regoFiles)
-        if (!policy.sources.has(file)) {
-          const text = this.readPolicyText(file);
-          if (text !== undefined) this.project.setText(file, text);
+    if (ws) {
+      const policy = ws.policy;
+      let files = this.files;
+      if (policy && policy !== this.policy) {
+        this.policy = policy;
+        files = policy.regoFiles;
+      } else if (!policy) {
+        // Before the first load ends (it compiles in the worker), the files are found here.
+        const key = JSON.stringify(ws.settings.policy.paths);
+        if (key !== this.foundFor) {
+          this.foundFor = key;
+          files = findPolicyFiles(ws.root, ws.settings.policy.paths).rego;
         }
-      this.project.data = policy.data;
-      this.project.exampleInputs = readExamples(policy.regoFiles);
+      }
+      if (
+        files !== this.files ||
+        this.project.regoVersion !== regoVersionOf(ws.settings.policy.regoVersion)
+      ) {
+        this.files = files;
+        this.project.regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+        const open = this.documents.all().map((d) => toPath(d.uri));
+        this.project.retain([...files, ...open.filter((p): p is string => !!p?.endsWith('.rego'))]);
+        for (const file of files) this.queue.add(file);
+        this.dataStale = true;
+      }
     }
     for (const doc of this.documents.all()) {
       const path = toPath(doc.uri);
-      if (path?.endsWith('.rego')) this.project.setText(path, doc.getText());
+      if (path?.endsWith('.rego')) {
+        this.project.setText(path, doc.getText());
+        this.queue.delete(path);
+      }
     }
-    this.indexInBackground();
     return ws;
+  }
+
+  /** Reads and parses queued files until `stop` says so; returns whether work is left. */
+  private drain(stop: () => boolean): boolean {
+    const ws = this.workspace();
+    const open = new Set(this.documents.all().map((d) => toPath(d.uri)));
+    for (const file of this.queue) {
+      if (stop()) return true;
+      this.queue.delete(file);
+      if (open.has(file)) continue;
+      const text = this.readPolicyText(file);
+      if (text !== undefined) this.project.setText(file, text);
+    }
+    if (this.dataStale && ws) {
+      if (stop()) return true;
+      this.dataStale = false;
+      this.readData(ws);
+    }
+    return false;
   }
 
   private indexing = false;
@@ -87,36 +178,83 @@ export class AuthoringState {
       const { size, mtimeMs } = statSync(file);
       const stamp = `${size}:${mtimeMs}`;
       if (size > maxPolicyFileBytes) return undefined;
-      if (this.stamps.get(file) === stamp && this.project.entry(file)) return undefined;
+      if (this.stamps.get(file) === stamp && this.project.has(file)) return undefined;
       this.stamps.set(file, stamp);
       return readFileSync(file, 'utf8');
     } catch {
-      return undefined;
+      // Not a file on disk: a policy from OPA bundles holds its files' texts in memory.
+      return this.workspace()?.bundles ? this.policy?.sources.get(file) : undefined;
     }
   }
 
   /**
-   * Brings the reference index up to date in slices of a few files between other messages, so find
-   * references and rename look up instead of analysing every file on the first request after a load
-   * or after an edit that changed names.
+   * The data documents: OPA bundles' from the policy (already in memory), otherwise read here when
+   * a data file's size, time or open text changed, so an edit's reload does not read every file again.
    */
-  private indexInBackground(): void {
+  private readData(ws: ClearanceWorkspace): void {
+    const policy = this.policy;
+    if (ws.bundles && policy) {
+      this.project.data = policy.data;
+      return;
+    }
+    const found = findPolicyFiles(ws.root, ws.settings.policy.paths);
+    const openTexts = new Map<string, string>();
+    const stamps: string[] = [];
+    for (const { file } of [...found.data, ...found.manifests.map((file) => ({ file }))]) {
+      const open = ws.documents.get(file)?.text;
+      if (open !== undefined) openTexts.set(file, open);
+      try {
+        const { size, mtimeMs } = statSync(file);
+        stamps.push(`${file}:${size}:${mtimeMs}:${open ?? ''}`);
+      } catch {
+        stamps.push(file);
+      }
+    }
+    this.project.exampleInputs = readExamples(this.files);
+    const key = stamps.join('\n');
+    if (key === this.dataKey) return;
+    this.dataKey = key;
+    this.project.data = readPolicy(ws.root, ws.settings.policy.paths, openTexts, {
+      found: { ...found, rego: [] },
+    }).data;
+  }
+
+  /**
+   * Parses the queued files, then brings the reference index up to date, in slices of a few
+   * milliseconds between other messages, so a request waits at most one slice behind it, and find
+   * references and rename look up instead of analysing every file on the first request.
+   */
+  private inBackground(): void {
     if (this.indexing) return;
     this.indexing = true;
     const slice = () => {
       try {
-        // A slice stops after a few milliseconds: requests wait at most that long behind it.
         const until = performance.now() + 4;
-        if (indexReferences(this.project, () => performance.now() > until) > 0) {
+        const over = () => performance.now() > until;
+        if (this.drain(over)) {
+          setImmediate(slice);
+          return;
+        }
+        this.release();
+        if (indexReferences(this.project, over) > 0) {
           setImmediate(slice);
           return;
         }
       } catch {
         // An analysis that throws is recomputed, and reported, by the request that needs it.
+        this.queue.clear();
+        this.release();
       }
       this.indexing = false;
     };
     setImmediate(slice);
+  }
+
+  /** Answers the requests that waited for the parse. */
+  private release(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** Applies `clearance.authoring.inputSchema`: the input schema's path (empty: the shipped one). */
@@ -128,6 +266,12 @@ export class AuthoringState {
     const value = readBounded(file);
     this.project.inputSchema =
       value && typeof value === 'object' && !Array.isArray(value) ? (value as SchemaNode) : undefined;
+    this.markSettings();
+    // The policy's files are parsed from now on, in the background, before the first request asks.
+    setImmediate(() => {
+      this.update();
+      this.inBackground();
+    });
   }
 }
 

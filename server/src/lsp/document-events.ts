@@ -4,8 +4,10 @@
  * document gives way to the file on disk, and file events reload what they touch.
  */
 import { FileChangeType } from 'vscode-languageserver/node';
-import { toPath } from './convert';
+import { regoVersionOf } from '../config/settings';
+import { toPath, toUri } from './convert';
 import { Debouncer } from './debounce';
+import { publishEarlyRegoDiagnostics } from './lint';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
 import type { Refresher } from './refresh';
 import type { ServerState } from './server-state';
@@ -35,6 +37,15 @@ export function registerDocumentEvents(
       return;
     }
     if (path.endsWith('.rego') || ws.isPolicyFile(path)) {
+      // Syntax errors and per-file lint at once, before the policy's compile answers.
+      publishEarlyRegoDiagnostics(
+        { path, text: document.getText() },
+        !!ws.policy,
+        state.authoring,
+        ws.projectConfig.lint,
+        regoVersionOf(ws.settings.policy.regoVersion),
+        (file, diagnostics) => publisher.publish(toUri(file), diagnostics),
+      );
       // Typing in a policy re-decides every open file; wait for a pause so each keystroke does not.
       clearTimeout(reloadTimer);
       reloadTimer = setTimeout(() => void refresher.reloadPolicyAndRepublish(false), 150);

@@ -12,9 +12,10 @@ import {
 } from 'vscode-languageserver/node';
 import { type LintConfig, type LintViolation, lintSource } from '../lint';
 import { lintParsedWorkspace } from '../lint/workspace';
-import type { JsonValue } from '../rego';
+import { maxPolicyFileBytes } from '../policy/load';
 import type { AuthoringState } from './authoring-project';
-import { toRange } from './convert';
+import { toDiagnostic, toRange, toUri } from './convert';
+import { buildOpenPolicyDiagnostics } from './features';
 
 /** The `source` of every lint diagnostic. */
 export const LINT_SOURCE = 'clearance-lint';
@@ -40,6 +41,34 @@ export function lintDiagnostics(
   }));
 }
 
+/**
+ * Publishes a `.rego` document's diagnostics from its own parse (syntax errors and the per-file
+ * lint rules) as it is opened or edited, before the policy's compile answers: always while no
+ * policy has loaded yet (the first compile of a large workspace takes seconds), and afterwards when
+ * the text has a syntax error (nothing else about the file can then be checked). The compile's
+ * diagnostics replace these when the reload ends.
+ */
+export function publishEarlyRegoDiagnostics(
+  doc: { path: string; text: string },
+  policyLoaded: boolean,
+  state: AuthoringState | undefined,
+  config: LintConfig | undefined,
+  regoVersion: 0 | 1,
+  publish: (path: string, diagnostics: Diagnostic[]) => void,
+): void {
+  if (!doc.path.endsWith('.rego')) return;
+  let byFile: Map<string, Diagnostic[]>;
+  if (state && Buffer.byteLength(doc.text, 'utf8') <= maxPolicyFileBytes) {
+    // The authoring project's parse: the completion or hover that follows an edit reuses it.
+    state.project.setText(doc.path, doc.text);
+    byFile = new Map([[doc.path, (state.project.entry(doc.path)?.errors ?? []).map(toDiagnostic)]]);
+  } else byFile = buildOpenPolicyDiagnostics([doc], regoVersion);
+  const syntaxErrors = (byFile.get(doc.path) ?? []).length > 0;
+  if (policyLoaded && !syntaxErrors) return;
+  addLintDiagnostics(byFile, [doc], config, regoVersion);
+  publish(doc.path, byFile.get(doc.path) ?? []);
+}
+
 /** Adds the lint diagnostics of the open `.rego` documents to the diagnostics by file. */
 export function addLintDiagnostics(
   byFile: Map<string, Diagnostic[]>,
@@ -56,21 +85,21 @@ export function addLintDiagnostics(
 
 /**
  * Adds the workspace rules' diagnostics (an unresolved import, say) to the open `.rego` documents,
- * computed over every policy file the authoring project has parsed, with the workspace's data.
+ * computed over every policy file the authoring project has parsed, with the data it read (not the
+ * loaded policy's, which the main thread would read whole from disk after every edit).
  */
 export function addWorkspaceLintDiagnostics(
   byFile: Map<string, Diagnostic[]>,
   state: AuthoringState,
   openPaths: Iterable<string>,
   config: LintConfig | undefined,
-  data: JsonValue,
 ): void {
   const open = new Set([...openPaths].filter((p) => p.endsWith('.rego')));
   if (open.size === 0) return;
-  state.sync();
+  state.syncParsed();
   const violations = lintParsedWorkspace(state.project.allEntries(), {
     ...(config ? { config } : {}),
-    data,
+    data: state.project.data,
   });
   for (const v of violations) {
     const file = v.location.file;
@@ -81,6 +110,14 @@ export function addWorkspaceLintDiagnostics(
       code: v.rule,
       source: LINT_SOURCE,
       message: `${v.message} (${v.category})`,
+      ...(v.related
+        ? {
+            relatedInformation: v.related.map((r) => ({
+              location: { uri: toUri(r.location.file), range: toRange(r.location) },
+              message: r.message,
+            })),
+          }
+        : {}),
     };
     byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
   }

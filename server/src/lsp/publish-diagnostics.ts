@@ -54,13 +54,7 @@ export function createDiagnosticsPublisher(state: ServerState) {
     const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
     const byFile = buildPolicyAndOpenDiagnostics(ws.policy, ws.documents.values(), regoVersion);
     addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
-    addWorkspaceLintDiagnostics(
-      byFile,
-      state.authoring,
-      ws.documents.keys(),
-      ws.projectConfig.lint,
-      ws.policy.data,
-    );
+    addWorkspaceLintDiagnostics(byFile, state.authoring, ws.documents.keys(), ws.projectConfig.lint);
     for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
     for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
     for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);

@@ -16,6 +16,8 @@ interface WorkspaceCase {
   data: Record<string, unknown>;
   files: Record<string, string>;
   want: string[];
+  /** For rules that name another place: finding file:line -> the related file:line. */
+  related?: Record<string, string>;
 }
 
 const cases = readdirSync(CASES)
@@ -31,11 +33,16 @@ describe('workspace lint rules', () => {
   for (const c of cases)
     it(c.rule, () => {
       const sources = Object.entries(c.files).map(([file, text]) => ({ file: `/w/${file}`, text }));
-      const found = lintWorkspace(sources, { data: c.data as never })
-        .filter((v) => v.rule === c.rule)
-        .map((v) => `${v.location.file.slice(3)}:${v.location.start.line}`)
-        .sort();
-      assert.deepEqual(found, [...c.want].sort());
+      const violations = lintWorkspace(sources, { data: c.data as never }).filter((v) => v.rule === c.rule);
+      const at = (l: { file: string; start: { line: number } }) => `${l.file.slice(3)}:${l.start.line}`;
+      assert.deepEqual(violations.map((v) => at(v.location)).sort(), [...c.want].sort());
+      if (!c.related) return;
+      const related = Object.fromEntries(
+        violations.map((v) => [at(v.location), v.related?.map((r) => at(r.location)).join(',')]),
+      );
+      assert.deepEqual(related, c.related);
+      // The message names the other place too, for the CLI's one-line output.
+      for (const v of violations) assert.ok(v.message.includes(`/w/${c.related[at(v.location)]}`), v.message);
     });
 
   it('follows the configuration: a rule set to ignore, or ignored for a file, reports nothing', () => {

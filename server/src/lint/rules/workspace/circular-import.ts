@@ -5,7 +5,7 @@
  * edges. Every edge inside a cycle is reported once per file and target, naming the cycle.
  */
 import type { Location } from '../../../errors';
-import type { Term } from '../../../rego/syntax/ast';
+import type { Module, Term } from '../../../rego/syntax/ast';
 import { termsIn } from '../../walk';
 import { defineWorkspaceRule, type LintWorkspace } from '../../workspace-model';
 import { importPath } from '../imports/paths';
@@ -56,14 +56,29 @@ function packageEdges(ws: LintWorkspace): Edge[] {
       const to = owner(path);
       if (to !== undefined && to !== f.packageName) edges.push({ from: f.packageName, to, location });
     };
-    for (const imp of f.module.imports) {
-      const [root, ...path] = importPath(imp);
-      if (root === 'data' && path.length > 0) add(path, imp.location);
-    }
-    for (const rule of f.module.rules)
-      for (const t of termsIn(rule)) if (t.type === 'ref') add(dataPath(t.terms), t.location);
+    for (const { path, location } of dataRefsOf(f.module)) add(path, location);
   }
   return edges;
+}
+
+/** Each module's `data.` imports and refs, kept while the module is (the server re-lints after every edit, re-parsing one file). */
+const refsByModule = new WeakMap<Module, Array<{ path: string[]; location: Location }>>();
+
+function dataRefsOf(module: Module): Array<{ path: string[]; location: Location }> {
+  const known = refsByModule.get(module);
+  if (known) return known;
+  const refs: Array<{ path: string[]; location: Location }> = [];
+  for (const imp of module.imports) {
+    const [root, ...path] = importPath(imp);
+    if (root === 'data' && path.length > 0) refs.push({ path, location: imp.location });
+  }
+  for (const rule of module.rules)
+    for (const t of termsIn(rule)) {
+      const path = t.type === 'ref' ? dataPath(t.terms) : [];
+      if (path.length > 0) refs.push({ path, location: t.location });
+    }
+  refsByModule.set(module, refs);
+  return refs;
 }
 
 /** The constant names after `data` at the start of a ref (`data.a.b[x]` gives `a, b`). */
