@@ -282,6 +282,19 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     assert.equal(count.kind, 3, 'a builtin completes as a function');
   });
 
+  it("completes input's keys from Clearance's input schema", async () => {
+    const path = '/acme/shop/scratch/input.rego';
+    await openRego(path, 'package scratch.input\n\nn := input.\n');
+    const items = (await request('textDocument/completion', {
+      textDocument: { uri: uriOf(path) },
+      position: { line: 2, character: 11 },
+    })) as Array<{ label: string }> | null;
+    const labels = (items ?? []).map((i) => i.label);
+    // schemas/input.schema.json's top-level properties.
+    for (const key of ['user', 'action', 'resource', 'context'])
+      assert.ok(labels.includes(key), `${key} in ${JSON.stringify(labels)}`);
+  });
+
   it('explains a builtin in its hover', async () => {
     await openRego(gatePath, gateText);
     const hover = (await request('textDocument/hover', {

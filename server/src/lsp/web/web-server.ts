@@ -177,6 +177,8 @@ async function refreshAll(): Promise<void> {
 async function applyInputSchema(ws: WebWorkspace): Promise<void> {
   const setting = ws.settings.authoring.inputSchema.trim();
   if (setting === '') {
+    // Forgets a schema file set before, so setting it again reads it again.
+    authoring.applySettings('', ws.root);
     authoring.project.inputSchema = inputSchema as SchemaNode;
     return;
   }
