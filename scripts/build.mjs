@@ -65,7 +65,7 @@ await Promise.all([
 
 // The web extension (vscode.dev, github.dev): the browser client and the language server in a web
 // worker. Nothing of Node may reach them: a few of our modules have browser twins (`*.browser.ts`),
-// `node:path`, `node:crypto` and `node:url` have browser stand-ins, `Buffer` comes from the `buffer`
+// `node:path`, `node:crypto`, `node:url` and (reads only) `node:fs` have browser stand-ins, `Buffer` comes from the `buffer`
 // package, and any other Node built-in fails the build naming the module that imports it.
 /** Our Node-only modules and their browser twins (see docs/architecture.md, "The file layer"). */
 const browserTwins = [
@@ -82,6 +82,10 @@ const browserStandIns = {
   path: 'path-browserify',
   'node:crypto': './server/src/web/node-crypto.ts',
   'node:url': './server/src/web/node-url.ts',
+  // Reads only, from the workspace snapshot (the Rego authoring features' policy files and inputs).
+  'node:fs': './server/src/web/node-fs.ts',
+  // The language server's protocol types and values are the same in its browser build.
+  'vscode-languageserver/node': 'vscode-languageserver/browser',
   // The `buffer` package from npm, not Node's module of that name.
   buffer: 'buffer/',
 };

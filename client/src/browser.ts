@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Clearance', { log: true });
   const { worker, wasmUrl } = await startServerWorker(context.extensionUri);
   const watcher = vscode.workspace.createFileSystemWatcher(
-    '**/{*.rego,data.json,data.yaml,data.yml,.manifest,.clearance.yaml}',
+    '**/{*.rego,data.json,data.yaml,data.yml,input.json,input.yaml,input.yml,.manifest,.clearance.yaml}',
   );
   const clientOptions: LanguageClientOptions = {
     documentSelector: clearanceDocuments(),

@@ -3,24 +3,19 @@
 // with its METADATA title, go to definition into the library file, and the Test Explorer listing and
 // running the workspace's tests.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
 import {
-  type CodeServer,
   goToLine,
   hoverText,
-  openBrowser,
   openFile,
-  openWorkbench,
   runCommand,
   screenshot,
-  startCodeServer,
   statusBarText,
+  useEditorSession,
 } from './harness';
 import { prepareWorkspace } from './shop-workspace';
-import { ensurePackagedExtension, vsixPath } from './vsix';
 
 const library = `package lib.roles
 
@@ -55,28 +50,18 @@ test_developer_checks if {
 `;
 
 describe('Rego authoring (code-server + Chromium)', { timeout: 300_000 }, () => {
-  let workspace = '';
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-
-  before(async () => {
-    ensurePackagedExtension();
-    workspace = await prepareWorkspace();
-    writeFileSync(join(workspace, 'policy', 'roles.rego'), library);
-    writeFileSync(join(workspace, 'policy', 'helpers.rego'), helpers);
-    writeFileSync(join(workspace, 'policy', 'helpers_test.rego'), tests);
-    server = await startCodeServer({ vsix: vsixPath, workspace });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
-    await openFile(page, 'policy/helpers.rego');
-    await statusBarText(page, /alice@example\.com/, 60_000);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  const session = useEditorSession({
+    workspace: async () => {
+      const workspace = await prepareWorkspace();
+      writeFileSync(join(workspace, 'policy', 'roles.rego'), library);
+      writeFileSync(join(workspace, 'policy', 'helpers.rego'), helpers);
+      writeFileSync(join(workspace, 'policy', 'helpers_test.rego'), tests);
+      return workspace;
+    },
+    ready: async (page) => {
+      await openFile(page, 'policy/helpers.rego');
+      await statusBarText(page, /alice@example\.com/, 60_000);
+    },
   });
 
   test('hovering an imported rule shows its METADATA title and description', async () => {
@@ -84,21 +69,22 @@ describe('Rego authoring (code-server + Chromium)', { timeout: 300_000 }, () => 
     // a hover aimed while they land may miss, so it is aimed again.
     let text = '';
     for (let attempt = 0; attempt < 3 && !/Administrator/.test(text); attempt++) {
-      text = await hoverText(page, 6, 'is_admin', { until: /Administrator/, timeoutMs: 15_000 }).catch(
-        () => '',
-      );
+      text = await hoverText(session.page, 6, 'is_admin', {
+        until: /Administrator/,
+        timeoutMs: 15_000,
+      }).catch(() => '');
     }
     assert.match(text, /Administrator/);
     assert.match(text, /True when the user holds the admin role\./);
-    await screenshot(page, 'rego-hover');
+    await screenshot(session.page, 'rego-hover');
   });
 
   test('completing input. lists the fields of Clearance input document', async () => {
-    await page.keyboard.press('Escape');
-    await goToLine(page, 7);
-    await page.keyboard.press('End');
-    await page.keyboard.type('\tinput.');
-    const widget = page.locator('.suggest-widget .monaco-list-row');
+    await session.page.keyboard.press('Escape');
+    await goToLine(session.page, 7);
+    await session.page.keyboard.press('End');
+    await session.page.keyboard.type('\tinput.');
+    const widget = session.page.locator('.suggest-widget .monaco-list-row');
     await widget.filter({ hasText: 'resource' }).first().waitFor({ timeout: 30_000 });
     const labels = await widget.allTextContents();
     for (const field of ['user', 'action', 'resource', 'context'])
@@ -106,37 +92,39 @@ describe('Rego authoring (code-server + Chromium)', { timeout: 300_000 }, () => 
         labels.some((l) => l.includes(field)),
         `${field} in ${labels.join(' | ')}`,
       );
-    await screenshot(page, 'rego-completion');
-    await page.keyboard.press('Escape');
+    await screenshot(session.page, 'rego-completion');
+    await session.page.keyboard.press('Escape');
     // Leave the file as it was, so the tests below run on the policy as written.
-    await page.keyboard.press('Control+Z');
-    await page.keyboard.press('Control+Z');
+    await session.page.keyboard.press('Control+Z');
+    await session.page.keyboard.press('Control+Z');
   });
 
   test('go to definition opens the library rule', async () => {
-    await goToLine(page, 6);
-    await page.keyboard.press('Home');
+    await goToLine(session.page, 6);
+    await session.page.keyboard.press('Home');
     // Column 8 is inside `is_admin` (after the tab and `roles.`).
-    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('F12');
-    await page.locator('.tabs-container .tab.active', { hasText: 'roles.rego' }).waitFor({ timeout: 30_000 });
+    for (let i = 0; i < 9; i++) await session.page.keyboard.press('ArrowRight');
+    await session.page.keyboard.press('F12');
+    await session.page
+      .locator('.tabs-container .tab.active', { hasText: 'roles.rego' })
+      .waitFor({ timeout: 30_000 });
   });
 
   test('the Test Explorer lists the tests by package and runs them', async () => {
-    await runCommand(page, 'Testing: Focus on Test Explorer View');
-    const rows = page.locator('.test-explorer .monaco-list-row');
+    await runCommand(session.page, 'Testing: Focus on Test Explorer View');
+    const rows = session.page.locator('.test-explorer .monaco-list-row');
     await rows.filter({ hasText: 'api.helpers_test' }).first().waitFor({ timeout: 60_000 });
-    await runCommand(page, 'Test: Run All Tests');
+    await runCommand(session.page, 'Test: Run All Tests');
     // One of the two tests fails (a developer is no admin): the summary says 1 of 2 passed.
-    const summary = page.locator('.test-explorer, .result-summary, .testing-progress-summary');
+    const summary = session.page.locator('.test-explorer, .result-summary, .testing-progress-summary');
     const deadline = Date.now() + 60_000;
     let text = '';
     while (Date.now() < deadline) {
       text = (await summary.allTextContents()).join(' ');
       if (/1\s*\/\s*2/.test(text)) break;
-      await page.waitForTimeout(500);
+      await session.page.waitForTimeout(500);
     }
-    await screenshot(page, 'rego-tests');
+    await screenshot(session.page, 'rego-tests');
     assert.match(text, /1\s*\/\s*2/);
   });
 });

@@ -7,28 +7,24 @@
 // published: it is refused, 101 stays in force, and the status bar and its menu say so.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signaturesFile, signBundleFiles } from '../../server/src/bundle/signature';
 import { writeTarGz } from '../../server/src/bundle/tar';
 import { type Nginx, startNginx } from '../unit/bundle/nginx';
 import {
-  type CodeServer,
   hoverText,
-  openBrowser,
+  mergeWorkspaceSettings,
   openFile,
-  openWorkbench,
   repoRoot,
-  resultsDir,
   runCommand,
   screenshot,
-  startCodeServer,
   statusBarText,
+  useEditorSession,
 } from './harness';
 import { prepareWorkspace } from './shop-workspace';
-import { ensurePackagedExtension, vsixPath } from './vsix';
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const privatePem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -81,11 +77,7 @@ async function getHover(page: Page, workspace: string, until: RegExp, timeoutMs 
 describe('a bundle that changes while the editor is open (nginx + code-server + Chromium)', {
   timeout: 420_000,
 }, () => {
-  let workspace = '';
   let nginx: Nginx | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
   let mtime = 1_700_000_000;
 
   /** Writes a bundle with `revision` to nginx, signed; `tamper` changes the policy after signing. */
@@ -111,80 +103,75 @@ describe('a bundle that changes while the editor is open (nginx + code-server + 
   }
 
   before(async () => {
-    ensurePackagedExtension();
-    workspace = await prepareWorkspace();
     nginx = await startNginx('unused-token-0123');
     await publish('100', '');
-    const keyFile = join(workspace, 'bundle-public.pem');
-    writeFileSync(keyFile, publicPem);
-    const settingsFile = join(workspace, '.vscode', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    settings['clearance.policy.bundles'] = [`${nginx.origin}/shop.tar.gz`];
-    settings['clearance.policy.bundlePollingSeconds'] = 5;
-    writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
-    server = await startCodeServer({
-      vsix: vsixPath,
-      workspace,
-      // Where bundles may come from and the key that verifies them are the user's own settings.
-      userSettings: {
-        'clearance.policy.bundleOrigins': [nginx.origin],
-        'clearance.policy.bundleKeys': { ci: { algorithm: 'RS256', keyFile } },
+  });
+
+  const session = useEditorSession({
+    workspace: async () => {
+      const workspace = await prepareWorkspace();
+      writeFileSync(join(workspace, 'bundle-public.pem'), publicPem);
+      mergeWorkspaceSettings(workspace, {
+        'clearance.policy.bundles': [`${(nginx as Nginx).origin}/shop.tar.gz`],
+        'clearance.policy.bundlePollingSeconds': 5,
+      });
+      return workspace;
+    },
+    // Where bundles may come from and the key that verifies them are the user's own settings.
+    userSettings: (workspace) => ({
+      'clearance.policy.bundleOrigins': [(nginx as Nginx).origin],
+      'clearance.policy.bundleKeys': {
+        ci: { algorithm: 'RS256', keyFile: join(workspace, 'bundle-public.pem') },
       },
-    });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
+    }),
+    keep: { screenshot: 'e2e-bundles-last', logs: 'e2e-bundles-logs' },
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'e2e-bundles-last').catch(() => undefined);
-    server?.collectLogs(join(resultsDir, 'e2e-bundles-logs'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
     await nginx?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   test('revision 100: the status bar, its menu and the hover name the bundle in force', async () => {
-    await openFile(page, 'src/api/orders.ts');
-    await statusBarText(page, 'Policy 100', 60_000);
-    const row = await bundleMenuRow(page, '100');
+    await openFile(session.page, 'src/api/orders.ts');
+    await statusBarText(session.page, 'Policy 100', 60_000);
+    const row = await bundleMenuRow(session.page, '100');
     assert.match(row, new RegExp(`${(nginx as Nginx).origin.replace(/\./g, '\\.')}/shop\\.tar\\.gz`));
     assert.match(row, /revision 100 \(sha256:[0-9a-f]{12}\)/);
     assert.match(row, /signature verified \(key ci, RS256\)/);
     assert.match(row, /downloaded \d+ (s|min) ago/);
-    await screenshot(page, 'bundles-menu-100');
-    await page.keyboard.press('Escape');
-    const hover = await getHover(page, workspace, /Conditional/, 150_000);
+    await screenshot(session.page, 'bundles-menu-100');
+    await session.page.keyboard.press('Escape');
+    const hover = await getHover(session.page, session.workspace, /Conditional/, 150_000);
     assert.match(hover, /100 \(sha256:[0-9a-f]{12}\)/);
     // The impact of the next revision is measured against the workspace index: wait until it holds
     // verdicts under revision 100 (the Permissions view lists the report read as conditional).
-    await page.keyboard.press('Escape');
-    await runCommand(page, 'Focus on Clearance Permissions View');
-    const view = page
+    await session.page.keyboard.press('Escape');
+    await runCommand(session.page, 'Focus on Clearance Permissions View');
+    const view = session.page
       .locator('.pane')
-      .filter({ has: page.locator('.pane-header', { hasText: 'Clearance Permissions' }) });
+      .filter({ has: session.page.locator('.pane-header', { hasText: 'Clearance Permissions' }) });
     await view
       .locator('.monaco-list-row', { hasText: /read\s*conditional/ })
       .first()
       .waitFor({ timeout: 90_000 });
-    await openFile(page, 'src/api/orders.ts');
+    await openFile(session.page, 'src/api/orders.ts');
   });
 
   test('revision 101 arrives: the status bar, the impact notice, the hover and the menu follow', async () => {
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
     await publish('101', ALLOW_READ);
-    await statusBarText(page, 'Policy 101', 60_000);
-    const toast = page.locator('.notification-toast', { hasText: 'revision 100 -> 101' });
+    await statusBarText(session.page, 'Policy 101', 60_000);
+    const toast = session.page.locator('.notification-toast', { hasText: 'revision 100 -> 101' });
     await toast.waitFor({ timeout: 60_000 });
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
     assert.match(await toast.innerText(), /Clearance: revision 100 -> 101: \d+ calls? newly allowed/);
-    await screenshot(page, 'bundles-impact-101');
-    const hover = await getHover(page, workspace, /Allowed/);
+    await screenshot(session.page, 'bundles-impact-101');
+    const hover = await getHover(session.page, session.workspace, /Allowed/);
     assert.match(hover, /101 \(sha256:[0-9a-f]{12}\)/);
     assert.doesNotMatch(hover, /\b100 \(sha256:/);
-    const row = await bundleMenuRow(page, '101');
+    const row = await bundleMenuRow(session.page, '101');
     assert.match(row, /revision 101 \(sha256:[0-9a-f]{12}\) · signature verified \(key ci, RS256\)/);
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
   });
 
   test('a tampered download is refused: 101 stays in force, and the status bar and menu say why', async () => {
@@ -193,18 +180,18 @@ describe('a bundle that changes while the editor is open (nginx + code-server + 
     const deadline = Date.now() + 60_000;
     let row = '';
     while (Date.now() < deadline) {
-      row = await bundleMenuRow(page, '101');
+      row = await bundleMenuRow(session.page, '101');
       if (/refused/.test(row)) break;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(2_000);
+      await session.page.keyboard.press('Escape');
+      await session.page.waitForTimeout(2_000);
     }
     assert.match(row, /the downloaded bundle was refused: .*digest mismatch/);
     assert.match(row, /deciding with the last verified bundle/);
-    await screenshot(page, 'bundles-refused');
-    await page.keyboard.press('Escape');
-    const item = page.locator('.statusbar .statusbar-item', { hasText: 'Policy 101' }).first();
+    await screenshot(session.page, 'bundles-refused');
+    await session.page.keyboard.press('Escape');
+    const item = session.page.locator('.statusbar .statusbar-item', { hasText: 'Policy 101' }).first();
     assert.match((await item.getAttribute('class')) ?? '', /warning-kind|has-background-color/);
-    const hover = await getHover(page, workspace, /Allowed/);
+    const hover = await getHover(session.page, session.workspace, /Allowed/);
     assert.match(hover, /101 \(sha256:[0-9a-f]{12}\) · kept after a failed update/);
   });
 });

@@ -5,26 +5,21 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { after, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
-  type CodeServer,
   goToLine,
   hoverText,
   lineTokens,
-  openBrowser,
   openFile,
-  openWorkbench,
   type ProblemRow,
   problemsPanelRows,
   type RenderedToken,
-  resultsDir,
   screenshot,
-  startCodeServer,
   statusBarText,
+  useEditorSession,
 } from './harness';
 import { prepareWorkspace } from './shop-workspace';
-import { ensurePackagedExtension, vsixPath } from './vsix';
 
 const ordersFile = 'src/api/orders.ts';
 const policyFile = 'policy/authz.rego';
@@ -63,48 +58,28 @@ const isParseError = (row: ProblemRow) => /^Error:/.test(row.ariaLabel) && /rego
 const isDeniedWarning = (row: ProblemRow) => /^Warning:/.test(row.ariaLabel) && /denied/i.test(row.ariaLabel);
 
 describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, () => {
-  let workspace = '';
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-
-  let auditFile = '';
-
-  before(async () => {
-    ensurePackagedExtension();
-    workspace = await prepareWorkspace();
-    auditFile = join(mkdtempSync(join(tmpdir(), 'clearance-e2e-audit-')), 'audit.jsonl');
-    server = await startCodeServer({
-      vsix: vsixPath,
-      workspace,
-      userSettings: { 'clearance.audit.file': auditFile },
-    });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
+  const auditFile = join(mkdtempSync(join(tmpdir(), 'clearance-e2e-audit-')), 'audit.jsonl');
+  const session = useEditorSession({
+    workspace: prepareWorkspace,
+    userSettings: () => ({ 'clearance.audit.file': auditFile }),
+    keep: { screenshot: 'e2e-last', logs: 'e2e-logs' },
   });
-
-  after(async () => {
-    if (page) await screenshot(page, 'e2e-last').catch(() => undefined);
-    server?.collectLogs(join(resultsDir, 'e2e-logs'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-    if (auditFile) rmSync(dirname(auditFile), { recursive: true, force: true });
-  });
+  // After the session ends, so nothing writes to the audit log any more.
+  after(() => rmSync(dirname(auditFile), { recursive: true, force: true }));
 
   test('the status bar shows who I am and how long my token has left', async () => {
-    const text = await statusBarText(page, /alice@example\.com · developer · 1[0-5]m/);
+    const text = await statusBarText(session.page, /alice@example\.com · developer · 1[0-5]m/);
     assert.match(text, /alice@example\.com · developer · 1[0-5]m/);
   });
 
   // Before the hovers: lenses arriving move the lines, and a hover must find its line where it stays.
   test('code lenses above the calls show each decision and the identity', async () => {
-    await openFile(page, ordersFile);
+    await openFile(session.page, ordersFile);
     // Content widgets outside the viewport are hidden: bring the DELETE call into view first.
-    await goToLine(page, findLine(workspace, ordersFile, 'fetch(', "method: 'DELETE'"));
-    const lenses = page.locator('.editor-instance .monaco-editor .codelens-decoration');
+    await goToLine(session.page, findLine(session.workspace, ordersFile, 'fetch(', "method: 'DELETE'"));
+    const lenses = session.page.locator('.editor-instance .monaco-editor .codelens-decoration');
     await lenses.filter({ hasText: 'denied for alice@example.com' }).first().waitFor({ timeout: 30_000 });
-    await screenshot(page, 'code-lens');
+    await screenshot(session.page, 'code-lens');
     const titles = await lenses.allTextContents();
     assert.equal(
       titles.filter((t) => t.includes('⛔ denied for alice@example.com')).length,
@@ -119,22 +94,22 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
   });
 
   test('hovering the DELETE call explains that it is denied and by which rule', async () => {
-    await openFile(page, ordersFile);
-    const line = findLine(workspace, ordersFile, 'fetch(', "method: 'DELETE'");
-    const hover = await hoverText(page, line, 'fetch', {
+    await openFile(session.page, ordersFile);
+    const line = findLine(session.workspace, ordersFile, 'fetch(', "method: 'DELETE'");
+    const hover = await hoverText(session.page, line, 'fetch', {
       until: /default allow := false/,
       timeoutMs: 60_000,
     });
-    await screenshot(page, 'hover');
+    await screenshot(session.page, 'hover');
     for (const expected of [/denied/i, /delete/i, /order/i, /alice@example\.com/, /default allow := false/]) {
       assert.match(hover, expected);
     }
   });
 
   test('the Problems panel lists a warning on the DELETE call', async () => {
-    const line = findLine(workspace, ordersFile, 'fetch(', "method: 'DELETE'");
-    const rows = await problemsPanelRows(page);
-    await screenshot(page, 'problems');
+    const line = findLine(session.workspace, ordersFile, 'fetch(', "method: 'DELETE'");
+    const rows = await problemsPanelRows(session.page);
+    await screenshot(session.page, 'problems');
     // The accessible label reads "Warning: <message> at line N and character M."
     const warning = rows.find((row) => /^Warning:/.test(row.ariaLabel) && /denied/i.test(row.ariaLabel));
     assert.ok(warning, `no denied warning among:\n${rows.map((row) => row.ariaLabel).join('\n')}`);
@@ -144,32 +119,32 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
 
   test('hovering the GET call says it is conditional on owning the order, and lists the other actions', async () => {
     // The one-line GET: a fetch of the order's URL with no options.
-    const line = findLine(workspace, ordersFile, 'fetch(`/api/orders/', '`);');
-    const hover = await hoverText(page, line, 'fetch', { until: /Conditional/, timeoutMs: 60_000 });
+    const line = findLine(session.workspace, ordersFile, 'fetch(`/api/orders/', '`);');
+    const hover = await hoverText(session.page, line, 'fetch', { until: /Conditional/, timeoutMs: 60_000 });
     // The first line answers: conditional, for alice, in plain words. The other actions are in the
     // details, collapsed until opened (docs/messages.md).
     assert.match(hover, /Conditional: alice@example\.com may read order .* if you own the order/);
-    await page.locator('.monaco-hover:not(.hidden) summary').first().click();
-    await page.waitForTimeout(300);
+    await session.page.locator('.monaco-hover:not(.hidden) summary').first().click();
+    await session.page.waitForTimeout(300);
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
-    const details = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    const details = await session.page.locator('.monaco-hover:not(.hidden)').first().innerText();
     // Delete, another action on the same order, is denied for her.
     assert.match(details, /Other actions on this order:.*delete ⛔ denied/s);
   });
 
   test('the quick fixes on the DELETE call include suppressing it with a comment, which inserts the comment above it', async () => {
-    const line = findLine(workspace, ordersFile, 'fetch(', "method: 'DELETE'");
-    const dirtyTab = page.locator('.tabs-container .tab.active.dirty', { hasText: 'orders.ts' });
+    const line = findLine(session.workspace, ordersFile, 'fetch(', "method: 'DELETE'");
+    const dirtyTab = session.page.locator('.tabs-container .tab.active.dirty', { hasText: 'orders.ts' });
     try {
-      const menu = page.locator('.action-widget');
+      const menu = session.page.locator('.action-widget');
       const suppress = menu.locator('.monaco-list-row', { hasText: 'Suppress with a comment' }).first();
       // The menu opens once every code action provider has answered, TypeScript's included, which can be
       // slow while its server is busy: ask again if it has not come.
       for (let tries = 0; tries < 4; tries++) {
-        await page.keyboard.press('Escape');
-        await page.mouse.move(1, 1);
-        await goToLine(page, line);
-        await page.keyboard.press('Control+.');
+        await session.page.keyboard.press('Escape');
+        await session.page.mouse.move(1, 1);
+        await goToLine(session.page, line);
+        await session.page.keyboard.press('Control+.');
         if (
           await suppress.waitFor({ timeout: 15_000 }).then(
             () => true,
@@ -180,7 +155,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
       }
       await suppress.waitFor({ timeout: 1_000 });
       const items = await menu.locator('.monaco-list-row').allTextContents();
-      await screenshot(page, 'code-actions');
+      await screenshot(session.page, 'code-actions');
       for (const title of [
         'Open the deciding rule (authz.rego:5)',
         'Evaluate as another identity',
@@ -198,19 +173,21 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
         moves < 12 && !(await focused.textContent())?.includes('Suppress with a comment');
         moves++
       )
-        await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('Enter');
-      const comment = page.locator('.editor-instance .view-line', { hasText: '// clearance: ignore' });
+        await session.page.keyboard.press('ArrowDown');
+      await session.page.keyboard.press('Enter');
+      const comment = session.page.locator('.editor-instance .view-line', {
+        hasText: '// clearance: ignore',
+      });
       await comment.first().waitFor({ timeout: 10_000 });
       await dirtyTab.waitFor({ timeout: 5_000 });
       // The comment is inserted above the call, with its indentation.
-      const tokens = await lineTokens(page, line);
+      const tokens = await lineTokens(session.page, line);
       assert.equal(tokens.map((t) => t.text).join(''), '  // clearance: ignore');
     } finally {
-      await page.keyboard.press('Escape');
+      await session.page.keyboard.press('Escape');
       for (let presses = 0; presses < 5 && (await dirtyTab.count()) > 0; presses++) {
-        await page.keyboard.press('Control+Z');
-        await page.waitForTimeout(100);
+        await session.page.keyboard.press('Control+Z');
+        await session.page.waitForTimeout(100);
       }
     }
     assert.equal(await dirtyTab.count(), 0, 'orders.ts is still modified');
@@ -224,7 +201,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
     );
     assert.ok(records.every((r) => r.tool === 'editor' && r.identity.subject === 'alice'));
     assert.ok(records.some((r) => r.verdict === 'denied'));
-    const token = readFileSync(join(workspace, 'minted', 'alice.jwt'), 'utf8').trim();
+    const token = readFileSync(join(session.workspace, 'minted', 'alice.jwt'), 'utf8').trim();
     assert.ok(
       !readFileSync(auditFile, 'utf8').includes(token.split('.')[2] as string),
       'the token is in the audit log',
@@ -233,23 +210,23 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
 
   // Last, since it breaks the policy for a moment.
   test('a syntax error typed into the policy is an error in the Problems panel until it is undone', async () => {
-    const original = readFileSync(join(workspace, policyFile), 'utf8');
-    await openFile(page, policyFile);
+    const original = readFileSync(join(session.workspace, policyFile), 'utf8');
+    await openFile(session.page, policyFile);
 
     // The Rego grammar is active: the language mode says so, and keywords get their own colour.
-    assert.equal(await statusBarText(page, /^Rego$/), 'Rego');
-    const packageLine = findLine(workspace, policyFile, 'package api.authz');
-    const defaultLine = findLine(workspace, policyFile, 'default allow := false');
-    await goToLine(page, packageLine);
+    assert.equal(await statusBarText(session.page, /^Rego$/), 'Rego');
+    const packageLine = findLine(session.workspace, policyFile, 'package api.authz');
+    const defaultLine = findLine(session.workspace, policyFile, 'default allow := false');
+    await goToLine(session.page, packageLine);
     const classOf = (tokens: RenderedToken[], text: string) =>
       tokens.find((token) => token.text === text)?.className;
-    let packageTokens = await lineTokens(page, packageLine);
+    let packageTokens = await lineTokens(session.page, packageLine);
     // Tokenization can lag the first render: the line is drawn plain until the grammar has run.
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
       const keyword = classOf(packageTokens, 'package');
       if (keyword && keyword !== classOf(packageTokens, ' ')) break;
-      await page.waitForTimeout(200);
-      packageTokens = await lineTokens(page, packageLine);
+      await session.page.waitForTimeout(200);
+      packageTokens = await lineTokens(session.page, packageLine);
     }
     const shown = JSON.stringify(packageTokens);
     const keywordClass = classOf(packageTokens, 'package');
@@ -262,7 +239,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
       classOf(packageTokens, 'api.authz'),
       `"package" looks like its name: ${shown}`,
     );
-    const defaultTokens = await lineTokens(page, defaultLine);
+    const defaultTokens = await lineTokens(session.page, defaultLine);
     assert.equal(
       classOf(defaultTokens, 'default'),
       keywordClass,
@@ -270,16 +247,20 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
     );
 
     // A stray ")" after the admin rule's condition is a parse error on that line.
-    const adminLine = findLine(workspace, policyFile, 'allow if input.user.role == "admin"');
-    await problemsPanelRows(page, 0);
-    await goToLine(page, adminLine);
-    await page.keyboard.press('End');
-    await page.keyboard.type(' )');
-    const dirtyTab = page.locator('.tabs-container .tab.active.dirty', { hasText: 'authz.rego' });
+    const adminLine = findLine(session.workspace, policyFile, 'allow if input.user.role == "admin"');
+    await problemsPanelRows(session.page, 0);
+    await goToLine(session.page, adminLine);
+    await session.page.keyboard.press('End');
+    await session.page.keyboard.type(' )');
+    const dirtyTab = session.page.locator('.tabs-container .tab.active.dirty', { hasText: 'authz.rego' });
     await dirtyTab.waitFor({ timeout: 5_000 });
-    const rows = await waitForProblems(page, (found) => found.some(isParseError), 'a rego_parse_error');
-    await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 10_000 });
-    await screenshot(page, 'rego-error');
+    const rows = await waitForProblems(
+      session.page,
+      (found) => found.some(isParseError),
+      'a rego_parse_error',
+    );
+    await session.page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 10_000 });
+    await screenshot(session.page, 'rego-error');
     const parseError = rows.find(isParseError);
     assert.ok(parseError);
     assert.match(parseError.ariaLabel, /unexpected \) token/);
@@ -289,21 +270,25 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
     // Undo (one or more undo stops, until the editor holds the saved text again): the error goes. The DELETE
     // call's warning (kept from the last policy that parsed) must still be listed, so that a panel read while
     // it is being redrawn, with no rows at all, does not pass for one without the error.
-    await goToLine(page, adminLine);
+    await goToLine(session.page, adminLine);
     for (let presses = 0; presses < 5 && (await dirtyTab.count()) > 0; presses++) {
-      await page.keyboard.press('Control+Z');
-      await page.waitForTimeout(100);
+      await session.page.keyboard.press('Control+Z');
+      await session.page.waitForTimeout(100);
     }
     assert.equal(await dirtyTab.count(), 0, 'the policy is still modified');
     await waitForProblems(
-      page,
+      session.page,
       (found) => !found.some(isParseError) && found.some(isDeniedWarning),
       'no rego_parse_error and the denied warning',
     );
-    await page
+    await session.page
       .locator('.editor-instance .squiggly-error')
       .first()
       .waitFor({ state: 'detached', timeout: 10_000 });
-    assert.equal(readFileSync(join(workspace, policyFile), 'utf8'), original, 'the policy file was changed');
+    assert.equal(
+      readFileSync(join(session.workspace, policyFile), 'utf8'),
+      original,
+      'the policy file was changed',
+    );
   });
 });

@@ -4,26 +4,22 @@
 // with Evaluate as (the sample ships them) decides the calls, labelled simulated once, without writing the
 // workspace's settings; the DELETE hover's first line answers the question and its details open.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
-  type CodeServer,
   hoverText,
-  openBrowser,
   openFile,
-  openWorkbench,
   problemsPanelRows,
   repoRoot,
   resultsDir,
   runCommand,
   screenshot,
-  startCodeServer,
   statusBarText,
+  useEditorSession,
 } from './harness';
-import { ensurePackagedExtension, vsixPath } from './vsix';
 
 /** examples/shop with settings that name no identity: no token file, no variable, no sign-in. */
 function prepareWorkspace(): { workspace: string; settingsFile: string; settingsText: string } {
@@ -57,27 +53,32 @@ function lineOf(file: string, marker: string): number {
 describe('first run: from an empty profile to a decided hover (code-server + Chromium)', {
   timeout: 240_000,
 }, () => {
-  let workspace = '';
   let settingsFile = '';
   let settingsText = '';
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
   // How long each step of the path takes a new user here (the report of issue 15 quotes them).
   const timings: Array<{ step: string; seconds: number }> = [];
   let stepStarted = 0;
+  let started = 0;
 
-  before(async () => {
-    ensurePackagedExtension();
-    ({ workspace, settingsFile, settingsText } = prepareWorkspace());
-    const started = Date.now();
-    server = await startCodeServer({ vsix: vsixPath, workspace });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
-    timings.push({
-      step: 'open the project (editor ready)',
-      seconds: Math.round((Date.now() - started) / 100) / 10,
-    });
+  after(() => {
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'first-run-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+  });
+
+  const session = useEditorSession({
+    workspace: () => {
+      let workspace: string;
+      ({ workspace, settingsFile, settingsText } = prepareWorkspace());
+      started = Date.now();
+      return workspace;
+    },
+    ready: async () => {
+      timings.push({
+        step: 'open the project (editor ready)',
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+      });
+    },
+    keep: { screenshot: 'e2e-first-run-last', logs: 'e2e-first-run-logs' },
   });
 
   beforeEach(() => {
@@ -87,66 +88,56 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
     timings.push({ step: t.name, seconds: Math.round((Date.now() - stepStarted) / 100) / 10 });
   });
 
-  after(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, 'first-run-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
-    if (page) await screenshot(page, 'e2e-first-run-last').catch(() => undefined);
-    server?.collectLogs(join(resultsDir, 'e2e-first-run-logs'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
-
   test('without an identity: no warning, the status bar says so, and one notice offers the fixes', async () => {
-    await openFile(page, 'src/api/orders.ts');
-    await statusBarText(page, 'Clearance: no identity', 60_000);
+    await openFile(session.page, 'src/api/orders.ts');
+    await statusBarText(session.page, 'Clearance: no identity', 60_000);
     // The notice arrives once the server has loaded the policy and found no identity.
     const deadline = Date.now() + 30_000;
     let toasts = '';
     while (!/no identity yet/.test(toasts) && Date.now() < deadline) {
-      await page.waitForTimeout(250);
-      toasts = await toastsText(page);
+      await session.page.waitForTimeout(250);
+      toasts = await toastsText(session.page);
     }
     assert.match(toasts, /no identity yet/);
     for (const action of ['Sign in', 'Choose a token source', 'Evaluate as…']) {
-      const button = page.locator('.notifications-toasts a.monaco-button', { hasText: action });
+      const button = session.page.locator('.notifications-toasts a.monaco-button', { hasText: action });
       assert.equal(await button.count(), 1, `the notice has no "${action}" button: ${toasts}`);
     }
     assert.equal(toasts.match(/no identity yet/g)?.length, 1, toasts);
-    await screenshot(page, 'first-run-no-identity');
-    const rows = await problemsPanelRows(page, 0, 5_000);
+    await screenshot(session.page, 'first-run-no-identity');
+    const rows = await problemsPanelRows(session.page, 0, 5_000);
     const warnings = rows.filter((row) => /^(Warning|Error):/.test(row.ariaLabel));
     assert.deepEqual(
       warnings.map((row) => row.ariaLabel),
       [],
     );
-    await page.keyboard.press('Control+Shift+M');
+    await session.page.keyboard.press('Control+Shift+M');
   });
 
   test('the hover says what is missing and how to fix it', async () => {
-    const line = lineOf(join(workspace, 'src/api/orders.ts'), "method: 'DELETE'");
-    const hover = await hoverText(page, line, 'fetch', { until: /Not decided: no identity/ });
+    const line = lineOf(join(session.workspace, 'src/api/orders.ts'), "method: 'DELETE'");
+    const hover = await hoverText(session.page, line, 'fetch', { until: /Not decided: no identity/ });
     assert.match(hover, /Not decided: no identity\./);
     assert.match(hover, /Sign in · Choose a token source · Evaluate as…/);
     assert.doesNotMatch(hover, /denied/i);
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
   });
 
   test('Evaluate as a shipped claims file decides the calls, simulated once, and leaves the settings alone', async () => {
-    const button = page.locator('.notifications-toasts a.monaco-button', { hasText: 'Evaluate as…' });
+    const button = session.page.locator('.notifications-toasts a.monaco-button', { hasText: 'Evaluate as…' });
     // The notice's own button when it is still up; the command palette otherwise.
     if (await button.isVisible().catch(() => false)) await button.click();
-    else await runCommand(page, 'Clearance: Evaluate As (Claims File)…');
+    else await runCommand(session.page, 'Clearance: Evaluate As (Claims File)…');
     // The claims files the sample ships are offered first.
-    const row = page
+    const row = session.page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'alice-developer.json' })
       .first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
-    const text = await statusBarText(page, /alice@example\.com/, 60_000);
+    const text = await statusBarText(session.page, /alice@example\.com/, 60_000);
     assert.equal(text.match(/\(simulated\)/g)?.length, 1, text);
     assert.equal(readFileSync(settingsFile, 'utf8'), settingsText);
-    const rows = await problemsPanelRows(page, 1, 30_000);
+    const rows = await problemsPanelRows(session.page, 1, 30_000);
     assert.ok(
       rows.some(
         (row) =>
@@ -155,17 +146,17 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
       ),
       rows.map((row) => row.ariaLabel).join('\n'),
     );
-    await page.keyboard.press('Control+Shift+M');
+    await session.page.keyboard.press('Control+Shift+M');
   });
 
   test("the DELETE hover's first line answers the question; its details open", async () => {
-    const line = lineOf(join(workspace, 'src/api/orders.ts'), "method: 'DELETE'");
+    const line = lineOf(join(session.workspace, 'src/api/orders.ts'), "method: 'DELETE'");
     // The diagnostic ("Denied: …") shows above the answer: wait for the answer, with its sign. The
     // Problems panel just closed and the lenses just arrived: the last line may not be laid out yet.
-    await page.waitForTimeout(1_000);
-    const hover = await hoverText(page, line, 'fetch', { until: /⛔ Denied/ }).catch(async () => {
-      await page.waitForTimeout(2_000);
-      return hoverText(page, line, 'fetch', { until: /⛔ Denied/ });
+    await session.page.waitForTimeout(1_000);
+    const hover = await hoverText(session.page, line, 'fetch', { until: /⛔ Denied/ }).catch(async () => {
+      await session.page.waitForTimeout(2_000);
+      return hoverText(session.page, line, 'fetch', { until: /⛔ Denied/ });
     });
     assert.match(
       hover,
@@ -173,43 +164,43 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
     );
     assert.match(hover, /No allow rule matched, so default allow := false decided\./);
     assert.doesNotMatch(hover, /Other actions on this order/);
-    const summary = page.locator('.monaco-hover:not(.hidden) summary').first();
+    const summary = session.page.locator('.monaco-hover:not(.hidden) summary').first();
     await summary.click();
-    await page.waitForTimeout(300);
-    const shown = page.locator('.monaco-hover:not(.hidden)').first();
+    await session.page.waitForTimeout(300);
+    const shown = session.page.locator('.monaco-hover:not(.hidden)').first();
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
     const opened = (await shown.innerText().catch(() => '')) ?? '';
     assert.match(opened, /Closest allow rule/);
     assert.match(opened, /Other actions on this order:/);
     assert.match(opened, /Copy as input\.json/);
-    await screenshot(page, 'first-run-hover');
+    await screenshot(session.page, 'first-run-hover');
   });
 
   test('the walkthrough, clicked through on the Get Started page, ends on a decided hover', async () => {
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
     // The command asks which walkthrough in a second list: not runCommand, which waits for the list to close.
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
+    await session.page.keyboard.press('F1');
+    const input = session.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill('>Welcome: Open Walkthrough');
-    await page
+    await session.page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' })
       .first()
       .waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    const choice = page
+    await session.page.keyboard.press('Enter');
+    const choice = session.page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Clearance' })
       .first();
     await choice.waitFor({ timeout: 15_000 });
     await choice.click();
-    const walkthrough = page.locator('.gettingStartedContainer');
+    const walkthrough = session.page.locator('.gettingStartedContainer');
     await walkthrough.locator('.getting-started-step', { hasText: 'Find or create your policy' }).waitFor({
       timeout: 30_000,
     });
-    await screenshot(page, 'first-run-walkthrough');
+    await screenshot(session.page, 'first-run-walkthrough');
     /** Expands a step by its title and clicks one of its buttons. */
     const clickStep = async (title: string, button: string) => {
-      const tab = page
+      const tab = session.page
         .locator('.tabs-container .tab', { hasText: /Walkthrough|Welcome|Get Started/ })
         .first();
       if (!(await walkthrough.isVisible().catch(() => false))) await tab.click();
@@ -226,7 +217,7 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
      * from its step when it vanished before the click. Resolves to the row's text.
      */
     const pickFromStep = async (title: string, button: string, row: string): Promise<string> => {
-      const item = page
+      const item = session.page
         .locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: row })
         .first();
       for (let attempt = 1; ; attempt++) {
@@ -241,13 +232,15 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
             return false;
           });
         if (clicked) return text;
-        await page.keyboard.press('Escape');
+        await session.page.keyboard.press('Escape');
       }
     };
     // Step 1, "Find policy": the sample's policy opens, and a notice says how many files there are.
     await clickStep('Find or create your policy', 'Find policy');
-    await page.locator('.tabs-container .tab.active', { hasText: 'authz.rego' }).waitFor({ timeout: 15_000 });
-    await page
+    await session.page
+      .locator('.tabs-container .tab.active', { hasText: 'authz.rego' })
+      .waitFor({ timeout: 15_000 });
+    await session.page
       .locator('.notification-toast', { hasText: 'found 1 policy file; this is policy/authz.rego' })
       .waitFor({ timeout: 15_000 });
     // Step 2: the entrypoint is chosen among the rules the policy defines; the one in use is marked.
@@ -257,39 +250,41 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
       'data.api.authz.allow',
     );
     assert.match(ruleText, /\(in use\)/);
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await session.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     // Step 3: each identity button asks for what its source needs instead of failing.
     await clickStep('Tell Clearance who you are', 'Sign in');
-    const question = page.locator('.quick-input-widget', { hasText: "Your organisation's OpenID provider" });
+    const question = session.page.locator('.quick-input-widget', {
+      hasText: "Your organisation's OpenID provider",
+    });
     await question.waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
     await clickStep('Tell Clearance who you are', 'Choose a token source');
-    await page
+    await session.page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Token command' })
       .first()
       .waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
     await pickFromStep('Tell Clearance who you are', 'Evaluate as a claims file', 'alice-developer.json');
-    await statusBarText(page, /alice@example\.com/, 30_000);
+    await statusBarText(session.page, /alice@example\.com/, 30_000);
     // Step 4, "Hover a call": the first call of the workspace (src/api/admin.ts) with its hover.
     await clickStep('Hover a call', 'Hover a call');
-    const hover = page.locator('.monaco-hover:not(.hidden)').first();
+    const hover = session.page.locator('.monaco-hover:not(.hidden)').first();
     await hover.waitFor({ state: 'visible', timeout: 30_000 });
     const deadline = Date.now() + 30_000;
     let text = '';
     while (!/Conditional: /.test(text) && Date.now() < deadline) {
-      await page.waitForTimeout(250);
+      await session.page.waitForTimeout(250);
       // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
       text = (await hover.innerText().catch(() => '')) ?? '';
     }
     // Alice may read the reports she owns. The diagnostic is shown above the answer; wait for the answer itself.
     assert.match(text, /Conditional: alice@example\.com may read report/);
-    await screenshot(page, 'first-run-walkthrough-hover');
+    await screenshot(session.page, 'first-run-walkthrough-hover');
   });
 
   test('Stop evaluating as goes back to no identity', async () => {
-    await page.keyboard.press('Escape');
-    await runCommand(page, 'Clearance: Stop Evaluating As');
-    await statusBarText(page, 'Clearance: no identity', 30_000);
+    await session.page.keyboard.press('Escape');
+    await runCommand(session.page, 'Clearance: Stop Evaluating As');
+    await statusBarText(session.page, 'Clearance: no identity', 30_000);
   });
 });

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import {
@@ -15,6 +16,7 @@ import {
   makeStateDirs,
   quietUserSettings,
 } from '../../scripts/code-server.cjs';
+import { ensurePackagedExtension, vsixPath } from './vsix';
 
 const execFileAsync = promisify(execFile);
 
@@ -567,4 +569,75 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(resultsDir, name.endsWith('.png') ? name : `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** What a suite's code-server session started: filled by its `before` hook, for the tests to use. */
+export interface EditorSession {
+  /** The folder code-server opened (a temporary copy, removed after the suite). */
+  workspace: string;
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+}
+
+/** How a suite's code-server session starts, and what it keeps when it ends. */
+export interface EditorSessionOptions {
+  /** Makes the folder to open, a temporary one that is removed after the suite. */
+  workspace: () => string | Promise<string>;
+  /** User settings over the harness's quiet defaults; given the workspace, as they may name its files. */
+  userSettings?: (workspace: string) => Record<string, unknown>;
+  /** Runs once the workbench is open (open a file, wait for the identity), before any test. */
+  ready?: (page: Page, workspace: string) => Promise<void>;
+  /** Kept in test-results/ after the suite: a screenshot of the last screen, and VS Code's logs. */
+  keep?: { screenshot?: string; logs?: string };
+}
+
+/**
+ * Registers a suite's `before` and `after` hooks around one editor: the packaged extension installed
+ * in a fresh code-server on 127.0.0.1 opening the workspace `options` makes, and the workbench open
+ * in Chromium; afterwards the screenshot and logs asked for are kept, and the browser, code-server
+ * and the workspace are gone. Hooks of the suite registered before this call run before it starts;
+ * ones registered after run after it ends.
+ */
+export function useEditorSession(options: EditorSessionOptions): EditorSession {
+  const session = {} as EditorSession;
+  let workspace: string | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  before(async () => {
+    ensurePackagedExtension();
+    workspace = await options.workspace();
+    session.workspace = workspace;
+    server = await startCodeServer({
+      vsix: vsixPath,
+      workspace,
+      ...(options.userSettings ? { userSettings: options.userSettings(workspace) } : {}),
+    });
+    session.server = server;
+    browser = await openBrowser();
+    session.browser = browser;
+    page = await openWorkbench(browser, server);
+    session.page = page;
+    await options.ready?.(page, workspace);
+  });
+  after(async () => {
+    const { screenshot: shot, logs } = options.keep ?? {};
+    if (page && shot) await screenshot(page, shot).catch(() => undefined);
+    if (logs) server?.collectLogs(join(resultsDir, logs));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+  return session;
+}
+
+/** Merges `patch` into the workspace's `.vscode/settings.json` (created when missing). */
+export function mergeWorkspaceSettings(workspace: string, patch: Record<string, unknown>): void {
+  const settingsFile = join(workspace, '.vscode', 'settings.json');
+  const settings = existsSync(settingsFile)
+    ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>)
+    : {};
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(settingsFile, `${JSON.stringify({ ...settings, ...patch }, null, 2)}\n`);
 }

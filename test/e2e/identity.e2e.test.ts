@@ -5,33 +5,13 @@
 // close to expiry, refreshed automatically before they expire; the account is in the Accounts menu, survives a window reload, and signing out takes the
 // identity away again.
 import assert from 'node:assert/strict';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestProvider, TEST_CLIENT_ID, type TestProvider } from '../support/oidc-provider';
-import {
-  type CodeServer,
-  openBrowser,
-  openWorkbench,
-  repoRoot,
-  resultsDir,
-  runCommand,
-  screenshot,
-  startCodeServer,
-  statusBarText,
-} from './harness';
-import { ensurePackagedExtension, vsixPath } from './vsix';
+import { repoRoot, runCommand, screenshot, statusBarText, useEditorSession } from './harness';
 
 /** Alice with the time left on her 90-second tokens: "1m" or some seconds. */
 const SIGNED_IN = /alice@example\.com · developer · (1m|\d+s)/;
@@ -83,58 +63,48 @@ describe('signing in with the OpenID provider in VS Code (code-server + Chromium
   timeout: 240_000,
 }, () => {
   let provider: TestProvider;
-  let workspace = '';
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-
   before(async () => {
-    ensurePackagedExtension();
     provider = await startTestProvider({ ttl: { idToken: 90, accessToken: 90 }, deviceInterval: 1 });
-    workspace = prepareWorkspace(provider);
-    server = await startCodeServer({ vsix: vsixPath, workspace });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
+  });
+
+  const session = useEditorSession({
+    workspace: () => prepareWorkspace(provider),
+    keep: { screenshot: 'e2e-identity-last', logs: 'e2e-identity-logs' },
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'e2e-identity-last').catch(() => undefined);
-    server?.collectLogs(join(resultsDir, 'e2e-identity-logs'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
     await provider?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   test('before signing in, the status bar says there is no identity', async () => {
-    await statusBarText(page, 'no identity', 60_000);
+    await statusBarText(session.page, 'no identity', 60_000);
   });
 
   test('signing in with the device code shows who I am, verified, and the time left', async () => {
-    await runCommand(page, 'Clearance: Sign In');
-    const dialog = page.locator('.monaco-dialog-box');
+    await runCommand(session.page, 'Clearance: Sign In');
+    const dialog = session.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     const dialogText = (await dialog.textContent()) ?? '';
     const userCode = /Enter the code ([A-Z]{4}-[A-Z]{4}) at (\S+),/.exec(dialogText)?.[1];
     assert.ok(userCode, `the dialog shows no code: ${dialogText}`);
     assert.match(dialogText, new RegExp(`at ${provider.issuer}/device,`));
     assert.match(dialogText, /Copy code and open/);
-    await screenshot(page, 'e2e-identity-device-code');
+    await screenshot(session.page, 'e2e-identity-device-code');
     await dialog.locator('a.monaco-button', { hasText: /^Continue$/ }).click();
-    await waitForToast(page, new RegExp(`waiting for the code ${userCode} to be entered`));
+    await waitForToast(session.page, new RegExp(`waiting for the code ${userCode} to be entered`));
     await provider.approveDevice(userCode, 'alice');
-    const text = await statusBarText(page, SIGNED_IN, 60_000);
+    const text = await statusBarText(session.page, SIGNED_IN, 60_000);
     assert.match(text, SIGNED_IN);
-    await screenshot(page, 'e2e-identity-signed-in');
+    await screenshot(session.page, 'e2e-identity-signed-in');
   });
 
   test('the Accounts menu lists the Clearance account', async () => {
-    await page.locator('.activitybar [aria-label^="Accounts"]').first().click();
-    const menu = page.locator('.monaco-menu-container, .context-view .monaco-menu').first();
+    await session.page.locator('.activitybar [aria-label^="Accounts"]').first().click();
+    const menu = session.page.locator('.monaco-menu-container, .context-view .monaco-menu').first();
     await menu.waitFor({ state: 'visible', timeout: 10_000 });
     const text = (await menu.textContent()) ?? '';
-    await screenshot(page, 'e2e-identity-accounts');
-    await page.keyboard.press('Escape');
+    await screenshot(session.page, 'e2e-identity-accounts');
+    await session.page.keyboard.press('Escape');
     assert.match(text, /alice@example\.com \(Clearance\)/);
   });
 
@@ -143,33 +113,36 @@ describe('signing in with the OpenID provider in VS Code (code-server + Chromium
     // 80% of 90 seconds: the refresh is due 72 s after the tokens were issued.
     const deadline = Date.now() + 100_000;
     while ((provider.hits.get('/token') ?? 0) === before && Date.now() < deadline)
-      await page.waitForTimeout(500);
+      await session.page.waitForTimeout(500);
     assert.ok((provider.hits.get('/token') ?? 0) > before, 'no refresh reached the token endpoint');
-    await page.waitForTimeout(2000);
-    const text = await statusBarText(page, SIGNED_IN);
+    await session.page.waitForTimeout(2000);
+    const text = await statusBarText(session.page, SIGNED_IN);
     assert.doesNotMatch(text, /expir/);
   });
 
   test('under 5 minutes left the item is in the warning colour; Refresh sign-in gets fresh tokens', async () => {
-    const item = page.locator('.statusbar .statusbar-item', { hasText: 'alice@example.com' }).first();
+    const item = session.page.locator('.statusbar .statusbar-item', { hasText: 'alice@example.com' }).first();
     assert.match((await item.getAttribute('class')) ?? '', /warning-kind/);
     // A refresh is already due before these tokens expire, so there is no expiry notice to act on.
-    const toasts = (await page.locator('.notifications-toasts').textContent()) ?? '';
+    const toasts = (await session.page.locator('.notifications-toasts').textContent()) ?? '';
     assert.doesNotMatch(toasts, /expires in/);
     const before = provider.hits.get('/token') ?? 0;
-    await runCommand(page, 'Clearance: Refresh Tokens');
+    await runCommand(session.page, 'Clearance: Refresh Tokens');
     const deadline = Date.now() + 20_000;
     while ((provider.hits.get('/token') ?? 0) === before && Date.now() < deadline)
-      await page.waitForTimeout(200);
+      await session.page.waitForTimeout(200);
     assert.ok((provider.hits.get('/token') ?? 0) > before, 'Refresh Tokens called the token endpoint');
-    await statusBarText(page, SIGNED_IN);
+    await statusBarText(session.page, SIGNED_IN);
   });
 
   test('the status bar menu shows the identity as a read-only JSON document, with no token in it', async () => {
-    await page.locator('.statusbar .statusbar-item', { hasText: 'alice@example.com' }).first().click();
-    const input = page.locator('.quick-input-widget input');
+    await session.page
+      .locator('.statusbar .statusbar-item', { hasText: 'alice@example.com' })
+      .first()
+      .click();
+    const input = session.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    const rows = page.locator('.quick-input-list .monaco-list-row');
+    const rows = session.page.locator('.quick-input-list .monaco-list-row');
     const labels = (await rows.allTextContents()).join('\n');
     for (const entry of [
       'Sign out',
@@ -182,48 +155,50 @@ describe('signing in with the OpenID provider in VS Code (code-server + Chromium
       assert.ok(labels.includes(entry), `the menu has no "${entry}": ${labels}`);
     }
     await input.fill('Show the claims');
-    await page.keyboard.press('Enter');
-    await page
+    await session.page.keyboard.press('Enter');
+    await session.page
       .locator('.tabs-container .tab.active', { hasText: 'identity.json' })
       .waitFor({ timeout: 15_000 });
-    const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    const editor = session.page.locator('.editor-instance .monaco-editor .view-lines').first();
     const deadline = Date.now() + 10_000;
     let text = '';
     while (!/alice@example\.com/.test(text) && Date.now() < deadline) {
       text = (await editor.textContent()) ?? '';
-      await page.waitForTimeout(200);
+      await session.page.waitForTimeout(200);
     }
-    await screenshot(page, 'e2e-identity-claims');
+    await screenshot(session.page, 'e2e-identity-claims');
     assert.match(text, /"status":\s*"verified"/);
     assert.match(text, /alice@example\.com/);
     assert.doesNotMatch(text, /eyJ/);
-    await page.keyboard.press('Control+W');
+    await session.page.keyboard.press('Control+W');
   });
 
   test('after reloading the window I am still signed in: the stored refresh token gets fresh tokens', async () => {
     const before = provider.hits.get('/token') ?? 0;
-    await page.reload();
-    await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
-    await statusBarText(page, SIGNED_IN, 60_000);
+    await session.page.reload();
+    await session.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await statusBarText(session.page, SIGNED_IN, 60_000);
     assert.ok((provider.hits.get('/token') ?? 0) > before, 'the restart refreshed at the token endpoint');
   });
 
   test('signing out clears the identity and revokes the refresh token', async () => {
-    await runCommand(page, 'Clearance: Sign Out');
-    await statusBarText(page, 'no identity', 30_000);
+    await runCommand(session.page, 'Clearance: Sign Out');
+    await statusBarText(session.page, 'no identity', 30_000);
     // The refresh token is revoked at the provider too (RFC 7009), not only forgotten.
     const deadline = Date.now() + 10_000;
-    while (!provider.hits.get('/token/revocation') && Date.now() < deadline) await page.waitForTimeout(200);
+    while (!provider.hits.get('/token/revocation') && Date.now() < deadline)
+      await session.page.waitForTimeout(200);
     assert.ok(provider.hits.get('/token/revocation'), 'sign-out did not revoke the refresh token');
-    await screenshot(page, 'e2e-identity-signed-out');
+    await screenshot(session.page, 'e2e-identity-signed-out');
   });
 
   test('no token the provider issued reached the logs, the output channel or the settings', async () => {
-    assert.ok(server);
+    assert.ok(session.server);
     assert.ok(provider.issued.size >= 6, 'the provider issued tokens during the test');
-    const files = [...listFiles(server.stateDir), ...listFiles(join(workspace, '.vscode'))].filter((file) =>
-      /\.(log|json|txt)$/.test(file),
-    );
+    const files = [
+      ...listFiles(session.server.stateDir),
+      ...listFiles(join(session.workspace, '.vscode')),
+    ].filter((file) => /\.(log|json|txt)$/.test(file));
     assert.ok(
       files.some((file) => file.endsWith('Clearance.log')),
       'the output channel log was written',

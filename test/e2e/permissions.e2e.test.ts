@@ -2,24 +2,20 @@
 // with each action's decision for Alice, a call site opens in the editor, and a policy edit typed into the
 // open .rego file pops up the calls whose decision changed.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import {
-  type CodeServer,
   goToLine,
-  openBrowser,
   openFile,
-  openWorkbench,
   resultsDir,
   runCommand,
   screenshot,
-  startCodeServer,
   statusBarText,
+  useEditorSession,
 } from './harness';
 import { prepareWorkspace } from './shop-workspace';
-import { ensurePackagedExtension, vsixPath } from './vsix';
 
 /** The rows of the Permissions view as shown: each row's text, and its accessible label. */
 async function readRows(view: Locator): Promise<Array<{ text: string; label: string; row: Locator }>> {
@@ -57,47 +53,34 @@ async function waitForRows(
 }
 
 describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 240_000 }, () => {
-  let workspace = '';
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
   let view: Locator;
 
-  before(async () => {
-    ensurePackagedExtension();
-    workspace = await prepareWorkspace();
-    server = await startCodeServer({ vsix: vsixPath, workspace });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
-    // The extension starts with the first TypeScript or Rego file; wait for the identity to be resolved.
-    await openFile(page, 'src/index.ts');
-    await statusBarText(page, /alice@example\.com/, 60_000);
-    // The folder tree above the view is collapsed, so the whole view is on screen.
-    const folderHeader = page.locator('.pane-header[aria-expanded="true"]', { hasText: /clearance-shop/i });
-    if ((await folderHeader.count()) > 0) await folderHeader.first().click();
-    await runCommand(page, 'Focus on Clearance Permissions View');
-    view = page
-      .locator('.pane')
-      .filter({ has: page.locator('.pane-header', { hasText: 'Clearance Permissions' }) });
-    await view.locator('.pane-body').waitFor({ state: 'visible', timeout: 30_000 });
-  });
-
-  after(async () => {
-    if (page) await screenshot(page, 'permissions-last').catch(() => undefined);
-    server?.collectLogs(join(resultsDir, 'e2e-permissions-logs'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  const session = useEditorSession({
+    workspace: prepareWorkspace,
+    ready: async (page) => {
+      // The extension starts with the first TypeScript or Rego file; wait for the identity to be resolved.
+      await openFile(page, 'src/index.ts');
+      await statusBarText(page, /alice@example\.com/, 60_000);
+      // The folder tree above the view is collapsed, so the whole view is on screen.
+      const folderHeader = page.locator('.pane-header[aria-expanded="true"]', { hasText: /clearance-shop/i });
+      if ((await folderHeader.count()) > 0) await folderHeader.first().click();
+      await runCommand(page, 'Focus on Clearance Permissions View');
+      view = page
+        .locator('.pane')
+        .filter({ has: page.locator('.pane-header', { hasText: 'Clearance Permissions' }) });
+      await view.locator('.pane-body').waitFor({ state: 'visible', timeout: 30_000 });
+    },
+    keep: { screenshot: 'permissions-last', logs: 'e2e-permissions-logs' },
   });
 
   test("lists the shop's resources with each action's decision for Alice", async () => {
     const rows = await waitForRows(
-      page,
+      session.page,
       view,
       (found) => found.some((r) => /^order/.test(r.text)) && found.some((r) => /^report/.test(r.text)),
       'the order and report resources',
     );
-    await screenshot(page, 'permissions');
+    await screenshot(session.page, 'permissions');
     // The view alone, for the README.
     await view.screenshot({ path: join(resultsDir, 'permissions-view.png') });
     const texts = rows.map((r) => r.text);
@@ -125,32 +108,38 @@ describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 2
     await site.waitFor({ timeout: 10_000 });
     assert.match(((await site.textContent()) ?? '').replace(/\s+/g, ' '), /src\/api\/orders\.ts:\d+/);
     await site.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'orders.ts' }).waitFor({ timeout: 15_000 });
-    const lines = readFileSync(join(workspace, 'src/api/orders.ts'), 'utf8').split('\n');
+    await session.page
+      .locator('.tabs-container .tab.active', { hasText: 'orders.ts' })
+      .waitFor({ timeout: 15_000 });
+    const lines = readFileSync(join(session.workspace, 'src/api/orders.ts'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes("method: 'DELETE'")) + 1;
-    await statusBarText(page, new RegExp(`Ln ${line}, Col`), 15_000);
-    await screenshot(page, 'permissions-open-call');
+    await statusBarText(session.page, new RegExp(`Ln ${line}, Col`), 15_000);
+    await screenshot(session.page, 'permissions-open-call');
   });
 
   test('a policy edit pops up the calls whose decision changed, and the view follows', async () => {
-    await openFile(page, 'policy/authz.rego');
-    const lines = readFileSync(join(workspace, 'policy/authz.rego'), 'utf8').split('\n');
-    await goToLine(page, lines.length);
-    await page.keyboard.press('End');
+    await openFile(session.page, 'policy/authz.rego');
+    const lines = readFileSync(join(session.workspace, 'policy/authz.rego'), 'utf8').split('\n');
+    await goToLine(session.page, lines.length);
+    await session.page.keyboard.press('End');
     // Pasted in one edit: typed a key at a time on a slow machine, a half-typed rule that loads
     // (`allow if input.action`) could be decided, and reported, on its own.
-    await page.keyboard.insertText('\nallow if input.action == "delete"\n');
-    const toast = page.locator('.notification-toast', { hasText: '1 call newly allowed' });
+    await session.page.keyboard.insertText('\nallow if input.action == "delete"\n');
+    const toast = session.page.locator('.notification-toast', { hasText: '1 call newly allowed' });
     await toast.waitFor({ timeout: 30_000 });
-    await screenshot(page, 'permissions-impact');
+    await screenshot(session.page, 'permissions-impact');
     await toast.locator('a.monaco-button', { hasText: 'Show' }).click();
-    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'DELETE /api/orders/{id}' });
+    const pick = session.page.locator('.quick-input-list .monaco-list-row', {
+      hasText: 'DELETE /api/orders/{id}',
+    });
     await pick.waitFor({ timeout: 10_000 });
     assert.match((await pick.textContent()) ?? '', /denied → allowed/);
     await pick.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'orders.ts' }).waitFor({ timeout: 15_000 });
+    await session.page
+      .locator('.tabs-container .tab.active', { hasText: 'orders.ts' })
+      .waitFor({ timeout: 15_000 });
     await waitForRows(
-      page,
+      session.page,
       view,
       (found) => found.some((r) => r.text.startsWith('deleteallowed')),
       'delete allowed',

@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from './harness';
+import { join, resolve } from 'node:path';
+
+// The repository's root, as harness.ts has it: harness.ts imports this file, so this one cannot import it.
+const repoRoot = resolve(__dirname, '..', '..');
 
 // CLEARANCE_E2E_VSIX tests a .vsix packaged elsewhere instead of packaging dist/clearance.vsix.
 const givenVsix = process.env.CLEARANCE_E2E_VSIX;

@@ -7,25 +7,12 @@
  * anonymous caller may not DELETE an order. A command that needs Node says so.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  type CodeServer,
-  goToLine,
-  hoverText,
-  openBrowser,
-  openFile,
-  openWorkbench,
-  repoRoot,
-  resultsDir,
-  runCommand,
-  screenshot,
-  startCodeServer,
-} from './harness';
-import { ensurePackagedExtension, vsixPath } from './vsix';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { goToLine, hoverText, openFile, repoRoot, runCommand, useEditorSession } from './harness';
 
 /** Waits for a notification toast whose text matches. */
 async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -45,60 +32,42 @@ async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Pr
 }
 
 describe('the web extension in code-server’s web worker extension host', { timeout: 400_000 }, () => {
-  let workspace: string;
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    ensurePackagedExtension();
-    workspace = mkdtempSync(join(tmpdir(), 'clearance-web-'));
-    mkdirSync(join(workspace, 'policy'));
-    mkdirSync(join(workspace, 'src'));
-    cpSync(
-      join(repoRoot, 'examples', 'shop', 'policy', 'authz.rego'),
-      join(workspace, 'policy', 'authz.rego'),
-    );
-    writeFileSync(
-      join(workspace, 'src', 'orders.ts'),
-      `export async function removeOrder(id: string): Promise<void> {\n  await fetch(\`/api/orders/\${id}\`, { method: "DELETE" });\n}\n`,
-    );
-    server = await startCodeServer({
-      vsix: vsixPath,
-      workspace,
-      userSettings: {
-        'remote.extensionKind': { 'clearance.clearance': ['web'] },
-        'clearance.identity.anonymous': true,
-      },
-    });
-    browser = await openBrowser();
-    page = await openWorkbench(browser, server);
-  });
-
-  after(async () => {
-    if (page) await screenshot(page, 'web-extension').catch(() => undefined);
-    await browser?.close();
-    if (server) {
-      server.collectLogs(join(resultsDir, 'web-extension-logs'));
-      await server.stop();
-    }
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  const session = useEditorSession({
+    workspace: () => {
+      const workspace = mkdtempSync(join(tmpdir(), 'clearance-web-'));
+      mkdirSync(join(workspace, 'policy'));
+      mkdirSync(join(workspace, 'src'));
+      cpSync(
+        join(repoRoot, 'examples', 'shop', 'policy', 'authz.rego'),
+        join(workspace, 'policy', 'authz.rego'),
+      );
+      writeFileSync(
+        join(workspace, 'src', 'orders.ts'),
+        `export async function removeOrder(id: string): Promise<void> {\n  await fetch(\`/api/orders/\${id}\`, { method: "DELETE" });\n}\n`,
+      );
+      return workspace;
+    },
+    userSettings: () => ({
+      'remote.extensionKind': { 'clearance.clearance': ['web'] },
+      'clearance.identity.anonymous': true,
+    }),
+    keep: { screenshot: 'web-extension', logs: 'web-extension-logs' },
   });
 
   it('decides the DELETE call in the web worker and explains it in the hover', async () => {
-    await openFile(page, 'src/orders.ts');
-    await goToLine(page, 2);
+    await openFile(session.page, 'src/orders.ts');
+    await goToLine(session.page, 2);
     // The worker's first answers can come before it has read the policy and loaded the grammars
     // (a busy machine): hover again until the decision is there.
     let text = '';
     for (let attempt = 0; attempt < 6 && !/Denied/.test(text); attempt++)
-      text = await hoverText(page, 2, 'fetch', { until: /Denied/, timeoutMs: 20_000 });
+      text = await hoverText(session.page, 2, 'fetch', { until: /Denied/, timeoutMs: 20_000 });
     assert.match(text, /Denied: an anonymous caller may not delete/);
   });
 
   it('says plainly that a command needing Node is not in the web build', async () => {
-    await runCommand(page, 'Clearance: Open the Exact Input of the Call');
-    const toast = await waitForToast(page, /not available in the web build/);
+    await runCommand(session.page, 'Clearance: Open the Exact Input of the Call');
+    const toast = await waitForToast(session.page, /not available in the web build/);
     assert.match(toast, /desktop VS Code/);
   });
 });

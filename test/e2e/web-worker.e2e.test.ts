@@ -5,6 +5,8 @@
  * (`clearance/fs/*`), wasm from the extension's URL, and the identity is a JWT verified with jose in
  * the worker against a JWKS on 127.0.0.1. Expected verdicts follow the shop policy by hand: only an
  * admin, or the owner reading or updating, is allowed, so Alice (a developer) may not DELETE.
+ * The Rego authoring features are checked against OPA's own facts: `count`'s description is OPA's,
+ * the formatting is `opa fmt`'s layout, and `prefer-snake-case` is Regal's rule of that name.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,9 +19,31 @@ import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { openBrowser, repoRoot } from './harness';
 
 const rootUri = 'vscode-vfs://github/acme/shop';
+/** A workspace path's URI: the paths below are the URIs' paths, root included. */
+const uriOf = (path: string): string => `vscode-vfs://github${path}`;
 const policyPath = '/acme/shop/policy/authz.rego';
 const appPath = '/acme/shop/src/orders.ts';
 const brokenPath = '/acme/shop/scratch/broken.rego';
+const rolesPath = '/acme/shop/policy/lib/roles.rego';
+const rolesText = [
+  'package lib.roles',
+  '',
+  'admins := {"root", "ops"}',
+  '',
+  'is_admin(user) if admins[user.name]',
+  '',
+].join('\n');
+const gatePath = '/acme/shop/policy/gate.rego';
+const gateText = [
+  'package gate',
+  '',
+  'import data.lib.roles',
+  '',
+  'allow if roles.is_admin(input.user)',
+  '',
+  'admin_count := count(roles.admins)',
+  '',
+].join('\n');
 const appText = [
   'export async function removeOrder(id: string): Promise<void> {',
   `  await fetch(\`/api/orders/\${id}\`, { method: "DELETE" });`,
@@ -72,7 +96,7 @@ async function diagnosticsOf(
   path: string,
   ready: string,
 ): Promise<Array<{ message: string; severity?: number; code?: string; range: { start: { line: number } } }>> {
-  const uri = `${rootUri}${path}`;
+  const uri = uriOf(path);
   await page.waitForFunction(
     ({ uri, ready }) => {
       const list = (globalThis as unknown as { lsp: { state: { diagnostics: Record<string, unknown[]> } } })
@@ -119,6 +143,8 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
         files: {
           [policyPath]: readFileSync(join(repoRoot, 'examples', 'shop', 'policy', 'authz.rego'), 'utf8'),
           [appPath]: appText,
+          [rolesPath]: rolesText,
+          [gatePath]: gateText,
         },
         settings: {
           identity: {
@@ -202,7 +228,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
 
   it('flags the DELETE call that the policy denies', async () => {
     await notify('textDocument/didOpen', {
-      textDocument: { uri: `${rootUri}${appPath}`, languageId: 'typescript', version: 1, text: appText },
+      textDocument: { uri: uriOf(appPath), languageId: 'typescript', version: 1, text: appText },
     });
     const diagnostics = await diagnosticsOf(page, appPath, 'list.length > 0');
     assert.equal(diagnostics.length, 1);
@@ -213,7 +239,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
 
   it('explains the decision in a hover on the call', async () => {
     const hover = (await request('textDocument/hover', {
-      textDocument: { uri: `${rootUri}${appPath}` },
+      textDocument: { uri: uriOf(appPath) },
       position: { line: 1, character: 10 },
     })) as { contents: { value: string } } | null;
     assert.ok(hover, 'a hover on the fetch call');
@@ -224,7 +250,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
   it('reports a Rego parse error in an open policy file', async () => {
     await notify('textDocument/didOpen', {
       textDocument: {
-        uri: `${rootUri}${brokenPath}`,
+        uri: uriOf(brokenPath),
         languageId: 'rego',
         version: 1,
         text: 'package scratch\n\nallow if {\n',
@@ -235,6 +261,84 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
       diagnostics.some((d) => d.code === 'rego_parse_error'),
       JSON.stringify(diagnostics),
     );
+  });
+
+  /** Opens a `.rego` document in the worker. */
+  function openRego(path: string, text: string): Promise<void> {
+    return notify('textDocument/didOpen', {
+      textDocument: { uri: uriOf(path), languageId: 'rego', version: 1, text },
+    });
+  }
+
+  it('completes a builtin in a .rego file', async () => {
+    const path = '/acme/shop/scratch/complete.rego';
+    await openRego(path, 'package scratch.complete\n\nn := cou\n');
+    const items = (await request('textDocument/completion', {
+      textDocument: { uri: uriOf(path) },
+      position: { line: 2, character: 8 },
+    })) as Array<{ label: string; kind?: number }> | null;
+    const count = items?.find((i) => i.label === 'count');
+    assert.ok(count, JSON.stringify(items?.map((i) => i.label)));
+    assert.equal(count.kind, 3, 'a builtin completes as a function');
+  });
+
+  it("completes input's keys from Clearance's input schema", async () => {
+    const path = '/acme/shop/scratch/input.rego';
+    await openRego(path, 'package scratch.input\n\nn := input.\n');
+    const items = (await request('textDocument/completion', {
+      textDocument: { uri: uriOf(path) },
+      position: { line: 2, character: 11 },
+    })) as Array<{ label: string }> | null;
+    const labels = (items ?? []).map((i) => i.label);
+    // schemas/input.schema.json's top-level properties.
+    for (const key of ['user', 'action', 'resource', 'context'])
+      assert.ok(labels.includes(key), `${key} in ${JSON.stringify(labels)}`);
+  });
+
+  it('explains a builtin in its hover', async () => {
+    await openRego(gatePath, gateText);
+    const hover = (await request('textDocument/hover', {
+      textDocument: { uri: uriOf(gatePath) },
+      position: { line: 6, character: 16 },
+    })) as { contents: { value: string } } | null;
+    assert.ok(hover, 'a hover on count');
+    assert.match(hover.contents.value, /count/);
+    assert.match(hover.contents.value, /returns the number of elements \(or characters\) in it/);
+  });
+
+  it('goes to the definition of a function in another file', async () => {
+    const found = (await request('textDocument/definition', {
+      textDocument: { uri: uriOf(gatePath) },
+      position: { line: 4, character: 17 },
+    })) as Array<{ uri: string; range: { start: { line: number; character: number } } }> | null;
+    assert.equal(found?.length, 1, JSON.stringify(found));
+    assert.equal(found?.[0]?.uri, uriOf(rolesPath));
+    assert.deepEqual(found?.[0]?.range.start, { line: 4, character: 0 });
+  });
+
+  it('formats a .rego document as opa fmt does', async () => {
+    const path = '/acme/shop/scratch/format.rego';
+    await openRego(path, 'package scratch.format\n\nlimit:=3\n\nallow if {\ninput.n<limit\n}\n');
+    const edits = (await request('textDocument/formatting', {
+      textDocument: { uri: uriOf(path) },
+      options: { tabSize: 4, insertSpaces: false },
+    })) as Array<{ newText: string; range: { start: { line: number; character: number } } }>;
+    assert.equal(edits.length, 1);
+    assert.deepEqual(edits[0]?.range.start, { line: 0, character: 0 });
+    assert.equal(
+      edits[0]?.newText,
+      'package scratch.format\n\nlimit := 3\n\nallow if {\n\tinput.n < limit\n}\n',
+    );
+  });
+
+  it('lints an open .rego document', async () => {
+    const path = '/acme/shop/scratch/lint.rego';
+    await openRego(path, 'package scratch.lint\n\nisAdmin if input.user.role == "admin"\n');
+    const diagnostics = await diagnosticsOf(page, path, 'list.length > 0');
+    const snake = diagnostics.find((d) => d.code === 'prefer-snake-case');
+    assert.ok(snake, JSON.stringify(diagnostics));
+    assert.equal(snake.range.start.line, 2);
+    assert.equal((snake as { source?: string }).source, 'clearance-lint');
   });
 
   it('refuses a token whose signature jose cannot verify with the key set', async () => {

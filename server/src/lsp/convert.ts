@@ -36,9 +36,15 @@ export function toDiagnostic(error: ClearanceError): Diagnostic {
   };
 }
 
-/** The file path of a `file:` URI, or undefined for other schemes (untitled documents). */
+/**
+ * The file path of a URI in the workspace's scheme, or undefined for other schemes (untitled
+ * documents). The scheme is `file:`; in the web build `node:url` maps paths to the workspace
+ * folder's own scheme and authority (`vscode-vfs://github/`), so the same code serves both.
+ */
 export function toPath(uri: string): string | undefined {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  const base = pathToFileURL('/');
+  const prefix = base.host ? `${base.protocol}//${base.host}/` : base.protocol;
+  return uri.startsWith(prefix) ? fileURLToPath(uri) : undefined;
 }
 
 /** The `file:` URI of a path. */

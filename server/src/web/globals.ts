@@ -41,3 +41,8 @@ export const process = {
   platform: 'browser',
   cwd: (): string => '/',
 };
+
+/** Node's `setImmediate` (a web worker has none): the callback runs after pending messages, as a zero timeout. */
+export function setImmediate(callback: () => void): ReturnType<typeof setTimeout> {
+  return setTimeout(callback, 0);
+}

@@ -8,9 +8,10 @@ import { hostBuiltins } from '../../../server/src/bundle/wasm';
 import { decideCall } from '../../../server/src/decision/decide';
 import type { LoadedPolicy } from '../../../server/src/policy/load';
 import { compilePolicy, evaluateQuery, type JsonValue, prepareQuery } from '../../../server/src/rego';
+import { sharedPath } from '../../support/shared-folder';
 
 /** OPA-compiled policies with their Rego (read-only, used in place: ../shared/opa-wasm/README.md). */
-const shared = join(__dirname, '..', '..', '..', '..', 'shared', 'opa-wasm');
+const shared = sharedPath('opa-wasm');
 const rbac = join(shared, 'opa-webassembly-ts');
 const browser = join(shared, 'opa-wasm-browser');
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { sharedPath } from '../../support/shared-folder';
 import { repo, runScoringScript } from './script-summary';
 
 const floor = JSON.parse(
@@ -15,7 +16,7 @@ const floor = JSON.parse(
 };
 
 it(`passes at least ${floor.passed} of OPA's conformance cases`, () => {
-  const { passed, failed } = runScoringScript('conformance.ts');
+  const { passed, failed } = runScoringScript('conformance.ts', [sharedPath('opa-conformance')]);
   assert.ok(passed + failed >= 1800, `only ${passed + failed} cases ran`);
   assert.ok(passed >= floor.passed, `${passed} passed, below the floor of ${floor.passed}`);
 });

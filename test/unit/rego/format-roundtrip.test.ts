@@ -5,15 +5,14 @@
  * format to itself. Counts are printed; every module that parses must pass.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { formatSource } from '../../../server/src/rego/format';
 import type { Module } from '../../../server/src/rego/syntax/ast';
 import { parseModule } from '../../../server/src/rego/syntax/parser';
-
-const SHARED = join(__dirname, '../../../../shared');
+import { sharedPath } from '../../support/shared-folder';
 
 function* files(dir: string, ext: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -106,7 +105,7 @@ function check(sources: Array<{ name: string; text: string }>): Outcome {
 }
 
 function conformanceModules(): Array<{ name: string; text: string }> {
-  const dir = join(SHARED, 'opa-conformance');
+  const dir = sharedPath('opa-conformance');
   const out: Array<{ name: string; text: string }> = [];
   for (const file of files(dir, '.yaml')) {
     const doc = parse(readFileSync(file, 'utf8'), { intAsBigInt: true }) as {
@@ -122,7 +121,7 @@ function conformanceModules(): Array<{ name: string; text: string }> {
 }
 
 function corpusPolicies(): Array<{ name: string; text: string }> {
-  const dir = join(SHARED, 'rego-corpus');
+  const dir = sharedPath('rego-corpus');
   return [...files(dir, '.rego')].map((name) => ({ name, text: readFileSync(name, 'utf8') }));
 }
 
@@ -131,7 +130,7 @@ function report(label: string, o: Outcome): void {
   for (const f of o.failures) console.log(`  FAIL ${f}`);
 }
 
-describe('formatter round trip', { skip: !existsSync(SHARED) && 'no ../shared' }, () => {
+describe('formatter round trip', () => {
   it('keeps the meaning of every conformance module and is idempotent', () => {
     const o = check(conformanceModules());
     report('opa-conformance', o);

@@ -11,8 +11,9 @@ import { describe, it } from 'node:test';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { compilePolicy, evaluateQuery, type JsonValue, prepareQuery } from '../../../server/src/rego/index';
+import { sharedPath } from '../../support/shared-folder';
 
-const shared = join(__dirname, '..', '..', '..', '..', 'shared', 'opa-wasm');
+const shared = sharedPath('opa-wasm');
 
 /** A compiled policy of OPA's with its Rego source and entrypoint. */
 interface Subject {

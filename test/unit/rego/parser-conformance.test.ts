@@ -4,13 +4,14 @@
  * `rego_parse_error` must fail to parse; everything else must parse.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { parseModule, parseQuery, parseTerm } from '../../../server/src/rego/syntax/parser';
+import { sharedPath } from '../../support/shared-folder';
 
-const CONFORMANCE = join(__dirname, '../../../../shared/opa-conformance');
+const CONFORMANCE = sharedPath('opa-conformance');
 
 /** The share of inputs that must come out as OPA says. */
 const FLOOR = 0.99;
@@ -57,10 +58,8 @@ class Tally {
   }
 }
 
-describe('OPA conformance corpus', {
-  skip: !existsSync(CONFORMANCE) && 'conformance cases not found',
-}, () => {
-  const cases = existsSync(CONFORMANCE) ? loadCases() : [];
+describe('OPA conformance corpus', () => {
+  const cases = loadCases();
 
   it('parses every module', () => {
     const tally = new Tally();

@@ -2,8 +2,10 @@
  * The Clearance language server in a browser's web worker (vscode.dev, github.dev): the entry of
  * `dist/server/web-server.js`. It wires LSP handlers to `WebWorkspace` and nothing more; messages
  * travel over `postMessage` (`vscode-languageserver/browser`), files through the client's
- * `workspace.fs` (`workspace-files.ts`), wasm from the extension's own URL. Everything sent to the
- * editor passes through `redactTokensInText`, as in the desktop server.
+ * `workspace.fs` (`workspace-files.ts`), wasm from the extension's own URL. The Rego authoring
+ * features, lint and formatting are the desktop server's own handlers (`../authoring-language.ts`,
+ * `../lint.ts`, `../formatting.ts`), reading the workspace snapshot. Everything sent to the editor
+ * passes through `redactTokensInText`, as in the desktop server.
  */
 import {
   BrowserMessageReader,
@@ -11,15 +13,26 @@ import {
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
+  DocumentFormattingRequest,
   type Hover,
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver/browser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import inputSchema from '../../../../schemas/input.schema.json';
+import type { SchemaNode } from '../../authoring';
 import { regoVersionOf } from '../../config/settings';
 import { workspaceSnapshot } from '../../files/platform-files.browser';
 import { redactTokensInText } from '../../identity';
 import { setWasmReader } from '../../scanner/wasm-files.browser';
+import {
+  authoringCapabilities,
+  registerAuthoringLanguage,
+  regoCompletion,
+  regoCompletionTriggers,
+  regoHover,
+} from '../authoring-language';
+import { AuthoringState } from '../authoring-project';
 import {
   buildCodeDiagnostics,
   buildPolicyAndOpenDiagnostics,
@@ -27,7 +40,10 @@ import {
   findCallAt,
   redactDiagnostics,
 } from '../features';
+import { formatDocumentEdits, formatTargetFor } from '../formatting';
 import { describeIdentityView } from '../identity-view';
+import { addLintDiagnostics, addWorkspaceLintDiagnostics } from '../lint';
+import type { ClearanceWorkspace } from '../workspace';
 import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
 import { toWorkspacePath, toWorkspaceUri, useRootUri } from './uris';
 import { WebWorkspace } from './web-workspace';
@@ -58,6 +74,21 @@ let markReady: () => void = () => undefined;
 const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
+/** What the authoring features read of the workspace; the web workspace has all of it. */
+type AuthoringView = Pick<ClearanceWorkspace, 'policy' | 'settings' | 'root'>;
+/**
+ * The Rego authoring features' project, as on the desktop: the policy's sources, open `.rego`
+ * documents and example inputs, read from the snapshot (`node:fs` is the snapshot in this build).
+ */
+const authoring = new AuthoringState(
+  documents,
+  // Only the members of AuthoringView are read (checked here); the rest is the desktop's alone.
+  () => workspace satisfies AuthoringView | undefined as ClearanceWorkspace | undefined,
+  '',
+  ready,
+);
+/** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
+let formatRegoOnly = false;
 
 /** Writes to the output channel, with anything token-like blanked out. */
 function log(level: 'info' | 'warn' | 'error', text: string): void {
@@ -82,11 +113,16 @@ connection.onInitialize((params) => {
   richHovers = options?.richHovers === true;
   pushedSettings = options?.settings;
   pullSettings = params.capabilities.workspace?.configuration === true;
+  formatRegoOnly = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      completionProvider: { triggerCharacters: regoCompletionTriggers },
+      // As on the desktop: registered for `.rego` when the client can, so no other language gets it.
+      ...(formatRegoOnly ? {} : { documentFormattingProvider: true }),
       executeCommandProvider: { commands: ['clearance.server.refresh'] },
+      ...authoringCapabilities,
     },
     serverInfo: { name: 'clearance (web)', version: CLEARANCE_VERSION },
   };
@@ -98,6 +134,10 @@ connection.onInitialized(async () => {
   if (pullSettings)
     connection.client
       .register(DidChangeConfigurationNotification.type, { section: 'clearance' })
+      .catch(() => undefined);
+  if (formatRegoOnly)
+    connection.client
+      .register(DocumentFormattingRequest.type, { documentSelector: [{ language: 'rego' }] })
       .catch(() => undefined);
   await refreshAll();
 });
@@ -121,12 +161,30 @@ async function refreshAll(): Promise<void> {
     // Hovers wait for readiness: a walk the client could not answer must not hold them forever.
     log('error', `web: could not read the workspace: ${(error as Error).message}`);
   }
+  await applyInputSchema(ws);
   ws.loadProjectConfig();
   ws.reloadPolicy();
   await refreshIdentity();
   publishPolicyDiagnostics();
   markReady();
   await publishAllCodeDiagnostics();
+}
+
+/**
+ * Gives the authoring features their input schema: `clearance.authoring.inputSchema` (a workspace
+ * file, read through the client) or else Clearance's own, which is bundled into this worker.
+ */
+async function applyInputSchema(ws: WebWorkspace): Promise<void> {
+  const setting = ws.settings.authoring.inputSchema.trim();
+  if (setting === '') {
+    // Forgets a schema file set before, so setting it again reads it again.
+    authoring.applySettings('', ws.root);
+    authoring.project.inputSchema = inputSchema as SchemaNode;
+    return;
+  }
+  const path = setting.startsWith('/') ? setting : `${ws.root === '/' ? '' : ws.root}/${setting}`;
+  if (ws.contains(path)) await readIntoSnapshot(connection, path, workspaceSnapshot);
+  authoring.applySettings(path, ws.root);
 }
 
 /** Re-resolves the identity and tells the client's status bar. */
@@ -151,6 +209,9 @@ function publishPolicyDiagnostics(): void {
     ws.documents.values(),
     regoVersionOf(ws.settings.policy.regoVersion),
   );
+  const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+  addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
+  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint, ws.policy.data);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toWorkspaceUri(file), diagnostics);
@@ -245,7 +306,11 @@ connection.onExecuteCommand(async ({ command }) => {
   if (command === 'clearance.server.refresh') await refreshAll();
 });
 
+registerAuthoringLanguage(connection, authoring);
+
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
+  const rego = await regoHover(authoring, textDocument.uri, position);
+  if (rego !== undefined) return rego;
   const ws = workspace;
   const path = toWorkspacePath(textDocument.uri, rootUri);
   if (!ws || !path || !ws.contains(path) || path.endsWith('.rego')) return null;
@@ -260,6 +325,17 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   });
   if (!hover || typeof hover.contents !== 'object' || !('value' in hover.contents)) return hover;
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
+});
+
+connection.onCompletion(
+  async ({ textDocument, position }) => (await regoCompletion(authoring, textDocument.uri, position)) ?? null,
+);
+
+connection.onDocumentFormatting(({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document || !textDocument.uri.endsWith('.rego')) return [];
+  const version = workspace ? regoVersionOf(workspace.settings.policy.regoVersion) : 1;
+  return formatDocumentEdits(document.getText(), formatTargetFor(version));
 });
 
 documents.listen(connection);

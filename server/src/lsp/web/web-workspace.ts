@@ -21,8 +21,9 @@ import { type DecidedCall, decideText } from '../../decision/scan';
 import type { ClearanceError } from '../../errors';
 import type { MemoryFiles } from '../../files/memory-files';
 import { type Identity, resolveIdentity } from '../../identity';
-import { type LoadedPolicy, loadPolicy } from '../../policy/load';
+import { loadPolicy } from '../../policy/load';
 import { createScanner, type Scanner } from '../../scanner';
+import { type PolicyView, viewOf } from '../worker/policy-view';
 import type { OpenDocument } from '../workspace';
 
 /** One document's decided calls, for the version they were decided at. */
@@ -41,10 +42,10 @@ export class WebWorkspace {
     reason: 'not resolved yet',
     source: { kind: 'none', label: 'none' },
   };
-  /** The policy as last loaded, errors included. */
-  policy: LoadedPolicy | undefined;
+  /** The policy as last loaded, errors included, with its sources (as the desktop's, for authoring). */
+  policy: PolicyView | undefined;
   /** The last policy that loaded without errors: decisions keep using it while a file is broken. */
-  decisionPolicy: LoadedPolicy | undefined;
+  decisionPolicy: PolicyView | undefined;
   projectConfig: ProjectConfig = emptyProjectConfig;
   projectConfigErrors: ClearanceError[] = [];
   readonly documents = new Map<string, OpenDocument>();
@@ -113,9 +114,10 @@ export class WebWorkspace {
     for (const doc of this.documents.values())
       if (doc.path.endsWith('.rego') || /(data\.(json|ya?ml)|\.manifest)$/.test(doc.path))
         openTexts.set(doc.path, doc.text);
-    this.policy = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
+    const loaded = loadPolicy(this.root, this.settings.policy.paths, openTexts, {
       regoVersion: regoVersionOf(this.settings.policy.regoVersion),
     });
+    this.policy = viewOf(loaded, this.settings.policy.entrypoint);
     if (this.policy.errors.length === 0 || !this.decisionPolicy) this.decisionPolicy = this.policy;
     this.decided.clear();
   }

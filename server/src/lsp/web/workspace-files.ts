@@ -1,7 +1,7 @@
 /**
  * Fills the web worker's workspace snapshot (`server/src/files/platform-files.browser.ts`) with the
- * files the core reads: every `.rego`, `data.json`/`data.yaml`, `.manifest` and `.clearance.yaml`
- * under the root, read through the client's `workspace.fs` with the requests of `fs-protocol.ts`.
+ * files the core reads: every `.rego`, `data.json`/`data.yaml`, `input.json`/`input.yaml`,
+ * `.manifest` and `.clearance.yaml` under the root, read through the client's `workspace.fs` with the requests of `fs-protocol.ts`.
  * The walk is bounded in depth, folders and files, so a huge repository costs a bounded number of
  * requests; what it left out is reported.
  */
@@ -23,9 +23,19 @@ import { toWorkspaceUri } from './uris';
 /** How far the walk goes: folders listed, files read, folder depth. */
 export const snapshotLimits = { folders: 5000, files: 2000, depth: 20 };
 
-const policyFileNames = new Set(['data.json', 'data.yaml', 'data.yml', '.manifest', CLEARANCE_YAML]);
+const policyFileNames = new Set([
+  'data.json',
+  'data.yaml',
+  'data.yml',
+  '.manifest',
+  CLEARANCE_YAML,
+  // Example inputs beside a policy: Rego completion offers their keys, hovers show rules' values for them.
+  'input.json',
+  'input.yaml',
+  'input.yml',
+]);
 
-/** Whether the core reads this file: a policy, its data, a bundle manifest or `.clearance.yaml`. */
+/** Whether the core reads this file: a policy, its data or example input, a manifest, `.clearance.yaml`. */
 export function isSnapshotFile(name: string): boolean {
   return name.endsWith('.rego') || policyFileNames.has(name);
 }
