@@ -211,7 +211,7 @@ function publishPolicyDiagnostics(): void {
   );
   const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
   addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
-  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint, ws.policy.data);
+  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint);
   for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
   for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
   for (const [file, diagnostics] of byFile) publish(toWorkspaceUri(file), diagnostics);
