@@ -18,7 +18,6 @@ import {
   type JsonValue,
   type Policy,
   prepareQuery,
-  stringifyJson,
   type TraceEvent,
   Tracer,
 } from '../rego';
