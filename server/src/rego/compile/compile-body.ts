@@ -400,7 +400,9 @@ export class BodyCompiler {
   private arityOf(operator: ast.Ref, scope: Scope): number | undefined {
     const target = this.resolveCallPath(operator, scope);
     if (!target) return undefined;
-    if (target.k === 'builtin') return target.arity;
+    // A variadic builtin (print) takes every argument as input: none is an output.
+    if (target.k === 'builtin')
+      return this.builtin(target.name)?.signature.variadic ? undefined : target.arity;
     return this.ctx.functionArity(target.path);
   }
 
