@@ -5,6 +5,7 @@
  * the language server feeds it texts and asks it questions with a file and an offset.
  */
 import type { ClearanceError, Location } from '../errors';
+import { type BundleManifest, selectRegoVersion } from '../policy/manifest';
 import type { Module, Rule } from '../rego/syntax/ast';
 import { parseModule } from '../rego/syntax/parser';
 import type { JsonValue } from '../rego/value/value';
@@ -66,6 +67,16 @@ export class AuthoringProject {
   exampleInputs: JsonValue[] = [];
   /** How modules are parsed unless a bundle says otherwise. */
   regoVersion: 0 | 1 = 1;
+  /** The bundles' manifests: a file under one is parsed in the Rego version it gives (`setManifests`). */
+  private manifests: BundleManifest[] = [];
+
+  /** Sets the bundles' manifests and parses the known files again in the versions they now have. */
+  setManifests(manifests: BundleManifest[]): void {
+    this.manifests = manifests;
+    for (const [file, entry] of [...this.entries])
+      this.entries.set(file, this.parse(file, entry.text, entry));
+    this.edits++;
+  }
 
   /** Sets a file's text; it is parsed again only when the text changed. */
   setText(file: string, text: string): void {
@@ -190,7 +201,8 @@ export class AuthoringProject {
   }
 
   private parse(file: string, text: string, old: ModuleEntry | undefined): ModuleEntry {
-    const parsed = parseModule(text, { file, regoVersion: this.regoVersion });
+    const regoVersion = selectRegoVersion(file, this.manifests, this.regoVersion);
+    const parsed = parseModule(text, { file, regoVersion });
     // A file mid-edit that no longer parses at all keeps its last module for names and locals.
     const module = parsed.module ?? old?.module;
     const defs = module ? definitionsOf(file, module) : [];

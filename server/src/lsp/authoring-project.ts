@@ -12,7 +12,9 @@ import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AuthoringProject, indexReferences, type SchemaNode } from '../authoring';
 import { regoVersionOf } from '../config/settings';
+import type { ClearanceError } from '../errors';
 import { findPolicyFiles, maxPolicyFileBytes, parseDataFile, readPolicy } from '../policy/load';
+import { type BundleManifest, parseManifest } from '../policy/manifest';
 import type { JsonValue } from '../rego';
 import { toPath } from './convert';
 import type { PolicyView } from './worker/policy-view';
@@ -41,6 +43,7 @@ export class AuthoringState {
   /** Whether the data documents are to be read again. */
   private dataStale = false;
   private dataKey = '';
+  private manifestsKey = '';
   private markSettings: () => void = () => undefined;
   /** Resolves once the server has applied the settings (which policy paths, which Rego version). */
   private readonly settingsApplied = new Promise<void>((resolve) => {
@@ -90,6 +93,14 @@ export class AuthoringState {
   }
 
   /**
+   * Takes in settings, file lists and bundle manifests that changed, without parsing the policy's
+   * files: what a single file's parse needs to use the Rego version its bundle gives.
+   */
+  refresh(): ClearanceWorkspace | undefined {
+    return this.update();
+  }
+
+  /**
    * Like `sync`, but only files never parsed are read here; the others are checked for changes on
    * disk in the background. For the workspace lint after each reload: re-reading every file's time
    * after every edit would hold up the completion typed next, and an unparsed file would make its
@@ -133,6 +144,7 @@ export class AuthoringState {
       ) {
         this.files = files;
         this.project.regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
+        this.readManifests(ws);
         const open = this.documents.all().map((d) => toPath(d.uri));
         this.project.retain([...files, ...open.filter((p): p is string => !!p?.endsWith('.rego'))]);
         for (const file of files) this.queue.add(file);
@@ -185,6 +197,24 @@ export class AuthoringState {
       // Not a file on disk: a policy from OPA bundles holds its files' texts in memory.
       return this.workspace()?.bundles ? this.policy?.sources.get(file) : undefined;
     }
+  }
+
+  /**
+   * The `.manifest` files of bundle folders in the workspace: their `rego_version` decides how the
+   * bundle's files are parsed, as the policy load does (OPA bundles from a server are parsed there).
+   */
+  private readManifests(ws: ClearanceWorkspace): void {
+    if (ws.bundles) return;
+    const errors: ClearanceError[] = [];
+    const texts = findPolicyFiles(ws.root, ws.settings.policy.paths).manifests.map((file) => ({
+      file,
+      text: ws.documents.get(file)?.text ?? this.readPolicyText(file) ?? '',
+    }));
+    const key = JSON.stringify(texts);
+    if (key === this.manifestsKey) return;
+    this.manifestsKey = key;
+    const manifests = texts.map(({ file, text }) => parseManifest(file, text, errors));
+    this.project.setManifests(manifests.filter((m): m is BundleManifest => m !== undefined));
   }
 
   /**

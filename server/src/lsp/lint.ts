@@ -59,7 +59,9 @@ export function publishEarlyRegoDiagnostics(
   if (!doc.path.endsWith('.rego')) return;
   let byFile: Map<string, Diagnostic[]>;
   if (state && Buffer.byteLength(doc.text, 'utf8') <= maxPolicyFileBytes) {
-    // The authoring project's parse: the completion or hover that follows an edit reuses it.
+    // The authoring project's parse: the completion or hover that follows an edit reuses it. Its
+    // settings and bundle manifests come first, so a v0 bundle's file is not parsed as v1.
+    state.refresh();
     state.project.setText(doc.path, doc.text);
     byFile = new Map([[doc.path, (state.project.entry(doc.path)?.errors ?? []).map(toDiagnostic)]]);
   } else byFile = buildOpenPolicyDiagnostics([doc], regoVersion);
