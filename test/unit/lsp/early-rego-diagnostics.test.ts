@@ -43,8 +43,9 @@ describe('early diagnostics of a .rego document', () => {
   });
 
   it('parses into the authoring project when given one, with the same diagnostics', () => {
-    // Only the project is read: the parse the completion after an edit reuses.
-    const state = { project: new AuthoringProject() } as AuthoringState;
+    // Only the project is read (after taking in the workspace's changes, none here): the parse the
+    // completion after an edit reuses.
+    const state = { project: new AuthoringProject(), refresh: () => undefined } as unknown as AuthoringState;
     assert.deepEqual(early(broken, true, '/ws/policy/a.rego', state), early(broken, true));
     assert.equal(state.project.entry('/ws/policy/a.rego')?.text, broken);
   });
