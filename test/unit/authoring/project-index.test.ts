@@ -1,11 +1,14 @@
 /**
  * The authoring project's rule index after edits: an edit that keeps a file's names swaps its
  * clauses in place, and must leave the index exactly as a project built from the final texts has it
- * (same clauses, same order, the new texts' rules); an edit that changes names rebuilds it.
+ * (same clauses, same order, the new texts' rules); an edit that changes names rebuilds it. A file
+ * under a bundle's `.manifest` is parsed in the Rego version the manifest gives.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuthoringProject } from '../../../server/src/authoring';
+import type { ClearanceError } from '../../../server/src/errors';
+import { parseManifest } from '../../../server/src/policy/manifest';
 
 const a1 = 'package p\n\nallow if input.x == 1\n\nallow if input.y\n\nf(x) := x + 1\n';
 const a2 = 'package p\n\nallow if input.x == 2\n\nallow if input.y\n\nf(x) := x + 2\n';
@@ -68,5 +71,24 @@ describe('the authoring project index after edits', () => {
       ),
     );
     assert.equal(project.rulesAt(['p', 'permit']).length, 1);
+  });
+});
+
+describe('the authoring project and bundle manifests', () => {
+  it('parses a file under a v0 bundle manifest as v0, and again when the manifests change', () => {
+    // `allow { ... }` without `if` is v0 syntax: a parse error in v1, a rule in v0.
+    const v0 = 'package b\n\nallow { input.x == 1 }\n';
+    const project = new AuthoringProject();
+    project.setText('/ws/bundle/a.rego', v0);
+    assert.ok((project.entry('/ws/bundle/a.rego')?.errors.length ?? 0) > 0, 'v1 by default');
+    const errors: ClearanceError[] = [];
+    const manifest = parseManifest('/ws/bundle/.manifest', '{"rego_version": 0}', errors);
+    assert.ok(manifest, JSON.stringify(errors));
+    project.setManifests([manifest]);
+    assert.deepEqual(project.entry('/ws/bundle/a.rego')?.errors, []);
+    assert.equal(project.rulesAt(['b', 'allow']).length, 1);
+    // A file outside the bundle keeps the workspace's version.
+    project.setText('/ws/other/c.rego', 'package c\n\nallow { true }\n');
+    assert.ok((project.entry('/ws/other/c.rego')?.errors.length ?? 0) > 0);
   });
 });
