@@ -18,6 +18,7 @@ import {
   hoverText,
   mergeWorkspaceSettings,
   openFile,
+  openHoverDetails,
   repoRoot,
   runCommand,
   screenshot,
@@ -68,10 +69,7 @@ async function bundleMenuRow(page: Page, revision: string): Promise<string> {
 async function getHover(page: Page, workspace: string, until: RegExp, timeoutMs = 60_000): Promise<string> {
   const line = lineOf(join(workspace, 'src/api/orders.ts'), GET_MARKER);
   await hoverText(page, line, 'fetch', { until, timeoutMs });
-  await page.locator('.monaco-hover:not(.hidden) summary').first().click();
-  await page.waitForTimeout(300);
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
-  return (await page.locator('.monaco-hover:not(.hidden)').first().innerText()) ?? '';
+  return openHoverDetails(page, /Policy:/);
 }
 
 describe('a bundle that changes while the editor is open (nginx + code-server + Chromium)', {

@@ -12,6 +12,7 @@ import {
   hoverText,
   lineTokens,
   openFile,
+  openHoverDetails,
   type ProblemRow,
   problemsPanelRows,
   type RenderedToken,
@@ -124,10 +125,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
     // The first line answers: conditional, for alice, in plain words. The other actions are in the
     // details, collapsed until opened (docs/messages.md).
     assert.match(hover, /Conditional: alice@example\.com may read order .* if you own the order/);
-    await session.page.locator('.monaco-hover:not(.hidden) summary').first().click();
-    await session.page.waitForTimeout(300);
-    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
-    const details = await session.page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    const details = await openHoverDetails(session.page, /Other actions on this order:/);
     // Delete, another action on the same order, is denied for her.
     assert.match(details, /Other actions on this order:.*delete ⛔ denied/s);
   });

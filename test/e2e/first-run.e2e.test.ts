@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import {
   hoverText,
   openFile,
+  openHoverDetails,
   problemsPanelRows,
   repoRoot,
   resultsDir,
@@ -164,12 +165,7 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
     );
     assert.match(hover, /No allow rule matched, so default allow := false decided\./);
     assert.doesNotMatch(hover, /Other actions on this order/);
-    const summary = session.page.locator('.monaco-hover:not(.hidden) summary').first();
-    await summary.click();
-    await session.page.waitForTimeout(300);
-    const shown = session.page.locator('.monaco-hover:not(.hidden)').first();
-    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
-    const opened = (await shown.innerText().catch(() => '')) ?? '';
+    const opened = await openHoverDetails(session.page, /Copy as input\.json/);
     assert.match(opened, /Closest allow rule/);
     assert.match(opened, /Other actions on this order:/);
     assert.match(opened, /Copy as input\.json/);

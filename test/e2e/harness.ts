@@ -507,6 +507,34 @@ async function hoverOnce(
   return previous;
 }
 
+/**
+ * Opens the details of the shown hover and returns its whole text once it matches `wanted`. Another
+ * provider's answer (TypeScript's, after "(loading...)") redraws the hover and closes the details a
+ * click just opened, so this clicks again until the details stay open and show what is wanted.
+ */
+export async function openHoverDetails(page: Page, wanted: RegExp, timeoutMs = 15_000): Promise<string> {
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    const open = await hover
+      .locator('details[open]')
+      .count()
+      .catch(() => 0);
+    if (open === 0)
+      await hover
+        .locator('summary')
+        .first()
+        .click({ timeout: 2_000 })
+        .catch(() => undefined);
+    await page.waitForTimeout(300);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
+    text = (await hover.innerText().catch(() => text)) ?? text;
+    if (wanted.test(text)) return text;
+  }
+  return text;
+}
+
 /** Waits for a status bar item whose text matches and returns that text. */
 export async function statusBarText(
   page: Page,
