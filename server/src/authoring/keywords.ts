@@ -49,6 +49,18 @@ export const KEYWORDS: readonly KeywordDoc[] = [
     description: 'Holds when the expression is false or undefined (negation as failure).',
   },
   {
+    name: 'and',
+    syntax: 'a and b  (import future.keywords.and)',
+    description:
+      'Holds when both operands hold; each operand (an expression, `( ... )` or `{ body }`) is a query of its own. Binds tighter than `or`, looser than `not`.',
+  },
+  {
+    name: 'or',
+    syntax: 'a or b  (import future.keywords.or)',
+    description:
+      'Holds when either operand holds (the right one is tried only when the left one fails), once; bindings made inside an operand stay there.',
+  },
+  {
     name: 'some',
     syntax: 'some x in coll / some k, v in coll',
     description:

@@ -89,6 +89,10 @@ function walkExpr(expr: Expr, visit: Visitor, parents: readonly WalkNode[]): voi
     case 'notbody':
       walkBody(expr.body, visit, inner);
       break;
+    case 'logical':
+      walkBody(expr.lhs.body, visit, inner);
+      walkBody(expr.rhs.body, visit, inner);
+      break;
   }
   for (const w of expr.with ?? []) {
     const item: WalkNode = { kind: 'with', node: w };

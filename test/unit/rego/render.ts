@@ -87,6 +87,9 @@ export function renderExpr(e: Expr): string {
     case 'notbody':
       out = `not { ${renderBody(e.body)} }`;
       break;
+    case 'logical':
+      out = `{ ${renderBody(e.lhs.body)} } ${e.op} { ${renderBody(e.rhs.body)} }`;
+      break;
   }
   for (const w of e.with ?? []) out += ` with ${renderTerm(w.target)} as ${renderTerm(w.value)}`;
   return out;

@@ -96,6 +96,8 @@ function exprTerms(e: ast.Expr): JsonValue {
       return exprTerms(e.expr);
     case 'notbody':
       return { body: bodyJson(e.body) };
+    case 'logical':
+      return { [e.op]: { lhs: bodyJson(e.lhs.body), rhs: bodyJson(e.rhs.body) } };
   }
 }
 

@@ -355,9 +355,25 @@ export class BodyCompiler {
         const inner = new Scope(scope);
         return { ...base, e: 'not', body: this.compileBody(expr.body, inner), text: '' };
       }
+      case 'logical': {
+        for (const side of [expr.lhs, expr.rhs])
+          if (isPrintOnly(side.body)) this.printOnly(expr.op, side.body);
+        const lhs = this.compileBody(expr.lhs.body, new Scope(scope));
+        const rhs = this.compileBody(expr.rhs.body, new Scope(scope));
+        return { ...base, e: 'logic', op: expr.op, lhs, rhs };
+      }
       case 'term':
         return this.compileTermExpr(expr.term, scope, base);
     }
+  }
+
+  /** OPA refuses an operand that can never fail: nothing but `print` calls. */
+  private printOnly(op: 'and' | 'or', body: ast.Body): void {
+    this.error(
+      'rego_compile_error',
+      `operand of \`${op}\` cannot consist only of calls to \`print\` (hint: \`print\` produces no value and always succeeds, so the operand can never fail; move it out of the operand, or add an expression that can fail)`,
+      (body.exprs[0] as ast.Expr).location,
+    );
   }
 
   /** A term used as an expression: calls with one argument too many bind their output to it. */
@@ -656,4 +672,11 @@ export class BodyCompiler {
       loc,
     );
   }
+}
+
+/** A body made only of `print(...)` calls. */
+function isPrintOnly(body: ast.Body): boolean {
+  return body.exprs.every(
+    (e) => e.type === 'term' && e.term.type === 'call' && refName(e.term.operator) === 'print',
+  );
 }

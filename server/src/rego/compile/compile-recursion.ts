@@ -203,6 +203,10 @@ function collectClauseRefs(c: CRule | CElse, out: Array<Array<string | null>>): 
         case 'not':
           visitBody(e.body);
           break;
+        case 'logic':
+          visitBody(e.lhs);
+          visitBody(e.rhs);
+          break;
         default:
           break;
       }

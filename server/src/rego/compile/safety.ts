@@ -142,6 +142,10 @@ export function closureFree(t: CTerm | { body: CBody; extra: CTerm[] }): Set<num
       case 'not':
         visitBody(e.body);
         return;
+      case 'logic':
+        visitBody(e.lhs);
+        visitBody(e.rhs);
+        return;
       case 'nop':
         return;
     }
@@ -312,6 +316,12 @@ function planExpr(e: CExpr, bound: Set<number>): Set<number> | undefined {
     }
     case 'not':
       return subset(closureFree({ body: e.body, extra: [] }), bound) ? new Set() : undefined;
+    case 'logic':
+      // Like `not`: the operands bind nothing outside themselves, so what they use comes first.
+      return subset(closureFree({ body: e.lhs, extra: [] }), bound) &&
+        subset(closureFree({ body: e.rhs, extra: [] }), bound)
+        ? new Set()
+        : undefined;
   }
 }
 
@@ -341,6 +351,10 @@ function missing(e: CExpr, bound: Set<number>): Set<number> {
       break;
     case 'not':
       for (const s of closureFree({ body: e.body, extra: [] })) if (!bound.has(s)) req.add(s);
+      break;
+    case 'logic':
+      for (const body of [e.lhs, e.rhs])
+        for (const s of closureFree({ body, extra: [] })) if (!bound.has(s)) req.add(s);
       break;
     default:
       break;
@@ -422,6 +436,10 @@ function orderClosures(e: CExpr, bound: Set<number>, ctx: SafetyContext): void {
     }
     case 'not':
       orderBody(e.body, bound, ctx);
+      return;
+    case 'logic':
+      orderBody(e.lhs, bound, ctx);
+      orderBody(e.rhs, bound, ctx);
       return;
     case 'nop':
       return;

@@ -153,6 +153,8 @@ function exprParts(e: CExpr): { terms: CTerm[]; bodies: CBody[] } {
       return { terms: [e.coll, ...withTerms], bodies: [e.body] };
     case 'not':
       return { terms: withTerms, bodies: [e.body] };
+    case 'logic':
+      return { terms: withTerms, bodies: [e.lhs, e.rhs] };
     default:
       return { terms: withTerms, bodies: [] };
   }

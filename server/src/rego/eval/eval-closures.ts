@@ -4,7 +4,7 @@
  * solutions become residuals or Unknown values rather than definite answers.
  */
 
-import type { CExpr, CTerm } from '../compile/ir';
+import type { CBody, CExpr, CTerm } from '../compile/ir';
 import { RegoNumber } from '../value/number';
 import { equalValues, formatRegoValue, keyOf, RegoObject, RegoSet, type Value } from '../value/value';
 import type { Evaluator, Frame, K, VK } from './eval';
@@ -31,6 +31,33 @@ export function evalNot(ev: Evaluator, e: Extract<CExpr, { e: 'not' }>, f: Frame
   const only = conditional.length === 1 ? conditional[0] : undefined;
   const text = only ? negateConjunction(only) : ev.sourceText(e.loc);
   return ev.withResidual(text, k);
+}
+
+/**
+ * `a and b` / `a or b`: each operand runs as a query of its own that stops at its first solution
+ * and keeps none of its bindings, so the expression holds at most once. `and` skips its right
+ * operand when the left one fails, `or` when the left one holds. An operand that holds only under
+ * unknowns leaves the whole expression as one residual.
+ */
+export function evalLogic(ev: Evaluator, e: Extract<CExpr, { e: 'logic' }>, f: Frame, k: K): boolean {
+  const lhs = operandOutcome(ev, e.lhs, f);
+  if (e.op === 'and' ? lhs === 'fails' : lhs === 'holds') return lhs === 'holds' ? k() : false;
+  const rhs = operandOutcome(ev, e.rhs, f);
+  if (rhs === (e.op === 'and' ? 'fails' : 'holds')) return rhs === 'holds' ? k() : false;
+  if (lhs === 'holds' && rhs === 'holds') return k();
+  if (lhs === 'fails' && rhs === 'fails') return false;
+  return ev.withResidual(ev.sourceText(e.loc), k);
+}
+
+/** Whether an operand body has a solution: definitely, not at all, or only under unknowns. */
+function operandOutcome(ev: Evaluator, body: CBody, f: Frame): 'holds' | 'fails' | 'conditional' {
+  const mark = ev.residuals.length;
+  let outcome: 'holds' | 'fails' | 'conditional' = 'fails';
+  evalClosureBody(ev, body, f, () => {
+    outcome = ev.residuals.length === mark ? 'holds' : 'conditional';
+    return outcome === 'holds';
+  });
+  return outcome;
 }
 
 /** `every`: the body must hold for each element; unknown domains and bodies give a residual. */

@@ -22,6 +22,7 @@ import { type CoverageHits, markCovered } from './coverage';
 import {
   evalComprehension,
   evalEvery,
+  evalLogic,
   evalNot,
   evalPrint,
   evalTemplate,
@@ -215,6 +216,9 @@ export class Evaluator {
       case 'not':
         record?.(true);
         return evalNot(this, e, f, k);
+      case 'logic':
+        record?.(true);
+        return evalLogic(this, e, f, k);
     }
   }
 

@@ -38,7 +38,15 @@ export function varSlots(node: CExpr | CTerm): Array<[string, number]> {
       const o = n as Record<string, unknown>;
       if (o.t === 'val') return;
       // Closures have variables of their own; OPA reports those of the expression itself.
-      if (o.t === 'acomp' || o.t === 'scomp' || o.t === 'ocomp' || o.e === 'every' || o.e === 'not') return;
+      if (
+        o.t === 'acomp' ||
+        o.t === 'scomp' ||
+        o.t === 'ocomp' ||
+        o.e === 'every' ||
+        o.e === 'not' ||
+        o.e === 'logic'
+      )
+        return;
       if (o.t === 'var' && !o.generated && !(o.name as string).startsWith('$')) {
         seen.set(renderVarName(o.name as string), o.slot as number);
       }
@@ -76,8 +84,8 @@ export function traceExpr(
   const text = exprText(e);
   tr.emit('Eval', 'expr', text, e.loc, undefined, boundVars(tr, e, f));
   let defined = false;
-  // OPA's `not` reports no Redo: its body was a query of its own.
-  const redo = e.e !== 'not';
+  // OPA's `not`, `and` and `or` report no Redo: their bodies were queries of their own.
+  const redo = e.e !== 'not' && e.e !== 'logic';
   const next: K = () => {
     defined = true;
     const stop = k();

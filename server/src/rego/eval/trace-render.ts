@@ -81,7 +81,15 @@ function renderExprCore(e: CExpr): string {
     }
     case 'not':
       return `not ${renderBody(e.body)}`;
+    case 'logic':
+      return `${renderOperand(e.lhs)} ${e.op} ${renderOperand(e.rhs)}`;
   }
+}
+
+/** An operand of `and` / `or`: its one expression, or its body in braces. */
+function renderOperand(b: CBody): string {
+  const [only] = b.exprs;
+  return b.exprs.length === 1 && only ? renderExpr(only) : `{ ${renderBody(b)} }`;
 }
 
 /** `with <target> as <value>`. */

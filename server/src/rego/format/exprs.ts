@@ -1,9 +1,10 @@
 /**
  * Expressions and bodies as `opa fmt` lays them out: one expression a line with blank lines kept,
  * infix calls written with their operator, `some`, `every`, `not` and `with` modifiers (on the
- * expression's line, or indented below it as they were written).
+ * expression's line, or indented below it as they were written), and `and` / `or` with operands
+ * continued on the next line one level deeper.
  */
-import type { Body, Call, Expr, Term, With } from '../syntax/ast';
+import type { Body, Call, Expr, LogicalExpr, LogicalOperand, Term, With } from '../syntax/ast';
 import { INFIX, isUnionCall, MEMBER_2, MEMBER_3, operatorName, TermWriter } from './terms';
 import { UnexpectedComment } from './writer';
 
@@ -132,8 +133,17 @@ export abstract class ExprWriter extends TermWriter {
 
   private writeExprTerms(expr: Expr): void {
     switch (expr.type) {
+      case 'logical':
+        this.writeLogical(expr);
+        break;
       case 'not': {
         this.write('not ');
+        if (expr.expr.type === 'logical') {
+          this.write('(');
+          this.writeExprTerms(expr.expr);
+          this.write(')');
+          break;
+        }
         // A brace-led operand would be read back as a `not { body }`: it keeps parentheses.
         const parens = this.notBodies && exprRendersBraceLead(expr.expr);
         if (parens) this.write('(');
@@ -200,6 +210,56 @@ export abstract class ExprWriter extends TermWriter {
         break;
       }
     }
+  }
+
+  /** True while a logical expression's operands are continued one level deeper. */
+  private continued = false;
+
+  /** `a and b` / `a or b`; an operand written on a later line than its operator stays on its own line. */
+  private writeLogical(expr: LogicalExpr): void {
+    this.writeOperand(expr.lhs, expr.op, false);
+    this.write(` ${expr.op}`);
+    const lhsEnd = expr.lhs.body.location.end.line;
+    let owner = false;
+    if (this.row(expr.rhs.body) > lhsEnd) {
+      if (!this.continued) {
+        this.up();
+        this.continued = true;
+        owner = true;
+      }
+      this.endLine();
+      this.startLine();
+    } else this.write(' ');
+    this.writeOperand(expr.rhs, expr.op, true);
+    if (owner) {
+      this.down();
+      this.continued = false;
+    }
+  }
+
+  /**
+   * One operand: braces kept for a body, parentheses only where they are needed (`or` inside
+   * `and`, a right-nested chain, a `with` inside the group, a set or object leading the operand).
+   */
+  private writeOperand(operand: LogicalOperand, op: 'and' | 'or', rhs: boolean): void {
+    const only = operand.body.exprs[0];
+    if (operand.form === 'braces' || !only || operand.body.exprs.length > 1) {
+      this.write('{');
+      this.writeComprehensionBody(operand.body, this.row(operand.body), operand.body.location.end.line);
+      const last = operand.body.exprs[operand.body.exprs.length - 1];
+      if (last && this.row(last) === this.row(operand.body)) this.write(' ');
+      this.write('}');
+      return;
+    }
+    // A brace-led expression would be read back as a braced body: it keeps parentheses.
+    const parens =
+      exprRendersBraceLead(only) ||
+      (only.type === 'logical' &&
+        ((only.op === 'or' && op === 'and') || (rhs && only.op === op) || !!only.with?.length));
+    if (parens) this.write('(');
+    this.writeExprTerms(only);
+    if (only.with?.length) this.writeWiths(only, only.with);
+    if (parens) this.write(')');
   }
 
   /** The row on which an expression's own terms end, before any `with`. */

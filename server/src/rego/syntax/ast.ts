@@ -169,6 +169,26 @@ export interface NotBodyExpr extends NodeBase {
   body: Body;
 }
 
+/** How a logical operand was written: a bare expression, `{ body }`, or a `( group )`. */
+export type LogicalOperandForm = 'expr' | 'braces' | 'parens';
+
+/** One side of `and` / `or`: a body of its own (its own scope, its first solution decides). */
+export interface LogicalOperand {
+  body: Body;
+  form: LogicalOperandForm;
+}
+
+/**
+ * `a and b` / `a or b` (OPA 1.20, `import future.keywords.and` / `.or`): succeeds or fails,
+ * produces no value and binds nothing outside its operands.
+ */
+export interface LogicalExpr extends NodeBase {
+  type: 'logical';
+  op: 'and' | 'or';
+  lhs: LogicalOperand;
+  rhs: LogicalOperand;
+}
+
 /** One expression of a body, with any `with` modifiers. */
 export type Expr = (
   | TermExpr
@@ -179,6 +199,7 @@ export type Expr = (
   | EveryExpr
   | NotExpr
   | NotBodyExpr
+  | LogicalExpr
 ) & { with?: With[] };
 
 /** A rule or query body: expressions that must all hold. */

@@ -1,14 +1,14 @@
 /**
  * Bodies and their expressions: plain terms and calls, `x := v`, `a = b`, `not expr`,
  * `not { body }` (with `import future.keywords.not`), `some x, y`, `some k, v in xs`,
- * `every k, v in xs { body }`, and `with target as value` modifiers. Expressions in a body are
- * separated by `;` or a line break.
+ * `every k, v in xs { body }`, `a and b` / `a or b` (with `import future.keywords.and` / `.or`)
+ * and `with target as value` modifiers. Expressions in a body are separated by `;` or a line break.
  */
 
 import type { Position } from '../../errors';
-import type { Body, Expr, Term, Var, With } from './ast';
+import type { Body, Expr, LogicalOperand, Term, Var, With } from './ast';
 import { TermParser } from './parser-terms';
-import { LOGICAL_KEYWORDS_UNSUPPORTED, type TokenKind } from './tokens';
+import type { TokenKind } from './tokens';
 
 /** The expression layer of the parser. */
 export class ExprParser extends TermParser {
@@ -35,11 +35,6 @@ export class ExprParser extends TermParser {
       }
       if (this.isAt(end)) break;
       if (!this.tok.newlineBefore) {
-        if (this.tok.kind === 'ident' && (this.tok.text === 'and' || this.tok.text === 'or')) {
-          // `a or b` / `a and b`: OPA 1.20's logical keywords, not a stray name.
-          this.reportAt(this.locateToken(this.tok), LOGICAL_KEYWORDS_UNSUPPORTED);
-          return undefined;
-        }
         this.reportUnexpected(`expected \\n or ; or ${end}`);
         return undefined;
       }
@@ -62,7 +57,17 @@ export class ExprParser extends TermParser {
 
   protected parseLiteral(): Expr | undefined {
     const start = this.tok.start;
-    if (this.isKeywordStartingRef()) return this.parseLiteralExpr(false, start);
+    if (this.logical.size === 0) return this.parseUnit(start, true);
+    const expr = this.parseDisjunction(start);
+    return expr && this.withModifiers(expr, start);
+  }
+
+  /**
+   * One expression without `and` / `or`: `some`, `every`, `not ...` or a plain one. `withs`: it
+   * takes its own `with` modifiers (in a logical expression they belong to the whole of it).
+   */
+  private parseUnit(start: Position, withs: boolean): Expr | undefined {
+    if (this.isKeywordStartingRef()) return this.parseLiteralExpr(false, start, withs);
     let negated = false;
     if (this.isAtKeyword('not')) {
       this.advance();
@@ -85,17 +90,149 @@ export class ExprParser extends TermParser {
     if (negated && this.notBodies && this.isAt('{')) {
       const s = this.save();
       const body = this.parseBracedBody();
-      if (body) return this.withModifiers({ type: 'notbody', body, location: this.locateFrom(start) }, start);
+      if (body) {
+        const expr: Expr = { type: 'notbody', body, location: this.locateFrom(start) };
+        return withs ? this.withModifiers(expr, start) : expr;
+      }
       this.restore(s);
     }
-    return this.parseLiteralExpr(negated, start);
+    if (negated && this.isGroupAt(this.pos)) {
+      // `not (a or b)`: the negation of a parenthesised logical expression.
+      const inner = this.parseGroup();
+      if (!inner) return undefined;
+      const expr: Expr = { type: 'not', expr: inner, location: this.locateFrom(start) };
+      return withs ? this.withModifiers(expr, start) : expr;
+    }
+    return this.parseLiteralExpr(negated, start, withs);
   }
 
-  private parseLiteralExpr(negated: boolean, start: Position): Expr | undefined {
+  private parseLiteralExpr(negated: boolean, start: Position, withs: boolean): Expr | undefined {
     const inner = this.parseExpr();
     if (!inner) return undefined;
     const expr: Expr = negated ? { type: 'not', expr: inner, location: this.locateFrom(start) } : inner;
-    return this.withModifiers(expr, start);
+    return withs ? this.withModifiers(expr, start) : expr;
+  }
+
+  // ---------------------------------------------------------------- `and` / `or`
+
+  /** The token is the active infix keyword `op` continuing the expression (not on a new line). */
+  private isAtLogical(op: 'and' | 'or'): boolean {
+    const t = this.tok;
+    return t.kind === 'ident' && t.text === op && this.logical.has(op) && !t.newlineBefore;
+  }
+
+  /** `a or b or ...`: `or` binds loosest, and chains to the left. */
+  private parseDisjunction(start: Position): Expr | undefined {
+    let left = this.parseConjunction(start, false);
+    while (left && this.isAtLogical('or')) {
+      this.advance();
+      const right = this.parseConjunction(this.tok.start, true);
+      if (!right) return undefined;
+      left = this.operandOf({
+        type: 'logical',
+        op: 'or',
+        lhs: left,
+        rhs: right,
+        location: this.locateFrom(start),
+      });
+    }
+    return left && this.exprOf(left);
+  }
+
+  /** `a and b and ...`: `and` binds tighter than `or`, `not` tighter than both. */
+  private parseConjunction(start: Position, rhs: boolean): LogicalOperand | undefined {
+    let left = this.parseOperand(rhs);
+    while (left && this.isAtLogical('and')) {
+      this.advance();
+      const right = this.parseOperand(true);
+      if (!right) return undefined;
+      left = this.operandOf({
+        type: 'logical',
+        op: 'and',
+        lhs: left,
+        rhs: right,
+        location: this.locateFrom(start),
+      });
+    }
+    return left;
+  }
+
+  /**
+   * One operand: `{ body }` (after an operator, or before one: elsewhere braces are a set or an
+   * object), a `( group )` holding `and` / `or` / `not`, or an expression.
+   */
+  private parseOperand(rhs: boolean): LogicalOperand | undefined {
+    const start = this.tok.start;
+    if (this.isAt('{') && (rhs || this.continuesLogical(this.closerOf(this.pos)))) {
+      const body = this.parseBracedBody();
+      return body && { body, form: 'braces' };
+    }
+    if (this.isGroupAt(this.pos)) {
+      const inner = this.parseGroup();
+      return inner && { body: { exprs: [inner], location: this.locateFrom(start) }, form: 'parens' };
+    }
+    const expr = this.parseUnit(start, false);
+    return expr && this.operandOf(expr);
+  }
+
+  /** `( a or b )`: the inner logical expression, with any `with` modifiers written inside. */
+  private parseGroup(): Expr | undefined {
+    this.advance();
+    const start = this.tok.start;
+    const inner = this.parseDisjunction(start);
+    const expr = inner && this.withModifiers(inner, start);
+    if (!expr) return undefined;
+    if (!this.isAt(')')) {
+      this.reportUnexpected('expected )');
+      return undefined;
+    }
+    this.advance();
+    return expr;
+  }
+
+  /** The `{` at `index` opens the braced left operand of an `and` / `or`, not a body or a set. */
+  protected bracedOperandAt(index: number): boolean {
+    return this.tokens[index]?.kind === '{' && this.continuesLogical(this.closerOf(index));
+  }
+
+  /** The token after the bracket closing at `closer` is an active `and` / `or` on the same line. */
+  private continuesLogical(closer: number): boolean {
+    const next = closer >= 0 ? this.tokens[closer + 1] : undefined;
+    return next?.kind === 'ident' && this.logical.has(next.text) && !next.newlineBefore;
+  }
+
+  /**
+   * A `(` at `index` opens a logical group rather than a parenthesised term: it holds an active
+   * `and` / `or` outside nested brackets, or starts with `not`.
+   */
+  private isGroupAt(index: number): boolean {
+    if (this.logical.size === 0 || this.tokens[index]?.kind !== '(') return false;
+    const closer = this.closerOf(index);
+    if (closer < 0) return false;
+    const first = this.tokens[index + 1];
+    if (first && this.isKeyword(first) && first.text === 'not') return true;
+    for (let i = index + 1; i < closer; i++) {
+      const t = this.tokens[i] as (typeof this.tokens)[number];
+      if (t.kind === '(' || t.kind === '[' || t.kind === '{') {
+        const c = this.closerOf(i);
+        if (c < 0) return false;
+        i = c;
+      } else if (t.kind === 'ident' && this.logical.has(t.text)) return true;
+    }
+    return false;
+  }
+
+  /** An expression as an operand. */
+  private operandOf(expr: Expr): LogicalOperand {
+    return { body: { exprs: [expr], location: expr.location }, form: 'expr' };
+  }
+
+  /** An operand standing alone (no operator followed it) as the expression it holds. */
+  private exprOf(operand: LogicalOperand): Expr | undefined {
+    const only = operand.body.exprs[0];
+    if (operand.form !== 'braces' && operand.body.exprs.length === 1 && only) return only;
+    this.reportAt(operand.body.location, 'expected `and` or `or` after a braced operand');
+    return undefined;
   }
 
   /** `lhs`, `lhs := rhs` or `lhs = rhs`. */

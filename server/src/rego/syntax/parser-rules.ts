@@ -8,13 +8,7 @@ import type { Position } from '../../errors';
 import { describeTermKind, formatRef, isGround } from '../compile/term-facts';
 import type { Body, ElseClause, Import, Ref, Rule, RuleHead, RuleKind, Term } from './ast';
 import { ExprParser } from './parser-exprs';
-import {
-  FUTURE_KEYWORDS,
-  LOGICAL_KEYWORDS_UNSUPPORTED,
-  makeKeywordSet,
-  type Token,
-  type TokenKind,
-} from './tokens';
+import { FUTURE_KEYWORDS, LOGICAL_KEYWORDS, makeKeywordSet, type Token, type TokenKind } from './tokens';
 
 /** The package statement as the module keeps it. */
 export interface PackageStatement {
@@ -22,11 +16,8 @@ export interface PackageStatement {
   location: Rule['location'];
 }
 
-/** OPA 1.20's `and` / `or` keywords, which this engine does not implement yet. */
-const LOGICAL_KEYWORDS = ['and', 'or'];
-
 /** Words `import future.keywords.<x>` accepts. */
-const IMPORTABLE_KEYWORDS = ['contains', 'every', 'if', 'in', 'not'];
+const IMPORTABLE_KEYWORDS = ['and', 'contains', 'every', 'if', 'in', 'not', 'or'];
 
 /** Tokens that can never follow a rule name. */
 const OPERATOR_KINDS = new Set<TokenKind>([
@@ -164,12 +155,9 @@ export class RuleParser extends ExprParser {
     }
     const keyword = segments[2];
     if (keyword === undefined) {
-      this.enableKeywords(FUTURE_KEYWORDS);
+      // The wildcard takes every future keyword, `and` / `or` included (`rego.v1` does not).
+      this.enableKeywords([...FUTURE_KEYWORDS, ...LOGICAL_KEYWORDS]);
       return imp;
-    }
-    if (LOGICAL_KEYWORDS.includes(keyword)) {
-      this.reportAt(imp.path.location, LOGICAL_KEYWORDS_UNSUPPORTED);
-      return undefined;
     }
     if (!IMPORTABLE_KEYWORDS.includes(keyword)) {
       this.reportAt(
@@ -401,7 +389,7 @@ export class RuleParser extends ExprParser {
       let body: Body | undefined;
       if (this.isAtKeyword('if')) {
         this.advance();
-        if (this.isAt('{')) {
+        if (this.isAt('{') && !this.bracedOperandAt(this.pos)) {
           body = this.parseBracedBody();
         } else if (this.isAt('eof')) {
           this.reportUnexpected('rule body expected');

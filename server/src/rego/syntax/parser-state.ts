@@ -119,6 +119,10 @@ export class ParserState {
   protected keywords: Set<string>;
   /** `import future.keywords.not` switches on `not { ... }` bodies. */
   protected notBodies = false;
+  /** `and` / `or` switched on as infix keywords (they stay usable as the set builtins' names). */
+  protected logical = new Set<string>();
+  /** For each opening bracket token, the index of its closing one (computed on first use). */
+  private closers: Int32Array | undefined;
   private readonly memo: TermMemo;
 
   /** Errors found so far, in source order of discovery. */
@@ -191,10 +195,32 @@ export class ParserState {
         this.notBodies = true;
         continue;
       }
+      if (w === 'and' || w === 'or') {
+        this.logical.add(w);
+        continue;
+      }
       this.keywords.add(w);
       if (w === 'every') this.keywords.add('in');
     }
     this.memo.clear();
+  }
+
+  /** The index of the token closing the bracket at `index` (-1 if unclosed): one linear pass for all. */
+  protected closerOf(index: number): number {
+    if (!this.closers) {
+      const closers = new Int32Array(this.tokens.length).fill(-1);
+      const open: number[] = [];
+      const pairs: Partial<Record<TokenKind, TokenKind>> = { ')': '(', ']': '[', '}': '{' };
+      this.tokens.forEach((t, i) => {
+        if (t.kind === '(' || t.kind === '[' || t.kind === '{') open.push(i);
+        else if (pairs[t.kind]) {
+          const at = open.pop();
+          if (at !== undefined && this.tokens[at]?.kind === pairs[t.kind]) closers[at] = i;
+        }
+      });
+      this.closers = closers;
+    }
+    return this.closers[index] ?? -1;
   }
 
   // ---------------------------------------------------------------- backtracking

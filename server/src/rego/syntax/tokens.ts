@@ -93,9 +93,5 @@ export function makeKeywordSet(regoVersion: 0 | 1): Set<string> {
   return new Set(regoVersion === 1 ? [...BASE_KEYWORDS, ...FUTURE_KEYWORDS] : BASE_KEYWORDS);
 }
 
-/**
- * What a policy using OPA 1.20's `and` / `or` keywords is told: this engine does not implement
- * them yet, so such a policy fails loudly rather than answering differently.
- */
-export const LOGICAL_KEYWORDS_UNSUPPORTED =
-  'the `and` and `or` keywords (OPA 1.20, `import future.keywords.and` / `future.keywords.or`) are not supported by this engine yet: write `or` as one rule per alternative and `and` as one expression per line';
+/** OPA 1.20's infix keywords: `import future.keywords.and` / `.or` (or `future.keywords`) enable them. */
+export const LOGICAL_KEYWORDS: readonly string[] = ['and', 'or'];
