@@ -9,6 +9,7 @@ import { RegoNumber } from '../value/number';
 import { equalValues, formatRegoValue, keyOf, RegoObject, RegoSet, type Value } from '../value/value';
 import type { Evaluator, Frame, K, VK } from './eval';
 import { entriesOf } from './eval-refs';
+import { match } from './eval-unify';
 import { EvalHalt } from './limits';
 import { type EValue, negateConjunction, renderOperand, Unknown } from './partial';
 import { evalClosureBody } from './trace-hooks';
@@ -80,8 +81,8 @@ export function evalEvery(ev: Evaluator, e: Extract<CExpr, { e: 'every' }>, f: F
           }
           return false;
         });
-      const matchValue = (): boolean => ev.match(e.value, val, f, run);
-      if (e.key) ev.match(e.key, key, f, matchValue);
+      const matchValue = (): boolean => match(ev, e.value, val, f, run);
+      if (e.key) match(ev, e.key, key, f, matchValue);
       else matchValue();
       if (!holds) return false;
       if (!definite) conditional = true;
@@ -108,15 +109,15 @@ export function iterateCollection(
     const decl = keyName
       ? `some ${keyName}, ${valueName} in ${renderOperand(coll)}`
       : `some ${valueName} in ${renderOperand(coll)}`;
-    const matchValue = (): boolean => ev.match(value, new Unknown(valueName), f, k);
+    const matchValue = (): boolean => match(ev, value, new Unknown(valueName), f, k);
     return ev.withResidual(decl, () =>
-      key && keyName ? ev.match(key, new Unknown(keyName), f, matchValue) : matchValue(),
+      key && keyName ? match(ev, key, new Unknown(keyName), f, matchValue) : matchValue(),
     );
   }
   for (const [kv, vv] of entriesOf(coll)) {
     ev.limits.step();
-    const matchValue = (): boolean => ev.match(value, vv, f, k);
-    if (key ? ev.match(key, kv, f, matchValue) : matchValue()) return true;
+    const matchValue = (): boolean => match(ev, value, vv, f, k);
+    if (key ? match(ev, key, kv, f, matchValue) : matchValue()) return true;
   }
   return false;
 }

@@ -9,6 +9,7 @@ import { equalValues, RegoObject, RegoSet, type Value } from '../value/value';
 import type { Evaluator, Frame, K } from './eval';
 import { conflict } from './eval-outputs';
 import { runClause, selectClauses } from './eval-rules';
+import { match } from './eval-unify';
 import { anyUnknown, type EValue, Unknown } from './partial';
 import { traceIndex } from './trace-hooks';
 
@@ -48,7 +49,7 @@ export function evalSet(ev: Evaluator, set: RuleSet, only: Value | undefined): E
           return false;
         }),
       );
-    if (only !== undefined && isPattern(member)) ev.match(member, only, f, produce);
+    if (only !== undefined && isPattern(member)) match(ev, member, only, f, produce);
     else produce();
     if (only !== undefined && out.size > 0) break;
   }
@@ -80,7 +81,7 @@ export function evalObject(ev: Evaluator, set: RuleSet, firstKey: Value | undefi
         ),
       );
     const first = clause.keyPath[0];
-    if (firstKey !== undefined && isPattern(first)) ev.match(first, firstKey, f, produce);
+    if (firstKey !== undefined && isPattern(first)) match(ev, first, firstKey, f, produce);
     else produce();
   }
   return conditional ? new Unknown(formatPath(set.path)) : out;

@@ -8,6 +8,7 @@ import type { CTerm } from '../compile/ir';
 import { formatRegoValue, num, type RegoNumber, RegoObject, RegoSet, type Value } from '../value/value';
 import type { Evaluator, Frame, VK } from './eval';
 import { directValue, NOT_DIRECT } from './eval-direct';
+import { isEvaluable, match } from './eval-unify';
 import { appendRefStep, type EValue, refText, relateToUnknowns, Unknown } from './partial';
 
 /** Walks `input` tracking the path, so reads under unknown prefixes become Unknown. */
@@ -79,11 +80,11 @@ export function evalKey(
     }
     return false;
   }
-  if (!ev.isEvaluable(p, f)) {
+  if (!isEvaluable(p, f)) {
     if (over === undefined) return false;
     for (const key of keysOf(over)) {
       ev.limits.step();
-      if (ev.match(p, key, f, () => k(key))) return true;
+      if (match(ev, p, key, f, () => k(key))) return true;
     }
     return false;
   }
@@ -201,7 +202,7 @@ export function walkUnknown(ev: Evaluator, u: Unknown, path: CTerm[], i: number,
       f[p.slot] = undefined;
     }
   }
-  if (!ev.isEvaluable(p, f)) return walkUnknown(ev, new Unknown(`${u.text}[_]`), path, i + 1, f, k);
+  if (!isEvaluable(p, f)) return walkUnknown(ev, new Unknown(`${u.text}[_]`), path, i + 1, f, k);
   return ev.evalTerm(p, f, (key) =>
     walkUnknown(ev, new Unknown(appendRefStep(u.text, key)), path, i + 1, f, k),
   );

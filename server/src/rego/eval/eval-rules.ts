@@ -17,6 +17,7 @@ import { COMPOSITE, NOTHING, scalarAtKeys } from './eval-input';
 import { ClauseOutputs } from './eval-outputs';
 import { evalObject, evalSet } from './eval-partial-rules';
 import { evalKey, lookupKey, setPath, walkValue } from './eval-refs';
+import { match } from './eval-unify';
 import { EvalHalt } from './limits';
 import { appendRefStep, type EValue, negateConjunction, renderCall, Unknown } from './partial';
 import { traceClause, traceIndex } from './trace-hooks';
@@ -533,5 +534,5 @@ export function callFunction(
 function matchArgs(ev: Evaluator, patterns: CTerm[], args: Value[], i: number, f: Frame, k: K): boolean {
   const p = patterns[i];
   if (p === undefined) return k();
-  return ev.match(p, args[i] as Value, f, () => matchArgs(ev, patterns, args, i + 1, f, k));
+  return match(ev, p, args[i] as Value, f, () => matchArgs(ev, patterns, args, i + 1, f, k));
 }

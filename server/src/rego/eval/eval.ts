@@ -2,22 +2,15 @@
  * The evaluator: top-down, continuation-passing evaluation of compiled bodies. Each expression
  * calls its continuation once per solution; bindings live in a frame of slots and are undone as
  * continuations return; a continuation returning true stops the enumeration. Rules, the data
- * document and functions are in eval-rules.ts; unknowns flow through as `Unknown` values.
+ * document and functions are in eval-rules.ts, unification and pattern matching in eval-unify.ts,
+ * the frame, continuation and context types in eval-context.ts; unknowns flow through as
+ * `Unknown` values.
  */
 import type { Location } from '../../errors';
 import { type BuiltinContext, BuiltinError } from '../builtins/registry';
 import type { Policy } from '../compile/compile';
 import type { CallTarget, CBody, CExpr, CTerm, CWith, RuleSet } from '../compile/ir';
-import { pairTerms } from '../compile/safety';
-import {
-  equalValues,
-  formatRegoValue,
-  fromJson,
-  type JsonValue,
-  RegoObject,
-  RegoSet,
-  type Value,
-} from '../value/value';
+import { fromJson, RegoObject, RegoSet, type Value } from '../value/value';
 import { type CoverageHits, markCovered } from './coverage';
 import {
   evalComprehension,
@@ -28,84 +21,32 @@ import {
   evalTemplate,
   iterateCollection,
 } from './eval-closures';
+import type { EvalContext, EvalStats, EvaluatorSetup, Frame, K, VK } from './eval-context';
 import { directEqualsObject, directItems, directValue, NOT_DIRECT } from './eval-direct';
 import { COMPOSITE, NOTHING, scalarAt } from './eval-input';
 import { setPath, walkInput, walkValue } from './eval-refs';
 import { callFunction, evalDataRef } from './eval-rules';
+import { evalUnify } from './eval-unify';
 import { EvalHalt, type LimitTracker } from './limits';
 import { anyUnknown, type EValue, renderCall, renderOperand, Unknown } from './partial';
 import type { Tracer } from './trace';
 import { traceExpr } from './trace-hooks';
 
-/** A clause's variable slots. */
-export type Frame = Array<EValue | undefined>;
-
-/** Continuation: returns true to stop enumerating. */
-export type K = () => boolean;
-
-/** Continuation receiving a value. */
-export type VK = (v: EValue) => boolean;
-
-/** A `with data...` replacement. */
-export type DataOverride = { path: Value[]; value: EValue };
-
-/** A `with` replacement of a function: a value, or another function. */
-export type FnOverride = { value?: EValue; target?: CWith['fnValue'] };
-
-/** Everything `with` can replace, plus the rule cache that goes with it. */
-export interface EvalContext {
-  /** The input, once converted (see `json`). */
-  input: EValue | undefined;
-  /** The input as given, while not yet converted to a Rego value (then `input` is undefined). */
-  json: JsonValue | undefined;
-  data: Value;
-  dataOverrides: readonly DataOverride[];
-  fnOverrides: ReadonlyMap<string, FnOverride>;
-  /** Rule values computed in this context (made on the first rule evaluated). */
-  cache: Map<RuleSet, EValue | null> | undefined;
-}
-
-const noDataOverrides: readonly DataOverride[] = [];
-const noFnOverrides: ReadonlyMap<string, FnOverride> = new Map();
-
-/** A context without `with` replacements: nothing in it is allocated before it is needed. */
-export function newContext(input: EValue | undefined, json: JsonValue | undefined, data: Value): EvalContext {
-  return { input, json, data, dataOverrides: noDataOverrides, fnOverrides: noFnOverrides, cache: undefined };
-}
-
-/** The rule cache of a context, made on first use. */
-export function ruleCache(ctx: EvalContext): Map<RuleSet, EValue | null> {
-  if (ctx.cache === undefined) ctx.cache = new Map();
-  return ctx.cache;
-}
+// The types of the evaluation context live in eval-context.ts; the evaluator's modules import them from here.
+export type {
+  DataOverride,
+  EvalContext,
+  EvalStats,
+  EvaluatorSetup,
+  FnOverride,
+  Frame,
+  K,
+  VK,
+} from './eval-context';
+export { newContext, ruleCache } from './eval-context';
 
 /** Stats of evaluations nobody asked to count (written, never read). */
 const uncounted: EvalStats = { ruleBodies: 0, comprehensions: 0, comprehensionCacheHits: 0 };
-
-/** Counters of the work one evaluation did (for tests and benchmarks, not for timing). */
-export interface EvalStats {
-  /** Rule clause bodies (and `else` branches) started. */
-  ruleBodies: number;
-  /** Comprehensions evaluated, and those answered from the comprehension cache. */
-  comprehensions: number;
-  comprehensionCacheHits: number;
-}
-
-/** How an Evaluator is set up. */
-export interface EvaluatorSetup {
-  policy: Policy;
-  ctx: EvalContext;
-  limits: LimitTracker;
-  strict: boolean;
-  unknowns: string[][] | undefined;
-  builtins: BuiltinContext;
-  querySource?: string | undefined;
-  stats?: EvalStats | undefined;
-  /** Lines covered so far (`opa test --coverage`), when coverage is wanted. */
-  coverage?: CoverageHits | undefined;
-  /** Receives trace events (`--explain`), when a trace is wanted. */
-  tracer?: Tracer | undefined;
-}
 
 /** Evaluates compiled bodies against one input and data document. */
 export class Evaluator {
@@ -206,7 +147,7 @@ export class Evaluator {
         });
       case 'unify':
         record?.(true);
-        return this.evalUnify(e.left, e.right, e.mode, f, k);
+        return evalUnify(this, e.left, e.right, e.mode, f, k);
       case 'somein':
         record?.(true);
         return this.evalTerm(e.coll, f, (coll) => iterateCollection(this, coll, e.key, e.value, f, k));
@@ -263,127 +204,6 @@ export class Evaluator {
         this.ctx = saved;
       }
     });
-  }
-
-  // ---------------------------------------------------------------- unification
-
-  /** Unifies two terms in the order safety planning chose. */
-  evalUnify(left: CTerm, right: CTerm, mode: string, f: Frame, k: K): boolean {
-    if (mode === 'evalRight') return this.evalTerm(right, f, (v) => this.match(left, v, f, k));
-    if (mode === 'evalLeft') return this.evalTerm(left, f, (v) => this.match(right, v, f, k));
-    const pairs = pairTerms(left, right);
-    if (pairs) return this.unifyItems(pairs[0], pairs[1], 0, f, k);
-    return this.evalTerm(right, f, (v) => this.match(left, v, f, k));
-  }
-
-  /** Unifies two arrays of terms pair by pair. */
-  private unifyItems(ls: CTerm[], rs: CTerm[], i: number, f: Frame, k: K): boolean {
-    const l = ls[i];
-    const r = rs[i];
-    if (l === undefined || r === undefined) return k();
-    const next = (): boolean => this.unifyItems(ls, rs, i + 1, f, k);
-    if (this.isEvaluable(r, f)) return this.evalTerm(r, f, (v) => this.match(l, v, f, next));
-    if (this.isEvaluable(l, f)) return this.evalTerm(l, f, (v) => this.match(r, v, f, next));
-    const pairs = pairTerms(l, r);
-    if (pairs) return this.unifyItems(pairs[0], pairs[1], 0, f, next);
-    return false;
-  }
-
-  /** True when every pattern-position variable of `t` is bound. */
-  isEvaluable(t: CTerm, f: Frame): boolean {
-    switch (t.t) {
-      case 'var':
-        return f[t.slot] !== undefined;
-      case 'array':
-      case 'set':
-        return t.items.every((i) => this.isEvaluable(i, f));
-      case 'object':
-        return t.entries.every(([a, b]) => this.isEvaluable(a, f) && this.isEvaluable(b, f));
-      default:
-        return true;
-    }
-  }
-
-  /** Matches a pattern term against a value, binding its unbound variables. */
-  match(p: CTerm, v: EValue, f: Frame, k: K): boolean {
-    switch (p.t) {
-      case 'var': {
-        const cur = f[p.slot];
-        if (cur === undefined) {
-          f[p.slot] = v;
-          try {
-            return k();
-          } finally {
-            f[p.slot] = undefined;
-          }
-        }
-        return this.compareEqual(cur, v, k);
-      }
-      case 'val':
-        return this.compareEqual(p.v, v, k);
-      case 'array':
-        if (v instanceof Unknown) return this.matchUnknown(p, v, f, k);
-        if (!Array.isArray(v) || v.length !== p.items.length) return false;
-        return this.matchItems(p.items, v, 0, f, k);
-      case 'object':
-        if (v instanceof Unknown) return this.matchUnknown(p, v, f, k);
-        if (!(v instanceof RegoObject) || v.size !== p.entries.length) return false;
-        return this.matchEntries(p.entries, v, 0, f, k);
-      default:
-        return this.evalTerm(p, f, (pv) => this.compareEqual(pv, v, k));
-    }
-  }
-
-  /** Matches array items pairwise. */
-  private matchItems(ps: CTerm[], vs: EValue[], i: number, f: Frame, k: K): boolean {
-    const p = ps[i];
-    if (p === undefined) return k();
-    return this.match(p, vs[i] as EValue, f, () => this.matchItems(ps, vs, i + 1, f, k));
-  }
-
-  /** Matches object entries: keys are evaluated, values matched. */
-  private matchEntries(es: Array<[CTerm, CTerm]>, obj: RegoObject, i: number, f: Frame, k: K): boolean {
-    const e = es[i];
-    if (e === undefined) return k();
-    return this.evalTerm(e[0], f, (key) => {
-      if (key instanceof Unknown) return false;
-      const val = obj.get(key);
-      if (val === undefined) return false;
-      return this.match(e[1], val, f, () => this.matchEntries(es, obj, i + 1, f, k));
-    });
-  }
-
-  /** Matches a composite pattern against an Unknown: its variables become Unknown too. */
-  private matchUnknown(p: CTerm, u: Unknown, f: Frame, k: K): boolean {
-    const slots: number[] = [];
-    const names: string[] = [];
-    const collect = (t: CTerm): void => {
-      if (t.t === 'var' && f[t.slot] === undefined) {
-        slots.push(t.slot);
-        names.push(t.name);
-      } else if (t.t === 'array' || t.t === 'set') t.items.forEach(collect);
-      else if (t.t === 'object') for (const [, v] of t.entries) collect(v);
-    };
-    collect(p);
-    // A named variable stands for itself: the residual `[a, b] = input.x` binds it.
-    slots.forEach((s, i) => {
-      const name = names[i] as string;
-      f[s] = new Unknown(name.startsWith('$') ? `${renderOperand(u)}[_]` : name);
-    });
-    try {
-      return this.withResidual(`${renderPatternText(p)} = ${u.text}`, k);
-    } finally {
-      for (const s of slots) f[s] = undefined;
-    }
-  }
-
-  /** Continues when two values are equal; an Unknown side makes the equality a residual. */
-  compareEqual(a: EValue, b: EValue, k: K): boolean {
-    if (a instanceof Unknown || b instanceof Unknown) {
-      const [x, y] = a instanceof Unknown ? [a, b] : [b, a];
-      return this.withResidual(`${renderOperand(x)} == ${renderOperand(y)}`, k);
-    }
-    return equalValues(a, b) ? k() : false;
   }
 
   // ---------------------------------------------------------------- terms
@@ -588,20 +408,4 @@ function renderObjectText(vs: EValue[]): string {
   for (let i = 0; i < vs.length; i += 2)
     parts.push(`${renderOperand(vs[i] as EValue)}: ${renderOperand(vs[i + 1] as EValue)}`);
   return `{${parts.join(', ')}}`;
-}
-
-/** Rego text for a pattern term (variables by name). */
-function renderPatternText(p: CTerm): string {
-  switch (p.t) {
-    case 'var':
-      return p.name.startsWith('$') ? '_' : p.name;
-    case 'val':
-      return formatRegoValue(p.v);
-    case 'array':
-      return `[${p.items.map(renderPatternText).join(', ')}]`;
-    case 'object':
-      return `{${p.entries.map(([a, b]) => `${renderPatternText(a)}: ${renderPatternText(b)}`).join(', ')}}`;
-    default:
-      return '_';
-  }
 }
