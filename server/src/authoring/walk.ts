@@ -90,8 +90,7 @@ function walkExpr(expr: Expr, visit: Visitor, parents: readonly WalkNode[]): voi
       walkBody(expr.body, visit, inner);
       break;
     case 'logical':
-      walkBody(expr.lhs.body, visit, inner);
-      walkBody(expr.rhs.body, visit, inner);
+      for (const o of expr.operands) walkBody(o.body, visit, inner);
       break;
   }
   for (const w of expr.with ?? []) {

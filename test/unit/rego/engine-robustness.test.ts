@@ -15,7 +15,12 @@ const runLimitMs = 5000;
 
 const SAMPLE = `package fuzz
 
+import future.keywords.and
+import future.keywords.or
+
 default allow := false
+
+either if input.a or {x := input.b; x > 1} and not (input.c or input.d)
 
 allow if {
   some role in input.user.roles
@@ -42,6 +47,8 @@ total := sum([g(i) | some i in numbers.range(1, 200)])
 `;
 
 const INSERTS = [
+  ' and ',
+  ' or ',
   '{',
   '}',
   '[',
@@ -99,6 +106,15 @@ describe('engine robustness', () => {
     const { errors } = compilePolicy([{ file: 'fuzz.rego', text: SAMPLE }]);
     assert.deepEqual(errors, []);
     checkEngine(SAMPLE, 1);
+  });
+
+  it('a chain of 5,000 `or` operands compiles and evaluates (no recursion per operand)', () => {
+    const text = `package t\nimport future.keywords.or\np if ${'input.a or '.repeat(5000)}input.b\n`;
+    const { policy, errors } = compilePolicy([{ file: 'chain.rego', text }]);
+    assert.deepEqual(errors, []);
+    const prepared = prepareQuery(policy, 'data.t.p = x');
+    assert.ok(prepared.query);
+    assert.equal(evaluateQuery(prepared.query, { input: { b: true } }).results.length, 1);
   });
 
   it('never throws, hangs or fails internally on mangled policies (v1 and v0)', () => {

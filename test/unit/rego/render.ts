@@ -88,7 +88,7 @@ export function renderExpr(e: Expr): string {
       out = `not { ${renderBody(e.body)} }`;
       break;
     case 'logical':
-      out = `{ ${renderBody(e.lhs.body)} } ${e.op} { ${renderBody(e.rhs.body)} }`;
+      out = e.operands.map((o) => `{ ${renderBody(o.body)} }`).join(` ${e.op} `);
       break;
   }
   for (const w of e.with ?? []) out += ` with ${renderTerm(w.target)} as ${renderTerm(w.value)}`;

@@ -97,7 +97,7 @@ function exprTerms(e: ast.Expr): JsonValue {
     case 'notbody':
       return { body: bodyJson(e.body) };
     case 'logical':
-      return { [e.op]: { lhs: bodyJson(e.lhs.body), rhs: bodyJson(e.rhs.body) } };
+      return logicalJson(e.op, e.operands);
   }
 }
 
@@ -175,3 +175,14 @@ export const regoModuleBuiltins: BuiltinDef[] = [
     },
   }),
 ];
+
+/** `and` / `or` as OPA nests them, to the left: `{or: {lhs, rhs}}` with bodies as operands. */
+function logicalJson(op: 'and' | 'or', operands: ast.LogicalOperand[]): JsonValue {
+  const [first, ...rest] = operands;
+  let lhs: JsonValue = bodyJson((first as ast.LogicalOperand).body);
+  for (const [i, o] of rest.entries()) {
+    const node = { [op]: { lhs, rhs: bodyJson(o.body) } };
+    lhs = i === rest.length - 1 ? node : [{ index: 0, terms: node }];
+  }
+  return lhs;
+}

@@ -356,11 +356,9 @@ export class BodyCompiler {
         return { ...base, e: 'not', body: this.compileBody(expr.body, inner), text: '' };
       }
       case 'logical': {
-        for (const side of [expr.lhs, expr.rhs])
-          if (isPrintOnly(side.body)) this.printOnly(expr.op, side.body);
-        const lhs = this.compileBody(expr.lhs.body, new Scope(scope));
-        const rhs = this.compileBody(expr.rhs.body, new Scope(scope));
-        return { ...base, e: 'logic', op: expr.op, lhs, rhs };
+        for (const side of expr.operands) if (isPrintOnly(side.body)) this.printOnly(expr.op, side.body);
+        const operands = expr.operands.map((o) => this.compileBody(o.body, new Scope(scope)));
+        return { ...base, e: 'logic', op: expr.op, operands };
       }
       case 'term':
         return this.compileTermExpr(expr.term, scope, base);

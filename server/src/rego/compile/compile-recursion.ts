@@ -204,8 +204,7 @@ function collectClauseRefs(c: CRule | CElse, out: Array<Array<string | null>>): 
           visitBody(e.body);
           break;
         case 'logic':
-          visitBody(e.lhs);
-          visitBody(e.rhs);
+          for (const b of e.operands) visitBody(b);
           break;
         default:
           break;

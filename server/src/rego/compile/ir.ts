@@ -73,8 +73,8 @@ export type CExpr = CExprBase &
     | { e: 'somein'; key?: CTerm; value: CTerm; coll: CTerm }
     | { e: 'every'; key?: CTerm; value: CTerm; coll: CTerm; body: CBody }
     | { e: 'not'; body: CBody; text: string }
-    /** `a and b` / `a or b`: each operand a body of its own whose first solution decides. */
-    | { e: 'logic'; op: 'and' | 'or'; lhs: CBody; rhs: CBody }
+    /** `a and b and ...` / `a or b or ...`: each operand a body of its own whose first solution decides. */
+    | { e: 'logic'; op: 'and' | 'or'; operands: CBody[] }
     | { e: 'nop' }
   );
 

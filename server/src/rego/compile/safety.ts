@@ -143,8 +143,7 @@ export function closureFree(t: CTerm | { body: CBody; extra: CTerm[] }): Set<num
         visitBody(e.body);
         return;
       case 'logic':
-        visitBody(e.lhs);
-        visitBody(e.rhs);
+        for (const b of e.operands) visitBody(b);
         return;
       case 'nop':
         return;
@@ -318,8 +317,7 @@ function planExpr(e: CExpr, bound: Set<number>): Set<number> | undefined {
       return subset(closureFree({ body: e.body, extra: [] }), bound) ? new Set() : undefined;
     case 'logic':
       // Like `not`: the operands bind nothing outside themselves, so what they use comes first.
-      return subset(closureFree({ body: e.lhs, extra: [] }), bound) &&
-        subset(closureFree({ body: e.rhs, extra: [] }), bound)
+      return e.operands.every((body) => subset(closureFree({ body, extra: [] }), bound))
         ? new Set()
         : undefined;
   }
@@ -353,7 +351,7 @@ function missing(e: CExpr, bound: Set<number>): Set<number> {
       for (const s of closureFree({ body: e.body, extra: [] })) if (!bound.has(s)) req.add(s);
       break;
     case 'logic':
-      for (const body of [e.lhs, e.rhs])
+      for (const body of e.operands)
         for (const s of closureFree({ body, extra: [] })) if (!bound.has(s)) req.add(s);
       break;
     default:
@@ -438,8 +436,7 @@ function orderClosures(e: CExpr, bound: Set<number>, ctx: SafetyContext): void {
       orderBody(e.body, bound, ctx);
       return;
     case 'logic':
-      orderBody(e.lhs, bound, ctx);
-      orderBody(e.rhs, bound, ctx);
+      for (const b of e.operands) orderBody(b, bound, ctx);
       return;
     case 'nop':
       return;

@@ -154,7 +154,7 @@ function exprParts(e: CExpr): { terms: CTerm[]; bodies: CBody[] } {
     case 'not':
       return { terms: withTerms, bodies: [e.body] };
     case 'logic':
-      return { terms: withTerms, bodies: [e.lhs, e.rhs] };
+      return { terms: withTerms, bodies: e.operands };
     default:
       return { terms: withTerms, bodies: [] };
   }

@@ -35,19 +35,21 @@ export function evalNot(ev: Evaluator, e: Extract<CExpr, { e: 'not' }>, f: Frame
 }
 
 /**
- * `a and b` / `a or b`: each operand runs as a query of its own that stops at its first solution
- * and keeps none of its bindings, so the expression holds at most once. `and` skips its right
- * operand when the left one fails, `or` when the left one holds. An operand that holds only under
- * unknowns leaves the whole expression as one residual.
+ * `a and b and ...` / `a or b or ...`: each operand runs as a query of its own that stops at its
+ * first solution and keeps none of its bindings, so the expression holds at most once. `and`
+ * stops at the first operand that fails, `or` at the first that holds. Operands that hold only
+ * under unknowns leave the whole expression as one residual.
  */
 export function evalLogic(ev: Evaluator, e: Extract<CExpr, { e: 'logic' }>, f: Frame, k: K): boolean {
-  const lhs = operandOutcome(ev, e.lhs, f);
-  if (e.op === 'and' ? lhs === 'fails' : lhs === 'holds') return lhs === 'holds' ? k() : false;
-  const rhs = operandOutcome(ev, e.rhs, f);
-  if (rhs === (e.op === 'and' ? 'fails' : 'holds')) return rhs === 'holds' ? k() : false;
-  if (lhs === 'holds' && rhs === 'holds') return k();
-  if (lhs === 'fails' && rhs === 'fails') return false;
-  return ev.withResidual(ev.sourceText(e.loc), k);
+  const decisive = e.op === 'and' ? 'fails' : 'holds';
+  let conditional = false;
+  for (const body of e.operands) {
+    const outcome = operandOutcome(ev, body, f);
+    if (outcome === decisive) return outcome === 'holds' ? k() : false;
+    if (outcome === 'conditional') conditional = true;
+  }
+  if (conditional) return ev.withResidual(ev.sourceText(e.loc), k);
+  return e.op === 'and' ? k() : false;
 }
 
 /** Whether an operand body has a solution: definitely, not at all, or only under unknowns. */

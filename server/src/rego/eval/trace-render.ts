@@ -82,7 +82,7 @@ function renderExprCore(e: CExpr): string {
     case 'not':
       return `not ${renderBody(e.body)}`;
     case 'logic':
-      return `${renderOperand(e.lhs)} ${e.op} ${renderOperand(e.rhs)}`;
+      return e.operands.map(renderOperand).join(` ${e.op} `);
   }
 }
 

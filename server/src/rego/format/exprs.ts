@@ -217,20 +217,23 @@ export abstract class ExprWriter extends TermWriter {
 
   /** `a and b` / `a or b`; an operand written on a later line than its operator stays on its own line. */
   private writeLogical(expr: LogicalExpr): void {
-    this.writeOperand(expr.lhs, expr.op, false);
-    this.write(` ${expr.op}`);
-    const lhsEnd = expr.lhs.body.location.end.line;
     let owner = false;
-    if (this.row(expr.rhs.body) > lhsEnd) {
-      if (!this.continued) {
-        this.up();
-        this.continued = true;
-        owner = true;
+    expr.operands.forEach((operand, i) => {
+      const prev = expr.operands[i - 1];
+      if (prev) {
+        this.write(` ${expr.op}`);
+        if (this.row(operand.body) > prev.body.location.end.line) {
+          if (!this.continued) {
+            this.up();
+            this.continued = true;
+            owner = true;
+          }
+          this.endLine();
+          this.startLine();
+        } else this.write(' ');
       }
-      this.endLine();
-      this.startLine();
-    } else this.write(' ');
-    this.writeOperand(expr.rhs, expr.op, true);
+      this.writeOperand(operand, expr.op);
+    });
     if (owner) {
       this.down();
       this.continued = false;
@@ -239,9 +242,10 @@ export abstract class ExprWriter extends TermWriter {
 
   /**
    * One operand: braces kept for a body, parentheses only where they are needed (`or` inside
-   * `and`, a right-nested chain, a `with` inside the group, a set or object leading the operand).
+   * `and`, a group of the same operator, a `with` inside the group, a set or object leading the
+   * operand).
    */
-  private writeOperand(operand: LogicalOperand, op: 'and' | 'or', rhs: boolean): void {
+  private writeOperand(operand: LogicalOperand, op: 'and' | 'or'): void {
     const only = operand.body.exprs[0];
     if (operand.form === 'braces' || !only || operand.body.exprs.length > 1) {
       this.write('{');
@@ -255,7 +259,7 @@ export abstract class ExprWriter extends TermWriter {
     const parens =
       exprRendersBraceLead(only) ||
       (only.type === 'logical' &&
-        ((only.op === 'or' && op === 'and') || (rhs && only.op === op) || !!only.with?.length));
+        ((only.op === 'or' && op === 'and') || only.op === op || !!only.with?.length));
     if (parens) this.write('(');
     this.writeExprTerms(only);
     if (only.with?.length) this.writeWiths(only, only.with);

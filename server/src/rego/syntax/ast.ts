@@ -180,13 +180,15 @@ export interface LogicalOperand {
 
 /**
  * `a and b` / `a or b` (OPA 1.20, `import future.keywords.and` / `.or`): succeeds or fails,
- * produces no value and binds nothing outside its operands.
+ * produces no value and binds nothing outside its operands. A chain of one operator (`a or b or
+ * c`) is one node with its operands in order (OPA nests it to the left; the meaning is the same,
+ * and the tree stays as shallow as the source's grouping).
  */
 export interface LogicalExpr extends NodeBase {
   type: 'logical';
   op: 'and' | 'or';
-  lhs: LogicalOperand;
-  rhs: LogicalOperand;
+  /** Two or more. */
+  operands: LogicalOperand[];
 }
 
 /** One expression of a body, with any `with` modifiers. */

@@ -121,40 +121,34 @@ export class ExprParser extends TermParser {
     return t.kind === 'ident' && t.text === op && this.logical.has(op) && !t.newlineBefore;
   }
 
-  /** `a or b or ...`: `or` binds loosest, and chains to the left. */
+  /** `a or b or ...`: `or` binds loosest. */
   private parseDisjunction(start: Position): Expr | undefined {
-    let left = this.parseConjunction(start, false);
-    while (left && this.isAtLogical('or')) {
+    const first = this.parseConjunction(start, false);
+    if (!first) return undefined;
+    const operands = [first];
+    while (this.isAtLogical('or')) {
       this.advance();
-      const right = this.parseConjunction(this.tok.start, true);
-      if (!right) return undefined;
-      left = this.operandOf({
-        type: 'logical',
-        op: 'or',
-        lhs: left,
-        rhs: right,
-        location: this.locateFrom(start),
-      });
+      const next = this.parseConjunction(this.tok.start, true);
+      if (!next) return undefined;
+      operands.push(next);
     }
-    return left && this.exprOf(left);
+    if (operands.length === 1) return this.exprOf(first);
+    return { type: 'logical', op: 'or', operands, location: this.locateFrom(start) };
   }
 
   /** `a and b and ...`: `and` binds tighter than `or`, `not` tighter than both. */
   private parseConjunction(start: Position, rhs: boolean): LogicalOperand | undefined {
-    let left = this.parseOperand(rhs);
-    while (left && this.isAtLogical('and')) {
+    const first = this.parseOperand(rhs);
+    if (!first) return undefined;
+    const operands = [first];
+    while (this.isAtLogical('and')) {
       this.advance();
-      const right = this.parseOperand(true);
-      if (!right) return undefined;
-      left = this.operandOf({
-        type: 'logical',
-        op: 'and',
-        lhs: left,
-        rhs: right,
-        location: this.locateFrom(start),
-      });
+      const next = this.parseOperand(true);
+      if (!next) return undefined;
+      operands.push(next);
     }
-    return left;
+    if (operands.length === 1) return first;
+    return this.operandOf({ type: 'logical', op: 'and', operands, location: this.locateFrom(start) });
   }
 
   /**
@@ -179,7 +173,10 @@ export class ExprParser extends TermParser {
   private parseGroup(): Expr | undefined {
     this.advance();
     const start = this.tok.start;
+    // Groups nest without a body in between: the depth guard counts them too.
+    this.enter();
     const inner = this.parseDisjunction(start);
+    this.leave();
     const expr = inner && this.withModifiers(inner, start);
     if (!expr) return undefined;
     if (!this.isAt(')')) {
