@@ -5,6 +5,7 @@
  */
 import type { ElseClause, Import, Module, Rule, RuleHead, Term } from '../syntax/ast';
 import { tokenize } from '../syntax/lexer';
+import { FUTURE_KEYWORDS } from '../syntax/tokens';
 import { ExprWriter } from './exprs';
 import { type RowComment, UnexpectedComment } from './writer';
 
@@ -41,6 +42,20 @@ function importPath(imp: Import): string[] {
 function isRegoV1Import(imp: Import): boolean {
   const p = importPath(imp);
   return p.length === 2 && p[0] === 'rego' && p[1] === 'v1';
+}
+
+/** The module has an `and` / `or` expression somewhere (walked without recursion: chains can be long). */
+function usesLogical(module: Module): boolean {
+  const stack: unknown[] = [module.rules];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) stack.push(...n);
+    else if (n !== null && typeof n === 'object') {
+      if ((n as { type?: unknown }).type === 'logical') return true;
+      for (const [k, v] of Object.entries(n)) if (k !== 'location' && k !== 'annotations') stack.push(v);
+    }
+  }
+  return false;
 }
 
 function isFutureImport(imp: Import): boolean {
@@ -92,7 +107,10 @@ export class ModuleWriter extends ExprWriter {
       ),
     };
     if (this.target === 'v0v1' && !hasV1Import) {
-      const anchor = imports.filter((i) => isFutureImport(i)).map((i) => this.row(i));
+      // After the last future import that stays (one `rego.v1` does not imply), else after them all.
+      const futures = imports.filter((i) => isFutureImport(i));
+      const kept = futures.filter((i) => !FUTURE_KEYWORDS.includes(importPath(i)[2] ?? 'in'));
+      const anchor = (kept.length > 0 ? kept : futures).map((i) => this.row(i));
       const row = anchor.length > 0 ? Math.max(...anchor) + 1 : 1;
       const at = { line: row, column: 1, offset: -1 };
       imports.push({
@@ -107,7 +125,15 @@ export class ModuleWriter extends ExprWriter {
         location: { file: module.location.file, start: at, end: at },
       });
     }
-    if (regoV1 && imports.some(isRegoV1Import)) imports = imports.filter((i) => !isFutureImport(i));
+    if (regoV1 && imports.some(isRegoV1Import)) {
+      // `rego.v1` implies `in`, `every`, `contains` and `if`, not `and` / `or` / `not`: those stay.
+      const logical = usesLogical(module);
+      imports = imports.filter((i) => {
+        if (!isFutureImport(i)) return true;
+        const keyword = importPath(i)[2];
+        return keyword === undefined ? logical : !FUTURE_KEYWORDS.includes(keyword);
+      });
+    }
 
     this.writePackage(module);
     const others: Array<Import | Rule> = [...imports, ...module.rules].sort(
