@@ -86,24 +86,37 @@ function fetchAt(text: string, nth = 0): { line: number; character: number } {
   throw new Error('no fetch call');
 }
 
-describe('hostile repository: a policy that never finishes (trusted workspace)', () => {
-  let root: string;
-  let server: TestServer;
+/**
+ * A suite's server on a repository with `bomb` (and `extra` files) under the analysis deadline
+ * `deadlineMs` and the long-loop limits; stopped and removed after the suite.
+ */
+function useLongLoopServer(
+  bomb: string,
+  deadlineMs: number,
+  extra: Record<string, string> = {},
+): { root: string; server: TestServer } {
+  const suite = {} as { root: string; server: TestServer };
   const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-
   before(async () => {
-    root = await makeRepo(LONG_LOOP);
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
-    server = await startServer(root, { ...shopIdentitySettings, ...longEvaluation });
+    suite.root = await makeRepo(bomb);
+    for (const [file, text] of Object.entries(extra)) writeFileSync(join(suite.root, file), text);
+    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(deadlineMs);
+    suite.server = await startServer(suite.root, { ...shopIdentitySettings, ...longEvaluation });
   });
   after(async () => {
     if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
     else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await suite.server?.stop();
+    rmSync(suite.root, { recursive: true, force: true });
   });
+  return suite;
+}
+
+describe('hostile repository: a policy that never finishes (trusted workspace)', () => {
+  const suite = useLongLoopServer(LONG_LOOP, DEADLINE_MS);
 
   it('answers a hover on another file with its verdict, and says the hopeless file could not be decided', async () => {
+    const { root, server } = suite;
     const ordersPath = join(root, 'src', 'api', 'orders.ts');
     const ordersText = readFileSync(ordersPath, 'utf8');
     const orders = await openDocument(server, ordersPath, ordersText, 'typescript');
@@ -218,24 +231,10 @@ const SHORT_DEADLINE_MS = 1000;
 // With the 1,200 rules, compiling the policy takes longer than the deadline: decided by a worker that
 // had to start and compile inside it, the edited file would be stopped instead of decided.
 describe('hostile repository: a replaced analysis worker loads the policy before its next job', () => {
-  let root: string;
-  let server: TestServer;
-  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-
-  before(async () => {
-    root = await makeRepo(LONG_LOOP);
-    writeFileSync(join(root, 'policy', 'heavy.rego'), MANY_RULES);
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(SHORT_DEADLINE_MS);
-    server = await startServer(root, { ...shopIdentitySettings, ...longEvaluation });
-  });
-  after(async () => {
-    if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const suite = useLongLoopServer(LONG_LOOP, SHORT_DEADLINE_MS, { 'policy/heavy.rego': MANY_RULES });
 
   it('decides an edited file right after the worker was stopped on another', async () => {
+    const { root, server } = suite;
     const ordersPath = join(root, 'src', 'api', 'orders.ts');
     const ordersText = readFileSync(ordersPath, 'utf8');
     const orders = await openDocument(server, ordersPath, ordersText, 'typescript');
