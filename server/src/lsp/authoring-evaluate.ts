@@ -216,7 +216,7 @@ export async function ruleValueLine(
     return redactTokensInText(line);
   }
   const load = ws.currentLoadRequest();
-  const key = JSON.stringify([load.generation, query, input.label, input.value ?? null]);
+  const key = JSON.stringify([ws.root, load.generation, query, input.label, input.value ?? null]);
   let value = ruleValues.get(key);
   if (!value) {
     const request = {
