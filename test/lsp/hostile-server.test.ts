@@ -4,7 +4,8 @@
  * (a loop of 10^8 iterations under generous user limits) or one that doubles a string 28 times (memory),
  * and a `.code-workspace` that names a device command. Asserted: hovers keep being answered within
  * the analysis deadline plus a margin, the file that cannot be decided says so, the server survives,
- * and no workspace command runs in an untrusted workspace.
+ * and no workspace command runs in an untrusted workspace. After a worker is stopped and replaced,
+ * the next decision is held to its deadline for deciding only: the replacement loads the policy first.
  */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import {
+  changeDocument,
   hoverText,
   openDocument,
   shopIdentitySettings,
@@ -84,24 +86,37 @@ function fetchAt(text: string, nth = 0): { line: number; character: number } {
   throw new Error('no fetch call');
 }
 
-describe('hostile repository: a policy that never finishes (trusted workspace)', () => {
-  let root: string;
-  let server: TestServer;
+/**
+ * A suite's server on a repository with `bomb` (and `extra` files) under the analysis deadline
+ * `deadlineMs` and the long-loop limits; stopped and removed after the suite.
+ */
+function useLongLoopServer(
+  bomb: string,
+  deadlineMs: number,
+  extra: Record<string, string> = {},
+): { root: string; server: TestServer } {
+  const suite = {} as { root: string; server: TestServer };
   const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-
   before(async () => {
-    root = await makeRepo(LONG_LOOP);
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
-    server = await startServer(root, { ...shopIdentitySettings, ...longEvaluation });
+    suite.root = await makeRepo(bomb);
+    for (const [file, text] of Object.entries(extra)) writeFileSync(join(suite.root, file), text);
+    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(deadlineMs);
+    suite.server = await startServer(suite.root, { ...shopIdentitySettings, ...longEvaluation });
   });
   after(async () => {
     if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
     else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await suite.server?.stop();
+    rmSync(suite.root, { recursive: true, force: true });
   });
+  return suite;
+}
+
+describe('hostile repository: a policy that never finishes (trusted workspace)', () => {
+  const suite = useLongLoopServer(LONG_LOOP, DEADLINE_MS);
 
   it('answers a hover on another file with its verdict, and says the hopeless file could not be decided', async () => {
+    const { root, server } = suite;
     const ordersPath = join(root, 'src', 'api', 'orders.ts');
     const ordersText = readFileSync(ordersPath, 'utf8');
     const orders = await openDocument(server, ordersPath, ordersText, 'typescript');
@@ -201,5 +216,60 @@ describe('hostile repository: a policy that fills memory, a .code-workspace comm
           `clearance\\.${name.replace('.', '\\.')} from this untrusted workspace's settings is ignored`,
         ),
       );
+  });
+});
+
+/** 1,200 rules no decision reads: they only make the policy slow to compile. */
+const MANY_RULES = `package heavy\n\n${Array.from(
+  { length: 1200 },
+  (_, i) => `r${i} if { input.resource.id == "x${i}"; count([y | some y in [1, 2, 3]; y > ${i % 3}]) > 0 }`,
+).join('\n')}\n`;
+
+/** The deadline of the replacement case: far above a warm decision, below starting a worker and compiling. */
+const SHORT_DEADLINE_MS = 1000;
+
+// With the 1,200 rules, compiling the policy takes longer than the deadline: decided by a worker that
+// had to start and compile inside it, the edited file would be stopped instead of decided.
+describe('hostile repository: a replaced analysis worker loads the policy before its next job', () => {
+  const suite = useLongLoopServer(LONG_LOOP, SHORT_DEADLINE_MS, { 'policy/heavy.rego': MANY_RULES });
+
+  it('decides an edited file right after the worker was stopped on another', async () => {
+    const { root, server } = suite;
+    const ordersPath = join(root, 'src', 'api', 'orders.ts');
+    const ordersText = readFileSync(ordersPath, 'utf8');
+    const orders = await openDocument(server, ordersPath, ordersText, 'typescript');
+    const published = (version: number) => () =>
+      server.transcript.some((l) => l.includes(`"uri":"${orders}"`) && l.includes(`"version":${version}`))
+        ? server.diagnostics.get(orders)
+        : undefined;
+    // What the server logged (stopped and replaced workers, warm-ups), for a failure to say why.
+    const logged = () => server.transcript.filter((l) => !l.startsWith('{')).join('\n');
+    const first = await waitFor('the first decisions of orders.ts', published(1), 60_000);
+    assert.ok(
+      first.some((d) => d.code === 'call_denied'),
+      `${JSON.stringify(first)}\n${logged()}`,
+    );
+
+    const adminPath = join(root, 'src', 'api', 'admin.ts');
+    const admin = await openDocument(server, adminPath, readFileSync(adminPath, 'utf8'), 'typescript');
+    const stopped = await waitFor(
+      'the stopped analysis of admin.ts',
+      () => server.diagnostics.get(admin)?.find((d) => /was stopped/.test(String(d.message))),
+      30_000,
+    );
+    assert.equal(stopped.code, 'eval_cancel_error');
+
+    // The edit is decided by the worker that replaced the stopped one.
+    await changeDocument(server, orders, 2, `${ordersText}\n// edited\n`);
+    const second = await waitFor('the decisions of the edited orders.ts', published(2), 60_000);
+    assert.deepEqual(
+      second.filter((d) => d.code === 'eval_cancel_error').map((d) => d.message),
+      [],
+      `the edited file was stopped: its worker started and compiled the policy inside its deadline\n${logged()}`,
+    );
+    assert.deepEqual(
+      second.map((d) => d.code),
+      first.map((d) => d.code),
+    );
   });
 });

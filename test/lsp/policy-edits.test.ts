@@ -1,7 +1,8 @@
 /**
  * Editing a policy with the analysis worker: the worker compiles the policy once and decides with
  * it; the main thread takes the facts it sends back and never compiles the rules, neither on the
- * path of an edit nor to run tests or evaluate a rule (both run in the worker).
+ * path of an edit nor to run tests, evaluate a rule or show a rule's value in its hover (all run in
+ * the worker).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -105,7 +106,7 @@ describe('editing a policy while code is open', () => {
     assert.equal(compiledHere(), 0, 'an edit must not compile the policy on the main thread');
   });
 
-  it('runs tests and evaluates rules in the worker, never compiling the policy on the main thread', async () => {
+  it("runs tests, evaluates rules and shows a rule's value in the worker, never compiling the policy on the main thread", async () => {
     const run = (await server.connection.sendRequest('clearance/rego/runTests', {
       packages: ['api.authz_test'],
     })) as RunTestsResponse;
@@ -122,7 +123,24 @@ describe('editing a policy while code is open', () => {
     assert.equal(evaluated.value, false);
     assert.deepEqual(evaluated.errors, []);
     assert.ok((evaluated.trace ?? []).length > 0, 'Explain gives each clause its trace');
-    assert.equal(compiledHere(), 0, 'a test run or an evaluation compiled the policy on the main thread');
+    // A rule's hover shows its value for the input evaluated last, evaluated in the worker too: the
+    // first hover may answer before the value is back, a later one shows it.
+    const policyUri = pathToFileURL(join(root, 'policy/authz.rego')).href;
+    const allowLine = readFileSync(join(root, 'policy/authz.rego'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('allow if'));
+    let valueShown = '';
+    for (const started = Date.now(); Date.now() - started < 30_000; ) {
+      valueShown = (await hoverText(server, policyUri, allowLine, 1)) ?? '';
+      if (/\*\*Value\*\* with the given input: `/.test(valueShown)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.match(valueShown, /\*\*Value\*\* with the given input: `false`/);
+    assert.equal(
+      compiledHere(),
+      0,
+      "a test run, an evaluation or a rule's hover compiled the policy on the main thread",
+    );
   });
 
   it('reports where a test failed, with its values, after the policy is edited back', async () => {

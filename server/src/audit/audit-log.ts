@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { CallDecision } from '../decision/decide';
@@ -144,45 +145,134 @@ export function buildAuditRecords(
 /** Most record keys remembered for deduplication; past it the oldest half is forgotten. */
 const maxRemembered = 20_000;
 
+/** Most bytes of records waiting to be written by `queue`; past it records are not taken (and said so). */
+export const MAX_PENDING_AUDIT_BYTES = 4 * 1024 * 1024;
+
 /**
  * Appends records to a JSONL file. A decision already written in this process (same identity,
  * call site, call, verdict, rules and policy version) is not written again, so republishing an
  * unchanged file adds nothing; a changed decision, identity or policy adds a record.
+ *
+ * `append` writes at once (the CLI); `queue` (the editor) takes the records at once and writes them
+ * a moment later with asynchronous I/O, one write at a time, so a hover or a publish never waits on
+ * the disk. What waits is bounded by `MAX_PENDING_AUDIT_BYTES`.
  */
 export class AuditLog {
   private readonly seen = new Set<string>();
   /** The last write error, reported once by the caller; writing never throws. */
   lastError: string | undefined;
+  /** Queued lines not written yet, with the keys that made them new. */
+  private pending: Array<{ line: string; key: string }> = [];
+  private pendingBytes = 0;
+  /** The write in progress (or scheduled), if any. */
+  private writing: Promise<void> | undefined;
 
-  constructor(readonly file: string) {}
+  /**
+   * `onError` hears each write error of queued records once (a new message after a success or a
+   * different failure).
+   */
+  constructor(
+    readonly file: string,
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {}
 
   /** Appends the records not written before; returns how many were written. */
   append(records: AuditRecord[]): number {
-    const lines: string[] = [];
+    const fresh = this.takeNew(records);
+    if (fresh.length === 0) return 0;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      appendPrivately(this.file, joinLines(fresh));
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = writeError(this.file, error);
+      // Not written: forget them, so the next successful write includes them.
+      for (const { key } of fresh) this.seen.delete(key);
+      return 0;
+    }
+    return fresh.length;
+  }
+
+  /**
+   * Takes the records not written before, to be written asynchronously; returns how many were
+   * taken. Past `MAX_PENDING_AUDIT_BYTES` waiting, new records are not taken and are not
+   * remembered either, so a later publish of the same decisions writes them.
+   */
+  queue(records: AuditRecord[]): number {
+    const fresh = this.takeNew(records);
+    let taken = 0;
+    for (const item of fresh) {
+      if (this.pendingBytes + item.line.length + 1 > MAX_PENDING_AUDIT_BYTES) {
+        this.seen.delete(item.key);
+        continue;
+      }
+      this.pending.push(item);
+      this.pendingBytes += item.line.length + 1;
+      taken++;
+    }
+    if (taken < fresh.length)
+      this.fail(`cannot write the audit log ${this.file}: it is falling behind; records were left out`);
+    if (taken > 0) this.writing ??= this.drain();
+    return taken;
+  }
+
+  /** Resolves when every queued record has been written (or failed). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** Writes queued lines until none are left; started on the next turn, so one burst is one write. */
+  private async drain(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        this.pendingBytes = 0;
+        try {
+          await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+          await appendPrivatelyAsync(this.file, joinLines(batch));
+          this.lastError = undefined;
+        } catch (error) {
+          for (const { key } of batch) this.seen.delete(key);
+          this.fail(writeError(this.file, error));
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private fail(message: string): void {
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.onError(message);
+  }
+
+  /** The records not written before, as redacted lines with their keys; remembers them as written. */
+  private takeNew(records: AuditRecord[]): Array<{ line: string; key: string }> {
+    const fresh: Array<{ line: string; key: string }> = [];
     for (const record of records) {
       const key = keyOf(record);
       if (this.seen.has(key)) continue;
       this.seen.add(key);
-      lines.push(redactTokensInText(JSON.stringify(record)));
+      fresh.push({ line: redactTokensInText(JSON.stringify(record)), key });
     }
     if (this.seen.size > maxRemembered) {
       const keep = [...this.seen].slice(this.seen.size - maxRemembered / 2);
       this.seen.clear();
       for (const k of keep) this.seen.add(k);
     }
-    if (lines.length === 0) return 0;
-    try {
-      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      appendPrivately(this.file, `${lines.join('\n')}\n`);
-      this.lastError = undefined;
-    } catch (error) {
-      this.lastError = `cannot write the audit log ${this.file}: ${(error as Error).message}`;
-      // Not written: forget them, so the next successful write includes them.
-      for (const record of records) this.seen.delete(keyOf(record));
-      return 0;
-    }
-    return lines.length;
+    return fresh;
   }
+}
+
+function joinLines(items: Array<{ line: string }>): string {
+  return `${items.map((i) => i.line).join('\n')}\n`;
+}
+
+function writeError(file: string, error: unknown): string {
+  return `cannot write the audit log ${file}: ${(error as Error).message}`;
 }
 
 /** The record without its time: what makes two records the same decision. */
@@ -218,19 +308,9 @@ function relativeTo(root: string, path: string): string {
 function appendPrivately(file: string, text: string): void {
   let fd: number;
   try {
-    fd = openSync(
-      file,
-      constants.O_WRONLY |
-        constants.O_APPEND |
-        constants.O_CREAT |
-        (constants.O_NOFOLLOW ?? 0) |
-        (constants.O_NONBLOCK ?? 0),
-      0o600,
-    );
+    fd = openSync(file, appendFlags, 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
-      throw new Error('it is a symbolic link; the audit log is never written through a link');
-    throw error;
+    throw explainOpenError(error);
   }
   try {
     const info = fstatSync(fd);
@@ -239,5 +319,35 @@ function appendPrivately(file: string, text: string): void {
     writeSync(fd, text);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Append, create, never through a link, never wait on a FIFO. */
+const appendFlags =
+  constants.O_WRONLY |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  (constants.O_NOFOLLOW ?? 0) |
+  (constants.O_NONBLOCK ?? 0);
+
+/** A refused link says so; other errors as they are. */
+function explainOpenError(error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+    return new Error('it is a symbolic link; the audit log is never written through a link');
+  return error;
+}
+
+/** `appendPrivately` with asynchronous I/O: the same flags, checks and mode. */
+async function appendPrivatelyAsync(file: string, text: string): Promise<void> {
+  const handle = await open(file, appendFlags, 0o600).catch((error: unknown) => {
+    throw explainOpenError(error);
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error('it is not a regular file');
+    if ((info.mode & 0o777) !== 0o600) await handle.chmod(0o600);
+    await handle.write(text);
+  } finally {
+    await handle.close();
   }
 }

@@ -90,7 +90,11 @@ export function ruleValueMarkdown(
   inputLabel: string,
   limits: EvalLimits,
 ): string {
-  const r = evaluateRule(policy, data, query, input, limitsForHover(limits));
+  return formatRuleValue(evaluateRule(policy, data, query, input, limitsForHover(limits)), inputLabel);
+}
+
+/** `ruleValueMarkdown`'s line for an evaluation made elsewhere (the language server's worker). */
+export function formatRuleValue(r: EvaluationResult, inputLabel: string): string {
   const head = `**Value** with ${escapeMarkdown(inputLabel)}:`;
   const error = r.errors[0];
   if (error) return `${head} not evaluated (${error.code}: ${error.message})`;

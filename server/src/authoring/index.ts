@@ -10,6 +10,7 @@ export {
   type EvaluationResult,
   evaluateRule,
   formatEvaluation,
+  formatRuleValue,
   hoverLimits,
   limitsForHover,
   ruleValueMarkdown,

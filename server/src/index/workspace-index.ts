@@ -211,9 +211,12 @@ export class WorkspaceIndex {
     const existing = this.files.get(path);
     const overlay = this.overlays.get(path);
     if (overlay !== undefined) {
+      const size = Buffer.byteLength(overlay, 'utf8');
+      // Too large to scan: skipped as a file on disk is, without hashing it or sending it to be parsed.
+      if (size > this.maxFileBytes)
+        return this.skipTooLarge(path, { size, mtimeMs: existing?.mtimeMs ?? 0 }, true);
       const hash = hashText(overlay);
       if (existing?.hash === hash) return 'unchanged';
-      const size = Buffer.byteLength(overlay, 'utf8');
       return this.scanInto(path, overlay, { size, mtimeMs: existing?.mtimeMs ?? 0, hash }, true, stale);
     }
     let stats: { size: number; mtimeMs: number; isFile(): boolean };
@@ -232,17 +235,8 @@ export class WorkspaceIndex {
     )
       return 'unchanged';
     const identity = { size: stats.size, mtimeMs: stats.mtimeMs };
-    if (stats.size > this.maxFileBytes) {
-      // Not even read: a file this large is generated or vendored, and reading it costs memory.
-      const error: ClearanceError = {
-        code: 'file_too_large',
-        message: `skipped: ${formatSize(stats.size)} is over the ${formatSize(this.maxFileBytes)} scan limit`,
-        location: { file: path, start: startPosition, end: startPosition },
-      };
-      const hash = `size:${stats.size}:${stats.mtimeMs}`;
-      this.files.set(path, { path, ...identity, hash, fromOverlay: false, calls: [], errors: [error] });
-      return 'parsed';
-    }
+    // Not even read: a file this large is generated or vendored, and reading it costs memory.
+    if (stats.size > this.maxFileBytes) return this.skipTooLarge(path, identity, false);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -272,6 +266,24 @@ export class WorkspaceIndex {
       return 'unchanged';
     }
     return this.scanInto(path, text, { ...identity, hash }, false, stale);
+  }
+
+  /** Records `path` as too large to scan (unchanged when it was already, at this size and time). */
+  private skipTooLarge(
+    path: string,
+    identity: { size: number; mtimeMs: number },
+    fromOverlay: boolean,
+  ): UpdateOutcome {
+    const hash = `size:${identity.size}:${identity.mtimeMs}`;
+    const existing = this.files.get(path);
+    if (existing?.hash === hash && existing.fromOverlay === fromOverlay) return 'unchanged';
+    const error: ClearanceError = {
+      code: 'file_too_large',
+      message: `skipped: ${formatSize(identity.size)} is over the ${formatSize(this.maxFileBytes)} scan limit`,
+      location: { file: path, start: startPosition, end: startPosition },
+    };
+    this.files.set(path, { path, ...identity, hash, fromOverlay, calls: [], errors: [error] });
+    return 'parsed';
   }
 
   /** Removes `path`, or every indexed file under it when it is a folder (deleted as one event). */

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import * as authoring from '../authoring';
+import { escapeMarkdown } from '../decision/explain';
 import { formatError } from '../errors';
 import { redactTokensInText } from '../identity';
 import type { LoadedPolicy } from '../policy/load';
@@ -180,23 +181,73 @@ export function registerEvaluateRequests(
   });
 }
 
+/** How long a rule's hover waits for its value from the worker before it answers without it. */
+const RULE_VALUE_WAIT_MS = 300;
+/** Rule values for hovers, by policy state, rule and input: the worker is asked once for each. */
+const ruleValues = new Map<string, Promise<string>>();
+
 /**
  * The line a rule's hover adds: its current value for the chosen input (or the example input beside
  * the policy), under the hover's tight limits; undefined when there is no input or no loaded policy.
+ * With the analysis worker the value is evaluated there (the policy is never compiled here for it);
+ * not back within `RULE_VALUE_WAIT_MS`, the hover says it is on its way and the next one shows it.
  */
-export function ruleValueLine(state: AuthoringState, file: string, rule: string[]): string | undefined {
+export async function ruleValueLine(
+  state: AuthoringState,
+  file: string,
+  rule: string[],
+): Promise<string | undefined> {
   const ws = state.sync();
   const loaded = ws?.policy;
   if (!ws || !loaded || loaded.errors.length > 0) return undefined;
   const input = hoverInput(state, file);
   if (!input) return undefined;
-  const line = authoring.ruleValueMarkdown(
-    loaded.policy,
-    loaded.data,
-    `data.${rule.join('.')}`,
-    input.value,
-    input.label,
-    limitsOf(ws),
-  );
-  return redactTokensInText(line);
+  const query = `data.${rule.join('.')}`;
+  const analysis = ws.decisionAnalysis();
+  if (!analysis) {
+    const line = authoring.ruleValueMarkdown(
+      loaded.policy,
+      loaded.data,
+      query,
+      input.value,
+      input.label,
+      limitsOf(ws),
+    );
+    return redactTokensInText(line);
+  }
+  const load = ws.currentLoadRequest();
+  const key = JSON.stringify([ws.root, load.generation, query, input.label, input.value ?? null]);
+  let value = ruleValues.get(key);
+  if (!value) {
+    const request = {
+      op: 'evaluate' as const,
+      load,
+      query,
+      ...(input.value === undefined ? {} : { input: input.value }),
+      limits: authoring.limitsForHover(limitsOf(ws)),
+      explain: false,
+    };
+    value = analysis.evaluate(request, policyFileCount(ws)).then((result) => {
+      // A stopped evaluation is not remembered: the next hover asks again.
+      if (!result.ok) ruleValues.delete(key);
+      const r = result.ok
+        ? result.value
+        : { query, defined: false, output: [], durationMs: result.ms, errors: [result.error] };
+      return redactTokensInText(authoring.formatRuleValue(r, input.label));
+    });
+    if (ruleValues.size >= 500) ruleValues.clear();
+    ruleValues.set(key, value);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`**Value** with ${escapeMarkdown(input.label)}: being evaluated; hover again to see it.`),
+      RULE_VALUE_WAIT_MS,
+    );
+  });
+  try {
+    return redactTokensInText(await Promise.race([value, late]));
+  } finally {
+    clearTimeout(timer);
+  }
 }

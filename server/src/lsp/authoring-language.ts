@@ -126,7 +126,7 @@ export async function regoHover(
   const found = authoring.hover(state.project, at.file, at.offset, at.root);
   if (!found) return null;
   // A rule's hover adds its current value for the chosen input (or the example beside the policy).
-  const value = found.rule ? ruleValueLine(state, at.file, found.rule) : undefined;
+  const value = found.rule ? await ruleValueLine(state, at.file, found.rule) : undefined;
   const markdown = value ? `${found.markdown}\n\n${value}` : found.markdown;
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: toRange(found.span) };
 }

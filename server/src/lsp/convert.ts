@@ -42,10 +42,23 @@ export function toDiagnostic(error: ClearanceError): Diagnostic {
  * folder's own scheme and authority (`vscode-vfs://github/`), so the same code serves both.
  */
 export function toPath(uri: string): string | undefined {
+  const known = pathsByUri.get(uri);
+  if (known !== undefined) return known;
   const base = pathToFileURL('/');
   const prefix = base.host ? `${base.protocol}//${base.host}/` : base.protocol;
-  return uri.startsWith(prefix) ? fileURLToPath(uri) : undefined;
+  if (!uri.startsWith(prefix)) return undefined;
+  const path = fileURLToPath(uri);
+  if (pathsByUri.size >= 2000) pathsByUri.clear();
+  pathsByUri.set(uri, path);
+  return path;
 }
+
+/**
+ * Paths of URIs converted before: every edit and hover converts its document's URI, and building
+ * two URLs each time was most of an edit's own work in a burst. The scheme and authority are fixed
+ * once the server is initialised, and a URI that had no path is not remembered.
+ */
+const pathsByUri = new Map<string, string>();
 
 /** The `file:` URI of a path. */
 export function toUri(path: string): string {

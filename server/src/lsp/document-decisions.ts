@@ -10,7 +10,7 @@ import { type DecidedCall, decideText } from '../decision/scan';
 import type { ClearanceError } from '../errors';
 import { decideCached } from '../index/decision-cache';
 import type { LoadedPolicy } from '../policy/load';
-import { languageForPath, type Scanner } from '../scanner';
+import { isSingleFileComponent, languageForPath, type Scanner, scanLimitError } from '../scanner';
 import type { DecideRequest } from './worker/protocol';
 import type { ClearanceWorkspace, OpenDocument } from './workspace';
 
@@ -87,7 +87,12 @@ export class DocumentDecider {
     const generation = this.generation;
     let result: { calls: DecidedCall[]; errors: ClearanceError[] };
     const analysis = ws.decisionAnalysis();
-    if (analysis) {
+    // A text the scanner would skip is not sent to be skipped: copying megabytes to the worker (and
+    // its answer back) held hovers on other files for a tenth of a second.
+    const tooLarge = isSingleFileComponent(path) ? undefined : scanLimitError(path, doc.text);
+    if (tooLarge) {
+      result = { calls: [], errors: [tooLarge] };
+    } else if (analysis) {
       const request: DecideRequest = {
         op: 'decide',
         load: ws.currentLoadRequest(),

@@ -25,7 +25,7 @@ export type DiagnosticsPublisher = ReturnType<typeof createDiagnosticsPublisher>
 /** Makes the publisher for `state`; it remembers which files it gave diagnostics, to clear them. */
 export function createDiagnosticsPublisher(state: ServerState) {
   const { connection, log } = state;
-  const audit = new EditorAudit();
+  const audit = new EditorAudit((error) => log('warn', error));
   let policyFilesWithDiagnostics = new Set<string>();
   let lastUnplacedErrors = '';
 
@@ -39,12 +39,11 @@ export function createDiagnosticsPublisher(state: ServerState) {
     });
   }
 
-  /** Appends the decisions shown to the audit log; a write error is logged once. */
+  /** Appends the decisions shown to the audit log (written asynchronously); a write error is logged once. */
   function recordAudit(calls: DecidedCall[]): void {
     const ws = state.workspace;
     if (!ws) return;
-    const error = audit.record(calls, ws.identity, ws.settings, ws.root);
-    if (error) log('warn', error);
+    audit.record(calls, ws.identity, ws.settings, ws.root);
   }
 
   /** Publishes the errors of every policy file, and the parse errors of open `.rego` files outside it. */
@@ -131,6 +130,8 @@ export function createDiagnosticsPublisher(state: ServerState) {
   return {
     publish,
     recordAudit,
+    /** Resolves when the audit records taken so far are written. */
+    flushAudit: () => audit.flush(),
     policyDiagnostics,
     policyState,
     codeDiagnostics,

@@ -103,6 +103,8 @@ registerEditorHandlers(connection, state.editor);
 registerAuthoringLanguage(connection, state.authoring);
 registerAuthoringRequests(connection, state.authoring, ready);
 registerHoverAndCompletion(state, publisher);
+// Audit records are written asynchronously: the last ones are on disk before the server answers shutdown.
+connection.onShutdown(() => publisher.flushAudit());
 
 connection.onDocumentFormatting(({ textDocument }) => {
   const document = documents.get(textDocument.uri);

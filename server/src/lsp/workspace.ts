@@ -93,6 +93,10 @@ export class ClearanceWorkspace {
   ) {
     this.scanner = createScanner(wasmDir ? { wasmDir } : {});
     this.analysis = wasmDir ? createAnalysis(wasmDir, log) : undefined;
+    // A worker replaced after a deadline or the memory cap loads the newest policy before its next job.
+    this.analysis?.warmUpWith(() =>
+      this.loadRequest ? { load: this.loadRequest, files: this.loadFileCount } : undefined,
+    );
   }
 
   /** Called when a policy load that ran in the worker ended: the server republishes. */
@@ -220,8 +224,14 @@ export class ClearanceWorkspace {
     const inForce = bundlePolicy ? this.bundles?.inForce() : undefined;
     if (inForce) request.bundles = inForce;
     this.loadRequest = request;
+    const count = inForce
+      ? inForce.bundles.reduce((n, b) => n + b.bundle.files.size, 0)
+      : files.rego.length + files.data.length + files.manifests.length;
+    this.loadFileCount = count;
     const analysis = this.analysis;
     if (!analysis || bundlePolicy) {
+      // The worker activates the bundles now, under the load deadline: a decision job only decides.
+      if (analysis && inForce) void analysis.load(request, count);
       const loaded =
         bundlePolicy ??
         loadPolicy(this.root, request.paths, openTexts, {
@@ -236,11 +246,11 @@ export class ClearanceWorkspace {
     const key = fingerprintLoad(request, files);
     const known = analysis.vouched(key);
     if (known) {
+      void analysis.load(request, count);
       this.takePolicy(this.workerView(known, request, files));
       return true;
     }
     // Otherwise the worker loads it under its deadline; this thread keeps the policy it has meanwhile.
-    const count = files.rego.length + files.data.length + files.manifests.length;
     this.pendingLoad = analysis.load(request, count).then((result) => {
       if (this.loadRequest !== request) return;
       if (result.ok) {
@@ -280,6 +290,8 @@ export class ClearanceWorkspace {
   }
 
   private policyGeneration = 0;
+  /** How many files the newest policy state has: its load deadline grows with them. */
+  private loadFileCount = 0;
   private pendingLoad: Promise<void> = Promise.resolve();
 
   /** Resolves when the newest policy load (in the worker first) has ended, loaded or stopped. */

@@ -6,7 +6,8 @@
 export { parseAnnotation, parseResource } from './annotations';
 export { languageForPath } from './languages';
 export { actionForMethod, resourceForUrl } from './resource';
-export { createScanner, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_TIMEOUT_MS } from './scanner';
+export { createScanner, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_TIMEOUT_MS, scanLimitError } from './scanner';
+export { isSingleFileComponent } from './single-file-components';
 export type {
   CallOrigin,
   CallResource,

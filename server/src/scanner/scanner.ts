@@ -33,6 +33,23 @@ export function releaseTrees(cache: TreeCache): void {
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
+/**
+ * The error of a text too large to scan (over `maxFileBytes` UTF-8 bytes), or undefined. The
+ * language server checks an open document with it before sending the text to be scanned.
+ */
+export function scanLimitError(
+  file: string,
+  text: string,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): ClearanceError | undefined {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxFileBytes) return undefined;
+  return {
+    code: 'file_too_large',
+    message: `skipped: ${formatSize(bytes)} is over the ${formatSize(maxFileBytes)} scan limit`,
+    location: locateFileStart(file),
+  };
+}
 /** A parse is abandoned after this long unless the options say otherwise. */
 export const DEFAULT_PARSE_TIMEOUT_MS = 5_000;
 
@@ -81,13 +98,8 @@ async function scanText(
   if (language === undefined || !Object.hasOwn(GRAMMAR_FILES, language)) {
     return fail('unsupported_language', `not a TypeScript, JavaScript, Python or Go file: ${String(file)}`);
   }
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > settings.maxFileBytes) {
-    return fail(
-      'file_too_large',
-      `skipped: ${formatSize(bytes)} is over the ${formatSize(settings.maxFileBytes)} scan limit`,
-    );
-  }
+  const tooLarge = scanLimitError(String(file), text, settings.maxFileBytes);
+  if (tooLarge) return { calls: [], errors: [tooLarge] };
   // Minified or bundled JavaScript is build output, whatever its name: not the project's own calls.
   if (language === 'javascript' && looksMinified(text)) return { calls: [], errors: [] };
   let parser: Parser;

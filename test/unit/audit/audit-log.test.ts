@@ -4,12 +4,22 @@
  * where and why, and never the token. Expected values follow from examples/shop's policy and code.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { mintDemoIdentity } from '../../../scripts/mint-demo-identity';
-import { AuditLog, type AuditRecord } from '../../../server/src/audit/audit-log';
+import { AuditLog, type AuditRecord, MAX_PENDING_AUDIT_BYTES } from '../../../server/src/audit/audit-log';
 import { runCli } from '../../../server/src/cli/main';
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
@@ -145,5 +155,59 @@ describe('AuditLog', () => {
     const log = new AuditLog(join(dir, 'taken'));
     assert.equal(log.append([record('denied')]), 0);
     assert.match(log.lastError ?? '', /cannot write the audit log/);
+  });
+
+  it('queued records (the editor) are written asynchronously, once each, private, in order', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'clearance-audit-log-')), 'nested', 'audit.jsonl');
+    const log = new AuditLog(file, assert.fail);
+    assert.equal(log.queue([record('conditional'), record('denied', 9)]), 2);
+    assert.equal(log.queue([record('conditional'), record('denied', 9)]), 0);
+    assert.equal(existsSync(file), false, 'queue wrote synchronously');
+    assert.equal(log.queue([record('allowed')]), 1);
+    await log.flush();
+    assert.deepEqual(
+      readRecords(file).map((r) => r.verdict),
+      ['conditional', 'denied', 'allowed'],
+    );
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(log.queue([record('allowed')]), 0);
+    await log.flush();
+    assert.equal(readRecords(file).length, 3);
+  });
+
+  it('a queued write refuses a symbolic link, leaves its target alone, and reports it once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearance-audit-log-'));
+    const target = join(dir, 'target');
+    writeFileSync(target, '', { mode: 0o644 });
+    symlinkSync(target, join(dir, 'audit.jsonl'));
+    const errors: string[] = [];
+    const log = new AuditLog(join(dir, 'audit.jsonl'), (e) => errors.push(e));
+    log.queue([record('denied')]);
+    await log.flush();
+    log.queue([record('denied')]);
+    await log.flush();
+    assert.equal(errors.length, 1, errors.join('; '));
+    assert.match(errors[0] as string, /symbolic link/);
+    assert.equal(readFileSync(target, 'utf8'), '');
+    assert.equal(lstatSync(target).mode & 0o777, 0o644);
+  });
+
+  it('bounds what waits to be written: past the limit records are left out, said once, and taken again later', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'clearance-audit-log-')), 'audit.jsonl');
+    const errors: string[] = [];
+    const log = new AuditLog(file, (e) => errors.push(e));
+    const size = JSON.stringify(record('denied', 1)).length + 1;
+    const many = Array.from({ length: Math.ceil(MAX_PENDING_AUDIT_BYTES / size) + 100 }, (_, i) =>
+      record('denied', i + 1),
+    );
+    const taken = log.queue(many);
+    assert.ok(taken < many.length && taken > 0, `${taken} of ${many.length} taken`);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] as string, /falling behind/);
+    await log.flush();
+    assert.equal(readRecords(file).length, taken);
+    assert.equal(log.queue(many), many.length - taken, 'the records left out are taken again');
+    await log.flush();
+    assert.equal(readRecords(file).length, many.length);
   });
 });

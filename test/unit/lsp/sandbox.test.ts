@@ -18,6 +18,9 @@ process.on('message', (m) => {
   if (m.op === 'grow') { const a = []; for (;;) a.push('x'.repeat(1024) + a.length); }
   if (m.op === 'double') { let s = 'abcdefgh'; for (let i = 0; i < 28; i++) s = [s, s].join(''); }
   if (m.op === 'sleep') { const end = Date.now() + m.ms; while (Date.now() < end) {} }
+  // The warm-up: a slow preparation, after which 'warm?' answers true in this process.
+  if (m.op === 'warm') { const end = Date.now() + m.ms; while (Date.now() < end) {} globalThis.warm = true; }
+  if (m.op === 'warm?') { process.send({ id: m.id, value: globalThis.warm === true }); return; }
   process.send({ id: m.id, value: m.value });
 });
 `;
@@ -83,5 +86,37 @@ describe('the analysis sandbox', () => {
     assert.equal(!stale.ok && stale.stale, true);
     await Promise.all([busy, background, newer]);
     assert.deepEqual(order, ['v2', 'background']);
+  });
+
+  it("gives a replacement worker its warm-up first, outside the next job's deadline, and none after a stopped warm-up", async () => {
+    const warmed = new Sandbox({ entry, memoryMb: 64 });
+    let warmUpMs = 400;
+    let warmUpDeadlineMs = 5000;
+    warmed.prepareReplacementsWith(() => ({
+      request: { op: 'warm', ms: warmUpMs },
+      deadlineMs: warmUpDeadlineMs,
+      what: 'warming',
+    }));
+    try {
+      // The first worker is not a replacement: it gets no warm-up.
+      const first = await warmed.run({ op: 'warm?' }, { deadlineMs: 5000, what: 'asking' });
+      assert.deepEqual(first.ok && first.value, false);
+      await warmed.run({ op: 'spin' }, { deadlineMs: 200, what: 'spinning' });
+      // The warm-up (400 ms) runs before this job, whose own 300 ms deadline it does not count against.
+      const next = await warmed.run({ op: 'warm?' }, { deadlineMs: 300, what: 'asking' });
+      assert.deepEqual(next.ok && next.value, true, JSON.stringify(next));
+      assert.equal(warmed.warmedUp, 1);
+      // A warm-up that is itself stopped is not given again to the worker after it.
+      warmUpMs = 10_000;
+      warmUpDeadlineMs = 500;
+      await warmed.run({ op: 'spin' }, { deadlineMs: 200, what: 'spinning' });
+      const replaced = warmed.started;
+      const after = await warmed.run({ op: 'echo', value: 'after' }, { deadlineMs: 20_000, what: 'echoing' });
+      assert.deepEqual(after.ok && after.value, 'after');
+      assert.equal(warmed.warmedUp, 1);
+      assert.equal(warmed.started, replaced + 1, 'one more worker after the stopped warm-up, and no loop');
+    } finally {
+      await warmed.close();
+    }
   });
 });

@@ -84,12 +84,16 @@ describe('suppressed calls', () => {
     );
   });
 
-  it('write no audit record', () => {
+  it('write no audit record', async () => {
     const auditFile = join(mkdtempSync(join(tmpdir(), 'clearance-suppress-')), 'audit.jsonl');
     const settings = { ...defaultSettings, audit: { enabled: true, file: auditFile } };
-    new EditorAudit().record([quiet], identity, settings, repo);
+    const quietAudit = new EditorAudit(assert.fail);
+    quietAudit.record([quiet], identity, settings, repo);
+    await quietAudit.flush();
     assert.equal(existsSync(auditFile), false);
-    new EditorAudit().record([open], identity, settings, repo);
+    const openAudit = new EditorAudit(assert.fail);
+    openAudit.record([open], identity, settings, repo);
+    await openAudit.flush();
     assert.equal(existsSync(auditFile), true);
   });
 });

@@ -69,6 +69,18 @@ function activateInForce(inForce: NonNullable<LoadRequest['bundles']>): LoadedPo
   return { ...policy, version: inForce.version };
 }
 
+let scannerWarm = false;
+
+/**
+ * Loads the parser's runtime and grammar (they load on the first scan) with the policy, under the
+ * load deadline, so the first decision's deadline is for deciding.
+ */
+async function warmScanner(): Promise<void> {
+  if (scannerWarm) return;
+  scannerWarm = true;
+  await scanner.scanText('warm-up.ts', '', 'typescript');
+}
+
 /** The scanner for these client mappings (rebuilt only when they change). */
 function scannerFor(clients: ClientMapping[]): Scanner {
   const key = JSON.stringify(clients);
@@ -92,8 +104,15 @@ function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext
 
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
-    case 'load':
-      return factsOf(load(request), request.entrypoint);
+    case 'load': {
+      const facts = factsOf(load(request), request.entrypoint);
+      await warmScanner();
+      return facts;
+    }
+    case 'warm':
+      load(request.load);
+      await warmScanner();
+      return null;
     case 'decide':
       return decideText(scannerFor(request.project.clients), request.path, request.text, contextOf(request));
     case 'scan':

@@ -23,6 +23,7 @@ import type {
   OtherActionsRequest,
   RunTestsRequest,
   ScanRequest,
+  WarmUpRequest,
 } from './protocol';
 import { Sandbox, type SandboxResult } from './sandbox';
 
@@ -152,6 +153,38 @@ export class Analysis {
     return result.ok ? result.value : [];
   }
 
+  /**
+   * Has a worker that replaces a stopped one (open documents, background) load `current()`, the
+   * workspace's newest policy state of `files` files, before its next job, under the load deadline.
+   */
+  warmUpWith(current: () => { load: LoadRequest; files: number } | undefined): void {
+    const warmUp = () => {
+      const state = current();
+      if (!state) return undefined;
+      const request: WarmUpRequest = { op: 'warm', load: state.load };
+      return {
+        request: request as unknown as Record<string, unknown>,
+        deadlineMs: loadDeadlineMs(state.files),
+        what: 'loading the policy into a new worker',
+      };
+    };
+    this.sandbox.prepareReplacementsWith(warmUp);
+    this.background.prepareReplacementsWith(warmUp);
+  }
+
+  /**
+   * Loads the policy of `load` (OPA bundles: activates them) in the background worker too, ahead of
+   * the index's decisions, so that each decision job only decides.
+   */
+  private loadInBackground(request: LoadRequest, files: number): void {
+    void this.background.run(request as unknown as Record<string, unknown>, {
+      deadlineMs: loadDeadlineMs(files),
+      what: 'loading the policy',
+      key: 'policy',
+      priority: 'background',
+    });
+  }
+
   /** Stops the workers. */
   close(): Promise<void> {
     return Promise.all([this.sandbox.close(), this.background.close(), this.authoring.close()]).then(
@@ -193,14 +226,20 @@ export class Analysis {
 
   /**
    * Loads and compiles the policy (of `files` files) in the worker, which keeps it to decide with;
-   * returns its facts.
+   * returns its facts. Then the background worker loads it too.
    */
   load(request: LoadRequest, files: number): Promise<SandboxResult<PolicyFacts>> {
-    return this.sandbox.run<PolicyFacts>(request as unknown as Record<string, unknown>, {
+    const result = this.sandbox.run<PolicyFacts>(request as unknown as Record<string, unknown>, {
       deadlineMs: loadDeadlineMs(files),
       what: 'loading the policy',
       key: 'policy',
     });
+    // After it, not beside it: two compiles at once made the open documents' one wait for a core.
+    void result.then((loaded) => {
+      if (!loaded.ok && loaded.stale) return;
+      this.loadInBackground(request, files);
+    });
+    return result;
   }
 
   /** Scans a document and decides its calls in the worker; a newer request for `label` replaces a queued one. */

@@ -88,6 +88,15 @@ export interface EvaluateRuleRequest {
   explain: boolean;
 }
 
+/**
+ * Prepare a new worker: load the policy of `load` (activating bundles when they are the policy) and
+ * the code parser, so the first job after a replacement only does its own work.
+ */
+export interface WarmUpRequest {
+  op: 'warm';
+  load: LoadRequest;
+}
+
 /** Any request to the worker. */
 export type WorkerRequest =
   | LoadRequest
@@ -96,4 +105,5 @@ export type WorkerRequest =
   | DecideCallsRequest
   | OtherActionsRequest
   | RunTestsRequest
-  | EvaluateRuleRequest;
+  | EvaluateRuleRequest
+  | WarmUpRequest;

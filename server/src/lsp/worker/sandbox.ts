@@ -6,6 +6,10 @@
  * on the next job, and the job's caller gets an `eval_cancel_error` it can show: the main thread
  * always answers.
  *
+ * A replaced worker is given its warm-up job first (`prepareReplacementsWith`: load the current
+ * policy, under the load deadline), so the job after a replacement is held to its own deadline for
+ * its own work, not for starting a process and compiling the policy.
+ *
  * A process, not a worker thread: Node gives a worker thread over its heap cap 16 MB of leeway, and
  * one larger allocation past the cap (a string doubled to 256 MB) aborted the whole server. A child
  * process that runs out of memory aborts alone.
@@ -28,6 +32,13 @@ export interface SandboxOptions {
   memoryMb: number;
 }
 
+/** The first job of a worker that replaces a stopped one: what prepares it (loading the policy). */
+export interface WarmUp {
+  request: Record<string, unknown>;
+  deadlineMs: number;
+  what: string;
+}
+
 /** How urgent a job is: open documents are analysed before the background index. */
 export type Priority = 'open' | 'background';
 
@@ -39,7 +50,12 @@ interface Job {
   key: string | undefined;
   queuedAt: number;
   resolve: (result: SandboxResult<unknown>) => void;
+  /** A replacement worker's warm-up: when it is stopped, the next worker gets none (no endless restarts). */
+  warmUp?: boolean;
 }
+
+/** The key of the warm-up job: a newer warm-up replaces a queued one. */
+const WARM_UP_KEY = '\0warm-up';
 
 /** One worker, one job at a time, open-document jobs first, newer jobs replacing queued ones of the same key. */
 export class Sandbox {
@@ -51,6 +67,10 @@ export class Sandbox {
   started = 0;
   /** Jobs stopped at their deadline or by the memory cap. */
   cancelled = 0;
+  /** Warm-up jobs that ended loaded, for tests and the log. */
+  warmedUp = 0;
+  private warmUp: (() => WarmUp | undefined) | undefined;
+  private closed = false;
 
   constructor(
     private readonly options: SandboxOptions,
@@ -97,6 +117,14 @@ export class Sandbox {
     });
   }
 
+  /**
+   * Sets what a worker that replaces a stopped one does first (load the current policy), so that the
+   * next job does not pay for it inside its own deadline. Undefined from `warmUp`: nothing to load.
+   */
+  prepareReplacementsWith(warmUp: () => WarmUp | undefined): void {
+    this.warmUp = warmUp;
+  }
+
   /** Whether a job with `key` is waiting (not yet running). */
   isQueued(key: string): boolean {
     return this.queue.some((job) => job.key === key);
@@ -104,6 +132,7 @@ export class Sandbox {
 
   /** Stops the worker; queued and running jobs end with an error. */
   async close(): Promise<void> {
+    this.closed = true;
     const jobs = this.queue.splice(0);
     for (const job of jobs) job.resolve(this.failure(job, 'the language server is shutting down'));
     if (this.running) this.finish(this.failure(this.running, 'the language server is shutting down'));
@@ -172,10 +201,36 @@ export class Sandbox {
   private replace(why: string): void {
     this.worker = undefined;
     const running = this.running;
-    if (!running) return;
+    if (!this.closed && running?.warmUp !== true) this.queueWarmUp();
+    if (!running) {
+      this.pump();
+      return;
+    }
     this.cancelled++;
     this.log(`${running.what} ${why}; its worker was stopped and is replaced`);
     this.finish(this.failure(running, `${running.what} ${why}; it was stopped`));
+  }
+
+  /** Puts the warm-up first in the queue: the replacement starts with it, at once. */
+  private queueWarmUp(): void {
+    const warm = this.warmUp?.();
+    if (!warm) return;
+    const at = this.queue.findIndex((job) => job.key === WARM_UP_KEY);
+    if (at >= 0) this.queue.splice(at, 1);
+    this.queue.unshift({
+      request: warm.request,
+      deadlineMs: warm.deadlineMs,
+      what: warm.what,
+      priority: 'open',
+      key: WARM_UP_KEY,
+      queuedAt: Date.now(),
+      warmUp: true,
+      resolve: (result) => {
+        if (!result.ok) return;
+        this.warmedUp++;
+        this.log(`${warm.what}: done in ${result.ms} ms, before the next job`);
+      },
+    });
   }
 
   private finish(result: SandboxResult<unknown>): void {
