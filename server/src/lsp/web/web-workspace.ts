@@ -17,21 +17,15 @@ import {
   normalizeSettings,
   regoVersionOf,
 } from '../../config/settings';
-import { type DecidedCall, decideText } from '../../decision/scan';
+import { decideText } from '../../decision/scan';
 import type { ClearanceError } from '../../errors';
 import type { MemoryFiles } from '../../files/memory-files';
 import { type Identity, resolveIdentity } from '../../identity';
 import { loadPolicy } from '../../policy/load';
 import { createScanner, type Scanner } from '../../scanner';
+import type { DocumentDecisions } from '../document-decisions';
 import { type PolicyView, viewOf } from '../worker/policy-view';
 import type { OpenDocument } from '../workspace';
-
-/** One document's decided calls, for the version they were decided at. */
-export interface DecidedDocument {
-  version: number;
-  calls: DecidedCall[];
-  errors: ClearanceError[];
-}
 
 /** The web worker's workspace: everything comes from the snapshot, the editor's texts and settings. */
 export class WebWorkspace {
@@ -49,7 +43,7 @@ export class WebWorkspace {
   projectConfig: ProjectConfig = emptyProjectConfig;
   projectConfigErrors: ClearanceError[] = [];
   readonly documents = new Map<string, OpenDocument>();
-  private readonly decided = new Map<string, DecidedDocument & { key: string }>();
+  private readonly decided = new Map<string, DocumentDecisions & { key: string }>();
   private scanner: Scanner;
   private sessionToken: string | undefined;
   private identityGeneration = 0;
@@ -122,6 +116,14 @@ export class WebWorkspace {
     this.decided.clear();
   }
 
+  /**
+   * No analysis worker here (a web worker cannot start another with a memory cap): the desktop's
+   * shared handlers then evaluate and run tests in this worker, under the evaluation limits.
+   */
+  decisionAnalysis(): undefined {
+    return undefined;
+  }
+
   /** Whether a policy with at least one rule file was found. */
   hasPolicy(): boolean {
     return (this.decisionPolicy?.regoFiles.length ?? 0) > 0;
@@ -133,7 +135,7 @@ export class WebWorkspace {
   }
 
   /** Decides an open document's calls, reusing the last result while nothing it depends on changed. */
-  async decideDocument(path: string, now: Date): Promise<DecidedDocument | undefined> {
+  async decideDocument(path: string, now: Date): Promise<DocumentDecisions | undefined> {
     const doc = this.documents.get(path);
     const policy = this.decisionPolicy;
     if (!doc || !policy) return undefined;
