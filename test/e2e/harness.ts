@@ -320,6 +320,16 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** Clicks the first code lens whose title matches, then the quick pick's row that holds `pick`. */
+export async function clickLensAndPick(page: Page, lens: RegExp, pick: string): Promise<void> {
+  const link = page.locator('.contentWidgets .codelens-decoration a', { hasText: lens }).first();
+  await link.waitFor({ timeout: 60_000 });
+  await link.click();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab to be active. */
 export async function openFile(page: Page, relPath: string): Promise<void> {
   const name = basename(relPath);
