@@ -6,8 +6,8 @@
  * sign-in, so the user settings ask for an anonymous caller; by the shop policy (read by hand) an
  * anonymous caller may not DELETE an order. In the policy, the Evaluate lens evaluates `allow` in
  * the worker with the input.json beside it (an admin: true by the policy's first rule, read by hand),
- * and lint's quick fix for Regal's `use-assignment-operator` turns `=` into `:=`. A command that
- * needs Node says so.
+ * lint's quick fix for Regal's `use-assignment-operator` turns `=` into `:=`, and the Test Explorer
+ * runs `authz_test.rego` (one test of two passes). A command that needs Node says so.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import {
   hoverText,
   openFile,
   repoRoot,
+  runAllTests,
   runCommand,
   useEditorSession,
 } from './harness';
@@ -42,6 +43,19 @@ async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Pr
   throw new Error(`no notification matched ${pattern} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`);
 }
 
+// By the shop policy (read by hand): an owner may read an order but not delete it, so one passes.
+const owner = '{"user": {"id": "alice", "role": "developer"}, "resource": {"owner_id": "alice"}';
+const testText = [
+  'package api.authz_test',
+  '',
+  'import data.api.authz',
+  '',
+  `test_owner_reads if authz.allow with input as ${owner}, "action": "read"}`,
+  '',
+  `test_owner_deletes if authz.allow with input as ${owner}, "action": "delete"}`,
+  '',
+].join('\n');
+
 describe('the web extension in code-server’s web worker extension host', { timeout: 400_000 }, () => {
   const session = useEditorSession({
     workspace: () => {
@@ -57,6 +71,7 @@ describe('the web extension in code-server’s web worker extension host', { tim
         `${JSON.stringify({ user: { role: 'admin' }, action: 'delete' })}\n`,
       );
       writeFileSync(join(workspace, 'policy', 'fix.rego'), 'package fix\n\nlimit = 3\n');
+      writeFileSync(join(workspace, 'policy', 'authz_test.rego'), testText);
       writeFileSync(
         join(workspace, 'src', 'orders.ts'),
         `export async function removeOrder(id: string): Promise<void> {\n  await fetch(\`/api/orders/\${id}\`, { method: "DELETE" });\n}\n`,
@@ -127,6 +142,14 @@ describe('the web extension in code-server’s web worker extension host', { tim
       text = readFileSync(file, 'utf8');
     }
     assert.equal(text, 'package fix\n\nlimit := 3\n');
+  });
+
+  it("runs the policy's tests from the Test Explorer in the web worker", async () => {
+    await runCommand(session.page, 'Testing: Focus on Test Explorer View');
+    const rows = session.page.locator('.test-explorer .monaco-list-row');
+    await rows.filter({ hasText: 'api.authz_test' }).first().waitFor({ timeout: 60_000 });
+    const text = await runAllTests(session.page, /1\s*\/\s*2/, 'web-rego-tests');
+    assert.match(text, /1\s*\/\s*2/);
   });
 
   it('says plainly that a command needing Node is not in the web build', async () => {
