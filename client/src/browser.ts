@@ -3,8 +3,10 @@
  * runs in a web worker (`dist/server/web-server.js`) with the same engine, scanner and jose
  * verification as on the desktop; it reads the workspace's policy files through this client's
  * `workspace.fs` (browser-files.ts) and its wasm from the extension's own URL. Sign-in uses the
- * device code. What needs Node (token commands, token files, environment variables, device probes,
- * the workspace index, Rego test runs, bundles) is not in this build, and its commands say so.
+ * device code. The Rego lenses (Evaluate, Explain), the Test Explorer and the call's input and
+ * access-request commands are the desktop's own (`rego-evaluate.ts`, `rego-tests.ts`,
+ * `commands.ts`), answered by the worker. What needs Node (token commands, token files, environment
+ * variables, device probes, the workspace index, bundles) is not in this build, and its commands say so.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/browser';
@@ -13,9 +15,11 @@ import { affectsSignIn } from './auth/settings';
 import { serveWorkspaceFiles } from './browser-files';
 import { serveWasmFiles, startServerWorker } from './browser-worker';
 import { clearanceDocuments, handSessionToServer } from './client-common';
-import { hoverCommands } from './commands';
+import { hoverCommands, registerAccessRequestCommand, registerInputCommands } from './commands';
 import { registerIdentityMenu } from './identity-menu';
 import type { IdentityView } from './identity-view';
+import { registerRegoEvaluate } from './rego-evaluate';
+import { registerRegoTests } from './rego-tests';
 import { IdentityStatus } from './status';
 
 /** The words every Node-only command says in the browser. */
@@ -23,6 +27,17 @@ export const WEB_UNAVAILABLE =
   'is not available in the web build of Clearance (vscode.dev, github.dev). Open the folder in desktop VS Code for it. In the browser, sign in with "Clearance: Sign In" (device code).';
 
 let client: LanguageClient | undefined;
+
+/**
+ * This build's commands that the server's code actions may run; "Evaluate as" is not among them,
+ * as a claims file cannot be read here.
+ */
+const actionCommands = [
+  'clearance.copyAccessRequest',
+  'clearance.openInput',
+  'clearance.copyInput',
+  'clearance.rego.evaluateCall',
+];
 
 /** The commands this build registers itself; every other contributed command says it is unavailable. */
 const webCommands = new Set([
@@ -37,6 +52,8 @@ const webCommands = new Set([
   'clearance.copyIdentity',
   'clearance.evaluateAs',
   'clearance.stopEvaluatingAs',
+  'clearance.rego.refreshTests',
+  ...actionCommands,
 ]);
 
 /** Starts the web worker's language client, the sign-in provider and the status bar item. */
@@ -50,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: clearanceDocuments(),
     synchronize: { fileEvents: watcher },
     outputChannel: output,
-    initializationOptions: { wasmUrl, richHovers: true },
+    initializationOptions: { wasmUrl, richHovers: true, clientCommands: actionCommands },
     markdown: { isTrusted: { enabledCommands: hoverCommands }, supportHtml: true },
   };
   client = new LanguageClient(
@@ -87,6 +104,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       client?.sendRequest('workspace/executeCommand', { command: 'clearance.server.refresh' }),
     ),
     vscode.commands.registerCommand('clearance.showOutput', () => output.show()),
+    ...registerInputCommands(() => client),
+    registerAccessRequestCommand(() => client),
+    ...registerRegoTests(languageClient),
+    ...registerRegoEvaluate(languageClient, context),
     ...registerUnavailableCommands(context),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsSignIn(event)) void auth.reload();

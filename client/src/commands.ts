@@ -5,7 +5,8 @@
  * the clipboard and the editors.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+// The desktop's and the web build's clients alike.
+import type { BaseLanguageClient as LanguageClient } from 'vscode-languageclient';
 
 export { hoverCommands, noticeCommands } from '../../server/src/lsp/client-commands';
 

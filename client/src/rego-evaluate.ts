@@ -6,7 +6,8 @@
  * Explain and call sites, the navigable trace), with the value in a status message.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+// The desktop's and the web build's clients alike.
+import type { BaseLanguageClient as LanguageClient } from 'vscode-languageclient';
 import {
   type CallSitesResponse,
   callSitesRequest,

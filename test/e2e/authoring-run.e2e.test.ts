@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
+  clickLensAndPick,
   goToLine,
   mergeWorkspaceSettings,
   openFile,
@@ -57,14 +58,7 @@ describe('Rego format on save and the Evaluate lens (code-server + Chromium)', {
 
   test('the Evaluate lens evaluates allow with input.json and opens the results panel', async () => {
     await openFile(session.page, 'policy/authz.rego');
-    const lens = session.page
-      .locator('.contentWidgets .codelens-decoration a', { hasText: /^▶ Evaluate$/ })
-      .first();
-    await lens.waitFor({ timeout: 60_000 });
-    await lens.click();
-    const row = session.page.locator('.quick-input-list .monaco-list-row', { hasText: 'input.json' }).first();
-    await row.waitFor({ timeout: 30_000 });
-    await row.click();
+    await clickLensAndPick(session.page, /^▶ Evaluate$/, 'input.json');
     const toast = session.page.locator('.notification-toast', { hasText: 'data.api.authz.allow = true' });
     await toast.first().waitFor({ timeout: 30_000 });
     assert.match((await toast.first().textContent()) ?? '', /with input\.json/);

@@ -320,6 +320,39 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Runs every test from the Test Explorer and returns its summary once it matches `wanted` (or what
+ * it said last, after `timeoutMs`), with a screenshot named `shot`.
+ */
+export async function runAllTests(
+  page: Page,
+  wanted: RegExp,
+  shot: string,
+  timeoutMs = 60_000,
+): Promise<string> {
+  await runCommand(page, 'Test: Run All Tests');
+  const summary = page.locator('.test-explorer, .result-summary, .testing-progress-summary');
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await summary.allTextContents()).join(' ');
+    if (wanted.test(text)) break;
+    await page.waitForTimeout(500);
+  }
+  await screenshot(page, shot);
+  return text;
+}
+
+/** Clicks the first code lens whose title matches, then the quick pick's row that holds `pick`. */
+export async function clickLensAndPick(page: Page, lens: RegExp, pick: string): Promise<void> {
+  const link = page.locator('.contentWidgets .codelens-decoration a', { hasText: lens }).first();
+  await link.waitFor({ timeout: 60_000 });
+  await link.click();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab to be active. */
 export async function openFile(page: Page, relPath: string): Promise<void> {
   const name = basename(relPath);

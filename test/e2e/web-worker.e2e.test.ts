@@ -6,7 +6,10 @@
  * the worker against a JWKS on 127.0.0.1. Expected verdicts follow the shop policy by hand: only an
  * admin, or the owner reading or updating, is allowed, so Alice (a developer) may not DELETE.
  * The Rego authoring features are checked against OPA's own facts: `count`'s description is OPA's,
- * the formatting is `opa fmt`'s layout, and `prefer-snake-case` is Regal's rule of that name.
+ * the formatting is `opa fmt`'s layout, and `prefer-snake-case` and `use-assignment-operator` are
+ * Regal's rules of those names. The Rego lenses' requests run in the worker: evaluating `allow` and
+ * the tests of `authz_test.rego`, whose outcomes follow the shop policy read by hand (an owner may
+ * read, a developer may not delete), and a runaway test is stopped by the step limit.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -31,6 +34,17 @@ const rolesText = [
   'admins := {"root", "ops"}',
   '',
   'is_admin(user) if admins[user.name]',
+  '',
+].join('\n');
+const testPath = '/acme/shop/policy/authz_test.rego';
+// Two tests of the shop policy, one passing and one failing (see the fixture), and one that runs
+// about 8 billion iterations: only the evaluation limits end it.
+const testText = [
+  readFileSync(join(repoRoot, 'test', 'e2e', 'web', 'authz_test.rego'), 'utf8'),
+  'test_runaway if {',
+  '\tr := numbers.range(1, 2000)',
+  '\tcount([1 | r[_]; r[_]; r[_]]) < 0',
+  '}',
   '',
 ].join('\n');
 const gatePath = '/acme/shop/policy/gate.rego';
@@ -114,6 +128,24 @@ async function diagnosticsOf(
   ) as never;
 }
 
+/** An LSP range. */
+interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** `text` with LSP text edits applied (as an editor applies a code action's edit), last first. */
+function applyEdits(text: string, edits: Array<{ range: LspRange; newText: string }>): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: LspRange['start']) => (starts[p.line] ?? text.length) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted)
+    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
 describe('the web-worker language server in Chromium', { timeout: 180_000 }, () => {
   let server: Server;
   let browser: Browser;
@@ -145,6 +177,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
           [appPath]: appText,
           [rolesPath]: rolesText,
           [gatePath]: gateText,
+          [testPath]: testText,
         },
         settings: {
           identity: {
@@ -339,6 +372,107 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     assert.ok(snake, JSON.stringify(diagnostics));
     assert.equal(snake.range.start.line, 2);
     assert.equal((snake as { source?: string }).source, 'clearance-lint');
+  });
+
+  it('offers the Evaluate and Explain lenses on a policy, with standard LSP commands', async () => {
+    const policyText = readFileSync(join(repoRoot, 'examples', 'shop', 'policy', 'authz.rego'), 'utf8');
+    await openRego(policyPath, policyText);
+    const lenses = (await request('textDocument/codeLens', {
+      textDocument: { uri: uriOf(policyPath) },
+    })) as Array<{
+      range: { start: { line: number } };
+      command: { title: string; command: string; arguments: unknown[] };
+    }>;
+    const titles = lenses.map((l) => `${l.range.start.line}:${l.command.title}:${l.command.arguments[1]}`);
+    // `package api.authz` is line 3 (0-based 2); the first `allow` (its default) line 5 (0-based 4).
+    assert.ok(titles.includes('2:▶ Evaluate package:data.api.authz'), JSON.stringify(titles));
+    assert.ok(titles.includes('4:▶ Evaluate:data.api.authz.allow'), JSON.stringify(titles));
+    assert.ok(titles.includes('4:Explain:data.api.authz.allow'), JSON.stringify(titles));
+    assert.equal(lenses[0]?.command.arguments[0], uriOf(policyPath));
+  });
+
+  it('evaluates a rule in the worker, as the Evaluate lens does, with the input it is given', async () => {
+    const evaluate = (action: string) =>
+      request('clearance/rego/evaluate', {
+        query: 'data.api.authz.allow',
+        input: { user: { id: 'alice', role: 'developer' }, resource: { owner_id: 'alice' }, action },
+      }) as Promise<{ defined: boolean; value?: unknown; errors: string[] }>;
+    const read = await evaluate('read');
+    assert.deepEqual([read.defined, read.value, read.errors], [true, true, []]);
+    // Only the default holds: an owner may not delete.
+    const remove = await evaluate('delete');
+    assert.deepEqual([remove.defined, remove.value, remove.errors], [true, false, []]);
+    const explained = (await request('clearance/rego/evaluate', {
+      query: 'data.api.authz.allow',
+      input: { user: { id: 'alice', role: 'developer' }, resource: { owner_id: 'bob' }, action: 'read' },
+      explain: true,
+    })) as { value?: unknown; trace?: Array<{ held: boolean; uri: string }> };
+    assert.equal(explained.value, false);
+    // Neither allow clause holds for a reader who is not the owner; the trace points into the policy.
+    const trace = explained.trace ?? [];
+    assert.ok(
+      trace.some((c) => !c.held) && trace.every((c) => c.uri === uriOf(policyPath)),
+      JSON.stringify(trace),
+    );
+  });
+
+  it("runs a policy's tests in the worker, and the step limit stops a runaway one", async () => {
+    const { tests } = (await request('clearance/rego/tests', {})) as {
+      tests: Array<{ id: string; uri: string }>;
+    };
+    assert.deepEqual(
+      tests
+        .filter((t) => t.uri === uriOf(testPath))
+        .map((t) => t.id)
+        .sort(),
+      [
+        'data.api.authz_test.test_owner_deletes',
+        'data.api.authz_test.test_owner_reads',
+        'data.api.authz_test.test_runaway',
+      ],
+    );
+    const { results } = (await request('clearance/rego/runTests', { uris: [uriOf(testPath)] })) as {
+      results: Array<{ id: string; outcome: string; message?: string; location?: { uri: string } }>;
+    };
+    const outcome = (name: string) => results.find((r) => r.id === `data.api.authz_test.${name}`);
+    assert.equal(outcome('test_owner_reads')?.outcome, 'passed', JSON.stringify(results));
+    assert.equal(outcome('test_owner_deletes')?.outcome, 'failed', JSON.stringify(results));
+    assert.equal(outcome('test_owner_deletes')?.location?.uri, uriOf(testPath));
+    const runaway = outcome('test_runaway');
+    assert.equal(runaway?.outcome, 'errored', JSON.stringify(results));
+    assert.match(runaway?.message ?? '', /eval_cancel_error|limit/, JSON.stringify(runaway));
+  });
+
+  it("offers lint's quick fix as a standard LSP edit, and the edit fixes the violation", async () => {
+    const path = '/acme/shop/scratch/fix.rego';
+    const text = 'package scratch.fix\n\nlimit = 3\n';
+    await openRego(path, text);
+    const before = await diagnosticsOf(page, path, 'list.length > 0');
+    const violation = before.find((d) => d.code === 'use-assignment-operator');
+    assert.ok(violation, JSON.stringify(before));
+    const actions = (await request('textDocument/codeAction', {
+      textDocument: { uri: uriOf(path) },
+      range: violation.range,
+      context: { diagnostics: [violation] },
+    })) as Array<{
+      title: string;
+      command?: unknown;
+      edit?: { changes?: Record<string, Array<{ range: LspRange; newText: string }>> };
+    }>;
+    const fix = actions.find((a) => a.title.endsWith('(use-assignment-operator)'));
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    // Standard LSP: the edit itself, no command only VS Code could run.
+    assert.equal(fix.command, undefined);
+    const edits = fix.edit?.changes?.[uriOf(path)] ?? [];
+    assert.ok(edits.length > 0, JSON.stringify(fix));
+    const fixed = applyEdits(text, edits);
+    assert.equal(fixed, 'package scratch.fix\n\nlimit := 3\n');
+    await notify('textDocument/didChange', {
+      textDocument: { uri: uriOf(path), version: 2 },
+      contentChanges: [{ text: fixed }],
+    });
+    const after = await diagnosticsOf(page, path, "!list.some((d) => d.code === 'use-assignment-operator')");
+    assert.ok(!after.some((d) => d.code === 'use-assignment-operator'), JSON.stringify(after));
   });
 
   it('refuses a token whose signature jose cannot verify with the key set', async () => {

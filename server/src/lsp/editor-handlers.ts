@@ -98,7 +98,8 @@ export async function executeEditorCommand(
 ): Promise<{ handled: boolean; result?: unknown }> {
   if (command === openRuleCommand) {
     const [uri, range] = args as [string, Range];
-    if (typeof uri !== 'string' || !uri.startsWith('file:')) return { handled: true, result: false };
+    // Only a file of the workspace's own scheme (`file:`, or the web build's `vscode-vfs:`) is shown.
+    if (typeof uri !== 'string' || !toPath(uri)) return { handled: true, result: false };
     const shown = await connection.window.showDocument({ uri, selection: range, takeFocus: true });
     return { handled: true, result: shown.success };
   }

@@ -9,15 +9,14 @@ import {
   MessageType,
   ShowMessageNotification,
 } from 'vscode-languageserver/node';
-import { regoVersionOf } from '../config/settings';
 import type { DecidedCall } from '../decision/scan';
 import { redactTokensInText } from '../identity';
-import { toDiagnostic, toPath, toUri } from './convert';
+import { toDiagnostic, toUri } from './convert';
 import { EditorAudit } from './editor-audit';
-import { buildCodeDiagnostics, buildPolicyAndOpenDiagnostics, redactDiagnostics } from './features';
-import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
+import { redactDiagnostics } from './features';
 import type { ServerState } from './server-state';
 import { buildEmptyProjectConfigHints } from './setup-notices';
+import { createPolicyDiagnostics, publishCodeDiagnostics } from './shared-diagnostics';
 
 /** The diagnostics publisher of a server. */
 export type DiagnosticsPublisher = ReturnType<typeof createDiagnosticsPublisher>;
@@ -26,7 +25,6 @@ export type DiagnosticsPublisher = ReturnType<typeof createDiagnosticsPublisher>
 export function createDiagnosticsPublisher(state: ServerState) {
   const { connection, log } = state;
   const audit = new EditorAudit((error) => log('warn', error));
-  let policyFilesWithDiagnostics = new Set<string>();
   let lastUnplacedErrors = '';
 
   /** Publishes diagnostics with anything token-like blanked out of their messages. */
@@ -46,18 +44,11 @@ export function createDiagnosticsPublisher(state: ServerState) {
     audit.record(calls, ws.identity, ws.settings, ws.root);
   }
 
+  const publishPolicyFiles = createPolicyDiagnostics(publish);
+
   /** Publishes the errors of every policy file, and the parse errors of open `.rego` files outside it. */
   function policyDiagnostics(): void {
-    const ws = state.workspace;
-    if (!ws?.policy) return;
-    const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
-    const byFile = buildPolicyAndOpenDiagnostics(ws.policy, ws.documents.values(), regoVersion);
-    addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
-    addWorkspaceLintDiagnostics(byFile, state.authoring, ws.documents.keys(), ws.projectConfig.lint);
-    for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
-    for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
-    for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
-    policyFilesWithDiagnostics = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
+    if (state.workspace) publishPolicyFiles(state.workspace, state.authoring);
   }
 
   /**
@@ -95,18 +86,11 @@ export function createDiagnosticsPublisher(state: ServerState) {
   /** Decides an open code document and publishes its diagnostics (for the version decided, if still open). */
   async function codeDiagnostics(uri: string): Promise<void> {
     const ws = state.workspace;
-    const path = toPath(uri);
-    if (!ws || !path || !ws.contains(path)) return;
+    if (!ws) return;
     await state.ready;
-    const decided = await ws.decideDocument(path, new Date());
     // An edit that arrived while deciding makes this result stale; the edit publishes its own.
-    if (!decided || ws.documents.get(path)?.version !== decided.version) return;
-    publish(
-      uri,
-      ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
-      decided.version,
-    );
-    if (ws.hasPolicy()) recordAudit(decided.calls);
+    const decided = await publishCodeDiagnostics(ws, uri, publish);
+    if (decided && ws.hasPolicy()) recordAudit(decided.calls);
   }
 
   /** Re-decides and republishes every open document, and asks the editor to pull lenses again. */

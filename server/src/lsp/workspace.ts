@@ -5,19 +5,12 @@
  */
 import { join } from 'node:path';
 import type { BundleSet } from '../bundle/bundle-set';
-import {
-  CLEARANCE_YAML,
-  emptyProjectConfig,
-  type ProjectConfig,
-  parseProjectConfig,
-  readProjectConfig,
-} from '../config/clearance-yaml';
+import { CLEARANCE_YAML, parseProjectConfig, readProjectConfig } from '../config/clearance-yaml';
 import { toIdentitySettings } from '../config/identity';
-import { type ClearanceSettings, defaultSettings, regoVersionOf } from '../config/settings';
+import { regoVersionOf } from '../config/settings';
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
-import type { ClearanceError } from '../errors';
-import { type Identity, resolveIdentity } from '../identity';
+import { resolveIdentity } from '../identity';
 import { DecisionCache } from '../index/decision-cache';
 import { compileRead, findPolicyFiles, loadPolicy, type PolicyFiles, readPolicy } from '../policy/load';
 import { ModuleCache } from '../policy/module-cache';
@@ -29,6 +22,7 @@ import { failedView, lazyView, type PolicyFacts, type PolicyView, viewOf } from 
 import type { LoadRequest } from './worker/protocol';
 import { isInside, isOrHolds, isPolicyPath, mayAffectPolicy } from './workspace-paths';
 import { settingsThroughTrust } from './workspace-settings';
+import { WorkspaceState } from './workspace-state';
 
 export type { IdentityView } from './identity-view';
 
@@ -36,46 +30,15 @@ export type { IdentityView } from './identity-view';
 export const POLICY_COMPILED_HERE =
   'compiled the policy on the main thread as well, for a request that needs its rules';
 
-/** A document's text and version as the editor has it. */
-export interface OpenDocument {
-  path: string;
-  text: string;
-  version: number;
-}
+export type { OpenDocument } from './workspace-state';
 
 /** The state of one workspace folder and the work of keeping its decisions current. */
-export class ClearanceWorkspace {
-  settings: ClearanceSettings = defaultSettings;
-  settingErrors: ClearanceError[] = [];
-  identity: Identity = {
-    status: 'missing',
-    reason: 'not resolved yet',
-    source: { kind: 'none', label: 'none' },
-  };
-  /**
-   * The policy as last loaded, errors included: its errors are the policy files' diagnostics. With
-   * the worker, this is a view: the worker compiled the policy and decides with it, and the rules
-   * are compiled here only if something asks for them (see `worker/policy-view.ts`).
-   */
-  policy: PolicyView | undefined;
-  /**
-   * The last policy that compiled without errors. While a policy file is broken mid-edit, calls keep
-   * being decided with it rather than all turning into errors; hovers say so.
-   */
-  decisionPolicy: PolicyView | undefined;
+export class ClearanceWorkspace extends WorkspaceState {
   /** Parses of the policy's files by content, for the policies compiled on this thread. */
   private readonly modules = new ModuleCache();
-  readonly documents = new Map<string, OpenDocument>();
   readonly decided = new Map<string, DocumentDecisions>();
   /** Decides open documents (in the worker when there is one) and keeps their results in `decided`. */
   private readonly decider = new DocumentDecider(this, () => this.scanner);
-  /**
-   * The last `.clearance.yaml` that read without errors (the empty one when there is none): while
-   * the file is broken mid-edit, calls keep being decided with it.
-   */
-  projectConfig: ProjectConfig = emptyProjectConfig;
-  /** The problems of `.clearance.yaml` as last read: its diagnostics. */
-  projectConfigErrors: ClearanceError[] = [];
   /** Decisions by identity, policy version, settings and input, shared by hovers, diagnostics and the index. */
   readonly decisionCache = new DecisionCache();
   private scanner: Scanner;
@@ -87,10 +50,11 @@ export class ClearanceWorkspace {
   readonly analysis: Analysis | undefined;
 
   constructor(
-    readonly root: string,
+    root: string,
     private readonly wasmDir?: string,
     private readonly log: (message: string) => void = () => undefined,
   ) {
+    super(root);
     this.scanner = createScanner(wasmDir ? { wasmDir } : {});
     this.analysis = wasmDir ? createAnalysis(wasmDir, log) : undefined;
     // A worker replaced after a deadline or the memory cap loads the newest policy before its next job.

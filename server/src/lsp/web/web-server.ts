@@ -3,13 +3,17 @@
  * `dist/server/web-server.js`. It wires LSP handlers to `WebWorkspace` and nothing more; messages
  * travel over `postMessage` (`vscode-languageserver/browser`), files through the client's
  * `workspace.fs` (`workspace-files.ts`), wasm from the extension's own URL. The Rego authoring
- * features, lint and formatting are the desktop server's own handlers (`../authoring-language.ts`,
- * `../lint.ts`, `../formatting.ts`), reading the workspace snapshot. Everything sent to the editor
- * passes through `redactTokensInText`, as in the desktop server.
+ * features, lint and formatting, the code lenses and actions (lint's quick fixes among them), test
+ * runs and evaluation are the desktop server's own handlers (`../authoring-language.ts`,
+ * `../editor-handlers.ts`, `../authoring-running.ts`, `../formatting.ts`), reading the workspace
+ * snapshot; with no analysis worker here, tests and evaluations run in this worker under the
+ * evaluation limits. Everything sent to the editor passes through `redactTokensInText`, as in the
+ * desktop server.
  */
 import {
   BrowserMessageReader,
   BrowserMessageWriter,
+  CodeActionKind,
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
@@ -33,19 +37,21 @@ import {
   regoHover,
 } from '../authoring-language';
 import { AuthoringState } from '../authoring-project';
+import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from '../authoring-running';
+import { clientFeaturesOf, minimalClientFeatures } from '../client-features';
 import {
-  buildCodeDiagnostics,
-  buildPolicyAndOpenDiagnostics,
-  describePolicyState,
-  findCallAt,
-  redactDiagnostics,
-} from '../features';
+  type EditorContext,
+  editorCommands,
+  executeEditorCommand,
+  registerEditorHandlers,
+} from '../editor-handlers';
+import { describePolicyState, findCallAt, redactDiagnostics } from '../features';
 import { formatDocumentEdits, formatTargetFor } from '../formatting';
 import { describeIdentityView } from '../identity-view';
-import { addLintDiagnostics, addWorkspaceLintDiagnostics } from '../lint';
+import { createPolicyDiagnostics, publishCodeDiagnostics as publishDecided } from '../shared-diagnostics';
 import type { ClearanceWorkspace } from '../workspace';
 import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
-import { toWorkspacePath, toWorkspaceUri, useRootUri } from './uris';
+import { toWorkspacePath, useRootUri } from './uris';
 import { WebWorkspace } from './web-workspace';
 import { fillSnapshot, isSnapshotFile, readIntoSnapshot } from './workspace-files';
 
@@ -69,24 +75,47 @@ let richHovers = false;
 let pullSettings = false;
 let pushedSettings: unknown;
 let policyTimer: ReturnType<typeof setTimeout> | undefined;
-let policyFilesWithDiagnostics = new Set<string>();
 let markReady: () => void = () => undefined;
 const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
-/** What the authoring features read of the workspace; the web workspace has all of it. */
-type AuthoringView = Pick<ClearanceWorkspace, 'policy' | 'settings' | 'root'>;
+/**
+ * What the desktop's shared handlers read of the workspace (authoring, lenses, code actions, test
+ * runs, evaluation, diagnostics); the web workspace has all of it, checked here.
+ */
+type SharedView = Pick<
+  ClearanceWorkspace,
+  | 'policy'
+  | 'decisionPolicy'
+  | 'settings'
+  | 'root'
+  | 'documents'
+  | 'identity'
+  | 'projectConfig'
+  | 'contains'
+  | 'hasPolicy'
+  | 'decideDocument'
+>;
+/** The web workspace as the shared handlers take it: only SharedView's members and `decisionAnalysis` are read. */
+const sharedWorkspace = (): ClearanceWorkspace | undefined =>
+  workspace satisfies (SharedView & { decisionAnalysis(): undefined }) | undefined as
+    | ClearanceWorkspace
+    | undefined;
 /**
  * The Rego authoring features' project, as on the desktop: the policy's sources, open `.rego`
  * documents and example inputs, read from the snapshot (`node:fs` is the snapshot in this build).
  */
-const authoring = new AuthoringState(
-  documents,
-  // Only the members of AuthoringView are read (checked here); the rest is the desktop's alone.
-  () => workspace satisfies AuthoringView | undefined as ClearanceWorkspace | undefined,
-  '',
+const authoring = new AuthoringState(documents, sharedWorkspace, '', ready);
+/** The code lenses and actions, as on the desktop; `client` is what the editor declares at initialize. */
+const editor: EditorContext = {
+  workspace: sharedWorkspace,
   ready,
-);
+  client: minimalClientFeatures,
+  rego: {
+    codeLenses: (uri) => regoCodeLenses(authoring, uri),
+    codeActions: (uri, range) => regoCodeActions(authoring, uri, range),
+  },
+};
 /** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
 let formatRegoOnly = false;
 
@@ -113,6 +142,7 @@ connection.onInitialize((params) => {
   richHovers = options?.richHovers === true;
   pushedSettings = options?.settings;
   pullSettings = params.capabilities.workspace?.configuration === true;
+  editor.client = clientFeaturesOf(params);
   formatRegoOnly = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
   return {
     capabilities: {
@@ -121,7 +151,9 @@ connection.onInitialize((params) => {
       completionProvider: { triggerCharacters: regoCompletionTriggers },
       // As on the desktop: registered for `.rego` when the client can, so no other language gets it.
       ...(formatRegoOnly ? {} : { documentFormattingProvider: true }),
-      executeCommandProvider: { commands: ['clearance.server.refresh'] },
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      executeCommandProvider: { commands: ['clearance.server.refresh', ...editorCommands] },
       ...authoringCapabilities,
     },
     serverInfo: { name: 'clearance (web)', version: CLEARANCE_VERSION },
@@ -201,35 +233,19 @@ async function refreshIdentity(): Promise<void> {
 }
 
 /** Publishes the policy's errors by file, and the parse errors of open `.rego` files outside it. */
+const publishPolicyFiles = createPolicyDiagnostics(publish);
+
+/** Publishes the policy's diagnostics (and lint) from the last load. */
 function publishPolicyDiagnostics(): void {
-  const ws = workspace;
-  if (!ws?.policy) return;
-  const byFile = buildPolicyAndOpenDiagnostics(
-    ws.policy,
-    ws.documents.values(),
-    regoVersionOf(ws.settings.policy.regoVersion),
-  );
-  const regoVersion = regoVersionOf(ws.settings.policy.regoVersion);
-  addLintDiagnostics(byFile, ws.documents.values(), ws.projectConfig.lint, regoVersion);
-  addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint);
-  for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
-  for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
-  for (const [file, diagnostics] of byFile) publish(toWorkspaceUri(file), diagnostics);
-  policyFilesWithDiagnostics = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
+  if (workspace) publishPolicyFiles(workspace, authoring);
 }
 
+/** Decides an open code document and publishes its diagnostics. */
 async function publishCodeDiagnostics(uri: string): Promise<void> {
   const ws = workspace;
-  const path = toWorkspacePath(uri, rootUri);
-  if (!ws || !path || !ws.contains(path) || path.endsWith('.rego')) return;
+  if (!ws || uri.endsWith('.rego')) return;
   await ready;
-  const decided = await ws.decideDocument(path, new Date());
-  if (!decided || ws.documents.get(path)?.version !== decided.version) return;
-  publish(
-    uri,
-    ws.hasPolicy() ? buildCodeDiagnostics(decided, ws.identity, ws.settings) : [],
-    decided.version,
-  );
+  await publishDecided(ws, uri, publish);
 }
 
 async function publishAllCodeDiagnostics(): Promise<void> {
@@ -302,11 +318,14 @@ connection.onNotification('clearance/session', async (params: unknown) => {
   await publishAllCodeDiagnostics();
 });
 
-connection.onExecuteCommand(async ({ command }) => {
-  if (command === 'clearance.server.refresh') await refreshAll();
+connection.onExecuteCommand(async ({ command, arguments: args }) => {
+  if (command === 'clearance.server.refresh') return void (await refreshAll());
+  return (await executeEditorCommand(connection, editor, command, args ?? [])).result;
 });
 
 registerAuthoringLanguage(connection, authoring);
+registerAuthoringRequests(connection, authoring, ready);
+registerEditorHandlers(connection, editor);
 
 connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
   const rego = await regoHover(authoring, textDocument.uri, position);

@@ -4,62 +4,32 @@
  * desktop server (`../workspace.ts`) without what a web worker cannot have: analysis worker
  * threads, token commands and files outside the snapshot, device probes, the audit log, bundles.
  */
-import {
-  CLEARANCE_YAML,
-  emptyProjectConfig,
-  type ProjectConfig,
-  parseProjectConfig,
-} from '../../config/clearance-yaml';
+import { CLEARANCE_YAML, emptyProjectConfig, parseProjectConfig } from '../../config/clearance-yaml';
 import { toIdentitySettings } from '../../config/identity';
-import {
-  type ClearanceSettings,
-  defaultSettings,
-  normalizeSettings,
-  regoVersionOf,
-} from '../../config/settings';
-import { type DecidedCall, decideText } from '../../decision/scan';
-import type { ClearanceError } from '../../errors';
+import { normalizeSettings, regoVersionOf } from '../../config/settings';
+import { decideText } from '../../decision/scan';
 import type { MemoryFiles } from '../../files/memory-files';
-import { type Identity, resolveIdentity } from '../../identity';
+import { resolveIdentity } from '../../identity';
 import { loadPolicy } from '../../policy/load';
 import { createScanner, type Scanner } from '../../scanner';
-import { type PolicyView, viewOf } from '../worker/policy-view';
-import type { OpenDocument } from '../workspace';
-
-/** One document's decided calls, for the version they were decided at. */
-export interface DecidedDocument {
-  version: number;
-  calls: DecidedCall[];
-  errors: ClearanceError[];
-}
+import type { DocumentDecisions } from '../document-decisions';
+import { viewOf } from '../worker/policy-view';
+import { WorkspaceState } from '../workspace-state';
 
 /** The web worker's workspace: everything comes from the snapshot, the editor's texts and settings. */
-export class WebWorkspace {
-  settings: ClearanceSettings = defaultSettings;
-  settingErrors: ClearanceError[] = [];
-  identity: Identity = {
-    status: 'missing',
-    reason: 'not resolved yet',
-    source: { kind: 'none', label: 'none' },
-  };
-  /** The policy as last loaded, errors included, with its sources (as the desktop's, for authoring). */
-  policy: PolicyView | undefined;
-  /** The last policy that loaded without errors: decisions keep using it while a file is broken. */
-  decisionPolicy: PolicyView | undefined;
-  projectConfig: ProjectConfig = emptyProjectConfig;
-  projectConfigErrors: ClearanceError[] = [];
-  readonly documents = new Map<string, OpenDocument>();
-  private readonly decided = new Map<string, DecidedDocument & { key: string }>();
+export class WebWorkspace extends WorkspaceState {
+  private readonly decided = new Map<string, DocumentDecisions & { key: string }>();
   private scanner: Scanner;
   private sessionToken: string | undefined;
   private identityGeneration = 0;
 
   constructor(
-    readonly root: string,
+    root: string,
     private readonly snapshot: MemoryFiles,
     /** The URL of the extension's `dist/server/wasm/` folder. */
     private readonly wasmBase: string,
   ) {
+    super(root);
     this.scanner = createScanner({ wasmDir: wasmBase });
   }
 
@@ -122,6 +92,14 @@ export class WebWorkspace {
     this.decided.clear();
   }
 
+  /**
+   * No analysis worker here (a web worker cannot start another with a memory cap): the desktop's
+   * shared handlers then evaluate and run tests in this worker, under the evaluation limits.
+   */
+  decisionAnalysis(): undefined {
+    return undefined;
+  }
+
   /** Whether a policy with at least one rule file was found. */
   hasPolicy(): boolean {
     return (this.decisionPolicy?.regoFiles.length ?? 0) > 0;
@@ -133,7 +111,7 @@ export class WebWorkspace {
   }
 
   /** Decides an open document's calls, reusing the last result while nothing it depends on changed. */
-  async decideDocument(path: string, now: Date): Promise<DecidedDocument | undefined> {
+  async decideDocument(path: string, now: Date): Promise<DocumentDecisions | undefined> {
     const doc = this.documents.get(path);
     const policy = this.decisionPolicy;
     if (!doc || !policy) return undefined;
