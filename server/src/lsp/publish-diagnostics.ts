@@ -28,10 +28,19 @@ export function createDiagnosticsPublisher(state: ServerState) {
   const audit = new EditorAudit();
   let policyFilesWithDiagnostics = new Set<string>();
   let lastUnplacedErrors = '';
+  /** The list last published per uri (as JSON; '' for none), so a re-check can skip what did not change. */
+  const lastPublished = new Map<string, string>();
 
-  /** Publishes diagnostics with anything token-like blanked out of their messages. */
-  function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+  /**
+   * Publishes diagnostics with anything token-like blanked out of their messages; with
+   * `unlessUnchanged`, not when the uri's last published list was the same. Re-sending 350 unchanged
+   * lists after every edit's re-check queued the next completion's answer behind them.
+   */
+  function publish(uri: string, diagnostics: Diagnostic[], version?: number, unlessUnchanged = false): void {
     const clean = redactDiagnostics(diagnostics);
+    const key = clean.length === 0 ? '' : JSON.stringify(clean);
+    if (unlessUnchanged && lastPublished.get(uri) === key) return;
+    lastPublished.set(uri, key);
     void connection.sendDiagnostics({
       uri,
       diagnostics: clean,
@@ -57,7 +66,9 @@ export function createDiagnosticsPublisher(state: ServerState) {
     addWorkspaceLintDiagnostics(byFile, state.authoring, ws.documents.keys(), ws.projectConfig.lint);
     for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
     for (const file of policyFilesWithDiagnostics) if (!byFile.has(file)) byFile.set(file, []);
-    for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
+    // An open document's list is always sent: the editor (and a test) learns the re-check ended.
+    for (const [file, diagnostics] of byFile)
+      publish(toUri(file), diagnostics, undefined, !ws.documents.has(file));
     policyFilesWithDiagnostics = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
   }
 
