@@ -112,7 +112,7 @@ export class AuthoringState {
       if (!this.project.has(file)) {
         this.queue.delete(file);
         const text = this.readPolicyText(file);
-        if (text !== undefined) this.project.setText(file, text);
+        if (text !== undefined) this.project.setText(file, text, true);
       }
     this.inBackground();
     return ws;
@@ -170,7 +170,7 @@ export class AuthoringState {
       this.queue.delete(file);
       if (open.has(file)) continue;
       const text = this.readPolicyText(file);
-      if (text !== undefined) this.project.setText(file, text);
+      if (text !== undefined) this.project.setText(file, text, true);
     }
     if (this.dataStale && ws) {
       if (stop()) return true;
@@ -250,7 +250,8 @@ export class AuthoringState {
   }
 
   /**
-   * Parses the queued files, then brings the reference index up to date, in slices of a few
+   * Parses the queued files (their `# METADATA` put off), then brings the reference index up to
+   * date, then reads the `# METADATA` put off, in slices of a few
    * milliseconds between other messages, so a request waits at most one slice behind it, and find
    * references and rename look up instead of analysing every file on the first request.
    */
@@ -267,6 +268,11 @@ export class AuthoringState {
         }
         this.release();
         if (indexReferences(this.project, over) > 0) {
+          setImmediate(slice);
+          return;
+        }
+        // Last, the `# METADATA` the parse put off (a hover or completion reads its file's at once).
+        if (this.project.readPendingMetadata(over) > 0) {
           setImmediate(slice);
           return;
         }
