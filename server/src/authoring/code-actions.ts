@@ -36,7 +36,7 @@ export function codeActions(project: AuthoringProject, file: string, offset: num
   if (def) {
     const test = createTest(project, entry, def);
     if (test) actions.push(test);
-    if (!def.rule.annotations) actions.push(addMetadata(entry, def));
+    if (!project.annotationsOf(def)) actions.push(addMetadata(entry, def));
   }
   actions.push(...addImports(project, entry, offset));
   return actions;

@@ -121,7 +121,7 @@ function ruleItem(project: AuthoringProject, path: string[], label: string, rank
   const defs = project.rulesAt(path);
   if (defs.length === 0) return { label, kind: 'package', detail: `data.${path.join('.')}`, rank };
   const params = functionParams(project, defs);
-  const meta = ruleMetadata(defs);
+  const meta = ruleMetadata(project, defs);
   return {
     label,
     kind: params ? 'function' : 'rule',

@@ -33,9 +33,12 @@ export function headText(text: string, rule: Rule): string {
 }
 
 /** The title and description a rule's `# METADATA` gives, from any of its clauses. */
-export function ruleMetadata(defs: readonly RuleDef[]): { title?: string; description?: string } {
+export function ruleMetadata(
+  project: AuthoringProject,
+  defs: readonly RuleDef[],
+): { title?: string; description?: string } {
   for (const d of defs) {
-    const a = d.rule.annotations;
+    const a = project.annotationsOf(d);
     if (a?.title || a?.description)
       return {
         ...(a.title ? { title: a.title } : {}),
@@ -57,7 +60,7 @@ export function functionParams(project: AuthoringProject, defs: readonly RuleDef
 export function ruleMarkdown(project: AuthoringProject, defs: readonly RuleDef[], root?: string): string {
   const first = defs[0];
   if (!first) return '';
-  const meta = ruleMetadata(defs);
+  const meta = ruleMetadata(project, defs);
   const kind = describeKind(first.rule);
   const lines: string[] = [];
   if (meta.title) lines.push(`**${meta.title}**`, '');

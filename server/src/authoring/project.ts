@@ -33,6 +33,8 @@ export interface ModuleEntry {
   signature: string;
   /** Per-entry caches of the analyses, dropped when the text or the project's generation changes. */
   cache: Map<string, { generation: number; value: unknown }>;
+  /** Parsed without reading `# METADATA` yet: no annotations, none of their errors (`readMetadata`). */
+  metadataPending?: boolean;
 }
 
 /** A JSON Schema, as far as completion and hover read it. */
@@ -74,15 +76,22 @@ export class AuthoringProject {
   setManifests(manifests: BundleManifest[]): void {
     this.manifests = manifests;
     for (const [file, entry] of [...this.entries])
-      this.entries.set(file, this.parse(file, entry.text, entry));
+      this.entries.set(file, this.parse(file, entry.text, entry, entry.metadataPending === true));
     this.edits++;
   }
 
-  /** Sets a file's text; it is parsed again only when the text changed. */
-  setText(file: string, text: string): void {
+  /**
+   * Sets a file's text; it is parsed again only when the text changed. With `deferMetadata` (files
+   * read in the background) its `# METADATA` blocks are read later, when a feature needs them: their
+   * YAML is half of the parse, and the first request waits for the background parse.
+   */
+  setText(file: string, text: string, deferMetadata = false): void {
     const old = this.entries.get(file);
-    if (old && old.text === text) return;
-    const next = this.parse(file, text, old);
+    if (old && old.text === text) {
+      if (!deferMetadata) this.readMetadata(old);
+      return;
+    }
+    const next = this.parse(file, text, old, deferMetadata);
     this.entries.set(file, next);
     const current = this.indexed === this.edits;
     this.edits++;
@@ -200,9 +209,53 @@ export class AuthoringProject {
     return value;
   }
 
-  private parse(file: string, text: string, old: ModuleEntry | undefined): ModuleEntry {
+  /**
+   * Reads the `# METADATA` blocks of a file parsed without them: the same text parsed whole gives
+   * the same rules in the same order, so its annotations are copied onto the entry's module, and its
+   * errors (a block's YAML, its scope) replace the entry's. Rule names do not change, so no
+   * analysis is invalidated.
+   */
+  readMetadata(entry: ModuleEntry): void {
+    if (!entry.metadataPending) return;
+    entry.metadataPending = false;
+    const regoVersion = selectRegoVersion(entry.file, this.manifests, this.regoVersion);
+    const full = parseModule(entry.text, { file: entry.file, regoVersion });
+    entry.errors = full.errors;
+    const module = entry.module;
+    if (!full.module || !module || full.module.rules.length !== module.rules.length) return;
+    full.module.rules.forEach((rule, i) => {
+      const target = module.rules[i];
+      if (target && rule.annotations) target.annotations = rule.annotations;
+    });
+    if (full.module.package.annotations) module.package.annotations = full.module.package.annotations;
+  }
+
+  /** Reads the `# METADATA` of files parsed without it until `stop` says so; returns how many are left. */
+  readPendingMetadata(stop: () => boolean): number {
+    let left = 0;
+    for (const entry of this.entries.values()) {
+      if (!entry.metadataPending) continue;
+      if (stop()) left++;
+      else this.readMetadata(entry);
+    }
+    return left;
+  }
+
+  /** The annotations of a rule clause, its file's `# METADATA` read first if it was put off. */
+  annotationsOf(def: RuleDef): Rule['annotations'] {
+    const entry = this.entries.get(def.file);
+    if (entry) this.readMetadata(entry);
+    return def.rule.annotations;
+  }
+
+  private parse(
+    file: string,
+    text: string,
+    old: ModuleEntry | undefined,
+    deferMetadata = false,
+  ): ModuleEntry {
     const regoVersion = selectRegoVersion(file, this.manifests, this.regoVersion);
-    const parsed = parseModule(text, { file, regoVersion });
+    const parsed = parseModule(text, { file, regoVersion, ...(deferMetadata ? { metadata: false } : {}) });
     // A file mid-edit that no longer parses at all keeps its last module for names and locals.
     const module = parsed.module ?? old?.module;
     const defs = module ? definitionsOf(file, module) : [];
@@ -219,6 +272,7 @@ export class AuthoringProject {
       defs,
       signature,
       cache: new Map(),
+      ...(deferMetadata ? { metadataPending: true } : {}),
     };
   }
 

@@ -95,7 +95,7 @@ export function userFunction(
     const defs = project.rulesAt(found.symbol.path);
     const params = functionParams(project, defs);
     if (!params) continue;
-    const meta = ruleMetadata(defs);
+    const meta = ruleMetadata(project, defs);
     const doc = [meta.title, meta.description].filter(Boolean).join(': ');
     return { path: found.symbol.path, params, ...(doc ? { doc } : {}) };
   }

@@ -13,7 +13,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AuthoringProject, indexReferences, type SchemaNode } from '../authoring';
 import { regoVersionOf } from '../config/settings';
 import type { ClearanceError } from '../errors';
-import { findPolicyFiles, maxPolicyFileBytes, parseDataFile, readPolicy } from '../policy/load';
+import {
+  findPolicyFiles,
+  maxPolicyFileBytes,
+  type PolicyFiles,
+  parseDataFile,
+  readPolicy,
+} from '../policy/load';
 import { type BundleManifest, parseManifest } from '../policy/manifest';
 import type { JsonValue } from '../rego';
 import { toPath } from './convert';
@@ -38,6 +44,8 @@ export class AuthoringState {
   private files: string[] = [];
   /** The policy paths setting `files` was found for while no policy had loaded yet. */
   private foundFor: string | undefined;
+  /** The workspace's last walk for policy files, as the last loaded policy was listed from. */
+  private found: PolicyFiles | undefined;
   /** Files to read (when changed on disk) and parse, in the background or on `sync`. */
   private readonly queue = new Set<string>();
   /** Whether the data documents are to be read again. */
@@ -112,7 +120,7 @@ export class AuthoringState {
       if (!this.project.has(file)) {
         this.queue.delete(file);
         const text = this.readPolicyText(file);
-        if (text !== undefined) this.project.setText(file, text);
+        if (text !== undefined) this.project.setText(file, text, true);
       }
     this.inBackground();
     return ws;
@@ -129,7 +137,16 @@ export class AuthoringState {
       let files = this.files;
       if (policy && policy !== this.policy) {
         this.policy = policy;
-        files = policy.regoFiles;
+        // A reload after typing lists what the last walk found: no policy file to re-check on
+        // disk (350 stats after each edit). Manifests and data are read again (an open one may
+        // have been edited), from that walk's lists, without walking the workspace again.
+        const found = ws.foundPolicyFiles;
+        if (ws.bundles || found === undefined || found !== this.found) files = policy.regoFiles;
+        else {
+          this.readManifests(ws);
+          this.dataStale = true;
+        }
+        this.found = found;
       } else if (!policy) {
         // Before the first load ends (it compiles in the worker), the files are found here.
         const key = JSON.stringify(ws.settings.policy.paths);
@@ -170,7 +187,7 @@ export class AuthoringState {
       this.queue.delete(file);
       if (open.has(file)) continue;
       const text = this.readPolicyText(file);
-      if (text !== undefined) this.project.setText(file, text);
+      if (text !== undefined) this.project.setText(file, text, true);
     }
     if (this.dataStale && ws) {
       if (stop()) return true;
@@ -199,6 +216,11 @@ export class AuthoringState {
     }
   }
 
+  /** The workspace's policy files: as its last walk found them, or found here before the first load. */
+  private policyFiles(ws: ClearanceWorkspace): PolicyFiles {
+    return ws.foundPolicyFiles ?? findPolicyFiles(ws.root, ws.settings.policy.paths);
+  }
+
   /**
    * The `.manifest` files of bundle folders in the workspace: their `rego_version` decides how the
    * bundle's files are parsed, as the policy load does (OPA bundles from a server are parsed there).
@@ -206,7 +228,7 @@ export class AuthoringState {
   private readManifests(ws: ClearanceWorkspace): void {
     if (ws.bundles) return;
     const errors: ClearanceError[] = [];
-    const texts = findPolicyFiles(ws.root, ws.settings.policy.paths).manifests.map((file) => ({
+    const texts = this.policyFiles(ws).manifests.map((file) => ({
       file,
       text: ws.documents.get(file)?.text ?? this.readPolicyText(file) ?? '',
     }));
@@ -227,7 +249,7 @@ export class AuthoringState {
       this.project.data = policy.data;
       return;
     }
-    const found = findPolicyFiles(ws.root, ws.settings.policy.paths);
+    const found = this.policyFiles(ws);
     const openTexts = new Map<string, string>();
     const stamps: string[] = [];
     for (const { file } of [...found.data, ...found.manifests.map((file) => ({ file }))]) {
@@ -250,7 +272,8 @@ export class AuthoringState {
   }
 
   /**
-   * Parses the queued files, then brings the reference index up to date, in slices of a few
+   * Parses the queued files (their `# METADATA` put off), then brings the reference index up to
+   * date, then reads the `# METADATA` put off, in slices of a few
    * milliseconds between other messages, so a request waits at most one slice behind it, and find
    * references and rename look up instead of analysing every file on the first request.
    */
@@ -267,6 +290,11 @@ export class AuthoringState {
         }
         this.release();
         if (indexReferences(this.project, over) > 0) {
+          setImmediate(slice);
+          return;
+        }
+        // Last, the `# METADATA` the parse put off (a hover or completion reads its file's at once).
+        if (this.project.readPendingMetadata(over) > 0) {
           setImmediate(slice);
           return;
         }

@@ -26,10 +26,19 @@ export function createDiagnosticsPublisher(state: ServerState) {
   const { connection, log } = state;
   const audit = new EditorAudit((error) => log('warn', error));
   let lastUnplacedErrors = '';
+  /** The list last published per uri (as JSON; '' for none), so a re-check can skip what did not change. */
+  const lastPublished = new Map<string, string>();
 
-  /** Publishes diagnostics with anything token-like blanked out of their messages. */
-  function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+  /**
+   * Publishes diagnostics with anything token-like blanked out of their messages; with
+   * `unlessUnchanged`, not when the uri's last published list was the same. Re-sending 350 unchanged
+   * lists after every edit's re-check queued the next completion's answer behind them.
+   */
+  function publish(uri: string, diagnostics: Diagnostic[], version?: number, unlessUnchanged = false): void {
     const clean = redactDiagnostics(diagnostics);
+    const key = clean.length === 0 ? '' : JSON.stringify(clean);
+    if (unlessUnchanged && lastPublished.get(uri) === key) return;
+    lastPublished.set(uri, key);
     void connection.sendDiagnostics({
       uri,
       diagnostics: clean,

@@ -12,8 +12,16 @@ import { buildCodeDiagnostics, buildPolicyAndOpenDiagnostics } from './features'
 import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
 import type { ClearanceWorkspace } from './workspace';
 
-/** Publishes one document's diagnostics (with the version they are for, when known). */
-export type Publish = (uri: string, diagnostics: Diagnostic[], version?: number) => void;
+/**
+ * Publishes one document's diagnostics (with the version they are for, when known); with
+ * `unlessUnchanged`, a publisher may skip a list equal to the one it last sent for that uri.
+ */
+export type Publish = (
+  uri: string,
+  diagnostics: Diagnostic[],
+  version?: number,
+  unlessUnchanged?: boolean,
+) => void;
 
 /** What the policy files' diagnostics read of a workspace (the web worker's has the same). */
 export type PolicyDiagnosticsSource = Pick<
@@ -41,7 +49,9 @@ export function createPolicyDiagnostics(publish: Publish) {
     addWorkspaceLintDiagnostics(byFile, authoring, ws.documents.keys(), ws.projectConfig.lint);
     for (const file of ws.policy.regoFiles) if (!byFile.has(file)) byFile.set(file, []);
     for (const file of flagged) if (!byFile.has(file)) byFile.set(file, []);
-    for (const [file, diagnostics] of byFile) publish(toUri(file), diagnostics);
+    // An open document's list is always sent: the editor (and a test) learns the re-check ended.
+    for (const [file, diagnostics] of byFile)
+      publish(toUri(file), diagnostics, undefined, !ws.documents.has(file));
     flagged = new Set([...byFile].filter(([, d]) => d.length > 0).map(([f]) => f));
   };
 }

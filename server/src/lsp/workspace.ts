@@ -151,6 +151,11 @@ export class ClearanceWorkspace extends WorkspaceState {
 
   private policyFiles: PolicyFiles | undefined;
 
+  /** The policy files the last walk found (a new object only when the workspace was walked again). */
+  get foundPolicyFiles(): PolicyFiles | undefined {
+    return this.policyFiles;
+  }
+
   /** The configured OPA bundles (`lsp/bundle-controller.ts`): when set, they are the policy. */
   bundles: BundleSet | undefined;
 

@@ -25,6 +25,11 @@ export {
 export interface ParseModuleOptions {
   /** The Rego syntax of the module: 1 (OPA 1.x, the default) or 0 (OPA 0.x, `p { ... }`). */
   regoVersion?: 0 | 1;
+  /**
+   * false: leave `# METADATA` blocks unread (no annotations, none of their errors). Reading their
+   * YAML is about half of a parse; the editor's background parse reads them when a feature asks.
+   */
+  metadata?: boolean;
 }
 
 /** The options-object form of the entry points' arguments: `parseModule(text, { file, regoVersion })`. */
@@ -58,8 +63,9 @@ export function parseModule(
   options?: ParseModuleOptions,
 ): ParseModuleResult {
   const { file, regoVersion } = readOptions(fileOrOptions, options, '');
+  const metadata = (typeof fileOrOptions === 'object' ? fileOrOptions : options)?.metadata !== false;
   try {
-    return parseModuleUnsafe(text, file, regoVersion === 0 ? 0 : 1);
+    return parseModuleUnsafe(text, file, regoVersion === 0 ? 0 : 1, metadata);
   } catch (e) {
     return { errors: [makeInternalError(e, file)] };
   }
@@ -112,6 +118,7 @@ function parseModuleUnsafe(
   text: string,
   file: string,
   regoVersion: 0 | 1,
+  metadata = true,
 ): { module?: Module; errors: ClearanceError[] } {
   const { tokens, comments } = splitTokens(text, file);
   const p = new EntryParser(tokens, file, regoVersion);
@@ -130,7 +137,7 @@ function parseModuleUnsafe(
   if (!p.marks[0]?.isPackage && p.firstStatement) {
     errors.push({ code: PARSE_ERROR_CODE, message: 'package expected', location: p.firstStatement });
   }
-  attachAnnotations(comments, p.marks, errors);
+  if (metadata) attachAnnotations(comments, p.marks, errors);
   const declared = p.declaredPackage;
   const pkg: Module['package'] = declared
     ? { path: declared.path, location: declared.location }
