@@ -21,6 +21,7 @@ const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options
 // `getAPIList`, `post_form`: a verb-named method's variants, counted once a class has three plain verbs.
 const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
 const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
+const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 const FOLLOW_DEPTH = 3;
 
 /**
@@ -89,7 +90,7 @@ function readWrapper(
   let urlParam: number | undefined;
   let urlKey: string | undefined;
   const url: UrlSegment[] = [];
-  for (const segment of call.url.segments) {
+  for (const segment of call.url.segments.flatMap(splitConcatenation)) {
     if (segment.kind === 'expr' && urlParam === undefined) {
       const param = findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
@@ -167,6 +168,14 @@ function readWrapper(
     site: { file: context.file, line: fn.line },
     forwards,
   };
+}
+
+// `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
+// expression by the recogniser) are parts of the URL each, so a later part that is a parameter
+// (`path`) takes the caller's argument too instead of being lost in the first.
+function splitConcatenation(segment: UrlSegment): UrlSegment[] {
+  if (segment.kind !== 'expr' || !CONCATENATION.test(segment.source)) return [segment];
+  return segment.source.split('+').map((part) => ({ kind: 'expr', source: part.trim() }));
 }
 
 // `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and

@@ -8,7 +8,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { readPythonUrl } from '../python-syntax';
-import { readGoUrl } from '../recognizers/go-http';
+import { readGoUrl, readSprintfPart } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
@@ -187,10 +187,7 @@ function readSprintfValue(node: Node, text: string, root: Node, depth: number): 
     const index = match.index ?? 0;
     if (index > at) push(out, { kind: 'literal', text: pattern.slice(at, index) });
     if (match[0] === '%%') push(out, { kind: 'literal', text: '%' });
-    else {
-      const arg = args[next++];
-      push(out, { kind: 'expr', source: arg === undefined ? '' : sliceNode(text, arg) });
-    }
+    else push(out, readSprintfPart(match[0], args[next++], text));
     at = index + match[0].length;
   }
   if (at < pattern.length) push(out, { kind: 'literal', text: pattern.slice(at) });
