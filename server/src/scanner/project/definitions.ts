@@ -21,6 +21,7 @@ const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options
 // `getAPIList`, `post_form`: a verb-named method's variants, counted once a class has three plain verbs.
 const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
 const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 const FOLLOW_DEPTH = 3;
 
@@ -90,7 +91,10 @@ function readWrapper(
   let urlParam: number | undefined;
   let urlKey: string | undefined;
   const url: UrlSegment[] = [];
-  for (const segment of call.url.segments.flatMap(splitConcatenation)) {
+  const segments = call.url.segments
+    .flatMap(splitConcatenation)
+    .flatMap((segment) => expandLocal(context, segment, node, fn) ?? [segment]);
+  for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
       const param = findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
@@ -129,6 +133,9 @@ function readWrapper(
       const index = fn.params.indexOf(name);
       if (index >= 0) {
         methodParam = index;
+        // `def fetch_json(self, uri_path, http_method='GET')`: the method when a caller gives none.
+        const fallback = fn.defaults?.get(index);
+        if (fallback !== undefined && /^[A-Za-z]+$/.test(fallback)) methodDefault = fallback.toUpperCase();
         break;
       }
       const key = fn.keys?.get(name);
@@ -168,6 +175,30 @@ function readWrapper(
     site: { file: context.file, line: fn.line },
     forwards,
   };
+}
+
+// `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
+// value, when it writes text around a parameter, is the wrapper's URL (the parameter takes the
+// caller's argument), not the parameter alone.
+function expandLocal(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (
+    segment.kind !== 'expr' ||
+    !IDENTIFIER.test(segment.source) ||
+    paramOf(fn, segment.source) !== undefined
+  )
+    return undefined;
+  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
+  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
+    return undefined;
+  const expanded = readUrlValue(value, context.language, context.text, context.root);
+  const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
+  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  return literal && params.length === 1 ? expanded : undefined;
 }
 
 // `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one

@@ -269,7 +269,7 @@ function buildCall(
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) {
-      segments.push(...argumentSegments);
+      joinPath(segments, argumentSegments);
       continue;
     }
     // Another parameter the URL names (`${resource}/${slug}`, `endpoint+path`): the caller's value,
@@ -280,7 +280,7 @@ function buildCall(
     if (other !== undefined) {
       const value = readUrlValue(other, context.language, context.text, context.root, context.project.shared);
       writesUrl ||= writesLiteral(value);
-      segments.push(...value);
+      joinPath(segments, value);
     } else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
     else segments.push({ ...segment });
   }
@@ -327,6 +327,21 @@ function buildCall(
   };
   if (!writesUrl) urlNotWrittenHere.add(found);
   return found;
+}
+
+// The caller's part after the wrapper's: one `/` where both bring one (`.../1/` and `/boards`), as
+// a client's base URL is joined to a path.
+function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
+  const last = segments[segments.length - 1];
+  const [first, ...rest] = part;
+  if (
+    last?.kind === 'literal' &&
+    last.text.endsWith('/') &&
+    first?.kind === 'literal' &&
+    first.text.startsWith('/')
+  )
+    segments.push({ kind: 'literal', text: first.text.slice(1) }, ...rest);
+  else segments.push(...part);
 }
 
 function writesLiteral(segments: readonly UrlSegment[]): boolean {
