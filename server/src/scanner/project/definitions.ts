@@ -7,6 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { readPythonArguments, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
@@ -50,6 +51,7 @@ export function collectFileFacts(
       definitions.push(definition);
     }
   }
+  definitions.push(...findRequestForwarders(context, calls, seen));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
@@ -303,6 +305,61 @@ function resolveConstants(
     else out.push(segment);
   }
   return mergeSegments(out);
+}
+
+/**
+ * Python's `self.session.request(method, url)` in a function that takes the method as a parameter
+ * (`method`, `verb`, `http_method`) and the URL from another: the object's class is not known (a
+ * session handed in by the caller, neither built nor typed in the class), but an object's
+ * `request(method, url)` fed so is how sessions and pools send. The function is a client whose
+ * transport cannot be followed (`client: custom`); the call inside is not reported itself.
+ */
+function findRequestForwarders(
+  context: ScanContext,
+  calls: readonly HttpCall[],
+  seen: Map<number, Node>,
+): WrapperDefinition[] {
+  if (context.language !== 'python') return [];
+  const { text } = context;
+  const recognised = new Set(calls.map((call) => call.location.start.offset));
+  const found: WrapperDefinition[] = [];
+  for (const node of context.root.descendantsOfType('call')) {
+    const callee = node?.childForFieldName('function');
+    if (node == null || callee?.type !== 'attribute' || recognised.has(node.startIndex)) continue;
+    if (sliceNode(text, callee.childForFieldName('attribute') ?? callee) !== 'request') continue;
+    const { positional, keywords } = readPythonArguments(node);
+    const methodNode = positional[0] ?? keywords.get('method');
+    const urlNode = positional.length > 0 ? positional[1] : keywords.get('url');
+    if (methodNode?.type !== 'identifier' || urlNode === undefined) continue;
+    const methodName = sliceNode(text, methodNode);
+    const fn = findEnclosingFunction(node, context.language, text);
+    const receiver = callee.childForFieldName('object');
+    if (
+      fn === undefined ||
+      seen.has(fn.node.id) ||
+      !METHOD_NAME.test(methodName) ||
+      !fn.params.includes(methodName) ||
+      receiver === null ||
+      fn.selfNames.includes(sliceNode(text, receiver))
+    )
+      continue;
+    const call: HttpCall = {
+      kind: 'http',
+      client: 'custom',
+      method: undefined,
+      methodSource: methodName,
+      url: readPythonUrl(urlNode, text),
+      location: context.locateNode(node),
+      calleeLocation: context.locateNode(callee),
+      text: '',
+      origin: 'recognised',
+    };
+    const definition = readWrapper(context, call, node, fn, true);
+    if (definition?.methodParam === undefined) continue;
+    seen.set(fn.node.id, fn.node);
+    found.push(definition);
+  }
+  return found;
 }
 
 // Classes or objects with three or more verb-named methods that forward (verb, first parameter).
