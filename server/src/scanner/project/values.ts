@@ -18,6 +18,18 @@ import type { SharedValues } from './types';
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
+const PARAMETER_HOLDERS = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'function_definition',
+  'lambda',
+  'method_declaration',
+  'func_literal',
+]);
 
 const ASSIGNMENT_TYPES: Record<'js' | 'python' | 'go', string[]> = {
   js: ['variable_declarator', 'assignment_expression'],
@@ -68,7 +80,11 @@ function resolve(
   const out: UrlSegment[] = [];
   for (const segment of segments) {
     if (segment.kind === 'expr' && IDENTIFIER.test(segment.source) && depth < MAX_DEPTH) {
-      const value = readNameValue(segment.source, inner, language, text, root);
+      // A parameter of a function around the use is the caller's value: a module constant or
+      // another module's constant of the same name is not it (a local assigned to it above is).
+      const parameter = isParameterAt(inner, segment.source, text);
+      let value = readNameValue(segment.source, inner, language, text, root);
+      if (parameter && value !== undefined && findScope(value, language) === undefined) value = undefined;
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
@@ -77,7 +93,7 @@ function resolve(
         }
       }
       // A constant another module shares (imported, so not assigned in this file).
-      const constant = value === undefined ? shared?.constants.get(segment.source) : undefined;
+      const constant = value === undefined && !parameter ? shared?.constants.get(segment.source) : undefined;
       if (constant != null) {
         for (const r of constant) push(out, r);
         continue;
@@ -211,6 +227,16 @@ function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {
     if (at < segment.text.length) push(out, { kind: 'literal', text: segment.text.slice(at) });
   }
   return out;
+}
+
+// Whether a function around `node` declares `name` as a parameter (read from its parameter lists).
+function isParameterAt(node: Node, name: string, text: string): boolean {
+  const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+  for (let current = node.parent; current !== null; current = current.parent) {
+    const list = current.childForFieldName('parameters') ?? current.childForFieldName('parameter');
+    if (list !== null && PARAMETER_HOLDERS.has(current.type) && word.test(sliceNode(text, list))) return true;
+  }
+  return false;
 }
 
 function findScope(node: Node, language: ScanLanguage): Node | undefined {
