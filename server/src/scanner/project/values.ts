@@ -18,6 +18,7 @@ import type { SharedValues } from './types';
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
+const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
 const PARAMETER_HOLDERS = new Set([
   'function_declaration',
   'generator_function_declaration',
@@ -170,6 +171,11 @@ function readHelperPath(
     const object = callee.childForFieldName('object');
     if (object?.type === 'string') return splitPlaceholders(readPythonUrl(object, text).segments);
   }
+  // url-join's `urljoin('/v3/domains', domain, 'ips')`: every part, one `/` between each.
+  if (isJsLanguage(language) && URL_JOIN.test(sliceNode(text, callee))) {
+    const parts = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    return joinParts(parts.map((part) => resolve(part, language, text, root, depth + 1, shared)));
+  }
   const first = args.namedChildren.find(
     (c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
   );
@@ -178,6 +184,22 @@ function readHelperPath(
   const head = value[0];
   if (head?.kind !== 'literal' || !head.text.includes('/')) return undefined;
   return language === 'python' ? splitPlaceholders(value) : value;
+}
+
+function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const part of parts) {
+    const segments = part.map((segment) => ({ ...segment }));
+    const last = out[out.length - 1];
+    const head = segments[0];
+    if (last !== undefined) {
+      if (last.kind === 'literal') last.text = last.text.replace(/\/+$/, '');
+      if (head?.kind === 'literal') head.text = head.text.replace(/^\/+/, '');
+      push(out, { kind: 'literal', text: '/' });
+    }
+    for (const segment of segments) if (segment.kind !== 'literal' || segment.text !== '') push(out, segment);
+  }
+  return out;
 }
 
 // `fmt.Sprintf(byIdPath, id)`, `fmt.Sprintf(base + "/x")`: a format that is not a literal, read
