@@ -13,6 +13,7 @@ import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
+import { readFieldConstant } from './field-constants';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -80,6 +81,12 @@ function resolve(
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
+    const field =
+      segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text) : undefined;
+    if (field !== undefined) {
+      push(out, { kind: 'literal', text: field });
+      continue;
+    }
     if (segment.kind === 'expr' && IDENTIFIER.test(segment.source) && depth < MAX_DEPTH) {
       // A parameter of a function around the use is the caller's value: a module constant or
       // another module's constant of the same name is not it (a local assigned to it above is).
