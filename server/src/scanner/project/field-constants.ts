@@ -15,8 +15,9 @@ const JS_FIELD = /^this\.([A-Za-z_$][\w$]*)$/;
 const PYTHON_FIELD = /^self\.([A-Za-z_]\w*)$/;
 const JS_CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
 
-// Per tree, per class and field: the constant, or null when the field is not one.
-const cache = new WeakMap<object, Map<string, string | null>>();
+// Per tree, per class: each field's constant, or null when the field is not one. A class's fields
+// are read in one pass, whatever number of them its URLs name.
+const cache = new WeakMap<object, Map<number, Map<string, string | null>>>();
 
 /** The constant a `this.field`/`self.field` expression holds at `use`, when the class sets it once. */
 export function readFieldConstant(
@@ -36,41 +37,51 @@ export function readFieldConstant(
     byClass = new Map();
     cache.set(use.tree, byClass);
   }
-  const key = `${cls.id}:${field}`;
-  let value = byClass.get(key);
-  if (value === undefined) {
-    value = js ? readJsField(cls, field, text) : readPythonField(cls, field, text);
-    byClass.set(key, value);
+  let fields = byClass.get(cls.id);
+  if (fields === undefined) {
+    fields = js ? readJsFields(cls, text) : readPythonFields(cls, text);
+    byClass.set(cls.id, fields);
   }
-  return value ?? undefined;
+  return fields.get(field) ?? undefined;
 }
 
-function readJsField(cls: Node, field: string, text: string): string | null {
-  const values: Array<string | undefined> = [];
+// A field set once to a string keeps it; set again, or to anything else, it becomes null.
+function record(fields: Map<string, string | null>, name: string, value: string | undefined): void {
+  fields.set(name, fields.has(name) || value === undefined ? null : value);
+}
+
+function readJsFields(cls: Node, text: string): Map<string, string | null> {
+  const fields = new Map<string, string | null>();
   for (const node of cls.descendantsOfType(['assignment_expression', 'public_field_definition'])) {
     if (node === null) continue;
     if (node.type === 'public_field_definition') {
       const name = node.childForFieldName('name');
       const value = node.childForFieldName('value');
-      if (name !== null && sliceNode(text, name) === field && value !== null)
-        values.push(readConstantString(value, text));
+      if (name !== null)
+        record(fields, sliceNode(text, name), value === null ? undefined : readConstantString(value, text));
       continue;
     }
-    const left = node.childForFieldName('left');
-    if (left === null || sliceNode(text, left) !== `this.${field}`) continue;
+    const name = JS_FIELD.exec(sliceNode(text, node.childForFieldName('left') ?? node))?.[1];
     const right = node.childForFieldName('right');
-    values.push(right === null ? undefined : readConstantString(right, text));
+    if (name !== undefined)
+      record(fields, name, right === null ? undefined : readConstantString(right, text));
   }
-  return values.length === 1 && values[0] !== undefined ? values[0] : null;
+  return fields;
 }
 
-function readPythonField(cls: Node, field: string, text: string): string | null {
-  const values: Array<string | undefined> = [];
+function readPythonFields(cls: Node, text: string): Map<string, string | null> {
+  const fields = new Map<string, string | null>();
   for (const node of cls.descendantsOfType(['assignment', 'augmented_assignment'])) {
     const left = node?.childForFieldName('left');
-    if (node == null || left == null || sliceNode(text, left) !== `self.${field}`) continue;
+    if (node == null || left == null) continue;
+    const name = PYTHON_FIELD.exec(sliceNode(text, left))?.[1];
     const right = node.childForFieldName('right');
-    values.push(node.type === 'assignment' && right !== null ? readPythonString(right, text) : undefined);
+    if (name !== undefined)
+      record(
+        fields,
+        name,
+        node.type === 'assignment' && right !== null ? readPythonString(right, text) : undefined,
+      );
   }
-  return values.length === 1 && values[0] !== undefined ? values[0] : null;
+  return fields;
 }
