@@ -11,21 +11,9 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import type { HttpCall } from '../types';
 import { isJsLanguage } from './code-shape';
-import { readNameValue, readUrlValue } from './values';
+import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const FUNCTION_TYPES = new Set([
-  'function_declaration',
-  'generator_function_declaration',
-  'function_expression',
-  'function',
-  'arrow_function',
-  'method_definition',
-  'function_definition',
-  'lambda',
-  'method_declaration',
-  'func_literal',
-]);
 
 /** Replaces the URL of each recognised call that is one module-level URL constant by its value. */
 export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {

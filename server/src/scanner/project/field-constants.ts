@@ -57,8 +57,9 @@ function readJsFields(cls: Node, text: string): Map<string, string | null> {
     if (node.type === 'public_field_definition') {
       const name = node.childForFieldName('name');
       const value = node.childForFieldName('value');
-      if (name !== null)
-        record(fields, sliceNode(text, name), value === null ? undefined : readConstantString(value, text));
+      // A declaration without a value (`path: string;`) sets nothing.
+      if (name !== null && value !== null)
+        record(fields, sliceNode(text, name), readConstantString(value, text));
       continue;
     }
     const name = JS_FIELD.exec(sliceNode(text, node.childForFieldName('left') ?? node))?.[1];

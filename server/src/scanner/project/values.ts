@@ -20,7 +20,8 @@ const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
-const PARAMETER_HOLDERS = new Set([
+/** Function and method nodes of every language the project pass reads (they hold parameters). */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
   'generator_function_declaration',
   'function_expression',
@@ -263,7 +264,7 @@ function isParameterAt(node: Node, name: string, text: string): boolean {
   const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
   for (let current = node.parent; current !== null; current = current.parent) {
     const list = current.childForFieldName('parameters') ?? current.childForFieldName('parameter');
-    if (list !== null && PARAMETER_HOLDERS.has(current.type) && word.test(sliceNode(text, list))) return true;
+    if (list !== null && FUNCTION_TYPES.has(current.type) && word.test(sliceNode(text, list))) return true;
   }
   return false;
 }
