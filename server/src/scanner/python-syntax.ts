@@ -143,6 +143,13 @@ export function readPythonUrl(argument: Node | undefined, text: string): UrlTemp
   let source = '';
   let sawString = false;
   for (const part of parts) {
+    const formatted = readPercentFormat(part, text);
+    if (formatted !== undefined) {
+      sawString = true;
+      segments.push(...formatted);
+      source += formatted.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+      continue;
+    }
     if (part.type !== 'string') {
       const expression = sliceNode(text, part);
       segments.push({ kind: 'expr', source: expression });
@@ -209,6 +216,45 @@ function pushLiteral(segments: UrlSegment[], piece: string, raw: boolean, format
   let value = raw ? piece : decodeEscapes(piece);
   if (formatted) value = value.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
   segments.push({ kind: 'literal', text: value });
+}
+
+// `'/boards/%s/lists' % board_id`, `'%s/%s' % (base, path)`: each conversion becomes its argument;
+// undefined when the format is not a plain string or the arguments do not match its conversions.
+function readPercentFormat(node: Node, text: string): UrlSegment[] | undefined {
+  if (node.type !== 'binary_operator' || sliceNode(text, node.childForFieldName('operator') ?? node) !== '%')
+    return undefined;
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  const format = left === null ? undefined : readPythonString(left, text);
+  if (format === undefined || right === null) return undefined;
+  const inner = unwrapParentheses(right);
+  const args =
+    inner.type === 'tuple'
+      ? inner.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment')
+      : [inner];
+  const segments: UrlSegment[] = [];
+  let at = 0;
+  let next = 0;
+  for (const match of format.matchAll(/%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]/g)) {
+    const index = match.index ?? 0;
+    if (index > at) segments.push({ kind: 'literal', text: format.slice(at, index) });
+    at = index + match[0].length;
+    if (match[0] === '%%') {
+      segments.push({ kind: 'literal', text: '%' });
+      continue;
+    }
+    const arg = args[next++];
+    if (arg === undefined || !/[sdirx]$/.test(match[0])) return undefined;
+    const literal = match[0].endsWith('s') ? readPythonString(arg, text) : undefined;
+    segments.push(
+      literal === undefined
+        ? { kind: 'expr', source: sliceNode(text, arg) }
+        : { kind: 'literal', text: literal },
+    );
+  }
+  if (next !== args.length) return undefined;
+  if (at < format.length) segments.push({ kind: 'literal', text: format.slice(at) });
+  return mergeLiterals(segments);
 }
 
 function collectOperands(node: Node, text: string, parts: Node[]): void {

@@ -9,6 +9,7 @@ import type { ClearanceError } from '../errors';
 import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
+import { readConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import type { ProjectView } from './project/types';
 import { createScanContext, type ScanContext } from './recognizers/context';
@@ -190,6 +191,15 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
     errors.push({
       code: 'scanner_failed',
       message: `reading annotation comments failed: ${describeError(error)}`,
+      location: locateFileStart(context.file),
+    });
+  }
+  try {
+    readConstantUrls(context, calls);
+  } catch (error) {
+    errors.push({
+      code: 'scanner_failed',
+      message: `reading URL constants failed: ${describeError(error)}`,
       location: locateFileStart(context.file),
     });
   }

@@ -7,6 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { readPythonArguments, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
@@ -21,6 +22,8 @@ const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options
 // `getAPIList`, `post_form`: a verb-named method's variants, counted once a class has three plain verbs.
 const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
 const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 const FOLLOW_DEPTH = 3;
 
 /**
@@ -48,6 +51,7 @@ export function collectFileFacts(
       definitions.push(definition);
     }
   }
+  definitions.push(...findRequestForwarders(context, calls, seen));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
@@ -89,7 +93,10 @@ function readWrapper(
   let urlParam: number | undefined;
   let urlKey: string | undefined;
   const url: UrlSegment[] = [];
-  for (const segment of call.url.segments) {
+  const segments = call.url.segments
+    .flatMap(splitConcatenation)
+    .flatMap((segment) => expandLocal(context, segment, node, fn) ?? [segment]);
+  for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
       const param = findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
@@ -128,6 +135,9 @@ function readWrapper(
       const index = fn.params.indexOf(name);
       if (index >= 0) {
         methodParam = index;
+        // `def fetch_json(self, uri_path, http_method='GET')`: the method when a caller gives none.
+        const fallback = fn.defaults?.get(index);
+        if (fallback !== undefined && /^[A-Za-z]+$/.test(fallback)) methodDefault = fallback.toUpperCase();
         break;
       }
       const key = fn.keys?.get(name);
@@ -167,6 +177,38 @@ function readWrapper(
     site: { file: context.file, line: fn.line },
     forwards,
   };
+}
+
+// `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
+// value, when it writes text around a parameter, is the wrapper's URL (the parameter takes the
+// caller's argument), not the parameter alone.
+function expandLocal(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (
+    segment.kind !== 'expr' ||
+    !IDENTIFIER.test(segment.source) ||
+    paramOf(fn, segment.source) !== undefined
+  )
+    return undefined;
+  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
+  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
+    return undefined;
+  const expanded = readUrlValue(value, context.language, context.text, context.root);
+  const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
+  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  return literal && params.length === 1 ? expanded : undefined;
+}
+
+// `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
+// expression by the recogniser) are parts of the URL each, so a later part that is a parameter
+// (`path`) takes the caller's argument too instead of being lost in the first.
+function splitConcatenation(segment: UrlSegment): UrlSegment[] {
+  if (segment.kind !== 'expr' || !CONCATENATION.test(segment.source)) return [segment];
+  return segment.source.split('+').map((part) => ({ kind: 'expr', source: part.trim() }));
 }
 
 // `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and
@@ -263,6 +305,61 @@ function resolveConstants(
     else out.push(segment);
   }
   return mergeSegments(out);
+}
+
+/**
+ * Python's `self.session.request(method, url)` in a function that takes the method as a parameter
+ * (`method`, `verb`, `http_method`) and the URL from another: the object's class is not known (a
+ * session handed in by the caller, neither built nor typed in the class), but an object's
+ * `request(method, url)` fed so is how sessions and pools send. The function is a client whose
+ * transport cannot be followed (`client: custom`); the call inside is not reported itself.
+ */
+function findRequestForwarders(
+  context: ScanContext,
+  calls: readonly HttpCall[],
+  seen: Map<number, Node>,
+): WrapperDefinition[] {
+  if (context.language !== 'python') return [];
+  const { text } = context;
+  const recognised = new Set(calls.map((call) => call.location.start.offset));
+  const found: WrapperDefinition[] = [];
+  for (const node of context.root.descendantsOfType('call')) {
+    const callee = node?.childForFieldName('function');
+    if (node == null || callee?.type !== 'attribute' || recognised.has(node.startIndex)) continue;
+    if (sliceNode(text, callee.childForFieldName('attribute') ?? callee) !== 'request') continue;
+    const { positional, keywords } = readPythonArguments(node);
+    const methodNode = positional[0] ?? keywords.get('method');
+    const urlNode = positional.length > 0 ? positional[1] : keywords.get('url');
+    if (methodNode?.type !== 'identifier' || urlNode === undefined) continue;
+    const methodName = sliceNode(text, methodNode);
+    const fn = findEnclosingFunction(node, context.language, text);
+    const receiver = callee.childForFieldName('object');
+    if (
+      fn === undefined ||
+      seen.has(fn.node.id) ||
+      !METHOD_NAME.test(methodName) ||
+      !fn.params.includes(methodName) ||
+      receiver === null ||
+      fn.selfNames.includes(sliceNode(text, receiver))
+    )
+      continue;
+    const call: HttpCall = {
+      kind: 'http',
+      client: 'custom',
+      method: undefined,
+      methodSource: methodName,
+      url: readPythonUrl(urlNode, text),
+      location: context.locateNode(node),
+      calleeLocation: context.locateNode(callee),
+      text: '',
+      origin: 'recognised',
+    };
+    const definition = readWrapper(context, call, node, fn, true);
+    if (definition?.methodParam === undefined) continue;
+    seen.set(fn.node.id, fn.node);
+    found.push(definition);
+  }
+  return found;
 }
 
 // Classes or objects with three or more verb-named methods that forward (verb, first parameter).

@@ -8,16 +8,31 @@
 
 import type { Node } from 'web-tree-sitter';
 import { readPythonUrl } from '../python-syntax';
-import { readGoUrl } from '../recognizers/go-http';
+import { readGoUrl, readSprintfPart } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
+import { readFieldConstant } from './field-constants';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
+const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
+/** Function and method nodes of every language the project pass reads (they hold parameters). */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'function_definition',
+  'lambda',
+  'method_declaration',
+  'func_literal',
+]);
 
 const ASSIGNMENT_TYPES: Record<'js' | 'python' | 'go', string[]> = {
   js: ['variable_declarator', 'assignment_expression'],
@@ -67,8 +82,18 @@ function resolve(
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
+    const field =
+      segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text) : undefined;
+    if (field !== undefined) {
+      push(out, { kind: 'literal', text: field });
+      continue;
+    }
     if (segment.kind === 'expr' && IDENTIFIER.test(segment.source) && depth < MAX_DEPTH) {
-      const value = readNameValue(segment.source, inner, language, text, root);
+      // A parameter of a function around the use is the caller's value: a module constant or
+      // another module's constant of the same name is not it (a local assigned to it above is).
+      const parameter = isParameterAt(inner, segment.source, text);
+      let value = readNameValue(segment.source, inner, language, text, root);
+      if (parameter && value !== undefined && findScope(value, language) === undefined) value = undefined;
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
@@ -77,7 +102,7 @@ function resolve(
         }
       }
       // A constant another module shares (imported, so not assigned in this file).
-      const constant = value === undefined ? shared?.constants.get(segment.source) : undefined;
+      const constant = value === undefined && !parameter ? shared?.constants.get(segment.source) : undefined;
       if (constant != null) {
         for (const r of constant) push(out, r);
         continue;
@@ -154,6 +179,11 @@ function readHelperPath(
     const object = callee.childForFieldName('object');
     if (object?.type === 'string') return splitPlaceholders(readPythonUrl(object, text).segments);
   }
+  // url-join's `urljoin('/v3/domains', domain, 'ips')`: every part, one `/` between each.
+  if (isJsLanguage(language) && URL_JOIN.test(sliceNode(text, callee))) {
+    const parts = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    return joinParts(parts.map((part) => resolve(part, language, text, root, depth + 1, shared)));
+  }
   const first = args.namedChildren.find(
     (c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
   );
@@ -162,6 +192,22 @@ function readHelperPath(
   const head = value[0];
   if (head?.kind !== 'literal' || !head.text.includes('/')) return undefined;
   return language === 'python' ? splitPlaceholders(value) : value;
+}
+
+function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const part of parts) {
+    const segments = part.map((segment) => ({ ...segment }));
+    const last = out[out.length - 1];
+    const head = segments[0];
+    if (last !== undefined) {
+      if (last.kind === 'literal') last.text = last.text.replace(/\/+$/, '');
+      if (head?.kind === 'literal') head.text = head.text.replace(/^\/+/, '');
+      push(out, { kind: 'literal', text: '/' });
+    }
+    for (const segment of segments) if (segment.kind !== 'literal' || segment.text !== '') push(out, segment);
+  }
+  return out;
 }
 
 // `fmt.Sprintf(byIdPath, id)`, `fmt.Sprintf(base + "/x")`: a format that is not a literal, read
@@ -187,10 +233,7 @@ function readSprintfValue(node: Node, text: string, root: Node, depth: number): 
     const index = match.index ?? 0;
     if (index > at) push(out, { kind: 'literal', text: pattern.slice(at, index) });
     if (match[0] === '%%') push(out, { kind: 'literal', text: '%' });
-    else {
-      const arg = args[next++];
-      push(out, { kind: 'expr', source: arg === undefined ? '' : sliceNode(text, arg) });
-    }
+    else push(out, readSprintfPart(match[0], args[next++], text));
     at = index + match[0].length;
   }
   if (at < pattern.length) push(out, { kind: 'literal', text: pattern.slice(at) });
@@ -214,6 +257,16 @@ function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {
     if (at < segment.text.length) push(out, { kind: 'literal', text: segment.text.slice(at) });
   }
   return out;
+}
+
+// Whether a function around `node` declares `name` as a parameter (read from its parameter lists).
+function isParameterAt(node: Node, name: string, text: string): boolean {
+  const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+  for (let current = node.parent; current !== null; current = current.parent) {
+    const list = current.childForFieldName('parameters') ?? current.childForFieldName('parameter');
+    if (list !== null && FUNCTION_TYPES.has(current.type) && word.test(sliceNode(text, list))) return true;
+  }
+  return false;
 }
 
 function findScope(node: Node, language: ScanLanguage): Node | undefined {

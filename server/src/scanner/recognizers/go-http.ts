@@ -210,13 +210,24 @@ function readSprintf(node: Node, text: string): UrlSegment[] | undefined {
     if (match[0] === '%%') {
       push(segments, { kind: 'literal', text: '%' });
     } else {
-      const value = args[argument++];
-      push(segments, { kind: 'expr', source: value === undefined ? '' : sliceNode(text, value) });
+      push(segments, readSprintfPart(match[0], args[argument++], text));
     }
     at = index + match[0].length;
   }
   if (at < format.length) push(segments, { kind: 'literal', text: format.slice(at) });
   return segments;
+}
+
+/**
+ * What one `fmt.Sprintf` verb puts in the URL: a string literal given to `%s`/`%v` is text
+ * (`fmt.Sprintf("%s/%s", base, "incidents")`); anything else is the argument's expression.
+ */
+export function readSprintfPart(verb: string, value: Node | undefined, text: string): UrlSegment {
+  if (value === undefined) return { kind: 'expr', source: '' };
+  const literal = verb === '%s' || verb === '%v' ? readGoString(value, text) : undefined;
+  return literal === undefined
+    ? { kind: 'expr', source: sliceNode(text, value) }
+    : { kind: 'literal', text: literal };
 }
 
 function push(segments: UrlSegment[], segment: UrlSegment): void {

@@ -265,26 +265,27 @@ function buildCall(
     urlArgument === undefined
       ? []
       : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared);
-  const writesUrl = argumentSegments.some((segment) => segment.kind === 'literal' && segment.text !== '');
-  // Passing an id to a function that writes its own URL: the call inside it is the report.
-  if (!definition.forwards && !writesUrl) return undefined;
+  let writesUrl = writesLiteral(argumentSegments);
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) {
-      segments.push(...argumentSegments);
+      joinPath(segments, argumentSegments);
       continue;
     }
-    // Another parameter the URL names (`${resource}/${slug}`): the caller's value, or its default.
+    // Another parameter the URL names (`${resource}/${slug}`, `endpoint+path`): the caller's value,
+    // or its default.
     const index = segment.kind === 'expr' ? definition.params.indexOf(segment.source) : -1;
     const other = index >= 0 ? argumentAt(index) : undefined;
     const fallback = definition.defaults?.find(([at]) => at === index)?.[1];
-    if (other !== undefined)
-      segments.push(
-        ...readUrlValue(other, context.language, context.text, context.root, context.project.shared),
-      );
-    else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
+    if (other !== undefined) {
+      const value = readUrlValue(other, context.language, context.text, context.root, context.project.shared);
+      writesUrl ||= writesLiteral(value);
+      joinPath(segments, value);
+    } else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
     else segments.push({ ...segment });
   }
+  // Passing an id to a function that writes its own URL: the call inside it is the report.
+  if (!definition.forwards && !writesUrl) return undefined;
   let method = definition.method;
   let methodSource: string | undefined;
   if (method === undefined) {
@@ -326,6 +327,25 @@ function buildCall(
   };
   if (!writesUrl) urlNotWrittenHere.add(found);
   return found;
+}
+
+// The caller's part after the wrapper's: one `/` where both bring one (`.../1/` and `/boards`), as
+// a client's base URL is joined to a path.
+function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
+  const last = segments[segments.length - 1];
+  const [first, ...rest] = part;
+  if (
+    last?.kind === 'literal' &&
+    last.text.endsWith('/') &&
+    first?.kind === 'literal' &&
+    first.text.startsWith('/')
+  )
+    segments.push({ kind: 'literal', text: first.text.slice(1) }, ...rest);
+  else segments.push(...part);
+}
+
+function writesLiteral(segments: readonly UrlSegment[]): boolean {
+  return segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
 }
 
 function readArguments(

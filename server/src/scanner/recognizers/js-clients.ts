@@ -6,7 +6,8 @@
  * global); a local of the same name, or another object's `get` method, is not the library.
  * Instances made with the library's factory (`axios.create({ baseURL })`, `ky.create({ prefixUrl })`,
  * `got.extend({ prefixUrl })`) are followed through the variable they are assigned to, and their
- * base URL is joined to each call's URL.
+ * base URL is joined to each call's URL; so is what a wrapping factory returns when handed the library
+ * (`superagentPromise(superagent, Promise)`).
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -130,6 +131,17 @@ function readUse(
     } else {
       calls.push(readDirectCall({ context, spec, call: parent, callee: node }, base));
     }
+    return;
+  }
+  // The library handed to a wrapping factory as its first argument (`const superagent =
+  // superagentPromise(_superagent, Promise)`, `setupCache(axios)`): the result is the library.
+  if (
+    parent?.type === 'arguments' &&
+    grandparent?.type === 'call_expression' &&
+    isSameNode(readCallArguments(grandparent)[0] ?? null, node)
+  ) {
+    const instance = readInstance(context, spec, grandparent, great, base);
+    if (instance !== undefined) queue.push(instance);
     return;
   }
   if (

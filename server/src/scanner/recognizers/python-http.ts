@@ -219,17 +219,50 @@ function findTypedSessions(
   const pattern = sessionTypePattern(spec, imports);
   if (pattern === undefined) return [];
   const targets: Target[] = [];
-  for (const param of context.root.descendantsOfType(['typed_parameter', 'typed_default_parameter'])) {
+  const modules = imports.filter((target) => target.role === 'module');
+  for (const param of context.root.descendantsOfType([
+    'typed_parameter',
+    'typed_default_parameter',
+    'default_parameter',
+  ])) {
     const type = param?.childForFieldName('type');
     const nameNode =
       param?.type === 'typed_parameter' ? param.firstNamedChild : param?.childForFieldName('name');
-    if (type == null || nameNode?.type !== 'identifier' || !pattern.test(sliceNode(context.text, type)))
+    const fallback = param?.childForFieldName('value');
+    const typed = type != null && pattern.test(sliceNode(context.text, type));
+    if (nameNode?.type !== 'identifier' || (!typed && !isSessionDefault(context, fallback, modules, pattern)))
       continue;
     const name = sliceNode(context.text, nameNode);
     const binding = findBindings(name).find((b) => b.node.startIndex === nameNode.startIndex);
     if (binding !== undefined) targets.push({ name, binding, role: 'session' });
   }
   return targets;
+}
+
+// A parameter whose default is the library itself (`http_service=requests`, the module stands in
+// for a session: it has the same functions) or a new session (`session=requests.Session()`).
+function isSessionDefault(
+  context: ScanContext,
+  fallback: Node | null | undefined,
+  modules: readonly Target[],
+  pattern: RegExp,
+): boolean {
+  if (fallback == null) return false;
+  if (fallback.type === 'identifier') {
+    const name = sliceNode(context.text, fallback);
+    return modules.some((module) => module.name === name && isOutsideFunctions(module.binding.node));
+  }
+  return (
+    fallback.type === 'call' &&
+    pattern.test(sliceNode(context.text, fallback.childForFieldName('function') ?? fallback))
+  );
+}
+
+// A module imported at the top of the file (a default value is read where the function is defined).
+function isOutsideFunctions(node: Node): boolean {
+  for (let current = node.parent; current !== null; current = current.parent)
+    if (current.type === 'function_definition') return false;
+  return true;
 }
 
 /**

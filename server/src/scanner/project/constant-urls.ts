@@ -1,0 +1,81 @@
+/**
+ * A recognised call whose whole URL is one name bound to a module-level string constant
+ * (`const eventEndpoint = "https://events.example.com/v1/enqueue"`, then
+ * `http.NewRequest("POST", eventEndpoint, body)`) reads as that constant's value. Only a value that
+ * is all text and looks like a URL or a path counts, and only where no enclosing function declares
+ * the name itself (a parameter, a local, a loop variable), so a name that may hold anything else at
+ * the call keeps its expression.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import type { ScanContext } from '../recognizers/context';
+import type { HttpCall } from '../types';
+import { isJsLanguage } from './code-shape';
+import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Replaces the URL of each recognised call that is one module-level URL constant by its value. */
+export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {
+  // Reading the enclosing functions' text costs at most a few times the file, whatever the input.
+  let budget = 4 * context.text.length + 100_000;
+  const checked = new Map<string, boolean>();
+  for (const call of calls) {
+    if (call.origin !== undefined && call.origin !== 'recognised') continue;
+    const [only] = call.url.segments;
+    if (call.url.segments.length !== 1 || only?.kind !== 'expr' || !IDENTIFIER.test(only.source)) continue;
+    const name = only.source;
+    const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+    if (use === null) continue;
+    const outermost = findOutermostFunction(use);
+    const key = `${outermost?.id ?? -1}:${name}`;
+    let free = checked.get(key);
+    if (free === undefined) {
+      budget -= outermost === undefined ? 0 : outermost.endIndex - outermost.startIndex;
+      if (budget < 0) return;
+      free = outermost === undefined || !declaresName(context, outermost, name);
+      checked.set(key, free);
+    }
+    if (!free) continue;
+    const value = readNameValue(name, use, context.language, context.text, context.root);
+    if (value === undefined || findOutermostFunction(value) !== undefined) continue;
+    const segments = readUrlValue(value, context.language, context.text, context.root);
+    if (segments.length !== 1 || segments[0]?.kind !== 'literal') continue;
+    const url = segments[0].text;
+    if (!url.startsWith('/') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) continue;
+    call.url = { source: url, segments: [{ kind: 'literal', text: url }], known: true };
+  }
+}
+
+function findOutermostFunction(node: Node): Node | undefined {
+  let found: Node | undefined;
+  for (let current: Node | null = node; current !== null; current = current.parent)
+    if (FUNCTION_TYPES.has(current.type)) found = current;
+  return found;
+}
+
+// Whether the function (or one inside it) may bind `name`: as a parameter, an assignment, a loop
+// variable or an `as` target. Read from the text, erring towards "yes".
+function declaresName(context: ScanContext, fn: Node, name: string): boolean {
+  const escaped = name.replace(/\$/g, '\\$');
+  const binds = new RegExp(
+    `\\b${escaped}\\b[\\w\\s,]{0,200}(?::=|=(?!=)|\\s(?:in|of)\\s)|\\bas\\s+${escaped}\\b|\\b(?:var|let|const)\\s+${escaped}\\b`,
+  );
+  const text = context.text.slice(fn.startIndex, fn.endIndex);
+  if (binds.test(text)) return true;
+  // Parameters: anywhere in a parameter list of the function or one inside it.
+  const word = new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`);
+  const lists = fn.descendantsOfType(['formal_parameters', 'parameters', 'parameter_list']);
+  if (fn.type === 'arrow_function' || isJsLanguage(context.language)) {
+    for (const arrow of [fn, ...fn.descendantsOfType('arrow_function')]) {
+      const single = arrow?.childForFieldName('parameter');
+      if (
+        single !== null &&
+        single !== undefined &&
+        context.text.slice(single.startIndex, single.endIndex) === name
+      )
+        return true;
+    }
+  }
+  return lists.some((list) => list !== null && word.test(context.text.slice(list.startIndex, list.endIndex)));
+}
