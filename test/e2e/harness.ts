@@ -417,20 +417,35 @@ interface RenderedLineElement {
 
 /** Returns the tokens Monaco rendered for a line of the active editor (one span per token). */
 export async function lineTokens(page: Page, lineNumber: number): Promise<RenderedToken[]> {
-  const line = await renderedLine(page, lineNumber);
-  if (!line) return [];
-  // Read the spans in one step inside the page: Monaco re-renders a line when its tokens change (a
-  // semantic-token pass arrives), and a span counted a moment ago may be gone by the next round trip.
-  return line.evaluate((element) =>
-    Array.from(
-      (element as unknown as RenderedLineElement).querySelectorAll(':scope > span > span'),
-      (span) => ({
-        // VS Code renders spaces as non-breaking spaces.
-        text: (span.textContent ?? '').replace(/\u00a0/g, ' '),
-        className: span.getAttribute('class') ?? '',
-      }),
-    ),
-  );
+  // The line may move between finding its place and reading it (a code lens or a view zone arrives
+  // above it): look again for a while when the line is no longer where it was.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const line = await renderedLine(page, lineNumber);
+    if (!line) return [];
+    // Read the spans in one step inside the page: Monaco re-renders a line when its tokens change (a
+    // semantic-token pass arrives), and a span counted a moment ago may be gone by the next round trip.
+    const tokens = await line
+      .evaluate(
+        (element) =>
+          Array.from(
+            (element as unknown as RenderedLineElement).querySelectorAll(':scope > span > span'),
+            (span) => ({
+              // VS Code renders spaces as non-breaking spaces.
+              text: (span.textContent ?? '').replace(/\u00a0/g, ' '),
+              className: span.getAttribute('class') ?? '',
+            }),
+          ),
+        undefined,
+        { timeout: 5_000 },
+      )
+      .catch((error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return undefined;
+      });
+    if (tokens) return tokens;
+    await page.waitForTimeout(250);
+  }
 }
 
 /** Finds the screen point a little inside the first occurrence of `text` on a rendered line, or null. */
