@@ -7,7 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { readPythonArguments, readPythonUrl } from '../python-syntax';
+import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
@@ -136,7 +136,7 @@ function readWrapper(
       if (index >= 0) {
         methodParam = index;
         // `def fetch_json(self, uri_path, http_method='GET')`: the method when a caller gives none.
-        const fallback = fn.defaults?.get(index);
+        const fallback = fn.defaults?.get(index) ?? readDefaultConstant(context, fn.node, name);
         if (fallback !== undefined && /^[A-Za-z]+$/.test(fallback)) methodDefault = fallback.toUpperCase();
         break;
       }
@@ -177,6 +177,29 @@ function readWrapper(
     site: { file: context.file, line: fn.line },
     forwards,
   };
+}
+
+// `def send(self, path, method=GET)` after `GET = 'GET'`: a parameter's default that is a name,
+// read as the constant it is bound to.
+function readDefaultConstant(context: ScanContext, fn: Node, name: string): string | undefined {
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    const value = param?.childForFieldName('value');
+    if (
+      context.language !== 'python' ||
+      value?.type !== 'identifier' ||
+      sliceNode(context.text, param?.childForFieldName('name') ?? value) !== name
+    )
+      continue;
+    const bound = readNameValue(
+      sliceNode(context.text, value),
+      value,
+      context.language,
+      context.text,
+      context.root,
+    );
+    return bound === undefined ? undefined : readPythonString(bound, context.text);
+  }
+  return undefined;
 }
 
 // `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
