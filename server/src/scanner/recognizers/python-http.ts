@@ -18,8 +18,8 @@ import {
 import { sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
+import { type DispatchEntry, findDispatchCalls } from './dispatch-tables';
 import { joinBaseUrl } from './js-objects';
-import { type DispatchEntry, findPythonDispatchCalls } from './python-dispatch';
 import { findCleanWordNodes } from './recovery';
 
 const HELPERS: ReadonlyMap<string, string> = new Map([
@@ -153,7 +153,7 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
       if (call !== undefined) calls.push(call);
     }
   }
-  calls.push(...findPythonDispatchCalls(context, spec.client, entries));
+  calls.push(...findDispatchCalls(context, spec.client, entries));
   return calls;
 }
 
