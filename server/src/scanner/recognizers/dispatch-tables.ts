@@ -11,6 +11,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { readNameValue } from '../project/values';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
@@ -254,7 +255,7 @@ function findCallees(context: ScanContext, syntax: DispatchSyntax, lookup: Node,
   return callees;
 }
 
-// A key: a string, or (Python) a name bound at the top of the module to one (`GET = 'GET'`); any
+// A key: a string, or (Python) a name bound to one (`GET = 'GET'` at the top of the module); any
 // other name is computed (its source is kept for the wrapper that takes it as a parameter).
 function readMethod(
   context: ScanContext,
@@ -265,21 +266,8 @@ function readMethod(
   if (literal !== undefined) return { value: literal.toUpperCase() };
   if (key.type !== 'identifier') return {};
   const name = sliceNode(context.text, key);
-  const constant = syntax === PYTHON ? readModuleConstant(context, name) : undefined;
+  const bound =
+    syntax === PYTHON ? readNameValue(name, key, context.language, context.text, context.root) : undefined;
+  const constant = bound === undefined ? undefined : readPythonString(bound, context.text);
   return constant === undefined ? { source: name } : { value: constant.toUpperCase() };
-}
-
-function readModuleConstant(context: ScanContext, name: string): string | undefined {
-  let value: string | undefined;
-  let count = 0;
-  for (const statement of context.root.namedChildren) {
-    const assignment = statement?.type === 'expression_statement' ? statement.firstNamedChild : null;
-    const left = assignment?.childForFieldName('left');
-    const right = assignment?.childForFieldName('right');
-    if (assignment?.type !== 'assignment' || left?.type !== 'identifier' || right == null) continue;
-    if (sliceNode(context.text, left) !== name) continue;
-    count++;
-    value = readPythonString(right, context.text);
-  }
-  return count === 1 ? value : undefined;
 }
