@@ -95,7 +95,10 @@ function readWrapper(
   const url: UrlSegment[] = [];
   const segments = call.url.segments
     .flatMap(splitConcatenation)
-    .flatMap((segment) => expandLocal(context, segment, node, fn) ?? [segment]);
+    .flatMap(
+      (segment) =>
+        expandLocal(context, segment, node, fn) ?? expandJoin(context, segment, node, fn) ?? [segment],
+    );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
       const param = findFlowingParam(context, segment.source, node, fn, 0);
@@ -224,6 +227,25 @@ function expandLocal(
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return literal && params.length === 1 ? expanded : undefined;
+}
+
+// `base + "/" + path.Join("v2", p)`: a join written in the call's own URL (one expression to the
+// recogniser) is its parts, so the parameter among them takes the caller's argument.
+function expandJoin(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
+  const callType = context.language === 'python' ? 'call' : 'call_expression';
+  const node = use
+    .descendantsOfType(callType)
+    .find((c) => c !== null && c.id !== use.id && sliceNode(context.text, c) === segment.source);
+  if (node == null) return undefined;
+  const expanded = readUrlValue(node, context.language, context.text, context.root);
+  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  return expanded.length > 1 && params.length === 1 ? expanded : undefined;
 }
 
 // `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
