@@ -7,7 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { readPythonArguments, readPythonUrl } from '../python-syntax';
+import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
@@ -95,7 +95,10 @@ function readWrapper(
   const url: UrlSegment[] = [];
   const segments = call.url.segments
     .flatMap(splitConcatenation)
-    .flatMap((segment) => expandLocal(context, segment, node, fn) ?? [segment]);
+    .flatMap(
+      (segment) =>
+        expandLocal(context, segment, node, fn) ?? expandJoin(context, segment, node, fn) ?? [segment],
+    );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
       const param = findFlowingParam(context, segment.source, node, fn, 0);
@@ -136,7 +139,7 @@ function readWrapper(
       if (index >= 0) {
         methodParam = index;
         // `def fetch_json(self, uri_path, http_method='GET')`: the method when a caller gives none.
-        const fallback = fn.defaults?.get(index);
+        const fallback = fn.defaults?.get(index) ?? readDefaultConstant(context, fn.node, name);
         if (fallback !== undefined && /^[A-Za-z]+$/.test(fallback)) methodDefault = fallback.toUpperCase();
         break;
       }
@@ -179,6 +182,29 @@ function readWrapper(
   };
 }
 
+// `def send(self, path, method=GET)` after `GET = 'GET'`: a parameter's default that is a name,
+// read as the constant it is bound to.
+function readDefaultConstant(context: ScanContext, fn: Node, name: string): string | undefined {
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    const value = param?.childForFieldName('value');
+    if (
+      context.language !== 'python' ||
+      value?.type !== 'identifier' ||
+      sliceNode(context.text, param?.childForFieldName('name') ?? value) !== name
+    )
+      continue;
+    const bound = readNameValue(
+      sliceNode(context.text, value),
+      value,
+      context.language,
+      context.text,
+      context.root,
+    );
+    return bound === undefined ? undefined : readPythonString(bound, context.text);
+  }
+  return undefined;
+}
+
 // `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
 // value, when it writes text around a parameter, is the wrapper's URL (the parameter takes the
 // caller's argument), not the parameter alone.
@@ -201,6 +227,25 @@ function expandLocal(
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return literal && params.length === 1 ? expanded : undefined;
+}
+
+// `base + "/" + path.Join("v2", p)`: a join written in the call's own URL (one expression to the
+// recogniser) is its parts, so the parameter among them takes the caller's argument.
+function expandJoin(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
+  const callType = context.language === 'python' ? 'call' : 'call_expression';
+  const node = use
+    .descendantsOfType(callType)
+    .find((c) => c !== null && c.id !== use.id && sliceNode(context.text, c) === segment.source);
+  if (node == null) return undefined;
+  const expanded = readUrlValue(node, context.language, context.text, context.root);
+  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  return expanded.length > 1 && params.length === 1 ? expanded : undefined;
 }
 
 // `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one

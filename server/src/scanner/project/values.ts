@@ -20,6 +20,10 @@ const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
+// Python's `urljoin(base, path)` (`urllib.parse`, `urlparse`) joins its first two arguments (the
+// third is a flag); Go's `path.Join(...)` and `url.JoinPath(base, ...)` join them all.
+const PYTHON_URL_JOIN = /^(?:[\w]+\.)*urljoin$/;
+const GO_URL_JOIN = /^(?:path\.Join|url\.JoinPath)$/;
 /** Function and method nodes of every language the project pass reads (they hold parameters). */
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -179,10 +183,18 @@ function readHelperPath(
     const object = callee.childForFieldName('object');
     if (object?.type === 'string') return splitPlaceholders(readPythonUrl(object, text).segments);
   }
-  // url-join's `urljoin('/v3/domains', domain, 'ips')`: every part, one `/` between each.
-  if (isJsLanguage(language) && URL_JOIN.test(sliceNode(text, callee))) {
-    const parts = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-    return joinParts(parts.map((part) => resolve(part, language, text, root, depth + 1, shared)));
+  // url-join's `urljoin('/v3/domains', domain, 'ips')`, Python's `urljoin(base, path)`, Go's
+  // `path.Join(a, b)`: every part, one `/` between each.
+  const name = sliceNode(text, callee);
+  const joined = isJsLanguage(language)
+    ? URL_JOIN.test(name)
+    : (language === 'python' ? PYTHON_URL_JOIN : GO_URL_JOIN).test(name);
+  if (joined) {
+    const parts = args.namedChildren.filter(
+      (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
+    );
+    const read = language === 'python' ? parts.slice(0, 2) : parts;
+    return joinParts(read.map((part) => resolve(part, language, text, root, depth + 1, shared)));
   }
   const first = args.namedChildren.find(
     (c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',

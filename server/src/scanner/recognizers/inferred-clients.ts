@@ -400,6 +400,12 @@ function readMethodValue(context: ScanContext, node: Node): string | undefined {
     const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, node.childForFieldName('field') ?? node));
     return match?.[1]?.toUpperCase();
   }
+  // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
+  if (node.type === 'identifier') {
+    const [value, ...rest] = readUrlValue(node, language, text, context.root, context.project.shared);
+    if (rest.length === 0 && value?.kind === 'literal' && /^[A-Za-z]+$/.test(value.text))
+      return value.text.toUpperCase();
+  }
   return undefined;
 }
 

@@ -17,6 +17,7 @@ import { isSameNode, readConstantString, sliceNode, unwrapExpression } from '../
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
+import { type DispatchEntry, findDispatchCalls } from './dispatch-tables';
 import {
   isObjectLiteral,
   joinBaseUrl,
@@ -94,7 +95,10 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
   const queue = findLibraryNames(context, spec);
   const seen = new Set<number>();
   const calls: HttpCall[] = [];
-  if (spec.pluginMembers !== undefined) findPluginCalls(context, spec, spec.pluginMembers, queue, calls);
+  // Helpers written without a call (`{ get: axios.get }`): values of dispatch tables.
+  const entries: DispatchEntry[] = [];
+  if (spec.pluginMembers !== undefined)
+    findPluginCalls(context, spec, spec.pluginMembers, queue, calls, entries);
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const key = next.binding?.node.id ?? -1;
     if (seen.has(key)) continue;
@@ -107,9 +111,10 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
       if (next.binding === undefined ? resolved !== undefined : resolved?.node.id !== next.binding.node.id)
         continue;
       const [parent, grandparent, great] = hit.ancestors;
-      readUse(context, spec, node, [parent, grandparent, great], next.base, queue, calls);
+      readUse(context, spec, node, [parent, grandparent, great], next.base, queue, calls, entries);
     }
   }
+  calls.push(...findDispatchCalls(context, spec.client, entries));
   return calls;
 }
 
@@ -123,6 +128,7 @@ function readUse(
   base: UrlTemplate | undefined,
   queue: ClientName[],
   calls: HttpCall[],
+  entries: DispatchEntry[],
 ): void {
   if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
     if (spec.direct === 'factory') {
@@ -144,15 +150,16 @@ function readUse(
     if (instance !== undefined) queue.push(instance);
     return;
   }
+  if (parent?.type !== 'member_expression' || !isSameNode(parent.childForFieldName('object'), node)) return;
+  const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
   if (
-    parent?.type !== 'member_expression' ||
-    !isSameNode(parent.childForFieldName('object'), node) ||
     grandparent?.type !== 'call_expression' ||
     !isSameNode(grandparent.childForFieldName('function'), parent)
   ) {
+    const verb = spec.helpers.get(property);
+    if (verb !== undefined) entries.push({ node: parent, verb, base });
     return;
   }
-  const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
   const method = spec.helpers.get(property);
   if (method !== undefined) {
     calls.push(readHelperCall({ context, spec, call: grandparent, callee: parent }, method, base));
@@ -181,6 +188,7 @@ function findPluginCalls(
   plugin: PluginMembers,
   queue: ClientName[],
   calls: HttpCall[],
+  entries: DispatchEntry[],
 ): void {
   const component = plugin.extensions.some((extension) => context.file.endsWith(extension));
   let importsFramework: boolean | undefined;
@@ -204,7 +212,7 @@ function findPluginCalls(
       } else {
         continue;
       }
-      readUse(context, spec, holder, above, undefined, queue, calls);
+      readUse(context, spec, holder, above, undefined, queue, calls, entries);
     }
   }
 }

@@ -18,6 +18,7 @@ import {
 import { sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
+import { type DispatchEntry, findDispatchCalls } from './dispatch-tables';
 import { joinBaseUrl } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
@@ -109,7 +110,9 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
   };
   const queue = findImports(context, spec, findBindings);
   queue.push(...findTypedSessions(context, spec, queue, findBindings));
-  const calls: HttpCall[] = [...findSelfSessionCalls(context, spec, queue)];
+  // Verb functions written without a call (`{'GET': requests.get}`): values of dispatch tables.
+  const entries: DispatchEntry[] = [];
+  const calls: HttpCall[] = [...findSelfSessionCalls(context, spec, queue, entries)];
   const seen = new Set<number>();
   for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
     if (seen.has(target.binding.node.id)) continue;
@@ -120,7 +123,11 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
       if (resolvePythonBinding(findBindings(target.name), node)?.node.id !== target.binding.node.id) continue;
       const [parent, grandparent, great] = hit.ancestors;
       if (target.role === 'function' || target.role === 'class') {
-        if (parent?.type !== 'call' || parent.childForFieldName('function')?.id !== node.id) continue;
+        if (parent?.type !== 'call' || parent.childForFieldName('function')?.id !== node.id) {
+          const verb = target.role === 'function' ? readVerb(spec, target.function ?? '') : undefined;
+          if (verb !== undefined) entries.push({ node, verb, base: target.base });
+          continue;
+        }
         if (target.role === 'class') {
           const session = readSession(context, spec, parent, grandparent, findBindings);
           if (session !== undefined) queue.push(session);
@@ -130,15 +137,13 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
         }
         continue;
       }
-      if (
-        parent?.type !== 'attribute' ||
-        parent.childForFieldName('object')?.id !== node.id ||
-        grandparent?.type !== 'call' ||
-        grandparent.childForFieldName('function')?.id !== parent.id
-      ) {
+      if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== node.id) continue;
+      const attribute = sliceNode(context.text, parent.childForFieldName('attribute') ?? parent);
+      if (grandparent?.type !== 'call' || grandparent.childForFieldName('function')?.id !== parent.id) {
+        const verb = readVerb(spec, attribute);
+        if (verb !== undefined) entries.push({ node: parent, verb, base: target.base });
         continue;
       }
-      const attribute = sliceNode(context.text, parent.childForFieldName('attribute') ?? parent);
       if (target.role === 'module' && spec.sessionClasses.includes(attribute)) {
         const session = readSession(context, spec, grandparent, great, findBindings);
         if (session !== undefined) queue.push(session);
@@ -148,7 +153,13 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
       if (call !== undefined) calls.push(call);
     }
   }
+  calls.push(...findDispatchCalls(context, spec.client, entries));
   return calls;
+}
+
+// The verb of a helper function's name (`get` -> GET); undefined for other names.
+function readVerb(spec: PythonClientSpec, name: string): string | undefined {
+  return spec.verbHelpers === false ? undefined : HELPERS.get(name);
 }
 
 /** `import requests`, `import requests as r`, `from requests import get, Session`. */
@@ -274,6 +285,7 @@ function findSelfSessionCalls(
   context: ScanContext,
   spec: PythonClientSpec,
   targets: readonly Target[],
+  entries: DispatchEntry[],
 ): HttpCall[] {
   const pattern = sessionTypePattern(spec, targets);
   const calls: HttpCall[] = [];
@@ -306,7 +318,11 @@ function findSelfSessionCalls(
         const holder = object.childForFieldName('object');
         if (holder?.type !== 'identifier' || sliceNode(context.text, holder) !== 'self') continue;
         const call = attribute.parent;
-        if (call?.type !== 'call' || call.childForFieldName('function')?.id !== attribute.id) continue;
+        if (call?.type !== 'call' || call.childForFieldName('function')?.id !== attribute.id) {
+          const verb = readVerb(spec, sliceNode(context.text, name));
+          if (verb !== undefined) entries.push({ node: attribute, verb, base: undefined });
+          continue;
+        }
         const found = readCall(context, spec, call, attribute, sliceNode(context.text, name), undefined);
         if (found !== undefined) calls.push(found);
       }
