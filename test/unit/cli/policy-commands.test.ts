@@ -258,6 +258,21 @@ describe('clearance policy check', () => {
       code: 1,
       err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[\s\S]*want \(one of\): \["op"\]\n1 error/,
     },
+    // OPA's TestCheckAnnotationRules ("package scope" and others): comparing a schema-typed input
+    // value with a value of another type is a `match error`, with the two types (errors.go).
+    {
+      name: '--schema reports a == between a schema-typed input value and another type as a match error',
+      files: {
+        'p.rego': 'package p\n\nallow if input.user.age == "42"\n\nok if input.user.age == 42\n',
+        'schema.json': JSON.stringify({
+          type: 'object',
+          properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
+        }),
+      },
+      args: ['--schema', 'schema.json', 'p.rego'],
+      code: 1,
+      err: /^[^\n]*p\.rego:3:10: rego_type_error: match error\n\s*left {2}: number\n\s*right : string\n1 error/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
