@@ -273,6 +273,20 @@ describe('clearance policy check', () => {
       code: 1,
       err: /^[^\n]*p\.rego:3:10: rego_type_error: match error\n\s*left {2}: number\n\s*right : string\n1 error/,
     },
+    // OPA's compiler stops before CheckTypes when an earlier stage (here safety) failed.
+    {
+      name: '--schema reports no type error when an earlier compiler stage failed, as OPA stops there',
+      files: {
+        'p.rego': 'package p\n\nallow if input.user.age == "42"\n\ndeny if x > 1\n',
+        'schema.json': JSON.stringify({
+          type: 'object',
+          properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
+        }),
+      },
+      args: ['--schema', 'schema.json', 'p.rego'],
+      code: 1,
+      err: /^[^\n]*p\.rego:5:9: rego_unsafe_var_error: var x is unsafe\n1 error/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
