@@ -14,7 +14,7 @@
 import type { ClearanceError } from '../../errors';
 import type * as ast from '../syntax/ast';
 import { isSchema, resolve, type Schema } from './schema-json';
-import { checkMatchTypes } from './schema-types';
+import { checkSchemaTypes } from './schema-types';
 import { formatRef } from './term-facts';
 
 /** Schemas by their name under `schema.` (`input` for `--schema input.json`). */
@@ -49,6 +49,7 @@ export function checkInputSchemas(
       else own.set(rule, schema);
     }
   }
+  const local = localNames(modules);
   for (const m of modules) {
     const path = m.package.path;
     const pkg = packages.get(path.join('.')) ?? enclosing(subpackages, path) ?? global;
@@ -57,11 +58,29 @@ export function checkInputSchemas(
       if (!isSchema(schema)) continue;
       const found: ClearanceError[] = [];
       visitInputRefs(rule, (ref) => checkRef(ref, schema, found));
-      checkMatchTypes(rule, schema, found);
+      checkSchemaTypes(rule, schema, local, found);
       errors.push(...found.sort(byPosition));
     }
   }
   return errors;
+}
+
+/** First segments of every rule name and import alias of the policy (they may hide a builtin). */
+function localNames(modules: readonly ast.Module[]): Set<string> {
+  const names = new Set<string>();
+  for (const m of modules) {
+    for (const rule of m.rules) {
+      const head = rule.head.ref.terms[0];
+      if (head?.type === 'var') names.add(head.name);
+    }
+    for (const i of m.imports) {
+      const last = i.path.terms[i.path.terms.length - 1];
+      names.add(
+        i.alias ?? (last?.type === 'string' ? String(last.value) : last?.type === 'var' ? last.name : ''),
+      );
+    }
+  }
+  return names;
 }
 
 /** The rule a clause belongs to, for `scope: document` annotations. */

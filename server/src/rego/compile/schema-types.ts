@@ -6,13 +6,22 @@
  * ref of a different scalar type. OPA reports it as `match error` with the `left  :` and
  * `right :` types (v1/ast/check.go `checkExprEq`, errors.go `UnificationErrDetail`).
  *
- * Anything less certain is left alone: schema nodes with `anyOf`/`allOf`/`oneOf`, union or
- * missing `type`s, tuple `items`, refs through variables or rules, expressions with `with`,
- * `every` and `and`/`or` bodies, and functions that name a parameter `input`.
+ * A builtin called as an expression of its own (`startswith(input.user.age, "a")`, no output
+ * argument) whose signature is all scalar types, with every argument a scalar literal or such a
+ * ref, and a ref of a type the parameter does not take, is OPA's `NAME: invalid argument(s)` with
+ * the `have:` and `want:` lines (check.go `checkExprBuiltin`); a mismatched literal is left to the
+ * compiler's own type-check stage, which reports it.
+ *
+ * Anything less certain is left alone: calls nested in other terms or with an output argument,
+ * builtins whose name a rule or import of the policy also uses, schema nodes with `anyOf` /
+ * `allOf` / `oneOf`, union or missing `type`s, tuple `items`, refs through variables or rules,
+ * expressions with `with`, `every` and `and`/`or` bodies, and functions with a parameter `input`.
  */
 import type { ClearanceError } from '../../errors';
+import { lookupBuiltin } from '../builtins/index';
 import type * as ast from '../syntax/ast';
 import { isSchema, resolve, type Schema } from './schema-json';
+import { signatureText } from './typecheck';
 
 /** OPA's scalar type names, as `types.Sprint` prints them. */
 type ScalarType = 'null' | 'boolean' | 'number' | 'string';
@@ -79,12 +88,56 @@ function unifiedSides(e: ast.Expr): [ast.Term, ast.Term] | undefined {
   return name === 'equal' ? [e.term.args[0] as ast.Term, e.term.args[1] as ast.Term] : undefined;
 }
 
-/** Appends OPA's `match error` for `e` when both sides have certain, different scalar types. */
-function checkExpr(e: ast.Expr, root: Schema, errors: ClearanceError[]): void {
+/** What the checks of one rule read: the input schema and the names the policy defines itself. */
+interface Scope {
+  root: Schema;
+  /** First segments of the policy's rule names and import aliases: a call to one may not be a builtin's. */
+  local: ReadonlySet<string>;
+}
+
+/** Scalar type names a declared parameter type may be, for signatures checked here. */
+const scalarNames: readonly string[] = ['null', 'boolean', 'number', 'string'];
+
+/** Appends OPA's `invalid argument(s)` for a builtin call expression with a certain mismatch. */
+function checkCall(e: ast.Expr, scope: Scope, errors: ClearanceError[]): void {
+  if (e.type !== 'term' || e.term.type !== 'call') return;
+  const call = e.term;
+  const op = call.operator.terms;
+  const head = op[0];
+  if (head?.type !== 'var' || scope.local.has(head.name)) return;
+  if (!op.slice(1).every((t) => t.type === 'string')) return;
+  const name = [head.name, ...op.slice(1).map((t) => String((t as ast.Scalar).value))].join('.');
+  const def = lookupBuiltin(name);
+  if (!def || def.relation || def.infix !== undefined || def.signature.variadic) return;
+  const params = def.signature.args;
+  if (call.args.length !== params.length) return;
+  if (![...params, def.signature.result].every((p) => scalarNames.includes(p.type))) return;
+  const have = call.args.map((a) => typeOf(a, scope.root));
+  let schemaMismatch = false;
+  for (let i = 0; i < params.length; i++) {
+    const t = have[i];
+    if (t === undefined) return;
+    if (t === (params[i] as { type: string }).type) continue;
+    // A literal of the wrong type is the type-check stage's to report, worded from literals alone.
+    if (inputScalarType(call.args[i] as ast.Term, scope.root) === undefined) return;
+    schemaMismatch = true;
+  }
+  if (!schemaMismatch) return;
+  errors.push({
+    code: 'rego_type_error',
+    message: `${def.name}: invalid argument(s)\n\thave: (${have.join(', ')})\n\twant: ${signatureText(def)}`,
+    location: e.location,
+  });
+}
+
+/** Appends OPA's type errors for `e`: a `match error` or a builtin's `invalid argument(s)`. */
+function checkExpr(e: ast.Expr, scope: Scope, errors: ClearanceError[]): void {
   if (e.with && e.with.length > 0) return;
-  if (e.type === 'not') checkExpr(e.expr, root, errors);
-  else if (e.type === 'notbody') checkBody(e.body, root, errors);
-  visitComprehensions(e, root, errors);
+  const root = scope.root;
+  if (e.type === 'not') checkExpr(e.expr, scope, errors);
+  else if (e.type === 'notbody') checkBody(e.body, scope, errors);
+  visitComprehensions(e, scope, errors);
+  checkCall(e, scope, errors);
   const sides = unifiedSides(e);
   if (!sides) return;
   const left = typeOf(sides[0], root);
@@ -99,33 +152,42 @@ function checkExpr(e: ast.Expr, root: Schema, errors: ClearanceError[]): void {
 }
 
 /** Checks the bodies of the comprehensions in an expression's own terms (not nested bodies). */
-function visitComprehensions(node: unknown, root: Schema, errors: ClearanceError[]): void {
+function visitComprehensions(node: unknown, scope: Scope, errors: ClearanceError[]): void {
   if (Array.isArray(node)) {
-    for (const x of node) visitComprehensions(x, root, errors);
+    for (const x of node) visitComprehensions(x, scope, errors);
     return;
   }
   if (node === null || typeof node !== 'object') return;
   const n = node as Record<string, unknown>;
   const kind = n.type;
   if (kind === 'arraycomprehension' || kind === 'setcomprehension' || kind === 'objectcomprehension') {
-    checkBody(n.body as ast.Body, root, errors);
+    checkBody(n.body as ast.Body, scope, errors);
   }
   for (const [k, v] of Object.entries(n)) {
     // Nested bodies of `not`, `every`, `and`/`or` are handled (or deliberately skipped) by checkExpr.
     if (k === 'location' || k === 'body' || k === 'expr' || k === 'operands' || k === 'with') continue;
-    visitComprehensions(v, root, errors);
+    visitComprehensions(v, scope, errors);
   }
 }
 
 /** Checks every expression of a body. */
-function checkBody(body: ast.Body, root: Schema, errors: ClearanceError[]): void {
-  for (const e of body.exprs) checkExpr(e, root, errors);
+function checkBody(body: ast.Body, scope: Scope, errors: ClearanceError[]): void {
+  for (const e of body.exprs) checkExpr(e, scope, errors);
 }
 
-/** Appends the `match error`s of one rule clause (with its `else` branches) checked against `root`. */
-export function checkMatchTypes(rule: ast.Rule, root: Schema, errors: ClearanceError[]): void {
+/**
+ * Appends the schema type errors of one rule clause (with its `else` branches) checked against
+ * `root`; `local` holds the first segments of the policy's rule names and import aliases.
+ */
+export function checkSchemaTypes(
+  rule: ast.Rule,
+  root: Schema,
+  local: ReadonlySet<string>,
+  errors: ClearanceError[],
+): void {
   const shadowsInput = (rule.head.args ?? []).some((a) => JSON.stringify(a).includes('"name":"input"'));
   if (shadowsInput) return;
-  checkBody(rule.body, root, errors);
-  for (let e = rule.else; e; e = e.else) checkBody(e.body, root, errors);
+  const scope = { root, local };
+  checkBody(rule.body, scope, errors);
+  for (let e = rule.else; e; e = e.else) checkBody(e.body, scope, errors);
 }
