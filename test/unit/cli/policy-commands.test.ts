@@ -159,6 +159,11 @@ describe('clearance policy check', () => {
   const v0 =
     'package legacy\n\ndeny[msg] {\n  input.user == "mallory"\n  msg := "blocked"\n}\n\nallow { not deny["blocked"] }\n';
 
+  /** An input schema whose `user.age` is an integer (for the schema type-error cases). */
+  const ageSchema = JSON.stringify({
+    type: 'object',
+    properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
+  });
   const cases: Array<{
     name: string;
     files: Record<string, string>;
@@ -264,10 +269,7 @@ describe('clearance policy check', () => {
       name: '--schema reports a == between a schema-typed input value and another type as a match error',
       files: {
         'p.rego': 'package p\n\nallow if input.user.age == "42"\n\nok if input.user.age == 42\n',
-        'schema.json': JSON.stringify({
-          type: 'object',
-          properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
-        }),
+        'schema.json': ageSchema,
       },
       args: ['--schema', 'schema.json', 'p.rego'],
       code: 1,
@@ -278,10 +280,7 @@ describe('clearance policy check', () => {
       name: '--schema reports no type error when an earlier compiler stage failed, as OPA stops there',
       files: {
         'p.rego': 'package p\n\nallow if input.user.age == "42"\n\ndeny if x > 1\n',
-        'schema.json': JSON.stringify({
-          type: 'object',
-          properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
-        }),
+        'schema.json': ageSchema,
       },
       args: ['--schema', 'schema.json', 'p.rego'],
       code: 1,
