@@ -137,7 +137,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     )
     .option(
       '-s, --schema <path>',
-      "check input refs against a JSON Schema file, or a folder of schemas (its input.json is the input's; # METADATA schemas: name the others)",
+      "check input refs, and input values compared (= / ==) or passed to builtins, against a JSON Schema file, or a folder of schemas (its input.json is the input's; # METADATA schemas: name the others)",
     )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(

@@ -146,7 +146,10 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
       output.err(`clearance policy check: ${schemas.error}\n`);
       return 2;
     }
-    errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set));
+    // OPA type-checks only a policy that passed the stages before CheckTypes (parsing, safety,
+    // recursion, ...): with any of their errors it reports no schema type error.
+    const earlier = errors.some((e) => e.code !== 'rego_type_error');
+    if (!earlier) errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set));
   }
   for (const e of errors) output.err(`${formatError(e)}\n`);
   if (errors.length > 0) {

@@ -159,6 +159,11 @@ describe('clearance policy check', () => {
   const v0 =
     'package legacy\n\ndeny[msg] {\n  input.user == "mallory"\n  msg := "blocked"\n}\n\nallow { not deny["blocked"] }\n';
 
+  /** An input schema whose `user.age` is an integer (for the schema type-error cases). */
+  const ageSchema = JSON.stringify({
+    type: 'object',
+    properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
+  });
   const cases: Array<{
     name: string;
     files: Record<string, string>;
@@ -257,6 +262,29 @@ describe('clearance policy check', () => {
       args: ['--schema', 'schemas', 'p.rego'],
       code: 1,
       err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[\s\S]*want \(one of\): \["op"\]\n1 error/,
+    },
+    // OPA's TestCheckAnnotationRules ("package scope" and others): comparing a schema-typed input
+    // value with a value of another type is a `match error`, with the two types (errors.go).
+    {
+      name: '--schema reports a == between a schema-typed input value and another type as a match error',
+      files: {
+        'p.rego': 'package p\n\nallow if input.user.age == "42"\n\nok if input.user.age == 42\n',
+        'schema.json': ageSchema,
+      },
+      args: ['--schema', 'schema.json', 'p.rego'],
+      code: 1,
+      err: /^[^\n]*p\.rego:3:10: rego_type_error: match error\n\s*left {2}: number\n\s*right : string\n1 error/,
+    },
+    // OPA's compiler stops before CheckTypes when an earlier stage (here safety) failed.
+    {
+      name: '--schema reports no type error when an earlier compiler stage failed, as OPA stops there',
+      files: {
+        'p.rego': 'package p\n\nallow if input.user.age == "42"\n\ndeny if x > 1\n',
+        'schema.json': ageSchema,
+      },
+      args: ['--schema', 'schema.json', 'p.rego'],
+      code: 1,
+      err: /^[^\n]*p\.rego:5:9: rego_unsafe_var_error: var x is unsafe\n1 error/,
     },
   ];
   for (const c of cases) {

@@ -13,29 +13,98 @@
  */
 import type { ClearanceError } from '../../errors';
 import type * as ast from '../syntax/ast';
+import { isSchema, resolve, type Schema } from './schema-json';
+import { checkSchemaTypes } from './schema-types';
 import { formatRef } from './term-facts';
-
-/** JSON Schema as parsed JSON. */
-type Schema = Record<string, unknown>;
 
 /** Schemas by their name under `schema.` (`input` for `--schema input.json`). */
 export type SchemaSet = ReadonlyMap<string, unknown>;
 
-/** Checks the `input` refs of every rule of `modules` against the schemas; returns OPA's type errors. */
-export function checkInputSchemas(modules: readonly ast.Module[], schemas: SchemaSet): ClearanceError[] {
+/**
+ * Checks the `input` refs of every rule of `modules` against the schemas; returns OPA's type errors.
+ * A rule's input schema is, as OPA picks it: its own `scope: rule` annotation, else a `scope:
+ * document` one on any clause of the same rule, else its package's (from any module of the
+ * package), else the nearest enclosing package's `scope: subpackages` one, else `global`
+ * (`--schema`'s input schema; `null` for none, as OPA's annotation tests run).
+ */
+export function checkInputSchemas(
+  modules: readonly ast.Module[],
+  schemas: SchemaSet,
+  global: unknown = schemas.get('input'),
+): ClearanceError[] {
   const errors: ClearanceError[] = [];
+  const own = new Map<ast.Rule, unknown>();
+  const documents = new Map<string, unknown>();
+  const packages = new Map<string, unknown>();
+  const subpackages = new Map<string, unknown>();
   for (const m of modules) {
-    const pkg = annotationSchema(m.package.annotations, schemas, errors) ?? schemas.get('input');
+    const a = m.package.annotations;
+    const found = annotationSchema(a, schemas, errors);
+    const pkg = m.package.path.join('.');
+    if (found !== undefined) (a?.raw.scope === 'subpackages' ? subpackages : packages).set(pkg, found);
     for (const rule of m.rules) {
-      const schema = annotationSchema(rule.annotations, schemas, errors) ?? pkg;
+      const schema = annotationSchema(rule.annotations, schemas, errors);
+      if (schema === undefined) continue;
+      if (rule.annotations?.raw.scope === 'document') documents.set(documentKey(rule), schema);
+      else own.set(rule, schema);
+    }
+  }
+  const local = localNames(modules);
+  for (const m of modules) {
+    const path = m.package.path;
+    const pkg = packages.get(path.join('.')) ?? enclosing(subpackages, path) ?? global;
+    for (const rule of m.rules) {
+      const schema = own.get(rule) ?? documents.get(documentKey(rule)) ?? pkg;
       if (!isSchema(schema)) continue;
-      visitInputRefs(rule, (ref) => checkRef(ref, schema, errors));
+      const found: ClearanceError[] = [];
+      visitInputRefs(rule, (ref) => checkRef(ref, schema, found));
+      checkSchemaTypes(rule, schema, local, found);
+      errors.push(...found.sort(byPosition));
     }
   }
   return errors;
 }
 
-/** The input schema a `schemas:` annotation names, if any; an unknown `schema.x` is an error. */
+/** First segments of every rule name and import alias of the policy (they may hide a builtin). */
+function localNames(modules: readonly ast.Module[]): Set<string> {
+  const names = new Set<string>();
+  for (const m of modules) {
+    for (const rule of m.rules) {
+      const head = rule.head.ref.terms[0];
+      if (head?.type === 'var') names.add(head.name);
+    }
+    for (const i of m.imports) {
+      const last = i.path.terms[i.path.terms.length - 1];
+      names.add(
+        i.alias ?? (last?.type === 'string' ? String(last.value) : last?.type === 'var' ? last.name : ''),
+      );
+    }
+  }
+  return names;
+}
+
+/** The rule a clause belongs to, for `scope: document` annotations. */
+function documentKey(rule: ast.Rule): string {
+  return `${rule.packagePath.join('.')}\u0000${formatRef(rule.head.ref)}`;
+}
+
+/** The schema of the nearest package at or above `path` with a `scope: subpackages` annotation. */
+function enclosing(subpackages: Map<string, unknown>, path: readonly string[]): unknown {
+  for (let n = path.length; n > 0; n--) {
+    const found = subpackages.get(path.slice(0, n).join('.'));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Marks an annotation that overrides a path below `input` (`input.x: schema.y`): not modelled. */
+const unchecked = Symbol('unchecked');
+
+/**
+ * The input schema a `schemas:` annotation names, if any (the last `input:` entry wins, as in OPA);
+ * an unknown `schema.x` is an error. An entry for a path below `input` merges a schema into the
+ * input's type, which this check does not model, so such a rule is not checked at all.
+ */
 function annotationSchema(
   a: ast.Annotations | undefined,
   schemas: SchemaSet,
@@ -43,24 +112,37 @@ function annotationSchema(
 ): unknown {
   const list = a?.raw.schemas;
   if (!Array.isArray(list)) return undefined;
+  let result: unknown;
+  let overrides = false;
   for (const entry of list) {
     if (!entry || typeof entry !== 'object') continue;
-    const value = (entry as Record<string, unknown>).input;
-    if (value === undefined) continue;
-    if (typeof value !== 'string') return value;
-    const m = /^schema(?:\.([A-Za-z_][\w-]*)|\["([^"]+)"\])$/.exec(value.trim());
-    const name = m?.[1] ?? m?.[2];
-    const found = name === undefined ? undefined : schemas.get(name);
-    if (found === undefined && a) {
-      errors.push({
-        code: 'rego_type_error',
-        message: `undefined schema: ${value.trim()}`,
-        location: a.location,
-      });
+    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
+      if (/^input[.[]/.test(key)) overrides = true;
+      if (key !== 'input') continue;
+      result = typeof value === 'string' ? namedSchema(value, a, schemas, errors) : value;
     }
-    return found;
   }
-  return undefined;
+  return overrides ? unchecked : result;
+}
+
+/** The schema `schema.name` / `schema["name"]` names; an unknown one is OPA's `undefined schema`. */
+function namedSchema(
+  value: string,
+  a: ast.Annotations | undefined,
+  schemas: SchemaSet,
+  errors: ClearanceError[],
+): unknown {
+  const m = /^schema(?:\.([A-Za-z_][\w-]*)|\["([^"]+)"\])$/.exec(value.trim());
+  const name = m?.[1] ?? m?.[2];
+  const found = name === undefined ? undefined : schemas.get(name);
+  if (found === undefined && a) {
+    errors.push({
+      code: 'rego_type_error',
+      message: `undefined schema: ${value.trim()}`,
+      location: a.location,
+    });
+  }
+  return found;
 }
 
 /** Calls `visit` on every ref whose head is `input`, outside `with` targets. */
@@ -171,25 +253,9 @@ function shapeOf(node: Schema, root: Schema, depth = 0): Shape {
   return { kind: 'unknown' };
 }
 
-/** Follows local `$ref`s (`#/definitions/x`, `#/$defs/x`) to the schema they name. */
-function resolve(node: unknown, root: Schema): Schema | undefined {
-  let current = node;
-  for (let hops = 0; hops < 32; hops++) {
-    if (!isSchema(current)) return undefined;
-    const ref = current.$ref;
-    if (typeof ref !== 'string') return current;
-    if (!ref.startsWith('#')) return undefined;
-    let target: unknown = root;
-    for (const part of ref.slice(1).split('/').filter(Boolean)) {
-      const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
-      target = isSchema(target) ? target[key] : undefined;
-    }
-    current = target;
-  }
-  return undefined;
-}
-
-/** True for a JSON object. */
-function isSchema(v: unknown): v is Schema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Orders errors by where they start, as OPA lists a rule's type errors. */
+function byPosition(a: ClearanceError, b: ClearanceError): number {
+  const x = a.location?.start;
+  const y = b.location?.start;
+  return (x?.line ?? 0) - (y?.line ?? 0) || (x?.column ?? 0) - (y?.column ?? 0);
 }
