@@ -22,6 +22,11 @@ export interface Nginx {
    * response, so a client can read the log before its own request is in it); at most 5 s.
    */
   logged(count: number): Promise<number[]>;
+  /**
+   * The status codes once the log has not grown for `quietMs` (a line of an earlier request can land
+   * after its client is done); at most 5 s.
+   */
+  settled(quietMs?: number): Promise<number[]>;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -124,6 +129,18 @@ http {
       while (seen.length < count && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         seen = readStatuses();
+      }
+      return seen;
+    },
+    settled: async (quietMs = 300) => {
+      const deadline = Date.now() + 5000;
+      let seen = readStatuses();
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < quietMs && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const now = readStatuses();
+        if (now.length !== seen.length) quietSince = Date.now();
+        seen = now;
       }
       return seen;
     },
