@@ -11,10 +11,14 @@
  * Only what a schema pins down is checked: refs with variable keys and values of unknown shape
  * are accepted, so the check never rejects what OPA would accept.
  */
-import type { ClearanceError } from '../../errors';
+import type { ClearanceError, Location } from '../../errors';
 import type * as ast from '../syntax/ast';
+import { checkRuleTypes } from '../types/check-rules';
+import { typeOfSchema } from '../types/from-schema';
+import { A, type Type } from '../types/types';
+import { compileModules, type Policy } from './compile';
+import type { CRule } from './ir';
 import { isSchema, resolve, type Schema } from './schema-json';
-import { checkSchemaTypes } from './schema-types';
 import { formatRef } from './term-facts';
 
 /** Schemas by their name under `schema.` (`input` for `--schema input.json`). */
@@ -31,6 +35,7 @@ export function checkInputSchemas(
   modules: readonly ast.Module[],
   schemas: SchemaSet,
   global: unknown = schemas.get('input'),
+  compiled?: { policy: Policy; errors: readonly ClearanceError[] },
 ): ClearanceError[] {
   const errors: ClearanceError[] = [];
   const own = new Map<ast.Rule, unknown>();
@@ -49,38 +54,41 @@ export function checkInputSchemas(
       else own.set(rule, schema);
     }
   }
-  const local = localNames(modules);
+  const byClause = new Map<string, unknown>();
   for (const m of modules) {
     const path = m.package.path;
     const pkg = packages.get(path.join('.')) ?? enclosing(subpackages, path) ?? global;
     for (const rule of m.rules) {
       const schema = own.get(rule) ?? documents.get(documentKey(rule)) ?? pkg;
+      byClause.set(locationKey(rule.location), schema);
       if (!isSchema(schema)) continue;
-      const found: ClearanceError[] = [];
-      visitInputRefs(rule, (ref) => checkRef(ref, schema, found));
-      checkSchemaTypes(rule, schema, local, found);
-      errors.push(...found.sort(byPosition));
+      visitInputRefs(rule, (ref) => checkRef(ref, schema, errors));
     }
   }
-  return errors;
+  const { policy, errors: stageErrors } = compiled ?? compileModules([...modules], new Map());
+  const reported = new Set(
+    stageErrors.filter((e) => e.location).map((e) => locationKey(e.location as Location)),
+  );
+  for (const e of errors) reported.add(locationKey(e.location as Location));
+  const types = new Map<unknown, Type>();
+  const inputFor = (clause: CRule): Type | 'skip' => {
+    const schema = byClause.get(locationKey(clause.origin.location));
+    if (schema === unchecked) return 'skip';
+    if (!isSchema(schema)) return A;
+    let t = types.get(schema);
+    if (!t) {
+      t = typeOfSchema(schema, schema);
+      types.set(schema, t);
+    }
+    return t;
+  };
+  errors.push(...checkRuleTypes(policy.ruleSets, inputFor, reported));
+  return errors.sort(byPosition);
 }
 
-/** First segments of every rule name and import alias of the policy (they may hide a builtin). */
-function localNames(modules: readonly ast.Module[]): Set<string> {
-  const names = new Set<string>();
-  for (const m of modules) {
-    for (const rule of m.rules) {
-      const head = rule.head.ref.terms[0];
-      if (head?.type === 'var') names.add(head.name);
-    }
-    for (const i of m.imports) {
-      const last = i.path.terms[i.path.terms.length - 1];
-      names.add(
-        i.alias ?? (last?.type === 'string' ? String(last.value) : last?.type === 'var' ? last.name : ''),
-      );
-    }
-  }
-  return names;
+/** A location as `file:line:col`. */
+function locationKey(l: Location): string {
+  return `${l.file}:${l.start.line}:${l.start.column}`;
 }
 
 /** The rule a clause belongs to, for `scope: document` annotations. */
@@ -257,5 +265,9 @@ function shapeOf(node: Schema, root: Schema, depth = 0): Shape {
 function byPosition(a: ClearanceError, b: ClearanceError): number {
   const x = a.location?.start;
   const y = b.location?.start;
-  return (x?.line ?? 0) - (y?.line ?? 0) || (x?.column ?? 0) - (y?.column ?? 0);
+  return (
+    (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+    (x?.line ?? 0) - (y?.line ?? 0) ||
+    (x?.column ?? 0) - (y?.column ?? 0)
+  );
 }

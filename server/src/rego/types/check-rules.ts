@@ -1,0 +1,157 @@
+/**
+ * OPA's type checker over a compiled policy (v1/ast/check.go `CheckTypes` / `checkRule`): every
+ * clause is checked with its input type, and each rule gets the union of its clauses' value
+ * types (a partial set `set[T]`, a partial object `object[K: V]`, a function its result type),
+ * which refs to the rule from any package then read. Rules are typed on demand, each once, a
+ * dependency before its dependents as OPA's sorted order does; a rule reached again while it is
+ * being typed (recursion, which the compiler rejects) or past a depth limit is `any`. A rule with
+ * an error in any clause is `any`, as OPA stores it.
+ */
+import type { ClearanceError } from '../../errors';
+import type { CElse, CRule, CTerm, RuleSet } from '../compile/ir';
+import { type CheckContext, checkBody, checkHeadTerm, Scope } from './check-body';
+import { A, compare, objectOf, or, setOf, type Type } from './types';
+
+/** The input type a clause is checked with; `skip` to type the clause without reporting its errors. */
+export type InputFor = (clause: CRule) => Type | 'skip';
+
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  set?: RuleSet;
+}
+
+/** Most rules typed through nested dependencies before the rest read as `any` (keeps the stack bounded). */
+const MAX_DEPTH = 200;
+
+/** Type-checks every clause of `ruleSets`; returns OPA's type errors, ordered by location. */
+export function checkRuleTypes(
+  ruleSets: readonly RuleSet[],
+  inputFor: InputFor,
+  reported: ReadonlySet<string>,
+): ClearanceError[] {
+  const root: TrieNode = { children: new Map() };
+  for (const set of ruleSets) {
+    let node = root;
+    for (const key of set.path) {
+      let next = node.children.get(key);
+      if (!next) {
+        next = { children: new Map() };
+        node.children.set(key, next);
+      }
+      node = next;
+    }
+    node.set = set;
+  }
+  const types = new Map<RuleSet, Type | 'pending'>();
+  const errors: ClearanceError[] = [];
+  let depth = 0;
+
+  const ruleType = (set: RuleSet): Type => {
+    const known = types.get(set);
+    if (known === 'pending') return A;
+    if (known) return known;
+    if (depth >= MAX_DEPTH) return A;
+    types.set(set, 'pending');
+    depth++;
+    const t = typeRuleSet(set);
+    depth--;
+    types.set(set, t);
+    return t;
+  };
+
+  const dataType = (path: CTerm[]): { type: Type | undefined; rest: number } => {
+    let node = root;
+    for (let i = 0; i < path.length; i++) {
+      const p = path[i] as CTerm;
+      if (p.t !== 'val' || typeof p.v !== 'string') return { type: A, rest: path.length };
+      const next = node.children.get(p.v);
+      if (!next) return { type: A, rest: path.length };
+      node = next;
+      if (node.set) {
+        const t = node.set.kind === 'function' ? A : ruleType(node.set);
+        return { type: t, rest: i + 1 };
+      }
+    }
+    return { type: A, rest: path.length };
+  };
+
+  const functionResult = (path: string[]): Type => {
+    let node: TrieNode | undefined = root;
+    for (const key of path) node = node?.children.get(key);
+    return node?.set?.kind === 'function' ? ruleType(node.set) : A;
+  };
+
+  /** Checks one clause; its value's type, `null` on an error, undefined when untyped. */
+  const checkClause = (c: CRule | CElse, input: Type | 'skip', set: RuleSet): Type | null | undefined => {
+    const ctx: CheckContext = { input: input === 'skip' ? A : input, dataType, functionResult, reported };
+    const scope = new Scope();
+    const found: ClearanceError[] = [];
+    let ok = checkBody(c.body, scope, ctx, found);
+    const head = (t: CTerm | undefined) => {
+      const r = t === undefined ? undefined : checkHeadTerm(t, scope, ctx, found);
+      if (r === null) ok = false;
+      return r ?? undefined;
+    };
+    let t: Type | undefined;
+    if (!('keyPath' in c)) t = head(c.value);
+    else if (set.kind === 'set') {
+      const m = head(c.member);
+      t = m === undefined ? undefined : setOf(m);
+    } else {
+      const keys = c.keyPath.map(head);
+      t = head(c.value);
+      for (let i = keys.length - 1; i >= 0 && t !== undefined; i--) {
+        const k = keys[i];
+        t = k === undefined ? undefined : objectOf([], { key: k, v: t });
+      }
+    }
+    if (input !== 'skip') errors.push(...found);
+    return ok ? t : null;
+  };
+
+  const typeRuleSet = (set: RuleSet): Type => {
+    let t: Type | undefined;
+    let failed = false;
+    const clauses = set.default ? [...set.clauses, set.default] : set.clauses;
+    for (const c of clauses) {
+      const input = inputFor(c);
+      for (const branch of [c, ...c.elses]) {
+        const bt = checkClause(branch, input, set);
+        if (bt === null) failed = true;
+        else if (bt !== undefined) t = merge(t, bt);
+      }
+    }
+    return failed || t === undefined ? A : t;
+  };
+
+  for (const set of ruleSets) ruleType(set);
+  return errors.sort((a, b) => {
+    const x = a.location;
+    const y = b.location;
+    return (
+      (x?.file ?? '').localeCompare(y?.file ?? '') ||
+      (x?.start.line ?? 0) - (y?.start.line ?? 0) ||
+      (x?.start.column ?? 0) - (y?.start.column ?? 0)
+    );
+  });
+}
+
+/** OPA's `Insert` of a clause's type: objects merge, other types form a union. */
+function merge(a: Type | undefined, b: Type): Type {
+  if (a === undefined) return b;
+  if (a.k === 'object' && b.k === 'object') {
+    const st = [...a.st];
+    for (const p of b.st) {
+      const i = st.findIndex((q) => q.key === p.key);
+      if (i < 0) st.push(p);
+      else st[i] = { key: p.key, v: merge((st[i] as { v: Type }).v, p.v) };
+    }
+    const dyn =
+      a.dyn && b.dyn
+        ? { key: or(a.dyn.key, b.dyn.key) as Type, v: merge(a.dyn.v, b.dyn.v) }
+        : (a.dyn ?? b.dyn);
+    return objectOf(st, dyn);
+  }
+  if (compare(a, b) === 0) return a;
+  return or(a, b) ?? A;
+}
