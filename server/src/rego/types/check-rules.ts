@@ -10,7 +10,7 @@
 import type { ClearanceError } from '../../errors';
 import type { CElse, CRule, CTerm, RuleSet } from '../compile/ir';
 import { type CheckContext, checkBody, checkHeadTerm, Scope } from './check-body';
-import { A, compare, objectOf, or, setOf, type Type } from './types';
+import { A, objectOf, or, setOf, type Type } from './types';
 
 /** The input type a clause is checked with; `skip` to type the clause without reporting its errors. */
 export type InputFor = (clause: CRule) => Type | 'skip';
@@ -28,6 +28,7 @@ export function checkRuleTypes(
   ruleSets: readonly RuleSet[],
   inputFor: InputFor,
   reported: ReadonlySet<string>,
+  onClause?: (clause: CRule | CElse, scope: Scope) => void,
 ): ClearanceError[] {
   const root: TrieNode = { children: new Map() };
   for (const set of ruleSets) {
@@ -106,6 +107,7 @@ export function checkRuleTypes(
       }
     }
     if (input !== 'skip') errors.push(...found);
+    onClause?.(c, scope);
     return ok ? t : null;
   };
 
@@ -136,22 +138,23 @@ export function checkRuleTypes(
   });
 }
 
-/** OPA's `Insert` of a clause's type: objects merge, other types form a union. */
+/**
+ * OPA's `mergeTypes` (env.go), how a rule's clause types combine: sets union their element types,
+ * objects without static properties merge their dynamic parts, anything else forms a union.
+ */
 function merge(a: Type | undefined, b: Type): Type {
   if (a === undefined) return b;
-  if (a.k === 'object' && b.k === 'object') {
-    const st = [...a.st];
-    for (const p of b.st) {
-      const i = st.findIndex((q) => q.key === p.key);
-      if (i < 0) st.push(p);
-      else st[i] = { key: p.key, v: merge((st[i] as { v: Type }).v, p.v) };
-    }
-    const dyn =
-      a.dyn && b.dyn
-        ? { key: or(a.dyn.key, b.dyn.key) as Type, v: merge(a.dyn.v, b.dyn.v) }
-        : (a.dyn ?? b.dyn);
-    return objectOf(st, dyn);
+  if (a.k === 'set' && b.k === 'set') return setOf(or(a.of, b.of) ?? A);
+  if (a.k === 'object' && b.k === 'object' && a.st.length === 0 && b.st.length === 0 && a.dyn && b.dyn) {
+    return objectOf([], { key: or(a.dyn.key, b.dyn.key) ?? A, v: merge(a.dyn.v, b.dyn.v) });
   }
-  if (compare(a, b) === 0) return a;
+  const dynamicOnly = (t: Type) => t.k === 'object' && t.st.length === 0;
+  if (
+    (dynamicOnly(a) && b.k === 'any' && b.of.some(dynamicOnly)) ||
+    (dynamicOnly(b) && a.k === 'any' && a.of.some(dynamicOnly))
+  ) {
+    // OPA widens the union's object in place here; not modelled, so nothing is assumed.
+    return A;
+  }
   return or(a, b) ?? A;
 }
