@@ -273,7 +273,7 @@ function unify1(term: CTerm, tpe: Type | undefined, scope: Scope, run: Run, unio
       for (const [k, v] of entries) {
         const key = constantKey(k);
         if (key === undefined) {
-          if (k.t === 'val') return false;
+          // A variable key (OPA types its value `any`), or a composite constant (not modelled).
           unify1(v, A, scope, run, union);
           continue;
         }
