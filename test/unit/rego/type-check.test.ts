@@ -69,7 +69,7 @@ describe("OPA's type checker (check_test.go)", () => {
           body = clause.body;
         }
       };
-      const errors = checkRuleTypes(compiled.policy.ruleSets, () => A, new Set(), onClause);
+      const errors = checkRuleTypes(compiled.policy.ruleSets, () => A, { onClause });
       assert.deepEqual([...stage, ...errors], []);
       assert.ok(scope && body, 'the query was checked');
       const slots = namedSlots(body, new Map());

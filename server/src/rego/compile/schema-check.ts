@@ -6,8 +6,8 @@
  * comes from `--schema` (a file, or a folder whose `input.json` is the input's), or from a rule's
  * or package's `# METADATA` `schemas:` annotation (`- input: schema.input`, or an inline schema).
  *
- * As OPA reads JSON Schema, an object with `properties` and no `additionalProperties` is closed;
- * `additionalProperties: true` (or a schema) opens it; a schema without properties allows any key.
+ * As OPA reads JSON Schema, an object with `properties` is closed unless `additionalProperties` is
+ * a schema (`true` leaves it closed); a schema without properties allows any key.
  * Only what a schema pins down is checked: refs with variable keys and values of unknown shape
  * are accepted, so the check never rejects what OPA would accept.
  */
@@ -42,12 +42,15 @@ export function checkInputSchemas(
   const documents = new Map<string, unknown>();
   const packages = new Map<string, unknown>();
   const subpackages = new Map<string, unknown>();
+  const byClauseData = new Map<string, Array<{ path: string[]; schema: Schema }>>();
   for (const m of modules) {
     const a = m.package.annotations;
     const found = annotationSchema(a, schemas, errors);
     const pkg = m.package.path.join('.');
     if (found !== undefined) (a?.raw.scope === 'subpackages' ? subpackages : packages).set(pkg, found);
     for (const rule of m.rules) {
+      const data = dataSchemas(rule.annotations, schemas, errors);
+      if (data.length > 0) byClauseData.set(locationKey(rule.location), data);
       const schema = annotationSchema(rule.annotations, schemas, errors);
       if (schema === undefined) continue;
       if (rule.annotations?.raw.scope === 'document') documents.set(documentKey(rule), schema);
@@ -82,7 +85,11 @@ export function checkInputSchemas(
     }
     return t;
   };
-  errors.push(...checkRuleTypes(policy.ruleSets, inputFor, reported));
+  const dataFor = (clause: CRule) => {
+    const found = byClauseData.get(locationKey(clause.origin.location)) ?? [];
+    return found.map((d) => ({ path: d.path, type: typeOfSchema(d.schema, d.schema) }));
+  };
+  errors.push(...checkRuleTypes(policy.ruleSets, inputFor, { reported, dataFor }));
   return errors.sort(byPosition);
 }
 
@@ -131,6 +138,31 @@ function annotationSchema(
     }
   }
   return overrides ? unchecked : result;
+}
+
+/**
+ * The `data` paths a rule's own `schemas:` annotation types (`- data.acl: schema["acl-schema"]`),
+ * in order; an entry below another rule's or package's annotation is not modelled.
+ */
+function dataSchemas(
+  a: ast.Annotations | undefined,
+  schemas: SchemaSet,
+  errors: ClearanceError[],
+): Array<{ path: string[]; schema: Schema }> {
+  const list = a?.raw.schemas;
+  if (!Array.isArray(list)) return [];
+  const found: Array<{ path: string[]; schema: Schema }> = [];
+  for (const entry of list) {
+    if (!entry || typeof entry !== 'object') continue;
+    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
+      const m = /^data((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(key.trim());
+      if (!m) continue;
+      const schema = typeof value === 'string' ? namedSchema(value, a, schemas, errors) : value;
+      if (isSchema(schema)) found.push({ path: (m[1] as string).slice(1).split('.'), schema });
+    }
+  }
+  // The longest path first, so a ref reads the most specific annotation.
+  return found.sort((x, y) => y.path.length - x.path.length);
 }
 
 /** The schema `schema.name` / `schema["name"]` names; an unknown one is OPA's `undefined schema`. */
@@ -250,7 +282,8 @@ function shapeOf(node: Schema, root: Schema, depth = 0): Shape {
       properties.set(k, r ?? {});
     }
     const extra = node.additionalProperties;
-    const open = extra === true || isSchema(extra) || isSchema(node.patternProperties);
+    // `additionalProperties: true` leaves the object closed, as OPA's schema reading does.
+    const open = isSchema(extra) || isSchema(node.patternProperties);
     return {
       kind: 'object',
       properties,

@@ -56,8 +56,11 @@ export class Scope {
 export interface CheckContext {
   /** The input's type (`any` without a schema). */
   input: Type;
-  /** The type of a ref into `data` (rules' inferred types; `any` for base documents). */
-  dataType: (path: CTerm[]) => { type: Type | undefined; rest: number };
+  /**
+   * The type of a ref into `data` (rules' inferred types, or a `data` schema annotation's type,
+   * then `annotated`; `any` for base documents), and how many path terms that type covers.
+   */
+  dataType: (path: CTerm[]) => { type: Type | undefined; rest: number; annotated?: boolean };
   /** The result type of a user function (`any` when unknown). */
   functionResult: (path: string[]) => Type;
   /** Locations (`file:line:col`) where an error is already reported by another stage. */
@@ -497,12 +500,14 @@ function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run)
   const h = ref.head;
   let cur: Type | undefined;
   let start = 0;
+  let annotated = false;
   if (h.t === 'root' && h.which === 'input') cur = run.ctx.input;
   else if (h.t === 'root') {
     const found = run.ctx.dataType(ref.path);
     for (const p of ref.path.slice(0, found.rest)) if (p.t !== 'val') unify1(p, A, scope, run, false);
     cur = found.type ?? A;
     start = found.rest;
+    annotated = found.annotated === true;
   } else if (h.t === 'var') {
     cur = scope.get(h.slot);
     if (cur === undefined) {
@@ -510,12 +515,23 @@ function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run)
       cur = A;
     }
   } else cur = typeOf(h, scope, run) ?? A;
-  for (const p of ref.path.slice(start)) {
+  for (let i = start; i < ref.path.length; i++) {
+    const p = ref.path[i] as CTerm;
     const k = keys(cur);
-    if (k === undefined) return false;
+    if (k === undefined) {
+      if (annotated) refError(ref, i, run, `have: ${sprint(cur)}`, true);
+      return false;
+    }
     if (p.t === 'val' && keyOfValue(p.v) !== undefined) {
-      cur = select(cur, keyOfValue(p.v) as Key);
-      if (cur === undefined) return false;
+      const next = select(cur, keyOfValue(p.v) as Key);
+      if (next === undefined) {
+        if (annotated && cur?.k === 'object' && typeof p.v === 'string') {
+          const oneOf = cur.st.map((x) => JSON.stringify(x.key)).sort();
+          refError(ref, i, run, `have: ${JSON.stringify(p.v)}\n\t{pad}want (one of): [${oneOf.join(' ')}]`);
+        }
+        return false;
+      }
+      cur = next;
       continue;
     }
     if (p.t === 'var') {
@@ -532,4 +548,45 @@ function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run)
     cur = values(cur);
   }
   return true;
+}
+
+/** A ref as OPA prints it (`data.acl.foo`, `x[i]["a b"]`), when every term is printable. */
+function refText(ref: Extract<CTerm, { t: 'ref' }>, upTo: number): string | undefined {
+  const h = ref.head;
+  let text = h.t === 'root' ? h.which : h.t === 'var' ? h.name : undefined;
+  if (text === undefined) return undefined;
+  for (const p of ref.path.slice(0, upTo)) {
+    if (p.t === 'var' && !p.generated) text += `[${p.name}]`;
+    else if (p.t === 'val' && typeof p.v === 'string')
+      text += /^[A-Za-z_][A-Za-z0-9_]*$/.test(p.v) ? `.${p.v}` : `[${JSON.stringify(p.v)}]`;
+    else if (p.t === 'val' && keyOfValue(p.v) !== undefined) text += `[${String(keyOfValue(p.v))}]`;
+    else return undefined;
+  }
+  return text;
+}
+
+/**
+ * Reports OPA's `undefined ref` for path term `i` of `ref`: the ref, a caret under the term (a
+ * run of carets up to it for a value that cannot be dereferenced), then the `detail` lines.
+ */
+function refError(
+  ref: Extract<CTerm, { t: 'ref' }>,
+  i: number,
+  run: Run,
+  detail: string,
+  unsupported = false,
+): void {
+  const whole = refText(ref, ref.path.length);
+  const before = refText(ref, i);
+  if (whole === undefined || before === undefined) return;
+  if (unsupported) {
+    report(run, ref.loc, `undefined ref: ${whole}\n\t${whole}\n\t${'^'.repeat(before.length)}\n\t${detail}`);
+    return;
+  }
+  const pad = ' '.repeat(before.length + 1);
+  report(
+    run,
+    ref.loc,
+    `undefined ref: ${whole}\n\t${whole}\n\t${pad}^\n\t${pad}${detail.replace('{pad}', pad)}`,
+  );
 }

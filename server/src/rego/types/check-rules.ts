@@ -12,8 +12,21 @@ import type { CElse, CRule, CTerm, RuleSet } from '../compile/ir';
 import { type CheckContext, checkBody, checkHeadTerm, Scope } from './check-body';
 import { A, objectOf, or, setOf, type Type } from './types';
 
-/** The input type a clause is checked with; `skip` to type the clause without reporting its errors. */
+/** What a clause is checked with: its input type (`skip` to type it without reporting its errors). */
 export type InputFor = (clause: CRule) => Type | 'skip';
+
+/** The `data` paths a clause's schema annotations type (`data.acl: schema.x`). */
+export type DataFor = (clause: CRule) => ReadonlyArray<{ path: readonly string[]; type: Type }>;
+
+/** Options of a check beyond the input types. */
+export interface CheckOptions {
+  /** Locations (`file:line:col`) where another stage already reported an error. */
+  reported?: ReadonlySet<string>;
+  /** Data schema annotations per clause. */
+  dataFor?: DataFor;
+  /** Called with each checked clause and its variables' types (tests read them). */
+  onClause?: (clause: CRule | CElse, scope: Scope) => void;
+}
 
 interface TrieNode {
   children: Map<string, TrieNode>;
@@ -27,9 +40,9 @@ const MAX_DEPTH = 200;
 export function checkRuleTypes(
   ruleSets: readonly RuleSet[],
   inputFor: InputFor,
-  reported: ReadonlySet<string>,
-  onClause?: (clause: CRule | CElse, scope: Scope) => void,
+  options: CheckOptions = {},
 ): ClearanceError[] {
+  const { reported = new Set<string>(), dataFor, onClause } = options;
   const root: TrieNode = { children: new Map() };
   for (const set of ruleSets) {
     let node = root;
@@ -83,8 +96,29 @@ export function checkRuleTypes(
   };
 
   /** Checks one clause; its value's type, `null` on an error, undefined when untyped. */
-  const checkClause = (c: CRule | CElse, input: Type | 'skip', set: RuleSet): Type | null | undefined => {
-    const ctx: CheckContext = { input: input === 'skip' ? A : input, dataType, functionResult, reported };
+  const checkClause = (
+    c: CRule | CElse,
+    input: Type | 'skip',
+    set: RuleSet,
+    annotated: ReturnType<DataFor>,
+  ): Type | null | undefined => {
+    const typeOfData = (path: CTerm[]): ReturnType<CheckContext['dataType']> => {
+      for (const d of annotated) {
+        if (d.path.length > path.length) continue;
+        const hit = d.path.every((k, i) => {
+          const p = path[i] as CTerm;
+          return p.t === 'val' && p.v === k;
+        });
+        if (hit) return { type: d.type, rest: d.path.length, annotated: true };
+      }
+      return dataType(path);
+    };
+    const ctx: CheckContext = {
+      input: input === 'skip' ? A : input,
+      dataType: annotated.length > 0 ? typeOfData : dataType,
+      functionResult,
+      reported,
+    };
     const scope = new Scope();
     const found: ClearanceError[] = [];
     let ok = checkBody(c.body, scope, ctx, found);
@@ -117,8 +151,9 @@ export function checkRuleTypes(
     const clauses = set.default ? [...set.clauses, set.default] : set.clauses;
     for (const c of clauses) {
       const input = inputFor(c);
+      const annotated = dataFor?.(c) ?? [];
       for (const branch of [c, ...c.elses]) {
-        const bt = checkClause(branch, input, set);
+        const bt = checkClause(branch, input, set, annotated);
         if (bt === null) failed = true;
         else if (bt !== undefined) t = merge(t, bt);
       }
