@@ -137,7 +137,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     )
     .option(
       '-s, --schema <path>',
-      "check input refs, and input values compared (= / ==) or passed to builtins, against a JSON Schema file, or a folder of schemas (its input.json is the input's; # METADATA schemas: name the others)",
+      "type-check the policy as opa check --schema does: against a JSON Schema file for input, or a folder of schemas that # METADATA schemas: annotations name (schema.<file path without .json>)",
     )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(

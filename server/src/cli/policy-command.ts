@@ -128,7 +128,7 @@ function printErrors(
 
 /** The options of `clearance policy check`. */
 export interface CheckFlags extends EngineFlags {
-  /** A JSON Schema file for `input`, or a folder of schemas (`input.json` is the input's). */
+  /** A JSON Schema file for `input`, or a folder of schemas that `# METADATA` annotations name. */
   schema?: string;
 }
 
@@ -149,7 +149,10 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
     // OPA type-checks only a policy that passed the stages before CheckTypes (parsing, safety,
     // recursion, ...): with any of their errors it reports no schema type error.
     const earlier = errors.some((e) => e.code !== 'rego_type_error');
-    if (!earlier) errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set));
+    if (!earlier) {
+      const compiled = { policy: loaded.policy, errors: loaded.errors };
+      errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set, schemas.global, compiled));
+    }
   }
   for (const e of errors) output.err(`${formatError(e)}\n`);
   if (errors.length > 0) {
@@ -164,20 +167,20 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
 const MAX_SCHEMA_BYTES = 8 * 1024 * 1024;
 
 /**
- * Reads `--schema`: one JSON file is the input's schema; a folder's `.json` files are named by
- * their path without extension (`input`, `acl-schema`, `k8s.pod`), as `schema.<name>` refers to them.
+ * Reads `--schema` as `opa check --schema` does: one JSON file is the input's schema for every
+ * rule; a folder's `.json` files are named by their path without extension (`input`,
+ * `acl-schema`, `k8s.pod`) for `# METADATA` `schemas:` to name as `schema.<name>`, and no schema
+ * applies to the input unless an annotation names one (OPA's docs: a folder gives the input no
+ * schema globally).
  */
-function readSchemas(path: string): { set: Map<string, unknown> } | { error: string } {
+function readSchemas(path: string): { set: Map<string, unknown>; global: unknown } | { error: string } {
   const set = new Map<string, unknown>();
   const read = (file: string): unknown => {
     if (statSync(file).size > MAX_SCHEMA_BYTES) throw new Error(`${file} is larger than 8 MB`);
     return JSON.parse(readFileSync(file, 'utf8'));
   };
   try {
-    if (!statSync(path).isDirectory()) {
-      set.set('input', read(path));
-      return { set };
-    }
+    if (!statSync(path).isDirectory()) return { set, global: read(path) };
     const walk = (dir: string, prefix: string[], depth: number): void => {
       if (depth > 8) return;
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -187,7 +190,7 @@ function readSchemas(path: string): { set: Map<string, unknown> } | { error: str
       }
     };
     walk(path, [], 0);
-    return { set };
+    return { set, global: null };
   } catch (error) {
     return { error: `cannot read schema ${path}: ${(error as Error).message}` };
   }

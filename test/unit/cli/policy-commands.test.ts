@@ -263,6 +263,19 @@ describe('clearance policy check', () => {
       code: 1,
       err: /p\.rego:6:10: rego_type_error: undefined ref: input\.operation[\s\S]*want \(one of\): \["op"\]\n1 error/,
     },
+    // OPA's schema docs ("Passing a directory with -s"): a folder gives the input no schema
+    // globally, even one named input.json; only an annotation applies a schema to a rule's input.
+    {
+      name: '--schema folder: input.json is not every rule\'s input schema, only what annotations name',
+      files: {
+        'p.rego':
+          'package p\n\nfree if input.nope == 1\n\n# METADATA\n# schemas:\n#   - input: schema.input\nchecked if input.nope == 1\n',
+        'schemas/input.json': JSON.stringify({ type: 'object', properties: { op: { type: 'string' } } }),
+      },
+      args: ['--schema', 'schemas', 'p.rego'],
+      code: 1,
+      err: /^[^\n]*p\.rego:8:12: rego_type_error: undefined ref: input\.nope[\s\S]*want \(one of\): \["op"\]\n1 error/,
+    },
     // OPA's TestCheckAnnotationRules ("package scope" and others): comparing a schema-typed input
     // value with a value of another type is a `match error`, with the two types (errors.go).
     {
