@@ -116,6 +116,10 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
         collect,
       )
       .option('-i, --input <file>', 'the input document (JSON or YAML)')
+      .option(
+        '-s, --schema <path>',
+        'type-check the policy first as opa eval --schema does (a JSON Schema file for input, or a folder of schemas)',
+      )
       .addOption(
         new Option('-f, --format <format>', 'output format').choices(['json', 'pretty']).default('json'),
       ),
@@ -137,7 +141,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     )
     .option(
       '-s, --schema <path>',
-      "type-check the policy as opa check --schema does: against a JSON Schema file for input, or a folder of schemas that # METADATA schemas: annotations name (schema.<file path without .json>)",
+      'type-check the policy as opa check --schema does: against a JSON Schema file for input, or a folder of schemas that # METADATA schemas: annotations name (schema.<file path without .json>)',
     )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(

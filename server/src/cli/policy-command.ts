@@ -18,6 +18,8 @@ export interface EvalFlags extends EngineFlags {
   data?: string[];
   input?: string;
   format: string;
+  /** A JSON Schema file for `input`, or a folder of schemas, to type-check the policy with first. */
+  schema?: string;
 }
 
 /** Prints the result of `query` like `opa eval` does; exit 0 on success (even undefined), 1 on errors, 2 on bad usage. */
@@ -52,6 +54,17 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
   // A token pasted as a path, an input or into the query must not come back in an error message.
   const sources = [query, flags.input, ...(flags.data ?? [])];
   if (loaded.errors.length > 0) return printErrors(loaded.errors, flags, output, sources);
+  if (flags.schema !== undefined) {
+    // `opa eval --schema` type-checks the policy against the schemas and evaluates nothing on an error.
+    const schemas = readSchemas(resolveGivenPath(flags.schema));
+    if ('error' in schemas) {
+      output.err(`clearance policy eval: ${schemas.error}\n`);
+      return 2;
+    }
+    const compiled = { policy: loaded.policy, errors: loaded.errors };
+    const typeErrors = checkInputSchemas(loaded.policy.modules, schemas.set, schemas.global, compiled);
+    if (typeErrors.length > 0) return printErrors(typeErrors, flags, output, sources);
+  }
   const prepared = prepareQuery(loaded.policy, query);
   if (!prepared.query) return printErrors(prepared.errors, flags, output, sources);
   const evaluated = evaluateQuery(prepared.query, {

@@ -266,7 +266,7 @@ describe('clearance policy check', () => {
     // OPA's schema docs ("Passing a directory with -s"): a folder gives the input no schema
     // globally, even one named input.json; only an annotation applies a schema to a rule's input.
     {
-      name: '--schema folder: input.json is not every rule\'s input schema, only what annotations name',
+      name: "--schema folder: input.json is not every rule's input schema, only what annotations name",
       files: {
         'p.rego':
           'package p\n\nfree if input.nope == 1\n\n# METADATA\n# schemas:\n#   - input: schema.input\nchecked if input.nope == 1\n',
@@ -343,6 +343,30 @@ describe('clearance policy eval', () => {
     assert.equal(r.code, 1);
     const body = JSON.parse(r.out) as { errors: Array<{ code: string }> };
     assert.equal(body.errors[0]?.code, 'rego_type_error');
+  });
+
+  // OPA's schema docs (opa eval -s): the policy is type-checked against the input schema first;
+  // a type error is reported as in opa check and nothing is evaluated.
+  it('type-checks the policy against --schema first and reports its type errors, as opa eval -s does', () => {
+    const typed = writeTree({
+      'p.rego': 'package p\n\nallow if input.user.age == "42"\n',
+      'schema.json': JSON.stringify({
+        type: 'object',
+        properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
+      }),
+    });
+    const r = run(typed, 'policy', 'eval', '-d', 'p.rego', '--schema', 'schema.json', 'data.p.allow');
+    assert.equal(r.code, 1, r.err);
+    const body = JSON.parse(r.out) as { errors: Array<{ code: string; message: string; location: unknown }> };
+    assert.deepEqual(body.errors, [
+      {
+        code: 'rego_type_error',
+        message: 'match error\n\tleft  : number\n\tright : string',
+        location: { file: join(typed, 'p.rego'), row: 3, col: 10 },
+      },
+    ]);
+    const ok = run(typed, 'policy', 'eval', '-d', 'p.rego', 'data.p.allow');
+    assert.equal(ok.code, 0, ok.err);
   });
 
   it('stops deep recursion through functions at --max-depth with eval_cancel_error', () => {
