@@ -1,7 +1,8 @@
 /**
  * OPA's type checker on bodies and rules: each case of test/fixtures/rego/schema/check-body.yaml
  * is ported from OPA's v1/ast/check_test.go and asserted as that test asserts it (the inferred
- * types of variables, or the exact number of type errors).
+ * types of variables, or the exact number of type errors and, where OPA's test checks its details,
+ * the error's message).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ interface Case {
   v1?: boolean;
   types?: Record<string, string>;
   errors?: number;
+  /** The one error's exact message, when OPA's test asserts its details. */
+  message?: string;
 }
 
 const file = join(__dirname, '..', '..', 'fixtures', 'rego', 'schema', 'check-body.yaml');
@@ -59,6 +62,7 @@ describe("OPA's type checker (check_test.go)", () => {
       if (c.errors !== undefined) {
         const got: ClearanceError[] = [...stage, ...checkInputSchemas(modules, new Map(), null, compiled)];
         assert.equal(got.length, c.errors, got.map((e) => e.message).join('\n'));
+        if (c.message !== undefined) assert.equal(got[0]?.message, c.message);
         return;
       }
       let scope: Scope | undefined;

@@ -500,7 +500,9 @@ function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run)
   const h = ref.head;
   let cur: Type | undefined;
   let start = 0;
-  let annotated = false;
+  // OPA reports a ref error on every ref; here only where the type is the schema's or a local
+  // value's (rule types read through `data` are not reported on).
+  let annotated = true;
   if (h.t === 'root' && h.which === 'input') cur = run.ctx.input;
   else if (h.t === 'root') {
     const found = run.ctx.dataType(ref.path);
@@ -519,16 +521,15 @@ function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run)
     const p = ref.path[i] as CTerm;
     const k = keys(cur);
     if (k === undefined) {
-      if (annotated) refError(ref, i, run, `have: ${sprint(cur)}`, true);
+      if (annotated && !isNil(cur)) refError(ref, i, run, `have: ${sprint(cur)}`, true);
       return false;
     }
     if (p.t === 'val' && keyOfValue(p.v) !== undefined) {
-      const next = select(cur, keyOfValue(p.v) as Key);
+      const key = keyOfValue(p.v) as Key;
+      const next = select(cur, key);
       if (next === undefined) {
-        if (annotated && cur?.k === 'object' && typeof p.v === 'string') {
-          const oneOf = cur.st.map((x) => JSON.stringify(x.key)).sort();
-          refError(ref, i, run, `have: ${JSON.stringify(p.v)}\n\t{pad}want (one of): [${oneOf.join(' ')}]`);
-        }
+        if (annotated && !isNil(cur))
+          refError(ref, i, run, `have: ${keyText(key)}\n\t{pad}${wantText(cur, k)}`);
         return false;
       }
       cur = next;
@@ -537,7 +538,11 @@ function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run)
     if (p.t === 'var') {
       const exist = scope.get(p.slot);
       if (exist !== undefined) {
-        if (!unifies(exist, k)) return false;
+        if (!unifies(exist, k)) {
+          if (annotated && !isNil(cur) && !isNil(exist))
+            refError(ref, i, run, `have (type): ${sprint(exist)}\n\t{pad}${wantText(cur, k)}`);
+          return false;
+        }
       } else scope.put(p.slot, k);
     } else if (p.t === 'ref' || p.t === 'call') {
       const exist = typeOf(p, scope, run);
@@ -589,4 +594,22 @@ function refError(
     ref.loc,
     `undefined ref: ${whole}\n\t${whole}\n\t${pad}^\n\t${pad}${detail.replace('{pad}', pad)}`,
   );
+}
+
+/** A static key as OPA prints a term: strings quoted, numbers and the rest as written. */
+function keyText(key: Key): string {
+  return typeof key === 'string' ? JSON.stringify(key) : String(key);
+}
+
+/** OPA's `want` line: the keys an object type has (`want (one of): [...]`), else the keys' type. */
+function wantText(t: Type | undefined, keysType: Type): string {
+  const objects = t?.k === 'object' ? [t] : t?.k === 'any' ? t.of.filter((x) => x.k === 'object') : [];
+  const names = new Map<string, Key>();
+  for (const o of objects) if (o.k === 'object') for (const p of o.st) names.set(keyText(p.key), p.key);
+  if (names.size === 0) return `want (type): ${sprint(keysType)}`;
+  const sorted = [...names.values()].sort((a, b) => {
+    const rank = (x: Key) => (x === null ? 0 : typeof x === 'boolean' ? 1 : typeof x === 'number' ? 2 : 3);
+    return rank(a) - rank(b) || (a === b ? 0 : (a as string) < (b as string) ? -1 : 1);
+  });
+  return `want (one of): [${sorted.map(keyText).join(' ')}]`;
 }

@@ -122,6 +122,8 @@ export function checkRuleTypes(
     const scope = new Scope();
     const found: ClearanceError[] = [];
     let ok = checkBody(c.body, scope, ctx, found);
+    // A function argument the body does not type is `any`, as OPA infers it.
+    if ('args' in c) for (const a of c.args ?? []) bindUntyped(a, scope);
     const head = (t: CTerm | undefined) => {
       const r = t === undefined ? undefined : checkHeadTerm(t, scope, ctx, found);
       if (r === null) ok = false;
@@ -192,4 +194,12 @@ function merge(a: Type | undefined, b: Type): Type {
     return A;
   }
   return or(a, b) ?? A;
+}
+
+/** Types every variable of `t` still untyped in `scope` as `any`. */
+function bindUntyped(t: CTerm, scope: Scope): void {
+  if (t.t === 'var') {
+    if (scope.get(t.slot) === undefined) scope.put(t.slot, A);
+  } else if (t.t === 'array' || t.t === 'set') for (const x of t.items) bindUntyped(x, scope);
+  else if (t.t === 'object') for (const [k, v] of t.entries) bindUntyped(k, scope), bindUntyped(v, scope);
 }
