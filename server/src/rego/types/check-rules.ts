@@ -201,5 +201,5 @@ function bindUntyped(t: CTerm, scope: Scope): void {
   if (t.t === 'var') {
     if (scope.get(t.slot) === undefined) scope.put(t.slot, A);
   } else if (t.t === 'array' || t.t === 'set') for (const x of t.items) bindUntyped(x, scope);
-  else if (t.t === 'object') for (const [k, v] of t.entries) bindUntyped(k, scope), bindUntyped(v, scope);
+  else if (t.t === 'object') for (const entry of t.entries) for (const x of entry) bindUntyped(x, scope);
 }
