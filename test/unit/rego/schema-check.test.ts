@@ -27,7 +27,8 @@ describe('input refs against a JSON Schema', () => {
       assert.deepEqual(parsed.errors, []);
       const errors = checkInputSchemas(
         [parsed.module as NonNullable<typeof parsed.module>],
-        new Map([['input', c.schema]]),
+        new Map(),
+        c.schema,
       );
       const got = errors.map((e) => {
         const have = /have: "([^"]*)"/.exec(e.message)?.[1];

@@ -14,56 +14,40 @@
 import type { ClearanceError, Location } from '../../errors';
 import type * as ast from '../syntax/ast';
 import { checkRuleTypes } from '../types/check-rules';
-import { typeOfSchema } from '../types/from-schema';
+import { overrideType, typeOfSchema } from '../types/from-schema';
 import { A, type Type } from '../types/types';
 import { compileModules, type Policy } from './compile';
 import type { CRule } from './ir';
+import { collectAnnotations, type SchemaEntry, type SchemaSet } from './schema-annotations';
 import { isSchema, resolve, type Schema } from './schema-json';
 import { formatRef } from './term-facts';
 
-/** Schemas by their name under `schema.` (`input` for `--schema input.json`). */
-export type SchemaSet = ReadonlyMap<string, unknown>;
+export type { SchemaSet } from './schema-annotations';
 
 /**
- * Checks the `input` refs of every rule of `modules` against the schemas; returns OPA's type errors.
- * A rule's input schema is, as OPA picks it: its own `scope: rule` annotation, else a `scope:
- * document` one on any clause of the same rule, else its package's (from any module of the
- * package), else the nearest enclosing package's `scope: subpackages` one, else `global`
- * (`--schema`'s input schema; `null` for none, as OPA's annotation tests run).
+ * Type-checks every rule of `modules` as OPA's type checker does with schemas; returns OPA's type
+ * errors. A rule's input type starts from `global` (`--schema FILE`'s input schema; `null` for
+ * none, as with a `--schema` folder and in OPA's annotation tests), then each `schemas:` entry
+ * that applies to the rule (see schema-annotations.ts) replaces it (`input`) or a path below it
+ * (`input.a.b`, as OPA's `override`); `data.x` entries type refs into `data`. Every static `input`
+ * ref is also walked through the rule's input schema (when no entry overrides a path below it).
  */
 export function checkInputSchemas(
   modules: readonly ast.Module[],
   schemas: SchemaSet,
-  global: unknown = schemas.get('input'),
+  global: unknown = null,
   compiled?: { policy: Policy; errors: readonly ClearanceError[] },
 ): ClearanceError[] {
   const errors: ClearanceError[] = [];
-  const own = new Map<ast.Rule, unknown>();
-  const documents = new Map<string, unknown>();
-  const packages = new Map<string, unknown>();
-  const subpackages = new Map<string, unknown>();
-  const byClauseData = new Map<string, Array<{ path: string[]; schema: Schema }>>();
+  const entriesFor = collectAnnotations(modules, schemas, errors);
+  const byClause = new Map<string, SchemaEntry[]>();
   for (const m of modules) {
-    const a = m.package.annotations;
-    const found = annotationSchema(a, schemas, errors);
-    const pkg = m.package.path.join('.');
-    if (found !== undefined) (a?.raw.scope === 'subpackages' ? subpackages : packages).set(pkg, found);
     for (const rule of m.rules) {
-      const data = dataSchemas(rule.annotations, schemas, errors);
-      if (data.length > 0) byClauseData.set(locationKey(rule.location), data);
-      const schema = annotationSchema(rule.annotations, schemas, errors);
-      if (schema === undefined) continue;
-      if (rule.annotations?.raw.scope === 'document') documents.set(documentKey(rule), schema);
-      else own.set(rule, schema);
-    }
-  }
-  const byClause = new Map<string, unknown>();
-  for (const m of modules) {
-    const path = m.package.path;
-    const pkg = packages.get(path.join('.')) ?? enclosing(subpackages, path) ?? global;
-    for (const rule of m.rules) {
-      const schema = own.get(rule) ?? documents.get(documentKey(rule)) ?? pkg;
-      byClause.set(locationKey(rule.location), schema);
+      const entries = entriesFor(rule);
+      byClause.set(locationKey(rule.location), entries);
+      const input = entries.filter((e) => e.path[0] === 'input');
+      if (input.some((e) => e.path.length > 1)) continue;
+      const schema = input.length > 0 ? input[input.length - 1]?.schema : global;
       if (!isSchema(schema)) continue;
       visitInputRefs(rule, (ref) => checkRef(ref, schema, errors));
     }
@@ -74,10 +58,7 @@ export function checkInputSchemas(
   );
   for (const e of errors) reported.add(locationKey(e.location as Location));
   const types = new Map<unknown, Type>();
-  const inputFor = (clause: CRule): Type | 'skip' => {
-    const schema = byClause.get(locationKey(clause.origin.location));
-    if (schema === unchecked) return 'skip';
-    if (!isSchema(schema)) return A;
+  const typeOf = (schema: Schema): Type => {
     let t = types.get(schema);
     if (!t) {
       t = typeOfSchema(schema, schema);
@@ -85,10 +66,21 @@ export function checkInputSchemas(
     }
     return t;
   };
-  const dataFor = (clause: CRule) => {
-    const found = byClauseData.get(locationKey(clause.origin.location)) ?? [];
-    return found.map((d) => ({ path: d.path, type: typeOfSchema(d.schema, d.schema) }));
+  const entriesOf = (clause: CRule) => byClause.get(locationKey(clause.origin.location)) ?? [];
+  const inputFor = (clause: CRule): Type => {
+    let t: Type | undefined = isSchema(global) ? typeOf(global) : undefined;
+    for (const e of entriesOf(clause)) {
+      if (e.path[0] !== 'input') continue;
+      t = e.path.length === 1 ? typeOf(e.schema) : overrideType(e.path.slice(1), t, typeOf(e.schema));
+    }
+    return t ?? A;
   };
+  const dataFor = (clause: CRule) =>
+    entriesOf(clause)
+      .filter((e) => e.path[0] === 'data' && e.path.length > 1)
+      .map((e) => ({ path: e.path.slice(1), type: typeOf(e.schema) }))
+      // The longest path first, so a ref reads the most specific annotation.
+      .sort((x, y) => y.path.length - x.path.length);
   errors.push(...checkRuleTypes(policy.ruleSets, inputFor, { reported, dataFor }));
   return errors.sort(byPosition);
 }
@@ -96,93 +88,6 @@ export function checkInputSchemas(
 /** A location as `file:line:col`. */
 function locationKey(l: Location): string {
   return `${l.file}:${l.start.line}:${l.start.column}`;
-}
-
-/** The rule a clause belongs to, for `scope: document` annotations. */
-function documentKey(rule: ast.Rule): string {
-  return `${rule.packagePath.join('.')}\u0000${formatRef(rule.head.ref)}`;
-}
-
-/** The schema of the nearest package at or above `path` with a `scope: subpackages` annotation. */
-function enclosing(subpackages: Map<string, unknown>, path: readonly string[]): unknown {
-  for (let n = path.length; n > 0; n--) {
-    const found = subpackages.get(path.slice(0, n).join('.'));
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Marks an annotation that overrides a path below `input` (`input.x: schema.y`): not modelled. */
-const unchecked = Symbol('unchecked');
-
-/**
- * The input schema a `schemas:` annotation names, if any (the last `input:` entry wins, as in OPA);
- * an unknown `schema.x` is an error. An entry for a path below `input` merges a schema into the
- * input's type, which this check does not model, so such a rule is not checked at all.
- */
-function annotationSchema(
-  a: ast.Annotations | undefined,
-  schemas: SchemaSet,
-  errors: ClearanceError[],
-): unknown {
-  const list = a?.raw.schemas;
-  if (!Array.isArray(list)) return undefined;
-  let result: unknown;
-  let overrides = false;
-  for (const entry of list) {
-    if (!entry || typeof entry !== 'object') continue;
-    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-      if (/^input[.[]/.test(key)) overrides = true;
-      if (key !== 'input') continue;
-      result = typeof value === 'string' ? namedSchema(value, a, schemas, errors) : value;
-    }
-  }
-  return overrides ? unchecked : result;
-}
-
-/**
- * The `data` paths a rule's own `schemas:` annotation types (`- data.acl: schema["acl-schema"]`),
- * in order; an entry below another rule's or package's annotation is not modelled.
- */
-function dataSchemas(
-  a: ast.Annotations | undefined,
-  schemas: SchemaSet,
-  errors: ClearanceError[],
-): Array<{ path: string[]; schema: Schema }> {
-  const list = a?.raw.schemas;
-  if (!Array.isArray(list)) return [];
-  const found: Array<{ path: string[]; schema: Schema }> = [];
-  for (const entry of list) {
-    if (!entry || typeof entry !== 'object') continue;
-    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-      const m = /^data((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(key.trim());
-      if (!m) continue;
-      const schema = typeof value === 'string' ? namedSchema(value, a, schemas, errors) : value;
-      if (isSchema(schema)) found.push({ path: (m[1] as string).slice(1).split('.'), schema });
-    }
-  }
-  // The longest path first, so a ref reads the most specific annotation.
-  return found.sort((x, y) => y.path.length - x.path.length);
-}
-
-/** The schema `schema.name` / `schema["name"]` names; an unknown one is OPA's `undefined schema`. */
-function namedSchema(
-  value: string,
-  a: ast.Annotations | undefined,
-  schemas: SchemaSet,
-  errors: ClearanceError[],
-): unknown {
-  const m = /^schema(?:\.([A-Za-z_][\w-]*)|\["([^"]+)"\])$/.exec(value.trim());
-  const name = m?.[1] ?? m?.[2];
-  const found = name === undefined ? undefined : schemas.get(name);
-  if (found === undefined && a) {
-    errors.push({
-      code: 'rego_type_error',
-      message: `undefined schema: ${value.trim()}`,
-      location: a.location,
-    });
-  }
-  return found;
 }
 
 /** Calls `visit` on every ref whose head is `input`, outside `with` targets. */

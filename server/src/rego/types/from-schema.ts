@@ -70,3 +70,29 @@ function arrayType(s: Schema, root: Schema, depth: number): Type {
   if (isSchema(items)) return arrayOf([], typeOfSchema(items, root, depth + 1));
   return arrayOf([], A);
 }
+
+/**
+ * OPA's `override` (check.go): `t` with the value at `path` (object keys) replaced by `o`; where
+ * `t` is not an object (or has no type yet) the path is built as objects open to any other key.
+ */
+export function overrideType(path: readonly string[], t: Type | undefined, o: Type): Type {
+  const [head, ...rest] = path;
+  if (head === undefined) return o;
+  const open = { key: A, v: A };
+  if (t?.k !== 'object') return nested(path, o, open);
+  let found = false;
+  const st = t.st.map((p) => {
+    if (p.key !== head) return p;
+    found = true;
+    return { key: p.key, v: rest.length === 0 ? o : overrideType(rest, p.v, o) };
+  });
+  if (!found) st.push({ key: head, v: rest.length === 0 ? o : nested(rest, o, t.dyn) });
+  return objectOf(st, t.dyn);
+}
+
+/** OPA's `getObjectType`: nested objects along `path` ending in `o`, each with dynamic part `dyn`. */
+function nested(path: readonly string[], o: Type, dyn: { key: Type; v: Type } | undefined): Type {
+  const [head, ...rest] = path;
+  if (head === undefined) return o;
+  return objectOf([{ key: head, v: rest.length === 0 ? o : nested(rest, o, dyn) }], dyn);
+}
