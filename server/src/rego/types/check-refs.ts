@@ -6,7 +6,19 @@
  */
 import type { CTerm } from '../compile/ir';
 import { type Run, report, type Scope, typeOf, unify1 } from './check-body';
-import { A, isNil, type Key, keyOfValue, keys, select, sprint, type Type, unifies, values } from './types';
+import {
+  A,
+  compareKeys,
+  isNil,
+  type Key,
+  keyOfValue,
+  keys,
+  select,
+  sprint,
+  type Type,
+  unifies,
+  values,
+} from './types';
 
 /** Binds the variables a ref iterates with (OPA's `checkRef` / `checkRefLeaf`); false on a ref error. */
 export function checkRefVars(ref: Extract<CTerm, { t: 'ref' }>, scope: Scope, run: Run): boolean {
@@ -121,9 +133,6 @@ function wantText(t: Type | undefined, keysType: Type): string {
   const names = new Map<string, Key>();
   for (const o of objects) if (o.k === 'object') for (const p of o.st) names.set(keyText(p.key), p.key);
   if (names.size === 0) return `want (type): ${sprint(keysType)}`;
-  const sorted = [...names.values()].sort((a, b) => {
-    const rank = (x: Key) => (x === null ? 0 : typeof x === 'boolean' ? 1 : typeof x === 'number' ? 2 : 3);
-    return rank(a) - rank(b) || (a === b ? 0 : (a as string) < (b as string) ? -1 : 1);
-  });
+  const sorted = [...names.values()].sort(compareKeys);
   return `want (one of): [${sorted.map(keyText).join(' ')}]`;
 }

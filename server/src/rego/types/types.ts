@@ -59,7 +59,7 @@ const order: Record<Type['k'], number> = {
 };
 
 /** OPA's `util.Compare` on static keys: null < boolean < number < string. */
-function compareKeys(a: Key, b: Key): number {
+export function compareKeys(a: Key, b: Key): number {
   const rank = (x: Key) => (x === null ? 0 : typeof x === 'boolean' ? 1 : typeof x === 'number' ? 2 : 3);
   const d = rank(a) - rank(b);
   if (d !== 0) return d;
