@@ -8,8 +8,12 @@
  * recall repositories present under `$CLEARANCE_RECALL_REPOS` (default `/work/.mirror`; see
  * `bench/recall.ts`). Two scale targets are measured through the whole pass too, with their absolute
  * times: the workspace benchmark's generated workspace (`--workspace-files`, default 5,000; target
- * under 3 s) and one file of `--big-calls` calls (default 100,000; target under 2 s). It never fails
- * on speed.
+ * under 3 s) and one file of `--big-calls` calls (default 100,000; target under 2 s). Each line gives
+ * wall and CPU time (the process's, every thread) and both ratios; the workspace and the repositories
+ * are also scanned with the scan pool (`scan-pool.ts`; the bundled worker when `node scripts/build.mjs`
+ * has run, else its source through tsx, which starts slower), with a check that its calls equal the
+ * single-threaded pass's. The load average is printed at the start and the end. It never fails on
+ * speed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
