@@ -8,17 +8,22 @@
  * recall repositories present under `$CLEARANCE_RECALL_REPOS` (default `/work/.mirror`; see
  * `bench/recall.ts`). Two scale targets are measured through the whole pass too, with their absolute
  * times: the workspace benchmark's generated workspace (`--workspace-files`, default 5,000; target
- * under 3 s) and one file of `--big-calls` calls (default 100,000; target under 2 s). It never fails
- * on speed.
+ * under 3 s) and one file of `--big-calls` calls (default 100,000; target under 2 s). Each line gives
+ * wall and CPU time (the process's, every thread) and both ratios; the workspace and the repositories
+ * are also scanned with the scan pool (`scan-pool.ts`; the bundled worker when `node scripts/build.mjs`
+ * has run, else its source through tsx, which starts slower), with a check that its calls equal the
+ * single-threaded pass's. The load average is printed at the start and the end. It never fails on
+ * speed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { listSourceFiles } from '../server/src/decision/scan';
-import { createScanner } from '../server/src/scanner';
+import { createScanner, type ScanResult } from '../server/src/scanner';
 import { languageForPath } from '../server/src/scanner/languages';
+import { createScanPool } from '../server/src/scanner/project/scan-pool';
 import { type ProjectFile, scanProject } from '../server/src/scanner/project/scan-project';
 import { loadParser } from '../server/src/scanner/runtime';
 import { generateWorkspace } from './workspace';
@@ -65,31 +70,71 @@ function generatedProject(calls: number): ProjectFile[] {
   ];
 }
 
-async function parseAll(files: readonly ProjectFile[]): Promise<number> {
+/** Wall and CPU milliseconds of `run` (CPU of the whole process: this thread and any worker thread). */
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
+  const value = await run();
+  const used = process.cpuUsage(cpu);
+  return { value, wall: performance.now() - started, cpu: (used.user + used.system) / 1000 };
+}
+
+async function parseAll(files: readonly ProjectFile[]): Promise<void> {
   for (const { file, read } of files) {
     const language = languageForPath(file);
     if (language === undefined) continue;
     const tree = (await loadParser(language, undefined)).parse(read());
     tree?.delete();
   }
-  return performance.now() - started;
 }
 
-async function measure(label: string, files: readonly ProjectFile[]): Promise<number> {
-  const parse = await parseAll(files);
-  const started = performance.now();
-  const results = await scanProject(
-    createScanner({ maxFileBytes: 50_000_000, parseTimeoutMs: 600_000 }),
-    files,
-  );
-  const project = performance.now() - started;
-  const calls = [...results.values()].reduce((sum, result) => sum + result.calls.length, 0);
+const scannerOptions = { maxFileBytes: 50_000_000, parseTimeoutMs: 600_000 };
+// The bundled worker when built (`node scripts/build.mjs`), as the CLI runs it; else its source.
+const bundledWorker = join(__dirname, '..', 'dist', 'cli', 'scan-worker.js');
+const workerEntry = existsSync(bundledWorker) ? bundledWorker : undefined;
+
+function sameCalls(a: Map<string, ScanResult>, b: Map<string, ScanResult>): boolean {
+  const text = (m: Map<string, ScanResult>) => JSON.stringify([...m].map(([f, r]) => [f, r.calls, r.errors]));
+  return text(a) === text(b);
+}
+
+/**
+ * Times parse-only, the project pass on this thread, and the project pass with the scan pool
+ * (`pool`: 'threshold' uses the pool's own threshold, 'always' starts workers whatever the size).
+ * Returns the pool's wall time (the single-threaded one without a pool).
+ */
+async function measure(
+  label: string,
+  files: readonly ProjectFile[],
+  pool: 'none' | 'threshold' | 'always' = 'threshold',
+): Promise<number> {
+  const parse = await timed(() => parseAll(files));
+  const single = await timed(() => scanProject(createScanner(scannerOptions), files));
+  const calls = [...single.value.values()].reduce((sum, result) => sum + result.calls.length, 0);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
-    `${label.padEnd(44)} ${String(calls).padStart(6)} calls  project pass ${(project / 1000).toFixed(2)} s  ` +
-      `parse only ${(parse / 1000).toFixed(2)} s  ratio ${(project / parse).toFixed(1)}x`,
+    `${label.padEnd(44)} ${String(calls).padStart(6)} calls  parse only ${s(parse.wall)} (cpu ${s(parse.cpu)})  ` +
+      `project pass ${s(single.wall)} (cpu ${s(single.cpu)})  ratio ${(single.wall / parse.wall).toFixed(1)}x (cpu ${(single.cpu / parse.cpu).toFixed(1)}x)`,
   );
-  return project;
+  if (pool === 'none') return single.wall;
+  const scanPool = createScanPool({
+    scanner: scannerOptions,
+    ...(pool === 'always' ? { minChars: 0 } : {}),
+    ...(workerEntry === undefined ? {} : { entry: workerEntry }),
+  });
+  if (scanPool === undefined) return single.wall;
+  try {
+    const pooled = await timed(() =>
+      scanProject(createScanner(scannerOptions), files, { parallel: scanPool }),
+    );
+    console.log(
+      `${''.padEnd(44)}   with the scan pool (${scanPool.started} worker(s) + this thread): ${s(pooled.wall)} (cpu ${s(pooled.cpu)})  ` +
+        `ratio to parse ${(pooled.wall / parse.wall).toFixed(1)}x  same calls: ${sameCalls(single.value, pooled.value) ? 'yes' : 'NO'}`,
+    );
+    return pooled.wall;
+  } finally {
+    await scanPool.close();
+  }
 }
 
 /** One TypeScript file of `calls` calls, half `fetch`, half `axios.get`, each with its own URL. */
@@ -121,7 +166,14 @@ export async function runBenchmark(args: string[]): Promise<void> {
   const repos = (option('--repos') ?? 'digitalocean/godo,hvac/hvac').split(',');
   const workspaceFiles = Number(option('--workspace-files') ?? 5000);
   const bigCalls = Number(option('--big-calls') ?? 100_000);
-  await measure('warm-up', generatedProject(10));
+  const load = () =>
+    loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
+  console.log(
+    `load average at the start: ${load()}; scan worker: ${workerEntry ?? 'TypeScript source (not built)'}`,
+  );
+  await measure('warm-up', generatedProject(10), 'none');
 
   // Scale targets (issues 10 and 11): the workspace benchmark's generated workspace, and one file of
   // 100,000 calls, each through the whole project pass.
@@ -136,11 +188,15 @@ export async function runBenchmark(args: string[]): Promise<void> {
   } finally {
     rmSync(workspace.root, { recursive: true, force: true });
   }
-  const bigMs = await measure(`one file of ${bigCalls} calls`, generateManyCalls(bigCalls));
+  const bigMs = await measure(`one file of ${bigCalls} calls`, generateManyCalls(bigCalls), 'none');
   target(`  ${bigCalls}-call file`, bigMs, 2000);
 
-  const half = await measure(`generated Go file, ${calls / 2} wrapper calls`, generatedProject(calls / 2));
-  const full = await measure(`generated Go file, ${calls} wrapper calls`, generatedProject(calls));
+  const half = await measure(
+    `generated Go file, ${calls / 2} wrapper calls`,
+    generatedProject(calls / 2),
+    'none',
+  );
+  const full = await measure(`generated Go file, ${calls} wrapper calls`, generatedProject(calls), 'none');
   console.log(`twice the calls took ${(full / half).toFixed(1)}x the time (2 is linear, 4 quadratic)`);
 
   const root = process.env.CLEARANCE_RECALL_REPOS ?? '/work/.mirror';
@@ -160,9 +216,10 @@ export async function runBenchmark(args: string[]): Promise<void> {
         file: relative(dir, file),
         read: () => readFileSync(file, 'utf8'),
       }));
-      await measure(`${repository} (${files.length} files)`, files);
+      await measure(`${repository} (${files.length} files)`, files, 'always');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  console.log(`load average at the end: ${load()}`);
 }

@@ -61,6 +61,12 @@ await Promise.all([
     outfile: 'dist/server/analysis-worker.js',
   }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/clearance.js' }),
+  // The CLI's scan pool runs this in worker threads, beside clearance.js (see docs/scan-pool.md).
+  build({
+    ...common,
+    entryPoints: ['server/src/scanner/project/scan-worker.ts'],
+    outfile: 'dist/cli/scan-worker.js',
+  }),
 ]);
 
 // The web extension (vscode.dev, github.dev): the browser client and the language server in a web

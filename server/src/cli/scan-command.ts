@@ -14,6 +14,7 @@ import { describeIdentity, type Identity, redactTokensInText } from '../identity
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
 import { createScanner } from '../scanner';
+import { createScanPool } from '../scanner/project/scan-pool';
 import { applyBundleFlags, type BundleFlags } from './bundle-flags';
 import { findRepositoryUserSettings, reportConfigMistakes } from './config-mistakes';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
@@ -128,14 +129,21 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     return fail(`no .rego policy under ${root}; set clearance.policy.paths or pass --policy`);
   }
 
-  const scanner = createScanner({ clientMappings: project.config.clients });
-  const result = await decideFolder(scanner, target, {
-    policy,
-    identity,
-    settings,
-    now,
-    project: project.config,
+  const scannerOptions = { clientMappings: project.config.clients };
+  const scanner = createScanner(scannerOptions);
+  // Large projects are scanned on every core (small ones never start a worker; docs/scan-pool.md).
+  // CLEARANCE_SCAN_WORKERS sets the worker threads (0: none), for measuring and for constrained runners.
+  const workers = Number(process.env.CLEARANCE_SCAN_WORKERS ?? Number.NaN);
+  const pool = createScanPool({
+    scanner: scannerOptions,
+    ...(Number.isInteger(workers) && workers >= 0 ? { workers } : {}),
   });
+  const result = await decideFolder(
+    scanner,
+    target,
+    { policy, identity, settings, now, project: project.config },
+    pool === undefined ? {} : { parallel: pool },
+  ).finally(() => pool?.close());
   const count = (verdict: string) => result.calls.filter((c) => c.decision.verdict === verdict).length;
   // A suppressed call is listed, and counted above, but never fails the scan.
   // A call to a host no listed service is (`services:`) is shown, not failed.

@@ -13,7 +13,7 @@ import type { Identity } from '../identity';
 import { describeReadProblem } from '../identity/bounded-read';
 import type { LoadedPolicy } from '../policy/load';
 import { type HttpCall, languageForPath, type Scanner } from '../scanner';
-import { scanProject } from '../scanner/project/scan-project';
+import { type ScanProjectOptions, scanProject } from '../scanner/project/scan-project';
 import {
   type CallDecision,
   decideCall,
@@ -213,12 +213,14 @@ function readSourceFile(file: string): string {
 
 /**
  * Scans and decides every source file under `root` (for the CLI), with the project pass: call sites
- * of the project's own clients are calls too. Paths in the result are absolute.
+ * of the project's own clients are calls too. Paths in the result are absolute. `scanning.parallel`
+ * scans on more threads (the CLI's scan pool); the calls found are the same.
  */
 export async function decideFolder(
   scanner: Scanner,
   root: string,
   context: DecisionContext,
+  scanning: ScanProjectOptions = {},
 ): Promise<{ calls: DecidedCall[]; errors: ClearanceError[]; files: number }> {
   const calls: DecidedCall[] = [];
   const errors: ClearanceError[] = [];
@@ -226,6 +228,7 @@ export async function decideFolder(
   const scanned = await scanProject(
     scanner,
     files.map((file) => ({ file, read: () => readSourceFile(file) })),
+    scanning,
   );
   for (const file of files) {
     const result = scanned.get(file);

@@ -9,6 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ClearanceError } from '../errors';
 import { CALL_NODE_TYPE } from './languages';
+import { nodesOfType } from './nodes-of-type';
 import type { ScanContext } from './recognizers/context';
 import { sliceNode } from './syntax';
 import type { CallResource, CallValue, HttpCall } from './types';
@@ -78,7 +79,7 @@ function readIdValue(id: string): CallValue {
 export function applyAnnotations(context: ScanContext, calls: HttpCall[], errors: ClearanceError[]): void {
   // Grouped on the first annotation: most files have none.
   let byLine: Map<number, HttpCall[]> | undefined;
-  for (const comment of context.root.descendantsOfType('comment')) {
+  for (const comment of nodesOfType(context.root, 'comment')) {
     if (comment === null) continue;
     const body = readCommentBody(sliceNode(context.text, comment));
     if (body === undefined) continue;

@@ -19,9 +19,15 @@ const grammars = new Map<string, Promise<Language>>();
 // each other ("bad export type for 'tree_sitter_tsx_external_scanner_create'"), so loads queue up.
 let grammarQueue: Promise<unknown> = Promise.resolve();
 const parsers = new Map<Language, Parser>();
+// Ready parsers by language and wasm folder: locating a grammar's file looks at the disk, and every
+// scan asks for its parser.
+const ready = new Map<string, Parser>();
 
 /** Returns a ready parser for the language, initialising the runtime and grammar on first use. */
 export async function loadParser(language: ScanLanguage, wasmDir: string | undefined): Promise<Parser> {
+  const key = `${language}\0${wasmDir ?? ''}`;
+  const known = ready.get(key);
+  if (known !== undefined) return known;
   await initialiseRuntime(wasmDir);
   const grammar = await loadGrammar(locateWasmFile(GRAMMAR_FILES[language], wasmDir));
   let parser = parsers.get(grammar);
@@ -30,6 +36,7 @@ export async function loadParser(language: ScanLanguage, wasmDir: string | undef
     parser.setLanguage(grammar);
     parsers.set(grammar, parser);
   }
+  ready.set(key, parser);
   return parser;
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
@@ -49,17 +50,38 @@ export function findEnclosingFunction(
   text: string,
 ): FunctionShape | undefined {
   for (let current = node.parent; current !== null; current = current.parent) {
-    if (isJsLanguage(language) && JS_FUNCTIONS.has(current.type)) return readJsFunction(current, text);
+    if (isJsLanguage(language) && JS_FUNCTIONS.has(current.type))
+      return readShapeOnce(current, text, readJsFunction);
     if (language === 'python' && current.type === 'function_definition')
-      return readPythonFunction(current, text);
+      return readShapeOnce(current, text, readPythonFunction);
     if (
       language === 'go' &&
       (current.type === 'function_declaration' || current.type === 'method_declaration')
     )
-      return readGoFunction(current, text);
+      return readShapeOnce(current, text, readGoFunction);
     if (language === 'go' && current.type === 'func_literal') return undefined;
   }
   return undefined;
+}
+
+// Shapes read, by tree and function node: a function with thousands of calls is read once, not
+// once per call (a 100,000-call function's parameters were read 100,000 times).
+const shapes = new WeakMap<object, { text: string; byNode: Map<number, FunctionShape | undefined> }>();
+
+function readShapeOnce(
+  fn: Node,
+  text: string,
+  read: (fn: Node, text: string) => FunctionShape | undefined,
+): FunctionShape | undefined {
+  let known = shapes.get(fn.tree);
+  if (known === undefined || known.text !== text) {
+    known = { text, byNode: new Map() };
+    shapes.set(fn.tree, known);
+  }
+  if (known.byNode.has(fn.id)) return known.byNode.get(fn.id);
+  const shape = read(fn, text);
+  known.byNode.set(fn.id, shape);
+  return shape;
 }
 
 function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
@@ -277,7 +299,7 @@ export function collectClassFacts(
   const classes: ClassFact[] = [];
   const fieldTypes: Array<[string, string]> = [];
   if (isJsLanguage(language)) {
-    for (const cls of root.descendantsOfType([...JS_CLASSES])) {
+    for (const cls of nodesOfType(root, [...JS_CLASSES])) {
       const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
       if (cls === null || name === undefined) continue;
       const heritage = cls.namedChildren.find((c) => c?.type === 'class_heritage');
@@ -288,7 +310,7 @@ export function collectClassFacts(
         bases: base === undefined || base === null ? [] : [lastName(sliceNode(text, base))],
       });
     }
-    for (const field of root.descendantsOfType([
+    for (const field of nodesOfType(root, [
       'public_field_definition',
       'required_parameter',
       'optional_parameter',
@@ -308,7 +330,7 @@ export function collectClassFacts(
         fieldTypes.push([sliceNode(text, nameNode), typeName]);
     }
   } else if (language === 'python') {
-    for (const cls of root.descendantsOfType('class_definition')) {
+    for (const cls of nodesOfType(root, 'class_definition')) {
       const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
       if (cls === null || name === undefined) continue;
       const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? [])
@@ -317,7 +339,7 @@ export function collectClassFacts(
       classes.push({ name, bases });
     }
   } else if (language === 'go') {
-    for (const field of root.descendantsOfType('field_declaration')) {
+    for (const field of nodesOfType(root, 'field_declaration')) {
       if (field === null) continue;
       const typeName = readGoTypeName(field.childForFieldName('type'), text);
       if (typeName === undefined) continue;

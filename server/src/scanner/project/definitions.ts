@@ -7,6 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { urlNotWrittenHere } from '../recognizers/inferred-clients';
@@ -368,7 +369,7 @@ function findRequestForwarders(
   const { text } = context;
   const recognised = new Set(calls.map((call) => call.location.start.offset));
   const found: WrapperDefinition[] = [];
-  for (const node of context.root.descendantsOfType('call')) {
+  for (const node of nodesOfType(context.root, 'call')) {
     const callee = node?.childForFieldName('function');
     if (node == null || callee?.type !== 'attribute' || recognised.has(node.startIndex)) continue;
     if (sliceNode(text, callee.childForFieldName('attribute') ?? callee) !== 'request') continue;
@@ -419,7 +420,7 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
     string,
     Array<WrapperDefinition & { nodeId: number; node: Node; plain: boolean }>
   >();
-  for (const method of context.root.descendantsOfType(types)) {
+  for (const method of nodesOfType(context.root, types)) {
     if (method === null) continue;
     const nameNode = method.childForFieldName('name');
     const body = method.childForFieldName('body');
@@ -466,7 +467,7 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
 function findInstances(context: ScanContext): InstanceDefinition[] {
   if (!isJsLanguage(context.language)) return [];
   const instances: InstanceDefinition[] = [];
-  for (const declarator of context.root.descendantsOfType('variable_declarator')) {
+  for (const declarator of nodesOfType(context.root, 'variable_declarator')) {
     if (declarator === null) continue;
     const exported = declarator.parent?.parent?.type === 'export_statement';
     const name = declarator.childForFieldName('name');

@@ -20,30 +20,67 @@ const MAX_ROUNDS = 5;
 // Source characters whose trees are kept between rounds (trees take several times their source).
 const TREE_BUDGET = 16_000_000;
 
+/** One file to scan, with its text. */
+export interface ScanJob {
+  file: string;
+  text: string;
+}
+
+/**
+ * Scans a round's files side by side (worker threads, see `scan-pool.ts`; Node only). `local` scans
+ * one file on this thread, exactly as the single-threaded pass does; the results come back in the
+ * order of `jobs`, equal to what `local` gives for each.
+ */
+export interface ParallelScan {
+  scanAll(
+    jobs: readonly ScanJob[],
+    view: ProjectView | undefined,
+    local: (job: ScanJob) => Promise<ScanResult>,
+  ): Promise<ScanResult[]>;
+}
+
+/** How a project is scanned: on this thread only (the default), or side by side. */
+export interface ScanProjectOptions {
+  parallel?: ParallelScan;
+}
+
 /** Scans every file of a project; the result maps each file to what was found in it. */
 export async function scanProject(
   scanner: Scanner,
   files: readonly ProjectFile[],
+  options: ScanProjectOptions = {},
 ): Promise<Map<string, ScanResult>> {
   const results = new Map<string, ScanResult>();
   const texts = new Map<string, string>();
   // Each round re-scans the files that name a new client; their trees are parsed once and kept
   // (up to a budget of source text, since trees take several times their source in memory).
   const trees: TreeCache = { entries: new Map(), budget: TREE_BUDGET };
+  const scanAll = async (jobs: readonly ScanJob[], view: ProjectView | undefined) => {
+    const local = (job: ScanJob) =>
+      scanner.scanText(job.file, job.text, undefined, {
+        ...(view === undefined ? {} : { project: view }),
+        collectFacts: true,
+        trees,
+      });
+    if (options.parallel !== undefined) return options.parallel.scanAll(jobs, view, local);
+    const scanned: ScanResult[] = [];
+    for (const job of jobs) scanned.push(await local(job));
+    return scanned;
+  };
   try {
-    return await scanRounds(scanner, files, results, texts, trees);
+    return await scanRounds(files, results, texts, scanAll);
   } finally {
     releaseTrees(trees);
   }
 }
 
 async function scanRounds(
-  scanner: Scanner,
   files: readonly ProjectFile[],
   results: Map<string, ScanResult>,
   texts: Map<string, string>,
-  trees: TreeCache,
+  scanAll: (jobs: readonly ScanJob[], view: ProjectView | undefined) => Promise<ScanResult[]>,
 ): Promise<Map<string, ScanResult>> {
+  const first: ScanJob[] = [];
   for (const { file, read } of files) {
     let text: string;
     try {
@@ -56,8 +93,12 @@ async function scanRounds(
       continue;
     }
     texts.set(file, text);
-    results.set(file, await scanner.scanText(file, text, undefined, { collectFacts: true, trees }));
+    // Holds the file's place in the results (in the order of `files`) until its scan is in.
+    results.set(file, { calls: [], errors: [] });
+    first.push({ file, text });
   }
+  const scanned = await scanAll(first, undefined);
+  for (const [i, job] of first.entries()) results.set(job.file, scanned[i] as ScanResult);
   const known = new Set<string>();
   // Each file's words, counted once: which files name a new client is a lookup, not a text search
   // per name (a generated 5,000-file workspace has thousands of wrappers).
@@ -76,6 +117,7 @@ async function scanRounds(
       fresh.set(definition.name, sites);
     }
     if (fresh.size === 0) break;
+    const again: ScanJob[] = [];
     for (const [file, text] of texts) {
       let counts = words.get(file);
       if (counts === undefined) {
@@ -90,12 +132,11 @@ async function scanRounds(
           break;
         }
       }
-      if (!names) continue;
-      results.set(
-        file,
-        await scanner.scanText(file, text, undefined, { project: view, collectFacts: true, trees }),
-      );
+      if (names) again.push({ file, text });
     }
+    // Every file of a round is scanned with the same view, so the round's scans are independent.
+    const rescanned = await scanAll(again, view);
+    for (const [i, job] of again.entries()) results.set(job.file, rescanned[i] as ScanResult);
   }
   return results;
 }

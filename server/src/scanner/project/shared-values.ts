@@ -109,12 +109,17 @@ function readHelper(context: ScanContext, fn: Node): HelperFact | undefined {
         : (first?.childForFieldName('pattern') ?? first?.childForFieldName('name') ?? null);
   if (paramNode == null || paramNode.type !== 'identifier') return undefined;
   const param = sliceNode(text, paramNode);
-  const statements = body.namedChildren.filter(
-    (s): s is Node =>
+  // Two statements are enough to tell (a function of thousands of statements is not read whole).
+  const statements: Node[] = [];
+  for (let i = 0; i < body.namedChildCount && statements.length < 2; i++) {
+    const s = body.namedChild(i);
+    if (
       s !== null &&
       s.type !== 'comment' &&
-      !(s.type === 'expression_statement' && s.firstNamedChild?.type === 'string'),
-  );
+      !(s.type === 'expression_statement' && s.firstNamedChild?.type === 'string')
+    )
+      statements.push(s);
+  }
   const only = statements[0];
   if (statements.length !== 1 || only?.type !== 'return_statement') return undefined;
   const returned = only.namedChildren.find((c) => c !== null && c.type !== 'comment');

@@ -7,6 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { readPythonUrl } from '../python-syntax';
 import { readGoUrl, readSprintfPart } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
@@ -365,7 +366,7 @@ function assignmentsNamed(
   let index = byRoot.get(key);
   if (index === undefined) {
     index = new Map();
-    for (const node of scope.tree.rootNode.descendantsOfType(ASSIGNMENT_TYPES[family])) {
+    for (const node of nodesOfType(scope.tree.rootNode, ASSIGNMENT_TYPES[family])) {
       if (node === null) continue;
       const entry: AssignmentEntry = { node, start: node.startIndex };
       for (const bound of new Set(boundNames(node, family, text))) {

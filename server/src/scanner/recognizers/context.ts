@@ -6,6 +6,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Location } from '../../errors';
+import { nodesOfType } from '../nodes-of-type';
 import { type LineStarts, locateRange } from '../positions';
 import { EMPTY_VIEW, type ProjectView } from '../project/types';
 import { type Binding, collectBindings } from '../scopes';
@@ -100,7 +101,7 @@ export function createScanContext(source: ScanContextSource): ScanContext {
     isInsideError(node) {
       if (!root.hasError) return false;
       // One search in the wasm side for all ERROR nodes beats walking up from every node asked about.
-      errorRanges ??= [root, ...root.descendantsOfType('ERROR')]
+      errorRanges ??= [root, ...nodesOfType(root, 'ERROR')]
         .filter((error): error is Node => error?.isError === true)
         .map((error): [number, number] => [error.startIndex, error.endIndex]);
       return errorRanges.some(([start, end]) => start <= node.startIndex && node.endIndex <= end);

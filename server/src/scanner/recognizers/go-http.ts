@@ -8,6 +8,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { decodeEscapes, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
@@ -113,7 +114,7 @@ function findPackageCall(
 /** The names a Go file imports a package path as (`http`, or its alias); none for `_` and `.`. */
 export function findImportNames(context: ScanContext, path: string): string[] {
   const names: string[] = [];
-  for (const spec of context.root.descendantsOfType('import_spec')) {
+  for (const spec of nodesOfType(context.root, 'import_spec')) {
     const pathNode = spec?.childForFieldName('path');
     if (spec === null || pathNode === null || pathNode === undefined) continue;
     if (readGoString(pathNode, context.text) !== path) continue;

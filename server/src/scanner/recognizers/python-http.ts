@@ -7,6 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import {
   classifyPythonBinding,
   type PythonBinding,
@@ -169,7 +170,7 @@ function findImports(
   findBindings: (name: string) => PythonBinding[],
 ): Target[] {
   const targets: Target[] = [];
-  const statements = context.root.descendantsOfType(['import_statement', 'import_from_statement']);
+  const statements = nodesOfType(context.root, ['import_statement', 'import_from_statement']);
   for (const statement of statements) {
     if (statement === null) continue;
     for (const name of statement.childrenForFieldName('name')) {
@@ -231,7 +232,7 @@ function findTypedSessions(
   if (pattern === undefined) return [];
   const targets: Target[] = [];
   const modules = imports.filter((target) => target.role === 'module');
-  for (const param of context.root.descendantsOfType([
+  for (const param of nodesOfType(context.root, [
     'typed_parameter',
     'typed_default_parameter',
     'default_parameter',
@@ -289,7 +290,7 @@ function findSelfSessionCalls(
 ): HttpCall[] {
   const pattern = sessionTypePattern(spec, targets);
   const calls: HttpCall[] = [];
-  for (const cls of context.root.descendantsOfType('class_definition')) {
+  for (const cls of nodesOfType(context.root, 'class_definition')) {
     if (cls === null) continue;
     const fields = new Set<string>();
     for (const assignment of cls.descendantsOfType('assignment')) {

@@ -1,0 +1,316 @@
+/**
+ * Scanning a project on every core: this thread and one worker thread per further core (at most
+ * two) take the files of a project pass's round from one queue, so the round ends when the last
+ * scan does. Node only (the web build scans on its one thread).
+ *
+ * Results are those of the single-threaded pass: a round's files are all scanned with the same view
+ * (see `scanProject`), each worker scans with a scanner built from the same options, and the results
+ * come back in the order of the round's files. A file's later rounds go to the thread that scanned
+ * it first, which keeps its tree. A worker is bounded like the decide workers: a heap cap, and a
+ * deadline per file past which the worker is stopped and the file reported as skipped; a worker
+ * that stops or fails hands its other files back to this thread. Small projects are scanned on this
+ * thread alone: starting a worker (a thread, the bundle, tree-sitter's runtime and grammars) costs
+ * more than it saves below `minChars` of source.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { locateFileStart } from '../positions';
+import { DEFAULT_PARSE_TIMEOUT_MS } from '../scanner';
+import type { ScannerOptions, ScanResult } from '../types';
+import type { ParallelScan, ScanJob } from './scan-project';
+import type { ScanWorkerData, ScanWorkerMessage } from './scan-worker';
+import type { ProjectView } from './types';
+
+/** Below this much source text in a round, workers are not started (measured: see docs/scan-pool.md). */
+export const DEFAULT_POOL_MIN_CHARS = 1_500_000;
+/** A worker's V8 heap cap in MB: a 2 MB file's calls and facts take well under it. */
+export const SCAN_WORKER_MEMORY_MB = 512;
+/** Source characters whose trees each worker keeps between rounds. */
+const WORKER_TREE_BUDGET = 8_000_000;
+/** Files a worker holds at once: one scanned while the next one's message is on its way. */
+const IN_FLIGHT = 2;
+
+/** How a scan pool is set up. */
+export interface ScanPoolOptions {
+  /** The options the caller's scanner was created with: each worker builds its own from them. */
+  scanner: ScannerOptions;
+  /** Worker threads beside this one; default one per core beyond the first, at most two; 0: no pool. */
+  workers?: number;
+  /** Source characters a round must have before workers are started (default `DEFAULT_POOL_MIN_CHARS`). */
+  minChars?: number;
+  /** Each worker's heap cap in MB (default `SCAN_WORKER_MEMORY_MB`). */
+  memoryMb?: number;
+  /** The worker script; default the bundled `scan-worker.js` beside this code, or its source. */
+  entry?: string;
+  /** How long a worker may hold one file; default from the scanner's parse timeout. */
+  deadlineMs?: number;
+}
+
+/** A pool of scanning threads for `scanProject`'s `parallel` option. */
+export interface ScanPool extends ParallelScan {
+  /** Worker threads started so far (tests and the bench read it). */
+  readonly started: number;
+  /** Files the workers scanned so far (the rest were scanned on this thread). */
+  readonly workerFiles: number;
+  /** Stops the workers; the pool starts new ones if it is used again. */
+  close(): Promise<void>;
+}
+
+/** The worker script: the bundle's `scan-worker.js` beside this code, or its TypeScript source. */
+export function locateScanWorker(): string | undefined {
+  for (const name of ['scan-worker.js', 'scan-worker.ts']) {
+    const file = join(__dirname, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Creates a pool; undefined when the worker script is missing (the caller scans on its thread). */
+export function createScanPool(options: ScanPoolOptions): ScanPool | undefined {
+  const entry = options.entry ?? locateScanWorker();
+  if (entry === undefined || options.workers === 0) return undefined;
+  return new WorkerPool({ ...options, entry });
+}
+
+interface Task {
+  index: number;
+  job: ScanJob;
+}
+
+interface Lane {
+  worker: Worker;
+  ready: boolean;
+  dead: boolean;
+  queue: Task[];
+  inFlight: Map<number, { task: Task; timer: NodeJS.Timeout }>;
+}
+
+/** The lane number of this thread; workers are 1..n. */
+const HERE = 0;
+
+class WorkerPool implements ScanPool {
+  private lanes: Lane[] = [];
+  private readonly owner = new Map<string, number>();
+  private nextId = 1;
+  started = 0;
+  workerFiles = 0;
+  private readonly workers: number;
+  private readonly deadlineMs: number;
+  // The running round's state (one round at a time).
+  private round:
+    | {
+        results: ScanResult[];
+        left: number;
+        here: Task[];
+        shared: Task[];
+        wake: () => void;
+        done: () => void;
+      }
+    | undefined;
+
+  constructor(private readonly options: ScanPoolOptions & { entry: string }) {
+    this.workers = Math.max(1, Math.min(2, options.workers ?? availableParallelism() - 1));
+    // Per file: its parse limit for the tree and fragments, the recognisers, and the file queued
+    // before it in the worker.
+    const parseMs = options.scanner.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
+    this.deadlineMs = options.deadlineMs ?? IN_FLIGHT * (3 * parseMs + 10_000);
+  }
+
+  async scanAll(
+    jobs: readonly ScanJob[],
+    view: ProjectView | undefined,
+    local: (job: ScanJob) => Promise<ScanResult>,
+  ): Promise<ScanResult[]> {
+    const chars = jobs.reduce((sum, job) => sum + job.text.length, 0);
+    const live = this.lanes.filter((lane) => !lane.dead);
+    if (jobs.length < 2 || (live.length === 0 && chars < (this.options.minChars ?? DEFAULT_POOL_MIN_CHARS))) {
+      const results: ScanResult[] = [];
+      for (const job of jobs) {
+        results.push(await local(job));
+        this.owner.set(job.file, HERE);
+      }
+      return results;
+    }
+    if (live.length === 0) this.start();
+    return new Promise<ScanResult[]>((resolve) => {
+      const round = {
+        results: new Array<ScanResult>(jobs.length),
+        left: jobs.length,
+        here: [] as Task[],
+        shared: [] as Task[],
+        wake: () => undefined,
+        done: () => resolve(round.results),
+      };
+      this.round = round;
+      jobs.forEach((job, index) => {
+        const lane = this.owner.get(job.file);
+        const task = { index, job };
+        if (lane === HERE) round.here.push(task);
+        else if (lane !== undefined && this.lanes[lane - 1]?.dead === false)
+          this.lanes[lane - 1]?.queue.push(task);
+        else round.shared.push(task);
+      });
+      for (const lane of this.lanes) {
+        if (lane.dead) continue;
+        lane.worker.ref();
+        lane.worker.postMessage({ op: 'view', view } satisfies ScanWorkerMessage);
+        this.pump(lane);
+      }
+      void this.scanHere(local);
+    }).finally(() => {
+      this.round = undefined;
+      for (const lane of this.lanes) lane.worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    const lanes = this.lanes;
+    this.lanes = [];
+    this.owner.clear();
+    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  private start(): void {
+    this.lanes = [];
+    this.owner.clear();
+    for (let i = 0; i < this.workers; i++) {
+      const data: ScanWorkerData = { options: this.options.scanner, treeBudget: WORKER_TREE_BUDGET };
+      const [script, how] = workerScript(this.options.entry);
+      const worker = new Worker(script, {
+        ...how,
+        workerData: data,
+        resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? SCAN_WORKER_MEMORY_MB },
+        // The worker writes nowhere: the language server's stdout is its LSP channel.
+        stdout: true,
+        stderr: true,
+      });
+      this.started++;
+      const lane: Lane = { worker, ready: false, dead: false, queue: [], inFlight: new Map() };
+      const number = this.lanes.push(lane);
+      worker.on('message', (message: { ready?: true; id?: number; result?: ScanResult }) =>
+        this.receive(lane, number, message),
+      );
+      worker.on('error', () => this.fail(lane));
+      worker.on('exit', () => this.fail(lane));
+    }
+  }
+
+  private receive(lane: Lane, number: number, message: { ready?: true; id?: number; result?: ScanResult }) {
+    if (message.ready === true) {
+      lane.ready = true;
+      this.pump(lane);
+      return;
+    }
+    const running = message.id === undefined ? undefined : lane.inFlight.get(message.id);
+    if (running === undefined || message.result === undefined) return;
+    clearTimeout(running.timer);
+    lane.inFlight.delete(message.id as number);
+    this.owner.set(running.task.job.file, number);
+    this.workerFiles++;
+    this.finish(running.task, message.result);
+    this.pump(lane);
+  }
+
+  // This thread's share: its own files first, then the shared queue, then other lanes' leftovers.
+  private async scanHere(local: (job: ScanJob) => Promise<ScanResult>): Promise<void> {
+    const round = this.round;
+    while (round !== undefined && round === this.round && round.left > 0) {
+      const task = round.here.shift() ?? round.shared.shift() ?? this.steal();
+      if (task === undefined) {
+        // The workers hold the rest; a worker that stops hands its files back and wakes this up.
+        await new Promise<void>((wake) => {
+          round.wake = wake;
+        });
+        continue;
+      }
+      let result: ScanResult;
+      try {
+        result = await local(task.job);
+      } catch (error) {
+        result = failed(task.job.file, `scanning failed: ${(error as Error).message}`);
+      }
+      this.owner.set(task.job.file, HERE);
+      this.finish(task, result);
+      // Lets the workers' answers in between two files of this thread.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private steal(): Task | undefined {
+    let longest: Lane | undefined;
+    for (const lane of this.lanes) if (lane.queue.length > (longest?.queue.length ?? 0)) longest = lane;
+    return longest?.queue.pop();
+  }
+
+  private pump(lane: Lane): void {
+    const round = this.round;
+    if (round === undefined || lane.dead || !lane.ready) return;
+    while (lane.inFlight.size < IN_FLIGHT) {
+      const task = lane.queue.shift() ?? round.shared.shift();
+      if (task === undefined) return;
+      const id = this.nextId++;
+      const timer = setTimeout(() => this.overrun(lane, id), this.deadlineMs);
+      lane.inFlight.set(id, { task, timer });
+      lane.worker.postMessage({
+        op: 'scan',
+        id,
+        file: task.job.file,
+        text: task.job.text,
+      } satisfies ScanWorkerMessage);
+    }
+  }
+
+  private finish(task: Task, result: ScanResult): void {
+    const round = this.round;
+    if (round === undefined || round.results[task.index] !== undefined) return;
+    round.results[task.index] = result;
+    if (--round.left > 0) return;
+    round.done();
+    round.wake();
+  }
+
+  // A file past its deadline: the worker is stopped (one long step cannot be interrupted otherwise).
+  private overrun(lane: Lane, id: number): void {
+    const running = lane.inFlight.get(id);
+    if (running === undefined) return;
+    lane.inFlight.delete(id);
+    const seconds = Math.round(this.deadlineMs / 1000);
+    this.finish(
+      running.task,
+      failed(running.task.job.file, `skipped: scanning took longer than ${seconds} s`, 'scan_timeout'),
+    );
+    this.fail(lane);
+    void lane.worker.terminate();
+  }
+
+  // A worker that stopped, failed or ran out of memory: this thread scans what it held.
+  private fail(lane: Lane): void {
+    if (lane.dead) return;
+    lane.dead = true;
+    const round = this.round;
+    for (const { timer } of lane.inFlight.values()) clearTimeout(timer);
+    const handedBack = [...[...lane.inFlight.values()].map(({ task }) => task), ...lane.queue];
+    lane.inFlight.clear();
+    lane.queue = [];
+    if (round === undefined) return;
+    round.here.unshift(...handedBack);
+    round.wake();
+  }
+}
+
+// The bundle's worker runs as it is; its TypeScript source (tests, benchmarks) through tsx, whose
+// loader a worker thread does not inherit.
+function workerScript(entry: string): [string, { eval?: boolean }] {
+  if (!entry.endsWith('.ts')) return [entry, {}];
+  const tsx = 'tsx/cjs/api';
+  return [
+    `require(${JSON.stringify(require.resolve(tsx))}).register(); require(${JSON.stringify(entry)});`,
+    { eval: true },
+  ];
+}
+
+function failed(file: string, message: string, code = 'scanner_failed'): ScanResult {
+  return { calls: [], errors: [{ code, message, location: locateFileStart(file) }] };
+}
