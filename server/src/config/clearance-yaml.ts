@@ -16,6 +16,7 @@ import { type CallResource, type ClientMapping, parseResource } from '../scanner
 import { LineStarts } from '../scanner/positions';
 import { parseServiceAddress, type ServiceAddress } from '../scanner/services';
 import { readOpenApiRoutes } from './openapi';
+import type { OpenApiSource } from './openapi-operations';
 
 /** The name of the file, at the root of a workspace folder. */
 export const CLEARANCE_YAML = '.clearance.yaml';
@@ -52,8 +53,11 @@ export interface ProjectConfig {
   services?: ServiceAddress[];
   /** `.gitignore`-style patterns of files the scanner leaves out (`exclude:`). */
   exclude?: string[];
-  /** OpenAPI documents (`openapi:`), relative to the folder; their routes are in `routes`. */
-  openapi?: string[];
+  /**
+   * OpenAPI documents (`openapi:`), relative to the folder; their routes are in `routes`, their
+   * operations (as generated clients call them) in `clients`.
+   */
+  openapi?: OpenApiSource[];
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -156,6 +160,7 @@ export function readProjectConfig(dir: string): {
         ...config,
         routes: [...config.routes, ...described.routes],
         baseUrls: [...config.baseUrls, ...described.baseUrls],
+        clients: [...config.clients, ...described.operations],
       },
       errors: [],
       file,
@@ -179,7 +184,7 @@ interface RawConfig {
   lint?: LintConfig;
   services?: Record<string, string | string[]>;
   exclude?: string[];
-  openapi?: string[];
+  openapi?: Array<string | { document: string; client?: string | string[] }>;
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -256,7 +261,17 @@ function buildConfig(
   if (raw.bundles) config.bundles = raw.bundles;
   if (services.length > 0) config.services = services;
   if (raw.exclude) config.exclude = raw.exclude;
-  if (raw.openapi) config.openapi = raw.openapi;
+  if (raw.openapi)
+    config.openapi = raw.openapi.map((entry) =>
+      typeof entry === 'string'
+        ? { document: entry }
+        : {
+            document: entry.document,
+            ...(entry.client === undefined
+              ? {}
+              : { clients: Array.isArray(entry.client) ? entry.client : [entry.client] }),
+          },
+    );
   return { config, errors };
 }
 
