@@ -15,6 +15,12 @@ import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
 import { parseServiceAddress, type ServiceAddress } from '../scanner/services';
+import {
+  type GraphqlConfig,
+  type GraphqlMapping,
+  parseGraphqlKey,
+  readGraphqlDocuments,
+} from './graphql-documents';
 import { readOpenApiRoutes } from './openapi';
 import type { OpenApiSource } from './openapi-operations';
 
@@ -58,6 +64,8 @@ export interface ProjectConfig {
    * operations (as generated clients call them) in `clients`.
    */
   openapi?: OpenApiSource[];
+  /** GraphQL documents and operation mappings (`graphql:`); the documents' operations are read in. */
+  graphql?: GraphqlConfig;
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -150,8 +158,14 @@ export function readProjectConfig(dir: string): {
   }
   try {
     const parsed = parseProjectConfig(read.text, file);
-    const config = parsed.config;
-    if (config?.openapi === undefined) return { ...parsed, file };
+    let config = parsed.config;
+    if (config?.graphql !== undefined && config.graphql.documents.length > 0) {
+      const documents = readGraphqlDocuments(dir, config.graphql.documents);
+      if (documents.errors.length > 0) return { errors: documents.errors, file };
+      config = { ...config, graphql: { ...config.graphql, operations: documents.operations } };
+    }
+    if (config?.openapi === undefined)
+      return config === undefined ? { ...parsed, file } : { ...parsed, config, file };
     // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
     const described = readOpenApiRoutes(dir, config.openapi);
     if (described.errors.length > 0) return { errors: described.errors, file };
@@ -185,6 +199,10 @@ interface RawConfig {
   services?: Record<string, string | string[]>;
   exclude?: string[];
   openapi?: Array<string | { document: string; client?: string | string[] }>;
+  graphql?: {
+    documents?: string[];
+    operations?: Record<string, { action?: string; resource?: RawResource }>;
+  };
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -252,6 +270,18 @@ function buildConfig(
       return parsed === undefined ? [] : [parsed];
     });
   });
+  const graphqlMappings: GraphqlMapping[] = Object.entries(raw.graphql?.operations ?? {}).map(
+    ([pattern, target]) => {
+      at = ['graphql', 'operations', pattern];
+      const resource = readResource(target.resource, `graphql operations "${pattern}"`);
+      return {
+        pattern,
+        ...parseGraphqlKey(pattern),
+        ...(target.action === undefined ? {} : { action: target.action }),
+        ...(resource === undefined ? {} : { resource }),
+      };
+    },
+  );
   if (errors.length > 0) return { errors };
   const actions = new Map(
     Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
@@ -261,6 +291,8 @@ function buildConfig(
   if (raw.bundles) config.bundles = raw.bundles;
   if (services.length > 0) config.services = services;
   if (raw.exclude) config.exclude = raw.exclude;
+  if (raw.graphql)
+    config.graphql = { documents: raw.graphql.documents ?? [], operations: [], mappings: graphqlMappings };
   if (raw.openapi)
     config.openapi = raw.openapi.map((entry) =>
       typeof entry === 'string'
@@ -293,6 +325,8 @@ const KEY_SHAPES: Readonly<Record<string, string>> = {
   routes: 'is not a route template: write "DELETE /api/orders/{id}" or "/api/orders/{id}"',
   clients: 'is not a client function pattern: write "ordersClient.remove($id)"',
   actions: 'is not an HTTP method: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS',
+  operations:
+    'is not a GraphQL operation: write its name, "OrderQuery", or its type and root field, "mutation cancelOrder"',
 };
 
 // A bad key is reported twice (its own failure and `propertyNames`), and a value that fits no branch

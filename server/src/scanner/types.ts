@@ -113,6 +113,12 @@ export interface HttpCall {
   via?: CallProvenance;
   /** When the method is not a literal: the source of the expression giving it (`method`). */
   methodSource?: string;
+  /**
+   * For a GraphQL call: the operation as far as the file shows it (type, name, first root field), or,
+   * when its document is not written in the file, the expression naming it (`GetOrderDocument`)
+   * and, for an import of a `.graphql` file, that import's specifier (`documentFile`).
+   */
+  graphql?: { type?: string; name?: string; field?: string; document?: string; documentFile?: string };
   /** For a call of a generated OpenAPI client: the operation it calls and the document naming it. */
   operation?: { id: string; document: string };
 }
