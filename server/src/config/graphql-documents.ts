@@ -7,10 +7,10 @@
  * `operations` maps an operation, by name (`OrderQuery`) or by type and root field (`mutation
  * cancelOrder`), to an action and a resource (see decision/graphql-target.ts).
  */
-import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type DefinitionNode, GraphQLError, Kind, parse } from 'graphql';
 import type { ClearanceError } from '../errors';
+import { platformFiles } from '../files/platform-files';
 import { describeReadProblem, readBoundedFileSync, resolvesInside } from '../identity/bounded-read';
 import type { CallResource } from '../scanner/types';
 
@@ -129,16 +129,15 @@ function collectDocuments(
     files.push(path);
     return;
   }
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(path, { withFileTypes: true });
-  } catch {
+  const entries = platformFiles.list(path);
+  if (entries === undefined) {
     if (depth === 0) fail(path, 'not a .graphql or .gql file, nor a folder that can be read');
     return;
   }
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.'))
+  for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.kind === 'directory' && !SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.'))
       collectDocuments(join(path, entry.name), dir, files, depth + 1, fail);
-    else if (entry.isFile() && /\.(?:graphql|gql)$/i.test(entry.name)) files.push(join(path, entry.name));
+    else if (entry.kind === 'file' && /\.(?:graphql|gql)$/i.test(entry.name))
+      files.push(join(path, entry.name));
   }
 }
