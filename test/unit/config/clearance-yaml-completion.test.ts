@@ -7,7 +7,18 @@ const CASES: Array<{ note: string; text: string; labels: string[] }> = [
   {
     note: 'an empty file offers every top-level key',
     text: '|',
-    labels: ['actions', 'baseUrls', 'bundles', 'clients', 'exclude', 'graphql', 'lint', 'openapi', 'routes', 'services'],
+    labels: [
+      'actions',
+      'baseUrls',
+      'bundles',
+      'clients',
+      'exclude',
+      'graphql',
+      'lint',
+      'openapi',
+      'routes',
+      'services',
+    ],
   },
   {
     note: 'keys already written are not offered again',
