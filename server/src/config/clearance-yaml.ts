@@ -157,28 +157,7 @@ export function readProjectConfig(dir: string): {
     };
   }
   try {
-    const parsed = parseProjectConfig(read.text, file);
-    let config = parsed.config;
-    if (config?.graphql !== undefined && config.graphql.documents.length > 0) {
-      const documents = readGraphqlDocuments(dir, config.graphql.documents);
-      if (documents.errors.length > 0) return { errors: documents.errors, file };
-      config = { ...config, graphql: { ...config.graphql, operations: documents.operations } };
-    }
-    if (config?.openapi === undefined)
-      return config === undefined ? { ...parsed, file } : { ...parsed, config, file };
-    // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
-    const described = readOpenApiRoutes(dir, config.openapi);
-    if (described.errors.length > 0) return { errors: described.errors, file };
-    return {
-      config: {
-        ...config,
-        routes: [...config.routes, ...described.routes],
-        baseUrls: [...config.baseUrls, ...described.baseUrls],
-        clients: [...config.clients, ...described.operations],
-      },
-      errors: [],
-      file,
-    };
+    return { ...parseProjectConfigIn(dir, read.text), file };
   } catch (error) {
     return {
       errors: [
@@ -187,6 +166,38 @@ export function readProjectConfig(dir: string): {
       file,
     };
   }
+}
+
+/**
+ * Parses the text of `<dir>/.clearance.yaml` (from disk or an open editor) and reads the documents it
+ * names (`openapi:`, `graphql.documents`) from the folder. Any error in the file or a document: no
+ * configuration, the errors.
+ */
+export function parseProjectConfigIn(
+  dir: string,
+  text: string,
+): { config?: ProjectConfig; errors: ClearanceError[] } {
+  const parsed = parseProjectConfig(text, join(dir, CLEARANCE_YAML));
+  let config = parsed.config;
+  if (config === undefined) return parsed;
+  if (config.graphql !== undefined && config.graphql.documents.length > 0) {
+    const documents = readGraphqlDocuments(dir, config.graphql.documents);
+    if (documents.errors.length > 0) return { errors: documents.errors };
+    config = { ...config, graphql: { ...config.graphql, operations: documents.operations } };
+  }
+  if (config.openapi === undefined) return { config, errors: parsed.errors };
+  // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
+  const described = readOpenApiRoutes(dir, config.openapi);
+  if (described.errors.length > 0) return { errors: described.errors };
+  return {
+    config: {
+      ...config,
+      routes: [...config.routes, ...described.routes],
+      baseUrls: [...config.baseUrls, ...described.baseUrls],
+      clients: [...config.clients, ...described.operations],
+    },
+    errors: [],
+  };
 }
 
 interface RawConfig {
