@@ -15,7 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import { JS_LANGUAGES } from '../languages';
 import { resolveBinding } from '../scopes';
-import { countWords, sliceNode, unwrapExpression } from '../syntax';
+import { sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readCallArguments, readObjectProperty } from './js-objects';
@@ -43,6 +43,7 @@ const CLIENT_METHODS: ReadonlyMap<string, string> = new Map([
 ]);
 const TAGS = new Set(['gql', 'graphql']);
 const CODEGEN_HOOK = /^use([A-Z]\w*?)(LazyQuery|SuspenseQuery|Query|Mutation|Subscription)$/;
+const CODEGEN_HOOK_WORDS = /\buse[A-Z]\w*?(?:Query|Mutation|Subscription)\b/g;
 const CODEGEN_MODULE = /(?:^|[/@._-])(?:graphql|gql|generated|__generated__)(?:$|[/._-])/i;
 const OPERATION = /\b(query|mutation|subscription)\b\s*([A-Za-z_]\w*)?\s*(?=[({@])/;
 
@@ -104,7 +105,10 @@ function findGraphqlCalls(context: ScanContext): HttpCall[] {
 // hook's name. Only when imported from a module that looks generated for GraphQL (its path says
 // `graphql`, `gql` or `generated`): a `useOrdersQuery` from './hooks' is as likely react-query.
 function findCodegenHooks(context: ScanContext, seen: Set<number>, calls: HttpCall[]): void {
-  for (const word of countWords(context.text).keys()) {
+  // Most files import nothing generated for GraphQL: one cheap test before any search.
+  if (!/graphql|gql|generated/i.test(context.text)) return;
+  const words = new Set([...context.text.matchAll(CODEGEN_HOOK_WORDS)].map((match) => match[0]));
+  for (const word of words) {
     const parts = CODEGEN_HOOK.exec(word);
     if (parts === null) continue;
     for (const hit of findCleanWordNodes(context, word)) {
