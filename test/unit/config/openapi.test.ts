@@ -100,28 +100,6 @@ test('openapi: a concrete path wins over a templated one listed before it', () =
   }
 });
 
-const entryCases: Array<[string, string, number, number]> = [
-  ['openapi:\n  - document: a.yaml\n    clinet: x\n', 'openapi > 0: unknown key "clinet"', 3, 5],
-  ['openapi:\n  - client: x\n', "openapi > 0: must have required property 'document'", 2, 5],
-  [
-    'openapi:\n  - document: a.yaml\n    client: []\n',
-    'openapi > 0 > client: must NOT have fewer than 1 items',
-    3,
-    13,
-  ],
-];
-
-for (const [text, message, line, column] of entryCases) {
-  test(`openapi: a bad entry is reported where it is written: ${message}`, () => {
-    const parsed = parseProjectConfig(text, '.clearance.yaml');
-    assert.equal(parsed.config, undefined);
-    assert.deepEqual(
-      parsed.errors.map((error) => [error.message, error.location?.start.line, error.location?.start.column]),
-      [[`.clearance.yaml: ${message}`, line, column]],
-    );
-  });
-}
-
 test('openapi: an entry may name the modules its generated client is imported from', () => {
   const parsed = parseProjectConfig(
     'openapi:\n  - a.yaml\n  - document: b.yaml\n    client: [./gen, "@acme/c"]\n',

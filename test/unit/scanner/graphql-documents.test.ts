@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { parseProjectConfig, readProjectConfig } from '../../../server/src/config/clearance-yaml';
+import { readProjectConfig } from '../../../server/src/config/clearance-yaml';
 import { buildCallInput } from '../../../server/src/decision/input';
 import type { Identity } from '../../../server/src/identity';
 import { createScanner } from '../../../server/src/scanner';
@@ -63,33 +63,6 @@ test('graphql documents: imported operations are completed and mapped', async ()
   ).calls;
   assert.deepEqual(found, expected);
 });
-
-const keyCases: Array<[string, string, number, number]> = [
-  ['graphql:\n  documnets: [a]\n', 'graphql: unknown key "documnets"', 2, 3],
-  [
-    'graphql:\n  operations:\n    query order list: { action: read }\n',
-    'graphql > operations: "query order list" is not a GraphQL operation: write its name, "OrderQuery", or its type and root field, "mutation cancelOrder"',
-    3,
-    5,
-  ],
-  [
-    'graphql:\n  operations:\n    OrderQuery: { acton: read }\n',
-    'graphql > operations > OrderQuery: unknown key "acton"',
-    3,
-    19,
-  ],
-];
-
-for (const [text, message, line, column] of keyCases) {
-  test(`graphql: a bad key is reported where it is written: ${message}`, () => {
-    const parsed = parseProjectConfig(text, '.clearance.yaml');
-    assert.equal(parsed.config, undefined);
-    assert.deepEqual(
-      parsed.errors.map((error) => [error.message, error.location?.start.line, error.location?.start.column]),
-      [[`.clearance.yaml: ${message}`, line, column]],
-    );
-  });
-}
 
 test('graphql: a document that does not parse, or lies outside the folder, is an error with its place', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'clearance-graphql-'));
