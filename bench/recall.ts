@@ -107,7 +107,8 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
     try {
       const started = performance.now();
       const files = listSourceFiles(tree.dir);
-      const operations = truth.openapi === undefined ? [] : readOpenApiRoutes(tree.dir, truth.openapi).operations;
+      const operations =
+        truth.openapi === undefined ? [] : readOpenApiRoutes(tree.dir, truth.openapi).operations;
       const results = await scanProject(
         operations.length === 0 ? scanner : createScanner({ clientMappings: operations }),
         files.map((file) => ({ file: relative(tree.dir, file), read: () => readFileSync(file, 'utf8') })),
