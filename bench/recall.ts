@@ -9,13 +9,17 @@
  * reported as absent. A label matches a found call on the callee's line with the same method and the
  * same URL template (placeholders compared as `{}`, query strings and a leading base expression
  * dropped). Precision counts the calls found in the labelled files, less the transport calls the
- * ground truth lists as unscored.
+ * ground truth lists as unscored. A ground truth may name the repository's OpenAPI documents
+ * (`openapi`, as `.clearance.yaml` does): their operations are given to the scanner, so calls of a
+ * client generated from them are found (as a project with that configuration would see them).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readOpenApiRoutes } from '../server/src/config/openapi';
+import type { OpenApiSource } from '../server/src/config/openapi-operations';
 import { listSourceFiles } from '../server/src/decision/scan';
 import { createScanner, type HttpCall } from '../server/src/scanner';
 import { scanProject } from '../server/src/scanner/project/scan-project';
@@ -39,6 +43,8 @@ interface GroundTruth {
   unseen?: boolean;
   /** For a repository that was unseen and then tuned on: when and what changed for it. */
   tuned?: string;
+  /** The repository's OpenAPI documents, as `.clearance.yaml` `openapi:` would list them. */
+  openapi?: Array<string | OpenApiSource>;
 }
 
 const dataDir = join(__dirname, 'recall-data');
@@ -101,8 +107,10 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
     try {
       const started = performance.now();
       const files = listSourceFiles(tree.dir);
+      const operations =
+        truth.openapi === undefined ? [] : readOpenApiRoutes(tree.dir, truth.openapi).operations;
       const results = await scanProject(
-        scanner,
+        operations.length === 0 ? scanner : createScanner({ clientMappings: operations }),
         files.map((file) => ({ file: relative(tree.dir, file), read: () => readFileSync(file, 'utf8') })),
       );
       const elapsed = performance.now() - started;

@@ -5,13 +5,13 @@
  * (no diagnostic).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CompletionItem, Diagnostic } from 'vscode-languageserver-protocol';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import { changeDocument, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import { changeDocument, hoverText, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
 
@@ -127,6 +127,7 @@ describe('language server: Python, Go and .clearance.yaml', () => {
       'bundles',
       'clients',
       'exclude',
+      'graphql',
       'lint',
       'openapi',
       'services',
@@ -160,5 +161,26 @@ describe('language server: Python, Go and .clearance.yaml', () => {
     });
     assert.deepEqual(codes(diagnostics), ['0:call_denied']);
     assert.match(String(diagnostics[0]?.message), /delete/);
+  });
+
+  it('finds the calls of a generated OpenAPI client once the open .clearance.yaml names its document', async () => {
+    mkdirSync(join(root, 'api'), { recursive: true });
+    writeFileSync(
+      join(root, 'api', 'orders.yaml'),
+      'openapi: 3.0.3\npaths:\n  /orders/{id}:\n    delete: { operationId: removeOrder, tags: [orders] }\n',
+    );
+    const page = join(root, 'src', 'page.ts');
+    const pageUri = await openDocument(server, page, 'new OrdersApi(config).removeOrder(7);\n', 'typescript');
+    await waitFor('the page decided with no call found', () => server.diagnostics.get(pageUri));
+    assert.deepEqual(codes(server.diagnostics.get(pageUri)), []);
+    await changeDocument(server, configUri, 7, 'openapi: [api/orders.yaml]\n');
+    const diagnostics = await waitFor('the generated client call denied', () => {
+      const found = server.diagnostics.get(pageUri);
+      return found && found.length > 0 ? found : undefined;
+    });
+    assert.deepEqual(codes(diagnostics), ['0:call_denied']);
+    assert.match(String(diagnostics[0]?.message), /removeOrder/);
+    const hover = await hoverText(server, pageUri, 0, 25);
+    assert.match(hover ?? '', /operation `removeOrder` of api\/orders\.yaml/);
   });
 });

@@ -15,7 +15,14 @@ import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { LineStarts } from '../scanner/positions';
 import { parseServiceAddress, type ServiceAddress } from '../scanner/services';
+import {
+  type GraphqlConfig,
+  type GraphqlMapping,
+  parseGraphqlKey,
+  readGraphqlDocuments,
+} from './graphql-documents';
 import { readOpenApiRoutes } from './openapi';
+import type { OpenApiSource } from './openapi-operations';
 
 /** The name of the file, at the root of a workspace folder. */
 export const CLEARANCE_YAML = '.clearance.yaml';
@@ -52,8 +59,13 @@ export interface ProjectConfig {
   services?: ServiceAddress[];
   /** `.gitignore`-style patterns of files the scanner leaves out (`exclude:`). */
   exclude?: string[];
-  /** OpenAPI documents (`openapi:`), relative to the folder; their routes are in `routes`. */
-  openapi?: string[];
+  /**
+   * OpenAPI documents (`openapi:`), relative to the folder; their routes are in `routes`, their
+   * operations (as generated clients call them) in `clients`.
+   */
+  openapi?: OpenApiSource[];
+  /** GraphQL documents and operation mappings (`graphql:`); the documents' operations are read in. */
+  graphql?: GraphqlConfig;
 }
 
 /** The configuration of a folder without `.clearance.yaml`: nothing changes the defaults. */
@@ -145,21 +157,7 @@ export function readProjectConfig(dir: string): {
     };
   }
   try {
-    const parsed = parseProjectConfig(read.text, file);
-    const config = parsed.config;
-    if (config?.openapi === undefined) return { ...parsed, file };
-    // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
-    const described = readOpenApiRoutes(dir, config.openapi);
-    if (described.errors.length > 0) return { errors: described.errors, file };
-    return {
-      config: {
-        ...config,
-        routes: [...config.routes, ...described.routes],
-        baseUrls: [...config.baseUrls, ...described.baseUrls],
-      },
-      errors: [],
-      file,
-    };
+    return { ...parseProjectConfigIn(dir, read.text), file };
   } catch (error) {
     return {
       errors: [
@@ -168,6 +166,38 @@ export function readProjectConfig(dir: string): {
       file,
     };
   }
+}
+
+/**
+ * Parses the text of `<dir>/.clearance.yaml` (from disk or an open editor) and reads the documents it
+ * names (`openapi:`, `graphql.documents`) from the folder. Any error in the file or a document: no
+ * configuration, the errors.
+ */
+export function parseProjectConfigIn(
+  dir: string,
+  text: string,
+): { config?: ProjectConfig; errors: ClearanceError[] } {
+  const parsed = parseProjectConfig(text, join(dir, CLEARANCE_YAML));
+  let config = parsed.config;
+  if (config === undefined) return parsed;
+  if (config.graphql !== undefined && config.graphql.documents.length > 0) {
+    const documents = readGraphqlDocuments(dir, config.graphql.documents);
+    if (documents.errors.length > 0) return { errors: documents.errors };
+    config = { ...config, graphql: { ...config.graphql, operations: documents.operations } };
+  }
+  if (config.openapi === undefined) return { config, errors: parsed.errors };
+  // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
+  const described = readOpenApiRoutes(dir, config.openapi);
+  if (described.errors.length > 0) return { errors: described.errors };
+  return {
+    config: {
+      ...config,
+      routes: [...config.routes, ...described.routes],
+      baseUrls: [...config.baseUrls, ...described.baseUrls],
+      clients: [...config.clients, ...described.operations],
+    },
+    errors: [],
+  };
 }
 
 interface RawConfig {
@@ -179,7 +209,11 @@ interface RawConfig {
   lint?: LintConfig;
   services?: Record<string, string | string[]>;
   exclude?: string[];
-  openapi?: string[];
+  openapi?: Array<string | { document: string; client?: string | string[] }>;
+  graphql?: {
+    documents?: string[];
+    operations?: Record<string, { action?: string; resource?: RawResource }>;
+  };
 }
 
 type RawResource = string | { type: string; id?: string | number };
@@ -247,6 +281,18 @@ function buildConfig(
       return parsed === undefined ? [] : [parsed];
     });
   });
+  const graphqlMappings: GraphqlMapping[] = Object.entries(raw.graphql?.operations ?? {}).map(
+    ([pattern, target]) => {
+      at = ['graphql', 'operations', pattern];
+      const resource = readResource(target.resource, `graphql operations "${pattern}"`);
+      return {
+        pattern,
+        ...parseGraphqlKey(pattern),
+        ...(target.action === undefined ? {} : { action: target.action }),
+        ...(resource === undefined ? {} : { resource }),
+      };
+    },
+  );
   if (errors.length > 0) return { errors };
   const actions = new Map(
     Object.entries(raw.actions ?? {}).map(([method, action]) => [method.toUpperCase(), action]),
@@ -256,7 +302,19 @@ function buildConfig(
   if (raw.bundles) config.bundles = raw.bundles;
   if (services.length > 0) config.services = services;
   if (raw.exclude) config.exclude = raw.exclude;
-  if (raw.openapi) config.openapi = raw.openapi;
+  if (raw.graphql)
+    config.graphql = { documents: raw.graphql.documents ?? [], operations: [], mappings: graphqlMappings };
+  if (raw.openapi)
+    config.openapi = raw.openapi.map((entry) =>
+      typeof entry === 'string'
+        ? { document: entry }
+        : {
+            document: entry.document,
+            ...(entry.client === undefined
+              ? {}
+              : { clients: Array.isArray(entry.client) ? entry.client : [entry.client] }),
+          },
+    );
   return { config, errors };
 }
 
@@ -278,6 +336,8 @@ const KEY_SHAPES: Readonly<Record<string, string>> = {
   routes: 'is not a route template: write "DELETE /api/orders/{id}" or "/api/orders/{id}"',
   clients: 'is not a client function pattern: write "ordersClient.remove($id)"',
   actions: 'is not an HTTP method: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS',
+  operations:
+    'is not a GraphQL operation: write its name, "OrderQuery", or its type and root field, "mutation cancelOrder"',
 };
 
 // A bad key is reported twice (its own failure and `propertyNames`), and a value that fits no branch

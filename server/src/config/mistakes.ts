@@ -46,7 +46,7 @@ export const EMPTY_PROJECT_CONFIG_MESSAGE =
 
 /**
  * Whether a `.clearance.yaml` with this text reads without errors and still maps nothing (no base
- * URL, route, client, action, lint setting or bundle). No file, or a blank one, is plainly no
+ * URL, route, client, action, lint setting, bundle, OpenAPI document or GraphQL section). No file, or a blank one, is plainly no
  * configuration and is not reported; a file of comments only looks like one.
  */
 export function projectConfigMapsNothing(
@@ -61,6 +61,8 @@ export function projectConfigMapsNothing(
     config.clients.length === 0 &&
     config.actions.size === 0 &&
     config.lint === undefined &&
-    (config.bundles?.length ?? 0) === 0
+    (config.bundles?.length ?? 0) === 0 &&
+    (config.openapi?.length ?? 0) === 0 &&
+    config.graphql === undefined
   );
 }

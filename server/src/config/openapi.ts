@@ -8,15 +8,17 @@
  * item or operation written as a local `$ref` (`#/components/pathItems/Pet`, OpenAPI 3.1) is
  * followed within the same document, at most `MAX_REF_DEPTH` references deep; a cycle or a
  * reference that leads nowhere is reported, never followed forever. Other files' `$ref`s are not
- * read (the document is confined to itself).
+ * read (the document is confined to itself). Each operation also becomes a client mapping that a
+ * generated client's call of it matches (openapi-operations.ts, recognizers/openapi-clients.ts).
  */
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ClearanceError } from '../errors';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
-import { type CallResource, parseResource } from '../scanner';
+import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { singularize } from '../scanner/singular';
 import { parseRouteSegments, type RouteTemplate } from './clearance-yaml';
+import { describeOperation, type OpenApiSource } from './openapi-operations';
 
 /** OpenAPI documents bigger than this are not read. */
 const MAX_BYTES = 10_000_000;
@@ -28,13 +30,17 @@ const MAX_REF_DEPTH = 16;
 export interface OpenApiRoutes {
   routes: RouteTemplate[];
   baseUrls: string[];
+  /** The operations, as the client mappings a generated client's calls match. */
+  operations: ClientMapping[];
   errors: ClearanceError[];
 }
 
-/** Reads the documents `files` (relative to `dir`) into route templates and base URLs. */
-export function readOpenApiRoutes(dir: string, files: readonly string[]): OpenApiRoutes {
-  const result: OpenApiRoutes = { routes: [], baseUrls: [], errors: [] };
-  for (const name of files) {
+/** Reads the documents `files` (relative to `dir`) into route templates, base URLs and operations. */
+export function readOpenApiRoutes(dir: string, files: readonly (string | OpenApiSource)[]): OpenApiRoutes {
+  const result: OpenApiRoutes = { routes: [], baseUrls: [], operations: [], errors: [] };
+  for (const entry of files) {
+    const source = typeof entry === 'string' ? { document: entry } : entry;
+    const name = source.document;
     const file = join(dir, name);
     const start = { line: 1, column: 1, offset: 0 };
     const fail = (message: string) =>
@@ -60,18 +66,31 @@ export function readOpenApiRoutes(dir: string, files: readonly string[]): OpenAp
       continue;
     }
     result.baseUrls.push(...readServers(document));
-    for (const [path, written] of Object.entries(document.paths)) {
+    // As OpenAPI says, a concrete path matches before a templated one (`/pet/findByStatus` before
+    // `/pet/{petId}`), whatever the document's order.
+    const paths = Object.entries(document.paths).sort(([a], [b]) => compareTemplates(a, b));
+    for (const [path, written] of paths) {
       if (!path.startsWith('/')) continue;
       const item = resolveRef(document, written);
       if (typeof item === 'string') fail(`${path}: ${item}`);
       if (!isRecord(item)) continue;
+      const shared = Array.isArray(item.parameters) ? item.parameters : [];
       for (const method of METHODS) {
         const operation = resolveRef(document, item[method]);
         if (typeof operation === 'string') fail(`${method.toUpperCase()} ${path}: ${operation}`);
         if (!isRecord(operation)) continue;
         const route = readOperation(method.toUpperCase(), path, operation);
-        if (typeof route === 'string') fail(`${method.toUpperCase()} ${path}: ${route}`);
-        else result.routes.push(route);
+        if (typeof route === 'string') {
+          fail(`${method.toUpperCase()} ${path}: ${route}`);
+          continue;
+        }
+        result.routes.push(route);
+        // The operation's own parameters first, then the path item's it does not override.
+        const own = Array.isArray(operation.parameters) ? operation.parameters : [];
+        const parameters = [...own, ...shared].map((parameter) => resolveRef(document, parameter));
+        result.operations.push(
+          describeOperation(source, dir, method.toUpperCase(), path, operation, parameters),
+        );
       }
     }
   }
@@ -111,6 +130,17 @@ function readOperation(
     ...(action === undefined ? {} : { action }),
     ...(resource === undefined ? {} : { resource }),
   };
+}
+
+// Segment by segment, a literal before a parameter; otherwise the document's order (a stable sort).
+function compareTemplates(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const templated = Number((left[index] ?? '').includes('{')) - Number((right[index] ?? '').includes('{'));
+    if (templated !== 0) return templated;
+  }
+  return 0;
 }
 
 /**

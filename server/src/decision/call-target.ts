@@ -14,6 +14,7 @@ import {
   type UrlTemplate,
 } from '../scanner';
 import { resolveDestination } from '../scanner/services';
+import { resolveGraphqlTarget } from './graphql-target';
 
 /** A call's action and resource, as the input will state them. */
 export interface CallTarget {
@@ -50,12 +51,14 @@ export function resolveCallTarget(call: HttpCall, project: ProjectConfig | undef
   // An RPC verb in the last segment (`/invite/new`) says more than the method; a route or an
   // annotation says more than both.
   const verbAction = match === undefined ? resourceForUrl(url)?.action : undefined;
-  const action = call.action ?? match?.route.action ?? verbAction ?? methodAction;
+  // `.clearance.yaml` `graphql:` completes and maps a GraphQL call's operation.
+  const graphql = resolveGraphqlTarget(call, project?.graphql);
+  const action = graphql?.action ?? call.action ?? match?.route.action ?? verbAction ?? methodAction;
   const params = match?.params ?? {};
   const known = Object.fromEntries(
     Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  const fixed = call.resource ?? match?.route.resource;
+  const fixed = graphql?.resource ?? call.resource ?? match?.route.resource;
   const target: CallTarget = {
     ...(action === undefined ? {} : { action }),
     ...(match ? { route: match.route.pattern } : {}),

@@ -219,8 +219,13 @@ export function findCallAt(
   };
 }
 
-/** The line naming the project client an inferred call goes through: via `Adapter.get` (../adapters.py:135). */
+/**
+ * The line naming the project client an inferred call goes through: via `Adapter.get` (../adapters.py:135),
+ * or the OpenAPI operation a generated client's call is: operation `getPetById` of api/petstore.yaml.
+ */
 function formatVia(item: DecidedCall): string {
+  const operation = item.call.operation;
+  if (operation !== undefined) return `\n\noperation \`${operation.id}\` of ${operation.document}`;
   const via = item.call.via;
   if (via === undefined) return '';
   const where =

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { BundleSet } from '../bundle/bundle-set';
-import { CLEARANCE_YAML, parseProjectConfig, readProjectConfig } from '../config/clearance-yaml';
+import { CLEARANCE_YAML, parseProjectConfigIn, readProjectConfig } from '../config/clearance-yaml';
 import { toIdentitySettings } from '../config/identity';
 import { regoVersionOf } from '../config/settings';
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
@@ -78,7 +78,8 @@ export class ClearanceWorkspace extends WorkspaceState {
    */
   loadProjectConfig(text?: string): boolean {
     const result =
-      text === undefined ? readProjectConfig(this.root) : parseProjectConfig(text, this.projectConfigPath);
+      // An open document's text, with the OpenAPI and GraphQL documents it names read from the folder.
+      text === undefined ? readProjectConfig(this.root) : parseProjectConfigIn(this.root, text);
     this.projectConfigErrors = result.errors;
     if (result.config === undefined) return false;
     this.projectConfig = result.config;

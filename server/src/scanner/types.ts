@@ -24,6 +24,7 @@ export type HttpClient =
   | 'undici'
   | 'fetch-event-source'
   | 'openapi-fetch'
+  | 'openapi-client'
   | 'angular'
   | 'graphql'
   | 'requests'
@@ -112,6 +113,14 @@ export interface HttpCall {
   via?: CallProvenance;
   /** When the method is not a literal: the source of the expression giving it (`method`). */
   methodSource?: string;
+  /**
+   * For a GraphQL call: the operation as far as the file shows it (type, name, first root field), or,
+   * when its document is not written in the file, the expression naming it (`GetOrderDocument`)
+   * and, for an import of a `.graphql` file, that import's specifier (`documentFile`).
+   */
+  graphql?: { type?: string; name?: string; field?: string; document?: string; documentFile?: string };
+  /** For a call of a generated OpenAPI client: the operation it calls and the document naming it. */
+  operation?: { id: string; document: string };
 }
 
 /** A project's own client function that makes an HTTP call, from `.clearance.yaml` `clients`. */
@@ -125,6 +134,33 @@ export interface ClientMapping {
   resource?: CallResource;
   /** Where the mapping is written, for messages. */
   pattern: string;
+  /**
+   * Set for the operations of `.clearance.yaml` `openapi` documents: a generated client's method,
+   * matched by the generated-client rule (see recognizers/openapi-clients.ts), not by `callee`.
+   */
+  operation?: ApiOperation;
+}
+
+/** An OpenAPI operation as generated clients expose it (see recognizers/openapi-clients.ts). */
+export interface ApiOperation {
+  /** The operationId, or the one generators derive from path and method (`petsPetIdGet`). */
+  id: string;
+  /** Upper case. */
+  method: string;
+  /** The path template: `/pets/{petId}`. */
+  path: string;
+  /** The method's name in each generator convention. */
+  names: { camel: string; snake: string; pascal: string };
+  /** The generated API classes it is a method of, without suffix: `Pet` for tag `pet`, else `Default`. */
+  groups: string[];
+  /** The path parameters' names, in path order. */
+  pathParams: string[];
+  /** The required parameters' names in declaration order: the generated method's positional arguments. */
+  positional: string[];
+  /** The document as `.clearance.yaml` names it. */
+  document: string;
+  /** Modules the generated client is imported from (`openapi[].client`); `./` paths made absolute. */
+  modules: string[];
 }
 
 /** What one scan found, and the problems that kept it from finding more. */

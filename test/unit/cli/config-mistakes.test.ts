@@ -69,6 +69,12 @@ const cases: Case[] = [
     saysNot: [MAPS_NOTHING],
   },
   {
+    name: 'a .clearance.yaml that only maps GraphQL operations maps something',
+    files: { '.clearance.yaml': 'graphql:\n  operations:\n    OrderQuery: { action: read }\n' },
+    says: [],
+    saysNot: [MAPS_NOTHING],
+  },
+  {
     name: 'a .clearance.yaml with a base URL maps something',
     files: { '.clearance.yaml': 'baseUrls:\n  - https://api.example.com\n' },
     says: [],

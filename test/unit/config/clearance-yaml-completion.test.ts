@@ -7,12 +7,23 @@ const CASES: Array<{ note: string; text: string; labels: string[] }> = [
   {
     note: 'an empty file offers every top-level key',
     text: '|',
-    labels: ['actions', 'baseUrls', 'bundles', 'clients', 'exclude', 'lint', 'openapi', 'routes', 'services'],
+    labels: [
+      'actions',
+      'baseUrls',
+      'bundles',
+      'clients',
+      'exclude',
+      'graphql',
+      'lint',
+      'openapi',
+      'routes',
+      'services',
+    ],
   },
   {
     note: 'keys already written are not offered again',
     text: 'routes:\n  /a: {}\n|\nbaseUrls: []\n',
-    labels: ['actions', 'bundles', 'clients', 'exclude', 'lint', 'openapi', 'services'],
+    labels: ['actions', 'bundles', 'clients', 'exclude', 'graphql', 'lint', 'openapi', 'services'],
   },
   {
     note: 'under actions: the methods',
@@ -34,6 +45,12 @@ const CASES: Array<{ note: string; text: string; labels: string[] }> = [
     note: 'inside a resource object: type and id',
     text: 'clients:\n  a.b($x):\n    resource:\n      |',
     labels: ['id', 'type'],
+  },
+  { note: 'under graphql: its keys', text: 'graphql:\n  |', labels: ['documents', 'operations'] },
+  {
+    note: 'inside a GraphQL operation mapping: action and resource',
+    text: 'graphql:\n  operations:\n    OrderQuery:\n      |',
+    labels: ['action', 'resource'],
   },
   { note: 'a free-form value: nothing', text: 'baseUrls:\n  - |', labels: [] },
 ];

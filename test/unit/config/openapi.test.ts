@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readProjectConfig } from '../../../server/src/config/clearance-yaml';
+import { parseProjectConfig, readProjectConfig } from '../../../server/src/config/clearance-yaml';
 import { buildCallInput } from '../../../server/src/decision/input';
 import type { Identity } from '../../../server/src/identity';
 import type { HttpCall, UrlSegment } from '../../../server/src/scanner';
@@ -81,4 +81,33 @@ test('openapi: a missing or malformed document is an error, and no configuration
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// A concrete path matches before a templated one (OpenAPI 3.1, "Paths Object"), whatever the order.
+test('openapi: a concrete path wins over a templated one listed before it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clearance-openapi-'));
+  try {
+    writeFileSync(join(dir, '.clearance.yaml'), 'openapi: [api.yaml]\n');
+    writeFileSync(
+      join(dir, 'api.yaml'),
+      'openapi: 3.0.0\npaths:\n  /pets/{petId}: { get: { operationId: getPet } }\n  /pets/mine: { get: { operationId: listMine } }\n',
+    );
+    const read = readProjectConfig(dir);
+    const { input } = buildCallInput(callOf('GET', '/pets/mine'), identity, new Date(0), read.config);
+    assert.equal(input.action, 'listMine');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('openapi: an entry may name the modules its generated client is imported from', () => {
+  const parsed = parseProjectConfig(
+    'openapi:\n  - a.yaml\n  - document: b.yaml\n    client: [./gen, "@acme/c"]\n',
+    'f',
+  );
+  assert.deepEqual(parsed.errors, []);
+  assert.deepEqual(parsed.config?.openapi, [
+    { document: 'a.yaml' },
+    { document: 'b.yaml', clients: ['./gen', '@acme/c'] },
+  ]);
 });

@@ -29,6 +29,8 @@ export const clientMappingRecognizer: CallRecognizer = {
 function findMappedCalls(context: ScanContext): HttpCall[] {
   const calls: HttpCall[] = [];
   for (const mapping of context.clientMappings) {
+    // An OpenAPI operation is matched by the generated-client rule (openapi-clients.ts).
+    if (mapping.operation !== undefined) continue;
     const dot = mapping.callee.lastIndexOf('.');
     const receiver = dot < 0 ? undefined : mapping.callee.slice(0, dot).replace(/\s+/g, '');
     const name = mapping.callee.slice(dot + 1);
@@ -96,8 +98,8 @@ function buildMappedCall(context: ScanContext, mapping: ClientMapping, call: Nod
   };
 }
 
-// A string or number literal's value in the file's language.
-function readLiteral(node: Node, language: ScanLanguage, text: string): string | undefined {
+/** A string or number literal's value in the file's language. */
+export function readLiteral(node: Node, language: ScanLanguage, text: string): string | undefined {
   if (NUMBER_TYPES.has(node.type)) return sliceNode(text, node);
   if (language === 'python') return readPythonString(node, text);
   if (language === 'go') return readGoString(node, text);

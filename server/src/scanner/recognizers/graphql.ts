@@ -42,6 +42,9 @@ const CLIENT_METHODS: ReadonlyMap<string, string> = new Map([
   ['rawRequest', 'document'],
 ]);
 const TAGS = new Set(['gql', 'graphql']);
+const CODEGEN_HOOK = /^use([A-Z]\w*?)(LazyQuery|SuspenseQuery|Query|Mutation|Subscription)$/;
+const CODEGEN_HOOK_WORDS = /\buse[A-Z]\w*?(?:Query|Mutation|Subscription)\b/g;
+const CODEGEN_MODULE = /(?:^|[/@._-])(?:graphql|gql|generated|__generated__)(?:$|[/._-])/i;
 const OPERATION = /\b(query|mutation|subscription)\b\s*([A-Za-z_]\w*)?\s*(?=[({@])/;
 
 /** What a document says: the operation's type, name and first root field. */
@@ -75,6 +78,7 @@ function findGraphqlCalls(context: ScanContext): HttpCall[] {
       calls.push(buildCall(context, call, hit.node, documentNode, operation));
     }
   }
+  findCodegenHooks(context, seen, calls);
   for (const [method, key] of CLIENT_METHODS) {
     for (const hit of findCleanWordNodes(context, method)) {
       const [member, call] = hit.ancestors;
@@ -87,12 +91,44 @@ function findGraphqlCalls(context: ScanContext): HttpCall[] {
           ? (args.find((arg) => readDocument(context, arg) !== undefined) ?? undefined)
           : readPropertyNode(context, args[0], key);
       const operation = readDocument(context, documentNode);
-      if (operation === undefined) continue;
+      // A document from another file counts when it is plainly one: imported from a `.graphql`
+      // file, or a codegen `…Document` from a generated module.
+      if (operation === undefined && readImportedDocument(context, documentNode) === undefined) continue;
       seen.add(call.id);
       calls.push(buildCall(context, call, member, documentNode, operation));
     }
   }
   return calls;
+}
+
+// graphql-codegen's typed hooks, `useGetOrderQuery(...)`: the operation's name and type are in the
+// hook's name. Only when imported from a module that looks generated for GraphQL (its path says
+// `graphql`, `gql` or `generated`): a `useOrdersQuery` from './hooks' is as likely react-query.
+function findCodegenHooks(context: ScanContext, seen: Set<number>, calls: HttpCall[]): void {
+  // Most files import nothing generated for GraphQL: one cheap test before any search.
+  if (!/graphql|gql|generated/i.test(context.text)) return;
+  const words = new Set([...context.text.matchAll(CODEGEN_HOOK_WORDS)].map((match) => match[0]));
+  for (const word of words) {
+    const parts = CODEGEN_HOOK.exec(word);
+    if (parts === null) continue;
+    for (const hit of findCleanWordNodes(context, word)) {
+      const [call] = hit.ancestors;
+      if (hit.node.type !== 'identifier' || call?.type !== 'call_expression') continue;
+      if (call.childForFieldName('function')?.id !== hit.node.id || seen.has(call.id)) continue;
+      const binding = resolveBinding(context.findBindings(word), hit.node);
+      if (binding?.kind !== 'import' || !CODEGEN_MODULE.test(binding.importSource ?? '')) continue;
+      const suffix = parts[2] ?? 'Query';
+      const type = suffix === 'Mutation' ? 'mutation' : suffix === 'Subscription' ? 'subscription' : 'query';
+      const name = parts[1] ?? '';
+      seen.add(call.id);
+      // The root field, and so the resource, is in the operation's document (`graphql.documents`).
+      const { resource: _field, ...built } = buildCall(context, call, hit.node, undefined, { type, name });
+      calls.push({
+        ...built,
+        url: { source: `${type} ${name}`, segments: [{ kind: 'expr', source: word }], known: false },
+      });
+    }
+  }
 }
 
 function buildCall(
@@ -106,6 +142,17 @@ function buildCall(
   const source =
     operation === undefined ? expression : `${operation.type}${operation.name ? ` ${operation.name}` : ''}`;
   const resource = operation?.field ?? operation?.name;
+  const imported = operation === undefined ? readImportedDocument(context, documentNode) : undefined;
+  const graphql =
+    operation === undefined
+      ? expression === ''
+        ? {}
+        : { document: expression, ...(imported?.file === undefined ? {} : { documentFile: imported.file }) }
+      : {
+          type: operation.type,
+          ...(operation.name === undefined ? {} : { name: operation.name }),
+          ...(operation.field === undefined ? {} : { field: operation.field }),
+        };
   return {
     kind: 'http',
     client: 'graphql',
@@ -117,7 +164,27 @@ function buildCall(
     origin: 'recognised',
     ...(operation === undefined ? {} : { action: operation.type }),
     ...(resource === undefined ? {} : { resource: { type: resource } }),
+    graphql,
   };
+}
+
+/**
+ * A document named by an import: `import GetOrder from './order.graphql'` (a loader's import of a
+ * `.graphql` file: `file` is its specifier) or `import { GetOrderDocument } from './generated/graphql'`.
+ */
+function readImportedDocument(
+  context: ScanContext,
+  node: Node | undefined,
+): { name: string; file?: string } | undefined {
+  if (node === undefined) return undefined;
+  const inner = unwrapExpression(node);
+  if (inner.type !== 'identifier' && inner.type !== 'shorthand_property_identifier') return undefined;
+  const name = sliceNode(context.text, inner);
+  const binding = resolveBinding(context.findBindings(name), inner);
+  const source = binding?.kind === 'import' ? binding.importSource : undefined;
+  if (source === undefined) return undefined;
+  if (/\.(?:graphql|gql)$/i.test(source)) return { name, file: source };
+  return /Document$/.test(name) && CODEGEN_MODULE.test(source) ? { name } : undefined;
 }
 
 // urql's `useQuery({ query: DOC })`, Vue Apollo's `useQuery(DOC)`: the document in an options object.

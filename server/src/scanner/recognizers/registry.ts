@@ -13,6 +13,7 @@ import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
+import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
 
 const AXIOS_HELPERS = HTTP_HELPERS;
@@ -103,6 +104,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   ...pythonHttpRecognizers,
   goHttpRecognizer,
   clientMappingRecognizer,
+  openapiClientRecognizer,
   inferredClientRecognizer,
 ];
 

@@ -1,0 +1,143 @@
+/**
+ * `.clearance.yaml` `graphql:`: the project's GraphQL operations and what they mean to the policy.
+ * `documents` lists `.graphql`/`.gql` files and folders (relative to the workspace folder, read
+ * bounded and inside it, parsed with the `graphql` reference parser): each named operation there is
+ * known by name, so a client call whose document is only named in the file (`useQuery(GetOrderDocument)`,
+ * `useGetOrderQuery()`, a document imported from another file) gets its type and root field.
+ * `operations` maps an operation, by name (`OrderQuery`) or by type and root field (`mutation
+ * cancelOrder`), to an action and a resource (see decision/graphql-target.ts).
+ */
+import { join, relative } from 'node:path';
+import { type DefinitionNode, GraphQLError, Kind, parse } from 'graphql';
+import type { ClearanceError } from '../errors';
+import { platformFiles } from '../files/platform-files';
+import { describeReadProblem, readBoundedFileSync, resolvesInside } from '../identity/bounded-read';
+import type { CallResource } from '../scanner/types';
+
+/** Documents bigger than this are not read. */
+const MAX_BYTES = 1_000_000;
+/** At most this many documents are read from the folders listed, at most this deep. */
+const MAX_FILES = 2_000;
+const MAX_DEPTH = 12;
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'build']);
+
+/** A named operation of a `.graphql` document. */
+export interface GraphqlOperation {
+  type: 'query' | 'mutation' | 'subscription';
+  name: string;
+  /** The first root field's name (not its alias). */
+  field?: string;
+  /** Where it is written. */
+  file: string;
+  line: number;
+}
+
+/** A `graphql.operations` entry: `OrderQuery` or `mutation cancelOrder` → action and resource. */
+export interface GraphqlMapping {
+  /** The key as written. */
+  pattern: string;
+  /** The operation name, when the key is one. */
+  name?: string;
+  /** The operation type and root field, when the key is `type field`. */
+  type?: string;
+  field?: string;
+  action?: string;
+  resource?: CallResource;
+}
+
+/** The `graphql:` section, read. */
+export interface GraphqlConfig {
+  /** The folders and files listed under `documents`, as written. */
+  documents: string[];
+  /** The operations those documents define; filled in when the project's configuration is read. */
+  operations: GraphqlOperation[];
+  mappings: GraphqlMapping[];
+}
+
+/** Splits a `graphql.operations` key into an operation name or a type and root field. */
+export function parseGraphqlKey(pattern: string): Pick<GraphqlMapping, 'name' | 'type' | 'field'> {
+  const [first, second] = pattern.trim().split(/\s+/);
+  return second === undefined ? { name: first ?? '' } : { type: first ?? '', field: second };
+}
+
+/** Reads the operations of the documents `entries` (files or folders relative to `dir`). */
+export function readGraphqlDocuments(
+  dir: string,
+  entries: readonly string[],
+): { operations: GraphqlOperation[]; errors: ClearanceError[] } {
+  const operations: GraphqlOperation[] = [];
+  const errors: ClearanceError[] = [];
+  const start = { line: 1, column: 1, offset: 0 };
+  const fail = (file: string, message: string, line = 1, column = 1) => {
+    const at = { line, column, offset: 0 };
+    errors.push({
+      code: 'config_error',
+      message: `graphql ${relative(dir, file) || file}: ${message}`,
+      location: { file, start: line === 1 && column === 1 ? start : at, end: at },
+    });
+  };
+  const files: string[] = [];
+  for (const entry of entries) collectDocuments(join(dir, entry), dir, files, 0, fail);
+  for (const file of files.slice(0, MAX_FILES)) {
+    const read = readBoundedFileSync(file, MAX_BYTES, { within: dir });
+    if (!read.ok) {
+      fail(file, describeReadProblem(read.problem));
+      continue;
+    }
+    let definitions: readonly DefinitionNode[];
+    try {
+      definitions = parse(read.text, { noLocation: false, maxTokens: 200_000 }).definitions;
+    } catch (error) {
+      const place = error instanceof GraphQLError ? error.locations?.[0] : undefined;
+      fail(
+        file,
+        `not a GraphQL document: ${(error as Error).message.split('\n')[0]}`,
+        place?.line,
+        place?.column,
+      );
+      continue;
+    }
+    for (const definition of definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION || definition.name === undefined) continue;
+      const first = definition.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+      operations.push({
+        type: definition.operation,
+        name: definition.name.value,
+        ...(first === undefined ? {} : { field: first.name.value }),
+        file,
+        line: definition.loc?.startToken.line ?? 1,
+      });
+    }
+  }
+  return { operations, errors };
+}
+
+// A `.graphql`/`.gql` file is itself; a folder is walked (bounded), dependencies and build output skipped.
+function collectDocuments(
+  path: string,
+  dir: string,
+  files: string[],
+  depth: number,
+  fail: (file: string, message: string) => void,
+): void {
+  if (files.length >= MAX_FILES || depth > MAX_DEPTH) return;
+  if (depth === 0 && !resolvesInside(dir, path)) {
+    fail(path, 'is outside the workspace folder; not read');
+    return;
+  }
+  if (/\.(?:graphql|gql)$/i.test(path)) {
+    files.push(path);
+    return;
+  }
+  const entries = platformFiles.list(path);
+  if (entries === undefined) {
+    if (depth === 0) fail(path, 'not a .graphql or .gql file, nor a folder that can be read');
+    return;
+  }
+  for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.kind === 'directory' && !SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.'))
+      collectDocuments(join(path, entry.name), dir, files, depth + 1, fail);
+    else if (entry.kind === 'file' && /\.(?:graphql|gql)$/i.test(entry.name))
+      files.push(join(path, entry.name));
+  }
+}
