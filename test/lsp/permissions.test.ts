@@ -5,23 +5,14 @@
  * re-deciding the workspace for ever; files created on disk join the index.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type { ImpactNotification, PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
-import {
-  changeDocument,
-  openDocument,
-  shopIdentitySettings,
-  startServer,
-  type TestServer,
-  waitFor,
-} from './lsp-client';
+import { changeDocument, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
+import { useShopServer } from './shop-server';
 
-const example = join(__dirname, '..', '..', 'examples', 'shop');
 const identity = shopIdentitySettings;
 
 function delay(ms: number): Promise<void> {
@@ -44,16 +35,9 @@ describe('the permissions view and policy-change impact over LSP', () => {
   const impacts: ImpactNotification[] = [];
   let changed = 0;
 
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-perm-'));
-    cpSync(example, root, { recursive: true });
-    const minted = await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      ttlSeconds: 900,
-      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
-    });
-    token = minted.tokens.alice as string;
-    server = await startServer(root, identity);
+  const suite = useShopServer({ prefix: 'clearance-perm-', ttlSeconds: 900, settings: identity });
+  before(() => {
+    ({ root, token, server } = suite);
     server.connection.onNotification('clearance/impact', (params: ImpactNotification) => {
       impacts.push(params);
       server.transcript.push(JSON.stringify(params));
@@ -61,10 +45,6 @@ describe('the permissions view and policy-change impact over LSP', () => {
     server.connection.onNotification('clearance/permissionsChanged', () => {
       changed++;
     });
-  });
-  after(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   async function permissions(): Promise<PermissionsResponse> {
