@@ -9,7 +9,8 @@
  * the formatting is `opa fmt`'s layout, and `prefer-snake-case` and `use-assignment-operator` are
  * Regal's rules of those names. The Rego lenses' requests run in the worker: evaluating `allow` and
  * the tests of `authz_test.rego`, whose outcomes follow the shop policy read by hand (an owner may
- * read, a developer may not delete), and a runaway test is stopped by the step limit.
+ * read, a developer may not delete), and a runaway test is stopped by the step limit. A
+ * `.clearance.yaml` is checked against its schema and completed, as on the desktop.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -495,5 +496,50 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
       () => (globalThis as unknown as { lsp: { state: { errors: string[] } } }).lsp.state.errors,
     );
     assert.deepEqual(errors, []);
+  });
+
+  it('checks and completes .clearance.yaml as the desktop server does', async () => {
+    const configPath = '/acme/shop/.clearance.yaml';
+    const uri = uriOf(configPath);
+    await notify('textDocument/didOpen', {
+      textDocument: {
+        uri,
+        languageId: 'yaml',
+        version: 1,
+        text: 'routes:\n  DELETE /api/orders/{id}: { action: 3 }\n',
+      },
+    });
+    // As test/lsp/clearance-yaml.test.ts finds on the desktop: the schema's error, where the value is.
+    const diagnostics = await diagnosticsOf(page, configPath, 'list.length > 0');
+    assert.equal(diagnostics[0]?.code, 'config_error', JSON.stringify(diagnostics));
+    assert.deepEqual(diagnostics[0]?.range.start, { line: 1, character: 37 });
+    assert.match(String(diagnostics[0]?.message), /action: must be string/);
+    await notify('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: 'routes:\n  DELETE /api/orders/{id}:\n    \n' }],
+    });
+    const labels = async (line: number, character: number) =>
+      (
+        ((await request('textDocument/completion', {
+          textDocument: { uri },
+          position: { line, character },
+        })) ?? []) as Array<{ label: string }>
+      )
+        .map((item) => item.label)
+        .sort();
+    // schemas/clearance.schema.json's top-level keys but the one written, and a route's keys.
+    assert.deepEqual(await labels(3, 0), [
+      'actions',
+      'baseUrls',
+      'bundles',
+      'clients',
+      'exclude',
+      'lint',
+      'openapi',
+      'services',
+    ]);
+    assert.deepEqual(await labels(2, 4), ['action', 'resource']);
+    await notify('textDocument/didClose', { textDocument: { uri } });
+    await diagnosticsOf(page, configPath, 'list.length === 0');
   });
 });

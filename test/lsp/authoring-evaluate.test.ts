@@ -6,13 +6,11 @@
  * owner clause needs an owner the code does not show), and true for an admin.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver-protocol';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type {
   CallSitesResponse,
   EvaluateResponse,
@@ -20,16 +18,8 @@ import type {
   RunTestsResponse,
   WireTestResult,
 } from '../../server/src/lsp/authoring-protocol';
-import {
-  hoverText,
-  openDocument,
-  shopIdentitySettings,
-  startServer,
-  type TestServer,
-  waitFor,
-} from './lsp-client';
-
-const example = join(__dirname, '..', '..', 'examples', 'shop');
+import { hoverText, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
+import { useShopServer } from './shop-server';
 
 /** The 0-based line of the first line of `text` that holds `marker`. */
 function lineOf(text: string, marker: string): number {
@@ -37,6 +27,30 @@ function lineOf(text: string, marker: string): number {
   assert.ok(line >= 0, `${marker} not found`);
   return line;
 }
+
+/** Two rules to bound a hover by: a big value, and one the step limit stops. */
+const EXTRA_RULES = [
+  'package api.extra',
+  '',
+  'big := numbers.range(1, 2000)',
+  '',
+  'slow if count([x | some x in numbers.range(1, 5000000); x > 0]) > 0',
+  '',
+].join('\n');
+/** A parameterised test (one case of two fails, on line 5) and a name defined twice. */
+const CASES_TEST = [
+  'package api.cases_test',
+  '',
+  'test_roles[role] if {',
+  '\tsome role in ["admin", "developer"]',
+  '\tdata.api.authz.allow with input as {"user": {"role": role}}',
+  '}',
+  '',
+  'test_twice if true',
+  '',
+  'test_twice if false',
+  '',
+].join('\n');
 
 describe('evaluating Rego with a call site input', () => {
   let root: string;
@@ -60,53 +74,25 @@ describe('evaluating Rego with a call site input', () => {
     return text;
   };
 
+  // As VS Code's client: hovers may hold command links.
+  const suite = useShopServer({
+    prefix: 'clearance-authoring-eval-',
+    name: 'Alice Example',
+    ttlSeconds: 15 * 60,
+    files: { 'policy/extra.rego': EXTRA_RULES, 'policy/cases_test.rego': CASES_TEST },
+    settings: shopIdentitySettings,
+    initializationOptions: { richHovers: true },
+  });
+
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-authoring-eval-'));
-    cpSync(example, root, { recursive: true });
-    await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      ttlSeconds: 15 * 60,
-      users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
-    });
-    // Two rules to bound a hover by: a big value, and one the step limit stops.
-    const extra = [
-      'package api.extra',
-      '',
-      'big := numbers.range(1, 2000)',
-      '',
-      'slow if count([x | some x in numbers.range(1, 5000000); x > 0]) > 0',
-      '',
-    ].join('\n');
-    writeFileSync(join(root, 'policy', 'extra.rego'), extra);
-    // A parameterised test (one case of two fails, on line 5) and a name defined twice.
-    const cases = [
-      'package api.cases_test',
-      '',
-      'test_roles[role] if {',
-      '\tsome role in ["admin", "developer"]',
-      '\tdata.api.authz.allow with input as {"user": {"role": role}}',
-      '}',
-      '',
-      'test_twice if true',
-      '',
-      'test_twice if false',
-      '',
-    ].join('\n');
-    writeFileSync(join(root, 'policy', 'cases_test.rego'), cases);
-    // As VS Code's client: hovers may hold command links.
-    server = await startServer(root, shopIdentitySettings, { richHovers: true });
+    ({ root, server } = suite);
     orders = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
     ordersUri = await openDocument(server, join(root, 'src/api/orders.ts'), orders, 'typescript');
-    await waitFor('diagnostics for orders.ts', () => server.diagnostics.get(ordersUri));
+    await waitFor('diagnostics for orders.ts', () => server.diagnostics.get(ordersUri), 60_000);
     authz = readFileSync(join(root, 'policy', 'authz.rego'), 'utf8');
     authzUri = await openDocument(server, join(root, 'policy', 'authz.rego'), authz, 'rego');
     const line = lineOf(orders, "method: 'DELETE'");
     deleteAt = { line, character: (orders.split('\n')[line] as string).indexOf('fetch') };
-  });
-
-  after(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('shows no value in a rule hover until an input is chosen', async () => {

@@ -8,22 +8,19 @@
  * the next decision is held to its deadline for deciding only: the replacement loads the policy first.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import { describe, it } from 'node:test';
 import {
   changeDocument,
   hoverText,
   openDocument,
   shopIdentitySettings,
-  startServer,
   type TestServer,
   waitFor,
 } from './lsp-client';
+import { type ShopSuite, useShopServer } from './shop-server';
 
-const shop = join(__dirname, '..', '..', 'examples', 'shop');
 /** The analysis deadline the servers run with (CLEARANCE_ANALYSIS_DEADLINE_MS), and the margin on top. */
 const DEADLINE_MS = 3000;
 const MARGIN_MS = 10_000;
@@ -57,17 +54,6 @@ ${Array.from({ length: 28 }, (_, i) => `s${i + 1} := concat("", [s${i}, s${i}])`
 allow if count(s28) > 0
 `;
 
-async function makeRepo(bomb: string): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'clearance-hostile-lsp-'));
-  cpSync(shop, root, { recursive: true });
-  await mintDemoIdentity({
-    outDir: join(root, 'identity'),
-    users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
-  });
-  writeFileSync(join(root, 'policy', 'bomb.rego'), bomb);
-  return root;
-}
-
 /** Hovers and returns the text and how long the answer took. */
 async function timedHover(server: TestServer, uri: string, line: number, character: number) {
   const started = Date.now();
@@ -87,29 +73,17 @@ function fetchAt(text: string, nth = 0): { line: number; character: number } {
 }
 
 /**
- * A suite's server on a repository with `bomb` (and `extra` files) under the analysis deadline
+ * A suite's server on a shop copy with `bomb` (and `extra` files) under the analysis deadline
  * `deadlineMs` and the long-loop limits; stopped and removed after the suite.
  */
-function useLongLoopServer(
-  bomb: string,
-  deadlineMs: number,
-  extra: Record<string, string> = {},
-): { root: string; server: TestServer } {
-  const suite = {} as { root: string; server: TestServer };
-  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-  before(async () => {
-    suite.root = await makeRepo(bomb);
-    for (const [file, text] of Object.entries(extra)) writeFileSync(join(suite.root, file), text);
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(deadlineMs);
-    suite.server = await startServer(suite.root, { ...shopIdentitySettings, ...longEvaluation });
+function useLongLoopServer(bomb: string, deadlineMs: number, extra: Record<string, string> = {}): ShopSuite {
+  return useShopServer({
+    prefix: 'clearance-hostile-lsp-',
+    name: 'Alice Example',
+    files: { 'policy/bomb.rego': bomb, ...extra },
+    deadlineMs,
+    settings: { ...shopIdentitySettings, ...longEvaluation },
   });
-  after(async () => {
-    if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
-    await suite.server?.stop();
-    rmSync(suite.root, { recursive: true, force: true });
-  });
-  return suite;
 }
 
 describe('hostile repository: a policy that never finishes (trusted workspace)', () => {
@@ -151,44 +125,30 @@ describe('hostile repository: a policy that never finishes (trusted workspace)',
 });
 
 describe('hostile repository: a policy that fills memory, a .code-workspace command (untrusted workspace)', () => {
-  let root: string;
-  let server: TestServer;
-  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-  const marker = () => join(root, 'ran');
-
-  before(async () => {
-    root = await makeRepo(DOUBLING_BOMB);
-    writeFileSync(
-      join(root, 'evil.js'),
-      `require('node:fs').writeFileSync(${JSON.stringify(join(root, 'ran'))}, 'x')`,
-    );
-    const evil = [process.execPath, join(root, 'evil.js')];
-    const workspaceSettings = {
-      'clearance.identity.deviceCommand': evil,
-      'clearance.evaluation.timeoutMs': 30_000,
-      'clearance.evaluation.allowHttpSend': true,
-      'clearance.audit.file': join(root, 'audit-here.jsonl'),
-    };
-    writeFileSync(
-      join(root, 'team.code-workspace'),
-      JSON.stringify({ folders: [{ path: '.' }], settings: workspaceSettings }),
-    );
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
+  /** What the .code-workspace sets: a device command that leaves a marker file, and keys no workspace may set. */
+  const workspaceSettings = (root: string) => ({
+    'clearance.identity.deviceCommand': [process.execPath, join(root, 'evil.js')],
+    'clearance.evaluation.timeoutMs': 30_000,
+    'clearance.evaluation.allowHttpSend': true,
+    'clearance.audit.file': join(root, 'audit-here.jsonl'),
+  });
+  const suite = useShopServer({
+    prefix: 'clearance-hostile-lsp-',
+    name: 'Alice Example',
+    files: (root) => ({
+      'policy/bomb.rego': DOUBLING_BOMB,
+      'evil.js': `require('node:fs').writeFileSync(${JSON.stringify(join(root, 'ran'))}, 'x')`,
+      'team.code-workspace': JSON.stringify({ folders: [{ path: '.' }], settings: workspaceSettings(root) }),
+    }),
+    deadlineMs: DEADLINE_MS,
     // An editor that passes the .code-workspace settings through, and says the folder is untrusted.
-    server = await startServer(
-      root,
-      { ...workspaceSettings, ...shopIdentitySettings },
-      { workspaceTrusted: false },
-    );
+    settings: (root) => ({ ...workspaceSettings(root), ...shopIdentitySettings }),
+    initializationOptions: { workspaceTrusted: false },
   });
-  after(async () => {
-    if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const marker = () => join(suite.root, 'ran');
 
   it('keeps answering, survives, and runs nothing and writes nothing the workspace named', async () => {
+    const { root, server } = suite;
     const ordersPath = join(root, 'src', 'api', 'orders.ts');
     const ordersText = readFileSync(ordersPath, 'utf8');
     const orders = await openDocument(server, ordersPath, ordersText, 'typescript');

@@ -8,23 +8,14 @@
  * still runs afterwards (in a replacement worker), and nothing compiled the policy on the main thread.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import { before, describe, it } from 'node:test';
 import type { EvaluateResponse, RunTestsResponse } from '../../server/src/lsp/authoring-protocol';
 import { POLICY_COMPILED_HERE } from '../../server/src/lsp/workspace';
-import {
-  hoverText,
-  openDocument,
-  shopIdentitySettings,
-  startServer,
-  type TestServer,
-  waitFor,
-} from './lsp-client';
+import { hoverText, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
+import { useShopServer } from './shop-server';
 
-const shop = join(__dirname, '..', '..', 'examples', 'shop');
 /** The analysis deadline the server runs with (CLEARANCE_ANALYSIS_DEADLINE_MS), and the margin on top. */
 const DEADLINE_MS = 3000;
 const MARGIN_MS = 10_000;
@@ -54,30 +45,19 @@ test_fine if 1 + 1 == 2
 const longEvaluation = { evaluation: { timeoutMs: 30_000, maxSteps: 100_000_000 } };
 
 describe('hostile repository: policy tests that never finish or fill memory, run from the editor', () => {
+  const suite = useShopServer({
+    prefix: 'clearance-hostile-tests-',
+    name: 'Alice Example',
+    files: { 'policy/bomb_test.rego': HOSTILE_TESTS },
+    deadlineMs: DEADLINE_MS,
+    settings: { ...shopIdentitySettings, ...longEvaluation },
+  });
   let root: string;
   let server: TestServer;
-  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+  before(() => ({ root, server } = suite));
   const request = <T>(method: string, params: unknown) =>
     server.connection.sendRequest(method, params) as Promise<T>;
   const compiledHere = () => server.transcript.filter((line) => line.includes(POLICY_COMPILED_HERE)).length;
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-hostile-tests-'));
-    cpSync(shop, root, { recursive: true });
-    await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
-    });
-    writeFileSync(join(root, 'policy', 'bomb_test.rego'), HOSTILE_TESTS);
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(DEADLINE_MS);
-    server = await startServer(root, { ...shopIdentitySettings, ...longEvaluation });
-  });
-  after(async () => {
-    if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
 
   /** Runs one test by id; returns its result and how long the request took. */
   async function runOne(id: string) {

@@ -1,26 +1,18 @@
 /**
  * The workspace index over LSP: `clearance/permissions` lists the shop's resources with their
  * decisions and call sites; a policy edit typed into the open `.rego` sends one `clearance/impact`
- * with the calls that flipped; a broken policy sends none; files created on disk join the index.
+ * with the calls that flipped; a broken policy sends none; a long burst of edits does not put off
+ * re-deciding the workspace for ever; files created on disk join the index.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type { ImpactNotification, PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
-import {
-  changeDocument,
-  openDocument,
-  shopIdentitySettings,
-  startServer,
-  type TestServer,
-  waitFor,
-} from './lsp-client';
+import { changeDocument, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
+import { useShopServer } from './shop-server';
 
-const example = join(__dirname, '..', '..', 'examples', 'shop');
 const identity = shopIdentitySettings;
 
 function delay(ms: number): Promise<void> {
@@ -43,16 +35,9 @@ describe('the permissions view and policy-change impact over LSP', () => {
   const impacts: ImpactNotification[] = [];
   let changed = 0;
 
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-perm-'));
-    cpSync(example, root, { recursive: true });
-    const minted = await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      ttlSeconds: 900,
-      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
-    });
-    token = minted.tokens.alice as string;
-    server = await startServer(root, identity);
+  const suite = useShopServer({ prefix: 'clearance-perm-', ttlSeconds: 900, settings: identity });
+  before(() => {
+    ({ root, token, server } = suite);
     server.connection.onNotification('clearance/impact', (params: ImpactNotification) => {
       impacts.push(params);
       server.transcript.push(JSON.stringify(params));
@@ -60,10 +45,6 @@ describe('the permissions view and policy-change impact over LSP', () => {
     server.connection.onNotification('clearance/permissionsChanged', () => {
       changed++;
     });
-  });
-  after(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   async function permissions(): Promise<PermissionsResponse> {
@@ -134,6 +115,33 @@ describe('the permissions view and policy-change impact over LSP', () => {
     assert.equal(back.message, '1 call newly denied');
     assert.equal(back.changes[0]?.after, 'denied');
     assert.equal(back.notify, true);
+  });
+
+  it('re-decides the workspace during a long burst of policy edits, and reports its impact once it pauses', async () => {
+    const policyPath = join(root, 'policy', 'authz.rego');
+    const original = readFileSync(policyPath, 'utf8');
+    const policyUri = pathToFileURL(policyPath).href;
+    await delay(1500);
+    const seenImpacts = impacts.length;
+    const seenChanged = changed;
+    // An edit every 200 ms for 7 s: each reloads the policy (150 ms after it) and asks for a
+    // re-decision after a 750 ms pause, which never comes during the burst.
+    const started = Date.now();
+    let version = 10;
+    while (Date.now() - started < 7000) {
+      await changeDocument(server, policyUri, version, `${original}\n# edit ${version}\n`);
+      version++;
+      await delay(200);
+    }
+    assert.ok(
+      changed > seenChanged,
+      'the Permissions view was not re-decided during 7 s of edits: the pause it waited for never came',
+    );
+    await changeDocument(server, policyUri, version++, `${original}\nallow if input.action == "delete"\n`);
+    const impact = await waitFor('the impact after the burst', () => impacts[seenImpacts], 10_000);
+    assert.equal(impact.message, '1 call newly allowed');
+    await changeDocument(server, policyUri, version, original);
+    await waitFor('the impact of the text restored', () => impacts[seenImpacts + 1], 10_000);
   });
 
   it('adds a source file created on disk to the permissions', async () => {

@@ -5,12 +5,10 @@
  * the worker).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type { EvaluateResponse, RunTestsResponse } from '../../server/src/lsp/authoring-protocol';
 import { POLICY_COMPILED_HERE } from '../../server/src/lsp/workspace';
 import {
@@ -18,12 +16,11 @@ import {
   hoverText,
   openDocument,
   shopIdentitySettings,
-  startServer,
   type TestServer,
   waitFor,
 } from './lsp-client';
+import { useShopServer } from './shop-server';
 
-const example = join(__dirname, '..', '..', 'examples', 'shop');
 const settings = { ...shopIdentitySettings, diagnostics: { conditionalSeverity: 'none' } };
 
 /** Tests of the shop's policy: by its rules, an admin may delete and a developer may not. */
@@ -41,23 +38,15 @@ test_developer_deletes if {
 `;
 
 describe('editing a policy while code is open', () => {
+  const suite = useShopServer({
+    prefix: 'clearance-policy-edits-',
+    ttlSeconds: 900,
+    files: { 'policy/authz_test.rego': SHOP_TESTS },
+    settings,
+  });
   let server: TestServer;
   let root: string;
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-policy-edits-'));
-    cpSync(example, root, { recursive: true });
-    writeFileSync(join(root, 'policy', 'authz_test.rego'), SHOP_TESTS);
-    await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      ttlSeconds: 900,
-      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
-    });
-    server = await startServer(root, settings);
-  });
-  after(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  before(() => ({ root, server } = suite));
 
   const compiledHere = () => server.transcript.filter((line) => line.includes(POLICY_COMPILED_HERE)).length;
   const deleteDenied = (uri: string) =>
@@ -166,33 +155,21 @@ describe('editing a policy while code is open', () => {
 });
 
 describe('OPA bundles decide in the analysis worker', () => {
+  // Far more work than the deadline below allows: only the worker's deadline can stop it this soon.
+  const suite = useShopServer({
+    prefix: 'clearance-bundle-worker-',
+    ttlSeconds: 900,
+    files: {
+      'bundle/.manifest': JSON.stringify({ revision: 'slow', roots: ['api'] }),
+      'bundle/api/authz/authz.rego':
+        'package api.authz\n\ndefault allow := false\n\nallow if count([x | some x in numbers.range(1, 400000); x % 7 == 0]) < 0\n',
+    },
+    deadlineMs: 300,
+    settings: { ...settings, policy: { bundles: ['bundle'] } },
+  });
   let server: TestServer;
   let root: string;
-  const forced = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-bundle-worker-'));
-    cpSync(example, root, { recursive: true });
-    await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      ttlSeconds: 900,
-      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
-    });
-    mkdirSync(join(root, 'bundle', 'api', 'authz'), { recursive: true });
-    writeFileSync(join(root, 'bundle', '.manifest'), JSON.stringify({ revision: 'slow', roots: ['api'] }));
-    // Far more work than the deadline below allows: only the worker's deadline can stop it this soon.
-    writeFileSync(
-      join(root, 'bundle', 'api', 'authz', 'authz.rego'),
-      'package api.authz\n\ndefault allow := false\n\nallow if count([x | some x in numbers.range(1, 400000); x % 7 == 0]) < 0\n',
-    );
-    process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = '300';
-    server = await startServer(root, { ...settings, policy: { bundles: ['bundle'] } });
-  });
-  after(async () => {
-    if (forced === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-    else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = forced;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  before(() => ({ root, server } = suite));
 
   it('stops a bundle policy that runs past the deadline, as it does a workspace policy', async () => {
     const codePath = join(root, 'src/api/orders.ts');

@@ -3,40 +3,19 @@
  * deleted and restored, a token pasted into a setting, a `.rego` file outside the policy.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import {
-  hoverText,
-  openDocument,
-  shopIdentitySettings,
-  startServer,
-  type TestServer,
-  waitFor,
-} from './lsp-client';
+import { hoverText, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
+import { useShopServer } from './shop-server';
 
-const example = join(__dirname, '..', '..', 'examples', 'shop');
 const identity = {
   ...shopIdentitySettings,
   // These tests count the DELETE call's warning; conditional calls' marks are tested in editor-features.test.ts.
   diagnostics: { conditionalSeverity: 'none' },
 };
-
-/** A copy of examples/shop with a fresh alice token; `withPolicy: false` leaves the policy out. */
-async function makeWorkspace(withPolicy: boolean): Promise<{ root: string; token: string }> {
-  const root = mkdtempSync(join(tmpdir(), 'clearance-ws-'));
-  cpSync(example, root, { recursive: true });
-  if (!withPolicy) rmSync(join(root, 'policy'), { recursive: true });
-  const minted = await mintDemoIdentity({
-    outDir: join(root, 'identity'),
-    ttlSeconds: 900,
-    users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
-  });
-  return { root, token: minted.tokens.alice as string };
-}
 
 /** Sends new settings and waits until the server has applied them (each refresh ends with the identity). */
 async function applySettings(server: TestServer, settings: Record<string, unknown>): Promise<void> {
@@ -47,16 +26,15 @@ async function applySettings(server: TestServer, settings: Record<string, unknow
 }
 
 describe('a workspace without any Rego policy', () => {
+  const suite = useShopServer({
+    prefix: 'clearance-ws-',
+    withPolicy: false,
+    ttlSeconds: 900,
+    settings: identity,
+  });
   let server: TestServer;
   let root: string;
-  before(async () => {
-    ({ root } = await makeWorkspace(false));
-    server = await startServer(root, identity);
-  });
-  after(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  before(() => ({ root, server } = suite));
 
   it('flags no call and shows no pop-up, but says in the output and the hover that there is no policy', async () => {
     const text = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
@@ -81,22 +59,18 @@ describe('a workspace without any Rego policy', () => {
 });
 
 describe('a workspace whose policy changes on disk', () => {
+  const suite = useShopServer({ prefix: 'clearance-ws-', ttlSeconds: 900, settings: identity });
   let server: TestServer;
   let root: string;
   let token: string;
   let ordersUri: string;
   before(async () => {
-    ({ root, token } = await makeWorkspace(true));
-    server = await startServer(root, identity);
+    ({ root, token, server } = suite);
     const text = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
     ordersUri = await openDocument(server, join(root, 'src/api/orders.ts'), text, 'typescript');
     await waitFor('the DELETE warning', () =>
       server.diagnostics.get(ordersUri)?.length === 1 ? true : undefined,
     );
-  });
-  after(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('notices a deleted policy folder from the one event for the folder, and recovers when it is back', async () => {

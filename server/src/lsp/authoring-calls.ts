@@ -11,7 +11,7 @@ import type { JsonValue } from '../rego';
 import type { WireCallSite } from './authoring-protocol';
 import { toPath, toRange, toUri } from './convert';
 import { findDecidedCall } from './features';
-import type { ClearanceWorkspace } from './workspace';
+import type { SharedWorkspace } from './shared-workspace';
 
 /** At most this many call sites are offered. */
 const maxSites = 200;
@@ -27,7 +27,7 @@ export interface CallSiteInput {
 
 /** The input the decision of the call at `position` of `uri` used, or why there is none. */
 export async function callInputAt(
-  ws: ClearanceWorkspace,
+  ws: SharedWorkspace,
   uri: string,
   position: { line: number; character: number },
 ): Promise<CallSiteInput | { error: string }> {
@@ -51,7 +51,7 @@ function siteName(item: DecidedCall): string {
 }
 
 /** The call sites of the open source documents, by file and line. */
-export async function listCallSites(ws: ClearanceWorkspace): Promise<WireCallSite[]> {
+export async function listCallSites(ws: SharedWorkspace): Promise<WireCallSite[]> {
   const sites: WireCallSite[] = [];
   const paths = [...ws.documents.keys()].filter((p) => !p.endsWith('.rego') && ws.contains(p)).sort();
   for (const path of paths) {

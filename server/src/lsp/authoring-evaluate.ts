@@ -23,16 +23,16 @@ import {
   type WireClauseTrace,
 } from './authoring-protocol';
 import { toPath, toRange, toUri } from './convert';
-import type { ClearanceWorkspace } from './workspace';
+import type { SharedWorkspace } from './shared-workspace';
 
 /** The evaluation limits of the settings. */
-export function limitsOf(ws: ClearanceWorkspace) {
+export function limitsOf(ws: SharedWorkspace) {
   const { timeoutMs, maxSteps, maxDepth } = ws.settings.evaluation;
   return { timeoutMs, maxSteps, maxDepth };
 }
 
 /** How many files the loaded policy has (its load deadline grows with them). */
-export function policyFileCount(ws: ClearanceWorkspace): number {
+export function policyFileCount(ws: SharedWorkspace): number {
   return (ws.policy?.regoFiles.length ?? 0) + (ws.policy?.dataFiles.length ?? 0);
 }
 
@@ -41,24 +41,24 @@ export function policyFileCount(ws: ClearanceWorkspace): number {
  * worker); an evaluation the worker stopped is an undefined result with the reason as its error.
  */
 async function evaluateSafely(
-  ws: ClearanceWorkspace,
+  ws: SharedWorkspace,
   loaded: LoadedPolicy,
   query: string,
   input: JsonValue | undefined,
   explain: boolean,
 ): Promise<authoring.EvaluationResult> {
-  const analysis = ws.decisionAnalysis();
-  if (!analysis)
+  const session = ws.analysisSession();
+  if (!session)
     return authoring.evaluateRule(loaded.policy, loaded.data, query, input, limitsOf(ws), explain);
   const request = {
     op: 'evaluate' as const,
-    load: ws.currentLoadRequest(),
+    load: session.load,
     query,
     ...(input === undefined ? {} : { input }),
     limits: limitsOf(ws),
     explain,
   };
-  const result = await analysis.evaluate(request, policyFileCount(ws));
+  const result = await session.analysis.evaluate(request, policyFileCount(ws));
   if (result.ok) return result.value;
   return { query, defined: false, output: [], durationMs: result.ms, errors: [result.error] };
 }
@@ -85,7 +85,7 @@ function failed(query: string, errors: string[], inputLabel?: string): EvaluateR
 
 /** The input `params` name: a call site's, a file's, a value, or none; or why it cannot be had. */
 async function resolveInput(
-  ws: ClearanceWorkspace,
+  ws: SharedWorkspace,
   params: EvaluateParams,
 ): Promise<
   | { label: string; value: JsonValue | undefined; entrypoint?: string; unknowns?: string[] }
@@ -203,8 +203,8 @@ export async function ruleValueLine(
   const input = hoverInput(state, file);
   if (!input) return undefined;
   const query = `data.${rule.join('.')}`;
-  const analysis = ws.decisionAnalysis();
-  if (!analysis) {
+  const session = ws.analysisSession();
+  if (!session) {
     const line = authoring.ruleValueMarkdown(
       loaded.policy,
       loaded.data,
@@ -215,7 +215,7 @@ export async function ruleValueLine(
     );
     return redactTokensInText(line);
   }
-  const load = ws.currentLoadRequest();
+  const { analysis, load } = session;
   const key = JSON.stringify([ws.root, load.generation, query, input.label, input.value ?? null]);
   let value = ruleValues.get(key);
   if (!value) {

@@ -23,8 +23,8 @@ import {
 import { type BundleManifest, parseManifest } from '../policy/manifest';
 import type { JsonValue } from '../rego';
 import { toPath } from './convert';
+import type { SharedWorkspace } from './shared-workspace';
 import type { PolicyView } from './worker/policy-view';
-import type { ClearanceWorkspace } from './workspace';
 
 /** Example inputs and schemas larger than this are not read. */
 const maxInputBytes = 1024 * 1024;
@@ -61,7 +61,7 @@ export class AuthoringState {
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
-    private readonly workspace: () => ClearanceWorkspace | undefined,
+    private readonly workspace: () => SharedWorkspace | undefined,
     /** Where Clearance's own input schema is (beside the server bundle, or in the repository). */
     private readonly shippedSchema: string,
     /** Resolves once the server has loaded settings and policy. */
@@ -69,7 +69,7 @@ export class AuthoringState {
   ) {}
 
   /** Waits for the first load (when there is a workspace to load), then syncs. */
-  async loaded(): Promise<ClearanceWorkspace | undefined> {
+  async loaded(): Promise<SharedWorkspace | undefined> {
     if (this.workspace()) await this.ready;
     return this.sync();
   }
@@ -79,7 +79,7 @@ export class AuthoringState {
    * policy's compile, then for the background parse of the policy's files, which yields between
    * slices of a few milliseconds, so requests are answered meanwhile rather than queued behind it.
    */
-  async parsed(): Promise<ClearanceWorkspace | undefined> {
+  async parsed(): Promise<SharedWorkspace | undefined> {
     if (this.workspace()) await this.settingsApplied;
     const ws = this.update();
     // Files parsed before and only being re-checked on disk do not hold a request up.
@@ -93,7 +93,7 @@ export class AuthoringState {
   }
 
   /** Brings the project fully up to date on this thread (tests and evaluation need every file); returns the workspace. */
-  sync(): ClearanceWorkspace | undefined {
+  sync(): SharedWorkspace | undefined {
     const ws = this.update();
     this.drain(() => false);
     this.inBackground();
@@ -104,7 +104,7 @@ export class AuthoringState {
    * Takes in settings, file lists and bundle manifests that changed, without parsing the policy's
    * files: what a single file's parse needs to use the Rego version its bundle gives.
    */
-  refresh(): ClearanceWorkspace | undefined {
+  refresh(): SharedWorkspace | undefined {
     return this.update();
   }
 
@@ -114,7 +114,7 @@ export class AuthoringState {
    * after every edit would hold up the completion typed next, and an unparsed file would make its
    * imports look unresolved.
    */
-  syncParsed(): ClearanceWorkspace | undefined {
+  syncParsed(): SharedWorkspace | undefined {
     const ws = this.update();
     for (const file of this.queue)
       if (!this.project.has(file)) {
@@ -130,7 +130,7 @@ export class AuthoringState {
    * Takes in what changed since the last call without reading or parsing the policy's files:
    * open documents are parsed (an unchanged text is not), the policy's files are queued.
    */
-  private update(): ClearanceWorkspace | undefined {
+  private update(): SharedWorkspace | undefined {
     const ws = this.workspace();
     if (ws) {
       const policy = ws.policy;
@@ -217,7 +217,7 @@ export class AuthoringState {
   }
 
   /** The workspace's policy files: as its last walk found them, or found here before the first load. */
-  private policyFiles(ws: ClearanceWorkspace): PolicyFiles {
+  private policyFiles(ws: SharedWorkspace): PolicyFiles {
     return ws.foundPolicyFiles ?? findPolicyFiles(ws.root, ws.settings.policy.paths);
   }
 
@@ -225,7 +225,7 @@ export class AuthoringState {
    * The `.manifest` files of bundle folders in the workspace: their `rego_version` decides how the
    * bundle's files are parsed, as the policy load does (OPA bundles from a server are parsed there).
    */
-  private readManifests(ws: ClearanceWorkspace): void {
+  private readManifests(ws: SharedWorkspace): void {
     if (ws.bundles) return;
     const errors: ClearanceError[] = [];
     const texts = this.policyFiles(ws).manifests.map((file) => ({
@@ -243,7 +243,7 @@ export class AuthoringState {
    * The data documents: OPA bundles' from the policy (already in memory), otherwise read here when
    * a data file's size, time or open text changed, so an edit's reload does not read every file again.
    */
-  private readData(ws: ClearanceWorkspace): void {
+  private readData(ws: SharedWorkspace): void {
     const policy = this.policy;
     if (ws.bundles && policy) {
       this.project.data = policy.data;

@@ -27,22 +27,22 @@ import {
   runTestsRequest,
 } from './authoring-protocol';
 import { toPath, toRange, toUri } from './convert';
-import type { ClearanceWorkspace } from './workspace';
+import type { SharedWorkspace } from './shared-workspace';
 
 /**
  * Runs `tests` in the analysis worker under a deadline and its memory cap (here only without a
  * worker); a run the worker stopped reports each test as errored with the reason, where the test is.
  */
 async function runSelectedTests(
-  ws: ClearanceWorkspace,
+  ws: SharedWorkspace,
   tests: authoring.TestCaseInfo[],
 ): Promise<authoring.TestOutcome[]> {
   const loaded = ws.policy;
-  const analysis = ws.decisionAnalysis();
+  const session = ws.analysisSession();
   if (!loaded || tests.length === 0) return [];
-  if (!analysis) return authoring.runTests(loaded.policy, loaded.data, tests, limitsOf(ws));
-  const request = { op: 'runTests' as const, load: ws.currentLoadRequest(), tests, limits: limitsOf(ws) };
-  const run = await analysis.runTests(request, policyFileCount(ws));
+  if (!session) return authoring.runTests(loaded.policy, loaded.data, tests, limitsOf(ws));
+  const request = { op: 'runTests' as const, load: session.load, tests, limits: limitsOf(ws) };
+  const run = await session.analysis.runTests(request, policyFileCount(ws));
   if (run.ok) return run.value;
   return tests.map((t) => ({
     id: t.id,

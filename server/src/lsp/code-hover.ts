@@ -3,13 +3,13 @@
  * file's decisions, then saying they are not ready), the Rego authoring hover and completion in
  * policies, and completion in `.clearance.yaml`. Everything sent passes the token redactor.
  */
-import { CompletionItemKind, type Hover } from 'vscode-languageserver/node';
-import { completeClearanceYaml } from '../config/clearance-yaml-completion';
+import type { Hover } from 'vscode-languageserver/node';
 import type { DecidedCall } from '../decision/scan';
 import { redactTokensInText } from '../identity';
 import { regoCompletion, regoHover } from './authoring-language';
 import { toPath, toRange } from './convert';
 import { describePolicyState, findCallAt, findDecidedCall } from './features';
+import { projectConfigCompletion } from './project-config';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
 import type { ServerState } from './server-state';
 import { buildNoPolicyHover } from './setup-notices';
@@ -66,12 +66,7 @@ export function registerHoverAndCompletion(state: ServerState, publisher: Diagno
     const ws = state.workspace;
     const path = toPath(textDocument.uri);
     const document = state.documents.get(textDocument.uri);
-    if (!ws || !path || path !== ws.projectConfigPath || !document) return null;
-    return completeClearanceYaml(document.getText(), document.offsetAt(position)).map((item) => ({
-      label: item.label,
-      kind: item.kind === 'key' ? CompletionItemKind.Property : CompletionItemKind.Value,
-      ...(item.detail === undefined ? {} : { detail: item.detail }),
-      ...(item.insertText === undefined ? {} : { insertText: item.insertText }),
-    }));
+    if (!ws || !path || !document) return null;
+    return projectConfigCompletion(ws, path, document.getText(), document.offsetAt(position)) ?? null;
   });
 }

@@ -14,7 +14,7 @@ import { buildCodeLenses } from './code-lens';
 import { toPath } from './convert';
 import { findDecidedCall } from './features';
 import { lintCodeActions } from './lint';
-import type { ClearanceWorkspace } from './workspace';
+import type { SharedWorkspace } from './shared-workspace';
 
 /** The server command that returns a call's exact input, annotated and as `input.json`. */
 export const inputCommand = 'clearance.server.input';
@@ -24,7 +24,7 @@ export const editorCommands = [openRuleCommand, accessRequestCommand, inputComma
 
 /** What the handlers need from the server: the workspace (once there is one) and the first load. */
 export interface EditorContext {
-  workspace: () => ClearanceWorkspace | undefined;
+  workspace: () => SharedWorkspace | undefined;
   ready: Promise<void>;
   /** The lenses and actions of `.rego` documents (the authoring features). */
   rego?: {

@@ -17,6 +17,7 @@ import type { HttpCall, Scanner } from '../scanner';
 import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
 import { Debouncer } from './debounce';
+import { RedecideSchedule } from './redecide-schedule';
 import type { Analysis } from './worker/analysis';
 import type { ClearanceWorkspace } from './workspace';
 
@@ -33,6 +34,11 @@ const progressThreshold = 200;
  * the main thread's work per edit: a burst of edits queued up, and hovers waited behind them.
  */
 const documentIndexDelayMs = 250;
+/**
+ * The longest a re-decision waits for a pause: through a longer burst of edits it runs anyway
+ * (and finishes), so the Permissions view is never older than this plus one run.
+ */
+const redecideMaxWaitMs = 4000;
 
 /** Keeps the index and its decisions current for one language server. */
 export class IndexController {
@@ -43,7 +49,8 @@ export class IndexController {
   private dirty = true;
   private baseline: { scope: string; snapshot: VerdictSnapshot } | undefined;
   private reconciling: Promise<void> = Promise.resolve();
-  private reconcileTimer: NodeJS.Timeout | undefined;
+  /** The pending re-decision: after a pause, or `redecideMaxWaitMs` into a burst (not `quiet`). */
+  private readonly redecide = new RedecideSchedule(redecideMaxWaitMs, (quiet) => void this.reconcile(quiet));
   private changedTimer: NodeJS.Timeout | undefined;
   private maxFiles: number;
   /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
@@ -155,28 +162,30 @@ export class IndexController {
     this.scheduleReconcile(delayMs);
   }
 
-  private scheduleReconcile(delayMs: number): void {
+  private scheduleReconcile(pauseMs: number): void {
     this.dirty = true;
-    clearTimeout(this.reconcileTimer);
-    this.reconcileTimer = setTimeout(() => void this.reconcile(), delayMs);
+    this.redecide.request(pauseMs);
   }
 
   /**
    * Re-decides every indexed call (the cache makes unchanged ones cheap), compares the verdicts with
    * the last policy version that loaded whole for the same identity and settings, reports what
-   * changed, and tells the client the permissions may have changed. Runs one at a time.
+   * changed, and tells the client the permissions may have changed. Runs one at a time. A run that
+   * is not `quiet` (forced by the longest wait in the middle of a burst of edits) is finished even
+   * when something changes meanwhile, and reports no impact: the policy may be half typed, and the
+   * run after the burst compares with the verdicts from before it.
    */
-  reconcile(): Promise<void> {
-    clearTimeout(this.reconcileTimer);
+  reconcile(quiet = true): Promise<void> {
+    this.redecide.cancel();
     this.reconciling = this.reconciling
-      .then(() => this.reconcileNow())
+      .then(() => this.reconcileNow(quiet))
       .catch((error: unknown) => {
         this.log('error', `re-deciding the workspace failed: ${(error as Error).message}`);
       });
     return this.reconciling;
   }
 
-  private async reconcileNow(): Promise<void> {
+  private async reconcileNow(quiet: boolean): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
     const ws = this.ws;
@@ -195,13 +204,15 @@ export class IndexController {
       project: ws.projectConfig,
     };
     const analysis = ws.decisionAnalysis();
+    // A quiet run stops when something changes meanwhile (the run scheduled next decides with it).
+    const stop = () => quiet && this.dirty;
     const decided = analysis
-      ? await this.decideInWorker(analysis, context)
-      : await decideIndexedCalls(this.index, context, ws.decisionCache, () => this.dirty);
+      ? await this.decideInWorker(analysis, context, stop)
+      : await decideIndexedCalls(this.index, context, ws.decisionCache, stop);
     // Something changed meanwhile: the run that is scheduled next decides with it.
     if (!decided) return;
     this.decided = decided;
-    const loadsWhole = ws.policy === policy && policy.errors.length === 0;
+    const loadsWhole = quiet && ws.policy === policy && policy.errors.length === 0;
     if (loadsWhole) {
       const scope = `${fingerprintIdentity(ws.identity)}\0${ws.settings.policy.entrypoint}`;
       const snapshot = snapshotVerdicts(decided, policy.version, (file) => this.index.files.get(file)?.hash);
@@ -223,6 +234,7 @@ export class IndexController {
   private async decideInWorker(
     analysis: Analysis,
     context: DecisionContext,
+    stop: () => boolean,
   ): Promise<DecidedCall[] | undefined> {
     const load = this.ws.currentLoadRequest();
     const byFile = new Map<string, HttpCall[]>();
@@ -252,13 +264,13 @@ export class IndexController {
       );
     };
     for (const [file, calls] of byFile) {
-      if (this.dirty) return undefined;
+      if (stop()) return undefined;
       batch.push({ file, calls });
       size += calls.length;
       if (size >= batchCalls) await flush();
     }
     await flush();
-    return this.dirty ? undefined : decided;
+    return stop() ? undefined : decided;
   }
 
   private sendImpact(report: ImpactReport): void {

@@ -11,11 +11,11 @@ import {
 } from 'vscode-languageserver/node';
 import type { DecidedCall } from '../decision/scan';
 import { redactTokensInText } from '../identity';
-import { toDiagnostic, toUri } from './convert';
+import { toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import { redactDiagnostics } from './features';
+import { projectConfigDiagnostics as buildProjectConfigDiagnostics } from './project-config';
 import type { ServerState } from './server-state';
-import { buildEmptyProjectConfigHints } from './setup-notices';
 import { createPolicyDiagnostics, publishCodeDiagnostics } from './shared-diagnostics';
 
 /** The diagnostics publisher of a server. */
@@ -114,10 +114,7 @@ export function createDiagnosticsPublisher(state: ServerState) {
   function projectConfigDiagnostics(): void {
     const ws = state.workspace;
     if (!ws) return;
-    publish(toUri(ws.projectConfigPath), [
-      ...ws.projectConfigErrors.map(toDiagnostic),
-      ...buildEmptyProjectConfigHints(ws),
-    ]);
+    publish(toUri(ws.projectConfigPath), buildProjectConfigDiagnostics(ws));
   }
 
   return {

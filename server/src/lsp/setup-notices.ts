@@ -2,23 +2,11 @@
  * Setup mistakes said once, where the user will see them, each with what to do: no identity (with
  * actions to sign in, choose a token source or evaluate as a claims file), an entrypoint no policy
  * defines (with the ones that exist), a user-only setting in the workspace's settings where VS Code
- * ignores it, and a `.clearance.yaml` that maps nothing. Each notice is sent again only when what it
+ * ignores it (a `.clearance.yaml` that maps nothing is hinted in `project-config.ts`). Each notice is sent again only when what it
  * says changes.
  */
-import { readFileSync, statSync } from 'node:fs';
-import {
-  type Connection,
-  type Diagnostic,
-  DiagnosticSeverity,
-  MessageType,
-  ShowMessageRequest,
-} from 'vscode-languageserver/node';
-import {
-  describeMisplacedUserSettings,
-  EMPTY_PROJECT_CONFIG_MESSAGE,
-  findMisplacedUserSettings,
-  projectConfigMapsNothing,
-} from '../config/mistakes';
+import { type Connection, MessageType, ShowMessageRequest } from 'vscode-languageserver/node';
+import { describeMisplacedUserSettings, findMisplacedUserSettings } from '../config/mistakes';
 import { readWorkspaceSettings } from '../config/settings';
 import { isDecidedFor } from '../decision/decide';
 import { escapeMarkdown } from '../decision/explain';
@@ -124,33 +112,6 @@ export function reportSetupState(
 /** The user-only (application-scoped) settings set in the workspace's own settings file, which VS Code does not apply. */
 export function findMisplacedMachineSettings(root: string): string[] {
   return findMisplacedUserSettings(readWorkspaceSettings(root).settings);
-}
-
-/** A file's text, if it exists and is under 1 MB. */
-function readSmallFile(path: string): string | undefined {
-  try {
-    return statSync(path).size > 1024 * 1024 ? undefined : readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A hint on a `.clearance.yaml` that reads without errors but maps nothing (no base URL, route,
- * client or action): it changes nothing, which is rarely what its author meant.
- */
-export function buildEmptyProjectConfigHints(ws: ClearanceWorkspace): Diagnostic[] {
-  const text = ws.documents.get(ws.projectConfigPath)?.text ?? readSmallFile(ws.projectConfigPath);
-  if (!projectConfigMapsNothing(ws.projectConfig, text, ws.projectConfigErrors.length > 0)) return [];
-  return [
-    {
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      severity: DiagnosticSeverity.Information,
-      source: 'clearance',
-      code: 'config_empty',
-      message: EMPTY_PROJECT_CONFIG_MESSAGE,
-    },
-  ];
 }
 
 /** The entrypoints the policy defines and the one in use, for the walkthrough's entrypoint step. */

@@ -10,7 +10,7 @@ import { toPath, toUri } from './convert';
 import type { DocumentDecisions } from './document-decisions';
 import { buildCodeDiagnostics, buildPolicyAndOpenDiagnostics } from './features';
 import { addLintDiagnostics, addWorkspaceLintDiagnostics } from './lint';
-import type { ClearanceWorkspace } from './workspace';
+import type { SharedWorkspace } from './shared-workspace';
 
 /**
  * Publishes one document's diagnostics (with the version they are for, when known); with
@@ -25,13 +25,13 @@ export type Publish = (
 
 /** What the policy files' diagnostics read of a workspace (the web worker's has the same). */
 export type PolicyDiagnosticsSource = Pick<
-  ClearanceWorkspace,
+  SharedWorkspace,
   'policy' | 'documents' | 'settings' | 'projectConfig'
 >;
 
 /** What an open code document's diagnostics read of a workspace. */
 export type CodeDiagnosticsSource = Pick<
-  ClearanceWorkspace,
+  SharedWorkspace,
   'contains' | 'documents' | 'hasPolicy' | 'identity' | 'settings'
 > & { decideDocument(path: string, now: Date): Promise<DocumentDecisions | undefined> };
 

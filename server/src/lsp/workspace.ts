@@ -17,6 +17,7 @@ import { ModuleCache } from '../policy/module-cache';
 import { createScanner, type Scanner } from '../scanner';
 import { DocumentDecider, type DocumentDecisions } from './document-decisions';
 import { describeIdentityView, type IdentityView } from './identity-view';
+import type { AnalysisSession, SharedWorkspace } from './shared-workspace';
 import { type Analysis, createAnalysis, fingerprintLoad } from './worker/analysis';
 import { failedView, lazyView, type PolicyFacts, type PolicyView, viewOf } from './worker/policy-view';
 import type { LoadRequest } from './worker/protocol';
@@ -33,7 +34,7 @@ export const POLICY_COMPILED_HERE =
 export type { OpenDocument } from './workspace-state';
 
 /** The state of one workspace folder and the work of keeping its decisions current. */
-export class ClearanceWorkspace extends WorkspaceState {
+export class ClearanceWorkspace extends WorkspaceState implements SharedWorkspace {
   /** Parses of the policy's files by content, for the policies compiled on this thread. */
   private readonly modules = new ModuleCache();
   readonly decided = new Map<string, DocumentDecisions>();
@@ -318,6 +319,12 @@ export class ClearanceWorkspace extends WorkspaceState {
   decisionAnalysis(): Analysis | undefined {
     if (this.bundles?.policy() && !this.currentLoadRequest().bundles) return undefined;
     return this.analysis;
+  }
+
+  /** The worker that decides with the policy state it decides with, or undefined (see `decisionAnalysis`). */
+  analysisSession(): AnalysisSession | undefined {
+    const analysis = this.decisionAnalysis();
+    return analysis ? { analysis, load: this.currentLoadRequest() } : undefined;
   }
 
   /** The policy state the worker decides with (loading it first if nothing did yet). */

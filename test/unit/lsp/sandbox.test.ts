@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { slimRequest } from '../../../server/src/lsp/worker/protocol';
 import { Sandbox } from '../../../server/src/lsp/worker/sandbox';
 
 const WORKER = `
@@ -21,6 +22,16 @@ process.on('message', (m) => {
   // The warm-up: a slow preparation, after which 'warm?' answers true in this process.
   if (m.op === 'warm') { const end = Date.now() + m.ms; while (Date.now() < end) {} globalThis.warm = true; }
   if (m.op === 'warm?') { process.send({ id: m.id, value: globalThis.warm === true }); return; }
+  // A job with a policy state: answers how it came (whole 'load' or a 'loaded' reference) and what it holds.
+  if (m.load) {
+    if (m.load.op === 'loaded' && m.load.generation !== globalThis.held) {
+      process.send({ id: m.id, missing: true, holds: globalThis.held });
+      return;
+    }
+    if (m.load.op === 'load') globalThis.held = m.load.generation;
+    process.send({ id: m.id, value: m.load.op, holds: m.claim ?? globalThis.held });
+    return;
+  }
   process.send({ id: m.id, value: m.value });
 });
 `;
@@ -117,6 +128,43 @@ describe('the analysis sandbox', () => {
       assert.equal(warmed.started, replaced + 1, 'one more worker after the stopped warm-up, and no loop');
     } finally {
       await warmed.close();
+    }
+  });
+
+  it('sends a job a reference to the policy state its worker holds, and the whole state to a new worker or after a miss', async () => {
+    const slim = new Sandbox({ entry, memoryMb: 64, slim: slimRequest });
+    const load = (generation: number) => ({
+      op: 'load',
+      generation,
+      openTexts: [['a.rego', 'x'.repeat(10_000)]],
+    });
+    const job = (generation: number, extra: Record<string, unknown> = {}) =>
+      slim.run({ op: 'decide', load: load(generation), ...extra }, { deadlineMs: 5000, what: 'deciding' });
+    const how = async (generation: number, extra?: Record<string, unknown>) => {
+      const result = await job(generation, extra);
+      return result.ok ? result.value : result.error.message;
+    };
+    try {
+      assert.equal(await how(1), 'load', 'a new worker holds nothing: the state goes whole');
+      assert.equal(await how(1), 'loaded', 'the worker said it holds generation 1: a reference goes');
+      assert.equal(await how(1), 'loaded');
+      assert.equal(await how(2), 'load', 'a newer state goes whole');
+      assert.equal(await how(2), 'loaded');
+      assert.equal(slim.slimmed, 3);
+      // A load job itself always goes whole (it asks for the state's facts).
+      const loadJob = await slim.run(load(2), { deadlineMs: 5000, what: 'loading' });
+      assert.equal(loadJob.ok, true);
+      assert.equal(slim.slimmed, 3);
+      // A worker stopped at its deadline is replaced: the new one holds nothing.
+      await slim.run({ op: 'spin' }, { deadlineMs: 200, what: 'spinning' });
+      assert.equal(await how(2), 'load');
+      assert.equal(await how(2), 'loaded');
+      // A worker that claims a state it does not hold answers `missing`: the job is sent again whole.
+      assert.equal(await how(2, { claim: 3 }), 'loaded');
+      assert.equal(await how(3), 'load', 'the reference missed, and the job was sent again whole');
+      assert.equal(slim.slimmed, 6, 'five references sent, and the one that missed');
+    } finally {
+      await slim.close();
     }
   });
 });

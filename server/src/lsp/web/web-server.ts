@@ -48,10 +48,11 @@ import {
 import { describePolicyState, findCallAt, redactDiagnostics } from '../features';
 import { formatDocumentEdits, formatTargetFor } from '../formatting';
 import { describeIdentityView } from '../identity-view';
+import { projectConfigCompletion, projectConfigDiagnostics } from '../project-config';
 import { createPolicyDiagnostics, publishCodeDiagnostics as publishDecided } from '../shared-diagnostics';
-import type { ClearanceWorkspace } from '../workspace';
+import type { SharedWorkspace } from '../shared-workspace';
 import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
-import { toWorkspacePath, useRootUri } from './uris';
+import { toWorkspacePath, toWorkspaceUri, useRootUri } from './uris';
 import { WebWorkspace } from './web-workspace';
 import { fillSnapshot, isSnapshotFile, readIntoSnapshot } from './workspace-files';
 
@@ -79,28 +80,8 @@ let markReady: () => void = () => undefined;
 const ready = new Promise<void>((resolve) => {
   markReady = resolve;
 });
-/**
- * What the desktop's shared handlers read of the workspace (authoring, lenses, code actions, test
- * runs, evaluation, diagnostics); the web workspace has all of it, checked here.
- */
-type SharedView = Pick<
-  ClearanceWorkspace,
-  | 'policy'
-  | 'decisionPolicy'
-  | 'settings'
-  | 'root'
-  | 'documents'
-  | 'identity'
-  | 'projectConfig'
-  | 'contains'
-  | 'hasPolicy'
-  | 'decideDocument'
->;
-/** The web workspace as the shared handlers take it: only SharedView's members and `decisionAnalysis` are read. */
-const sharedWorkspace = (): ClearanceWorkspace | undefined =>
-  workspace satisfies (SharedView & { decisionAnalysis(): undefined }) | undefined as
-    | ClearanceWorkspace
-    | undefined;
+/** The web workspace, as the shared handlers read it (`SharedWorkspace`, which it implements). */
+const sharedWorkspace = (): SharedWorkspace | undefined => workspace;
 /**
  * The Rego authoring features' project, as on the desktop: the policy's sources, open `.rego`
  * documents and example inputs, read from the snapshot (`node:fs` is the snapshot in this build).
@@ -194,7 +175,7 @@ async function refreshAll(): Promise<void> {
     log('error', `web: could not read the workspace: ${(error as Error).message}`);
   }
   await applyInputSchema(ws);
-  ws.loadProjectConfig();
+  loadProjectConfig(ws);
   ws.reloadPolicy();
   await refreshIdentity();
   publishPolicyDiagnostics();
@@ -217,6 +198,12 @@ async function applyInputSchema(ws: WebWorkspace): Promise<void> {
   const path = setting.startsWith('/') ? setting : `${ws.root === '/' ? '' : ws.root}/${setting}`;
   if (ws.contains(path)) await readIntoSnapshot(connection, path, workspaceSnapshot);
   authoring.applySettings(path, ws.root);
+}
+
+/** Reads `.clearance.yaml` (the open document's text, or the snapshot's) and publishes its problems, as the desktop does. */
+function loadProjectConfig(ws: WebWorkspace): void {
+  ws.loadProjectConfig();
+  publish(toWorkspaceUri(ws.projectConfigPath), projectConfigDiagnostics(ws));
 }
 
 /** Re-resolves the identity and tells the client's status bar. */
@@ -244,6 +231,8 @@ function publishPolicyDiagnostics(): void {
 async function publishCodeDiagnostics(uri: string): Promise<void> {
   const ws = workspace;
   if (!ws || uri.endsWith('.rego')) return;
+  // Policy data, example inputs and `.clearance.yaml` are not code: their diagnostics are their own.
+  if (isSnapshotFile(toWorkspacePath(uri, rootUri)?.split('/').pop() ?? '')) return;
   await ready;
   await publishDecided(ws, uri, publish);
 }
@@ -269,7 +258,7 @@ documents.onDidChangeContent(async ({ document }) => {
   ws.documents.set(path, { path, text: document.getText(), version: document.version });
   await ready;
   if (path === ws.projectConfigPath) {
-    ws.loadProjectConfig();
+    loadProjectConfig(ws);
     await publishAllCodeDiagnostics();
   } else if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
   else await publishCodeDiagnostics(document.uri);
@@ -280,6 +269,8 @@ documents.onDidClose(({ document }) => {
   const path = toWorkspacePath(document.uri, rootUri);
   if (!ws || !path) return;
   ws.close(path);
+  // The file as saved counts again.
+  if (path === ws.projectConfigPath) loadProjectConfig(ws);
   if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
   else publish(document.uri, []);
 });
@@ -295,7 +286,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await readIntoSnapshot(connection, path, workspaceSnapshot);
   }
   if (!policyChanged) return;
-  ws.loadProjectConfig();
+  loadProjectConfig(ws);
   schedulePolicyReload();
 });
 
@@ -346,9 +337,16 @@ connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => 
   return { ...hover, contents: { ...hover.contents, value: redactTokensInText(hover.contents.value) } };
 });
 
-connection.onCompletion(
-  async ({ textDocument, position }) => (await regoCompletion(authoring, textDocument.uri, position)) ?? null,
-);
+connection.onCompletion(async ({ textDocument, position }) => {
+  const rego = await regoCompletion(authoring, textDocument.uri, position);
+  if (rego !== undefined) return rego;
+  // `.clearance.yaml`: its keys and values, as on the desktop.
+  const ws = workspace;
+  const path = toWorkspacePath(textDocument.uri, rootUri);
+  const document = documents.get(textDocument.uri);
+  if (!ws || !path || !document) return null;
+  return projectConfigCompletion(ws, path, document.getText(), document.offsetAt(position)) ?? null;
+});
 
 connection.onDocumentFormatting(({ textDocument }) => {
   const document = documents.get(textDocument.uri);

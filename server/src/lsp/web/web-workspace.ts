@@ -13,11 +13,12 @@ import { resolveIdentity } from '../../identity';
 import { loadPolicy } from '../../policy/load';
 import { createScanner, type Scanner } from '../../scanner';
 import type { DocumentDecisions } from '../document-decisions';
+import type { SharedWorkspace } from '../shared-workspace';
 import { viewOf } from '../worker/policy-view';
 import { WorkspaceState } from '../workspace-state';
 
 /** The web worker's workspace: everything comes from the snapshot, the editor's texts and settings. */
-export class WebWorkspace extends WorkspaceState {
+export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
   private readonly decided = new Map<string, DocumentDecisions & { key: string }>();
   private scanner: Scanner;
   private sessionToken: string | undefined;
@@ -92,11 +93,16 @@ export class WebWorkspace extends WorkspaceState {
     this.decided.clear();
   }
 
+  /** No walk of the folder here: the snapshot is the policy's files. */
+  readonly foundPolicyFiles = undefined;
+  /** No OPA bundles in the web build. */
+  readonly bundles = undefined;
+
   /**
    * No analysis worker here (a web worker cannot start another with a memory cap): the desktop's
    * shared handlers then evaluate and run tests in this worker, under the evaluation limits.
    */
-  decisionAnalysis(): undefined {
+  analysisSession(): undefined {
     return undefined;
   }
 

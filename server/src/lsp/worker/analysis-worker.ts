@@ -2,7 +2,8 @@
  * The analysis worker's entry: loads and compiles the policy, parses code and decides its calls, in
  * a child process the language server can kill (see `sandbox.ts`). It keeps the last policy it loaded (by the main thread's
  * generation number) and the last one that loaded whole, mirroring the workspace's rule that a
- * policy broken mid-edit never decides.
+ * policy broken mid-edit never decides. Each reply says which generation it holds (`holds`), so the
+ * main thread sends later jobs a reference to it instead of the whole load request.
  */
 import { evaluateRule } from '../../authoring/evaluate';
 import { runTests } from '../../authoring/tests';
@@ -14,7 +15,14 @@ import { compileRead, type LoadedPolicy, readPolicy } from '../../policy/load';
 import { ModuleCache } from '../../policy/module-cache';
 import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
 import { factsOf } from './policy-view';
-import type { DecideCallsRequest, DecideRequest, LoadRequest, WorkerRequest } from './protocol';
+import type {
+  DecideCallsRequest,
+  DecideRequest,
+  LoadRequest,
+  OnTheWire,
+  PolicyState,
+  WorkerRequest,
+} from './protocol';
 
 const wasmDir = (JSON.parse(process.argv[2] ?? '{}') as { wasmDir?: string }).wasmDir;
 let loadedGeneration = -1;
@@ -27,8 +35,13 @@ const modules = new ModuleCache();
 let scannerKey = '';
 let scanner: Scanner = createScanner(wasmDir ? { wasmDir } : {});
 
-function load(request: LoadRequest): LoadedPolicy {
+/** A job referred to a policy state this worker does not hold: the sandbox sends the job again whole. */
+class MissingState extends Error {}
+
+function load(request: PolicyState): LoadedPolicy {
   if (request.generation === loadedGeneration && lastLoaded) return lastLoaded;
+  if (request.op === 'loaded')
+    throw new MissingState(`policy state ${request.generation} is not loaded here`);
   if (request.bundles) return keep(request, activateInForce(request.bundles));
   const options = { regoVersion: request.regoVersion, modules };
   const read = readPolicy(request.root, request.paths, new Map(request.openTexts), options);
@@ -91,7 +104,7 @@ function scannerFor(clients: ClientMapping[]): Scanner {
   return scanner;
 }
 
-function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext {
+function contextOf(request: OnTheWire<DecideRequest | DecideCallsRequest>): DecisionContext {
   load(request.load);
   return {
     policy: lastWhole as LoadedPolicy,
@@ -102,7 +115,7 @@ function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext
   };
 }
 
-async function handle(request: WorkerRequest): Promise<unknown> {
+async function handle(request: OnTheWire<WorkerRequest>): Promise<unknown> {
   switch (request.op) {
     case 'load': {
       const facts = factsOf(load(request), request.entrypoint);
@@ -146,15 +159,19 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 // The language server went away (or closed the channel): nothing is left to answer.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', async (message: WorkerRequest & { id: number }) => {
+process.on('message', async (message: OnTheWire<WorkerRequest> & { id: number }) => {
   try {
     const value = await handle(message);
-    process.send?.({ id: message.id, value });
+    process.send?.({ id: message.id, value, holds: loadedGeneration });
   } catch (error) {
+    if (error instanceof MissingState) {
+      process.send?.({ id: message.id, missing: true, holds: loadedGeneration });
+      return;
+    }
     const failure: ClearanceError = {
       code: 'internal_error',
       message: `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
     };
-    process.send?.({ id: message.id, error: failure });
+    process.send?.({ id: message.id, error: failure, holds: loadedGeneration });
   }
 });

@@ -25,6 +25,7 @@ import type {
   ScanRequest,
   WarmUpRequest,
 } from './protocol';
+import { slimRequest } from './protocol';
 import { Sandbox, type SandboxResult } from './sandbox';
 
 /** The worker's heap cap: far above any real policy, far below what would take the editor down. */
@@ -263,7 +264,8 @@ export class Analysis {
 export function createAnalysis(wasmDir: string, log: (message: string) => void): Analysis | undefined {
   const entry = join(dirname(wasmDir), 'analysis-worker.js');
   if (!existsSync(entry)) return undefined;
-  const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB };
+  // A job names the policy state its worker already holds instead of sending it again (`slimRequest`).
+  const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB, slim: slimRequest };
   return new Analysis(new Sandbox(options, log), new Sandbox(options, log), new Sandbox(options, log));
 }
 

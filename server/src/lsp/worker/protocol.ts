@@ -28,6 +28,36 @@ export interface LoadRequest {
   bundles?: { bundles: Array<{ bundle: Bundle; origin: BundleOrigin }>; regoVersion: 0 | 1; version: string };
 }
 
+/**
+ * A policy state the worker already holds, named by its generation: what the sandbox sends in place
+ * of a job's `load` once the worker's reply said it holds that generation (`slimRequest`).
+ */
+export interface LoadedRef {
+  op: 'loaded';
+  generation: number;
+}
+
+/** A job's policy state as the worker receives it: whole, or a reference to the one it holds. */
+export type PolicyState = LoadRequest | LoadedRef;
+
+/** A request as the worker receives it: its `load` may be a reference (`slimRequest`). */
+export type OnTheWire<T> = T extends { load: LoadRequest } ? Omit<T, 'load'> & { load: PolicyState } : T;
+
+/**
+ * `request` with its `load` replaced by a reference when the worker `holds` that generation;
+ * undefined when it must go whole (no `load`, or another generation). A load job itself goes whole:
+ * it is sent once per policy state and asks for the state's facts.
+ */
+export function slimRequest(
+  request: Record<string, unknown>,
+  holds: number,
+): Record<string, unknown> | undefined {
+  const load = request.load as PolicyState | undefined;
+  if (request.op === 'load' || load?.op !== 'load' || load.generation !== holds) return undefined;
+  const ref: LoadedRef = { op: 'loaded', generation: holds };
+  return { ...request, load: ref };
+}
+
 /** Parse one document and decide its calls with the policy of `load`. */
 export interface DecideRequest {
   op: 'decide';

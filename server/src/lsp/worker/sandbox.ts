@@ -10,6 +10,12 @@
  * policy, under the load deadline), so the job after a replacement is held to its own deadline for
  * its own work, not for starting a process and compiling the policy.
  *
+ * A worker keeps what it loaded (the policy state, by generation) and says so in each reply
+ * (`holds`); a job is sent with what the worker already holds replaced by a reference (`slim`), so
+ * a decision does not carry the policy's open texts and bundle bytes each time. A new worker holds
+ * nothing: its first job (the warm-up, for a replacement) goes whole. A worker that is sent a
+ * reference to something it does not hold answers `missing`, and the job is sent again whole.
+ *
  * A process, not a worker thread: Node gives a worker thread over its heap cap 16 MB of leeway, and
  * one larger allocation past the cap (a string doubled to 256 MB) aborted the whole server. A child
  * process that runs out of memory aborts alone.
@@ -30,6 +36,22 @@ export interface SandboxOptions {
   workerData?: unknown;
   /** The worker's V8 heap cap in MB (`--max-old-space-size`). */
   memoryMb: number;
+  /**
+   * `request` with what a worker that `holds` (the state its last reply named) already has replaced
+   * by a reference; undefined: `request` must go whole.
+   */
+  slim?: (request: Record<string, unknown>, holds: number) => Record<string, unknown> | undefined;
+}
+
+/** A worker's reply: the job's value or error, what it holds now, or that a reference missed. */
+interface Reply {
+  id: number;
+  value?: unknown;
+  error?: ClearanceError;
+  /** The state the worker holds after the job (its policy generation). */
+  holds?: number;
+  /** The job referred to a state the worker does not hold: send it whole. */
+  missing?: boolean;
 }
 
 /** The first job of a worker that replaces a stopped one: what prepares it (loading the policy). */
@@ -60,7 +82,13 @@ const WARM_UP_KEY = '\0warm-up';
 /** One worker, one job at a time, open-document jobs first, newer jobs replacing queued ones of the same key. */
 export class Sandbox {
   private worker: ChildProcess | undefined;
-  private running: (Job & { id: number; started: number; timer: NodeJS.Timeout }) | undefined;
+  private running:
+    | (Job & { id: number; started: number; timer: NodeJS.Timeout; slimmed: boolean })
+    | undefined;
+  /** What the current worker said it holds in its last reply; undefined for a new worker. */
+  private holds: number | undefined;
+  /** Jobs sent with a reference in place of what the worker held, for tests and the benchmark. */
+  slimmed = 0;
   private readonly queue: Job[] = [];
   private nextId = 1;
   /** Workers started so far (1 + the number of replacements): for tests and the log. */
@@ -147,9 +175,11 @@ export class Sandbox {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const timer = setTimeout(() => this.kill(`took longer than ${formatMs(job.deadlineMs)}`), job.deadlineMs);
-    this.running = { ...job, id, started: Date.now(), timer };
+    const slim = this.holds === undefined ? undefined : this.options.slim?.(job.request, this.holds);
+    if (slim) this.slimmed++;
+    this.running = { ...job, id, started: Date.now(), timer, slimmed: slim !== undefined };
     try {
-      worker.send({ id, ...job.request });
+      worker.send({ id, ...(slim ?? job.request) });
     } catch (error) {
       this.kill(`could not be started (${(error as Error).message})`);
     }
@@ -166,11 +196,23 @@ export class Sandbox {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     this.started++;
+    this.holds = undefined;
     worker.unref();
     worker.channel?.unref();
-    worker.on('message', (message: { id: number; value?: unknown; error?: ClearanceError }) => {
+    worker.on('message', (message: Reply) => {
       const running = this.running;
       if (this.worker !== worker || !running || message.id !== running.id) return;
+      this.holds = message.holds;
+      if (message.missing && running.slimmed) {
+        // The reference missed (it should not: replies say what the worker holds): send it whole.
+        running.slimmed = false;
+        try {
+          worker.send({ id: running.id, ...running.request });
+        } catch (error) {
+          this.kill(`could not be started (${(error as Error).message})`);
+        }
+        return;
+      }
       const ms = Date.now() - running.started;
       this.finish(
         message.error ? { ok: false, error: message.error, ms } : { ok: true, value: message.value, ms },
