@@ -2,13 +2,13 @@
  * JSON Schema builtins: json.verify_schema and json.match_schema, validated by Ajv (drafts 4, 6
  * and 7, picked by `$schema`; draft 7 when absent). OPA validates with gojsonschema, so results
  * are reported in its shape and words: `{desc, error, field, type}` with `invalid_type`,
- * `required` and so on, fields as `a.0.b` (`(root)` at the top).
+ * `required` and so on, fields as `a.0.b` (`(Root)` at the top).
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import AjvDraft04 from 'ajv-draft-04';
 import { RegoObject, stringifyJson, toJson, type Value } from '../value/value';
-import { type BuiltinDef, builtinError, defineBuiltin, operandTypeError, param } from './registry';
+import { type BuiltinDef, builtinError, defineBuiltin, param } from './registry';
 
 /** The primitive types JSON Schema knows, in gojsonschema's order. */
 const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'number', 'null', 'object', 'string'];
@@ -25,7 +25,10 @@ const ajvDraft04 = new AjvDraft04({ allErrors: true, strict: false, validateForm
 const compiled = new Map<string, ValidateFunction>();
 const COMPILED_LIMIT = 64;
 
-/** Reads a schema or document operand: JSON text, or any Rego value, as plain JSON. */
+/**
+ * Reads a schema or document operand as plain JSON: JSON text, an object or an array, as OPA's
+ * `astValueToJSONSchemaLoader`; anything else is its `wrong type, expected string or object`.
+ */
 function jsonOperand(args: Value[], i: number, what: 'schema' | 'document'): unknown {
   const v = args[i] as Value;
   if (typeof v === 'string') {
@@ -35,8 +38,28 @@ function jsonOperand(args: Value[], i: number, what: 'schema' | 'document'): unk
       throw new SchemaError(`${what} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (v instanceof RegoObject || typeof v === 'boolean') return JSON.parse(stringifyJson(toJson(v)));
-  return operandTypeError(i + 1, v, 'string', 'object', 'boolean');
+  if (v instanceof RegoObject || Array.isArray(v)) return JSON.parse(stringifyJson(toJson(v)));
+  throw new SchemaError('wrong type, expected string or object');
+}
+
+/** The `$schema` URLs gojsonschema knows (drafts 4, 6 and 7), without their trailing `#`. */
+const KNOWN_DRAFTS = [
+  'http://json-schema.org/draft-04/schema',
+  'http://json-schema.org/draft-06/schema',
+  'http://json-schema.org/draft-07/schema',
+];
+
+/**
+ * gojsonschema reads `$schema` only to pick a draft: an unknown one (2019-09, 2020-12, any URL)
+ * validates in its hybrid mode, never fetched. Ajv would look the URL up and fail, so an unknown
+ * `$schema` is left out and the schema validated as draft 7, Ajv's nearest to the hybrid mode.
+ */
+function withKnownDraft(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const meta = (schema as { $schema?: unknown }).$schema;
+  if (typeof meta !== 'string' || KNOWN_DRAFTS.includes(meta.replace(/#$/, ''))) return schema;
+  const { $schema: _unknown, ...rest } = schema as Record<string, unknown>;
+  return rest;
 }
 
 /** Rejects `type` values that are not JSON Schema types, with gojsonschema's message. */
@@ -59,7 +82,11 @@ function checkTypes(schema: unknown): void {
 }
 
 /** Compiles a schema (cached), raising `SchemaError` when it is not a valid schema. */
-function compileSchema(schema: unknown): ValidateFunction {
+function compileSchema(given: unknown): ValidateFunction {
+  // gojsonschema's parseSchemaURL: a schema is an object or a boolean.
+  if (given === null || (typeof given !== 'object' && typeof given !== 'boolean') || Array.isArray(given))
+    throw new SchemaError('schema is invalid');
+  const schema = withKnownDraft(given);
   checkTypes(schema);
   const key = JSON.stringify(schema);
   const hit = compiled.get(key);
@@ -96,9 +123,9 @@ function valueAt(doc: unknown, pointer: string): unknown {
   return at;
 }
 
-/** A JSON pointer as gojsonschema's field path: `a.0.b`, or `(root)`. */
+/** A JSON pointer as gojsonschema's field path: `a.0.b`, or `(Root)`. */
 function fieldOf(pointer: string): string {
-  if (pointer === '') return '(root)';
+  if (pointer === '') return '(Root)';
   return pointer
     .split('/')
     .slice(1)
