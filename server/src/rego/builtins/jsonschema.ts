@@ -178,8 +178,11 @@ function describe(e: ErrorObject, doc: unknown, field: string): [string, string]
       return ['array_min_items', `Array must have at least ${String(p.limit)} items`];
     case 'maxItems':
       return ['array_max_items', `Array must have at most ${String(p.limit)} items`];
-    case 'uniqueItems':
-      return ['unique', `array items[${String(p.j)},${String(p.i)}] must be unique`];
+    case 'uniqueItems': {
+      // gojsonschema names the earlier item first, then its duplicate.
+      const [a, b] = [Number(p.i), Number(p.j)].sort((x, y) => x - y);
+      return ['unique', `array items[${String(a)},${String(b)}] must be unique`];
+    }
     case 'minProperties':
       return ['array_min_properties', `Must have at least ${String(p.limit)} properties`];
     case 'maxProperties':
@@ -208,12 +211,59 @@ function describe(e: ErrorObject, doc: unknown, field: string): [string, string]
   }
 }
 
+/**
+ * How well a failed `anyOf` / `oneOf` branch matched, after gojsonschema's score: a branch that
+ * fails on the type of the value itself scores lowest; otherwise fewer errors score higher.
+ */
+function branchScore(errors: ErrorObject[], at: string): number {
+  const typeFailed = errors.some((e) => e.keyword === 'type' && e.instancePath === at);
+  return (typeFailed ? -1_000_000 : 0) - errors.length;
+}
+
+/**
+ * Ajv reports the errors of every failed branch of an `anyOf` / `oneOf`; gojsonschema reports the
+ * combinator's own error and then only the errors of its closest branch (the best score, the
+ * first on a tie), and none when several `oneOf` branches passed (validation.go, validateSchema).
+ * Ajv lists a branch's errors just before the combinator's, under its `schemaPath`.
+ */
+function closestBranches(errors: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') {
+      out.push(e);
+      continue;
+    }
+    const prefix = `${e.schemaPath}/`;
+    // A branch error is under the combinator in the schema and at or below its value.
+    const inBranch = (b: ErrorObject) =>
+      b.schemaPath.startsWith(prefix) &&
+      (b.instancePath === e.instancePath || b.instancePath.startsWith(`${e.instancePath}/`));
+    const branches = new Map<string, ErrorObject[]>();
+    while (out.length > 0 && inBranch(out[out.length - 1] as ErrorObject)) {
+      const b = out.pop() as ErrorObject;
+      const k = b.schemaPath.slice(prefix.length).split('/')[0] as string;
+      branches.set(k, [b, ...(branches.get(k) ?? [])]);
+    }
+    out.push(e);
+    const passing = (e.params as { passingSchemas?: unknown }).passingSchemas;
+    if (Array.isArray(passing)) continue;
+    let best: ErrorObject[] | undefined;
+    for (const k of [...branches.keys()].sort((a, b) => Number(a) - Number(b))) {
+      const errs = branches.get(k) as ErrorObject[];
+      if (best === undefined || branchScore(errs, e.instancePath) > branchScore(best, e.instancePath))
+        best = errs;
+    }
+    out.push(...(best ?? []));
+  }
+  return out;
+}
+
 /** Validates a document; returns gojsonschema-shaped errors (empty when it matches). */
 function matchSchema(doc: unknown, schema: unknown): Value[] {
   const validate = compileSchema(schema);
   if (validate(doc)) return [];
   const out: Value[] = [];
-  for (const e of validate.errors ?? []) {
+  for (const e of closestBranches(validate.errors ?? [])) {
     const field = fieldOf(e.instancePath);
     const d = describe(e, doc, field);
     if (d === undefined) continue;
