@@ -16,10 +16,21 @@ const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'number', 'null', 'objec
 /** A schema problem, worded as gojsonschema words it. */
 class SchemaError extends Error {}
 
-/** The validators: draft 4 needs its own Ajv; 6 and 7 share one. */
-const ajvModern = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+/**
+ * The validators: draft 4 needs its own Ajv; 6 and 7 share one. Policies embed large schemas
+ * (a 166 KB CycloneDX schema took 1.5 s to compile): not inlining `$ref`s and not optimising the
+ * generated code compiles them 2-3 times faster, for a validation that is barely slower.
+ */
+const AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+  inlineRefs: false,
+  code: { optimize: false },
+} as const;
+const ajvModern = new Ajv(AJV_OPTIONS);
 ajvModern.addMetaSchema(draft06);
-const ajvDraft04 = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false });
+const ajvDraft04 = new AjvDraft04(AJV_OPTIONS);
 
 /** Compiled schemas by their JSON text (schemas repeat across evaluations). */
 const compiled = new Map<string, ValidateFunction>();
