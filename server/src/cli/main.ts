@@ -139,6 +139,10 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       '-s, --schema <path>',
       "check input refs, and input values compared (= / ==) or passed to builtins, against a JSON Schema file, or a folder of schemas (its input.json is the input's; # METADATA schemas: name the others)",
     )
+    .option(
+      '--capabilities <file>',
+      'OPA capabilities JSON: the builtins the policy may call, type-checked against their declared signatures (others are undefined functions)',
+    )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(
     policy
