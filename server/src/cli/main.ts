@@ -141,7 +141,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     )
     .option(
       '--capabilities <file>',
-      'OPA capabilities JSON: the builtins the policy may call, type-checked against their declared signatures (others are undefined functions)',
+      'OPA capabilities JSON: the builtins the policy may call (one the engine lacks compiles against its declared arity; any builtin not listed is an undefined function)',
     )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(
