@@ -143,6 +143,10 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       '-s, --schema <path>',
       'type-check the policy as opa check --schema does: against a JSON Schema file for input, or a folder of schemas that # METADATA schemas: annotations name (schema.<file path without .json>)',
     )
+    .option(
+      '--capabilities <file>',
+      'OPA capabilities JSON: the builtins the policy may call (one the engine lacks compiles against its declared arity; any builtin not listed is an undefined function)',
+    )
     .action((paths: string[], flags) => setExit(runPolicyCheck(paths, output, flags)));
   addEngineFlags(
     policy

@@ -6,9 +6,17 @@ import { parse as parseYaml } from 'yaml';
 import { formatError } from '../errors';
 import { redactTokensFrom } from '../identity/display';
 import { createEmptyPolicy, loadPolicy, resolveGivenPath } from '../policy/load';
-import { checkInputSchemas, evaluateQuery, type JsonValue, prepareQuery, stringifyJson } from '../rego';
+import {
+  type Capabilities,
+  checkInputSchemas,
+  evaluateQuery,
+  type JsonValue,
+  prepareQuery,
+  stringifyJson,
+} from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
+import { selectCapabilities } from './test-report';
 
 /** `clearance policy eval`'s time limit when `--timeout` is not given. */
 export const defaultEvalTimeoutMs = 10_000;
@@ -143,13 +151,23 @@ function printErrors(
 export interface CheckFlags extends EngineFlags {
   /** A JSON Schema file for `input`, or a folder of schemas that `# METADATA` annotations name. */
   schema?: string;
+  /** An OPA capabilities JSON file (or the capabilities read): the builtins the policy may call. */
+  capabilities?: Capabilities | string;
 }
 
 /** Parses and compiles the policy files under `paths`; prints `file:line:col: code: message` per error. */
 export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlags = {}): number {
+  const read = selectCapabilities(flags.capabilities);
+  if (read.error) {
+    output.err(`${formatError(read.error)}\n`);
+    return 2;
+  }
   const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
     regoVersion: selectRegoVersion(flags),
-    compile: { strict: flags.strict === true },
+    compile: {
+      strict: flags.strict === true,
+      ...(read.capabilities ? { capabilities: read.capabilities } : {}),
+    },
   });
   const files = loaded.regoFiles.length + loaded.dataFiles.length;
   const errors = [...loaded.errors];

@@ -24,7 +24,7 @@ import {
 import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import type { Output } from './scan-command';
-import { jsonReport, readCapabilities } from './test-report';
+import { jsonReport, selectCapabilities } from './test-report';
 import { explainMode, printFailures, type TraceSettings } from './test-trace';
 
 /** The options of `clearance policy test`. */
@@ -100,15 +100,11 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     output.err(`clearance policy test: unknown format "${flags.format}" (use pretty or json)\n`);
     return 1;
   }
-  let capabilities: Capabilities | undefined;
-  if (typeof flags.capabilities === 'string') {
-    const read = readCapabilities(flags.capabilities);
-    if (read.error) {
-      output.err(`${formatError(read.error)}\n`);
-      return 1;
-    }
-    capabilities = read.capabilities;
-  } else capabilities = flags.capabilities;
+  const { capabilities, error } = selectCapabilities(flags.capabilities);
+  if (error) {
+    output.err(`${formatError(error)}\n`);
+    return 1;
+  }
   const json = flags.format === 'json' || flags.coverage === true;
   const suite = runTestSuite(
     paths,

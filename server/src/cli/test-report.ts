@@ -22,6 +22,15 @@ export function readCapabilities(file: string): { capabilities?: Capabilities; e
   }
 }
 
+/** The capabilities a command's `--capabilities` names: read from a file, or given as they are (the API). */
+export function selectCapabilities(flag: Capabilities | string | undefined): {
+  capabilities?: Capabilities;
+  error?: ClearanceError;
+} {
+  if (typeof flag === 'string') return readCapabilities(flag);
+  return flag ? { capabilities: flag } : {};
+}
+
 /**
  * One test as `opa test --format json` reports it: location, package, name, duration (ns), and
  * `fail`, `skip` or `error` when it did not pass; print/trace output base64-encoded.

@@ -164,6 +164,18 @@ describe('clearance policy check', () => {
     type: 'object',
     properties: { user: { type: 'object', properties: { age: { type: 'integer' } } } },
   });
+  /** A policy calling a product's own builtin, and the capabilities declaring it (OPA's file format). */
+  const productPolicy = 'package p\n\nallow if product.lookup(input.name) == 3\n';
+  const productCaps = JSON.stringify({
+    builtins: ['product.lookup', 'equal'].map((name) => ({
+      name,
+      decl: {
+        type: 'function',
+        args: name === 'equal' ? [{ type: 'any' }, { type: 'any' }] : [{ type: 'string' }],
+        result: { type: name === 'equal' ? 'boolean' : 'number' },
+      },
+    })),
+  });
   const cases: Array<{
     name: string;
     files: Record<string, string>;
@@ -221,6 +233,36 @@ describe('clearance policy check', () => {
       args: ['--strict', '.'],
       code: 1,
       err: /p\.rego:4:3: rego_compile_error: assigned var x unused/,
+    },
+    // OPA's capabilities docs (opa check --capabilities): the file lists every builtin the policy
+    // may call; a product's own builtin declared there compiles, any builtin left out is undefined.
+    {
+      name: "--capabilities: a builtin the file declares (a product's own) checks clean",
+      files: { 'p.rego': productPolicy, 'caps.json': productCaps },
+      args: ['--capabilities', 'caps.json', 'p.rego'],
+      code: 0,
+      out: /1 file\(s\) checked, no errors/,
+    },
+    {
+      name: "--capabilities: without the file a product's builtin is an undefined function",
+      files: { 'p.rego': productPolicy },
+      args: ['p.rego'],
+      code: 1,
+      err: /p\.rego:3:10: rego_type_error: undefined function product\.lookup\n1 error/,
+    },
+    {
+      name: '--capabilities: a builtin of OPA the file leaves out is an undefined function',
+      files: { 'p.rego': 'package p\n\nallow if count(input.x) == 3\n', 'caps.json': productCaps },
+      args: ['--capabilities', 'caps.json', 'p.rego'],
+      code: 1,
+      err: /p\.rego:3:10: rego_type_error: undefined function count\n1 error/,
+    },
+    {
+      name: '--capabilities: an unreadable file is a usage error naming it',
+      files: { 'p.rego': productPolicy },
+      args: ['--capabilities', 'missing.json', 'p.rego'],
+      code: 2,
+      err: /capabilities_error: cannot read missing\.json/,
     },
     // OPA's schema docs (Type Checking, the admission review example): a typo in a ref the input
     // schema closes is `undefined ref`, with the key it has and the keys the schema wants.

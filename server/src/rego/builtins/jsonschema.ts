@@ -2,13 +2,13 @@
  * JSON Schema builtins: json.verify_schema and json.match_schema, validated by Ajv (drafts 4, 6
  * and 7, picked by `$schema`; draft 7 when absent). OPA validates with gojsonschema, so results
  * are reported in its shape and words: `{desc, error, field, type}` with `invalid_type`,
- * `required` and so on, fields as `a.0.b` (`(root)` at the top).
+ * `required` and so on, fields as `a.0.b` (`(Root)` at the top).
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import AjvDraft04 from 'ajv-draft-04';
 import { RegoObject, stringifyJson, toJson, type Value } from '../value/value';
-import { type BuiltinDef, builtinError, defineBuiltin, operandTypeError, param } from './registry';
+import { type BuiltinDef, builtinError, defineBuiltin, param } from './registry';
 
 /** The primitive types JSON Schema knows, in gojsonschema's order. */
 const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'number', 'null', 'object', 'string'];
@@ -16,16 +16,30 @@ const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'number', 'null', 'objec
 /** A schema problem, worded as gojsonschema words it. */
 class SchemaError extends Error {}
 
-/** The validators: draft 4 needs its own Ajv; 6 and 7 share one. */
-const ajvModern = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+/**
+ * The validators: draft 4 needs its own Ajv; 6 and 7 share one. Policies embed large schemas
+ * (a 166 KB CycloneDX schema took 1.5 s to compile): not inlining `$ref`s and not optimising the
+ * generated code compiles them 2-3 times faster, for a validation that is barely slower.
+ */
+const AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+  inlineRefs: false,
+  code: { optimize: false },
+} as const;
+const ajvModern = new Ajv(AJV_OPTIONS);
 ajvModern.addMetaSchema(draft06);
-const ajvDraft04 = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false });
+const ajvDraft04 = new AjvDraft04(AJV_OPTIONS);
 
 /** Compiled schemas by their JSON text (schemas repeat across evaluations). */
 const compiled = new Map<string, ValidateFunction>();
 const COMPILED_LIMIT = 64;
 
-/** Reads a schema or document operand: JSON text, or any Rego value, as plain JSON. */
+/**
+ * Reads a schema or document operand as plain JSON: JSON text, an object or an array, as OPA's
+ * `astValueToJSONSchemaLoader`; anything else is its `wrong type, expected string or object`.
+ */
 function jsonOperand(args: Value[], i: number, what: 'schema' | 'document'): unknown {
   const v = args[i] as Value;
   if (typeof v === 'string') {
@@ -35,8 +49,28 @@ function jsonOperand(args: Value[], i: number, what: 'schema' | 'document'): unk
       throw new SchemaError(`${what} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (v instanceof RegoObject || typeof v === 'boolean') return JSON.parse(stringifyJson(toJson(v)));
-  return operandTypeError(i + 1, v, 'string', 'object', 'boolean');
+  if (v instanceof RegoObject || Array.isArray(v)) return JSON.parse(stringifyJson(toJson(v)));
+  throw new SchemaError('wrong type, expected string or object');
+}
+
+/** The `$schema` URLs gojsonschema knows (drafts 4, 6 and 7), without their trailing `#`. */
+const KNOWN_DRAFTS = [
+  'http://json-schema.org/draft-04/schema',
+  'http://json-schema.org/draft-06/schema',
+  'http://json-schema.org/draft-07/schema',
+];
+
+/**
+ * gojsonschema reads `$schema` only to pick a draft: an unknown one (2019-09, 2020-12, any URL)
+ * validates in its hybrid mode, never fetched. Ajv would look the URL up and fail, so an unknown
+ * `$schema` is left out and the schema validated as draft 7, Ajv's nearest to the hybrid mode.
+ */
+function withKnownDraft(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const meta = (schema as { $schema?: unknown }).$schema;
+  if (typeof meta !== 'string' || KNOWN_DRAFTS.includes(meta.replace(/#$/, ''))) return schema;
+  const { $schema: _unknown, ...rest } = schema as Record<string, unknown>;
+  return rest;
 }
 
 /** Rejects `type` values that are not JSON Schema types, with gojsonschema's message. */
@@ -59,7 +93,11 @@ function checkTypes(schema: unknown): void {
 }
 
 /** Compiles a schema (cached), raising `SchemaError` when it is not a valid schema. */
-function compileSchema(schema: unknown): ValidateFunction {
+function compileSchema(given: unknown): ValidateFunction {
+  // gojsonschema's parseSchemaURL: a schema is an object or a boolean.
+  if (given === null || (typeof given !== 'object' && typeof given !== 'boolean') || Array.isArray(given))
+    throw new SchemaError('schema is invalid');
+  const schema = withKnownDraft(given);
   checkTypes(schema);
   const key = JSON.stringify(schema);
   const hit = compiled.get(key);
@@ -96,9 +134,9 @@ function valueAt(doc: unknown, pointer: string): unknown {
   return at;
 }
 
-/** A JSON pointer as gojsonschema's field path: `a.0.b`, or `(root)`. */
+/** A JSON pointer as gojsonschema's field path: `a.0.b`, or `(Root)`. */
 function fieldOf(pointer: string): string {
-  if (pointer === '') return '(root)';
+  if (pointer === '') return '(Root)';
   return pointer
     .split('/')
     .slice(1)
@@ -151,8 +189,11 @@ function describe(e: ErrorObject, doc: unknown, field: string): [string, string]
       return ['array_min_items', `Array must have at least ${String(p.limit)} items`];
     case 'maxItems':
       return ['array_max_items', `Array must have at most ${String(p.limit)} items`];
-    case 'uniqueItems':
-      return ['unique', `array items[${String(p.j)},${String(p.i)}] must be unique`];
+    case 'uniqueItems': {
+      // gojsonschema names the earlier item first, then its duplicate.
+      const [a, b] = [Number(p.i), Number(p.j)].sort((x, y) => x - y);
+      return ['unique', `array items[${String(a)},${String(b)}] must be unique`];
+    }
     case 'minProperties':
       return ['array_min_properties', `Must have at least ${String(p.limit)} properties`];
     case 'maxProperties':
@@ -181,12 +222,59 @@ function describe(e: ErrorObject, doc: unknown, field: string): [string, string]
   }
 }
 
+/**
+ * How well a failed `anyOf` / `oneOf` branch matched, after gojsonschema's score: a branch that
+ * fails on the type of the value itself scores lowest; otherwise fewer errors score higher.
+ */
+function branchScore(errors: ErrorObject[], at: string): number {
+  const typeFailed = errors.some((e) => e.keyword === 'type' && e.instancePath === at);
+  return (typeFailed ? -1_000_000 : 0) - errors.length;
+}
+
+/**
+ * Ajv reports the errors of every failed branch of an `anyOf` / `oneOf`; gojsonschema reports the
+ * combinator's own error and then only the errors of its closest branch (the best score, the
+ * first on a tie), and none when several `oneOf` branches passed (validation.go, validateSchema).
+ * Ajv lists a branch's errors just before the combinator's, under its `schemaPath`.
+ */
+function closestBranches(errors: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') {
+      out.push(e);
+      continue;
+    }
+    const prefix = `${e.schemaPath}/`;
+    // A branch error is under the combinator in the schema and at or below its value.
+    const inBranch = (b: ErrorObject) =>
+      b.schemaPath.startsWith(prefix) &&
+      (b.instancePath === e.instancePath || b.instancePath.startsWith(`${e.instancePath}/`));
+    const branches = new Map<string, ErrorObject[]>();
+    while (out.length > 0 && inBranch(out[out.length - 1] as ErrorObject)) {
+      const b = out.pop() as ErrorObject;
+      const k = b.schemaPath.slice(prefix.length).split('/')[0] as string;
+      branches.set(k, [b, ...(branches.get(k) ?? [])]);
+    }
+    out.push(e);
+    const passing = (e.params as { passingSchemas?: unknown }).passingSchemas;
+    if (Array.isArray(passing)) continue;
+    let best: ErrorObject[] | undefined;
+    for (const k of [...branches.keys()].sort((a, b) => Number(a) - Number(b))) {
+      const errs = branches.get(k) as ErrorObject[];
+      if (best === undefined || branchScore(errs, e.instancePath) > branchScore(best, e.instancePath))
+        best = errs;
+    }
+    out.push(...(best ?? []));
+  }
+  return out;
+}
+
 /** Validates a document; returns gojsonschema-shaped errors (empty when it matches). */
 function matchSchema(doc: unknown, schema: unknown): Value[] {
   const validate = compileSchema(schema);
   if (validate(doc)) return [];
   const out: Value[] = [];
-  for (const e of validate.errors ?? []) {
+  for (const e of closestBranches(validate.errors ?? [])) {
     const field = fieldOf(e.instancePath);
     const d = describe(e, doc, field);
     if (d === undefined) continue;

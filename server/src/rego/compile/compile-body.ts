@@ -4,86 +4,18 @@
  * refs to package rules, imports, `input` or `data`, and calls are bound to builtins or user
  * functions. Ordering for safety happens afterwards (safety.ts).
  */
-import type { ClearanceError, Location } from '../../errors';
+import type { Location } from '../../errors';
 import { lookupBuiltin } from '../builtins/index';
 import type { BuiltinDef } from '../builtins/registry';
 import type * as ast from '../syntax/ast';
 import { negateNumber, RegoNumber } from '../value/number';
-import type { Value } from '../value/value';
+import { type CompileContext, declarePattern, namesFunction, predeclare, Scope } from './compile-scope';
 import { constantArray, refName, refParts, scalarValue } from './compile-terms';
 import { compileWiths } from './compile-with';
 import type { CBody, CExpr, CTerm, CWith } from './ir';
 import { hoistNegatedTerms } from './rewrite-negation';
 import { requiresEval } from './term-facts';
 import { argumentTypesText, signatureText } from './typecheck';
-
-/** What a bare name means outside local scope: a path under `data` or `input`. */
-export interface GlobalName {
-  root: 'data' | 'input';
-  path: string[];
-}
-
-/** What the body compiler needs to know about the policy. */
-export interface CompileContext {
-  /** Bare names visible in the module: package rules and imports. */
-  globals: Map<string, GlobalName>;
-  /** Arity of the user function at an absolute data path, or undefined if there is none. */
-  functionArity: (path: string[]) => number | undefined;
-  /**
-   * The builtins this policy may call, when not the engine's own catalogue (OPA's capabilities:
-   * declared-only builtins, or a restricted list).
-   */
-  builtins?: (name: string) => BuiltinDef | undefined;
-  /** True when a (non-function) rule is defined at this absolute data path: `f()` then reads it. */
-  isRule?: (path: string[]) => boolean;
-  errors: ClearanceError[];
-  /**
-   * The module imports `future.keywords.not`: `not <expr>` then negates the expression as a body,
-   * with its terms evaluated inside the negation, instead of OPA's classic rewrite.
-   */
-  notBody?: boolean;
-  /** The clause's `rego.metadata.chain()` and `rego.metadata.rule()` values (inside rules only). */
-  metadata?: () => { chain: Value; rule: Value };
-}
-
-/** A lexical scope: names declared in it, and where to look next. */
-export class Scope {
-  readonly names = new Map<string, number>();
-  readonly locals: number[] = [];
-  /** Where each name declared with `:=`, `some` or `some ... in` was declared (expression position). */
-  readonly declaredAt = new Map<string, number>();
-  /** Names declared by `some x` that nothing at this level uses outside closures. */
-  readonly closureLocal = new Set<string>();
-  /** The position of the expression being compiled in this scope's body. */
-  position = 0;
-  /** The parent's expression position when this scope was made. */
-  private readonly at: number;
-
-  /** `closure`: a comprehension's scope, which sees only what OPA's RewriteLocalVars lets it see. */
-  constructor(
-    readonly parent?: Scope,
-    private readonly closure = false,
-  ) {
-    this.at = parent?.position ?? 0;
-  }
-
-  /**
-   * Finds a name in this scope or an enclosing one. Seen from inside a comprehension (`at` set),
-   * a name declared later in an enclosing body, or declared by a `some` that only closures use,
-   * is not the enclosing one: OPA's RewriteLocalVars scopes the comprehension's own variable.
-   */
-  lookup(name: string, at?: number): number | undefined {
-    const slot = this.names.get(name);
-    if (slot !== undefined && (at === undefined || this.visibleAt(name, at))) return slot;
-    return this.parent?.lookup(name, this.closure || at !== undefined ? this.at : undefined);
-  }
-
-  private visibleAt(name: string, at: number): boolean {
-    if (this.closureLocal.has(name)) return false;
-    const declared = this.declaredAt.get(name);
-    return declared === undefined || declared < at;
-  }
-}
 
 /** Compiles one rule clause's (or query's) terms and bodies, allocating frame slots. */
 export class BodyCompiler {
@@ -119,165 +51,12 @@ export class BodyCompiler {
 
   /** Declares the variables a pattern term introduces (for `:=`, `some ... in`, function args). */
   declarePattern(term: ast.Term, scope: Scope, checkRedeclare: boolean): void {
-    switch (term.type) {
-      case 'var':
-        if (checkRedeclare && scope.names.has(term.name) && !term.generated) {
-          this.error('rego_compile_error', `var ${term.name} assigned above`, term.location);
-          return;
-        }
-        if (!scope.names.has(term.name)) this.declare(scope, term.name, term.generated === true);
-        return;
-      case 'array':
-        for (const t of term.items) this.declarePattern(t, scope, checkRedeclare);
-        return;
-      case 'object':
-        for (const e of term.entries) this.declarePattern(e.value, scope, checkRedeclare);
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Declares every free name used at this level of `body` (not inside closures). */
-  predeclare(body: ast.Body, scope: Scope): void {
-    const someOnly = new Set<string>();
-    const usedHere = new Set<string>();
-    const before = new Set(scope.names.keys());
-    body.exprs.forEach((expr, position) => {
-      const mark = () => {
-        for (const name of scope.names.keys()) {
-          if (!before.has(name) && !scope.declaredAt.has(name)) scope.declaredAt.set(name, position);
-          before.add(name);
-        }
-      };
-      switch (expr.type) {
-        case 'somedecl':
-          for (const v of expr.vars) {
-            if (!scope.names.has(v.name)) this.declare(scope, v.name, v.generated === true);
-            someOnly.add(v.name);
-          }
-          mark();
-          break;
-        case 'assign':
-          this.declarePattern(expr.left, scope, true);
-          mark();
-          this.useNames(expr.right, scope, usedHere);
-          break;
-        case 'somein':
-          if (expr.key) this.declarePattern(expr.key, scope, false);
-          this.declarePattern(expr.value, scope, false);
-          mark();
-          for (const t of expr.key ? [expr.key, expr.value] : [expr.value]) this.useNames(t, scope, usedHere);
-          this.useNames(expr.collection, scope, usedHere);
-          break;
-        case 'every':
-          this.useNames(expr.collection, scope, usedHere);
-          break;
-        case 'term':
-          this.useNames(expr.term, scope, usedHere);
-          break;
-        case 'unify':
-          this.useNames(expr.left, scope, usedHere);
-          this.useNames(expr.right, scope, usedHere);
-          break;
-        case 'not':
-          this.namesIn(expr.expr, usedHere);
-          break;
-        default:
-          break;
-      }
-      for (const w of expr.with ?? [])
-        if (!this.namesFunction(w.value, scope)) this.useNames(w.value, scope, usedHere);
-      for (const name of scope.names.keys()) before.add(name);
-    });
-    for (const name of someOnly) if (!usedHere.has(name)) scope.closureLocal.add(name);
-  }
-
-  /** Records the bare names a negated expression uses outside closures (they are not closure-local). */
-  private namesIn(expr: ast.Expr, out: Set<string>): void {
-    const visit = (t: ast.Term): void => {
-      switch (t.type) {
-        case 'var':
-          out.add(t.name);
-          return;
-        case 'ref':
-          for (const x of t.terms) visit(x);
-          return;
-        case 'array':
-        case 'set':
-          for (const x of t.items) visit(x);
-          return;
-        case 'object':
-          for (const e of t.entries) {
-            visit(e.key);
-            visit(e.value);
-          }
-          return;
-        case 'call':
-          for (const x of t.args) visit(x);
-          return;
-        default:
-          return;
-      }
-    };
-    if (expr.type === 'term') visit(expr.term);
-    else if (expr.type === 'unify' || expr.type === 'assign') {
-      visit(expr.left);
-      visit(expr.right);
-    }
+    declarePattern(this, term, scope, checkRedeclare);
   }
 
   /** True when a `with` value names a function (a builtin or a rule), not a local variable. */
   namesFunction(t: ast.Term, scope: Scope): boolean {
-    const ref: ast.Ref | undefined =
-      t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', terms: [t], location: t.location } : undefined;
-    if (!ref) return false;
-    const head = ref.terms[0];
-    if (head?.type !== 'var' || scope.lookup(head.name) !== undefined) return false;
-    const name = refName(ref);
-    return (
-      (name !== undefined && this.builtin(name) !== undefined) ||
-      this.ctx.globals.has(head.name) ||
-      head.name === 'data'
-    );
-  }
-
-  /** Declares names used in a term that resolve to nothing else (free variables of this scope). */
-  private useNames(term: ast.Term, scope: Scope, seen?: Set<string>): void {
-    switch (term.type) {
-      case 'var':
-        seen?.add(term.name);
-        if (term.name === 'input' || term.name === 'data') return;
-        if (scope.lookup(term.name) !== undefined) return;
-        if (this.ctx.globals.has(term.name)) return;
-        this.declare(scope, term.name, term.generated === true);
-        return;
-      case 'ref': {
-        const [head, ...rest] = term.terms;
-        if (head && head.type !== 'var') this.useNames(head, scope, seen);
-        else if (head?.type === 'var') this.useNames(head, scope, seen);
-        for (const t of rest) this.useNames(t, scope, seen);
-        return;
-      }
-      case 'array':
-      case 'set':
-        for (const t of term.items) this.useNames(t, scope, seen);
-        return;
-      case 'object':
-        for (const e of term.entries) {
-          this.useNames(e.key, scope, seen);
-          this.useNames(e.value, scope, seen);
-        }
-        return;
-      case 'call':
-        for (const t of term.args) this.useNames(t, scope, seen);
-        return;
-      case 'templatestring':
-        for (const p of term.parts) if (typeof p !== 'string') this.useNames(p, scope, seen);
-        return;
-      default:
-        return;
-    }
+    return namesFunction(this, t, scope);
   }
 
   /** Compiles a body in a new scope nested in `parent` (or in `scope` itself when given). */
@@ -288,7 +67,7 @@ export class BodyCompiler {
       generated: true,
       location,
     }));
-    this.predeclare(body, scope);
+    predeclare(this, body, scope);
     const exprs: CExpr[] = [];
     // Hoisted expressions share the index of the negation they came from (queries report by index).
     let index = 0;

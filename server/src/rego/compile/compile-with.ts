@@ -4,7 +4,8 @@
  */
 import type * as ast from '../syntax/ast';
 import type { Value } from '../value/value';
-import type { BodyCompiler, GlobalName, Scope } from './compile-body';
+import type { BodyCompiler } from './compile-body';
+import type { GlobalName, Scope } from './compile-scope';
 import { refParts, scalarValue } from './compile-terms';
 import type { CTerm, CWith } from './ir';
 

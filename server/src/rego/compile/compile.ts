@@ -8,7 +8,7 @@ import type { BuiltinDef } from '../builtins/registry';
 import type * as ast from '../syntax/ast';
 import { ruleMetadata } from '../syntax/metadata';
 import { formatRegoValue, keyOf, type Value } from '../value/value';
-import { BodyCompiler, type CompileContext, type GlobalName, Scope } from './compile-body';
+import { BodyCompiler } from './compile-body';
 import {
   type CompiledClause,
   clauseTypeErrors,
@@ -17,6 +17,7 @@ import {
   ruleTreeShape,
 } from './compile-cache';
 import { checkRecursion } from './compile-recursion';
+import { type CompileContext, type GlobalName, Scope } from './compile-scope';
 import { scalarValue } from './compile-terms';
 import type { CElse, ClauseOrigin, CQuery, CRule, CTerm, RuleNode, RuleSet } from './ir';
 import { templateArgsIntoBody } from './rewrite-template';

@@ -168,9 +168,16 @@ function checkUnusedArgs(rule: ast.Rule, err: Report): void {
     countVars(e.body, used);
     if (e.value) countVars(e.value, used);
   }
+  // An argument var written twice in the arguments is used: OPA's rewriteLocalArgVars counts its
+  // second occurrence (`f([x], x)` unifies the two), and reports each unused var once.
+  const inArgs = new Map<string, number>();
+  for (const arg of rule.head.args)
+    for (const v of patternVars(arg)) inArgs.set(v.name, (inArgs.get(v.name) ?? 0) + 1);
+  const reported = new Set<string>();
   for (const arg of rule.head.args) {
     for (const v of patternVars(arg)) {
-      if (v.generated || used.has(v.name)) continue;
+      if (v.generated || used.has(v.name) || (inArgs.get(v.name) ?? 0) > 1 || reported.has(v.name)) continue;
+      reported.add(v.name);
       err(
         'rego_compile_error',
         `unused argument ${v.name}. (hint: use _ (wildcard variable) instead)`,

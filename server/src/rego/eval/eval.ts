@@ -22,10 +22,11 @@ import {
   iterateCollection,
 } from './eval-closures';
 import type { EvalContext, EvalStats, EvaluatorSetup, Frame, K, VK } from './eval-context';
+import { evalDataRef } from './eval-data';
 import { directEqualsObject, directItems, directValue, NOT_DIRECT } from './eval-direct';
 import { COMPOSITE, NOTHING, scalarAt } from './eval-input';
 import { setPath, walkInput, walkValue } from './eval-refs';
-import { callFunction, evalDataRef } from './eval-rules';
+import { callFunction } from './eval-rules';
 import { evalUnify } from './eval-unify';
 import { EvalHalt, type LimitTracker } from './limits';
 import { anyUnknown, type EValue, renderCall, renderOperand, Unknown } from './partial';

@@ -208,8 +208,11 @@ export abstract class TermWriter extends LineWriter {
     const t = item.term;
     const paren = isUnionCall(t) && (parenUnion || this.text(t).startsWith('('));
     if (paren) this.write('(');
-    this.writeTerm(t);
-    if (paren) this.write(')');
+    try {
+      this.writeTerm(t);
+    } finally {
+      if (paren) this.write(')');
+    }
   }
 
   /** `a.b["c d"][x]`: string segments as dots when they can be. */
@@ -282,7 +285,16 @@ export abstract class TermWriter extends LineWriter {
     this.writeRef(call.operator);
     this.write('(');
     // The closing parenthesis is not located by `opa fmt` for calls (row -1).
-    this.writeIterable(this.items(call.args), call.operator, -1, (i) => this.writeListItem(i, false));
+    // An argument that fell back to its source text (a comment it could not place) is written:
+    // the rest of the call and of its expression (`with` modifiers) must follow, or formatting
+    // would drop code (as `opa fmt` keeps the `with` chain after such a value, OPA issue #8765).
+    this.writeIterable(this.items(call.args), call.operator, -1, (i) => {
+      try {
+        this.writeListItem(i, false);
+      } catch (e) {
+        if (!(e instanceof UnexpectedComment)) throw e;
+      }
+    });
     this.write(')');
   }
 
