@@ -13,8 +13,9 @@ import { urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
+import { findInstances } from './instances';
 import { collectSharedValues } from './shared-values';
-import type { FileFacts, InstanceDefinition, WrapperDefinition } from './types';
+import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
 
 const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
@@ -460,41 +461,4 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
   const found = [...byOwner.values()].filter((list) => list.filter((d) => d.plain).length >= 3).flat();
   for (const definition of found) seen.set(definition.nodeId, definition.node);
   return found.map(({ nodeId: _, node: __, plain: ___, ...definition }) => definition);
-}
-
-// `export const api = axios.create({...})` (or got/ky's factories): an instance other modules import.
-function findInstances(context: ScanContext): InstanceDefinition[] {
-  if (!isJsLanguage(context.language)) return [];
-  const instances: InstanceDefinition[] = [];
-  for (const declarator of context.root.descendantsOfType('variable_declarator')) {
-    if (declarator === null) continue;
-    const exported = declarator.parent?.parent?.type === 'export_statement';
-    const name = declarator.childForFieldName('name');
-    const value = declarator.childForFieldName('value');
-    if (!exported || name?.type !== 'identifier' || value?.type !== 'call_expression') continue;
-    const callee = value.childForFieldName('function');
-    if (callee?.type !== 'member_expression') continue;
-    const object = callee.childForFieldName('object');
-    const property = sliceNode(context.text, callee.childForFieldName('property') ?? callee);
-    if (object?.type !== 'identifier' || !['create', 'extend'].includes(property)) continue;
-    const binding = context
-      .findBindings(sliceNode(context.text, object))
-      .find((b) => b.kind === 'import' || b.initializer !== undefined);
-    const source =
-      binding?.importSource ??
-      (binding?.initializer === undefined
-        ? undefined
-        : /require\(\s*['"]([^'"]+)['"]/.exec(sliceNode(context.text, binding.initializer))?.[1]);
-    const client =
-      source === 'axios' ? 'axios' : source === 'got' ? 'got' : source === 'ky' ? 'ky' : undefined;
-    if (client === undefined) continue;
-    instances.push({
-      kind: 'instance',
-      language: context.language,
-      name: sliceNode(context.text, name),
-      client,
-      site: { file: context.file, line: declarator.startPosition.row + 1 },
-    });
-  }
-  return instances;
 }

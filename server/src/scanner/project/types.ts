@@ -60,7 +60,12 @@ export interface WrapperDefinition {
 export interface InstanceDefinition {
   kind: 'instance';
   language: ScanLanguage;
+  /** The name importers write: the exported name, or for a default export the module's file name. */
   name: string;
+  /** `default` when the module exports the instance as its default (`export default service`). */
+  exportedAs?: 'default';
+  /** The name the module declares it under, when that is not `name`. */
+  declared?: string;
   client: HttpClient;
   base?: UrlSegment[];
   site: DefinitionSite;

@@ -15,14 +15,15 @@
 import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
-import type { InstanceDefinition, ProjectView, WrapperDefinition } from '../project/types';
+import type { ProjectView, WrapperDefinition } from '../project/types';
 import { mergeSegments, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
-import { HTTP_HELPERS, readObjectProperty } from './js-objects';
+import { findInstanceCalls } from './instance-calls';
+import { readObjectProperty } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -407,57 +408,4 @@ function readMethodValue(context: ScanContext, node: Node): string | undefined {
       return value.text.toUpperCase();
   }
   return undefined;
-}
-
-// `api.get('/x')` where `api` is imported from the module that exports the instance.
-function findInstanceCalls(context: ScanContext, instance: InstanceDefinition): HttpCall[] {
-  const calls: HttpCall[] = [];
-  const moduleName = basename(instance.site.file, extname(instance.site.file));
-  for (const hit of findCleanWordNodes(context, instance.name)) {
-    const [member, call] = hit.ancestors;
-    if (
-      hit.node.type !== 'identifier' ||
-      member?.type !== 'member_expression' ||
-      call?.type !== 'call_expression'
-    )
-      continue;
-    if (
-      member.childForFieldName('object')?.id !== hit.node.id ||
-      call.childForFieldName('function')?.id !== member.id
-    )
-      continue;
-    const binding = context.findBindings(instance.name).find((b) => b.kind === 'import');
-    const source = binding?.importSource;
-    if (source === undefined || basename(source, extname(source)) !== moduleName) continue;
-    const helper = sliceNode(context.text, member.childForFieldName('property') ?? member);
-    const method = HTTP_HELPERS.get(helper);
-    if (method === undefined) continue;
-    const args =
-      call
-        .childForFieldName('arguments')
-        ?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    const segments = readUrlValue(
-      args[0],
-      context.language,
-      context.text,
-      context.root,
-      context.project.shared,
-    );
-    calls.push({
-      kind: 'http',
-      client: instance.client,
-      method,
-      url: {
-        source: segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join(''),
-        segments,
-        known: segments.some((s) => s.kind === 'literal'),
-      },
-      location: context.locateNode(call),
-      calleeLocation: context.locateNode(member),
-      text: context.readExcerpt(call),
-      origin: 'inferred',
-      via: { name: instance.name, file: instance.site.file, line: instance.site.line },
-    });
-  }
-  return calls;
 }
