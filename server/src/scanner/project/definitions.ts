@@ -98,7 +98,9 @@ function readWrapper(
     .flatMap(splitConcatenation)
     .flatMap(
       (segment) =>
-        expandLocal(context, segment, node, fn) ?? expandJoin(context, segment, node, fn) ?? [segment],
+        expandLocal(context, segment, node, fn) ??
+        expandJoin(context, segment, node, fn) ??
+        expandQuery(context, segment, node, fn) ?? [segment],
     );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
@@ -247,6 +249,48 @@ function expandJoin(
   const expanded = readUrlValue(node, context.language, context.text, context.root);
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return expanded.length > 1 && params.length === 1 ? expanded : undefined;
+}
+
+// `url + queryString` after `const queryString = keys.length ? '?' + params : ''`: a local whose
+// every string value is empty or starts with `?` is the query, so the URL's path ends before it.
+function expandQuery(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (
+    segment.kind !== 'expr' ||
+    !IDENTIFIER.test(segment.source) ||
+    paramOf(fn, segment.source) !== undefined
+  )
+    return undefined;
+  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
+  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
+    return undefined;
+  const branches =
+    value.type === 'ternary_expression' || value.type === 'conditional_expression'
+      ? [value.childForFieldName('consequence'), value.childForFieldName('alternative')]
+      : [value];
+  const strings = branches.map((branch) =>
+    branch == null ? undefined : readLeadingText(branch, context.text),
+  );
+  if (
+    strings.some((s) => s === undefined || (s !== '' && !s.startsWith('?'))) ||
+    !strings.some((s) => s !== '')
+  )
+    return undefined;
+  return [{ kind: 'literal', text: '?' }, segment];
+}
+
+// The text a string expression starts with: a string, a template's head, a concatenation's first part.
+function readLeadingText(node: Node, text: string): string | undefined {
+  if (node.type === 'binary_expression') {
+    const left = node.childForFieldName('left');
+    return left === null ? undefined : readLeadingText(left, text);
+  }
+  if (node.type === 'template_string') return /^`([^`$]*)/.exec(sliceNode(text, node))?.[1];
+  return readConstantString(node, text);
 }
 
 // `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
