@@ -9,10 +9,11 @@
 import type { Node } from 'web-tree-sitter';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
-import { urlNotWrittenHere } from '../recognizers/inferred-clients';
+import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
+import { readFieldConstant } from './field-constants';
 import { findInstances } from './instances';
 import { collectSharedValues } from './shared-values';
 import type { FileFacts, WrapperDefinition } from './types';
@@ -55,6 +56,7 @@ export function collectFileFacts(
   definitions.push(...findRequestForwarders(context, calls, seen));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
+  for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);
   return {
@@ -104,7 +106,9 @@ function readWrapper(
     );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
-      const param = findFlowingParam(context, segment.source, node, fn, 0);
+      const param =
+        readParamAttribute(context, segment.source, node, fn) ??
+        findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
         urlParam = param.index;
         urlKey = param.key;
@@ -138,6 +142,12 @@ function readWrapper(
       }
     }
     for (const name of names) {
+      const attribute = readParamAttribute(context, name, node, fn);
+      if (attribute !== undefined) {
+        methodParam = attribute.index;
+        methodKey = attribute.key;
+        break;
+      }
       const index = fn.params.indexOf(name);
       if (index >= 0) {
         methodParam = index;
@@ -185,6 +195,28 @@ function readWrapper(
   };
 }
 
+// Python's `method = route.method` above `session.request(method, url)`: the attribute of a
+// parameter (a request descriptor the caller builds), as the parameter and the attribute's name.
+function readParamAttribute(
+  context: ScanContext,
+  name: string,
+  use: Node,
+  fn: FunctionShape,
+): { index: number; key: string } | undefined {
+  if (context.language !== 'python' || !IDENTIFIER.test(name) || fn.params.includes(name)) return undefined;
+  const value = readNameValue(name, use, context.language, context.text, context.root);
+  if (
+    value?.type !== 'attribute' ||
+    value.startIndex < fn.node.startIndex ||
+    value.endIndex > fn.node.endIndex
+  )
+    return undefined;
+  const object = value.childForFieldName('object');
+  const index = object?.type === 'identifier' ? fn.params.indexOf(sliceNode(context.text, object)) : -1;
+  const key = value.childForFieldName('attribute');
+  return index < 0 || key === null ? undefined : { index, key: sliceNode(context.text, key) };
+}
+
 // `def send(self, path, method=GET)` after `GET = 'GET'`: a parameter's default that is a name,
 // read as the constant it is bound to.
 function readDefaultConstant(context: ScanContext, fn: Node, name: string): string | undefined {
@@ -229,7 +261,7 @@ function expandLocal(
   const expanded = readUrlValue(value, context.language, context.text, context.root);
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
-  return literal && params.length === 1 ? expanded : undefined;
+  return literal && params.length >= 1 ? expanded : undefined;
 }
 
 // `base + "/" + path.Join("v2", p)`: a join written in the call's own URL (one expression to the
@@ -378,6 +410,14 @@ function resolveConstants(
 ): UrlSegment[] {
   const out: UrlSegment[] = [];
   for (const segment of url) {
+    const field =
+      segment.kind === 'expr'
+        ? readFieldConstant(segment.source, use, context.language, context.text, context.project.shared)
+        : undefined;
+    if (field !== undefined) {
+      out.push({ kind: 'literal', text: field });
+      continue;
+    }
     if (
       segment.kind !== 'expr' ||
       !/^[A-Za-z_$][\w$]*$/.test(segment.source) ||

@@ -81,6 +81,8 @@ export interface ClassFact {
 export interface HelperFact {
   name: string;
   param: string;
+  /** A request descriptor's constructor parameters in order (`Route.url`), each `expr` by name. */
+  params?: string[];
   /** The URL returned; the `expr` segment whose source is `param` takes the argument. */
   url: UrlSegment[];
 }
