@@ -18,6 +18,7 @@ import { findInstances } from './instances';
 import { collectSharedValues } from './shared-values';
 import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
+import { expandJoin, expandLocal, expandQuery, paramOf, splitConcatenation } from './wrapper-urls';
 
 const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -25,7 +26,6 @@ const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options
 const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
 const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 const FOLLOW_DEPTH = 3;
 
 /**
@@ -240,99 +240,6 @@ function readDefaultConstant(context: ScanContext, fn: Node, name: string): stri
   return undefined;
 }
 
-// `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
-// value, when it writes text around a parameter, is the wrapper's URL (the parameter takes the
-// caller's argument), not the parameter alone.
-function expandLocal(
-  context: ScanContext,
-  segment: UrlSegment,
-  use: Node,
-  fn: FunctionShape,
-): UrlSegment[] | undefined {
-  if (
-    segment.kind !== 'expr' ||
-    !IDENTIFIER.test(segment.source) ||
-    paramOf(fn, segment.source) !== undefined
-  )
-    return undefined;
-  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
-  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
-    return undefined;
-  const expanded = readUrlValue(value, context.language, context.text, context.root);
-  const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
-  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
-  return literal && params.length >= 1 ? expanded : undefined;
-}
-
-// `base + "/" + path.Join("v2", p)`: a join written in the call's own URL (one expression to the
-// recogniser) is its parts, so the parameter among them takes the caller's argument.
-function expandJoin(
-  context: ScanContext,
-  segment: UrlSegment,
-  use: Node,
-  fn: FunctionShape,
-): UrlSegment[] | undefined {
-  if (segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
-  const callType = context.language === 'python' ? 'call' : 'call_expression';
-  const node = use
-    .descendantsOfType(callType)
-    .find((c) => c !== null && c.id !== use.id && sliceNode(context.text, c) === segment.source);
-  if (node == null) return undefined;
-  const expanded = readUrlValue(node, context.language, context.text, context.root);
-  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
-  return expanded.length > 1 && params.length === 1 ? expanded : undefined;
-}
-
-// `url + queryString` after `const queryString = keys.length ? '?' + params : ''`: a local whose
-// every string value is empty or starts with `?` is the query, so the URL's path ends before it.
-function expandQuery(
-  context: ScanContext,
-  segment: UrlSegment,
-  use: Node,
-  fn: FunctionShape,
-): UrlSegment[] | undefined {
-  if (
-    segment.kind !== 'expr' ||
-    !IDENTIFIER.test(segment.source) ||
-    paramOf(fn, segment.source) !== undefined
-  )
-    return undefined;
-  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
-  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
-    return undefined;
-  const branches =
-    value.type === 'ternary_expression' || value.type === 'conditional_expression'
-      ? [value.childForFieldName('consequence'), value.childForFieldName('alternative')]
-      : [value];
-  const strings = branches.map((branch) =>
-    branch == null ? undefined : readLeadingText(branch, context.text),
-  );
-  if (
-    strings.some((s) => s === undefined || (s !== '' && !s.startsWith('?'))) ||
-    !strings.some((s) => s !== '')
-  )
-    return undefined;
-  return [{ kind: 'literal', text: '?' }, segment];
-}
-
-// The text a string expression starts with: a string, a template's head, a concatenation's first part.
-function readLeadingText(node: Node, text: string): string | undefined {
-  if (node.type === 'binary_expression') {
-    const left = node.childForFieldName('left');
-    return left === null ? undefined : readLeadingText(left, text);
-  }
-  if (node.type === 'template_string') return /^`([^`$]*)/.exec(sliceNode(text, node))?.[1];
-  return readConstantString(node, text);
-}
-
-// `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
-// expression by the recogniser) are parts of the URL each, so a later part that is a parameter
-// (`path`) takes the caller's argument too instead of being lost in the first.
-function splitConcatenation(segment: UrlSegment): UrlSegment[] {
-  if (segment.kind !== 'expr' || !CONCATENATION.test(segment.source)) return [segment];
-  return segment.source.split('+').map((part) => ({ kind: 'expr', source: part.trim() }));
-}
-
 // `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and
 // the default when it is a string.
 function findDestructuredParam(
@@ -391,13 +298,6 @@ function findFlowingParam(
     if (found !== undefined) return found;
   }
   return undefined;
-}
-
-// A parameter by name, or a name destructured out of an object parameter (`{ path }`).
-function paramOf(fn: FunctionShape, name: string): { index: number; key?: string } | undefined {
-  const index = name === '' ? -1 : fn.params.indexOf(name);
-  if (index >= 0) return { index };
-  return fn.keys?.get(name);
 }
 
 // A wrapper's own URL parts that name a constant (`${base}/${path}` with `const base = '...'` at the

@@ -17,7 +17,7 @@ import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import { readDescriptorAttribute } from '../project/descriptors';
 import type { ProjectView, WrapperDefinition } from '../project/types';
-import { isParameterAt, mergeSegments, readUrlValue } from '../project/values';
+import { isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
@@ -222,7 +222,33 @@ function receiverMatches(
   const isClass = /^[A-Z]/.test(owner);
   if (isClass && normal.length >= 4 && ownerNormal.endsWith(normal)) return true;
   const types = view.fieldTypes.get(name);
-  return types !== undefined && [...types].some((type) => related(view, type, owner));
+  if (types !== undefined && [...types].some((type) => related(view, type, owner))) return true;
+  const built = readConstructedClass(context, receiver);
+  return built !== undefined && related(view, built, owner);
+}
+
+// `api = BaseAPI(token=t)` (Python) or `const api = new BaseAPI(t)` above `api.get_data(...)`: the
+// class a local was built from, by its constructor call (a capitalised name, as classes are written).
+function readConstructedClass(context: ScanContext, receiver: Node): string | undefined {
+  if (receiver.type !== 'identifier') return undefined;
+  const value = readNameValue(
+    sliceNode(context.text, receiver),
+    receiver,
+    context.language,
+    context.text,
+    context.root,
+  );
+  if (value === undefined) return undefined;
+  const inner = unwrapExpression(value);
+  const callee =
+    inner.type === 'new_expression'
+      ? inner.childForFieldName('constructor')
+      : context.language === 'python' && inner.type === 'call'
+        ? inner.childForFieldName('function')
+        : null;
+  if (callee == null) return undefined;
+  const name = lastName(sliceNode(context.text, callee));
+  return /^[A-Z]/.test(name) ? name : undefined;
 }
 
 // Same class, or one extends the other (a call on `self` may land in a subclass's override).
