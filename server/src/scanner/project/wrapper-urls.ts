@@ -34,7 +34,7 @@ function readLocalValue(
 
 /**
  * `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
- * value, when it writes text around a parameter, is the wrapper's URL (the parameter takes the
+ * value, when it writes text around parameters, is the wrapper's URL (each parameter takes the
  * caller's argument), not the parameter alone.
  */
 export function expandLocal(
