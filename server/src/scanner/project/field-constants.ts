@@ -151,7 +151,7 @@ function readGoStructFields(root: Node, text: string): Map<string, Map<string, s
     if (name != null && value != null) constants.set(sliceNode(text, name), readGoString(value, text));
   }
   // Only a URL or a path is a base to read (`ID: "5c41..."` in a test's literal is data).
-  const valueOf = (node: Node | null | undefined): string | undefined => {
+  const readDefault = (node: Node | null | undefined): string | undefined => {
     const value =
       node == null
         ? undefined
@@ -176,7 +176,7 @@ function readGoStructFields(root: Node, text: string): Map<string, Map<string, s
       if (element?.type !== 'keyed_element') continue;
       const [key, value] = element.namedChildren.map((child) => child?.firstNamedChild ?? child);
       if (key?.type === 'identifier' || key?.type === 'field_identifier')
-        note(sliceNode(text, type), sliceNode(text, key), valueOf(value));
+        note(sliceNode(text, type), sliceNode(text, key), readDefault(value));
     }
   }
   const untyped = new Set<string>();
@@ -192,7 +192,7 @@ function readGoStructFields(root: Node, text: string): Map<string, Map<string, s
     // A variable whose type is not read here (`c := &Client{...}` then `c.path = "/b/"`) may be
     // any struct with that field: none of them keeps a default for it.
     if (typeName === undefined) untyped.add(sliceNode(text, field));
-    else note(typeName, sliceNode(text, field), valueOf(right));
+    else note(typeName, sliceNode(text, field), readDefault(right));
   }
   for (const fields of byType.values())
     for (const field of untyped) if (fields.has(field)) fields.set(field, null);
