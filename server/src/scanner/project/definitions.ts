@@ -10,13 +10,16 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
-import { urlNotWrittenHere } from '../recognizers/inferred-clients';
+import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
+import { readFieldConstant } from './field-constants';
+import { findInstances } from './instances';
 import { collectSharedValues } from './shared-values';
-import type { FileFacts, InstanceDefinition, WrapperDefinition } from './types';
+import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
+import { expandJoin, expandLocal, expandQuery, paramOf, splitConcatenation } from './wrapper-urls';
 
 const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -24,7 +27,6 @@ const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options
 const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
 const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 const FOLLOW_DEPTH = 3;
 
 /**
@@ -55,6 +57,7 @@ export function collectFileFacts(
   definitions.push(...findRequestForwarders(context, calls, seen));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
+  for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);
   return {
@@ -98,11 +101,15 @@ function readWrapper(
     .flatMap(splitConcatenation)
     .flatMap(
       (segment) =>
-        expandLocal(context, segment, node, fn) ?? expandJoin(context, segment, node, fn) ?? [segment],
+        expandLocal(context, segment, node, fn) ??
+        expandJoin(context, segment, node, fn) ??
+        expandQuery(context, segment, node, fn) ?? [segment],
     );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
-      const param = findFlowingParam(context, segment.source, node, fn, 0);
+      const param =
+        readParamAttribute(context, segment.source, node, fn) ??
+        findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
         urlParam = param.index;
         urlKey = param.key;
@@ -136,6 +143,12 @@ function readWrapper(
       }
     }
     for (const name of names) {
+      const attribute = readParamAttribute(context, name, node, fn);
+      if (attribute !== undefined) {
+        methodParam = attribute.index;
+        methodKey = attribute.key;
+        break;
+      }
       const index = fn.params.indexOf(name);
       if (index >= 0) {
         methodParam = index;
@@ -183,6 +196,28 @@ function readWrapper(
   };
 }
 
+// Python's `method = route.method` above `session.request(method, url)`: the attribute of a
+// parameter (a request descriptor the caller builds), as the parameter and the attribute's name.
+function readParamAttribute(
+  context: ScanContext,
+  name: string,
+  use: Node,
+  fn: FunctionShape,
+): { index: number; key: string } | undefined {
+  if (context.language !== 'python' || !IDENTIFIER.test(name) || fn.params.includes(name)) return undefined;
+  const value = readNameValue(name, use, context.language, context.text, context.root);
+  if (
+    value?.type !== 'attribute' ||
+    value.startIndex < fn.node.startIndex ||
+    value.endIndex > fn.node.endIndex
+  )
+    return undefined;
+  const object = value.childForFieldName('object');
+  const index = object?.type === 'identifier' ? fn.params.indexOf(sliceNode(context.text, object)) : -1;
+  const key = value.childForFieldName('attribute');
+  return index < 0 || key === null ? undefined : { index, key: sliceNode(context.text, key) };
+}
+
 // `def send(self, path, method=GET)` after `GET = 'GET'`: a parameter's default that is a name,
 // read as the constant it is bound to.
 function readDefaultConstant(context: ScanContext, fn: Node, name: string): string | undefined {
@@ -204,57 +239,6 @@ function readDefaultConstant(context: ScanContext, fn: Node, name: string): stri
     return bound === undefined ? undefined : readPythonString(bound, context.text);
   }
   return undefined;
-}
-
-// `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
-// value, when it writes text around a parameter, is the wrapper's URL (the parameter takes the
-// caller's argument), not the parameter alone.
-function expandLocal(
-  context: ScanContext,
-  segment: UrlSegment,
-  use: Node,
-  fn: FunctionShape,
-): UrlSegment[] | undefined {
-  if (
-    segment.kind !== 'expr' ||
-    !IDENTIFIER.test(segment.source) ||
-    paramOf(fn, segment.source) !== undefined
-  )
-    return undefined;
-  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
-  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
-    return undefined;
-  const expanded = readUrlValue(value, context.language, context.text, context.root);
-  const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
-  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
-  return literal && params.length === 1 ? expanded : undefined;
-}
-
-// `base + "/" + path.Join("v2", p)`: a join written in the call's own URL (one expression to the
-// recogniser) is its parts, so the parameter among them takes the caller's argument.
-function expandJoin(
-  context: ScanContext,
-  segment: UrlSegment,
-  use: Node,
-  fn: FunctionShape,
-): UrlSegment[] | undefined {
-  if (segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
-  const callType = context.language === 'python' ? 'call' : 'call_expression';
-  const node = use
-    .descendantsOfType(callType)
-    .find((c) => c !== null && c.id !== use.id && sliceNode(context.text, c) === segment.source);
-  if (node == null) return undefined;
-  const expanded = readUrlValue(node, context.language, context.text, context.root);
-  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
-  return expanded.length > 1 && params.length === 1 ? expanded : undefined;
-}
-
-// `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
-// expression by the recogniser) are parts of the URL each, so a later part that is a parameter
-// (`path`) takes the caller's argument too instead of being lost in the first.
-function splitConcatenation(segment: UrlSegment): UrlSegment[] {
-  if (segment.kind !== 'expr' || !CONCATENATION.test(segment.source)) return [segment];
-  return segment.source.split('+').map((part) => ({ kind: 'expr', source: part.trim() }));
 }
 
 // `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and
@@ -317,13 +301,6 @@ function findFlowingParam(
   return undefined;
 }
 
-// A parameter by name, or a name destructured out of an object parameter (`{ path }`).
-function paramOf(fn: FunctionShape, name: string): { index: number; key?: string } | undefined {
-  const index = name === '' ? -1 : fn.params.indexOf(name);
-  if (index >= 0) return { index };
-  return fn.keys?.get(name);
-}
-
 // A wrapper's own URL parts that name a constant (`${base}/${path}` with `const base = '...'` at the
 // top of the module) are read once here, so every call site gets the written URL.
 function resolveConstants(
@@ -334,6 +311,14 @@ function resolveConstants(
 ): UrlSegment[] {
   const out: UrlSegment[] = [];
   for (const segment of url) {
+    const field =
+      segment.kind === 'expr'
+        ? readFieldConstant(segment.source, use, context.language, context.text, context.project.shared)
+        : undefined;
+    if (field !== undefined) {
+      out.push({ kind: 'literal', text: field });
+      continue;
+    }
     if (
       segment.kind !== 'expr' ||
       !/^[A-Za-z_$][\w$]*$/.test(segment.source) ||
@@ -461,41 +446,4 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
   const found = [...byOwner.values()].filter((list) => list.filter((d) => d.plain).length >= 3).flat();
   for (const definition of found) seen.set(definition.nodeId, definition.node);
   return found.map(({ nodeId: _, node: __, plain: ___, ...definition }) => definition);
-}
-
-// `export const api = axios.create({...})` (or got/ky's factories): an instance other modules import.
-function findInstances(context: ScanContext): InstanceDefinition[] {
-  if (!isJsLanguage(context.language)) return [];
-  const instances: InstanceDefinition[] = [];
-  for (const declarator of nodesOfType(context.root, 'variable_declarator')) {
-    if (declarator === null) continue;
-    const exported = declarator.parent?.parent?.type === 'export_statement';
-    const name = declarator.childForFieldName('name');
-    const value = declarator.childForFieldName('value');
-    if (!exported || name?.type !== 'identifier' || value?.type !== 'call_expression') continue;
-    const callee = value.childForFieldName('function');
-    if (callee?.type !== 'member_expression') continue;
-    const object = callee.childForFieldName('object');
-    const property = sliceNode(context.text, callee.childForFieldName('property') ?? callee);
-    if (object?.type !== 'identifier' || !['create', 'extend'].includes(property)) continue;
-    const binding = context
-      .findBindings(sliceNode(context.text, object))
-      .find((b) => b.kind === 'import' || b.initializer !== undefined);
-    const source =
-      binding?.importSource ??
-      (binding?.initializer === undefined
-        ? undefined
-        : /require\(\s*['"]([^'"]+)['"]/.exec(sliceNode(context.text, binding.initializer))?.[1]);
-    const client =
-      source === 'axios' ? 'axios' : source === 'got' ? 'got' : source === 'ky' ? 'ky' : undefined;
-    if (client === undefined) continue;
-    instances.push({
-      kind: 'instance',
-      language: context.language,
-      name: sliceNode(context.text, name),
-      client,
-      site: { file: context.file, line: declarator.startPosition.row + 1 },
-    });
-  }
-  return instances;
 }

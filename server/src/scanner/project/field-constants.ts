@@ -3,17 +3,29 @@
  * '/v1/keys'`, Python's `self.path = "/v1/keys"`), then `` `${this.path}/${id}` `` in a method. A
  * field of the class around the use that the class sets exactly once, to a string constant, reads
  * as that string; a field set twice, or to anything else, is not read.
+ *
+ * Go has no classes: a field of a method's receiver (`api.endpoint` in `func (api *Client) ...`)
+ * reads as the constant the file's struct literals of that type give it (`&Client{endpoint:
+ * APIURL}` in the constructor), when every such literal and assignment gives the same constant
+ * and it is a URL or a path (`ID: "5c41..."` in a test's struct literal is data, not a default);
+ * an assignment of a parameter of the function around it (`c.endpoint = u` in an option
+ * function) is the caller's override of that default, not another value.
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { readPythonString } from '../python-syntax';
+import { readGoString } from '../recognizers/go-http';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { isJsLanguage } from './code-shape';
+import type { SharedValues } from './types';
 
 const JS_FIELD = /^this\.([A-Za-z_$][\w$]*)$/;
 const PYTHON_FIELD = /^self\.([A-Za-z_]\w*)$/;
 const JS_CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
+const GO_FIELD = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
+const GO_FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 // Per tree, per class: each field's constant, or null when the field is not one. A class's fields
 // are read in one pass, whatever number of them its URLs name.
@@ -25,7 +37,9 @@ export function readFieldConstant(
   use: Node,
   language: ScanLanguage,
   text: string,
+  shared?: SharedValues,
 ): string | undefined {
+  if (language === 'go') return readGoFieldDefault(source, use, text, shared);
   const js = isJsLanguage(language);
   const field = (js ? JS_FIELD : language === 'python' ? PYTHON_FIELD : undefined)?.exec(source)?.[1];
   if (field === undefined) return undefined;
@@ -85,4 +99,136 @@ function readPythonFields(cls: Node, text: string): Map<string, string | null> {
       );
   }
   return fields;
+}
+
+// Per tree: struct type -> field -> its default constant, or null when not one.
+const goCache = new WeakMap<object, Map<string, Map<string, string | null>>>();
+
+function readGoFieldDefault(
+  source: string,
+  use: Node,
+  text: string,
+  shared: SharedValues | undefined,
+): string | undefined {
+  const match = GO_FIELD.exec(source);
+  if (match === null) return undefined;
+  let method: Node | null = use;
+  while (method !== null && !GO_FUNCTIONS.has(method.type)) method = method.parent;
+  const receiver = method?.type === 'method_declaration' ? method.childForFieldName('receiver') : null;
+  const declaration = receiver?.namedChildren.find((child) => child?.type === 'parameter_declaration');
+  const name = declaration?.childForFieldName('name');
+  const type = declaration?.childForFieldName('type');
+  if (name == null || type == null || sliceNode(text, name) !== match[1]) return undefined;
+  const typeName = sliceNode(text, type).replace(/^\*/, '');
+  const field = match[2] as string;
+  const local = readGoStructFieldsCached(use.tree.rootNode, text).get(typeName)?.get(field);
+  if (local !== undefined) return local ?? undefined;
+  const value = shared?.constants.get(`${typeName}.${field}`);
+  return value?.length === 1 && value[0]?.kind === 'literal' ? value[0].text : undefined;
+}
+
+/** The constant defaults a Go file gives struct fields, as `Type.field` and the constant. */
+export function readGoFieldDefaults(root: Node, text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [typeName, fields] of readGoStructFieldsCached(root, text))
+    for (const [field, value] of fields) if (value !== null) out.push([`${typeName}.${field}`, value]);
+  return out;
+}
+
+function readGoStructFieldsCached(root: Node, text: string): Map<string, Map<string, string | null>> {
+  let byType = goCache.get(root.tree);
+  if (byType === undefined) {
+    byType = readGoStructFields(root, text);
+    goCache.set(root.tree, byType);
+  }
+  return byType;
+}
+
+function readGoStructFields(root: Node, text: string): Map<string, Map<string, string | null>> {
+  const constants = new Map<string, string | undefined>();
+  for (const spec of nodesOfType(root, 'const_spec')) {
+    const name = spec?.childForFieldName('name');
+    const value = spec?.childForFieldName('value')?.namedChildren[0];
+    if (name != null && value != null) constants.set(sliceNode(text, name), readGoString(value, text));
+  }
+  // Only a URL or a path is a base to read (`ID: "5c41..."` in a test's literal is data).
+  const readDefault = (node: Node | null | undefined): string | undefined => {
+    const value =
+      node == null
+        ? undefined
+        : node.type === 'identifier'
+          ? constants.get(sliceNode(text, node))
+          : readGoString(node, text);
+    return value !== undefined && (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('/'))
+      ? value
+      : undefined;
+  };
+  const byType = new Map<string, Map<string, string | null>>();
+  const note = (typeName: string, field: string, value: string | undefined): void => {
+    const fields = byType.get(typeName) ?? new Map<string, string | null>();
+    byType.set(typeName, fields);
+    const current = fields.get(field);
+    fields.set(field, value === undefined || (current !== undefined && current !== value) ? null : value);
+  };
+  for (const literal of nodesOfType(root, 'composite_literal')) {
+    const type = literal?.childForFieldName('type');
+    if (literal == null || type?.type !== 'type_identifier') continue;
+    for (const element of literal.childForFieldName('body')?.namedChildren ?? []) {
+      if (element?.type !== 'keyed_element') continue;
+      const [key, value] = element.namedChildren.map((child) => child?.firstNamedChild ?? child);
+      if (key?.type === 'identifier' || key?.type === 'field_identifier')
+        note(sliceNode(text, type), sliceNode(text, key), readDefault(value));
+    }
+  }
+  const untyped = new Set<string>();
+  for (const assignment of nodesOfType(root, 'assignment_statement')) {
+    const left = assignment?.childForFieldName('left')?.namedChildren[0];
+    const right = assignment?.childForFieldName('right')?.namedChildren[0];
+    if (assignment == null || left?.type !== 'selector_expression' || right == null) continue;
+    const operand = left.childForFieldName('operand');
+    const field = left.childForFieldName('field');
+    const typeName = operand == null ? undefined : readGoVariableType(operand, text);
+    if (field == null) continue;
+    if (right.type === 'identifier' && isGoParameter(right, text)) continue;
+    // A variable whose type is not read here (`c := &Client{...}` then `c.path = "/b/"`) may be
+    // any struct with that field: none of them keeps a default for it.
+    if (typeName === undefined) untyped.add(sliceNode(text, field));
+    else note(typeName, sliceNode(text, field), readDefault(right));
+  }
+  for (const fields of byType.values())
+    for (const field of untyped) if (fields.has(field)) fields.set(field, null);
+  return byType;
+}
+
+// The struct type of a receiver or parameter (`c` in `func(c *Client)`), when the name is one.
+function readGoVariableType(operand: Node, text: string): string | undefined {
+  if (operand.type !== 'identifier') return undefined;
+  const name = sliceNode(text, operand);
+  for (let fn: Node | null = operand.parent; fn !== null; fn = fn.parent) {
+    if (!GO_FUNCTIONS.has(fn.type)) continue;
+    const lists = [fn.childForFieldName('receiver'), fn.childForFieldName('parameters')];
+    for (const declaration of lists.flatMap((list) => list?.namedChildren ?? [])) {
+      if (declaration?.type !== 'parameter_declaration') continue;
+      const names = declaration
+        .childrenForFieldName('name')
+        .map((n) => (n === null ? '' : sliceNode(text, n)));
+      const type = declaration.childForFieldName('type');
+      if (names.includes(name) && type !== null) return sliceNode(text, type).replace(/^\*/, '');
+    }
+  }
+  return undefined;
+}
+
+// A name that is a parameter of a function around it (`u` in `func OptionAPIURL(u string)`).
+function isGoParameter(name: Node, text: string): boolean {
+  const wanted = sliceNode(text, name);
+  for (let fn: Node | null = name.parent; fn !== null; fn = fn.parent) {
+    if (!GO_FUNCTIONS.has(fn.type)) continue;
+    for (const declaration of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (declaration?.type !== 'parameter_declaration') continue;
+      if (declaration.childrenForFieldName('name').some((n) => n !== null && sliceNode(text, n) === wanted))
+        return true;
+    }
+  }
+  return false;
 }

@@ -11,6 +11,8 @@ import type { ScanContext } from '../recognizers/context';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { isJsLanguage } from './code-shape';
+import { collectDescriptors } from './descriptors';
+import { readGoFieldDefaults } from './field-constants';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
 
@@ -36,6 +38,12 @@ export function collectSharedValues(context: ScanContext): {
     )
       constants.push([name, segments]);
   }
+  // Go struct fields' constant defaults (`&Client{endpoint: APIURL}`), as `Client.endpoint`: the
+  // methods that read them are often in other files of the package.
+  if (context.language === 'go')
+    for (const [name, value] of readGoFieldDefaults(context.root, context.text))
+      constants.push([name, [{ kind: 'literal', text: value }]]);
+  helpers.push(...collectDescriptors(context));
   for (const fn of topLevelFunctions(context)) {
     const helper = readHelper(context, fn);
     if (helper !== undefined) helpers.push(helper);

@@ -60,7 +60,12 @@ export interface WrapperDefinition {
 export interface InstanceDefinition {
   kind: 'instance';
   language: ScanLanguage;
+  /** The name importers write: the exported name, or for a default export the module's file name. */
   name: string;
+  /** `default` when the module exports the instance as its default (`export default service`). */
+  exportedAs?: 'default';
+  /** The name the module declares it under, when that is not `name`. */
+  declared?: string;
   client: HttpClient;
   base?: UrlSegment[];
   site: DefinitionSite;
@@ -76,6 +81,8 @@ export interface ClassFact {
 export interface HelperFact {
   name: string;
   param: string;
+  /** A request descriptor's constructor parameters in order (`Route.url`), each `expr` by name. */
+  params?: string[];
   /** The URL returned; the `expr` segment whose source is `param` takes the argument. */
   url: UrlSegment[];
 }

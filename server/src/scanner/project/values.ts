@@ -88,7 +88,7 @@ function resolve(
   const out: UrlSegment[] = [];
   for (const segment of segments) {
     const field =
-      segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text) : undefined;
+      segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
       continue;
@@ -175,7 +175,7 @@ function readHelperPath(
   const args = node.childForFieldName('arguments');
   if (callee === null || args === null || args.type === 'template_string') return undefined;
   if (language === 'go' && sliceNode(text, callee) === 'fmt.Sprintf')
-    return readSprintfValue(node, text, root, depth);
+    return readSprintfValue(node, text, root, depth, shared);
   if (
     language === 'python' &&
     callee.type === 'attribute' &&
@@ -225,7 +225,13 @@ function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {
 
 // `fmt.Sprintf(byIdPath, id)`, `fmt.Sprintf(base + "/x")`: a format that is not a literal, read
 // through constants, then each verb replaced by its argument.
-function readSprintfValue(node: Node, text: string, root: Node, depth: number): UrlSegment[] | undefined {
+function readSprintfValue(
+  node: Node,
+  text: string,
+  root: Node,
+  depth: number,
+  shared?: SharedValues,
+): UrlSegment[] | undefined {
   const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
     (arg): arg is Node => arg !== null && arg.type !== 'comment',
   );
@@ -236,7 +242,7 @@ function readSprintfValue(node: Node, text: string, root: Node, depth: number): 
     format.type === 'raw_string_literal'
   )
     return undefined;
-  const value = resolve(format, 'go', text, root, depth + 1);
+  const value = resolve(format, 'go', text, root, depth + 1, shared);
   if (value.length !== 1 || value[0]?.kind !== 'literal') return undefined;
   const out: UrlSegment[] = [];
   let at = 0;
@@ -273,7 +279,8 @@ function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {
 }
 
 // Whether a function around `node` declares `name` as a parameter (read from its parameter lists).
-function isParameterAt(node: Node, name: string, text: string): boolean {
+/** Whether `name` is a parameter of a function around `node`. */
+export function isParameterAt(node: Node, name: string, text: string): boolean {
   const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
   for (let current = node.parent; current !== null; current = current.parent) {
     const list = current.childForFieldName('parameters') ?? current.childForFieldName('parameter');

@@ -50,13 +50,73 @@ export const fetchRecognizer: CallRecognizer = {
 export function findFetchCalls(context: ScanContext): HttpCall[] {
   const calls: HttpCall[] = [];
   const fragments: Node[] = [];
+  const typeQueries: Node[] = [];
   for (const hit of context.findWordNodes(CALLEE)) {
+    if (hit.node.parent?.type === 'type_query') typeQueries.push(hit.node.parent);
     const found = context.isInsideError(hit.node)
       ? recoverCall(context, hit.node, fragments)
       : mapCall(findCallOf(context, hit), hit.node);
     if (found !== undefined) calls.push(readFetchCall(context, found.call, found.callee));
   }
+  const known = new Set(calls.map((call) => call.location.start.offset));
+  for (const found of findHandedFetchCalls(context, typeQueries)) {
+    if (!known.has(found.call.startIndex)) calls.push(readFetchCall(context, found.call, found.callee));
+  }
   return calls;
+}
+
+/**
+ * A fetch handed in as a parameter typed as fetch (`fetcher: typeof fetch`, or `fetcher: Fetch` after
+ * `type Fetch = typeof fetch` in the same file): calling the parameter is calling fetch. SDKs take
+ * the fetch to use from their caller this way (a polyfill, a test double, the platform's own).
+ */
+function findHandedFetchCalls(context: ScanContext, typeQueries: readonly Node[]): FoundCall[] {
+  const { text } = context;
+  const aliases = new Set<string>();
+  const params: Node[] = [];
+  for (const query of typeQueries) {
+    const holder = query.parent;
+    if (holder?.type === 'type_alias_declaration') {
+      const name = holder.childForFieldName('name');
+      if (name !== null) aliases.add(sliceNode(text, name));
+    } else if (holder?.type === 'type_annotation') {
+      const param = readAnnotatedParam(holder);
+      if (param !== undefined) params.push(param);
+    }
+  }
+  for (const alias of aliases) {
+    for (const hit of context.findWordNodes(alias)) {
+      if (hit.node.type !== 'type_identifier' || hit.node.parent?.type !== 'type_annotation') continue;
+      const param = readAnnotatedParam(hit.node.parent);
+      if (param !== undefined) params.push(param);
+    }
+  }
+  const found: FoundCall[] = [];
+  for (const param of params) {
+    const name = sliceNode(text, param);
+    const bindings = context.findBindings(name);
+    for (const hit of context.findWordNodes(name)) {
+      const [parent] = hit.ancestors;
+      if (
+        hit.node.type !== 'identifier' ||
+        parent?.type !== 'call_expression' ||
+        !isSameNode(parent.childForFieldName('function'), hit.node) ||
+        parent.childForFieldName('arguments')?.type !== 'arguments' ||
+        resolveBinding(bindings, hit.node)?.node.startIndex !== param.startIndex
+      )
+        continue;
+      found.push({ call: parent, callee: hit.node });
+    }
+  }
+  return found;
+}
+
+// The parameter name a type annotation belongs to (`fetcher` in `fetcher: Fetch`, also optional).
+function readAnnotatedParam(annotation: Node): Node | undefined {
+  const param = annotation.parent;
+  if (param?.type !== 'required_parameter' && param?.type !== 'optional_parameter') return undefined;
+  const pattern = param.childForFieldName('pattern');
+  return pattern?.type === 'identifier' ? pattern : undefined;
 }
 
 /**

@@ -15,14 +15,16 @@
 import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
-import type { InstanceDefinition, ProjectView, WrapperDefinition } from '../project/types';
-import { mergeSegments, readUrlValue } from '../project/values';
+import { readDescriptorAttribute } from '../project/descriptors';
+import type { ProjectView, WrapperDefinition } from '../project/types';
+import { isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
-import { HTTP_HELPERS, readObjectProperty } from './js-objects';
+import { findInstanceCalls } from './instance-calls';
+import { readObjectProperty } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -33,6 +35,13 @@ const NAME_TYPES = new Set(['identifier', 'property_identifier', 'field_identifi
  * URL is all the wrapper's. The project pass uses this to report a forwarding call only once.
  */
 export const urlNotWrittenHere = new WeakSet<HttpCall>();
+
+/**
+ * Inferred calls kept only because they pass the caller's own parameters on to a wrapper that
+ * writes its URL around them: never reported themselves (the function around them becomes a
+ * wrapper, whose call sites are), only read by the project pass.
+ */
+export const passedOn = new WeakSet<HttpCall>();
 
 /** The recogniser for inferred clients; it needs the project view the project pass supplies. */
 export const inferredClientRecognizer: CallRecognizer = {
@@ -213,7 +222,33 @@ function receiverMatches(
   const isClass = /^[A-Z]/.test(owner);
   if (isClass && normal.length >= 4 && ownerNormal.endsWith(normal)) return true;
   const types = view.fieldTypes.get(name);
-  return types !== undefined && [...types].some((type) => related(view, type, owner));
+  if (types !== undefined && [...types].some((type) => related(view, type, owner))) return true;
+  const built = readConstructedClass(context, receiver);
+  return built !== undefined && related(view, built, owner);
+}
+
+// `api = BaseAPI(token=t)` (Python) or `const api = new BaseAPI(t)` above `api.get_data(...)`: the
+// class a local was built from, by its constructor call (a capitalised name, as classes are written).
+function readConstructedClass(context: ScanContext, receiver: Node): string | undefined {
+  if (receiver.type !== 'identifier') return undefined;
+  const value = readNameValue(
+    sliceNode(context.text, receiver),
+    receiver,
+    context.language,
+    context.text,
+    context.root,
+  );
+  if (value === undefined) return undefined;
+  const inner = unwrapExpression(value);
+  const callee =
+    inner.type === 'new_expression'
+      ? inner.childForFieldName('constructor')
+      : context.language === 'python' && inner.type === 'call'
+        ? inner.childForFieldName('function')
+        : null;
+  if (callee == null) return undefined;
+  const name = lastName(sliceNode(context.text, callee));
+  return /^[A-Z]/.test(name) ? name : undefined;
 }
 
 // Same class, or one extends the other (a call on `self` may land in a subclass's override).
@@ -256,16 +291,24 @@ function buildCall(
       ? undefined
       : definition.params[definition.urlParam] || definition.urlKey;
   const urlHolder = argumentAt(definition.urlParam);
+  // A request descriptor built at the call (`Route('GET', '/users/{id}', id=i)`) for Python's keys.
+  const descriptor =
+    context.language === 'python' && definition.urlKey !== undefined && urlHolder !== undefined
+      ? readDescriptorAttribute(context, urlHolder, definition.urlKey, context.project.shared)
+      : undefined;
   const urlArgument =
     definition.urlKey === undefined || urlHolder === undefined
       ? urlHolder
       : readKeyNode(context, urlHolder, definition.urlKey);
-  if (definition.urlParam !== undefined && urlArgument === undefined) return undefined;
+  if (definition.urlParam !== undefined && urlArgument === undefined && descriptor === undefined)
+    return undefined;
   const argumentSegments =
-    urlArgument === undefined
+    descriptor ??
+    (urlArgument === undefined
       ? []
-      : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared);
+      : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared));
   let writesUrl = writesLiteral(argumentSegments);
+  const urlArguments = urlArgument === undefined ? [] : [urlArgument];
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) {
@@ -278,19 +321,33 @@ function buildCall(
     const other = index >= 0 ? argumentAt(index) : undefined;
     const fallback = definition.defaults?.find(([at]) => at === index)?.[1];
     if (other !== undefined) {
+      urlArguments.push(other);
       const value = readUrlValue(other, context.language, context.text, context.root, context.project.shared);
       writesUrl ||= writesLiteral(value);
       joinPath(segments, value);
     } else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
     else segments.push({ ...segment });
   }
-  // Passing an id to a function that writes its own URL: the call inside it is the report.
-  if (!definition.forwards && !writesUrl) return undefined;
+  // Passing an id to a function that writes its own URL: the call inside it is the report. Passing
+  // the caller's own parameters on (`adminRequest(ctx, action, team)` calling such a function with
+  // `action` and `team`) makes the caller a wrapper in turn: the call is kept for the project pass
+  // and reported at the caller's call sites that write the URL.
+  const passing = !definition.forwards && !writesUrl;
+  if (passing && !passesParameters(context, urlArguments)) return undefined;
   let method = definition.method;
   let methodSource: string | undefined;
   if (method === undefined) {
     const argument = argumentAt(definition.methodParam);
-    if (argument !== undefined) {
+    const described =
+      context.language === 'python' && argument !== undefined && definition.methodKey !== undefined
+        ? readDescriptorAttribute(context, argument, definition.methodKey, context.project.shared)
+        : undefined;
+    if (described !== undefined) {
+      const [only, ...rest] = described;
+      if (rest.length === 0 && only?.kind === 'literal' && /^[A-Za-z]+$/.test(only.text))
+        method = only.text.toUpperCase();
+      else methodSource = described.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+    } else if (argument !== undefined) {
       const valueNode =
         definition.methodKey === undefined
           ? argument
@@ -326,7 +383,15 @@ function buildCall(
     ...(methodSource === undefined ? {} : { methodSource }),
   };
   if (!writesUrl) urlNotWrittenHere.add(found);
+  if (passing) passedOn.add(found);
   return found;
+}
+
+// Whether some URL argument is a parameter of the function around the call.
+function passesParameters(context: ScanContext, nodes: readonly Node[]): boolean {
+  return nodes.some(
+    (node) => node.type === 'identifier' && isParameterAt(node, sliceNode(context.text, node), context.text),
+  );
 }
 
 // The caller's part after the wrapper's: one `/` where both bring one (`.../1/` and `/boards`), as
@@ -407,57 +472,4 @@ function readMethodValue(context: ScanContext, node: Node): string | undefined {
       return value.text.toUpperCase();
   }
   return undefined;
-}
-
-// `api.get('/x')` where `api` is imported from the module that exports the instance.
-function findInstanceCalls(context: ScanContext, instance: InstanceDefinition): HttpCall[] {
-  const calls: HttpCall[] = [];
-  const moduleName = basename(instance.site.file, extname(instance.site.file));
-  for (const hit of findCleanWordNodes(context, instance.name)) {
-    const [member, call] = hit.ancestors;
-    if (
-      hit.node.type !== 'identifier' ||
-      member?.type !== 'member_expression' ||
-      call?.type !== 'call_expression'
-    )
-      continue;
-    if (
-      member.childForFieldName('object')?.id !== hit.node.id ||
-      call.childForFieldName('function')?.id !== member.id
-    )
-      continue;
-    const binding = context.findBindings(instance.name).find((b) => b.kind === 'import');
-    const source = binding?.importSource;
-    if (source === undefined || basename(source, extname(source)) !== moduleName) continue;
-    const helper = sliceNode(context.text, member.childForFieldName('property') ?? member);
-    const method = HTTP_HELPERS.get(helper);
-    if (method === undefined) continue;
-    const args =
-      call
-        .childForFieldName('arguments')
-        ?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    const segments = readUrlValue(
-      args[0],
-      context.language,
-      context.text,
-      context.root,
-      context.project.shared,
-    );
-    calls.push({
-      kind: 'http',
-      client: instance.client,
-      method,
-      url: {
-        source: segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join(''),
-        segments,
-        known: segments.some((s) => s.kind === 'literal'),
-      },
-      location: context.locateNode(call),
-      calleeLocation: context.locateNode(member),
-      text: context.readExcerpt(call),
-      origin: 'inferred',
-      via: { name: instance.name, file: instance.site.file, line: instance.site.line },
-    });
-  }
-  return calls;
 }

@@ -1,0 +1,129 @@
+/**
+ * How a wrapper's URL is read into parts before its parameters are found: a local written around
+ * parameters, a join written in the call, a query string appended, names joined with `+`.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import type { ScanContext } from '../recognizers/context';
+import { readConstantString, sliceNode } from '../syntax';
+import type { UrlSegment } from '../types';
+import type { FunctionShape } from './code-shape';
+import { readNameValue, readUrlValue } from './values';
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
+
+// The value assigned, inside the function, to a local the URL names (not to a parameter).
+function readLocalValue(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): Node | undefined {
+  if (
+    segment.kind !== 'expr' ||
+    !IDENTIFIER.test(segment.source) ||
+    paramOf(fn, segment.source) !== undefined
+  )
+    return undefined;
+  const value = readNameValue(segment.source, use, context.language, context.text, context.root);
+  return value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex
+    ? undefined
+    : value;
+}
+
+/**
+ * `url = 'https://api.example.com/1/%s' % path` above `session.request(method, url)`: the local's
+ * value, when it writes text around parameters, is the wrapper's URL (each parameter takes the
+ * caller's argument), not the parameter alone.
+ */
+export function expandLocal(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  const value = readLocalValue(context, segment, use, fn);
+  if (value === undefined) return undefined;
+  const expanded = readUrlValue(value, context.language, context.text, context.root);
+  const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
+  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  return literal && params.length >= 1 ? expanded : undefined;
+}
+
+/**
+ * `base + "/" + path.Join("v2", p)`: a join written in the call's own URL (one expression to the
+ * recogniser) is its parts, so the parameter among them takes the caller's argument.
+ */
+export function expandJoin(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
+  const callType = context.language === 'python' ? 'call' : 'call_expression';
+  const node = use
+    .descendantsOfType(callType)
+    .find((c) => c !== null && c.id !== use.id && sliceNode(context.text, c) === segment.source);
+  if (node == null) return undefined;
+  const expanded = readUrlValue(node, context.language, context.text, context.root);
+  const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  return expanded.length > 1 && params.length === 1 ? expanded : undefined;
+}
+
+/**
+ * `url + queryString` after `const queryString = keys.length ? '?' + params : ''`: a local whose
+ * every string value is empty or starts with `?` is the query, so the URL's path ends before it.
+ */
+export function expandQuery(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  const value = readLocalValue(context, segment, use, fn);
+  if (value === undefined) return undefined;
+  const branches =
+    value.type === 'ternary_expression' || value.type === 'conditional_expression'
+      ? [value.childForFieldName('consequence'), value.childForFieldName('alternative')]
+      : [value];
+  const strings = branches.map((branch) =>
+    branch == null ? undefined : readLeadingText(branch, context.text),
+  );
+  if (
+    strings.some((s) => s === undefined || (s !== '' && !s.startsWith('?'))) ||
+    !strings.some((s) => s !== '')
+  )
+    return undefined;
+  return [{ kind: 'literal', text: '?' }, segment];
+}
+
+// The text a string expression starts with: a string, a template's head, a concatenation's first part.
+function readLeadingText(node: Node, text: string): string | undefined {
+  if (node.type === 'binary_expression') {
+    const left = node.childForFieldName('left');
+    return left === null ? undefined : readLeadingText(left, text);
+  }
+  if (node.type === 'template_string') return /^`([^`$]*)/.exec(sliceNode(text, node))?.[1];
+  return readConstantString(node, text);
+}
+
+/**
+ * `endpoint+path`, `self.base + path`: names joined with `+` and no string among them (read as one
+ * expression by the recogniser) are parts of the URL each, so a later part that is a parameter
+ * (`path`) takes the caller's argument too instead of being lost in the first.
+ */
+export function splitConcatenation(segment: UrlSegment): UrlSegment[] {
+  if (segment.kind !== 'expr' || !CONCATENATION.test(segment.source)) return [segment];
+  return segment.source.split('+').map((part) => ({ kind: 'expr', source: part.trim() }));
+}
+
+/**
+ * A parameter by name, or a name destructured out of an object parameter (`{ path }`).
+ */
+export function paramOf(fn: FunctionShape, name: string): { index: number; key?: string } | undefined {
+  const index = name === '' ? -1 : fn.params.indexOf(name);
+  if (index >= 0) return { index };
+  return fn.keys?.get(name);
+}
