@@ -528,16 +528,13 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
         .map((item) => item.label)
         .sort();
     // schemas/clearance.schema.json's top-level keys but the one written, and a route's keys.
-    assert.deepEqual(await labels(3, 0), [
-      'actions',
-      'baseUrls',
-      'bundles',
-      'clients',
-      'exclude',
-      'lint',
-      'openapi',
-      'services',
-    ]);
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'clearance.schema.json'), 'utf8')) as {
+      properties: Record<string, unknown>;
+    };
+    const keys = Object.keys(schema.properties)
+      .filter((key) => key !== 'routes')
+      .sort();
+    assert.deepEqual(await labels(3, 0), keys);
     assert.deepEqual(await labels(2, 4), ['action', 'resource']);
     await notify('textDocument/didClose', { textDocument: { uri } });
     await diagnosticsOf(page, configPath, 'list.length === 0');
