@@ -14,6 +14,7 @@ import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnap
 import { buildPermissions } from '../index/permissions';
 import { WorkspaceIndex } from '../index/workspace-index';
 import type { HttpCall, Scanner } from '../scanner';
+import type { ProjectView } from '../scanner/project/types';
 import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
 import { Debouncer } from './debounce';
@@ -46,6 +47,10 @@ export class IndexController {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private maxFiles: number;
+  /** The project view open documents were last decided with (see `onProjectView`). */
+  private lastView: ProjectView | undefined;
+  /** Called when the project's own clients changed (the index's project view): open documents are re-decided. */
+  onProjectView: (() => void) | undefined;
   /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
   private readonly pendingDocuments = new Debouncer<string>(documentIndexDelayMs, (path, text) => {
     void this.overlay(path, text);
@@ -89,6 +94,7 @@ export class IndexController {
     } finally {
       progress.done();
       if (generation === this.scanGeneration) {
+        this.noticeProjectView();
         this.firstScanDone = true;
         this.dirty = true;
         await this.reconcile();
@@ -123,13 +129,25 @@ export class IndexController {
   }
 
   private async overlay(path: string, text: string): Promise<void> {
-    if ((await this.index.setOverlay(path, text)) === 'parsed') this.scheduleReconcile(500);
+    const outcome = await this.index.setOverlay(path, text);
+    this.noticeProjectView();
+    if (outcome === 'parsed') this.scheduleReconcile(500);
+  }
+
+  /** Tells `onProjectView` when an index update changed the project's own clients. */
+  private noticeProjectView(): void {
+    const view = this.index.projectView;
+    if (view === this.lastView) return;
+    this.lastView = view;
+    this.onProjectView?.();
   }
 
   /** A document was closed: the file on disk counts again. */
   async closeDocument(path: string): Promise<void> {
     this.pendingDocuments.cancel(path);
-    if ((await this.index.clearOverlay(path)) === 'parsed') this.scheduleReconcile(500);
+    const outcome = await this.index.clearOverlay(path);
+    this.noticeProjectView();
+    if (outcome === 'parsed') this.scheduleReconcile(500);
   }
 
   /** Files were created, changed or deleted on disk. */
@@ -147,6 +165,7 @@ export class IndexController {
         void this.startScan();
       }
     }
+    this.noticeProjectView();
     if (changed) this.scheduleReconcile(500);
   }
 

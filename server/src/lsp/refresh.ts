@@ -95,6 +95,12 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     state.indexer?.decisionsMayHaveChanged(750);
   }
 
+  /** The project's own clients changed (the index's project view): re-decide the open documents. */
+  async function projectViewChanged(): Promise<void> {
+    state.workspace?.invalidateDecisions();
+    await publisher.allCodeDiagnostics();
+  }
+
   /** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
   async function reloadProjectConfig(text?: string): Promise<void> {
     const ws = state.workspace;
@@ -120,5 +126,12 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     state.indexer?.decisionsMayHaveChanged(750);
   }
 
-  return { refreshAll, refreshIdentity, settlePolicy, reloadProjectConfig, reloadPolicyAndRepublish };
+  return {
+    refreshAll,
+    refreshIdentity,
+    settlePolicy,
+    reloadProjectConfig,
+    reloadPolicyAndRepublish,
+    projectViewChanged,
+  };
 }

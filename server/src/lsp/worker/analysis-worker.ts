@@ -13,8 +13,16 @@ import type { ClearanceError } from '../../errors';
 import { compileRead, type LoadedPolicy, readPolicy } from '../../policy/load';
 import { ModuleCache } from '../../policy/module-cache';
 import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
+import type { ProjectView } from '../../scanner/project/types';
 import { factsOf } from './policy-view';
-import type { DecideCallsRequest, DecideRequest, LoadRequest, WorkerRequest } from './protocol';
+import type {
+  DecideCallsRequest,
+  DecideRequest,
+  LoadRequest,
+  MissingView,
+  ProjectViewRef,
+  WorkerRequest,
+} from './protocol';
 
 const wasmDir = (JSON.parse(process.argv[2] ?? '{}') as { wasmDir?: string }).wasmDir;
 let loadedGeneration = -1;
@@ -91,6 +99,28 @@ function scannerFor(clients: ClientMapping[]): Scanner {
   return scanner;
 }
 
+/** The project view this worker holds (the last one sent whole), by the main thread's generation. */
+let heldView: { generation: number; view: ProjectView } | undefined;
+
+/**
+ * The view `ref` names: kept when it comes whole; `missing` when only named and not held (a new
+ * worker, or an older one that missed it), which the main thread answers by sending it whole.
+ */
+function viewOf(ref: ProjectViewRef | undefined): ProjectView | undefined | 'missing' {
+  if (ref === undefined) return undefined;
+  if (ref.view !== undefined) heldView = { generation: ref.generation, view: ref.view };
+  return heldView?.generation === ref.generation ? heldView.view : 'missing';
+}
+
+/** `base`, scanning with `view` (the project's own clients) when there is one. */
+function withView(base: Scanner, view: ProjectView | undefined): Scanner {
+  if (view === undefined) return base;
+  return {
+    scanText: (file, text, language, extras) =>
+      base.scanText(file, text, language, { ...extras, project: view }),
+  };
+}
+
 function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext {
   load(request.load);
   return {
@@ -113,10 +143,20 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       load(request.load);
       await warmScanner();
       return null;
-    case 'decide':
-      return decideText(scannerFor(request.project.clients), request.path, request.text, contextOf(request));
-    case 'scan':
-      return scannerFor(request.clients).scanText(request.path, request.text, request.language);
+    case 'decide': {
+      const view = viewOf(request.view);
+      if (view === 'missing') return missing(request.view);
+      const scan = withView(scannerFor(request.project.clients), view);
+      return decideText(scan, request.path, request.text, contextOf(request));
+    }
+    case 'scan': {
+      const view = viewOf(request.view);
+      if (view === 'missing') return missing(request.view);
+      return scannerFor(request.clients).scanText(request.path, request.text, request.language, {
+        ...(view === undefined ? {} : { project: view }),
+        ...(request.collectFacts ? { collectFacts: true } : {}),
+      });
+    }
     case 'decideCalls': {
       const context = contextOf(request);
       return request.files.flatMap(({ file, calls }) => calls.map((call) => decideOne(file, call, context)));
@@ -141,6 +181,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       );
     }
   }
+}
+
+function missing(ref: ProjectViewRef | undefined): MissingView {
+  return { missingView: ref?.generation ?? -1 };
 }
 
 // The language server went away (or closed the channel): nothing is left to answer.
