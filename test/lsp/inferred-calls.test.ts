@@ -3,7 +3,8 @@
  * own wrapper (`request('DELETE', …)` around `fetch`, `client._get(…)` around `requests.get`) is
  * found and decided as the CLI decides it, in an open document (diagnostic, hover naming the
  * wrapper) and in the workspace index of unopened files (`clearance/permissions`); editing the
- * wrapper changes its callers' decisions.
+ * wrapper changes its callers' decisions. And the project view reaches the built analysis worker
+ * whole once, then by its generation, and whole again after the worker is replaced.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,10 +14,15 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type { PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
+import { createAnalysis } from '../../server/src/lsp/worker/analysis';
+import type { ProjectViewRef } from '../../server/src/lsp/worker/protocol';
+import type { Scanner } from '../../server/src/scanner';
+import { buildProjectView } from '../../server/src/scanner/project/scan-project';
 import {
   changeDocument,
   hoverText,
   openDocument,
+  serverModule,
   shopIdentitySettings,
   startServer,
   type TestServer,
@@ -180,5 +186,63 @@ describe('calls made through the project’s own clients, in the editor', () => 
       'order read conditional src/orders/remove.ts:4',
       'report read conditional jobs/report.py:6',
     ]);
+  });
+});
+
+describe('the project view in the analysis worker', () => {
+  const analysis = createAnalysis(join(dirname(serverModule), 'wasm'), () => {});
+  after(() => analysis?.close());
+
+  it('is sent whole once, then named by its generation, and whole again to a replaced worker', async () => {
+    assert.ok(analysis, 'the worker bundle is built');
+    const sent: Array<ProjectViewRef | undefined> = [];
+    const sandbox = analysis.background;
+    const run = sandbox.run.bind(sandbox);
+    sandbox.run = (request, options) => {
+      if (request.op === 'scan') sent.push(request.view as ProjectViewRef | undefined);
+      return run(request, options);
+    };
+    const scanner: Scanner = analysis.scanner([]);
+    const first = await Promise.all(
+      [
+        ['/p/src/lib/api.ts', apiTs],
+        ['/p/src/orders/remove.ts', removeTs],
+      ].map(([path, text]) =>
+        scanner.scanText(path as string, text as string, undefined, { collectFacts: true }),
+      ),
+    );
+    assert.deepEqual([...sent], [undefined, undefined], 'no view before the project pass');
+    assert.ok(
+      first[0]?.facts?.definitions.some((d) => d.name === 'request'),
+      'the wrapper is in the facts',
+    );
+    const view = buildProjectView(first.map((r) => r.facts));
+    scanner.useProjectView?.(view);
+    const summary = async () =>
+      (await scanner.scanText('/p/src/orders/remove.ts', removeTs)).calls.map(
+        (c) => `${c.method} ${c.url.source} via ${c.via?.name} (${c.via?.file}:${c.via?.line})`,
+      );
+    const expected = ['DELETE /api/orders/{id} via request (/p/src/lib/api.ts:5)'];
+    assert.deepEqual(await summary(), expected);
+    assert.deepEqual(await summary(), expected);
+    assert.ok(sent[2]?.view !== undefined, 'the first scan with the view sends it whole');
+    assert.equal(sent[3]?.view, undefined, 'the next one names it');
+    assert.equal(sent[3]?.generation, sent[2]?.generation);
+    // A job past its deadline replaces the worker: the new one is sent the view whole when it asks.
+    const started = sandbox.started;
+    await run(
+      { op: 'scan', path: '/p/x.ts', text: 'fetch("/a");\n'.repeat(50_000), clients: [] },
+      {
+        deadlineMs: 1,
+        what: 'a scan stopped at once',
+      },
+    );
+    assert.deepEqual(await summary(), expected);
+    assert.equal(sandbox.started, started + 1);
+    assert.deepEqual(
+      sent.slice(4).map((ref) => ref?.view !== undefined),
+      [false, true],
+      'named, missing in the new worker, then whole',
+    );
   });
 });
