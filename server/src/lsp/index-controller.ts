@@ -47,10 +47,14 @@ export class IndexController {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private maxFiles: number;
-  /** The project view open documents were last decided with (see `onProjectView`). */
+  /** The project view last seen, and its clients (wrappers, instances) by content, with their names. */
   private lastView: ProjectView | undefined;
-  /** Called when the project's own clients changed (the index's project view): open documents are re-decided. */
-  onProjectView: (() => void) | undefined;
+  private lastClients = new Map<string, string>();
+  /**
+   * Called with the names of the project's own clients that appeared, changed or went away (the
+   * index's project view): open documents that name one are re-decided.
+   */
+  onProjectView: ((changed: ReadonlySet<string>) => void) | undefined;
   /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
   private readonly pendingDocuments = new Debouncer<string>(documentIndexDelayMs, (path, text) => {
     void this.overlay(path, text);
@@ -134,12 +138,23 @@ export class IndexController {
     if (outcome === 'parsed') this.scheduleReconcile(500);
   }
 
-  /** Tells `onProjectView` when an index update changed the project's own clients. */
+  /**
+   * Tells `onProjectView` which clients an index update changed, if any: a view rebuilt the same
+   * re-decides nothing (re-deciding would only restart open documents' work, e.g. a decision
+   * already stopped at its deadline).
+   */
   private noticeProjectView(): void {
     const view = this.index.projectView;
     if (view === this.lastView) return;
     this.lastView = view;
-    this.onProjectView?.();
+    const current = new Map<string, string>();
+    for (const client of [...(view?.definitions ?? []), ...(view?.instances ?? [])])
+      current.set(JSON.stringify(client), client.name);
+    const changed = new Set<string>();
+    for (const [key, name] of current) if (!this.lastClients.has(key)) changed.add(name);
+    for (const [key, name] of this.lastClients) if (!current.has(key)) changed.add(name);
+    this.lastClients = current;
+    if (changed.size > 0) this.onProjectView?.(changed);
   }
 
   /** A document was closed: the file on disk counts again. */

@@ -4,7 +4,7 @@
  * republishes what depends on it and tells the index its decisions may have changed.
  */
 import { redactTokensInText } from '../identity';
-import { toUri } from './convert';
+import { toPath, toUri } from './convert';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
 import type { ServerState } from './server-state';
 import { reportSetupState } from './setup-notices';
@@ -95,10 +95,19 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     state.indexer?.decisionsMayHaveChanged(750);
   }
 
-  /** The project's own clients changed (the index's project view): re-decide the open documents. */
-  async function projectViewChanged(): Promise<void> {
-    state.workspace?.invalidateDecisions();
-    await publisher.allCodeDiagnostics();
+  /**
+   * The project's own clients named `changed` appeared, changed or went away (the index's project
+   * view): re-decide the open documents that name one, as the index re-scans its files.
+   */
+  async function projectViewChanged(changed: ReadonlySet<string>): Promise<void> {
+    const ws = state.workspace;
+    if (!ws) return;
+    const names = [...changed];
+    const affected = state.documents
+      .all()
+      .filter((doc) => names.some((name) => doc.getText().includes(name)));
+    ws.invalidateDocuments(affected.map((doc) => toPath(doc.uri)).filter((path) => path !== undefined));
+    for (const doc of affected) await publisher.codeDiagnostics(doc.uri);
   }
 
   /** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
