@@ -35,6 +35,12 @@ const progressThreshold = 200;
  */
 const documentIndexDelayMs = 250;
 
+/** A project client the index's project view gained, changed or lost: its name and defining file. */
+export interface ChangedClient {
+  name: string;
+  file: string;
+}
+
 /** Keeps the index and its decisions current for one language server. */
 export class IndexController {
   readonly index: WorkspaceIndex;
@@ -47,14 +53,14 @@ export class IndexController {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private maxFiles: number;
-  /** The project view last seen, and its clients (wrappers, instances) by content, with their names. */
+  /** The project view last seen, and its clients (wrappers, instances) by content. */
   private lastView: ProjectView | undefined;
-  private lastClients = new Map<string, string>();
+  private lastClients = new Map<string, ChangedClient>();
   /**
-   * Called with the names of the project's own clients that appeared, changed or went away (the
-   * index's project view): open documents that name one are re-decided.
+   * Called with the project's own clients that appeared, changed or went away (the index's project
+   * view): open documents that call one are re-decided.
    */
-  onProjectView: ((changed: ReadonlySet<string>) => void) | undefined;
+  onProjectView: ((changed: ChangedClient[]) => void) | undefined;
   /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
   private readonly pendingDocuments = new Debouncer<string>(documentIndexDelayMs, (path, text) => {
     void this.overlay(path, text);
@@ -147,14 +153,14 @@ export class IndexController {
     const view = this.index.projectView;
     if (view === this.lastView) return;
     this.lastView = view;
-    const current = new Map<string, string>();
+    const current = new Map<string, ChangedClient>();
     for (const client of [...(view?.definitions ?? []), ...(view?.instances ?? [])])
-      current.set(JSON.stringify(client), client.name);
-    const changed = new Set<string>();
-    for (const [key, name] of current) if (!this.lastClients.has(key)) changed.add(name);
-    for (const [key, name] of this.lastClients) if (!current.has(key)) changed.add(name);
+      current.set(JSON.stringify(client), { name: client.name, file: client.site.file });
+    const changed: ChangedClient[] = [];
+    for (const [key, client] of current) if (!this.lastClients.has(key)) changed.push(client);
+    for (const [key, client] of this.lastClients) if (!current.has(key)) changed.push(client);
     this.lastClients = current;
-    if (changed.size > 0) this.onProjectView?.(changed);
+    if (changed.length > 0) this.onProjectView?.(changed);
   }
 
   /** A document was closed: the file on disk counts again. */

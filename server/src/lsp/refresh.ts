@@ -5,6 +5,7 @@
  */
 import { redactTokensInText } from '../identity';
 import { toPath, toUri } from './convert';
+import type { ChangedClient } from './index-controller';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
 import type { ServerState } from './server-state';
 import { reportSetupState } from './setup-notices';
@@ -96,16 +97,17 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
   }
 
   /**
-   * The project's own clients named `changed` appeared, changed or went away (the index's project
-   * view): re-decide the open documents that name one, as the index re-scans its files.
+   * The project's own clients `changed` appeared, changed or went away (the index's project view):
+   * re-decide the open documents that name one defined in another file (a document's own clients
+   * change only with its own edits, which re-decide it anyway).
    */
-  async function projectViewChanged(changed: ReadonlySet<string>): Promise<void> {
+  async function projectViewChanged(changed: ChangedClient[]): Promise<void> {
     const ws = state.workspace;
     if (!ws) return;
-    const names = [...changed];
-    const affected = state.documents
-      .all()
-      .filter((doc) => names.some((name) => doc.getText().includes(name)));
+    const affected = state.documents.all().filter((doc) => {
+      const path = toPath(doc.uri);
+      return changed.some((client) => client.file !== path && doc.getText().includes(client.name));
+    });
     ws.invalidateDocuments(affected.map((doc) => toPath(doc.uri)).filter((path) => path !== undefined));
     for (const doc of affected) await publisher.codeDiagnostics(doc.uri);
   }
