@@ -15,14 +15,7 @@ import { ModuleCache } from '../../policy/module-cache';
 import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
 import type { ProjectView } from '../../scanner/project/types';
 import { factsOf } from './policy-view';
-import type {
-  DecideCallsRequest,
-  DecideRequest,
-  LoadRequest,
-  MissingView,
-  ProjectViewRef,
-  WorkerRequest,
-} from './protocol';
+import type { DecideCallsRequest, DecideRequest, LoadRequest, WorkerRequest } from './protocol';
 
 const wasmDir = (JSON.parse(process.argv[2] ?? '{}') as { wasmDir?: string }).wasmDir;
 let loadedGeneration = -1;
@@ -99,28 +92,6 @@ function scannerFor(clients: ClientMapping[]): Scanner {
   return scanner;
 }
 
-/** The project view this worker holds (the last one sent whole), by the main thread's generation. */
-let heldView: { generation: number; view: ProjectView } | undefined;
-
-/**
- * The view `ref` names: kept when it comes whole; `missing` when only named and not held (a new
- * worker, or an older one that missed it), which the main thread answers by sending it whole.
- */
-function viewOf(ref: ProjectViewRef | undefined): ProjectView | undefined | 'missing' {
-  if (ref === undefined) return undefined;
-  if (ref.view !== undefined) heldView = { generation: ref.generation, view: ref.view };
-  return heldView?.generation === ref.generation ? heldView.view : 'missing';
-}
-
-/** `base`, scanning with `view` (the project's own clients) when there is one. */
-function withView(base: Scanner, view: ProjectView | undefined): Scanner {
-  if (view === undefined) return base;
-  return {
-    scanText: (file, text, language, extras) =>
-      base.scanText(file, text, language, { ...extras, project: view }),
-  };
-}
-
 function contextOf(request: DecideRequest | DecideCallsRequest): DecisionContext {
   load(request.load);
   return {
@@ -183,7 +154,33 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-function missing(ref: ProjectViewRef | undefined): MissingView {
+/** A job's project view (`ProjectViewRef`), named through `WorkerRequest` (the import list is shared). */
+type ViewRef = Extract<WorkerRequest, { op: 'scan' }>['view'];
+
+/** The project view this worker holds (the last one sent whole), by the main thread's generation. */
+let heldView: { generation: number; view: ProjectView } | undefined;
+
+/**
+ * The view `ref` names: kept when it comes whole; `missing` when only named and not held (a new
+ * worker, or an older one that missed it), which the main thread answers by sending it whole.
+ */
+function viewOf(ref: ViewRef): ProjectView | undefined | 'missing' {
+  if (ref === undefined) return undefined;
+  if (ref.view !== undefined) heldView = { generation: ref.generation, view: ref.view };
+  return heldView?.generation === ref.generation ? heldView.view : 'missing';
+}
+
+/** `base`, scanning with `view` (the project's own clients) when there is one. */
+function withView(base: Scanner, view: ProjectView | undefined): Scanner {
+  if (view === undefined) return base;
+  return {
+    scanText: (file, text, language, extras) =>
+      base.scanText(file, text, language, { ...extras, project: view }),
+  };
+}
+
+/** The answer (`MissingView`) to a job naming a view this worker does not hold. */
+function missing(ref: ViewRef): { missingView: number } {
   return { missingView: ref?.generation ?? -1 };
 }
 
