@@ -46,6 +46,14 @@ export class DocumentDecider {
     this.generation++;
   }
 
+  /** Forgets the decisions of `paths`; a run in flight for one is not shared with later requests. */
+  forgetDocuments(paths: string[]): void {
+    for (const path of paths) {
+      this.ws.decided.delete(path);
+      this.deciding.delete(path);
+    }
+  }
+
   /** Decides the calls of an open code document, reusing the result while its version is unchanged. */
   async decide(path: string, now: Date): Promise<DocumentDecisions | undefined> {
     const doc = this.ws.documents.get(path);

@@ -14,6 +14,7 @@ import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnap
 import { buildPermissions } from '../index/permissions';
 import { WorkspaceIndex } from '../index/workspace-index';
 import type { HttpCall, Scanner } from '../scanner';
+import type { ProjectView } from '../scanner/project/types';
 import type { ImpactNotification, PermissionsResponse } from './clearance-protocol';
 import { toPath, toRange, toUri } from './convert';
 import { Debouncer } from './debounce';
@@ -40,6 +41,12 @@ const documentIndexDelayMs = 250;
  */
 const redecideMaxWaitMs = 4000;
 
+/** A project client the index's project view gained, changed or lost: its name and defining file. */
+export interface ChangedClient {
+  name: string;
+  file: string;
+}
+
 /** Keeps the index and its decisions current for one language server. */
 export class IndexController {
   readonly index: WorkspaceIndex;
@@ -53,6 +60,14 @@ export class IndexController {
   private readonly redecide = new RedecideSchedule(redecideMaxWaitMs, (quiet) => void this.reconcile(quiet));
   private changedTimer: NodeJS.Timeout | undefined;
   private maxFiles: number;
+  /** The project view last seen, and its clients (wrappers, instances) by content. */
+  private lastView: ProjectView | undefined;
+  private lastClients = new Map<string, ChangedClient>();
+  /**
+   * Called with the project's own clients that appeared, changed or went away (the index's project
+   * view): open documents that call one are re-decided.
+   */
+  onProjectView: ((changed: ChangedClient[]) => void) | undefined;
   /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
   private readonly pendingDocuments = new Debouncer<string>(documentIndexDelayMs, (path, text) => {
     void this.overlay(path, text);
@@ -96,6 +111,7 @@ export class IndexController {
     } finally {
       progress.done();
       if (generation === this.scanGeneration) {
+        this.noticeProjectView();
         this.firstScanDone = true;
         this.dirty = true;
         await this.reconcile();
@@ -130,13 +146,36 @@ export class IndexController {
   }
 
   private async overlay(path: string, text: string): Promise<void> {
-    if ((await this.index.setOverlay(path, text)) === 'parsed') this.scheduleReconcile(500);
+    const outcome = await this.index.setOverlay(path, text);
+    this.noticeProjectView();
+    if (outcome === 'parsed') this.scheduleReconcile(500);
+  }
+
+  /**
+   * Tells `onProjectView` which clients an index update changed, if any: a view rebuilt the same
+   * re-decides nothing (re-deciding would only restart open documents' work, e.g. a decision
+   * already stopped at its deadline).
+   */
+  private noticeProjectView(): void {
+    const view = this.index.projectView;
+    if (view === this.lastView) return;
+    this.lastView = view;
+    const current = new Map<string, ChangedClient>();
+    for (const client of [...(view?.definitions ?? []), ...(view?.instances ?? [])])
+      current.set(JSON.stringify(client), { name: client.name, file: client.site.file });
+    const changed: ChangedClient[] = [];
+    for (const [key, client] of current) if (!this.lastClients.has(key)) changed.push(client);
+    for (const [key, client] of this.lastClients) if (!current.has(key)) changed.push(client);
+    this.lastClients = current;
+    if (changed.length > 0) this.onProjectView?.(changed);
   }
 
   /** A document was closed: the file on disk counts again. */
   async closeDocument(path: string): Promise<void> {
     this.pendingDocuments.cancel(path);
-    if ((await this.index.clearOverlay(path)) === 'parsed') this.scheduleReconcile(500);
+    const outcome = await this.index.clearOverlay(path);
+    this.noticeProjectView();
+    if (outcome === 'parsed') this.scheduleReconcile(500);
   }
 
   /** Files were created, changed or deleted on disk. */
@@ -154,6 +193,7 @@ export class IndexController {
         void this.startScan();
       }
     }
+    this.noticeProjectView();
     if (changed) this.scheduleReconcile(500);
   }
 

@@ -92,6 +92,7 @@ function initialize(state: ServerState, refresher: Refresher, params: Initialize
       roots.length > 0 ? roots : [workspace.root],
       log,
     );
+  if (state.indexer) state.indexer.onProjectView = (changed) => void refresher.projectViewChanged(changed);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -4,7 +4,8 @@
  * republishes what depends on it and tells the index its decisions may have changed.
  */
 import { redactTokensInText } from '../identity';
-import { toUri } from './convert';
+import { toPath, toUri } from './convert';
+import type { ChangedClient } from './index-controller';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
 import type { ServerState } from './server-state';
 import { reportSetupState } from './setup-notices';
@@ -95,6 +96,22 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     state.indexer?.decisionsMayHaveChanged(750);
   }
 
+  /**
+   * The project's own clients `changed` appeared, changed or went away (the index's project view):
+   * re-decide the open documents that name one defined in another file (a document's own clients
+   * change only with its own edits, which re-decide it anyway).
+   */
+  async function projectViewChanged(changed: ChangedClient[]): Promise<void> {
+    const ws = state.workspace;
+    if (!ws) return;
+    const affected = state.documents.all().filter((doc) => {
+      const path = toPath(doc.uri);
+      return changed.some((client) => client.file !== path && doc.getText().includes(client.name));
+    });
+    ws.invalidateDocuments(affected.map((doc) => toPath(doc.uri)).filter((path) => path !== undefined));
+    for (const doc of affected) await publisher.codeDiagnostics(doc.uri);
+  }
+
   /** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
   async function reloadProjectConfig(text?: string): Promise<void> {
     const ws = state.workspace;
@@ -120,5 +137,12 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     state.indexer?.decisionsMayHaveChanged(750);
   }
 
-  return { refreshAll, refreshIdentity, settlePolicy, reloadProjectConfig, reloadPolicyAndRepublish };
+  return {
+    refreshAll,
+    refreshIdentity,
+    settlePolicy,
+    reloadProjectConfig,
+    reloadPolicyAndRepublish,
+    projectViewChanged,
+  };
 }

@@ -345,6 +345,11 @@ export class ClearanceWorkspace extends WorkspaceState implements SharedWorkspac
     this.forgetDecisions();
   }
 
+  /** Forgets the decisions of the open documents `paths` (the project's clients they name changed). */
+  invalidateDocuments(paths: string[]): void {
+    this.decider.forgetDocuments(paths);
+  }
+
   /** Whether `path` is a policy or data file of this workspace (a change to it reloads the policy). */
   isPolicyFile(path: string): boolean {
     return isPolicyPath(this.root, path);

@@ -14,6 +14,7 @@ import type { ClearanceError } from '../../errors';
 import { compileRead, type LoadedPolicy, readPolicy } from '../../policy/load';
 import { ModuleCache } from '../../policy/module-cache';
 import { type ClientMapping, createScanner, type Scanner } from '../../scanner';
+import type { ProjectView } from '../../scanner/project/types';
 import { factsOf } from './policy-view';
 import type {
   DecideCallsRequest,
@@ -126,10 +127,20 @@ async function handle(request: OnTheWire<WorkerRequest>): Promise<unknown> {
       load(request.load);
       await warmScanner();
       return null;
-    case 'decide':
-      return decideText(scannerFor(request.project.clients), request.path, request.text, contextOf(request));
-    case 'scan':
-      return scannerFor(request.clients).scanText(request.path, request.text, request.language);
+    case 'decide': {
+      const view = viewOf(request.view);
+      if (view === 'missing') return missing(request.view);
+      const scan = withView(scannerFor(request.project.clients), view);
+      return decideText(scan, request.path, request.text, contextOf(request));
+    }
+    case 'scan': {
+      const view = viewOf(request.view);
+      if (view === 'missing') return missing(request.view);
+      return scannerFor(request.clients).scanText(request.path, request.text, request.language, {
+        ...(view === undefined ? {} : { project: view }),
+        ...(request.collectFacts ? { collectFacts: true } : {}),
+      });
+    }
     case 'decideCalls': {
       const context = contextOf(request);
       return request.files.flatMap(({ file, calls }) => calls.map((call) => decideOne(file, call, context)));
@@ -154,6 +165,36 @@ async function handle(request: OnTheWire<WorkerRequest>): Promise<unknown> {
       );
     }
   }
+}
+
+/** A job's project view (`ProjectViewRef`), named through `WorkerRequest` (the import list is shared). */
+type ViewRef = Extract<WorkerRequest, { op: 'scan' }>['view'];
+
+/** The project view this worker holds (the last one sent whole), by the main thread's generation. */
+let heldView: { generation: number; view: ProjectView } | undefined;
+
+/**
+ * The view `ref` names: kept when it comes whole; `missing` when only named and not held (a new
+ * worker, or an older one that missed it), which the main thread answers by sending it whole.
+ */
+function viewOf(ref: ViewRef): ProjectView | undefined | 'missing' {
+  if (ref === undefined) return undefined;
+  if (ref.view !== undefined) heldView = { generation: ref.generation, view: ref.view };
+  return heldView?.generation === ref.generation ? heldView.view : 'missing';
+}
+
+/** `base`, scanning with `view` (the project's own clients) when there is one. */
+function withView(base: Scanner, view: ProjectView | undefined): Scanner {
+  if (view === undefined) return base;
+  return {
+    scanText: (file, text, language, extras) =>
+      base.scanText(file, text, language, { ...extras, project: view }),
+  };
+}
+
+/** The answer (`MissingView`) to a job naming a view this worker does not hold. */
+function missing(ref: ViewRef): { missingView: number } {
+  return { missingView: ref?.generation ?? -1 };
 }
 
 // The language server went away (or closed the channel): nothing is left to answer.

@@ -14,12 +14,14 @@ import { type DecidedCall, fileBudgetMs } from '../../decision/scan';
 import type { ClearanceError } from '../../errors';
 import type { PolicyFiles } from '../../policy/load';
 import type { ClientMapping, HttpCall, Scanner, ScanResult } from '../../scanner';
+import type { ProjectView } from '../../scanner/project/types';
 import type { PolicyFacts } from './policy-view';
 import type {
   DecideCallsRequest,
   DecideRequest,
   EvaluateRuleRequest,
   LoadRequest,
+  MissingView,
   OtherActionsRequest,
   RunTestsRequest,
   ScanRequest,
@@ -90,6 +92,10 @@ export function evaluateDeadlineMs(timeoutMs: number, explain: boolean): number 
  */
 export class Analysis {
   private readonly loaded = new Map<string, PolicyFacts>();
+  /** The workspace index's newest view of the project's own clients, numbered as it changes. */
+  private view: { generation: number; view: ProjectView } | undefined;
+  /** The view generation last sent whole to each worker, which later jobs only name. */
+  private readonly viewSent = new Map<Sandbox, number>();
 
   constructor(
     readonly sandbox: Sandbox,
@@ -108,18 +114,32 @@ export class Analysis {
     this.loaded.set(key, facts);
   }
 
-  /** A scanner that parses in the background worker (for the workspace index); a stopped parse is an error. */
+  /**
+   * Makes `view` the project view later scans, and open documents' decisions, use (the scanner's
+   * `useProjectView`); each new view gets a new generation.
+   */
+  useProjectView(view: ProjectView): void {
+    if (this.view?.view === view) return;
+    this.view = { generation: (this.view?.generation ?? 0) + 1, view };
+  }
+
+  /**
+   * A scanner that parses in the background worker (for the workspace index); a stopped parse is an
+   * error. A scan uses the project view it is given, else the newest (`useProjectView`).
+   */
   scanner(clients: ClientMapping[]): Scanner {
     return {
-      scanText: async (file, text, language) => {
+      scanText: async (file, text, language, extras = {}) => {
+        if (extras.project !== undefined) this.useProjectView(extras.project);
         const request: ScanRequest = {
           op: 'scan',
           path: file,
           text,
           clients,
           ...(language ? { language } : {}),
+          ...(extras.collectFacts ? { collectFacts: true } : {}),
         };
-        const result = await this.background.run<ScanResult>(request as unknown as Record<string, unknown>, {
+        const result = await this.withView<ScanResult>(this.background, request, {
           deadlineMs: SCAN_DEADLINE_MS,
           what: `parsing ${file}`,
           priority: 'background',
@@ -128,7 +148,33 @@ export class Analysis {
         });
         return result.ok ? result.value : { calls: [], errors: [result.error] };
       },
+      useProjectView: (view) => this.useProjectView(view),
     };
+  }
+
+  /**
+   * Runs `request` on `sandbox` with the newest project view: named when that worker was sent it
+   * before, else whole; a worker that does not hold a named view (it was replaced) is sent it whole.
+   */
+  private async withView<T>(
+    sandbox: Sandbox,
+    request: ScanRequest | DecideRequest,
+    options: Parameters<Sandbox['run']>[1],
+  ): Promise<SandboxResult<T>> {
+    const current = this.view;
+    if (current === undefined) return sandbox.run<T>(request as unknown as Record<string, unknown>, options);
+    const whole = { ...request, view: { generation: current.generation, view: current.view } };
+    const named = this.viewSent.get(sandbox) === current.generation;
+    this.viewSent.set(sandbox, current.generation);
+    const first = await sandbox.run<T | MissingView>(
+      (named ? { ...request, view: { generation: current.generation } } : whole) as unknown as Record<
+        string,
+        unknown
+      >,
+      options,
+    );
+    if (!first.ok || !isMissingView(first.value)) return first as SandboxResult<T>;
+    return sandbox.run<T>(whole as unknown as Record<string, unknown>, options);
   }
 
   /** Decides the index's calls of one file in the background worker; stopped, each call is an error. */
@@ -251,7 +297,7 @@ export class Analysis {
   ): Promise<
     SandboxResult<{ calls: import('../../decision/scan').DecidedCall[]; errors: ClearanceError[] }>
   > {
-    return this.sandbox.run(request as unknown as Record<string, unknown>, {
+    return this.withView(this.sandbox, request, {
       deadlineMs: decideDeadlineMs(timeoutMs),
       what: `deciding ${label}`,
       key: `decide:${request.path}`,
@@ -282,6 +328,10 @@ export function fingerprintLoad(request: LoadRequest, files: PolicyFiles): strin
     hash.update(`\0${file}\0${info?.size ?? -1}\0${info?.mtimeMs ?? -1}`);
   }
   return hash.digest('hex');
+}
+
+function isMissingView(value: unknown): value is MissingView {
+  return typeof value === 'object' && value !== null && 'missingView' in value;
 }
 
 /** A call the worker could not decide in time: an error verdict that says why. */

@@ -9,6 +9,7 @@ import type { CallInput } from '../../decision/input';
 import type { Identity } from '../../identity';
 import type { EvalLimits, JsonValue } from '../../rego';
 import type { ClientMapping, HttpCall, ScanLanguage } from '../../scanner';
+import type { ProjectView } from '../../scanner/project/types';
 
 /** Load (parse, compile) the policy as the workspace has it; `generation` names this state. */
 export interface LoadRequest {
@@ -68,15 +69,33 @@ export interface DecideRequest {
   settings: ClearanceSettings;
   nowMs: number;
   project: ProjectConfig;
+  /** The workspace index's view of the project's own clients, so the document's inferred calls are found. */
+  view?: ProjectViewRef;
 }
 
-/** Parse one file for the workspace index and find its calls. */
+/** Parse one file for the workspace index and find its calls (and its facts for the project pass). */
 export interface ScanRequest {
   op: 'scan';
   path: string;
   text: string;
   language?: ScanLanguage;
   clients: ClientMapping[];
+  view?: ProjectViewRef;
+  collectFacts?: boolean;
+}
+
+/**
+ * The project view a scan uses, named by its generation: sent whole (`view`) the first time a
+ * worker gets it; after that only named, since a view can be megabytes for a large project.
+ */
+export interface ProjectViewRef {
+  generation: number;
+  view?: ProjectView;
+}
+
+/** A scan or decide job's answer when it named a view its worker does not hold: send it again whole. */
+export interface MissingView {
+  missingView: number;
 }
 
 /** Decide calls the index found, a batch of files at a time, with the policy of `load`. */
