@@ -37,6 +37,12 @@ export function registerWalkthrough(getClient: () => LanguageClient | undefined)
   ];
 }
 
+/**
+ * How the walkthrough's steps open files: pinned, since a preview editor would take the place of the
+ * walkthrough when it is itself still a preview, and the developer would lose their next step.
+ */
+const KEEP_WALKTHROUGH: vscode.TextDocumentShowOptions = { preview: false };
+
 /** Opens the workspace's policy, or writes a starter one in `policy/authz.rego` when there is none. */
 async function findOrCreatePolicy(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -47,7 +53,7 @@ async function findOrCreatePolicy(): Promise<void> {
   const found = await vscode.workspace.findFiles('**/*.rego', '**/{node_modules,.git,dist,vendor}/**', 50);
   if (found.length > 0) {
     const first = found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))[0] as vscode.Uri;
-    await vscode.window.showTextDocument(first);
+    await vscode.window.showTextDocument(first, KEEP_WALKTHROUGH);
     void vscode.window.showInformationMessage(
       `Clearance: found ${found.length} policy file${found.length === 1 ? '' : 's'}; this is ${vscode.workspace.asRelativePath(first)}.`,
     );
@@ -55,7 +61,7 @@ async function findOrCreatePolicy(): Promise<void> {
   }
   const uri = vscode.Uri.joinPath(folder.uri, 'policy', 'authz.rego');
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(STARTER_POLICY));
-  await vscode.window.showTextDocument(uri);
+  await vscode.window.showTextDocument(uri, KEEP_WALKTHROUGH);
   void vscode.window.showInformationMessage(
     'Clearance: no policy here yet; wrote a starter one in policy/authz.rego.',
   );
@@ -110,7 +116,7 @@ async function hoverFirstCall(): Promise<void> {
     const line = lines.findIndex((l) => CALL_PATTERN.test(l) && !/^\s*(\/\/|#)/.test(l));
     if (line < 0) continue;
     const column = (lines[line] as string).search(CALL_PATTERN);
-    const editor = await vscode.window.showTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(uri, KEEP_WALKTHROUGH);
     const position = new vscode.Position(line, column);
     editor.selection = new vscode.Selection(position, position);
     editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
