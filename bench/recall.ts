@@ -14,7 +14,7 @@
  * client generated from them are found (as a project with that configuration would see them).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -63,6 +63,45 @@ function templateOf(call: HttpCall): string {
   return call.url.segments.map((segment) => (segment.kind === 'literal' ? segment.text : '{}')).join('');
 }
 
+/**
+ * Writes the files of `commit` whose contents the snapshot holds into `dir` and returns how many it
+ * lacks: `fetch` may leave a repository's largest files out, which makes `git archive` fail.
+ */
+function extractPresent(gitDir: string, commit: string, dir: string): number {
+  const git = (args: string[], input?: string, env?: NodeJS.ProcessEnv): string =>
+    execFileSync('git', ['--git-dir', gitDir, ...args], {
+      input,
+      env: { ...process.env, ...env },
+      maxBuffer: 1 << 30,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+  const blobs = git(['ls-tree', '-r', '-z', commit])
+    .split('\0')
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [meta = '', path = ''] = entry.split('\t');
+      const [, type, object] = meta.split(' ');
+      return { type, object, path };
+    })
+    .filter((entry) => entry.type === 'blob');
+  const checks = git(['cat-file', '--batch-check'], `${blobs.map((blob) => blob.object).join('\n')}\n`).split(
+    '\n',
+  );
+  const present = blobs.filter((_, i) => !(checks[i] ?? '').endsWith(' missing'));
+  const pathspecs = join(dir, '.clearance-recall-paths');
+  writeFileSync(pathspecs, present.map((blob) => blob.path).join('\0'));
+  // A private index keeps the mirror's own untouched; literal pathspecs keep `*` and `:` in names plain.
+  git(
+    ['--work-tree', dir, 'checkout', commit, `--pathspec-from-file=${pathspecs}`, '--pathspec-file-nul'],
+    undefined,
+    { GIT_INDEX_FILE: join(dir, '.clearance-recall-index'), GIT_LITERAL_PATHSPECS: '1' },
+  );
+  rmSync(pathspecs);
+  rmSync(join(dir, '.clearance-recall-index'), { force: true });
+  return blobs.length - present.length;
+}
+
 function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () => void } | undefined {
   const base = join(root, truth.repository.replace('/', '+'));
   // `fetch` leaves a bare git directory at `repo`, or a `repo/.git` beside no work tree.
@@ -71,10 +110,16 @@ function checkout(root: string, truth: GroundTruth): { dir: string; cleanup: () 
   );
   if (gitDir !== undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'clearance-recall-'));
-    const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', truth.commit], {
-      maxBuffer: 1 << 30,
-    });
-    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    try {
+      const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', truth.commit], {
+        maxBuffer: 1 << 30,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    } catch {
+      const absent = extractPresent(gitDir, truth.commit, dir);
+      console.log(`${truth.repository}: ${absent} files absent from the snapshot were left out`);
+    }
     return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   }
   if (existsSync(base) && statSync(base).isDirectory()) return { dir: base, cleanup: () => {} };
