@@ -47,6 +47,7 @@ export const passedOn = new WeakSet<HttpCall>();
 export const inferredClientRecognizer: CallRecognizer = {
   client: 'custom',
   languages: ['typescript', 'tsx', 'javascript', 'python', 'go'],
+  readsProject: true,
   recognize: findInferredCalls,
 };
 
