@@ -175,20 +175,34 @@ function readModuleReceiver(context: ScanContext, receiver: Node): string | unde
   if (receiver.type !== 'identifier') return undefined;
   const name = sliceNode(context.text, receiver);
   if (context.language === 'python') {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const from = new RegExp(
-      `^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${escaped}\\b|[^\\n(]*\\b${escaped}\\b)`,
-      'm',
-    ).test(context.text);
-    const aliased = new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${escaped}\\s*$`, 'm').exec(context.text);
-    if (aliased?.[1] !== undefined) return lastName(aliased[1]);
-    return from ? name : undefined;
+    // Read once per name and file: each reading searches the whole text twice.
+    let known = pythonModuleNames.get(context);
+    if (known === undefined) {
+      known = new Map();
+      pythonModuleNames.set(context, known);
+    }
+    if (!known.has(name)) known.set(name, readPythonModuleName(context.text, name));
+    return known.get(name);
   }
   if (!isJsLanguage(context.language)) return undefined;
   const binding = context.findBindings(name).find((b) => b.kind === 'import');
   if (binding?.importSource === undefined || binding.node.parent?.type !== 'namespace_import')
     return undefined;
   return basename(binding.importSource, extname(binding.importSource));
+}
+
+const pythonModuleNames = new WeakMap<ScanContext, Map<string, string | undefined>>();
+
+// The module a Python name was imported as (`from pkg import name`, `import pkg.mod as name`).
+function readPythonModuleName(text: string, name: string): string | undefined {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const from = new RegExp(
+    `^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${escaped}\\b|[^\\n(]*\\b${escaped}\\b)`,
+    'm',
+  ).test(text);
+  const aliased = new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${escaped}\\s*$`, 'm').exec(text);
+  if (aliased?.[1] !== undefined) return lastName(aliased[1]);
+  return from ? name : undefined;
 }
 
 function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {
