@@ -59,8 +59,9 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   const view = context.project;
   const calls: HttpCall[] = [];
   const byName = definitionsByName(view, family(context.language));
-  // Only the names this file's text holds are searched in its tree: a project has thousands.
-  const words = countWords(context.text);
+  // Only the names this file's text holds are searched in its tree: a project has thousands. (None
+  // on a file's first look, whose words are then not counted.)
+  const words = byName.size === 0 ? new Map<string, number>() : countWords(context.text);
   for (const [name, definitions] of byName) {
     if (!words.has(name)) continue;
     for (const hit of findCleanWordNodes(context, name)) {
