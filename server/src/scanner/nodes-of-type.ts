@@ -23,6 +23,40 @@ const walks = new WeakMap<Tree, TreeNodes | null>();
 // file of a language ask about much the same ones.
 const askedByLanguage = new WeakMap<Language, Set<string>>();
 
+// The types the scanner's own modules ask the root about (recognisers, annotations, the project
+// pass), known before the first file: without them the process's first file of a language walked
+// its tree once per type not yet asked (five walks of the 100,000-call file). A name a grammar does
+// not have matches no node, as in `descendantsOfType`; a type missing here costs a walk, not a result.
+const EXPECTED_TYPES = [
+  'comment',
+  'call',
+  'variable_declarator',
+  'assignment_expression',
+  'assignment',
+  'short_var_declaration',
+  'assignment_statement',
+  'const_spec',
+  'var_spec',
+  'composite_literal',
+  'class_declaration',
+  'class',
+  'abstract_class_declaration',
+  'class_definition',
+  'public_field_definition',
+  'required_parameter',
+  'optional_parameter',
+  'field_declaration',
+  'method_definition',
+  'function_definition',
+  'method_declaration',
+  'import_statement',
+  'import_from_statement',
+  'import_spec',
+  'typed_parameter',
+  'typed_default_parameter',
+  'default_parameter',
+];
+
 /**
  * The descendants of `node` (itself included) whose type is one of `types`, in document order:
  * exactly `node.descendantsOfType(types)`, answered from one walk per tree when `node` is the root.
@@ -32,7 +66,7 @@ export function nodesOfType(node: Node, types: string | readonly string[]): Arra
   const tree = node.tree;
   let asked = askedByLanguage.get(tree.language);
   if (asked === undefined) {
-    asked = new Set();
+    asked = new Set(EXPECTED_TYPES);
     askedByLanguage.set(tree.language, asked);
   }
   // Not ERROR: web-tree-sitter 0.25.10 puts its symbol (65535) first in the list its wasm side

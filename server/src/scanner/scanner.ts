@@ -11,8 +11,8 @@ import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
 import { readConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
-import type { ProjectView } from './project/types';
-import { createScanContext, type ScanContext } from './recognizers/context';
+import { EMPTY_VIEW, type ProjectView } from './project/types';
+import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
 import { loadParser } from './runtime';
 import { isSingleFileComponent, keepScriptBlocks } from './single-file-components';
@@ -26,10 +26,11 @@ import type {
   TreeCache,
 } from './types';
 
-/** Deletes the trees a cache holds (after the last scan that may use them). */
+/** Deletes the trees a cache holds and forgets its kept calls (after the last scan that may use them). */
 export function releaseTrees(cache: TreeCache): void {
   for (const { tree } of cache.entries.values()) tree.delete();
   cache.entries.clear();
+  cache.recognised?.clear();
 }
 
 /** Files bigger than this (in UTF-8 bytes) are skipped unless the options say otherwise. */
@@ -134,11 +135,13 @@ async function scanText(
     // Re-parsing fragments after syntax errors may cost at most two more parses of the whole file
     // (or of 500k characters for small files).
     let budget = Math.max(2 * text.length, MIN_FRAGMENT_BUDGET);
+    let fragments = 0;
     const parseFragment = (start: number, end: number): Node | undefined => {
       const from = Math.max(0, start);
       const to = Math.min(text.length, end);
       if (to <= from || to - from > budget) return undefined;
       budget -= to - from;
+      fragments++;
       const fragment = parser.parse(text, null, {
         includedRanges: [buildRange(lines, from, to)],
         progressCallback,
@@ -159,10 +162,14 @@ async function scanText(
       lines,
       parseFragment,
       clientMappings: settings.clientMappings,
-      ...(extras.project === undefined ? {} : { project: extras.project }),
     });
     // With a project view, facts are needed to report a forwarding call once (at its wrapper's call sites).
-    return runRecognizers(context, extras.collectFacts === true || extras.project !== undefined);
+    return runRecognizers(context, {
+      view: extras.project ?? EMPTY_VIEW,
+      collectFacts: extras.collectFacts === true || extras.project !== undefined,
+      ...(extras.trees === undefined ? {} : { keep: extras.trees }),
+      fragments: () => fragments,
+    });
   } catch (error) {
     parser.reset();
     return fail('scanner_failed', `scanning failed: ${describeError(error)}`);
@@ -171,20 +178,52 @@ async function scanText(
   }
 }
 
-function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult {
+/** How `runRecognizers` runs: the project view, whether facts are wanted, what a scan may keep. */
+interface RecognizerRun {
+  view: ProjectView;
+  collectFacts: boolean;
+  /** Where the view-independent recognisers' calls are kept between scans of the same text. */
+  keep?: TreeCache;
+  /** How many fragment re-parses the scan has made so far. */
+  fragments(): number;
+}
+
+function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
   const calls: HttpCall[] = [];
   const errors: ClearanceError[] = [];
-  for (const recognizer of listRecognizers(context.language)) {
-    try {
-      for (const call of recognizer.recognize(context)) calls.push(call);
-    } catch (error) {
-      errors.push({
-        code: 'scanner_failed',
-        message: `the ${recognizer.client} recogniser failed: ${describeError(error)}`,
-        location: locateFileStart(context.file),
+  const recognizers = listRecognizers(context.language);
+  const kept = run.keep?.recognised?.get(context.file);
+  if (kept !== undefined && kept.text === context.text) {
+    // Copies: the steps below set calls' own fields (annotations, mappings, constant URLs). Their
+    // parts (locations, URLs) are shared: nothing changes those once a recogniser has built them,
+    // and a deep copy of a 100,000-call file cost more than its recognisers.
+    for (const call of kept.calls) calls.push({ ...call });
+    errors.push(...kept.errors);
+  } else {
+    runEach(
+      recognizers.filter((recognizer) => recognizer.readsProject !== true),
+      context,
+      calls,
+      errors,
+    );
+    // Kept only when no fragment was re-parsed: those re-parses are shared with the view's
+    // recognisers and spend the scan's re-parse budget, so a later round must run them all again.
+    if (run.keep !== undefined && run.fragments() === 0) {
+      run.keep.recognised ??= new Map();
+      run.keep.recognised.set(context.file, {
+        text: context.text,
+        calls: calls.map((call) => ({ ...call })),
+        errors: [...errors],
       });
     }
   }
+  context.project = run.view;
+  runEach(
+    recognizers.filter((recognizer) => recognizer.readsProject === true),
+    context,
+    calls,
+    errors,
+  );
   try {
     applyAnnotations(context, calls, errors);
   } catch (error) {
@@ -207,7 +246,7 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];
   try {
-    if (collectFacts) {
+    if (run.collectFacts) {
       const collected = collectFileFacts(context, calls);
       facts = collected.facts;
       // In a project scan a call that only forwards its wrapper's parameters is reported at the
@@ -224,6 +263,26 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
     });
   }
   return { calls, errors, ...(facts === undefined ? {} : { facts }) };
+}
+
+// Runs recognisers in order, a failing one an error rather than the end of the scan.
+function runEach(
+  recognizers: readonly CallRecognizer[],
+  context: ScanContext,
+  calls: HttpCall[],
+  errors: ClearanceError[],
+): void {
+  for (const recognizer of recognizers) {
+    try {
+      for (const call of recognizer.recognize(context)) calls.push(call);
+    } catch (error) {
+      errors.push({
+        code: 'scanner_failed',
+        message: `the ${recognizer.client} recogniser failed: ${describeError(error)}`,
+        location: locateFileStart(context.file),
+      });
+    }
+  }
 }
 
 /**

@@ -203,6 +203,18 @@ export interface TreeCache {
   entries: Map<string, { text: string; tree: import('web-tree-sitter').Tree }>;
   /** Source characters the cache may still take (trees cost several times their source). */
   budget: number;
+  /**
+   * Per file, what the recognisers that do not read the project view found in its text on its first
+   * scan: a later round of the same text runs only the view's recognisers (filled by the scanner).
+   */
+  recognised?: Map<string, RecognisedCalls>;
+}
+
+/** The calls and errors of a file's view-independent recognisers, for one text of the file. */
+export interface RecognisedCalls {
+  text: string;
+  calls: HttpCall[];
+  errors: ClearanceError[];
 }
 
 /** Finds the HTTP calls in source text. */

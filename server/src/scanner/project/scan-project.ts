@@ -2,7 +2,9 @@
  * Scanning a whole project: every file is scanned on its own, then the project pass finds the
  * project's own clients (wrappers around recognised calls, exported client instances) and scans the
  * files that name them again, so their call sites become calls. Wrappers of wrappers are found in
- * later rounds, until a round finds no new client (at most `MAX_ROUNDS`).
+ * later rounds, until a round finds no new client (at most `MAX_ROUNDS`). A later round's scan of a
+ * file runs only the recognisers that read the project view; the others' calls are kept from the
+ * file's first scan (`TreeCache.recognised`, see `scanner.ts`).
  */
 
 import { releaseTrees } from '../scanner';

@@ -60,6 +60,11 @@ export interface ScanContextSource {
 export interface CallRecognizer {
   client: HttpClient;
   languages: readonly ScanLanguage[];
+  /**
+   * True when the recogniser reads `context.project`. Only these run after a file's first scan of a
+   * text (the project pass's later rounds); the others see an empty view, and their calls are kept.
+   */
+  readsProject?: boolean;
   /** Returns the calls found in the file; must not throw on any tree the parser produces. */
   recognize(context: ScanContext): HttpCall[];
 }

@@ -47,6 +47,7 @@ export const passedOn = new WeakSet<HttpCall>();
 export const inferredClientRecognizer: CallRecognizer = {
   client: 'custom',
   languages: ['typescript', 'tsx', 'javascript', 'python', 'go'],
+  readsProject: true,
   recognize: findInferredCalls,
 };
 
@@ -58,8 +59,9 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   const view = context.project;
   const calls: HttpCall[] = [];
   const byName = definitionsByName(view, family(context.language));
-  // Only the names this file's text holds are searched in its tree: a project has thousands.
-  const words = countWords(context.text);
+  // Only the names this file's text holds are searched in its tree: a project has thousands. (None
+  // on a file's first look, whose words are then not counted.)
+  const words = byName.size === 0 ? new Map<string, number>() : countWords(context.text);
   for (const [name, definitions] of byName) {
     if (!words.has(name)) continue;
     for (const hit of findCleanWordNodes(context, name)) {
@@ -174,20 +176,34 @@ function readModuleReceiver(context: ScanContext, receiver: Node): string | unde
   if (receiver.type !== 'identifier') return undefined;
   const name = sliceNode(context.text, receiver);
   if (context.language === 'python') {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const from = new RegExp(
-      `^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${escaped}\\b|[^\\n(]*\\b${escaped}\\b)`,
-      'm',
-    ).test(context.text);
-    const aliased = new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${escaped}\\s*$`, 'm').exec(context.text);
-    if (aliased?.[1] !== undefined) return lastName(aliased[1]);
-    return from ? name : undefined;
+    // Read once per name and file: each reading searches the whole text twice.
+    let known = pythonModuleNames.get(context);
+    if (known === undefined) {
+      known = new Map();
+      pythonModuleNames.set(context, known);
+    }
+    if (!known.has(name)) known.set(name, readPythonModuleName(context.text, name));
+    return known.get(name);
   }
   if (!isJsLanguage(context.language)) return undefined;
   const binding = context.findBindings(name).find((b) => b.kind === 'import');
   if (binding?.importSource === undefined || binding.node.parent?.type !== 'namespace_import')
     return undefined;
   return basename(binding.importSource, extname(binding.importSource));
+}
+
+const pythonModuleNames = new WeakMap<ScanContext, Map<string, string | undefined>>();
+
+// The module a Python name was imported as (`from pkg import name`, `import pkg.mod as name`).
+function readPythonModuleName(text: string, name: string): string | undefined {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const from = new RegExp(
+    `^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${escaped}\\b|[^\\n(]*\\b${escaped}\\b)`,
+    'm',
+  ).test(text);
+  const aliased = new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${escaped}\\s*$`, 'm').exec(text);
+  if (aliased?.[1] !== undefined) return lastName(aliased[1]);
+  return from ? name : undefined;
 }
 
 function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {

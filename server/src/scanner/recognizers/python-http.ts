@@ -170,6 +170,9 @@ function findImports(
   findBindings: (name: string) => PythonBinding[],
 ): Target[] {
   const targets: Target[] = [];
+  // An import of the module spells its name. Only skipped in a file without syntax errors, where
+  // looking names up re-parses no fragment (those are shared with later lookups and budgeted).
+  if (!context.root.hasError && !context.text.includes(spec.module)) return targets;
   const statements = nodesOfType(context.root, ['import_statement', 'import_from_statement']);
   for (const statement of statements) {
     if (statement === null) continue;
@@ -290,6 +293,9 @@ function findSelfSessionCalls(
 ): HttpCall[] {
   const pattern = sessionTypePattern(spec, targets);
   const calls: HttpCall[] = [];
+  // No session class to construct and no session parameter: no field can hold a session.
+  if (pattern === undefined && !targets.some((target) => target.role === 'session')) return calls;
+  const constructs = pattern === undefined ? undefined : new RegExp(`${pattern.source}\\s*\\(`);
   for (const cls of nodesOfType(context.root, 'class_definition')) {
     if (cls === null) continue;
     const fields = new Set<string>();
@@ -302,8 +308,7 @@ function findSelfSessionCalls(
         left.childForFieldName('object')?.type !== 'identifier'
       )
         continue;
-      const ctor =
-        pattern !== undefined && new RegExp(`${pattern.source}\\s*\\(`).test(sliceNode(context.text, right));
+      const ctor = constructs?.test(sliceNode(context.text, right)) === true;
       const param = right
         .descendantsOfType('identifier')
         .some((id) => id !== null && isSessionParam(context, id, targets));

@@ -108,7 +108,14 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   inferredClientRecognizer,
 ];
 
-/** Lists the recognisers that apply to files in `language`. */
+/**
+ * Lists the recognisers that apply to files in `language`, those that read the project view last
+ * (a later round of the project pass runs only those, after the others' kept calls).
+ */
 export function listRecognizers(language: ScanLanguage): CallRecognizer[] {
-  return RECOGNIZERS.filter((recognizer) => recognizer.languages.includes(language));
+  const applying = RECOGNIZERS.filter((recognizer) => recognizer.languages.includes(language));
+  return [
+    ...applying.filter((recognizer) => recognizer.readsProject !== true),
+    ...applying.filter((recognizer) => recognizer.readsProject === true),
+  ];
 }
