@@ -1,0 +1,132 @@
+/**
+ * The workspace index's first run on two scan workers (the background analysis worker and a scan
+ * worker beside it, `CLEARANCE_SCAN_WORKERS=1`), through the real server over stdio: both workers
+ * scan files, calls through the project's own wrapper are found across them, and two files too
+ * large to scan within the scan deadline (`CLEARANCE_SCAN_DEADLINE_MS`) are stopped there and
+ * reported, while every other file of the workspace is still indexed by the replaced workers.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
+import type { PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
+import { shopIdentitySettings, startServer, type TestServer, waitFor } from './lsp-client';
+
+const shopPolicy = join(__dirname, '..', '..', 'examples', 'shop', 'policy');
+/** Small files with one call each: enough that both workers get a share. */
+const SMALL_FILES = 60;
+/** The scan deadline the server runs with: far above a small file's scan, far below a large one's. */
+const SCAN_DEADLINE_MS = 1000;
+
+const apiTs = [
+  "const BASE = '/api';",
+  '',
+  '/** Sends `method` to `path` under the API base. */',
+  'export function request(method: string, path: string) {',
+  '  return fetch(BASE + path, { method });',
+  '}',
+  '',
+].join('\n');
+
+/** A caller of the wrapper in a folder of its own. */
+function caller(i: number): string {
+  return [
+    "import { request } from '../lib/api';",
+    '',
+    `export function removeOrder${i}(id: string) {`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's text holds a template literal.
+    "  return request('DELETE', `/orders/${id}`);",
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Just under the 2 MB file limit of calls, each a statement of its own: seconds to scan. */
+function largeFile(): string {
+  const line = "  await fetch('/api/orders/' + id);\n";
+  return `export async function many(id: string) {\n${line.repeat(Math.floor(1_900_000 / line.length))}}\n`;
+}
+
+/** Each decided call's location as `file:line` (0-based), relative to the root. */
+function locations(report: PermissionsResponse, root: string): string[] {
+  const out: string[] = [];
+  for (const r of report.resources)
+    for (const a of r.actions)
+      for (const d of a.decisions)
+        for (const l of d.locations)
+          out.push(`${l.uri.slice(pathToFileURL(root).href.length + 1)}:${l.range.start.line}`);
+  return out.sort();
+}
+
+describe('the first index on two scan workers', () => {
+  let server: TestServer;
+  let root: string;
+  const files: Record<string, string> = { 'src/lib/api.ts': apiTs };
+  // Breadth-first, the large files come first: the workers that are stopped on them must go on.
+  files['big/a-many.ts'] = largeFile();
+  files['big/b-many.ts'] = largeFile();
+  for (let i = 0; i < SMALL_FILES; i++)
+    files[`src/area${i % 5}/file${i}.ts`] = `export const get${i} = () => fetch('/api/orders/${i}');\n`;
+  for (let i = 0; i < 4; i++) files[`src/callers${i}/remove.ts`] = caller(i);
+  const saved = {
+    workers: process.env.CLEARANCE_SCAN_WORKERS,
+    deadline: process.env.CLEARANCE_SCAN_DEADLINE_MS,
+  };
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'clearance-scan-workers-'));
+    cpSync(shopPolicy, join(root, 'policy'), { recursive: true });
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    await mintDemoIdentity({
+      outDir: join(root, 'identity'),
+      ttlSeconds: 900,
+      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
+    });
+    process.env.CLEARANCE_SCAN_WORKERS = '1';
+    process.env.CLEARANCE_SCAN_DEADLINE_MS = String(SCAN_DEADLINE_MS);
+    server = await startServer(root, shopIdentitySettings);
+  });
+  after(async () => {
+    for (const [name, value] of [
+      ['CLEARANCE_SCAN_WORKERS', saved.workers],
+      ['CLEARANCE_SCAN_DEADLINE_MS', saved.deadline],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('shares the scans between both workers, stops the large files at the deadline and indexes the rest', async () => {
+    const line = await waitFor(
+      'the first index',
+      () => server.transcript.find((entry) => entry.startsWith('indexed ')),
+      120_000,
+    );
+    const shares = /scans per worker: (\d+)\/(\d+)/.exec(line);
+    assert.ok(shares, line);
+    assert.ok(Number(shares[1]) > 0 && Number(shares[2]) > 0, `one worker scanned nothing: ${line}`);
+    for (const name of ['a-many.ts', 'b-many.ts'])
+      assert.ok(
+        server.transcript.some((entry) =>
+          new RegExp(`parsing .*${name} took longer than 1 s; its worker was stopped`).test(entry),
+        ),
+        `${name} was not stopped at the deadline:\n${server.transcript.join('\n')}`,
+      );
+    const report = (await server.connection.sendRequest('clearance/permissions')) as PermissionsResponse;
+    assert.equal(report.state, 'ready');
+    assert.equal(report.files, Object.keys(files).length);
+    const expected = [
+      ...Array.from({ length: SMALL_FILES }, (_, i) => `src/area${i % 5}/file${i}.ts:0`),
+      ...Array.from({ length: 4 }, (_, i) => `src/callers${i}/remove.ts:3`),
+    ].sort();
+    assert.deepEqual(locations(report, root), expected);
+  });
+});
