@@ -6,16 +6,12 @@
  * reported, while every other file of the workspace is still indexed by the replaced workers.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import type { PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
-import { shopIdentitySettings, startServer, type TestServer, waitFor } from './lsp-client';
+import { shopIdentitySettings, waitFor } from './lsp-client';
+import { useShopServer } from './shop-server';
 
-const shopPolicy = join(__dirname, '..', '..', 'examples', 'shop', 'policy');
 /** Small files with one call each: enough that both workers get a share. */
 const SMALL_FILES = 60;
 /** The scan deadline the server runs with: far above a small file's scan, far below a large one's. */
@@ -62,8 +58,6 @@ function locations(report: PermissionsResponse, root: string): string[] {
 }
 
 describe('the first index on two scan workers', () => {
-  let server: TestServer;
-  let root: string;
   const files: Record<string, string> = { 'src/lib/api.ts': apiTs };
   // Breadth-first, the large files come first: the workers that are stopped on them must go on.
   files['big/a-many.ts'] = largeFile();
@@ -71,43 +65,19 @@ describe('the first index on two scan workers', () => {
   for (let i = 0; i < SMALL_FILES; i++)
     files[`src/area${i % 5}/file${i}.ts`] = `export const get${i} = () => fetch('/api/orders/${i}');\n`;
   for (let i = 0; i < 4; i++) files[`src/callers${i}/remove.ts`] = caller(i);
-  const saved = {
-    workers: process.env.CLEARANCE_SCAN_WORKERS,
-    deadline: process.env.CLEARANCE_SCAN_DEADLINE_MS,
-  };
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'clearance-scan-workers-'));
-    cpSync(shopPolicy, join(root, 'policy'), { recursive: true });
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    await mintDemoIdentity({
-      outDir: join(root, 'identity'),
-      ttlSeconds: 900,
-      users: [{ sub: 'alice', email: 'alice@example.com', role: 'developer' }],
-    });
-    process.env.CLEARANCE_SCAN_WORKERS = '1';
-    process.env.CLEARANCE_SCAN_DEADLINE_MS = String(SCAN_DEADLINE_MS);
-    server = await startServer(root, shopIdentitySettings);
-  });
-  after(async () => {
-    for (const [name, value] of [
-      ['CLEARANCE_SCAN_WORKERS', saved.workers],
-      ['CLEARANCE_SCAN_DEADLINE_MS', saved.deadline],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
+  // The shop's policy and identity; its own source is left out, so these files are the only ones.
+  const suite = useShopServer({
+    prefix: 'clearance-scan-workers-',
+    files,
+    withSource: false,
+    settings: shopIdentitySettings,
+    env: { CLEARANCE_SCAN_WORKERS: '1', CLEARANCE_SCAN_DEADLINE_MS: String(SCAN_DEADLINE_MS) },
   });
 
   it('shares the scans between both workers, stops the large files at the deadline and indexes the rest', async () => {
     const line = await waitFor(
       'the first index',
-      () => server.transcript.find((entry) => entry.startsWith('indexed ')),
+      () => suite.server.transcript.find((entry) => entry.startsWith('indexed ')),
       120_000,
     );
     const shares = /scans per worker: (\d+)\/(\d+)/.exec(line);
@@ -115,18 +85,20 @@ describe('the first index on two scan workers', () => {
     assert.ok(Number(shares[1]) > 0 && Number(shares[2]) > 0, `one worker scanned nothing: ${line}`);
     for (const name of ['a-many.ts', 'b-many.ts'])
       assert.ok(
-        server.transcript.some((entry) =>
+        suite.server.transcript.some((entry) =>
           new RegExp(`parsing .*${name} took longer than 1 s; its worker was stopped`).test(entry),
         ),
-        `${name} was not stopped at the deadline:\n${server.transcript.join('\n')}`,
+        `${name} was not stopped at the deadline:\n${suite.server.transcript.join('\n')}`,
       );
-    const report = (await server.connection.sendRequest('clearance/permissions')) as PermissionsResponse;
+    const report = (await suite.server.connection.sendRequest(
+      'clearance/permissions',
+    )) as PermissionsResponse;
     assert.equal(report.state, 'ready');
     assert.equal(report.files, Object.keys(files).length);
     const expected = [
       ...Array.from({ length: SMALL_FILES }, (_, i) => `src/area${i % 5}/file${i}.ts:0`),
       ...Array.from({ length: 4 }, (_, i) => `src/callers${i}/remove.ts:3`),
     ].sort();
-    assert.deepEqual(locations(report, root), expected);
+    assert.deepEqual(locations(report, suite.root), expected);
   });
 });

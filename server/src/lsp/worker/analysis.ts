@@ -396,13 +396,20 @@ export class Analysis {
   }
 }
 
-/** The analysis of a server whose bundle sits beside `wasmDir`; undefined without the worker bundle. */
-export function createAnalysis(wasmDir: string, log: (message: string) => void): Analysis | undefined {
+/**
+ * The analysis of a server whose bundle sits beside `wasmDir`, with `scanHelpers` scan workers beside
+ * the background one (default `scanHelperCount()`); undefined without the worker bundle.
+ */
+export function createAnalysis(
+  wasmDir: string,
+  log: (message: string) => void,
+  scanHelpers = scanHelperCount(),
+): Analysis | undefined {
   const entry = join(dirname(wasmDir), 'analysis-worker.js');
   if (!existsSync(entry)) return undefined;
   // A job names the policy state its worker already holds instead of sending it again (`slimRequest`).
   const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB, slim: slimRequest };
-  const helpers = Array.from({ length: scanHelperCount() }, () => new Sandbox(options, log));
+  const helpers = Array.from({ length: scanHelpers }, () => new Sandbox(options, log));
   return new Analysis(
     new Sandbox(options, log),
     new Sandbox(options, log),
