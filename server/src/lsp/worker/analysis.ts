@@ -166,6 +166,7 @@ export class Analysis {
     return best;
   }
 
+  // Runs one index scan on its lane, counting it there until it is answered (or stopped).
   private async scanOn<T>(
     file: string,
     run: (lane: Sandbox) => Promise<SandboxResult<T>>,
