@@ -190,7 +190,8 @@ describe('calls made through the project’s own clients, in the editor', () => 
 });
 
 describe('the project view in the analysis worker', () => {
-  const analysis = createAnalysis(join(dirname(serverModule), 'wasm'), () => {});
+  // No scan workers beside the background one: every scan below goes to the worker it watches.
+  const analysis = createAnalysis(join(dirname(serverModule), 'wasm'), () => {}, 0);
   after(() => analysis?.close());
 
   it('is sent whole once, then named by its generation, and whole again to a replaced worker', async () => {

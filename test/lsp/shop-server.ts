@@ -1,7 +1,7 @@
 /**
  * The set-up most LSP tests share: a temporary copy of examples/shop with a freshly minted token
  * and key set for alice in its `identity/`, extra files written into it, and the built server
- * started on it for a suite (optionally under a forced analysis deadline), stopped and removed
+ * started on it for a suite (optionally under a forced analysis deadline or other environment variables), stopped and removed
  * after the suite.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface ShopWorkspaceOptions {
   files?: Record<string, string> | ((root: string) => Record<string, string>);
   /** False: the copy has no `policy/` folder. */
   withPolicy?: boolean;
+  /** False: the copy has no `src/` folder (the test's `files` are its only source files). */
+  withSource?: boolean;
   /** The token's lifetime (mintDemoIdentity's default, 15 minutes, when absent). */
   ttlSeconds?: number;
   /** Alice's display name claim, when the test's identity has one. */
@@ -35,6 +37,7 @@ export async function makeShopWorkspace(
   const root = mkdtempSync(join(tmpdir(), options.prefix));
   cpSync(shopExample, root, { recursive: true });
   if (options.withPolicy === false) rmSync(join(root, 'policy'), { recursive: true });
+  if (options.withSource === false) rmSync(join(root, 'src'), { recursive: true });
   const minted = await mintDemoIdentity({
     outDir: join(root, 'identity'),
     ...(options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds }),
@@ -70,6 +73,8 @@ export interface ShopServerOptions extends ShopWorkspaceOptions {
   initializationOptions?: Record<string, unknown>;
   /** `CLEARANCE_ANALYSIS_DEADLINE_MS` for this server (restored after the suite). */
   deadlineMs?: number;
+  /** More environment variables for this server, e.g. `CLEARANCE_SCAN_WORKERS` (restored after the suite). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -78,18 +83,19 @@ export interface ShopServerOptions extends ShopWorkspaceOptions {
  */
 export function useShopServer(options: ShopServerOptions): ShopSuite {
   const suite = {} as ShopSuite;
-  const saved = process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
+  const env: Record<string, string> = { ...options.env };
+  if (options.deadlineMs !== undefined) env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(options.deadlineMs);
+  const saved = Object.keys(env).map((name) => [name, process.env[name]] as const);
   before(async () => {
     Object.assign(suite, await makeShopWorkspace(options));
-    if (options.deadlineMs !== undefined)
-      process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = String(options.deadlineMs);
+    Object.assign(process.env, env);
     const settings = typeof options.settings === 'function' ? options.settings(suite.root) : options.settings;
     suite.server = await startServer(suite.root, settings, options.initializationOptions);
   });
   after(async () => {
-    if (options.deadlineMs !== undefined) {
-      if (saved === undefined) delete process.env.CLEARANCE_ANALYSIS_DEADLINE_MS;
-      else process.env.CLEARANCE_ANALYSIS_DEADLINE_MS = saved;
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
     }
     await suite.server?.stop();
     if (suite.root) rmSync(suite.root, { recursive: true, force: true });

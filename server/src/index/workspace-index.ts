@@ -15,6 +15,7 @@ import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } 
 import { buildProjectView } from '../scanner/project/scan-project';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { formatSize } from '../scanner/scanner';
+import { countWords } from '../scanner/syntax';
 
 /** One indexed source file: what identifies its content, and the calls found in it. */
 export interface IndexedFile {
@@ -83,7 +84,7 @@ export class WorkspaceIndex {
   private maxFiles: number;
   private readonly maxFileBytes: number;
   /** The clients (by key) the last project pass saw, and the view built from them. */
-  private knownClients = new Map<string, string>();
+  private knownClients = new Map<string, { name: string; file: string }>();
   private indexing = false;
   private view: ProjectView | undefined;
 
@@ -129,36 +130,59 @@ export class WorkspaceIndex {
     let rescanned = 0;
     for (let round = 0; round < MAX_PROJECT_ROUNDS && !isCancelled(); round++) {
       const view = buildProjectView([...this.files.values()].map((file) => file.facts));
-      const current = new Map<string, string>();
+      const current = new Map<string, { name: string; file: string }>();
       for (const client of [...view.definitions, ...view.instances])
-        current.set(clientKey(client), client.name);
-      const changed = new Set<string>();
-      for (const [key, name] of current) if (!this.knownClients.has(key)) changed.add(name);
-      for (const [key, name] of this.knownClients) if (!current.has(key)) changed.add(name);
+        current.set(clientKey(client), { name: client.name, file: client.site.file });
+      // Per changed name, how many of its new definitions each file holds: a file that only defines
+      // it (the name once, at its definition) has no call of it to find, as in the CLI's pass.
+      const changed = new Map<string, Map<string, number>>();
+      for (const [key, client] of current) {
+        if (this.knownClients.has(key)) continue;
+        const sites = changed.get(client.name) ?? new Map<string, number>();
+        sites.set(client.file, (sites.get(client.file) ?? 0) + 1);
+        changed.set(client.name, sites);
+      }
+      for (const [key, client] of this.knownClients)
+        if (!current.has(key) && !changed.has(client.name)) changed.set(client.name, new Map());
       this.knownClients = current;
       this.view = view;
       this.options.scanner.useProjectView?.(view);
       if (changed.size === 0) break;
-      for (const path of [...this.files.keys()]) {
-        if (isCancelled()) break;
-        const text = await this.readText(path);
-        if (text === undefined || ![...changed].some((name) => text.includes(name))) continue;
-        const existing = this.files.get(path);
-        if (existing === undefined) continue;
-        this.parseCount++;
-        rescanned++;
-        const result = await this.options.scanner.scanText(path, text, undefined, {
-          project: view,
-          collectFacts: true,
-        });
-        this.files.set(path, {
-          ...existing,
-          calls: result.calls,
-          errors: result.errors,
-          ...(result.facts ? { facts: result.facts } : {}),
-        });
-        if (rescanned % 20 === 0) await yieldToEventLoop();
-      }
+      // Counting a file's words once makes the check one lookup per word, not a text search per name.
+      const namesAClient = (path: string, text: string) => {
+        for (const [word, count] of countWords(text)) {
+          const sites = changed.get(word);
+          if (sites !== undefined && count > (sites.get(path) ?? 0)) return true;
+        }
+        return false;
+      };
+      const paths = [...this.files.keys()];
+      let next = 0;
+      // The round's files are scanned with the same view, so they can be in flight side by side:
+      // as many as a full run has, which keeps every scan worker busy.
+      const work = async () => {
+        while (next < paths.length && !isCancelled()) {
+          const path = paths[next++] as string;
+          const text = await this.readText(path);
+          if (text === undefined || !namesAClient(path, text)) continue;
+          const existing = this.files.get(path);
+          if (existing === undefined) continue;
+          this.parseCount++;
+          rescanned++;
+          const result = await this.options.scanner.scanText(path, text, undefined, {
+            project: view,
+            collectFacts: true,
+          });
+          this.files.set(path, {
+            ...existing,
+            calls: result.calls,
+            errors: result.errors,
+            ...(result.facts ? { facts: result.facts } : {}),
+          });
+          if (rescanned % 20 === 0) await yieldToEventLoop();
+        }
+      };
+      await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
     }
     return rescanned;
   }

@@ -80,8 +80,15 @@ export class IndexController {
     private readonly log: (level: 'info' | 'warn' | 'error', text: string) => void,
   ) {
     this.maxFiles = ws.settings.index.maxFiles;
-    // The workspace's scanner: it knows the client mappings of `.clearance.yaml`.
-    this.index = new WorkspaceIndex({ scanner: ws.getScanner(), maxFiles: this.maxFiles });
+    // The workspace's scanner: it knows the client mappings of `.clearance.yaml`. With the analysis
+    // workers, two files per scan worker are in flight: one scanned while the next one waits there,
+    // so no worker idles while this thread reads and hashes.
+    const lanes = ws.analysis?.scanLanes.length ?? 1;
+    this.index = new WorkspaceIndex({
+      scanner: ws.getScanner(),
+      maxFiles: this.maxFiles,
+      filesInFlight: 2 * lanes,
+    });
     this.index.setRoots(roots);
   }
 
@@ -104,7 +111,7 @@ export class IndexController {
       const calls = [...this.index.files.values()].reduce((n, f) => n + f.calls.length, 0);
       this.log(
         'info',
-        `indexed ${result.files} source files (${calls} calls, ${result.parsed} parsed) in ${Date.now() - started} ms${result.truncated ? `; stopped at clearance.index.maxFiles = ${this.maxFiles}` : ''}`,
+        `indexed ${result.files} source files (${calls} calls, ${result.parsed} parsed) in ${Date.now() - started} ms${this.describeLanes()}${result.truncated ? `; stopped at clearance.index.maxFiles = ${this.maxFiles}` : ''}`,
       );
     } catch (error) {
       this.log('error', `indexing failed: ${(error as Error).message}`);
@@ -117,6 +124,14 @@ export class IndexController {
         await this.reconcile();
       }
     }
+  }
+
+  /** How the scans so far were shared between the scan workers, e.g. "; scans per worker: 2510/2490". */
+  private describeLanes(): string {
+    const analysis = this.ws.analysis;
+    if (analysis === undefined) return '';
+    const counts = analysis.scanLanes.map((lane) => analysis.scansDone.get(lane) ?? 0);
+    return `; scans per worker: ${counts.join('/')}`;
   }
 
   /** Applies new settings: a new file limit rescans. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EvaluationResult } from '../../authoring/evaluate';
 import { runBudgetMs, type TestOutcome } from '../../authoring/tests';
@@ -67,6 +68,31 @@ export function decideDeadlineMs(timeoutMs: number, env: NodeJS.ProcessEnv = pro
 /** How long parsing one file for the index may take in the worker. */
 const SCAN_DEADLINE_MS = 10_000;
 
+/**
+ * The deadline of one index scan, or `CLEARANCE_SCAN_DEADLINE_MS` from the server's environment
+ * (tests set it to stop a large file quickly).
+ */
+export function scanDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.CLEARANCE_SCAN_DEADLINE_MS);
+  return Number.isFinite(forced) && forced >= 100 ? forced : SCAN_DEADLINE_MS;
+}
+
+/** How long a scan worker may take to start and load the parser before its first file. */
+const SCAN_WARM_UP_MS = 30_000;
+
+/**
+ * The scan workers the index uses beside the background worker: `CLEARANCE_SCAN_WORKERS` (0: none),
+ * else one per core beyond the first, at most two (the CLI's scan pool counts the same way).
+ */
+export function scanHelperCount(
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): number {
+  const forced = Number(env.CLEARANCE_SCAN_WORKERS ?? Number.NaN);
+  if (Number.isInteger(forced) && forced >= 0) return Math.min(forced, 2);
+  return Math.max(0, Math.min(2, cores - 1));
+}
+
 /** What a test run or an evaluation may take on top of its evaluation limits (messages, cloning results). */
 const RUN_ALLOWANCE_MS = 3000;
 
@@ -96,12 +122,75 @@ export class Analysis {
   private view: { generation: number; view: ProjectView } | undefined;
   /** The view generation last sent whole to each worker, which later jobs only name. */
   private readonly viewSent = new Map<Sandbox, number>();
+  /** The workers index scans run on: the background worker, then the scan helpers. */
+  readonly scanLanes: readonly Sandbox[];
+  /** Per lane, the index scans sent to it and not yet answered. */
+  private readonly scansPending = new Map<Sandbox, number>();
+  /** The lane each file's unanswered scans went to: a newer scan of it follows, so it replaces a queued one. */
+  private readonly scanLaneOf = new Map<string, { lane: Sandbox; scans: number }>();
+  /** Files each lane has scanned (the log says how the work was shared). */
+  readonly scansDone = new Map<Sandbox, number>();
+  private helpersWarmed = false;
 
+  /**
+   * `helpers`: workers that only scan for the index, beside the background worker, so that a
+   * workspace's first index uses every core (open documents and policy work stay where they were).
+   */
   constructor(
     readonly sandbox: Sandbox,
     readonly background: Sandbox,
     readonly authoring: Sandbox,
-  ) {}
+    readonly helpers: readonly Sandbox[] = [],
+  ) {
+    this.scanLanes = [background, ...helpers];
+    for (const helper of helpers) helper.prepareReplacementsWith(() => this.helperWarmUp());
+  }
+
+  /** A helper's first job, and a replacement's: it starts and loads the parser outside any file's deadline. */
+  private helperWarmUp(): { request: Record<string, unknown>; deadlineMs: number; what: string } {
+    const request: ScanRequest = { op: 'scan', path: 'warm-up.ts', text: '', clients: [] };
+    return {
+      request: request as unknown as Record<string, unknown>,
+      deadlineMs: SCAN_WARM_UP_MS,
+      what: 'starting a scan worker',
+    };
+  }
+
+  /** The lane for a scan of `file`: where its earlier scan still waits, else the least busy one. */
+  private laneFor(file: string): Sandbox {
+    const held = this.scanLaneOf.get(file);
+    if (held !== undefined) return held.lane;
+    let best = this.background;
+    for (const lane of this.scanLanes)
+      if ((this.scansPending.get(lane) ?? 0) < (this.scansPending.get(best) ?? 0)) best = lane;
+    return best;
+  }
+
+  // Runs one index scan on its lane, counting it there until it is answered (or stopped).
+  private async scanOn<T>(
+    file: string,
+    run: (lane: Sandbox) => Promise<SandboxResult<T>>,
+  ): Promise<SandboxResult<T>> {
+    if (!this.helpersWarmed) {
+      this.helpersWarmed = true;
+      for (const helper of this.helpers) {
+        const warm = this.helperWarmUp();
+        void helper.run(warm.request, { deadlineMs: warm.deadlineMs, what: warm.what });
+      }
+    }
+    const lane = this.laneFor(file);
+    const held = this.scanLaneOf.get(file) ?? { lane, scans: 0 };
+    held.scans++;
+    this.scanLaneOf.set(file, held);
+    this.scansPending.set(lane, (this.scansPending.get(lane) ?? 0) + 1);
+    try {
+      return await run(lane);
+    } finally {
+      this.scansPending.set(lane, (this.scansPending.get(lane) ?? 1) - 1);
+      this.scansDone.set(lane, (this.scansDone.get(lane) ?? 0) + 1);
+      if (--held.scans === 0) this.scanLaneOf.delete(file);
+    }
+  }
 
   /** The facts of the policy state `key` if it loaded in the worker within its deadline before. */
   vouched(key: string): PolicyFacts | undefined {
@@ -139,13 +228,15 @@ export class Analysis {
           ...(language ? { language } : {}),
           ...(extras.collectFacts ? { collectFacts: true } : {}),
         };
-        const result = await this.withView<ScanResult>(this.background, request, {
-          deadlineMs: SCAN_DEADLINE_MS,
-          what: `parsing ${file}`,
-          priority: 'background',
-          // Typing re-indexes the document on every keystroke: only its newest text is parsed.
-          key: `scan:${file}`,
-        });
+        const result = await this.scanOn(file, (lane) =>
+          this.withView<ScanResult>(lane, request, {
+            deadlineMs: scanDeadlineMs(),
+            what: `parsing ${file}`,
+            priority: 'background',
+            // Typing re-indexes the document on every keystroke: only its newest text is parsed.
+            key: `scan:${file}`,
+          }),
+        );
         return result.ok ? result.value : { calls: [], errors: [result.error] };
       },
       useProjectView: (view) => this.useProjectView(view),
@@ -234,9 +325,9 @@ export class Analysis {
 
   /** Stops the workers. */
   close(): Promise<void> {
-    return Promise.all([this.sandbox.close(), this.background.close(), this.authoring.close()]).then(
-      () => undefined,
-    );
+    return Promise.all(
+      [this.sandbox, this.background, this.authoring, ...this.helpers].map((worker) => worker.close()),
+    ).then(() => undefined);
   }
 
   /**
@@ -306,13 +397,26 @@ export class Analysis {
   }
 }
 
-/** The analysis of a server whose bundle sits beside `wasmDir`; undefined without the worker bundle. */
-export function createAnalysis(wasmDir: string, log: (message: string) => void): Analysis | undefined {
+/**
+ * The analysis of a server whose bundle sits beside `wasmDir`, with `scanHelpers` scan workers beside
+ * the background one (default `scanHelperCount()`); undefined without the worker bundle.
+ */
+export function createAnalysis(
+  wasmDir: string,
+  log: (message: string) => void,
+  scanHelpers = scanHelperCount(),
+): Analysis | undefined {
   const entry = join(dirname(wasmDir), 'analysis-worker.js');
   if (!existsSync(entry)) return undefined;
   // A job names the policy state its worker already holds instead of sending it again (`slimRequest`).
   const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB, slim: slimRequest };
-  return new Analysis(new Sandbox(options, log), new Sandbox(options, log), new Sandbox(options, log));
+  const helpers = Array.from({ length: scanHelpers }, () => new Sandbox(options, log));
+  return new Analysis(
+    new Sandbox(options, log),
+    new Sandbox(options, log),
+    new Sandbox(options, log),
+    helpers,
+  );
 }
 
 /**

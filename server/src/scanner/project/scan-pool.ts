@@ -7,8 +7,10 @@
  * (see `scanProject`), each worker scans with a scanner built from the same options, and the results
  * come back in the order of the round's files. A file's later rounds go to the thread that scanned
  * it first, which keeps its tree. A worker is bounded like the decide workers: a heap cap, and a
- * deadline per file past which the worker is stopped and the file reported as skipped; a worker
- * that stops or fails hands its other files back to this thread. Small projects are scanned on this
+ * deadline per file (a worker scans its files in order, so the file it is on is the oldest it
+ * holds, and its deadline runs from the answer before it) past which the worker is stopped and
+ * the file reported as skipped; a worker that stops or fails hands its other files back to this
+ * thread. Small projects are scanned on this
  * thread alone: starting a worker (a thread, the bundle, tree-sitter's runtime and grammars) costs
  * more than it saves below `minChars` of source.
  */
@@ -29,8 +31,16 @@ export const DEFAULT_POOL_MIN_CHARS = 1_500_000;
 export const SCAN_WORKER_MEMORY_MB = 512;
 /** Source characters whose trees each worker keeps between rounds. */
 const WORKER_TREE_BUDGET = 8_000_000;
-/** Files a worker holds at once: one scanned while the next one's message is on its way. */
-const IN_FLIGHT = 2;
+/**
+ * What a worker holds at once: at least two files (one scanned while the next one's message is on
+ * its way), more while they are small, up to this much source. This thread hands out files only
+ * between two of its own, so a worker holding two small files ran dry while this thread scanned
+ * (idle 40% of a 5,000-file workspace's round); a few large files stay two, so that a round's end
+ * does not wait on a worker's long queue.
+ */
+const IN_FLIGHT_CHARS = 64_000;
+/** The most files a worker holds at once, however small. */
+const IN_FLIGHT_MAX = 32;
 
 /** How a scan pool is set up. */
 export interface ScanPoolOptions {
@@ -84,7 +94,12 @@ interface Lane {
   ready: boolean;
   dead: boolean;
   queue: Task[];
-  inFlight: Map<number, { task: Task; timer: NodeJS.Timeout }>;
+  /** The files sent and not answered yet, in the order sent (the worker scans them in that order). */
+  inFlight: Map<number, Task>;
+  /** Source characters of `inFlight`. */
+  chars: number;
+  /** The deadline of the file the worker is on (the oldest in flight), reset at each answer. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /** The lane number of this thread; workers are 1..n. */
@@ -112,10 +127,10 @@ class WorkerPool implements ScanPool {
 
   constructor(private readonly options: ScanPoolOptions & { entry: string }) {
     this.workers = Math.max(1, Math.min(2, options.workers ?? availableParallelism() - 1));
-    // Per file: its parse limit for the tree and fragments, the recognisers, and the file queued
-    // before it in the worker.
+    // Per file: its parse limit for the tree and fragments, and the recognisers. It runs from the
+    // answer before it, so the files queued before it in the worker are not counted.
     const parseMs = options.scanner.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
-    this.deadlineMs = options.deadlineMs ?? IN_FLIGHT * (3 * parseMs + 10_000);
+    this.deadlineMs = options.deadlineMs ?? 3 * parseMs + 10_000;
   }
 
   async scanAll(
@@ -187,7 +202,15 @@ class WorkerPool implements ScanPool {
         stderr: true,
       });
       this.started++;
-      const lane: Lane = { worker, ready: false, dead: false, queue: [], inFlight: new Map() };
+      const lane: Lane = {
+        worker,
+        ready: false,
+        dead: false,
+        queue: [],
+        inFlight: new Map(),
+        chars: 0,
+        timer: undefined,
+      };
       const number = this.lanes.push(lane);
       worker.on('message', (message: { ready?: true; id?: number; result?: ScanResult }) =>
         this.receive(lane, number, message),
@@ -203,14 +226,21 @@ class WorkerPool implements ScanPool {
       this.pump(lane);
       return;
     }
-    const running = message.id === undefined ? undefined : lane.inFlight.get(message.id);
-    if (running === undefined || message.result === undefined) return;
-    clearTimeout(running.timer);
+    const task = message.id === undefined ? undefined : lane.inFlight.get(message.id);
+    if (task === undefined || message.result === undefined) return;
     lane.inFlight.delete(message.id as number);
-    this.owner.set(running.task.job.file, number);
+    lane.chars -= task.job.text.length;
+    this.restartDeadline(lane);
+    this.owner.set(task.job.file, number);
     this.workerFiles++;
-    this.finish(running.task, message.result);
+    this.finish(task, message.result);
     this.pump(lane);
+  }
+
+  // The worker's next file starts now: its deadline runs from here (none while it holds nothing).
+  private restartDeadline(lane: Lane): void {
+    clearTimeout(lane.timer);
+    lane.timer = lane.inFlight.size === 0 ? undefined : setTimeout(() => this.overrun(lane), this.deadlineMs);
   }
 
   // This thread's share: its own files first, then the shared queue, then other lanes' leftovers.
@@ -247,12 +277,13 @@ class WorkerPool implements ScanPool {
   private pump(lane: Lane): void {
     const round = this.round;
     if (round === undefined || lane.dead || !lane.ready) return;
-    while (lane.inFlight.size < IN_FLIGHT) {
+    while (lane.inFlight.size < 2 || (lane.chars < IN_FLIGHT_CHARS && lane.inFlight.size < IN_FLIGHT_MAX)) {
       const task = lane.queue.shift() ?? round.shared.shift();
       if (task === undefined) return;
       const id = this.nextId++;
-      const timer = setTimeout(() => this.overrun(lane, id), this.deadlineMs);
-      lane.inFlight.set(id, { task, timer });
+      lane.inFlight.set(id, task);
+      lane.chars += task.job.text.length;
+      if (lane.inFlight.size === 1) this.restartDeadline(lane);
       lane.worker.postMessage({
         op: 'scan',
         id,
@@ -271,15 +302,16 @@ class WorkerPool implements ScanPool {
     round.wake();
   }
 
-  // A file past its deadline: the worker is stopped (one long step cannot be interrupted otherwise).
-  private overrun(lane: Lane, id: number): void {
-    const running = lane.inFlight.get(id);
-    if (running === undefined) return;
+  // The file the worker is on is past its deadline: the worker is stopped (one long step cannot be
+  // interrupted otherwise), the file reported, and the files behind it handed back.
+  private overrun(lane: Lane): void {
+    const [id, task] = lane.inFlight.entries().next().value ?? [];
+    if (id === undefined || task === undefined) return;
     lane.inFlight.delete(id);
     const seconds = Math.round(this.deadlineMs / 1000);
     this.finish(
-      running.task,
-      failed(running.task.job.file, `skipped: scanning took longer than ${seconds} s`, 'scan_timeout'),
+      task,
+      failed(task.job.file, `skipped: scanning took longer than ${seconds} s`, 'scan_timeout'),
     );
     this.fail(lane);
     void lane.worker.terminate();
@@ -290,9 +322,10 @@ class WorkerPool implements ScanPool {
     if (lane.dead) return;
     lane.dead = true;
     const round = this.round;
-    for (const { timer } of lane.inFlight.values()) clearTimeout(timer);
-    const handedBack = [...[...lane.inFlight.values()].map(({ task }) => task), ...lane.queue];
+    clearTimeout(lane.timer);
+    const handedBack = [...lane.inFlight.values(), ...lane.queue];
     lane.inFlight.clear();
+    lane.chars = 0;
     lane.queue = [];
     if (round === undefined) return;
     round.here.unshift(...handedBack);

@@ -30,7 +30,7 @@ let view: ProjectView | undefined;
 // pool sends files only once a worker says it is ready, so a slow start holds none back.
 void scanner.scanText('warm-up.ts', '', 'typescript').then(() => parentPort?.postMessage({ ready: true }));
 
-parentPort?.on('message', async (message: ScanWorkerMessage) => {
+async function handle(message: ScanWorkerMessage): Promise<void> {
   if (message.op === 'view') {
     view = message.view;
   } else if (message.op === 'release') {
@@ -44,4 +44,11 @@ parentPort?.on('message', async (message: ScanWorkerMessage) => {
     });
     parentPort?.postMessage({ id: message.id, result });
   }
+}
+
+// One message at a time, in the order sent: the pool holds several files here and times the
+// oldest, and a round's view must be in place before that round's files.
+let work = Promise.resolve();
+parentPort?.on('message', (message: ScanWorkerMessage) => {
+  work = work.then(() => handle(message));
 });
