@@ -10,13 +10,15 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
-import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
+import { passedOn, silentSites, urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
+import { findCapturingFunction } from './closures';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { findInstances } from './instances';
 import { collectSharedValues } from './shared-values';
+import { isPrivateFunction, wrapperKey } from './single-report';
 import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
 import { expandJoin, expandLocal, expandQuery, paramOf, splitConcatenation } from './wrapper-urls';
@@ -44,15 +46,27 @@ export function collectFileFacts(
   for (const call of calls) {
     const node = findCallNode(context, call);
     if (node === undefined) continue;
-    const fn = findEnclosingFunction(node, context.language, context.text);
+    let fn = findEnclosingFunction(node, context.language, context.text);
+    if (fn !== undefined && seen.has(fn.node.id)) {
+      enclosing.set(call, fn.node);
+      continue;
+    }
+    let definition = fn === undefined ? undefined : readWrapper(context, call, node, fn, !writesUrl(call));
+    // A closure the function runs itself (`handlePage := func(page int) ...`) takes its URL from
+    // the function around it: that function is the wrapper.
+    if (definition === undefined) {
+      const outer = findCapturingFunction(node, context.language, context.text);
+      if (outer !== undefined && seen.has(outer.node.id)) fn = outer;
+      else if (outer !== undefined) {
+        definition = readWrapper(context, call, node, outer, !writesUrl(call));
+        if (definition !== undefined) fn = outer;
+      }
+    }
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
-    if (seen.has(fn.node.id)) continue;
-    const definition = readWrapper(context, call, node, fn, !writesUrl(call));
-    if (definition !== undefined) {
-      seen.set(fn.node.id, fn.node);
-      definitions.push(definition);
-    }
+    if (definition === undefined) continue;
+    seen.set(fn.node.id, fn.node);
+    definitions.push(definition);
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
   const forwarding = new Set<HttpCall>();
@@ -61,8 +75,49 @@ export function collectFileFacts(
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);
   return {
-    facts: { definitions, instances: findInstances(context), classes, fieldTypes, constants, helpers },
+    facts: {
+      definitions,
+      instances: findInstances(context),
+      classes,
+      fieldTypes,
+      constants,
+      helpers,
+      ...readReportSites(context, calls, enclosing, definitions, forwarding),
+    },
     forwarding,
+  };
+}
+
+// What the single-report post-pass needs from this file (see single-report.ts): the calls kept
+// inside its wrappers, and the call sites of wrappers that report nothing or pass parameters on.
+function readReportSites(
+  context: ScanContext,
+  calls: readonly HttpCall[],
+  enclosing: ReadonlyMap<HttpCall, Node>,
+  definitions: readonly WrapperDefinition[],
+  forwarding: ReadonlySet<HttpCall>,
+): Pick<FileFacts, 'innerCalls' | 'silentSites' | 'passingSites'> {
+  const byLine = new Map<number, string>();
+  for (const d of definitions)
+    if (d.site.file === context.file)
+      byLine.set(d.site.line, wrapperKey(d.site, d.owner === undefined ? d.name : `${d.owner}.${d.name}`));
+  const wrapperOf = (call: HttpCall): string | null => {
+    const fn = enclosing.get(call);
+    return fn === undefined ? null : (byLine.get(fn.startPosition.row + 1) ?? null);
+  };
+  const innerCalls: Array<[number, string]> = [];
+  const passingSites: Array<[string, string | null]> = [];
+  for (const call of calls) {
+    const into = wrapperOf(call);
+    if (passedOn.has(call) && call.via !== undefined)
+      passingSites.push([wrapperKey(call.via, call.via.name), into]);
+    else if (!forwarding.has(call) && into !== null) innerCalls.push([call.location.start.offset, into]);
+  }
+  const silent = silentSites.get(context);
+  return {
+    ...(innerCalls.length === 0 ? {} : { innerCalls }),
+    ...(passingSites.length === 0 ? {} : { passingSites }),
+    ...(silent === undefined ? {} : { silentSites: [...silent] }),
   };
 }
 
@@ -193,6 +248,7 @@ function readWrapper(
     client: call.client,
     site: { file: context.file, line: fn.line },
     forwards,
+    ...(isPrivateFunction(fn, language, text) ? { private: true } : {}),
   };
 }
 

@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonUrl } from '../python-syntax';
-import { readGoUrl, readSprintfPart } from '../recognizers/go-http';
+import { expandFormat, readGoUrl } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
@@ -138,6 +138,18 @@ function readSharedHelper(
     ?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
   if (helper == null || first == null) return undefined;
   const argument = resolve(first, language, text, root, depth + 1, shared);
+  if (helper.format === true) {
+    const rest = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is Node => c !== null && c.type !== 'comment' && c.id !== first.id,
+    );
+    // A format helper (`formatAPIPath("users/%s", id)`): its verbs filled in as `fmt.Sprintf`'s.
+    const [format, ...more] = argument;
+    if (format?.kind !== 'literal' || more.length > 0) return undefined;
+    const filled = expandFormat(format.text, rest, text);
+    return helper.url.flatMap((segment) =>
+      segment.kind === 'expr' && segment.source === helper.param ? filled : [segment],
+    );
+  }
   const out: UrlSegment[] = [];
   for (const segment of helper.url) {
     if (segment.kind === 'expr' && segment.source === helper.param) for (const a of argument) push(out, a);
@@ -244,19 +256,7 @@ function readSprintfValue(
     return undefined;
   const value = resolve(format, 'go', text, root, depth + 1, shared);
   if (value.length !== 1 || value[0]?.kind !== 'literal') return undefined;
-  const out: UrlSegment[] = [];
-  let at = 0;
-  let next = 1;
-  const pattern = value[0].text;
-  for (const match of pattern.matchAll(/%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]/g)) {
-    const index = match.index ?? 0;
-    if (index > at) push(out, { kind: 'literal', text: pattern.slice(at, index) });
-    if (match[0] === '%%') push(out, { kind: 'literal', text: '%' });
-    else push(out, readSprintfPart(match[0], args[next++], text));
-    at = index + match[0].length;
-  }
-  if (at < pattern.length) push(out, { kind: 'literal', text: pattern.slice(at) });
-  return out;
+  return expandFormat(value[0].text, args.slice(1), text);
 }
 
 function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {

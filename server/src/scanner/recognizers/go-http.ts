@@ -201,10 +201,17 @@ function readSprintf(node: Node, text: string): UrlSegment[] | undefined {
     (arg): arg is Node => arg !== null && arg.type !== 'comment',
   );
   const format = args[0] === undefined ? undefined : readGoString(args[0], text);
-  if (format === undefined) return undefined;
+  return format === undefined ? undefined : expandFormat(format, args.slice(1), text);
+}
+
+/**
+ * A Printf format with its verbs filled in from `args` (the arguments after the format), as
+ * `readSprintfPart` reads each; text between verbs is literal.
+ */
+export function expandFormat(format: string, args: readonly Node[], text: string): UrlSegment[] {
   const segments: UrlSegment[] = [];
   let at = 0;
-  let argument = 1;
+  let argument = 0;
   for (const match of format.matchAll(VERB)) {
     const index = match.index ?? 0;
     if (index > at) push(segments, { kind: 'literal', text: format.slice(at, index) });
