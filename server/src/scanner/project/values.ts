@@ -9,12 +9,13 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonUrl } from '../python-syntax';
-import { expandFormat, readGoUrl } from '../recognizers/go-http';
+import { countFormatVerbs, expandFormat, readGoUrl } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readPathFunctionCall } from './path-functions';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -83,7 +84,12 @@ function resolve(
   const inner = unwrapExpression(node);
   const helper =
     readSharedHelper(inner, language, text, root, depth, shared) ??
-    readHelperPath(inner, language, text, root, depth, shared);
+    readHelperPath(inner, language, text, root, depth, shared) ??
+    (language === 'go' && depth < MAX_DEPTH
+      ? readPathFunctionCall(inner, text, root, (arg) =>
+          resolve(arg, language, text, root, depth + 1, shared),
+        )
+      : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
@@ -255,8 +261,20 @@ function readSprintfValue(
   )
     return undefined;
   const value = resolve(format, 'go', text, root, depth + 1, shared);
-  if (value.length !== 1 || value[0]?.kind !== 'literal') return undefined;
-  return expandFormat(value[0].text, args.slice(1), text);
+  if (!value.some((part) => part.kind === 'literal')) return undefined;
+  // A format built on an expression (`c.baseURL() + "/actions/%d"`): the verbs are in its text.
+  const out: UrlSegment[] = [];
+  let next = 1;
+  for (const part of value) {
+    if (part.kind !== 'literal') {
+      push(out, part);
+      continue;
+    }
+    const verbs = countFormatVerbs(part.text);
+    for (const segment of expandFormat(part.text, args.slice(next, next + verbs), text)) push(out, segment);
+    next += verbs;
+  }
+  return out;
 }
 
 function splitPlaceholders(segments: UrlSegment[]): UrlSegment[] {

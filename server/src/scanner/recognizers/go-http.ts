@@ -204,6 +204,11 @@ function readSprintf(node: Node, text: string): UrlSegment[] | undefined {
   return format === undefined ? undefined : expandFormat(format, args.slice(1), text);
 }
 
+/** How many arguments a Printf format's verbs take (`%%` takes none). */
+export function countFormatVerbs(format: string): number {
+  return [...format.matchAll(VERB)].filter((match) => match[0] !== '%%').length;
+}
+
 /**
  * A Printf format with its verbs filled in from `args` (the arguments after the format), as
  * `readSprintfPart` reads each; text between verbs is literal.
