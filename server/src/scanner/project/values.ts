@@ -15,6 +15,7 @@ import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readGoUrlStruct } from './go-url-struct';
 import { readPathFunctionCall } from './path-functions';
 import type { SharedValues } from './types';
 
@@ -85,11 +86,7 @@ function resolve(
   const helper =
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
-    (language === 'go' && depth < MAX_DEPTH
-      ? readPathFunctionCall(inner, text, root, (arg) =>
-          resolve(arg, language, text, root, depth + 1, shared),
-        )
-      : undefined);
+    (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
@@ -162,6 +159,20 @@ function readSharedHelper(
     else push(out, segment);
   }
   return out;
+}
+
+// Go: `u.String()` on a `url.URL` literal, or a call of a path function of the same file.
+function readGoCall(
+  node: Node,
+  text: string,
+  root: Node,
+  depth: number,
+  shared: SharedValues | undefined,
+): UrlSegment[] | undefined {
+  return (
+    readGoUrlStruct(node, text, (name, use) => readNameValue(name, use, 'go', text, root)) ??
+    readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
+  );
 }
 
 function readLanguageUrl(node: Node, language: ScanLanguage, text: string): UrlSegment[] {
