@@ -12,6 +12,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { decodeEscapes, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
+import { findGoDispatchCalls } from './go-dispatch-tables';
 import { findCleanWordNodes } from './recovery';
 
 const MODULE = 'net/http';
@@ -79,7 +80,26 @@ function findGoCalls(context: ScanContext): HttpCall[] {
       });
     }
   }
+  if (packages.length > 0)
+    calls.push(
+      ...findGoDispatchCalls(context, {
+        verbOf: (node) => readVerbFunction(node, context.text, packages),
+        methodOf: (node) => packages.map((name) => readGoMethod(node, context.text, name)).find(Boolean),
+        readUrl: (node) => readGoUrl(node, context.text),
+      }),
+    );
   return calls;
+}
+
+// `http.Get`, `http.DefaultClient.Head` written as a value: the method it sends.
+function readVerbFunction(node: Node, text: string, packages: readonly string[]): string | undefined {
+  if (node.type !== 'selector_expression' || node.parent?.type === 'call_expression') return undefined;
+  const operand = node.childForFieldName('operand');
+  const field = node.childForFieldName('field');
+  if (operand === null || field === null) return undefined;
+  const owner = sliceNode(text, operand);
+  const known = packages.some((name) => owner === name || owner === `${name}.DefaultClient`);
+  return known ? FIXED.get(sliceNode(text, field)) : undefined;
 }
 
 /**
