@@ -62,13 +62,20 @@ function bind(segments: readonly UrlSegment[]): UrlSegment[] {
   );
 }
 
+// A file's top-level functions by name, read once per tree (a file may hold thousands of calls).
+const functionIndexes = new WeakMap<object, { text: string; byName: Map<string, Node> }>();
+
 function findFunction(root: Node, name: string, text: string): Node | undefined {
-  for (const statement of root.namedChildren) {
-    if (statement?.type !== 'function_declaration') continue;
-    const id = statement.childForFieldName('name');
-    if (id !== null && sliceNode(text, id) === name) return statement;
+  let index = functionIndexes.get(root.tree);
+  if (index === undefined || index.text !== text) {
+    index = { text, byName: new Map() };
+    for (const statement of root.namedChildren) {
+      const id = statement?.type === 'function_declaration' ? statement.childForFieldName('name') : null;
+      if (statement != null && id != null) index.byName.set(sliceNode(text, id), statement);
+    }
+    functionIndexes.set(root.tree, index);
   }
-  return undefined;
+  return index.byName.get(name);
 }
 
 function readParams(fn: Node, text: string): string[] {
