@@ -10,15 +10,16 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
-import { passedOn, silentSites, urlNotWrittenHere } from '../recognizers/inferred-clients';
+import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { findCapturingFunction } from './closures';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { findInstances } from './instances';
+import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
-import { isPrivateFunction, wrapperKey } from './single-report';
+import { isPrivateFunction } from './single-report';
 import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
 import { expandJoin, expandLocal, expandQuery, paramOf, splitConcatenation } from './wrapper-urls';
@@ -85,39 +86,6 @@ export function collectFileFacts(
       ...readReportSites(context, calls, enclosing, definitions, forwarding),
     },
     forwarding,
-  };
-}
-
-// What the single-report post-pass needs from this file (see single-report.ts): the calls kept
-// inside its wrappers, and the call sites of wrappers that report nothing or pass parameters on.
-function readReportSites(
-  context: ScanContext,
-  calls: readonly HttpCall[],
-  enclosing: ReadonlyMap<HttpCall, Node>,
-  definitions: readonly WrapperDefinition[],
-  forwarding: ReadonlySet<HttpCall>,
-): Pick<FileFacts, 'innerCalls' | 'silentSites' | 'passingSites'> {
-  const byLine = new Map<number, string>();
-  for (const d of definitions)
-    if (d.site.file === context.file)
-      byLine.set(d.site.line, wrapperKey(d.site, d.owner === undefined ? d.name : `${d.owner}.${d.name}`));
-  const wrapperOf = (call: HttpCall): string | null => {
-    const fn = enclosing.get(call);
-    return fn === undefined ? null : (byLine.get(fn.startPosition.row + 1) ?? null);
-  };
-  const innerCalls: Array<[number, string]> = [];
-  const passingSites: Array<[string, string | null]> = [];
-  for (const call of calls) {
-    const into = wrapperOf(call);
-    if (passedOn.has(call) && call.via !== undefined)
-      passingSites.push([wrapperKey(call.via, call.via.name), into]);
-    else if (!forwarding.has(call) && into !== null) innerCalls.push([call.location.start.offset, into]);
-  }
-  const silent = silentSites.get(context);
-  return {
-    ...(innerCalls.length === 0 ? {} : { innerCalls }),
-    ...(passingSites.length === 0 ? {} : { passingSites }),
-    ...(silent === undefined ? {} : { silentSites: [...silent] }),
   };
 }
 
