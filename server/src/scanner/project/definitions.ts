@@ -13,10 +13,13 @@ import type { ScanContext } from '../recognizers/context';
 import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
+import { findCapturingFunction } from './closures';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { findInstances } from './instances';
+import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
+import { isPrivateFunction } from './single-report';
 import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
 import { expandJoin, expandLocal, expandQuery, paramOf, splitConcatenation } from './wrapper-urls';
@@ -44,15 +47,27 @@ export function collectFileFacts(
   for (const call of calls) {
     const node = findCallNode(context, call);
     if (node === undefined) continue;
-    const fn = findEnclosingFunction(node, context.language, context.text);
+    let fn = findEnclosingFunction(node, context.language, context.text);
+    if (fn !== undefined && seen.has(fn.node.id)) {
+      enclosing.set(call, fn.node);
+      continue;
+    }
+    let definition = fn === undefined ? undefined : readWrapper(context, call, node, fn, !writesUrl(call));
+    // A closure the function runs itself (`handlePage := func(page int) ...`) takes its URL from
+    // the function around it: that function is the wrapper.
+    if (definition === undefined) {
+      const outer = findCapturingFunction(node, context.language, context.text);
+      if (outer !== undefined && seen.has(outer.node.id)) fn = outer;
+      else if (outer !== undefined) {
+        definition = readWrapper(context, call, node, outer, !writesUrl(call));
+        if (definition !== undefined) fn = outer;
+      }
+    }
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
-    if (seen.has(fn.node.id)) continue;
-    const definition = readWrapper(context, call, node, fn, !writesUrl(call));
-    if (definition !== undefined) {
-      seen.set(fn.node.id, fn.node);
-      definitions.push(definition);
-    }
+    if (definition === undefined) continue;
+    seen.set(fn.node.id, fn.node);
+    definitions.push(definition);
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
   const forwarding = new Set<HttpCall>();
@@ -61,7 +76,15 @@ export function collectFileFacts(
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);
   return {
-    facts: { definitions, instances: findInstances(context), classes, fieldTypes, constants, helpers },
+    facts: {
+      definitions,
+      instances: findInstances(context),
+      classes,
+      fieldTypes,
+      constants,
+      helpers,
+      ...readReportSites(context, calls, enclosing, definitions, forwarding),
+    },
     forwarding,
   };
 }
@@ -193,6 +216,7 @@ function readWrapper(
     client: call.client,
     site: { file: context.file, line: fn.line },
     forwards,
+    ...(isPrivateFunction(fn, language, text) ? { private: true } : {}),
   };
 }
 

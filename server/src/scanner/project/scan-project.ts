@@ -10,6 +10,7 @@
 import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
+import { dropCoveredInnerCalls } from './single-report';
 import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
 
 /** One file of a project: its path (as reported) and a way to read its text. */
@@ -70,7 +71,9 @@ export async function scanProject(
     return scanned;
   };
   try {
-    return await scanRounds(files, results, texts, scanAll);
+    await scanRounds(files, results, texts, scanAll);
+    dropCoveredInnerCalls(results);
+    return results;
   } finally {
     releaseTrees(trees);
   }

@@ -13,6 +13,7 @@ import type { UrlSegment } from '../types';
 import { isJsLanguage } from './code-shape';
 import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
+import { readFormatHelper } from './format-helpers';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
 
@@ -45,7 +46,7 @@ export function collectSharedValues(context: ScanContext): {
       constants.push([name, [{ kind: 'literal', text: value }]]);
   helpers.push(...collectDescriptors(context));
   for (const fn of topLevelFunctions(context)) {
-    const helper = readHelper(context, fn);
+    const helper = readHelper(context, fn) ?? readFormatHelper(context, fn);
     if (helper !== undefined) helpers.push(helper);
   }
   return { constants, helpers };

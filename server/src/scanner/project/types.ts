@@ -54,6 +54,8 @@ export interface WrapperDefinition {
    * only when it writes part of the URL (`send('/orders')`), not when it passes an id along.
    */
   forwards: boolean;
+  /** True when every caller is in the project (a private function or method; see single-report.ts). */
+  private?: boolean;
 }
 
 /** A client instance a module binds to a name (`export const api = axios.create(...)`). */
@@ -85,6 +87,8 @@ export interface HelperFact {
   params?: string[];
   /** The URL returned; the `expr` segment whose source is `param` takes the argument. */
   url: UrlSegment[];
+  /** Go: `param` is a Printf format whose verbs the arguments after it fill (`formatAPIPath`). */
+  format?: boolean;
 }
 
 /** One file's contribution to the project view. */
@@ -98,6 +102,12 @@ export interface FileFacts {
   constants?: Array<[string, UrlSegment[]]>;
   /** Module-level URL helpers. */
   helpers?: HelperFact[];
+  /** Calls reported inside this file's wrappers: the call's start offset and the wrapper's key. */
+  innerCalls?: Array<[number, string]>;
+  /** Keys of wrappers called here without any part of the URL written (nothing reported). */
+  silentSites?: string[];
+  /** Wrappers called here with the caller's own parameters passed on, and the wrapper that does it. */
+  passingSites?: Array<[string, string | null]>;
 }
 
 /**

@@ -9,12 +9,14 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonUrl } from '../python-syntax';
-import { readGoUrl, readSprintfPart } from '../recognizers/go-http';
+import { countFormatVerbs, expandFormat, readGoUrl } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readGoUrlStruct } from './go-url-struct';
+import { readPathFunctionCall } from './path-functions';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -83,7 +85,8 @@ function resolve(
   const inner = unwrapExpression(node);
   const helper =
     readSharedHelper(inner, language, text, root, depth, shared) ??
-    readHelperPath(inner, language, text, root, depth, shared);
+    readHelperPath(inner, language, text, root, depth, shared) ??
+    (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
@@ -138,12 +141,38 @@ function readSharedHelper(
     ?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
   if (helper == null || first == null) return undefined;
   const argument = resolve(first, language, text, root, depth + 1, shared);
+  if (helper.format === true) {
+    const rest = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is Node => c !== null && c.type !== 'comment' && c.id !== first.id,
+    );
+    // A format helper (`formatAPIPath("users/%s", id)`): its verbs filled in as `fmt.Sprintf`'s.
+    const [format, ...more] = argument;
+    if (format?.kind !== 'literal' || more.length > 0) return undefined;
+    const filled = expandFormat(format.text, rest, text);
+    return helper.url.flatMap((segment) =>
+      segment.kind === 'expr' && segment.source === helper.param ? filled : [segment],
+    );
+  }
   const out: UrlSegment[] = [];
   for (const segment of helper.url) {
     if (segment.kind === 'expr' && segment.source === helper.param) for (const a of argument) push(out, a);
     else push(out, segment);
   }
   return out;
+}
+
+// Go: `u.String()` on a `url.URL` literal, or a call of a path function of the same file.
+function readGoCall(
+  node: Node,
+  text: string,
+  root: Node,
+  depth: number,
+  shared: SharedValues | undefined,
+): UrlSegment[] | undefined {
+  return (
+    readGoUrlStruct(node, text, (name, use) => readNameValue(name, use, 'go', text, root)) ??
+    readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
+  );
 }
 
 function readLanguageUrl(node: Node, language: ScanLanguage, text: string): UrlSegment[] {
@@ -243,19 +272,19 @@ function readSprintfValue(
   )
     return undefined;
   const value = resolve(format, 'go', text, root, depth + 1, shared);
-  if (value.length !== 1 || value[0]?.kind !== 'literal') return undefined;
+  if (!value.some((part) => part.kind === 'literal')) return undefined;
+  // A format built on an expression (`c.baseURL() + "/actions/%d"`): the verbs are in its text.
   const out: UrlSegment[] = [];
-  let at = 0;
   let next = 1;
-  const pattern = value[0].text;
-  for (const match of pattern.matchAll(/%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]/g)) {
-    const index = match.index ?? 0;
-    if (index > at) push(out, { kind: 'literal', text: pattern.slice(at, index) });
-    if (match[0] === '%%') push(out, { kind: 'literal', text: '%' });
-    else push(out, readSprintfPart(match[0], args[next++], text));
-    at = index + match[0].length;
+  for (const part of value) {
+    if (part.kind !== 'literal') {
+      push(out, part);
+      continue;
+    }
+    const verbs = countFormatVerbs(part.text);
+    for (const segment of expandFormat(part.text, args.slice(next, next + verbs), text)) push(out, segment);
+    next += verbs;
   }
-  if (at < pattern.length) push(out, { kind: 'literal', text: pattern.slice(at) });
   return out;
 }
 

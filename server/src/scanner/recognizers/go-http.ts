@@ -12,6 +12,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { decodeEscapes, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
+import { findGoDispatchCalls } from './go-dispatch-tables';
 import { findCleanWordNodes } from './recovery';
 
 const MODULE = 'net/http';
@@ -79,7 +80,26 @@ function findGoCalls(context: ScanContext): HttpCall[] {
       });
     }
   }
+  if (packages.length > 0)
+    calls.push(
+      ...findGoDispatchCalls(context, {
+        verbOf: (node) => readVerbFunction(node, context.text, packages),
+        methodOf: (node) => packages.map((name) => readGoMethod(node, context.text, name)).find(Boolean),
+        readUrl: (node) => readGoUrl(node, context.text),
+      }),
+    );
   return calls;
+}
+
+// `http.Get`, `http.DefaultClient.Head` written as a value: the method it sends.
+function readVerbFunction(node: Node, text: string, packages: readonly string[]): string | undefined {
+  if (node.type !== 'selector_expression' || node.parent?.type === 'call_expression') return undefined;
+  const operand = node.childForFieldName('operand');
+  const field = node.childForFieldName('field');
+  if (operand === null || field === null) return undefined;
+  const owner = sliceNode(text, operand);
+  const known = packages.some((name) => owner === name || owner === `${name}.DefaultClient`);
+  return known ? FIXED.get(sliceNode(text, field)) : undefined;
 }
 
 /**
@@ -201,10 +221,22 @@ function readSprintf(node: Node, text: string): UrlSegment[] | undefined {
     (arg): arg is Node => arg !== null && arg.type !== 'comment',
   );
   const format = args[0] === undefined ? undefined : readGoString(args[0], text);
-  if (format === undefined) return undefined;
+  return format === undefined ? undefined : expandFormat(format, args.slice(1), text);
+}
+
+/** How many arguments a Printf format's verbs take (`%%` takes none). */
+export function countFormatVerbs(format: string): number {
+  return [...format.matchAll(VERB)].filter((match) => match[0] !== '%%').length;
+}
+
+/**
+ * A Printf format with its verbs filled in from `args` (the arguments after the format), as
+ * `readSprintfPart` reads each; text between verbs is literal.
+ */
+export function expandFormat(format: string, args: readonly Node[], text: string): UrlSegment[] {
   const segments: UrlSegment[] = [];
   let at = 0;
-  let argument = 1;
+  let argument = 0;
   for (const match of format.matchAll(VERB)) {
     const index = match.index ?? 0;
     if (index > at) push(segments, { kind: 'literal', text: format.slice(at, index) });

@@ -16,6 +16,8 @@ import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import { readDescriptorAttribute } from '../project/descriptors';
+import { readGoParameterType } from '../project/go-types';
+import { wrapperKey } from '../project/single-report';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
@@ -42,6 +44,12 @@ export const urlNotWrittenHere = new WeakSet<HttpCall>();
  * wrapper, whose call sites are), only read by the project pass.
  */
 export const passedOn = new WeakSet<HttpCall>();
+
+/**
+ * Per scan, the wrappers called without any part of the URL written (`deleteOrder(id)`): nothing
+ * is reported there, so the call inside the wrapper is the only report (see single-report.ts).
+ */
+export const silentSites = new WeakMap<ScanContext, Set<string>>();
 
 /** The recogniser for inferred clients; it needs the project view the project pass supplies. */
 export const inferredClientRecognizer: CallRecognizer = {
@@ -239,6 +247,8 @@ function receiverMatches(
   if (isClass && normal.length >= 4 && ownerNormal.endsWith(normal)) return true;
   const types = view.fieldTypes.get(name);
   if (types !== undefined && [...types].some((type) => related(view, type, owner))) return true;
+  const declared = context.language === 'go' ? readGoParameterType(receiver, context.text) : undefined;
+  if (declared !== undefined) return related(view, declared, owner);
   const built = readConstructedClass(context, receiver);
   return built !== undefined && related(view, built, owner);
 }
@@ -349,7 +359,12 @@ function buildCall(
   // `action` and `team`) makes the caller a wrapper in turn: the call is kept for the project pass
   // and reported at the caller's call sites that write the URL.
   const passing = !definition.forwards && !writesUrl;
-  if (passing && !passesParameters(context, urlArguments)) return undefined;
+  if (passing && !passesParameters(context, urlArguments)) {
+    const silent = silentSites.get(context) ?? new Set<string>();
+    silent.add(wrapperKey(definition.site, viaName(definition)));
+    silentSites.set(context, silent);
+    return undefined;
+  }
   let method = definition.method;
   let methodSource: string | undefined;
   if (method === undefined) {
@@ -392,7 +407,7 @@ function buildCall(
     text: context.readExcerpt(call),
     origin: 'inferred',
     via: {
-      name: definition.owner === undefined ? definition.name : `${definition.owner}.${definition.name}`,
+      name: viaName(definition),
       file: definition.site.file,
       line: definition.site.line,
     },
@@ -401,6 +416,11 @@ function buildCall(
   if (!writesUrl) urlNotWrittenHere.add(found);
   if (passing) passedOn.add(found);
   return found;
+}
+
+// `Owner.name`, or a plain function's name: how a call's `via` names its wrapper.
+function viaName(definition: WrapperDefinition): string {
+  return definition.owner === undefined ? definition.name : `${definition.owner}.${definition.name}`;
 }
 
 // Whether some URL argument is a parameter of the function around the call.
