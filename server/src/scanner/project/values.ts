@@ -15,6 +15,7 @@ import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readMethodHelper } from './method-helpers';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -82,6 +83,9 @@ function resolve(
   if (node === undefined) return [];
   const inner = unwrapExpression(node);
   const helper =
+    (language === 'python' && depth < MAX_DEPTH
+      ? readMethodHelper(inner, text, (n) => resolve(n, language, text, root, depth + 1, shared))
+      : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared);
   const segments = helper ?? readLanguageUrl(inner, language, text);
