@@ -352,7 +352,10 @@ function readSession(
   findBindings: (name: string) => PythonBinding[],
 ): Target | undefined {
   let nameNode: Node | null | undefined;
-  if (holder?.type === 'assignment' && holder.childForFieldName('right')?.id === call.id) {
+  const assigned = readFallbackAssignment(call, holder) ?? holder;
+  if (assigned?.type === 'assignment' && assigned !== holder) {
+    nameNode = assigned.childForFieldName('left');
+  } else if (holder?.type === 'assignment' && holder.childForFieldName('right')?.id === call.id) {
     nameNode = holder.childForFieldName('left');
   } else if (holder?.type === 'as_pattern') {
     nameNode = holder.childForFieldName('alias')?.firstNamedChild;
@@ -369,6 +372,25 @@ function readSession(
     role: 'session',
     ...(baseNode === undefined ? {} : { base: readPythonUrl(baseNode, context.text) }),
   };
+}
+
+// `session = self.session or aiohttp.ClientSession()`, `s = requests.Session() if x is None else x`:
+// the caller's session when given, else a new one; either way the name holds a session.
+function readFallbackAssignment(call: Node, holder: Node | undefined): Node | undefined {
+  const assignment = holder?.parent;
+  if (holder == null || assignment?.type !== 'assignment') return undefined;
+  if (assignment.childForFieldName('right')?.id !== holder.id) return undefined;
+  if (holder.type === 'boolean_operator' && holder.childForFieldName('operator')?.type === 'or')
+    return holder.childForFieldName('left')?.id === call.id ||
+      holder.childForFieldName('right')?.id === call.id
+      ? assignment
+      : undefined;
+  // The chosen values of `a if test else b` are its first and last operands, never the test.
+  if (holder.type === 'conditional_expression')
+    return holder.namedChild(0)?.id === call.id || holder.namedChild(2)?.id === call.id
+      ? assignment
+      : undefined;
+  return undefined;
 }
 
 /** `requests.get(url)`, `s.request("DELETE", url)`, `get(url=...)`; undefined for other methods. */
