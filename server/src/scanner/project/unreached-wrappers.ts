@@ -6,7 +6,7 @@
  * nowhere, so the call inside is reported where it stands after all.
  */
 
-import type { HttpCall, ScanResult } from '../types';
+import type { ScanResult } from '../types';
 
 /** Puts back the forwarding calls of wrappers that no call found in the project goes through. */
 export function reportUnreachedWrappers(results: Map<string, ScanResult>): void {
@@ -18,30 +18,19 @@ export function reportUnreachedWrappers(results: Map<string, ScanResult>): void 
     for (const { call } of result.forwarded ?? [])
       if (call.via !== undefined) reached.add(`${call.via.file}:${call.via.line}`);
   }
-  // Wrappers whose call sites are the only report of a request: those leaving out a recognised
-  // call, and, in turn, those leaving out a call of such a wrapper. A call site that only passes an
-  // id to a wrapper writing its own URL (reported inside it) is not the only report.
-  const sole = new Set<string>();
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [file, result] of results)
-      for (const { call, wrapperLine } of result.forwarded ?? []) {
-        const site = `${file}:${wrapperLine}`;
-        if (sole.has(site) || !isSole(call, sole)) continue;
-        sole.add(site);
-        grew = true;
-      }
-  }
+  // Wrappers whose own call is left out: a call site of one is the only report of its request.
+  const forwarders = new Set<string>();
+  for (const [file, result] of results)
+    for (const { wrapperLine } of result.forwarded ?? []) forwarders.add(`${file}:${wrapperLine}`);
   for (const [file, result] of results) {
     const unreached = (result.forwarded ?? []).filter(
-      ({ call, wrapperLine }) => !reached.has(`${file}:${wrapperLine}`) && isSole(call, sole),
+      ({ call, wrapperLine }) =>
+        !reached.has(`${file}:${wrapperLine}`) &&
+        // A call site that only passes an id to a wrapper writing its own URL is reported there.
+        (call.via === undefined || forwarders.has(`${call.via.file}:${call.via.line}`)),
     );
     if (unreached.length === 0) continue;
     result.calls.push(...unreached.map(({ call }) => call));
     result.calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   }
-}
-
-function isSole(call: HttpCall, sole: ReadonlySet<string>): boolean {
-  return call.via === undefined || sole.has(`${call.via.file}:${call.via.line}`);
 }
