@@ -206,7 +206,6 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
   mergeMappedDuplicates(calls);
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];
-  const forwarded: NonNullable<ScanResult['forwarded']> = [];
   try {
     if (collectFacts) {
       const collected = collectFileFacts(context, calls);
@@ -214,8 +213,6 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
       // In a project scan a call that only forwards its wrapper's parameters is reported at the
       // wrapper's call sites, once, where the URL is written.
       const kept = calls.filter((call) => !collected.forwarding.has(call));
-      for (const [call, wrapperLine] of collected.forwarding)
-        if (wrapperLine !== undefined) forwarded.push({ call, wrapperLine });
       calls.length = 0;
       calls.push(...kept);
     }
@@ -226,12 +223,7 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
       location: locateFileStart(context.file),
     });
   }
-  return {
-    calls,
-    errors,
-    ...(facts === undefined ? {} : { facts }),
-    ...(forwarded.length === 0 ? {} : { forwarded }),
-  };
+  return { calls, errors, ...(facts === undefined ? {} : { facts }) };
 }
 
 /**

@@ -169,11 +169,6 @@ export interface ScanResult {
   errors: ClearanceError[];
   /** What this file tells the project pass: its wrappers, client instances, classes and fields. */
   facts?: FileFacts;
-  /**
-   * Calls left out of `calls` because they only forward their wrapper's parameters, each with the
-   * wrapper's line: the project pass reports one again when no call site of its wrapper is found.
-   */
-  forwarded?: Array<{ call: HttpCall; wrapperLine: number }>;
 }
 
 /** Options for `createScanner`. */

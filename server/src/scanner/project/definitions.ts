@@ -32,13 +32,12 @@ const FOLLOW_DEPTH = 3;
 /**
  * Collects what one scanned file contributes to the project view, and the calls that only forward
  * their wrapper's parameters (`fetch(url, init)` inside `request(url, init)`): no part of their URL
- * is written at the call, so they are reported at the wrapper's call sites instead (each with the
- * wrapper's line, so a wrapper whose call sites are found nowhere can have its call reported).
+ * is written at the call, so they are reported at the wrapper's call sites instead.
  */
 export function collectFileFacts(
   context: ScanContext,
   calls: readonly HttpCall[],
-): { facts: FileFacts; forwarding: Map<HttpCall, number | undefined> } {
+): { facts: FileFacts; forwarding: Set<HttpCall> } {
   const seen = new Map<number, Node>();
   const definitions = findVerbForwarders(context, seen);
   const enclosing = new Map<HttpCall, Node>();
@@ -56,11 +55,9 @@ export function collectFileFacts(
     }
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
-  // Each forwarding call, with the line of the wrapper it is inside (where its call sites point).
-  const forwarding = new Map<HttpCall, number | undefined>();
-  for (const [call, fn] of enclosing)
-    if (seen.has(fn.id) && !writesUrl(call)) forwarding.set(call, fn.startPosition.row + 1);
-  for (const call of calls) if (passedOn.has(call) && !forwarding.has(call)) forwarding.set(call, undefined);
+  const forwarding = new Set<HttpCall>();
+  for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
+  for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);
   return {

@@ -9,7 +9,6 @@ import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
-import { reportUnreachedWrappers } from './unreached-wrappers';
 
 /** One file of a project: its path (as reported) and a way to read its text. */
 export interface ProjectFile {
@@ -139,7 +138,6 @@ async function scanRounds(
     const rescanned = await scanAll(again, view);
     for (const [i, job] of again.entries()) results.set(job.file, rescanned[i] as ScanResult);
   }
-  reportUnreachedWrappers(results);
   return results;
 }
 
