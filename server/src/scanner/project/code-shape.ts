@@ -9,6 +9,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
+import { readPythonFieldTypes } from './python-field-types';
 import type { ClassFact } from './types';
 
 /** A function or method, as the project pass sees it. */
@@ -338,6 +339,7 @@ export function collectClassFacts(
         .map((b) => lastName(sliceNode(text, b)));
       classes.push({ name, bases });
     }
+    fieldTypes.push(...readPythonFieldTypes(root, text));
   } else if (language === 'go') {
     for (const field of nodesOfType(root, 'field_declaration')) {
       if (field === null) continue;

@@ -312,7 +312,7 @@ function findFlowingParam(
   const value = readNameValue(root, use, context.language, context.text, context.root);
   if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
     return undefined;
-  const words = sliceNode(context.text, value).match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const words = wordsOutsideTests(value, context.text);
   for (const word of words) {
     const found = paramOf(fn, word);
     if (found !== undefined) return found;
@@ -323,6 +323,24 @@ function findFlowingParam(
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+// The names a value is built from, less those only tested in a conditional (`absolute` in
+// `join(None if absolute else self.url, path)` picks the base; the URL is built from `path`).
+function wordsOutsideTests(value: Node, text: string): string[] {
+  const tests: Node[] = [];
+  for (const node of nodesOfType(value, ['conditional_expression', 'ternary_expression'])) {
+    const test =
+      node?.type === 'ternary_expression' ? node.childForFieldName('condition') : node?.namedChild(1);
+    if (test != null) tests.push(test);
+  }
+  const source = sliceNode(text, value);
+  const words: string[] = [];
+  for (const match of source.matchAll(/[A-Za-z_$][\w$]*/g)) {
+    const at = value.startIndex + (match.index ?? 0);
+    if (!tests.some((test) => at >= test.startIndex && at < test.endIndex)) words.push(match[0]);
+  }
+  return words;
 }
 
 // A wrapper's own URL parts that name a constant (`${base}/${path}` with `const base = '...'` at the

@@ -16,6 +16,7 @@ import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readGoUrlStruct } from './go-url-struct';
+import { readMethodHelper } from './method-helpers';
 import { readPathFunctionCall } from './path-functions';
 import type { SharedValues } from './types';
 
@@ -84,6 +85,9 @@ function resolve(
   if (node === undefined) return [];
   const inner = unwrapExpression(node);
   const helper =
+    (language === 'python' && depth < MAX_DEPTH
+      ? readMethodHelper(inner, text, (n) => resolve(n, language, text, root, depth + 1, shared))
+      : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
     (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);

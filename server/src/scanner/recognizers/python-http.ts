@@ -68,7 +68,7 @@ const SPECS: readonly PythonClientSpec[] = [
   {
     client: 'httpx',
     module: 'httpx',
-    requestFunctions: ['request', 'stream'],
+    requestFunctions: ['request', 'stream', 'build_request'],
     sessionClasses: ['Client', 'AsyncClient'],
     baseKeyword: 'base_url',
   },
@@ -315,6 +315,7 @@ function findSelfSessionCalls(
       const attribute = left.childForFieldName('attribute');
       if ((ctor || param) && attribute !== null) fields.add(sliceNode(context.text, attribute));
     }
+    const base = fields.size === 0 ? undefined : readAssignedBase(context, spec, cls, fields, targets);
     for (const field of fields) {
       for (const attribute of cls.descendantsOfType('attribute')) {
         const object = attribute?.childForFieldName('object');
@@ -329,12 +330,55 @@ function findSelfSessionCalls(
           if (verb !== undefined) entries.push({ node: attribute, verb, base: undefined });
           continue;
         }
-        const found = readCall(context, spec, call, attribute, sliceNode(context.text, name), undefined);
+        const found = readCall(context, spec, call, attribute, sliceNode(context.text, name), base);
+        // A base the class set on its own session: a path handed in is under it (httpx joins a
+        // relative path to `base_url`), so it is joined even when the path is only a name.
+        if (found !== undefined && base !== undefined && !found.url.known)
+          found.url = joinBaseUrl(base, { ...found.url, known: true });
         if (found !== undefined) calls.push(found);
       }
     }
   }
   return calls;
+}
+
+/**
+ * The base URL a class sets on its session after making it: `self.client.base_url = ...`, or on a
+ * session-typed parameter before keeping it (`client.base_url = httpx.URL(f"{root}/v1/")` in a
+ * setter). One value only: a class that sets two different bases has none that is known.
+ */
+function readAssignedBase(
+  context: ScanContext,
+  spec: PythonClientSpec,
+  cls: Node,
+  fields: ReadonlySet<string>,
+  targets: readonly Target[],
+): UrlTemplate | undefined {
+  if (spec.baseKeyword === undefined) return undefined;
+  const values = new Set<string>();
+  let base: UrlTemplate | undefined;
+  for (const assignment of cls.descendantsOfType('assignment')) {
+    const left = assignment?.childForFieldName('left');
+    let right = assignment?.childForFieldName('right');
+    const holder = left?.childForFieldName('object');
+    if (left?.type !== 'attribute' || right == null || holder == null) continue;
+    if (sliceNode(context.text, left.childForFieldName('attribute') ?? left) !== spec.baseKeyword) continue;
+    const field =
+      holder.type === 'attribute' &&
+      sliceNode(context.text, holder.childForFieldName('object') ?? holder) === 'self' &&
+      fields.has(sliceNode(context.text, holder.childForFieldName('attribute') ?? holder));
+    if (!field && !(holder.type === 'identifier' && isSessionParam(context, holder, targets))) continue;
+    // `httpx.URL("...")` holds the URL it is given.
+    if (
+      right.type === 'call' &&
+      /(?:^|\.)URL$/.test(sliceNode(context.text, right.childForFieldName('function') ?? right))
+    )
+      right = readPythonArguments(right).positional[0];
+    if (right == null) continue;
+    base = readPythonUrl(right, context.text);
+    values.add(sliceNode(context.text, right));
+  }
+  return values.size === 1 ? base : undefined;
 }
 
 function isSessionParam(context: ScanContext, id: Node, targets: readonly Target[]): boolean {
@@ -357,7 +401,10 @@ function readSession(
   findBindings: (name: string) => PythonBinding[],
 ): Target | undefined {
   let nameNode: Node | null | undefined;
-  if (holder?.type === 'assignment' && holder.childForFieldName('right')?.id === call.id) {
+  const assigned = readFallbackAssignment(call, holder) ?? holder;
+  if (assigned?.type === 'assignment' && assigned !== holder) {
+    nameNode = assigned.childForFieldName('left');
+  } else if (holder?.type === 'assignment' && holder.childForFieldName('right')?.id === call.id) {
     nameNode = holder.childForFieldName('left');
   } else if (holder?.type === 'as_pattern') {
     nameNode = holder.childForFieldName('alias')?.firstNamedChild;
@@ -374,6 +421,25 @@ function readSession(
     role: 'session',
     ...(baseNode === undefined ? {} : { base: readPythonUrl(baseNode, context.text) }),
   };
+}
+
+// `session = self.session or aiohttp.ClientSession()`, `s = requests.Session() if x is None else x`:
+// the caller's session when given, else a new one; either way the name holds a session.
+function readFallbackAssignment(call: Node, holder: Node | undefined): Node | undefined {
+  const assignment = holder?.parent;
+  if (holder == null || assignment?.type !== 'assignment') return undefined;
+  if (assignment.childForFieldName('right')?.id !== holder.id) return undefined;
+  if (holder.type === 'boolean_operator' && holder.childForFieldName('operator')?.type === 'or')
+    return holder.childForFieldName('left')?.id === call.id ||
+      holder.childForFieldName('right')?.id === call.id
+      ? assignment
+      : undefined;
+  // The chosen values of `a if test else b` are its first and last operands, never the test.
+  if (holder.type === 'conditional_expression')
+    return holder.namedChild(0)?.id === call.id || holder.namedChild(2)?.id === call.id
+      ? assignment
+      : undefined;
+  return undefined;
 }
 
 /** `requests.get(url)`, `s.request("DELETE", url)`, `get(url=...)`; undefined for other methods. */

@@ -1,0 +1,126 @@
+/**
+ * Python URL helper methods of the caller's own class: `self._item_url("users", f"group/{kind}")`
+ * where the class defines `def _item_url(self, area, item, version=None): ver = version or
+ * self.version; return f"/{self.root}/{area}/{ver}/{item}"`. The helper's returned URL is read with
+ * the caller's arguments (by position or keyword, else the parameter's string default) in place of
+ * its parameters, so the call reads `/{self.root}/users/{self.version}/group/{kind}`.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { readPythonArguments } from '../python-syntax';
+import { sliceNode } from '../syntax';
+import type { UrlSegment } from '../types';
+import { findEnclosingFunction } from './code-shape';
+
+// A helper longer than this is not a URL helper (its return is not a function of its arguments).
+const MAX_STATEMENTS = 4;
+
+/** Reads a URL node in the caller's file, one level deeper (the project pass's `resolve`). */
+export type ResolveUrl = (node: Node) => UrlSegment[];
+
+/**
+ * The URL a call of a helper method of the enclosing class builds, or undefined when `node` is not
+ * such a call or the helper does not return a path (a literal with a `/`).
+ */
+export function readMethodHelper(node: Node, text: string, resolve: ResolveUrl): UrlSegment[] | undefined {
+  if (node.type !== 'call') return undefined;
+  const callee = node.childForFieldName('function');
+  const receiver = callee?.childForFieldName('object');
+  const attribute = callee?.childForFieldName('attribute');
+  if (callee?.type !== 'attribute' || receiver?.type !== 'identifier' || attribute == null) return undefined;
+  const self = sliceNode(text, receiver);
+  if (self !== 'self' && self !== 'cls') return undefined;
+  const helper = findClassMethod(node, sliceNode(text, attribute), text);
+  if (helper === undefined) return undefined;
+  const body = helper.childForFieldName('body');
+  const returned = body === null ? undefined : readReturned(body);
+  const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'python', text);
+  if (returned === undefined || shape === undefined || shape.node.id !== helper.id) return undefined;
+  const fallbacks = readFallbackLocals(body as Node, shape.params, text);
+  const { positional, keywords } = readPythonArguments(node);
+  const argumentOf = (param: string): Node | undefined => {
+    const index = shape.params.indexOf(param);
+    return index < 0 ? undefined : (positional[index] ?? keywords.get(param));
+  };
+  const out: UrlSegment[] = [];
+  for (const segment of resolve(returned)) {
+    if (segment.kind !== 'expr') {
+      out.push(segment);
+      continue;
+    }
+    const fallback = fallbacks.get(segment.source);
+    const param = fallback?.param ?? segment.source;
+    const argument = argumentOf(param);
+    const index = shape.params.indexOf(param);
+    if (argument !== undefined) out.push(...resolve(argument));
+    else if (index >= 0 && shape.defaults?.has(index))
+      out.push({ kind: 'literal', text: shape.defaults.get(index) ?? '' });
+    else out.push(fallback === undefined ? segment : { kind: 'expr', source: fallback.otherwise });
+  }
+  const isPath = out.some((s) => s.kind === 'literal' && s.text.includes('/'));
+  return isPath ? out : undefined;
+}
+
+// The method of that name in the class around the call, else the only one of that name in the file.
+function findClassMethod(call: Node, name: string, text: string): Node | undefined {
+  let cls: Node | null = call.parent;
+  while (cls !== null && cls.type !== 'class_definition') cls = cls.parent;
+  const own = cls === null ? [] : methodsNamed(cls, name, text);
+  if (own.length === 1) return own[0];
+  if (own.length > 1) return undefined;
+  const all: Node[] = [];
+  for (const statement of call.tree.rootNode.namedChildren) {
+    const inner = statement?.type === 'decorated_definition' ? statement.lastNamedChild : statement;
+    if (inner?.type === 'class_definition') all.push(...methodsNamed(inner, name, text));
+  }
+  return all.length === 1 ? all[0] : undefined;
+}
+
+function methodsNamed(cls: Node, name: string, text: string): Node[] {
+  const found: Node[] = [];
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const fn = statement?.type === 'decorated_definition' ? statement.lastNamedChild : statement;
+    const fnName = fn?.type === 'function_definition' ? fn.childForFieldName('name') : null;
+    if (fn != null && fnName != null && sliceNode(text, fnName) === name) found.push(fn);
+  }
+  return found;
+}
+
+// The expression a body of local assignments and one final `return` returns (a docstring aside).
+function readReturned(body: Node): Node | undefined {
+  const statements = body.namedChildren.filter(
+    (s): s is Node =>
+      s !== null &&
+      s.type !== 'comment' &&
+      !(s.type === 'expression_statement' && s.firstNamedChild?.type === 'string'),
+  );
+  const last = statements.at(-1);
+  if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
+  const assignsOnly = statements
+    .slice(0, -1)
+    .every((s) => s.type === 'expression_statement' && s.firstNamedChild?.type === 'assignment');
+  const value = last.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  return assignsOnly && value != null && value.type !== 'expression_list' ? value : undefined;
+}
+
+// `ver = version or self.version`: the local is the caller's `version` when given, else the other side.
+function readFallbackLocals(
+  body: Node,
+  params: readonly string[],
+  text: string,
+): Map<string, { param: string; otherwise: string }> {
+  const out = new Map<string, { param: string; otherwise: string }>();
+  for (const statement of body.namedChildren) {
+    const assignment = statement?.type === 'expression_statement' ? statement.firstNamedChild : null;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    const right = assignment?.childForFieldName('right');
+    if (left?.type !== 'identifier' || right?.type !== 'boolean_operator') continue;
+    const first = right.childForFieldName('left');
+    const second = right.childForFieldName('right');
+    const operator = right.childForFieldName('operator');
+    if (first?.type !== 'identifier' || second == null || operator?.type !== 'or') continue;
+    const param = sliceNode(text, first);
+    if (params.includes(param)) out.set(sliceNode(text, left), { param, otherwise: sliceNode(text, second) });
+  }
+  return out;
+}
