@@ -15,6 +15,7 @@ import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -81,7 +82,10 @@ function resolve(
 ): UrlSegment[] {
   if (node === undefined) return [];
   const inner = unwrapExpression(node);
+  const read = (next: Node) => resolve(next, language, text, root, depth + 1, shared);
+  const js = isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read) : undefined;
   const helper =
+    js ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared);
   const segments = helper ?? readLanguageUrl(inner, language, text);
@@ -102,6 +106,18 @@ function resolve(
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
+          for (const r of resolved) push(out, r);
+          continue;
+        }
+      }
+      // `const { url } = await this.buildUrl(...)`: what the helper returns under that key.
+      const destructured =
+        value === undefined && !parameter && isJsLanguage(language)
+          ? findDestructuredSource(segment.source, inner, text, root)
+          : undefined;
+      if (destructured !== undefined) {
+        const resolved = substituteParams(read(destructured.value), destructured, read);
+        if (resolved.some((s) => s.kind === 'literal')) {
           for (const r of resolved) push(out, r);
           continue;
         }
