@@ -9,6 +9,7 @@ import type { ClearanceError } from '../errors';
 import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
+import { splitConditionalUrls } from './project/conditional-urls';
 import { readConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import type { ProjectView } from './project/types';
@@ -220,6 +221,16 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
     errors.push({
       code: 'scanner_failed',
       message: `reading the file's own clients failed: ${describeError(error)}`,
+      location: locateFileStart(context.file),
+    });
+  }
+  try {
+    // After the file's own clients are read: a wrapper is one function, whatever its URL picks.
+    splitConditionalUrls(context, calls);
+  } catch (error) {
+    errors.push({
+      code: 'scanner_failed',
+      message: `reading conditional URLs failed: ${describeError(error)}`,
       location: locateFileStart(context.file),
     });
   }

@@ -181,7 +181,7 @@ export function findDestructuredSource(
     returned.add(sliceNode(text, property));
     value = property;
   }
-  if (value === undefined || returned.size !== 1) return undefined;
+  if (value === undefined || returned.size !== 1 || reassigned(helper, value, text)) return undefined;
   const args = (found.call.childForFieldName('arguments')?.namedChildren ?? []).filter(
     (c): c is Node => c !== null && c.type !== 'comment',
   );
@@ -229,6 +229,23 @@ function findDestructuring(name: string, use: Node, text: string): { key: string
     if (key !== undefined && call.type === 'call_expression') found = { key, call };
   }
   return found;
+}
+
+// `let url = base; if (page) url = join(base, page); return { url }`: which value is returned
+// depends on the path taken, so it is not read.
+function reassigned(helper: Node, value: Node, text: string): boolean {
+  const name = sliceNode(text, value);
+  if (value.type !== 'identifier' && value.type !== 'shorthand_property_identifier') return false;
+  let count = 0;
+  for (const node of helper.descendantsOfType([
+    'variable_declarator',
+    'assignment_expression',
+    'augmented_assignment_expression',
+  ])) {
+    const left = node?.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+    if (left != null && sliceNode(text, left) === name) count++;
+  }
+  return count > 1;
 }
 
 function enclosingFunction(node: Node): Node | undefined {

@@ -55,7 +55,7 @@ export function expandLocal(
 /**
  * `const { target, init } = this.prepare(method, url)` above `fetch(target, init)`: the URL the
  * helper returns under that key, its parameters written as the arguments given (`url`), so the
- * wrapper's own parameter is found in it.
+ * wrapper's own parameter is found in it (`url.toString()`, `` `${url}?${query}` ``).
  */
 export function expandDestructured(
   context: ScanContext,
@@ -76,9 +76,15 @@ export function expandDestructured(
   const expanded = substituteParams(value, source, (node) => [
     { kind: 'expr', source: sliceNode(context.text, node) },
   ]);
-  return expanded.some((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined)
-    ? expanded
-    : undefined;
+  const first = expanded.findIndex((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  if (first < 0) return undefined;
+  // The helper may add text and a query after the caller's URL, but an unknown part there (a page
+  // it appends only sometimes) leaves the path unknown: not a wrapper then.
+  for (const segment of expanded.slice(first + 1)) {
+    if (segment.kind === 'literal' && segment.text.includes('?')) break;
+    if (segment.kind === 'expr' && paramOf(fn, segment.source) === undefined) return undefined;
+  }
+  return expanded;
 }
 
 /**
