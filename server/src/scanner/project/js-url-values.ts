@@ -12,6 +12,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 
@@ -217,18 +218,46 @@ function findDestructuring(name: string, use: Node, text: string): { key: string
   const scope = enclosingFunction(use);
   if (scope === undefined) return undefined;
   let found: { key: string; call: Node } | undefined;
-  for (const declarator of scope.descendantsOfType('variable_declarator')) {
-    if (declarator === null || declarator.endIndex > use.startIndex) continue;
-    const pattern = declarator.childForFieldName('name');
-    const value = declarator.childForFieldName('value');
-    if (pattern?.type !== 'object_pattern' || value === null) continue;
-    const key = patternKey(pattern, name, text);
-    let call = unwrapExpression(value);
-    if (call.type === 'await_expression' && call.firstNamedChild !== null)
-      call = unwrapExpression(call.firstNamedChild);
-    if (key !== undefined && call.type === 'call_expression') found = { key, call };
+  for (const entry of destructuringsNamed(use.tree.rootNode, name, text)) {
+    if (entry.start < scope.startIndex) continue;
+    if (entry.end > use.startIndex) break;
+    found = entry;
   }
   return found;
+}
+
+interface Destructuring {
+  key: string;
+  call: Node;
+  start: number;
+  end: number;
+}
+
+// Each tree's destructurings of a call, indexed once by the names they bind, in document order: a
+// lookup per URL would otherwise walk its whole function (quadratic in a long one).
+const destructurings = new WeakMap<object, Map<string, Destructuring[]>>();
+
+function destructuringsNamed(root: Node, name: string, text: string): readonly Destructuring[] {
+  let index = destructurings.get(root.tree);
+  if (index === undefined) {
+    index = new Map();
+    for (const declarator of nodesOfType(root, 'variable_declarator')) {
+      const pattern = declarator?.childForFieldName('name');
+      const value = declarator?.childForFieldName('value');
+      if (declarator == null || pattern?.type !== 'object_pattern' || value == null) continue;
+      let call = unwrapExpression(value);
+      if (call.type === 'await_expression' && call.firstNamedChild !== null)
+        call = unwrapExpression(call.firstNamedChild);
+      if (call.type !== 'call_expression') continue;
+      for (const [bound, key] of patternBindings(pattern, text)) {
+        const list = index.get(bound) ?? [];
+        list.push({ key, call, start: declarator.startIndex, end: declarator.endIndex });
+        index.set(bound, list);
+      }
+    }
+    destructurings.set(root.tree, index);
+  }
+  return index.get(name) ?? [];
 }
 
 // `let url = base; if (page) url = join(base, page); return { url }`: which value is returned
@@ -254,24 +283,25 @@ function enclosingFunction(node: Node): Node | undefined {
   return undefined;
 }
 
-// The key a name is destructured from: `{ url }` → url, `{ target: url }` → target.
-function patternKey(pattern: Node, name: string, text: string): string | undefined {
+// The names a pattern binds and the keys they come from: `{ url }` → url, `{ target: url }` → target.
+function patternBindings(pattern: Node, text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   for (const child of pattern.namedChildren) {
     if (child === null) continue;
-    if (child.type === 'shorthand_property_identifier_pattern' && sliceNode(text, child) === name)
-      return name;
+    if (child.type === 'shorthand_property_identifier_pattern')
+      out.push([sliceNode(text, child), sliceNode(text, child)]);
     if (child.type === 'object_assignment_pattern') {
       const left = child.childForFieldName('left');
-      if (left !== null && sliceNode(text, left) === name) return name;
+      if (left !== null) out.push([sliceNode(text, left), sliceNode(text, left)]);
     }
     if (child.type === 'pair_pattern') {
       const key = child.childForFieldName('key');
       const value = child.childForFieldName('value');
-      if (key !== null && value?.type === 'identifier' && sliceNode(text, value) === name)
-        return sliceNode(text, key);
+      if (key !== null && value?.type === 'identifier')
+        out.push([sliceNode(text, value), sliceNode(text, key)]);
     }
   }
-  return undefined;
+  return out;
 }
 
 function objectProperty(object: Node, key: string, text: string): Node | undefined {
