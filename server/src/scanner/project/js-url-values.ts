@@ -2,7 +2,7 @@
  * JavaScript/TypeScript URL expressions that are not one literal but say plainly what URL they
  * hold, and the names a URL comes in under that no assignment binds:
  *
- * - `new URL(base + path)`, `url.toString()`, `url.href`: the URL inside;
+ * - `new URL(base + path)`, `url.toString()`, `url.href`, `String(url)`: the URL inside;
  * - `'/teams/{teamId}'.replace('{teamId}', teamId)` (also chained, also `replaceAll`): the template
  *   with each replaced placeholder an expression (generated SDKs write their paths so);
  * - `base + path` with no string among them: each name a part;
@@ -56,7 +56,21 @@ export function readJsUrlExpression(node: Node, text: string, read: ReadUrl): Ur
     if (object !== null && property !== null && sliceNode(text, property) === 'href') return read(object);
     return undefined;
   }
-  if (node.type === 'call_expression') return readMethodCall(node, text, read);
+  if (node.type === 'call_expression') {
+    // `String(url)`: the URL inside.
+    const callee = node.childForFieldName('function');
+    const args = node
+      .childForFieldName('arguments')
+      ?.namedChildren.filter((c) => c !== null && c.type !== 'comment');
+    if (
+      callee?.type === 'identifier' &&
+      sliceNode(text, callee) === 'String' &&
+      args?.length === 1 &&
+      args[0] != null
+    )
+      return read(args[0]);
+    return readMethodCall(node, text, read);
+  }
   if (node.type === 'binary_expression') {
     const operator = node.childForFieldName('operator');
     const left = node.childForFieldName('left');
