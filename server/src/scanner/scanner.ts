@@ -224,17 +224,19 @@ function runRecognizers(context: ScanContext, collectFacts: boolean): ScanResult
       location: locateFileStart(context.file),
     });
   }
-  try {
-    // After the file's own clients are read: a wrapper is one function, whatever its URL picks.
-    splitConditionalUrls(context, calls);
-  } catch (error) {
-    errors.push({
-      code: 'scanner_failed',
-      message: `reading conditional URLs failed: ${describeError(error)}`,
-      location: locateFileStart(context.file),
-    });
-  }
+  // After the file's own clients are read: a wrapper is one function, whatever its URL picks.
+  attempt(context, errors, 'reading conditional URLs', () => splitConditionalUrls(context, calls));
   return { calls, errors, ...(facts === undefined ? {} : { facts }) };
+}
+
+// Runs one step of a file's scan; a step that throws is reported as the file's error, not the scan's.
+function attempt(context: ScanContext, errors: ClearanceError[], what: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    const location = locateFileStart(context.file);
+    errors.push({ code: 'scanner_failed', message: `${what} failed: ${describeError(error)}`, location });
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { findEnclosingFunction } from './code-shape';
 
 const FUNCTION_TYPES = new Set([
   'function_declaration',
@@ -200,7 +201,10 @@ export function findDestructuredSource(
   const args = (found.call.childForFieldName('arguments')?.namedChildren ?? []).filter(
     (c): c is Node => c !== null && c.type !== 'comment',
   );
-  return { value, params: parameterNames(helper, text), args };
+  // The helper's own shape (its body's enclosing function is the helper): destructured parameters are ''.
+  const body = helper.childForFieldName('body');
+  const params = body === null ? [] : (findEnclosingFunction(body, 'typescript', text)?.params ?? []);
+  return { value, params, args };
 }
 
 /** Replaces a helper's parameters, where they are a segment's whole expression, by what `arg` reads. */
@@ -380,20 +384,4 @@ function findHelper(call: Node, use: Node, text: string, root: Node): Node | und
       }
   }
   return undefined;
-}
-
-function parameterNames(fn: Node, text: string): string[] {
-  const single = fn.childForFieldName('parameter');
-  if (single !== null) return [sliceNode(text, single)];
-  const names: string[] = [];
-  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (param === null || param.type === 'comment') continue;
-    let pattern =
-      param.type === 'required_parameter' || param.type === 'optional_parameter'
-        ? param.childForFieldName('pattern')
-        : param;
-    if (pattern?.type === 'assignment_pattern') pattern = pattern.childForFieldName('left');
-    names.push(pattern?.type === 'identifier' ? sliceNode(text, pattern) : '');
-  }
-  return names;
 }
