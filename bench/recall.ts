@@ -9,8 +9,9 @@
  * reported as absent. A label matches a found call on the callee's line with the same method and the
  * same URL template (placeholders compared as `{}`, query strings and a leading base expression
  * dropped); a label listing alternatives (`a | b`) matches one found call per alternative (a call
- * reported once for each URL a conditional picks), and counts once for recall. Precision counts the calls found in the labelled files, less the transport calls the
- * ground truth lists as unscored. A ground truth may name the repository's OpenAPI documents
+ * reported once for each URL a conditional picks), and counts once for recall. Precision counts
+ * the calls found in the labelled files, less the transport calls the ground truth lists as
+ * unscored. A ground truth may name the repository's OpenAPI documents
  * (`openapi`, as `.clearance.yaml` does): their operations are given to the scanner, so calls of a
  * client generated from them are found (as a project with that configuration would see them).
  */
