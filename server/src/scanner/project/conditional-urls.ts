@@ -17,10 +17,14 @@ import { readNameValue } from './values';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const CONDITIONALS = new Set(['ternary_expression', 'conditional_expression']);
 const MAX_VARIANTS = 4;
+const JS_CHOICE = /\?\s*['"`]/;
+const PYTHON_CHOICE = /['"]\s+if\s/;
 
 /** Replaces each call whose URL picks between strings with one call per alternative, in place. */
 export function splitConditionalUrls(context: ScanContext, calls: HttpCall[]): void {
   if (!isJsLanguage(context.language) && context.language !== 'python') return;
+  // A file with no string after a `?` (or before an `if`) has no conditional of strings to read.
+  if (!(isJsLanguage(context.language) ? JS_CHOICE : PYTHON_CHOICE).test(context.text)) return;
   const out: HttpCall[] = [];
   for (const call of calls) {
     const choices = call.url.segments.map((segment) =>
