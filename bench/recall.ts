@@ -8,8 +8,10 @@
  * extracted with `git archive`) or `<owner>+<name>/` (a checkout at that commit). Absent ones are
  * reported as absent. A label matches a found call on the callee's line with the same method and the
  * same URL template (placeholders compared as `{}`, query strings and a leading base expression
- * dropped). Precision counts the calls found in the labelled files, less the transport calls the
- * ground truth lists as unscored. A ground truth may name the repository's OpenAPI documents
+ * dropped); a label listing alternatives (`a | b`) matches one found call per alternative (a call
+ * reported once for each URL a conditional picks), and counts once for recall. Precision counts
+ * the calls found in the labelled files, less the transport calls the ground truth lists as
+ * unscored. A ground truth may name the repository's OpenAPI documents
  * (`openapi`, as `.clearance.yaml` does): their operations are given to the scanner, so calls of a
  * client generated from them are found (as a project with that configuration would see them).
  */
@@ -169,18 +171,27 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
       let hits = 0;
       for (const label of truth.calls) {
         const urls = label.url?.split(' | ').map(normaliseTemplate);
-        const index = found.findIndex(
-          ({ file, call }, i) =>
+        const matches = (i: number, url?: string) => {
+          const site = found[i];
+          return (
+            site !== undefined &&
             !used.has(i) &&
-            file === label.file &&
-            call.calleeLocation.start.line === label.line &&
-            call.method === label.method &&
-            (urls === undefined || urls.includes(normaliseTemplate(templateOf(call)))),
-        );
-        if (index >= 0) {
-          used.add(index);
-          hits++;
+            site.file === label.file &&
+            site.call.calleeLocation.start.line === label.line &&
+            site.call.method === label.method &&
+            (url === undefined || normaliseTemplate(templateOf(site.call)) === url)
+          );
+        };
+        // A label's alternatives are the URLs its call may request: a call reported once per
+        // alternative (a conditional URL) is right for each, but the label counts once for recall.
+        const picked = new Set<number>();
+        for (const url of urls === undefined ? [undefined] : [...new Set(urls)]) {
+          const index = found.findIndex((_, i) => !picked.has(i) && matches(i, url));
+          if (index >= 0) picked.add(index);
+          if (urls === undefined && index >= 0) break;
         }
+        for (const index of picked) used.add(index);
+        if (picked.size > 0) hits++;
       }
       labelled += truth.calls.length;
       matched += hits;

@@ -9,6 +9,7 @@ import type { ClearanceError } from '../errors';
 import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart } from './positions';
+import { splitConditionalUrls } from './project/conditional-urls';
 import { readConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
@@ -262,6 +263,8 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
       location: locateFileStart(context.file),
     });
   }
+  // After the file's own clients are read: a wrapper is one function, whatever its URL picks.
+  attempt(context, errors, 'reading conditional URLs', () => splitConditionalUrls(context, calls));
   return { calls, errors, ...(facts === undefined ? {} : { facts }) };
 }
 
@@ -282,6 +285,16 @@ function runEach(
         location: locateFileStart(context.file),
       });
     }
+  }
+}
+
+// Runs one step of a file's scan; a step that throws is reported as the file's error, not the scan's.
+function attempt(context: ScanContext, errors: ClearanceError[], what: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    const location = locateFileStart(context.file);
+    errors.push({ code: 'scanner_failed', message: `${what} failed: ${describeError(error)}`, location });
   }
 }
 

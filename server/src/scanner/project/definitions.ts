@@ -17,12 +17,20 @@ import { findCapturingFunction } from './closures';
 import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { findInstances } from './instances';
+import { findDestructuredCall } from './js-url-values';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
 import { isPrivateFunction } from './single-report';
 import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
-import { expandJoin, expandLocal, expandQuery, paramOf, splitConcatenation } from './wrapper-urls';
+import {
+  expandDestructured,
+  expandJoin,
+  expandLocal,
+  expandQuery,
+  paramOf,
+  splitConcatenation,
+} from './wrapper-urls';
 
 const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -125,6 +133,7 @@ function readWrapper(
     .flatMap(
       (segment) =>
         expandLocal(context, segment, node, fn) ??
+        expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
         expandQuery(context, segment, node, fn) ?? [segment],
     );
@@ -153,7 +162,9 @@ function readWrapper(
     // An options local built above the call (`const opts = { method, headers }`) is read too.
     const holders = [...(args?.namedChildren ?? [])].flatMap((arg) => {
       if (arg?.type !== 'identifier') return arg === null ? [] : [arg];
-      const value = readNameValue(sliceNode(text, arg), node, language, text, context.root);
+      const value =
+        readNameValue(sliceNode(text, arg), node, language, text, context.root) ??
+        findDestructuredCall(sliceNode(text, arg), node, text);
       return value !== undefined &&
         value.startIndex >= fn.node.startIndex &&
         value.endIndex <= fn.node.endIndex

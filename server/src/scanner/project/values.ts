@@ -16,6 +16,7 @@ import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readGoUrlStruct } from './go-url-struct';
+import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readPathFunctionCall } from './path-functions';
 import type { SharedValues } from './types';
@@ -84,10 +85,11 @@ function resolve(
 ): UrlSegment[] {
   if (node === undefined) return [];
   const inner = unwrapExpression(node);
+  const read = (next: Node) => resolve(next, language, text, root, depth + 1, shared);
+  const js = isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read) : undefined;
   const helper =
-    (language === 'python' && depth < MAX_DEPTH
-      ? readMethodHelper(inner, text, (n) => resolve(n, language, text, root, depth + 1, shared))
-      : undefined) ??
+    js ??
+    (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
     (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
@@ -109,6 +111,18 @@ function resolve(
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
+          for (const r of resolved) push(out, r);
+          continue;
+        }
+      }
+      // `const { url } = await this.buildUrl(...)`: what the helper returns under that key.
+      const destructured =
+        value === undefined && !parameter && isJsLanguage(language)
+          ? findDestructuredSource(segment.source, inner, text, root)
+          : undefined;
+      if (destructured !== undefined) {
+        const resolved = substituteParams(read(destructured.value), destructured, read);
+        if (resolved.some((s) => s.kind === 'literal')) {
           for (const r of resolved) push(out, r);
           continue;
         }

@@ -7,7 +7,8 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
-import type { FunctionShape } from './code-shape';
+import { type FunctionShape, isJsLanguage } from './code-shape';
+import { findDestructuredSource, substituteParams } from './js-url-values';
 import { readNameValue, readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -49,6 +50,41 @@ export function expandLocal(
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return literal && params.length >= 1 ? expanded : undefined;
+}
+
+/**
+ * `const { target, init } = this.prepare(method, url)` above `fetch(target, init)`: the URL the
+ * helper returns under that key, its parameters written as the arguments given (`url`), so the
+ * wrapper's own parameter is found in it (`url.toString()`, `` `${url}?${query}` ``).
+ */
+export function expandDestructured(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (
+    !isJsLanguage(context.language) ||
+    segment.kind !== 'expr' ||
+    !IDENTIFIER.test(segment.source) ||
+    paramOf(fn, segment.source) !== undefined
+  )
+    return undefined;
+  const source = findDestructuredSource(segment.source, use, context.text, context.root);
+  if (source === undefined) return undefined;
+  const value = readUrlValue(source.value, context.language, context.text, context.root);
+  const expanded = substituteParams(value, source, (node) => [
+    { kind: 'expr', source: sliceNode(context.text, node) },
+  ]);
+  const first = expanded.findIndex((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  if (first < 0) return undefined;
+  // The helper may add text and a query after the caller's URL, but an unknown part there (a page
+  // it appends only sometimes) leaves the path unknown: not a wrapper then.
+  for (const segment of expanded.slice(first + 1)) {
+    if (segment.kind === 'literal' && segment.text.includes('?')) break;
+    if (segment.kind === 'expr' && paramOf(fn, segment.source) === undefined) return undefined;
+  }
+  return expanded;
 }
 
 /**
