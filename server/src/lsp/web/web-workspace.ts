@@ -4,7 +4,7 @@
  * desktop server (`../workspace.ts`) without what a web worker cannot have: analysis worker
  * threads, token commands and files outside the snapshot, device probes, the audit log, bundles.
  */
-import { CLEARANCE_YAML, emptyProjectConfig, parseProjectConfig } from '../../config/clearance-yaml';
+import { CLEARANCE_YAML, emptyProjectConfig, parseProjectConfigIn } from '../../config/clearance-yaml';
 import { toIdentitySettings } from '../../config/identity';
 import { normalizeSettings, regoVersionOf } from '../../config/settings';
 import { decideText } from '../../decision/scan';
@@ -46,13 +46,26 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
     this.settingErrors = errors;
   }
 
-  /** Reads `.clearance.yaml` from the open document or the snapshot; a broken one keeps the last good. */
-  loadProjectConfig(): void {
+  /** The text of `.clearance.yaml`: the open document's, else the snapshot's; undefined when there is none. */
+  projectConfigText(): string | undefined {
     const path = this.projectConfigPath;
     const open = this.documents.get(path)?.text;
-    const read =
-      open === undefined ? this.snapshot.readText(path, 1_000_000) : { ok: true as const, text: open };
-    const result = read.ok ? parseProjectConfig(read.text, path) : { config: emptyProjectConfig, errors: [] };
+    if (open !== undefined) return open;
+    const read = this.snapshot.readText(path, 1_000_000);
+    return read.ok ? read.text : undefined;
+  }
+
+  /**
+   * Reads `.clearance.yaml` from the open document or the snapshot, with the OpenAPI and GraphQL
+   * documents it names from the snapshot (`config-documents.ts` puts them there first), as the
+   * desktop reads them from disk; a broken file or document keeps the last good configuration.
+   */
+  loadProjectConfig(): void {
+    const text = this.projectConfigText();
+    const result =
+      text === undefined
+        ? { config: emptyProjectConfig, errors: [] }
+        : parseProjectConfigIn(this.root, text, this.snapshot);
     this.projectConfigErrors = result.errors;
     if (result.config === undefined) return;
     this.projectConfig = result.config;
