@@ -126,7 +126,8 @@ let watchDynamically = false;
 /** The documents the last good read of `.clearance.yaml` named, and the watcher of their files. */
 let configDocuments: ConfigDocuments = noConfigDocuments;
 let configWatcher: { patterns: string; registration: Promise<Disposable | undefined> } | undefined;
-let configGeneration = 0;
+/** Loads of `.clearance.yaml` run one after another: each parses what the reads before it left. */
+let configLoads: Promise<void> = Promise.resolve();
 /** The client's file requests, as `config-documents.ts` asks them. */
 const clientFiles: WorkspaceReader = {
   readDirectory: (path) =>
@@ -245,10 +246,16 @@ async function applyInputSchema(ws: WebWorkspace): Promise<void> {
 /**
  * Reads `.clearance.yaml` (the open document's text, or the snapshot's) with the documents it names
  * (read through the client first; again only when it names others or `reread`, after a file event)
- * and publishes its problems, as the desktop does. A load overtaken by a newer one applies nothing.
+ * and publishes its problems, as the desktop does. Loads are queued: one that started later never
+ * parses before the reads of an earlier one have landed.
  */
-async function loadProjectConfig(ws: WebWorkspace, reread = false): Promise<void> {
-  const generation = ++configGeneration;
+function loadProjectConfig(ws: WebWorkspace, reread = false): Promise<void> {
+  const load = configLoads.then(() => loadProjectConfigNow(ws, reread));
+  configLoads = load.catch(() => undefined);
+  return load;
+}
+
+async function loadProjectConfigNow(ws: WebWorkspace, reread: boolean): Promise<void> {
   const text = ws.projectConfigText();
   let named = configDocuments;
   if (text !== undefined) {
@@ -265,7 +272,6 @@ async function loadProjectConfig(ws: WebWorkspace, reread = false): Promise<void
       log('error', `web: could not read the documents ${CLEARANCE_YAML} names: ${(error as Error).message}`);
     }
   }
-  if (generation !== configGeneration) return;
   configDocuments = named;
   ws.loadProjectConfig();
   publish(toWorkspaceUri(ws.projectConfigPath), projectConfigDiagnostics(ws));

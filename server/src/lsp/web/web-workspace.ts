@@ -23,6 +23,8 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
   private scanner: Scanner;
   private sessionToken: string | undefined;
   private identityGeneration = 0;
+  /** Counts the configurations applied: a decision made with an older one is not reused. */
+  private configGeneration = 0;
 
   constructor(
     root: string,
@@ -69,6 +71,7 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
     this.projectConfigErrors = result.errors;
     if (result.config === undefined) return;
     this.projectConfig = result.config;
+    this.configGeneration++;
     this.scanner = createScanner({ wasmDir: this.wasmBase, clientMappings: result.config.clients });
     this.decided.clear();
   }
@@ -134,7 +137,7 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
     const doc = this.documents.get(path);
     const policy = this.decisionPolicy;
     if (!doc || !policy) return undefined;
-    const key = `${doc.version}\0${policy.version}\0${this.identityGeneration}\0${JSON.stringify(this.settings)}`;
+    const key = `${doc.version}\0${policy.version}\0${this.identityGeneration}\0${this.configGeneration}\0${JSON.stringify(this.settings)}`;
     const known = this.decided.get(path);
     if (known?.key === key) return known;
     const result = await decideText(this.scanner, path, doc.text, {
