@@ -16,6 +16,7 @@ import { graphqlDocumentLimits } from '../../../server/src/config/graphql-docume
 import { OPENAPI_MAX_BYTES } from '../../../server/src/config/openapi';
 import { MemoryFiles } from '../../../server/src/files/memory-files';
 import {
+  configDocumentLimits,
   readConfigDocuments,
   touchesConfigDocuments,
   type WorkspaceReader,
@@ -100,6 +101,10 @@ describe('web build: the documents .clearance.yaml names', () => {
     ws.reloadPolicy();
     const file = path.join(ROOT, 'src', 'ledger.ts');
     ws.documents.set(file, { path: file, text: readFileSync(file, 'utf8'), version: 1 });
+    // Decided twice: the first run warms the evaluator, so the second stays within the file's
+    // 5 s evaluation budget on a loaded machine (the budget, not the documents, is not under test).
+    await ws.decideDocument(file, new Date(0));
+    ws.documents.set(file, { path: file, text: readFileSync(file, 'utf8'), version: 2 });
     const decided = await ws.decideDocument(file, new Date(0));
     assert.ok(decided);
     assert.deepEqual(decided.errors, []);
@@ -242,6 +247,51 @@ describe('web build: the documents .clearance.yaml names', () => {
           [],
         );
     });
+
+  it('asks for at most the web limit of OpenAPI documents, and says so of the rest where they are named', async () => {
+    const source = new MemoryFiles();
+    const most = configDocumentLimits.openapiDocuments;
+    const names = Array.from({ length: most + 2 }, (_, index) => `api/v${index}.yaml`);
+    for (const name of names) source.set(`/ws/${name}`, 'openapi: 3.0.3\npaths: {}\n');
+    const client = clientOf(source);
+    const snapshot = new MemoryFiles();
+    const config = `openapi: [${names.join(', ')}]\n`;
+    snapshot.set('/ws/.clearance.yaml', config);
+    await readConfigDocuments(client, '/ws', config, snapshot);
+    assert.equal(client.asked.length, most);
+    const ws = new WebWorkspace('/ws', snapshot, WASM);
+    ws.loadProjectConfig();
+    assert.deepEqual(
+      ws.projectConfigErrors.map((error) => [error.message, error.location?.file]),
+      names
+        .slice(most)
+        .map((name) => [
+          `openapi ${name}: could not be read (more than ${most} OpenAPI documents are named; the web build reads the first ${most})`,
+          `/ws/${name}`,
+        ]),
+    );
+  });
+
+  it('stops asking once the documents read pass the web limit in bytes', async () => {
+    const source = new MemoryFiles();
+    const each = 9_000_000;
+    const names = Array.from({ length: 7 }, (_, index) => `api/big${index}.yaml`);
+    const text = `openapi: 3.0.3\npaths: {}\n#${'x'.repeat(each)}\n`;
+    for (const name of names) source.set(`/ws/${name}`, text);
+    const client = clientOf(source);
+    const snapshot = new MemoryFiles();
+    await readConfigDocuments(client, '/ws', `openapi: [${names.join(', ')}]\n`, snapshot);
+    // Six documents of 9 MB pass 50 MB: the seventh is not asked for, and says why.
+    const read = Math.ceil(configDocumentLimits.totalBytes / each);
+    assert.equal(client.asked.length, read);
+    assert.deepEqual(snapshot.readText(`/ws/${names[read]}`, each * 2), {
+      ok: false,
+      problem: {
+        kind: 'unreadable',
+        detail: 'the documents named pass 50 MB in all; the web build reads no more',
+      },
+    });
+  });
 
   it('reads at most the core limit of GraphQL documents from the folders listed', async () => {
     const source = new MemoryFiles();

@@ -15,9 +15,17 @@ import {
   isWalkedGraphqlFolder,
 } from '../../config/graphql-documents';
 import { OPENAPI_MAX_BYTES } from '../../config/openapi';
+import { utf8Length } from '../../files/file-access';
 import type { MemoryFiles } from '../../files/memory-files';
 import type { ReadProblem } from '../../identity/read-problem';
 import type { ReadDirectoryResult, ReadFileResult } from './fs-protocol';
+
+/**
+ * What the web build reads beyond the core's own limits: a `.clearance.yaml` (1 MB) could name
+ * thousands of 10 MB documents, each a request through the client, so past these the rest are
+ * reported as not read rather than asked for.
+ */
+export const configDocumentLimits = { openapiDocuments: 100, totalBytes: 50_000_000 };
 
 /** The client's two file requests, as the walk needs them (a `Connection` in the server, a stub in tests). */
 export interface WorkspaceReader {
@@ -33,10 +41,12 @@ export interface ConfigDocuments {
   folders: string[];
   /** The entries as written: a text naming the same ones needs no new reads. */
   key: string;
+  /** The bytes read so far, against `configDocumentLimits.totalBytes`. */
+  bytes: number;
 }
 
 /** No documents: what a `.clearance.yaml` without `openapi:` or `graphql.documents` names. */
-export const noConfigDocuments: ConfigDocuments = { files: new Set(), folders: [], key: '' };
+export const noConfigDocuments: ConfigDocuments = { files: new Set(), folders: [], key: '', bytes: 0 };
 
 /**
  * Reads into `snapshot` the documents the `.clearance.yaml` text `text` (of folder `root`) names.
@@ -58,12 +68,20 @@ export async function readConfigDocuments(
     config.graphql?.documents ?? [],
   ]);
   if (previous?.key === key) return previous;
-  const documents: ConfigDocuments = { files: new Set(), folders: [], key };
-  for (const source of config.openapi ?? []) {
+  const documents: ConfigDocuments = { files: new Set(), folders: [], key, bytes: 0 };
+  const most = configDocumentLimits.openapiDocuments;
+  for (const [index, source] of (config.openapi ?? []).entries()) {
     const path = join(root, source.document);
     // Outside the folder: not asked for; the core reports it where `.clearance.yaml` names it.
-    if (snapshot.contains(root, path))
-      await readDocument(reader, path, OPENAPI_MAX_BYTES, snapshot, documents);
+    if (!snapshot.contains(root, path)) continue;
+    if (index < most) await readDocument(reader, path, OPENAPI_MAX_BYTES, snapshot, documents);
+    else
+      leaveUnread(
+        path,
+        `more than ${most} OpenAPI documents are named; the web build reads the first ${most}`,
+        snapshot,
+        documents,
+      );
   }
   let budget = graphqlDocumentLimits.files;
   for (const entry of config.graphql?.documents ?? []) {
@@ -139,10 +157,28 @@ async function readDocument(
   snapshot: MemoryFiles,
   documents: ConfigDocuments,
 ): Promise<void> {
+  if (documents.bytes >= configDocumentLimits.totalBytes) {
+    const total = configDocumentLimits.totalBytes / 1_000_000;
+    leaveUnread(
+      path,
+      `the documents named pass ${total} MB in all; the web build reads no more`,
+      snapshot,
+      documents,
+    );
+    return;
+  }
   documents.files.add(path);
   const read = await reader.readFile(path, limitBytes);
-  if ('text' in read) snapshot.set(path, read.text);
-  else snapshot.setProblem(path, problemOf(read, limitBytes));
+  if ('text' in read) {
+    snapshot.set(path, read.text);
+    documents.bytes += utf8Length(read.text);
+  } else snapshot.setProblem(path, problemOf(read, limitBytes));
+}
+
+// A document not asked for: the core's error on it says why, where `.clearance.yaml` names it.
+function leaveUnread(path: string, why: string, snapshot: MemoryFiles, documents: ConfigDocuments): void {
+  documents.files.add(path);
+  snapshot.setProblem(path, { kind: 'unreadable', detail: why });
 }
 
 // The client's answer (client/src/browser-files.ts) as the problem Node's reader would give.
