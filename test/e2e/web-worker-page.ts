@@ -93,3 +93,54 @@ export function applyEdits(text: string, edits: Array<{ range: LspRange; newText
     out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   return out;
 }
+
+/** Sends a request from the page to the worker and returns its result. */
+export function pageRequest(page: Page, method: string, params: unknown): Promise<unknown> {
+  return page.evaluate(
+    ({ method, params }) =>
+      (globalThis as unknown as { lsp: { request(m: string, p: unknown): Promise<unknown> } }).lsp.request(
+        method,
+        params,
+      ),
+    { method, params },
+  );
+}
+
+/** Sends a notification from the page to the worker. */
+export function pageNotify(page: Page, method: string, params: unknown): Promise<void> {
+  return page.evaluate(
+    ({ method, params }) =>
+      (globalThis as unknown as { lsp: { notify(m: string, p: unknown): void } }).lsp.notify(method, params),
+    { method, params },
+  );
+}
+
+/** The `clearance/identity` notifications the worker sent so far. */
+export function pageIdentityViews(page: Page): Promise<Array<{ status: string; text: string }>> {
+  return page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        lsp: { state: { notifications: Array<{ method: string; params: unknown }> } };
+      }
+    ).lsp.state.notifications
+      .filter((n) => n.method === 'clearance/identity')
+      .map((n) => n.params),
+  ) as never;
+}
+
+/** Waits until the worker reports a verified identity among its notifications after the first `seen`. */
+export async function waitForVerifiedIdentity(page: Page, seen: number): Promise<void> {
+  await page.waitForFunction(
+    (seen) =>
+      (
+        globalThis as unknown as {
+          lsp: { state: { notifications: Array<{ method: string; params: { status: string } }> } };
+        }
+      ).lsp.state.notifications
+        .filter((n) => n.method === 'clearance/identity')
+        .slice(seen)
+        .some((n) => n.params.status === 'verified'),
+    seen,
+    { timeout: 60_000 },
+  );
+}

@@ -13,7 +13,8 @@
  * `.clearance.yaml` is checked against its schema and completed, as on the desktop, and the OpenAPI
  * document it names is read through the file requests: a generated client's call of one of its
  * operations is found and denied (a developer may not close an account), and is no longer one once
- * the document, changed on disk, names the operation otherwise.
+ * the document, changed on disk, names the operation otherwise; a GraphQL document it names is
+ * parsed in the worker (a syntax error reported, then gone once the file is fixed).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { openBrowser, repoRoot } from './harness';
-import { applyEdits, diagnosticsOf, type LspRange, serve, uriOf } from './web-worker-page';
+import {
+  applyEdits,
+  diagnosticsOf,
+  type LspRange,
+  pageIdentityViews,
+  pageNotify,
+  pageRequest,
+  serve,
+  uriOf,
+  waitForVerifiedIdentity,
+} from './web-worker-page';
 
 const rootUri = 'vscode-vfs://github/acme/shop';
 const policyPath = '/acme/shop/policy/authz.rego';
@@ -116,42 +127,10 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     server?.close();
   });
 
-  /** Sends a request from the page to the worker and returns its result. */
-  function request(method: string, params: unknown): Promise<unknown> {
-    return page.evaluate(
-      ({ method, params }) =>
-        (globalThis as unknown as { lsp: { request(m: string, p: unknown): Promise<unknown> } }).lsp.request(
-          method,
-          params,
-        ),
-      { method, params },
-    );
-  }
-
-  /** Sends a notification from the page to the worker. */
-  function notify(method: string, params: unknown): Promise<void> {
-    return page.evaluate(
-      ({ method, params }) =>
-        (globalThis as unknown as { lsp: { notify(m: string, p: unknown): void } }).lsp.notify(
-          method,
-          params,
-        ),
-      { method, params },
-    );
-  }
-
-  /** The `clearance/identity` notifications the worker sent so far. */
-  function identityViews(): Promise<Array<{ status: string; text: string }>> {
-    return page.evaluate(() =>
-      (
-        globalThis as unknown as {
-          lsp: { state: { notifications: Array<{ method: string; params: unknown }> } };
-        }
-      ).lsp.state.notifications
-        .filter((n) => n.method === 'clearance/identity')
-        .map((n) => n.params),
-    ) as never;
-  }
+  /** The page's LSP client (web-worker-page.ts), bound to this page. */
+  const request = (method: string, params: unknown) => pageRequest(page, method, params);
+  const notify = (method: string, params: unknown) => pageNotify(page, method, params);
+  const identityViews = () => pageIdentityViews(page);
 
   it('starts, reads the policy through the file requests and verifies the sign-in token with jose', async () => {
     const init = (await request('initialize', {
@@ -164,18 +143,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     assert.equal(init.capabilities.hoverProvider, true);
     await notify('initialized', {});
     await notify('clearance/session', { token: tokens.alice });
-    await page.waitForFunction(
-      () =>
-        (
-          globalThis as unknown as {
-            lsp: { state: { notifications: Array<{ method: string; params: { status: string } }> } };
-          }
-        ).lsp.state.notifications.some(
-          (n) => n.method === 'clearance/identity' && n.params.status === 'verified',
-        ),
-      undefined,
-      { timeout: 60_000 },
-    );
+    await waitForVerifiedIdentity(page, 0);
     const views = await identityViews();
     assert.match(views.at(-1)?.text ?? '', /alice/i);
   });
@@ -464,19 +432,12 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     const documentPath = '/acme/shop/api/ledger.yaml';
     const ledgerPath = '/acme/shop/src/ledger.ts';
     const configUri = uriOf('/acme/shop/.clearance.yaml');
+    // An OpenAPI document whose one operation, DELETE /accounts/{accountId}, is named `operationId`.
     const ledgerDocument = (operationId: string) =>
-      [
-        'openapi: 3.0.3',
-        'info: { title: Ledger, version: "1" }',
-        'paths:',
-        '  /accounts/{accountId}:',
-        '    delete:',
-        `      operationId: ${operationId}`,
-        '      tags: [accounts]',
-        '      parameters:',
-        '        - { name: accountId, in: path, required: true, schema: { type: string } }',
-        '',
-      ].join('\n');
+      readFileSync(join(repoRoot, 'test', 'e2e', 'web', 'ledger.yaml'), 'utf8').replace(
+        'closeAccount',
+        operationId,
+      );
     const ledgerText = [
       "import { AccountsApi } from './generated/ledger';",
       'const accounts = new AccountsApi();',
@@ -498,19 +459,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     // Alice signs in again (a test above left a forged token in force).
     const seen = (await identityViews()).length;
     await notify('clearance/session', { token: tokens.alice });
-    await page.waitForFunction(
-      (seen) =>
-        (
-          globalThis as unknown as {
-            lsp: { state: { notifications: Array<{ method: string; params: { status: string } }> } };
-          }
-        ).lsp.state.notifications
-          .filter((n) => n.method === 'clearance/identity')
-          .slice(seen)
-          .some((n) => n.params.status === 'verified'),
-      seen,
-      { timeout: 60_000 },
-    );
+    await waitForVerifiedIdentity(page, seen);
     await setFile(documentPath, ledgerDocument('closeAccount'));
     await notify('textDocument/didOpen', {
       textDocument: { uri: configUri, languageId: 'yaml', version: 1, text: 'openapi: [api/ledger.yaml]\n' },
@@ -531,6 +480,24 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     await setFile(documentPath, ledgerDocument('retireAccount'));
     await notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(documentPath), type: 2 }] });
     await diagnosticsOf(page, ledgerPath, 'list.length === 0');
+    // GraphQL documents are parsed in the worker with the `graphql` parser: a broken one is the
+    // desktop's error at its line and column, and once fixed (a file event) the error goes.
+    const graphqlPath = '/acme/shop/graphql/orders.graphql';
+    await setFile(graphqlPath, 'mutation CancelOrder($id: ID!) {\n  cancelOrder(id: ) { id }\n}\n');
+    await notify('textDocument/didChange', {
+      textDocument: { uri: configUri, version: 2 },
+      contentChanges: [{ text: 'openapi: [api/ledger.yaml]\ngraphql:\n  documents: [graphql]\n' }],
+    });
+    const configPath = '/acme/shop/.clearance.yaml';
+    const broken = await diagnosticsOf(page, configPath, 'list.length > 0');
+    assert.match(
+      broken[0]?.message ?? '',
+      /^graphql graphql\/orders\.graphql: not a GraphQL document: Syntax Error/,
+      JSON.stringify(broken),
+    );
+    await setFile(graphqlPath, 'mutation CancelOrder($id: ID!) {\n  cancelOrder(id: $id) { id }\n}\n');
+    await notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(graphqlPath), type: 2 }] });
+    await diagnosticsOf(page, configPath, 'list.length === 0');
     await notify('textDocument/didClose', { textDocument: { uri: uriOf(ledgerPath) } });
     await notify('textDocument/didClose', { textDocument: { uri: configUri } });
   });
