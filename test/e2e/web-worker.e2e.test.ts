@@ -10,21 +10,34 @@
  * Regal's rules of those names. The Rego lenses' requests run in the worker: evaluating `allow` and
  * the tests of `authz_test.rego`, whose outcomes follow the shop policy read by hand (an owner may
  * read, a developer may not delete), and a runaway test is stopped by the step limit. A
- * `.clearance.yaml` is checked against its schema and completed, as on the desktop.
+ * `.clearance.yaml` is checked against its schema and completed, as on the desktop, and the OpenAPI
+ * document it names is read through the file requests: a generated client's call of one of its
+ * operations is found and denied (a developer may not close an account), and is no longer one once
+ * the document, changed on disk, names the operation otherwise; a GraphQL document it names is
+ * parsed in the worker (a syntax error reported, then gone once the file is fixed).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { openBrowser, repoRoot } from './harness';
+import {
+  applyEdits,
+  diagnosticsOf,
+  type LspRange,
+  pageIdentityViews,
+  pageNotify,
+  pageRequest,
+  serve,
+  uriOf,
+  waitForVerifiedIdentity,
+} from './web-worker-page';
 
 const rootUri = 'vscode-vfs://github/acme/shop';
-/** A workspace path's URI: the paths below are the URIs' paths, root included. */
-const uriOf = (path: string): string => `vscode-vfs://github${path}`;
 const policyPath = '/acme/shop/policy/authz.rego';
 const appPath = '/acme/shop/src/orders.ts';
 const brokenPath = '/acme/shop/scratch/broken.rego';
@@ -65,88 +78,6 @@ const appText = [
   '}',
   '',
 ].join('\n');
-const mime: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-/** Serves dist/ and the test page from the repository, and the key set, on 127.0.0.1. */
-function serve(jwks: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/jwks.json') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
-      return;
-    }
-    if (url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(
-        '<!doctype html><title>clearance web worker</title><script src="/test/e2e/web/lsp-page.js"></script>',
-      );
-      return;
-    }
-    const file = normalize(join(repoRoot, url.pathname));
-    const allowed = [join(repoRoot, 'dist', 'server') + sep, join(repoRoot, 'test', 'e2e', 'web') + sep];
-    if (!allowed.some((dir) => file.startsWith(dir))) {
-      response.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = readFileSync(file);
-      response
-        .writeHead(200, { 'content-type': mime[extname(file)] ?? 'application/octet-stream' })
-        .end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** The diagnostics last published for `path`, once `ready` accepts them. */
-async function diagnosticsOf(
-  page: Page,
-  path: string,
-  ready: string,
-): Promise<Array<{ message: string; severity?: number; code?: string; range: { start: { line: number } } }>> {
-  const uri = uriOf(path);
-  await page.waitForFunction(
-    ({ uri, ready }) => {
-      const list = (globalThis as unknown as { lsp: { state: { diagnostics: Record<string, unknown[]> } } })
-        .lsp.state.diagnostics[uri];
-      return list !== undefined && new Function('list', `return ${ready}`)(list);
-    },
-    { uri, ready },
-    { timeout: 60_000 },
-  );
-  return page.evaluate(
-    (uri) =>
-      (globalThis as unknown as { lsp: { state: { diagnostics: Record<string, unknown[]> } } }).lsp.state
-        .diagnostics[uri],
-    uri,
-  ) as never;
-}
-
-/** An LSP range. */
-interface LspRange {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
-
-/** `text` with LSP text edits applied (as an editor applies a code action's edit), last first. */
-function applyEdits(text: string, edits: Array<{ range: LspRange; newText: string }>): string {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const offset = (p: LspRange['start']) => (starts[p.line] ?? text.length) + p.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted)
-    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
-
 describe('the web-worker language server in Chromium', { timeout: 180_000 }, () => {
   let server: Server;
   let browser: Browser;
@@ -196,42 +127,10 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     server?.close();
   });
 
-  /** Sends a request from the page to the worker and returns its result. */
-  function request(method: string, params: unknown): Promise<unknown> {
-    return page.evaluate(
-      ({ method, params }) =>
-        (globalThis as unknown as { lsp: { request(m: string, p: unknown): Promise<unknown> } }).lsp.request(
-          method,
-          params,
-        ),
-      { method, params },
-    );
-  }
-
-  /** Sends a notification from the page to the worker. */
-  function notify(method: string, params: unknown): Promise<void> {
-    return page.evaluate(
-      ({ method, params }) =>
-        (globalThis as unknown as { lsp: { notify(m: string, p: unknown): void } }).lsp.notify(
-          method,
-          params,
-        ),
-      { method, params },
-    );
-  }
-
-  /** The `clearance/identity` notifications the worker sent so far. */
-  function identityViews(): Promise<Array<{ status: string; text: string }>> {
-    return page.evaluate(() =>
-      (
-        globalThis as unknown as {
-          lsp: { state: { notifications: Array<{ method: string; params: unknown }> } };
-        }
-      ).lsp.state.notifications
-        .filter((n) => n.method === 'clearance/identity')
-        .map((n) => n.params),
-    ) as never;
-  }
+  /** The page's LSP client (web-worker-page.ts), bound to this page. */
+  const request = (method: string, params: unknown) => pageRequest(page, method, params);
+  const notify = (method: string, params: unknown) => pageNotify(page, method, params);
+  const identityViews = () => pageIdentityViews(page);
 
   it('starts, reads the policy through the file requests and verifies the sign-in token with jose', async () => {
     const init = (await request('initialize', {
@@ -244,18 +143,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     assert.equal(init.capabilities.hoverProvider, true);
     await notify('initialized', {});
     await notify('clearance/session', { token: tokens.alice });
-    await page.waitForFunction(
-      () =>
-        (
-          globalThis as unknown as {
-            lsp: { state: { notifications: Array<{ method: string; params: { status: string } }> } };
-          }
-        ).lsp.state.notifications.some(
-          (n) => n.method === 'clearance/identity' && n.params.status === 'verified',
-        ),
-      undefined,
-      { timeout: 60_000 },
-    );
+    await waitForVerifiedIdentity(page, 0);
     const views = await identityViews();
     assert.match(views.at(-1)?.text ?? '', /alice/i);
   });
@@ -538,5 +426,79 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     assert.deepEqual(await labels(2, 4), ['action', 'resource']);
     await notify('textDocument/didClose', { textDocument: { uri } });
     await diagnosticsOf(page, configPath, 'list.length === 0');
+  });
+
+  it("finds a generated client's call by the OpenAPI document .clearance.yaml names, read again when it changes", async () => {
+    const documentPath = '/acme/shop/api/ledger.yaml';
+    const ledgerPath = '/acme/shop/src/ledger.ts';
+    const configUri = uriOf('/acme/shop/.clearance.yaml');
+    // An OpenAPI document whose one operation, DELETE /accounts/{accountId}, is named `operationId`.
+    const ledgerDocument = (operationId: string) =>
+      readFileSync(join(repoRoot, 'test', 'e2e', 'web', 'ledger.yaml'), 'utf8').replace(
+        'closeAccount',
+        operationId,
+      );
+    const ledgerText = [
+      "import { AccountsApi } from './generated/ledger';",
+      'const accounts = new AccountsApi();',
+      'export async function closeLedgerAccount(id: string): Promise<void> {',
+      '  await accounts.closeAccount(id);',
+      '}',
+      '',
+    ].join('\n');
+    /** Puts a file in the workspace the page serves (as if saved in the editor). */
+    const setFile = (path: string, text: string) =>
+      page.evaluate(
+        ({ path, text }) => {
+          (globalThis as unknown as { lsp: { state: { files: Record<string, string> } } }).lsp.state.files[
+            path
+          ] = text;
+        },
+        { path, text },
+      );
+    // Alice signs in again (a test above left a forged token in force).
+    const seen = (await identityViews()).length;
+    await notify('clearance/session', { token: tokens.alice });
+    await waitForVerifiedIdentity(page, seen);
+    await setFile(documentPath, ledgerDocument('closeAccount'));
+    await notify('textDocument/didOpen', {
+      textDocument: { uri: configUri, languageId: 'yaml', version: 1, text: 'openapi: [api/ledger.yaml]\n' },
+    });
+    await notify('textDocument/didOpen', {
+      textDocument: { uri: uriOf(ledgerPath), languageId: 'typescript', version: 1, text: ledgerText },
+    });
+    // The shop policy lets a developer only read or update what they own: Alice may not close an account.
+    const diagnostics = await diagnosticsOf(page, ledgerPath, 'list.length > 0');
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    assert.equal(diagnostics[0]?.range.start.line, 3);
+    const hover = (await request('textDocument/hover', {
+      textDocument: { uri: uriOf(ledgerPath) },
+      position: { line: 3, character: 20 },
+    })) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /operation `closeAccount` of api\/ledger\.yaml/);
+    // The document changes: its operation has another name, so the call is no longer one of its operations.
+    await setFile(documentPath, ledgerDocument('retireAccount'));
+    await notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(documentPath), type: 2 }] });
+    await diagnosticsOf(page, ledgerPath, 'list.length === 0');
+    // GraphQL documents are parsed in the worker with the `graphql` parser: a broken one is the
+    // desktop's error at its line and column, and once fixed (a file event) the error goes.
+    const graphqlPath = '/acme/shop/graphql/orders.graphql';
+    await setFile(graphqlPath, 'mutation CancelOrder($id: ID!) {\n  cancelOrder(id: ) { id }\n}\n');
+    await notify('textDocument/didChange', {
+      textDocument: { uri: configUri, version: 2 },
+      contentChanges: [{ text: 'openapi: [api/ledger.yaml]\ngraphql:\n  documents: [graphql]\n' }],
+    });
+    const configPath = '/acme/shop/.clearance.yaml';
+    const broken = await diagnosticsOf(page, configPath, 'list.length > 0');
+    assert.match(
+      broken[0]?.message ?? '',
+      /^graphql graphql\/orders\.graphql: not a GraphQL document: Syntax Error/,
+      JSON.stringify(broken),
+    );
+    await setFile(graphqlPath, 'mutation CancelOrder($id: ID!) {\n  cancelOrder(id: $id) { id }\n}\n');
+    await notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(graphqlPath), type: 2 }] });
+    await diagnosticsOf(page, configPath, 'list.length === 0');
+    await notify('textDocument/didClose', { textDocument: { uri: uriOf(ledgerPath) } });
+    await notify('textDocument/didClose', { textDocument: { uri: configUri } });
   });
 });

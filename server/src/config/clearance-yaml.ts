@@ -10,6 +10,8 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import schema from '../../../schemas/clearance.schema.json';
 import type { ClearanceError, Location } from '../errors';
+import type { FileAccess } from '../files/file-access';
+import { platformFiles } from '../files/platform-files';
 import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
 import type { LintConfig } from '../lint/config';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
@@ -170,24 +172,25 @@ export function readProjectConfig(dir: string): {
 
 /**
  * Parses the text of `<dir>/.clearance.yaml` (from disk or an open editor) and reads the documents it
- * names (`openapi:`, `graphql.documents`) from the folder. Any error in the file or a document: no
- * configuration, the errors.
+ * names (`openapi:`, `graphql.documents`) from the folder, through `files` (the file system; in the
+ * web worker, its snapshot). Any error in the file or a document: no configuration, the errors.
  */
 export function parseProjectConfigIn(
   dir: string,
   text: string,
+  files: FileAccess = platformFiles,
 ): { config?: ProjectConfig; errors: ClearanceError[] } {
   const parsed = parseProjectConfig(text, join(dir, CLEARANCE_YAML));
   let config = parsed.config;
   if (config === undefined) return parsed;
   if (config.graphql !== undefined && config.graphql.documents.length > 0) {
-    const documents = readGraphqlDocuments(dir, config.graphql.documents);
+    const documents = readGraphqlDocuments(dir, config.graphql.documents, files);
     if (documents.errors.length > 0) return { errors: documents.errors };
     config = { ...config, graphql: { ...config.graphql, operations: documents.operations } };
   }
   if (config.openapi === undefined) return { config, errors: parsed.errors };
   // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
-  const described = readOpenApiRoutes(dir, config.openapi);
+  const described = readOpenApiRoutes(dir, config.openapi, files);
   if (described.errors.length > 0) return { errors: described.errors };
   return {
     config: {

@@ -10,16 +10,27 @@
 import { join, relative } from 'node:path';
 import { type DefinitionNode, GraphQLError, Kind, parse } from 'graphql';
 import type { ClearanceError } from '../errors';
+import type { FileAccess } from '../files/file-access';
 import { platformFiles } from '../files/platform-files';
-import { describeReadProblem, readBoundedFileSync, resolvesInside } from '../identity/bounded-read';
+import { describeReadProblem } from '../identity/bounded-read';
 import type { CallResource } from '../scanner/types';
 
-/** Documents bigger than this are not read. */
-const MAX_BYTES = 1_000_000;
-/** At most this many documents are read from the folders listed, at most this deep. */
-const MAX_FILES = 2_000;
-const MAX_DEPTH = 12;
+/**
+ * How much is read: documents up to `bytes` each, at most `files` of them from the folders listed,
+ * at most `depth` folders deep (the web build walks its client's folders by the same bounds).
+ */
+export const graphqlDocumentLimits = { bytes: 1_000_000, files: 2_000, depth: 12 };
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'build']);
+
+/** Whether a file name is a GraphQL document's (`.graphql`, `.gql`). */
+export function isGraphqlDocumentName(name: string): boolean {
+  return /\.(?:graphql|gql)$/i.test(name);
+}
+
+/** Whether a folder under a listed one is walked: dependencies, build output and hidden folders are not. */
+export function isWalkedGraphqlFolder(name: string): boolean {
+  return !SKIPPED_FOLDERS.has(name) && !name.startsWith('.');
+}
 
 /** A named operation of a `.graphql` document. */
 export interface GraphqlOperation {
@@ -60,10 +71,14 @@ export function parseGraphqlKey(pattern: string): Pick<GraphqlMapping, 'name' | 
   return second === undefined ? { name: first ?? '' } : { type: first ?? '', field: second };
 }
 
-/** Reads the operations of the documents `entries` (files or folders relative to `dir`). */
+/**
+ * Reads the operations of the documents `entries` (files or folders relative to `dir`) from `files`
+ * (the file system; in the web worker, its snapshot of the workspace).
+ */
 export function readGraphqlDocuments(
   dir: string,
   entries: readonly string[],
+  files: FileAccess = platformFiles,
 ): { operations: GraphqlOperation[]; errors: ClearanceError[] } {
   const operations: GraphqlOperation[] = [];
   const errors: ClearanceError[] = [];
@@ -76,10 +91,10 @@ export function readGraphqlDocuments(
       location: { file, start: line === 1 && column === 1 ? start : at, end: at },
     });
   };
-  const files: string[] = [];
-  for (const entry of entries) collectDocuments(join(dir, entry), dir, files, 0, fail);
-  for (const file of files.slice(0, MAX_FILES)) {
-    const read = readBoundedFileSync(file, MAX_BYTES, { within: dir });
+  const found: string[] = [];
+  for (const entry of entries) collectDocuments(files, join(dir, entry), dir, found, 0, fail);
+  for (const file of found.slice(0, graphqlDocumentLimits.files)) {
+    const read = files.readText(file, graphqlDocumentLimits.bytes, { within: dir });
     if (!read.ok) {
       fail(file, describeReadProblem(read.problem));
       continue;
@@ -114,30 +129,30 @@ export function readGraphqlDocuments(
 
 // A `.graphql`/`.gql` file is itself; a folder is walked (bounded), dependencies and build output skipped.
 function collectDocuments(
+  files: FileAccess,
   path: string,
   dir: string,
-  files: string[],
+  found: string[],
   depth: number,
   fail: (file: string, message: string) => void,
 ): void {
-  if (files.length >= MAX_FILES || depth > MAX_DEPTH) return;
-  if (depth === 0 && !resolvesInside(dir, path)) {
+  if (found.length >= graphqlDocumentLimits.files || depth > graphqlDocumentLimits.depth) return;
+  if (depth === 0 && !files.contains(dir, path)) {
     fail(path, 'is outside the workspace folder; not read');
     return;
   }
-  if (/\.(?:graphql|gql)$/i.test(path)) {
-    files.push(path);
+  if (isGraphqlDocumentName(path)) {
+    found.push(path);
     return;
   }
-  const entries = platformFiles.list(path);
+  const entries = files.list(path);
   if (entries === undefined) {
     if (depth === 0) fail(path, 'not a .graphql or .gql file, nor a folder that can be read');
     return;
   }
   for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.kind === 'directory' && !SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.'))
-      collectDocuments(join(path, entry.name), dir, files, depth + 1, fail);
-    else if (entry.kind === 'file' && /\.(?:graphql|gql)$/i.test(entry.name))
-      files.push(join(path, entry.name));
+    if (entry.kind === 'directory' && isWalkedGraphqlFolder(entry.name))
+      collectDocuments(files, join(path, entry.name), dir, found, depth + 1, fail);
+    else if (entry.kind === 'file' && isGraphqlDocumentName(entry.name)) found.push(join(path, entry.name));
   }
 }

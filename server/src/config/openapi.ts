@@ -14,14 +14,16 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ClearanceError } from '../errors';
-import { describeReadProblem, readBoundedFileSync } from '../identity/bounded-read';
+import type { FileAccess } from '../files/file-access';
+import { platformFiles } from '../files/platform-files';
+import { describeReadProblem } from '../identity/bounded-read';
 import { type CallResource, type ClientMapping, parseResource } from '../scanner';
 import { singularize } from '../scanner/singular';
 import { parseRouteSegments, type RouteTemplate } from './clearance-yaml';
 import { describeOperation, type OpenApiSource } from './openapi-operations';
 
-/** OpenAPI documents bigger than this are not read. */
-const MAX_BYTES = 10_000_000;
+/** OpenAPI documents bigger than this are not read (the web build asks its client for no more). */
+export const OPENAPI_MAX_BYTES = 10_000_000;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
 /** How many `$ref`s in a row are followed before the chain is reported. */
 const MAX_REF_DEPTH = 16;
@@ -35,10 +37,17 @@ export interface OpenApiRoutes {
   errors: ClearanceError[];
 }
 
-/** Reads the documents `files` (relative to `dir`) into route templates, base URLs and operations. */
-export function readOpenApiRoutes(dir: string, files: readonly (string | OpenApiSource)[]): OpenApiRoutes {
+/**
+ * Reads the documents `entries` (relative to `dir`) into route templates, base URLs and operations,
+ * from `files` (the file system; in the web worker, its snapshot of the workspace).
+ */
+export function readOpenApiRoutes(
+  dir: string,
+  entries: readonly (string | OpenApiSource)[],
+  files: FileAccess = platformFiles,
+): OpenApiRoutes {
   const result: OpenApiRoutes = { routes: [], baseUrls: [], operations: [], errors: [] };
-  for (const entry of files) {
+  for (const entry of entries) {
     const source = typeof entry === 'string' ? { document: entry } : entry;
     const name = source.document;
     const file = join(dir, name);
@@ -49,7 +58,7 @@ export function readOpenApiRoutes(dir: string, files: readonly (string | OpenApi
         message: `openapi ${name}: ${message}`,
         location: { file, start, end: start },
       });
-    const read = readBoundedFileSync(file, MAX_BYTES, { within: dir });
+    const read = files.readText(file, OPENAPI_MAX_BYTES, { within: dir });
     if (!read.ok) {
       fail(describeReadProblem(read.problem));
       continue;

@@ -24,6 +24,8 @@ export interface FileAccess {
   list(dir: string): FileEntry[] | undefined;
   /** A file's UTF-8 text when it holds at most `limitBytes` bytes, else why not. */
   readText(path: string, limitBytes: number, options?: BoundedReadOptions): ReadResult;
+  /** Whether `path` is `root` or inside it once links are followed (lexically where there are none). */
+  contains(root: string, path: string): boolean;
 }
 
 /** The number of bytes `text` takes in UTF-8, without Node's `Buffer`. */

@@ -1,6 +1,6 @@
 /** The file layer on Node: the real file system, read through the one bounded reader. */
 import { readdirSync, statSync } from 'node:fs';
-import { readBoundedFileSync } from '../identity/bounded-read';
+import { readBoundedFileSync, resolvesInside } from '../identity/bounded-read';
 import type { FileAccess, FileEntry } from './file-access';
 
 /** Node's file system as a `FileAccess`. */
@@ -28,4 +28,5 @@ export const nodeFiles: FileAccess = {
     }
   },
   readText: readBoundedFileSync,
+  contains: resolvesInside,
 };

@@ -40,6 +40,26 @@ describe('MemoryFiles', () => {
     assert.deepEqual(files.readText('/repo/nope.rego', 100), { ok: false, problem: { kind: 'not-found' } });
   });
 
+  it('answers a recorded read problem, an empty listed folder, and reads outside `within`, as Node would', () => {
+    const seen = new MemoryFiles();
+    seen.setProblem('/ws/api/huge.yaml', { kind: 'too-large', limitBytes: 10, sizeBytes: 20 });
+    assert.deepEqual(seen.readText('/ws/api/huge.yaml', 100), {
+      ok: false,
+      problem: { kind: 'too-large', limitBytes: 10, sizeBytes: 20 },
+    });
+    seen.set('/ws/api/huge.yaml', 'small now');
+    assert.deepEqual(seen.readText('/ws/api/huge.yaml', 100), { ok: true, text: 'small now' });
+    seen.setFolder('/ws/queries');
+    assert.deepEqual(seen.list('/ws/queries'), []);
+    assert.equal(seen.kindOf('/ws/queries'), 'directory');
+    assert.deepEqual(seen.readText('/ws/api/huge.yaml', 100, { within: '/ws/src' }), {
+      ok: false,
+      problem: { kind: 'outside', root: '/ws/src' },
+    });
+    assert.equal(seen.contains('/ws', '/ws/../etc/passwd'), false);
+    assert.equal(seen.contains('/ws', '/ws/api/x.yaml'), true);
+  });
+
   it('forgets a deleted file and every file when cleared', () => {
     const copy = new MemoryFiles();
     copy.set('/a/b.rego', 'x');

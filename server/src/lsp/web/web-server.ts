@@ -17,7 +17,10 @@ import {
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  type Disposable,
   DocumentFormattingRequest,
+  FileChangeType,
   type Hover,
   TextDocumentSyncKind,
   TextDocuments,
@@ -25,6 +28,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import inputSchema from '../../../../schemas/input.schema.json';
 import type { SchemaNode } from '../../authoring';
+import { CLEARANCE_YAML } from '../../config/clearance-yaml';
 import { regoVersionOf } from '../../config/settings';
 import { workspaceSnapshot } from '../../files/platform-files.browser';
 import { redactTokensInText } from '../../identity';
@@ -51,7 +55,25 @@ import { describeIdentityView } from '../identity-view';
 import { projectConfigCompletion, projectConfigDiagnostics } from '../project-config';
 import { createPolicyDiagnostics, publishCodeDiagnostics as publishDecided } from '../shared-diagnostics';
 import type { SharedWorkspace } from '../shared-workspace';
-import { type ReadWasmParams, type ReadWasmResult, readWasmRequest } from './fs-protocol';
+import {
+  type ConfigDocuments,
+  noConfigDocuments,
+  readConfigDocuments,
+  touchesConfigDocuments,
+  type WorkspaceReader,
+  watchPatterns,
+} from './config-documents';
+import {
+  type ReadDirectoryParams,
+  type ReadDirectoryResult,
+  type ReadFileParams,
+  type ReadFileResult,
+  type ReadWasmParams,
+  type ReadWasmResult,
+  readDirectoryRequest,
+  readFileRequest,
+  readWasmRequest,
+} from './fs-protocol';
 import { toWorkspacePath, toWorkspaceUri, useRootUri } from './uris';
 import { WebWorkspace } from './web-workspace';
 import { fillSnapshot, isSnapshotFile, readIntoSnapshot } from './workspace-files';
@@ -99,6 +121,25 @@ const editor: EditorContext = {
 };
 /** The client registers capabilities dynamically: formatting is registered for `.rego` alone. */
 let formatRegoOnly = false;
+/** Whether the client watches files the server names (the documents `.clearance.yaml` names). */
+let watchDynamically = false;
+/** The documents the last good read of `.clearance.yaml` named, and the watcher of their files. */
+let configDocuments: ConfigDocuments = noConfigDocuments;
+let configWatcher: { patterns: string; registration: Promise<Disposable | undefined> } | undefined;
+/** Loads of `.clearance.yaml` run one after another: each parses what the reads before it left. */
+let configLoads: Promise<void> = Promise.resolve();
+/** The client's file requests, as `config-documents.ts` asks them. */
+const clientFiles: WorkspaceReader = {
+  readDirectory: (path) =>
+    connection.sendRequest<ReadDirectoryResult>(readDirectoryRequest, {
+      uri: toWorkspaceUri(path),
+    } satisfies ReadDirectoryParams),
+  readFile: (path, limitBytes) =>
+    connection.sendRequest<ReadFileResult>(readFileRequest, {
+      uri: toWorkspaceUri(path),
+      limitBytes,
+    } satisfies ReadFileParams),
+};
 
 /** Writes to the output channel, with anything token-like blanked out. */
 function log(level: 'info' | 'warn' | 'error', text: string): void {
@@ -125,6 +166,7 @@ connection.onInitialize((params) => {
   pullSettings = params.capabilities.workspace?.configuration === true;
   editor.client = clientFeaturesOf(params);
   formatRegoOnly = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
+  watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -175,7 +217,8 @@ async function refreshAll(): Promise<void> {
     log('error', `web: could not read the workspace: ${(error as Error).message}`);
   }
   await applyInputSchema(ws);
-  loadProjectConfig(ws);
+  // The walk cleared the snapshot: the documents `.clearance.yaml` names are read again.
+  await loadProjectConfig(ws, true);
   ws.reloadPolicy();
   await refreshIdentity();
   publishPolicyDiagnostics();
@@ -200,10 +243,57 @@ async function applyInputSchema(ws: WebWorkspace): Promise<void> {
   authoring.applySettings(path, ws.root);
 }
 
-/** Reads `.clearance.yaml` (the open document's text, or the snapshot's) and publishes its problems, as the desktop does. */
-function loadProjectConfig(ws: WebWorkspace): void {
+/**
+ * Reads `.clearance.yaml` (the open document's text, or the snapshot's) with the documents it names
+ * (read through the client first; again only when it names others or `reread`, after a file event)
+ * and publishes its problems, as the desktop does. Loads are queued: one that started later never
+ * parses before the reads of an earlier one have landed.
+ */
+function loadProjectConfig(ws: WebWorkspace, reread = false): Promise<void> {
+  const load = configLoads.then(() => loadProjectConfigNow(ws, reread));
+  configLoads = load.catch(() => undefined);
+  return load;
+}
+
+async function loadProjectConfigNow(ws: WebWorkspace, reread: boolean): Promise<void> {
+  const text = ws.projectConfigText();
+  let named = configDocuments;
+  if (text !== undefined) {
+    try {
+      named = await readConfigDocuments(
+        clientFiles,
+        ws.root,
+        text,
+        workspaceSnapshot,
+        reread ? undefined : named,
+      );
+    } catch (error) {
+      // A client that cannot answer leaves the documents unread; the core then reports them missing.
+      log('error', `web: could not read the documents ${CLEARANCE_YAML} names: ${(error as Error).message}`);
+    }
+  }
+  configDocuments = named;
   ws.loadProjectConfig();
   publish(toWorkspaceUri(ws.projectConfigPath), projectConfigDiagnostics(ws));
+  watchConfigDocuments(named);
+}
+
+/** Asks the client to watch the documents' files (it watches policy files only by itself). */
+function watchConfigDocuments(named: ConfigDocuments): void {
+  const patterns = watchPatterns(named);
+  if (!watchDynamically || configWatcher?.patterns === patterns.join('\n')) return;
+  void configWatcher?.registration.then((old) => old?.dispose());
+  configWatcher =
+    patterns.length === 0
+      ? undefined
+      : {
+          patterns: patterns.join('\n'),
+          registration: connection.client
+            .register(DidChangeWatchedFilesNotification.type, {
+              watchers: patterns.map((globPattern) => ({ globPattern })),
+            })
+            .catch(() => undefined),
+        };
 }
 
 /** Re-resolves the identity and tells the client's status bar. */
@@ -258,7 +348,7 @@ documents.onDidChangeContent(async ({ document }) => {
   ws.documents.set(path, { path, text: document.getText(), version: document.version });
   await ready;
   if (path === ws.projectConfigPath) {
-    loadProjectConfig(ws);
+    await loadProjectConfig(ws);
     await publishAllCodeDiagnostics();
   } else if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
   else await publishCodeDiagnostics(document.uri);
@@ -270,7 +360,7 @@ documents.onDidClose(({ document }) => {
   if (!ws || !path) return;
   ws.close(path);
   // The file as saved counts again.
-  if (path === ws.projectConfigPath) loadProjectConfig(ws);
+  if (path === ws.projectConfigPath) void loadProjectConfig(ws).then(publishAllCodeDiagnostics);
   if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
   else publish(document.uri, []);
 });
@@ -279,15 +369,23 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const ws = workspace;
   if (!ws) return;
   let policyChanged = false;
+  let documentsChanged = false;
   for (const change of changes) {
     const path = toWorkspacePath(change.uri, rootUri);
-    if (!path || !ws.contains(path) || !isSnapshotFile(path.split('/').pop() ?? '')) continue;
+    if (!path || !ws.contains(path)) continue;
+    if (touchesConfigDocuments(configDocuments, path)) {
+      documentsChanged = true;
+      // Read again below with the rest of what `.clearance.yaml` names; a deleted one is gone.
+      if (change.type === FileChangeType.Deleted) workspaceSnapshot.delete(path);
+    }
+    if (!isSnapshotFile(path.split('/').pop() ?? '')) continue;
     policyChanged = true;
     await readIntoSnapshot(connection, path, workspaceSnapshot);
   }
-  if (!policyChanged) return;
-  loadProjectConfig(ws);
-  schedulePolicyReload();
+  if (!policyChanged && !documentsChanged) return;
+  await loadProjectConfig(ws, documentsChanged);
+  if (policyChanged) schedulePolicyReload();
+  else await publishAllCodeDiagnostics();
 });
 
 connection.onDidChangeConfiguration(({ settings }) => {

@@ -4,7 +4,7 @@
  * desktop server (`../workspace.ts`) without what a web worker cannot have: analysis worker
  * threads, token commands and files outside the snapshot, device probes, the audit log, bundles.
  */
-import { CLEARANCE_YAML, emptyProjectConfig, parseProjectConfig } from '../../config/clearance-yaml';
+import { CLEARANCE_YAML, emptyProjectConfig, parseProjectConfigIn } from '../../config/clearance-yaml';
 import { toIdentitySettings } from '../../config/identity';
 import { normalizeSettings, regoVersionOf } from '../../config/settings';
 import { decideText } from '../../decision/scan';
@@ -23,6 +23,8 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
   private scanner: Scanner;
   private sessionToken: string | undefined;
   private identityGeneration = 0;
+  /** Counts the configurations applied: a decision made with an older one is not reused. */
+  private configGeneration = 0;
 
   constructor(
     root: string,
@@ -46,16 +48,30 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
     this.settingErrors = errors;
   }
 
-  /** Reads `.clearance.yaml` from the open document or the snapshot; a broken one keeps the last good. */
-  loadProjectConfig(): void {
+  /** The text of `.clearance.yaml`: the open document's, else the snapshot's; undefined when there is none. */
+  projectConfigText(): string | undefined {
     const path = this.projectConfigPath;
     const open = this.documents.get(path)?.text;
-    const read =
-      open === undefined ? this.snapshot.readText(path, 1_000_000) : { ok: true as const, text: open };
-    const result = read.ok ? parseProjectConfig(read.text, path) : { config: emptyProjectConfig, errors: [] };
+    if (open !== undefined) return open;
+    const read = this.snapshot.readText(path, 1_000_000);
+    return read.ok ? read.text : undefined;
+  }
+
+  /**
+   * Reads `.clearance.yaml` from the open document or the snapshot, with the OpenAPI and GraphQL
+   * documents it names from the snapshot (`config-documents.ts` puts them there first), as the
+   * desktop reads them from disk; a broken file or document keeps the last good configuration.
+   */
+  loadProjectConfig(): void {
+    const text = this.projectConfigText();
+    const result =
+      text === undefined
+        ? { config: emptyProjectConfig, errors: [] }
+        : parseProjectConfigIn(this.root, text, this.snapshot);
     this.projectConfigErrors = result.errors;
     if (result.config === undefined) return;
     this.projectConfig = result.config;
+    this.configGeneration++;
     this.scanner = createScanner({ wasmDir: this.wasmBase, clientMappings: result.config.clients });
     this.decided.clear();
   }
@@ -121,7 +137,7 @@ export class WebWorkspace extends WorkspaceState implements SharedWorkspace {
     const doc = this.documents.get(path);
     const policy = this.decisionPolicy;
     if (!doc || !policy) return undefined;
-    const key = `${doc.version}\0${policy.version}\0${this.identityGeneration}\0${JSON.stringify(this.settings)}`;
+    const key = `${doc.version}\0${policy.version}\0${this.identityGeneration}\0${this.configGeneration}\0${JSON.stringify(this.settings)}`;
     const known = this.decided.get(path);
     if (known?.key === key) return known;
     const result = await decideText(this.scanner, path, doc.text, {
