@@ -13,9 +13,11 @@ import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } from '../scanner';
 import { buildProjectView } from '../scanner/project/scan-project';
+import { coveredOffsets } from '../scanner/project/single-report';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { formatSize } from '../scanner/scanner';
 import { countWords } from '../scanner/syntax';
+import { OneReportPass, type ReportChanges } from './one-report';
 
 /** One indexed source file: what identifies its content, and the calls found in it. */
 export interface IndexedFile {
@@ -26,7 +28,13 @@ export interface IndexedFile {
   hash: string;
   /** Whether the scanned text was an open document's rather than the file on disk. */
   fromOverlay: boolean;
+  /**
+   * The calls reported: those found, less the calls inside a private wrapper whose every call site
+   * is reported (the one-report post-pass, `one-report.ts`).
+   */
   calls: HttpCall[];
+  /** The calls found, when the post-pass dropped some of them. */
+  scanned?: HttpCall[];
   errors: ClearanceError[];
   /** What the file tells the project pass (its own clients, classes, typed fields). */
   facts?: FileFacts;
@@ -87,6 +95,9 @@ export class WorkspaceIndex {
   private knownClients = new Map<string, { name: string; file: string }>();
   private indexing = false;
   private view: ProjectView | undefined;
+  private readonly oneReport = new OneReportPass<IndexedFile>();
+  /** What the post-pass changed since `takeReportChanges` was last asked. */
+  private reportChanges = { files: new Set<string>(), wrappers: new Set<string>() };
 
   constructor(private readonly options: WorkspaceIndexOptions) {
     this.maxFiles = options.maxFiles;
@@ -173,8 +184,9 @@ export class WorkspaceIndex {
             project: view,
             collectFacts: true,
           });
+          const { scanned: _before, facts: _facts, ...kept } = existing;
           this.files.set(path, {
-            ...existing,
+            ...kept,
             calls: result.calls,
             errors: result.errors,
             ...(result.facts ? { facts: result.facts } : {}),
@@ -184,7 +196,38 @@ export class WorkspaceIndex {
       };
       await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
     }
+    if (!isCancelled()) this.applyOneReport();
     return rescanned;
+  }
+
+  /**
+   * The one-report post-pass over the files as they are now (see `one-report.ts`), as the CLI runs
+   * it after its project pass. Runs after every update outside a full run, which runs it once at
+   * its end; it reads facts in memory and parses nothing.
+   */
+  private applyOneReport(): void {
+    const changes = this.oneReport.apply(this.files);
+    for (const file of changes.files) this.reportChanges.files.add(file);
+    for (const key of changes.wrappers) this.reportChanges.wrappers.add(key);
+  }
+
+  /**
+   * What the post-pass changed since the last call: files whose reported calls changed, and the
+   * wrappers whose calls inside went from reported to dropped or back (an open document's calls
+   * inside one are shown, or no longer, through `droppedCalls`).
+   */
+  takeReportChanges(): ReportChanges {
+    const changes = this.reportChanges;
+    this.reportChanges = { files: new Set(), wrappers: new Set() };
+    return { files: [...changes.files], wrappers: [...changes.wrappers] };
+  }
+
+  /**
+   * The start offsets of the calls a scan of one file found inside wrappers whose calls the
+   * post-pass drops, from that scan's `innerCalls` (an open document's newer text than the index's).
+   */
+  droppedCalls(innerCalls: ReadonlyArray<readonly [number, string]> | undefined): Set<number> {
+    return coveredOffsets(innerCalls, (key) => this.oneReport.isCovered(key));
   }
 
   private async readText(path: string): Promise<string | undefined> {
@@ -228,6 +271,13 @@ export class WorkspaceIndex {
    * changed. A file that is gone or no longer a file is removed.
    */
   async updateFile(path: string): Promise<UpdateOutcome> {
+    const outcome = await this.updateOne(path);
+    // A full run applies the post-pass once, at its end.
+    if (!this.indexing && (outcome === 'parsed' || outcome === 'removed')) this.applyOneReport();
+    return outcome;
+  }
+
+  private async updateOne(path: string): Promise<UpdateOutcome> {
     if (!this.isIndexable(path)) return 'ignored';
     const ticket = ++this.nextTicket;
     this.updateTickets.set(path, ticket);
@@ -321,6 +371,7 @@ export class WorkspaceIndex {
         removed = true;
       }
     }
+    if (removed && !this.indexing) this.applyOneReport();
     return removed;
   }
 

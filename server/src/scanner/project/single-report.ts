@@ -53,11 +53,30 @@ function isExported(fn: Node, name: string, text: string): boolean {
  * nothing, and those that passed their parameters on.
  */
 export function dropCoveredInnerCalls(results: Map<string, ScanResult>): void {
+  const covered = coveredWrappers(results.values());
+  for (const [file, result] of results) {
+    const dropped = coveredOffsets(result.facts?.innerCalls, covered);
+    if (dropped.size === 0) continue;
+    results.set(file, {
+      ...result,
+      calls: result.calls.filter((call) => !dropped.has(call.location.start.offset)),
+    });
+  }
+}
+
+/**
+ * Which wrappers' inner calls say nothing more (see above), from every file's calls and facts: the
+ * answer for a wrapper key (`wrapperKey`). The workspace index keeps it between edits and asks it
+ * again only when a file's call sites or wrappers change.
+ */
+export function coveredWrappers(
+  results: Iterable<Pick<ScanResult, 'calls' | 'facts'>>,
+): (key: string) => boolean {
   const reported = new Map<string, number>();
   const silent = new Set<string>();
   const passing = new Map<string, Array<string | null>>();
   const privates = new Set<string>();
-  for (const result of results.values()) {
+  for (const result of results) {
     for (const call of result.calls)
       if (call.via !== undefined) {
         const key = wrapperKey(call.via, call.via.name);
@@ -91,14 +110,16 @@ export function dropCoveredInnerCalls(results: Map<string, ScanResult>): void {
     verdicts.set(key, verdict);
     return verdict;
   };
-  for (const [file, result] of results) {
-    const inner = result.facts?.innerCalls;
-    if (inner === undefined || inner.length === 0) continue;
-    const dropped = new Set(inner.filter(([, key]) => covered(key)).map(([offset]) => offset));
-    if (dropped.size === 0) continue;
-    results.set(file, {
-      ...result,
-      calls: result.calls.filter((call) => !dropped.has(call.location.start.offset)),
-    });
-  }
+  return covered;
+}
+
+/**
+ * The start offsets of the calls inside covered wrappers, of the scan that gave `innerCalls` (a
+ * call's start offset and its wrapper's key): the calls the post-pass drops from that file.
+ */
+export function coveredOffsets(
+  innerCalls: ReadonlyArray<readonly [number, string]> | undefined,
+  covered: (key: string) => boolean,
+): Set<number> {
+  return new Set((innerCalls ?? []).filter(([, key]) => covered(key)).map(([offset]) => offset));
 }
