@@ -42,7 +42,9 @@ for (const name of readdirSync(FIXTURES).sort()) {
         line: call.calleeLocation.start.line,
         method: call.method ?? null,
         url: call.url.segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join(''),
-        ...(call.via === undefined ? {} : { via: `${call.via.name} (${relative(call.via.file)}:${call.via.line})` }),
+        ...(call.via === undefined
+          ? {}
+          : { via: `${call.via.name} (${relative(call.via.file)}:${call.via.line})` }),
       });
     }
     assert.deepEqual(found, expected);
