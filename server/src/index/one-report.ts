@@ -2,11 +2,13 @@
  * The one-report post-pass of the CLI's project scan (`scanner/project/single-report.ts`), kept
  * current over the workspace index's files: a call inside a private wrapper whose every call site
  * is reported is dropped from its file's reported calls. After an update the pass reads the facts
- * already in the index (no file is read or parsed again), and re-filters only the files whose entry
- * changed or that hold a call inside a wrapper whose verdict changed. Pure: no editor or LSP imports.
+ * already in the index (no file is read or parsed again): it judges the wrappers again only when a
+ * changed file's call sites of wrappers or private wrappers changed (most edits change neither),
+ * and filters again only the changed files and those holding a call inside a wrapper whose verdict
+ * changed. Pure: no editor or LSP imports.
  */
 import type { HttpCall } from '../scanner';
-import { coveredOffsets, coveredWrappers } from '../scanner/project/single-report';
+import { coveredOffsets, coveredWrappers, reportSitesOf } from '../scanner/project/single-report';
 import type { FileFacts } from '../scanner/project/types';
 
 /** What the pass reads of an indexed file, and writes back: its reported calls, and the scan's. */
@@ -30,13 +32,32 @@ export interface ReportChanges {
 export class OneReportPass<F extends ReportedFile> {
   /** The entry of each file as the pass last saw it: an entry replaced since is a changed file. */
   private readonly seen = new Map<string, F>();
+  /** What the verdicts read of each file (`reportSitesOf`), as the pass last saw it. */
+  private readonly sites = new Map<string, string>();
   private covered: (key: string) => boolean = () => false;
   /** Wrapper keys found covered among the indexed calls inside wrappers. */
   private coveredKeys = new Set<string>();
 
-  /** Whether the calls inside the wrapper `key` are dropped (its every call site is reported). */
-  isCovered(key: string): boolean {
-    return this.covered(key);
+  /** What `apply` changed since `takeChanges` was last asked. */
+  private pending = { files: new Set<string>(), wrappers: new Set<string>() };
+
+  /**
+   * The start offsets of the calls a scan of one file found inside wrappers whose calls the pass
+   * drops, from that scan's `innerCalls`: an open document's text may be newer than the index's.
+   */
+  droppedCalls(innerCalls: ReadonlyArray<readonly [number, string]> | undefined): Set<number> {
+    return coveredOffsets(innerCalls, this.covered);
+  }
+
+  /**
+   * What the pass changed since the last call: files whose reported calls changed, and wrappers
+   * whose calls inside went from reported to dropped or back (an open document's calls inside one
+   * are shown, or no longer, through `droppedCalls`).
+   */
+  takeChanges(): ReportChanges {
+    const { files, wrappers } = this.pending;
+    this.pending = { files: new Set(), wrappers: new Set() };
+    return { files: [...files], wrappers: [...wrappers] };
   }
 
   /**
@@ -48,9 +69,30 @@ export class OneReportPass<F extends ReportedFile> {
     for (const [path, file] of files) if (this.seen.get(path) !== file) touched.push(path);
     const gone = [...this.seen.keys()].filter((path) => !files.has(path));
     if (touched.length === 0 && gone.length === 0) return { files: [], wrappers: [] };
-    for (const path of gone) this.seen.delete(path);
-    // The verdicts read every file's call sites: joined again from the facts in memory, which costs
-    // a walk over the indexed calls, not a scan.
+    let sitesChanged = gone.length > 0;
+    for (const path of gone) {
+      this.seen.delete(path);
+      this.sites.delete(path);
+    }
+    for (const path of touched) {
+      const file = files.get(path) as F;
+      const sites = reportSitesOf({
+        calls: file.scanned ?? file.calls,
+        ...(file.facts ? { facts: file.facts } : {}),
+      });
+      if (this.sites.get(path) !== sites) sitesChanged = true;
+      this.sites.set(path, sites);
+    }
+    // Most edits change no call site of a wrapper and no wrapper: the verdicts stand, and only the
+    // edited files are filtered again.
+    return this.refilter(files, touched, sitesChanged ? this.judge(files) : new Set());
+  }
+
+  /**
+   * Joins the verdicts again from every file's facts in memory (a walk over the indexed calls, not
+   * a scan); returns the wrappers whose verdict changed.
+   */
+  private judge(files: Map<string, F>): Set<string> {
     this.covered = coveredWrappers(
       [...files.values()].map((file) => ({
         calls: file.scanned ?? file.calls,
@@ -60,10 +102,18 @@ export class OneReportPass<F extends ReportedFile> {
     const keys = new Set<string>();
     for (const file of files.values())
       for (const [, key] of file.facts?.innerCalls ?? []) if (this.covered(key)) keys.add(key);
-    const wrappers = [...keys].filter((key) => !this.coveredKeys.has(key));
-    for (const key of this.coveredKeys) if (!keys.has(key)) wrappers.push(key);
+    const changed = new Set([...keys].filter((key) => !this.coveredKeys.has(key)));
+    for (const key of this.coveredKeys) if (!keys.has(key)) changed.add(key);
     this.coveredKeys = keys;
-    const changedKeys = new Set(wrappers);
+    return changed;
+  }
+
+  /** Filters the `touched` files again, and those holding a call inside a wrapper whose verdict changed. */
+  private refilter(
+    files: Map<string, F>,
+    touched: readonly string[],
+    changedKeys: ReadonlySet<string>,
+  ): ReportChanges {
     const refilter = new Set(touched);
     if (changedKeys.size > 0)
       for (const [path, file] of files)
@@ -78,7 +128,9 @@ export class OneReportPass<F extends ReportedFile> {
       }
       this.seen.set(path, next);
     }
-    return { files: changedFiles, wrappers };
+    for (const path of changedFiles) this.pending.files.add(path);
+    for (const key of changedKeys) this.pending.wrappers.add(key);
+    return { files: changedFiles, wrappers: [...changedKeys] };
   }
 
   /** `file` with the calls inside covered wrappers dropped; `file` itself when that changes nothing. */

@@ -13,11 +13,10 @@ import { isSkippedDirectory } from '../config/workspace-files';
 import type { ClearanceError } from '../errors';
 import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } from '../scanner';
 import { buildProjectView } from '../scanner/project/scan-project';
-import { coveredOffsets } from '../scanner/project/single-report';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { formatSize } from '../scanner/scanner';
 import { countWords } from '../scanner/syntax';
-import { OneReportPass, type ReportChanges } from './one-report';
+import { OneReportPass } from './one-report';
 
 /** One indexed source file: what identifies its content, and the calls found in it. */
 export interface IndexedFile {
@@ -95,9 +94,11 @@ export class WorkspaceIndex {
   private knownClients = new Map<string, { name: string; file: string }>();
   private indexing = false;
   private view: ProjectView | undefined;
-  private readonly oneReport = new OneReportPass<IndexedFile>();
-  /** What the post-pass changed since `takeReportChanges` was last asked. */
-  private reportChanges = { files: new Set<string>(), wrappers: new Set<string>() };
+  /**
+   * The CLI's one-report post-pass over the files (see `one-report.ts`): applied after every update
+   * outside a full run, which applies it once at its end; it reads facts in memory, parses nothing.
+   */
+  readonly oneReport = new OneReportPass<IndexedFile>();
 
   constructor(private readonly options: WorkspaceIndexOptions) {
     this.maxFiles = options.maxFiles;
@@ -184,7 +185,8 @@ export class WorkspaceIndex {
             project: view,
             collectFacts: true,
           });
-          const { scanned: _before, facts: _facts, ...kept } = existing;
+          // The calls found before are replaced whole: the post-pass filters the new ones again.
+          const { scanned: _before, ...kept } = existing;
           this.files.set(path, {
             ...kept,
             calls: result.calls,
@@ -196,38 +198,8 @@ export class WorkspaceIndex {
       };
       await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
     }
-    if (!isCancelled()) this.applyOneReport();
+    if (!isCancelled()) this.oneReport.apply(this.files);
     return rescanned;
-  }
-
-  /**
-   * The one-report post-pass over the files as they are now (see `one-report.ts`), as the CLI runs
-   * it after its project pass. Runs after every update outside a full run, which runs it once at
-   * its end; it reads facts in memory and parses nothing.
-   */
-  private applyOneReport(): void {
-    const changes = this.oneReport.apply(this.files);
-    for (const file of changes.files) this.reportChanges.files.add(file);
-    for (const key of changes.wrappers) this.reportChanges.wrappers.add(key);
-  }
-
-  /**
-   * What the post-pass changed since the last call: files whose reported calls changed, and the
-   * wrappers whose calls inside went from reported to dropped or back (an open document's calls
-   * inside one are shown, or no longer, through `droppedCalls`).
-   */
-  takeReportChanges(): ReportChanges {
-    const changes = this.reportChanges;
-    this.reportChanges = { files: new Set(), wrappers: new Set() };
-    return { files: [...changes.files], wrappers: [...changes.wrappers] };
-  }
-
-  /**
-   * The start offsets of the calls a scan of one file found inside wrappers whose calls the
-   * post-pass drops, from that scan's `innerCalls` (an open document's newer text than the index's).
-   */
-  droppedCalls(innerCalls: ReadonlyArray<readonly [number, string]> | undefined): Set<number> {
-    return coveredOffsets(innerCalls, (key) => this.oneReport.isCovered(key));
   }
 
   private async readText(path: string): Promise<string | undefined> {
@@ -273,7 +245,7 @@ export class WorkspaceIndex {
   async updateFile(path: string): Promise<UpdateOutcome> {
     const outcome = await this.updateOne(path);
     // A full run applies the post-pass once, at its end.
-    if (!this.indexing && (outcome === 'parsed' || outcome === 'removed')) this.applyOneReport();
+    if (!this.indexing && (outcome === 'parsed' || outcome === 'removed')) this.oneReport.apply(this.files);
     return outcome;
   }
 
@@ -371,7 +343,7 @@ export class WorkspaceIndex {
         removed = true;
       }
     }
-    if (removed && !this.indexing) this.applyOneReport();
+    if (removed && !this.indexing) this.oneReport.apply(this.files);
     return removed;
   }
 

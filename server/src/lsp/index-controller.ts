@@ -175,7 +175,7 @@ export class IndexController {
   /** Tells the server what an index update changed: the project's clients, and which calls are reported. */
   private noticeIndexChanges(): void {
     this.noticeProjectView();
-    const reports = this.index.takeReportChanges();
+    const reports = this.index.oneReport.takeChanges();
     if (reports.files.length === 0 && reports.wrappers.length === 0) return;
     if (reports.files.length > 0 && this.firstScanDone) this.scheduleReconcile(500);
     this.onReportsChanged?.(reports);

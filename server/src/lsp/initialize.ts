@@ -97,7 +97,7 @@ function initialize(state: ServerState, refresher: Refresher, params: Initialize
     indexer.onProjectView = (changed) => void refresher.projectViewChanged(changed);
     indexer.onReportsChanged = (changes) => void refresher.reportsChanged(changes);
     // Open documents leave out the calls the index's one-report pass drops, as the CLI does.
-    if (workspace) workspace.droppedCalls = (innerCalls) => indexer.index.droppedCalls(innerCalls);
+    if (workspace) workspace.droppedCalls = (innerCalls) => indexer.index.oneReport.droppedCalls(innerCalls);
   }
   return {
     capabilities: {

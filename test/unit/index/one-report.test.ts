@@ -40,7 +40,7 @@ describe('the one-report post-pass in the workspace index', () => {
     await index.indexAll();
     assert.deepEqual(lines(index).sort(), want(expected.before));
     assert.ok(index.files.get(wrapperFile)?.scanned?.length === 1, 'the scan found the call inside');
-    index.takeReportChanges();
+    index.oneReport.takeChanges();
   });
 
   it('brings it back when an edit adds a caller that writes no part of the URL, parsing only the edited file', async () => {
@@ -48,7 +48,7 @@ describe('the one-report post-pass in the workspace index', () => {
     await index.setOverlay(edited, original + expected.edit.append);
     assert.equal(index.parseCount - parsed, 1, 'only the edited file is parsed');
     assert.deepEqual(lines(index).sort(), want(expected.after));
-    const changes = index.takeReportChanges();
+    const changes = index.oneReport.takeChanges();
     assert.deepEqual(changes.files, [wrapperFile]);
     assert.equal(changes.wrappers.length, 1);
     assert.match(changes.wrappers[0] as string, /forge\/client\.go:24:Client\.get$/);
@@ -57,9 +57,9 @@ describe('the one-report post-pass in the workspace index', () => {
   it('drops it again when the edit is undone, and says nothing when an edit changes no report', async () => {
     await index.setOverlay(edited, original);
     assert.deepEqual(lines(index).sort(), want(expected.before));
-    assert.deepEqual(index.takeReportChanges().files, [wrapperFile]);
+    assert.deepEqual(index.oneReport.takeChanges().files, [wrapperFile]);
     await index.setOverlay(edited, `${original}\n// A comment changes no call site.\n`);
     assert.deepEqual(lines(index).sort(), want(expected.before));
-    assert.deepEqual(index.takeReportChanges(), { files: [], wrappers: [] });
+    assert.deepEqual(index.oneReport.takeChanges(), { files: [], wrappers: [] });
   });
 });

@@ -77,21 +77,10 @@ export function coveredWrappers(
   const passing = new Map<string, Array<string | null>>();
   const privates = new Set<string>();
   for (const result of results) {
-    for (const call of result.calls)
-      if (call.via !== undefined) {
-        const key = wrapperKey(call.via, call.via.name);
-        reported.set(key, (reported.get(key) ?? 0) + 1);
-      }
+    for (const key of reportedVia(result.calls)) reported.set(key, (reported.get(key) ?? 0) + 1);
     const facts = result.facts;
     if (facts === undefined) continue;
-    for (const definition of facts.definitions)
-      if (definition.private === true)
-        privates.add(
-          wrapperKey(
-            definition.site,
-            definition.owner === undefined ? definition.name : `${definition.owner}.${definition.name}`,
-          ),
-        );
+    for (const key of privateWrappers(facts)) privates.add(key);
     for (const key of facts.silentSites ?? []) silent.add(key);
     for (const [key, into] of facts.passingSites ?? []) passing.set(key, [...(passing.get(key) ?? []), into]);
   }
@@ -111,6 +100,32 @@ export function coveredWrappers(
     return verdict;
   };
   return covered;
+}
+
+/**
+ * What `coveredWrappers` reads of one file, as one string: two scans of a file that give the same
+ * leave every verdict as it was (the workspace index then keeps its verdicts across an edit).
+ */
+export function reportSitesOf(result: Pick<ScanResult, 'calls' | 'facts'>): string {
+  const facts = result.facts;
+  return JSON.stringify([
+    reportedVia(result.calls),
+    facts === undefined ? [] : privateWrappers(facts),
+    facts?.silentSites ?? [],
+    facts?.passingSites ?? [],
+  ]);
+}
+
+// The keys of the wrappers the calls were reported through (a key once per call).
+function reportedVia(calls: ScanResult['calls']): string[] {
+  return calls.flatMap((call) => (call.via === undefined ? [] : [wrapperKey(call.via, call.via.name)]));
+}
+
+// The keys of the file's wrappers that only the project calls.
+function privateWrappers(facts: NonNullable<ScanResult['facts']>): string[] {
+  return facts.definitions.flatMap((d) =>
+    d.private === true ? [wrapperKey(d.site, d.owner === undefined ? d.name : `${d.owner}.${d.name}`)] : [],
+  );
 }
 
 /**
