@@ -2,7 +2,8 @@
  * One report per request in the editor, as in the CLI: over LSP, on a Go package whose private
  * `Client.get` writes the API prefix and four callers in two files write the rest
  * (test/fixtures/lsp/single-report), the call inside `get` is not reported (no diagnostic in the
- * open wrapper's file, not in the permissions) and the callers are; an edit that adds a caller
+ * open wrapper's file, no hover or code lens there, not in the permissions) and the callers are;
+ * an edit that adds a caller
  * writing no part of the URL brings it back, and undoing the edit drops it again. The CLI's `scan`
  * of the same files, run here, gives the same calls; both are checked against the fixture's
  * hand-written expected.yaml.
@@ -13,12 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type { CodeLens } from 'vscode-languageserver-protocol';
 import { parse } from 'yaml';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { runCli } from '../../server/src/cli/main';
 import type { PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
 import {
   changeDocument,
+  hoverText,
   openDocument,
   shopIdentitySettings,
   startServer,
@@ -145,11 +148,28 @@ describe('one report per request through a private wrapper, in the editor as in 
   const linesIn = (calls: ExpectedCall[], file: string) =>
     calls.filter((c) => c.file === file).map((c) => c.line);
 
+  /** What the editor shows of the wrapper's call inside: a hover over it, and the file's lens lines. */
+  async function shownInWrapper(): Promise<{ hover: boolean; lenses: number[] }> {
+    const inside = expected.after.find((c) => c.file === 'forge/client.go') as ExpectedCall;
+    const line = textOf('forge/client.go').split('\n')[inside.line - 1] as string;
+    const hover = await hoverText(
+      server,
+      uriOf('forge/client.go'),
+      inside.line - 1,
+      line.indexOf('http.') + 1,
+    );
+    const lenses = (await server.connection.sendRequest('textDocument/codeLens', {
+      textDocument: { uri: uriOf('forge/client.go') },
+    })) as CodeLens[];
+    return { hover: hover !== undefined, lenses: lenses.map((l) => l.range.start.line + 1) };
+  }
+
   it('reports the callers and not the call inside the private wrapper, as the CLI does', async () => {
     assert.deepEqual(await cliCalls(), asLines(expected.before), 'the CLI');
     await permissionsBecome(asLines(expected.before));
     await diagnosticsBecome('forge/users.go', linesIn(expected.before, 'forge/users.go'));
     await diagnosticsBecome('forge/client.go', linesIn(expected.before, 'forge/client.go'));
+    assert.deepEqual(await shownInWrapper(), { hover: false, lenses: [] });
   });
 
   it('reports the call inside again when an edit adds a caller that writes no part of the URL', async () => {
@@ -162,6 +182,10 @@ describe('one report per request through a private wrapper, in the editor as in 
     await permissionsBecome(asLines(expected.after));
     await diagnosticsBecome('forge/client.go', linesIn(expected.after, 'forge/client.go'));
     await diagnosticsBecome(file, linesIn(expected.after, file));
+    assert.deepEqual(await shownInWrapper(), {
+      hover: true,
+      lenses: linesIn(expected.after, 'forge/client.go'),
+    });
   });
 
   it('drops it again when the edit is undone', async () => {
