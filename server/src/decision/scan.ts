@@ -57,7 +57,9 @@ export type DecideOneCall = (
 
 /**
  * Finds the calls in one file's text and decides each, within the file's evaluation budget.
- * `decide` lets the language server put its decision cache in front of the engine.
+ * `decide` lets the language server put its decision cache in front of the engine. With a project
+ * view, `innerCalls` says which calls sit inside the file's own wrappers (for the one-report
+ * post-pass, `scanner/project/single-report.ts`).
  */
 export async function decideText(
   scanner: Scanner,
@@ -65,11 +67,16 @@ export async function decideText(
   text: string,
   context: DecisionContext,
   decide: DecideOneCall = decideOne,
-): Promise<{ calls: DecidedCall[]; errors: ClearanceError[] }> {
+): Promise<{ calls: DecidedCall[]; errors: ClearanceError[]; innerCalls?: Array<[number, string]> }> {
   const language = languageForPath(file);
   if (!language) return { calls: [], errors: [] };
   const scanned = await scanner.scanText(file, text, language);
-  return { calls: await decideCalls(file, scanned.calls, context, decide), errors: scanned.errors };
+  const inner = scanned.facts?.innerCalls;
+  return {
+    calls: await decideCalls(file, scanned.calls, context, decide),
+    errors: scanned.errors,
+    ...(inner === undefined ? {} : { innerCalls: inner }),
+  };
 }
 
 /** Decides the calls found in one file within the file's evaluation budget. */

@@ -16,6 +16,7 @@ import { buildProjectView } from '../scanner/project/scan-project';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { formatSize } from '../scanner/scanner';
 import { countWords } from '../scanner/syntax';
+import { OneReportPass } from './one-report';
 
 /** One indexed source file: what identifies its content, and the calls found in it. */
 export interface IndexedFile {
@@ -26,7 +27,13 @@ export interface IndexedFile {
   hash: string;
   /** Whether the scanned text was an open document's rather than the file on disk. */
   fromOverlay: boolean;
+  /**
+   * The calls reported: those found, less the calls inside a private wrapper whose every call site
+   * is reported (the one-report post-pass, `one-report.ts`).
+   */
   calls: HttpCall[];
+  /** The calls found, when the post-pass dropped some of them. */
+  scanned?: HttpCall[];
   errors: ClearanceError[];
   /** What the file tells the project pass (its own clients, classes, typed fields). */
   facts?: FileFacts;
@@ -87,6 +94,11 @@ export class WorkspaceIndex {
   private knownClients = new Map<string, { name: string; file: string }>();
   private indexing = false;
   private view: ProjectView | undefined;
+  /**
+   * The CLI's one-report post-pass over the files (see `one-report.ts`): applied after every update
+   * outside a full run, which applies it once at its end; it reads facts in memory, parses nothing.
+   */
+  readonly oneReport = new OneReportPass<IndexedFile>();
 
   constructor(private readonly options: WorkspaceIndexOptions) {
     this.maxFiles = options.maxFiles;
@@ -173,8 +185,10 @@ export class WorkspaceIndex {
             project: view,
             collectFacts: true,
           });
+          // The calls found before are replaced whole: the post-pass filters the new ones again.
+          const { scanned: _before, ...kept } = existing;
           this.files.set(path, {
-            ...existing,
+            ...kept,
             calls: result.calls,
             errors: result.errors,
             ...(result.facts ? { facts: result.facts } : {}),
@@ -184,6 +198,7 @@ export class WorkspaceIndex {
       };
       await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
     }
+    if (!isCancelled()) this.oneReport.apply(this.files);
     return rescanned;
   }
 
@@ -228,6 +243,13 @@ export class WorkspaceIndex {
    * changed. A file that is gone or no longer a file is removed.
    */
   async updateFile(path: string): Promise<UpdateOutcome> {
+    const outcome = await this.updateOne(path);
+    // A full run applies the post-pass once, at its end.
+    if (!this.indexing && (outcome === 'parsed' || outcome === 'removed')) this.oneReport.apply(this.files);
+    return outcome;
+  }
+
+  private async updateOne(path: string): Promise<UpdateOutcome> {
     if (!this.isIndexable(path)) return 'ignored';
     const ticket = ++this.nextTicket;
     this.updateTickets.set(path, ticket);
@@ -321,6 +343,7 @@ export class WorkspaceIndex {
         removed = true;
       }
     }
+    if (removed && !this.indexing) this.oneReport.apply(this.files);
     return removed;
   }
 

@@ -19,6 +19,8 @@ export interface DocumentDecisions {
   version: number;
   calls: DecidedCall[];
   errors: ClearanceError[];
+  /** The calls inside the document's own wrappers (start offset, wrapper key), for the one-report pass. */
+  innerCalls?: Array<[number, string]>;
 }
 
 /** The decisions of one workspace's open documents. */
@@ -54,8 +56,24 @@ export class DocumentDecider {
     }
   }
 
-  /** Decides the calls of an open code document, reusing the result while its version is unchanged. */
+  /**
+   * Decides the calls of an open code document, reusing the result while its version is unchanged.
+   * The calls inside a private wrapper whose every call site is reported are left out, as the
+   * workspace index leaves them out (`droppedCalls`): decided once, filtered on every answer, so a
+   * change of the index's verdicts shows at the next answer without deciding the document again.
+   */
   async decide(path: string, now: Date): Promise<DocumentDecisions | undefined> {
+    const decided = await this.decideAll(path, now);
+    if (decided === undefined) return undefined;
+    const dropped = this.ws.droppedCalls(decided.innerCalls);
+    if (dropped.size === 0) return decided;
+    return {
+      ...decided,
+      calls: decided.calls.filter((item) => !dropped.has(item.call.location.start.offset)),
+    };
+  }
+
+  private async decideAll(path: string, now: Date): Promise<DocumentDecisions | undefined> {
     const doc = this.ws.documents.get(path);
     if (!doc || !languageForPath(path)) return undefined;
     const cached = this.ws.decided.get(path);
@@ -93,7 +111,7 @@ export class DocumentDecider {
     const ws = this.ws;
     const { path } = doc;
     const generation = this.generation;
-    let result: { calls: DecidedCall[]; errors: ClearanceError[] };
+    let result: Omit<DocumentDecisions, 'version'>;
     const analysis = ws.decisionAnalysis();
     // A text the scanner would skip is not sent to be skipped: copying megabytes to the worker (and
     // its answer back) held hovers on other files for a tenth of a second.
@@ -118,7 +136,7 @@ export class DocumentDecider {
       );
       // Replaced by a newer run for this document (new text or new inputs): that run's answer is this one's.
       if (!outcome.ok && outcome.stale)
-        return (await this.decide(path, now)) ?? { version: doc.version, calls: [], errors: [] };
+        return (await this.decideAll(path, now)) ?? { version: doc.version, calls: [], errors: [] };
       result = outcome.ok ? outcome.value : { calls: [], errors: [outcome.error] };
     } else {
       if (!ws.decisionPolicy) ws.reloadPolicy();

@@ -11,6 +11,7 @@ import { redactTokensInText } from '../identity';
 import { decideIndexedCalls } from '../index/decide-index';
 import { fingerprintIdentity } from '../index/decision-cache';
 import { compareSnapshots, type ImpactReport, snapshotVerdicts, type VerdictSnapshot } from '../index/impact';
+import type { ReportChanges } from '../index/one-report';
 import { buildPermissions } from '../index/permissions';
 import { WorkspaceIndex } from '../index/workspace-index';
 import type { HttpCall, Scanner } from '../scanner';
@@ -68,6 +69,11 @@ export class IndexController {
    * view): open documents that call one are re-decided.
    */
   onProjectView: ((changed: ChangedClient[]) => void) | undefined;
+  /**
+   * Called when the one-report post-pass changed which calls are reported (a wrapper's call sites
+   * changed, in this file or another): open documents showing one of them are republished.
+   */
+  onReportsChanged: ((changes: ReportChanges) => void) | undefined;
   /** Open documents' texts waiting for a pause in typing to be indexed, by path. */
   private readonly pendingDocuments = new Debouncer<string>(documentIndexDelayMs, (path, text) => {
     void this.overlay(path, text);
@@ -118,7 +124,7 @@ export class IndexController {
     } finally {
       progress.done();
       if (generation === this.scanGeneration) {
-        this.noticeProjectView();
+        this.noticeIndexChanges();
         this.firstScanDone = true;
         this.dirty = true;
         await this.reconcile();
@@ -162,8 +168,17 @@ export class IndexController {
 
   private async overlay(path: string, text: string): Promise<void> {
     const outcome = await this.index.setOverlay(path, text);
-    this.noticeProjectView();
+    this.noticeIndexChanges();
     if (outcome === 'parsed') this.scheduleReconcile(500);
+  }
+
+  /** Tells the server what an index update changed: the project's clients, and which calls are reported. */
+  private noticeIndexChanges(): void {
+    this.noticeProjectView();
+    const reports = this.index.oneReport.takeChanges();
+    if (reports.files.length === 0 && reports.wrappers.length === 0) return;
+    if (reports.files.length > 0 && this.firstScanDone) this.scheduleReconcile(500);
+    this.onReportsChanged?.(reports);
   }
 
   /**
@@ -189,7 +204,7 @@ export class IndexController {
   async closeDocument(path: string): Promise<void> {
     this.pendingDocuments.cancel(path);
     const outcome = await this.index.clearOverlay(path);
-    this.noticeProjectView();
+    this.noticeIndexChanges();
     if (outcome === 'parsed') this.scheduleReconcile(500);
   }
 
@@ -208,7 +223,7 @@ export class IndexController {
         void this.startScan();
       }
     }
-    this.noticeProjectView();
+    this.noticeIndexChanges();
     if (changed) this.scheduleReconcile(500);
   }
 

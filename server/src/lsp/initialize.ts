@@ -92,7 +92,13 @@ function initialize(state: ServerState, refresher: Refresher, params: Initialize
       roots.length > 0 ? roots : [workspace.root],
       log,
     );
-  if (state.indexer) state.indexer.onProjectView = (changed) => void refresher.projectViewChanged(changed);
+  const indexer = state.indexer;
+  if (indexer) {
+    indexer.onProjectView = (changed) => void refresher.projectViewChanged(changed);
+    indexer.onReportsChanged = (changes) => void refresher.reportsChanged(changes);
+    // Open documents leave out the calls the index's one-report pass drops, as the CLI does.
+    if (workspace) workspace.droppedCalls = (innerCalls) => indexer.index.oneReport.droppedCalls(innerCalls);
+  }
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

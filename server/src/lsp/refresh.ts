@@ -3,7 +3,9 @@
  * (re-resolved every 30 s and on demand), `.clearance.yaml` and the policy; after each change it
  * republishes what depends on it and tells the index its decisions may have changed.
  */
+import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { redactTokensInText } from '../identity';
+import type { ReportChanges } from '../index/one-report';
 import { toPath, toUri } from './convert';
 import type { ChangedClient } from './index-controller';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
@@ -112,6 +114,35 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     for (const doc of affected) await publisher.codeDiagnostics(doc.uri);
   }
 
+  /**
+   * The index's one-report pass changed which calls are reported: republish the open documents
+   * whose calls it changed, or that hold a call inside a wrapper whose verdict changed. Their
+   * decisions are kept and filtered again; a document decided without the project view (before the
+   * first index run) has no calls inside wrappers to filter, and is decided again with it.
+   */
+  async function reportsChanged(changes: ReportChanges): Promise<void> {
+    const ws = state.workspace;
+    if (!ws) return;
+    const wrappers = new Set(changes.wrappers);
+    const files = new Set(changes.files);
+    const undecided: string[] = [];
+    const affected = state.documents.all().filter((doc) => {
+      const path = toPath(doc.uri);
+      if (path === undefined) return false;
+      const decided = ws.decided.get(path)?.innerCalls;
+      const indexed = state.indexer?.index.files.get(path)?.facts?.innerCalls;
+      const holds = (decided ?? indexed ?? []).some(([, key]) => wrappers.has(key));
+      if (!files.has(path) && !holds) return false;
+      if (decided === undefined && indexed !== undefined) undecided.push(path);
+      return true;
+    });
+    if (affected.length === 0) return;
+    ws.invalidateDocuments(undecided);
+    for (const doc of affected) await publisher.codeDiagnostics(doc.uri);
+    if (state.codeLensRefresh)
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
   /** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
   async function reloadProjectConfig(text?: string): Promise<void> {
     const ws = state.workspace;
@@ -144,5 +175,6 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     reloadProjectConfig,
     reloadPolicyAndRepublish,
     projectViewChanged,
+    reportsChanged,
   };
 }

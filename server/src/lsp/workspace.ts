@@ -64,6 +64,12 @@ export class ClearanceWorkspace extends WorkspaceState implements SharedWorkspac
     );
   }
 
+  /**
+   * The start offsets of an open document's calls that the one-report post-pass leaves out, from
+   * the calls its scan found inside its wrappers: the workspace index answers (none without one).
+   */
+  droppedCalls: (innerCalls: DocumentDecisions['innerCalls']) => ReadonlySet<number> = () => new Set();
+
   /** Called when a policy load that ran in the worker ended: the server republishes. */
   onPolicySettled: () => void = () => undefined;
 

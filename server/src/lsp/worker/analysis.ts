@@ -386,7 +386,11 @@ export class Analysis {
     timeoutMs: number,
     label: string,
   ): Promise<
-    SandboxResult<{ calls: import('../../decision/scan').DecidedCall[]; errors: ClearanceError[] }>
+    SandboxResult<{
+      calls: import('../../decision/scan').DecidedCall[];
+      errors: ClearanceError[];
+      innerCalls?: Array<[number, string]>;
+    }>
   > {
     return this.withView(this.sandbox, request, {
       deadlineMs: decideDeadlineMs(timeoutMs),

@@ -53,26 +53,34 @@ function isExported(fn: Node, name: string, text: string): boolean {
  * nothing, and those that passed their parameters on.
  */
 export function dropCoveredInnerCalls(results: Map<string, ScanResult>): void {
+  const covered = coveredWrappers(results.values());
+  for (const [file, result] of results) {
+    const dropped = coveredOffsets(result.facts?.innerCalls, covered);
+    if (dropped.size === 0) continue;
+    results.set(file, {
+      ...result,
+      calls: result.calls.filter((call) => !dropped.has(call.location.start.offset)),
+    });
+  }
+}
+
+/**
+ * Which wrappers' inner calls say nothing more (see above), from every file's calls and facts: the
+ * answer for a wrapper key (`wrapperKey`). The workspace index keeps it between edits and asks it
+ * again only when a file's call sites or wrappers change.
+ */
+export function coveredWrappers(
+  results: Iterable<Pick<ScanResult, 'calls' | 'facts'>>,
+): (key: string) => boolean {
   const reported = new Map<string, number>();
   const silent = new Set<string>();
   const passing = new Map<string, Array<string | null>>();
   const privates = new Set<string>();
-  for (const result of results.values()) {
-    for (const call of result.calls)
-      if (call.via !== undefined) {
-        const key = wrapperKey(call.via, call.via.name);
-        reported.set(key, (reported.get(key) ?? 0) + 1);
-      }
+  for (const result of results) {
+    for (const key of reportedVia(result.calls)) reported.set(key, (reported.get(key) ?? 0) + 1);
     const facts = result.facts;
     if (facts === undefined) continue;
-    for (const definition of facts.definitions)
-      if (definition.private === true)
-        privates.add(
-          wrapperKey(
-            definition.site,
-            definition.owner === undefined ? definition.name : `${definition.owner}.${definition.name}`,
-          ),
-        );
+    for (const key of privateWrappers(facts)) privates.add(key);
     for (const key of facts.silentSites ?? []) silent.add(key);
     for (const [key, into] of facts.passingSites ?? []) passing.set(key, [...(passing.get(key) ?? []), into]);
   }
@@ -91,14 +99,42 @@ export function dropCoveredInnerCalls(results: Map<string, ScanResult>): void {
     verdicts.set(key, verdict);
     return verdict;
   };
-  for (const [file, result] of results) {
-    const inner = result.facts?.innerCalls;
-    if (inner === undefined || inner.length === 0) continue;
-    const dropped = new Set(inner.filter(([, key]) => covered(key)).map(([offset]) => offset));
-    if (dropped.size === 0) continue;
-    results.set(file, {
-      ...result,
-      calls: result.calls.filter((call) => !dropped.has(call.location.start.offset)),
-    });
-  }
+  return covered;
+}
+
+/**
+ * What `coveredWrappers` reads of one file, as one string: two scans of a file that give the same
+ * leave every verdict as it was (the workspace index then keeps its verdicts across an edit).
+ */
+export function reportSitesOf(result: Pick<ScanResult, 'calls' | 'facts'>): string {
+  const facts = result.facts;
+  return JSON.stringify([
+    reportedVia(result.calls),
+    facts === undefined ? [] : privateWrappers(facts),
+    facts?.silentSites ?? [],
+    facts?.passingSites ?? [],
+  ]);
+}
+
+// The keys of the wrappers the calls were reported through (a key once per call).
+function reportedVia(calls: ScanResult['calls']): string[] {
+  return calls.flatMap((call) => (call.via === undefined ? [] : [wrapperKey(call.via, call.via.name)]));
+}
+
+// The keys of the file's wrappers that only the project calls.
+function privateWrappers(facts: NonNullable<ScanResult['facts']>): string[] {
+  return facts.definitions.flatMap((d) =>
+    d.private === true ? [wrapperKey(d.site, d.owner === undefined ? d.name : `${d.owner}.${d.name}`)] : [],
+  );
+}
+
+/**
+ * The start offsets of the calls inside covered wrappers, of the scan that gave `innerCalls` (a
+ * call's start offset and its wrapper's key): the calls the post-pass drops from that file.
+ */
+export function coveredOffsets(
+  innerCalls: ReadonlyArray<readonly [number, string]> | undefined,
+  covered: (key: string) => boolean,
+): Set<number> {
+  return new Set((innerCalls ?? []).filter(([, key]) => covered(key)).map(([offset]) => offset));
 }
