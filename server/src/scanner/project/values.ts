@@ -188,8 +188,12 @@ function readGoCall(
   shared: SharedValues | undefined,
 ): UrlSegment[] | undefined {
   return (
-    readGoUrlStruct(node, text, (name, use) => readNameValue(name, use, 'go', text, root)) ??
-    readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
+    readGoUrlStruct(
+      node,
+      text,
+      (name, use) => readNameValue(name, use, 'go', text, root),
+      (arg) => resolve(arg, 'go', text, root, depth + 1, shared),
+    ) ?? readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
   );
 }
 

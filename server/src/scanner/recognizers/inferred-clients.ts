@@ -24,7 +24,7 @@ import { readPythonArguments, readPythonString } from '../python-syntax';
 import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
-import { readGoString } from './go-http';
+import { isGoImportedPackage, readGoString } from './go-http';
 import { findInstanceCalls } from './instance-calls';
 import { readObjectProperty } from './js-objects';
 import { findCleanWordNodes } from './recovery';
@@ -235,6 +235,7 @@ function receiverMatches(
 ): boolean {
   const owner = definition.owner ?? '';
   const written = sliceNode(context.text, receiver);
+  if (context.language === 'go' && isGoImportedPackage(receiver, context.text)) return false;
   const enclosing = findEnclosingOwner(receiver, context.language, context.text);
   if (enclosing?.selfNames.includes(written) && enclosing.owner !== undefined) {
     return related(view, enclosing.owner, owner);
