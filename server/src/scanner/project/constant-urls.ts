@@ -13,6 +13,7 @@ import type { ScanContext } from '../recognizers/context';
 import type { HttpCall } from '../types';
 import { isJsLanguage } from './code-shape';
 import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
+import { findCallBySource } from './wrapper-urls';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const GO_STRING_CALL = /^[A-Za-z_]\w*\.String\(\)$/;
@@ -58,10 +59,8 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
 function readGoStringCall(context: ScanContext, call: HttpCall): void {
   if (call.url.segments.length !== 1) return;
   const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
-  const node = use
-    ?.descendantsOfType('call_expression')
-    .find((c) => c !== null && context.text.slice(c.startIndex, c.endIndex) === call.url.source);
-  if (node == null) return;
+  const node = use === null ? undefined : findCallBySource(use, call.url.source, context.text);
+  if (node === undefined) return;
   const segments = readUrlValue(node, context.language, context.text, context.root);
   if (!segments.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) return;
   const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');

@@ -125,9 +125,7 @@ export function expandHelperCall(
 ): UrlSegment[] | undefined {
   if (context.language !== 'go' || segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
   const { text } = context;
-  const node = use
-    .descendantsOfType('call_expression')
-    .find((c) => c !== null && c.id !== use.id && sliceNode(text, c) === segment.source);
+  const node = findCallBySource(use, segment.source, text);
   const callee = node?.childForFieldName('function');
   if (node == null || callee == null) return undefined;
   const operand = callee.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
@@ -145,6 +143,21 @@ export function expandHelperCall(
     { kind: 'expr', source: `${sliceNode(text, callee)}(…)` },
     { kind: 'expr', source: sliceNode(text, param) },
   ];
+}
+
+/** The call inside `use` (not `use` itself) whose text is `source`; lengths compared first. */
+export function findCallBySource(use: Node, source: string, text: string): Node | undefined {
+  return (
+    use
+      .descendantsOfType('call_expression')
+      .find(
+        (c) =>
+          c !== null &&
+          c.id !== use.id &&
+          c.endIndex - c.startIndex === source.length &&
+          sliceNode(text, c) === source,
+      ) ?? undefined
+  );
 }
 
 // A Go function's parameters declared `string`, other than the method's.

@@ -278,19 +278,19 @@ export function readGoUrl(argument: Node | undefined, text: string): UrlTemplate
     const literal = readGoString(node, text);
     if (literal !== undefined) {
       sawString = true;
-      push(segments, { kind: 'literal', text: literal });
+      pushSegment(segments, { kind: 'literal', text: literal });
       source += literal;
       continue;
     }
     const formatted = readSprintf(node, text);
     if (formatted !== undefined) {
       sawString = true;
-      for (const segment of formatted) push(segments, segment);
+      for (const segment of formatted) pushSegment(segments, segment);
       source += formatted.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
       continue;
     }
     const expression = sliceNode(text, node);
-    push(segments, { kind: 'expr', source: expression });
+    pushSegment(segments, { kind: 'expr', source: expression });
     source += `{${expression}}`;
   }
   if (!sawString) {
@@ -327,15 +327,15 @@ export function expandFormat(format: string, args: readonly Node[], text: string
   let argument = 0;
   for (const match of format.matchAll(VERB)) {
     const index = match.index ?? 0;
-    if (index > at) push(segments, { kind: 'literal', text: format.slice(at, index) });
+    if (index > at) pushSegment(segments, { kind: 'literal', text: format.slice(at, index) });
     if (match[0] === '%%') {
-      push(segments, { kind: 'literal', text: '%' });
+      pushSegment(segments, { kind: 'literal', text: '%' });
     } else {
-      push(segments, readSprintfPart(match[0], args[argument++], text));
+      pushSegment(segments, readSprintfPart(match[0], args[argument++], text));
     }
     at = index + match[0].length;
   }
-  if (at < format.length) push(segments, { kind: 'literal', text: format.slice(at) });
+  if (at < format.length) pushSegment(segments, { kind: 'literal', text: format.slice(at) });
   return segments;
 }
 
@@ -351,7 +351,8 @@ export function readSprintfPart(verb: string, value: Node | undefined, text: str
     : { kind: 'literal', text: literal };
 }
 
-function push(segments: UrlSegment[], segment: UrlSegment): void {
+/** Appends a URL segment, merged into the last one when both are text. */
+export function pushSegment(segments: UrlSegment[], segment: UrlSegment): void {
   const last = segments[segments.length - 1];
   if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;
   else segments.push({ ...segment });
