@@ -365,26 +365,36 @@ function unwrapParentheses(node: Node): Node {
   return current;
 }
 
-// Per tree, the names its imports bind (the alias, else the path's last element less a `go-` prefix).
-const importNames = new WeakMap<object, Set<string>>();
+// Per tree, the names its imports bind (the alias, else the package name) and their paths.
+const importPaths = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The import path of the package a Go receiver names (`requestconfig` in
+ * `requestconfig.Execute(...)` → `example.com/sdk/internal/requestconfig`), or undefined when the
+ * receiver is no import name of its file.
+ */
+export function readGoImportPath(receiver: Node, text: string): string | undefined {
+  if (receiver.type !== 'identifier' && receiver.type !== 'package_identifier') return undefined;
+  let paths = importPaths.get(receiver.tree);
+  if (paths === undefined) {
+    paths = new Map();
+    for (const spec of nodesOfType(receiver.tree.rootNode, 'import_spec')) {
+      const alias = spec?.childForFieldName('name');
+      const pathNode = spec?.childForFieldName('path');
+      const path = pathNode == null ? undefined : readGoString(pathNode, text);
+      if (path === undefined) continue;
+      if (alias != null) paths.set(sliceNode(text, alias), path);
+      else paths.set(goPackageName(path), path);
+    }
+    importPaths.set(receiver.tree, paths);
+  }
+  return paths.get(sliceNode(text, receiver));
+}
 
 /**
  * Whether a Go receiver is a package the file imports (`http` in `http.NewRequest(...)`): a
  * package's function, not a method of the project's type of a field that shares its name.
  */
 export function isGoImportedPackage(receiver: Node, text: string): boolean {
-  if (receiver.type !== 'identifier' && receiver.type !== 'package_identifier') return false;
-  const root = receiver.tree.rootNode;
-  let names = importNames.get(receiver.tree);
-  if (names === undefined) {
-    names = new Set();
-    for (const spec of nodesOfType(root, 'import_spec')) {
-      const alias = spec?.childForFieldName('name');
-      const path = spec?.childForFieldName('path');
-      if (alias != null) names.add(sliceNode(text, alias));
-      else if (path != null) names.add(goPackageName(readGoString(path, text) ?? ''));
-    }
-    importNames.set(receiver.tree, names);
-  }
-  return names.has(sliceNode(text, receiver));
+  return readGoImportPath(receiver, text) !== undefined;
 }
