@@ -42,6 +42,7 @@ const VERBS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS
 // A package that mirrors net/http: its import path's last element names http (`go-retryablehttp`),
 // not the standard library's helpers under net/http (`httptest` builds requests a server receives).
 const HTTP_MIRROR = /http/i;
+const METHOD_PARAM = /^(?:method|verb|httpMethod|httpVerb|reqMethod)$/i;
 
 // `fmt.Sprintf` verbs that stand for one argument each; `%%` is a literal percent sign.
 const VERB = /%[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z%]/g;
@@ -128,11 +129,7 @@ function findMirrorCalls(context: ScanContext, httpNames: readonly string[]): Ht
       if (methodNode === undefined || args[methodIndex + 1] === undefined) continue;
       const method = [name, ...httpNames].map((p) => readGoMethod(methodNode, context.text, p)).find(Boolean);
       const param = methodNode.type === 'identifier' ? sliceNode(context.text, methodNode) : undefined;
-      if (
-        method === undefined
-          ? readGoParameterType(methodNode, context.text) === undefined
-          : !VERBS.has(method)
-      )
+      if (method === undefined ? !isMethodParam(methodNode, param, context.text) : !VERBS.has(method))
         continue;
       calls.push({
         kind: 'http',
@@ -164,6 +161,12 @@ function findMirrorImports(context: ScanContext): string[] {
     else if (alias.type === 'package_identifier') names.push(sliceNode(context.text, alias));
   }
   return names;
+}
+
+// A parameter of the function around the call named as a method is (`method`, `verb`): a look-alike
+// whose first argument is something else (`NewRequest(config, "GET", path)`) is not read.
+function isMethodParam(node: Node, name: string | undefined, text: string): boolean {
+  return name !== undefined && METHOD_PARAM.test(name) && readGoParameterType(node, text) !== undefined;
 }
 
 /**
