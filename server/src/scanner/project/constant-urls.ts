@@ -4,7 +4,8 @@
  * `http.NewRequest("POST", eventEndpoint, body)`) reads as that constant's value. Only a value that
  * is all text and looks like a URL or a path counts, and only where no enclosing function declares
  * the name itself (a parameter, a local, a loop variable), so a name that may hold anything else at
- * the call keeps its expression.
+ * the call keeps its expression. Go's `u.String()` on a local built as a `url.URL` or parsed from a
+ * written reference (`u, err := base.Parse("/api/v2/audit")`) reads as that URL (go-url-struct.ts).
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -12,8 +13,10 @@ import type { ScanContext } from '../recognizers/context';
 import type { HttpCall } from '../types';
 import { isJsLanguage } from './code-shape';
 import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
+import { findCallBySource } from './wrapper-urls';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const GO_STRING_CALL = /^[A-Za-z_]\w*\.String\(\)$/;
 
 /** Replaces the URL of each recognised call that is one module-level URL constant by its value. */
 export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {
@@ -23,6 +26,10 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
   for (const call of calls) {
     if (call.origin !== undefined && call.origin !== 'recognised') continue;
     const [only] = call.url.segments;
+    if (context.language === 'go' && only?.kind === 'expr' && GO_STRING_CALL.test(only.source)) {
+      readGoStringCall(context, call);
+      continue;
+    }
     if (call.url.segments.length !== 1 || only?.kind !== 'expr' || !IDENTIFIER.test(only.source)) continue;
     const name = only.source;
     const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
@@ -45,6 +52,19 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
     if (!url.startsWith('/') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) continue;
     call.url = { source: url, segments: [{ kind: 'literal', text: url }], known: true };
   }
+}
+
+// `u.String()` as the call's whole URL: the URL the local `u` was built or parsed from, when it
+// writes some text (a path, or a base and a path).
+function readGoStringCall(context: ScanContext, call: HttpCall): void {
+  if (call.url.segments.length !== 1) return;
+  const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+  const node = use === null ? undefined : findCallBySource(use, call.url.source, context.text);
+  if (node === undefined) return;
+  const segments = readUrlValue(node, context.language, context.text, context.root);
+  if (!segments.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) return;
+  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+  call.url = { source, segments, known: true };
 }
 
 function findOutermostFunction(node: Node): Node | undefined {

@@ -25,14 +25,15 @@ import type { FileFacts, WrapperDefinition } from './types';
 import { mergeSegments, readNameValue, readUrlValue } from './values';
 import {
   expandDestructured,
+  expandHelperCall,
   expandJoin,
   expandLocal,
   expandQuery,
+  METHOD_NAME,
   paramOf,
   splitConcatenation,
 } from './wrapper-urls';
 
-const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 // `getAPIList`, `post_form`: a verb-named method's variants, counted once a class has three plain verbs.
 const VERB_PREFIXED = /^_*(get|post|put|patch|delete|head|options)(?:[A-Z_][\w$]*)?$/;
@@ -135,7 +136,8 @@ function readWrapper(
         expandLocal(context, segment, node, fn) ??
         expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
-        expandQuery(context, segment, node, fn) ?? [segment],
+        expandQuery(context, segment, node, fn) ??
+        expandHelperCall(context, segment, node, fn) ?? [segment],
     );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {

@@ -2,7 +2,9 @@
  * Go URLs kept in a `url.URL` struct: `u := url.URL{Path: "rest/api/2/search"}` (or `&url.URL{...}`,
  * with `Scheme` and `Host`), then `u.RawQuery = ...` and `NewRequest(ctx, "GET", u.String(), nil)`.
  * `u.String()` reads as the struct's scheme, host and path (the query the code sets is not part of
- * the path); a struct with no `Path` written is not read.
+ * the path); a struct with no `Path` written is not read. A local parsed from a reference (`u, err :=
+ * url.Parse("https://api.example.com/v1/ping")`, or `base.Parse("ping")` on a base URL the client
+ * keeps) reads the same way: the reference, after the base it resolves against.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -13,8 +15,16 @@ import type { UrlSegment } from '../types';
 /** Finds the value a name is bound to at a use (values.ts's `readNameValue`, handed in). */
 export type FindValue = (name: string, use: Node) => Node | undefined;
 
+/** Reads a URL node one level deeper (values.ts's `resolve`, handed in). */
+export type ReadNode = (node: Node) => UrlSegment[];
+
 /** The URL of `u.String()` on a local built from a `url.URL` literal, or undefined. */
-export function readGoUrlStruct(node: Node, text: string, findValue: FindValue): UrlSegment[] | undefined {
+export function readGoUrlStruct(
+  node: Node,
+  text: string,
+  findValue: FindValue,
+  read: ReadNode,
+): UrlSegment[] | undefined {
   if (node.type !== 'call_expression') return undefined;
   const callee = node.childForFieldName('function');
   const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
@@ -25,6 +35,7 @@ export function readGoUrlStruct(node: Node, text: string, findValue: FindValue):
     return undefined;
   let value = findValue(sliceNode(text, operand), node);
   if (value?.type === 'unary_expression') value = value.childForFieldName('operand') ?? undefined;
+  if (value?.type === 'call_expression') return readParsed(value, text, read);
   if (value?.type !== 'composite_literal') return undefined;
   const type = value.childForFieldName('type');
   if (type === null || sliceNode(text, type) !== 'url.URL') return undefined;
@@ -42,4 +53,30 @@ export function readGoUrlStruct(node: Node, text: string, findValue: FindValue):
   const origin = scheme !== undefined && host !== undefined ? `${scheme}://${host}` : '';
   const joined = origin !== '' && !path.startsWith('/') ? `${origin}/${path}` : `${origin}${path}`;
   return [{ kind: 'literal', text: joined }];
+}
+
+// `url.Parse(ref)` is the reference; `base.Parse(ref)` is it resolved against `base`: a path
+// (`/api/v2/x`) keeps only the base's origin, a relative one (`ping`) goes after the base's path.
+function readParsed(call: Node, text: string, read: ReadNode): UrlSegment[] | undefined {
+  const callee = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  const field = callee?.childForFieldName('field');
+  const [ref] = args;
+  if (
+    operand == null ||
+    field == null ||
+    sliceNode(text, field) !== 'Parse' ||
+    args.length !== 1 ||
+    ref == null
+  )
+    return undefined;
+  const segments = read(ref);
+  const [first] = segments;
+  if (first?.kind !== 'literal' || first.text === '') return undefined;
+  if (sliceNode(text, operand) === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(first.text)) return segments;
+  const base: UrlSegment = { kind: 'expr', source: sliceNode(text, operand) };
+  return first.text.startsWith('/')
+    ? [base, ...segments]
+    : [base, { kind: 'literal', text: '/' }, ...segments];
 }

@@ -7,6 +7,8 @@
  * parameters replaced by the caller's arguments; a path function built on another one
  * (`base, err := getItemPath(kind, id)` then `return fmt.Sprintf("%s/%s", base, feature), nil`)
  * reads through both. A switch whose argument is not a literal, or picks no case, is not read.
+ * A method called on the receiver of the method around the call (`s.itemLink(name)` in `func (s
+ * *items) Read(...)`) is read the same way when the file declares that method on the same type.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -30,8 +32,12 @@ export function readPathFunctionCall(
 ): UrlSegment[] | undefined {
   if (call.type !== 'call_expression' || bindings.length >= MAX_NESTING) return undefined;
   const callee = call.childForFieldName('function');
-  if (callee?.type !== 'identifier') return undefined;
-  const fn = findFunction(root, sliceNode(text, callee), text);
+  const fn =
+    callee?.type === 'identifier'
+      ? findFunction(root, sliceNode(text, callee), text)
+      : callee?.type === 'selector_expression'
+        ? findReceiverMethod(callee, text, root)
+        : undefined;
   if (fn === undefined) return undefined;
   const params = readParams(fn, text);
   const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
@@ -62,7 +68,7 @@ function bind(segments: readonly UrlSegment[]): UrlSegment[] {
   );
 }
 
-// A file's top-level functions by name, read once per tree (a file may hold thousands of calls).
+// A file's top-level functions by name (methods by `Type.name`), read once per tree (a file may hold thousands of calls).
 const functionIndexes = new WeakMap<object, { text: string; byName: Map<string, Node> }>();
 
 function findFunction(root: Node, name: string, text: string): Node | undefined {
@@ -70,12 +76,42 @@ function findFunction(root: Node, name: string, text: string): Node | undefined 
   if (index === undefined || index.text !== text) {
     index = { text, byName: new Map() };
     for (const statement of root.namedChildren) {
-      const id = statement?.type === 'function_declaration' ? statement.childForFieldName('name') : null;
-      if (statement != null && id != null) index.byName.set(sliceNode(text, id), statement);
+      const id =
+        statement?.type === 'function_declaration' || statement?.type === 'method_declaration'
+          ? statement.childForFieldName('name')
+          : null;
+      if (statement == null || id == null) continue;
+      // Methods by `Type.name`, so a function of the same name is not taken for one.
+      const receiver = statement.type === 'method_declaration' ? readReceiver(statement, text) : undefined;
+      if (statement.type === 'function_declaration') index.byName.set(sliceNode(text, id), statement);
+      else if (receiver !== undefined) index.byName.set(`${receiver.type}.${sliceNode(text, id)}`, statement);
     }
     functionIndexes.set(root.tree, index);
   }
   return index.byName.get(name);
+}
+
+// `s.itemLink` inside `func (s *items) ...`: the method `itemLink` declared on `items` in this file.
+function findReceiverMethod(callee: Node, text: string, root: Node): Node | undefined {
+  const operand = callee.childForFieldName('operand');
+  const field = callee.childForFieldName('field');
+  if (operand?.type !== 'identifier' || field === null) return undefined;
+  let around: Node | null = callee.parent;
+  while (around !== null && around.type !== 'method_declaration') around = around.parent;
+  const receiver = around === null ? undefined : readReceiver(around, text);
+  if (receiver === undefined || receiver.name !== sliceNode(text, operand)) return undefined;
+  return findFunction(root, `${receiver.type}.${sliceNode(text, field)}`, text);
+}
+
+// A method's receiver: its name and its type without `*` (`(s *items)` → s, items).
+function readReceiver(method: Node, text: string): { name: string; type: string } | undefined {
+  const declaration = method
+    .childForFieldName('receiver')
+    ?.namedChildren.find((c) => c?.type === 'parameter_declaration');
+  const name = declaration?.childForFieldName('name');
+  const type = declaration?.childForFieldName('type');
+  if (name == null || type == null) return undefined;
+  return { name: sliceNode(text, name), type: sliceNode(text, type).replace(/^\*/, '') };
 }
 
 function readParams(fn: Node, text: string): string[] {

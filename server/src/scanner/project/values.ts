@@ -9,12 +9,13 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonUrl } from '../python-syntax';
-import { countFormatVerbs, expandFormat, readGoUrl } from '../recognizers/go-http';
+import { expandFormat, readGoUrl } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readSprintfValue } from './go-sprintf-values';
 import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
@@ -188,8 +189,12 @@ function readGoCall(
   shared: SharedValues | undefined,
 ): UrlSegment[] | undefined {
   return (
-    readGoUrlStruct(node, text, (name, use) => readNameValue(name, use, 'go', text, root)) ??
-    readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
+    readGoUrlStruct(
+      node,
+      text,
+      (name, use) => readNameValue(name, use, 'go', text, root),
+      (arg) => resolve(arg, 'go', text, root, depth + 1, shared),
+    ) ?? readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
   );
 }
 
@@ -222,7 +227,7 @@ function readHelperPath(
   const args = node.childForFieldName('arguments');
   if (callee === null || args === null || args.type === 'template_string') return undefined;
   if (language === 'go' && sliceNode(text, callee) === 'fmt.Sprintf')
-    return readSprintfValue(node, text, root, depth, shared);
+    return readSprintfValue(node, text, root, (next) => resolve(next, 'go', text, root, depth + 1, shared));
   if (
     language === 'python' &&
     callee.type === 'attribute' &&
@@ -266,42 +271,6 @@ function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {
       push(out, { kind: 'literal', text: '/' });
     }
     for (const segment of segments) if (segment.kind !== 'literal' || segment.text !== '') push(out, segment);
-  }
-  return out;
-}
-
-// `fmt.Sprintf(byIdPath, id)`, `fmt.Sprintf(base + "/x")`: a format that is not a literal, read
-// through constants, then each verb replaced by its argument.
-function readSprintfValue(
-  node: Node,
-  text: string,
-  root: Node,
-  depth: number,
-  shared?: SharedValues,
-): UrlSegment[] | undefined {
-  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
-    (arg): arg is Node => arg !== null && arg.type !== 'comment',
-  );
-  const format = args[0];
-  if (
-    format === undefined ||
-    format.type === 'interpreted_string_literal' ||
-    format.type === 'raw_string_literal'
-  )
-    return undefined;
-  const value = resolve(format, 'go', text, root, depth + 1, shared);
-  if (!value.some((part) => part.kind === 'literal')) return undefined;
-  // A format built on an expression (`c.baseURL() + "/actions/%d"`): the verbs are in its text.
-  const out: UrlSegment[] = [];
-  let next = 1;
-  for (const part of value) {
-    if (part.kind !== 'literal') {
-      push(out, part);
-      continue;
-    }
-    const verbs = countFormatVerbs(part.text);
-    for (const segment of expandFormat(part.text, args.slice(next, next + verbs), text)) push(out, segment);
-    next += verbs;
   }
   return out;
 }

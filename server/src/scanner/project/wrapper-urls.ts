@@ -12,6 +12,8 @@ import { findDestructuredSource, substituteParams } from './js-url-values';
 import { readNameValue, readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Names a method parameter goes by (`method`, `verb`, `http_method`). */
+export const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
 const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 
 // The value assigned, inside the function, to a local the URL names (not to a parameter).
@@ -106,6 +108,70 @@ export function expandJoin(
   const expanded = readUrlValue(node, context.language, context.text, context.root);
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return expanded.length > 1 && params.length === 1 ? expanded : undefined;
+}
+
+/**
+ * Go: `cli.getAPIPath(ctx, path, query)`, a helper of the project (a method called on the wrapper's
+ * own receiver, or a function of its package) handed the wrapper's one string parameter, whose
+ * body is not read here: the URL is that parameter after an unknown part (what the helper puts
+ * before it, a base path or a version), so the callers' paths still reach the call. A library's
+ * function (`url.PathEscape(p)`, a package-qualified call) is not a helper of the project.
+ */
+export function expandHelperCall(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (context.language !== 'go' || segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
+  const { text } = context;
+  const node = findCallBySource(use, segment.source, text);
+  const callee = node?.childForFieldName('function');
+  if (node == null || callee == null) return undefined;
+  const operand = callee.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  const own =
+    callee.type === 'identifier' ||
+    (operand?.type === 'identifier' && fn.selfNames.includes(sliceNode(text, operand)));
+  if (!own) return undefined;
+  const strings = readStringParams(fn, text);
+  const passed = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg?.type === 'identifier' && strings.has(sliceNode(text, arg)),
+  );
+  const [param, ...rest] = passed;
+  if (param === undefined || rest.length > 0) return undefined;
+  return [
+    { kind: 'expr', source: `${sliceNode(text, callee)}(…)` },
+    { kind: 'expr', source: sliceNode(text, param) },
+  ];
+}
+
+/** The call inside `use` (not `use` itself) whose text is `source`; lengths compared first. */
+export function findCallBySource(use: Node, source: string, text: string): Node | undefined {
+  return (
+    use
+      .descendantsOfType('call_expression')
+      .find(
+        (c) =>
+          c !== null &&
+          c.id !== use.id &&
+          c.endIndex - c.startIndex === source.length &&
+          sliceNode(text, c) === source,
+      ) ?? undefined
+  );
+}
+
+// A Go function's parameters declared `string`, other than the method's.
+function readStringParams(fn: FunctionShape, text: string): Set<string> {
+  const names = new Set<string>();
+  for (const declaration of fn.node.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (declaration?.type !== 'parameter_declaration') continue;
+    if (sliceNode(text, declaration.childForFieldName('type') ?? declaration) !== 'string') continue;
+    for (const id of declaration.childrenForFieldName('name')) {
+      const name = id === null ? '' : sliceNode(text, id);
+      if (name !== '' && !METHOD_NAME.test(name)) names.add(name);
+    }
+  }
+  return names;
 }
 
 /**

@@ -5,10 +5,17 @@
  * `net/http` as. A package named `http` imported from another path is not `net/http`. A request
  * built with `NewRequest` and sent with `client.Do(req)` is reported at the `NewRequest`, where its
  * method and URL are written; `Do` itself is not a call site.
+ *
+ * Libraries that mirror net/http's request constructor (`retryablehttp.NewRequest(method, url,
+ * body)`: a package whose import path ends in a name holding `http`, outside the standard library's
+ * `net/http/...`) are read the same way, for `NewRequest` and `NewRequestWithContext` only, when the
+ * method argument is an HTTP verb or a parameter of the function around the call (a wrapper's own
+ * method): their other functions need not share net/http's signatures.
  */
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
+import { readGoParameterType } from '../project/go-types';
 import { decodeEscapes, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
@@ -30,6 +37,12 @@ const WITH_METHOD: ReadonlyMap<string, number> = new Map([
   ['NewRequest', 0],
   ['NewRequestWithContext', 1],
 ]);
+
+const VERBS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
+// A package that mirrors net/http: its import path's last element names http (`go-retryablehttp`),
+// not the standard library's helpers under net/http (`httptest` builds requests a server receives).
+const HTTP_MIRROR = /http/i;
+const METHOD_PARAM = /^(?:method|verb|httpMethod|httpVerb|reqMethod)$/i;
 
 // `fmt.Sprintf` verbs that stand for one argument each; `%%` is a literal percent sign.
 const VERB = /%[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z%]/g;
@@ -80,6 +93,7 @@ function findGoCalls(context: ScanContext): HttpCall[] {
       });
     }
   }
+  calls.push(...findMirrorCalls(context, packages));
   if (packages.length > 0)
     calls.push(
       ...findGoDispatchCalls(context, {
@@ -89,6 +103,83 @@ function findGoCalls(context: ScanContext): HttpCall[] {
       }),
     );
   return calls;
+}
+
+/**
+ * `retryablehttp.NewRequest(method, u.String(), body)`: a request built by a library that mirrors
+ * net/http's constructor. Only with a method that is a verb or the enclosing function's parameter,
+ * so a look-alike (`rpc.NewRequest("users.get", params)`) is not taken for an HTTP request.
+ */
+function findMirrorCalls(context: ScanContext, httpNames: readonly string[]): HttpCall[] {
+  const calls: HttpCall[] = [];
+  for (const name of findMirrorImports(context)) {
+    for (const hit of findCleanWordNodes(context, name)) {
+      if (hit.node.type !== 'identifier' && hit.node.type !== 'package_identifier') continue;
+      const found = findPackageCall(context, hit.node, hit.ancestors);
+      if (found === undefined) continue;
+      const { selector, call } = found;
+      const methodIndex = WITH_METHOD.get(
+        sliceNode(context.text, selector.childForFieldName('field') ?? selector),
+      );
+      if (methodIndex === undefined) continue;
+      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (arg): arg is Node => arg !== null && arg.type !== 'comment',
+      );
+      const methodNode = args[methodIndex];
+      if (methodNode === undefined || args[methodIndex + 1] === undefined) continue;
+      const method = [name, ...httpNames].map((p) => readGoMethod(methodNode, context.text, p)).find(Boolean);
+      const param = methodNode.type === 'identifier' ? sliceNode(context.text, methodNode) : undefined;
+      if (method === undefined ? !isMethodParam(methodNode, param, context.text) : !VERBS.has(method))
+        continue;
+      calls.push({
+        kind: 'http',
+        client: 'custom',
+        method,
+        ...(param === undefined ? {} : { methodSource: param }),
+        url: readGoUrl(args[methodIndex + 1], context.text),
+        location: context.locateNode(call),
+        calleeLocation: context.locateNode(selector),
+        text: context.readExcerpt(call),
+        origin: 'recognised',
+      });
+    }
+  }
+  return calls;
+}
+
+// The names of imported packages that mirror net/http (see HTTP_MIRROR).
+function findMirrorImports(context: ScanContext): string[] {
+  const names: string[] = [];
+  for (const spec of nodesOfType(context.root, 'import_spec')) {
+    const pathNode = spec?.childForFieldName('path');
+    const path = pathNode == null ? undefined : readGoString(pathNode, context.text);
+    if (spec == null || path === undefined || path === MODULE || path.startsWith(`${MODULE}/`)) continue;
+    const name = goPackageName(path);
+    if (!HTTP_MIRROR.test(name)) continue;
+    const alias = spec.childForFieldName('name');
+    if (alias === null) names.push(name);
+    else if (alias.type === 'package_identifier') names.push(sliceNode(context.text, alias));
+  }
+  return names;
+}
+
+// A parameter of the function around the call named as a method is (`method`, `verb`): a look-alike
+// whose first argument is something else (`NewRequest(config, "GET", path)`) is not read.
+function isMethodParam(node: Node, name: string | undefined, text: string): boolean {
+  return name !== undefined && METHOD_PARAM.test(name) && readGoParameterType(node, text) !== undefined;
+}
+
+/**
+ * The name a Go import path's package is usually declared with: its last element, less a
+ * major-version suffix (`example.com/httpx/v2`), a `go-` prefix and characters a name cannot hold.
+ */
+export function goPackageName(path: string): string {
+  const last =
+    path
+      .split('/')
+      .filter((part) => !/^v\d+$/.test(part))
+      .at(-1) ?? '';
+  return last.replace(/^go-/, '').replace(/\W/g, '');
 }
 
 // `http.Get`, `http.DefaultClient.Head` written as a value: the method it sends.
@@ -190,19 +281,19 @@ export function readGoUrl(argument: Node | undefined, text: string): UrlTemplate
     const literal = readGoString(node, text);
     if (literal !== undefined) {
       sawString = true;
-      push(segments, { kind: 'literal', text: literal });
+      pushSegment(segments, { kind: 'literal', text: literal });
       source += literal;
       continue;
     }
     const formatted = readSprintf(node, text);
     if (formatted !== undefined) {
       sawString = true;
-      for (const segment of formatted) push(segments, segment);
+      for (const segment of formatted) pushSegment(segments, segment);
       source += formatted.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
       continue;
     }
     const expression = sliceNode(text, node);
-    push(segments, { kind: 'expr', source: expression });
+    pushSegment(segments, { kind: 'expr', source: expression });
     source += `{${expression}}`;
   }
   if (!sawString) {
@@ -239,15 +330,15 @@ export function expandFormat(format: string, args: readonly Node[], text: string
   let argument = 0;
   for (const match of format.matchAll(VERB)) {
     const index = match.index ?? 0;
-    if (index > at) push(segments, { kind: 'literal', text: format.slice(at, index) });
+    if (index > at) pushSegment(segments, { kind: 'literal', text: format.slice(at, index) });
     if (match[0] === '%%') {
-      push(segments, { kind: 'literal', text: '%' });
+      pushSegment(segments, { kind: 'literal', text: '%' });
     } else {
-      push(segments, readSprintfPart(match[0], args[argument++], text));
+      pushSegment(segments, readSprintfPart(match[0], args[argument++], text));
     }
     at = index + match[0].length;
   }
-  if (at < format.length) push(segments, { kind: 'literal', text: format.slice(at) });
+  if (at < format.length) pushSegment(segments, { kind: 'literal', text: format.slice(at) });
   return segments;
 }
 
@@ -263,7 +354,8 @@ export function readSprintfPart(verb: string, value: Node | undefined, text: str
     : { kind: 'literal', text: literal };
 }
 
-function push(segments: UrlSegment[], segment: UrlSegment): void {
+/** Appends a URL segment, merged into the last one when both are text. */
+export function pushSegment(segments: UrlSegment[], segment: UrlSegment): void {
   const last = segments[segments.length - 1];
   if (segment.kind === 'literal' && last?.kind === 'literal') last.text += segment.text;
   else segments.push({ ...segment });
@@ -274,4 +366,38 @@ function unwrapParentheses(node: Node): Node {
   while (current.type === 'parenthesized_expression' && current.firstNamedChild !== null)
     current = current.firstNamedChild;
   return current;
+}
+
+// Per tree, the names its imports bind (the alias, else the package name) and their paths.
+const importPaths = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The import path of the package a Go receiver names (`requestconfig` in
+ * `requestconfig.Execute(...)` → `example.com/sdk/internal/requestconfig`), or undefined when the
+ * receiver is no import name of its file.
+ */
+export function readGoImportPath(receiver: Node, text: string): string | undefined {
+  if (receiver.type !== 'identifier' && receiver.type !== 'package_identifier') return undefined;
+  let paths = importPaths.get(receiver.tree);
+  if (paths === undefined) {
+    paths = new Map();
+    for (const spec of nodesOfType(receiver.tree.rootNode, 'import_spec')) {
+      const alias = spec?.childForFieldName('name');
+      const pathNode = spec?.childForFieldName('path');
+      const path = pathNode == null ? undefined : readGoString(pathNode, text);
+      if (path === undefined) continue;
+      if (alias != null) paths.set(sliceNode(text, alias), path);
+      else paths.set(goPackageName(path), path);
+    }
+    importPaths.set(receiver.tree, paths);
+  }
+  return paths.get(sliceNode(text, receiver));
+}
+
+/**
+ * Whether a Go receiver is a package the file imports (`http` in `http.NewRequest(...)`): a
+ * package's function, not a method of the project's type of a field that shares its name.
+ */
+export function isGoImportedPackage(receiver: Node, text: string): boolean {
+  return readGoImportPath(receiver, text) !== undefined;
 }

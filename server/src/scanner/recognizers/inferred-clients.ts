@@ -9,10 +9,11 @@
  * name is the owner's (`self._adapter` for `Adapter`, `s.client` for `Client`, `this._client` for
  * `APIClient`); a field declared with the owner's type (`_client: OpenAI`); or, for an object
  * literal's methods, the object's own name. A plain function call matches a wrapper of that name in
- * the same file, a file that imports the name, or (Go) the same package.
+ * the same file, a file that imports the name, or (Go) the same package; `pkg.Fn(...)` matches a
+ * function of the module `pkg` names (module-receivers.ts).
  */
 
-import { basename, dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import { readDescriptorAttribute } from '../project/descriptors';
@@ -24,9 +25,10 @@ import { readPythonArguments, readPythonString } from '../python-syntax';
 import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
-import { readGoString } from './go-http';
+import { isGoImportedPackage, readGoString } from './go-http';
 import { findInstanceCalls } from './instance-calls';
 import { readObjectProperty } from './js-objects';
+import { moduleMatches, readModuleReceiver } from './module-receivers';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -155,7 +157,7 @@ function matchCall(
       context.file,
       definitions.filter((d) =>
         d.owner === undefined
-          ? module !== undefined && basename(d.site.file, extname(d.site.file)) === module
+          ? module !== undefined && moduleMatches(context, module, d)
           : receiverMatches(context, view, receiver, d),
       ),
     );
@@ -176,42 +178,6 @@ function matchCall(
   if (definition.site.file === context.file && definition.site.line === call.startPosition.row + 1)
     return undefined;
   return buildCall(context, definition, call, callee);
-}
-
-// `api` in `api.get(...)` after `import * as api from '$lib/api.js'` (or Python's `from pkg import
-// http_requests`, `import pkg.http_requests as hr`): the module's file name, whose functions it calls.
-function readModuleReceiver(context: ScanContext, receiver: Node): string | undefined {
-  if (receiver.type !== 'identifier') return undefined;
-  const name = sliceNode(context.text, receiver);
-  if (context.language === 'python') {
-    // Read once per name and file: each reading searches the whole text twice.
-    let known = pythonModuleNames.get(context);
-    if (known === undefined) {
-      known = new Map();
-      pythonModuleNames.set(context, known);
-    }
-    if (!known.has(name)) known.set(name, readPythonModuleName(context.text, name));
-    return known.get(name);
-  }
-  if (!isJsLanguage(context.language)) return undefined;
-  const binding = context.findBindings(name).find((b) => b.kind === 'import');
-  if (binding?.importSource === undefined || binding.node.parent?.type !== 'namespace_import')
-    return undefined;
-  return basename(binding.importSource, extname(binding.importSource));
-}
-
-const pythonModuleNames = new WeakMap<ScanContext, Map<string, string | undefined>>();
-
-// The module a Python name was imported as (`from pkg import name`, `import pkg.mod as name`).
-function readPythonModuleName(text: string, name: string): string | undefined {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const from = new RegExp(
-    `^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${escaped}\\b|[^\\n(]*\\b${escaped}\\b)`,
-    'm',
-  ).test(text);
-  const aliased = new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${escaped}\\s*$`, 'm').exec(text);
-  if (aliased?.[1] !== undefined) return lastName(aliased[1]);
-  return from ? name : undefined;
 }
 
 function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {
@@ -235,6 +201,7 @@ function receiverMatches(
 ): boolean {
   const owner = definition.owner ?? '';
   const written = sliceNode(context.text, receiver);
+  if (context.language === 'go' && isGoImportedPackage(receiver, context.text)) return false;
   const enclosing = findEnclosingOwner(receiver, context.language, context.text);
   if (enclosing?.selfNames.includes(written) && enclosing.owner !== undefined) {
     return related(view, enclosing.owner, owner);
