@@ -85,6 +85,15 @@ function readShapeOnce(
   return shape;
 }
 
+/** The name a module's anonymous default-exported function goes by (`export default (url) => ...`). */
+export const DEFAULT_EXPORT = 'default';
+
+function isDefaultExport(fn: Node): boolean {
+  let up = fn.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
+  return up?.type === 'export_statement' && up.children.some((c) => c?.type === 'default');
+}
+
 function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   let name: string | undefined;
   let owner: string | undefined;
@@ -102,6 +111,9 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   } else if (parent?.type === 'public_field_definition') {
     name = readName(parent.childForFieldName('name'), text);
     owner = readJsOwner(parent.parent, text);
+  } else if (isDefaultExport(fn)) {
+    // `export default (url, init) => ...`: importers name it as they like; matched as `default`.
+    name = DEFAULT_EXPORT;
   }
   if (name === undefined || name === '') return undefined;
   const params: string[] = [];

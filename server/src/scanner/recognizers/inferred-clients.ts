@@ -25,7 +25,7 @@ import { countWords, readConstantString, sliceNode, unwrapExpression } from '../
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { readGoString } from './go-http';
-import { findInstanceCalls } from './instance-calls';
+import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { readObjectProperty } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
@@ -72,10 +72,13 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   const words = byName.size === 0 ? new Map<string, number>() : countWords(context.text);
   for (const [name, definitions] of byName) {
     if (!words.has(name)) continue;
-    for (const hit of findCleanWordNodes(context, name)) {
-      const call = matchCall(context, view, hit.node, hit.ancestors, definitions);
+    const named = definitions.filter((d) => d.exportedAs === undefined);
+    for (const hit of named.length === 0 ? [] : findCleanWordNodes(context, name)) {
+      const call = matchCall(context, view, hit.node, hit.ancestors, named);
       if (call !== undefined) calls.push(call);
     }
+    for (const definition of definitions)
+      if (definition.exportedAs === 'default') calls.push(...findDefaultExportCalls(context, definition));
   }
   for (const instance of view.instances) {
     if (family(instance.language) !== family(context.language) || instance.site.file === context.file)
@@ -95,6 +98,28 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
       best.set(offset, call);
   }
   return [...best.values()];
+}
+
+// `import send from './transport'` then `send(url, init)`: calls of a module's anonymous
+// default-exported wrapper, under whatever name this file imports it.
+function findDefaultExportCalls(context: ScanContext, definition: WrapperDefinition): HttpCall[] {
+  if (definition.site.file === context.file) return [];
+  const calls: HttpCall[] = [];
+  const moduleName = basename(definition.site.file, extname(definition.site.file));
+  for (const local of findDefaultImports(context, moduleName)) {
+    for (const hit of findCleanWordNodes(context, local)) {
+      const [parent] = hit.ancestors;
+      if (
+        hit.node.type !== 'identifier' ||
+        parent?.type !== 'call_expression' ||
+        parent.childForFieldName('function')?.id !== hit.node.id
+      )
+        continue;
+      const call = buildCall(context, definition, parent, hit.node);
+      if (call !== undefined) calls.push(call);
+    }
+  }
+  return calls;
 }
 
 const byNameCache = new WeakMap<ProjectView, Map<string, Map<string, WrapperDefinition[]>>>();
@@ -137,7 +162,15 @@ function matchCall(
   definitions: readonly WrapperDefinition[],
 ): HttpCall | undefined {
   if (!NAME_TYPES.has(node.type)) return undefined;
-  const [parent, grandparent] = ancestors;
+  const [parent, awaited, outer] = ancestors;
+  // `await this.send<T>(url)` parses as a call of `await this.send` (tree-sitter's reading of a
+  // generic call after `await`): the call is the one around the await.
+  const grandparent =
+    awaited?.type === 'await_expression' &&
+    outer?.type === 'call_expression' &&
+    outer.childForFieldName('function')?.id === awaited.id
+      ? outer
+      : awaited;
   const callType = context.language === 'python' ? 'call' : 'call_expression';
   let definition: WrapperDefinition | undefined;
   let call: Node | undefined;
@@ -147,7 +180,7 @@ function matchCall(
     if (
       receiver === null ||
       grandparent?.type !== callType ||
-      grandparent.childForFieldName('function')?.id !== parent.id
+      (grandparent !== outer && grandparent.childForFieldName('function')?.id !== parent.id)
     )
       return undefined;
     const module = readModuleReceiver(context, receiver);
@@ -379,16 +412,17 @@ function buildCall(
         method = only.text.toUpperCase();
       else methodSource = described.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
     } else if (argument !== undefined) {
+      const options = definition.methodKey === undefined ? argument : readLocalObject(context, argument);
       const valueNode =
         definition.methodKey === undefined
           ? argument
-          : readObjectValue(context, argument, definition.methodKey);
+          : readObjectValue(context, options, definition.methodKey);
       method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
       if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
       if (
         valueNode === undefined &&
         definition.methodKey !== undefined &&
-        isWithoutKey(context, argument, definition.methodKey)
+        isWithoutKey(context, options, definition.methodKey)
       )
         method = definition.methodDefault;
     } else {
@@ -459,6 +493,20 @@ function readArguments(
     (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
   );
   return { positional, keywords: new Map() };
+}
+
+// `const request = { method: 'post', body }` above `this.send(url, request)`: the object the local
+// holds (JavaScript/TypeScript), else the argument itself.
+function readLocalObject(context: ScanContext, argument: Node): Node {
+  if (!isJsLanguage(context.language) || argument.type !== 'identifier') return argument;
+  const value = readNameValue(
+    sliceNode(context.text, argument),
+    argument,
+    context.language,
+    context.text,
+    context.root,
+  );
+  return value !== undefined && unwrapExpression(value).type === 'object' ? value : argument;
 }
 
 // An options object literal that does not set `key` (and spreads nothing that might).
