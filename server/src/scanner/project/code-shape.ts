@@ -342,6 +342,7 @@ export function collectClassFacts(
       if (typeName !== undefined && /^[A-Za-z_$][\w$]*$/.test(typeName))
         fieldTypes.push([sliceNode(text, nameNode), typeName]);
     }
+    fieldTypes.push(...readModuleInstances(root, text));
   } else if (language === 'python') {
     for (const cls of nodesOfType(root, 'class_definition')) {
       const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
@@ -362,6 +363,25 @@ export function collectClassFacts(
     }
   }
   return { classes, fieldTypes };
+}
+
+// `export const client = new ApiClient()` at the top of a module: modules that import `client`
+// call that class's methods on it, as on a field declared with the class (a capitalised name).
+function readModuleInstances(root: Node, text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const statement of root.namedChildren) {
+    const declaration = statement?.type === 'export_statement' ? statement.namedChildren.at(-1) : statement;
+    if (declaration?.type !== 'lexical_declaration') continue;
+    for (const declarator of declaration.namedChildren) {
+      const name = declarator?.childForFieldName('name');
+      const value = declarator?.childForFieldName('value');
+      const built = value?.type === 'new_expression' ? value.childForFieldName('constructor') : null;
+      if (name?.type !== 'identifier' || built?.type !== 'identifier') continue;
+      const type = sliceNode(text, built);
+      if (/^[A-Z]/.test(type)) out.push([sliceNode(text, name), type]);
+    }
+  }
+  return out;
 }
 
 function readName(node: Node | null, text: string): string | undefined {

@@ -34,6 +34,7 @@ import { mergeSegments, readNameValue, readUrlValue } from './values';
 import {
   expandDestructured,
   expandJoin,
+  expandJoinedLocal,
   expandLocal,
   expandQuery,
   paramOf,
@@ -141,6 +142,7 @@ function readWrapper(
     .flatMap(
       (segment) =>
         expandLocal(context, segment, node, fn) ??
+        expandJoinedLocal(context, segment, node, fn) ??
         expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
         expandQuery(context, segment, node, fn) ?? [segment],

@@ -115,13 +115,19 @@ function flattenConcatenation(node: Node, text: string): Node[] {
   return operands;
 }
 
+// Iterative: a long `'a' + b + 'c' + ...` chain nests as deep as it is long.
 function hasString(node: Node): boolean {
-  const inner = unwrapExpression(node);
-  if (inner.type === 'string' || inner.type === 'template_string') return true;
-  if (inner.type !== 'binary_expression') return false;
-  const left = inner.childForFieldName('left');
-  const right = inner.childForFieldName('right');
-  return (left !== null && hasString(left)) || (right !== null && hasString(right));
+  const pending: Node[] = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const inner = unwrapExpression(next);
+    if (inner.type === 'string' || inner.type === 'template_string') return true;
+    if (inner.type !== 'binary_expression') continue;
+    const left = inner.childForFieldName('left');
+    const right = inner.childForFieldName('right');
+    if (right !== null) pending.push(right);
+    if (left !== null) pending.push(left);
+  }
+  return false;
 }
 
 // `x.toString()`, `'/a/{id}'.replace('{id}', id)` (a chain of them read in one step, so a path with

@@ -20,13 +20,19 @@ import { readGoParameterType } from '../project/go-types';
 import { wrapperKey } from '../project/single-report';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
-import { readPythonArguments, readPythonString } from '../python-syntax';
-import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
-import { readGoString } from './go-http';
+import {
+  isWithoutKey,
+  readArguments,
+  readKeyNode,
+  readLocalObject,
+  readMethodValue,
+  readObjectValue,
+} from './inferred-arguments';
 import { findDefaultImports, findInstanceCalls } from './instance-calls';
-import { readObjectProperty } from './js-objects';
+import { findPickedCall } from './picked-callees';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -201,6 +207,14 @@ function matchCall(
     );
     call = parent;
     callee = node;
+  } else if (isJsLanguage(context.language) && node.type === 'identifier') {
+    const picked = findPickedCall(node);
+    if (picked === undefined) return undefined;
+    definition = nearest(
+      context.file,
+      definitions.filter((d) => d.owner === undefined && isVisible(context, d)),
+    );
+    ({ call, callee } = picked);
   } else {
     return undefined;
   }
@@ -481,79 +495,4 @@ function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
 
 function writesLiteral(segments: readonly UrlSegment[]): boolean {
   return segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
-}
-
-function readArguments(
-  context: ScanContext,
-  call: Node,
-): { positional: Node[]; keywords: Map<string, Node> } {
-  if (context.language === 'python') return readPythonArguments(call);
-  const args = call.childForFieldName('arguments');
-  const positional = (args?.namedChildren ?? []).filter(
-    (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
-  );
-  return { positional, keywords: new Map() };
-}
-
-// `const request = { method: 'post', body }` above `this.send(url, request)`: the object the local
-// holds (JavaScript/TypeScript), else the argument itself.
-function readLocalObject(context: ScanContext, argument: Node): Node {
-  if (!isJsLanguage(context.language) || argument.type !== 'identifier') return argument;
-  const value = readNameValue(
-    sliceNode(context.text, argument),
-    argument,
-    context.language,
-    context.text,
-    context.root,
-  );
-  return value !== undefined && unwrapExpression(value).type === 'object' ? value : argument;
-}
-
-// An options object literal that does not set `key` (and spreads nothing that might).
-function isWithoutKey(context: ScanContext, argument: Node, key: string): boolean {
-  return context.language !== 'python' && readObjectProperty(argument, key, context.text).kind === 'absent';
-}
-
-// The node a key of an object argument holds: `{ path: '/x' }` gives `'/x'`, `{ path }` the name.
-function readKeyNode(context: ScanContext, argument: Node, key: string): Node | undefined {
-  if (context.language === 'python') return undefined;
-  const object = unwrapExpression(argument);
-  if (object.type !== 'object') return undefined;
-  let found: Node | undefined;
-  for (const property of object.namedChildren) {
-    if (property?.type === 'shorthand_property_identifier' && sliceNode(context.text, property) === key)
-      found = property;
-    else if (property?.type === 'pair' && readObjectValue(context, object, key) !== undefined)
-      found = readObjectValue(context, object, key);
-  }
-  return found;
-}
-
-function readObjectValue(context: ScanContext, argument: Node, key: string): Node | undefined {
-  if (context.language === 'python') return undefined;
-  const reading = readObjectProperty(argument, key, context.text);
-  return reading.kind === 'value' ? reading.node : undefined;
-}
-
-// `"GET"`, `'get'`, Go's `http.MethodGet`; undefined for anything computed.
-function readMethodValue(context: ScanContext, node: Node): string | undefined {
-  const { language, text } = context;
-  const literal =
-    language === 'python'
-      ? readPythonString(node, text)
-      : language === 'go'
-        ? readGoString(node, text)
-        : readConstantString(node, text);
-  if (literal !== undefined) return /^[A-Za-z]+$/.test(literal) ? literal.toUpperCase() : undefined;
-  if (language === 'go' && node.type === 'selector_expression') {
-    const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, node.childForFieldName('field') ?? node));
-    return match?.[1]?.toUpperCase();
-  }
-  // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
-  if (node.type === 'identifier') {
-    const [value, ...rest] = readUrlValue(node, language, text, context.root, context.project.shared);
-    if (rest.length === 0 && value?.kind === 'literal' && /^[A-Za-z]+$/.test(value.text))
-      return value.text.toUpperCase();
-  }
-  return undefined;
 }
