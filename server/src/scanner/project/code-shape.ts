@@ -85,6 +85,15 @@ function readShapeOnce(
   return shape;
 }
 
+/** The name a module's anonymous default-exported function goes by (`export default (url) => ...`). */
+export const DEFAULT_EXPORT = 'default';
+
+function isDefaultExport(fn: Node): boolean {
+  let up = fn.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
+  return up?.type === 'export_statement' && up.children.some((c) => c?.type === 'default');
+}
+
 function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   let name: string | undefined;
   let owner: string | undefined;
@@ -102,6 +111,9 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   } else if (parent?.type === 'public_field_definition') {
     name = readName(parent.childForFieldName('name'), text);
     owner = readJsOwner(parent.parent, text);
+  } else if (isDefaultExport(fn)) {
+    // `export default (url, init) => ...`: importers name it as they like; matched as `default`.
+    name = DEFAULT_EXPORT;
   }
   if (name === undefined || name === '') return undefined;
   const params: string[] = [];
@@ -330,6 +342,7 @@ export function collectClassFacts(
       if (typeName !== undefined && /^[A-Za-z_$][\w$]*$/.test(typeName))
         fieldTypes.push([sliceNode(text, nameNode), typeName]);
     }
+    fieldTypes.push(...readModuleInstances(root, text));
   } else if (language === 'python') {
     for (const cls of nodesOfType(root, 'class_definition')) {
       const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
@@ -350,6 +363,25 @@ export function collectClassFacts(
     }
   }
   return { classes, fieldTypes };
+}
+
+// `export const client = new ApiClient()` at the top of a module: modules that import `client`
+// call that class's methods on it, as on a field declared with the class (a capitalised name).
+function readModuleInstances(root: Node, text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const statement of root.namedChildren) {
+    const declaration = statement?.type === 'export_statement' ? statement.namedChildren.at(-1) : statement;
+    if (declaration?.type !== 'lexical_declaration') continue;
+    for (const declarator of declaration.namedChildren) {
+      const name = declarator?.childForFieldName('name');
+      const value = declarator?.childForFieldName('value');
+      const built = value?.type === 'new_expression' ? value.childForFieldName('constructor') : null;
+      if (name?.type !== 'identifier' || built?.type !== 'identifier') continue;
+      const type = sliceNode(text, built);
+      if (/^[A-Z]/.test(type)) out.push([sliceNode(text, name), type]);
+    }
+  }
+  return out;
 }
 
 function readName(node: Node | null, text: string): string | undefined {

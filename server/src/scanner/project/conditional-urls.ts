@@ -4,7 +4,8 @@
  * : 'articles'` named in the URL) may request either: the call is reported once per alternative, so
  * a policy that allows one and denies the other is seen at the call. Only conditionals whose both
  * branches are strings count (anything else is an unknown part, as before), and at most
- * `MAX_VARIANTS` calls come out of one.
+ * `MAX_VARIANTS` calls come out of one. A method picked the same way (`{ method: on ? 'put' :
+ * 'delete' }`) gives one call per method.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -40,13 +41,26 @@ export function splitConditionalUrls(context: ScanContext, calls: HttpCall[]): v
         );
       if (variants.length > MAX_VARIANTS) break;
     }
-    if (variants.length < 2 || variants.length > MAX_VARIANTS) {
+    const methods = readMethodChoices(context, call);
+    const split = variants.length >= 2 && variants.length <= MAX_VARIANTS;
+    if (!split && methods === undefined) {
       out.push(call);
       continue;
     }
-    for (const variant of variants) {
-      const segments = merge(variant);
-      out.push({ ...call, url: { source: sourceOf(segments), segments, known: call.url.known } });
+    const urls = split ? variants.map(merge) : [call.url.segments];
+    const picks = methods !== undefined && methods.length * urls.length <= MAX_VARIANTS ? methods : undefined;
+    if (!split && picks === undefined) {
+      out.push(call);
+      continue;
+    }
+    for (const segments of urls) {
+      const url = split ? { source: sourceOf(segments), segments, known: call.url.known } : call.url;
+      if (picks === undefined) out.push({ ...call, url });
+      else
+        for (const method of picks) {
+          const { methodSource: _, ...rest } = call;
+          out.push({ ...rest, method, url });
+        }
     }
   }
   calls.length = 0;
@@ -70,6 +84,20 @@ function readChoices(context: ScanContext, call: HttpCall, source: string): stri
     const text = sliceNode(context.text, candidate);
     if (text === trimmed || `(${text})` === trimmed.replace(/\s+/g, ' '))
       return readConditional(candidate, context.text);
+  }
+  return undefined;
+}
+
+// `{ method: on ? 'put' : 'delete' }`: a method the call picks between two strings (its
+// `methodSource` as written), upper case; undefined for any other method.
+function readMethodChoices(context: ScanContext, call: HttpCall): string[] | undefined {
+  const source = call.method === undefined ? call.methodSource?.trim() : undefined;
+  if (source === undefined || !/[?]|\bif\b/.test(source)) return undefined;
+  const node = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+  for (const candidate of node?.descendantsOfType([...CONDITIONALS]) ?? []) {
+    if (candidate === null || sliceNode(context.text, candidate) !== source) continue;
+    const choices = readConditional(candidate, context.text);
+    return choices?.every((c) => /^[A-Za-z]+$/.test(c)) ? choices.map((c) => c.toUpperCase()) : undefined;
   }
   return undefined;
 }

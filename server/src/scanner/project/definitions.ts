@@ -6,6 +6,7 @@
  * ...) that each hand their first parameter, with their own verb as a string, to one function.
  */
 
+import { basename, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
@@ -14,10 +15,17 @@ import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { findCapturingFunction } from './closures';
-import { collectClassFacts, type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
+import {
+  collectClassFacts,
+  DEFAULT_EXPORT,
+  type FunctionShape,
+  findEnclosingFunction,
+  isJsLanguage,
+} from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
+import { readPassedMethod } from './options-flow';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
 import { isPrivateFunction } from './single-report';
@@ -27,6 +35,7 @@ import {
   expandDestructured,
   expandHelperCall,
   expandJoin,
+  expandJoinedLocal,
   expandLocal,
   expandQuery,
   METHOD_NAME,
@@ -134,6 +143,7 @@ function readWrapper(
     .flatMap(
       (segment) =>
         expandLocal(context, segment, node, fn) ??
+        expandJoinedLocal(context, segment, node, fn) ??
         expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
         expandQuery(context, segment, node, fn) ??
@@ -209,13 +219,20 @@ function readWrapper(
       }
     }
   }
+  // `fetch(url, this.withHeaders(options))`: the method is in the options the caller hands in.
+  if (call.method === undefined && methodParam === undefined && isJsLanguage(language)) {
+    const passed = readPassedMethod(context, call, node, fn);
+    if (passed !== undefined) ({ methodParam, methodKey, methodDefault } = passed);
+  }
   const defaults = [...(fn.defaults ?? [])].filter(
     ([index]) => index !== urlParam && url.some((s) => s.kind === 'expr' && s.source === fn.params[index]),
   );
+  const anonymous = fn.name === DEFAULT_EXPORT && fn.owner === undefined;
   return {
     kind: 'wrapper',
     language,
-    name: fn.name,
+    name: anonymous ? moduleWord(context.file) : fn.name,
+    ...(anonymous ? { exportedAs: 'default' as const } : {}),
     ...(fn.owner === undefined ? {} : { owner: fn.owner }),
     params: fn.params,
     ...(call.method === undefined ? {} : { method: call.method }),
@@ -231,6 +248,13 @@ function readWrapper(
     forwards,
     ...(isPrivateFunction(fn, language, text) ? { private: true } : {}),
   };
+}
+
+// A default-exported function's name: the last word of its module's file name (`cached-fetch.ts` →
+// `fetch`), which every importer writes in its import path (project files are found by their words).
+function moduleWord(file: string): string {
+  const name = basename(file, extname(file));
+  return /[\w$]+$/.exec(name)?.[0] ?? name;
 }
 
 // Python's `method = route.method` above `session.request(method, url)`: the attribute of a

@@ -16,6 +16,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findEnclosingFunction } from './code-shape';
+import { isHelperCall, readJsMethodHelper, readJsTemplate } from './js-method-helpers';
 
 const FUNCTION_TYPES = new Set([
   'function_declaration',
@@ -35,7 +36,13 @@ export type ReadUrl = (node: Node) => UrlSegment[];
  * Reads the JavaScript forms above (not destructuring: see `findDestructuredSource`); undefined for
  * any other expression.
  */
-export function readJsUrlExpression(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
+export function readJsUrlExpression(
+  node: Node,
+  text: string,
+  read: ReadUrl,
+  same: ReadUrl = read,
+): UrlSegment[] | undefined {
+  if (node.type === 'template_string') return readJsTemplate(node, text, same);
   if (node.type === 'await_expression') {
     const inner = node.firstNamedChild;
     return inner === null ? undefined : read(inner);
@@ -70,7 +77,7 @@ export function readJsUrlExpression(node: Node, text: string, read: ReadUrl): Ur
       args[0] != null
     )
       return read(args[0]);
-    return readMethodCall(node, text, read);
+    return readJsMethodHelper(node, text, same) ?? readMethodCall(node, text, read);
   }
   if (node.type === 'binary_expression') {
     const operator = node.childForFieldName('operator');
@@ -78,20 +85,49 @@ export function readJsUrlExpression(node: Node, text: string, read: ReadUrl): Ur
     const right = node.childForFieldName('right');
     if (operator === null || left === null || right === null || sliceNode(text, operator) !== '+')
       return undefined;
-    // Only names joined: a concatenation with a string is the recogniser's own reading.
-    if (hasString(left) || hasString(right)) return undefined;
+    // Only names joined, or a string joined to a helper's URL (`this.baseRoute() + '/x'`): any
+    // other concatenation with a string is the recogniser's own reading.
+    if (hasString(left) || hasString(right)) {
+      const operands = flattenConcatenation(node, text);
+      if (!operands.some((operand) => isHelperCall(operand, text))) return undefined;
+      return operands.flatMap((operand) => (isHelperCall(operand, text) ? same(operand) : read(operand)));
+    }
     return [...read(left), ...read(right)];
   }
   return undefined;
 }
 
+// The operands of an `a + b + c` chain, left to right (iterative: a chain nests as deep as it is long).
+function flattenConcatenation(node: Node, text: string): Node[] {
+  const operands: Node[] = [];
+  const pending: Node[] = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const inner = unwrapExpression(next);
+    const operator = inner.type === 'binary_expression' ? inner.childForFieldName('operator') : null;
+    const left = inner.childForFieldName('left');
+    const right = inner.childForFieldName('right');
+    if (operator === null || sliceNode(text, operator) !== '+' || left === null || right === null) {
+      operands.push(inner);
+      continue;
+    }
+    pending.push(right, left);
+  }
+  return operands;
+}
+
+// Iterative: a long `'a' + b + 'c' + ...` chain nests as deep as it is long.
 function hasString(node: Node): boolean {
-  const inner = unwrapExpression(node);
-  if (inner.type === 'string' || inner.type === 'template_string') return true;
-  if (inner.type !== 'binary_expression') return false;
-  const left = inner.childForFieldName('left');
-  const right = inner.childForFieldName('right');
-  return (left !== null && hasString(left)) || (right !== null && hasString(right));
+  const pending: Node[] = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const inner = unwrapExpression(next);
+    if (inner.type === 'string' || inner.type === 'template_string') return true;
+    if (inner.type !== 'binary_expression') continue;
+    const left = inner.childForFieldName('left');
+    const right = inner.childForFieldName('right');
+    if (right !== null) pending.push(right);
+    if (left !== null) pending.push(left);
+  }
+  return false;
 }
 
 // `x.toString()`, `'/a/{id}'.replace('{id}', id)` (a chain of them read in one step, so a path with
@@ -336,8 +372,8 @@ function objectProperty(object: Node, key: string, text: string): Node | undefin
   return undefined;
 }
 
-// `this.prepare(...)`: a method of the class around the use; `prepare(...)`: a function of the module.
-function findHelper(call: Node, use: Node, text: string, root: Node): Node | undefined {
+/** `this.prepare(...)`: a method of the class around the use; `prepare(...)`: a function of the module. */
+export function findHelper(call: Node, use: Node, text: string, root: Node): Node | undefined {
   const callee = call.childForFieldName('function');
   if (callee === null) return undefined;
   if (callee.type === 'member_expression') {

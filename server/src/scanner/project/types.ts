@@ -56,6 +56,12 @@ export interface WrapperDefinition {
   forwards: boolean;
   /** True when every caller is in the project (a private function or method; see single-report.ts). */
   private?: boolean;
+  /**
+   * `default` for a module's anonymous default-exported function (`export default (url) => ...`):
+   * `name` is then the last word of the module's file name, which importers write in their import
+   * path, and calls are matched under the name each importer gives it.
+   */
+  exportedAs?: 'default';
 }
 
 /** A client instance a module binds to a name (`export const api = axios.create(...)`). */

@@ -87,7 +87,9 @@ function resolve(
   if (node === undefined) return [];
   const inner = unwrapExpression(node);
   const read = (next: Node) => resolve(next, language, text, root, depth + 1, shared);
-  const js = isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read) : undefined;
+  const same = (next: Node) => resolve(next, language, text, root, depth, shared);
+  const js =
+    isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read, same) : undefined;
   const helper =
     js ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read) : undefined) ??

@@ -5,7 +5,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
-import { readConstantString, sliceNode } from '../syntax';
+import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
@@ -52,6 +52,59 @@ export function expandLocal(
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return literal && params.length >= 1 ? expanded : undefined;
+}
+
+/**
+ * `url = (options.base ?? this.base) + (withQuery || path)` above `fetch(url, init)` (JavaScript/
+ * TypeScript): names joined with `+` whose last part is a parameter, or a fallback to one (`a || p`,
+ * `a ?? p`), are the base then that parameter, which takes the caller's path. The base parts stay
+ * as written (in parentheses, so they are not taken for the options parameter they read).
+ */
+export function expandJoinedLocal(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  const value = isJsLanguage(context.language) ? readLocalValue(context, segment, use, fn) : undefined;
+  if (value === undefined) return undefined;
+  const operands: Node[] = [];
+  let current = unwrapExpression(value);
+  while (
+    current.type === 'binary_expression' &&
+    sliceNode(context.text, current.childForFieldName('operator') ?? current) === '+'
+  ) {
+    const right = current.childForFieldName('right');
+    const left = current.childForFieldName('left');
+    if (right === null || left === null) return undefined;
+    operands.unshift(right);
+    current = unwrapExpression(left);
+  }
+  operands.unshift(current);
+  const last = operands.pop();
+  const param = last === undefined ? undefined : readFallbackParam(context, last, fn);
+  if (param === undefined || operands.length === 0) return undefined;
+  if (operands.some((o) => ['string', 'template_string'].includes(unwrapExpression(o).type)))
+    return undefined;
+  return [
+    ...operands.map(
+      (o): UrlSegment => ({ kind: 'expr', source: `(${sliceNode(context.text, unwrapExpression(o))})` }),
+    ),
+    { kind: 'expr', source: param },
+  ];
+}
+
+// `path`, `(withQuery || path)`, `(override ?? path)`: the parameter the part falls back to.
+function readFallbackParam(context: ScanContext, node: Node, fn: FunctionShape): string | undefined {
+  const inner = unwrapExpression(node);
+  if (inner.type === 'identifier') {
+    const name = sliceNode(context.text, inner);
+    return paramOf(fn, name)?.key === undefined && paramOf(fn, name) !== undefined ? name : undefined;
+  }
+  const operator = inner.type === 'binary_expression' ? inner.childForFieldName('operator') : null;
+  if (operator === null || !['||', '??'].includes(sliceNode(context.text, operator))) return undefined;
+  const right = inner.childForFieldName('right');
+  return right === null ? undefined : readFallbackParam(context, right, fn);
 }
 
 /**

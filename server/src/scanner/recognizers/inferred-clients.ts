@@ -13,7 +13,7 @@
  * function of the module `pkg` names (module-receivers.ts).
  */
 
-import { dirname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import { readDescriptorAttribute } from '../project/descriptors';
@@ -21,14 +21,21 @@ import { readGoParameterType } from '../project/go-types';
 import { wrapperKey } from '../project/single-report';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
-import { readPythonArguments, readPythonString } from '../python-syntax';
-import { countWords, readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
-import { isGoImportedPackage, readGoString } from './go-http';
-import { findInstanceCalls } from './instance-calls';
-import { readObjectProperty } from './js-objects';
+import { isGoImportedPackage } from './go-http';
+import {
+  isWithoutKey,
+  readArguments,
+  readKeyNode,
+  readLocalObject,
+  readMethodValue,
+  readObjectValue,
+} from './inferred-arguments';
+import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
+import { findPickedCall } from './picked-callees';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -74,10 +81,13 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   const words = byName.size === 0 ? new Map<string, number>() : countWords(context.text);
   for (const [name, definitions] of byName) {
     if (!words.has(name)) continue;
-    for (const hit of findCleanWordNodes(context, name)) {
-      const call = matchCall(context, view, hit.node, hit.ancestors, definitions);
+    const named = definitions.filter((d) => d.exportedAs === undefined);
+    for (const hit of named.length === 0 ? [] : findCleanWordNodes(context, name)) {
+      const call = matchCall(context, view, hit.node, hit.ancestors, named);
       if (call !== undefined) calls.push(call);
     }
+    for (const definition of definitions)
+      if (definition.exportedAs === 'default') calls.push(...findDefaultExportCalls(context, definition));
   }
   for (const instance of view.instances) {
     if (family(instance.language) !== family(context.language) || instance.site.file === context.file)
@@ -97,6 +107,28 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
       best.set(offset, call);
   }
   return [...best.values()];
+}
+
+// `import send from './transport'` then `send(url, init)`: calls of a module's anonymous
+// default-exported wrapper, under whatever name this file imports it.
+function findDefaultExportCalls(context: ScanContext, definition: WrapperDefinition): HttpCall[] {
+  if (definition.site.file === context.file) return [];
+  const calls: HttpCall[] = [];
+  const moduleName = basename(definition.site.file, extname(definition.site.file));
+  for (const local of findDefaultImports(context, moduleName)) {
+    for (const hit of findCleanWordNodes(context, local)) {
+      const [parent] = hit.ancestors;
+      if (
+        hit.node.type !== 'identifier' ||
+        parent?.type !== 'call_expression' ||
+        parent.childForFieldName('function')?.id !== hit.node.id
+      )
+        continue;
+      const call = buildCall(context, definition, parent, hit.node);
+      if (call !== undefined) calls.push(call);
+    }
+  }
+  return calls;
 }
 
 const byNameCache = new WeakMap<ProjectView, Map<string, Map<string, WrapperDefinition[]>>>();
@@ -139,7 +171,15 @@ function matchCall(
   definitions: readonly WrapperDefinition[],
 ): HttpCall | undefined {
   if (!NAME_TYPES.has(node.type)) return undefined;
-  const [parent, grandparent] = ancestors;
+  const [parent, awaited, outer] = ancestors;
+  // `await this.send<T>(url)` parses as a call of `await this.send` (tree-sitter's reading of a
+  // generic call after `await`): the call is the one around the await.
+  const grandparent =
+    awaited?.type === 'await_expression' &&
+    outer?.type === 'call_expression' &&
+    outer.childForFieldName('function')?.id === awaited.id
+      ? outer
+      : awaited;
   const callType = context.language === 'python' ? 'call' : 'call_expression';
   let definition: WrapperDefinition | undefined;
   let call: Node | undefined;
@@ -149,7 +189,7 @@ function matchCall(
     if (
       receiver === null ||
       grandparent?.type !== callType ||
-      grandparent.childForFieldName('function')?.id !== parent.id
+      (grandparent !== outer && grandparent.childForFieldName('function')?.id !== parent.id)
     )
       return undefined;
     const module = readModuleReceiver(context, receiver);
@@ -170,6 +210,14 @@ function matchCall(
     );
     call = parent;
     callee = node;
+  } else if (isJsLanguage(context.language) && node.type === 'identifier') {
+    const picked = findPickedCall(node);
+    if (picked === undefined) return undefined;
+    definition = nearest(
+      context.file,
+      definitions.filter((d) => d.owner === undefined && isVisible(context, d)),
+    );
+    ({ call, callee } = picked);
   } else {
     return undefined;
   }
@@ -346,16 +394,17 @@ function buildCall(
         method = only.text.toUpperCase();
       else methodSource = described.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
     } else if (argument !== undefined) {
+      const options = definition.methodKey === undefined ? argument : readLocalObject(context, argument);
       const valueNode =
         definition.methodKey === undefined
           ? argument
-          : readObjectValue(context, argument, definition.methodKey);
+          : readObjectValue(context, options, definition.methodKey);
       method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
       if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
       if (
         valueNode === undefined &&
         definition.methodKey !== undefined &&
-        isWithoutKey(context, argument, definition.methodKey)
+        isWithoutKey(context, options, definition.methodKey)
       )
         method = definition.methodDefault;
     } else {
@@ -414,65 +463,4 @@ function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
 
 function writesLiteral(segments: readonly UrlSegment[]): boolean {
   return segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
-}
-
-function readArguments(
-  context: ScanContext,
-  call: Node,
-): { positional: Node[]; keywords: Map<string, Node> } {
-  if (context.language === 'python') return readPythonArguments(call);
-  const args = call.childForFieldName('arguments');
-  const positional = (args?.namedChildren ?? []).filter(
-    (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
-  );
-  return { positional, keywords: new Map() };
-}
-
-// An options object literal that does not set `key` (and spreads nothing that might).
-function isWithoutKey(context: ScanContext, argument: Node, key: string): boolean {
-  return context.language !== 'python' && readObjectProperty(argument, key, context.text).kind === 'absent';
-}
-
-// The node a key of an object argument holds: `{ path: '/x' }` gives `'/x'`, `{ path }` the name.
-function readKeyNode(context: ScanContext, argument: Node, key: string): Node | undefined {
-  if (context.language === 'python') return undefined;
-  const object = unwrapExpression(argument);
-  if (object.type !== 'object') return undefined;
-  let found: Node | undefined;
-  for (const property of object.namedChildren) {
-    if (property?.type === 'shorthand_property_identifier' && sliceNode(context.text, property) === key)
-      found = property;
-    else if (property?.type === 'pair' && readObjectValue(context, object, key) !== undefined)
-      found = readObjectValue(context, object, key);
-  }
-  return found;
-}
-
-function readObjectValue(context: ScanContext, argument: Node, key: string): Node | undefined {
-  if (context.language === 'python') return undefined;
-  const reading = readObjectProperty(argument, key, context.text);
-  return reading.kind === 'value' ? reading.node : undefined;
-}
-
-// `"GET"`, `'get'`, Go's `http.MethodGet`; undefined for anything computed.
-function readMethodValue(context: ScanContext, node: Node): string | undefined {
-  const { language, text } = context;
-  const literal =
-    language === 'python'
-      ? readPythonString(node, text)
-      : language === 'go'
-        ? readGoString(node, text)
-        : readConstantString(node, text);
-  if (literal !== undefined) return /^[A-Za-z]+$/.test(literal) ? literal.toUpperCase() : undefined;
-  if (language === 'go' && node.type === 'selector_expression') {
-    const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, node.childForFieldName('field') ?? node));
-    return match?.[1]?.toUpperCase();
-  }
-  // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
-  if (node.type === 'identifier') {
-    const [value, ...rest] = readUrlValue(node, language, text, context.root, context.project.shared);
-    if (rest.length === 0 && value?.kind === 'literal' && /^[A-Za-z]+$/.test(value.text))
-      return value.text.toUpperCase();
-  }
-  return undefined;
 }

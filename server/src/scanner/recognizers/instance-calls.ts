@@ -41,8 +41,8 @@ export function findInstanceCalls(context: ScanContext, instance: InstanceDefini
   return calls;
 }
 
-// `import request from '@/utils/request'`: the local names this file gives the module's default.
-function findDefaultImports(context: ScanContext, moduleName: string): string[] {
+/** `import request from '@/utils/request'`: the local names this file gives the module's default. */
+export function findDefaultImports(context: ScanContext, moduleName: string): string[] {
   const names: string[] = [];
   for (const statement of context.root.namedChildren) {
     if (statement?.type !== 'import_statement') continue;

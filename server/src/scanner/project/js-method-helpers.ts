@@ -1,0 +1,170 @@
+/**
+ * JavaScript/TypeScript URL helper methods of the caller's own class, and templates built on them:
+ * `` `${this.getUserRoute(id)}/patch` `` where the class defines `getUserRoute(userId) { return
+ * `${this.getUsersRoute()}/${userId}`; }` (a method, or an arrow function in a field). The helper's
+ * returned URL is read with the caller's arguments in place of its parameters (else a parameter's
+ * string default), helpers built on helpers read in turn (each level costs the reader one step of
+ * its depth, so a helper calling itself stops). A query string a template ends with
+ * (`${buildQueryString(params)}`, `${qs.stringify(query)}`) is marked as the query it is.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
+import type { UrlSegment } from '../types';
+import { findEnclosingFunction } from './code-shape';
+import type { ReadUrl } from './js-url-values';
+import { readNameValue } from './values';
+
+// A helper longer than this is not a URL helper (its return is not a function of its arguments).
+const MAX_STATEMENTS = 4;
+// Helpers nest (a route built on a route built on a base route): read up to this many levels, and
+// at most this many helper calls for one URL, whatever the code (a helper calling itself stops).
+const MAX_NESTING = 8;
+const MAX_READS = 200;
+let nesting = 0;
+let reads = 0;
+// Set when a read ran out of levels or reads: every helper of that chain is then left unread (a
+// helper calling itself gives no URL, rather than a URL cut at an arbitrary level).
+let exhausted = false;
+// A call that builds a query string: `buildQueryString(p)`, `toQueryString(p)`, `qs.stringify(p)`.
+const QUERY_BUILDER = /(?:^|\.)[\w$]*query[\w$]*$|^(?:qs|querystring|queryString)\.stringify$/i;
+const DECLARATIONS = new Set(['lexical_declaration', 'variable_declaration']);
+
+/**
+ * The URL a call of a helper method of the enclosing class builds (`this.itemPath(id)`), or
+ * undefined when `node` is not such a call or the helper does not return a path (a literal with a `/`).
+ * `read` reads at the caller's own depth: nesting is bounded here instead, so a chain of route
+ * helpers deeper than the reader's depth is read whole.
+ */
+export function readJsMethodHelper(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
+  if (node.type !== 'call_expression') return undefined;
+  if (nesting === 0) {
+    reads = 0;
+    exhausted = false;
+  }
+  if (nesting >= MAX_NESTING || reads >= MAX_READS) exhausted = true;
+  if (exhausted) return undefined;
+  reads++;
+  nesting++;
+  try {
+    const segments = readHelperCall(node, text, read);
+    return exhausted ? undefined : segments;
+  } finally {
+    nesting--;
+  }
+}
+
+// Reads the helper's returned URL at the caller's depth: `readJsMethodHelper` bounds the nesting.
+function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
+  const callee = node.childForFieldName('function');
+  const receiver = callee?.childForFieldName('object');
+  const property = callee?.childForFieldName('property');
+  if (callee?.type !== 'member_expression' || receiver?.type !== 'this' || property == null) return undefined;
+  const helper = findClassMember(node, sliceNode(text, property), text);
+  const returned = helper === undefined ? undefined : readReturned(helper);
+  const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'typescript', text);
+  if (returned === undefined || shape === undefined || shape.node.id !== helper?.id) return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => c !== null && c.type !== 'comment',
+  );
+  const out: UrlSegment[] = [];
+  for (const segment of read(returned)) {
+    const index = segment.kind === 'expr' ? shape.params.indexOf(segment.source) : -1;
+    const argument = index >= 0 ? args[index] : undefined;
+    if (argument !== undefined) out.push(...read(argument));
+    else if (index >= 0 && shape.defaults?.has(index))
+      out.push({ kind: 'literal', text: shape.defaults.get(index) ?? '' });
+    else out.push(segment);
+  }
+  return out.some((s) => s.kind === 'literal' && s.text.includes('/')) ? out : undefined;
+}
+
+/**
+ * A template literal with a helper method's call among its parts, or ending with a query string
+ * builder: the template with those parts read. Undefined for any other template (the recogniser's
+ * own reading stands).
+ */
+export function readJsTemplate(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
+  if (node.type !== 'template_string' || node.parent?.type === 'call_expression') return undefined;
+  const parts = node.namedChildren.filter((c): c is Node => c?.type === 'template_substitution');
+  const readings = parts.map((part) => {
+    const expression = part.firstNamedChild === null ? undefined : unwrapExpression(part.firstNamedChild);
+    return expression === undefined ? undefined : readJsMethodHelper(expression, text, read);
+  });
+  const last = parts.at(-1);
+  const endsWithQuery =
+    last !== undefined && last.endIndex === node.endIndex - 1 && isQueryBuilder(last.firstNamedChild, text);
+  if (!endsWithQuery && readings.every((r) => r === undefined)) return undefined;
+  const segments = readLiteral(node, text)?.segments ?? [];
+  const out: UrlSegment[] = [];
+  let part = 0;
+  for (const segment of segments) {
+    if (segment.kind === 'literal') {
+      out.push(segment);
+      continue;
+    }
+    const reading = readings[part];
+    if (endsWithQuery && part === parts.length - 1) {
+      const before = out.at(-1);
+      if (!(before?.kind === 'literal' && before.text.includes('?')))
+        out.push({ kind: 'literal', text: '?' });
+      out.push(segment);
+    } else out.push(...(reading ?? [segment]));
+    part++;
+  }
+  return out;
+}
+
+/** Whether `node` calls a method of the class around it (`this.baseRoute()`), a URL helper candidate. */
+export function isHelperCall(node: Node, text: string): boolean {
+  const inner = unwrapExpression(node);
+  if (inner.type !== 'call_expression') return false;
+  const callee = inner.childForFieldName('function');
+  const property = callee?.type === 'member_expression' ? callee.childForFieldName('property') : null;
+  return (
+    callee?.childForFieldName('object')?.type === 'this' &&
+    property != null &&
+    findClassMember(inner, sliceNode(text, property), text) !== undefined
+  );
+}
+
+function isQueryBuilder(expression: Node | null, text: string): boolean {
+  if (expression === null) return false;
+  let inner = unwrapExpression(expression);
+  // `const query = buildQueryString(...)` above the use.
+  if (inner.type === 'identifier') {
+    const value = readNameValue(sliceNode(text, inner), inner, 'typescript', text, inner.tree.rootNode);
+    if (value === undefined) return false;
+    inner = unwrapExpression(value);
+  }
+  const callee = inner.type === 'call_expression' ? inner.childForFieldName('function') : null;
+  return callee != null && QUERY_BUILDER.test(sliceNode(text, callee));
+}
+
+// The one method (or function-valued field) of that name in the class around the call.
+function findClassMember(call: Node, name: string, text: string): Node | undefined {
+  let body: Node | null = call.parent;
+  while (body !== null && body.type !== 'class_body') body = body.parent;
+  if (body === null) return undefined;
+  const found: Node[] = [];
+  for (const member of body.namedChildren) {
+    if (member === null || sliceNode(text, member.childForFieldName('name') ?? member) !== name) continue;
+    if (member.type === 'method_definition') found.push(member);
+    const value = member.type === 'public_field_definition' ? member.childForFieldName('value') : null;
+    if (value != null && (value.type === 'arrow_function' || value.type === 'function_expression'))
+      found.push(value);
+  }
+  return found.length === 1 ? found[0] : undefined;
+}
+
+// The expression a body of local declarations and one final `return` returns (or an arrow's expression).
+function readReturned(fn: Node): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (body === null) return undefined;
+  if (body.type !== 'statement_block') return body;
+  const statements = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  const last = statements.at(-1);
+  if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
+  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type))) return undefined;
+  return last.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
+}

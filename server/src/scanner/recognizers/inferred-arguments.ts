@@ -1,0 +1,90 @@
+/**
+ * Reading the arguments of a call of an inferred client: positional (and Python keyword)
+ * arguments, the node an options object holds under a key (also through a local holding the
+ * object), and a method written as a string, Go's `http.MethodGet` or a constant.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { isJsLanguage } from '../project/code-shape';
+import { readNameValue, readUrlValue } from '../project/values';
+import { readPythonArguments, readPythonString } from '../python-syntax';
+import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import type { ScanContext } from './context';
+import { readGoString } from './go-http';
+import { readObjectProperty } from './js-objects';
+
+/** Positional arguments (without type arguments), and Python's keyword arguments by name. */
+export function readArguments(
+  context: ScanContext,
+  call: Node,
+): { positional: Node[]; keywords: Map<string, Node> } {
+  if (context.language === 'python') return readPythonArguments(call);
+  const args = call.childForFieldName('arguments');
+  const positional = (args?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
+  );
+  return { positional, keywords: new Map() };
+}
+
+/** `const request = { method: 'post', body }` above `this.send(url, request)`: the object the local holds (JS/TS), else the argument. */
+export function readLocalObject(context: ScanContext, argument: Node): Node {
+  if (!isJsLanguage(context.language) || argument.type !== 'identifier') return argument;
+  const value = readNameValue(
+    sliceNode(context.text, argument),
+    argument,
+    context.language,
+    context.text,
+    context.root,
+  );
+  return value !== undefined && unwrapExpression(value).type === 'object' ? value : argument;
+}
+
+/** Whether an options object literal does not set `key` (and spreads nothing that might). */
+export function isWithoutKey(context: ScanContext, argument: Node, key: string): boolean {
+  return context.language !== 'python' && readObjectProperty(argument, key, context.text).kind === 'absent';
+}
+
+/** The node a key of an object argument holds: `{ path: '/x' }` gives `'/x'`, `{ path }` the name. */
+export function readKeyNode(context: ScanContext, argument: Node, key: string): Node | undefined {
+  if (context.language === 'python') return undefined;
+  const object = unwrapExpression(argument);
+  if (object.type !== 'object') return undefined;
+  let found: Node | undefined;
+  for (const property of object.namedChildren) {
+    if (property?.type === 'shorthand_property_identifier' && sliceNode(context.text, property) === key)
+      found = property;
+    else if (property?.type === 'pair' && readObjectValue(context, object, key) !== undefined)
+      found = readObjectValue(context, object, key);
+  }
+  return found;
+}
+
+/** The value an object argument gives `key`, when it is written there. */
+export function readObjectValue(context: ScanContext, argument: Node, key: string): Node | undefined {
+  if (context.language === 'python') return undefined;
+  const reading = readObjectProperty(argument, key, context.text);
+  return reading.kind === 'value' ? reading.node : undefined;
+}
+
+/** `"GET"`, `'get'`, Go's `http.MethodGet`, a constant holding one; undefined for anything computed. */
+export function readMethodValue(context: ScanContext, node: Node): string | undefined {
+  const { language, text } = context;
+  const literal =
+    language === 'python'
+      ? readPythonString(node, text)
+      : language === 'go'
+        ? readGoString(node, text)
+        : readConstantString(node, text);
+  if (literal !== undefined) return /^[A-Za-z]+$/.test(literal) ? literal.toUpperCase() : undefined;
+  if (language === 'go' && node.type === 'selector_expression') {
+    const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, node.childForFieldName('field') ?? node));
+    return match?.[1]?.toUpperCase();
+  }
+  // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
+  if (node.type === 'identifier') {
+    const [value, ...rest] = readUrlValue(node, language, text, context.root, context.project.shared);
+    if (rest.length === 0 && value?.kind === 'literal' && /^[A-Za-z]+$/.test(value.text))
+      return value.text.toUpperCase();
+  }
+  return undefined;
+}
