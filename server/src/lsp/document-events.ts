@@ -89,11 +89,15 @@ export function registerDocumentEvents(
         (c.type !== FileChangeType.Changed || !ws.documents.has(path))
       );
     });
-    // A document `.clearance.yaml` names (OpenAPI, GraphQL) is read again, with the open file's text if open.
+    // The documents `.clearance.yaml` names (OpenAPI, GraphQL) are read again when one of them changed,
+    // and when the file itself was saved or changed on disk (for an editor that watches no documents,
+    // saving it is how they are read again; typing in it reads none).
+    const configSaved = paths.includes(ws.projectConfigPath);
     const documentsTouched = paths.some((p) => touchesConfigDocuments(ws.configDocuments, p));
-    if (documentsTouched) ws.forgetConfigDocuments();
-    if (documentsTouched || (paths.includes(ws.projectConfigPath) && !ws.documents.has(ws.projectConfigPath)))
+    if (documentsTouched || configSaved) {
+      ws.forgetConfigDocuments();
       await refresher.reloadProjectConfig(ws.documents.get(ws.projectConfigPath)?.text);
+    }
     if (policyChanged) await refresher.reloadPolicyAndRepublish();
     else if (paths.some((p) => ws.isIdentityFile(p))) await publisher.allCodeDiagnostics();
   });
