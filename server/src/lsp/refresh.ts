@@ -1,8 +1,8 @@
 /**
  * Keeping the workspace's inputs current: settings (pulled, or pushed by the client), the identity
  * (re-resolved every 30 s and on demand), `.clearance.yaml` and the documents it names (watched), and
- * the policy; after each change it
- * republishes what depends on it and tells the index its decisions may have changed.
+ * the policy; after each change it republishes what depends on it and tells the index its decisions
+ * may have changed.
  */
 import { redactTokensInText } from '../identity';
 import { ConfigDocumentsWatcher } from './config-watch';
