@@ -13,6 +13,8 @@ import {
   type Hover,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Registration,
+  type RegistrationParams,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
@@ -55,6 +57,8 @@ export interface TestServer {
   settings: Record<string, unknown>;
   /** The server's home folder: temporary, removed on stop. */
   home: string;
+  /** Every registration the server asked for (`client/registerCapability`), oldest first. */
+  registrations: Registration[];
   stop(): Promise<void>;
 }
 
@@ -89,6 +93,7 @@ export async function startServer(
     transcript: [],
     settings,
     home,
+    registrations: [],
     async stop() {
       try {
         await Promise.race([connection.sendRequest('shutdown'), delay(2000)]);
@@ -129,7 +134,10 @@ export async function startServer(
   connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
     params.items.map(() => server.settings),
   );
-  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
+    server.registrations.push(...params.registrations);
+    return null;
+  });
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
@@ -139,7 +147,12 @@ export async function startServer(
     initializationOptions: { clientCommands: vscodeClientCommands, ...initializationOptions },
     capabilities: {
       window: { showDocument: { support: true } },
-      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      // As VS Code: settings changes and file watchers are registered by the server.
+      workspace: {
+        configuration: true,
+        didChangeConfiguration: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true },
+      },
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },
         publishDiagnostics: { relatedInformation: true },

@@ -132,10 +132,14 @@ export function parseProjectConfig(
 }
 
 /**
- * Reads `<dir>/.clearance.yaml`. No file: the empty configuration and no error. A file that cannot be
- * read or does not check: no configuration and the errors.
+ * Reads `<dir>/.clearance.yaml`, and the documents it names through `files` (see
+ * `parseProjectConfigIn`). No file: the empty configuration and no error. A file that cannot be read
+ * or does not check: no configuration and the errors.
  */
-export function readProjectConfig(dir: string): {
+export function readProjectConfig(
+  dir: string,
+  files: FileAccess = platformFiles,
+): {
   config?: ProjectConfig;
   errors: ClearanceError[];
   file: string;
@@ -159,7 +163,7 @@ export function readProjectConfig(dir: string): {
     };
   }
   try {
-    return { ...parseProjectConfigIn(dir, read.text), file };
+    return { ...parseProjectConfigIn(dir, read.text, files), file };
   } catch (error) {
     return {
       errors: [

@@ -1,6 +1,6 @@
 /**
  * What the connected editor can do beyond the LSP every client speaks: whether it follows
- * `window/showDocument`, accepts dynamic registration of configuration changes, and which of
+ * `window/showDocument`, accepts dynamic registration of configuration changes and file watchers, and which of
  * Clearance's own client commands it has (only the VS Code extension declares any). Features are
  * offered only where the client said it supports them, so Neovim, Helix, Zed, Emacs and JetBrains
  * never get an action that does nothing.
@@ -15,6 +15,8 @@ export interface ClientFeatures {
   configurationRegistration: boolean;
   /** The client answers `workspace/configuration` requests. */
   configurationRequests: boolean;
+  /** The client accepts `client/registerCapability` for `workspace/didChangeWatchedFiles` (file watchers). */
+  fileWatchRegistration: boolean;
   /** Client-side commands the editor declared in `initializationOptions.clientCommands`. */
   clientCommands: ReadonlySet<string>;
 }
@@ -24,6 +26,7 @@ export const minimalClientFeatures: ClientFeatures = {
   showDocument: false,
   configurationRegistration: false,
   configurationRequests: false,
+  fileWatchRegistration: false,
   clientCommands: new Set(),
 };
 
@@ -40,6 +43,7 @@ export function clientFeaturesOf(
     showDocument: params.capabilities.window?.showDocument?.support === true,
     configurationRegistration: workspace?.didChangeConfiguration?.dynamicRegistration === true,
     configurationRequests: workspace?.configuration === true,
+    fileWatchRegistration: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     clientCommands: new Set(commands),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * What the server does when documents and files change: an edited policy reloads after a typing
  * pause, edited code is re-decided after a short one and indexed after a longer one, a closed
- * document gives way to the file on disk, and file events reload what they touch.
+ * document gives way to the file on disk, and file events reload what they touch (the policy, the
+ * identity, `.clearance.yaml` and the documents it names).
  */
 import { FileChangeType } from 'vscode-languageserver/node';
 import { regoVersionOf } from '../config/settings';
+import { touchesConfigDocuments } from './config-watch';
 import { toPath, toUri } from './convert';
 import { Debouncer } from './debounce';
 import { publishEarlyRegoDiagnostics } from './lint';
@@ -87,8 +89,15 @@ export function registerDocumentEvents(
         (c.type !== FileChangeType.Changed || !ws.documents.has(path))
       );
     });
-    if (paths.includes(ws.projectConfigPath) && !ws.documents.has(ws.projectConfigPath))
-      await refresher.reloadProjectConfig();
+    // The documents `.clearance.yaml` names (OpenAPI, GraphQL) are read again when one of them changed,
+    // and when the file itself was saved or changed on disk (for an editor that watches no documents,
+    // saving it is how they are read again; typing in it reads none).
+    const configSaved = paths.includes(ws.projectConfigPath);
+    const documentsTouched = paths.some((p) => touchesConfigDocuments(ws.configDocuments, p));
+    if (documentsTouched || configSaved) {
+      ws.forgetConfigDocuments();
+      await refresher.reloadProjectConfig(ws.documents.get(ws.projectConfigPath)?.text);
+    }
     if (policyChanged) await refresher.reloadPolicyAndRepublish();
     else if (paths.some((p) => ws.isIdentityFile(p))) await publisher.allCodeDiagnostics();
   });

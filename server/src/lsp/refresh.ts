@@ -1,11 +1,13 @@
 /**
  * Keeping the workspace's inputs current: settings (pulled, or pushed by the client), the identity
- * (re-resolved every 30 s and on demand), `.clearance.yaml` and the policy; after each change it
- * republishes what depends on it and tells the index its decisions may have changed.
+ * (re-resolved every 30 s and on demand), `.clearance.yaml` and the documents it names (watched), and
+ * the policy; after each change it republishes what depends on it and tells the index its decisions
+ * may have changed.
  */
 import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { redactTokensInText } from '../identity';
 import type { ReportChanges } from '../index/one-report';
+import { ConfigDocumentsWatcher } from './config-watch';
 import { toPath, toUri } from './convert';
 import type { ChangedClient } from './index-controller';
 import type { DiagnosticsPublisher } from './publish-diagnostics';
@@ -24,6 +26,10 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
   let settingsRequest = 0;
   let lastIdentityKey = '';
   let lastContextClock = 0;
+  const configWatcher = new ConfigDocumentsWatcher(
+    connection,
+    () => state.editor.client.fileWatchRegistration,
+  );
 
   /** Pulls settings, re-reads identity and policy, and republishes everything. */
   async function refreshAll(): Promise<void> {
@@ -40,8 +46,11 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
     state.indexer?.applySettings();
     for (const e of ws.settingErrors) log('warn', e.message);
     const configDoc = ws.documents.get(ws.projectConfigPath);
-    ws.loadProjectConfig(configDoc?.text);
-    publisher.projectConfigDiagnostics();
+    // A refresh reads the documents `.clearance.yaml` names again, as the web build's does.
+    ws.forgetConfigDocuments();
+    // The index was made before the first read: it learns the client mappings here.
+    if (ws.loadProjectConfig(configDoc?.text) === 'clients') state.indexer?.setScanner(ws.getScanner());
+    configRead();
     state.bundleController?.configure();
     ws.reloadPolicy();
     await refreshIdentity(true);
@@ -143,15 +152,26 @@ export function createRefresher(state: ServerState, publisher: DiagnosticsPublis
       void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 
-  /** Re-reads `.clearance.yaml` (from `text` when open) and re-decides open documents if it changed. */
+  /** Publishes `.clearance.yaml`'s problems, and has the editor watch the documents it named. */
+  function configRead(): void {
+    publisher.projectConfigDiagnostics();
+    if (state.workspace) configWatcher.watch(state.workspace.configDocuments);
+  }
+
+  /**
+   * Re-reads `.clearance.yaml` (from `text` when open) with the documents it names (from memory unless
+   * `forgetConfigDocuments` was called), and re-decides open documents and the index if it changed:
+   * the index scans again when the client mappings changed, and only decides again otherwise.
+   */
   async function reloadProjectConfig(text?: string): Promise<void> {
     const ws = state.workspace;
     if (!ws) return;
-    const changed = ws.loadProjectConfig(text);
-    publisher.projectConfigDiagnostics();
-    if (!changed) return;
+    const change = ws.loadProjectConfig(text);
+    configRead();
+    if (change === 'none') return;
     state.bundleController?.configure();
-    state.indexer?.setScanner(ws.getScanner());
+    if (change === 'clients') state.indexer?.setScanner(ws.getScanner());
+    else state.indexer?.decisionsMayHaveChanged();
     await publisher.allCodeDiagnostics();
   }
 

@@ -5,16 +5,24 @@
  */
 import { join } from 'node:path';
 import type { BundleSet } from '../bundle/bundle-set';
-import { CLEARANCE_YAML, parseProjectConfigIn, readProjectConfig } from '../config/clearance-yaml';
+import {
+  CLEARANCE_YAML,
+  emptyProjectConfig,
+  parseProjectConfigIn,
+  readProjectConfig,
+} from '../config/clearance-yaml';
 import { toIdentitySettings } from '../config/identity';
 import { regoVersionOf } from '../config/settings';
 import { decideOtherActions, type OtherAction } from '../decision/other-actions';
 import type { DecidedCall } from '../decision/scan';
+import { platformFiles } from '../files/platform-files';
+import { RememberedFiles } from '../files/remembered-files';
 import { resolveIdentity } from '../identity';
 import { DecisionCache } from '../index/decision-cache';
 import { compileRead, findPolicyFiles, loadPolicy, type PolicyFiles, readPolicy } from '../policy/load';
 import { ModuleCache } from '../policy/module-cache';
 import { createScanner, type Scanner } from '../scanner';
+import type { WatchedDocuments } from './config-watch';
 import { DocumentDecider, type DocumentDecisions } from './document-decisions';
 import { describeIdentityView, type IdentityView } from './identity-view';
 import type { AnalysisSession, SharedWorkspace } from './shared-workspace';
@@ -32,6 +40,24 @@ export const POLICY_COMPILED_HERE =
   'compiled the policy on the main thread as well, for a request that needs its rules';
 
 export type { OpenDocument } from './workspace-state';
+
+/**
+ * How much text of the documents `.clearance.yaml` names is kept between reads (the web build reads
+ * no more than this in all); past it, the rest are read again each time `.clearance.yaml` is.
+ */
+const CONFIG_DOCUMENTS_MAX_BYTES = 50_000_000;
+
+/**
+ * What a read of `.clearance.yaml` changed: nothing (the same configuration, or a broken file),
+ * what calls mean (routes, actions, operations, services), or which calls there are (its client
+ * mappings, the generated clients' operations among them) as well.
+ */
+export type ProjectConfigChange = 'none' | 'meaning' | 'clients';
+
+// A configuration as comparable text (its `actions` are a Map).
+function fingerprintConfig(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (item instanceof Map ? [...item] : item));
+}
 
 /** The state of one workspace folder and the work of keeping its decisions current. */
 export class ClearanceWorkspace extends WorkspaceState implements SharedWorkspace {
@@ -79,21 +105,58 @@ export class ClearanceWorkspace extends WorkspaceState implements SharedWorkspac
   }
 
   /**
-   * Reads `.clearance.yaml` from `text` (an open document) or from disk. A good file replaces the
-   * configuration and forgets every decision; a broken one only records its errors. Returns whether
-   * the configuration changed.
+   * The documents `.clearance.yaml` names, as read from disk: typing in `.clearance.yaml` parses them
+   * again from memory, and only a file event on one of them (or a refresh) reads them again.
    */
-  loadProjectConfig(text?: string): boolean {
+  private readonly configFiles = new RememberedFiles(platformFiles, CONFIG_DOCUMENTS_MAX_BYTES);
+
+  /** What the last read of the documents `.clearance.yaml` names looked at: the editor watches them. */
+  configDocuments: WatchedDocuments = { files: new Set(), folders: [] };
+
+  /** Forgets the documents as read: the next load of `.clearance.yaml` reads them again. */
+  forgetConfigDocuments(): void {
+    this.configFiles.forget();
+  }
+
+  private configFingerprint = fingerprintConfig(emptyProjectConfig);
+
+  /**
+   * Reads `.clearance.yaml` from `text` (an open document) or from disk, with the documents it names
+   * (remembered, see `configFiles`). A good file that reads differently from the last one replaces the
+   * configuration and forgets every decision; a broken one only records its errors, and the last
+   * good configuration stays in force. Returns what changed.
+   */
+  loadProjectConfig(text?: string): ProjectConfigChange {
+    this.configFiles.begin();
     const result =
       // An open document's text, with the OpenAPI and GraphQL documents it names read from the folder.
-      text === undefined ? readProjectConfig(this.root) : parseProjectConfigIn(this.root, text);
+      text === undefined
+        ? readProjectConfig(this.root, this.configFiles)
+        : parseProjectConfigIn(this.root, text, this.configFiles);
+    const looked = this.configFiles.end();
+    if (result.config !== undefined) {
+      this.configDocuments = looked;
+      this.configFiles.prune();
+    } else {
+      // A broken file or document stops the read short: the last good read's documents stay watched.
+      const previous = this.configDocuments;
+      this.configDocuments = {
+        files: new Set([...previous.files, ...looked.files]),
+        folders: [...new Set([...previous.folders, ...looked.folders])],
+      };
+    }
     this.projectConfigErrors = result.errors;
-    if (result.config === undefined) return false;
+    if (result.config === undefined) return 'none';
+    const fingerprint = fingerprintConfig(result.config);
+    if (fingerprint === this.configFingerprint) return 'none';
+    this.configFingerprint = fingerprint;
+    const clientsChanged =
+      fingerprintConfig(result.config.clients) !== fingerprintConfig(this.projectConfig.clients);
     this.projectConfig = result.config;
     const clientMappings = result.config.clients;
     this.scanner = createScanner({ ...(this.wasmDir ? { wasmDir: this.wasmDir } : {}), clientMappings });
     this.forgetDecisions();
-    return true;
+    return clientsChanged ? 'clients' : 'meaning';
   }
 
   /** The scanner calls are found with: it knows the client mappings of the last good `.clearance.yaml`. */

@@ -17,14 +17,19 @@ describe('client features', () => {
     assert.deepEqual(clientFeaturesOf({ capabilities: {} }), minimalClientFeatures);
   });
 
-  it('reads showDocument, configuration, dynamic registration and declared client commands', () => {
+  it('reads showDocument, configuration, dynamic registration (settings, file watchers) and declared client commands', () => {
     const features = clientFeaturesOf({
       capabilities: {
         window: { showDocument: { support: true } },
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
       },
       initializationOptions: { clientCommands: ['clearance.evaluateAs', 42] },
     });
+    assert.equal(features.fileWatchRegistration, true);
     assert.equal(features.showDocument, true);
     assert.equal(features.configurationRequests, true);
     assert.equal(features.configurationRegistration, true);

@@ -15,12 +15,11 @@ import { parse } from 'yaml';
 import { graphqlDocumentLimits } from '../../../server/src/config/graphql-documents';
 import { OPENAPI_MAX_BYTES } from '../../../server/src/config/openapi';
 import { MemoryFiles } from '../../../server/src/files/memory-files';
+import { touchesConfigDocuments, watchPatterns } from '../../../server/src/lsp/config-watch';
 import {
   configDocumentLimits,
   readConfigDocuments,
-  touchesConfigDocuments,
   type WorkspaceReader,
-  watchPatterns,
 } from '../../../server/src/lsp/web/config-documents';
 import { WebWorkspace } from '../../../server/src/lsp/web/web-workspace';
 

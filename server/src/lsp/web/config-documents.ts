@@ -7,7 +7,7 @@
  * walked by the core's bounds (depth, count, skipped folders). A document that cannot be read is
  * recorded in the snapshot with why, so the core's error says what the desktop's says.
  */
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { CLEARANCE_YAML, parseProjectConfig } from '../../config/clearance-yaml';
 import {
   graphqlDocumentLimits,
@@ -18,6 +18,7 @@ import { OPENAPI_MAX_BYTES } from '../../config/openapi';
 import { utf8Length } from '../../files/file-access';
 import type { MemoryFiles } from '../../files/memory-files';
 import type { ReadProblem } from '../../identity/read-problem';
+import type { WatchedDocuments } from '../config-watch';
 import type { ReadDirectoryResult, ReadFileResult } from './fs-protocol';
 
 /**
@@ -33,11 +34,12 @@ export interface WorkspaceReader {
   readFile(path: string, limitBytes: number): Promise<ReadFileResult>;
 }
 
-/** What `.clearance.yaml` names, as the files and folders the snapshot holds for it. */
-export interface ConfigDocuments {
-  /** Every file read (or found unreadable) for it. */
+/**
+ * What `.clearance.yaml` names, as the files and folders the snapshot holds for it (watched as
+ * `../config-watch.ts` says).
+ */
+export interface ConfigDocuments extends WatchedDocuments {
   files: Set<string>;
-  /** The `graphql.documents` folders walked, whose new `.graphql` files count too. */
   folders: string[];
   /** The entries as written: a text naming the same ones needs no new reads. */
   key: string;
@@ -96,30 +98,6 @@ export async function readConfigDocuments(
     }
   }
   return documents;
-}
-
-/** Whether a file event at `path` changes what `documents` read. */
-export function touchesConfigDocuments(documents: ConfigDocuments, path: string): boolean {
-  return (
-    documents.files.has(path) ||
-    (isGraphqlDocumentName(path) && documents.folders.some((folder) => path.startsWith(`${folder}/`)))
-  );
-}
-
-/**
- * The glob patterns a file watcher needs for `documents`: each file by name, and every `.graphql` and
- * `.gql` file when a folder is listed (events outside the documents are then ignored).
- */
-export function watchPatterns(documents: ConfigDocuments): string[] {
-  const walked = documents.folders.length > 0;
-  const patterns = new Set(
-    [...documents.files]
-      // A folder's documents are all covered by the extensions' patterns.
-      .filter((file) => !(walked && isGraphqlDocumentName(file)))
-      .map((file) => `**/${basename(file)}`),
-  );
-  if (walked) for (const pattern of ['**/*.graphql', '**/*.gql']) patterns.add(pattern);
-  return [...patterns].sort();
 }
 
 // Lists a folder as the core's walk does (`collectDocuments`); returns the files still allowed.

@@ -17,8 +17,6 @@ import {
   createConnection,
   type Diagnostic,
   DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification,
-  type Disposable,
   DocumentFormattingRequest,
   FileChangeType,
   type Hover,
@@ -43,6 +41,7 @@ import {
 import { AuthoringState } from '../authoring-project';
 import { registerAuthoringRequests, regoCodeActions, regoCodeLenses } from '../authoring-running';
 import { clientFeaturesOf, minimalClientFeatures } from '../client-features';
+import { ConfigDocumentsWatcher, touchesConfigDocuments } from '../config-watch';
 import {
   type EditorContext,
   editorCommands,
@@ -59,9 +58,7 @@ import {
   type ConfigDocuments,
   noConfigDocuments,
   readConfigDocuments,
-  touchesConfigDocuments,
   type WorkspaceReader,
-  watchPatterns,
 } from './config-documents';
 import {
   type ReadDirectoryParams,
@@ -125,7 +122,8 @@ let formatRegoOnly = false;
 let watchDynamically = false;
 /** The documents the last good read of `.clearance.yaml` named, and the watcher of their files. */
 let configDocuments: ConfigDocuments = noConfigDocuments;
-let configWatcher: { patterns: string; registration: Promise<Disposable | undefined> } | undefined;
+/** Asks the client to watch the documents' files (it watches policy files only by itself). */
+const configWatcher = new ConfigDocumentsWatcher(connection, () => watchDynamically);
 /** Loads of `.clearance.yaml` run one after another: each parses what the reads before it left. */
 let configLoads: Promise<void> = Promise.resolve();
 /** The client's file requests, as `config-documents.ts` asks them. */
@@ -275,25 +273,7 @@ async function loadProjectConfigNow(ws: WebWorkspace, reread: boolean): Promise<
   configDocuments = named;
   ws.loadProjectConfig();
   publish(toWorkspaceUri(ws.projectConfigPath), projectConfigDiagnostics(ws));
-  watchConfigDocuments(named);
-}
-
-/** Asks the client to watch the documents' files (it watches policy files only by itself). */
-function watchConfigDocuments(named: ConfigDocuments): void {
-  const patterns = watchPatterns(named);
-  if (!watchDynamically || configWatcher?.patterns === patterns.join('\n')) return;
-  void configWatcher?.registration.then((old) => old?.dispose());
-  configWatcher =
-    patterns.length === 0
-      ? undefined
-      : {
-          patterns: patterns.join('\n'),
-          registration: connection.client
-            .register(DidChangeWatchedFilesNotification.type, {
-              watchers: patterns.map((globPattern) => ({ globPattern })),
-            })
-            .catch(() => undefined),
-        };
+  configWatcher.watch(named);
 }
 
 /** Re-resolves the identity and tells the client's status bar. */
