@@ -188,11 +188,25 @@ export function isSameNode(a: Node | null | undefined, b: Node | null | undefine
   return a !== null && a !== undefined && b !== null && b !== undefined && a.id === b.id;
 }
 
+// The node whose type was read last, and that type: reading a URL asks one node's type several
+// times in turn (unwrapping, literal, concatenation), and each `type` is a call into wasm.
+let typedNode: Node | undefined;
+let typedAs = '';
+
+/** A node's type (`node.type`), read once for the node asked last. */
+export function nodeType(node: Node): string {
+  if (node !== typedNode) {
+    typedAs = node.type;
+    typedNode = node;
+  }
+  return typedAs;
+}
+
 /** Strips parentheses, `as`/`satisfies` casts and non-null assertions around an expression. */
 export function unwrapExpression(node: Node): Node {
   let current = node;
-  while (TRANSPARENT_WRAPPERS.has(current.type)) {
-    const inner = current.type === 'type_assertion' ? current.lastNamedChild : current.firstNamedChild;
+  while (TRANSPARENT_WRAPPERS.has(nodeType(current))) {
+    const inner = nodeType(current) === 'type_assertion' ? current.lastNamedChild : current.firstNamedChild;
     if (inner === null) break;
     current = inner;
   }
@@ -206,11 +220,12 @@ export function sliceNode(text: string, node: Node): string {
 
 /** Reads a string or template literal; undefined for any other node. */
 export function readLiteral(node: Node, text: string): LiteralText | undefined {
-  if (node.type === 'string') {
+  const type = nodeType(node);
+  if (type === 'string') {
     const raw = sliceBetweenDelimiters(text, node.startIndex, node.endIndex);
     return { raw, segments: [{ kind: 'literal', text: decodeEscapes(raw) }] };
   }
-  if (node.type === 'template_string') return readTemplate(node, text);
+  if (type === 'template_string') return readTemplate(node, text);
   return undefined;
 }
 
