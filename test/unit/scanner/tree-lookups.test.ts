@@ -50,7 +50,7 @@ for (const file of listSourceFiles(FIXTURES)) {
     try {
       const nodes = allNodes(tree.rootNode);
       for (const word of NAMES) {
-        const expected = [];
+        const expected: Array<[number, number[]]> = [];
         const starts = new Set<number>();
         for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
           if (/[\w$]/.test(text[at - 1] ?? '') || /[\w$]/.test(text[at + word.length] ?? '')) continue;
@@ -62,7 +62,7 @@ for (const file of listSourceFiles(FIXTURES)) {
             expected.push([node.id, ancestorsOf(node, 3)]);
           }
         }
-        const found = findWordNodes(tree.rootNode, text, word).map((hit) => [
+        const found = findWordNodes(tree.rootNode, text, word).map((hit): [number, number[]] => [
           hit.node.id,
           hit.ancestors.map((ancestor) => ancestor.id),
         ]);
