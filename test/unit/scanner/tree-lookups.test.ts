@@ -62,7 +62,7 @@ for (const file of listSourceFiles(FIXTURES)) {
             expected.push([node.id, ancestorsOf(node, 3)]);
           }
         }
-        const found = findWordNodes(tree.rootNode, text, word).map((hit): [number, number[]] => [
+        const found: Array<[number, number[]]> = findWordNodes(tree.rootNode, text, word).map((hit) => [
           hit.node.id,
           hit.ancestors.map((ancestor) => ancestor.id),
         ]);
