@@ -55,6 +55,13 @@ const EXPECTED_TYPES = [
   'typed_parameter',
   'typed_default_parameter',
   'default_parameter',
+  // Functions, for the function around a call (`project/function-index.ts`).
+  'function_declaration',
+  'generator_function_declaration',
+  'arrow_function',
+  'function_expression',
+  'function',
+  'func_literal',
 ];
 
 /**

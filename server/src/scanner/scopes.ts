@@ -7,7 +7,14 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordNode } from './syntax';
+import {
+  isSameNode,
+  nodeType,
+  readConstantString,
+  sliceNode,
+  unwrapExpression,
+  type WordNode,
+} from './syntax';
 
 /** How a name was declared. */
 export type BindingKind =
@@ -93,13 +100,9 @@ function classifyBinding(
   name: string,
   text: string,
 ): Binding | undefined {
-  if (
-    node.type !== 'identifier' &&
-    node.type !== 'shorthand_property_identifier_pattern' &&
-    node.type !== 'type_identifier'
-  ) {
+  const type = node.type;
+  if (type !== 'identifier' && type !== 'shorthand_property_identifier_pattern' && type !== 'type_identifier')
     return undefined;
-  }
   let child = node;
   let parent = nodeParent;
   while (parent !== null && isPatternStep(parent, child)) {
@@ -113,7 +116,7 @@ function classifyBinding(
       ? undefined
       : { name, kind, node, scopeStart: scope.startIndex, scopeEnd: scope.endIndex, ...extra };
 
-  switch (parent.type) {
+  switch (nodeType(parent)) {
     case 'variable_declarator': {
       if (!isSameNode(parent.childForFieldName('name'), child)) return undefined;
       const declaration = parent.parent;
@@ -164,7 +167,7 @@ type MakeBinding = (kind: BindingKind, scope: Node | null, extra?: Partial<Bindi
 
 function classifyImport(parent: Node, child: Node, text: string, make: MakeBinding): Binding | undefined {
   let statement: Node | null = null;
-  switch (parent.type) {
+  switch (nodeType(parent)) {
     case 'import_specifier': {
       const alias = parent.childForFieldName('alias');
       const local = alias ?? parent.childForFieldName('name');
@@ -193,9 +196,10 @@ function classifyImport(parent: Node, child: Node, text: string, make: MakeBindi
 }
 
 function isPatternStep(parent: Node, child: Node): boolean {
-  if (PATTERNS.has(parent.type)) return true;
-  if (parent.type === 'pair_pattern') return isSameNode(parent.childForFieldName('value'), child);
-  if (parent.type === 'assignment_pattern' || parent.type === 'object_assignment_pattern') {
+  const type = nodeType(parent);
+  if (PATTERNS.has(type)) return true;
+  if (type === 'pair_pattern') return isSameNode(parent.childForFieldName('value'), child);
+  if (type === 'assignment_pattern' || type === 'object_assignment_pattern') {
     return isSameNode(parent.childForFieldName('left'), child);
   }
   return false;

@@ -56,6 +56,7 @@ export function countWords(text: string): Map<string, number> {
  * which callers reject by type.
  */
 export function findWordNodes(root: Node, text: string, word: string): WordNode[] {
+  if (!root.hasError && root.parent === null) return findWordNodesInCleanTree(root, text, word);
   const found: WordNode[] = [];
   const cursor = root.walk();
   // Ancestors are read with a second cursor: climbing the search cursor itself would leave it near
@@ -85,6 +86,29 @@ export function findWordNodes(root: Node, text: string, word: string): WordNode[
   } finally {
     cursor.delete();
     climber.delete();
+  }
+  return found;
+}
+
+/**
+ * `findWordNodes` in a tree without syntax errors: each hit is asked of the root (`descendantForIndex`,
+ * then `parent`), a few calls into wasm per hit where the cursor walk takes dozens. Without ERROR
+ * nodes every long child list (statements, arguments, elements) is a repetition, which tree-sitter
+ * stores as a balanced tree of hidden nodes, so each question costs the tree's depth; only the flat
+ * child lists of error recovery make it quadratic, and those trees keep the cursor walk.
+ */
+function findWordNodesInCleanTree(root: Node, text: string, word: string): WordNode[] {
+  const found: WordNode[] = [];
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+    const end = at + word.length;
+    if (isIdentifierChar(text, at - 1) || isIdentifierChar(text, end)) continue;
+    // The deepest node holding the range: the word's own node when one spans exactly the word.
+    const node = root.descendantForIndex(at, end);
+    if (node === null || node.startIndex !== at || node.endIndex !== end) continue;
+    const ancestors: Node[] = [];
+    for (let up = node.parent; up !== null; up = ancestors.length < ANCESTOR_COUNT ? up.parent : null)
+      ancestors.push(up);
+    found.push({ node, ancestors });
   }
   return found;
 }
@@ -164,11 +188,25 @@ export function isSameNode(a: Node | null | undefined, b: Node | null | undefine
   return a !== null && a !== undefined && b !== null && b !== undefined && a.id === b.id;
 }
 
+// The node whose type was read last, and that type: reading a URL asks one node's type several
+// times in turn (unwrapping, literal, concatenation), and each `type` is a call into wasm.
+let typedNode: Node | undefined;
+let typedAs = '';
+
+/** A node's type (`node.type`), read once for the node asked last. */
+export function nodeType(node: Node): string {
+  if (node !== typedNode) {
+    typedAs = node.type;
+    typedNode = node;
+  }
+  return typedAs;
+}
+
 /** Strips parentheses, `as`/`satisfies` casts and non-null assertions around an expression. */
 export function unwrapExpression(node: Node): Node {
   let current = node;
-  while (TRANSPARENT_WRAPPERS.has(current.type)) {
-    const inner = current.type === 'type_assertion' ? current.lastNamedChild : current.firstNamedChild;
+  while (TRANSPARENT_WRAPPERS.has(nodeType(current))) {
+    const inner = nodeType(current) === 'type_assertion' ? current.lastNamedChild : current.firstNamedChild;
     if (inner === null) break;
     current = inner;
   }
@@ -182,11 +220,12 @@ export function sliceNode(text: string, node: Node): string {
 
 /** Reads a string or template literal; undefined for any other node. */
 export function readLiteral(node: Node, text: string): LiteralText | undefined {
-  if (node.type === 'string') {
+  const type = nodeType(node);
+  if (type === 'string') {
     const raw = sliceBetweenDelimiters(text, node.startIndex, node.endIndex);
     return { raw, segments: [{ kind: 'literal', text: decodeEscapes(raw) }] };
   }
-  if (node.type === 'template_string') return readTemplate(node, text);
+  if (type === 'template_string') return readTemplate(node, text);
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /** Reads the URL argument of an HTTP call into a `UrlTemplate`. */
 
 import type { Node } from 'web-tree-sitter';
-import { readLiteral, sliceNode, unwrapExpression } from './syntax';
+import { nodeType, readLiteral, sliceNode, unwrapExpression } from './syntax';
 import type { UrlSegment, UrlTemplate } from './types';
 
 /**
@@ -14,7 +14,7 @@ export function readUrlTemplate(argument: Node | null | undefined, text: string)
   const node = unwrapExpression(argument);
   const literal = readLiteral(node, text);
   if (literal !== undefined) return { source: literal.raw, segments: literal.segments, known: true };
-  if (node.type === 'new_expression') {
+  if (nodeType(node) === 'new_expression') {
     const callee = node.childForFieldName('constructor');
     const first = node.childForFieldName('arguments')?.firstNamedChild;
     const path =
@@ -73,7 +73,7 @@ function collectOperands(node: Node, text: string, operands: Node[]): void {
 }
 
 function isConcatenation(node: Node, text: string): boolean {
-  if (node.type !== 'binary_expression') return false;
+  if (nodeType(node) !== 'binary_expression') return false;
   const operator = node.childForFieldName('operator');
   return operator !== null && sliceNode(text, operator) === '+';
 }

@@ -9,6 +9,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
+import { findEnclosingOfTypes } from './function-index';
 import { readPythonFieldTypes } from './python-field-types';
 import type { ClassFact } from './types';
 
@@ -44,25 +45,37 @@ export function isJsLanguage(language: ScanLanguage): boolean {
   return language === 'typescript' || language === 'tsx' || language === 'javascript';
 }
 
+const PYTHON_FUNCTIONS = ['function_definition'];
+// A Go closure ends the search: a function literal is no named function.
+const GO_FUNCTIONS = ['function_declaration', 'method_declaration', 'func_literal'];
+const JS_FUNCTION_LIST = [...JS_FUNCTIONS];
+
 /** The innermost named function or method holding `node`, if any. */
 export function findEnclosingFunction(
   node: Node,
   language: ScanLanguage,
   text: string,
 ): FunctionShape | undefined {
+  const types = isJsLanguage(language)
+    ? JS_FUNCTION_LIST
+    : language === 'python'
+      ? PYTHON_FUNCTIONS
+      : language === 'go'
+        ? GO_FUNCTIONS
+        : [];
+  const indexed = types.length === 0 ? undefined : findEnclosingOfTypes(node, types);
+  if (indexed !== null) return indexed === undefined ? undefined : readEnclosing(indexed, language, text);
   for (let current = node.parent; current !== null; current = current.parent) {
-    if (isJsLanguage(language) && JS_FUNCTIONS.has(current.type))
-      return readShapeOnce(current, text, readJsFunction);
-    if (language === 'python' && current.type === 'function_definition')
-      return readShapeOnce(current, text, readPythonFunction);
-    if (
-      language === 'go' &&
-      (current.type === 'function_declaration' || current.type === 'method_declaration')
-    )
-      return readShapeOnce(current, text, readGoFunction);
-    if (language === 'go' && current.type === 'func_literal') return undefined;
+    if (types.includes(current.type)) return readEnclosing(current, language, text);
   }
   return undefined;
+}
+
+// The shape of a function `findEnclosingFunction` found (of one of its language's types).
+function readEnclosing(fn: Node, language: ScanLanguage, text: string): FunctionShape | undefined {
+  if (isJsLanguage(language)) return readShapeOnce(fn, text, readJsFunction);
+  if (language === 'python') return readShapeOnce(fn, text, readPythonFunction);
+  return fn.type === 'func_literal' ? undefined : readShapeOnce(fn, text, readGoFunction);
 }
 
 // Shapes read, by tree and function node: a function with thousands of calls is read once, not

@@ -74,6 +74,8 @@ export function createScanContext(source: ScanContextSource): ScanContext {
   const { file, text, language, root, lines } = source;
   const words = new Map<string, WordNode[]>();
   let errorRanges: Array<[number, number]> | undefined;
+  // Asked once: recognisers ask about every hit, and each `hasError` is a call into wasm.
+  let hasError: boolean | undefined;
   const bindings = new Map<string, Binding[]>();
   const findWords = (word: string): WordNode[] => {
     let nodes = words.get(word);
@@ -104,7 +106,8 @@ export function createScanContext(source: ScanContextSource): ScanContext {
       return cutText(text.slice(node.startIndex, node.endIndex), EXCERPT_LENGTH);
     },
     isInsideError(node) {
-      if (!root.hasError) return false;
+      hasError ??= root.hasError;
+      if (!hasError) return false;
       // One search in the wasm side for all ERROR nodes beats walking up from every node asked about.
       errorRanges ??= [root, ...nodesOfType(root, 'ERROR')]
         .filter((error): error is Node => error?.isError === true)

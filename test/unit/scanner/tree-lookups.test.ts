@@ -1,0 +1,82 @@
+/**
+ * Guards the scanner's fast tree lookups against the slow reading they replace, on every source
+ * file under test/fixtures/scanner (clean and broken code of each language):
+ * - `findWordNodes` (root lookups in a clean tree, a cursor walk in a broken one) gives, for each
+ *   whole-word hit of a name, the innermost node spanning exactly the word and its three nearest
+ *   ancestors, as a walk of every node of the tree finds them;
+ * - `findEnclosingOfTypes` (an index of the tree's functions) gives, for every node, the nearest
+ *   function ancestor that climbing its parents gives, or says it cannot tell.
+ */
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { listSourceFiles } from '../../../server/src/decision/scan';
+import { languageForPath } from '../../../server/src/scanner/languages';
+import { findEnclosingOfTypes } from '../../../server/src/scanner/project/function-index';
+import { loadParser } from '../../../server/src/scanner/runtime';
+import { findWordNodes } from '../../../server/src/scanner/syntax';
+
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'scanner');
+const FUNCTION_TYPES = ['function_declaration', 'method_definition', 'arrow_function', 'function_definition'];
+const NAMES = ['fetch', 'axios', 'requests', 'http', 'client', 'get', 'url', 'self', 'this'];
+
+// Every node of the tree in document order, by a cursor walk (the oracle's own reading).
+function allNodes(root: Node): Node[] {
+  const nodes: Node[] = [];
+  const cursor = root.walk();
+  for (;;) {
+    nodes.push(cursor.currentNode);
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return nodes;
+  }
+}
+
+function ancestorsOf(node: Node, count: number): number[] {
+  const ids: number[] = [];
+  for (let up = node.parent; up !== null && ids.length < count; up = up.parent) ids.push(up.id);
+  return ids;
+}
+
+for (const file of listSourceFiles(FIXTURES)) {
+  const language = languageForPath(file);
+  if (language === undefined || file.endsWith('.vue') || file.endsWith('.svelte')) continue;
+  test(`fast tree lookups equal a full walk: ${path.relative(FIXTURES, file)}`, async () => {
+    const text = readFileSync(file, 'utf8');
+    const tree = (await loadParser(language, undefined)).parse(text);
+    assert.ok(tree);
+    try {
+      const nodes = allNodes(tree.rootNode);
+      for (const word of NAMES) {
+        const expected: Array<[number, number[]]> = [];
+        const starts = new Set<number>();
+        for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+          if (/[\w$]/.test(text[at - 1] ?? '') || /[\w$]/.test(text[at + word.length] ?? '')) continue;
+          // The innermost node spanning exactly the word: the last such node in document order.
+          const exact = nodes.filter((node) => node.startIndex === at && node.endIndex === at + word.length);
+          const node = exact[exact.length - 1];
+          if (node !== undefined && !starts.has(at)) {
+            starts.add(at);
+            expected.push([node.id, ancestorsOf(node, 3)]);
+          }
+        }
+        const found: Array<[number, number[]]> = findWordNodes(tree.rootNode, text, word).map((hit) => [
+          hit.node.id,
+          hit.ancestors.map((ancestor) => ancestor.id),
+        ]);
+        assert.deepEqual(found, expected, `hits of ${word}`);
+      }
+      for (const node of nodes) {
+        const indexed = findEnclosingOfTypes(node, FUNCTION_TYPES);
+        if (indexed === null) continue;
+        let climbed: Node | null = node.parent;
+        while (climbed !== null && !FUNCTION_TYPES.includes(climbed.type)) climbed = climbed.parent;
+        assert.equal(indexed?.id, climbed?.id, `function around ${node.type} at ${node.startIndex}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+}
