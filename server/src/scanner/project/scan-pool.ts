@@ -113,6 +113,7 @@ class WorkerPool implements ScanPool {
   workerFiles = 0;
   private readonly workers: number;
   private readonly deadlineMs: number;
+  private readonly minChars: number;
   // The running round's state (one round at a time).
   private round:
     | {
@@ -127,10 +128,17 @@ class WorkerPool implements ScanPool {
 
   constructor(private readonly options: ScanPoolOptions & { entry: string }) {
     this.workers = Math.max(1, Math.min(2, options.workers ?? availableParallelism() - 1));
+    this.minChars = options.minChars ?? DEFAULT_POOL_MIN_CHARS;
     // Per file: its parse limit for the tree and fragments, and the recognisers. It runs from the
     // answer before it, so the files queued before it in the worker are not counted.
     const parseMs = options.scanner.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
     this.deadlineMs = options.deadlineMs ?? 3 * parseMs + 10_000;
+  }
+
+  reading(files: number, chars: number): void {
+    // The first round will start workers once it is handed over (see `scanAll`): they start now,
+    // and load while this thread reads the rest of the files.
+    if (files >= 2 && chars >= this.minChars && this.lanes.every((lane) => lane.dead)) this.start();
   }
 
   async scanAll(
@@ -140,7 +148,7 @@ class WorkerPool implements ScanPool {
   ): Promise<ScanResult[]> {
     const chars = jobs.reduce((sum, job) => sum + job.text.length, 0);
     const live = this.lanes.filter((lane) => !lane.dead);
-    if (jobs.length < 2 || (live.length === 0 && chars < (this.options.minChars ?? DEFAULT_POOL_MIN_CHARS))) {
+    if (jobs.length < 2 || (live.length === 0 && chars < this.minChars)) {
       const results: ScanResult[] = [];
       for (const job of jobs) {
         results.push(await local(job));
