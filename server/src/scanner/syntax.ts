@@ -36,15 +36,37 @@ export interface WordNode {
 const ANCESTOR_COUNT = 3;
 
 /**
- * How often each identifier-like word occurs in a text (also in strings and comments): a cheap
- * filter before a tree search, so looking up thousands of project client names in a file costs one
- * pass over its text rather than one search per name.
+ * How often each identifier-like word (`[A-Za-z_$][\w$]*`, ASCII) occurs in a text (also in strings
+ * and comments): a cheap filter before a tree search, so looking up thousands of project client
+ * names in a file costs one pass over its text rather than one search per name.
  */
 export function countWords(text: string): Map<string, number> {
+  // A loop over character codes, not `matchAll`: the project pass counts every file's words, and
+  // a match object per word took twice as long (about 0.3 s of a 5,000-file workspace).
   const counts = new Map<string, number>();
-  for (const match of text.matchAll(/[A-Za-z_$][\w$]*/g))
-    counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
+  const length = text.length;
+  let at = 0;
+  while (at < length) {
+    if (!startsWord(text.charCodeAt(at))) {
+      at++;
+      continue;
+    }
+    const start = at++;
+    while (at < length && continuesWord(text.charCodeAt(at))) at++;
+    const word = text.slice(start, at);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
   return counts;
+}
+
+// `[A-Za-z_$]`
+function startsWord(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
+}
+
+// `[\w$]`: a word's start or a digit.
+function continuesWord(code: number): boolean {
+  return startsWord(code) || (code >= 48 && code <= 57);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The scan pool (worker threads) finds exactly what the single-threaded project pass finds, in the
  * same order, over every project fixture at once (wrappers found in one round make files scanned
- * again in the next, across threads); small projects start no worker; a worker that stops or
+ * again in the next, across threads); workers start while the files are read; small projects
+ * start no worker; a worker that stops or
  * overruns its deadline hands its files back or has them reported, and the pass still ends.
  */
 import assert from 'node:assert/strict';
@@ -37,6 +38,27 @@ test('the pool finds the same calls as one thread, in the same order', async () 
     assert.ok(pool.workerFiles > 0, 'the workers scanned some of the files');
     assert.deepEqual(flatten(pooled), flatten(single));
     assert.ok([...single.values()].some((result) => result.calls.some((call) => call.origin === 'inferred')));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('workers start while the files are still being read', async () => {
+  const pool = createScanPool({ scanner: {}, workers: 1, minChars: 0 });
+  assert.ok(pool);
+  // What the pool had started when each file was read: none before the second file is in.
+  const startedAtRead: number[] = [];
+  const watched = files.map((file) => ({
+    file: file.file,
+    read: () => {
+      startedAtRead.push(pool.started);
+      return file.read();
+    },
+  }));
+  try {
+    const pooled = await scanProject(createScanner(), watched, { parallel: pool });
+    assert.deepEqual(startedAtRead.slice(0, 3), [0, 0, 1]);
+    assert.deepEqual(flatten(pooled), flatten(await scanProject(createScanner(), files)));
   } finally {
     await pool.close();
   }

@@ -1,6 +1,7 @@
 /**
  * The tree helpers against tree-sitter's own answers: the forward cursor walk of `findWordNodes`
- * must find exactly the nodes `descendantForIndex` finds, with the right ancestors, on any input.
+ * must find exactly the nodes `descendantForIndex` finds, with the right ancestors, on any input;
+ * the word counts of the project pass equal what the word pattern `[A-Za-z_$][\w$]*` matches.
  */
 
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Node } from 'web-tree-sitter';
 import { loadParser } from '../../../server/src/scanner/runtime';
-import { decodeEscapes, findWordNodes } from '../../../server/src/scanner/syntax';
+import { countWords, decodeEscapes, findWordNodes } from '../../../server/src/scanner/syntax';
 
 // What asking the root about every occurrence gives: the slow but obvious answer.
 function findByRoot(root: Node, text: string, word: string): Array<{ id: number; parents: number[] }> {
@@ -95,4 +96,61 @@ test('decodeEscapes decodes what JavaScript string literals decode', () => {
     ['\\q', 'q'],
   ];
   for (const [raw, cooked] of cases) assert.equal(decodeEscapes(raw), cooked, raw);
+});
+
+// The pattern the word counts are defined by, matched by the regular expression engine.
+function countByPattern(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/[A-Za-z_$][\w$]*/g))
+    counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
+  return counts;
+}
+
+test('countWords counts what the word pattern matches, on any text', () => {
+  // Word characters, digits before and inside words, and their neighbours in the code units
+  // table (`@`, `[`, `` ` ``, `{`, `/`, `:`), non-ASCII letters and digits that `\w` excludes.
+  const piece = fc.oneof(
+    fc.constantFrom(
+      'a',
+      'Z',
+      '_',
+      '$',
+      '0',
+      '9',
+      '@',
+      '[',
+      '`',
+      '{',
+      '/',
+      ':',
+      ' ',
+      '\n',
+      '.',
+      'é',
+      'ß',
+      '٣',
+      '𝄞',
+    ),
+    fc.constantFrom('fetch', 'get_api_url', '$http', '_private', 'x1', '1x', '12ab3', 'a$b', 'été'),
+    fc.string({ unit: 'binary', maxLength: 4 }),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join('')),
+      (text) => {
+        assert.deepEqual([...countWords(text)].sort(), [...countByPattern(text)].sort());
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  assert.deepEqual([...countWords('')], []);
+  assert.deepEqual(
+    [...countWords('a a 1a a1 $ _')],
+    [
+      ['a', 3],
+      ['a1', 1],
+      ['$', 1],
+      ['_', 1],
+    ],
+  );
 });

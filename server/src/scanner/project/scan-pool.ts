@@ -22,7 +22,7 @@ import { locateFileStart } from '../positions';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../scanner';
 import type { ScannerOptions, ScanResult } from '../types';
 import type { ParallelScan, ScanJob } from './scan-project';
-import type { ScanWorkerData, ScanWorkerMessage } from './scan-worker';
+import type { ScanWorkerAnswer, ScanWorkerData, ScanWorkerMessage } from './scan-worker';
 import type { ProjectView } from './types';
 
 /** Below this much source text in a round, workers are not started (measured: see docs/scan-pool.md). */
@@ -113,6 +113,7 @@ class WorkerPool implements ScanPool {
   workerFiles = 0;
   private readonly workers: number;
   private readonly deadlineMs: number;
+  private readonly minChars: number;
   // The running round's state (one round at a time).
   private round:
     | {
@@ -127,10 +128,17 @@ class WorkerPool implements ScanPool {
 
   constructor(private readonly options: ScanPoolOptions & { entry: string }) {
     this.workers = Math.max(1, Math.min(2, options.workers ?? availableParallelism() - 1));
+    this.minChars = options.minChars ?? DEFAULT_POOL_MIN_CHARS;
     // Per file: its parse limit for the tree and fragments, and the recognisers. It runs from the
     // answer before it, so the files queued before it in the worker are not counted.
     const parseMs = options.scanner.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
     this.deadlineMs = options.deadlineMs ?? 3 * parseMs + 10_000;
+  }
+
+  reading(files: number, chars: number): void {
+    // The first round will start workers once it is handed over (see `scanAll`): they start now,
+    // and load while this thread reads the rest of the files.
+    if (files >= 2 && chars >= this.minChars && this.lanes.every((lane) => lane.dead)) this.start();
   }
 
   async scanAll(
@@ -140,7 +148,7 @@ class WorkerPool implements ScanPool {
   ): Promise<ScanResult[]> {
     const chars = jobs.reduce((sum, job) => sum + job.text.length, 0);
     const live = this.lanes.filter((lane) => !lane.dead);
-    if (jobs.length < 2 || (live.length === 0 && chars < (this.options.minChars ?? DEFAULT_POOL_MIN_CHARS))) {
+    if (jobs.length < 2 || (live.length === 0 && chars < this.minChars)) {
       const results: ScanResult[] = [];
       for (const job of jobs) {
         results.push(await local(job));
@@ -212,28 +220,28 @@ class WorkerPool implements ScanPool {
         timer: undefined,
       };
       const number = this.lanes.push(lane);
-      worker.on('message', (message: { ready?: true; id?: number; result?: ScanResult }) =>
-        this.receive(lane, number, message),
-      );
+      worker.on('message', (message: ScanWorkerAnswer) => this.receive(lane, number, message));
       worker.on('error', () => this.fail(lane));
       worker.on('exit', () => this.fail(lane));
     }
   }
 
-  private receive(lane: Lane, number: number, message: { ready?: true; id?: number; result?: ScanResult }) {
-    if (message.ready === true) {
+  private receive(lane: Lane, number: number, message: ScanWorkerAnswer) {
+    if ('ready' in message) {
       lane.ready = true;
       this.pump(lane);
       return;
     }
-    const task = message.id === undefined ? undefined : lane.inFlight.get(message.id);
-    if (task === undefined || message.result === undefined) return;
-    lane.inFlight.delete(message.id as number);
-    lane.chars -= task.job.text.length;
+    for (const { id, result } of message.results) {
+      const task = lane.inFlight.get(id);
+      if (task === undefined) continue;
+      lane.inFlight.delete(id);
+      lane.chars -= task.job.text.length;
+      this.owner.set(task.job.file, number);
+      this.workerFiles++;
+      this.finish(task, result);
+    }
     this.restartDeadline(lane);
-    this.owner.set(task.job.file, number);
-    this.workerFiles++;
-    this.finish(task, message.result);
     this.pump(lane);
   }
 
@@ -274,23 +282,22 @@ class WorkerPool implements ScanPool {
     return longest?.queue.pop();
   }
 
+  // Fills the worker's window, the files in one message (a message per file cost this thread an
+  // event and a wake-up of the worker each).
   private pump(lane: Lane): void {
     const round = this.round;
     if (round === undefined || lane.dead || !lane.ready) return;
+    const jobs: Array<{ id: number; file: string; text: string }> = [];
     while (lane.inFlight.size < 2 || (lane.chars < IN_FLIGHT_CHARS && lane.inFlight.size < IN_FLIGHT_MAX)) {
       const task = lane.queue.shift() ?? round.shared.shift();
-      if (task === undefined) return;
+      if (task === undefined) break;
       const id = this.nextId++;
       lane.inFlight.set(id, task);
       lane.chars += task.job.text.length;
       if (lane.inFlight.size === 1) this.restartDeadline(lane);
-      lane.worker.postMessage({
-        op: 'scan',
-        id,
-        file: task.job.file,
-        text: task.job.text,
-      } satisfies ScanWorkerMessage);
+      jobs.push({ id, file: task.job.file, text: task.job.text });
     }
+    if (jobs.length > 0) lane.worker.postMessage({ op: 'scan', jobs } satisfies ScanWorkerMessage);
   }
 
   private finish(task: Task, result: ScanResult): void {

@@ -35,6 +35,11 @@ export interface ScanJob {
  * order of `jobs`, equal to what `local` gives for each.
  */
 export interface ParallelScan {
+  /**
+   * Told the files and source characters read so far for the first round, while they are being
+   * read: workers that the round will need can start now, so that their start overlaps the reading.
+   */
+  reading?(files: number, chars: number): void;
   scanAll(
     jobs: readonly ScanJob[],
     view: ProjectView | undefined,
@@ -71,7 +76,9 @@ export async function scanProject(
     return scanned;
   };
   try {
-    await scanRounds(files, results, texts, scanAll);
+    await scanRounds(files, results, texts, scanAll, (count, chars) =>
+      options.parallel?.reading?.(count, chars),
+    );
     dropCoveredInnerCalls(results);
     return results;
   } finally {
@@ -84,8 +91,10 @@ async function scanRounds(
   results: Map<string, ScanResult>,
   texts: Map<string, string>,
   scanAll: (jobs: readonly ScanJob[], view: ProjectView | undefined) => Promise<ScanResult[]>,
+  reading: (files: number, chars: number) => void,
 ): Promise<Map<string, ScanResult>> {
   const first: ScanJob[] = [];
+  let chars = 0;
   for (const { file, read } of files) {
     let text: string;
     try {
@@ -101,6 +110,8 @@ async function scanRounds(
     // Holds the file's place in the results (in the order of `files`) until its scan is in.
     results.set(file, { calls: [], errors: [] });
     first.push({ file, text });
+    chars += text.length;
+    reading(first.length, chars);
   }
   const scanned = await scanAll(first, undefined);
   for (const [i, job] of first.entries()) results.set(job.file, scanned[i] as ScanResult);
@@ -139,6 +150,8 @@ async function scanRounds(
       }
       if (names) again.push({ file, text });
     }
+    // No file names a new client: the results stay as they are, so the next view would be this one.
+    if (again.length === 0) break;
     // Every file of a round is scanned with the same view, so the round's scans are independent.
     const rescanned = await scanAll(again, view);
     for (const [i, job] of again.entries()) results.set(job.file, rescanned[i] as ScanResult);

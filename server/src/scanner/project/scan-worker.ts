@@ -5,13 +5,21 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createScanner, releaseTrees } from '../scanner';
-import type { ScannerOptions, TreeCache } from '../types';
+import type { ScannerOptions, ScanResult, TreeCache } from '../types';
 import type { ProjectView } from './types';
 
-/** What the pool sends a worker. */
+/** What the pool sends a worker: files to scan come several to a message, scanned in that order. */
 export type ScanWorkerMessage =
   | { op: 'view'; view: ProjectView | undefined }
-  | { op: 'scan'; id: number; file: string; text: string }
+  | { op: 'scan'; jobs: Array<{ id: number; file: string; text: string }> }
+  | { op: 'release' };
+
+/** What a worker answers: that it is ready, or the results of the files it scanned, in order. */
+export type ScanWorkerAnswer = { ready: true } | { results: Array<{ id: number; result: ScanResult }> };
+
+type Step =
+  | { op: 'view'; view: ProjectView | undefined }
+  | { op: 'file'; id: number; file: string; text: string }
   | { op: 'release' };
 
 /** What a worker is started with. */
@@ -28,27 +36,48 @@ let view: ProjectView | undefined;
 
 // The runtime and the TypeScript grammar load before the first file (others on first use); the
 // pool sends files only once a worker says it is ready, so a slow start holds none back.
-void scanner.scanText('warm-up.ts', '', 'typescript').then(() => parentPort?.postMessage({ ready: true }));
+void scanner
+  .scanText('warm-up.ts', '', 'typescript')
+  .then(() => parentPort?.postMessage({ ready: true } satisfies ScanWorkerAnswer));
 
-async function handle(message: ScanWorkerMessage): Promise<void> {
-  if (message.op === 'view') {
-    view = message.view;
-  } else if (message.op === 'release') {
-    releaseTrees(trees);
-    trees.budget = data.treeBudget;
-  } else {
-    const result = await scanner.scanText(message.file, message.text, undefined, {
-      ...(view === undefined ? {} : { project: view }),
-      collectFacts: true,
-      trees,
-    });
-    parentPort?.postMessage({ id: message.id, result });
-  }
-}
+// One step at a time, in the order sent: the pool holds several files here and times the oldest,
+// and a round's view must be in place before that round's files.
+const steps: Step[] = [];
+let filesHeld = 0;
+let running = false;
+const outbox: Array<{ id: number; result: ScanResult }> = [];
 
-// One message at a time, in the order sent: the pool holds several files here and times the
-// oldest, and a round's view must be in place before that round's files.
-let work = Promise.resolve();
 parentPort?.on('message', (message: ScanWorkerMessage) => {
-  work = work.then(() => handle(message));
+  if (message.op === 'scan') {
+    for (const job of message.jobs) steps.push({ op: 'file', ...job });
+    filesHeld += message.jobs.length;
+  } else {
+    steps.push(message);
+  }
+  if (!running) void run();
 });
+
+async function run(): Promise<void> {
+  running = true;
+  for (let step = steps.shift(); step !== undefined; step = steps.shift()) {
+    if (step.op === 'view') {
+      view = step.view;
+    } else if (step.op === 'release') {
+      releaseTrees(trees);
+      trees.budget = data.treeBudget;
+    } else {
+      const result = await scanner.scanText(step.file, step.text, undefined, {
+        ...(view === undefined ? {} : { project: view }),
+        collectFacts: true,
+        trees,
+      });
+      filesHeld--;
+      outbox.push({ id: step.id, result });
+      // Answers go several to a message, but early enough that the pool's next files arrive
+      // before this worker runs out: once half of what it holds is done, or when it holds nothing.
+      if (outbox.length >= filesHeld)
+        parentPort?.postMessage({ results: outbox.splice(0) } satisfies ScanWorkerAnswer);
+    }
+  }
+  running = false;
+}
