@@ -39,13 +39,36 @@ export function readModuleReceiver(context: ScanContext, receiver: Node): string
   return basename(binding.importSource, extname(binding.importSource));
 }
 
-/** A module's function: the file of that name, or (Go) an exported function of a package whose
-// folder ends the import path (`example.com/sdk/internal/send` for `internal/send/send.go`). */
+/**
+ * A module's function: the file of that name, or (Go) an exported function of a package whose
+ * folder ends the import path (`example.com/sdk/internal/send` for `internal/send/send.go`).
+ */
 export function moduleMatches(context: ScanContext, module: string, definition: WrapperDefinition): boolean {
   const file = definition.site.file;
   if (context.language !== 'go') return basename(file, extname(file)) === module;
-  const folder = dirname(file);
-  return folder !== '.' && /^[A-Z]/.test(definition.name) && `/${module}`.endsWith(`/${folder}`);
+  if (!/^[A-Z]/.test(definition.name)) return false;
+  // Paths are relative to the project for the CLI and absolute in the editor's index, whose root
+  // is not known here: the folders the caller and the package share stand for the root, and the
+  // package's folders below them must end the import path. Both readings decide alike.
+  const folder = segments(dirname(file));
+  const caller = segments(dirname(context.file));
+  let shared = 0;
+  while (shared < folder.length && shared < caller.length && folder[shared] === caller[shared]) shared++;
+  const below = folder.length - shared;
+  const imported = module.split('/');
+  let ending = 0;
+  while (
+    ending < below &&
+    ending < imported.length &&
+    folder[folder.length - 1 - ending] === imported[imported.length - 1 - ending]
+  )
+    ending++;
+  return below > 0 && ending === below;
+}
+
+// A path's folder names, without `.` and the empty name before an absolute path's first `/`.
+function segments(path: string): string[] {
+  return path.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
 }
 
 const pythonModuleNames = new WeakMap<ScanContext, Map<string, string | undefined>>();
