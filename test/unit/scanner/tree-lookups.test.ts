@@ -5,7 +5,8 @@
  *   whole-word hit of a name, the innermost node spanning exactly the word and its three nearest
  *   ancestors, as a walk of every node of the tree finds them;
  * - `findEnclosingOfTypes` (an index of the tree's functions) gives, for every node, the nearest
- *   function ancestor that climbing its parents gives, or says it cannot tell.
+ *   function ancestor that climbing its parents gives, or says it cannot tell; `findOutermostOfTypes`
+ *   the outermost function the node is in (or is), as the climb gives it.
  */
 
 import assert from 'node:assert/strict';
@@ -15,7 +16,10 @@ import { test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { listSourceFiles } from '../../../server/src/decision/scan';
 import { languageForPath } from '../../../server/src/scanner/languages';
-import { findEnclosingOfTypes } from '../../../server/src/scanner/project/function-index';
+import {
+  findEnclosingOfTypes,
+  findOutermostOfTypes,
+} from '../../../server/src/scanner/project/function-index';
 import { loadParser } from '../../../server/src/scanner/runtime';
 import { findWordNodes } from '../../../server/src/scanner/syntax';
 
@@ -78,6 +82,17 @@ for (const file of listSourceFiles(FIXTURES)) {
         assert.deepEqual(found, expected, `hits of ${word}`);
       }
       for (const node of depth <= CLIMB_EVERY_NODE_DEPTH ? nodes : hitNodes) {
+        const outermost = findOutermostOfTypes(node, FUNCTION_TYPES);
+        if (outermost !== null) {
+          let top: Node | undefined;
+          for (let up: Node | null = node; up !== null; up = up.parent)
+            if (FUNCTION_TYPES.includes(up.type)) top = up;
+          assert.equal(
+            outermost?.id,
+            top?.id,
+            `outermost function around ${node.type} at ${node.startIndex}`,
+          );
+        }
         const indexed = findEnclosingOfTypes(node, FUNCTION_TYPES);
         if (indexed === null) continue;
         let climbed: Node | null = node.parent;

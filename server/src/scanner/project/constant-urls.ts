@@ -12,6 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import type { HttpCall } from '../types';
 import { isJsLanguage } from './code-shape';
+import { findOutermostOfTypes } from './function-index';
 import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
 import { findCallBySource } from './wrapper-urls';
 
@@ -67,12 +68,18 @@ function readGoStringCall(context: ScanContext, call: HttpCall): void {
   call.url = { source, segments, known: true };
 }
 
+// From the tree's function index: climbing the parents costs the depth at each step (a search from
+// the root), quadratic in a deeply nested expression.
 function findOutermostFunction(node: Node): Node | undefined {
+  const indexed = findOutermostOfTypes(node, FUNCTION_TYPE_LIST);
+  if (indexed !== null) return indexed;
   let found: Node | undefined;
   for (let current: Node | null = node; current !== null; current = current.parent)
     if (FUNCTION_TYPES.has(current.type)) found = current;
   return found;
 }
+
+const FUNCTION_TYPE_LIST = [...FUNCTION_TYPES];
 
 // Whether the function (or one inside it) may bind `name`: as a parameter, an assignment, a loop
 // variable or an `as` target. Read from the text, erring towards "yes".

@@ -47,6 +47,37 @@ export function findEnclosingOfTypes(node: Node, types: readonly string[]): Node
   return index.nodes[at];
 }
 
+/**
+ * The outermost ancestor of `node` (or `node` itself) whose type is one of `types`, read from the
+ * tree's index: the chain of indexed nodes around the innermost one, followed to its end. Null when
+ * extents cannot tell (an empty node): the caller then climbs the parents.
+ */
+export function findOutermostOfTypes(node: Node, types: readonly string[]): Node | undefined | null {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  if (end <= start) return null;
+  const index = readIndex(node.tree, types);
+  let low = 0;
+  let high = index.starts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((index.starts[middle] as number) <= start) low = middle + 1;
+    else high = middle;
+  }
+  let at = low - 1;
+  // An indexed node of exactly the node's extent is the node itself or one inside it, which is no
+  // ancestor: skip those that are not the node.
+  while (
+    at >= 0 &&
+    ((index.ends[at] as number) < end ||
+      (index.starts[at] === start && index.ends[at] === end && index.nodes[at]?.id !== node.id))
+  )
+    at = index.outer[at] as number;
+  if (at < 0) return undefined;
+  while ((index.outer[at] as number) >= 0) at = index.outer[at] as number;
+  return index.nodes[at];
+}
+
 function readIndex(tree: Tree, types: readonly string[]): FunctionIndex {
   let byTypes = indices.get(tree);
   if (byTypes === undefined) {
