@@ -31,16 +31,7 @@ export function findEnclosingOfTypes(node: Node, types: readonly string[]): Node
   const end = node.endIndex;
   if (end <= start) return null;
   const index = readIndex(node.tree, types);
-  // The last indexed node starting at or before the node; in document order a node inside another
-  // that starts at the same offset comes after it, so this is the innermost candidate.
-  let low = 0;
-  let high = index.starts.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((index.starts[middle] as number) <= start) low = middle + 1;
-    else high = middle;
-  }
-  let at = low - 1;
+  let at = lastStartingBy(index, start);
   while (at >= 0 && (index.ends[at] as number) < end) at = index.outer[at] as number;
   if (at < 0) return undefined;
   if (index.starts[at] === start && index.ends[at] === end) return null;
@@ -57,14 +48,7 @@ export function findOutermostOfTypes(node: Node, types: readonly string[]): Node
   const end = node.endIndex;
   if (end <= start) return null;
   const index = readIndex(node.tree, types);
-  let low = 0;
-  let high = index.starts.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((index.starts[middle] as number) <= start) low = middle + 1;
-    else high = middle;
-  }
-  let at = low - 1;
+  let at = lastStartingBy(index, start);
   // An indexed node of exactly the node's extent is the node itself or one inside it, which is no
   // ancestor: skip those that are not the node.
   while (
@@ -76,6 +60,19 @@ export function findOutermostOfTypes(node: Node, types: readonly string[]): Node
   if (at < 0) return undefined;
   while ((index.outer[at] as number) >= 0) at = index.outer[at] as number;
   return index.nodes[at];
+}
+
+// The last indexed node starting at or before `start`; in document order a node inside another
+// that starts at the same offset comes after it, so this is the innermost candidate.
+function lastStartingBy(index: FunctionIndex, start: number): number {
+  let low = 0;
+  let high = index.starts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((index.starts[middle] as number) <= start) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
 }
 
 function readIndex(tree: Tree, types: readonly string[]): FunctionIndex {
