@@ -114,7 +114,7 @@ async function scanRounds(
     reading(first.length, chars);
   }
   const scanned = await scanAll(first, undefined);
-  for (const [i, job] of first.entries()) results.set(job.file, scanned[i] as ScanResult);
+  for (const [i, job] of first.entries()) record(results, texts, job.file, scanned[i] as ScanResult);
   const known = new Set<string>();
   // Each file's words, counted once: which files name a new client is a lookup, not a text search
   // per name (a generated 5,000-file workspace has thousands of wrappers).
@@ -154,9 +154,22 @@ async function scanRounds(
     if (again.length === 0) break;
     // Every file of a round is scanned with the same view, so the round's scans are independent.
     const rescanned = await scanAll(again, view);
-    for (const [i, job] of again.entries()) results.set(job.file, rescanned[i] as ScanResult);
+    for (const [i, job] of again.entries()) record(results, texts, job.file, rescanned[i] as ScanResult);
   }
   return results;
+}
+
+// A file whose scan overran the pool's deadline keeps its report and leaves the later rounds: scanned
+// again, it would cost another deadline (a stopped worker) each round, or block this thread, and its
+// skip would be replaced by a scan that never finished.
+function record(
+  results: Map<string, ScanResult>,
+  texts: Map<string, string>,
+  file: string,
+  result: ScanResult,
+): void {
+  results.set(file, result);
+  if (result.errors.some((error) => error.code === 'scan_timeout')) texts.delete(file);
 }
 
 function definitionKey(definition: {
