@@ -4,7 +4,8 @@
  */
 import type { DecidedCall, DecisionContext } from '../decision/scan';
 import { type DecisionCache, decideCached, fingerprintIdentity } from './decision-cache';
-import { type WorkspaceIndex, yieldToEventLoop } from './workspace-index';
+import { yieldToEventLoop } from './project-resolution';
+import type { WorkspaceIndex } from './workspace-index';
 
 /** The longest stretch of deciding between two yields, in ms: a hover waits at most about this long. */
 const sliceMs = 8;

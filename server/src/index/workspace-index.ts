@@ -1,22 +1,22 @@
 /**
  * The workspace index: the HTTP calls of every source file under the workspace folders, kept
  * current incrementally. A file is re-parsed only when its content changed (size and mtime first,
- * then a content hash); the text of a document open in the editor overlays the file on disk. Pure:
- * no editor or LSP imports, so the server, tests and benchmarks share it.
+ * then a content hash); the text of a document open in the editor overlays the file on disk. This
+ * file holds the per-file bookkeeping (what was scanned, when to scan again, full runs); which files
+ * are covered is `index-roots.ts`, the project's own clients `project-resolution.ts`, the one-report
+ * post-pass `one-report.ts`. Pure: no editor or LSP imports, so the server, tests and benchmarks
+ * share it.
  */
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { createSourceFilter, type SourceFilter } from '../config/source-filter';
-import { isSkippedDirectory } from '../config/workspace-files';
+import { readFile, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import type { ClearanceError } from '../errors';
-import { DEFAULT_MAX_FILE_BYTES, type HttpCall, languageForPath, type Scanner } from '../scanner';
-import { buildProjectView } from '../scanner/project/scan-project';
+import { DEFAULT_MAX_FILE_BYTES, type HttpCall, type Scanner } from '../scanner';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { formatSize } from '../scanner/scanner';
-import { countWords } from '../scanner/syntax';
+import { IndexRoots } from './index-roots';
 import { OneReportPass } from './one-report';
+import { clientsOf, ProjectResolution, yieldToEventLoop } from './project-resolution';
 
 /** One indexed source file: what identifies its content, and the calls found in it. */
 export interface IndexedFile {
@@ -38,9 +38,6 @@ export interface IndexedFile {
   /** What the file tells the project pass (its own clients, classes, typed fields). */
   facts?: FileFacts;
 }
-
-/** A project pass re-scans files that name a changed client at most this many rounds in a row. */
-const MAX_PROJECT_ROUNDS = 5;
 
 /** What one `updateFile` did to the index. */
 export type UpdateOutcome = 'parsed' | 'unchanged' | 'removed' | 'ignored';
@@ -80,9 +77,7 @@ export class WorkspaceIndex {
   parseCount = 0;
   /** Whether the last full run stopped at `maxFiles`. */
   truncated = false;
-  private roots: string[] = [];
-  /** Per root: `.gitignore` and `.clearance.yaml` `exclude:`, read again at each full run. */
-  private filters = new Map<string, SourceFilter>();
+  private readonly roots = new IndexRoots();
   private readonly overlays = new Map<string, string>();
   // A newer update of the same file may finish first (a watcher event during a full run); the
   // older one's result is then dropped.
@@ -90,10 +85,9 @@ export class WorkspaceIndex {
   private nextTicket = 0;
   private maxFiles: number;
   private readonly maxFileBytes: number;
-  /** The clients (by key) the last project pass saw, and the view built from them. */
-  private knownClients = new Map<string, { name: string; file: string }>();
   private indexing = false;
-  private view: ProjectView | undefined;
+  /** The project's own clients as the last project pass saw them (`project-resolution.ts`). */
+  private readonly project = new ProjectResolution();
   /**
    * The CLI's one-report post-pass over the files (see `one-report.ts`): applied after every update
    * outside a full run, which applies it once at its end; it reads facts in memory, parses nothing.
@@ -107,7 +101,7 @@ export class WorkspaceIndex {
 
   /** Sets the folders to index (every folder of a multi-root workspace) and forgets files outside them. */
   setRoots(roots: string[]): void {
-    this.roots = [...new Set(roots)];
+    this.roots.set(roots);
     for (const path of [...this.files.keys()]) if (!this.isIndexable(path)) this.files.delete(path);
   }
 
@@ -123,13 +117,13 @@ export class WorkspaceIndex {
   setScanner(scanner: Scanner): void {
     this.options.scanner = scanner;
     this.files.clear();
-    this.knownClients.clear();
-    if (this.view !== undefined) scanner.useProjectView?.(this.view);
+    this.project.forgetClients();
+    if (this.project.view !== undefined) scanner.useProjectView?.(this.project.view);
   }
 
   /** The project's own clients as last inferred (empty before the first full run). */
   get projectView(): ProjectView | undefined {
-    return this.view;
+    return this.project.view;
   }
 
   /**
@@ -139,65 +133,16 @@ export class WorkspaceIndex {
    * changes no wrapper costs nothing here. The scanner then applies the view to later scans.
    */
   async resolveProject(isCancelled: () => boolean = () => false): Promise<number> {
-    let rescanned = 0;
-    for (let round = 0; round < MAX_PROJECT_ROUNDS && !isCancelled(); round++) {
-      const view = buildProjectView([...this.files.values()].map((file) => file.facts));
-      const current = new Map<string, { name: string; file: string }>();
-      for (const client of [...view.definitions, ...view.instances])
-        current.set(clientKey(client), { name: client.name, file: client.site.file });
-      // Per changed name, how many of its new definitions each file holds: a file that only defines
-      // it (the name once, at its definition) has no call of it to find, as in the CLI's pass.
-      const changed = new Map<string, Map<string, number>>();
-      for (const [key, client] of current) {
-        if (this.knownClients.has(key)) continue;
-        const sites = changed.get(client.name) ?? new Map<string, number>();
-        sites.set(client.file, (sites.get(client.file) ?? 0) + 1);
-        changed.set(client.name, sites);
-      }
-      for (const [key, client] of this.knownClients)
-        if (!current.has(key) && !changed.has(client.name)) changed.set(client.name, new Map());
-      this.knownClients = current;
-      this.view = view;
-      this.options.scanner.useProjectView?.(view);
-      if (changed.size === 0) break;
-      // Counting a file's words once makes the check one lookup per word, not a text search per name.
-      const namesAClient = (path: string, text: string) => {
-        for (const [word, count] of countWords(text)) {
-          const sites = changed.get(word);
-          if (sites !== undefined && count > (sites.get(path) ?? 0)) return true;
-        }
-        return false;
-      };
-      const paths = [...this.files.keys()];
-      let next = 0;
-      // The round's files are scanned with the same view, so they can be in flight side by side:
-      // as many as a full run has, which keeps every scan worker busy.
-      const work = async () => {
-        while (next < paths.length && !isCancelled()) {
-          const path = paths[next++] as string;
-          const text = await this.readText(path);
-          if (text === undefined || !namesAClient(path, text)) continue;
-          const existing = this.files.get(path);
-          if (existing === undefined) continue;
-          this.parseCount++;
-          rescanned++;
-          const result = await this.options.scanner.scanText(path, text, undefined, {
-            project: view,
-            collectFacts: true,
-          });
-          // The calls found before are replaced whole: the post-pass filters the new ones again.
-          const { scanned: _before, ...kept } = existing;
-          this.files.set(path, {
-            ...kept,
-            calls: result.calls,
-            errors: result.errors,
-            ...(result.facts ? { facts: result.facts } : {}),
-          });
-          if (rescanned % 20 === 0) await yieldToEventLoop();
-        }
-      };
-      await Promise.all(Array.from({ length: this.options.filesInFlight ?? 2 }, work));
-    }
+    const rescanned = await this.project.resolve({
+      files: this.files,
+      scanner: this.options.scanner,
+      readText: (path) => this.readText(path),
+      onParse: () => {
+        this.parseCount++;
+      },
+      filesInFlight: this.options.filesInFlight ?? 2,
+      isCancelled,
+    });
     if (!isCancelled()) this.oneReport.apply(this.files);
     return rescanned;
   }
@@ -216,13 +161,7 @@ export class WorkspaceIndex {
 
   /** Whether `path` is a source file the index covers: under a root, outside skipped folders. */
   isIndexable(path: string): boolean {
-    if (!languageForPath(path)) return false;
-    return this.roots.some((root) => {
-      const rel = relative(root, path);
-      if (!rel || rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel)) return false;
-      const folders = rel.split(sep).slice(0, -1);
-      return !folders.some(isSkippedDirectory) && !this.filterOf(root).excludes(path, false);
-    });
+    return this.roots.covers(path);
   }
 
   /** Makes `text` (an open document's) the content of `path`, and re-scans it if that changed it. */
@@ -368,7 +307,7 @@ export class WorkspaceIndex {
     onProgress: (progress: IndexProgress) => void,
     isCancelled: () => boolean,
   ): Promise<IndexRunResult> {
-    const listed = await this.listFiles(isCancelled);
+    const listed = await this.roots.list(this.maxFiles, isCancelled);
     this.truncated = listed.truncated;
     const seen = new Set(listed.files);
     let parsed = 0;
@@ -428,7 +367,7 @@ export class WorkspaceIndex {
       ...(result.facts === undefined ? {} : { facts: result.facts }),
     });
     // An edit outside a full run that changes the file's own clients re-scans their callers.
-    if (!this.indexing && this.view !== undefined && clientsOf(before) !== clientsOf(result.facts))
+    if (!this.indexing && this.project.view !== undefined && clientsOf(before) !== clientsOf(result.facts))
       await this.resolveProject();
     return 'parsed';
   }
@@ -437,73 +376,10 @@ export class WorkspaceIndex {
     this.updateTickets.delete(path);
     return this.files.delete(path) ? 'removed' : 'unchanged';
   }
-
-  private filterOf(root: string): SourceFilter {
-    let filter = this.filters.get(root);
-    if (filter === undefined) {
-      filter = createSourceFilter(root);
-      this.filters.set(root, filter);
-    }
-    return filter;
-  }
-
-  /** Walks the roots breadth-first in a stable order, up to `maxFiles` source files. */
-  private async listFiles(isCancelled: () => boolean): Promise<{ files: string[]; truncated: boolean }> {
-    const files: string[] = [];
-    this.filters.clear();
-    const queue = [...this.roots];
-    const rootOf = new Map(this.roots.map((root) => [root, root]));
-    let directories = 0;
-    while (queue.length > 0) {
-      if (isCancelled()) break;
-      const dir = queue.shift() as string;
-      let entries: Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      // A folder tree without end (a symlink loop is not followed, but a huge tree can be) stops here.
-      if (++directories > 200_000) return { files, truncated: true };
-      const root = rootOf.get(dir) ?? dir;
-      const filter = this.filterOf(root);
-      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (!isSkippedDirectory(entry.name) && !filter.excludes(path, true)) {
-            queue.push(path);
-            rootOf.set(path, root);
-          }
-        } else if (entry.isFile() && languageForPath(path) && !filter.excludes(path, false)) {
-          if (files.length >= this.maxFiles) return { files, truncated: true };
-          files.push(path);
-        }
-      }
-    }
-    return { files, truncated: false };
-  }
 }
 
 const startPosition = { line: 1, column: 1, offset: 0 };
 
-function clientsOf(facts: FileFacts | undefined): string {
-  return JSON.stringify([
-    facts?.definitions ?? [],
-    facts?.instances ?? [],
-    facts?.classes ?? [],
-    facts?.fieldTypes ?? [],
-  ]);
-}
-
-function clientKey(client: { kind: string; name: string; site: { file: string; line: number } }): string {
-  return `${client.kind}:${client.site.file}:${client.site.line}:${client.name}:${JSON.stringify(client)}`;
-}
-
 function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
-}
-
-/** Lets queued I/O and requests run before the next file. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
