@@ -14,7 +14,9 @@
  * document it names is read through the file requests: a generated client's call of one of its
  * operations is found and denied (a developer may not close an account), and is no longer one once
  * the document, changed on disk, names the operation otherwise; a GraphQL document it names is
- * parsed in the worker (a syntax error reported, then gone once the file is fixed).
+ * parsed in the worker (a syntax error reported in the document at its line and column, then gone
+ * once the file is fixed); a named document that is missing or over the size limit is reported on
+ * `.clearance.yaml` at the entry that names it, as on the desktop.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -489,15 +491,48 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
       contentChanges: [{ text: 'openapi: [api/ledger.yaml]\ngraphql:\n  documents: [graphql]\n' }],
     });
     const configPath = '/acme/shop/.clearance.yaml';
-    const broken = await diagnosticsOf(page, configPath, 'list.length > 0');
+    const broken = await diagnosticsOf(page, graphqlPath, 'list.length > 0');
     assert.match(
       broken[0]?.message ?? '',
       /^graphql graphql\/orders\.graphql: not a GraphQL document: Syntax Error/,
       JSON.stringify(broken),
     );
+    // `cancelOrder(id: )`: the `)` where a value is expected, line 2, column 19.
+    assert.deepEqual(broken[0]?.range.start, { line: 1, character: 18 });
+    assert.deepEqual(await diagnosticsOf(page, configPath, 'true'), []);
     await setFile(graphqlPath, 'mutation CancelOrder($id: ID!) {\n  cancelOrder(id: $id) { id }\n}\n');
     await notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(graphqlPath), type: 2 }] });
+    await diagnosticsOf(page, graphqlPath, 'list.length === 0');
     await diagnosticsOf(page, configPath, 'list.length === 0');
+    // A named file over the 1,000,000-byte limit (docs/clearance-yaml.md), then one missing: each
+    // at its entry in `.clearance.yaml` (`big.gql` in line 3's `[graphql, big.gql]`, columns 24-30).
+    await setFile('/acme/shop/big.gql', '# padding\n'.repeat(110_000));
+    await notify('textDocument/didChange', {
+      textDocument: { uri: configUri, version: 3 },
+      contentChanges: [
+        { text: 'openapi: [api/ledger.yaml, api/gone.yaml]\ngraphql:\n  documents: [graphql, big.gql]\n' },
+      ],
+    });
+    // The GraphQL documents are read first: while one fails, the OpenAPI ones are not read.
+    const unread = await diagnosticsOf(page, configPath, 'list.length > 0');
+    const byMessage = (pattern: RegExp) =>
+      unread.find((d) => pattern.test(d.message)) as unknown as {
+        range: LspRange;
+      };
+    assert.deepEqual(byMessage(/^graphql big\.gql: /)?.range, {
+      start: { line: 2, character: 23 },
+      end: { line: 2, character: 30 },
+    });
+    await notify('textDocument/didChange', {
+      textDocument: { uri: configUri, version: 4 },
+      contentChanges: [{ text: 'openapi: [api/ledger.yaml, api/gone.yaml]\n' }],
+    });
+    const missing = await diagnosticsOf(page, configPath, 'list.length === 1');
+    assert.match(missing[0]?.message ?? '', /^openapi api\/gone\.yaml: /);
+    assert.deepEqual((missing[0] as unknown as { range: LspRange }).range, {
+      start: { line: 0, character: 27 },
+      end: { line: 0, character: 40 },
+    });
     await notify('textDocument/didClose', { textDocument: { uri: uriOf(ledgerPath) } });
     await notify('textDocument/didClose', { textDocument: { uri: configUri } });
   });

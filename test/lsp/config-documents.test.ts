@@ -6,8 +6,9 @@
  * `voidInvoice`, `purge` and `refund`, src/billing.ts calls the generated client's `voidInvoice`
  * (line 8) and the hook of the `RefundPayment` mutation (line 12), src/jobs.ts (never opened: only
  * the workspace index sees it) calls `voidInvoice` too, and `.clearance.yaml` maps
- * `mutation refundPayment` to `refund`. A broken document is a `config_error` on `.clearance.yaml`
- * at the document's line, and the last good configuration stays in force meanwhile.
+ * `mutation refundPayment` to `refund`. A document that does not parse is a `config_error` in the
+ * document at its line and column; one missing or too large is a `config_error` on `.clearance.yaml`
+ * at the entry that names it; the last good configuration stays in force meanwhile.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,8 +41,21 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       .filter((d) => d.code === 'call_denied')
       .map((d) => `${d.range.start.line}:${d.message}`);
   const deniedLines = () => denied(server.diagnostics.get(codeUri)).map((d) => Number(d.split(':')[0]));
-  const configErrors = () =>
-    (server.diagnostics.get(configUri) ?? []).filter((d) => d.code === 'config_error');
+  /** The `config_error`s shown on `file` (`.clearance.yaml` unless told). */
+  const configErrors = (file = '.clearance.yaml') =>
+    (server.diagnostics.get(pathToFileURL(join(root, file)).href) ?? []).filter(
+      (d) => d.code === 'config_error',
+    );
+  /**
+   * The 0-based range of `entry` where the fixture's `.clearance.yaml` lists it (the oracle: its
+   * text; the first line that is not a comment and holds it).
+   */
+  const entryRange = (entry: string) => {
+    const lines = readFileSync(join(fixture, '.clearance.yaml'), 'utf8').split('\n');
+    const line = lines.findIndex((text) => !text.trimStart().startsWith('#') && text.includes(entry));
+    const character = (lines[line] ?? '').indexOf(entry);
+    return { start: { line, character }, end: { line, character: character + entry.length } };
+  };
   /** Writes (or deletes, with `text` undefined) a workspace file and tells the server as the editor would. */
   const edit = async (file: string, text: string | undefined, type = CHANGED) => {
     const path = join(root, file);
@@ -154,23 +168,28 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     await indexLists(['invoice voidInvoice:denied billing.ts jobs.ts', 'payment refund:denied billing.ts']);
   });
 
-  it('reports a broken OpenAPI document on .clearance.yaml and keeps the last good configuration', async () => {
+  it('reports a broken OpenAPI document at its line and column, and keeps the last good configuration', async () => {
     await edit('api/billing.yaml', 'openapi: 3.0.3\npaths:\n  /invoices/{invoiceId}: [\n    delete\n');
     const [error] = await waitFor('the config_error', () =>
-      configErrors().length > 0 ? configErrors() : undefined,
+      configErrors('api/billing.yaml').length > 0 ? configErrors('api/billing.yaml') : undefined,
     );
     assert.match(
       String(error?.message),
       /^openapi api\/billing\.yaml: not YAML or JSON: .* at line 5, column 1/,
     );
+    // The unclosed flow sequence ends at the end of the text: line 5, column 1, as the message says.
+    assert.deepEqual(error?.range.start, { line: 4, character: 0 });
+    assert.deepEqual(configErrors(), []);
     // Still decided with the document as it last read whole.
     assert.match(await hoverAt(VOID_CALL), /voidInvoice/);
     assert.deepEqual(deniedLines(), [7, 11]);
     await edit('api/billing.yaml', openapi('      operationId: voidInvoice\n'));
-    await waitFor('the error cleared', () => (configErrors().length === 0 ? true : undefined));
+    await waitFor('the error cleared', () =>
+      configErrors('api/billing.yaml').length === 0 ? true : undefined,
+    );
   });
 
-  it('reports a deleted OpenAPI document, and reads it again once it is back', async () => {
+  it('reports a deleted OpenAPI document at its entry in .clearance.yaml, and reads it again once it is back', async () => {
     const away = join(root, 'billing.yaml.away');
     renameSync(join(root, 'api', 'billing.yaml'), away);
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
@@ -180,6 +199,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       configErrors().length > 0 ? configErrors() : undefined,
     );
     assert.equal(error?.message, 'openapi api/billing.yaml: does not exist');
+    assert.deepEqual(error?.range, entryRange('api/billing.yaml'));
     renameSync(away, join(root, 'api', 'billing.yaml'));
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(join(root, 'api', 'billing.yaml')).href, type: CREATED }],
@@ -222,13 +242,15 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     assert.match(await hoverAt(REFUND_CALL), /may `mutation` issueRefund/);
     await edit(document, 'mutation RefundPayment($id: ID!) {\n  refundPayment(id: ) { id }\n}\n');
     const [error] = await waitFor('the config_error', () =>
-      configErrors().length > 0 ? configErrors() : undefined,
+      configErrors(document).length > 0 ? configErrors(document) : undefined,
     );
     assert.match(
       String(error?.message),
       /^graphql src\/queries\/payments\.graphql: not a GraphQL document: Syntax Error/,
     );
+    // `refundPayment(id: )`: the `)` where a value is expected, line 2, column 21.
     assert.deepEqual(error?.range.start, { line: 1, character: 20 });
+    assert.deepEqual(configErrors(), []);
     // The last good documents stay in force: the field is still issueRefund.
     assert.ok(!deniedLines().includes(11));
     await edit(document, undefined);
@@ -241,5 +263,21 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       deniedLines().includes(11) && configErrors().length === 0 ? true : undefined,
     );
     assert.match(await hoverAt(REFUND_CALL), /may not `refund` payment/);
+    // The deleted document's error is cleared with it.
+    assert.deepEqual(configErrors(document), []);
+  });
+
+  it('reports a GraphQL document over the size limit at the documents entry that names its folder', async () => {
+    const large = join('src', 'queries', 'large.graphql');
+    // Over the 1,000,000-byte limit of docs/clearance-yaml.md: comments only, so not a parse problem.
+    await edit(large, `# padding\n`.repeat(110_000), CREATED);
+    const [error] = await waitFor('the config_error', () =>
+      configErrors().length > 0 ? configErrors() : undefined,
+    );
+    assert.match(String(error?.message), /^graphql src\/queries\/large\.graphql: .*(large|over|limit)/i);
+    assert.deepEqual(error?.range, entryRange('src/queries'));
+    assert.deepEqual(configErrors(large), []);
+    await edit(large, undefined);
+    await waitFor('the error cleared', () => (configErrors().length === 0 ? true : undefined));
   });
 });

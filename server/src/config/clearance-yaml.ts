@@ -91,6 +91,22 @@ export function parseProjectConfig(
   text: string,
   file: string,
 ): { config?: ProjectConfig; errors: ClearanceError[] } {
+  const { locateEntry: _entries, ...parsed } = parseWithEntries(text, file);
+  return parsed;
+}
+
+/**
+ * `parseProjectConfig`, and where each entry of a list is written (`['openapi', 0]`): the place a
+ * document's read problem is reported.
+ */
+function parseWithEntries(
+  text: string,
+  file: string,
+): {
+  config?: ProjectConfig;
+  errors: ClearanceError[];
+  locateEntry?: (path: (string | number)[]) => Location;
+} {
   const lines = new LineStarts(text);
   const locate = (start: number, end: number): Location => ({
     file,
@@ -128,7 +144,13 @@ export function parseProjectConfig(
     const [start, end] = findKeyRange(document, path);
     return locate(start, end);
   };
-  return buildConfig(value as RawConfig, locateKey, errors);
+  // A `{ document, client }` entry is placed at its document.
+  const locateEntry = (path: (string | number)[]): Location => {
+    const node = document.getIn(path, true);
+    const named = isMap(node) ? node.get('document', true) : node;
+    return isNode(named) && named.range ? locate(named.range[0], named.range[1]) : locate(0, 0);
+  };
+  return { ...buildConfig(value as RawConfig, locateKey, errors), locateEntry };
 }
 
 /**
@@ -184,17 +206,21 @@ export function parseProjectConfigIn(
   text: string,
   files: FileAccess = platformFiles,
 ): { config?: ProjectConfig; errors: ClearanceError[] } {
-  const parsed = parseProjectConfig(text, join(dir, CLEARANCE_YAML));
+  const { locateEntry, ...parsed } = parseWithEntries(text, join(dir, CLEARANCE_YAML));
   let config = parsed.config;
   if (config === undefined) return parsed;
   if (config.graphql !== undefined && config.graphql.documents.length > 0) {
-    const documents = readGraphqlDocuments(dir, config.graphql.documents, files);
+    const documents = readGraphqlDocuments(dir, config.graphql.documents, files, (index) =>
+      locateEntry?.(['graphql', 'documents', index]),
+    );
     if (documents.errors.length > 0) return { errors: documents.errors };
     config = { ...config, graphql: { ...config.graphql, operations: documents.operations } };
   }
   if (config.openapi === undefined) return { config, errors: parsed.errors };
   // The documents' routes come after the file's own: a route written in .clearance.yaml wins.
-  const described = readOpenApiRoutes(dir, config.openapi, files);
+  const described = readOpenApiRoutes(dir, config.openapi, files, (index) =>
+    locateEntry?.(['openapi', index]),
+  );
   if (described.errors.length > 0) return { errors: described.errors };
   return {
     config: {

@@ -9,7 +9,7 @@
  */
 import { join, relative } from 'node:path';
 import { type DefinitionNode, GraphQLError, Kind, parse } from 'graphql';
-import type { ClearanceError } from '../errors';
+import type { ClearanceError, Location } from '../errors';
 import type { FileAccess } from '../files/file-access';
 import { platformFiles } from '../files/platform-files';
 import { describeReadProblem } from '../identity/bounded-read';
@@ -73,30 +73,39 @@ export function parseGraphqlKey(pattern: string): Pick<GraphqlMapping, 'name' | 
 
 /**
  * Reads the operations of the documents `entries` (files or folders relative to `dir`) from `files`
- * (the file system; in the web worker, its snapshot of the workspace).
+ * (the file system; in the web worker, its snapshot of the workspace). A document that does not
+ * parse is an error in it, at its line and column; an entry that names nothing readable (a missing,
+ * unreadable or too large file, a path out of the folder) is an error at `entryAt(index)`, the
+ * entry in `.clearance.yaml` (at the document's start when no place is given).
  */
 export function readGraphqlDocuments(
   dir: string,
   entries: readonly string[],
   files: FileAccess = platformFiles,
+  entryAt: (index: number) => Location | undefined = () => undefined,
 ): { operations: GraphqlOperation[]; errors: ClearanceError[] } {
   const operations: GraphqlOperation[] = [];
   const errors: ClearanceError[] = [];
-  const start = { line: 1, column: 1, offset: 0 };
-  const fail = (file: string, message: string, line = 1, column = 1) => {
-    const at = { line, column, offset: 0 };
+  const fail = (file: string, message: string, at: Location) =>
     errors.push({
       code: 'config_error',
       message: `graphql ${relative(dir, file) || file}: ${message}`,
-      location: { file, start: line === 1 && column === 1 ? start : at, end: at },
+      location: at,
     });
+  const start = { line: 1, column: 1, offset: 0 };
+  const inFile = (file: string, line = 1, column = 1): Location => {
+    const at = { line, column, offset: 0 };
+    return { file, start: line === 1 && column === 1 ? start : at, end: at };
   };
-  const found: string[] = [];
-  for (const entry of entries) collectDocuments(files, join(dir, entry), dir, found, 0, fail);
-  for (const file of found.slice(0, graphqlDocumentLimits.files)) {
+  const found: Array<{ file: string; entry: number }> = [];
+  entries.forEach((entry, index) => {
+    const named = (file: string, message: string) => fail(file, message, entryAt(index) ?? inFile(file));
+    collectDocuments(files, join(dir, entry), dir, { found, entry: index, fail: named }, 0);
+  });
+  for (const { file, entry } of found.slice(0, graphqlDocumentLimits.files)) {
     const read = files.readText(file, graphqlDocumentLimits.bytes, { within: dir });
     if (!read.ok) {
-      fail(file, describeReadProblem(read.problem));
+      fail(file, describeReadProblem(read.problem), entryAt(entry) ?? inFile(file));
       continue;
     }
     let definitions: readonly DefinitionNode[];
@@ -107,8 +116,7 @@ export function readGraphqlDocuments(
       fail(
         file,
         `not a GraphQL document: ${(error as Error).message.split('\n')[0]}`,
-        place?.line,
-        place?.column,
+        inFile(file, place?.line, place?.column),
       );
       continue;
     }
@@ -127,32 +135,40 @@ export function readGraphqlDocuments(
   return { operations, errors };
 }
 
+/** Where a walk of one `documents` entry puts what it finds, and its problems. */
+interface DocumentWalk {
+  found: Array<{ file: string; entry: number }>;
+  /** The entry walked (its index in `documents`). */
+  entry: number;
+  fail: (file: string, message: string) => void;
+}
+
 // A `.graphql`/`.gql` file is itself; a folder is walked (bounded), dependencies and build output skipped.
 function collectDocuments(
   files: FileAccess,
   path: string,
   dir: string,
-  found: string[],
+  walk: DocumentWalk,
   depth: number,
-  fail: (file: string, message: string) => void,
 ): void {
-  if (found.length >= graphqlDocumentLimits.files || depth > graphqlDocumentLimits.depth) return;
+  if (walk.found.length >= graphqlDocumentLimits.files || depth > graphqlDocumentLimits.depth) return;
   if (depth === 0 && !files.contains(dir, path)) {
-    fail(path, 'is outside the workspace folder; not read');
+    walk.fail(path, 'is outside the workspace folder; not read');
     return;
   }
   if (isGraphqlDocumentName(path)) {
-    found.push(path);
+    walk.found.push({ file: path, entry: walk.entry });
     return;
   }
   const entries = files.list(path);
   if (entries === undefined) {
-    if (depth === 0) fail(path, 'not a .graphql or .gql file, nor a folder that can be read');
+    if (depth === 0) walk.fail(path, 'not a .graphql or .gql file, nor a folder that can be read');
     return;
   }
   for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.kind === 'directory' && isWalkedGraphqlFolder(entry.name))
-      collectDocuments(files, join(path, entry.name), dir, found, depth + 1, fail);
-    else if (entry.kind === 'file' && isGraphqlDocumentName(entry.name)) found.push(join(path, entry.name));
+      collectDocuments(files, join(path, entry.name), dir, walk, depth + 1);
+    else if (entry.kind === 'file' && isGraphqlDocumentName(entry.name))
+      walk.found.push({ file: join(path, entry.name), entry: walk.entry });
   }
 }

@@ -12,8 +12,8 @@
  * generated client's call of it matches (openapi-operations.ts, recognizers/openapi-clients.ts).
  */
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import type { ClearanceError } from '../errors';
+import { parse, YAMLError } from 'yaml';
+import type { ClearanceError, Location } from '../errors';
 import type { FileAccess } from '../files/file-access';
 import { platformFiles } from '../files/platform-files';
 import { describeReadProblem } from '../identity/bounded-read';
@@ -39,35 +39,35 @@ export interface OpenApiRoutes {
 
 /**
  * Reads the documents `entries` (relative to `dir`) into route templates, base URLs and operations,
- * from `files` (the file system; in the web worker, its snapshot of the workspace).
+ * from `files` (the file system; in the web worker, its snapshot of the workspace). A problem in a
+ * document is an error in it (a YAML syntax error at its line and column); a document that cannot
+ * be read (missing, unreadable, too large, out of the folder) is an error at `entryAt(index)`, the
+ * entry in `.clearance.yaml` (at the document's start when no place is given).
  */
 export function readOpenApiRoutes(
   dir: string,
   entries: readonly (string | OpenApiSource)[],
   files: FileAccess = platformFiles,
+  entryAt: (index: number) => Location | undefined = () => undefined,
 ): OpenApiRoutes {
   const result: OpenApiRoutes = { routes: [], baseUrls: [], operations: [], errors: [] };
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     const source = typeof entry === 'string' ? { document: entry } : entry;
     const name = source.document;
     const file = join(dir, name);
     const start = { line: 1, column: 1, offset: 0 };
-    const fail = (message: string) =>
-      result.errors.push({
-        code: 'config_error',
-        message: `openapi ${name}: ${message}`,
-        location: { file, start, end: start },
-      });
+    const fail = (message: string, location: Location = { file, start, end: start }) =>
+      result.errors.push({ code: 'config_error', message: `openapi ${name}: ${message}`, location });
     const read = files.readText(file, OPENAPI_MAX_BYTES, { within: dir });
     if (!read.ok) {
-      fail(describeReadProblem(read.problem));
+      fail(describeReadProblem(read.problem), entryAt(index));
       continue;
     }
     let document: unknown;
     try {
       document = parse(read.text, { maxAliasCount: 100 });
     } catch (error) {
-      fail(`not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+      fail(`not YAML or JSON: ${(error as Error).message.split('\n')[0]}`, syntaxErrorAt(file, error));
       continue;
     }
     if (!isRecord(document) || !isRecord(document.paths)) {
@@ -207,4 +207,17 @@ function readServers(document: Record<string, unknown>): string[] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where a YAML syntax error is in `file` (its first line and column), else the file's start. */
+function syntaxErrorAt(file: string, error: unknown): Location {
+  const [first, last] = error instanceof YAMLError ? (error.linePos ?? []) : [];
+  const start = {
+    line: first?.line ?? 1,
+    column: first?.col ?? 1,
+    offset: error instanceof YAMLError ? error.pos[0] : 0,
+  };
+  const end =
+    last === undefined ? start : { line: last.line, column: last.col, offset: (error as YAMLError).pos[1] };
+  return { file, start, end };
 }

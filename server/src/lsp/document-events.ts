@@ -68,6 +68,8 @@ export function registerDocumentEvents(
     // Closing `.clearance.yaml` without saving leaves the file on disk in force.
     if (path === ws.projectConfigPath) void refresher.reloadProjectConfig();
     else if (ws.isPolicyFile(path)) void refresher.reloadPolicyAndRepublish();
+    // A document `.clearance.yaml` names keeps its problems (an editor that syncs every file).
+    else if (publisher.showsConfigDocument(path)) publisher.projectConfigDiagnostics();
     else publisher.publish(document.uri, []);
   });
 

@@ -1,8 +1,8 @@
 /**
  * `.clearance.yaml` in the editor, for both language servers (the desktop's and the web worker's):
  * completion of its keys and values, and its diagnostics (the problems found reading it against
- * `schemas/clearance.schema.json`, and a hint when it maps nothing). Each server sends them with its
- * own URIs.
+ * `schemas/clearance.schema.json`, and a hint when it maps nothing), and those of the documents it
+ * names (`openapi:`, `graphql.documents`). Each server sends them with its own URIs.
  */
 import { readFileSync, statSync } from 'node:fs';
 import {
@@ -35,9 +35,40 @@ export function projectConfigCompletion(
   }));
 }
 
-/** The diagnostics of `.clearance.yaml`: its problems as last read, and the hint when it maps nothing. */
-export function projectConfigDiagnostics(ws: SharedWorkspace): Diagnostic[] {
-  return [...ws.projectConfigErrors.map(toDiagnostic), ...buildEmptyProjectConfigHints(ws)];
+/**
+ * The diagnostics of `.clearance.yaml` and of the documents it names, by file path, as last read: a
+ * problem inside a document (a syntax error, at its line and column) is shown in the document; every
+ * other problem (one of `.clearance.yaml` itself, a document missing, unreadable or too large, at the
+ * entry that names it) on `.clearance.yaml`, with the hint when it maps nothing.
+ */
+export function projectConfigDiagnostics(ws: SharedWorkspace): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>([[ws.projectConfigPath, buildEmptyProjectConfigHints(ws)]]);
+  for (const error of ws.projectConfigErrors) {
+    const file = error.location?.file ?? ws.projectConfigPath;
+    byFile.set(file, [...(byFile.get(file) ?? []), toDiagnostic(error)]);
+  }
+  return byFile;
+}
+
+/**
+ * Publishes `projectConfigDiagnostics` through `publish` (each server with its own URIs), and
+ * clears a document's once it has none. `owns(path)` says whether a document's diagnostics are the
+ * configuration's (its own, published last time), so that closing it in an editor keeps them.
+ */
+export function createProjectConfigPublisher(publish: (path: string, diagnostics: Diagnostic[]) => void): {
+  publish(ws: SharedWorkspace): void;
+  owns(path: string): boolean;
+} {
+  let documents = new Set<string>();
+  return {
+    publish(ws) {
+      const byFile = projectConfigDiagnostics(ws);
+      for (const path of documents) if (!byFile.has(path)) publish(path, []);
+      documents = new Set([...byFile.keys()].filter((path) => path !== ws.projectConfigPath));
+      for (const [path, diagnostics] of byFile) publish(path, diagnostics);
+    },
+    owns: (path) => documents.has(path),
+  };
 }
 
 /** A file's text, if it exists and is under 1 MB (in the web build, from the workspace snapshot). */

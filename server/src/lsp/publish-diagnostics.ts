@@ -14,7 +14,7 @@ import { redactTokensInText } from '../identity';
 import { toUri } from './convert';
 import { EditorAudit } from './editor-audit';
 import { redactDiagnostics } from './features';
-import { projectConfigDiagnostics as buildProjectConfigDiagnostics } from './project-config';
+import { createProjectConfigPublisher } from './project-config';
 import type { ServerState } from './server-state';
 import { createPolicyDiagnostics, publishCodeDiagnostics } from './shared-diagnostics';
 
@@ -110,11 +110,15 @@ export function createDiagnosticsPublisher(state: ServerState) {
       void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 
-  /** Publishes the problems of `.clearance.yaml`, or clears them. */
+  const projectConfig = createProjectConfigPublisher((path, diagnostics) =>
+    publish(toUri(path), diagnostics),
+  );
+
+  /** Publishes the problems of `.clearance.yaml` and of the documents it names, or clears them. */
   function projectConfigDiagnostics(): void {
     const ws = state.workspace;
     if (!ws) return;
-    publish(toUri(ws.projectConfigPath), buildProjectConfigDiagnostics(ws));
+    projectConfig.publish(ws);
   }
 
   return {
@@ -127,5 +131,7 @@ export function createDiagnosticsPublisher(state: ServerState) {
     codeDiagnostics,
     allCodeDiagnostics,
     projectConfigDiagnostics,
+    /** Whether `path` is a document `.clearance.yaml` names whose problems are published. */
+    showsConfigDocument: projectConfig.owns,
   };
 }

@@ -32,7 +32,12 @@ function answer(method, params) {
     }
     case 'clearance/fs/readFile': {
       const text = state.files[decodeURIComponent(new URL(params.uri).pathname)];
-      return text === undefined ? { error: 'not found' } : { text };
+      if (text === undefined) return { error: 'not found' };
+      // As client/src/browser-files.ts: a file over the server's limit is refused, with its size.
+      const size = new TextEncoder().encode(text).byteLength;
+      if (size > params.limitBytes)
+        return { error: `larger than ${params.limitBytes} bytes`, sizeBytes: size };
+      return { text };
     }
     default:
       throw new Error(`unhandled request ${method}`);

@@ -158,7 +158,9 @@ describe('web build: the documents .clearance.yaml names', () => {
   });
 
   // Each case: the workspace the client serves, its .clearance.yaml, and the errors expected (the
-  // message, and the file and line:column it points at), as the desktop gives them.
+  // message, and the file and line:column it points at), as the desktop gives them: a document that
+  // cannot be read at its entry in .clearance.yaml (counted by hand in `config`), a syntax error in
+  // the document.
   const cases: Array<{
     name: string;
     files: Record<string, string>;
@@ -170,7 +172,7 @@ describe('web build: the documents .clearance.yaml names', () => {
       name: 'a missing OpenAPI document',
       files: {},
       config: 'openapi: [api/gone.yaml]\n',
-      errors: [['openapi api/gone.yaml: does not exist', '/ws/api/gone.yaml', '1:1']],
+      errors: [['openapi api/gone.yaml: does not exist', '/ws/.clearance.yaml', '1:11']],
     },
     {
       name: 'an OpenAPI document past the size limit (never read whole)',
@@ -179,8 +181,8 @@ describe('web build: the documents .clearance.yaml names', () => {
       errors: [
         [
           `openapi api/huge.yaml: is larger than ${OPENAPI_MAX_BYTES} bytes; not read`,
-          '/ws/api/huge.yaml',
-          '1:1',
+          '/ws/.clearance.yaml',
+          '1:11',
         ],
       ],
     },
@@ -191,8 +193,8 @@ describe('web build: the documents .clearance.yaml names', () => {
       errors: [
         [
           'openapi ../elsewhere/api.yaml: resolves (through a link) outside /ws; not read',
-          '/elsewhere/api.yaml',
-          '1:1',
+          '/ws/.clearance.yaml',
+          '1:11',
         ],
       ],
       neverAsked: /^\/elsewhere/,
@@ -201,7 +203,9 @@ describe('web build: the documents .clearance.yaml names', () => {
       name: 'a GraphQL folder outside the workspace folder (never listed)',
       files: { '/elsewhere/q.graphql': 'query Q { q }\n' },
       config: 'graphql:\n  documents: [../elsewhere]\n',
-      errors: [['graphql ../elsewhere: is outside the workspace folder; not read', '/elsewhere', '1:1']],
+      errors: [
+        ['graphql ../elsewhere: is outside the workspace folder; not read', '/ws/.clearance.yaml', '2:15'],
+      ],
       neverAsked: /^\/elsewhere/,
     },
     {
@@ -215,7 +219,11 @@ describe('web build: the documents .clearance.yaml names', () => {
       files: {},
       config: 'graphql:\n  documents: [missing]\n',
       errors: [
-        ['graphql missing: not a .graphql or .gql file, nor a folder that can be read', '/ws/missing', '1:1'],
+        [
+          'graphql missing: not a .graphql or .gql file, nor a folder that can be read',
+          '/ws/.clearance.yaml',
+          '2:15',
+        ],
       ],
     },
   ];
@@ -260,13 +268,21 @@ describe('web build: the documents .clearance.yaml names', () => {
     assert.equal(client.asked.length, most);
     const ws = new WebWorkspace('/ws', snapshot, WASM);
     ws.loadProjectConfig();
+    // Each at its entry: the one-line list's column where the name is written.
     assert.deepEqual(
-      ws.projectConfigErrors.map((error) => [error.message, error.location?.file]),
+      ws.projectConfigErrors.map((error) => [
+        error.message,
+        error.location?.file,
+        error.location?.start.line,
+        error.location?.start.column,
+      ]),
       names
         .slice(most)
         .map((name) => [
           `openapi ${name}: could not be read (more than ${most} OpenAPI documents are named; the web build reads the first ${most})`,
-          `/ws/${name}`,
+          '/ws/.clearance.yaml',
+          1,
+          config.indexOf(`${name},`) + 1 || config.indexOf(`${name}]`) + 1,
         ]),
     );
   });

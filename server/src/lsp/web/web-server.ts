@@ -51,7 +51,7 @@ import {
 import { describePolicyState, findCallAt, redactDiagnostics } from '../features';
 import { formatDocumentEdits, formatTargetFor } from '../formatting';
 import { describeIdentityView } from '../identity-view';
-import { projectConfigCompletion, projectConfigDiagnostics } from '../project-config';
+import { createProjectConfigPublisher, projectConfigCompletion } from '../project-config';
 import { createPolicyDiagnostics, publishCodeDiagnostics as publishDecided } from '../shared-diagnostics';
 import type { SharedWorkspace } from '../shared-workspace';
 import {
@@ -272,7 +272,7 @@ async function loadProjectConfigNow(ws: WebWorkspace, reread: boolean): Promise<
   }
   configDocuments = named;
   ws.loadProjectConfig();
-  publish(toWorkspaceUri(ws.projectConfigPath), projectConfigDiagnostics(ws));
+  projectConfigPublisher.publish(ws);
   configWatcher.watch(named);
 }
 
@@ -288,6 +288,11 @@ async function refreshIdentity(): Promise<void> {
   });
   log('info', `identity: ${view.text} (${ws.identity.source.label}, ${ws.identity.status})`);
 }
+
+/** Publishes the problems of `.clearance.yaml` and of the documents it names, or clears them. */
+const projectConfigPublisher = createProjectConfigPublisher((path, diagnostics) =>
+  publish(toWorkspaceUri(path), diagnostics),
+);
 
 /** Publishes the policy's errors by file, and the parse errors of open `.rego` files outside it. */
 const publishPolicyFiles = createPolicyDiagnostics(publish);
@@ -342,6 +347,8 @@ documents.onDidClose(({ document }) => {
   // The file as saved counts again.
   if (path === ws.projectConfigPath) void loadProjectConfig(ws).then(publishAllCodeDiagnostics);
   if (isSnapshotFile(path.split('/').pop() ?? '')) schedulePolicyReload();
+  // A document `.clearance.yaml` names keeps its problems (an editor that syncs every file).
+  else if (projectConfigPublisher.owns(path)) projectConfigPublisher.publish(ws);
   else publish(document.uri, []);
 });
 
