@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { openBrowser, repoRoot } from './harness';
 import {
@@ -535,5 +536,56 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     });
     await notify('textDocument/didClose', { textDocument: { uri: uriOf(ledgerPath) } });
     await notify('textDocument/didClose', { textDocument: { uri: configUri } });
+  });
+
+  it("shows the call inside a private wrapper and none of its callers' calls: it runs no project pass", async () => {
+    // test/lsp/one-report.test.ts's Go package: the desktop reports the four callers and not the
+    // call inside `get` (expected.yaml's `before`); docs/web.md says what the web build shows instead.
+    const fixture = join(repoRoot, 'test', 'fixtures', 'lsp', 'single-report');
+    const expected = parse(readFileSync(join(fixture, 'expected.yaml'), 'utf8')) as {
+      before: Array<{ file: string; line: number }>;
+      after: Array<{ file: string; line: number }>;
+    };
+    const inside = expected.after.find((call) => !expected.before.some((c) => c.file === call.file));
+    assert.ok(inside, 'the call inside the wrapper, reported only after the edit');
+    const texts = new Map(
+      ['client.go', 'users.go', 'repos.go'].map((name) => [
+        `forge/${name}`,
+        readFileSync(join(fixture, 'forge', name), 'utf8'),
+      ]),
+    );
+    await page.evaluate(
+      (files) => {
+        const state = (globalThis as unknown as { lsp: { state: { files: Record<string, string> } } }).lsp
+          .state;
+        for (const [path, text] of files) state.files[`/acme/shop/${path}`] = text;
+      },
+      [...texts],
+    );
+    /** The hover at `line` (1-based) of `file`, on the first character of `word` there. */
+    const hoverAt = async (file: string, line: number, word: string) => {
+      const text = (texts.get(file) ?? '').split('\n')[line - 1] ?? '';
+      const hover = (await request('textDocument/hover', {
+        textDocument: { uri: uriOf(`/acme/shop/${file}`) },
+        position: { line: line - 1, character: text.indexOf(word) + 1 },
+      })) as { contents: { value: string } } | null;
+      return hover?.contents.value ?? '';
+    };
+    for (const file of ['forge/client.go', 'forge/users.go'])
+      await notify('textDocument/didOpen', {
+        textDocument: {
+          uri: uriOf(`/acme/shop/${file}`),
+          languageId: 'go',
+          version: 1,
+          text: texts.get(file),
+        },
+      });
+    // The call inside `get` is shown (the desktop leaves it out while every caller writes the rest).
+    assert.match(await hoverAt(inside.file, inside.line, 'http.'), /GET/);
+    // The callers in users.go are not calls here: no project view says what `c.get` is.
+    for (const call of expected.before.filter((c) => c.file === 'forge/users.go'))
+      assert.doesNotMatch(await hoverAt(call.file, call.line, 'c.get'), /GET/);
+    for (const file of ['forge/client.go', 'forge/users.go'])
+      await notify('textDocument/didClose', { textDocument: { uri: uriOf(`/acme/shop/${file}`) } });
   });
 });
