@@ -71,15 +71,18 @@ test('graphql: a document that does not parse, or lies outside the folder, is an
     writeFileSync(path.join(dir, 'bad.graphql'), 'query A {\n  order(id: ) { id }\n}\n');
     const read = readProjectConfig(dir);
     assert.equal(read.config, undefined);
+    // Outside the folder: at its entry in .clearance.yaml (line 2, column 28, counted by hand); the
+    // syntax error: in the document, at the parser's line and column.
     assert.deepEqual(
       read.errors.map((error) => [
         error.message.split(':')[0],
+        path.basename(error.location?.file ?? ''),
         error.location?.start.line,
         error.location?.start.column,
       ]),
       [
-        ['graphql ../elsewhere', 1, 1],
-        ['graphql bad.graphql', 2, 13],
+        ['graphql ../elsewhere', '.clearance.yaml', 2, 28],
+        ['graphql bad.graphql', 'bad.graphql', 2, 13],
       ],
     );
   } finally {
