@@ -83,9 +83,13 @@ export function collectBindings(nodes: readonly WordNode[], name: string, text: 
 
 /** Returns the innermost declaration among `bindings` whose scope holds `use`, if any. */
 export function resolveBinding(bindings: readonly Binding[], use: Node): Binding | undefined {
+  if (bindings.length === 0) return undefined;
+  // Read once: each `endIndex` is a call into wasm, and a name's uses are resolved one by one.
+  const start = use.startIndex;
+  const end = use.endIndex;
   let best: Binding | undefined;
   for (const binding of bindings) {
-    if (use.startIndex < binding.scopeStart || use.endIndex > binding.scopeEnd) continue;
+    if (start < binding.scopeStart || end > binding.scopeEnd) continue;
     if (best === undefined || binding.scopeEnd - binding.scopeStart < best.scopeEnd - best.scopeStart) {
       best = binding;
     }

@@ -6,7 +6,9 @@
  *   ancestors, as a walk of every node of the tree finds them;
  * - `findEnclosingOfTypes` (an index of the tree's functions) gives, for every node, the nearest
  *   function ancestor that climbing its parents gives, or says it cannot tell; `findOutermostOfTypes`
- *   the outermost function the node is in (or is), as the climb gives it.
+ *   the outermost function the node is in (or is), as the climb gives it;
+ * - no two nodes of a call type span the same range, so the call node a recogniser located is the
+ *   one the project pass's climb from `descendantForIndex` finds (`ScanContext.locatedCall`).
  */
 
 import assert from 'node:assert/strict';
@@ -80,6 +82,13 @@ for (const file of listSourceFiles(FIXTURES)) {
           hit.ancestors.map((ancestor) => ancestor.id),
         ]);
         assert.deepEqual(found, expected, `hits of ${word}`);
+      }
+      const callRanges = new Set<string>();
+      for (const node of nodes) {
+        if (!/call/.test(node.type)) continue;
+        const range = `${node.startIndex}:${node.endIndex}`;
+        assert.ok(!callRanges.has(range), `two call nodes span ${range} (${node.type})`);
+        callRanges.add(range);
       }
       for (const node of depth <= CLIMB_EVERY_NODE_DEPTH ? nodes : hitNodes) {
         const outermost = findOutermostOfTypes(node, FUNCTION_TYPES);

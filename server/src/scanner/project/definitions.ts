@@ -117,6 +117,8 @@ function writesUrl(call: HttpCall): boolean {
 
 function findCallNode(context: ScanContext, call: HttpCall): Node | undefined {
   const { start, end } = call.location;
+  const located = context.locatedCall(start.offset, end.offset);
+  if (located !== undefined) return located;
   let node: Node | null = context.root.descendantForIndex(start.offset, end.offset);
   // The smallest node covering the range may be a child of the call (same extent): climb to it.
   while (node !== null && node.startIndex >= start.offset && node.endIndex <= end.offset) {

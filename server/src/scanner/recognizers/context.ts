@@ -27,6 +27,12 @@ export interface ScanContext {
   findBindings(name: string): Binding[];
   /** Returns a node's location in the file. */
   locateNode(node: Node): Location;
+  /**
+   * The node of a call `locateNode` was last asked about that spans exactly `[start, end)` in this
+   * file's tree (not a fragment's), if any: the project pass finds a recognised call's node again
+   * without asking the root (`descendantForIndex`, then climbing parents).
+   */
+  locatedCall(start: number, end: number): Node | undefined;
   /** Returns a node's source text, cut to about 200 characters. */
   readExcerpt(node: Node): string;
   /** Tells whether a node lies inside an ERROR node, where the parser's recovery guessed. */
@@ -77,6 +83,9 @@ export function createScanContext(source: ScanContextSource): ScanContext {
   // Asked once: recognisers ask about every hit, and each `hasError` is a call into wasm.
   let hasError: boolean | undefined;
   const bindings = new Map<string, Binding[]>();
+  // The nodes located, by end offset (the last one per offset): a call and its callee share their
+  // start but not their end.
+  const located = new Map<number, Node>();
   const findWords = (word: string): WordNode[] => {
     let nodes = words.get(word);
     if (nodes === undefined) {
@@ -100,7 +109,19 @@ export function createScanContext(source: ScanContextSource): ScanContext {
       return found;
     },
     locateNode(node) {
-      return locateRange(file, lines, node.startIndex, node.endIndex);
+      const end = node.endIndex;
+      located.set(end, node);
+      return locateRange(file, lines, node.startIndex, end);
+    },
+    locatedCall(start, end) {
+      const node = located.get(end);
+      // Only one node of a call type spans a range: its children (callee, arguments) are shorter.
+      return node !== undefined &&
+        node.startIndex === start &&
+        node.tree === root.tree &&
+        /call/.test(node.type)
+        ? node
+        : undefined;
     },
     readExcerpt(node) {
       return cutText(text.slice(node.startIndex, node.endIndex), EXCERPT_LENGTH);

@@ -52,7 +52,9 @@ export function findFetchCalls(context: ScanContext): HttpCall[] {
   const fragments: Node[] = [];
   const typeQueries: Node[] = [];
   for (const hit of context.findWordNodes(CALLEE)) {
-    if (hit.node.parent?.type === 'type_query') typeQueries.push(hit.node.parent);
+    // The hit's parent comes with it: asking the node climbs from the root again.
+    const [parent] = hit.ancestors;
+    if (parent?.type === 'type_query') typeQueries.push(parent);
     const found = context.isInsideError(hit.node)
       ? recoverCall(context, hit.node, fragments)
       : mapCall(findCallOf(context, hit), hit.node);
