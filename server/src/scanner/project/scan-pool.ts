@@ -227,6 +227,17 @@ class WorkerPool implements ScanPool {
   }
 
   private receive(lane: Lane, number: number, message: ScanWorkerAnswer) {
+    // An answer of another form (a worker of another version) stops the worker: this thread scans
+    // what it held.
+    if (
+      typeof message !== 'object' ||
+      message === null ||
+      !('ready' in message || Array.isArray(message.results))
+    ) {
+      this.fail(lane);
+      void lane.worker.terminate();
+      return;
+    }
     if ('ready' in message) {
       lane.ready = true;
       this.pump(lane);
@@ -340,10 +351,12 @@ class WorkerPool implements ScanPool {
   }
 }
 
-// The bundle's worker runs as it is; its TypeScript source (tests, benchmarks) through tsx, whose
-// loader a worker thread does not inherit.
-function workerScript(entry: string): [string, { eval?: boolean }] {
-  if (!entry.endsWith('.ts')) return [entry, {}];
+// The bundle's worker runs as it is, without this process's Node options: a worker inherits them,
+// and under the bench and tests they load tsx, whose loader then handled every module the worker
+// loaded (about a second of its start on the shared machine). Its TypeScript source (tests,
+// benchmarks) runs through tsx, whose loader a worker thread does not inherit.
+function workerScript(entry: string): [string, { eval?: boolean; execArgv?: string[] }] {
+  if (!entry.endsWith('.ts')) return [entry, { execArgv: [] }];
   const tsx = 'tsx/cjs/api';
   return [
     `require(${JSON.stringify(require.resolve(tsx))}).register(); require(${JSON.stringify(entry)});`,
