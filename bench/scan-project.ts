@@ -11,7 +11,8 @@
  * under 3 s) and one file of `--big-calls` calls (default 100,000; target under 2 s). Each line gives
  * wall and CPU time (the process's, every thread) and both ratios; the workspace and the repositories
  * are also scanned with the scan pool (`scan-pool.ts`; the bundled worker when `node scripts/build.mjs`
- * has run, else its source through tsx, which starts slower), with a check that its calls equal the
+ * has run, built again first when its sources changed since, else its source through tsx, which
+ * starts slower), with a check that its calls equal the
  * single-threaded pass's. The load average is printed at the start and the end. It never fails on
  * speed.
  */
@@ -25,6 +26,7 @@ import { createScanner, type ScanResult } from '../server/src/scanner';
 import { languageForPath } from '../server/src/scanner/languages';
 import { createScanPool } from '../server/src/scanner/project/scan-pool';
 import { type ProjectFile, scanProject } from '../server/src/scanner/project/scan-project';
+import { staleWorkerReason } from '../server/src/scanner/project/scan-worker-sources';
 import { loadParser } from '../server/src/scanner/runtime';
 import { generateWorkspace } from './workspace';
 
@@ -92,6 +94,15 @@ const scannerOptions = { maxFileBytes: 50_000_000, parseTimeoutMs: 600_000 };
 // The bundled worker when built (`node scripts/build.mjs`), as the CLI runs it; else its source.
 const bundledWorker = join(__dirname, '..', 'dist', 'cli', 'scan-worker.js');
 const workerEntry = existsSync(bundledWorker) ? bundledWorker : undefined;
+
+/** Builds the bundle again when its worker was built from other sources than these (see the pool). */
+function rebuildStaleWorker(): void {
+  if (workerEntry === undefined) return;
+  const stale = staleWorkerReason(workerEntry);
+  if (stale === undefined) return;
+  console.log(`the bundled scan worker is stale (${stale}): node scripts/build.mjs`);
+  execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+}
 
 function sameCalls(a: Map<string, ScanResult>, b: Map<string, ScanResult>): boolean {
   const text = (m: Map<string, ScanResult>) => JSON.stringify([...m].map(([f, r]) => [f, r.calls, r.errors]));
@@ -170,6 +181,7 @@ export async function runBenchmark(args: string[]): Promise<void> {
     loadavg()
       .map((n) => n.toFixed(2))
       .join(' ');
+  rebuildStaleWorker();
   console.log(
     `load average at the start: ${load()}; scan worker: ${workerEntry ?? 'TypeScript source (not built)'}`,
   );

@@ -1,8 +1,9 @@
 // Bundles the extension client, the language server and the CLI with esbuild, and copies the
 // tree-sitter WebAssembly files the code scanner loads at run time next to the bundles that need them.
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -66,8 +67,27 @@ await Promise.all([
     ...common,
     entryPoints: ['server/src/scanner/project/scan-worker.ts'],
     outfile: 'dist/cli/scan-worker.js',
-  }),
+    metafile: true,
+  }).then(({ metafile }) => writeSources('dist/cli/scan-worker.js', metafile, wasmFiles)),
 ]);
+
+/**
+ * Writes `<bundle minus .js>.sources.json` beside a bundle: each file it was built from, and the wasm
+ * files copied beside it (relative to the bundle's folder), with a hash of each. The scan pool, run
+ * from the TypeScript sources (bench, tests), refuses a bundled worker built from other sources
+ * (`server/src/scanner/project/scan-worker-sources.ts`).
+ */
+function writeSources(bundle, metafile, copied) {
+  const folder = join(root, dirname(bundle));
+  const inputs = {};
+  for (const file of [...Object.keys(metafile.inputs).map((input) => join(root, input)), ...copied].sort()) {
+    inputs[relative(folder, file)] = createHash('sha256').update(readFileSync(file)).digest('hex');
+  }
+  writeFileSync(
+    join(root, bundle.replace(/\.js$/, '.sources.json')),
+    `${JSON.stringify({ inputs }, null, 1)}\n`,
+  );
+}
 
 // The web extension (vscode.dev, github.dev): the browser client and the language server in a web
 // worker. Nothing of Node may reach them: a few of our modules have browser twins (`*.browser.ts`),

@@ -2,7 +2,7 @@
  * The scan pool (worker threads) finds exactly what the single-threaded project pass finds, in the
  * same order, over every project fixture at once (wrappers found in one round make files scanned
  * again in the next, across threads); workers start while the files are read; small projects
- * start no worker; a worker that stops or
+ * start no worker; a worker that stops, answers in another format, or
  * overruns its deadline hands its files back or has them reported (and not scanned again in a later
  * round), and the pass still ends.
  */
@@ -74,17 +74,25 @@ test('a project under the threshold starts no worker', async () => {
   await pool.close();
 });
 
-test('a worker that stops hands its files back to this thread', async () => {
-  const entry = path.join(fixtures, 'scan-pool', 'failing-worker.js');
+/** Scans every file with one worker of the fixture `worker`, which must hand all its files back. */
+async function handsEveryFileBack(worker: string): Promise<void> {
+  const entry = path.join(fixtures, 'scan-pool', worker);
   const pool = createScanPool({ scanner: {}, workers: 1, minChars: 0, entry });
   assert.ok(pool);
   try {
     const pooled = await scanProject(createScanner(), files, { parallel: pool });
+    assert.equal(pool.workerFiles, 0);
     assert.deepEqual(flatten(pooled), flatten(await scanProject(createScanner(), files)));
   } finally {
     await pool.close();
   }
-});
+}
+
+test('a worker that stops hands its files back to this thread', () =>
+  handsEveryFileBack('failing-worker.js'));
+
+test('a worker answering in an older format hands its files back to this thread', () =>
+  handsEveryFileBack('older-format-worker.js'));
 
 test('a file held past the deadline is reported as skipped, the others are scanned', async () => {
   const entry = path.join(fixtures, 'scan-pool', 'silent-worker.js');

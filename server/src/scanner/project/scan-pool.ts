@@ -16,13 +16,14 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { locateFileStart } from '../positions';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../scanner';
 import type { ScannerOptions, ScanResult } from '../types';
 import type { ParallelScan, ScanJob } from './scan-project';
 import type { ScanWorkerAnswer, ScanWorkerData, ScanWorkerMessage } from './scan-worker';
+import { staleWorkerReason } from './scan-worker-sources';
 import type { ProjectView } from './types';
 
 /** Below this much source text in a round, workers are not started (measured: see docs/scan-pool.md). */
@@ -77,10 +78,21 @@ export function locateScanWorker(): string | undefined {
   return undefined;
 }
 
-/** Creates a pool; undefined when the worker script is missing (the caller scans on its thread). */
+/**
+ * Creates a pool; undefined when the worker script is missing (the caller scans on its thread).
+ * Run from the TypeScript sources (bench, tests), it throws when given a bundled worker
+ * (`scan-worker.js`) built from other sources than these: that worker would scan with other code.
+ */
 export function createScanPool(options: ScanPoolOptions): ScanPool | undefined {
   const entry = options.entry ?? locateScanWorker();
   if (entry === undefined || options.workers === 0) return undefined;
+  if (__filename.endsWith('.ts') && basename(entry) === 'scan-worker.js') {
+    const stale = staleWorkerReason(entry);
+    if (stale !== undefined)
+      throw new Error(
+        `the scan worker ${entry} was not built from these sources (${stale}): run \`node scripts/build.mjs\``,
+      );
+  }
   return new WorkerPool({ ...options, entry });
 }
 
@@ -227,6 +239,17 @@ class WorkerPool implements ScanPool {
   }
 
   private receive(lane: Lane, number: number, message: ScanWorkerAnswer) {
+    // An answer of another form (a worker of another version) stops the worker: this thread scans
+    // what it held.
+    if (
+      typeof message !== 'object' ||
+      message === null ||
+      !('ready' in message || Array.isArray(message.results))
+    ) {
+      this.fail(lane);
+      void lane.worker.terminate();
+      return;
+    }
     if ('ready' in message) {
       lane.ready = true;
       this.pump(lane);
@@ -340,10 +363,12 @@ class WorkerPool implements ScanPool {
   }
 }
 
-// The bundle's worker runs as it is; its TypeScript source (tests, benchmarks) through tsx, whose
-// loader a worker thread does not inherit.
-function workerScript(entry: string): [string, { eval?: boolean }] {
-  if (!entry.endsWith('.ts')) return [entry, {}];
+// The bundle's worker runs as it is, without this process's Node options: a worker inherits them,
+// and under the bench and tests they load tsx, whose loader then handled every module the worker
+// loaded (about a second of its start on the shared machine). Its TypeScript source (tests,
+// benchmarks) runs through tsx, whose loader a worker thread does not inherit.
+function workerScript(entry: string): [string, { eval?: boolean; execArgv?: string[] }] {
+  if (!entry.endsWith('.ts')) return [entry, { execArgv: [] }];
   const tsx = 'tsx/cjs/api';
   return [
     `require(${JSON.stringify(require.resolve(tsx))}).register(); require(${JSON.stringify(entry)});`,
