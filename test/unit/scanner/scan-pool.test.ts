@@ -54,15 +54,18 @@ function scanSingle(): Promise<Map<string, ScanResult>> {
 }
 
 /**
- * `pool`, with this thread's scans of each round held until `ready()` says a worker has what the
- * test needs (the worker takes files from the shared queue meanwhile).
+ * `pool`, with this thread's scans held until `ready()` says a worker has what the test needs (the
+ * worker takes files from the shared queue meanwhile). Waited for once: past the bound, this thread
+ * scans on and the test's assertion says what never came.
  */
 function holdingThisThread(pool: ScanPool, what: string, ready: () => boolean): ParallelScan {
+  let held: Promise<unknown> | undefined;
   return {
     reading: (count, chars) => pool.reading?.(count, chars),
     scanAll: (jobs, view, local) =>
       pool.scanAll(jobs, view, async (job: ScanJob) => {
-        await waitFor(what, () => ready() || undefined, WORKER_WAIT_MS);
+        held ??= waitFor(what, () => ready() || undefined, WORKER_WAIT_MS).catch(() => undefined);
+        await held;
         return local(job);
       }),
   };
