@@ -18,6 +18,9 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { delay } from '../support/wait-for';
+
+export { waitFor } from '../support/wait-for';
 
 /** The built server the tests drive; `npm test` builds it first. */
 export const serverModule = join(__dirname, '..', '..', 'dist', 'server', 'server.js');
@@ -204,19 +207,4 @@ export async function hoverText(
   if (!hover) return undefined;
   const contents = hover.contents;
   return typeof contents === 'object' && 'value' in contents ? contents.value : JSON.stringify(contents);
-}
-
-/** Waits until `check` passes (polling), or fails with the last reason after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(25);
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../../../server/src/cli/main';
+import { freezeWallClock } from '../../support/frozen-clock';
+
+// Decisions, not their speed: evaluation limits and budgets cannot fire on a loaded machine.
+freezeWallClock();
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 // Scans write audit records; keep them out of the real home folder.

@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { mintDemoIdentity } from '../../../scripts/mint-demo-identity';
 import { runCli } from '../../../server/src/cli/main';
+import { freezeWallClock } from '../../support/frozen-clock';
+
+// Decisions, not their speed: evaluation limits and budgets cannot fire on a loaded machine.
+freezeWallClock();
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'first-run');
 

@@ -18,6 +18,10 @@ import { defaultSettings } from '../../../server/src/config/settings';
 import { decideOne } from '../../../server/src/decision/scan';
 import { loadPolicy } from '../../../server/src/policy/load';
 import type { HttpCall } from '../../../server/src/scanner';
+import { freezeWallClock } from '../../support/frozen-clock';
+
+// Decisions, not their speed: evaluation limits and budgets cannot fire on a loaded machine.
+freezeWallClock();
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 

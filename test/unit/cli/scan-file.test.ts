@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { runCli } from '../../../server/src/cli/main';
+import { freezeWallClock } from '../../support/frozen-clock';
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
+// Decisions, not their speed: evaluation limits and budgets cannot fire on a loaded machine.
+freezeWallClock();
 process.env.CLEARANCE_AUDIT_FILE = join(mkdtempSync(join(tmpdir(), 'clearance-audit-')), 'audit.jsonl');
 
 it('scans a single file with the policy of its project (examples/shop)', async () => {

@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../../server/src/cli/main';
+import { freezeWallClock } from '../../support/frozen-clock';
+
+// Decisions, not their speed: evaluation limits and budgets cannot fire on a loaded machine.
+freezeWallClock();
 
 const shop = join(__dirname, '..', '..', '..', 'examples', 'shop');
 

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { WorkspaceIndex } from '../../../server/src/index/workspace-index';
 import { createScanner } from '../../../server/src/scanner';
+import { patientScanning } from '../../support/patient-scanning';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'scanner', 'project');
 
@@ -23,7 +24,7 @@ interface ExpectedCall {
   via?: string;
 }
 
-const scanner = createScanner();
+const scanner = createScanner(patientScanning);
 
 for (const name of readdirSync(FIXTURES).sort()) {
   const root = path.join(FIXTURES, name);

@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { listSourceFiles } from '../../../server/src/decision/scan';
 import { createScanner } from '../../../server/src/scanner';
 import { scanProject } from '../../../server/src/scanner/project/scan-project';
+import { patientScanning } from '../../support/patient-scanning';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'scanner', 'project');
 
@@ -24,7 +25,7 @@ interface ExpectedCall {
   via?: string;
 }
 
-const scanner = createScanner();
+const scanner = createScanner(patientScanning);
 
 for (const name of readdirSync(FIXTURES).sort()) {
   const root = path.join(FIXTURES, name);

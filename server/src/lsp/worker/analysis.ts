@@ -296,18 +296,19 @@ export class Analysis {
    * workspace's newest policy state of `files` files, before its next job, under the load deadline.
    */
   warmUpWith(current: () => { load: LoadRequest; files: number } | undefined): void {
-    const warmUp = () => {
+    // The log names the worker: both are replaced when a hopeless policy stops each of them.
+    const warmUp = (worker: string) => () => {
       const state = current();
       if (!state) return undefined;
       const request: WarmUpRequest = { op: 'warm', load: state.load };
       return {
         request: request as unknown as Record<string, unknown>,
         deadlineMs: loadDeadlineMs(state.files),
-        what: 'loading the policy into a new worker',
+        what: `loading the policy into a new ${worker} worker`,
       };
     };
-    this.sandbox.prepareReplacementsWith(warmUp);
-    this.background.prepareReplacementsWith(warmUp);
+    this.sandbox.prepareReplacementsWith(warmUp('open-document'));
+    this.background.prepareReplacementsWith(warmUp('background'));
   }
 
   /**
