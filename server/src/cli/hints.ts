@@ -55,3 +55,18 @@ export function usageHint(
   const what = command.commands.length > 0 ? 'its commands and options' : 'its options';
   return `Run \`${names.join(' ')} --help\` for ${what}.`;
 }
+
+/**
+ * What to do about an identity `scan` and `whoami` cannot use, by its state: where a token can come
+ * from when there is none, a new one when it expired, the token or its keys when it does not verify.
+ */
+export function identityFix(status: 'missing' | 'invalid' | 'expired'): string {
+  switch (status) {
+    case 'missing':
+      return 'pass --token-file <file>, --token-env <name> or --token-command <command> (with --jwks-file or --issuer to verify it), or --claims-file <file> to decide as a set of claims (simulated)';
+    case 'expired':
+      return 'get a new token from your identity provider and pass it again';
+    case 'invalid':
+      return 'check that it is the JWT your identity provider issued, and the keys and issuer that verify it (--jwks-file, --jwks-url, --issuer, --audience)';
+  }
+}

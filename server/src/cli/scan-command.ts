@@ -17,7 +17,7 @@ import { createScanner } from '../scanner';
 import { createScanPool } from '../scanner/project/scan-pool';
 import { applyBundleFlags, type BundleFlags } from './bundle-flags';
 import { findRepositoryUserSettings, reportConfigMistakes } from './config-mistakes';
-import { looksLikeRegoV0, regoV0Hint } from './hints';
+import { identityFix, looksLikeRegoV0, regoV0Hint } from './hints';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import { buildSarifLog } from './sarif';
 import { readScanSettings } from './scan-settings';
@@ -100,7 +100,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   const now = new Date();
   if (identity.status === 'invalid' || identity.status === 'missing' || identity.status === 'expired') {
     return fail(
-      `no usable identity (${identity.status}: ${identity.reason ?? identity.source.label}); pass --token-file or --token-env`,
+      `no usable identity (${identity.status}: ${identity.reason ?? identity.source.label}); ${identityFix(identity.status)}`,
     );
   }
   if (identity.status === 'simulated') {
