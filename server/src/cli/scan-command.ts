@@ -135,7 +135,9 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     return code;
   }
   if (policy.regoFiles.length === 0 && !policy.bundles) {
-    return fail(`no .rego policy under ${root}; set clearance.policy.paths or pass --policy`);
+    return fail(
+      `no .rego policy under ${root}: write one there, set clearance.policy.paths in ${join(root, '.vscode', 'settings.json')}, or pass --policy <path> (or --bundle <location>)`,
+    );
   }
 
   const scannerOptions = { clientMappings: project.config.clients };
