@@ -16,6 +16,7 @@ trap 'rm -f "$log"' EXIT
 if want all; then
   echo "== type check"; npx tsc -p tsconfig.json
   echo "== lint";       npx biome check .
+  echo "== doc links";  node scripts/check-links.mjs
 fi
 echo "== build";        node scripts/build.mjs
 status=0

@@ -57,9 +57,11 @@ export function runPolicyFmt(paths: string[], flags: FmtFlags, output: Output, s
     } else output.out(r.text);
     return flags.fail && r.text !== text ? 1 : 0;
   }
-  let failed = false;
+  const { files, missing } = collectRegoFiles(paths, output);
+  // A path that is not there is a mistake in the command (a CI check of nothing must not pass).
+  let failed = missing;
   let changed = false;
-  for (const file of collectRegoFiles(paths, output)) {
+  for (const file of files) {
     let text: string;
     try {
       if (statSync(file).size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes`);
@@ -86,15 +88,19 @@ export function runPolicyFmt(paths: string[], flags: FmtFlags, output: Output, s
   return flags.fail && changed ? 1 : 0;
 }
 
-/** The `.rego` files named or under the folders named, sorted per folder. */
-function collectRegoFiles(paths: string[], output: Output): string[] {
+/** The `.rego` files named or under the folders named, sorted per folder; `missing` when a path is not there. */
+function collectRegoFiles(paths: string[], output: Output): { files: string[]; missing: boolean } {
   const out: string[] = [];
+  let missing = false;
   const walk = (p: string, top: boolean) => {
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
     } catch {
-      if (top) output.err(`clearance policy fmt: no such file or folder: ${p}\n`);
+      if (top) {
+        output.err(`clearance policy fmt: no such file or folder: ${p}\n`);
+        missing = true;
+      }
       return;
     }
     if (st.isDirectory()) {
@@ -105,7 +111,7 @@ function collectRegoFiles(paths: string[], output: Output): string[] {
     } else if (top || p.endsWith('.rego')) out.push(p);
   };
   for (const p of paths) walk(p, true);
-  return out;
+  return { files: out, missing };
 }
 
 /** A unified diff of two texts (line based; three lines of context). */

@@ -28,8 +28,11 @@ export interface Detected {
   entrypoints: string[];
   /** Origins the code calls (`https://api.example.com`), most used first. */
   baseUrls: string[];
-  /** Where an identity could come from, in words, and the scan flag that uses it. */
-  identity: { words: string; flag: string };
+  /**
+   * Where an identity could come from, in words, and what the next scan passes for it: a token file
+   * (absolute) with the key set beside it when there is one, else the environment variable.
+   */
+  identity: { words: string; tokenFile?: string; jwksFile?: string };
   /** Source files looked at. */
   files: number;
 }
@@ -82,8 +85,7 @@ export function detectProject(root: string): Detected {
 
 /** Where an identity could come from: the environment, a token file in the project, or sign-in. */
 function detectIdentity(root: string): Detected['identity'] {
-  if (process.env.CLEARANCE_TOKEN)
-    return { words: 'the CLEARANCE_TOKEN environment variable (set now)', flag: '' };
+  if (process.env.CLEARANCE_TOKEN) return { words: 'the CLEARANCE_TOKEN environment variable (set now)' };
   const candidates = ['identity', '.', 'tokens', 'secrets'].flatMap((dir) => {
     try {
       const folder = join(root, dir);
@@ -95,11 +97,26 @@ function detectIdentity(root: string): Detected['identity'] {
     }
   });
   const first = candidates[0];
-  if (first) return { words: `a token file, ${first}`, flag: ` --token-file ${first}` };
-  return {
-    words: 'none found: sign in from the editor, or pass a token in CI',
-    flag: ' --token-env CLEARANCE_TOKEN',
-  };
+  if (first) {
+    // A key set beside the token (as a demo or test identity ships) verifies it; without one the scan
+    // would stop at an unverified identity.
+    const jwks = join(root, dirname(first), 'jwks.json');
+    const jwksFile = statSync(jwks, { throwIfNoEntry: false })?.isFile() ? jwks : undefined;
+    return {
+      words: `a token file, ${first}`,
+      tokenFile: join(root, first),
+      ...(jwksFile ? { jwksFile } : {}),
+    };
+  }
+  return { words: 'none found: sign in from the editor, or pass a token in CI' };
+}
+
+/** The identity flags of the next scan, with paths relative to where the command is typed. */
+function identityFlags(identity: Detected['identity'], cwd: string): string {
+  if (identity.tokenFile === undefined)
+    return process.env.CLEARANCE_TOKEN ? '' : ' --token-env CLEARANCE_TOKEN';
+  const jwks = identity.jwksFile === undefined ? '' : ` --jwks-file ${relative(cwd, identity.jwksFile)}`;
+  return ` --token-file ${relative(cwd, identity.tokenFile)}${jwks}`;
 }
 
 /** The `.jwt` and `.token` files directly in `folder`. */
@@ -173,7 +190,7 @@ export function runInit(dir: string, flags: InitFlags, output: Output): number {
   }
   const settings = writePolicySettings(root, found, output);
   output.out(
-    `\nNext: clearance scan ${relative(process.cwd(), root) || '.'}${found.identity.flag}${settings ? '' : ` --entrypoint ${found.entrypoints[0] ?? ''}`}\n`,
+    `\nNext: clearance scan ${relative(process.cwd(), root) || '.'}${identityFlags(found.identity, process.cwd())}${settings ? '' : ` --entrypoint ${found.entrypoints[0] ?? ''}`}\n`,
   );
   return 0;
 }

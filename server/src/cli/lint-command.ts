@@ -63,9 +63,12 @@ export function runPolicyLint(
     return 1;
   }
   const config: LintConfig = project.config.lint ?? {};
-  const files = collect(paths.length > 0 ? paths : ['.'], cwd, config);
-  const violations: LintViolation[] = [];
   const errors: ClearanceError[] = [];
+  const files = collect(paths.length > 0 ? paths : ['.'], cwd, config, (path) =>
+    // A path that is not there lints nothing: that must not pass as "no violations".
+    errors.push({ code: 'lint_error', message: `no such file or folder: ${path}` }),
+  );
+  const violations: LintViolation[] = [];
   const sources: Array<{ file: string; text: string }> = [];
   for (const file of files) {
     let text: string;
@@ -101,20 +104,28 @@ export function runPolicyLint(
   return 0;
 }
 
-/** The `.rego` files named or under the folders named, minus the ignored ones. */
-function collect(paths: string[], cwd: string, config: LintConfig): string[] {
+/** The `.rego` files named or under the folders named, minus the ignored ones; `missing` hears of a path not there. */
+function collect(
+  paths: string[],
+  cwd: string,
+  config: LintConfig,
+  missing: (path: string) => void,
+): string[] {
   const out: string[] = [];
-  const walk = (p: string, top: boolean) => {
+  const walk = (p: string, top: boolean, given: string) => {
     const st = statSync(p, { throwIfNoEntry: false });
-    if (!st) return;
+    if (!st) {
+      if (top) missing(given);
+      return;
+    }
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) {
         if (name.startsWith('.') || name === 'node_modules') continue;
-        walk(join(p, name), false);
+        walk(join(p, name), false, given);
       }
     } else if (top || p.endsWith('.rego')) out.push(p);
   };
-  for (const p of paths) walk(resolve(cwd, p), true);
+  for (const p of paths) walk(resolve(cwd, p), true, p);
   return out.filter((f) => !config.ignore?.files?.some((g) => matchesGlob(relative(cwd, f), g)));
 }
 

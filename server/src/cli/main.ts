@@ -5,6 +5,7 @@ import { addBundleCommands } from './bundle-command';
 import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
 import { registerFmtCommand } from './fmt-command';
+import { usageHint } from './hints';
 import { addIdentityFlags } from './identity-flags';
 import { runInit } from './init-command';
 import { registerLintCommand } from './lint-command';
@@ -235,8 +236,13 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    const exitCode = (error as { exitCode?: number }).exitCode;
-    if (typeof exitCode === 'number') return exitCode === 0 ? 0 : 2;
+    const { exitCode, code: reason } = error as { exitCode?: number; code?: string };
+    if (typeof exitCode === 'number') {
+      // Commander said what is wrong; a new user also needs where the right spelling is.
+      const hint = usageHint(program, argv, reason);
+      if (hint !== undefined) output.err(`${hint}\n`);
+      return exitCode === 0 ? 0 : 2;
+    }
     // Not one of commander's exits: a failure of ours, said rather than swallowed.
     output.err(
       `clearance: internal error: ${redactTokensInText((error as Error)?.message ?? String(error))}\n`,

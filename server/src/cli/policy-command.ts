@@ -15,6 +15,7 @@ import {
   stringifyJson,
 } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { selectCapabilities } from './test-report';
 
@@ -61,7 +62,12 @@ export function runPolicyEval(query: string, flags: EvalFlags, output: Output): 
   }
   // A token pasted as a path, an input or into the query must not come back in an error message.
   const sources = [query, flags.input, ...(flags.data ?? [])];
-  if (loaded.errors.length > 0) return printErrors(loaded.errors, flags, output, sources);
+  if (loaded.errors.length > 0) {
+    const code = printErrors(loaded.errors, flags, output, sources);
+    if (looksLikeRegoV0(loaded.errors))
+      output.err(`${regoV0Hint('clearance policy eval', 'pass --v0-compatible')}\n`);
+    return code;
+  }
   if (flags.schema !== undefined) {
     // `opa eval --schema` type-checks the policy against the schemas and evaluates nothing on an error.
     const schemas = readSchemas(resolveGivenPath(flags.schema));
@@ -188,6 +194,8 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
   for (const e of errors) output.err(`${formatError(e)}\n`);
   if (errors.length > 0) {
     output.err(`${errors.length} error(s) in ${files} file(s) checked\n`);
+    if (looksLikeRegoV0(errors))
+      output.err(`${regoV0Hint('clearance policy check', 'pass --v0-compatible')}\n`);
     return 1;
   }
   output.out(`${files} file(s) checked, no errors\n`);

@@ -17,6 +17,7 @@ import { createScanner } from '../scanner';
 import { createScanPool } from '../scanner/project/scan-pool';
 import { applyBundleFlags, type BundleFlags } from './bundle-flags';
 import { findRepositoryUserSettings, reportConfigMistakes } from './config-mistakes';
+import { identityFix, looksLikeRegoV0, regoV0Hint } from './hints';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import { buildSarifLog } from './sarif';
 import { readScanSettings } from './scan-settings';
@@ -99,7 +100,7 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
   const now = new Date();
   if (identity.status === 'invalid' || identity.status === 'missing' || identity.status === 'expired') {
     return fail(
-      `no usable identity (${identity.status}: ${identity.reason ?? identity.source.label}); pass --token-file or --token-env`,
+      `no usable identity (${identity.status}: ${identity.reason ?? identity.source.label}); ${identityFix(identity.status)}`,
     );
   }
   if (identity.status === 'simulated') {
@@ -123,10 +124,20 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     ...(bundlePolicy ? { bundlePolicy } : {}),
   });
   for (const e of policy.errors) output.err(`${formatError(e)}\n`);
-  if (policy.errors.length > 0)
-    return fail(`the policy did not load whole (${policy.errors.length} error(s)); no call was decided`);
+  if (policy.errors.length > 0) {
+    const code = fail(
+      `the policy did not load whole (${policy.errors.length} error(s)); no call was decided`,
+    );
+    if (looksLikeRegoV0(policy.errors)) {
+      const setting = `set "clearance.policy.regoVersion": "v0" in ${join(root, '.vscode', 'settings.json')}`;
+      output.err(`${regoV0Hint('clearance scan', setting)}\n`);
+    }
+    return code;
+  }
   if (policy.regoFiles.length === 0 && !policy.bundles) {
-    return fail(`no .rego policy under ${root}; set clearance.policy.paths or pass --policy`);
+    return fail(
+      `no .rego policy under ${root}: write one there, set clearance.policy.paths in ${join(root, '.vscode', 'settings.json')}, or pass --policy <path> (or --bundle <location>)`,
+    );
   }
 
   const scannerOptions = { clientMappings: project.config.clients };

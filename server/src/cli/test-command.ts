@@ -23,6 +23,7 @@ import {
 } from '../rego';
 import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { jsonReport, selectCapabilities } from './test-report';
 import { explainMode, printFailures, type TraceSettings } from './test-trace';
@@ -116,6 +117,8 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
   );
   if (suite.errors.length > 0) {
     for (const e of suite.errors) output.err(`${formatRelative(e)}\n`);
+    if (looksLikeRegoV0(suite.errors))
+      output.err(`${regoV0Hint('clearance policy test', 'pass --v0-compatible')}\n`);
     return 1;
   }
   const { results } = suite;

@@ -5,6 +5,7 @@ import { describeIdentity, type Identity, redactTokensInText, toDisplayClaims } 
 import { buildIdentityContext } from '../identity/context';
 import { sanitizeText } from '../identity/display';
 import { formatLongDuration } from '../identity/durations';
+import { identityFix } from './hints';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import type { Output } from './scan-command';
 import { readScanSettings } from './scan-settings';
@@ -102,6 +103,8 @@ export function formatWhoamiText(identity: Identity, now: Date): string {
   }
   if (identity.status !== 'invalid' && identity.status !== 'missing')
     lines.push(['context', describeContext(identity, now)]);
+  if (identity.status === 'invalid' || identity.status === 'missing' || identity.status === 'expired')
+    lines.push(['next', identityFix(identity.status)]);
   return `${lines.map(([label, value]) => `${label.padEnd(10)} ${value}`).join('\n')}\n`;
 }
 

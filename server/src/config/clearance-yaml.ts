@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import schema from '../../../schemas/clearance.schema.json';
+import { closestSpelling } from '../edit-distance';
 import type { ClearanceError, Location } from '../errors';
 import type { FileAccess } from '../files/file-access';
 import { platformFiles } from '../files/platform-files';
@@ -128,7 +129,8 @@ function parseWithEntries(
   }));
   if (errors.length > 0) return { errors };
   const value: unknown = document.toJS() ?? {};
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  // `verbose` keeps each error's schema, whose known keys suggest what an unknown key meant.
+  validate ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   if (!validate(value)) {
     for (const error of selectErrors(validate.errors ?? [])) {
       const [start, end] = findRange(document, error);
@@ -391,7 +393,7 @@ function describeError(error: ErrorObject): string {
   const where = path.length === 0 ? 'the file' : path.join(' > ');
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
-    return `${where}: unknown key "${String(params.additionalProperty)}"`;
+    return `${where}: unknown key "${String(params.additionalProperty)}"${suggestKey(error)}`;
   }
   if (error.keyword === 'oneOf' && path[path.length - 1] === 'resource') {
     return `${where}: must be "type", "type:id", "type:{param}" (or "type:$arg" for a client), or { type, id }`;
@@ -401,6 +403,15 @@ function describeError(error: ErrorObject): string {
     return `${where}: "${error.propertyName}" ${shape}`;
   }
   return `${where}: ${error.message ?? 'is not valid'}`;
+}
+
+// What to write instead of an unknown key: the known key it is a typo of, else the keys allowed there.
+function suggestKey(error: ErrorObject): string {
+  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const known = Object.keys(properties ?? {});
+  if (known.length === 0) return '';
+  const near = closestSpelling(String((error.params as Record<string, unknown>).additionalProperty), known);
+  return near === undefined ? ` (the keys here are ${known.join(', ')})` : ` (did you mean "${near}"?)`;
 }
 
 // Points at the key an error is about when it names one, else at the value at the error's path.

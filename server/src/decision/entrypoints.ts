@@ -3,6 +3,7 @@
  * rule or data defines is a configuration mistake, never a denial), and which ones to suggest
  * instead. `clearance init` reads the same list to propose an entrypoint.
  */
+import { editDistance } from '../edit-distance';
 import type { JsonValue, Policy } from '../rego';
 
 /** Rule names that usually decide a request, in the order they are proposed. */
@@ -71,22 +72,4 @@ export function suggestEntrypoints(policy: Policy, wanted: string, max = 3): str
     .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
     .slice(0, max)
     .map((c) => c.candidate);
-}
-
-/** The Levenshtein distance of two short strings. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }

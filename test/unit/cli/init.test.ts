@@ -116,4 +116,30 @@ describe('clearance init, then clearance scan', () => {
       }
     });
   }
+
+  it('prints a next step that runs as printed from another folder, with the key set beside the token', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'clearance-init-next-'));
+    dirs.push(root);
+    cpSync(join(fixtures, 'typescript'), root, { recursive: true });
+    await mintDemoIdentity({
+      outDir: join(root, 'identity'),
+      ttlSeconds: 15 * 60,
+      users: [{ sub: 'alice', email: 'alice@example.com', name: 'Alice Example', role: 'developer' }],
+    });
+    const savedToken = process.env.CLEARANCE_TOKEN;
+    delete process.env.CLEARANCE_TOKEN;
+    try {
+      const init = await run(['init', root]);
+      assert.equal(init.code, 0, init.err);
+      const next = /\nNext: clearance (.*)\n/.exec(init.out)?.[1];
+      assert.ok(next, init.out);
+      assert.match(next, /--token-file \S*identity\/alice\.jwt --jwks-file \S*identity\/jwks\.json/);
+      // The test runs from the repository root, not from `root`: the paths must hold from here.
+      const scan = await run([...next.split(' '), '--no-audit']);
+      assert.equal(scan.code, 1, scan.err);
+      assert.match(scan.out, /DENIED\s+DELETE \/api\/notes\/\{id\}/);
+    } finally {
+      if (savedToken !== undefined) process.env.CLEARANCE_TOKEN = savedToken;
+    }
+  });
 });
