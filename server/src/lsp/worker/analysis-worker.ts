@@ -216,3 +216,6 @@ process.on('message', async (message: OnTheWire<WorkerRequest> & { id: number })
     process.send?.({ id: message.id, error: failure, holds: loadedGeneration });
   }
 });
+
+// Its code is loaded: the sandbox starts the first job's deadline now (see sandbox.ts).
+process.send?.({ ready: true });

@@ -414,7 +414,14 @@ export function createAnalysis(
   const entry = join(dirname(wasmDir), 'analysis-worker.js');
   if (!existsSync(entry)) return undefined;
   // A job names the policy state its worker already holds instead of sending it again (`slimRequest`).
-  const options = { entry, workerData: { wasmDir }, memoryMb: WORKER_MEMORY_MB, slim: slimRequest };
+  // The worker says when its code is loaded: a job's deadline runs from then, not from the fork.
+  const options = {
+    entry,
+    workerData: { wasmDir },
+    memoryMb: WORKER_MEMORY_MB,
+    slim: slimRequest,
+    announcesReady: true,
+  };
   const helpers = Array.from({ length: scanHelpers }, () => new Sandbox(options, log));
   return new Analysis(
     new Sandbox(options, log),

@@ -6,6 +6,11 @@
  * on the next job, and the job's caller gets an `eval_cancel_error` it can show: the main thread
  * always answers.
  *
+ * A worker that says when it has loaded its code (`announcesReady`) has its first job's deadline run
+ * from then, not from the fork: starting a process took over 10 s on a loaded machine, and a small
+ * policy's load, held to 10 s from the fork, failed there for no fault of the policy. The start has
+ * its own bound (`START_DEADLINE_MS`).
+ *
  * A replaced worker is given its warm-up job first (`prepareReplacementsWith`: load the current
  * policy, under the load deadline), so the job after a replacement is held to its own deadline for
  * its own work, not for starting a process and compiling the policy.
@@ -41,11 +46,18 @@ export interface SandboxOptions {
    * by a reference; undefined: `request` must go whole.
    */
   slim?: (request: Record<string, unknown>, holds: number) => Record<string, unknown> | undefined;
+  /** The worker sends `{ ready: true }` once its code is loaded; a job's deadline runs from then. */
+  announcesReady?: boolean;
 }
+
+/** How long a worker that announces itself may take to load its code before it is stopped. */
+export const START_DEADLINE_MS = 60_000;
 
 /** A worker's reply: the job's value or error, what it holds now, or that a reference missed. */
 interface Reply {
   id: number;
+  /** The worker has loaded its code (`announcesReady`). */
+  ready?: boolean;
   value?: unknown;
   error?: ClearanceError;
   /** The state the worker holds after the job (its policy generation). */
@@ -83,8 +95,10 @@ const WARM_UP_KEY = '\0warm-up';
 export class Sandbox {
   private worker: ChildProcess | undefined;
   private running:
-    | (Job & { id: number; started: number; timer: NodeJS.Timeout; slimmed: boolean })
+    | (Job & { id: number; started: number; timer: NodeJS.Timeout; slimmed: boolean; starting: boolean })
     | undefined;
+  /** Whether the current worker has said it loaded its code (always, for a worker that does not say). */
+  private ready = true;
   /** What the current worker said it holds in its last reply; undefined for a new worker. */
   private holds: number | undefined;
   /** Jobs sent with a reference in place of what the worker held, for tests and the benchmark. */
@@ -174,15 +188,23 @@ export class Sandbox {
     const job = this.queue.shift() as Job;
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const timer = setTimeout(() => this.kill(`took longer than ${formatMs(job.deadlineMs)}`), job.deadlineMs);
+    // A worker still loading its code: the job's deadline starts once it is ready (see the header).
+    const starting = !this.ready;
+    const timer = starting
+      ? setTimeout(() => this.kill(`did not start within ${formatMs(START_DEADLINE_MS)}`), START_DEADLINE_MS)
+      : this.deadline(job);
     const slim = this.holds === undefined ? undefined : this.options.slim?.(job.request, this.holds);
     if (slim) this.slimmed++;
-    this.running = { ...job, id, started: Date.now(), timer, slimmed: slim !== undefined };
+    this.running = { ...job, id, started: Date.now(), timer, slimmed: slim !== undefined, starting };
     try {
       worker.send({ id, ...(slim ?? job.request) });
     } catch (error) {
       this.kill(`could not be started (${(error as Error).message})`);
     }
+  }
+
+  private deadline(job: Job): NodeJS.Timeout {
+    return setTimeout(() => this.kill(`took longer than ${formatMs(job.deadlineMs)}`), job.deadlineMs);
   }
 
   private ensureWorker(): ChildProcess {
@@ -197,11 +219,23 @@ export class Sandbox {
     });
     this.started++;
     this.holds = undefined;
+    this.ready = this.options.announcesReady !== true;
     worker.unref();
     worker.channel?.unref();
     worker.on('message', (message: Reply) => {
       const running = this.running;
-      if (this.worker !== worker || !running || message.id !== running.id) return;
+      if (this.worker !== worker) return;
+      if (message.ready === true) {
+        this.ready = true;
+        if (running?.starting) {
+          clearTimeout(running.timer);
+          running.timer = this.deadline(running);
+          running.started = Date.now();
+          running.starting = false;
+        }
+        return;
+      }
+      if (!running || message.id !== running.id) return;
       this.holds = message.holds;
       if (message.missing && running.slimmed) {
         // The reference missed (it should not: replies say what the worker holds): send it whole.
