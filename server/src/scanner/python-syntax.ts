@@ -192,14 +192,18 @@ export function readGuardedValue(node: Node, text: string): Node | undefined {
 
 // `x is not None` / `x` (present when true), `x is None` / `not x` (present when false).
 function readNoneTest(node: Node, text: string): { name: string; present: boolean } | undefined {
-  const inner = unwrapParentheses(node);
-  if (inner.type === 'identifier' || inner.type === 'attribute')
-    return { name: sliceNode(text, inner), present: true };
-  if (inner.type === 'not_operator') {
+  let inner = unwrapParentheses(node);
+  let negated = false;
+  // `not x`, `not (not x)`: walked in a loop, so a deep nest of `not`s costs no stack.
+  while (inner.type === 'not_operator') {
     const argument = inner.childForFieldName('argument');
-    const tested = argument === null ? undefined : readNoneTest(argument, text);
-    return tested === undefined ? undefined : { name: tested.name, present: !tested.present };
+    if (argument === null) return undefined;
+    inner = unwrapParentheses(argument);
+    negated = !negated;
   }
+  if (inner.type === 'identifier' || inner.type === 'attribute')
+    return { name: sliceNode(text, inner), present: !negated };
+  if (negated) return undefined;
   const match = /^([A-Za-z_][\w.]*)\s+(is\s+not|is|!=|==)\s+None$/.exec(sliceNode(text, inner));
   if (inner.type !== 'comparison_operator' || match === null) return undefined;
   return { name: match[1] ?? '', present: match[2] === '!=' || /not/.test(match[2] ?? '') };
