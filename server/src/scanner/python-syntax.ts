@@ -142,7 +142,8 @@ export function readPythonUrl(argument: Node | undefined, text: string): UrlTemp
   const segments: UrlSegment[] = [];
   let source = '';
   let sawString = false;
-  for (const part of parts) {
+  for (const raw of parts) {
+    const part = readGuardedValue(raw, text) ?? raw;
     const formatted = readPercentFormat(part, text);
     if (formatted !== undefined) {
       sawString = true;
@@ -164,6 +165,53 @@ export function readPythonUrl(argument: Node | undefined, text: string): UrlTemp
     return { source: expression, segments: [{ kind: 'expr', source: expression }], known: false };
   }
   return { source, segments: mergeLiterals(segments), known: true };
+}
+
+/**
+ * `(path if path is not None else "")`, `(path if path else "")`, `("" if path is None else path)`,
+ * `(path or "")`: a value guarded against None that falls back to nothing is that value when the
+ * URL is requested with it, so the URL reads it as written (`{path}`), not as one unknown part.
+ */
+export function readGuardedValue(node: Node, text: string): Node | undefined {
+  const inner = unwrapParentheses(node);
+  if (inner.type === 'boolean_operator') {
+    const left = inner.childForFieldName('left');
+    const right = inner.childForFieldName('right');
+    const operator = sliceNode(text, inner.childForFieldName('operator') ?? inner);
+    return operator === 'or' && left !== null && right !== null && isNothing(right, text) ? left : undefined;
+  }
+  if (inner.type !== 'conditional_expression') return undefined;
+  const [first, condition, second] = inner.namedChildren;
+  if (first == null || condition == null || second == null) return undefined;
+  const tested = readNoneTest(condition, text);
+  if (tested === undefined) return undefined;
+  const value = tested.present ? first : second;
+  const fallback = tested.present ? second : first;
+  return sliceNode(text, value) === tested.name && isNothing(fallback, text) ? value : undefined;
+}
+
+// `x is not None` / `x` (present when true), `x is None` / `not x` (present when false).
+function readNoneTest(node: Node, text: string): { name: string; present: boolean } | undefined {
+  let inner = unwrapParentheses(node);
+  let negated = false;
+  // `not x`, `not (not x)`: walked in a loop, so a deep nest of `not`s costs no stack.
+  while (inner.type === 'not_operator') {
+    const argument = inner.childForFieldName('argument');
+    if (argument === null) return undefined;
+    inner = unwrapParentheses(argument);
+    negated = !negated;
+  }
+  if (inner.type === 'identifier' || inner.type === 'attribute')
+    return { name: sliceNode(text, inner), present: !negated };
+  if (negated) return undefined;
+  const match = /^([A-Za-z_][\w.]*)\s+(is\s+not|is|!=|==)\s+None$/.exec(sliceNode(text, inner));
+  if (inner.type !== 'comparison_operator' || match === null) return undefined;
+  return { name: match[1] ?? '', present: match[2] === '!=' || /not/.test(match[2] ?? '') };
+}
+
+// An empty string or None: nothing added to the URL.
+function isNothing(node: Node, text: string): boolean {
+  return /^(?:None|[rbuf]?(?:""|''))$/i.test(sliceNode(text, unwrapParentheses(node)));
 }
 
 /** Reads a Python string constant (no interpolation); undefined for anything else. */
@@ -255,6 +303,13 @@ function readPercentFormat(node: Node, text: string): UrlSegment[] | undefined {
   if (next !== args.length) return undefined;
   if (at < format.length) segments.push({ kind: 'literal', text: format.slice(at) });
   return mergeLiterals(segments);
+}
+
+/** The operands of a Python `+` concatenation (implicit concatenation too), left to right. */
+export function readPythonOperands(node: Node, text: string): Node[] {
+  const parts: Node[] = [];
+  collectOperands(node, text, parts);
+  return parts;
 }
 
 function collectOperands(node: Node, text: string, parts: Node[]): void {

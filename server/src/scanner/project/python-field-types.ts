@@ -1,7 +1,8 @@
 /**
  * The classes Python fields are declared to hold, read from annotations: a field assigned from an
  * annotated parameter (`def __init__(self, parent: "BaseClient"): self.parent = parent`), an
- * annotated assignment (`self.api: Api = api`) and a class-level annotation (`client: Client`).
+ * annotated assignment (`self.api: Api = api`) and a class-level annotation (`client: Client`);
+ * also a field assigned a new instance (`self.connection = ConnectionManager(url)`).
  * `self.parent.request(...)` then goes to `BaseClient` (or a class related to it).
  */
 
@@ -39,12 +40,21 @@ export function readPythonFieldTypes(root: Node, text: string): Array<[string, s
         const right = assignment?.childForFieldName('right');
         const type =
           readClassType(assignment?.childForFieldName('type'), text) ??
-          (right?.type === 'identifier' ? typedParams.get(sliceNode(text, right)) : undefined);
+          (right?.type === 'identifier' ? typedParams.get(sliceNode(text, right)) : undefined) ??
+          readConstructedClass(right, text);
         if (field != null && type !== undefined) out.push([sliceNode(text, field), type]);
       }
     }
   }
   return out;
+}
+
+// `self.connection = ConnectionManager(base_url=url)`: an instance of the class named (a bare,
+// capitalised name: a class of the module or imported by name, not a library's `pkg.Class`).
+function readConstructedClass(right: Node | null | undefined, text: string): string | undefined {
+  const callee = right?.type === 'call' ? right.childForFieldName('function') : null;
+  const name = callee?.type === 'identifier' ? sliceNode(text, callee) : '';
+  return /^[A-Z]\w*$/.test(name) && /[a-z]/.test(name) ? name : undefined;
 }
 
 function readTypedParams(fn: Node, text: string): Map<string, string> {

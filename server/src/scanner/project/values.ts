@@ -237,6 +237,8 @@ function readHelperPath(
   ) {
     const object = callee.childForFieldName('object');
     if (object?.type === 'string') return splitPlaceholders(readPythonUrl(object, text).segments);
+    const template = object == null ? undefined : readTemplateConstant(object, text, root, depth, shared);
+    if (template !== undefined) return splitPlaceholders(template);
   }
   // url-join's `urljoin('/v3/domains', domain, 'ips')`, Python's `urljoin(base, path)`, Go's
   // `path.Join(a, b)`: every part, one `/` between each.
@@ -259,6 +261,47 @@ function readHelperPath(
   const head = value[0];
   if (head?.kind !== 'literal' || !head.text.includes('/')) return undefined;
   return language === 'python' ? splitPlaceholders(value) : value;
+}
+
+/**
+ * `URL_USER.format(**params)`, `routes.URL_USER.format(id=uid)`: a path template kept in a module
+ * constant (this module's, or one another module shares, named alone or on the module imported
+ * whole), read as its text; undefined unless it is wholly text and holds a `/`.
+ */
+function readTemplateConstant(
+  object: Node,
+  text: string,
+  root: Node,
+  depth: number,
+  shared?: SharedValues,
+): UrlSegment[] | undefined {
+  let value: readonly UrlSegment[] | undefined;
+  if (object.type === 'identifier') value = resolve(object, 'python', text, root, depth + 1, shared);
+  else if (object.type === 'attribute') {
+    const module = object.childForFieldName('object');
+    const name = object.childForFieldName('attribute');
+    if (module?.type === 'identifier' && name !== null && importsModule(root, sliceNode(text, module), text))
+      value = shared?.constants.get(sliceNode(text, name)) ?? undefined;
+  }
+  if (value === undefined || !value.every((s) => s.kind === 'literal')) return undefined;
+  return value.some((s) => s.kind === 'literal' && s.text.includes('/')) ? [...value] : undefined;
+}
+
+// Whether a top-level import of the module binds `name` (`import routes`, `from . import routes`,
+// `from api import urls as routes`): a module imported whole, whose attributes are its constants.
+function importsModule(root: Node, name: string, text: string): boolean {
+  for (const statement of root.namedChildren) {
+    if (statement?.type !== 'import_statement' && statement?.type !== 'import_from_statement') continue;
+    for (const child of statement.childrenForFieldName('name')) {
+      if (child === null) continue;
+      const bound =
+        child.type === 'aliased_import'
+          ? sliceNode(text, child.childForFieldName('alias') ?? child)
+          : sliceNode(text, child).split('.')[0];
+      if (bound === name) return true;
+    }
+  }
+  return false;
 }
 
 function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {

@@ -4,12 +4,13 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { readGuardedValue, readPythonOperands } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
-import { readNameValue, readUrlValue } from './values';
+import { mergeSegments, readNameValue, readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Names a method parameter goes by (`method`, `verb`, `http_method`). */
@@ -48,10 +49,29 @@ export function expandLocal(
 ): UrlSegment[] | undefined {
   const value = readLocalValue(context, segment, use, fn);
   if (value === undefined) return undefined;
-  const expanded = readUrlValue(value, context.language, context.text, context.root);
+  const expanded = readLocalUrl(context, value);
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return literal && params.length >= 1 ? expanded : undefined;
+}
+
+/**
+ * A local's URL. Python's `API_PREFIX + (path if path is not None else "")`, names joined with `+`
+ * and no string among them (one unknown part to the recogniser), is read operand by operand: a
+ * module constant (of this module or shared by another) is its text, a guarded parameter is the
+ * parameter.
+ */
+function readLocalUrl(context: ScanContext, value: Node): UrlSegment[] {
+  const { language, text, root } = context;
+  const shared = context.project?.shared;
+  const whole = readUrlValue(value, language, text, root, shared);
+  const operands = language === 'python' ? readPythonOperands(value, text) : [];
+  if (operands.length < 2 || whole.some((s) => s.kind === 'literal')) return whole;
+  return mergeSegments(
+    operands.flatMap((operand) =>
+      readUrlValue(readGuardedValue(operand, text) ?? operand, language, text, root, shared),
+    ),
+  );
 }
 
 /**
