@@ -168,3 +168,44 @@ describe('the analysis sandbox', () => {
     }
   });
 });
+
+describe('a worker that says when its code is loaded', () => {
+  // A worker whose start takes 3 s (a loaded machine, a large bundle) before it can answer.
+  const SLOW_START = `
+const end = Date.now() + 3000;
+while (Date.now() < end) {}
+process.on('disconnect', () => process.exit(0));
+process.on('message', (m) => {
+  if (m.op === 'spin') { for (;;) {} }
+  process.send({ id: m.id, value: m.value });
+});
+process.send({ ready: true });
+`;
+  const dir = mkdtempSync(join(tmpdir(), 'clearance-sandbox-ready-'));
+  const entry = join(dir, 'worker.js');
+  writeFileSync(entry, SLOW_START);
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has its first job held to its deadline from then, not from the fork', async () => {
+    const sandbox = new Sandbox({ entry, memoryMb: 64, announcesReady: true });
+    try {
+      const result = await sandbox.run({ op: 'echo', value: 7 }, { deadlineMs: 2000, what: 'echoing' });
+      assert.deepEqual(result.ok && result.value, 7);
+      // The deadline still stops a job once the worker is ready.
+      const spun = await sandbox.run({ op: 'spin' }, { deadlineMs: 300, what: 'spinning' });
+      assert.equal(!spun.ok && spun.error.code, 'eval_cancel_error');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('without saying so, the start counts against the first job', async () => {
+    const sandbox = new Sandbox({ entry, memoryMb: 64 });
+    try {
+      const result = await sandbox.run({ op: 'echo', value: 7 }, { deadlineMs: 2000, what: 'echoing' });
+      assert.match(!result.ok ? result.error.message : 'answered', /took longer than 2 s/);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
