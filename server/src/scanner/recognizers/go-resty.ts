@@ -39,6 +39,11 @@ const CONSTRUCTORS = new Set(['R', 'NewRequest']);
 // The request's own methods that return it (`SetBody`, `EnableTrace`, `ForceContentType`, ...): a
 // chain of them is still the request the constructor made.
 const CHAINED = /^(?:Set|Enable|Disable|Force|Expect|Add|With)[A-Z]/;
+// Setters no other common Go builder names so: resty's result, error, path and query parameters.
+const RESTY_ONLY_NAMES =
+  'SetResult|SetError|SetPathParams?|SetRawPathParams?|SetQueryParams?|SetQueryString|SetQueryParamsFromValues|SetFormData|SetAuthToken|SetDoNotParseResponse|ForceContentType|ExpectContentType|SetMultipartFields?|SetFileReader';
+const RESTY_ONLY = new RegExp(`^(?:${RESTY_ONLY_NAMES})$`);
+const RESTY_ONLY_WORD = new RegExp(`\\.\\s*(?:${RESTY_ONLY_NAMES})\\(`);
 const METHOD_PARAM = /^(?:method|verb|httpMethod|httpVerb|reqMethod)$/i;
 // A chain cut by locals is followed through at most this many of them (a local set from itself stops).
 const MAX_LOCALS = 8;
@@ -53,9 +58,12 @@ export const goRestyRecognizer: CallRecognizer = {
 
 function findRestyCalls(context: ScanContext): HttpCall[] {
   const names = findRestyImports(context);
-  if (names.length === 0) return [];
   const { text } = context;
-  const requestType = new RegExp(`^\\*?(?:${names.join('|')})\\.Request$`);
+  // A file of the package that only calls the project's request helper need not import resty: its
+  // chains are read when they call setters only resty's request has (`SetResult`, `SetPathParam`).
+  const imported = names.length > 0;
+  if (!imported && !RESTY_ONLY_WORD.test(text)) return [];
+  const requestType = imported ? new RegExp(`^\\*?(?:${names.join('|')})\\.Request$`) : /^$/;
   const builders = findRequestBuilders(context, requestType);
   const calls: HttpCall[] = [];
   for (const call of nodesOfType(context.root, 'call_expression')) {
@@ -65,7 +73,7 @@ function findRestyCalls(context: ScanContext): HttpCall[] {
     const operand = selector.childForFieldName('operand');
     if (operand === null || !(VERBS.has(field) || field === 'Execute' || field === 'Send')) continue;
     const chain = readRequestChain(context, operand, requestType, builders);
-    if (chain === undefined) continue;
+    if (chain === undefined || (!imported && !(chain.helper === true && chain.restyOnly))) continue;
     const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
       (arg): arg is Node => arg !== null && arg.type !== 'comment',
     );
@@ -75,6 +83,9 @@ function findRestyCalls(context: ScanContext): HttpCall[] {
     else if (field === 'Send') ({ methodNode, urlNode } = chain);
     else urlNode = args[0];
     if (urlNode === undefined) continue;
+    const url = readPathParams(readGoUrl(urlNode, text));
+    // `c.cache(ctx).Get(key)`: a helper of another file sending a name, with nothing set, may be anything.
+    if (chain.helper === true && chain.setters === 0 && !url.known) continue;
     const method = VERBS.get(field) ?? (methodNode === undefined ? undefined : readMethod(methodNode, text));
     if (method === undefined && methodNode === undefined) continue;
     const param =
@@ -86,7 +97,7 @@ function findRestyCalls(context: ScanContext): HttpCall[] {
       client: 'resty',
       method,
       ...(method === undefined ? { methodSource: param } : {}),
-      url: readPathParams(readGoUrl(urlNode, text)),
+      url,
       location: context.locateNode(call),
       calleeLocation: context.locateNode(selector),
       text: context.readExcerpt(call),
@@ -129,6 +140,15 @@ interface RequestChain {
   /** v3's `SetMethod(m)` and `SetURL(u)` in the chain, for `Send()`. */
   methodNode?: Node;
   urlNode?: Node;
+  /** How many of the request's setters the chain calls. */
+  setters: number;
+  /** Whether one of them is a setter only resty's request has (`SetResult`, `SetPathParam`). */
+  restyOnly?: boolean;
+  /**
+   * The chain starts at a call of the project's own (`c.authed(ctx)`, `newRequest(ctx)`) that this
+   * file does not declare: a request when the chain sets something on it or the URL is written.
+   */
+  helper?: boolean;
 }
 
 /**
@@ -143,7 +163,7 @@ function readRequestChain(
   builders: ReadonlySet<string>,
 ): RequestChain | undefined {
   const { text } = context;
-  const chain: RequestChain = {};
+  const chain: RequestChain = { setters: 0 };
   let locals = 0;
   let current: Node | null = unwrapExpression(start);
   while (current !== null) {
@@ -165,13 +185,17 @@ function readRequestChain(
     const args = (current.childForFieldName('arguments')?.namedChildren ?? []).filter(
       (arg): arg is Node => arg !== null && arg.type !== 'comment',
     );
-    if (fn?.type === 'identifier') return builders.has(sliceNode(text, fn)) ? chain : undefined;
+    if (fn?.type === 'identifier')
+      return builders.has(sliceNode(text, fn)) ? chain : { ...chain, helper: true };
     if (fn?.type !== 'selector_expression') return undefined;
     const field = sliceNode(text, fn.childForFieldName('field') ?? fn);
     const operand = fn.childForFieldName('operand');
     if (CONSTRUCTORS.has(field) && args.length === 0) return chain;
     if (builders.has(field)) return chain;
-    if (operand === null || !CHAINED.test(field)) return undefined;
+    if (operand === null) return undefined;
+    if (!CHAINED.test(field)) return isOwnReceiver(operand, text) ? { ...chain, helper: true } : undefined;
+    chain.setters++;
+    if (RESTY_ONLY.test(field)) chain.restyOnly = true;
     // The setter nearest the send wins, as resty keeps the last value set.
     if (field === 'SetMethod' && chain.methodNode === undefined) chain.methodNode = args[0];
     if (field === 'SetURL' && chain.urlNode === undefined) chain.urlNode = args[0];
@@ -213,4 +237,19 @@ function readMethod(node: Node, text: string): string | undefined {
   return /^Method([A-Z][a-z]+)$/
     .exec(sliceNode(text, node.childForFieldName('field') ?? node))?.[1]
     ?.toUpperCase();
+}
+
+// `c` in `func (c *Client) ...` around the use: the project's own method is called, not a value's
+// (`q.Get("page")` on a local `url.Values` is no request).
+function isOwnReceiver(node: Node, text: string): boolean {
+  if (node.type !== 'identifier') return false;
+  const name = sliceNode(text, node);
+  for (let scope = node.parent; scope !== null; scope = scope.parent) {
+    if (scope.type !== 'method_declaration') continue;
+    const receiver = scope.childForFieldName('receiver')?.namedChildren[0];
+    return (
+      receiver?.childrenForFieldName('name').some((n) => n !== null && sliceNode(text, n) === name) ?? false
+    );
+  }
+  return false;
 }
