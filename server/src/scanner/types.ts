@@ -32,6 +32,7 @@ export type HttpClient =
   | 'aiohttp'
   | 'urllib3'
   | 'net/http'
+  | 'resty'
   | 'custom';
 
 /**

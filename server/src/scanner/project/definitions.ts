@@ -23,6 +23,7 @@ import {
   isJsLanguage,
 } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readStructFieldUrl } from './go-struct-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
@@ -153,6 +154,13 @@ function readWrapper(
     );
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined) {
+      const field = readStructFieldUrl(context, segment.source, node, fn);
+      if (field !== undefined) {
+        urlParam = field.index;
+        urlKey = field.key;
+        url.push(...field.url);
+        continue;
+      }
       const param =
         readParamAttribute(context, segment.source, node, fn) ??
         findFlowingParam(context, segment.source, node, fn, 0);

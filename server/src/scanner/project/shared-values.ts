@@ -31,13 +31,16 @@ export function collectSharedValues(context: ScanContext): {
   for (const [name, value] of topLevelAssignments(context)) {
     if (constants.length >= MAX_CONSTANTS) break;
     const segments = readUrlValue(value, context.language, context.text, context.root);
-    // Only text: a value that is an expression of something else is not a constant to share.
-    if (
+    // Only text: a value that is an expression of something else is not a constant to share. Go's
+    // path prefixes are the exception (`apiPrefix = "/" + APIVersion`, the version read at run
+    // time): a path written from its first `/`, with unknown parts after, is still that path.
+    const text =
       segments.length > 0 &&
       segments.every((s) => s.kind === 'literal') &&
-      segments.some((s) => s.text !== '')
-    )
-      constants.push([name, segments]);
+      segments.some((s) => s.text !== '');
+    const path =
+      context.language === 'go' && segments[0]?.kind === 'literal' && segments[0].text.startsWith('/');
+    if (text || path) constants.push([name, segments]);
   }
   // Go struct fields' constant defaults (`&Client{endpoint: APIURL}`), as `Client.endpoint`: the
   // methods that read them are often in other files of the package.
@@ -73,9 +76,16 @@ function topLevelAssignments(context: ScanContext): Array<[string, Node]> {
         const value = declarator?.childForFieldName('value');
         if (name?.type === 'identifier' && value != null) found.push([sliceNode(text, name), value]);
       }
-    } else if (language === 'go' && inner.type === 'const_declaration') {
-      for (const spec of inner.namedChildren) {
-        if (spec?.type !== 'const_spec') continue;
+    } else if (
+      language === 'go' &&
+      (inner.type === 'const_declaration' || inner.type === 'var_declaration')
+    ) {
+      // A package-level `var` set where it is declared (a version read from the environment once).
+      const specs = inner.namedChildren.flatMap((child) =>
+        child?.type === 'var_spec_list' ? child.namedChildren : [child],
+      );
+      for (const spec of specs) {
+        if (spec?.type !== 'const_spec' && spec?.type !== 'var_spec') continue;
         const names = spec.childrenForFieldName('name').filter((n): n is Node => n !== null);
         const values = (spec.childForFieldName('value')?.namedChildren ?? []).filter(
           (v): v is Node => v !== null && v.type !== 'comment',

@@ -47,6 +47,7 @@ export function isWithoutKey(context: ScanContext, argument: Node, key: string):
 /** The node a key of an object argument holds: `{ path: '/x' }` gives `'/x'`, `{ path }` the name. */
 export function readKeyNode(context: ScanContext, argument: Node, key: string): Node | undefined {
   if (context.language === 'python') return undefined;
+  if (context.language === 'go') return readGoKeyNode(context, argument, key);
   const object = unwrapExpression(argument);
   if (object.type !== 'object') return undefined;
   let found: Node | undefined;
@@ -85,6 +86,26 @@ export function readMethodValue(context: ScanContext, node: Node): string | unde
     const [value, ...rest] = readUrlValue(node, language, text, context.root, context.project.shared);
     if (rest.length === 0 && value?.kind === 'literal' && /^[A-Za-z]+$/.test(value.text))
       return value.text.toUpperCase();
+  }
+  return undefined;
+}
+
+// Go: `requestData{relPath: p}` (also `&requestData{...}`), written at the call or held in a local
+// assigned above it: the value of the field `key`.
+function readGoKeyNode(context: ScanContext, argument: Node, key: string): Node | undefined {
+  const { text } = context;
+  let literal = unwrapExpression(argument);
+  if (literal.type === 'identifier') {
+    const value = readNameValue(sliceNode(text, literal), literal, 'go', text, context.root);
+    if (value === undefined) return undefined;
+    literal = unwrapExpression(value);
+  }
+  if (literal.type === 'unary_expression') literal = literal.childForFieldName('operand') ?? literal;
+  if (literal.type !== 'composite_literal') return undefined;
+  for (const element of literal.childForFieldName('body')?.namedChildren ?? []) {
+    if (element?.type !== 'keyed_element') continue;
+    const [name, value] = element.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (name !== undefined && sliceNode(text, name) === key) return value?.firstNamedChild ?? value;
   }
   return undefined;
 }

@@ -341,15 +341,33 @@ function buildCall(
     definition.urlKey === undefined || urlHolder === undefined
       ? urlHolder
       : readKeyNode(context, urlHolder, definition.urlKey);
-  if (definition.urlParam !== undefined && urlArgument === undefined && descriptor === undefined)
+  // Go: the caller's own struct parameter handed on (`adm.newRequest(ctx, method, reqData)`): its
+  // field, so the caller is a wrapper of that field in turn.
+  const passedField =
+    context.language === 'go' &&
+    definition.urlKey !== undefined &&
+    urlArgument === undefined &&
+    urlHolder?.type === 'identifier' &&
+    isParameterAt(urlHolder, sliceNode(context.text, urlHolder), context.text)
+      ? urlHolder
+      : undefined;
+  if (
+    definition.urlParam !== undefined &&
+    urlArgument === undefined &&
+    descriptor === undefined &&
+    passedField === undefined
+  )
     return undefined;
-  const argumentSegments =
+  const argumentSegments: UrlSegment[] =
     descriptor ??
-    (urlArgument === undefined
-      ? []
-      : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared));
+    (passedField !== undefined
+      ? [{ kind: 'expr', source: `${sliceNode(context.text, passedField)}.${definition.urlKey}` }]
+      : urlArgument === undefined
+        ? []
+        : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared));
   let writesUrl = writesLiteral(argumentSegments);
-  const urlArguments = urlArgument === undefined ? [] : [urlArgument];
+  const urlArguments =
+    urlArgument === undefined ? (passedField === undefined ? [] : [passedField]) : [urlArgument];
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) {

@@ -9,6 +9,7 @@ import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
+import { goRestyRecognizer } from './go-resty';
 import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
@@ -103,6 +104,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   graphqlRecognizer,
   ...pythonHttpRecognizers,
   goHttpRecognizer,
+  goRestyRecognizer,
   clientMappingRecognizer,
   openapiClientRecognizer,
   inferredClientRecognizer,
