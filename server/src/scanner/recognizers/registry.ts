@@ -33,6 +33,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     baseKey: 'baseURL',
     // vue-axios installs `Vue.axios` and `this.axios`/`this.$http`; Nuxt's axios module `this.$axios`.
     pluginMembers: { module: 'vue', members: ['axios', '$http', '$axios'], extensions: ['.vue'] },
+    instanceTypes: ['AxiosInstance', 'AxiosStatic'],
   }),
   createJsClientRecognizer({
     client: 'got',
@@ -41,6 +42,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     configHelpers: [],
     factories: ['extend'],
     baseKey: 'prefixUrl',
+    instanceTypes: ['Got'],
   }),
   createJsClientRecognizer({
     client: 'ky',
@@ -49,6 +51,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     configHelpers: [],
     factories: ['create', 'extend'],
     baseKey: 'prefixUrl',
+    instanceTypes: ['KyInstance'],
   }),
   createJsClientRecognizer({
     client: 'superagent',
