@@ -127,6 +127,10 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   } else if (isDefaultExport(fn)) {
     // `export default (url, init) => ...`: importers name it as they like; matched as `default`.
     name = DEFAULT_EXPORT;
+  } else {
+    const field = readFieldOfReturned(fn, text);
+    name = field?.name;
+    owner = field?.owner;
   }
   if (name === undefined || name === '') return undefined;
   const params: string[] = [];
@@ -163,6 +167,64 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
     selfNames: owner === undefined ? [] : ['this'],
     line: fn.startPosition.row + 1,
   };
+}
+
+/**
+ * A function a method returns, kept in a field of the class: `this.send_ = this.makeSender()` in
+ * the constructor (or a field `send_ = this.makeSender()`) where `makeSender()` ends `return async
+ * (url, init) => ...`. Calling `this.send_(...)` runs the returned function, so it goes by the
+ * field's name. Only when one field holds the method's result, and the method returns nothing else.
+ */
+function readFieldOfReturned(fn: Node, text: string): { name: string; owner: string } | undefined {
+  const statement = fn.parent;
+  const method = statement?.type === 'return_statement' ? statement.parent?.parent : undefined;
+  const body = method?.parent;
+  const methodName = readName(method?.childForFieldName('name') ?? null, text);
+  if (method?.type !== 'method_definition' || body?.type !== 'class_body' || methodName === undefined)
+    return undefined;
+  const returns = nodesOfType(method, 'return_statement').filter(
+    (r) => r !== null && innermostFunction(r)?.id === method.id,
+  );
+  if (returns.length !== 1) return undefined;
+  const fields = new Set<string>();
+  for (const call of nodesOfType(body, 'call_expression')) {
+    const callee = call?.childForFieldName('function');
+    if (
+      call == null ||
+      callee?.type !== 'member_expression' ||
+      callee.childForFieldName('object')?.type !== 'this' ||
+      sliceNode(text, callee.childForFieldName('property') ?? callee) !== methodName
+    )
+      continue;
+    const field = readAssignedField(call);
+    if (field === undefined) return undefined;
+    fields.add(sliceNode(text, field));
+  }
+  const owner = readJsOwner(body, text);
+  const [name] = fields;
+  return fields.size === 1 && name !== undefined && owner !== undefined ? { name, owner } : undefined;
+}
+
+// The field a value is stored in: `this.x = value` or a field declaration `x = value`.
+function readAssignedField(value: Node): Node | undefined {
+  const holder = value.parent;
+  if (holder?.type === 'public_field_definition' && holder.childForFieldName('value')?.id === value.id)
+    return holder.childForFieldName('name') ?? undefined;
+  if (holder?.type !== 'assignment_expression' || holder.childForFieldName('right')?.id !== value.id)
+    return undefined;
+  const target = holder.childForFieldName('left');
+  if (target?.type !== 'member_expression' || target.childForFieldName('object')?.type !== 'this')
+    return undefined;
+  return target.childForFieldName('property') ?? undefined;
+}
+
+// The innermost JavaScript function around a node (from the tree's function index, else a climb).
+function innermostFunction(node: Node): Node | undefined {
+  const indexed = findEnclosingOfTypes(node, JS_FUNCTION_LIST);
+  if (indexed !== null) return indexed;
+  for (let current = node.parent; current !== null; current = current.parent)
+    if (JS_FUNCTIONS.has(current.type)) return current;
+  return undefined;
 }
 
 // `{ method, path: url, data = {} }`: each bound name and the key it is read from.

@@ -1,7 +1,8 @@
 /**
  * JavaScript/TypeScript URL helper methods of the caller's own class, and templates built on them:
  * `` `${this.getUserRoute(id)}/patch` `` where the class defines `getUserRoute(userId) { return
- * `${this.getUsersRoute()}/${userId}`; }` (a method, or an arrow function in a field). The helper's
+ * `${this.getUsersRoute()}/${userId}`; }` (a method, or an arrow function in a field); the same for
+ * a function of the module (`getItemUrl(params)`, declared or a top-level `const` arrow function). The helper's
  * returned URL is read with the caller's arguments in place of its parameters (else a parameter's
  * string default), helpers built on helpers read in turn (each level costs the reader one step of
  * its depth, so a helper calling itself stops). A query string a template ends with
@@ -56,11 +57,7 @@ export function readJsMethodHelper(node: Node, text: string, read: ReadUrl): Url
 
 // Reads the helper's returned URL at the caller's depth: `readJsMethodHelper` bounds the nesting.
 function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
-  const callee = node.childForFieldName('function');
-  const receiver = callee?.childForFieldName('object');
-  const property = callee?.childForFieldName('property');
-  if (callee?.type !== 'member_expression' || receiver?.type !== 'this' || property == null) return undefined;
-  const helper = findClassMember(node, sliceNode(text, property), text);
+  const helper = findHelper(node, text);
   const returned = helper === undefined ? undefined : readReturned(helper);
   const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'typescript', text);
   if (returned === undefined || shape === undefined || shape.node.id !== helper?.id) return undefined;
@@ -118,14 +115,57 @@ export function readJsTemplate(node: Node, text: string, read: ReadUrl): UrlSegm
 /** Whether `node` calls a method of the class around it (`this.baseRoute()`), a URL helper candidate. */
 export function isHelperCall(node: Node, text: string): boolean {
   const inner = unwrapExpression(node);
-  if (inner.type !== 'call_expression') return false;
-  const callee = inner.childForFieldName('function');
+  return inner.type === 'call_expression' && findHelper(inner, text) !== undefined;
+}
+
+// The helper a call names: a method of the class around it (`this.itemPath(id)`), or a function of
+// the module declared at its top level (`itemPath(id)`, a declaration or a `const` arrow function).
+function findHelper(call: Node, text: string): Node | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type === 'identifier') return findModuleFunction(call, sliceNode(text, callee), text);
   const property = callee?.type === 'member_expression' ? callee.childForFieldName('property') : null;
-  return (
-    callee?.childForFieldName('object')?.type === 'this' &&
-    property != null &&
-    findClassMember(inner, sliceNode(text, property), text) !== undefined
-  );
+  if (callee?.childForFieldName('object')?.type !== 'this' || property == null) return undefined;
+  return findClassMember(call, sliceNode(text, property), text);
+}
+
+// The one function of that name the module declares at its top level (also exported).
+function findModuleFunction(call: Node, name: string, text: string): Node | undefined {
+  const tree = call.tree;
+  let known = moduleFunctions.get(tree);
+  if (known === undefined || known.text !== text) {
+    known = { text, byName: readModuleFunctions(tree.rootNode, text) };
+    moduleFunctions.set(tree, known);
+  }
+  const found = known.byName.get(name);
+  return found?.length === 1 ? found[0] : undefined;
+}
+
+// A module's top-level functions by name, read once per tree (a file of many calls asks often).
+const moduleFunctions = new WeakMap<object, { text: string; byName: Map<string, Node[]> }>();
+
+function readModuleFunctions(root: Node, text: string): Map<string, Node[]> {
+  const byName = new Map<string, Node[]>();
+  const add = (name: Node | null, fn: Node): void => {
+    if (name === null) return;
+    const key = sliceNode(text, name);
+    byName.set(key, [...(byName.get(key) ?? []), fn]);
+  };
+  for (let statement of root.namedChildren) {
+    if (statement?.type === 'export_statement')
+      statement = statement.childForFieldName('declaration') ?? statement;
+    if (statement?.type === 'function_declaration') add(statement.childForFieldName('name'), statement);
+    else if (statement !== null && DECLARATIONS.has(statement.type)) {
+      for (const declarator of statement.namedChildren) {
+        const value = declarator?.childForFieldName('value');
+        if (
+          declarator?.type === 'variable_declarator' &&
+          (value?.type === 'arrow_function' || value?.type === 'function_expression')
+        )
+          add(declarator.childForFieldName('name'), value);
+      }
+    }
+  }
+  return byName;
 }
 
 function isQueryBuilder(expression: Node | null, text: string): boolean {

@@ -13,7 +13,7 @@ import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordN
 import type { HttpCall } from '../types';
 import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
-import { readCallArguments, readObjectProperty } from './js-objects';
+import { readAnnotatedParam, readCallArguments, readObjectProperty } from './js-objects';
 
 const CALLEE = 'fetch';
 // A re-parse after a syntax error covers this many characters from the start of the call's line.
@@ -111,14 +111,6 @@ function findHandedFetchCalls(context: ScanContext, typeQueries: readonly Node[]
     }
   }
   return found;
-}
-
-// The parameter name a type annotation belongs to (`fetcher` in `fetcher: Fetch`, also optional).
-function readAnnotatedParam(annotation: Node): Node | undefined {
-  const param = annotation.parent;
-  if (param?.type !== 'required_parameter' && param?.type !== 'optional_parameter') return undefined;
-  const pattern = param.childForFieldName('pattern');
-  return pattern?.type === 'identifier' ? pattern : undefined;
 }
 
 /**

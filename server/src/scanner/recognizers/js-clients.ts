@@ -25,6 +25,7 @@ import {
   readMethodOption,
   readObjectProperty,
 } from './js-objects';
+import { findTypedInstances } from './js-typed-instances';
 import { findCleanWordNodes } from './recovery';
 
 /** How one library is called. */
@@ -54,6 +55,11 @@ export interface JsClientSpec {
   pathParams?: boolean;
   /** Where a framework plugin installs the library as a member (`Vue.axios`, `this.$http`). */
   pluginMembers?: PluginMembers;
+  /**
+   * Types the library exports for an instance (`AxiosInstance`): a parameter or class field declared
+   * with one, imported from the library's module, holds the library or an instance of it.
+   */
+  instanceTypes?: readonly string[];
 }
 
 /** A framework whose plugin puts the library on the framework object and its components. */
@@ -99,6 +105,12 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
   const entries: DispatchEntry[] = [];
   if (spec.pluginMembers !== undefined)
     findPluginCalls(context, spec, spec.pluginMembers, queue, calls, entries);
+  if (spec.instanceTypes !== undefined) {
+    const typed = findTypedInstances(context, spec);
+    for (const param of typed.params) queue.push({ ...param, base: undefined });
+    for (const { holder, above } of typed.fieldUses)
+      readUse(context, spec, holder, above, undefined, queue, calls, entries);
+  }
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const key = next.binding?.node.id ?? -1;
     if (seen.has(key)) continue;

@@ -30,6 +30,14 @@ export function readCallArguments(call: Node): Node[] {
   return args.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
+/** The parameter name a type annotation belongs to (`fetcher` in `fetcher: Fetch`, also optional). */
+export function readAnnotatedParam(annotation: Node): Node | undefined {
+  const param = annotation.parent;
+  if (param?.type !== 'required_parameter' && param?.type !== 'optional_parameter') return undefined;
+  const pattern = param.childForFieldName('pattern');
+  return pattern?.type === 'identifier' ? pattern : undefined;
+}
+
 /**
  * Reads property `key` of an object literal. Properties apply in order, so a spread (which may carry
  * the key) makes it unknown until a later `key:` sets it again; a value that is not an object

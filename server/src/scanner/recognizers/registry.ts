@@ -34,6 +34,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     baseKey: 'baseURL',
     // vue-axios installs `Vue.axios` and `this.axios`/`this.$http`; Nuxt's axios module `this.$axios`.
     pluginMembers: { module: 'vue', members: ['axios', '$http', '$axios'], extensions: ['.vue'] },
+    instanceTypes: ['AxiosInstance', 'AxiosStatic'],
   }),
   createJsClientRecognizer({
     client: 'got',
@@ -42,6 +43,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     configHelpers: [],
     factories: ['extend'],
     baseKey: 'prefixUrl',
+    instanceTypes: ['Got'],
   }),
   createJsClientRecognizer({
     client: 'ky',
@@ -50,6 +52,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     configHelpers: [],
     factories: ['create', 'extend'],
     baseKey: 'prefixUrl',
+    instanceTypes: ['KyInstance'],
   }),
   createJsClientRecognizer({
     client: 'superagent',
