@@ -77,6 +77,8 @@ export class WorkspaceIndex {
   parseCount = 0;
   /** Whether the last full run stopped at `maxFiles`. */
   truncated = false;
+  /** Counts `setScanner` calls: a scan begun with an earlier scanner is dropped when it ends. */
+  private scannerGeneration = 0;
   private readonly roots = new IndexRoots();
   private readonly overlays = new Map<string, string>();
   // A newer update of the same file may finish first (a watcher event during a full run); the
@@ -116,6 +118,7 @@ export class WorkspaceIndex {
    */
   setScanner(scanner: Scanner): void {
     this.options.scanner = scanner;
+    this.scannerGeneration++;
     this.files.clear();
     this.project.forgetClients();
     if (this.project.view !== undefined) scanner.useProjectView?.(this.project.view);
@@ -352,8 +355,11 @@ export class WorkspaceIndex {
     stale: () => boolean,
   ): Promise<UpdateOutcome> {
     this.parseCount++;
+    const generation = this.scannerGeneration;
     const result = await this.options.scanner.scanText(path, text, undefined, { collectFacts: true });
-    if (stale()) return 'unchanged';
+    // A scan by the scanner `setScanner` replaced meanwhile is not kept: kept, it would match the
+    // file's size and time, and the full run that follows would take it as up to date.
+    if (stale() || generation !== this.scannerGeneration) return 'unchanged';
     const before = this.files.get(path)?.facts;
     // A parse stopped at its time limit (a busy machine, a pathological file) is not a result for
     // this content: the entry matches no size, time or hash, so the next update scans it again.

@@ -41,6 +41,36 @@ afterEach(() => {
 });
 
 describe('the workspace index', () => {
+  it('does not keep a scan by a scanner replaced while it ran (a new client mapping)', async () => {
+    const root = makeFolder({ 'src/a.ts': del });
+    const file = join(root, 'src/a.ts');
+    // The old scanner finds nothing and answers only when told; the new one is the real scanner.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const scanning = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const old: Scanner = {
+      ...scanner,
+      scanText: async () => {
+        entered();
+        await held;
+        return { calls: [], errors: [] };
+      },
+    };
+    const index = makeIndex([root], { scanner: old });
+    const running = index.updateFile(file);
+    await scanning;
+    index.setScanner(scanner);
+    release();
+    assert.equal(await running, 'unchanged');
+    await index.indexAll();
+    assert.equal(index.files.get(file)?.calls[0]?.method, 'DELETE');
+  });
+
   it('scans a file again after its parse timed out, on disk and in an open editor', async () => {
     const root = makeFolder({ 'src/a.ts': del });
     const file = join(root, 'src/a.ts');
