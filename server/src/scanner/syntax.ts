@@ -329,3 +329,21 @@ function isIdentifierChar(text: string, index: number): boolean {
   const point = text.codePointAt(start) ?? code;
   return IDENTIFIER_CHAR.test(String.fromCodePoint(point));
 }
+
+/** The operands of an `a + b + c` chain, left to right (iterative: a chain nests as deep as it is long). */
+export function flattenConcatenation(node: Node, text: string): Node[] {
+  const operands: Node[] = [];
+  const pending: Node[] = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const inner = unwrapExpression(next);
+    const operator = inner.type === 'binary_expression' ? inner.childForFieldName('operator') : null;
+    const left = inner.childForFieldName('left');
+    const right = inner.childForFieldName('right');
+    if (operator === null || sliceNode(text, operator) !== '+' || left === null || right === null) {
+      operands.push(inner);
+      continue;
+    }
+    pending.push(right, left);
+  }
+  return operands;
+}

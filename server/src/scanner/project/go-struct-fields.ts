@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import type { ScanContext } from '../recognizers/context';
-import { sliceNode, unwrapExpression } from '../syntax';
+import { flattenConcatenation, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import type { FunctionShape } from './code-shape';
 import { readNameValue, readUrlValue } from './values';
@@ -98,7 +98,7 @@ function readHelperField(
   const [key, concatenation] = entry;
   const fieldSource = `${param}.${key}`;
   const segments: UrlSegment[] = [];
-  for (const operand of joinedOperands(concatenation, text)) {
+  for (const operand of flattenConcatenation(concatenation, text)) {
     const written = sliceNode(text, operand);
     if (written === fieldSource) segments.push({ kind: 'expr', source: sliceNode(text, passed) });
     else
@@ -158,22 +158,6 @@ function readDeclaredConstant(context: ScanContext, name: string, body: Node): U
   if (again || declared === undefined) return undefined;
   const [value, ...rest] = readUrlValue(declared, 'go', text, root);
   return value?.kind === 'literal' && rest.length === 0 ? [value] : undefined;
-}
-
-// The operands of a `+` chain, left to right (iteratively: a chain may be long).
-function joinedOperands(node: Node, text: string): Node[] {
-  const operands: Node[] = [];
-  const pending: Node[] = [node];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const inner = unwrapExpression(next);
-    const operator = inner.type === 'binary_expression' ? inner.childForFieldName('operator') : null;
-    const left = inner.childForFieldName('left');
-    const right = inner.childForFieldName('right');
-    if (operator !== null && sliceNode(text, operator) === '+' && left !== null && right !== null)
-      pending.push(right, left);
-    else operands.push(inner);
-  }
-  return operands;
 }
 
 // `scheme + "://" + host + ...`: an origin built at run time is one unknown part, not three.

@@ -13,7 +13,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
-import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { flattenConcatenation, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findEnclosingFunction } from './code-shape';
 import { isHelperCall, readJsMethodHelper, readJsTemplate } from './js-method-helpers';
@@ -95,24 +95,6 @@ export function readJsUrlExpression(
     return [...read(left), ...read(right)];
   }
   return undefined;
-}
-
-// The operands of an `a + b + c` chain, left to right (iterative: a chain nests as deep as it is long).
-function flattenConcatenation(node: Node, text: string): Node[] {
-  const operands: Node[] = [];
-  const pending: Node[] = [node];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const inner = unwrapExpression(next);
-    const operator = inner.type === 'binary_expression' ? inner.childForFieldName('operator') : null;
-    const left = inner.childForFieldName('left');
-    const right = inner.childForFieldName('right');
-    if (operator === null || sliceNode(text, operator) !== '+' || left === null || right === null) {
-      operands.push(inner);
-      continue;
-    }
-    pending.push(right, left);
-  }
-  return operands;
 }
 
 // Iterative: a long `'a' + b + 'c' + ...` chain nests as deep as it is long.
