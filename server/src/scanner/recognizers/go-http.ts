@@ -150,13 +150,10 @@ function findMirrorCalls(context: ScanContext, httpNames: readonly string[]): Ht
 // The names of imported packages that mirror net/http (see HTTP_MIRROR).
 function findMirrorImports(context: ScanContext): string[] {
   const names: string[] = [];
-  for (const spec of nodesOfType(context.root, 'import_spec')) {
-    const pathNode = spec?.childForFieldName('path');
-    const path = pathNode == null ? undefined : readGoString(pathNode, context.text);
-    if (spec == null || path === undefined || path === MODULE || path.startsWith(`${MODULE}/`)) continue;
+  for (const { path, alias } of readGoImports(context.root, context.text)) {
+    if (path === MODULE || path.startsWith(`${MODULE}/`)) continue;
     const name = goPackageName(path);
     if (!HTTP_MIRROR.test(name)) continue;
-    const alias = spec.childForFieldName('name');
     if (alias === null) names.push(name);
     else if (alias.type === 'package_identifier') names.push(sliceNode(context.text, alias));
   }
@@ -222,14 +219,24 @@ function findPackageCall(
   return { selector, call };
 }
 
+/** A Go file's imports: each path read as a string, and its alias node (`name`, `_`, `.`) if any. */
+export function readGoImports(root: Node, text: string): Array<{ path: string; alias: Node | null }> {
+  const imports: Array<{ path: string; alias: Node | null }> = [];
+  for (const spec of nodesOfType(root, 'import_spec')) {
+    const pathNode = spec?.childForFieldName('path');
+    const path = pathNode == null ? undefined : readGoString(pathNode, text);
+    if (spec == null || path === undefined) continue;
+    imports.push({ path, alias: spec.childForFieldName('name') });
+  }
+  return imports;
+}
+
 /** The names a Go file imports a package path as (`http`, or its alias); none for `_` and `.`. */
 export function findImportNames(context: ScanContext, path: string): string[] {
   const names: string[] = [];
-  for (const spec of nodesOfType(context.root, 'import_spec')) {
-    const pathNode = spec?.childForFieldName('path');
-    if (spec === null || pathNode === null || pathNode === undefined) continue;
-    if (readGoString(pathNode, context.text) !== path) continue;
-    const alias = spec.childForFieldName('name');
+  for (const spec of readGoImports(context.root, context.text)) {
+    if (spec.path !== path) continue;
+    const alias = spec.alias;
     if (alias === null) names.push(path.slice(path.lastIndexOf('/') + 1));
     else if (alias.type === 'package_identifier') names.push(sliceNode(context.text, alias));
   }
@@ -381,12 +388,8 @@ export function readGoImportPath(receiver: Node, text: string): string | undefin
   let paths = importPaths.get(receiver.tree);
   if (paths === undefined) {
     paths = new Map();
-    for (const spec of nodesOfType(receiver.tree.rootNode, 'import_spec')) {
-      const alias = spec?.childForFieldName('name');
-      const pathNode = spec?.childForFieldName('path');
-      const path = pathNode == null ? undefined : readGoString(pathNode, text);
-      if (path === undefined) continue;
-      if (alias != null) paths.set(sliceNode(text, alias), path);
+    for (const { path, alias } of readGoImports(receiver.tree.rootNode, text)) {
+      if (alias !== null) paths.set(sliceNode(text, alias), path);
       else paths.set(goPackageName(path), path);
     }
     importPaths.set(receiver.tree, paths);

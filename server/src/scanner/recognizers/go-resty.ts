@@ -16,7 +16,7 @@ import { readNameValue } from '../project/values';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
-import { readGoString, readGoUrl } from './go-http';
+import { readGoImports, readGoString, readGoUrl } from './go-http';
 import { readPathParams } from './js-clients';
 
 // resty's import paths, every major version: v1 on gopkg.in, v2 on GitHub, v3 on its own domain.
@@ -110,11 +110,8 @@ function findRestyCalls(context: ScanContext): HttpCall[] {
 // The names the file imports resty under.
 function findRestyImports(context: ScanContext): string[] {
   const names: string[] = [];
-  for (const spec of nodesOfType(context.root, 'import_spec')) {
-    const pathNode = spec?.childForFieldName('path');
-    const path = pathNode == null ? undefined : readGoString(pathNode, context.text);
-    if (spec == null || path === undefined || !RESTY_PATH.test(path)) continue;
-    const alias = spec.childForFieldName('name');
+  for (const { path, alias } of readGoImports(context.root, context.text)) {
+    if (!RESTY_PATH.test(path)) continue;
     // Every version declares `package resty`, whatever its path ends with (`resty.v1`, `v3`).
     if (alias === null) names.push('resty');
     else if (alias.type === 'package_identifier') names.push(sliceNode(context.text, alias));
