@@ -5,6 +5,7 @@
 
 import type { ScanLanguage } from '../types';
 import { angularHttpRecognizer } from './angular-http';
+import { beaconRecognizer, jqueryRecognizer, xhrRecognizer } from './browser-http';
 import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
@@ -14,6 +15,7 @@ import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
+import { nodeHttpRecognizer } from './node-http';
 import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
 
@@ -103,6 +105,10 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     direct: 'factory',
     pathParams: true,
   }),
+  nodeHttpRecognizer,
+  xhrRecognizer,
+  jqueryRecognizer,
+  beaconRecognizer,
   angularHttpRecognizer,
   graphqlRecognizer,
   ...pythonHttpRecognizers,
