@@ -18,6 +18,7 @@ import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
 import { findModuleNames, findUsesOf, WHOLE_MODULE } from './js-module-names';
 import { readCallArguments, readObjectProperty } from './js-objects';
+import { buildTemplate } from './url-parts';
 
 const MODULES = ['http', 'https', 'node:http', 'node:https'];
 // The module functions that send a request, and whether the method is fixed to GET.
@@ -152,7 +153,7 @@ function readOptionsUrl(options: Node, text: string, defaultProtocol: string): U
   const path = readFirstProperty(options, ['path', 'pathname'], text);
   if (path !== undefined) segments.push(...readUrlTemplate(path, text).segments);
   else if (host !== undefined) segments.push({ kind: 'literal', text: '/' });
-  return buildTemplate(segments);
+  return buildTemplate(segments, (source) => `\${${source}}`);
 }
 
 function readNumber(node: Node, text: string): string | undefined {
@@ -174,19 +175,4 @@ function readFirstProperty(options: Node, keys: readonly string[], text: string)
     }
   }
   return undefined;
-}
-
-/** A template of the segments, adjacent literals merged; known when any part is written. */
-export function buildTemplate(parts: readonly UrlSegment[]): UrlTemplate {
-  const segments: UrlSegment[] = [];
-  for (const part of parts) {
-    const last = segments.at(-1);
-    if (part.kind === 'literal' && last?.kind === 'literal') last.text += part.text;
-    else segments.push({ ...part });
-  }
-  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `\${${s.source}}`)).join('');
-  const known = segments.some((s) => s.kind === 'literal');
-  return known || segments.length !== 1
-    ? { source, segments, known }
-    : { source: segments[0]?.kind === 'expr' ? segments[0].source : source, segments, known };
 }

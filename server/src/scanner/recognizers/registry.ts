@@ -18,6 +18,7 @@ import { HTTP_HELPERS } from './js-objects';
 import { nodeHttpRecognizer } from './node-http';
 import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
+import { httpClientRecognizer, urllibRecognizer } from './python-stdlib-http';
 
 const AXIOS_HELPERS = HTTP_HELPERS;
 
@@ -112,6 +113,8 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   angularHttpRecognizer,
   graphqlRecognizer,
   ...pythonHttpRecognizers,
+  urllibRecognizer,
+  httpClientRecognizer,
   goHttpRecognizer,
   goRestyRecognizer,
   clientMappingRecognizer,
