@@ -10,6 +10,7 @@ import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
+import { goHttpClientRecognizer } from './go-http-client';
 import { goRestyRecognizer } from './go-resty';
 import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
@@ -116,6 +117,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   urllibRecognizer,
   httpClientRecognizer,
   goHttpRecognizer,
+  goHttpClientRecognizer,
   goRestyRecognizer,
   clientMappingRecognizer,
   openapiClientRecognizer,
