@@ -50,22 +50,21 @@ export const jqueryRecognizer: CallRecognizer = {
   recognize: findJqueryCalls,
 };
 
-// A global name the file does not declare itself (`XMLHttpRequest`, `navigator`), or it through `window`.
+// A global name the file does not declare itself (`XMLHttpRequest`, `navigator`), or it through an
+// undeclared `window` (`window.navigator`).
 function isBrowserGlobal(context: ScanContext, node: Node, name: string): boolean {
   const inner = unwrapExpression(node);
-  if (inner.type === 'identifier')
-    return (
-      sliceNode(context.text, inner) === name &&
-      resolveBinding(context.findBindings(name), inner) === undefined
-    );
+  const undeclared = (id: Node | null, expected: string): boolean =>
+    id?.type === 'identifier' &&
+    sliceNode(context.text, id) === expected &&
+    resolveBinding(context.findBindings(expected), id) === undefined;
+  if (inner.type === 'identifier') return undeclared(inner, name);
   if (inner.type !== 'member_expression') return false;
-  const object = inner.childForFieldName('object');
   const property = inner.childForFieldName('property');
   return (
-    object !== null &&
     property !== null &&
     sliceNode(context.text, property) === name &&
-    isBrowserGlobal(context, object, 'window')
+    undeclared(inner.childForFieldName('object'), 'window')
   );
 }
 

@@ -25,6 +25,8 @@ const METHODS: ReadonlyMap<string, { method: string; arity: number }> = new Map(
 ]);
 const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 const DECLARATIONS = ['short_var_declaration', 'var_spec', 'assignment_statement'];
+// Functions around a use looked through for the name's declaration (closures nest a few deep).
+const MAX_SCOPES = 8;
 
 /** The recogniser for a `*http.Client`'s `Get`, `Head`, `Post` and `PostForm`. */
 export const goHttpClientRecognizer: CallRecognizer = {
@@ -56,6 +58,7 @@ function findClientCalls(context: ScanContext): HttpCall[] {
     for (const name of field.childrenForFieldName('name'))
       if (name !== null) fields.add(sliceNode(text, name));
   }
+  const declared = new DeclarationIndex(text);
   const calls: HttpCall[] = [];
   for (const [methodName, { method, arity }] of METHODS) {
     for (const hit of context.findWordNodes(methodName)) {
@@ -75,7 +78,8 @@ function findClientCalls(context: ScanContext): HttpCall[] {
       const client =
         operand.type === 'selector_expression'
           ? fields.has(sliceNode(text, operand.childForFieldName('field') ?? operand))
-          : operand.type === 'identifier' && isClientName(operand, call, text, isClientType, isClientValue);
+          : operand.type === 'identifier' &&
+            isClientName(operand, call, declared, isClientType, isClientValue);
       if (!client) continue;
       calls.push({
         kind: 'http',
@@ -92,6 +96,33 @@ function findClientCalls(context: ScanContext): HttpCall[] {
   return calls;
 }
 
+/** The declarations of each function (or of the file), by name, read once per scope. */
+class DeclarationIndex {
+  private readonly byScope = new Map<number, Map<string, Node[]>>();
+
+  constructor(readonly text: string) {}
+
+  /** The declarations of `name` that `scope` makes itself (not its nested functions), in order. */
+  find(scope: Node, name: string): readonly Node[] {
+    let names = this.byScope.get(scope.id);
+    if (names === undefined) {
+      names = new Map();
+      const body = scope.type === 'source_file' ? scope : scope.childForFieldName('body');
+      for (const declaration of body?.descendantsOfType(DECLARATIONS) ?? []) {
+        if (declaration === null) continue;
+        if (scope.type !== 'source_file' && nearestFunction(declaration)?.id !== scope.id) continue;
+        for (const declaredName of readLeftNames(declaration, this.text)) {
+          const list = names.get(declaredName) ?? [];
+          list.push(declaration);
+          names.set(declaredName, list);
+        }
+      }
+      this.byScope.set(scope.id, names);
+    }
+    return names.get(name) ?? [];
+  }
+}
+
 /**
  * Whether a name is a client where `use` stands: its last declaration above the use in the
  * functions around it (or at the top of the file), else a parameter of one of them.
@@ -99,23 +130,20 @@ function findClientCalls(context: ScanContext): HttpCall[] {
 function isClientName(
   name: Node,
   use: Node,
-  text: string,
+  declared: DeclarationIndex,
   isClientType: (type: Node | null | undefined) => boolean,
   isClientValue: (value: Node | null | undefined) => boolean,
 ): boolean {
+  const { text } = declared;
   const written = sliceNode(text, name);
   let scope: Node | null = use.parent;
-  while (scope !== null) {
+  for (let depth = 0; scope !== null && depth < MAX_SCOPES; depth++) {
     while (scope !== null && !FUNCTIONS.has(scope.type) && scope.type !== 'source_file') scope = scope.parent;
     if (scope === null) return false;
-    const body = scope.type === 'source_file' ? scope : scope.childForFieldName('body');
     let last: { value: Node | null; type: Node | null } | undefined;
-    for (const declaration of body?.descendantsOfType(DECLARATIONS) ?? []) {
-      if (declaration === null || declaration.startIndex > use.startIndex) continue;
-      // A declaration inside a nested function is that function's own.
-      if (scope.type !== 'source_file' && nearestFunction(declaration)?.id !== scope.id) continue;
-      const found = readDeclared(declaration, written, text);
-      if (found !== undefined) last = found;
+    for (const declaration of declared.find(scope, written)) {
+      if (declaration.startIndex > use.startIndex) break;
+      last = readDeclared(declaration, written, text) ?? last;
     }
     if (last !== undefined)
       return isClientValue(last.value) || (last.value === null && isClientType(last.type));
@@ -139,16 +167,21 @@ function nearestFunction(node: Node): Node | undefined {
 
 // `client := &http.Client{}`, `var client *http.Client`, `client = http.DefaultClient`: the value
 // (or the type, with no value) the declaration gives `name`; undefined when it does not declare it.
+function readLeftNames(declaration: Node, text: string): string[] {
+  const left =
+    declaration.type === 'var_spec'
+      ? declaration.childrenForFieldName('name')
+      : (declaration.childForFieldName('left')?.namedChildren ?? []);
+  return left.flatMap((n) => (n === null ? [] : [sliceNode(text, n)]));
+}
+
 function readDeclared(
   declaration: Node,
   name: string,
   text: string,
 ): { value: Node | null; type: Node | null } | undefined {
-  const left =
-    declaration.type === 'var_spec'
-      ? declaration.childrenForFieldName('name')
-      : (declaration.childForFieldName('left')?.namedChildren ?? []);
-  const index = left.findIndex((n) => n !== null && sliceNode(text, n) === name);
+  const left = readLeftNames(declaration, text);
+  const index = left.indexOf(name);
   if (index < 0) return undefined;
   const right =
     declaration.type === 'var_spec'

@@ -107,7 +107,7 @@ function findQualifiedCalls(context: ScanContext): QualifiedCall[] {
           : binding.value.kind === 'from'
             ? `${binding.value.module}.${binding.value.name}`
             : undefined;
-      if (prefix === undefined || !/^(?:urllib|http|httplib|six)\b/.test(prefix)) continue;
+      if (prefix === undefined || !/^(?:urllib2?|http|httplib|six)\b/.test(prefix)) continue;
       for (const hit of findCleanWordNodes(context, localName)) {
         if (hit.node.type !== 'identifier' || hit.node.id === local.id) continue;
         if (resolvePythonBinding(bindings, hit.node)?.node.id !== binding.node.id) continue;
