@@ -3,7 +3,8 @@
  * when data is given, else GET) and `Request(url, data, headers, method=...)` (the `method`
  * argument, else POST when data is given, else GET), reported where the `Request` is built, which is
  * where its method and URL are written, whether it is opened there or in another place (a local, a
- * field); `urlopen(req)` of such a request is not a second call. `http.client`:
+ * field); `urlopen(req)` of such a request is not a second call, and an opener from `build_opener`
+ * opens as `urlopen` does (`opener.open(url, data)`). `http.client`:
  * `HTTPConnection(host)` / `HTTPSConnection(host)` kept in a local or a field, then
  * `conn.request(method, path, body)` (also `putrequest`), whose URL is the scheme, the host and the
  * path. Python 2's `urllib2`/`httplib` and `six.moves`' spellings are read as the same modules. A
@@ -34,6 +35,8 @@ const CONNECTIONS: ReadonlyMap<string, string> = new Map([
   ['http.client.HTTPSConnection', 'https://'],
 ]);
 const CONNECTION_METHODS = new Set(['request', 'putrequest']);
+const OPENER = 'urllib.request.build_opener';
+const OPENER_METHODS = new Set(['open']);
 // Older and compatibility spellings of the same modules.
 const ALIASES: ReadonlyArray<[string, string]> = [
   ['six.moves.urllib.request.', 'urllib.request.'],
@@ -77,6 +80,13 @@ function findStdlibCalls(context: ScanContext, client: HttpClient): HttpCall[] {
     else if (client === 'urllib' && q.name === URLOPEN) {
       const call = readUrlopen(context, q, requests);
       if (call !== undefined) calls.push(call);
+    } else if (client === 'urllib' && q.name === OPENER) {
+      // `opener = build_opener(handler)`, then `opener.open(url, data)` opens as `urlopen` does.
+      const holder = readHolder(q.call);
+      for (const open of holder === undefined ? [] : findHeldCalls(context, holder, OPENER_METHODS)) {
+        const call = readUrlopen(context, { ...open, name: URLOPEN }, requests);
+        if (call !== undefined) calls.push(call);
+      }
     } else if (client === 'http.client') {
       const scheme = CONNECTIONS.get(q.name);
       if (scheme !== undefined) calls.push(...readConnection(context, q, scheme));
@@ -199,7 +209,7 @@ function readConnection(context: ScanContext, q: QualifiedCall, scheme: string):
   const holder = readHolder(q.call);
   if (holder === undefined) return [];
   const calls: HttpCall[] = [];
-  for (const { call, callee } of findConnectionCalls(context, holder)) {
+  for (const { call, callee } of findHeldCalls(context, holder, CONNECTION_METHODS)) {
     const { positional: args, keywords: named } = readPythonArguments(call);
     const methodNode = named.get('method') ?? args[0];
     const pathNode = named.get('url') ?? args[1];
@@ -234,14 +244,18 @@ function readHolder(call: Node): Node | undefined {
   return undefined;
 }
 
-function findConnectionCalls(context: ScanContext, holder: Node): Array<{ call: Node; callee: Node }> {
+function findHeldCalls(
+  context: ScanContext,
+  holder: Node,
+  methods: ReadonlySet<string>,
+): Array<{ call: Node; callee: Node }> {
   const { text } = context;
   const found: Array<{ call: Node; callee: Node }> = [];
   const readMember = (object: Node, attribute: Node | undefined, call: Node | undefined): void => {
     if (
       attribute?.type === 'attribute' &&
       attribute.childForFieldName('object')?.id === object.id &&
-      CONNECTION_METHODS.has(sliceNode(text, attribute.childForFieldName('attribute') ?? attribute)) &&
+      methods.has(sliceNode(text, attribute.childForFieldName('attribute') ?? attribute)) &&
       call?.type === 'call' &&
       call.childForFieldName('function')?.id === attribute.id
     )
