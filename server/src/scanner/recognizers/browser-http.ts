@@ -14,6 +14,7 @@ import { type Binding, resolveBinding } from '../scopes';
 import { isSameNode, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import { readUrlTemplate } from '../url-template';
+import { buildRecognisedCall } from './call-parts';
 import type { CallRecognizer, ScanContext } from './context';
 import { findModuleNames, findUsesOf, WHOLE_MODULE } from './js-module-names';
 import { readCallArguments, readObjectProperty } from './js-objects';
@@ -254,15 +255,5 @@ function buildCall(
 ): HttpCall {
   const methodSource =
     method === undefined && methodNode !== undefined ? sliceNode(context.text, methodNode) : undefined;
-  return {
-    kind: 'http',
-    client,
-    method,
-    ...(methodSource === undefined ? {} : { methodSource }),
-    url,
-    location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
-    text: context.readExcerpt(call),
-    origin: 'recognised',
-  };
+  return buildRecognisedCall(context, { client, call, callee, method, methodSource, url });
 }

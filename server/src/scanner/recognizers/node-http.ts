@@ -15,10 +15,10 @@ import { resolveBinding } from '../scopes';
 import { isSameNode, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, UrlSegment, UrlTemplate } from '../types';
 import { readUrlTemplate } from '../url-template';
+import { buildRecognisedCall, buildTemplate } from './call-parts';
 import type { CallRecognizer, ScanContext } from './context';
 import { findModuleNames, findUsesOf, WHOLE_MODULE } from './js-module-names';
 import { readCallArguments, readObjectProperty } from './js-objects';
-import { buildTemplate } from './url-parts';
 
 const MODULES = ['http', 'https', 'node:http', 'node:https'];
 // The module functions that send a request, and whether the method is fixed to GET.
@@ -106,17 +106,7 @@ function readRequest(
   if (url.segments.length === 0 || (firstObject === undefined && OPTIONS_NAME.test(sliceNode(text, first))))
     return undefined;
   if (method === undefined && methodSource === undefined && !url.known) return undefined;
-  return {
-    kind: 'http',
-    client: 'node-http',
-    method,
-    ...(methodSource === undefined ? {} : { methodSource }),
-    url,
-    location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
-    text: context.readExcerpt(call),
-    origin: 'recognised',
-  };
+  return buildRecognisedCall(context, { client: 'node-http', call, callee, method, methodSource, url });
 }
 
 /**

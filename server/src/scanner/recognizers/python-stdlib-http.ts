@@ -24,9 +24,9 @@ import {
 } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlSegment, UrlTemplate } from '../types';
+import { buildRecognisedCall, buildTemplate } from './call-parts';
 import type { CallRecognizer, ScanContext } from './context';
 import { findCleanWordNodes } from './recovery';
-import { buildTemplate } from './url-parts';
 
 const URLOPEN = 'urllib.request.urlopen';
 const REQUEST = 'urllib.request.Request';
@@ -306,15 +306,5 @@ function buildCall(
   url: UrlTemplate,
   methodSource?: string,
 ): HttpCall {
-  return {
-    kind: 'http',
-    client,
-    method,
-    ...(methodSource === undefined ? {} : { methodSource }),
-    url,
-    location: context.locateNode(q.call),
-    calleeLocation: context.locateNode(q.callee),
-    text: context.readExcerpt(q.call),
-    origin: 'recognised',
-  };
+  return buildRecognisedCall(context, { client, call: q.call, callee: q.callee, method, methodSource, url });
 }
