@@ -33,6 +33,12 @@ export type HttpClient =
   | 'urllib3'
   | 'net/http'
   | 'resty'
+  | 'node-http'
+  | 'xhr'
+  | 'jquery'
+  | 'beacon'
+  | 'urllib'
+  | 'http.client'
   | 'custom';
 
 /**

@@ -79,6 +79,8 @@ function findOuterFunctionNode(closure: Node, language: ScanLanguage): Node | un
 }
 
 function escapes(closure: Node, outer: Node): boolean {
+  // `new Promise((resolve, reject) => { ... })` runs its executor at once, wherever the promise goes.
+  if (isPromiseExecutor(closure)) return false;
   for (let current = closure.parent; current !== null && current.id !== outer.id; current = current.parent) {
     if (ESCAPES.has(current.type)) return true;
     // `c.retry = func() {...}`, `this.send = () => ...`, `self.cb = lambda: ...`: kept for later.
@@ -100,5 +102,17 @@ function escapes(closure: Node, outer: Node): boolean {
 function isPlainNames(left: Node | null): boolean {
   return (
     left?.type === 'expression_list' && left.namedChildren.every((child) => child?.type === 'identifier')
+  );
+}
+
+// The first argument of `new Promise(...)`: JavaScript calls it while constructing the promise.
+function isPromiseExecutor(closure: Node): boolean {
+  const args = closure.parent;
+  const created = args?.parent;
+  return (
+    args?.type === 'arguments' &&
+    args.firstNamedChild?.id === closure.id &&
+    created?.type === 'new_expression' &&
+    created.childForFieldName('constructor')?.text === 'Promise'
   );
 }

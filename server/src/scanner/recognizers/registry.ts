@@ -5,17 +5,21 @@
 
 import type { ScanLanguage } from '../types';
 import { angularHttpRecognizer } from './angular-http';
+import { beaconRecognizer, jqueryRecognizer, xhrRecognizer } from './browser-http';
 import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
+import { goHttpClientRecognizer } from './go-http-client';
 import { goRestyRecognizer } from './go-resty';
 import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
 import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
+import { nodeHttpRecognizer } from './node-http';
 import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
+import { httpClientRecognizer, urllibRecognizer } from './python-stdlib-http';
 
 const AXIOS_HELPERS = HTTP_HELPERS;
 
@@ -103,10 +107,17 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     direct: 'factory',
     pathParams: true,
   }),
+  nodeHttpRecognizer,
+  xhrRecognizer,
+  jqueryRecognizer,
+  beaconRecognizer,
   angularHttpRecognizer,
   graphqlRecognizer,
   ...pythonHttpRecognizers,
+  urllibRecognizer,
+  httpClientRecognizer,
   goHttpRecognizer,
+  goHttpClientRecognizer,
   goRestyRecognizer,
   clientMappingRecognizer,
   openapiClientRecognizer,
