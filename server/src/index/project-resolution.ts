@@ -137,6 +137,8 @@ export function clientsOf(facts: FileFacts | undefined): string {
     facts?.instances ?? [],
     facts?.classes ?? [],
     facts?.fieldTypes ?? [],
+    facts?.constructors ?? [],
+    facts?.injections ?? [],
   ]);
 }
 

@@ -47,6 +47,8 @@ const EXPECTED_TYPES = [
   'optional_parameter',
   'field_declaration',
   'method_definition',
+  // Constructions, for clients injected through a constructor (`project/injected-fields.ts`).
+  'new_expression',
   'function_definition',
   'method_declaration',
   'import_statement',

@@ -24,6 +24,7 @@ import {
 } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readStructFieldUrl } from './go-struct-fields';
+import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
@@ -100,6 +101,7 @@ export function collectFileFacts(
       instances: findInstances(context),
       classes,
       fieldTypes,
+      ...(isJsLanguage(context.language) ? readInjectionFacts(context.root, context.text) : {}),
       constants,
       helpers,
       ...readReportSites(context, calls, enclosing, definitions, forwarding),

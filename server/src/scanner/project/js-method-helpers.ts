@@ -38,7 +38,7 @@ const DECLARATIONS = new Set(['lexical_declaration', 'variable_declaration']);
  * helpers deeper than the reader's depth is read whole.
  */
 export function readJsMethodHelper(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
-  if (node.type !== 'call_expression') return undefined;
+  if (node.type !== 'call_expression' && node.type !== 'member_expression') return undefined;
   if (nesting === 0) {
     reads = 0;
     exhausted = false;
@@ -57,7 +57,7 @@ export function readJsMethodHelper(node: Node, text: string, read: ReadUrl): Url
 
 // Reads the helper's returned URL at the caller's depth: `readJsMethodHelper` bounds the nesting.
 function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
-  const helper = findHelper(node, text);
+  const helper = node.type === 'member_expression' ? findGetter(node, text) : findHelper(node, text);
   const returned = helper === undefined ? undefined : readReturned(helper);
   const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'typescript', text);
   if (returned === undefined || shape === undefined || shape.node.id !== helper?.id) return undefined;
@@ -112,10 +112,26 @@ export function readJsTemplate(node: Node, text: string, read: ReadUrl): UrlSegm
   return out;
 }
 
-/** Whether `node` calls a method of the class around it (`this.baseRoute()`), a URL helper candidate. */
+/**
+ * Whether `node` calls a method of the class around it (`this.baseRoute()`) or reads one of its
+ * getters (`this.basePath`), a URL helper candidate.
+ */
 export function isHelperCall(node: Node, text: string): boolean {
   const inner = unwrapExpression(node);
+  if (inner.type === 'member_expression') return findGetter(inner, text) !== undefined;
   return inner.type === 'call_expression' && findHelper(inner, text) !== undefined;
+}
+
+// `this.basePath` where the class around it defines `get basePath() { return '/api/items'; }`: a
+// getter is a helper method called without parentheses. Only the class's own getter: one a subclass
+// overrides is the subclass's, and an abstract one has no body.
+function findGetter(member: Node, text: string): Node | undefined {
+  const property = member.childForFieldName('property');
+  if (member.childForFieldName('object')?.type !== 'this' || property === null) return undefined;
+  const found = findClassMember(member, sliceNode(text, property), text);
+  return found?.type === 'method_definition' && found.children.some((c) => c?.type === 'get')
+    ? found
+    : undefined;
 }
 
 // The helper a call names: a method of the class around it (`this.itemPath(id)`), or a function of
@@ -181,7 +197,8 @@ function isQueryBuilder(expression: Node | null, text: string): boolean {
   return callee != null && QUERY_BUILDER.test(sliceNode(text, callee));
 }
 
-// The one method (or function-valued field) of that name in the class around the call.
+// The one method (or function-valued field) of that name in the class around the call (a getter and
+// its setter are two: neither is read).
 function findClassMember(call: Node, name: string, text: string): Node | undefined {
   let body: Node | null = call.parent;
   while (body !== null && body.type !== 'class_body') body = body.parent;

@@ -62,7 +62,7 @@ export function readJsUrlExpression(
     const property = node.childForFieldName('property');
     const object = node.childForFieldName('object');
     if (object !== null && property !== null && sliceNode(text, property) === 'href') return read(object);
-    return undefined;
+    return readJsMethodHelper(node, text, same);
   }
   if (node.type === 'call_expression') {
     // `String(url)`: the URL inside.

@@ -10,8 +10,16 @@
 import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
+import { resolveInjectedFields } from './injected-fields';
 import { dropCoveredInnerCalls } from './single-report';
-import type { FileFacts, HelperFact, ProjectView, WrapperDefinition } from './types';
+import type {
+  ConstructorFact,
+  FileFacts,
+  HelperFact,
+  InjectionFact,
+  ProjectView,
+  WrapperDefinition,
+} from './types';
 
 /** One file of a project: its path (as reported) and a way to read its text. */
 export interface ProjectFile {
@@ -192,8 +200,12 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   const fieldTypes = new Map<string, Set<string>>();
   const constants = new Map<string, UrlSegment[] | null>();
   const helpers = new Map<string, HelperFact | null>();
+  const constructors: ConstructorFact[] = [];
+  const injections: InjectionFact[] = [];
   for (const fact of facts) {
     if (fact === undefined) continue;
+    constructors.push(...(fact.constructors ?? []));
+    injections.push(...(fact.injections ?? []));
     for (const [name, value] of fact.constants ?? []) {
       const current = constants.get(name);
       if (current === undefined) constants.set(name, value);
@@ -209,11 +221,15 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
     definitions.push(...fact.definitions);
     instances.push(...fact.instances);
     for (const cls of fact.classes) classes.set(cls.name, [...(classes.get(cls.name) ?? []), ...cls.bases]);
-    for (const [field, type] of fact.fieldTypes) {
-      const set = fieldTypes.get(field) ?? new Set<string>();
-      set.add(type);
-      fieldTypes.set(field, set);
-    }
+    for (const [field, type] of fact.fieldTypes) addFieldType(fieldTypes, field, type);
   }
+  for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
+    addFieldType(fieldTypes, field, type);
   return { definitions, instances, classes, fieldTypes, shared: { constants, helpers } };
+}
+
+function addFieldType(fieldTypes: Map<string, Set<string>>, field: string, type: string): void {
+  const set = fieldTypes.get(field) ?? new Set<string>();
+  set.add(type);
+  fieldTypes.set(field, set);
 }

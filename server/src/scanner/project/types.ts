@@ -97,6 +97,22 @@ export interface HelperFact {
   format?: boolean;
 }
 
+/** A class's constructor: which parameter it stores in which field, and hands to `super(...)`. */
+export interface ConstructorFact {
+  owner: string;
+  /** `[parameter index, field]` for `this.field = parameter`. */
+  fields: Array<[number, string]>;
+  /** `[parameter index, super argument index]` for `super(..., parameter, ...)`. */
+  supers: Array<[number, number]>;
+}
+
+/** `new Constructed(..., this, ...)` inside class `holder`, `this` at argument `index`. */
+export interface InjectionFact {
+  constructed: string;
+  index: number;
+  holder: string;
+}
+
 /** One file's contribution to the project view. */
 export interface FileFacts {
   definitions: WrapperDefinition[];
@@ -104,6 +120,9 @@ export interface FileFacts {
   classes: ClassFact[];
   /** `field name -> type name` for class fields declared with a class type (`_client: OpenAI`). */
   fieldTypes: Array<[string, string]>;
+  /** JS/TS constructors and the `new C(this)` sites that inject a class into them. */
+  constructors?: ConstructorFact[];
+  injections?: InjectionFact[];
   /** Module-level string constants, read with the module's own constants written in. */
   constants?: Array<[string, UrlSegment[]]>;
   /** Module-level URL helpers. */

@@ -401,9 +401,22 @@ function findAssignment(
       if (!entry.topLevel) continue;
     }
     const value = readAssignedValue(node, name, family, text);
-    if (value !== undefined) found = value;
+    if (value !== undefined && !isSelfFallback(value, name, family, text)) found = value;
   }
   return found;
+}
+
+// `url = result.url || url` (also `??`): a hook's override that keeps the value the name held when
+// there is none. The value written above is what the code sends as written, so it stays the value.
+function isSelfFallback(value: Node, name: string, family: 'js' | 'python' | 'go', text: string): boolean {
+  if (family !== 'js' || value.type !== 'binary_expression') return false;
+  const operator = sliceNode(text, value.childForFieldName('operator') ?? value);
+  const right = value.childForFieldName('right');
+  return (
+    (operator === '||' || operator === '??') &&
+    right?.type === 'identifier' &&
+    sliceNode(text, right) === name
+  );
 }
 
 /** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */

@@ -20,6 +20,8 @@ const CALLEE = 'fetch';
 const FRAGMENT_LENGTH = 20_000;
 // Node types that are statements or declarations: the unit a fragment's call must read cleanly in.
 const STATEMENT = /(?:_statement|_declaration)$/;
+const CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
+const FALLBACK_OPERATORS = new Set(['||', '??']);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
 const FETCH_MODULES = new Set([
   'node-fetch',
@@ -51,17 +53,23 @@ export function findFetchCalls(context: ScanContext): HttpCall[] {
   const calls: HttpCall[] = [];
   const fragments: Node[] = [];
   const typeQueries: Node[] = [];
+  const fallbacks: Node[] = [];
   for (const hit of context.findWordNodes(CALLEE)) {
     // The hit's parent comes with it: asking the node climbs from the root again.
     const [parent] = hit.ancestors;
     if (parent?.type === 'type_query') typeQueries.push(parent);
+    const holder = readFallbackHolder(context, hit);
+    if (holder !== undefined) fallbacks.push(holder);
     const found = context.isInsideError(hit.node)
       ? recoverCall(context, hit.node, fragments)
       : mapCall(findCallOf(context, hit), hit.node);
     if (found !== undefined) calls.push(readFetchCall(context, found.call, found.callee));
   }
   const known = new Set(calls.map((call) => call.location.start.offset));
-  for (const found of findHandedFetchCalls(context, typeQueries)) {
+  for (const found of [
+    ...findHandedFetchCalls(context, typeQueries),
+    ...findFallbackCalls(context, fallbacks),
+  ]) {
     if (!known.has(found.call.startIndex)) calls.push(readFetchCall(context, found.call, found.callee));
   }
   return calls;
@@ -93,8 +101,17 @@ function findHandedFetchCalls(context: ScanContext, typeQueries: readonly Node[]
       if (param !== undefined) params.push(param);
     }
   }
+  return findCallsOfNames(context, params);
+}
+
+/**
+ * Calls of names declared by `names` (parameters, locals), each call resolved to that declaration:
+ * a call of another `fetcher` in scope elsewhere is someone else's function.
+ */
+function findCallsOfNames(context: ScanContext, names: readonly Node[]): FoundCall[] {
+  const { text } = context;
   const found: FoundCall[] = [];
-  for (const param of params) {
+  for (const param of names) {
     const name = sliceNode(text, param);
     const bindings = context.findBindings(name);
     for (const hit of context.findWordNodes(name)) {
@@ -111,6 +128,78 @@ function findHandedFetchCalls(context: ScanContext, typeQueries: readonly Node[]
     }
   }
   return found;
+}
+
+/**
+ * The fetch an SDK lets its caller replace, with the global one as the fallback: `const fetchFunc =
+ * options.fetch || fetch` (also `??`, and `fetch.bind(globalThis)`) declares a local, `this.#fetch =
+ * options?.fetch ?? fetch` a field of the class. Either way what is called is a Fetch API (the
+ * caller's own is a polyfill or a test double of it), so its calls are fetch calls. Returns the
+ * local's name or the field's `this.x` member expression.
+ */
+function readFallbackHolder(context: ScanContext, hit: WordNode): Node | undefined {
+  const { node } = hit;
+  const [parent, grandparent] = hit.ancestors;
+  if (node.type !== 'identifier' || parent === undefined) return undefined;
+  if (resolveBinding(context.findBindings(CALLEE), node) !== undefined) return undefined;
+  // `fetch.bind(globalThis)` is the global fetch too.
+  const fallback =
+    parent.type === 'member_expression' &&
+    grandparent?.type === 'call_expression' &&
+    sliceNode(context.text, parent.childForFieldName('property') ?? parent) === 'bind'
+      ? grandparent
+      : node;
+  const either = fallback === node ? parent : fallback.parent;
+  if (
+    either?.type !== 'binary_expression' ||
+    !isSameNode(either.childForFieldName('right'), fallback) ||
+    !FALLBACK_OPERATORS.has(sliceNode(context.text, either.childForFieldName('operator') ?? either))
+  )
+    return undefined;
+  const holder = either.parent;
+  if (holder?.type === 'variable_declarator' && isSameNode(holder.childForFieldName('value'), either)) {
+    const name = holder.childForFieldName('name');
+    return name?.type === 'identifier' ? name : undefined;
+  }
+  const left = holder?.type === 'assignment_expression' ? holder.childForFieldName('left') : null;
+  return left?.type === 'member_expression' && left.childForFieldName('object')?.type === 'this'
+    ? left
+    : undefined;
+}
+
+// Calls of the locals and `this` fields that hold a caller's fetch or the global one.
+function findFallbackCalls(context: ScanContext, holders: readonly Node[]): FoundCall[] {
+  const locals = holders.filter((holder) => holder.type === 'identifier');
+  const found = findCallsOfNames(context, locals);
+  for (const field of holders) {
+    if (field.type !== 'member_expression') continue;
+    const property = field.childForFieldName('property');
+    const owner = findEnclosingClass(field);
+    if (property === null || owner === undefined) continue;
+    const name = sliceNode(context.text, property);
+    for (const hit of context.findWordNodes(name)) {
+      const [member, call] = hit.ancestors;
+      if (
+        member?.type !== 'member_expression' ||
+        member.childForFieldName('object')?.type !== 'this' ||
+        sliceNode(context.text, member.childForFieldName('property') ?? member) !== name ||
+        call?.type !== 'call_expression' ||
+        !isSameNode(call.childForFieldName('function'), member) ||
+        call.childForFieldName('arguments')?.type !== 'arguments' ||
+        findEnclosingClass(call)?.startIndex !== owner.startIndex
+      )
+        continue;
+      found.push({ call, callee: member });
+    }
+  }
+  return found;
+}
+
+function findEnclosingClass(node: Node): Node | undefined {
+  for (let current = node.parent; current !== null; current = current.parent) {
+    if (CLASSES.has(current.type)) return current;
+  }
+  return undefined;
 }
 
 /**

@@ -11,7 +11,9 @@ import { readPythonArguments, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanContext } from './context';
 import { readGoString } from './go-http';
-import { readObjectProperty } from './js-objects';
+import { readCallArguments, readObjectProperty, readPropertyName } from './js-objects';
+
+const HTTP_METHOD = /^(?:get|post|put|patch|delete|head|options)$/i;
 
 /** Positional arguments (without type arguments), and Python's keyword arguments by name. */
 export function readArguments(
@@ -26,17 +28,66 @@ export function readArguments(
   return { positional, keywords: new Map() };
 }
 
-/** `const request = { method: 'post', body }` above `this.send(url, request)`: the object the local holds (JS/TS), else the argument. */
+/**
+ * `const request = { method: 'post', body }` above `this.send(url, request)`: the object the local
+ * holds (JS/TS; also `Object.assign({ method: 'post' }, options)`), else the argument. A local
+ * handed to a normaliser and assigned its result (`options = normalizeOptions(msg, options, extra)`)
+ * is read as the object it held before: the options it is handed are what it returns, merged with
+ * the caller's extras, unless the call writes a method of its own (a method-like string argument).
+ */
 export function readLocalObject(context: ScanContext, argument: Node): Node {
   if (!isJsLanguage(context.language) || argument.type !== 'identifier') return argument;
-  const value = readNameValue(
-    sliceNode(context.text, argument),
-    argument,
-    context.language,
-    context.text,
-    context.root,
+  const name = sliceNode(context.text, argument);
+  let value = readNameValue(name, argument, context.language, context.text, context.root);
+  if (value !== undefined && isNormaliserOf(context, value, name))
+    value = readNameValue(name, value, context.language, context.text, context.root);
+  return value !== undefined && (unwrapExpression(value).type === 'object' || isObjectAssign(context, value))
+    ? value
+    : argument;
+}
+
+// `normalize(msg, options, extra)` for `options`: a call other than `Object.assign` handed the name
+// itself, and no string that reads as an HTTP method.
+function isNormaliserOf(context: ScanContext, value: Node, name: string): boolean {
+  const call = unwrapExpression(value);
+  if (call.type !== 'call_expression' || isObjectAssign(context, call)) return false;
+  const args = readCallArguments(call);
+  return (
+    args.some((arg) => arg.type === 'identifier' && sliceNode(context.text, arg) === name) &&
+    !args.some((arg) => HTTP_METHOD.test(readConstantString(arg, context.text) ?? ''))
   );
-  return value !== undefined && unwrapExpression(value).type === 'object' ? value : argument;
+}
+
+/**
+ * The value an options object gives `key` as a default that options merged after it may replace:
+ * `{ method: 'GET', ...options }` and `Object.assign({ method: 'GET' }, options)` send GET unless
+ * the caller's own `options` say otherwise, so GET is what the call sends as written (as a
+ * parameter's default is). The last object literal that sets `key` gives it; a shorthand `key` or a
+ * spread before it leaves it unknown. JavaScript/TypeScript only.
+ */
+export function readDefaultValue(context: ScanContext, argument: Node, key: string): Node | undefined {
+  if (!isJsLanguage(context.language)) return undefined;
+  const node = unwrapExpression(argument);
+  const parts =
+    node.type === 'object' ? [node] : isObjectAssign(context, node) ? readCallArguments(node) : [];
+  let found: Node | undefined;
+  for (const part of parts) {
+    const object = unwrapExpression(part);
+    if (object.type !== 'object') continue;
+    for (const property of object.namedChildren) {
+      if (property?.type === 'shorthand_property_identifier' && sliceNode(context.text, property) === key)
+        found = undefined;
+      else if (property?.type === 'pair' && readPropertyName(property, context.text) === key)
+        found = property.childForFieldName('value') ?? undefined;
+    }
+  }
+  return found;
+}
+
+// `Object.assign(target, ...sources)`.
+function isObjectAssign(context: ScanContext, node: Node): boolean {
+  const callee = node.type === 'call_expression' ? node.childForFieldName('function') : null;
+  return callee?.type === 'member_expression' && sliceNode(context.text, callee) === 'Object.assign';
 }
 
 /** Whether an options object literal does not set `key` (and spreads nothing that might). */

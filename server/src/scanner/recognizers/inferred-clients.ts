@@ -28,6 +28,7 @@ import { isGoImportedPackage } from './go-http';
 import {
   isWithoutKey,
   readArguments,
+  readDefaultValue,
   readKeyNode,
   readLocalObject,
   readMethodValue,
@@ -416,7 +417,8 @@ function buildCall(
       const valueNode =
         definition.methodKey === undefined
           ? argument
-          : readObjectValue(context, options, definition.methodKey);
+          : (readObjectValue(context, options, definition.methodKey) ??
+            readDefaultValue(context, options, definition.methodKey));
       method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
       if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
       if (

@@ -128,7 +128,8 @@ function mergeUrl(
   return { source: headSource + tailSource, segments, known: true };
 }
 
-function readPropertyName(pair: Node, text: string): string | undefined {
+/** The name of an object literal pair's key: written, quoted or a constant computed key. */
+export function readPropertyName(pair: Node, text: string): string | undefined {
   const key = pair.childForFieldName('key');
   if (key === null) return undefined;
   if (key.type === 'property_identifier') return sliceNode(text, key);
