@@ -5,7 +5,9 @@
  * is all text and looks like a URL or a path counts, and only where no enclosing function declares
  * the name itself (a parameter, a local, a loop variable), so a name that may hold anything else at
  * the call keeps its expression. Go's `u.String()` on a local built as a `url.URL` or parsed from a
- * written reference (`u, err := base.Parse("/api/v2/audit")`) reads as that URL (go-url-struct.ts).
+ * written reference (`u, err := base.Parse("/api/v2/audit")`) reads as that URL (go-url-struct.ts),
+ * and a call of the file's URL builder (`c.adminURL(realm, "users")`) as the URL it returns
+ * (path-functions.ts).
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -17,7 +19,8 @@ import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
 import { findCallBySource } from './wrapper-urls';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const GO_STRING_CALL = /^[A-Za-z_]\w*\.String\(\)$/;
+// `u.String()`, `c.adminURL(realm, "users")`, `joinPath(base, "v1", id)`: a call as the whole URL.
+const GO_CALL = /^[A-Za-z_][\w.]*\([\s\S]*\)$/;
 
 /** Replaces the URL of each recognised call that is one module-level URL constant by its value. */
 export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {
@@ -27,7 +30,7 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
   for (const call of calls) {
     if (call.origin !== undefined && call.origin !== 'recognised') continue;
     const [only] = call.url.segments;
-    if (context.language === 'go' && only?.kind === 'expr' && GO_STRING_CALL.test(only.source)) {
+    if (context.language === 'go' && only?.kind === 'expr' && GO_CALL.test(only.source)) {
       readGoStringCall(context, call);
       continue;
     }
@@ -56,7 +59,9 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
 }
 
 // `u.String()` as the call's whole URL: the URL the local `u` was built or parsed from, when it
-// writes some text (a path, or a base and a path).
+// writes some text (a path, or a base and a path). Any other call the same way: a path function or
+// URL builder of the file (`c.adminURL(realm, "users", id)`, a variadic join of segments), read
+// with the arguments in its parameters' places.
 function readGoStringCall(context: ScanContext, call: HttpCall): void {
   if (call.url.segments.length !== 1) return;
   const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);

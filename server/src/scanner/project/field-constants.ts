@@ -9,7 +9,11 @@
  * APIURL}` in the constructor), when every such literal and assignment gives the same constant
  * and it is a URL or a path (`ID: "5c41..."` in a test's struct literal is data, not a default);
  * an assignment of a parameter of the function around it (`c.endpoint = u` in an option
- * function) is the caller's override of that default, not another value.
+ * function), or any assignment in a functional option's closure (`func(c *Client) { c.prefix =
+ * "/v2" }`), is the caller's override of that default, not another value. A field of a struct the
+ * receiver holds reads the same way (`c.Config.prefix`, set as `c.Config.prefix = ...` on a local
+ * declared with the struct's literal), and so does a path the constructor builds with the
+ * project's own join function from text alone (`c.Config.prefix = joinPath("manage", "tenants")`).
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -19,12 +23,15 @@ import { readGoString } from '../recognizers/go-http';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { isJsLanguage } from './code-shape';
+import { withoutBindings } from './path-functions';
 import type { SharedValues } from './types';
+import { readUrlValue } from './values';
 
 const JS_FIELD = /^this\.([A-Za-z_$][\w$]*)$/;
 const PYTHON_FIELD = /^self\.([A-Za-z_]\w*)$/;
 const JS_CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
-const GO_FIELD = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
+// `c.endpoint`, and a field of a struct the receiver holds (`c.Config.adminPrefix`).
+const GO_FIELD = /^([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)$/;
 const GO_FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 // Per tree, per class: each field's constant, or null when the field is not one. A class's fields
@@ -120,7 +127,7 @@ function readGoFieldDefault(
   const type = declaration?.childForFieldName('type');
   if (name == null || type == null || sliceNode(text, name) !== match[1]) return undefined;
   const typeName = sliceNode(text, type).replace(/^\*/, '');
-  const field = match[2] as string;
+  const field = (match[2] as string).slice(1);
   const local = readGoStructFieldsCached(use.tree.rootNode, text).get(typeName)?.get(field);
   if (local !== undefined) return local ?? undefined;
   const value = shared?.constants.get(`${typeName}.${field}`);
@@ -185,27 +192,66 @@ function readGoStructFields(root: Node, text: string): Map<string, Map<string, s
     const left = assignment?.childForFieldName('left')?.namedChildren[0];
     const right = assignment?.childForFieldName('right')?.namedChildren[0];
     if (assignment == null || left?.type !== 'selector_expression' || right == null) continue;
-    const operand = left.childForFieldName('operand');
-    const field = left.childForFieldName('field');
-    const typeName = operand == null ? undefined : readGoVariableType(operand, text);
-    if (field == null) continue;
+    // `c.Config.adminPrefix = ...`: the fields below the variable, as one dotted name.
+    const fields: string[] = [];
+    let operand: Node | null = left;
+    while (operand?.type === 'selector_expression') {
+      const field = operand.childForFieldName('field');
+      if (field === null) break;
+      fields.unshift(sliceNode(text, field));
+      operand = operand.childForFieldName('operand');
+    }
+    if (operand == null || fields.length === 0) continue;
+    const field = fields.join('.');
     if (right.type === 'identifier' && isGoParameter(right, text)) continue;
-    // A variable whose type is not read here (`c := &Client{...}` then `c.path = "/b/"`) may be
+    // A functional option (`func(c *Client) { c.prefix = ... }`) runs only when a caller passes it:
+    // the caller's override of the default, like an assigned parameter.
+    if (operand.type === 'identifier' && isGoParameter(operand, text, 'func_literal')) continue;
+    const typeName = readGoVariableType(operand, text);
+    // A variable whose type is not read here (`c := NewThing()` then `c.path = "/b/"`) may be
     // any struct with that field: none of them keeps a default for it.
-    if (typeName === undefined) untyped.add(sliceNode(text, field));
-    else note(typeName, sliceNode(text, field), readDefault(right));
+    if (typeName === undefined) untyped.add(field);
+    else note(typeName, field, readDefault(right) ?? readBuiltPath(right, text, root));
   }
   for (const fields of byType.values())
     for (const field of untyped) if (fields.has(field)) fields.set(field, null);
   return byType;
 }
 
-// The struct type of a receiver or parameter (`c` in `func(c *Client)`), when the name is one.
+/**
+ * `c.Config.adminPrefix = joinPath("manage", "tenants")`: a call of the project's own function
+ * (not a package's) on written text only, whose URL reads wholly as text, is a path the
+ * constructor built (`manage/tenants`). Read outside any path function being read, so no caller's
+ * parameter takes part in it.
+ */
+function readBuiltPath(right: Node, text: string, root: Node): string | undefined {
+  const callee = right.type === 'call_expression' ? right.childForFieldName('function') : null;
+  if (callee == null || (callee.type !== 'identifier' && !isReceiverCall(callee, text))) return undefined;
+  const args = (right.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (arg): arg is Node => arg !== null && arg.type !== 'comment',
+  );
+  if (args.some((arg) => readGoString(arg, text) === undefined)) return undefined;
+  const segments = withoutBindings(() => readUrlValue(right, 'go', text, root));
+  if (segments.length === 0 || segments.some((s) => s.kind !== 'literal')) return undefined;
+  const value = segments.map((s) => (s.kind === 'literal' ? s.text : '')).join('');
+  return value === '' ? undefined : value;
+}
+
+// `c.joinPath` where `c` names no import: a method of the project, not a package's function.
+function isReceiverCall(callee: Node, text: string): boolean {
+  const operand = callee.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  return operand?.type === 'identifier' && readGoVariableType(operand, text) !== undefined;
+}
+
+// The struct type of a receiver or parameter (`c` in `func(c *Client)`), or of a local declared
+// with a struct literal (`c := Client{...}`, `c := &Client{...}`), when the name is one.
 function readGoVariableType(operand: Node, text: string): string | undefined {
   if (operand.type !== 'identifier') return undefined;
   const name = sliceNode(text, operand);
   for (let fn: Node | null = operand.parent; fn !== null; fn = fn.parent) {
     if (!GO_FUNCTIONS.has(fn.type)) continue;
+    const local = readLiteralLocalType(fn, name, operand, text);
+    if (local !== undefined) return local;
     const lists = [fn.childForFieldName('receiver'), fn.childForFieldName('parameters')];
     for (const declaration of lists.flatMap((list) => list?.namedChildren ?? [])) {
       if (declaration?.type !== 'parameter_declaration') continue;
@@ -219,11 +265,28 @@ function readGoVariableType(operand: Node, text: string): string | undefined {
   return undefined;
 }
 
-// A name that is a parameter of a function around it (`u` in `func OptionAPIURL(u string)`).
-function isGoParameter(name: Node, text: string): boolean {
+// `c := Client{...}` or `c := &Client{...}` in the function, above the use: the struct's type.
+function readLiteralLocalType(fn: Node, name: string, use: Node, text: string): string | undefined {
+  for (const declaration of fn.childForFieldName('body')?.namedChildren ?? []) {
+    if (declaration === null || declaration.startIndex > use.startIndex) break;
+    if (declaration.type !== 'short_var_declaration') continue;
+    const names = declaration.childForFieldName('left')?.namedChildren ?? [];
+    const values = declaration.childForFieldName('right')?.namedChildren ?? [];
+    const at = names.findIndex((n) => n !== null && sliceNode(text, n) === name);
+    let value = at < 0 ? undefined : values[at];
+    if (value?.type === 'unary_expression') value = value.childForFieldName('operand');
+    const type = value?.type === 'composite_literal' ? value.childForFieldName('type') : null;
+    if (type?.type === 'type_identifier') return sliceNode(text, type);
+  }
+  return undefined;
+}
+
+// A name that is a parameter of a function around it (`u` in `func OptionAPIURL(u string)`), or
+// of a function of one kind around it (a `func_literal`, an option closure).
+function isGoParameter(name: Node, text: string, kind?: string): boolean {
   const wanted = sliceNode(text, name);
   for (let fn: Node | null = name.parent; fn !== null; fn = fn.parent) {
-    if (!GO_FUNCTIONS.has(fn.type)) continue;
+    if (!GO_FUNCTIONS.has(fn.type) || (kind !== undefined && fn.type !== kind)) continue;
     for (const declaration of fn.childForFieldName('parameters')?.namedChildren ?? []) {
       if (declaration?.type !== 'parameter_declaration') continue;
       if (declaration.childrenForFieldName('name').some((n) => n !== null && sliceNode(text, n) === wanted))

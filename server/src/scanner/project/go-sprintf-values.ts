@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import { countFormatVerbs, expandFormat, pushSegment, readGoString } from '../recognizers/go-http';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
-import { readPathFunctionCall } from './path-functions';
+import { type ReadName, readPathFunctionCall } from './path-functions';
 
 /** Reads a URL node one level deeper (values.ts's `resolve`, handed in to avoid a cycle). */
 export type ReadDeeper = (node: Node) => UrlSegment[];
@@ -20,6 +20,7 @@ export function readSprintfValue(
   text: string,
   root: Node,
   read: ReadDeeper,
+  readName: ReadName,
 ): UrlSegment[] | undefined {
   const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
     (arg): arg is Node => arg !== null && arg.type !== 'comment',
@@ -28,7 +29,7 @@ export function readSprintfValue(
   if (format === undefined) return undefined;
   const written = readGoString(format, text);
   if (written !== undefined)
-    return readPathArguments(expandFormat(written, args.slice(1), text), args, text, root, read);
+    return readPathArguments(expandFormat(written, args.slice(1), text), args, text, root, read, readName);
   const value = read(format);
   if (!value.some((part) => part.kind === 'literal')) return undefined;
   // A format built on an expression (`c.baseURL() + "/actions/%d"`): the verbs are in its text.
@@ -54,6 +55,7 @@ function readPathArguments(
   text: string,
   root: Node,
   read: ReadDeeper,
+  readName: ReadName,
 ): UrlSegment[] {
   const out: UrlSegment[] = [];
   for (const segment of segments) {
@@ -61,7 +63,7 @@ function readPathArguments(
       segment.kind === 'expr'
         ? args.find((arg) => arg.type === 'call_expression' && sliceNode(text, arg) === segment.source)
         : undefined;
-    const path = call === undefined ? undefined : readPathFunctionCall(call, text, root, read);
+    const path = call === undefined ? undefined : readPathFunctionCall(call, text, root, read, readName);
     for (const part of path ?? [segment]) pushSegment(out, part);
   }
   return out;

@@ -4,7 +4,9 @@
  * `u.String()` reads as the struct's scheme, host and path (the query the code sets is not part of
  * the path); a struct with no `Path` written is not read. A local parsed from a reference (`u, err :=
  * url.Parse("https://api.example.com/v1/ping")`, or `base.Parse("ping")` on a base URL the client
- * keeps) reads the same way: the reference, after the base it resolves against.
+ * keeps) reads the same way: the reference, after the base it resolves against; and so does a
+ * local resolved from one (`u := base.ResolveReference(rel)` after `rel, err := url.Parse("v1/x")`
+ * or `rel := &url.URL{Path: "v1/x"}`).
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -33,9 +35,21 @@ export function readGoUrlStruct(
   const field = callee.childForFieldName('field');
   if (operand?.type !== 'identifier' || field === null || sliceNode(text, field) !== 'String')
     return undefined;
-  let value = findValue(sliceNode(text, operand), node);
-  if (value?.type === 'unary_expression') value = value.childForFieldName('operand') ?? undefined;
-  if (value?.type === 'call_expression') return readParsed(value, text, read);
+  const value = findValue(sliceNode(text, operand), node);
+  return value === undefined ? undefined : readBuiltUrl(value, text, findValue, read);
+}
+
+// A `url.URL` literal (or its address), or a parsed or resolved reference.
+function readBuiltUrl(
+  node: Node,
+  text: string,
+  findValue: FindValue,
+  read: ReadNode,
+  depth = 0,
+): UrlSegment[] | undefined {
+  let value: Node | null = node;
+  if (value.type === 'unary_expression') value = value.childForFieldName('operand');
+  if (value?.type === 'call_expression') return readParsed(value, text, findValue, read, depth);
   if (value?.type !== 'composite_literal') return undefined;
   const type = value.childForFieldName('type');
   if (type === null || sliceNode(text, type) !== 'url.URL') return undefined;
@@ -57,21 +71,37 @@ export function readGoUrlStruct(
 
 // `url.Parse(ref)` is the reference; `base.Parse(ref)` is it resolved against `base`: a path
 // (`/api/v2/x`) keeps only the base's origin, a relative one (`ping`) goes after the base's path.
-function readParsed(call: Node, text: string, read: ReadNode): UrlSegment[] | undefined {
+function readParsed(
+  call: Node,
+  text: string,
+  findValue: FindValue,
+  read: ReadNode,
+  depth: number,
+): UrlSegment[] | undefined {
   const callee = call.childForFieldName('function');
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
   const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
-  const field = callee?.childForFieldName('field');
+  const field = callee == null ? '' : sliceNode(text, callee.childForFieldName('field') ?? callee);
   const [ref] = args;
-  if (
-    operand == null ||
-    field == null ||
-    sliceNode(text, field) !== 'Parse' ||
-    args.length !== 1 ||
-    ref == null
-  )
+  if (operand == null || !['Parse', 'ResolveReference'].includes(field) || args.length !== 1 || ref == null)
     return undefined;
-  const segments = read(ref);
+  // `base.ResolveReference(rel)`: `rel` parsed or built above (`rel, err := url.Parse("v1/x")`,
+  // `rel := &url.URL{Path: "v1/x"}`), resolved against the base as `base.Parse` resolves it.
+  const reference =
+    field === 'Parse'
+      ? read(ref)
+      : depth >= 2
+        ? undefined
+        : readBuiltUrl(
+            ref.type === 'identifier' ? (findValue(sliceNode(text, ref), ref) ?? ref) : ref,
+            text,
+            findValue,
+            read,
+            depth + 1,
+          );
+  if (reference === undefined || (field === 'ResolveReference' && sliceNode(text, operand) === 'url'))
+    return undefined;
+  const segments = reference;
   const [first] = segments;
   if (first?.kind !== 'literal' || first.text === '') return undefined;
   if (sliceNode(text, operand) === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(first.text)) return segments;

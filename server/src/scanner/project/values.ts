@@ -19,7 +19,7 @@ import { readSprintfValue } from './go-sprintf-values';
 import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
-import { readPathFunctionCall } from './path-functions';
+import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -182,7 +182,8 @@ function readSharedHelper(
   return out;
 }
 
-// Go: `u.String()` on a `url.URL` literal, or a call of a path function of the same file.
+// Go: `u.String()` on a `url.URL` literal, a join of a slice's items, or a call of a path function
+// of the same file.
 function readGoCall(
   node: Node,
   text: string,
@@ -190,13 +191,12 @@ function readGoCall(
   depth: number,
   shared: SharedValues | undefined,
 ): UrlSegment[] | undefined {
+  const readName = (name: string, use: Node) => readNameValue(name, use, 'go', text, root);
+  const read = (arg: Node) => resolve(arg, 'go', text, root, depth + 1, shared);
   return (
-    readGoUrlStruct(
-      node,
-      text,
-      (name, use) => readNameValue(name, use, 'go', text, root),
-      (arg) => resolve(arg, 'go', text, root, depth + 1, shared),
-    ) ?? readPathFunctionCall(node, text, root, (arg) => resolve(arg, 'go', text, root, depth + 1, shared))
+    readGoUrlStruct(node, text, readName, read) ??
+    readGoListJoin(node, text, read, readName) ??
+    readPathFunctionCall(node, text, root, read, readName)
   );
 }
 
@@ -229,7 +229,13 @@ function readHelperPath(
   const args = node.childForFieldName('arguments');
   if (callee === null || args === null || args.type === 'template_string') return undefined;
   if (language === 'go' && sliceNode(text, callee) === 'fmt.Sprintf')
-    return readSprintfValue(node, text, root, (next) => resolve(next, 'go', text, root, depth + 1, shared));
+    return readSprintfValue(
+      node,
+      text,
+      root,
+      (next) => resolve(next, 'go', text, root, depth + 1, shared),
+      (name, use) => readNameValue(name, use, 'go', text, root),
+    );
   if (
     language === 'python' &&
     callee.type === 'attribute' &&
@@ -250,6 +256,8 @@ function readHelperPath(
     const parts = args.namedChildren.filter(
       (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
     );
+    // `path.Join(segs...)`: a slice's items, read by readGoCall.
+    if (parts.at(-1)?.type === 'variadic_argument') return undefined;
     const read = language === 'python' ? parts.slice(0, 2) : parts;
     return joinParts(read.map((part) => resolve(part, language, text, root, depth + 1, shared)));
   }
@@ -304,7 +312,8 @@ function importsModule(root: Node, name: string, text: string): boolean {
   return false;
 }
 
-function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {
+/** Joins URL parts with one `/` between each, as `path.Join` and url-join do. */
+export function joinParts(parts: readonly UrlSegment[][]): UrlSegment[] {
   const out: UrlSegment[] = [];
   for (const part of parts) {
     const segments = part.map((segment) => ({ ...segment }));
