@@ -27,7 +27,7 @@ import { readStructFieldUrl } from './go-struct-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
-import { constructorAliases, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
+import { constructorAliases } from './python-constructors';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
 import { isPrivateFunction } from './single-report';
@@ -64,7 +64,6 @@ export function collectFileFacts(
   const seen = new Map<number, Node>();
   const definitions = findVerbForwarders(context, seen);
   const enclosing = new Map<HttpCall, Node>();
-  const keptUrls: WrapperDefinition[] = [];
   for (const call of calls) {
     const node = findCallNode(context, call);
     if (node === undefined) continue;
@@ -86,16 +85,12 @@ export function collectFileFacts(
     }
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
-    if (definition === undefined) {
-      const kept = readKeptUrlWrapper(context, call, fn, !writesUrl(call));
-      if (kept !== undefined) keptUrls.push(kept);
-      continue;
-    }
+    if (definition === undefined) continue;
     seen.set(fn.node.id, fn.node);
     definitions.push(definition);
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
-  definitions.push(...keepUnambiguous(keptUrls), ...constructorAliases(definitions));
+  definitions.push(...constructorAliases(definitions));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
