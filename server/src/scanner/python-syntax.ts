@@ -222,12 +222,16 @@ export function readPythonString(node: Node | undefined, text: string): string |
   return url.segments.map((s) => (s.kind === 'literal' ? s.text : '')).join('');
 }
 
-/** Splits a call's arguments into positional ones and keyword ones (`timeout=3`). */
+/**
+ * Splits a call's arguments into positional ones and keyword ones (`timeout=3`). A `**options`
+ * unpacking gives keywords of unknown names, not a position: counted as one, it would shift
+ * `request(method="POST", url=u, **extra)`'s method onto the unpacked mapping.
+ */
 export function readPythonArguments(call: Node): { positional: Node[]; keywords: Map<string, Node> } {
   const positional: Node[] = [];
   const keywords = new Map<string, Node>();
   for (const child of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    if (child === null || child.type === 'comment') continue;
+    if (child === null || child.type === 'comment' || child.type === 'dictionary_splat') continue;
     if (child.type === 'keyword_argument') {
       const name = child.childForFieldName('name');
       const value = child.childForFieldName('value');

@@ -28,6 +28,7 @@ import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
+import { constructorAliases } from './python-constructors';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
 import { isPrivateFunction } from './single-report';
@@ -90,6 +91,7 @@ export function collectFileFacts(
     definitions.push(definition);
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
+  definitions.push(...constructorAliases(definitions));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);

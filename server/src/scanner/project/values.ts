@@ -24,6 +24,9 @@ import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// `routes.URL_USERS`: a module's name is lower case (PEP 8), which tells `from api import urls`
+// (a module) from `from api import Users` (a class, whose attributes are no module constants).
+const MODULE_ATTRIBUTE = /^([a-z_][a-z\d_]*)\.([A-Za-z_]\w*)$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
 // Python's `urljoin(base, path)` (`urllib.parse`, `urlparse`) joins its first two arguments (the
@@ -103,6 +106,16 @@ function resolve(
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
+      continue;
+    }
+    // `routes.URL_USERS` handed on as it is: the module's path constant, its `{name}` placeholders
+    // the run-time parts a helper's `.format(**params)` fills further on.
+    const constant =
+      segment.kind === 'expr' && language === 'python'
+        ? readModuleConstant(inner, segment.source, text, root, shared)
+        : undefined;
+    if (constant !== undefined) {
+      for (const r of splitPlaceholders(constant)) push(out, r);
       continue;
     }
     if (segment.kind === 'expr' && IDENTIFIER.test(segment.source) && depth < MAX_DEPTH) {
@@ -283,14 +296,35 @@ function readTemplateConstant(
   depth: number,
   shared?: SharedValues,
 ): UrlSegment[] | undefined {
-  let value: readonly UrlSegment[] | undefined;
-  if (object.type === 'identifier') value = resolve(object, 'python', text, root, depth + 1, shared);
-  else if (object.type === 'attribute') {
-    const module = object.childForFieldName('object');
-    const name = object.childForFieldName('attribute');
-    if (module?.type === 'identifier' && name !== null && importsModule(root, sliceNode(text, module), text))
-      value = shared?.constants.get(sliceNode(text, name)) ?? undefined;
-  }
+  if (object.type === 'attribute')
+    return readModuleConstant(object, sliceNode(text, object), text, root, shared);
+  if (object.type !== 'identifier') return undefined;
+  return pathText(resolve(object, 'python', text, root, depth + 1, shared));
+}
+
+/**
+ * `routes.URL_USERS` on a module imported whole (`from . import urls as routes`): the path constant
+ * another module of the project shares under that name; undefined unless it is wholly text and holds
+ * a `/`, or when a parameter or local of the function around `use` hides the module's name.
+ */
+function readModuleConstant(
+  use: Node,
+  source: string,
+  text: string,
+  root: Node,
+  shared?: SharedValues,
+): UrlSegment[] | undefined {
+  const [, module, name] = MODULE_ATTRIBUTE.exec(source) ?? [];
+  if (module === undefined || name === undefined || shared === undefined) return undefined;
+  if (!importsModule(root, module, text) || isParameterAt(use, module, text)) return undefined;
+  const scope = findScope(use, 'python');
+  if (scope !== undefined && findAssignment(scope, module, 'python', text, use.startIndex) !== undefined)
+    return undefined;
+  return pathText(shared.constants.get(name) ?? undefined);
+}
+
+// A constant's text when it is wholly text and holds a `/` (a path, not a page size or a name).
+function pathText(value: readonly UrlSegment[] | undefined): UrlSegment[] | undefined {
   if (value === undefined || !value.every((s) => s.kind === 'literal')) return undefined;
   return value.some((s) => s.kind === 'literal' && s.text.includes('/')) ? [...value] : undefined;
 }
