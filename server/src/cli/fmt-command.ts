@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatError } from '../errors';
 import { type FormatTarget, formatSource } from '../rego/format';
+import { noSuchPath } from './given-paths';
 import type { Output } from './scan-command';
 
 /** The options of `clearance policy fmt`. */
@@ -98,7 +99,7 @@ function collectRegoFiles(paths: string[], output: Output): { files: string[]; m
       st = statSync(p);
     } catch {
       if (top) {
-        output.err(`clearance policy fmt: no such file or folder: ${p}\n`);
+        output.err(`clearance policy fmt: ${noSuchPath(p)}\n`);
         missing = true;
       }
       return;

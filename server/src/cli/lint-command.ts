@@ -12,6 +12,7 @@ import { type ClearanceError, formatError } from '../errors';
 import { LINT_RULES, type LintConfig, type LintViolation, lintSource, matchesGlob } from '../lint';
 import { lintWorkspace, WORKSPACE_LINT_RULES } from '../lint/workspace';
 import { parseModule } from '../rego/syntax/parser';
+import { noSuchPath } from './given-paths';
 import { informationUri, readVersion, toArtifactLocation } from './sarif';
 import type { Output } from './scan-command';
 
@@ -66,7 +67,7 @@ export function runPolicyLint(
   const errors: ClearanceError[] = [];
   const files = collect(paths.length > 0 ? paths : ['.'], cwd, config, (path) =>
     // A path that is not there lints nothing: that must not pass as "no violations".
-    errors.push({ code: 'lint_error', message: `no such file or folder: ${path}` }),
+    errors.push({ code: 'lint_error', message: noSuchPath(path, cwd) }),
   );
   const violations: LintViolation[] = [];
   const sources: Array<{ file: string; text: string }> = [];

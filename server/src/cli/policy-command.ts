@@ -15,6 +15,7 @@ import {
   stringifyJson,
 } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { selectCapabilities } from './test-report';
@@ -167,6 +168,11 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
   if (read.error) {
     output.err(`${formatError(read.error)}\n`);
     return 2;
+  }
+  const missing = missingPaths(paths);
+  if (missing.length > 0) {
+    for (const given of missing) output.err(`clearance policy check: ${noSuchPath(given)}\n`);
+    return 1;
   }
   const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
     regoVersion: selectRegoVersion(flags),

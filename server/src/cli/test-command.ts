@@ -23,6 +23,7 @@ import {
 } from '../rego';
 import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { jsonReport, selectCapabilities } from './test-report';
@@ -104,6 +105,11 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
   const { capabilities, error } = selectCapabilities(flags.capabilities);
   if (error) {
     output.err(`${formatError(error)}\n`);
+    return 1;
+  }
+  const missing = missingPaths(paths);
+  if (missing.length > 0) {
+    for (const given of missing) output.err(`clearance policy test: ${noSuchPath(given)}\n`);
     return 1;
   }
   const json = flags.format === 'json' || flags.coverage === true;
