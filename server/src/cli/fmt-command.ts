@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatError } from '../errors';
 import { type FormatTarget, formatSource } from '../rego/format';
+import { SHARED_EXIT_CODES } from './exit-codes';
 import { noSuchPath } from './given-paths';
 import type { Output } from './scan-command';
 
@@ -37,7 +38,8 @@ export function registerFmtCommand(policy: Command, output: Output, setExit: (co
     .addHelpText(
       'after',
       '\nWithout flags, Rego v1 is written; a file that only parses as v0 is rewritten as v1.\n' +
-        'Exit codes: 0 done; 1 --fail and a file is not formatted; 2 a file does not parse or cannot be read.',
+        'Exit codes: 0 done; 1 --fail and a file is not formatted; 2 a path does not exist, or a file does not\n' +
+        `parse or cannot be read;\n${SHARED_EXIT_CODES}`,
     )
     .action((paths: string[], flags: FmtFlags) => setExit(runPolicyFmt(paths, flags, output)));
 }

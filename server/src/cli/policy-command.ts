@@ -15,6 +15,7 @@ import {
   stringifyJson,
 } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { EXIT_USAGE } from './exit-codes';
 import { missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
@@ -32,11 +33,11 @@ export interface EvalFlags extends EngineFlags {
   schema?: string;
 }
 
-/** Prints the result of `query` like `opa eval` does; exit 0 on success (even undefined), 1 on errors, 2 on bad usage. */
+/** Prints the result of `query` like `opa eval` does; exit 0 on success (even undefined), 1 on errors, 2 on an unreadable schema. */
 export function runPolicyEval(query: string, flags: EvalFlags, output: Output): number {
   if (!['json', 'pretty'].includes(flags.format)) {
     output.err(`clearance policy eval: unknown format "${flags.format}" (use json or pretty)\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const paths = (flags.data ?? []).map(resolveGivenPath);
   // Like `opa eval`, nothing is loaded without -d: the query sees only its input.

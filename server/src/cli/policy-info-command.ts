@@ -13,6 +13,7 @@ import { formatError } from '../errors';
 import { redactTokensInText } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { addBundleFlags, applyBundleFlags, type BundleFlags } from './bundle-flags';
+import { SHARED_EXIT_CODES } from './exit-codes';
 import type { Output } from './scan-command';
 
 /** `clearance policy info`'s flags. */
@@ -31,7 +32,7 @@ export function addPolicyInfoCommand(policy: Command, output: Output, setExit: (
       )
       .addHelpText(
         'after',
-        '\nExit codes: 0 the policy loads whole; 2 it does not (a bundle unavailable or refused, a file broken).',
+        `\nExit codes: 0 the policy loads whole; 2 it does not (a bundle unavailable or refused, a file broken);\n${SHARED_EXIT_CODES}`,
       )
       .option(
         '--dir <dir>',

@@ -23,6 +23,7 @@ import {
 } from '../rego';
 import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { EXIT_USAGE } from './exit-codes';
 import { missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
@@ -85,7 +86,7 @@ export interface TestResult extends TestCase {
 
 /**
  * Runs the tests under `paths`; exit 0 when every test passes (or none ran), 2 when one fails,
- * errors or is skipped (as `opa test`), 1 when the policy does not load or the flags are wrong.
+ * errors or is skipped (as `opa test`), 1 when the policy does not load, 64 when the flags are wrong.
  */
 export function runPolicyTest(paths: string[], flags: TestFlags, output: Output): number {
   const printed = { lastFile: '' };
@@ -94,13 +95,15 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     try {
       filter = RE2JS.compile(flags.run);
     } catch (error) {
-      output.err(`clearance policy test: invalid --run pattern: ${(error as Error).message}\n`);
-      return 1;
+      output.err(
+        `clearance policy test: invalid --run pattern: ${(error as Error).message}\nRun \`clearance policy test --help\` for its options.\n`,
+      );
+      return EXIT_USAGE;
     }
   }
   if (flags.format !== undefined && !['pretty', 'json'].includes(flags.format)) {
     output.err(`clearance policy test: unknown format "${flags.format}" (use pretty or json)\n`);
-    return 1;
+    return EXIT_USAGE;
   }
   const { capabilities, error } = selectCapabilities(flags.capabilities);
   if (error) {

@@ -134,9 +134,23 @@ describe('clearance scan', () => {
     assert.match(err, /no such directory/);
   });
 
-  it('rejects an unknown format with exit code 2', async () => {
+  it('rejects an unknown format as a usage error (exit 64), not as an untrusted scan (2)', async () => {
     const { code } = await run('scan', shop, '--format', 'xml');
-    assert.equal(code, 2);
+    assert.equal(code, 64);
+  });
+
+  it('exits 70 on a failure of its own (here: stdout cannot be written), distinct from every result and usage code', async () => {
+    let err = '';
+    const code = await runCli(['policy', 'eval', '1 + 1'], {
+      out: () => {
+        throw new Error('write EPIPE');
+      },
+      err: (t) => {
+        err += t;
+      },
+    });
+    assert.equal(code, 70);
+    assert.match(err, /^clearance: internal error: write EPIPE$/m);
   });
 });
 

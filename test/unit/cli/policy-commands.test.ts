@@ -438,9 +438,9 @@ describe('clearance policy eval', () => {
     });
   }
 
-  it('rejects a malformed --timeout before running anything', () => {
+  it('rejects a malformed --timeout before running anything, as a usage error (exit 64)', () => {
     const r = run(dir, 'policy', 'eval', '--timeout', 'soon', '1');
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 64);
     assert.match(r.err, /--timeout/);
   });
 });
