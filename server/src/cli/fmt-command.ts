@@ -2,10 +2,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { formatError } from '../errors';
 import { type FormatTarget, formatSource } from '../rego/format';
 import { SHARED_EXIT_CODES } from './exit-codes';
-import { noSuchPath } from './given-paths';
+import { displayPath, formatCliError, noSuchPath } from './given-paths';
 import type { Output } from './scan-command';
 
 /** The options of `clearance policy fmt`. */
@@ -51,7 +50,7 @@ export function runPolicyFmt(paths: string[], flags: FmtFlags, output: Output, s
     const text = (stdin ?? (() => readFileSync(0, 'utf8')))();
     const r = formatSource(text, { target, file: '<stdin>' });
     if (!r.ok) {
-      for (const e of r.errors) output.err(`${formatError(e)}\n`);
+      for (const e of r.errors) output.err(`${formatCliError(e)}\n`);
       return 2;
     }
     if (flags.diff) output.out(unifiedDiff('<stdin>', text, r.text));
@@ -70,20 +69,20 @@ export function runPolicyFmt(paths: string[], flags: FmtFlags, output: Output, s
       if (statSync(file).size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes`);
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      output.err(`clearance policy fmt: cannot read ${file}: ${(e as Error).message}\n`);
+      output.err(`clearance policy fmt: cannot read ${displayPath(file)}: ${(e as Error).message}\n`);
       failed = true;
       continue;
     }
-    const r = formatSource(text, { target, file });
+    const r = formatSource(text, { target, file: displayPath(file) });
     if (!r.ok) {
-      for (const e of r.errors) output.err(`${formatError(e)}\n`);
+      for (const e of r.errors) output.err(`${formatCliError(e)}\n`);
       failed = true;
       continue;
     }
     const differs = r.text !== text;
     if (differs) changed = true;
-    if (flags.list && differs) output.out(`${file}\n`);
-    if (flags.diff && differs) output.out(unifiedDiff(file, text, r.text));
+    if (flags.list && differs) output.out(`${displayPath(file)}\n`);
+    if (flags.diff && differs) output.out(unifiedDiff(displayPath(file), text, r.text));
     if (flags.write && differs) writeFileSync(file, r.text);
     if (!flags.list && !flags.diff && !flags.write) output.out(r.text);
   }

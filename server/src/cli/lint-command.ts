@@ -13,7 +13,7 @@ import { LINT_RULES, type LintConfig, type LintViolation, lintSource, matchesGlo
 import { lintWorkspace, WORKSPACE_LINT_RULES } from '../lint/workspace';
 import { parseModule } from '../rego/syntax/parser';
 import { EXIT_USAGE, SHARED_EXIT_CODES } from './exit-codes';
-import { noSuchPath } from './given-paths';
+import { displayPath, formatCliError, noSuchPath } from './given-paths';
 import { informationUri, readVersion, toArtifactLocation } from './sarif';
 import type { Output } from './scan-command';
 
@@ -72,7 +72,7 @@ export function runPolicyLint(
   }
   const project = readProjectConfig(cwd);
   if (!project.config) {
-    for (const e of project.errors) output.err(`${formatError(e)}\n`);
+    for (const e of project.errors) output.err(`${formatCliError(e, cwd)}\n`);
     return 1;
   }
   const config: LintConfig = project.config.lint ?? {};
@@ -92,7 +92,7 @@ export function runPolicyLint(
       errors.push({ code: 'lint_error', message: `cannot read ${file}: ${(e as Error).message}` });
       continue;
     }
-    const name = relative(cwd, file) || file;
+    const name = displayPath(file, cwd);
     const regoVersion = flags.v0Compatible ? 0 : undefined;
     const parsed = parseModule(text, { file: name, regoVersion: regoVersion ?? 1 });
     if (parsed.errors.length > 0 && regoVersion === undefined) {
@@ -144,6 +144,7 @@ function collect(
 
 function toText(violations: LintViolation[], files: number, errors: ClearanceError[]): string {
   const lines: string[] = [];
+  // Their files are named already (displayPath when read).
   for (const e of errors) lines.push(formatError(e));
   for (const v of violations) {
     const l = v.location;

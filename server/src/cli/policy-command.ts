@@ -3,7 +3,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
-import { formatError } from '../errors';
 import { redactTokensFrom } from '../identity/display';
 import { createEmptyPolicy, loadPolicy, resolveGivenPath } from '../policy/load';
 import {
@@ -16,7 +15,7 @@ import {
 } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import { EXIT_USAGE } from './exit-codes';
-import { missingPaths, noSuchPath } from './given-paths';
+import { displayPath, formatCliError, missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { selectCapabilities } from './test-report';
@@ -144,13 +143,19 @@ function printErrors(
       code: e.code,
       message: e.message,
       ...(e.location
-        ? { location: { file: e.location.file, row: e.location.start.line, col: e.location.start.column } }
+        ? {
+            location: {
+              file: displayPath(e.location.file),
+              row: e.location.start.line,
+              col: e.location.start.column,
+            },
+          }
         : {}),
     }));
     output.out(redactTokensFrom(`${JSON.stringify({ errors: shaped }, null, 2)}\n`, sources));
   } else {
     for (const e of errors)
-      output.err(redactTokensFrom(`${formatError(e as Parameters<typeof formatError>[0])}\n`, sources));
+      output.err(redactTokensFrom(`${formatCliError(e as Parameters<typeof formatCliError>[0])}\n`, sources));
   }
   return 1;
 }
@@ -167,7 +172,7 @@ export interface CheckFlags extends EngineFlags {
 export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlags = {}): number {
   const read = selectCapabilities(flags.capabilities);
   if (read.error) {
-    output.err(`${formatError(read.error)}\n`);
+    output.err(`${formatCliError(read.error)}\n`);
     return 2;
   }
   const missing = missingPaths(paths);
@@ -198,7 +203,7 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
       errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set, schemas.global, compiled));
     }
   }
-  for (const e of errors) output.err(`${formatError(e)}\n`);
+  for (const e of errors) output.err(`${formatCliError(e)}\n`);
   if (errors.length > 0) {
     output.err(`${errors.length} error(s) in ${files} file(s) checked\n`);
     if (looksLikeRegoV0(errors))

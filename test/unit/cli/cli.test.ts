@@ -49,7 +49,8 @@ describe('clearance scan', () => {
     const { code, out, err } = await run('scan', shop);
     assert.equal(code, 1, err);
     assert.match(out, /alice@example\.com · developer/);
-    const verdicts = [...out.matchAll(/^src\/\S+:\d+:\d+\s+(\w+)\s+(\w+) (\S+)/gm)].map(
+    // Named from the working folder (the repository's root), as linters name files.
+    const verdicts = [...out.matchAll(/^examples\/shop\/src\/\S+:\d+:\d+\s+(\w+)\s+(\w+) (\S+)/gm)].map(
       (m) => `${m[1]} ${m[2]} ${m[3]}`,
     );
     assert.deepEqual(verdicts.sort(), [

@@ -21,6 +21,7 @@ interface ErrorCase {
   stderr: string[];
   stdout?: string[];
   notStderr?: string[];
+  notStdout?: string[];
 }
 
 const cases = parse(
@@ -49,5 +50,7 @@ for (const item of cases) {
       assert.ok(out.includes(fill(expected)), `stdout lacks ${fill(expected)}:\n${out}`);
     for (const unwanted of item.notStderr ?? [])
       assert.ok(!err.includes(fill(unwanted)), `stderr has ${fill(unwanted)}:\n${err}`);
+    for (const unwanted of item.notStdout ?? [])
+      assert.ok(!out.includes(fill(unwanted)), `stdout has ${fill(unwanted)}:\n${out}`);
   });
 }
