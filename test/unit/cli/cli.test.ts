@@ -156,6 +156,13 @@ describe('clearance scan', () => {
 });
 
 describe('clearance policy', () => {
+  it("runs the sample's tests as README shows (policy test examples/shop/policy): every one passes", async () => {
+    const { code, out, err } = await run('policy', 'test', '--fail-on-empty', '-v', join(shop, 'policy'));
+    assert.equal(code, 0, err);
+    assert.match(out, /^data\.api\.authz_test\.test_owner_may_not_delete_own_order: PASS /m);
+    assert.match(out, /^PASS: 7\/7$/m);
+  });
+
   const inputFile = (input: unknown) => {
     const file = join(mkdtempSync(join(tmpdir(), 'clearance-cli-')), 'input.json');
     writeFileSync(file, JSON.stringify(input));
@@ -233,10 +240,10 @@ describe('clearance policy', () => {
     });
   });
 
-  it('check passes the sample policy', async () => {
+  it('check passes the sample policy and its tests (authz.rego, authz_test.rego)', async () => {
     const { code, out } = await run('policy', 'check', join(shop, 'policy'));
     assert.equal(code, 0);
-    assert.match(out, /1 file\(s\) checked, no errors/);
+    assert.match(out, /2 file\(s\) checked, no errors/);
   });
 });
 
