@@ -14,7 +14,7 @@ import { type BundleFiles, readBundleFiles } from '../bundle/files';
 import { defaultBundleLimits } from '../bundle/limits';
 import { bundleAlgorithms, signaturesFile, signBundleFiles } from '../bundle/signature';
 import { writeTarGz } from '../bundle/tar';
-import { formatError } from '../errors';
+import { formatCliError } from './given-paths';
 import type { Output } from './scan-command';
 
 /** The signing flags `build` and `sign` share, OPA's names. */
@@ -115,7 +115,7 @@ async function runBuild(dir: string, flags: BuildFlags, output: Output): Promise
     ? activateBundles([{ bundle: opened.bundle, origin: { kind: 'local' } }]).errors
     : opened.errors;
   if (errors.length > 0) {
-    for (const e of errors) output.err(`${formatError(e)}\n`);
+    for (const e of errors) output.err(`${formatCliError(e)}\n`);
     return 1;
   }
   if (flags.signingKey) {

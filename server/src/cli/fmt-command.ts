@@ -2,8 +2,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { formatError } from '../errors';
 import { type FormatTarget, formatSource } from '../rego/format';
+import { SHARED_EXIT_CODES } from './exit-codes';
+import { displayPath, formatCliError, noSuchPath } from './given-paths';
 import type { Output } from './scan-command';
 
 /** The options of `clearance policy fmt`. */
@@ -36,7 +37,8 @@ export function registerFmtCommand(policy: Command, output: Output, setExit: (co
     .addHelpText(
       'after',
       '\nWithout flags, Rego v1 is written; a file that only parses as v0 is rewritten as v1.\n' +
-        'Exit codes: 0 done; 1 --fail and a file is not formatted; 2 a file does not parse or cannot be read.',
+        'Exit codes: 0 done; 1 --fail and a file is not formatted; 2 a path does not exist, or a file does not\n' +
+        `parse or cannot be read;\n${SHARED_EXIT_CODES}`,
     )
     .action((paths: string[], flags: FmtFlags) => setExit(runPolicyFmt(paths, flags, output)));
 }
@@ -48,7 +50,7 @@ export function runPolicyFmt(paths: string[], flags: FmtFlags, output: Output, s
     const text = (stdin ?? (() => readFileSync(0, 'utf8')))();
     const r = formatSource(text, { target, file: '<stdin>' });
     if (!r.ok) {
-      for (const e of r.errors) output.err(`${formatError(e)}\n`);
+      for (const e of r.errors) output.err(`${formatCliError(e)}\n`);
       return 2;
     }
     if (flags.diff) output.out(unifiedDiff('<stdin>', text, r.text));
@@ -67,20 +69,20 @@ export function runPolicyFmt(paths: string[], flags: FmtFlags, output: Output, s
       if (statSync(file).size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes`);
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      output.err(`clearance policy fmt: cannot read ${file}: ${(e as Error).message}\n`);
+      output.err(`clearance policy fmt: cannot read ${displayPath(file)}: ${(e as Error).message}\n`);
       failed = true;
       continue;
     }
-    const r = formatSource(text, { target, file });
+    const r = formatSource(text, { target, file: displayPath(file) });
     if (!r.ok) {
-      for (const e of r.errors) output.err(`${formatError(e)}\n`);
+      for (const e of r.errors) output.err(`${formatCliError(e)}\n`);
       failed = true;
       continue;
     }
     const differs = r.text !== text;
     if (differs) changed = true;
-    if (flags.list && differs) output.out(`${file}\n`);
-    if (flags.diff && differs) output.out(unifiedDiff(file, text, r.text));
+    if (flags.list && differs) output.out(`${displayPath(file)}\n`);
+    if (flags.diff && differs) output.out(unifiedDiff(displayPath(file), text, r.text));
     if (flags.write && differs) writeFileSync(file, r.text);
     if (!flags.list && !flags.diff && !flags.write) output.out(r.text);
   }
@@ -98,7 +100,7 @@ function collectRegoFiles(paths: string[], output: Output): { files: string[]; m
       st = statSync(p);
     } catch {
       if (top) {
-        output.err(`clearance policy fmt: no such file or folder: ${p}\n`);
+        output.err(`clearance policy fmt: ${noSuchPath(p)}\n`);
         missing = true;
       }
       return;

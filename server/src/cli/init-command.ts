@@ -11,6 +11,7 @@ import { defaultSettings } from '../config/settings';
 import { listEntrypoints, suggestEntrypoints } from '../decision/entrypoints';
 import { listSourceFiles } from '../decision/scan';
 import { loadPolicy } from '../policy/load';
+import { displayPath } from './given-paths';
 import type { Output } from './scan-command';
 
 /** The options of `clearance init`. */
@@ -115,8 +116,8 @@ function detectIdentity(root: string): Detected['identity'] {
 function identityFlags(identity: Detected['identity'], cwd: string): string {
   if (identity.tokenFile === undefined)
     return process.env.CLEARANCE_TOKEN ? '' : ' --token-env CLEARANCE_TOKEN';
-  const jwks = identity.jwksFile === undefined ? '' : ` --jwks-file ${relative(cwd, identity.jwksFile)}`;
-  return ` --token-file ${relative(cwd, identity.tokenFile)}${jwks}`;
+  const jwks = identity.jwksFile === undefined ? '' : ` --jwks-file ${displayPath(identity.jwksFile, cwd)}`;
+  return ` --token-file ${displayPath(identity.tokenFile, cwd)}${jwks}`;
 }
 
 /** The `.jwt` and `.token` files directly in `folder`. */
@@ -166,18 +167,18 @@ export function formatClearanceYaml(found: Detected): string {
 export function runInit(dir: string, flags: InitFlags, output: Output): number {
   const root = resolve(dir);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-    output.err(`clearance init: no such directory: ${root}\n`);
+    output.err(`clearance init: no such directory: ${displayPath(root)}\n`);
     return 2;
   }
   const yamlPath = join(root, CLEARANCE_YAML);
   if (existsSync(yamlPath) && !flags.force) {
-    output.err(`clearance init: ${yamlPath} exists; pass --force to replace it\n`);
+    output.err(`clearance init: ${displayPath(yamlPath)} exists; pass --force to replace it\n`);
     return 2;
   }
   const found = detectProject(root);
   writeFileSync(yamlPath, formatClearanceYaml(found));
   output.out(
-    `Wrote ${CLEARANCE_YAML}: ${found.baseUrls.length} base URL(s) from ${found.files} source file(s).\n`,
+    `Wrote ${displayPath(yamlPath)}: ${found.baseUrls.length} base URL(s) from ${found.files} source file(s).\n`,
   );
   output.out(`  policy      ${found.policyFolders.join(', ') || 'none found'}\n`);
   output.out(`  entrypoint  ${found.entrypoints[0] ?? 'none found'}\n`);
@@ -190,7 +191,7 @@ export function runInit(dir: string, flags: InitFlags, output: Output): number {
   }
   const settings = writePolicySettings(root, found, output);
   output.out(
-    `\nNext: clearance scan ${relative(process.cwd(), root) || '.'}${identityFlags(found.identity, process.cwd())}${settings ? '' : ` --entrypoint ${found.entrypoints[0] ?? ''}`}\n`,
+    `\nNext: clearance scan ${displayPath(root)}${identityFlags(found.identity, process.cwd())}${settings ? '' : ` --entrypoint ${found.entrypoints[0] ?? ''}`}\n`,
   );
   return 0;
 }
@@ -211,11 +212,11 @@ function writePolicySettings(root: string, found: Detected, output: Output): boo
   const file = join(root, '.vscode', 'settings.json');
   const text = `${JSON.stringify(wanted, null, 2)}\n`;
   if (existsSync(file)) {
-    output.out(`\n${relative(root, file)} exists; add these lines to it:\n${text}`);
+    output.out(`\n${displayPath(file)} exists; add these lines to it:\n${text}`);
     return false;
   }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
-  output.out(`Wrote ${relative(root, file)}: ${Object.keys(wanted).join(', ')}.\n`);
+  output.out(`Wrote ${displayPath(file)}: ${Object.keys(wanted).join(', ')}.\n`);
   return true;
 }

@@ -5,13 +5,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { readProjectConfig } from '../config/clearance-yaml';
 import { type ClearanceError, formatError } from '../errors';
 import { LINT_RULES, type LintConfig, type LintViolation, lintSource, matchesGlob } from '../lint';
 import { lintWorkspace, WORKSPACE_LINT_RULES } from '../lint/workspace';
 import { parseModule } from '../rego/syntax/parser';
+import { EXIT_USAGE, SHARED_EXIT_CODES } from './exit-codes';
+import { displayPath, formatCliError, noSuchPath } from './given-paths';
 import { informationUri, readVersion, toArtifactLocation } from './sarif';
 import type { Output } from './scan-command';
 
@@ -34,14 +36,21 @@ export function registerLintCommand(policy: Command, output: Output, setExit: (c
     .command('lint')
     .description("lint Rego files with Regal's most useful rules (see docs/lint.md)")
     .argument('[paths...]', 'files or folders (default: the current folder)')
-    .option('-f, --format <format>', 'output format: text, json or sarif', 'text')
-    .option('--fail-level <level>', 'the lowest level that fails the run: error or warning', 'error')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'),
+    )
+    .addOption(
+      new Option('--fail-level <level>', 'the lowest level that fails the run')
+        .choices(['error', 'warning'])
+        .default('error'),
+    )
     .option('--v0-compatible', 'read policies as Rego v0 (OPA 0.x syntax)')
     .addHelpText(
       'after',
       '\nRule levels and ignored files come from the `lint:` section of ./.clearance.yaml.\n' +
         'Exit codes (as Regal): 0 no violation at or above --fail-level; 3 a violation of level error;\n' +
-        '2 a violation of level warning with --fail-level warning; 1 a file could not be read or parsed.',
+        '2 a violation of level warning with --fail-level warning; 1 a path, a file or .clearance.yaml could\n' +
+        `not be read or parsed;\n${SHARED_EXIT_CODES}`,
     )
     .action((paths: string[], flags: LintFlags) => setExit(runPolicyLint(paths, flags, output)));
 }
@@ -55,18 +64,22 @@ export function runPolicyLint(
 ): number {
   if (!['text', 'json', 'sarif'].includes(flags.format)) {
     output.err(`clearance policy lint: unknown format "${flags.format}" (use text, json or sarif)\n`);
-    return 1;
+    return EXIT_USAGE;
+  }
+  if (!['error', 'warning'].includes(flags.failLevel)) {
+    output.err(`clearance policy lint: unknown --fail-level "${flags.failLevel}" (use error or warning)\n`);
+    return EXIT_USAGE;
   }
   const project = readProjectConfig(cwd);
   if (!project.config) {
-    for (const e of project.errors) output.err(`${formatError(e)}\n`);
+    for (const e of project.errors) output.err(`${formatCliError(e, cwd)}\n`);
     return 1;
   }
   const config: LintConfig = project.config.lint ?? {};
   const errors: ClearanceError[] = [];
   const files = collect(paths.length > 0 ? paths : ['.'], cwd, config, (path) =>
     // A path that is not there lints nothing: that must not pass as "no violations".
-    errors.push({ code: 'lint_error', message: `no such file or folder: ${path}` }),
+    errors.push({ code: 'lint_error', message: noSuchPath(path, cwd) }),
   );
   const violations: LintViolation[] = [];
   const sources: Array<{ file: string; text: string }> = [];
@@ -79,7 +92,7 @@ export function runPolicyLint(
       errors.push({ code: 'lint_error', message: `cannot read ${file}: ${(e as Error).message}` });
       continue;
     }
-    const name = relative(cwd, file) || file;
+    const name = displayPath(file, cwd);
     const regoVersion = flags.v0Compatible ? 0 : undefined;
     const parsed = parseModule(text, { file: name, regoVersion: regoVersion ?? 1 });
     if (parsed.errors.length > 0 && regoVersion === undefined) {
@@ -131,6 +144,7 @@ function collect(
 
 function toText(violations: LintViolation[], files: number, errors: ClearanceError[]): string {
   const lines: string[] = [];
+  // Their files are named already (displayPath when read).
   for (const e of errors) lines.push(formatError(e));
   for (const v of violations) {
     const l = v.location;

@@ -4,6 +4,7 @@ import { redactTokensInText } from '../identity';
 import { addBundleCommands } from './bundle-command';
 import { addBundleFlags } from './bundle-flags';
 import { addEngineFlags } from './engine-flags';
+import { EXIT_INTERNAL, EXIT_USAGE, SHARED_EXIT_CODES } from './exit-codes';
 import { registerFmtCommand } from './fmt-command';
 import { usageHint } from './hints';
 import { addIdentityFlags } from './identity-flags';
@@ -31,6 +32,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     )
     .version(typeof CLEARANCE_VERSION === 'string' ? CLEARANCE_VERSION : 'dev')
     .configureOutput({ writeOut: output.out, writeErr: output.err })
+    .addHelpText('after', `\nExit codes of every command:\n${SHARED_EXIT_CODES}`)
     .exitOverride();
 
   addIdentityFlags(
@@ -38,7 +40,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .description('find the calls under a folder (or in one file) and decide each for your identity')
       .addHelpText(
         'after',
-        '\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable or an unverified identity, a policy\nthat does not load or lies outside the repository, or a call that could not be decided).',
+        `\nExit codes: 0 no call is denied; 1 a call is denied for every value the code leaves open;\n2 the scan cannot be trusted (unreadable settings, no usable or an unverified identity, a policy\nthat does not load or lies outside the repository, or a call that could not be decided);\n${SHARED_EXIT_CODES}`,
       )
       .argument(
         '[dir]',
@@ -91,7 +93,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
       .description('print the identity the CLI decides with: its source, verification state and time left')
       .addHelpText(
         'after',
-        '\nExit codes: 0 verified; 1 usable but not verified (no key configured, or simulated with\n--claims-file); 2 no usable identity (missing, invalid, expired) or unreadable settings.',
+        `\nExit codes: 0 verified; 1 usable but not verified (no key configured, or simulated with\n--claims-file); 2 no usable identity (missing, invalid, expired) or unreadable settings;\n${SHARED_EXIT_CODES}`,
       )
       .option(
         '--dir <dir>',
@@ -110,6 +112,11 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     policy
       .command('eval')
       .description('evaluate a Rego query and print the result shaped like `opa eval` (exit 1 on errors)')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 evaluated (also when the result is undefined); 1 the policy, data, input or query has\n' +
+          `errors, or the evaluation stopped with one; 2 the --schema file cannot be read;\n${SHARED_EXIT_CODES}`,
+      )
       .argument('<query>', 'a Rego query, e.g. data.api.authz.allow')
       .option(
         '-d, --data <path>',
@@ -130,6 +137,11 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
     .command('check')
     .description(
       'parse and compile policies; print each error as file:line:col: code: message (exit 1 on errors)',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no errors; 1 errors, or a path that does not exist; 2 the --schema or --capabilities\n' +
+        `file cannot be read;\n${SHARED_EXIT_CODES}`,
     )
     .argument('<paths...>', 'policy files or folders')
     .option(
@@ -159,7 +171,7 @@ export function createProgram(output: Output, setExit: (code: number) => void): 
           'Two rules of the same test name are two tests (test_x, test_x#01); test_x[name] reports each case.\n' +
           'Data files (.json, .yaml) load at their folder path, as with `opa test`.\n' +
           'Exit codes: 0 every test passed (or none was found); 2 a test failed, errored or was skipped;\n' +
-          '1 the policy did not load, or --fail-on-empty and no test ran.',
+          `1 a path does not exist, the policy did not load, or --fail-on-empty and no test ran;\n${SHARED_EXIT_CODES}`,
       )
       .argument('<paths...>', 'policy and data files or folders')
       .option('-v, --verbose', 'print every test, not only those that did not pass')
@@ -241,13 +253,13 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
       // Commander said what is wrong; a new user also needs where the right spelling is.
       const hint = usageHint(program, argv, reason);
       if (hint !== undefined) output.err(`${hint}\n`);
-      return exitCode === 0 ? 0 : 2;
+      return exitCode === 0 ? 0 : EXIT_USAGE;
     }
     // Not one of commander's exits: a failure of ours, said rather than swallowed.
     output.err(
       `clearance: internal error: ${redactTokensInText((error as Error)?.message ?? String(error))}\n`,
     );
-    return 2;
+    return EXIT_INTERNAL;
   }
   return code;
 }
@@ -264,7 +276,7 @@ export function main(): void {
     },
     (error: unknown) => {
       process.stderr.write(`clearance: internal error: ${(error as Error).message}\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT_INTERNAL;
     },
   );
 }

@@ -3,7 +3,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
-import { formatError } from '../errors';
 import { redactTokensFrom } from '../identity/display';
 import { createEmptyPolicy, loadPolicy, resolveGivenPath } from '../policy/load';
 import {
@@ -15,6 +14,8 @@ import {
   stringifyJson,
 } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { EXIT_USAGE } from './exit-codes';
+import { displayPath, formatCliError, missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { selectCapabilities } from './test-report';
@@ -31,11 +32,11 @@ export interface EvalFlags extends EngineFlags {
   schema?: string;
 }
 
-/** Prints the result of `query` like `opa eval` does; exit 0 on success (even undefined), 1 on errors, 2 on bad usage. */
+/** Prints the result of `query` like `opa eval` does; exit 0 on success (even undefined), 1 on errors, 2 on an unreadable schema. */
 export function runPolicyEval(query: string, flags: EvalFlags, output: Output): number {
   if (!['json', 'pretty'].includes(flags.format)) {
     output.err(`clearance policy eval: unknown format "${flags.format}" (use json or pretty)\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const paths = (flags.data ?? []).map(resolveGivenPath);
   // Like `opa eval`, nothing is loaded without -d: the query sees only its input.
@@ -142,13 +143,19 @@ function printErrors(
       code: e.code,
       message: e.message,
       ...(e.location
-        ? { location: { file: e.location.file, row: e.location.start.line, col: e.location.start.column } }
+        ? {
+            location: {
+              file: displayPath(e.location.file),
+              row: e.location.start.line,
+              col: e.location.start.column,
+            },
+          }
         : {}),
     }));
     output.out(redactTokensFrom(`${JSON.stringify({ errors: shaped }, null, 2)}\n`, sources));
   } else {
     for (const e of errors)
-      output.err(redactTokensFrom(`${formatError(e as Parameters<typeof formatError>[0])}\n`, sources));
+      output.err(redactTokensFrom(`${formatCliError(e as Parameters<typeof formatCliError>[0])}\n`, sources));
   }
   return 1;
 }
@@ -165,8 +172,13 @@ export interface CheckFlags extends EngineFlags {
 export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlags = {}): number {
   const read = selectCapabilities(flags.capabilities);
   if (read.error) {
-    output.err(`${formatError(read.error)}\n`);
+    output.err(`${formatCliError(read.error)}\n`);
     return 2;
+  }
+  const missing = missingPaths(paths);
+  if (missing.length > 0) {
+    for (const given of missing) output.err(`clearance policy check: ${noSuchPath(given)}\n`);
+    return 1;
   }
   const loaded = loadPolicy(process.cwd(), paths.map(resolveGivenPath), new Map(), {
     regoVersion: selectRegoVersion(flags),
@@ -191,7 +203,7 @@ export function runPolicyCheck(paths: string[], output: Output, flags: CheckFlag
       errors.push(...checkInputSchemas(loaded.policy.modules, schemas.set, schemas.global, compiled));
     }
   }
-  for (const e of errors) output.err(`${formatError(e)}\n`);
+  for (const e of errors) output.err(`${formatCliError(e)}\n`);
   if (errors.length > 0) {
     output.err(`${errors.length} error(s) in ${files} file(s) checked\n`);
     if (looksLikeRegoV0(errors))

@@ -9,10 +9,11 @@ import type { BundleSet } from '../bundle/bundle-set';
 import { createBundleSet } from '../bundle/configured';
 import { readProjectConfig } from '../config/clearance-yaml';
 import { readWorkspaceSettings, regoVersionOf } from '../config/settings';
-import { formatError } from '../errors';
 import { redactTokensInText } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { addBundleFlags, applyBundleFlags, type BundleFlags } from './bundle-flags';
+import { SHARED_EXIT_CODES } from './exit-codes';
+import { formatCliError } from './given-paths';
 import type { Output } from './scan-command';
 
 /** `clearance policy info`'s flags. */
@@ -31,7 +32,7 @@ export function addPolicyInfoCommand(policy: Command, output: Output, setExit: (
       )
       .addHelpText(
         'after',
-        '\nExit codes: 0 the policy loads whole; 2 it does not (a bundle unavailable or refused, a file broken).',
+        `\nExit codes: 0 the policy loads whole; 2 it does not (a bundle unavailable or refused, a file broken);\n${SHARED_EXIT_CODES}`,
       )
       .option(
         '--dir <dir>',
@@ -46,7 +47,7 @@ export function addPolicyInfoCommand(policy: Command, output: Output, setExit: (
 export async function runPolicyInfo(flags: InfoFlags, output: Output): Promise<number> {
   const root = resolve(flags.dir);
   const { settings, errors } = readWorkspaceSettings(root);
-  for (const e of errors) output.err(`${formatError(e)}\n`);
+  for (const e of errors) output.err(`${formatCliError(e)}\n`);
   applyBundleFlags(settings, flags, (t) => output.err(`clearance policy info: warning: ${t}`));
   const project = readProjectConfig(root);
   const set: BundleSet | undefined = createBundleSet(root, settings, project.config);
@@ -83,7 +84,7 @@ export async function runPolicyInfo(flags: InfoFlags, output: Output): Promise<n
         `source    ${policy.regoFiles.length} .rego and ${policy.dataFiles.length} data file(s) in ${root}\n`,
       );
     }
-    for (const e of policy.errors) output.err(`${formatError(e)}\n`);
+    for (const e of policy.errors) output.err(`${formatCliError(e)}\n`);
   }
   return policy.errors.length > 0 ? 2 : 0;
 }

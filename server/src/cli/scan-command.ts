@@ -9,7 +9,6 @@ import { regoVersionOf } from '../config/settings';
 import { formatWhy } from '../decision/explain';
 import { type DecidedCall, decideFolder } from '../decision/scan';
 import { isSuppressed } from '../decision/suppression';
-import { formatError } from '../errors';
 import { describeIdentity, type Identity, redactTokensInText } from '../identity';
 import { loadPolicy } from '../policy/load';
 import { type JsonValue, stringifyJson } from '../rego';
@@ -17,6 +16,8 @@ import { createScanner } from '../scanner';
 import { createScanPool } from '../scanner/project/scan-pool';
 import { applyBundleFlags, type BundleFlags } from './bundle-flags';
 import { findRepositoryUserSettings, reportConfigMistakes } from './config-mistakes';
+import { EXIT_USAGE } from './exit-codes';
+import { displayPath, formatCliError } from './given-paths';
 import { identityFix, looksLikeRegoV0, regoV0Hint } from './hints';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import { buildSarifLog } from './sarif';
@@ -50,24 +51,27 @@ export const scanExit = { ok: 0, denied: 1, unusable: 2 } as const;
 
 /**
  * Runs the scan and returns the exit code: 0 when no call is denied, 1 when a call is denied for
- * certain, 2 when the scan cannot be trusted (bad usage, settings, identity or policy, or a call
- * that could not be decided).
+ * certain, 2 when the scan cannot be trusted (settings, identity or policy, or a call that could
+ * not be decided), 64 on an unknown format.
  */
 export async function runScan(dir: string, flags: ScanFlags, output: Output): Promise<number> {
   const fail = (message: string) => {
     output.err(`clearance scan: ${message}\n`);
     return scanExit.unusable;
   };
-  if (!['text', 'json', 'sarif'].includes(flags.format))
-    return fail(`unknown format "${flags.format}" (use text, json or sarif)`);
+  if (!['text', 'json', 'sarif'].includes(flags.format)) {
+    fail(`unknown format "${flags.format}" (use text, json or sarif)`);
+    return EXIT_USAGE;
+  }
   const target = resolve(dir);
   const kind = statSync(target, { throwIfNoEntry: false });
-  if (!kind?.isDirectory() && !kind?.isFile()) return fail(`no such directory or file: ${target}`);
+  if (!kind?.isDirectory() && !kind?.isFile())
+    return fail(`no such directory or file: ${displayPath(target)}`);
   // `scan <file>` scans that file, with the settings and policy of the project holding it.
   const root = kind.isFile() ? findProjectFolder(dirname(target)) : target;
 
   const read = readScanSettings(root, flags.settings);
-  for (const e of read.errors) output.err(`${formatError(e)}\n`);
+  for (const e of read.errors) output.err(`${formatCliError(e)}\n`);
   if (read.fatal) return fail(read.fatal);
   const settings = read.settings;
   // User-only settings are named with where they belong (as the editor does), not among the ignored.
@@ -77,12 +81,12 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     // A pull request must not choose who the scan decides as, which keys verify, what runs or where
     // records and requests go: those come from flags, the environment or --settings.
     output.err(
-      `clearance scan: warning: ${ignored.join(', ')} in ${root}/.vscode/settings.json ${ignored.length === 1 ? 'is' : 'are'} ignored: a repository sets only its policy location, entrypoint and severities; pass flags, environment variables or --settings\n`,
+      `clearance scan: warning: ${ignored.join(', ')} in ${displayPath(join(root, '.vscode', 'settings.json'))} ${ignored.length === 1 ? 'is' : 'are'} ignored: a repository sets only its policy location, entrypoint and severities; pass flags, environment variables or --settings\n`,
     );
   }
   const project = readProjectConfig(root);
-  for (const e of project.errors) output.err(`${formatError(e)}\n`);
-  if (project.config === undefined) return fail(`${project.file} has errors; fix them first`);
+  for (const e of project.errors) output.err(`${formatCliError(e)}\n`);
+  if (project.config === undefined) return fail(`${displayPath(project.file)} has errors; fix them first`);
   reportConfigMistakes(root, misplaced, project, (t) => output.err(`clearance scan: warning: ${t}\n`));
   settings.evaluation.allowHttpSend = flags.allowHttpSend === true;
   if (flags.policy) settings.policy.paths = flags.policy.map((p) => resolve(p));
@@ -123,20 +127,20 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     regoVersion: regoVersionOf(settings.policy.regoVersion),
     ...(bundlePolicy ? { bundlePolicy } : {}),
   });
-  for (const e of policy.errors) output.err(`${formatError(e)}\n`);
+  for (const e of policy.errors) output.err(`${formatCliError(e)}\n`);
   if (policy.errors.length > 0) {
     const code = fail(
       `the policy did not load whole (${policy.errors.length} error(s)); no call was decided`,
     );
     if (looksLikeRegoV0(policy.errors)) {
-      const setting = `set "clearance.policy.regoVersion": "v0" in ${join(root, '.vscode', 'settings.json')}`;
+      const setting = `set "clearance.policy.regoVersion": "v0" in ${displayPath(join(root, '.vscode', 'settings.json'))}`;
       output.err(`${regoV0Hint('clearance scan', setting)}\n`);
     }
     return code;
   }
   if (policy.regoFiles.length === 0 && !policy.bundles) {
     return fail(
-      `no .rego policy under ${root}: write one there, set clearance.policy.paths in ${join(root, '.vscode', 'settings.json')}, or pass --policy <path> (or --bundle <location>)`,
+      `no .rego policy under ${displayPath(root)}: write one there, set clearance.policy.paths in ${displayPath(join(root, '.vscode', 'settings.json'))}, or pass --policy <path> (or --bundle <location>)`,
     );
   }
 
@@ -165,13 +169,13 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
         !isSuppressed(c.call) &&
         c.decision.undecided?.kind !== 'ungoverned',
     ).length;
-  const where = (c: DecidedCall) => relative(root, c.file) || c.file;
+  const where = (c: DecidedCall) => displayPath(c.file);
   writeAudit(flags, result.calls, identity, root, now, output);
   // Calls, routes and snippets are source text, and source may hold a pasted token: every format
   // goes through the same filter as the errors.
   const print = (text: string) => output.out(redactTokensInText(text));
   if (flags.format === 'sarif') {
-    for (const e of result.errors) output.err(`${formatError(e)}\n`);
+    for (const e of result.errors) output.err(`${formatCliError(e)}\n`);
     const log = buildSarifLog({
       root,
       calls: result.calls,
@@ -184,10 +188,10 @@ export async function runScan(dir: string, flags: ScanFlags, output: Output): Pr
     print(`${JSON.stringify(log, null, 2)}\n`);
   } else if (flags.format === 'json') {
     print(
-      `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, where, root), 2)}\n`,
+      `${stringifyJson(buildJsonReport(identity, settings.policy.entrypoint, policy, result, root), 2)}\n`,
     );
   } else {
-    for (const e of result.errors) output.err(`${formatError(e)}\n`);
+    for (const e of result.errors) output.err(`${formatCliError(e)}\n`);
     print(`identity  ${identity.source.label}: ${describeIdentity(identity, now.getTime())}\n`);
     print(
       `policy    ${settings.policy.entrypoint} · version ${policy.version} · ${policy.regoFiles.length} file(s)\n\n`,
@@ -243,7 +247,6 @@ function buildJsonReport(
   entrypoint: string,
   policy: ReturnType<typeof loadPolicy>,
   result: Awaited<ReturnType<typeof decideFolder>>,
-  where: (c: DecidedCall) => string,
   root: string,
 ): JsonValue {
   const report = {
@@ -255,8 +258,9 @@ function buildJsonReport(
       expiresAt: identity.expiresAt,
     },
     policy: { entrypoint, version: policy.version, files: policy.regoFiles.map((f) => relative(root, f)) },
+    // The report describes the scanned folder: its paths stay relative to it, wherever the scan ran.
     calls: result.calls.map((c) => ({
-      file: where(c),
+      file: relative(root, c.file) || c.file,
       line: c.call.location.start.line,
       column: c.call.location.start.column,
       call: c.input.summary,

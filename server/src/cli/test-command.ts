@@ -3,10 +3,9 @@
  * when its rule gives a value other than false, fails when it is false or undefined, and errors when
  * its evaluation does; `todo_test_` rules are skipped. Output follows `opa test`'s pretty reporter.
  */
-import { relative } from 'node:path';
 import { RE2JS } from 're2js';
 import { numberTests, runTestCases, type TestCaseResult } from '../authoring/test-cases';
-import { type ClearanceError, formatError } from '../errors';
+import type { ClearanceError } from '../errors';
 import { loadPolicy, resolveGivenPath } from '../policy/load';
 import {
   type Capabilities,
@@ -23,6 +22,8 @@ import {
 } from '../rego';
 import type { RuleSet } from '../rego/compile/ir';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
+import { EXIT_USAGE } from './exit-codes';
+import { displayPath, formatCliError, missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { jsonReport, selectCapabilities } from './test-report';
@@ -84,7 +85,7 @@ export interface TestResult extends TestCase {
 
 /**
  * Runs the tests under `paths`; exit 0 when every test passes (or none ran), 2 when one fails,
- * errors or is skipped (as `opa test`), 1 when the policy does not load or the flags are wrong.
+ * errors or is skipped (as `opa test`), 1 when the policy does not load, 64 when the flags are wrong.
  */
 export function runPolicyTest(paths: string[], flags: TestFlags, output: Output): number {
   const printed = { lastFile: '' };
@@ -93,17 +94,24 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     try {
       filter = RE2JS.compile(flags.run);
     } catch (error) {
-      output.err(`clearance policy test: invalid --run pattern: ${(error as Error).message}\n`);
-      return 1;
+      output.err(
+        `clearance policy test: invalid --run pattern: ${(error as Error).message}\nRun \`clearance policy test --help\` for its options.\n`,
+      );
+      return EXIT_USAGE;
     }
   }
   if (flags.format !== undefined && !['pretty', 'json'].includes(flags.format)) {
     output.err(`clearance policy test: unknown format "${flags.format}" (use pretty or json)\n`);
-    return 1;
+    return EXIT_USAGE;
   }
   const { capabilities, error } = selectCapabilities(flags.capabilities);
   if (error) {
-    output.err(`${formatError(error)}\n`);
+    output.err(`${formatCliError(error)}\n`);
+    return 1;
+  }
+  const missing = missingPaths(paths);
+  if (missing.length > 0) {
+    for (const given of missing) output.err(`clearance policy test: ${noSuchPath(given)}\n`);
     return 1;
   }
   const json = flags.format === 'json' || flags.coverage === true;
@@ -116,7 +124,7 @@ export function runPolicyTest(paths: string[], flags: TestFlags, output: Output)
     },
   );
   if (suite.errors.length > 0) {
-    for (const e of suite.errors) output.err(`${formatRelative(e)}\n`);
+    for (const e of suite.errors) output.err(`${formatCliError(e)}\n`);
     if (looksLikeRegoV0(suite.errors))
       output.err(`${regoV0Hint('clearance policy test', 'pass --v0-compatible')}\n`);
     return 1;
@@ -186,7 +194,7 @@ export function runTestSuite(
     }
   }
   if (!hits) return { errors: [], results };
-  const coverage = coverageReport(loaded.policy.modules, hits, (f) => relative(process.cwd(), f));
+  const coverage = coverageReport(loaded.policy.modules, hits, (f) => displayPath(f));
   return { errors: [], results, coverage };
 }
 
@@ -242,7 +250,7 @@ function runTest(
         ...base,
         outcome: 'ERROR',
         durationNs: process.hrtime.bigint() - started,
-        errors: prepared.errors.map(formatRelative),
+        errors: prepared.errors.map(formatHere),
         errorData: prepared.errors,
       },
     ];
@@ -270,9 +278,7 @@ function runTest(
   if (tracer && trace) base.trace = filterTrace(tracer.events, trace.mode);
   if (evaluated.errors.length > 0) {
     const errorData = evaluated.errors;
-    return [
-      { ...base, outcome: 'ERROR', durationNs, errors: errorData.map(formatRelative), errorData, output },
-    ];
+    return [{ ...base, outcome: 'ERROR', durationNs, errors: errorData.map(formatHere), errorData, output }];
   }
   const value = evaluated.results[0]?.expressions[0];
   // As `opa test`: only `true` passes; false, undefined or any other value fails.
@@ -291,9 +297,7 @@ function caseResults(
 ): TestResult[] {
   if (run.errors.length > 0) {
     const errorData = run.errors;
-    return [
-      { ...base, outcome: 'ERROR', durationNs, errors: errorData.map(formatRelative), errorData, output },
-    ];
+    return [{ ...base, outcome: 'ERROR', durationNs, errors: errorData.map(formatHere), errorData, output }];
   }
   if (run.cases.length === 0) return [{ ...base, outcome: 'FAIL', durationNs, output }];
   return run.cases.map((c, i) => ({
@@ -306,11 +310,9 @@ function caseResults(
   }));
 }
 
-/** An error as `file:line:col: code: message`, its file relative to the working folder as `opa test` prints it. */
-function formatRelative(error: ClearanceError): string {
-  if (!error.location) return formatError(error);
-  const file = relative(process.cwd(), error.location.file) || error.location.file;
-  return formatError({ ...error, location: { ...error.location, file } });
+/** An error as `file:line:col: code: message`, named from the working folder (one argument, for `map`). */
+function formatHere(error: ClearanceError): string {
+  return formatCliError(error);
 }
 
 /** Prints one result as it arrives: every result with -v, else only those that did not pass. */
@@ -321,7 +323,7 @@ function printResult(
   output: Output,
 ): void {
   if (!verbose && result.outcome === 'PASS') return;
-  const file = relative(process.cwd(), result.file) || result.file;
+  const file = displayPath(result.file);
   if (printed.lastFile !== '' && printed.lastFile !== file) output.out('\n');
   printed.lastFile = file;
   output.out(`${file}:${result.line}:\n`);

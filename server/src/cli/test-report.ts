@@ -1,8 +1,8 @@
 /** `clearance policy test`'s JSON report (OPA's `opa test --format json` shape) and capabilities file reading. */
 import { readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
 import type { ClearanceError } from '../errors';
 import { type Capabilities, parseCapabilities } from '../rego';
+import { displayPath } from './given-paths';
 import type { TestResult } from './test-command';
 
 /** A capabilities file above this size is not read. */
@@ -38,7 +38,7 @@ export function selectCapabilities(flag: Capabilities | string | undefined): {
 export function jsonReport(r: TestResult): Record<string, unknown> {
   const dot = r.name.lastIndexOf('.', r.name.indexOf('[') >= 0 ? r.name.indexOf('[') : r.name.length);
   const out: Record<string, unknown> = {
-    location: { file: relative(process.cwd(), r.file) || r.file, row: r.line, col: 1 },
+    location: { file: displayPath(r.file), row: r.line, col: 1 },
     package: r.name.slice(0, dot),
     name: r.name.slice(dot + 1),
     duration: Number(r.durationNs),
@@ -54,7 +54,7 @@ export function jsonReport(r: TestResult): Record<string, unknown> {
           ...(e.location
             ? {
                 location: {
-                  file: relative(process.cwd(), e.location.file) || e.location.file,
+                  file: displayPath(e.location.file),
                   row: e.location.start.line,
                   col: e.location.start.column,
                 },

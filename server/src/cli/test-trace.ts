@@ -3,8 +3,9 @@
  * test's trace (filtered by `--explain`); with `--var-values`, the trace's variable values and the
  * failing expression with the values of its terms.
  */
-import { relative } from 'node:path';
+
 import { type ExplainMode, prettyFailure, prettyTrace, type TraceEvent } from '../rego';
+import { displayPath } from './given-paths';
 import type { Output } from './scan-command';
 import { formatDuration, type TestFlags, type TestResult } from './test-command';
 
@@ -22,7 +23,7 @@ export function explainMode(flags: TestFlags): ExplainMode {
 
 /** A file as the report names it: relative to the working folder. */
 function shown(file: string): string {
-  return relative(process.cwd(), file) || file;
+  return displayPath(file);
 }
 
 /** Prefixes every line of `text` with `n` spaces (OPA's indenting writer). */

@@ -1,10 +1,10 @@
 /** `clearance whoami`: the identity the CLI would decide with, its source, state and time left. */
 import { resolve } from 'node:path';
-import { formatError } from '../errors';
 import { describeIdentity, type Identity, redactTokensInText, toDisplayClaims } from '../identity';
 import { buildIdentityContext } from '../identity/context';
 import { sanitizeText } from '../identity/display';
 import { formatLongDuration } from '../identity/durations';
+import { formatCliError } from './given-paths';
 import { identityFix } from './hints';
 import { type IdentityFlagValues, resolveCliIdentity } from './identity-flags';
 import type { Output } from './scan-command';
@@ -31,7 +31,7 @@ export async function runWhoami(flags: WhoamiFlags, output: Output, now = new Da
   // The identity `scan` would decide with: the same rule for what a repository may set, so that a
   // cloned repository's issuer, keys or JWKS URL are never contacted by `whoami` either.
   const read = readScanSettings(root, flags.settings);
-  for (const e of read.errors) output.err(`${formatError(e)}\n`);
+  for (const e of read.errors) output.err(`${formatCliError(e)}\n`);
   if (read.fatal) {
     output.err(`clearance whoami: ${read.fatal}\n`);
     return whoamiExit.unusable;

@@ -49,7 +49,8 @@ describe('clearance scan', () => {
     const { code, out, err } = await run('scan', shop);
     assert.equal(code, 1, err);
     assert.match(out, /alice@example\.com · developer/);
-    const verdicts = [...out.matchAll(/^src\/\S+:\d+:\d+\s+(\w+)\s+(\w+) (\S+)/gm)].map(
+    // Named from the working folder (the repository's root), as linters name files.
+    const verdicts = [...out.matchAll(/^examples\/shop\/src\/\S+:\d+:\d+\s+(\w+)\s+(\w+) (\S+)/gm)].map(
       (m) => `${m[1]} ${m[2]} ${m[3]}`,
     );
     assert.deepEqual(verdicts.sort(), [
@@ -134,13 +135,34 @@ describe('clearance scan', () => {
     assert.match(err, /no such directory/);
   });
 
-  it('rejects an unknown format with exit code 2', async () => {
+  it('rejects an unknown format as a usage error (exit 64), not as an untrusted scan (2)', async () => {
     const { code } = await run('scan', shop, '--format', 'xml');
-    assert.equal(code, 2);
+    assert.equal(code, 64);
+  });
+
+  it('exits 70 on a failure of its own (here: stdout cannot be written), distinct from every result and usage code', async () => {
+    let err = '';
+    const code = await runCli(['policy', 'eval', '1 + 1'], {
+      out: () => {
+        throw new Error('write EPIPE');
+      },
+      err: (t) => {
+        err += t;
+      },
+    });
+    assert.equal(code, 70);
+    assert.match(err, /^clearance: internal error: write EPIPE$/m);
   });
 });
 
 describe('clearance policy', () => {
+  it("runs the sample's tests as README shows (policy test examples/shop/policy): every one passes", async () => {
+    const { code, out, err } = await run('policy', 'test', '--fail-on-empty', '-v', join(shop, 'policy'));
+    assert.equal(code, 0, err);
+    assert.match(out, /^data\.api\.authz_test\.test_owner_may_not_delete_own_order: PASS /m);
+    assert.match(out, /^PASS: 7\/7$/m);
+  });
+
   const inputFile = (input: unknown) => {
     const file = join(mkdtempSync(join(tmpdir(), 'clearance-cli-')), 'input.json');
     writeFileSync(file, JSON.stringify(input));
@@ -218,10 +240,10 @@ describe('clearance policy', () => {
     });
   });
 
-  it('check passes the sample policy', async () => {
+  it('check passes the sample policy and its tests (authz.rego, authz_test.rego)', async () => {
     const { code, out } = await run('policy', 'check', join(shop, 'policy'));
     assert.equal(code, 0);
-    assert.match(out, /1 file\(s\) checked, no errors/);
+    assert.match(out, /2 file\(s\) checked, no errors/);
   });
 });
 

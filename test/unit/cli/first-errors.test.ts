@@ -15,10 +15,13 @@ interface ErrorCase {
   name: string;
   files?: Record<string, string>;
   argv: string[];
+  /** The working folder of the run ($DIR allowed); the test's own when absent. */
+  cwd?: string;
   exit: number;
   stderr: string[];
   stdout?: string[];
   notStderr?: string[];
+  notStdout?: string[];
 }
 
 const cases = parse(
@@ -34,13 +37,20 @@ for (const item of cases) {
     const fill = (text: string) => text.split('$DIR').join(dir);
     let out = '';
     let err = '';
-    const code = await runCli(item.argv.map(fill), { out: (t) => (out += t), err: (t) => (err += t) });
+    const before = process.cwd();
+    if (item.cwd !== undefined) process.chdir(fill(item.cwd));
+    const code = await runCli(item.argv.map(fill), {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    }).finally(() => process.chdir(before));
     assert.equal(code, item.exit, `stderr: ${err}\nstdout: ${out}`);
     for (const expected of item.stderr)
       assert.ok(err.includes(fill(expected)), `stderr lacks ${fill(expected)}:\n${err}`);
     for (const expected of item.stdout ?? [])
       assert.ok(out.includes(fill(expected)), `stdout lacks ${fill(expected)}:\n${out}`);
     for (const unwanted of item.notStderr ?? [])
-      assert.ok(!err.includes(unwanted), `stderr has ${unwanted}:\n${err}`);
+      assert.ok(!err.includes(fill(unwanted)), `stderr has ${fill(unwanted)}:\n${err}`);
+    for (const unwanted of item.notStdout ?? [])
+      assert.ok(!out.includes(fill(unwanted)), `stdout has ${fill(unwanted)}:\n${out}`);
   });
 }

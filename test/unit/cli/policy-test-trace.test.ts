@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'yaml';
 import { runPolicyTest } from '../../../server/src/cli/test-command';
@@ -32,7 +32,7 @@ for (const c of cases) {
   test(`--var-values: ${c.note}`, () => {
     const { code, out, dir } = run(c.note, c.files, { varValues: true });
     assert.equal(code, 2);
-    const file = relative(process.cwd(), join(dir, 'test.rego'));
+    const file = join(dir, 'test.rego'); // outside the working folder: named by its absolute path
     // The failure line: from its `file:row:` header to the blank line after it.
     const start = out.indexOf(`  ${file}:`);
     assert.ok(start >= 0, out);
@@ -62,7 +62,7 @@ test('-v --explain fails prints the trace of a failing test under FAILURES, as O
     const lines = section.split('\n');
     const first = lines.findIndex((l) => l.includes('Enter data.testing.test_p = _'));
     const trace = lines.slice(first, first + want.trimEnd().split('\n').length);
-    const file = relative(process.cwd(), join(dir, 'test.rego'));
+    const file = join(dir, 'test.rego'); // outside the working folder: named by its absolute path
     // Each line: two spaces, the location column (file:row or query:row, padded), then OPA's event.
     const width = Math.max(...trace.map((l) => l.slice(2).split(' ')[0]?.length ?? 0));
     const events = trace.map((l) => {

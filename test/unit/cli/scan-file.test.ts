@@ -24,12 +24,13 @@ it('scans a single file with the policy of its project (examples/shop)', async (
   const calls = [...out.matchAll(/^(\S+):\d+:\d+\s+(\w+)\s+(\w+) (\S+)/gm)].map(
     (m) => `${m[1]} ${m[3]} ${m[4]}`,
   );
+  // Named from the working folder (the repository's root), not from the project's.
   assert.deepEqual(
     calls,
     [
-      'src/api/orders.ts GET /api/orders/{id}',
-      'src/api/orders.ts PATCH /api/orders/{id}',
-      'src/api/orders.ts DELETE /api/orders/{id}',
+      'examples/shop/src/api/orders.ts GET /api/orders/{id}',
+      'examples/shop/src/api/orders.ts PATCH /api/orders/{id}',
+      'examples/shop/src/api/orders.ts DELETE /api/orders/{id}',
     ],
     err,
   );

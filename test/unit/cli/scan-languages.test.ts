@@ -53,8 +53,10 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-function readVerdicts(out: string): string[] {
-  return [...out.matchAll(/^(src\/\S+):\d+:\d+\s+(\w+)\s+(.+)$/gm)]
+/** `file verdict call` per call; the folder scanned is outside the working folder, so its files are named absolute. */
+function readVerdicts(out: string, dir: string): string[] {
+  const prefix = `${dir}/`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return [...out.matchAll(new RegExp(`^${prefix}(src\\/\\S+):\\d+:\\d+\\s+(\\w+)\\s+(.+)$`, 'gm'))]
     .map((m) => `${m[1]} ${m[2]} ${m[3]}`)
     .sort();
 }
@@ -74,7 +76,7 @@ describe('clearance scan with Python, Go and .clearance.yaml', () => {
   it('finds the Python and Go calls beside the TypeScript ones', async () => {
     const { code, out, err } = await run('scan', dir);
     assert.equal(code, 1, err);
-    const verdicts = readVerdicts(out);
+    const verdicts = readVerdicts(out, dir);
     assert.ok(
       verdicts.includes('src/scripts/orders.py DENIED DELETE /api/orders/{order_id}'),
       verdicts.join('\n'),
