@@ -26,7 +26,7 @@ const ROOMY_MS = 60_000;
  */
 const HELD_DEADLINE_MS = 5000;
 
-/** Worker code that blocks its thread until \`file\` exists (a job or a start the test holds). */
+/** Worker code that blocks its thread until `file` exists (a job or a start the test holds). */
 const WAIT_FOR_FILE = `
 function waitForFile(file) {
   const pause = new Int32Array(new SharedArrayBuffer(4));
