@@ -1,8 +1,9 @@
 /**
  * The hostile-repository suite, CLI half: each finding of issue 10 as a repository built by the test
  * (a copy of examples/shop plus what an attacker adds), scanned by the built `clearance` in a child
- * process. Each case asserts a clear message, the exit code, that it finishes well inside its limit,
- * and that nothing from outside the repository (a "runner secret") or any token piece is printed.
+ * process. Each case asserts a clear message, the exit code, that it ends (a run still going after
+ * `HANG_MS` is stopped and fails its case), and that nothing from outside the repository (a "runner
+ * secret") or any token piece is printed.
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -27,20 +28,25 @@ import { runCli as runCliInProcess } from '../../server/src/cli/main';
 const repoRoot = join(__dirname, '..', '..');
 const cli = join(repoRoot, 'bin', 'clearance.js');
 const shop = join(repoRoot, 'examples', 'shop');
-/** Every case must end this fast: the limits are a second or two, plus a margin for a busy machine. */
-const LIMIT_MS = 15_000;
+/**
+ * A run still going after this is stopped and fails its case: a hang guard, not a speed check. What
+ * the cases guard is a read that never ends (a FIFO, /dev/zero); a 15 s cap on the whole run, start
+ * included, failed right runs on a loaded machine (CI's is slower still), and a read bounded or not
+ * is told apart by ending at all, and by the message.
+ */
+const HANG_MS = 120_000;
 const SECRET = 'REGISTRY-SECRET-7f3a9c2e41';
 
 interface Run {
   code: number;
   out: string;
   err: string;
-  ms: number;
+  /** The run was stopped at `HANG_MS`. */
+  hung?: boolean;
 }
 
 /** Runs the built CLI with only PATH and `env` in its environment, and a hard timeout. */
 function runCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -48,21 +54,27 @@ function runCli(cwd: string, args: string[], env: Record<string, string> = {}): 
       {
         cwd,
         env: { PATH: process.env.PATH ?? '', CLEARANCE_AUDIT_FILE: join(cwd, '..', 'audit.jsonl'), ...env },
-        timeout: LIMIT_MS * 2,
+        timeout: HANG_MS,
+        killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, out, err) =>
-        resolve({ code: error ? Number(error.code ?? 99) : 0, out, err, ms: Date.now() - started }),
+        resolve({
+          code: error ? Number(error.code ?? 99) : 0,
+          out,
+          err,
+          ...(error?.killed ? { hung: true } : {}),
+        }),
     );
   });
 }
 
 /**
  * Runs the CLI in this process (the machine is shared: a child costs a second of start-up), for
- * cases whose failure cannot take the test process down with it; `env` is set for the run only.
+ * cases whose failure cannot take the test process down with it (nor hang it: they read no file an
+ * attacker chose); `env` is set for the run only.
  */
 async function runInProcess(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
   const saved = { ...process.env };
   const savedCwd = process.cwd();
   Object.assign(process.env, { CLEARANCE_AUDIT_FILE: join(cwd, '..', 'audit.jsonl'), ...env });
@@ -71,7 +83,7 @@ async function runInProcess(cwd: string, args: string[], env: Record<string, str
   let err = '';
   try {
     const code = await runCliInProcess(args, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err, ms: Date.now() - started };
+    return { code, out, err };
   } finally {
     process.chdir(savedCwd);
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
@@ -146,9 +158,9 @@ describe('hostile repository: clearance scan, whoami and policy eval', () => {
     return dir;
   }
 
-  /** Asserts the run ended in time and printed no secret and no piece of either token. */
+  /** Asserts the run ended by itself and printed no secret and no piece of either token. */
   function assertClean(run: Run): void {
-    assert.ok(run.ms < LIMIT_MS, `took ${run.ms} ms`);
+    assert.ok(!run.hung, `still running after ${HANG_MS / 1000} s: stopped`);
     for (const text of [run.out, run.err]) {
       assert.ok(!text.includes(SECRET), 'a file of the runner was printed');
       for (const token of [aliceToken, bobToken])
@@ -221,7 +233,7 @@ describe('hostile repository: clearance scan, whoami and policy eval', () => {
     assert.equal(allowed.code, 1, allowed.err);
   });
 
-  it('finding 5: settings and .clearance.yaml that are links to /dev/zero, or a FIFO, give a clear error fast', async () => {
+  it('finding 5: settings and .clearance.yaml that are links to /dev/zero, or a FIFO, give a clear error, not an endless read', async () => {
     const zero = makeRepo('zero');
     symlinkSync('/dev/zero', join(zero, '.vscode', 'settings.json'));
     const zeroYaml = makeRepo('zero-yaml');

@@ -3,9 +3,11 @@
  * never finish (a loop of 10^8 iterations under generous user limits) or fill memory in one step (a
  * string doubled 28 times: in a worker thread, that aborted the whole server), run from the Test
  * Explorer's request and evaluated from the Evaluate lens'.
- * Asserted: each run ends with an error within the analysis deadline plus a margin, a hover on
- * another file is answered with its verdict while the run goes on, the server survives, a good test
- * still runs afterwards (in a replacement worker), and nothing compiled the policy on the main thread.
+ * Asserted: each run ends with the analysis deadline's error (the user's limits are far longer, so
+ * nothing else can have stopped it: no wall-clock bound, which a loaded machine's worker start
+ * outlasts), a hover on another file is answered with its verdict before the run ends, the server
+ * survives, a good test still runs afterwards (in a replacement worker), and nothing compiled the
+ * policy on the main thread.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,9 +18,8 @@ import { POLICY_COMPILED_HERE } from '../../server/src/lsp/workspace';
 import { hoverText, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
 import { useShopServer } from './shop-server';
 
-/** The analysis deadline the server runs with (CLEARANCE_ANALYSIS_DEADLINE_MS), and the margin on top. */
+/** The analysis deadline the server runs with (CLEARANCE_ANALYSIS_DEADLINE_MS). */
 const DEADLINE_MS = 3000;
-const MARGIN_MS = 10_000;
 
 /** Tests that only the worker's deadline or its memory cap can stop, and one that passes. */
 const HOSTILE_TESTS = `package api.bomb_test
@@ -59,12 +60,11 @@ describe('hostile repository: policy tests that never finish or fill memory, run
     server.connection.sendRequest(method, params) as Promise<T>;
   const compiledHere = () => server.transcript.filter((line) => line.includes(POLICY_COMPILED_HERE)).length;
 
-  /** Runs one test by id; returns its result and how long the request took. */
+  /** Runs one test by id and returns its result. */
   async function runOne(id: string) {
-    const started = Date.now();
     const run = await request<RunTestsResponse>('clearance/rego/runTests', { ids: [id] });
     assert.equal(run.results.length, 1, JSON.stringify(run));
-    return { result: run.results[0] as RunTestsResponse['results'][number], ms: Date.now() - started };
+    return run.results[0] as RunTestsResponse['results'][number];
   }
 
   it('stops a test that never finishes at the deadline, answering a hover on another file meanwhile', async () => {
@@ -74,23 +74,21 @@ describe('hostile repository: policy tests that never finish or fill memory, run
     const lines = ordersText.split('\n');
     const line = lines.findIndex((l) => l.includes("method: 'DELETE'"));
     const character = (lines[line] as string).indexOf('fetch') + 1;
-    await waitFor('orders.ts decided', () => server.diagnostics.get(orders), 60_000);
+    await waitFor('orders.ts decided', () => server.diagnostics.get(orders));
     assert.match((await hoverText(server, orders, line, character)) ?? '', /denied/i);
 
     let runEnded = false;
     const running = runOne('data.api.bomb_test.test_loop').finally(() => {
       runEnded = true;
     });
-    // Let the run start in its worker, then hover the code: it is decided as ever, not after the run.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const hoverStarted = Date.now();
+    // The server takes the run first (requests are handled in order, and the run goes to its worker
+    // at once), then the hover: it is decided as ever, not after the run, which lasts at least the
+    // 3 s deadline once its worker is ready.
     const hover = (await hoverText(server, orders, line, character)) ?? '';
     assert.equal(runEnded, false, 'the hover was answered only after the run ended');
-    assert.ok(Date.now() - hoverStarted < 2000, `the hover took ${Date.now() - hoverStarted} ms`);
     assert.match(hover, /denied/i);
 
-    const { result, ms } = await running;
-    assert.ok(ms < DEADLINE_MS + MARGIN_MS, `the run took ${ms} ms`);
+    const result = await running;
     assert.equal(result.outcome, 'errored');
     assert.match(
       result.message ?? '',
@@ -101,8 +99,7 @@ describe('hostile repository: policy tests that never finish or fill memory, run
   });
 
   it('ends a test that fills memory with an error, survives, and runs a good test afterwards', async () => {
-    const { result, ms } = await runOne('data.api.bomb_test.test_doubling');
-    assert.ok(ms < DEADLINE_MS + MARGIN_MS, `the run took ${ms} ms`);
+    const result = await runOne('data.api.bomb_test.test_doubling');
     assert.equal(result.outcome, 'errored', JSON.stringify(result));
     // Whichever stops it first: the memory cap, or the deadline (a busy machine doubles slowly).
     assert.match(
@@ -110,19 +107,14 @@ describe('hostile repository: policy tests that never finish or fill memory, run
       /eval_cancel_error: running the test (ran out of its 256 MB memory limit|took longer than 3 s)/,
     );
     const fine = await runOne('data.api.bomb_test.test_fine');
-    assert.equal(fine.result.outcome, 'passed', JSON.stringify(fine.result));
+    assert.equal(fine.outcome, 'passed', JSON.stringify(fine));
     assert.equal(server.process.exitCode, null);
   });
 
   it('stops an evaluation that never finishes at the deadline', async () => {
-    const started = Date.now();
     const result = await request<EvaluateResponse>('clearance/rego/evaluate', {
       query: 'data.api.bomb_test.test_loop',
     });
-    assert.ok(
-      Date.now() - started < DEADLINE_MS + MARGIN_MS,
-      `the evaluation took ${Date.now() - started} ms`,
-    );
     assert.equal(result.defined, false);
     assert.match(
       result.errors.join('\n'),

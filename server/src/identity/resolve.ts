@@ -25,7 +25,8 @@ import {
 } from './types';
 import { DEFAULT_ALGORITHMS, filterAlgorithms, type VerifyPolicy, verifyToken } from './verify';
 
-const DEFAULT_FETCH_TIMEOUT_MS = 5000;
+/** How long fetching a JWKS or a discovery document may take unless the settings say otherwise. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 5000;
 const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 const UNVERIFIED_REASON = 'no key configured: token not verified';
 

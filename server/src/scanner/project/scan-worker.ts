@@ -1,26 +1,25 @@
 /**
  * A scan pool's worker thread (see `scan-pool.ts`): scans the files it is sent with its own scanner,
  * built with the options the pool was given, and keeps their trees for the project pass's later
- * rounds. A round's view of the project's clients arrives once, before the round's files.
+ * rounds. A round's view of the project's clients arrives once, before the round's files. The trees
+ * are freed with the thread: the pool's owner closes it when the pass ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createScanner, releaseTrees } from '../scanner';
+import { createScanner } from '../scanner';
 import type { ScannerOptions, ScanResult, TreeCache } from '../types';
 import type { ProjectView } from './types';
 
 /** What the pool sends a worker: files to scan come several to a message, scanned in that order. */
 export type ScanWorkerMessage =
   | { op: 'view'; view: ProjectView | undefined }
-  | { op: 'scan'; jobs: Array<{ id: number; file: string; text: string }> }
-  | { op: 'release' };
+  | { op: 'scan'; jobs: Array<{ id: number; file: string; text: string }> };
 
 /** What a worker answers: that it is ready, or the results of the files it scanned, in order. */
 export type ScanWorkerAnswer = { ready: true } | { results: Array<{ id: number; result: ScanResult }> };
 
 type Step =
   | { op: 'view'; view: ProjectView | undefined }
-  | { op: 'file'; id: number; file: string; text: string }
-  | { op: 'release' };
+  | { op: 'file'; id: number; file: string; text: string };
 
 /** What a worker is started with. */
 export interface ScanWorkerData {
@@ -62,9 +61,6 @@ async function run(): Promise<void> {
   for (let step = steps.shift(); step !== undefined; step = steps.shift()) {
     if (step.op === 'view') {
       view = step.view;
-    } else if (step.op === 'release') {
-      releaseTrees(trees);
-      trees.budget = data.treeBudget;
     } else {
       const result = await scanner.scanText(step.file, step.text, undefined, {
         ...(view === undefined ? {} : { project: view }),
