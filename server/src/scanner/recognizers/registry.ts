@@ -16,6 +16,7 @@ import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
 import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
+import { shapeRecognizer } from './shape-calls';
 
 const AXIOS_HELPERS = HTTP_HELPERS;
 
@@ -111,6 +112,8 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   clientMappingRecognizer,
   openapiClientRecognizer,
   inferredClientRecognizer,
+  // Last: a call another recogniser reports is that recogniser's (see `dropShapeRepeats`).
+  shapeRecognizer,
 ];
 
 /**
