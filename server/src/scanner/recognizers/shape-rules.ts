@@ -184,9 +184,12 @@ export function isNotClientReceiver(name: string): boolean {
 const TEST_FILE =
   /(?:^|[\\/])(?:tests?|__tests__|__mocks__|mocks?|fixtures?|testdata|testing|e2e|cypress|spec|specs)[\\/]|(?:^|[\\/])(?:test_[^\\/]*|[^\\/]*_test|conftest)\.py$|_test\.go$|\.(?:test|spec|cy|e2e)\.[cm]?[jt]sx?$/i;
 
-/** Whether a file is a test, a mock or a fixture by its path. */
+/**
+ * Whether a file is a test, a mock or a fixture by its path: its name and its three nearest folders
+ * (a folder further up, such as a checkout under `~/testing/`, says nothing of the project's files).
+ */
 export function isTestFile(file: string): boolean {
-  return TEST_FILE.test(file);
+  return TEST_FILE.test(file.split(/[\\/]/).slice(-4).join('/'));
 }
 
 // Modules of server frameworks: a file importing one defines routes (`app.get('/x', h)`,
