@@ -59,6 +59,8 @@ const METHOD_POSITIONS = 3;
 const PYTHON_METHOD_KEYS = ['method', 'http_method', 'verb'];
 const PYTHON_URL_KEYS = ['url', 'path', 'endpoint', 'uri', 'api_path', 'url_path'];
 const HANDLER_TYPES = new Set([...FUNCTION_TYPES, 'lambda']);
+// Names a URL or path is kept in (`url`, `path`, `api_path`, `endpoint`, `relPath`, `uri`).
+const URL_NAME = /(?:url|uri|path|endpoint|route|href)/i;
 const COLLECTION_TYPES = new Set(['object', 'dictionary', 'set', 'dictionary_comprehension']);
 
 interface Callee {
@@ -119,6 +121,9 @@ function readMethodArgumentCall(context: ScanContext, call: Node, callee: Callee
   }
   for (const [methodNode, urlNode, after] of pairs) {
     if (urlNode === undefined) continue;
+    // `this.fetch(path, "POST", data)`: the URL comes before the method, and what follows is a body.
+    const before = positional[positional.indexOf(methodNode) - 1];
+    if (before !== undefined && looksLikeUrl(context, before)) return undefined;
     const method = readVerbArgument(context, methodNode);
     const methodParameter = method === undefined ? readMethodParameter(context, methodNode) : undefined;
     if (method === undefined && methodParameter === undefined) continue;
@@ -131,9 +136,10 @@ function readMethodArgumentCall(context: ScanContext, call: Node, callee: Callee
       context.project.shared,
     );
     const strength = readPathStrength(segments, true);
-    if (strength !== undefined)
+    // A method the caller gives is reported at the caller (the function is a wrapper), not here.
+    if (strength !== undefined && method !== undefined)
       return buildCall(context, call, callee, method, methodParameter, segments, 'method-argument');
-    if (!flowsFromParameter(context, urlNode, segments)) return undefined;
+    if (strength === undefined && !flowsFromParameter(context, urlNode, segments)) return undefined;
     const found = buildCall(context, call, callee, method, methodParameter, segments, 'method-argument');
     transportOnly.add(found);
     return found;
@@ -160,7 +166,8 @@ function readMethodParameter(context: ScanContext, node: Node): string | undefin
     : undefined;
 }
 
-// Whether a URL the call cannot read is built from a parameter of the function around it.
+// Whether a URL the call cannot read is built from a parameter of the function around it, named
+// for a URL (`path`, `url`, `endpoint`: a `data` or `body` parameter there is no URL).
 function flowsFromParameter(context: ScanContext, node: Node, segments: readonly UrlSegment[]): boolean {
   if (findEnclosingFunction(node, context.language, context.text) === undefined) return false;
   // Each name the unread parts start with (`self.base + path` names `path`; `self` is no parameter).
@@ -168,9 +175,17 @@ function flowsFromParameter(context: ScanContext, node: Node, segments: readonly
     (segment) =>
       segment.kind === 'expr' &&
       [...segment.source.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)].some(
-        ([name]) => name !== 'self' && name !== 'this' && isParameterAt(node, name, context.text),
+        ([name]) => URL_NAME.test(name) && isParameterAt(node, name, context.text),
       ),
   );
+}
+
+// An argument that is a URL: an API path, or a name for one.
+function looksLikeUrl(context: ScanContext, node: Node): boolean {
+  const inner = unwrapExpression(node);
+  if (inner.type === 'identifier') return URL_NAME.test(sliceNode(context.text, inner));
+  const segments = readUrlValue(inner, context.language, context.text, context.root, context.project.shared);
+  return readPathStrength(segments, true) !== undefined;
 }
 
 // `this.get('/users/me')`, `self._post(f"/items/{id}", json=body)`, `c.get(ctx, "/v1/x", &out)`.
@@ -178,8 +193,14 @@ function readVerbNamedCall(context: ScanContext, call: Node, callee: Callee): Ht
   const method = readVerbCallee(callee.name);
   if (method === undefined || call.parent?.type === 'decorator') return undefined;
   if (callee.receiver !== undefined && !isClientReceiver(context, callee)) return undefined;
-  const { positional } = readArguments(context, call);
-  const at = context.language === 'go' && positional.length > 1 && isContext(context, positional[0]) ? 1 : 0;
+  const { positional, keywords } = readArguments(context, call);
+  const own = isOwnReceiver(context, callee);
+  // A getter of one key (Go's `url.Values.Get(k)`, `header.Get(k)`; Python's `d.get(k)`,
+  // `d.get(k, default)`): a Go request helper takes more (a context, an output), a Python one on
+  // another object its options by keyword (`params=`, `json=`).
+  if (context.language === 'go' && positional.length < 2) return undefined;
+  if (context.language === 'python' && !own && keywords.size === 0) return undefined;
+  const at = context.language === 'go' && isContext(context, positional[0]) ? 1 : 0;
   const urlNode = positional[at];
   if (urlNode === undefined || hasHandlerAfter(context, positional.slice(at + 1))) return undefined;
   const segments = readUrlValue(
@@ -190,8 +211,7 @@ function readVerbNamedCall(context: ScanContext, call: Node, callee: Callee): Ht
     context.project.shared,
   );
   const strength: PathStrength = readPathStrength(segments, false);
-  if (strength === undefined || (strength === 'relative' && !isOwnReceiver(context, callee)))
-    return undefined;
+  if (strength === undefined || (strength === 'relative' && !own)) return undefined;
   return buildCall(context, call, callee, method, undefined, segments, 'verb-name');
 }
 
@@ -216,6 +236,14 @@ function isClientReceiver(context: ScanContext, callee: Callee): boolean {
 function holdsCollection(context: ScanContext, receiver: Node): boolean {
   if (receiver.type !== 'identifier') return false;
   const name = sliceNode(context.text, receiver);
+  // Declared with a collection's type (`mapping: Record<string, string>`, `seen: Map<K, V>`).
+  const escaped = name.replace(/\$/g, '\\$');
+  if (
+    new RegExp(`\\b${escaped}\\??\\s*:\\s*(?:Readonly)?(?:Map|WeakMap|Record|Set|Dict|dict|Mapping)\\b`).test(
+      context.text,
+    )
+  )
+    return true;
   const value = readNameValue(name, receiver, context.language, context.text, context.root);
   if (value === undefined) return false;
   const inner = unwrapExpression(value);
