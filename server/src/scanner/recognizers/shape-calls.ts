@@ -199,6 +199,11 @@ function readVerbNamedCall(context: ScanContext, call: Node, callee: Callee): Ht
   // `d.get(k, default)`): a Go request helper takes more (a context, an output), a Python one on
   // another object its options by keyword (`params=`, `json=`).
   if (context.language === 'go' && positional.length < 2) return undefined;
+  // Go routers spell their verbs in capitals (`r.GET(path, h)`) and hand a handler built by a call
+  // (`redir.RedirectToAdminRoute(h.r)`, `mw(h.list)`) after the path; Go clients do neither.
+  if (context.language === 'go' && /^_*[A-Z]+$/.test(callee.name)) return undefined;
+  if (context.language === 'go' && positional.slice(1).some((arg) => arg.type === 'call_expression'))
+    return undefined;
   if (context.language === 'python' && !own && keywords.size === 0) return undefined;
   const at = context.language === 'go' && isContext(context, positional[0]) ? 1 : 0;
   const urlNode = positional[at];
