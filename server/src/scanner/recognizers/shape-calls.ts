@@ -216,7 +216,7 @@ function readVerbNamedCall(context: ScanContext, call: Node, callee: Callee): Ht
     context.project.shared,
   );
   const strength: PathStrength = readPathStrength(segments, false);
-  if (strength === undefined || (strength === 'relative' && !own)) return undefined;
+  if (strength === undefined || strength === 'relative') return undefined;
   return buildCall(context, call, callee, method, undefined, segments, 'verb-name');
 }
 
