@@ -241,6 +241,9 @@ export function readPathStrength(segments: readonly UrlSegment[], extensions: bo
     rooted = true;
   } else if (template.startsWith('{}/')) {
     template = template.slice(2);
+    // `{url}/{id}/copy`: after an unknown base, a path whose first segment is unknown too says
+    // little of where the call goes (the base may hold most of the path).
+    if (template.startsWith('/{}')) return undefined;
     rooted = true;
   } else if (template.startsWith('/')) rooted = true;
   if (FILE_PATH.test(template) || /\s/.test(template) || template.includes('//')) return undefined;
