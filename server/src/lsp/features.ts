@@ -16,6 +16,7 @@ import type { ClearanceError } from '../errors';
 import { type Identity, redactTokensInText } from '../identity';
 import { type LoadedPolicy, maxPolicyFileBytes } from '../policy/load';
 import { parseModule } from '../rego';
+import type { HttpCall } from '../scanner';
 import { toDiagnostic, toRange, toSeverity, toUri } from './convert';
 
 /** The severity of a conditional call's diagnostic, or undefined when the setting says none. */
@@ -219,6 +220,14 @@ export function findCallAt(
   };
 }
 
+// Why a call whose client is unknown was taken for a request (see scanner/recognizers/shape-calls.ts).
+const SHAPE_REASONS: Record<NonNullable<HttpCall['shape']>, string> = {
+  'method-argument':
+    'taken for an HTTP call by its shape: an HTTP method and an API path are handed to it (its client library is not one Clearance knows)',
+  'verb-name':
+    'taken for an HTTP call by its shape: a method named for an HTTP verb called with an API path (its client library is not one Clearance knows)',
+};
+
 /**
  * The line naming the project client an inferred call goes through: via `Adapter.get` (../adapters.py:135),
  * or the OpenAPI operation a generated client's call is: operation `getPetById` of api/petstore.yaml.
@@ -226,6 +235,8 @@ export function findCallAt(
 function formatVia(item: DecidedCall): string {
   const operation = item.call.operation;
   if (operation !== undefined) return `\n\noperation \`${operation.id}\` of ${operation.document}`;
+  const shape = item.call.shape;
+  if (shape !== undefined) return `\n\n${SHAPE_REASONS[shape]}`;
   const via = item.call.via;
   if (via === undefined) return '';
   const where =

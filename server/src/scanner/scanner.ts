@@ -15,6 +15,7 @@ import { collectFileFacts } from './project/definitions';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
+import { dropShapeRepeats, transportOnly } from './recognizers/shape-calls';
 import { loadParser } from './runtime';
 import { isSingleFileComponent, keepScriptBlocks } from './single-file-components';
 import type {
@@ -225,6 +226,7 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
     calls,
     errors,
   );
+  dropShapeRepeats(calls);
   try {
     applyAnnotations(context, calls, errors);
   } catch (error) {
@@ -265,6 +267,10 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
   }
   // After the file's own clients are read: a wrapper is one function, whatever its URL picks.
   attempt(context, errors, 'reading conditional URLs', () => splitConditionalUrls(context, calls));
+  // A transport found by its shape made its function a wrapper (above); it is no report of its own.
+  const reported = calls.filter((call) => !transportOnly.has(call));
+  calls.length = 0;
+  calls.push(...reported);
   return { calls, errors, ...(facts === undefined ? {} : { facts }) };
 }
 

@@ -12,7 +12,8 @@ export type ScanLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go'
 
 /**
  * The HTTP client library a recogniser matched. `custom` is a project's own function: a call named
- * by a `.clearance.yaml` client mapping, or any call an annotation comment declares.
+ * by a `.clearance.yaml` client mapping, or any call an annotation comment declares. `shape` is a
+ * call taken for a request by its shape alone, its client unknown (see recognizers/shape-calls.ts).
  */
 export type HttpClient =
   | 'fetch'
@@ -39,6 +40,7 @@ export type HttpClient =
   | 'beacon'
   | 'urllib'
   | 'http.client'
+  | 'shape'
   | 'custom';
 
 /**
@@ -128,6 +130,11 @@ export interface HttpCall {
   graphql?: { type?: string; name?: string; field?: string; document?: string; documentFile?: string };
   /** For a call of a generated OpenAPI client: the operation it calls and the document naming it. */
   operation?: { id: string; document: string };
+  /**
+   * For a call taken for a request by its shape (`client: shape`): a method argument beside an API
+   * path (`method-argument`), or a callee named for a verb called with one (`verb-name`).
+   */
+  shape?: 'method-argument' | 'verb-name';
 }
 
 /** A project's own client function that makes an HTTP call, from `.clearance.yaml` `clients`. */

@@ -185,10 +185,13 @@ function definitionKey(definition: {
   name: string;
   site: { file: string; line: number };
 }): string {
+  // A wrapper read again with more of its URL (a transport found by its shape at first, then the
+  // project's own client around it) is new: its callers are scanned again with it.
+  const wrapper = definition.kind === 'wrapper' ? (definition as WrapperDefinition) : undefined;
   const extra =
-    definition.kind === 'wrapper'
-      ? `${(definition as WrapperDefinition).method ?? ''}:${(definition as WrapperDefinition).methodParam ?? ''}`
-      : '';
+    wrapper === undefined
+      ? ''
+      : `${wrapper.method ?? ''}:${wrapper.methodParam ?? ''}:${wrapper.url.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('')}`;
   return `${definition.kind}:${definition.site.file}:${definition.site.line}:${definition.name}:${extra}`;
 }
 

@@ -20,6 +20,7 @@ import { nodeHttpRecognizer } from './node-http';
 import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
 import { httpClientRecognizer, urllibRecognizer } from './python-stdlib-http';
+import { shapeRecognizer } from './shape-calls';
 
 const AXIOS_HELPERS = HTTP_HELPERS;
 
@@ -122,6 +123,8 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   clientMappingRecognizer,
   openapiClientRecognizer,
   inferredClientRecognizer,
+  // Last: a call another recogniser reports is that recogniser's (see `dropShapeRepeats`).
+  shapeRecognizer,
 ];
 
 /**
