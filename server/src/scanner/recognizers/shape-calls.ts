@@ -237,18 +237,33 @@ function isClientReceiver(context: ScanContext, callee: Callee): boolean {
   return !isNotClientReceiver(last) && !holdsCollection(context, callee.receiver);
 }
 
+// Per file, whether a name is declared with a collection's type anywhere in it: a search of the
+// whole text, so asked once per name (once per call made the 100,000-call file quadratic).
+const collectionDeclarations = new WeakMap<ScanContext, Map<string, boolean>>();
+
+// Declared with a collection's type (`mapping: Record<string, string>`, `seen: Map<K, V>`).
+function declaredAsCollection(context: ScanContext, name: string): boolean {
+  let known = collectionDeclarations.get(context);
+  if (known === undefined) {
+    known = new Map();
+    collectionDeclarations.set(context, known);
+  }
+  let declared = known.get(name);
+  if (declared === undefined) {
+    const escaped = name.replace(/\$/g, '\\$');
+    declared = new RegExp(
+      `\\b${escaped}\\??\\s*:\\s*(?:Readonly)?(?:Map|WeakMap|Record|Set|Dict|dict|Mapping)\\b`,
+    ).test(context.text);
+    known.set(name, declared);
+  }
+  return declared;
+}
+
 // A receiver bound to a map, dict or set (`m = new Map()`, `seen = {}`, `idx := map[string]T{}`).
 function holdsCollection(context: ScanContext, receiver: Node): boolean {
   if (receiver.type !== 'identifier') return false;
   const name = sliceNode(context.text, receiver);
-  // Declared with a collection's type (`mapping: Record<string, string>`, `seen: Map<K, V>`).
-  const escaped = name.replace(/\$/g, '\\$');
-  if (
-    new RegExp(`\\b${escaped}\\??\\s*:\\s*(?:Readonly)?(?:Map|WeakMap|Record|Set|Dict|dict|Mapping)\\b`).test(
-      context.text,
-    )
-  )
-    return true;
+  if (declaredAsCollection(context, name)) return true;
   const value = readNameValue(name, receiver, context.language, context.text, context.root);
   if (value === undefined) return false;
   const inner = unwrapExpression(value);
