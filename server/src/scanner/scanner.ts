@@ -15,7 +15,7 @@ import { collectFileFacts } from './project/definitions';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
-import { dropShapeRepeats, transportOnly } from './recognizers/shape-calls';
+import { dropShapeRepeats, noteOtherCalls, shapeRecognizer, transportOnly } from './recognizers/shape-calls';
 import { loadParser } from './runtime';
 import { isSingleFileComponent, keepScriptBlocks } from './single-file-components';
 import type {
@@ -220,8 +220,17 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
     }
   }
   context.project = run.view;
+  const projectRecognizers = recognizers.filter((recognizer) => recognizer.readsProject === true);
   runEach(
-    recognizers.filter((recognizer) => recognizer.readsProject === true),
+    projectRecognizers.filter((recognizer) => recognizer !== shapeRecognizer),
+    context,
+    calls,
+    errors,
+  );
+  // Last, once every other recogniser has reported: a call one of them reports is theirs.
+  noteOtherCalls(context, calls);
+  runEach(
+    projectRecognizers.filter((recognizer) => recognizer === shapeRecognizer),
     context,
     calls,
     errors,
