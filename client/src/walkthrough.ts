@@ -52,10 +52,17 @@ async function findOrCreatePolicy(): Promise<void> {
   }
   const found = await vscode.workspace.findFiles('**/*.rego', '**/{node_modules,.git,dist,vendor}/**', 50);
   if (found.length > 0) {
-    const first = found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))[0] as vscode.Uri;
+    // Test files (`*_test.rego`, as `opa test` names them) are not the policy: the step opens a
+    // policy file and counts the tests apart (`authz_test.rego` sorts before `authz.rego`).
+    const policies = found.filter((uri) => !uri.path.endsWith('_test.rego'));
+    const tests = found.length - policies.length;
+    const shown = policies.length > 0 ? policies : found;
+    const first = shown.sort((a, b) => a.fsPath.localeCompare(b.fsPath))[0] as vscode.Uri;
     await vscode.window.showTextDocument(first, KEEP_WALKTHROUGH);
+    const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const also = tests > 0 && policies.length > 0 ? ` (and ${plural(tests, 'test file')})` : '';
     void vscode.window.showInformationMessage(
-      `Clearance: found ${found.length} policy file${found.length === 1 ? '' : 's'}; this is ${vscode.workspace.asRelativePath(first)}.`,
+      `Clearance: found ${plural(shown.length, policies.length > 0 ? 'policy file' : 'test file')}; this is ${vscode.workspace.asRelativePath(first)}${also}.`,
     );
     return;
   }

@@ -538,7 +538,7 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
     await notify('textDocument/didClose', { textDocument: { uri: configUri } });
   });
 
-  it("shows the call inside a private wrapper and none of its callers' calls: it runs no project pass", async () => {
+  it("shows the call inside a private wrapper and its callers' calls only by their shape: it runs no project pass", async () => {
     // test/lsp/one-report.test.ts's Go package: the desktop reports the four callers and not the
     // call inside `get` (expected.yaml's `before`); docs/web.md says what the web build shows instead.
     const fixture = join(repoRoot, 'test', 'fixtures', 'lsp', 'single-report');
@@ -582,9 +582,15 @@ describe('the web-worker language server in Chromium', { timeout: 180_000 }, () 
       });
     // The call inside `get` is shown (the desktop leaves it out while every caller writes the rest).
     assert.match(await hoverAt(inside.file, inside.line, 'http.'), /GET/);
-    // The callers in users.go are not calls here: no project view says what `c.get` is.
-    for (const call of expected.before.filter((c) => c.file === 'forge/users.go'))
-      assert.doesNotMatch(await hoverAt(call.file, call.line, 'c.get'), /GET/);
+    // No project view says what `c.get` is, so its callers in users.go are not the wrapper's calls:
+    // each is shown only by its shape (a verb-named helper given a rooted path), with the path as
+    // the caller writes it, without the base the wrapper adds, and no `via`.
+    for (const call of expected.before.filter((c) => c.file === 'forge/users.go')) {
+      const hover = await hoverAt(call.file, call.line, 'c.get');
+      assert.match(hover, /GET \/users\//);
+      assert.match(hover, /by its shape/);
+      assert.doesNotMatch(hover, /api\/v3|via `/);
+    }
     for (const file of ['forge/client.go', 'forge/users.go'])
       await notify('textDocument/didClose', { textDocument: { uri: uriOf(`/acme/shop/${file}`) } });
   });

@@ -153,7 +153,15 @@ describe('calls made through the project’s own clients, in the editor', () => 
     assert.equal(diagnostics[0]?.code, 'call_denied');
     assert.equal(diagnostics[0]?.range.start.line, 4);
     assert.equal(diagnostics[0]?.message, 'Denied: alice@example.com may not delete this order.');
-    const text = await hoverText(server, removeUri, 4, '  return '.length + 1);
+    // The open file's first decisions can come before the index names `request` a wrapper: the call
+    // is then taken for a request by its shape (a method and a path handed to `request`). Once the
+    // index is ready, the call is the wrapper's and the hover names it.
+    let text: string | undefined;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      text = await hoverText(server, removeUri, 4, '  return '.length + 1);
+      if (text?.includes('via `request` (../lib/api.ts:5)')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     assert.ok(text, 'no hover over the inferred call');
     assert.match(text, /denied/i);
     assert.ok(text.includes('via `request` (../lib/api.ts:5)'), text);
