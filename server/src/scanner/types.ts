@@ -38,6 +38,7 @@ export type HttpClient =
   | 'xhr'
   | 'jquery'
   | 'beacon'
+  | 'eventsource'
   | 'urllib'
   | 'http.client'
   | 'shape'

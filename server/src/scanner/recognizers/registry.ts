@@ -8,6 +8,7 @@ import { angularHttpRecognizer } from './angular-http';
 import { beaconRecognizer, jqueryRecognizer, xhrRecognizer } from './browser-http';
 import { clientMappingRecognizer } from './client-mappings';
 import type { CallRecognizer } from './context';
+import { eventSourceRecognizer } from './event-source';
 import { fetchRecognizer } from './fetch';
 import { goHttpRecognizer } from './go-http';
 import { goHttpClientRecognizer } from './go-http-client';
@@ -112,6 +113,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   xhrRecognizer,
   jqueryRecognizer,
   beaconRecognizer,
+  eventSourceRecognizer,
   angularHttpRecognizer,
   graphqlRecognizer,
   ...pythonHttpRecognizers,
