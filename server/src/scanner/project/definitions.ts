@@ -22,8 +22,10 @@ import {
   findEnclosingFunction,
   isJsLanguage,
 } from './code-shape';
+import { findCurriedVerbHelpers } from './curried-helpers';
 import { readFieldConstant } from './field-constants';
 import { readStructFieldUrl } from './go-struct-fields';
+import { guardedCalls, isUrlGuarded } from './guarded-urls';
 import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
@@ -91,6 +93,7 @@ export function collectFileFacts(
     definitions.push(definition);
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
+  definitions.push(...findCurriedVerbHelpers(context));
   definitions.push(...constructorAliases(definitions));
   const forwarding = new Set<HttpCall>();
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
@@ -242,6 +245,10 @@ function readWrapper(
     ([index]) => index !== urlParam && url.some((s) => s.kind === 'expr' && s.source === fn.params[index]),
   );
   const anonymous = fn.name === DEFAULT_EXPORT && fn.owner === undefined;
+  const param = urlParam === undefined ? undefined : fn.params[urlParam];
+  const guarded =
+    isJsLanguage(language) &&
+    (guardedCalls.has(call) || (param !== undefined && isUrlGuarded(node, param, fn.node, text)));
   return {
     kind: 'wrapper',
     language,
@@ -260,6 +267,7 @@ function readWrapper(
     client: call.client,
     site: { file: context.file, line: fn.line },
     forwards,
+    ...(guarded ? { guarded: true } : {}),
     ...(isPrivateFunction(fn, language, text) ? { private: true } : {}),
   };
 }
@@ -515,7 +523,7 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
     if (first === undefined || first === '') continue;
     const bodyText = sliceNode(text, body);
     const literal = new RegExp(`["'\`]${verb}["'\`]`, 'i');
-    if (!literal.test(bodyText) || !new RegExp(`[(,]\\s*${first.replace(/\$/g, '\\$')}\\b`).test(bodyText))
+    if (!literal.test(bodyText) || !new RegExp(`[(,{:]\\s*${first.replace(/\$/g, '\\$')}\\b`).test(bodyText))
       continue;
     const list = byOwner.get(shape.owner) ?? [];
     list.push({

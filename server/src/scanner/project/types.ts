@@ -62,6 +62,16 @@ export interface WrapperDefinition {
    * path, and calls are matched under the name each importer gives it.
    */
   exportedAs?: 'default';
+  /**
+   * True for a curried helper (`get<T>()` returning the sender): its call sites call its result at
+   * once (`Helpers.get<T>()(service, url)`), and `params` are the returned function's.
+   */
+  curried?: boolean;
+  /**
+   * True when the wrapper fetches its URL parameter only after testing that it is a URL (a
+   * resolver of files, buffers or URLs): only callers that write part of the URL are reported.
+   */
+  guarded?: boolean;
 }
 
 /** A client instance a module binds to a name (`export const api = axios.create(...)`). */

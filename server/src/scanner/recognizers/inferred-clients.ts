@@ -16,8 +16,10 @@
 import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
+import { readCurriedCall } from '../project/curried-helpers';
 import { readDescriptorAttribute } from '../project/descriptors';
 import { readGoParameterType } from '../project/go-types';
+import { guardedCalls } from '../project/guarded-urls';
 import { wrapperKey } from '../project/single-report';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
@@ -36,6 +38,7 @@ import {
 } from './inferred-arguments';
 import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
+import { splitPathParameters } from './path-parameters';
 import { findPickedCall } from './picked-callees';
 import { findCleanWordNodes } from './recovery';
 
@@ -169,10 +172,17 @@ function matchCall(
   view: ProjectView,
   node: Node,
   ancestors: readonly Node[],
-  definitions: readonly WrapperDefinition[],
+  all: readonly WrapperDefinition[],
 ): HttpCall | undefined {
+  let definitions = all;
   if (!NAME_TYPES.has(node.type)) return undefined;
   const [parent, awaited, outer] = ancestors;
+  const curried = all.filter((d) => d.curried === true);
+  if (curried.length > 0) {
+    const found = matchCurriedCall(context, node, parent, awaited, curried);
+    if (found !== undefined) return found;
+    definitions = definitions.filter((d) => d.curried !== true);
+  }
   // `await this.send<T>(url)` parses as a call of `await this.send` (tree-sitter's reading of a
   // generic call after `await`): the call is the one around the await.
   const grandparent =
@@ -227,6 +237,38 @@ function matchCall(
   if (definition.site.file === context.file && definition.site.line === call.startPosition.row + 1)
     return undefined;
   return buildCall(context, definition, call, callee);
+}
+
+// `Helpers.get<T>()(service, url)` or `get<T>()(service, url)`: a curried helper's call site is the
+// call of its result, its receiver a name the file imports (the module's helpers object) or declares.
+function matchCurriedCall(
+  context: ScanContext,
+  node: Node,
+  parent: Node | undefined,
+  factory: Node | undefined,
+  definitions: readonly WrapperDefinition[],
+): HttpCall | undefined {
+  if (!isJsLanguage(context.language) || parent === undefined) return undefined;
+  let callee: Node;
+  let call: Node | undefined;
+  let candidates = definitions;
+  if (parent.type === 'member_expression' && parent.lastNamedChild?.id === node.id) {
+    const receiver = parent.firstNamedChild;
+    if (receiver?.type !== 'identifier' || factory?.childForFieldName('function')?.id !== parent.id)
+      return undefined;
+    const name = sliceNode(context.text, receiver);
+    candidates = definitions.filter((d) => d.site.file === context.file || importsName(context, name));
+    callee = parent;
+    call = readCurriedCall(factory);
+  } else if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === node.id) {
+    candidates = definitions.filter((d) => isVisible(context, d));
+    callee = node;
+    call = readCurriedCall(parent);
+  } else return undefined;
+  const definition = nearest(context.file, candidates);
+  return definition === undefined || call === undefined
+    ? undefined
+    : buildCall(context, definition, call, callee);
 }
 
 function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {
@@ -309,7 +351,12 @@ function extendsClass(view: ProjectView, child: string, ancestor: string, depth:
 function isVisible(context: ScanContext, definition: WrapperDefinition): boolean {
   if (definition.site.file === context.file) return true;
   if (context.language === 'go') return dirname(definition.site.file) === dirname(context.file);
-  const name = definition.name.replace(/\$/g, '\\$');
+  return importsName(context, definition.name);
+}
+
+// Whether the file imports `name` (an `import ... from` or a `require`; Python's `from x import`).
+function importsName(context: ScanContext, imported: string): boolean {
+  const name = imported.replace(/\$/g, '\\$');
   const pattern =
     context.language === 'python'
       ? new RegExp(`^\\s*from\\s+\\S+\\s+import\\s+(?:\\([^)]*\\b${name}\\b|[^\\n(]*\\b${name}\\b)`, 'm')
@@ -365,7 +412,9 @@ function buildCall(
       ? [{ kind: 'expr', source: `${sliceNode(context.text, passedField)}.${definition.urlKey}` }]
       : urlArgument === undefined
         ? []
-        : readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared));
+        : splitPathParameters(
+            readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared),
+          ));
   let writesUrl = writesLiteral(argumentSegments);
   const urlArguments =
     urlArgument === undefined ? (passedField === undefined ? [] : [passedField]) : [urlArgument];
@@ -392,7 +441,7 @@ function buildCall(
   // the caller's own parameters on (`adminRequest(ctx, action, team)` calling such a function with
   // `action` and `team`) makes the caller a wrapper in turn: the call is kept for the project pass
   // and reported at the caller's call sites that write the URL.
-  const passing = !definition.forwards && !writesUrl;
+  const passing = (!definition.forwards || definition.guarded === true) && !writesUrl;
   if (passing && !passesParameters(context, urlArguments)) {
     const silent = silentSites.get(context) ?? new Set<string>();
     silent.add(wrapperKey(definition.site, viaName(definition)));
@@ -451,6 +500,7 @@ function buildCall(
   };
   if (!writesUrl) urlNotWrittenHere.add(found);
   if (passing) passedOn.add(found);
+  if (definition.guarded === true) guardedCalls.add(found);
   return found;
 }
 
