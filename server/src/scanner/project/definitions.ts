@@ -23,12 +23,12 @@ import {
   isJsLanguage,
 } from './code-shape';
 import { readFieldConstant } from './field-constants';
-import { unformatted } from './python-class-members';
 import { readStructFieldUrl } from './go-struct-fields';
 import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
+import { unformatted } from './python-class-members';
 import { constructorAliases } from './python-constructors';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';

@@ -71,15 +71,22 @@ export function collectClassMembers(root: Node, text: string): Array<[string, Ur
         const left = assignment?.childForFieldName('left');
         const right = assignment?.childForFieldName('right');
         if (assignment?.type !== 'assignment' || left?.type !== 'identifier') continue;
-        const annotated = ANNOTATED_CLASS.exec(sliceNode(text, assignment.childForFieldName('type') ?? left))?.[1];
+        const annotated = ANNOTATED_CLASS.exec(
+          sliceNode(text, assignment.childForFieldName('type') ?? left),
+        )?.[1];
         if (assignment.childForFieldName('type') !== null && annotated !== undefined)
-          out.push([annotationName(sliceNode(text, name), sliceNode(text, left)), [{ kind: 'literal', text: annotated }]]);
+          out.push([
+            annotationName(sliceNode(text, name), sliceNode(text, left)),
+            [{ kind: 'literal', text: annotated }],
+          ]);
         if (right?.type === 'identifier' && CLASS_NAME.test(sliceNode(text, right)))
           out.push([makerName(sliceNode(text, right)), [{ kind: 'literal', text: sliceNode(text, name) }]]);
-        else if (right != null) add(sliceNode(text, left), sharedValue(readUrlValue(right, 'python', text, root)));
+        else if (right != null)
+          add(sliceNode(text, left), sharedValue(readUrlValue(right, 'python', text, root)));
         continue;
       }
-      const fn = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      const fn =
+        statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
       const fnName = fn?.type === 'function_definition' ? fn.childForFieldName('name') : null;
       if (fn == null || fnName == null) continue;
       const decorators = statement.type === 'decorated_definition' ? statement.namedChildren : [];
@@ -119,8 +126,14 @@ export function readClassMember(
     if (maker === undefined) return undefined;
     order = lookupOrder(maker, shared.classes);
   }
-  const value = expand([{ kind: 'expr', source: held === null ? source : `self.${held[2]}` }], order, shared, 0);
-  if (value === undefined || !value.some((s) => s.kind === 'literal' && s.text.includes('/'))) return undefined;
+  const value = expand(
+    [{ kind: 'expr', source: held === null ? source : `self.${held[2]}` }],
+    order,
+    shared,
+    0,
+  );
+  if (value === undefined || !value.some((s) => s.kind === 'literal' && s.text.includes('/')))
+    return undefined;
   if (value.some((s) => s.kind === 'literal' && s.text.includes('://'))) return undefined;
   return value;
 }
@@ -148,7 +161,8 @@ function readMaker(
       break;
     }
   }
-  if (annotated === undefined || !lookupOrder(maker.text, shared.classes).includes(annotated)) return undefined;
+  if (annotated === undefined || !lookupOrder(maker.text, shared.classes).includes(annotated))
+    return undefined;
   return maker.text;
 }
 
@@ -188,7 +202,7 @@ function expand(
       value = found === undefined ? undefined : expand(found, order, shared, steps + 1);
     } else if (table !== null) {
       const entry = shared.constants.get(pathTableEntryName(table[1] as string, table[2] ?? table[3] ?? ''));
-      if (entry != null && entry.every((s) => s.kind === 'literal')) value = expand(entry, order, shared, steps + 1);
+      if (entry?.every((s) => s.kind === 'literal')) value = expand(entry, order, shared, steps + 1);
     }
     out.push(...(value ?? [segment]));
   }
@@ -287,7 +301,11 @@ export function unformatted(node: Node, text: string): Node {
 function ownedBy(node: Node, fn: Node): boolean {
   for (let current = node.parent; current !== null; current = current.parent) {
     if (current.id === fn.id) return true;
-    if (current.type === 'function_definition' || current.type === 'class_definition' || current.type === 'lambda')
+    if (
+      current.type === 'function_definition' ||
+      current.type === 'class_definition' ||
+      current.type === 'lambda'
+    )
       return false;
   }
   return false;

@@ -96,7 +96,9 @@ function resolve(
   const js =
     isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read, same) : undefined;
   const table =
-    language === 'python' && depth < MAX_DEPTH ? readPathTableUse(inner, text, root, depth, shared) : undefined;
+    language === 'python' && depth < MAX_DEPTH
+      ? readPathTableUse(inner, text, root, depth, shared)
+      : undefined;
   const helper =
     js ??
     (table === undefined ? undefined : splitPlaceholders(table)) ??
@@ -319,7 +321,9 @@ function readTemplateConstant(
   if (object.type !== 'identifier') return undefined;
   // `url = ENDPOINTS["cart"]` above `url.format(...)`: the entry's template, placeholders and all.
   const name = sliceNode(text, object);
-  const assigned = isParameterAt(object, name, text) ? undefined : readNameValue(name, object, 'python', text, root);
+  const assigned = isParameterAt(object, name, text)
+    ? undefined
+    : readNameValue(name, object, 'python', text, root);
   if (assigned !== undefined && unwrapExpression(assigned).type === 'subscript')
     return readPathTableUse(unwrapExpression(assigned), text, root, depth + 1, shared);
   return pathText(resolve(object, 'python', text, root, depth + 1, shared));
@@ -364,7 +368,9 @@ function readPathTableUse(
   const dictionary = readNameValue(subscript.table, node, 'python', text, root);
   if (dictionary !== undefined) {
     const entry = readDictionaryEntry(unwrapExpression(dictionary), subscript.key, text);
-    return entry === undefined ? undefined : pathText(resolve(entry, 'python', text, root, depth + 1, shared));
+    return entry === undefined
+      ? undefined
+      : pathText(resolve(entry, 'python', text, root, depth + 1, shared));
   }
   return pathText(shared?.constants.get(pathTableEntryName(subscript.table, subscript.key)) ?? undefined);
 }
