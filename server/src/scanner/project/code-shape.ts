@@ -422,8 +422,10 @@ export function collectClassFacts(
     for (const cls of nodesOfType(root, 'class_definition')) {
       const name = cls === null ? undefined : readName(cls.childForFieldName('name'), text);
       if (cls === null || name === undefined) continue;
+      // A generic base (`Manager[Item]`, `base.Manager[T]`) is that class.
       const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? [])
-        .filter((b): b is Node => b !== null && (b.type === 'identifier' || b.type === 'attribute'))
+        .map((b) => (b?.type === 'subscript' ? b.childForFieldName('value') : b))
+        .filter((b): b is Node => b != null && (b.type === 'identifier' || b.type === 'attribute'))
         .map((b) => lastName(sliceNode(text, b)));
       classes.push({ name, bases });
     }

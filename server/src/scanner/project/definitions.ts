@@ -12,7 +12,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-clients';
-import { readConstantString, sliceNode } from '../syntax';
+import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { findCapturingFunction } from './closures';
 import {
@@ -30,6 +30,7 @@ import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
+import { unformatted } from './python-class-members';
 import { constructorAliases } from './python-constructors';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
@@ -371,7 +372,10 @@ function findFlowingParam(
   const value = readNameValue(root, use, context.language, context.text, context.root);
   if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
     return undefined;
-  const words = wordsOutsideTests(value, context.text);
+  // `self.TEMPLATE.format(name=param)`: the parameter fills a placeholder of the template; the URL is
+  // the template's, not the parameter's.
+  const template = context.language === 'python' ? unformatted(unwrapExpression(value), context.text) : value;
+  const words = wordsOutsideTests(template, context.text);
   for (const word of words) {
     const found = paramOf(fn, word);
     if (found !== undefined) return found;

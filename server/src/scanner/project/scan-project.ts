@@ -228,7 +228,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   }
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
-  return { definitions, instances, classes, fieldTypes, shared: { constants, helpers } };
+  return { definitions, instances, classes, fieldTypes, shared: { constants, helpers, classes } };
 }
 
 function addFieldType(fieldTypes: Map<string, Set<string>>, field: string, type: string): void {

@@ -14,6 +14,8 @@ import { isJsLanguage } from './code-shape';
 import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
+import { collectClassMembers } from './python-class-members';
+import { collectPathTable } from './python-path-tables';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
 
@@ -30,6 +32,15 @@ export function collectSharedValues(context: ScanContext): {
   const helpers: HelperFact[] = [];
   for (const [name, value] of topLevelAssignments(context)) {
     if (constants.length >= MAX_CONSTANTS) break;
+    // `ENDPOINTS = {"cart": "v2/carts/{cart}/", ...}`: each entry shared as `ENDPOINTS[cart]`.
+    if (context.language === 'python' && value.type === 'dictionary') {
+      const read = (entry: Node) => readUrlValue(entry, 'python', context.text, context.root);
+      for (const entry of collectPathTable(name, value, context.text, read)) {
+        if (constants.length >= MAX_CONSTANTS) break;
+        constants.push(entry);
+      }
+      continue;
+    }
     const segments = readUrlValue(value, context.language, context.text, context.root);
     // Only text: a value that is an expression of something else is not a constant to share. Go's
     // path prefixes are the exception (`apiPrefix = "/" + APIVersion`, the version read at run
@@ -47,6 +58,8 @@ export function collectSharedValues(context: ScanContext): {
   if (context.language === 'go')
     for (const [name, value] of readGoFieldDefaults(context.root, context.text))
       constants.push([name, [{ kind: 'literal', text: value }]]);
+  // `class Items(Base): _path = "/stores/{store_id}/items"`, read by the base as `self.path`.
+  if (context.language === 'python') constants.push(...collectClassMembers(context.root, context.text));
   helpers.push(...collectDescriptors(context));
   for (const fn of topLevelFunctions(context)) {
     const helper = readHelper(context, fn) ?? readFormatHelper(context, fn);

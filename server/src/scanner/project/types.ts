@@ -152,6 +152,8 @@ export interface FileFacts {
 export interface SharedValues {
   constants: ReadonlyMap<string, readonly UrlSegment[] | null>;
   helpers: ReadonlyMap<string, HelperFact | null>;
+  /** Class name -> base names (the view's `classes`), for a member a subclass reads from its bases. */
+  classes?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Everything the project pass hands the scanner for one file's second look. */

@@ -20,6 +20,8 @@ import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
+import { readClassMember } from './python-class-members';
+import { pathTableEntryName, readDictionaryEntry, readTableSubscript } from './python-path-tables';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -93,8 +95,13 @@ function resolve(
   const same = (next: Node) => resolve(next, language, text, root, depth, shared);
   const js =
     isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read, same) : undefined;
+  const table =
+    language === 'python' && depth < MAX_DEPTH
+      ? readPathTableUse(inner, text, root, depth, shared)
+      : undefined;
   const helper =
     js ??
+    (table === undefined ? undefined : splitPlaceholders(table)) ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
@@ -106,6 +113,15 @@ function resolve(
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
+      continue;
+    }
+    // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).
+    const member =
+      segment.kind === 'expr' && language === 'python'
+        ? readClassMember(segment.source, inner, text, shared)
+        : undefined;
+    if (member !== undefined) {
+      for (const r of member) push(out, r);
       continue;
     }
     // `routes.URL_USERS` handed on as it is: the module's path constant, its `{name}` placeholders
@@ -297,8 +313,19 @@ function readTemplateConstant(
   shared?: SharedValues,
 ): UrlSegment[] | undefined {
   if (object.type === 'attribute')
-    return readModuleConstant(object, sliceNode(text, object), text, root, shared);
+    return (
+      readModuleConstant(object, sliceNode(text, object), text, root, shared) ??
+      readClassMember(sliceNode(text, object), object, text, shared)
+    );
+  if (object.type === 'subscript') return readPathTableUse(object, text, root, depth, shared);
   if (object.type !== 'identifier') return undefined;
+  // `url = ENDPOINTS["cart"]` above `url.format(...)`: the entry's template, placeholders and all.
+  const name = sliceNode(text, object);
+  const assigned = isParameterAt(object, name, text)
+    ? undefined
+    : readNameValue(name, object, 'python', text, root);
+  if (assigned !== undefined && unwrapExpression(assigned).type === 'subscript')
+    return readPathTableUse(unwrapExpression(assigned), text, root, depth + 1, shared);
   return pathText(resolve(object, 'python', text, root, depth + 1, shared));
 }
 
@@ -321,6 +348,31 @@ function readModuleConstant(
   if (scope !== undefined && findAssignment(scope, module, 'python', text, use.startIndex) !== undefined)
     return undefined;
   return pathText(shared.constants.get(name) ?? undefined);
+}
+
+/**
+ * `ENDPOINTS["cart"]`: the entry of a path table (python-path-tables.ts), read from the dictionary
+ * the name is assigned in the function or the module, else from the table another module shares
+ * under that name; undefined unless the entry is wholly text and holds a `/`, or when a parameter
+ * hides the table's name.
+ */
+function readPathTableUse(
+  node: Node,
+  text: string,
+  root: Node,
+  depth: number,
+  shared?: SharedValues,
+): UrlSegment[] | undefined {
+  const subscript = readTableSubscript(node, text);
+  if (subscript === undefined || isParameterAt(node, subscript.table, text)) return undefined;
+  const dictionary = readNameValue(subscript.table, node, 'python', text, root);
+  if (dictionary !== undefined) {
+    const entry = readDictionaryEntry(unwrapExpression(dictionary), subscript.key, text);
+    return entry === undefined
+      ? undefined
+      : pathText(resolve(entry, 'python', text, root, depth + 1, shared));
+  }
+  return pathText(shared?.constants.get(pathTableEntryName(subscript.table, subscript.key)) ?? undefined);
 }
 
 // A constant's text when it is wholly text and holds a `/` (a path, not a page size or a name).
