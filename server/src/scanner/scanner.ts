@@ -318,6 +318,8 @@ function attempt(context: ScanContext, errors: ClearanceError[], what: string, s
  * keeps the recogniser's method and URL and takes the mapping's action and resource.
  */
 function mergeMappedDuplicates(calls: HttpCall[]): void {
+  // Most files map no call: then there is nothing to merge, and no key to build per call.
+  if (!calls.some((call) => call.origin === 'mapping')) return;
   const recognised = new Map<number, HttpCall>();
   for (const call of calls)
     if (call.origin === undefined || call.origin === 'recognised')

@@ -74,8 +74,8 @@ const PATTERNS = new Set(['object_pattern', 'array_pattern', 'rest_pattern']);
 /** Picks the declarations of `name` out of the nodes that spell it (see `findWordNodes`). */
 export function collectBindings(nodes: readonly WordNode[], name: string, text: string): Binding[] {
   const bindings: Binding[] = [];
-  for (const { node, ancestors } of nodes) {
-    const binding = classifyBinding(node, ancestors[0] ?? null, name, text);
+  for (const hit of nodes) {
+    const binding = classifyBinding(hit.node, hit.ancestor(0) ?? null, name, text);
     if (binding !== undefined) bindings.push(binding);
   }
   return bindings;

@@ -29,11 +29,45 @@ const TRANSPARENT_WRAPPERS = new Set([
 /** A node that spells a searched word, with its nearest ancestors (parent first). */
 export interface WordNode {
   node: Node;
-  ancestors: Node[];
+  /** The nearest ancestors, parent first, up to three. */
+  readonly ancestors: Node[];
+  /**
+   * The ancestor `depth` levels up (0: the parent, at most 2), read only as far as asked: in a tree
+   * each `parent` is a search down from the root, and most hits are rejected on their parent alone.
+   */
+  ancestor(depth: number): Node | undefined;
 }
 
 // How many ancestors a word hit carries; recognisers look at a call's callee, member and call.
 const ANCESTOR_COUNT = 3;
+
+/** A word hit whose ancestors are already known (a cursor walk, a fragment's climb). */
+export function knownAncestors(node: Node, ancestors: Node[]): WordNode {
+  return { node, ancestors, ancestor: (depth) => ancestors[depth] };
+}
+
+// A hit of a tree without errors: its ancestors are read with `parent`, one level at a time.
+class ClimbedWordNode implements WordNode {
+  private readonly read: Node[] = [];
+  // True once the root was passed or the three ancestors were read.
+  private complete = false;
+
+  constructor(readonly node: Node) {}
+
+  ancestor(depth: number): Node | undefined {
+    while (this.read.length <= depth && !this.complete) {
+      const next = (this.read.length === 0 ? this.node : (this.read.at(-1) as Node)).parent;
+      if (next !== null) this.read.push(next);
+      if (next === null || this.read.length === ANCESTOR_COUNT) this.complete = true;
+    }
+    return this.read[depth];
+  }
+
+  get ancestors(): Node[] {
+    this.ancestor(ANCESTOR_COUNT - 1);
+    return this.read;
+  }
+}
 
 /**
  * How often each identifier-like word (`[A-Za-z_$][\w$]*`, ASCII) occurs in a text (also in strings
@@ -103,7 +137,7 @@ export function findWordNodes(root: Node, text: string, word: string): WordNode[
       const ancestors: Node[] = [];
       climber.resetTo(cursor);
       while (ancestors.length < ANCESTOR_COUNT && climber.gotoParent()) ancestors.push(climber.currentNode);
-      found.push({ node, ancestors });
+      found.push(knownAncestors(node, ancestors));
     }
   } finally {
     cursor.delete();
@@ -127,10 +161,7 @@ function findWordNodesInCleanTree(root: Node, text: string, word: string): WordN
     // The deepest node holding the range: the word's own node when one spans exactly the word.
     const node = root.descendantForIndex(at, end);
     if (node === null || node.startIndex !== at || node.endIndex !== end) continue;
-    const ancestors: Node[] = [];
-    for (let up = node.parent; up !== null; up = ancestors.length < ANCESTOR_COUNT ? up.parent : null)
-      ancestors.push(up);
-    found.push({ node, ancestors });
+    found.push(new ClimbedWordNode(node));
   }
   return found;
 }
@@ -203,6 +234,21 @@ function moveCursorTo(cursor: TreeCursor, start: number, end: number): boolean {
     }
   }
   return true;
+}
+
+// Up to this many named children are read one at a time: `namedChildren` allocates a buffer on the
+// wasm side and reads it back value by value, three to four times the cost of `namedChild(i)` for the
+// one to four children of an argument list or a template. Each `namedChild(i)` walks the node's
+// children from the first, so a longer list is read in one `namedChildren` call.
+const CHILDREN_BY_INDEX = 8;
+
+/** A node's named children, as `node.namedChildren` gives them, read the cheaper way for its count. */
+export function namedChildrenOf(node: Node): Array<Node | null> {
+  const count = node.namedChildCount;
+  if (count > CHILDREN_BY_INDEX) return node.namedChildren;
+  const children: Array<Node | null> = [];
+  for (let i = 0; i < count; i++) children.push(node.namedChild(i));
+  return children;
 }
 
 /** Tells whether two nodes of the same tree are the same node. */
@@ -287,10 +333,16 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 
 function readTemplate(node: Node, text: string): LiteralText {
   const raw = sliceBetweenDelimiters(text, node.startIndex, node.endIndex);
+  // A substitution starts with `${`: a template without one is a single literal, read from the text.
+  if (!raw.includes('${')) {
+    const segments: UrlSegment[] = [];
+    pushLiteral(segments, raw);
+    return { raw, segments };
+  }
   const segments: UrlSegment[] = [];
   const contentEnd = node.startIndex + 1 + raw.length;
   let literalStart = node.startIndex + 1;
-  for (const child of node.namedChildren) {
+  for (const child of namedChildrenOf(node)) {
     if (child === null || child.type !== 'template_substitution') continue;
     pushLiteral(segments, text.slice(literalStart, child.startIndex));
     const expression = child.firstNamedChild;

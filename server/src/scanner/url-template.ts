@@ -72,7 +72,20 @@ function collectOperands(node: Node, text: string, operands: Node[]): void {
   }
 }
 
+// The node `isConcatenation` answered last, and its answer: a URL's outermost `+` is asked about
+// twice (is the URL a concatenation, then its operands), each time reading its operator child.
+let concatenationNode: Node | undefined;
+let concatenationAnswer = false;
+
 function isConcatenation(node: Node, text: string): boolean {
+  if (node === concatenationNode) return concatenationAnswer;
+  const answer = readsAsConcatenation(node, text);
+  concatenationNode = node;
+  concatenationAnswer = answer;
+  return answer;
+}
+
+function readsAsConcatenation(node: Node, text: string): boolean {
   if (nodeType(node) !== 'binary_expression') return false;
   const operator = node.childForFieldName('operator');
   return operator !== null && sliceNode(text, operator) === '+';

@@ -8,7 +8,10 @@
  *   function ancestor that climbing its parents gives, or says it cannot tell; `findOutermostOfTypes`
  *   the outermost function the node is in (or is), as the climb gives it;
  * - no two nodes of a call type span the same range, so the call node a recogniser located is the
- *   one the project pass's climb from `descendantForIndex` finds (`ScanContext.locatedCall`).
+ *   one the project pass's climb from `descendantForIndex` finds (`ScanContext.locatedCall`);
+ * - a hit's ancestors read one level at a time (`ancestor(depth)`, asked out of order) are the same
+ *   as its `ancestors`;
+ * - `namedChildrenOf` gives every node's `namedChildren`, short lists read by index.
  */
 
 import assert from 'node:assert/strict';
@@ -23,7 +26,7 @@ import {
   findOutermostOfTypes,
 } from '../../../server/src/scanner/project/function-index';
 import { loadParser } from '../../../server/src/scanner/runtime';
-import { findWordNodes } from '../../../server/src/scanner/syntax';
+import { findWordNodes, namedChildrenOf } from '../../../server/src/scanner/syntax';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'scanner');
 const FUNCTION_TYPES = ['function_declaration', 'method_definition', 'arrow_function', 'function_definition'];
@@ -82,6 +85,22 @@ for (const file of listSourceFiles(FIXTURES)) {
           hit.ancestors.map((ancestor) => ancestor.id),
         ]);
         assert.deepEqual(found, expected, `hits of ${word}`);
+        // Read lazily: the grandparent first, then the rest, then the whole list.
+        const lazy: Array<[number, number[]]> = findWordNodes(tree.rootNode, text, word).map((hit) => {
+          const grandparent = hit.ancestor(1);
+          const read = [hit.ancestor(0), grandparent, hit.ancestor(2)].filter((node) => node !== undefined);
+          assert.deepEqual(
+            read.map((node) => node.id),
+            hit.ancestors.map((node) => node.id),
+          );
+          return [hit.node.id, read.map((node) => node.id)];
+        });
+        assert.deepEqual(lazy, expected, `hits of ${word}, ancestors read one at a time`);
+      }
+      for (const node of nodes) {
+        const expectedChildren = node.namedChildren.map((child) => child?.id);
+        const children = namedChildrenOf(node).map((child) => child?.id);
+        assert.deepEqual(children, expectedChildren, `named children of ${node.type} at ${node.startIndex}`);
       }
       const callRanges = new Set<string>();
       for (const node of nodes) {

@@ -9,11 +9,18 @@
 import type { Node } from 'web-tree-sitter';
 import { JS_LANGUAGES } from '../languages';
 import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
-import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordNode } from '../syntax';
+import {
+  isSameNode,
+  knownAncestors,
+  readConstantString,
+  sliceNode,
+  unwrapExpression,
+  type WordNode,
+} from '../syntax';
 import type { HttpCall } from '../types';
 import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
-import { readAnnotatedParam, readCallArguments, readObjectProperty } from './js-objects';
+import { argumentsOf, readAnnotatedParam, readCallArguments, readObjectProperty } from './js-objects';
 
 const CALLEE = 'fetch';
 // A re-parse after a syntax error covers this many characters from the start of the call's line.
@@ -56,7 +63,7 @@ export function findFetchCalls(context: ScanContext): HttpCall[] {
   const fallbacks: Node[] = [];
   for (const hit of context.findWordNodes(CALLEE)) {
     // The hit's parent comes with it: asking the node climbs from the root again.
-    const [parent] = hit.ancestors;
+    const parent = hit.ancestor(0);
     if (parent?.type === 'type_query') typeQueries.push(parent);
     const holder = readFallbackHolder(context, hit);
     if (holder !== undefined) fallbacks.push(holder);
@@ -139,12 +146,12 @@ function findCallsOfNames(context: ScanContext, names: readonly Node[]): FoundCa
  */
 function readFallbackHolder(context: ScanContext, hit: WordNode): Node | undefined {
   const { node } = hit;
-  const [parent, grandparent] = hit.ancestors;
+  const parent = hit.ancestor(0);
   if (node.type !== 'identifier' || parent === undefined) return undefined;
   if (resolveBinding(context.findBindings(CALLEE), node) !== undefined) return undefined;
   // `fetch.bind(globalThis)` is the global fetch too.
+  const grandparent = parent.type === 'member_expression' ? hit.ancestor(1) : undefined;
   const fallback =
-    parent.type === 'member_expression' &&
     grandparent?.type === 'call_expression' &&
     sliceNode(context.text, parent.childForFieldName('property') ?? parent) === 'bind'
       ? grandparent
@@ -237,7 +244,7 @@ function readCleanCall(context: ScanContext, fragment: Node, word: Node): FoundC
   if (callee === null || callee.startIndex !== word.startIndex || callee.endIndex !== word.endIndex) {
     return undefined;
   }
-  const call = findCallOf(context, { node: callee, ancestors: readAncestors(callee) });
+  const call = findCallOf(context, knownAncestors(callee, readAncestors(callee)));
   if (call === undefined) return undefined;
   let statement: Node | undefined;
   for (let node = call.parent; node !== null && !isSameNode(node, fragment); node = node.parent) {
@@ -257,7 +264,7 @@ function mapCall(call: Node | undefined, callee: Node): FoundCall | undefined {
 // Returns the call expression when the hit is the function called and it is the global fetch.
 function findCallOf(context: ScanContext, hit: WordNode): Node | undefined {
   const callee = hit.node;
-  const [parent, grandparent] = hit.ancestors;
+  const parent = hit.ancestor(0);
   let calledExpression: Node;
   let call: Node | undefined;
   if (callee.type === 'identifier') {
@@ -272,7 +279,7 @@ function findCallOf(context: ScanContext, hit: WordNode): Node | undefined {
     const object = parent.childForFieldName('object');
     if (object === null || !isGlobalObject(context, object)) return undefined;
     calledExpression = parent;
-    call = grandparent;
+    call = hit.ancestor(1);
   } else {
     return undefined;
   }
@@ -280,7 +287,7 @@ function findCallOf(context: ScanContext, hit: WordNode): Node | undefined {
     return undefined;
   }
   // fetch`...` is a tagged template: its arguments are a template, not a URL and options.
-  return call.childForFieldName('arguments')?.type === 'arguments' ? call : undefined;
+  return argumentsOf(call)?.type === 'arguments' ? call : undefined;
 }
 
 // Fragment trees are small, so walking up from a node there is cheap.

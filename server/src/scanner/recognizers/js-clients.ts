@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { JS_LANGUAGES } from '../languages';
 import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
-import { isSameNode, readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
@@ -109,7 +109,7 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
     const typed = findTypedInstances(context, spec);
     for (const param of typed.params) queue.push({ ...param, base: undefined });
     for (const { holder, above } of typed.fieldUses)
-      readUse(context, spec, holder, above, undefined, queue, calls, entries);
+      readUse(context, spec, holder, (depth) => above[depth], undefined, queue, calls, entries);
   }
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const key = next.binding?.node.id ?? -1;
@@ -122,8 +122,7 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
       const resolved = resolveBinding(bindings, node);
       if (next.binding === undefined ? resolved !== undefined : resolved?.node.id !== next.binding.node.id)
         continue;
-      const [parent, grandparent, great] = hit.ancestors;
-      readUse(context, spec, node, [parent, grandparent, great], next.base, queue, calls, entries);
+      readUse(context, spec, node, (depth) => hit.ancestor(depth), next.base, queue, calls, entries);
     }
   }
   calls.push(...findDispatchCalls(context, spec.client, entries));
@@ -131,20 +130,27 @@ function findClientCalls(context: ScanContext, spec: JsClientSpec): HttpCall[] {
 }
 
 // What one use of the library's name does: a direct call, a helper call, or a factory whose
-// instance is queued to be followed.
+// instance is queued to be followed. `above(depth)` is the use's ancestor `depth` levels up (0: its
+// parent), read only when the shape so far needs it.
 function readUse(
   context: ScanContext,
   spec: JsClientSpec,
   node: Node,
-  [parent, grandparent, great]: ReadonlyArray<Node | undefined>,
+  above: (depth: number) => Node | undefined,
   base: UrlTemplate | undefined,
   queue: ClientName[],
   calls: HttpCall[],
   entries: DispatchEntry[],
 ): void {
-  if (parent?.type === 'call_expression' && isSameNode(parent.childForFieldName('function'), node)) {
+  const parent = above(0);
+  const parentType = parent?.type;
+  if (
+    parent !== undefined &&
+    parentType === 'call_expression' &&
+    isSameNode(parent.childForFieldName('function'), node)
+  ) {
     if (spec.direct === 'factory') {
-      const instance = readInstance(context, spec, parent, grandparent, base);
+      const instance = readInstance(context, spec, parent, above(1), base);
       if (instance !== undefined) queue.push(instance);
     } else {
       calls.push(readDirectCall({ context, spec, call: parent, callee: node }, base));
@@ -153,17 +159,25 @@ function readUse(
   }
   // The library handed to a wrapping factory as its first argument (`const superagent =
   // superagentPromise(_superagent, Promise)`, `setupCache(axios)`): the result is the library.
-  if (
-    parent?.type === 'arguments' &&
-    grandparent?.type === 'call_expression' &&
-    isSameNode(readCallArguments(grandparent)[0] ?? null, node)
-  ) {
-    const instance = readInstance(context, spec, grandparent, great, base);
-    if (instance !== undefined) queue.push(instance);
-    return;
+  if (parentType === 'arguments') {
+    const grandparent = above(1);
+    if (
+      grandparent?.type === 'call_expression' &&
+      isSameNode(readCallArguments(grandparent)[0] ?? null, node)
+    ) {
+      const instance = readInstance(context, spec, grandparent, above(2), base);
+      if (instance !== undefined) queue.push(instance);
+      return;
+    }
   }
-  if (parent?.type !== 'member_expression' || !isSameNode(parent.childForFieldName('object'), node)) return;
+  if (
+    parent === undefined ||
+    parentType !== 'member_expression' ||
+    !isSameNode(parent.childForFieldName('object'), node)
+  )
+    return;
   const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
+  const grandparent = above(1);
   if (
     grandparent?.type !== 'call_expression' ||
     !isSameNode(grandparent.childForFieldName('function'), parent)
@@ -184,7 +198,7 @@ function readUse(
       ),
     );
   } else if (spec.factories.includes(property)) {
-    const instance = readInstance(context, spec, grandparent, great, base);
+    const instance = readInstance(context, spec, grandparent, above(2), base);
     if (instance !== undefined) queue.push(instance);
   }
 }
@@ -206,12 +220,10 @@ function findPluginCalls(
   let importsFramework: boolean | undefined;
   for (const member of plugin.members) {
     for (const hit of findCleanWordNodes(context, member)) {
-      const [holder, ...above] = hit.ancestors;
-      if (
-        hit.node.type !== 'property_identifier' ||
-        holder?.type !== 'member_expression' ||
-        !isSameNode(holder.childForFieldName('property'), hit.node)
-      )
+      // The node's own type first: its ancestors are read only for a property name.
+      if (hit.node.type !== 'property_identifier') continue;
+      const holder = hit.ancestor(0);
+      if (holder?.type !== 'member_expression' || !isSameNode(holder.childForFieldName('property'), hit.node))
         continue;
       const object = holder.childForFieldName('object');
       if (object === null) continue;
@@ -224,7 +236,7 @@ function findPluginCalls(
       } else {
         continue;
       }
-      readUse(context, spec, holder, above, undefined, queue, calls, entries);
+      readUse(context, spec, holder, (depth) => hit.ancestor(depth + 1), undefined, queue, calls, entries);
     }
   }
 }
@@ -369,7 +381,7 @@ function findLibraryNames(context: ScanContext, spec: JsClientSpec): ClientName[
     }
   }
   for (const hit of findCleanWordNodes(context, 'require')) {
-    const declarator = findRequireDeclarator(hit.node, hit.ancestors);
+    const declarator = findRequireDeclarator(hit);
     const nameNode = declarator?.childForFieldName('name');
     if (nameNode?.type !== 'identifier') continue;
     const name = sliceNode(context.text, nameNode);
@@ -385,12 +397,12 @@ function findLibraryNames(context: ScanContext, spec: JsClientSpec): ClientName[
 }
 
 // `require('x')` sits in the declarator directly, or under `.default`.
-function findRequireDeclarator(node: Node, ancestors: Node[]): Node | undefined {
-  if (node.type !== 'identifier') return undefined;
-  const [call, next, after] = ancestors;
-  if (call?.type !== 'call_expression') return undefined;
+function findRequireDeclarator(hit: WordNode): Node | undefined {
+  if (hit.node.type !== 'identifier' || hit.ancestor(0)?.type !== 'call_expression') return undefined;
+  const next = hit.ancestor(1);
   if (next?.type === 'variable_declarator') return next;
-  if (next?.type === 'member_expression' && after?.type === 'variable_declarator') return after;
+  if (next?.type === 'member_expression' && hit.ancestor(2)?.type === 'variable_declarator')
+    return hit.ancestor(2);
   return undefined;
 }
 

@@ -4,7 +4,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { namedChildrenOf, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment, UrlTemplate } from '../types';
 
 /** What an options object says about one property. */
@@ -23,11 +23,25 @@ export const HTTP_HELPERS: ReadonlyMap<string, string> = new Map([
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+// The call whose `arguments` child was read last, and that child: a recogniser that checks a call's
+// arguments (a tagged template has none) then reads them asks the same node twice.
+let argumentsCall: Node | undefined;
+let argumentsNode: Node | null = null;
+
+/** A call's `arguments` child (`childForFieldName('arguments')`), read once for the call asked last. */
+export function argumentsOf(call: Node): Node | null {
+  if (call !== argumentsCall) {
+    argumentsNode = call.childForFieldName('arguments');
+    argumentsCall = call;
+  }
+  return argumentsNode;
+}
+
 /** Returns a call's arguments, comments left out. */
 export function readCallArguments(call: Node): Node[] {
-  const args = call.childForFieldName('arguments');
+  const args = argumentsOf(call);
   if (args === null) return [];
-  return args.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+  return namedChildrenOf(args).filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
 /** The parameter name a type annotation belongs to (`fetcher` in `fetcher: Fetch`, also optional). */

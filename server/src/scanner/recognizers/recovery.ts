@@ -7,7 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import type { WordNode } from '../syntax';
+import { knownAncestors, type WordNode } from '../syntax';
 import type { ScanContext } from './context';
 
 // A re-parse after a syntax error covers this many characters from the start of the name's line.
@@ -70,5 +70,5 @@ function readCleanWord(fragment: Node, word: Node): WordNode | undefined {
   }
   if (statement === undefined || statement.hasError || statement.previousSibling?.isError === true)
     return undefined;
-  return { node, ancestors };
+  return knownAncestors(node, ancestors);
 }

@@ -350,7 +350,10 @@ export function noteOtherCalls(context: ScanContext, calls: readonly HttpCall[])
   otherStarts.set(context, starts);
 }
 
+/** Drops the shape calls that start where another recogniser's call or callee starts. */
 export function dropShapeRepeats(calls: HttpCall[]): void {
+  // Without a shape call there is no repeat to drop, nor a reason to index the others.
+  if (!calls.some(isShapeCall)) return;
   const others = new Set<number>();
   for (const call of calls) {
     if (isShapeCall(call)) continue;
