@@ -125,9 +125,15 @@ async function scanText(
         return fail('scan_timeout', `skipped: parsing took longer than ${settings.parseTimeoutMs} ms`);
       }
       if (extras.trees !== undefined && extras.trees.budget >= text.length) {
-        // Kept for the next round; the cache's owner deletes it.
+        // Kept for the next round, as a copy (the same syntax tree, shared, under another `Tree`): the
+        // lookups this scan caches against its tree (`nodesOfType`'s walk, the function and
+        // assignment indexes, their `Node`s) are freed with it, and a file scanned again builds them
+        // once on the copy. Most files of a large project are never scanned again, and keeping those
+        // caches for all of them tripled the JavaScript heap (docs/recall.md, speed-ws3 round).
+        // The cache's owner deletes the copy.
         if (cached !== undefined) cached.tree.delete();
-        extras.trees.entries.set(file, { text, tree });
+        extras.trees.entries.set(file, { text, tree: tree.copy() });
+        trees.push(tree);
         extras.trees.budget -= text.length;
       } else {
         trees.push(tree);
