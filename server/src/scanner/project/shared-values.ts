@@ -14,6 +14,7 @@ import { isJsLanguage } from './code-shape';
 import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
+import { readClassConstants } from './python-format-templates';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
 
@@ -47,6 +48,9 @@ export function collectSharedValues(context: ScanContext): {
   if (context.language === 'go')
     for (const [name, value] of readGoFieldDefaults(context.root, context.text))
       constants.push([name, [{ kind: 'literal', text: value }]]);
+  // Python class attributes (`Resource.TEMPLATE`), which URL templates of other modules name.
+  if (context.language === 'python')
+    constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));
   helpers.push(...collectDescriptors(context));
   for (const fn of topLevelFunctions(context)) {
     const helper = readHelper(context, fn) ?? readFormatHelper(context, fn);

@@ -95,7 +95,7 @@ function resolve(
     isJsLanguage(language) && depth < MAX_DEPTH ? readJsUrlExpression(inner, text, read, same) : undefined;
   const helper =
     js ??
-    (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read) : undefined) ??
+    (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
     (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
