@@ -40,8 +40,9 @@ function findSubclassCalls(context: ScanContext): HttpCall[] {
   for (const [name, fact] of sessions) {
     if (!context.text.includes(name)) continue;
     const hits = findCleanWordNodes(context, name);
-    // The name must be the class: imported by name here, or declared here.
-    if (!hits.some((hit) => isImportOrDeclaration(hit.node))) continue;
+    // The name must be the class: imported by name here, or declared here as the session class (a
+    // module's own class of the same name is another class).
+    if (!hits.some((hit) => isImportOrDeclaration(hit.node, fact.site.file === context.file))) continue;
     const holders: Holder[] = [];
     for (const hit of hits) {
       const call = constructionAt(hit.node);
@@ -82,10 +83,11 @@ function readHeldUrl(context: ScanContext, found: HttpCall, call: Node, verb: st
   found.url = { source, segments, known: true };
 }
 
-function isImportOrDeclaration(node: Node): boolean {
+function isImportOrDeclaration(node: Node, declaredHere: boolean): boolean {
   for (let current = node.parent; current !== null; current = current.parent) {
     if (current.type === 'import_from_statement') return true;
-    if (current.type === 'class_definition') return current.childForFieldName('name')?.id === node.id;
+    if (current.type === 'class_definition')
+      return declaredHere && current.childForFieldName('name')?.id === node.id;
     if (current.type !== 'dotted_name' && current.type !== 'aliased_import') return false;
   }
   return false;
