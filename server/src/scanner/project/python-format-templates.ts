@@ -81,29 +81,66 @@ export function readFormatTemplate(
     templateNode === undefined ? undefined : readClassString(templateNode, cls, text, shared, MAX_HOPS);
   if (template === undefined || !template.includes('{')) return undefined;
   const defaults = readFieldDefaults(cls, field, text, shared);
+  return fillTemplate(template, (key) => {
+    const override = overrides.get(key);
+    if (override === undefined) return readDefault(defaults, field, key);
+    const param = override.type === 'identifier' ? sliceNode(text, override) : undefined;
+    const given = param === undefined ? undefined : argumentOf(param);
+    if (given !== undefined) return resolve(given);
+    const value = readPythonString(override, text);
+    return [value === undefined ? { kind: 'expr', source: key } : { kind: 'literal', text: value }];
+  });
+}
+
+/**
+ * `"{server}{login_path}".format(**self._options)` in a method of a class whose options field has
+ * dictionary defaults: the template filled from them, the configured server left unknown.
+ */
+export function readFieldFormat(
+  node: Node,
+  text: string,
+  shared: SharedValues | undefined,
+): UrlSegment[] | undefined {
+  const callee = node.type === 'call' ? node.childForFieldName('function') : null;
+  const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+  if (
+    object?.type !== 'string' ||
+    sliceNode(text, callee?.childForFieldName('attribute') ?? object) !== 'format'
+  )
+    return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a) => a?.type !== 'comment',
+  );
+  const splat = args.length === 1 ? args[0] : undefined;
+  const mapping = splat?.type === 'dictionary_splat' ? splat.firstNamedChild : undefined;
+  const field = mapping == null ? undefined : readSelfField(mapping, text);
+  const template = readPythonString(object, text);
+  const cls = enclosingClass(node);
+  if (field === undefined || template === undefined || cls === undefined) return undefined;
+  const defaults = readFieldDefaults(cls, field, text, shared);
+  if (defaults.size === 0) return undefined;
+  return fillTemplate(template, (key) => readDefault(defaults, field, key));
+}
+
+// A default of the options field as text; the configured server (an absolute URL) and a key
+// without a text default stay unknown.
+function readDefault(defaults: ReadonlyMap<string, string>, field: string, key: string): UrlSegment[] {
+  const value = defaults.get(key);
+  return [
+    value === undefined || ABSOLUTE.test(value)
+      ? { kind: 'expr', source: `self.${field}["${key}"]` }
+      : { kind: 'literal', text: value },
+  ];
+}
+
+// `{name}` placeholders replaced by what `fill` gives for each name.
+function fillTemplate(template: string, fill: (key: string) => UrlSegment[]): UrlSegment[] {
   const out: UrlSegment[] = [];
   let at = 0;
   for (const match of template.matchAll(/\{(\w+)\}/g)) {
     if (match.index > at) out.push({ kind: 'literal', text: template.slice(at, match.index) });
     at = match.index + match[0].length;
-    const key = match[1] ?? '';
-    const override = overrides.get(key);
-    if (override !== undefined) {
-      const param = override.type === 'identifier' ? sliceNode(text, override) : undefined;
-      const given = param === undefined ? undefined : argumentOf(param);
-      if (given !== undefined) out.push(...resolve(given));
-      else {
-        const value = readPythonString(override, text);
-        out.push(value === undefined ? { kind: 'expr', source: key } : { kind: 'literal', text: value });
-      }
-      continue;
-    }
-    const value = defaults.get(key);
-    out.push(
-      value === undefined || ABSOLUTE.test(value)
-        ? { kind: 'expr', source: `self.${field}["${key}"]` }
-        : { kind: 'literal', text: value },
-    );
+    out.push(...fill(match[1] ?? ''));
   }
   if (at < template.length) out.push({ kind: 'literal', text: template.slice(at) });
   return out;

@@ -20,6 +20,7 @@ import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
+import { readFieldFormat } from './python-format-templates';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -96,6 +97,7 @@ function resolve(
   const helper =
     js ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
+    (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
     (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
