@@ -43,20 +43,24 @@ function findSubclassCalls(context: ScanContext): HttpCall[] {
     // The name must be the class: imported by name here, or declared here as the session class (a
     // module's own class of the same name is another class).
     if (!hits.some((hit) => isImportOrDeclaration(hit.node, fact.site.file === context.file))) continue;
-    const holders: Holder[] = [];
+    // Holders by scope: each scope's calls are walked once, whatever the number of instances in it.
+    const scopes = new Map<number, { scope: Node; holders: Set<string> }>();
     for (const hit of hits) {
       const call = constructionAt(hit.node);
       const holder = call === undefined ? undefined : readHolder(context, call);
-      if (holder !== undefined) holders.push(holder);
+      if (holder === undefined) continue;
+      const entry = scopes.get(holder.scope.id) ?? { scope: holder.scope, holders: new Set<string>() };
+      entry.holders.add(`${holder.field ? 'self.' : ''}${holder.name}`);
+      scopes.set(holder.scope.id, entry);
     }
     const seen = new Set<number>();
-    for (const holder of holders) {
-      for (const call of holder.scope.descendantsOfType('call')) {
+    for (const { scope, holders } of scopes.values()) {
+      for (const call of scope.descendantsOfType('call')) {
         const callee = call?.childForFieldName('function');
         if (call == null || callee?.type !== 'attribute' || seen.has(call.id)) continue;
         const object = callee.childForFieldName('object');
         const method = callee.childForFieldName('attribute');
-        if (object == null || method == null || !isHolder(context, object, holder)) continue;
+        if (object == null || method == null || !holders.has(holderKey(context, object))) continue;
         const verb = sliceNode(context.text, method);
         const found = readSessionCall(context, fact.client, call, callee, verb);
         if (found === undefined) continue;
@@ -135,15 +139,12 @@ function enclosing(node: Node, types: readonly string[]): Node | undefined {
   return undefined;
 }
 
-function isHolder(context: ScanContext, object: Node, holder: Holder): boolean {
-  if (!holder.field) return object.type === 'identifier' && sliceNode(context.text, object) === holder.name;
-  if (object.type !== 'attribute') return false;
-  const self = object.childForFieldName('object');
+// `self.F` or a bare name as `readHolder` keys them; anything else matches no holder.
+function holderKey(context: ScanContext, object: Node): string {
+  if (object.type === 'identifier') return sliceNode(context.text, object);
+  const self = object.type === 'attribute' ? object.childForFieldName('object') : null;
   const attribute = object.childForFieldName('attribute');
-  return (
-    self?.type === 'identifier' &&
-    sliceNode(context.text, self) === 'self' &&
-    attribute != null &&
-    sliceNode(context.text, attribute) === holder.name
-  );
+  return self?.type === 'identifier' && sliceNode(context.text, self) === 'self' && attribute != null
+    ? `self.${sliceNode(context.text, attribute)}`
+    : '';
 }
