@@ -111,7 +111,8 @@ export class ProjectResolution {
    */
   private takeChangedClients(view: ProjectView): Map<string, Map<string, number>> {
     const current = new Map<string, { name: string; file: string }>();
-    for (const client of [...view.definitions, ...view.instances])
+    const sessions = [...(view.sessionClasses?.values() ?? [])].map((fact) => ({ kind: 'session', ...fact }));
+    for (const client of [...view.definitions, ...view.instances, ...sessions])
       current.set(clientKey(client), { name: client.name, file: client.site.file });
     const changed = new Map<string, Map<string, number>>();
     for (const [key, client] of current) {
@@ -139,6 +140,7 @@ export function clientsOf(facts: FileFacts | undefined): string {
     facts?.fieldTypes ?? [],
     facts?.constructors ?? [],
     facts?.injections ?? [],
+    facts?.sessionClasses ?? [],
   ]);
 }
 

@@ -32,6 +32,8 @@ import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
 import { unformatted } from './python-class-members';
 import { constructorAliases } from './python-constructors';
+import { readFlagBranches } from './python-flag-methods';
+import { readSessionClasses } from './python-session-classes';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
 import { isPrivateFunction } from './single-report';
@@ -68,11 +70,15 @@ export function collectFileFacts(
   const seen = new Map<number, Node>();
   const definitions = findVerbForwarders(context, seen);
   const enclosing = new Map<HttpCall, Node>();
+  const flagged =
+    context.language === 'python'
+      ? readFlagBranches(calls, (call) => findCallNode(context, call), context.text)
+      : undefined;
   for (const call of calls) {
     const node = findCallNode(context, call);
     if (node === undefined) continue;
     let fn = findEnclosingFunction(node, context.language, context.text);
-    if (fn !== undefined && seen.has(fn.node.id)) {
+    if (fn !== undefined && (seen.has(fn.node.id) || flagged?.skip.has(call) === true)) {
       enclosing.set(call, fn.node);
       continue;
     }
@@ -91,7 +97,8 @@ export function collectFileFacts(
     enclosing.set(call, fn.node);
     if (definition === undefined) continue;
     seen.set(fn.node.id, fn.node);
-    definitions.push(definition);
+    const flag = flagged?.flags.get(call);
+    definitions.push(flag === undefined ? definition : { ...definition, methodFlag: flag });
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
   definitions.push(...findCurriedVerbHelpers(context));
@@ -101,6 +108,8 @@ export function collectFileFacts(
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);
+  const sessionClasses =
+    context.language === 'python' ? readSessionClasses(context.root, context.text, context.file) : [];
   return {
     facts: {
       definitions,
@@ -111,6 +120,7 @@ export function collectFileFacts(
       constants,
       helpers,
       ...readReportSites(context, calls, enclosing, definitions, forwarding),
+      ...(sessionClasses.length === 0 ? {} : { sessionClasses }),
     },
     forwarding,
   };

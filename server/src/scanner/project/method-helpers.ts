@@ -11,6 +11,8 @@ import { readPythonArguments } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findEnclosingFunction } from './code-shape';
+import { readFormatTemplate } from './python-format-templates';
+import type { SharedValues } from './types';
 
 // A helper longer than this is not a URL helper (its return is not a function of its arguments).
 const MAX_STATEMENTS = 4;
@@ -22,7 +24,12 @@ export type ResolveUrl = (node: Node) => UrlSegment[];
  * The URL a call of a helper method of the enclosing class builds, or undefined when `node` is not
  * such a call or the helper does not return a path (a literal with a `/`).
  */
-export function readMethodHelper(node: Node, text: string, resolve: ResolveUrl): UrlSegment[] | undefined {
+export function readMethodHelper(
+  node: Node,
+  text: string,
+  resolve: ResolveUrl,
+  shared?: SharedValues,
+): UrlSegment[] | undefined {
   if (node.type !== 'call') return undefined;
   const callee = node.childForFieldName('function');
   const receiver = callee?.childForFieldName('object');
@@ -32,6 +39,8 @@ export function readMethodHelper(node: Node, text: string, resolve: ResolveUrl):
   if (self !== 'self' && self !== 'cls') return undefined;
   const helper = findClassMethod(node, sliceNode(text, attribute), text);
   if (helper === undefined) return undefined;
+  const templated = readFormatTemplate(helper, node, text, resolve, shared);
+  if (templated !== undefined) return templated;
   const body = helper.childForFieldName('body');
   const returned = body === null ? undefined : readReturned(body);
   const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'python', text);

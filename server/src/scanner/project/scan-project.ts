@@ -11,6 +11,7 @@ import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { resolveInjectedFields } from './injected-fields';
+import { joinSessionClasses } from './python-session-classes';
 import { dropCoveredInnerCalls } from './single-report';
 import type {
   ConstructorFact,
@@ -18,6 +19,7 @@ import type {
   HelperFact,
   InjectionFact,
   ProjectView,
+  SessionClassFact,
   WrapperDefinition,
 } from './types';
 
@@ -130,7 +132,8 @@ async function scanRounds(
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const view = buildProjectView([...results.values()].map((result) => result.facts));
     const fresh = new Map<string, Map<string, number>>();
-    for (const definition of [...view.definitions, ...view.instances]) {
+    const sessions = [...(view.sessionClasses?.values() ?? [])].map((fact) => ({ kind: 'session', ...fact }));
+    for (const definition of [...view.definitions, ...view.instances, ...sessions]) {
       const key = definitionKey(definition);
       if (known.has(key)) continue;
       known.add(key);
@@ -205,8 +208,10 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   const helpers = new Map<string, HelperFact | null>();
   const constructors: ConstructorFact[] = [];
   const injections: InjectionFact[] = [];
+  const sessionClasses: SessionClassFact[] = [];
   for (const fact of facts) {
     if (fact === undefined) continue;
+    sessionClasses.push(...(fact.sessionClasses ?? []));
     constructors.push(...(fact.constructors ?? []));
     injections.push(...(fact.injections ?? []));
     for (const [name, value] of fact.constants ?? []) {
@@ -228,7 +233,15 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   }
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
-  return { definitions, instances, classes, fieldTypes, shared: { constants, helpers, classes } };
+  const sessions = joinSessionClasses(sessionClasses, classes);
+  return {
+    definitions,
+    instances,
+    classes,
+    fieldTypes,
+    shared: { constants, helpers, classes },
+    ...(sessions.size === 0 ? {} : { sessionClasses: sessions }),
+  };
 }
 
 function addFieldType(fieldTypes: Map<string, Set<string>>, field: string, type: string): void {

@@ -15,6 +15,7 @@ import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
 import { collectClassMembers } from './python-class-members';
+import { readClassConstants } from './python-format-templates';
 import { collectPathTable } from './python-path-tables';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
@@ -60,6 +61,9 @@ export function collectSharedValues(context: ScanContext): {
       constants.push([name, [{ kind: 'literal', text: value }]]);
   // `class Items(Base): _path = "/stores/{store_id}/items"`, read by the base as `self.path`.
   if (context.language === 'python') constants.push(...collectClassMembers(context.root, context.text));
+  // Python class attributes (`Resource.TEMPLATE`), which URL templates of other modules name.
+  if (context.language === 'python')
+    constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));
   helpers.push(...collectDescriptors(context));
   for (const fn of topLevelFunctions(context)) {
     const helper = readHelper(context, fn) ?? readFormatHelper(context, fn);

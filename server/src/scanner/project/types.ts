@@ -37,6 +37,8 @@ export interface WrapperDefinition {
   methodKey?: string;
   /** The method when the caller gives none (`const { method = 'GET' } = options`). */
   methodDefault?: string;
+  /** Python: the method a caller gets by passing `True` for the flag at `index` (`as_post=True`). */
+  methodFlag?: { index: number; method: string };
   /** The URL comes from the argument in this position; absent: the URL is fixed. */
   urlParam?: number;
   /** When the URL is this property of an options object in that position (`send({ path })`). */
@@ -123,6 +125,13 @@ export interface InjectionFact {
   holder: string;
 }
 
+/** A Python class that extends a library's session class (`class Retrying(requests.Session)`). */
+export interface SessionClassFact {
+  name: string;
+  client: HttpClient;
+  site: DefinitionSite;
+}
+
 /** One file's contribution to the project view. */
 export interface FileFacts {
   definitions: WrapperDefinition[];
@@ -143,6 +152,8 @@ export interface FileFacts {
   silentSites?: string[];
   /** Wrappers called here with the caller's own parameters passed on, and the wrapper that does it. */
   passingSites?: Array<[string, string | null]>;
+  /** Python classes that extend a library's session class. */
+  sessionClasses?: SessionClassFact[];
 }
 
 /**
@@ -166,6 +177,8 @@ export interface ProjectView {
   fieldTypes: ReadonlyMap<string, ReadonlySet<string>>;
   /** Constants and URL helpers other modules import. */
   shared?: SharedValues;
+  /** Python session classes of the project (and their subclasses), by class name. */
+  sessionClasses?: ReadonlyMap<string, SessionClassFact>;
 }
 
 /** An empty view: the scanner's first look at a file. */

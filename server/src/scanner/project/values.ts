@@ -21,6 +21,7 @@ import { findDestructuredSource, readJsUrlExpression, substituteParams } from '.
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import { readClassMember } from './python-class-members';
+import { readFieldFormat } from './python-format-templates';
 import { pathTableEntryName, readDictionaryEntry, readTableSubscript } from './python-path-tables';
 import type { SharedValues } from './types';
 
@@ -102,7 +103,8 @@ function resolve(
   const helper =
     js ??
     (table === undefined ? undefined : splitPlaceholders(table)) ??
-    (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read) : undefined) ??
+    (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
+    (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
     (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);

@@ -480,6 +480,9 @@ function buildCall(
       method = definition.methodDefault;
     }
   }
+  // `_fetch(path, as_post=True)`: the flag picks the wrapper's other verb.
+  if (definition.methodFlag !== undefined && argumentAt(definition.methodFlag.index)?.type === 'true')
+    method = definition.methodFlag.method;
   const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
   const known = segments.some((s) => s.kind === 'literal');
   const found: HttpCall = {

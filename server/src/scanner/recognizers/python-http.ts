@@ -442,6 +442,18 @@ function readFallbackAssignment(call: Node, holder: Node | undefined): Node | un
   return undefined;
 }
 
+/** A call of a session method of `client`'s library (`s.get(url)`); undefined for other methods. */
+export function readSessionCall(
+  context: ScanContext,
+  client: HttpClient,
+  call: Node,
+  callee: Node,
+  name: string,
+): HttpCall | undefined {
+  const spec = SPECS.find((s) => s.client === client);
+  return spec === undefined ? undefined : readCall(context, spec, call, callee, name, undefined);
+}
+
 /** `requests.get(url)`, `s.request("DELETE", url)`, `get(url=...)`; undefined for other methods. */
 function readCall(
   context: ScanContext,

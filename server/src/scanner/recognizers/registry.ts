@@ -20,6 +20,7 @@ import { HTTP_HELPERS } from './js-objects';
 import { nodeHttpRecognizer } from './node-http';
 import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
+import { pythonSessionSubclassRecognizer } from './python-session-subclasses';
 import { httpClientRecognizer, urllibRecognizer } from './python-stdlib-http';
 import { shapeRecognizer } from './shape-calls';
 
@@ -125,6 +126,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   clientMappingRecognizer,
   openapiClientRecognizer,
   inferredClientRecognizer,
+  pythonSessionSubclassRecognizer,
   // Last: a call another recogniser reports is that recogniser's (see `dropShapeRepeats`).
   shapeRecognizer,
 ];

@@ -1,0 +1,71 @@
+/**
+ * A Python wrapper that picks its verb by a flag parameter:
+ *
+ *     def _fetch(self, path, params=None, as_post=False):
+ *         url = self._url(path)
+ *         r = self._http.post(url, data=params) if as_post else self._http.get(url, params=params)
+ *
+ * is a wrapper of the call taken when the flag keeps its default (`False`, `None`): the GET. The
+ * other call's method is the one a caller gets by passing the flag as `True`
+ * (`WrapperDefinition.methodFlag`); without that, the first call in the text (the POST) made every
+ * caller a POST.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { sliceNode } from '../syntax';
+import type { HttpCall } from '../types';
+import { findEnclosingFunction } from './code-shape';
+
+/** The flag's position and the method a caller passing it as `True` gets. */
+export interface FlagBranch {
+  index: number;
+  method: string;
+}
+
+/**
+ * The calls taken only when a flag parameter is set (`skip`: not the wrapper's own verb), and for
+ * the call taken by default, the flag and the other verb.
+ */
+export function readFlagBranches(
+  calls: readonly HttpCall[],
+  nodeOf: (call: HttpCall) => Node | undefined,
+  text: string,
+): { skip: Set<HttpCall>; flags: Map<HttpCall, FlagBranch> } {
+  const skip = new Set<HttpCall>();
+  const flags = new Map<HttpCall, FlagBranch>();
+  const byStart = new Map<number, HttpCall>();
+  for (const call of calls) byStart.set(call.location.start.offset, call);
+  for (const call of calls) {
+    if (call.method === undefined) continue;
+    const node = nodeOf(call);
+    let branch = node;
+    while (branch?.parent?.type === 'parenthesized_expression') branch = branch.parent;
+    const choice = branch?.parent;
+    if (node === undefined || branch == null || choice?.type !== 'conditional_expression') continue;
+    if (choice.namedChild(0)?.id !== branch.id) continue;
+    const condition = choice.namedChild(1);
+    let other = choice.namedChild(2);
+    while (other?.type === 'parenthesized_expression') other = other.firstNamedChild;
+    const fallback = other == null ? undefined : byStart.get(other.startIndex);
+    if (condition?.type !== 'identifier' || fallback?.method === undefined || fallback === call) continue;
+    const fn = findEnclosingFunction(node, 'python', text);
+    const name = sliceNode(text, condition);
+    const index = fn === undefined ? -1 : fn.params.indexOf(name);
+    if (fn === undefined || index < 0 || !hasFalseDefault(fn.node, name, text)) continue;
+    skip.add(call);
+    flags.set(fallback, { index, method: call.method });
+  }
+  return { skip, flags };
+}
+
+// `as_post=False`, `as_post: bool = False`, `= None`.
+function hasFalseDefault(fn: Node, name: string, text: string): boolean {
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (param?.type !== 'default_parameter' && param?.type !== 'typed_default_parameter') continue;
+    const nameNode = param.childForFieldName('name');
+    const value = param.childForFieldName('value');
+    if (nameNode != null && sliceNode(text, nameNode) === name)
+      return value?.type === 'false' || value?.type === 'none';
+  }
+  return false;
+}
