@@ -282,7 +282,7 @@ export async function untilAnswer<T>(
       if (value !== undefined) return value;
       if ((await Promise.race([server.heardMore(seen), hung])) === 'hung')
         throw new Error(
-          `no news from the server for ${guardMs / 1000} s while waiting for ${what}${describe ? `: ${describe()}` : ''}`,
+          `gave up waiting for ${what} after ${guardMs / 1000} s (the hang guard)${describe ? `: ${describe()}` : ''}`,
         );
     }
   } finally {
