@@ -4,7 +4,16 @@
  * is stopped or when the test process ends without stopping it.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,6 +70,12 @@ export interface CodeServer {
   output(): string;
   /** Copies VS Code's logs (server, extension host, output channels) into a folder, for a failed run. */
   collectLogs(destination: string): void;
+  /**
+   * The text of VS Code's log files whose name matches (e.g. `Clearance.log`, the extension's output
+   * channel, which holds what the language server logs): what the server said it did, for a test to
+   * wait for instead of a pause.
+   */
+  readLogs(name: RegExp): string;
   /** Stops code-server's whole process group and removes its temporary directory. */
   stop(): Promise<void>;
 }
@@ -247,6 +262,24 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       writeFileSync(join(destination, 'code-server.out.log'), printed);
       const logsDir = join(userDataDir, 'logs');
       if (existsSync(logsDir)) cpSync(logsDir, destination, { recursive: true });
+    },
+    readLogs: (name: RegExp) => {
+      const logsDir = join(userDataDir, 'logs');
+      if (!existsSync(logsDir)) return '';
+      const files = readdirSync(logsDir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+        name.test(file.split(/[\\/]/).pop() ?? ''),
+      );
+      return files
+        .sort()
+        .map((file) => {
+          try {
+            return readFileSync(join(logsDir, file), 'utf8');
+          } catch {
+            // A folder of that name, or a file rotated away meanwhile.
+            return '';
+          }
+        })
+        .join('\n');
     },
     stop,
   };

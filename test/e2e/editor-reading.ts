@@ -3,6 +3,7 @@
  * hover over a piece of text (hovered again while the wanted answer is not there yet).
  */
 import type { Page } from 'playwright-core';
+import { hangGuardMs } from '../support/wait-for';
 
 /** Moves the cursor of the active editor to a line (Ctrl+G), which also scrolls it into view. */
 export async function goToLine(page: Page, lineNumber: number): Promise<void> {
@@ -53,7 +54,7 @@ interface RenderedLineElement {
 export async function lineTokens(page: Page, lineNumber: number): Promise<RenderedToken[]> {
   // The line may move between finding its place and reading it (a code lens or a view zone arrives
   // above it): look again for a while when the line is no longer where it was.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + hangGuardMs;
   for (;;) {
     const line = await renderedLine(page, lineNumber);
     if (!line) return [];
@@ -86,7 +87,7 @@ export async function lineTokens(page: Page, lineNumber: number): Promise<Render
 async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
   // The line may be re-rendered between finding it and measuring it (new tokens, a lens above it):
   // measure in one step inside the page, and look again for a while when the line moved away.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + hangGuardMs;
   for (;;) {
     const line = await renderedLine(page, lineNumber);
     const point = await line
@@ -123,14 +124,16 @@ async function locateTextOnLine(page: Page, lineNumber: number, text: string) {
 export interface HoverOptions {
   /** Return as soon as the hover's text matches this and has stopped changing (other providers may still be loading). */
   until?: RegExp;
-  /** How long to wait for the hover, in ms. */
+  /** How long to keep hovering before giving up, in ms: a hang guard (minutes) unless a test says otherwise. */
   timeoutMs?: number;
 }
 
 /**
  * Hovers `textOnLine` on a line of the active editor and returns the hover's text once it has settled.
- * With `until`, hovers again (as a person would) while the answer is not there yet: a hover shows what
- * the server knew when it was asked, such as "still deciding" while a cold policy loads.
+ * Hovers again (as a person would) when the text is not rendered yet or moved away (lenses, semantic
+ * tokens and the Problems panel redraw the editor under the mouse), and, with `until`, while the
+ * answer is not there yet: a hover shows what the server knew when it was asked, such as "still
+ * deciding" while a cold policy loads. Each attempt waits for the page, never for a pause.
  */
 export async function hoverText(
   page: Page,
@@ -138,11 +141,18 @@ export async function hoverText(
   textOnLine: string,
   options: HoverOptions = {},
 ): Promise<string> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  let text = await hoverOnce(page, lineNumber, textOnLine, deadline, options.until);
-  while (options.until && !options.until.test(text) && Date.now() < deadline) {
-    text = await hoverOnce(page, lineNumber, textOnLine, deadline, options.until).catch(() => text);
-  }
+  const deadline = Date.now() + (options.timeoutMs ?? hangGuardMs);
+  let text: string | undefined;
+  let failure: unknown;
+  do {
+    try {
+      text = await hoverOnce(page, lineNumber, textOnLine, deadline, options.until);
+      if (!options.until || options.until.test(text)) return text;
+    } catch (error) {
+      failure = error;
+    }
+  } while (Date.now() < deadline);
+  if (text === undefined) throw failure;
   return text;
 }
 
@@ -194,7 +204,7 @@ async function hoverOnce(
  * provider's answer (TypeScript's, after "(loading...)") redraws the hover and closes the details a
  * click just opened, so this clicks again until the details stay open and show what is wanted.
  */
-export async function openHoverDetails(page: Page, wanted: RegExp, timeoutMs = 15_000): Promise<string> {
+export async function openHoverDetails(page: Page, wanted: RegExp, timeoutMs = hangGuardMs): Promise<string> {
   const hover = page.locator('.monaco-hover:not(.hidden)').first();
   const deadline = Date.now() + timeoutMs;
   let text = '';

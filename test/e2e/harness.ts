@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { hangGuardMs } from '../support/wait-for';
 import { type CodeServer, startCodeServer } from './code-server';
 import { ensurePackagedExtension, vsixPath } from './vsix';
 
@@ -88,7 +89,7 @@ export async function runAllTests(
   page: Page,
   wanted: RegExp,
   shot: string,
-  timeoutMs = 60_000,
+  timeoutMs = hangGuardMs,
 ): Promise<string> {
   await runCommand(page, 'Test: Run All Tests');
   const summary = page.locator('.test-explorer, .result-summary, .testing-progress-summary');
@@ -134,7 +135,7 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
 export async function statusBarText(
   page: Page,
   matcher: RegExp | string,
-  timeoutMs = 30_000,
+  timeoutMs = hangGuardMs,
 ): Promise<string> {
   const matches = (text: string) =>
     typeof matcher === 'string' ? text.includes(matcher) : matcher.test(text);
@@ -159,7 +160,11 @@ export interface ProblemRow {
 }
 
 /** Opens the Problems panel and returns its rows once at least `minRows` are listed. */
-export async function problemsPanelRows(page: Page, minRows = 1, timeoutMs = 30_000): Promise<ProblemRow[]> {
+export async function problemsPanelRows(
+  page: Page,
+  minRows = 1,
+  timeoutMs = hangGuardMs,
+): Promise<ProblemRow[]> {
   const panel = page.locator('.markers-panel');
   if (!(await panel.isVisible().catch(() => false))) {
     await page.keyboard.press('Control+Shift+M');
