@@ -176,6 +176,20 @@ export async function startServer(
     heard();
     return null;
   });
+  // A test's own notification handler (e.g. for `clearance/impact`) replaces the catch-all above for
+  // its method: what it records is news too, counted once the handler has run.
+  const register = connection.onNotification.bind(connection) as (
+    method: unknown,
+    handler: (...args: unknown[]) => void,
+  ) => ReturnType<ProtocolConnection['onNotification']>;
+  (connection as { onNotification: unknown }).onNotification = (
+    method: unknown,
+    handler: (...args: unknown[]) => void,
+  ) =>
+    register(method, (...args) => {
+      handler(...args);
+      heard();
+    });
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
