@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { hangGuardMs } from '../support/wait-for';
 import {
   clickLensAndPick,
   goToLine,
@@ -35,7 +36,7 @@ describe('Rego format on save and the Evaluate lens (code-server + Chromium)', {
     },
     ready: async (page) => {
       await openFile(page, 'policy/messy.rego');
-      await statusBarText(page, /alice@example\.com/, 60_000);
+      await statusBarText(page, /alice@example\.com/);
     },
   });
 
@@ -45,7 +46,7 @@ describe('Rego format on save and the Evaluate lens (code-server + Chromium)', {
     await goToLine(session.page, 5);
     await session.page.keyboard.press('End');
     await session.page.keyboard.press('Enter');
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + hangGuardMs;
     let text = '';
     while (Date.now() < deadline) {
       await session.page.keyboard.press('Control+S');

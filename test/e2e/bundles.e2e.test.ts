@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { signaturesFile, signBundleFiles } from '../../server/src/bundle/signature';
 import { writeTarGz } from '../../server/src/bundle/tar';
+import { hangGuardMs } from '../support/wait-for';
 import { type Nginx, startNginx } from '../unit/bundle/nginx';
 import {
   hoverText,
@@ -66,7 +67,12 @@ async function bundleMenuRow(page: Page, revision: string): Promise<string> {
  * Hovers the GET call until `until` shows, opens its details, and returns the whole hover. The first
  * hover waits for the worker's cold load of the bundle, which took over a minute on a loaded machine.
  */
-async function getHover(page: Page, workspace: string, until: RegExp, timeoutMs = 60_000): Promise<string> {
+async function getHover(
+  page: Page,
+  workspace: string,
+  until: RegExp,
+  timeoutMs = hangGuardMs,
+): Promise<string> {
   const line = lineOf(join(workspace, 'src/api/orders.ts'), GET_MARKER);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -137,7 +143,7 @@ describe('a bundle that changes while the editor is open (nginx + code-server + 
 
   test('revision 100: the status bar, its menu and the hover name the bundle in force', async () => {
     await openFile(session.page, 'src/api/orders.ts');
-    await statusBarText(session.page, 'Policy 100', 60_000);
+    await statusBarText(session.page, 'Policy 100');
     const row = await bundleMenuRow(session.page, '100');
     assert.match(row, new RegExp(`${(nginx as Nginx).origin.replace(/\./g, '\\.')}/shop\\.tar\\.gz`));
     assert.match(row, /revision 100 \(sha256:[0-9a-f]{12}\)/);
@@ -164,7 +170,7 @@ describe('a bundle that changes while the editor is open (nginx + code-server + 
   test('revision 101 arrives: the status bar, the impact notice, the hover and the menu follow', async () => {
     await session.page.keyboard.press('Escape');
     await publish('101', ALLOW_READ);
-    await statusBarText(session.page, 'Policy 101', 60_000);
+    await statusBarText(session.page, 'Policy 101');
     const toast = session.page.locator('.notification-toast', { hasText: 'revision 100 -> 101' });
     await toast.waitFor({ timeout: 60_000 });
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads.
@@ -181,7 +187,7 @@ describe('a bundle that changes while the editor is open (nginx + code-server + 
   test('a tampered download is refused: 101 stays in force, and the status bar and menu say why', async () => {
     await publish('102', ALLOW_READ, true);
     // The bundle item turns to a warning once the refused update is known.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + hangGuardMs;
     let row = '';
     while (Date.now() < deadline) {
       row = await bundleMenuRow(session.page, '101');

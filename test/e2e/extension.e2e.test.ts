@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { hangGuardMs } from '../support/wait-for';
 import {
   goToLine,
   hoverText,
@@ -38,7 +39,7 @@ async function waitForProblems(
   page: Page,
   done: (rows: ProblemRow[]) => boolean,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = hangGuardMs,
 ): Promise<ProblemRow[]> {
   const deadline = Date.now() + timeoutMs;
   let rows: ProblemRow[] = [];
@@ -97,10 +98,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
   test('hovering the DELETE call explains that it is denied and by which rule', async () => {
     await openFile(session.page, ordersFile);
     const line = findLine(session.workspace, ordersFile, 'fetch(', "method: 'DELETE'");
-    const hover = await hoverText(session.page, line, 'fetch', {
-      until: /default allow := false/,
-      timeoutMs: 60_000,
-    });
+    const hover = await hoverText(session.page, line, 'fetch', { until: /default allow := false/ });
     await screenshot(session.page, 'hover');
     for (const expected of [/denied/i, /delete/i, /order/i, /alice@example\.com/, /default allow := false/]) {
       assert.match(hover, expected);
@@ -121,7 +119,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
   test('hovering the GET call says it is conditional on owning the order, and lists the other actions', async () => {
     // The one-line GET: a fetch of the order's URL with no options.
     const line = findLine(session.workspace, ordersFile, 'fetch(`/api/orders/', '`);');
-    const hover = await hoverText(session.page, line, 'fetch', { until: /Conditional/, timeoutMs: 60_000 });
+    const hover = await hoverText(session.page, line, 'fetch', { until: /Conditional/ });
     // The first line answers: conditional, for alice, in plain words. The other actions are in the
     // details, collapsed until opened (docs/messages.md).
     assert.match(hover, /Conditional: alice@example\.com may read order .* if you own the order/);
@@ -220,7 +218,7 @@ describe('Clearance in VS Code (code-server + Chromium)', { timeout: 240_000 }, 
       tokens.find((token) => token.text === text)?.className;
     let packageTokens = await lineTokens(session.page, packageLine);
     // Tokenization can lag the first render: the line is drawn plain until the grammar has run.
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + hangGuardMs; Date.now() < deadline; ) {
       const keyword = classOf(packageTokens, 'package');
       if (keyword && keyword !== classOf(packageTokens, ' ')) break;
       await session.page.waitForTimeout(200);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { hangGuardMs, waitFor } from '../support/wait-for';
 import { openFile, runCommand, screenshot, statusBarText, useEditorSession } from './harness';
 import { prepareWorkspace } from './shop-workspace';
 
@@ -47,14 +48,16 @@ describe('a user-settings save keeps a working token command (code-server + Chro
 
   test('the token command gives the identity', async () => {
     await openFile(session.page, 'src/api/orders.ts');
-    await statusBarText(session.page, ALICE, 60_000);
+    await statusBarText(session.page, ALICE);
   });
 
   test('saving the user settings in the editor keeps it, without a reload', async () => {
+    const identityLines = () =>
+      session.server.readLogs(/^Clearance\.log$/).match(/\[info\] identity: .*$/gm) ?? ([] as string[]);
     await runCommand(session.page, 'Preferences: Open User Settings (JSON)');
     await session.page
       .locator('.tabs-container .tab.active', { hasText: 'settings.json' })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: hangGuardMs });
     await session.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await session.page.keyboard.press('Control+Home');
     await session.page.keyboard.press('End');
@@ -63,12 +66,18 @@ describe('a user-settings save keeps a working token command (code-server + Chro
     await session.page.keyboard.press('Control+S');
     await session.page
       .locator('.tabs-container .tab.active.dirty')
-      .waitFor({ state: 'detached', timeout: 10_000 });
-    // The settings change reaches the server, which reads them again and re-resolves the identity.
-    await session.page.waitForTimeout(3_000);
+      .waitFor({ state: 'detached', timeout: hangGuardMs });
+    // Saving settings that do not name Clearance's sends the server nothing (its log says nothing).
+    // Re-evaluate Permissions makes it read the settings as saved and resolve the identity again, and
+    // it logs the identity it found (`identity: … (token command …, verified)`): the test waits for
+    // that line, not for a time.
+    const beforeRefresh = identityLines().length;
     await runCommand(session.page, 'Clearance: Re-evaluate Permissions');
-    await session.page.waitForTimeout(3_000);
-    const text = await statusBarText(session.page, /Clearance|alice/, 10_000);
+    const lines = await waitFor('the identity re-resolved by Re-evaluate Permissions', () =>
+      identityLines().length > beforeRefresh ? identityLines() : undefined,
+    );
+    assert.match(lines.at(-1) ?? '', /alice@example\.com.*verified\)$/);
+    const text = await statusBarText(session.page, /Clearance|alice/);
     await screenshot(session.page, 'e2e-token-command-after-save');
     assert.match(text, ALICE);
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { hangGuardMs } from '../support/wait-for';
 import {
   hoverText,
   openFile,
@@ -91,9 +92,9 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
 
   test('without an identity: no warning, the status bar says so, and one notice offers the fixes', async () => {
     await openFile(session.page, 'src/api/orders.ts');
-    await statusBarText(session.page, 'Clearance: no identity', 60_000);
+    await statusBarText(session.page, 'Clearance: no identity');
     // The notice arrives once the server has loaded the policy and found no identity.
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + hangGuardMs;
     let toasts = '';
     while (!/no identity yet/.test(toasts) && Date.now() < deadline) {
       await session.page.waitForTimeout(250);
@@ -135,10 +136,10 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
       .first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
-    const text = await statusBarText(session.page, /alice@example\.com/, 60_000);
+    const text = await statusBarText(session.page, /alice@example\.com/);
     assert.equal(text.match(/\(simulated\)/g)?.length, 1, text);
     assert.equal(readFileSync(settingsFile, 'utf8'), settingsText);
-    const rows = await problemsPanelRows(session.page, 1, 30_000);
+    const rows = await problemsPanelRows(session.page, 1);
     assert.ok(
       rows.some(
         (row) =>
@@ -153,12 +154,9 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
   test("the DELETE hover's first line answers the question; its details open", async () => {
     const line = lineOf(join(session.workspace, 'src/api/orders.ts'), "method: 'DELETE'");
     // The diagnostic ("Denied: …") shows above the answer: wait for the answer, with its sign. The
-    // Problems panel just closed and the lenses just arrived: the last line may not be laid out yet.
-    await session.page.waitForTimeout(1_000);
-    const hover = await hoverText(session.page, line, 'fetch', { until: /⛔ Denied/ }).catch(async () => {
-      await session.page.waitForTimeout(2_000);
-      return hoverText(session.page, line, 'fetch', { until: /⛔ Denied/ });
-    });
+    // Problems panel just closed and the lenses just arrived: the last line may not be laid out yet,
+    // and hoverText aims again until it is.
+    const hover = await hoverText(session.page, line, 'fetch', { until: /⛔ Denied/ });
     assert.match(
       hover,
       /⛔ Denied: alice@example\.com may not delete order \/api\/orders\/\{id\} · authz\.rego:5/,
@@ -283,12 +281,12 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
     await pickFromStep('Tell Clearance who you are', 'Choose a token source', /Token command/, false);
     await session.page.keyboard.press('Escape');
     await pickFromStep('Tell Clearance who you are', 'Evaluate as a claims file', 'alice-developer.json');
-    await statusBarText(session.page, /alice@example\.com/, 30_000);
+    await statusBarText(session.page, /alice@example\.com/);
     // Step 4, "Hover a call": the first call of the workspace (src/api/admin.ts) with its hover.
     await clickStep('Hover a call', 'Hover a call');
     const hover = session.page.locator('.monaco-hover:not(.hidden)').first();
     await hover.waitFor({ state: 'visible', timeout: 30_000 });
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + hangGuardMs;
     let text = '';
     while (!/Conditional: /.test(text) && Date.now() < deadline) {
       await session.page.waitForTimeout(250);
@@ -303,6 +301,6 @@ describe('first run: from an empty profile to a decided hover (code-server + Chr
   test('Stop evaluating as goes back to no identity', async () => {
     await session.page.keyboard.press('Escape');
     await runCommand(session.page, 'Clearance: Stop Evaluating As');
-    await statusBarText(session.page, 'Clearance: no identity', 30_000);
+    await statusBarText(session.page, 'Clearance: no identity');
   });
 });

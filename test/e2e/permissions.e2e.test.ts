@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { hangGuardMs } from '../support/wait-for';
 import {
   goToLine,
   openFile,
@@ -36,7 +37,7 @@ async function waitForRows(
   view: Locator,
   done: (rows: Array<{ text: string; label: string }>) => boolean,
   what: string,
-  timeoutMs = 60_000,
+  timeoutMs = hangGuardMs,
 ) {
   const deadline = Date.now() + timeoutMs;
   let rows = await readRows(view);
@@ -60,7 +61,7 @@ describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 2
     ready: async (page) => {
       // The extension starts with the first TypeScript or Rego file; wait for the identity to be resolved.
       await openFile(page, 'src/index.ts');
-      await statusBarText(page, /alice@example\.com/, 60_000);
+      await statusBarText(page, /alice@example\.com/);
       // The folder tree above the view is collapsed, so the whole view is on screen.
       const folderHeader = page.locator('.pane-header[aria-expanded="true"]', { hasText: /clearance-shop/i });
       if ((await folderHeader.count()) > 0) await folderHeader.first().click();
@@ -113,7 +114,7 @@ describe('the Clearance Permissions view (code-server + Chromium)', { timeout: 2
       .waitFor({ timeout: 15_000 });
     const lines = readFileSync(join(session.workspace, 'src/api/orders.ts'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes("method: 'DELETE'")) + 1;
-    await statusBarText(session.page, new RegExp(`Ln ${line}, Col`), 15_000);
+    await statusBarText(session.page, new RegExp(`Ln ${line}, Col`));
     await screenshot(session.page, 'permissions-open-call');
   });
 

@@ -1,5 +1,5 @@
 /**
- * The page side of the web worker test (web-worker.e2e.test.ts): the HTTP server that serves the
+ * The page side of the web worker tests (web-worker*.e2e.test.ts): the HTTP server that serves the
  * built worker, the test page and a key set on 127.0.0.1, and the helpers that read what the worker
  * published (diagnostics) or apply what it answered (text edits).
  */

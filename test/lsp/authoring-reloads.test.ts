@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CompletionItem } from 'vscode-languageserver-protocol';
-import { changeDocument, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import { changeDocument, openDocument, startServer, type TestServer, until, untilAnswer } from './lsp-client';
 
 const lib = 'package a\n\nf(x) := x\n';
 const caller = 'package b\n\nimport data.a\n\nallow if a.f(1)\n';
@@ -29,17 +29,25 @@ describe('authoring across reloads', () => {
   const publishes = (uri: string) =>
     server.transcript.filter((t) => t.startsWith('{"uri":') && t.includes(`"uri":"${uri}"`)).length;
 
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /**
+   * A request's answer: the server writes its messages in order, so everything it wrote before it
+   * read the request (all the lists of a re-check, sent in one go) has arrived when this returns.
+   */
+  const roundTrip = () =>
+    server.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: libUri },
+      position: { line: 0, character: 0 },
+    });
 
   /**
-   * Edits the open library and waits for a re-check (its own list is always sent), then a moment
-   * more: the lists of one re-check are sent together.
+   * Edits the open library and waits for its re-check (the open file's own list is always sent),
+   * then for the rest of that re-check's lists (a round trip).
    */
   async function editLib(text: string): Promise<void> {
     const before = publishes(libUri);
     await changeDocument(server, libUri, ++version, text);
-    await waitFor('the re-check after the edit', () => publishes(libUri) > before || undefined, 30_000);
-    await pause(500);
+    await until(server, 'the re-check after the edit', () => publishes(libUri) > before || undefined);
+    await roundTrip();
   }
 
   before(async () => {
@@ -50,7 +58,7 @@ describe('authoring across reloads', () => {
     writeFileSync(join(root, 'policy', 'c.rego'), other);
     server = await startServer(root, { policy: { paths: ['policy'] } });
     libUri = await openDocument(server, join(root, 'policy', 'a.rego'), lib, 'rego');
-    await waitFor('the closed file checked', () => server.diagnostics.get(callerUri()), 30_000);
+    await until(server, 'the closed file checked', () => server.diagnostics.get(callerUri()));
   });
 
   after(async () => {
@@ -61,22 +69,20 @@ describe('authoring across reloads', () => {
   it("re-sends a closed file's diagnostics when they change, an empty list when they clear, not otherwise", async () => {
     assert.deepEqual(server.diagnostics.get(callerUri()), []);
     await changeDocument(server, libUri, ++version, 'package a\n\ng(x) := x\n');
-    const broken = await waitFor(
-      'the closed file flagged',
-      () => (server.diagnostics.get(callerUri())?.length ? server.diagnostics.get(callerUri()) : undefined),
-      30_000,
+    const broken = await until(server, 'the closed file flagged', () =>
+      server.diagnostics.get(callerUri())?.length ? server.diagnostics.get(callerUri()) : undefined,
     );
     assert.equal(broken.length, 1, JSON.stringify(broken));
     assert.equal(broken[0]?.code, 'rego_type_error');
     assert.equal(broken[0]?.range.start.line, 4);
     await changeDocument(server, libUri, ++version, lib);
-    await waitFor(
+    await until(
+      server,
       'the flag cleared',
       () => server.diagnostics.get(callerUri())?.length === 0 || undefined,
-      30_000,
     );
-    // Any re-check still under way ends before counting.
-    await pause(1500);
+    // The re-check that cleared it sent all its lists before this answer.
+    await roundTrip();
     const sent = publishes(callerUri());
     await editLib(`${lib}\n# a comment\n`);
     await editLib(lib);
@@ -99,14 +105,18 @@ describe('authoring across reloads', () => {
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(join(root, 'policy', 'c.rego')).href, type: 2 }],
     });
-    const deadline = Date.now() + 30_000;
+    // Asked again each time the server says something (its reload logs, the re-check's lists).
     let seen: string[] = [];
-    while (Date.now() < deadline) {
-      seen = await labels();
-      if (seen.includes('new_rule')) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.ok(seen.includes('new_rule'), JSON.stringify(seen));
+    await untilAnswer(
+      server,
+      'the new rule offered',
+      async () => {
+        seen = await labels();
+        return seen.includes('new_rule') || undefined;
+      },
+      undefined,
+      () => JSON.stringify(seen),
+    );
     assert.ok(!seen.includes('old_rule'), JSON.stringify(seen));
   });
 });

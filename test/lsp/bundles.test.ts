@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
 import { writeTarGz } from '../../server/src/bundle/tar';
+import type { PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
 import { type Nginx, startNginx } from '../unit/bundle/nginx';
-import { hoverText, openDocument, startServer, type TestServer } from './lsp-client';
+import { hoverText, openDocument, startServer, type TestServer, until, untilAnswer } from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
 const GET_MARKER = `const response = await fetch(\`/api/orders/${['$', '{id}'].join('')}\`);`;
@@ -50,14 +51,18 @@ describe('language server: OPA bundles', () => {
     const line = text.split('\n').findIndex((l) => l.includes(GET_MARKER));
     const character = (text.split('\n')[line] as string).indexOf('fetch');
     let last = '';
-    // Hovers are requests: poll them until the expected version shows (the bundle loads in the background).
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      last = (await hoverText(server, uri, line, character)) ?? '';
-      if (expect.test(last)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for a hover matching ${expect}; last hover:\n${last}`);
+    // Hovers are requests: asked again after each thing the server says (the bundle loads in the
+    // background, and its load, log and re-decisions are news), until the expected version shows.
+    return untilAnswer(
+      server,
+      `a hover matching ${expect}`,
+      async () => {
+        last = (await hoverText(server, uri, line, character)) ?? '';
+        return expect.test(last) ? last : undefined;
+      },
+      undefined,
+      () => `last hover:\n${last}`,
+    );
   }
 
   it('decides with a bundle folder and shows its revision and hash in the hover', async () => {
@@ -95,12 +100,15 @@ describe('language server: OPA bundles', () => {
       impacts.push(p);
     });
     await hoverOverGet(server, /version `100 \(sha256:/);
-    // Let the workspace index record the verdicts under revision 100 before the next one arrives.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The workspace index records the verdicts under revision 100 before the next one arrives: the
+    // permissions are answered once its re-decision is done, and name the version they are of.
+    await untilAnswer(server, 'the index decided with revision 100', async () => {
+      const report = (await server.connection.sendRequest('clearance/permissions')) as PermissionsResponse;
+      return report.state === 'ready' && /^100 \(sha256:/.test(report.policyVersion ?? '') ? true : undefined;
+    });
     publish('101', 1_700_000_100, '\nallow if input.action == "delete"\n');
     await hoverOverGet(server, /version `101 \(sha256:/);
-    const deadline = Date.now() + 10_000;
-    while (impacts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await until(server, 'the impact of revision 101', () => (impacts.length > 0 ? true : undefined));
     assert.equal(impacts[0]?.message, '1 call newly allowed');
     assert.match(impacts[0]?.fromVersion ?? '', /^100 \(sha256:/);
     assert.match(impacts[0]?.toVersion ?? '', /^101 \(sha256:/);

@@ -18,7 +18,15 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
-import { changeDocument, hoverText, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import {
+  changeDocument,
+  hoverText,
+  openDocument,
+  startServer,
+  type TestServer,
+  until,
+  untilAnswer,
+} from './lsp-client';
 
 const fixture = join(__dirname, '..', 'fixtures', 'lsp', 'config-documents');
 
@@ -83,15 +91,22 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       ),
     );
   };
-  /** Waits for the index to list `expected` (it re-scans or re-decides after a pause), else fails with what it lists. */
+  /**
+   * Waits for the index to list `expected` (it re-scans or re-decides after a pause): asked again
+   * after each thing the server says (`clearance/permissionsChanged`, its log), never on a timer.
+   */
   const indexLists = async (expected: string[]) => {
-    const deadline = Date.now() + 20_000;
-    let found = await indexed();
-    while (JSON.stringify(found) !== JSON.stringify(expected) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      found = await indexed();
-    }
-    assert.deepEqual(found, expected);
+    let found: string[] = [];
+    await untilAnswer(
+      server,
+      `the index to list ${JSON.stringify(expected)}`,
+      async () => {
+        found = await indexed();
+        return JSON.stringify(found) === JSON.stringify(expected) || undefined;
+      },
+      undefined,
+      () => `it lists ${JSON.stringify(found)}`,
+    );
   };
   const hoverAt = (at: { line: number; character: number }) =>
     hoverText(server, codeUri, at.line, at.character).then((text) => text ?? '');
@@ -121,7 +136,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
   });
 
   it('asks the editor to watch the OpenAPI document and the GraphQL folder', async () => {
-    const watchers = await waitFor('a file watcher registration', () =>
+    const watchers = await until(server, 'a file watcher registration', () =>
       server.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'),
     );
     assert.deepEqual((watchers.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers, [
@@ -132,7 +147,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
   });
 
   it('decides the calls with the documents as first read', async () => {
-    await waitFor('both calls denied', () => (deniedLines().join() === '7,11' ? true : undefined));
+    await until(server, 'both calls denied', () => (deniedLines().join() === '7,11' ? true : undefined));
     assert.match(await hoverAt(VOID_CALL), /may not `voidInvoice` invoice/);
     assert.match(await hoverAt(VOID_CALL), /operation `voidInvoice` of api\/billing\.yaml/);
     assert.match(await hoverAt(REFUND_CALL), /may not `refund` payment/);
@@ -144,7 +159,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       'api/billing.yaml',
       openapi('      operationId: voidInvoice\n      x-clearance: { action: archive }\n'),
     );
-    await waitFor('the void call allowed as archive', () =>
+    await until(server, 'the void call allowed as archive', () =>
       deniedLines().join() === '11' ? true : undefined,
     );
     assert.match(await hoverAt(VOID_CALL), /archive/);
@@ -152,7 +167,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       'api/billing.yaml',
       openapi('      operationId: voidInvoice\n      x-clearance: { action: purge }\n'),
     );
-    const purged = await waitFor('the void call denied as purge', () =>
+    const purged = await until(server, 'the void call denied as purge', () =>
       denied(server.diagnostics.get(codeUri)).find((d) => d.startsWith('7:') && d.includes('purge')),
     );
     assert.ok(purged);
@@ -160,17 +175,19 @@ describe('language server: the documents .clearance.yaml names are watched', () 
 
   it('stops finding the call when its operation is renamed, and finds it again when renamed back', async () => {
     await edit('api/billing.yaml', openapi('      operationId: cancelInvoice\n'));
-    await waitFor('no call on line 8', () => (deniedLines().join() === '11' ? true : undefined));
+    await until(server, 'no call on line 8', () => (deniedLines().join() === '11' ? true : undefined));
     assert.doesNotMatch(await hoverAt(VOID_CALL), /voidInvoice|cancelInvoice/);
     await indexLists(['payment refund:denied billing.ts']);
     await edit('api/billing.yaml', openapi('      operationId: voidInvoice\n'));
-    await waitFor('the void call denied again', () => (deniedLines().join() === '7,11' ? true : undefined));
+    await until(server, 'the void call denied again', () =>
+      deniedLines().join() === '7,11' ? true : undefined,
+    );
     await indexLists(['invoice voidInvoice:denied billing.ts jobs.ts', 'payment refund:denied billing.ts']);
   });
 
   it('reports a broken OpenAPI document at its line and column, and keeps the last good configuration', async () => {
     await edit('api/billing.yaml', 'openapi: 3.0.3\npaths:\n  /invoices/{invoiceId}: [\n    delete\n');
-    const [error] = await waitFor('the config_error', () =>
+    const [error] = await until(server, 'the config_error', () =>
       configErrors('api/billing.yaml').length > 0 ? configErrors('api/billing.yaml') : undefined,
     );
     assert.match(
@@ -184,7 +201,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     assert.match(await hoverAt(VOID_CALL), /voidInvoice/);
     assert.deepEqual(deniedLines(), [7, 11]);
     await edit('api/billing.yaml', openapi('      operationId: voidInvoice\n'));
-    await waitFor('the error cleared', () =>
+    await until(server, 'the error cleared', () =>
       configErrors('api/billing.yaml').length === 0 ? true : undefined,
     );
   });
@@ -195,7 +212,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(join(root, 'api', 'billing.yaml')).href, type: DELETED }],
     });
-    const [error] = await waitFor('the config_error', () =>
+    const [error] = await until(server, 'the config_error', () =>
       configErrors().length > 0 ? configErrors() : undefined,
     );
     assert.equal(error?.message, 'openapi api/billing.yaml: does not exist');
@@ -204,7 +221,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(join(root, 'api', 'billing.yaml')).href, type: CREATED }],
     });
-    await waitFor('the error cleared', () => (configErrors().length === 0 ? true : undefined));
+    await until(server, 'the error cleared', () => (configErrors().length === 0 ? true : undefined));
   });
 
   it('reads no document again while typing in .clearance.yaml names the same ones', async () => {
@@ -218,12 +235,14 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     const published = () => server.transcript.filter((line) => line.includes(configUri)).length;
     const before = published();
     await changeDocument(server, configUri, 2, `${text}# typed\n`);
-    await waitFor('the typed text checked', () => (published() > before ? true : undefined));
+    await until(server, 'the typed text checked', () => (published() > before ? true : undefined));
     assert.match(await hoverAt(VOID_CALL), /voidInvoice/);
     assert.deepEqual(deniedLines(), [7, 11]);
     // The event is what reads it again.
     await edit('api/billing.yaml', readFileSync(join(root, 'api', 'billing.yaml'), 'utf8'));
-    await waitFor('the void call allowed as read', () => (deniedLines().join() === '11' ? true : undefined));
+    await until(server, 'the void call allowed as read', () =>
+      deniedLines().join() === '11' ? true : undefined,
+    );
     await server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: configUri } });
   });
 
@@ -232,16 +251,18 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: configUri, type: CHANGED }],
     });
-    await waitFor('the void call denied again', () => (deniedLines().join() === '7,11' ? true : undefined));
+    await until(server, 'the void call denied again', () =>
+      deniedLines().join() === '7,11' ? true : undefined,
+    );
   });
 
   it("re-decides when a GraphQL operation's root field changes, and reports a broken document at its line", async () => {
     const document = join('src', 'queries', 'payments.graphql');
     await edit(document, 'mutation RefundPayment($id: ID!) {\n  issueRefund(id: $id) { id }\n}\n');
-    await waitFor('the refund no longer mapped', () => (deniedLines().includes(11) ? undefined : true));
+    await until(server, 'the refund no longer mapped', () => (deniedLines().includes(11) ? undefined : true));
     assert.match(await hoverAt(REFUND_CALL), /may `mutation` issueRefund/);
     await edit(document, 'mutation RefundPayment($id: ID!) {\n  refundPayment(id: ) { id }\n}\n');
-    const [error] = await waitFor('the config_error', () =>
+    const [error] = await until(server, 'the config_error', () =>
       configErrors(document).length > 0 ? configErrors(document) : undefined,
     );
     assert.match(
@@ -259,7 +280,7 @@ describe('language server: the documents .clearance.yaml names are watched', () 
       readFileSync(join(fixture, document), 'utf8'),
       CREATED,
     );
-    await waitFor('the refund mapped again from the new file', () =>
+    await until(server, 'the refund mapped again from the new file', () =>
       deniedLines().includes(11) && configErrors().length === 0 ? true : undefined,
     );
     assert.match(await hoverAt(REFUND_CALL), /may not `refund` payment/);
@@ -271,13 +292,13 @@ describe('language server: the documents .clearance.yaml names are watched', () 
     const large = join('src', 'queries', 'large.graphql');
     // Over the 1,000,000-byte limit of docs/clearance-yaml.md: comments only, so not a parse problem.
     await edit(large, `# padding\n`.repeat(110_000), CREATED);
-    const [error] = await waitFor('the config_error', () =>
+    const [error] = await until(server, 'the config_error', () =>
       configErrors().length > 0 ? configErrors() : undefined,
     );
     assert.match(String(error?.message), /^graphql src\/queries\/large\.graphql: .*(large|over|limit)/i);
     assert.deepEqual(error?.range, entryRange('src/queries'));
     assert.deepEqual(configErrors(large), []);
     await edit(large, undefined);
-    await waitFor('the error cleared', () => (configErrors().length === 0 ? true : undefined));
+    await until(server, 'the error cleared', () => (configErrors().length === 0 ? true : undefined));
   });
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { mintDemoIdentity } from '../../scripts/mint-demo-identity';
-import { hoverText, openDocument, startServer, type TestServer, waitFor } from './lsp-client';
+import { hoverText, openDocument, startServer, type TestServer, untilAnswer, waitFor } from './lsp-client';
 
 const example = join(__dirname, '..', '..', 'examples', 'shop');
 
@@ -271,13 +271,19 @@ describe('first run: a workspace without any policy', () => {
     const text = readFileSync(join(root, 'src/api/orders.ts'), 'utf8');
     const uri = await openDocument(server, join(root, 'src/api/orders.ts'), text, 'typescript');
     const { line, character } = locate(text, "method: 'DELETE'");
-    // Hovers are requests: ask again until the new settings have been applied.
+    // Hovers are requests: asked again after each thing the server says, until the new settings
+    // have been applied.
     let hover = '';
-    const deadline = Date.now() + 20_000;
-    while (!/did not load/.test(hover) && Date.now() < deadline) {
-      hover = (await hoverText(server, uri, line, character)) ?? '';
-      if (!/did not load/.test(hover)) await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilAnswer(
+      server,
+      'the hover saying the policy did not load',
+      async () => {
+        hover = (await hoverText(server, uri, line, character)) ?? '';
+        return /did not load/.test(hover) || undefined;
+      },
+      undefined,
+      () => hover,
+    );
     assert.match(hover, /^\*\*Not decided: the policy did not load\.\*\*/);
     assert.match(hover, /policy path \S*no-such-folder does not exist/);
     assert.doesNotMatch(hover, /no policy yet/);

@@ -26,7 +26,8 @@ import {
   shopIdentitySettings,
   startServer,
   type TestServer,
-  waitFor,
+  until,
+  untilAnswer,
 } from './lsp-client';
 
 const shopPolicy = join(__dirname, '..', '..', 'examples', 'shop', 'policy');
@@ -126,42 +127,51 @@ describe('calls made through the project’s own clients, in the editor', () => 
     return (await server.connection.sendRequest('clearance/permissions')) as PermissionsResponse;
   }
 
-  /** The permissions once the index is ready and `check` passes, asked every 200 ms for up to 60 s. */
+  /**
+   * The permissions once the index is ready and `check` passes: asked, then asked again after each
+   * thing the server says (its `clearance/permissionsChanged`, its index's log), never on a timer.
+   */
   async function permissionsUntil(
     what: string,
     check: (report: PermissionsResponse) => boolean,
   ): Promise<PermissionsResponse> {
     let last: PermissionsResponse | undefined;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-      last = await permissions();
-      if (last.state === 'ready' && check(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.fail(`timed out waiting for ${what}: ${JSON.stringify(last && decided(last, root))}`);
+    return untilAnswer(
+      server,
+      what,
+      async () => {
+        last = await permissions();
+        return last.state === 'ready' && check(last) ? last : undefined;
+      },
+      undefined,
+      () => JSON.stringify(last && decided(last, root)),
+    );
   }
 
   it('marks the open caller’s DELETE through `request` as denied and names the wrapper in its hover', async () => {
-    const diagnostics = await waitFor(
-      'the inferred DELETE call’s diagnostic',
-      () => {
-        const found = server.diagnostics.get(removeUri);
-        return found && found.length > 0 ? found : undefined;
-      },
-      60_000,
-    );
+    const diagnostics = await until(server, 'the inferred DELETE call’s diagnostic', () => {
+      const found = server.diagnostics.get(removeUri);
+      return found && found.length > 0 ? found : undefined;
+    });
     assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
     assert.equal(diagnostics[0]?.code, 'call_denied');
     assert.equal(diagnostics[0]?.range.start.line, 4);
     assert.equal(diagnostics[0]?.message, 'Denied: alice@example.com may not delete this order.');
     // The open file's first decisions can come before the index names `request` a wrapper: the call
     // is then taken for a request by its shape (a method and a path handed to `request`). Once the
-    // index is ready, the call is the wrapper's and the hover names it.
+    // index is ready, the call is the wrapper's and the hover names it: asked again after each thing
+    // the server says (the index's log, the file re-decided with the project view).
     let text: string | undefined;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-      text = await hoverText(server, removeUri, 4, '  return '.length + 1);
-      if (text?.includes('via `request` (../lib/api.ts:5)')) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await untilAnswer(
+      server,
+      'the hover naming the wrapper',
+      async () => {
+        text = await hoverText(server, removeUri, 4, '  return '.length + 1);
+        return text?.includes('via `request` (../lib/api.ts:5)') || undefined;
+      },
+      undefined,
+      () => String(text),
+    );
     assert.ok(text, 'no hover over the inferred call');
     assert.match(text, /denied/i);
     assert.ok(text.includes('via `request` (../lib/api.ts:5)'), text);
@@ -182,10 +192,8 @@ describe('calls made through the project’s own clients, in the editor', () => 
   it('re-decides the callers when the wrapper is edited (its method fixed to GET)', async () => {
     const apiUri = await openDocument(server, join(root, 'src/lib/api.ts'), apiTs, 'typescript');
     await changeDocument(server, apiUri, 2, apiTs.replace('{ method }', "{ method: 'GET' }"));
-    await waitFor(
-      'the open caller’s denial to go',
-      () => (server.diagnostics.get(removeUri)?.length === 0 ? true : undefined),
-      30_000,
+    await until(server, 'the open caller’s denial to go', () =>
+      server.diagnostics.get(removeUri)?.length === 0 ? true : undefined,
     );
     const report = await permissionsUntil('the permissions to follow the edit', (r) =>
       decided(r, root).includes('order read conditional src/orders/remove.ts:4'),

@@ -11,6 +11,7 @@ import {
   createProtocolConnection,
   type Diagnostic,
   type Hover,
+  type MessageConnection,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
@@ -18,7 +19,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { delay } from '../support/wait-for';
+import { delay, hangGuardMs } from '../support/wait-for';
 
 export { waitFor } from '../support/wait-for';
 
@@ -62,6 +63,10 @@ export interface TestServer {
   home: string;
   /** Every registration the server asked for (`client/registerCapability`), oldest first. */
   registrations: Registration[];
+  /** How many messages the server has sent so far (notifications, requests, stderr chunks). */
+  heard: number;
+  /** Resolves once the server has sent more than `count` messages (see `heard`). */
+  heardMore(count: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +102,11 @@ export async function startServer(
     settings,
     home,
     registrations: [],
+    heard: 0,
+    heardMore(count) {
+      if (server.heard > count) return Promise.resolve();
+      return new Promise((resolve) => listeners.add({ count, resolve }));
+    },
     async stop() {
       try {
         await Promise.race([connection.sendRequest('shutdown'), delay(2000)]);
@@ -112,35 +122,74 @@ export async function startServer(
       rmSync(home, { recursive: true, force: true });
     },
   };
-  child.stderr.on('data', (chunk: Buffer) => server.transcript.push(chunk.toString()));
+  // Waiters for the server's next message: a test waits for what the server says, never for a time.
+  const listeners = new Set<{ count: number; resolve: () => void }>();
+  const heard = () => {
+    server.heard++;
+    for (const listener of listeners)
+      if (server.heard > listener.count) {
+        listeners.delete(listener);
+        listener.resolve();
+      }
+  };
+  child.stderr.on('data', (chunk: Buffer) => {
+    server.transcript.push(chunk.toString());
+    heard();
+  });
   connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     server.diagnostics.set(params.uri, params.diagnostics);
     server.transcript.push(JSON.stringify(params));
+    heard();
   });
   connection.onNotification('clearance/identity', (view: { text: string; status: string }) => {
     server.identities.push(view);
     server.transcript.push(JSON.stringify(view));
+    heard();
   });
   connection.onNotification('window/showMessage', (params: { message: string }) => {
     server.messages.push(params.message);
     server.transcript.push(params.message);
+    heard();
   });
   // Notices with actions (no identity, an undefined entrypoint) are requests; no button is pressed.
   connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
     server.messages.push(params.message);
     server.transcript.push(params.message);
+    heard();
     return null;
   });
   connection.onNotification('window/logMessage', (params: { message: string }) => {
     server.transcript.push(params.message);
+    heard();
+  });
+  // Any other notification (`clearance/permissionsChanged`, `clearance/impact`, …) is news too. The
+  // protocol connection is vscode-jsonrpc's, whose catch-all handler its own types leave out.
+  (connection as unknown as MessageConnection).onNotification((method: string) => {
+    server.transcript.push(`notification ${method}`);
+    heard();
   });
   connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
     params.items.map(() => server.settings),
   );
   connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
     server.registrations.push(...params.registrations);
+    heard();
     return null;
   });
+  // A test's own notification handler (e.g. for `clearance/impact`) replaces the catch-all above for
+  // its method: what it records is news too, counted once the handler has run.
+  const register = connection.onNotification.bind(connection) as (
+    method: unknown,
+    handler: (...args: unknown[]) => void,
+  ) => ReturnType<ProtocolConnection['onNotification']>;
+  (connection as { onNotification: unknown }).onNotification = (
+    method: unknown,
+    handler: (...args: unknown[]) => void,
+  ) =>
+    register(method, (...args) => {
+      handler(...args);
+      heard();
+    });
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
@@ -207,4 +256,50 @@ export async function hoverText(
   if (!hover) return undefined;
   const contents = hover.contents;
   return typeof contents === 'object' && 'value' in contents ? contents.value : JSON.stringify(contents);
+}
+
+/**
+ * Waits until `check` passes, checking it again each time the server sends something (it has no
+ * other way to change what a test sees). Fails only after `guardMs`, a hang guard, not a speed check.
+ */
+export function until<T>(
+  server: TestServer,
+  what: string,
+  check: () => T | undefined,
+  guardMs = hangGuardMs,
+): Promise<T> {
+  return untilAnswer(server, what, async () => check(), guardMs);
+}
+
+/**
+ * Asks the server (a request, e.g. a hover or `clearance/permissions`) until `ask` gives a value,
+ * asking again only after the server sent something new since the last question (the news that may
+ * change the answer: diagnostics, a log line, `clearance/permissionsChanged`). No time bound but a
+ * hang guard of minutes; a failure names `what` and the last answer (`describe`d, if given).
+ */
+export async function untilAnswer<T>(
+  server: TestServer,
+  what: string,
+  ask: () => Promise<T | undefined>,
+  guardMs = hangGuardMs,
+  describe?: () => string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), guardMs);
+  });
+  try {
+    for (;;) {
+      // Counted before asking: news that arrives while the request is on its way asks again.
+      const seen = server.heard;
+      const value = await ask();
+      if (value !== undefined) return value;
+      if ((await Promise.race([server.heardMore(seen), hung])) === 'hung')
+        throw new Error(
+          `gave up waiting for ${what} after ${guardMs / 1000} s (the hang guard)${describe ? `: ${describe()}` : ''}`,
+        );
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -26,7 +26,8 @@ import {
   shopIdentitySettings,
   startServer,
   type TestServer,
-  waitFor,
+  until,
+  untilAnswer,
 } from './lsp-client';
 
 const fixture = join(__dirname, '..', 'fixtures', 'lsp', 'single-report');
@@ -120,16 +121,23 @@ describe('one report per request through a private wrapper, in the editor as in 
     return out.sort();
   }
 
-  /** The permissions view once it lists exactly `want` (asked every 200 ms for up to 60 s). */
+  /**
+   * The permissions view once it lists exactly `want`: asked, then asked again after each thing the
+   * server says (`clearance/permissionsChanged`, its index's log), never on a timer.
+   */
   async function permissionsBecome(want: string[]): Promise<void> {
     let last: string[] = [];
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-      const report = (await server.connection.sendRequest('clearance/permissions')) as PermissionsResponse;
-      last = permissionLines(report);
-      if (report.state === 'ready' && JSON.stringify(last) === JSON.stringify(want)) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.deepEqual(last, want, 'the permissions view');
+    await untilAnswer(
+      server,
+      'the permissions view',
+      async () => {
+        const report = (await server.connection.sendRequest('clearance/permissions')) as PermissionsResponse;
+        last = permissionLines(report);
+        return report.state === 'ready' && JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
+      },
+      undefined,
+      () => `${JSON.stringify(last)} instead of ${JSON.stringify(want)}`,
+    );
   }
 
   /** Waits until the open `file` shows a diagnostic on exactly the 1-based `lines`. */
@@ -137,11 +145,11 @@ describe('one report per request through a private wrapper, in the editor as in 
     const uri = uriOf(file);
     const shown = () =>
       (server.diagnostics.get(uri) ?? []).map((d) => d.range.start.line + 1).sort((a, b) => a - b);
-    await waitFor(
+    await until(
+      server,
       `${file}'s diagnostics on lines ${lines.join(', ') || 'none'} (now ${shown().join(', ') || 'none'})`,
       () =>
         server.diagnostics.has(uri) && JSON.stringify(shown()) === JSON.stringify(lines) ? true : undefined,
-      60_000,
     );
   }
 

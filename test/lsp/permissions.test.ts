@@ -17,7 +17,14 @@ import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { ImpactNotification, PermissionsResponse } from '../../server/src/lsp/clearance-protocol';
 import { delay } from '../support/wait-for';
-import { changeDocument, openDocument, shopIdentitySettings, type TestServer, waitFor } from './lsp-client';
+import {
+  changeDocument,
+  openDocument,
+  shopIdentitySettings,
+  type TestServer,
+  untilAnswer,
+  waitFor,
+} from './lsp-client';
 import { useShopServer } from './shop-server';
 
 const identity = shopIdentitySettings;
@@ -205,12 +212,10 @@ describe('the permissions view and policy-change impact over LSP', () => {
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(file).href, type: 3 }],
     });
-    let remaining = await permissions();
-    const bound = Date.now() + 60_000;
-    while (remaining.resources.some((r) => r.resource === 'user') && Date.now() < bound) {
-      await delay(100);
-      remaining = await permissions();
-    }
-    assert.ok(!remaining.resources.some((r) => r.resource === 'user'), 'the deleted file left the index');
+    // Asked again after each thing the server says (its permissionsChanged, its log).
+    await untilAnswer(server, 'the deleted file to leave the index', async () => {
+      const remaining = await permissions();
+      return remaining.resources.some((r) => r.resource === 'user') ? undefined : true;
+    });
   });
 });

@@ -17,7 +17,7 @@ import {
   openDocument,
   shopIdentitySettings,
   type TestServer,
-  waitFor,
+  until,
 } from './lsp-client';
 import { useShopServer } from './shop-server';
 
@@ -56,7 +56,7 @@ describe('editing a policy while code is open', () => {
   it('re-decides open code and reports policy errors without compiling the policy on the main thread', async () => {
     const codePath = join(root, 'src/api/orders.ts');
     const codeUri = await openDocument(server, codePath, readFileSync(codePath, 'utf8'), 'typescript');
-    await waitFor('the DELETE call denied', () => (deleteDenied(codeUri) ? true : undefined), 30_000);
+    await until(server, 'the DELETE call denied', () => (deleteDenied(codeUri) ? true : undefined));
     // The GET call's hover lists the other actions on the order: decided once, then remembered.
     const code = readFileSync(codePath, 'utf8').split('\n');
     const getLine = code.findIndex((l) => l.includes('const response = await fetch('));
@@ -75,10 +75,8 @@ describe('editing a policy while code is open', () => {
 
     // A typing pause on a broken rule: its parse error is reported where it is.
     await changeDocument(server, policyUri, 2, `${policy}\nallow if {\n`);
-    const errors = await waitFor(
-      'the parse error',
-      () => (policyErrors(policyUri).length > 0 ? policyErrors(policyUri) : undefined),
-      30_000,
+    const errors = await until(server, 'the parse error', () =>
+      policyErrors(policyUri).length > 0 ? policyErrors(policyUri) : undefined,
     );
     assert.ok(
       errors.some((d) => d.code === 'rego_parse_error'),
@@ -87,7 +85,7 @@ describe('editing a policy while code is open', () => {
 
     // The rule finished: everyone may delete. The open code is re-decided by the worker's new policy.
     await changeDocument(server, policyUri, 3, `${policy}\nallow if input.action == "delete"\n`);
-    await waitFor('the DELETE call allowed', () => (deleteDenied(codeUri) ? undefined : true), 30_000);
+    await until(server, 'the DELETE call allowed', () => (deleteDenied(codeUri) ? undefined : true));
     // The remembered other actions were forgotten with the old policy: delete now reads as allowed.
     const othersAfter = await otherActions();
     assert.notEqual(othersAfter, othersBefore, `other actions as before the edit: ${othersAfter}`);
@@ -103,26 +101,29 @@ describe('editing a policy while code is open', () => {
     assert.equal(byName.test_admin_deletes?.outcome, 'passed', JSON.stringify(run));
     // The edit above allows every delete: the developer's test now holds as well.
     assert.equal(byName.test_developer_deletes?.outcome, 'passed', JSON.stringify(run));
-    const evaluated = (await server.connection.sendRequest('clearance/rego/evaluate', {
-      query: 'data.api.authz.allow',
-      input: { user: { role: 'developer' }, action: 'read' },
-      explain: true,
-    })) as EvaluateResponse;
+    const evaluate = async (explain: boolean) =>
+      (await server.connection.sendRequest('clearance/rego/evaluate', {
+        query: 'data.api.authz.allow',
+        input: { user: { role: 'developer' }, action: 'read' },
+        explain,
+      })) as EvaluateResponse;
+    const evaluated = await evaluate(true);
     assert.equal(evaluated.defined, true);
     assert.equal(evaluated.value, false);
     assert.deepEqual(evaluated.errors, []);
     assert.ok((evaluated.trace ?? []).length > 0, 'Explain gives each clause its trace');
     // A rule's hover shows its value for the input evaluated last, evaluated in the worker too: the
-    // first hover may answer before the value is back, a later one shows it.
+    // first hover may answer before the value is back (it says so), a later one shows it. The
+    // authoring worker runs one job after another: the same evaluation asked after the hover is
+    // answered after the hover's own, which the next hover then finds done.
     const policyUri = pathToFileURL(join(root, 'policy/authz.rego')).href;
     const allowLine = readFileSync(join(root, 'policy/authz.rego'), 'utf8')
       .split('\n')
       .findIndex((l) => l.startsWith('allow if'));
-    let valueShown = '';
-    for (const started = Date.now(); Date.now() - started < 30_000; ) {
+    let valueShown = (await hoverText(server, policyUri, allowLine, 1)) ?? '';
+    if (/being evaluated; hover again/.test(valueShown)) {
+      await evaluate(false);
       valueShown = (await hoverText(server, policyUri, allowLine, 1)) ?? '';
-      if (/\*\*Value\*\* with the given input: `/.test(valueShown)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.match(valueShown, /\*\*Value\*\* with the given input: `false`/);
     assert.equal(
@@ -136,16 +137,14 @@ describe('editing a policy while code is open', () => {
     const policyPath = join(root, 'policy/authz.rego');
     const policyUri = pathToFileURL(policyPath).href;
     await changeDocument(server, policyUri, 4, readFileSync(policyPath, 'utf8'));
-    // The reload waits for a typing pause: run until the test sees the policy as edited back.
-    let run: RunTestsResponse | undefined;
-    for (const started = Date.now(); Date.now() - started < 30_000; ) {
-      run = (await server.connection.sendRequest('clearance/rego/runTests', {
-        ids: ['data.api.authz_test.test_developer_deletes'],
-      })) as RunTestsResponse;
-      if (run.results[0]?.outcome === 'failed') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const failed = run?.results[0];
+    // The reload waits for a typing pause; the open code re-decided by the reloaded policy (its DELETE
+    // denied again) says it is done, and the tests then run on it.
+    const codeUri = pathToFileURL(join(root, 'src/api/orders.ts')).href;
+    await until(server, 'the DELETE call denied again', () => (deleteDenied(codeUri) ? true : undefined));
+    const run = (await server.connection.sendRequest('clearance/rego/runTests', {
+      ids: ['data.api.authz_test.test_developer_deletes'],
+    })) as RunTestsResponse;
+    const failed = run.results[0];
     assert.equal(failed?.outcome, 'failed', JSON.stringify(run));
     assert.match(failed?.message ?? '', /failed at `authz\.allow/);
     assert.match(failed?.location?.uri ?? '', /authz_test\.rego$/);
@@ -174,13 +173,10 @@ describe('OPA bundles decide in the analysis worker', () => {
   it('stops a bundle policy that runs past the deadline, as it does a workspace policy', async () => {
     const codePath = join(root, 'src/api/orders.ts');
     const uri = await openDocument(server, codePath, readFileSync(codePath, 'utf8'), 'typescript');
-    const stopped = await waitFor(
-      'the decision stopped at its deadline',
-      () =>
-        (server.diagnostics.get(uri) ?? []).find(
-          (d) => typeof d.message === 'string' && /took longer than 300 ms/.test(d.message),
-        ),
-      30_000,
+    const stopped = await until(server, 'the decision stopped at its deadline', () =>
+      (server.diagnostics.get(uri) ?? []).find(
+        (d) => typeof d.message === 'string' && /took longer than 300 ms/.test(d.message),
+      ),
     );
     assert.equal(stopped.code, 'eval_cancel_error');
   });

@@ -42,12 +42,27 @@ export function isEntrypointDefined(policy: Policy, data: JsonValue, entrypoint:
   return true;
 }
 
-/** Every rule that could be an entrypoint (a complete rule, not a function or a test), as `data.…`. */
+/**
+ * Whether a rule set belongs to the policy's tests: defined only in `_test.rego` files, or in a
+ * package named `…_test` (OPA's conventions for tests). Their helper rules (mock inputs, fixtures)
+ * are never what an application's request is decided by.
+ */
+function isTestRuleSet(set: Policy['ruleSets'][number]): boolean {
+  if (set.path.slice(0, -1).some((part) => part.endsWith('_test'))) return true;
+  const clauses = set.default ? [...set.clauses, set.default] : set.clauses;
+  return clauses.length > 0 && clauses.every((clause) => /_test\.rego$/.test(clause.origin.location.file));
+}
+
+/**
+ * Every rule that could be an entrypoint (a complete rule, not a function, a test or a rule of the
+ * tests' files and packages), as `data.…`.
+ */
 export function listEntrypoints(policy: Policy): string[] {
   const found = new Set<string>();
   for (const set of policy.ruleSets) {
     const name = set.path.at(-1) ?? '';
     if (set.kind === 'function' || name.startsWith('test_') || name.startsWith('todo_test_')) continue;
+    if (isTestRuleSet(set)) continue;
     if (set.path.every((p) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) found.add(`data.${set.path.join('.')}`);
   }
   return [...found].sort();

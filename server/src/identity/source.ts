@@ -2,7 +2,7 @@
  * Token sources: where the raw JWT comes from. Kept apart from verification so that later sources
  * (OIDC sign-in, a token pasted through a command, a refreshed token) plug in beside these.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { describeReadProblem, readBoundedFile } from './bounded-read';
 import { looksLikeToken } from './display';
 import { parseCommandSetting } from './run-command';
@@ -129,7 +129,7 @@ async function readSource(
     }
     case 'file':
       if (typeof settings.tokenFile !== 'string' || settings.tokenFile.trim() === '') return undefined;
-      return readTokenFile(settings.tokenFile, context.baseDir);
+      return readTokenFile(settings.tokenFile, context.baseDir, homeOf(context.env));
     case 'env':
       if (typeof settings.tokenEnv !== 'string' || settings.tokenEnv.trim() === '') return undefined;
       return readTokenEnv(settings.tokenEnv.trim(), context.env);
@@ -155,11 +155,15 @@ function pickTimeout(value: unknown): number {
     : DEFAULT_TOKEN_COMMAND_TIMEOUT_MS;
 }
 
-/** Reads a token from a file; `path` is shown as configured, resolved against `baseDir`. */
-export async function readTokenFile(path: string, baseDir: string): Promise<TokenLookup> {
+/**
+ * Reads a token from a file resolved against `baseDir`. A relative `path` is shown as configured; an
+ * absolute one as `showFilePath` names it (`home` is the user's home folder, when known).
+ */
+export async function readTokenFile(path: string, baseDir: string, home?: string): Promise<TokenLookup> {
   if (looksLikeToken(path)) return TOKEN_AS_FILE();
-  const source: IdentitySource = { kind: 'file', label: `token file ${path}` };
   const fullPath = isAbsolute(path) ? path : resolve(baseDir, path);
+  const shown = isAbsolute(path) ? showFilePath(path, baseDir, home) : path;
+  const source: IdentitySource = { kind: 'file', label: `token file ${shown}` };
   const read = await readBoundedFile(fullPath, MAX_TOKEN_BYTES);
   if (!read.ok) {
     const reason = `${source.label} ${describeReadProblem(read.problem)}`;
@@ -185,4 +189,29 @@ export function readTokenEnv(name: string, env: NodeJS.ProcessEnv): TokenLookup 
     return { kind: 'invalid', source, reason: `malformed token: ${source.label} is longer than 64 KB` };
   }
   return { kind: 'found', token, source };
+}
+
+/**
+ * How an absolute file path is named in the identity line: relative to `baseDir` (the workspace, or
+ * the CLI's working folder) when inside it, `~/…` inside `home`, else whole. The identity line sits in
+ * a status bar and a one-line report, where a temporary folder's or a home folder's full path pushes
+ * out what matters, and says more about the machine than the identity needs to.
+ */
+export function showFilePath(fullPath: string, baseDir: string, home?: string): string {
+  const inside = (folder: string) => {
+    const rest = relative(folder, fullPath);
+    const outside = rest === '..' || rest.startsWith(`..${sep}`) || isAbsolute(rest);
+    return rest !== '' && !outside ? rest : undefined;
+  };
+  const inWorkspace = inside(baseDir);
+  if (inWorkspace !== undefined) return inWorkspace;
+  const inHome = home ? inside(home) : undefined;
+  if (inHome !== undefined) return `~/${inHome.split(sep).join('/')}`;
+  return fullPath;
+}
+
+/** The user's home folder from the environment (HOME, or USERPROFILE on Windows), if set. */
+function homeOf(env: NodeJS.ProcessEnv): string | undefined {
+  const home = env.HOME || env.USERPROFILE;
+  return home && isAbsolute(home) ? home : undefined;
 }

@@ -92,7 +92,7 @@ describe('clearance whoami', () => {
     assert.equal(report.simulated, false);
     assert.deepEqual(report.source, {
       kind: 'file',
-      label: `token file ${join(shop, 'identity', 'bob.jwt')}`,
+      label: 'token file identity/bob.jwt',
     });
     assert.equal(report.user.role, 'admin');
     assert.equal(typeof report.secondsLeft, 'number');

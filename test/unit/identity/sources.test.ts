@@ -17,6 +17,23 @@ describe('token sources', () => {
   });
   after(() => dir.remove());
 
+  it('names an absolute token file inside the workspace relative to it, one in the home folder as ~/…', async () => {
+    const file = await dir.write('abs.jwt', token);
+    const inside = await resolveIdentity({ tokenFile: file }, makeOptions());
+    assert.deepEqual(inside.source, { kind: 'file', label: 'token file abs.jwt' });
+    await mkdir(join(dir.path, 'home', '.config'), { recursive: true });
+    const saved = await dir.write(join('home', '.config', 'id.jwt'), token);
+    const workspace = join(dir.path, 'workspace');
+    const inHome = await resolveIdentity(
+      { tokenFile: saved },
+      { ...makeOptions(), baseDir: workspace, env: { HOME: join(dir.path, 'home') } },
+    );
+    assert.deepEqual(inHome.source, { kind: 'file', label: 'token file ~/.config/id.jwt' });
+    // Elsewhere the path stays whole: nothing shorter names it.
+    const elsewhere = await resolveIdentity({ tokenFile: saved }, { ...makeOptions(), baseDir: workspace });
+    assert.deepEqual(elsewhere.source, { kind: 'file', label: `token file ${saved}` });
+  });
+
   it('reports missing when no source is configured', async () => {
     const identity = await resolveIdentity({}, makeOptions());
     assert.equal(identity.status, 'missing');
