@@ -57,7 +57,10 @@ describe('verification against a real OpenID provider', () => {
     );
   });
 
-  it('picks up a rotated signing key, refetching the JWKS at most once per cooldown', async () => {
+  it('picks up a rotated signing key, refetching the JWKS at most once per cooldown', async (t) => {
+    // jose times its cooldown with Date.now(): a frozen clock moved on by hand keeps "within the
+    // cooldown" true however slowly a loaded machine runs the test (it once failed at load 30).
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
     const cooldownMs = 3000;
     const options = (token: string) => ({ env: { T: token }, jwksCooldownMs: cooldownMs });
     const beforeRotation = await provider.issueToken();
@@ -72,7 +75,7 @@ describe('verification against a real OpenID provider', () => {
     assert.equal(early.status, 'invalid');
     assert.match(early.reason ?? '', new RegExp(`matches the token's kid "${provider.currentKid}"`));
     assert.equal(fetchedByClearance(provider).filter((p) => p === '/jwks').length, 1);
-    await delay(cooldownMs + 100);
+    t.mock.timers.tick(cooldownMs + 100);
     const later = await resolveIdentity(settings(), options(rotated));
     assert.equal(later.status, 'verified', later.reason);
     assert.equal(fetchedByClearance(provider).filter((p) => p === '/jwks').length, 2);
