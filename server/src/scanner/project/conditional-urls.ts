@@ -12,8 +12,8 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
-import { readNameValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const CONDITIONALS = new Set(['ternary_expression', 'conditional_expression']);

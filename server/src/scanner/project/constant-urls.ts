@@ -13,9 +13,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import type { HttpCall } from '../types';
+import { FUNCTION_TYPES, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { findOutermostOfTypes } from './function-index';
-import { FUNCTION_TYPES, readNameValue, readUrlValue } from './values';
+import { readUrlValue } from './values';
 import { findCallBySource } from './wrapper-urls';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

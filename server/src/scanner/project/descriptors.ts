@@ -14,8 +14,9 @@ import { readPythonArguments, readPythonString, readPythonUrl } from '../python-
 import type { ScanContext } from '../recognizers/context';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import type { HelperFact, SharedValues } from './types';
-import { mergeSegments, readNameValue, readUrlValue } from './values';
+import { mergeSegments, readUrlValue } from './values';
 
 // A class with more attributes than this in its constructor is not a request descriptor.
 const MAX_ATTRIBUTES = 24;

@@ -11,8 +11,9 @@ import { nodesOfType } from '../nodes-of-type';
 import type { ScanContext } from '../recognizers/context';
 import { flattenConcatenation, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import type { FunctionShape } from './code-shape';
-import { readNameValue, readUrlValue } from './values';
+import { readUrlValue } from './values';
 
 const FIELD = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
 const ROOT_NAME = /^[A-Za-z_]\w*/;

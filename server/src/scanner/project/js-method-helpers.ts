@@ -12,9 +12,9 @@
 import type { Node } from 'web-tree-sitter';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import { findEnclosingFunction } from './code-shape';
 import type { ReadUrl } from './js-url-values';
-import { readNameValue } from './values';
 
 // A helper longer than this is not a URL helper (its return is not a function of its arguments).
 const MAX_STATEMENTS = 4;

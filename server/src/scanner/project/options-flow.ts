@@ -10,10 +10,10 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall } from '../types';
+import { readNameValue } from './assigned-values';
 import type { FunctionShape } from './code-shape';
 import { findHelper } from './js-url-values';
 import type { WrapperDefinition } from './types';
-import { readNameValue } from './values';
 import { paramOf } from './wrapper-urls';
 
 // Clients whose second argument is an options object with a `method` key, `GET` when absent.

@@ -17,9 +17,10 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import { pathTableEntryName } from './python-path-tables';
 import type { SharedValues } from './types';
-import { readNameValue, readUrlValue } from './values';
+import { readUrlValue } from './values';
 
 const SELF_MEMBER = /^self\.([A-Za-z_]\w*)(\(\))?$/;
 // `self.manager.path`: a member of the object a field holds.

@@ -6,7 +6,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
-import { passedOn, silentSites } from '../recognizers/inferred-clients';
+import { passedOn, silentSites } from '../recognizers/inferred-calls';
 import type { HttpCall } from '../types';
 import { wrapperKey } from './single-report';
 import type { FileFacts, WrapperDefinition } from './types';

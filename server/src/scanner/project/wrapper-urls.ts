@@ -8,9 +8,10 @@ import { readGuardedValue, readPythonOperands } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
-import { mergeSegments, readNameValue, readUrlValue } from './values';
+import { mergeSegments, readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Names a method parameter goes by (`method`, `verb`, `http_method`). */

@@ -11,7 +11,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { readNameValue } from '../project/values';
+import { readNameValue } from '../project/assigned-values';
 import { readPythonArguments, readPythonString, readPythonUrl } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';

@@ -12,7 +12,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
-import { readNameValue } from '../project/values';
+import { readNameValue } from '../project/assigned-values';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall } from '../types';
 import type { CallRecognizer, ScanContext } from './context';

@@ -5,8 +5,9 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { readNameValue } from '../project/assigned-values';
 import { isJsLanguage } from '../project/code-shape';
-import { readNameValue, readUrlValue } from '../project/values';
+import { readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanContext } from './context';

@@ -20,8 +20,9 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
+import { FUNCTION_TYPES, isParameterAt, readNameValue } from '../project/assigned-values';
 import { findEnclosingFunction, findEnclosingOwner } from '../project/code-shape';
-import { FUNCTION_TYPES, isParameterAt, mergeSegments, readNameValue, readUrlValue } from '../project/values';
+import { mergeSegments, readUrlValue } from '../project/values';
 import { METHOD_NAME } from '../project/wrapper-urls';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';

@@ -1,0 +1,214 @@
+/** Which value a name holds where it is used: its last assignment above in the function, or the module's. */
+
+import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
+import { sliceNode } from '../syntax';
+import type { ScanLanguage } from '../types';
+import { isJsLanguage } from './code-shape';
+
+/** Function and method nodes of every language the project pass reads (they hold parameters). */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'function_definition',
+  'lambda',
+  'method_declaration',
+  'func_literal',
+]);
+
+const ASSIGNMENT_TYPES: Record<'js' | 'python' | 'go', string[]> = {
+  js: ['variable_declarator', 'assignment_expression'],
+  python: ['assignment'],
+  go: ['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec'],
+};
+/** Reads the value of a name at `use`: its last assignment in the function above, or a module constant. */
+export function readNameValue(
+  name: string,
+  use: Node,
+  language: ScanLanguage,
+  text: string,
+  root: Node,
+): Node | undefined {
+  const family = isJsLanguage(language) ? 'js' : language === 'python' ? 'python' : 'go';
+  const scope = findScope(use, language) ?? root;
+  const local = findAssignment(scope, name, family, text, use.startIndex);
+  if (local !== undefined || scope.id === root.id) return local;
+  return findAssignment(root, name, family, text, Number.POSITIVE_INFINITY, true);
+}
+// Whether a function around `node` declares `name` as a parameter (read from its parameter lists).
+/** Whether `name` is a parameter of a function around `node`. */
+export function isParameterAt(node: Node, name: string, text: string): boolean {
+  const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+  for (let current = node.parent; current !== null; current = current.parent) {
+    const list = current.childForFieldName('parameters') ?? current.childForFieldName('parameter');
+    if (list !== null && FUNCTION_TYPES.has(current.type) && word.test(sliceNode(text, list))) return true;
+  }
+  return false;
+}
+
+/** The function around `node` whose locals it sees, in `language`. */
+export function findScope(node: Node, language: ScanLanguage): Node | undefined {
+  for (let current = node.parent; current !== null; current = current.parent) {
+    const type = current.type;
+    if (language === 'python' && type === 'function_definition') return current;
+    if (
+      language === 'go' &&
+      (type === 'function_declaration' || type === 'method_declaration' || type === 'func_literal')
+    )
+      return current;
+    if (
+      isJsLanguage(language) &&
+      (type === 'function_declaration' ||
+        type === 'method_definition' ||
+        type === 'arrow_function' ||
+        type === 'function_expression')
+    )
+      return current;
+  }
+  return undefined;
+}
+
+/** The value assigned to `name` last before `before` in `scope` (only top-level ones when `topLevel`). */
+export function findAssignment(
+  scope: Node,
+  name: string,
+  family: 'js' | 'python' | 'go',
+  text: string,
+  before: number,
+  topLevel = false,
+): Node | undefined {
+  let found: Node | undefined;
+  const entries = assignmentsNamed(scope, name, family, text);
+  // Entries are in document order, so by start: the scope's own begin at the first one inside it.
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((entries[middle] as AssignmentEntry).start < scope.startIndex) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < entries.length; i++) {
+    const entry = entries[i] as AssignmentEntry;
+    if (entry.start > scope.endIndex) break;
+    const node = entry.node;
+    // Only assignments finished before the use: `path, err := addOptions(path, opt)` reads the earlier `path`.
+    if (node.endIndex > before || node.endIndex > scope.endIndex) continue;
+    if (topLevel) {
+      entry.topLevel ??= findScope(node, family === 'js' ? 'typescript' : family) === undefined;
+      if (!entry.topLevel) continue;
+    }
+    const value = readAssignedValue(node, name, family, text);
+    if (value !== undefined && !isSelfFallback(value, name, family, text)) found = value;
+  }
+  return found;
+}
+
+// `url = result.url || url` (also `??`): a hook's override that keeps the value the name held when
+// there is none. The value written above is what the code sends as written, so it stays the value.
+function isSelfFallback(value: Node, name: string, family: 'js' | 'python' | 'go', text: string): boolean {
+  if (family !== 'js' || value.type !== 'binary_expression') return false;
+  const operator = sliceNode(text, value.childForFieldName('operator') ?? value);
+  const right = value.childForFieldName('right');
+  return (
+    (operator === '||' || operator === '??') &&
+    right?.type === 'identifier' &&
+    sliceNode(text, right) === name
+  );
+}
+
+/** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */
+interface AssignmentEntry {
+  node: Node;
+  start: number;
+  topLevel?: boolean;
+}
+
+// Every lookup of a name used to walk the whole tree for assignments, so resolving the URLs of a file
+// cost (calls x file size). The assignments of a tree are indexed once by the names they bind, in
+// document order; a scope's assignments are the indexed ones within its range (trees nest, so a node
+// inside a scope's range is inside the scope).
+const assignmentIndexes = new WeakMap<object, Map<string, Map<string, AssignmentEntry[]>>>();
+
+function assignmentsNamed(
+  scope: Node,
+  name: string,
+  family: 'js' | 'python' | 'go',
+  text: string,
+): readonly AssignmentEntry[] {
+  let byRoot = assignmentIndexes.get(scope.tree);
+  if (byRoot === undefined) {
+    byRoot = new Map();
+    assignmentIndexes.set(scope.tree, byRoot);
+  }
+  const key = family;
+  let index = byRoot.get(key);
+  if (index === undefined) {
+    index = new Map();
+    for (const node of nodesOfType(scope.tree.rootNode, ASSIGNMENT_TYPES[family])) {
+      if (node === null) continue;
+      const entry: AssignmentEntry = { node, start: node.startIndex };
+      for (const bound of new Set(boundNames(node, family, text))) {
+        const list = index.get(bound) ?? [];
+        list.push(entry);
+        index.set(bound, list);
+      }
+    }
+    byRoot.set(key, index);
+  }
+  return index.get(name) ?? [];
+}
+
+// The names an assignment may bind: a superset of those `readAssignedValue` accepts.
+function boundNames(node: Node, family: 'js' | 'python' | 'go', text: string): string[] {
+  if (family === 'js') {
+    const left = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+    return left === null ? [] : [sliceNode(text, left)];
+  }
+  if (family === 'python') {
+    const left = node.childForFieldName('left');
+    return left === null ? [] : [sliceNode(text, left)];
+  }
+  const leftNames =
+    node.type === 'const_spec' || node.type === 'var_spec'
+      ? node.childrenForFieldName('name')
+      : (node.childForFieldName('left')?.namedChildren ?? []);
+  return leftNames.filter((n): n is Node => n !== null).map((n) => sliceNode(text, n));
+}
+
+function readAssignedValue(
+  node: Node,
+  name: string,
+  family: 'js' | 'python' | 'go',
+  text: string,
+): Node | undefined {
+  if (family === 'js') {
+    const left = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+    const right = node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right');
+    return left?.type === 'identifier' && sliceNode(text, left) === name && right !== null
+      ? right
+      : undefined;
+  }
+  if (family === 'python') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    return left?.type === 'identifier' && sliceNode(text, left) === name && right !== null
+      ? right
+      : undefined;
+  }
+  const leftNames =
+    node.type === 'const_spec' || node.type === 'var_spec'
+      ? node.childrenForFieldName('name')
+      : (node.childForFieldName('left')?.namedChildren ?? []);
+  const right = node.childForFieldName(
+    node.type === 'const_spec' || node.type === 'var_spec' ? 'value' : 'right',
+  );
+  const values = (right?.namedChildren ?? []).filter((v): v is Node => v !== null && v.type !== 'comment');
+  const index = leftNames.findIndex((n) => n !== null && sliceNode(text, n) === name);
+  if (index < 0) return undefined;
+  // `path, err := addOptions(...)`: one call giving several values; the first is the path.
+  return values.length === 1 ? values[0] : values[index];
+}

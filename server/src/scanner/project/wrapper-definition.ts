@@ -1,0 +1,344 @@
+/** One wrapper read from a call inside a function: which parameters carry its URL and its method. */
+
+import { basename, extname } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
+import { readPythonString } from '../python-syntax';
+import type { ScanContext } from '../recognizers/context';
+import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import type { HttpCall, UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
+import { DEFAULT_EXPORT, type FunctionShape, isJsLanguage } from './code-shape';
+import { readFieldConstant } from './field-constants';
+import { readStructFieldUrl } from './go-struct-fields';
+import { guardedCalls, isUrlGuarded } from './guarded-urls';
+import { findDestructuredCall } from './js-url-values';
+import { readPassedMethod } from './options-flow';
+import { unformatted } from './python-class-members';
+import { isPrivateFunction } from './single-report';
+import type { WrapperDefinition } from './types';
+import { mergeSegments, readUrlValue } from './values';
+import {
+  expandDestructured,
+  expandHelperCall,
+  expandJoin,
+  expandJoinedLocal,
+  expandLocal,
+  expandQuery,
+  METHOD_NAME,
+  paramOf,
+  splitConcatenation,
+} from './wrapper-urls';
+
+const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const FOLLOW_DEPTH = 3;
+
+/**
+ * The wrapper `fn` is when the URL of `call` (at `node`) flows from one of its parameters; `forwards`
+ * when the call writes no part of the URL itself.
+ */
+export function readWrapper(
+  context: ScanContext,
+  call: HttpCall,
+  node: Node,
+  fn: FunctionShape,
+  forwards: boolean,
+): WrapperDefinition | undefined {
+  const { text, language } = context;
+  let urlParam: number | undefined;
+  let urlKey: string | undefined;
+  const url: UrlSegment[] = [];
+  const segments = call.url.segments
+    .flatMap(splitConcatenation)
+    .flatMap(
+      (segment) =>
+        expandLocal(context, segment, node, fn) ??
+        expandJoinedLocal(context, segment, node, fn) ??
+        expandDestructured(context, segment, node, fn) ??
+        expandJoin(context, segment, node, fn) ??
+        expandQuery(context, segment, node, fn) ??
+        expandHelperCall(context, segment, node, fn) ?? [segment],
+    );
+  for (const segment of segments) {
+    if (segment.kind === 'expr' && urlParam === undefined) {
+      const field = readStructFieldUrl(context, segment.source, node, fn);
+      if (field !== undefined) {
+        urlParam = field.index;
+        urlKey = field.key;
+        url.push(...field.url);
+        continue;
+      }
+      const param =
+        readParamAttribute(context, segment.source, node, fn) ??
+        findFlowingParam(context, segment.source, node, fn, 0);
+      if (param !== undefined) {
+        urlParam = param.index;
+        urlKey = param.key;
+        url.push({ kind: 'expr', source: fn.params[param.index] || (param.key ?? '') });
+        continue;
+      }
+    }
+    url.push(segment);
+  }
+  if (urlParam === undefined) return undefined;
+  let methodParam: number | undefined;
+  let methodKey: string | undefined;
+  let methodDefault: string | undefined;
+  if (call.method === undefined) {
+    const args = node.childForFieldName('arguments');
+    const names = new Set<string>();
+    if (call.methodSource !== undefined) names.add(call.methodSource);
+    // An options local built above the call (`const opts = { method, headers }`) is read too.
+    const holders = [...(args?.namedChildren ?? [])].flatMap((arg) => {
+      if (arg?.type !== 'identifier') return arg === null ? [] : [arg];
+      const value =
+        readNameValue(sliceNode(text, arg), node, language, text, context.root) ??
+        findDestructuredCall(sliceNode(text, arg), node, text);
+      return value !== undefined &&
+        value.startIndex >= fn.node.startIndex &&
+        value.endIndex <= fn.node.endIndex
+        ? [arg, value]
+        : [arg];
+    });
+    for (const holder of holders) {
+      for (const id of holder.descendantsOfType(['identifier', 'shorthand_property_identifier'])) {
+        if (id !== null && METHOD_NAME.test(sliceNode(text, id))) names.add(sliceNode(text, id));
+      }
+    }
+    for (const name of names) {
+      const attribute = readParamAttribute(context, name, node, fn);
+      if (attribute !== undefined) {
+        methodParam = attribute.index;
+        methodKey = attribute.key;
+        break;
+      }
+      const index = fn.params.indexOf(name);
+      if (index >= 0) {
+        methodParam = index;
+        // `def fetch_json(self, uri_path, http_method='GET')`: the method when a caller gives none.
+        const fallback = fn.defaults?.get(index) ?? readDefaultConstant(context, fn.node, name);
+        if (fallback !== undefined && /^[A-Za-z]+$/.test(fallback)) methodDefault = fallback.toUpperCase();
+        break;
+      }
+      const key = fn.keys?.get(name);
+      if (key !== undefined) {
+        methodParam = key.index;
+        methodKey = key.key;
+        break;
+      }
+      // `const { method = 'GET', ...rest } = options`: the method is the options parameter's `method`.
+      const from = isJsLanguage(language) ? findDestructuredParam(fn, name, text) : undefined;
+      if (from !== undefined) {
+        methodParam = from.index;
+        methodKey = 'method';
+        methodDefault = from.fallback;
+        break;
+      }
+    }
+  }
+  // `fetch(url, this.withHeaders(options))`: the method is in the options the caller hands in.
+  if (call.method === undefined && methodParam === undefined && isJsLanguage(language)) {
+    const passed = readPassedMethod(context, call, node, fn);
+    if (passed !== undefined) ({ methodParam, methodKey, methodDefault } = passed);
+  }
+  const defaults = [...(fn.defaults ?? [])].filter(
+    ([index]) => index !== urlParam && url.some((s) => s.kind === 'expr' && s.source === fn.params[index]),
+  );
+  const anonymous = fn.name === DEFAULT_EXPORT && fn.owner === undefined;
+  const param = urlParam === undefined ? undefined : fn.params[urlParam];
+  const guarded =
+    isJsLanguage(language) &&
+    (guardedCalls.has(call) || (param !== undefined && isUrlGuarded(node, param, fn.node, text)));
+  return {
+    kind: 'wrapper',
+    language,
+    name: anonymous ? moduleWord(context.file) : fn.name,
+    ...(anonymous ? { exportedAs: 'default' as const } : {}),
+    ...(fn.owner === undefined ? {} : { owner: fn.owner }),
+    params: fn.params,
+    ...(call.method === undefined ? {} : { method: call.method }),
+    ...(methodParam === undefined ? {} : { methodParam }),
+    ...(methodKey === undefined ? {} : { methodKey }),
+    ...(methodDefault === undefined ? {} : { methodDefault }),
+    urlParam,
+    ...(urlKey === undefined ? {} : { urlKey }),
+    ...(defaults.length === 0 ? {} : { defaults }),
+    url: resolveConstants(context, url, node, fn),
+    client: call.client,
+    site: { file: context.file, line: fn.line },
+    forwards,
+    ...(guarded ? { guarded: true } : {}),
+    ...(isPrivateFunction(fn, language, text) ? { private: true } : {}),
+  };
+}
+
+// A default-exported function's name: the last word of its module's file name (`cached-fetch.ts` →
+// `fetch`), which every importer writes in its import path (project files are found by their words).
+function moduleWord(file: string): string {
+  const name = basename(file, extname(file));
+  return /[\w$]+$/.exec(name)?.[0] ?? name;
+}
+
+// Python's `method = route.method` above `session.request(method, url)`: the attribute of a
+// parameter (a request descriptor the caller builds), as the parameter and the attribute's name.
+function readParamAttribute(
+  context: ScanContext,
+  name: string,
+  use: Node,
+  fn: FunctionShape,
+): { index: number; key: string } | undefined {
+  if (context.language !== 'python' || !IDENTIFIER.test(name) || fn.params.includes(name)) return undefined;
+  const value = readNameValue(name, use, context.language, context.text, context.root);
+  if (
+    value?.type !== 'attribute' ||
+    value.startIndex < fn.node.startIndex ||
+    value.endIndex > fn.node.endIndex
+  )
+    return undefined;
+  const object = value.childForFieldName('object');
+  const index = object?.type === 'identifier' ? fn.params.indexOf(sliceNode(context.text, object)) : -1;
+  const key = value.childForFieldName('attribute');
+  return index < 0 || key === null ? undefined : { index, key: sliceNode(context.text, key) };
+}
+
+// `def send(self, path, method=GET)` after `GET = 'GET'`: a parameter's default that is a name,
+// read as the constant it is bound to.
+function readDefaultConstant(context: ScanContext, fn: Node, name: string): string | undefined {
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    const value = param?.childForFieldName('value');
+    if (
+      context.language !== 'python' ||
+      value?.type !== 'identifier' ||
+      sliceNode(context.text, param?.childForFieldName('name') ?? value) !== name
+    )
+      continue;
+    const bound = readNameValue(
+      sliceNode(context.text, value),
+      value,
+      context.language,
+      context.text,
+      context.root,
+    );
+    return bound === undefined ? undefined : readPythonString(bound, context.text);
+  }
+  return undefined;
+}
+
+// `const { method = 'GET', headers = {} } = options` in the function: the index of `options`, and
+// the default when it is a string.
+function findDestructuredParam(
+  fn: FunctionShape,
+  name: string,
+  text: string,
+): { index: number; fallback?: string } | undefined {
+  for (const declarator of fn.node.descendantsOfType('variable_declarator')) {
+    const pattern = declarator?.childForFieldName('name');
+    const value = declarator?.childForFieldName('value');
+    if (pattern?.type !== 'object_pattern' || value?.type !== 'identifier') continue;
+    const index = fn.params.indexOf(sliceNode(text, value));
+    if (index < 0) continue;
+    for (const child of pattern.namedChildren) {
+      if (child === null) continue;
+      const key =
+        child.type === 'object_assignment_pattern'
+          ? child.childForFieldName('left')
+          : child.type === 'pair_pattern'
+            ? child.childForFieldName('key')
+            : child;
+      if (key === null || sliceNode(text, key) !== name) continue;
+      const right = child.type === 'object_assignment_pattern' ? child.childForFieldName('right') : null;
+      const fallback = right === null ? undefined : readConstantString(right, text)?.toUpperCase();
+      return fallback === undefined ? { index } : { index, fallback };
+    }
+  }
+  return undefined;
+}
+
+// Which parameter an expression's value comes from: the expression's root name is a parameter, or
+// a local whose assigned value mentions one (followed a few assignments deep).
+function findFlowingParam(
+  context: ScanContext,
+  source: string,
+  use: Node,
+  fn: FunctionShape,
+  depth: number,
+): { index: number; key?: string } | undefined {
+  const root = ROOT_NAME.exec(source.trim())?.[0];
+  if (root === undefined) return undefined;
+  const direct = paramOf(fn, root);
+  if (direct !== undefined) return direct;
+  if (depth >= FOLLOW_DEPTH || fn.selfNames.includes(root)) return undefined;
+  const value = readNameValue(root, use, context.language, context.text, context.root);
+  if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
+    return undefined;
+  // `self.TEMPLATE.format(name=param)`: the parameter fills a placeholder of the template; the URL is
+  // the template's, not the parameter's.
+  const template = context.language === 'python' ? unformatted(unwrapExpression(value), context.text) : value;
+  const words = wordsOutsideTests(template, context.text);
+  for (const word of words) {
+    const found = paramOf(fn, word);
+    if (found !== undefined) return found;
+  }
+  for (const word of words) {
+    if (word === root) continue;
+    const found = findFlowingParam(context, word, value, fn, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+// The names a value is built from, less those only tested in a conditional (`absolute` in
+// `join(None if absolute else self.url, path)` picks the base; the URL is built from `path`).
+function wordsOutsideTests(value: Node, text: string): string[] {
+  const tests: Node[] = [];
+  for (const node of nodesOfType(value, ['conditional_expression', 'ternary_expression'])) {
+    const test =
+      node?.type === 'ternary_expression' ? node.childForFieldName('condition') : node?.namedChild(1);
+    if (test != null) tests.push(test);
+  }
+  const source = sliceNode(text, value);
+  const words: string[] = [];
+  for (const match of source.matchAll(/[A-Za-z_$][\w$]*/g)) {
+    const at = value.startIndex + (match.index ?? 0);
+    if (!tests.some((test) => at >= test.startIndex && at < test.endIndex)) words.push(match[0]);
+  }
+  return words;
+}
+
+// A wrapper's own URL parts that name a constant (`${base}/${path}` with `const base = '...'` at the
+// top of the module) are read once here, so every call site gets the written URL.
+function resolveConstants(
+  context: ScanContext,
+  url: readonly UrlSegment[],
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  for (const segment of url) {
+    const field =
+      segment.kind === 'expr'
+        ? readFieldConstant(segment.source, use, context.language, context.text, context.project.shared)
+        : undefined;
+    if (field !== undefined) {
+      out.push({ kind: 'literal', text: field });
+      continue;
+    }
+    if (
+      segment.kind !== 'expr' ||
+      !/^[A-Za-z_$][\w$]*$/.test(segment.source) ||
+      paramOf(fn, segment.source) !== undefined
+    ) {
+      out.push(segment);
+      continue;
+    }
+    const value = readNameValue(segment.source, use, context.language, context.text, context.root);
+    const inside =
+      value !== undefined && value.startIndex >= fn.node.startIndex && value.endIndex <= fn.node.endIndex;
+    const resolved =
+      value === undefined || inside ? [] : readUrlValue(value, context.language, context.text, context.root);
+    if (resolved.length > 0 && resolved.every((s) => s.kind === 'literal')) out.push(...resolved);
+    else out.push(segment);
+  }
+  return mergeSegments(out);
+}

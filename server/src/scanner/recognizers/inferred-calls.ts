@@ -1,0 +1,215 @@
+/** The call built at an inferred client's call site, and the marks the project pass reads off it. */
+
+import type { Node } from 'web-tree-sitter';
+import { isParameterAt } from '../project/assigned-values';
+import { readDescriptorAttribute } from '../project/descriptors';
+import { guardedCalls } from '../project/guarded-urls';
+import { wrapperKey } from '../project/single-report';
+import type { WrapperDefinition } from '../project/types';
+import { mergeSegments, readUrlValue } from '../project/values';
+import { sliceNode } from '../syntax';
+import type { HttpCall, UrlSegment } from '../types';
+import type { ScanContext } from './context';
+import {
+  isWithoutKey,
+  readArguments,
+  readDefaultValue,
+  readKeyNode,
+  readLocalObject,
+  readMethodValue,
+  readObjectValue,
+} from './inferred-arguments';
+import { splitPathParameters } from './path-parameters';
+
+/**
+ * Inferred calls whose URL argument writes no literal part of the URL (`this.update(ctx, id)`): the
+ * URL is all the wrapper's. The project pass uses this to report a forwarding call only once.
+ */
+export const urlNotWrittenHere = new WeakSet<HttpCall>();
+
+/**
+ * Inferred calls kept only because they pass the caller's own parameters on to a wrapper that
+ * writes its URL around them: never reported themselves (the function around them becomes a
+ * wrapper, whose call sites are), only read by the project pass.
+ */
+export const passedOn = new WeakSet<HttpCall>();
+
+/**
+ * Per scan, the wrappers called without any part of the URL written (`deleteOrder(id)`): nothing
+ * is reported there, so the call inside the wrapper is the only report (see single-report.ts).
+ */
+export const silentSites = new WeakMap<ScanContext, Set<string>>();
+/** The call of `definition` at `call` (its callee `callee`), with the caller's arguments in its URL and method. */
+export function buildCall(
+  context: ScanContext,
+  definition: WrapperDefinition,
+  call: Node,
+  callee: Node,
+): HttpCall | undefined {
+  const { positional, keywords } = readArguments(context, call);
+  const argumentAt = (index: number | undefined): Node | undefined => {
+    if (index === undefined) return undefined;
+    return positional[index] ?? keywords.get(definition.params[index] ?? '');
+  };
+  const urlParamName =
+    definition.urlParam === undefined
+      ? undefined
+      : definition.params[definition.urlParam] || definition.urlKey;
+  const urlHolder = argumentAt(definition.urlParam);
+  // A request descriptor built at the call (`Route('GET', '/users/{id}', id=i)`) for Python's keys.
+  const descriptor =
+    context.language === 'python' && definition.urlKey !== undefined && urlHolder !== undefined
+      ? readDescriptorAttribute(context, urlHolder, definition.urlKey, context.project.shared)
+      : undefined;
+  const urlArgument =
+    definition.urlKey === undefined || urlHolder === undefined
+      ? urlHolder
+      : readKeyNode(context, urlHolder, definition.urlKey);
+  // Go: the caller's own struct parameter handed on (`adm.newRequest(ctx, method, reqData)`): its
+  // field, so the caller is a wrapper of that field in turn.
+  const passedField =
+    context.language === 'go' &&
+    definition.urlKey !== undefined &&
+    urlArgument === undefined &&
+    urlHolder?.type === 'identifier' &&
+    isParameterAt(urlHolder, sliceNode(context.text, urlHolder), context.text)
+      ? urlHolder
+      : undefined;
+  if (
+    definition.urlParam !== undefined &&
+    urlArgument === undefined &&
+    descriptor === undefined &&
+    passedField === undefined
+  )
+    return undefined;
+  const argumentSegments: UrlSegment[] =
+    descriptor ??
+    (passedField !== undefined
+      ? [{ kind: 'expr', source: `${sliceNode(context.text, passedField)}.${definition.urlKey}` }]
+      : urlArgument === undefined
+        ? []
+        : splitPathParameters(
+            readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared),
+          ));
+  let writesUrl = writesLiteral(argumentSegments);
+  const urlArguments =
+    urlArgument === undefined ? (passedField === undefined ? [] : [passedField]) : [urlArgument];
+  const segments: UrlSegment[] = [];
+  for (const segment of definition.url) {
+    if (segment.kind === 'expr' && segment.source === urlParamName) {
+      joinPath(segments, argumentSegments);
+      continue;
+    }
+    // Another parameter the URL names (`${resource}/${slug}`, `endpoint+path`): the caller's value,
+    // or its default.
+    const index = segment.kind === 'expr' ? definition.params.indexOf(segment.source) : -1;
+    const other = index >= 0 ? argumentAt(index) : undefined;
+    const fallback = definition.defaults?.find(([at]) => at === index)?.[1];
+    if (other !== undefined) {
+      urlArguments.push(other);
+      const value = readUrlValue(other, context.language, context.text, context.root, context.project.shared);
+      writesUrl ||= writesLiteral(value);
+      joinPath(segments, value);
+    } else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
+    else segments.push({ ...segment });
+  }
+  // Passing an id to a function that writes its own URL: the call inside it is the report. Passing
+  // the caller's own parameters on (`adminRequest(ctx, action, team)` calling such a function with
+  // `action` and `team`) makes the caller a wrapper in turn: the call is kept for the project pass
+  // and reported at the caller's call sites that write the URL.
+  const passing = (!definition.forwards || definition.guarded === true) && !writesUrl;
+  if (passing && !passesParameters(context, urlArguments)) {
+    const silent = silentSites.get(context) ?? new Set<string>();
+    silent.add(wrapperKey(definition.site, viaName(definition)));
+    silentSites.set(context, silent);
+    return undefined;
+  }
+  let method = definition.method;
+  let methodSource: string | undefined;
+  if (method === undefined) {
+    const argument = argumentAt(definition.methodParam);
+    const described =
+      context.language === 'python' && argument !== undefined && definition.methodKey !== undefined
+        ? readDescriptorAttribute(context, argument, definition.methodKey, context.project.shared)
+        : undefined;
+    if (described !== undefined) {
+      const [only, ...rest] = described;
+      if (rest.length === 0 && only?.kind === 'literal' && /^[A-Za-z]+$/.test(only.text))
+        method = only.text.toUpperCase();
+      else methodSource = described.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+    } else if (argument !== undefined) {
+      const options = definition.methodKey === undefined ? argument : readLocalObject(context, argument);
+      const valueNode =
+        definition.methodKey === undefined
+          ? argument
+          : (readObjectValue(context, options, definition.methodKey) ??
+            readDefaultValue(context, options, definition.methodKey));
+      method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
+      if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
+      if (
+        valueNode === undefined &&
+        definition.methodKey !== undefined &&
+        isWithoutKey(context, options, definition.methodKey)
+      )
+        method = definition.methodDefault;
+    } else {
+      method = definition.methodDefault;
+    }
+  }
+  // `_fetch(path, as_post=True)`: the flag picks the wrapper's other verb.
+  if (definition.methodFlag !== undefined && argumentAt(definition.methodFlag.index)?.type === 'true')
+    method = definition.methodFlag.method;
+  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+  const known = segments.some((s) => s.kind === 'literal');
+  const found: HttpCall = {
+    kind: 'http',
+    client: definition.client,
+    method,
+    url: { source, segments: mergeSegments(segments), known },
+    location: context.locateNode(call),
+    calleeLocation: context.locateNode(callee),
+    text: context.readExcerpt(call),
+    origin: 'inferred',
+    via: {
+      name: viaName(definition),
+      file: definition.site.file,
+      line: definition.site.line,
+    },
+    ...(methodSource === undefined ? {} : { methodSource }),
+  };
+  if (!writesUrl) urlNotWrittenHere.add(found);
+  if (passing) passedOn.add(found);
+  if (definition.guarded === true) guardedCalls.add(found);
+  return found;
+}
+
+// `Owner.name`, or a plain function's name: how a call's `via` names its wrapper.
+function viaName(definition: WrapperDefinition): string {
+  return definition.owner === undefined ? definition.name : `${definition.owner}.${definition.name}`;
+}
+
+// Whether some URL argument is a parameter of the function around the call.
+function passesParameters(context: ScanContext, nodes: readonly Node[]): boolean {
+  return nodes.some(
+    (node) => node.type === 'identifier' && isParameterAt(node, sliceNode(context.text, node), context.text),
+  );
+}
+
+// The caller's part after the wrapper's: one `/` where both bring one (`.../1/` and `/boards`), as
+// a client's base URL is joined to a path.
+function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
+  const last = segments[segments.length - 1];
+  const [first, ...rest] = part;
+  if (
+    last?.kind === 'literal' &&
+    last.text.endsWith('/') &&
+    first?.kind === 'literal' &&
+    first.text.startsWith('/')
+  )
+    segments.push({ kind: 'literal', text: first.text.slice(1) }, ...rest);
+  else segments.push(...part);
+}
+
+function writesLiteral(segments: readonly UrlSegment[]): boolean {
+  return segments.some((segment) => segment.kind === 'literal' && segment.text !== '');
+}
