@@ -159,6 +159,9 @@ export async function hoverText(
 /** How long a hover that does not show the wanted text may stay unchanged before it is asked again. */
 const REHOVER_AFTER_MS = 3_000;
 
+/** How long to wait for a hover to appear at all before moving onto the text again. */
+const REAIM_AFTER_MS = 15_000;
+
 /** One hover: moves onto the text, waits for the hover to show and settle, and returns its text. */
 async function hoverOnce(
   page: Page,
@@ -177,7 +180,12 @@ async function hoverOnce(
   // Two moves make the editor see the mouse move over the token, not just land on it.
   await page.mouse.move(point.x - 2, point.y);
   await page.mouse.move(point.x, point.y);
-  await hover.waitFor({ state: 'visible', timeout: Math.max(deadline - Date.now(), 5_000) });
+  // A hover that does not show is aimed again (the line may have moved under the mouse as lenses
+  // arrived), not waited for until the hang guard: re-aiming is a retry, not a deadline on the answer.
+  await hover.waitFor({
+    state: 'visible',
+    timeout: Math.min(Math.max(deadline - Date.now(), 1), REAIM_AFTER_MS),
+  });
   // Providers answer one after another (TypeScript's says "(loading...)" while its server starts): wait until the
   // wanted text is there, or nothing is loading, and the hover has stopped changing.
   let previous = '';
