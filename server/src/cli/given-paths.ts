@@ -26,6 +26,18 @@ export function formatCliError(error: ClearanceError, cwd = process.cwd()): stri
   });
 }
 
+/** An error as OPA's JSON output shapes it: `{code, message, location: {file, row, col}}`. */
+export function errorAsJson(error: {
+  code: string;
+  message: string;
+  location?: { file: string; start: { line: number; column: number } };
+}): Record<string, unknown> {
+  const { code, message, location } = error;
+  if (!location) return { code, message };
+  const file = displayPath(location.file);
+  return { code, message, location: { file, row: location.start.line, col: location.start.column } };
+}
+
 // The folders looked at for the suggestion: enough for a project's layout, bounded for a huge tree.
 const SUGGEST_MAX_DEPTH = 4;
 const SUGGEST_MAX_ENTRIES = 5_000;

@@ -15,7 +15,7 @@ import {
 } from '../rego';
 import { type EngineFlags, selectLimits, selectRegoVersion } from './engine-flags';
 import { EXIT_USAGE } from './exit-codes';
-import { displayPath, formatCliError, missingPaths, noSuchPath } from './given-paths';
+import { errorAsJson, formatCliError, missingPaths, noSuchPath } from './given-paths';
 import { looksLikeRegoV0, regoV0Hint } from './hints';
 import type { Output } from './scan-command';
 import { selectCapabilities } from './test-report';
@@ -139,19 +139,7 @@ function printErrors(
   sources: Array<string | undefined>,
 ): number {
   if (flags.format === 'json') {
-    const shaped = errors.map((e) => ({
-      code: e.code,
-      message: e.message,
-      ...(e.location
-        ? {
-            location: {
-              file: displayPath(e.location.file),
-              row: e.location.start.line,
-              col: e.location.start.column,
-            },
-          }
-        : {}),
-    }));
+    const shaped = errors.map(errorAsJson);
     output.out(redactTokensFrom(`${JSON.stringify({ errors: shaped }, null, 2)}\n`, sources));
   } else {
     for (const e of errors)

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ClearanceError } from '../errors';
 import { type Capabilities, parseCapabilities } from '../rego';
-import { displayPath } from './given-paths';
+import { displayPath, errorAsJson } from './given-paths';
 import type { TestResult } from './test-command';
 
 /** A capabilities file above this size is not read. */
@@ -47,21 +47,7 @@ export function jsonReport(r: TestResult): Record<string, unknown> {
   if (r.outcome === 'SKIPPED') out.skip = true;
   if (r.outcome === 'ERROR') {
     const e = r.errorData?.[0];
-    out.error = e
-      ? {
-          code: e.code,
-          message: e.message,
-          ...(e.location
-            ? {
-                location: {
-                  file: displayPath(e.location.file),
-                  row: e.location.start.line,
-                  col: e.location.start.column,
-                },
-              }
-            : {}),
-        }
-      : { code: 'eval_error', message: r.errors.join('; ') };
+    out.error = e ? errorAsJson(e) : { code: 'eval_error', message: r.errors.join('; ') };
   }
   if (r.output.length > 0) out.output = Buffer.from(`${r.output.join('\n')}\n`).toString('base64');
   return out;
