@@ -111,16 +111,19 @@ export function numberArg(args: Value[], i: number): RegoNumber {
   return v;
 }
 
+/** Throws OPA's error for operand `position` (1-based) holding a number that is not an integer. */
+function notIntegerError(position: number): never {
+  throw new BuiltinError(
+    'eval_type_error',
+    `operand ${position} must be integer number but got floating-point number`,
+  );
+}
+
 /** Reads operand `i` as a JavaScript integer (errors on fractions and out-of-range values). */
 export function intArg(args: Value[], i: number): number {
   const n = numberArg(args, i);
   const k = toSafeInteger(n);
-  if (k === undefined) {
-    throw new BuiltinError(
-      'eval_type_error',
-      `operand ${i + 1} must be integer number but got floating-point number`,
-    );
-  }
+  if (k === undefined) notIntegerError(i + 1);
   return k;
 }
 
@@ -128,12 +131,7 @@ export function intArg(args: Value[], i: number): number {
 export function bigIntArg(args: Value[], i: number): bigint {
   const n = numberArg(args, i);
   const k = toBigInt(n);
-  if (k === undefined) {
-    throw new BuiltinError(
-      'eval_type_error',
-      `operand ${i + 1} must be integer number but got floating-point number`,
-    );
-  }
+  if (k === undefined) notIntegerError(i + 1);
   return k;
 }
 
