@@ -97,42 +97,14 @@ export function buildCodeActions(
           command: evaluateAsCommand,
         },
       });
-    if (client.clientCommands.has(openInputCommand))
+    for (const [command, title, commandTitle] of CALL_COMMANDS) {
+      if (!client.clientCommands.has(command)) continue;
       actions.push({
-        title: 'Open the exact input',
+        title,
         kind: CodeActionKind.QuickFix,
-        command: { title: 'Open the exact input', command: openInputCommand, arguments: [uri, position] },
+        command: { title: commandTitle, command, arguments: [uri, position] },
       });
-    if (client.clientCommands.has(copyInputCommand))
-      actions.push({
-        title: 'Copy the input as input.json',
-        kind: CodeActionKind.QuickFix,
-        command: {
-          title: 'Copy the input as input.json',
-          command: copyInputCommand,
-          arguments: [uri, position],
-        },
-      });
-    if (client.clientCommands.has(evaluateCallCommand))
-      actions.push({
-        title: "Evaluate this call's input in the policy",
-        kind: CodeActionKind.QuickFix,
-        command: {
-          title: 'Evaluate in the policy',
-          command: evaluateCallCommand,
-          arguments: [uri, position],
-        },
-      });
-    if (client.clientCommands.has(copyAccessRequestCommand))
-      actions.push({
-        title: 'Copy an access request',
-        kind: CodeActionKind.QuickFix,
-        command: {
-          title: 'Copy an access request',
-          command: copyAccessRequestCommand,
-          arguments: [uri, position],
-        },
-      });
+    }
     const line = lines[position.line] ?? '';
     const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
     actions.push({
@@ -156,6 +128,14 @@ export function buildCodeActions(
   }
   return actions;
 }
+
+/** The client's commands offered on a call, each given the call's document and position: command, action title, command title. */
+const CALL_COMMANDS: ReadonlyArray<readonly [string, string, string]> = [
+  [openInputCommand, 'Open the exact input', 'Open the exact input'],
+  [copyInputCommand, 'Copy the input as input.json', 'Copy the input as input.json'],
+  [evaluateCallCommand, "Evaluate this call's input in the policy", 'Evaluate in the policy'],
+  [copyAccessRequestCommand, 'Copy an access request', 'Copy an access request'],
+];
 
 /** Whether two ranges share a position (an empty range at a call's edge touches it). */
 function overlaps(a: Range, b: Range): boolean {
