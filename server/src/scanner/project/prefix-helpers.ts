@@ -22,7 +22,12 @@ export function readPrefixMapHelper(fn: Node, text: string): HelperFact | undefi
   if (name === null || body === null || !suffix || !owners || rest.length > 0) return undefined;
   if (!walksEntries(body, owners, text) || !writesKeyAndId(body, text) || !endsWith(body, suffix, text))
     return undefined;
-  return { name: sliceNode(text, name), param: suffix, url: [{ kind: 'expr', source: suffix }], prefixMap: true };
+  return {
+    name: sliceNode(text, name),
+    param: suffix,
+    url: [{ kind: 'expr', source: suffix }],
+    prefixMap: true,
+  };
 }
 
 // `Object.entries(owners)` somewhere in the body.
