@@ -133,6 +133,27 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
     owner = field?.owner;
   }
   if (name === undefined || name === '') return undefined;
+  const { params, defaults, keys } = readJsParams(fn, text);
+  return {
+    node: fn,
+    name,
+    ...(owner === undefined ? {} : { owner }),
+    params,
+    ...(defaults.size === 0 ? {} : { defaults }),
+    ...(keys.size === 0 ? {} : { keys }),
+    selfNames: owner === undefined ? [] : ['this'],
+    line: fn.startPosition.row + 1,
+  };
+}
+
+/**
+ * A JS function's parameters in argument order ('' for a destructured one, a rest parameter by its
+ * name, `this:` left out), their constant string defaults and the keys an object pattern binds.
+ */
+export function readJsParams(
+  fn: Node,
+  text: string,
+): { params: string[]; defaults: Map<number, string>; keys: Map<string, { index: number; key: string }> } {
   const params: string[] = [];
   const defaults = new Map<number, string>();
   const keys = new Map<string, { index: number; key: string }>();
@@ -157,16 +178,7 @@ function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
     const restName = target?.type === 'rest_pattern' ? target.firstNamedChild : target;
     params.push(restName?.type === 'identifier' ? sliceNode(text, restName) : '');
   }
-  return {
-    node: fn,
-    name,
-    ...(owner === undefined ? {} : { owner }),
-    params,
-    ...(defaults.size === 0 ? {} : { defaults }),
-    ...(keys.size === 0 ? {} : { keys }),
-    selfNames: owner === undefined ? [] : ['this'],
-    line: fn.startPosition.row + 1,
-  };
+  return { params, defaults, keys };
 }
 
 /**

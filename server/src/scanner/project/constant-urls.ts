@@ -7,7 +7,8 @@
  * the call keeps its expression. Go's `u.String()` on a local built as a `url.URL` or parsed from a
  * written reference (`u, err := base.Parse("/api/v2/audit")`) reads as that URL (go-url-struct.ts),
  * and a call of the file's URL builder (`c.adminURL(realm, "users")`) as the URL it returns
- * (path-functions.ts).
+ * (path-functions.ts). In JavaScript, a URL builder of any class called with a path written at the
+ * call (`new EventSource(this.client.buildURL("/api/stream"))`) reads as that path.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -22,6 +23,9 @@ import { findCallBySource } from './wrapper-urls';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 // `u.String()`, `c.adminURL(realm, "users")`, `joinPath(base, "v1", id)`: a call as the whole URL.
 const GO_CALL = /^[A-Za-z_][\w.]*\([\s\S]*\)$/;
+// `this.client.buildURL("/api/stream")`: a JS URL builder (named for a URL or path) given a path
+// written at the call, as the whole URL.
+const JS_BUILDER_CALL = /^[A-Za-z_$][\w$.]*(?:url|uri|path)\(\s*['"`][\s\S]*\)$/i;
 
 /** Replaces the URL of each recognised call that is one module-level URL constant by its value. */
 export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {
@@ -31,8 +35,13 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
   for (const call of calls) {
     if (call.origin !== undefined && call.origin !== 'recognised') continue;
     const [only] = call.url.segments;
-    if (context.language === 'go' && only?.kind === 'expr' && GO_CALL.test(only.source)) {
-      readGoStringCall(context, call);
+    if (
+      only?.kind === 'expr' &&
+      (context.language === 'go'
+        ? GO_CALL.test(only.source)
+        : isJsLanguage(context.language) && JS_BUILDER_CALL.test(only.source))
+    ) {
+      readCallUrl(context, call);
       continue;
     }
     if (call.url.segments.length !== 1 || only?.kind !== 'expr' || !IDENTIFIER.test(only.source)) continue;
@@ -62,8 +71,8 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
 // `u.String()` as the call's whole URL: the URL the local `u` was built or parsed from, when it
 // writes some text (a path, or a base and a path). Any other call the same way: a path function or
 // URL builder of the file (`c.adminURL(realm, "users", id)`, a variadic join of segments), read
-// with the arguments in its parameters' places.
-function readGoStringCall(context: ScanContext, call: HttpCall): void {
+// with the arguments in its parameters' places; in JS, a URL builder given a written path.
+function readCallUrl(context: ScanContext, call: HttpCall): void {
   if (call.url.segments.length !== 1) return;
   const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
   const node = use === null ? undefined : findCallBySource(use, call.url.source, context.text);

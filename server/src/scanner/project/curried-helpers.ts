@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import type { ScanContext } from '../recognizers/context';
 import { sliceNode, unwrapExpression } from '../syntax';
-import { isJsLanguage } from './code-shape';
+import { isJsLanguage, readJsParams } from './code-shape';
 import type { WrapperDefinition } from './types';
 
 // `del` is how a module spells `delete`, a reserved word it cannot name a function.
@@ -62,7 +62,8 @@ function readHelper(context: ScanContext, declaration: Node): WrapperDefinition 
   const returned = only.firstNamedChild === null ? undefined : unwrapExpression(only.firstNamedChild);
   const inner = returned?.childForFieldName('body');
   if (returned === undefined || !FUNCTION_VALUES.has(returned.type) || inner == null) return undefined;
-  const params = readParams(returned, text);
+  // The returned function has no name of its own, so it is not a shape; its parameters read alike.
+  const { params } = readJsParams(returned, text);
   const urlParam = params.findIndex((param) => URL_PARAM.test(param));
   const path = params[urlParam];
   if (path === undefined || !sendsVerb(context, returned, verb, path)) return undefined;
@@ -79,25 +80,6 @@ function readHelper(context: ScanContext, declaration: Node): WrapperDefinition 
     forwards: true,
     curried: true,
   };
-}
-
-// The returned function's parameter names in order ('' for a destructured one); it has no name of
-// its own, so the shape reader of named functions does not read it.
-function readParams(fn: Node, text: string): string[] {
-  const single = fn.childForFieldName('parameter');
-  if (single !== null) return [sliceNode(text, single)];
-  const params: string[] = [];
-  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (param === null || param.type === 'comment') continue;
-    const pattern =
-      param.type === 'required_parameter' || param.type === 'optional_parameter'
-        ? param.childForFieldName('pattern')
-        : param;
-    if (pattern?.type === 'this') continue;
-    const target = pattern?.type === 'assignment_pattern' ? pattern.childForFieldName('left') : pattern;
-    params.push(target?.type === 'identifier' ? sliceNode(text, target) : '');
-  }
-  return params;
 }
 
 // Whether the function calls a method named for `verb` with `path` as its first argument.

@@ -14,6 +14,7 @@ import { isJsLanguage } from './code-shape';
 import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
+import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
 import { readClassConstants } from './python-format-templates';
 import { collectPathTable } from './python-path-tables';
@@ -66,7 +67,10 @@ export function collectSharedValues(context: ScanContext): {
     constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));
   helpers.push(...collectDescriptors(context));
   for (const fn of topLevelFunctions(context)) {
-    const helper = readHelper(context, fn) ?? readFormatHelper(context, fn);
+    const helper =
+      readHelper(context, fn) ??
+      readFormatHelper(context, fn) ??
+      (isJsLanguage(context.language) ? readPrefixMapHelper(fn, context.text) : undefined);
     if (helper !== undefined) helpers.push(helper);
   }
   return { constants, helpers };

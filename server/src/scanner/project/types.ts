@@ -107,6 +107,8 @@ export interface HelperFact {
   url: UrlSegment[];
   /** Go: `param` is a Printf format whose verbs the arguments after it fill (`formatAPIPath`). */
   format?: boolean;
+  /** JS: the second argument is a map of owners written before the path (`getPath(p, { teams: id })`). */
+  prefixMap?: boolean;
 }
 
 /** A class's constructor: which parameter it stores in which field, and hands to `super(...)`. */

@@ -20,6 +20,7 @@ import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
+import { readPrefixMapCall } from './prefix-helpers';
 import { readClassMember } from './python-class-members';
 import { readFieldFormat } from './python-format-templates';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
@@ -155,6 +156,10 @@ function readSharedHelper(
     ?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
   if (helper == null || first == null) return undefined;
   const argument = resolve(first, language, text, root, depth + 1, shared);
+  if (helper.prefixMap === true) {
+    const prefixed = readPrefixMapCall(node, argument, text);
+    return prefixed === undefined ? undefined : mergeSegments(prefixed);
+  }
   if (helper.format === true) {
     const rest = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
       (c): c is Node => c !== null && c.type !== 'comment' && c.id !== first.id,
