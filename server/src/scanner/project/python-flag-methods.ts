@@ -39,13 +39,14 @@ export function readFlagBranches(
   const flags = new Map<HttpCall, FlagBranch>();
   const byStart = new Map<number, HttpCall>();
   for (const call of calls) byStart.set(call.location.start.offset, call);
+  const assigned = new Map<number, VerbUnderTest[]>();
   for (const call of calls) {
     if (call.method === undefined) continue;
     const node = nodeOf(call);
     let branch = node;
     while (branch?.parent?.type === 'parenthesized_expression') branch = branch.parent;
     const choice = branch?.parent;
-    const bound = node === undefined ? undefined : readBoundFlag(node, call.method, text);
+    const bound = node === undefined ? undefined : readBoundFlag(node, call.method, text, assigned);
     if (bound !== undefined) flags.set(call, bound);
     if (node === undefined || branch == null || choice?.type !== 'conditional_expression') continue;
     if (choice.namedChild(0)?.id !== branch.id) continue;
@@ -69,14 +70,40 @@ export function readFlagBranches(
  * `bound-verbs.ts` reports with the verb assigned first): the parameter tested and the verb a caller
  * giving it gets. Only a test of one parameter defaulting to `None`/`False`, as the whole condition.
  */
-function readBoundFlag(node: Node, method: string, text: string): FlagBranch | undefined {
+function readBoundFlag(
+  node: Node,
+  method: string,
+  text: string,
+  memo: Map<number, VerbUnderTest[]>,
+): FlagBranch | undefined {
   const callee = node.childForFieldName('function');
   if (callee?.type !== 'identifier') return undefined;
   const name = sliceNode(text, callee);
   const fn = findEnclosingFunction(node, 'python', text);
   if (fn === undefined) return undefined;
-  let found: FlagBranch | undefined;
-  for (const branch of fn.node.descendantsOfType('if_statement')) {
+  // Each function's tests are read once, whatever the number of calls in it.
+  let tested = memo.get(fn.node.id);
+  if (tested === undefined) {
+    tested = readVerbsUnderTests(fn.node, fn.params, text);
+    memo.set(fn.node.id, tested);
+  }
+  const found = tested.filter((t) => t.name === name && t.method !== method);
+  const [only] = found;
+  return only === undefined || found.length > 1
+    ? undefined
+    : { index: only.index, method: only.method, given: true };
+}
+
+/** A local assigned a verb function under a test of one parameter: `if p is not None: send = s.post`. */
+interface VerbUnderTest {
+  name: string;
+  index: number;
+  method: string;
+}
+
+function readVerbsUnderTests(fn: Node, params: readonly string[], text: string): VerbUnderTest[] {
+  const out: VerbUnderTest[] = [];
+  for (const branch of fn.descendantsOfType('if_statement')) {
     const condition = branch?.childForFieldName('condition');
     const tested =
       condition?.type === 'identifier'
@@ -85,26 +112,19 @@ function readBoundFlag(node: Node, method: string, text: string): FlagBranch | u
             /^\w+\s+is\s+not\s+None$/.test(sliceNode(text, condition))
           ? condition.firstNamedChild
           : null;
-    const index = tested == null ? -1 : fn.params.indexOf(sliceNode(text, tested));
-    if (
-      branch == null ||
-      tested == null ||
-      index < 0 ||
-      !hasFalseDefault(fn.node, fn.params[index] ?? '', text)
-    )
-      continue;
+    const index = tested == null ? -1 : params.indexOf(sliceNode(text, tested));
+    if (branch == null || index < 0 || !hasFalseDefault(fn, params[index] ?? '', text)) continue;
     for (const statement of branch.childForFieldName('consequence')?.namedChildren ?? []) {
       const assignment = statement?.type === 'expression_statement' ? statement.firstNamedChild : null;
       const left = assignment?.childForFieldName('left');
       const right = assignment?.childForFieldName('right');
-      if (assignment?.type !== 'assignment' || left == null || right?.type !== 'attribute') continue;
+      if (assignment?.type !== 'assignment' || left?.type !== 'identifier' || right?.type !== 'attribute')
+        continue;
       const verb = VERB_ATTRIBUTE.exec(sliceNode(text, right))?.[1]?.toUpperCase();
-      if (sliceNode(text, left) !== name || verb === undefined || verb === method) continue;
-      if (found !== undefined) return undefined;
-      found = { index, method: verb, given: true };
+      if (verb !== undefined) out.push({ name: sliceNode(text, left), index, method: verb });
     }
   }
-  return found;
+  return out;
 }
 
 // `as_post=False`, `as_post: bool = False`, `= None`.
