@@ -363,3 +363,23 @@ function findScope(node: Node): Node | null {
   while (current !== null && !SCOPES.has(current.type)) current = current.parent;
   return current;
 }
+
+/** A parameter's name node: the identifier itself, a typed parameter's first child, else its `name`. */
+export function readPythonParamName(param: Node): Node | null {
+  if (param.type === 'identifier') return param;
+  return param.type === 'typed_parameter' ? param.firstNamedChild : param.childForFieldName('name');
+}
+
+/**
+ * A function body of at most `max` statements (comments and docstrings aside) whose last is a
+ * `return`: those statements, the `return` last; undefined for any other body.
+ */
+export function readReturningBody(body: Node, max: number): Node[] | undefined {
+  const statements = body.namedChildren.filter(
+    (s): s is Node =>
+      s !== null &&
+      s.type !== 'comment' &&
+      !(s.type === 'expression_statement' && s.firstNamedChild?.type === 'string'),
+  );
+  return statements.length > max || statements.at(-1)?.type !== 'return_statement' ? undefined : statements;
+}

@@ -6,7 +6,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
-import { readPythonString } from '../python-syntax';
+import { readPythonParamName, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { findEnclosingOfTypes } from './function-index';
@@ -301,12 +301,7 @@ function readPythonFunction(fn: Node, text: string): FunctionShape | undefined {
     const fallback = param.childForFieldName('value');
     const constant = fallback === null ? undefined : readPythonString(fallback, text);
     if (constant !== undefined) defaults.set(params.length, constant);
-    const nameNode =
-      param.type === 'identifier'
-        ? param
-        : param.type === 'typed_parameter'
-          ? param.firstNamedChild
-          : param.childForFieldName('name');
+    const nameNode = readPythonParamName(param);
     params.push(nameNode?.type === 'identifier' ? sliceNode(text, nameNode) : '');
   }
   const selfNames: string[] = [];

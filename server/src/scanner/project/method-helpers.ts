@@ -7,7 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { readPythonArguments } from '../python-syntax';
+import { readPythonArguments, readReturningBody } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findEnclosingFunction } from './code-shape';
@@ -97,14 +97,9 @@ function methodsNamed(cls: Node, name: string, text: string): Node[] {
 
 // The expression a body of local assignments and one final `return` returns (a docstring aside).
 function readReturned(body: Node): Node | undefined {
-  const statements = body.namedChildren.filter(
-    (s): s is Node =>
-      s !== null &&
-      s.type !== 'comment' &&
-      !(s.type === 'expression_statement' && s.firstNamedChild?.type === 'string'),
-  );
-  const last = statements.at(-1);
-  if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
+  const statements = readReturningBody(body, MAX_STATEMENTS);
+  const last = statements?.at(-1);
+  if (statements === undefined || last === undefined) return undefined;
   const assignsOnly = statements
     .slice(0, -1)
     .every((s) => s.type === 'expression_statement' && s.firstNamedChild?.type === 'assignment');

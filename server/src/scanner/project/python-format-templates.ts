@@ -17,7 +17,12 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { readPythonArguments, readPythonString } from '../python-syntax';
+import {
+  readPythonArguments,
+  readPythonParamName,
+  readPythonString,
+  readReturningBody,
+} from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import type { SharedValues } from './types';
@@ -43,14 +48,10 @@ export function readFormatTemplate(
   resolve: ResolveUrl,
   shared: SharedValues | undefined,
 ): UrlSegment[] | undefined {
-  const statements = (helper.childForFieldName('body')?.namedChildren ?? []).filter(
-    (s): s is Node =>
-      s !== null &&
-      s.type !== 'comment' &&
-      !(s.type === 'expression_statement' && s.firstNamedChild?.type === 'string'),
-  );
-  const last = statements.at(-1);
-  if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
+  const body = helper.childForFieldName('body');
+  const statements = body === null ? undefined : readReturningBody(body, MAX_STATEMENTS);
+  const last = statements?.at(-1);
+  if (statements === undefined || last === undefined) return undefined;
   const formatted = readFormatCall(last.firstNamedChild, text);
   if (formatted === undefined) return undefined;
   const { template: templateName, mapping } = formatted;
@@ -225,12 +226,7 @@ function readParams(fn: Node, text: string): Array<{ name: string; fallback?: No
   const out: Array<{ name: string; fallback?: Node }> = [];
   for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
     if (param === null) continue;
-    const nameNode =
-      param.type === 'identifier'
-        ? param
-        : param.type === 'typed_parameter'
-          ? param.firstNamedChild
-          : param.childForFieldName('name');
+    const nameNode = readPythonParamName(param);
     if (nameNode?.type !== 'identifier') return out;
     const fallback = param.childForFieldName('value') ?? undefined;
     out.push({ name: sliceNode(text, nameNode), ...(fallback === undefined ? {} : { fallback }) });

@@ -37,8 +37,11 @@ export interface WrapperDefinition {
   methodKey?: string;
   /** The method when the caller gives none (`const { method = 'GET' } = options`). */
   methodDefault?: string;
-  /** Python: the method a caller gets by passing `True` for the flag at `index` (`as_post=True`). */
-  methodFlag?: { index: number; method: string };
+  /**
+   * Python: the method a caller gets by passing `True` for the flag at `index` (`as_post=True`), or
+   * with `given` any value but `None`/`False` (`post_json=body`).
+   */
+  methodFlag?: { index: number; method: string; given?: boolean };
   /** The URL comes from the argument in this position; absent: the URL is fixed. */
   urlParam?: number;
   /** When the URL is this property of an options object in that position (`send({ path })`). */

@@ -15,6 +15,7 @@ import { guardedCalls, isUrlGuarded } from './guarded-urls';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
 import { unformatted } from './python-class-members';
+import { readParamDefault } from './python-flag-methods';
 import { isPrivateFunction } from './single-report';
 import type { WrapperDefinition } from './types';
 import { mergeSegments, readUrlValue } from './values';
@@ -60,8 +61,9 @@ export function readWrapper(
         expandQuery(context, segment, node, fn) ??
         expandHelperCall(context, segment, node, fn) ?? [segment],
     );
+  const override = language === 'python' ? findOptionalBase(context, segments, node, fn) : undefined;
   for (const segment of segments) {
-    if (segment.kind === 'expr' && urlParam === undefined) {
+    if (segment.kind === 'expr' && urlParam === undefined && segment !== override) {
       const field = readStructFieldUrl(context, segment.source, node, fn);
       if (field !== undefined) {
         urlParam = field.index;
@@ -171,6 +173,42 @@ export function readWrapper(
     ...(guarded ? { guarded: true } : {}),
     ...(isPrivateFunction(fn, language, text) ? { private: true } : {}),
   };
+}
+
+/**
+ * Python's `base_url + path` where `base_url=None` is optional (the function falls back to its own,
+ * `if base_url is None: base_url = self.base_url`) and a later part flows from a parameter without
+ * a `None` default: that later part is the URL parameter (most callers pass no base); the optional
+ * one stays another parameter the URL names, taking a caller's value when one is given.
+ */
+function findOptionalBase(
+  context: ScanContext,
+  segments: readonly UrlSegment[],
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment | undefined {
+  const flowing = segments.flatMap((segment) => {
+    if (segment.kind !== 'expr') return [];
+    const param = findFlowingParam(context, segment.source, use, fn, 0);
+    return param === undefined || param.key !== undefined ? [] : [{ segment, index: param.index }];
+  });
+  const [first, ...rest] = flowing;
+  if (first === undefined || !IDENTIFIER.test(first.segment.source)) return undefined;
+  if (
+    fn.params[first.index] !== first.segment.source ||
+    !hasNoneDefault(fn.node, first.segment.source, context.text)
+  )
+    return undefined;
+  return rest.some(
+    ({ index }) => index !== first.index && !hasNoneDefault(fn.node, fn.params[index] ?? '', context.text),
+  )
+    ? first.segment
+    : undefined;
+}
+
+// `base_url=None`, `base_url: str | None = None`.
+function hasNoneDefault(fn: Node, name: string, text: string): boolean {
+  return readParamDefault(fn, name, text)?.type === 'none';
 }
 
 // A default-exported function's name: the last word of its module's file name (`cached-fetch.ts` →

@@ -156,9 +156,14 @@ export function buildCall(
       method = definition.methodDefault;
     }
   }
-  // `_fetch(path, as_post=True)`: the flag picks the wrapper's other verb.
-  if (definition.methodFlag !== undefined && argumentAt(definition.methodFlag.index)?.type === 'true')
-    method = definition.methodFlag.method;
+  // `_fetch(path, as_post=True)`: the flag picks the wrapper's other verb (`post_json=body`: any value).
+  const flag =
+    definition.methodFlag === undefined ? undefined : argumentAt(definition.methodFlag.index)?.type;
+  if (
+    flag === 'true' ||
+    (definition.methodFlag?.given === true && flag !== undefined && !['none', 'false'].includes(flag))
+  )
+    method = definition.methodFlag?.method;
   const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
   const known = segments.some((s) => s.kind === 'literal');
   const found: HttpCall = {

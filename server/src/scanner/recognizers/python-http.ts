@@ -18,6 +18,7 @@ import {
 } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
+import { findBoundVerbCalls } from './bound-verbs';
 import type { CallRecognizer, ScanContext } from './context';
 import { type DispatchEntry, findDispatchCalls } from './dispatch-tables';
 import { joinBaseUrl } from './js-objects';
@@ -155,6 +156,7 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
     }
   }
   calls.push(...findDispatchCalls(context, spec.client, entries));
+  calls.push(...findBoundVerbCalls(context, spec.client, entries));
   return calls;
 }
 
