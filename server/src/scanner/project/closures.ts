@@ -27,23 +27,27 @@ const ESCAPES = new Set([
 const MAX_NESTING = 4;
 
 /**
- * The named function around the closure that holds `node`, when that function runs the closure;
- * undefined when `node` is in no closure or the closure escapes.
+ * The named functions around the closure that holds `node` that run it, nearest first: a named
+ * local closure (`const task = () => queue.add(async () => fetch(url))`, handed to a retry helper)
+ * is run by the method around it in turn, and that method may be the one whose parameter the URL
+ * names. Empty when `node` is in no closure or the closure escapes.
  */
-export function findCapturingFunction(
-  node: Node,
-  language: ScanLanguage,
-  text: string,
-): FunctionShape | undefined {
+export function findCapturingFunctions(node: Node, language: ScanLanguage, text: string): FunctionShape[] {
+  const found: FunctionShape[] = [];
   let closure = nearestClosure(node, language);
   for (let depth = 0; closure !== undefined && depth < MAX_NESTING; depth++) {
     const outer = findOuterFunctionNode(closure, language);
-    if (outer === undefined || escapes(closure, outer)) return undefined;
+    if (outer === undefined || escapes(closure, outer)) break;
     const shape = findEnclosingFunction(closure, language, text);
-    if (shape !== undefined && shape.node.id === outer.id) return shape;
+    if (shape !== undefined && shape.node.id === outer.id) {
+      found.push(shape);
+      // A method is run by its callers, not by the code around it. (Python's and Go's closures stop
+      // at the nearest named function, as they always have.)
+      if (!isJsLanguage(language) || !isClosure(outer, language)) break;
+    }
     closure = outer;
   }
-  return undefined;
+  return found;
 }
 
 function isClosure(node: Node, language: ScanLanguage): boolean {

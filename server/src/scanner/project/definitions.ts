@@ -13,7 +13,7 @@ import type { ScanContext } from '../recognizers/context';
 import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-calls';
 import { sliceNode } from '../syntax';
 import type { HttpCall } from '../types';
-import { findCapturingFunction } from './closures';
+import { findCapturingFunctions } from './closures';
 import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { findCurriedVerbHelpers } from './curried-helpers';
 import { readInjectionFacts } from './injected-fields';
@@ -59,11 +59,11 @@ export function collectFileFacts(
     // A closure the function runs itself (`handlePage := func(page int) ...`) takes its URL from
     // the function around it: that function is the wrapper.
     if (definition === undefined) {
-      const outer = findCapturingFunction(node, context.language, context.text);
-      if (outer !== undefined && seen.has(outer.node.id)) fn = outer;
-      else if (outer !== undefined) {
-        definition = readWrapper(context, call, node, outer, !writesUrl(call));
+      for (const outer of findCapturingFunctions(node, context.language, context.text)) {
+        if (seen.has(outer.node.id)) fn = outer;
+        else definition = readWrapper(context, call, node, outer, !writesUrl(call));
         if (definition !== undefined) fn = outer;
+        if (seen.has(outer.node.id) || definition !== undefined) break;
       }
     }
     if (fn === undefined) continue;

@@ -145,18 +145,20 @@ function findCallsOfNames(context: ScanContext, names: readonly Node[]): FoundCa
  * local's name or the field's `this.x` member expression.
  */
 function readFallbackHolder(context: ScanContext, hit: WordNode): Node | undefined {
-  const { node } = hit;
-  const parent = hit.ancestor(0);
-  if (node.type !== 'identifier' || parent === undefined) return undefined;
-  if (resolveBinding(context.findBindings(CALLEE), node) !== undefined) return undefined;
+  const global = readGlobalFetch(context, hit);
+  if (global === undefined) return undefined;
+  const depth = global === hit.node ? 0 : 1;
+  const parent = hit.ancestor(depth);
+  if (parent === undefined) return undefined;
   // `fetch.bind(globalThis)` is the global fetch too.
-  const grandparent = parent.type === 'member_expression' ? hit.ancestor(1) : undefined;
+  const grandparent = parent.type === 'member_expression' ? hit.ancestor(depth + 1) : undefined;
   const fallback =
     grandparent?.type === 'call_expression' &&
+    isSameNode(parent.childForFieldName('object'), global) &&
     sliceNode(context.text, parent.childForFieldName('property') ?? parent) === 'bind'
       ? grandparent
-      : node;
-  const either = fallback === node ? parent : fallback.parent;
+      : global;
+  const either = fallback === global ? parent : fallback.parent;
   if (
     either?.type !== 'binary_expression' ||
     !isSameNode(either.childForFieldName('right'), fallback) ||
@@ -171,6 +173,26 @@ function readFallbackHolder(context: ScanContext, hit: WordNode): Node | undefin
   const left = holder?.type === 'assignment_expression' ? holder.childForFieldName('left') : null;
   return left?.type === 'member_expression' && left.childForFieldName('object')?.type === 'this'
     ? left
+    : undefined;
+}
+
+/**
+ * The global fetch a `fetch` word names, when it does: the bare name where the file declares none,
+ * or `globalThis.fetch` (also `window.`, `self.`, `global.`) whatever the file declares, as SDKs
+ * write it when an option of theirs is called `fetch` (`fetch ?? globalThis.fetch`).
+ */
+function readGlobalFetch(context: ScanContext, hit: WordNode): Node | undefined {
+  const { node } = hit;
+  if (node.type === 'identifier') {
+    return resolveBinding(context.findBindings(CALLEE), node) === undefined ? node : undefined;
+  }
+  const member = hit.ancestor(0);
+  const object = member?.type === 'member_expression' ? member.childForFieldName('object') : null;
+  return node.type === 'property_identifier' &&
+    object?.type === 'identifier' &&
+    GLOBAL_OBJECTS.has(sliceNode(context.text, object)) &&
+    member !== undefined
+    ? member
     : undefined;
 }
 

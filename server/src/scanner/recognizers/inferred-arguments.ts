@@ -20,13 +20,26 @@ const HTTP_METHOD = /^(?:get|post|put|patch|delete|head|options)$/i;
 export function readArguments(
   context: ScanContext,
   call: Node,
+  callee?: Node,
 ): { positional: Node[]; keywords: Map<string, Node> } {
   if (context.language === 'python') return readPythonArguments(call);
   const args = call.childForFieldName('arguments');
   const positional = (args?.namedChildren ?? []).filter(
     (arg): arg is Node => arg !== null && arg.type !== 'comment' && arg.type !== 'type_arguments',
   );
-  return { positional, keywords: new Map() };
+  // `fn.bind(thisArg, a, b)` calls `fn(a, b)`: its first argument is the bound `this`.
+  const bound = callee !== undefined && isBindingOf(context, call, callee);
+  return { positional: bound ? positional.slice(1) : positional, keywords: new Map() };
+}
+
+/** Whether `call` is `callee.bind(...)`, the wrapper `callee` bound with its leading arguments. */
+export function isBindingOf(context: ScanContext, call: Node, callee: Node): boolean {
+  const member = call.childForFieldName('function');
+  return (
+    member?.type === 'member_expression' &&
+    member.childForFieldName('object')?.id === callee.id &&
+    sliceNode(context.text, member.childForFieldName('property') ?? member) === 'bind'
+  );
 }
 
 /**

@@ -46,7 +46,7 @@ export function buildCall(
   call: Node,
   callee: Node,
 ): HttpCall | undefined {
-  const { positional, keywords } = readArguments(context, call);
+  const { positional, keywords } = readArguments(context, call, callee);
   const argumentAt = (index: number | undefined): Node | undefined => {
     if (index === undefined) return undefined;
     return positional[index] ?? keywords.get(definition.params[index] ?? '');

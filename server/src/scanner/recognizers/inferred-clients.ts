@@ -19,6 +19,7 @@ import { readNameValue } from '../project/assigned-values';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import { readCurriedCall } from '../project/curried-helpers';
 import { readGoParameterType } from '../project/go-types';
+import { readJsParameterType } from '../project/js-parameter-types';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage } from '../types';
@@ -165,10 +166,12 @@ function matchCall(
   let callee: Node;
   if (parent !== undefined && MEMBER_TYPES.has(parent.type) && parent.lastNamedChild?.id === node.id) {
     const receiver = parent.firstNamedChild;
+    const bound = isBound(context, parent, awaited, outer);
     if (
       receiver === null ||
-      grandparent?.type !== callType ||
-      (grandparent !== outer && grandparent.childForFieldName('function')?.id !== parent.id)
+      (!bound &&
+        (grandparent?.type !== callType ||
+          (grandparent !== outer && grandparent.childForFieldName('function')?.id !== parent.id)))
     )
       return undefined;
     const module = readModuleReceiver(context, receiver);
@@ -180,14 +183,17 @@ function matchCall(
           : receiverMatches(context, view, receiver, d),
       ),
     );
-    call = grandparent;
+    call = bound ? outer : grandparent;
     callee = parent;
-  } else if (parent?.type === callType && parent.childForFieldName('function')?.id === node.id) {
+  } else if (
+    (parent?.type === callType && parent.childForFieldName('function')?.id === node.id) ||
+    (node.type === 'identifier' && isBound(context, node, parent, awaited))
+  ) {
     definition = nearest(
       context.file,
       definitions.filter((d) => d.owner === undefined && isVisible(context, d)),
     );
-    call = parent;
+    call = parent?.type === callType ? parent : awaited;
     callee = node;
   } else if (isJsLanguage(context.language) && node.type === 'identifier') {
     const picked = findPickedCall(node);
@@ -205,6 +211,23 @@ function matchCall(
   if (definition.site.file === context.file && definition.site.line === call.startPosition.row + 1)
     return undefined;
   return buildCall(context, definition, call, callee);
+}
+
+/**
+ * `this.apiCall.bind(this, 'chat.postMessage')` (also `send.bind(null, '/ping')`): a JS function
+ * bound with its leading arguments fixed is that call with those arguments, made whenever the
+ * bound function is called; the binding is where the request is written (readArguments drops the
+ * bound `this`). A bare `fn.bind(this)` fixes no URL and matches no wrapper's URL parameter.
+ */
+function isBound(context: ScanContext, fn: Node, member: Node | undefined, call: Node | undefined): boolean {
+  return (
+    isJsLanguage(context.language) &&
+    member?.type === 'member_expression' &&
+    member.childForFieldName('object')?.id === fn.id &&
+    sliceNode(context.text, member.childForFieldName('property') ?? member) === 'bind' &&
+    call?.type === 'call_expression' &&
+    call.childForFieldName('function')?.id === member.id
+  );
 }
 
 // `Helpers.get<T>()(service, url)` or `get<T>()(service, url)`: a curried helper's call site is the
@@ -273,7 +296,12 @@ function receiverMatches(
   if (isClass && normal.length >= 4 && ownerNormal.endsWith(normal)) return true;
   const types = view.fieldTypes.get(name);
   if (types !== undefined && [...types].some((type) => related(view, type, owner))) return true;
-  const declared = context.language === 'go' ? readGoParameterType(receiver, context.text) : undefined;
+  const declared =
+    context.language === 'go'
+      ? readGoParameterType(receiver, context.text)
+      : isJsLanguage(context.language) && context.language !== 'javascript'
+        ? readJsParameterType(receiver, context.text)
+        : undefined;
   if (declared !== undefined) return related(view, declared, owner);
   const built = readConstructedClass(context, receiver);
   return built !== undefined && related(view, built, owner);
