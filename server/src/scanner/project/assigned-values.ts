@@ -120,6 +120,38 @@ function isSelfFallback(value: Node, name: string, family: 'js' | 'python' | 'go
   );
 }
 
+// Go: `uri += "/json"` after `uri := base(...)`, in the same block as that assignment and before
+// the use: what the code appends to the value on every path. An append under a condition (a query
+// added when there is one) is left out.
+/** Go: the right sides of `name += ...` appends to the value assigned at `value`, before `use`. */
+export function readGoAppends(name: string, value: Node, use: Node, text: string): Node[] {
+  let assignment: Node | null = value;
+  while (assignment !== null && !ASSIGNMENT_TYPES.go.includes(assignment.type))
+    assignment = assignment.parent;
+  const block = assignment?.parent;
+  if (assignment == null || block == null || findScope(assignment, 'go') === undefined) return [];
+  const out: Node[] = [];
+  const entries = assignmentsNamed(block, name, 'go', text);
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((entries[middle] as AssignmentEntry).start <= assignment.endIndex) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < entries.length; i++) {
+    const node = (entries[i] as AssignmentEntry).node;
+    if (node.endIndex > use.startIndex) break;
+    if (node.parent?.id !== block.id || node.type !== 'assignment_statement') continue;
+    if (sliceNode(text, node.childForFieldName('operator') ?? node) !== '+=') continue;
+    const right = node
+      .childForFieldName('right')
+      ?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (right != null) out.push(right);
+  }
+  return out;
+}
+
 /** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */
 interface AssignmentEntry {
   node: Node;
@@ -206,6 +238,9 @@ function readAssignedValue(
   const right = node.childForFieldName(
     node.type === 'const_spec' || node.type === 'var_spec' ? 'value' : 'right',
   );
+  // `uri += "?" + q`: an append, not the value (readGoAppends adds what is appended on every path).
+  const operator = node.type === 'assignment_statement' ? node.childForFieldName('operator') : null;
+  if (operator !== null && sliceNode(text, operator) !== '=') return undefined;
   const values = (right?.namedChildren ?? []).filter((v): v is Node => v !== null && v.type !== 'comment');
   const index = leftNames.findIndex((n) => n !== null && sliceNode(text, n) === name);
   if (index < 0) return undefined;

@@ -9,10 +9,10 @@
 import type { Node } from 'web-tree-sitter';
 import { readPythonUrl } from '../python-syntax';
 import { expandFormat, readGoUrl } from '../recognizers/go-http';
-import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
+import { flattenConcatenation, readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
-import { findScope, isParameterAt, readNameValue } from './assigned-values';
+import { findScope, isParameterAt, readGoAppends, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readSprintfValue } from './go-sprintf-values';
@@ -23,7 +23,7 @@ import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import { readClassMember } from './python-class-members';
 import { readFieldFormat } from './python-format-templates';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
-import type { SharedValues } from './types';
+import type { HelperFact, SharedValues } from './types';
 
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -33,6 +33,7 @@ const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
 // third is a flag); Go's `path.Join(...)` and `url.JoinPath(base, ...)` join them all.
 const PYTHON_URL_JOIN = /^(?:[\w]+\.)*urljoin$/;
 const GO_URL_JOIN = /^(?:path\.Join|url\.JoinPath)$/;
+const GO_STRING_TYPES = new Set(['interpreted_string_literal', 'raw_string_literal']);
 
 /** Reads a URL argument into segments, following locals, constants and simple helpers. */
 export function readUrlValue(
@@ -69,7 +70,10 @@ function resolve(
     (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
-    (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
+    (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined) ??
+    (language === 'go' && depth < MAX_DEPTH && shared !== undefined
+      ? readGoConcatenatedCalls(inner, text, read)
+      : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
@@ -106,6 +110,10 @@ function resolve(
       if (parameter && value !== undefined && findScope(value, language) === undefined) value = undefined;
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
+        if (language === 'go')
+          for (const appended of readGoAppends(segment.source, value, inner, text)) {
+            for (const r of resolve(appended, language, text, root, depth + 1, shared)) resolved.push(r);
+          }
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
           for (const r of resolved) push(out, r);
           continue;
@@ -150,10 +158,14 @@ function readSharedHelper(
   const callee = node.childForFieldName('function');
   if (callee?.type !== 'identifier') return undefined;
   const helper = shared.helpers.get(sliceNode(text, callee));
-  const first = node
-    .childForFieldName('arguments')
-    ?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
-  if (helper == null || first == null) return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
+  );
+  const first = args[0];
+  if (helper == null || first === undefined) return undefined;
+  // A Go builder of several parameters (`RouteBoardCard(board, card)`): each argument in its place.
+  if (helper.params !== undefined && helper.format !== true)
+    return substituteArguments(helper, args, (arg) => resolve(arg, language, text, root, depth + 1, shared));
   const argument = resolve(first, language, text, root, depth + 1, shared);
   if (helper.format === true) {
     const rest = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
@@ -173,6 +185,49 @@ function readSharedHelper(
     else push(out, segment);
   }
   return out;
+}
+
+// A builder's URL with each parameter replaced by the caller's argument in its place (a parameter
+// the call does not give, or spreads from a slice, stays as it is named).
+function substituteArguments(
+  helper: HelperFact,
+  args: readonly Node[],
+  read: (arg: Node) => UrlSegment[],
+): UrlSegment[] {
+  const params = helper.params ?? [helper.param];
+  const values = new Map<string, UrlSegment[]>();
+  const out: UrlSegment[] = [];
+  for (const segment of helper.url) {
+    const index = segment.kind === 'expr' ? params.indexOf(segment.source) : -1;
+    const arg = args[index];
+    if (segment.kind === 'literal' || arg === undefined || arg.type === 'variadic_argument') {
+      push(out, segment);
+      continue;
+    }
+    let value = values.get(segment.source);
+    if (value === undefined) {
+      value = read(arg);
+      values.set(segment.source, value);
+    }
+    for (const v of value) push(out, v);
+  }
+  return out;
+}
+
+// Go: `RouteBoard(id) + "/cards"`, `base + pathOf(id)`, `RouteBoards + id`: a concatenation with a
+// call among its operands, or with no text of its own, reads each operand in turn, so a URL
+// builder's call inside it is the URL it returns and a path variable its value.
+function readGoConcatenatedCalls(
+  node: Node,
+  text: string,
+  read: (next: Node) => UrlSegment[],
+): UrlSegment[] | undefined {
+  if (node.type !== 'binary_expression') return undefined;
+  const operands = flattenConcatenation(node, text);
+  const call = operands.some((o) => o.type === 'call_expression');
+  const written = operands.some((o) => GO_STRING_TYPES.has(o.type));
+  if (operands.length < 2 || (written && !call)) return undefined;
+  return mergeSegments(operands.flatMap(read));
 }
 
 // Go: `u.String()` on a `url.URL` literal, a join of a slice's items, or a call of a path function
