@@ -2,7 +2,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
-import { sliceNode } from '../syntax';
+import { flattenConcatenation, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { isJsLanguage } from './code-shape';
 
@@ -25,6 +25,7 @@ const ASSIGNMENT_TYPES: Record<'js' | 'python' | 'go', string[]> = {
   python: ['assignment'],
   go: ['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec'],
 };
+const GO_STRING_TYPES = new Set(['interpreted_string_literal', 'raw_string_literal']);
 /** Reads the value of a name at `use`: its last assignment in the function above, or a module constant. */
 export function readNameValue(
   name: string,
@@ -121,8 +122,10 @@ function isSelfFallback(value: Node, name: string, family: 'js' | 'python' | 'go
 }
 
 // Go: `uri += "/json"` after `uri := base(...)`, in the same block as that assignment and before
-// the use: what the code appends to the value on every path. An append under a condition (a query
-// added when there is one) is left out.
+// the use: what the code appends to the value on every path. Under a condition, only a path part
+// built on a parameter (`if action != "" { suffix += "/" + action }`: the caller's argument decides,
+// and an empty one appends nothing but a `/`); a query added when there is one, or a fixed part the
+// code adds only sometimes, is left out.
 /** Go: the right sides of `name += ...` appends to the value assigned at `value`, before `use`. */
 export function readGoAppends(name: string, value: Node, use: Node, text: string): Node[] {
   let assignment: Node | null = value;
@@ -142,14 +145,23 @@ export function readGoAppends(name: string, value: Node, use: Node, text: string
   for (let i = low; i < entries.length; i++) {
     const node = (entries[i] as AssignmentEntry).node;
     if (node.endIndex > use.startIndex) break;
-    if (node.parent?.id !== block.id || node.type !== 'assignment_statement') continue;
+    if (node.endIndex > block.endIndex || node.type !== 'assignment_statement') continue;
     if (sliceNode(text, node.childForFieldName('operator') ?? node) !== '+=') continue;
     const right = node
       .childForFieldName('right')
       ?.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (right != null) out.push(right);
+    if (right == null) continue;
+    if (node.parent?.id === block.id || isParameterPart(right, text)) out.push(right);
   }
   return out;
+}
+
+// `"/" + action` with `action` a parameter of the function around it: a path part the caller gives.
+function isParameterPart(node: Node, text: string): boolean {
+  const [head, ...rest] = flattenConcatenation(node, text);
+  if (head === undefined || !GO_STRING_TYPES.has(head.type) || !/^["`]\//.test(sliceNode(text, head)))
+    return false;
+  return rest.some((part) => part.type === 'identifier' && isParameterAt(part, sliceNode(text, part), text));
 }
 
 /** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */
