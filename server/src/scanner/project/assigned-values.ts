@@ -35,8 +35,16 @@ export function readNameValue(
   root: Node,
 ): Node | undefined {
   const family = isJsLanguage(language) ? 'js' : language === 'python' ? 'python' : 'go';
-  const scope = findScope(use, language) ?? root;
-  const local = findAssignment(scope, name, family, text, use.startIndex);
+  let scope = findScope(use, language) ?? root;
+  let local = findAssignment(scope, name, family, text, use.startIndex);
+  // Go: a closure reads the locals of the function around it (`path := ...` above
+  // `newList(ctx, func(...) { c.call(http.MethodGet, path) })`).
+  while (local === undefined && language === 'go' && scope.type === 'func_literal') {
+    const outer = findScope(scope, language);
+    if (outer === undefined) break;
+    scope = outer;
+    local = findAssignment(scope, name, family, text, use.startIndex);
+  }
   if (local !== undefined || scope.id === root.id) return local;
   return findAssignment(root, name, family, text, Number.POSITIVE_INFINITY, true);
 }

@@ -10,13 +10,14 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
-import { sliceNode } from '../syntax';
+import { flattenConcatenation, sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import type { HelperFact } from './types';
-import { readUrlValue } from './values';
+import { mergeSegments, readUrlValue } from './values';
 
 // More builders than this in one file is generated data, not an endpoints file: none is read.
 const MAX_BUILDERS = 2_000;
+const GO_STRING_TYPES = new Set(['interpreted_string_literal', 'raw_string_literal']);
 
 interface Candidate {
   params: string[];
@@ -123,4 +124,50 @@ function isBuiltUrl(url: readonly UrlSegment[], params: readonly string[]): bool
     url.some((s) => s.kind === 'literal' && s.text.includes('/')) &&
     url.some((s) => s.kind === 'expr' && params.includes(s.source))
   );
+}
+
+// A builder's URL with each parameter replaced by the caller's argument in its place (a parameter
+// the call does not give, or spreads from a slice, stays as it is named).
+/** A builder's URL with each parameter replaced by the argument in its place. */
+export function substituteArguments(
+  helper: HelperFact,
+  args: readonly Node[],
+  read: (arg: Node) => UrlSegment[],
+): UrlSegment[] {
+  const params = helper.params ?? [helper.param];
+  const values = new Map<string, UrlSegment[]>();
+  const out: UrlSegment[] = [];
+  const push = (segment: UrlSegment) => out.push({ ...segment });
+  for (const segment of helper.url) {
+    const index = segment.kind === 'expr' ? params.indexOf(segment.source) : -1;
+    const arg = args[index];
+    if (segment.kind === 'literal' || arg === undefined || arg.type === 'variadic_argument') {
+      push(segment);
+      continue;
+    }
+    let value = values.get(segment.source);
+    if (value === undefined) {
+      value = read(arg);
+      values.set(segment.source, value);
+    }
+    for (const v of value) push(v);
+  }
+  return mergeSegments(out);
+}
+
+// Go: `RouteBoard(id) + "/cards"`, `base + pathOf(id)`, `RouteBoards + id`: a concatenation with a
+// call among its operands, or with no text of its own, reads each operand in turn, so a URL
+// builder's call inside it is the URL it returns and a path variable its value.
+/** Reads a Go concatenation operand by operand when a call or no text is among them. */
+export function readGoConcatenatedCalls(
+  node: Node,
+  text: string,
+  read: (next: Node) => UrlSegment[],
+): UrlSegment[] | undefined {
+  if (node.type !== 'binary_expression') return undefined;
+  const operands = flattenConcatenation(node, text);
+  const call = operands.some((o) => o.type === 'call_expression');
+  const written = operands.some((o) => GO_STRING_TYPES.has(o.type));
+  if (operands.length < 2 || (written && !call)) return undefined;
+  return mergeSegments(operands.flatMap(read));
 }

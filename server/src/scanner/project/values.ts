@@ -9,13 +9,14 @@
 import type { Node } from 'web-tree-sitter';
 import { readPythonUrl } from '../python-syntax';
 import { expandFormat, readGoUrl } from '../recognizers/go-http';
-import { flattenConcatenation, readLiteral, sliceNode, unwrapExpression } from '../syntax';
+import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
 import { findScope, isParameterAt, readGoAppends, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readSprintfValue } from './go-sprintf-values';
+import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
@@ -23,7 +24,7 @@ import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import { readClassMember } from './python-class-members';
 import { readFieldFormat } from './python-format-templates';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
-import type { HelperFact, SharedValues } from './types';
+import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -33,7 +34,6 @@ const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
 // third is a flag); Go's `path.Join(...)` and `url.JoinPath(base, ...)` join them all.
 const PYTHON_URL_JOIN = /^(?:[\w]+\.)*urljoin$/;
 const GO_URL_JOIN = /^(?:path\.Join|url\.JoinPath)$/;
-const GO_STRING_TYPES = new Set(['interpreted_string_literal', 'raw_string_literal']);
 
 /** Reads a URL argument into segments, following locals, constants and simple helpers. */
 export function readUrlValue(
@@ -185,49 +185,6 @@ function readSharedHelper(
     else push(out, segment);
   }
   return out;
-}
-
-// A builder's URL with each parameter replaced by the caller's argument in its place (a parameter
-// the call does not give, or spreads from a slice, stays as it is named).
-function substituteArguments(
-  helper: HelperFact,
-  args: readonly Node[],
-  read: (arg: Node) => UrlSegment[],
-): UrlSegment[] {
-  const params = helper.params ?? [helper.param];
-  const values = new Map<string, UrlSegment[]>();
-  const out: UrlSegment[] = [];
-  for (const segment of helper.url) {
-    const index = segment.kind === 'expr' ? params.indexOf(segment.source) : -1;
-    const arg = args[index];
-    if (segment.kind === 'literal' || arg === undefined || arg.type === 'variadic_argument') {
-      push(out, segment);
-      continue;
-    }
-    let value = values.get(segment.source);
-    if (value === undefined) {
-      value = read(arg);
-      values.set(segment.source, value);
-    }
-    for (const v of value) push(out, v);
-  }
-  return out;
-}
-
-// Go: `RouteBoard(id) + "/cards"`, `base + pathOf(id)`, `RouteBoards + id`: a concatenation with a
-// call among its operands, or with no text of its own, reads each operand in turn, so a URL
-// builder's call inside it is the URL it returns and a path variable its value.
-function readGoConcatenatedCalls(
-  node: Node,
-  text: string,
-  read: (next: Node) => UrlSegment[],
-): UrlSegment[] | undefined {
-  if (node.type !== 'binary_expression') return undefined;
-  const operands = flattenConcatenation(node, text);
-  const call = operands.some((o) => o.type === 'call_expression');
-  const written = operands.some((o) => GO_STRING_TYPES.has(o.type));
-  if (operands.length < 2 || (written && !call)) return undefined;
-  return mergeSegments(operands.flatMap(read));
 }
 
 // Go: `u.String()` on a `url.URL` literal, a join of a slice's items, or a call of a path function
