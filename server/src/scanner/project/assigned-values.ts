@@ -33,13 +33,15 @@ export function readNameValue(
   language: ScanLanguage,
   text: string,
   root: Node,
+  closures = false,
 ): Node | undefined {
   const family = isJsLanguage(language) ? 'js' : language === 'python' ? 'python' : 'go';
   let scope = findScope(use, language) ?? root;
   let local = findAssignment(scope, name, family, text, use.startIndex);
   // Go: a closure reads the locals of the function around it (`path := ...` above
-  // `newList(ctx, func(...) { c.call(http.MethodGet, path) })`).
-  while (local === undefined && language === 'go' && scope.type === 'func_literal') {
+  // `newList(ctx, func(...) { c.call(http.MethodGet, path) })`), when a URL is read (`closures`);
+  // which parameter a wrapper's URL flows from is still the closure's own business.
+  while (closures && local === undefined && language === 'go' && scope.type === 'func_literal') {
     const outer = findScope(scope, language);
     if (outer === undefined) break;
     scope = outer;

@@ -106,7 +106,7 @@ function resolve(
       // A parameter of a function around the use is the caller's value: a module constant or
       // another module's constant of the same name is not it (a local assigned to it above is).
       const parameter = isParameterAt(inner, segment.source, text);
-      let value = readNameValue(segment.source, inner, language, text, root);
+      let value = readNameValue(segment.source, inner, language, text, root, true);
       if (parameter && value !== undefined && findScope(value, language) === undefined) value = undefined;
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
