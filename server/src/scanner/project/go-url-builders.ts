@@ -156,9 +156,13 @@ export function substituteArguments(
 }
 
 // Go: `RouteBoard(id) + "/cards"`, `base + pathOf(id)`, `RouteBoards + id`: a concatenation with a
-// call among its operands, or with no text of its own, reads each operand in turn, so a URL
-// builder's call inside it is the URL it returns and a path variable its value.
-/** Reads a Go concatenation operand by operand when a call or no text is among them. */
+// call of a function among its operands, or with neither text nor call of its own, reads each
+// operand in turn, so a URL builder's call inside it is the URL it returns and a path variable its
+// value. Method calls on values (`c.base.String() + rel.String()`, a client resolving a relative
+// path against its base) are not builders: read operand by operand they gave the unread base
+// before a relative path and, through `rel`, a prefix the code adds only sometimes, so such a
+// concatenation stays one expression as before.
+/** Reads a Go concatenation operand by operand when a builder's call, or no text, is among them. */
 export function readGoConcatenatedCalls(
   node: Node,
   text: string,
@@ -166,8 +170,9 @@ export function readGoConcatenatedCalls(
 ): UrlSegment[] | undefined {
   if (node.type !== 'binary_expression') return undefined;
   const operands = flattenConcatenation(node, text);
-  const call = operands.some((o) => o.type === 'call_expression');
+  const calls = operands.filter((o) => o.type === 'call_expression');
+  const builder = calls.some((c) => c.childForFieldName('function')?.type === 'identifier');
   const written = operands.some((o) => GO_STRING_TYPES.has(o.type));
-  if (operands.length < 2 || (written && !call)) return undefined;
+  if (operands.length < 2 || (calls.length > 0 ? !builder : written)) return undefined;
   return mergeSegments(operands.flatMap(read));
 }
