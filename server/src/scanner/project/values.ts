@@ -8,7 +8,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { readPythonUrl } from '../python-syntax';
-import { expandFormat, readGoUrl } from '../recognizers/go-http';
+import { expandFormat, joinRelativeToBase, readGoUrl } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
@@ -43,7 +43,8 @@ export function readUrlValue(
   root: Node,
   shared?: SharedValues,
 ): UrlSegment[] {
-  return resolve(node, language, text, root, 0, shared);
+  const segments = resolve(node, language, text, root, 0, shared);
+  return language === 'go' ? joinRelativeToBase(segments) : segments;
 }
 function resolve(
   node: Node | undefined,
