@@ -2,7 +2,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
-import { sliceNode } from '../syntax';
+import { flattenConcatenation, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { isJsLanguage } from './code-shape';
 
@@ -25,6 +25,7 @@ const ASSIGNMENT_TYPES: Record<'js' | 'python' | 'go', string[]> = {
   python: ['assignment'],
   go: ['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec'],
 };
+const GO_STRING_TYPES = new Set(['interpreted_string_literal', 'raw_string_literal']);
 /** Reads the value of a name at `use`: its last assignment in the function above, or a module constant. */
 export function readNameValue(
   name: string,
@@ -32,10 +33,20 @@ export function readNameValue(
   language: ScanLanguage,
   text: string,
   root: Node,
+  closures = false,
 ): Node | undefined {
   const family = isJsLanguage(language) ? 'js' : language === 'python' ? 'python' : 'go';
-  const scope = findScope(use, language) ?? root;
-  const local = findAssignment(scope, name, family, text, use.startIndex);
+  let scope = findScope(use, language) ?? root;
+  let local = findAssignment(scope, name, family, text, use.startIndex);
+  // Go: a closure reads the locals of the function around it (`path := ...` above
+  // `newList(ctx, func(...) { c.call(http.MethodGet, path) })`), when a URL is read (`closures`);
+  // which parameter a wrapper's URL flows from is still the closure's own business.
+  while (closures && local === undefined && language === 'go' && scope.type === 'func_literal') {
+    const outer = findScope(scope, language);
+    if (outer === undefined) break;
+    scope = outer;
+    local = findAssignment(scope, name, family, text, use.startIndex);
+  }
   if (local !== undefined || scope.id === root.id) return local;
   return findAssignment(root, name, family, text, Number.POSITIVE_INFINITY, true);
 }
@@ -118,6 +129,49 @@ function isSelfFallback(value: Node, name: string, family: 'js' | 'python' | 'go
     right?.type === 'identifier' &&
     sliceNode(text, right) === name
   );
+}
+
+// Go: `uri += "/json"` after `uri := base(...)`, in the same block as that assignment and before
+// the use: what the code appends to the value on every path. Under a condition, only a path part
+// built on a parameter (`if action != "" { suffix += "/" + action }`: the caller's argument decides,
+// and an empty one appends nothing but a `/`); a query added when there is one, or a fixed part the
+// code adds only sometimes, is left out.
+/** Go: the right sides of `name += ...` appends to the value assigned at `value`, before `use`. */
+export function readGoAppends(name: string, value: Node, use: Node, text: string): Node[] {
+  let assignment: Node | null = value;
+  while (assignment !== null && !ASSIGNMENT_TYPES.go.includes(assignment.type))
+    assignment = assignment.parent;
+  const block = assignment?.parent;
+  if (assignment == null || block == null || findScope(assignment, 'go') === undefined) return [];
+  const out: Node[] = [];
+  const entries = assignmentsNamed(block, name, 'go', text);
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((entries[middle] as AssignmentEntry).start <= assignment.endIndex) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < entries.length; i++) {
+    const node = (entries[i] as AssignmentEntry).node;
+    if (node.endIndex > use.startIndex) break;
+    if (node.endIndex > block.endIndex || node.type !== 'assignment_statement') continue;
+    if (sliceNode(text, node.childForFieldName('operator') ?? node) !== '+=') continue;
+    const right = node
+      .childForFieldName('right')
+      ?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (right == null) continue;
+    if (node.parent?.id === block.id || isParameterPart(right, text)) out.push(right);
+  }
+  return out;
+}
+
+// `"/" + action` with `action` a parameter of the function around it: a path part the caller gives.
+function isParameterPart(node: Node, text: string): boolean {
+  const [head, ...rest] = flattenConcatenation(node, text);
+  if (head === undefined || !GO_STRING_TYPES.has(head.type) || !/^["`]\//.test(sliceNode(text, head)))
+    return false;
+  return rest.some((part) => part.type === 'identifier' && isParameterAt(part, sliceNode(text, part), text));
 }
 
 /** An assignment of a tree, found once per tree; whether it is outside every function is read when asked. */
@@ -206,6 +260,9 @@ function readAssignedValue(
   const right = node.childForFieldName(
     node.type === 'const_spec' || node.type === 'var_spec' ? 'value' : 'right',
   );
+  // `uri += "?" + q`: an append, not the value (readGoAppends adds what is appended on every path).
+  const operator = node.type === 'assignment_statement' ? node.childForFieldName('operator') : null;
+  if (operator !== null && sliceNode(text, operator) !== '=') return undefined;
   const values = (right?.namedChildren ?? []).filter((v): v is Node => v !== null && v.type !== 'comment');
   const index = leftNames.findIndex((n) => n !== null && sliceNode(text, n) === name);
   if (index < 0) return undefined;

@@ -14,6 +14,7 @@ import { isJsLanguage } from './code-shape';
 import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
+import { readGoUrlBuilders } from './go-url-builders';
 import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
 import { readClassConstants } from './python-format-templates';
@@ -32,7 +33,8 @@ export function collectSharedValues(context: ScanContext): {
 } {
   const constants: Array<[string, UrlSegment[]]> = [];
   const helpers: HelperFact[] = [];
-  for (const [name, value] of topLevelAssignments(context)) {
+  const assignments = topLevelAssignments(context);
+  for (const [name, value] of assignments) {
     if (constants.length >= MAX_CONSTANTS) break;
     // `ENDPOINTS = {"cart": "v2/carts/{cart}/", ...}`: each entry shared as `ENDPOINTS[cart]`.
     if (context.language === 'python' && value.type === 'dictionary') {
@@ -66,13 +68,15 @@ export function collectSharedValues(context: ScanContext): {
   if (context.language === 'python')
     constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));
   helpers.push(...collectDescriptors(context));
-  for (const fn of topLevelFunctions(context)) {
+  const functions = topLevelFunctions(context);
+  for (const fn of functions) {
     const helper =
       readHelper(context, fn) ??
       readFormatHelper(context, fn) ??
       (isJsLanguage(context.language) ? readPrefixMapHelper(fn, context.text) : undefined);
     if (helper !== undefined) helpers.push(helper);
   }
+  if (context.language === 'go') helpers.push(...readGoUrlBuilders(context, assignments, functions));
   return { constants, helpers };
 }
 

@@ -8,14 +8,15 @@
 
 import type { Node } from 'web-tree-sitter';
 import { readPythonUrl } from '../python-syntax';
-import { expandFormat, readGoUrl } from '../recognizers/go-http';
+import { expandFormat, joinRelativeToBase, readGoUrl } from '../recognizers/go-http';
 import { readLiteral, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanLanguage, UrlSegment } from '../types';
 import { readUrlTemplate } from '../url-template';
-import { findScope, isParameterAt, readNameValue } from './assigned-values';
+import { findScope, isParameterAt, readGoAppends, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readSprintfValue } from './go-sprintf-values';
+import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
@@ -43,7 +44,8 @@ export function readUrlValue(
   root: Node,
   shared?: SharedValues,
 ): UrlSegment[] {
-  return resolve(node, language, text, root, 0, shared);
+  const segments = resolve(node, language, text, root, 0, shared);
+  return language === 'go' ? joinRelativeToBase(segments) : segments;
 }
 function resolve(
   node: Node | undefined,
@@ -70,7 +72,10 @@ function resolve(
     (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
-    (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined);
+    (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined) ??
+    (language === 'go' && depth < MAX_DEPTH && shared !== undefined
+      ? readGoConcatenatedCalls(inner, text, read)
+      : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
   for (const segment of segments) {
@@ -103,10 +108,14 @@ function resolve(
       // A parameter of a function around the use is the caller's value: a module constant or
       // another module's constant of the same name is not it (a local assigned to it above is).
       const parameter = isParameterAt(inner, segment.source, text);
-      let value = readNameValue(segment.source, inner, language, text, root);
+      let value = readNameValue(segment.source, inner, language, text, root, true);
       if (parameter && value !== undefined && findScope(value, language) === undefined) value = undefined;
       if (value !== undefined) {
         const resolved = resolve(value, language, text, root, depth + 1, shared);
+        if (language === 'go')
+          for (const appended of readGoAppends(segment.source, value, inner, text)) {
+            for (const r of resolve(appended, language, text, root, depth + 1, shared)) resolved.push(r);
+          }
         if (resolved.length > 0 && resolved.some((s) => s.kind === 'literal')) {
           for (const r of resolved) push(out, r);
           continue;
@@ -151,10 +160,14 @@ function readSharedHelper(
   const callee = node.childForFieldName('function');
   if (callee?.type !== 'identifier') return undefined;
   const helper = shared.helpers.get(sliceNode(text, callee));
-  const first = node
-    .childForFieldName('arguments')
-    ?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
-  if (helper == null || first == null) return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
+  );
+  const first = args[0];
+  if (helper == null || first === undefined) return undefined;
+  // A Go builder of several parameters (`RouteBoardCard(board, card)`): each argument in its place.
+  if (helper.params !== undefined && helper.format !== true)
+    return substituteArguments(helper, args, (arg) => resolve(arg, language, text, root, depth + 1, shared));
   const argument = resolve(first, language, text, root, depth + 1, shared);
   if (helper.prefixMap === true) {
     const prefixed = readPrefixMapCall(node, argument, text);

@@ -45,6 +45,8 @@ const HTTP_MIRROR = /http/i;
 const METHOD_PARAM = /^(?:method|verb|httpMethod|httpVerb|reqMethod)$/i;
 
 // `fmt.Sprintf` verbs that stand for one argument each; `%%` is a literal percent sign.
+// A call named for a base URL (`apiRoot(host)`, `c.baseURL()`, `hosts.RESTPrefix(h)`).
+const BASE_CALL = /^[\w.]*(?:base|url|uri|prefix|root|endpoint|origin)\w*\(.*\)$/is;
 const VERB = /%[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z%]/g;
 
 /** The recogniser for `net/http`. */
@@ -307,7 +309,22 @@ export function readGoUrl(argument: Node | undefined, text: string): UrlTemplate
     const expression = sliceNode(text, argument);
     return { source: expression, segments: [{ kind: 'expr', source: expression }], known: false };
   }
-  return { source, segments, known: true };
+  return { source, segments: joinRelativeToBase(segments), known: true };
+}
+
+/**
+ * `apiRoot(host) + "user/keys"`, `fmt.Sprintf("%srepos/%s", apiRoot(host), id)`: a path written right
+ * after the call of a function named for a base URL, with no `/` of its own, is relative to that
+ * base (which ends in one): a `/` goes between them, so the path reads as a path. Text after any
+ * other expression (a host before `:8080`, a name before a suffix) is left as written, and so is
+ * text after a variable: a package's path variables (`EndpointAPI + "guilds/"`) are read later
+ * from their own values, which end in the `/` already.
+ */
+export function joinRelativeToBase(segments: UrlSegment[]): UrlSegment[] {
+  const [base, next] = segments;
+  if (base?.kind !== 'expr' || next?.kind !== 'literal' || !/^\w/.test(next.text)) return segments;
+  if (!BASE_CALL.test(base.source)) return segments;
+  return [base, { kind: 'literal', text: `/${next.text}` }, ...segments.slice(2)];
 }
 
 // `fmt.Sprintf("/api/orders/%s", id)`: each verb becomes its argument's expression.

@@ -21,6 +21,9 @@ import {
 } from './inferred-arguments';
 import { splitPathParameters } from './path-parameters';
 
+// A parameter named for an identifier: `id`, `userID`, `messageId`, `team_id`.
+const ID_PARAMETER = /(?:^id|ID|Id|_id)$/;
+
 /**
  * Inferred calls whose URL argument writes no literal part of the URL (`this.update(ctx, id)`): the
  * URL is all the wrapper's. The project pass uses this to report a forwarding call only once.
@@ -91,7 +94,7 @@ export function buildCall(
         : splitPathParameters(
             readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared),
           ));
-  let writesUrl = writesLiteral(argumentSegments);
+  let writesUrl = writesLiteral(argumentSegments) && !isLiteralId(context, urlParamName, argumentSegments);
   const urlArguments =
     urlArgument === undefined ? (passedField === undefined ? [] : [passedField]) : [urlArgument];
   const segments: UrlSegment[] = [];
@@ -108,7 +111,7 @@ export function buildCall(
     if (other !== undefined) {
       urlArguments.push(other);
       const value = readUrlValue(other, context.language, context.text, context.root, context.project.shared);
-      writesUrl ||= writesLiteral(value);
+      writesUrl ||= writesLiteral(value) && !isLiteralId(context, definition.params[index], value);
       joinPath(segments, value);
     } else if (index >= 0 && fallback !== undefined) segments.push({ kind: 'literal', text: fallback });
     else segments.push({ ...segment });
@@ -213,6 +216,15 @@ function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
   )
     segments.push({ kind: 'literal', text: first.text.slice(1) }, ...rest);
   else segments.push(...part);
+}
+
+// Go: `s.WebhookMessage(app, token, "@original")`, a literal handed to a parameter named for an
+// identifier (`messageID`, `id`): a value the wrapper puts in its own URL, as a variable would be,
+// so the call inside the wrapper stays the only report of the request.
+function isLiteralId(context: ScanContext, param: string | undefined, value: readonly UrlSegment[]): boolean {
+  if (context.language !== 'go' || param === undefined || !ID_PARAMETER.test(param)) return false;
+  const [only, ...rest] = value;
+  return rest.length === 0 && only?.kind === 'literal' && !only.text.includes('/');
 }
 
 function writesLiteral(segments: readonly UrlSegment[]): boolean {
