@@ -124,7 +124,7 @@ async function scanText(
         parser.reset();
         return fail('scan_timeout', `skipped: parsing took longer than ${settings.parseTimeoutMs} ms`);
       }
-      if (extras.trees !== undefined && extras.trees.budget >= text.length) {
+      if (extras.trees !== undefined && extras.keepTree !== false && extras.trees.budget >= text.length) {
         // Kept for the next round, as a copy (the same syntax tree, shared, under another `Tree`): the
         // lookups this scan caches against its tree (`nodesOfType`'s walk, the function and
         // assignment indexes, their `Node`s) are freed with it, and a file scanned again builds them

@@ -211,6 +211,11 @@ export interface ScanExtras {
    * once and reused while its text is unchanged. The owner deletes them (`releaseTrees`).
    */
   trees?: TreeCache;
+  /**
+   * Whether this scan's tree goes into `trees` (default yes): the project pass's first round keeps
+   * only the trees of files a later round may scan again (`project/later-rounds.ts`).
+   */
+  keepTree?: boolean;
 }
 
 /** Parsed trees by file, for scans that look at the same files again; see `ScanExtras.trees`. */

@@ -310,7 +310,7 @@ class WorkerPool implements ScanPool {
   private pump(lane: Lane): void {
     const round = this.round;
     if (round === undefined || lane.dead || !lane.ready) return;
-    const jobs: Array<{ id: number; file: string; text: string }> = [];
+    const jobs: Array<{ id: number; file: string; text: string; keep?: boolean }> = [];
     while (lane.inFlight.size < 2 || (lane.chars < IN_FLIGHT_CHARS && lane.inFlight.size < IN_FLIGHT_MAX)) {
       const task = lane.queue.shift() ?? round.shared.shift();
       if (task === undefined) break;
@@ -318,7 +318,12 @@ class WorkerPool implements ScanPool {
       lane.inFlight.set(id, task);
       lane.chars += task.job.text.length;
       if (lane.inFlight.size === 1) this.restartDeadline(lane);
-      jobs.push({ id, file: task.job.file, text: task.job.text });
+      jobs.push({
+        id,
+        file: task.job.file,
+        text: task.job.text,
+        ...(task.job.keep === false ? { keep: false } : {}),
+      });
     }
     if (jobs.length > 0) lane.worker.postMessage({ op: 'scan', jobs } satisfies ScanWorkerMessage);
   }

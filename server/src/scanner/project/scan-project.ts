@@ -11,6 +11,7 @@ import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { resolveInjectedFields } from './injected-fields';
+import { definedNames, mayScanAgain } from './later-rounds';
 import { joinSessionClasses } from './python-session-classes';
 import { dropCoveredInnerCalls } from './single-report';
 import type {
@@ -37,6 +38,8 @@ const TREE_BUDGET = 16_000_000;
 export interface ScanJob {
   file: string;
   text: string;
+  /** Whether the scan keeps the file's tree for a later round (default yes; see `later-rounds.ts`). */
+  keep?: boolean;
 }
 
 /**
@@ -79,6 +82,7 @@ export async function scanProject(
         ...(view === undefined ? {} : { project: view }),
         collectFacts: true,
         trees,
+        ...(job.keep === false ? { keepTree: false } : {}),
       });
     if (options.parallel !== undefined) return options.parallel.scanAll(jobs, view, local);
     const scanned: ScanResult[] = [];
@@ -104,6 +108,12 @@ async function scanRounds(
   reading: (files: number, chars: number) => void,
 ): Promise<Map<string, ScanResult>> {
   const first: ScanJob[] = [];
+  // Each file's words, counted once: which files name a new client is a lookup, not a text search
+  // per name (a generated 5,000-file workspace has thousands of wrappers). Counted while the files
+  // are read, with the names each seems to define, to guess which trees the first round keeps.
+  const words = new Map<string, Map<string, number>>();
+  const own = new Map<string, Map<string, number>>();
+  const defined = new Set<string>();
   let chars = 0;
   for (const { file, read } of files) {
     let text: string;
@@ -117,18 +127,22 @@ async function scanRounds(
       continue;
     }
     texts.set(file, text);
+    words.set(file, countWords(text));
+    const names = definedNames(file, text);
+    own.set(file, names);
+    for (const name of names.keys()) defined.add(name);
     // Holds the file's place in the results (in the order of `files`) until its scan is in.
     results.set(file, { calls: [], errors: [] });
     first.push({ file, text });
     chars += text.length;
     reading(first.length, chars);
   }
+  for (const job of first)
+    job.keep = mayScanAgain(words.get(job.file) ?? new Map(), own.get(job.file) ?? new Map(), defined);
+  own.clear();
   const scanned = await scanAll(first, undefined);
   for (const [i, job] of first.entries()) record(results, texts, job.file, scanned[i] as ScanResult);
   const known = new Set<string>();
-  // Each file's words, counted once: which files name a new client is a lookup, not a text search
-  // per name (a generated 5,000-file workspace has thousands of wrappers).
-  const words = new Map<string, Map<string, number>>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const view = buildProjectView([...results.values()].map((result) => result.facts));
     const fresh = new Map<string, Map<string, number>>();

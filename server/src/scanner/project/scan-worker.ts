@@ -12,14 +12,14 @@ import type { ProjectView } from './types';
 /** What the pool sends a worker: files to scan come several to a message, scanned in that order. */
 export type ScanWorkerMessage =
   | { op: 'view'; view: ProjectView | undefined }
-  | { op: 'scan'; jobs: Array<{ id: number; file: string; text: string }> };
+  | { op: 'scan'; jobs: Array<{ id: number; file: string; text: string; keep?: boolean }> };
 
 /** What a worker answers: that it is ready, or the results of the files it scanned, in order. */
 export type ScanWorkerAnswer = { ready: true } | { results: Array<{ id: number; result: ScanResult }> };
 
 type Step =
   | { op: 'view'; view: ProjectView | undefined }
-  | { op: 'file'; id: number; file: string; text: string };
+  | { op: 'file'; id: number; file: string; text: string; keep?: boolean };
 
 /** What a worker is started with. */
 export interface ScanWorkerData {
@@ -66,6 +66,7 @@ async function run(): Promise<void> {
         ...(view === undefined ? {} : { project: view }),
         collectFacts: true,
         trees,
+        ...(step.keep === false ? { keepTree: false } : {}),
       });
       filesHeld--;
       outbox.push({ id: step.id, result });
