@@ -4,7 +4,7 @@
  * Node indices are UTF-16 offsets into the scanned text, so slicing that text is exact.
  */
 
-import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { UrlSegment } from './types';
 
 /** A string or template literal read from the tree. */
@@ -249,6 +249,27 @@ export function namedChildrenOf(node: Node): Array<Node | null> {
   const children: Array<Node | null> = [];
   for (let i = 0; i < count; i++) children.push(node.namedChild(i));
   return children;
+}
+
+// Whether each tree asked about has syntax errors (its root's `hasError`, a call into wasm), by tree.
+const treesWithErrors = new WeakMap<Tree, boolean>();
+
+/**
+ * Tells whether `child`, a child of `parent`, is the child in `parent`'s first field (`field`: a
+ * call's `function`, a member expression's `object`), as `isSameNode(parent.childForFieldName(field),
+ * child)` would. In a tree without errors no child is empty before the first one, so the first child
+ * is the one that starts where its parent does: compared by offset (no call into wasm, no node made).
+ * A tree with errors (MISSING nodes are empty) is asked for the field.
+ */
+export function isFirstFieldChild(parent: Node, child: Node, field: string): boolean {
+  const tree = parent.tree;
+  let hasErrors = treesWithErrors.get(tree);
+  if (hasErrors === undefined) {
+    hasErrors = tree.rootNode.hasError;
+    treesWithErrors.set(tree, hasErrors);
+  }
+  if (hasErrors) return isSameNode(parent.childForFieldName(field), child);
+  return child.startIndex === parent.startIndex && child.tree === tree;
 }
 
 /** Tells whether two nodes of the same tree are the same node. */
