@@ -34,6 +34,7 @@ const FIRST_FIELDS: Readonly<Record<string, string>> = {
 
 // Templates whose text reading could go wrong, as URLs are written (one file each, parsed whole).
 const TEMPLATES = [
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: TypeScript sources that hold templates.
   'fetch(`/v1/things/${id}/parts/${partId}`);',
   'fetch(`/v1/things/${ id }?page=${page}`);',
   'fetch(`/v1/price/$${amount}`);',
@@ -47,6 +48,7 @@ const TEMPLATES = [
   'fetch(`/v1/brace/${"}"}/${id}`);',
   'fetch(`/v1/tab/${\tid\t}/\\u0041${this}`);',
   'fetch(`/v1/broken/${id}`, { method: );',
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: TypeScript sources that hold templates.
 ];
 
 // The tree's reading of a template (its children), as the scanner read every template before.
