@@ -68,6 +68,9 @@ const FUNCTION_SCOPES = new Set([
   'class_static_block',
 ]);
 
+// The node types that can be a declared name.
+const DECLARED_TYPES = new Set(['identifier', 'shorthand_property_identifier_pattern', 'type_identifier']);
+
 // Destructuring nodes that pass a binding up to their declaration.
 const PATTERNS = new Set(['object_pattern', 'array_pattern', 'rest_pattern']);
 
@@ -75,6 +78,8 @@ const PATTERNS = new Set(['object_pattern', 'array_pattern', 'rest_pattern']);
 export function collectBindings(nodes: readonly WordNode[], name: string, text: string): Binding[] {
   const bindings: Binding[] = [];
   for (const hit of nodes) {
+    // The hit's own type first: its parent (a search from the root) only for a name that can declare.
+    if (!DECLARED_TYPES.has(hit.node.type)) continue;
     const binding = classifyBinding(hit.node, hit.ancestor(0) ?? null, name, text);
     if (binding !== undefined) bindings.push(binding);
   }
@@ -104,9 +109,6 @@ function classifyBinding(
   name: string,
   text: string,
 ): Binding | undefined {
-  const type = node.type;
-  if (type !== 'identifier' && type !== 'shorthand_property_identifier_pattern' && type !== 'type_identifier')
-    return undefined;
   let child = node;
   let parent = nodeParent;
   while (parent !== null && isPatternStep(parent, child)) {

@@ -4,7 +4,7 @@
  * Node indices are UTF-16 offsets into the scanned text, so slicing that text is exact.
  */
 
-import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { UrlSegment } from './types';
 
 /** A string or template literal read from the tree. */
@@ -251,6 +251,31 @@ export function namedChildrenOf(node: Node): Array<Node | null> {
   return children;
 }
 
+// Whether each tree asked about has syntax errors (its root's `hasError`, a call into wasm), by tree.
+const treesWithErrors = new WeakMap<Tree, boolean>();
+
+/**
+ * Tells whether `child`, a child of `parent`, is the child in `parent`'s first field (`field`: a
+ * call's `function`, a member expression's `object`), as `isSameNode(parent.childForFieldName(field),
+ * child)` would. In a tree without errors no child is empty before the first one, so the first child
+ * is the one that starts where its parent does: compared by offset (no call into wasm, no node made).
+ * A tree with errors (MISSING nodes are empty) is asked for the field.
+ */
+export function isFirstFieldChild(parent: Node, child: Node, field: string): boolean {
+  if (treeHasErrors(parent.tree)) return isSameNode(parent.childForFieldName(field), child);
+  return child.startIndex === parent.startIndex && child.tree === parent.tree;
+}
+
+// Asked once per tree: `hasError` is a call into wasm.
+function treeHasErrors(tree: Tree): boolean {
+  let hasErrors = treesWithErrors.get(tree);
+  if (hasErrors === undefined) {
+    hasErrors = tree.rootNode.hasError;
+    treesWithErrors.set(tree, hasErrors);
+  }
+  return hasErrors;
+}
+
 /** Tells whether two nodes of the same tree are the same node. */
 export function isSameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
   return a !== null && a !== undefined && b !== null && b !== undefined && a.id === b.id;
@@ -339,6 +364,8 @@ function readTemplate(node: Node, text: string): LiteralText {
     pushLiteral(segments, raw);
     return { raw, segments };
   }
+  const simple = readWordSubstitutions(node, raw);
+  if (simple !== undefined) return { raw, segments: simple };
   const segments: UrlSegment[] = [];
   const contentEnd = node.startIndex + 1 + raw.length;
   let literalStart = node.startIndex + 1;
@@ -351,6 +378,40 @@ function readTemplate(node: Node, text: string): LiteralText {
   }
   pushLiteral(segments, text.slice(literalStart, contentEnd));
   return { raw, segments };
+}
+
+// A substitution of one ASCII word (`${id}`, `${ this }`): nothing in it can hold a `}`, a comment or
+// another template.
+const WORD_SUBSTITUTION = /\$\{[ \t]*([A-Za-z_$][\w$]*)[ \t]*\}/y;
+
+/**
+ * A template's segments read from its text when every substitution in it is one word: the segments
+ * `readTemplate` reads from the tree (its children, each substitution's first named child), without
+ * a call into wasm per child. Only in a tree without errors, where each `${` not escaped by an odd
+ * run of backslashes starts a substitution; undefined for any other template.
+ */
+function readWordSubstitutions(node: Node, raw: string): UrlSegment[] | undefined {
+  if (treeHasErrors(node.tree)) return undefined;
+  const segments: UrlSegment[] = [];
+  let literalStart = 0;
+  let at = raw.indexOf('${');
+  while (at >= 0) {
+    let backslashes = 0;
+    while (raw[at - 1 - backslashes] === '\\') backslashes++;
+    if (backslashes % 2 === 1) {
+      at = raw.indexOf('${', at + 2);
+      continue;
+    }
+    WORD_SUBSTITUTION.lastIndex = at;
+    const match = WORD_SUBSTITUTION.exec(raw);
+    if (match === null) return undefined;
+    pushLiteral(segments, raw.slice(literalStart, at));
+    segments.push({ kind: 'expr', source: match[1] as string });
+    literalStart = at + match[0].length;
+    at = raw.indexOf('${', literalStart);
+  }
+  pushLiteral(segments, raw.slice(literalStart));
+  return segments;
 }
 
 function pushLiteral(segments: UrlSegment[], raw: string): void {

@@ -10,6 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { JS_LANGUAGES } from '../languages';
 import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
 import {
+  isFirstFieldChild,
   isSameNode,
   knownAncestors,
   readConstantString,
@@ -305,7 +306,7 @@ function findCallOf(context: ScanContext, hit: WordNode): Node | undefined {
   } else {
     return undefined;
   }
-  if (call?.type !== 'call_expression' || !isSameNode(call.childForFieldName('function'), calledExpression)) {
+  if (call?.type !== 'call_expression' || !isFirstFieldChild(call, calledExpression, 'function')) {
     return undefined;
   }
   // fetch`...` is a tagged template: its arguments are a template, not a URL and options.

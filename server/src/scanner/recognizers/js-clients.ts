@@ -13,7 +13,14 @@
 import type { Node } from 'web-tree-sitter';
 import { JS_LANGUAGES } from '../languages';
 import { type Binding, readRequiredModule, resolveBinding } from '../scopes';
-import { isSameNode, readConstantString, sliceNode, unwrapExpression, type WordNode } from '../syntax';
+import {
+  isFirstFieldChild,
+  isSameNode,
+  readConstantString,
+  sliceNode,
+  unwrapExpression,
+  type WordNode,
+} from '../syntax';
 import type { HttpCall, HttpClient, UrlTemplate } from '../types';
 import { readUrlTemplate } from '../url-template';
 import type { CallRecognizer, ScanContext } from './context';
@@ -147,7 +154,7 @@ function readUse(
   if (
     parent !== undefined &&
     parentType === 'call_expression' &&
-    isSameNode(parent.childForFieldName('function'), node)
+    isFirstFieldChild(parent, node, 'function')
   ) {
     if (spec.direct === 'factory') {
       const instance = readInstance(context, spec, parent, above(1), base);
@@ -173,15 +180,12 @@ function readUse(
   if (
     parent === undefined ||
     parentType !== 'member_expression' ||
-    !isSameNode(parent.childForFieldName('object'), node)
+    !isFirstFieldChild(parent, node, 'object')
   )
     return;
   const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
   const grandparent = above(1);
-  if (
-    grandparent?.type !== 'call_expression' ||
-    !isSameNode(grandparent.childForFieldName('function'), parent)
-  ) {
+  if (grandparent?.type !== 'call_expression' || !isFirstFieldChild(grandparent, parent, 'function')) {
     const verb = spec.helpers.get(property);
     if (verb !== undefined) entries.push({ node: parent, verb, base });
     return;
