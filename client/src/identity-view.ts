@@ -43,12 +43,14 @@ export const EXPIRY_WARNING_SECONDS = 5 * 60;
 /**
  * Decides whether to give the expiry notice now, and with how many whole minutes left (rounded down,
  * as the status bar text is, so the two agree): once per token, under 5 minutes left, not for a
- * simulated identity, and not when a refresh is already due before the token expires.
+ * simulated identity, not when a refresh is due (or under way) before the token expires, and not when
+ * the sign-in already holds a token that expires later than the one shown: the server has not
+ * described the renewed identity yet, and will.
  */
 export function decideExpiryNotice(
   view: IdentityView | undefined,
   nowMs: number,
-  context: { refreshAtMs?: number; noticedFor?: number },
+  context: { refreshAtMs?: number; noticedFor?: number; renewedUntilMs?: number },
 ): number | undefined {
   if (!view || view.expiresAt === undefined || view.simulated) return undefined;
   if (view.status !== 'verified' && view.status !== 'unverified') return undefined;
@@ -56,5 +58,7 @@ export function decideExpiryNotice(
   const secondsLeft = view.expiresAt - nowMs / 1000;
   if (secondsLeft <= 0 || secondsLeft >= EXPIRY_WARNING_SECONDS) return undefined;
   if (context.refreshAtMs !== undefined && context.refreshAtMs < view.expiresAt * 1000) return undefined;
+  if (context.renewedUntilMs !== undefined && context.renewedUntilMs > view.expiresAt * 1000)
+    return undefined;
   return Math.max(1, Math.floor(secondsLeft / 60));
 }

@@ -97,8 +97,11 @@ export class IdentityStatus implements vscode.Disposable {
     // use the sign-in whenever there is one.
     const fromSignIn = view.source === undefined ? signedIn : view.source.kind === 'signin';
     const refreshAtMs = fromSignIn ? this.auth.nextRefreshAt : undefined;
+    // Between a refresh and the server's identity for its token, the view still shows the old token.
+    const renewedUntilMs = fromSignIn ? this.auth.idTokenExpiresAt : undefined;
     const minutes = decideExpiryNotice(view, Date.now(), {
       ...(refreshAtMs !== undefined ? { refreshAtMs } : {}),
+      ...(renewedUntilMs !== undefined ? { renewedUntilMs } : {}),
       ...(this.noticeShownFor !== undefined ? { noticedFor: this.noticeShownFor } : {}),
     });
     if (minutes === undefined) return;

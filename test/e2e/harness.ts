@@ -44,9 +44,10 @@ export async function openBrowser(): Promise<Browser> {
 /** Opens the workbench in a new page and waits until the editor area and status bar are there. */
 export async function openWorkbench(browser: Browser, server: CodeServer): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.workspaceUrl);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-  await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+  // Playwright's own 30 s for the page's load event ran out at load 32 on 2 cores: the hang guard it is.
+  await page.goto(server.workspaceUrl, { timeout: hangGuardMs });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: hangGuardMs });
+  await page.locator('.statusbar').waitFor({ state: 'visible', timeout: hangGuardMs });
   await dismissStartupNoise(page);
   return page;
 }

@@ -66,6 +66,11 @@ export interface TestProvider {
    * instead of the provider, e.g. `slow_down`, which oidc-provider never sends itself.
    */
   answerNextTokenRequests(count: number, body: Record<string, unknown>): void;
+  /**
+   * Holds the next POST to the token endpoint unanswered until `release` is called (then the provider
+   * answers it as usual): `arrived` resolves when it came, so a test can act while a refresh is under way.
+   */
+  holdNextTokenRequest(): { arrived: Promise<void>; release(): void };
   /** Stops the provider. */
   close(): Promise<void>;
 }
@@ -89,6 +94,7 @@ interface Jwk {
 export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
   const hits = new Map<string, number>();
   let override: { count: number; body: Record<string, unknown> } | undefined;
+  let hold: { arrive(): void; released: Promise<void> } | undefined;
   const issued = new Set<string>();
   let handle: (request: IncomingMessage, response: ServerResponse) => void = (_q, r) =>
     r.writeHead(503).end();
@@ -101,6 +107,14 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
       return;
     }
     if (path === '/token' || path === '/device/auth') recordCredentials(response, issued);
+    if (hold && path === '/token' && request.method === 'POST') {
+      const held = hold;
+      hold = undefined;
+      held.arrive();
+      // The request waits unread; once released, the provider reads and answers it as it would have.
+      void held.released.then(() => handle(request, response));
+      return;
+    }
     handle(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,6 +142,18 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     },
     answerNextTokenRequests: (count, body) => {
       override = { count, body };
+    },
+    holdNextTokenRequest: () => {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      hold = { arrive, released };
+      return { arrived, release };
     },
     close: () =>
       new Promise<void>((resolve) => {

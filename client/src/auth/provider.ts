@@ -67,9 +67,17 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
     return this.tokens ? this.stored?.account.label : undefined;
   }
 
-  /** When the next automatic refresh is due (epoch ms); undefined when none is scheduled. */
+  /**
+   * When the next automatic refresh is due (epoch ms); while that refresh is under way, still when it
+   * was due, as it is not done until new tokens or a failure came back; undefined when none is.
+   */
   get nextRefreshAt(): number | undefined {
     return this.refreshAt;
+  }
+
+  /** When the ID token this sign-in holds now expires (epoch ms); undefined when signed out. */
+  get idTokenExpiresAt(): number | undefined {
+    return this.tokens?.idTokenExpiresAt;
   }
 
   /** Restores the stored session, refreshing it to get fresh tokens; safe to call more than once. */
@@ -212,6 +220,9 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
           .then((choice) => (choice ? vscode.commands.executeCommand('clearance.signIn') : undefined));
       } else if (this.tokens && this.tokens.idTokenExpiresAt > Date.now()) {
         this.schedule(RETRY_MS, endpoints);
+      } else if (this.timer === undefined) {
+        // The scheduled refresh was this one and failed for a token already expired: none is due now.
+        this.refreshAt = undefined;
       }
       return result.reason;
     }
@@ -245,7 +256,8 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
     // setTimeout overflows past 2^31 ms; a day is long enough to wait before checking again.
     this.timer = setTimeout(
       () => {
-        this.refreshAt = undefined;
+        // `refreshAt` stays until the refresh is done: until then, a refresh is still on its way.
+        this.timer = undefined;
         void this.refresh(endpoints);
       },
       Math.min(delayMs, 24 * 3600_000),
@@ -265,6 +277,7 @@ export class ClearanceAuthProvider implements vscode.AuthenticationProvider, vsc
 
   private clearMemory(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.refreshAt = undefined;
     this.tokens = undefined;
   }

@@ -6,7 +6,15 @@
 export { parseAnnotation, parseResource } from './annotations';
 export { languageForPath } from './languages';
 export { actionForMethod, resourceForUrl } from './resource';
-export { createScanner, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_TIMEOUT_MS, scanLimitError } from './scanner';
+export {
+  createScanner,
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_PARSE_STEPS_PER_KB,
+  DEFAULT_PARSE_TIMEOUT_MS,
+  MIN_PARSE_STEPS,
+  parseStepBudget,
+  scanLimitError,
+} from './scanner';
 export { isSingleFileComponent } from './single-file-components';
 export type {
   CallOrigin,

@@ -195,7 +195,16 @@ export interface ScannerOptions {
   wasmDir?: string;
   /** Files bigger than this many UTF-8 bytes are skipped with a `file_too_large` error. */
   maxFileBytes?: number;
-  /** A parse that runs longer than this many milliseconds is abandoned with a `scan_timeout` error. */
+  /**
+   * A parse that takes more than this many of the parser's progress steps per kB of the file (at least
+   * `MIN_PARSE_STEPS`) is abandoned with a `file_too_complex` error where the parser had got to.
+   * Steps are the parser's own work, not time: the result does not depend on the machine's load.
+   */
+  parseStepsPerKb?: number;
+  /**
+   * A guard against a parse that would hang: one running longer than this many milliseconds is
+   * abandoned with a `scan_timeout` error. Far above what a file within its steps takes.
+   */
   parseTimeoutMs?: number;
   /** A project's own client functions to report as calls (from `.clearance.yaml`). */
   clientMappings?: readonly ClientMapping[];

@@ -36,6 +36,19 @@ describe('expiry notice', () => {
     assert.equal(decideExpiryNotice(view(200), NOW, { refreshAtMs: NOW + 300_000 }), 3);
   });
 
+  it('is not given while the scheduled refresh is under way (due, not yet answered)', () => {
+    assert.equal(decideExpiryNotice(view(18), NOW, { refreshAtMs: NOW - 500 }), undefined);
+  });
+
+  it('is not given when the sign-in already holds a later token than the one the server described', () => {
+    // Refreshed 18 s before the shown token expires: the next refresh is due after that expiry, and the
+    // server's identity for the new token is on its way.
+    const refreshed = { refreshAtMs: NOW + 72_000, renewedUntilMs: NOW + 90_000 };
+    assert.equal(decideExpiryNotice(view(18), NOW, refreshed), undefined);
+    assert.equal(decideExpiryNotice(view(18), NOW, { refreshAtMs: NOW + 72_000 }), 1);
+    assert.equal(decideExpiryNotice(view(18), NOW, { ...refreshed, renewedUntilMs: NOW + 18_000 }), 1);
+  });
+
   it('is not given for a simulated, invalid or missing identity', () => {
     assert.equal(decideExpiryNotice(view(200, { simulated: true }), NOW, {}), undefined);
     assert.equal(decideExpiryNotice(view(200, { status: 'invalid' }), NOW, {}), undefined);

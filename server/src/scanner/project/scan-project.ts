@@ -186,7 +186,8 @@ async function scanRounds(
 
 // A file whose scan overran the pool's deadline keeps its report and leaves the later rounds: scanned
 // again, it would cost another deadline (a stopped worker) each round, or block this thread, and its
-// skip would be replaced by a scan that never finished.
+// skip would be replaced by a scan that never finished. A file over its parse steps would only spend
+// them again for the same skip.
 function record(
   results: Map<string, ScanResult>,
   texts: Map<string, string>,
@@ -194,7 +195,8 @@ function record(
   result: ScanResult,
 ): void {
   results.set(file, result);
-  if (result.errors.some((error) => error.code === 'scan_timeout')) texts.delete(file);
+  if (result.errors.some((error) => error.code === 'scan_timeout' || error.code === 'file_too_complex'))
+    texts.delete(file);
 }
 
 function definitionKey(definition: {
