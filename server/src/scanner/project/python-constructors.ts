@@ -56,14 +56,19 @@ export function readKeptUrlWrapper(
   if (context.language !== 'python' || fn.owner === undefined) return undefined;
   const { text } = context;
   const cls = enclosingClass(fn.node);
-  const init = cls === undefined ? undefined : findMethod(cls, '__init__', text);
-  if (cls === undefined || init === undefined || !isIterable(context.root, cls, text, 0)) return undefined;
+  const facts = cls === undefined ? undefined : readClassFacts(context.root, cls, text);
+  const init = facts?.init;
+  if (cls === undefined || facts === undefined || init === undefined || !facts.iterable) return undefined;
   // The URL's fields of this class (a transport's own `self.base`, written in by its wrapper, is
   // not one): exactly one, set once, in `__init__`, from a parameter.
   const own = call.url.segments.flatMap((segment, index) => {
     const [, self, field] = (segment.kind === 'expr' && SELF_FIELD.exec(segment.source)) || [];
     if (self === undefined || field === undefined || !fn.selfNames.includes(self)) return [];
-    const assigned = fieldAssignments(cls, field, text);
+    let assigned = facts.fields.get(field);
+    if (assigned === undefined) {
+      assigned = fieldAssignments(cls, field, text);
+      facts.fields.set(field, assigned);
+    }
     return assigned.length === 0 ? [] : [{ index, assigned }];
   });
   const [kept] = own;
@@ -150,6 +155,31 @@ function rightName(assignment: Node, text: string): string | undefined {
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
   return left?.type === 'attribute' && right?.type === 'identifier' ? sliceNode(text, right) : undefined;
+}
+
+interface ClassFacts {
+  init: Node | undefined;
+  iterable: boolean;
+  fields: Map<string, Node[]>;
+}
+
+// What each class of a tree is, read once: a file's every call in one class reads it from here,
+// not by walking the class (and the module's classes, for its bases) again.
+const classFacts = new WeakMap<Node, { text: string; byClass: Map<number, ClassFacts> }>();
+
+function readClassFacts(root: Node, cls: Node, text: string): ClassFacts {
+  let cache = classFacts.get(root);
+  if (cache === undefined || cache.text !== text) {
+    cache = { text, byClass: new Map() };
+    classFacts.set(root, cache);
+  }
+  let facts = cache.byClass.get(cls.id);
+  if (facts === undefined) {
+    const init = findMethod(cls, '__init__', text);
+    facts = { init, iterable: init !== undefined && isIterable(root, cls, text, 0), fields: new Map() };
+    cache.byClass.set(cls.id, facts);
+  }
+  return facts;
 }
 
 function enclosingClass(fn: Node): Node | undefined {
