@@ -19,8 +19,6 @@ import { readGoImportPath } from './go-http';
  * calls; for Go, the import path of the package the receiver names.
  */
 export function readModuleReceiver(context: ScanContext, receiver: Node): string | undefined {
-  if (context.language === 'python' && receiver.type === 'attribute')
-    return readPythonDottedModule(context, receiver);
   if (receiver.type !== 'identifier') return undefined;
   const name = sliceNode(context.text, receiver);
   if (context.language === 'python') {
@@ -74,27 +72,6 @@ function segments(path: string): string[] {
 }
 
 const pythonModuleNames = new WeakMap<ScanContext, Map<string, string | undefined>>();
-const pythonPackages = new WeakMap<ScanContext, Map<string, boolean>>();
-
-// `pkg.pages` in `pkg.pages.PageList(...)`: a module named through the package the file imports
-// whole (`import pkg.users` binds `pkg`, and its submodules imported anywhere are reached through
-// it), written as a chain of plain names. The module is the chain's last name.
-function readPythonDottedModule(context: ScanContext, receiver: Node): string | undefined {
-  const written = sliceNode(context.text, receiver);
-  if (!/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(written)) return undefined;
-  const root = written.slice(0, written.indexOf('.'));
-  let known = pythonPackages.get(context);
-  if (known === undefined) {
-    known = new Map();
-    pythonPackages.set(context, known);
-  }
-  let imported = known.get(root);
-  if (imported === undefined) {
-    imported = new RegExp(`^\\s*import\\s+${root}(?:\\.[\\w.]+)?\\s*$`, 'm').test(context.text);
-    known.set(root, imported);
-  }
-  return imported ? lastName(written) : undefined;
-}
 
 // The module a Python name was imported as (`from pkg import name`, `import pkg.mod as name`).
 function readPythonModuleName(text: string, name: string): string | undefined {
