@@ -64,15 +64,15 @@ export function findEnclosingFunction(
         ? GO_FUNCTIONS
         : [];
   const indexed = types.length === 0 ? undefined : findEnclosingOfTypes(node, types);
-  if (indexed !== null) return indexed === undefined ? undefined : readEnclosing(indexed, language, text);
+  if (indexed !== null) return indexed === undefined ? undefined : readFunctionShape(indexed, language, text);
   for (let current = node.parent; current !== null; current = current.parent) {
-    if (types.includes(current.type)) return readEnclosing(current, language, text);
+    if (types.includes(current.type)) return readFunctionShape(current, language, text);
   }
   return undefined;
 }
 
-// The shape of a function `findEnclosingFunction` found (of one of its language's types).
-function readEnclosing(fn: Node, language: ScanLanguage, text: string): FunctionShape | undefined {
+/** The shape of a function node of one of its language's function types (`findEnclosingFunction`'s). */
+export function readFunctionShape(fn: Node, language: ScanLanguage, text: string): FunctionShape | undefined {
   if (isJsLanguage(language)) return readShapeOnce(fn, text, readJsFunction);
   if (language === 'python') return readShapeOnce(fn, text, readPythonFunction);
   return fn.type === 'func_literal' ? undefined : readShapeOnce(fn, text, readGoFunction);

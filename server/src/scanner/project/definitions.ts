@@ -18,7 +18,7 @@ import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-s
 import { findCurriedVerbHelpers } from './curried-helpers';
 import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
-import { constructorAliases } from './python-constructors';
+import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
 import { readSessionClasses } from './python-session-classes';
 import { readReportSites } from './report-sites';
@@ -43,6 +43,7 @@ export function collectFileFacts(
   const seen = new Map<number, Node>();
   const definitions = findVerbForwarders(context, seen);
   const enclosing = new Map<HttpCall, Node>();
+  const keptUrls: KeptUrl[] = [];
   const flagged =
     context.language === 'python'
       ? readFlagBranches(calls, (call) => findCallNode(context, call), context.text)
@@ -68,15 +69,21 @@ export function collectFileFacts(
     }
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
-    if (definition === undefined) continue;
+    if (definition === undefined) {
+      const kept = readKeptUrlWrapper(context, call, fn);
+      if (kept !== undefined) keptUrls.push(kept);
+      continue;
+    }
     seen.set(fn.node.id, fn.node);
     const flag = flagged?.flags.get(call);
     definitions.push(flag === undefined ? definition : { ...definition, methodFlag: flag });
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
   definitions.push(...findCurriedVerbHelpers(context));
-  definitions.push(...constructorAliases(definitions));
-  const forwarding = new Set<HttpCall>();
+  const lazyLists = keepUnambiguous(keptUrls);
+  definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);
+  // The request inside a lazy list is its transport: its constructions are the reports.
+  const forwarding = new Set<HttpCall>(lazyLists.inside);
   for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
