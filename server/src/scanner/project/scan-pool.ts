@@ -141,10 +141,11 @@ class WorkerPool implements ScanPool {
   constructor(private readonly options: ScanPoolOptions & { entry: string }) {
     this.workers = Math.max(1, Math.min(2, options.workers ?? availableParallelism() - 1));
     this.minChars = options.minChars ?? DEFAULT_POOL_MIN_CHARS;
-    // Per file: its parse limit for the tree and fragments, and the recognisers. It runs from the
-    // answer before it, so the files queued before it in the worker are not counted.
+    // Per file: the parse guard (one window for the tree and its fragments; the parse itself is
+    // bounded by its steps) and 10 s for the recognisers. It runs from the answer before it, so the
+    // files queued before it in the worker are not counted.
     const parseMs = options.scanner.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
-    this.deadlineMs = options.deadlineMs ?? 3 * parseMs + 10_000;
+    this.deadlineMs = options.deadlineMs ?? parseMs + 10_000;
   }
 
   reading(files: number, chars: number): void {
