@@ -10,7 +10,7 @@ import { applyAnnotations } from './annotations';
 import { GRAMMAR_FILES, languageForPath } from './languages';
 import { LineStarts, locateFileStart, locateRange } from './positions';
 import { splitConditionalUrls } from './project/conditional-urls';
-import { readConstantUrls } from './project/constant-urls';
+import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
@@ -351,6 +351,8 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
       location: locateFileStart(context.file),
     });
   }
+  // After the file's own clients are read: a wrapper's call names the local its parameter flows through.
+  attempt(context, errors, 'reading local URL constants', () => readLocalConstantUrls(context, calls));
   // After the file's own clients are read: a wrapper is one function, whatever its URL picks.
   attempt(context, errors, 'reading conditional URLs', () => splitConditionalUrls(context, calls));
   // A transport found by its shape made its function a wrapper (above); it is no report of its own.

@@ -24,6 +24,7 @@ export type HttpClient =
   | 'ofetch'
   | 'undici'
   | 'fetch-event-source'
+  | 'expo-file-system'
   | 'openapi-fetch'
   | 'openapi-client'
   | 'angular'

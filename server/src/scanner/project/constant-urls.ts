@@ -13,7 +13,9 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
-import type { HttpCall } from '../types';
+import { resolveBinding } from '../scopes';
+import { sliceNode } from '../syntax';
+import type { HttpCall, UrlSegment } from '../types';
 import { FUNCTION_TYPES, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { findOutermostOfTypes } from './function-index';
@@ -66,6 +68,48 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
     if (!url.startsWith('/') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) continue;
     call.url = { source: url, segments: [{ kind: 'literal', text: url }], known: true };
   }
+}
+
+/**
+ * A JS/TS call whose whole URL is a local `const` of the function around it (`const url =
+ * \`${base}/api/items/${id}\`` above `fetch(url)`): the value it was declared with, when that reads
+ * as a path or a URL. Run after the file's wrappers are read, so a wrapper's call still names the
+ * local its parameter flows through; a `let` or `var`, which may be reassigned, is not read.
+ */
+export function readLocalConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {
+  if (!isJsLanguage(context.language)) return;
+  for (const call of calls) {
+    if (call.origin !== undefined && call.origin !== 'recognised') continue;
+    const [only] = call.url.segments;
+    if (call.url.segments.length !== 1 || only?.kind !== 'expr' || !IDENTIFIER.test(only.source)) continue;
+    const node = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+    const first = node?.childForFieldName('arguments')?.namedChildren.find((c) => c?.type !== 'comment');
+    if (first == null || first.type !== 'identifier' || sliceNode(context.text, first) !== only.source)
+      continue;
+    const binding = resolveBinding(context.findBindings(only.source), first);
+    if (binding?.kind !== 'const' || binding.destructured === true || binding.initializer === undefined)
+      continue;
+    const segments = readUrlValue(
+      binding.initializer,
+      context.language,
+      context.text,
+      context.root,
+      context.project.shared,
+    );
+    if (!isPathReading(segments)) continue;
+    const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+    call.url = { source, segments, known: true };
+  }
+}
+
+// A path or URL: text from a `/` or a scheme on, maybe after one base expression (`${base}/api/x`).
+function isPathReading(segments: readonly UrlSegment[]): boolean {
+  const [first, second] = segments;
+  const lead = first?.kind === 'expr' ? second : first;
+  if (lead?.kind !== 'literal') return false;
+  return (
+    (lead.text.startsWith('/') && /[A-Za-z]/.test(lead.text)) || /^[a-z][a-z0-9+.-]*:\/\/./i.test(lead.text)
+  );
 }
 
 // `u.String()` as the call's whole URL: the URL the local `u` was built or parsed from, when it

@@ -15,6 +15,7 @@ import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
 import { findEnclosingFunction } from './code-shape';
 import type { ReadUrl } from './js-url-values';
+import { findRouteTableEntry, isFunctionEntry } from './route-tables';
 
 // A helper longer than this is not a URL helper (its return is not a function of its arguments).
 const MAX_STATEMENTS = 4;
@@ -57,6 +58,12 @@ export function readJsMethodHelper(node: Node, text: string, read: ReadUrl): Url
 
 // Reads the helper's returned URL at the caller's depth: `readJsMethodHelper` bounds the nesting.
 function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] | undefined {
+  // `routes.users`: a route table's path entry, read as it is written.
+  const entry = node.type === 'member_expression' ? findRouteTableEntry(node, text) : undefined;
+  if (entry !== undefined && !isFunctionEntry(entry)) {
+    const path = read(entry);
+    return path.some((s) => s.kind === 'literal' && s.text.includes('/')) ? path : undefined;
+  }
   const helper = node.type === 'member_expression' ? findGetter(node, text) : findHelper(node, text);
   const returned = helper === undefined ? undefined : readReturned(helper);
   const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'typescript', text);
@@ -118,7 +125,8 @@ export function readJsTemplate(node: Node, text: string, read: ReadUrl): UrlSegm
  */
 export function isHelperCall(node: Node, text: string): boolean {
   const inner = unwrapExpression(node);
-  if (inner.type === 'member_expression') return findGetter(inner, text) !== undefined;
+  if (inner.type === 'member_expression')
+    return findGetter(inner, text) !== undefined || findRouteTableEntry(inner, text) !== undefined;
   return inner.type === 'call_expression' && findHelper(inner, text) !== undefined;
 }
 
@@ -134,14 +142,21 @@ function findGetter(member: Node, text: string): Node | undefined {
     : undefined;
 }
 
-// The helper a call names: a method of the class around it (`this.itemPath(id)`), or a function of
-// the module declared at its top level (`itemPath(id)`, a declaration or a `const` arrow function).
+// The helper a call names: a method of the class around it (`this.itemPath(id)`), a function of
+// the module declared at its top level (`itemPath(id)`, a declaration or a `const` arrow function),
+// or a function entry of a module's route table (`routes.itemPath(id)`).
 function findHelper(call: Node, text: string): Node | undefined {
   const callee = call.childForFieldName('function');
   if (callee?.type === 'identifier') return findModuleFunction(call, sliceNode(text, callee), text);
   const property = callee?.type === 'member_expression' ? callee.childForFieldName('property') : null;
-  if (callee?.childForFieldName('object')?.type !== 'this' || property == null) return undefined;
+  if (callee?.childForFieldName('object')?.type !== 'this' || property == null)
+    return callee == null ? undefined : findFunctionEntry(callee, text);
   return findClassMember(call, sliceNode(text, property), text);
+}
+
+function findFunctionEntry(member: Node, text: string): Node | undefined {
+  const entry = findRouteTableEntry(member, text);
+  return entry !== undefined && isFunctionEntry(entry) ? entry : undefined;
 }
 
 // The one function of that name the module declares at its top level (also exported).
@@ -210,6 +225,9 @@ function findClassMember(call: Node, name: string, text: string): Node | undefin
     const value = member.type === 'public_field_definition' ? member.childForFieldName('value') : null;
     if (value != null && (value.type === 'arrow_function' || value.type === 'function_expression'))
       found.push(value);
+    // `itemRoute = routes.itemPath`: a field holding a route table's function.
+    const entry = value?.type === 'member_expression' ? findFunctionEntry(value, text) : undefined;
+    if (entry !== undefined) found.push(entry);
   }
   return found.length === 1 ? found[0] : undefined;
 }

@@ -184,8 +184,15 @@ function readUse(
   )
     return;
   const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
-  const grandparent = above(1);
-  if (grandparent?.type !== 'call_expression' || !isFirstFieldChild(grandparent, parent, 'function')) {
+  // `await axios.get<User>(url)` parses as a call of `await axios.get` (tree-sitter's reading of a
+  // generic call after `await`): the call is the one around the await.
+  const awaited = isAwaitedGenericCall(above(1), above(2));
+  const grandparent = awaited ? above(2) : above(1);
+  const outer = above(awaited ? 3 : 2);
+  if (
+    grandparent?.type !== 'call_expression' ||
+    (!awaited && !isFirstFieldChild(grandparent, parent, 'function'))
+  ) {
     const verb = spec.helpers.get(property);
     if (verb !== undefined) entries.push({ node: parent, verb, base });
     return;
@@ -202,9 +209,19 @@ function readUse(
       ),
     );
   } else if (spec.factories.includes(property)) {
-    const instance = readInstance(context, spec, grandparent, above(2), base);
+    const instance = readInstance(context, spec, grandparent, outer, base);
     if (instance !== undefined) queue.push(instance);
   }
+}
+
+// An `await` that is the function of a generic call (`await axios.get<T>(url)` as tree-sitter reads it).
+function isAwaitedGenericCall(awaited: Node | undefined, call: Node | undefined): boolean {
+  return (
+    awaited?.type === 'await_expression' &&
+    call?.type === 'call_expression' &&
+    call.childForFieldName('type_arguments') !== null &&
+    isFirstFieldChild(call, awaited, 'function')
+  );
 }
 
 /**

@@ -60,6 +60,7 @@ export function readAnnotatedParam(annotation: Node): Node | undefined {
 export function readObjectProperty(options: Node | undefined, key: string, text: string): PropertyReading {
   if (options === undefined) return { kind: 'absent' };
   const object = unwrapExpression(options);
+  if (object.type === 'ternary_expression') return readChosenProperty(object, key, text);
   if (object.type !== 'object') return { kind: 'unknown' };
   let reading: PropertyReading = { kind: 'absent' };
   for (const property of object.namedChildren) {
@@ -74,6 +75,26 @@ export function readObjectProperty(options: Node | undefined, key: string, text:
     }
   }
   return reading;
+}
+
+// `token ? { headers } : undefined`: options only one branch gives (the other none at all), or
+// both alike. A key that the branches set differently, or one of them sets, is unknown.
+function readChosenProperty(choice: Node, key: string, text: string): PropertyReading {
+  const [first, second] = [
+    choice.childForFieldName('consequence'),
+    choice.childForFieldName('alternative'),
+  ].map((branch): PropertyReading => {
+    if (branch === null) return { kind: 'unknown' };
+    const inner = unwrapExpression(branch);
+    const written = sliceNode(text, inner);
+    if (written === 'undefined' || written === 'null') return { kind: 'absent' };
+    return inner.type === 'object' ? readObjectProperty(inner, key, text) : { kind: 'unknown' };
+  });
+  if (first === undefined || second === undefined || first.kind === 'unknown') return { kind: 'unknown' };
+  if (first.kind === 'absent') return second.kind === 'absent' ? first : { kind: 'unknown' };
+  return second.kind === 'value' && sliceNode(text, second.node) === sliceNode(text, first.node)
+    ? first
+    : { kind: 'unknown' };
 }
 
 /**

@@ -99,6 +99,19 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
     factories: [],
     baseKey: 'baseURL',
   }),
+  // React Native's file downloads (`FileSystem.downloadAsync(url, fileUri, options)`): a GET of the
+  // URL, the local file second. `uploadAsync` is left out: its method is an option (`httpMethod`).
+  createJsClientRecognizer({
+    client: 'expo-file-system',
+    modules: ['expo-file-system', 'expo-file-system/legacy'],
+    helpers: new Map([
+      ['downloadAsync', 'GET'],
+      ['createDownloadResumable', 'GET'],
+    ]),
+    configHelpers: [],
+    factories: [],
+    baseKey: 'baseURL',
+  }),
   createJsClientRecognizer({
     client: 'openapi-fetch',
     modules: ['openapi-fetch'],

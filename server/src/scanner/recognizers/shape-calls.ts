@@ -90,7 +90,7 @@ function findShapeCalls(context: ScanContext): HttpCall[] {
 }
 
 function readCallee(context: ScanContext, call: Node): Callee | undefined {
-  const fn = call.childForFieldName('function');
+  const fn = readCalledFunction(call);
   if (fn === null) return undefined;
   if (fn.type === 'identifier') return { node: fn, name: sliceNode(context.text, fn) };
   const [objectField, nameField] =
@@ -106,6 +106,14 @@ function readCallee(context: ScanContext, call: Node): Callee | undefined {
   const name = fn.childForFieldName(nameField);
   if (receiver === null || name === null) return undefined;
   return { node: fn, name: sliceNode(context.text, name), receiver };
+}
+
+// `await api.get<User>("/users/1")` parses as a call of `await api.get` (tree-sitter's reading of a
+// generic call after `await`): the callee is the awaited expression.
+function readCalledFunction(call: Node): Node | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'await_expression' || call.childForFieldName('type_arguments') === null) return fn;
+  return fn.firstNamedChild;
 }
 
 // `api.request("GET", "/users/{}")`, `c.Do(ctx, http.MethodPost, p)`, `self._call(method="POST", path=p)`.
