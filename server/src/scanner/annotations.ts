@@ -162,7 +162,7 @@ function findUnknownCall(context: ScanContext, comment: Node): HttpCall | undefi
     method: undefined,
     url: { source, segments: [{ kind: 'expr', source }], known: false },
     location: context.locateNode(best),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(best),
   };
 }

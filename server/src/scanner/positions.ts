@@ -9,6 +9,9 @@ import type { Location, Position } from '../errors';
 /** Offsets at which each line of a text starts, in UTF-16 code units; built lazily. */
 export class LineStarts {
   private starts: number[] | undefined;
+  // The line found last: recognisers locate a call's parts and then the next call, in text order,
+  // so most offsets fall on that line or the next, and a search of every line is not needed.
+  private last = 0;
 
   /** Wraps a text whose line starts are computed on first use. */
   constructor(private readonly text: string) {}
@@ -16,14 +19,27 @@ export class LineStarts {
   /** Converts a 0-based UTF-16 offset into a 1-based line and column. */
   locate(offset: number): Position {
     const starts = this.compute();
+    const line = this.findLine(starts, offset);
+    this.last = line;
+    return { line: line + 1, column: offset - (starts[line] ?? 0) + 1, offset };
+  }
+
+  // The last line whose start is at or before `offset` (line 0 for offsets before every start).
+  private findLine(starts: readonly number[], offset: number): number {
+    const last = this.last;
+    const count = starts.length;
+    if ((starts[last] ?? 0) <= offset) {
+      if (last + 1 >= count || (starts[last + 1] as number) > offset) return last;
+      if (last + 2 >= count || (starts[last + 2] as number) > offset) return last + 1;
+    }
     let low = 0;
-    let high = starts.length - 1;
+    let high = count - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
       if ((starts[middle] ?? 0) <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1, offset };
+    return low;
   }
 
   private compute(): number[] {

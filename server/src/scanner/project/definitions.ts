@@ -171,7 +171,7 @@ function findRequestForwarders(
       methodSource: methodName,
       url: readPythonUrl(urlNode, text),
       location: context.locateNode(node),
-      calleeLocation: context.locateNode(callee),
+      calleeLocation: context.locateCallee(callee),
       text: '',
       origin: 'recognised',
     };

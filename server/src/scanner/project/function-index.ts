@@ -17,7 +17,7 @@ interface FunctionIndex {
   outer: number[];
 }
 
-const indices = new WeakMap<Tree, Map<string, FunctionIndex>>();
+const indices = new WeakMap<Tree, Map<string | readonly string[], FunctionIndex>>();
 
 /**
  * The nearest ancestor of `node` whose type is one of `types`, read from the tree's index: the
@@ -81,6 +81,10 @@ function readIndex(tree: Tree, types: readonly string[]): FunctionIndex {
     byTypes = new Map();
     indices.set(tree, byTypes);
   }
+  // By the list itself first: callers pass constant lists, and joining one into a key per node asked
+  // about cost more than the lookup.
+  const known = byTypes.get(types);
+  if (known !== undefined) return known;
   const key = types.join(' ');
   let index = byTypes.get(key);
   if (index === undefined) {
@@ -100,5 +104,6 @@ function readIndex(tree: Tree, types: readonly string[]): FunctionIndex {
     }
     byTypes.set(key, index);
   }
+  byTypes.set(types, index);
   return index;
 }

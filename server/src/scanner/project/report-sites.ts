@@ -26,9 +26,19 @@ export function readReportSites(
   for (const d of definitions)
     if (d.site.file === context.file)
       byLine.set(d.site.line, wrapperKey(d.site, d.owner === undefined ? d.name : `${d.owner}.${d.name}`));
+  // A function's wrapper, by its node's id: each `startPosition` is a call into wasm and a new
+  // object, and a function holds many calls. None to look up when the file defines no wrapper.
+  const byFunction = new Map<number, string | null>();
   const wrapperOf = (call: HttpCall): string | null => {
+    if (byLine.size === 0) return null;
     const fn = enclosing.get(call);
-    return fn === undefined ? null : (byLine.get(fn.startPosition.row + 1) ?? null);
+    if (fn === undefined) return null;
+    let wrapper = byFunction.get(fn.id);
+    if (wrapper === undefined) {
+      wrapper = byLine.get(fn.startPosition.row + 1) ?? null;
+      byFunction.set(fn.id, wrapper);
+    }
+    return wrapper;
   };
   const innerCalls: Array<[number, string]> = [];
   const passingSites: Array<[string, string | null]> = [];

@@ -78,7 +78,7 @@ function readCall(context: ScanContext, call: Node, callee: Node, helper: string
     method,
     url: readUrlTemplate(urlNode, context.text),
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
   };

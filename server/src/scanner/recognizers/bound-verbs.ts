@@ -60,7 +60,7 @@ export function findBoundVerbCalls(
         method: first.verb,
         url: joinBaseUrl(first.base, readPythonUrl(positional[0] ?? keywords.get('url'), context.text)),
         location: context.locateNode(call),
-        calleeLocation: context.locateNode(callee),
+        calleeLocation: context.locateCallee(callee),
         text: context.readExcerpt(call),
         origin: 'recognised',
       });

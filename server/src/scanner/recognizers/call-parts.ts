@@ -29,7 +29,7 @@ export function buildRecognisedCall(context: ScanContext, parts: CallParts): Htt
     ...(methodSource === undefined ? {} : { methodSource }),
     url,
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
   };

@@ -90,7 +90,7 @@ function buildMappedCall(context: ScanContext, mapping: ClientMapping, call: Nod
     method: undefined,
     url: { source, segments: [{ kind: 'expr', source }], known: false },
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'mapping',
     ...(mapping.action === undefined ? {} : { action: mapping.action }),

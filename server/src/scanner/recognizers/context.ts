@@ -28,6 +28,12 @@ export interface ScanContext {
   /** Returns a node's location in the file. */
   locateNode(node: Node): Location;
   /**
+   * Returns a callee's location, as `locateNode`, without noting the node for `locatedCall`: a
+   * callee ends before its call's arguments, so it never answers for a call's own range, and noting
+   * it cost a map entry per found call.
+   */
+  locateCallee(node: Node): Location;
+  /**
    * The node of a call `locateNode` was last asked about that spans exactly `[start, end)` in this
    * file's tree (not a fragment's), if any: the project pass finds a recognised call's node again
    * without asking the root (`descendantForIndex`, then climbing parents).
@@ -112,6 +118,9 @@ export function createScanContext(source: ScanContextSource): ScanContext {
       const end = node.endIndex;
       located.set(end, node);
       return locateRange(file, lines, node.startIndex, end);
+    },
+    locateCallee(node) {
+      return locateRange(file, lines, node.startIndex, node.endIndex);
     },
     locatedCall(start, end) {
       const node = located.get(end);

@@ -118,7 +118,7 @@ export function findDispatchCalls(
           method: method.value,
           url: joinBaseUrl(table.base, syntax.readUrl(call, context.text)),
           location: context.locateNode(call),
-          calleeLocation: context.locateNode(callee),
+          calleeLocation: context.locateCallee(callee),
           text: context.readExcerpt(call),
           origin: 'recognised',
           ...(method.source === undefined ? {} : { methodSource: method.source }),

@@ -341,7 +341,7 @@ function readFetchCall(context: ScanContext, call: Node, callee: Node): HttpCall
     method: method.kind === 'known' ? method.method : method.kind === 'absent' ? 'GET' : undefined,
     url: readUrlTemplate(urlArgument, context.text),
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
   };

@@ -52,7 +52,7 @@ export function findGoDispatchCalls(context: ScanContext, reader: GoVerbReader):
           method,
           url: reader.readUrl(args[0]),
           location: context.locateNode(call),
-          calleeLocation: context.locateNode(callee),
+          calleeLocation: context.locateCallee(callee),
           text: context.readExcerpt(call),
           origin: 'recognised',
           ...(source === undefined ? {} : { methodSource: source }),

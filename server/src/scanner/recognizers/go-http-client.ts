@@ -87,7 +87,7 @@ function findClientCalls(context: ScanContext): HttpCall[] {
         method,
         url: readGoUrl(args[0], text),
         location: context.locateNode(call),
-        calleeLocation: context.locateNode(selector),
+        calleeLocation: context.locateCallee(selector),
         text: context.readExcerpt(call),
         origin: 'recognised',
       });

@@ -89,7 +89,7 @@ function findGoCalls(context: ScanContext): HttpCall[] {
         method,
         url: readGoUrl(urlNode, context.text),
         location: context.locateNode(call),
-        calleeLocation: context.locateNode(selector),
+        calleeLocation: context.locateCallee(selector),
         text: context.readExcerpt(call),
         origin: 'recognised',
       });
@@ -140,7 +140,7 @@ function findMirrorCalls(context: ScanContext, httpNames: readonly string[]): Ht
         ...(param === undefined ? {} : { methodSource: param }),
         url: readGoUrl(args[methodIndex + 1], context.text),
         location: context.locateNode(call),
-        calleeLocation: context.locateNode(selector),
+        calleeLocation: context.locateCallee(selector),
         text: context.readExcerpt(call),
         origin: 'recognised',
       });

@@ -99,7 +99,7 @@ function findRestyCalls(context: ScanContext): HttpCall[] {
       ...(method === undefined ? { methodSource: param } : {}),
       url,
       location: context.locateNode(call),
-      calleeLocation: context.locateNode(selector),
+      calleeLocation: context.locateCallee(selector),
       text: context.readExcerpt(call),
       origin: 'recognised',
     });

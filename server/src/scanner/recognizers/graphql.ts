@@ -159,7 +159,7 @@ function buildCall(
     method: 'POST',
     url: { source, segments: [{ kind: 'expr', source: expression || 'document' }], known: false },
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
     ...(operation === undefined ? {} : { action: operation.type }),

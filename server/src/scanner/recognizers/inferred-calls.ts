@@ -175,7 +175,7 @@ export function buildCall(
     method,
     url: { source, segments: mergeSegments(segments), known },
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'inferred',
     via: {

@@ -110,7 +110,7 @@ function readInstanceUse(
       known: segments.some((s) => s.kind === 'literal'),
     },
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'inferred',
     via: { name: instance.declared ?? instance.name, file: instance.site.file, line: instance.site.line },

@@ -346,7 +346,7 @@ function buildCall(site: CallSite, method: string | undefined, url: UrlTemplate)
     method,
     url: spec.pathParams === true ? readPathParams(url) : url,
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
   };

@@ -278,7 +278,7 @@ function buildCall(context: ScanContext, operation: ApiOperation, call: Node, ca
     method: operation.method,
     url: { source, segments, known: true },
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
     operation: { id: operation.id, document: operation.document },

@@ -485,7 +485,7 @@ function readCall(
     method,
     url: joinBaseUrl(base, readPythonUrl(urlNode, context.text)),
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee),
+    calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'recognised',
   };

@@ -332,7 +332,7 @@ function buildCall(
     method,
     url: { source, segments: mergeSegments(segments), known: segments.some((s) => s.kind === 'literal') },
     location: context.locateNode(call),
-    calleeLocation: context.locateNode(callee.node),
+    calleeLocation: context.locateCallee(callee.node),
     text: context.readExcerpt(call),
     shape,
     ...(methodSource === undefined ? {} : { methodSource }),
