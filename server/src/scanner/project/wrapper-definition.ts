@@ -25,6 +25,7 @@ import {
   expandJoin,
   expandJoinedLocal,
   expandLocal,
+  expandPythonHelperCall,
   expandQuery,
   METHOD_NAME,
   paramOf,
@@ -59,7 +60,8 @@ export function readWrapper(
         expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
         expandQuery(context, segment, node, fn) ??
-        expandHelperCall(context, segment, node, fn) ?? [segment],
+        expandHelperCall(context, segment, node, fn) ??
+        expandPythonHelperCall(context, segment, node, fn) ?? [segment],
     );
   const override = language === 'python' ? findOptionalBase(context, segments, node, fn) : undefined;
   for (const segment of segments) {
