@@ -225,7 +225,8 @@ export function expandHelperCall(
  * builder of the wrapper's own class (see python-url-builders.ts) handed the wrapper's path
  * parameter first, whose body is not read (it is in a base class of another module, or it picks its
  * base by `if`): the URL is an unknown base, a `/`, then that parameter, so the callers' paths still
- * reach the call. A readable builder was read before this (`expandLocal`).
+ * reach the call. A readable builder was read before this (`expandLocal`). Only when the builder's
+ * value is the whole URL: `base_url + self._sign(path)` joins a path completed by the builder.
  */
 export function expandPythonHelperCall(
   context: ScanContext,
