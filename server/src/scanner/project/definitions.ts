@@ -20,6 +20,7 @@ import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
+import { readDispatchedMethod } from './python-method-dispatch';
 import { readSessionClasses } from './python-session-classes';
 import { readReportSites } from './report-sites';
 import { collectSharedValues } from './shared-values';
@@ -75,6 +76,18 @@ export function collectFileFacts(
       continue;
     }
     seen.set(fn.node.id, fn.node);
+    const dispatched =
+      context.language === 'python' && call.method !== undefined && definition.method !== undefined
+        ? readDispatchedMethod(node, call.method, fn, context.text)
+        : undefined;
+    if (dispatched !== undefined) {
+      const { method: _, ...rest } = definition;
+      definition = {
+        ...rest,
+        methodParam: dispatched.index,
+        ...(dispatched.fallback === undefined ? {} : { methodDefault: dispatched.fallback }),
+      };
+    }
     const flag = flagged?.flags.get(call);
     definitions.push(flag === undefined ? definition : { ...definition, methodFlag: flag });
   }

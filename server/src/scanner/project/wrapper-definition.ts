@@ -25,6 +25,7 @@ import {
   expandJoin,
   expandJoinedLocal,
   expandLocal,
+  expandPythonHelperCall,
   expandQuery,
   METHOD_NAME,
   paramOf,
@@ -50,17 +51,19 @@ export function readWrapper(
   let urlParam: number | undefined;
   let urlKey: string | undefined;
   const url: UrlSegment[] = [];
-  const segments = call.url.segments
-    .flatMap(splitConcatenation)
-    .flatMap(
-      (segment) =>
-        expandLocal(context, segment, node, fn) ??
-        expandJoinedLocal(context, segment, node, fn) ??
-        expandDestructured(context, segment, node, fn) ??
-        expandJoin(context, segment, node, fn) ??
-        expandQuery(context, segment, node, fn) ??
-        expandHelperCall(context, segment, node, fn) ?? [segment],
-    );
+  // A URL builder's value that is the whole URL holds the base; joined after one, it is the path.
+  const parts = call.url.segments.flatMap(splitConcatenation);
+  const whole = parts.length === 1;
+  const segments = parts.flatMap(
+    (segment) =>
+      expandLocal(context, segment, node, fn) ??
+      expandJoinedLocal(context, segment, node, fn) ??
+      expandDestructured(context, segment, node, fn) ??
+      expandJoin(context, segment, node, fn) ??
+      expandQuery(context, segment, node, fn) ??
+      expandHelperCall(context, segment, node, fn) ??
+      (whole ? expandPythonHelperCall(context, segment, node, fn) : undefined) ?? [segment],
+  );
   const override = language === 'python' ? findOptionalBase(context, segments, node, fn) : undefined;
   for (const segment of segments) {
     if (segment.kind === 'expr' && urlParam === undefined && segment !== override) {

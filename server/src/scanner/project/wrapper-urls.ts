@@ -11,6 +11,7 @@ import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
+import { isPathParameter, readUrlBuilderCall } from './python-url-builders';
 import { mergeSegments, readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -217,6 +218,47 @@ export function expandHelperCall(
     { kind: 'expr', source: `${sliceNode(text, callee)}(…)` },
     { kind: 'expr', source: sliceNode(text, param) },
   ];
+}
+
+/**
+ * Python: `uri = self._create_api_uri(path, version)` above `self._request(method, uri)`, a URL
+ * builder of the wrapper's own class (see python-url-builders.ts) handed the wrapper's path
+ * parameter first, whose body is not read (it is in a base class of another module, or it picks its
+ * base by `if`): the URL is an unknown base, a `/`, then that parameter, so the callers' paths still
+ * reach the call. A readable builder was read before this (`expandLocal`). Only when the builder's
+ * value is the whole URL: `base_url + self._sign(path)` joins a path completed by the builder.
+ */
+export function expandPythonHelperCall(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (context.language !== 'python' || segment.kind !== 'expr') return undefined;
+  const { text } = context;
+  const value =
+    readLocalValue(context, segment, use, fn) ??
+    (segment.source.endsWith(')') ? findPythonCall(fn.node, segment.source, text) : undefined);
+  const builder = value === undefined ? undefined : readUrlBuilderCall(value, text);
+  if (builder === undefined || !fn.selfNames.includes(builder.receiver)) return undefined;
+  const param = sliceNode(text, builder.path);
+  if (!isPathParameter(fn.node, param, text)) return undefined;
+  return [
+    { kind: 'expr', source: `${builder.callee}(…)` },
+    { kind: 'literal', text: '/' },
+    { kind: 'expr', source: param },
+  ];
+}
+
+// The Python call in `scope` whose text is `source`.
+function findPythonCall(scope: Node, source: string, text: string): Node | undefined {
+  return (
+    scope
+      .descendantsOfType('call')
+      .find(
+        (c) => c !== null && c.endIndex - c.startIndex === source.length && sliceNode(text, c) === source,
+      ) ?? undefined
+  );
 }
 
 /** The call inside `use` (not `use` itself) whose text is `source`; lengths compared first. */

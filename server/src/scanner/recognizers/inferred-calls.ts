@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { isParameterAt } from '../project/assigned-values';
 import { readDescriptorAttribute } from '../project/descriptors';
 import { guardedCalls } from '../project/guarded-urls';
+import { isBuiltFromParameter } from '../project/python-url-builders';
 import { wrapperKey } from '../project/single-report';
 import type { WrapperDefinition } from '../project/types';
 import { mergeSegments, readUrlValue } from '../project/values';
@@ -199,7 +200,10 @@ function viaName(definition: WrapperDefinition): string {
 // Whether some URL argument is a parameter of the function around the call.
 function passesParameters(context: ScanContext, nodes: readonly Node[]): boolean {
   return nodes.some(
-    (node) => node.type === 'identifier' && isParameterAt(node, sliceNode(context.text, node), context.text),
+    (node) =>
+      node.type === 'identifier' &&
+      (isParameterAt(node, sliceNode(context.text, node), context.text) ||
+        isBuiltFromParameter(context, node)),
   );
 }
 

@@ -22,6 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { FUNCTION_TYPES, isParameterAt, readNameValue } from '../project/assigned-values';
 import { findEnclosingFunction, findEnclosingOwner } from '../project/code-shape';
+import { isBuiltFromParameter } from '../project/python-url-builders';
 import { mergeSegments, readUrlValue } from '../project/values';
 import { METHOD_NAME } from '../project/wrapper-urls';
 import { sliceNode, unwrapExpression } from '../syntax';
@@ -181,12 +182,14 @@ function readMethodParameter(context: ScanContext, node: Node): string | undefin
 function flowsFromParameter(context: ScanContext, node: Node, segments: readonly UrlSegment[]): boolean {
   if (findEnclosingFunction(node, context.language, context.text) === undefined) return false;
   // Each name the unread parts start with (`self.base + path` names `path`; `self` is no parameter).
-  return segments.some(
-    (segment) =>
-      segment.kind === 'expr' &&
-      [...segment.source.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)].some(
-        ([name]) => URL_NAME.test(name) && isParameterAt(node, name, context.text),
-      ),
+  return (
+    segments.some(
+      (segment) =>
+        segment.kind === 'expr' &&
+        [...segment.source.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)].some(
+          ([name]) => URL_NAME.test(name) && isParameterAt(node, name, context.text),
+        ),
+    ) || isBuiltFromParameter(context, unwrapExpression(node))
   );
 }
 
