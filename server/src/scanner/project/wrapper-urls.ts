@@ -56,6 +56,17 @@ export function expandLocal(
   return literal && params.length >= 1 ? expanded : undefined;
 }
 
+/** The whole URL a local named by `segment` holds where `use` reads it, or undefined when no local. */
+export function readLocalWholeUrl(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  const value = readLocalValue(context, segment, use, fn);
+  return value === undefined ? undefined : readLocalUrl(context, value);
+}
+
 /**
  * A local's URL. Python's `API_PREFIX + (path if path is not None else "")`, names joined with `+`
  * and no string among them (one unknown part to the recogniser), is read operand by operand: a
