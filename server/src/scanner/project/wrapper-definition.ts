@@ -20,6 +20,7 @@ import { isPrivateFunction } from './single-report';
 import type { WrapperDefinition } from './types';
 import { mergeSegments, readUrlValue } from './values';
 import {
+  expandBaseJoin,
   expandDestructured,
   expandHelperCall,
   expandJoin,
@@ -55,6 +56,7 @@ export function readWrapper(
     .flatMap(
       (segment) =>
         expandLocal(context, segment, node, fn) ??
+        expandBaseJoin(context, segment, node, fn) ??
         expandJoinedLocal(context, segment, node, fn) ??
         expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
