@@ -17,6 +17,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { joinRelativeToBase } from '../recognizers/go-http';
+import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import type { FunctionShape } from './code-shape';
 import { mergeSegments } from './values';
@@ -25,6 +26,8 @@ import { JOINED_LOCAL, readLocalWholeUrl } from './wrapper-urls';
 // Names a host or a base URL, not a path: `host`, `hostname`, `baseURL`, `base_url`, `apiBase`, `origin`.
 const BASE_PARAM = /^(?:host(?:name)?|(?:api_?)?base(?:_?ur[li])?|origin|server(?:_?url)?)$/i;
 // A member whose value is (part of) a URL the caller chose: `opts.Path`, `req.URL`, `link.Href`.
+// Go's integer types: a parameter of one is an id or a count, never a path.
+const NUMBER_TYPE = /^u?int(?:8|16|32|64)?$/;
 const URL_MEMBER = /(?:ur[li]|path|href|endpoint|route|link|location)s?$/i;
 
 /** What a call's local URL says when its first part is a host/base parameter's and a path follows. */
@@ -33,6 +36,8 @@ export interface OwnUrl {
   url: UrlSegment[];
   /** The indexes of the parameters that only supply the base. */
   baseOnly: Set<number>;
+  /** The indexes of Go number parameters the written path holds (an id never states an endpoint). */
+  ids: Set<number>;
 }
 
 /** The URL of `call` read from its local, when a base/host parameter only supplies its start. */
@@ -55,7 +60,25 @@ export function readOwnUrl(
     const later = rest.some((segment) => segment.kind === 'expr' && mentions(segment.source, param));
     if (BASE_PARAM.test(param) ? !later : isObjectOnly(param, base.source, url)) baseOnly.add(index);
   });
-  return baseOnly.size === 0 ? undefined : { url, baseOnly };
+  if (baseOnly.size === 0) return undefined;
+  const ids = new Set<number>();
+  fn.params.forEach((param, index) => {
+    if (!rest.some((segment) => segment.kind === 'expr' && segment.source === param)) return;
+    if (NUMBER_TYPE.test(readGoParamType(fn, param, context.text) ?? '')) ids.add(index);
+  });
+  return { url, baseOnly, ids };
+}
+
+// A Go parameter's declared type as written (`int64`, `*Board`), from the function's declaration.
+function readGoParamType(fn: FunctionShape, name: string, text: string): string | undefined {
+  for (const declaration of fn.node.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (declaration?.type !== 'parameter_declaration') continue;
+    if (!declaration.childrenForFieldName('name').some((id) => id !== null && sliceNode(text, id) === name))
+      continue;
+    const type = declaration.childForFieldName('type');
+    return type === null ? undefined : sliceNode(text, type);
+  }
+  return undefined;
 }
 
 // `url := apiRoot(repo.Host()) + path` after `path := fmt.Sprintf("repos/%s", ...)`: the one

@@ -75,7 +75,8 @@ export function collectFileFacts(
     if (own !== undefined && definition !== undefined) {
       (call as { url: HttpCall['url'] }).url = { ...call.url, segments: own.url };
       ownRequests.add(call);
-      if (definition.urlParam !== undefined && own.baseOnly.has(definition.urlParam)) definition = undefined;
+      const param = definition.urlParam;
+      if (param !== undefined && (own.baseOnly.has(param) || own.ids.has(param))) definition = undefined;
     }
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
