@@ -58,7 +58,9 @@ export function readOwnUrl(
   fn.params.forEach((param, index) => {
     if (!mentions(base.source, param)) return;
     const later = rest.some((segment) => segment.kind === 'expr' && mentions(segment.source, param));
-    if (BASE_PARAM.test(param) ? !later : isObjectOnly(param, base.source, url)) baseOnly.add(index);
+    // The object form was read in Go code only (a member call per name: `repo.RepoOwner()`).
+    const object = context.language === 'go' && isObjectOnly(param, base.source, url);
+    if (BASE_PARAM.test(param) ? !later : object) baseOnly.add(index);
   });
   if (baseOnly.size === 0) return undefined;
   const ids = new Set<number>();
@@ -81,7 +83,7 @@ function readGoParamType(fn: FunctionShape, name: string, text: string): string 
   return undefined;
 }
 
-// `url := apiRoot(repo.Host()) + path` after `path := fmt.Sprintf("repos/%s", ...)`: the one
+// Go's `url := apiRoot(repo.Host()) + path` after `path := fmt.Sprintf("repos/%s", ...)`: the one
 // expression the local reads as is the base then the path local's own URL.
 function expandJoinedPath(
   context: ScanContext,
@@ -90,14 +92,13 @@ function expandJoinedPath(
   fn: FunctionShape,
 ): UrlSegment[] | undefined {
   const [only, ...others] = url ?? [];
-  if (only?.kind !== 'expr' || others.length > 0) return url;
+  if (context.language !== 'go' || only?.kind !== 'expr' || others.length > 0) return url;
   const joined = JOINED_LOCAL.exec(only.source);
   if (joined === null) return url;
   const [, base = '', name = ''] = joined;
   const path = readLocalWholeUrl(context, { kind: 'expr', source: name }, node, fn);
   if (path === undefined || path[0]?.kind !== 'literal') return url;
-  const parts = mergeSegments([{ kind: 'expr', source: base }, ...path]);
-  return context.language === 'go' ? joinRelativeToBase(parts) : parts;
+  return joinRelativeToBase(mergeSegments([{ kind: 'expr', source: base }, ...path]));
 }
 
 // A parameter the URL reads only through its members (`repo.Host()`, `repo.Owner`) or hands whole
