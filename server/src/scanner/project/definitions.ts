@@ -13,6 +13,7 @@ import type { ScanContext } from '../recognizers/context';
 import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-calls';
 import { sliceNode } from '../syntax';
 import type { HttpCall } from '../types';
+import { readOwnUrl } from './base-parameters';
 import { findCapturingFunctions } from './closures';
 import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { findCurriedVerbHelpers } from './curried-helpers';
@@ -42,6 +43,7 @@ export function collectFileFacts(
   calls: readonly HttpCall[],
 ): { facts: FileFacts; forwarding: Set<HttpCall> } {
   const seen = new Map<number, Node>();
+  const ownRequests = new Set<HttpCall>();
   const definitions = findVerbForwarders(context, seen);
   const enclosing = new Map<HttpCall, Node>();
   const keptUrls: KeptUrl[] = [];
@@ -67,6 +69,15 @@ export function collectFileFacts(
         if (definition !== undefined) fn = outer;
         if (seen.has(outer.node.id) || definition !== undefined) break;
       }
+    }
+    const own =
+      fn === undefined || definition === undefined ? undefined : readOwnUrl(context, call, node, fn);
+    // A host/base parameter that only starts a URL the function writes: its own request is the call.
+    if (own !== undefined && definition !== undefined) {
+      (call as { url: HttpCall['url'] }).url = { ...call.url, segments: own.url };
+      ownRequests.add(call);
+      const param = definition.urlParam;
+      if (param !== undefined && (own.baseOnly.has(param) || own.ids.has(param))) definition = undefined;
     }
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
@@ -97,7 +108,9 @@ export function collectFileFacts(
   definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);
   // The request inside a lazy list is its transport: its constructions are the reports.
   const forwarding = new Set<HttpCall>(lazyLists.inside);
-  for (const [call, fn] of enclosing) if (seen.has(fn.id) && !writesUrl(call)) forwarding.add(call);
+  for (const [call, fn] of enclosing) {
+    if (seen.has(fn.id) && !writesUrl(call) && !ownRequests.has(call)) forwarding.add(call);
+  }
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
   const { constants, helpers } = collectSharedValues(context);

@@ -20,6 +20,7 @@ import { isPrivateFunction } from './single-report';
 import type { WrapperDefinition } from './types';
 import { mergeSegments, readUrlValue } from './values';
 import {
+  expandBaseJoin,
   expandDestructured,
   expandHelperCall,
   expandJoin,
@@ -57,6 +58,7 @@ export function readWrapper(
   const segments = parts.flatMap(
     (segment) =>
       expandLocal(context, segment, node, fn) ??
+      expandBaseJoin(context, segment, node, fn) ??
       expandJoinedLocal(context, segment, node, fn) ??
       expandDestructured(context, segment, node, fn) ??
       expandJoin(context, segment, node, fn) ??
@@ -313,6 +315,7 @@ function findFlowingParam(
   const value = readNameValue(root, use, context.language, context.text, context.root);
   if (value === undefined || value.startIndex < fn.node.startIndex || value.endIndex > fn.node.endIndex)
     return undefined;
+  if (isReturnedField(context, source, value)) return undefined;
   // `self.TEMPLATE.format(name=param)`: the parameter fills a placeholder of the template; the URL is
   // the template's, not the parameter's.
   const template = context.language === 'python' ? unformatted(unwrapExpression(value), context.text) : value;
@@ -327,6 +330,16 @@ function findFlowingParam(
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+// Go's `release.APIURL` after `release, err := fetchRelease(client, repo, tag)`: a field of what a
+// call returned (a URL the API sent back), not a value built from the call's arguments.
+function isReturnedField(context: ScanContext, source: string, value: Node): boolean {
+  return (
+    context.language === 'go' &&
+    /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(source.trim()) &&
+    unwrapExpression(value).type === 'call_expression'
+  );
 }
 
 // The names a value is built from, less those only tested in a conditional (`absolute` in

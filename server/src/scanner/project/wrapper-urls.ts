@@ -17,6 +17,8 @@ import { mergeSegments, readUrlValue } from './values';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Names a method parameter goes by (`method`, `verb`, `http_method`). */
 export const METHOD_NAME = /^(?:method|verb|http_?method|httpMethod|_method)$/i;
+/** `apiRoot(repo.Host()) + path`: a base expression, then a name (a local or a parameter holding the path). */
+export const JOINED_LOCAL = /^([\s\S]*\S)\s*\+\s*([A-Za-z_]\w*)$/;
 const CONCATENATION = /^[A-Za-z_$][\w$.]*(?:\s*\+\s*[A-Za-z_$][\w$.]*)+$/;
 
 // The value assigned, inside the function, to a local the URL names (not to a parameter).
@@ -55,6 +57,46 @@ export function expandLocal(
   const literal = expanded.some((s) => s.kind === 'literal' && /[^/]/.test(s.text));
   const params = expanded.filter((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
   return literal && params.length >= 1 ? expanded : undefined;
+}
+
+/**
+ * Go's `apiRoot(host) + path` (in the call or in the local it reads), the base a call given another
+ * of the function's parameters: the base, then the path parameter, which is the wrapper's URL
+ * parameter (callers state the page; the host parameter only says where the API lives).
+ */
+export function expandBaseJoin(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (context.language !== 'go' || segment.kind !== 'expr') return undefined;
+  const value = IDENTIFIER.test(segment.source) ? readLocalValue(context, segment, use, fn) : undefined;
+  const source = value === undefined ? segment.source : sliceNode(context.text, value);
+  const joined = JOINED_LOCAL.exec(source);
+  const [, base = '', path = ''] = joined ?? [];
+  if (joined === null || !base.endsWith(')') || paramOf(fn, path) === undefined) return undefined;
+  const inside = /\(([\s\S]*)\)$/.exec(base)?.[1] ?? '';
+  const named = [...inside.matchAll(/[A-Za-z_]\w*/g)].some(
+    ([word]) => word !== path && paramOf(fn, word) !== undefined,
+  );
+  return named
+    ? [
+        { kind: 'expr', source: base },
+        { kind: 'expr', source: path },
+      ]
+    : undefined;
+}
+
+/** The whole URL a local named by `segment` holds where `use` reads it, or undefined when no local. */
+export function readLocalWholeUrl(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  const value = readLocalValue(context, segment, use, fn);
+  return value === undefined ? undefined : readLocalUrl(context, value);
 }
 
 /**

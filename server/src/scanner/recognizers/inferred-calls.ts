@@ -11,6 +11,7 @@ import { mergeSegments, readUrlValue } from '../project/values';
 import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import type { ScanContext } from './context';
+import { joinRelativeToBase } from './go-http';
 import {
   isWithoutKey,
   readArguments,
@@ -168,13 +169,16 @@ export function buildCall(
     (definition.methodFlag?.given === true && flag !== undefined && !['none', 'false'].includes(flag))
   )
     method = definition.methodFlag?.method;
-  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
-  const known = segments.some((s) => s.kind === 'literal');
+  // Go's `apiRoot(host)` before a caller's `repos/...`: the base's own `/`, as the recogniser reads it.
+  const joined =
+    definition.language === 'go' ? joinRelativeToBase(mergeSegments(segments)) : mergeSegments(segments);
+  const source = joined.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+  const known = joined.some((s) => s.kind === 'literal');
   const found: HttpCall = {
     kind: 'http',
     client: definition.client,
     method,
-    url: { source, segments: mergeSegments(segments), known },
+    url: { source, segments: joined, known },
     location: context.locateNode(call),
     calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
