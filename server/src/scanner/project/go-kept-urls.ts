@@ -47,10 +47,10 @@ export function readGoKeptUrlWrapper(context: ScanContext, call: HttpCall, node:
   }
   const [, self, field] = SELECTOR.exec(source) ?? [];
   if (self !== sliceNode(text, receiver) || field === undefined) return undefined;
-  const constructor = findConstructor(context, type, field);
-  if (constructor === undefined) return undefined;
-  const shape = readFunctionShape(constructor.fn, 'go', text);
-  const urlParam = shape?.params.indexOf(constructor.param) ?? -1;
+  const maker = findConstructor(context, type, field);
+  if (maker === undefined) return undefined;
+  const shape = readFunctionShape(maker.fn, 'go', text);
+  const urlParam = shape?.params.indexOf(maker.param) ?? -1;
   if (shape === undefined || urlParam < 0) return undefined;
   return {
     call,
@@ -61,7 +61,7 @@ export function readGoKeptUrlWrapper(context: ScanContext, call: HttpCall, node:
       params: shape.params,
       method: call.method,
       urlParam,
-      url: [{ kind: 'expr', source: constructor.param }],
+      url: [{ kind: 'expr', source: maker.param }],
       client: call.client,
       site: { file: context.file, line: shape.line },
       forwards: true,
@@ -97,10 +97,7 @@ function findConstructor(
   if (found === undefined) return undefined;
   for (const assignment of nodesOfType(root, 'assignment_statement')) {
     const left = assignment?.childForFieldName('left');
-    if (
-      left != null &&
-      left.namedChildren.some((c) => c !== null && sliceNode(text, c).endsWith(`.${field}`))
-    )
+    if (left?.namedChildren.some((c) => c !== null && sliceNode(text, c).endsWith(`.${field}`)))
       return undefined;
   }
   return found;
