@@ -12,6 +12,7 @@ import { LineStarts, locateFileStart, locateRange } from './positions';
 import { splitConditionalUrls } from './project/conditional-urls';
 import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
+import { withGoPackage } from './project/go-package-builders';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
@@ -296,7 +297,10 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
       });
     }
   }
-  context.project = run.view;
+  context.project =
+    context.language === 'go' && run.view.shared !== undefined
+      ? { ...run.view, shared: withGoPackage(run.view.shared, context.file) }
+      : run.view;
   const projectRecognizers = recognizers.filter((recognizer) => recognizer.readsProject === true);
   runEach(
     projectRecognizers.filter((recognizer) => recognizer !== shapeRecognizer),

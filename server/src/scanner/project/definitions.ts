@@ -17,6 +17,7 @@ import { readOwnUrl } from './base-parameters';
 import { findCapturingFunctions } from './closures';
 import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { findCurriedVerbHelpers } from './curried-helpers';
+import { readGoKeptUrlWrapper } from './go-kept-urls';
 import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
@@ -82,7 +83,7 @@ export function collectFileFacts(
     if (fn === undefined) continue;
     enclosing.set(call, fn.node);
     if (definition === undefined) {
-      const kept = readKeptUrlWrapper(context, call, fn);
+      const kept = readKeptUrlWrapper(context, call, fn) ?? readGoKeptUrlWrapper(context, call, node);
       if (kept !== undefined) keptUrls.push(kept);
       continue;
     }

@@ -6,7 +6,8 @@
  * url.Parse("https://api.example.com/v1/ping")`, or `base.Parse("ping")` on a base URL the client
  * keeps) reads the same way: the reference, after the base it resolves against; and so does a
  * local resolved from one (`u := base.ResolveReference(rel)` after `rel, err := url.Parse("v1/x")`
- * or `rel := &url.URL{Path: "v1/x"}`).
+ * or `rel := &url.URL{Path: "v1/x"}`). A copy of a base URL whose path is set below (`u := *c.base`,
+ * `u.Path = c.base.Path + p`) reads as the base, then `p`.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -36,7 +37,61 @@ export function readGoUrlStruct(
   if (operand?.type !== 'identifier' || field === null || sliceNode(text, field) !== 'String')
     return undefined;
   const value = findValue(sliceNode(text, operand), node);
-  return value === undefined ? undefined : readBuiltUrl(value, text, findValue, read);
+  if (value === undefined) return undefined;
+  return (
+    readBuiltUrl(value, text, findValue, read) ??
+    readCopiedBase(value, sliceNode(text, operand), node, text, findValue, read)
+  );
+}
+
+// `u := *c.baseURL` then `u.Path = c.baseURL.Path + p` (a client's base copied, its path set from
+// the request's): the base, then what the assignment adds after the base's own path. The last
+// `u.Path` assignment between the copy and the use, in the same block as the copy.
+function readCopiedBase(
+  value: Node,
+  name: string,
+  use: Node,
+  text: string,
+  findValue: FindValue,
+  read: ReadNode,
+): UrlSegment[] | undefined {
+  const base = value.type === 'unary_expression' ? value.childForFieldName('operand') : null;
+  if (base?.type !== 'selector_expression' || sliceNode(text, value).charAt(0) !== '*') return undefined;
+  let statement: Node | null = value;
+  while (statement !== null && statement.parent?.type !== 'block') statement = statement.parent;
+  const block = statement?.parent;
+  if (statement == null || block == null) return undefined;
+  let assigned: Node | undefined;
+  for (const sibling of block.namedChildren) {
+    if (
+      sibling === null ||
+      sibling.startIndex <= statement.startIndex ||
+      sibling.startIndex >= use.startIndex
+    )
+      continue;
+    if (sibling.type !== 'assignment_statement') continue;
+    const left = sibling.childForFieldName('left');
+    const right = sibling.childForFieldName('right');
+    if (left !== null && right !== null && sliceNode(text, left) === `${name}.Path`) assigned = right;
+  }
+  const sum = assigned?.firstNamedChild;
+  if (sum?.type !== 'binary_expression') return undefined;
+  const prefix = sum.childForFieldName('left');
+  const rest = sum.childForFieldName('right');
+  if (prefix === null || rest === null || sliceNode(text, prefix) !== `${sliceNode(text, base)}.Path`)
+    return undefined;
+  // `unescaped, err := url.PathUnescape(p)` above: the path is `p` as the caller wrote it.
+  const held = rest.type === 'identifier' ? findValue(sliceNode(text, rest), rest) : undefined;
+  const unescaped =
+    held?.type === 'call_expression' &&
+    sliceNode(text, held.childForFieldName('function') ?? held) === 'url.PathUnescape'
+      ? held.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment')
+      : undefined;
+  return [
+    { kind: 'expr', source: sliceNode(text, base) },
+    { kind: 'literal', text: '/' },
+    ...read(unescaped ?? rest),
+  ];
 }
 
 // A `url.URL` literal (or its address), or a parsed or resolved reference.

@@ -14,6 +14,7 @@ import { isJsLanguage } from './code-shape';
 import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
+import { readGoPackageBuilders } from './go-package-builders';
 import { readGoUrlBuilders } from './go-url-builders';
 import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
@@ -76,7 +77,10 @@ export function collectSharedValues(context: ScanContext): {
       (isJsLanguage(context.language) ? readPrefixMapHelper(fn, context.text) : undefined);
     if (helper !== undefined) helpers.push(helper);
   }
-  if (context.language === 'go') helpers.push(...readGoUrlBuilders(context, assignments, functions));
+  if (context.language === 'go') {
+    helpers.push(...readGoUrlBuilders(context, assignments, functions));
+    helpers.push(...readGoPackageBuilders(context, (n) => readUrlValue(n, 'go', context.text, context.root)));
+  }
   return { constants, helpers };
 }
 

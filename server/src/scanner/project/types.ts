@@ -112,6 +112,10 @@ export interface HelperFact {
   format?: boolean;
   /** JS: the second argument is a map of owners written before the path (`getPath(p, { teams: id })`). */
   prefixMap?: boolean;
+  /** Go: a method joining its variadic `param`'s parts with this separator after `url` (`Service.URL`). */
+  joinSeparator?: string;
+  /** Go: a package helper returning a call of `target` (a builder method or helper) with these arguments. */
+  goCall?: { target: string; args: UrlSegment[][] };
 }
 
 /** A class's constructor: which parameter it stores in which field, and hands to `super(...)`. */
@@ -170,6 +174,8 @@ export interface SharedValues {
   helpers: ReadonlyMap<string, HelperFact | null>;
   /** Class name -> base names (the view's `classes`), for a member a subclass reads from its bases. */
   classes?: ReadonlyMap<string, readonly string[]>;
+  /** Go: the file being read, whose package's own URL helpers its calls name. */
+  goFile?: string;
 }
 
 /** Everything the project pass hands the scanner for one file's second look. */

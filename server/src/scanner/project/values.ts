@@ -15,6 +15,7 @@ import { readUrlTemplate } from '../url-template';
 import { findScope, isParameterAt, readGoAppends, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
+import { readGoPackageBuilderCall } from './go-package-builders';
 import { readSprintfValue } from './go-sprintf-values';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
@@ -70,6 +71,9 @@ function resolve(
     (table === undefined ? undefined : splitPlaceholders(table)) ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
     (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
+    (language === 'go' && depth < MAX_DEPTH
+      ? readGoPackageBuilderCall(inner, text, shared, read)
+      : undefined) ??
     readSharedHelper(inner, language, text, root, depth, shared) ??
     readHelperPath(inner, language, text, root, depth, shared) ??
     (language === 'go' && depth < MAX_DEPTH ? readGoCall(inner, text, root, depth, shared) : undefined) ??
