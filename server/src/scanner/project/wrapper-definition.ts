@@ -24,6 +24,7 @@ import {
   expandHelperCall,
   expandJoin,
   expandJoinedLocal,
+  expandLocalHelperCall,
   expandLocal,
   expandQuery,
   METHOD_NAME,
@@ -59,7 +60,8 @@ export function readWrapper(
         expandDestructured(context, segment, node, fn) ??
         expandJoin(context, segment, node, fn) ??
         expandQuery(context, segment, node, fn) ??
-        expandHelperCall(context, segment, node, fn) ?? [segment],
+        expandHelperCall(context, segment, node, fn) ??
+        expandLocalHelperCall(context, segment, node, fn) ?? [segment],
     );
   const override = language === 'python' ? findOptionalBase(context, segments, node, fn) : undefined;
   for (const segment of segments) {

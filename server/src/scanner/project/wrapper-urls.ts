@@ -8,7 +8,7 @@ import { readGuardedValue, readPythonOperands } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
-import { readNameValue } from './assigned-values';
+import { findScope, readNameValue } from './assigned-values';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
 import { mergeSegments, readUrlValue } from './values';
@@ -213,6 +213,43 @@ export function expandHelperCall(
   );
   const [param, ...rest] = passed;
   if (param === undefined || rest.length > 0) return undefined;
+  return [
+    { kind: 'expr', source: `${sliceNode(text, callee)}(…)` },
+    { kind: 'expr', source: sliceNode(text, param) },
+  ];
+}
+
+/**
+ * JS: `httpGet(getUrl(url))` where `getUrl` is an arrow or function declared in the function around
+ * the wrapper (a hook's local `const getUrl = (url) => \`${base}/api${url}\``) and handed the
+ * wrapper's parameter alone: the URL is that parameter after what the helper puts before it, as for
+ * Go's helpers above. A helper declared at module level or imported is left to the other readers.
+ */
+export function expandLocalHelperCall(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (!isJsLanguage(context.language) || segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
+  const { text } = context;
+  const node = findCallBySource(use, segment.source, text);
+  const callee = node?.childForFieldName('function');
+  if (node == null || callee?.type !== 'identifier') return undefined;
+  const [param, ...rest] = node.childForFieldName('arguments')?.namedChildren ?? [];
+  if (param?.type !== 'identifier' || rest.length > 0 || !fn.params.includes(sliceNode(text, param))) return undefined;
+  // Read from the functions around the wrapper outward (`useMemo(() => (url) => ...)` nests one more).
+  let helper: Node | undefined;
+  for (let at: Node | undefined = fn.node, step = 0; at !== undefined && helper === undefined && step < 3; step++) {
+    helper = readNameValue(sliceNode(text, callee), at, context.language, text, context.root);
+    at = findScope(at, context.language);
+  }
+  if (
+    helper === undefined ||
+    (helper.type !== 'arrow_function' && helper.type !== 'function_expression') ||
+    findScope(helper, context.language) === undefined
+  )
+    return undefined;
   return [
     { kind: 'expr', source: `${sliceNode(text, callee)}(…)` },
     { kind: 'expr', source: sliceNode(text, param) },
