@@ -285,9 +285,11 @@ function readJsOwner(holder: Node | null, text: string): string | undefined {
     // function's, so a caller destructuring its call (`const { get } = useApi()`) names the key.
     if (up?.type === 'return_statement') {
       const returning = innermostFunction(up);
-      if (returning?.type === 'function_declaration') return readName(returning.childForFieldName('name'), text);
+      if (returning?.type === 'function_declaration')
+        return readName(returning.childForFieldName('name'), text);
       const declarator = returning?.parent;
-      if (declarator?.type === 'variable_declarator') return readName(declarator.childForFieldName('name'), text);
+      if (declarator?.type === 'variable_declarator')
+        return readName(declarator.childForFieldName('name'), text);
     }
   }
   return undefined;

@@ -225,22 +225,33 @@ export function expandHelperCall(
  * wrapper's parameter alone: the URL is that parameter after what the helper puts before it, as for
  * Go's helpers above. A helper declared at module level or imported is left to the other readers.
  */
+const PATH_BUILDER = /^(?:build|make|to|with)(?:[A-Z]\w*)?(?:Path|Url|URL|Uri)$/;
+
 export function expandLocalHelperCall(
   context: ScanContext,
   segment: UrlSegment,
   use: Node,
   fn: FunctionShape,
 ): UrlSegment[] | undefined {
-  if (!isJsLanguage(context.language) || segment.kind !== 'expr' || !segment.source.endsWith(')')) return undefined;
+  if (!isJsLanguage(context.language) || segment.kind !== 'expr' || !segment.source.endsWith(')'))
+    return undefined;
   const { text } = context;
   const node = findCallBySource(use, segment.source, text);
   const callee = node?.childForFieldName('function');
   if (node == null || callee?.type !== 'identifier') return undefined;
   const [param, ...rest] = node.childForFieldName('arguments')?.namedChildren ?? [];
-  if (param?.type !== 'identifier' || rest.length > 0 || !fn.params.includes(sliceNode(text, param))) return undefined;
+  if (param?.type !== 'identifier' || !fn.params.includes(sliceNode(text, param))) return undefined;
+  // `request('GET', buildPath(path, params))`: a function named for a path or URL, handed the
+  // wrapper's parameter first, gives that path (with what it adds, a query, unknown).
+  if (PATH_BUILDER.test(sliceNode(text, callee))) return [{ kind: 'expr', source: sliceNode(text, param) }];
+  if (rest.length > 0) return undefined;
   // Read from the functions around the wrapper outward (`useMemo(() => (url) => ...)` nests one more).
   let helper: Node | undefined;
-  for (let at: Node | undefined = fn.node, step = 0; at !== undefined && helper === undefined && step < 3; step++) {
+  for (
+    let at: Node | undefined = fn.node, step = 0;
+    at !== undefined && helper === undefined && step < 3;
+    step++
+  ) {
     helper = readNameValue(sliceNode(text, callee), at, context.language, text, context.root);
     at = findScope(at, context.language);
   }
