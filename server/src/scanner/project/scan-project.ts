@@ -184,10 +184,16 @@ async function scanRounds(
   return results;
 }
 
-// JS: a recognised call whose URL starts with a name another module shares as a URL constant
-// (`fetch(\`${UPDATES_URL}?v=${v}\`)`, the constant imported): scanned again once with the view,
-// which reads it (constant-urls.ts). Other files have nothing the constants change.
-function namesSharedUrl(file: string, result: ScanResult | undefined, view: ProjectView): boolean {
+/**
+ * JS: whether a file holds a recognised call whose URL starts with a name another module shares as
+ * a URL constant (`fetch(\`${UPDATES_URL}?v=${v}\`)`, imported): it is scanned again once with the
+ * view, which reads it (constant-urls.ts). Other files have nothing the constants change.
+ */
+export function namesSharedUrl(
+  file: string,
+  result: Pick<ScanResult, 'calls'> | undefined,
+  view: ProjectView,
+): boolean {
   const constants = view.shared?.constants;
   if (result === undefined || constants === undefined || constants.size === 0 || !JS_FILE.test(file))
     return false;
