@@ -6,7 +6,7 @@
  */
 import type { ClearanceError } from '../errors';
 import type { HttpCall, Scanner } from '../scanner';
-import { buildProjectView } from '../scanner/project/scan-project';
+import { buildProjectView, namesSharedUrl } from '../scanner/project/scan-project';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { countWords } from '../scanner/syntax';
 
@@ -82,9 +82,11 @@ export class ProjectResolution {
         while (next < paths.length && !isCancelled()) {
           const path = paths[next++] as string;
           const text = await input.readText(path);
-          if (text === undefined || !namesAClient(path, text)) continue;
           const existing = files.get(path);
-          if (existing === undefined) continue;
+          if (text === undefined || existing === undefined) continue;
+          const reads =
+            round === 0 && namesSharedUrl(path, { calls: existing.scanned ?? existing.calls }, view);
+          if (!reads && !namesAClient(path, text)) continue;
           input.onParse();
           rescanned++;
           const result = await scanner.scanText(path, text, undefined, { project: view, collectFacts: true });

@@ -86,6 +86,10 @@ function escapes(closure: Node, outer: Node): boolean {
   // `new Promise((resolve, reject) => { ... })` runs its executor at once, wherever the promise goes.
   if (isPromiseExecutor(closure)) return false;
   for (let current = closure.parent; current !== null && current.id !== outer.id; current = current.parent) {
+    // `useMutation({ mutationFn: () => post(path) })`: an option of a call is handed to that call,
+    // as a closure given as an argument is (`queue.add(() => ...)`), not kept as a value.
+    // What the call does with its result (`return useMutation({...})`) is no longer the closure's.
+    if (current.type === 'pair' && isCallOption(current)) return false;
     if (ESCAPES.has(current.type)) return true;
     // `c.retry = func() {...}`, `this.send = () => ...`, `self.cb = lambda: ...`: kept for later.
     if (
@@ -100,6 +104,13 @@ function escapes(closure: Node, outer: Node): boolean {
       return true;
   }
   return false;
+}
+
+// A key of an object literal given directly as an argument of a JS call (not of `new`).
+function isCallOption(pair: Node): boolean {
+  const object = pair.parent;
+  const args = object?.type === 'object' ? object.parent : null;
+  return args?.type === 'arguments' && args.parent?.type === 'call_expression';
 }
 
 // Go's `a, b = ...` left side is an expression_list of names: plain locals, not fields.

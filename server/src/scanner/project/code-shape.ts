@@ -110,7 +110,7 @@ function isDefaultExport(fn: Node): boolean {
 function readJsFunction(fn: Node, text: string): FunctionShape | undefined {
   let name: string | undefined;
   let owner: string | undefined;
-  const parent = fn.parent;
+  const parent = seeThroughMemo(fn, text)?.parent ?? fn.parent;
   if (fn.type === 'method_definition') {
     name = readName(fn.childForFieldName('name'), text);
     owner = readJsOwner(parent, text);
@@ -281,8 +281,39 @@ function readJsOwner(holder: Node | null, text: string): string | undefined {
     )
       up = up.parent;
     if (up?.type === 'variable_declarator') return readName(up.childForFieldName('name'), text);
+    // `function useApi() { return { get: ... } }`: the object a named function returns is that
+    // function's, so a caller destructuring its call (`const { get } = useApi()`) names the key.
+    if (up?.type === 'return_statement') {
+      const returning = innermostFunction(up);
+      if (returning?.type === 'function_declaration')
+        return readName(returning.childForFieldName('name'), text);
+      const declarator = returning?.parent;
+      if (declarator?.type === 'variable_declarator')
+        return readName(declarator.childForFieldName('name'), text);
+    }
   }
   return undefined;
+}
+
+// React's memoising wrappers hand the function back: `useCallback(fn, deps)` and `useMemo(() =>
+// fn, deps)` stand where `fn` would, so the function is named by where that call stands.
+const MEMO_HOOKS = new Set(['useCallback', 'useMemo', 'React.useCallback', 'React.useMemo']);
+
+function seeThroughMemo(fn: Node, text: string): Node | undefined {
+  let inner = fn;
+  let args = fn.parent;
+  // `useMemo(() => fn)`: the function is the body of the arrow given to useMemo.
+  if (args?.type === 'arrow_function' && args.childForFieldName('body')?.id === fn.id) {
+    inner = args;
+    args = args.parent;
+  }
+  const call = args?.type === 'arguments' && args.firstNamedChild?.id === inner.id ? args.parent : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (call == null || callee == null) return undefined;
+  const name = sliceNode(text, callee);
+  // useMemo's own factory arrow is not the function it hands back.
+  if (!MEMO_HOOKS.has(name) || (inner === fn) === name.endsWith('useMemo')) return undefined;
+  return call;
 }
 
 function readPythonFunction(fn: Node, text: string): FunctionShape | undefined {

@@ -35,10 +35,7 @@ export function splitConditionalUrls(context: ScanContext, calls: HttpCall[]): v
     for (const [i, segment] of call.url.segments.entries()) {
       const options = choices[i];
       if (options === undefined) for (const variant of variants) variant.push(segment);
-      else
-        variants = variants.flatMap((variant) =>
-          options.map((text) => [...variant, { kind: 'literal', text } as UrlSegment]),
-        );
+      else variants = variants.flatMap((variant) => options.map((branch) => [...variant, ...branch]));
       if (variants.length > MAX_VARIANTS) break;
     }
     const methods = readMethodChoices(context, call);
@@ -67,9 +64,16 @@ export function splitConditionalUrls(context: ScanContext, calls: HttpCall[]): v
   calls.push(...out);
 }
 
-// The strings an expression of the URL picks between: the conditional itself (as written in the
+/** JS: whether `node` is a conditional picking between URLs that each write some text (see above). */
+export function writesChoices(node: Node, text: string): boolean {
+  const inner = unwrapExpression(node);
+  const choices = inner.type === 'ternary_expression' ? readConditional(inner, text) : undefined;
+  return choices?.some((choice) => choice.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) === true;
+}
+
+// The URLs an expression of the URL picks between: the conditional itself (as written in the
 // call, `(feed ? '/feed' : '')`), or the conditional a local holding it was last assigned.
-function readChoices(context: ScanContext, call: HttpCall, source: string): string[] | undefined {
+function readChoices(context: ScanContext, call: HttpCall, source: string): UrlSegment[][] | undefined {
   const trimmed = source.trim();
   if (!/[?]|\bif\b/.test(trimmed) && !IDENTIFIER.test(trimmed)) return undefined;
   const node = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
@@ -79,13 +83,31 @@ function readChoices(context: ScanContext, call: HttpCall, source: string): stri
     const value = readNameValue(trimmed, use, context.language, context.text, context.root);
     return value === undefined ? undefined : readConditional(unwrapExpression(value), context.text);
   }
+  const candidate = findConditional(node, trimmed, context.text);
+  return candidate === undefined ? undefined : readConditional(candidate, context.text);
+}
+
+// The conditional under `node` written as `source` (or in parentheses).
+function findConditional(node: Node, source: string, text: string): Node | undefined {
   for (const candidate of node.descendantsOfType([...CONDITIONALS])) {
     if (candidate === null) continue;
-    const text = sliceNode(context.text, candidate);
-    if (text === trimmed || `(${text})` === trimmed.replace(/\s+/g, ' '))
-      return readConditional(candidate, context.text);
+    const written = sliceNode(text, candidate);
+    if (written === source || `(${written})` === source.replace(/\s+/g, ' ')) return candidate;
   }
   return undefined;
+}
+
+/**
+ * JS: whether a URL part `source` of the call at `node` is a conditional that picks between URLs
+ * the call writes (`teamId ? \`/teams/${teamId}/pixels\` : '/pixels'`, each branch a string or a
+ * template): a parameter it tests or puts in a branch is a value of a written URL, not the URL
+ * handed in, so the function around is no wrapper through it.
+ */
+export function isWrittenChoice(source: string, node: Node, text: string): boolean {
+  const trimmed = source.trim();
+  if (!trimmed.includes('?')) return false;
+  const candidate = findConditional(node, trimmed, text);
+  return candidate !== undefined && readConditional(candidate, text) !== undefined;
 }
 
 // `{ method: on ? 'put' : 'delete' }`: a method the call picks between two strings (its
@@ -96,8 +118,10 @@ function readMethodChoices(context: ScanContext, call: HttpCall): string[] | und
   const node = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
   for (const candidate of node?.descendantsOfType([...CONDITIONALS]) ?? []) {
     if (candidate === null || sliceNode(context.text, candidate) !== source) continue;
-    const choices = readConditional(candidate, context.text);
-    return choices?.every((c) => /^[A-Za-z]+$/.test(c)) ? choices.map((c) => c.toUpperCase()) : undefined;
+    const choices = readConditional(candidate, context.text)?.map(literalOf);
+    return choices?.every((c) => c !== undefined && /^[A-Za-z]+$/.test(c))
+      ? [...new Set(choices.map((c) => (c as string).toUpperCase()))]
+      : undefined;
   }
   return undefined;
 }
@@ -108,17 +132,58 @@ function findIdentifier(node: Node, name: string, text: string): Node | undefine
   return undefined;
 }
 
-function readConditional(node: Node, text: string): string[] | undefined {
-  if (!CONDITIONALS.has(node.type)) return undefined;
+// Each branch as URL parts: a string, a template string (its substitutions unknown parts) or a
+// conditional of those in turn (`a ? '/x' : b ? \`/y/${id}\` : '/z'`); undefined if any is not.
+function readConditional(node: Node, text: string, depth = 0): UrlSegment[][] | undefined {
+  if (!CONDITIONALS.has(node.type) || depth > 2) return undefined;
   // JS `c ? a : b` names its branches; Python's `a if c else b` lists them around the condition.
   const named = [node.childForFieldName('consequence'), node.childForFieldName('alternative')];
   const branches =
     named[0] !== null && named[1] !== null
       ? named
       : [node.namedChildren[0] ?? null, node.namedChildren[2] ?? null];
-  const strings = branches.map((branch) => (branch === null ? undefined : readConstantString(branch, text)));
-  if (strings.some((s) => s === undefined)) return undefined;
-  return [...new Set(strings as string[])];
+  const out: UrlSegment[][] = [];
+  const seen = new Set<string>();
+  for (const branch of branches) {
+    const inner = branch === null ? null : unwrapExpression(branch);
+    if (inner === null) return undefined;
+    const constant = readConstantString(inner, text);
+    const read =
+      constant !== undefined
+        ? [[{ kind: 'literal', text: constant } as UrlSegment]]
+        : inner.type === 'template_string'
+          ? [readTemplate(inner, text)]
+          : readConditional(inner, text, depth + 1);
+    if (read === undefined) return undefined;
+    for (const choice of read) {
+      const key = sourceOf(choice);
+      if (!seen.has(key)) out.push(choice);
+      seen.add(key);
+    }
+  }
+  return out;
+}
+
+// A JS template string's parts: its text, and each substitution as an unknown part.
+function readTemplate(node: Node, text: string): UrlSegment[] {
+  const out: UrlSegment[] = [];
+  let at = node.startIndex + 1;
+  for (const child of node.namedChildren) {
+    if (child?.type !== 'template_substitution') continue;
+    if (child.startIndex > at) out.push({ kind: 'literal', text: text.slice(at, child.startIndex) });
+    const value = child.namedChildren[0];
+    if (value != null) out.push({ kind: 'expr', source: sliceNode(text, value) });
+    at = child.endIndex;
+  }
+  if (node.endIndex - 1 > at) out.push({ kind: 'literal', text: text.slice(at, node.endIndex - 1) });
+  return out;
+}
+
+// The text of a choice that is all text, else undefined.
+function literalOf(choice: readonly UrlSegment[]): string | undefined {
+  const [only, ...rest] = choice;
+  if (choice.length === 0) return '';
+  return rest.length === 0 && only?.kind === 'literal' ? only.text : undefined;
 }
 
 function merge(segments: readonly UrlSegment[]): UrlSegment[] {

@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments, readPythonUrl } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
-import { passedOn, urlNotWrittenHere } from '../recognizers/inferred-calls';
+import { intoWrittenUrl, passedOn, urlNotWrittenHere } from '../recognizers/inferred-calls';
 import { sliceNode } from '../syntax';
 import type { HttpCall } from '../types';
 import { readOwnUrl } from './base-parameters';
@@ -60,13 +60,13 @@ export function collectFileFacts(
       enclosing.set(call, fn.node);
       continue;
     }
-    let definition = fn === undefined ? undefined : readWrapper(context, call, node, fn, !writesUrl(call));
+    let definition = fn === undefined ? undefined : readWrapper(context, call, node, fn, forwardsUrl(call));
     // A closure the function runs itself (`handlePage := func(page int) ...`) takes its URL from
     // the function around it: that function is the wrapper.
     if (definition === undefined) {
       for (const outer of findCapturingFunctions(node, context.language, context.text)) {
         if (seen.has(outer.node.id)) fn = outer;
-        else definition = readWrapper(context, call, node, outer, !writesUrl(call));
+        else definition = readWrapper(context, call, node, outer, forwardsUrl(call));
         if (definition !== undefined) fn = outer;
         if (seen.has(outer.node.id) || definition !== undefined) break;
       }
@@ -139,6 +139,12 @@ function writesUrl(call: HttpCall): boolean {
   return call.origin === 'inferred'
     ? !urlNotWrittenHere.has(call)
     : call.url.segments.some((segment) => segment.kind === 'literal' && /[^/]/.test(segment.text));
+}
+
+// Whether the function around a call forwards a whole URL through it: the call writes no part of
+// it, and does not hand its parameters to a wrapper that writes its own URL around them.
+function forwardsUrl(call: HttpCall): boolean {
+  return !writesUrl(call) && !intoWrittenUrl.has(call);
 }
 
 function findCallNode(context: ScanContext, call: HttpCall): Node | undefined {

@@ -262,6 +262,23 @@ function findDestructuring(name: string, use: Node, text: string): { key: string
   return found;
 }
 
+/**
+ * The function a called name was destructured from the call of, when the key it takes is its own
+ * name: `const { del } = useApi(); ... del(path)` → `useApi`, also from a closure inside the
+ * function that destructured it (`queryFn: () => get(path)`); undefined otherwise.
+ */
+export function findDestructuredFrom(name: string, use: Node, text: string): string | undefined {
+  let found: Destructuring | undefined;
+  for (const entry of destructuringsNamed(use.tree.rootNode, name, text)) {
+    if (entry.end > use.startIndex) break;
+    const scope = enclosingFunction(entry.call);
+    if (scope === undefined || (scope.startIndex <= use.startIndex && use.endIndex <= scope.endIndex))
+      found = entry;
+  }
+  const callee = found?.call.childForFieldName('function');
+  return found?.key === name && callee?.type === 'identifier' ? sliceNode(text, callee) : undefined;
+}
+
 interface Destructuring {
   key: string;
   call: Node;

@@ -173,7 +173,7 @@ async function scanRounds(
           break;
         }
       }
-      if (names) again.push({ file, text });
+      if (names || (round === 0 && namesSharedUrl(file, results.get(file), view))) again.push({ file, text });
     }
     // No file names a new client: the results stay as they are, so the next view would be this one.
     if (again.length === 0) break;
@@ -183,6 +183,31 @@ async function scanRounds(
   }
   return results;
 }
+
+/**
+ * JS: whether a file holds a recognised call whose URL starts with a name another module shares as
+ * a URL constant (`fetch(\`${UPDATES_URL}?v=${v}\`)`, imported): it is scanned again once with the
+ * view, which reads it (constant-urls.ts). Other files have nothing the constants change.
+ */
+export function namesSharedUrl(
+  file: string,
+  result: Pick<ScanResult, 'calls'> | undefined,
+  view: ProjectView,
+): boolean {
+  const constants = view.shared?.constants;
+  if (result === undefined || constants === undefined || constants.size === 0 || !JS_FILE.test(file))
+    return false;
+  return result.calls.some((call) => {
+    const [first] = call.url.segments;
+    return (
+      (call.origin === undefined || call.origin === 'recognised') &&
+      first?.kind === 'expr' &&
+      constants.get(first.source) != null
+    );
+  });
+}
+
+const JS_FILE = /\.[cm]?[jt]sx?$/;
 
 // A file whose scan overran the pool's deadline keeps its report and leaves the later rounds: scanned
 // again, it would cost another deadline (a stopped worker) each round, or block this thread, and its

@@ -9,6 +9,7 @@ import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
 import { DEFAULT_EXPORT, type FunctionShape, isJsLanguage } from './code-shape';
+import { isWrittenChoice } from './conditional-urls';
 import { readFieldConstant } from './field-constants';
 import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
@@ -26,6 +27,7 @@ import {
   expandJoin,
   expandJoinedLocal,
   expandLocal,
+  expandLocalHelperCall,
   expandPythonHelperCall,
   expandQuery,
   METHOD_NAME,
@@ -64,11 +66,18 @@ export function readWrapper(
       expandJoin(context, segment, node, fn) ??
       expandQuery(context, segment, node, fn) ??
       expandHelperCall(context, segment, node, fn) ??
+      expandLocalHelperCall(context, segment, node, fn) ??
       (whole ? expandPythonHelperCall(context, segment, node, fn) : undefined) ?? [segment],
   );
   const override = language === 'python' ? findOptionalBase(context, segments, node, fn) : undefined;
   for (const segment of segments) {
-    if (segment.kind === 'expr' && urlParam === undefined && segment !== override) {
+    // `get(teamId ? \`/teams/${teamId}/pixels\` : '/pixels')`: the call writes each URL it picks.
+    if (
+      segment.kind === 'expr' &&
+      urlParam === undefined &&
+      segment !== override &&
+      !(isJsLanguage(language) && isWrittenChoice(segment.source, node, text))
+    ) {
       const field = readStructFieldUrl(context, segment.source, node, fn);
       if (field !== undefined) {
         urlParam = field.index;

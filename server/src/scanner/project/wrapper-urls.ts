@@ -8,7 +8,7 @@ import { readGuardedValue, readPythonOperands } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
-import { readNameValue } from './assigned-values';
+import { findScope, readNameValue } from './assigned-values';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
 import { isPathParameter, readUrlBuilderCall } from './python-url-builders';
@@ -301,6 +301,55 @@ function findPythonCall(scope: Node, source: string, text: string): Node | undef
         (c) => c !== null && c.endIndex - c.startIndex === source.length && sliceNode(text, c) === source,
       ) ?? undefined
   );
+}
+
+// A function named for building a path or URL (`buildPath`, `toUrl`).
+const PATH_BUILDER = /^(?:build|make|to|with)(?:[A-Z]\w*)?(?:Path|Url|URL|Uri)$/;
+
+/**
+ * JS: `httpGet(getUrl(url))` where `getUrl` is an arrow or function declared in the function around
+ * the wrapper (a hook's local `const getUrl = (url) => \`${base}/api${url}\``) and handed the
+ * wrapper's parameter alone: the URL is that parameter after what the helper puts before it, as for
+ * Go's helpers above. A helper declared at module level or imported is left to the other readers.
+ */
+export function expandLocalHelperCall(
+  context: ScanContext,
+  segment: UrlSegment,
+  use: Node,
+  fn: FunctionShape,
+): UrlSegment[] | undefined {
+  if (!isJsLanguage(context.language) || segment.kind !== 'expr' || !segment.source.endsWith(')'))
+    return undefined;
+  const { text } = context;
+  const node = findCallBySource(use, segment.source, text);
+  const callee = node?.childForFieldName('function');
+  if (node == null || callee?.type !== 'identifier') return undefined;
+  const [param, ...rest] = node.childForFieldName('arguments')?.namedChildren ?? [];
+  if (param?.type !== 'identifier' || !fn.params.includes(sliceNode(text, param))) return undefined;
+  // `request('GET', buildPath(path, params))`: a function named for a path or URL, handed the
+  // wrapper's parameter first, gives that path (with what it adds, a query, unknown).
+  if (PATH_BUILDER.test(sliceNode(text, callee))) return [{ kind: 'expr', source: sliceNode(text, param) }];
+  if (rest.length > 0) return undefined;
+  // Read from the functions around the wrapper outward (`useMemo(() => (url) => ...)` nests one more).
+  let helper: Node | undefined;
+  for (
+    let at: Node | undefined = fn.node, step = 0;
+    at !== undefined && helper === undefined && step < 3;
+    step++
+  ) {
+    helper = readNameValue(sliceNode(text, callee), at, context.language, text, context.root);
+    at = findScope(at, context.language);
+  }
+  if (
+    helper === undefined ||
+    (helper.type !== 'arrow_function' && helper.type !== 'function_expression') ||
+    findScope(helper, context.language) === undefined
+  )
+    return undefined;
+  return [
+    { kind: 'expr', source: `${sliceNode(text, callee)}(…)` },
+    { kind: 'expr', source: sliceNode(text, param) },
+  ];
 }
 
 /** The call inside `use` (not `use` itself) whose text is `source`; lengths compared first. */

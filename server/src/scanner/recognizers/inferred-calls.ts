@@ -2,6 +2,8 @@
 
 import type { Node } from 'web-tree-sitter';
 import { isParameterAt } from '../project/assigned-values';
+import { isJsLanguage } from '../project/code-shape';
+import { writesChoices } from '../project/conditional-urls';
 import { readDescriptorAttribute } from '../project/descriptors';
 import { guardedCalls } from '../project/guarded-urls';
 import { isBuiltFromParameter } from '../project/python-url-builders';
@@ -38,6 +40,13 @@ export const urlNotWrittenHere = new WeakSet<HttpCall>();
  * wrapper, whose call sites are), only read by the project pass.
  */
 export const passedOn = new WeakSet<HttpCall>();
+
+/**
+ * Inferred calls that hand the caller's parameters to a wrapper writing its own URL around them
+ * (`loadMessages(value)` over `` get(`/messages/${locale}.json`) ``): the function around is such a
+ * wrapper in turn, not one that forwards a whole URL, so its callers passing values stay silent.
+ */
+export const intoWrittenUrl = new WeakSet<HttpCall>();
 
 /**
  * Per scan, the wrappers called without any part of the URL written (`deleteOrder(id)`): nothing
@@ -96,7 +105,10 @@ export function buildCall(
         : splitPathParameters(
             readUrlValue(urlArgument, context.language, context.text, context.root, context.project.shared),
           ));
-  let writesUrl = writesLiteral(argumentSegments) && !isLiteralId(context, urlParamName, argumentSegments);
+  let writesUrl =
+    (writesLiteral(argumentSegments) && !isLiteralId(context, urlParamName, argumentSegments)) ||
+    // `update(linkId ? \`/links/${linkId}\` : '/links')`: the caller writes each URL it picks.
+    (isJsLanguage(context.language) && urlArgument !== undefined && writesChoices(urlArgument, context.text));
   const urlArguments =
     urlArgument === undefined ? (passedField === undefined ? [] : [passedField]) : [urlArgument];
   const segments: UrlSegment[] = [];
@@ -192,6 +204,7 @@ export function buildCall(
   };
   if (!writesUrl) urlNotWrittenHere.add(found);
   if (passing) passedOn.add(found);
+  if (passing && !definition.forwards) intoWrittenUrl.add(found);
   if (definition.guarded === true) guardedCalls.add(found);
   return found;
 }

@@ -20,6 +20,7 @@ import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shap
 import { readCurriedCall } from '../project/curried-helpers';
 import { readGoParameterType } from '../project/go-types';
 import { readJsParameterType } from '../project/js-parameter-types';
+import { findDestructuredFrom } from '../project/js-url-values';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage } from '../types';
@@ -189,10 +190,7 @@ function matchCall(
     (parent?.type === callType && parent.childForFieldName('function')?.id === node.id) ||
     (node.type === 'identifier' && isBound(context, node, parent, awaited))
   ) {
-    definition = nearest(
-      context.file,
-      definitions.filter((d) => d.owner === undefined && isVisible(context, d)),
-    );
+    definition = nearest(context.file, hookProperties(context, node, definitions));
     call = parent?.type === callType ? parent : awaited;
     callee = node;
   } else if (isJsLanguage(context.language) && node.type === 'identifier') {
@@ -260,6 +258,27 @@ function matchCurriedCall(
   return definition === undefined || call === undefined
     ? undefined
     : buildCall(context, definition, call, callee);
+}
+
+// The wrappers a called name may be: a key of the object a project function returns when the name
+// was destructured from that function's call (`const { del } = useApi(); del(path)`), else the
+// visible functions of that name that belong to no owner.
+function hookProperties(
+  context: ScanContext,
+  node: Node,
+  definitions: readonly WrapperDefinition[],
+): WrapperDefinition[] {
+  const from =
+    isJsLanguage(context.language) && node.type === 'identifier'
+      ? findDestructuredFrom(sliceNode(context.text, node), node, context.text)
+      : undefined;
+  const owned =
+    from === undefined
+      ? []
+      : definitions.filter(
+          (d) => d.owner === from && (d.site.file === context.file || importsName(context, from)),
+        );
+  return owned.length > 0 ? owned : definitions.filter((d) => d.owner === undefined && isVisible(context, d));
 }
 
 function nearest(file: string, definitions: readonly WrapperDefinition[]): WrapperDefinition | undefined {
