@@ -16,7 +16,7 @@ import type { ScanContext } from '../recognizers/context';
 import { resolveBinding } from '../scopes';
 import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
-import { FUNCTION_TYPES, findScope, isParameterAt, readNameValue } from './assigned-values';
+import { FUNCTION_TYPES, isParameterAt, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { findOutermostOfTypes } from './function-index';
 import { mergeSegments, readUrlValue } from './values';
@@ -63,10 +63,7 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
       free = outermost === undefined || !declaresName(context, outermost, name);
       checked.set(key, free);
     }
-    if (!free) {
-      if (isJsLanguage(context.language)) readLocalConstant(context, call, name, use);
-      continue;
-    }
+    if (!free) continue;
     const value = readNameValue(name, use, context.language, context.text, context.root);
     if (value === undefined || findOutermostFunction(value) !== undefined) continue;
     const segments = readUrlValue(value, context.language, context.text, context.root);
@@ -118,39 +115,6 @@ function isPathReading(segments: readonly UrlSegment[]): boolean {
     (lead.text.startsWith('/') && /[A-Za-z]/.test(lead.text)) || /^[a-z][a-z0-9+.-]*:\/\/./i.test(lead.text)
   );
 }
-
-// JS: `fetch(endpoint)` where `const endpoint = \`${host}/beacon/collect\`` is declared in the
-// function around the call or one enclosing it (a closure sending to its module function's
-// endpoint): a \`const\` holds that value wherever it is read. Only a value that writes some text
-// and names no parameter of a function around the call (a wrapper's URL stays the wrapper pass's).
-function readLocalConstant(context: ScanContext, call: HttpCall, name: string, use: Node): void {
-  const { text, language } = context;
-  if (isParameterAt(use, name, text)) return;
-  let value: Node | undefined;
-  for (let at: Node | undefined = use, step = 0; at !== undefined && step < 4; step++) {
-    const scope = findScope(at, language);
-    if (scope === undefined) return;
-    value = readNameValue(name, at, language, text, context.root);
-    if (value !== undefined) break;
-    at = scope;
-  }
-  const declaration = value?.parent?.parent;
-  if (
-    value === undefined ||
-    findOutermostFunction(value) === undefined ||
-    declaration?.type !== 'lexical_declaration' ||
-    declaration.firstChild?.type !== 'const'
-  )
-    return;
-  const segments = readUrlValue(value, language, text, context.root);
-  if (!segments.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) return;
-  if (segments.some((s) => s.kind === 'expr' && isParameterAt(use, ROOT.exec(s.source)?.[0] ?? '', text)))
-    return;
-  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
-  call.url = { source, segments, known: true };
-}
-
-const ROOT = /^[A-Za-z_$][\w$]*/;
 
 // JS: \`${UPDATES_URL}?v=${current}\` where `UPDATES_URL` is a URL constant another module shares
 // (imported; this file neither declares nor assigns it): the URL starts with that constant's text.
