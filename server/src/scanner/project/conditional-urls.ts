@@ -28,8 +28,13 @@ export function splitConditionalUrls(context: ScanContext, calls: HttpCall[]): v
   if (!(isJsLanguage(context.language) ? JS_CHOICE : PYTHON_CHOICE).test(context.text)) return;
   const out: HttpCall[] = [];
   for (const call of calls) {
-    const choices = call.url.segments.map((segment) =>
-      segment.kind === 'expr' ? readChoices(context, call, segment.source) : undefined,
+    // A choice inside the query string (`?format=${f}${preview ? `&preview=1` : ''}`) is the same
+    // resource: only the path's conditionals give alternatives.
+    const query = call.url.segments.findIndex((s) => s.kind === 'literal' && /[?#]/.test(s.text));
+    const choices = call.url.segments.map((segment, i) =>
+      segment.kind === 'expr' && (query < 0 || i < query)
+        ? readChoices(context, call, segment.source)
+        : undefined,
     );
     let variants: UrlSegment[][] = [[]];
     for (const [i, segment] of call.url.segments.entries()) {
