@@ -69,6 +69,45 @@ export function readGoKeptUrlWrapper(context: ScanContext, call: HttpCall, node:
   };
 }
 
+// What `findConstructor` reads from a file, gathered once per scan: each call asking again would
+// walk every struct literal and assignment of the file (quadratic on a file of many pager methods).
+interface KeptIndex {
+  /** The file's struct literals by the type they are written with. */
+  literals: Map<string, Node[]>;
+  /** The field names the file assigns (`x.field = ...`, `a.b.field, err = ...`). */
+  assigned: Set<string>;
+  /** Answers already given, by type and field. */
+  answers: Map<string, { fn: Node; param: string } | undefined>;
+}
+
+const indexes = new WeakMap<ScanContext, KeptIndex>();
+
+function keptIndex(context: ScanContext): KeptIndex {
+  const known = indexes.get(context);
+  if (known !== undefined) return known;
+  const { text, root } = context;
+  const literals = new Map<string, Node[]>();
+  for (const literal of nodesOfType(root, 'composite_literal')) {
+    if (literal === null) continue;
+    const type = sliceNode(text, literal.childForFieldName('type') ?? literal);
+    const list = literals.get(type);
+    if (list === undefined) literals.set(type, [literal]);
+    else list.push(literal);
+  }
+  const assigned = new Set<string>();
+  for (const assignment of nodesOfType(root, 'assignment_statement')) {
+    for (const target of assignment?.childForFieldName('left')?.namedChildren ?? []) {
+      if (target === null) continue;
+      const written = sliceNode(text, target);
+      const dot = written.lastIndexOf('.');
+      if (dot >= 0) assigned.add(written.slice(dot + 1));
+    }
+  }
+  const index = { literals, assigned, answers: new Map() };
+  indexes.set(context, index);
+  return index;
+}
+
 // The one top-level function whose struct literal of `type` sets `field` from its parameter, when
 // every other literal of the type copies the field from a value of the type and nothing assigns it.
 function findConstructor(
@@ -76,16 +115,30 @@ function findConstructor(
   type: string,
   field: string,
 ): { fn: Node; param: string } | undefined {
-  const { text, root } = context;
+  const index = keptIndex(context);
+  const key = `${type}\0${field}`;
+  if (index.answers.has(key)) return index.answers.get(key);
+  const found = index.assigned.has(field) ? undefined : readConstructor(context, index, type, field);
+  index.answers.set(key, found);
+  return found;
+}
+
+function readConstructor(
+  context: ScanContext,
+  index: KeptIndex,
+  type: string,
+  field: string,
+): { fn: Node; param: string } | undefined {
+  const { text } = context;
+  const copied = new RegExp(`^[A-Za-z_]\\w*\\.${field}$`);
   let found: { fn: Node; param: string } | undefined;
-  for (const literal of nodesOfType(root, 'composite_literal')) {
-    if (literal === null || sliceNode(text, literal.childForFieldName('type') ?? literal) !== type) continue;
+  for (const literal of index.literals.get(type) ?? []) {
     for (const element of literal.childForFieldName('body')?.namedChildren ?? []) {
       if (element?.type !== 'keyed_element') continue;
       const [key, value] = element.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
       if (key === undefined || value === undefined || sliceNode(text, key) !== field) continue;
       const written = sliceNode(text, value);
-      if (new RegExp(`^[A-Za-z_]\\w*\\.${field}$`).test(written)) continue;
+      if (copied.test(written)) continue;
       let fn: Node | null = literal.parent;
       while (fn !== null && fn.type !== 'function_declaration' && fn.type !== 'method_declaration')
         fn = fn.parent;
@@ -93,12 +146,6 @@ function findConstructor(
         return undefined;
       found = { fn, param: written };
     }
-  }
-  if (found === undefined) return undefined;
-  for (const assignment of nodesOfType(root, 'assignment_statement')) {
-    const left = assignment?.childForFieldName('left');
-    if (left?.namedChildren.some((c) => c !== null && sliceNode(text, c).endsWith(`.${field}`)))
-      return undefined;
   }
   return found;
 }
