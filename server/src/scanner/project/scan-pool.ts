@@ -240,6 +240,9 @@ class WorkerPool implements ScanPool {
   }
 
   private receive(lane: Lane, number: number, message: ScanWorkerAnswer) {
+    // A stopped worker's messages still in flight are dropped: its files were handed back once,
+    // and terminating it again per message piled up exit listeners.
+    if (lane.dead) return;
     // An answer of another form (a worker of another version) stops the worker: this thread scans
     // what it held.
     if (
