@@ -47,8 +47,13 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
       readCallUrl(context, call);
       continue;
     }
-    if (context.language === 'go' && only?.kind === 'expr' && call.url.segments.length === 1) {
-      if (JOINED_LOCAL.test(only.source)) readJoinedUrl(context, call, only.source);
+    if (
+      context.language === 'go' &&
+      only?.kind === 'expr' &&
+      call.url.segments.length === 1 &&
+      JOINED_LOCAL.test(only.source)
+    ) {
+      readJoinedUrl(context, call, only.source);
       continue;
     }
     if (isJsLanguage(context.language) && only?.kind === 'expr' && call.url.segments.length > 1) {

@@ -40,8 +40,7 @@ export function readGoBuilderString(node: Node, text: string, read: ReadNode): U
   const body = fn?.childForFieldName('body');
   if (body == null) return undefined;
   // Cheap test first: most `x.String()` calls are on no builder at all.
-  const before = text.slice(body.startIndex, node.startIndex);
-  if (!before.includes('strings.Builder') && !before.includes('bytes.')) return undefined;
+  if (!mentionsBuilder(node.tree, text, body.startIndex, node.startIndex)) return undefined;
   const name = sliceNode(text, operand);
   const declared = findDeclaration(body, name, node, text);
   if (declared === undefined) return undefined;
@@ -72,6 +71,29 @@ export function readGoBuilderString(node: Node, text: string, read: ReadNode): U
     break;
   }
   return out.some((s) => s.kind === 'literal') ? out : undefined;
+}
+
+// Where a file names a builder type or constructor (`strings.Builder`, `bytes.`), found once per
+// tree: each `x.String()` asks whether one lies between its function's start and itself, so a file of
+// many such calls is not read again per call.
+const MENTION = /strings\.Builder|bytes\./g;
+const mentions = new WeakMap<object, { text: string; at: number[] }>();
+
+function mentionsBuilder(tree: object, text: string, from: number, to: number): boolean {
+  let known = mentions.get(tree);
+  if (known === undefined || known.text !== text) {
+    known = { text, at: [...text.matchAll(MENTION)].map((m) => m.index ?? 0) };
+    mentions.set(tree, known);
+  }
+  const { at } = known;
+  let low = 0;
+  let high = at.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((at[middle] as number) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low < at.length && (at[low] as number) < to;
 }
 
 interface Declaration {
