@@ -13,6 +13,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
+import { joinRelativeToBase } from '../recognizers/go-http';
 import { resolveBinding } from '../scopes';
 import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
@@ -20,7 +21,7 @@ import { FUNCTION_TYPES, isParameterAt, readNameValue } from './assigned-values'
 import { isJsLanguage } from './code-shape';
 import { findOutermostOfTypes } from './function-index';
 import { mergeSegments, readUrlValue } from './values';
-import { findCallBySource } from './wrapper-urls';
+import { findCallBySource, JOINED_LOCAL } from './wrapper-urls';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 // `u.String()`, `c.adminURL(realm, "users")`, `joinPath(base, "v1", id)`: a call as the whole URL.
@@ -44,6 +45,15 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
         : isJsLanguage(context.language) && JS_BUILDER_CALL.test(only.source))
     ) {
       readCallUrl(context, call);
+      continue;
+    }
+    if (
+      context.language === 'go' &&
+      only?.kind === 'expr' &&
+      call.url.segments.length === 1 &&
+      JOINED_LOCAL.test(only.source)
+    ) {
+      readJoinedUrl(context, call, only.source);
       continue;
     }
     if (isJsLanguage(context.language) && only?.kind === 'expr' && call.url.segments.length > 1) {
@@ -144,6 +154,29 @@ function readCallUrl(context: ScanContext, call: HttpCall): void {
   if (!segments.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) return;
   const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
   call.url = { source, segments, known: true };
+}
+
+// Go's `apiRoot(repo.Host()) + path` written at the call, `path` a local holding the written path
+// (`path := fmt.Sprintf("repos/%s/%s/topics", ...)`): the base, then the local's URL, as the same
+// join assigned to a local reads. A name that reads as no written path (a parameter, a field) leaves
+// the call as it was.
+function readJoinedUrl(context: ScanContext, call: HttpCall, source: string): void {
+  const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+  const joined = use
+    ?.childForFieldName('arguments')
+    ?.namedChildren.find(
+      (arg) => arg?.type === 'binary_expression' && sliceNode(context.text, arg) === source,
+    );
+  const left = joined?.childForFieldName('left');
+  const right = joined?.childForFieldName('right');
+  if (left == null || right == null || right.type !== 'identifier') return;
+  const path = readUrlValue(right, context.language, context.text, context.root);
+  const [head] = path;
+  if (head?.kind !== 'literal' || !/^\/?[A-Za-z]/.test(head.text)) return;
+  const base = readUrlValue(left, context.language, context.text, context.root);
+  const segments = joinRelativeToBase(mergeSegments([...base, ...path]));
+  const text = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+  call.url = { source: text, segments, known: true };
 }
 
 // From the tree's function index: climbing the parents costs the depth at each step (a search from

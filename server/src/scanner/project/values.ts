@@ -17,6 +17,7 @@ import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
 import { readGoPackageBuilderCall } from './go-package-builders';
 import { readSprintfValue } from './go-sprintf-values';
+import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
@@ -197,7 +198,7 @@ function readSharedHelper(
   return out;
 }
 
-// Go: `u.String()` on a `url.URL` literal, a join of a slice's items, or a call of a path function
+// Go: `u.String()` on a `url.URL` literal or on a builder the function writes, a join of a slice's items, or a call of a path function
 // of the same file.
 function readGoCall(
   node: Node,
@@ -209,6 +210,7 @@ function readGoCall(
   const readName = (name: string, use: Node) => readNameValue(name, use, 'go', text, root);
   const read = (arg: Node) => resolve(arg, 'go', text, root, depth + 1, shared);
   return (
+    readGoBuilderString(node, text, read) ??
     readGoUrlStruct(node, text, readName, read) ??
     readGoListJoin(node, text, read, readName) ??
     readPathFunctionCall(node, text, root, read, readName)
