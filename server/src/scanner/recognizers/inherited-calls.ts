@@ -75,9 +75,9 @@ function readConstruction(
   holders: Map<string, { className: string; viaValue: boolean } | null>,
   push: Push,
 ): void {
-  const constructor = made.childForFieldName('constructor');
-  if (constructor?.type !== 'identifier') return;
-  const className = sliceNode(context.text, constructor);
+  const classNode = made.childForFieldName('constructor');
+  if (classNode?.type !== 'identifier') return;
+  const className = sliceNode(context.text, classNode);
   if (view.classes.get(className) == null) return;
   let node = made;
   while (node.parent?.type === 'parenthesized_expression') node = node.parent;
