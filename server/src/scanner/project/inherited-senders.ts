@@ -398,6 +398,10 @@ function readSenderUrl(
     const first = arg.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
     if (callee?.type === 'member_expression' && callee.childForFieldName('object')?.type === 'this')
       return readSenderUrl(context, block, first, params, depth + 1);
+    // `this.paths.item.replace('{id}', id)`: the entry with a placeholder filled.
+    const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
+    if (object != null && sliceNode(text, callee?.childForFieldName('property') ?? object) === 'replace')
+      return readSenderUrl(context, block, object, params, depth + 1);
   }
   return undefined;
 }
