@@ -24,7 +24,7 @@ import {
   transportClient,
 } from '../project/inherited-view';
 import { readUrlValue } from '../project/values';
-import { sliceNode } from '../syntax';
+import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlSegment } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 
@@ -150,7 +150,10 @@ function readOwnClassCalls(context: ScanContext, view: InheritView, push: Push):
       if (call == null || callee?.type !== 'member_expression') continue;
       const object = callee.childForFieldName('object');
       if (object?.type === 'this') {
-        push(readMethodCall(context, view, className, call, callee, true), call);
+        const field = readThisField(context, callee);
+        const client = field === undefined ? undefined : transportClient(view, className, field);
+        if (client === 'axios') push(readConfigCall(context, call, callee), call);
+        else push(readMethodCall(context, view, className, call, callee, true), call);
         continue;
       }
       const transport = readThisField(context, object);
@@ -203,7 +206,36 @@ function readArgumentUrl(
 ): UrlSegment[] | undefined {
   const entry = onThis ? readFieldEntry(context, arg) : undefined;
   if (entry !== undefined) return resolvePath(view, className, entry[0], entry[1]);
+  // `this.fill(this.paths.create, model)`: a helper of the object handed the entry first fills
+  // its placeholders (as the sender's own reading takes it, `inherited-senders.ts`).
+  const callee = arg.type === 'call_expression' ? arg.childForFieldName('function') : null;
+  const first = arg.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
+  if (onThis && callee?.type === 'member_expression' && callee.childForFieldName('object')?.type === 'this') {
+    const filled = readFieldEntry(context, first);
+    if (filled !== undefined) return resolvePath(view, className, filled[0], filled[1]);
+  }
   return readWrittenUrl(context, arg);
+}
+
+// `this.http({ url: '/x', method: 'GET' })` on an axios transport: its config's URL and method.
+function readConfigCall(context: ScanContext, call: Node, callee: Node): HttpCall | undefined {
+  const config = call.childForFieldName('arguments')?.namedChildren[0];
+  if (config?.type !== 'object') return undefined;
+  let url: UrlSegment[] | undefined;
+  let method = 'GET';
+  for (const pair of config.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    const key = sliceNode(context.text, pair.childForFieldName('key') ?? pair);
+    const value = pair.childForFieldName('value');
+    if (value == null) continue;
+    if (key === 'url') url = readWrittenUrl(context, value);
+    else if (key === 'method') {
+      const verb = readConstantString(value, context.text);
+      if (verb === undefined || !/^[a-z]+$/i.test(verb)) return undefined;
+      method = verb.toUpperCase();
+    }
+  }
+  return url === undefined ? undefined : buildCall(context, call, callee, 'axios', method, url, undefined);
 }
 
 function readWrittenUrl(context: ScanContext, arg: Node): UrlSegment[] | undefined {
@@ -279,7 +311,7 @@ function buildCall(
     kind: 'http',
     client: client as HttpClient,
     method,
-    url: { source, segments, known: segments.every((s) => s.kind === 'literal') },
+    url: { source, segments, known: segments.some((s) => s.kind === 'literal') },
     location: context.locateNode(call),
     calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
