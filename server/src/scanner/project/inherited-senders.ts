@@ -79,19 +79,24 @@ export interface InheritClassFact {
   senders: SenderFact[];
   /** Every method the class declares (an override hides its base's sender). */
   methods: string[];
+  /** `[field, type]` for fields declared with a type (`requests: Transport`). */
+  typedFields?: Array<[string, string]>;
 }
 
 /** One file's inheritance facts. */
 export interface InheritFacts {
   factories: FactoryFact[];
   classes: InheritClassFact[];
+  /** Interfaces declaring at least three verb methods that take a URL first (`get(url: string)`). */
+  transportTypes?: string[];
 }
 
 /** Reads one JS/TS file's factories and classes; undefined when it has neither. */
 export function readInheritFacts(context: ScanContext): InheritFacts | undefined {
   if (!isJsLanguage(context.language)) return undefined;
   const { text } = context;
-  if (!text.includes('class ') && !LIBRARY_RE.test(text) && !text.includes('return')) return undefined;
+  if (!text.includes('class ') && !text.includes('interface ') && !LIBRARY_RE.test(text) && !text.includes('return'))
+    return undefined;
   const factories = readFactories(context);
   const classes: InheritClassFact[] = [];
   if (text.includes('class ')) {
@@ -103,8 +108,35 @@ export function readInheritFacts(context: ScanContext): InheritFacts | undefined
       }
     }
   }
-  if (factories.length === 0 && classes.length === 0) return undefined;
-  return { factories, classes };
+  const transportTypes = text.includes('interface ') ? readTransportTypes(context) : [];
+  if (factories.length === 0 && classes.length === 0 && transportTypes.length === 0) return undefined;
+  return { factories, classes, ...(transportTypes.length === 0 ? {} : { transportTypes }) };
+}
+
+// A URL parameter's name, as transports name it.
+const URL_PARAM = /^(?:url|uri|path|endpoint|route)$/i;
+
+// `interface Transport { get<T>(url: string): ...; post(url: string, body): ...; ... }`: at least
+// three verbs taking a URL first, one of them a verb that changes something.
+function readTransportTypes(context: ScanContext): string[] {
+  const names: string[] = [];
+  for (const node of context.root.descendantsOfType('interface_declaration')) {
+    const name = node?.childForFieldName('name');
+    const body = node?.childForFieldName('body');
+    if (name == null || body == null) continue;
+    const verbs = new Set<string>();
+    for (const member of body.namedChildren) {
+      if (member?.type !== 'method_signature') continue;
+      const verb = sliceNode(context.text, member.childForFieldName('name') ?? member);
+      const first = member.childForFieldName('parameters')?.namedChildren[0];
+      const pattern = first?.childForFieldName('pattern');
+      if (TRANSPORT_VERBS.has(verb) && pattern != null && URL_PARAM.test(sliceNode(context.text, pattern)))
+        verbs.add(verb);
+    }
+    if (verbs.size >= 3 && ['post', 'put', 'patch', 'delete'].some((verb) => verbs.has(verb)))
+      names.push(sliceNode(context.text, name));
+  }
+  return names;
 }
 
 const LIBRARY_RE = /\b(?:axios|ky|got)\b/;
@@ -225,6 +257,14 @@ function readClass(context: ScanContext, node: Node): InheritClassFact | undefin
     methods: [],
   };
   for (const member of body.namedChildren) {
+    if (member?.type === 'public_field_definition') {
+      const field = member.childForFieldName('name');
+      const type = member.childForFieldName('type')?.namedChildren[0];
+      if (field != null && type?.type === 'type_identifier') {
+        fact.typedFields ??= [];
+        fact.typedFields.push([sliceNode(text, field), sliceNode(text, type)]);
+      }
+    }
     if (member?.type !== 'method_definition') continue;
     const methodName = member.childForFieldName('name');
     const params = member.childForFieldName('parameters');
@@ -239,6 +279,7 @@ function readClass(context: ScanContext, node: Node): InheritClassFact | undefin
     }
   }
   const useful =
+    fact.typedFields !== undefined ||
     fact.transports.length > 0 ||
     fact.senders.length > 0 ||
     fact.pathParam !== undefined ||
@@ -396,7 +437,13 @@ function readSenderUrl(
   if (arg.type === 'call_expression') {
     const callee = arg.childForFieldName('function');
     const first = arg.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
-    if (callee?.type === 'member_expression' && callee.childForFieldName('object')?.type === 'this')
+    // Two arguments at least: a filler takes the template and its values (`itemRoute(id)` is a route).
+    const count = arg.childForFieldName('arguments')?.namedChildren.length ?? 0;
+    if (
+      callee?.type === 'member_expression' &&
+      callee.childForFieldName('object')?.type === 'this' &&
+      count >= 2
+    )
       return readSenderUrl(context, block, first, params, depth + 1);
     // `this.paths.item.replace('{id}', id)`: the entry with a placeholder filled.
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;

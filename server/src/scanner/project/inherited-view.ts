@@ -11,6 +11,8 @@ import type { InheritClassFact, InheritFacts, SenderUrl } from './inherited-send
 /** Classes and factories by name; `null` where two modules declare the name. */
 export interface InheritView {
   classes: ReadonlyMap<string, InheritClassFact | null>;
+  /** Interfaces of the project that declare a transport's verbs. */
+  transportTypes: ReadonlySet<string>;
   factories: ReadonlyMap<string, { client?: string; returns?: string } | null>;
 }
 
@@ -31,8 +33,10 @@ const MAX_DEPTH = 8;
 export function joinInheritFacts(all: ReadonlyArray<InheritFacts | undefined>): InheritView | undefined {
   const classes = new Map<string, InheritClassFact | null>();
   const factories = new Map<string, { client?: string; returns?: string } | null>();
+  const transportTypes = new Set<string>();
   for (const facts of all) {
     if (facts === undefined) continue;
+    for (const name of facts.transportTypes ?? []) transportTypes.add(name);
     for (const fact of facts.classes) classes.set(fact.name, classes.has(fact.name) ? null : fact);
     for (const { name, ...made } of facts.factories)
       factories.set(
@@ -40,7 +44,7 @@ export function joinInheritFacts(all: ReadonlyArray<InheritFacts | undefined>): 
         factories.has(name) && JSON.stringify(factories.get(name)) !== JSON.stringify(made) ? null : made,
       );
   }
-  return classes.size === 0 && factories.size === 0 ? undefined : { classes, factories };
+  return classes.size === 0 && factories.size === 0 ? undefined : { classes, factories, transportTypes };
 }
 
 /** The library a factory function's instance is (`makeAuthed()` → `makeClient()` → `axios.create()`). */
@@ -73,6 +77,9 @@ export function transportClient(view: InheritView, className: string, field: str
   for (const fact of classChain(view, className)) {
     const assigned = fact.transports.find(([name]) => name === field);
     if (assigned !== undefined) return factoryClient(view, assigned[1]);
+    // A field declared with a transport interface of the project: called by its verbs' shape.
+    const typed = fact.typedFields?.find(([name]) => name === field);
+    if (typed !== undefined) return view.transportTypes.has(typed[1]) ? 'shape' : undefined;
   }
   return undefined;
 }
@@ -145,7 +152,11 @@ export function inheritNames(
   if (view === undefined) return [];
   const names: Array<{ kind: string; name: string; site: { file: string; line: number } }> = [];
   for (const [name, fact] of view.classes) {
-    if (fact == null || !fact.senders.some((sender) => resolveSender(view, name, sender.name) !== undefined))
+    const typed = fact?.typedFields?.some(([, type]) => view.transportTypes.has(type)) === true;
+    if (
+      fact == null ||
+      (!typed && !fact.senders.some((sender) => resolveSender(view, name, sender.name) !== undefined))
+    )
       continue;
     names.push({ kind: 'inherit', name, site: { file: fact.file, line: fact.line } });
   }

@@ -146,7 +146,10 @@ function readOwnClassCalls(context: ScanContext, view: InheritView, push: Push):
     const fact = view.classes.get(className);
     if (fact == null || fact.file !== context.file) continue;
     for (const call of body.descendantsOfType('call_expression')) {
-      const callee = call?.childForFieldName('function');
+      let callee = call?.childForFieldName('function');
+      // `await this.requests.get<T>(url)`: tree-sitter's reading of a generic call after `await`.
+      if (callee?.type === 'await_expression' && call?.childForFieldName('type_arguments') != null)
+        callee = callee.namedChildren[0];
       if (call == null || callee?.type !== 'member_expression') continue;
       const object = callee.childForFieldName('object');
       if (object?.type === 'this') {
@@ -164,7 +167,12 @@ function readOwnClassCalls(context: ScanContext, view: InheritView, push: Push):
       const client = transportClient(view, className, transport);
       const arg = call.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
       if (client === undefined || arg === undefined) continue;
-      const url = readArgumentUrl(context, view, className, arg, true);
+      // A typed transport's call that writes its path is the shape rule's; one whose URL the
+      // object computes (`this.itemRoute(id)`, an abstract route) is reported here, its URL unknown.
+      const url =
+        client === 'shape'
+          ? readComputedUrl(context, arg)
+          : readArgumentUrl(context, view, className, arg, true);
       if (url === undefined) continue;
       push(buildCall(context, call, callee, client, verb, url, undefined), call);
     }
@@ -215,6 +223,11 @@ function readArgumentUrl(
     if (filled !== undefined) return resolvePath(view, className, filled[0], filled[1]);
   }
   return readWrittenUrl(context, arg);
+}
+
+function readComputedUrl(context: ScanContext, arg: Node): UrlSegment[] | undefined {
+  const segments = readUrlValue(arg, context.language, context.text, context.root, context.project.shared);
+  return segments.some((s) => s.kind === 'literal' && s.text !== '') ? undefined : segments;
 }
 
 // `this.http({ url: '/x', method: 'GET' })` on an axios transport: its config's URL and method.
