@@ -95,7 +95,12 @@ export interface InheritFacts {
 export function readInheritFacts(context: ScanContext): InheritFacts | undefined {
   if (!isJsLanguage(context.language)) return undefined;
   const { text } = context;
-  if (!text.includes('class ') && !text.includes('interface ') && !LIBRARY_RE.test(text) && !text.includes('return'))
+  if (
+    !text.includes('class ') &&
+    !text.includes('interface ') &&
+    !LIBRARY_RE.test(text) &&
+    !text.includes('return')
+  )
     return undefined;
   const factories = readFactories(context);
   const classes: InheritClassFact[] = [];
