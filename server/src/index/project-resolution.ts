@@ -6,6 +6,7 @@
  */
 import type { ClearanceError } from '../errors';
 import type { HttpCall, Scanner } from '../scanner';
+import { inheritNames } from '../scanner/project/inherited-view';
 import { buildProjectView, namesSharedUrl } from '../scanner/project/scan-project';
 import type { FileFacts, ProjectView } from '../scanner/project/types';
 import { countWords } from '../scanner/syntax';
@@ -114,7 +115,8 @@ export class ProjectResolution {
   private takeChangedClients(view: ProjectView): Map<string, Map<string, number>> {
     const current = new Map<string, { name: string; file: string }>();
     const sessions = [...(view.sessionClasses?.values() ?? [])].map((fact) => ({ kind: 'session', ...fact }));
-    for (const client of [...view.definitions, ...view.instances, ...sessions])
+    const inherited = inheritNames(view.inherit);
+    for (const client of [...view.definitions, ...view.instances, ...sessions, ...inherited])
       current.set(clientKey(client), { name: client.name, file: client.site.file });
     const changed = new Map<string, Map<string, number>>();
     for (const [key, client] of current) {
@@ -143,6 +145,7 @@ export function clientsOf(facts: FileFacts | undefined): string {
     facts?.constructors ?? [],
     facts?.injections ?? [],
     facts?.sessionClasses ?? [],
+    facts?.inherit ?? null,
   ]);
 }
 

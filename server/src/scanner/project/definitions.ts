@@ -18,6 +18,7 @@ import { findCapturingFunctions } from './closures';
 import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { findCurriedVerbHelpers } from './curried-helpers';
 import { readGoKeptUrlWrapper } from './go-kept-urls';
+import { readInheritFacts } from './inherited-senders';
 import { readInjectionFacts } from './injected-fields';
 import { findInstances } from './instances';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
@@ -117,6 +118,7 @@ export function collectFileFacts(
   const { constants, helpers } = collectSharedValues(context);
   const sessionClasses =
     context.language === 'python' ? readSessionClasses(context.root, context.text, context.file) : [];
+  const inherit = readInheritFacts(context);
   return {
     facts: {
       definitions,
@@ -128,6 +130,7 @@ export function collectFileFacts(
       helpers,
       ...readReportSites(context, calls, enclosing, definitions, forwarding),
       ...(sessionClasses.length === 0 ? {} : { sessionClasses }),
+      ...(inherit === undefined ? {} : { inherit }),
     },
     forwarding,
   };

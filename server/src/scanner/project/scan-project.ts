@@ -10,6 +10,7 @@
 import { releaseTrees } from '../scanner';
 import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
+import { inheritNames, joinInheritFacts } from './inherited-view';
 import { resolveInjectedFields } from './injected-fields';
 import { definedNames, mayScanAgain } from './later-rounds';
 import { joinSessionClasses } from './python-session-classes';
@@ -147,7 +148,8 @@ async function scanRounds(
     const view = buildProjectView([...results.values()].map((result) => result.facts));
     const fresh = new Map<string, Map<string, number>>();
     const sessions = [...(view.sessionClasses?.values() ?? [])].map((fact) => ({ kind: 'session', ...fact }));
-    for (const definition of [...view.definitions, ...view.instances, ...sessions]) {
+    const inherited = inheritNames(view.inherit);
+    for (const definition of [...view.definitions, ...view.instances, ...sessions, ...inherited]) {
       const key = definitionKey(definition);
       if (known.has(key)) continue;
       known.add(key);
@@ -250,6 +252,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   const constructors: ConstructorFact[] = [];
   const injections: InjectionFact[] = [];
   const sessionClasses: SessionClassFact[] = [];
+  const inherit = joinInheritFacts(facts.map((fact) => fact?.inherit));
   for (const fact of facts) {
     if (fact === undefined) continue;
     sessionClasses.push(...(fact.sessionClasses ?? []));
@@ -282,6 +285,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
     fieldTypes,
     shared: { constants, helpers, classes },
     ...(sessions.size === 0 ? {} : { sessionClasses: sessions }),
+    ...(inherit === undefined ? {} : { inherit }),
   };
 }
 

@@ -6,6 +6,8 @@
  */
 
 import type { HttpClient, ScanLanguage, UrlSegment } from '../types';
+import type { InheritFacts } from './inherited-senders';
+import type { InheritView } from './inherited-view';
 
 /** Where a wrapper is written, for the explanation a call gets ("via `Adapter.get` (adapters.py:135)"). */
 export interface DefinitionSite {
@@ -163,6 +165,8 @@ export interface FileFacts {
   passingSites?: Array<[string, string | null]>;
   /** Python classes that extend a library's session class. */
   sessionClasses?: SessionClassFact[];
+  /** JS/TS classes whose requests reach their URL through inheritance, and HTTP factory functions. */
+  inherit?: InheritFacts;
 }
 
 /**
@@ -190,6 +194,8 @@ export interface ProjectView {
   shared?: SharedValues;
   /** Python session classes of the project (and their subclasses), by class name. */
   sessionClasses?: ReadonlyMap<string, SessionClassFact>;
+  /** JS/TS inheritance facts joined by name (`inherited-view.ts`). */
+  inherit?: InheritView;
 }
 
 /** An empty view: the scanner's first look at a file. */

@@ -15,6 +15,7 @@ import { goHttpClientRecognizer } from './go-http-client';
 import { goRestyRecognizer } from './go-resty';
 import { graphqlRecognizer } from './graphql';
 import { inferredClientRecognizer } from './inferred-clients';
+import { inheritedCallRecognizer } from './inherited-calls';
 import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
 import { nodeHttpRecognizer } from './node-http';
@@ -140,6 +141,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   openapiClientRecognizer,
   inferredClientRecognizer,
   pythonSessionSubclassRecognizer,
+  inheritedCallRecognizer,
   // Last: a call another recogniser reports is that recogniser's (see `dropShapeRepeats`).
   shapeRecognizer,
 ];
