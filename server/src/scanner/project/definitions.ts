@@ -19,6 +19,7 @@ import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-s
 import { findCurriedVerbHelpers } from './curried-helpers';
 import { readGoKeptUrlWrapper } from './go-kept-urls';
 import { readInjectionFacts } from './injected-fields';
+import { findInjectedTransportHelpers } from './injected-transports';
 import { findInstances } from './instances';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
@@ -104,6 +105,7 @@ export function collectFileFacts(
     definitions.push(flag === undefined ? definition : { ...definition, methodFlag: flag });
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
+  definitions.push(...findInjectedTransportHelpers(context, seen));
   definitions.push(...findCurriedVerbHelpers(context));
   const lazyLists = keepUnambiguous(keptUrls);
   definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);
