@@ -26,6 +26,7 @@ import { readFlagBranches } from './python-flag-methods';
 import { readDispatchedMethod } from './python-method-dispatch';
 import { readSessionClasses } from './python-session-classes';
 import { readReportSites } from './report-sites';
+import { findRestForwarders } from './rest-forwarders';
 import { collectSharedValues } from './shared-values';
 import type { FileFacts, WrapperDefinition } from './types';
 import { readWrapper } from './wrapper-definition';
@@ -106,6 +107,7 @@ export function collectFileFacts(
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
   definitions.push(...findInjectedTransportHelpers(context, seen));
+  definitions.push(...findRestForwarders(context, definitions, seen));
   definitions.push(...findCurriedVerbHelpers(context));
   const lazyLists = keepUnambiguous(keptUrls);
   definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);

@@ -245,13 +245,14 @@ function readReturned(fn: Node): Node | undefined {
 }
 
 // `if (config.legacy) { return \`/v1/...\` }` before the final return: the helper's other path, taken
-// under a condition; the final return is the path taken when no condition holds.
+// under a condition; the final return is the path taken when no condition holds. A guard that throws
+// (`if (!id) throw new Error(...)`) gives no path.
 function isEarlyReturn(statement: Node): boolean {
   if (statement.type !== 'if_statement' || statement.childForFieldName('alternative') !== null) return false;
   const consequence = statement.childForFieldName('consequence');
-  if (consequence?.type === 'return_statement') return true;
-  const inner = consequence?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
-  return (
-    consequence?.type === 'statement_block' && inner.length === 1 && inner[0]?.type === 'return_statement'
-  );
+  const only =
+    consequence?.type === 'statement_block'
+      ? consequence.namedChildren.filter((c) => c !== null && c.type !== 'comment')
+      : [consequence];
+  return only.length === 1 && (only[0]?.type === 'return_statement' || only[0]?.type === 'throw_statement');
 }
