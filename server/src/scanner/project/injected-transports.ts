@@ -121,7 +121,9 @@ function readCandidates(
 ): Candidate[] {
   const { text } = context;
   const body = fn.node.childForFieldName('body');
-  if (body === null) return [];
+  // Every transport is named for what it does (its name, type or field): a function whose text
+  // names none has none, and its calls are not walked.
+  if (body === null || fn.params.length === 0 || !TRANSPORT_WORD.test(sliceNode(text, fn.node))) return [];
   const found: Candidate[] = [];
   const transports = readTransportParams(fn, body, text);
   const isTransport = (node: Node): boolean => {
