@@ -20,12 +20,14 @@ import { findCurriedVerbHelpers } from './curried-helpers';
 import { readGoKeptUrlWrapper } from './go-kept-urls';
 import { readInheritFacts } from './inherited-senders';
 import { readInjectionFacts } from './injected-fields';
+import { findInjectedTransportHelpers } from './injected-transports';
 import { findInstances } from './instances';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
 import { readDispatchedMethod } from './python-method-dispatch';
 import { readSessionClasses } from './python-session-classes';
 import { readReportSites } from './report-sites';
+import { findRestForwarders } from './rest-forwarders';
 import { collectSharedValues } from './shared-values';
 import type { FileFacts, WrapperDefinition } from './types';
 import { readWrapper } from './wrapper-definition';
@@ -105,6 +107,8 @@ export function collectFileFacts(
     definitions.push(flag === undefined ? definition : { ...definition, methodFlag: flag });
   }
   definitions.push(...findRequestForwarders(context, calls, seen));
+  definitions.push(...findInjectedTransportHelpers(context, seen));
+  definitions.push(...findRestForwarders(context, definitions, seen));
   definitions.push(...findCurriedVerbHelpers(context));
   const lazyLists = keepUnambiguous(keptUrls);
   definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);

@@ -240,6 +240,19 @@ function readReturned(fn: Node): Node | undefined {
   const statements = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
   const last = statements.at(-1);
   if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
-  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type))) return undefined;
+  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type) || isEarlyReturn(s))) return undefined;
   return last.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
+}
+
+// `if (config.legacy) { return \`/v1/...\` }` before the final return: the helper's other path, taken
+// under a condition; the final return is the path taken when no condition holds. A guard that throws
+// (`if (!id) throw new Error(...)`) gives no path.
+function isEarlyReturn(statement: Node): boolean {
+  if (statement.type !== 'if_statement' || statement.childForFieldName('alternative') !== null) return false;
+  const consequence = statement.childForFieldName('consequence');
+  const only =
+    consequence?.type === 'statement_block'
+      ? consequence.namedChildren.filter((c) => c !== null && c.type !== 'comment')
+      : [consequence];
+  return only.length === 1 && (only[0]?.type === 'return_statement' || only[0]?.type === 'throw_statement');
 }
