@@ -5,6 +5,7 @@
  */
 
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
+import { findHitInCall } from './call-starts';
 import type { UrlSegment } from './types';
 
 /** A string or template literal read from the tree. */
@@ -48,11 +49,14 @@ export function knownAncestors(node: Node, ancestors: Node[]): WordNode {
 
 // A hit of a tree without errors: its ancestors are read with `parent`, one level at a time.
 class ClimbedWordNode implements WordNode {
-  private readonly read: Node[] = [];
   // True once the root was passed or the three ancestors were read.
   private complete = false;
 
-  constructor(readonly node: Node) {}
+  /** `read`: the nearest ancestors already known, parent first (fewer than three). */
+  constructor(
+    readonly node: Node,
+    private readonly read: Node[] = [],
+  ) {}
 
   ancestor(depth: number): Node | undefined {
     while (this.read.length <= depth && !this.complete) {
@@ -158,6 +162,12 @@ function findWordNodesInCleanTree(root: Node, text: string, word: string): WordN
   for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
     const end = at + word.length;
     if (isIdentifierChar(text, at - 1) || isIdentifierChar(text, end)) continue;
+    // A hit that starts a call is read from the call, with its parents (see `call-starts.ts`).
+    const inCall = findHitInCall(root, at, end);
+    if (inCall !== undefined) {
+      found.push(new ClimbedWordNode(inCall.node, inCall.parents));
+      continue;
+    }
     // The deepest node holding the range: the word's own node when one spans exactly the word.
     const node = root.descendantForIndex(at, end);
     if (node === null || node.startIndex !== at || node.endIndex !== end) continue;

@@ -49,18 +49,21 @@ export function collectFileFacts(
   const seen = new Map<number, Node>();
   const ownRequests = new Set<HttpCall>();
   const definitions = findVerbForwarders(context, seen);
-  const enclosing = new Map<HttpCall, Node>();
+  // The function around each call, by the call's index in `calls` (a map keyed by call cost an
+  // entry per found call).
+  const enclosing: Array<Node | undefined> = new Array(calls.length);
   const keptUrls: KeptUrl[] = [];
   const flagged =
     context.language === 'python'
       ? readFlagBranches(calls, (call) => findCallNode(context, call), context.text)
       : undefined;
-  for (const call of calls) {
+  for (let index = 0; index < calls.length; index++) {
+    const call = calls[index] as HttpCall;
     const node = findCallNode(context, call);
     if (node === undefined) continue;
     let fn = findEnclosingFunction(node, context.language, context.text);
     if (fn !== undefined && (seen.has(fn.node.id) || flagged?.skip.has(call) === true)) {
-      enclosing.set(call, fn.node);
+      enclosing[index] = fn.node;
       continue;
     }
     let definition = fn === undefined ? undefined : readWrapper(context, call, node, fn, forwardsUrl(call));
@@ -84,7 +87,7 @@ export function collectFileFacts(
       if (param !== undefined && (own.baseOnly.has(param) || own.ids.has(param))) definition = undefined;
     }
     if (fn === undefined) continue;
-    enclosing.set(call, fn.node);
+    enclosing[index] = fn.node;
     if (definition === undefined) {
       const kept = readKeptUrlWrapper(context, call, fn) ?? readGoKeptUrlWrapper(context, call, node);
       if (kept !== undefined) keptUrls.push(kept);
@@ -114,8 +117,11 @@ export function collectFileFacts(
   definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);
   // The request inside a lazy list is its transport: its constructions are the reports.
   const forwarding = new Set<HttpCall>(lazyLists.inside);
-  for (const [call, fn] of enclosing) {
-    if (seen.has(fn.id) && !writesUrl(call) && !ownRequests.has(call)) forwarding.add(call);
+  for (let index = 0; index < calls.length; index++) {
+    const call = calls[index] as HttpCall;
+    const fn = enclosing[index];
+    if (fn !== undefined && seen.has(fn.id) && !writesUrl(call) && !ownRequests.has(call))
+      forwarding.add(call);
   }
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);

@@ -18,7 +18,8 @@ import type { FileFacts, WrapperDefinition } from './types';
 export function readReportSites(
   context: ScanContext,
   calls: readonly HttpCall[],
-  enclosing: ReadonlyMap<HttpCall, Node>,
+  /** The function around each call, by the call's index in `calls`. */
+  enclosing: ReadonlyArray<Node | undefined>,
   definitions: readonly WrapperDefinition[],
   forwarding: ReadonlySet<HttpCall>,
 ): Pick<FileFacts, 'innerCalls' | 'silentSites' | 'passingSites'> {
@@ -29,9 +30,9 @@ export function readReportSites(
   // A function's wrapper, by its node's id: each `startPosition` is a call into wasm and a new
   // object, and a function holds many calls. None to look up when the file defines no wrapper.
   const byFunction = new Map<number, string | null>();
-  const wrapperOf = (call: HttpCall): string | null => {
+  const wrapperOf = (index: number): string | null => {
     if (byLine.size === 0) return null;
-    const fn = enclosing.get(call);
+    const fn = enclosing[index];
     if (fn === undefined) return null;
     let wrapper = byFunction.get(fn.id);
     if (wrapper === undefined) {
@@ -42,8 +43,9 @@ export function readReportSites(
   };
   const innerCalls: Array<[number, string]> = [];
   const passingSites: Array<[string, string | null]> = [];
-  for (const call of calls) {
-    const into = wrapperOf(call);
+  for (let index = 0; index < calls.length; index++) {
+    const call = calls[index] as HttpCall;
+    const into = wrapperOf(index);
     if (passedOn.has(call) && call.via !== undefined)
       passingSites.push([wrapperKey(call.via, call.via.name), into]);
     else if (!forwarding.has(call) && into !== null) innerCalls.push([call.location.start.offset, into]);
