@@ -12,6 +12,7 @@ import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { resolveInjectedFields } from './injected-fields';
 import { definedNames, mayScanAgain } from './later-rounds';
+import { resolveFactoryFields } from './python-field-types';
 import { joinSessionClasses } from './python-session-classes';
 import { dropCoveredInnerCalls } from './single-report';
 import type {
@@ -274,6 +275,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   }
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
+  resolveFactoryFields(fieldTypes, classes);
   const sessions = joinSessionClasses(sessionClasses, classes);
   return {
     definitions,
