@@ -247,7 +247,7 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
     // The URL parameter by its name where one is named for it (`get(self, callback, path)`: a
     // callback or a resource name may come first), else the first.
     const named = language === 'python' ? shape.params.findIndex((p) => URL_PARAMETER.test(p)) : -1;
-    const at = named > 0 ? named : 0;
+    const at = Math.max(named, 0);
     const first = shape.params[at];
     if (first === undefined || first === '') continue;
     const bodyText = sliceNode(text, body);

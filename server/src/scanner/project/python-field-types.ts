@@ -29,7 +29,7 @@ export function readPythonFieldTypes(root: Node, text: string): Array<[string, s
       const type = readClassType(assignment?.childForFieldName('type'), text);
       if (left?.type === 'identifier' && type !== undefined) out.push([sliceNode(text, left), type]);
     }
-    const owner = cls.childForFieldName('name');
+    const owner = cls?.childForFieldName('name');
     const ownerName = owner == null ? '' : sliceNode(text, owner);
     for (const statement of body.namedChildren) {
       const fn =
