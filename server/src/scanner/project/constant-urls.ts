@@ -30,6 +30,10 @@ const GO_CALL = /^[A-Za-z_][\w.]*\([\s\S]*\)$/;
 // written at the call, as the whole URL.
 const JS_BUILDER_CALL = /^[A-Za-z_$][\w$.]*(?:url|uri|path)\(\s*['"`][\s\S]*\)$/i;
 
+// `build_url(self.endpoint, "/items")`: a Python call of a project's URL-joining helper
+// (python-join-helpers.ts) as the whole URL of a library's call.
+const PYTHON_HELPER_CALL = /^([A-Za-z_]\w*)\([\s\S]*\)$/;
+
 /** Replaces the URL of each recognised call that is one module-level URL constant by its value. */
 export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[]): void {
   // Reading the enclosing functions' text costs at most a few times the file, whatever the input.
@@ -55,6 +59,13 @@ export function readConstantUrls(context: ScanContext, calls: readonly HttpCall[
     ) {
       readJoinedUrl(context, call, only.source);
       continue;
+    }
+    if (context.language === 'python' && only?.kind === 'expr' && call.url.segments.length === 1) {
+      const helper = PYTHON_HELPER_CALL.exec(only.source)?.[1];
+      if (helper !== undefined && context.project.shared?.helpers.get(helper)?.joinsPath === true) {
+        readJoinHelperUrl(context, call, helper);
+        continue;
+      }
     }
     if (isJsLanguage(context.language) && only?.kind === 'expr' && call.url.segments.length > 1) {
       readSharedBase(context, call, only.source);
@@ -177,6 +188,23 @@ function readJoinedUrl(context: ScanContext, call: HttpCall, source: string): vo
   const segments = joinRelativeToBase(mergeSegments([...base, ...path]));
   const text = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
   call.url = { source: text, segments, known: true };
+}
+
+// Python: the call's argument that calls the join helper `helper`, read with the shared values.
+function readJoinHelperUrl(context: ScanContext, call: HttpCall, helper: string): void {
+  const use = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+  const args = use?.type === 'call' ? use.childForFieldName('arguments') : null;
+  const node = args?.namedChildren
+    .map((arg) => (arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg))
+    .find(
+      (arg) =>
+        arg?.type === 'call' && sliceNode(context.text, arg.childForFieldName('function') ?? arg) === helper,
+    );
+  if (node == null) return;
+  const segments = readUrlValue(node, context.language, context.text, context.root, context.project.shared);
+  if (!segments.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) return;
+  const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+  call.url = { source, segments, known: true };
 }
 
 // From the tree's function index: climbing the parents costs the depth at each step (a search from

@@ -229,7 +229,10 @@ function findRequestForwarders(
   return found;
 }
 
-// Classes or objects with three or more verb-named methods that forward (verb, first parameter).
+// A parameter named for the URL a verb method sends to.
+const URL_PARAMETER = /^_*(?:endpoint|url|uri|path|route|href)$/i;
+
+// Classes or objects with three or more verb-named methods that forward (verb, URL parameter).
 function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): WrapperDefinition[] {
   const { text, language } = context;
   const types = isJsLanguage(language)
@@ -254,7 +257,11 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
     const plain = VERBS.has(sliceNode(text, nameNode).replace(/^_+/, '').toLowerCase());
     const shape = findEnclosingFunction(body.firstNamedChild ?? body, language, text);
     if (shape === undefined || shape.node.id !== method.id || shape.owner === undefined) continue;
-    const first = shape.params[0];
+    // The URL parameter by its name where one is named for it (`get(self, callback, path)`: a
+    // callback or a resource name may come first), else the first.
+    const named = language === 'python' ? shape.params.findIndex((p) => URL_PARAMETER.test(p)) : -1;
+    const at = Math.max(named, 0);
+    const first = shape.params[at];
     if (first === undefined || first === '') continue;
     const bodyText = sliceNode(text, body);
     const literal = new RegExp(`["'\`]${verb}["'\`]`, 'i');
@@ -269,7 +276,7 @@ function findVerbForwarders(context: ScanContext, seen: Map<number, Node>): Wrap
       owner: shape.owner,
       params: shape.params,
       method: verb.toUpperCase(),
-      urlParam: 0,
+      urlParam: at,
       url: [{ kind: 'expr', source: first }],
       client: 'custom',
       site: { file: context.file, line: shape.line },

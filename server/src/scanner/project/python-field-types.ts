@@ -4,6 +4,9 @@
  * annotated assignment (`self.api: Api = api`) and a class-level annotation (`client: Client`);
  * also a field assigned a new instance (`self.connection = ConnectionManager(url)`).
  * `self.parent.request(...)` then goes to `BaseClient` (or a class related to it).
+ * A field assigned what an own method returns (`self.http = self.connect(host)`, the method's body in
+ * a subclass of another module: `def connect(...): return HttpClient(host)`) holds the class that
+ * method builds: kept as a factory key (`()Owner.connect`) that `resolveFactoryFields` replaces.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -26,6 +29,17 @@ export function readPythonFieldTypes(root: Node, text: string): Array<[string, s
       const type = readClassType(assignment?.childForFieldName('type'), text);
       if (left?.type === 'identifier' && type !== undefined) out.push([sliceNode(text, left), type]);
     }
+    const owner = cls?.childForFieldName('name');
+    const ownerName = owner == null ? '' : sliceNode(text, owner);
+    for (const statement of body.namedChildren) {
+      const fn =
+        statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      if (fn?.type !== 'function_definition') continue;
+      const built = readReturnedClass(fn, text);
+      const method = fn.childForFieldName('name');
+      if (built !== undefined && method != null)
+        out.push([factoryKey(ownerName, sliceNode(text, method)), built]);
+    }
     for (const fn of nodesOfType(body, 'function_definition')) {
       if (fn === null) continue;
       const typedParams = readTypedParams(fn, text);
@@ -41,7 +55,8 @@ export function readPythonFieldTypes(root: Node, text: string): Array<[string, s
         const type =
           readClassType(assignment?.childForFieldName('type'), text) ??
           (right?.type === 'identifier' ? typedParams.get(sliceNode(text, right)) : undefined) ??
-          readConstructedClass(right, text);
+          readConstructedClass(right, text) ??
+          readOwnFactory(right, ownerName, text);
         if (field != null && type !== undefined) out.push([sliceNode(text, field), type]);
       }
     }
@@ -55,6 +70,84 @@ function readConstructedClass(right: Node | null | undefined, text: string): str
   const callee = right?.type === 'call' ? right.childForFieldName('function') : null;
   const name = callee?.type === 'identifier' ? sliceNode(text, callee) : '';
   return /^[A-Z]\w*$/.test(name) && /[a-z]/.test(name) ? name : undefined;
+}
+
+// The prefix no Python name starts with: a factory key is never a field's name.
+const FACTORY = '()';
+
+function factoryKey(owner: string, method: string): string {
+  return `${FACTORY}${owner}.${method}`;
+}
+
+// `self.connect(host, port)`: the factory key of the own method called (a nested class's methods
+// are read with their own class, so `ownerName` is the class whose body holds the assignment).
+function readOwnFactory(right: Node | null | undefined, ownerName: string, text: string): string | undefined {
+  const callee = right?.type === 'call' ? right.childForFieldName('function') : null;
+  if (callee?.type !== 'attribute' || ownerName === '') return undefined;
+  const object = callee.childForFieldName('object');
+  const method = callee.childForFieldName('attribute');
+  if (object == null || method == null || sliceNode(text, object) !== 'self') return undefined;
+  return factoryKey(ownerName, sliceNode(text, method));
+}
+
+// `return HttpClient(host, port)` in a method (its own body, not a nested function's): the class.
+function readReturnedClass(fn: Node, text: string): string | undefined {
+  for (const statement of nodesOfType(fn, 'return_statement')) {
+    const value = statement?.firstNamedChild;
+    let up = statement?.parent;
+    while (up != null && up.type !== 'function_definition') up = up.parent;
+    if (up?.id !== fn.id) continue;
+    const built = readConstructedClass(value, text);
+    if (built !== undefined) return built;
+  }
+  return undefined;
+}
+
+/**
+ * Replaces each field's factory keys with the classes the method builds in the class of the
+ * assignment or any class related to it by inheritance (the body is most often a subclass's
+ * override in another module), and drops the factory keys themselves.
+ */
+export function resolveFactoryFields(
+  fieldTypes: Map<string, Set<string>>,
+  classes: ReadonlyMap<string, readonly string[]>,
+): void {
+  const built = new Map<string, Array<{ owner: string; types: ReadonlySet<string> }>>();
+  for (const [key, types] of fieldTypes) {
+    if (!key.startsWith(FACTORY)) continue;
+    const dot = key.lastIndexOf('.');
+    const method = key.slice(dot + 1);
+    built.set(method, [...(built.get(method) ?? []), { owner: key.slice(FACTORY.length, dot), types }]);
+  }
+  if (built.size === 0) return;
+  for (const key of [...fieldTypes.keys()]) if (key.startsWith(FACTORY)) fieldTypes.delete(key);
+  for (const types of fieldTypes.values()) {
+    for (const type of [...types]) {
+      if (!type.startsWith(FACTORY)) continue;
+      types.delete(type);
+      const dot = type.lastIndexOf('.');
+      const owner = type.slice(FACTORY.length, dot);
+      for (const candidate of built.get(type.slice(dot + 1)) ?? []) {
+        if (related(classes, owner, candidate.owner)) for (const t of candidate.types) types.add(t);
+      }
+    }
+  }
+}
+
+function related(classes: ReadonlyMap<string, readonly string[]>, a: string, b: string): boolean {
+  return a === b || extendsClass(classes, a, b, 0) || extendsClass(classes, b, a, 0);
+}
+
+function extendsClass(
+  classes: ReadonlyMap<string, readonly string[]>,
+  child: string,
+  ancestor: string,
+  depth: number,
+): boolean {
+  if (depth > 8) return false;
+  return (classes.get(child) ?? []).some(
+    (base) => base === ancestor || extendsClass(classes, base, ancestor, depth + 1),
+  );
 }
 
 function readTypedParams(fn: Node, text: string): Map<string, string> {

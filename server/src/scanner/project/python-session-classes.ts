@@ -23,6 +23,11 @@ const SESSION_CLASSES: ReadonlyArray<{
   { client: 'httpx', modules: ['httpx'], classes: ['Client', 'AsyncClient'] },
   { client: 'aiohttp', modules: ['aiohttp', 'aiohttp.client'], classes: ['ClientSession'] },
 ];
+/** Whether `module` is a library module exporting a session class (`httpx`, `requests`). */
+export function isSessionLibraryModule(module: string): boolean {
+  return SESSION_CLASSES.some((spec) => spec.modules.includes(module));
+}
+
 // How many classes up a chain of project subclasses a session class is followed.
 const MAX_LEVELS = 4;
 

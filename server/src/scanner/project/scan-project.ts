@@ -13,6 +13,7 @@ import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { inheritNames, joinInheritFacts } from './inherited-view';
 import { resolveInjectedFields } from './injected-fields';
 import { definedNames, mayScanAgain } from './later-rounds';
+import { resolveFactoryFields } from './python-field-types';
 import { joinSessionClasses } from './python-session-classes';
 import { dropCoveredInnerCalls } from './single-report';
 import type {
@@ -187,15 +188,17 @@ async function scanRounds(
 }
 
 /**
- * JS: whether a file holds a recognised call whose URL starts with a name another module shares as
- * a URL constant (`fetch(\`${UPDATES_URL}?v=${v}\`)`, imported): it is scanned again once with the
- * view, which reads it (constant-urls.ts). Other files have nothing the constants change.
+ * Whether a file holds a recognised call the view reads: in JS, one whose URL starts with a name
+ * another module shares as a URL constant (`fetch(\`${UPDATES_URL}?v=${v}\`)`, imported); in
+ * Python, one whose URL calls a URL-joining helper. It is scanned again once with the view, which
+ * reads it (constant-urls.ts). Other files have nothing the shared values change.
  */
 export function namesSharedUrl(
   file: string,
   result: Pick<ScanResult, 'calls'> | undefined,
   view: ProjectView,
 ): boolean {
+  if (file.endsWith('.py')) return namesJoinHelper(result, view);
   const constants = view.shared?.constants;
   if (result === undefined || constants === undefined || constants.size === 0 || !JS_FILE.test(file))
     return false;
@@ -210,6 +213,22 @@ export function namesSharedUrl(
 }
 
 const JS_FILE = /\.[cm]?[jt]sx?$/;
+
+// Python: a recognised call whose whole URL calls a URL-joining helper of the project
+// (`self.http.get(build_url(self.base, "/items"))`, python-join-helpers.ts), read with the view.
+function namesJoinHelper(result: Pick<ScanResult, 'calls'> | undefined, view: ProjectView): boolean {
+  const helpers = view.shared?.helpers;
+  if (result === undefined || helpers === undefined) return false;
+  return result.calls.some((call) => {
+    const [only] = call.url.segments;
+    const name = only?.kind === 'expr' ? /^([A-Za-z_]\w*)\(/.exec(only.source)?.[1] : undefined;
+    return (
+      (call.origin === undefined || call.origin === 'recognised') &&
+      name !== undefined &&
+      helpers.get(name)?.joinsPath === true
+    );
+  });
+}
 
 // A file whose scan overran the pool's deadline keeps its report and leaves the later rounds: scanned
 // again, it would cost another deadline (a stopped worker) each round, or block this thread, and its
@@ -277,6 +296,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   }
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
+  resolveFactoryFields(fieldTypes, classes);
   const sessions = joinSessionClasses(sessionClasses, classes);
   return {
     definitions,

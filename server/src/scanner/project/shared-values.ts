@@ -19,6 +19,7 @@ import { readGoUrlBuilders } from './go-url-builders';
 import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
 import { readClassConstants } from './python-format-templates';
+import { readPythonJoinHelper } from './python-join-helpers';
 import { collectPathTable } from './python-path-tables';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
@@ -74,6 +75,7 @@ export function collectSharedValues(context: ScanContext): {
     const helper =
       readHelper(context, fn) ??
       readFormatHelper(context, fn) ??
+      (context.language === 'python' ? readPythonJoinHelper(fn, context.text) : undefined) ??
       (isJsLanguage(context.language) ? readPrefixMapHelper(fn, context.text) : undefined);
     if (helper !== undefined) helpers.push(helper);
   }

@@ -116,6 +116,8 @@ export interface HelperFact {
   prefixMap?: boolean;
   /** Go: a method joining its variadic `param`'s parts with this separator after `url` (`Service.URL`). */
   joinSeparator?: string;
+  /** Python: joins its first two arguments with one `/` between them (`build_url(base, path)`). */
+  joinsPath?: boolean;
   /** Go: a package helper returning a call of `target` (a builder method or helper) with these arguments. */
   goCall?: { target: string; args: UrlSegment[][] };
 }

@@ -170,6 +170,9 @@ function readSharedHelper(
   );
   const first = args[0];
   if (helper == null || first === undefined) return undefined;
+  // A Python join helper (`build_url(self.endpoint, "/items")`): its two parts, one `/` between.
+  if (helper.joinsPath === true && args[1] !== undefined)
+    return joinParts(args.slice(0, 2).map((arg) => resolve(arg, language, text, root, depth + 1, shared)));
   // A Go builder of several parameters (`RouteBoardCard(board, card)`): each argument in its place.
   if (helper.params !== undefined && helper.format !== true)
     return substituteArguments(helper, args, (arg) => resolve(arg, language, text, root, depth + 1, shared));

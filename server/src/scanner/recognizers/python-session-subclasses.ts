@@ -9,6 +9,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { isSessionLibraryModule } from '../project/python-session-classes';
 import { readUrlValue } from '../project/values';
 import { readPythonArguments } from '../python-syntax';
 import { sliceNode } from '../syntax';
@@ -47,6 +48,9 @@ function findSubclassCalls(context: ScanContext): HttpCall[] {
     const scopes = new Map<number, { scope: Node; holders: Set<string> }>();
     for (const hit of hits) {
       const call = constructionAt(hit.node);
+      // `httpx.Client(...)` beside a project `Client(httpx.Client)`: the library's own class, which
+      // its recogniser reports (read as the subclass, each call was reported twice).
+      if (call !== undefined && isLibraryConstruction(context, call)) continue;
       const holder = call === undefined ? undefined : readHolder(context, call);
       if (holder === undefined) continue;
       const entry = scopes.get(holder.scope.id) ?? { scope: holder.scope, holders: new Set<string>() };
@@ -104,6 +108,13 @@ function constructionAt(node: Node): Node | undefined {
   if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id) callee = parent;
   const call = callee.parent;
   return call?.type === 'call' && call.childForFieldName('function')?.id === callee.id ? call : undefined;
+}
+
+// `httpx.Client(...)`: a construction on a library module that exports session classes.
+function isLibraryConstruction(context: ScanContext, call: Node): boolean {
+  const callee = call.childForFieldName('function');
+  const module = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+  return module != null && isSessionLibraryModule(sliceNode(context.text, module));
 }
 
 // `self.F = Name(...)`, `s = Name(...)`, `self.F = given or Name(...)`, `with Name() as s:`.
