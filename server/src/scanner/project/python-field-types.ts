@@ -12,6 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { sliceNode } from '../syntax';
+import { relatedClasses } from './class-graph';
 
 // `"BaseClient"`, `Optional[Api]`, `pkg.Client`: one class name, capitalised as classes are written.
 const CLASS_TYPE = /^["']?(?:Optional\[)?(?:[A-Za-z_]\w*\.)*([A-Z]\w*)\]?["']?$/;
@@ -128,26 +129,10 @@ export function resolveFactoryFields(
       const dot = type.lastIndexOf('.');
       const owner = type.slice(FACTORY.length, dot);
       for (const candidate of built.get(type.slice(dot + 1)) ?? []) {
-        if (related(classes, owner, candidate.owner)) for (const t of candidate.types) types.add(t);
+        if (relatedClasses(classes, owner, candidate.owner)) for (const t of candidate.types) types.add(t);
       }
     }
   }
-}
-
-function related(classes: ReadonlyMap<string, readonly string[]>, a: string, b: string): boolean {
-  return a === b || extendsClass(classes, a, b, 0) || extendsClass(classes, b, a, 0);
-}
-
-function extendsClass(
-  classes: ReadonlyMap<string, readonly string[]>,
-  child: string,
-  ancestor: string,
-  depth: number,
-): boolean {
-  if (depth > 8) return false;
-  return (classes.get(child) ?? []).some(
-    (base) => base === ancestor || extendsClass(classes, base, ancestor, depth + 1),
-  );
 }
 
 function readTypedParams(fn: Node, text: string): Map<string, string> {

@@ -16,6 +16,7 @@
 import { basename, dirname, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { readNameValue } from '../project/assigned-values';
+import { relatedClasses } from '../project/class-graph';
 import { findEnclosingOwner, isJsLanguage, lastName } from '../project/code-shape';
 import { readCurriedCall } from '../project/curried-helpers';
 import { readGoParameterType } from '../project/go-types';
@@ -352,15 +353,7 @@ function readConstructedClass(context: ScanContext, receiver: Node): string | un
 
 // Same class, or one extends the other (a call on `self` may land in a subclass's override).
 function related(view: ProjectView, a: string, b: string): boolean {
-  return a === b || extendsClass(view, a, b, 0) || extendsClass(view, b, a, 0);
-}
-
-function extendsClass(view: ProjectView, child: string, ancestor: string, depth: number): boolean {
-  if (depth > 8) return false;
-  for (const base of view.classes.get(child) ?? []) {
-    if (base === ancestor || extendsClass(view, base, ancestor, depth + 1)) return true;
-  }
-  return false;
+  return relatedClasses(view.classes, a, b);
 }
 
 function isVisible(context: ScanContext, definition: WrapperDefinition): boolean {
