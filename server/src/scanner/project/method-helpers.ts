@@ -74,25 +74,66 @@ export function readMethodHelper(
 function findClassMethod(call: Node, name: string, text: string): Node | undefined {
   let cls: Node | null = call.parent;
   while (cls !== null && cls.type !== 'class_definition') cls = cls.parent;
-  const own = cls === null ? [] : methodsNamed(cls, name, text);
+  const index = classMethodIndex(call.tree, text);
+  const own = cls === null ? [] : (methodsByName(index, cls, text).get(name) ?? []);
   if (own.length === 1) return own[0];
   if (own.length > 1) return undefined;
-  const all: Node[] = [];
-  for (const statement of call.tree.rootNode.namedChildren) {
-    const inner = statement?.type === 'decorated_definition' ? statement.lastNamedChild : statement;
-    if (inner?.type === 'class_definition') all.push(...methodsNamed(inner, name, text));
+  if (index.fileWide === undefined) {
+    index.fileWide = new Map();
+    for (const statement of call.tree.rootNode.namedChildren) {
+      const inner = statement?.type === 'decorated_definition' ? statement.lastNamedChild : statement;
+      if (inner?.type !== 'class_definition') continue;
+      for (const [method, fns] of methodsByName(index, inner, text)) {
+        const known = index.fileWide.get(method);
+        if (known === undefined) index.fileWide.set(method, [...fns]);
+        else known.push(...fns);
+      }
+    }
   }
+  const all = index.fileWide.get(name) ?? [];
   return all.length === 1 ? all[0] : undefined;
 }
 
-function methodsNamed(cls: Node, name: string, text: string): Node[] {
-  const found: Node[] = [];
+/**
+ * Class bodies read for their methods, counted so a test can check the work stays one read per
+ * class however many calls of helpers the file makes.
+ */
+export const classMethodReads = { count: 0 };
+
+// Each class's methods by name and the file's top-level classes' methods by name, read once per
+// tree: a generated client of thousands of `self.x(...)` calls asked per call (quadratic before).
+type ClassMethodIndex = {
+  text: string;
+  byClass: Map<number, Map<string, Node[]>>;
+  fileWide?: Map<string, Node[]>;
+};
+const classMethodIndexes = new WeakMap<object, ClassMethodIndex>();
+
+function classMethodIndex(tree: object, text: string): ClassMethodIndex {
+  let index = classMethodIndexes.get(tree);
+  if (index === undefined || index.text !== text) {
+    index = { text, byClass: new Map() };
+    classMethodIndexes.set(tree, index);
+  }
+  return index;
+}
+
+function methodsByName(index: ClassMethodIndex, cls: Node, text: string): Map<string, Node[]> {
+  const known = index.byClass.get(cls.id);
+  if (known !== undefined) return known;
+  classMethodReads.count++;
+  const byName = new Map<string, Node[]>();
   for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
     const fn = statement?.type === 'decorated_definition' ? statement.lastNamedChild : statement;
     const fnName = fn?.type === 'function_definition' ? fn.childForFieldName('name') : null;
-    if (fn != null && fnName != null && sliceNode(text, fnName) === name) found.push(fn);
+    if (fn == null || fnName == null) continue;
+    const key = sliceNode(text, fnName);
+    const known = byName.get(key);
+    if (known === undefined) byName.set(key, [fn]);
+    else known.push(fn);
   }
-  return found;
+  index.byClass.set(cls.id, byName);
+  return byName;
 }
 
 // The expression a body of local assignments and one final `return` returns (a docstring aside).
