@@ -167,7 +167,7 @@ async function scanText(
         // lookups this scan caches against its tree (`nodesOfType`'s walk, the function and
         // assignment indexes, their `Node`s) are freed with it, and a file scanned again builds them
         // once on the copy. Most files of a large project are never scanned again, and keeping those
-        // caches for all of them tripled the JavaScript heap (docs/recall.md, speed-ws3 round).
+        // caches for all of them tripled the JavaScript heap (docs/speed/stop-17/speed-ws3.md).
         // The cache's owner deletes the copy.
         if (cached !== undefined) cached.tree.delete();
         extras.trees.entries.set(file, { text, tree: tree.copy() });

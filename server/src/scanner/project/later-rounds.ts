@@ -3,12 +3,13 @@
  * that name a client some file defines (a wrapper, an exported instance, a session class), and
  * which those are is known only once the first round's facts are joined. Keeping every file's tree
  * until then cost the 5,000-file workspace, which has no later round, a fourth of its CPU time (the
- * wasm heap grew to 305 MB against 37 MB; docs/recall.md, speed-ws3 and speed-ws4 rounds), while
- * keeping none made the repositories with later rounds parse their files again. So the first round
- * guesses from the text alone: a file may be scanned again when it names, more often than it defines
- * it, a name that some file of the project defines (a function, method, class or module-level
- * variable, read by a few patterns per language, not parsed). The guess never changes what is found:
- * a file guessed wrong either keeps a tree no round uses or is parsed again when it is scanned again.
+ * wasm heap grew to 305 MB against 37 MB; docs/speed/stop-17/speed-ws3.md and
+ * docs/speed/stop-18/speed-ws4.md), while keeping none made the repositories with later rounds
+ * parse their files again. So the first round guesses from the text alone: a file may be scanned
+ * again when it names, more often than it defines it, a name that some file of the project defines
+ * (a function, method, class or module-level variable, read by a few patterns per language, not
+ * parsed). The guess never changes what is found: a file guessed wrong either keeps a tree no round
+ * uses or is parsed again when it is scanned again.
  */
 
 import { languageForPath } from '../languages';
