@@ -12,6 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import { expandFormat, pushSegment, readGoString } from '../recognizers/go-http';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readStringCallReceiver } from './go-url-struct';
 
 /** Reads a URL node one level deeper (values.ts's `resolve`, handed in to avoid a cycle). */
 export type ReadNode = (node: Node) => UrlSegment[];
@@ -27,14 +28,8 @@ const QUERY_START = /^[?&#]/;
 
 /** The URL of `b.String()` on a builder the function around it declares and writes, or undefined. */
 export function readGoBuilderString(node: Node, text: string, read: ReadNode): UrlSegment[] | undefined {
-  if (node.type !== 'call_expression') return undefined;
-  const callee = node.childForFieldName('function');
-  const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
-  if (callee?.type !== 'selector_expression' || args.length > 0) return undefined;
-  const operand = callee.childForFieldName('operand');
-  const field = callee.childForFieldName('field');
-  if (operand?.type !== 'identifier' || field === null || sliceNode(text, field) !== 'String')
-    return undefined;
+  const operand = readStringCallReceiver(node, text);
+  if (operand === undefined) return undefined;
   let fn: Node | null = node.parent;
   while (fn !== null && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
   const body = fn?.childForFieldName('body');

@@ -28,14 +28,8 @@ export function readGoUrlStruct(
   findValue: FindValue,
   read: ReadNode,
 ): UrlSegment[] | undefined {
-  if (node.type !== 'call_expression') return undefined;
-  const callee = node.childForFieldName('function');
-  const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
-  if (callee?.type !== 'selector_expression' || args.length > 0) return undefined;
-  const operand = callee.childForFieldName('operand');
-  const field = callee.childForFieldName('field');
-  if (operand?.type !== 'identifier' || field === null || sliceNode(text, field) !== 'String')
-    return undefined;
+  const operand = readStringCallReceiver(node, text);
+  if (operand === undefined) return undefined;
   const value = findValue(sliceNode(text, operand), node);
   if (value === undefined) return undefined;
   return (
@@ -164,4 +158,17 @@ function readParsed(
   return first.text.startsWith('/')
     ? [base, ...segments]
     : [base, { kind: 'literal', text: '/' }, ...segments];
+}
+
+/** The variable `x` of a Go `x.String()` call (no arguments), or undefined for any other node. */
+export function readStringCallReceiver(node: Node, text: string): Node | undefined {
+  if (node.type !== 'call_expression') return undefined;
+  const callee = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  if (callee?.type !== 'selector_expression' || args.length > 0) return undefined;
+  const operand = callee.childForFieldName('operand');
+  const field = callee.childForFieldName('field');
+  if (operand?.type !== 'identifier' || field === null || sliceNode(text, field) !== 'String')
+    return undefined;
+  return operand;
 }
