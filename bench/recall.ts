@@ -6,12 +6,8 @@
  * Repositories are looked up under `$CLEARANCE_RECALL_REPOS` (default `/work/.mirror`) as either
  * `<owner>+<name>/repo` (a git directory, as the `fetch` tool leaves it; the pinned commit is
  * extracted with `git archive`) or `<owner>+<name>/` (a checkout at that commit). Absent ones are
- * reported as absent. A label matches a found call on the callee's line with the same method and the
- * same URL template (placeholders compared as `{}`, query strings and a leading base expression
- * dropped); a label listing alternatives (`a | b`) matches one found call per alternative (a call
- * reported once for each URL a conditional picks), and counts once for recall. Precision counts
- * the calls found in the labelled files, less the transport calls the ground truth lists as
- * unscored. A ground truth may name the repository's OpenAPI documents
+ * reported as absent. Labels are scored as `bench/lib/recall-score.ts` says. `--data DIR` reads the
+ * labels from DIR instead of `bench/recall-data/`. A ground truth may name the repository's OpenAPI documents
  * (`openapi`, as `.clearance.yaml` does): their operations are given to the scanner, so calls of a
  * client generated from them are found (as a project with that configuration would see them).
  */
@@ -21,49 +17,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readOpenApiRoutes } from '../server/src/config/openapi';
-import type { OpenApiSource } from '../server/src/config/openapi-operations';
 import { listSourceFiles } from '../server/src/decision/scan';
-import { createScanner, type HttpCall } from '../server/src/scanner';
+import { createScanner } from '../server/src/scanner';
 import { scanProject } from '../server/src/scanner/project/scan-project';
-
-interface Label {
-  file: string;
-  line: number;
-  method: string;
-  /** `{}` for placeholders; alternatives separated by ` | `; null when the URL is computed at run time. */
-  url: string | null;
-}
-
-interface GroundTruth {
-  repository: string;
-  commit: string;
-  style: string;
-  rule: string;
-  transport: Array<{ file: string; line: number }>;
-  calls: Label[];
-  /** True for repositories labelled after the inference was written and never tuned on. */
-  unseen?: boolean;
-  /** For a repository that was unseen and then tuned on: when and what changed for it. */
-  tuned?: string;
-  /** The repository's OpenAPI documents, as `.clearance.yaml` `openapi:` would list them. */
-  openapi?: Array<string | OpenApiSource>;
-}
+import { type GroundTruth, missLines, scoreTruth } from './lib/recall-score';
 
 const dataDir = join(__dirname, 'recall-data');
-
-/** Normalises a URL template for comparison: no origin, query, base expression or edge slashes. */
-export function normaliseTemplate(url: string): string {
-  let value = url.replace(/\{[^{}]*\}/g, '{}');
-  value = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-  value = value.replace(/[?#].*$/, '');
-  // A URL that starts with a base expression (`${env.API_URL}/x`) compares by its path.
-  if (value.startsWith('{}/')) value = value.slice(2);
-  return value.replace(/^\/+|\/+$/g, '');
-}
-
-function templateOf(call: HttpCall): string {
-  return call.url.segments.map((segment) => (segment.kind === 'literal' ? segment.text : '{}')).join('');
-}
 
 /**
  * Writes the files of `commit` whose contents the snapshot holds into `dir` and returns how many it
@@ -134,10 +93,12 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
   // `--repos owner/name,...` limits the run to those repositories (substring match).
   const reposAt = args.indexOf('--repos');
   const only = reposAt >= 0 ? (args[reposAt + 1] ?? '').split(',').filter((r) => r !== '') : [];
-  const truths = readdirSync(dataDir)
+  const dataAt = args.indexOf('--data');
+  const labels = dataAt >= 0 ? (args[dataAt + 1] ?? dataDir) : dataDir;
+  const truths = readdirSync(labels)
     .filter((file) => file.endsWith('.json') && file.includes('+'))
     .sort()
-    .map((file) => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as GroundTruth)
+    .map((file) => JSON.parse(readFileSync(join(labels, file), 'utf8')) as GroundTruth)
     .filter((truth) => only.length === 0 || only.some((name) => truth.repository.includes(name)));
   const scanner = createScanner();
   let labelled = 0;
@@ -161,38 +122,7 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
         files.map((file) => ({ file: relative(tree.dir, file), read: () => readFileSync(file, 'utf8') })),
       );
       const elapsed = performance.now() - started;
-      const labelledFiles = new Set(truth.calls.map((label) => label.file));
-      const transport = new Set(truth.transport.map((site) => `${site.file}:${site.line}`));
-      const found = [...results]
-        .filter(([file]) => labelledFiles.has(file))
-        .flatMap(([file, result]) => result.calls.map((call) => ({ file, call })))
-        .filter(({ file, call }) => !transport.has(`${file}:${call.calleeLocation.start.line}`));
-      const used = new Set<number>();
-      let hits = 0;
-      for (const label of truth.calls) {
-        const urls = label.url?.split(' | ').map(normaliseTemplate);
-        const matches = (i: number, url?: string) => {
-          const site = found[i];
-          return (
-            site !== undefined &&
-            !used.has(i) &&
-            site.file === label.file &&
-            site.call.calleeLocation.start.line === label.line &&
-            site.call.method === label.method &&
-            (url === undefined || normaliseTemplate(templateOf(site.call)) === url)
-          );
-        };
-        // A label's alternatives are the URLs its call may request: a call reported once per
-        // alternative (a conditional URL) is right for each, but the label counts once for recall.
-        const picked = new Set<number>();
-        for (const url of urls === undefined ? [undefined] : [...new Set(urls)]) {
-          const index = found.findIndex((_, i) => !picked.has(i) && matches(i, url));
-          if (index >= 0) picked.add(index);
-          if (urls === undefined && index >= 0) break;
-        }
-        for (const index of picked) used.add(index);
-        if (picked.size > 0) hits++;
-      }
+      const { hits, found, used } = scoreTruth(truth, results);
       labelled += truth.calls.length;
       matched += hits;
       reported += found.length;
@@ -204,24 +134,8 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
           `precision ${precision.toFixed(0).padStart(3)}% (${used.size}/${found.length})  ` +
           `${files.length} files scanned in ${(elapsed / 1000).toFixed(1)} s`,
       );
-      if (process.argv.includes('--misses')) {
-        for (const label of truth.calls) {
-          const near = found.filter(
-            ({ file, call }) => file === label.file && call.calleeLocation.start.line === label.line,
-          );
-          if (near.length === 0 || !near.some(({ call }) => call.method === label.method)) {
-            console.log(
-              `  miss ${label.file}:${label.line} ${label.method} ${label.url} ${near.map(({ call }) => `[${call.method} ${templateOf(call)}]`).join(' ')}`,
-            );
-          }
-        }
-        found.forEach(({ file, call }, i) => {
-          if (!used.has(i))
-            console.log(
-              `  wrong ${file}:${call.calleeLocation.start.line} ${call.method} ${templateOf(call)}`,
-            );
-        });
-      }
+      if (process.argv.includes('--misses'))
+        for (const line of missLines(truth, { hits, found, used })) console.log(line);
     } finally {
       tree.cleanup();
     }
