@@ -10,6 +10,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { nodesOfType } from './nodes-of-type';
+import { countAtMost } from './sorted-search';
 
 // The call node types of the scanned grammars (JavaScript/TypeScript and Go; Python's `call`).
 const CALL_TYPES = ['call_expression', 'call'];
@@ -55,15 +56,9 @@ export function findHitInCall(root: Node, start: number, end: number): CallHit |
   const { starts } = calls;
   // The last call starting at or before `start`: calls starting at one offset are nested, the
   // innermost last in document order.
-  let low = 0;
-  let high = starts.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((starts[middle] as number) <= start) low = middle + 1;
-    else high = middle;
-  }
-  if (low === 0 || starts[low - 1] !== start) return undefined;
-  const call = calls.calls[low - 1] as Node;
+  const last = countAtMost(starts, start) - 1;
+  if (last < 0 || starts[last] !== start) return undefined;
+  const call = calls.calls[last] as Node;
   const first = call.firstChild;
   if (first === null) return undefined;
   if (isLeafSpanning(first, start, end)) return { node: first, parents: [call] };

@@ -5,6 +5,7 @@
  */
 
 import type { Location, Position } from '../errors';
+import { countAtMost } from './sorted-search';
 
 /** Offsets at which each line of a text starts, in UTF-16 code units; built lazily. */
 export class LineStarts {
@@ -32,14 +33,7 @@ export class LineStarts {
       if (last + 1 >= count || (starts[last + 1] as number) > offset) return last;
       if (last + 2 >= count || (starts[last + 2] as number) > offset) return last + 1;
     }
-    let low = 0;
-    let high = count - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((starts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
+    return Math.max(countAtMost(starts, offset) - 1, 0);
   }
 
   private compute(): number[] {

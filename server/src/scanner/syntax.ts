@@ -6,6 +6,7 @@
 
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import { findHitInCall } from './call-starts';
+import { countAtMost } from './sorted-search';
 import type { UrlSegment } from './types';
 
 /** A string or template literal read from the tree. */
@@ -131,7 +132,8 @@ export function findWordNodes(root: Node, text: string, word: string): WordNode[
       if (isIdentifierChar(text, at - 1) || isIdentifierChar(text, end)) continue;
       // Into the top-level child that holds the hit in one step, not by stepping over the ones before
       // it: once per word that would be (words x top-level statements) steps.
-      const index = firstEndingAfter(top.ends, at);
+      // The first top-level child ending past the hit (ends ascend), or the count when none does.
+      const index = countAtMost(top.ends, at);
       if (index !== current && index < top.ends.length && (top.starts[index] as number) <= at) {
         cursor.gotoDescendant(top.descendants[index] as number);
         current = index;
@@ -208,18 +210,6 @@ function topLevelChildren(root: Node): TopLevelChildren {
     byRoot.set(root.id, found);
   }
   return found;
-}
-
-// The index of the first end past `at` (ends are ascending), or the length when none is.
-function firstEndingAfter(ends: readonly number[], at: number): number {
-  let low = 0;
-  let high = ends.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((ends[middle] as number) <= at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 // Moves the cursor, which sits at or before `start`, to the node spanning exactly [start, end).

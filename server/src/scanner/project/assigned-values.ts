@@ -2,6 +2,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
+import { countLeading } from '../sorted-search';
 import { flattenConcatenation, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { isJsLanguage } from './code-shape';
@@ -95,14 +96,8 @@ export function findAssignment(
   let found: Node | undefined;
   const entries = assignmentsNamed(scope, name, family, text);
   // Entries are in document order, so by start: the scope's own begin at the first one inside it.
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((entries[middle] as AssignmentEntry).start < scope.startIndex) low = middle + 1;
-    else high = middle;
-  }
-  for (let i = low; i < entries.length; i++) {
+  const first = countLeading(entries.length, (i) => (entries[i] as AssignmentEntry).start < scope.startIndex);
+  for (let i = first; i < entries.length; i++) {
     const entry = entries[i] as AssignmentEntry;
     if (entry.start > scope.endIndex) break;
     const node = entry.node;
@@ -145,14 +140,12 @@ export function readGoAppends(name: string, value: Node, use: Node, text: string
   if (assignment == null || block == null || findScope(assignment, 'go') === undefined) return [];
   const out: Node[] = [];
   const entries = assignmentsNamed(block, name, 'go', text);
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((entries[middle] as AssignmentEntry).start <= assignment.endIndex) low = middle + 1;
-    else high = middle;
-  }
-  for (let i = low; i < entries.length; i++) {
+  // The entries starting after the assignment (entries are by start).
+  const after = countLeading(
+    entries.length,
+    (i) => (entries[i] as AssignmentEntry).start <= assignment.endIndex,
+  );
+  for (let i = after; i < entries.length; i++) {
     const node = (entries[i] as AssignmentEntry).node;
     if (node.endIndex > use.startIndex) break;
     if (node.endIndex > block.endIndex || node.type !== 'assignment_statement') continue;

@@ -7,6 +7,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
+import { countAtMost } from '../sorted-search';
 
 /** A tree's nodes of some types in document order, with their extents and nesting. */
 interface FunctionIndex {
@@ -65,14 +66,7 @@ export function findOutermostOfTypes(node: Node, types: readonly string[]): Node
 // The last indexed node starting at or before `start`; in document order a node inside another
 // that starts at the same offset comes after it, so this is the innermost candidate.
 function lastStartingBy(index: FunctionIndex, start: number): number {
-  let low = 0;
-  let high = index.starts.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((index.starts[middle] as number) <= start) low = middle + 1;
-    else high = middle;
-  }
-  return low - 1;
+  return countAtMost(index.starts, start) - 1;
 }
 
 function readIndex(tree: Tree, types: readonly string[]): FunctionIndex {

@@ -10,6 +10,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { expandFormat, pushSegment, readGoString } from '../recognizers/go-http';
+import { countBelow } from '../sorted-search';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { readStringCallReceiver } from './go-url-struct';
@@ -81,14 +82,9 @@ function mentionsBuilder(tree: object, text: string, from: number, to: number): 
     mentions.set(tree, known);
   }
   const { at } = known;
-  let low = 0;
-  let high = at.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((at[middle] as number) < from) low = middle + 1;
-    else high = middle;
-  }
-  return low < at.length && (at[low] as number) < to;
+  // The first mention at or after `from`, if it is before `to`.
+  const first = countBelow(at, from);
+  return first < at.length && (at[first] as number) < to;
 }
 
 interface Declaration {

@@ -10,6 +10,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
@@ -106,14 +107,15 @@ export function readInheritFacts(context: ScanContext): InheritFacts | undefined
   const classes: InheritClassFact[] = [];
   if (text.includes('class ')) {
     for (const type of ['class_declaration', 'abstract_class_declaration', 'class']) {
-      for (const node of context.root.descendantsOfType(type)) {
+      // From the tree's one walk (`nodesOfType`): each `descendantsOfType` walked the whole tree.
+      for (const node of nodesOfType(context.root, type)) {
         if (node == null) continue;
         const fact = readClass(context, node);
         if (fact !== undefined) classes.push(fact);
       }
     }
   }
-  const transportTypes = text.includes('interface ') ? readTransportTypes(context) : [];
+  const transportTypes = mayDeclareTransportType(text) ? readTransportTypes(context) : [];
   if (factories.length === 0 && classes.length === 0 && transportTypes.length === 0) return undefined;
   return { factories, classes, ...(transportTypes.length === 0 ? {} : { transportTypes }) };
 }
@@ -121,11 +123,21 @@ export function readInheritFacts(context: ScanContext): InheritFacts | undefined
 // A URL parameter's name, as transports name it.
 const URL_PARAM = /^(?:url|uri|path|endpoint|route)$/i;
 
+// A transport type's text holds `interface `, a verb that changes something as a word and a URL
+// parameter's name as a word; a file without all three has none, and its tree is not walked.
+function mayDeclareTransportType(text: string): boolean {
+  return (
+    text.includes('interface ') && /\b(?:post|put|patch|delete)\b/.test(text) && URL_PARAM_WORD.test(text)
+  );
+}
+
+const URL_PARAM_WORD = /\b(?:url|uri|path|endpoint|route)\b/i;
+
 // `interface Transport { get<T>(url: string): ...; post(url: string, body): ...; ... }`: at least
 // three verbs taking a URL first, one of them a verb that changes something.
 function readTransportTypes(context: ScanContext): string[] {
   const names: string[] = [];
-  for (const node of context.root.descendantsOfType('interface_declaration')) {
+  for (const node of nodesOfType(context.root, 'interface_declaration')) {
     const name = node?.childForFieldName('name');
     const body = node?.childForFieldName('body');
     if (name == null || body == null) continue;
@@ -197,6 +209,8 @@ function readReturned(
   libraries: Map<string, string>,
 ): { client?: string; returns?: string } | undefined {
   if (body.type !== 'statement_block') return readMade(context, body, libraries);
+  // A block without the word holds no `return` (a 100,000-call function's statements were each read).
+  if (!sliceNode(context.text, body).includes('return')) return undefined;
   let found: { client?: string; returns?: string } | undefined;
   for (const statement of body.namedChildren) {
     if (statement?.type !== 'return_statement') continue;

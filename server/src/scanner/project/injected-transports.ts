@@ -32,6 +32,37 @@ const URL_KEYS = ['url', 'uri', 'path', 'endpoint'];
 const FUNCTION_TYPES = ['function_declaration', 'method_definition', 'arrow_function', 'function_expression'];
 const FOLLOW_DEPTH = 3;
 
+// A member named for a transport (`.fetch`, `?.#requester`, `. /* c */ httpClient`): the word may
+// end the name (`TRANSPORT`); this only says whether a text can hold one.
+const MEMBER_TRANSPORT =
+  /\.(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*#?[\p{ID_Continue}$\\\u200c\u200d]*?(?:fetch|request|http|transport)/iu;
+
+/** A file's functions by name (null where two share one). */
+interface ShapesByName {
+  get(name: string): FunctionShape | null | undefined;
+}
+
+// Every function's shape by name, read on the first question.
+function lazyShapesByName(
+  functions: ReadonlyArray<Node | null>,
+  language: ScanContext['language'],
+  text: string,
+): ShapesByName {
+  let byName: Map<string, FunctionShape | null> | undefined;
+  return {
+    get(name) {
+      if (byName === undefined) {
+        byName = new Map();
+        for (const node of functions) {
+          const shape = node === null ? undefined : readFunctionShape(node, language, text);
+          if (shape !== undefined) byName.set(shape.name, byName.has(shape.name) ? null : shape);
+        }
+      }
+      return byName.get(name);
+    },
+  };
+}
+
 interface Candidate {
   index: number;
   /** Same-file functions the options are handed to, with the parameter position they land in. */
@@ -45,13 +76,16 @@ export function findInjectedTransportHelpers(
 ): WrapperDefinition[] {
   const { text, language } = context;
   if (!isJsLanguage(language) || !TRANSPORT_WORD.test(text)) return [];
+  const functions = nodesOfType(context.root, FUNCTION_TYPES);
+  // Only a function whose text names a transport can be a helper (`readCandidates`), so only those
+  // are read up front; every function's shape, by name, only once a helper's call asks for one.
   const shapes: FunctionShape[] = [];
-  for (const node of nodesOfType(context.root, FUNCTION_TYPES)) {
-    const shape = node === null ? undefined : readFunctionShape(node, language, text);
+  for (const node of functions) {
+    if (node === null || !TRANSPORT_WORD.test(sliceNode(text, node))) continue;
+    const shape = readFunctionShape(node, language, text);
     if (shape !== undefined) shapes.push(shape);
   }
-  const byName = new Map<string, FunctionShape | null>();
-  for (const shape of shapes) byName.set(shape.name, byName.has(shape.name) ? null : shape);
+  const byName = lazyShapesByName(functions, language, text);
   const found: WrapperDefinition[] = [];
   // Helpers that call the transport first, then those handing it on to one of them (a round each).
   const helpers = new Set<number>();
@@ -74,7 +108,7 @@ export function findInjectedTransportHelpers(
 function readHelper(
   context: ScanContext,
   shape: FunctionShape,
-  byName: ReadonlyMap<string, FunctionShape | null>,
+  byName: ShapesByName,
   helpers: ReadonlySet<number>,
 ): WrapperDefinition | undefined {
   const { text, language } = context;
@@ -116,7 +150,7 @@ function readHelper(
 function readCandidates(
   context: ScanContext,
   fn: FunctionShape,
-  byName: ReadonlyMap<string, FunctionShape | null>,
+  byName: ShapesByName,
   helpers: ReadonlySet<number>,
 ): Candidate[] {
   const { text } = context;
@@ -126,6 +160,9 @@ function readCandidates(
   if (body === null || fn.params.length === 0 || !TRANSPORT_WORD.test(sliceNode(text, fn.node))) return [];
   const found: Candidate[] = [];
   const transports = readTransportParams(fn, body, text);
+  // Without a transport parameter, a call is a transport only as a member named for one
+  // (`options.fetch(...)`, `this.#requester(...)`): a function whose text has none has no candidate.
+  if (transports.size === 0 && !MEMBER_TRANSPORT.test(sliceNode(text, fn.node))) return [];
   const isTransport = (node: Node): boolean => {
     const callee = unwrapExpression(node);
     if (callee.type === 'identifier') return transports.has(sliceNode(text, callee));
@@ -164,12 +201,20 @@ function readCandidates(
 // and called in the body (a `request` that is only read is the request, not its sender).
 function readTransportParams(fn: FunctionShape, body: Node, text: string): Set<string> {
   const found = new Set<string>();
-  const called = new Set<string>();
-  for (const call of nodesOfType(body, 'call_expression')) {
-    const callee = call?.childForFieldName('function');
-    if (callee?.type === 'identifier') called.add(sliceNode(text, callee));
-  }
   const list = fn.node.childForFieldName('parameters')?.namedChildren ?? [];
+  // The names called in the body, read (a walk of the body) only when a parameter is named as a
+  // transport.
+  let called: Set<string> | undefined;
+  const isCalled = (name: string): boolean => {
+    if (called === undefined) {
+      called = new Set<string>();
+      for (const call of nodesOfType(body, 'call_expression')) {
+        const callee = call?.childForFieldName('function');
+        if (callee?.type === 'identifier') called.add(sliceNode(text, callee));
+      }
+    }
+    return called.has(name);
+  };
   for (const param of list) {
     if (param === null) continue;
     const pattern = param.childForFieldName('pattern') ?? (param.type === 'identifier' ? param : null);
@@ -184,7 +229,7 @@ function readTransportParams(fn: FunctionShape, body: Node, text: string): Set<s
             .replace(/^:\s*/, '')
             .replace(/^typeof\s+/, '');
     if (
-      (TRANSPORT.test(name) && called.has(name)) ||
+      (TRANSPORT.test(name) && isCalled(name)) ||
       (/^[A-Za-z_$][\w$.]*$/.test(typeName) && TRANSPORT.test(typeName))
     )
       found.add(name);
@@ -267,7 +312,7 @@ function readSameFileFunction(
   context: ScanContext,
   fn: FunctionShape,
   callee: Node,
-  byName: ReadonlyMap<string, FunctionShape | null>,
+  byName: ShapesByName,
 ): FunctionShape | undefined {
   const { text } = context;
   const value = unwrapExpression(callee);
@@ -288,7 +333,7 @@ function readOptionKeys(
   context: ScanContext,
   fn: FunctionShape,
   param: string,
-  byName: ReadonlyMap<string, FunctionShape | null>,
+  byName: ShapesByName,
   reads: { keys: Set<string>; methodDefault: string | undefined },
   depth: number,
 ): void {

@@ -13,6 +13,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { nodesOfType } from '../nodes-of-type';
 import { isJsLanguage } from '../project/code-shape';
 import { readFieldEntry, readThisField, TRANSPORT_VERBS } from '../project/inherited-senders';
 import {
@@ -52,7 +53,8 @@ function findInheritedCalls(context: ScanContext): HttpCall[] {
   };
   const holders = new Map<string, { className: string; viaValue: boolean } | null>();
   const factoryLocals = new Map<string, string | null>();
-  for (const made of context.root.descendantsOfType(['new_expression', 'call_expression'])) {
+  // From the tree's one walk (`nodesOfType`), not a walk of its own.
+  for (const made of nodesOfType(context.root, ['new_expression', 'call_expression'])) {
     if (made == null) continue;
     if (made.type === 'new_expression') readConstruction(context, view, made, holders, push);
     else readFactoryCall(context, view, made, factoryLocals, push);
