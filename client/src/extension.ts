@@ -43,8 +43,9 @@ let client: LanguageClient | undefined;
 
 /**
  * The language server's Node options: 64 MB semi-spaces for V8's young generation (node's default
- * is 16 MB). The server scans the workspace on its own thread, a scan's objects live to its end, and
- * the collector's share of a scan was 13-18%; see docs/scan-pool.md ("Bounds") for the figures.
+ * is 16 MB). The server scans on its own thread when it runs without its analysis workers (which
+ * get the same, `WORKER_SEMI_SPACE_MB`); a scan's objects live to its end, and the collector's share
+ * of a scan was 13-18%. See docs/speed/stop-21/speed-file8.md for the figures.
  */
 const SERVER_NODE_OPTIONS = ['--max-semi-space-size=64'];
 
