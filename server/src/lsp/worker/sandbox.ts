@@ -41,6 +41,8 @@ export interface SandboxOptions {
   workerData?: unknown;
   /** The worker's V8 heap cap in MB (`--max-old-space-size`). */
   memoryMb: number;
+  /** The worker's young-generation semi-spaces in MB (`--max-semi-space-size`); node's default when absent. */
+  semiSpaceMb?: number;
   /**
    * `request` with what a worker that `holds` (the state its last reply named) already has replaced
    * by a reference; undefined: `request` must go whole.
@@ -213,7 +215,13 @@ export class Sandbox {
       // Maps, typed arrays and the like cross as they do between threads.
       serialization: 'advanced',
       // Not the server's own options (a profiler, a loader): the cap, and the stack the engine's recursion had.
-      execArgv: [`--max-old-space-size=${this.options.memoryMb}`, '--stack-size=3984'],
+      execArgv: [
+        `--max-old-space-size=${this.options.memoryMb}`,
+        '--stack-size=3984',
+        ...(this.options.semiSpaceMb === undefined
+          ? []
+          : [`--max-semi-space-size=${this.options.semiSpaceMb}`]),
+      ],
       // The server's stdout is the LSP channel: the worker writes nowhere.
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });

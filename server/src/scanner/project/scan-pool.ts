@@ -30,6 +30,12 @@ import type { ProjectView } from './types';
 export const DEFAULT_POOL_MIN_CHARS = 1_500_000;
 /** A worker's V8 heap cap in MB: a 2 MB file's calls and facts take well under it. */
 export const SCAN_WORKER_MEMORY_MB = 512;
+/**
+ * A worker's young generation in MB (`maxYoungGenerationSizeMb`: two semi-spaces and a young
+ * large-object space, a third each), 64 MB semi-spaces where node's default is 16: a scan's objects
+ * live to its end, and the collector's share of a scan was 13-18% (see docs/scan-pool.md, "Bounds").
+ */
+export const SCAN_WORKER_YOUNG_MB = 192;
 /** Source characters whose trees each worker keeps between rounds. */
 const WORKER_TREE_BUDGET = 8_000_000;
 /**
@@ -217,7 +223,10 @@ class WorkerPool implements ScanPool {
       const worker = new Worker(script, {
         ...how,
         workerData: data,
-        resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? SCAN_WORKER_MEMORY_MB },
+        resourceLimits: {
+          maxOldGenerationSizeMb: this.options.memoryMb ?? SCAN_WORKER_MEMORY_MB,
+          maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_MB,
+        },
         // The worker writes nowhere: the language server's stdout is its LSP channel.
         stdout: true,
         stderr: true,

@@ -186,9 +186,10 @@ function readUse(
   const property = sliceNode(context.text, parent.childForFieldName('property') ?? parent);
   // `await axios.get<User>(url)` parses as a call of `await axios.get` (tree-sitter's reading of a
   // generic call after `await`): the call is the one around the await.
-  const awaited = isAwaitedGenericCall(above(1), above(2));
+  // The call's own parent (`above(2)`) only when `above(1)` is an await: for the usual
+  // `axios.get(url)` it is a `parent` asked of the root, a search per call that nothing here uses.
+  const awaited = isAwaitedGenericCall(above(1), () => above(2));
   const grandparent = awaited ? above(2) : above(1);
-  const outer = above(awaited ? 3 : 2);
   if (
     grandparent?.type !== 'call_expression' ||
     (!awaited && !isFirstFieldChild(grandparent, parent, 'function'))
@@ -209,15 +210,16 @@ function readUse(
       ),
     );
   } else if (spec.factories.includes(property)) {
-    const instance = readInstance(context, spec, grandparent, outer, base);
+    const instance = readInstance(context, spec, grandparent, above(awaited ? 3 : 2), base);
     if (instance !== undefined) queue.push(instance);
   }
 }
 
 // An `await` that is the function of a generic call (`await axios.get<T>(url)` as tree-sitter reads it).
-function isAwaitedGenericCall(awaited: Node | undefined, call: Node | undefined): boolean {
+function isAwaitedGenericCall(awaited: Node | undefined, readCall: () => Node | undefined): boolean {
+  if (awaited?.type !== 'await_expression') return false;
+  const call = readCall();
   return (
-    awaited?.type === 'await_expression' &&
     call?.type === 'call_expression' &&
     call.childForFieldName('type_arguments') !== null &&
     isFirstFieldChild(call, awaited, 'function')
