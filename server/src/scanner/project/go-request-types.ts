@@ -26,6 +26,7 @@ import { mergeSegments, readUrlValue } from './values';
 // What an executor reads a request's URL and method through: `ResourcePath()`, `URL()`, `Method()`.
 const URL_METHOD = /(?:path|url|uri|endpoint|route)$/i;
 const VERB_METHOD = /(?:method|verb)$/i;
+const FIELD = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
 const ZERO_ARG_CALL = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\(\)$/;
 // A base before the path: a name or a field (`g.base`, `c.endpoint`).
 const BASE_PART = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
@@ -50,6 +51,15 @@ export function readGoRequestTypes(context: ScanContext): HelperFact[] {
   const out: HelperFact[] = [];
   const own = readOwnStringMethods(context);
   for (const declaration of root.namedChildren) {
+    const built =
+      declaration?.type === 'function_declaration' ? readConstructor(declaration, text) : undefined;
+    if (built !== undefined) {
+      const fact = { param: '', url: [{ kind: 'literal' as const, text: built.type }] };
+      out.push(
+        { name: constructorKey(built.name, context.file), ...fact },
+        { name: constructorKey(built.name), ...fact },
+      );
+    }
     if (declaration?.type !== 'method_declaration') continue;
     const name = declaration.childForFieldName('name');
     const result = declaration.childForFieldName('result');
@@ -69,6 +79,31 @@ export function readGoRequestTypes(context: ScanContext): HelperFact[] {
     out.push({ name: requestKey(receiver.type, method), ...fact });
   }
   return out;
+}
+
+/** The key a constructor's result type is shared under (`NewWalk` -> `walk`), as requestKey's. */
+function constructorKey(name: string, file?: string): string {
+  return file === undefined ? `${PREFIX}new:${name}` : `${PREFIX}new:${dirname(file)}#${name}`;
+}
+
+// `func NewWalk(id string) *walk { return &walk{ID: id} }`: one statement returning a literal of
+// the declared result type.
+function readConstructor(declaration: Node, text: string): { name: string; type: string } | undefined {
+  const name = declaration.childForFieldName('name');
+  const result = declaration.childForFieldName('result');
+  const type = result === null ? null : /^\*?([A-Za-z_]\w*)$/.exec(sliceNode(text, result));
+  const statements = declaration
+    .childForFieldName('body')
+    ?.namedChildren.filter((c) => c?.type !== 'comment');
+  const only = statements?.length === 1 ? statements[0] : undefined;
+  if (name === null || type == null || only?.type !== 'return_statement') return undefined;
+  const list = only.namedChildren[0];
+  const value = list?.type === 'expression_list' && list.namedChildCount === 1 ? list.namedChild(0) : list;
+  const literal = value == null ? undefined : unwrapAddress(value, text);
+  return literal?.type === 'composite_literal' &&
+    sliceNode(text, literal.childForFieldName('type') ?? literal) === type[1]
+    ? { name: sliceNode(text, name), type: type[1] as string }
+    : undefined;
 }
 
 // `(r *getThing)`: the receiver's name and its type without `*`.
@@ -231,11 +266,17 @@ export function readRequestUrlMethod(
   return { index, key: `${key}()`, url: [{ kind: 'expr', source: fn.params[index] ?? '' }] };
 }
 
-/** A wrapper's method read off a request parameter: `req.Method()` as the parameter and key. */
+/** A wrapper's method read off a request parameter: `req.Method()` or `op.HTTPMethod`, as the parameter and key. */
 export function readRequestVerbMethod(
   source: string,
   fn: FunctionShape,
 ): { index: number; key: string } | undefined {
+  const field = FIELD.exec(source.trim());
+  const index =
+    field === null || fn.selfNames.includes(field[1] as string) ? -1 : fn.params.indexOf(field[1] as string);
+  // `op.HTTPMethod`: an operation struct's field (read off the caller's literal, see readGoKeyNode).
+  if (field !== null && index >= 0 && VERB_METHOD.test(field[2] as string))
+    return { index, key: field[2] as string };
   return readParamMethodCall(source.trim(), fn, VERB_METHOD);
 }
 
@@ -293,6 +334,7 @@ export function readRequestEndpoint(
   let node: Node = unwrapAddress(unwrapExpression(argument), text);
   const name = node.type === 'identifier' ? sliceNode(text, node) : sliceNode(text, argument);
   let type: { name: string; qualified: boolean } | undefined;
+  const named = node.type === 'identifier';
   if (node.type === 'identifier') {
     type = readDeclaredType(node, text);
     if (type === undefined) {
@@ -303,6 +345,7 @@ export function readRequestEndpoint(
   const literal = node.type === 'composite_literal' ? node : undefined;
   if (type === undefined && literal !== undefined)
     type = readWrittenType(literal.childForFieldName('type'), text);
+  if (type === undefined && node.type === 'call_expression') type = readConstructed(node, text, shared);
   if (type === undefined) return undefined;
   const local =
     type.qualified || shared.goFile === undefined
@@ -320,9 +363,29 @@ export function readRequestEndpoint(
     const field = segment.source.slice(helper.param.length + 1);
     const value = fields.get(field);
     if (value !== undefined) out.push(...readUrlValue(value, 'go', text, context.root, shared));
-    else out.push({ kind: 'expr', source: node.type === 'identifier' ? `${name}.${field}` : field });
+    else out.push({ kind: 'expr', source: named ? `${name}.${field}` : field });
   }
   return mergeSegments(out);
+}
+
+// `NewWalk(id)` or `things.NewWalk(id)`: the type the constructor returns.
+function readConstructed(
+  call: Node,
+  text: string,
+  shared: SharedValues,
+): { name: string; qualified: boolean } | undefined {
+  const written = /^(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)$/.exec(
+    sliceNode(text, call.childForFieldName('function') ?? call),
+  );
+  if (written === null) return undefined;
+  const qualified = written[1] !== undefined;
+  const name = written[2] as string;
+  const local =
+    qualified || shared.goFile === undefined
+      ? undefined
+      : shared.helpers.get(constructorKey(name, shared.goFile));
+  const [type] = (local ?? shared.helpers.get(constructorKey(name)))?.url ?? [];
+  return type?.kind === 'literal' ? { name: type.text, qualified } : undefined;
 }
 
 function unwrapAddress(node: Node, text: string): Node {

@@ -170,6 +170,10 @@ export function buildCall(
       if (rest.length === 0 && only?.kind === 'literal' && /^[A-Za-z]+$/.test(only.text))
         method = only.text.toUpperCase();
       else methodSource = described.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+    } else if (context.language === 'go' && argument !== undefined && definition.methodKey !== undefined) {
+      // An operation struct's method field (`&Operation{HTTPMethod: "GET", ...}`).
+      const field = readKeyNode(context, argument, definition.methodKey);
+      method = field === undefined ? undefined : readMethodValue(context, field);
     } else if (argument !== undefined) {
       const options = definition.methodKey === undefined ? argument : readLocalObject(context, argument);
       const valueNode =
