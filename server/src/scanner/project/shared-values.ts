@@ -15,6 +15,7 @@ import { collectDescriptors } from './descriptors';
 import { readGoFieldDefaults } from './field-constants';
 import { readFormatHelper } from './format-helpers';
 import { readGoPackageBuilders } from './go-package-builders';
+import { readGoRequestTypes } from './go-request-types';
 import { readGoUrlBuilders } from './go-url-builders';
 import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
@@ -82,6 +83,7 @@ export function collectSharedValues(context: ScanContext): {
   if (context.language === 'go') {
     helpers.push(...readGoUrlBuilders(context, assignments, functions));
     helpers.push(...readGoPackageBuilders(context, (n) => readUrlValue(n, 'go', context.text, context.root)));
+    helpers.push(...readGoRequestTypes(context));
   }
   return { constants, helpers };
 }

@@ -11,6 +11,7 @@ import { readNameValue } from './assigned-values';
 import { DEFAULT_EXPORT, type FunctionShape, isJsLanguage } from './code-shape';
 import { isWrittenChoice } from './conditional-urls';
 import { readFieldConstant } from './field-constants';
+import { readRequestUrlMethod, readRequestVerbMethod } from './go-request-types';
 import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
 import { findDestructuredCall } from './js-url-values';
@@ -78,7 +79,9 @@ export function readWrapper(
       segment !== override &&
       !(isJsLanguage(language) && isWrittenChoice(segment.source, node, text))
     ) {
-      const field = readStructFieldUrl(context, segment.source, node, fn);
+      const field =
+        readRequestUrlMethod(context, segment.source, fn) ??
+        readStructFieldUrl(context, segment.source, node, fn);
       if (field !== undefined) {
         urlParam = field.index;
         urlKey = field.key;
@@ -121,6 +124,13 @@ export function readWrapper(
       for (const id of holder.descendantsOfType(['identifier', 'shorthand_property_identifier'])) {
         if (id !== null && METHOD_NAME.test(sliceNode(text, id))) names.add(sliceNode(text, id));
       }
+    }
+    // Go's `req.Method()`: the method of the request type the caller passes.
+    const requested = language === 'go' ? readRequestVerb(call, node, fn, text) : undefined;
+    if (requested !== undefined) {
+      methodParam = requested.index;
+      methodKey = requested.key;
+      names.clear();
     }
     for (const name of names) {
       const attribute = readParamAttribute(context, name, node, fn);
@@ -404,4 +414,25 @@ function resolveConstants(
     else out.push(segment);
   }
   return mergeSegments(out);
+}
+
+// `retryablehttp.NewRequest(req.Method(), ...)`, or a call handing the method on: the request
+// parameter whose type states the method, and the method as a key.
+function readRequestVerb(
+  call: HttpCall,
+  node: Node,
+  fn: FunctionShape,
+  text: string,
+): { index: number; key: string } | undefined {
+  const sources = [
+    call.methodSource,
+    ...(node.childForFieldName('arguments')?.namedChildren ?? []).map((a) =>
+      a === null ? undefined : sliceNode(text, a),
+    ),
+  ];
+  for (const source of sources) {
+    const found = source === undefined ? undefined : readRequestVerbMethod(source, fn);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

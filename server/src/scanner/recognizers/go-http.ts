@@ -131,7 +131,11 @@ function findMirrorCalls(context: ScanContext, httpNames: readonly string[]): Ht
       if (methodNode === undefined || args[methodIndex + 1] === undefined) continue;
       const method = [name, ...httpNames].map((p) => readGoMethod(methodNode, context.text, p)).find(Boolean);
       const param = methodNode.type === 'identifier' ? sliceNode(context.text, methodNode) : undefined;
-      if (method === undefined ? !isMethodParam(methodNode, param, context.text) : !VERBS.has(method))
+      if (
+        method === undefined
+          ? !isMethodParam(methodNode, param, context.text) && !isRequestMethod(methodNode, context.text)
+          : !VERBS.has(method)
+      )
         continue;
       calls.push({
         kind: 'http',
@@ -166,6 +170,21 @@ function findMirrorImports(context: ScanContext): string[] {
 // whose first argument is something else (`NewRequest(config, "GET", path)`) is not read.
 function isMethodParam(node: Node, name: string | undefined, text: string): boolean {
   return name !== undefined && METHOD_PARAM.test(name) && readGoParameterType(node, text) !== undefined;
+}
+
+// `req.Method()` on a parameter of the function around the call: a request value stating its own
+// method (see project/go-request-types.ts).
+function isRequestMethod(node: Node, text: string): boolean {
+  const callee = node.type === 'call_expression' ? node.childForFieldName('function') : null;
+  const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  const field = callee?.childForFieldName('field');
+  return (
+    (node.childForFieldName('arguments')?.namedChildCount ?? 1) === 0 &&
+    operand != null &&
+    field != null &&
+    /(?:method|verb)$/i.test(sliceNode(text, field)) &&
+    readGoParameterType(operand, text) !== undefined
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { isParameterAt } from '../project/assigned-values';
 import { isJsLanguage } from '../project/code-shape';
 import { writesChoices } from '../project/conditional-urls';
 import { readDescriptorAttribute } from '../project/descriptors';
+import { readRequestEndpoint } from '../project/go-request-types';
 import { guardedCalls } from '../project/guarded-urls';
 import { isBuiltFromParameter } from '../project/python-url-builders';
 import { wrapperKey } from '../project/single-report';
@@ -72,9 +73,11 @@ export function buildCall(
   const urlHolder = argumentAt(definition.urlParam);
   // A request descriptor built at the call (`Route('GET', '/users/{id}', id=i)`) for Python's keys.
   const descriptor =
-    context.language === 'python' && definition.urlKey !== undefined && urlHolder !== undefined
-      ? readDescriptorAttribute(context, urlHolder, definition.urlKey, context.project.shared)
-      : undefined;
+    definition.urlKey === undefined || urlHolder === undefined
+      ? undefined
+      : context.language === 'python'
+        ? readDescriptorAttribute(context, urlHolder, definition.urlKey, context.project.shared)
+        : readRequestEndpoint(context, urlHolder, definition.urlKey, context.project.shared);
   const urlArgument =
     definition.urlKey === undefined || urlHolder === undefined
       ? urlHolder
@@ -146,14 +149,31 @@ export function buildCall(
   if (method === undefined) {
     const argument = argumentAt(definition.methodParam);
     const described =
-      context.language === 'python' && argument !== undefined && definition.methodKey !== undefined
-        ? readDescriptorAttribute(context, argument, definition.methodKey, context.project.shared)
+      argument === undefined || definition.methodKey === undefined
+        ? undefined
+        : context.language === 'python'
+          ? readDescriptorAttribute(context, argument, definition.methodKey, context.project.shared)
+          : readRequestEndpoint(context, argument, definition.methodKey, context.project.shared);
+    // Go: the caller's own request parameter handed on (`cli.build(req)`): its method, so the
+    // caller is a wrapper reading it in turn.
+    const passedMethod =
+      described === undefined &&
+      context.language === 'go' &&
+      definition.methodKey?.endsWith('()') === true &&
+      argument?.type === 'identifier' &&
+      isParameterAt(argument, sliceNode(context.text, argument), context.text)
+        ? `${sliceNode(context.text, argument)}.${definition.methodKey}`
         : undefined;
-    if (described !== undefined) {
+    if (passedMethod !== undefined) methodSource = passedMethod;
+    else if (described !== undefined) {
       const [only, ...rest] = described;
       if (rest.length === 0 && only?.kind === 'literal' && /^[A-Za-z]+$/.test(only.text))
         method = only.text.toUpperCase();
       else methodSource = described.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
+    } else if (context.language === 'go' && argument !== undefined && definition.methodKey !== undefined) {
+      // An operation struct's method field (`&Operation{HTTPMethod: "GET", ...}`).
+      const field = readKeyNode(context, argument, definition.methodKey);
+      method = field === undefined ? undefined : readMethodValue(context, field);
     } else if (argument !== undefined) {
       const options = definition.methodKey === undefined ? argument : readLocalObject(context, argument);
       const valueNode =
