@@ -33,6 +33,12 @@ const METHOD_WORD = /^(?:method|verb|http_?method|_method)$/i;
 // How many methods deep a join is followed (`request` -> `_endpoint(...)` -> its return).
 const DEPTH = 2;
 
+/**
+ * Calls inside a `*args` wrapper: their URL is whole only at the wrapper's call sites, which are
+ * the reports (the call inside, which names the splat, is not reported itself).
+ */
+export const splatInside = new WeakSet<HttpCall>();
+
 /** The `*args` and `**kwargs` a Python function takes, and where the splat stands among its parameters. */
 interface Splats {
   rest: string;
@@ -103,12 +109,13 @@ export function readSplatWrapper(
     url.push(segment);
   }
   if (!found) return undefined;
+  splatInside.add(call);
   const params = [...fn.params];
   params.splice(splats.index, 0, marker);
   let methodParam: number | undefined;
   let methodDefault: string | undefined;
   if (call.method === undefined) {
-    const source = call.methodSource;
+    const source = call.methodSource ?? readMethodArgument(node, context.text);
     if (source === undefined) return undefined;
     const match = KWARG_METHOD.exec(source);
     if (match !== null && match[1] === splats.kwargs) {
@@ -146,6 +153,16 @@ export function readSplatWrapper(
   };
 }
 
+// `session.request(method, url)`: an argument named for a method, written as a name.
+function readMethodArgument(node: Node, text: string): string | undefined {
+  for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
+    const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+    if (value?.type === 'identifier' && METHOD_WORD.test(sliceNode(text, value)))
+      return sliceNode(text, value);
+  }
+  return undefined;
+}
+
 // The separator written before the marker (`/` in `{v}/{*parts}`), else `/`.
 function restSeparator(url: readonly UrlSegment[], marker: string): string {
   const at = url.findIndex((s) => s.kind === 'expr' && s.source === marker);
@@ -170,12 +187,13 @@ function findValueNode(
       : undefined;
   }
   if (!source.includes('join') && !source.includes('(')) return undefined;
-  for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
-    const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-    if (value == null) continue;
-    if (sliceNode(text, value) === source) return value;
-  }
-  return undefined;
+  // Inside the call's arguments (`base + "/" + "/".join(parts)` is read part by part).
+  return (
+    node
+      .childForFieldName('arguments')
+      ?.descendantsOfType('call')
+      .find((value) => value !== null && sliceNode(text, value) === source) ?? undefined
+  );
 }
 
 /**
