@@ -26,6 +26,7 @@ import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper }
 import { readFlagBranches } from './python-flag-methods';
 import { readDispatchedMethod } from './python-method-dispatch';
 import { readSessionClasses } from './python-session-classes';
+import { readSplatWrapper, splatInside } from './python-splat-forwarders';
 import { readReportSites } from './report-sites';
 import { findRestForwarders } from './rest-forwarders';
 import { collectSharedValues } from './shared-values';
@@ -66,7 +67,11 @@ export function collectFileFacts(
       enclosing[index] = fn.node;
       continue;
     }
-    let definition = fn === undefined ? undefined : readWrapper(context, call, node, fn, forwardsUrl(call));
+    let definition =
+      fn === undefined
+        ? undefined
+        : (readWrapper(context, call, node, fn, forwardsUrl(call)) ??
+          readSplatWrapper(context, call, node, fn));
     // A closure the function runs itself (`handlePage := func(page int) ...`) takes its URL from
     // the function around it: that function is the wrapper.
     if (definition === undefined) {
@@ -120,7 +125,12 @@ export function collectFileFacts(
   for (let index = 0; index < calls.length; index++) {
     const call = calls[index] as HttpCall;
     const fn = enclosing[index];
-    if (fn !== undefined && seen.has(fn.id) && !writesUrl(call) && !ownRequests.has(call))
+    if (
+      fn !== undefined &&
+      seen.has(fn.id) &&
+      (!writesUrl(call) || splatInside.has(call)) &&
+      !ownRequests.has(call)
+    )
       forwarding.add(call);
   }
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);

@@ -48,6 +48,12 @@ export interface WrapperDefinition {
   urlParam?: number;
   /** When the URL is this property of an options object in that position (`send({ path })`). */
   urlKey?: string;
+  /**
+   * Python: the `*args` parameter at `index` of `params` (written `*name`, as the URL names it):
+   * the caller's positional arguments from there on, joined with `separator`. Parameters after it
+   * are keyword-only. Its `self.NAME` URL parts are read in the caller's class.
+   */
+  rest?: { index: number; separator: string };
   /** Constant defaults of other parameters the URL names (`get(resource, slug = "")`), by position. */
   defaults?: Array<[number, string]>;
   /** The URL template; an `expr` segment whose source is the URL parameter's name takes the argument. */

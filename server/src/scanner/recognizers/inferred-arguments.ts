@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { readNameValue } from '../project/assigned-values';
 import { isJsLanguage } from '../project/code-shape';
+import { readClassAttributeMethod } from '../project/python-class-methods';
 import { readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
@@ -145,6 +146,12 @@ export function readMethodValue(context: ScanContext, node: Node): string | unde
   if (language === 'go' && node.type === 'selector_expression') {
     const match = /^Method([A-Z][a-z]+)$/.exec(sliceNode(text, node.childForFieldName('field') ?? node));
     return match?.[1]?.toUpperCase();
+  }
+  // `self.resource_class.http_method_create`: a class attribute of a class chosen elsewhere.
+  if (language === 'python' && node.type === 'attribute') {
+    const attribute = node.childForFieldName('attribute');
+    if (attribute !== null)
+      return readClassAttributeMethod(context.project.shared, sliceNode(text, attribute));
   }
   // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
   if (node.type === 'identifier') {

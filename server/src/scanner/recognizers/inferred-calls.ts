@@ -7,6 +7,7 @@ import { writesChoices } from '../project/conditional-urls';
 import { readDescriptorAttribute } from '../project/descriptors';
 import { readRequestEndpoint } from '../project/go-request-types';
 import { guardedCalls } from '../project/guarded-urls';
+import { readRestSegment } from '../project/python-splat-forwarders';
 import { isBuiltFromParameter } from '../project/python-url-builders';
 import { wrapperKey } from '../project/single-report';
 import type { WrapperDefinition } from '../project/types';
@@ -64,6 +65,9 @@ export function buildCall(
   const { positional, keywords } = readArguments(context, call, callee);
   const argumentAt = (index: number | undefined): Node | undefined => {
     if (index === undefined) return undefined;
+    // Python: the parameters after a `*args` take keywords only.
+    if (definition.rest !== undefined && index >= definition.rest.index)
+      return keywords.get(definition.params[index] ?? '');
     return positional[index] ?? keywords.get(definition.params[index] ?? '');
   };
   const urlParamName =
@@ -118,6 +122,19 @@ export function buildCall(
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) {
       joinPath(segments, argumentSegments);
+      continue;
+    }
+    // Python's `*args` joined (`"/".join((self.PREFIX, *parts))`): the caller's positional
+    // arguments from the splat on; a class attribute of the caller's class the URL names.
+    const rest =
+      definition.rest === undefined
+        ? undefined
+        : readRestSegment(context, definition, segment, call, positional);
+    if (rest !== undefined) {
+      writesUrl ||= rest.writes;
+      urlArguments.push(...rest.nodes);
+      joinPath(segments, rest.segments);
+      if (rest.segments.length === 0) trimSeparator(segments, definition.rest?.separator);
       continue;
     }
     // Another parameter the URL names (`${resource}/${slug}`, `endpoint+path`): the caller's value,
@@ -257,6 +274,13 @@ function joinPath(segments: UrlSegment[], part: readonly UrlSegment[]): void {
   )
     segments.push({ kind: 'literal', text: first.text.slice(1) }, ...rest);
   else segments.push(...part);
+}
+
+// No parts for a `*args` path: no separator after the part before it (`("jobs", *parts)` is `jobs`).
+function trimSeparator(segments: UrlSegment[], separator: string | undefined): void {
+  const last = segments[segments.length - 1];
+  if (separator !== undefined && last?.kind === 'literal' && last.text.endsWith(separator))
+    segments[segments.length - 1] = { kind: 'literal', text: last.text.slice(0, -separator.length) };
 }
 
 // Go: `s.WebhookMessage(app, token, "@original")`, a literal handed to a parameter named for an
