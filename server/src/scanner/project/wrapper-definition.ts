@@ -15,6 +15,7 @@ import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
+import { readKeyedMethodDefault, readKeyOfParam } from './passed-options';
 import { unformatted } from './python-class-members';
 import { readParamDefault } from './python-flag-methods';
 import { isPrivateFunction } from './single-report';
@@ -90,7 +91,9 @@ export function readWrapper(
         findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
         urlParam = param.index;
-        urlKey = param.key;
+        // JS `options.path` handed on from the caller's options: the URL is that key of them.
+        urlKey =
+          param.key ?? (isJsLanguage(language) ? readKeyOfParam(segment.source, [fn.params[param.index] ?? '']) : undefined);
         url.push({ kind: 'expr', source: fn.params[param.index] || (param.key ?? '') });
         continue;
       }
@@ -141,6 +144,7 @@ export function readWrapper(
       if (key !== undefined) {
         methodParam = key.index;
         methodKey = key.key;
+        methodDefault = readKeyedMethodDefault(context, call, fn, name);
         break;
       }
       // `const { method = 'GET', ...rest } = options`: the method is the options parameter's `method`.

@@ -27,6 +27,7 @@ import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { isGoImportedPackage } from './go-http';
+import { findPrivateMethodCalls } from './private-method-calls';
 import { buildCall } from './inferred-calls';
 import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
@@ -55,6 +56,7 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   // on a file's first look, whose words are then not counted.)
   const words = byName.size === 0 ? new Map<string, number>() : countWords(context.text);
   for (const [name, definitions] of byName) {
+    if (name.startsWith('#')) calls.push(...findPrivateMethodCalls(context, definitions));
     if (!words.has(name)) continue;
     const named = definitions.filter((d) => d.exportedAs === undefined);
     for (const hit of named.length === 0 ? [] : findCleanWordNodes(context, name)) {
