@@ -10,8 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall } from '../types';
-import { isParameterAt } from './assigned-values';
-import { type FunctionShape, isJsLanguage } from './code-shape';
+import { type FunctionShape, findEnclosingFunction, isJsLanguage } from './code-shape';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 // `options.path`: a parameter's key, as the URL segment of a call that hands its options on.
@@ -28,7 +27,7 @@ export function readPassedOptionsParam(context: ScanContext, holder: Node, key: 
   const node = unwrapExpression(holder);
   if (node.type === 'identifier') {
     const name = sliceNode(text, node);
-    return isParameterAt(node, name, text) ? node : undefined;
+    return isOwnParameter(context, node, name) ? node : undefined;
   }
   if (node.type !== 'object') return undefined;
   let spread: Node | undefined;
@@ -38,7 +37,7 @@ export function readPassedOptionsParam(context: ScanContext, holder: Node, key: 
       const inner = property.firstNamedChild;
       const name = inner === null ? '' : sliceNode(text, inner);
       // Two spreads, or one of something else: which one carries the key is not known.
-      if (spread !== undefined || inner?.type !== 'identifier' || !isParameterAt(inner, name, text))
+      if (spread !== undefined || inner?.type !== 'identifier' || !isOwnParameter(context, inner, name))
         return undefined;
       spread = inner;
       continue;
@@ -48,6 +47,12 @@ export function readPassedOptionsParam(context: ScanContext, holder: Node, key: 
     if (keyNode !== null && sliceNode(text, keyNode).replace(/^['"]|['"]$/g, '') === key) return undefined;
   }
   return spread;
+}
+
+// A parameter of the function the name is used in itself (not a local, nor an outer function's).
+function isOwnParameter(context: ScanContext, node: Node, name: string): boolean {
+  const fn = findEnclosingFunction(node, context.language, context.text);
+  return fn !== undefined && fn.params.includes(name);
 }
 
 /**
