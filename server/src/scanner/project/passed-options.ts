@@ -90,3 +90,30 @@ export function readKeyedMethodDefault(
   }
   return call.origin !== 'inferred' && INIT_CLIENTS.has(call.client) ? 'GET' : undefined;
 }
+
+/**
+ * `fetch(req.url, { method: req.method })` in `request(req)`: the method is the `method` key of the
+ * parameter the call reads it from (its default the client's, `GET` for fetch's options).
+ */
+export function readMemberMethod(
+  context: ScanContext,
+  call: HttpCall,
+  node: Node,
+  fn: FunctionShape,
+): { methodParam: number; methodKey: string; methodDefault?: string } | undefined {
+  if (!isJsLanguage(context.language) || call.method !== undefined) return undefined;
+  const args = node.childForFieldName('arguments');
+  for (const member of args?.descendantsOfType('member_expression') ?? []) {
+    const object = member?.childForFieldName('object');
+    const property = member?.childForFieldName('property');
+    if (object?.type !== 'identifier' || property == null) continue;
+    const key = sliceNode(context.text, property);
+    const index = fn.params.indexOf(sliceNode(context.text, object));
+    if (index < 0 || !METHOD_KEY.test(key)) continue;
+    const fallback = call.origin !== 'inferred' && INIT_CLIENTS.has(call.client) ? 'GET' : undefined;
+    return { methodParam: index, methodKey: key, ...(fallback === undefined ? {} : { methodDefault: fallback }) };
+  }
+  return undefined;
+}
+
+const METHOD_KEY = /^(?:method|verb|httpMethod)$/;

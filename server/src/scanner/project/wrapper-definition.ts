@@ -15,7 +15,7 @@ import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
-import { readKeyedMethodDefault, readKeyOfParam } from './passed-options';
+import { readKeyedMethodDefault, readKeyOfParam, readMemberMethod } from './passed-options';
 import { unformatted } from './python-class-members';
 import { readParamDefault } from './python-flag-methods';
 import { isPrivateFunction } from './single-report';
@@ -156,6 +156,11 @@ export function readWrapper(
         break;
       }
     }
+  }
+  // `fetch(req.url, { method: req.method })`: the method is a key of the caller's request object.
+  if (call.method === undefined && methodParam === undefined) {
+    const member = readMemberMethod(context, call, node, fn);
+    if (member !== undefined) ({ methodParam, methodKey, methodDefault } = member);
   }
   // `fetch(url, this.withHeaders(options))`: the method is in the options the caller hands in.
   if (call.method === undefined && methodParam === undefined && isJsLanguage(language)) {
