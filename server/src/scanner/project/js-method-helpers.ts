@@ -15,6 +15,7 @@ import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
 import { findEnclosingFunction } from './code-shape';
 import type { ReadUrl } from './js-url-values';
+import { chooseOptionalBranch } from './optional-parts';
 import { findRouteTableEntry, isFunctionEntry } from './route-tables';
 
 // A helper longer than this is not a URL helper (its return is not a function of its arguments).
@@ -72,14 +73,24 @@ function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] |
     (c): c is Node => c !== null && c.type !== 'comment',
   );
   const out: UrlSegment[] = [];
-  for (const segment of read(returned)) {
-    const index = segment.kind === 'expr' ? shape.params.indexOf(segment.source) : -1;
-    const argument = index >= 0 ? args[index] : undefined;
-    if (argument !== undefined) out.push(...read(argument));
-    else if (index >= 0 && shape.defaults?.has(index))
-      out.push({ kind: 'literal', text: shape.defaults.get(index) ?? '' });
-    else out.push(segment);
-  }
+  const given = (index: number): boolean => args[index] !== undefined && args[index]?.type !== 'undefined';
+  const substitute = (segments: readonly UrlSegment[], nested: boolean): void => {
+    for (const segment of segments) {
+      const index = segment.kind === 'expr' ? shape.params.indexOf(segment.source) : -1;
+      const argument = index >= 0 ? args[index] : undefined;
+      // `${operation === undefined ? '' : '/' + operation}`: the branch this call takes.
+      const branch =
+        segment.kind === 'expr' && index < 0 && !nested
+          ? chooseOptionalBranch(segment.source, returned, shape.params, given, text)
+          : undefined;
+      if (branch !== undefined) substitute(read(branch), true);
+      else if (argument !== undefined) out.push(...read(argument));
+      else if (index >= 0 && shape.defaults?.has(index))
+        out.push({ kind: 'literal', text: shape.defaults.get(index) ?? '' });
+      else out.push(segment);
+    }
+  };
+  substitute(read(returned), false);
   return out.some((s) => s.kind === 'literal' && s.text.includes('/')) ? out : undefined;
 }
 

@@ -18,12 +18,14 @@ const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration'])
 type Read = (node: Node) => UrlSegment[];
 
 // Per tree: each class of the module, by name, with its static string members.
-const cache = new WeakMap<object, Map<string, Map<string, UrlSegment[]>>>();
+const cache = new WeakMap<object, Map<string, ClassStatics>>();
+// How many bases up a member is looked for.
+const MAX_BASES = 3;
 
 /** The static string members of a module's top-level classes, as `Class.MEMBER` and their value. */
 export function readStaticMembers(root: Node, text: string, read: Read): Array<[string, UrlSegment[]]> {
   const out: Array<[string, UrlSegment[]]> = [];
-  for (const [cls, members] of classMembers(root, text, read))
+  for (const [cls, { members }] of classMembers(root, text, read))
     for (const [member, value] of members) out.push([`${cls}.${member}`, value]);
   return out;
 }
@@ -46,13 +48,35 @@ export function readStaticMember(
   const [, cls = '', member = ''] = match;
   // A class names itself with a capital; `this.x`, `options.path` and other values are not classes.
   if (!/^[A-Z]/.test(cls)) return undefined;
-  const local = classMembers(use.tree.rootNode, text, read).get(cls);
-  if (local !== undefined) return local.get(member);
-  const value = shared?.constants.get(source);
-  return value == null ? undefined : [...value];
+  return lookUp(cls, member, classMembers(use.tree.rootNode, text, read), shared, 0);
 }
 
-function classMembers(root: Node, text: string, read: Read): Map<string, Map<string, UrlSegment[]>> {
+// The member in the class, else in its bases (`class Drafts extends Ledgers` reads `Ledgers.BASE`
+// as `Drafts.BASE`): this module's classes first, then those other modules share.
+function lookUp(
+  cls: string,
+  member: string,
+  local: Map<string, ClassStatics>,
+  shared: SharedValues | undefined,
+  depth: number,
+): UrlSegment[] | undefined {
+  const own = local.get(cls);
+  const found = own !== undefined ? own.members.get(member) : shared?.constants.get(`${cls}.${member}`);
+  if (found != null) return [...found];
+  if (depth >= MAX_BASES) return undefined;
+  for (const base of own?.bases ?? shared?.classes?.get(cls) ?? []) {
+    const inherited = lookUp(base.replace(/<.*$/s, '').trim(), member, local, shared, depth + 1);
+    if (inherited !== undefined) return inherited;
+  }
+  return undefined;
+}
+
+interface ClassStatics {
+  members: Map<string, UrlSegment[]>;
+  bases: string[];
+}
+
+function classMembers(root: Node, text: string, read: Read): Map<string, ClassStatics> {
   let classes = cache.get(root.tree);
   if (classes !== undefined) return classes;
   classes = new Map();
@@ -71,9 +95,17 @@ function classMembers(root: Node, text: string, read: Read): Map<string, Map<str
       const member = item === null ? undefined : readStaticString(item, text, read);
       if (member !== undefined) members.set(member[0], member[1]);
     }
-    classes.set(sliceNode(text, name), members);
+    classes.set(sliceNode(text, name), { members, bases: readBases(cls, text) });
   }
   return classes;
+}
+
+// `class Drafts extends Ledgers<Entry>`: the class it extends (`Ledgers`).
+function readBases(cls: Node, text: string): string[] {
+  const heritage = cls.namedChildren.find((c) => c?.type === 'class_heritage');
+  const clause = heritage?.namedChildren.find((c) => c?.type === 'extends_clause') ?? heritage;
+  const value = clause?.childForFieldName('value') ?? clause?.firstNamedChild;
+  return value == null || value.type === 'class_heritage' ? [] : [sliceNode(text, value)];
 }
 
 // `static RESOURCE = '/shelves'`, `static readonly RESOURCE = BASE`, `static get RESOURCE() { return BASE }`.
