@@ -251,7 +251,8 @@ function readReturned(fn: Node): Node | undefined {
   const statements = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
   const last = statements.at(-1);
   if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
-  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type) || isEarlyReturn(s))) return undefined;
+  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type) || isEarlyReturn(s) || isSideGuard(s)))
+    return undefined;
   return last.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
 }
 
@@ -266,4 +267,14 @@ function isEarlyReturn(statement: Node): boolean {
       ? consequence.namedChildren.filter((c) => c !== null && c.type !== 'comment')
       : [consequence];
   return only.length === 1 && (only[0]?.type === 'return_statement' || only[0]?.type === 'throw_statement');
+}
+
+// `if (!warned) { console.warn(...); warned = true }` before the return: a side effect (a one-time
+// warning) that returns nothing and leaves the returned path as it is.
+function isSideGuard(statement: Node): boolean {
+  return (
+    statement.type === 'if_statement' &&
+    statement.childForFieldName('alternative') === null &&
+    statement.descendantsOfType(['return_statement', 'throw_statement', 'variable_declarator']).length === 0
+  );
 }
