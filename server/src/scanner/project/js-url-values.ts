@@ -242,7 +242,8 @@ export function substituteParams(
     const index = segment.kind === 'expr' ? source.params.indexOf(segment.source) : -1;
     const node = index >= 0 ? source.args[index] : undefined;
     // `#prepare({ path })` handed the caller's `options`: the name is `options.path` there.
-    const keyed = segment.kind === 'expr' && index < 0 ? readKeyedArgument(source, segment.source) : undefined;
+    const keyed =
+      segment.kind === 'expr' && index < 0 ? readKeyedArgument(source, segment.source) : undefined;
     if (keyed !== undefined) out.push(keyed);
     else if (node === undefined) out.push(segment);
     else out.push(...arg(node));

@@ -9,9 +9,11 @@ import type { Node } from 'web-tree-sitter';
 import { sliceNode, unwrapExpression } from '../syntax';
 
 // `p === undefined`, `p == null`, `typeof p === 'undefined'`, `!p`: true when the caller gave none.
-const ABSENT = /^(?:([A-Za-z_$][\w$]*)\s*===?\s*(?:undefined|null)|(?:undefined|null)\s*===?\s*([A-Za-z_$][\w$]*)|typeof\s+([A-Za-z_$][\w$]*)\s*===?\s*['"]undefined['"]|!\s*([A-Za-z_$][\w$]*))$/;
+const ABSENT =
+  /^(?:([A-Za-z_$][\w$]*)\s*===?\s*(?:undefined|null)|(?:undefined|null)\s*===?\s*([A-Za-z_$][\w$]*)|typeof\s+([A-Za-z_$][\w$]*)\s*===?\s*['"]undefined['"]|!\s*([A-Za-z_$][\w$]*))$/;
 // `p !== undefined`, `p != null`, `p`: true when the caller gave one.
-const PRESENT = /^(?:([A-Za-z_$][\w$]*)\s*!==?\s*(?:undefined|null)|(?:undefined|null)\s*!==?\s*([A-Za-z_$][\w$]*)|typeof\s+([A-Za-z_$][\w$]*)\s*!==?\s*['"]undefined['"]|([A-Za-z_$][\w$]*))$/;
+const PRESENT =
+  /^(?:([A-Za-z_$][\w$]*)\s*!==?\s*(?:undefined|null)|(?:undefined|null)\s*!==?\s*([A-Za-z_$][\w$]*)|typeof\s+([A-Za-z_$][\w$]*)\s*!==?\s*['"]undefined['"]|([A-Za-z_$][\w$]*))$/;
 
 /**
  * The branch of the conditional written as `source` in `returned` that a call takes, when its test

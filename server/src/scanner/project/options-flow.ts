@@ -99,7 +99,8 @@ function passedParam(
     if (direct !== undefined) return direct.key === undefined ? direct.index : undefined;
     // `const { url, init } = this.#prepare(options)`: what the helper is handed, as for `this.prepare(options)`.
     const value =
-      readNameValue(name, node, context.language, text, context.root) ?? findDestructuredCall(name, node, text);
+      readNameValue(name, node, context.language, text, context.root) ??
+      findDestructuredCall(name, node, text);
     const inside =
       value !== undefined && value.startIndex >= fn.node.startIndex && value.endIndex <= fn.node.endIndex;
     return inside ? passedParam(context, value, fn, depth + 1) : undefined;

@@ -43,7 +43,11 @@ export function readPassedOptionsParam(context: ScanContext, holder: Node, key: 
       continue;
     }
     const keyNode =
-      property.type === 'pair' ? property.childForFieldName('key') : property.type === 'method_definition' ? null : property;
+      property.type === 'pair'
+        ? property.childForFieldName('key')
+        : property.type === 'method_definition'
+          ? null
+          : property;
     if (keyNode !== null && sliceNode(text, keyNode).replace(/^['"]|['"]$/g, '') === key) return undefined;
   }
   return spread;
@@ -52,7 +56,7 @@ export function readPassedOptionsParam(context: ScanContext, holder: Node, key: 
 // A parameter of the function the name is used in itself (not a local, nor an outer function's).
 function isOwnParameter(context: ScanContext, node: Node, name: string): boolean {
   const fn = findEnclosingFunction(node, context.language, context.text);
-  return fn !== undefined && fn.params.includes(name);
+  return fn?.params.includes(name) === true;
 }
 
 /**
@@ -80,8 +84,9 @@ export function readKeyedMethodDefault(
   name: string,
 ): string | undefined {
   if (!isJsLanguage(context.language)) return undefined;
-  for (const pattern of fn.node.childForFieldName('parameters')?.descendantsOfType('object_assignment_pattern') ??
-    []) {
+  for (const pattern of fn.node
+    .childForFieldName('parameters')
+    ?.descendantsOfType('object_assignment_pattern') ?? []) {
     const left = pattern?.childForFieldName('left');
     const right = pattern?.childForFieldName('right');
     if (left == null || right == null || sliceNode(context.text, left) !== name) continue;
@@ -111,7 +116,11 @@ export function readMemberMethod(
     const index = fn.params.indexOf(sliceNode(context.text, object));
     if (index < 0 || !METHOD_KEY.test(key)) continue;
     const fallback = call.origin !== 'inferred' && INIT_CLIENTS.has(call.client) ? 'GET' : undefined;
-    return { methodParam: index, methodKey: key, ...(fallback === undefined ? {} : { methodDefault: fallback }) };
+    return {
+      methodParam: index,
+      methodKey: key,
+      ...(fallback === undefined ? {} : { methodDefault: fallback }),
+    };
   }
   return undefined;
 }

@@ -124,7 +124,9 @@ function readStaticString(item: Node, text: string, read: Read): [string, UrlSeg
   }
   if (value == null) return undefined;
   const segments = read(value);
-  return segments.length > 0 && segments.every((s) => s.kind === 'literal') && segments.some((s) => s.text !== '')
+  return segments.length > 0 &&
+    segments.every((s) => s.kind === 'literal') &&
+    segments.some((s) => s.text !== '')
     ? [sliceNode(text, name), segments]
     : undefined;
 }

@@ -25,9 +25,9 @@ import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import { readPrefixMapCall } from './prefix-helpers';
 import { readClassMember } from './python-class-members';
-import { readStaticMember } from './static-members';
 import { readFieldFormat } from './python-format-templates';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
+import { readStaticMember } from './static-members';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;

@@ -93,7 +93,10 @@ export function readWrapper(
         urlParam = param.index;
         // JS `options.path` handed on from the caller's options: the URL is that key of them.
         urlKey =
-          param.key ?? (isJsLanguage(language) ? readKeyOfParam(segment.source, [fn.params[param.index] ?? '']) : undefined);
+          param.key ??
+          (isJsLanguage(language)
+            ? readKeyOfParam(segment.source, [fn.params[param.index] ?? ''])
+            : undefined);
         url.push({ kind: 'expr', source: fn.params[param.index] || (param.key ?? '') });
         continue;
       }

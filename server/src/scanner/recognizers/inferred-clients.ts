@@ -27,11 +27,11 @@ import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage } from '../types';
 import type { CallRecognizer, ScanContext } from './context';
 import { isGoImportedPackage } from './go-http';
-import { findPrivateMethodCalls } from './private-method-calls';
 import { buildCall } from './inferred-calls';
 import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
 import { findPickedCall } from './picked-callees';
+import { findPrivateMethodCalls } from './private-method-calls';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);

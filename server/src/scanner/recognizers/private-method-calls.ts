@@ -30,7 +30,8 @@ export function findPrivateMethodCalls(
       const node = root.descendantForIndex(at + 1, at + 1 + name.length);
       if (node?.type !== 'private_property_identifier' || sliceNode(text, node) !== name) continue;
       const member = node.parent;
-      if (member?.type !== 'member_expression' || member.childForFieldName('object')?.type !== 'this') continue;
+      if (member?.type !== 'member_expression' || member.childForFieldName('object')?.type !== 'this')
+        continue;
       const call = readCallOf(member);
       if (call === undefined || enclosingClassName(call, text) !== owner) continue;
       // The wrapper's own recursive call is not a call site of it.
