@@ -15,6 +15,7 @@ import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
 import { findEnclosingFunction } from './code-shape';
 import type { ReadUrl } from './js-url-values';
+import { chooseOptionalBranch } from './optional-parts';
 import { findRouteTableEntry, isFunctionEntry } from './route-tables';
 
 // A helper longer than this is not a URL helper (its return is not a function of its arguments).
@@ -72,14 +73,24 @@ function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] |
     (c): c is Node => c !== null && c.type !== 'comment',
   );
   const out: UrlSegment[] = [];
-  for (const segment of read(returned)) {
-    const index = segment.kind === 'expr' ? shape.params.indexOf(segment.source) : -1;
-    const argument = index >= 0 ? args[index] : undefined;
-    if (argument !== undefined) out.push(...read(argument));
-    else if (index >= 0 && shape.defaults?.has(index))
-      out.push({ kind: 'literal', text: shape.defaults.get(index) ?? '' });
-    else out.push(segment);
-  }
+  const given = (index: number): boolean => args[index] !== undefined && args[index]?.type !== 'undefined';
+  const substitute = (segments: readonly UrlSegment[], nested: boolean): void => {
+    for (const segment of segments) {
+      const index = segment.kind === 'expr' ? shape.params.indexOf(segment.source) : -1;
+      const argument = index >= 0 ? args[index] : undefined;
+      // `${operation === undefined ? '' : '/' + operation}`: the branch this call takes.
+      const branch =
+        segment.kind === 'expr' && index < 0 && !nested
+          ? chooseOptionalBranch(segment.source, returned, shape.params, given, text)
+          : undefined;
+      if (branch !== undefined) substitute(read(branch), true);
+      else if (argument !== undefined) out.push(...read(argument));
+      else if (index >= 0 && shape.defaults?.has(index))
+        out.push({ kind: 'literal', text: shape.defaults.get(index) ?? '' });
+      else out.push(segment);
+    }
+  };
+  substitute(read(returned), false);
   return out.some((s) => s.kind === 'literal' && s.text.includes('/')) ? out : undefined;
 }
 
@@ -240,7 +251,8 @@ function readReturned(fn: Node): Node | undefined {
   const statements = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
   const last = statements.at(-1);
   if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
-  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type) || isEarlyReturn(s))) return undefined;
+  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type) || isEarlyReturn(s) || isSideGuard(s)))
+    return undefined;
   return last.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
 }
 
@@ -255,4 +267,14 @@ function isEarlyReturn(statement: Node): boolean {
       ? consequence.namedChildren.filter((c) => c !== null && c.type !== 'comment')
       : [consequence];
   return only.length === 1 && (only[0]?.type === 'return_statement' || only[0]?.type === 'throw_statement');
+}
+
+// `if (!warned) { console.warn(...); warned = true }` before the return: a side effect (a one-time
+// warning) that returns nothing and leaves the returned path as it is.
+function isSideGuard(statement: Node): boolean {
+  return (
+    statement.type === 'if_statement' &&
+    statement.childForFieldName('alternative') === null &&
+    statement.descendantsOfType(['return_statement', 'throw_statement', 'variable_declarator']).length === 0
+  );
 }

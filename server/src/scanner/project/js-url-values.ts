@@ -15,6 +15,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { flattenConcatenation, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readNameValue } from './assigned-values';
 import { findEnclosingFunction } from './code-shape';
 import { isHelperCall, readJsMethodHelper, readJsTemplate } from './js-method-helpers';
 
@@ -186,6 +187,8 @@ export interface DestructuredSource {
   params: string[];
   /** The arguments of the call that was destructured, in order. */
   args: Node[];
+  /** The names the helper's object parameters bind, by the position and key they come from. */
+  keys?: ReadonlyMap<string, { index: number; key: string }>;
 }
 
 /**
@@ -221,8 +224,11 @@ export function findDestructuredSource(
   );
   // The helper's own shape (its body's enclosing function is the helper): destructured parameters are ''.
   const body = helper.childForFieldName('body');
-  const params = body === null ? [] : (findEnclosingFunction(body, 'typescript', text)?.params ?? []);
-  return { value, params, args };
+  const shape = body === null ? undefined : findEnclosingFunction(body, 'typescript', text);
+  const params = shape?.params ?? [];
+  // `return { url, init }` after `const url = new URL(path, this.#base)`: the local's value.
+  const local = readHelperLocal(value, helper, text, root);
+  return { value: local ?? value, params, args, ...(shape?.keys === undefined ? {} : { keys: shape.keys }) };
 }
 
 /** Replaces a helper's parameters, where they are a segment's whole expression, by what `arg` reads. */
@@ -235,10 +241,33 @@ export function substituteParams(
   for (const segment of segments) {
     const index = segment.kind === 'expr' ? source.params.indexOf(segment.source) : -1;
     const node = index >= 0 ? source.args[index] : undefined;
-    if (node === undefined) out.push(segment);
+    // `#prepare({ path })` handed the caller's `options`: the name is `options.path` there.
+    const keyed =
+      segment.kind === 'expr' && index < 0 ? readKeyedArgument(source, segment.source) : undefined;
+    if (keyed !== undefined) out.push(keyed);
+    else if (node === undefined) out.push(segment);
     else out.push(...arg(node));
   }
   return out;
+}
+
+// The value of a local of the helper that it returns by name (not one of its parameters).
+function readHelperLocal(value: Node, helper: Node, text: string, root: Node): Node | undefined {
+  if (value.type !== 'identifier' && value.type !== 'shorthand_property_identifier') return undefined;
+  const name = sliceNode(text, value);
+  const local = readNameValue(name, value, 'typescript', text, root);
+  return local !== undefined && local.startIndex >= helper.startIndex && local.endIndex <= helper.endIndex
+    ? local
+    : undefined;
+}
+
+// A name the helper binds from its object parameter's key, where the call hands it a name of its own.
+function readKeyedArgument(source: DestructuredSource, name: string): UrlSegment | undefined {
+  const bound = source.keys?.get(name);
+  const arg = bound === undefined ? undefined : source.args[bound.index];
+  return arg?.type === 'identifier' && bound !== undefined
+    ? { kind: 'expr', source: `${arg.text}.${bound.key}` }
+    : undefined;
 }
 
 /**

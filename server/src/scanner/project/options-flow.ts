@@ -12,7 +12,7 @@ import { sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall } from '../types';
 import { readNameValue } from './assigned-values';
 import type { FunctionShape } from './code-shape';
-import { findHelper } from './js-url-values';
+import { findDestructuredCall, findHelper } from './js-url-values';
 import type { WrapperDefinition } from './types';
 import { paramOf } from './wrapper-urls';
 
@@ -97,7 +97,10 @@ function passedParam(
     const name = sliceNode(text, node);
     const direct = paramOf(fn, name);
     if (direct !== undefined) return direct.key === undefined ? direct.index : undefined;
-    const value = readNameValue(name, node, context.language, text, context.root);
+    // `const { url, init } = this.#prepare(options)`: what the helper is handed, as for `this.prepare(options)`.
+    const value =
+      readNameValue(name, node, context.language, text, context.root) ??
+      findDestructuredCall(name, node, text);
     const inside =
       value !== undefined && value.startIndex >= fn.node.startIndex && value.endIndex <= fn.node.endIndex;
     return inside ? passedParam(context, value, fn, depth + 1) : undefined;

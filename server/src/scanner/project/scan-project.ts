@@ -156,9 +156,11 @@ async function scanRounds(
       known.add(key);
       // Per name, how many of its new definitions each file holds: a file that only defines it
       // (the name once, at its definition) has no call of it to find.
-      const sites = fresh.get(definition.name) ?? new Map<string, number>();
+      // A private `#send` is written `this.#send(...)`: the word its calls hold is `send`.
+      const word = definition.name.startsWith('#') ? definition.name.slice(1) : definition.name;
+      const sites = fresh.get(word) ?? new Map<string, number>();
       sites.set(definition.site.file, (sites.get(definition.site.file) ?? 0) + 1);
-      fresh.set(definition.name, sites);
+      fresh.set(word, sites);
     }
     if (fresh.size === 0) break;
     const again: ScanJob[] = [];

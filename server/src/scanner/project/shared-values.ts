@@ -22,6 +22,7 @@ import { collectClassMembers } from './python-class-members';
 import { readClassConstants } from './python-format-templates';
 import { readPythonJoinHelper } from './python-join-helpers';
 import { collectPathTable } from './python-path-tables';
+import { readStaticMembers } from './static-members';
 import type { HelperFact } from './types';
 import { readUrlValue } from './values';
 
@@ -67,6 +68,13 @@ export function collectSharedValues(context: ScanContext): {
       constants.push([name, [{ kind: 'literal', text: value }]]);
   // `class Items(Base): _path = "/stores/{store_id}/items"`, read by the base as `self.path`.
   if (context.language === 'python') constants.push(...collectClassMembers(context.root, context.text));
+  // JS classes' static string members (`Shelves.RESOURCE`), which other modules' templates name.
+  if (isJsLanguage(context.language))
+    constants.push(
+      ...readStaticMembers(context.root, context.text, (node) =>
+        readUrlValue(node, context.language, context.text, context.root),
+      ).slice(0, MAX_CONSTANTS),
+    );
   // Python class attributes (`Resource.TEMPLATE`), which URL templates of other modules name.
   if (context.language === 'python')
     constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));

@@ -27,6 +27,7 @@ import { readPrefixMapCall } from './prefix-helpers';
 import { readClassMember } from './python-class-members';
 import { readFieldFormat } from './python-format-templates';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
+import { readStaticMember } from './static-members';
 import type { SharedValues } from './types';
 
 const MAX_DEPTH = 4;
@@ -88,6 +89,15 @@ function resolve(
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
+      continue;
+    }
+    // `Shelves.RESOURCE`: a class's static string member (static-members.ts).
+    const statik =
+      segment.kind === 'expr' && depth < MAX_DEPTH
+        ? readStaticMember(segment.source, inner, language, text, read, shared)
+        : undefined;
+    if (statik !== undefined) {
+      for (const r of statik) push(out, r);
       continue;
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).

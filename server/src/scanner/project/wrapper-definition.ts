@@ -16,6 +16,7 @@ import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
+import { readKeyedMethodDefault, readKeyOfParam, readMemberMethod } from './passed-options';
 import { unformatted } from './python-class-members';
 import { readParamDefault } from './python-flag-methods';
 import { isPrivateFunction } from './single-report';
@@ -93,7 +94,12 @@ export function readWrapper(
         findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
         urlParam = param.index;
-        urlKey = param.key;
+        // JS `options.path` handed on from the caller's options: the URL is that key of them.
+        urlKey =
+          param.key ??
+          (isJsLanguage(language)
+            ? readKeyOfParam(segment.source, [fn.params[param.index] ?? ''])
+            : undefined);
         url.push({ kind: 'expr', source: fn.params[param.index] || (param.key ?? '') });
         continue;
       }
@@ -151,6 +157,7 @@ export function readWrapper(
       if (key !== undefined) {
         methodParam = key.index;
         methodKey = key.key;
+        methodDefault = readKeyedMethodDefault(context, call, fn, name);
         break;
       }
       // `const { method = 'GET', ...rest } = options`: the method is the options parameter's `method`.
@@ -162,6 +169,11 @@ export function readWrapper(
         break;
       }
     }
+  }
+  // `fetch(req.url, { method: req.method })`: the method is a key of the caller's request object.
+  if (call.method === undefined && methodParam === undefined) {
+    const member = readMemberMethod(context, call, node, fn);
+    if (member !== undefined) ({ methodParam, methodKey, methodDefault } = member);
   }
   // `fetch(url, this.withHeaders(options))`: the method is in the options the caller hands in.
   if (call.method === undefined && methodParam === undefined && isJsLanguage(language)) {

@@ -11,6 +11,7 @@ import type { UrlSegment } from '../types';
 import { findScope, readNameValue } from './assigned-values';
 import { type FunctionShape, isJsLanguage } from './code-shape';
 import { findDestructuredSource, substituteParams } from './js-url-values';
+import { readKeyOfParam } from './passed-options';
 import { isPathParameter, readUrlBuilderCall } from './python-url-builders';
 import { mergeSegments, readUrlValue } from './values';
 
@@ -195,13 +196,15 @@ export function expandDestructured(
   const expanded = substituteParams(value, source, (node) => [
     { kind: 'expr', source: sliceNode(context.text, node) },
   ]);
-  const first = expanded.findIndex((s) => s.kind === 'expr' && paramOf(fn, s.source) !== undefined);
+  const isParam = (source: string): boolean =>
+    paramOf(fn, source) !== undefined || readKeyOfParam(source, fn.params) !== undefined;
+  const first = expanded.findIndex((s) => s.kind === 'expr' && isParam(s.source));
   if (first < 0) return undefined;
   // The helper may add text and a query after the caller's URL, but an unknown part there (a page
   // it appends only sometimes) leaves the path unknown: not a wrapper then.
   for (const segment of expanded.slice(first + 1)) {
     if (segment.kind === 'literal' && segment.text.includes('?')) break;
-    if (segment.kind === 'expr' && paramOf(fn, segment.source) === undefined) return undefined;
+    if (segment.kind === 'expr' && !isParam(segment.source)) return undefined;
   }
   return expanded;
 }

@@ -8,6 +8,7 @@ import { readDescriptorAttribute } from '../project/descriptors';
 import { readRequestEndpoint } from '../project/go-request-types';
 import { guardedCalls } from '../project/guarded-urls';
 import { readRestSegment } from '../project/python-splat-forwarders';
+import { readPassedOptionsParam } from '../project/passed-options';
 import { isBuiltFromParameter } from '../project/python-url-builders';
 import { wrapperKey } from '../project/single-report';
 import type { WrapperDefinition } from '../project/types';
@@ -96,15 +97,25 @@ export function buildCall(
     isParameterAt(urlHolder, sliceNode(context.text, urlHolder), context.text)
       ? urlHolder
       : undefined;
+  // JS: the caller's own options parameter handed on whole or spread (`this.#send({ ...options,
+  // method: 'POST' })`): its key, so the caller is a wrapper of that key in turn.
+  const passedOptions =
+    definition.urlKey !== undefined && urlArgument === undefined && urlHolder !== undefined
+      ? readPassedOptionsParam(context, urlHolder, definition.urlKey)
+      : undefined;
   if (
     definition.urlParam !== undefined &&
     urlArgument === undefined &&
     descriptor === undefined &&
-    passedField === undefined
+    passedField === undefined &&
+    passedOptions === undefined
   )
     return undefined;
   const argumentSegments: UrlSegment[] =
     descriptor ??
+    (passedOptions !== undefined
+      ? [{ kind: 'expr', source: `${sliceNode(context.text, passedOptions)}.${definition.urlKey}` }]
+      : undefined) ??
     (passedField !== undefined
       ? [{ kind: 'expr', source: `${sliceNode(context.text, passedField)}.${definition.urlKey}` }]
       : urlArgument === undefined
@@ -117,7 +128,13 @@ export function buildCall(
     // `update(linkId ? \`/links/${linkId}\` : '/links')`: the caller writes each URL it picks.
     (isJsLanguage(context.language) && urlArgument !== undefined && writesChoices(urlArgument, context.text));
   const urlArguments =
-    urlArgument === undefined ? (passedField === undefined ? [] : [passedField]) : [urlArgument];
+    urlArgument === undefined
+      ? passedField !== undefined
+        ? [passedField]
+        : passedOptions !== undefined
+          ? [passedOptions]
+          : []
+      : [urlArgument];
   const segments: UrlSegment[] = [];
   for (const segment of definition.url) {
     if (segment.kind === 'expr' && segment.source === urlParamName) {

@@ -31,6 +31,7 @@ import { buildCall } from './inferred-calls';
 import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
 import { findPickedCall } from './picked-callees';
+import { findPrivateMethodCalls } from './private-method-calls';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -55,6 +56,7 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   // on a file's first look, whose words are then not counted.)
   const words = byName.size === 0 ? new Map<string, number>() : countWords(context.text);
   for (const [name, definitions] of byName) {
+    if (name.startsWith('#')) calls.push(...findPrivateMethodCalls(context, definitions));
     if (!words.has(name)) continue;
     const named = definitions.filter((d) => d.exportedAs === undefined);
     for (const hit of named.length === 0 ? [] : findCleanWordNodes(context, name)) {
