@@ -20,6 +20,7 @@ import { readSprintfValue } from './go-sprintf-values';
 import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
+import { readKeptBaseTemplate, readRouteDescriptorUse } from './js-route-descriptors';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
@@ -68,6 +69,7 @@ function resolve(
       ? readPathTableUse(resolve, inner, text, root, depth, shared)
       : undefined;
   const helper =
+    readRouteDescriptorUse(inner, language, text, shared) ??
     js ??
     (table === undefined ? undefined : splitPlaceholders(table)) ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
@@ -88,6 +90,15 @@ function resolve(
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
+      continue;
+    }
+    // `this.#prefixUrl` set once to `${options.baseUrl ?? DEFAULT}/v1/`: the path it writes.
+    const kept =
+      segment.kind === 'expr' && depth < MAX_DEPTH
+        ? readKeptBaseTemplate(segment.source, inner, language, text)
+        : undefined;
+    if (kept !== undefined) {
+      for (const r of resolve(kept, language, text, root, depth + 1, shared)) push(out, r);
       continue;
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).

@@ -13,6 +13,7 @@ import { isWrittenChoice } from './conditional-urls';
 import { readFieldConstant } from './field-constants';
 import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
+import { readTakenApartKey } from './js-request-links';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
 import { unformatted } from './python-class-members';
@@ -87,6 +88,7 @@ export function readWrapper(
       }
       const param =
         readParamAttribute(context, segment.source, node, fn) ??
+        (isJsLanguage(language) ? readTakenApartKey(fn, segment.source, text) : undefined) ??
         findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
         urlParam = param.index;
