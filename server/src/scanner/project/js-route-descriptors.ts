@@ -198,22 +198,31 @@ function readTemplateFields(cls: Node, text: string): Map<string, Node | null> {
   const fields = new Map<string, Node | null>();
   const record = (name: string, value: Node | null): void => {
     const inner = value === null ? undefined : unwrapExpression(value);
-    const template =
-      inner?.type === 'template_string' &&
-      inner.firstNamedChild?.type === 'template_substitution' &&
-      inner.namedChildren.some((c) => c?.type === 'string_fragment' && sliceNode(text, c).includes('/'))
-        ? inner
+    const kept =
+      (inner?.type === 'template_string' &&
+        inner.firstNamedChild?.type === 'template_substitution' &&
+        inner.namedChildren.some((c) => c?.type === 'string_fragment' && sliceNode(text, c).includes('/'))) ||
+      // `baseRoute = routes.eventNotifier`: a path from the module's route table.
+      (inner?.type === 'member_expression' && inner.childForFieldName('object')?.type === 'identifier')
+        ? (inner ?? null)
         : null;
-    fields.set(name, fields.has(name) ? null : template);
+    fields.set(name, fields.has(name) ? null : kept);
   };
-  for (const node of cls.descendantsOfType(['assignment_expression', 'augmented_assignment_expression'])) {
-    const left = node?.childForFieldName('left');
-    if (
-      node == null ||
-      left?.type !== 'member_expression' ||
-      left.childForFieldName('object')?.type !== 'this'
-    )
+  for (const node of cls.descendantsOfType([
+    'assignment_expression',
+    'augmented_assignment_expression',
+    'public_field_definition',
+  ])) {
+    if (node == null) continue;
+    if (node.type === 'public_field_definition') {
+      const name = node.childForFieldName('name');
+      const value = node.childForFieldName('value');
+      // A declaration without a value (`prefix: string`) sets nothing.
+      if (name !== null && value !== null && node.parent?.id === cls.id) record(sliceNode(text, name), value);
       continue;
+    }
+    const left = node.childForFieldName('left');
+    if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this') continue;
     const name = left.childForFieldName('property');
     if (name !== null)
       record(

@@ -97,8 +97,9 @@ function resolve(
       segment.kind === 'expr' && depth < MAX_DEPTH
         ? readKeptBaseTemplate(segment.source, inner, language, text)
         : undefined;
-    if (kept !== undefined) {
-      for (const r of resolve(kept, language, text, root, depth + 1, shared)) push(out, r);
+    const keptPath = kept === undefined ? undefined : resolve(kept, language, text, root, depth + 1, shared);
+    if (keptPath?.some((s) => s.kind === 'literal' && s.text.includes('/'))) {
+      for (const r of keptPath) push(out, r);
       continue;
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).

@@ -153,6 +153,13 @@ export function readWrapper(
         methodDefault = from.fallback;
         break;
       }
+      // `const { url, method: verb } = outgoing`: the key the method was taken from.
+      const taken = isJsLanguage(language) ? readTakenApartKey(fn, name, text) : undefined;
+      if (taken !== undefined && METHOD_NAME.test(taken.key)) {
+        methodParam = taken.index;
+        methodKey = taken.key;
+        break;
+      }
     }
   }
   // `fetch(url, this.withHeaders(options))`: the method is in the options the caller hands in.
