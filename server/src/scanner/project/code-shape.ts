@@ -407,13 +407,31 @@ export function findEnclosingOwner(
   language: ScanLanguage,
   text: string,
 ): FunctionShape | undefined {
-  for (let fn = findEnclosingFunction(node, language, text); fn !== undefined; ) {
-    if (fn.owner !== undefined) return fn;
-    // An arrow function inside a method sees the method's `this`.
-    if (!isJsLanguage(language) || fn.node.type !== 'arrow_function') return undefined;
-    fn = findEnclosingFunction(fn.node, language, text);
+  for (let from = node; ; ) {
+    const fn = findEnclosingFunction(from, language, text);
+    if (fn?.owner !== undefined) return fn;
+    if (!isJsLanguage(language)) return undefined;
+    // An arrow function inside a method sees the method's `this`, a named one or an anonymous
+    // callback (`withRetry(req, (r) => this.sendOnce(r))`, whose shape is not read).
+    let arrow = fn?.node ?? from.parent;
+    while (fn === undefined && arrow !== null && !JS_FUNCTIONS.has(arrow.type)) arrow = arrow.parent;
+    if (arrow === null && from.type === 'arrow_function') return readFieldInitialiserOwner(from, text);
+    if (arrow?.type !== 'arrow_function') return undefined;
+    from = arrow;
   }
-  return undefined;
+}
+
+// `readonly shelves = { get: (args) => this.request(...) }`: an arrow function in a class field's
+// initialiser sees the instance as `this`.
+function readFieldInitialiserOwner(arrow: Node, text: string): FunctionShape | undefined {
+  let field = arrow.parent;
+  while (field !== null && field.type !== 'public_field_definition' && !JS_FUNCTIONS.has(field.type))
+    field = field.parent;
+  if (field?.type !== 'public_field_definition') return undefined;
+  const owner = readJsOwner(field.parent, text);
+  return owner === undefined
+    ? undefined
+    : { node: arrow, name: '', owner, params: [], selfNames: ['this'], line: arrow.startPosition.row + 1 };
 }
 
 /** The classes and typed fields one file declares. */

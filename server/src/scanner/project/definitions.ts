@@ -22,6 +22,7 @@ import { readInheritFacts } from './inherited-senders';
 import { readInjectionFacts } from './injected-fields';
 import { findInjectedTransportHelpers } from './injected-transports';
 import { findInstances } from './instances';
+import { findCallbackRunner } from './js-request-links';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
 import { readDispatchedMethod } from './python-method-dispatch';
@@ -80,6 +81,13 @@ export function collectFileFacts(
         else definition = readWrapper(context, call, node, outer, forwardsUrl(call));
         if (definition !== undefined) fn = outer;
         if (seen.has(outer.node.id) || definition !== undefined) break;
+      }
+    }
+    if (definition === undefined && fn === undefined && isJsLanguage(context.language)) {
+      const runner = findCallbackRunner(node, context.language, context.text, context.root);
+      if (runner !== undefined && !seen.has(runner.node.id)) {
+        definition = readWrapper(context, call, node, runner, forwardsUrl(call));
+        if (definition !== undefined) fn = runner;
       }
     }
     const own =

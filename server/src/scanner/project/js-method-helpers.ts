@@ -66,7 +66,7 @@ function readHelperCall(node: Node, text: string, read: ReadUrl): UrlSegment[] |
     return path.some((s) => s.kind === 'literal' && s.text.includes('/')) ? path : undefined;
   }
   const helper = node.type === 'member_expression' ? findGetter(node, text) : findHelper(node, text);
-  const returned = helper === undefined ? undefined : readReturned(helper);
+  const returned = helper === undefined ? undefined : readReturned(helper, text);
   const shape = returned === undefined ? undefined : findEnclosingFunction(returned, 'typescript', text);
   if (returned === undefined || shape === undefined || shape.node.id !== helper?.id) return undefined;
   const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
@@ -244,16 +244,41 @@ function findClassMember(call: Node, name: string, text: string): Node | undefin
 }
 
 // The expression a body of local declarations and one final `return` returns (or an arrow's expression).
-function readReturned(fn: Node): Node | undefined {
+function readReturned(fn: Node, text: string): Node | undefined {
   const body = fn.childForFieldName('body');
   if (body === null) return undefined;
   if (body.type !== 'statement_block') return body;
   const statements = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
   const last = statements.at(-1);
   if (statements.length > MAX_STATEMENTS || last?.type !== 'return_statement') return undefined;
-  if (!statements.slice(0, -1).every((s) => DECLARATIONS.has(s.type) || isEarlyReturn(s) || isSideGuard(s)))
+  const returned = last.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
+  const name = returned?.type === 'identifier' ? sliceNode(text, returned) : undefined;
+  if (
+    !statements
+      .slice(0, -1)
+      .every(
+        (s) => DECLARATIONS.has(s.type) || isEarlyReturn(s) || isSideGuard(s) || addsQueryOnly(s, name, text),
+      )
+  )
     return undefined;
-  return last.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
+  return returned;
+}
+
+// `if (query) { for (...) url.searchParams.append(k, v) }` before `return url`: a statement that
+// touches the returned URL only through its query (its path stays the one it was built with).
+function addsQueryOnly(statement: Node, name: string | undefined, text: string): boolean {
+  if (name === undefined || statement.descendantsOfType('return_statement').length > 0) return false;
+  let touches = false;
+  for (const id of statement.descendantsOfType('identifier')) {
+    if (id == null || sliceNode(text, id) !== name) continue;
+    const member = id.parent;
+    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== id.id)
+      return false;
+    const property = member.childForFieldName('property');
+    if (property === null || sliceNode(text, property) !== 'searchParams') return false;
+    touches = true;
+  }
+  return touches;
 }
 
 // `if (config.legacy) { return \`/v1/...\` }` before the final return: the helper's other path, taken

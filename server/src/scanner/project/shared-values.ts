@@ -17,6 +17,7 @@ import { readFormatHelper } from './format-helpers';
 import { readGoPackageBuilders } from './go-package-builders';
 import { readGoRequestTypes } from './go-request-types';
 import { readGoUrlBuilders } from './go-url-builders';
+import { collectRouteDescriptors } from './js-route-descriptors';
 import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
 import { readClassConstants } from './python-format-templates';
@@ -78,6 +79,15 @@ export function collectSharedValues(context: ScanContext): {
   // Python class attributes (`Resource.TEMPLATE`), which URL templates of other modules name.
   if (context.language === 'python')
     constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));
+  // `export const getShelf = { method: 'get', path: (p) => ... }`, as `getShelf.method`, `getShelf.path()`.
+  if (isJsLanguage(context.language))
+    constants.push(
+      ...collectRouteDescriptors(
+        assignments,
+        (node) => readUrlValue(node, context.language, context.text, context.root),
+        context.text,
+      ),
+    );
   helpers.push(...collectDescriptors(context));
   const functions = topLevelFunctions(context);
   for (const fn of functions) {

@@ -20,6 +20,7 @@ import { readSprintfValue } from './go-sprintf-values';
 import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
+import { readKeptBaseTemplate, readRouteDescriptorUse } from './js-route-descriptors';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
@@ -69,6 +70,7 @@ function resolve(
       ? readPathTableUse(resolve, inner, text, root, depth, shared)
       : undefined;
   const helper =
+    readRouteDescriptorUse(inner, language, text, shared) ??
     js ??
     (table === undefined ? undefined : splitPlaceholders(table)) ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
@@ -98,6 +100,16 @@ function resolve(
         : undefined;
     if (statik !== undefined) {
       for (const r of statik) push(out, r);
+      continue;
+    }
+    // `this.#prefixUrl` set once to `${options.baseUrl ?? DEFAULT}/v1/`: the path it writes.
+    const kept =
+      segment.kind === 'expr' && depth < MAX_DEPTH
+        ? readKeptBaseTemplate(segment.source, inner, language, text)
+        : undefined;
+    const keptPath = kept === undefined ? undefined : resolve(kept, language, text, root, depth + 1, shared);
+    if (keptPath?.some((s) => s.kind === 'literal' && s.text.includes('/'))) {
+      for (const r of keptPath) push(out, r);
       continue;
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).

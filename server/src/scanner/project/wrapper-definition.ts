@@ -14,6 +14,7 @@ import { readFieldConstant } from './field-constants';
 import { readRequestUrlMethod, readRequestVerbMethod } from './go-request-types';
 import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
+import { readTakenApartKey } from './js-request-links';
 import { findDestructuredCall } from './js-url-values';
 import { readPassedMethod } from './options-flow';
 import { readKeyedMethodDefault, readKeyOfParam, readMemberMethod } from './passed-options';
@@ -91,6 +92,7 @@ export function readWrapper(
       }
       const param =
         readParamAttribute(context, segment.source, node, fn) ??
+        (isJsLanguage(language) ? readTakenApartKey(fn, segment.source, text) : undefined) ??
         findFlowingParam(context, segment.source, node, fn, 0);
       if (param !== undefined) {
         urlParam = param.index;
@@ -166,6 +168,13 @@ export function readWrapper(
         methodParam = from.index;
         methodKey = 'method';
         methodDefault = from.fallback;
+        break;
+      }
+      // `const { url, method: verb } = outgoing`: the key the method was taken from.
+      const taken = isJsLanguage(language) ? readTakenApartKey(fn, name, text) : undefined;
+      if (taken !== undefined && METHOD_NAME.test(taken.key)) {
+        methodParam = taken.index;
+        methodKey = taken.key;
         break;
       }
     }

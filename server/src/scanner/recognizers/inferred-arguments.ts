@@ -154,7 +154,8 @@ export function readMethodValue(context: ScanContext, node: Node): string | unde
       return readClassAttributeMethod(context.project.shared, sliceNode(text, attribute));
   }
   // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
-  if (node.type === 'identifier') {
+  // Also a route descriptor's verb (`getShelf.method`, shared by the module that declares it).
+  if (node.type === 'identifier' || (isJsLanguage(language) && node.type === 'member_expression')) {
     const [value, ...rest] = readUrlValue(node, language, text, context.root, context.project.shared);
     if (rest.length === 0 && value?.kind === 'literal' && /^[A-Za-z]+$/.test(value.text))
       return value.text.toUpperCase();

@@ -7,8 +7,9 @@ import { writesChoices } from '../project/conditional-urls';
 import { readDescriptorAttribute } from '../project/descriptors';
 import { readRequestEndpoint } from '../project/go-request-types';
 import { guardedCalls } from '../project/guarded-urls';
-import { readRestSegment } from '../project/python-splat-forwarders';
+import { carriesTakenApartKey, readCallbackRequest } from '../project/js-request-links';
 import { readPassedOptionsParam } from '../project/passed-options';
+import { readRestSegment } from '../project/python-splat-forwarders';
 import { isBuiltFromParameter } from '../project/python-url-builders';
 import { wrapperKey } from '../project/single-report';
 import type { WrapperDefinition } from '../project/types';
@@ -69,7 +70,11 @@ export function buildCall(
     // Python: the parameters after a `*args` take keywords only.
     if (definition.rest !== undefined && index >= definition.rest.index)
       return keywords.get(definition.params[index] ?? '');
-    return positional[index] ?? keywords.get(definition.params[index] ?? '');
+    const given = positional[index] ?? keywords.get(definition.params[index] ?? '');
+    // `(r) => this.sendOnce(r)` handed to a retry helper: `r` is the request the helper was handed.
+    return given !== undefined && isJsLanguage(context.language)
+      ? (readCallbackRequest(given, context.text, context.root) ?? given)
+      : given;
   };
   const urlParamName =
     definition.urlParam === undefined
@@ -172,7 +177,14 @@ export function buildCall(
   // `action` and `team`) makes the caller a wrapper in turn: the call is kept for the project pass
   // and reported at the caller's call sites that write the URL.
   const passing = (!definition.forwards || definition.guarded === true) && !writesUrl;
-  if (passing && !passesParameters(context, urlArguments)) {
+  if (
+    passing &&
+    !passesParameters(context, urlArguments) &&
+    !(
+      isJsLanguage(context.language) &&
+      carriesTakenApartKey(call, argumentSegments, context.language, context.text)
+    )
+  ) {
     const silent = silentSites.get(context) ?? new Set<string>();
     silent.add(wrapperKey(definition.site, viaName(definition)));
     silentSites.set(context, silent);
@@ -214,7 +226,9 @@ export function buildCall(
         definition.methodKey === undefined
           ? argument
           : (readObjectValue(context, options, definition.methodKey) ??
-            readDefaultValue(context, options, definition.methodKey));
+            readDefaultValue(context, options, definition.methodKey) ??
+            // `{ url, method }` handed on: the caller's own `method`, read where it was taken apart.
+            readKeyNode(context, options, definition.methodKey));
       method = valueNode === undefined ? undefined : readMethodValue(context, valueNode);
       if (method === undefined && valueNode !== undefined) methodSource = sliceNode(context.text, valueNode);
       if (
