@@ -20,6 +20,7 @@ import { readSprintfValue } from './go-sprintf-values';
 import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
+import { isMemberPath, readJsClassMember } from './js-class-members';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
@@ -89,6 +90,19 @@ function resolve(
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
       continue;
+    }
+    // `${this.url}/${id}` where the class sets `url` once, or returns it from a getter, as a
+    // template over a setting (js-class-members.ts): that template, when it writes a path.
+    const js =
+      segment.kind === 'expr' && isJsLanguage(language) && depth < MAX_DEPTH
+        ? readJsClassMember(segment.source, inner, text)
+        : undefined;
+    if (js !== undefined) {
+      const resolved = resolve(js, language, text, root, depth + 1, shared);
+      if (isMemberPath(resolved)) {
+        for (const r of resolved) push(out, r);
+        continue;
+      }
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).
     const member =
