@@ -17,14 +17,16 @@ import { isJsLanguage } from './code-shape';
 import { mergeSegments, readUrlValue } from './values';
 
 const JS_MEMBER = /^this\.([A-Za-z_$][\w$]*)$/;
+// `/v2`, `/api`, `/api/v1`, `/rest/v3.1`: a prefix every call of an API shares.
+const API_PREFIX = /^(?:\/(?:api|rest|v\d+(?:\.\d+)?))+\/?$/i;
 const JS_CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
 
 // Per tree, per class: each member's expression, or null when it is set more than once or is
 // not read (a method, a setter, a getter of several statements).
 const cache = new WeakMap<object, Map<number, Map<string, Node | null>>>();
 
-/** The expression `this.member` holds at `use` when its class sets it once or returns it from a getter. */
-export function readJsClassMember(source: string, use: Node, text: string): Node | undefined {
+// The expression `this.member` holds at `use` when its class sets it once or returns it from a getter.
+function readJsClassMember(source: string, use: Node, text: string): Node | undefined {
   const name = JS_MEMBER.exec(source)?.[1];
   if (name === undefined) return undefined;
   let cls: Node | null = use.parent;
@@ -82,15 +84,40 @@ function readMembers(cls: Node, text: string): Map<string, Node | null> {
   return members;
 }
 
+// A member's value read now: a member is not read inside another's value (getters that name each
+// other, `get head() { return `${this.tail}/x` }`, would otherwise build without end).
+let reading = false;
+
 /**
- * Whether a member's value reads as a path under a base: text from a `/` on, maybe after one base
- * expression (`${environment.apiUrl}/recipes`). A whole URL is left to field-constants.ts (a
- * constant) or to the call's own reading: the labels and policies compare paths.
+ * The path `this.member` holds at `use` (see the file's comment), read by `read`; undefined when the
+ * member is not set once, or does not read as a path under a base: text from a `/` on, maybe after
+ * one base expression (`${environment.apiUrl}/recipes`). A whole URL is left to field-constants.ts
+ * (a constant) or to the call's own reading, and a member that only adds an API prefix to a base
+ * (`${options.baseUrl}/v2`, `${host}/api`) is the base itself, which the labels and policies drop.
  */
-export function isMemberPath(segments: readonly UrlSegment[]): boolean {
+export function readJsMemberPath(
+  source: string,
+  use: Node,
+  text: string,
+  read: (node: Node) => UrlSegment[],
+): UrlSegment[] | undefined {
+  if (reading) return undefined;
+  const value = readJsClassMember(source, use, text);
+  if (value === undefined) return undefined;
+  reading = true;
+  let segments: UrlSegment[];
+  try {
+    segments = read(value);
+  } finally {
+    reading = false;
+  }
   const [first, second] = segments;
   const lead = first?.kind === 'expr' ? second : first;
-  return lead?.kind === 'literal' && lead.text.startsWith('/') && /[A-Za-z]/.test(lead.text);
+  if (lead?.kind !== 'literal' || !lead.text.startsWith('/') || !/[A-Za-z]/.test(lead.text)) return undefined;
+  if (first?.kind === 'expr' && segments.length === 2 && API_PREFIX.test(lead.text)) return undefined;
+  // A value naming another member is not read on: members that name each other never settle.
+  if (segments.some((s) => s.kind === 'expr' && JS_MEMBER.test(s.source))) return undefined;
+  return segments;
 }
 
 /**
@@ -109,13 +136,13 @@ export function readClassMemberUrls(context: ScanContext, calls: readonly HttpCa
     let changed = false;
     const segments: UrlSegment[] = [];
     for (const segment of call.url.segments) {
-      const value =
-        segment.kind === 'expr' ? readJsClassMember(segment.source, use, context.text) : undefined;
       const read =
-        value === undefined
-          ? undefined
-          : readUrlValue(value, context.language, context.text, context.root, context.project.shared);
-      if (read !== undefined && isMemberPath(read)) {
+        segment.kind === 'expr'
+          ? readJsMemberPath(segment.source, use, context.text, (value) =>
+              readUrlValue(value, context.language, context.text, context.root, context.project.shared),
+            )
+          : undefined;
+      if (read !== undefined) {
         segments.push(...read);
         changed = true;
       } else segments.push(segment);

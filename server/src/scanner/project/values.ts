@@ -20,7 +20,7 @@ import { readSprintfValue } from './go-sprintf-values';
 import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
-import { isMemberPath, readJsClassMember } from './js-class-members';
+import { readJsMemberPath } from './js-class-members';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
 import { readGoListJoin, readPathFunctionCall } from './path-functions';
@@ -93,16 +93,15 @@ function resolve(
     }
     // `${this.url}/${id}` where the class sets `url` once, or returns it from a getter, as a
     // template over a setting (js-class-members.ts): that template, when it writes a path.
-    const js =
+    const jsMember =
       segment.kind === 'expr' && isJsLanguage(language) && depth < MAX_DEPTH
-        ? readJsClassMember(segment.source, inner, text)
+        ? readJsMemberPath(segment.source, inner, text, (value) =>
+            resolve(value, language, text, root, depth + 1, shared),
+          )
         : undefined;
-    if (js !== undefined) {
-      const resolved = resolve(js, language, text, root, depth + 1, shared);
-      if (isMemberPath(resolved)) {
-        for (const r of resolved) push(out, r);
-        continue;
-      }
+    if (jsMember !== undefined) {
+      for (const r of jsMember) push(out, r);
+      continue;
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).
     const member =
