@@ -13,6 +13,7 @@ import { splitConditionalUrls } from './project/conditional-urls';
 import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import { withGoPackage } from './project/go-package-builders';
+import { readClassMemberUrls } from './project/js-class-members';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
@@ -335,6 +336,8 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
       location: locateFileStart(context.file),
     });
   }
+  // Before the file's own clients are read: `${this.url}/${id}` then writes a path, not a parameter.
+  attempt(context, errors, 'reading class member URLs', () => readClassMemberUrls(context, calls));
   mergeMappedDuplicates(calls);
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];

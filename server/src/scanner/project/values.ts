@@ -20,6 +20,7 @@ import { readSprintfValue } from './go-sprintf-values';
 import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
+import { readJsMemberPath } from './js-class-members';
 import { readKeptBaseTemplate, readRouteDescriptorUse } from './js-route-descriptors';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
@@ -110,6 +111,18 @@ function resolve(
     const keptPath = kept === undefined ? undefined : resolve(kept, language, text, root, depth + 1, shared);
     if (keptPath?.some((s) => s.kind === 'literal' && s.text.includes('/'))) {
       for (const r of keptPath) push(out, r);
+      continue;
+    }
+    // `${this.url}/${id}` where the class sets `url` once, or returns it from a getter, as a
+    // template over a setting (js-class-members.ts): that template, when it writes a path.
+    const jsMember =
+      segment.kind === 'expr' && isJsLanguage(language) && depth < MAX_DEPTH
+        ? readJsMemberPath(segment.source, inner, text, (value) =>
+            resolve(value, language, text, root, depth + 1, shared),
+          )
+        : undefined;
+    if (jsMember !== undefined) {
+      for (const r of jsMember) push(out, r);
       continue;
     }
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).

@@ -3,7 +3,9 @@
  * names that hold one (a constructor parameter or field typed `HttpClient`, or a field or variable
  * set to `inject(HttpClient)`) and their calls `this.http.get<T>(url)`, `http.post(url, body)`,
  * `this.http.request('DELETE', url)`. The client is found by its declared type, which is how
- * Angular hands it over (dependency injection), not by a value the code assigns.
+ * Angular hands it over (dependency injection), not by a value the code assigns. NestJS's
+ * `HttpService` (`@nestjs/axios`) is injected the same way and has the same verbs (returning
+ * observables), and its `axiosRef` is the axios instance itself: `this.httpService.axiosRef.get(url)`.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -15,7 +17,11 @@ import type { CallRecognizer, ScanContext } from './context';
 import { HTTP_HELPERS, readCallArguments } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
-const MODULE = '@angular/common/http';
+// The injected clients: the module each comes from, the class it is typed with, the library.
+const CLIENTS = [
+  { module: '@angular/common/http', type: 'HttpClient', client: 'angular' },
+  { module: '@nestjs/axios', type: 'HttpService', client: 'axios' },
+] as const;
 const HELPERS: ReadonlyMap<string, string> = new Map([...HTTP_HELPERS, ['jsonp', 'GET']]);
 const HOLDERS = new Set(['required_parameter', 'optional_parameter', 'public_field_definition']);
 
@@ -27,37 +33,49 @@ export const angularHttpRecognizer: CallRecognizer = {
 };
 
 function findAngularCalls(context: ScanContext): HttpCall[] {
-  const typeName = findImportedName(context);
-  if (typeName === undefined) return [];
   const calls: HttpCall[] = [];
-  for (const holder of findHolders(context, typeName)) {
-    for (const hit of findCleanWordNodes(context, holder)) {
-      const [first, second, third] = hit.ancestors;
-      // `this.http.get(...)`: the name is the inner member's property; `http.get(...)`: an identifier.
-      let member: Node | undefined;
-      let call: Node | undefined;
-      if (hit.node.type === 'property_identifier' && first?.type === 'member_expression') {
-        if (first.childForFieldName('object')?.type !== 'this') continue;
-        member = second;
-        call = third;
-      } else if (hit.node.type === 'identifier') {
-        member = first;
-        call = second;
-        if (member?.childForFieldName('object')?.id !== hit.node.id) continue;
-      } else {
-        continue;
+  for (const { client, typeName } of findImportedNames(context)) {
+    for (const holder of findHolders(context, typeName)) {
+      for (const hit of findCleanWordNodes(context, holder)) {
+        const [first, second, third] = hit.ancestors;
+        // `this.http.get(...)`: the name is the inner member's property; `http.get(...)`: an identifier.
+        let member: Node | undefined;
+        let call: Node | undefined;
+        if (hit.node.type === 'property_identifier' && first?.type === 'member_expression') {
+          if (first.childForFieldName('object')?.type !== 'this') continue;
+          member = second;
+          call = third;
+          // `this.httpService.axiosRef.get(...)`: NestJS's axios instance under the service.
+          const property = member?.childForFieldName('property');
+          if (client === 'axios' && property != null && sliceNode(context.text, property) === 'axiosRef') {
+            member = third;
+            call = third?.parent ?? undefined;
+          }
+        } else if (hit.node.type === 'identifier') {
+          member = first;
+          call = second;
+          if (member?.childForFieldName('object')?.id !== hit.node.id) continue;
+        } else {
+          continue;
+        }
+        if (member?.type !== 'member_expression' || call?.type !== 'call_expression') continue;
+        if (call.childForFieldName('function')?.id !== member.id) continue;
+        const helper = sliceNode(context.text, member.childForFieldName('property') ?? member);
+        const found = readCall(context, call, member, helper, client);
+        if (found !== undefined) calls.push(found);
       }
-      if (member?.type !== 'member_expression' || call?.type !== 'call_expression') continue;
-      if (call.childForFieldName('function')?.id !== member.id) continue;
-      const helper = sliceNode(context.text, member.childForFieldName('property') ?? member);
-      const found = readCall(context, call, member, helper);
-      if (found !== undefined) calls.push(found);
     }
   }
   return calls;
 }
 
-function readCall(context: ScanContext, call: Node, callee: Node, helper: string): HttpCall | undefined {
+function readCall(
+  context: ScanContext,
+  call: Node,
+  callee: Node,
+  helper: string,
+  client: 'angular' | 'axios',
+): HttpCall | undefined {
   const args = readCallArguments(call);
   let method: string | undefined;
   let urlNode: Node | undefined;
@@ -74,7 +92,7 @@ function readCall(context: ScanContext, call: Node, callee: Node, helper: string
   }
   return {
     kind: 'http',
-    client: 'angular',
+    client,
     method,
     url: readUrlTemplate(urlNode, context.text),
     location: context.locateNode(call),
@@ -84,20 +102,23 @@ function readCall(context: ScanContext, call: Node, callee: Node, helper: string
   };
 }
 
-/** The local name of `HttpClient` imported from Angular, if the file imports it. */
-function findImportedName(context: ScanContext): string | undefined {
+/** The local names of the injected clients the file imports (`HttpClient`, `HttpService`), with their library. */
+function findImportedNames(context: ScanContext): Array<{ client: 'angular' | 'axios'; typeName: string }> {
+  const names: Array<{ client: 'angular' | 'axios'; typeName: string }> = [];
   for (const statement of context.root.namedChildren) {
     if (statement?.type !== 'import_statement') continue;
     const source = statement.childForFieldName('source');
-    if (source === null || readConstantString(source, context.text) !== MODULE) continue;
+    const module = source === null ? undefined : readConstantString(source, context.text);
+    const wanted = CLIENTS.find((entry) => entry.module === module);
+    if (wanted === undefined) continue;
     for (const specifier of statement.descendantsOfType('import_specifier')) {
       const name = specifier?.childForFieldName('name');
-      if (name === null || name === undefined || sliceNode(context.text, name) !== 'HttpClient') continue;
+      if (name === null || name === undefined || sliceNode(context.text, name) !== wanted.type) continue;
       const alias = specifier?.childForFieldName('alias');
-      return sliceNode(context.text, alias ?? name);
+      names.push({ client: wanted.client, typeName: sliceNode(context.text, alias ?? name) });
     }
   }
-  return undefined;
+  return names;
 }
 
 /** The names typed `HttpClient` or set to `inject(HttpClient)`. */

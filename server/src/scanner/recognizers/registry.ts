@@ -23,6 +23,7 @@ import { openapiClientRecognizer } from './openapi-clients';
 import { pythonHttpRecognizers } from './python-http';
 import { pythonSessionSubclassRecognizer } from './python-session-subclasses';
 import { httpClientRecognizer, urllibRecognizer } from './python-stdlib-http';
+import { rtkQueryRecognizer } from './rtk-query';
 import { shapeRecognizer } from './shape-calls';
 
 const AXIOS_HELPERS = HTTP_HELPERS;
@@ -129,6 +130,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   jqueryRecognizer,
   beaconRecognizer,
   eventSourceRecognizer,
+  rtkQueryRecognizer,
   angularHttpRecognizer,
   graphqlRecognizer,
   ...pythonHttpRecognizers,
