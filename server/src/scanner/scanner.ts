@@ -13,6 +13,7 @@ import { splitConditionalUrls } from './project/conditional-urls';
 import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import { withGoPackage } from './project/go-package-builders';
+import { readPythonLocalUrls } from './project/python-local-urls';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
 import { listRecognizers } from './recognizers/registry';
@@ -335,6 +336,9 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
       location: locateFileStart(context.file),
     });
   }
+  // Before the file's own clients are read: a call whose URL is a local written above it writes
+  // its URL there, as one written in the call does.
+  attempt(context, errors, 'reading local URLs', () => readPythonLocalUrls(context, calls));
   mergeMappedDuplicates(calls);
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];
