@@ -33,12 +33,17 @@ export function readPythonLocalUrl(
   const [only, ...rest] = call.url.segments;
   if (context.language !== 'python' || rest.length > 0 || only?.kind !== 'expr') return undefined;
   const name = only.source;
-  if (!IDENTIFIER.test(name) || node.type !== 'call') return undefined;
+  if (node.type !== 'call') return undefined;
   const { positional, keywords } = readPythonArguments(node);
-  const argument = [...positional, ...keywords.values()].find(
-    (arg) => arg.type === 'identifier' && sliceNode(context.text, arg) === name,
-  );
+  const argument = [...positional, ...keywords.values()].find((arg) => sliceNode(context.text, arg) === name);
   if (argument === undefined) return undefined;
+  // `requests.get(service_url(f"/items/{sku}"))`, `s.post(urljoin(self.root, "orders"))`: a helper
+  // call given the path, read as the value readers read it (the path it is given, a join).
+  if (argument.type === 'call') {
+    const segments = readUrlValue(argument, 'python', context.text, context.root, context.project?.shared);
+    return writesPath(segments) ? segments : undefined;
+  }
+  if (argument.type !== 'identifier' || !IDENTIFIER.test(name)) return undefined;
   let fn: Node | null = node.parent;
   while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
   if (fn === null) return undefined;
