@@ -15,6 +15,8 @@ import type { HttpCall, UrlSegment } from '../types';
 import { readUrlValue } from './values';
 
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
+// A parameter named for the path or URL a wrapper is handed (`path`, `resource_path`, `endpoint`).
+const PATH_NAME = /^_*(?:\w+_)?(?:path|url|uri|endpoint|route|resource|suffix)$/i;
 // Nodes that bind a name some other way than one plain assignment: the local may hold several values.
 const OTHER_BINDINGS = new Set([
   'augmented_assignment',
@@ -41,7 +43,7 @@ export function readPythonLocalUrl(
   // call given the path, read as the value readers read it (the path it is given, a join).
   if (argument.type === 'call') {
     const segments = readUrlValue(argument, 'python', context.text, context.root, context.project?.shared);
-    return writesPath(segments) ? segments : undefined;
+    return writesPath(segments) && !forwardsPath(context.text, node, segments) ? segments : undefined;
   }
   if (argument.type !== 'identifier' || !IDENTIFIER.test(name)) return undefined;
   let fn: Node | null = node.parent;
@@ -57,9 +59,10 @@ export function readPythonLocalUrl(
   // Read as the recogniser reads a URL written in the call (a base constant stays the expression
   // it is there), else with the values the project pass follows (`"...".format(...)`, helpers).
   const written = readPythonUrl(value, context.text).segments;
-  if (writesPath(written)) return written;
-  const segments = readUrlValue(value, 'python', context.text, context.root, context.project?.shared);
-  return writesPath(segments) ? segments : undefined;
+  const segments = writesPath(written)
+    ? written
+    : readUrlValue(value, 'python', context.text, context.root, context.project?.shared);
+  return writesPath(segments) && !forwardsPath(context.text, node, segments) ? segments : undefined;
 }
 
 /** Replaces the URL of each Python call whose whole URL is such a local by the local's value. */
@@ -141,6 +144,24 @@ function bindsName(text: string, node: Node, name: string): boolean {
 function mentions(text: string, node: Node, name: string): boolean {
   if (node.type === 'identifier') return sliceNode(text, node) === name;
   return node.descendantsOfType('identifier').some((id) => id !== null && sliceNode(text, id) === name);
+}
+
+/**
+ * Whether the URL ends in a parameter of the function around the call named for a path or URL
+ * (`"https://api.example.com/v1/" + path`, `f"{BASE}/{resource_path}"`): the function is a wrapper
+ * that sends its caller's path under its base, reported at its call sites, not a call of its own.
+ */
+function forwardsPath(text: string, node: Node, segments: readonly UrlSegment[]): boolean {
+  let fn: Node | null = node.parent;
+  while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
+  const params = fn?.childForFieldName('parameters');
+  if (params == null) return false;
+  const names = new Set(
+    params.descendantsOfType('identifier').map((id) => (id === null ? '' : sliceNode(text, id))),
+  );
+  return segments.some(
+    (segment) => segment.kind === 'expr' && PATH_NAME.test(segment.source) && names.has(segment.source),
+  );
 }
 
 // A path or URL written in the value: text from a `/` or a scheme on, maybe after one base
