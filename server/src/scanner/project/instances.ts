@@ -9,13 +9,15 @@ import { basename, extname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import type { ScanContext } from '../recognizers/context';
+import { findPythonInstances } from '../recognizers/python-instance-calls';
 import { sliceNode } from '../syntax';
 import type { HttpClient } from '../types';
 import { isJsLanguage } from './code-shape';
 import type { InstanceDefinition } from './types';
 
-/** The client instances one JavaScript or TypeScript module exports. */
+/** The client instances one JavaScript or TypeScript module exports (a Python module's: its top-level sessions). */
 export function findInstances(context: ScanContext): InstanceDefinition[] {
+  if (context.language === 'python') return findPythonInstances(context);
   if (!isJsLanguage(context.language)) return [];
   const defaults = findDefaultExportNames(context);
   const instances: InstanceDefinition[] = [];

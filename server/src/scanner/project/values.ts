@@ -40,6 +40,7 @@ const URL_JOIN = /^(?:[\w$]+\.)*url-?join$/i;
 // third is a flag); Go's `path.Join(...)` and `url.JoinPath(base, ...)` join them all.
 const PYTHON_URL_JOIN = /^(?:[\w]+\.)*urljoin$/;
 const GO_URL_JOIN = /^(?:path\.Join|url\.JoinPath)$/;
+const PYTHON_STRIPS: ReadonlySet<string> = new Set(['strip', 'lstrip', 'rstrip']);
 
 /** Reads a URL argument into segments, following locals, constants and simple helpers. */
 export function readUrlValue(
@@ -291,6 +292,15 @@ function readHelperPath(
       (next) => resolve(next, 'go', text, root, depth + 1, shared),
       (name, use) => readNameValue(name, use, 'go', text, root),
     );
+  // `path.lstrip("/")`: the path itself, its edge slashes the join around it puts back.
+  if (
+    language === 'python' &&
+    callee.type === 'attribute' &&
+    PYTHON_STRIPS.has(sliceNode(text, callee.childForFieldName('attribute') ?? callee))
+  ) {
+    const object = callee.childForFieldName('object');
+    return object == null ? undefined : resolve(object, language, text, root, depth + 1, shared);
+  }
   if (
     language === 'python' &&
     callee.type === 'attribute' &&

@@ -32,6 +32,8 @@ import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
 import { findPickedCall } from './picked-callees';
 import { findPrivateMethodCalls } from './private-method-calls';
+
+import { findPythonInstanceCalls } from './python-instance-calls';
 import { findCleanWordNodes } from './recovery';
 
 const MEMBER_TYPES = new Set(['member_expression', 'attribute', 'selector_expression']);
@@ -69,7 +71,11 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
   for (const instance of view.instances) {
     if (family(instance.language) !== family(context.language) || instance.site.file === context.file)
       continue;
-    calls.push(...findInstanceCalls(context, instance));
+    calls.push(
+      ...(context.language === 'python'
+        ? findPythonInstanceCalls(context, instance)
+        : findInstanceCalls(context, instance)),
+    );
   }
   // One call per call site: when several clients of the same name match (two apps in one
   // repository), the one defined nearest the caller wins.
