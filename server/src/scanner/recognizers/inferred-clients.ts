@@ -32,7 +32,6 @@ import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
 import { findPickedCall } from './picked-callees';
 import { findPrivateMethodCalls } from './private-method-calls';
-
 import { findPythonInstanceCalls } from './python-instance-calls';
 import { findCleanWordNodes } from './recovery';
 
