@@ -20,6 +20,7 @@ import { sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
 import type { FunctionShape } from './code-shape';
+import { readParamNames } from './go-struct-fields';
 import type { HelperFact, SharedValues } from './types';
 import { mergeSegments, readUrlValue } from './values';
 
@@ -303,17 +304,6 @@ function findDeclaration(context: ScanContext, name: string, method: boolean): N
     (d): d is Node => d?.type === type && sliceNode(context.text, d.childForFieldName('name') ?? d) === name,
   );
   return found.length === 1 ? found[0] : undefined;
-}
-
-function readParamNames(declaration: Node, text: string): string[] {
-  const names: string[] = [];
-  for (const parameter of declaration.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (parameter?.type !== 'parameter_declaration') continue;
-    const declared = parameter.childrenForFieldName('name').filter((n): n is Node => n !== null);
-    if (declared.length === 0) names.push('');
-    for (const name of declared) names.push(sliceNode(text, name));
-  }
-  return names;
 }
 
 /**

@@ -111,7 +111,8 @@ function readHelperField(
   return { index: fn.params.indexOf(sliceNode(text, passed)), key, url: collapseOrigin(segments) };
 }
 
-function readParamNames(declaration: Node, text: string): string[] {
+/** A Go function or method declaration's parameter names in order (`''` for an unnamed one). */
+export function readParamNames(declaration: Node, text: string): string[] {
   const names: string[] = [];
   for (const parameter of declaration.childForFieldName('parameters')?.namedChildren ?? []) {
     if (parameter?.type !== 'parameter_declaration') continue;

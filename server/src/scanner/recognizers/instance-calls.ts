@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { InstanceDefinition } from '../project/types';
 import { readUrlValue } from '../project/values';
 import { readConstantString, sliceNode } from '../syntax';
-import type { HttpCall } from '../types';
+import type { HttpCall, UrlSegment } from '../types';
 import type { ScanContext } from './context';
 import {
   HTTP_HELPERS,
@@ -100,6 +100,19 @@ function readInstanceUse(
     context.root,
     context.project.shared,
   );
+  return instanceCall(context, call, callee, instance, method, segments, instance.declared ?? instance.name);
+}
+
+/** The call a project's instance of an HTTP library makes: `via` names the instance, where it is made. */
+export function instanceCall(
+  context: ScanContext,
+  call: Node,
+  callee: Node,
+  instance: InstanceDefinition,
+  method: string | undefined,
+  segments: UrlSegment[],
+  via: string,
+): HttpCall {
   return {
     kind: 'http',
     client: instance.client,
@@ -113,6 +126,6 @@ function readInstanceUse(
     calleeLocation: context.locateCallee(callee),
     text: context.readExcerpt(call),
     origin: 'inferred',
-    via: { name: instance.declared ?? instance.name, file: instance.site.file, line: instance.site.line },
+    via: { name: via, file: instance.site.file, line: instance.site.line },
   };
 }

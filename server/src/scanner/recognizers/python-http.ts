@@ -24,7 +24,8 @@ import { type DispatchEntry, findDispatchCalls } from './dispatch-tables';
 import { joinBaseUrl } from './js-objects';
 import { findCleanWordNodes } from './recovery';
 
-const HELPERS: ReadonlyMap<string, string> = new Map([
+/** The HTTP method of each verb-named request method of a Python HTTP library (`get`, `post`, ...). */
+export const PYTHON_VERB_METHODS: ReadonlyMap<string, string> = new Map([
   ['get', 'GET'],
   ['head', 'HEAD'],
   ['options', 'OPTIONS'],
@@ -162,7 +163,7 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
 
 // The verb of a helper function's name (`get` -> GET); undefined for other names.
 function readVerb(spec: PythonClientSpec, name: string): string | undefined {
-  return spec.verbHelpers === false ? undefined : HELPERS.get(name);
+  return spec.verbHelpers === false ? undefined : PYTHON_VERB_METHODS.get(name);
 }
 
 /** `import requests`, `import requests as r`, `from requests import get, Session`. */
@@ -192,7 +193,7 @@ function findImports(
         if (spec.sessionClasses.includes(value.name))
           targets.push({ name: localName, binding, role: 'class' });
         else if (
-          (spec.verbHelpers !== false && HELPERS.has(value.name)) ||
+          (spec.verbHelpers !== false && PYTHON_VERB_METHODS.has(value.name)) ||
           spec.requestFunctions.includes(value.name)
         ) {
           targets.push({ name: localName, binding, role: 'function', function: value.name });
@@ -468,7 +469,7 @@ function readCall(
   const { positional, keywords } = readPythonArguments(call);
   let method: string | undefined;
   let urlNode: Node | undefined;
-  const helper = spec.verbHelpers === false ? undefined : HELPERS.get(name);
+  const helper = spec.verbHelpers === false ? undefined : PYTHON_VERB_METHODS.get(name);
   if (helper !== undefined) {
     method = helper;
     urlNode = positional[0] ?? keywords.get('url');

@@ -15,16 +15,9 @@ import { readPythonArguments, readPythonString } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { HttpCall, HttpClient } from '../types';
 import type { ScanContext } from './context';
+import { instanceCall } from './instance-calls';
+import { PYTHON_VERB_METHODS } from './python-http';
 
-const VERBS: ReadonlyMap<string, string> = new Map([
-  ['get', 'GET'],
-  ['head', 'HEAD'],
-  ['options', 'OPTIONS'],
-  ['post', 'POST'],
-  ['put', 'PUT'],
-  ['patch', 'PATCH'],
-  ['delete', 'DELETE'],
-]);
 // The library classes whose instances send requests, by how a module writes their construction.
 const SESSION_CLASSES: ReadonlyArray<[RegExp, HttpClient]> = [
   [/^requests\.(?:Session|session)$/, 'requests'],
@@ -113,7 +106,7 @@ function readUse(
   name: string,
 ): HttpCall | undefined {
   const { positional, keywords } = readPythonArguments(call);
-  let method = VERBS.get(name);
+  let method = PYTHON_VERB_METHODS.get(name);
   let urlNode: Node | undefined;
   if (method !== undefined) urlNode = positional[0] ?? keywords.get('url');
   else if (name === 'request' || name === 'stream') {
@@ -122,19 +115,5 @@ function readUse(
   } else return undefined;
   if (urlNode === undefined) return undefined;
   const segments = readUrlValue(urlNode, 'python', context.text, context.root, context.project.shared);
-  return {
-    kind: 'http',
-    client: instance.client,
-    method,
-    url: {
-      source: segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join(''),
-      segments,
-      known: segments.some((s) => s.kind === 'literal'),
-    },
-    location: context.locateNode(call),
-    calleeLocation: context.locateCallee(callee),
-    text: context.readExcerpt(call),
-    origin: 'inferred',
-    via: { name: instance.name, file: instance.site.file, line: instance.site.line },
-  };
+  return instanceCall(context, call, callee, instance, method, segments, instance.name);
 }
