@@ -1,15 +1,17 @@
 /**
- * Shape zoo benchmark: `npm run bench -- zoo [--only name,...] [--misses]`. Each folder of
- * `test/fixtures/scanner/zoo/` is a small project written from general knowledge of how
+ * Shape zoo benchmark: `npm run bench -- zoo [--only name,...] [--misses]`. The zoo is written in
+ * batches, one folder per stop (`test/fixtures/scanner/zoo/stop-21/`, ...), each sealed by the
+ * commit that added it before Clearance was run on it. Each project folder of a batch is a small
+ * project written from general knowledge of how
  * applications and SDKs make HTTP calls (one idiom each, never copied from a repository), labelled
  * by hand in its `labels.json` (the ground-truth format of `bench/recall-data/`) before Clearance
  * was run on it. The project pass scans each folder, and recall and precision are printed per
- * project, per language (the folder name's prefix: `ts-`, `py-`, `go-`) and overall, scored as
- * `bench/lib/recall-score.ts` says. `test/unit/scanner/zoo.test.ts` holds the figures to their
- * floors in `floors.json`.
+ * project, per batch and language (the folder name's prefix: `ts-`, `py-`, `go-`) and overall,
+ * scored as `bench/lib/recall-score.ts` says. `test/unit/scanner/zoo.test.ts` holds the figures to
+ * their floors in each batch's `floors.json`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { listSourceFiles } from '../server/src/decision/scan';
 import { createScanner, type ScannerOptions } from '../server/src/scanner';
 import { scanProject } from '../server/src/scanner/project/scan-project';
@@ -18,9 +20,27 @@ import { type GroundTruth, missLines, type Score, scoreTruth } from './lib/recal
 /** Where the zoo's projects live. */
 export const zooDir = join(__dirname, '..', 'test', 'fixtures', 'scanner', 'zoo');
 
-/** The zoo's project folders, sorted. */
+/** The zoo's project folders as `batch/name`, sorted. */
 export function zooProjects(): string[] {
-  return readdirSync(zooDir, { withFileTypes: true })
+  return subfolders(zooDir)
+    .flatMap((batch) => subfolders(join(zooDir, batch)).map((name) => `${batch}/${name}`))
+    .sort();
+}
+
+/** The floors of every batch, keyed by `batch/name` (see zoo.test.ts). */
+export function zooFloors(): Record<string, { hits: number; wrong: number }> {
+  const floors: Record<string, { hits: number; wrong: number }> = {};
+  for (const batch of subfolders(zooDir)) {
+    const file = join(zooDir, batch, 'floors.json');
+    if (!existsSync(file)) continue;
+    const own = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { hits: number; wrong: number }>;
+    for (const [name, floor] of Object.entries(own)) floors[`${batch}/${name}`] = floor;
+  }
+  return floors;
+}
+
+function subfolders(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
@@ -46,15 +66,19 @@ export async function runBenchmark(args: string[] = []): Promise<void> {
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter((name) => name !== '') : [];
   const totals = new Map<string, { labels: number; hits: number; found: number; right: number }>();
-  for (const name of zooProjects().filter((project) => only.length === 0 || only.includes(project))) {
+  const chosen = zooProjects().filter(
+    (project) => only.length === 0 || only.includes(project) || only.includes(basename(project)),
+  );
+  for (const name of chosen) {
     const { truth, score } = await scoreZooProject(name);
     const precision = score.found.length === 0 ? 100 : (100 * score.used.size) / score.found.length;
     console.log(
-      `${name.padEnd(40)} recall ${((100 * score.hits) / truth.calls.length).toFixed(0).padStart(3)}% (${score.hits}/${truth.calls.length})  ` +
+      `${name.padEnd(48)} recall ${((100 * score.hits) / truth.calls.length).toFixed(0).padStart(3)}% (${score.hits}/${truth.calls.length})  ` +
         `precision ${precision.toFixed(0).padStart(3)}% (${score.used.size}/${score.found.length})`,
     );
     if (args.includes('--misses')) for (const line of missLines(truth, score)) console.log(line);
-    for (const key of [name.split('-')[0] ?? name, 'all']) {
+    const batch = dirname(name);
+    for (const key of [`${batch} ${basename(name).split('-')[0]}`, batch, 'all']) {
       const total = totals.get(key) ?? { labels: 0, hits: 0, found: 0, right: 0 };
       total.labels += truth.calls.length;
       total.hits += score.hits;

@@ -1,21 +1,16 @@
 /**
  * Holds every project of the shape zoo (test/fixtures/scanner/zoo, see bench/zoo.ts) to its floor in
- * the zoo's floors.json: at least `hits` of its hand-labelled calls found, at most `wrong` calls
+ * its batch's floors.json: at least `hits` of its hand-labelled calls found, at most `wrong` calls
  * reported that match no label. A project without a floor must find every label and report nothing
  * else. Floors are the figures of the last measured stop, raised as the pass improves, never lowered
  * to let a change through.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { scoreZooProject, zooDir, zooProjects } from '../../../bench/zoo';
+import { scoreZooProject, zooFloors, zooProjects } from '../../../bench/zoo';
 import { patientScanning } from '../../support/patient-scanning';
 
-const floorsFile = join(zooDir, 'floors.json');
-const floors: Record<string, { hits: number; wrong: number }> = existsSync(floorsFile)
-  ? JSON.parse(readFileSync(floorsFile, 'utf8'))
-  : {};
+const floors = zooFloors();
 
 for (const name of zooProjects()) {
   test(`zoo project ${name} keeps its floor`, async () => {
