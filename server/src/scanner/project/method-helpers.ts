@@ -11,6 +11,7 @@ import { readPythonArguments, readReturningBody } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findEnclosingFunction } from './code-shape';
+import { lookupOrder } from './python-class-members';
 import { readFormatTemplate } from './python-format-templates';
 import type { SharedValues } from './types';
 
@@ -37,7 +38,7 @@ export function readMethodHelper(
   if (callee?.type !== 'attribute' || receiver?.type !== 'identifier' || attribute == null) return undefined;
   const self = sliceNode(text, receiver);
   if (self !== 'self' && self !== 'cls') return undefined;
-  const helper = findClassMethod(node, sliceNode(text, attribute), text);
+  const helper = findClassMethod(node, sliceNode(text, attribute), text, shared?.classes);
   if (helper === undefined) return undefined;
   const templated = readFormatTemplate(helper, node, text, resolve, shared);
   if (templated !== undefined) return templated;
@@ -70,8 +71,16 @@ export function readMethodHelper(
   return isPath ? out : undefined;
 }
 
-// The method of that name in the class around the call, else the only one of that name in the file.
-function findClassMethod(call: Node, name: string, text: string): Node | undefined {
+// The method of that name in the class around the call, else in the first of its bases this file
+// defines, else the only one of that name in the file (a mixin's partner, a subclass's hook) unless
+// that one is a sibling's override: a class sharing a base with the caller's that the caller does
+// not extend (its own lookup goes to the base, which another module may define).
+function findClassMethod(
+  call: Node,
+  name: string,
+  text: string,
+  classes: ReadonlyMap<string, readonly string[]> | undefined,
+): Node | undefined {
   let cls: Node | null = call.parent;
   while (cls !== null && cls.type !== 'class_definition') cls = cls.parent;
   const index = classMethodIndex(call.tree, text);
@@ -80,9 +89,12 @@ function findClassMethod(call: Node, name: string, text: string): Node | undefin
   if (own.length > 1) return undefined;
   if (index.fileWide === undefined) {
     index.fileWide = new Map();
+    index.fileClasses = new Map();
     for (const statement of call.tree.rootNode.namedChildren) {
       const inner = statement?.type === 'decorated_definition' ? statement.lastNamedChild : statement;
       if (inner?.type !== 'class_definition') continue;
+      const className = inner.childForFieldName('name');
+      if (className !== null) index.fileClasses.set(sliceNode(text, className), inner);
       for (const [method, fns] of methodsByName(index, inner, text)) {
         const known = index.fileWide.get(method);
         if (known === undefined) index.fileWide.set(method, [...fns]);
@@ -90,8 +102,23 @@ function findClassMethod(call: Node, name: string, text: string): Node | undefin
       }
     }
   }
+  const clsName = cls?.childForFieldName('name');
+  const order = clsName == null || classes === undefined ? [] : lookupOrder(sliceNode(text, clsName), classes);
+  for (const base of order.slice(1)) {
+    const defined = index.fileClasses?.get(base);
+    const fns = defined === undefined ? undefined : methodsByName(index, defined, text).get(name);
+    if (fns !== undefined) return fns.length === 1 ? fns[0] : undefined;
+  }
   const all = index.fileWide.get(name) ?? [];
-  return all.length === 1 ? all[0] : undefined;
+  const only = all.length === 1 ? all[0] : undefined;
+  if (only === undefined || order.length < 2 || classes === undefined) return only;
+  let owner: Node | null = only.parent;
+  while (owner !== null && owner.type !== 'class_definition') owner = owner.parent;
+  const ownerName = owner?.childForFieldName('name');
+  if (ownerName == null) return only;
+  const ownerOrder = lookupOrder(sliceNode(text, ownerName), classes);
+  const sibling = !ownerOrder.includes(order[0] as string) && ownerOrder.some((c) => order.includes(c));
+  return sibling ? undefined : only;
 }
 
 /**
@@ -106,6 +133,7 @@ type ClassMethodIndex = {
   text: string;
   byClass: Map<number, Map<string, Node[]>>;
   fileWide?: Map<string, Node[]>;
+  fileClasses?: Map<string, Node>;
 };
 const classMethodIndexes = new WeakMap<object, ClassMethodIndex>();
 

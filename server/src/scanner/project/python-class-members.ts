@@ -18,6 +18,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
+import { readLeafClassName } from './python-class-names';
 import { pathTableEntryName } from './python-path-tables';
 import type { SharedValues } from './types';
 import { readUrlValue } from './values';
@@ -37,14 +38,17 @@ const MAX_STEPS = 8;
 const MAX_CLASSES = 24;
 const MAX_RETURNS = 4;
 const MAX_MEMBERS = 4_000;
+// `self.__class__.__name__.lower()`, `type(self).__name__.lower()`, `cls.__name__.lower()`: the
+// concrete class's own name as a path part (python-class-names.ts says when it is known).
+const CLASS_OWN_NAME = /^(?:self\.__class__|type\(self\)|cls)\.__name__\.lower\(\)$/;
 
 /** The shared name of a class's member: `Class.member`, `Class.method()`. */
 function memberName(cls: string, member: string): string {
   return `${cls}.${member}`;
 }
 
-// The class a class-level annotation gives a field (`manager: Manager[Any]`), shared as `Item.manager:`.
-function annotationName(cls: string, field: string): string {
+/** The class a class-level annotation gives a field (`manager: Manager[Any]`), shared as `Item.manager:`. */
+export function annotationName(cls: string, field: string): string {
   return `${cls}.${field}:`;
 }
 
@@ -133,8 +137,10 @@ export function readClassMember(
     shared,
     0,
   );
-  if (value === undefined || !value.some((s) => s.kind === 'literal' && s.text.includes('/')))
-    return undefined;
+  if (value === undefined) return undefined;
+  const named = readOwnClassName(findMember(source.slice('self.'.length), order, shared), order, shared);
+  if (named !== undefined && held === null) return [{ kind: 'literal', text: named }];
+  if (!value.some((s) => s.kind === 'literal' && s.text.includes('/'))) return undefined;
   if (value.some((s) => s.kind === 'literal' && s.text.includes('://'))) return undefined;
   return value;
 }
@@ -167,9 +173,11 @@ function readMaker(
   return maker.text;
 }
 
-// The classes searched for a member of `cls`: itself, then its bases depth first as Python's order
-// mostly goes (`Base[T]` and `module.Base` by the class's name).
-function lookupOrder(cls: string, classes: ReadonlyMap<string, readonly string[]>): string[] {
+/**
+ * The classes searched for a member of `cls`: itself, then its bases depth first as Python's order
+ * mostly goes (`Base[T]` and `module.Base` by the class's name).
+ */
+export function lookupOrder(cls: string, classes: ReadonlyMap<string, readonly string[]>): string[] {
   const order: string[] = [];
   const visit = (name: string) => {
     if (order.includes(name) || order.length >= MAX_CLASSES) return;
@@ -210,9 +218,11 @@ function expand(
   return out;
 }
 
-// The member's value in the first class of `order` that shares one; a class that holds it with no
-// value read (null: set twice, or to something else) ends the search.
-function findMember(
+/**
+ * The member's value in the first class of `order` that shares one; a class that holds it with no
+ * value read (null: set twice, or to something else) ends the search.
+ */
+export function findMember(
   member: string,
   order: readonly string[],
   shared: SharedValues,
@@ -223,6 +233,18 @@ function findMember(
     if (value !== undefined) return value;
   }
   return undefined;
+}
+
+// A member whose value is the class's own name, lowered (`def resource_path(self): return
+// self.__class__.__name__.lower()`), read from the class the lookup starts at when that is known.
+function readOwnClassName(
+  found: readonly UrlSegment[] | undefined,
+  order: readonly string[],
+  shared: SharedValues,
+): string | undefined {
+  const [only, ...rest] = found ?? [];
+  if (rest.length > 0 || only?.kind !== 'expr' || !CLASS_OWN_NAME.test(only.source)) return undefined;
+  return readLeafClassName(order[0], shared)?.toLowerCase();
 }
 
 function splitPlaceholders(text: string): UrlSegment[] {
@@ -242,7 +264,10 @@ function splitPlaceholders(text: string): UrlSegment[] {
 function sharedValue(segments: UrlSegment[]): UrlSegment[] | undefined {
   if (segments.length > 0 && segments.every((s) => s.kind === 'literal')) return segments;
   const only = segments.length === 1 ? segments[0] : undefined;
-  if (only?.kind === 'expr' && (SELF_MEMBER.test(only.source) || TABLE_ENTRY.test(only.source)))
+  if (
+    only?.kind === 'expr' &&
+    (SELF_MEMBER.test(only.source) || TABLE_ENTRY.test(only.source) || CLASS_OWN_NAME.test(only.source))
+  )
     return segments;
   return undefined;
 }

@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { readNameValue } from '../project/assigned-values';
 import { isJsLanguage } from '../project/code-shape';
+import { readOwnAttributeMethod } from '../project/python-own-methods';
 import { readClassAttributeMethod } from '../project/python-class-methods';
 import { readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
@@ -148,10 +149,14 @@ export function readMethodValue(context: ScanContext, node: Node): string | unde
     return match?.[1]?.toUpperCase();
   }
   // `self.resource_class.http_method_create`: a class attribute of a class chosen elsewhere.
+  // Before that, `self.REST_CREATE` (`self.owner.REST_READ`): the attribute of the caller's own class
+  // or of the class a field is declared to hold, read through its bases.
   if (language === 'python' && node.type === 'attribute') {
     const attribute = node.childForFieldName('attribute');
-    if (attribute !== null)
-      return readClassAttributeMethod(context.project.shared, sliceNode(text, attribute));
+    const { shared, fieldTypes } = context.project;
+    const own = readOwnAttributeMethod(node, text, shared, fieldTypes);
+    if (own !== undefined) return own;
+    if (attribute !== null) return readClassAttributeMethod(shared, sliceNode(text, attribute));
   }
   // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
   // Also a route descriptor's verb (`getShelf.method`, shared by the module that declares it).
