@@ -47,6 +47,12 @@ function memberName(cls: string, member: string): string {
   return `${cls}.${member}`;
 }
 
+// A member the class defines with a value not read (`return f"wallets/{self.wallet}"`), shared as
+// `Class.member#`: a lookup stops there rather than read a base's value the class overrides.
+function unreadName(cls: string, member: string): string {
+  return `${cls}.${member}#`;
+}
+
 /** The class a class-level annotation gives a field (`manager: Manager[Any]`), shared as `Item.manager:`. */
 export function annotationName(cls: string, field: string): string {
   return `${cls}.${field}:`;
@@ -101,7 +107,11 @@ export function collectClassMembers(root: Node, text: string): Array<[string, Ur
     }
     readFields(cls, text, root, add);
     for (const [member, value] of members)
-      if (value !== null) out.push([memberName(sliceNode(text, name), member), value]);
+      out.push(
+        value !== null
+          ? [memberName(sliceNode(text, name), member), value]
+          : [unreadName(sliceNode(text, name), member), []],
+      );
   }
   return out;
 }
@@ -231,6 +241,7 @@ export function findMember(
     const value = shared.constants.get(memberName(cls, member));
     if (value === null) return undefined;
     if (value !== undefined) return value;
+    if (shared.constants.has(unreadName(cls, member))) return undefined;
   }
   return undefined;
 }
