@@ -103,7 +103,8 @@ function findClassMethod(
     }
   }
   const clsName = cls?.childForFieldName('name');
-  const order = clsName == null || classes === undefined ? [] : lookupOrder(sliceNode(text, clsName), classes);
+  const order =
+    clsName == null || classes === undefined ? [] : lookupOrder(sliceNode(text, clsName), classes);
   for (const base of order.slice(1)) {
     const defined = index.fileClasses?.get(base);
     const fns = defined === undefined ? undefined : methodsByName(index, defined, text).get(name);

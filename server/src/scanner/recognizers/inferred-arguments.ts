@@ -7,8 +7,8 @@
 import type { Node } from 'web-tree-sitter';
 import { readNameValue } from '../project/assigned-values';
 import { isJsLanguage } from '../project/code-shape';
-import { readOwnAttributeMethod } from '../project/python-own-methods';
 import { readClassAttributeMethod } from '../project/python-class-methods';
+import { readOwnAttributeMethod } from '../project/python-own-methods';
 import { readUrlValue } from '../project/values';
 import { readPythonArguments, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
