@@ -18,7 +18,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
-import { readLeafClassName } from './python-class-names';
+import { overriddenBelow, readLeafClassName } from './python-class-names';
 import { pathTableEntryName } from './python-path-tables';
 import type { SharedValues } from './types';
 import { readUrlValue } from './values';
@@ -40,6 +40,8 @@ const MAX_RETURNS = 4;
 const MAX_MEMBERS = 4_000;
 // `self.__class__.__name__.lower()`, `type(self).__name__.lower()`, `cls.__name__.lower()`: the
 // concrete class's own name as a path part (python-class-names.ts says when it is known).
+// One word of a path a member may hold without a `/`: `secret`, `v3`, `api.v2`.
+const PATH_WORD = /^[A-Za-z0-9][\w.~-]*$/;
 const CLASS_OWN_NAME = /^(?:self\.__class__|type\(self\)|cls)\.__name__\.lower\(\)$/;
 
 /** The shared name of a class's member: `Class.member`, `Class.method()`. */
@@ -148,8 +150,13 @@ export function readClassMember(
     0,
   );
   if (value === undefined) return undefined;
-  const named = readOwnClassName(findMember(source.slice('self.'.length), order, shared), order, shared);
-  if (named !== undefined && held === null) return [{ kind: 'literal', text: named }];
+  if (held === null) {
+    const member = source.slice('self.'.length);
+    const named = readOwnClassName(findMember(member, order, shared), order, shared);
+    if (named !== undefined) return [{ kind: 'literal', text: named }];
+    const word = readPathWord(value, member, order, shared);
+    if (word !== undefined) return [{ kind: 'literal', text: word }];
+  }
   if (!value.some((s) => s.kind === 'literal' && s.text.includes('/'))) return undefined;
   if (value.some((s) => s.kind === 'literal' && s.text.includes('://'))) return undefined;
   return value;
@@ -256,6 +263,27 @@ function readOwnClassName(
   const [only, ...rest] = found ?? [];
   if (rest.length > 0 || only?.kind !== 'expr' || !CLASS_OWN_NAME.test(only.source)) return undefined;
   return readLeafClassName(order[0], shared)?.toLowerCase();
+}
+
+// A member holding one word of a path (`mount = "secret"`, `API_VERSION = "v3"`), read where no
+// class below the one the lookup starts at sets it again (a base's `ENDPOINT = ""` that each
+// subclass replaces is not the path of a call in the base).
+function readPathWord(
+  value: readonly UrlSegment[],
+  member: string,
+  order: readonly string[],
+  shared: SharedValues,
+): string | undefined {
+  const [only, ...rest] = value;
+  if (rest.length > 0 || only?.kind !== 'literal' || !PATH_WORD.test(only.text)) return undefined;
+  const start = order[0];
+  if (start === undefined || overriddenBelow(start, (cls) => definesMember(cls, member, shared), shared))
+    return undefined;
+  return only.text;
+}
+
+function definesMember(cls: string, member: string, shared: SharedValues): boolean {
+  return shared.constants.has(memberName(cls, member)) || shared.constants.has(unreadName(cls, member));
 }
 
 function splitPlaceholders(text: string): UrlSegment[] {
