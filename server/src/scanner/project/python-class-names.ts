@@ -2,7 +2,9 @@
  * When a Python class's own name is known at a use of `self`: `self.__class__.__name__` in a method
  * of class `C` is `C` only when no class of the project extends `C` (else it is the subclass's name,
  * which the use cannot tell). A path built from the name (`return self.__class__.__name__.lower()`
- * in a base of another module) is read for a leaf class and stays a run-time part otherwise.
+ * in a base of another module) is read for a leaf class and stays a run-time part otherwise. The
+ * same map of subclasses answers whether a class below one sets a member again (its value there is
+ * not the one a use in the upper class reads for every object).
  */
 
 import type { SharedValues } from './types';
