@@ -14,6 +14,7 @@ import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanContext } from './context';
 import { readGoString } from './go-http';
 import { readCallArguments, readObjectProperty, readPropertyName } from './js-objects';
+import { readVerbAttribute } from './python-verb-params';
 
 const HTTP_METHOD = /^(?:get|post|put|patch|delete|head|options)$/i;
 
@@ -151,7 +152,11 @@ export function readMethodValue(context: ScanContext, node: Node): string | unde
   if (language === 'python' && node.type === 'attribute') {
     const attribute = node.childForFieldName('attribute');
     if (attribute !== null)
-      return readClassAttributeMethod(context.project.shared, sliceNode(text, attribute));
+      // `method=self._session.put`: a verb function of the library handed to a sender that calls it.
+      return (
+        readClassAttributeMethod(context.project.shared, sliceNode(text, attribute)) ??
+        readVerbAttribute(text, node)
+      );
   }
   // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
   // Also a route descriptor's verb (`getShelf.method`, shared by the module that declares it).
