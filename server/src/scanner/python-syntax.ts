@@ -7,6 +7,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import { markQueryHelper } from './python-query-helpers';
 import { decodeEscapes, sliceNode } from './syntax';
 import type { UrlSegment, UrlTemplate } from './types';
 
@@ -164,7 +165,10 @@ export function readPythonUrl(argument: Node | undefined, text: string): UrlTemp
     const expression = sliceNode(text, argument);
     return { source: expression, segments: [{ kind: 'expr', source: expression }], known: false };
   }
-  return { source, segments: mergeLiterals(segments), known: true };
+  const merged = mergeLiterals(segments);
+  const marked = markQueryHelper(merged);
+  if (marked.length > merged.length) source = source.replace(/\{[^{}]*\}$/, (call) => `?${call}`);
+  return { source, segments: marked, known: true };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { readPythonString } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
+import { readVerbFallback } from '../recognizers/python-verb-params';
 import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { readNameValue } from './assigned-values';
@@ -153,6 +154,8 @@ export function readWrapper(
         // `def fetch_json(self, uri_path, http_method='GET')`: the method when a caller gives none.
         const fallback = fn.defaults?.get(index) ?? readDefaultConstant(context, fn.node, name);
         if (fallback !== undefined && /^[A-Za-z]+$/.test(fallback)) methodDefault = fallback.toUpperCase();
+        // `method = method or self._session.get`: the verb function a caller gets by giving none.
+        else if (language === 'python') methodDefault = readVerbFallback(text, fn.node, name);
         break;
       }
       const key = fn.keys?.get(name);

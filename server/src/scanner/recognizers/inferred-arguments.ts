@@ -15,6 +15,7 @@ import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { ScanContext } from './context';
 import { readGoString } from './go-http';
 import { readCallArguments, readObjectProperty, readPropertyName } from './js-objects';
+import { readVerbAttribute } from './python-verb-params';
 
 const HTTP_METHOD = /^(?:get|post|put|patch|delete|head|options)$/i;
 
@@ -156,7 +157,9 @@ export function readMethodValue(context: ScanContext, node: Node): string | unde
     const { shared, fieldTypes } = context.project;
     const own = readOwnAttributeMethod(node, text, shared, fieldTypes);
     if (own !== undefined) return own;
-    if (attribute !== null) return readClassAttributeMethod(shared, sliceNode(text, attribute));
+    if (attribute !== null)
+      // `method=self._session.put`: a verb function of the library handed to a sender that calls it.
+      return readClassAttributeMethod(shared, sliceNode(text, attribute)) ?? readVerbAttribute(text, node);
   }
   // A constant holding the method (`type=POST` after `POST = 'POST'`, here or in another module).
   // Also a route descriptor's verb (`getShelf.method`, shared by the module that declares it).

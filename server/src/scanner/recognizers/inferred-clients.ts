@@ -32,6 +32,7 @@ import { findDefaultImports, findInstanceCalls } from './instance-calls';
 import { moduleMatches, readModuleReceiver } from './module-receivers';
 import { findPickedCall } from './picked-callees';
 import { findPrivateMethodCalls } from './private-method-calls';
+import { readHeldCalls } from './python-held-methods';
 import { findPythonInstanceCalls } from './python-instance-calls';
 import { findCleanWordNodes } from './recovery';
 
@@ -63,6 +64,7 @@ function findInferredCalls(context: ScanContext): HttpCall[] {
     for (const hit of named.length === 0 ? [] : findCleanWordNodes(context, name)) {
       const call = matchCall(context, view, hit.node, hit.ancestors, named);
       if (call !== undefined) calls.push(call);
+      else if (context.language === 'python') calls.push(...matchHeldCalls(context, view, hit.node, named));
     }
     for (const definition of definitions)
       if (definition.exportedAs === 'default') calls.push(...findDefaultExportCalls(context, definition));
@@ -217,6 +219,27 @@ function matchCall(
   if (definition.site.file === context.file && definition.site.line === call.startPosition.row + 1)
     return undefined;
   return buildCall(context, definition, call, callee);
+}
+
+// Python: `send = self._hub.request if relay else self.request`, then `send(path)`: the calls of
+// the local holding the client's bound method (python-held-methods.ts), read as calls of it.
+function matchHeldCalls(
+  context: ScanContext,
+  view: ProjectView,
+  node: Node,
+  definitions: readonly WrapperDefinition[],
+): HttpCall[] {
+  const member = node.parent;
+  const receiver = member?.firstNamedChild;
+  if (member?.type !== 'attribute' || member.lastNamedChild?.id !== node.id || receiver == null) return [];
+  const held = readHeldCalls(context.text, member);
+  if (held.length === 0) return [];
+  const definition = nearest(
+    context.file,
+    definitions.filter((d) => d.owner !== undefined && receiverMatches(context, view, receiver, d)),
+  );
+  if (definition === undefined) return [];
+  return held.flatMap(({ call, callee }) => buildCall(context, definition, call, callee) ?? []);
 }
 
 /**

@@ -22,6 +22,7 @@ import { findBoundVerbCalls } from './bound-verbs';
 import type { CallRecognizer, ScanContext } from './context';
 import { type DispatchEntry, findDispatchCalls } from './dispatch-tables';
 import { joinBaseUrl } from './js-objects';
+import { findParamVerbCalls } from './python-verb-params';
 import { findCleanWordNodes } from './recovery';
 
 /** The HTTP method of each verb-named request method of a Python HTTP library (`get`, `post`, ...). */
@@ -158,6 +159,7 @@ function findPythonCalls(context: ScanContext, spec: PythonClientSpec): HttpCall
   }
   calls.push(...findDispatchCalls(context, spec.client, entries));
   calls.push(...findBoundVerbCalls(context, spec.client, entries));
+  calls.push(...findParamVerbCalls(context, spec.client, entries));
   return calls;
 }
 
