@@ -14,7 +14,9 @@
  * has run, built again first when its sources changed since, else its source through tsx, which
  * starts slower), with a check that its calls equal the
  * single-threaded pass's. The load average is printed at the start and the end. It never fails on
- * speed.
+ * speed. The first line also says this thread's young-generation setting (`--max-semi-space-size`
+ * in the node options, else node's default, as the CLI's thread runs): the scan workers have 64 MB
+ * semi-spaces whatever it is (docs/speed/stop-22/speed-file9.md).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -185,8 +187,12 @@ export async function runBenchmark(args: string[]): Promise<void> {
       .map((n) => n.toFixed(2))
       .join(' ');
   rebuildStaleWorker();
+  const semiSpace = [...process.execArgv, process.env.NODE_OPTIONS ?? '']
+    .join(' ')
+    .match(/--max-semi-space-size=(\d+)/)?.[1];
   console.log(
-    `load average at the start: ${load()}; scan worker: ${workerEntry ?? 'TypeScript source (not built)'}`,
+    `load average at the start: ${load()}; scan worker: ${workerEntry ?? 'TypeScript source (not built)'}; ` +
+      `this thread's semi-spaces: ${semiSpace === undefined ? "node's default" : `${semiSpace} MB`}`,
   );
   await measure('warm-up', generatedProject(10), 'none');
 
