@@ -18,6 +18,8 @@ import { readUrlValue } from './values';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 // A parameter named for the path or URL a wrapper is handed (`path`, `resourcePath`, `endpoint`).
 const PATH_NAME = /^_*(?:\w+_?)?(?:path|url|uri|endpoint|route|resource|suffix)$/i;
+// A conditional whose first branch is a query string: `(paged ? `?cursor=${c}` : '')`.
+const QUERY_CHOICE = /^\(?([^?`'"()]+)\?\s*[`'"]\?/;
 const FUNCTIONS = new Set([
   'function_declaration',
   'function_expression',
@@ -58,6 +60,14 @@ function readLocalUrl(context: ScanContext, node: Node, name: string): UrlSegmen
   // `const url = BASE + path`: the caller's path under the function's base, a wrapper's request.
   const last = segments.at(-1);
   if (last?.kind === 'expr' && PATH_NAME.test(last.source) && params.has(last.source)) return undefined;
+  // `+ (paged ? `?cursor=${c}` : '')` at the end: a choice of query strings, the path ends before it.
+  const query = last?.kind === 'expr' ? QUERY_CHOICE.exec(last.source) : null;
+  if (query !== null)
+    return [
+      ...segments.slice(0, -1),
+      { kind: 'literal', text: '?' },
+      { kind: 'expr', source: (query[1] as string).trim() },
+    ];
   return segments;
 }
 
