@@ -14,6 +14,7 @@ import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls
 import { collectFileFacts } from './project/definitions';
 import { withGoPackage } from './project/go-package-builders';
 import { readClassMemberUrls } from './project/js-class-members';
+import { readJsLocalUrls } from './project/js-local-urls';
 import { readPythonLocalUrls } from './project/python-local-urls';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
 import { type CallRecognizer, createScanContext, type ScanContext } from './recognizers/context';
@@ -340,6 +341,7 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
   // Before the file's own clients are read: a call whose URL is a local written above it writes
   // its URL there, as one written in the call does.
   attempt(context, errors, 'reading local URLs', () => readPythonLocalUrls(context, calls));
+  attempt(context, errors, 'reading local URLs', () => readJsLocalUrls(context, calls));
   // Before the file's own clients are read: `${this.url}/${id}` then writes a path, not a parameter.
   attempt(context, errors, 'reading class member URLs', () => readClassMemberUrls(context, calls));
   mergeMappedDuplicates(calls);

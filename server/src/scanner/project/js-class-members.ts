@@ -14,6 +14,7 @@ import type { ScanContext } from '../recognizers/context';
 import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
 import { isJsLanguage } from './code-shape';
+import { readJsInheritedMember } from './js-inherited-members';
 import { mergeSegments, readUrlValue } from './values';
 
 const JS_MEMBER = /^this\.([A-Za-z_$][\w$]*)$/;
@@ -136,11 +137,12 @@ export function readClassMemberUrls(context: ScanContext, calls: readonly HttpCa
     let changed = false;
     const segments: UrlSegment[] = [];
     for (const segment of call.url.segments) {
+      // The class's own member first, then one a base takes from `super(...)` (js-inherited-members.ts).
       const read =
         segment.kind === 'expr'
-          ? readJsMemberPath(segment.source, use, context.text, (value) =>
+          ? (readJsMemberPath(segment.source, use, context.text, (value) =>
               readUrlValue(value, context.language, context.text, context.root, context.project.shared),
-            )
+            ) ?? readJsInheritedMember(segment.source, use, context.text, context.project.shared))
           : undefined;
       if (read !== undefined) {
         segments.push(...read);

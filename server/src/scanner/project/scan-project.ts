@@ -12,6 +12,7 @@ import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { inheritNames, joinInheritFacts } from './inherited-view';
 import { resolveInjectedFields } from './injected-fields';
+import { namesInheritedMember } from './js-inherited-members';
 import { definedNames, mayScanAgain } from './later-rounds';
 import { resolveFactoryFields } from './python-field-types';
 import { joinSessionClasses } from './python-session-classes';
@@ -162,16 +163,17 @@ async function scanRounds(
       sites.set(definition.site.file, (sites.get(definition.site.file) ?? 0) + 1);
       fresh.set(word, sites);
     }
-    if (fresh.size === 0) break;
+    // With no new client, the first round's calls that name a shared value are still read again.
+    if (fresh.size === 0 && (round > 0 || !view.shared?.constants.size)) break;
     const again: ScanJob[] = [];
     for (const [file, text] of texts) {
-      let counts = words.get(file);
-      if (counts === undefined) {
+      let counts = fresh.size === 0 ? undefined : words.get(file);
+      if (counts === undefined && fresh.size > 0) {
         counts = countWords(text);
         words.set(file, counts);
       }
       let names = false;
-      for (const [word, count] of counts) {
+      for (const [word, count] of counts ?? []) {
         const sites = fresh.get(word);
         if (sites !== undefined && count > (sites.get(file) ?? 0)) {
           names = true;
@@ -208,8 +210,9 @@ export function namesSharedUrl(
     const [first] = call.url.segments;
     return (
       (call.origin === undefined || call.origin === 'recognised') &&
-      first?.kind === 'expr' &&
-      constants.get(first.source) != null
+      ((first?.kind === 'expr' && constants.get(first.source) != null) ||
+        // `${this.basePath}/${id}` where a base takes `basePath` from `super(...)`.
+        namesInheritedMember(call.url.segments, constants))
     );
   });
 }

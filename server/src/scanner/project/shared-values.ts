@@ -17,6 +17,7 @@ import { readFormatHelper } from './format-helpers';
 import { readGoPackageBuilders } from './go-package-builders';
 import { readGoRequestTypes } from './go-request-types';
 import { readGoUrlBuilders } from './go-url-builders';
+import { collectJsInheritedMembers } from './js-inherited-members';
 import { collectRouteDescriptors } from './js-route-descriptors';
 import { readPrefixMapHelper } from './prefix-helpers';
 import { collectClassMembers } from './python-class-members';
@@ -69,13 +70,13 @@ export function collectSharedValues(context: ScanContext): {
       constants.push([name, [{ kind: 'literal', text: value }]]);
   // `class Items(Base): _path = "/stores/{store_id}/items"`, read by the base as `self.path`.
   if (context.language === 'python') constants.push(...collectClassMembers(context.root, context.text));
-  // JS classes' static string members (`Shelves.RESOURCE`), which other modules' templates name.
-  if (isJsLanguage(context.language))
-    constants.push(
-      ...readStaticMembers(context.root, context.text, (node) =>
-        readUrlValue(node, context.language, context.text, context.root),
-      ).slice(0, MAX_CONSTANTS),
-    );
+  // JS classes' static string members (`Shelves.RESOURCE`), which other modules' templates name,
+  // and the instance fields and `super(...)` arguments their subclasses read (`this.basePath`).
+  if (isJsLanguage(context.language)) {
+    const read = (node: Node) => readUrlValue(node, context.language, context.text, context.root);
+    constants.push(...readStaticMembers(context.root, context.text, read).slice(0, MAX_CONSTANTS));
+    constants.push(...collectJsInheritedMembers(context.root, context.text, read).slice(0, MAX_CONSTANTS));
+  }
   // Python class attributes (`Resource.TEMPLATE`), which URL templates of other modules name.
   if (context.language === 'python')
     constants.push(...readClassConstants(context.root, context.text).slice(0, MAX_CONSTANTS));

@@ -21,6 +21,7 @@ import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
 import { readGoUrlStruct } from './go-url-struct';
 import { readJsMemberPath } from './js-class-members';
+import { readJsInheritedMember } from './js-inherited-members';
 import { readKeptBaseTemplate, readRouteDescriptorUse } from './js-route-descriptors';
 import { findDestructuredSource, readJsUrlExpression, substituteParams } from './js-url-values';
 import { readMethodHelper } from './method-helpers';
@@ -126,11 +127,16 @@ function resolve(
       for (const r of jsMember) push(out, r);
       continue;
     }
-    // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).
+    // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts);
+    // `this.basePath` a base takes from `super('/vessels')` (js-inherited-members.ts).
     const member =
-      segment.kind === 'expr' && language === 'python'
-        ? readClassMember(segment.source, inner, text, shared)
-        : undefined;
+      segment.kind !== 'expr'
+        ? undefined
+        : language === 'python'
+          ? readClassMember(segment.source, inner, text, shared)
+          : isJsLanguage(language)
+            ? readJsInheritedMember(segment.source, inner, text, shared)
+            : undefined;
     if (member !== undefined) {
       for (const r of member) push(out, r);
       continue;

@@ -384,6 +384,10 @@ function readStringParams(fn: FunctionShape, text: string): Set<string> {
   return names;
 }
 
+// `qs ? `?${qs}` : ''`, `params.size > 0 ? '?' + params : ""`: a conditional between a query and nothing.
+const INLINE_QUERY =
+  /^([^?`'"]+)\?\s*[`'"]\?(?:\$\{[^}]*\}|[^`'"$])*[`'"](?:\s*\+\s*[\w$.()]+)?\s*:\s*(?:''|""|``)$/s;
+
 /**
  * `url + queryString` after `const queryString = keys.length ? '?' + params : ''`: a local whose
  * every string value is empty or starts with `?` is the query, so the URL's path ends before it.
@@ -394,6 +398,14 @@ export function expandQuery(
   use: Node,
   fn: FunctionShape,
 ): UrlSegment[] | undefined {
+  // Written in the URL itself: `${path}${qs ? `?${qs}` : ''}`.
+  // The query is read once: its part keeps the test's name, which reads as no query again.
+  const inline = segment.kind === 'expr' ? INLINE_QUERY.exec(segment.source) : null;
+  if (inline !== null)
+    return [
+      { kind: 'literal', text: '?' },
+      { kind: 'expr', source: (inline[1] as string).trim() },
+    ];
   const value = readLocalValue(context, segment, use, fn);
   if (value === undefined) return undefined;
   const branches =
