@@ -14,6 +14,7 @@ import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls
 import { collectFileFacts } from './project/definitions';
 import { withGoPackage } from './project/go-package-builders';
 import { joinBaseUrls } from './project/js-base-joins';
+import { readBuiltUrls } from './project/js-built-urls';
 import { readClassMemberUrls } from './project/js-class-members';
 import { readPythonLocalUrls } from './project/python-local-urls';
 import { EMPTY_VIEW, type ProjectView } from './project/types';
@@ -343,6 +344,8 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
   attempt(context, errors, 'reading local URLs', () => readPythonLocalUrls(context, calls));
   // Before the file's own clients are read: `${this.url}/${id}` then writes a path, not a parameter.
   attempt(context, errors, 'reading class member URLs', () => readClassMemberUrls(context, calls));
+  // `this.http.get(this.urlFor(id))` on a base's builder in the same file: the URL it builds.
+  attempt(context, errors, 'reading built URLs', () => readBuiltUrls(context, calls));
   // `${environment.apiBase}logs/`: the base's trailing `/` written as the path's first.
   attempt(context, errors, 'joining base URLs', () => joinBaseUrls(context, calls));
   mergeMappedDuplicates(calls);

@@ -320,7 +320,9 @@ function readClass(context: ScanContext, node: Node): InheritClassFact | undefin
   // A subclass's fields (`this.resource = 'plants'`) are what its base's builders read.
   if (values.fields.length > 0 && (fact.base !== undefined || fact.builders !== undefined))
     fact.fields = values.fields;
+  // A class between a subclass and its base keeps the chain whole, whatever it declares.
   const useful =
+    fact.base !== undefined ||
     fact.fields !== undefined ||
     fact.builders !== undefined ||
     fact.typedFields !== undefined ||

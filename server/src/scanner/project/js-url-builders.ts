@@ -22,6 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
+import { readUrlTemplate } from '../url-template';
 import { readUrlValue } from './values';
 
 /** A part of a built URL, kept when the parameter at `when` passes `test`. */
@@ -84,7 +85,9 @@ export function readClassValues(context: ScanContext, body: Node): ClassValues {
       }
       continue;
     }
-    const builder = readBuilder(context, name, member.childForFieldName('parameters'), block, read);
+    // A builder's parts as written: `this.<field>` is the instance's, read for each subclass.
+    const raw = (node: Node) => readUrlTemplate(node, text).segments;
+    const builder = readBuilder(context, name, member.childForFieldName('parameters'), block, raw);
     if (builder !== undefined) builders.push(builder);
   }
   return {
