@@ -13,6 +13,8 @@ import { splitConditionalUrls } from './project/conditional-urls';
 import { readConstantUrls, readLocalConstantUrls } from './project/constant-urls';
 import { collectFileFacts } from './project/definitions';
 import { withGoPackage } from './project/go-package-builders';
+import { joinBaseUrls } from './project/js-base-joins';
+import { readBuiltUrls } from './project/js-built-urls';
 import { readClassMemberUrls } from './project/js-class-members';
 import { readJsLocalUrls } from './project/js-local-urls';
 import { readPythonLocalUrls } from './project/python-local-urls';
@@ -344,6 +346,10 @@ function runRecognizers(context: ScanContext, run: RecognizerRun): ScanResult {
   attempt(context, errors, 'reading local URLs', () => readJsLocalUrls(context, calls));
   // Before the file's own clients are read: `${this.url}/${id}` then writes a path, not a parameter.
   attempt(context, errors, 'reading class member URLs', () => readClassMemberUrls(context, calls));
+  // `this.http.get(this.urlFor(id))` on a base's builder in the same file: the URL it builds.
+  attempt(context, errors, 'reading built URLs', () => readBuiltUrls(context, calls));
+  // `${environment.apiBase}logs/`: the base's trailing `/` written as the path's first.
+  attempt(context, errors, 'joining base URLs', () => joinBaseUrls(context, calls));
   mergeMappedDuplicates(calls);
   calls.sort((a, b) => a.location.start.offset - b.location.start.offset);
   let facts: ScanResult['facts'];

@@ -15,6 +15,7 @@ import type { ScanContext } from '../recognizers/context';
 import { readConstantString, sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { isJsLanguage } from './code-shape';
+import { readClassValues, type UrlBuilderFact } from './js-url-builders';
 import { readUrlValue } from './values';
 
 /** Verbs a transport instance's helpers send. */
@@ -82,6 +83,9 @@ export interface InheritClassFact {
   methods: string[];
   /** `[field, type]` for fields declared with a type (`requests: Transport`). */
   typedFields?: Array<[string, string]>;
+  /** Fields the class sets once, and its URL-building methods (`js-url-builders.ts`). */
+  fields?: Array<[string, UrlSegment[]]>;
+  builders?: UrlBuilderFact[];
 }
 
 /** One file's inheritance facts. */
@@ -155,6 +159,10 @@ function readTransportTypes(context: ScanContext): string[] {
   }
   return names;
 }
+
+const ANGULAR_HTTP = '@angular/common/http';
+/** The type a field holding Angular's `HttpClient` is recorded with (no project type is named so). */
+export const ANGULAR_CLIENT = 'angular:HttpClient';
 
 const LIBRARY_RE = /\b(?:axios|ky|got)\b/;
 
@@ -283,6 +291,16 @@ function readClass(context: ScanContext, node: Node): InheritClassFact | undefin
         fact.typedFields ??= [];
         fact.typedFields.push([sliceNode(text, field), sliceNode(text, type)]);
       }
+      // Angular's `http: HttpClient` or `http = inject(HttpClient)`: the library's own client.
+      const value = member.childForFieldName('value');
+      const angular =
+        text.includes(ANGULAR_HTTP) &&
+        ((type != null && sliceNode(text, type) === 'HttpClient') ||
+          (value != null && sliceNode(text, value) === 'inject(HttpClient)'));
+      if (field != null && angular) {
+        fact.typedFields ??= [];
+        fact.typedFields.push([sliceNode(text, field), ANGULAR_CLIENT]);
+      }
     }
     if (member?.type !== 'method_definition') continue;
     const methodName = member.childForFieldName('name');
@@ -297,7 +315,16 @@ function readClass(context: ScanContext, node: Node): InheritClassFact | undefin
       fact.senders.push(...readSenders(context, name, block, paramNames));
     }
   }
+  const values = readClassValues(context, body);
+  if (values.builders.length > 0) fact.builders = values.builders;
+  // A subclass's fields (`this.resource = 'plants'`) are what its base's builders read.
+  if (values.fields.length > 0 && (fact.base !== undefined || fact.builders !== undefined))
+    fact.fields = values.fields;
+  // A class between a subclass and its base keeps the chain whole, whatever it declares.
   const useful =
+    fact.base !== undefined ||
+    fact.fields !== undefined ||
+    fact.builders !== undefined ||
     fact.typedFields !== undefined ||
     fact.transports.length > 0 ||
     fact.senders.length > 0 ||

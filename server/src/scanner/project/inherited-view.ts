@@ -6,7 +6,12 @@
  */
 
 import type { UrlSegment } from '../types';
-import type { InheritClassFact, InheritFacts, SenderUrl } from './inherited-senders';
+import {
+  ANGULAR_CLIENT,
+  type InheritClassFact,
+  type InheritFacts,
+  type SenderUrl,
+} from './inherited-senders';
 
 /** Classes and factories by name; `null` where two modules declare the name. */
 export interface InheritView {
@@ -75,6 +80,8 @@ export function classChain(view: InheritView, name: string): InheritClassFact[] 
 /** The library held in `this.<field>` of an instance of the class. */
 export function transportClient(view: InheritView, className: string, field: string): string | undefined {
   for (const fact of classChain(view, className)) {
+    // Angular's HttpClient, typed so, whatever the constructor sets it with (`inject(HttpClient)`).
+    if (fact.typedFields?.some(([name, type]) => name === field && type === ANGULAR_CLIENT)) return 'angular';
     const assigned = fact.transports.find(([name]) => name === field);
     if (assigned !== undefined) return factoryClient(view, assigned[1]);
     // A field declared with a transport interface of the project: called by its verbs' shape.
@@ -152,7 +159,9 @@ export function inheritNames(
   if (view === undefined) return [];
   const names: Array<{ kind: string; name: string; site: { file: string; line: number } }> = [];
   for (const [name, fact] of view.classes) {
-    const typed = fact?.typedFields?.some(([, type]) => view.transportTypes.has(type)) === true;
+    const typed =
+      fact?.typedFields?.some(([, type]) => view.transportTypes.has(type) || type === ANGULAR_CLIENT) ===
+      true;
     if (
       fact == null ||
       (!typed && !fact.senders.some((sender) => resolveSender(view, name, sender.name) !== undefined))

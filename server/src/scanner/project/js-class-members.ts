@@ -26,8 +26,8 @@ const JS_CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declar
 // not read (a method, a setter, a getter of several statements).
 const cache = new WeakMap<object, Map<number, Map<string, Node | null>>>();
 
-// The expression `this.member` holds at `use` when its class sets it once or returns it from a getter.
-function readJsClassMember(source: string, use: Node, text: string): Node | undefined {
+/** The expression `this.member` holds at `use` when its class sets it once or returns it from a getter. */
+export function readJsClassMember(source: string, use: Node, text: string): Node | undefined {
   const name = JS_MEMBER.exec(source)?.[1];
   if (name === undefined) return undefined;
   let cls: Node | null = use.parent;

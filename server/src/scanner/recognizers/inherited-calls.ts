@@ -15,8 +15,9 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { isJsLanguage } from '../project/code-shape';
-import { readFieldEntry, readThisField, TRANSPORT_VERBS } from '../project/inherited-senders';
+import { ANGULAR_CLIENT, readFieldEntry, readThisField, TRANSPORT_VERBS } from '../project/inherited-senders';
 import {
+  classChain,
   factoryClient,
   type InheritView,
   type ResolvedSender,
@@ -24,6 +25,7 @@ import {
   resolveSender,
   transportClient,
 } from '../project/inherited-view';
+import { readChainUrl } from '../project/js-url-builders';
 import { readUrlValue } from '../project/values';
 import { readConstantString, sliceNode } from '../syntax';
 import type { HttpCall, HttpClient, UrlSegment } from '../types';
@@ -169,16 +171,29 @@ function readOwnClassCalls(context: ScanContext, view: InheritView, push: Push):
       const client = transportClient(view, className, transport);
       const arg = call.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
       if (client === undefined || arg === undefined) continue;
+      // An HttpClient field declared in this file is the Angular recogniser's: its calls are reported there.
+      if (client === 'angular' && angularFieldFile(view, className, transport) === context.file) continue;
       // A typed transport's call that writes its path is the shape rule's; one whose URL the
       // object computes (`this.itemRoute(id)`, an abstract route) is reported here, its URL unknown.
+      // `this.http.get(this.urlFor(id, 'x'))`: the URL a builder of the class chain makes.
+      const built =
+        client === 'angular' ? readChainUrl(context, classChain(view, className), arg) : undefined;
       const url =
-        client === 'shape'
+        built ??
+        (client === 'shape'
           ? readComputedUrl(context, arg)
-          : readArgumentUrl(context, view, className, arg, true);
+          : readArgumentUrl(context, view, className, arg, true));
       if (url === undefined) continue;
       push(buildCall(context, call, callee, client, verb, url, undefined), call);
     }
   }
+}
+
+// The file of the nearest class of the chain that declares `field` as Angular's HttpClient.
+function angularFieldFile(view: InheritView, className: string, field: string): string | undefined {
+  return classChain(view, className).find((fact) =>
+    fact.typedFields?.some(([name, type]) => name === field && type === ANGULAR_CLIENT),
+  )?.file;
 }
 
 // `recv.m(args)` on an instance of `className`: the inherited method's request. A method the class
