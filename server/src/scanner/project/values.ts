@@ -88,7 +88,7 @@ function resolve(
       : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
-  for (const segment of segments) {
+  for (const [at, segment] of segments.entries()) {
     const field =
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
@@ -129,7 +129,7 @@ function resolve(
     // `self.path` that a base class builds from the subclass's `_path` (python-class-members.ts).
     const member =
       segment.kind === 'expr' && language === 'python'
-        ? readClassMember(segment.source, inner, text, shared)
+        ? readClassMember(segment.source, inner, text, shared, at > 0)
         : undefined;
     if (member !== undefined) {
       for (const r of member) push(out, r);
