@@ -29,6 +29,8 @@ const FIELD_MEMBER = /^self\.([A-Za-z_]\w*)\.([A-Za-z_]\w*(?:\(\))?)$/;
 const ANNOTATED_CLASS = /^["']?(?:[A-Za-z_]\w*\.)*([A-Z]\w*)(?:\[.*\])?["']?$/s;
 const CLASS_NAME = /^[A-Z]\w*$/;
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
+// How a default naming a constant is kept: read as a base URL, never as any other expression.
+const BASE_CONSTANT = 'base-url:';
 const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i;
 const TABLE_ENTRY = /^([A-Za-z_]\w*)\[(?:"([^"\\]*)"|'([^'\\]*)')\]$/;
 const PROPERTY = /^@(?:functools\.)?(?:property|cached_property)$/;
@@ -132,7 +134,7 @@ export function readClassMember(
     if (maker === undefined) return undefined;
     order = lookupOrder(maker, shared.classes);
   }
-  let value = expand(
+  const value = expand(
     [{ kind: 'expr', source: held === null ? source : `self.${held[2]}` }],
     order,
     shared,
@@ -143,13 +145,6 @@ export function readClassMember(
     piece && value?.length === 1 && value[0]?.kind === 'literal' && /^[\w~-]+$/.test(value[0].text);
   if (value === undefined || (!word && !value.some((s) => s.kind === 'literal' && s.text.includes('/'))))
     return undefined;
-  // A configured base URL (`https://host/api/v2/`): the path it writes, not its host.
-  const head = value[0];
-  if (head?.kind === 'literal' && ORIGIN.test(head.text)) {
-    const path = head.text.replace(ORIGIN, '');
-    value = path === '' ? value.slice(1) : [{ kind: 'literal', text: path }, ...value.slice(1)];
-    if (!value.some((s) => s.kind === 'literal' && /[^/]/.test(s.text))) return undefined;
-  }
   if (value.some((s) => s.kind === 'literal' && s.text.includes('://'))) return undefined;
   return value;
 }
@@ -213,9 +208,17 @@ function expand(
     const member = SELF_MEMBER.exec(segment.source);
     const table = TABLE_ENTRY.exec(segment.source);
     let value: UrlSegment[] | undefined;
-    // A module constant a default names (`base=API_BASE`, imported from the settings module).
-    const constant = CONSTANT_NAME.test(segment.source) ? shared.constants.get(segment.source) : undefined;
-    if (constant?.every((s) => s.kind === 'literal')) value = constant.map((s) => ({ ...s }));
+    // A module constant a default names (`base=API_BASE`, imported from the settings module): a base
+    // URL (with a scheme) only.
+    const constant = segment.source.startsWith(BASE_CONSTANT)
+      ? shared.constants.get(segment.source.slice(BASE_CONSTANT.length))
+      : undefined;
+    const head = constant?.[0];
+    if (constant?.length === 1 && head?.kind === 'literal' && ORIGIN.test(head.text))
+      value = [{ kind: 'literal', text: head.text.replace(ORIGIN, '') }];
+    // A constant a member's value writes (`f"{base_url}/{API_VERSION}"`): its text.
+    const written = CONSTANT_NAME.test(segment.source) ? shared.constants.get(segment.source) : undefined;
+    if (written?.every((s) => s.kind === 'literal')) value = written.map((s) => ({ ...s }));
     if (member !== null && steps < MAX_STEPS) {
       const found = findMember(`${member[1]}${member[2] ?? ''}`, order, shared);
       value = found === undefined ? undefined : expand(found, order, shared, steps + 1);
@@ -262,6 +265,9 @@ function sharedValue(segments: UrlSegment[]): UrlSegment[] | undefined {
   const only = segments.length === 1 ? segments[0] : undefined;
   if (only?.kind === 'expr' && (SELF_MEMBER.test(only.source) || TABLE_ENTRY.test(only.source)))
     return segments;
+  // `self.endpoint = STORAGE_ENDPOINT`: the constant, when it is a base URL.
+  if (only?.kind === 'expr' && CONSTANT_NAME.test(only.source))
+    return [{ kind: 'expr', source: `${BASE_CONSTANT}${only.source}` }];
   return undefined;
 }
 
@@ -356,7 +362,9 @@ function readFields(
   }
 }
 
-// The default of `__init__`'s parameter at `index` (after `self`): text, or one name (a constant).
+// The default of `__init__`'s parameter at `index` (after `self`) when it is a base URL: text with a
+// scheme, or one constant's name (read where it is used, and kept only if it has a scheme). Other
+// defaults (`api_root="rest"`) are options a caller sets: their value stays unknown.
 function readDefault(use: Node, index: number, text: string, root: Node): UrlSegment[] | undefined {
   let fn: Node | null = use.parent;
   while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
@@ -364,9 +372,14 @@ function readDefault(use: Node, index: number, text: string, root: Node): UrlSeg
   if (param?.type !== 'default_parameter' && param?.type !== 'typed_default_parameter') return undefined;
   const value = param.childForFieldName('value');
   if (value == null) return undefined;
-  if (value.type === 'identifier') return [{ kind: 'expr', source: sliceNode(text, value) }];
+  if (value.type === 'identifier' && CONSTANT_NAME.test(sliceNode(text, value)))
+    return [{ kind: 'expr', source: `${BASE_CONSTANT}${sliceNode(text, value)}` }];
   const segments = readUrlValue(value, 'python', text, root);
-  return segments.length > 0 && segments.every((s) => s.kind === 'literal') ? segments : undefined;
+  const head = segments[0];
+  // The path the base URL writes (`https://host/api/v2/` -> `/api/v2/`), not its host.
+  return segments.length === 1 && head?.kind === 'literal' && ORIGIN.test(head.text)
+    ? [{ kind: 'literal', text: head.text.replace(ORIGIN, '') }]
+    : undefined;
 }
 
 // The name an `__init__` argument is shared under: what a subclass hands `super().__init__(...)` at
@@ -443,6 +456,12 @@ function readForwardedArguments(
       );
       if (positional.length !== args.length) continue;
       (viaSuper ? positional : positional.slice(1)).forEach((arg, index) => {
+        // The subclass's own parameter handed on (`super().__init__(url, api_root)`): the caller's
+        // value, which hides the base's default.
+        if (arg.type === 'identifier') {
+          add(initArgument(index), [{ kind: 'expr', source: sliceNode(text, arg) }]);
+          return;
+        }
         const value = readUrlValue(arg, 'python', text, root);
         if (value.some((s) => s.kind === 'literal' && s.text.includes('/') && !s.text.includes('://')))
           add(initArgument(index), value);

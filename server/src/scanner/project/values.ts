@@ -28,6 +28,7 @@ import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import { readPrefixMapCall } from './prefix-helpers';
 import { readClassMember } from './python-class-members';
 import { readFieldFormat } from './python-format-templates';
+import { readPythonListJoin } from './python-list-joins';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
 import { readStaticMember } from './static-members';
 import type { SharedValues } from './types';
@@ -77,6 +78,7 @@ function resolve(
     (table === undefined ? undefined : splitPlaceholders(table)) ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
     (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
+    (language === 'python' && depth < MAX_DEPTH ? readPythonListJoin(inner, text, read) : undefined) ??
     (language === 'go' && depth < MAX_DEPTH
       ? readGoPackageBuilderCall(inner, text, shared, read)
       : undefined) ??
