@@ -25,6 +25,7 @@ import { findInstances } from './instances';
 import { findCallbackRunner } from './js-request-links';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
+import { readHeldSessionFacts } from './python-held-sessions';
 import { readDispatchedMethod } from './python-method-dispatch';
 import { readSessionClasses } from './python-session-classes';
 import { readSplatWrapper, splatInside } from './python-splat-forwarders';
@@ -147,6 +148,10 @@ export function collectFileFacts(
   const { constants, helpers } = collectSharedValues(context);
   const sessionClasses =
     context.language === 'python' ? readSessionClasses(context.root, context.text, context.file) : [];
+  const heldSessions =
+    context.language === 'python'
+      ? readHeldSessionFacts(context.root, context.text, context.file)
+      : undefined;
   const inherit = readInheritFacts(context);
   return {
     facts: {
@@ -159,6 +164,10 @@ export function collectFileFacts(
       helpers,
       ...readReportSites(context, calls, enclosing, definitions, forwarding),
       ...(sessionClasses.length === 0 ? {} : { sessionClasses }),
+      ...(heldSessions === undefined ||
+      heldSessions.held.length + heldSessions.constructors.length + heldSessions.injections.length === 0
+        ? {}
+        : { heldSessions }),
       ...(inherit === undefined ? {} : { inherit }),
     },
     forwarding,

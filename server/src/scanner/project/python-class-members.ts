@@ -29,6 +29,10 @@ const FIELD_MEMBER = /^self\.([A-Za-z_]\w*)\.([A-Za-z_]\w*(?:\(\))?)$/;
 // `Manager`, `base.Manager[Item]`, `"Manager"`: the class an annotation names.
 const ANNOTATED_CLASS = /^["']?(?:[A-Za-z_]\w*\.)*([A-Z]\w*)(?:\[.*\])?["']?$/s;
 const CLASS_NAME = /^[A-Z]\w*$/;
+const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
+// How a default naming a constant is kept: read as a base URL, never as any other expression.
+const BASE_CONSTANT = 'base-url:';
+const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i;
 const TABLE_ENTRY = /^([A-Za-z_]\w*)\[(?:"([^"\\]*)"|'([^'\\]*)')\]$/;
 const PROPERTY = /^@(?:functools\.)?(?:property|cached_property)$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -108,6 +112,7 @@ export function collectClassMembers(root: Node, text: string): Array<[string, Ur
       else if (callableBare(fn, text)) add(`${sliceNode(text, fnName)}()`, readReturns(fn, text, root));
     }
     readFields(cls, text, root, add);
+    readForwardedArguments(body, text, root, add);
     for (const [member, value] of members)
       out.push(
         value !== null
@@ -122,13 +127,15 @@ export function collectClassMembers(root: Node, text: string): Array<[string, Ur
  * `self.path`, `self._resolve()` at `use`: the member's value in the class around the use (or, when
  * the class does not hold it, its first base that does), its `self.x` steps read again from that
  * class, its `{name}` placeholders run-time parts. Undefined unless it comes out as a path: some
- * text, no scheme (a configured host is not the class's path).
+ * text, no scheme (a configured host is not the class's path); as a `piece` of a longer path, one
+ * word (`v2`) is enough.
  */
 export function readClassMember(
   source: string,
   use: Node,
   text: string,
   shared: SharedValues | undefined,
+  piece = false,
 ): UrlSegment[] | undefined {
   if (shared?.classes === undefined) return undefined;
   const held = FIELD_MEMBER.exec(source);
@@ -157,7 +164,9 @@ export function readClassMember(
     const word = readPathWord(value, member, order, shared);
     if (word !== undefined) return [{ kind: 'literal', text: word }];
   }
-  if (!value.some((s) => s.kind === 'literal' && s.text.includes('/'))) return undefined;
+  // A piece inside a path the use writes around it (`f"/api/{self.version}/x"`): one word will do.
+  const word = piece && value.length === 1 && value[0]?.kind === 'literal' && /^[\w~-]+$/.test(value[0].text);
+  if (!word && !value.some((s) => s.kind === 'literal' && s.text.includes('/'))) return undefined;
   if (value.some((s) => s.kind === 'literal' && s.text.includes('://'))) return undefined;
   return value;
 }
@@ -223,6 +232,17 @@ function expand(
     const member = SELF_MEMBER.exec(segment.source);
     const table = TABLE_ENTRY.exec(segment.source);
     let value: UrlSegment[] | undefined;
+    // A module constant a default names (`base=API_BASE`, imported from the settings module): a base
+    // URL (with a scheme) only.
+    const constant = segment.source.startsWith(BASE_CONSTANT)
+      ? shared.constants.get(segment.source.slice(BASE_CONSTANT.length))
+      : undefined;
+    const head = constant?.[0];
+    if (constant?.length === 1 && head?.kind === 'literal' && ORIGIN.test(head.text))
+      value = [{ kind: 'literal', text: head.text.replace(ORIGIN, '') }];
+    // A constant a member's value writes (`f"{base_url}/{API_VERSION}"`): its text.
+    const written = CONSTANT_NAME.test(segment.source) ? shared.constants.get(segment.source) : undefined;
+    if (written?.every((s) => s.kind === 'literal')) value = written.map((s) => ({ ...s }));
     if (member !== null && steps < MAX_STEPS) {
       const found = findMember(`${member[1]}${member[2] ?? ''}`, order, shared);
       value = found === undefined ? undefined : expand(found, order, shared, steps + 1);
@@ -308,6 +328,9 @@ function sharedValue(segments: UrlSegment[]): UrlSegment[] | undefined {
     (SELF_MEMBER.test(only.source) || TABLE_ENTRY.test(only.source) || CLASS_OWN_NAME.test(only.source))
   )
     return segments;
+  // `self.endpoint = STORAGE_ENDPOINT`: the constant, when it is a base URL.
+  if (only?.kind === 'expr' && CONSTANT_NAME.test(only.source))
+    return [{ kind: 'expr', source: `${BASE_CONSTANT}${only.source}` }];
   return undefined;
 }
 
@@ -391,8 +414,121 @@ function readFields(
     const right = node.childForFieldName('right');
     const value =
       node.type === 'assignment' && right !== null
-        ? sharedValue(readUrlValue(right, 'python', text, root))
+        ? (readKeptArgument(right, text) ?? sharedValue(readUrlValue(right, 'python', text, root)))
         : undefined;
     add(field[1] as string, value);
+    // The parameter's default is the argument when no subclass forwards one (`base=API_BASE`).
+    const kept = value?.[0]?.kind === 'expr' ? /__init_arg_(\d+)$/.exec(value[0].source) : null;
+    const fallback =
+      kept === null || right === null ? undefined : readDefault(right, Number(kept[1]), text, root);
+    if (kept !== null && fallback !== undefined) add(initArgument(Number(kept[1])), fallback);
+  }
+}
+
+// The default of `__init__`'s parameter at `index` (after `self`) when it is a base URL: text with a
+// scheme, or one constant's name (read where it is used, and kept only if it has a scheme). Other
+// defaults (`api_root="rest"`) are options a caller sets: their value stays unknown.
+function readDefault(use: Node, index: number, text: string, root: Node): UrlSegment[] | undefined {
+  let fn: Node | null = use.parent;
+  while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
+  const param = fn?.childForFieldName('parameters')?.namedChildren[index + 1];
+  if (param?.type !== 'default_parameter' && param?.type !== 'typed_default_parameter') return undefined;
+  const value = param.childForFieldName('value');
+  if (value == null) return undefined;
+  if (value.type === 'identifier' && CONSTANT_NAME.test(sliceNode(text, value)))
+    return [{ kind: 'expr', source: `${BASE_CONSTANT}${sliceNode(text, value)}` }];
+  const segments = readUrlValue(value, 'python', text, root);
+  const head = segments[0];
+  // The path the base URL writes (`https://host/api/v2/` -> `/api/v2/`), not its host.
+  return segments.length === 1 && head?.kind === 'literal' && ORIGIN.test(head.text)
+    ? [{ kind: 'literal', text: head.text.replace(ORIGIN, '') }]
+    : undefined;
+}
+
+// The name an `__init__` argument is shared under: what a subclass hands `super().__init__(...)` at
+// that position, read where the subclass writes it.
+function initArgument(index: number): string {
+  return `__init_arg_${index}`;
+}
+
+// `self.base_url = base_url.rstrip("/")` in `__init__`: the constructor's argument at that position
+// (`self.__init_arg_1`), which a subclass forwarding a path to `super().__init__(...)` gives.
+function readKeptArgument(right: Node, text: string): UrlSegment[] | undefined {
+  let value = unwrapExpression(right);
+  while (value.type === 'call') {
+    const callee = value.childForFieldName('function');
+    const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute') : null;
+    const object = callee?.childForFieldName('object');
+    if (method == null || object == null || !/^[lr]?strip$/.test(sliceNode(text, method))) return undefined;
+    value = object;
+  }
+  if (value.type !== 'identifier') return undefined;
+  let fn: Node | null = right.parent;
+  while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
+  if (fn == null || sliceNode(text, fn.childForFieldName('name') ?? fn) !== '__init__') return undefined;
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).map((p) =>
+    p === null
+      ? ''
+      : sliceNode(
+          text,
+          p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.firstNamedChild ?? p),
+        ),
+  );
+  const index = params.indexOf(sliceNode(text, value)) - (params[0] === 'self' ? 1 : 0);
+  return index < 0 || params[0] !== 'self'
+    ? undefined
+    : [{ kind: 'expr', source: `self.${initArgument(index)}` }];
+}
+
+// `super().__init__(session, f"{host}/reports")` in a class's `__init__`: each argument that writes
+// a path, shared as the class's `__init_arg_<i>` (see readKeptArgument).
+function readForwardedArguments(
+  body: Node,
+  text: string,
+  root: Node,
+  add: (member: string, value: UrlSegment[] | undefined) => void,
+): void {
+  for (const statement of body.namedChildren) {
+    const fn =
+      statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    if (
+      fn?.type !== 'function_definition' ||
+      sliceNode(text, fn.childForFieldName('name') ?? fn) !== '__init__'
+    )
+      continue;
+    for (const call of nodesOfType(fn, ['call'])) {
+      const callee = call?.childForFieldName('function');
+      const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+      if (
+        call == null ||
+        object == null ||
+        sliceNode(text, callee?.childForFieldName('attribute') ?? object) !== '__init__'
+      )
+        continue;
+      const viaSuper =
+        object.type === 'call' && sliceNode(text, object.childForFieldName('function') ?? object) === 'super';
+      if (!viaSuper && !(object.type === 'identifier' && /^[A-Z]/.test(sliceNode(text, object)))) continue;
+      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (a): a is Node => a !== null && a.type !== 'comment',
+      );
+      const positional = args.filter(
+        (a) =>
+          a.type !== 'keyword_argument' &&
+          !a.type.startsWith('list_splat') &&
+          !a.type.startsWith('dictionary_splat'),
+      );
+      if (positional.length !== args.length) continue;
+      (viaSuper ? positional : positional.slice(1)).forEach((arg, index) => {
+        // The subclass's own parameter handed on (`super().__init__(url, api_root)`): the caller's
+        // value, which hides the base's default.
+        if (arg.type === 'identifier') {
+          add(initArgument(index), [{ kind: 'expr', source: sliceNode(text, arg) }]);
+          return;
+        }
+        const value = readUrlValue(arg, 'python', text, root);
+        if (value.some((s) => s.kind === 'literal' && s.text.includes('/') && !s.text.includes('://')))
+          add(initArgument(index), value);
+      });
+    }
   }
 }

@@ -15,6 +15,7 @@ import { resolveInjectedFields } from './injected-fields';
 import { namesInheritedMember } from './js-inherited-members';
 import { definedNames, mayScanAgain } from './later-rounds';
 import { resolveFactoryFields } from './python-field-types';
+import { heldNames, joinHeldSessions } from './python-held-sessions';
 import { joinSessionClasses } from './python-session-classes';
 import { dropCoveredInnerCalls } from './single-report';
 import type {
@@ -151,7 +152,8 @@ async function scanRounds(
     const fresh = new Map<string, Map<string, number>>();
     const sessions = [...(view.sessionClasses?.values() ?? [])].map((fact) => ({ kind: 'session', ...fact }));
     const inherited = inheritNames(view.inherit);
-    for (const definition of [...view.definitions, ...view.instances, ...sessions, ...inherited]) {
+    const held = heldNames(view.heldSessions);
+    for (const definition of [...view.definitions, ...view.instances, ...sessions, ...inherited, ...held]) {
       const key = definitionKey(definition);
       if (known.has(key)) continue;
       known.add(key);
@@ -303,6 +305,10 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
     addFieldType(fieldTypes, field, type);
   resolveFactoryFields(fieldTypes, classes);
   const sessions = joinSessionClasses(sessionClasses, classes);
+  const held = joinHeldSessions(
+    facts.flatMap((fact) => (fact?.heldSessions === undefined ? [] : [fact.heldSessions])),
+    classes,
+  );
   return {
     definitions,
     instances,
@@ -310,6 +316,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
     fieldTypes,
     shared: { constants, helpers, classes },
     ...(sessions.size === 0 ? {} : { sessionClasses: sessions }),
+    ...(held.size === 0 ? {} : { heldSessions: held }),
     ...(inherit === undefined ? {} : { inherit }),
   };
 }

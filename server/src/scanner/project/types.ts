@@ -8,6 +8,7 @@
 import type { HttpClient, ScanLanguage, UrlSegment } from '../types';
 import type { InheritFacts } from './inherited-senders';
 import type { InheritView } from './inherited-view';
+import type { HeldSessionFact, HeldSessionFacts } from './python-held-sessions';
 
 /** Where a wrapper is written, for the explanation a call gets ("via `Adapter.get` (adapters.py:135)"). */
 export interface DefinitionSite {
@@ -173,6 +174,8 @@ export interface FileFacts {
   passingSites?: Array<[string, string | null]>;
   /** Python classes that extend a library's session class. */
   sessionClasses?: SessionClassFact[];
+  /** Python fields holding a library session, constructors and the sessions handed to them. */
+  heldSessions?: HeldSessionFacts;
   /** JS/TS classes whose requests reach their URL through inheritance, and HTTP factory functions. */
   inherit?: InheritFacts;
 }
@@ -202,6 +205,8 @@ export interface ProjectView {
   shared?: SharedValues;
   /** Python session classes of the project (and their subclasses), by class name. */
   sessionClasses?: ReadonlyMap<string, SessionClassFact>;
+  /** Python: class -> field -> the library session it holds (`python-held-sessions.ts`). */
+  heldSessions?: ReadonlyMap<string, ReadonlyMap<string, HeldSessionFact>>;
   /** JS/TS inheritance facts joined by name (`inherited-view.ts`). */
   inherit?: InheritView;
 }

@@ -29,6 +29,7 @@ import { readGoListJoin, readPathFunctionCall } from './path-functions';
 import { readPrefixMapCall } from './prefix-helpers';
 import { readClassMember } from './python-class-members';
 import { readFieldFormat } from './python-format-templates';
+import { readPythonListJoin } from './python-list-joins';
 import { readModuleConstant, readPathTableUse, readTemplateConstant } from './python-url-constants';
 import { readStaticMember } from './static-members';
 import type { SharedValues } from './types';
@@ -78,6 +79,7 @@ function resolve(
     (table === undefined ? undefined : splitPlaceholders(table)) ??
     (language === 'python' && depth < MAX_DEPTH ? readMethodHelper(inner, text, read, shared) : undefined) ??
     (language === 'python' ? readFieldFormat(inner, text, shared) : undefined) ??
+    (language === 'python' && depth < MAX_DEPTH ? readPythonListJoin(inner, text, read) : undefined) ??
     (language === 'go' && depth < MAX_DEPTH
       ? readGoPackageBuilderCall(inner, text, shared, read)
       : undefined) ??
@@ -89,7 +91,7 @@ function resolve(
       : undefined);
   const segments = helper ?? readLanguageUrl(inner, language, text);
   const out: UrlSegment[] = [];
-  for (const segment of segments) {
+  for (const [at, segment] of segments.entries()) {
     const field =
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
@@ -133,7 +135,7 @@ function resolve(
       segment.kind !== 'expr'
         ? undefined
         : language === 'python'
-          ? readClassMember(segment.source, inner, text, shared)
+          ? readClassMember(segment.source, inner, text, shared, at > 0)
           : isJsLanguage(language)
             ? readJsInheritedMember(segment.source, inner, text, shared)
             : undefined;

@@ -20,6 +20,7 @@ import { createJsClientRecognizer } from './js-clients';
 import { HTTP_HELPERS } from './js-objects';
 import { nodeHttpRecognizer } from './node-http';
 import { openapiClientRecognizer } from './openapi-clients';
+import { pythonHeldSessionRecognizer } from './python-held-session-calls';
 import { pythonHttpRecognizers } from './python-http';
 import { pythonSessionSubclassRecognizer } from './python-session-subclasses';
 import { httpClientRecognizer, urllibRecognizer } from './python-stdlib-http';
@@ -143,6 +144,7 @@ const RECOGNIZERS: readonly CallRecognizer[] = [
   openapiClientRecognizer,
   inferredClientRecognizer,
   pythonSessionSubclassRecognizer,
+  pythonHeldSessionRecognizer,
   inheritedCallRecognizer,
   // Last: a call another recogniser reports is that recogniser's (see `dropShapeRepeats`).
   shapeRecognizer,
