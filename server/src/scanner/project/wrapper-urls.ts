@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { readGuardedValue, readPythonOperands } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
+import { joinRelativeToBase } from '../recognizers/go-http';
 import { flattenConcatenation, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findScope, readNameValue } from './assigned-values';
@@ -119,11 +120,13 @@ function readLocalUrl(context: ScanContext, value: Node): UrlSegment[] {
         ? flattenConcatenation(value, text)
         : [];
   if (operands.length < 2 || whole.some((s) => s.kind === 'literal')) return whole;
-  return mergeSegments(
+  const merged = mergeSegments(
     operands.flatMap((operand) =>
       readUrlValue(readGuardedValue(operand, text) ?? operand, language, text, root, shared),
     ),
   );
+  // Go: `apiRoot(host) + path` joined with one `/`, as the whole expression reads.
+  return language === 'go' ? joinRelativeToBase(merged) : merged;
 }
 
 /**
