@@ -10,6 +10,7 @@ import { readPythonParamName, readPythonString } from '../python-syntax';
 import { readConstantString, sliceNode } from '../syntax';
 import type { ScanLanguage } from '../types';
 import { findEnclosingOfTypes } from './function-index';
+import { readGoEmbeddings } from './go-embedded';
 import { readPythonFieldTypes } from './python-field-types';
 import type { ClassFact } from './types';
 
@@ -494,6 +495,7 @@ export function collectClassFacts(
       for (const n of field.childrenForFieldName('name'))
         if (n !== null) fieldTypes.push([sliceNode(text, n), typeName]);
     }
+    classes.push(...readGoEmbeddings(root, text));
   }
   return { classes, fieldTypes };
 }

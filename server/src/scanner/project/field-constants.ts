@@ -243,9 +243,11 @@ function isReceiverCall(callee: Node, text: string): boolean {
   return operand?.type === 'identifier' && readGoVariableType(operand, text) !== undefined;
 }
 
-// The struct type of a receiver or parameter (`c` in `func(c *Client)`), or of a local declared
-// with a struct literal (`c := Client{...}`, `c := &Client{...}`), when the name is one.
-function readGoVariableType(operand: Node, text: string): string | undefined {
+/**
+ * The struct type of a receiver or parameter (`c` in `func(c *Client)`), or of a local declared
+ * with a struct literal (`c := Client{...}`, `c := &Client{...}`), when the name is one.
+ */
+export function readGoVariableType(operand: Node, text: string): string | undefined {
   if (operand.type !== 'identifier') return undefined;
   const name = sliceNode(text, operand);
   for (let fn: Node | null = operand.parent; fn !== null; fn = fn.parent) {
@@ -281,9 +283,11 @@ function readLiteralLocalType(fn: Node, name: string, use: Node, text: string): 
   return undefined;
 }
 
-// A name that is a parameter of a function around it (`u` in `func OptionAPIURL(u string)`), or
-// of a function of one kind around it (a `func_literal`, an option closure).
-function isGoParameter(name: Node, text: string, kind?: string): boolean {
+/**
+ * Whether a name is a parameter of a function around it (`u` in `func OptionAPIURL(u string)`),
+ * or of a function of one kind around it (a `func_literal`, an option closure).
+ */
+export function isGoParameter(name: Node, text: string, kind?: string): boolean {
   const wanted = sliceNode(text, name);
   for (let fn: Node | null = name.parent; fn !== null; fn = fn.parent) {
     if (!GO_FUNCTIONS.has(fn.type) || (kind !== undefined && fn.type !== kind)) continue;

@@ -9,9 +9,10 @@
  * `itemURL`), and a call of either reads as the parts joined after the endpoint.
  */
 
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
+import { readGoImportPath } from '../recognizers/go-http';
 import { sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import { readGoParameterType } from './go-types';
@@ -50,7 +51,8 @@ export function readGoPackageBuilders(
     const fact =
       statement.type === 'method_declaration'
         ? readJoinMethod(statement, sliceNode(text, name), returned, text, read)
-        : readForwardingHelper(context, statement, sliceNode(text, name), returned, read);
+        : (readForwardingHelper(context, statement, sliceNode(text, name), returned, read) ??
+          readExportedPath(context, statement, sliceNode(text, name), returned, read));
     if (fact !== undefined) out.push(fact);
   }
   return out;
@@ -142,6 +144,69 @@ function readForwardingHelper(
   };
 }
 
+/** The key an exported path function is shared under: its package's folder name and its name. */
+function exportedPathKey(folder: string, name: string): string {
+  return `gopkg:${basename(folder)}.${name}`;
+}
+
+// `func Invoice(id string) string { return Invoices + "/" + id }` in package `endpoints`: another
+// package calls it `endpoints.Invoice(id)`; shared under the folder's name, the last part of the
+// import path that callers resolve their package name to.
+function readExportedPath(
+  context: ScanContext,
+  fn: Node,
+  name: string,
+  returned: Node,
+  read: (node: Node) => UrlSegment[],
+): HelperFact | undefined {
+  if (!/^[A-Z]/.test(name)) return undefined;
+  const params: string[] = [];
+  for (const declaration of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (declaration?.type !== 'parameter_declaration') return undefined;
+    for (const n of declaration.childrenForFieldName('name'))
+      if (n !== null) params.push(sliceNode(context.text, n));
+  }
+  const url = read(returned);
+  const path = url.some((s) => s.kind === 'literal' && s.text.includes('/'));
+  const known = url.every((s) => s.kind === 'literal' || params.includes(s.source));
+  if (!path || !known || params.length === 0) return undefined;
+  return {
+    name: exportedPathKey(dirname(context.file), name),
+    param: params[0] as string,
+    params,
+    url,
+    goPath: true,
+  };
+}
+
+/**
+ * `endpoints.Invoices`: a constant of another package of the project (its import path names a
+ * host, as a module's does; the standard library's never), read as the constant the project
+ * shares under that name (none when two modules disagree on it).
+ */
+export function readGoPackageConstant(
+  source: string,
+  use: Node,
+  text: string,
+  shared: SharedValues | undefined,
+): readonly UrlSegment[] | undefined {
+  const match = /^([A-Za-z_]\w*)\.([A-Z]\w*)$/.exec(source);
+  if (match === null || shared === undefined) return undefined;
+  const operand = findOperand(use, match[1] as string, text);
+  const path = operand === undefined ? undefined : readGoImportPath(operand, text);
+  if (path === undefined || !/^[^/]*\./.test(path)) return undefined;
+  const value = shared.constants.get(match[2] as string);
+  return value == null || value.some((s) => s.kind !== 'literal') ? undefined : value;
+}
+
+// The identifier `name` inside `use` (or `use` itself), for the imports it may name.
+function findOperand(use: Node, name: string, text: string): Node | undefined {
+  if (use.type === 'identifier' && sliceNode(text, use) === name) return use;
+  return (
+    use.descendantsOfType('identifier').find((n) => n !== null && sliceNode(text, n) === name) ?? undefined
+  );
+}
+
 function readOnlyReturn(fn: Node): Node | undefined {
   const body = fn.childForFieldName('body');
   const statements = (body?.namedChildren ?? []).filter((s): s is Node => s !== null && s.type !== 'comment');
@@ -177,6 +242,12 @@ export function readGoPackageBuilderCall(
   else if (callee?.type === 'selector_expression') {
     const operand = callee.childForFieldName('operand');
     const field = callee.childForFieldName('field');
+    // `endpoints.Invoice(id)`: an exported path function of the project's package `endpoints`.
+    const imported = operand === null ? undefined : readGoImportPath(operand, text);
+    if (imported !== undefined && field !== null) {
+      const key = exportedPathKey(imported, sliceNode(text, field));
+      return shared.helpers.get(key) == null ? undefined : expand(key, args.map(read), shared, 0);
+    }
     const type =
       operand === null ? undefined : (readGoParameterType(operand, text) ?? readReceiverType(operand, text));
     if (type !== undefined && field !== null) target = `${type}.${sliceNode(text, field)}`;
@@ -195,6 +266,14 @@ function expand(
   const helper = shared.helpers.get(target);
   if (helper == null || hops > MAX_HOPS) return undefined;
   if (helper.joinSeparator !== undefined) return joinOnto(helper.url, args, helper.joinSeparator);
+  if (helper.goPath === true && helper.params !== undefined) {
+    const params = helper.params;
+    return helper.url.flatMap((segment) => {
+      const index = segment.kind === 'expr' ? params.indexOf(segment.source) : -1;
+      const arg = index >= 0 ? args[index] : undefined;
+      return arg === undefined ? [{ ...segment }] : arg.map((a) => ({ ...a }));
+    });
+  }
   if (helper.goCall === undefined || helper.params === undefined) return undefined;
   const params = helper.params;
   const bound = helper.goCall.args.map((segments) =>

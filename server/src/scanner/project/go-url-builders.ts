@@ -10,6 +10,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
+import { readGoImportPath } from '../recognizers/go-http';
 import { flattenConcatenation, sliceNode } from '../syntax';
 import type { UrlSegment } from '../types';
 import type { HelperFact } from './types';
@@ -173,6 +174,53 @@ export function readGoConcatenatedCalls(
   const calls = operands.filter((o) => o.type === 'call_expression');
   const builder = calls.some((c) => c.childForFieldName('function')?.type === 'identifier');
   const written = operands.some((o) => GO_STRING_TYPES.has(o.type));
-  if (operands.length < 2 || (calls.length > 0 ? !builder : written)) return undefined;
+  if (operands.length < 2) return undefined;
+  if (calls.length > 0 && !builder) return readPathMethodJoin(operands, calls, text, read);
+  if (calls.length === 0 && written) return undefined;
   return mergeSegments(operands.flatMap(read));
+}
+
+// `endpoints.Invoice(id) + finalizePath`, `r.path() + "/branches"`: calls of the project's path
+// functions of another package, or of a method of the receiver's type, each read as a path (its
+// text starts with `/`; a call giving a base URL or nothing readable leaves the whole unread).
+function readPathMethodJoin(
+  operands: readonly Node[],
+  calls: readonly Node[],
+  text: string,
+  read: (next: Node) => UrlSegment[],
+): UrlSegment[] | undefined {
+  if (!calls.every((c) => isBuilderCallee(c.childForFieldName('function'), text))) return undefined;
+  const parts = operands.map((o) => ({ o, url: read(o) }));
+  for (const { o, url } of parts) {
+    const [head] = url;
+    if (calls.includes(o) && !(head?.kind === 'literal' && head.text.startsWith('/'))) return undefined;
+  }
+  return mergeSegments(parts.flatMap(({ url }) => url));
+}
+
+// `archiveRoute(...)`, `r.path()` on the receiver of the method around, or `endpoints.Invoice(...)`:
+// a function of the package, a method of the same type, or a function of another package of the
+// project (an import path naming a host, as a module's does; the standard library's never).
+function isBuilderCallee(callee: Node | null, text: string): boolean {
+  if (callee?.type === 'identifier') return true;
+  const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  // `r.path()` in a method of `r`: a path method of the same type (path-functions.ts reads it).
+  if (operand != null && isMethodReceiver(operand, text)) return true;
+  const path = operand == null ? undefined : readGoImportPath(operand, text);
+  return path !== undefined && /^[^/]*\./.test(path);
+}
+
+// `r` in `func (r *RepoHandle) Branches(...)`: the receiver of the method around the use.
+function isMethodReceiver(operand: Node, text: string): boolean {
+  if (operand.type !== 'identifier') return false;
+  for (let around = operand.parent; around !== null; around = around.parent) {
+    if (around.type === 'func_literal' || around.type === 'function_declaration') return false;
+    if (around.type !== 'method_declaration') continue;
+    const declaration = around
+      .childForFieldName('receiver')
+      ?.namedChildren.find((c) => c?.type === 'parameter_declaration');
+    const name = declaration?.childForFieldName('name');
+    return name != null && sliceNode(text, name) === sliceNode(text, operand);
+  }
+  return false;
 }

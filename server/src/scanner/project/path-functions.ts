@@ -8,7 +8,8 @@
  * (`base, err := getItemPath(kind, id)` then `return fmt.Sprintf("%s/%s", base, feature), nil`)
  * reads through both. A switch whose argument is not a literal, or picks no case, is not read.
  * A method called on the receiver of the method around the call (`s.itemLink(name)` in `func (s
- * *items) Read(...)`) is read the same way when the file declares that method on the same type.
+ * *items) Read(...)`) is read the same way when the file declares that method on the same type,
+ * also one taking nothing (`r.path()` returning a path built on the receiver's fields).
  * A variadic last parameter (`segs ...string`) takes the rest of the arguments as a list of items,
  * and a return that joins a list (`strings.Join(append([]string{c.base}, segs...), "/")`,
  * `path.Join(all...)`) reads as its items joined: URL builders taking path segments.
@@ -72,7 +73,13 @@ export function readPathFunctionCall(
     (arg): arg is Node => arg !== null && arg.type !== 'comment',
   );
   const fixed = variadic === undefined ? params.length : params.length - 1;
-  if (params.length === 0 || args.length < fixed || (variadic === undefined && args.length !== fixed))
+  // A method of the receiver's type may take nothing (`r.path()` building on `r.owner`, `r.name`).
+  const method = callee?.type === 'selector_expression';
+  if (
+    (params.length === 0 && !method) ||
+    args.length < fixed ||
+    (variadic === undefined && args.length !== fixed)
+  )
     return undefined;
   const env: Frame = { values: new Map(), lists: new Map() };
   for (let i = 0; i < fixed; i++) env.values.set(params[i] as string, bind(read(args[i] as Node)));

@@ -127,6 +127,8 @@ export interface HelperFact {
   joinsPath?: boolean;
   /** Go: a package helper returning a call of `target` (a builder method or helper) with these arguments. */
   goCall?: { target: string; args: UrlSegment[][] };
+  /** Go: an exported function returning a path built on its parameters (`endpoints.Invoice(id)`). */
+  goPath?: boolean;
 }
 
 /** A class's constructor: which parameter it stores in which field, and hands to `super(...)`. */

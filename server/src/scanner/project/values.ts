@@ -15,7 +15,8 @@ import { readUrlTemplate } from '../url-template';
 import { findScope, isParameterAt, readGoAppends, readNameValue } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { readFieldConstant } from './field-constants';
-import { readGoPackageBuilderCall } from './go-package-builders';
+import { readGoFieldTemplate } from './go-field-templates';
+import { readGoPackageBuilderCall, readGoPackageConstant } from './go-package-builders';
 import { readSprintfValue } from './go-sprintf-values';
 import { readGoBuilderString } from './go-string-builders';
 import { readGoConcatenatedCalls, substituteArguments } from './go-url-builders';
@@ -96,6 +97,23 @@ function resolve(
       segment.kind === 'expr' ? readFieldConstant(segment.source, inner, language, text, shared) : undefined;
     if (field !== undefined) {
       push(out, { kind: 'literal', text: field });
+      continue;
+    }
+    // Go: `o.prefix` its constructor builds from constants and its parameters (go-field-templates.ts).
+    const template =
+      segment.kind === 'expr' && language === 'go'
+        ? readGoFieldTemplate(segment.source, inner, text, shared)
+        : undefined;
+    if (template !== undefined) {
+      for (const r of template) push(out, { ...r });
+      continue;
+    }
+    const packaged =
+      segment.kind === 'expr' && language === 'go'
+        ? readGoPackageConstant(segment.source, inner, text, shared)
+        : undefined;
+    if (packaged !== undefined) {
+      for (const r of packaged) push(out, { ...r });
       continue;
     }
     // `Shelves.RESOURCE`: a class's static string member (static-members.ts).

@@ -12,6 +12,7 @@ import { readNameValue } from './assigned-values';
 import { DEFAULT_EXPORT, type FunctionShape, isJsLanguage } from './code-shape';
 import { isWrittenChoice } from './conditional-urls';
 import { readFieldConstant } from './field-constants';
+import { readGoFieldTemplate } from './go-field-templates';
 import { readRequestUrlMethod, readRequestVerbMethod } from './go-request-types';
 import { readStructFieldUrl } from './go-struct-fields';
 import { guardedCalls, isUrlGuarded } from './guarded-urls';
@@ -74,7 +75,7 @@ export function readWrapper(
       (whole ? expandPythonHelperCall(context, segment, node, fn) : undefined) ?? [segment],
   );
   const override = language === 'python' ? findOptionalBase(context, segments, node, fn) : undefined;
-  for (const segment of segments) {
+  for (const [i, segment] of segments.entries()) {
     // `get(teamId ? \`/teams/${teamId}/pixels\` : '/pixels')`: the call writes each URL it picks.
     if (
       segment.kind === 'expr' &&
@@ -82,19 +83,25 @@ export function readWrapper(
       segment !== override &&
       !(isJsLanguage(language) && isWrittenChoice(segment.source, node, text))
     ) {
+      // Go's `c.base + path` in `func do[T any](c *Client, method, path string)`: a field of the
+      // client handed in is the base, the whole parameter after it the path callers give.
+      const based =
+        language === 'go' &&
+        segments.slice(i + 1).some((s) => s.kind === 'expr' && fn.params.includes(s.source));
       const field =
         readRequestUrlMethod(context, segment.source, fn) ??
-        readStructFieldUrl(context, segment.source, node, fn);
+        (based ? undefined : readStructFieldUrl(context, segment.source, node, fn));
       if (field !== undefined) {
         urlParam = field.index;
         urlKey = field.key;
         url.push(...field.url);
         continue;
       }
-      const param =
-        readParamAttribute(context, segment.source, node, fn) ??
-        (isJsLanguage(language) ? readTakenApartKey(fn, segment.source, text) : undefined) ??
-        findFlowingParam(context, segment.source, node, fn, 0);
+      const param = based
+        ? undefined
+        : (readParamAttribute(context, segment.source, node, fn) ??
+          (isJsLanguage(language) ? readTakenApartKey(fn, segment.source, text) : undefined) ??
+          findFlowingParam(context, segment.source, node, fn, 0));
       if (param !== undefined) {
         urlParam = param.index;
         // JS `options.path` handed on from the caller's options: the URL is that key of them.
@@ -419,6 +426,14 @@ function resolveConstants(
         : undefined;
     if (field !== undefined) {
       out.push({ kind: 'literal', text: field });
+      continue;
+    }
+    const template =
+      segment.kind === 'expr' && context.language === 'go'
+        ? readGoFieldTemplate(segment.source, use, context.text, context.project.shared)
+        : undefined;
+    if (template !== undefined) {
+      out.push(...template.map((s) => ({ ...s })));
       continue;
     }
     if (

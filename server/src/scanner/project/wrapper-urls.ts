@@ -6,7 +6,8 @@
 import type { Node } from 'web-tree-sitter';
 import { readGuardedValue, readPythonOperands } from '../python-syntax';
 import type { ScanContext } from '../recognizers/context';
-import { readConstantString, sliceNode, unwrapExpression } from '../syntax';
+import { joinRelativeToBase } from '../recognizers/go-http';
+import { flattenConcatenation, readConstantString, sliceNode, unwrapExpression } from '../syntax';
 import type { UrlSegment } from '../types';
 import { findScope, readNameValue } from './assigned-values';
 import { type FunctionShape, isJsLanguage } from './code-shape';
@@ -101,8 +102,8 @@ export function readLocalWholeUrl(
 }
 
 /**
- * A local's URL. Python's `API_PREFIX + (path if path is not None else "")`, names joined with `+`
- * and no string among them (one unknown part to the recogniser), is read operand by operand: a
+ * A local's URL. Python's `API_PREFIX + (path if path is not None else "")` or Go's
+ * `endpoint + path`, names joined with `+` and no string among them (one unknown part to the recogniser), is read operand by operand: a
  * module constant (of this module or shared by another) is its text, a guarded parameter is the
  * parameter.
  */
@@ -110,13 +111,22 @@ function readLocalUrl(context: ScanContext, value: Node): UrlSegment[] {
   const { language, text, root } = context;
   const shared = context.project?.shared;
   const whole = readUrlValue(value, language, text, root, shared);
-  const operands = language === 'python' ? readPythonOperands(value, text) : [];
+  // Go's `endpoint = endpoint + path` after `endpoint := c.baseURL` and `endpoint += "/api/v2"`:
+  // each operand is read where it stands, so the earlier value of the same local is its base.
+  const operands =
+    language === 'python'
+      ? readPythonOperands(value, text)
+      : language === 'go'
+        ? flattenConcatenation(value, text)
+        : [];
   if (operands.length < 2 || whole.some((s) => s.kind === 'literal')) return whole;
-  return mergeSegments(
+  const merged = mergeSegments(
     operands.flatMap((operand) =>
       readUrlValue(readGuardedValue(operand, text) ?? operand, language, text, root, shared),
     ),
   );
+  // Go: `apiRoot(host) + path` joined with one `/`, as the whole expression reads.
+  return language === 'go' ? joinRelativeToBase(merged) : merged;
 }
 
 /**

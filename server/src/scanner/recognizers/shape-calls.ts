@@ -22,6 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import { nodesOfType } from '../nodes-of-type';
 import { FUNCTION_TYPES, isParameterAt, readNameValue } from '../project/assigned-values';
 import { findEnclosingFunction, findEnclosingOwner } from '../project/code-shape';
+import { readGoVariableType } from '../project/field-constants';
 import { isBuiltFromParameter } from '../project/python-url-builders';
 import { mergeSegments, readUrlValue } from '../project/values';
 import { METHOD_NAME } from '../project/wrapper-urls';
@@ -217,6 +218,7 @@ function readVerbNamedCall(context: ScanContext, call: Node, callee: Callee): Ht
   if (context.language === 'go' && /^_*[A-Z]+$/.test(callee.name)) return undefined;
   if (context.language === 'go' && positional.slice(1).some((arg) => arg.type === 'call_expression'))
     return undefined;
+  if (context.language === 'go' && callsNothing(context, callee)) return undefined;
   if (context.language === 'python' && !own && keywords.size === 0) return undefined;
   const at = context.language === 'go' && isContext(context, positional[0]) ? 1 : 0;
   const urlNode = positional[at];
@@ -231,6 +233,37 @@ function readVerbNamedCall(context: ScanContext, call: Node, callee: Callee): Ht
   const strength: PathStrength = readPathStrength(segments, false);
   if (strength === undefined || strength === 'relative') return undefined;
   return buildCall(context, call, callee, method, undefined, segments, 'verb-name');
+}
+
+// Per Go tree: `Type.method` for each method the file declares, and whether its body calls anything.
+const goMethodCalls = new WeakMap<object, Map<string, boolean>>();
+
+// Go's `m.post(key, v)` where `m` is declared with a type of the file whose `post` calls nothing
+// (`m.byID[id] = v`): the project's own bookkeeping, which cannot send a request.
+function callsNothing(context: ScanContext, callee: Callee): boolean {
+  if (callee.receiver?.type !== 'identifier') return false;
+  const type = readGoVariableType(callee.receiver, context.text);
+  if (type === undefined) return false;
+  let methods = goMethodCalls.get(context.root.tree);
+  if (methods === undefined) {
+    methods = new Map();
+    for (const method of nodesOfType(context.root, 'method_declaration')) {
+      const name = method?.childForFieldName('name');
+      const receiver = method
+        ?.childForFieldName('receiver')
+        ?.namedChildren.find((c) => c?.type === 'parameter_declaration');
+      const declared = receiver?.childForFieldName('type');
+      const body = method?.childForFieldName('body');
+      if (name == null || declared == null || body == null) continue;
+      const owner = sliceNode(context.text, declared).replace(/^\*/, '').replace(/\[.*$/, '');
+      methods.set(
+        `${owner}.${sliceNode(context.text, name)}`,
+        body.descendantsOfType('call_expression').length > 0,
+      );
+    }
+    goMethodCalls.set(context.root.tree, methods);
+  }
+  return methods.get(`${type}.${callee.name}`) === false;
 }
 
 // A Go `ctx`, `context.Background()`, `context.TODO()` first argument.
