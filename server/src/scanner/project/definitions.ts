@@ -127,7 +127,6 @@ export function collectFileFacts(
   definitions.push(...findInjectedTransportHelpers(context, seen));
   definitions.push(...findRestForwarders(context, definitions, seen));
   definitions.push(...findCurriedVerbHelpers(context));
-  if (process.env.TS9DBG) for (const d of definitions) console.error('DEF', context.file, JSON.stringify(d));
   const lazyLists = keepUnambiguous(keptUrls);
   definitions.push(...constructorAliases(definitions), ...lazyLists.definitions);
   // The request inside a lazy list is its transport: its constructions are the reports.
