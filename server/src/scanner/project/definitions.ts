@@ -31,6 +31,7 @@ import { readSplatWrapper, splatInside } from './python-splat-forwarders';
 import { readReportSites } from './report-sites';
 import { findRestForwarders } from './rest-forwarders';
 import { collectSharedValues } from './shared-values';
+import { readRequestObjectFacts } from './js-request-objects';
 import type { FileFacts, WrapperDefinition } from './types';
 import { readWrapper } from './wrapper-definition';
 import { METHOD_NAME } from './wrapper-urls';
@@ -148,6 +149,7 @@ export function collectFileFacts(
   const sessionClasses =
     context.language === 'python' ? readSessionClasses(context.root, context.text, context.file) : [];
   const inherit = readInheritFacts(context);
+  const requestObjects = readRequestObjectFacts(context, calls);
   return {
     facts: {
       definitions,
@@ -160,6 +162,7 @@ export function collectFileFacts(
       ...readReportSites(context, calls, enclosing, definitions, forwarding),
       ...(sessionClasses.length === 0 ? {} : { sessionClasses }),
       ...(inherit === undefined ? {} : { inherit }),
+      ...(requestObjects === undefined ? {} : { requestObjects }),
     },
     forwarding,
   };

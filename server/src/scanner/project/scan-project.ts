@@ -12,6 +12,7 @@ import { countWords } from '../syntax';
 import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { inheritNames, joinInheritFacts } from './inherited-view';
 import { resolveInjectedFields } from './injected-fields';
+import { joinRequestObjects } from './js-request-objects';
 import { definedNames, mayScanAgain } from './later-rounds';
 import { resolveFactoryFields } from './python-field-types';
 import { joinSessionClasses } from './python-session-classes';
@@ -299,6 +300,7 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
   resolveFactoryFields(fieldTypes, classes);
+  definitions.push(...joinRequestObjects(facts.map((fact) => fact?.requestObjects), classes));
   const sessions = joinSessionClasses(sessionClasses, classes);
   return {
     definitions,
