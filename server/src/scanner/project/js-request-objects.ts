@@ -82,15 +82,14 @@ export function readRequestObjectFacts(
     return fact;
   };
   for (const call of calls) {
-    const [only, ...rest] = call.url.segments;
-    const field = only?.kind === 'expr' && rest.length === 0 ? /^this\.(#?[\w$]+)$/.exec(only.source)?.[1] : undefined;
-    if (field === undefined) continue;
-    const node = context.root.descendantForIndex(call.location.start.offset, call.location.end.offset);
+    const node = findCall(
+      context.root.descendantForIndex(call.location.start.offset, call.location.end.offset),
+    );
     const method = enclosingMethod(node);
     const cls = method === undefined ? undefined : enclosingClass(method);
     const fact = cls === undefined ? undefined : factOf(cls);
-    if (method === undefined || fact === undefined || node === null) continue;
-    const dispatcher = readDispatcher(context, call, node, method, field);
+    if (method === undefined || fact === undefined || node === undefined) continue;
+    const dispatcher = readDispatcher(context, call, node, method);
     if (dispatcher !== undefined) fact.dispatchers = [...(fact.dispatchers ?? []), dispatcher];
   }
   for (const cls of nodesOfType(context.root, JS_CLASSES)) {
@@ -114,8 +113,8 @@ export function readRequestObjectFacts(
   return facts.length === 0 ? undefined : facts;
 }
 
-function enclosingMethod(node: Node | null): Node | undefined {
-  for (let current = node; current !== null; current = current.parent) {
+function enclosingMethod(node: Node | undefined): Node | undefined {
+  for (let current: Node | null | undefined = node; current != null; current = current.parent) {
     if (current.type === 'method_definition') return current;
     if (/^(function|arrow_function|function_expression|function_declaration|class_body)$/.test(current.type))
       return undefined;
@@ -128,36 +127,63 @@ function enclosingClass(method: Node): Node | undefined {
   return cls != null && JS_CLASSES.includes(cls.type) ? cls : undefined;
 }
 
-// The verb of a request to `this.field`: the call's own (`method: 'PUT'`), else its options'
-// `method` key naming one of the method's parameters or a field of the object.
+function findCall(node: Node | null): Node | undefined {
+  for (let current = node; current !== null; current = current.parent)
+    if (current.type === 'call_expression') return current;
+  return undefined;
+}
+
+// Options keys a request's URL goes under (`axios.request({ url: this.url, method: this.verb })`).
+const URL_KEYS = new Set(['url', 'uri', 'path', 'endpoint']);
+
+// A request to a field of the object: its first argument `this.field` (or an options argument's
+// `url: this.field`), its verb the call's own (`method: 'PUT'`), else an options `method` key naming
+// one of the method's parameters or a field of the object.
 function readDispatcher(
   context: ScanContext,
   call: HttpCall,
   node: Node,
   method: Node,
-  field: string,
 ): DispatcherFact | undefined {
   const { text } = context;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a): a is Node => a !== null && a.type !== 'comment',
+  );
+  const objects = args.map(unwrapExpression).filter((a) => a.type === 'object');
+  const [first] = args;
+  const written = first === undefined ? undefined : ownField(sliceNode(text, first));
+  const field = written ?? objects.flatMap((o) => keyValues(text, o, URL_KEYS).map(ownField))[0];
+  if (field === undefined) return undefined;
   const name = sliceNode(text, method.childForFieldName('name') ?? method);
   const base = { name, line: method.startPosition.row + 1, field, client: call.client };
   if (call.method !== undefined) return { ...base, method: call.method };
-  let callNode: Node | null = node;
-  while (callNode !== null && callNode.type !== 'call_expression') callNode = callNode.parent;
-  const options = callNode?.childForFieldName('arguments')?.namedChildren[1];
-  if (options == null || unwrapExpression(options).type !== 'object') return undefined;
-  for (const pair of unwrapExpression(options).namedChildren) {
-    const key = pair?.type === 'pair' ? pair.childForFieldName('key') : pair;
-    const keyName = key == null ? undefined : sliceNode(text, key);
-    if (keyName !== 'method' || pair == null) continue;
-    const value = pair.type === 'pair' ? pair.childForFieldName('value') : pair;
-    if (value == null) return undefined;
-    const written = sliceNode(text, value);
-    const own = /^this\.(#?[\w$]+)$/.exec(written)?.[1];
-    if (own !== undefined) return { ...base, methodField: own };
-    const param = readJsParams(method, text).params.indexOf(written);
-    return param >= 0 ? { ...base, methodParam: param } : undefined;
+  const [verb, ...more] = objects.flatMap((o) => keyValues(text, o, new Set(['method'])));
+  if (verb === undefined || more.length > 0) return undefined;
+  const own = ownField(verb);
+  if (own !== undefined) return { ...base, methodField: own };
+  const param = readJsParams(method, text).params.indexOf(verb);
+  return param >= 0 ? { ...base, methodParam: param } : undefined;
+}
+
+function ownField(written: string): string | undefined {
+  return /^this\.(#?[\w$]+)$/.exec(written)?.[1];
+}
+
+// The written values of an object literal's keys among `keys` (shorthand `{ method }` too).
+function keyValues(text: string, object: Node, keys: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const pair of object.namedChildren) {
+    if (pair?.type === 'shorthand_property_identifier') {
+      const name = sliceNode(text, pair);
+      if (keys.has(name)) out.push(name);
+      continue;
+    }
+    const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
+    const value = pair?.childForFieldName('value');
+    if (key != null && value != null && keys.has(sliceNode(text, key).replace(/^['"]|['"]$/g, '')))
+      out.push(sliceNode(text, value));
   }
-  return undefined;
+  return out;
 }
 
 // A constructor's parameters, the fields it sets from them (`this.target = \`${root}api/${path}\``,
@@ -179,7 +205,10 @@ function readConstructor(context: ScanContext, ctor: Node): RequestObjectFact['c
   let supers: UrlSegment[][] | undefined;
   for (const statement of ctor.childForFieldName('body')?.namedChildren ?? []) {
     const expression = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
-    if (expression?.type === 'call_expression' && expression.childForFieldName('function')?.type === 'super') {
+    if (
+      expression?.type === 'call_expression' &&
+      expression.childForFieldName('function')?.type === 'super'
+    ) {
       supers = (expression.childForFieldName('arguments')?.namedChildren ?? []).flatMap((arg) =>
         arg === null || arg.type === 'comment' ? [] : [readUrlValue(arg, language, text, root)],
       );
@@ -191,8 +220,7 @@ function readConstructor(context: ScanContext, ctor: Node): RequestObjectFact['c
     const field = left == null ? undefined : /^this\.(#?[\w$]+)$/.exec(sliceNode(text, left))?.[1];
     if (field === undefined || right == null) continue;
     const value = readUrlValue(right, language, text, root);
-    if (value.some((s) => s.kind === 'expr' && params.includes(s.source)))
-      fields.push([field, value]);
+    if (value.some((s) => s.kind === 'expr' && params.includes(s.source))) fields.push([field, value]);
   }
   return { params, fields, ...(supers ? { supers } : {}) };
 }
@@ -268,10 +296,16 @@ function classChain(
   return chain;
 }
 
-function readConstructions(name: string, chain: ReadonlyArray<RequestObjectFact | undefined>): WrapperDefinition[] {
+function readConstructions(
+  name: string,
+  chain: ReadonlyArray<RequestObjectFact | undefined>,
+): WrapperDefinition[] {
   const ctor = effectiveConstructor(chain);
   if (ctor === undefined) return [];
-  const findMethod = <T extends { name: string }>(pick: (f: RequestObjectFact) => readonly T[] | undefined, method: string) => {
+  const findMethod = <T extends { name: string }>(
+    pick: (f: RequestObjectFact) => readonly T[] | undefined,
+    method: string,
+  ) => {
     for (const fact of chain) {
       const found = fact === undefined ? undefined : pick(fact)?.find((m) => m.name === method);
       if (found !== undefined && fact !== undefined) return { found, fact };
@@ -280,12 +314,21 @@ function readConstructions(name: string, chain: ReadonlyArray<RequestObjectFact 
   };
   // The sending methods a construction may call: relays to a dispatcher, and dispatchers whose verb
   // needs no argument.
-  const sends = new Map<string, { dispatcher: DispatcherFact; args: ReadonlyArray<string | null>; file: string; line: number }>();
+  const sends = new Map<
+    string,
+    { dispatcher: DispatcherFact; args: ReadonlyArray<string | null>; file: string; line: number }
+  >();
   for (const fact of chain)
     for (const relay of fact?.relays ?? []) {
       if (sends.has(relay.name)) continue;
       const target = findMethod((f) => f.dispatchers, relay.target);
-      if (target !== undefined) sends.set(relay.name, { dispatcher: target.found, args: relay.args, file: fact?.file ?? '', line: relay.line });
+      if (target !== undefined)
+        sends.set(relay.name, {
+          dispatcher: target.found,
+          args: relay.args,
+          file: fact?.file ?? '',
+          line: relay.line,
+        });
     }
   for (const fact of chain)
     for (const dispatcher of fact?.dispatchers ?? [])
@@ -357,7 +400,11 @@ type SegmentMap = (segments: readonly UrlSegment[]) => UrlSegment[] | undefined;
 
 // Segments in a base constructor's parameters, read in the outer constructor's: each parameter is
 // what the subclass's `super(...)` hands it (undefined when it hands nothing there).
-function substitute(params: readonly string[], supers: readonly UrlSegment[][], outer: SegmentMap): SegmentMap {
+function substitute(
+  params: readonly string[],
+  supers: readonly UrlSegment[][],
+  outer: SegmentMap,
+): SegmentMap {
   return (segments) => {
     const out: UrlSegment[] = [];
     for (const segment of segments) {

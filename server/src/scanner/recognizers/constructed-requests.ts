@@ -16,7 +16,12 @@ import { buildCall } from './inferred-calls';
 
 // How many calls a chain may make on a construction before the one that sends it.
 const MAX_CHAIN = 12;
-const WRAPPERS = new Set(['parenthesized_expression', 'non_null_expression', 'as_expression', 'await_expression']);
+const WRAPPERS = new Set([
+  'parenthesized_expression',
+  'non_null_expression',
+  'as_expression',
+  'await_expression',
+]);
 
 /** The request `new Name(...)` stands for, when it is sent where it is built; undefined otherwise. */
 export function matchConstruction(
@@ -35,7 +40,11 @@ export function matchConstruction(
 }
 
 // `new X(...).a(...).b(...).send()`: the first link that is one of the sending methods.
-function chainedSend(context: ScanContext, construction: Node, sends: ReadonlySet<string>): string | undefined {
+function chainedSend(
+  context: ScanContext,
+  construction: Node,
+  sends: ReadonlySet<string>,
+): string | undefined {
   let current = construction;
   for (let links = 0; links < MAX_CHAIN; links++) {
     let parent = current.parent;
@@ -62,7 +71,8 @@ function chainedSend(context: ScanContext, construction: Node, sends: ReadonlySe
 // function calls on the local (one only; a local assigned again is not followed).
 function localSend(context: ScanContext, construction: Node, sends: ReadonlySet<string>): string | undefined {
   let holder = construction.parent;
-  while (holder !== null && WRAPPERS.has(holder.type) && holder.type !== 'await_expression') holder = holder.parent;
+  while (holder !== null && WRAPPERS.has(holder.type) && holder.type !== 'await_expression')
+    holder = holder.parent;
   const nameNode = holder?.type === 'variable_declarator' ? holder.childForFieldName('name') : null;
   if (holder == null || nameNode?.type !== 'identifier') return undefined;
   let scope: Node | null = holder;
