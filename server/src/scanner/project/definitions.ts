@@ -17,12 +17,14 @@ import { readOwnUrl } from './base-parameters';
 import { findCapturingFunctions } from './closures';
 import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { findCurriedVerbHelpers } from './curried-helpers';
+import { readForwardingFactories } from './forwarding-factories';
 import { readGoKeptUrlWrapper } from './go-kept-urls';
 import { readInheritFacts } from './inherited-senders';
 import { readInjectionFacts } from './injected-fields';
 import { findInjectedTransportHelpers } from './injected-transports';
 import { findInstances } from './instances';
 import { findCallbackRunner } from './js-request-links';
+import { readRequestObjectFacts } from './js-request-objects';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
 import { readDispatchedMethod } from './python-method-dispatch';
@@ -31,7 +33,6 @@ import { readSplatWrapper, splatInside } from './python-splat-forwarders';
 import { readReportSites } from './report-sites';
 import { findRestForwarders } from './rest-forwarders';
 import { collectSharedValues } from './shared-values';
-import { readRequestObjectFacts } from './js-request-objects';
 import type { FileFacts, WrapperDefinition } from './types';
 import { readWrapper } from './wrapper-definition';
 import { METHOD_NAME } from './wrapper-urls';
@@ -145,6 +146,7 @@ export function collectFileFacts(
   }
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
+  classes.push(...readForwardingFactories(context));
   const { constants, helpers } = collectSharedValues(context);
   const sessionClasses =
     context.language === 'python' ? readSessionClasses(context.root, context.text, context.file) : [];
