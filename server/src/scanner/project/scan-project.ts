@@ -300,7 +300,12 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
   resolveFactoryFields(fieldTypes, classes);
-  definitions.push(...joinRequestObjects(facts.map((fact) => fact?.requestObjects), classes));
+  definitions.push(
+    ...joinRequestObjects(
+      facts.map((fact) => fact?.requestObjects),
+      classes,
+    ),
+  );
   const sessions = joinSessionClasses(sessionClasses, classes);
   return {
     definitions,
