@@ -55,7 +55,8 @@ export function normaliseTemplate(url: string): string {
   value = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   value = value.replace(/[?#].*$/, '');
   // A URL that starts with a base expression (`${env.API_URL}/x`) compares by its path.
-  if (value.startsWith('{}/')) value = value.slice(2);
+  // So does one whose base ends in the slash (`${base}api/x`, the base `/` or `https://host/`).
+  if (value.startsWith('{}/') || /^\{\}[A-Za-z]/.test(value)) value = value.slice(2);
   return value.replace(/^\/+|\/+$/g, '');
 }
 

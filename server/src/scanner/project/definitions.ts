@@ -17,12 +17,14 @@ import { readOwnUrl } from './base-parameters';
 import { findCapturingFunctions } from './closures';
 import { collectClassFacts, findEnclosingFunction, isJsLanguage } from './code-shape';
 import { findCurriedVerbHelpers } from './curried-helpers';
+import { readForwardingFactories } from './forwarding-factories';
 import { readGoKeptUrlWrapper } from './go-kept-urls';
 import { readInheritFacts } from './inherited-senders';
 import { readInjectionFacts } from './injected-fields';
 import { findInjectedTransportHelpers } from './injected-transports';
 import { findInstances } from './instances';
 import { findCallbackRunner } from './js-request-links';
+import { readRequestObjectFacts } from './js-request-objects';
 import { constructorAliases, type KeptUrl, keepUnambiguous, readKeptUrlWrapper } from './python-constructors';
 import { readFlagBranches } from './python-flag-methods';
 import { readHeldSessionFacts } from './python-held-sessions';
@@ -144,6 +146,7 @@ export function collectFileFacts(
   }
   for (const call of calls) if (passedOn.has(call)) forwarding.add(call);
   const { classes, fieldTypes } = collectClassFacts(context.root, context.language, context.text);
+  classes.push(...readForwardingFactories(context));
   const { constants, helpers } = collectSharedValues(context);
   const sessionClasses =
     context.language === 'python' ? readSessionClasses(context.root, context.text, context.file) : [];
@@ -152,6 +155,7 @@ export function collectFileFacts(
       ? readHeldSessionFacts(context.root, context.text, context.file)
       : undefined;
   const inherit = readInheritFacts(context);
+  const requestObjects = readRequestObjectFacts(context, calls);
   return {
     facts: {
       definitions,
@@ -168,6 +172,7 @@ export function collectFileFacts(
         ? {}
         : { heldSessions }),
       ...(inherit === undefined ? {} : { inherit }),
+      ...(requestObjects === undefined ? {} : { requestObjects }),
     },
     forwarding,
   };

@@ -13,6 +13,7 @@ import type { Scanner, ScanResult, TreeCache, UrlSegment } from '../types';
 import { inheritNames, joinInheritFacts } from './inherited-view';
 import { resolveInjectedFields } from './injected-fields';
 import { namesInheritedMember } from './js-inherited-members';
+import { joinRequestObjects } from './js-request-objects';
 import { definedNames, mayScanAgain } from './later-rounds';
 import { resolveFactoryFields } from './python-field-types';
 import { heldNames, joinHeldSessions } from './python-held-sessions';
@@ -304,6 +305,12 @@ export function buildProjectView(facts: ReadonlyArray<FileFacts | undefined>): P
   for (const [field, type] of resolveInjectedFields(constructors, injections, classes))
     addFieldType(fieldTypes, field, type);
   resolveFactoryFields(fieldTypes, classes);
+  definitions.push(
+    ...joinRequestObjects(
+      facts.map((fact) => fact?.requestObjects),
+      classes,
+    ),
+  );
   const sessions = joinSessionClasses(sessionClasses, classes);
   const held = joinHeldSessions(
     facts.flatMap((fact) => (fact?.heldSessions === undefined ? [] : [fact.heldSessions])),

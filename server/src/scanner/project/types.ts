@@ -8,6 +8,7 @@
 import type { HttpClient, ScanLanguage, UrlSegment } from '../types';
 import type { InheritFacts } from './inherited-senders';
 import type { InheritView } from './inherited-view';
+import type { RequestObjectFact } from './js-request-objects';
 import type { HeldSessionFact, HeldSessionFacts } from './python-held-sessions';
 
 /** Where a wrapper is written, for the explanation a call gets ("via `Adapter.get` (adapters.py:135)"). */
@@ -81,6 +82,11 @@ export interface WrapperDefinition {
    * once (`Helpers.get<T>()(service, url)`), and `params` are the returned function's.
    */
   curried?: boolean;
+  /**
+   * JS: a request object's class (`name`), its parameters the constructor's: a construction sent by
+   * calling this method on it (`new PostRequest(path).withBody(b).send()`) is the request.
+   */
+  constructs?: string;
   /**
    * True when the wrapper fetches its URL parameter only after testing that it is a URL (a
    * resolver of files, buffers or URLs): only callers that write part of the URL are reported.
@@ -180,6 +186,8 @@ export interface FileFacts {
   heldSessions?: HeldSessionFacts;
   /** JS/TS classes whose requests reach their URL through inheritance, and HTTP factory functions. */
   inherit?: InheritFacts;
+  /** JS/TS classes that keep the endpoint they are built with and send to it (js-request-objects.ts). */
+  requestObjects?: RequestObjectFact[];
 }
 
 /**

@@ -25,6 +25,7 @@ import { findDestructuredFrom } from '../project/js-url-values';
 import type { ProjectView, WrapperDefinition } from '../project/types';
 import { countWords, sliceNode, unwrapExpression } from '../syntax';
 import type { HttpCall, ScanLanguage } from '../types';
+import { matchConstruction } from './constructed-requests';
 import type { CallRecognizer, ScanContext } from './context';
 import { isGoImportedPackage } from './go-http';
 import { buildCall } from './inferred-calls';
@@ -157,7 +158,13 @@ function matchCall(
   let definitions = all;
   if (!NAME_TYPES.has(node.type)) return undefined;
   const [parent, awaited, outer] = ancestors;
-  const curried = all.filter((d) => d.curried === true);
+  // A request object's class: its constructions sent where they are built (constructed-requests.ts).
+  if (all.some((d) => d.constructs !== undefined)) {
+    if (parent?.type === 'new_expression' && parent.childForFieldName('constructor')?.id === node.id)
+      return matchConstruction(context, parent, node, all, (d) => isVisible(context, d));
+    definitions = definitions.filter((d) => d.constructs === undefined);
+  }
+  const curried = definitions.filter((d) => d.curried === true);
   if (curried.length > 0) {
     const found = matchCurriedCall(context, node, parent, awaited, curried);
     if (found !== undefined) return found;
