@@ -44,6 +44,9 @@ const ROOT_NAME = /^[A-Za-z_$][\w$]*/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const FOLLOW_DEPTH = 3;
 
+// `c.base`: a field of a parameter, the only base `based` above takes (not a call or a package's).
+const GO_PARAM_FIELD = /^([A-Za-z_]\w*)\.[A-Za-z_]\w*$/;
+
 /**
  * The wrapper `fn` is when the URL of `call` (at `node`) flows from one of its parameters; `forwards`
  * when the call writes no part of the URL itself.
@@ -87,6 +90,7 @@ export function readWrapper(
       // client handed in is the base, the whole parameter after it the path callers give.
       const based =
         language === 'go' &&
+        fn.params.includes(GO_PARAM_FIELD.exec(segment.source)?.[1] ?? '') &&
         segments.slice(i + 1).some((s) => s.kind === 'expr' && fn.params.includes(s.source));
       const field =
         readRequestUrlMethod(context, segment.source, fn) ??
