@@ -13,8 +13,9 @@ import { sliceNode } from '../syntax';
 import type { HttpCall } from '../types';
 import { isJsLanguage } from './code-shape';
 import { classChain } from './inherited-view';
+import { readJsClassMember, readJsMemberPath } from './js-class-members';
 import { readChainUrl } from './js-url-builders';
-import { mergeSegments } from './values';
+import { mergeSegments, readUrlValue } from './values';
 
 const CLASSES = new Set(['class_declaration', 'abstract_class_declaration']);
 
@@ -46,7 +47,24 @@ export function readBuiltUrls(context: ScanContext, calls: readonly HttpCall[]):
     if (view.classes.get(className)?.file !== context.file) continue;
     const read = readChainUrl(context, classChain(view, className), arg);
     if (read === undefined) continue;
-    const segments = mergeSegments(read);
+    // `${this.base}/${id}` from a builder, `this.base` a getter of a path under a base: read as the
+    // call's own URL reads it; a `this.` member left unread leads a URL whose path is not all there.
+    const text = context.text;
+    const whole = read.flatMap((s) =>
+      s.kind === 'expr' && /^this\.[\w$]+$/.test(s.source)
+        ? (readJsMemberPath(s.source, arg, text, (value) =>
+            readUrlValue(value, context.language, text, context.root, context.project.shared),
+          ) ?? [s])
+        : [s],
+    );
+    const lead = whole[0];
+    if (
+      lead?.kind === 'expr' &&
+      /^this\.[\w$]+$/.test(lead.source) &&
+      readJsClassMember(lead.source, arg, text)?.parent?.type === 'return_statement'
+    )
+      continue;
+    const segments = mergeSegments(whole);
     const source = segments.map((s) => (s.kind === 'literal' ? s.text : `{${s.source}}`)).join('');
     call.url = { source, segments, known: segments.some((s) => s.kind === 'literal') };
   }
