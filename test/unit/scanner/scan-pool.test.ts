@@ -190,7 +190,8 @@ test('a file skipped past its deadline is not scanned again in a later round', a
   const single = await scanSingle();
   const rescannedAfterFirst = new Set<string>();
   let rounds = 0;
-  const victim = files[0]?.file ?? '';
+  // The first file with calls: which fixture file sorts first is not this test's business.
+  const victim = files.find((f) => single.get(f.file)?.calls.length)?.file ?? '';
   const parallel = {
     async scanAll(
       jobs: readonly { file: string; text: string }[],
