@@ -167,7 +167,12 @@ export function readClassMember(
   // A piece inside a path the use writes around it (`f"/api/{self.version}/x"`): one word will do.
   // Through the class a field holds; the own class's one-word members are `readPathWord`'s, which
   // also knows when a subclass sets them again.
-  const word = piece && held !== null && value.length === 1 && value[0]?.kind === 'literal' && /^[\w~-]+$/.test(value[0].text);
+  const word =
+    piece &&
+    held !== null &&
+    value.length === 1 &&
+    value[0]?.kind === 'literal' &&
+    /^[\w~-]+$/.test(value[0].text);
   if (!word && !value.some((s) => s.kind === 'literal' && s.text.includes('/'))) return undefined;
   if (value.some((s) => s.kind === 'literal' && s.text.includes('://'))) return undefined;
   return value;
