@@ -17,6 +17,7 @@ import { nodesOfType } from '../nodes-of-type';
 import { readPythonArguments } from '../python-syntax';
 import { sliceNode } from '../syntax';
 import type { HttpClient, UrlSegment } from '../types';
+import { pythonImports } from './python-session-classes';
 import type { DefinitionSite } from './types';
 import { readUrlValue } from './values';
 
@@ -224,27 +225,14 @@ function countHeld(held: ReadonlyMap<string, ReadonlyMap<string, HeldSessionFact
 function readSessionNames(root: Node, text: string): Map<string, HttpClient> {
   const names = new Map<string, HttpClient>();
   if (!LIBRARY_SESSIONS.some((spec) => text.includes(spec.module))) return names;
-  for (const statement of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
-    if (statement === null) continue;
-    const from =
-      statement.type === 'import_from_statement' ? statement.childForFieldName('module_name') : null;
-    for (const name of statement.childrenForFieldName('name')) {
-      if (name === null) continue;
-      const original = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
-      const alias = name.type === 'aliased_import' ? name.childForFieldName('alias') : name;
-      if (original == null || alias == null) continue;
-      const imported = sliceNode(text, original);
-      const local = sliceNode(text, alias);
-      for (const spec of LIBRARY_SESSIONS) {
-        if (from != null) {
-          if (sliceNode(text, from) === spec.module && spec.classes.includes(imported))
-            names.set(local, spec.client);
-        } else if (imported === spec.module) {
-          for (const cls of spec.classes) names.set(`${local}.${cls}`, spec.client);
-        }
+  for (const { module, imported, local } of pythonImports(root, text))
+    for (const spec of LIBRARY_SESSIONS) {
+      if (module !== null) {
+        if (module === spec.module && spec.classes.includes(imported)) names.set(local, spec.client);
+      } else if (imported === spec.module) {
+        for (const cls of spec.classes) names.set(`${local}.${cls}`, spec.client);
       }
     }
-  }
   return names;
 }
 

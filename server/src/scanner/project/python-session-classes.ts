@@ -37,27 +37,14 @@ export function readSessionClasses(root: Node, text: string, file: string): Sess
   // Local name -> client, for the names written as a base: `Session` (imported by name) or
   // `requests.Session` (the module imported whole, under its own name or an alias).
   const bases = new Map<string, HttpClient>();
-  for (const statement of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
-    if (statement === null) continue;
-    const from =
-      statement.type === 'import_from_statement' ? statement.childForFieldName('module_name') : null;
-    for (const name of statement.childrenForFieldName('name')) {
-      if (name === null) continue;
-      const original = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
-      const alias = name.type === 'aliased_import' ? name.childForFieldName('alias') : name;
-      if (original == null || alias == null) continue;
-      const imported = sliceNode(text, original);
-      const local = sliceNode(text, alias);
-      for (const spec of SESSION_CLASSES) {
-        if (from != null) {
-          if (spec.modules.includes(sliceNode(text, from)) && spec.classes.includes(imported))
-            bases.set(local, spec.client);
-        } else if (spec.modules.includes(imported)) {
-          for (const cls of spec.classes) bases.set(`${local}.${cls}`, spec.client);
-        }
+  for (const { module, imported, local } of pythonImports(root, text))
+    for (const spec of SESSION_CLASSES) {
+      if (module !== null) {
+        if (spec.modules.includes(module) && spec.classes.includes(imported)) bases.set(local, spec.client);
+      } else if (spec.modules.includes(imported)) {
+        for (const cls of spec.classes) bases.set(`${local}.${cls}`, spec.client);
       }
     }
-  }
   if (bases.size === 0) return [];
   const found: SessionClassFact[] = [];
   for (const cls of nodesOfType(root, 'class_definition')) {
@@ -104,5 +91,30 @@ export function joinSessionClasses(
   }
   const out = new Map<string, SessionClassFact>();
   for (const [name, fact] of joined) if (fact !== null) out.set(name, fact);
+  return out;
+}
+
+/** Every name a Python module imports: `from M import X as Y` gives M, X, Y; `import M as N` null, M, N. */
+export function pythonImports(
+  root: Node,
+  text: string,
+): Array<{ module: string | null; imported: string; local: string }> {
+  const out: Array<{ module: string | null; imported: string; local: string }> = [];
+  for (const statement of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
+    if (statement === null) continue;
+    const from =
+      statement.type === 'import_from_statement' ? statement.childForFieldName('module_name') : null;
+    for (const name of statement.childrenForFieldName('name')) {
+      if (name === null) continue;
+      const original = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
+      const alias = name.type === 'aliased_import' ? name.childForFieldName('alias') : name;
+      if (original == null || alias == null) continue;
+      out.push({
+        module: from == null ? null : sliceNode(text, from),
+        imported: sliceNode(text, original),
+        local: sliceNode(text, alias),
+      });
+    }
+  }
   return out;
 }
