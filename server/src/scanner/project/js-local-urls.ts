@@ -12,6 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ScanContext } from '../recognizers/context';
 import { sliceNode } from '../syntax';
 import type { HttpCall, UrlSegment } from '../types';
+import { FUNCTION_TYPES } from './assigned-values';
 import { isJsLanguage } from './code-shape';
 import { readUrlValue } from './values';
 
@@ -20,14 +21,6 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PATH_NAME = /^_*(?:\w+_?)?(?:path|url|uri|endpoint|route|resource|suffix)$/i;
 // A conditional whose first branch is a query string: `(paged ? `?cursor=${c}` : '')`.
 const QUERY_CHOICE = /^\(?([^?`'"()]+)\?\s*[`'"]\?/;
-const FUNCTIONS = new Set([
-  'function_declaration',
-  'function_expression',
-  'function',
-  'arrow_function',
-  'method_definition',
-  'generator_function_declaration',
-]);
 
 /** Replaces the URL of each JS call whose whole URL is such a local by the local's value. */
 export function readJsLocalUrls(context: ScanContext, calls: readonly HttpCall[]): void {
@@ -49,7 +42,7 @@ function readLocalUrl(context: ScanContext, node: Node, name: string): UrlSegmen
   const args = node.childForFieldName('arguments')?.namedChildren ?? [];
   if (!args.some((arg) => arg?.type === 'identifier' && sliceNode(text, arg) === name)) return undefined;
   let fn: Node | null = node.parent;
-  while (fn !== null && !FUNCTIONS.has(fn.type)) fn = fn.parent;
+  while (fn !== null && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
   if (fn === null) return undefined;
   const params = paramNames(fn, text);
   if (params.has(name)) return undefined;
@@ -102,7 +95,7 @@ function readSingleDeclaration(text: string, fn: Node, name: string, before: num
   let count = 0;
   const visit = (node: Node): boolean => {
     for (const child of node.namedChildren) {
-      if (child === null || FUNCTIONS.has(child.type) || child.type === 'class_declaration') continue;
+      if (child === null || FUNCTION_TYPES.has(child.type) || child.type === 'class_declaration') continue;
       if (child.type === 'variable_declarator') {
         const left = child.childForFieldName('name');
         if (left?.type === 'identifier' && sliceNode(text, left) === name) {
